@@ -1,0 +1,328 @@
+// DO NOT EDIT: generated from schemas/*.schema.json by libs/protocol/scripts/generate.mjs
+/* eslint-disable */
+
+/**
+ * An agent definition as snapshotted into a run at submission: model, prompt, tools, limits.
+ */
+export interface AgentSpec {
+  name: string;
+  /**
+   * Provider name known to the llm-caller: openai (any OpenAI-compatible Chat Completions server) or scripted (the deterministic scripted model).
+   */
+  provider: string;
+  model: string;
+  systemPrompt: string;
+  /**
+   * Tools the model may call, with the schemas shown to it.
+   */
+  tools: {
+    name: string;
+    description: string;
+    inputSchema: {
+      [k: string]: unknown | undefined;
+    };
+  }[];
+  maxTurns: number;
+  temperature?: number;
+}
+
+/**
+ * Error reply from any <prefix>.api.* endpoint.
+ */
+export interface ApiError {
+  v: 1;
+  error: {
+    kind: string;
+    message: string;
+    retryable?: boolean;
+  };
+}
+
+/**
+ * Reply from <prefix>.api.list: newest first.
+ */
+export interface ListReply {
+  v: 1;
+  runs: RunStatus[];
+}
+
+/**
+ * Request to <prefix>.api.list.
+ */
+export interface ListRequest {
+  v: 1;
+  limit?: number;
+  status?: "running" | "completed" | "failed" | "cancelled";
+}
+
+/**
+ * Asks the llm-caller for the model turn <turn>; the prompt is rebuilt from the run history up to historySeq (no copy of the conversation).
+ */
+export interface LlmCommand {
+  v: 1;
+  type: "llm.command";
+  runId: string;
+  turn: number;
+  /**
+   * Stream sequence of the last event the prompt includes.
+   */
+  historySeq: number;
+}
+
+/**
+ * The recorded model response for one turn, on <prefix>.run.<runId>.evt.llm.<turn> (at most one per turn, ever).
+ */
+export interface LlmResult {
+  v: 1;
+  type: "llm.result";
+  runId: string;
+  turn: number;
+  ok: boolean;
+  content?: string | null;
+  toolCalls?: {
+    id: string;
+    name: string;
+    /**
+     * Arguments exactly as the model produced them (JSON text, possibly invalid).
+     */
+    arguments: string;
+  }[];
+  finishReason?: string;
+  provider?: string;
+  model?: string;
+  usage?: {
+    inputTokens: number;
+    outputTokens: number;
+  };
+  latencyMs?: number;
+  /**
+   * sha256 of the canonical request sent to the model, rebuilt from history by replay.
+   */
+  promptHash?: string;
+  historySeq?: number;
+  attempts: number;
+  error?: {
+    kind: string;
+    message: string;
+    retryable?: boolean;
+  };
+}
+
+/**
+ * The last event of a run, on <prefix>.run.<runId>.evt.ended.
+ */
+export interface RunEnded {
+  v: 1;
+  type: "run.ended";
+  runId: string;
+  status: "completed" | "failed" | "cancelled";
+  answer?: string;
+  reason?: string;
+  error?: {
+    kind: string;
+    message: string;
+    retryable?: boolean;
+  };
+  turns: number;
+  usage: {
+    inputTokens: number;
+    outputTokens: number;
+  };
+  endedAt: string;
+}
+
+/**
+ * A problem recorded in a run log: a malformed, schema-invalid or oversized message seen by a service, on <prefix>.run.<runId>.evt.error.<seq>.
+ */
+export interface RunError {
+  v: 1;
+  type: "run.error";
+  runId: string;
+  service: string;
+  subject: string;
+  seq: number;
+  error: {
+    kind: string;
+    message: string;
+    retryable?: boolean;
+  };
+  at: string;
+}
+
+/**
+ * Request naming one run: <prefix>.api.status and <prefix>.api.cancel.
+ */
+export interface RunRequest {
+  v: 1;
+  runId: string;
+  reason?: string;
+}
+
+/**
+ * A signal sent to a run from outside (cancel), on <prefix>.run.<runId>.evt.signal.<name>.
+ */
+export interface RunSignal {
+  v: 1;
+  type: "run.signal";
+  runId: string;
+  signal: "cancel";
+  reason?: string;
+  at: string;
+}
+
+/**
+ * A run summary, folded from its log (status reply, and the entries of the runs index).
+ */
+export interface RunStatus {
+  v: 1;
+  runId: string;
+  status: "running" | "completed" | "failed" | "cancelled";
+  task: string;
+  agent: string;
+  turn: number;
+  toolCalls: number;
+  waitingFor?: string[];
+  answer?: string;
+  reason?: string;
+  usage: {
+    inputTokens: number;
+    outputTokens: number;
+  };
+  errors: number;
+  submittedAt: string;
+  endedAt?: string;
+  lastSeq?: number;
+}
+
+/**
+ * First event of every run, on <prefix>.run.<runId>.evt.submitted.
+ */
+export interface RunSubmitted {
+  v: 1;
+  type: "run.submitted";
+  runId: string;
+  task: string;
+  agent: AgentSpec;
+  idempotencyKey?: string;
+  submittedAt: string;
+  metadata?: {
+    [k: string]: string | undefined;
+  };
+  trace?: {
+    [k: string]: string | undefined;
+  };
+}
+
+/**
+ * Reply from <prefix>.api.submit, sent only after run.submitted is durably in the stream.
+ */
+export interface SubmitReply {
+  v: 1;
+  runId: string;
+  /**
+   * False when the idempotency key named an existing run.
+   */
+  created: boolean;
+  seq?: number;
+}
+
+/**
+ * Request to <prefix>.api.submit.
+ */
+export interface SubmitRequest {
+  v: 1;
+  task: string;
+  /**
+   * Agent name from the agents config; the default agent when omitted.
+   */
+  agent?: string;
+  /**
+   * Resubmitting with the same key returns the same run.
+   */
+  idempotencyKey?: string;
+  metadata?: {
+    [k: string]: string | undefined;
+  };
+  trace?: {
+    [k: string]: string | undefined;
+  };
+}
+
+/**
+ * Asks a tool-runner to execute one tool call, on <prefix>.run.<runId>.cmd.tool.<turn>.<index>.<tool>.
+ */
+export interface ToolCommand {
+  v: 1;
+  type: "tool.command";
+  runId: string;
+  turn: number;
+  index: number;
+  callId: string;
+  tool: string;
+  arguments: string;
+  /**
+   * Stable across redeliveries and crashes: <runId>:<turn>:<index>.
+   */
+  idempotencyKey: string;
+  historySeq: number;
+}
+
+/**
+ * A tool's public spec, put in the <prefix>_tools KV bucket by every tool-runner that serves it; the planner snapshots these specs into each run at submission.
+ */
+export interface ToolRegistration {
+  v: 1;
+  name: string;
+  description: string;
+  inputSchema: {
+    [k: string]: unknown | undefined;
+  };
+  registeredAt: string;
+  registeredBy?: string;
+}
+
+/**
+ * The recorded result of one tool call, on <prefix>.run.<runId>.evt.tool.<turn>.<index> (at most one per call, ever).
+ */
+export interface ToolResult {
+  v: 1;
+  type: "tool.result";
+  runId: string;
+  turn: number;
+  index: number;
+  callId: string;
+  tool: string;
+  ok: boolean;
+  output?: string;
+  error?: {
+    kind: string;
+    message: string;
+    retryable?: boolean;
+  };
+  attempts: number;
+  durationMs?: number;
+  idempotencyKey?: string;
+}
+
+/** `$id` of every schema, by message type name. */
+export const schemaIds = {
+  AgentSpec: "https://cairn.dev/schemas/agent-spec.v1.schema.json",
+  ApiError: "https://cairn.dev/schemas/api-error.v1.schema.json",
+  ListReply: "https://cairn.dev/schemas/list-reply.v1.schema.json",
+  ListRequest: "https://cairn.dev/schemas/list-request.v1.schema.json",
+  LlmCommand: "https://cairn.dev/schemas/llm-command.v1.schema.json",
+  LlmResult: "https://cairn.dev/schemas/llm-result.v1.schema.json",
+  RunEnded: "https://cairn.dev/schemas/run-ended.v1.schema.json",
+  RunError: "https://cairn.dev/schemas/run-error.v1.schema.json",
+  RunRequest: "https://cairn.dev/schemas/run-request.v1.schema.json",
+  RunSignal: "https://cairn.dev/schemas/run-signal.v1.schema.json",
+  RunStatus: "https://cairn.dev/schemas/run-status.v1.schema.json",
+  RunSubmitted: "https://cairn.dev/schemas/run-submitted.v1.schema.json",
+  SubmitReply: "https://cairn.dev/schemas/submit-reply.v1.schema.json",
+  SubmitRequest: "https://cairn.dev/schemas/submit-request.v1.schema.json",
+  ToolCommand: "https://cairn.dev/schemas/tool-command.v1.schema.json",
+  ToolRegistration: "https://cairn.dev/schemas/tool-registration.v1.schema.json",
+  ToolResult: "https://cairn.dev/schemas/tool-result.v1.schema.json",
+} as const;
+
+export type MessageTypeName = keyof typeof schemaIds;

@@ -1,0 +1,10 @@
+/**
+ * Cairn's wire protocol: message types and validators generated from `schemas/` (the single
+ * source of truth), the msgpack codec, and subject names.
+ */
+export type * from "./generated/types.js";
+export { schemaIds } from "./generated/types.js";
+export { encode, decode, validate, PROTOCOL_VERSION } from "./codec.js";
+export type { Decoded, DecodeFailure, DecodeErrorKind } from "./codec.js";
+export { Subjects, isToken } from "./subjects.js";
+export type { ParsedRunSubject, RunSubjectKind } from "./subjects.js";

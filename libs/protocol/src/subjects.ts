@@ -1,0 +1,152 @@
+/**
+ * Subject and stream names. Every fact of a run lives under `<prefix>.run.<runId>.`, so the whole
+ * log of one run is read back in order with the filter `<prefix>.run.<runId>.>`.
+ *
+ * ```
+ * <p>.run.<runId>.evt.submitted               run.submitted   (planner consumes evt.>)
+ * <p>.run.<runId>.evt.llm.<turn>              llm.result
+ * <p>.run.<runId>.evt.tool.<turn>.<index>     tool.result
+ * <p>.run.<runId>.evt.signal.<name>           run.signal
+ * <p>.run.<runId>.evt.error.<seq>             run.error
+ * <p>.run.<runId>.evt.ended                   run.ended
+ * <p>.run.<runId>.cmd.llm.<turn>              llm.command     (llm-caller consumes)
+ * <p>.run.<runId>.cmd.tool.<turn>.<index>.<tool>  tool.command (tool-runner consumes)
+ * <p>.api.{submit,status,list,cancel}         request/reply (NATS micro service "cairn")
+ * ```
+ * Every subject under `<p>.run.>` is written at most once (the stream keeps one message per
+ * subject and rejects a second), so a step result is recorded once, ever.
+ */
+
+const TOKEN = /^[A-Za-z0-9_-]+$/;
+
+/** True when `s` can be used as one subject token (no dots, wildcards or spaces). */
+export function isToken(s: string): boolean {
+  return TOKEN.test(s);
+}
+
+function token(kind: string, s: string): string {
+  if (!TOKEN.test(s)) throw new Error(`invalid ${kind} ${JSON.stringify(s)}: use letters, digits, '_' and '-' only`);
+  return s;
+}
+
+/** Sanitises a prefix into the stream-name part: "cairn" → "CAIRN", "t.x-1" → "T_X_1". */
+function streamPart(prefix: string): string {
+  return prefix.replace(/[^A-Za-z0-9]/g, "_").toUpperCase();
+}
+
+export type RunSubjectKind =
+  | { kind: "submitted" }
+  | { kind: "llm-result"; turn: number }
+  | { kind: "tool-result"; turn: number; index: number }
+  | { kind: "signal"; name: string }
+  | { kind: "error"; id: string }
+  | { kind: "ended" }
+  | { kind: "llm-command"; turn: number }
+  | { kind: "tool-command"; turn: number; index: number; tool: string }
+  | { kind: "unknown" };
+
+export interface ParsedRunSubject {
+  runId: string;
+  what: RunSubjectKind;
+}
+
+function posInt(s: string | undefined): number | undefined {
+  if (s === undefined || !/^\d+$/.test(s)) return undefined;
+  return Number(s);
+}
+
+/** Subject builders for one deployment prefix (e.g. "cairn", or a per-test prefix). */
+export class Subjects {
+  readonly prefix: string;
+  /** The stream holding every run's log. */
+  readonly stream: string;
+  /** KV bucket: run status projection (rebuildable from the log). */
+  readonly runsBucket: string;
+  /** KV bucket: tool specs registered by tool-runners. */
+  readonly toolsBucket: string;
+
+  constructor(prefix: string) {
+    for (const part of prefix.split(".")) token("prefix part", part);
+    this.prefix = prefix;
+    this.stream = `${streamPart(prefix)}_RUNS`;
+    this.runsBucket = `${streamPart(prefix)}_runs`;
+    this.toolsBucket = `${streamPart(prefix)}_tools`;
+  }
+
+  /** Everything in the runs stream. */
+  allRuns(): string {
+    return `${this.prefix}.run.>`;
+  }
+  /** One run's whole log (commands and events), in order. */
+  run(runId: string): string {
+    return `${this.prefix}.run.${token("runId", runId)}.>`;
+  }
+  /** One run's events (what the reducer folds). */
+  runEvents(runId: string): string {
+    return `${this.prefix}.run.${token("runId", runId)}.evt.>`;
+  }
+  /** Filter: every run's events (the planner's consumer). */
+  allEvents(): string {
+    return `${this.prefix}.run.*.evt.>`;
+  }
+  /** Filter: every LLM command (the llm-caller's consumer). */
+  allLlmCommands(): string {
+    return `${this.prefix}.run.*.cmd.llm.*`;
+  }
+  /** Filter: tool commands for one tool, or for all tools (the tool-runner's consumer). */
+  toolCommands(tool = "*"): string {
+    return `${this.prefix}.run.*.cmd.tool.*.*.${tool === "*" ? "*" : token("tool", tool)}`;
+  }
+  submitted(runId: string): string {
+    return `${this.prefix}.run.${token("runId", runId)}.evt.submitted`;
+  }
+  llmResult(runId: string, turn: number): string {
+    return `${this.prefix}.run.${token("runId", runId)}.evt.llm.${turn}`;
+  }
+  toolResult(runId: string, turn: number, index: number): string {
+    return `${this.prefix}.run.${token("runId", runId)}.evt.tool.${turn}.${index}`;
+  }
+  signal(runId: string, name: string): string {
+    return `${this.prefix}.run.${token("runId", runId)}.evt.signal.${token("signal", name)}`;
+  }
+  error(runId: string, id: string): string {
+    return `${this.prefix}.run.${token("runId", runId)}.evt.error.${token("error id", id)}`;
+  }
+  ended(runId: string): string {
+    return `${this.prefix}.run.${token("runId", runId)}.evt.ended`;
+  }
+  llmCommand(runId: string, turn: number): string {
+    return `${this.prefix}.run.${token("runId", runId)}.cmd.llm.${turn}`;
+  }
+  toolCommand(runId: string, turn: number, index: number, tool: string): string {
+    return `${this.prefix}.run.${token("runId", runId)}.cmd.tool.${turn}.${index}.${token("tool", tool)}`;
+  }
+  /** Request/reply endpoints of the `cairn` micro service. */
+  api(endpoint: "submit" | "status" | "list" | "cancel"): string {
+    return `${this.prefix}.api.${endpoint}`;
+  }
+
+  /** Parses a subject under `<prefix>.run.`; undefined when it is not one. */
+  parse(subject: string): ParsedRunSubject | undefined {
+    const head = `${this.prefix}.run.`;
+    if (!subject.startsWith(head)) return undefined;
+    const t = subject.slice(head.length).split(".");
+    const runId = t[0];
+    if (!runId || !TOKEN.test(runId)) return undefined;
+    const [, a, b, c, d, e] = t;
+    const n = t.length;
+    let what: RunSubjectKind = { kind: "unknown" };
+    if (a === "evt") {
+      if (b === "submitted" && n === 3) what = { kind: "submitted" };
+      else if (b === "ended" && n === 3) what = { kind: "ended" };
+      else if (b === "llm" && n === 4 && posInt(c)) what = { kind: "llm-result", turn: posInt(c)! };
+      else if (b === "tool" && n === 5 && posInt(c) && posInt(d) !== undefined) what = { kind: "tool-result", turn: posInt(c)!, index: posInt(d)! };
+      else if (b === "signal" && n === 4 && c) what = { kind: "signal", name: c };
+      else if (b === "error" && n === 4 && c) what = { kind: "error", id: c };
+    } else if (a === "cmd") {
+      if (b === "llm" && n === 4 && posInt(c)) what = { kind: "llm-command", turn: posInt(c)! };
+      else if (b === "tool" && n === 6 && posInt(c) && posInt(d) !== undefined && e) what = { kind: "tool-command", turn: posInt(c)!, index: posInt(d)!, tool: e };
+    }
+    return { runId, what };
+  }
+}

@@ -1,0 +1,28 @@
+import type { ModelRequest, ToolCall } from "@cairn/runtime";
+
+/** One model response, provider-neutral. */
+export interface ModelResponse {
+  content: string | null;
+  toolCalls: ToolCall[];
+  /** Normalised: "stop", "tool_calls", "length", "content_filter", or the provider's own word. */
+  finishReason: string;
+  /** The model that answered, as the provider reports it. */
+  model: string;
+  usage: { inputTokens: number; outputTokens: number };
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  /** Per-call time limit in ms. */
+  timeoutMs?: number;
+}
+
+/**
+ * A model provider. `complete` throws a RetryableError (kind "rate_limited", "server_error",
+ * "timeout", "network"; `retryAfterMs` from Retry-After when the server sent one) or a
+ * TerminalError (kind "bad_request", "auth", "invalid_response", ...) from @cairn/runtime.
+ */
+export interface ModelProvider {
+  readonly name: string;
+  complete(req: ModelRequest, opts?: CallOptions): Promise<ModelResponse>;
+}

@@ -1,0 +1,28 @@
+/** The conversation as the model sees it: provider-neutral chat messages. */
+export interface ToolCall {
+  id: string;
+  name: string;
+  /** JSON text as produced by the model (may be invalid JSON). */
+  arguments: string;
+}
+
+export type ChatMessage =
+  | { role: "system"; content: string }
+  | { role: "user"; content: string }
+  | { role: "assistant"; content: string | null; toolCalls?: ToolCall[] }
+  | { role: "tool"; toolCallId: string; name: string; content: string };
+
+/** A tool as shown to the model. */
+export interface ToolSpec {
+  name: string;
+  description: string;
+  inputSchema: Record<string, unknown>;
+}
+
+/** Everything a provider needs for one model call. */
+export interface ModelRequest {
+  model: string;
+  messages: ChatMessage[];
+  tools: ToolSpec[];
+  temperature?: number;
+}

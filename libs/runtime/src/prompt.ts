@@ -1,0 +1,52 @@
+import { createHash } from "node:crypto";
+import type { ChatMessage, ModelRequest } from "./model.js";
+import type { RunState } from "./state.js";
+
+/** Text the model sees for a tool result. */
+export function toolResultText(r: { ok: boolean; output?: string; error?: { kind: string; message: string } }): string {
+  if (r.ok) return r.output ?? "";
+  return `Error (${r.error?.kind ?? "error"}): ${r.error?.message ?? "the tool failed"}`;
+}
+
+/**
+ * The exact request for model turn `turn`, rebuilt from the run's history: system prompt, task,
+ * then every earlier turn's assistant message and tool results, in call order.
+ */
+export function buildModelRequest(state: RunState, turn: number): ModelRequest {
+  const sub = state.submitted;
+  if (!sub) throw new Error(`run ${state.runId} has no valid submission`);
+  const messages: ChatMessage[] = [];
+  if (sub.agent.systemPrompt) messages.push({ role: "system", content: sub.agent.systemPrompt });
+  messages.push({ role: "user", content: sub.task });
+  for (const t of state.turns) {
+    if (t.turn >= turn) break;
+    const calls = t.llm.toolCalls ?? [];
+    messages.push(calls.length ? { role: "assistant", content: t.llm.content ?? null, toolCalls: calls } : { role: "assistant", content: t.llm.content ?? null });
+    calls.forEach((call, i) => {
+      const r = t.results[i];
+      messages.push({ role: "tool", toolCallId: call.id, name: call.name, content: r ? toolResultText(r) : "Error (missing): no result recorded" });
+    });
+  }
+  const req: ModelRequest = {
+    model: sub.agent.model,
+    messages,
+    tools: sub.agent.tools.map((t) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema as Record<string, unknown> })),
+  };
+  if (sub.agent.temperature !== undefined) req.temperature = sub.agent.temperature;
+  return req;
+}
+
+/** JSON with object keys sorted, so equal values always give equal text. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => {
+    if (v && typeof v === "object" && !Array.isArray(v)) {
+      return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    }
+    return v;
+  });
+}
+
+/** sha256 (hex) of the canonical request: recorded with each response, checked by replay. */
+export function promptHash(req: ModelRequest): string {
+  return createHash("sha256").update(canonicalJson(req)).digest("hex");
+}

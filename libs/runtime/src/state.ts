@@ -1,0 +1,199 @@
+import { decode, type LlmResult, type RunEnded, type RunError, type RunSignal, type RunSubmitted, type RunStatus, type Subjects, type ToolResult } from "@cairn/protocol";
+
+/** One message of a run's log as read from the stream. */
+export interface HistoryEntry {
+  /** Stream sequence. */
+  seq: number;
+  subject: string;
+  data: Uint8Array;
+  /** Server timestamp (ISO 8601) — the only clock the reducer uses, so folding is deterministic. */
+  time: string;
+  /** Delivery count, when the entry came from a consumer (informational). */
+  deliveries?: number;
+}
+
+export interface TurnState {
+  turn: number;
+  llmSeq: number;
+  llm: LlmResult;
+  /** Tool results by call index; undefined while pending. */
+  results: (ToolResult | undefined)[];
+  resultCount: number;
+}
+
+/**
+ * A run folded from its events. The same reducer runs in the planner, the llm-caller, `cairn
+ * status` and replay, so they all agree on what happened.
+ */
+export interface RunState {
+  runId: string;
+  /** Stream sequence of the last entry folded in (0 before any). */
+  lastSeq: number;
+  submitted?: RunSubmitted;
+  submittedAt?: string;
+  /** Set when the submission could not be decoded or validated. */
+  invalidSubmission?: string;
+  turns: TurnState[];
+  cancel?: RunSignal;
+  ended?: RunEnded;
+  errors: RunError[];
+  usage: { inputTokens: number; outputTokens: number };
+  toolCalls: number;
+}
+
+/** What folding one entry did, for the planner's decision. */
+export type Applied =
+  | { kind: "submitted"; seq: number }
+  | { kind: "llm-result"; seq: number; turn: number }
+  | { kind: "tool-result"; seq: number; turn: number; index: number }
+  | { kind: "cancel"; seq: number }
+  | { kind: "error"; seq: number }
+  | { kind: "ended"; seq: number }
+  | { kind: "ignored"; seq: number; reason: string };
+
+export function emptyRun(runId: string): RunState {
+  return { runId, lastSeq: 0, turns: [], errors: [], usage: { inputTokens: 0, outputTokens: 0 }, toolCalls: 0 };
+}
+
+const MAX_MESSAGE = Number.POSITIVE_INFINITY;
+
+function parseArgsCount(llm: LlmResult): number {
+  return llm.ok ? (llm.toolCalls?.length ?? 0) : 0;
+}
+
+/**
+ * Folds one log entry into `state` (mutating it: the fold is the only writer) and says what
+ * changed. Entries that cannot be decoded become failed results of the step they belong to, so
+ * a corrupt message never wedges a run. Entries at or below `state.lastSeq` are ignored.
+ */
+export function applyEntry(state: RunState, entry: HistoryEntry, subjects: Subjects): Applied {
+  const seq = entry.seq;
+  if (seq <= state.lastSeq) return { kind: "ignored", seq, reason: "already folded" };
+  state.lastSeq = seq;
+  const parsed = subjects.parse(entry.subject);
+  if (!parsed || parsed.runId !== state.runId) return { kind: "ignored", seq, reason: "not this run" };
+  if (state.ended && parsed.what.kind !== "error") return { kind: "ignored", seq, reason: "run already ended" };
+  const w = parsed.what;
+  switch (w.kind) {
+    case "submitted": {
+      if (state.submitted || state.invalidSubmission) return { kind: "ignored", seq, reason: "duplicate submission" };
+      const d = decode<RunSubmitted>("RunSubmitted", entry.data, MAX_MESSAGE);
+      if (d.ok && d.value.runId === state.runId) {
+        state.submitted = d.value;
+        state.submittedAt = d.value.submittedAt;
+      } else {
+        state.invalidSubmission = d.ok ? "runId in the message does not match its subject" : `${d.kind}: ${d.message}`;
+        state.submittedAt = entry.time;
+      }
+      return { kind: "submitted", seq };
+    }
+    case "llm-result": {
+      if (state.turns[w.turn - 1]) return { kind: "ignored", seq, reason: "duplicate llm result" };
+      if (w.turn !== state.turns.length + 1) return { kind: "ignored", seq, reason: `llm result for turn ${w.turn} out of order` };
+      const d = decode<LlmResult>("LlmResult", entry.data, MAX_MESSAGE);
+      const llm: LlmResult = d.ok
+        ? d.value
+        : { v: 1, type: "llm.result", runId: state.runId, turn: w.turn, ok: false, attempts: 1, error: { kind: d.kind, message: `recorded llm result unusable: ${d.message}` } };
+      state.turns.push({ turn: w.turn, llmSeq: seq, llm, results: new Array<ToolResult | undefined>(parseArgsCount(llm)).fill(undefined), resultCount: 0 });
+      if (llm.usage) {
+        state.usage.inputTokens += llm.usage.inputTokens;
+        state.usage.outputTokens += llm.usage.outputTokens;
+      }
+      state.toolCalls += parseArgsCount(llm);
+      return { kind: "llm-result", seq, turn: w.turn };
+    }
+    case "tool-result": {
+      const turn = state.turns[w.turn - 1];
+      if (!turn || w.index >= turn.results.length) return { kind: "ignored", seq, reason: "tool result for an unknown call" };
+      if (turn.results[w.index]) return { kind: "ignored", seq, reason: "duplicate tool result" };
+      const call = turn.llm.toolCalls?.[w.index];
+      const d = decode<ToolResult>("ToolResult", entry.data, MAX_MESSAGE);
+      turn.results[w.index] = d.ok
+        ? d.value
+        : {
+            v: 1,
+            type: "tool.result",
+            runId: state.runId,
+            turn: w.turn,
+            index: w.index,
+            callId: call?.id ?? "",
+            tool: call?.name ?? "",
+            ok: false,
+            attempts: 1,
+            error: { kind: d.kind, message: `recorded tool result unusable: ${d.message}` },
+          };
+      turn.resultCount++;
+      return { kind: "tool-result", seq, turn: w.turn, index: w.index };
+    }
+    case "signal": {
+      const d = decode<RunSignal>("RunSignal", entry.data, MAX_MESSAGE);
+      if (!d.ok) {
+        state.errors.push(syntheticError(state.runId, entry, `${d.kind}: ${d.message}`, d.kind));
+        return { kind: "error", seq };
+      }
+      if (d.value.signal === "cancel" && !state.cancel) {
+        state.cancel = d.value;
+        return { kind: "cancel", seq };
+      }
+      return { kind: "ignored", seq, reason: "signal already seen" };
+    }
+    case "error": {
+      const d = decode<RunError>("RunError", entry.data, MAX_MESSAGE);
+      state.errors.push(d.ok ? d.value : syntheticError(state.runId, entry, `${d.kind}: ${d.message}`, d.kind));
+      return { kind: "error", seq };
+    }
+    case "ended": {
+      const d = decode<RunEnded>("RunEnded", entry.data, MAX_MESSAGE);
+      state.ended = d.ok
+        ? d.value
+        : { v: 1, type: "run.ended", runId: state.runId, status: "failed", reason: "corrupt end event", turns: state.turns.length, usage: { ...state.usage }, endedAt: entry.time };
+      return { kind: "ended", seq };
+    }
+    default:
+      return { kind: "ignored", seq, reason: `not an event subject: ${entry.subject}` };
+  }
+}
+
+function syntheticError(runId: string, entry: HistoryEntry, message: string, kind: string): RunError {
+  return { v: 1, type: "run.error", runId, service: "reducer", subject: entry.subject, seq: entry.seq, error: { kind, message }, at: entry.time };
+}
+
+/** Folds a whole history. */
+export function reduceRun(runId: string, entries: Iterable<HistoryEntry>, subjects: Subjects): RunState {
+  const s = emptyRun(runId);
+  for (const e of entries) applyEntry(s, e, subjects);
+  return s;
+}
+
+/** Status of a run as `cairn status` shows it. */
+export function runStatus(state: RunState): RunStatus {
+  const last = state.turns[state.turns.length - 1];
+  const waitingFor: string[] = [];
+  if (!state.ended && (state.submitted || state.invalidSubmission)) {
+    if (!last || (last.resultCount === last.results.length && last.llm.ok && last.results.length > 0)) {
+      waitingFor.push(`llm turn ${state.turns.length + 1}`);
+    } else {
+      last.results.forEach((r, i) => {
+        if (!r) waitingFor.push(`tool ${last.llm.toolCalls?.[i]?.name ?? "?"} (turn ${last.turn}, call ${i})`);
+      });
+    }
+  }
+  const s: RunStatus = {
+    v: 1,
+    runId: state.runId,
+    status: state.ended ? state.ended.status : "running",
+    task: state.submitted?.task ?? "",
+    agent: state.submitted?.agent.name ?? "",
+    turn: state.turns.length,
+    toolCalls: state.toolCalls,
+    usage: { ...state.usage },
+    errors: state.errors.length,
+    submittedAt: state.submittedAt ?? "",
+    lastSeq: state.lastSeq,
+  };
+  if (waitingFor.length) s.waitingFor = waitingFor;
+  if (state.ended?.answer !== undefined) s.answer = state.ended.answer;
+  if (state.ended?.reason !== undefined) s.reason = state.ended.reason;
+  if (state.ended) s.endedAt = state.ended.endedAt;
+  return s;
+}

@@ -1,0 +1,56 @@
+import type { RetryPolicy } from "@cairn/runtime";
+
+/** Minimal logger shape a tool may use (pino-compatible). */
+export interface ToolLogger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** What a tool gets besides its arguments. */
+export interface ToolContext {
+  runId: string;
+  turn: number;
+  callId: string;
+  /**
+   * Stable for this call across redeliveries, crashes and retries (`<runId>:<turn>:<index>`).
+   * Cairn records each result once and never re-executes a call whose result is recorded, but a
+   * crash between a tool's side effect and the recording of its result re-executes the call:
+   * tools with external side effects should pass this key on (e.g. as an Idempotency-Key header).
+   */
+  idempotencyKey: string;
+  /** 1 for the first execution of this call, higher on retries and redeliveries. */
+  attempt: number;
+  /** Aborted when the call times out or the tool-runner hands the work back on shutdown. */
+  signal: AbortSignal;
+  /** Tells JetStream the call is still in progress (extends the ack deadline). Called automatically too. */
+  heartbeat(): void;
+  /** The run's own workspace directory (created on demand); file tools are confined to it. */
+  workspaceDir: string;
+  log: ToolLogger;
+}
+
+/** A tool: name, description and JSON Schema shown to the model, and the code that runs it. */
+export interface ToolDefinition<A = Record<string, unknown>> {
+  /** Letters, digits, '_' and '-' (it is a NATS subject token). */
+  name: string;
+  description: string;
+  /** JSON Schema (draft 2020-12) of the arguments; arguments are validated before `run`. */
+  input: Record<string, unknown>;
+  /**
+   * Returns the result shown to the model: a string as is, anything else as JSON. Throw a
+   * TerminalError for a final failure (no retry), anything else is retried per `retry`; the
+   * last failure goes back to the model as the tool's result — it does not fail the run.
+   */
+  run(args: A, ctx: ToolContext): unknown;
+  /** Per-call time limit (ms); the runner's default when omitted. */
+  timeoutMs?: number;
+  /** Retry policy for thrown retryable errors; the runner's default when omitted. */
+  retry?: Partial<RetryPolicy>;
+}
+
+/** Declares a tool (identity function that gives `run` typed arguments). */
+export function defineTool<A = Record<string, unknown>>(def: ToolDefinition<A>): ToolDefinition<A> {
+  return def;
+}
