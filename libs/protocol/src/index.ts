@@ -8,3 +8,5 @@ export { encode, decode, validate, PROTOCOL_VERSION } from "./codec.js";
 export type { Decoded, DecodeFailure, DecodeErrorKind } from "./codec.js";
 export { Subjects, isToken } from "./subjects.js";
 export type { ParsedRunSubject, RunSubjectKind } from "./subjects.js";
+export { decodeEntry } from "./entry.js";
+export type { DecodedEntry } from "./entry.js";

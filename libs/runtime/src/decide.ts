@@ -18,7 +18,8 @@ export function toolIdempotencyKey(runId: string, turn: number, index: number): 
  * from the log), so a redelivered or concurrently handled event produces the same outputs, and
  * the stream's one-message-per-subject rule turns repeats into no-ops.
  */
-export function decide(state: RunState, applied: Applied, subjects: Subjects, entryTime: string): Output[] {
+export function decide(state: RunState, applied: Applied, subjects: Subjects): Output[] {
+  const entryTime = applied.time;
   if (state.ended) return [];
   const runId = state.runId;
   const end = (status: RunEnded["status"], fields: Partial<RunEnded>): Output[] => [

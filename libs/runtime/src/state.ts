@@ -42,14 +42,15 @@ export interface RunState {
 }
 
 /** What folding one entry did, for the planner's decision. */
-export type Applied =
-  | { kind: "submitted"; seq: number }
-  | { kind: "llm-result"; seq: number; turn: number }
-  | { kind: "tool-result"; seq: number; turn: number; index: number }
-  | { kind: "cancel"; seq: number }
-  | { kind: "error"; seq: number }
-  | { kind: "ended"; seq: number }
-  | { kind: "ignored"; seq: number; reason: string };
+export type Applied = { seq: number; time: string } & (
+  | { kind: "submitted" }
+  | { kind: "llm-result"; turn: number }
+  | { kind: "tool-result"; turn: number; index: number }
+  | { kind: "cancel" }
+  | { kind: "error" }
+  | { kind: "ended" }
+  | { kind: "ignored"; reason: string }
+);
 
 export function emptyRun(runId: string): RunState {
   return { runId, lastSeq: 0, turns: [], errors: [], usage: { inputTokens: 0, outputTokens: 0 }, toolCalls: 0 };
@@ -67,6 +68,12 @@ function parseArgsCount(llm: LlmResult): number {
  * a corrupt message never wedges a run. Entries at or below `state.lastSeq` are ignored.
  */
 export function applyEntry(state: RunState, entry: HistoryEntry, subjects: Subjects): Applied {
+  return { ...fold(state, entry, subjects), seq: entry.seq, time: entry.time } as Applied;
+}
+
+type Folded = { kind: Applied["kind"]; seq: number; turn?: number; index?: number; reason?: string };
+
+function fold(state: RunState, entry: HistoryEntry, subjects: Subjects): Folded {
   const seq = entry.seq;
   if (seq <= state.lastSeq) return { kind: "ignored", seq, reason: "already folded" };
   state.lastSeq = seq;

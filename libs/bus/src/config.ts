@@ -1,0 +1,73 @@
+import { z } from "zod";
+
+/**
+ * Settings every Cairn service shares, parsed from environment variables. Each service's
+ * `loadConfig(env)` extends this; problems are reported all at once, never one per restart.
+ */
+export const commonEnv = {
+  NATS_URL: z.string().min(1, "NATS_URL is required (e.g. nats://127.0.0.1:4222)"),
+  NATS_USER: z.string().optional(),
+  NATS_PASSWORD: z.string().optional(),
+  NATS_TOKEN: z.string().optional(),
+  NATS_CREDS: z.string().optional(),
+  CAIRN_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, "CAIRN_PREFIX must be subject tokens (letters, digits, '_', '-', dots between)").default("cairn"),
+  CAIRN_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
+  CAIRN_ACK_WAIT_MS: z.coerce.number().int().min(200).default(10_000),
+  CAIRN_MAX_DELIVER: z.coerce.number().int().min(2).default(20),
+  CAIRN_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  CAIRN_DOUBLE_ACK: z.enum(["true", "false", "1", "0"]).default("false").transform((v) => v === "true" || v === "1"),
+  CAIRN_CRASH_AT: z.string().optional(),
+  CAIRN_INSTANCE: z.string().optional(),
+  LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+};
+
+export interface CommonConfig {
+  nats: { servers: string; user?: string; pass?: string; token?: string; credsFile?: string };
+  prefix: string;
+  replicas: number;
+  ackWaitMs: number;
+  maxDeliver: number;
+  maxMessageBytes: number;
+  doubleAck: boolean;
+  /** Test-only deterministic crash point ("<point>[:<n>]"). */
+  crashAt?: string;
+  instance: string;
+  logLevel: string;
+}
+
+/** Thrown by loadConfig with every problem found. */
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+  readonly retryable = false;
+}
+
+/** Parses `env` against `shape` and throws one ConfigError listing every problem. */
+export function parseEnv<S extends z.ZodRawShape>(shape: S, env: Record<string, string | undefined>): z.infer<z.ZodObject<S>> {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const r = z.object(shape).safeParse(cleaned);
+  if (!r.success) {
+    const lines = r.error.issues.map((i) => `  ${i.path.join(".") || "(env)"}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join("\n")}`);
+  }
+  return r.data;
+}
+
+export function toCommonConfig(e: z.infer<z.ZodObject<typeof commonEnv>>, service: string): CommonConfig {
+  const c: CommonConfig = {
+    nats: { servers: e.NATS_URL },
+    prefix: e.CAIRN_PREFIX,
+    replicas: e.CAIRN_REPLICAS,
+    ackWaitMs: e.CAIRN_ACK_WAIT_MS,
+    maxDeliver: e.CAIRN_MAX_DELIVER,
+    maxMessageBytes: e.CAIRN_MAX_MESSAGE_BYTES,
+    doubleAck: e.CAIRN_DOUBLE_ACK,
+    instance: e.CAIRN_INSTANCE ?? `${service}-${process.pid}`,
+    logLevel: e.LOG_LEVEL,
+  };
+  if (e.NATS_USER !== undefined) c.nats.user = e.NATS_USER;
+  if (e.NATS_PASSWORD !== undefined) c.nats.pass = e.NATS_PASSWORD;
+  if (e.NATS_TOKEN !== undefined) c.nats.token = e.NATS_TOKEN;
+  if (e.NATS_CREDS !== undefined) c.nats.credsFile = e.NATS_CREDS;
+  if (e.CAIRN_CRASH_AT !== undefined) c.crashAt = e.CAIRN_CRASH_AT;
+  return c;
+}

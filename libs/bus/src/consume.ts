@@ -1,0 +1,157 @@
+import type { JetStreamClient, JsMsg, ConsumerMessages } from "@nats-io/jetstream";
+import type { Logger } from "@cairn/telemetry";
+
+/** What to do with a message once its handler is done. */
+export type Disposition =
+  /** Done: the result (if any) is durably recorded. */
+  | { ack: true }
+  /** Hand it back to be redelivered after `delayMs` (a retry or a shutdown). */
+  | { nak: number }
+  /** Never redeliver (the failure was recorded). */
+  | { term: string };
+
+export interface WorkContext {
+  /** Aborted when the consumer stops (SIGTERM): give the work back quickly. */
+  signal: AbortSignal;
+  /** Extends the ack deadline (JetStream `working()`); also sent automatically every ackWait/3. */
+  heartbeat(): void;
+}
+
+export interface ConsumeOptions {
+  js: JetStreamClient;
+  stream: string;
+  durable: string;
+  /** Messages handled at once by this process. */
+  concurrency: number;
+  /** The consumer's ack_wait, to pace automatic heartbeats. */
+  ackWaitMs: number;
+  /** Messages with the same key are handled one at a time, in delivery order. */
+  keyOf?: (msg: JsMsg) => string;
+  /** Wait for the server to confirm each ack (`ackAck`). Off by default: every Cairn step is idempotent, so a lost ack costs one harmless redelivery. */
+  doubleAck?: boolean;
+  handle(msg: JsMsg, ctx: WorkContext): Promise<Disposition>;
+  log: Logger;
+}
+
+export interface RunningConsumer {
+  /** Stops pulling, aborts in-flight handlers, naks what they had not finished, and resolves when all are settled. */
+  stop(): Promise<void>;
+  /** Messages currently being handled. */
+  inFlight(): number;
+}
+
+/**
+ * Runs a durable pull consumer with explicit acks. Each message is handed to `handle`; its
+ * disposition is applied afterwards (never before the handler's own publishes resolved). A handler
+ * that throws is treated as retryable: nak with a growing delay. While a handler runs, the loop
+ * sends `working()` so a short ack_wait only fires for a process that is really gone.
+ */
+export async function startConsumer(o: ConsumeOptions): Promise<RunningConsumer> {
+  const abort = new AbortController();
+  const inflight = new Set<Promise<void>>();
+  const chains = new Map<string, Promise<void>>();
+  let slots = o.concurrency;
+  const waiters: (() => void)[] = [];
+  let iter: ConsumerMessages | undefined;
+  let stopped = false;
+
+  const acquire = async (): Promise<void> => {
+    if (slots > 0) {
+      slots--;
+      return;
+    }
+    await new Promise<void>((r) => waiters.push(r));
+  };
+  const release = (): void => {
+    const w = waiters.shift();
+    if (w) w();
+    else slots++;
+  };
+
+  const settle = async (msg: JsMsg, d: Disposition): Promise<void> => {
+    if ("ack" in d) {
+      if (o.doubleAck) await msg.ackAck();
+      else msg.ack();
+    } else if ("nak" in d) msg.nak(d.nak);
+    else msg.term(d.term);
+  };
+
+  const handleOne = async (msg: JsMsg): Promise<void> => {
+    const timer = setInterval(() => msg.working(), Math.max(200, Math.floor(o.ackWaitMs / 3)));
+    let d: Disposition;
+    try {
+      if (abort.signal.aborted) d = { nak: 0 };
+      else d = await o.handle(msg, { signal: abort.signal, heartbeat: () => msg.working() });
+      if (abort.signal.aborted && !("ack" in d) && !("term" in d)) d = { nak: 0 };
+    } catch (err) {
+      const delay = abort.signal.aborted ? 0 : Math.min(30_000, 250 * 2 ** Math.min(7, msg.info.deliveryCount - 1));
+      o.log.error({ err, subject: msg.subject, seq: msg.seq, deliveries: msg.info.deliveryCount }, "handler failed; message will be redelivered");
+      d = { nak: delay };
+    } finally {
+      clearInterval(timer);
+    }
+    try {
+      await settle(msg, d);
+    } catch (err) {
+      o.log.warn({ err, subject: msg.subject }, "ack failed; the message will be redelivered and its recorded result reused");
+    }
+  };
+
+  const dispatch = (msg: JsMsg): void => {
+    const key = o.keyOf?.(msg);
+    const prev = key !== undefined ? chains.get(key) : undefined;
+    const p: Promise<void> = (prev ?? Promise.resolve())
+      .then(() => handleOne(msg))
+      .finally(() => {
+        release();
+        inflight.delete(p);
+        if (key !== undefined && chains.get(key) === p) chains.delete(key);
+      });
+    if (key !== undefined) chains.set(key, p);
+    inflight.add(p);
+  };
+
+  const consumer = await o.js.consumers.get(o.stream, o.durable);
+  const loop = (async () => {
+    while (!stopped) {
+      try {
+        iter = await consumer.consume({ max_messages: Math.max(1, o.concurrency), expires: 5_000 });
+        for await (const msg of iter) {
+          if (stopped) {
+            msg.nak(0);
+            continue;
+          }
+          await acquire();
+          if (stopped) {
+            release();
+            msg.nak(0);
+            continue;
+          }
+          dispatch(msg);
+        }
+      } catch (err) {
+        if (stopped) break;
+        o.log.warn({ err, durable: o.durable }, "consumer interrupted; resuming");
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  })();
+
+  return {
+    inFlight: () => inflight.size,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      abort.abort();
+      // Handlers see the abort and return { nak: 0 }; work is handed back at once, not after ack_wait.
+      await Promise.allSettled([...inflight]);
+      try {
+        await iter?.close();
+      } catch {
+        /* already closed */
+      }
+      for (const w of waiters.splice(0)) w();
+      await Promise.race([loop, new Promise((r) => setTimeout(r, 2_000))]);
+    },
+  };
+}

@@ -1,0 +1,22 @@
+/**
+ * Cairn on NATS: connect (refusing servers older than 2.10), provision the runs stream, durable
+ * consumers and KV buckets, append a message once, run a consumer with ack/nak/working, and read
+ * run logs back (with a cached, catch-up-on-miss fold).
+ */
+export { connectNats, NatsVersionError, MIN_SERVER_VERSION, versionAtLeast } from "./connect.js";
+export type { NatsConnectOptions } from "./connect.js";
+export { ensureRunStream, ensureConsumer, ensureBuckets, runStreamConfig } from "./provision.js";
+export type { ProvisionOptions, DurableConsumerOptions } from "./provision.js";
+export { appendOnce } from "./publish.js";
+export type { AppendResult } from "./publish.js";
+export { startConsumer } from "./consume.js";
+export type { ConsumeOptions, Disposition, RunningConsumer, WorkContext } from "./consume.js";
+export { RunHistory, readRange, readRunLog, toEntry } from "./history.js";
+export type { JsMsg, JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
+export type { NatsConnection } from "@nats-io/transport-node";
+export { commonEnv, parseEnv, toCommonConfig, ConfigError } from "./config.js";
+export type { CommonConfig } from "./config.js";
+export { CrashPoints } from "./crash.js";
+export type { CrashPoint } from "./crash.js";
+export { openBus } from "./bus.js";
+export type { Bus } from "./bus.js";

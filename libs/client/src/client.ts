@@ -1,0 +1,129 @@
+import { jetstream, DeliverPolicy, type JetStreamClient } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/transport-node";
+import { decodeEntry, Subjects, type DecodedEntry, type ListReply, type RunStatus, type SubmitReply } from "@cairn/protocol";
+import { connectNats, type NatsConnectOptions } from "@cairn/bus";
+
+/** An error answered by the Cairn API (`kind` says which: not_found, bad_request, unknown_agent, ...). */
+export class CairnApiError extends Error {
+  override readonly name = "CairnApiError";
+  constructor(readonly kind: string, message: string, readonly retryable = false) {
+    super(message);
+  }
+}
+
+export interface SubmitOptions {
+  task: string;
+  /** Agent name from the planner's agents file; the default agent when omitted. */
+  agent?: string;
+  /** Resubmitting with the same key returns the same run (created: false). */
+  idempotencyKey?: string;
+  metadata?: Record<string, string>;
+}
+
+/** One message of a run's log, as `watch` yields it. */
+export interface LogEntry {
+  seq: number;
+  subject: string;
+  time: string;
+  /** Deliveries of this message to the watcher (always 1 for an ordered consumer). */
+  entry: DecodedEntry;
+}
+
+export interface ClientOptions {
+  /** Use this connection (not closed by `close()`). */
+  nc?: NatsConnection;
+  /** Or connect with these options. */
+  connect?: Omit<NatsConnectOptions, "name"> & { name?: string };
+  /** Deployment prefix; "cairn" by default. */
+  prefix?: string;
+  /** Request timeout (ms). */
+  timeoutMs?: number;
+}
+
+/**
+ * Submit, inspect, cancel and watch runs. Requests go to the `cairn` micro service on
+ * `<prefix>.api.*`; a submit is answered only once the submission is durably in the stream.
+ */
+export class CairnClient {
+  readonly subjects: Subjects;
+  private readonly js: JetStreamClient;
+
+  private constructor(
+    readonly nc: NatsConnection,
+    private readonly own: boolean,
+    prefix: string,
+    private readonly timeoutMs: number,
+  ) {
+    this.subjects = new Subjects(prefix);
+    this.js = jetstream(nc);
+  }
+
+  static async connect(opts: ClientOptions): Promise<CairnClient> {
+    if (opts.nc) return new CairnClient(opts.nc, false, opts.prefix ?? "cairn", opts.timeoutMs ?? 15_000);
+    if (!opts.connect) throw new Error("CairnClient.connect needs `nc` or `connect` options");
+    const nc = await connectNats({ name: "cairn-client", ...opts.connect });
+    return new CairnClient(nc, true, opts.prefix ?? "cairn", opts.timeoutMs ?? 15_000);
+  }
+
+  private async call<T>(endpoint: "submit" | "status" | "list" | "cancel", body: object): Promise<T> {
+    let msg;
+    try {
+      msg = await this.nc.request(this.subjects.api(endpoint), JSON.stringify(body), { timeout: this.timeoutMs });
+    } catch (err) {
+      const e = err as Error;
+      if (/no responders/i.test(e.message) || e.name === "NoRespondersError") {
+        throw new CairnApiError("unavailable", `no planner is serving ${this.subjects.api(endpoint)} (start one: cairn service planner, or cairn dev)`, true);
+      }
+      throw err;
+    }
+    const reply = JSON.parse(msg.string()) as T & { error?: { kind: string; message: string; retryable?: boolean } };
+    if (reply && typeof reply === "object" && "error" in reply && reply.error) throw new CairnApiError(reply.error.kind, reply.error.message, reply.error.retryable ?? false);
+    return reply;
+  }
+
+  submit(o: SubmitOptions): Promise<SubmitReply> {
+    return this.call<SubmitReply>("submit", { v: 1, ...o });
+  }
+  status(runId: string): Promise<RunStatus> {
+    return this.call<RunStatus>("status", { v: 1, runId });
+  }
+  async list(opts: { limit?: number; status?: RunStatus["status"] } = {}): Promise<RunStatus[]> {
+    return (await this.call<ListReply>("list", { v: 1, ...opts })).runs;
+  }
+  cancel(runId: string, reason?: string): Promise<RunStatus> {
+    return this.call<RunStatus>("cancel", { v: 1, runId, ...(reason ? { reason } : {}) });
+  }
+
+  /**
+   * Yields the run's whole log from its first message, then live messages as they are written,
+   * ending after the run's end event (or when `signal` aborts).
+   */
+  async *watch(runId: string, opts: { signal?: AbortSignal } = {}): AsyncGenerator<LogEntry> {
+    const consumer = await this.js.consumers.get(this.subjects.stream, { filter_subjects: [this.subjects.run(runId)], deliver_policy: DeliverPolicy.All });
+    const iter = await consumer.consume({ max_messages: 256 });
+    const onAbort = (): void => void iter.close();
+    opts.signal?.addEventListener("abort", onAbort, { once: true });
+    try {
+      for await (const m of iter) {
+        const entry = decodeEntry(this.subjects, m.subject, m.data);
+        yield { seq: m.seq, subject: m.subject, time: new Date(m.time).toISOString(), entry };
+        if (entry.kind === "ended") break;
+      }
+    } finally {
+      opts.signal?.removeEventListener("abort", onAbort);
+      await iter.close().catch(() => undefined);
+    }
+  }
+
+  /** Resolves with the run's final status once it has ended. */
+  async wait(runId: string, opts: { signal?: AbortSignal } = {}): Promise<RunStatus> {
+    for await (const e of this.watch(runId, opts)) {
+      if (e.entry.kind === "ended") break;
+    }
+    return this.status(runId);
+  }
+
+  async close(): Promise<void> {
+    if (this.own && !this.nc.isClosed()) await this.nc.drain().catch(() => this.nc.close());
+  }
+}

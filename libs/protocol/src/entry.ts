@@ -1,0 +1,36 @@
+import { decode, type Decoded } from "./codec.js";
+import type { LlmCommand, LlmResult, RunEnded, RunError, RunSignal, RunSubmitted, ToolCommand, ToolResult } from "./generated/types.js";
+import type { Subjects } from "./subjects.js";
+
+/** A run-log message decoded by what its subject says it is. */
+export type DecodedEntry =
+  | { kind: "submitted"; message: RunSubmitted }
+  | { kind: "llm-command"; message: LlmCommand }
+  | { kind: "llm-result"; message: LlmResult }
+  | { kind: "tool-command"; message: ToolCommand }
+  | { kind: "tool-result"; message: ToolResult }
+  | { kind: "signal"; message: RunSignal }
+  | { kind: "error"; message: RunError }
+  | { kind: "ended"; message: RunEnded }
+  | { kind: "invalid"; subject: string; reason: string };
+
+const TYPES = {
+  submitted: "RunSubmitted",
+  "llm-command": "LlmCommand",
+  "llm-result": "LlmResult",
+  "tool-command": "ToolCommand",
+  "tool-result": "ToolResult",
+  signal: "RunSignal",
+  error: "RunError",
+  ended: "RunEnded",
+} as const;
+
+/** Decodes one message of a run's log; never throws. */
+export function decodeEntry(subjects: Subjects, subject: string, data: Uint8Array): DecodedEntry {
+  const p = subjects.parse(subject);
+  if (!p || p.what.kind === "unknown") return { kind: "invalid", subject, reason: "not a known run subject" };
+  const type = TYPES[p.what.kind];
+  const d: Decoded<unknown> = decode(type, data);
+  if (!d.ok) return { kind: "invalid", subject, reason: `${d.kind}: ${d.message}` };
+  return { kind: p.what.kind, message: d.value } as DecodedEntry;
+}

@@ -1,0 +1,104 @@
+import { readFileSync, existsSync } from "node:fs";
+import { join } from "node:path";
+import { TerminalError, type ChatMessage, type ModelRequest } from "@cairn/runtime";
+import type { CallOptions, ModelProvider, ModelResponse } from "./types.js";
+
+/**
+ * The SCRIPTED MODEL: a deterministic stand-in for an LLM, for tests and the demo. It is not a
+ * language model and never pretends to be one: every response comes from a JSON script of turns.
+ *
+ * Script file (`<dir>/<model>.json`):
+ * ```json
+ * { "turns": [
+ *     { "toolCalls": [ { "name": "write_file", "arguments": { "path": "a.txt", "content": "hi" } } ] },
+ *     { "content": "Done: {{toolResults}}" } ] }
+ * ```
+ * The turn played is the number of assistant messages already in the request, plus one, so a
+ * replayed or retried call gives the same answer. In `content`, `{{toolResults}}` is replaced by
+ * the previous turn's tool results (one per line), `{{toolResult:N}}` by the N-th of them and
+ * `{{task}}` by the user's task. `argumentsRaw` sends arguments verbatim (e.g. invalid JSON).
+ * Usage is counted as ceil(characters / 4) for input and output.
+ */
+export interface ScriptTurn {
+  content?: string | null;
+  toolCalls?: { name: string; arguments?: unknown; argumentsRaw?: string }[];
+  finishReason?: string;
+}
+
+export interface Script {
+  turns: ScriptTurn[];
+}
+
+export interface ScriptedProviderOptions {
+  /** Directory of `<model>.json` scripts. */
+  dir?: string;
+  /** Scripts given inline, by model name (win over files). */
+  scripts?: Record<string, Script>;
+  /** Provider name; "scripted" by default. */
+  name?: string;
+}
+
+function loadScript(opts: ScriptedProviderOptions, model: string): Script {
+  const inline = opts.scripts?.[model];
+  if (inline) return inline;
+  if (!/^[A-Za-z0-9_.-]+$/.test(model) || model.includes("..")) throw new TerminalError(`scripted model name ${JSON.stringify(model)} is not a file name`, { kind: "bad_request" });
+  const file = opts.dir ? join(opts.dir, `${model}.json`) : undefined;
+  if (!file || !existsSync(file)) throw new TerminalError(`no script for scripted model "${model}" (looked for ${file ?? "<no scripts dir configured>"})`, { kind: "bad_request" });
+  const parsed = JSON.parse(readFileSync(file, "utf8")) as Script;
+  if (!Array.isArray(parsed.turns)) throw new TerminalError(`scripted model file ${file} has no "turns" array`, { kind: "bad_request" });
+  return parsed;
+}
+
+function tokens(text: string): number {
+  return Math.ceil(text.length / 4);
+}
+
+function previousToolResults(messages: ChatMessage[]): string[] {
+  const out: string[] = [];
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = messages[i]!;
+    if (m.role === "tool") out.unshift(m.content);
+    else break;
+  }
+  return out;
+}
+
+export function createScriptedProvider(opts: ScriptedProviderOptions = {}): ModelProvider {
+  const cache = new Map<string, Script>();
+  return {
+    name: opts.name ?? "scripted",
+    complete(req: ModelRequest, _call?: CallOptions): Promise<ModelResponse> {
+      let script = cache.get(req.model);
+      if (!script) {
+        script = loadScript(opts, req.model);
+        cache.set(req.model, script);
+      }
+      const turnNo = req.messages.filter((m) => m.role === "assistant").length + 1;
+      const turn = script.turns[turnNo - 1];
+      if (!turn) return Promise.reject(new TerminalError(`scripted model "${req.model}" has no turn ${turnNo} (script has ${script.turns.length})`, { kind: "script_exhausted" }));
+      const results = previousToolResults(req.messages);
+      const task = req.messages.find((m) => m.role === "user")?.content ?? "";
+      const content =
+        turn.content == null
+          ? null
+          : turn.content
+              .replace(/\{\{toolResults\}\}/g, results.join("\n"))
+              .replace(/\{\{toolResult:(\d+)\}\}/g, (_m, n: string) => results[Number(n)] ?? "")
+              .replace(/\{\{task\}\}/g, task);
+      const toolCalls = (turn.toolCalls ?? []).map((c, i) => ({
+        id: `call_${turnNo}_${i}`,
+        name: c.name,
+        arguments: c.argumentsRaw ?? JSON.stringify(c.arguments ?? {}),
+      }));
+      const inputText = JSON.stringify(req.messages) + JSON.stringify(req.tools);
+      const outputText = (content ?? "") + toolCalls.map((c) => c.name + c.arguments).join("");
+      return Promise.resolve({
+        content,
+        toolCalls,
+        finishReason: turn.finishReason ?? (toolCalls.length ? "tool_calls" : "stop"),
+        model: `scripted:${req.model}`,
+        usage: { inputTokens: tokens(inputText), outputTokens: tokens(outputText) },
+      });
+    },
+  };
+}

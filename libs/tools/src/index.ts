@@ -1,0 +1,16 @@
+/**
+ * @cairn/tools — defining tools for Cairn agents, validating their arguments, loading them from
+ * user modules, and the built-in tools (workspace files, sleep, and opt-in http_fetch and shell).
+ *
+ * ```ts
+ * import { defineTool, ToolRegistry, builtinTools } from "@cairn/tools";
+ * const registry = new ToolRegistry([...builtinTools({ httpAllowHosts: ["api.example.com"] }), myTool]);
+ * ```
+ */
+export { defineTool } from "./define.js";
+export type { ToolDefinition, ToolContext, ToolLogger } from "./define.js";
+export { ToolRegistry } from "./registry.js";
+export type { ParseArgumentsResult } from "./registry.js";
+export { loadToolModule } from "./loader.js";
+export { builtinTools } from "./builtins/index.js";
+export type { BuiltinToolOptions } from "./builtins/index.js";

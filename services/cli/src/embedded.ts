@@ -1,0 +1,66 @@
+import { mkdirSync } from "node:fs";
+import { startNatsServer, type RunningNatsServer } from "@cairn/natsd";
+import { connectNats, type NatsConnection } from "@cairn/bus";
+import { loadConfig as plannerConfig, startPlanner, type Agents } from "@cairn/planner";
+import { loadConfig as llmConfig, startLlmCaller } from "@cairn/llm-caller";
+import { loadConfig as toolConfig, startToolRunner } from "@cairn/tool-runner";
+import type { Logger } from "@cairn/telemetry";
+
+export interface EmbeddedOptions {
+  /** Use this server instead of starting one. */
+  natsUrl?: string;
+  /** Store dir for the started nats-server. */
+  storeDir?: string;
+  port?: number;
+  /** Extra environment (CAIRN_* settings) for the three services. */
+  env: Record<string, string | undefined>;
+  agents?: Agents;
+  log: Logger;
+}
+
+export interface Embedded {
+  url: string;
+  server: RunningNatsServer | undefined;
+  nc: NatsConnection;
+  stop(): Promise<void>;
+}
+
+/**
+ * Everything in one process: a local nats-server (unless `natsUrl` is given), the runs stream,
+ * and the planner, llm-caller and tool-runner sharing one connection.
+ */
+export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
+  let server: RunningNatsServer | undefined;
+  let url = o.natsUrl;
+  if (!url) {
+    if (o.storeDir) mkdirSync(o.storeDir, { recursive: true });
+    server = await startNatsServer({ ...(o.storeDir ? { storeDir: o.storeDir } : {}), ...(o.port ? { port: o.port } : {}) });
+    url = server.url;
+  }
+  const env = { ...o.env, NATS_URL: url };
+  const nc = await connectNats({ servers: url, name: "cairn-embedded", log: o.log });
+  const stops: (() => Promise<void>)[] = [];
+  try {
+    const tr = await startToolRunner(toolConfig(env), { log: o.log.child({ service: "tool-runner" }), nc });
+    stops.push(() => tr.stop());
+    const llm = await startLlmCaller(llmConfig(env), { log: o.log.child({ service: "llm-caller" }), nc });
+    stops.push(() => llm.stop());
+    const pl = await startPlanner(plannerConfig(env), { log: o.log.child({ service: "planner" }), nc, ...(o.agents ? { agents: o.agents } : {}) });
+    stops.push(() => pl.stop());
+  } catch (err) {
+    for (const s of stops.reverse()) await s().catch(() => undefined);
+    await nc.close();
+    await server?.stop({ clean: false });
+    throw err;
+  }
+  return {
+    url,
+    server,
+    nc,
+    async stop() {
+      for (const s of stops.reverse()) await s().catch(() => undefined);
+      await nc.drain().catch(() => undefined);
+      await server?.stop({ clean: false });
+    },
+  };
+}

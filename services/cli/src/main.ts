@@ -1,0 +1,226 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Command, Option } from "commander";
+import pc from "picocolors";
+import { CairnClient, CairnApiError } from "@cairn/client";
+import { createLogger, type Logger } from "@cairn/telemetry";
+import { loadAgents } from "@cairn/planner";
+import { startEmbedded } from "./embedded.js";
+import { renderEntry, renderRuns, renderStatus } from "./render.js";
+import { cairnHome, clearDevInfo, readDevInfo, resolveServer, writeDevInfo } from "./server.js";
+
+const env = process.env;
+const here = dirname(fileURLToPath(import.meta.url));
+/** The repository's examples/ (scripted demo model and agents). */
+const examples = resolve(here, "..", "..", "..", "examples");
+
+interface ConnFlags {
+  server?: string;
+  creds?: string;
+  user?: string;
+  password?: string;
+  token?: string;
+  prefix?: string;
+}
+
+function addConn(cmd: Command): Command {
+  return cmd
+    .option("-s, --server <url>", "NATS URL (default: $NATS_URL, else the server `cairn dev` started)")
+    .option("--creds <file>", "NATS credentials file (default: $NATS_CREDS)")
+    .option("--user <user>", "NATS user (default: $NATS_USER)")
+    .option("--password <password>", "NATS password (default: $NATS_PASSWORD)")
+    .option("--token <token>", "NATS token (default: $NATS_TOKEN)")
+    .option("--prefix <prefix>", "deployment prefix (default: $CAIRN_PREFIX or cairn)");
+}
+
+async function client(f: ConnFlags): Promise<CairnClient> {
+  const servers = resolveServer(f.server, env);
+  const creds = f.creds ?? env["NATS_CREDS"];
+  const user = f.user ?? env["NATS_USER"];
+  const pass = f.password ?? env["NATS_PASSWORD"];
+  const token = f.token ?? env["NATS_TOKEN"];
+  return CairnClient.connect({
+    prefix: f.prefix ?? env["CAIRN_PREFIX"] ?? "cairn",
+    connect: { servers, ...(creds ? { credsFile: creds } : {}), ...(user ? { user, pass: pass ?? "" } : {}), ...(token ? { token } : {}) },
+  });
+}
+
+async function follow(c: CairnClient, runId: string, json: boolean): Promise<string> {
+  let status = "running";
+  for await (const e of c.watch(runId)) {
+    if (json) process.stdout.write(JSON.stringify({ seq: e.seq, subject: e.subject, time: e.time, ...e.entry }) + "\n");
+    else {
+      const line = renderEntry(e);
+      if (line !== undefined) process.stdout.write(line + "\n");
+    }
+    if (e.entry.kind === "ended") status = e.entry.message.status;
+  }
+  return status;
+}
+
+function fail(err: unknown): never {
+  const msg = err instanceof CairnApiError ? `${err.kind}: ${err.message}` : err instanceof Error ? err.message : String(err);
+  process.stderr.write(`${pc.red("error")} ${msg}\n`);
+  process.exit(1);
+}
+
+const program = new Command("cairn").description("Cairn: durable execution for AI agent loops on NATS JetStream").showHelpAfterError();
+
+addConn(program.command("submit <task>"))
+  .description("submit a task; prints the run id")
+  .option("-a, --agent <name>", "agent from the agents file (default agent when omitted)")
+  .option("-k, --idempotency-key <key>", "resubmitting with the same key returns the same run")
+  .addOption(new Option("--wait", "wait for the run to end and print its outcome").conflicts("follow"))
+  .option("-f, --follow", "show the run live: every turn, tool call and result")
+  .option("--json", "machine-readable output")
+  .action(async (task: string, o: ConnFlags & { agent?: string; idempotencyKey?: string; wait?: boolean; follow?: boolean; json?: boolean }) => {
+    const c = await client(o);
+    try {
+      const r = await c.submit({ task, ...(o.agent ? { agent: o.agent } : {}), ...(o.idempotencyKey ? { idempotencyKey: o.idempotencyKey } : {}) });
+      if (o.follow) {
+        const status = await follow(c, r.runId, !!o.json);
+        process.exitCode = status === "completed" ? 0 : 2;
+      } else if (o.wait) {
+        const s = await c.wait(r.runId);
+        process.stdout.write((o.json ? JSON.stringify(s) : renderStatus(s)) + "\n");
+        process.exitCode = s.status === "completed" ? 0 : 2;
+      } else {
+        process.stdout.write(o.json ? JSON.stringify(r) + "\n" : `${r.runId}${r.created ? "" : pc.dim(" (existing run for this idempotency key)")}\n`);
+      }
+    } finally {
+      await c.close();
+    }
+  });
+
+addConn(program.command("status <runId>"))
+  .description("a run's status, folded from its log")
+  .option("--json", "machine-readable output")
+  .action(async (runId: string, o: ConnFlags & { json?: boolean }) => {
+    const c = await client(o);
+    try {
+      const s = await c.status(runId);
+      process.stdout.write((o.json ? JSON.stringify(s) : renderStatus(s)) + "\n");
+    } finally {
+      await c.close();
+    }
+  });
+
+addConn(program.command("runs"))
+  .description("list runs, newest first")
+  .option("--status <status>", "only runs with this status (running, completed, failed, cancelled)")
+  .option("-n, --limit <n>", "at most this many", "50")
+  .option("--json", "machine-readable output")
+  .action(async (o: ConnFlags & { status?: "running"; limit: string; json?: boolean }) => {
+    const c = await client(o);
+    try {
+      const runs = await c.list({ limit: Number(o.limit), ...(o.status ? { status: o.status } : {}) });
+      process.stdout.write((o.json ? JSON.stringify(runs) : renderRuns(runs)) + "\n");
+    } finally {
+      await c.close();
+    }
+  });
+
+addConn(program.command("cancel <runId>"))
+  .description("cancel a run durably")
+  .option("--reason <text>", "why")
+  .action(async (runId: string, o: ConnFlags & { reason?: string }) => {
+    const c = await client(o);
+    try {
+      await c.cancel(runId, o.reason);
+      process.stdout.write(`cancel requested for ${runId}\n`);
+    } finally {
+      await c.close();
+    }
+  });
+
+program
+  .command("service <name>")
+  .description("run one service as its own process: planner, llm-caller or tool-runner (settings from CAIRN_* / NATS_* variables)")
+  .option("-s, --server <url>", "NATS URL (default: $NATS_URL, else the server `cairn dev` started)")
+  .action(async (name: string, o: { server?: string }) => {
+    const e = { ...env, NATS_URL: resolveServer(o.server, env) };
+    let stop: () => Promise<void>;
+    if (name === "planner") {
+      const m = await import("@cairn/planner");
+      const cfg = m.loadConfig(e);
+      stop = (await m.startPlanner(cfg, { log: createLogger({ service: name, level: cfg.logLevel }) })).stop;
+    } else if (name === "llm-caller") {
+      const m = await import("@cairn/llm-caller");
+      const cfg = m.loadConfig({ CAIRN_SCRIPTS_DIR: join(examples, "scripts"), ...e });
+      stop = (await m.startLlmCaller(cfg, { log: createLogger({ service: name, level: cfg.logLevel }) })).stop;
+    } else if (name === "tool-runner") {
+      const m = await import("@cairn/tool-runner");
+      const cfg = m.loadConfig(e);
+      stop = (await m.startToolRunner(cfg, { log: createLogger({ service: name, level: cfg.logLevel }) })).stop;
+    } else {
+      fail(new Error(`unknown service ${JSON.stringify(name)}: use planner, llm-caller or tool-runner`));
+    }
+    for (const sig of ["SIGINT", "SIGTERM"] as const) process.once(sig, () => void stop().then(() => process.exit(0)));
+  });
+
+function embeddedEnv(home: string): Record<string, string | undefined> {
+  return {
+    CAIRN_SCRIPTS_DIR: join(examples, "scripts"),
+    CAIRN_AGENTS_FILE: join(examples, "agents.json"),
+    CAIRN_WORKSPACE_ROOT: join(home, "workspaces"),
+    ...env,
+  };
+}
+
+program
+  .command("dev")
+  .description("everything in one process: a local nats-server (store under ./.cairn) unless NATS_URL is set, the streams, and all three services")
+  .option("-p, --port <port>", "port for the local nats-server (random free port by default)")
+  .action(async (o: { port?: string }) => {
+    const home = cairnHome(env);
+    const running = readDevInfo(home);
+    if (running) fail(new Error(`cairn dev is already running here (pid ${running.pid}, ${running.url})`));
+    const log = createLogger({ service: "cairn-dev", level: env["LOG_LEVEL"] ?? "info" });
+    const e = embeddedEnv(home);
+    const emb = await startEmbedded({
+      ...(env["NATS_URL"] ? { natsUrl: env["NATS_URL"] } : { storeDir: join(home, "nats") }),
+      ...(o.port ? { port: Number(o.port) } : {}),
+      env: e,
+      log,
+    });
+    if (emb.server) writeDevInfo(home, { url: emb.url, pid: process.pid, serverPid: emb.server.pid(), storeDir: emb.server.storeDir, startedAt: new Date().toISOString() });
+    process.stdout.write(`${pc.green("cairn dev")} ready: NATS ${emb.url}${emb.server ? ` (nats-server ${emb.server.version}, store ${emb.server.storeDir})` : ""}\n`);
+    process.stdout.write(`  try: ${pc.bold('cairn submit --follow "write a note"')}   (other terminals in this directory find this server)\n`);
+    const stop = async (): Promise<void> => {
+      await emb.stop();
+      clearDevInfo(home);
+      process.exit(0);
+    };
+    for (const sig of ["SIGINT", "SIGTERM"] as const) process.once(sig, () => void stop());
+  });
+
+program
+  .command("demo")
+  .description("the end-to-end demo: embedded nats-server, the three services, the scripted model doing a multi-turn task with parallel tool calls")
+  .option("--keep", "keep the demo's temporary store and workspace")
+  .action(async (o: { keep?: boolean }) => {
+    const home = mkdtempSync(join(tmpdir(), "cairn-demo-"));
+    const log: Logger = createLogger({ service: "cairn-demo", level: env["LOG_LEVEL"] ?? "warn" });
+    const agents = loadAgents(join(examples, "agents.json"));
+    process.stdout.write(`${pc.bold("Cairn demo")} ${pc.dim("— the model here is the SCRIPTED MODEL (examples/scripts/demo.json): deterministic, not an LLM")}\n`);
+    const started = Date.now();
+    const emb = await startEmbedded({ storeDir: join(home, "nats"), env: { ...embeddedEnv(home), NATS_URL: undefined }, agents, log });
+    process.stdout.write(pc.dim(`nats-server ${emb.server?.version} on ${emb.url}; planner, llm-caller and tool-runner running\n\n`));
+    const c = await CairnClient.connect({ nc: emb.nc, prefix: env["CAIRN_PREFIX"] ?? "cairn" });
+    let status = "failed";
+    try {
+      const r = await c.submit({ task: "Write three short notes about durable execution into notes/, then list them and read notes/once.txt back.", agent: "demo" });
+      status = await follow(c, r.runId, false);
+      const s = await c.status(r.runId);
+      process.stdout.write(pc.dim(`\n${s.turn} turns, ${s.toolCalls} tool calls, ${s.usage.inputTokens + s.usage.outputTokens} tokens, ${Date.now() - started} ms in all\n`));
+    } finally {
+      await emb.stop();
+      if (!o.keep) rmSync(home, { recursive: true, force: true });
+      else process.stdout.write(pc.dim(`kept ${home}\n`));
+    }
+    process.exitCode = status === "completed" ? 0 : 1;
+  });
+
+program.parseAsync(process.argv).catch(fail);

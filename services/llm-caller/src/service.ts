@@ -1,0 +1,74 @@
+import { appendOnce, CrashPoints, ensureConsumer, openBus, RunHistory, startConsumer, type NatsConnection } from "@cairn/bus";
+import { createOpenAiProvider, createScriptedProvider, type ModelProvider } from "@cairn/providers";
+import type { Logger } from "@cairn/telemetry";
+import type { LlmCallerConfig } from "./config.js";
+import { createLlmHandler } from "./handler.js";
+
+export interface LlmCallerDeps {
+  log: Logger;
+  nc?: NatsConnection;
+  /** Providers to use instead of the configured ones (tests). */
+  providers?: Map<string, ModelProvider>;
+}
+
+export interface RunningService {
+  stop(): Promise<void>;
+}
+
+export const LLM_DURABLE = "llm-caller";
+
+/** The providers this config enables: the scripted model always, OpenAI-compatible when configured. */
+export function configuredProviders(config: LlmCallerConfig): Map<string, ModelProvider> {
+  const m = new Map<string, ModelProvider>();
+  m.set("scripted", createScriptedProvider(config.scriptsDir ? { dir: config.scriptsDir } : {}));
+  if (config.openai) m.set("openai", createOpenAiProvider({ baseUrl: config.openai.baseUrl, ...(config.openai.apiKey ? { apiKey: config.openai.apiKey } : {}), defaultTimeoutMs: config.timeoutMs }));
+  return m;
+}
+
+/** Starts an llm-caller instance on the durable `llm-caller` consumer. */
+export async function startLlmCaller(config: LlmCallerConfig, deps: LlmCallerDeps): Promise<RunningService> {
+  const log = deps.log;
+  const bus = await openBus(config, { name: `cairn-llm-caller ${config.instance}`, log, ...(deps.nc ? { nc: deps.nc } : {}) });
+  const { subjects, js, jsm } = bus;
+  await ensureConsumer(jsm, subjects.stream, {
+    durable: LLM_DURABLE,
+    filterSubjects: [subjects.allLlmCommands()],
+    ackWaitMs: config.ackWaitMs,
+    maxDeliver: config.maxDeliver,
+    replicas: config.replicas,
+    maxAckPending: 10_000,
+    description: "Cairn llm-caller: model calls",
+  });
+  const history = new RunHistory(jsm, subjects, 10_000);
+  const handle = createLlmHandler({
+    subjects,
+    providers: deps.providers ?? configuredProviders(config),
+    foldTo: async (runId, seq) => (await history.foldTo(runId, seq)).state,
+    exists: async (subject) => (await jsm.direct.getMessage(subjects.stream, { last_by_subj: subject })) !== null,
+    append: (subject, data) => appendOnce(js, subject, data),
+    crash: new CrashPoints(config.crashAt, log),
+    retry: { maxAttempts: config.maxAttempts, initialDelayMs: config.retryInitialDelayMs, maxDelayMs: 60_000, multiplier: 2 },
+    timeoutMs: config.timeoutMs,
+    maxMessageBytes: config.maxMessageBytes,
+    log,
+    now: () => Date.now(),
+  });
+  const consumer = await startConsumer({
+    js,
+    stream: subjects.stream,
+    durable: LLM_DURABLE,
+    concurrency: config.concurrency,
+    ackWaitMs: config.ackWaitMs,
+    doubleAck: config.doubleAck,
+    handle: (msg, ctx) => handle({ subject: msg.subject, seq: msg.seq, deliveries: msg.info.deliveryCount, data: msg.data }, ctx),
+    log,
+  });
+  log.info({ prefix: subjects.prefix, concurrency: config.concurrency }, "llm-caller started");
+  return {
+    async stop() {
+      await consumer.stop();
+      await bus.close();
+      log.info("llm-caller stopped");
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+
+/** An agent as written in the agents file: tools by name (their specs come from the tool registry). */
+export interface AgentDefinition {
+  name: string;
+  provider: string;
+  model: string;
+  systemPrompt: string;
+  tools: string[];
+  maxTurns: number;
+  temperature?: number;
+}
+
+export interface Agents {
+  defaultAgent: string;
+  agents: Map<string, AgentDefinition>;
+}
+
+const agentSchema = z.object({
+  provider: z.string().min(1),
+  model: z.string().min(1),
+  systemPrompt: z.string().default(""),
+  tools: z.array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)).default([]),
+  maxTurns: z.number().int().min(1).max(10_000).default(20),
+  temperature: z.number().optional(),
+});
+const fileSchema = z.object({ default: z.string().optional(), agents: z.record(z.string(), agentSchema) });
+
+/** Used when no agents file is configured: the scripted demo model with the workspace file tools. */
+export const BUILTIN_AGENTS: Agents = {
+  defaultAgent: "default",
+  agents: new Map([
+    [
+      "default",
+      {
+        name: "default",
+        provider: "scripted",
+        model: "demo",
+        systemPrompt: "You are a careful assistant. Use the workspace tools to do the task, then answer.",
+        tools: ["read_file", "write_file", "list_files"],
+        maxTurns: 20,
+      },
+    ],
+  ]),
+};
+
+/**
+ * Parses an agents file:
+ * `{ "default": "coder", "agents": { "coder": { "provider": "openai", "model": "gpt-4o-mini",
+ *   "systemPrompt": "...", "tools": ["read_file"], "maxTurns": 20 } } }`.
+ */
+export function parseAgents(text: string, source = "agents file"): Agents {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${source} is not JSON: ${(err as Error).message}`);
+  }
+  const r = fileSchema.safeParse(raw);
+  if (!r.success) throw new Error(`${source} is invalid: ${r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  const agents = new Map<string, AgentDefinition>();
+  for (const [name, a] of Object.entries(r.data.agents)) {
+    const def: AgentDefinition = { name, provider: a.provider, model: a.model, systemPrompt: a.systemPrompt, tools: a.tools, maxTurns: a.maxTurns };
+    if (a.temperature !== undefined) def.temperature = a.temperature;
+    agents.set(name, def);
+  }
+  const defaultAgent = r.data.default ?? agents.keys().next().value;
+  if (!defaultAgent || !agents.has(defaultAgent)) throw new Error(`${source}: default agent ${JSON.stringify(defaultAgent)} is not defined`);
+  return { defaultAgent, agents };
+}
+
+export function loadAgents(file: string | undefined): Agents {
+  if (!file) return BUILTIN_AGENTS;
+  return parseAgents(readFileSync(file, "utf8"), file);
+}

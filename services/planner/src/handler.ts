@@ -1,0 +1,203 @@
+import { createHash, randomBytes } from "node:crypto";
+import {
+  decode,
+  encode,
+  validate,
+  type ApiError,
+  type ListReply,
+  type ListRequest,
+  type RunError,
+  type RunRequest,
+  type RunSignal,
+  type RunStatus,
+  type RunSubmitted,
+  type SubmitReply,
+  type SubmitRequest,
+  type Subjects,
+  type ToolRegistration,
+} from "@cairn/protocol";
+import { decide, reduceRun, runStatus, type Applied, type HistoryEntry, type RunState } from "@cairn/runtime";
+import type { AppendResult, CrashPoint, Disposition } from "@cairn/bus";
+import type { Logger } from "@cairn/telemetry";
+import type { Agents } from "./agents.js";
+
+/** One event as delivered to the planner. */
+export interface EventMessage {
+  subject: string;
+  seq: number;
+  deliveries: number;
+  data: Uint8Array;
+}
+
+export interface PlannerHandlerDeps {
+  subjects: Subjects;
+  history: { foldTo(runId: string, seq: number): Promise<{ state: RunState; applied: Applied | undefined }>; forget(runId: string): void };
+  append(subject: string, data: Uint8Array): Promise<AppendResult>;
+  putIndex(status: RunStatus): Promise<void>;
+  crash: { hit(p: CrashPoint): void };
+  log: Logger;
+  maxMessageBytes: number;
+}
+
+const EVENT_TYPES = {
+  submitted: "RunSubmitted",
+  "llm-result": "LlmResult",
+  "tool-result": "ToolResult",
+  signal: "RunSignal",
+  ended: "RunEnded",
+} as const;
+
+/**
+ * The planner's event handler: fold the run up to this event, decide, append the decided
+ * messages (each written once, ever), then ack. A redelivered event decides the same outputs,
+ * which the stream rejects as repeats, so crashing anywhere in here loses and doubles nothing.
+ */
+export function createPlannerHandler(deps: PlannerHandlerDeps): (m: EventMessage) => Promise<Disposition> {
+  const { subjects, log } = deps;
+  return async (m) => {
+    const parsed = subjects.parse(m.subject);
+    if (!parsed) {
+      log.error({ subject: m.subject, seq: m.seq }, "event on a subject that is not a run subject; dropped");
+      return { term: "not a run subject" };
+    }
+    const runId = parsed.runId;
+    const rlog = log.child({ runId, seq: m.seq, event: parsed.what.kind, deliveries: m.deliveries });
+    deps.crash.hit("after-receive");
+
+    // A malformed or schema-invalid event is folded as a failed step (see applyEntry), and
+    // reported: in the log and as an error event in the run.
+    const type = EVENT_TYPES[parsed.what.kind as keyof typeof EVENT_TYPES];
+    if (type) {
+      const d = decode(type, m.data, deps.maxMessageBytes);
+      if (!d.ok) {
+        rlog.error({ kind: d.kind, reason: d.message }, "invalid event recorded in run");
+        const err: RunError = { v: 1, type: "run.error", runId, service: "planner", subject: m.subject, seq: m.seq, error: { kind: d.kind, message: d.message }, at: new Date().toISOString() };
+        await deps.append(subjects.error(runId, `s${m.seq}`), encode(err));
+      }
+    } else if (parsed.what.kind === "unknown") {
+      rlog.warn("unknown event subject ignored");
+    }
+
+    const { state, applied } = await deps.history.foldTo(runId, m.seq);
+    if (!applied) {
+      rlog.warn("event not found in the run's log (purged?); nothing to decide");
+      return { ack: true };
+    }
+    const outputs = decide(state, applied, subjects);
+    await Promise.all(
+      outputs.map(async (o) => {
+        const r = await deps.append(o.subject, encode(o.message));
+        rlog.debug({ subject: o.subject, duplicate: r.duplicate }, r.duplicate ? "output already recorded" : "output recorded");
+      }),
+    );
+    if (applied.kind === "submitted" || applied.kind === "ended") {
+      await deps.putIndex(runStatus(state));
+      if (applied.kind === "ended") {
+        deps.history.forget(runId);
+        rlog.info({ status: state.ended?.status, turns: state.turns.length }, "run ended");
+      } else rlog.info({ agent: state.submitted?.agent.name }, "run started");
+    }
+    deps.crash.hit("after-publish");
+    return { ack: true };
+  };
+}
+
+/** What the planner's request/reply API needs. */
+export interface ApiDeps {
+  subjects: Subjects;
+  agents: Agents;
+  lookupTools(names: string[]): Promise<Map<string, ToolRegistration>>;
+  append(subject: string, data: Uint8Array): Promise<AppendResult>;
+  readEvents(runId: string): Promise<HistoryEntry[]>;
+  listIndex(): Promise<RunStatus[]>;
+  now(): Date;
+  log: Logger;
+}
+
+function apiError(kind: string, message: string): ApiError {
+  return { v: 1, error: { kind, message } };
+}
+
+/** Run ids sort by creation time; with an idempotency key they are derived from it. */
+export function newRunId(now: Date, idempotencyKey?: string): string {
+  if (idempotencyKey) return `r${createHash("sha256").update(idempotencyKey).digest("base64url").slice(0, 26).replace(/[^A-Za-z0-9]/g, "x")}`;
+  return `r${now.getTime().toString(36)}${randomBytes(8).toString("hex")}`;
+}
+
+/** The `cairn` micro service's endpoints, as plain functions of JSON values. */
+export function createApi(deps: ApiDeps) {
+  const { subjects } = deps;
+
+  async function status(body: unknown): Promise<RunStatus | ApiError> {
+    const r = validate<RunRequest>("RunRequest", body);
+    if (!r.ok) return apiError("bad_request", r.message);
+    const events = await deps.readEvents(r.value.runId);
+    if (events.length === 0) return apiError("not_found", `no run ${r.value.runId} (never submitted, or purged)`);
+    return runStatus(reduceRun(r.value.runId, events, subjects));
+  }
+
+  return {
+    async submit(body: unknown): Promise<SubmitReply | ApiError> {
+      const r = validate<SubmitRequest>("SubmitRequest", body);
+      if (!r.ok) return apiError("bad_request", r.message);
+      const req = r.value;
+      const agentName = req.agent ?? deps.agents.defaultAgent;
+      const agent = deps.agents.agents.get(agentName);
+      if (!agent) return apiError("unknown_agent", `no agent named ${JSON.stringify(agentName)} (known: ${[...deps.agents.agents.keys()].join(", ")})`);
+      const found = await deps.lookupTools(agent.tools);
+      const missing = agent.tools.filter((t) => !found.has(t));
+      if (missing.length) {
+        return apiError("unknown_tool", `agent ${agentName} uses tools no tool-runner has registered: ${missing.join(", ")} (start a tool-runner that serves them)`);
+      }
+      const now = deps.now();
+      const runId = newRunId(now, req.idempotencyKey);
+      const submitted: RunSubmitted = {
+        v: 1,
+        type: "run.submitted",
+        runId,
+        task: req.task,
+        agent: {
+          name: agent.name,
+          provider: agent.provider,
+          model: agent.model,
+          systemPrompt: agent.systemPrompt,
+          tools: agent.tools.map((t) => {
+            const reg = found.get(t)!;
+            return { name: reg.name, description: reg.description, inputSchema: reg.inputSchema };
+          }),
+          maxTurns: agent.maxTurns,
+          ...(agent.temperature !== undefined ? { temperature: agent.temperature } : {}),
+        },
+        submittedAt: now.toISOString(),
+        ...(req.idempotencyKey ? { idempotencyKey: req.idempotencyKey } : {}),
+        ...(req.metadata ? { metadata: req.metadata } : {}),
+        ...(req.trace ? { trace: req.trace } : {}),
+      };
+      const res = await deps.append(subjects.submitted(runId), encode(submitted));
+      deps.log.info({ runId, created: !res.duplicate }, res.duplicate ? "resubmission returned the existing run" : "run submitted");
+      return { v: 1, runId, created: !res.duplicate, ...(res.seq ? { seq: res.seq } : {}) };
+    },
+
+    status,
+
+    async list(body: unknown): Promise<ListReply | ApiError> {
+      const r = validate<ListRequest>("ListRequest", body ?? { v: 1 });
+      if (!r.ok) return apiError("bad_request", r.message);
+      let runs = await deps.listIndex();
+      if (r.value.status) runs = runs.filter((s) => s.status === r.value.status);
+      runs.sort((a, b) => (a.submittedAt < b.submittedAt ? 1 : a.submittedAt > b.submittedAt ? -1 : 0));
+      return { v: 1, runs: runs.slice(0, r.value.limit ?? 100) };
+    },
+
+    async cancel(body: unknown): Promise<RunStatus | ApiError> {
+      const r = validate<RunRequest>("RunRequest", body);
+      if (!r.ok) return apiError("bad_request", r.message);
+      const current = await status(body);
+      if ("error" in current) return current;
+      if (current.status !== "running") return apiError("not_running", `run ${r.value.runId} already ${current.status}`);
+      const sig: RunSignal = { v: 1, type: "run.signal", runId: r.value.runId, signal: "cancel", at: deps.now().toISOString(), ...(r.value.reason ? { reason: r.value.reason } : {}) };
+      await deps.append(subjects.signal(r.value.runId, "cancel"), encode(sig));
+      return current;
+    },
+  };
+}

@@ -1,0 +1,151 @@
+import { Kvm, type KV } from "@nats-io/kv";
+import { Svcm, type ServiceMsg } from "@nats-io/services";
+import { decode, encode, type RunStatus, type ToolRegistration } from "@cairn/protocol";
+import { appendOnce, CrashPoints, ensureConsumer, openBus, readRunLog, RunHistory, startConsumer, type NatsConnection } from "@cairn/bus";
+import type { Logger } from "@cairn/telemetry";
+import { loadAgents, type Agents } from "./agents.js";
+import type { PlannerConfig } from "./config.js";
+import { createApi, createPlannerHandler } from "./handler.js";
+
+export interface PlannerDeps {
+  log: Logger;
+  /** Reuse a connection (embedded mode); the planner connects by itself when omitted. */
+  nc?: NatsConnection;
+  /** Agents to use instead of `config.agentsFile`. */
+  agents?: Agents;
+}
+
+export interface RunningService {
+  /** Hands in-flight work back (nak) and disconnects. */
+  stop(): Promise<void>;
+}
+
+export const PLANNER_DURABLE = "planner";
+
+async function kvValues<T>(kv: KV, type: "RunStatus" | "ToolRegistration", keys?: string[]): Promise<T[]> {
+  const out: T[] = [];
+  const names = keys ?? (await (async () => {
+    const ks: string[] = [];
+    for await (const k of await kv.keys()) ks.push(k);
+    return ks;
+  })());
+  await Promise.all(
+    names.map(async (k) => {
+      const e = await kv.get(k);
+      if (!e || e.operation !== "PUT") return;
+      const d = decode<T>(type, e.value);
+      if (d.ok) out.push(d.value);
+    }),
+  );
+  return out;
+}
+
+/**
+ * Starts a planner instance: the durable `planner` consumer over every run's events, and the
+ * `cairn` micro service (submit, status, list, cancel) on `<prefix>.api.*`. Any number of
+ * instances may run; each continues any run by catching up from the stream.
+ */
+export async function startPlanner(config: PlannerConfig, deps: PlannerDeps): Promise<RunningService> {
+  const log = deps.log;
+  const agents = deps.agents ?? loadAgents(config.agentsFile);
+  const bus = await openBus(config, { name: `cairn-planner ${config.instance}`, log, ...(deps.nc ? { nc: deps.nc } : {}) });
+  const { subjects, js, jsm, nc } = bus;
+  await ensureConsumer(jsm, subjects.stream, {
+    durable: PLANNER_DURABLE,
+    filterSubjects: [subjects.allEvents()],
+    ackWaitMs: config.ackWaitMs,
+    maxDeliver: config.maxDeliver,
+    replicas: config.replicas,
+    maxAckPending: 10_000,
+    description: "Cairn planner: every run's events",
+  });
+  const kvm = new Kvm(nc);
+  const runsKv = await kvm.open(subjects.runsBucket);
+  const toolsKv = await kvm.open(subjects.toolsBucket);
+  const history = new RunHistory(jsm, subjects, config.cacheRuns);
+  const crash = new CrashPoints(config.crashAt, log);
+  const append = (subject: string, data: Uint8Array) => appendOnce(js, subject, data);
+
+  const handle = createPlannerHandler({
+    subjects,
+    history,
+    append,
+    putIndex: async (s: RunStatus) => {
+      await runsKv.put(s.runId, encode(s));
+    },
+    crash,
+    log,
+    maxMessageBytes: config.maxMessageBytes,
+  });
+  const consumer = await startConsumer({
+    js,
+    stream: subjects.stream,
+    durable: PLANNER_DURABLE,
+    concurrency: config.concurrency,
+    ackWaitMs: config.ackWaitMs,
+    doubleAck: config.doubleAck,
+    keyOf: (msg) => subjects.parse(msg.subject)?.runId ?? msg.subject,
+    handle: (msg) => handle({ subject: msg.subject, seq: msg.seq, deliveries: msg.info.deliveryCount, data: msg.data }),
+    log,
+  });
+
+  const api = createApi({
+    subjects,
+    agents,
+    lookupTools: async (names) => {
+      const regs = await kvValues<ToolRegistration>(toolsKv, "ToolRegistration", names);
+      return new Map(regs.map((r) => [r.name, r]));
+    },
+    append,
+    readEvents: (runId) => readRunLog(jsm, subjects, runId, { eventsOnly: true }),
+    listIndex: () => kvValues<RunStatus>(runsKv, "RunStatus"),
+    now: () => new Date(),
+    log,
+  });
+
+  const svc = await new Svcm(nc as unknown as ConstructorParameters<typeof Svcm>[0]).add({
+    name: "cairn",
+    version: "0.1.0",
+    description: "Cairn durable agent runs: submit, status, list, cancel",
+    metadata: { prefix: subjects.prefix, stream: subjects.stream },
+  });
+  const group = svc.addGroup(`${subjects.prefix}.api`);
+  const endpoint = (name: "submit" | "status" | "list" | "cancel", fn: (body: unknown) => Promise<unknown>) => {
+    group.addEndpoint(name, (err: Error | null, msg: ServiceMsg) => {
+      if (err) {
+        log.error({ err, endpoint: name }, "api endpoint error");
+        return;
+      }
+      void (async () => {
+        let body: unknown;
+        try {
+          body = msg.data.length ? JSON.parse(new TextDecoder().decode(msg.data)) : {};
+        } catch (e) {
+          msg.respond(JSON.stringify({ v: 1, error: { kind: "bad_request", message: `request is not JSON: ${(e as Error).message}` } }));
+          return;
+        }
+        try {
+          const reply = await fn(body);
+          msg.respond(JSON.stringify(reply));
+        } catch (e) {
+          log.error({ err: e, endpoint: name }, "api request failed");
+          msg.respond(JSON.stringify({ v: 1, error: { kind: "internal", message: (e as Error).message, retryable: true } }));
+        }
+      })();
+    });
+  };
+  endpoint("submit", api.submit);
+  endpoint("status", api.status);
+  endpoint("list", api.list);
+  endpoint("cancel", api.cancel);
+  log.info({ prefix: subjects.prefix, stream: subjects.stream, concurrency: config.concurrency }, "planner started");
+
+  return {
+    async stop() {
+      await svc.stop().catch(() => undefined);
+      await consumer.stop();
+      await bus.close();
+      log.info("planner stopped");
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import { resolve } from "node:path";
+import { z } from "zod";
+import { commonEnv, parseEnv, toCommonConfig, type CommonConfig } from "@cairn/bus";
+
+export interface ToolRunnerConfig extends CommonConfig {
+  concurrency: number;
+  /** Root of per-run workspace directories (`<root>/<runId>`). */
+  workspaceRoot: string;
+  /** User tool modules (each exports tools made with defineTool). */
+  toolModules: string[];
+  /** Hosts the http_fetch tool may reach; the tool is off when empty. */
+  httpAllowHosts: string[];
+  /** Enables the shell tool (off by default). */
+  shellEnabled: boolean;
+  maxAttempts: number;
+  retryInitialDelayMs: number;
+  /** Default per-call time limit. */
+  timeoutMs: number;
+}
+
+const list = (s: string | undefined): string[] => (s ?? "").split(",").map((x) => x.trim()).filter(Boolean);
+
+export function loadConfig(env: Record<string, string | undefined>): ToolRunnerConfig {
+  const e = parseEnv(
+    {
+      ...commonEnv,
+      CAIRN_TOOL_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(16),
+      CAIRN_WORKSPACE_ROOT: z.string().default(".cairn/workspaces"),
+      CAIRN_TOOLS_MODULE: z.string().optional(),
+      CAIRN_HTTP_ALLOW_HOSTS: z.string().optional(),
+      CAIRN_SHELL_ENABLED: z.enum(["true", "false", "1", "0"]).default("false"),
+      CAIRN_TOOL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(3),
+      CAIRN_TOOL_RETRY_DELAY_MS: z.coerce.number().int().min(0).default(500),
+      CAIRN_TOOL_TIMEOUT_MS: z.coerce.number().int().min(10).default(300_000),
+    },
+    env,
+  );
+  return {
+    ...toCommonConfig(e, "tool-runner"),
+    concurrency: e.CAIRN_TOOL_CONCURRENCY,
+    workspaceRoot: resolve(e.CAIRN_WORKSPACE_ROOT),
+    toolModules: list(e.CAIRN_TOOLS_MODULE),
+    httpAllowHosts: list(e.CAIRN_HTTP_ALLOW_HOSTS),
+    shellEnabled: e.CAIRN_SHELL_ENABLED === "true" || e.CAIRN_SHELL_ENABLED === "1",
+    maxAttempts: e.CAIRN_TOOL_MAX_ATTEMPTS,
+    retryInitialDelayMs: e.CAIRN_TOOL_RETRY_DELAY_MS,
+    timeoutMs: e.CAIRN_TOOL_TIMEOUT_MS,
+  };
+}

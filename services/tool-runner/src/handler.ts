@@ -1,0 +1,138 @@
+import { join } from "node:path";
+import { decode, encode, type RunError, type Subjects, type ToolCommand, type ToolResult } from "@cairn/protocol";
+import { backoffDelay, errorKind, errorMessage, isRetryable, retryAfterOf, RetryableError, type RetryPolicy } from "@cairn/runtime";
+import type { AppendResult, CrashPoint, Disposition, WorkContext } from "@cairn/bus";
+import type { ToolContext, ToolRegistry } from "@cairn/tools";
+import type { Logger } from "@cairn/telemetry";
+
+export interface CommandMessage {
+  subject: string;
+  seq: number;
+  deliveries: number;
+  data: Uint8Array;
+}
+
+export interface ToolHandlerDeps {
+  subjects: Subjects;
+  registry: ToolRegistry;
+  exists(subject: string): Promise<boolean>;
+  append(subject: string, data: Uint8Array): Promise<AppendResult>;
+  crash: { hit(p: CrashPoint): void };
+  retry: RetryPolicy;
+  timeoutMs: number;
+  maxMessageBytes: number;
+  workspaceRoot: string;
+  log: Logger;
+  now(): number;
+}
+
+function runWithTimeout(fn: (signal: AbortSignal) => unknown, outer: AbortSignal, timeoutMs: number): Promise<unknown> {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const signal = AbortSignal.any([outer, timeout]);
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => {
+      reject(timeout.aborted ? new RetryableError(`tool timed out after ${timeoutMs} ms`, { kind: "timeout" }) : new RetryableError("tool-runner shutting down", { kind: "aborted" }));
+    };
+    if (signal.aborted) return onAbort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    Promise.resolve()
+      .then(() => fn(signal))
+      .then(resolve, reject)
+      .finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
+/**
+ * The tool-runner's command handler: validate the arguments, execute the tool with the call's
+ * idempotency key, append the result (once, ever), then ack. A redelivered command whose result
+ * is already recorded is acked without executing the tool again. A tool's failure becomes the
+ * call's result (the model reads it); it never fails the run.
+ */
+export function createToolHandler(deps: ToolHandlerDeps): (m: CommandMessage, ctx: WorkContext) => Promise<Disposition> {
+  const { subjects, log } = deps;
+
+  const record = async (r: ToolResult): Promise<void> => {
+    let data = encode(r);
+    if (data.length > deps.maxMessageBytes) {
+      const { output: _o, ...rest } = r;
+      data = encode({ ...rest, ok: false, error: { kind: "result_too_large", message: `tool result of ${data.length} bytes exceeds the ${deps.maxMessageBytes}-byte message limit` } });
+    }
+    await deps.append(subjects.toolResult(r.runId, r.turn, r.index), data);
+  };
+
+  return async (m, ctx) => {
+    const parsed = subjects.parse(m.subject);
+    if (!parsed || parsed.what.kind !== "tool-command") {
+      log.error({ subject: m.subject }, "message on the tool command filter with an unexpected subject; dropped");
+      return { term: "unexpected subject" };
+    }
+    const { runId } = parsed;
+    const { turn, index, tool: toolToken } = parsed.what;
+    const rlog = log.child({ runId, turn, step: `tool.${turn}.${index}`, tool: toolToken, attempt: m.deliveries });
+    deps.crash.hit("after-receive");
+    const base = { v: 1 as const, type: "tool.result" as const, runId, turn, index, attempts: m.deliveries };
+
+    const d = decode<ToolCommand>("ToolCommand", m.data, deps.maxMessageBytes);
+    if (!d.ok || d.value.runId !== runId || d.value.turn !== turn || d.value.index !== index) {
+      const reason = d.ok ? "command fields do not match its subject" : d.message;
+      const kind = d.ok ? "schema_invalid" : d.kind;
+      rlog.error({ kind, reason }, "invalid tool command: recorded as the call's failed result");
+      const err: RunError = { v: 1, type: "run.error", runId, service: "tool-runner", subject: m.subject, seq: m.seq, error: { kind, message: reason }, at: new Date(deps.now()).toISOString() };
+      await deps.append(subjects.error(runId, `s${m.seq}`), encode(err));
+      await record({ ...base, callId: "", tool: toolToken, ok: false, error: { kind: "invalid_command", message: `${kind}: ${reason}` } });
+      return { ack: true };
+    }
+    const cmd = d.value;
+    const full = { ...base, callId: cmd.callId, tool: cmd.tool, idempotencyKey: cmd.idempotencyKey };
+    if (m.deliveries > 1 && (await deps.exists(subjects.toolResult(runId, turn, index)))) {
+      rlog.info("redelivered command already has its recorded result: acked without executing the tool");
+      return { ack: true };
+    }
+    const parsedArgs = deps.registry.parseArguments(cmd.tool, cmd.arguments);
+    if (!parsedArgs.ok) {
+      rlog.warn({ kind: parsedArgs.error.kind, reason: parsedArgs.error.message }, "tool call rejected before execution");
+      await record({ ...full, ok: false, error: parsedArgs.error });
+      return { ack: true };
+    }
+    const def = deps.registry.get(cmd.tool)!;
+    const policy: RetryPolicy = { ...deps.retry, ...def.retry };
+    const started = deps.now();
+    try {
+      const out = await runWithTimeout(
+        (signal) => {
+          const tctx: ToolContext = {
+            runId,
+            turn,
+            callId: cmd.callId,
+            idempotencyKey: cmd.idempotencyKey,
+            attempt: m.deliveries,
+            signal,
+            heartbeat: ctx.heartbeat,
+            workspaceDir: join(deps.workspaceRoot, runId),
+            log: rlog,
+          };
+          return def.run(parsedArgs.args, tctx);
+        },
+        ctx.signal,
+        def.timeoutMs ?? deps.timeoutMs,
+      );
+      deps.crash.hit("after-effect");
+      const output = typeof out === "string" ? out : (JSON.stringify(out) ?? "");
+      const durationMs = deps.now() - started;
+      await record({ ...full, ok: true, output, durationMs });
+      rlog.info({ ms: durationMs }, "tool call completed");
+    } catch (err) {
+      if (ctx.signal.aborted) return { nak: 0 };
+      const retryable = isRetryable(err);
+      if (retryable && m.deliveries < policy.maxAttempts) {
+        const delay = backoffDelay(policy, m.deliveries, retryAfterOf(err));
+        rlog.warn({ err: errorMessage(err), kind: errorKind(err), delayMs: delay }, "tool call failed; retrying after backoff");
+        return { nak: delay };
+      }
+      rlog.warn({ err: errorMessage(err), kind: errorKind(err), retryable }, "tool call failed: the error goes back to the model as its result");
+      await record({ ...full, ok: false, durationMs: deps.now() - started, error: { kind: errorKind(err), message: errorMessage(err), retryable } });
+    }
+    deps.crash.hit("after-publish");
+    return { ack: true };
+  };
+}

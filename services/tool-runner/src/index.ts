@@ -1,0 +1,6 @@
+/** The tool-runner: executes tool calls with idempotency keys and records each result once. */
+export { startToolRunner, configuredTools, TOOL_DURABLE } from "./service.js";
+export type { ToolRunnerDeps } from "./service.js";
+export { loadConfig } from "./config.js";
+export type { ToolRunnerConfig } from "./config.js";
+export { createToolHandler } from "./handler.js";

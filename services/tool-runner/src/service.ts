@@ -1,0 +1,85 @@
+import { Kvm } from "@nats-io/kv";
+import { encode, type ToolRegistration } from "@cairn/protocol";
+import { appendOnce, CrashPoints, ensureConsumer, openBus, startConsumer, type NatsConnection } from "@cairn/bus";
+import { builtinTools, loadToolModule, ToolRegistry, type ToolDefinition } from "@cairn/tools";
+import type { Logger } from "@cairn/telemetry";
+import type { ToolRunnerConfig } from "./config.js";
+import { createToolHandler } from "./handler.js";
+
+export interface ToolRunnerDeps {
+  log: Logger;
+  nc?: NatsConnection;
+  /** Tools to serve in addition to the built-ins and configured modules. */
+  tools?: ToolDefinition<any>[];
+}
+
+export interface RunningService {
+  stop(): Promise<void>;
+}
+
+export const TOOL_DURABLE = "tool-runner";
+
+/** Built-ins (file tools, sleep; http_fetch and shell when enabled) plus user tool modules. */
+export async function configuredTools(config: ToolRunnerConfig, extra: ToolDefinition<any>[] = []): Promise<ToolDefinition<any>[]> {
+  const tools: ToolDefinition<any>[] = [...builtinTools({ httpAllowHosts: config.httpAllowHosts, shellEnabled: config.shellEnabled }), ...extra];
+  for (const m of config.toolModules) tools.push(...(await loadToolModule(m)));
+  return tools;
+}
+
+/**
+ * Starts a tool-runner instance on the durable `tool-runner` consumer and registers its tools'
+ * specs in the tool registry. Start more processes to share the work: they pull from the same
+ * consumer, with no further configuration.
+ */
+export async function startToolRunner(config: ToolRunnerConfig, deps: ToolRunnerDeps): Promise<RunningService> {
+  const log = deps.log;
+  const registry = new ToolRegistry(await configuredTools(config, deps.tools));
+  const bus = await openBus(config, { name: `cairn-tool-runner ${config.instance}`, log, ...(deps.nc ? { nc: deps.nc } : {}) });
+  const { subjects, js, jsm, nc } = bus;
+  await ensureConsumer(jsm, subjects.stream, {
+    durable: TOOL_DURABLE,
+    filterSubjects: [subjects.toolCommands("*")],
+    ackWaitMs: config.ackWaitMs,
+    maxDeliver: config.maxDeliver,
+    replicas: config.replicas,
+    maxAckPending: 10_000,
+    description: "Cairn tool-runner: tool calls",
+  });
+  const toolsKv = await new Kvm(nc).open(subjects.toolsBucket);
+  const at = new Date().toISOString();
+  for (const spec of registry.specs()) {
+    const reg: ToolRegistration = { v: 1, name: spec.name, description: spec.description, inputSchema: spec.inputSchema, registeredAt: at, registeredBy: config.instance };
+    await toolsKv.put(spec.name, encode(reg));
+  }
+  const handle = createToolHandler({
+    subjects,
+    registry,
+    exists: async (subject) => (await jsm.direct.getMessage(subjects.stream, { last_by_subj: subject })) !== null,
+    append: (subject, data) => appendOnce(js, subject, data),
+    crash: new CrashPoints(config.crashAt, log),
+    retry: { maxAttempts: config.maxAttempts, initialDelayMs: config.retryInitialDelayMs, maxDelayMs: 60_000, multiplier: 2 },
+    timeoutMs: config.timeoutMs,
+    maxMessageBytes: config.maxMessageBytes,
+    workspaceRoot: config.workspaceRoot,
+    log,
+    now: () => Date.now(),
+  });
+  const consumer = await startConsumer({
+    js,
+    stream: subjects.stream,
+    durable: TOOL_DURABLE,
+    concurrency: config.concurrency,
+    ackWaitMs: config.ackWaitMs,
+    doubleAck: config.doubleAck,
+    handle: (msg, ctx) => handle({ subject: msg.subject, seq: msg.seq, deliveries: msg.info.deliveryCount, data: msg.data }, ctx),
+    log,
+  });
+  log.info({ prefix: subjects.prefix, tools: registry.names(), concurrency: config.concurrency }, "tool-runner started");
+  return {
+    async stop() {
+      await consumer.stop();
+      await bus.close();
+      log.info("tool-runner stopped");
+    },
+  };
+}
