@@ -47,7 +47,7 @@ validators = validators.replace(/require\("ajv\/dist\/runtime\/([a-z0-9]+)"\)/g,
   return `__runtime_${n}`;
 });
 const runtimeImports = [...new Set([...validators.matchAll(/__runtime_([a-z0-9]+)/g)].map((m) => m[1]))]
-  .map((n) => `import __runtime_${n}_mod from "ajv/dist/runtime/${n}.js";\nconst __runtime_${n} = __runtime_${n}_mod;`)
+  .map((n) => `import __runtime_${n}_mod from "ajv/dist/runtime/${n}.js";\n// CommonJS interop differs between Node (module.exports) and bundlers (exports.default).\nconst __runtime_${n} = typeof __runtime_${n}_mod === "function" ? { default: __runtime_${n}_mod } : __runtime_${n}_mod;`)
   .join("\n");
 validators = BANNER + "// @ts-nocheck\n/* eslint-disable */\n" + runtimeImports + "\n" + validators + "\n";
 

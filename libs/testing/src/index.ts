@@ -1,0 +1,9 @@
+/**
+ * Test support: real nats-servers, real service processes, unique prefixes, a ledger tool.
+ * Nothing here mocks NATS.
+ */
+export { startNatsServer, findNatsServer } from "@cairn/natsd";
+export type { RunningNatsServer, NatsServerOptions } from "@cairn/natsd";
+export { uniquePrefix, workspaceRoot, tempDir, waitFor } from "./util.js";
+export { spawnService, type ServiceProcess, type ServiceName } from "./process.js";
+export { readLedger, ledgerToolModule, type LedgerEntry } from "./ledger.js";
