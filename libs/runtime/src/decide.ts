@@ -17,67 +17,82 @@ export function toolIdempotencyKey(runId: string, turn: number, index: number): 
  * `state`. Pure and deterministic — it depends only on the history up to that entry (times come
  * from the log), so a redelivered or concurrently handled event produces the same outputs, and
  * the stream's one-message-per-subject rule turns repeats into no-ops.
+ *
+ * The outputs are what the state makes due (see `due`); an event that cannot change what is due
+ * (an error record, an ignored entry, a tool result while others of its turn are pending) decides
+ * nothing, so a fan-in of N results does not re-send N commands N times.
  */
 export function decide(state: RunState, applied: Applied, subjects: Subjects): Output[] {
-  const entryTime = applied.time;
+  switch (applied.kind) {
+    case "error":
+    case "ignored":
+    case "ended":
+      return [];
+    case "tool-result": {
+      const t = state.turns[applied.turn - 1];
+      if (!t || t.resultCount < t.results.length || t !== state.turns[state.turns.length - 1]) return [];
+      return due(state, applied.seq, applied.time, subjects);
+    }
+    default:
+      return due(state, applied.seq, applied.time, subjects);
+  }
+}
+
+/**
+ * Everything the run's state makes due now: the first model call, the tool calls a response
+ * asked for (those without a result yet), the next model call once every result is in, or the
+ * end (answer, failure, maxTurns, cancel). `historySeq` is the sequence the commands refer to.
+ */
+export function due(state: RunState, historySeq: number, time: string, subjects: Subjects): Output[] {
   if (state.ended) return [];
   const runId = state.runId;
   const end = (status: RunEnded["status"], fields: Partial<RunEnded>): Output[] => [
     {
       type: "RunEnded",
       subject: subjects.ended(runId),
-      message: { v: 1, type: "run.ended", runId, status, turns: state.turns.length, usage: { ...state.usage }, endedAt: entryTime, ...fields },
+      message: { v: 1, type: "run.ended", runId, status, turns: state.turns.length, usage: { ...state.usage }, endedAt: time, ...fields },
     },
   ];
   const llm = (turn: number): Output[] => [
-    { type: "LlmCommand", subject: subjects.llmCommand(runId, turn), message: { v: 1, type: "llm.command", runId, turn, historySeq: applied.seq } },
+    { type: "LlmCommand", subject: subjects.llmCommand(runId, turn), message: { v: 1, type: "llm.command", runId, turn, historySeq } },
   ];
-
-  switch (applied.kind) {
-    case "submitted":
-      if (state.invalidSubmission) return end("failed", { reason: "invalid_submission", error: { kind: "invalid_submission", message: state.invalidSubmission } });
-      return llm(1);
-    case "cancel":
-      return end("cancelled", { reason: state.cancel?.reason ?? "cancelled" });
-    case "llm-result": {
-      const turn = state.turns[applied.turn - 1];
-      if (!turn || !state.submitted) return [];
-      if (!turn.llm.ok) {
-        return end("failed", { reason: "llm_failed", error: turn.llm.error ?? { kind: "llm_failed", message: "the model call failed" } });
-      }
-      const calls = turn.llm.toolCalls ?? [];
-      if (calls.length === 0) return end("completed", { answer: turn.llm.content ?? "" });
-      if (applied.turn >= state.submitted.agent.maxTurns) {
-        return end("failed", {
-          reason: "max_turns_exceeded",
-          error: { kind: "max_turns_exceeded", message: `the model still asked for tools after maxTurns=${state.submitted.agent.maxTurns} turns` },
-        });
-      }
-      return calls.map((call, index) => ({
-        type: "ToolCommand" as const,
-        subject: subjects.toolCommand(runId, applied.turn, index, safeToolToken(call.name)),
-        message: {
-          v: 1 as const,
-          type: "tool.command" as const,
-          runId,
-          turn: applied.turn,
-          index,
-          callId: call.id,
-          tool: call.name,
-          arguments: call.arguments,
-          idempotencyKey: toolIdempotencyKey(runId, applied.turn, index),
-          historySeq: applied.seq,
-        },
-      }));
-    }
-    case "tool-result": {
-      const last = state.turns[state.turns.length - 1];
-      if (!last || last.turn !== applied.turn || last.resultCount < last.results.length) return [];
-      return llm(applied.turn + 1);
-    }
-    default:
-      return [];
+  if (state.cancel) return end("cancelled", { reason: state.cancel.reason ?? "cancelled" });
+  if (state.invalidSubmission) return end("failed", { reason: "invalid_submission", error: { kind: "invalid_submission", message: state.invalidSubmission } });
+  const sub = state.submitted;
+  if (!sub) return [];
+  const last = state.turns[state.turns.length - 1];
+  if (!last) return llm(1);
+  if (!last.llm.ok) return end("failed", { reason: "llm_failed", error: last.llm.error ?? { kind: "llm_failed", message: "the model call failed" } });
+  const calls = last.llm.toolCalls ?? [];
+  if (calls.length === 0) return end("completed", { answer: last.llm.content ?? "" });
+  if (last.turn >= sub.agent.maxTurns) {
+    return end("failed", {
+      reason: "max_turns_exceeded",
+      error: { kind: "max_turns_exceeded", message: `the model still asked for tools after maxTurns=${sub.agent.maxTurns} turns` },
+    });
   }
+  if (last.resultCount === last.results.length) return llm(last.turn + 1);
+  const out: Output[] = [];
+  calls.forEach((call, index) => {
+    if (last.results[index]) return;
+    out.push({
+      type: "ToolCommand",
+      subject: subjects.toolCommand(runId, last.turn, index, safeToolToken(call.name)),
+      message: {
+        v: 1,
+        type: "tool.command",
+        runId,
+        turn: last.turn,
+        index,
+        callId: call.id,
+        tool: call.name,
+        arguments: call.arguments,
+        idempotencyKey: toolIdempotencyKey(runId, last.turn, index),
+        historySeq,
+      },
+    });
+  });
+  return out;
 }
 
 /**

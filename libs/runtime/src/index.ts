@@ -8,6 +8,6 @@ export type { RetryPolicy } from "./retry.js";
 export type { ChatMessage, ModelRequest, ToolCall, ToolSpec } from "./model.js";
 export { applyEntry, emptyRun, reduceRun, runStatus } from "./state.js";
 export type { Applied, HistoryEntry, RunState, TurnState } from "./state.js";
-export { decide, safeToolToken, toolIdempotencyKey } from "./decide.js";
+export { decide, due, safeToolToken, toolIdempotencyKey } from "./decide.js";
 export type { Output } from "./decide.js";
 export { buildModelRequest, canonicalJson, promptHash, toolResultText } from "./prompt.js";

@@ -39,6 +39,11 @@ export interface RunState {
   errors: RunError[];
   usage: { inputTokens: number; outputTokens: number };
   toolCalls: number;
+  /**
+   * Tool results recorded before the model response that asked for them (only possible when
+   * something other than Cairn wrote to the run's subjects); attached when that response arrives.
+   */
+  early: Map<string, ToolResult>;
 }
 
 /** What folding one entry did, for the planner's decision. */
@@ -53,7 +58,7 @@ export type Applied = { seq: number; time: string } & (
 );
 
 export function emptyRun(runId: string): RunState {
-  return { runId, lastSeq: 0, turns: [], errors: [], usage: { inputTokens: 0, outputTokens: 0 }, toolCalls: 0 };
+  return { runId, lastSeq: 0, turns: [], errors: [], usage: { inputTokens: 0, outputTokens: 0 }, toolCalls: 0, early: new Map() };
 }
 
 const MAX_MESSAGE = Number.POSITIVE_INFINITY;
@@ -101,7 +106,16 @@ function fold(state: RunState, entry: HistoryEntry, subjects: Subjects): Folded 
       const llm: LlmResult = d.ok
         ? d.value
         : { v: 1, type: "llm.result", runId: state.runId, turn: w.turn, ok: false, attempts: 1, error: { kind: d.kind, message: `recorded llm result unusable: ${d.message}` } };
-      state.turns.push({ turn: w.turn, llmSeq: seq, llm, results: new Array<ToolResult | undefined>(parseArgsCount(llm)).fill(undefined), resultCount: 0 });
+      const t: TurnState = { turn: w.turn, llmSeq: seq, llm, results: new Array<ToolResult | undefined>(parseArgsCount(llm)).fill(undefined), resultCount: 0 };
+      for (let i = 0; i < t.results.length; i++) {
+        const early = state.early.get(`${w.turn}.${i}`);
+        if (early) {
+          t.results[i] = { ...early, callId: llm.toolCalls?.[i]?.id ?? early.callId, tool: llm.toolCalls?.[i]?.name ?? early.tool };
+          t.resultCount++;
+          state.early.delete(`${w.turn}.${i}`);
+        }
+      }
+      state.turns.push(t);
       if (llm.usage) {
         state.usage.inputTokens += llm.usage.inputTokens;
         state.usage.outputTokens += llm.usage.outputTokens;
@@ -111,11 +125,11 @@ function fold(state: RunState, entry: HistoryEntry, subjects: Subjects): Folded 
     }
     case "tool-result": {
       const turn = state.turns[w.turn - 1];
-      if (!turn || w.index >= turn.results.length) return { kind: "ignored", seq, reason: "tool result for an unknown call" };
-      if (turn.results[w.index]) return { kind: "ignored", seq, reason: "duplicate tool result" };
-      const call = turn.llm.toolCalls?.[w.index];
+      if (turn && w.index >= turn.results.length) return { kind: "ignored", seq, reason: "tool result for an unknown call" };
+      if (turn?.results[w.index] || state.early.has(`${w.turn}.${w.index}`)) return { kind: "ignored", seq, reason: "duplicate tool result" };
+      const call = turn?.llm.toolCalls?.[w.index];
       const d = decode<ToolResult>("ToolResult", entry.data, MAX_MESSAGE);
-      turn.results[w.index] = d.ok
+      const result: ToolResult = d.ok
         ? d.value
         : {
             v: 1,
@@ -129,6 +143,11 @@ function fold(state: RunState, entry: HistoryEntry, subjects: Subjects): Folded 
             attempts: 1,
             error: { kind: d.kind, message: `recorded tool result unusable: ${d.message}` },
           };
+      if (!turn) {
+        state.early.set(`${w.turn}.${w.index}`, result);
+        return { kind: "ignored", seq, reason: "tool result before the model asked for it (kept)" };
+      }
+      turn.results[w.index] = result;
       turn.resultCount++;
       return { kind: "tool-result", seq, turn: w.turn, index: w.index };
     }

@@ -1,0 +1,153 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { jetstream } from "@nats-io/jetstream";
+import { CairnClient } from "@cairn/client";
+import { startEmbedded, type Embedded } from "@cairn/cli";
+import { newRunId } from "@cairn/planner";
+import { encode, Subjects } from "@cairn/protocol";
+import { createLogger } from "@cairn/telemetry";
+import { readLedger, startNatsServer, uniquePrefix, type RunningNatsServer } from "@cairn/testing";
+import { LEDGER_ANSWER, LEDGER_SCRIPT, makeFixture, runLog, serviceEnv, waitRun, type Fixture } from "../helpers.js";
+
+let server: RunningNatsServer;
+let emb: Embedded | undefined;
+let client: CairnClient | undefined;
+
+beforeAll(async () => {
+  server = await startNatsServer();
+});
+afterEach(async () => {
+  await client?.close();
+  await emb?.stop();
+  client = undefined;
+  emb = undefined;
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+const NOT_MSGPACK = new Uint8Array([0xc1, 0xc1, 0xc1, 0x00, 0xff]);
+
+interface Ctx {
+  f: Fixture;
+  prefix: string;
+  s: Subjects;
+  c: CairnClient;
+  logFile: string;
+  publishRaw(subject: string, data: Uint8Array): Promise<void>;
+  logLines(): Record<string, unknown>[];
+}
+
+async function start(extra: Record<string, string> = {}): Promise<Ctx> {
+  const f = makeFixture({ work: LEDGER_SCRIPT, big: [{ toolCalls: [{ name: "big_output", arguments: { bytes: 200_000 } }] }, { content: "{{toolResults}}" }] }, { big: ["big_output"] });
+  const prefix = uniquePrefix();
+  const logFile = join(f.dir, "services.log");
+  emb = await startEmbedded({ natsUrl: server.url, env: serviceEnv(server.url, prefix, f, extra), agents: f.agents, log: createLogger({ service: "test", level: "info", destination: logFile }) });
+  client = await CairnClient.connect({ nc: emb.nc, prefix });
+  const js = jetstream(emb.nc);
+  return {
+    f,
+    prefix,
+    s: new Subjects(prefix),
+    c: client,
+    logFile,
+    async publishRaw(subject, data) {
+      await js.publish(subject, data);
+    },
+    logLines: () =>
+      readFileSync(logFile, "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
+}
+
+/** After the poison, the same services still run a normal run to completion. */
+async function expectHealthy(t: Ctx): Promise<void> {
+  const { runId } = await t.c.submit({ task: "healthy?", agent: "work" });
+  const s = await waitRun(t.c, runId);
+  expect(s.status).toBe("completed");
+  expect(s.answer).toBe(LEDGER_ANSWER);
+}
+
+describe("poison inputs are recorded and reported, never crash a service or wedge a run", () => {
+  it("an LLM command that is not msgpack fails its turn with a clear error", async () => {
+    const t = await start();
+    const runId = newRunId(new Date(), "poison-llm");
+    await t.publishRaw(t.s.llmCommand(runId, 1), NOT_MSGPACK);
+    const r = await t.c.submit({ task: "x", agent: "work", idempotencyKey: "poison-llm" });
+    expect(r.runId).toBe(runId);
+    const s = await waitRun(t.c, runId);
+    expect(s.status).toBe("failed");
+    expect(s.reason).toBe("llm_failed");
+    expect(s.errors).toBeGreaterThanOrEqual(1);
+    const log = await runLog(emb!.nc, t.prefix, runId);
+    const err = log.find((e) => e.entry.kind === "error");
+    expect(err?.entry.kind === "error" && err.entry.message).toMatchObject({ service: "llm-caller", error: { kind: "malformed" } });
+    const ended = log.find((e) => e.entry.kind === "ended");
+    expect(ended?.entry.kind === "ended" && ended.entry.message.error?.message).toMatch(/malformed: not msgpack/);
+    expect(t.logLines().some((l) => l["runId"] === runId && l["msg"] === "invalid LLM command: recorded as the turn's failed result")).toBe(true);
+    await expectHealthy(t);
+  });
+
+  it("a schema-invalid tool command becomes that call's error result; the run goes on", async () => {
+    const t = await start();
+    const runId = newRunId(new Date(), "poison-tool");
+    await t.publishRaw(t.s.toolCommand(runId, 1, 0, "ledger"), encode({ v: 1, type: "tool.command", runId, turn: "one" }));
+    await t.c.submit({ task: "x", agent: "work", idempotencyKey: "poison-tool" });
+    const s = await waitRun(t.c, runId);
+    expect(s.status).toBe("completed");
+    const log = await runLog(emb!.nc, t.prefix, runId);
+    const r0 = log.find((e) => e.entry.kind === "tool-result" && e.entry.message.turn === 1 && e.entry.message.index === 0);
+    expect(r0?.entry.kind === "tool-result" && r0.entry.message).toMatchObject({ ok: false, error: { kind: "invalid_command" } });
+    expect(readLedger(t.f.ledgerFile).map((l) => l.item).sort()).toEqual(["b", "c", "d"]);
+    expect(log.some((e) => e.entry.kind === "error" && e.entry.message.service === "tool-runner" && e.entry.message.error.kind === "schema_invalid")).toBe(true);
+    await expectHealthy(t);
+  });
+
+  it("a tool result that is not msgpack is folded as a failed result the model sees; the planner records it", async () => {
+    const t = await start();
+    const runId = newRunId(new Date(), "poison-event");
+    await t.publishRaw(t.s.toolResult(runId, 1, 1), NOT_MSGPACK);
+    await t.c.submit({ task: "x", agent: "work", idempotencyKey: "poison-event" });
+    const s = await waitRun(t.c, runId);
+    expect(s.status).toBe("completed");
+    expect(s.answer).toBe(LEDGER_ANSWER);
+    const log = await runLog(emb!.nc, t.prefix, runId);
+    expect(log.some((e) => e.entry.kind === "error" && e.entry.message.service === "planner" && e.entry.message.subject === t.s.toolResult(runId, 1, 1))).toBe(true);
+    // A result is never re-executed once recorded, even a corrupt one: b was not run, the model saw the error.
+    expect(readLedger(t.f.ledgerFile).map((l) => l.item).sort()).toEqual(["a", "c", "d"]);
+    expect(log.some((e) => e.entry.kind === "tool-command" && e.entry.message.turn === 1 && e.entry.message.index === 1)).toBe(false);
+  });
+
+  it("a schema-invalid submission ends the run as failed with the reason", async () => {
+    const t = await start();
+    await t.publishRaw(t.s.submitted("rbadsubmission"), encode({ v: 1, type: "run.submitted", runId: "rbadsubmission" }));
+    const s = await waitRun(t.c, "rbadsubmission");
+    expect(s.status).toBe("failed");
+    expect(s.reason).toBe("invalid_submission");
+    await expectHealthy(t);
+  });
+
+  it("messages on unexpected run subjects are dropped with a log line", async () => {
+    const t = await start();
+    await t.publishRaw(`${t.prefix}.run.rweird.cmd.llm.notanumber`, NOT_MSGPACK);
+    await t.publishRaw(`${t.prefix}.run.rweird.evt.bogus`, NOT_MSGPACK);
+    await t.publishRaw(`${t.prefix}.run.rweird.cmd.tool.1.0.x.extra`, NOT_MSGPACK);
+    await expectHealthy(t);
+    const lines = t.logLines();
+    expect(lines.some((l) => l["msg"] === "message on the LLM command filter with an unexpected subject; dropped")).toBe(true);
+    expect(lines.some((l) => l["msg"] === "unknown event subject ignored")).toBe(true);
+  });
+
+  it("an oversized message is refused by the stream and a too-large tool result is recorded as an error", async () => {
+    const t = await start({ CAIRN_MAX_MESSAGE_BYTES: "65536" });
+    await expect(t.publishRaw(t.s.llmCommand("roversized", 1), new Uint8Array(100_000))).rejects.toThrow(/message size exceeds maximum allowed/);
+    const { runId } = await t.c.submit({ task: "big", agent: "big" });
+    const s = await waitRun(t.c, runId);
+    expect(s.status).toBe("completed");
+    expect(s.answer).toMatch(/^Error \(result_too_large\): tool result of \d+ bytes exceeds the 65536-byte message limit/);
+    await expectHealthy(t);
+  });
+});
