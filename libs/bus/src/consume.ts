@@ -14,7 +14,7 @@ export interface WorkContext {
   /** Aborted when the consumer stops (SIGTERM): give the work back quickly. */
   signal: AbortSignal;
   /** Extends the ack deadline (JetStream `working()`); also sent automatically every ackWait/3. */
-  heartbeat(): void;
+  heartbeat: () => void;
 }
 
 export interface ConsumeOptions {
@@ -31,6 +31,11 @@ export interface ConsumeOptions {
   doubleAck?: boolean;
   handle(msg: JsMsg, ctx: WorkContext): Promise<Disposition>;
   log: Logger;
+}
+
+/** A started service: `stop` hands in-flight work back (nak) and disconnects. */
+export interface RunningService {
+  stop: () => Promise<void>;
 }
 
 export interface RunningConsumer {

@@ -10,7 +10,7 @@ export type { ProvisionOptions, DurableConsumerOptions } from "./provision.js";
 export { appendOnce } from "./publish.js";
 export type { AppendResult } from "./publish.js";
 export { startConsumer } from "./consume.js";
-export type { ConsumeOptions, Disposition, RunningConsumer, WorkContext } from "./consume.js";
+export type { ConsumeOptions, Disposition, RunningConsumer, RunningService, WorkContext } from "./consume.js";
 export { RunHistory, readRange, readRunLog, toEntry } from "./history.js";
 export type { JsMsg, JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
 export type { NatsConnection } from "@nats-io/transport-node";

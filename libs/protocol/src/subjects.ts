@@ -51,7 +51,7 @@ export interface ParsedRunSubject {
 }
 
 function posInt(s: string | undefined): number | undefined {
-  if (s === undefined || !/^\d+$/.test(s)) return undefined;
+  if (s === undefined || !/^(0|[1-9]\d{0,8})$/.test(s)) return undefined;
   return Number(s);
 }
 

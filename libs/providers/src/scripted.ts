@@ -44,7 +44,12 @@ function loadScript(opts: ScriptedProviderOptions, model: string): Script {
   if (!/^[A-Za-z0-9_.-]+$/.test(model) || model.includes("..")) throw new TerminalError(`scripted model name ${JSON.stringify(model)} is not a file name`, { kind: "bad_request" });
   const file = opts.dir ? join(opts.dir, `${model}.json`) : undefined;
   if (!file || !existsSync(file)) throw new TerminalError(`no script for scripted model "${model}" (looked for ${file ?? "<no scripts dir configured>"})`, { kind: "bad_request" });
-  const parsed = JSON.parse(readFileSync(file, "utf8")) as Script;
+  let parsed: Script;
+  try {
+    parsed = JSON.parse(readFileSync(file, "utf8")) as Script;
+  } catch (err) {
+    throw new TerminalError(`scripted model file ${file} is not JSON: ${(err as Error).message}`, { kind: "bad_request", cause: err });
+  }
   if (!Array.isArray(parsed.turns)) throw new TerminalError(`scripted model file ${file} has no "turns" array`, { kind: "bad_request" });
   return parsed;
 }
@@ -78,13 +83,13 @@ export function createScriptedProvider(opts: ScriptedProviderOptions = {}): Mode
       if (!turn) return Promise.reject(new TerminalError(`scripted model "${req.model}" has no turn ${turnNo} (script has ${script.turns.length})`, { kind: "script_exhausted" }));
       const results = previousToolResults(req.messages);
       const task = req.messages.find((m) => m.role === "user")?.content ?? "";
+      // One pass, with a function: inserted text is taken verbatim ('$' patterns, '{{...}}' in tool output).
       const content =
         turn.content == null
           ? null
-          : turn.content
-              .replace(/\{\{toolResults\}\}/g, results.join("\n"))
-              .replace(/\{\{toolResult:(\d+)\}\}/g, (_m, n: string) => results[Number(n)] ?? "")
-              .replace(/\{\{task\}\}/g, task);
+          : turn.content.replace(/\{\{(toolResults|toolResult:(\d+)|task)\}\}/g, (_m, what: string, n: string | undefined) =>
+              what === "toolResults" ? results.join("\n") : what === "task" ? task : (results[Number(n)] ?? ""),
+            );
       const toolCalls = (turn.toolCalls ?? []).map((c, i) => ({
         id: `call_${turnNo}_${i}`,
         name: c.name,

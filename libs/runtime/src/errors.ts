@@ -42,7 +42,7 @@ export class RetryableError extends CairnError {
 
 /** Unknown errors are retryable; only errors that say `retryable: false` are not. */
 export function isRetryable(err: unknown): boolean {
-  if (err && typeof err === "object" && "retryable" in err && typeof (err as { retryable: unknown }).retryable === "boolean") {
+  if (err && typeof err === "object" && "retryable" in err && typeof (err).retryable === "boolean") {
     return (err as { retryable: boolean }).retryable;
   }
   return true;
@@ -51,7 +51,7 @@ export function isRetryable(err: unknown): boolean {
 /** The delay an error asks for before the next attempt, if any. */
 export function retryAfterOf(err: unknown): number | undefined {
   if (err && typeof err === "object" && "retryAfterMs" in err) {
-    const v = (err as { retryAfterMs: unknown }).retryAfterMs;
+    const v = (err).retryAfterMs;
     if (typeof v === "number" && Number.isFinite(v) && v >= 0) return v;
   }
   return undefined;
@@ -59,7 +59,7 @@ export function retryAfterOf(err: unknown): number | undefined {
 
 /** The error's `kind` (or "error"), for recording. */
 export function errorKind(err: unknown): string {
-  if (err && typeof err === "object" && "kind" in err && typeof (err as { kind: unknown }).kind === "string") {
+  if (err && typeof err === "object" && "kind" in err && typeof (err).kind === "string") {
     return (err as { kind: string }).kind;
   }
   return "error";

@@ -30,7 +30,7 @@ export function buildModelRequest(state: RunState, turn: number): ModelRequest {
   const req: ModelRequest = {
     model: sub.agent.model,
     messages,
-    tools: sub.agent.tools.map((t) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema as Record<string, unknown> })),
+    tools: sub.agent.tools.map((t) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema })),
   };
   if (sub.agent.temperature !== undefined) req.temperature = sub.agent.temperature;
   return req;

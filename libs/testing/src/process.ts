@@ -25,14 +25,14 @@ export interface ServiceProcess {
 export async function spawnService(name: ServiceName, env: Record<string, string | undefined>, opts: { waitStarted?: boolean } = {}): Promise<ServiceProcess> {
   const main = join(workspaceRoot(), "services", name, "dist", "main.js");
   const child = spawn(process.execPath, [main], {
-    env: { PATH: process.env["PATH"], LOG_LEVEL: "info", ...env } as NodeJS.ProcessEnv,
+    env: { PATH: process.env["PATH"], LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "ignore", "pipe"],
   });
   const logs: Record<string, unknown>[] = [];
   const watchers: { pred: (l: Record<string, unknown>) => boolean; resolve: (l: Record<string, unknown>) => void }[] = [];
   let buf = "";
   let raw = "";
-  child.stderr!.on("data", (d: Buffer) => {
+  child.stderr.on("data", (d: Buffer) => {
     buf += d.toString();
     raw = (raw + d.toString()).slice(-8000);
     let i: number;

@@ -25,7 +25,7 @@ export interface ToolContext {
   /** Aborted when the call times out or the tool-runner hands the work back on shutdown. */
   signal: AbortSignal;
   /** Tells JetStream the call is still in progress (extends the ack deadline). Called automatically too. */
-  heartbeat(): void;
+  heartbeat: () => void;
   /** The run's own workspace directory (created on demand); file tools are confined to it. */
   workspaceDir: string;
   log: ToolLogger;

@@ -1,4 +1,4 @@
-import { appendOnce, CrashPoints, ensureConsumer, openBus, RunHistory, startConsumer, type NatsConnection } from "@cairn/bus";
+import { appendOnce, CrashPoints, ensureConsumer, openBus, RunHistory, startConsumer, type NatsConnection, type RunningService } from "@cairn/bus";
 import { createOpenAiProvider, createScriptedProvider, type ModelProvider } from "@cairn/providers";
 import type { Logger } from "@cairn/telemetry";
 import type { LlmCallerConfig } from "./config.js";
@@ -9,10 +9,6 @@ export interface LlmCallerDeps {
   nc?: NatsConnection;
   /** Providers to use instead of the configured ones (tests). */
   providers?: Map<string, ModelProvider>;
-}
-
-export interface RunningService {
-  stop(): Promise<void>;
 }
 
 export const LLM_DURABLE = "llm-caller";

@@ -181,7 +181,7 @@ export function createApi(deps: ApiDeps) {
     status,
 
     async list(body: unknown): Promise<ListReply | ApiError> {
-      const r = validate<ListRequest>("ListRequest", body ?? { v: 1 });
+      const r = validate<ListRequest>("ListRequest", { v: 1, ...(body && typeof body === "object" ? body : {}) });
       if (!r.ok) return apiError("bad_request", r.message);
       let runs = await deps.listIndex();
       if (r.value.status) runs = runs.filter((s) => s.status === r.value.status);

@@ -1,6 +1,6 @@
 /** The planner: folds run events, decides the next commands, serves the `cairn` run API. */
 export { startPlanner, PLANNER_DURABLE } from "./service.js";
-export type { PlannerDeps, RunningService } from "./service.js";
+export type { PlannerDeps } from "./service.js";
 export { loadConfig } from "./config.js";
 export type { PlannerConfig } from "./config.js";
 export { loadAgents, parseAgents, BUILTIN_AGENTS } from "./agents.js";

@@ -1,7 +1,7 @@
 import { Kvm, type KV } from "@nats-io/kv";
 import { Svcm, type ServiceMsg } from "@nats-io/services";
 import { decode, encode, type RunStatus, type ToolRegistration } from "@cairn/protocol";
-import { appendOnce, CrashPoints, ensureConsumer, openBus, readRunLog, RunHistory, startConsumer, type NatsConnection } from "@cairn/bus";
+import { appendOnce, CrashPoints, ensureConsumer, openBus, readRunLog, RunHistory, startConsumer, type NatsConnection, type RunningService } from "@cairn/bus";
 import type { Logger } from "@cairn/telemetry";
 import { loadAgents, type Agents } from "./agents.js";
 import type { PlannerConfig } from "./config.js";
@@ -13,11 +13,6 @@ export interface PlannerDeps {
   nc?: NatsConnection;
   /** Agents to use instead of `config.agentsFile`. */
   agents?: Agents;
-}
-
-export interface RunningService {
-  /** Hands in-flight work back (nak) and disconnects. */
-  stop(): Promise<void>;
 }
 
 export const PLANNER_DURABLE = "planner";
@@ -134,10 +129,10 @@ export async function startPlanner(config: PlannerConfig, deps: PlannerDeps): Pr
       })();
     });
   };
-  endpoint("submit", api.submit);
-  endpoint("status", api.status);
-  endpoint("list", api.list);
-  endpoint("cancel", api.cancel);
+  endpoint("submit", (b) => api.submit(b));
+  endpoint("status", (b) => api.status(b));
+  endpoint("list", (b) => api.list(b));
+  endpoint("cancel", (b) => api.cancel(b));
   log.info({ prefix: subjects.prefix, stream: subjects.stream, concurrency: config.concurrency }, "planner started");
 
   return {

@@ -1,6 +1,6 @@
 import { Kvm } from "@nats-io/kv";
 import { encode, type ToolRegistration } from "@cairn/protocol";
-import { appendOnce, CrashPoints, ensureConsumer, openBus, startConsumer, type NatsConnection } from "@cairn/bus";
+import { appendOnce, CrashPoints, ensureConsumer, openBus, startConsumer, type NatsConnection, type RunningService } from "@cairn/bus";
 import { builtinTools, loadToolModule, ToolRegistry, type ToolDefinition } from "@cairn/tools";
 import type { Logger } from "@cairn/telemetry";
 import type { ToolRunnerConfig } from "./config.js";
@@ -11,10 +11,6 @@ export interface ToolRunnerDeps {
   nc?: NatsConnection;
   /** Tools to serve in addition to the built-ins and configured modules. */
   tools?: ToolDefinition<any>[];
-}
-
-export interface RunningService {
-  stop(): Promise<void>;
 }
 
 export const TOOL_DURABLE = "tool-runner";

@@ -4,7 +4,7 @@ import { TerminalError } from "@cairn/runtime";
 
 /** The error code of a Node system error, if any. */
 export function errnoCode(err: unknown): string | undefined {
-  if (err && typeof err === "object" && "code" in err && typeof (err as { code: unknown }).code === "string") {
+  if (err && typeof err === "object" && "code" in err && typeof (err).code === "string") {
     return (err as { code: string }).code;
   }
   return undefined;

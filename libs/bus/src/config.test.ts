@@ -1,0 +1,155 @@
+import { describe, it, expect } from "vitest";
+import { z } from "zod";
+import { ConfigError, commonEnv, parseEnv, toCommonConfig } from "./config.js";
+
+const URL = "nats://127.0.0.1:4222";
+
+function problems(fn: () => unknown): { error: unknown; lines: string[] } {
+  try {
+    fn();
+  } catch (error) {
+    const lines = error instanceof Error ? error.message.split("\n").slice(1) : [];
+    return { error, lines };
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("parseEnv(commonEnv)", () => {
+  it("fills defaults", () => {
+    expect(parseEnv(commonEnv, { NATS_URL: URL })).toEqual({
+      NATS_URL: URL,
+      CAIRN_PREFIX: "cairn",
+      CAIRN_REPLICAS: 1,
+      CAIRN_ACK_WAIT_MS: 10_000,
+      CAIRN_MAX_DELIVER: 20,
+      CAIRN_MAX_MESSAGE_BYTES: 1_048_576,
+      CAIRN_DOUBLE_ACK: false,
+      LOG_LEVEL: "info",
+    });
+  });
+
+  it("coerces numbers and booleans", () => {
+    const e = parseEnv(commonEnv, {
+      NATS_URL: URL,
+      CAIRN_PREFIX: "acme.prod-1",
+      CAIRN_REPLICAS: "3",
+      CAIRN_ACK_WAIT_MS: "200",
+      CAIRN_MAX_DELIVER: "2",
+      CAIRN_MAX_MESSAGE_BYTES: "1024",
+      CAIRN_DOUBLE_ACK: "1",
+      LOG_LEVEL: "debug",
+    });
+    expect(e).toMatchObject({ CAIRN_PREFIX: "acme.prod-1", CAIRN_REPLICAS: 3, CAIRN_ACK_WAIT_MS: 200, CAIRN_MAX_DELIVER: 2, CAIRN_MAX_MESSAGE_BYTES: 1024, CAIRN_DOUBLE_ACK: true, LOG_LEVEL: "debug" });
+    expect(parseEnv(commonEnv, { NATS_URL: URL, CAIRN_DOUBLE_ACK: "true" }).CAIRN_DOUBLE_ACK).toBe(true);
+    expect(parseEnv(commonEnv, { NATS_URL: URL, CAIRN_DOUBLE_ACK: "0" }).CAIRN_DOUBLE_ACK).toBe(false);
+    expect(parseEnv(commonEnv, { NATS_URL: URL, CAIRN_DOUBLE_ACK: "false" }).CAIRN_DOUBLE_ACK).toBe(false);
+  });
+
+  it("treats empty strings as unset (defaults apply)", () => {
+    const e = parseEnv(commonEnv, { NATS_URL: URL, CAIRN_PREFIX: "", CAIRN_REPLICAS: "", NATS_USER: "", NATS_TOKEN: undefined });
+    expect(e.CAIRN_PREFIX).toBe("cairn");
+    expect(e.CAIRN_REPLICAS).toBe(1);
+    expect(e).not.toHaveProperty("NATS_USER");
+    expect(e).not.toHaveProperty("NATS_TOKEN");
+  });
+
+  it("ignores variables it does not know", () => {
+    expect(parseEnv(commonEnv, { NATS_URL: URL, PATH: "/usr/bin", HOME: "/root" })).not.toHaveProperty("PATH");
+  });
+
+  it("throws one ConfigError listing every problem at once", () => {
+    const { error, lines } = problems(() =>
+      parseEnv(commonEnv, {
+        NATS_URL: URL,
+        CAIRN_PREFIX: "bad prefix",
+        CAIRN_REPLICAS: "9",
+        CAIRN_ACK_WAIT_MS: "abc",
+        CAIRN_MAX_DELIVER: "1",
+        CAIRN_DOUBLE_ACK: "yes",
+        LOG_LEVEL: "loud",
+      }),
+    );
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as ConfigError).name).toBe("ConfigError");
+    expect((error as ConfigError).retryable).toBe(false);
+    expect((error as ConfigError).message.split("\n")[0]).toBe("invalid configuration:");
+    expect(lines).toEqual([
+      "  CAIRN_PREFIX: CAIRN_PREFIX must be subject tokens (letters, digits, '_', '-', dots between)",
+      "  CAIRN_REPLICAS: Too big: expected number to be <=5",
+      "  CAIRN_ACK_WAIT_MS: Invalid input: expected number, received NaN",
+      "  CAIRN_MAX_DELIVER: Too small: expected number to be >=2",
+      '  CAIRN_DOUBLE_ACK: Invalid option: expected one of "0"|"1"|"true"|"false"',
+      '  LOG_LEVEL: Invalid option: expected one of "trace"|"debug"|"info"|"warn"|"error"|"fatal"|"silent"',
+    ]);
+  });
+
+  it.each(["a..b", ".a", "a.", "a.*", "a b", "a.>"])("rejects CAIRN_PREFIX %j", (prefix) => {
+    const { lines } = problems(() => parseEnv(commonEnv, { NATS_URL: URL, CAIRN_PREFIX: prefix }));
+    expect(lines).toEqual(["  CAIRN_PREFIX: CAIRN_PREFIX must be subject tokens (letters, digits, '_', '-', dots between)"]);
+  });
+
+  it("rejects a non-integer number", () => {
+    const { lines } = problems(() => parseEnv(commonEnv, { NATS_URL: URL, CAIRN_REPLICAS: "1.5" }));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^ {2}CAIRN_REPLICAS: /);
+  });
+
+  it("missing NATS_URL is reported with the documented 'NATS_URL is required' hint", () => {
+    for (const env of [{}, { NATS_URL: "" }]) {
+      const { error, lines } = problems(() => parseEnv(commonEnv, env));
+      expect(error).toBeInstanceOf(ConfigError);
+      expect(lines).toEqual(["  NATS_URL: NATS_URL is required (e.g. nats://127.0.0.1:4222)"]);
+    }
+  });
+
+  it("a missing NATS_URL is reported alongside the other problems", () => {
+    const { lines } = problems(() => parseEnv(commonEnv, { CAIRN_REPLICAS: "0" }));
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^ {2}NATS_URL: /);
+    expect(lines[1]).toBe("  CAIRN_REPLICAS: Too small: expected number to be >=1");
+  });
+
+  it("works with a service's own extended shape", () => {
+    const shape = { ...commonEnv, MY_LIMIT: z.coerce.number().int().min(1).default(7) };
+    expect(parseEnv(shape, { NATS_URL: URL }).MY_LIMIT).toBe(7);
+    expect(parseEnv(shape, { NATS_URL: URL, MY_LIMIT: "12" }).MY_LIMIT).toBe(12);
+    const { lines } = problems(() => parseEnv(shape, { NATS_URL: URL, MY_LIMIT: "0", LOG_LEVEL: "x" }));
+    expect(lines.map((l) => l.split(":")[0]!.trim()).sort()).toEqual(["LOG_LEVEL", "MY_LIMIT"]);
+  });
+});
+
+describe("toCommonConfig", () => {
+  it("maps the parsed env, with the instance defaulting to <service>-<pid>", () => {
+    const c = toCommonConfig(parseEnv(commonEnv, { NATS_URL: URL }), "planner");
+    expect(c).toEqual({
+      nats: { servers: URL },
+      prefix: "cairn",
+      replicas: 1,
+      ackWaitMs: 10_000,
+      maxDeliver: 20,
+      maxMessageBytes: 1_048_576,
+      doubleAck: false,
+      instance: `planner-${process.pid}`,
+      logLevel: "info",
+    });
+  });
+
+  it("passes credentials, crash point and instance through", () => {
+    const c = toCommonConfig(
+      parseEnv(commonEnv, {
+        NATS_URL: URL,
+        NATS_USER: "u",
+        NATS_PASSWORD: "p",
+        NATS_TOKEN: "tok",
+        NATS_CREDS: "/creds/x.creds",
+        CAIRN_CRASH_AT: "after-publish:2",
+        CAIRN_INSTANCE: "planner-a",
+      }),
+      "planner",
+    );
+    expect(c.nats).toEqual({ servers: URL, user: "u", pass: "p", token: "tok", credsFile: "/creds/x.creds" });
+    expect(c.crashAt).toBe("after-publish:2");
+    expect(c.instance).toBe("planner-a");
+  });
+});

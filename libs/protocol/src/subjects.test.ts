@@ -1,0 +1,151 @@
+import { describe, it, expect } from "vitest";
+import { Subjects, isToken } from "./subjects.js";
+
+const s = new Subjects("t");
+
+describe("Subjects builders", () => {
+  it("build the documented run subjects", () => {
+    expect(s.submitted("r1")).toBe("t.run.r1.evt.submitted");
+    expect(s.llmResult("r1", 3)).toBe("t.run.r1.evt.llm.3");
+    expect(s.toolResult("r1", 2, 0)).toBe("t.run.r1.evt.tool.2.0");
+    expect(s.signal("r1", "cancel")).toBe("t.run.r1.evt.signal.cancel");
+    expect(s.error("r1", "s17")).toBe("t.run.r1.evt.error.s17");
+    expect(s.ended("r1")).toBe("t.run.r1.evt.ended");
+    expect(s.llmCommand("r1", 1)).toBe("t.run.r1.cmd.llm.1");
+    expect(s.toolCommand("r1", 4, 2, "read_file")).toBe("t.run.r1.cmd.tool.4.2.read_file");
+  });
+
+  it("build the filters and api subjects", () => {
+    expect(s.allRuns()).toBe("t.run.>");
+    expect(s.run("r1")).toBe("t.run.r1.>");
+    expect(s.runEvents("r1")).toBe("t.run.r1.evt.>");
+    expect(s.allEvents()).toBe("t.run.*.evt.>");
+    expect(s.allLlmCommands()).toBe("t.run.*.cmd.llm.*");
+    expect(s.toolCommands()).toBe("t.run.*.cmd.tool.*.*.*");
+    expect(s.toolCommands("*")).toBe("t.run.*.cmd.tool.*.*.*");
+    expect(s.toolCommands("write_file")).toBe("t.run.*.cmd.tool.*.*.write_file");
+    expect(s.api("submit")).toBe("t.api.submit");
+    expect(s.api("status")).toBe("t.api.status");
+    expect(s.api("list")).toBe("t.api.list");
+    expect(s.api("cancel")).toBe("t.api.cancel");
+  });
+
+  it("use a dotted prefix verbatim in subjects", () => {
+    const d = new Subjects("acme.prod-1");
+    expect(d.prefix).toBe("acme.prod-1");
+    expect(d.submitted("r-9_x")).toBe("acme.prod-1.run.r-9_x.evt.submitted");
+    expect(d.allEvents()).toBe("acme.prod-1.run.*.evt.>");
+  });
+});
+
+describe("stream and bucket names", () => {
+  it("are derived from the prefix", () => {
+    expect(new Subjects("cairn").stream).toBe("CAIRN_RUNS");
+    expect(new Subjects("cairn").runsBucket).toBe("CAIRN_runs");
+    expect(new Subjects("cairn").toolsBucket).toBe("CAIRN_tools");
+  });
+
+  it("sanitise dots and dashes to underscores and upper-case the prefix", () => {
+    const d = new Subjects("t.x-1");
+    expect(d.stream).toBe("T_X_1_RUNS");
+    expect(d.runsBucket).toBe("T_X_1_runs");
+    expect(d.toolsBucket).toBe("T_X_1_tools");
+    // the names never contain characters NATS refuses in stream/bucket names
+    for (const name of [d.stream, d.runsBucket, d.toolsBucket]) expect(name).toMatch(/^[A-Za-z0-9_]+$/);
+  });
+});
+
+describe("token validation", () => {
+  it("isToken accepts letters, digits, '_' and '-' only", () => {
+    expect(isToken("abc_DEF-123")).toBe(true);
+    for (const bad of ["", "a.b", "a b", "*", ">", "a*", "a>", "a\tb", "ä"]) expect(isToken(bad)).toBe(false);
+  });
+
+  it.each(["a.b", "a b", "*", ">", "", "r1.>", "r*"])("builders reject runId %j", (bad) => {
+    expect(() => s.submitted(bad)).toThrow(/invalid runId/);
+    expect(() => s.run(bad)).toThrow(/invalid runId/);
+    expect(() => s.runEvents(bad)).toThrow(/invalid runId/);
+    expect(() => s.llmResult(bad, 1)).toThrow(/invalid runId/);
+    expect(() => s.toolCommand(bad, 1, 0, "x")).toThrow(/invalid runId/);
+  });
+
+  it("the error message names the offending value", () => {
+    expect(() => s.ended("a.b")).toThrow(`invalid runId "a.b": use letters, digits, '_' and '-' only`);
+  });
+
+  it.each(["a.b", "a b", "*", ">", ""])("tool tokens reject %j", (bad) => {
+    expect(() => s.toolCommand("r1", 1, 0, bad)).toThrow(/invalid tool/);
+  });
+
+  it("toolCommands rejects a bad tool name but allows the '*' wildcard", () => {
+    expect(() => s.toolCommands("a.b")).toThrow(/invalid tool/);
+    expect(() => s.toolCommands(">")).toThrow(/invalid tool/);
+    expect(() => s.toolCommands("")).toThrow(/invalid tool/);
+  });
+
+  it("signal names and error ids are tokens too", () => {
+    expect(() => s.signal("r1", "can cel")).toThrow(/invalid signal/);
+    expect(() => s.error("r1", "s.1")).toThrow(/invalid error id/);
+  });
+
+  it.each(["", "a..b", "a b", "a.*", ">", "a.>", ".a", "a."])("the constructor rejects prefix %j", (bad) => {
+    expect(() => new Subjects(bad)).toThrow(/invalid prefix part/);
+  });
+});
+
+describe("Subjects.parse", () => {
+  it("round-trips every kind", () => {
+    expect(s.parse(s.submitted("r1"))).toEqual({ runId: "r1", what: { kind: "submitted" } });
+    expect(s.parse(s.llmResult("r1", 7))).toEqual({ runId: "r1", what: { kind: "llm-result", turn: 7 } });
+    expect(s.parse(s.toolResult("r1", 2, 0))).toEqual({ runId: "r1", what: { kind: "tool-result", turn: 2, index: 0 } });
+    expect(s.parse(s.toolResult("r1", 2, 11))).toEqual({ runId: "r1", what: { kind: "tool-result", turn: 2, index: 11 } });
+    expect(s.parse(s.signal("r1", "cancel"))).toEqual({ runId: "r1", what: { kind: "signal", name: "cancel" } });
+    expect(s.parse(s.error("r1", "s42"))).toEqual({ runId: "r1", what: { kind: "error", id: "s42" } });
+    expect(s.parse(s.ended("r1"))).toEqual({ runId: "r1", what: { kind: "ended" } });
+    expect(s.parse(s.llmCommand("r1", 1))).toEqual({ runId: "r1", what: { kind: "llm-command", turn: 1 } });
+    expect(s.parse(s.toolCommand("r1", 3, 1, "_invalid"))).toEqual({ runId: "r1", what: { kind: "tool-command", turn: 3, index: 1, tool: "_invalid" } });
+  });
+
+  it("round-trips under a dotted prefix", () => {
+    const d = new Subjects("a.b");
+    expect(d.parse(d.toolCommand("run-1", 1, 0, "list_files"))).toEqual({ runId: "run-1", what: { kind: "tool-command", turn: 1, index: 0, tool: "list_files" } });
+    // a subject of prefix "a.b" is not in prefix "a"'s run space
+    expect(new Subjects("a").parse(d.ended("run-1"))).toBeUndefined();
+  });
+
+  it.each([
+    "t.run.r1",
+    "t.run.r1.evt",
+    "t.run.r1.evt.submitted.x",
+    "t.run.r1.evt.ended.x",
+    "t.run.r1.evt.llm",
+    "t.run.r1.evt.llm.0",
+    "t.run.r1.evt.llm.x",
+    "t.run.r1.evt.llm.-1",
+    "t.run.r1.evt.llm.1.2",
+    "t.run.r1.evt.tool.1",
+    "t.run.r1.evt.tool.0.0",
+    "t.run.r1.evt.tool.1.x",
+    "t.run.r1.evt.tool.1.0.extra",
+    "t.run.r1.evt.signal",
+    "t.run.r1.evt.signal.a.b",
+    "t.run.r1.evt.error",
+    "t.run.r1.evt.other",
+    "t.run.r1.cmd.llm",
+    "t.run.r1.cmd.llm.0",
+    "t.run.r1.cmd.llm.1.x",
+    "t.run.r1.cmd.tool.1.0",
+    "t.run.r1.cmd.tool.0.0.x",
+    "t.run.r1.cmd.tool.1.0.x.y",
+    "t.run.r1.foo.bar",
+  ])("parses the unknown shape %s as kind unknown", (subject) => {
+    expect(s.parse(subject)).toEqual({ runId: "r1", what: { kind: "unknown" } });
+  });
+
+  it.each(["other.run.r1.evt.ended", "t.api.submit", "t.run.", "t.run..evt.ended", "t.run.r*.evt.ended", "tt.run.r1.evt.ended", "t.runs.r1.evt.ended", "t"])(
+    "returns undefined for %s (not a run subject of this prefix)",
+    (subject) => {
+      expect(s.parse(subject)).toBeUndefined();
+    },
+  );
+});

@@ -1,0 +1,124 @@
+import { describe, it, expect } from "vitest";
+import { CairnError, RetryableError, TerminalError, errorKind, errorMessage, isRetryable, retryAfterOf } from "./errors.js";
+import { DEFAULT_RETRY, backoffDelay, type RetryPolicy } from "./retry.js";
+
+describe("error classes", () => {
+  it("TerminalError is a non-retryable CairnError with a default kind", () => {
+    const e = new TerminalError("bad input", { runId: "r1", step: "tool" });
+    expect(e).toBeInstanceOf(Error);
+    expect(e).toBeInstanceOf(CairnError);
+    expect(e.name).toBe("TerminalError");
+    expect(e.message).toBe("bad input");
+    expect(e.kind).toBe("terminal");
+    expect(e.retryable).toBe(false);
+    expect(e.runId).toBe("r1");
+    expect(e.step).toBe("tool");
+    expect(new TerminalError("x", { kind: "auth" }).kind).toBe("auth");
+  });
+
+  it("RetryableError is retryable and carries retryAfterMs", () => {
+    const e = new RetryableError("slow down", { kind: "rate_limited", retryAfterMs: 1500 });
+    expect(e.name).toBe("RetryableError");
+    expect(e.kind).toBe("rate_limited");
+    expect(e.retryable).toBe(true);
+    expect(e.retryAfterMs).toBe(1500);
+    expect(new RetryableError("x").kind).toBe("retryable");
+    expect(new RetryableError("x").retryAfterMs).toBeUndefined();
+  });
+
+  it("keeps the cause when one is given", () => {
+    const cause = new Error("socket hang up");
+    expect(new RetryableError("network", { cause }).cause).toBe(cause);
+    expect("cause" in new RetryableError("network")).toBe(false);
+  });
+});
+
+describe("isRetryable", () => {
+  it("TerminalError → false, RetryableError → true", () => {
+    expect(isRetryable(new TerminalError("x"))).toBe(false);
+    expect(isRetryable(new RetryableError("x"))).toBe(true);
+  });
+
+  it("unknown errors are retryable", () => {
+    expect(isRetryable(new Error("boom"))).toBe(true);
+    expect(isRetryable(new TypeError("boom"))).toBe(true);
+    expect(isRetryable("a string")).toBe(true);
+    expect(isRetryable(undefined)).toBe(true);
+    expect(isRetryable(null)).toBe(true);
+    expect(isRetryable(42)).toBe(true);
+  });
+
+  it("decides by the retryable field, not the class (copies across bundles agree)", () => {
+    expect(isRetryable({ retryable: false })).toBe(false);
+    expect(isRetryable({ retryable: true })).toBe(true);
+    expect(isRetryable(Object.assign(new Error("x"), { retryable: false }))).toBe(false);
+    // a non-boolean retryable is not an answer
+    expect(isRetryable({ retryable: "false" })).toBe(true);
+    expect(isRetryable({ retryable: 0 })).toBe(true);
+  });
+});
+
+describe("retryAfterOf", () => {
+  it("returns a finite, non-negative retryAfterMs", () => {
+    expect(retryAfterOf(new RetryableError("x", { retryAfterMs: 2500 }))).toBe(2500);
+    expect(retryAfterOf({ retryAfterMs: 0 })).toBe(0);
+  });
+
+  it("returns undefined otherwise", () => {
+    expect(retryAfterOf(new RetryableError("x"))).toBeUndefined();
+    expect(retryAfterOf(new Error("x"))).toBeUndefined();
+    expect(retryAfterOf({ retryAfterMs: -1 })).toBeUndefined();
+    expect(retryAfterOf({ retryAfterMs: Number.NaN })).toBeUndefined();
+    expect(retryAfterOf({ retryAfterMs: Number.POSITIVE_INFINITY })).toBeUndefined();
+    expect(retryAfterOf({ retryAfterMs: "100" })).toBeUndefined();
+    expect(retryAfterOf(null)).toBeUndefined();
+    expect(retryAfterOf("x")).toBeUndefined();
+  });
+});
+
+describe("errorKind and errorMessage", () => {
+  it("errorKind reads a string kind, else 'error'", () => {
+    expect(errorKind(new TerminalError("x", { kind: "invalid_arguments" }))).toBe("invalid_arguments");
+    expect(errorKind({ kind: "k" })).toBe("k");
+    expect(errorKind({ kind: 3 })).toBe("error");
+    expect(errorKind(new Error("x"))).toBe("error");
+    expect(errorKind(undefined)).toBe("error");
+  });
+
+  it("errorMessage reads an Error's message, else stringifies", () => {
+    expect(errorMessage(new Error("boom"))).toBe("boom");
+    expect(errorMessage("plain")).toBe("plain");
+    expect(errorMessage(42)).toBe("42");
+    expect(errorMessage(undefined)).toBe("undefined");
+  });
+});
+
+describe("backoffDelay", () => {
+  it("DEFAULT_RETRY is 3 attempts, 500ms doubling, capped at 30s", () => {
+    expect(DEFAULT_RETRY).toEqual({ maxAttempts: 3, initialDelayMs: 500, maxDelayMs: 30_000, multiplier: 2 });
+  });
+
+  it("grows by the multiplier from the initial delay", () => {
+    expect([1, 2, 3, 4, 5, 6].map((a) => backoffDelay(DEFAULT_RETRY, a))).toEqual([500, 1000, 2000, 4000, 8000, 16000]);
+    const p: RetryPolicy = { maxAttempts: 10, initialDelayMs: 100, maxDelayMs: 1_000_000, multiplier: 3 };
+    expect([1, 2, 3, 4].map((a) => backoffDelay(p, a))).toEqual([100, 300, 900, 2700]);
+  });
+
+  it("is capped at maxDelayMs", () => {
+    expect(backoffDelay(DEFAULT_RETRY, 7)).toBe(30_000); // 32000 uncapped
+    expect(backoffDelay(DEFAULT_RETRY, 50)).toBe(30_000);
+  });
+
+  it("treats attempt 0 or below as the first", () => {
+    expect(backoffDelay(DEFAULT_RETRY, 0)).toBe(500);
+    expect(backoffDelay(DEFAULT_RETRY, -3)).toBe(500);
+  });
+
+  it("a longer Retry-After wins, a shorter one does not, and it is bounded by 10 × maxDelayMs", () => {
+    expect(backoffDelay(DEFAULT_RETRY, 1, 5000)).toBe(5000);
+    expect(backoffDelay(DEFAULT_RETRY, 3, 100)).toBe(2000);
+    expect(backoffDelay(DEFAULT_RETRY, 1, 0)).toBe(500);
+    expect(backoffDelay(DEFAULT_RETRY, 1, 120_000)).toBe(120_000); // over maxDelayMs but within 10×
+    expect(backoffDelay(DEFAULT_RETRY, 1, 10_000_000)).toBe(300_000);
+  });
+});

@@ -1,0 +1,97 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it, expect } from "vitest";
+import { BUILTIN_AGENTS, loadAgents, parseAgents } from "./agents.js";
+
+describe("parseAgents", () => {
+  it("fills defaults and names each agent by its key", () => {
+    const a = parseAgents(JSON.stringify({ agents: { coder: { provider: "openai", model: "gpt-4o-mini" } } }));
+    expect(a.defaultAgent).toBe("coder");
+    expect([...a.agents.entries()]).toEqual([["coder", { name: "coder", provider: "openai", model: "gpt-4o-mini", systemPrompt: "", tools: [], maxTurns: 20 }]]);
+    expect(a.agents.get("coder")).not.toHaveProperty("temperature");
+  });
+
+  it("keeps every field given, temperature included", () => {
+    const a = parseAgents(
+      JSON.stringify({
+        default: "b",
+        agents: {
+          a: { provider: "scripted", model: "demo" },
+          b: { provider: "openai", model: "m", systemPrompt: "Be brief.", tools: ["read_file", "write-file_2"], maxTurns: 3, temperature: 0 },
+        },
+      }),
+    );
+    expect(a.defaultAgent).toBe("b");
+    expect(a.agents.get("b")).toEqual({ name: "b", provider: "openai", model: "m", systemPrompt: "Be brief.", tools: ["read_file", "write-file_2"], maxTurns: 3, temperature: 0 });
+    expect([...a.agents.keys()]).toEqual(["a", "b"]);
+  });
+
+  it("without a default, the first agent is the default", () => {
+    const a = parseAgents(JSON.stringify({ agents: { z: { provider: "p", model: "m" }, a: { provider: "p", model: "m" } } }));
+    expect(a.defaultAgent).toBe("z");
+  });
+
+  it("rejects text that is not JSON, naming the source", () => {
+    expect(() => parseAgents("{nope", "/etc/cairn/agents.json")).toThrow(/^\/etc\/cairn\/agents\.json is not JSON: /);
+    expect(() => parseAgents("")).toThrow(/^agents file is not JSON: /);
+  });
+
+  it("rejects an unknown default agent", () => {
+    expect(() => parseAgents(JSON.stringify({ default: "zz", agents: { a: { provider: "p", model: "m" } } }))).toThrow('agents file: default agent "zz" is not defined');
+  });
+
+  it("rejects an empty agents map (no default possible)", () => {
+    expect(() => parseAgents(JSON.stringify({ agents: {} }))).toThrow(/^agents file: default agent .* is not defined$/);
+  });
+
+  it("rejects bad tool names with the path of the offending entry", () => {
+    expect(() => parseAgents(JSON.stringify({ agents: { a: { provider: "p", model: "m", tools: ["ok", "bad name"] } } }))).toThrow(
+      "agents file is invalid: agents.a.tools.1: Invalid string: must match pattern /^[A-Za-z0-9_-]{1,64}$/",
+    );
+    expect(() => parseAgents(JSON.stringify({ agents: { a: { provider: "p", model: "m", tools: ["a.b"] } } }))).toThrow(/agents\.a\.tools\.0/);
+    expect(() => parseAgents(JSON.stringify({ agents: { a: { provider: "p", model: "m", tools: ["x".repeat(65)] } } }))).toThrow(/agents\.a\.tools\.0/);
+  });
+
+  it("lists every problem at once", () => {
+    let message = "";
+    try {
+      parseAgents(JSON.stringify({ agents: { a: { provider: "", model: "m", maxTurns: 0 }, b: { model: "m", maxTurns: 1.5 } } }), "x.json");
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/^x\.json is invalid: /);
+    for (const path of ["agents.a.provider", "agents.a.maxTurns", "agents.b.provider", "agents.b.maxTurns"]) expect(message).toContain(`${path}: `);
+  });
+
+  it("rejects maxTurns out of range and a missing agents map", () => {
+    expect(() => parseAgents(JSON.stringify({ agents: { a: { provider: "p", model: "m", maxTurns: 0 } } }))).toThrow("agents file is invalid: agents.a.maxTurns: Too small: expected number to be >=1");
+    expect(() => parseAgents(JSON.stringify({ agents: { a: { provider: "p", model: "m", maxTurns: 10_001 } } }))).toThrow(/agents\.a\.maxTurns/);
+    expect(() => parseAgents(JSON.stringify({ default: "a" }))).toThrow(/^agents file is invalid: agents: /);
+  });
+});
+
+describe("loadAgents", () => {
+  it("without a file, the built-in scripted demo agent", () => {
+    expect(loadAgents(undefined)).toBe(BUILTIN_AGENTS);
+    expect(BUILTIN_AGENTS.defaultAgent).toBe("default");
+    expect(BUILTIN_AGENTS.agents.get("default")).toMatchObject({ provider: "scripted", model: "demo", tools: ["read_file", "write_file", "list_files"], maxTurns: 20 });
+  });
+
+  it("reads and parses a file, naming it in errors", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cairn-agents-"));
+    try {
+      const good = join(dir, "agents.json");
+      writeFileSync(good, JSON.stringify({ agents: { solo: { provider: "scripted", model: "demo", tools: ["read_file"] } } }));
+      const a = loadAgents(good);
+      expect(a.defaultAgent).toBe("solo");
+      expect(a.agents.get("solo")?.tools).toEqual(["read_file"]);
+      const bad = join(dir, "bad.json");
+      writeFileSync(bad, "not json");
+      expect(() => loadAgents(bad)).toThrow(new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")} is not JSON: `));
+      expect(() => loadAgents(join(dir, "missing.json"))).toThrow(/ENOENT/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

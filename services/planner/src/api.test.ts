@@ -1,0 +1,270 @@
+import { describe, it, expect, beforeEach } from "vitest";
+import { decode, encode, Subjects, type ApiError, type RunEnded, type RunSignal, type RunStatus, type RunSubmitted, type SubmitReply, type ToolRegistration } from "@cairn/protocol";
+import type { HistoryEntry } from "@cairn/runtime";
+import type { AppendResult } from "@cairn/bus";
+import { silentLogger } from "@cairn/telemetry";
+import type { Agents } from "./agents.js";
+import { createApi, newRunId, type ApiDeps } from "./handler.js";
+
+const S = new Subjects("t");
+const NOW = new Date("2025-03-04T05:06:07.089Z");
+
+/** An in-memory run stream: one message per subject, a second append to a subject is rejected. */
+class MemoryStream {
+  readonly entries: HistoryEntry[] = [];
+  private seq = 0;
+  constructor(private readonly clock: () => Date) {}
+
+  append = (subject: string, data: Uint8Array): Promise<AppendResult> => {
+    if (this.entries.some((e) => e.subject === subject)) return Promise.resolve({ seq: 0, duplicate: true });
+    this.seq++;
+    this.entries.push({ seq: this.seq, subject, data, time: this.clock().toISOString() });
+    return Promise.resolve({ seq: this.seq, duplicate: false });
+  };
+
+  readEvents = (runId: string): Promise<HistoryEntry[]> => Promise.resolve(this.entries.filter((e) => e.subject.startsWith(`t.run.${runId}.evt.`)));
+}
+
+const registry: Record<string, ToolRegistration> = {
+  read_file: {
+    v: 1,
+    name: "read_file",
+    description: "Reads a file.",
+    inputSchema: { type: "object", properties: { path: { type: "string" } }, required: ["path"] },
+    registeredAt: "2025-01-01T00:00:00.000Z",
+    registeredBy: "tool-runner-1",
+  },
+  write_file: {
+    v: 1,
+    name: "write_file",
+    description: "Writes a file.",
+    inputSchema: { type: "object", properties: { path: { type: "string" }, content: { type: "string" } } },
+    registeredAt: "2025-01-01T00:00:00.000Z",
+  },
+};
+
+const agents: Agents = {
+  defaultAgent: "default",
+  agents: new Map([
+    ["default", { name: "default", provider: "scripted", model: "demo", systemPrompt: "Use the tools.", tools: ["write_file", "read_file"], maxTurns: 4, temperature: 0.5 }],
+    ["lonely", { name: "lonely", provider: "openai", model: "gpt-x", systemPrompt: "", tools: [], maxTurns: 1 }],
+    ["needs", { name: "needs", provider: "openai", model: "gpt-x", systemPrompt: "", tools: ["read_file", "missing_tool", "other_missing"], maxTurns: 2 }],
+  ]),
+};
+
+let stream: MemoryStream;
+let index: RunStatus[];
+let lookups: string[][];
+let api: ReturnType<typeof createApi>;
+
+beforeEach(() => {
+  stream = new MemoryStream(() => NOW);
+  index = [];
+  lookups = [];
+  const deps: ApiDeps = {
+    subjects: S,
+    agents,
+    lookupTools: (names) => {
+      lookups.push(names);
+      return Promise.resolve(new Map(names.filter((n) => registry[n]).map((n) => [n, registry[n]!])));
+    },
+    append: stream.append,
+    readEvents: stream.readEvents,
+    listIndex: () => Promise.resolve(index.map((s) => ({ ...s }))),
+    now: () => NOW,
+    log: silentLogger(),
+  };
+  api = createApi(deps);
+});
+
+function isError(r: unknown): r is ApiError {
+  return typeof r === "object" && r !== null && "error" in r;
+}
+
+async function submitOk(body: unknown): Promise<SubmitReply> {
+  const r = await api.submit(body);
+  if (isError(r)) throw new Error(`unexpected error reply: ${JSON.stringify(r)}`);
+  return r;
+}
+
+describe("newRunId", () => {
+  it("without a key: r + base36 time + 16 hex digits, unique, sorting by time", () => {
+    const a = newRunId(NOW);
+    const b = newRunId(NOW);
+    expect(a).toMatch(new RegExp(`^r${NOW.getTime().toString(36)}[0-9a-f]{16}$`));
+    expect(b).not.toBe(a);
+    const later = newRunId(new Date(NOW.getTime() + 1));
+    expect(later > a && later > b).toBe(true);
+  });
+
+  it("with a key: derived from the key only, a valid subject token", () => {
+    const a = newRunId(NOW, "order-42");
+    expect(a).toMatch(/^r[A-Za-z0-9]{26}$/);
+    expect(newRunId(new Date(0), "order-42")).toBe(a);
+    expect(newRunId(NOW, "order-43")).not.toBe(a);
+    expect(S.submitted(a)).toBe(`t.run.${a}.evt.submitted`);
+  });
+});
+
+describe("api.submit", () => {
+  it("rejects an invalid request as bad_request and appends nothing", async () => {
+    expect(await api.submit({ v: 1, task: "" })).toEqual({ v: 1, error: { kind: "bad_request", message: "not a valid SubmitRequest: /task must NOT have fewer than 1 characters" } });
+    expect(await api.submit({ task: "x" })).toEqual({ v: 1, error: { kind: "bad_request", message: "not a valid SubmitRequest: / must have required property 'v'" } });
+    expect(await api.submit({ v: 1, task: "x", priority: 1 })).toEqual({ v: 1, error: { kind: "bad_request", message: "not a valid SubmitRequest: / must NOT have additional properties" } });
+    expect(await api.submit(null)).toEqual({ v: 1, error: { kind: "bad_request", message: "not a valid SubmitRequest: / must be object" } });
+    expect(stream.entries).toEqual([]);
+  });
+
+  it("rejects an unknown agent", async () => {
+    expect(await api.submit({ v: 1, task: "x", agent: "ghost" })).toEqual({
+      v: 1,
+      error: { kind: "unknown_agent", message: 'no agent named "ghost" (known: default, lonely, needs)' },
+    });
+    expect(stream.entries).toEqual([]);
+  });
+
+  it("rejects an agent whose tools are not all registered, naming the missing ones", async () => {
+    expect(await api.submit({ v: 1, task: "x", agent: "needs" })).toEqual({
+      v: 1,
+      error: { kind: "unknown_tool", message: "agent needs uses tools no tool-runner has registered: missing_tool, other_missing (start a tool-runner that serves them)" },
+    });
+    expect(lookups).toEqual([["read_file", "missing_tool", "other_missing"]]);
+    expect(stream.entries).toEqual([]);
+  });
+
+  it("appends run.submitted with the agent snapshot (registered tool specs, in agent order) and replies after", async () => {
+    const reply = await submitOk({ v: 1, task: "Write a.txt", metadata: { team: "infra" }, trace: { traceparent: "00-abc-def-01" } });
+    expect(reply).toEqual({ v: 1, runId: reply.runId, created: true, seq: 1 });
+    expect(reply.runId).toMatch(new RegExp(`^r${NOW.getTime().toString(36)}[0-9a-f]{16}$`));
+    expect(stream.entries.map((e) => e.subject)).toEqual([`t.run.${reply.runId}.evt.submitted`]);
+    const d = decode<RunSubmitted>("RunSubmitted", stream.entries[0]!.data);
+    expect(d).toEqual({
+      ok: true,
+      value: {
+        v: 1,
+        type: "run.submitted",
+        runId: reply.runId,
+        task: "Write a.txt",
+        agent: {
+          name: "default",
+          provider: "scripted",
+          model: "demo",
+          systemPrompt: "Use the tools.",
+          tools: [
+            { name: "write_file", description: "Writes a file.", inputSchema: registry.write_file!.inputSchema },
+            { name: "read_file", description: "Reads a file.", inputSchema: registry.read_file!.inputSchema },
+          ],
+          maxTurns: 4,
+          temperature: 0.5,
+        },
+        submittedAt: "2025-03-04T05:06:07.089Z",
+        metadata: { team: "infra" },
+        trace: { traceparent: "00-abc-def-01" },
+      },
+    });
+  });
+
+  it("a named agent without tools or temperature is snapshotted as is", async () => {
+    const reply = await submitOk({ v: 1, task: "hi", agent: "lonely" });
+    const d = decode<RunSubmitted>("RunSubmitted", stream.entries[0]!.data);
+    expect(d.ok && d.value.agent).toEqual({ name: "lonely", provider: "openai", model: "gpt-x", systemPrompt: "", tools: [], maxTurns: 1 });
+    expect(d.ok && Object.keys(d.value).sort()).toEqual(["agent", "runId", "submittedAt", "task", "type", "v"]);
+    expect(reply.created).toBe(true);
+  });
+
+  it("an idempotency key gives the same run: created on the first submit, not on the second", async () => {
+    const first = await submitOk({ v: 1, task: "Charge order 42", idempotencyKey: "order-42" });
+    const second = await submitOk({ v: 1, task: "Charge order 42 (retry)", idempotencyKey: "order-42" });
+    expect(first).toEqual({ v: 1, runId: newRunId(NOW, "order-42"), created: true, seq: 1 });
+    expect(second).toEqual({ v: 1, runId: first.runId, created: false });
+    expect(stream.entries).toHaveLength(1);
+    const d = decode<RunSubmitted>("RunSubmitted", stream.entries[0]!.data);
+    expect(d.ok && d.value.task).toBe("Charge order 42");
+    expect(d.ok && d.value.idempotencyKey).toBe("order-42");
+    // another key is another run
+    const other = await submitOk({ v: 1, task: "Charge order 43", idempotencyKey: "order-43" });
+    expect(other).toEqual({ v: 1, runId: newRunId(NOW, "order-43"), created: true, seq: 2 });
+  });
+
+  it("without a key every submit is a new run", async () => {
+    const a = await submitOk({ v: 1, task: "same" });
+    const b = await submitOk({ v: 1, task: "same" });
+    expect(b.runId).not.toBe(a.runId);
+    expect([a.created, b.created]).toEqual([true, true]);
+    expect(stream.entries).toHaveLength(2);
+  });
+});
+
+describe("api.status", () => {
+  it("not_found for a run that has no events", async () => {
+    expect(await api.status({ v: 1, runId: "rnope" })).toEqual({ v: 1, error: { kind: "not_found", message: "no run rnope (never submitted, or purged)" } });
+  });
+
+  it("bad_request for an invalid run id", async () => {
+    const r = await api.status({ v: 1, runId: "a.b" });
+    expect(r).toEqual({ v: 1, error: { kind: "bad_request", message: 'not a valid RunRequest: /runId must match pattern "^[A-Za-z0-9_-]{1,64}$"' } });
+  });
+
+  it("folds the run's events into its status", async () => {
+    const { runId } = await submitOk({ v: 1, task: "Write a.txt" });
+    expect(await api.status({ v: 1, runId })).toEqual({
+      v: 1,
+      runId,
+      status: "running",
+      task: "Write a.txt",
+      agent: "default",
+      turn: 0,
+      toolCalls: 0,
+      waitingFor: ["llm turn 1"],
+      usage: { inputTokens: 0, outputTokens: 0 },
+      errors: 0,
+      submittedAt: "2025-03-04T05:06:07.089Z",
+      lastSeq: 1,
+    });
+  });
+});
+
+describe("api.cancel", () => {
+  it("records a cancel signal for a running run and replies with its status", async () => {
+    const { runId } = await submitOk({ v: 1, task: "long job" });
+    const r = await api.cancel({ v: 1, runId, reason: "enough" });
+    expect(r).toMatchObject({ v: 1, runId, status: "running", task: "long job", lastSeq: 1 });
+    expect(stream.entries.map((e) => e.subject)).toEqual([`t.run.${runId}.evt.submitted`, `t.run.${runId}.evt.signal.cancel`]);
+    const sig: RunSignal = { v: 1, type: "run.signal", runId, signal: "cancel", at: "2025-03-04T05:06:07.089Z", reason: "enough" };
+    expect(decode("RunSignal", stream.entries[1]!.data)).toEqual({ ok: true, value: sig });
+  });
+
+  it("refuses to cancel an ended run (not_running) and appends nothing", async () => {
+    const { runId } = await submitOk({ v: 1, task: "quick" });
+    const end: RunEnded = { v: 1, type: "run.ended", runId, status: "completed", answer: "done", turns: 1, usage: { inputTokens: 1, outputTokens: 1 }, endedAt: "2025-03-04T05:06:08.000Z" };
+    await stream.append(S.ended(runId), encode(end));
+    expect(await api.cancel({ v: 1, runId })).toEqual({ v: 1, error: { kind: "not_running", message: `run ${runId} already completed` } });
+    expect(stream.entries).toHaveLength(2);
+  });
+
+  it("not_found for an unknown run, bad_request for a bad request", async () => {
+    expect(await api.cancel({ v: 1, runId: "rghost" })).toEqual({ v: 1, error: { kind: "not_found", message: "no run rghost (never submitted, or purged)" } });
+    expect(await api.cancel({ v: 1 })).toEqual({ v: 1, error: { kind: "bad_request", message: "not a valid RunRequest: / must have required property 'runId'" } });
+    expect(stream.entries).toEqual([]);
+  });
+});
+
+describe("api.list", () => {
+  function st(runId: string, status: RunStatus["status"], submittedAt: string): RunStatus {
+    return { v: 1, runId, status, task: "t", agent: "default", turn: 0, toolCalls: 0, usage: { inputTokens: 0, outputTokens: 0 }, errors: 0, submittedAt };
+  }
+
+  it("lists newest first, filtered by status and limited", async () => {
+    index = [st("a", "completed", "2025-01-01T00:00:01.000Z"), st("b", "running", "2025-01-01T00:00:03.000Z"), st("c", "completed", "2025-01-01T00:00:02.000Z")];
+    const all = await api.list(undefined);
+    expect(!isError(all) && all.runs.map((r) => r.runId)).toEqual(["b", "c", "a"]);
+    const done = await api.list({ v: 1, status: "completed" });
+    expect(!isError(done) && done.runs.map((r) => r.runId)).toEqual(["c", "a"]);
+    const one = await api.list({ v: 1, limit: 1 });
+    expect(one).toEqual({ v: 1, runs: [index[1]] });
+  });
+
+  it("bad_request for an invalid filter", async () => {
+    expect(await api.list({ v: 1, limit: 0 })).toEqual({ v: 1, error: { kind: "bad_request", message: "not a valid ListRequest: /limit must be >= 1" } });
+  });
+});
