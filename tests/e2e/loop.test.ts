@@ -135,6 +135,18 @@ describe("the durable agent loop (three services in one process, real nats-serve
     expect(readLedger(f.ledgerFile).map((l) => l.item)).not.toContain("never");
   });
 
+  it("keeps a tool call that outlasts ack_wait alive with working(): executed once, one attempt", async () => {
+    const f = makeFixture({ long: [{ toolCalls: [{ name: "ledger", arguments: { item: "long", delayMs: 5000 } }] }, { content: "{{toolResults}}" }] });
+    const { prefix, c } = await start(f); // ack_wait is 2 s here
+    const { runId } = await c.submit({ task: "long call" });
+    const s = await waitRun(c, runId);
+    expect(s.answer).toBe("recorded long");
+    expect(readLedger(f.ledgerFile)).toHaveLength(1);
+    const log = await runLog(emb!.nc, prefix, runId);
+    const r = log.find((e) => e.entry.kind === "tool-result");
+    expect(r?.entry.kind === "tool-result" && r.entry.message.attempts).toBe(1);
+  });
+
   it("rejects an unknown agent and an invalid request with clear errors", async () => {
     const f = makeFixture({ ledger3: LEDGER_SCRIPT });
     const { c } = await start(f);

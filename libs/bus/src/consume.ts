@@ -30,6 +30,8 @@ export interface ConsumeOptions {
   /** Wait for the server to confirm each ack (`ackAck`). Off by default: every Cairn step is idempotent, so a lost ack costs one harmless redelivery. */
   doubleAck?: boolean;
   handle(msg: JsMsg, ctx: WorkContext): Promise<Disposition>;
+  /** Called after each message was acked, nak'd or terminated (tests hook a crash point here). */
+  afterSettle?: (d: Disposition) => void;
   log: Logger;
 }
 
@@ -100,6 +102,7 @@ export async function startConsumer(o: ConsumeOptions): Promise<RunningConsumer>
     } catch (err) {
       o.log.warn({ err, subject: msg.subject }, "ack failed; the message will be redelivered and its recorded result reused");
     }
+    o.afterSettle?.(d);
   };
 
   const dispatch = (msg: JsMsg): void => {

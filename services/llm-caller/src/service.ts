@@ -36,13 +36,14 @@ export async function startLlmCaller(config: LlmCallerConfig, deps: LlmCallerDep
     description: "Cairn llm-caller: model calls",
   });
   const history = new RunHistory(jsm, subjects, 10_000);
+  const crash = new CrashPoints(config.crashAt, log);
   const handle = createLlmHandler({
     subjects,
     providers: deps.providers ?? configuredProviders(config),
     foldTo: async (runId, seq) => (await history.foldTo(runId, seq)).state,
     exists: async (subject) => (await jsm.direct.getMessage(subjects.stream, { last_by_subj: subject })) !== null,
     append: (subject, data) => appendOnce(js, subject, data),
-    crash: new CrashPoints(config.crashAt, log),
+    crash,
     retry: { maxAttempts: config.maxAttempts, initialDelayMs: config.retryInitialDelayMs, maxDelayMs: 60_000, multiplier: 2 },
     timeoutMs: config.timeoutMs,
     maxMessageBytes: config.maxMessageBytes,
@@ -56,6 +57,7 @@ export async function startLlmCaller(config: LlmCallerConfig, deps: LlmCallerDep
     concurrency: config.concurrency,
     ackWaitMs: config.ackWaitMs,
     doubleAck: config.doubleAck,
+    afterSettle: () => crash.hit("after-ack"),
     handle: (msg, ctx) => handle({ subject: msg.subject, seq: msg.seq, deliveries: msg.info.deliveryCount, data: msg.data }, ctx),
     log,
   });

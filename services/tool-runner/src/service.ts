@@ -47,12 +47,13 @@ export async function startToolRunner(config: ToolRunnerConfig, deps: ToolRunner
     const reg: ToolRegistration = { v: 1, name: spec.name, description: spec.description, inputSchema: spec.inputSchema, registeredAt: at, registeredBy: config.instance };
     await toolsKv.put(spec.name, encode(reg));
   }
+  const crash = new CrashPoints(config.crashAt, log);
   const handle = createToolHandler({
     subjects,
     registry,
     exists: async (subject) => (await jsm.direct.getMessage(subjects.stream, { last_by_subj: subject })) !== null,
     append: (subject, data) => appendOnce(js, subject, data),
-    crash: new CrashPoints(config.crashAt, log),
+    crash,
     retry: { maxAttempts: config.maxAttempts, initialDelayMs: config.retryInitialDelayMs, maxDelayMs: 60_000, multiplier: 2 },
     timeoutMs: config.timeoutMs,
     maxMessageBytes: config.maxMessageBytes,
@@ -67,6 +68,7 @@ export async function startToolRunner(config: ToolRunnerConfig, deps: ToolRunner
     concurrency: config.concurrency,
     ackWaitMs: config.ackWaitMs,
     doubleAck: config.doubleAck,
+    afterSettle: () => crash.hit("after-ack"),
     handle: (msg, ctx) => handle({ subject: msg.subject, seq: msg.seq, deliveries: msg.info.deliveryCount, data: msg.data }, ctx),
     log,
   });
