@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { Command, Option } from "commander";
 import pc from "picocolors";
 import { CairnClient, CairnApiError } from "@cairn/client";
+import { addConn, client, type ConnFlags } from "./conn.js";
 import { createLogger, type Logger } from "@cairn/telemetry";
 import { loadAgents } from "@cairn/planner";
 import { startEmbedded } from "./embedded.js";
@@ -15,37 +16,6 @@ const env = process.env;
 const here = dirname(fileURLToPath(import.meta.url));
 /** The repository's examples/ (scripted demo model and agents). */
 const examples = resolve(here, "..", "..", "..", "examples");
-
-interface ConnFlags {
-  server?: string;
-  creds?: string;
-  user?: string;
-  password?: string;
-  token?: string;
-  prefix?: string;
-}
-
-function addConn(cmd: Command): Command {
-  return cmd
-    .option("-s, --server <url>", "NATS URL (default: $NATS_URL, else the server `cairn dev` started)")
-    .option("--creds <file>", "NATS credentials file (default: $NATS_CREDS)")
-    .option("--user <user>", "NATS user (default: $NATS_USER)")
-    .option("--password <password>", "NATS password (default: $NATS_PASSWORD)")
-    .option("--token <token>", "NATS token (default: $NATS_TOKEN)")
-    .option("--prefix <prefix>", "deployment prefix (default: $CAIRN_PREFIX or cairn)");
-}
-
-async function client(f: ConnFlags): Promise<CairnClient> {
-  const servers = resolveServer(f.server, env);
-  const creds = f.creds ?? env["NATS_CREDS"];
-  const user = f.user ?? env["NATS_USER"];
-  const pass = f.password ?? env["NATS_PASSWORD"];
-  const token = f.token ?? env["NATS_TOKEN"];
-  return CairnClient.connect({
-    prefix: f.prefix ?? env["CAIRN_PREFIX"] ?? "cairn",
-    connect: { servers, ...(creds ? { credsFile: creds } : {}), ...(user ? { user, pass: pass ?? "" } : {}), ...(token ? { token } : {}) },
-  });
-}
 
 async function follow(c: CairnClient, runId: string, json: boolean): Promise<string> {
   let status = "running";

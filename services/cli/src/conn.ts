@@ -1,0 +1,39 @@
+import type { Command } from "commander";
+import { CairnClient } from "@cairn/client";
+import { resolveServer } from "./server.js";
+
+const env = process.env;
+
+/** Connection flags every command that talks to NATS takes. */
+export interface ConnFlags {
+  server?: string;
+  creds?: string;
+  user?: string;
+  password?: string;
+  token?: string;
+  prefix?: string;
+}
+
+export function addConn(cmd: Command): Command {
+  return cmd
+    .option("-s, --server <url>", "NATS URL (default: $NATS_URL, else the server `cairn dev` started)")
+    .option("--creds <file>", "NATS credentials file (default: $NATS_CREDS)")
+    .option("--user <user>", "NATS user (default: $NATS_USER)")
+    .option("--password <password>", "NATS password (default: $NATS_PASSWORD)")
+    .option("--token <token>", "NATS token (default: $NATS_TOKEN)")
+    .option("--prefix <prefix>", "deployment prefix (default: $CAIRN_PREFIX or cairn)");
+}
+
+/** A client for the server the flags, NATS_* variables or `cairn dev` name. */
+export async function client(f: ConnFlags): Promise<CairnClient> {
+  const servers = resolveServer(f.server, env);
+  const creds = f.creds ?? env["NATS_CREDS"];
+  const user = f.user ?? env["NATS_USER"];
+  const pass = f.password ?? env["NATS_PASSWORD"];
+  const token = f.token ?? env["NATS_TOKEN"];
+  return CairnClient.connect({
+    prefix: f.prefix ?? env["CAIRN_PREFIX"] ?? "cairn",
+    connect: { servers, ...(creds ? { credsFile: creds } : {}), ...(user ? { user, pass: pass ?? "" } : {}), ...(token ? { token } : {}) },
+  });
+}
+
