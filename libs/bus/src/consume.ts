@@ -31,7 +31,7 @@ export interface ConsumeOptions {
   doubleAck?: boolean;
   handle(msg: JsMsg, ctx: WorkContext): Promise<Disposition>;
   /** Called after each message was acked, nak'd or terminated (tests hook a crash point here). */
-  afterSettle?: (d: Disposition) => void;
+  afterSettle?: (d: Disposition, subject: string) => void;
   log: Logger;
 }
 
@@ -84,6 +84,9 @@ export async function startConsumer(o: ConsumeOptions): Promise<RunningConsumer>
   };
 
   const handleOne = async (msg: JsMsg): Promise<void> => {
+    const deliveries = msg.info.deliveryCount;
+    if (deliveries > 1) o.log.info({ subject: msg.subject, seq: msg.seq, deliveries }, "redelivered message taken up");
+    else o.log.debug({ subject: msg.subject, seq: msg.seq, deliveries }, "message received");
     const timer = setInterval(() => msg.working(), Math.max(200, Math.floor(o.ackWaitMs / 3)));
     let d: Disposition;
     try {
@@ -102,7 +105,8 @@ export async function startConsumer(o: ConsumeOptions): Promise<RunningConsumer>
     } catch (err) {
       o.log.warn({ err, subject: msg.subject }, "ack failed; the message will be redelivered and its recorded result reused");
     }
-    o.afterSettle?.(d);
+    o.log.debug({ subject: msg.subject, seq: msg.seq, disposition: Object.keys(d)[0] }, "message settled");
+    o.afterSettle?.(d, msg.subject);
   };
 
   const dispatch = (msg: JsMsg): void => {

@@ -22,11 +22,11 @@ export class CrashPoints {
     this.nth = n ? Number(n) : 1;
   }
 
-  hit(point: CrashPoint): void {
+  hit(point: CrashPoint, subject?: string): void {
     if (this.point !== point) return;
     this.count++;
     if (this.count === this.nth) {
-      this.log?.warn({ crashPoint: point }, "CAIRN_CRASH_AT reached: SIGKILL self (test crash point)");
+      this.log?.warn({ crashPoint: point, subject }, "CAIRN_CRASH_AT reached: SIGKILL self (test crash point)");
       process.kill(process.pid, "SIGKILL");
     }
   }

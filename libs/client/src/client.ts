@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { jetstream, DeliverPolicy, type JetStreamClient } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { decodeEntry, Subjects, type DecodedEntry, type ListReply, type RunStatus, type SubmitReply } from "@cairn/protocol";
@@ -59,10 +60,10 @@ export class CairnClient {
   }
 
   static async connect(opts: ClientOptions): Promise<CairnClient> {
-    if (opts.nc) return new CairnClient(opts.nc, false, opts.prefix ?? "cairn", opts.timeoutMs ?? 15_000);
+    if (opts.nc) return new CairnClient(opts.nc, false, opts.prefix ?? "cairn", opts.timeoutMs ?? 5_000);
     if (!opts.connect) throw new Error("CairnClient.connect needs `nc` or `connect` options");
     const nc = await connectNats({ name: "cairn-client", ...opts.connect });
-    return new CairnClient(nc, true, opts.prefix ?? "cairn", opts.timeoutMs ?? 15_000);
+    return new CairnClient(nc, true, opts.prefix ?? "cairn", opts.timeoutMs ?? 5_000);
   }
 
   private async call<T>(endpoint: "submit" | "status" | "list" | "cancel", body: object): Promise<T> {
@@ -81,8 +82,22 @@ export class CairnClient {
     return reply;
   }
 
-  submit(o: SubmitOptions): Promise<SubmitReply> {
-    return this.call<SubmitReply>("submit", { v: 1, ...o });
+  /**
+   * Submits a task. Every submission carries an idempotency key (yours, or a fresh one), so a
+   * request lost with a crashing planner is retried safely: the retry names the same run.
+   */
+  async submit(o: SubmitOptions, opts: { retryForMs?: number } = {}): Promise<SubmitReply> {
+    const body = { v: 1, ...o, idempotencyKey: o.idempotencyKey ?? `auto-${randomUUID()}` };
+    const until = Date.now() + (opts.retryForMs ?? 60_000);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.call<SubmitReply>("submit", body);
+      } catch (err) {
+        const retryable = (err instanceof CairnApiError && err.retryable) || (err as Error).name === "TimeoutError" || /timeout/i.test((err as Error).message);
+        if (!retryable || Date.now() >= until) throw err;
+        await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * 2 ** attempt)));
+      }
+    }
   }
   status(runId: string): Promise<RunStatus> {
     return this.call<RunStatus>("status", { v: 1, runId });

@@ -6,4 +6,4 @@ export { startNatsServer, findNatsServer } from "@cairn/natsd";
 export type { RunningNatsServer, NatsServerOptions } from "@cairn/natsd";
 export { uniquePrefix, workspaceRoot, tempDir, waitFor } from "./util.js";
 export { spawnService, type ServiceProcess, type ServiceName } from "./process.js";
-export { readLedger, ledgerToolModule, type LedgerEntry } from "./ledger.js";
+export { readLedger, readCommits, ledgerToolModule, type LedgerEntry, type LedgerCommit } from "./ledger.js";

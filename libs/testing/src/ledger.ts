@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { workspaceRoot } from "./util.js";
 
-/** One line of the ledger: a tool execution that completed its side effect. */
+/** One execution of the ledger test tool (re-executions included). */
 export interface LedgerEntry {
   key: string;
   runId: string;
@@ -13,15 +13,30 @@ export interface LedgerEntry {
   at: string;
 }
 
-/** Path of the ledger test tool module (`ledger`: appends one line per completed execution to <workspace root>/ledger.jsonl). */
+/** A commit of the ledger tool: at most one per idempotency key (exclusive file creation). */
+export interface LedgerCommit {
+  key: string;
+  result: string;
+  pid: number;
+}
+
+/** Path of the ledger test tool module (see tests/fixtures/ledger-tool.mjs). */
 export function ledgerToolModule(): string {
   return join(workspaceRoot(), "tests", "fixtures", "ledger-tool.mjs");
 }
 
+/** Every execution, from `<workspace root>/ledger.jsonl`. */
 export function readLedger(file: string): LedgerEntry[] {
   if (!existsSync(file)) return [];
   return readFileSync(file, "utf8")
     .split("\n")
     .filter(Boolean)
     .map((l) => JSON.parse(l) as LedgerEntry);
+}
+
+/** Every commit, from `<workspace root>/commits/`. */
+export function readCommits(workspaceRoot: string): LedgerCommit[] {
+  const dir = join(workspaceRoot, "commits");
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).map((f) => JSON.parse(readFileSync(join(dir, f), "utf8")) as LedgerCommit);
 }

@@ -18,7 +18,7 @@ export interface LlmHandlerDeps {
   /** True when the run's log already holds a message on `subject`. */
   exists(subject: string): Promise<boolean>;
   append(subject: string, data: Uint8Array): Promise<AppendResult>;
-  crash: { hit(p: CrashPoint): void };
+  crash: { hit(p: CrashPoint, subject?: string): void };
   retry: RetryPolicy;
   timeoutMs: number;
   maxMessageBytes: number;
@@ -35,13 +35,13 @@ export interface LlmHandlerDeps {
 export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx: WorkContext) => Promise<Disposition> {
   const { subjects, log } = deps;
 
-  const record = async (result: LlmResult): Promise<void> => {
+  const record = async (result: LlmResult): Promise<AppendResult> => {
     let data = encode(result);
     if (data.length > deps.maxMessageBytes) {
       const { content: _c, toolCalls: _t, ...rest } = result;
       data = encode({ ...rest, ok: false, error: { kind: "result_too_large", message: `model response of ${data.length} bytes exceeds the ${deps.maxMessageBytes}-byte message limit` } });
     }
-    await deps.append(subjects.llmResult(result.runId, result.turn), data);
+    return deps.append(subjects.llmResult(result.runId, result.turn), data);
   };
 
   return async (m, ctx) => {
@@ -53,7 +53,7 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
     const { runId } = parsed;
     const turn = parsed.what.turn;
     const rlog = log.child({ runId, turn, step: `llm.${turn}`, attempt: m.deliveries });
-    deps.crash.hit("after-receive");
+    deps.crash.hit("after-receive", m.subject);
 
     const d = decode<LlmCommand>("LlmCommand", m.data, deps.maxMessageBytes);
     if (!d.ok || d.value.runId !== runId || d.value.turn !== turn) {
@@ -89,9 +89,14 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
     try {
       const res = await provider.complete(req, { signal: ctx.signal, timeoutMs: deps.timeoutMs });
       const latencyMs = deps.now() - started;
-      deps.crash.hit("after-llm");
-      await record({ ...base, ok: true, content: res.content, toolCalls: res.toolCalls, finishReason: res.finishReason, model: res.model, usage: res.usage, latencyMs });
-      rlog.info({ provider: provider.name, model: res.model, ms: latencyMs, toolCalls: res.toolCalls.length, inputTokens: res.usage.inputTokens, outputTokens: res.usage.outputTokens }, "model call completed");
+      rlog.debug({ ms: latencyMs }, "model answered");
+      deps.crash.hit("after-llm", m.subject);
+      const rec = await record({ ...base, ok: true, content: res.content, toolCalls: res.toolCalls, finishReason: res.finishReason, model: res.model, usage: res.usage, latencyMs });
+      if (rec.duplicate) {
+        rlog.warn({ ms: latencyMs }, "late response discarded: this turn's response was already recorded by another delivery (this one stalled past ack_wait)");
+      } else {
+        rlog.info({ provider: provider.name, model: res.model, ms: latencyMs, toolCalls: res.toolCalls.length, inputTokens: res.usage.inputTokens, outputTokens: res.usage.outputTokens }, "model call completed");
+      }
     } catch (err) {
       if (ctx.signal.aborted) return { nak: 0 };
       const retryable = isRetryable(err);
@@ -103,7 +108,7 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
       rlog.error({ err: errorMessage(err), kind: errorKind(err), retryable }, "model call failed for good: recorded as the turn's result");
       await record({ ...base, ok: false, latencyMs: deps.now() - started, error: { kind: errorKind(err), message: errorMessage(err), retryable } });
     }
-    deps.crash.hit("after-publish");
+    deps.crash.hit("after-publish", m.subject);
     return { ack: true };
   };
 }

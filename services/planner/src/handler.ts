@@ -34,7 +34,7 @@ export interface PlannerHandlerDeps {
   history: { foldTo(runId: string, seq: number): Promise<{ state: RunState; applied: Applied | undefined }>; forget(runId: string): void };
   append(subject: string, data: Uint8Array): Promise<AppendResult>;
   putIndex(status: RunStatus): Promise<void>;
-  crash: { hit(p: CrashPoint): void };
+  crash: { hit(p: CrashPoint, subject?: string): void };
   log: Logger;
   maxMessageBytes: number;
 }
@@ -62,7 +62,7 @@ export function createPlannerHandler(deps: PlannerHandlerDeps): (m: EventMessage
     }
     const runId = parsed.runId;
     const rlog = log.child({ runId, seq: m.seq, event: parsed.what.kind, deliveries: m.deliveries });
-    deps.crash.hit("after-receive");
+    deps.crash.hit("after-receive", m.subject);
 
     // A malformed or schema-invalid event is folded as a failed step (see applyEntry), and
     // reported: in the log and as an error event in the run.
@@ -97,7 +97,7 @@ export function createPlannerHandler(deps: PlannerHandlerDeps): (m: EventMessage
         rlog.info({ status: state.ended?.status, turns: state.turns.length }, "run ended");
       } else rlog.info({ agent: state.submitted?.agent.name }, "run started");
     }
-    deps.crash.hit("after-publish");
+    deps.crash.hit("after-publish", m.subject);
     return { ack: true };
   };
 }

@@ -79,7 +79,7 @@ export async function startPlanner(config: PlannerConfig, deps: PlannerDeps): Pr
     concurrency: config.concurrency,
     ackWaitMs: config.ackWaitMs,
     doubleAck: config.doubleAck,
-    afterSettle: () => crash.hit("after-ack"),
+    afterSettle: (_d, subject) => crash.hit("after-ack", subject),
     keyOf: (msg) => subjects.parse(msg.subject)?.runId ?? msg.subject,
     handle: (msg) => handle({ subject: msg.subject, seq: msg.seq, deliveries: msg.info.deliveryCount, data: msg.data }),
     log,

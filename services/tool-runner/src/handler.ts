@@ -17,7 +17,7 @@ export interface ToolHandlerDeps {
   registry: ToolRegistry;
   exists(subject: string): Promise<boolean>;
   append(subject: string, data: Uint8Array): Promise<AppendResult>;
-  crash: { hit(p: CrashPoint): void };
+  crash: { hit(p: CrashPoint, subject?: string): void };
   retry: RetryPolicy;
   timeoutMs: number;
   maxMessageBytes: number;
@@ -51,13 +51,13 @@ function runWithTimeout(fn: (signal: AbortSignal) => unknown, outer: AbortSignal
 export function createToolHandler(deps: ToolHandlerDeps): (m: CommandMessage, ctx: WorkContext) => Promise<Disposition> {
   const { subjects, log } = deps;
 
-  const record = async (r: ToolResult): Promise<void> => {
+  const record = async (r: ToolResult): Promise<AppendResult> => {
     let data = encode(r);
     if (data.length > deps.maxMessageBytes) {
       const { output: _o, ...rest } = r;
       data = encode({ ...rest, ok: false, error: { kind: "result_too_large", message: `tool result of ${data.length} bytes exceeds the ${deps.maxMessageBytes}-byte message limit` } });
     }
-    await deps.append(subjects.toolResult(r.runId, r.turn, r.index), data);
+    return deps.append(subjects.toolResult(r.runId, r.turn, r.index), data);
   };
 
   return async (m, ctx) => {
@@ -69,7 +69,7 @@ export function createToolHandler(deps: ToolHandlerDeps): (m: CommandMessage, ct
     const { runId } = parsed;
     const { turn, index, tool: toolToken } = parsed.what;
     const rlog = log.child({ runId, turn, step: `tool.${turn}.${index}`, tool: toolToken, attempt: m.deliveries });
-    deps.crash.hit("after-receive");
+    deps.crash.hit("after-receive", m.subject);
     const base = { v: 1 as const, type: "tool.result" as const, runId, turn, index, attempts: m.deliveries };
 
     const d = decode<ToolCommand>("ToolCommand", m.data, deps.maxMessageBytes);
@@ -116,11 +116,15 @@ export function createToolHandler(deps: ToolHandlerDeps): (m: CommandMessage, ct
         ctx.signal,
         def.timeoutMs ?? deps.timeoutMs,
       );
-      deps.crash.hit("after-effect");
+      deps.crash.hit("after-effect", m.subject);
       const output = typeof out === "string" ? out : (JSON.stringify(out) ?? "");
       const durationMs = deps.now() - started;
-      await record({ ...full, ok: true, output, durationMs });
-      rlog.info({ ms: durationMs }, "tool call completed");
+      const rec = await record({ ...full, ok: true, output, durationMs });
+      if (rec.duplicate) {
+        rlog.warn({ ms: durationMs }, "late result discarded: this call's result was already recorded by another delivery (this one stalled past ack_wait)");
+      } else {
+        rlog.info({ ms: durationMs }, "tool call completed");
+      }
     } catch (err) {
       if (ctx.signal.aborted) return { nak: 0 };
       const retryable = isRetryable(err);
@@ -132,7 +136,7 @@ export function createToolHandler(deps: ToolHandlerDeps): (m: CommandMessage, ct
       rlog.warn({ err: errorMessage(err), kind: errorKind(err), retryable }, "tool call failed: the error goes back to the model as its result");
       await record({ ...full, ok: false, durationMs: deps.now() - started, error: { kind: errorKind(err), message: errorMessage(err), retryable } });
     }
-    deps.crash.hit("after-publish");
+    deps.crash.hit("after-publish", m.subject);
     return { ack: true };
   };
 }

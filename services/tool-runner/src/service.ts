@@ -68,7 +68,7 @@ export async function startToolRunner(config: ToolRunnerConfig, deps: ToolRunner
     concurrency: config.concurrency,
     ackWaitMs: config.ackWaitMs,
     doubleAck: config.doubleAck,
-    afterSettle: () => crash.hit("after-ack"),
+    afterSettle: (_d, subject) => crash.hit("after-ack", subject),
     handle: (msg, ctx) => handle({ subject: msg.subject, seq: msg.seq, deliveries: msg.info.deliveryCount, data: msg.data }, ctx),
     log,
   });

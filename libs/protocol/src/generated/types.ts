@@ -192,6 +192,10 @@ export interface RunStatus {
   submittedAt: string;
   endedAt?: string;
   lastSeq?: number;
+  /**
+   * Set in the runs index when the run's history was purged from the stream (cairn purge).
+   */
+  purgedAt?: string;
 }
 
 /**
@@ -210,6 +214,24 @@ export interface RunSubmitted {
   };
   trace?: {
     [k: string]: string | undefined;
+  };
+  /**
+   * Set on a fork (cairn fork): the run and step its history was copied from. The copied results precede this submission in the fork's log.
+   */
+  forkedFrom?: {
+    runId: string;
+    /**
+     * Last step of the source copied into the fork (0 = the submission only).
+     */
+    step: number;
+    /**
+     * Stream sequence of that step's event in the source run.
+     */
+    seq: number;
+    /**
+     * Tool call ids whose results were replaced (cairn fork --set-result).
+     */
+    editedCalls?: string[];
   };
 }
 

@@ -1,0 +1,12 @@
+// Cairn's three services in one process on one connection (what `cairn dev` runs), for the
+// benchmark's "embedded" mode. Settings come from the environment, as for the services' mains.
+import { startEmbedded } from "@cairn/cli";
+import { createLogger } from "@cairn/telemetry";
+
+const log = createLogger({ service: "cairn-embedded", level: process.env["LOG_LEVEL"] ?? "info" });
+const running = await startEmbedded({ natsUrl: process.env["NATS_URL"] ?? "", env: process.env, log });
+for (const sig of ["SIGINT", "SIGTERM"] as const) {
+  process.once(sig, () => {
+    void running.stop().finally(() => process.exit(0));
+  });
+}

@@ -1,0 +1,155 @@
+#!/usr/bin/env node
+/**
+ * The Cairn benchmark: an agent loop (a run = N turns of a model step answering at once with one
+ * tool call and a tool step returning at once, then a final model step), measured on Cairn and
+ * on the same loop written directly on JetStream, each scenario on its own fresh nats-server.
+ * Prints JSON lines (one per measurement) and a table; saves everything to bench/results/.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { availableParallelism, loadavg } from "node:os";
+import { join } from "node:path";
+import { findNatsServer } from "@cairn/natsd";
+import { latencyPhase, stepsPerRun, throughputPhase, withScenario, type LatencyResult, type Memory, type Sync, type ThroughputResult } from "./measure.js";
+import { parseOptions, USAGE, type BenchOptions } from "./options.js";
+import { renderTable, evaluateTargets, type Target } from "./report.js";
+import { repoRoot, type Mode, type SystemKind } from "./systems.js";
+
+export interface LoopRecord {
+  type: "loop";
+  system: SystemKind;
+  mode: Mode;
+  sync: Sync;
+  latency: LatencyResult;
+  throughput: ThroughputResult;
+  memory: Memory;
+}
+
+export interface ScalingRecord {
+  type: "scaling";
+  system: SystemKind;
+  mode: Mode;
+  sync: Sync;
+  points: LatencyResult[];
+  memory: Memory;
+}
+
+export interface NotMeasured {
+  type: "not-measured";
+  what: string;
+  reason: string;
+}
+
+export interface Results {
+  meta: Record<string, unknown>;
+  loops: LoopRecord[];
+  scaling: ScalingRecord[];
+  notMeasured: NotMeasured[];
+  targets: Target[];
+}
+
+let jsonOnly = false;
+const emit = (o: object): void => {
+  process.stdout.write(JSON.stringify(o) + "\n");
+};
+const progress = (s: string): void => {
+  if (!jsonOnly) process.stderr.write(`· ${s}\n`);
+};
+
+async function main(): Promise<void> {
+  let opts: BenchOptions | "help";
+  try {
+    opts = parseOptions(process.argv.slice(2), process.env, join(repoRoot, "bench", "results"));
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n\n${USAGE}\n`);
+    process.exit(2);
+  }
+  if (opts === "help") {
+    process.stdout.write(USAGE + "\n");
+    return;
+  }
+  jsonOnly = opts.json;
+  const o = opts;
+  const started = new Date();
+  const stamp = started.toISOString().replace(/[:.]/g, "-");
+  mkdirSync(o.outDir, { recursive: true });
+  const bin = findNatsServer();
+  const meta: Record<string, unknown> = {
+    type: "meta",
+    date: started.toISOString(),
+    natsServer: bin.version,
+    natsServerPath: bin.path,
+    node: process.version,
+    cpus: availableParallelism(),
+    loadAvgAtStart: loadavg().map((x) => Math.round(x * 100) / 100),
+    workload: `${o.turns} turns per run, each a model step (scripted model, answers at once with one tool call) and a tool step (returns at once), then a final model step: ${stepsPerRun(o.turns)} durable steps per run`,
+    options: o,
+  };
+  emit(meta);
+  const results: Results = { meta, loops: [], scaling: [], notMeasured: [], targets: [] };
+  const nodeArgs = (label: string): string[] => (o.cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${join(o.outDir, "profiles", `${stamp}-${label}`)}`] : []);
+
+  const loop = async (system: SystemKind, mode: Mode, sync: Sync): Promise<void> => {
+    if (!o.systems.includes(system)) return;
+    const label = `${system}-${mode}${sync === "always" ? "-sync-always" : ""}`;
+    progress(`${label}: ${o.warmup} warm-up + ${o.latencyRuns} runs one at a time, then ${o.throughputRuns} runs at once`);
+    const { result, memory } = await withScenario({ kind: system, mode, sync, logLevel: o.logLevel, rawWriteOnce: o.rawWriteOnce, nodeArgs: nodeArgs(label), turns: [o.turns] }, async ({ sys }) => {
+      const latency = await latencyPhase(sys, o.turns, o.warmup, o.latencyRuns);
+      const throughput = await throughputPhase(sys, o.turns, o.throughputRuns);
+      return { latency, throughput };
+    });
+    const rec: LoopRecord = { type: "loop", system, mode, sync, ...result, memory };
+    results.loops.push(rec);
+    emit(rec);
+  };
+
+  const scaling = async (system: SystemKind): Promise<void> => {
+    if (!o.systems.includes(system)) return;
+    const label = `${system}-scaling`;
+    progress(`${label}: run lengths ${o.scalingTurns.join(", ")} turns, one run at a time`);
+    const { result, memory } = await withScenario({ kind: system, mode: "embedded", sync: "default", logLevel: o.logLevel, rawWriteOnce: o.rawWriteOnce, nodeArgs: nodeArgs(label), turns: o.scalingTurns }, async ({ sys }) => {
+      const points: LatencyResult[] = [];
+      let warm = o.warmup;
+      for (const turns of o.scalingTurns) {
+        const runs = Math.max(o.scalingMinRuns, Math.round(o.scalingSteps / stepsPerRun(turns)));
+        points.push(await latencyPhase(sys, turns, warm, runs));
+        warm = 0;
+      }
+      return points;
+    });
+    const rec: ScalingRecord = { type: "scaling", system, mode: "embedded", sync: "default", points: result, memory };
+    results.scaling.push(rec);
+    emit(rec);
+  };
+
+  try {
+    for (const s of o.scenarios) {
+      if (s === "embedded" || s === "processes") {
+        await loop("raw", s, "default");
+        await loop("cairn", s, "default");
+      } else if (s === "scaling") {
+        await scaling("raw");
+        await scaling("cairn");
+      } else if (s === "durable") {
+        for (const mode of ["embedded", "processes"] as const) {
+          await loop("raw", mode, "always");
+          await loop("cairn", mode, "always");
+        }
+      }
+    }
+  } catch (err) {
+    process.stderr.write(`benchmark failed: ${(err as Error).stack ?? String(err)}\n`);
+    process.exitCode = 1;
+  }
+  const nm: NotMeasured = { type: "not-measured", what: "tracing exporting vs tracing off", reason: "not measured: tracing not implemented (OpenTelemetry, issue #5)" };
+  results.notMeasured.push(nm);
+  emit(nm);
+  results.targets = evaluateTargets(results);
+  for (const t of results.targets) emit({ type: "target", ...t });
+  meta["loadAvgAtEnd"] = loadavg().map((x) => Math.round(x * 100) / 100);
+  const file = join(o.outDir, `${stamp}.json`);
+  writeFileSync(file, JSON.stringify(results, null, 2) + "\n");
+  writeFileSync(join(o.outDir, "latest.json"), JSON.stringify(results, null, 2) + "\n");
+  if (!o.json) process.stdout.write("\n" + renderTable(results) + `\nresults: ${file}\n`);
+}
+
+await main();

@@ -1,0 +1,111 @@
+/**
+ * One scenario = one fresh nats-server (random port, temp store) + one system under test. The
+ * latency phase runs one run at a time; the throughput phase submits every run at once; memory
+ * is the peak resident set (VmHWM) of the server and of each process, read at the end.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startNatsServer } from "@cairn/natsd";
+import { memoryOf, sampleTotalRss } from "./procs.js";
+import { round, summarize } from "./stats.js";
+import { startSystem, type Mode, type System, type SystemKind } from "./systems.js";
+
+export type Sync = "default" | "always";
+
+/** Durable steps in a run of `turns` tool-calling turns: a model step and a tool step per turn, and the final model step that answers. */
+export function stepsPerRun(turns: number): number {
+  return 2 * turns + 1;
+}
+
+export interface ScenarioSetup {
+  kind: SystemKind;
+  mode: Mode;
+  sync: Sync;
+  logLevel: string;
+  rawWriteOnce: boolean;
+  nodeArgs: string[];
+  /** Run lengths the system must be ready for. */
+  turns: number[];
+}
+
+export interface Memory {
+  natsServerMb: number;
+  processesMb: Record<string, number>;
+  /** nats-server + every process, each at its own peak (an upper bound of the peak total). */
+  totalPeakMb: number;
+  /** Highest total RSS seen at one instant (sampled every 100 ms). */
+  sampledTotalMb: number;
+}
+
+export interface LatencyResult {
+  turns: number;
+  steps: number;
+  runs: number;
+  warmup: number;
+  medianMs: number;
+  p95Ms: number;
+  meanMs: number;
+  msPerStep: number;
+}
+
+export interface ThroughputResult {
+  turns: number;
+  runs: number;
+  steps: number;
+  elapsedMs: number;
+  stepsPerSec: number;
+  runsPerSec: number;
+}
+
+export const runTimeout = (turns: number): number => 30_000 + turns * 100;
+
+export async function latencyPhase(sys: System, turns: number, warmup: number, runs: number): Promise<LatencyResult> {
+  const ms: number[] = [];
+  for (let i = 0; i < warmup + runs; i++) {
+    const t0 = performance.now();
+    const id = await sys.submit(turns);
+    await sys.ended(id, runTimeout(turns));
+    if (i >= warmup) ms.push(performance.now() - t0);
+  }
+  const s = summarize(ms);
+  const steps = stepsPerRun(turns);
+  return { turns, steps, runs, warmup, medianMs: round(s.median), p95Ms: round(s.p95), meanMs: round(s.mean), msPerStep: round(s.median / steps, 4) };
+}
+
+export async function throughputPhase(sys: System, turns: number, runs: number): Promise<ThroughputResult> {
+  const t0 = performance.now();
+  const ids = await Promise.all(Array.from({ length: runs }, () => sys.submit(turns)));
+  await Promise.all(ids.map((id) => sys.ended(id, runTimeout(turns) + runs * turns * 50)));
+  const elapsed = performance.now() - t0;
+  const steps = runs * stepsPerRun(turns);
+  return { turns, runs, steps, elapsedMs: round(elapsed, 1), stepsPerSec: round((steps / elapsed) * 1000, 1), runsPerSec: round((runs / elapsed) * 1000, 2) };
+}
+
+export interface Scenario {
+  server: { version: string; pid: number };
+  sys: System;
+}
+
+/** Starts a fresh server and the system, runs `body`, reads peak memory, and tears everything down. */
+export async function withScenario<T>(setup: ScenarioSetup, body: (s: Scenario) => Promise<T>): Promise<{ result: T; memory: Memory; natsServerVersion: string }> {
+  const dir = mkdtempSync(join(tmpdir(), `cairn-bench-${setup.kind}-`));
+  const server = await startNatsServer(setup.sync === "always" ? { syncInterval: "always" } : {});
+  let sys: System | undefined;
+  try {
+    sys = await startSystem({ kind: setup.kind, mode: setup.mode, url: server.url, dir, turns: setup.turns, logLevel: setup.logLevel, rawWriteOnce: setup.rawWriteOnce, nodeArgs: setup.nodeArgs });
+    const procs = sys.procs;
+    const sampler = sampleTotalRss(() => [server.pid(), ...procs.map((p) => p.pid)]);
+    const result = await body({ server: { version: server.version, pid: server.pid() }, sys });
+    const sampled = sampler.stop();
+    const natsServerMb = memoryOf(server.pid())?.peakRssMb ?? Number.NaN;
+    const processesMb: Record<string, number> = {};
+    for (const p of procs) processesMb[p.name] = round(memoryOf(p.pid)?.peakRssMb ?? Number.NaN, 1);
+    const totalPeakMb = natsServerMb + Object.values(processesMb).reduce((a, b) => a + b, 0);
+    return { result, memory: { natsServerMb: round(natsServerMb, 1), processesMb, totalPeakMb: round(totalPeakMb, 1), sampledTotalMb: round(sampled, 1) }, natsServerVersion: server.version };
+  } finally {
+    await sys?.stop().catch(() => undefined);
+    await server.stop({ clean: true });
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

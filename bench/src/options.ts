@@ -1,0 +1,112 @@
+import { parseArgs } from "node:util";
+
+export type ScenarioName = "embedded" | "processes" | "scaling" | "durable";
+export const SCENARIOS: ScenarioName[] = ["embedded", "processes", "scaling", "durable"];
+
+/** What to measure and how much; every flag has a BENCH_* environment twin. */
+export interface BenchOptions {
+  quick: boolean;
+  scenarios: ScenarioName[];
+  /** Systems to measure (both by default; ratios need both). */
+  systems: ("raw" | "cairn")[];
+  /** Tool-calling turns per run in the latency and throughput phases. */
+  turns: number;
+  warmup: number;
+  latencyRuns: number;
+  throughputRuns: number;
+  /** Run lengths of the scaling scenario. */
+  scalingTurns: number[];
+  /** Steps measured per run length in the scaling scenario (at least `scalingMinRuns` runs). */
+  scalingSteps: number;
+  scalingMinRuns: number;
+  logLevel: string;
+  rawWriteOnce: boolean;
+  cpuProf: boolean;
+  outDir: string;
+  json: boolean;
+}
+
+export const USAGE = `usage: npm run bench -- [options]
+
+  --quick                  small sizes (a run of the whole benchmark in about a minute)
+  --scenarios <list>       comma-separated: ${SCENARIOS.join(",")} (default: all)
+  --systems <list>         raw,cairn (default both; the ratios need both)
+  --turns <n>              tool-calling turns per run (default 10)
+  --warmup <n>             warm-up runs before the latency runs (default 3)
+  --latency-runs <n>       runs measured one at a time (default 20)
+  --throughput-runs <n>    runs submitted at once (default 200)
+  --scaling-turns <list>   run lengths for the scaling scenario (default 10,100,500)
+  --log-level <level>      services' LOG_LEVEL (default info, as deployed)
+  --raw-write-once         give the raw baseline Cairn's written-once stream settings and Nats-Msg-Id
+  --cpu-prof               run service processes with node --cpu-prof (profiles in <out>/profiles)
+  --out <dir>              results directory (default bench/results)
+  --json                   JSON lines only (no table)
+
+Every option can also be set as BENCH_<NAME> in the environment (BENCH_QUICK=1, BENCH_LATENCY_RUNS=50, ...).`;
+
+function list(s: string): string[] {
+  return s.split(",").map((x) => x.trim()).filter(Boolean);
+}
+
+function positive(name: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a non-negative integer, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+export function parseOptions(argv: string[], env: NodeJS.ProcessEnv, defaultOut: string): BenchOptions | "help" {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: "boolean" },
+      scenarios: { type: "string" },
+      systems: { type: "string" },
+      turns: { type: "string" },
+      warmup: { type: "string" },
+      "latency-runs": { type: "string" },
+      "throughput-runs": { type: "string" },
+      "scaling-turns": { type: "string" },
+      "log-level": { type: "string" },
+      "raw-write-once": { type: "boolean" },
+      "cpu-prof": { type: "boolean" },
+      out: { type: "string" },
+      json: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+    strict: true,
+  });
+  if (values.help) return "help";
+  const get = (name: string): string | undefined => {
+    const v = (values as Record<string, string | boolean | undefined>)[name];
+    if (v !== undefined) return String(v);
+    const e = env[`BENCH_${name.toUpperCase().replace(/-/g, "_")}`];
+    return e === "" ? undefined : e;
+  };
+  const flag = (name: string): boolean => ["1", "true", "yes"].includes(get(name) ?? "");
+  const quick = flag("quick");
+  const scenarios = list(get("scenarios") ?? SCENARIOS.join(","));
+  for (const s of scenarios) if (!(SCENARIOS as string[]).includes(s)) throw new Error(`unknown scenario ${JSON.stringify(s)} (known: ${SCENARIOS.join(", ")})`);
+  const systems = list(get("systems") ?? "raw,cairn");
+  for (const s of systems) if (s !== "raw" && s !== "cairn") throw new Error(`unknown system ${JSON.stringify(s)} (known: raw, cairn)`);
+  const num = (name: string, full: number, small: number): number => {
+    const v = get(name);
+    return v === undefined ? (quick ? small : full) : positive(name, v);
+  };
+  return {
+    quick,
+    scenarios: scenarios as ScenarioName[],
+    systems: systems as ("raw" | "cairn")[],
+    turns: Math.max(1, num("turns", 10, 10)),
+    warmup: num("warmup", 3, 1),
+    latencyRuns: Math.max(1, num("latency-runs", 20, 5)),
+    throughputRuns: Math.max(1, num("throughput-runs", 200, 40)),
+    scalingTurns: list(get("scaling-turns") ?? (quick ? "10,100" : "10,100,500")).map((v) => Math.max(1, positive("scaling-turns", v))),
+    scalingSteps: quick ? 100 : 420,
+    scalingMinRuns: quick ? 1 : 3,
+    logLevel: get("log-level") ?? "info",
+    rawWriteOnce: flag("raw-write-once"),
+    cpuProf: flag("cpu-prof"),
+    outDir: get("out") ?? defaultOut,
+    json: flag("json"),
+  };
+}

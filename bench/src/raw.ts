@@ -1,0 +1,109 @@
+/**
+ * The raw JetStream baseline: the same agent loop written directly on @nats-io/jetstream, with no
+ * Cairn code. Three durable pull consumers (planner, llm, tool) on one file stream; every handler
+ * publishes its result and waits for the server's ack, then acks the message it handled. The
+ * planner decides from the message alone (no history reads), the model answers from the turn
+ * number, the tool returns at once: this is the floor Cairn's overhead is measured against.
+ */
+import { AckPolicy, DiscardPolicy, jetstream, jetstreamManager, RetentionPolicy, StorageType, type JetStreamClient, type JsMsg } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/transport-node";
+
+export type RawRole = "planner" | "llm" | "tool";
+export const RAW_ROLES: RawRole[] = ["planner", "llm", "tool"];
+
+export function rawStream(prefix: string): string {
+  return `${prefix.toUpperCase()}_RUNS`;
+}
+
+const FILTERS: Record<RawRole, (p: string) => string> = {
+  planner: (p) => `${p}.run.*.evt.>`,
+  llm: (p) => `${p}.run.*.cmd.llm.*`,
+  tool: (p) => `${p}.run.*.cmd.tool.*`,
+};
+
+/**
+ * Creates the stream and the three durable consumers. `writeOnce` gives the stream Cairn's
+ * written-once settings (one message per subject, discard new per subject, Nats-Msg-Id) so the
+ * cost of those settings can be told apart from the cost of Cairn's code.
+ */
+export async function provisionRaw(nc: NatsConnection, prefix: string, writeOnce: boolean): Promise<void> {
+  const jsm = await jetstreamManager(nc);
+  await jsm.streams.add({
+    name: rawStream(prefix),
+    subjects: [`${prefix}.run.>`],
+    retention: RetentionPolicy.Limits,
+    storage: StorageType.File,
+    num_replicas: 1,
+    allow_direct: true,
+    ...(writeOnce ? { max_msgs_per_subject: 1, discard: DiscardPolicy.New, discard_new_per_subject: true, duplicate_window: 120_000_000_000 } : {}),
+  });
+  for (const role of RAW_ROLES) {
+    await jsm.consumers.add(rawStream(prefix), { durable_name: role, ack_policy: AckPolicy.Explicit, filter_subject: FILTERS[role](prefix), ack_wait: 10_000_000_000, max_deliver: 20, max_ack_pending: 10_000 });
+  }
+}
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+interface RawCommand {
+  runId: string;
+  turn: number;
+  /** Tool-calling turns in the run; turn `turns + 1` answers. */
+  turns: number;
+}
+
+/** The outputs (subject, payload) a role publishes for one message, or none. */
+export function rawStep(role: RawRole, prefix: string, subject: string, data: Uint8Array): { subject: string; data: Uint8Array } | undefined {
+  // <p>.run.<id>.<evt|cmd>.<kind>[.<turn>] — the prefix has no dots.
+  const t = subject.split(".");
+  const runId = t[2]!;
+  const kind = t[4]!;
+  const m = JSON.parse(dec.decode(data)) as RawCommand & { toolCalls?: unknown[] };
+  const base = `${prefix}.run.${runId}`;
+  const out = (s: string, v: unknown) => ({ subject: `${base}.${s}`, data: enc.encode(JSON.stringify(v)) });
+  switch (role) {
+    case "planner":
+      if (kind === "submitted") return out("cmd.llm.1", { runId, turn: 1, turns: m.turns });
+      if (kind === "llm") {
+        if (m.toolCalls?.length) return out(`cmd.tool.${m.turn}`, { runId, turn: m.turn, turns: m.turns, tool: "noop", arguments: `{"i":${m.turn}}` });
+        return out("evt.ended", { runId, status: "completed", turns: m.turn });
+      }
+      if (kind === "tool") return out(`cmd.llm.${m.turn + 1}`, { runId, turn: m.turn + 1, turns: m.turns });
+      return undefined;
+    case "llm":
+      if (m.turn <= m.turns) {
+        return out(`evt.llm.${m.turn}`, { runId, turn: m.turn, turns: m.turns, content: "step", toolCalls: [{ id: `call_${m.turn}_0`, name: "noop", arguments: `{"i":${m.turn}}` }] });
+      }
+      return out(`evt.llm.${m.turn}`, { runId, turn: m.turn, turns: m.turns, content: "done", toolCalls: [] });
+    case "tool":
+      return out(`evt.tool.${m.turn}`, { runId, turn: m.turn, turns: m.turns, ok: true, output: `ok ${m.turn}` });
+  }
+}
+
+/** Runs the given roles on one connection until `stop` is called. */
+export async function startRawWorkers(nc: NatsConnection, prefix: string, roles: RawRole[], opts: { writeOnce: boolean; maxMessages: number }): Promise<{ stop(): Promise<void> }> {
+  const js: JetStreamClient = jetstream(nc);
+  const iters: { close(): Promise<void | Error> }[] = [];
+  const handle = async (role: RawRole, msg: JsMsg): Promise<void> => {
+    try {
+      const o = rawStep(role, prefix, msg.subject, msg.data);
+      if (o) await js.publish(o.subject, o.data, opts.writeOnce ? { msgID: o.subject } : {});
+      msg.ack();
+    } catch {
+      msg.nak(100);
+    }
+  };
+  for (const role of roles) {
+    const consumer = await js.consumers.get(rawStream(prefix), role);
+    const iter = await consumer.consume({ max_messages: opts.maxMessages });
+    iters.push(iter);
+    void (async () => {
+      for await (const msg of iter) void handle(role, msg);
+    })();
+  }
+  return {
+    async stop() {
+      for (const i of iters) await i.close();
+    },
+  };
+}

@@ -1,0 +1,97 @@
+import type { LoopRecord, Results } from "./main.js";
+
+/** A target from the issue, with the measured value and a plain verdict. */
+export interface Target {
+  name: string;
+  scope: string;
+  value: number;
+  limit: string;
+  pass: boolean;
+  detail: string;
+}
+
+const LATENCY_RATIO_MAX = 1.3;
+const THROUGHPUT_RATIO_MIN = 0.8;
+const FLATNESS_MAX = 1.2;
+const RSS_MAX_MB = 400;
+
+const fx = (x: number, d = 2): string => (Number.isFinite(x) ? x.toFixed(d) : "n/a");
+const modeName = (m: string): string => (m === "embedded" ? "1 process" : "3 processes");
+const syncName = (s: string): string => (s === "always" ? "sync_interval: always" : "default sync");
+
+function find(r: Results, system: string, mode: string, sync: string): LoopRecord | undefined {
+  return r.loops.find((l) => l.system === system && l.mode === mode && l.sync === sync);
+}
+
+export function evaluateTargets(r: Results): Target[] {
+  const out: Target[] = [];
+  for (const sync of ["default", "always"]) {
+    for (const mode of ["embedded", "processes"]) {
+      const cairn = find(r, "cairn", mode, sync);
+      const raw = find(r, "raw", mode, sync);
+      const scope = `${modeName(mode)}, ${syncName(sync)}`;
+      if (cairn && raw) {
+        const lat = cairn.latency.msPerStep / raw.latency.msPerStep;
+        out.push({ name: "latency per step vs raw", scope, value: Math.round(lat * 100) / 100, limit: `<= ${LATENCY_RATIO_MAX}x`, pass: lat <= LATENCY_RATIO_MAX, detail: `${fx(cairn.latency.msPerStep, 3)} vs ${fx(raw.latency.msPerStep, 3)} ms/step` });
+        const thr = cairn.throughput.stepsPerSec / raw.throughput.stepsPerSec;
+        out.push({ name: "throughput vs raw", scope, value: Math.round(thr * 100) / 100, limit: `>= ${THROUGHPUT_RATIO_MIN}x`, pass: thr >= THROUGHPUT_RATIO_MIN, detail: `${fx(cairn.throughput.stepsPerSec, 0)} vs ${fx(raw.throughput.stepsPerSec, 0)} steps/s` });
+      }
+      if (cairn && sync === "default") {
+        const mb = cairn.memory.totalPeakMb;
+        out.push({ name: `peak RSS, nats-server + services, ${cairn.throughput.runs} concurrent runs`, scope, value: mb, limit: `< ${RSS_MAX_MB} MB`, pass: mb < RSS_MAX_MB, detail: `server ${fx(cairn.memory.natsServerMb, 0)} MB + ${Object.entries(cairn.memory.processesMb).map(([k, v]) => `${k} ${fx(v, 0)} MB`).join(" + ")}` });
+      }
+    }
+  }
+  const sc = r.scaling.find((s) => s.system === "cairn");
+  if (sc && sc.points.length >= 2) {
+    const first = sc.points[0]!;
+    const last = sc.points[sc.points.length - 1]!;
+    const ratio = last.msPerStep / first.msPerStep;
+    out.push({ name: `step cost flat from ${first.turns} to ${last.turns} turns`, scope: "1 process, default sync", value: Math.round(ratio * 100) / 100, limit: `<= ${FLATNESS_MAX}x`, pass: ratio <= FLATNESS_MAX, detail: `${sc.points.map((p) => `${p.turns} turns: ${fx(p.msPerStep, 3)} ms/step`).join(", ")}` });
+  }
+  return out;
+}
+
+function table(head: string[], rows: string[][], right: boolean[]): string {
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]): string => cells.map((c, i) => (right[i] ? c.padStart(w[i]!) : c.padEnd(w[i]!))).join("  ").trimEnd();
+  return [line(head), line(w.map((n) => "-".repeat(n))), ...rows.map(line)].join("\n");
+}
+
+export function renderTable(r: Results): string {
+  const m = r.meta;
+  const out: string[] = [];
+  out.push(`Cairn benchmark — ${String(m["date"])} — nats-server ${String(m["natsServer"])}, node ${String(m["node"])}, ${String(m["cpus"])} CPUs, load average at start ${JSON.stringify(m["loadAvgAtStart"])}`);
+  out.push(`workload: ${String(m["workload"])}`);
+  out.push("");
+  if (r.loops.length) {
+    const rows = r.loops.map((l) => [
+      l.system,
+      modeName(l.mode),
+      l.sync === "always" ? "always" : "default",
+      fx(l.latency.medianMs),
+      fx(l.latency.p95Ms),
+      fx(l.latency.msPerStep, 3),
+      fx(l.throughput.stepsPerSec, 0),
+      fx(l.throughput.runsPerSec, 1),
+      fx(l.memory.natsServerMb, 0),
+      Object.values(l.memory.processesMb).map((v) => fx(v, 0)).join("+"),
+      fx(l.memory.totalPeakMb, 0),
+    ]);
+    const first = r.loops[0]!;
+    out.push(`latency: ${first.latency.runs} runs one at a time after ${first.latency.warmup} warm-up; throughput: ${first.throughput.runs} runs submitted at once; RSS = peak (VmHWM) in MB`);
+    out.push(table(["system", "services", "sync", "run ms p50", "run ms p95", "ms/step", "steps/s", "runs/s", "RSS server", "RSS procs", "RSS total"], rows, [false, false, false, true, true, true, true, true, true, true, true]));
+    out.push("");
+  }
+  for (const s of r.scaling) {
+    out.push(`scaling (${s.system}, 1 process): ms per step by run length`);
+    out.push(table(["turns", "steps/run", "runs", "run ms p50", "ms/step"], s.points.map((p) => [String(p.turns), String(p.steps), String(p.runs), fx(p.medianMs, 1), fx(p.msPerStep, 3)]), [true, true, true, true, true]));
+    out.push("");
+  }
+  for (const n of r.notMeasured) out.push(`${n.what}: ${n.reason}`);
+  out.push("");
+  out.push("targets:");
+  for (const t of r.targets) out.push(`  ${t.pass ? "PASS" : "MISS"}  ${t.name} (${t.scope}): ${t.value}${t.name.startsWith("peak RSS") ? " MB" : "x"}, target ${t.limit} — ${t.detail}`);
+  if (!r.targets.length) out.push("  (none evaluated: run the scenarios they need)");
+  return out.join("\n") + "\n";
+}

@@ -1,0 +1,188 @@
+import pc from "picocolors";
+import { canonicalJson } from "@cairn/runtime";
+import type { CheckReport, Divergence } from "./check.js";
+import type { PromptCheck, StateAtStep } from "./inspect.js";
+import type { Timeline, TimelineItem } from "./timeline.js";
+
+/** How text is rendered: colour (ANSI, via picocolors) and the line width to clip to. */
+export interface RenderOptions {
+  color?: boolean;
+  width?: number;
+}
+
+type Colors = ReturnType<typeof pc.createColors>;
+
+function setup(o: RenderOptions): { c: Colors; width: number } {
+  return { c: pc.createColors(o.color ?? false), width: Math.max(60, o.width ?? 100) };
+}
+
+/** One line of text, whitespace collapsed, clipped to `n` characters with an ellipsis. */
+function clip(s: string, n: number): string {
+  const one = s.replace(/\s+/g, " ").trim();
+  return one.length > n ? `${one.slice(0, Math.max(1, n - 1))}…` : one;
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+function msText(n: number | undefined): string {
+  return n === undefined ? "?" : `${Math.round(n)} ms`;
+}
+
+function attemptsText(c: Colors, attempts: number): string {
+  return attempts > 1 ? c.yellow(`${attempts} attempts (${plural(attempts - 1, "redelivery", "redeliveries")})`) : "";
+}
+
+const GUTTER = 22;
+
+/** The text `cairn replay <runId>` prints: a header, then every message of the log in order. */
+export function renderTimeline(t: Timeline, o: RenderOptions = {}): string {
+  const { c, width } = setup(o);
+  const s = t.status;
+  const tag = statusTag(c, s.status);
+  const totals = [
+    plural(t.totals.turns, "turn"),
+    plural(t.totals.toolCalls, "tool call"),
+    `${t.totals.inputTokens} in / ${t.totals.outputTokens} out tokens`,
+    plural(t.totals.retries, "retry", "retries"),
+    plural(t.totals.errors, "error"),
+    `${t.totals.durationMs} ms`,
+  ].join(" · ");
+  const out: string[] = [`${c.bold("run")}   ${t.runId}  ${tag}  ${c.dim(totals)}`];
+  if (t.agent) out.push(`${c.bold("agent")} ${t.agent.name} ${c.dim(`· ${t.agent.provider}:${t.agent.model} · maxTurns ${t.agent.maxTurns} · tools ${t.agent.tools.join(", ") || "none"}`)}`);
+  if (t.task !== undefined) out.push(`${c.bold("task")}  ${clip(t.task, width - 6)}`);
+  if (t.forkedFrom) {
+    const f = t.forkedFrom;
+    out.push(`${c.bold("fork")}  of ${f.runId} at step ${f.step} (seq ${f.seq})${f.editedCalls?.length ? ` · edited ${f.editedCalls.join(", ")}` : ""}`);
+  }
+  out.push("", c.dim(`${"step".padStart(5)} ${"seq".padStart(5)} ${"+ms".padStart(8)}`));
+  for (const item of t.items) out.push(...renderItem(c, width, item));
+  return out.join("\n");
+}
+
+function statusTag(c: Colors, status: string): string {
+  if (status === "completed") return c.green("✔ completed");
+  if (status === "running") return c.cyan("… running");
+  if (status === "cancelled") return c.yellow("■ cancelled");
+  return c.red("✘ failed");
+}
+
+function renderItem(c: Colors, width: number, i: TimelineItem): string[] {
+  const gutter = `${i.step === undefined ? "".padStart(5) : String(i.step).padStart(5)} ${String(i.seq).padStart(5)} ${`+${i.atMs}`.padStart(8)}  `;
+  const room = width - GUTTER;
+  const more = (text: string): string => `${"".padStart(GUTTER + 4)}${text}`;
+  const tail = [i.copied ? c.dim("⧉ copied") : "", i.ignored ? c.dim(`(ignored: ${i.ignored})`) : ""].filter(Boolean).join(" ");
+  const line = (body: string): string => gutter + body + (tail ? ` ${tail}` : "");
+  const meta = (parts: string[]): string => c.dim(parts.filter(Boolean).join(" · "));
+  switch (i.kind) {
+    case "submitted":
+      return [line(`${c.bold(c.cyan("▶ submitted"))} ${c.dim(`${i.submittedAt}${i.idempotencyKey ? ` · key ${i.idempotencyKey}` : ""}`)}`)];
+    case "llm-command":
+      return [line(c.dim(`  ⋯ turn ${i.turn}: ask the model (history to seq ${i.historySeq})`))];
+    case "llm-result": {
+      const parts = [
+        i.usage ? `${i.usage.inputTokens} in / ${i.usage.outputTokens} out tokens` : "",
+        i.latencyMs !== undefined ? `model ${msText(i.latencyMs)}` : "",
+        i.waitMs !== undefined ? `${msText(i.waitMs)} after its command` : "",
+      ];
+      const tries = attemptsText(c, i.attempts);
+      if (!i.ok) {
+        const err = i.error ? `${i.error.kind}: ${i.error.message}` : "the model call failed";
+        return [line(`${c.red(`✗ turn ${i.turn} model error`)} ${clip(err, room - 24)} ${meta(parts)}${tries ? ` ${tries}` : ""}`)];
+      }
+      const what = i.toolCalls.length ? `asks for ${plural(i.toolCalls.length, "tool call")}` : "answers";
+      const out = [line(`${c.bold(c.magenta(`◆ turn ${i.turn}`))} ${what} ${meta(parts)}${tries ? ` ${tries}` : ""}`)];
+      if (i.content) out.push(more(c.italic(clip(JSON.stringify(i.content), room - 4))));
+      if (i.copied) for (const call of i.toolCalls) out.push(more(c.dim(`↳ ${call.id} ${call.name} ${clip(call.arguments, room - call.id.length - call.name.length - 8)}`)));
+      return out;
+    }
+    case "tool-command":
+      return [line(`  ${c.yellow("→")} tool ${i.turn}.${i.index} ${c.bold(i.tool)} ${c.dim(clip(i.arguments, room - i.tool.length - 16))}`)];
+    case "tool-result": {
+      const parts = [i.durationMs !== undefined ? msText(i.durationMs) : "", i.waitMs !== undefined ? `${msText(i.waitMs)} after its command` : ""];
+      const tries = attemptsText(c, i.attempts);
+      const head = `tool ${i.turn}.${i.index} ${i.tool} ${c.dim(`[${i.callId}]`)}`;
+      const room2 = room - head.length - 8;
+      const body = i.ok ? `${c.green("✓")} ${head} ${c.dim("→")} ${clip(i.output ?? "", Math.max(20, room2 - 20))}` : `${c.red("✗")} ${head} ${c.red(clip(`${i.error?.kind ?? "error"}: ${i.error?.message ?? ""}`, Math.max(20, room2 - 20)))}`;
+      return [line(`${body} ${meta(parts)}${tries ? ` ${tries}` : ""}`)];
+    }
+    case "signal":
+      return [line(`${c.yellow(`⚑ ${i.signal}`)}${i.reason ? ` ${clip(i.reason, room - 12)}` : ""}`)];
+    case "error":
+      return [line(`${c.red("! error")} ${i.service}: ${clip(`${i.error.kind}: ${i.error.message}`, room - 30)} ${c.dim(`(about ${i.about}${i.aboutSeq !== undefined ? ` seq ${i.aboutSeq}` : ""})`)}`)];
+    case "ended": {
+      const why = i.reason ? ` ${i.reason}${i.error ? `: ${clip(i.error.message, room - 30)}` : ""}` : "";
+      const out = [line(`${c.bold(statusTag(c, i.status))}${why} ${c.dim(`${plural(i.turns, "turn")} · ${i.usage.inputTokens + i.usage.outputTokens} tokens`)}`)];
+      if (i.answer !== undefined) for (const l of i.answer.split("\n")) out.push(more(clip(l, room - 4)));
+      return out;
+    }
+    case "invalid":
+      return [line(`${c.red("! unreadable")} ${i.subject}: ${clip(i.reason, room - 20)}`)];
+  }
+}
+
+/** The text of `cairn replay <runId> --at <step>`. */
+export function renderState(s: StateAtStep, o: RenderOptions = {}): string {
+  const { c, width } = setup(o);
+  const st = s.status;
+  const out = [
+    `${c.bold("run")}    ${s.runId} ${c.dim(`after step ${s.step} of ${s.lastStep} (seq ${s.seq}, ${s.subject}, ${s.time})`)}`,
+    `${c.bold("status")} ${statusTag(c, st.status)}${st.reason ? ` (${st.reason})` : ""} ${c.dim(`· ${plural(st.turn, "turn")} · ${plural(st.toolCalls, "tool call")} · ${st.usage.inputTokens} in / ${st.usage.outputTokens} out tokens`)}`,
+  ];
+  if (st.waitingFor?.length) out.push(`${c.bold("waiting")} ${st.waitingFor.join(", ")}`);
+  out.push(`${c.bold("due")}    ${s.due.length ? s.due.map((d) => d.subject).join(", ") : c.dim("nothing")}`);
+  if (st.answer !== undefined) out.push(`${c.bold("answer")} ${clip(st.answer, width - 8)}`);
+  if (!s.messages.length) return out.join("\n");
+  out.push("", c.bold(`messages the model would see at turn ${s.nextTurn}:`));
+  for (const m of s.messages) {
+    const who = m.role === "tool" ? `tool ${m.toolCallId} ${m.name}` : m.role;
+    const text = m.pending ? c.yellow("(pending: no result yet)") : clip(m.content ?? "", width - who.length - 6);
+    out.push(`  ${c.cyan(`[${who}]`)} ${text}`);
+    for (const call of m.toolCalls ?? []) out.push(`      ${c.dim(`↳ ${call.id} ${call.name} ${clip(call.arguments, width - call.id.length - call.name.length - 12)}`)}`);
+  }
+  return out.join("\n");
+}
+
+/** The text of `cairn replay <runId> --prompt <turn>`: the exact request, then the hash check. */
+export function renderPromptCheck(p: PromptCheck, o: RenderOptions = {}): string {
+  const { c } = setup(o);
+  const out = [c.bold(`turn ${p.turn} request, rebuilt from the log (events up to seq ${p.historySeq}):`), JSON.stringify(p.request, null, 2)];
+  if (p.match === true) out.push(`${c.bold("promptHash")} ${c.green("match")} ${p.hash}`);
+  else if (p.match === false) out.push(`${c.bold("promptHash")} ${c.red("MISMATCH")} recorded ${p.recordedHash} · rebuilt ${p.hash}`);
+  else out.push(`${c.bold("promptHash")} ${p.hash} ${c.dim(`(nothing to compare: ${p.note ?? "no hash recorded"})`)}`);
+  if (p.note && p.match !== undefined) out.push(c.dim(p.note));
+  return out.join("\n");
+}
+
+function fieldDiff(recorded: unknown, decided: unknown): string[] {
+  const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
+  if (!isObj(recorded) || !isObj(decided)) return [`recorded ${canonicalJson(recorded)}`, `decided  ${canonicalJson(decided)}`];
+  const keys = [...new Set([...Object.keys(recorded), ...Object.keys(decided)])].sort();
+  return keys
+    .filter((k) => canonicalJson(recorded[k]) !== canonicalJson(decided[k]))
+    .map((k) => `${k}: recorded ${recorded[k] === undefined ? "(absent)" : canonicalJson(recorded[k])} · decided ${decided[k] === undefined ? "(absent)" : canonicalJson(decided[k])}`);
+}
+
+function renderDivergence(c: Colors, width: number, d: Divergence): string[] {
+  const out = [`${c.red(c.bold("✘ DIVERGENCE"))} at step ${d.step} (seq ${d.seq}${d.event ? `, ${d.event}` : ""}): ${d.message}`];
+  if (d.kind === "different") for (const l of fieldDiff(d.recorded, d.decided)) out.push(`    ${clip(l, width - 4)}`);
+  else if (d.kind === "not-recorded") out.push(`    decided  ${clip(canonicalJson(d.decided), width - 13)}`);
+  else out.push(`    recorded ${clip(canonicalJson(d.recorded), width - 13)}`);
+  return out;
+}
+
+/** The text of `cairn replay <runId> --check`. */
+export function renderCheck(r: CheckReport, o: RenderOptions = {}): string {
+  const { c, width } = setup(o);
+  const summary = `${plural(r.events, "event")} re-driven, ${plural(r.decisions, "decision")}, ${r.matched} equal to the log`;
+  if (r.ok) {
+    const out = [`${c.green(c.bold("✔ deterministic"))} run ${r.runId}: ${summary}`];
+    if (r.pending.length) out.push(c.dim(`  in flight: ${r.pending.map((p) => `${p.subject} (after step ${p.step})`).join(", ")} not recorded yet`));
+    return out.join("\n");
+  }
+  const out = renderDivergence(c, width, r.divergence!);
+  if (r.divergences.length > 1) out.push(c.dim(`  (+${r.divergences.length - 1} more: ${r.divergences.slice(1, 6).map((d) => `step ${d.step} ${d.subject}`).join(", ")}${r.divergences.length > 6 ? ", …" : ""})`));
+  out.push(c.dim(`  run ${r.runId}: ${summary}`));
+  return out.join("\n");
+}

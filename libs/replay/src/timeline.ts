@@ -1,0 +1,266 @@
+import { decodeEntry, Subjects, type RunEnded, type RunStatus } from "@cairn/protocol";
+import { applyEntry, emptyRun, runStatus } from "@cairn/runtime";
+import { relativeSubject, stepsOf, type RunLog } from "./log.js";
+
+type Usage = { inputTokens: number; outputTokens: number };
+type ErrorInfo = { kind: string; message: string; retryable?: boolean };
+
+/** What every timeline item has: where it is in the log and when it was written. */
+export interface ItemBase {
+  seq: number;
+  /** Server timestamp of the message (ISO 8601, ms). */
+  time: string;
+  /** Milliseconds since the first message of the log. */
+  atMs: number;
+  /** Subject below `<p>.run.<runId>.`. */
+  subject: string;
+  /** Step number, for events (see `Step`); commands have none. */
+  step?: number;
+  /** In a fork: this result was copied from the source run (it precedes the fork's submission). */
+  copied?: boolean;
+  /** Set when the reducer ignored this event, with its reason (a duplicate, a result after the end, …). */
+  ignored?: string;
+}
+
+/** One message of the run's log, decoded for reading. `attempts` > 1 means the step was redelivered and redone. */
+export type TimelineItem = ItemBase &
+  (
+    | { kind: "submitted"; task: string; agent: TimelineAgent; submittedAt: string; idempotencyKey?: string; forkedFrom?: { runId: string; step: number; seq: number; editedCalls?: string[] } }
+    | { kind: "llm-command"; turn: number; historySeq: number }
+    | {
+        kind: "llm-result";
+        turn: number;
+        ok: boolean;
+        content: string | null;
+        toolCalls: { id: string; name: string; arguments: string }[];
+        finishReason?: string;
+        provider?: string;
+        model?: string;
+        usage?: Usage;
+        /** Provider call time, as measured by the llm-caller. */
+        latencyMs?: number;
+        /** Deliveries of the command when this result was recorded (1 = first try). */
+        attempts: number;
+        promptHash?: string;
+        historySeq?: number;
+        error?: ErrorInfo;
+        /** Time from the command to this result in the log (queueing, retries and redeliveries included). */
+        waitMs?: number;
+      }
+    | { kind: "tool-command"; turn: number; index: number; callId: string; tool: string; arguments: string; idempotencyKey: string; historySeq?: number }
+    | {
+        kind: "tool-result";
+        turn: number;
+        index: number;
+        callId: string;
+        tool: string;
+        ok: boolean;
+        output?: string;
+        error?: ErrorInfo;
+        /** Deliveries of the command when this result was recorded (1 = first try). */
+        attempts: number;
+        /** Time the tool took, as measured by the tool-runner. */
+        durationMs?: number;
+        idempotencyKey?: string;
+        waitMs?: number;
+      }
+    | { kind: "signal"; signal: string; reason?: string; at: string }
+    | { kind: "error"; service: string; about: string; aboutSeq?: number; error: ErrorInfo }
+    | { kind: "ended"; status: RunEnded["status"]; answer?: string; reason?: string; error?: ErrorInfo; turns: number; usage: Usage; endedAt: string }
+    | { kind: "invalid"; reason: string }
+  );
+
+export interface TimelineAgent {
+  name: string;
+  provider: string;
+  model: string;
+  maxTurns: number;
+  tools: string[];
+}
+
+/** A run's story, read from its log in order: what `cairn replay` prints (and `--json` emits). */
+export interface Timeline {
+  runId: string;
+  prefix: string;
+  /** Status folded from the whole log (`running` when it has no end). */
+  status: RunStatus;
+  task?: string;
+  agent?: TimelineAgent;
+  forkedFrom?: { runId: string; step: number; seq: number; editedCalls?: string[] };
+  totals: {
+    /** Highest step number. */
+    steps: number;
+    messages: number;
+    turns: number;
+    toolCalls: number;
+    inputTokens: number;
+    outputTokens: number;
+    /** Redone steps: the sum over results of (attempts − 1). */
+    retries: number;
+    /** Error events recorded in the run. */
+    errors: number;
+    /** From the first message to the end event (or the last message while running). */
+    durationMs: number;
+  };
+  items: TimelineItem[];
+}
+
+function ms(a: string, b: string): number {
+  return Date.parse(b) - Date.parse(a);
+}
+
+/** Builds the timeline of a run from its log (pure; the same for the stream and an export). */
+export function buildTimeline(log: RunLog): Timeline {
+  const subjects = new Subjects(log.prefix);
+  const steps = stepsOf(log);
+  const stepBySeq = new Map(steps.map((s) => [s.seq, s.step]));
+  const state = emptyRun(log.runId);
+  const first = log.entries[0]?.time ?? new Date(0).toISOString();
+  const commandTime = new Map<string, string>();
+  const submissionSeq = steps.find((s) => s.step === 0)?.seq ?? 0;
+  let forked = false;
+  let retries = 0;
+  const items: TimelineItem[] = [];
+
+  // A fork's submission comes after its copied results: look for it first.
+  for (const e of log.entries) {
+    if (e.seq !== submissionSeq) continue;
+    const d = decodeEntry(subjects, e.subject, e.data);
+    forked = d.kind === "submitted" && !!d.message.forkedFrom;
+  }
+
+  for (const e of log.entries) {
+    const rel = relativeSubject(log, e.subject);
+    const base: ItemBase = { seq: e.seq, time: e.time, atMs: ms(first, e.time), subject: rel };
+    const step = stepBySeq.get(e.seq);
+    if (step !== undefined) {
+      base.step = step;
+      const a = applyEntry(state, e, subjects);
+      if (a.kind === "ignored") base.ignored = a.reason;
+      if (forked && e.seq < submissionSeq) base.copied = true;
+    }
+    const d = decodeEntry(subjects, e.subject, e.data);
+    switch (d.kind) {
+      case "submitted": {
+        const m = d.message;
+        items.push({
+          ...base,
+          kind: "submitted",
+          task: m.task,
+          agent: { name: m.agent.name, provider: m.agent.provider, model: m.agent.model, maxTurns: m.agent.maxTurns, tools: m.agent.tools.map((t) => t.name) },
+          submittedAt: m.submittedAt,
+          ...(m.idempotencyKey ? { idempotencyKey: m.idempotencyKey } : {}),
+          ...(m.forkedFrom ? { forkedFrom: m.forkedFrom } : {}),
+        });
+        break;
+      }
+      case "llm-command":
+        commandTime.set(`llm.${d.message.turn}`, e.time);
+        items.push({ ...base, kind: "llm-command", turn: d.message.turn, historySeq: d.message.historySeq });
+        break;
+      case "llm-result": {
+        const m = d.message;
+        retries += Math.max(0, m.attempts - 1);
+        const sent = commandTime.get(`llm.${m.turn}`);
+        items.push({
+          ...base,
+          kind: "llm-result",
+          turn: m.turn,
+          ok: m.ok,
+          content: m.content ?? null,
+          toolCalls: m.toolCalls ?? [],
+          attempts: m.attempts,
+          ...(m.finishReason !== undefined ? { finishReason: m.finishReason } : {}),
+          ...(m.provider !== undefined ? { provider: m.provider } : {}),
+          ...(m.model !== undefined ? { model: m.model } : {}),
+          ...(m.usage ? { usage: m.usage } : {}),
+          ...(m.latencyMs !== undefined ? { latencyMs: m.latencyMs } : {}),
+          ...(m.promptHash !== undefined ? { promptHash: m.promptHash } : {}),
+          ...(m.historySeq !== undefined ? { historySeq: m.historySeq } : {}),
+          ...(m.error ? { error: m.error } : {}),
+          ...(sent ? { waitMs: ms(sent, e.time) } : {}),
+        });
+        break;
+      }
+      case "tool-command": {
+        const m = d.message;
+        commandTime.set(`tool.${m.turn}.${m.index}`, e.time);
+        items.push({ ...base, kind: "tool-command", turn: m.turn, index: m.index, callId: m.callId, tool: m.tool, arguments: m.arguments, idempotencyKey: m.idempotencyKey, ...(m.historySeq !== undefined ? { historySeq: m.historySeq } : {}) });
+        break;
+      }
+      case "tool-result": {
+        const m = d.message;
+        retries += Math.max(0, m.attempts - 1);
+        const sent = commandTime.get(`tool.${m.turn}.${m.index}`);
+        items.push({
+          ...base,
+          kind: "tool-result",
+          turn: m.turn,
+          index: m.index,
+          callId: m.callId,
+          tool: m.tool,
+          ok: m.ok,
+          attempts: m.attempts,
+          ...(m.output !== undefined ? { output: m.output } : {}),
+          ...(m.error ? { error: m.error } : {}),
+          ...(m.durationMs !== undefined ? { durationMs: m.durationMs } : {}),
+          ...(m.idempotencyKey !== undefined ? { idempotencyKey: m.idempotencyKey } : {}),
+          ...(sent ? { waitMs: ms(sent, e.time) } : {}),
+        });
+        break;
+      }
+      case "signal":
+        items.push({ ...base, kind: "signal", signal: d.message.signal, at: d.message.at, ...(d.message.reason !== undefined ? { reason: d.message.reason } : {}) });
+        break;
+      case "error":
+        items.push({ ...base, kind: "error", service: d.message.service, about: d.message.subject, ...(d.message.seq !== undefined ? { aboutSeq: d.message.seq } : {}), error: d.message.error });
+        break;
+      case "ended": {
+        const m = d.message;
+        items.push({
+          ...base,
+          kind: "ended",
+          status: m.status,
+          turns: m.turns,
+          usage: m.usage,
+          endedAt: m.endedAt,
+          ...(m.answer !== undefined ? { answer: m.answer } : {}),
+          ...(m.reason !== undefined ? { reason: m.reason } : {}),
+          ...(m.error ? { error: m.error } : {}),
+        });
+        break;
+      }
+      case "invalid":
+        items.push({ ...base, kind: "invalid", reason: d.reason });
+        break;
+    }
+  }
+
+  const status = runStatus(state);
+  const sub = state.submitted;
+  const endItem = items.find((i) => i.kind === "ended");
+  const last = log.entries[log.entries.length - 1];
+  const t: Timeline = {
+    runId: log.runId,
+    prefix: log.prefix,
+    status,
+    totals: {
+      steps: steps.reduce((m, s) => Math.max(m, s.step), 0),
+      messages: log.entries.length,
+      turns: state.turns.length,
+      toolCalls: state.toolCalls,
+      inputTokens: state.usage.inputTokens,
+      outputTokens: state.usage.outputTokens,
+      retries,
+      errors: state.errors.length,
+      durationMs: endItem ? endItem.atMs : last ? ms(first, last.time) : 0,
+    },
+    items,
+  };
+  if (sub) {
+    t.task = sub.task;
+    t.agent = { name: sub.agent.name, provider: sub.agent.provider, model: sub.agent.model, maxTurns: sub.agent.maxTurns, tools: sub.agent.tools.map((x) => x.name) };
+    if (sub.forkedFrom) t.forkedFrom = sub.forkedFrom;
+  }
+  return t;
+}
