@@ -29,7 +29,9 @@ describe("chaos: the promise that a run survives any crash", () => {
   it(`service chaos: ${SERVICE_CHAOS.runs} concurrent 10-turn runs, a random service process SIGKILLed every ${SERVICE_CHAOS.killEveryMs / 1000} s`, async () => {
     const seed = Number(process.env["CAIRN_CHAOS_SEED"] ?? Date.now() % 1_000_000);
     const random = rng(seed);
-    cluster = await ChaosCluster.start({ instances: 2, script: tenTurnScript(20), ackWaitMs: ACK_WAIT_MS });
+    // Tool calls take 2.5 s, so the runs are in flight for the whole nemesis schedule (~1–2 min).
+    // Enough tool slots that a redelivered call never queues behind busy ones: recovery measures Cairn, not saturation.
+    cluster = await ChaosCluster.start({ instances: 2, script: tenTurnScript(2500), ackWaitMs: ACK_WAIT_MS, env: { CAIRN_TOOL_CONCURRENCY: process.env["CHAOS_TOOL_CONCURRENCY"] ?? "128" } });
     const c = cluster;
     const started = Date.now();
     const ids = await submitAll(c, SERVICE_CHAOS.runs, "svc");
@@ -58,6 +60,7 @@ describe("chaos: the promise that a run survives any crash", () => {
       duplicateCommits: v.violations.filter((x) => x.includes("duplicate")).length,
       reExecutedToolCalls: v.reExecutedTools,
       reExecutedLlmCalls: v.reExecutedLlm,
+      lateResultsDiscarded: c.allProcesses().reduce((n, p) => n + p.logs.filter((l) => String(l["msg"]).startsWith("late ")).length, 0),
       invariantViolations: v.violations.length,
       recoveryMs: { n: rec.length, p50: percentile(rec, 50), p99: percentile(rec, 99) },
       seconds: Math.round((Date.now() - started) / 1000),
@@ -65,7 +68,7 @@ describe("chaos: the promise that a run survives any crash", () => {
     expect(v.violations).toEqual([]);
     expect(completed).toBe(ids.length);
     expect(v.toolKeys).toBe(ids.length * TOOL_CALLS_PER_RUN);
-    expect(killed.length).toBeGreaterThan(3);
+    expect(killed.length).toBeGreaterThanOrEqual(10);
     expect(rec.length).toBeGreaterThan(0);
     expect(percentile(rec, 99)).toBeLessThanOrEqual(ACK_WAIT_MS + 2000);
   });

@@ -57,23 +57,18 @@ export async function startConsumer(o: ConsumeOptions): Promise<RunningConsumer>
   const abort = new AbortController();
   const inflight = new Set<Promise<void>>();
   const chains = new Map<string, Promise<void>>();
-  let slots = o.concurrency;
-  const waiters: (() => void)[] = [];
-  let iter: ConsumerMessages | undefined;
+  let free = o.concurrency;
+  let slotWaiter: (() => void) | undefined;
+  let batch: ConsumerMessages | undefined;
   let stopped = false;
 
-  const acquire = async (): Promise<void> => {
-    if (slots > 0) {
-      slots--;
-      return;
-    }
-    await new Promise<void>((r) => waiters.push(r));
-  };
   const release = (): void => {
-    const w = waiters.shift();
-    if (w) w();
-    else slots++;
+    free++;
+    const w = slotWaiter;
+    slotWaiter = undefined;
+    w?.();
   };
+  const waitForSlot = (): Promise<void> => (free > 0 || stopped ? Promise.resolve() : new Promise<void>((r) => (slotWaiter = r)));
 
   const settle = async (msg: JsMsg, d: Disposition): Promise<void> => {
     if ("ack" in d) {
@@ -83,11 +78,7 @@ export async function startConsumer(o: ConsumeOptions): Promise<RunningConsumer>
     else msg.term(d.term);
   };
 
-  const handleOne = async (msg: JsMsg): Promise<void> => {
-    const deliveries = msg.info.deliveryCount;
-    if (deliveries > 1) o.log.info({ subject: msg.subject, seq: msg.seq, deliveries }, "redelivered message taken up");
-    else o.log.debug({ subject: msg.subject, seq: msg.seq, deliveries }, "message received");
-    const timer = setInterval(() => msg.working(), Math.max(200, Math.floor(o.ackWaitMs / 3)));
+  const handleOne = async (msg: JsMsg, timer: NodeJS.Timeout): Promise<void> => {
     let d: Disposition;
     try {
       if (abort.signal.aborted) d = { nak: 0 };
@@ -110,10 +101,15 @@ export async function startConsumer(o: ConsumeOptions): Promise<RunningConsumer>
   };
 
   const dispatch = (msg: JsMsg): void => {
+    const deliveries = msg.info.deliveryCount;
+    if (deliveries > 1) o.log.info({ subject: msg.subject, seq: msg.seq, deliveries }, "redelivered message taken up");
+    else o.log.debug({ subject: msg.subject, seq: msg.seq, deliveries }, "message received");
+    // Heartbeats start now, while the message may still wait behind another of the same key.
+    const timer = setInterval(() => msg.working(), Math.max(200, Math.floor(o.ackWaitMs / 3)));
     const key = o.keyOf?.(msg);
     const prev = key !== undefined ? chains.get(key) : undefined;
     const p: Promise<void> = (prev ?? Promise.resolve())
-      .then(() => handleOne(msg))
+      .then(() => handleOne(msg, timer))
       .finally(() => {
         release();
         inflight.delete(p);
@@ -123,27 +119,26 @@ export async function startConsumer(o: ConsumeOptions): Promise<RunningConsumer>
     inflight.add(p);
   };
 
+  // Pull only as many messages as there are free slots: a message is never held by this process
+  // without being handled (and heartbeated), so its ack_wait cannot expire while it waits here.
   const consumer = await o.js.consumers.get(o.stream, o.durable);
   const loop = (async () => {
     while (!stopped) {
+      await waitForSlot();
+      if (stopped) break;
       try {
-        iter = await consumer.consume({ max_messages: Math.max(1, o.concurrency), expires: 5_000 });
-        for await (const msg of iter) {
+        batch = await consumer.fetch({ max_messages: free, expires: 2_000 });
+        for await (const msg of batch) {
           if (stopped) {
             msg.nak(0);
             continue;
           }
-          await acquire();
-          if (stopped) {
-            release();
-            msg.nak(0);
-            continue;
-          }
+          free--;
           dispatch(msg);
         }
       } catch (err) {
         if (stopped) break;
-        o.log.warn({ err, durable: o.durable }, "consumer interrupted; resuming");
+        o.log.warn({ err, durable: o.durable }, "pulling messages failed; retrying");
         await new Promise((r) => setTimeout(r, 500));
       }
     }
@@ -158,11 +153,11 @@ export async function startConsumer(o: ConsumeOptions): Promise<RunningConsumer>
       // Handlers see the abort and return { nak: 0 }; work is handed back at once, not after ack_wait.
       await Promise.allSettled([...inflight]);
       try {
-        await iter?.close();
+        await batch?.close();
       } catch {
         /* already closed */
       }
-      for (const w of waiters.splice(0)) w();
+      slotWaiter?.();
       await Promise.race([loop, new Promise((r) => setTimeout(r, 2_000))]);
     },
   };

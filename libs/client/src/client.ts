@@ -66,7 +66,24 @@ export class CairnClient {
     return new CairnClient(nc, true, opts.prefix ?? "cairn", opts.timeoutMs ?? 5_000);
   }
 
-  private async call<T>(endpoint: "submit" | "status" | "list" | "cancel", body: object): Promise<T> {
+  /**
+   * One request to the run API. Every endpoint is safe to repeat (submit carries an idempotency
+   * key), so a request lost with a planner that crashed or restarted is retried until `retryForMs`.
+   */
+  private async call<T>(endpoint: "submit" | "status" | "list" | "cancel", body: object, retryForMs = 30_000): Promise<T> {
+    const until = Date.now() + retryForMs;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.callOnce<T>(endpoint, body);
+      } catch (err) {
+        const retryable = (err instanceof CairnApiError && err.retryable) || (err as Error).name === "TimeoutError" || /timeout/i.test((err as Error).message);
+        if (!retryable || Date.now() >= until) throw err;
+        await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * 2 ** attempt)));
+      }
+    }
+  }
+
+  private async callOnce<T>(endpoint: "submit" | "status" | "list" | "cancel", body: object): Promise<T> {
     let msg;
     try {
       msg = await this.nc.request(this.subjects.api(endpoint), JSON.stringify(body), { timeout: this.timeoutMs });
@@ -86,19 +103,10 @@ export class CairnClient {
    * Submits a task. Every submission carries an idempotency key (yours, or a fresh one), so a
    * request lost with a crashing planner is retried safely: the retry names the same run.
    */
-  async submit(o: SubmitOptions, opts: { retryForMs?: number } = {}): Promise<SubmitReply> {
-    const body = { v: 1, ...o, idempotencyKey: o.idempotencyKey ?? `auto-${randomUUID()}` };
-    const until = Date.now() + (opts.retryForMs ?? 60_000);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.call<SubmitReply>("submit", body);
-      } catch (err) {
-        const retryable = (err instanceof CairnApiError && err.retryable) || (err as Error).name === "TimeoutError" || /timeout/i.test((err as Error).message);
-        if (!retryable || Date.now() >= until) throw err;
-        await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * 2 ** attempt)));
-      }
-    }
+  submit(o: SubmitOptions, opts: { retryForMs?: number } = {}): Promise<SubmitReply> {
+    return this.call<SubmitReply>("submit", { v: 1, ...o, idempotencyKey: o.idempotencyKey ?? `auto-${randomUUID()}` }, opts.retryForMs);
   }
+
   status(runId: string): Promise<RunStatus> {
     return this.call<RunStatus>("status", { v: 1, runId });
   }
