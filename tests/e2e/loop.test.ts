@@ -87,6 +87,8 @@ describe("the durable agent loop (three services in one process, real nats-serve
     const log = await runLog(emb!.nc, prefix, runId);
     const r = log.find((e) => e.entry.kind === "tool-result");
     expect(r?.entry.kind === "tool-result" && r.entry.message.attempts).toBe(3);
+    // Exactly max-attempts executions, then the error went to the model.
+    expect(readLedger(f.ledgerFile).filter((l) => l.item === "always_fails")).toHaveLength(3);
   });
 
   it("sends invalid tool arguments and unknown tools back to the model as errors", async () => {

@@ -144,6 +144,8 @@ describe("poison inputs are recorded and reported, never crash a service or wedg
   it("an oversized message is refused by the stream and a too-large tool result is recorded as an error", async () => {
     const t = await start({ CAIRN_MAX_MESSAGE_BYTES: "65536" });
     await expect(t.publishRaw(t.s.llmCommand("roversized", 1), new Uint8Array(100_000))).rejects.toThrow(/message size exceeds maximum allowed/);
+    // Over the server's max_payload (1 MiB): refused before it is sent.
+    await expect(t.publishRaw(t.s.llmCommand("roversized", 2), new Uint8Array(2 * 1024 * 1024))).rejects.toThrow(/max_payload|MAX_PAYLOAD|payload/i);
     const { runId } = await t.c.submit({ task: "big", agent: "big" });
     const s = await waitRun(t.c, runId);
     expect(s.status).toBe("completed");

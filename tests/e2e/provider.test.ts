@@ -1,0 +1,108 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { CairnClient } from "@cairn/client";
+import { startEmbedded, type Embedded } from "@cairn/cli";
+import { parseAgents } from "@cairn/planner";
+import { silentLogger } from "@cairn/telemetry";
+import { startNatsServer, uniquePrefix, type RunningNatsServer } from "@cairn/testing";
+import { makeFixture, runLog, serviceEnv, waitRun } from "../helpers.js";
+
+// A local HTTP server speaking the OpenAI Chat Completions wire protocol; each test scripts its answers.
+type Answer = (req: IncomingMessage, res: ServerResponse) => void;
+let http: Server;
+let answers: Answer[] = [];
+const seen: { at: number }[] = [];
+let server: RunningNatsServer;
+let emb: Embedded | undefined;
+let client: CairnClient | undefined;
+
+beforeAll(async () => {
+  server = await startNatsServer();
+  http = createServer((req, res) => {
+    let body = "";
+    req.on("data", (d: Buffer) => (body += d.toString()));
+    req.on("end", () => {
+      seen.push({ at: Date.now() });
+      const a = answers.shift();
+      if (a) a(req, res);
+      // no answer scripted: never respond (a hung provider)
+    });
+  });
+  await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
+});
+afterEach(async () => {
+  await client?.close();
+  await emb?.stop();
+  client = undefined;
+  emb = undefined;
+  answers = [];
+  seen.length = 0;
+});
+afterAll(async () => {
+  http.closeAllConnections();
+  http.close();
+  await server?.stop();
+});
+
+const ok = (content: string): Answer => (_q, res) => {
+  res.writeHead(200, { "content-type": "application/json" });
+  res.end(JSON.stringify({ model: "test-model", choices: [{ message: { role: "assistant", content }, finish_reason: "stop" }], usage: { prompt_tokens: 11, completion_tokens: 3 } }));
+};
+const status = (code: number, headers: Record<string, string> = {}): Answer => (_q, res) => {
+  res.writeHead(code, { "content-type": "application/json", ...headers });
+  res.end(JSON.stringify({ error: { message: `status ${code}` } }));
+};
+
+async function start(extra: Record<string, string>): Promise<{ prefix: string; c: CairnClient }> {
+  const f = makeFixture({ unused: [] });
+  const port = (http.address() as { port: number }).port;
+  const agents = parseAgents(JSON.stringify({ default: "remote", agents: { remote: { provider: "openai", model: "test-model", systemPrompt: "s", tools: [], maxTurns: 3 } } }));
+  const prefix = uniquePrefix();
+  emb = await startEmbedded({
+    natsUrl: server.url,
+    env: serviceEnv(server.url, prefix, f, { LOG_LEVEL: "silent", OPENAI_BASE_URL: `http://127.0.0.1:${port}/v1`, OPENAI_API_KEY: "sk-test", ...extra }),
+    agents,
+    log: silentLogger(),
+  });
+  client = await CairnClient.connect({ nc: emb.nc, prefix });
+  return { prefix, c: client };
+}
+
+describe("the model provider failing", () => {
+  it("429 and 500 are retried with backoff, honouring Retry-After, and the run completes", async () => {
+    answers = [status(429, { "retry-after": "1" }), status(500), ok("fine after retries")];
+    const { prefix, c } = await start({ CAIRN_LLM_MAX_ATTEMPTS: "4", CAIRN_LLM_RETRY_DELAY_MS: "50" });
+    const { runId } = await c.submit({ task: "hello" });
+    const s = await waitRun(c, runId);
+    expect(s.status).toBe("completed");
+    expect(s.answer).toBe("fine after retries");
+    expect(seen).toHaveLength(3);
+    expect(seen[1]!.at - seen[0]!.at).toBeGreaterThanOrEqual(1000); // Retry-After: 1
+    const log = await runLog(c.nc, prefix, runId);
+    const r = log.find((e) => e.entry.kind === "llm-result");
+    expect(r?.entry.kind === "llm-result" && r.entry.message).toMatchObject({ ok: true, attempts: 3, usage: { inputTokens: 11, outputTokens: 3 } });
+  });
+
+  it("a provider that never answers times out, is retried, and the turn fails with the reason", async () => {
+    const { c } = await start({ CAIRN_LLM_MAX_ATTEMPTS: "2", CAIRN_LLM_TIMEOUT_MS: "300", CAIRN_LLM_RETRY_DELAY_MS: "50" });
+    const { runId } = await c.submit({ task: "hello" });
+    const s = await waitRun(c, runId);
+    expect(s.status).toBe("failed");
+    expect(s.reason).toBe("llm_failed");
+    expect(seen).toHaveLength(2);
+    const st = await c.status(runId);
+    expect(st.errors).toBe(0);
+  });
+
+  it("an error that is not retryable (400) fails the turn at once", async () => {
+    answers = [status(400)];
+    const { prefix, c } = await start({ CAIRN_LLM_MAX_ATTEMPTS: "4" });
+    const { runId } = await c.submit({ task: "hello" });
+    const s = await waitRun(c, runId);
+    expect(s.status).toBe("failed");
+    expect(seen).toHaveLength(1);
+    const log = await runLog(c.nc, prefix, runId);
+    const ended = log.find((e) => e.entry.kind === "ended");
+    expect(ended?.entry.kind === "ended" && ended.entry.message.error).toMatchObject({ kind: "bad_request" });
+  });
+});
