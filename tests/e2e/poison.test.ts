@@ -75,7 +75,7 @@ describe("poison inputs are recorded and reported, never crash a service or wedg
   it("an LLM command that is not msgpack fails its turn with a clear error", async () => {
     const t = await start();
     const runId = newRunId(new Date(), "poison-llm");
-    await t.publishRaw(t.s.llmCommand(runId, 1), NOT_MSGPACK);
+    await t.publishRaw(t.s.llmCommand(runId, 1, "scripted"), NOT_MSGPACK);
     const r = await t.c.submit({ task: "x", agent: "work", idempotencyKey: "poison-llm" });
     expect(r.runId).toBe(runId);
     const s = await waitRun(t.c, runId);
@@ -132,7 +132,7 @@ describe("poison inputs are recorded and reported, never crash a service or wedg
 
   it("messages on unexpected run subjects are dropped with a log line", async () => {
     const t = await start();
-    await t.publishRaw(`${t.prefix}.run.rweird.cmd.llm.notanumber`, NOT_MSGPACK);
+    await t.publishRaw(`${t.prefix}.run.rweird.cmd.llm.notanumber.scripted`, NOT_MSGPACK);
     await t.publishRaw(`${t.prefix}.run.rweird.evt.bogus`, NOT_MSGPACK);
     await t.publishRaw(`${t.prefix}.run.rweird.cmd.tool.1.0.x.extra`, NOT_MSGPACK);
     await expectHealthy(t);
@@ -143,9 +143,9 @@ describe("poison inputs are recorded and reported, never crash a service or wedg
 
   it("an oversized message is refused by the stream and a too-large tool result is recorded as an error", async () => {
     const t = await start({ CAIRN_MAX_MESSAGE_BYTES: "65536" });
-    await expect(t.publishRaw(t.s.llmCommand("roversized", 1), new Uint8Array(100_000))).rejects.toThrow(/message size exceeds maximum allowed/);
+    await expect(t.publishRaw(t.s.llmCommand("roversized", 1, "scripted"), new Uint8Array(100_000))).rejects.toThrow(/message size exceeds maximum allowed/);
     // Over the server's max_payload (1 MiB): refused before it is sent.
-    await expect(t.publishRaw(t.s.llmCommand("roversized", 2), new Uint8Array(2 * 1024 * 1024))).rejects.toThrow(/max_payload|MAX_PAYLOAD|payload/i);
+    await expect(t.publishRaw(t.s.llmCommand("roversized", 2, "scripted"), new Uint8Array(2 * 1024 * 1024))).rejects.toThrow(/max_payload|MAX_PAYLOAD|payload/i);
     const { runId } = await t.c.submit({ task: "big", agent: "big" });
     const s = await waitRun(t.c, runId);
     expect(s.status).toBe("completed");

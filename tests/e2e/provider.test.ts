@@ -68,6 +68,28 @@ async function start(extra: Record<string, string>): Promise<{ prefix: string; c
   return { prefix, c: client };
 }
 
+describe("a global limit of model calls in flight per provider", () => {
+  it("CAIRN_LLM_LIMITS=openai=1 lets one call reach the provider at a time, across runs", async () => {
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const slow: Answer = (q, res) => {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      setTimeout(() => {
+        inFlight--;
+        ok("slow answer")(q, res);
+      }, 300);
+    };
+    answers = [slow, slow, slow, slow];
+    const { c } = await start({ CAIRN_LLM_LIMITS: "openai=1" });
+    const ids = await Promise.all([0, 1, 2, 3].map(async (i) => (await c.submit({ task: `run ${i}` })).runId));
+    const statuses = await Promise.all(ids.map((id) => waitRun(c, id)));
+    expect(statuses.every((s) => s.status === "completed")).toBe(true);
+    expect(seen).toHaveLength(4);
+    expect(maxInFlight).toBe(1);
+  });
+});
+
 describe("the model provider failing", () => {
   it("429 and 500 are retried with backoff, honouring Retry-After, and the run completes", async () => {
     answers = [status(429, { "retry-after": "1" }), status(500), ok("fine after retries")];

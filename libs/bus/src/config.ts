@@ -71,3 +71,14 @@ export function toCommonConfig(e: z.infer<z.ZodObject<typeof commonEnv>>, servic
   if (e.CAIRN_CRASH_AT !== undefined) c.crashAt = e.CAIRN_CRASH_AT;
   return c;
 }
+
+/** Parses "a=2,b=1" into a map of positive integers; throws ConfigError naming the variable. */
+export function parseLimits(name: string, value: string | undefined): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const part of (value ?? "").split(",").map((x) => x.trim()).filter(Boolean)) {
+    const m = /^([A-Za-z0-9_-]{1,64})=(\d+)$/.exec(part);
+    if (!m || Number(m[2]) < 1) throw new ConfigError(`invalid configuration:\n  ${name}: "${part}" is not <name>=<positive integer>`);
+    out.set(m[1]!, Number(m[2]));
+  }
+  return out;
+}

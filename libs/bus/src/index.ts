@@ -14,7 +14,7 @@ export type { ConsumeOptions, Disposition, RunningConsumer, RunningService, Work
 export { RunHistory, readRange, readRunLog, toEntry } from "./history.js";
 export type { JsMsg, JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
 export type { NatsConnection } from "@nats-io/transport-node";
-export { commonEnv, parseEnv, toCommonConfig, ConfigError } from "./config.js";
+export { commonEnv, parseEnv, parseLimits, toCommonConfig, ConfigError } from "./config.js";
 export type { CommonConfig } from "./config.js";
 export { CrashPoints } from "./crash.js";
 export type { CrashPoint } from "./crash.js";

@@ -74,6 +74,8 @@ export interface DurableConsumerOptions {
   maxAckPending?: number;
   replicas: number;
   description?: string;
+  /** Only create it when missing; never change an existing one (e.g. its limits, set by the workers). */
+  createOnly?: boolean;
 }
 
 /** Creates a durable pull consumer with explicit acks, or updates it. */
@@ -92,6 +94,7 @@ export async function ensureConsumer(jsm: JetStreamManager, stream: string, opts
   else cfg.filter_subjects = opts.filterSubjects;
   try {
     await jsm.consumers.info(stream, opts.durable);
+    if (opts.createOnly) return;
     const { deliver_policy: _d, durable_name: _n, ...mutable } = cfg;
     await jsm.consumers.update(stream, opts.durable, mutable);
   } catch (err) {

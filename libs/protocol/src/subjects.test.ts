@@ -11,7 +11,7 @@ describe("Subjects builders", () => {
     expect(s.signal("r1", "cancel")).toBe("t.run.r1.evt.signal.cancel");
     expect(s.error("r1", "s17")).toBe("t.run.r1.evt.error.s17");
     expect(s.ended("r1")).toBe("t.run.r1.evt.ended");
-    expect(s.llmCommand("r1", 1)).toBe("t.run.r1.cmd.llm.1");
+    expect(s.llmCommand("r1", 1, "openai")).toBe("t.run.r1.cmd.llm.1.openai");
     expect(s.toolCommand("r1", 4, 2, "read_file")).toBe("t.run.r1.cmd.tool.4.2.read_file");
   });
 
@@ -20,7 +20,10 @@ describe("Subjects builders", () => {
     expect(s.run("r1")).toBe("t.run.r1.>");
     expect(s.runEvents("r1")).toBe("t.run.r1.evt.>");
     expect(s.allEvents()).toBe("t.run.*.evt.>");
-    expect(s.allLlmCommands()).toBe("t.run.*.cmd.llm.*");
+    expect(s.llmCommands()).toBe("t.run.*.cmd.llm.*.*");
+    expect(s.llmCommands("openai")).toBe("t.run.*.cmd.llm.*.openai");
+    expect(s.llmConsumer("openai")).toBe("llm_openai");
+    expect(s.toolConsumer("read_file")).toBe("tool_read_file");
     expect(s.toolCommands()).toBe("t.run.*.cmd.tool.*.*.*");
     expect(s.toolCommands("*")).toBe("t.run.*.cmd.tool.*.*.*");
     expect(s.toolCommands("write_file")).toBe("t.run.*.cmd.tool.*.*.write_file");
@@ -102,7 +105,7 @@ describe("Subjects.parse", () => {
     expect(s.parse(s.signal("r1", "cancel"))).toEqual({ runId: "r1", what: { kind: "signal", name: "cancel" } });
     expect(s.parse(s.error("r1", "s42"))).toEqual({ runId: "r1", what: { kind: "error", id: "s42" } });
     expect(s.parse(s.ended("r1"))).toEqual({ runId: "r1", what: { kind: "ended" } });
-    expect(s.parse(s.llmCommand("r1", 1))).toEqual({ runId: "r1", what: { kind: "llm-command", turn: 1 } });
+    expect(s.parse(s.llmCommand("r1", 1, "scripted"))).toEqual({ runId: "r1", what: { kind: "llm-command", turn: 1, provider: "scripted" } });
     expect(s.parse(s.toolCommand("r1", 3, 1, "_invalid"))).toEqual({ runId: "r1", what: { kind: "tool-command", turn: 3, index: 1, tool: "_invalid" } });
   });
 
@@ -133,7 +136,8 @@ describe("Subjects.parse", () => {
     "t.run.r1.evt.other",
     "t.run.r1.cmd.llm",
     "t.run.r1.cmd.llm.0",
-    "t.run.r1.cmd.llm.1.x",
+    "t.run.r1.cmd.llm.1",
+    "t.run.r1.cmd.llm.1.x.y",
     "t.run.r1.cmd.tool.1.0",
     "t.run.r1.cmd.tool.0.0.x",
     "t.run.r1.cmd.tool.1.0.x.y",

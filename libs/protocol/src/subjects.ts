@@ -9,8 +9,8 @@
  * <p>.run.<runId>.evt.signal.<name>           run.signal
  * <p>.run.<runId>.evt.error.<seq>             run.error
  * <p>.run.<runId>.evt.ended                   run.ended
- * <p>.run.<runId>.cmd.llm.<turn>              llm.command     (llm-caller consumes)
- * <p>.run.<runId>.cmd.tool.<turn>.<index>.<tool>  tool.command (tool-runner consumes)
+ * <p>.run.<runId>.cmd.llm.<turn>.<provider>   llm.command     (llm-caller: consumer llm_<provider>)
+ * <p>.run.<runId>.cmd.tool.<turn>.<index>.<tool>  tool.command (tool-runner: consumer tool_<tool>)
  * <p>.api.{submit,status,list,cancel}         request/reply (NATS micro service "cairn")
  * ```
  * Every subject under `<p>.run.>` is written at most once (the stream keeps one message per
@@ -41,7 +41,7 @@ export type RunSubjectKind =
   | { kind: "signal"; name: string }
   | { kind: "error"; id: string }
   | { kind: "ended" }
-  | { kind: "llm-command"; turn: number }
+  | { kind: "llm-command"; turn: number; provider: string }
   | { kind: "tool-command"; turn: number; index: number; tool: string }
   | { kind: "unknown" };
 
@@ -89,11 +89,11 @@ export class Subjects {
   allEvents(): string {
     return `${this.prefix}.run.*.evt.>`;
   }
-  /** Filter: every LLM command (the llm-caller's consumer). */
-  allLlmCommands(): string {
-    return `${this.prefix}.run.*.cmd.llm.*`;
+  /** Filter: LLM commands for one provider, or for all (an llm-caller consumes one per provider). */
+  llmCommands(provider = "*"): string {
+    return `${this.prefix}.run.*.cmd.llm.*.${provider === "*" ? "*" : token("provider", provider)}`;
   }
-  /** Filter: tool commands for one tool, or for all tools (the tool-runner's consumer). */
+  /** Filter: tool commands for one tool, or for all tools (a tool-runner consumes one per tool). */
   toolCommands(tool = "*"): string {
     return `${this.prefix}.run.*.cmd.tool.*.*.${tool === "*" ? "*" : token("tool", tool)}`;
   }
@@ -115,12 +115,20 @@ export class Subjects {
   ended(runId: string): string {
     return `${this.prefix}.run.${token("runId", runId)}.evt.ended`;
   }
-  llmCommand(runId: string, turn: number): string {
-    return `${this.prefix}.run.${token("runId", runId)}.cmd.llm.${turn}`;
+  llmCommand(runId: string, turn: number, provider: string): string {
+    return `${this.prefix}.run.${token("runId", runId)}.cmd.llm.${turn}.${token("provider", provider)}`;
   }
   toolCommand(runId: string, turn: number, index: number, tool: string): string {
     return `${this.prefix}.run.${token("runId", runId)}.cmd.tool.${turn}.${index}.${token("tool", tool)}`;
   }
+  /** Durable consumer names: `planner`, `llm_<provider>`, `tool_<tool>`. */
+  llmConsumer(provider: string): string {
+    return `llm_${token("provider", provider)}`;
+  }
+  toolConsumer(tool: string): string {
+    return `tool_${token("tool", tool)}`;
+  }
+
   /** Request/reply endpoints of the `cairn` micro service. */
   api(endpoint: "submit" | "status" | "list" | "cancel"): string {
     return `${this.prefix}.api.${endpoint}`;
@@ -144,7 +152,7 @@ export class Subjects {
       else if (b === "signal" && n === 4 && c) what = { kind: "signal", name: c };
       else if (b === "error" && n === 4 && c) what = { kind: "error", id: c };
     } else if (a === "cmd") {
-      if (b === "llm" && n === 4 && posInt(c)) what = { kind: "llm-command", turn: posInt(c)! };
+      if (b === "llm" && n === 5 && posInt(c) && d) what = { kind: "llm-command", turn: posInt(c)!, provider: d };
       else if (b === "tool" && n === 6 && posInt(c) && posInt(d) !== undefined && e) what = { kind: "tool-command", turn: posInt(c)!, index: posInt(d)!, tool: e };
     }
     return { runId, what };

@@ -1,11 +1,13 @@
-import type { LlmCommand, RunEnded, Subjects, ToolCommand } from "@cairn/protocol";
+import type { LlmCommand, RunEnded, Subjects, ToolCommand, ToolResult } from "@cairn/protocol";
 import type { Applied, RunState } from "./state.js";
 
 /** A message the planner must append to the log; its subject is its identity (written once). */
 export type Output =
   | { type: "LlmCommand"; subject: string; message: LlmCommand }
   | { type: "ToolCommand"; subject: string; message: ToolCommand }
-  | { type: "RunEnded"; subject: string; message: RunEnded };
+  | { type: "RunEnded"; subject: string; message: RunEnded }
+  /** A call to a tool the agent does not have is answered by the planner itself, with an error the model reads. */
+  | { type: "ToolResult"; subject: string; message: ToolResult };
 
 /** The idempotency key handed to a tool for one call: stable across redeliveries and crashes. */
 export function toolIdempotencyKey(runId: string, turn: number, index: number): string {
@@ -53,13 +55,14 @@ export function due(state: RunState, historySeq: number, time: string, subjects:
       message: { v: 1, type: "run.ended", runId, status, turns: state.turns.length, usage: { ...state.usage }, endedAt: time, ...fields },
     },
   ];
-  const llm = (turn: number): Output[] => [
-    { type: "LlmCommand", subject: subjects.llmCommand(runId, turn), message: { v: 1, type: "llm.command", runId, turn, historySeq } },
-  ];
   if (state.cancel) return end("cancelled", { reason: state.cancel.reason ?? "cancelled" });
   if (state.invalidSubmission) return end("failed", { reason: "invalid_submission", error: { kind: "invalid_submission", message: state.invalidSubmission } });
   const sub = state.submitted;
   if (!sub) return [];
+  const provider = safeToolToken(sub.agent.provider);
+  const llm = (turn: number): Output[] => [
+    { type: "LlmCommand", subject: subjects.llmCommand(runId, turn, provider), message: { v: 1, type: "llm.command", runId, turn, historySeq } },
+  ];
   const last = state.turns[state.turns.length - 1];
   if (!last) return llm(1);
   if (!last.llm.ok) return end("failed", { reason: "llm_failed", error: last.llm.error ?? { kind: "llm_failed", message: "the model call failed" } });
@@ -73,8 +76,29 @@ export function due(state: RunState, historySeq: number, time: string, subjects:
   }
   if (last.resultCount === last.results.length) return llm(last.turn + 1);
   const out: Output[] = [];
+  const known = new Set(sub.agent.tools.map((t) => t.name));
   calls.forEach((call, index) => {
     if (last.results[index]) return;
+    if (!known.has(call.name)) {
+      out.push({
+        type: "ToolResult",
+        subject: subjects.toolResult(runId, last.turn, index),
+        message: {
+          v: 1,
+          type: "tool.result",
+          runId,
+          turn: last.turn,
+          index,
+          callId: call.id,
+          tool: call.name,
+          ok: false,
+          attempts: 1,
+          idempotencyKey: toolIdempotencyKey(runId, last.turn, index),
+          error: { kind: "unknown_tool", message: `no tool named ${JSON.stringify(call.name)}; available: ${[...known].join(", ") || "none"}` },
+        },
+      });
+      return;
+    }
     out.push({
       type: "ToolCommand",
       subject: subjects.toolCommand(runId, last.turn, index, safeToolToken(call.name)),

@@ -89,7 +89,7 @@ function play(entries: HistoryEntry[], state: RunState = emptyRun(RUN)): { state
 }
 
 function llmCommand(turn: number, historySeq: number): Output {
-  return { type: "LlmCommand", subject: S.llmCommand(RUN, turn), message: { v: 1, type: "llm.command", runId: RUN, turn, historySeq } };
+  return { type: "LlmCommand", subject: S.llmCommand(RUN, turn, "scripted"), message: { v: 1, type: "llm.command", runId: RUN, turn, historySeq } };
 }
 
 function ended(message: Omit<RunEnded, "v" | "type" | "runId">): Output {
@@ -183,13 +183,13 @@ describe("reducer: happy path", () => {
 
   it("reduceRun folds a whole history, commands in the log included (ignored)", () => {
     const h = happyHistory();
-    const withCommands = [h[0]!, entry(2, S.llmCommand(RUN, 1), { v: 1, type: "llm.command", runId: RUN, turn: 1, historySeq: 1 }), ...h.slice(1).map((e) => ({ ...e, seq: e.seq + 1 }))];
+    const withCommands = [h[0]!, entry(2, S.llmCommand(RUN, 1, "scripted"), { v: 1, type: "llm.command", runId: RUN, turn: 1, historySeq: 1 }), ...h.slice(1).map((e) => ({ ...e, seq: e.seq + 1 }))];
     const st = reduceRun(RUN, withCommands, S);
     expect(st.turns).toHaveLength(2);
     expect(st.lastSeq).toBe(6);
     expect(st.usage).toEqual({ inputTokens: 250, outputTokens: 25 });
     const ignored = applyEntry(emptyRun(RUN), withCommands[1]!, S);
-    expect(ignored).toEqual({ kind: "ignored", seq: 2, time: at(2), reason: "not an event subject: t.run.r1.cmd.llm.1" });
+    expect(ignored).toEqual({ kind: "ignored", seq: 2, time: at(2), reason: "not an event subject: t.run.r1.cmd.llm.1.scripted" });
   });
 });
 
@@ -414,7 +414,7 @@ describe("decide", () => {
     expect(outputs[1]).toEqual([]);
   });
 
-  it("an llm result with tool calls → one tool command per call; a bad tool name is routed to _invalid", () => {
+  it("an llm result with tool calls → one tool command per call; a tool the agent lacks is answered by the planner with an error", () => {
     const calls = [
       { id: "a", name: "read_file", arguments: "{}" },
       { id: "b", name: "rm -rf /", arguments: "not json" },
@@ -427,9 +427,21 @@ describe("decide", () => {
         message: { v: 1, type: "tool.command", runId: RUN, turn: 1, index: 0, callId: "a", tool: "read_file", arguments: "{}", idempotencyKey: "r1:1:0", historySeq: 2 },
       },
       {
-        type: "ToolCommand",
-        subject: "t.run.r1.cmd.tool.1.1._invalid",
-        message: { v: 1, type: "tool.command", runId: RUN, turn: 1, index: 1, callId: "b", tool: "rm -rf /", arguments: "not json", idempotencyKey: "r1:1:1", historySeq: 2 },
+        type: "ToolResult",
+        subject: "t.run.r1.evt.tool.1.1",
+        message: {
+          v: 1,
+          type: "tool.result",
+          runId: RUN,
+          turn: 1,
+          index: 1,
+          callId: "b",
+          tool: "rm -rf /",
+          ok: false,
+          attempts: 1,
+          idempotencyKey: "r1:1:1",
+          error: { kind: "unknown_tool", message: 'no tool named "rm -rf /"; available: write_file, read_file' },
+        },
       },
     ]);
   });
@@ -583,13 +595,13 @@ describe("decide", () => {
     expect(runStatus(reduceRun(RUN, messy, S))).toEqual(runStatus(a.state));
     // and the outputs are what this history calls for
     expect(a.outputs.map((o) => o.map((x) => x.subject))).toEqual([
-      ["t.run.r1.cmd.llm.1"],
+      ["t.run.r1.cmd.llm.1.scripted"],
       [],
       ["t.run.r1.cmd.tool.1.0.write_file"],
       [],
-      ["t.run.r1.cmd.llm.2"],
+      ["t.run.r1.cmd.llm.2.scripted"],
       [],
-      ["t.run.r1.cmd.tool.2.0._invalid"],
+      ["t.run.r1.evt.tool.2.0"],
       ["t.run.r1.evt.ended"],
     ]);
     expect(promptHash(buildModelRequest(b.state, 3))).toBe(promptHash(buildModelRequest(a.state, 3)));

@@ -221,5 +221,13 @@ export function runStatus(state: RunState): RunStatus {
   if (state.ended?.answer !== undefined) s.answer = state.ended.answer;
   if (state.ended?.reason !== undefined) s.reason = state.ended.reason;
   if (state.ended) s.endedAt = state.ended.endedAt;
+  const traceId = traceIdOf(state.submitted?.trace);
+  if (traceId) s.traceId = traceId;
   return s;
+}
+
+/** The trace id of a stored W3C trace context (its `traceparent`), if it holds a valid one. */
+function traceIdOf(trace: Record<string, string | undefined> | undefined): string | undefined {
+  const m = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/.exec(trace?.["traceparent"]?.trim().toLowerCase() ?? "");
+  return m && !/^0+$/.test(m[1]!) ? m[1] : undefined;
 }

@@ -10,6 +10,8 @@ export interface LedgerEntry {
   attempt: number;
   pid: number;
   item: string;
+  /** When the execution started (before its delay) and when its side effect happened. */
+  startedAt: string;
   at: string;
 }
 

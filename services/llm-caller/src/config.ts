@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { commonEnv, parseEnv, toCommonConfig, type CommonConfig } from "@cairn/bus";
+import { commonEnv, parseEnv, parseLimits, toCommonConfig, type CommonConfig } from "@cairn/bus";
 
 export interface LlmCallerConfig extends CommonConfig {
   concurrency: number;
@@ -11,6 +11,11 @@ export interface LlmCallerConfig extends CommonConfig {
   openai?: { baseUrl: string; apiKey?: string };
   /** Directory of scripted-model scripts (`<model>.json`). */
   scriptsDir?: string;
+  /**
+   * Global maximum of model calls in flight per provider, across every llm-caller: the
+   * `max_ack_pending` of that provider's consumer (`llm_<provider>`), enforced by JetStream.
+   */
+  providerLimits: Map<string, number>;
 }
 
 export function loadConfig(env: Record<string, string | undefined>): LlmCallerConfig {
@@ -24,6 +29,7 @@ export function loadConfig(env: Record<string, string | undefined>): LlmCallerCo
       OPENAI_BASE_URL: z.url().optional(),
       OPENAI_API_KEY: z.string().optional(),
       CAIRN_SCRIPTS_DIR: z.string().optional(),
+      CAIRN_LLM_LIMITS: z.string().optional(),
     },
     env,
   );
@@ -33,6 +39,7 @@ export function loadConfig(env: Record<string, string | undefined>): LlmCallerCo
     maxAttempts: e.CAIRN_LLM_MAX_ATTEMPTS,
     retryInitialDelayMs: e.CAIRN_LLM_RETRY_DELAY_MS,
     timeoutMs: e.CAIRN_LLM_TIMEOUT_MS,
+    providerLimits: parseLimits("CAIRN_LLM_LIMITS", e.CAIRN_LLM_LIMITS),
   };
   if (e.OPENAI_BASE_URL || e.OPENAI_API_KEY) {
     c.openai = { baseUrl: e.OPENAI_BASE_URL ?? "https://api.openai.com/v1" };

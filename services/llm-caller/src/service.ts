@@ -1,4 +1,4 @@
-import { appendOnce, CrashPoints, ensureConsumer, openBus, RunHistory, startConsumer, type NatsConnection, type RunningService } from "@cairn/bus";
+import { appendOnce, CrashPoints, ensureConsumer, openBus, RunHistory, startConsumer, type NatsConnection, type RunningConsumer, type RunningService } from "@cairn/bus";
 import { createOpenAiProvider, createScriptedProvider, type ModelProvider } from "@cairn/providers";
 import type { Logger } from "@cairn/telemetry";
 import type { LlmCallerConfig } from "./config.js";
@@ -11,7 +11,8 @@ export interface LlmCallerDeps {
   providers?: Map<string, ModelProvider>;
 }
 
-export const LLM_DURABLE = "llm-caller";
+/** max_ack_pending of a provider's consumer when CAIRN_LLM_LIMITS names no limit for it. */
+export const DEFAULT_MAX_IN_FLIGHT = 10_000;
 
 /** The providers this config enables: the scripted model always, OpenAI-compatible when configured. */
 export function configuredProviders(config: LlmCallerConfig): Map<string, ModelProvider> {
@@ -26,20 +27,12 @@ export async function startLlmCaller(config: LlmCallerConfig, deps: LlmCallerDep
   const log = deps.log;
   const bus = await openBus(config, { name: `cairn-llm-caller ${config.instance}`, log, ...(deps.nc ? { nc: deps.nc } : {}) });
   const { subjects, js, jsm } = bus;
-  await ensureConsumer(jsm, subjects.stream, {
-    durable: LLM_DURABLE,
-    filterSubjects: [subjects.allLlmCommands()],
-    ackWaitMs: config.ackWaitMs,
-    maxDeliver: config.maxDeliver,
-    replicas: config.replicas,
-    maxAckPending: 10_000,
-    description: "Cairn llm-caller: model calls",
-  });
   const history = new RunHistory(jsm, subjects, 10_000);
+  const providers = deps.providers ?? configuredProviders(config);
   const crash = new CrashPoints(config.crashAt, log);
   const handle = createLlmHandler({
     subjects,
-    providers: deps.providers ?? configuredProviders(config),
+    providers,
     foldTo: async (runId, seq) => (await history.foldTo(runId, seq)).state,
     exists: async (subject) => (await jsm.direct.getMessage(subjects.stream, { last_by_subj: subject })) !== null,
     append: (subject, data) => appendOnce(js, subject, data),
@@ -50,21 +43,38 @@ export async function startLlmCaller(config: LlmCallerConfig, deps: LlmCallerDep
     log,
     now: () => Date.now(),
   });
-  const consumer = await startConsumer({
-    js,
-    stream: subjects.stream,
-    durable: LLM_DURABLE,
-    concurrency: config.concurrency,
-    ackWaitMs: config.ackWaitMs,
-    doubleAck: config.doubleAck,
-    afterSettle: (_d, subject) => crash.hit("after-ack", subject),
-    handle: (msg, ctx) => handle({ subject: msg.subject, seq: msg.seq, deliveries: msg.info.deliveryCount, data: msg.data }, ctx),
-    log,
-  });
-  log.info({ prefix: subjects.prefix, concurrency: config.concurrency }, "llm-caller started");
+  // One durable consumer per provider (llm_<provider>): its max_ack_pending is the global limit
+  // of calls in flight to that provider across all llm-callers.
+  const consumers: RunningConsumer[] = [];
+  for (const provider of providers.keys()) {
+    const durable = subjects.llmConsumer(provider);
+    await ensureConsumer(jsm, subjects.stream, {
+      durable,
+      filterSubjects: [subjects.llmCommands(provider)],
+      ackWaitMs: config.ackWaitMs,
+      maxDeliver: config.maxDeliver,
+      replicas: config.replicas,
+      maxAckPending: config.providerLimits.get(provider) ?? DEFAULT_MAX_IN_FLIGHT,
+      description: `Cairn llm-caller: model calls to provider ${provider}`,
+    });
+    consumers.push(
+      await startConsumer({
+        js,
+        stream: subjects.stream,
+        durable,
+        concurrency: config.concurrency,
+        ackWaitMs: config.ackWaitMs,
+        doubleAck: config.doubleAck,
+        afterSettle: (_d, subject) => crash.hit("after-ack", subject),
+        handle: (msg, ctx) => handle({ subject: msg.subject, seq: msg.seq, deliveries: msg.info.deliveryCount, data: msg.data }, ctx),
+        log,
+      }),
+    );
+  }
+  log.info({ prefix: subjects.prefix, providers: [...providers.keys()], concurrency: config.concurrency }, "llm-caller started");
   return {
     async stop() {
-      await consumer.stop();
+      await Promise.all(consumers.map((c) => c.stop()));
       await bus.close();
       log.info("llm-caller stopped");
     },

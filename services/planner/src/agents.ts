@@ -18,7 +18,7 @@ export interface Agents {
 }
 
 const agentSchema = z.object({
-  provider: z.string().min(1),
+  provider: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "provider must be letters, digits, '_' or '-'"),
   model: z.string().min(1),
   systemPrompt: z.string().default(""),
   tools: z.array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)).default([]),

@@ -55,12 +55,14 @@ const agents: Agents = {
 let stream: MemoryStream;
 let index: RunStatus[];
 let lookups: string[][];
+let queues: string[][];
 let api: ReturnType<typeof createApi>;
 
 beforeEach(() => {
   stream = new MemoryStream(() => NOW);
   index = [];
   lookups = [];
+  queues = [];
   const deps: ApiDeps = {
     subjects: S,
     agents,
@@ -71,6 +73,11 @@ beforeEach(() => {
     append: stream.append,
     readEvents: stream.readEvents,
     listIndex: () => Promise.resolve(index.map((s) => ({ ...s }))),
+    ensureWorkQueues: (provider, tools) => {
+      queues.push([provider, ...tools]);
+      return Promise.resolve();
+    },
+    workerAvailable: (_kind, name) => Promise.resolve(name !== "nobody_serves_this"),
     now: () => NOW,
     log: silentLogger(),
   };

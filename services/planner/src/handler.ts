@@ -18,7 +18,7 @@ import {
 } from "@cairn/protocol";
 import { decide, reduceRun, runStatus, type Applied, type HistoryEntry, type RunState } from "@cairn/runtime";
 import type { AppendResult, CrashPoint, Disposition } from "@cairn/bus";
-import type { Logger } from "@cairn/telemetry";
+import { activeSpan, beginRun, CairnAttr, endRun, type Logger } from "@cairn/telemetry";
 import type { Agents } from "./agents.js";
 
 /** One event as delivered to the planner. */
@@ -84,6 +84,7 @@ export function createPlannerHandler(deps: PlannerHandlerDeps): (m: EventMessage
       return { ack: true };
     }
     const outputs = decide(state, applied, subjects);
+    activeSpan()?.setAttribute(CairnAttr.DECIDED, outputs.map((o) => o.subject.slice(o.subject.indexOf(`.${runId}.`) + runId.length + 2)));
     await Promise.all(
       outputs.map(async (o) => {
         const r = await deps.append(o.subject, encode(o.message));
@@ -94,6 +95,11 @@ export function createPlannerHandler(deps: PlannerHandlerDeps): (m: EventMessage
       await deps.putIndex(runStatus(state));
       if (applied.kind === "ended") {
         deps.history.forget(runId);
+        // The run's root span: its ids were fixed at submission; it spans submission to end.
+        if (state.submitted && state.ended) {
+          const { agent } = state.submitted;
+          endRun({ runId, agent: agent.name, provider: agent.provider, model: agent.model, trace: state.submitted.trace, submittedAt: state.submitted.submittedAt, endedAt: state.ended.endedAt, status: state.ended.status, ...(state.ended.reason ? { reason: state.ended.reason } : {}), turns: state.ended.turns, toolCalls: state.toolCalls, usage: state.ended.usage });
+        }
         rlog.info({ status: state.ended?.status, turns: state.turns.length }, "run ended");
       } else rlog.info({ agent: state.submitted?.agent.name }, "run started");
     }
@@ -110,6 +116,10 @@ export interface ApiDeps {
   append(subject: string, data: Uint8Array): Promise<AppendResult>;
   readEvents(runId: string): Promise<HistoryEntry[]>;
   listIndex(): Promise<RunStatus[]>;
+  /** Makes sure the consumers that will carry the agent's commands exist (so calls wait in them). */
+  ensureWorkQueues(provider: string, tools: string[]): Promise<void>;
+  /** Whether some worker is pulling from (or holding work of) the consumer for this tool / provider. */
+  workerAvailable(kind: "tool" | "llm", name: string): Promise<boolean>;
   now(): Date;
   log: Logger;
 }
@@ -133,7 +143,22 @@ export function createApi(deps: ApiDeps) {
     if (!r.ok) return apiError("bad_request", r.message);
     const events = await deps.readEvents(r.value.runId);
     if (events.length === 0) return apiError("not_found", `no run ${r.value.runId} (never submitted, or purged)`);
-    return runStatus(reduceRun(r.value.runId, events, subjects));
+    const state = reduceRun(r.value.runId, events, subjects);
+    const st = runStatus(state);
+    // Say when the run waits on work no live worker serves (it is not failed: it waits).
+    if (st.status === "running" && state.submitted) {
+      const last = state.turns[state.turns.length - 1];
+      const pending = !last || (last.llm.ok && last.resultCount === last.results.length && last.results.length > 0)
+        ? [{ kind: "llm" as const, name: state.submitted.agent.provider }]
+        : (last.llm.toolCalls ?? []).filter((_c, i) => !last.results[i]).map((c) => ({ kind: "tool" as const, name: c.name }));
+      const missing: string[] = [];
+      for (const p of pending) {
+        if (missing.includes(p.name)) continue;
+        if (!(await deps.workerAvailable(p.kind, p.name))) missing.push(p.name);
+      }
+      if (missing.length) st.waitingForRunner = missing;
+    }
+    return st;
   }
 
   return {
@@ -149,8 +174,11 @@ export function createApi(deps: ApiDeps) {
       if (missing.length) {
         return apiError("unknown_tool", `agent ${agentName} uses tools no tool-runner has registered: ${missing.join(", ")} (start a tool-runner that serves them)`);
       }
+      await deps.ensureWorkQueues(agent.provider, agent.tools);
       const now = deps.now();
       const runId = newRunId(now, req.idempotencyKey);
+      // The run's trace: under the submitter's trace context if it sent one (see run-trace.ts).
+      const run = beginRun({ runId, agent: agent.name, provider: agent.provider, model: agent.model }, req.trace);
       const submitted: RunSubmitted = {
         v: 1,
         type: "run.submitted",
@@ -171,10 +199,10 @@ export function createApi(deps: ApiDeps) {
         submittedAt: now.toISOString(),
         ...(req.idempotencyKey ? { idempotencyKey: req.idempotencyKey } : {}),
         ...(req.metadata ? { metadata: req.metadata } : {}),
-        ...(req.trace ? { trace: req.trace } : {}),
+        ...(run.trace ? { trace: run.trace } : {}),
       };
-      const res = await deps.append(subjects.submitted(runId), encode(submitted));
-      deps.log.info({ runId, created: !res.duplicate }, res.duplicate ? "resubmission returned the existing run" : "run submitted");
+      const res = await run.within(() => deps.append(subjects.submitted(runId), encode(submitted)));
+      run.within(() => deps.log.info({ runId, created: !res.duplicate }, res.duplicate ? "resubmission returned the existing run" : "run submitted"));
       return { v: 1, runId, created: !res.duplicate, ...(res.seq ? { seq: res.seq } : {}) };
     },
 

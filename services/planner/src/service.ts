@@ -85,6 +85,7 @@ export async function startPlanner(config: PlannerConfig, deps: PlannerDeps): Pr
     log,
   });
 
+  const ensured = new Set<string>();
   const api = createApi({
     subjects,
     agents,
@@ -95,6 +96,25 @@ export async function startPlanner(config: PlannerConfig, deps: PlannerDeps): Pr
     append,
     readEvents: (runId) => readRunLog(jsm, subjects, runId, { eventsOnly: true }),
     listIndex: () => kvValues<RunStatus>(runsKv, "RunStatus"),
+    ensureWorkQueues: async (provider, tools) => {
+      const wanted = [
+        { durable: subjects.llmConsumer(provider), filter: subjects.llmCommands(provider) },
+        ...tools.map((t) => ({ durable: subjects.toolConsumer(t), filter: subjects.toolCommands(t) })),
+      ].filter((w) => !ensured.has(w.durable));
+      for (const w of wanted) {
+        // Create only: the workers own their consumers' limits.
+        await ensureConsumer(jsm, subjects.stream, { durable: w.durable, filterSubjects: [w.filter], ackWaitMs: config.ackWaitMs, maxDeliver: config.maxDeliver, replicas: config.replicas, createOnly: true });
+        ensured.add(w.durable);
+      }
+    },
+    workerAvailable: async (kind, name) => {
+      try {
+        const info = await jsm.consumers.info(subjects.stream, kind === "tool" ? subjects.toolConsumer(name) : subjects.llmConsumer(name));
+        return info.num_waiting > 0 || info.num_ack_pending > 0;
+      } catch {
+        return false;
+      }
+    },
     now: () => new Date(),
     log,
   });

@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { z } from "zod";
-import { commonEnv, parseEnv, toCommonConfig, type CommonConfig } from "@cairn/bus";
+import { commonEnv, parseEnv, parseLimits, toCommonConfig, type CommonConfig } from "@cairn/bus";
 
 export interface ToolRunnerConfig extends CommonConfig {
   concurrency: number;
@@ -16,6 +16,13 @@ export interface ToolRunnerConfig extends CommonConfig {
   retryInitialDelayMs: number;
   /** Default per-call time limit. */
   timeoutMs: number;
+  /** Serve only these tools (e.g. GPU tools on GPU hosts); every configured tool when empty. */
+  serveTools: string[];
+  /**
+   * Global maximum of calls in flight per tool, across every tool-runner: the `max_ack_pending`
+   * of that tool's consumer (`tool_<name>`), enforced by JetStream.
+   */
+  toolLimits: Map<string, number>;
 }
 
 const list = (s: string | undefined): string[] => (s ?? "").split(",").map((x) => x.trim()).filter(Boolean);
@@ -32,6 +39,8 @@ export function loadConfig(env: Record<string, string | undefined>): ToolRunnerC
       CAIRN_TOOL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(3),
       CAIRN_TOOL_RETRY_DELAY_MS: z.coerce.number().int().min(0).default(500),
       CAIRN_TOOL_TIMEOUT_MS: z.coerce.number().int().min(10).default(300_000),
+      CAIRN_TOOLS: z.string().optional(),
+      CAIRN_TOOL_LIMITS: z.string().optional(),
     },
     env,
   );
@@ -45,5 +54,7 @@ export function loadConfig(env: Record<string, string | undefined>): ToolRunnerC
     maxAttempts: e.CAIRN_TOOL_MAX_ATTEMPTS,
     retryInitialDelayMs: e.CAIRN_TOOL_RETRY_DELAY_MS,
     timeoutMs: e.CAIRN_TOOL_TIMEOUT_MS,
+    serveTools: list(e.CAIRN_TOOLS),
+    toolLimits: parseLimits("CAIRN_TOOL_LIMITS", e.CAIRN_TOOL_LIMITS),
   };
 }

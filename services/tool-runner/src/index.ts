@@ -1,5 +1,5 @@
 /** The tool-runner: executes tool calls with idempotency keys and records each result once. */
-export { startToolRunner, configuredTools, TOOL_DURABLE } from "./service.js";
+export { startToolRunner, configuredTools, DEFAULT_MAX_IN_FLIGHT } from "./service.js";
 export type { ToolRunnerDeps } from "./service.js";
 export { loadConfig } from "./config.js";
 export type { ToolRunnerConfig } from "./config.js";

@@ -1,6 +1,6 @@
 import { Kvm } from "@nats-io/kv";
 import { encode, type ToolRegistration } from "@cairn/protocol";
-import { appendOnce, CrashPoints, ensureConsumer, openBus, startConsumer, type NatsConnection, type RunningService } from "@cairn/bus";
+import { appendOnce, CrashPoints, ensureConsumer, openBus, startConsumer, type NatsConnection, type RunningConsumer, type RunningService } from "@cairn/bus";
 import { builtinTools, loadToolModule, ToolRegistry, type ToolDefinition } from "@cairn/tools";
 import type { Logger } from "@cairn/telemetry";
 import type { ToolRunnerConfig } from "./config.js";
@@ -13,14 +13,19 @@ export interface ToolRunnerDeps {
   tools?: ToolDefinition<any>[];
 }
 
-export const TOOL_DURABLE = "tool-runner";
 
 /** Built-ins (file tools, sleep; http_fetch and shell when enabled) plus user tool modules. */
 export async function configuredTools(config: ToolRunnerConfig, extra: ToolDefinition<any>[] = []): Promise<ToolDefinition<any>[]> {
   const tools: ToolDefinition<any>[] = [...builtinTools({ httpAllowHosts: config.httpAllowHosts, shellEnabled: config.shellEnabled }), ...extra];
   for (const m of config.toolModules) tools.push(...(await loadToolModule(m)));
-  return tools;
+  if (!config.serveTools.length) return tools;
+  const missing = config.serveTools.filter((n) => !tools.some((t) => t.name === n));
+  if (missing.length) throw new Error(`CAIRN_TOOLS names tools this tool-runner does not have: ${missing.join(", ")} (have: ${tools.map((t) => t.name).join(", ")})`);
+  return tools.filter((t) => config.serveTools.includes(t.name));
 }
+
+/** max_ack_pending of a tool's consumer when CAIRN_TOOL_LIMITS names no limit for it. */
+export const DEFAULT_MAX_IN_FLIGHT = 10_000;
 
 /**
  * Starts a tool-runner instance on the durable `tool-runner` consumer and registers its tools'
@@ -32,15 +37,6 @@ export async function startToolRunner(config: ToolRunnerConfig, deps: ToolRunner
   const registry = new ToolRegistry(await configuredTools(config, deps.tools));
   const bus = await openBus(config, { name: `cairn-tool-runner ${config.instance}`, log, ...(deps.nc ? { nc: deps.nc } : {}) });
   const { subjects, js, jsm, nc } = bus;
-  await ensureConsumer(jsm, subjects.stream, {
-    durable: TOOL_DURABLE,
-    filterSubjects: [subjects.toolCommands("*")],
-    ackWaitMs: config.ackWaitMs,
-    maxDeliver: config.maxDeliver,
-    replicas: config.replicas,
-    maxAckPending: 10_000,
-    description: "Cairn tool-runner: tool calls",
-  });
   const toolsKv = await new Kvm(nc).open(subjects.toolsBucket);
   const at = new Date().toISOString();
   for (const spec of registry.specs()) {
@@ -61,21 +57,38 @@ export async function startToolRunner(config: ToolRunnerConfig, deps: ToolRunner
     log,
     now: () => Date.now(),
   });
-  const consumer = await startConsumer({
-    js,
-    stream: subjects.stream,
-    durable: TOOL_DURABLE,
-    concurrency: config.concurrency,
-    ackWaitMs: config.ackWaitMs,
-    doubleAck: config.doubleAck,
-    afterSettle: (_d, subject) => crash.hit("after-ack", subject),
-    handle: (msg, ctx) => handle({ subject: msg.subject, seq: msg.seq, deliveries: msg.info.deliveryCount, data: msg.data }, ctx),
-    log,
-  });
+  // One durable consumer per tool (tool_<name>): runners serving the tool share it, calls to a
+  // tool no live runner serves wait in it, and its max_ack_pending is the tool's global limit.
+  const consumers: RunningConsumer[] = [];
+  for (const tool of registry.names()) {
+    const durable = subjects.toolConsumer(tool);
+    await ensureConsumer(jsm, subjects.stream, {
+      durable,
+      filterSubjects: [subjects.toolCommands(tool)],
+      ackWaitMs: config.ackWaitMs,
+      maxDeliver: config.maxDeliver,
+      replicas: config.replicas,
+      maxAckPending: config.toolLimits.get(tool) ?? DEFAULT_MAX_IN_FLIGHT,
+      description: `Cairn tool-runner: calls to ${tool}`,
+    });
+    consumers.push(
+      await startConsumer({
+        js,
+        stream: subjects.stream,
+        durable,
+        concurrency: config.concurrency,
+        ackWaitMs: config.ackWaitMs,
+        doubleAck: config.doubleAck,
+        afterSettle: (_d, subject) => crash.hit("after-ack", subject),
+        handle: (msg, ctx) => handle({ subject: msg.subject, seq: msg.seq, deliveries: msg.info.deliveryCount, data: msg.data }, ctx),
+        log,
+      }),
+    );
+  }
   log.info({ prefix: subjects.prefix, tools: registry.names(), concurrency: config.concurrency }, "tool-runner started");
   return {
     async stop() {
-      await consumer.stop();
+      await Promise.all(consumers.map((c) => c.stop()));
       await bus.close();
       log.info("tool-runner stopped");
     },

@@ -7,7 +7,7 @@
 export interface AgentSpec {
   name: string;
   /**
-   * Provider name known to the llm-caller: openai (any OpenAI-compatible Chat Completions server) or scripted (the deterministic scripted model).
+   * Provider name known to the llm-caller (a subject token: commands go to <prefix>.run.<id>.cmd.llm.<turn>.<provider>): openai (any OpenAI-compatible Chat Completions server) or scripted (the deterministic scripted model).
    */
   provider: string;
   model: string;
@@ -182,6 +182,10 @@ export interface RunStatus {
   turn: number;
   toolCalls: number;
   waitingFor?: string[];
+  /**
+   * Tools or model providers the run waits on that no live worker serves right now (the call waits; it proceeds when one starts).
+   */
+  waitingForRunner?: string[];
   answer?: string;
   reason?: string;
   usage: {
@@ -192,6 +196,10 @@ export interface RunStatus {
   submittedAt: string;
   endedAt?: string;
   lastSeq?: number;
+  /**
+   * The run's OpenTelemetry trace id (from the trace context stored with its submission): search for it in Jaeger to open the run's trace. Absent when the run was submitted without tracing.
+   */
+  traceId?: string;
   /**
    * Set in the runs index when the run's history was purged from the stream (cairn purge).
    */
@@ -212,6 +220,9 @@ export interface RunSubmitted {
   metadata?: {
     [k: string]: string | undefined;
   };
+  /**
+   * W3C trace context of the run's root span (traceparent, tracestate), fixed at submission so every step of the run, in any process and after any crash, joins one trace; parent-traceparent is the submitter's span, the root span's parent. Without tracing in the planner: the submitter's trace context as given.
+   */
   trace?: {
     [k: string]: string | undefined;
   };
@@ -265,6 +276,9 @@ export interface SubmitRequest {
   metadata?: {
     [k: string]: string | undefined;
   };
+  /**
+   * The submitter's W3C trace context (traceparent, tracestate): the run's trace becomes part of it.
+   */
   trace?: {
     [k: string]: string | undefined;
   };

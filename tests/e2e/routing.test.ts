@@ -1,0 +1,110 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { CairnClient } from "@cairn/client";
+import { connectNats, type NatsConnection, type RunningService } from "@cairn/bus";
+import { loadConfig as llmConfig, startLlmCaller } from "@cairn/llm-caller";
+import { loadConfig as plannerConfig, parseAgents, startPlanner } from "@cairn/planner";
+import { loadConfig as toolConfig, startToolRunner } from "@cairn/tool-runner";
+import { silentLogger } from "@cairn/telemetry";
+import { readLedger, startNatsServer, uniquePrefix, waitFor, type RunningNatsServer } from "@cairn/testing";
+import { makeFixture, serviceEnv, waitRun, type Fixture, type ScriptTurn } from "../helpers.js";
+
+let server: RunningNatsServer;
+let nc: NatsConnection | undefined;
+let client: CairnClient | undefined;
+const services: RunningService[] = [];
+
+beforeAll(async () => {
+  server = await startNatsServer();
+});
+afterEach(async () => {
+  for (const s of services.splice(0).reverse()) await s.stop();
+  await client?.close();
+  await nc?.close();
+  client = undefined;
+  nc = undefined;
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+async function setup(script: ScriptTurn[], tools: string[], extra: Record<string, string> = {}) {
+  const f: Fixture = makeFixture({ work: script }, { work: tools });
+  const prefix = uniquePrefix();
+  const env = serviceEnv(server.url, prefix, f, { LOG_LEVEL: "silent", ...extra });
+  nc = await connectNats({ servers: server.url, name: "routing-test" });
+  const log = silentLogger();
+  const runner = async (serve: string, more: Record<string, string> = {}) => {
+    const s = await startToolRunner(toolConfig({ ...env, CAIRN_TOOLS: serve, ...more }), { log, nc: nc! });
+    services.push(s);
+    return s;
+  };
+  const core = async () => {
+    services.push(await startLlmCaller(llmConfig(env), { log, nc: nc! }));
+    services.push(await startPlanner(plannerConfig(env), { log, nc: nc!, agents: parseAgents(JSON.stringify({ agents: { work: { provider: "scripted", model: "work", tools, maxTurns: 5 } } })) }));
+  };
+  client = await CairnClient.connect({ nc, prefix });
+  return { f, env, runner, core, c: client };
+}
+
+/** Largest number of ledger executions whose [startedAt, at] intervals overlap. */
+function maxOverlap(f: Fixture): number {
+  const ev = readLedger(f.ledgerFile).flatMap((e) => [
+    { t: Date.parse(e.startedAt), d: 1 },
+    { t: Date.parse(e.at), d: -1 },
+  ]);
+  ev.sort((a, b) => a.t - b.t || a.d - b.d);
+  let cur = 0;
+  let max = 0;
+  for (const e of ev) max = Math.max(max, (cur += e.d));
+  return max;
+}
+
+describe("routing tools to tool-runners", () => {
+  it("a call to a tool no live runner serves waits (shown by status) and proceeds when one starts", async () => {
+    const { f, runner, core, c } = await setup([{ toolCalls: [{ name: "ledger", arguments: { item: "gpu" } }] }, { content: "{{toolResults}}" }], ["ledger", "sleep"]);
+    // A runner serving `ledger` registers it, then goes away; another serves only `sleep`.
+    const gpu = await runner("ledger");
+    await gpu.stop();
+    services.splice(services.indexOf(gpu), 1);
+    await runner("sleep");
+    await core();
+    const { runId } = await c.submit({ task: "needs the gpu tool" });
+    const waiting = await waitFor("the run to wait for a ledger runner", async () => {
+      const s = await c.status(runId);
+      return s.waitingForRunner?.includes("ledger") ? s : undefined;
+    }, 20_000, 200);
+    expect(waiting.status).toBe("running");
+    expect(waiting.waitingFor?.[0]).toMatch(/^tool ledger/);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect((await c.status(runId)).status).toBe("running"); // still waiting, not failed
+    await runner("ledger");
+    const s = await waitRun(c, runId);
+    expect(s.status).toBe("completed");
+    expect(s.answer).toBe("recorded gpu");
+    expect(readLedger(f.ledgerFile)).toHaveLength(1);
+  });
+
+  it("a per-tool limit holds across all runners: max_ack_pending of the tool's consumer", async () => {
+    const calls = Array.from({ length: 6 }, (_, i) => ({ name: "ledger", arguments: { item: `c${i}`, delayMs: 600 } }));
+    const { f, runner, core, c } = await setup([{ toolCalls: calls }, { content: "done" }], ["ledger"], { CAIRN_TOOL_LIMITS: "ledger=2" });
+    await runner("ledger");
+    await runner("ledger");
+    await core();
+    const { runId } = await c.submit({ task: "six calls, two at a time" });
+    const s = await waitRun(c, runId);
+    expect(s.status).toBe("completed");
+    expect(readLedger(f.ledgerFile)).toHaveLength(6);
+    expect(maxOverlap(f)).toBe(2);
+  });
+
+  it("without a limit the same calls run in parallel across runners", async () => {
+    const calls = Array.from({ length: 6 }, (_, i) => ({ name: "ledger", arguments: { item: `c${i}`, delayMs: 600 } }));
+    const { f, runner, core, c } = await setup([{ toolCalls: calls }, { content: "done" }], ["ledger"]);
+    await runner("ledger");
+    await runner("ledger");
+    await core();
+    const { runId } = await c.submit({ task: "six calls at once" });
+    await waitRun(c, runId);
+    expect(maxOverlap(f)).toBe(6);
+  });
+});
