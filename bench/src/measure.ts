@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startNatsServer } from "@cairn/natsd";
-import { memoryOf, sampleTotalRss } from "./procs.js";
+import { cpuMsOf, memoryOf, sampleTotalRss } from "./procs.js";
 import { round, summarize } from "./stats.js";
 import { startSystem, type Mode, type System, type SystemKind } from "./systems.js";
 
@@ -25,6 +25,9 @@ export interface ScenarioSetup {
   logLevel: string;
   rawWriteOnce: boolean;
   nodeArgs: string[];
+  /** Keep the temp directory (logs) and report it through `onDir`. */
+  keep?: boolean;
+  onDir?: (dir: string) => void;
   /** Run lengths the system must be ready for. */
   turns: number[];
 }
@@ -56,6 +59,8 @@ export interface ThroughputResult {
   elapsedMs: number;
   stepsPerSec: number;
   runsPerSec: number;
+  /** CPU time per durable step during this phase, by process (ms): where the work goes. */
+  cpuMsPerStep: Record<string, number>;
 }
 
 export const runTimeout = (turns: number): number => 30_000 + turns * 100;
@@ -73,30 +78,37 @@ export async function latencyPhase(sys: System, turns: number, warmup: number, r
   return { turns, steps, runs, warmup, medianMs: round(s.median), p95Ms: round(s.p95), meanMs: round(s.mean), msPerStep: round(s.median / steps, 4) };
 }
 
-export async function throughputPhase(sys: System, turns: number, runs: number): Promise<ThroughputResult> {
+export async function throughputPhase(sys: System, turns: number, runs: number, cpu: () => Record<string, number>): Promise<ThroughputResult> {
+  const cpu0 = cpu();
   const t0 = performance.now();
   const ids = await Promise.all(Array.from({ length: runs }, () => sys.submit(turns)));
   await Promise.all(ids.map((id) => sys.ended(id, runTimeout(turns) + runs * turns * 50)));
   const elapsed = performance.now() - t0;
   const steps = runs * stepsPerRun(turns);
-  return { turns, runs, steps, elapsedMs: round(elapsed, 1), stepsPerSec: round((steps / elapsed) * 1000, 1), runsPerSec: round((runs / elapsed) * 1000, 2) };
+  const cpu1 = cpu();
+  const cpuMsPerStep = Object.fromEntries(Object.entries(cpu1).map(([k, v]) => [k, round((v - (cpu0[k] ?? 0)) / steps, 4)]));
+  return { turns, runs, steps, elapsedMs: round(elapsed, 1), stepsPerSec: round((steps / elapsed) * 1000, 1), runsPerSec: round((runs / elapsed) * 1000, 2), cpuMsPerStep };
 }
 
 export interface Scenario {
   server: { version: string; pid: number };
   sys: System;
+  /** CPU time used so far (ms) by nats-server and by each process of the system. */
+  cpu: () => Record<string, number>;
 }
 
 /** Starts a fresh server and the system, runs `body`, reads peak memory, and tears everything down. */
 export async function withScenario<T>(setup: ScenarioSetup, body: (s: Scenario) => Promise<T>): Promise<{ result: T; memory: Memory; natsServerVersion: string }> {
   const dir = mkdtempSync(join(tmpdir(), `cairn-bench-${setup.kind}-`));
+  setup.onDir?.(dir);
   const server = await startNatsServer(setup.sync === "always" ? { syncInterval: "always" } : {});
   let sys: System | undefined;
   try {
     sys = await startSystem({ kind: setup.kind, mode: setup.mode, url: server.url, dir, turns: setup.turns, logLevel: setup.logLevel, rawWriteOnce: setup.rawWriteOnce, nodeArgs: setup.nodeArgs });
     const procs = sys.procs;
     const sampler = sampleTotalRss(() => [server.pid(), ...procs.map((p) => p.pid)]);
-    const result = await body({ server: { version: server.version, pid: server.pid() }, sys });
+    const cpu = (): Record<string, number> => Object.fromEntries([["nats-server", cpuMsOf(server.pid())], ...procs.map((p) => [p.name, cpuMsOf(p.pid)] as const)]);
+    const result = await body({ server: { version: server.version, pid: server.pid() }, sys, cpu });
     const sampled = sampler.stop();
     const natsServerMb = memoryOf(server.pid())?.peakRssMb ?? Number.NaN;
     const processesMb: Record<string, number> = {};
@@ -106,6 +118,6 @@ export async function withScenario<T>(setup: ScenarioSetup, body: (s: Scenario) 
   } finally {
     await sys?.stop().catch(() => undefined);
     await server.stop({ clean: true });
-    rmSync(dir, { recursive: true, force: true });
+    if (!setup.keep) rmSync(dir, { recursive: true, force: true });
   }
 }

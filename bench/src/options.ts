@@ -24,6 +24,8 @@ export interface BenchOptions {
   cpuProf: boolean;
   outDir: string;
   json: boolean;
+  /** Keep each scenario's temp directory (service logs, scripts) instead of removing it. */
+  keep: boolean;
 }
 
 export const USAGE = `usage: npm run bench -- [options]
@@ -41,6 +43,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --cpu-prof               run service processes with node --cpu-prof (profiles in <out>/profiles)
   --out <dir>              results directory (default bench/results)
   --json                   JSON lines only (no table)
+  --keep                   keep each scenario's temp directory (service logs) and print where it is
 
 Every option can also be set as BENCH_<NAME> in the environment (BENCH_QUICK=1, BENCH_LATENCY_RUNS=50, ...).`;
 
@@ -71,6 +74,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv, defaultOut:
       "cpu-prof": { type: "boolean" },
       out: { type: "string" },
       json: { type: "boolean" },
+      keep: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -108,5 +112,6 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv, defaultOut:
     cpuProf: flag("cpu-prof"),
     outDir: get("out") ?? defaultOut,
     json: flag("json"),
+    keep: flag("keep"),
   };
 }

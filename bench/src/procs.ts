@@ -45,6 +45,18 @@ export function memoryOf(pid: number): { rssMb: number; peakRssMb: number } | un
   }
 }
 
+/** CPU time (user + system) a live process has used so far, in ms (/proc/<pid>/stat, 100 ticks/s). */
+export function cpuMsOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command name (which may hold spaces) start after the last ')'.
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 /** Samples the summed RSS of some processes, to report the peak of their total at one instant. */
 export function sampleTotalRss(pids: () => number[], everyMs = 100): { stop(): number } {
   let peak = 0;

@@ -77,10 +77,12 @@ export function renderTable(r: Results): string {
       fx(l.memory.natsServerMb, 0),
       Object.values(l.memory.processesMb).map((v) => fx(v, 0)).join("+"),
       fx(l.memory.totalPeakMb, 0),
+      Object.values(l.throughput.cpuMsPerStep).map((v) => fx(v, 2)).join("+"),
     ]);
     const first = r.loops[0]!;
-    out.push(`latency: ${first.latency.runs} runs one at a time after ${first.latency.warmup} warm-up; throughput: ${first.throughput.runs} runs submitted at once; RSS = peak (VmHWM) in MB`);
-    out.push(table(["system", "services", "sync", "run ms p50", "run ms p95", "ms/step", "steps/s", "runs/s", "RSS server", "RSS procs", "RSS total"], rows, [false, false, false, true, true, true, true, true, true, true, true]));
+    out.push(`latency: ${first.latency.runs} runs one at a time after ${first.latency.warmup} warm-up; throughput: ${first.throughput.runs} runs submitted at once`);
+    out.push("RSS: peak resident set (VmHWM) in MB of nats-server, of each process, and their sum; CPU: ms of CPU per step in the throughput phase, nats-server + each process");
+    out.push(table(["system", "services", "sync", "run ms p50", "run ms p95", "ms/step", "steps/s", "runs/s", "RSS server", "RSS procs", "RSS total", "CPU ms/step"], rows, [false, false, false, true, true, true, true, true, true, true, true, false]));
     out.push("");
   }
   for (const s of r.scaling) {

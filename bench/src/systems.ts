@@ -160,7 +160,8 @@ async function startCairn(o: SystemOptions): Promise<System> {
   try {
     const jsm = await jetstreamManager(nc);
     const svcUp = async () => nc.request("$SRV.PING.cairn", "", { timeout: 1_000 }).then(() => true, () => false);
-    await waitConsuming(jsm, subjects.stream, ["planner", "llm-caller", "tool-runner"], procs, svcUp);
+    // The planner's consumer, the scripted provider's (llm_scripted) and the noop tool's (tool_noop).
+    await waitConsuming(jsm, subjects.stream, ["planner", subjects.llmConsumer("scripted"), subjects.toolConsumer("noop")], procs, svcUp);
   } catch (err) {
     await Promise.all(procs.map((p) => p.stop()));
     await nc.close();

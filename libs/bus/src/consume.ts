@@ -1,5 +1,6 @@
 import type { JetStreamClient, JsMsg, ConsumerMessages } from "@nats-io/jetstream";
 import type { Logger } from "@cairn/telemetry";
+import { attemptSpanFor } from "./trace.js";
 
 /** What to do with a message once its handler is done. */
 export type Disposition =
@@ -48,6 +49,89 @@ export interface RunningConsumer {
 }
 
 /**
+ * What a keyed consumer (one message at a time per key, in delivery order) can prove about the
+ * messages it was handed: every message matching its filter with a stream sequence in
+ * `(floor, frontier]` was delivered to this process, and was handled — acked after its run was
+ * folded into `history`, or else the floor was raised past it — before the next message of its key.
+ *
+ * First deliveries of a consumer follow stream order and every delivery (redeliveries too) takes
+ * the next delivery sequence, so a process that has seen each delivery sequence since `floor` has
+ * seen every matching message up to `frontier`. A missing delivery sequence (another instance
+ * took it, a pull was abandoned, the consumer was recreated) or any message not acked moves the
+ * floor up to the frontier: nothing before it is vouched for. `RunHistory` uses this to fold the
+ * message in hand without reading it back and checking the run for a gap (see history.ts).
+ */
+export class DeliveryCoverage {
+  floor = Number.POSITIVE_INFINITY;
+  frontier = 0;
+  /** The RunHistory this consumer's handlers fold into (bound on first use; one only). */
+  history: object | undefined;
+  private nextDelivery: number | undefined;
+
+  constructor(
+    readonly stream: string,
+    /** The consumer's filter subjects. */
+    readonly filters: string[],
+  ) {}
+
+  /** Called for each message in delivery order, before it is dispatched. */
+  delivered(msg: JsMsg): void {
+    const { deliverySequence, streamSequence, deliveryCount } = msg.info;
+    const contiguous = this.nextDelivery === deliverySequence;
+    this.nextDelivery = deliverySequence + 1;
+    const first = deliveryCount === 1;
+    if (!contiguous) {
+      // Deliveries before this one may have gone elsewhere: vouch only for this message on.
+      this.floor = first ? streamSequence - 1 : Number.POSITIVE_INFINITY;
+      this.frontier = first ? streamSequence : 0;
+    } else if (first) {
+      if (streamSequence <= this.frontier) this.floor = Number.POSITIVE_INFINITY;
+      else if (this.floor === Number.POSITIVE_INFINITY) this.floor = streamSequence - 1;
+      this.frontier = Math.max(this.frontier, streamSequence);
+    }
+  }
+
+  /** A message was not acked, or acked without being folded: vouch for nothing before the frontier. */
+  lapsed(): void {
+    if (this.floor !== Number.POSITIVE_INFINITY) this.floor = Math.max(this.floor, this.frontier);
+  }
+
+  /** True when every matching message with a sequence in `(after, upTo]` was delivered here and handled. */
+  covers(after: number, upTo: number): boolean {
+    return after >= this.floor && upTo <= this.frontier;
+  }
+}
+
+/** The message whose handler is running synchronously right now (see `deliveryInHand`). */
+export interface DeliveryInHand {
+  msg: JsMsg;
+  key: string;
+  coverage: DeliveryCoverage;
+  /** Set by the bound RunHistory once the message's run is folded up to it. */
+  folded: boolean;
+}
+
+let inHand: DeliveryInHand | undefined;
+
+/**
+ * The keyed consumer's message whose handler is being called — only during the synchronous part
+ * of the call (up to the handler's first `await`), so no other handler can be mistaken for it.
+ */
+export function deliveryInHand(): DeliveryInHand | undefined {
+  return inHand;
+}
+
+/** Calls `handler` with `hand` as the delivery in hand for the synchronous part of the call. */
+export function callInHand<T>(hand: DeliveryInHand | undefined, handler: () => T): T {
+  inHand = hand;
+  try {
+    return handler();
+  } finally {
+    inHand = undefined;
+  }
+}
+
+/**
  * Runs a durable pull consumer with explicit acks. Each message is handed to `handle`; its
  * disposition is applied afterwards (never before the handler's own publishes resolved). A handler
  * that throws is treated as retryable: nak with a growing delay. While a handler runs, the loop
@@ -78,25 +162,35 @@ export async function startConsumer(o: ConsumeOptions): Promise<RunningConsumer>
     else msg.term(d.term);
   };
 
-  const handleOne = async (msg: JsMsg, timer: NodeJS.Timeout): Promise<void> => {
+  const handleOne = async (msg: JsMsg, timer: NodeJS.Timeout, key: string | undefined): Promise<void> => {
     let d: Disposition;
+    const hand: DeliveryInHand | undefined = coverage && key !== undefined ? { msg, key, coverage, folded: false } : undefined;
+    // One span per handler attempt, active while the handler runs (its appends carry its context).
+    const span = attemptSpanFor(msg, o.stream, o.durable);
+    let failure: unknown;
     try {
       if (abort.signal.aborted) d = { nak: 0 };
-      else d = await o.handle(msg, { signal: abort.signal, heartbeat: () => msg.working() });
+      else {
+        const work = () => o.handle(msg, { signal: abort.signal, heartbeat: () => msg.working() });
+        d = await callInHand(hand, span ? () => span.run(work) : work);
+      }
       if (abort.signal.aborted && !("ack" in d) && !("term" in d)) d = { nak: 0 };
     } catch (err) {
+      failure = err;
       const delay = abort.signal.aborted ? 0 : Math.min(30_000, 250 * 2 ** Math.min(7, msg.info.deliveryCount - 1));
       o.log.error({ err, subject: msg.subject, seq: msg.seq, deliveries: msg.info.deliveryCount }, "handler failed; message will be redelivered");
       d = { nak: delay };
     } finally {
       clearInterval(timer);
     }
+    if (hand && !("ack" in d && hand.folded)) coverage?.lapsed();
     try {
       await settle(msg, d);
     } catch (err) {
       o.log.warn({ err, subject: msg.subject }, "ack failed; the message will be redelivered and its recorded result reused");
     }
     o.log.debug({ subject: msg.subject, seq: msg.seq, disposition: Object.keys(d)[0] }, "message settled");
+    span?.end({ disposition: "ack" in d ? "ack" : "nak" in d ? "nak" : "term", error: failure, ...("term" in d ? { reason: d.term } : {}) });
     o.afterSettle?.(d, msg.subject);
   };
 
@@ -107,9 +201,10 @@ export async function startConsumer(o: ConsumeOptions): Promise<RunningConsumer>
     // Heartbeats start now, while the message may still wait behind another of the same key.
     const timer = setInterval(() => msg.working(), Math.max(200, Math.floor(o.ackWaitMs / 3)));
     const key = o.keyOf?.(msg);
+    coverage?.delivered(msg);
     const prev = key !== undefined ? chains.get(key) : undefined;
     const p: Promise<void> = (prev ?? Promise.resolve())
-      .then(() => handleOne(msg, timer))
+      .then(() => handleOne(msg, timer, key))
       .finally(() => {
         release();
         inflight.delete(p);
@@ -122,6 +217,8 @@ export async function startConsumer(o: ConsumeOptions): Promise<RunningConsumer>
   // Pull only as many messages as there are free slots: a message is never held by this process
   // without being handled (and heartbeated), so its ack_wait cannot expire while it waits here.
   const consumer = await o.js.consumers.get(o.stream, o.durable);
+  const cfg = (await consumer.info(true)).config;
+  const coverage = o.keyOf ? new DeliveryCoverage(o.stream, cfg.filter_subjects ?? (cfg.filter_subject ? [cfg.filter_subject] : [])) : undefined;
   const loop = (async () => {
     while (!stopped) {
       await waitForSlot();

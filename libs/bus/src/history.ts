@@ -1,6 +1,7 @@
 import type { JetStreamManager, StoredMsg } from "@nats-io/jetstream";
 import type { Subjects } from "@cairn/protocol";
 import { applyEntry, emptyRun, type Applied, type HistoryEntry, type RunState } from "@cairn/runtime";
+import { deliveryInHand, type DeliveryInHand } from "./consume.js";
 
 /** Turns a stored message into a log entry (times normalised to ms ISO strings). */
 export function toEntry(m: StoredMsg): HistoryEntry {
@@ -31,12 +32,26 @@ export async function readRunLog(jsm: JetStreamManager, subjects: Subjects, runI
 interface Cached {
   state: RunState;
   lastApplied: Applied | undefined;
+  /**
+   * Set when the state was read from the stream while handling a first delivery of its last
+   * event: no later event of the run can have been handed to this process before, so every later
+   * one is folded into this entry (or the consumer's coverage lapses).
+   */
+  trusted: boolean;
 }
 
 /**
  * Run states folded from the log, cached in memory and caught up from the stream on a miss, so
  * any instance (a restarted one, or a second one that saw none of the run) continues any run.
  * Reading is O(new events): a cached run only reads the events after the ones it has folded.
+ *
+ * When the fold is asked for, synchronously, by the handler of a keyed consumer (the planner)
+ * for the very event it was handed, and that consumer proves it was handed — and folded here —
+ * every event of the run after the cached state (see `DeliveryCoverage`), the delivered message
+ * is folded as is: no Direct Get to read it back and check for a gap. Otherwise (another
+ * instance took some events, a handler failed, the state was cached outside such a handler) the
+ * run's events are read from the stream as before. The fold is the same either way: the entry's
+ * time is the stream's timestamp, truncated to the millisecond like a Direct Get's.
  */
 export class RunHistory {
   private readonly cache = new Map<string, Cached>();
@@ -52,13 +67,27 @@ export class RunHistory {
    * event at `seq` did (undefined if no event of this run has that sequence).
    */
   async foldTo(runId: string, seq: number): Promise<{ state: RunState; applied: Applied | undefined }> {
+    const hand = this.handFor(runId, seq);
     let c = this.cache.get(runId);
-    if (c && c.state.lastSeq === seq && c.lastApplied?.seq === seq) return { state: c.state, applied: c.lastApplied };
+    if (c && c.state.lastSeq === seq && c.lastApplied?.seq === seq) {
+      if (hand) hand.folded = true;
+      return { state: c.state, applied: c.lastApplied };
+    }
+    if (c && hand && c.trusted && c.state.lastSeq < seq && hand.coverage.covers(c.state.lastSeq, seq)) {
+      // Every event of the run after the cached state and before this one was handed to this
+      // process and folded here: the delivered message is the next event.
+      const m = hand.msg;
+      const a = applyEntry(c.state, { seq, subject: m.subject, data: m.data, time: new Date(Number(m.timestampNanos / 1_000_000n)).toISOString() }, this.subjects);
+      c.lastApplied = a;
+      this.remember(runId, c);
+      hand.folded = true;
+      return { state: c.state, applied: a };
+    }
     let cacheable = true;
     if (!c || c.state.lastSeq > seq) {
       // Not cached, or asked for an older point (a redelivery of an old event): fold from the start.
       cacheable = !c;
-      c = { state: emptyRun(runId), lastApplied: undefined };
+      c = { state: emptyRun(runId), lastApplied: undefined, trusted: hand !== undefined && hand.msg.info.deliveryCount === 1 };
     }
     let applied: Applied | undefined;
     for await (const e of readRange(this.jsm, this.subjects.stream, this.subjects.runEvents(runId), c.state.lastSeq + 1, seq)) {
@@ -67,7 +96,18 @@ export class RunHistory {
       if (e.seq === seq) applied = a;
     }
     if (cacheable) this.remember(runId, c);
+    if (hand) hand.folded = true;
     return { state: c.state, applied };
+  }
+
+  /** The delivered message this fold is for, when a keyed consumer over every run's events is handling it right now. */
+  private handFor(runId: string, seq: number): DeliveryInHand | undefined {
+    const h = deliveryInHand();
+    if (!h || h.key !== runId || h.msg.seq !== seq || h.coverage.stream !== this.subjects.stream) return undefined;
+    if (!h.msg.subject.startsWith(`${this.subjects.prefix}.run.${runId}.evt.`)) return undefined;
+    if (!h.coverage.filters.some((f) => f === this.subjects.allEvents() || f === this.subjects.allRuns())) return undefined;
+    h.coverage.history ??= this;
+    return h.coverage.history === this ? h : undefined;
   }
 
   private remember(runId: string, c: Cached): void {

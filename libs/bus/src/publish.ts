@@ -1,5 +1,6 @@
 import { JetStreamApiError, type JetStreamClient } from "@nats-io/jetstream";
 import { headers as natsHeaders, type MsgHdrs } from "@nats-io/transport-node";
+import { injectTraceHeaders } from "./trace.js";
 
 export interface AppendResult {
   /** Stream sequence of the recorded message (0 when it was rejected as a repeat by subject). */
@@ -22,6 +23,9 @@ function isPerSubjectReject(err: unknown): boolean {
  * Appends a message that must exist at most once: its subject is its identity. Resolves after the
  * server acknowledged it (it is durably in the stream) — or found it already there, either within
  * the Nats-Msg-Id window or, forever, by the stream's one-message-per-subject rule.
+ *
+ * With tracing on, the active span's W3C trace context (`traceparent`, `tracestate`) goes in the
+ * message's headers, so the step that consumes it joins the same trace.
  */
 export async function appendOnce(js: JetStreamClient, subject: string, data: Uint8Array, opts: { headers?: MsgHdrs | Record<string, string>; timeoutMs?: number } = {}): Promise<AppendResult> {
   let h: MsgHdrs | undefined;
@@ -31,6 +35,7 @@ export async function appendOnce(js: JetStreamClient, subject: string, data: Uin
   } else {
     h = opts.headers as MsgHdrs | undefined;
   }
+  h = injectTraceHeaders(h, natsHeaders);
   try {
     const ack = await js.publish(subject, data, { msgID: subject, timeout: opts.timeoutMs ?? 10_000, ...(h ? { headers: h } : {}) });
     return { seq: ack.seq, duplicate: ack.duplicate };

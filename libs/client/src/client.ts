@@ -3,6 +3,7 @@ import { jetstream, DeliverPolicy, type JetStreamClient } from "@nats-io/jetstre
 import type { NatsConnection } from "@nats-io/transport-node";
 import { decodeEntry, Subjects, type DecodedEntry, type ListReply, type RunStatus, type SubmitReply } from "@cairn/protocol";
 import { connectNats, type NatsConnectOptions } from "@cairn/bus";
+import { currentTraceCarrier } from "@cairn/telemetry";
 
 /** An error answered by the Cairn API (`kind` says which: not_found, bad_request, unknown_agent, ...). */
 export class CairnApiError extends Error {
@@ -19,6 +20,11 @@ export interface SubmitOptions {
   /** Resubmitting with the same key returns the same run (created: false). */
   idempotencyKey?: string;
   metadata?: Record<string, string>;
+  /**
+   * W3C trace context (`traceparent`, `tracestate`) the run's trace joins. By default the caller's
+   * active OpenTelemetry context, if it has one: a run submitted from traced code is part of that trace.
+   */
+  trace?: Record<string, string>;
 }
 
 /** One message of a run's log, as `watch` yields it. */
@@ -104,7 +110,8 @@ export class CairnClient {
    * request lost with a crashing planner is retried safely: the retry names the same run.
    */
   submit(o: SubmitOptions, opts: { retryForMs?: number } = {}): Promise<SubmitReply> {
-    return this.call<SubmitReply>("submit", { v: 1, ...o, idempotencyKey: o.idempotencyKey ?? `auto-${randomUUID()}` }, opts.retryForMs);
+    const trace = o.trace ?? currentTraceCarrier();
+    return this.call<SubmitReply>("submit", { v: 1, ...o, idempotencyKey: o.idempotencyKey ?? `auto-${randomUUID()}`, ...(trace ? { trace } : {}) }, opts.retryForMs);
   }
 
   status(runId: string): Promise<RunStatus> {
@@ -119,22 +126,40 @@ export class CairnClient {
 
   /**
    * Yields the run's whole log from its first message, then live messages as they are written,
-   * ending after the run's end event (or when `signal` aborts).
+   * ending after the run's end event (or when `signal` aborts). Survives server restarts and
+   * cluster fail-overs: it resumes after the last message it yielded, retrying for up to
+   * `retryForMs` without progress.
    */
-  async *watch(runId: string, opts: { signal?: AbortSignal } = {}): AsyncGenerator<LogEntry> {
-    const consumer = await this.js.consumers.get(this.subjects.stream, { filter_subjects: [this.subjects.run(runId)], deliver_policy: DeliverPolicy.All });
-    const iter = await consumer.consume({ max_messages: 256 });
-    const onAbort = (): void => void iter.close();
-    opts.signal?.addEventListener("abort", onAbort, { once: true });
-    try {
-      for await (const m of iter) {
-        const entry = decodeEntry(this.subjects, m.subject, m.data);
-        yield { seq: m.seq, subject: m.subject, time: new Date(m.time).toISOString(), entry };
-        if (entry.kind === "ended") break;
+  async *watch(runId: string, opts: { signal?: AbortSignal; retryForMs?: number } = {}): AsyncGenerator<LogEntry> {
+    let nextSeq = 1;
+    let lastProgress = Date.now();
+    const retryForMs = opts.retryForMs ?? 120_000;
+    for (let attempt = 0; ; attempt++) {
+      if (opts.signal?.aborted) return;
+      let iter: Awaited<ReturnType<Awaited<ReturnType<JetStreamClient["consumers"]["get"]>>["consume"]>> | undefined;
+      const onAbort = (): void => void iter?.close();
+      opts.signal?.addEventListener("abort", onAbort, { once: true });
+      try {
+        const consumer = await this.js.consumers.get(this.subjects.stream, {
+          filter_subjects: [this.subjects.run(runId)],
+          ...(nextSeq > 1 ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: nextSeq } : { deliver_policy: DeliverPolicy.All }),
+        });
+        iter = await consumer.consume({ max_messages: 256 });
+        for await (const m of iter) {
+          nextSeq = m.seq + 1;
+          lastProgress = Date.now();
+          const entry = decodeEntry(this.subjects, m.subject, m.data);
+          yield { seq: m.seq, subject: m.subject, time: new Date(m.time).toISOString(), entry };
+          if (entry.kind === "ended") return;
+        }
+      } catch (err) {
+        if (opts.signal?.aborted) return;
+        if (Date.now() - lastProgress > retryForMs) throw err;
+      } finally {
+        opts.signal?.removeEventListener("abort", onAbort);
+        await iter?.close().catch(() => undefined);
       }
-    } finally {
-      opts.signal?.removeEventListener("abort", onAbort);
-      await iter.close().catch(() => undefined);
+      await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * 2 ** Math.min(attempt, 5))));
     }
   }
 

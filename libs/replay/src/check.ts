@@ -14,7 +14,8 @@ export interface CheckOptions {
  * Where the code and the log disagree:
  * - `different`: the code decides a message on a subject the log holds, with another payload;
  * - `not-recorded`: the code decides a message the (ended) run never recorded;
- * - `not-decided`: the log holds a command or end event the code never decides.
+ * - `not-decided`: the log holds a command or end event the code never decides (other events —
+ *   results — are written by the services, so only their payload is compared when decided).
  */
 export interface Divergence {
   kind: "different" | "not-recorded" | "not-decided";
@@ -70,8 +71,9 @@ export function checkRun(log: RunLog, opts: CheckOptions = {}): CheckReport {
   const subjects = new Subjects(log.prefix);
   const steps = stepsOf(log);
   const stepBySeq = new Map(steps.map((s) => [s.seq, s]));
-  const recorded = new Map<string, HistoryEntry>();
-  for (const e of log.entries) if (isDecision(relativeSubject(log, e.subject))) recorded.set(e.subject, e);
+  // Any subject may hold a decision (the planner also answers some calls itself with a result);
+  // only commands and the end must have been decided.
+  const recorded = new Map<string, HistoryEntry>(log.entries.map((e) => [e.subject, e]));
   const ended = log.entries.some((e) => relativeSubject(log, e.subject) === "evt.ended");
 
   const state = emptyRun(log.runId);

@@ -27,8 +27,11 @@ export interface StateAtStep {
   nextTurn: number;
   /** The messages the model would see next: system prompt, task, every turn so far and its tool results. */
   messages: ViewMessage[];
-  /** What the planner's code makes due in this state (commands or the end), subjects below `<p>.run.<runId>.`. */
-  due: { subject: string; message: unknown }[];
+  /**
+   * What the planner's code makes due in this state (commands or the end; subjects below
+   * `<p>.run.<runId>.`), with the sequence of the message the log holds on that subject, if any.
+   */
+  due: { subject: string; message: unknown; recordedSeq?: number }[];
 }
 
 /** The run's state after `step`: status, the conversation so far, and what is due next. */
@@ -61,7 +64,10 @@ export function stateAt(log: RunLog, step: number): StateAtStep {
     status: runStatus(state),
     nextTurn,
     messages,
-    due: due(state, s.seq, entry.time, subjects).map((o) => ({ subject: relativeSubject(log, o.subject), message: o.message })),
+    due: due(state, s.seq, entry.time, subjects).map((o) => {
+      const rec = log.entries.find((e) => e.subject === o.subject);
+      return { subject: relativeSubject(log, o.subject), message: o.message, ...(rec ? { recordedSeq: rec.seq } : {}) };
+    }),
   };
 }
 
@@ -93,12 +99,15 @@ export function promptAt(log: RunLog, turn: number): PromptCheck {
   const subjects = new Subjects(log.prefix);
   let cmdSeq: number | undefined;
   let result: { seq: number; historySeq?: number; promptHash?: string } | undefined;
+  let asked = 0;
   for (const e of log.entries) {
-    const rel = relativeSubject(log, e.subject);
-    if (rel === `cmd.llm.${turn}`) {
+    const w = subjects.parse(e.subject)?.what;
+    if (w?.kind === "llm-command") {
+      asked++;
+      if (w.turn !== turn) continue;
       const d = decodeEntry(subjects, e.subject, e.data);
       if (d.kind === "llm-command") cmdSeq = d.message.historySeq;
-    } else if (rel === `evt.llm.${turn}`) {
+    } else if (w?.kind === "llm-result" && w.turn === turn) {
       const d = decodeEntry(subjects, e.subject, e.data);
       result = d.kind === "llm-result" ? { seq: e.seq, ...(d.message.historySeq !== undefined ? { historySeq: d.message.historySeq } : {}), ...(d.message.promptHash !== undefined ? { promptHash: d.message.promptHash } : {}) } : { seq: e.seq };
     }
@@ -108,11 +117,11 @@ export function promptAt(log: RunLog, turn: number): PromptCheck {
   const sub = stepsOf(log).find((x) => x.step === 0);
   const subEntry = sub ? log.entries[sub.index] : undefined;
   const subMsg = subEntry ? decodeEntry(subjects, subEntry.subject, subEntry.data) : undefined;
-  const copied = !!(result && sub && subMsg?.kind === "submitted" && subMsg.message.forkedFrom && result.seq < sub.seq);
-  const historySeq = copied ? sub!.seq : (result?.historySeq ?? cmdSeq);
+  const copiedAt = result && sub && subMsg?.kind === "submitted" && subMsg.message.forkedFrom && result.seq < sub.seq ? sub.seq : undefined;
+  const copied = copiedAt !== undefined;
+  const historySeq = copiedAt ?? result?.historySeq ?? cmdSeq;
   if (historySeq === undefined) {
-    const turns = log.entries.filter((e) => /^cmd\.llm\.\d+$/.test(relativeSubject(log, e.subject))).length;
-    throw new ReplayError("no_such_turn", `run ${log.runId} has no model turn ${turn} with a recorded history point (model calls asked for: ${turns})`, log.runId);
+    throw new ReplayError("no_such_turn", `run ${log.runId} has no model turn ${turn} with a recorded history point (model calls asked for: ${asked})`, log.runId);
   }
   const state = foldToSeq(log, historySeq);
   if (!state.submitted) throw new ReplayError("no_submission", `run ${log.runId} has no valid submission up to seq ${historySeq}`, log.runId);

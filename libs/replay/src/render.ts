@@ -22,6 +22,11 @@ function clip(s: string, n: number): string {
   return one.length > n ? `${one.slice(0, Math.max(1, n - 1))}…` : one;
 }
 
+/** Truncates to `n` characters with an ellipsis, keeping spacing (for aligned lines). */
+function cut(s: string, n: number): string {
+  return s.length > n ? `${s.slice(0, Math.max(1, n - 1))}…` : s;
+}
+
 function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
@@ -30,8 +35,13 @@ function msText(n: number | undefined): string {
   return n === undefined ? "?" : `${Math.round(n)} ms`;
 }
 
+function triesPlain(attempts: number): string {
+  return attempts > 1 ? `${attempts} attempts (${plural(attempts - 1, "redelivery", "redeliveries")})` : "";
+}
+
 function attemptsText(c: Colors, attempts: number): string {
-  return attempts > 1 ? c.yellow(`${attempts} attempts (${plural(attempts - 1, "redelivery", "redeliveries")})`) : "";
+  const t = triesPlain(attempts);
+  return t ? c.yellow(t) : "";
 }
 
 const GUTTER = 22;
@@ -72,9 +82,12 @@ function renderItem(c: Colors, width: number, i: TimelineItem): string[] {
   const gutter = `${i.step === undefined ? "".padStart(5) : String(i.step).padStart(5)} ${String(i.seq).padStart(5)} ${`+${i.atMs}`.padStart(8)}  `;
   const room = width - GUTTER;
   const more = (text: string): string => `${"".padStart(GUTTER + 4)}${text}`;
-  const tail = [i.copied ? c.dim("⧉ copied") : "", i.ignored ? c.dim(`(ignored: ${i.ignored})`) : ""].filter(Boolean).join(" ");
+  const tail = [i.copied ? c.dim("⧉ copied") : "", i.edited ? c.yellow("✎ edited") : "", i.ignored ? c.dim(`(ignored: ${i.ignored})`) : ""].filter(Boolean).join(" ");
   const line = (body: string): string => gutter + body + (tail ? ` ${tail}` : "");
-  const meta = (parts: string[]): string => c.dim(parts.filter(Boolean).join(" · "));
+  const meta = (parts: string[]): string => {
+    const p = parts.filter(Boolean);
+    return p.length ? c.dim(`(${p.join(" · ")})`) : "";
+  };
   switch (i.kind) {
     case "submitted":
       return [line(`${c.bold(c.cyan("▶ submitted"))} ${c.dim(`${i.submittedAt}${i.idempotencyKey ? ` · key ${i.idempotencyKey}` : ""}`)}`)];
@@ -89,10 +102,10 @@ function renderItem(c: Colors, width: number, i: TimelineItem): string[] {
       const tries = attemptsText(c, i.attempts);
       if (!i.ok) {
         const err = i.error ? `${i.error.kind}: ${i.error.message}` : "the model call failed";
-        return [line(`${c.red(`✗ turn ${i.turn} model error`)} ${clip(err, room - 24)} ${meta(parts)}${tries ? ` ${tries}` : ""}`)];
+        return [line([c.red(`✗ turn ${i.turn} model error`), clip(err, room - 24), meta(parts), tries].filter(Boolean).join(" "))];
       }
       const what = i.toolCalls.length ? `asks for ${plural(i.toolCalls.length, "tool call")}` : "answers";
-      const out = [line(`${c.bold(c.magenta(`◆ turn ${i.turn}`))} ${what} ${meta(parts)}${tries ? ` ${tries}` : ""}`)];
+      const out = [line([c.bold(c.magenta(`◆ turn ${i.turn}`)), what, meta(parts), tries].filter(Boolean).join(" "))];
       if (i.content) out.push(more(c.italic(clip(JSON.stringify(i.content), room - 4))));
       if (i.copied) for (const call of i.toolCalls) out.push(more(c.dim(`↳ ${call.id} ${call.name} ${clip(call.arguments, room - call.id.length - call.name.length - 8)}`)));
       return out;
@@ -100,20 +113,26 @@ function renderItem(c: Colors, width: number, i: TimelineItem): string[] {
     case "tool-command":
       return [line(`  ${c.yellow("→")} tool ${i.turn}.${i.index} ${c.bold(i.tool)} ${c.dim(clip(i.arguments, room - i.tool.length - 16))}`)];
     case "tool-result": {
-      const parts = [i.durationMs !== undefined ? msText(i.durationMs) : "", i.waitMs !== undefined ? `${msText(i.waitMs)} after its command` : ""];
-      const tries = attemptsText(c, i.attempts);
+      const parts = [i.durationMs !== undefined ? msText(i.durationMs) : "", i.waitMs !== undefined ? `${msText(i.waitMs)} after its command` : ""].filter(Boolean);
+      const metaLen = (parts.length ? parts.join(" · ").length + 3 : 0) + triesPlain(i.attempts).length + (i.copied ? 9 : 0) + (i.ignored ? i.ignored.length + 12 : 0);
+      const headPlain = `tool ${i.turn}.${i.index} ${i.tool} [${i.callId}]`;
       const head = `tool ${i.turn}.${i.index} ${i.tool} ${c.dim(`[${i.callId}]`)}`;
-      const room2 = room - head.length - 8;
-      const body = i.ok ? `${c.green("✓")} ${head} ${c.dim("→")} ${clip(i.output ?? "", Math.max(20, room2 - 20))}` : `${c.red("✗")} ${head} ${c.red(clip(`${i.error?.kind ?? "error"}: ${i.error?.message ?? ""}`, Math.max(20, room2 - 20)))}`;
-      return [line(`${body} ${meta(parts)}${tries ? ` ${tries}` : ""}`)];
+      const avail = Math.max(30, room - headPlain.length - metaLen - 6);
+      if (i.ok) return [line([`${c.green("✓")} ${head} ${c.dim("→")} ${clip(i.output ?? "", avail)}`, meta(parts), attemptsText(c, i.attempts)].filter(Boolean).join(" "))];
+      // An error is what the model read: when it does not fit, it gets a line of its own.
+      const err = `${i.error?.kind ?? "error"}: ${i.error?.message ?? ""}`;
+      const fits = err.length <= avail;
+      const out = [line([`${c.red("✗")} ${head}`, fits ? c.red(err) : c.red(i.error?.kind ?? "error"), meta(parts), attemptsText(c, i.attempts)].filter(Boolean).join(" "))];
+      if (!fits) out.push(more(c.red(clip(i.error?.message ?? "", room - 4))));
+      return out;
     }
     case "signal":
       return [line(`${c.yellow(`⚑ ${i.signal}`)}${i.reason ? ` ${clip(i.reason, room - 12)}` : ""}`)];
     case "error":
       return [line(`${c.red("! error")} ${i.service}: ${clip(`${i.error.kind}: ${i.error.message}`, room - 30)} ${c.dim(`(about ${i.about}${i.aboutSeq !== undefined ? ` seq ${i.aboutSeq}` : ""})`)}`)];
     case "ended": {
-      const why = i.reason ? ` ${i.reason}${i.error ? `: ${clip(i.error.message, room - 30)}` : ""}` : "";
-      const out = [line(`${c.bold(statusTag(c, i.status))}${why} ${c.dim(`${plural(i.turns, "turn")} · ${i.usage.inputTokens + i.usage.outputTokens} tokens`)}`)];
+      const out = [line(`${c.bold(statusTag(c, i.status))}${i.reason ? ` ${i.reason}` : ""} ${meta([plural(i.turns, "turn"), `${i.usage.inputTokens + i.usage.outputTokens} tokens`])}`)];
+      if (i.error && i.status !== "completed") out.push(more(c.red(clip(i.error.kind === i.reason ? i.error.message : `${i.error.kind}: ${i.error.message}`, room - 4))));
       if (i.answer !== undefined) for (const l of i.answer.split("\n")) out.push(more(clip(l, room - 4)));
       return out;
     }
@@ -131,7 +150,8 @@ export function renderState(s: StateAtStep, o: RenderOptions = {}): string {
     `${c.bold("status")} ${statusTag(c, st.status)}${st.reason ? ` (${st.reason})` : ""} ${c.dim(`· ${plural(st.turn, "turn")} · ${plural(st.toolCalls, "tool call")} · ${st.usage.inputTokens} in / ${st.usage.outputTokens} out tokens`)}`,
   ];
   if (st.waitingFor?.length) out.push(`${c.bold("waiting")} ${st.waitingFor.join(", ")}`);
-  out.push(`${c.bold("due")}    ${s.due.length ? s.due.map((d) => d.subject).join(", ") : c.dim("nothing")}`);
+  const dueText = s.due.map((d) => `${d.subject}${d.recordedSeq !== undefined ? c.dim(` (recorded at seq ${d.recordedSeq})`) : ""}`);
+  out.push(`${c.bold("due")}    ${dueText.length ? dueText.join(", ") : c.dim("nothing")}`);
   if (st.answer !== undefined) out.push(`${c.bold("answer")} ${clip(st.answer, width - 8)}`);
   if (!s.messages.length) return out.join("\n");
   out.push("", c.bold(`messages the model would see at turn ${s.nextTurn}:`));
@@ -155,20 +175,20 @@ export function renderPromptCheck(p: PromptCheck, o: RenderOptions = {}): string
   return out.join("\n");
 }
 
+/** The fields that differ, each as `field`, `recorded …`, `decided …` lines. */
 function fieldDiff(recorded: unknown, decided: unknown): string[] {
   const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
-  if (!isObj(recorded) || !isObj(decided)) return [`recorded ${canonicalJson(recorded)}`, `decided  ${canonicalJson(decided)}`];
+  const show = (v: unknown): string => (v === undefined ? "(absent)" : canonicalJson(v));
+  if (!isObj(recorded) || !isObj(decided)) return [`recorded ${show(recorded)}`, `decided  ${show(decided)}`];
   const keys = [...new Set([...Object.keys(recorded), ...Object.keys(decided)])].sort();
-  return keys
-    .filter((k) => canonicalJson(recorded[k]) !== canonicalJson(decided[k]))
-    .map((k) => `${k}: recorded ${recorded[k] === undefined ? "(absent)" : canonicalJson(recorded[k])} · decided ${decided[k] === undefined ? "(absent)" : canonicalJson(decided[k])}`);
+  return keys.filter((k) => canonicalJson(recorded[k]) !== canonicalJson(decided[k])).flatMap((k) => [`${k}:`, `  recorded ${show(recorded[k])}`, `  decided  ${show(decided[k])}`]);
 }
 
 function renderDivergence(c: Colors, width: number, d: Divergence): string[] {
   const out = [`${c.red(c.bold("✘ DIVERGENCE"))} at step ${d.step} (seq ${d.seq}${d.event ? `, ${d.event}` : ""}): ${d.message}`];
-  if (d.kind === "different") for (const l of fieldDiff(d.recorded, d.decided)) out.push(`    ${clip(l, width - 4)}`);
-  else if (d.kind === "not-recorded") out.push(`    decided  ${clip(canonicalJson(d.decided), width - 13)}`);
-  else out.push(`    recorded ${clip(canonicalJson(d.recorded), width - 13)}`);
+  if (d.kind === "different") for (const l of fieldDiff(d.recorded, d.decided)) out.push(`    ${cut(l, width - 4)}`);
+  else if (d.kind === "not-recorded") out.push(`    decided  ${cut(canonicalJson(d.decided), width - 13)}`);
+  else out.push(`    recorded ${cut(canonicalJson(d.recorded), width - 13)}`);
   return out;
 }
 

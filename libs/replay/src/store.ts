@@ -3,7 +3,7 @@ import { Kvm, type KV } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { decode, encode, type RunStatus, type Subjects } from "@cairn/protocol";
 import { readRange, readRunLog } from "@cairn/bus";
-import { reduceRun, runStatus } from "@cairn/runtime";
+import { reduceRun, runStatus, type HistoryEntry } from "@cairn/runtime";
 import type { RunLog } from "./log.js";
 
 /** No message of the run is in the stream, and the runs index does not say it was purged. */
@@ -22,15 +22,27 @@ export class RunPurgedError extends Error {
     readonly purgedAt: string,
     readonly status: RunStatus,
   ) {
-    super(`run ${runId} was purged at ${purgedAt}: its history is no longer in the stream (it had ${status.status}${status.endedAt ? ` at ${status.endedAt}` : ""}, ${status.turn} turns, ${status.toolCalls} tool calls)`);
+    super(`run ${runId} was purged at ${purgedAt}: its history is no longer in the stream (it ended ${status.status}${status.endedAt ? ` at ${status.endedAt}` : ""}, ${status.turn} turns, ${status.toolCalls} tool calls)`);
   }
 }
 
-/** Purging refuses runs that have not ended: their history is still being written and read. */
+/**
+ * Purging refuses runs that have not ended — their history is still being written and read — and,
+ * unless forced, ended runs with commands still unanswered (a cancelled run's tool call may still
+ * be running; its result would land on a purged subject).
+ */
 export class RunInFlightError extends Error {
   override readonly name = "RunInFlightError";
-  constructor(readonly runId: string) {
-    super(`run ${runId} has not ended: only ended runs can be purged (cancel it first, or wait)`);
+  constructor(
+    readonly runId: string,
+    /** Commands without a recorded result, for an ended run (subjects below `<p>.run.<runId>.`). */
+    readonly unanswered: string[] = [],
+  ) {
+    super(
+      unanswered.length
+        ? `run ${runId} has ended but ${unanswered.length} command${unanswered.length > 1 ? "s have" : " has"} no result yet (${unanswered.join(", ")}): a call may still be running; purge later, or force it`
+        : `run ${runId} has not ended: only ended runs can be purged (cancel it first, or wait)`,
+    );
   }
 }
 
@@ -76,17 +88,37 @@ export interface PurgedRun {
   status: RunStatus;
 }
 
-async function purgeOne(jsm: JetStreamManager, kv: KV | undefined, subjects: Subjects, runId: string, now: Date): Promise<PurgedRun> {
-  const events = await readRunLog(jsm, subjects, runId, { eventsOnly: true });
-  if (!events.length) {
+/** Commands of the log with no result recorded on their result subject. */
+function unanswered(entries: HistoryEntry[], subjects: Subjects, runId: string): string[] {
+  const have = new Set(entries.map((e) => e.subject));
+  const head = `${subjects.prefix}.run.${runId}.`;
+  const out: string[] = [];
+  for (const e of entries) {
+    const w = subjects.parse(e.subject)?.what;
+    const result = w?.kind === "llm-command" ? subjects.llmResult(runId, w.turn) : w?.kind === "tool-command" ? subjects.toolResult(runId, w.turn, w.index) : undefined;
+    if (result && !have.has(result)) out.push(e.subject.slice(head.length));
+  }
+  return out;
+}
+
+/** The run's status if it may be purged; throws RunNotFoundError, RunPurgedError or RunInFlightError. */
+async function purgeable(jsm: JetStreamManager, kv: KV | undefined, subjects: Subjects, runId: string, force: boolean): Promise<RunStatus> {
+  const entries = await readRunLog(jsm, subjects, runId);
+  if (!entries.length) {
     const status = await indexEntry(kv, runId);
     if (status?.purgedAt) throw new RunPurgedError(runId, status.purgedAt, status);
     throw new RunNotFoundError(runId);
   }
-  const state = reduceRun(runId, events, subjects);
+  const state = reduceRun(runId, entries, subjects);
   if (!state.ended) throw new RunInFlightError(runId);
+  const open = unanswered(entries, subjects, runId);
+  if (open.length && !force) throw new RunInFlightError(runId, open);
+  return runStatus(state);
+}
+
+async function purgeOne(jsm: JetStreamManager, kv: KV | undefined, subjects: Subjects, runId: string, now: Date, force: boolean): Promise<PurgedRun> {
   const purgedAt = now.toISOString();
-  const status: RunStatus = { ...runStatus(state), purgedAt };
+  const status: RunStatus = { ...(await purgeable(jsm, kv, subjects, runId, force)), purgedAt };
   // Mark first: if the purge then fails, the history is still there and replays; the mark only
   // matters once the history is gone.
   if (kv) await kv.put(runId, encode(status));
@@ -94,15 +126,21 @@ async function purgeOne(jsm: JetStreamManager, kv: KV | undefined, subjects: Sub
   return { runId, purged: r.purged, purgedAt, status };
 }
 
+export interface PurgeOptions {
+  now?: Date;
+  /** Also purge ended runs with commands still unanswered (see RunInFlightError). */
+  force?: boolean;
+}
+
 /**
  * Removes an ended run's whole history from the stream (JetStream purge by subject filter
- * `<p>.run.<runId>.>`) and marks it purged in the runs index. Refuses a run that has not ended
- * (RunInFlightError). A purged run's subjects are free again, so its idempotency key no longer
- * finds it.
+ * `<p>.run.<runId>.>`) and marks it purged in the runs index (`purgedAt`). Refuses a run that has
+ * not ended, or (unless forced) whose calls are not all answered: RunInFlightError. A purged run's
+ * subjects are free again, so its idempotency key no longer finds it.
  */
-export async function purgeRun(nc: NatsConnection, subjects: Subjects, runId: string, opts: { now?: Date } = {}): Promise<PurgedRun> {
+export async function purgeRun(nc: NatsConnection, subjects: Subjects, runId: string, opts: PurgeOptions = {}): Promise<PurgedRun> {
   const jsm = await jetstreamManager(nc, { timeout: 10_000 });
-  return purgeOne(jsm, await runsIndex(nc, subjects), subjects, runId, opts.now ?? new Date());
+  return purgeOne(jsm, await runsIndex(nc, subjects), subjects, runId, opts.now ?? new Date(), !!opts.force);
 }
 
 export interface PurgeOlderResult {
@@ -112,13 +150,15 @@ export interface PurgeOlderResult {
   wouldPurge: RunStatus[];
   /** Ended runs kept because they ended more recently. */
   kept: number;
+  /** Ended runs old enough but kept because commands are unanswered (without `force`). */
+  unsettled: { runId: string; unanswered: string[] }[];
 }
 
 /**
  * Purges every run that ended more than `olderThanMs` ago (by the server time of its end event).
  * Runs without an end event — in flight — are never touched.
  */
-export async function purgeOlderThan(nc: NatsConnection, subjects: Subjects, olderThanMs: number, opts: { now?: Date; dryRun?: boolean } = {}): Promise<PurgeOlderResult> {
+export async function purgeOlderThan(nc: NatsConnection, subjects: Subjects, olderThanMs: number, opts: PurgeOptions & { dryRun?: boolean } = {}): Promise<PurgeOlderResult> {
   const jsm = await jetstreamManager(nc, { timeout: 10_000 });
   const kv = await runsIndex(nc, subjects);
   const now = opts.now ?? new Date();
@@ -130,13 +170,17 @@ export async function purgeOlderThan(nc: NatsConnection, subjects: Subjects, old
     if (now.getTime() - Date.parse(e.time) >= olderThanMs) due.push(runId);
     else kept++;
   }
-  const purged: PurgedRun[] = [];
-  const wouldPurge: RunStatus[] = [];
+  const result: PurgeOlderResult = { purged: [], wouldPurge: [], kept, unsettled: [] };
   for (const runId of due) {
-    if (opts.dryRun) wouldPurge.push(runStatus(reduceRun(runId, await readRunLog(jsm, subjects, runId, { eventsOnly: true }), subjects)));
-    else purged.push(await purgeOne(jsm, kv, subjects, runId, now));
+    try {
+      if (opts.dryRun) result.wouldPurge.push(await purgeable(jsm, kv, subjects, runId, !!opts.force));
+      else result.purged.push(await purgeOne(jsm, kv, subjects, runId, now, !!opts.force));
+    } catch (err) {
+      if (!(err instanceof RunInFlightError)) throw err;
+      result.unsettled.push({ runId, unanswered: err.unanswered });
+    }
   }
-  return { purged, wouldPurge, kept };
+  return result;
 }
 
 /** Parses a duration like `30d`, `12h`, `1h30m`, `90s`, `500ms` into milliseconds. */

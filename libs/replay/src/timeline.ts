@@ -18,6 +18,8 @@ export interface ItemBase {
   step?: number;
   /** In a fork: this result was copied from the source run (it precedes the fork's submission). */
   copied?: boolean;
+  /** In a fork: this tool result was replaced or supplied (`cairn fork --set-result`). */
+  edited?: boolean;
   /** Set when the reducer ignored this event, with its reason (a duplicate, a result after the end, …). */
   ignored?: string;
 }
@@ -119,6 +121,7 @@ export function buildTimeline(log: RunLog): Timeline {
   const commandTime = new Map<string, string>();
   const submissionSeq = steps.find((s) => s.step === 0)?.seq ?? 0;
   let forked = false;
+  let edited = new Set<string>();
   let retries = 0;
   const items: TimelineItem[] = [];
 
@@ -127,6 +130,7 @@ export function buildTimeline(log: RunLog): Timeline {
     if (e.seq !== submissionSeq) continue;
     const d = decodeEntry(subjects, e.subject, e.data);
     forked = d.kind === "submitted" && !!d.message.forkedFrom;
+    if (d.kind === "submitted") edited = new Set(d.message.forkedFrom?.editedCalls ?? []);
   }
 
   for (const e of log.entries) {
@@ -192,6 +196,7 @@ export function buildTimeline(log: RunLog): Timeline {
         const m = d.message;
         retries += Math.max(0, m.attempts - 1);
         const sent = commandTime.get(`tool.${m.turn}.${m.index}`);
+        if (base.copied && edited.has(m.callId)) base.edited = true;
         items.push({
           ...base,
           kind: "tool-result",

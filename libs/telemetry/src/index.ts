@@ -1,8 +1,35 @@
 /**
- * Logging for every Cairn process: pino, JSON lines on stderr, secrets redacted, and child
- * loggers carrying run/step context (`log.child({ runId, turn, step, attempt })`).
+ * Logging and tracing for every Cairn process: pino, JSON lines on stderr, secrets redacted,
+ * child loggers carrying run/step context (`log.child({ runId, turn, step, attempt })`) and every
+ * line carrying the active span's `trace_id` / `span_id`; the OpenTelemetry SDK configured by the
+ * standard `OTEL_*` variables (tracing.ts), W3C trace context in NATS headers and one span per
+ * handler attempt (messaging.ts), and one trace per run (run-trace.ts).
  */
+import { trace } from "@opentelemetry/api";
 import { pino, type Logger, type LoggerOptions } from "pino";
+
+export { startTracing, shutdownTracing, tracingEnabled, tracingChoice, TracingConfigError } from "./tracing.js";
+export type { Tracing, TracingOptions, OtlpProtocol } from "./tracing.js";
+export {
+  activeSpan,
+  CairnAttr,
+  currentTraceCarrier,
+  extractContext,
+  formatTraceparent,
+  parseTraceparent,
+  recordError,
+  SpanKind,
+  SpanStatusCode,
+  traceHeaders,
+  traceIdOf,
+  tracer,
+  withSpan,
+} from "./spans.js";
+export type { Attributes, Span, SpanContext } from "./spans.js";
+export { beginRun, endRun, PARENT_KEY, runContext, runSpanId } from "./run-trace.js";
+export type { BegunRun, EndedRun, RunTraceInfo } from "./run-trace.js";
+export { runStepOf, startAttemptSpan } from "./messaging.js";
+export type { AttemptSpan, Delivery, RunStep } from "./messaging.js";
 
 export type { Logger } from "pino";
 
@@ -32,12 +59,23 @@ export const REDACT_PATHS = [
   "*.creds",
 ];
 
+/**
+ * The active span's ids for a log line (`trace_id`, `span_id`, as in the OpenTelemetry log data
+ * model), so a line can be found from its trace and the other way round. Nothing when no span is
+ * active (always, with tracing off).
+ */
+export function traceFields(): { trace_id?: string; span_id?: string } {
+  const sc = trace.getActiveSpan()?.spanContext();
+  return sc && trace.isSpanContextValid(sc) ? { trace_id: sc.traceId, span_id: sc.spanId } : {};
+}
+
 export function createLogger(cfg: LoggerConfig): Logger {
   const opts: LoggerOptions = {
     level: cfg.level ?? "info",
     base: { service: cfg.service, pid: process.pid },
     redact: { paths: REDACT_PATHS, censor: "[redacted]" },
     timestamp: pino.stdTimeFunctions.isoTime,
+    mixin: traceFields,
   };
   return pino(opts, pino.destination({ dest: cfg.destination ?? 2, sync: true }));
 }

@@ -7,3 +7,4 @@ export type { RunningNatsServer, NatsServerOptions } from "@cairn/natsd";
 export { uniquePrefix, workspaceRoot, tempDir, waitFor } from "./util.js";
 export { spawnService, type ServiceProcess, type ServiceName } from "./process.js";
 export { readLedger, readCommits, ledgerToolModule, type LedgerEntry, type LedgerCommit } from "./ledger.js";
+export { startNatsCluster, type NatsCluster } from "./cluster.js";

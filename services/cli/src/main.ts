@@ -6,10 +6,11 @@ import { Command, Option } from "commander";
 import pc from "picocolors";
 import { CairnClient, CairnApiError } from "@cairn/client";
 import { addConn, client, type ConnFlags } from "./conn.js";
-import { createLogger, type Logger } from "@cairn/telemetry";
+import { createLogger, startTracing, type Logger } from "@cairn/telemetry";
 import { loadAgents } from "@cairn/planner";
 import { startEmbedded } from "./embedded.js";
 import { renderEntry, renderRuns, renderStatus } from "./render.js";
+import { registerReplayCommands } from "./replay-cli.js";
 import { cairnHome, clearDevInfo, readDevInfo, resolveServer, writeDevInfo } from "./server.js";
 
 const env = process.env;
@@ -111,6 +112,7 @@ program
   .option("-s, --server <url>", "NATS URL (default: $NATS_URL, else the server `cairn dev` started)")
   .action(async (name: string, o: { server?: string }) => {
     const e = { ...env, NATS_URL: resolveServer(o.server, env) };
+    const tracing = await startTracing({ serviceName: `cairn-${name}`, env: e });
     let stop: () => Promise<void>;
     if (name === "planner") {
       const m = await import("@cairn/planner");
@@ -127,7 +129,7 @@ program
     } else {
       fail(new Error(`unknown service ${JSON.stringify(name)}: use planner, llm-caller or tool-runner`));
     }
-    for (const sig of ["SIGINT", "SIGTERM"] as const) process.once(sig, () => void stop().then(() => process.exit(0)));
+    for (const sig of ["SIGINT", "SIGTERM"] as const) process.once(sig, () => void stop().then(() => tracing.shutdown()).then(() => process.exit(0)));
   });
 
 function embeddedEnv(home: string): Record<string, string | undefined> {
@@ -147,6 +149,7 @@ program
     const home = cairnHome(env);
     const running = readDevInfo(home);
     if (running) fail(new Error(`cairn dev is already running here (pid ${running.pid}, ${running.url})`));
+    const tracing = await startTracing({ serviceName: "cairn-dev", env });
     const log = createLogger({ service: "cairn-dev", level: env["LOG_LEVEL"] ?? "info" });
     const e = embeddedEnv(home);
     const emb = await startEmbedded({
@@ -160,6 +163,7 @@ program
     process.stdout.write(`  try: ${pc.bold('cairn submit --follow "write a note"')}   (other terminals in this directory find this server)\n`);
     const stop = async (): Promise<void> => {
       await emb.stop();
+      await tracing.shutdown();
       clearDevInfo(home);
       process.exit(0);
     };
@@ -193,4 +197,5 @@ program
     process.exitCode = status === "completed" ? 0 : 1;
   });
 
+registerReplayCommands(program);
 program.parseAsync(process.argv).catch(fail);

@@ -63,6 +63,7 @@ export function renderStatus(s: RunStatus): string {
   ];
   if (s.waitingFor?.length) lines.push(`${pc.bold("waiting")}  ${s.waitingFor.join(", ")}`);
   if (s.errors) lines.push(`${pc.bold("errors")}   ${s.errors} recorded`);
+  if (s.traceId) lines.push(`${pc.bold("trace")}    ${s.traceId}`);
   if (s.answer !== undefined) lines.push(`${pc.bold("answer")}\n${s.answer}`);
   return lines.join("\n");
 }

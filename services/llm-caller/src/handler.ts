@@ -2,7 +2,7 @@ import { decode, encode, type LlmCommand, type LlmResult, type RunError, type Su
 import { backoffDelay, buildModelRequest, errorKind, errorMessage, isRetryable, promptHash, retryAfterOf, type RetryPolicy, type RunState } from "@cairn/runtime";
 import type { AppendResult, CrashPoint, Disposition, WorkContext } from "@cairn/bus";
 import type { ModelProvider } from "@cairn/providers";
-import type { Logger } from "@cairn/telemetry";
+import { activeSpan, CairnAttr, SpanKind, withSpan, type Logger } from "@cairn/telemetry";
 
 export interface CommandMessage {
   subject: string;
@@ -67,6 +67,7 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
     }
     const cmd = d.value;
     if (m.deliveries > 1 && (await deps.exists(subjects.llmResult(runId, turn)))) {
+      activeSpan()?.setAttribute(CairnAttr.RESULT_REUSED, true);
       rlog.info("redelivered command already has its recorded response: acked without calling the model");
       return { ack: true };
     }
@@ -87,7 +88,13 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
     const started = deps.now();
     const base = { v: 1 as const, type: "llm.result" as const, runId, turn, provider: provider.name, model: agent.model, promptHash: hash, historySeq: cmd.historySeq, attempts: m.deliveries };
     try {
-      const res = await provider.complete(req, { signal: ctx.signal, timeoutMs: deps.timeoutMs });
+      // The model call's own span, with the GenAI semantic conventions' attributes.
+      const genAi = { "gen_ai.operation.name": "chat", "gen_ai.system": provider.name, "gen_ai.provider.name": provider.name, "gen_ai.request.model": agent.model, [CairnAttr.RUN_ID]: runId, [CairnAttr.TURN]: turn, [CairnAttr.ATTEMPT]: m.deliveries };
+      const res = await withSpan(`chat ${agent.model}`, { kind: SpanKind.CLIENT, attributes: { ...genAi, ...(req.temperature !== undefined ? { "gen_ai.request.temperature": req.temperature } : {}) } }, async (span) => {
+        const r = await provider.complete(req, { signal: ctx.signal, timeoutMs: deps.timeoutMs });
+        span?.setAttributes({ "gen_ai.response.model": r.model, "gen_ai.response.finish_reasons": [r.finishReason], "gen_ai.usage.input_tokens": r.usage.inputTokens, "gen_ai.usage.output_tokens": r.usage.outputTokens });
+        return r;
+      });
       const latencyMs = deps.now() - started;
       rlog.debug({ ms: latencyMs }, "model answered");
       deps.crash.hit("after-llm", m.subject);

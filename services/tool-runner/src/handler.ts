@@ -3,7 +3,7 @@ import { decode, encode, type RunError, type Subjects, type ToolCommand, type To
 import { backoffDelay, errorKind, errorMessage, isRetryable, retryAfterOf, RetryableError, type RetryPolicy } from "@cairn/runtime";
 import type { AppendResult, CrashPoint, Disposition, WorkContext } from "@cairn/bus";
 import type { ToolContext, ToolRegistry } from "@cairn/tools";
-import type { Logger } from "@cairn/telemetry";
+import { CairnAttr, withSpan, type Logger } from "@cairn/telemetry";
 
 export interface CommandMessage {
   subject: string;
@@ -111,7 +111,8 @@ export function createToolHandler(deps: ToolHandlerDeps): (m: CommandMessage, ct
             workspaceDir: join(deps.workspaceRoot, runId),
             log: rlog,
           };
-          return def.run(parsedArgs.args, tctx);
+          const attributes = { "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": cmd.tool, "gen_ai.tool.call.id": cmd.callId, [CairnAttr.TOOL_NAME]: cmd.tool, [CairnAttr.RUN_ID]: runId, [CairnAttr.TURN]: turn, [CairnAttr.TOOL_INDEX]: index, [CairnAttr.ATTEMPT]: m.deliveries };
+          return withSpan(`execute_tool ${cmd.tool}`, { attributes }, () => def.run(parsedArgs.args, tctx));
         },
         ctx.signal,
         def.timeoutMs ?? deps.timeoutMs,

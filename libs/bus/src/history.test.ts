@@ -1,0 +1,167 @@
+import { describe, it, expect } from "vitest";
+import type { JetStreamManager, JsMsg, StoredMsg } from "@nats-io/jetstream";
+import { encode, Subjects, type LlmResult, type RunSubmitted, type ToolResult } from "@cairn/protocol";
+import { reduceRun } from "@cairn/runtime";
+import { callInHand, DeliveryCoverage, type DeliveryInHand } from "./consume.js";
+import { RunHistory } from "./history.js";
+
+const S = new Subjects("t");
+const RUN = "r1";
+const T0 = Date.UTC(2025, 0, 1);
+
+/** An in-memory stream answering Direct Gets (`seq` + `next_by_subj`), counting them. */
+function fakeStream() {
+  const msgs: { seq: number; subject: string; data: Uint8Array; nanos: bigint }[] = [];
+  let gets = 0;
+  const jsm = {
+    direct: {
+      getMessage: async (_stream: string, q: { seq: number; next_by_subj: string }): Promise<StoredMsg | null> => {
+        gets++;
+        const prefix = q.next_by_subj.slice(0, -1);
+        const m = msgs.find((x) => x.seq >= q.seq && x.subject.startsWith(prefix));
+        if (!m) return null;
+        // A Direct Get's time comes from an RFC 3339 string with nanoseconds, parsed to ms.
+        return { seq: m.seq, subject: m.subject, data: m.data, time: new Date(Date.parse(new Date(Number(m.nanos / 1_000_000n)).toISOString())) } as unknown as StoredMsg;
+      },
+    },
+  } as unknown as JetStreamManager;
+  return {
+    jsm,
+    gets: () => gets,
+    append(subject: string, message: unknown): number {
+      const seq = msgs.length + 1;
+      // Nanosecond timestamps that are not whole milliseconds, like the server's.
+      msgs.push({ seq, subject, data: encode(message), nanos: BigInt(T0 + seq * 1000) * 1_000_000n + 987_654n });
+      return seq;
+    },
+    msg(seq: number, deliverySequence: number, deliveryCount = 1): JsMsg {
+      const m = msgs[seq - 1]!;
+      return { seq, subject: m.subject, data: m.data, timestampNanos: m.nanos, info: { streamSequence: seq, deliverySequence, deliveryCount } } as unknown as JsMsg;
+    },
+    log: () => msgs.map((m) => ({ seq: m.seq, subject: m.subject, data: m.data, time: new Date(Number(m.nanos / 1_000_000n)).toISOString() })),
+  };
+}
+
+const submitted: RunSubmitted = {
+  v: 1,
+  type: "run.submitted",
+  runId: RUN,
+  task: "t",
+  agent: { name: "a", provider: "scripted", model: "m", systemPrompt: "", tools: [{ name: "noop", description: "d", inputSchema: { type: "object" } }], maxTurns: 5 },
+  submittedAt: "2025-01-01T00:00:00.000Z",
+};
+const llm = (turn: number): LlmResult => ({ v: 1, type: "llm.result", runId: RUN, turn, ok: true, attempts: 1, content: null, toolCalls: [{ id: `c${turn}`, name: "noop", arguments: "{}" }] });
+const tool = (turn: number): ToolResult => ({ v: 1, type: "tool.result", runId: RUN, turn, index: 0, callId: `c${turn}`, tool: "noop", ok: true, attempts: 1, output: "ok" });
+
+/** A run's log as the planner sees it: events, with the commands between them. */
+function runLog() {
+  const s = fakeStream();
+  const seqs = {
+    submitted: s.append(S.submitted(RUN), submitted),
+    cmd1: s.append(S.llmCommand(RUN, 1), { v: 1 }),
+    llm1: s.append(S.llmResult(RUN, 1), llm(1)),
+    cmdTool1: s.append(S.toolCommand(RUN, 1, 0, "noop"), { v: 1 }),
+    tool1: s.append(S.toolResult(RUN, 1, 0), tool(1)),
+    cmd2: s.append(S.llmCommand(RUN, 2), { v: 1 }),
+    llm2: s.append(S.llmResult(RUN, 2), llm(2)),
+  };
+  return { s, seqs };
+}
+
+/** Folds `seq` as the planner's handler does: synchronously inside the consumer's handler call. */
+function foldInHand(h: RunHistory, coverage: DeliveryCoverage, msg: JsMsg): { hand: DeliveryInHand; done: ReturnType<RunHistory["foldTo"]> } {
+  coverage.delivered(msg);
+  const hand: DeliveryInHand = { msg, key: RUN, coverage, folded: false };
+  return { hand, done: callInHand(hand, () => h.foldTo(RUN, msg.seq)) };
+}
+
+describe("RunHistory with the planner's delivery coverage", () => {
+  it("folds a delivered event without reading the stream when this process was handed every earlier event of the run", async () => {
+    const { s, seqs } = runLog();
+    const h = new RunHistory(s.jsm, S);
+    const cov = new DeliveryCoverage(S.stream, [S.allEvents()]);
+    const first = foldInHand(h, cov, s.msg(seqs.submitted, 1));
+    await first.done;
+    expect(first.hand.folded).toBe(true);
+    const readsAfterFirst = s.gets();
+    let d = 2;
+    for (const seq of [seqs.llm1, seqs.tool1, seqs.llm2]) {
+      const f = foldInHand(h, cov, s.msg(seq, d++));
+      const { applied } = await f.done;
+      expect(applied?.seq).toBe(seq);
+      expect(f.hand.folded).toBe(true);
+    }
+    expect(s.gets()).toBe(readsAfterFirst);
+    // Same state as folding the log read back from the stream, times included.
+    const { state } = await h.foldTo(RUN, seqs.llm2);
+    const expected = reduceRun(RUN, s.log().filter((e) => e.subject.includes(".evt.")), S);
+    expect(state).toEqual(expected);
+  });
+
+  it("reads the stream when a delivery sequence is missing (another instance took a message)", async () => {
+    const { s, seqs } = runLog();
+    const h = new RunHistory(s.jsm, S);
+    const cov = new DeliveryCoverage(S.stream, [S.allEvents()]);
+    await foldInHand(h, cov, s.msg(seqs.submitted, 1)).done;
+    const before = s.gets();
+    // Delivery 2 (the llm result) went to another planner; this one gets delivery 3.
+    const { state } = await foldInHand(h, cov, s.msg(seqs.tool1, 3)).done;
+    expect(s.gets()).toBeGreaterThan(before);
+    expect(state.turns[0]?.llm.turn).toBe(1);
+    expect(state.turns[0]?.resultCount).toBe(1);
+  });
+
+  it("reads the stream after a handed event was not acked, so the event it missed is folded", async () => {
+    const { s, seqs } = runLog();
+    const h = new RunHistory(s.jsm, S);
+    const cov = new DeliveryCoverage(S.stream, [S.allEvents()]);
+    await foldInHand(h, cov, s.msg(seqs.submitted, 1)).done;
+    // The llm result is delivered but its handler fails before folding: the consumer lapses.
+    cov.delivered(s.msg(seqs.llm1, 2));
+    cov.lapsed();
+    const before = s.gets();
+    const { state } = await foldInHand(h, cov, s.msg(seqs.tool1, 3)).done;
+    expect(s.gets()).toBeGreaterThan(before);
+    expect(state.turns).toHaveLength(1);
+    expect(state.turns[0]?.resultCount).toBe(1);
+  });
+
+  it("does not trust a state first read while handling a redelivery", async () => {
+    const { s, seqs } = runLog();
+    const h = new RunHistory(s.jsm, S);
+    const cov = new DeliveryCoverage(S.stream, [S.allEvents()]);
+    await foldInHand(h, cov, s.msg(seqs.llm1, 1, 2)).done;
+    cov.delivered(s.msg(seqs.submitted, 2, 2));
+    const before = s.gets();
+    await foldInHand(h, cov, s.msg(seqs.tool1, 3)).done;
+    expect(s.gets()).toBeGreaterThan(before);
+  });
+
+  it("vouches only for the RunHistory the consumer's handlers fold into, and only inside the handler call", async () => {
+    const { s, seqs } = runLog();
+    const h = new RunHistory(s.jsm, S);
+    const other = new RunHistory(s.jsm, S);
+    const cov = new DeliveryCoverage(S.stream, [S.allEvents()]);
+    await foldInHand(h, cov, s.msg(seqs.submitted, 1)).done;
+    await other.foldTo(RUN, seqs.submitted);
+    const before = s.gets();
+    const f = foldInHand(other, cov, s.msg(seqs.llm1, 2));
+    await f.done;
+    expect(f.hand.folded).toBe(false);
+    expect(s.gets()).toBeGreaterThan(before);
+    // Outside a handler call nothing is in hand: the bound history reads the stream.
+    const readsBefore = s.gets();
+    await h.foldTo(RUN, seqs.tool1);
+    expect(s.gets()).toBeGreaterThan(readsBefore);
+  });
+
+  it("does not use a consumer whose filter does not cover every run event", async () => {
+    const { s, seqs } = runLog();
+    const h = new RunHistory(s.jsm, S);
+    const cov = new DeliveryCoverage(S.stream, [`${S.prefix}.run.*.evt.llm.*`]);
+    await foldInHand(h, cov, s.msg(seqs.submitted, 1)).done;
+    const before = s.gets();
+    await foldInHand(h, cov, s.msg(seqs.llm1, 2)).done;
+    expect(s.gets()).toBeGreaterThan(before);
+  });
+});

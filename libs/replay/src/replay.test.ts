@@ -1,0 +1,267 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { decode, encode, Subjects, type LlmResult, type RunSubmitted, type ToolResult } from "@cairn/protocol";
+import { decide, type Applied, type HistoryEntry, type Output, type RunState } from "@cairn/runtime";
+import { checkRun } from "./check.js";
+import { planFork } from "./fork.js";
+import { ExportFormatError, exportRunLog, parseRunExport } from "./format.js";
+import { promptAt, stateAt } from "./inspect.js";
+import { relativeSubject, ReplayError, stepsOf, type RunLog } from "./log.js";
+import { renderCheck, renderPromptCheck, renderState, renderTimeline } from "./render.js";
+import { parseDuration } from "./store.js";
+import { buildTimeline } from "./timeline.js";
+
+const dir = fileURLToPath(new URL("../../../tests/fixtures/golden/", import.meta.url));
+const text = (name: string) => readFileSync(`${dir}${name}.cairn.jsonl`, "utf8");
+const golden = (name: string): RunLog => parseRunExport(text(name));
+
+/** A copy of the log with the message on `rel` transformed (or removed when `fn` returns undefined). */
+function edit(log: RunLog, rel: string, fn: (e: HistoryEntry) => HistoryEntry | undefined): RunLog {
+  const entries: HistoryEntry[] = [];
+  let hit = false;
+  for (const e of log.entries) {
+    if (relativeSubject(log, e.subject) !== rel) entries.push(e);
+    else {
+      hit = true;
+      const x = fn(e);
+      if (x) entries.push(x);
+    }
+  }
+  if (!hit) throw new Error(`no ${rel} in the log`);
+  return { ...log, entries };
+}
+
+function rewrite<T>(type: "ToolResult" | "LlmResult" | "ToolCommand" | "RunEnded", f: (m: T) => T): (e: HistoryEntry) => HistoryEntry {
+  return (e) => {
+    const d = decode<T>(type, e.data);
+    if (!d.ok) throw new Error(d.message);
+    return { ...e, data: encode(f(d.value)) };
+  };
+}
+
+describe("export format", () => {
+  it("round-trips a log losslessly: same sequences, subjects, times and bytes", () => {
+    const log = golden("parallel-ledger");
+    const again = parseRunExport(exportRunLog(log, { exportedAt: "2025-01-01T00:00:00.000Z" }));
+    expect(again.prefix).toBe(log.prefix);
+    expect(again.runId).toBe(log.runId);
+    expect(again.entries.map((e) => [e.seq, e.subject, e.time, Buffer.from(e.data).toString("hex")])).toEqual(log.entries.map((e) => [e.seq, e.subject, e.time, Buffer.from(e.data).toString("hex")]));
+    expect(exportRunLog(again)).toBe(text("parallel-ledger"));
+  });
+
+  it("reads a file without its header line, taking prefix and run from the subjects", () => {
+    const lines = text("tool-errors").trim().split("\n");
+    const log = parseRunExport(lines.slice(1).join("\n"));
+    expect(log.runId).toBe(golden("tool-errors").runId);
+    expect(log.prefix).toBe(golden("tool-errors").prefix);
+    expect(log.entries).toHaveLength(lines.length - 1);
+  });
+
+  it("rejects what is not an export, naming the line", () => {
+    const lines = text("max-turns").trim().split("\n");
+    expect(() => parseRunExport("hello")).toThrow(ExportFormatError);
+    expect(() => parseRunExport(`${lines[0]}\n{"seq":1}`)).toThrow(/line 2: expected \{seq, subject, time, data\}/);
+    expect(() => parseRunExport([lines[0], lines[2], lines[1]].join("\n"))).toThrow(/line 3: sequence 1 after 2/);
+    expect(() => parseRunExport(lines.slice(0, 4).join("\n"))).toThrow(`the header says ${lines.length - 1} messages, the file has 3 (truncated?)`);
+    expect(() => parseRunExport('{"format":"something-else","v":1}')).toThrow(/not a Cairn run export/);
+  });
+});
+
+describe("steps, state and prompts", () => {
+  it("numbers the submission 0 and every other event in stream order; commands are not steps", () => {
+    const log = golden("parallel-ledger");
+    const steps = stepsOf(log);
+    expect(steps.map((s) => s.rel.replace(/\.\d+$/, ".N"))).toEqual(["evt.submitted", "evt.llm.N", "evt.tool.1.N", "evt.tool.1.N", "evt.tool.1.N", "evt.llm.N", "evt.tool.2.N", "evt.llm.N", "evt.ended"]);
+    expect(steps.map((s) => s.step)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+
+  it("says which steps exist when asked for one that does not", () => {
+    const log = golden("max-turns");
+    expect(() => stateAt(log, 5)).toThrow(ReplayError);
+    expect(() => stateAt(log, 5)).toThrow(`run ${log.runId} has no step 5 (steps: 0..4)`);
+    expect(() => promptAt(log, 3)).toThrow(/has no model turn 3/);
+  });
+
+  it("shows the conversation so far after a step, with the pending call marked", () => {
+    const log = golden("parallel-ledger");
+    const s = stateAt(log, 2);
+    expect(s.nextTurn).toBe(2);
+    expect(s.messages.filter((m) => m.pending).length).toBe(2);
+    expect(s.messages.filter((m) => m.role === "tool" && !m.pending).length).toBe(1);
+    expect(s.status.waitingFor).toHaveLength(2);
+    const text = renderState(s);
+    expect(text).toContain("messages the model would see at turn 2:");
+    expect(text).toContain("(pending: no result yet)");
+    const end = stateAt(log, 8);
+    expect(end.status.status).toBe("completed");
+    expect(end.due).toEqual([]);
+    expect(end.messages.filter((m) => m.role === "assistant")).toHaveLength(3);
+  });
+
+  it("rebuilds a turn's exact request and reports MISMATCH when the history it was built from was altered", () => {
+    const log = golden("parallel-ledger");
+    const ok = promptAt(log, 2);
+    expect(ok.match).toBe(true);
+    expect(ok.request.messages.filter((m) => m.role === "tool").map((m) => m.content).sort()).toEqual(["recorded a", "recorded b", "recorded c"]);
+    const tampered = edit(log, "evt.tool.1.1", rewrite<ToolResult>("ToolResult", (m) => ({ ...m, output: "recorded B" })));
+    const bad = promptAt(tampered, 2);
+    expect(bad.match).toBe(false);
+    expect(bad.recordedHash).toBe(ok.hash);
+    expect(bad.hash).not.toBe(ok.hash);
+    expect(renderPromptCheck(bad)).toContain(`MISMATCH recorded ${ok.hash} · rebuilt ${bad.hash}`);
+    expect(renderPromptCheck(ok)).toContain(`match ${ok.hash}`);
+    // Turn 1 did not see that result, so it still matches.
+    expect(promptAt(tampered, 1).match).toBe(true);
+  });
+});
+
+describe("determinism check on altered logs", () => {
+  it("a command the code never decides (written by someone else) is a divergence", () => {
+    const log = golden("parallel-ledger");
+    // Turn 9's command, on a subject shaped like the recorded turn-3 command's.
+    const llm3 = log.entries.find((e) => /\.cmd\.llm\.3(\.|$)/.test(e.subject))!;
+    const subject = llm3.subject.replace(".cmd.llm.3", ".cmd.llm.9");
+    const extra: HistoryEntry = { seq: 100, subject, time: log.entries.at(-1)!.time, data: encode({ v: 1, type: "llm.command", runId: log.runId, turn: 9, historySeq: 13 }) };
+    const r = checkRun({ ...log, entries: [...log.entries, extra] });
+    const step = stepsOf(log).find((s) => s.seq === 13)!.step;
+    expect(r.divergence).toMatchObject({ kind: "not-decided", subject: relativeSubject(log, subject), recordedSeq: 100, step, seq: 13 });
+    expect(r.divergence!.subject).toMatch(/^cmd\.llm\.9/);
+    expect(renderCheck(r)).toContain(`DIVERGENCE at step ${step} (seq 13`);
+  });
+
+  it("a decision missing from an ended run's log is a divergence; from a run in flight it is pending", () => {
+    const log = golden("parallel-ledger");
+    const missing = edit(log, "cmd.tool.2.0.ledger", () => undefined);
+    expect(checkRun(missing).divergence).toMatchObject({ kind: "not-recorded", subject: "cmd.tool.2.0.ledger", step: 5 });
+    // Cut the log right after turn 2's response: the tool command is not written yet.
+    const cut = { ...log, entries: log.entries.filter((e) => e.seq <= stepsOf(log).find((s) => s.step === 5)!.seq) };
+    const r = checkRun(cut);
+    expect(r.ok).toBe(true);
+    expect(r.ended).toBe(false);
+    expect(r.pending).toEqual([{ step: 5, seq: cut.entries.at(-1)!.seq, subject: "cmd.tool.2.0.ledger" }]);
+  });
+
+  it("a recorded end that differs from what the state decides is a divergence at the deciding step", () => {
+    const log = golden("parallel-ledger");
+    const altered = edit(log, "evt.ended", rewrite("RunEnded", (m: { answer?: string }) => ({ ...m, answer: "something else" })));
+    expect(checkRun(altered).divergence).toMatchObject({ kind: "different", step: 7, subject: "evt.ended", recorded: { answer: "something else" }, decided: { answer: "Recorded: recorded d" } });
+  });
+});
+
+describe("decided results", () => {
+  it("a result the code decides itself (not a command) is compared with the recorded one on its subject", () => {
+    const log = golden("parallel-ledger");
+    const S = new Subjects(log.prefix);
+    const recorded = log.entries.find((e) => relativeSubject(log, e.subject) === "evt.tool.1.0")!;
+    const d = decode<ToolResult>("ToolResult", recorded.data);
+    if (!d.ok) throw new Error(d.message);
+    // A planner that also records tool 1.0's result when turn 1's response comes in.
+    const withResult = (output: string) => ({
+      decide: (state: RunState, applied: Applied, subjects: Subjects): Output[] => {
+        const out = decide(state, applied, subjects);
+        if (applied.kind === "llm-result" && applied.turn === 1) out.push({ type: "ToolResult", subject: S.toolResult(log.runId, 1, 0), message: { ...d.value, output } } as unknown as Output);
+        return out;
+      },
+    });
+    const same = checkRun(log, withResult("recorded a"));
+    expect(same.ok).toBe(true);
+    expect(same.matched).toBe(checkRun(log).matched + 1);
+    const other = checkRun(log, withResult("recorded A"));
+    expect(other.divergence).toMatchObject({ kind: "different", step: 1, subject: "evt.tool.1.0", recorded: { output: "recorded a" }, decided: { output: "recorded A" } });
+  });
+});
+
+describe("fork plan", () => {
+  const T = new Subjects("other");
+  const now = new Date("2030-01-02T03:04:05.000Z");
+
+  it("copies the results up to the step with the run id rewritten (byte-equal otherwise), then the submission", () => {
+    const src = golden("parallel-ledger");
+    const plan = planFork(src, T, { fromStep: 5, runId: "rfork", now });
+    const steps = stepsOf(src).filter((s) => s.step >= 1 && s.step <= 5);
+    expect(plan.messages.map((m) => m.subject)).toEqual([...steps.map((s) => `other.run.rfork.${s.rel}`), "other.run.rfork.evt.submitted"]);
+    plan.messages.slice(0, 5).forEach((m, i) => {
+      const orig = src.entries[steps[i]!.index]!;
+      const o = decode<LlmResult | ToolResult>(steps[i]!.kind === "llm-result" ? "LlmResult" : "ToolResult", orig.data);
+      if (!o.ok) throw new Error(o.message);
+      expect(Buffer.from(m.data).equals(Buffer.from(encode({ ...o.value, runId: "rfork" })))).toBe(true);
+    });
+    const srcSub = decode<RunSubmitted>("RunSubmitted", src.entries[0]!.data);
+    if (!srcSub.ok) throw new Error(srcSub.message);
+    const sub = decode<RunSubmitted>("RunSubmitted", plan.messages.at(-1)!.data);
+    expect(sub.ok).toBe(true);
+    expect(plan.submitted).toEqual(sub.ok ? sub.value : undefined);
+    expect(plan.submitted).toMatchObject({ runId: "rfork", task: srcSub.value.task, agent: srcSub.value.agent, submittedAt: now.toISOString(), forkedFrom: { runId: src.runId, step: 5, seq: steps[4]!.seq } });
+    expect(srcSub.value.idempotencyKey).toBe("golden-parallel-ledger");
+    expect(plan.submitted.idempotencyKey).toBeUndefined(); // the key names the source run
+  });
+
+  it("replaces a copied tool result, or supplies one the source did not have yet, and can switch model", () => {
+    const src = golden("parallel-ledger");
+    const replaced = planFork(src, T, { fromStep: 6, runId: "rf1", now, setResults: { call_2_0: { ok: false, error: { kind: "boom", message: "edited failure" } } }, model: "other-model" });
+    const r = replaced.messages.find((m) => m.subject.endsWith(".evt.tool.2.0"))!;
+    expect(r.edited).toBe(true);
+    expect(decode<ToolResult>("ToolResult", r.data)).toMatchObject({ ok: true, value: { ok: false, error: { kind: "boom", message: "edited failure" }, callId: "call_2_0", runId: "rf1" } });
+    expect(replaced.messages.filter((m) => m.subject.endsWith(".evt.tool.2.0"))).toHaveLength(1);
+    expect(replaced.submitted.agent.model).toBe("other-model");
+    expect(replaced.submitted.forkedFrom?.editedCalls).toEqual(["call_2_0"]);
+
+    const supplied = planFork(src, T, { fromStep: 5, runId: "rf2", now, setResults: { call_2_0: "recorded D" } });
+    expect(supplied.messages.map((m) => relativeSubject({ prefix: "other", runId: "rf2" }, m.subject)).slice(-3)).toEqual(["evt.llm.2", "evt.tool.2.0", "evt.submitted"]);
+    expect(decode<ToolResult>("ToolResult", supplied.messages.at(-2)!.data)).toMatchObject({ value: { ok: true, output: "recorded D", turn: 2, index: 0, tool: "ledger", attempts: 1 } });
+    expect(planFork(src, T, { fromStep: 5, runId: "rf3", now, setResults: { call_2_0: { n: 1 } } }).messages.at(-2)).toMatchObject({ edited: true });
+  });
+
+  it("refuses an unknown call id, a call the kept history has not asked for yet, and a step out of range", () => {
+    const src = golden("parallel-ledger");
+    expect(() => planFork(src, T, { fromStep: 4, setResults: { call_2_0: "x" } })).toThrow(/no tool call "call_2_0" in run .* up to step 4 \(calls: call_1_0, call_1_1, call_1_2\)/);
+    expect(() => planFork(src, T, { fromStep: 9 })).toThrow(/has no step 9 \(steps: 0\.\.8\)/);
+  });
+
+  it("a fork's copied history folds to the same state as the source at that step", () => {
+    const src = golden("parallel-ledger");
+    const plan = planFork(src, new Subjects(src.prefix), { fromStep: 6, runId: "rsame", now });
+    const entries: HistoryEntry[] = plan.messages.map((m, i) => ({ seq: 1000 + i, subject: m.subject, data: m.data, time: now.toISOString() }));
+    const fork: RunLog = { prefix: src.prefix, runId: "rsame", entries };
+    const a = stateAt(src, 6);
+    const b = stateAt(fork, 6);
+    expect(b.messages).toEqual(a.messages);
+    expect(b.due.map((d) => d.subject.split(".").slice(0, 3).join("."))).toEqual(["cmd.llm.3"]);
+    expect({ ...b.status, runId: "", submittedAt: "", lastSeq: 0 }).toEqual({ ...a.status, runId: "", submittedAt: "", lastSeq: 0 });
+  });
+});
+
+describe("rendering", () => {
+  it("uses ANSI colour only when asked", () => {
+    const t = buildTimeline(golden("crash-resumed"));
+    // eslint-disable-next-line no-control-regex
+    const ansi = /\u001b\[/;
+    expect(renderTimeline(t, { color: false })).not.toMatch(ansi);
+    expect(renderTimeline(t, { color: true })).toMatch(ansi);
+  });
+
+  it("clips commands and continuation lines to the width", () => {
+    for (const name of ["tool-errors", "fork-edited"]) {
+      const t = buildTimeline(golden(name));
+      for (const w of [60, 80, 140]) {
+        const lines = renderTimeline(t, { width: w }).split("\n");
+        const clipped = lines.filter((l) => l.includes("→ tool") || l.startsWith(" ".repeat(26)));
+        expect(clipped.length).toBeGreaterThan(2);
+        for (const l of clipped) expect(l.length, l).toBeLessThanOrEqual(w);
+      }
+    }
+  });
+});
+
+describe("parseDuration", () => {
+  it("reads units and combinations, and refuses the rest", () => {
+    expect(parseDuration("500ms")).toBe(500);
+    expect(parseDuration("90s")).toBe(90_000);
+    expect(parseDuration("1h30m")).toBe(5_400_000);
+    expect(parseDuration("30d")).toBe(2_592_000_000);
+    expect(parseDuration("0s")).toBe(0);
+    expect(() => parseDuration("10")).toThrow(/invalid duration "10"/);
+    expect(() => parseDuration("-1h")).toThrow(/invalid duration/);
+  });
+});
