@@ -62,6 +62,7 @@ export function renderStatus(s: RunStatus): string {
     `${pc.bold("submitted")} ${s.submittedAt}${s.endedAt ? `   ${pc.bold("ended")} ${s.endedAt}` : ""}`,
   ];
   if (s.waitingFor?.length) lines.push(`${pc.bold("waiting")}  ${s.waitingFor.join(", ")}`);
+  if (s.waitingForRunner?.length) lines.push(`${pc.bold("no worker")} ${pc.yellow(s.waitingForRunner.join(", "))} ${pc.dim("(no live worker serves it: the run waits until one starts)")}`);
   if (s.errors) lines.push(`${pc.bold("errors")}   ${s.errors} recorded`);
   if (s.traceId) lines.push(`${pc.bold("trace")}    ${s.traceId}`);
   if (s.answer !== undefined) lines.push(`${pc.bold("answer")}\n${s.answer}`);
