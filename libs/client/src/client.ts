@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { jetstream, DeliverPolicy, type JetStreamClient } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
-import { decodeEntry, Subjects, type DecodedEntry, type ListReply, type RunStatus, type SubmitReply } from "@cairn/protocol";
+import { decodeEntry, Subjects, type ApiEndpoint, type DecodedEntry, type ListReply, type RunStatus, type SubmitReply } from "@cairn/protocol";
 import { connectNats, type NatsConnectOptions } from "@cairn/bus";
 import { currentTraceCarrier } from "@cairn/telemetry";
 
@@ -76,7 +76,7 @@ export class CairnClient {
    * One request to the run API. Every endpoint is safe to repeat (submit carries an idempotency
    * key), so a request lost with a planner that crashed or restarted is retried until `retryForMs`.
    */
-  private async call<T>(endpoint: "submit" | "status" | "list" | "cancel", body: object, retryForMs = 30_000): Promise<T> {
+  private async call<T>(endpoint: ApiEndpoint, body: object, retryForMs = 30_000): Promise<T> {
     const until = Date.now() + retryForMs;
     for (let attempt = 1; ; attempt++) {
       try {
@@ -89,7 +89,7 @@ export class CairnClient {
     }
   }
 
-  private async callOnce<T>(endpoint: "submit" | "status" | "list" | "cancel", body: object): Promise<T> {
+  private async callOnce<T>(endpoint: ApiEndpoint, body: object): Promise<T> {
     let msg;
     try {
       msg = await this.nc.request(this.subjects.api(endpoint), JSON.stringify(body), { timeout: this.timeoutMs });
@@ -119,6 +119,14 @@ export class CairnClient {
   }
   async list(opts: { limit?: number; status?: RunStatus["status"] } = {}): Promise<RunStatus[]> {
     return (await this.call<ListReply>("list", { v: 1, ...opts })).runs;
+  }
+  /** Approves a tool call that waits for approval; the run resumes durably. */
+  approve(runId: string, callId: string, opts: { reason?: string; by?: string } = {}): Promise<RunStatus> {
+    return this.call<RunStatus>("approve", { v: 1, runId, callId, decision: "approve", ...opts });
+  }
+  /** Denies a tool call that waits for approval; the denial goes back to the model as the tool's result. */
+  deny(runId: string, callId: string, opts: { reason?: string; by?: string } = {}): Promise<RunStatus> {
+    return this.call<RunStatus>("approve", { v: 1, runId, callId, decision: "deny", ...opts });
   }
   cancel(runId: string, reason?: string): Promise<RunStatus> {
     return this.call<RunStatus>("cancel", { v: 1, runId, ...(reason ? { reason } : {}) });

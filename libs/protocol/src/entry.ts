@@ -1,5 +1,5 @@
 import { decode, type Decoded } from "./codec.js";
-import type { LlmCommand, LlmResult, RunEnded, RunError, RunSignal, RunSubmitted, ToolCommand, ToolResult } from "./generated/types.js";
+import type { LlmCommand, LlmResult, RunApproval, RunEnded, RunError, RunSignal, RunSubmitted, ToolCommand, ToolResult } from "./generated/types.js";
 import type { Subjects } from "./subjects.js";
 
 /** A run-log message decoded by what its subject says it is. */
@@ -10,6 +10,7 @@ export type DecodedEntry =
   | { kind: "tool-command"; message: ToolCommand }
   | { kind: "tool-result"; message: ToolResult }
   | { kind: "signal"; message: RunSignal }
+  | { kind: "approval"; message: RunApproval }
   | { kind: "error"; message: RunError }
   | { kind: "ended"; message: RunEnded }
   | { kind: "invalid"; subject: string; reason: string };
@@ -21,6 +22,7 @@ const TYPES = {
   "tool-command": "ToolCommand",
   "tool-result": "ToolResult",
   signal: "RunSignal",
+  approval: "RunApproval",
   error: "RunError",
   ended: "RunEnded",
 } as const;

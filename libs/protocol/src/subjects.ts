@@ -7,11 +7,12 @@
  * <p>.run.<runId>.evt.llm.<turn>              llm.result
  * <p>.run.<runId>.evt.tool.<turn>.<index>     tool.result
  * <p>.run.<runId>.evt.signal.<name>           run.signal
+ * <p>.run.<runId>.evt.approval.<turn>.<index> run.approval   (a human's approve/deny)
  * <p>.run.<runId>.evt.error.<seq>             run.error
  * <p>.run.<runId>.evt.ended                   run.ended
  * <p>.run.<runId>.cmd.llm.<turn>.<provider>   llm.command     (llm-caller: consumer llm_<provider>)
  * <p>.run.<runId>.cmd.tool.<turn>.<index>.<tool>  tool.command (tool-runner: consumer tool_<tool>)
- * <p>.api.{submit,status,list,cancel}         request/reply (NATS micro service "cairn")
+ * <p>.api.{submit,status,list,cancel,approve}  request/reply (NATS micro service "cairn")
  * ```
  * Every subject under `<p>.run.>` is written at most once (the stream keeps one message per
  * subject and rejects a second), so a step result is recorded once, ever.
@@ -34,11 +35,15 @@ function streamPart(prefix: string): string {
   return prefix.replace(/[^A-Za-z0-9]/g, "_").toUpperCase();
 }
 
+/** Endpoints of the `cairn` micro service. */
+export type ApiEndpoint = "submit" | "status" | "list" | "cancel" | "approve";
+
 export type RunSubjectKind =
   | { kind: "submitted" }
   | { kind: "llm-result"; turn: number }
   | { kind: "tool-result"; turn: number; index: number }
   | { kind: "signal"; name: string }
+  | { kind: "approval"; turn: number; index: number }
   | { kind: "error"; id: string }
   | { kind: "ended" }
   | { kind: "llm-command"; turn: number; provider: string }
@@ -112,6 +117,9 @@ export class Subjects {
   error(runId: string, id: string): string {
     return `${this.prefix}.run.${token("runId", runId)}.evt.error.${token("error id", id)}`;
   }
+  approval(runId: string, turn: number, index: number): string {
+    return `${this.prefix}.run.${token("runId", runId)}.evt.approval.${turn}.${index}`;
+  }
   ended(runId: string): string {
     return `${this.prefix}.run.${token("runId", runId)}.evt.ended`;
   }
@@ -130,7 +138,7 @@ export class Subjects {
   }
 
   /** Request/reply endpoints of the `cairn` micro service. */
-  api(endpoint: "submit" | "status" | "list" | "cancel"): string {
+  api(endpoint: ApiEndpoint): string {
     return `${this.prefix}.api.${endpoint}`;
   }
 
@@ -150,6 +158,7 @@ export class Subjects {
       else if (b === "llm" && n === 4 && posInt(c)) what = { kind: "llm-result", turn: posInt(c)! };
       else if (b === "tool" && n === 5 && posInt(c) && posInt(d) !== undefined) what = { kind: "tool-result", turn: posInt(c)!, index: posInt(d)! };
       else if (b === "signal" && n === 4 && c) what = { kind: "signal", name: c };
+      else if (b === "approval" && n === 5 && posInt(c) && posInt(d) !== undefined) what = { kind: "approval", turn: posInt(c)!, index: posInt(d)! };
       else if (b === "error" && n === 4 && c) what = { kind: "error", id: c };
     } else if (a === "cmd") {
       if (b === "llm" && n === 5 && posInt(c) && d) what = { kind: "llm-command", turn: posInt(c)!, provider: d };

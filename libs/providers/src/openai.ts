@@ -1,6 +1,9 @@
-import { RetryableError, TerminalError } from "@cairn/runtime";
 import type { ChatMessage, ModelRequest, ToolCall, ToolSpec } from "@cairn/runtime";
+import { DEFAULT_TIMEOUT_MS, isEventStream, isObject, startCall, streamCutOff, streamError, tokenCount, tokenSink } from "./http.js";
+import type { HttpCall } from "./http.js";
 import type { CallOptions, ModelProvider, ModelResponse } from "./types.js";
+
+export { parseRetryAfter } from "./http.js";
 
 /** Options for {@link createOpenAiProvider}. */
 export interface OpenAiProviderOptions {
@@ -18,12 +21,20 @@ export interface OpenAiProviderOptions {
   fetch?: typeof fetch;
 }
 
-const DEFAULT_TIMEOUT_MS = 60_000;
-const BODY_SLICE = 500;
-
 /**
  * A provider for any OpenAI-compatible Chat Completions server (OpenAI, vLLM, Ollama, llama.cpp
- * server, ...): one non-streaming `POST {baseUrl}/chat/completions` per `complete` call.
+ * server, ...): one `POST {baseUrl}/chat/completions` per `complete` call.
+ *
+ * Without `onToken` the request is non-streaming (`stream: false`). With `onToken` it asks for a
+ * stream (`stream: true, stream_options: { include_usage: true }`), reads the Server-Sent Events
+ * (`data: {chunk}` … `data: [DONE]`), calls `onToken` with each content delta in order, assembles
+ * tool calls from their deltas by `index` (id, function name, concatenated arguments), takes the
+ * finish reason and usage from the stream, and returns the same ModelResponse as a non-streaming
+ * call. A stream that ends before `[DONE]` (or, for servers that never send `[DONE]`, before any
+ * finish reason) is a retryable "network" error; an `error` object in the stream is mapped by its
+ * type (see `streamError`). A server that ignores `stream: true` and answers with JSON is read as
+ * a non-streaming answer whose content goes to `onToken` in one piece. An `onToken` that throws
+ * is ignored: streaming is best effort, the durable record is the returned response.
  *
  * Failures are thrown as errors from @cairn/runtime, each with a `kind` and, for HTTP failures,
  * the `status`:
@@ -41,68 +52,28 @@ export function createOpenAiProvider(opts: OpenAiProviderOptions): ModelProvider
   const name = opts.name ?? "openai";
   const url = `${opts.baseUrl.replace(/\/+$/, "")}/chat/completions`;
   const defaultTimeoutMs = opts.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const apiKey = opts.apiKey;
-  const redact = (s: string): string => (apiKey ? s.split(apiKey).join("[redacted]") : s);
 
   return {
     name,
     async complete(req: ModelRequest, call: CallOptions = {}): Promise<ModelResponse> {
-      const doFetch = opts.fetch ?? globalThis.fetch;
-      const timeoutMs = call.timeoutMs ?? defaultTimeoutMs;
-      const timeoutSignal = AbortSignal.timeout(timeoutMs);
-      const signal = call.signal ? AbortSignal.any([timeoutSignal, call.signal]) : timeoutSignal;
-
+      const http = startCall({ name, url, apiKey: opts.apiKey, fetch: opts.fetch, defaultTimeoutMs, call });
+      const streaming = call.onToken !== undefined;
       const headers: Record<string, string> = {
         "content-type": "application/json",
-        accept: "application/json",
+        accept: streaming ? "text/event-stream" : "application/json",
         ...opts.headers,
       };
-      if (apiKey) headers["authorization"] = `Bearer ${apiKey}`;
+      if (opts.apiKey) headers["authorization"] = `Bearer ${opts.apiKey}`;
 
-      const body = JSON.stringify(toWireRequest(req));
+      const res = await http.post(headers, JSON.stringify(toWireRequest(req, streaming)));
+      if (streaming && isEventStream(res)) return readStream(http, res, req, tokenSink(call.onToken));
 
-      // Classifies a failure of fetch or of reading the body: abort, timeout, or network.
-      const transportError = (err: unknown, during: string): Error => {
-        if (call.signal?.aborted) {
-          return new TerminalError(`${name}: call aborted ${during}`, { kind: "aborted", cause: call.signal.reason });
-        }
-        if (timeoutSignal.aborted || (err instanceof Error && err.name === "TimeoutError")) {
-          return new RetryableError(`${name}: no answer within ${timeoutMs} ms ${during}`, { kind: "timeout", cause: err });
-        }
-        return new RetryableError(redact(`${name}: network error ${during}: ${describeNetworkError(err)}`), {
-          kind: "network",
-          cause: err,
-        });
-      };
-
-      let res: Response;
-      try {
-        res = await doFetch(url, { method: "POST", headers, body, signal });
-      } catch (err) {
-        throw transportError(err, `calling ${url}`);
-      }
-
-      let text: string;
-      try {
-        text = await res.text();
-      } catch (err) {
-        throw transportError(err, `reading the response from ${url}`);
-      }
-
-      if (!res.ok) throw httpError(name, res, text, redact);
-
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        throw withStatus(
-          new TerminalError(redact(`${name}: response is not JSON (HTTP ${res.status}): ${slice(text)}`), { kind: "invalid_response" }),
-          res.status,
-        );
-      }
-      return fromWireResponse(json, req, (msg) =>
-        withStatus(new TerminalError(redact(`${name}: ${msg} (HTTP ${res.status}): ${slice(text)}`), { kind: "invalid_response" }), res.status),
-      );
+      const text = await http.text(res);
+      const json = http.json(res, text);
+      const out = fromWireResponse(json, req, (msg) => http.invalid(res, msg, text));
+      // A server that ignored `stream: true` still gets its answer to the watcher, in one piece.
+      if (streaming && out.content !== null) tokenSink(call.onToken)(out.content);
+      return out;
     },
   };
 }
@@ -144,12 +115,13 @@ function toWireTool(t: ToolSpec): unknown {
   return { type: "function", function: { name: t.name, description: t.description, parameters: t.inputSchema } };
 }
 
-function toWireRequest(req: ModelRequest): Record<string, unknown> {
+function toWireRequest(req: ModelRequest, stream: boolean): Record<string, unknown> {
   const body: Record<string, unknown> = {
     model: req.model,
     messages: req.messages.map(toWireMessage),
-    stream: false,
+    stream,
   };
+  if (stream) body["stream_options"] = { include_usage: true };
   if (req.tools.length > 0) body["tools"] = req.tools.map(toWireTool);
   if (req.temperature !== undefined) body["temperature"] = req.temperature;
   return body;
@@ -157,10 +129,6 @@ function toWireRequest(req: ModelRequest): Record<string, unknown> {
 
 // ---------------------------------------------------------------------------------------------
 // Response mapping
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 function contentText(v: unknown): string | null {
   if (typeof v === "string") return v;
@@ -170,10 +138,6 @@ function contentText(v: unknown): string | null {
     return parts.length > 0 ? parts.join("") : null;
   }
   return null;
-}
-
-function tokenCount(v: unknown): number {
-  return typeof v === "number" && Number.isFinite(v) && v >= 0 ? v : 0;
 }
 
 function fromWireResponse(json: unknown, req: ModelRequest, invalid: (msg: string) => Error): ModelResponse {
@@ -213,52 +177,106 @@ function fromWireResponse(json: unknown, req: ModelRequest, invalid: (msg: strin
 }
 
 // ---------------------------------------------------------------------------------------------
-// Errors
+// Streaming
 
-function slice(text: string): string {
-  const t = text.trim();
-  return t.length > BODY_SLICE ? `${t.slice(0, BODY_SLICE)}…` : t;
+interface ToolCallAcc {
+  id: string;
+  name: string;
+  arguments: string;
 }
 
-function withStatus<E extends Error>(err: E, status: number): E & { status: number } {
-  return Object.assign(err, { status });
-}
+async function readStream(http: HttpCall, res: Response, req: ModelRequest, emit: (text: string) => void): Promise<ModelResponse> {
+  const parts: string[] = [];
+  let sawContent = false;
+  let model = "";
+  let finish: string | undefined;
+  let usage: Record<string, unknown> | undefined;
+  const calls = new Map<number, ToolCallAcc>();
+  let lastSlot = -1;
 
-/** Delay asked for by `retry-after-ms` (ms) or `Retry-After` (seconds or an HTTP date), if any. */
-export function parseRetryAfter(headers: Headers, now: number = Date.now()): number | undefined {
-  const ms = headers.get("retry-after-ms");
-  if (ms !== null && ms.trim() !== "") {
-    const n = Number(ms);
-    if (Number.isFinite(n) && n >= 0) return Math.round(n);
-  }
-  const ra = headers.get("retry-after");
-  if (ra === null || ra.trim() === "") return undefined;
-  const secs = Number(ra);
-  if (Number.isFinite(secs)) return secs >= 0 ? Math.round(secs * 1000) : undefined;
-  const at = Date.parse(ra);
-  if (Number.isNaN(at)) return undefined;
-  return Math.max(0, at - now);
-}
+  const slotFor = (raw: Record<string, unknown>): ToolCallAcc => {
+    let slot: number;
+    const id = typeof raw["id"] === "string" && raw["id"] !== "" ? raw["id"] : undefined;
+    if (typeof raw["index"] === "number" && Number.isInteger(raw["index"]) && raw["index"] >= 0) slot = raw["index"];
+    // No index (some servers send whole calls): a new id starts a new call, else continue the last.
+    else if (lastSlot < 0 || (id !== undefined && calls.get(lastSlot)?.id !== id)) slot = calls.size === 0 ? 0 : Math.max(...calls.keys()) + 1;
+    else slot = lastSlot;
+    lastSlot = slot;
+    let acc = calls.get(slot);
+    if (!acc) {
+      acc = { id: "", name: "", arguments: "" };
+      calls.set(slot, acc);
+    }
+    return acc;
+  };
 
-function httpError(name: string, res: Response, text: string, redact: (s: string) => string): Error {
-  const status = res.status;
-  const message = redact(`${name}: HTTP ${status}${res.statusText ? ` ${res.statusText}` : ""}: ${slice(text)}`);
-  if (status === 429) {
-    return withStatus(new RetryableError(message, { kind: "rate_limited", retryAfterMs: parseRetryAfter(res.headers) }), status);
-  }
-  if (status === 408 || status === 409 || status >= 500) {
-    return withStatus(new RetryableError(message, { kind: "server_error", retryAfterMs: parseRetryAfter(res.headers) }), status);
-  }
-  if (status === 401 || status === 403) return withStatus(new TerminalError(message, { kind: "auth" }), status);
-  if (status >= 400) return withStatus(new TerminalError(message, { kind: "bad_request" }), status);
-  return withStatus(new TerminalError(message, { kind: "invalid_response" }), status);
-}
+  const done = await http.events(res, (ev) => {
+    const data = ev.data.trim();
+    if (data === "[DONE]") return true;
+    if (data === "") return false;
+    let chunk: unknown;
+    try {
+      chunk = JSON.parse(data);
+    } catch {
+      throw http.invalid(res, "stream event is not JSON", data);
+    }
+    if (!isObject(chunk)) throw http.invalid(res, "stream event is not a JSON object", data);
+    const error = chunk["error"];
+    if (error !== undefined && error !== null) {
+      const e = isObject(error) ? error : {};
+      const type = typeof e["type"] === "string" ? e["type"] : typeof e["code"] === "string" ? e["code"] : "";
+      const message = typeof e["message"] === "string" ? e["message"] : JSON.stringify(error);
+      throw streamError(http.name, type, message, http.redact);
+    }
+    if (typeof chunk["model"] === "string" && chunk["model"] !== "" && model === "") model = chunk["model"];
+    if (isObject(chunk["usage"])) usage = chunk["usage"];
+    const choices = chunk["choices"];
+    const choice: unknown = Array.isArray(choices) ? choices[0] : undefined;
+    if (!isObject(choice)) return false;
+    const delta = choice["delta"];
+    if (isObject(delta)) {
+      const text = delta["content"];
+      if (typeof text === "string") {
+        sawContent = true;
+        if (text !== "") {
+          parts.push(text);
+          emit(text);
+        }
+      }
+      const rawCalls = delta["tool_calls"];
+      if (Array.isArray(rawCalls)) {
+        for (const raw of rawCalls as unknown[]) {
+          if (!isObject(raw)) continue;
+          const acc = slotFor(raw);
+          if (typeof raw["id"] === "string" && raw["id"] !== "") acc.id = raw["id"];
+          const fn = raw["function"];
+          if (isObject(fn)) {
+            if (typeof fn["name"] === "string" && fn["name"] !== "") acc.name = fn["name"];
+            const args = fn["arguments"];
+            if (typeof args === "string") acc.arguments += args;
+            else if (isObject(args)) acc.arguments += JSON.stringify(args);
+          }
+        }
+      }
+    }
+    const f = choice["finish_reason"];
+    if (typeof f === "string" && f !== "") finish = f;
+    return false;
+  });
+  if (!done && finish === undefined) throw streamCutOff(http, "[DONE]");
 
-function describeNetworkError(err: unknown): string {
-  // Node's fetch throws TypeError("fetch failed") with the socket error (code ECONNREFUSED, ...) as cause.
-  const cause = err instanceof Error ? err.cause : undefined;
-  const code = isObject(cause) && typeof cause["code"] === "string" ? cause["code"] : undefined;
-  const causeMsg = cause instanceof Error ? cause.message : undefined;
-  const base = err instanceof Error ? err.message : String(err);
-  return [base, code, causeMsg && causeMsg !== code ? causeMsg : undefined].filter(Boolean).join(": ");
+  const toolCalls: ToolCall[] = [...calls.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([, acc], i) => {
+      if (acc.name === "") throw http.invalid(res, `streamed tool call ${i} has no function name`, JSON.stringify(acc));
+      return { id: acc.id !== "" ? acc.id : `call_${i}`, name: acc.name, arguments: acc.arguments !== "" ? acc.arguments : "{}" };
+    });
+  const u = usage ?? {};
+  return {
+    content: sawContent ? parts.join("") : null,
+    toolCalls,
+    finishReason: finish === undefined ? "stop" : finish === "function_call" ? "tool_calls" : finish,
+    model: model !== "" ? model : req.model,
+    usage: { inputTokens: tokenCount(u["prompt_tokens"]), outputTokens: tokenCount(u["completion_tokens"]) },
+  };
 }

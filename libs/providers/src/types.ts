@@ -13,8 +13,15 @@ export interface ModelResponse {
 
 export interface CallOptions {
   signal?: AbortSignal;
-  /** Per-call time limit in ms. */
+  /** Per-call time limit in ms (for a streamed call: until the whole stream has been read). */
   timeoutMs?: number;
+  /**
+   * Ask for a streamed answer and receive its text as it arrives, one delta per call, in order.
+   * Best effort and for watching only: an exception thrown here is ignored, and the returned
+   * ModelResponse (the durable record) is the same as without streaming. Providers that cannot
+   * stream may ignore it.
+   */
+  onToken?: (text: string) => void;
 }
 
 /**

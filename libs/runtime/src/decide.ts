@@ -1,5 +1,5 @@
 import type { LlmCommand, RunEnded, Subjects, ToolCommand, ToolResult } from "@cairn/protocol";
-import type { Applied, RunState } from "./state.js";
+import { costUsd, type Applied, type RunState } from "./state.js";
 
 /** A message the planner must append to the log; its subject is its identity (written once). */
 export type Output =
@@ -60,9 +60,12 @@ export function due(state: RunState, historySeq: number, time: string, subjects:
   const sub = state.submitted;
   if (!sub) return [];
   const provider = safeToolToken(sub.agent.provider);
-  const llm = (turn: number): Output[] => [
-    { type: "LlmCommand", subject: subjects.llmCommand(runId, turn, provider), message: { v: 1, type: "llm.command", runId, turn, historySeq } },
-  ];
+  // Budgets are checked before every new model call: the expensive step.
+  const llm = (turn: number): Output[] => {
+    const over = overBudget(state, time);
+    if (over) return end("failed", { reason: over.kind, error: over });
+    return [{ type: "LlmCommand", subject: subjects.llmCommand(runId, turn, provider), message: { v: 1, type: "llm.command", runId, turn, historySeq } }];
+  };
   const last = state.turns[state.turns.length - 1];
   if (!last) return llm(1);
   if (!last.llm.ok) return end("failed", { reason: "llm_failed", error: last.llm.error ?? { kind: "llm_failed", message: "the model call failed" } });
@@ -77,8 +80,33 @@ export function due(state: RunState, historySeq: number, time: string, subjects:
   if (last.resultCount === last.results.length) return llm(last.turn + 1);
   const out: Output[] = [];
   const known = new Set(sub.agent.tools.map((t) => t.name));
+  const needsApproval = new Set(sub.agent.tools.filter((t) => t.requiresApproval).map((t) => t.name));
   calls.forEach((call, index) => {
     if (last.results[index]) return;
+    if (needsApproval.has(call.name)) {
+      const decision = state.approvals.get(`${last.turn}.${index}`);
+      if (!decision) return; // paused: awaiting a human's approve/deny
+      if (decision.decision === "deny") {
+        out.push({
+          type: "ToolResult",
+          subject: subjects.toolResult(runId, last.turn, index),
+          message: {
+            v: 1,
+            type: "tool.result",
+            runId,
+            turn: last.turn,
+            index,
+            callId: call.id,
+            tool: call.name,
+            ok: false,
+            attempts: 1,
+            idempotencyKey: toolIdempotencyKey(runId, last.turn, index),
+            error: { kind: "denied", message: `a human denied this call${decision.reason ? `: ${decision.reason}` : ""}` },
+          },
+        });
+        return;
+      }
+    }
     if (!known.has(call.name)) {
       out.push({
         type: "ToolResult",
@@ -117,6 +145,21 @@ export function due(state: RunState, historySeq: number, time: string, subjects:
     });
   });
   return out;
+}
+
+/** The budget a run has exhausted at `time`, if any: tokens, cost, or deadline. */
+export function overBudget(state: RunState, time: string): { kind: string; message: string } | undefined {
+  const a = state.submitted?.agent;
+  if (!a) return undefined;
+  const tokens = state.usage.inputTokens + state.usage.outputTokens;
+  if (a.maxTokens !== undefined && tokens >= a.maxTokens) return { kind: "token_budget_exceeded", message: `${tokens} tokens used, budget ${a.maxTokens}` };
+  const cost = costUsd(state);
+  if (a.maxCostUsd !== undefined && cost !== undefined && cost >= a.maxCostUsd) return { kind: "cost_budget_exceeded", message: `$${cost.toFixed(6)} spent, budget $${a.maxCostUsd}` };
+  if (a.deadlineMs !== undefined && state.submitted) {
+    const elapsed = Date.parse(time) - Date.parse(state.submitted.submittedAt);
+    if (elapsed > a.deadlineMs) return { kind: "deadline_exceeded", message: `${elapsed} ms since submission, deadline ${a.deadlineMs} ms` };
+  }
+  return undefined;
 }
 
 /**

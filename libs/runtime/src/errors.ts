@@ -69,3 +69,19 @@ export function errorMessage(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String(err);
 }
+
+/**
+ * Not a failure: the step asks to be run again at `wakeAt` (epoch ms). The worker hands the
+ * message back to JetStream with that delay (nak), so a durable wait costs no process and
+ * survives restarts — the sleep tool and retry waits use it.
+ */
+export class Deferred extends Error {
+  override readonly name = "Deferred";
+  constructor(readonly wakeAt: number) {
+    super(`deferred until ${new Date(wakeAt).toISOString()}`);
+  }
+}
+
+export function isDeferred(err: unknown): err is Deferred {
+  return !!err && typeof err === "object" && (err as { name?: unknown }).name === "Deferred" && typeof (err as { wakeAt?: unknown }).wakeAt === "number";
+}

@@ -1,4 +1,4 @@
-import { decode, type LlmResult, type RunEnded, type RunError, type RunSignal, type RunSubmitted, type RunStatus, type Subjects, type ToolResult } from "@cairn/protocol";
+import { decode, type LlmResult, type RunApproval, type RunEnded, type RunError, type RunSignal, type RunSubmitted, type RunStatus, type Subjects, type ToolResult } from "@cairn/protocol";
 
 /** One message of a run's log as read from the stream. */
 export interface HistoryEntry {
@@ -44,6 +44,8 @@ export interface RunState {
    * something other than Cairn wrote to the run's subjects); attached when that response arrives.
    */
   early: Map<string, ToolResult>;
+  /** Human decisions on calls that require approval, by "<turn>.<index>". */
+  approvals: Map<string, RunApproval>;
 }
 
 /** What folding one entry did, for the planner's decision. */
@@ -52,13 +54,14 @@ export type Applied = { seq: number; time: string } & (
   | { kind: "llm-result"; turn: number }
   | { kind: "tool-result"; turn: number; index: number }
   | { kind: "cancel" }
+  | { kind: "approval"; turn: number; index: number }
   | { kind: "error" }
   | { kind: "ended" }
   | { kind: "ignored"; reason: string }
 );
 
 export function emptyRun(runId: string): RunState {
-  return { runId, lastSeq: 0, turns: [], errors: [], usage: { inputTokens: 0, outputTokens: 0 }, toolCalls: 0, early: new Map() };
+  return { runId, lastSeq: 0, turns: [], errors: [], usage: { inputTokens: 0, outputTokens: 0 }, toolCalls: 0, early: new Map(), approvals: new Map() };
 }
 
 const MAX_MESSAGE = Number.POSITIVE_INFINITY;
@@ -163,6 +166,17 @@ function fold(state: RunState, entry: HistoryEntry, subjects: Subjects): Folded 
       }
       return { kind: "ignored", seq, reason: "signal already seen" };
     }
+    case "approval": {
+      const key = `${w.turn}.${w.index}`;
+      if (state.approvals.has(key)) return { kind: "ignored", seq, reason: "duplicate approval" };
+      const d = decode<RunApproval>("RunApproval", entry.data, MAX_MESSAGE);
+      if (!d.ok) {
+        state.errors.push(syntheticError(state.runId, entry, `${d.kind}: ${d.message}`, d.kind));
+        return { kind: "error", seq };
+      }
+      state.approvals.set(key, d.value);
+      return { kind: "approval", seq, turn: w.turn, index: w.index };
+    }
     case "error": {
       const d = decode<RunError>("RunError", entry.data, MAX_MESSAGE);
       state.errors.push(d.ok ? d.value : syntheticError(state.runId, entry, `${d.kind}: ${d.message}`, d.kind));
@@ -204,10 +218,11 @@ export function runStatus(state: RunState): RunStatus {
       });
     }
   }
+  const approvals = pendingApprovals(state);
   const s: RunStatus = {
     v: 1,
     runId: state.runId,
-    status: state.ended ? state.ended.status : "running",
+    status: state.ended ? state.ended.status : approvals.length ? "awaiting_approval" : "running",
     task: state.submitted?.task ?? "",
     agent: state.submitted?.agent.name ?? "",
     turn: state.turns.length,
@@ -218,6 +233,9 @@ export function runStatus(state: RunState): RunStatus {
     lastSeq: state.lastSeq,
   };
   if (waitingFor.length) s.waitingFor = waitingFor;
+  if (approvals.length) s.approvals = approvals;
+  const cost = costUsd(state);
+  if (cost !== undefined) s.costUsd = cost;
   if (state.ended?.answer !== undefined) s.answer = state.ended.answer;
   if (state.ended?.reason !== undefined) s.reason = state.ended.reason;
   if (state.ended) s.endedAt = state.ended.endedAt;
@@ -230,4 +248,25 @@ export function runStatus(state: RunState): RunStatus {
 function traceIdOf(trace: Record<string, string | undefined> | undefined): string | undefined {
   const m = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/.exec(trace?.["traceparent"]?.trim().toLowerCase() ?? "");
   return m && !/^0+$/.test(m[1]!) ? m[1] : undefined;
+}
+
+/** Cost of the run so far in USD, when the agent has pricing. */
+export function costUsd(state: RunState): number | undefined {
+  const p = state.submitted?.agent.pricing;
+  if (!p) return undefined;
+  return (state.usage.inputTokens * p.inputPerMTokUsd + state.usage.outputTokens * p.outputPerMTokUsd) / 1_000_000;
+}
+
+/** Calls of the last turn that require approval and have neither a decision nor a result. */
+export function pendingApprovals(state: RunState): NonNullable<RunStatus["approvals"]> {
+  const last = state.turns[state.turns.length - 1];
+  const sub = state.submitted;
+  if (!last || !sub || state.ended) return [];
+  const needs = new Set(sub.agent.tools.filter((t) => t.requiresApproval).map((t) => t.name));
+  const out: NonNullable<RunStatus["approvals"]> = [];
+  (last.llm.toolCalls ?? []).forEach((c, index) => {
+    if (!needs.has(c.name) || last.results[index] || state.approvals.has(`${last.turn}.${index}`)) return;
+    out.push({ turn: last.turn, index, callId: c.id, tool: c.name, arguments: c.arguments, ...(last.llm.content ? { reason: last.llm.content } : {}) });
+  });
+  return out;
 }

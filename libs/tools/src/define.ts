@@ -22,6 +22,8 @@ export interface ToolContext {
   idempotencyKey: string;
   /** 1 for the first execution of this call, higher on retries and redeliveries. */
   attempt: number;
+  /** When the call was issued (the command's stream timestamp, epoch ms): stable across redeliveries. */
+  issuedAt: number;
   /** Aborted when the call times out or the tool-runner hands the work back on shutdown. */
   signal: AbortSignal;
   /** Tells JetStream the call is still in progress (extends the ack deadline). Called automatically too. */
@@ -48,6 +50,8 @@ export interface ToolDefinition<A = Record<string, unknown>> {
   timeoutMs?: number;
   /** Retry policy for thrown retryable errors; the runner's default when omitted. */
   retry?: Partial<RetryPolicy>;
+  /** Every call waits for a human approve/deny (`cairn approve|deny`) before it runs. */
+  requiresApproval?: boolean;
 }
 
 /** Declares a tool (identity function that gives `run` typed arguments). */

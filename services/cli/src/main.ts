@@ -106,6 +106,22 @@ addConn(program.command("cancel <runId>"))
     }
   });
 
+for (const decision of ["approve", "deny"] as const) {
+  addConn(program.command(`${decision} <runId> <callId>`))
+    .description(decision === "approve" ? "approve a tool call that waits for approval" : "deny a tool call that waits for approval (the model is told)")
+    .option("--reason <text>", "why (the model sees a denial's reason)")
+    .action(async (runId: string, callId: string, o: ConnFlags & { reason?: string }) => {
+      const c = await client(o);
+      try {
+        const opts = { ...(o.reason ? { reason: o.reason } : {}), by: process.env["USER"] ?? "cli" };
+        await (decision === "approve" ? c.approve(runId, callId, opts) : c.deny(runId, callId, opts));
+        process.stdout.write(`${decision === "approve" ? "approved" : "denied"} ${callId} of ${runId}\n`);
+      } finally {
+        await c.close();
+      }
+    });
+}
+
 program
   .command("service <name>")
   .description("run one service as its own process: planner, llm-caller or tool-runner (settings from CAIRN_* / NATS_* variables)")

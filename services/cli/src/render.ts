@@ -34,6 +34,8 @@ export function renderEntry(e: LogEntry, width = Math.max(60, process.stdout.col
         ? `    ${pc.green("✓")} ${r.tool} ${pc.dim("→")} ${clip(r.output ?? "", w - r.tool.length)} ${meta}`
         : `    ${pc.red("✗")} ${r.tool} ${pc.red(`${r.error?.kind}: ${clip(r.error?.message ?? "", w)}`)} ${meta}`;
     }
+    case "approval":
+      return `  ${x.message.decision === "approve" ? pc.green("✓ approved") : pc.red("✗ denied")} call ${x.message.callId}${x.message.by ? ` by ${x.message.by}` : ""}${x.message.reason ? `: ${x.message.reason}` : ""}`;
     case "signal":
       return `  ${pc.yellow(`⚑ ${x.message.signal}`)} ${x.message.reason ?? ""}`;
     case "error":
@@ -52,7 +54,7 @@ export function renderEntry(e: LogEntry, width = Math.max(60, process.stdout.col
 
 /** `cairn status` text. */
 export function renderStatus(s: RunStatus): string {
-  const colour = s.status === "completed" ? pc.green : s.status === "running" ? pc.cyan : s.status === "cancelled" ? pc.yellow : pc.red;
+  const colour = s.status === "completed" ? pc.green : s.status === "running" ? pc.cyan : s.status === "cancelled" || s.status === "awaiting_approval" ? pc.yellow : pc.red;
   const lines = [
     `${pc.bold("run")}      ${s.runId}`,
     `${pc.bold("status")}   ${colour(s.status)}${s.reason ? ` (${s.reason})` : ""}`,
@@ -62,6 +64,11 @@ export function renderStatus(s: RunStatus): string {
     `${pc.bold("submitted")} ${s.submittedAt}${s.endedAt ? `   ${pc.bold("ended")} ${s.endedAt}` : ""}`,
   ];
   if (s.waitingFor?.length) lines.push(`${pc.bold("waiting")}  ${s.waitingFor.join(", ")}`);
+  for (const a of s.approvals ?? []) {
+    lines.push(`${pc.bold(pc.yellow("approval"))} ${a.callId}: ${pc.bold(a.tool)} ${clip(a.arguments, 80)}${a.reason ? pc.dim(` — ${clip(a.reason, 60)}`) : ""}`);
+    lines.push(pc.dim(`          cairn approve ${s.runId} ${a.callId}   |   cairn deny ${s.runId} ${a.callId} --reason "…"`));
+  }
+  if (s.costUsd !== undefined) lines.push(`${pc.bold("cost")}     $${s.costUsd.toFixed(6)}`);
   if (s.waitingForRunner?.length) lines.push(`${pc.bold("no worker")} ${pc.yellow(s.waitingForRunner.join(", "))} ${pc.dim("(no live worker serves it: the run waits until one starts)")}`);
   if (s.errors) lines.push(`${pc.bold("errors")}   ${s.errors} recorded`);
   if (s.traceId) lines.push(`${pc.bold("trace")}    ${s.traceId}`);

@@ -8,7 +8,7 @@ describe("parseAgents", () => {
   it("fills defaults and names each agent by its key", () => {
     const a = parseAgents(JSON.stringify({ agents: { coder: { provider: "openai", model: "gpt-4o-mini" } } }));
     expect(a.defaultAgent).toBe("coder");
-    expect([...a.agents.entries()]).toEqual([["coder", { name: "coder", provider: "openai", model: "gpt-4o-mini", systemPrompt: "", tools: [], maxTurns: 20 }]]);
+    expect([...a.agents.entries()]).toEqual([["coder", { name: "coder", provider: "openai", model: "gpt-4o-mini", systemPrompt: "", tools: [], maxTurns: 20, approve: [] }]]);
     expect(a.agents.get("coder")).not.toHaveProperty("temperature");
   });
 
@@ -23,7 +23,7 @@ describe("parseAgents", () => {
       }),
     );
     expect(a.defaultAgent).toBe("b");
-    expect(a.agents.get("b")).toEqual({ name: "b", provider: "openai", model: "m", systemPrompt: "Be brief.", tools: ["read_file", "write-file_2"], maxTurns: 3, temperature: 0 });
+    expect(a.agents.get("b")).toEqual({ name: "b", provider: "openai", model: "m", systemPrompt: "Be brief.", tools: ["read_file", "write-file_2"], maxTurns: 3, temperature: 0, approve: [] });
     expect([...a.agents.keys()]).toEqual(["a", "b"]);
   });
 

@@ -10,6 +10,11 @@ export interface AgentDefinition {
   tools: string[];
   maxTurns: number;
   temperature?: number;
+  /** Tools whose calls wait for a human approve/deny (besides tools that require it themselves). */
+  approve: string[];
+  maxTokens?: number;
+  maxCostUsd?: number;
+  deadlineMs?: number;
 }
 
 export interface Agents {
@@ -24,6 +29,10 @@ const agentSchema = z.object({
   tools: z.array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)).default([]),
   maxTurns: z.number().int().min(1).max(10_000).default(20),
   temperature: z.number().optional(),
+  approve: z.array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)).default([]),
+  maxTokens: z.number().int().min(1).optional(),
+  maxCostUsd: z.number().min(0).optional(),
+  deadlineMs: z.number().int().min(1).optional(),
 });
 const fileSchema = z.object({ default: z.string().optional(), agents: z.record(z.string(), agentSchema) });
 
@@ -40,6 +49,7 @@ export const BUILTIN_AGENTS: Agents = {
         systemPrompt: "You are a careful assistant. Use the workspace tools to do the task, then answer.",
         tools: ["read_file", "write_file", "list_files"],
         maxTurns: 20,
+        approve: [],
       },
     ],
   ]),
@@ -61,8 +71,11 @@ export function parseAgents(text: string, source = "agents file"): Agents {
   if (!r.success) throw new Error(`${source} is invalid: ${r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
   const agents = new Map<string, AgentDefinition>();
   for (const [name, a] of Object.entries(r.data.agents)) {
-    const def: AgentDefinition = { name, provider: a.provider, model: a.model, systemPrompt: a.systemPrompt, tools: a.tools, maxTurns: a.maxTurns };
+    const def: AgentDefinition = { name, provider: a.provider, model: a.model, systemPrompt: a.systemPrompt, tools: a.tools, maxTurns: a.maxTurns, approve: a.approve };
     if (a.temperature !== undefined) def.temperature = a.temperature;
+    if (a.maxTokens !== undefined) def.maxTokens = a.maxTokens;
+    if (a.maxCostUsd !== undefined) def.maxCostUsd = a.maxCostUsd;
+    if (a.deadlineMs !== undefined) def.deadlineMs = a.deadlineMs;
     agents.set(name, def);
   }
   const defaultAgent = r.data.default ?? agents.keys().next().value;
@@ -73,4 +86,17 @@ export function parseAgents(text: string, source = "agents file"): Agents {
 export function loadAgents(file: string | undefined): Agents {
   if (!file) return BUILTIN_AGENTS;
   return parseAgents(readFileSync(file, "utf8"), file);
+}
+
+/** USD per million tokens, by model name (CAIRN_PRICES_FILE). */
+export type PriceTable = Map<string, { inputPerMTokUsd: number; outputPerMTokUsd: number }>;
+
+const pricesSchema = z.record(z.string(), z.object({ inputPerMTokUsd: z.number().min(0), outputPerMTokUsd: z.number().min(0) }));
+
+/** `{ "gpt-4o-mini": { "inputPerMTokUsd": 0.15, "outputPerMTokUsd": 0.6 } }` */
+export function loadPrices(file: string | undefined): PriceTable {
+  if (!file) return new Map();
+  const r = pricesSchema.safeParse(JSON.parse(readFileSync(file, "utf8")));
+  if (!r.success) throw new Error(`${file} is not a price table: ${r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  return new Map(Object.entries(r.data));
 }

@@ -46,9 +46,9 @@ const registry: Record<string, ToolRegistration> = {
 const agents: Agents = {
   defaultAgent: "default",
   agents: new Map([
-    ["default", { name: "default", provider: "scripted", model: "demo", systemPrompt: "Use the tools.", tools: ["write_file", "read_file"], maxTurns: 4, temperature: 0.5 }],
-    ["lonely", { name: "lonely", provider: "openai", model: "gpt-x", systemPrompt: "", tools: [], maxTurns: 1 }],
-    ["needs", { name: "needs", provider: "openai", model: "gpt-x", systemPrompt: "", tools: ["read_file", "missing_tool", "other_missing"], maxTurns: 2 }],
+    ["default", { name: "default", provider: "scripted", model: "demo", systemPrompt: "Use the tools.", tools: ["write_file", "read_file"], maxTurns: 4, temperature: 0.5, approve: [] }],
+    ["lonely", { name: "lonely", provider: "openai", model: "gpt-x", systemPrompt: "", tools: [], maxTurns: 1, approve: [] }],
+    ["needs", { name: "needs", provider: "openai", model: "gpt-x", systemPrompt: "", tools: ["read_file", "missing_tool", "other_missing"], maxTurns: 2, approve: [] }],
   ]),
 };
 

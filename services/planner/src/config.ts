@@ -8,6 +8,8 @@ export interface PlannerConfig extends CommonConfig {
   concurrency: number;
   /** Runs whose folded state is kept in memory. */
   cacheRuns: number;
+  /** Price table for cost budgets (USD per million tokens by model). */
+  pricesFile?: string;
 }
 
 /** Reads the planner's settings from the environment; throws one ConfigError listing every problem. */
@@ -18,10 +20,12 @@ export function loadConfig(env: Record<string, string | undefined>): PlannerConf
       CAIRN_AGENTS_FILE: z.string().optional(),
       CAIRN_PLANNER_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(64),
       CAIRN_PLANNER_CACHE_RUNS: z.coerce.number().int().min(1).default(10_000),
+      CAIRN_PRICES_FILE: z.string().optional(),
     },
     env,
   );
   const c: PlannerConfig = { ...toCommonConfig(e, "planner"), concurrency: e.CAIRN_PLANNER_CONCURRENCY, cacheRuns: e.CAIRN_PLANNER_CACHE_RUNS };
   if (e.CAIRN_AGENTS_FILE) c.agentsFile = e.CAIRN_AGENTS_FILE;
+  if (e.CAIRN_PRICES_FILE) c.pricesFile = e.CAIRN_PRICES_FILE;
   return c;
 }

@@ -4,6 +4,8 @@ import {
   encode,
   validate,
   type ApiError,
+  type ApprovalRequest,
+  type RunApproval,
   type ListReply,
   type ListRequest,
   type RunError,
@@ -18,8 +20,8 @@ import {
 } from "@cairn/protocol";
 import { decide, reduceRun, runStatus, type Applied, type HistoryEntry, type RunState } from "@cairn/runtime";
 import type { AppendResult, CrashPoint, Disposition } from "@cairn/bus";
-import { activeSpan, beginRun, CairnAttr, endRun, type Logger } from "@cairn/telemetry";
-import type { Agents } from "./agents.js";
+import { activeSpan, beginRun, CairnAttr, endRun, tracingEnabled, withRunTrace, type Logger } from "@cairn/telemetry";
+import type { Agents, PriceTable } from "./agents.js";
 
 /** One event as delivered to the planner. */
 export interface EventMessage {
@@ -84,15 +86,23 @@ export function createPlannerHandler(deps: PlannerHandlerDeps): (m: EventMessage
       return { ack: true };
     }
     const outputs = decide(state, applied, subjects);
-    activeSpan()?.setAttribute(CairnAttr.DECIDED, outputs.map((o) => o.subject.slice(o.subject.indexOf(`.${runId}.`) + runId.length + 2)));
-    await Promise.all(
-      outputs.map(async (o) => {
-        const r = await deps.append(o.subject, encode(o.message));
-        rlog.debug({ subject: o.subject, duplicate: r.duplicate }, r.duplicate ? "output already recorded" : "output recorded");
-      }),
+    const span = activeSpan();
+    span?.setAttribute(CairnAttr.DECIDED, outputs.map((o) => o.subject.slice(o.subject.indexOf(`.${runId}.`) + runId.length + 2)));
+    // An event that came without trace context (appended outside any step, or by a process with
+    // tracing off): the decided messages still carry the run's trace, stored with its submission.
+    await withRunTrace(span ? undefined : state.submitted?.trace, () =>
+      Promise.all(
+        outputs.map(async (o) => {
+          const r = await deps.append(o.subject, encode(o.message));
+          rlog.debug({ subject: o.subject, duplicate: r.duplicate }, r.duplicate ? "output already recorded" : "output recorded");
+        }),
+      ),
     );
-    if (applied.kind === "submitted" || applied.kind === "ended") {
-      await deps.putIndex(runStatus(state));
+    // The runs index changes when a run starts, ends, or starts or stops waiting for a human.
+    const status = runStatus(state);
+    const awaiting = status.status === "awaiting_approval";
+    if (applied.kind === "submitted" || applied.kind === "ended" || awaiting || applied.kind === "approval") {
+      await deps.putIndex(status);
       if (applied.kind === "ended") {
         deps.history.forget(runId);
         // The run's root span: its ids were fixed at submission; it spans submission to end.
@@ -112,6 +122,7 @@ export function createPlannerHandler(deps: PlannerHandlerDeps): (m: EventMessage
 export interface ApiDeps {
   subjects: Subjects;
   agents: Agents;
+  prices?: PriceTable;
   lookupTools(names: string[]): Promise<Map<string, ToolRegistration>>;
   append(subject: string, data: Uint8Array): Promise<AppendResult>;
   readEvents(runId: string): Promise<HistoryEntry[]>;
@@ -191,10 +202,15 @@ export function createApi(deps: ApiDeps) {
           systemPrompt: agent.systemPrompt,
           tools: agent.tools.map((t) => {
             const reg = found.get(t)!;
-            return { name: reg.name, description: reg.description, inputSchema: reg.inputSchema };
+            const approval = reg.requiresApproval === true || agent.approve.includes(t);
+            return { name: reg.name, description: reg.description, inputSchema: reg.inputSchema, ...(approval ? { requiresApproval: true } : {}) };
           }),
           maxTurns: agent.maxTurns,
           ...(agent.temperature !== undefined ? { temperature: agent.temperature } : {}),
+          ...(agent.maxTokens !== undefined ? { maxTokens: agent.maxTokens } : {}),
+          ...(agent.maxCostUsd !== undefined ? { maxCostUsd: agent.maxCostUsd } : {}),
+          ...(agent.deadlineMs !== undefined ? { deadlineMs: agent.deadlineMs } : {}),
+          ...(deps.prices?.get(agent.model) ? { pricing: deps.prices.get(agent.model)! } : {}),
         },
         submittedAt: now.toISOString(),
         ...(req.idempotencyKey ? { idempotencyKey: req.idempotencyKey } : {}),
@@ -217,14 +233,44 @@ export function createApi(deps: ApiDeps) {
       return { v: 1, runs: runs.slice(0, r.value.limit ?? 100) };
     },
 
+    /** Records a human's approve/deny for a call that waits for approval; the planner resumes the run. */
+    async approve(body: unknown): Promise<RunStatus | ApiError> {
+      const r = validate<ApprovalRequest>("ApprovalRequest", body);
+      if (!r.ok) return apiError("bad_request", r.message);
+      const { runId, callId, decision } = r.value;
+      const current = await status({ v: 1, runId });
+      if ("error" in current) return current;
+      const pending = current.approvals?.find((a) => a.callId === callId);
+      if (!pending) {
+        return apiError("not_awaiting", `run ${runId} has no call ${JSON.stringify(callId)} waiting for approval (status ${current.status}${current.approvals?.length ? `; waiting: ${current.approvals.map((a) => a.callId).join(", ")}` : ""})`);
+      }
+      const msg: RunApproval = {
+        v: 1,
+        type: "run.approval",
+        runId,
+        turn: pending.turn,
+        index: pending.index,
+        callId,
+        decision,
+        at: deps.now().toISOString(),
+        ...(r.value.reason ? { reason: r.value.reason } : {}),
+        ...(r.value.by ? { by: r.value.by } : {}),
+      };
+      await deps.append(subjects.approval(runId, pending.turn, pending.index), encode(msg));
+      deps.log.info({ runId, callId, decision }, `tool call ${decision === "approve" ? "approved" : "denied"}`);
+      return current;
+    },
+
     async cancel(body: unknown): Promise<RunStatus | ApiError> {
       const r = validate<RunRequest>("RunRequest", body);
       if (!r.ok) return apiError("bad_request", r.message);
       const current = await status(body);
       if ("error" in current) return current;
-      if (current.status !== "running") return apiError("not_running", `run ${r.value.runId} already ${current.status}`);
+      if (current.status !== "running" && current.status !== "awaiting_approval") return apiError("not_running", `run ${r.value.runId} already ${current.status}`);
       const sig: RunSignal = { v: 1, type: "run.signal", runId: r.value.runId, signal: "cancel", at: deps.now().toISOString(), ...(r.value.reason ? { reason: r.value.reason } : {}) };
-      await deps.append(subjects.signal(r.value.runId, "cancel"), encode(sig));
+      // The signal joins the run's trace (its context is stored with the submission).
+      const trace = tracingEnabled() ? reduceRun(r.value.runId, await deps.readEvents(r.value.runId), subjects).submitted?.trace : undefined;
+      await withRunTrace(trace, () => deps.append(subjects.signal(r.value.runId, "cancel"), encode(sig)));
       return current;
     },
   };

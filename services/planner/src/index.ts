@@ -3,6 +3,6 @@ export { startPlanner, PLANNER_DURABLE } from "./service.js";
 export type { PlannerDeps } from "./service.js";
 export { loadConfig } from "./config.js";
 export type { PlannerConfig } from "./config.js";
-export { loadAgents, parseAgents, BUILTIN_AGENTS } from "./agents.js";
-export type { AgentDefinition, Agents } from "./agents.js";
+export { loadAgents, loadPrices, parseAgents, BUILTIN_AGENTS } from "./agents.js";
+export type { AgentDefinition, Agents, PriceTable } from "./agents.js";
 export { createPlannerHandler, createApi, newRunId } from "./handler.js";

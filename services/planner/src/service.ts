@@ -1,9 +1,9 @@
 import { Kvm, type KV } from "@nats-io/kv";
 import { Svcm, type ServiceMsg } from "@nats-io/services";
-import { decode, encode, type RunStatus, type ToolRegistration } from "@cairn/protocol";
+import { decode, encode, type ApiEndpoint, type RunStatus, type ToolRegistration } from "@cairn/protocol";
 import { appendOnce, CrashPoints, ensureConsumer, openBus, readRunLog, RunHistory, startConsumer, type NatsConnection, type RunningService } from "@cairn/bus";
 import type { Logger } from "@cairn/telemetry";
-import { loadAgents, type Agents } from "./agents.js";
+import { loadAgents, loadPrices, type Agents } from "./agents.js";
 import type { PlannerConfig } from "./config.js";
 import { createApi, createPlannerHandler } from "./handler.js";
 
@@ -89,6 +89,7 @@ export async function startPlanner(config: PlannerConfig, deps: PlannerDeps): Pr
   const api = createApi({
     subjects,
     agents,
+    prices: loadPrices(config.pricesFile),
     lookupTools: async (names) => {
       const regs = await kvValues<ToolRegistration>(toolsKv, "ToolRegistration", names);
       return new Map(regs.map((r) => [r.name, r]));
@@ -122,11 +123,11 @@ export async function startPlanner(config: PlannerConfig, deps: PlannerDeps): Pr
   const svc = await new Svcm(nc as unknown as ConstructorParameters<typeof Svcm>[0]).add({
     name: "cairn",
     version: "0.1.0",
-    description: "Cairn durable agent runs: submit, status, list, cancel",
+    description: "Cairn durable agent runs: submit, status, list, cancel, approve",
     metadata: { prefix: subjects.prefix, stream: subjects.stream },
   });
   const group = svc.addGroup(`${subjects.prefix}.api`);
-  const endpoint = (name: "submit" | "status" | "list" | "cancel", fn: (body: unknown) => Promise<unknown>) => {
+  const endpoint = (name: ApiEndpoint, fn: (body: unknown) => Promise<unknown>) => {
     group.addEndpoint(name, (err: Error | null, msg: ServiceMsg) => {
       if (err) {
         log.error({ err, endpoint: name }, "api endpoint error");
@@ -154,6 +155,7 @@ export async function startPlanner(config: PlannerConfig, deps: PlannerDeps): Pr
   endpoint("status", (b) => api.status(b));
   endpoint("list", (b) => api.list(b));
   endpoint("cancel", (b) => api.cancel(b));
+  endpoint("approve", (b) => api.approve(b));
   log.info({ prefix: subjects.prefix, stream: subjects.stream, concurrency: config.concurrency }, "planner started");
 
   return {

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { decode, encode, type RunError, type Subjects, type ToolCommand, type ToolResult } from "@cairn/protocol";
-import { backoffDelay, errorKind, errorMessage, isRetryable, retryAfterOf, RetryableError, type RetryPolicy } from "@cairn/runtime";
+import { backoffDelay, errorKind, errorMessage, isDeferred, isRetryable, retryAfterOf, RetryableError, type RetryPolicy } from "@cairn/runtime";
 import type { AppendResult, CrashPoint, Disposition, WorkContext } from "@cairn/bus";
 import type { ToolContext, ToolRegistry } from "@cairn/tools";
 import { CairnAttr, withSpan, type Logger } from "@cairn/telemetry";
@@ -10,6 +10,8 @@ export interface CommandMessage {
   seq: number;
   deliveries: number;
   data: Uint8Array;
+  /** The command's stream timestamp (epoch ms). */
+  issuedAt: number;
 }
 
 export interface ToolHandlerDeps {
@@ -22,6 +24,8 @@ export interface ToolHandlerDeps {
   timeoutMs: number;
   maxMessageBytes: number;
   workspaceRoot: string;
+  /** A signal aborted when the run is cancelled (a tool in flight gets its AbortSignal); release when done. */
+  watchCancel(runId: string): { signal: AbortSignal; release(): void };
   log: Logger;
   now(): number;
 }
@@ -97,6 +101,8 @@ export function createToolHandler(deps: ToolHandlerDeps): (m: CommandMessage, ct
     const def = deps.registry.get(cmd.tool)!;
     const policy: RetryPolicy = { ...deps.retry, ...def.retry };
     const started = deps.now();
+    const cancel = deps.watchCancel(runId);
+    const cancelled = cancel.signal;
     try {
       const out = await runWithTimeout(
         (signal) => {
@@ -106,6 +112,7 @@ export function createToolHandler(deps: ToolHandlerDeps): (m: CommandMessage, ct
             callId: cmd.callId,
             idempotencyKey: cmd.idempotencyKey,
             attempt: m.deliveries,
+            issuedAt: m.issuedAt,
             signal,
             heartbeat: ctx.heartbeat,
             workspaceDir: join(deps.workspaceRoot, runId),
@@ -114,7 +121,7 @@ export function createToolHandler(deps: ToolHandlerDeps): (m: CommandMessage, ct
           const attributes = { "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": cmd.tool, "gen_ai.tool.call.id": cmd.callId, [CairnAttr.TOOL_NAME]: cmd.tool, [CairnAttr.RUN_ID]: runId, [CairnAttr.TURN]: turn, [CairnAttr.TOOL_INDEX]: index, [CairnAttr.ATTEMPT]: m.deliveries };
           return withSpan(`execute_tool ${cmd.tool}`, { attributes }, () => def.run(parsedArgs.args, tctx));
         },
-        ctx.signal,
+        AbortSignal.any([ctx.signal, cancelled]),
         def.timeoutMs ?? deps.timeoutMs,
       );
       deps.crash.hit("after-effect", m.subject);
@@ -128,6 +135,16 @@ export function createToolHandler(deps: ToolHandlerDeps): (m: CommandMessage, ct
       }
     } catch (err) {
       if (ctx.signal.aborted) return { nak: 0 };
+      if (isDeferred(err)) {
+        const delay = Math.max(0, err.wakeAt - deps.now());
+        rlog.info({ wakeAt: new Date(err.wakeAt).toISOString(), delayMs: delay }, "tool call deferred: handed back to JetStream until it is due");
+        return { nak: delay };
+      }
+      if (cancelled.aborted) {
+        rlog.info("tool call aborted: the run was cancelled");
+        await record({ ...full, ok: false, durationMs: deps.now() - started, error: { kind: "cancelled", message: "the run was cancelled while the tool ran" } });
+        return { ack: true };
+      }
       const retryable = isRetryable(err);
       if (retryable && m.deliveries < policy.maxAttempts) {
         const delay = backoffDelay(policy, m.deliveries, retryAfterOf(err));
@@ -136,6 +153,8 @@ export function createToolHandler(deps: ToolHandlerDeps): (m: CommandMessage, ct
       }
       rlog.warn({ err: errorMessage(err), kind: errorKind(err), retryable }, "tool call failed: the error goes back to the model as its result");
       await record({ ...full, ok: false, durationMs: deps.now() - started, error: { kind: errorKind(err), message: errorMessage(err), retryable } });
+    } finally {
+      cancel.release();
     }
     deps.crash.hit("after-publish", m.subject);
     return { ack: true };

@@ -41,10 +41,38 @@ export async function startToolRunner(config: ToolRunnerConfig, deps: ToolRunner
   const at = new Date().toISOString();
   for (const spec of registry.specs()) {
     const reg: ToolRegistration = { v: 1, name: spec.name, description: spec.description, inputSchema: spec.inputSchema, registeredAt: at, registeredBy: config.instance };
+    if (registry.get(spec.name)?.requiresApproval) reg.requiresApproval = true;
     await toolsKv.put(spec.name, encode(reg));
   }
   const crash = new CrashPoints(config.crashAt, log);
+  // Cancel signals are events in the stream; a core subscription sees them as they are written,
+  // so a tool in flight for a cancelled run gets its AbortSignal at once.
+  const cancels = new Map<string, { controller: AbortController; refs: number }>();
+  const cancelSub = nc.subscribe(`${subjects.prefix}.run.*.evt.signal.cancel`, {
+    callback: (_err, msg) => {
+      const runId = subjects.parse(msg.subject)?.runId;
+      const c = runId ? cancels.get(runId) : undefined;
+      if (c && runId) {
+        log.info({ runId }, "run cancelled: aborting its tool calls in flight");
+        c.controller.abort(new Error("run cancelled"));
+        cancels.delete(runId);
+      }
+    },
+  });
+  const watchCancel = (runId: string) => {
+    let c = cancels.get(runId);
+    if (!c) cancels.set(runId, (c = { controller: new AbortController(), refs: 0 }));
+    c.refs++;
+    const entry = c;
+    return {
+      signal: entry.controller.signal,
+      release: () => {
+        if (--entry.refs <= 0 && cancels.get(runId) === entry) cancels.delete(runId);
+      },
+    };
+  };
   const handle = createToolHandler({
+    watchCancel,
     subjects,
     registry,
     exists: async (subject) => (await jsm.direct.getMessage(subjects.stream, { last_by_subj: subject })) !== null,
@@ -80,7 +108,7 @@ export async function startToolRunner(config: ToolRunnerConfig, deps: ToolRunner
         ackWaitMs: config.ackWaitMs,
         doubleAck: config.doubleAck,
         afterSettle: (_d, subject) => crash.hit("after-ack", subject),
-        handle: (msg, ctx) => handle({ subject: msg.subject, seq: msg.seq, deliveries: msg.info.deliveryCount, data: msg.data }, ctx),
+        handle: (msg, ctx) => handle({ subject: msg.subject, seq: msg.seq, deliveries: msg.info.deliveryCount, data: msg.data, issuedAt: msg.time.getTime() }, ctx),
         log,
       }),
     );
@@ -88,6 +116,7 @@ export async function startToolRunner(config: ToolRunnerConfig, deps: ToolRunner
   log.info({ prefix: subjects.prefix, tools: registry.names(), concurrency: config.concurrency }, "tool-runner started");
   return {
     async stop() {
+      cancelSub.unsubscribe();
       await Promise.all(consumers.map((c) => c.stop()));
       await bus.close();
       log.info("tool-runner stopped");

@@ -21,9 +21,32 @@ export interface AgentSpec {
     inputSchema: {
       [k: string]: unknown | undefined;
     };
+    /**
+     * Calls wait for a human approve/deny before they run.
+     */
+    requiresApproval?: boolean;
   }[];
   maxTurns: number;
   temperature?: number;
+  /**
+   * Token budget (input + output) for the whole run.
+   */
+  maxTokens?: number;
+  /**
+   * Cost budget in USD, priced with `pricing`.
+   */
+  maxCostUsd?: number;
+  /**
+   * The run must end within this many ms of its submission.
+   */
+  deadlineMs?: number;
+  /**
+   * USD per million tokens for this agent's model, from the planner's price table at submission.
+   */
+  pricing?: {
+    inputPerMTokUsd: number;
+    outputPerMTokUsd: number;
+  };
 }
 
 /**
@@ -36,6 +59,18 @@ export interface ApiError {
     message: string;
     retryable?: boolean;
   };
+}
+
+/**
+ * Request to <prefix>.api.approve: approve or deny a tool call that waits for approval.
+ */
+export interface ApprovalRequest {
+  v: 1;
+  runId: string;
+  callId: string;
+  decision: "approve" | "deny";
+  reason?: string;
+  by?: string;
 }
 
 /**
@@ -52,7 +87,7 @@ export interface ListReply {
 export interface ListRequest {
   v: 1;
   limit?: number;
-  status?: "running" | "completed" | "failed" | "cancelled";
+  status?: "running" | "awaiting_approval" | "completed" | "failed" | "cancelled";
 }
 
 /**
@@ -106,6 +141,22 @@ export interface LlmResult {
     message: string;
     retryable?: boolean;
   };
+}
+
+/**
+ * A human's decision on a tool call that requires approval, on <prefix>.run.<runId>.evt.approval.<turn>.<index> (one per call, ever).
+ */
+export interface RunApproval {
+  v: 1;
+  type: "run.approval";
+  runId: string;
+  turn: number;
+  index: number;
+  callId: string;
+  decision: "approve" | "deny";
+  reason?: string;
+  by?: string;
+  at: string;
 }
 
 /**
@@ -176,7 +227,7 @@ export interface RunSignal {
 export interface RunStatus {
   v: 1;
   runId: string;
-  status: "running" | "completed" | "failed" | "cancelled";
+  status: "running" | "awaiting_approval" | "completed" | "failed" | "cancelled";
   task: string;
   agent: string;
   turn: number;
@@ -188,6 +239,18 @@ export interface RunStatus {
   waitingForRunner?: string[];
   answer?: string;
   reason?: string;
+  costUsd?: number;
+  /**
+   * Tool calls waiting for a human decision.
+   */
+  approvals?: {
+    turn: number;
+    index: number;
+    callId: string;
+    tool: string;
+    arguments: string;
+    reason?: string;
+  }[];
   usage: {
     inputTokens: number;
     outputTokens: number;
@@ -315,6 +378,7 @@ export interface ToolRegistration {
   };
   registeredAt: string;
   registeredBy?: string;
+  requiresApproval?: boolean;
 }
 
 /**
@@ -344,10 +408,12 @@ export interface ToolResult {
 export const schemaIds = {
   AgentSpec: "https://cairn.dev/schemas/agent-spec.v1.schema.json",
   ApiError: "https://cairn.dev/schemas/api-error.v1.schema.json",
+  ApprovalRequest: "https://cairn.dev/schemas/approval-request.v1.schema.json",
   ListReply: "https://cairn.dev/schemas/list-reply.v1.schema.json",
   ListRequest: "https://cairn.dev/schemas/list-request.v1.schema.json",
   LlmCommand: "https://cairn.dev/schemas/llm-command.v1.schema.json",
   LlmResult: "https://cairn.dev/schemas/llm-result.v1.schema.json",
+  RunApproval: "https://cairn.dev/schemas/run-approval.v1.schema.json",
   RunEnded: "https://cairn.dev/schemas/run-ended.v1.schema.json",
   RunError: "https://cairn.dev/schemas/run-error.v1.schema.json",
   RunRequest: "https://cairn.dev/schemas/run-request.v1.schema.json",

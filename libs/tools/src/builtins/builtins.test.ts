@@ -19,6 +19,7 @@ function makeContext(workspaceDir: string, overrides: Partial<ToolContext> = {})
     callId: "call-1",
     idempotencyKey: "run-1:1:0",
     attempt: 1,
+    issuedAt: Date.now(),
     signal: abort.signal,
     heartbeat: noop,
     workspaceDir,
@@ -268,11 +269,18 @@ describe("sleep", () => {
     expect(await call("sleep", { ms: 20 }, ctx)).toBe("slept 20 ms");
   });
 
+  it("a long sleep is a durable timer: deferred until issue time + ms, then done", async () => {
+    const issued = Date.now();
+    const c = { ...ctx, issuedAt: issued };
+    await expect(call("sleep", { ms: 60_000 }, c)).rejects.toMatchObject({ name: "Deferred", wakeAt: issued + 60_000 });
+    expect(await call("sleep", { ms: 60_000 }, { ...c, issuedAt: issued - 61_000 })).toBe("slept 60000 ms");
+  });
+
   it("rejects when ctx.signal aborts", async () => {
     setTimeout(() => ctx.abort.abort(), 50);
     const started = Date.now();
-    await expect(call("sleep", { ms: 10_000 }, ctx)).rejects.toThrow(/sleep aborted/);
-    expect(Date.now() - started).toBeLessThan(5000);
+    await expect(call("sleep", { ms: 900 }, ctx)).rejects.toThrow(/sleep aborted/);
+    expect(Date.now() - started).toBeLessThan(900);
     await expect(call("sleep", { ms: 10 }, ctx)).rejects.toMatchObject({ name: "RetryableError", kind: "aborted" });
   });
 });

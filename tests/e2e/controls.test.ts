@@ -1,0 +1,166 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { CairnClient } from "@cairn/client";
+import { startEmbedded, type Embedded } from "@cairn/cli";
+import { parseAgents } from "@cairn/planner";
+import { createLogger } from "@cairn/telemetry";
+import { readLedger, startNatsServer, uniquePrefix, waitFor, type RunningNatsServer } from "@cairn/testing";
+import { makeFixture, runLog, serviceEnv, waitRun, type Fixture, type ScriptTurn } from "../helpers.js";
+
+let server: RunningNatsServer;
+let emb: Embedded | undefined;
+let client: CairnClient | undefined;
+
+beforeAll(async () => {
+  server = await startNatsServer();
+});
+afterEach(async () => {
+  await client?.close();
+  await emb?.stop();
+  client = undefined;
+  emb = undefined;
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+interface Setup {
+  f: Fixture;
+  prefix: string;
+  c: CairnClient;
+  logFile: string;
+  /** Stops every service and starts them again (same server, same store): a full restart. */
+  restart(): Promise<void>;
+}
+
+async function setup(script: ScriptTurn[], agent: Record<string, unknown>, extra: Record<string, string> = {}): Promise<Setup> {
+  const f = makeFixture({ work: script });
+  const prefix = uniquePrefix();
+  const logFile = join(f.dir, "services.log");
+  const agents = parseAgents(JSON.stringify({ agents: { work: { provider: "scripted", model: "work", tools: ["ledger"], maxTurns: 5, ...agent } } }));
+  const env = serviceEnv(server.url, prefix, f, extra);
+  const start = async () => {
+    emb = await startEmbedded({ natsUrl: server.url, env, agents, log: createLogger({ service: "test", level: "info", destination: logFile }) });
+    client = await CairnClient.connect({ nc: emb.nc, prefix });
+  };
+  await start();
+  const s: Setup = {
+    f,
+    prefix,
+    get c() {
+      return client!;
+    },
+    logFile,
+    async restart() {
+      await client?.close();
+      await emb?.stop();
+      await start();
+    },
+  };
+  return s;
+}
+
+const LEDGER_THEN_ANSWER: ScriptTurn[] = [{ content: "I need to record this.", toolCalls: [{ name: "ledger", arguments: { item: "payment" } }] }, { content: "{{toolResults}}" }];
+
+describe("human in the loop", () => {
+  it("pauses a call that requires approval, survives a restart of every service, and resumes on approve", async () => {
+    const t = await setup(LEDGER_THEN_ANSWER, { approve: ["ledger"] });
+    const { runId } = await t.c.submit({ task: "pay" });
+    const paused = await waitFor("the run to await approval", async () => {
+      const s = await t.c.status(runId);
+      return s.status === "awaiting_approval" ? s : undefined;
+    });
+    expect(paused.approvals).toEqual([{ turn: 1, index: 0, callId: "call_1_0", tool: "ledger", arguments: '{"item":"payment"}', reason: "I need to record this." }]);
+    expect((await t.c.list({ status: "awaiting_approval" })).map((r) => r.runId)).toContain(runId);
+    await t.restart();
+    expect((await t.c.status(runId)).status).toBe("awaiting_approval");
+    expect(readLedger(t.f.ledgerFile)).toHaveLength(0);
+    await expect(t.c.approve(runId, "call_9_9")).rejects.toMatchObject({ kind: "not_awaiting" });
+    await t.c.approve(runId, "call_1_0", { by: "alice" });
+    const s = await waitRun(t.c, runId);
+    expect(s.status).toBe("completed");
+    expect(s.answer).toBe("recorded payment");
+    expect(readLedger(t.f.ledgerFile)).toHaveLength(1);
+    const log = await runLog(t.c.nc, t.prefix, runId);
+    expect(log.find((e) => e.entry.kind === "approval")?.entry).toMatchObject({ message: { decision: "approve", by: "alice", callId: "call_1_0" } });
+  });
+
+  it("a denial goes back to the model as the tool's result; the tool never runs", async () => {
+    const t = await setup(LEDGER_THEN_ANSWER, { approve: ["ledger"] });
+    const { runId } = await t.c.submit({ task: "pay" });
+    await waitFor("awaiting approval", async () => (await t.c.status(runId)).status === "awaiting_approval");
+    await t.c.deny(runId, "call_1_0", { reason: "too risky" });
+    const s = await waitRun(t.c, runId);
+    expect(s.answer).toBe("Error (denied): a human denied this call: too risky");
+    expect(readLedger(t.f.ledgerFile)).toHaveLength(0);
+  });
+});
+
+describe("durable timers", () => {
+  it("a long sleep holds no process: it survives a restart of every service and wakes on time", async () => {
+    const t = await setup([{ toolCalls: [{ name: "sleep", arguments: { ms: 3000 } }] }, { content: "{{toolResults}}" }], { tools: ["sleep"] });
+    const started = Date.now();
+    const { runId } = await t.c.submit({ task: "nap" });
+    await waitFor("the sleep to be deferred", () => {
+      try {
+        return readFileSync(t.logFile, "utf8").includes("tool call deferred");
+      } catch {
+        return false;
+      }
+    }, 10_000);
+    await t.restart();
+    const s = await waitRun(t.c, runId);
+    expect(s.answer).toBe("slept 3000 ms");
+    expect(Date.now() - started).toBeGreaterThanOrEqual(3000);
+  });
+});
+
+describe("cancel", () => {
+  it("a tool in flight gets its AbortSignal; nothing is commanded after the cancel", async () => {
+    const t = await setup([{ toolCalls: [{ name: "ledger", arguments: { item: "slow", delayMs: 5000 } }] }, { content: "never" }], {});
+    const { runId } = await t.c.submit({ task: "slow" });
+    await waitFor("the tool call to be issued", async () => (await runLog(t.c.nc, t.prefix, runId)).some((e) => e.entry.kind === "tool-command"), 10_000);
+    await new Promise((r) => setTimeout(r, 500));
+    await t.c.cancel(runId, "changed my mind");
+    const s = await waitRun(t.c, runId);
+    expect(s.status).toBe("cancelled");
+    const result = await waitFor("the aborted call's result", async () => (await runLog(t.c.nc, t.prefix, runId)).find((e) => e.entry.kind === "tool-result"), 5_000);
+    expect(result.entry.kind === "tool-result" && result.entry.message.error?.kind).toBe("cancelled");
+    expect(readLedger(t.f.ledgerFile)).toHaveLength(0);
+  });
+});
+
+describe("budgets", () => {
+  const loop: ScriptTurn[] = Array.from({ length: 5 }, (_, i) => ({ toolCalls: [{ name: "ledger", arguments: { item: `x${i}` } }] }));
+
+  it("a token budget stops the run before the model call that would exceed it", async () => {
+    const t = await setup(loop, { maxTokens: 150 });
+    const { runId } = await t.c.submit({ task: "loop" });
+    const s = await waitRun(t.c, runId);
+    expect(s.status).toBe("failed");
+    expect(s.reason).toBe("token_budget_exceeded");
+    expect(s.usage.inputTokens + s.usage.outputTokens).toBeGreaterThanOrEqual(150);
+  });
+
+  it("a cost budget uses the price table and status shows the cost", async () => {
+    const f = makeFixture({ unused: [] });
+    const prices = join(f.dir, "prices.json");
+    writeFileSync(prices, JSON.stringify({ work: { inputPerMTokUsd: 10_000, outputPerMTokUsd: 20_000 } }));
+    const t = await setup(loop, { maxCostUsd: 1.5 }, { CAIRN_PRICES_FILE: prices });
+    const { runId } = await t.c.submit({ task: "loop" });
+    const s = await waitRun(t.c, runId);
+    expect(s.reason).toBe("cost_budget_exceeded");
+    expect(s.costUsd).toBeGreaterThanOrEqual(1.5);
+    expect(s.costUsd).toBeCloseTo((s.usage.inputTokens * 10_000 + s.usage.outputTokens * 20_000) / 1e6, 9);
+  });
+
+  it("a deadline stops the run at the next step after it passes", async () => {
+    const slow: ScriptTurn[] = Array.from({ length: 5 }, (_, i) => ({ toolCalls: [{ name: "ledger", arguments: { item: `x${i}`, delayMs: 700 } }] }));
+    const t = await setup(slow, { deadlineMs: 1000 });
+    const { runId } = await t.c.submit({ task: "slow loop" });
+    const s = await waitRun(t.c, runId);
+    expect(s.reason).toBe("deadline_exceeded");
+    expect(s.turn).toBe(2);
+  });
+});
