@@ -139,7 +139,7 @@ function attrs(kvs: PbKv[] | undefined): Record<string, AttrValue> {
   return out;
 }
 
-const nanosToMs = (n: unknown): number => Number(BigInt(String(n ?? 0)) / 1000n) / 1000;
+const nanosToMs = (n: string | number | undefined): number => Number(BigInt(n ?? 0) / 1000n) / 1000;
 
 /** Decodes one protobuf ExportTraceServiceRequest body into spans. */
 export function decodeTraces(body: Uint8Array): ReceivedSpan[] {

@@ -25,6 +25,7 @@ export interface ScenarioSetup {
   logLevel: string;
   rawWriteOnce: boolean;
   nodeArgs: string[];
+  serviceEnv: Record<string, string>;
   /** Keep the temp directory (logs) and report it through `onDir`. */
   keep?: boolean;
   onDir?: (dir: string) => void;
@@ -104,7 +105,7 @@ export async function withScenario<T>(setup: ScenarioSetup, body: (s: Scenario) 
   const server = await startNatsServer(setup.sync === "always" ? { syncInterval: "always" } : {});
   let sys: System | undefined;
   try {
-    sys = await startSystem({ kind: setup.kind, mode: setup.mode, url: server.url, dir, turns: setup.turns, logLevel: setup.logLevel, rawWriteOnce: setup.rawWriteOnce, nodeArgs: setup.nodeArgs });
+    sys = await startSystem({ kind: setup.kind, mode: setup.mode, url: server.url, dir, turns: setup.turns, logLevel: setup.logLevel, rawWriteOnce: setup.rawWriteOnce, nodeArgs: setup.nodeArgs, serviceEnv: setup.serviceEnv });
     const procs = sys.procs;
     const sampler = sampleTotalRss(() => [server.pid(), ...procs.map((p) => p.pid)]);
     const cpu = (): Record<string, number> => Object.fromEntries([["nats-server", cpuMsOf(server.pid())], ...procs.map((p) => [p.name, cpuMsOf(p.pid)] as const)]);

@@ -24,6 +24,8 @@ export interface BenchOptions {
   cpuProf: boolean;
   outDir: string;
   json: boolean;
+  /** Extra environment for Cairn's services (`--env K=V`, repeatable), e.g. concurrency settings. */
+  serviceEnv: Record<string, string>;
   /** Keep each scenario's temp directory (service logs, scripts) instead of removing it. */
   keep: boolean;
 }
@@ -43,6 +45,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --cpu-prof               run service processes with node --cpu-prof (profiles in <out>/profiles)
   --out <dir>              results directory (default bench/results)
   --json                   JSON lines only (no table)
+  --env <K=V>              extra environment for Cairn's services (repeatable), e.g. --env CAIRN_TOOL_CONCURRENCY=64
   --keep                   keep each scenario's temp directory (service logs) and print where it is
 
 Every option can also be set as BENCH_<NAME> in the environment (BENCH_QUICK=1, BENCH_LATENCY_RUNS=50, ...).`;
@@ -75,13 +78,14 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv, defaultOut:
       out: { type: "string" },
       json: { type: "boolean" },
       keep: { type: "boolean" },
+      env: { type: "string", multiple: true },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
   });
   if (values.help) return "help";
   const get = (name: string): string | undefined => {
-    const v = (values as Record<string, string | boolean | undefined>)[name];
+    const v = (values as Record<string, string | boolean | string[] | undefined>)[name];
     if (v !== undefined) return String(v);
     const e = env[`BENCH_${name.toUpperCase().replace(/-/g, "_")}`];
     return e === "" ? undefined : e;
@@ -113,5 +117,12 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv, defaultOut:
     outDir: get("out") ?? defaultOut,
     json: flag("json"),
     keep: flag("keep"),
+    serviceEnv: Object.fromEntries(
+      [...(values.env ?? []), ...list(env["BENCH_ENV"] ?? "")].map((kv) => {
+        const i = kv.indexOf("=");
+        if (i < 1) throw new Error(`--env expects KEY=VALUE, got ${JSON.stringify(kv)}`);
+        return [kv.slice(0, i), kv.slice(i + 1)];
+      }),
+    ),
   };
 }

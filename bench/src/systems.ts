@@ -33,6 +33,8 @@ export interface SystemOptions {
   logLevel: string;
   /** Raw baseline only: Cairn's written-once stream settings and Nats-Msg-Id. */
   rawWriteOnce: boolean;
+  /** Extra environment for Cairn's services. */
+  serviceEnv: Record<string, string>;
   /** Node flags for the service processes (e.g. --cpu-prof). */
   nodeArgs: string[];
 }
@@ -146,6 +148,7 @@ async function startCairn(o: SystemOptions): Promise<System> {
     CAIRN_WORKSPACE_ROOT: join(o.dir, "workspaces"),
     CAIRN_TOOLS_MODULE: join(repoRoot, "bench", "dist", "tool.js"),
     LOG_LEVEL: o.logLevel,
+    ...o.serviceEnv,
   };
   const procs: Proc[] = [];
   if (o.mode === "embedded") {

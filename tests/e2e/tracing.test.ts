@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { CairnClient } from "@cairn/client";
 import { readLedger, spawnService, startNatsServer, uniquePrefix, waitFor, type RunningNatsServer, type ServiceName, type ServiceProcess } from "@cairn/testing";
-import { clientFor, makeFixture, runLog, serviceEnv, waitRun, type ScriptTurn } from "../helpers.js";
+import { clientFor, LEDGER_SCRIPT, makeFixture, runLog, serviceEnv, waitRun, type ScriptTurn } from "../helpers.js";
 import { Kind, Status, startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from "../otlp.js";
 
 let server: RunningNatsServer;
@@ -22,6 +22,9 @@ afterAll(async () => {
   await receiver?.close();
   await server?.stop();
 });
+
+/** A span's step as "turn.index", from its attributes. */
+const stepOf = (s: ReceivedSpan): string => `${Number(s.attributes["cairn.turn"])}.${Number(s.attributes["cairn.tool.index"])}`;
 
 async function spawn(name: ServiceName, env: Record<string, string>): Promise<ServiceProcess> {
   const p = await spawnService(name, env);
@@ -75,8 +78,6 @@ describe("tracing: one run is one trace across the service processes", () => {
     expect(receiver.failures).toEqual([]);
     const spans = inTrace();
     const byId = new Map(spans.map((s) => [s.spanId, s]));
-    const depth = (s: ReceivedSpan): number => (s.parentSpanId && byId.has(s.parentSpanId) ? 1 + depth(byId.get(s.parentSpanId)!) : 0);
-    for (const s of [...spans].sort((a, b) => a.startMs - b.startMs)) process.stderr.write(`DUMP ${"  ".repeat(depth(s))}${s.name} [${s.resource["service.name"]}] ${Math.round(s.startMs - root.startMs)}+${Math.round(s.endMs - s.startMs)}ms ${JSON.stringify(Object.fromEntries(Object.entries(s.attributes).filter(([k]) => k.startsWith("cairn.") || k.startsWith("gen_ai.usage"))))} links=${s.links.map((l) => byId.get(l.spanId)?.name).join(",")}\n`);
 
     // One trace for the whole run: every span naming the run is in it.
     expect(new Set(receiver.spans.filter(ofRun).map((s) => s.traceId))).toEqual(new Set([traceId]));
@@ -100,7 +101,7 @@ describe("tracing: one run is one trace across the service processes", () => {
     for (const s of consumers) {
       expect(s.parentSpanId, s.name).toBe(root.spanId);
       expect(s.attributes).toMatchObject({ "messaging.system": "nats", "messaging.operation.type": "process", "cairn.run.id": runId });
-      expect(String(s.attributes["messaging.destination.name"])).toMatch(new RegExp(`^${prefix.replace(/\./g, "\\.")}\\.run\\.${runId}\\.`));
+      expect(s.attributes["messaging.destination.name"]).toMatch(new RegExp(`^${prefix.replace(/\./g, "\\.")}\\.run\\.${runId}\\.`));
       expect(s.attributes["messaging.message.id"]).toBe(s.attributes["messaging.destination.name"]);
       expect(s.attributes["cairn.attempt"]).toBe(s.attributes["messaging.nats.message.delivery_count"]);
     }
@@ -154,11 +155,11 @@ describe("tracing: one run is one trace across the service processes", () => {
 
     // Tool executions: one per call, under the attempt that ran it; b's is the redelivered one.
     const tools = spans.filter((s) => s.name === "execute_tool ledger");
-    expect(tools.map((s) => `${s.attributes["cairn.turn"]}.${s.attributes["cairn.tool.index"]}`).sort()).toEqual(["1.0", "1.1", "1.2", "2.0"]);
+    expect(tools.map(stepOf).sort()).toEqual(["1.0", "1.1", "1.2", "2.0"]);
     for (const t of tools) {
       const parent = byId.get(t.parentSpanId)!;
       expect(parent.name).toBe("process cmd.tool");
-      expect(parent.attributes["cairn.step"]).toBe(`tool.${t.attributes["cairn.turn"]}.${t.attributes["cairn.tool.index"]}`);
+      expect(parent.attributes["cairn.step"]).toBe(`tool.${stepOf(t)}`);
       expect(t.attributes).toMatchObject({ "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": "ledger", "cairn.tool.name": "ledger" });
       expect(t.startMs).toBeGreaterThanOrEqual(parent.startMs);
       expect(t.endMs).toBeLessThanOrEqual(parent.endMs);
@@ -176,6 +177,53 @@ describe("tracing: one run is one trace across the service processes", () => {
     const lines = [toolRunner, toolRunner2, llm, planner].flatMap((p) => p.logs).filter((l) => l["runId"] === runId);
     expect(lines.length).toBeGreaterThanOrEqual(20);
     expect(lines.filter((l) => l["trace_id"] !== traceId)).toEqual([]);
-    expect(lines.every((l) => typeof l["span_id"] === "string" && byId.has(l["span_id"]) || l["span_id"] === root.spanId)).toBe(true);
+    expect(lines.filter((l) => typeof l["span_id"] !== "string" || !/^[0-9a-f]{16}$/.test(l["span_id"]))).toEqual([]);
+    // ... and, but for the killed process (whose attempt never ended), name a span that was exported.
+    const survivors = [toolRunner2, llm, planner].flatMap((p) => p.logs).filter((l) => l["runId"] === runId);
+    expect(survivors.filter((l) => !byId.has(l["span_id"] as string))).toEqual([]);
+  });
+
+  it("flushes the spans it still holds when a service is stopped with SIGTERM", async () => {
+    const f = makeFixture({ work: LEDGER_SCRIPT });
+    const prefix = uniquePrefix();
+    // A batch delay far longer than the test: spans leave the processes only when they are flushed.
+    const env = serviceEnv(server.url, prefix, f, { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: "600000" });
+    const all = [await spawn("tool-runner", env), await spawn("llm-caller", env), await spawn("planner", env)];
+    client = await clientFor(server.url, prefix);
+    const { runId } = await client.submit({ task: "record a, b, c, then d" });
+    const status = await waitRun(client, runId);
+    expect(status.status).toBe("completed");
+    const inTrace = () => receiver.spans.filter((s) => s.traceId === status.traceId);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(inTrace()).toEqual([]);
+    await Promise.all(all.map((p) => p.kill("SIGTERM")));
+    for (const p of all) expect((await p.exited).code).toBe(0);
+    const spans = inTrace();
+    expect(spans.filter((s) => s.name === "invoke_agent work")).toHaveLength(1);
+    expect(spans.filter((s) => s.kind === Kind.CONSUMER)).toHaveLength(16);
+    expect(spans.filter((s) => s.name === "chat work")).toHaveLength(3);
+    expect(spans.filter((s) => s.name === "execute_tool ledger")).toHaveLength(4);
+  });
+
+  it("keeps a cancelled run in one trace: the signal, the end and the root span with its outcome", async () => {
+    const f = makeFixture({ work: [{ toolCalls: [{ name: "ledger", arguments: { item: "slow", delayMs: 3000 } }] }, { content: "never" }] });
+    const prefix = uniquePrefix();
+    const env = serviceEnv(server.url, prefix, f, { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: "100" });
+    for (const name of ["tool-runner", "llm-caller", "planner"] as const) await spawn(name, env);
+    client = await clientFor(server.url, prefix);
+    const { runId } = await client.submit({ task: "slow" });
+    await waitFor("the tool call to start", () => receiver.spans.some((s) => s.name === "process evt.llm" && s.attributes["cairn.run.id"] === runId), 20_000);
+    await client.cancel(runId, "user asked");
+    const status = await waitRun(client, runId);
+    expect(status.status).toBe("cancelled");
+    const inTrace = () => receiver.spans.filter((s) => s.traceId === status.traceId);
+    const root = await waitFor("the run's root span", () => inTrace().find((s) => s.name === "invoke_agent work"), 15_000);
+    expect(root.attributes).toMatchObject({ "cairn.run.status": "cancelled", "cairn.run.reason": status.reason });
+    const signal = await waitFor("the cancel's span", () => inTrace().find((s) => s.name === "process evt.signal"), 15_000);
+    expect(signal.parentSpanId).toBe(root.spanId);
+    expect(signal.attributes["cairn.decided"]).toEqual(["evt.ended"]);
+    const ended = await waitFor("the end's span", () => inTrace().find((s) => s.name === "process evt.ended"), 15_000);
+    expect(ended.parentSpanId).toBe(root.spanId);
+    expect(ended.links.map((l) => l.spanId)).toEqual([signal.spanId]);
   });
 });

@@ -149,7 +149,8 @@ export class CairnClient {
       opts.signal?.addEventListener("abort", onAbort, { once: true });
       try {
         const consumer = await this.js.consumers.get(this.subjects.stream, {
-          filter_subjects: [this.subjects.run(runId)],
+          // A single filter string: the create subject then names the filter, so permissions can bind it.
+          filter_subjects: this.subjects.run(runId),
           ...(nextSeq > 1 ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: nextSeq } : { deliver_policy: DeliverPolicy.All }),
         });
         iter = await consumer.consume({ max_messages: 256 });

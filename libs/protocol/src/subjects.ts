@@ -13,6 +13,7 @@
  * <p>.run.<runId>.cmd.llm.<turn>.<provider>   llm.command     (llm-caller: consumer llm_<provider>)
  * <p>.run.<runId>.cmd.tool.<turn>.<index>.<tool>  tool.command (tool-runner: consumer tool_<tool>)
  * <p>.api.{submit,status,list,cancel,approve}  request/reply (NATS micro service "cairn")
+ * <p>.stream.<runId>.<turn>                   live model tokens while a call runs (plain NATS, not stored)
  * ```
  * Every subject under `<p>.run.>` is written at most once (the stream keeps one message per
  * subject and rejects a second), so a step result is recorded once, ever.
@@ -129,6 +130,11 @@ export class Subjects {
   toolCommand(runId: string, turn: number, index: number, tool: string): string {
     return `${this.prefix}.run.${token("runId", runId)}.cmd.tool.${turn}.${index}.${token("tool", tool)}`;
   }
+  /** Live model output tokens of one turn (plain NATS, not stored): `<p>.stream.<runId>.<turn>`. */
+  tokens(runId: string, turn: number | "*"): string {
+    return `${this.prefix}.stream.${token("runId", runId)}.${turn}`;
+  }
+
   /** Durable consumer names: `planner`, `llm_<provider>`, `tool_<tool>`. */
   llmConsumer(provider: string): string {
     return `llm_${token("provider", provider)}`;

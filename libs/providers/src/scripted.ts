@@ -72,7 +72,7 @@ export function createScriptedProvider(opts: ScriptedProviderOptions = {}): Mode
   const cache = new Map<string, Script>();
   return {
     name: opts.name ?? "scripted",
-    complete(req: ModelRequest, _call?: CallOptions): Promise<ModelResponse> {
+    complete(req: ModelRequest, call?: CallOptions): Promise<ModelResponse> {
       let script = cache.get(req.model);
       if (!script) {
         script = loadScript(opts, req.model);
@@ -95,6 +95,8 @@ export function createScriptedProvider(opts: ScriptedProviderOptions = {}): Mode
         name: c.name,
         arguments: c.argumentsRaw ?? JSON.stringify(c.arguments ?? {}),
       }));
+      // Streamed like a model would, word by word, when the caller asks for tokens.
+      if (call?.onToken && content) for (const piece of content.match(/\S+\s*/g) ?? []) call.onToken(piece);
       const inputText = JSON.stringify(req.messages) + JSON.stringify(req.tools);
       const outputText = (content ?? "") + toolCalls.map((c) => c.name + c.arguments).join("");
       return Promise.resolve({

@@ -26,7 +26,7 @@ export {
   withSpan,
 } from "./spans.js";
 export type { Attributes, Span, SpanContext } from "./spans.js";
-export { beginRun, endRun, PARENT_KEY, runContext, runSpanId } from "./run-trace.js";
+export { beginRun, endRun, PARENT_KEY, runSpanId, withRunTrace } from "./run-trace.js";
 export type { BegunRun, EndedRun, RunTraceInfo } from "./run-trace.js";
 export { runStepOf, startAttemptSpan } from "./messaging.js";
 export type { AttemptSpan, Delivery, RunStep } from "./messaging.js";

@@ -152,9 +152,12 @@ export function endRun(r: EndedRun): void {
   span.end(Number.isNaN(end.getTime()) ? undefined : end);
 }
 
-/** The run span's context from a stored `trace` map, for code that acts on a run outside any step. */
-export function runContext(stored: Carrier | undefined): Context | undefined {
-  if (!tracingEnabled()) return undefined;
-  const sc = parseTraceparent(stored?.["traceparent"]);
-  return sc ? trace.setSpanContext(context.active(), sc) : undefined;
+/**
+ * Runs `fn` in the run's trace (the run span's context, from its stored `trace` map), for what
+ * is done to a run outside any of its steps — a cancel signal — so what it publishes joins the
+ * run's trace. Just runs `fn` when tracing is off or the run has no trace.
+ */
+export function withRunTrace<T>(stored: Carrier | undefined, fn: () => T): T {
+  const sc = tracingEnabled() ? parseTraceparent(stored?.["traceparent"]) : undefined;
+  return sc ? context.with(trace.setSpanContext(context.active(), sc), fn) : fn();
 }

@@ -3,6 +3,7 @@
  * started SDK (tracing off) every call is the API's no-op, and the helpers return early.
  */
 import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span, type SpanContext, type TextMapGetter } from "@opentelemetry/api";
+import { ATTR_ERROR_TYPE } from "@opentelemetry/semantic-conventions";
 import { tracingEnabled } from "./tracing.js";
 
 export { SpanKind, SpanStatusCode };
@@ -42,7 +43,7 @@ export function recordError(span: Span | undefined, err: unknown, kind?: string)
   if (!span) return;
   const e = err instanceof Error ? err : new Error(typeof err === "string" ? err : JSON.stringify(err));
   span.recordException(e);
-  span.setAttribute("error.type", kind ?? (e.name && e.name !== "Error" ? e.name : "_OTHER"));
+  span.setAttribute(ATTR_ERROR_TYPE, kind ?? (e.name && e.name !== "Error" ? e.name : "_OTHER"));
   span.setStatus({ code: SpanStatusCode.ERROR, message: e.message });
 }
 

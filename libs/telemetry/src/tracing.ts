@@ -14,6 +14,7 @@
  * resource takes `OTEL_SERVICE_NAME` and `OTEL_RESOURCE_ATTRIBUTES` over Cairn's defaults.
  */
 import { randomBytes } from "node:crypto";
+import { ATTR_SERVICE_NAME, ATTR_SERVICE_NAMESPACE } from "@opentelemetry/semantic-conventions";
 import type { SpanExporter, IdGenerator } from "@opentelemetry/sdk-trace-base";
 
 export interface TracingOptions {
@@ -151,7 +152,7 @@ export async function startTracing(o: TracingOptions): Promise<Tracing> {
   ]);
   const exporter = await makeExporter(choice);
   const resource = defaultResource()
-    .merge(resourceFromAttributes({ "service.name": o.serviceName, "service.namespace": "cairn", ...(o.attributes ?? {}) }))
+    .merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: o.serviceName, [ATTR_SERVICE_NAMESPACE]: "cairn", ...(o.attributes ?? {}) }))
     .merge(detectResources({ detectors: [envDetector] }));
   const ids = new RunAwareIdGenerator();
   const provider = new NodeTracerProvider({ resource, idGenerator: ids, spanProcessors: [new BatchSpanProcessor(exporter)] });

@@ -20,7 +20,22 @@ const examples = resolve(here, "..", "..", "..", "examples");
 
 async function follow(c: CairnClient, runId: string, json: boolean): Promise<string> {
   let status = "running";
+  // Model output tokens arrive live (plain NATS) while a call runs; the recorded response follows.
+  let streaming = false;
+  const tokens = json
+    ? undefined
+    : c.nc.subscribe(c.subjects.tokens(runId, "*"), {
+        callback: (_err, m) => {
+          if (!streaming) process.stdout.write(pc.dim("  ⋯ "));
+          streaming = true;
+          process.stdout.write(pc.dim(m.string()));
+        },
+      });
   for await (const e of c.watch(runId)) {
+    if (streaming) {
+      process.stdout.write("\n");
+      streaming = false;
+    }
     if (json) process.stdout.write(JSON.stringify({ seq: e.seq, subject: e.subject, time: e.time, ...e.entry }) + "\n");
     else {
       const line = renderEntry(e);
@@ -28,6 +43,7 @@ async function follow(c: CairnClient, runId: string, json: boolean): Promise<str
     }
     if (e.entry.kind === "ended") status = e.entry.message.status;
   }
+  tokens?.unsubscribe();
   return status;
 }
 

@@ -9,8 +9,12 @@ export interface LlmCallerConfig extends CommonConfig {
   timeoutMs: number;
   /** OpenAI-compatible server (OpenAI, vLLM, Ollama, llama.cpp server). */
   openai?: { baseUrl: string; apiKey?: string };
+  /** Anthropic Messages API. */
+  anthropic?: { baseUrl: string; apiKey?: string };
   /** Directory of scripted-model scripts (`<model>.json`). */
   scriptsDir?: string;
+  /** Stream model output tokens to watchers while calls run (`<prefix>.stream.<runId>.<turn>`). */
+  streamTokens: boolean;
   /**
    * Global maximum of model calls in flight per provider, across every llm-caller: the
    * `max_ack_pending` of that provider's consumer (`llm_<provider>`), enforced by JetStream.
@@ -30,6 +34,9 @@ export function loadConfig(env: Record<string, string | undefined>): LlmCallerCo
       OPENAI_API_KEY: z.string().optional(),
       CAIRN_SCRIPTS_DIR: z.string().optional(),
       CAIRN_LLM_LIMITS: z.string().optional(),
+      ANTHROPIC_BASE_URL: z.url().optional(),
+      ANTHROPIC_API_KEY: z.string().optional(),
+      CAIRN_STREAM_TOKENS: z.enum(["true", "false", "1", "0"]).default("true"),
     },
     env,
   );
@@ -40,7 +47,12 @@ export function loadConfig(env: Record<string, string | undefined>): LlmCallerCo
     retryInitialDelayMs: e.CAIRN_LLM_RETRY_DELAY_MS,
     timeoutMs: e.CAIRN_LLM_TIMEOUT_MS,
     providerLimits: parseLimits("CAIRN_LLM_LIMITS", e.CAIRN_LLM_LIMITS),
+    streamTokens: e.CAIRN_STREAM_TOKENS === "true" || e.CAIRN_STREAM_TOKENS === "1",
   };
+  if (e.ANTHROPIC_BASE_URL || e.ANTHROPIC_API_KEY) {
+    c.anthropic = { baseUrl: e.ANTHROPIC_BASE_URL ?? "https://api.anthropic.com" };
+    if (e.ANTHROPIC_API_KEY) c.anthropic.apiKey = e.ANTHROPIC_API_KEY;
+  }
   if (e.OPENAI_BASE_URL || e.OPENAI_API_KEY) {
     c.openai = { baseUrl: e.OPENAI_BASE_URL ?? "https://api.openai.com/v1" };
     if (e.OPENAI_API_KEY) c.openai.apiKey = e.OPENAI_API_KEY;

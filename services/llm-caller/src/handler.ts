@@ -21,6 +21,8 @@ export interface LlmHandlerDeps {
   crash: { hit(p: CrashPoint, subject?: string): void };
   retry: RetryPolicy;
   timeoutMs: number;
+  /** Streams output tokens to watchers (not durable); omitted: no streaming. */
+  publishToken?: (runId: string, turn: number, text: string) => void;
   maxMessageBytes: number;
   log: Logger;
   now(): number;
@@ -91,7 +93,8 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
       // The model call's own span, with the GenAI semantic conventions' attributes.
       const genAi = { "gen_ai.operation.name": "chat", "gen_ai.system": provider.name, "gen_ai.provider.name": provider.name, "gen_ai.request.model": agent.model, [CairnAttr.RUN_ID]: runId, [CairnAttr.TURN]: turn, [CairnAttr.ATTEMPT]: m.deliveries };
       const res = await withSpan(`chat ${agent.model}`, { kind: SpanKind.CLIENT, attributes: { ...genAi, ...(req.temperature !== undefined ? { "gen_ai.request.temperature": req.temperature } : {}) } }, async (span) => {
-        const r = await provider.complete(req, { signal: ctx.signal, timeoutMs: deps.timeoutMs });
+        const publish = deps.publishToken;
+        const r = await provider.complete(req, { signal: ctx.signal, timeoutMs: deps.timeoutMs, ...(publish ? { onToken: (text: string) => publish(runId, turn, text) } : {}) });
         span?.setAttributes({ "gen_ai.response.model": r.model, "gen_ai.response.finish_reasons": [r.finishReason], "gen_ai.usage.input_tokens": r.usage.inputTokens, "gen_ai.usage.output_tokens": r.usage.outputTokens });
         return r;
       });

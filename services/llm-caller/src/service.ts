@@ -1,5 +1,5 @@
 import { appendOnce, CrashPoints, ensureConsumer, openBus, RunHistory, startConsumer, type NatsConnection, type RunningConsumer, type RunningService } from "@cairn/bus";
-import { createOpenAiProvider, createScriptedProvider, type ModelProvider } from "@cairn/providers";
+import { createAnthropicProvider, createOpenAiProvider, createScriptedProvider, type ModelProvider } from "@cairn/providers";
 import type { Logger } from "@cairn/telemetry";
 import type { LlmCallerConfig } from "./config.js";
 import { createLlmHandler } from "./handler.js";
@@ -18,6 +18,7 @@ export const DEFAULT_MAX_IN_FLIGHT = 10_000;
 export function configuredProviders(config: LlmCallerConfig): Map<string, ModelProvider> {
   const m = new Map<string, ModelProvider>();
   m.set("scripted", createScriptedProvider(config.scriptsDir ? { dir: config.scriptsDir } : {}));
+  if (config.anthropic) m.set("anthropic", createAnthropicProvider({ baseUrl: config.anthropic.baseUrl, ...(config.anthropic.apiKey ? { apiKey: config.anthropic.apiKey } : {}), defaultTimeoutMs: config.timeoutMs }));
   if (config.openai) m.set("openai", createOpenAiProvider({ baseUrl: config.openai.baseUrl, ...(config.openai.apiKey ? { apiKey: config.openai.apiKey } : {}), defaultTimeoutMs: config.timeoutMs }));
   return m;
 }
@@ -39,6 +40,8 @@ export async function startLlmCaller(config: LlmCallerConfig, deps: LlmCallerDep
     crash,
     retry: { maxAttempts: config.maxAttempts, initialDelayMs: config.retryInitialDelayMs, maxDelayMs: 60_000, multiplier: 2 },
     timeoutMs: config.timeoutMs,
+    // Tokens go to watchers as plain NATS messages while the call runs; the durable record is the final response.
+    ...(config.streamTokens ? { publishToken: (runId: string, turn: number, text: string) => bus.nc.publish(subjects.tokens(runId, turn), text) } : {}),
     maxMessageBytes: config.maxMessageBytes,
     log,
     now: () => Date.now(),
