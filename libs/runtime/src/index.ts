@@ -10,4 +10,4 @@ export { applyEntry, costUsd, emptyRun, pendingApprovals, reduceRun, runStatus }
 export type { Applied, HistoryEntry, RunState, TurnState } from "./state.js";
 export { decide, due, overBudget, safeToolToken, toolIdempotencyKey } from "./decide.js";
 export type { Output } from "./decide.js";
-export { buildModelRequest, canonicalJson, promptHash, toolResultText } from "./prompt.js";
+export { buildModelRequest, canonicalJson, compact, estimateTokens, promptHash, toolResultText } from "./prompt.js";

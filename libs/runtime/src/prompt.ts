@@ -27,6 +27,7 @@ export function buildModelRequest(state: RunState, turn: number): ModelRequest {
       messages.push({ role: "tool", toolCallId: call.id, name: call.name, content: r ? toolResultText(r) : "Error (missing): no result recorded" });
     });
   }
+  if (sub.agent.contextBudgetTokens !== undefined) compact(messages, sub.agent.contextBudgetTokens);
   const req: ModelRequest = {
     model: sub.agent.model,
     messages,
@@ -49,4 +50,35 @@ export function canonicalJson(value: unknown): string {
 /** sha256 (hex) of the canonical request: recorded with each response, checked by replay. */
 export function promptHash(req: ModelRequest): string {
   return createHash("sha256").update(canonicalJson(req)).digest("hex");
+}
+
+/** Rough token estimate used for the context budget: 4 characters a token. */
+export function estimateTokens(messages: ChatMessage[]): number {
+  let chars = 0;
+  for (const m of messages) {
+    chars += (m.content ?? "").length;
+    if (m.role === "assistant") for (const c of m.toolCalls ?? []) chars += c.name.length + c.arguments.length;
+  }
+  return Math.ceil(chars / 4);
+}
+
+const KEEP_CHARS = 200;
+
+/**
+ * Context compaction, deterministic (so replay rebuilds the same prompt): while the prompt is
+ * over `budgetTokens`, the oldest tool results longer than a short head are cut to that head with
+ * a note saying how much was removed. The last turn's results (the ones the model is about to
+ * read) are never cut.
+ */
+export function compact(messages: ChatMessage[], budgetTokens: number): void {
+  let lastAssistant = -1;
+  messages.forEach((m, i) => {
+    if (m.role === "assistant") lastAssistant = i;
+  });
+  for (let i = 0; i < lastAssistant && estimateTokens(messages) > budgetTokens; i++) {
+    const m = messages[i]!;
+    if (m.role !== "tool" || m.content.length <= KEEP_CHARS + 80) continue;
+    const removed = m.content.length - KEEP_CHARS;
+    messages[i] = { ...m, content: `${m.content.slice(0, KEEP_CHARS)}… [truncated by Cairn to fit the context budget: ${removed} characters removed]` };
+  }
 }

@@ -50,6 +50,8 @@ export interface ToolDefinition<A = Record<string, unknown>> {
   timeoutMs?: number;
   /** Retry policy for thrown retryable errors; the runner's default when omitted. */
   retry?: Partial<RetryPolicy>;
+  /** Error kinds (`err.kind`) never retried for this tool, whatever the error says. */
+  nonRetryable?: string[];
   /** Every call waits for a human approve/deny (`cairn approve|deny`) before it runs. */
   requiresApproval?: boolean;
 }

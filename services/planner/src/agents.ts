@@ -15,6 +15,7 @@ export interface AgentDefinition {
   maxTokens?: number;
   maxCostUsd?: number;
   deadlineMs?: number;
+  contextBudgetTokens?: number;
 }
 
 export interface Agents {
@@ -33,6 +34,7 @@ const agentSchema = z.object({
   maxTokens: z.number().int().min(1).optional(),
   maxCostUsd: z.number().min(0).optional(),
   deadlineMs: z.number().int().min(1).optional(),
+  contextBudgetTokens: z.number().int().min(100).optional(),
 });
 const fileSchema = z.object({ default: z.string().optional(), agents: z.record(z.string(), agentSchema) });
 
@@ -76,6 +78,7 @@ export function parseAgents(text: string, source = "agents file"): Agents {
     if (a.maxTokens !== undefined) def.maxTokens = a.maxTokens;
     if (a.maxCostUsd !== undefined) def.maxCostUsd = a.maxCostUsd;
     if (a.deadlineMs !== undefined) def.deadlineMs = a.deadlineMs;
+    if (a.contextBudgetTokens !== undefined) def.contextBudgetTokens = a.contextBudgetTokens;
     agents.set(name, def);
   }
   const defaultAgent = r.data.default ?? agents.keys().next().value;

@@ -210,6 +210,7 @@ export function createApi(deps: ApiDeps) {
           ...(agent.maxTokens !== undefined ? { maxTokens: agent.maxTokens } : {}),
           ...(agent.maxCostUsd !== undefined ? { maxCostUsd: agent.maxCostUsd } : {}),
           ...(agent.deadlineMs !== undefined ? { deadlineMs: agent.deadlineMs } : {}),
+          ...(agent.contextBudgetTokens !== undefined ? { contextBudgetTokens: agent.contextBudgetTokens } : {}),
           ...(deps.prices?.get(agent.model) ? { pricing: deps.prices.get(agent.model)! } : {}),
         },
         submittedAt: now.toISOString(),

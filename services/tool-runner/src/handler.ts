@@ -145,7 +145,7 @@ export function createToolHandler(deps: ToolHandlerDeps): (m: CommandMessage, ct
         await record({ ...full, ok: false, durationMs: deps.now() - started, error: { kind: "cancelled", message: "the run was cancelled while the tool ran" } });
         return { ack: true };
       }
-      const retryable = isRetryable(err);
+      const retryable = isRetryable(err) && !(def.nonRetryable ?? []).includes(errorKind(err));
       if (retryable && m.deliveries < policy.maxAttempts) {
         const delay = backoffDelay(policy, m.deliveries, retryAfterOf(err));
         rlog.warn({ err: errorMessage(err), kind: errorKind(err), delayMs: delay }, "tool call failed; retrying after backoff");

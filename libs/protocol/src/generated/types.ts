@@ -37,6 +37,10 @@ export interface AgentSpec {
    */
   maxCostUsd?: number;
   /**
+   * When the prompt would exceed this (estimated at 4 characters a token), old tool results are truncated with a note, oldest first.
+   */
+  contextBudgetTokens?: number;
+  /**
    * The run must end within this many ms of its submission.
    */
   deadlineMs?: number;
