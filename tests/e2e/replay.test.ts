@@ -4,13 +4,13 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CairnClient } from "@cairn/client";
-import { connectNats, readRunLog, type NatsConnection } from "@cairn/bus";
+import { appendOnce, connectNats, ensureRunStream, readRunLog, type NatsConnection } from "@cairn/bus";
 import { startEmbedded, type Embedded } from "@cairn/cli";
 import { loadConfig as llmConfig, startLlmCaller } from "@cairn/llm-caller";
 import { loadConfig as plannerConfig, startPlanner } from "@cairn/planner";
 import { loadConfig as toolConfig, startToolRunner } from "@cairn/tool-runner";
 import { createScriptedProvider, type ModelProvider } from "@cairn/providers";
-import { decode, encode, type LlmResult, type RunSubmitted, type ToolResult } from "@cairn/protocol";
+import { decode, encode, Subjects, type LlmResult, type RunSubmitted, type ToolResult } from "@cairn/protocol";
 import {
   buildTimeline,
   checkRun,
@@ -29,7 +29,7 @@ import {
 } from "@cairn/replay";
 import { readLedger, spawnService, startNatsServer, tempDir, workspaceRoot, uniquePrefix, type RunningNatsServer, type ServiceName, type ServiceProcess } from "@cairn/testing";
 import { silentLogger } from "@cairn/telemetry";
-import { jetstreamManager } from "@nats-io/jetstream";
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { LEDGER_ANSWER, LEDGER_SCRIPT, makeFixture, serviceEnv, waitRun, withTimeout, type Fixture, type ScriptTurn } from "../helpers.js";
 
 const run = promisify(execFile);
@@ -331,23 +331,37 @@ describe("retention: purge", () => {
     const refused = await cli(["purge", b, ...conn({ prefix })]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(`run ${b} has not ended: only ended runs can be purged`);
-    const unsettled = await purgeRun(emb.nc, c.subjects, x).catch((e: unknown) => e);
+    // The cancel aborted x's call in flight, which was answered at once (kind "cancelled"): x is settled.
+    await until("x's aborted call to be answered", async () => (await logOf(x)).some((e) => e.subject.endsWith(".evt.tool.1.0")));
+    // An ended run whose command is still unanswered (its worker gone) is kept: built here by hand,
+    // under a prefix no service serves.
+    const lone = new Subjects(uniquePrefix());
+    await ensureRunStream(jsm, lone, { replicas: 1 });
+    const js = jetstream(emb.nc);
+    const sub = (await logOf(x))[0]!;
+    const xs = decode<RunSubmitted>("RunSubmitted", sub.data);
+    if (!xs.ok) throw new Error(xs.message);
+    await appendOnce(js, lone.submitted("rlone"), encode({ ...xs.value, runId: "rlone" }));
+    await appendOnce(js, lone.toolCommand("rlone", 1, 0, "ledger"), encode({ v: 1, type: "tool.command", runId: "rlone", turn: 1, index: 0, callId: "c", tool: "ledger", arguments: "{}", idempotencyKey: "rlone:1:0", historySeq: 1 }));
+    await appendOnce(js, lone.ended("rlone"), encode({ v: 1, type: "run.ended", runId: "rlone", status: "cancelled", turns: 1, usage: { inputTokens: 0, outputTokens: 0 }, endedAt: new Date().toISOString() }));
+    const unsettled = await purgeRun(emb.nc, lone, "rlone").catch((e: unknown) => e);
     expect(unsettled).toBeInstanceOf(RunInFlightError);
-    expect(unsettled).toMatchObject({ runId: x, unanswered: ["cmd.tool.1.0.ledger"] });
+    expect(unsettled).toMatchObject({ runId: "rlone", unanswered: ["cmd.tool.1.0.ledger"] });
     const recent = await cli(["purge", "--older-than", "1h", ...conn({ prefix })]);
     expect(recent.stdout).toContain("0 purged, 2 ended more recently");
     const dry = await cli(["purge", "--older-than", "0s", "--dry-run", ...conn({ prefix })]);
     expect(dry.stdout).toContain(`would purge ${a} (completed`);
-    expect(dry.stdout).toContain(`kept ${x} (ended, but no result yet for cmd.tool.1.0.ledger; --force to purge)`);
+    expect(dry.stdout).toContain(`would purge ${x} (cancelled`);
     expect((await logOf(a)).length).toBe(16);
 
     const before = (await logOf(b)).length;
     const r = await purgeOlderThan(emb.nc, c.subjects, 0);
-    expect(r.purged.map((p) => [p.runId, p.purged, p.status.status])).toEqual([[a, 16, "completed"]]);
-    expect(r.unsettled).toEqual([{ runId: x, unanswered: ["cmd.tool.1.0.ledger"] }]);
+    expect(r.purged.map((p) => [p.runId, p.status.status]).sort()).toEqual([[a, "completed"], [x, "cancelled"]].sort());
+    expect(r.purged.find((p) => p.runId === a)?.purged).toBe(16);
+    expect(r.unsettled).toEqual([]);
     expect(await logOf(a)).toEqual([]);
     expect((await logOf(b)).length).toBeGreaterThanOrEqual(before); // untouched, still going
-    const purgedAt = r.purged[0]!.purgedAt;
+    const purgedAt = r.purged.find((p) => p.runId === a)!.purgedAt;
     expect((await c.list()).find((s) => s.runId === a)).toMatchObject({ status: "completed", purgedAt });
 
     const err = await loadRunLog(emb.nc, c.subjects, a).catch((e: unknown) => e);
@@ -359,11 +373,9 @@ describe("retention: purge", () => {
     const unknown = await cli(["replay", "rnosuchrun", ...conn({ prefix })]);
     expect(unknown.stderr).toContain("no run rnosuchrun in the stream");
 
-    // The run in flight was not disturbed: it completes, and can be purged once ended; so can x
-    // once its late result has landed.
+    // The run in flight was not disturbed: it completes, and can be purged once ended.
     expect(await waitRun(c, b)).toMatchObject({ status: "completed", answer: "slow done" });
-    await until("x's late tool result", async () => (await logOf(x)).some((e) => e.subject.endsWith(".evt.tool.1.0")));
-    for (const id of [b, x]) {
+    for (const id of [b]) {
       const later = await cli(["purge", id, ...conn({ prefix })]);
       expect(later.code).toBe(0);
       expect(later.stdout).toMatch(new RegExp(`^purged ${id} \\((completed|cancelled); \\d+ messages\\)`));
