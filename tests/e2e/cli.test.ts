@@ -55,6 +55,8 @@ describe("the cairn CLI", () => {
     expect(sub.stdout).toMatch(/→ write_file/);
     expect(sub.stdout).toMatch(/✓ write_file → wrote \d+ bytes/);
     expect(sub.stdout).toMatch(/✔ completed 3 turns/);
+    // The model's output tokens were streamed live (the scripted model streams word by word).
+    expect(sub.stdout).toContain("⋯ Now I'll list the notes and read one back, in parallel.");
     const runId = /▶ run (r\w+)/.exec(sub.stdout)![1]!;
 
     const st = await cli(["status", runId, "--json"], {}, home);
