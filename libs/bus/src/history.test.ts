@@ -58,11 +58,11 @@ function runLog() {
   const s = fakeStream();
   const seqs = {
     submitted: s.append(S.submitted(RUN), submitted),
-    cmd1: s.append(S.llmCommand(RUN, 1), { v: 1 }),
+    cmd1: s.append(S.llmCommand(RUN, 1, "scripted"), { v: 1 }),
     llm1: s.append(S.llmResult(RUN, 1), llm(1)),
     cmdTool1: s.append(S.toolCommand(RUN, 1, 0, "noop"), { v: 1 }),
     tool1: s.append(S.toolResult(RUN, 1, 0), tool(1)),
-    cmd2: s.append(S.llmCommand(RUN, 2), { v: 1 }),
+    cmd2: s.append(S.llmCommand(RUN, 2, "scripted"), { v: 1 }),
     llm2: s.append(S.llmResult(RUN, 2), llm(2)),
   };
   return { s, seqs };
