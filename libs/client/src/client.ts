@@ -25,6 +25,8 @@ export interface SubmitOptions {
    * active OpenTelemetry context, if it has one: a run submitted from traced code is part of that trace.
    */
   trace?: Record<string, string>;
+  /** For a sub-agent run: the parent run and the call waiting for it. */
+  parent?: { runId: string; turn: number; index: number; callId: string };
 }
 
 /** One message of a run's log, as `watch` yields it. */

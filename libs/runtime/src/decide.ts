@@ -1,4 +1,5 @@
-import type { LlmCommand, RunEnded, Subjects, ToolCommand, ToolResult } from "@cairn/protocol";
+import { createHash } from "node:crypto";
+import type { LlmCommand, RunEnded, RunSignal, Subjects, ToolCommand, ToolResult } from "@cairn/protocol";
 import { costUsd, type Applied, type RunState } from "./state.js";
 
 /** A message the planner must append to the log; its subject is its identity (written once). */
@@ -7,7 +8,9 @@ export type Output =
   | { type: "ToolCommand"; subject: string; message: ToolCommand }
   | { type: "RunEnded"; subject: string; message: RunEnded }
   /** A call to a tool the agent does not have is answered by the planner itself, with an error the model reads. */
-  | { type: "ToolResult"; subject: string; message: ToolResult };
+  | { type: "ToolResult"; subject: string; message: ToolResult }
+  /** A cancel passed on to a sub-agent run when its parent is cancelled. */
+  | { type: "RunSignal"; subject: string; message: RunSignal };
 
 /** The idempotency key handed to a tool for one call: stable across redeliveries and crashes. */
 export function toolIdempotencyKey(runId: string, turn: number, index: number): string {
@@ -28,8 +31,11 @@ export function decide(state: RunState, applied: Applied, subjects: Subjects): O
   switch (applied.kind) {
     case "error":
     case "ignored":
-    case "ended":
       return [];
+    case "ended":
+      return outcomeToParent(state, subjects);
+    case "cancel":
+      return [...due(state, applied.seq, applied.time, subjects), ...cancelChildren(state, applied.time, subjects)];
     case "tool-result": {
       const t = state.turns[applied.turn - 1];
       if (!t || t.resultCount < t.results.length || t !== state.turns[state.turns.length - 1]) return [];
@@ -143,6 +149,60 @@ export function due(state: RunState, historySeq: number, time: string, subjects:
         historySeq,
       },
     });
+  });
+  return out;
+}
+
+/** The built-in tool that starts a sub-agent run and waits for its outcome. */
+export const SUB_AGENT_TOOL = "run_agent";
+
+/** Run id derived from an idempotency key (a resubmission with the key names the same run). */
+export function runIdForKey(key: string): string {
+  return `r${createHash("sha256").update(key).digest("base64url").slice(0, 26).replace(/[^A-Za-z0-9]/g, "x")}`;
+}
+
+/** The sub-agent run a `run_agent` call starts: derived from the call's idempotency key. */
+export function childRunId(parentRunId: string, turn: number, index: number): string {
+  return runIdForKey(`child:${toolIdempotencyKey(parentRunId, turn, index)}`);
+}
+
+/** When a sub-agent run ends, its outcome becomes the parent's tool result (once, ever). */
+function outcomeToParent(state: RunState, subjects: Subjects): Output[] {
+  const p = state.submitted?.parent;
+  const end = state.ended;
+  if (!p || !end) return [];
+  const ok = end.status === "completed";
+  return [
+    {
+      type: "ToolResult",
+      subject: subjects.toolResult(p.runId, p.turn, p.index),
+      message: {
+        v: 1,
+        type: "tool.result",
+        runId: p.runId,
+        turn: p.turn,
+        index: p.index,
+        callId: p.callId,
+        tool: SUB_AGENT_TOOL,
+        ok,
+        attempts: 1,
+        idempotencyKey: toolIdempotencyKey(p.runId, p.turn, p.index),
+        childRunId: state.runId,
+        ...(ok ? { output: end.answer ?? "" } : { error: { kind: `child_${end.status}`, message: `sub-agent run ${state.runId} ${end.status}${end.reason ? `: ${end.reason}` : ""}` } }),
+      },
+    },
+  ];
+}
+
+/** A cancelled run passes the cancel on to the sub-agent runs of its calls still waiting. */
+function cancelChildren(state: RunState, time: string, subjects: Subjects): Output[] {
+  const last = state.turns[state.turns.length - 1];
+  if (!last) return [];
+  const out: Output[] = [];
+  (last.llm.toolCalls ?? []).forEach((c, index) => {
+    if (c.name !== SUB_AGENT_TOOL || last.results[index]) return;
+    const child = childRunId(state.runId, last.turn, index);
+    out.push({ type: "RunSignal", subject: subjects.signal(child, "cancel"), message: { v: 1, type: "run.signal", runId: child, signal: "cancel", reason: `parent run ${state.runId} was cancelled`, at: time } });
   });
   return out;
 }

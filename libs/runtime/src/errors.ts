@@ -82,6 +82,22 @@ export class Deferred extends Error {
   }
 }
 
+/**
+ * Not a failure and not a result: the step's result will be recorded by someone else (a
+ * sub-agent's run records its outcome as the parent's tool result when it ends). The worker acks
+ * the command without recording anything.
+ */
+export class AwaitingResult extends Error {
+  override readonly name = "AwaitingResult";
+  constructor(readonly from: string) {
+    super(`result will be recorded by ${from}`);
+  }
+}
+
+export function isAwaitingResult(err: unknown): err is AwaitingResult {
+  return !!err && typeof err === "object" && (err as { name?: unknown }).name === "AwaitingResult";
+}
+
 export function isDeferred(err: unknown): err is Deferred {
   return !!err && typeof err === "object" && (err as { name?: unknown }).name === "Deferred" && typeof (err as { wakeAt?: unknown }).wakeAt === "number";
 }

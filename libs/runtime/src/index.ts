@@ -2,12 +2,12 @@
  * The run reducer (history → state), the planner's pure decisions, prompt rebuilding, errors
  * that say whether to retry, and retry policy. No I/O: the same code runs in services and replay.
  */
-export { CairnError, TerminalError, RetryableError, Deferred, isDeferred, isRetryable, retryAfterOf, errorKind, errorMessage } from "./errors.js";
+export { CairnError, TerminalError, RetryableError, Deferred, isDeferred, AwaitingResult, isAwaitingResult, isRetryable, retryAfterOf, errorKind, errorMessage } from "./errors.js";
 export { DEFAULT_RETRY, backoffDelay } from "./retry.js";
 export type { RetryPolicy } from "./retry.js";
 export type { ChatMessage, ModelRequest, ToolCall, ToolSpec } from "./model.js";
 export { applyEntry, costUsd, emptyRun, pendingApprovals, reduceRun, runStatus } from "./state.js";
 export type { Applied, HistoryEntry, RunState, TurnState } from "./state.js";
-export { decide, due, overBudget, safeToolToken, toolIdempotencyKey } from "./decide.js";
+export { childRunId, decide, due, overBudget, runIdForKey, safeToolToken, SUB_AGENT_TOOL, toolIdempotencyKey } from "./decide.js";
 export type { Output } from "./decide.js";
 export { buildModelRequest, canonicalJson, compact, estimateTokens, promptHash, toolResultText } from "./prompt.js";

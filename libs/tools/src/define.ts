@@ -31,6 +31,8 @@ export interface ToolContext {
   /** The run's own workspace directory (created on demand); file tools are confined to it. */
   workspaceDir: string;
   log: ToolLogger;
+  /** Starts this call's sub-agent run (idempotent: one child per call) and returns its run id. */
+  startChildRun?: (opts: { task: string; agent?: string }) => Promise<string>;
 }
 
 /** A tool: name, description and JSON Schema shown to the model, and the code that runs it. */

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import {
   decode,
   encode,
@@ -18,7 +18,7 @@ import {
   type Subjects,
   type ToolRegistration,
 } from "@cairn/protocol";
-import { decide, reduceRun, runStatus, type Applied, type HistoryEntry, type RunState } from "@cairn/runtime";
+import { decide, reduceRun, runIdForKey, runStatus, type Applied, type HistoryEntry, type RunState } from "@cairn/runtime";
 import type { AppendResult, CrashPoint, Disposition } from "@cairn/bus";
 import { activeSpan, beginRun, CairnAttr, endRun, tracingEnabled, withRunTrace, type Logger } from "@cairn/telemetry";
 import type { Agents, PriceTable } from "./agents.js";
@@ -141,7 +141,7 @@ function apiError(kind: string, message: string): ApiError {
 
 /** Run ids sort by creation time; with an idempotency key they are derived from it. */
 export function newRunId(now: Date, idempotencyKey?: string): string {
-  if (idempotencyKey) return `r${createHash("sha256").update(idempotencyKey).digest("base64url").slice(0, 26).replace(/[^A-Za-z0-9]/g, "x")}`;
+  if (idempotencyKey) return runIdForKey(idempotencyKey);
   return `r${now.getTime().toString(36)}${randomBytes(8).toString("hex")}`;
 }
 
@@ -216,6 +216,7 @@ export function createApi(deps: ApiDeps) {
         submittedAt: now.toISOString(),
         ...(req.idempotencyKey ? { idempotencyKey: req.idempotencyKey } : {}),
         ...(req.metadata ? { metadata: req.metadata } : {}),
+        ...(req.parent ? { parent: req.parent } : {}),
         ...(run.trace ? { trace: run.trace } : {}),
       };
       const res = await run.within(() => deps.append(subjects.submitted(runId), encode(submitted)));

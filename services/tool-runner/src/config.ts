@@ -23,6 +23,8 @@ export interface ToolRunnerConfig extends CommonConfig {
    * of that tool's consumer (`tool_<name>`), enforced by JetStream.
    */
   toolLimits: Map<string, number>;
+  /** Offer the run_agent tool (sub-agent runs). */
+  subAgents: boolean;
 }
 
 const list = (s: string | undefined): string[] => (s ?? "").split(",").map((x) => x.trim()).filter(Boolean);
@@ -41,6 +43,7 @@ export function loadConfig(env: Record<string, string | undefined>): ToolRunnerC
       CAIRN_TOOL_TIMEOUT_MS: z.coerce.number().int().min(10).default(300_000),
       CAIRN_TOOLS: z.string().optional(),
       CAIRN_TOOL_LIMITS: z.string().optional(),
+      CAIRN_SUB_AGENTS: z.enum(["true", "false", "1", "0"]).default("true"),
     },
     env,
   );
@@ -56,5 +59,6 @@ export function loadConfig(env: Record<string, string | undefined>): ToolRunnerC
     timeoutMs: e.CAIRN_TOOL_TIMEOUT_MS,
     serveTools: list(e.CAIRN_TOOLS),
     toolLimits: parseLimits("CAIRN_TOOL_LIMITS", e.CAIRN_TOOL_LIMITS),
+    subAgents: e.CAIRN_SUB_AGENTS === "true" || e.CAIRN_SUB_AGENTS === "1",
   };
 }

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { decode, encode, type RunError, type Subjects, type ToolCommand, type ToolResult } from "@cairn/protocol";
-import { backoffDelay, errorKind, errorMessage, isDeferred, isRetryable, retryAfterOf, RetryableError, type RetryPolicy } from "@cairn/runtime";
+import { backoffDelay, errorKind, errorMessage, isAwaitingResult, isDeferred, isRetryable, retryAfterOf, RetryableError, type RetryPolicy } from "@cairn/runtime";
 import type { AppendResult, CrashPoint, Disposition, WorkContext } from "@cairn/bus";
 import type { ToolContext, ToolRegistry } from "@cairn/tools";
 import { CairnAttr, withSpan, type Logger } from "@cairn/telemetry";
@@ -26,6 +26,8 @@ export interface ToolHandlerDeps {
   workspaceRoot: string;
   /** A signal aborted when the run is cancelled (a tool in flight gets its AbortSignal); release when done. */
   watchCancel(runId: string): { signal: AbortSignal; release(): void };
+  /** Starts a sub-agent run for a call (idempotent by the call's key); returns the child's run id. */
+  startChildRun?: (parent: { runId: string; turn: number; index: number; callId: string; idempotencyKey: string }, opts: { task: string; agent?: string }) => Promise<string>;
   log: Logger;
   now(): number;
 }
@@ -117,6 +119,7 @@ export function createToolHandler(deps: ToolHandlerDeps): (m: CommandMessage, ct
             heartbeat: ctx.heartbeat,
             workspaceDir: join(deps.workspaceRoot, runId),
             log: rlog,
+            ...(deps.startChildRun ? { startChildRun: (o: { task: string; agent?: string }) => deps.startChildRun!({ runId, turn, index, callId: cmd.callId, idempotencyKey: cmd.idempotencyKey }, o) } : {}),
           };
           const attributes = { "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": cmd.tool, "gen_ai.tool.call.id": cmd.callId, [CairnAttr.TOOL_NAME]: cmd.tool, [CairnAttr.RUN_ID]: runId, [CairnAttr.TURN]: turn, [CairnAttr.TOOL_INDEX]: index, [CairnAttr.ATTEMPT]: m.deliveries };
           return withSpan(`execute_tool ${cmd.tool}`, { attributes }, () => def.run(parsedArgs.args, tctx));
@@ -135,6 +138,10 @@ export function createToolHandler(deps: ToolHandlerDeps): (m: CommandMessage, ct
       }
     } catch (err) {
       if (ctx.signal.aborted) return { nak: 0 };
+      if (isAwaitingResult(err)) {
+        rlog.info({ from: err.from }, "call waits for its result from elsewhere: acked without a result");
+        return { ack: true };
+      }
       if (isDeferred(err)) {
         const delay = Math.max(0, err.wakeAt - deps.now());
         rlog.info({ wakeAt: new Date(err.wakeAt).toISOString(), delayMs: delay }, "tool call deferred: handed back to JetStream until it is due");

@@ -1,4 +1,5 @@
 import { Kvm } from "@nats-io/kv";
+import { CairnClient } from "@cairn/client";
 import { encode, type ToolRegistration } from "@cairn/protocol";
 import { appendOnce, CrashPoints, ensureConsumer, openBus, startConsumer, type NatsConnection, type RunningConsumer, type RunningService } from "@cairn/bus";
 import { builtinTools, loadToolModule, ToolRegistry, type ToolDefinition } from "@cairn/tools";
@@ -16,7 +17,7 @@ export interface ToolRunnerDeps {
 
 /** Built-ins (file tools, sleep; http_fetch and shell when enabled) plus user tool modules. */
 export async function configuredTools(config: ToolRunnerConfig, extra: ToolDefinition<any>[] = []): Promise<ToolDefinition<any>[]> {
-  const tools: ToolDefinition<any>[] = [...builtinTools({ httpAllowHosts: config.httpAllowHosts, shellEnabled: config.shellEnabled }), ...extra];
+  const tools: ToolDefinition<any>[] = [...builtinTools({ httpAllowHosts: config.httpAllowHosts, shellEnabled: config.shellEnabled, subAgents: config.subAgents }), ...extra];
   for (const m of config.toolModules) tools.push(...(await loadToolModule(m)));
   if (!config.serveTools.length) return tools;
   const missing = config.serveTools.filter((n) => !tools.some((t) => t.name === n));
@@ -71,8 +72,10 @@ export async function startToolRunner(config: ToolRunnerConfig, deps: ToolRunner
       },
     };
   };
+  const runs = await CairnClient.connect({ nc, prefix: subjects.prefix });
   const handle = createToolHandler({
     watchCancel,
+    startChildRun: async (parent, opts) => (await runs.submit({ ...opts, idempotencyKey: `child:${parent.idempotencyKey}`, parent: { runId: parent.runId, turn: parent.turn, index: parent.index, callId: parent.callId } })).runId,
     subjects,
     registry,
     exists: async (subject) => (await jsm.direct.getMessage(subjects.stream, { last_by_subj: subject })) !== null,

@@ -284,6 +284,15 @@ export interface RunSubmitted {
   agent: AgentSpec;
   idempotencyKey?: string;
   submittedAt: string;
+  /**
+   * Set on a sub-agent run: the parent run and the tool call that waits for this run's outcome.
+   */
+  parent?: {
+    runId: string;
+    turn: number;
+    index: number;
+    callId: string;
+  };
   metadata?: {
     [k: string]: string | undefined;
   };
@@ -340,6 +349,15 @@ export interface SubmitRequest {
    * Resubmitting with the same key returns the same run.
    */
   idempotencyKey?: string;
+  /**
+   * Set on a sub-agent run: the parent run and the tool call that waits for this run's outcome.
+   */
+  parent?: {
+    runId: string;
+    turn: number;
+    index: number;
+    callId: string;
+  };
   metadata?: {
     [k: string]: string | undefined;
   };
@@ -406,6 +424,10 @@ export interface ToolResult {
   attempts: number;
   durationMs?: number;
   idempotencyKey?: string;
+  /**
+   * For a sub-agent call: the child run whose outcome this is.
+   */
+  childRunId?: string;
 }
 
 /** `$id` of every schema, by message type name. */

@@ -3,6 +3,7 @@ import { listFilesTool, readFileTool, writeFileTool } from "./files.js";
 import { httpFetchTool } from "./http.js";
 import { shellTool } from "./shell.js";
 import { sleepTool } from "./sleep.js";
+import { runAgentTool } from "./agent.js";
 
 export interface BuiltinToolOptions {
   /** Hosts http_fetch may reach: exact hostnames or "*.example.com"; http_fetch is offered only when non-empty. */
@@ -13,6 +14,8 @@ export interface BuiltinToolOptions {
   maxFileBytes?: number;
   /** Longest sleep (default 3_600_000 ms, one hour). */
   maxSleepMs?: number;
+  /** Offer run_agent (sub-agent runs); needs a tool-runner that provides `ctx.startChildRun`. */
+  subAgents?: boolean;
 }
 
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
@@ -32,5 +35,6 @@ export function builtinTools(opts: BuiltinToolOptions = {}): ToolDefinition<any>
   if (hosts.length > 0) tools.push(httpFetchTool(hosts, maxFileBytes));
   if (opts.shellEnabled === true) tools.push(shellTool());
   tools.push(sleepTool(maxSleepMs));
+  if (opts.subAgents === true) tools.push(runAgentTool());
   return tools;
 }
