@@ -5,12 +5,14 @@
  * on the same loop written directly on JetStream, each scenario on its own fresh nats-server.
  * Prints JSON lines (one per measurement) and a table; saves everything to bench/results/.
  */
+import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import { join } from "node:path";
 import { findNatsServer } from "@cairn/natsd";
 import { latencyPhase, stepsPerRun, throughputPhase, withScenario, type LatencyResult, type Memory, type Sync, type ThroughputResult } from "./measure.js";
 import { parseOptions, USAGE, type BenchOptions } from "./options.js";
+import { startOtlpSink } from "./otlp-sink.js";
 import { renderTable, evaluateTargets, type Target } from "./report.js";
 import { repoRoot, type Mode, type SystemKind } from "./systems.js";
 
@@ -19,6 +21,10 @@ export interface LoopRecord {
   system: SystemKind;
   mode: Mode;
   sync: Sync;
+  /** "otlp": the services export spans over OTLP/HTTP to a local sink; "off": no OTEL_* set. */
+  tracing: "off" | "otlp";
+  /** What the sink received while tracing was on. */
+  exported?: { requests: number; bytes: number };
   latency: LatencyResult;
   throughput: ThroughputResult;
   memory: Memory;
@@ -45,6 +51,17 @@ export interface Results {
   scaling: ScalingRecord[];
   notMeasured: NotMeasured[];
   targets: Target[];
+}
+
+/** The commit measured, and whether the work tree had changes on top of it. */
+function gitState(): { commit: string; dirty: boolean } | undefined {
+  try {
+    const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: repoRoot, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], { cwd: repoRoot, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim() !== "";
+    return { commit, dirty };
+  } catch {
+    return undefined;
+  }
 }
 
 let jsonOnly = false;
@@ -80,6 +97,7 @@ async function main(): Promise<void> {
     natsServerPath: bin.path,
     node: process.version,
     cpus: availableParallelism(),
+    git: gitState(),
     loadAvgAtStart: loadavg().map((x) => Math.round(x * 100) / 100),
     workload: `${o.turns} turns per run, each a model step (scripted model, answers at once with one tool call) and a tool step (returns at once), then a final model step: ${stepsPerRun(o.turns)} durable steps per run`,
     options: o,
@@ -88,16 +106,19 @@ async function main(): Promise<void> {
   const results: Results = { meta, loops: [], scaling: [], notMeasured: [], targets: [] };
   const nodeArgs = (label: string): string[] => (o.cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${join(o.outDir, "profiles", `${stamp}-${label}`)}`] : []);
 
-  const loop = async (system: SystemKind, mode: Mode, sync: Sync): Promise<void> => {
+  const loop = async (system: SystemKind, mode: Mode, sync: Sync, tracing: "off" | "otlp" = "off"): Promise<void> => {
     if (!o.systems.includes(system)) return;
-    const label = `${system}-${mode}${sync === "always" ? "-sync-always" : ""}`;
+    const label = `${system}-${mode}${sync === "always" ? "-sync-always" : ""}${tracing === "otlp" ? "-tracing" : ""}`;
+    const sink = tracing === "otlp" ? await startOtlpSink() : undefined;
+    const serviceEnv = sink ? { ...o.serviceEnv, OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf" } : o.serviceEnv;
     progress(`${label}: ${o.warmup} warm-up + ${o.latencyRuns} runs one at a time, then ${o.throughputRuns} runs at once`);
-    const { result, memory } = await withScenario({ kind: system, mode, sync, logLevel: o.logLevel, rawWriteOnce: o.rawWriteOnce, nodeArgs: nodeArgs(label), serviceEnv: o.serviceEnv, turns: [o.turns], keep: o.keep, onDir: (d) => o.keep && progress(`${label}: logs in ${d}`) }, async ({ sys, cpu }) => {
+    const { result, memory } = await withScenario({ kind: system, mode, sync, logLevel: o.logLevel, rawWriteOnce: o.rawWriteOnce, nodeArgs: nodeArgs(label), serviceEnv, turns: [o.turns], keep: o.keep, onDir: (d) => o.keep && progress(`${label}: logs in ${d}`) }, async ({ sys, cpu }) => {
       const latency = await latencyPhase(sys, o.turns, o.warmup, o.latencyRuns);
       const throughput = await throughputPhase(sys, o.turns, o.throughputRuns, cpu);
       return { latency, throughput };
     });
-    const rec: LoopRecord = { type: "loop", system, mode, sync, ...result, memory };
+    await sink?.stop();
+    const rec: LoopRecord = { type: "loop", system, mode, sync, tracing, ...(sink ? { exported: sink.stats() } : {}), ...result, memory };
     results.loops.push(rec);
     emit(rec);
   };
@@ -134,15 +155,23 @@ async function main(): Promise<void> {
           await loop("raw", mode, "always");
           await loop("cairn", mode, "always");
         }
+      } else if (s === "tracing") {
+        // Back to back on fresh servers: Cairn with tracing off, then exporting every span.
+        for (const mode of ["embedded", "processes"] as const) {
+          if (!results.loops.some((l) => l.system === "cairn" && l.mode === mode && l.sync === "default" && l.tracing === "off")) await loop("cairn", mode, "default");
+          await loop("cairn", mode, "default", "otlp");
+        }
       }
     }
   } catch (err) {
     process.stderr.write(`benchmark failed: ${(err as Error).stack ?? String(err)}\n`);
     process.exitCode = 1;
   }
-  const nm: NotMeasured = { type: "not-measured", what: "tracing exporting vs tracing off", reason: "not measured: tracing not implemented (OpenTelemetry, issue #5)" };
-  results.notMeasured.push(nm);
-  emit(nm);
+  if (!o.scenarios.includes("tracing") || !o.systems.includes("cairn")) {
+    const nm: NotMeasured = { type: "not-measured", what: "tracing exporting vs tracing off", reason: "not measured in this invocation (run the tracing scenario)" };
+    results.notMeasured.push(nm);
+    emit(nm);
+  }
   results.targets = evaluateTargets(results);
   for (const t of results.targets) emit({ type: "target", ...t });
   meta["loadAvgAtEnd"] = loadavg().map((x) => Math.round(x * 100) / 100);

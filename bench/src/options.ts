@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 
-export type ScenarioName = "embedded" | "processes" | "scaling" | "durable";
-export const SCENARIOS: ScenarioName[] = ["embedded", "processes", "scaling", "durable"];
+export type ScenarioName = "embedded" | "processes" | "scaling" | "durable" | "tracing";
+export const SCENARIOS: ScenarioName[] = ["embedded", "processes", "scaling", "durable", "tracing"];
 
 /** What to measure and how much; every flag has a BENCH_* environment twin. */
 export interface BenchOptions {

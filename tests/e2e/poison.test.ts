@@ -6,6 +6,7 @@ import { CairnClient } from "@cairn/client";
 import { startEmbedded, type Embedded } from "@cairn/cli";
 import { newRunId } from "@cairn/planner";
 import { encode, Subjects } from "@cairn/protocol";
+import { PayloadStore } from "@cairn/bus";
 import { createLogger } from "@cairn/telemetry";
 import { readLedger, startNatsServer, uniquePrefix, type RunningNatsServer } from "@cairn/testing";
 import { LEDGER_ANSWER, LEDGER_SCRIPT, makeFixture, runLog, serviceEnv, waitRun, type Fixture } from "../helpers.js";
@@ -141,7 +142,7 @@ describe("poison inputs are recorded and reported, never crash a service or wedg
     expect(lines.some((l) => l["msg"] === "unknown event subject ignored")).toBe(true);
   });
 
-  it("an oversized message is refused by the stream and a too-large tool result is recorded as an error", async () => {
+  it("an oversized message is refused by the stream; a tool result too large to inline goes to the Object Store and the model sees all of it", async () => {
     const t = await start({ CAIRN_MAX_MESSAGE_BYTES: "65536" });
     await expect(t.publishRaw(t.s.llmCommand("roversized", 1, "scripted"), new Uint8Array(100_000))).rejects.toThrow(/message size exceeds maximum allowed/);
     // Over the server's max_payload (1 MiB): refused before it is sent.
@@ -149,7 +150,19 @@ describe("poison inputs are recorded and reported, never crash a service or wedg
     const { runId } = await t.c.submit({ task: "big", agent: "big" });
     const s = await waitRun(t.c, runId);
     expect(s.status).toBe("completed");
-    expect(s.answer).toMatch(/^Error \(result_too_large\): tool result of \d+ bytes exceeds the 65536-byte message limit/);
+    // The final answer (the whole tool output, echoed by the scripted model) is itself stored, with a preview inline.
+    expect(s.answer).toBe(`${"x".repeat(1024)}… [200000 characters in the object store]`);
+    const log = await runLog(emb!.nc, t.prefix, runId);
+    const r = log.find((e) => e.entry.kind === "tool-result");
+    expect(r?.entry.kind === "tool-result" && r.entry.message.outputRef).toMatchObject({ bytes: 200_000, name: `${runId}/tool/1/0` });
+    const llm2 = log.find((e) => e.entry.kind === "llm-result" && e.entry.message.turn === 2);
+    // The model's second prompt held the full 200 000 characters (~4 characters a token).
+    expect(llm2?.entry.kind === "llm-result" && llm2.entry.message.usage!.inputTokens).toBeGreaterThan(50_000);
+    const ended = log.find((e) => e.entry.kind === "ended");
+    const ref = ended?.entry.kind === "ended" ? ended.entry.message.answerRef : undefined;
+    expect(ref?.bytes).toBe(200_000);
+    const store = await PayloadStore.open(emb!.nc, t.s.payloadsBucket, 1);
+    expect(await store.get(ref!)).toBe("x".repeat(200_000));
     await expectHealthy(t);
   });
 });

@@ -17,6 +17,7 @@ export const commonEnv = {
   CAIRN_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
   CAIRN_DOUBLE_ACK: z.enum(["true", "false", "1", "0"]).default("false").transform((v) => v === "true" || v === "1"),
   CAIRN_CRASH_AT: z.string().optional(),
+  CAIRN_LARGE_PAYLOAD_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
   CAIRN_INSTANCE: z.string().optional(),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
 };
@@ -28,6 +29,8 @@ export interface CommonConfig {
   ackWaitMs: number;
   maxDeliver: number;
   maxMessageBytes: number;
+  /** Tool results and model replies larger than this go to the Object Store (a reference stays in the event). */
+  largePayloadBytes: number;
   doubleAck: boolean;
   /** Test-only deterministic crash point ("<point>[:<n>]"). */
   crashAt?: string;
@@ -60,6 +63,7 @@ export function toCommonConfig(e: z.infer<z.ZodObject<typeof commonEnv>>, servic
     ackWaitMs: e.CAIRN_ACK_WAIT_MS,
     maxDeliver: e.CAIRN_MAX_DELIVER,
     maxMessageBytes: e.CAIRN_MAX_MESSAGE_BYTES,
+    largePayloadBytes: e.CAIRN_LARGE_PAYLOAD_BYTES,
     doubleAck: e.CAIRN_DOUBLE_ACK,
     instance: e.CAIRN_INSTANCE ?? `${service}-${process.pid}`,
     logLevel: e.LOG_LEVEL,

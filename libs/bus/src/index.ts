@@ -19,4 +19,6 @@ export type { CommonConfig } from "./config.js";
 export { CrashPoints } from "./crash.js";
 export type { CrashPoint } from "./crash.js";
 export { openBus } from "./bus.js";
+export { PayloadStore, preview, PREVIEW_CHARS } from "./payloads.js";
+export type { PayloadRef } from "./payloads.js";
 export type { Bus } from "./bus.js";

@@ -70,6 +70,8 @@ export class Subjects {
   readonly runsBucket: string;
   /** KV bucket: tool specs registered by tool-runners. */
   readonly toolsBucket: string;
+  /** Object Store bucket: tool results and model replies too large to inline. */
+  readonly payloadsBucket: string;
 
   constructor(prefix: string) {
     for (const part of prefix.split(".")) token("prefix part", part);
@@ -77,6 +79,7 @@ export class Subjects {
     this.stream = `${streamPart(prefix)}_RUNS`;
     this.runsBucket = `${streamPart(prefix)}_runs`;
     this.toolsBucket = `${streamPart(prefix)}_tools`;
+    this.payloadsBucket = `${streamPart(prefix)}_payloads`;
   }
 
   /** Everything in the runs stream. */

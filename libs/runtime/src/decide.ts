@@ -76,7 +76,7 @@ export function due(state: RunState, historySeq: number, time: string, subjects:
   if (!last) return llm(1);
   if (!last.llm.ok) return end("failed", { reason: "llm_failed", error: last.llm.error ?? { kind: "llm_failed", message: "the model call failed" } });
   const calls = last.llm.toolCalls ?? [];
-  if (calls.length === 0) return end("completed", { answer: last.llm.content ?? "" });
+  if (calls.length === 0) return end("completed", { answer: last.llm.content ?? "", ...(last.llm.contentRef ? { answerRef: last.llm.contentRef } : {}) });
   if (last.turn >= sub.agent.maxTurns) {
     return end("failed", {
       reason: "max_turns_exceeded",

@@ -12,7 +12,14 @@ export function toolResultText(r: { ok: boolean; output?: string; error?: { kind
  * The exact request for model turn `turn`, rebuilt from the run's history: system prompt, task,
  * then every earlier turn's assistant message and tool results, in call order.
  */
-export function buildModelRequest(state: RunState, turn: number): ModelRequest {
+export function buildModelRequest(state: RunState, turn: number, payloads?: ReadonlyMap<string, string>): ModelRequest {
+  // Payloads too large to inline were recorded as references (Object Store); callers load them first.
+  const full = (ref: { name: string } | undefined, inline: string | null | undefined): string | null => {
+    if (!ref) return inline ?? null;
+    const text = payloads?.get(ref.name);
+    if (text === undefined) throw new Error(`payload ${ref.name} is needed to rebuild the prompt: load it first (payloadRefs)`);
+    return text;
+  };
   const sub = state.submitted;
   if (!sub) throw new Error(`run ${state.runId} has no valid submission`);
   const messages: ChatMessage[] = [];
@@ -21,10 +28,12 @@ export function buildModelRequest(state: RunState, turn: number): ModelRequest {
   for (const t of state.turns) {
     if (t.turn >= turn) break;
     const calls = t.llm.toolCalls ?? [];
-    messages.push(calls.length ? { role: "assistant", content: t.llm.content ?? null, toolCalls: calls } : { role: "assistant", content: t.llm.content ?? null });
+    const content = full(t.llm.contentRef, t.llm.content);
+    messages.push(calls.length ? { role: "assistant", content, toolCalls: calls } : { role: "assistant", content });
     calls.forEach((call, i) => {
       const r = t.results[i];
-      messages.push({ role: "tool", toolCallId: call.id, name: call.name, content: r ? toolResultText(r) : "Error (missing): no result recorded" });
+      const text = !r ? "Error (missing): no result recorded" : r.ok && r.outputRef ? (full(r.outputRef, r.output) ?? "") : toolResultText(r);
+      messages.push({ role: "tool", toolCallId: call.id, name: call.name, content: text });
     });
   }
   if (sub.agent.contextBudgetTokens !== undefined) compact(messages, sub.agent.contextBudgetTokens);
@@ -35,6 +44,17 @@ export function buildModelRequest(state: RunState, turn: number): ModelRequest {
   };
   if (sub.agent.temperature !== undefined) req.temperature = sub.agent.temperature;
   return req;
+}
+
+/** The stored payloads the request for `turn` needs (see buildModelRequest). */
+export function payloadRefs(state: RunState, turn: number): { bucket: string; name: string; bytes: number; sha256: string }[] {
+  const out: { bucket: string; name: string; bytes: number; sha256: string }[] = [];
+  for (const t of state.turns) {
+    if (t.turn >= turn) break;
+    if (t.llm.contentRef) out.push(t.llm.contentRef);
+    for (const r of t.results) if (r?.ok && r.outputRef) out.push(r.outputRef);
+  }
+  return out;
 }
 
 /** JSON with object keys sorted, so equal values always give equal text. */

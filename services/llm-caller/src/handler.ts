@@ -1,6 +1,6 @@
 import { decode, encode, type LlmCommand, type LlmResult, type RunError, type Subjects } from "@cairn/protocol";
-import { backoffDelay, buildModelRequest, errorKind, errorMessage, isRetryable, promptHash, retryAfterOf, type RetryPolicy, type RunState } from "@cairn/runtime";
-import type { AppendResult, CrashPoint, Disposition, WorkContext } from "@cairn/bus";
+import { backoffDelay, buildModelRequest, payloadRefs, errorKind, errorMessage, isRetryable, promptHash, retryAfterOf, type RetryPolicy, type RunState } from "@cairn/runtime";
+import { preview, type AppendResult, type CrashPoint, type Disposition, type PayloadRef, type WorkContext } from "@cairn/bus";
 import type { ModelProvider } from "@cairn/providers";
 import { activeSpan, CairnAttr, SpanKind, withSpan, type Logger } from "@cairn/telemetry";
 
@@ -21,6 +21,9 @@ export interface LlmHandlerDeps {
   crash: { hit(p: CrashPoint, subject?: string): void };
   retry: RetryPolicy;
   timeoutMs: number;
+  /** Large model replies go to the Object Store; earlier large payloads are loaded to rebuild prompts. */
+  payloads?: { put(name: string, text: string): Promise<PayloadRef>; get(ref: PayloadRef): Promise<string> };
+  largePayloadBytes: number;
   /** Streams output tokens to watchers (not durable); omitted: no streaming. */
   publishToken?: (runId: string, turn: number, text: string) => void;
   maxMessageBytes: number;
@@ -38,6 +41,10 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
   const { subjects, log } = deps;
 
   const record = async (result: LlmResult): Promise<AppendResult> => {
+    if (result.content && deps.payloads && Buffer.byteLength(result.content) > deps.largePayloadBytes) {
+      const ref = await deps.payloads.put(`${result.runId}/llm/${result.turn}`, result.content);
+      result = { ...result, content: preview(result.content), contentRef: ref };
+    }
     let data = encode(result);
     if (data.length > deps.maxMessageBytes) {
       const { content: _c, toolCalls: _t, ...rest } = result;
@@ -85,7 +92,9 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
       await record({ v: 1, type: "llm.result", runId, turn, ok: false, attempts: m.deliveries, error: { kind: "unknown_provider", message: `no provider "${agent.provider}" is configured in this llm-caller (have: ${[...deps.providers.keys()].join(", ")})` } });
       return { ack: true };
     }
-    const req = buildModelRequest(state, turn);
+    const loaded = new Map<string, string>();
+    for (const ref of payloadRefs(state, turn)) loaded.set(ref.name, await deps.payloads!.get(ref));
+    const req = buildModelRequest(state, turn, loaded);
     const hash = promptHash(req);
     const started = deps.now();
     const base = { v: 1 as const, type: "llm.result" as const, runId, turn, provider: provider.name, model: agent.model, promptHash: hash, historySeq: cmd.historySeq, attempts: m.deliveries };

@@ -1,4 +1,4 @@
-import { appendOnce, CrashPoints, ensureConsumer, openBus, RunHistory, startConsumer, type NatsConnection, type RunningConsumer, type RunningService } from "@cairn/bus";
+import { appendOnce, CrashPoints, PayloadStore, ensureConsumer, openBus, RunHistory, startConsumer, type NatsConnection, type RunningConsumer, type RunningService } from "@cairn/bus";
 import { createAnthropicProvider, createOpenAiProvider, createScriptedProvider, type ModelProvider } from "@cairn/providers";
 import type { Logger } from "@cairn/telemetry";
 import type { LlmCallerConfig } from "./config.js";
@@ -30,10 +30,13 @@ export async function startLlmCaller(config: LlmCallerConfig, deps: LlmCallerDep
   const { subjects, js, jsm } = bus;
   const history = new RunHistory(jsm, subjects, 10_000);
   const providers = deps.providers ?? configuredProviders(config);
+  const payloads = await PayloadStore.open(bus.nc, subjects.payloadsBucket, config.replicas);
   const crash = new CrashPoints(config.crashAt, log);
   const handle = createLlmHandler({
     subjects,
     providers,
+    payloads,
+    largePayloadBytes: Math.min(config.largePayloadBytes, Math.floor(config.maxMessageBytes / 2)),
     foldTo: async (runId, seq) => (await history.foldTo(runId, seq)).state,
     exists: async (subject) => (await jsm.direct.getMessage(subjects.stream, { last_by_subj: subject })) !== null,
     append: (subject, data) => appendOnce(js, subject, data),

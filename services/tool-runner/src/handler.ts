@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { decode, encode, type RunError, type Subjects, type ToolCommand, type ToolResult } from "@cairn/protocol";
 import { backoffDelay, errorKind, errorMessage, isAwaitingResult, isDeferred, isRetryable, retryAfterOf, RetryableError, type RetryPolicy } from "@cairn/runtime";
-import type { AppendResult, CrashPoint, Disposition, WorkContext } from "@cairn/bus";
+import { preview, type AppendResult, type CrashPoint, type Disposition, type WorkContext } from "@cairn/bus";
 import type { ToolContext, ToolRegistry } from "@cairn/tools";
 import { CairnAttr, withSpan, type Logger } from "@cairn/telemetry";
 
@@ -24,6 +24,9 @@ export interface ToolHandlerDeps {
   timeoutMs: number;
   maxMessageBytes: number;
   workspaceRoot: string;
+  /** Outputs larger than `largePayloadBytes` go to the Object Store; the result keeps a reference and a preview. */
+  payloads?: { put(name: string, text: string): Promise<{ bucket: string; name: string; bytes: number; sha256: string }> };
+  largePayloadBytes: number;
   /** A signal aborted when the run is cancelled (a tool in flight gets its AbortSignal); release when done. */
   watchCancel(runId: string): { signal: AbortSignal; release(): void };
   /** Starts a sub-agent run for a call (idempotent by the call's key); returns the child's run id. */
@@ -58,6 +61,10 @@ export function createToolHandler(deps: ToolHandlerDeps): (m: CommandMessage, ct
   const { subjects, log } = deps;
 
   const record = async (r: ToolResult): Promise<AppendResult> => {
+    if (r.output !== undefined && deps.payloads && Buffer.byteLength(r.output) > deps.largePayloadBytes) {
+      const ref = await deps.payloads.put(`${r.runId}/tool/${r.turn}/${r.index}`, r.output);
+      r = { ...r, output: preview(r.output), outputRef: ref };
+    }
     let data = encode(r);
     if (data.length > deps.maxMessageBytes) {
       const { output: _o, ...rest } = r;

@@ -1,7 +1,7 @@
 import { Kvm } from "@nats-io/kv";
 import { CairnClient } from "@cairn/client";
 import { encode, type ToolRegistration } from "@cairn/protocol";
-import { appendOnce, CrashPoints, ensureConsumer, openBus, startConsumer, type NatsConnection, type RunningConsumer, type RunningService } from "@cairn/bus";
+import { appendOnce, CrashPoints, PayloadStore, ensureConsumer, openBus, startConsumer, type NatsConnection, type RunningConsumer, type RunningService } from "@cairn/bus";
 import { builtinTools, loadToolModule, ToolRegistry, type ToolDefinition } from "@cairn/tools";
 import type { Logger } from "@cairn/telemetry";
 import type { ToolRunnerConfig } from "./config.js";
@@ -73,8 +73,11 @@ export async function startToolRunner(config: ToolRunnerConfig, deps: ToolRunner
     };
   };
   const runs = await CairnClient.connect({ nc, prefix: subjects.prefix });
+  const payloads = await PayloadStore.open(nc, subjects.payloadsBucket, config.replicas);
   const handle = createToolHandler({
     watchCancel,
+    payloads,
+    largePayloadBytes: Math.min(config.largePayloadBytes, Math.floor(config.maxMessageBytes / 2)),
     startChildRun: async (parent, opts) => (await runs.submit({ ...opts, idempotencyKey: `child:${parent.idempotencyKey}`, parent: { runId: parent.runId, turn: parent.turn, index: parent.index, callId: parent.callId } })).runId,
     subjects,
     registry,

@@ -118,6 +118,15 @@ export interface LlmResult {
   turn: number;
   ok: boolean;
   content?: string | null;
+  /**
+   * The full text is in the JetStream Object Store (it was larger than CAIRN_LARGE_PAYLOAD_BYTES); the inline field holds a preview.
+   */
+  contentRef?: {
+    bucket: string;
+    name: string;
+    bytes: number;
+    sha256: string;
+  };
   toolCalls?: {
     id: string;
     name: string;
@@ -172,6 +181,15 @@ export interface RunEnded {
   runId: string;
   status: "completed" | "failed" | "cancelled";
   answer?: string;
+  /**
+   * The full text is in the JetStream Object Store (it was larger than CAIRN_LARGE_PAYLOAD_BYTES); the inline field holds a preview.
+   */
+  answerRef?: {
+    bucket: string;
+    name: string;
+    bytes: number;
+    sha256: string;
+  };
   reason?: string;
   error?: {
     kind: string;
@@ -416,6 +434,15 @@ export interface ToolResult {
   tool: string;
   ok: boolean;
   output?: string;
+  /**
+   * The full text is in the JetStream Object Store (it was larger than CAIRN_LARGE_PAYLOAD_BYTES); the inline field holds a preview.
+   */
+  outputRef?: {
+    bucket: string;
+    name: string;
+    bytes: number;
+    sha256: string;
+  };
   error?: {
     kind: string;
     message: string;
