@@ -30,7 +30,10 @@ async function spawn(name: ServiceName, env: Record<string, string>): Promise<Se
 async function setup(script: ScriptTurn[], crash?: { service: ServiceName; at: string }): Promise<{ f: Fixture; prefix: string; env: Record<string, string>; byName: Map<ServiceName, ServiceProcess> }> {
   const f = makeFixture({ work: script });
   const prefix = uniquePrefix();
-  const env = serviceEnv(server.url, prefix, f);
+  // With a crash point, one message at a time per process: the only crash window exercised is the
+  // crash point's own (a parallel call mid-effect would be a different, after-effect, window).
+  const serial = crash ? { CAIRN_TOOL_CONCURRENCY: "1", CAIRN_LLM_CONCURRENCY: "1", CAIRN_PLANNER_CONCURRENCY: "1" } : {};
+  const env = serviceEnv(server.url, prefix, f, serial);
   const byName = new Map<ServiceName, ServiceProcess>();
   for (const name of ALL) {
     byName.set(name, await spawn(name, crash?.service === name ? { ...env, CAIRN_CRASH_AT: crash.at } : env));

@@ -302,7 +302,8 @@ describe("replay of a crashed and resumed run", () => {
 
 describe("retention: purge", () => {
   it("purges ended runs only, keeps runs in flight, and replaying a purged run says it was purged and when", async () => {
-    const slow: ScriptTurn[] = [{ toolCalls: [{ name: "ledger", arguments: { item: "slow", delayMs: 4000 } }] }, { content: "slow done" }];
+    // b's call lasts long enough to be in flight for the whole purge part, even on a loaded machine.
+    const slow: ScriptTurn[] = [{ toolCalls: [{ name: "ledger", arguments: { item: "slow", delayMs: 12_000 } }] }, { content: "slow done" }];
     const f = makeFixture({ done: LEDGER_SCRIPT, slow });
     const prefix = uniquePrefix();
     const emb: Embedded = await startEmbedded({ natsUrl: server.url, env: serviceEnv(server.url, prefix, f, { LOG_LEVEL: "silent" }), agents: f.agents, log: silentLogger() });
