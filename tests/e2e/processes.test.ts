@@ -32,7 +32,7 @@ async function setup(script: ScriptTurn[], crash?: { service: ServiceName; at: s
   const prefix = uniquePrefix();
   // With a crash point, one message at a time per process: the only crash window exercised is the
   // crash point's own (a parallel call mid-effect would be a different, after-effect, window).
-  const serial = crash ? { CAIRN_TOOL_CONCURRENCY: "1", CAIRN_LLM_CONCURRENCY: "1", CAIRN_PLANNER_CONCURRENCY: "1" } : {};
+  const serial: Record<string, string> = crash ? { CAIRN_TOOL_CONCURRENCY: "1", CAIRN_LLM_CONCURRENCY: "1", CAIRN_PLANNER_CONCURRENCY: "1" } : {};
   const env = serviceEnv(server.url, prefix, f, serial);
   const byName = new Map<ServiceName, ServiceProcess>();
   for (const name of ALL) {
