@@ -4,6 +4,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CairnClient } from "@cairn/client";
 import { startEmbedded, type Embedded } from "@cairn/cli";
 import { parseAgents } from "@cairn/planner";
+import { readRunLog } from "@cairn/bus";
+import { buildModelRequest, promptHash, reduceRun } from "@cairn/runtime";
+import { jetstreamManager } from "@nats-io/jetstream";
 import { createLogger } from "@cairn/telemetry";
 import { readLedger, startNatsServer, uniquePrefix, waitFor, type RunningNatsServer } from "@cairn/testing";
 import { makeFixture, runLog, serviceEnv, waitRun, type Fixture, type ScriptTurn } from "../helpers.js";
@@ -128,6 +131,47 @@ describe("cancel", () => {
     const result = await waitFor("the aborted call's result", async () => (await runLog(t.c.nc, t.prefix, runId)).find((e) => e.entry.kind === "tool-result"), 5_000);
     expect(result.entry.kind === "tool-result" && result.entry.message.error?.kind).toBe("cancelled");
     expect(readLedger(t.f.ledgerFile)).toHaveLength(0);
+  });
+});
+
+describe("per-tool retry policy", () => {
+  it("a call over the time limit is retried, then its timeout goes to the model; a non-retryable kind runs once", async () => {
+    const script: ScriptTurn[] = [{ toolCalls: [{ name: "ledger", arguments: { item: "slow", delayMs: 3000 } }, { name: "quota_exceeded", arguments: {} }] }, { content: "{{toolResults}}" }];
+    const t = await setup(script, { tools: ["ledger", "quota_exceeded"] }, { CAIRN_TOOL_TIMEOUT_MS: "300", CAIRN_TOOL_MAX_ATTEMPTS: "2" });
+    const { runId } = await t.c.submit({ task: "limits" });
+    const s = await waitRun(t.c, runId);
+    expect(s.status).toBe("completed");
+    const [slow, quota] = (s.answer ?? "").split("\n");
+    expect(slow).toBe("Error (timeout): tool timed out after 300 ms");
+    expect(quota).toBe("Error (quota): monthly quota used up");
+    const log = await runLog(t.c.nc, t.prefix, runId);
+    const results = log.flatMap((e) => (e.entry.kind === "tool-result" ? [e.entry.message] : []));
+    expect(results.find((r) => r.index === 0)?.attempts).toBe(2);
+    expect(results.find((r) => r.index === 1)?.attempts).toBe(1);
+    expect(readLedger(t.f.ledgerFile).filter((l) => l.item === "quota_exceeded")).toHaveLength(1);
+  });
+});
+
+describe("context compaction", () => {
+  it("old large tool results are truncated to the budget, deterministically: the recorded prompt hash is rebuilt from the log", async () => {
+    const script: ScriptTurn[] = [
+      { toolCalls: [{ name: "big_output", arguments: { bytes: 20_000 } }] },
+      { toolCalls: [{ name: "ledger", arguments: { item: "after" } }] },
+      { content: "{{toolResults}}" },
+    ];
+    const t = await setup(script, { tools: ["big_output", "ledger"], contextBudgetTokens: 1000 });
+    const { runId } = await t.c.submit({ task: "compact" });
+    const s = await waitRun(t.c, runId);
+    expect(s.answer).toBe("recorded after");
+    const log = await runLog(t.c.nc, t.prefix, runId);
+    const llm = log.flatMap((e) => (e.entry.kind === "llm-result" ? [e.entry.message] : []));
+    // Turn 2 still sees the 20 000 characters (they are the last results); turn 3 sees them cut.
+    expect(llm[1]!.usage!.inputTokens).toBeGreaterThan(5000);
+    expect(llm[2]!.usage!.inputTokens).toBeLessThan(1000);
+    const state = reduceRun(runId, (await readRunLog(await jetstreamManager(t.c.nc), t.c.subjects, runId, { eventsOnly: true })), t.c.subjects);
+    const req = buildModelRequest(state, 3);
+    expect(JSON.stringify(req.messages)).toContain("[truncated by Cairn to fit the context budget: 19800 characters removed]");
+    expect(promptHash(req)).toBe(llm[2]!.promptHash);
   });
 });
 
