@@ -23,6 +23,7 @@ describe("parseEnv(commonEnv)", () => {
       CAIRN_ACK_WAIT_MS: 10_000,
       CAIRN_MAX_DELIVER: 20,
       CAIRN_MAX_MESSAGE_BYTES: 1_048_576,
+      CAIRN_LARGE_PAYLOAD_BYTES: 262_144,
       CAIRN_DOUBLE_ACK: false,
       LOG_LEVEL: "info",
     });
@@ -129,6 +130,7 @@ describe("toCommonConfig", () => {
       ackWaitMs: 10_000,
       maxDeliver: 20,
       maxMessageBytes: 1_048_576,
+      largePayloadBytes: 262_144,
       doubleAck: false,
       instance: `planner-${process.pid}`,
       logLevel: "info",

@@ -49,6 +49,8 @@ export async function connectNats(opts: NatsConnectOptions): Promise<NatsConnect
     servers,
     name: opts.name,
     maxReconnectAttempts: -1,
+    // No stack-trace capture on every request (about 15% of client CPU per step, measured by bench/).
+    noAsyncTraces: true,
     reconnectTimeWait: 250,
     reconnectJitter: 100,
     pingInterval: 10_000,
