@@ -26,7 +26,7 @@ export async function openBus(cfg: CommonConfig, opts: { name: string; log: Logg
   const subjects = new Subjects(cfg.prefix);
   const jsm = await jetstreamManager(nc, { timeout: 10_000 });
   const js = jetstream(nc, { timeout: 10_000 });
-  const p = { replicas: cfg.replicas, maxMsgSize: cfg.maxMessageBytes };
+  const p = { replicas: cfg.replicas, maxMsgSize: cfg.maxMessageBytes, ...(cfg.placementTags.length ? { placementTags: cfg.placementTags } : {}) };
   await ensureRunStream(jsm, subjects, p);
   await ensureBuckets(nc, subjects, p);
   return {

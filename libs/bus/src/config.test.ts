@@ -127,6 +127,7 @@ describe("toCommonConfig", () => {
       nats: { servers: URL },
       prefix: "cairn",
       replicas: 1,
+      placementTags: [],
       ackWaitMs: 10_000,
       maxDeliver: 20,
       maxMessageBytes: 1_048_576,
@@ -135,6 +136,11 @@ describe("toCommonConfig", () => {
       instance: `planner-${process.pid}`,
       logLevel: "info",
     });
+  });
+
+  it("reads placement tags for a cluster", () => {
+    const c = toCommonConfig(parseEnv(commonEnv, { NATS_URL: URL, CAIRN_REPLICAS: "3", CAIRN_PLACEMENT_TAGS: "eu, ssd" }), "planner");
+    expect([c.replicas, c.placementTags]).toEqual([3, ["eu", "ssd"]]);
   });
 
   it("passes credentials, crash point and instance through", () => {

@@ -12,6 +12,7 @@ export const commonEnv = {
   NATS_CREDS: z.string().optional(),
   CAIRN_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, "CAIRN_PREFIX must be subject tokens (letters, digits, '_', '-', dots between)").default("cairn"),
   CAIRN_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
+  CAIRN_PLACEMENT_TAGS: z.string().optional(),
   CAIRN_ACK_WAIT_MS: z.coerce.number().int().min(200).default(10_000),
   CAIRN_MAX_DELIVER: z.coerce.number().int().min(2).default(20),
   CAIRN_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
@@ -26,6 +27,8 @@ export interface CommonConfig {
   nats: { servers: string; user?: string; pass?: string; token?: string; credsFile?: string };
   prefix: string;
   replicas: number;
+  /** JetStream placement tags for the stream and buckets (server tags, e.g. a region); none by default. */
+  placementTags: string[];
   ackWaitMs: number;
   maxDeliver: number;
   maxMessageBytes: number;
@@ -60,6 +63,7 @@ export function toCommonConfig(e: z.infer<z.ZodObject<typeof commonEnv>>, servic
     nats: { servers: e.NATS_URL },
     prefix: e.CAIRN_PREFIX,
     replicas: e.CAIRN_REPLICAS,
+    placementTags: (e.CAIRN_PLACEMENT_TAGS ?? "").split(",").map((t) => t.trim()).filter(Boolean),
     ackWaitMs: e.CAIRN_ACK_WAIT_MS,
     maxDeliver: e.CAIRN_MAX_DELIVER,
     maxMessageBytes: e.CAIRN_MAX_MESSAGE_BYTES,
