@@ -42,7 +42,11 @@ describe("past one machine: a 3-node NATS cluster with R3 streams", () => {
     await new Promise((r) => setTimeout(r, 4000));
     await node.restart();
 
-    const statuses = await withTimeout(Promise.all(ids.map((id) => waitRun(c, id, 180_000))), 180_000, "cluster runs");
+    const statuses = await withTimeout(Promise.all(ids.map((id) => waitRun(c, id, 120_000))), 120_000, "cluster runs").catch(async (err: unknown) => {
+      // Say where a run stopped, for the failure message.
+      const where = await Promise.all(ids.map(async (id) => JSON.stringify(await c.status(id).catch((e: unknown) => String(e)))));
+      throw new Error(`${String(err)}\n${where.join("\n")}`);
+    });
     expect(statuses.every((s) => s.status === "completed" && s.answer === TEN_TURN_ANSWER)).toBe(true);
     const logs = new Map<string, LoggedEntry[]>();
     const violations: string[] = [];

@@ -1,6 +1,6 @@
 import type { JetStreamManager, StoredMsg } from "@nats-io/jetstream";
 import type { Subjects } from "@cairn/protocol";
-import { applyEntry, emptyRun, type Applied, type HistoryEntry, type RunState } from "@cairn/runtime";
+import { applyEntry, emptyRun, RetryableError, type Applied, type HistoryEntry, type RunState } from "@cairn/runtime";
 import { deliveryInHand, type DeliveryInHand } from "./consume.js";
 
 /** Turns a stored message into a log entry (times normalised to ms ISO strings). */
@@ -96,6 +96,12 @@ export class RunHistory {
       if (e.seq === seq) applied = a;
     }
     if (cacheable) this.remember(runId, c);
+    if (c.state.lastSeq < seq) {
+      // The event at `seq` exists (it was delivered, or a command names it) but the read stopped
+      // short: Direct Get may be answered by a replica that is behind the leader (R3 streams), or
+      // the run was purged. Folding without it would decide from a partial history: retry instead.
+      throw new RetryableError(`run ${runId}: history read reached seq ${c.state.lastSeq}, not ${seq} (a replica behind the leader?)`, { kind: "history_behind", runId });
+    }
     if (hand) hand.folded = true;
     return { state: c.state, applied };
   }

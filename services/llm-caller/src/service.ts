@@ -38,7 +38,8 @@ export async function startLlmCaller(config: LlmCallerConfig, deps: LlmCallerDep
     payloads,
     largePayloadBytes: Math.min(config.largePayloadBytes, Math.floor(config.maxMessageBytes / 2)),
     foldTo: async (runId, seq) => (await history.foldTo(runId, seq)).state,
-    exists: async (subject) => (await jsm.direct.getMessage(subjects.stream, { last_by_subj: subject })) !== null,
+    // Asked of the stream leader (not Direct Get, which a lagging replica may answer): a recorded result is never missed.
+    exists: async (subject) => (await jsm.streams.getMessage(subjects.stream, { last_by_subj: subject })) !== null,
     append: (subject, data) => appendOnce(js, subject, data),
     crash,
     retry: { maxAttempts: config.maxAttempts, initialDelayMs: config.retryInitialDelayMs, maxDelayMs: 60_000, multiplier: 2 },

@@ -81,7 +81,8 @@ export async function startToolRunner(config: ToolRunnerConfig, deps: ToolRunner
     startChildRun: async (parent, opts) => (await runs.submit({ ...opts, idempotencyKey: `child:${parent.idempotencyKey}`, parent: { runId: parent.runId, turn: parent.turn, index: parent.index, callId: parent.callId } })).runId,
     subjects,
     registry,
-    exists: async (subject) => (await jsm.direct.getMessage(subjects.stream, { last_by_subj: subject })) !== null,
+    // Asked of the stream leader (not Direct Get, which a lagging replica may answer): a recorded result is never missed.
+    exists: async (subject) => (await jsm.streams.getMessage(subjects.stream, { last_by_subj: subject })) !== null,
     append: (subject, data) => appendOnce(js, subject, data),
     crash,
     retry: { maxAttempts: config.maxAttempts, initialDelayMs: config.retryInitialDelayMs, maxDelayMs: 60_000, multiplier: 2 },
