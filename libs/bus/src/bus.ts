@@ -4,7 +4,7 @@ import { Subjects } from "@cairn/protocol";
 import type { Logger } from "@cairn/telemetry";
 import { connectNats } from "./connect.js";
 import type { CommonConfig } from "./config.js";
-import { ensureBuckets, ensureRunStream } from "./provision.js";
+import { ensureBuckets, ensureRunStream, retryProvisioning } from "./provision.js";
 
 /** A service's handles on NATS. */
 export interface Bus {
@@ -24,7 +24,7 @@ export async function openBus(cfg: CommonConfig, opts: { name: string; log: Logg
   const own = !opts.nc;
   const nc = opts.nc ?? (await connectNats({ ...cfg.nats, servers: cfg.nats.servers, name: opts.name, log: opts.log }));
   const subjects = new Subjects(cfg.prefix);
-  const jsm = await jetstreamManager(nc, { timeout: 10_000 });
+  const jsm = await retryProvisioning("JetStream", () => jetstreamManager(nc, { timeout: 10_000 }));
   const js = jetstream(nc, { timeout: 10_000 });
   const p = { replicas: cfg.replicas, maxMsgSize: cfg.maxMessageBytes, ...(cfg.placementTags.length ? { placementTags: cfg.placementTags } : {}) };
   await ensureRunStream(jsm, subjects, p);

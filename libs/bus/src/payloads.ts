@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { Objm, type ObjectStore } from "@nats-io/obj";
 import type { NatsConnection } from "@nats-io/transport-node";
+import { retryProvisioning } from "./provision.js";
 
 /** Where a large payload went (as recorded in the event that refers to it). */
 export interface PayloadRef {
@@ -23,7 +24,7 @@ export class PayloadStore {
   private constructor(private readonly os: ObjectStore, readonly bucket: string) {}
 
   static async open(nc: NatsConnection, bucket: string, replicas: number): Promise<PayloadStore> {
-    const os = await new Objm(nc).create(bucket, { replicas, description: "Cairn large payloads (tool results, model replies)" });
+    const os = await retryProvisioning(`object store ${bucket}`, () => new Objm(nc).create(bucket, { replicas, description: "Cairn large payloads (tool results, model replies)" }));
     return new PayloadStore(os, bucket);
   }
 

@@ -14,6 +14,25 @@ export interface ProvisionOptions {
   duplicateWindowMs?: number;
 }
 
+/**
+ * A JetStream cluster that is still forming (or electing leaders) answers "no suitable peers for
+ * placement", "JetStream system temporarily unavailable" or times out: provisioning retries those
+ * for up to `forMs` instead of failing the service's start.
+ */
+export async function retryProvisioning<T>(what: string, fn: () => Promise<T>, forMs = 60_000): Promise<T> {
+  const until = Date.now() + forMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      const msg = (err as Error).message ?? String(err);
+      const transient = /no suitable peers|temporarily unavailable|timeout|no responders|not current|leader/i.test(msg);
+      if (!transient || Date.now() >= until) throw err;
+      await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * 2 ** attempt)));
+    }
+  }
+}
+
 function ns(ms: number): number {
   return ms * 1_000_000;
 }
@@ -45,6 +64,10 @@ export function runStreamConfig(subjects: Subjects, opts: ProvisionOptions): Par
 
 /** Creates the runs stream, or updates it to the current config. */
 export async function ensureRunStream(jsm: JetStreamManager, subjects: Subjects, opts: ProvisionOptions): Promise<void> {
+  return retryProvisioning(`stream ${subjects.stream}`, () => ensureRunStreamOnce(jsm, subjects, opts));
+}
+
+async function ensureRunStreamOnce(jsm: JetStreamManager, subjects: Subjects, opts: ProvisionOptions): Promise<void> {
   const cfg = runStreamConfig(subjects, opts);
   try {
     await jsm.streams.info(cfg.name);
@@ -80,6 +103,10 @@ export interface DurableConsumerOptions {
 
 /** Creates a durable pull consumer with explicit acks, or updates it. */
 export async function ensureConsumer(jsm: JetStreamManager, stream: string, opts: DurableConsumerOptions): Promise<void> {
+  return retryProvisioning(`consumer ${opts.durable}`, () => ensureConsumerOnce(jsm, stream, opts));
+}
+
+async function ensureConsumerOnce(jsm: JetStreamManager, stream: string, opts: DurableConsumerOptions): Promise<void> {
   const cfg: Partial<ConsumerConfig> = {
     durable_name: opts.durable,
     ack_policy: AckPolicy.Explicit,
@@ -109,6 +136,10 @@ export async function ensureConsumer(jsm: JetStreamManager, stream: string, opts
 
 /** Creates (or opens) the KV buckets: the runs index and the tool registry. */
 export async function ensureBuckets(nc: NatsConnection, subjects: Subjects, opts: ProvisionOptions): Promise<void> {
+  await retryProvisioning("KV buckets", () => ensureBucketsOnce(nc, subjects, opts));
+}
+
+async function ensureBucketsOnce(nc: NatsConnection, subjects: Subjects, opts: ProvisionOptions): Promise<void> {
   const kvm = new Kvm(nc);
   await kvm.create(subjects.runsBucket, { replicas: opts.replicas, history: 1, description: "Cairn runs index (projection of the runs stream)" });
   await kvm.create(subjects.toolsBucket, { replicas: opts.replicas, history: 1, description: "Cairn tool registry" });

@@ -60,6 +60,17 @@ export async function startNatsCluster(size = 3): Promise<NatsCluster> {
   try {
     const jsm = await jetstreamManager(nc, { checkAPI: false, timeout: 2_000 });
     await waitFor("the JetStream meta leader", async () => (await jsm.getAccountInfo()) !== undefined, 30_000, 250);
+    // Every peer known: a stream with one replica per node can be placed.
+    await waitFor(
+      `JetStream peers for R${size}`,
+      async () => {
+        await jsm.streams.add({ name: "CLUSTER_READY", subjects: ["cluster.ready"], num_replicas: size });
+        await jsm.streams.delete("CLUSTER_READY");
+        return true;
+      },
+      60_000,
+      500,
+    );
   } finally {
     await nc.close();
   }
