@@ -22,3 +22,5 @@ export { openBus } from "./bus.js";
 export { PayloadStore, preview, PREVIEW_CHARS } from "./payloads.js";
 export type { PayloadRef } from "./payloads.js";
 export type { Bus } from "./bus.js";
+export { startWorkQueue } from "./workqueue.js";
+export type { WorkMessage, WorkQueueOptions } from "./workqueue.js";

@@ -93,44 +93,12 @@ export function due(state: RunState, historySeq: number, time: string, subjects:
       const decision = state.approvals.get(`${last.turn}.${index}`);
       if (!decision) return; // paused: awaiting a human's approve/deny
       if (decision.decision === "deny") {
-        out.push({
-          type: "ToolResult",
-          subject: subjects.toolResult(runId, last.turn, index),
-          message: {
-            v: 1,
-            type: "tool.result",
-            runId,
-            turn: last.turn,
-            index,
-            callId: call.id,
-            tool: call.name,
-            ok: false,
-            attempts: 1,
-            idempotencyKey: toolIdempotencyKey(runId, last.turn, index),
-            error: { kind: "denied", message: `a human denied this call${decision.reason ? `: ${decision.reason}` : ""}` },
-          },
-        });
+        out.push(plannerResult(runId, last.turn, index, call, subjects, { kind: "denied", message: `a human denied this call${decision.reason ? `: ${decision.reason}` : ""}` }));
         return;
       }
     }
     if (!known.has(call.name)) {
-      out.push({
-        type: "ToolResult",
-        subject: subjects.toolResult(runId, last.turn, index),
-        message: {
-          v: 1,
-          type: "tool.result",
-          runId,
-          turn: last.turn,
-          index,
-          callId: call.id,
-          tool: call.name,
-          ok: false,
-          attempts: 1,
-          idempotencyKey: toolIdempotencyKey(runId, last.turn, index),
-          error: { kind: "unknown_tool", message: `no tool named ${JSON.stringify(call.name)}; available: ${[...known].join(", ") || "none"}` },
-        },
-      });
+      out.push(plannerResult(runId, last.turn, index, call, subjects, { kind: "unknown_tool", message: `no tool named ${JSON.stringify(call.name)}; available: ${[...known].join(", ") || "none"}` }));
       return;
     }
     out.push({
@@ -151,6 +119,15 @@ export function due(state: RunState, historySeq: number, time: string, subjects:
     });
   });
   return out;
+}
+
+/** A call's failed result that the planner records itself (unknown tool, denied by a human). */
+function plannerResult(runId: string, turn: number, index: number, call: { id: string; name: string }, subjects: Subjects, error: { kind: string; message: string }): Output {
+  return {
+    type: "ToolResult",
+    subject: subjects.toolResult(runId, turn, index),
+    message: { v: 1, type: "tool.result", runId, turn, index, callId: call.id, tool: call.name, ok: false, attempts: 1, idempotencyKey: toolIdempotencyKey(runId, turn, index), error },
+  };
 }
 
 /** The built-in tool that starts a sub-agent run and waits for its outcome. */

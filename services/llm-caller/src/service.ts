@@ -1,4 +1,4 @@
-import { appendOnce, CrashPoints, PayloadStore, ensureConsumer, openBus, RunHistory, startConsumer, type NatsConnection, type RunningConsumer, type RunningService } from "@cairn/bus";
+import { appendOnce, CrashPoints, PayloadStore, startWorkQueue, openBus, RunHistory, type NatsConnection, type RunningConsumer, type RunningService } from "@cairn/bus";
 import { createAnthropicProvider, createOpenAiProvider, createScriptedProvider, type ModelProvider } from "@cairn/providers";
 import type { Logger } from "@cairn/telemetry";
 import type { LlmCallerConfig } from "./config.js";
@@ -54,26 +54,19 @@ export async function startLlmCaller(config: LlmCallerConfig, deps: LlmCallerDep
   // of calls in flight to that provider across all llm-callers.
   const consumers: RunningConsumer[] = [];
   for (const provider of providers.keys()) {
-    const durable = subjects.llmConsumer(provider);
-    await ensureConsumer(jsm, subjects.stream, {
-      durable,
-      filterSubjects: [subjects.llmCommands(provider)],
-      ackWaitMs: config.ackWaitMs,
-      maxDeliver: config.maxDeliver,
-      replicas: config.replicas,
-      maxAckPending: config.providerLimits.get(provider) ?? DEFAULT_MAX_IN_FLIGHT,
-      description: `Cairn llm-caller: model calls to provider ${provider}`,
-    });
     consumers.push(
-      await startConsumer({
+      await startWorkQueue({
         js,
+        jsm,
         stream: subjects.stream,
-        durable,
+        durable: subjects.llmConsumer(provider),
+        filter: subjects.llmCommands(provider),
+        maxAckPending: config.providerLimits.get(provider) ?? DEFAULT_MAX_IN_FLIGHT,
+        description: `Cairn llm-caller: model calls to provider ${provider}`,
         concurrency: config.concurrency,
-        ackWaitMs: config.ackWaitMs,
-        doubleAck: config.doubleAck,
-        afterSettle: (_d, subject) => crash.hit("after-ack", subject),
-        handle: (msg, ctx) => handle({ subject: msg.subject, seq: msg.seq, deliveries: msg.info.deliveryCount, data: msg.data }, ctx),
+        config,
+        crash,
+        handle,
         log,
       }),
     );

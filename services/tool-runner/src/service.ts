@@ -1,7 +1,7 @@
 import { Kvm } from "@nats-io/kv";
 import { CairnClient } from "@cairn/client";
 import { encode, type ToolRegistration } from "@cairn/protocol";
-import { appendOnce, CrashPoints, PayloadStore, ensureConsumer, openBus, startConsumer, type NatsConnection, type RunningConsumer, type RunningService } from "@cairn/bus";
+import { appendOnce, CrashPoints, PayloadStore, startWorkQueue, openBus, type NatsConnection, type RunningConsumer, type RunningService } from "@cairn/bus";
 import { builtinTools, loadToolModule, ToolRegistry, type ToolDefinition } from "@cairn/tools";
 import type { Logger } from "@cairn/telemetry";
 import type { ToolRunnerConfig } from "./config.js";
@@ -96,26 +96,19 @@ export async function startToolRunner(config: ToolRunnerConfig, deps: ToolRunner
   // tool no live runner serves wait in it, and its max_ack_pending is the tool's global limit.
   const consumers: RunningConsumer[] = [];
   for (const tool of registry.names()) {
-    const durable = subjects.toolConsumer(tool);
-    await ensureConsumer(jsm, subjects.stream, {
-      durable,
-      filterSubjects: [subjects.toolCommands(tool)],
-      ackWaitMs: config.ackWaitMs,
-      maxDeliver: config.maxDeliver,
-      replicas: config.replicas,
-      maxAckPending: config.toolLimits.get(tool) ?? DEFAULT_MAX_IN_FLIGHT,
-      description: `Cairn tool-runner: calls to ${tool}`,
-    });
     consumers.push(
-      await startConsumer({
+      await startWorkQueue({
         js,
+        jsm,
         stream: subjects.stream,
-        durable,
+        durable: subjects.toolConsumer(tool),
+        filter: subjects.toolCommands(tool),
+        maxAckPending: config.toolLimits.get(tool) ?? DEFAULT_MAX_IN_FLIGHT,
+        description: `Cairn tool-runner: calls to ${tool}`,
         concurrency: config.concurrency,
-        ackWaitMs: config.ackWaitMs,
-        doubleAck: config.doubleAck,
-        afterSettle: (_d, subject) => crash.hit("after-ack", subject),
-        handle: (msg, ctx) => handle({ subject: msg.subject, seq: msg.seq, deliveries: msg.info.deliveryCount, data: msg.data, issuedAt: msg.time.getTime() }, ctx),
+        config,
+        crash,
+        handle,
         log,
       }),
     );
