@@ -40,5 +40,7 @@ export function readLedger(file: string): LedgerEntry[] {
 export function readCommits(workspaceRoot: string): LedgerCommit[] {
   const dir = join(workspaceRoot, "commits");
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).map((f) => JSON.parse(readFileSync(join(dir, f), "utf8")) as LedgerCommit);
+  return readdirSync(dir)
+    .filter((f) => !f.endsWith(".tmp"))
+    .map((f) => JSON.parse(readFileSync(join(dir, f), "utf8")) as LedgerCommit);
 }
