@@ -2,7 +2,7 @@ import { describe, it, expect } from "vitest";
 import { z } from "zod";
 import { ConfigError, commonEnv, parseEnv, toCommonConfig } from "./config.js";
 
-const URL = "nats://127.0.0.1:4222";
+const URL = "nats://nats.example.internal:4222"; // a config value only: no connection is made
 
 function problems(fn: () => unknown): { error: unknown; lines: string[] } {
   try {
