@@ -100,7 +100,7 @@ describe("parseEnv(commonEnv)", () => {
     for (const env of [{}, { NATS_URL: "" }]) {
       const { error, lines } = problems(() => parseEnv(commonEnv, env));
       expect(error).toBeInstanceOf(ConfigError);
-      expect(lines).toEqual(["  NATS_URL: NATS_URL is required (e.g. nats://127.0.0.1:4222)"]);
+      expect(lines).toEqual(["  NATS_URL: NATS_URL is required (e.g. nats://nats-1:4222,nats://nats-2:4222)"]);
     }
   });
 

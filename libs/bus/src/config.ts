@@ -5,7 +5,7 @@ import { z } from "zod";
  * `loadConfig(env)` extends this; problems are reported all at once, never one per restart.
  */
 export const commonEnv = {
-  NATS_URL: z.string({ error: "NATS_URL is required (e.g. nats://127.0.0.1:4222)" }).min(1, "NATS_URL is required (e.g. nats://127.0.0.1:4222)"),
+  NATS_URL: z.string({ error: "NATS_URL is required (e.g. nats://nats-1:4222,nats://nats-2:4222)" }).min(1, "NATS_URL is required (e.g. nats://nats-1:4222,nats://nats-2:4222)"),
   NATS_USER: z.string().optional(),
   NATS_PASSWORD: z.string().optional(),
   NATS_TOKEN: z.string().optional(),

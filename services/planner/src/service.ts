@@ -1,7 +1,7 @@
 import { Kvm, type KV } from "@nats-io/kv";
 import { Svcm, type ServiceMsg } from "@nats-io/services";
 import { decode, encode, type ApiEndpoint, type RunStatus, type ToolRegistration } from "@cairn/protocol";
-import { appendOnce, CrashPoints, ensureConsumer, openBus, readRunLog, RunHistory, startConsumer, type NatsConnection, type RunningService } from "@cairn/bus";
+import { appendOnce, CrashPoints, ensureConsumer, openBus, readRunLog, RunHistory, startWorkQueue, type NatsConnection, type RunningService } from "@cairn/bus";
 import type { Logger } from "@cairn/telemetry";
 import { loadAgents, loadPrices, type Agents } from "./agents.js";
 import type { PlannerConfig } from "./config.js";
@@ -45,15 +45,6 @@ export async function startPlanner(config: PlannerConfig, deps: PlannerDeps): Pr
   const agents = deps.agents ?? loadAgents(config.agentsFile);
   const bus = await openBus(config, { name: `cairn-planner ${config.instance}`, log, ...(deps.nc ? { nc: deps.nc } : {}) });
   const { subjects, js, jsm, nc } = bus;
-  await ensureConsumer(jsm, subjects.stream, {
-    durable: PLANNER_DURABLE,
-    filterSubjects: [subjects.allEvents()],
-    ackWaitMs: config.ackWaitMs,
-    maxDeliver: config.maxDeliver,
-    replicas: config.replicas,
-    maxAckPending: 10_000,
-    description: "Cairn planner: every run's events",
-  });
   const kvm = new Kvm(nc);
   const runsKv = await kvm.open(subjects.runsBucket);
   const toolsKv = await kvm.open(subjects.toolsBucket);
@@ -72,16 +63,19 @@ export async function startPlanner(config: PlannerConfig, deps: PlannerDeps): Pr
     log,
     maxMessageBytes: config.maxMessageBytes,
   });
-  const consumer = await startConsumer({
+  const consumer = await startWorkQueue({
     js,
+    jsm,
     stream: subjects.stream,
     durable: PLANNER_DURABLE,
+    filter: subjects.allEvents(),
+    maxAckPending: 10_000,
+    description: "Cairn planner: every run's events",
     concurrency: config.concurrency,
-    ackWaitMs: config.ackWaitMs,
-    doubleAck: config.doubleAck,
-    afterSettle: (_d, subject) => crash.hit("after-ack", subject),
+    config,
+    crash,
     keyOf: (msg) => subjects.parse(msg.subject)?.runId ?? msg.subject,
-    handle: (msg) => handle({ subject: msg.subject, seq: msg.seq, deliveries: msg.info.deliveryCount, data: msg.data }),
+    handle: (m) => handle(m),
     log,
   });
 
