@@ -5,7 +5,8 @@ import { CairnClient } from "@cairn/client";
 import { startEmbedded, type Embedded } from "@cairn/cli";
 import { parseAgents } from "@cairn/planner";
 import { readRunLog } from "@cairn/bus";
-import { buildModelRequest, promptHash, reduceRun } from "@cairn/runtime";
+import { buildModelRequest, buildSummaryRequest, promptHash, reduceRun, summaryHeader } from "@cairn/runtime";
+import { checkRun, loadRunLog } from "@cairn/replay";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { createLogger } from "@cairn/telemetry";
 import { readLedger, startNatsServer, uniquePrefix, waitFor, type RunningNatsServer } from "@cairn/testing";
@@ -172,6 +173,58 @@ describe("context compaction", () => {
     const req = buildModelRequest(state, 3);
     expect(JSON.stringify(req.messages)).toContain("[truncated by Cairn to fit the context budget: 19800 characters removed]");
     expect(promptHash(req)).toBe(llm[2]!.promptHash);
+  });
+
+  it("with summarize configured, older turns are summarised by a journaled model call that replay reproduces exactly", async () => {
+    const script: ScriptTurn[] = [
+      { toolCalls: [{ name: "big_output", arguments: { bytes: 6000 } }] },
+      { toolCalls: [{ name: "big_output", arguments: { bytes: 6000 } }] },
+      { toolCalls: [{ name: "big_output", arguments: { bytes: 6000 } }] },
+      { toolCalls: [{ name: "ledger", arguments: { item: "after" } }] },
+      { content: "{{toolResults}}" },
+    ];
+    const t = await setup(script, { tools: ["big_output", "ledger"], maxTurns: 6, contextBudgetTokens: 2000, summarize: { keepRecentTurns: 1 } });
+    const { runId } = await t.c.submit({ task: "summarise" });
+    const s = await waitRun(t.c, runId);
+    expect(s.status).toBe("completed");
+    expect(s.answer).toBe("recorded after");
+    const log = await runLog(t.c.nc, t.prefix, runId);
+    const rel = log.map((e) => e.subject.slice(`${t.prefix}.run.${runId}.`.length));
+    // Before turn 3 (turns 1-2 are ~3000 tokens > 2000): turn 1 is summarised; before turn 4, turns 1-2.
+    // Each summary's command and record come between the last result and the turn's model command.
+    const order = (x: string) => rel.indexOf(x);
+    for (const turn of [3, 4]) {
+      expect(order(`cmd.summary.${turn}.scripted`)).toBeGreaterThan(order(`evt.tool.${turn - 1}.0`));
+      expect(order(`evt.summary.${turn}`)).toBeGreaterThan(order(`cmd.summary.${turn}.scripted`));
+      expect(order(`cmd.llm.${turn}.scripted`)).toBeGreaterThan(order(`evt.summary.${turn}`));
+    }
+    expect(rel.filter((r) => r.startsWith("evt.summary."))).toEqual(["evt.summary.3", "evt.summary.4"]);
+    const summaries = log.flatMap((e) => (e.entry.kind === "summary-result" ? [e.entry.message] : []));
+    expect(summaries.map((x) => [x.turn, x.throughTurn, x.ok])).toEqual([[3, 1, true], [4, 2, true]]);
+    expect(summaries[0]!.content).toMatch(/^Scripted summary: big_output -> x{40}/);
+    // The second summary builds on the first (its transcript adds turn 2 only).
+    const state = reduceRun(runId, await readRunLog(await jetstreamManager(t.c.nc), t.c.subjects, runId, { eventsOnly: true }), t.c.subjects);
+    const sreq = buildSummaryRequest(state, 4, 2);
+    const transcript = sreq.messages[1]!.content ?? "";
+    expect(transcript.includes(`${summaryHeader(1)}\n${summaries[0]!.content}`)).toBe(true);
+    expect(transcript.includes("Transcript of turns 2-2:")).toBe(true);
+    expect(promptHash(sreq)).toBe(summaries[1]!.promptHash);
+    // The model turns after a summary were asked with it, and replay rebuilds those prompts exactly.
+    const llm = log.flatMap((e) => (e.entry.kind === "llm-result" ? [e.entry.message] : []));
+    for (const turn of [3, 4, 5]) {
+      const req = buildModelRequest(state, turn);
+      expect(promptHash(req)).toBe(llm[turn - 1]!.promptHash);
+      expect(req.messages.find((m) => m.role === "user")!.content).toContain(summaryHeader(turn === 3 ? 1 : 2));
+    }
+    // Without the summaries turn 4 would read 3 × 6000 characters (~4500 tokens).
+    expect(llm[3]!.usage!.inputTokens).toBeLessThan(2500);
+    // Summary tokens count in the run's usage (and so in its budgets).
+    const all = [...llm, ...summaries].reduce((n, x) => n + x.usage!.inputTokens + x.usage!.outputTokens, 0);
+    expect(s.usage.inputTokens + s.usage.outputTokens).toBe(all);
+    // The planner's decisions re-driven over the recorded log issue the same summary commands.
+    const report = checkRun(await loadRunLog(t.c.nc, t.c.subjects, runId));
+    expect(report.divergences).toEqual([]);
+    expect(report.ok).toBe(true);
   });
 });
 

@@ -20,7 +20,8 @@ export interface WorkQueueOptions {
   jsm: JetStreamManager;
   stream: string;
   durable: string;
-  filter: string;
+  /** Subject filters (more than one makes a multi-filter consumer, nats-server 2.10+). */
+  filters: string[];
   /** The consumer's max_ack_pending: a limit on messages in flight across every instance. */
   maxAckPending: number;
   description: string;
@@ -36,7 +37,7 @@ export interface WorkQueueOptions {
 export async function startWorkQueue(o: WorkQueueOptions): Promise<RunningConsumer> {
   await ensureConsumer(o.jsm, o.stream, {
     durable: o.durable,
-    filterSubjects: [o.filter],
+    filterSubjects: o.filters,
     ackWaitMs: o.config.ackWaitMs,
     maxDeliver: o.config.maxDeliver,
     replicas: o.config.replicas,

@@ -1,5 +1,5 @@
 import { decode, type Decoded } from "./codec.js";
-import type { LlmCommand, LlmResult, RunApproval, RunEnded, RunError, RunSignal, RunSubmitted, ToolCommand, ToolResult } from "./generated/types.js";
+import type { LlmCommand, LlmResult, RunApproval, RunEnded, RunError, RunSignal, RunSubmitted, SummaryCommand, SummaryResult, ToolCommand, ToolResult } from "./generated/types.js";
 import type { Subjects } from "./subjects.js";
 
 /** A run-log message decoded by what its subject says it is. */
@@ -7,6 +7,8 @@ export type DecodedEntry =
   | { kind: "submitted"; message: RunSubmitted }
   | { kind: "llm-command"; message: LlmCommand }
   | { kind: "llm-result"; message: LlmResult }
+  | { kind: "summary-command"; message: SummaryCommand }
+  | { kind: "summary-result"; message: SummaryResult }
   | { kind: "tool-command"; message: ToolCommand }
   | { kind: "tool-result"; message: ToolResult }
   | { kind: "signal"; message: RunSignal }
@@ -19,6 +21,8 @@ const TYPES = {
   submitted: "RunSubmitted",
   "llm-command": "LlmCommand",
   "llm-result": "LlmResult",
+  "summary-command": "SummaryCommand",
+  "summary-result": "SummaryResult",
   "tool-command": "ToolCommand",
   "tool-result": "ToolResult",
   signal: "RunSignal",

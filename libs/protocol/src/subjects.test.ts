@@ -13,6 +13,12 @@ describe("Subjects builders", () => {
     expect(s.ended("r1")).toBe("t.run.r1.evt.ended");
     expect(s.llmCommand("r1", 1, "openai")).toBe("t.run.r1.cmd.llm.1.openai");
     expect(s.toolCommand("r1", 4, 2, "read_file")).toBe("t.run.r1.cmd.tool.4.2.read_file");
+    expect(s.summaryCommand("r1", 5, "openai")).toBe("t.run.r1.cmd.summary.5.openai");
+    expect(s.summaryResult("r1", 5)).toBe("t.run.r1.evt.summary.5");
+    expect(s.parse("t.run.r1.cmd.summary.5.openai")?.what).toEqual({ kind: "summary-command", turn: 5, provider: "openai" });
+    expect(s.parse("t.run.r1.evt.summary.5")?.what).toEqual({ kind: "summary-result", turn: 5 });
+    expect(s.parse("t.run.r1.evt.summary.0")?.what).toEqual({ kind: "unknown" });
+    expect(s.parse("t.run.r1.cmd.summary.5")?.what).toEqual({ kind: "unknown" });
   });
 
   it("build the filters and api subjects", () => {
@@ -22,6 +28,7 @@ describe("Subjects builders", () => {
     expect(s.allEvents()).toBe("t.run.*.evt.>");
     expect(s.llmCommands()).toBe("t.run.*.cmd.llm.*.*");
     expect(s.llmCommands("openai")).toBe("t.run.*.cmd.llm.*.openai");
+    expect(s.llmWork("openai")).toEqual(["t.run.*.cmd.llm.*.openai", "t.run.*.cmd.summary.*.openai"]);
     expect(s.llmConsumer("openai")).toBe("llm_openai");
     expect(s.toolConsumer("read_file")).toBe("tool_read_file");
     expect(s.toolCommands()).toBe("t.run.*.cmd.tool.*.*.*");

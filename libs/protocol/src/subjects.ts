@@ -8,9 +8,11 @@
  * <p>.run.<runId>.evt.tool.<turn>.<index>     tool.result
  * <p>.run.<runId>.evt.signal.<name>           run.signal
  * <p>.run.<runId>.evt.approval.<turn>.<index> run.approval   (a human's approve/deny)
+ * <p>.run.<runId>.evt.summary.<turn>          summary.result  (older turns summarised before <turn>)
  * <p>.run.<runId>.evt.error.<seq>             run.error
  * <p>.run.<runId>.evt.ended                   run.ended
  * <p>.run.<runId>.cmd.llm.<turn>.<provider>   llm.command     (llm-caller: consumer llm_<provider>)
+ * <p>.run.<runId>.cmd.summary.<turn>.<provider>  summary.command (llm-caller: same consumer llm_<provider>)
  * <p>.run.<runId>.cmd.tool.<turn>.<index>.<tool>  tool.command (tool-runner: consumer tool_<tool>)
  * <p>.api.{submit,status,list,cancel,approve}  request/reply (NATS micro service "cairn")
  * <p>.stream.<runId>.<turn>                   live model tokens while a call runs (plain NATS, not stored)
@@ -45,9 +47,11 @@ export type RunSubjectKind =
   | { kind: "tool-result"; turn: number; index: number }
   | { kind: "signal"; name: string }
   | { kind: "approval"; turn: number; index: number }
+  | { kind: "summary-result"; turn: number }
   | { kind: "error"; id: string }
   | { kind: "ended" }
   | { kind: "llm-command"; turn: number; provider: string }
+  | { kind: "summary-command"; turn: number; provider: string }
   | { kind: "tool-command"; turn: number; index: number; tool: string }
   | { kind: "unknown" };
 
@@ -102,6 +106,14 @@ export class Subjects {
   llmCommands(provider = "*"): string {
     return `${this.prefix}.run.*.cmd.llm.*.${provider === "*" ? "*" : token("provider", provider)}`;
   }
+  /** Filters of the llm_<provider> consumer: the provider's model calls and summarisations. */
+  llmWork(provider: string): string[] {
+    return [this.llmCommands(provider), this.summaryCommands(provider)];
+  }
+  /** Filter: summarisation commands for one provider, or for all (same consumer as its LLM commands). */
+  summaryCommands(provider = "*"): string {
+    return `${this.prefix}.run.*.cmd.summary.*.${provider === "*" ? "*" : token("provider", provider)}`;
+  }
   /** Filter: tool commands for one tool, or for all tools (a tool-runner consumes one per tool). */
   toolCommands(tool = "*"): string {
     return `${this.prefix}.run.*.cmd.tool.*.*.${tool === "*" ? "*" : token("tool", tool)}`;
@@ -123,6 +135,12 @@ export class Subjects {
   }
   approval(runId: string, turn: number, index: number): string {
     return `${this.prefix}.run.${token("runId", runId)}.evt.approval.${turn}.${index}`;
+  }
+  summaryResult(runId: string, turn: number): string {
+    return `${this.prefix}.run.${token("runId", runId)}.evt.summary.${turn}`;
+  }
+  summaryCommand(runId: string, turn: number, provider: string): string {
+    return `${this.prefix}.run.${token("runId", runId)}.cmd.summary.${turn}.${token("provider", provider)}`;
   }
   ended(runId: string): string {
     return `${this.prefix}.run.${token("runId", runId)}.evt.ended`;
@@ -168,9 +186,11 @@ export class Subjects {
       else if (b === "tool" && n === 5 && posInt(c) && posInt(d) !== undefined) what = { kind: "tool-result", turn: posInt(c)!, index: posInt(d)! };
       else if (b === "signal" && n === 4 && c) what = { kind: "signal", name: c };
       else if (b === "approval" && n === 5 && posInt(c) && posInt(d) !== undefined) what = { kind: "approval", turn: posInt(c)!, index: posInt(d)! };
+      else if (b === "summary" && n === 4 && posInt(c)) what = { kind: "summary-result", turn: posInt(c)! };
       else if (b === "error" && n === 4 && c) what = { kind: "error", id: c };
     } else if (a === "cmd") {
       if (b === "llm" && n === 5 && posInt(c) && d) what = { kind: "llm-command", turn: posInt(c)!, provider: d };
+      else if (b === "summary" && n === 5 && posInt(c) && d) what = { kind: "summary-command", turn: posInt(c)!, provider: d };
       else if (b === "tool" && n === 6 && posInt(c) && posInt(d) !== undefined && e) what = { kind: "tool-command", turn: posInt(c)!, index: posInt(d)!, tool: e };
     }
     return { runId, what };

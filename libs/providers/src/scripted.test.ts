@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, it, expect } from "vitest";
-import type { ChatMessage, ModelRequest } from "@cairn/runtime";
+import { summaryHeader, type ChatMessage, type ModelRequest } from "@cairn/runtime";
 import { createScriptedProvider, type Script } from "./scripted.js";
 import type { ModelProvider, ModelResponse } from "./types.js";
 
@@ -195,5 +195,29 @@ describe("scripted model", () => {
       { role: "tool", toolCallId: "call_1_0", name: "sh", content: "echo $' and $`" },
     ];
     expect((await call(p2, req(messages, "m"))).content).toBe("results: echo $' and $` | task: pay $$5 and $& more");
+  });
+
+  it("counts the turns a Cairn summary stands for, and answers summarisation requests deterministically", async () => {
+    const messages: ChatMessage[] = [
+      { role: "system", content: "sys" },
+      { role: "user", content: `Do the thing\n\n${summaryHeader(1)}\nearlier` },
+    ];
+    // One turn summarised, no assistant message: turn 2 is played.
+    expect((await call(p, req(messages))).content).toMatch(/^All: \[\] second/);
+    const summariseReq: ModelRequest = {
+      model: "demo",
+      purpose: "summary",
+      tools: [],
+      messages: [
+        { role: "system", content: "summarise" },
+        { role: "user", content: "Task: x\n\nTranscript of turns 1-2:\ntool fetch [c1] returned: alpha\ntool fetch [c2] returned: beta" },
+      ],
+    };
+    const a = await call(p, summariseReq);
+    expect(a.content).toBe("Scripted summary: fetch -> alpha; fetch -> beta");
+    expect(a.toolCalls).toEqual([]);
+    expect(await call(p, summariseReq)).toEqual(a);
+    const templated = createScriptedProvider({ scripts: { demo: { ...script, summary: "S<{{transcript}}>" } } });
+    expect((await call(templated, summariseReq)).content).toBe(`S<${summariseReq.messages[1]!.content}>`);
   });
 });

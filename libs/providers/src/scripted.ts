@@ -1,6 +1,6 @@
 import { readFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
-import { TerminalError, type ChatMessage, type ModelRequest } from "@cairn/runtime";
+import { summarisedTurns, TerminalError, type ChatMessage, type ModelRequest } from "@cairn/runtime";
 import type { CallOptions, ModelProvider, ModelResponse } from "./types.js";
 
 /**
@@ -13,8 +13,11 @@ import type { CallOptions, ModelProvider, ModelResponse } from "./types.js";
  *     { "toolCalls": [ { "name": "write_file", "arguments": { "path": "a.txt", "content": "hi" } } ] },
  *     { "content": "Done: {{toolResults}}" } ] }
  * ```
- * The turn played is the number of assistant messages already in the request, plus one, so a
- * replayed or retried call gives the same answer. In `content`, `{{toolResults}}` is replaced by
+ * The turn played is the number of assistant messages already in the request, plus the turns a
+ * Cairn summary in it stands for, plus one, so a replayed or retried call gives the same answer.
+ * A summarisation request (context compaction) is answered with `summary` (a template where
+ * `{{transcript}}` is the request's transcript) or, without one, with a fixed-form digest of
+ * the transcript's tool results — deterministic, and plainly not a model's prose. In `content`, `{{toolResults}}` is replaced by
  * the previous turn's tool results (one per line), `{{toolResult:N}}` by the N-th of them and
  * `{{task}}` by the user's task. `argumentsRaw` sends arguments verbatim (e.g. invalid JSON).
  * Usage is counted as ceil(characters / 4) for input and output.
@@ -27,6 +30,8 @@ export interface ScriptTurn {
 
 export interface Script {
   turns: ScriptTurn[];
+  /** Answer to summarisation requests; `{{transcript}}` is replaced by the transcript sent. */
+  summary?: string;
 }
 
 export interface ScriptedProviderOptions {
@@ -78,7 +83,8 @@ export function createScriptedProvider(opts: ScriptedProviderOptions = {}): Mode
         script = loadScript(opts, req.model);
         cache.set(req.model, script);
       }
-      const turnNo = req.messages.filter((m) => m.role === "assistant").length + 1;
+      if (req.purpose === "summary") return Promise.resolve(scriptedSummary(req, script));
+      const turnNo = req.messages.filter((m) => m.role === "assistant").length + summarisedTurns(req.messages) + 1;
       const turn = script.turns[turnNo - 1];
       if (!turn) return Promise.reject(new TerminalError(`scripted model "${req.model}" has no turn ${turnNo} (script has ${script.turns.length})`, { kind: "script_exhausted" }));
       const results = previousToolResults(req.messages);
@@ -107,5 +113,25 @@ export function createScriptedProvider(opts: ScriptedProviderOptions = {}): Mode
         usage: { inputTokens: tokens(inputText), outputTokens: tokens(outputText) },
       });
     },
+  };
+}
+
+/** The scripted model's answer to a summarisation request (see the file comment). */
+function scriptedSummary(req: ModelRequest, script: Script): ModelResponse {
+  const transcript = req.messages.filter((m) => m.role === "user").map((m) => m.content).join("\n");
+  const content =
+    script.summary !== undefined
+      ? script.summary.replace(/\{\{transcript\}\}/g, () => transcript)
+      : `Scripted summary: ${transcript
+          .split("\n")
+          .filter((l) => l.startsWith("tool "))
+          .map((l) => l.replace(/^tool (\S+) \[[^\]]*\] returned: /, "$1 -> ").slice(0, 60))
+          .join("; ")}`;
+  return {
+    content,
+    toolCalls: [],
+    finishReason: "stop",
+    model: `scripted:${req.model}`,
+    usage: { inputTokens: tokens(JSON.stringify(req.messages)), outputTokens: tokens(content) },
   };
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { jetstream } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
-import { decode, encode, Subjects, validate, type LlmResult, type RunSubmitted, type ToolResult } from "@cairn/protocol";
+import { decode, encode, Subjects, validate, type LlmResult, type RunSubmitted, type SummaryResult, type ToolResult } from "@cairn/protocol";
 import { appendOnce } from "@cairn/bus";
 import { foldToStep, ReplayError, stepAt, stepsOf, type RunLog } from "./log.js";
 
@@ -25,7 +25,7 @@ export interface ForkOptions {
 export interface ForkPlan {
   runId: string;
   forkedFrom: NonNullable<RunSubmitted["forkedFrom"]>;
-  messages: { subject: string; data: Uint8Array; kind: "llm-result" | "tool-result" | "submitted"; edited?: boolean }[];
+  messages: { subject: string; data: Uint8Array; kind: "llm-result" | "summary-result" | "tool-result" | "submitted"; edited?: boolean }[];
   submitted: RunSubmitted;
 }
 
@@ -72,7 +72,7 @@ export function planFork(source: RunLog, target: Subjects, o: ForkOptions): Fork
   const messages: ForkPlan["messages"] = [];
   const toolIndex = new Map<string, number>();
   for (const s of steps.filter((x) => x.step >= 1 && x.step <= o.fromStep).sort((a, b) => a.step - b.step)) {
-    if (s.kind !== "llm-result" && s.kind !== "tool-result") continue;
+    if (s.kind !== "llm-result" && s.kind !== "tool-result" && s.kind !== "summary-result") continue;
     if (applied.get(s.seq)?.kind === "ignored" && /already ended/.test((applied.get(s.seq) as { reason?: string }).reason ?? "")) continue;
     const e = source.entries[s.index]!;
     const p = srcSubjects.parse(e.subject)!.what;
@@ -81,6 +81,10 @@ export function planFork(source: RunLog, target: Subjects, o: ForkOptions): Fork
     if (p.kind === "llm-result") {
       subject = target.llmResult(runId, p.turn);
       const d = decode<LlmResult>("LlmResult", e.data);
+      if (d.ok) data = encode({ ...d.value, runId });
+    } else if (p.kind === "summary-result") {
+      subject = target.summaryResult(runId, p.turn);
+      const d = decode<SummaryResult>("SummaryResult", e.data);
       if (d.ok) data = encode({ ...d.value, runId });
     } else if (p.kind === "tool-result") {
       subject = target.toolResult(runId, p.turn, p.index);

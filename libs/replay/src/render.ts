@@ -110,6 +110,15 @@ function renderItem(c: Colors, width: number, i: TimelineItem): string[] {
       if (i.copied) for (const call of i.toolCalls) out.push(more(c.dim(`↳ ${call.id} ${call.name} ${clip(call.arguments, room - call.id.length - call.name.length - 8)}`)));
       return out;
     }
+    case "summary-command":
+      return [line(c.dim(`  ⋯ before turn ${i.turn}: summarise turns 1-${i.throughTurn} (context compaction)`))];
+    case "summary-result": {
+      const parts = [i.usage ? `${i.usage.inputTokens} in / ${i.usage.outputTokens} out tokens` : "", i.latencyMs !== undefined ? `model ${msText(i.latencyMs)}` : ""];
+      if (!i.ok) return [line([c.red(`✗ summary before turn ${i.turn} failed (truncation only)`), clip(i.error ? `${i.error.kind}: ${i.error.message}` : "", room - 50), meta(parts), attemptsText(c, i.attempts)].filter(Boolean).join(" "))];
+      const out = [line([c.bold(c.blue(`≡ summary of turns 1-${i.throughTurn}`)), `for turn ${i.turn}`, meta(parts), attemptsText(c, i.attempts)].filter(Boolean).join(" "))];
+      if (i.content) out.push(more(c.italic(clip(JSON.stringify(i.content), room - 4))));
+      return out;
+    }
     case "tool-command":
       return [line(`  ${c.yellow("→")} tool ${i.turn}.${i.index} ${c.bold(i.tool)} ${c.dim(clip(i.arguments, room - i.tool.length - 16))}`)];
     case "tool-result": {

@@ -95,7 +95,7 @@ function unanswered(entries: HistoryEntry[], subjects: Subjects, runId: string):
   const out: string[] = [];
   for (const e of entries) {
     const w = subjects.parse(e.subject)?.what;
-    const result = w?.kind === "llm-command" ? subjects.llmResult(runId, w.turn) : w?.kind === "tool-command" ? subjects.toolResult(runId, w.turn, w.index) : undefined;
+    const result = w?.kind === "llm-command" ? subjects.llmResult(runId, w.turn) : w?.kind === "summary-command" ? subjects.summaryResult(runId, w.turn) : w?.kind === "tool-command" ? subjects.toolResult(runId, w.turn, w.index) : undefined;
     if (result && !have.has(result)) out.push(e.subject.slice(head.length));
   }
   return out;

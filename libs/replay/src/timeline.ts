@@ -49,6 +49,8 @@ export type TimelineItem = ItemBase &
         /** Time from the command to this result in the log (queueing, retries and redeliveries included). */
         waitMs?: number;
       }
+    | { kind: "summary-command"; turn: number; throughTurn: number; historySeq: number }
+    | { kind: "summary-result"; turn: number; throughTurn: number; ok: boolean; content?: string; model?: string; usage?: Usage; latencyMs?: number; attempts: number; promptHash?: string; error?: ErrorInfo; waitMs?: number }
     | { kind: "tool-command"; turn: number; index: number; callId: string; tool: string; arguments: string; idempotencyKey: string; historySeq?: number }
     | {
         kind: "tool-result";
@@ -181,6 +183,31 @@ export function buildTimeline(log: RunLog): Timeline {
           ...(m.latencyMs !== undefined ? { latencyMs: m.latencyMs } : {}),
           ...(m.promptHash !== undefined ? { promptHash: m.promptHash } : {}),
           ...(m.historySeq !== undefined ? { historySeq: m.historySeq } : {}),
+          ...(m.error ? { error: m.error } : {}),
+          ...(sent ? { waitMs: ms(sent, e.time) } : {}),
+        });
+        break;
+      }
+      case "summary-command":
+        commandTime.set(`summary.${d.message.turn}`, e.time);
+        items.push({ ...base, kind: "summary-command", turn: d.message.turn, throughTurn: d.message.throughTurn, historySeq: d.message.historySeq });
+        break;
+      case "summary-result": {
+        const m = d.message;
+        retries += Math.max(0, m.attempts - 1);
+        const sent = commandTime.get(`summary.${m.turn}`);
+        items.push({
+          ...base,
+          kind: "summary-result",
+          turn: m.turn,
+          throughTurn: m.throughTurn,
+          ok: m.ok,
+          attempts: m.attempts,
+          ...(m.content !== undefined ? { content: m.content } : {}),
+          ...(m.model !== undefined ? { model: m.model } : {}),
+          ...(m.usage ? { usage: m.usage } : {}),
+          ...(m.latencyMs !== undefined ? { latencyMs: m.latencyMs } : {}),
+          ...(m.promptHash !== undefined ? { promptHash: m.promptHash } : {}),
           ...(m.error ? { error: m.error } : {}),
           ...(sent ? { waitMs: ms(sent, e.time) } : {}),
         });

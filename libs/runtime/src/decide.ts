@@ -1,10 +1,13 @@
 import { createHash } from "node:crypto";
-import type { LlmCommand, RunEnded, RunSignal, Subjects, ToolCommand, ToolResult } from "@cairn/protocol";
+import type { LlmCommand, RunEnded, RunSignal, Subjects, SummaryCommand, ToolCommand, ToolResult } from "@cairn/protocol";
+import { summaryDue } from "./prompt.js";
 import { costUsd, type Applied, type RunState } from "./state.js";
 
 /** A message the planner must append to the log; its subject is its identity (written once). */
 export type Output =
   | { type: "LlmCommand"; subject: string; message: LlmCommand }
+  /** Context compaction: summarise older turns (a journaled model call) before the next turn. */
+  | { type: "SummaryCommand"; subject: string; message: SummaryCommand }
   | { type: "ToolCommand"; subject: string; message: ToolCommand }
   | { type: "RunEnded"; subject: string; message: RunEnded }
   /** A call to a tool the agent does not have is answered by the planner itself, with an error the model reads. */
@@ -48,8 +51,9 @@ export function decide(state: RunState, applied: Applied, subjects: Subjects): O
 
 /**
  * Everything the run's state makes due now: the first model call, the tool calls a response
- * asked for (those without a result yet), the next model call once every result is in, or the
- * end (answer, failure, maxTurns, cancel). `historySeq` is the sequence the commands refer to.
+ * asked for (those without a result yet), the next model call once every result is in (preceded
+ * by a summary of older turns when the agent asks for one and the prompt outgrows its budget), or
+ * the end (answer, failure, maxTurns, cancel). `historySeq` is the sequence the commands refer to.
  */
 export function due(state: RunState, historySeq: number, time: string, subjects: Subjects): Output[] {
   if (state.ended) return [];
@@ -70,6 +74,10 @@ export function due(state: RunState, historySeq: number, time: string, subjects:
   const llm = (turn: number): Output[] => {
     const over = overBudget(state, time);
     if (over) return end("failed", { reason: over.kind, error: over });
+    const through = summaryDue(state, turn);
+    if (through !== undefined) {
+      return [{ type: "SummaryCommand", subject: subjects.summaryCommand(runId, turn, provider), message: { v: 1, type: "summary.command", runId, turn, throughTurn: through, historySeq } }];
+    }
     return [{ type: "LlmCommand", subject: subjects.llmCommand(runId, turn, provider), message: { v: 1, type: "llm.command", runId, turn, historySeq } }];
   };
   const last = state.turns[state.turns.length - 1];

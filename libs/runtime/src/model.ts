@@ -25,4 +25,6 @@ export interface ModelRequest {
   messages: ChatMessage[];
   tools: ToolSpec[];
   temperature?: number;
+  /** Set on Cairn's own requests that are not agent turns: "summary" for context compaction. */
+  purpose?: "summary";
 }

@@ -1,6 +1,9 @@
 import { createHash } from "node:crypto";
+import type { SummaryResult } from "@cairn/protocol";
 import type { ChatMessage, ModelRequest } from "./model.js";
 import type { RunState } from "./state.js";
+
+type Ref = { bucket: string; name: string; bytes: number; sha256: string };
 
 /** Text the model sees for a tool result. */
 export function toolResultText(r: { ok: boolean; output?: string; error?: { kind: string; message: string } }): string {
@@ -13,29 +16,16 @@ export function toolResultText(r: { ok: boolean; output?: string; error?: { kind
  * then every earlier turn's assistant message and tool results, in call order.
  */
 export function buildModelRequest(state: RunState, turn: number, payloads?: ReadonlyMap<string, string>): ModelRequest {
-  // Payloads too large to inline were recorded as references (Object Store); callers load them first.
-  const full = (ref: { name: string } | undefined, inline: string | null | undefined): string | null => {
-    if (!ref) return inline ?? null;
-    const text = payloads?.get(ref.name);
-    if (text === undefined) throw new Error(`payload ${ref.name} is needed to rebuild the prompt: load it first (payloadRefs)`);
-    return text;
-  };
+  const full = resolver(payloads);
   const sub = state.submitted;
   if (!sub) throw new Error(`run ${state.runId} has no valid submission`);
   const messages: ChatMessage[] = [];
   if (sub.agent.systemPrompt) messages.push({ role: "system", content: sub.agent.systemPrompt });
-  messages.push({ role: "user", content: sub.task });
-  for (const t of state.turns) {
-    if (t.turn >= turn) break;
-    const calls = t.llm.toolCalls ?? [];
-    const content = full(t.llm.contentRef, t.llm.content);
-    messages.push(calls.length ? { role: "assistant", content, toolCalls: calls } : { role: "assistant", content });
-    calls.forEach((call, i) => {
-      const r = t.results[i];
-      const text = !r ? "Error (missing): no result recorded" : r.ok && r.outputRef ? (full(r.outputRef, r.output) ?? "") : toolResultText(r);
-      messages.push({ role: "tool", toolCallId: call.id, name: call.name, content: text });
-    });
-  }
+  // A recorded summary stands in for the turns it covers, after the task (one user message, so
+  // providers that want user/assistant alternation get it).
+  const summary = latestSummary(state, turn);
+  messages.push({ role: "user", content: summary ? `${sub.task}\n\n${summaryHeader(summary.throughTurn)}\n${full(summary.contentRef, summary.content) ?? ""}` : sub.task });
+  pushTurns(messages, state, summary?.throughTurn ?? 0, turn, full);
   if (sub.agent.contextBudgetTokens !== undefined) compact(messages, sub.agent.contextBudgetTokens);
   const req: ModelRequest = {
     model: sub.agent.model,
@@ -46,11 +36,142 @@ export function buildModelRequest(state: RunState, turn: number, payloads?: Read
   return req;
 }
 
-/** The stored payloads the request for `turn` needs (see buildModelRequest). */
-export function payloadRefs(state: RunState, turn: number): { bucket: string; name: string; bytes: number; sha256: string }[] {
-  const out: { bucket: string; name: string; bytes: number; sha256: string }[] = [];
+// Payloads too large to inline were recorded as references (Object Store); callers load them first.
+function resolver(payloads: ReadonlyMap<string, string> | undefined) {
+  return (ref: { name: string } | undefined, inline: string | null | undefined): string | null => {
+    if (!ref) return inline ?? null;
+    const text = payloads?.get(ref.name);
+    if (text === undefined) throw new Error(`payload ${ref.name} is needed to rebuild the prompt: load it first (payloadRefs)`);
+    return text;
+  };
+}
+
+/** Appends the messages of turns `after`+1 .. `before`-1: each assistant message, then its tool results in call order. */
+function pushTurns(messages: ChatMessage[], state: RunState, after: number, before: number, full: ReturnType<typeof resolver>): void {
+  for (const t of state.turns) {
+    if (t.turn >= before) break;
+    if (t.turn <= after) continue;
+    const calls = t.llm.toolCalls ?? [];
+    const content = full(t.llm.contentRef, t.llm.content);
+    messages.push(calls.length ? { role: "assistant", content, toolCalls: calls } : { role: "assistant", content });
+    calls.forEach((call, i) => {
+      const r = t.results[i];
+      const text = !r ? "Error (missing): no result recorded" : r.ok && r.outputRef ? (full(r.outputRef, r.output) ?? "") : toolResultText(r);
+      messages.push({ role: "tool", toolCallId: call.id, name: call.name, content: text });
+    });
+  }
+}
+
+/** The line that introduces a summary in the prompt; the scripted model reads the turn count from it. */
+export function summaryHeader(throughTurn: number): string {
+  return `[Cairn: summary of turns 1-${throughTurn} of this run, made by a model call recorded in the run's log]`;
+}
+
+/** Turns covered by the summaries in a request's messages (0 when none): see summaryHeader. */
+export function summarisedTurns(messages: readonly ChatMessage[]): number {
+  let n = 0;
+  for (const m of messages) {
+    if (m.role !== "user") continue;
+    const found = /\[Cairn: summary of turns 1-(\d+) of this run/.exec(m.content);
+    if (found) n = Math.max(n, Number(found[1]));
+  }
+  return n;
+}
+
+/** The summary the prompt of `turn` uses: the last successful one made for `turn` or before. */
+export function latestSummary(state: RunState, turn: number): SummaryResult | undefined {
+  for (let i = state.summaries.length - 1; i >= 0; i--) {
+    const s = state.summaries[i]!;
+    if (s.turn <= turn && s.ok) return s;
+  }
+  return undefined;
+}
+
+export const DEFAULT_SUMMARY_INSTRUCTIONS =
+  "You compress the earlier part of an AI agent's conversation so the agent can continue its task with less context. " +
+  "Write a concise summary of the transcript you are given: the facts learned, the decisions made, the results of tool calls that may still matter, and what remains to do. " +
+  "Do not call tools. Answer with the summary only.";
+
+/**
+ * When the agent asks for summaries (`summarize`) and the prompt of `turn` would exceed its
+ * context budget, the turn through which a summary should be made first; undefined otherwise.
+ * Deterministic from the history (payload sizes come from their references), so replay and every
+ * planner instance decide the same. Never twice for one turn: a failed summary leaves truncation.
+ */
+export function summaryDue(state: RunState, turn: number): number | undefined {
+  const a = state.submitted?.agent;
+  if (!a?.summarize || a.contextBudgetTokens === undefined) return undefined;
+  if (state.summaries.some((s) => s.turn === turn)) return undefined;
+  const prev = latestSummary(state, turn);
+  const through = turn - 1 - a.summarize.keepRecentTurns;
+  if (through < 1 || through <= (prev?.throughTurn ?? 0)) return undefined;
+  const len = (ref: Ref | undefined, inline: string | null | undefined): number => (ref ? ref.bytes : (inline ?? "").length);
+  let chars = a.systemPrompt.length + state.submitted!.task.length + (prev ? len(prev.contentRef, prev.content) : 0);
   for (const t of state.turns) {
     if (t.turn >= turn) break;
+    if (t.turn <= (prev?.throughTurn ?? 0)) continue;
+    chars += len(t.llm.contentRef, t.llm.content);
+    (t.llm.toolCalls ?? []).forEach((c, i) => {
+      const r = t.results[i];
+      chars += c.name.length + c.arguments.length + (r ? (r.ok && r.outputRef ? r.outputRef.bytes : toolResultText(r).length) : 0);
+    });
+  }
+  return Math.ceil(chars / 4) > a.contextBudgetTokens ? through : undefined;
+}
+
+/**
+ * The summarisation request made before `turn`, covering turns 1..`throughTurn`: the agent's
+ * model, no tools, the instructions, then one user message holding the task, the earlier summary
+ * (if any) and the transcript of the turns not yet summarised. Rebuilt from the log by replay.
+ */
+export function buildSummaryRequest(state: RunState, turn: number, throughTurn: number, payloads?: ReadonlyMap<string, string>): ModelRequest {
+  const full = resolver(payloads);
+  const sub = state.submitted;
+  if (!sub) throw new Error(`run ${state.runId} has no valid submission`);
+  // Builds on the summaries made for earlier turns (not on its own record, in a replayed state).
+  const prev = latestSummary(state, turn - 1);
+  const from = prev && prev.throughTurn < throughTurn ? prev.throughTurn : 0;
+  const transcript: ChatMessage[] = [];
+  pushTurns(transcript, state, from, throughTurn + 1, full);
+  const lines = [`Task: ${sub.task}`];
+  if (from > 0 && prev) lines.push("", summaryHeader(prev.throughTurn), full(prev.contentRef, prev.content) ?? "");
+  lines.push("", `Transcript of turns ${from + 1}-${throughTurn}:`);
+  for (const m of transcript) {
+    if (m.role === "assistant") {
+      if (m.content) lines.push(`assistant: ${m.content}`);
+      for (const c of m.toolCalls ?? []) lines.push(`assistant called ${c.name}(${c.arguments}) [${c.id}]`);
+    } else if (m.role === "tool") lines.push(`tool ${m.name} [${m.toolCallId}] returned: ${m.content}`);
+  }
+  return {
+    model: sub.agent.model,
+    messages: [
+      { role: "system", content: sub.agent.summarize?.instructions ?? DEFAULT_SUMMARY_INSTRUCTIONS },
+      { role: "user", content: lines.join("\n") },
+    ],
+    tools: [],
+    purpose: "summary",
+  };
+}
+
+/** The stored payloads the request for `turn` needs (see buildModelRequest). */
+export function payloadRefs(state: RunState, turn: number): Ref[] {
+  const summary = latestSummary(state, turn);
+  return refsOf(state, summary, summary?.throughTurn ?? 0, turn);
+}
+
+/** The stored payloads the summary request before `turn` through `throughTurn` needs (see buildSummaryRequest). */
+export function summaryPayloadRefs(state: RunState, turn: number, throughTurn: number): Ref[] {
+  const prev = latestSummary(state, turn - 1);
+  const from = prev && prev.throughTurn < throughTurn ? prev.throughTurn : 0;
+  return refsOf(state, from > 0 ? prev : undefined, from, throughTurn + 1);
+}
+
+function refsOf(state: RunState, summary: SummaryResult | undefined, after: number, before: number): Ref[] {
+  const out: Ref[] = [];
+  if (summary?.contentRef) out.push(summary.contentRef);
+  for (const t of state.turns) {
+    if (t.turn >= before) break;
+    if (t.turn <= after) continue;
     if (t.llm.contentRef) out.push(t.llm.contentRef);
     for (const r of t.results) if (r?.ok && r.outputRef) out.push(r.outputRef);
   }

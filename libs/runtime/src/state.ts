@@ -1,4 +1,4 @@
-import { decode, type LlmResult, type RunApproval, type RunEnded, type RunError, type RunSignal, type RunSubmitted, type RunStatus, type Subjects, type ToolResult } from "@cairn/protocol";
+import { decode, type LlmResult, type RunApproval, type RunEnded, type RunError, type RunSignal, type RunSubmitted, type RunStatus, type Subjects, type SummaryResult, type ToolResult } from "@cairn/protocol";
 
 /** One message of a run's log as read from the stream. */
 export interface HistoryEntry {
@@ -46,6 +46,8 @@ export interface RunState {
   early: Map<string, ToolResult>;
   /** Human decisions on calls that require approval, by "<turn>.<index>". */
   approvals: Map<string, RunApproval>;
+  /** Summaries of older turns (context compaction), by the turn whose prompt they were made for; in turn order. */
+  summaries: SummaryResult[];
 }
 
 /** What folding one entry did, for the planner's decision. */
@@ -55,13 +57,14 @@ export type Applied = { seq: number; time: string } & (
   | { kind: "tool-result"; turn: number; index: number }
   | { kind: "cancel" }
   | { kind: "approval"; turn: number; index: number }
+  | { kind: "summary"; turn: number }
   | { kind: "error" }
   | { kind: "ended" }
   | { kind: "ignored"; reason: string }
 );
 
 export function emptyRun(runId: string): RunState {
-  return { runId, lastSeq: 0, turns: [], errors: [], usage: { inputTokens: 0, outputTokens: 0 }, toolCalls: 0, early: new Map(), approvals: new Map() };
+  return { runId, lastSeq: 0, turns: [], errors: [], usage: { inputTokens: 0, outputTokens: 0 }, toolCalls: 0, early: new Map(), approvals: new Map(), summaries: [] };
 }
 
 const MAX_MESSAGE = Number.POSITIVE_INFINITY;
@@ -176,6 +179,21 @@ function fold(state: RunState, entry: HistoryEntry, subjects: Subjects): Folded 
       }
       state.approvals.set(key, d.value);
       return { kind: "approval", seq, turn: w.turn, index: w.index };
+    }
+    case "summary-result": {
+      // Made for the next model turn only; any other is not this run's compaction step.
+      if (w.turn !== state.turns.length + 1) return { kind: "ignored", seq, reason: `summary for turn ${w.turn} out of order` };
+      if (state.summaries.some((s) => s.turn === w.turn)) return { kind: "ignored", seq, reason: "duplicate summary" };
+      const d = decode<SummaryResult>("SummaryResult", entry.data, MAX_MESSAGE);
+      const summary: SummaryResult = d.ok && d.value.throughTurn < w.turn
+        ? d.value
+        : { v: 1, type: "summary.result", runId: state.runId, turn: w.turn, throughTurn: 1, ok: false, attempts: 1, error: { kind: d.ok ? "schema_invalid" : d.kind, message: `recorded summary unusable: ${d.ok ? "throughTurn is not before its turn" : d.message}` } };
+      state.summaries.push(summary);
+      if (summary.usage) {
+        state.usage.inputTokens += summary.usage.inputTokens;
+        state.usage.outputTokens += summary.usage.outputTokens;
+      }
+      return { kind: "summary", seq, turn: w.turn };
     }
     case "error": {
       const d = decode<RunError>("RunError", entry.data, MAX_MESSAGE);

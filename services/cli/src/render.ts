@@ -25,6 +25,13 @@ export function renderEntry(e: LogEntry, width = Math.max(60, process.stdout.col
       const said = m.content ? `\n    ${pc.italic(clip(m.content, w))}` : "";
       return head + said;
     }
+    case "summary-command":
+      return pc.dim(`  … before turn ${x.message.turn}: summarising turns 1-${x.message.throughTurn} (context compaction)`);
+    case "summary-result": {
+      const m = x.message;
+      if (!m.ok) return `  ${pc.red(`✗ summary before turn ${m.turn} failed`)} ${m.error?.kind}: ${clip(m.error?.message ?? "", w)} ${pc.dim("(old tool results are truncated instead)")}`;
+      return `  ${pc.bold(pc.blue(`≡ summary of turns 1-${m.throughTurn}`))} ${pc.dim(`[${m.usage?.inputTokens ?? 0} in / ${m.usage?.outputTokens ?? 0} out tokens]`)}\n    ${pc.italic(clip(m.content ?? "", w))}`;
+    }
     case "tool-command":
       return `    ${pc.yellow("→")} ${pc.bold(x.message.tool)} ${pc.dim(clip(x.message.arguments, w - x.message.tool.length))}`;
     case "tool-result": {

@@ -1,5 +1,5 @@
-import { decode, encode, type LlmCommand, type LlmResult, type RunError, type Subjects } from "@cairn/protocol";
-import { backoffDelay, buildModelRequest, payloadRefs, errorKind, errorMessage, isRetryable, promptHash, retryAfterOf, type RetryPolicy, type RunState } from "@cairn/runtime";
+import { decode, encode, type LlmCommand, type LlmResult, type RunError, type Subjects, type SummaryCommand, type SummaryResult } from "@cairn/protocol";
+import { backoffDelay, buildModelRequest, buildSummaryRequest, payloadRefs, errorKind, errorMessage, isRetryable, promptHash, retryAfterOf, summaryPayloadRefs, type ModelRequest, type RetryPolicy, type RunState } from "@cairn/runtime";
 import { preview, type AppendResult, type CrashPoint, type Disposition, type PayloadRef, type WorkContext } from "@cairn/bus";
 import type { ModelProvider } from "@cairn/providers";
 import { activeSpan, CairnAttr, SpanKind, withSpan, type Logger } from "@cairn/telemetry";
@@ -36,6 +36,8 @@ export interface LlmHandlerDeps {
  * append the response (once, ever), then ack. A redelivered command whose response is already in
  * the log is acked without calling the model again. Retryable provider errors are nak'd with
  * backoff (so the wait survives a crash); the last failure is recorded as the turn's result.
+ * Summarisation commands (context compaction) go the same way, with the summary request and the
+ * turn's summary subject.
  */
 export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx: WorkContext) => Promise<Disposition> {
   const { subjects, log } = deps;
@@ -53,56 +55,123 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
     return deps.append(subjects.llmResult(result.runId, result.turn), data);
   };
 
+  const recordSummary = async (result: SummaryResult): Promise<AppendResult> => {
+    if (result.content && deps.payloads && Buffer.byteLength(result.content) > deps.largePayloadBytes) {
+      const ref = await deps.payloads.put(`${result.runId}/summary/${result.turn}`, result.content);
+      result = { ...result, content: preview(result.content), contentRef: ref };
+    }
+    let data = encode(result);
+    if (data.length > deps.maxMessageBytes) {
+      const { content: _c, ...rest } = result;
+      data = encode({ ...rest, ok: false, error: { kind: "result_too_large", message: `summary of ${data.length} bytes exceeds the ${deps.maxMessageBytes}-byte message limit` } });
+    }
+    return deps.append(subjects.summaryResult(result.runId, result.turn), data);
+  };
+
+  /** What differs between a model turn and a summarisation: the command, the request, the record. */
+  interface Work {
+    step: string;
+    resultSubject: string;
+    historySeq: number;
+    request(state: RunState, loaded: Map<string, string>): ModelRequest;
+    refs(state: RunState): { bucket: string; name: string; bytes: number; sha256: string }[];
+    /** Records a failure (ok false) or a response. */
+    fail(base: { attempts: number; latencyMs?: number; promptHash?: string; provider?: string; model?: string; historySeq?: number }, error: { kind: string; message: string; retryable?: boolean }): Promise<AppendResult>;
+    succeed(base: { attempts: number; latencyMs: number; promptHash: string; provider: string }, res: Awaited<ReturnType<ModelProvider["complete"]>>): Promise<AppendResult>;
+    streamTurn?: number;
+  }
+
+  const invalid = async (m: CommandMessage, runId: string, kind: string, reason: string, rlog: Logger, work: Pick<Work, "fail">): Promise<Disposition> => {
+    rlog.error({ kind, reason }, "invalid command: recorded as the step's failed result");
+    const err: RunError = { v: 1, type: "run.error", runId, service: "llm-caller", subject: m.subject, seq: m.seq, error: { kind, message: reason }, at: new Date(deps.now()).toISOString() };
+    await deps.append(subjects.error(runId, `s${m.seq}`), encode(err));
+    await work.fail({ attempts: m.deliveries }, { kind: "invalid_command", message: `${kind}: ${reason}` });
+    return { ack: true };
+  };
+
+  /** Decodes the command into its Work, or records why it cannot be done. */
+  const workOf = async (m: CommandMessage, rlog: Logger): Promise<Work | Disposition> => {
+    const parsed = subjects.parse(m.subject)!;
+    const { runId } = parsed;
+    if (parsed.what.kind === "llm-command") {
+      const turn = parsed.what.turn;
+      const fail: Work["fail"] = (b, error) => record({ v: 1, type: "llm.result", runId, turn, ok: false, ...b, error });
+      const d = decode<LlmCommand>("LlmCommand", m.data, deps.maxMessageBytes);
+      if (!d.ok || d.value.runId !== runId || d.value.turn !== turn) {
+        return invalid(m, runId, d.ok ? "schema_invalid" : d.kind, d.ok ? "command fields do not match its subject" : d.message, rlog, { fail });
+      }
+      const historySeq = d.value.historySeq;
+      return {
+        step: `llm.${turn}`,
+        resultSubject: subjects.llmResult(runId, turn),
+        historySeq,
+        request: (state, loaded) => buildModelRequest(state, turn, loaded),
+        refs: (state) => payloadRefs(state, turn),
+        fail: (b, error) => fail({ ...b, historySeq }, error),
+        succeed: (b, res) => record({ v: 1, type: "llm.result", runId, turn, ok: true, ...b, historySeq, content: res.content, toolCalls: res.toolCalls, finishReason: res.finishReason, model: res.model, usage: res.usage }),
+        streamTurn: turn,
+      };
+    }
+    const turn = (parsed.what as { turn: number }).turn;
+    const d = decode<SummaryCommand>("SummaryCommand", m.data, deps.maxMessageBytes);
+    const through = d.ok ? d.value.throughTurn : 1;
+    const fail: Work["fail"] = (b, error) => recordSummary({ v: 1, type: "summary.result", runId, turn, throughTurn: Math.min(through, Math.max(1, turn - 1)), ok: false, ...b, error });
+    if (!d.ok || d.value.runId !== runId || d.value.turn !== turn || d.value.throughTurn >= turn) {
+      return invalid(m, runId, d.ok ? "schema_invalid" : d.kind, d.ok ? "command fields do not match its subject" : d.message, rlog, { fail });
+    }
+    const historySeq = d.value.historySeq;
+    return {
+      step: `summary.${turn}`,
+      resultSubject: subjects.summaryResult(runId, turn),
+      historySeq,
+      request: (state, loaded) => buildSummaryRequest(state, turn, through, loaded),
+      refs: (state) => summaryPayloadRefs(state, turn, through),
+      fail: (b, error) => fail({ ...b, historySeq }, error),
+      succeed: (b, res) => recordSummary({ v: 1, type: "summary.result", runId, turn, throughTurn: through, ok: true, ...b, historySeq, content: res.content ?? "", model: res.model, usage: res.usage }),
+    };
+  };
+
   return async (m, ctx) => {
     const parsed = subjects.parse(m.subject);
-    if (!parsed || parsed.what.kind !== "llm-command") {
+    if (!parsed || (parsed.what.kind !== "llm-command" && parsed.what.kind !== "summary-command")) {
       log.error({ subject: m.subject }, "message on the LLM command filter with an unexpected subject; dropped");
       return { term: "unexpected subject" };
     }
     const { runId } = parsed;
     const turn = parsed.what.turn;
-    const rlog = log.child({ runId, turn, step: `llm.${turn}`, attempt: m.deliveries });
+    const rlog = log.child({ runId, turn, step: `${parsed.what.kind === "llm-command" ? "llm" : "summary"}.${turn}`, attempt: m.deliveries });
     deps.crash.hit("after-receive", m.subject);
 
-    const d = decode<LlmCommand>("LlmCommand", m.data, deps.maxMessageBytes);
-    if (!d.ok || d.value.runId !== runId || d.value.turn !== turn) {
-      const reason = d.ok ? "command fields do not match its subject" : d.message;
-      const kind = d.ok ? "schema_invalid" : d.kind;
-      rlog.error({ kind, reason }, "invalid LLM command: recorded as the turn's failed result");
-      const err: RunError = { v: 1, type: "run.error", runId, service: "llm-caller", subject: m.subject, seq: m.seq, error: { kind, message: reason }, at: new Date(deps.now()).toISOString() };
-      await deps.append(subjects.error(runId, `s${m.seq}`), encode(err));
-      await record({ v: 1, type: "llm.result", runId, turn, ok: false, attempts: m.deliveries, error: { kind: `invalid_command`, message: `${kind}: ${reason}` } });
-      return { ack: true };
-    }
-    const cmd = d.value;
-    if (m.deliveries > 1 && (await deps.exists(subjects.llmResult(runId, turn)))) {
+    const work = await workOf(m, rlog);
+    if (!("resultSubject" in work)) return work;
+    if (m.deliveries > 1 && (await deps.exists(work.resultSubject))) {
       activeSpan()?.setAttribute(CairnAttr.RESULT_REUSED, true);
       rlog.info("redelivered command already has its recorded response: acked without calling the model");
       return { ack: true };
     }
 
-    const state = await deps.foldTo(runId, cmd.historySeq);
+    const state = await deps.foldTo(runId, work.historySeq);
     const agent = state.submitted?.agent;
     if (!agent) {
-      await record({ v: 1, type: "llm.result", runId, turn, ok: false, attempts: m.deliveries, error: { kind: "no_submission", message: "the run has no valid submission" } });
+      await work.fail({ attempts: m.deliveries }, { kind: "no_submission", message: "the run has no valid submission" });
       return { ack: true };
     }
     const provider = deps.providers.get(agent.provider);
     if (!provider) {
-      await record({ v: 1, type: "llm.result", runId, turn, ok: false, attempts: m.deliveries, error: { kind: "unknown_provider", message: `no provider "${agent.provider}" is configured in this llm-caller (have: ${[...deps.providers.keys()].join(", ")})` } });
+      await work.fail({ attempts: m.deliveries }, { kind: "unknown_provider", message: `no provider "${agent.provider}" is configured in this llm-caller (have: ${[...deps.providers.keys()].join(", ")})` });
       return { ack: true };
     }
     const loaded = new Map<string, string>();
-    for (const ref of payloadRefs(state, turn)) loaded.set(ref.name, await deps.payloads!.get(ref));
-    const req = buildModelRequest(state, turn, loaded);
+    for (const ref of work.refs(state)) loaded.set(ref.name, await deps.payloads!.get(ref));
+    const req = work.request(state, loaded);
     const hash = promptHash(req);
     const started = deps.now();
-    const base = { v: 1 as const, type: "llm.result" as const, runId, turn, provider: provider.name, model: agent.model, promptHash: hash, historySeq: cmd.historySeq, attempts: m.deliveries };
+    const base = { provider: provider.name, model: agent.model, promptHash: hash, attempts: m.deliveries };
     try {
       // The model call's own span, with the GenAI semantic conventions' attributes.
-      const genAi = { "gen_ai.operation.name": "chat", "gen_ai.system": provider.name, "gen_ai.provider.name": provider.name, "gen_ai.request.model": agent.model, [CairnAttr.RUN_ID]: runId, [CairnAttr.TURN]: turn, [CairnAttr.ATTEMPT]: m.deliveries };
+      const genAi = { "gen_ai.operation.name": "chat", "gen_ai.system": provider.name, "gen_ai.provider.name": provider.name, "gen_ai.request.model": agent.model, [CairnAttr.RUN_ID]: runId, [CairnAttr.TURN]: turn, [CairnAttr.ATTEMPT]: m.deliveries, ...(req.purpose ? { "cairn.purpose": req.purpose } : {}) };
       const res = await withSpan(`chat ${agent.model}`, { kind: SpanKind.CLIENT, attributes: { ...genAi, ...(req.temperature !== undefined ? { "gen_ai.request.temperature": req.temperature } : {}) } }, async (span) => {
-        const publish = deps.publishToken;
+        const publish = work.streamTurn !== undefined ? deps.publishToken : undefined;
         const r = await provider.complete(req, { signal: ctx.signal, timeoutMs: deps.timeoutMs, ...(publish ? { onToken: (text: string) => publish(runId, turn, text) } : {}) });
         span?.setAttributes({ "gen_ai.response.model": r.model, "gen_ai.response.finish_reasons": [r.finishReason], "gen_ai.usage.input_tokens": r.usage.inputTokens, "gen_ai.usage.output_tokens": r.usage.outputTokens });
         return r;
@@ -110,11 +179,11 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
       const latencyMs = deps.now() - started;
       rlog.debug({ ms: latencyMs }, "model answered");
       deps.crash.hit("after-llm", m.subject);
-      const rec = await record({ ...base, ok: true, content: res.content, toolCalls: res.toolCalls, finishReason: res.finishReason, model: res.model, usage: res.usage, latencyMs });
+      const rec = await work.succeed({ ...base, latencyMs }, res);
       if (rec.duplicate) {
-        rlog.warn({ ms: latencyMs }, "late response discarded: this turn's response was already recorded by another delivery (this one stalled past ack_wait)");
+        rlog.warn({ ms: latencyMs }, "late response discarded: this step's response was already recorded by another delivery (this one stalled past ack_wait)");
       } else {
-        rlog.info({ provider: provider.name, model: res.model, ms: latencyMs, toolCalls: res.toolCalls.length, inputTokens: res.usage.inputTokens, outputTokens: res.usage.outputTokens }, "model call completed");
+        rlog.info({ provider: provider.name, model: res.model, ms: latencyMs, toolCalls: res.toolCalls.length, inputTokens: res.usage.inputTokens, outputTokens: res.usage.outputTokens }, req.purpose === "summary" ? "summary recorded" : "model call completed");
       }
     } catch (err) {
       if (ctx.signal.aborted) return { nak: 0 };
@@ -124,8 +193,8 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
         rlog.warn({ err: errorMessage(err), kind: errorKind(err), delayMs: delay }, "model call failed; retrying after backoff");
         return { nak: delay };
       }
-      rlog.error({ err: errorMessage(err), kind: errorKind(err), retryable }, "model call failed for good: recorded as the turn's result");
-      await record({ ...base, ok: false, latencyMs: deps.now() - started, error: { kind: errorKind(err), message: errorMessage(err), retryable } });
+      rlog.error({ err: errorMessage(err), kind: errorKind(err), retryable }, "model call failed for good: recorded as the step's result");
+      await work.fail({ ...base, latencyMs: deps.now() - started }, { kind: errorKind(err), message: errorMessage(err), retryable });
     }
     deps.crash.hit("after-publish", m.subject);
     return { ack: true };

@@ -60,7 +60,7 @@ export async function startLlmCaller(config: LlmCallerConfig, deps: LlmCallerDep
         jsm,
         stream: subjects.stream,
         durable: subjects.llmConsumer(provider),
-        filter: subjects.llmCommands(provider),
+        filters: subjects.llmWork(provider),
         maxAckPending: config.providerLimits.get(provider) ?? DEFAULT_MAX_IN_FLIGHT,
         description: `Cairn llm-caller: model calls to provider ${provider}`,
         concurrency: config.concurrency,

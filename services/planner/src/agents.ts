@@ -16,6 +16,8 @@ export interface AgentDefinition {
   maxCostUsd?: number;
   deadlineMs?: number;
   contextBudgetTokens?: number;
+  /** Summarise older turns by a journaled model call when the prompt outgrows contextBudgetTokens. */
+  summarize?: { keepRecentTurns: number; instructions?: string };
 }
 
 export interface Agents {
@@ -35,7 +37,11 @@ const agentSchema = z.object({
   maxCostUsd: z.number().min(0).optional(),
   deadlineMs: z.number().int().min(1).optional(),
   contextBudgetTokens: z.number().int().min(100).optional(),
-});
+  // true: defaults (keep the last 2 turns verbatim)
+  summarize: z
+    .union([z.literal(true), z.object({ keepRecentTurns: z.number().int().min(0).max(1000).default(2), instructions: z.string().min(1).optional() }).strict()])
+    .optional(),
+}).refine((a) => a.summarize === undefined || a.contextBudgetTokens !== undefined, { message: "summarize needs contextBudgetTokens (the size that triggers a summary)", path: ["summarize"] });
 const fileSchema = z.object({ default: z.string().optional(), agents: z.record(z.string(), agentSchema) });
 
 /** Used when no agents file is configured: the scripted demo model with the workspace file tools. */
@@ -79,6 +85,10 @@ export function parseAgents(text: string, source = "agents file"): Agents {
     if (a.maxCostUsd !== undefined) def.maxCostUsd = a.maxCostUsd;
     if (a.deadlineMs !== undefined) def.deadlineMs = a.deadlineMs;
     if (a.contextBudgetTokens !== undefined) def.contextBudgetTokens = a.contextBudgetTokens;
+    if (a.summarize !== undefined) {
+      const s = a.summarize === true ? { keepRecentTurns: 2 } : a.summarize;
+      def.summarize = { keepRecentTurns: s.keepRecentTurns, ...(s.instructions ? { instructions: s.instructions } : {}) };
+    }
     agents.set(name, def);
   }
   const defaultAgent = r.data.default ?? agents.keys().next().value;

@@ -45,6 +45,7 @@ const EVENT_TYPES = {
   submitted: "RunSubmitted",
   "llm-result": "LlmResult",
   "tool-result": "ToolResult",
+  "summary-result": "SummaryResult",
   signal: "RunSignal",
   ended: "RunEnded",
 } as const;
@@ -211,6 +212,7 @@ export function createApi(deps: ApiDeps) {
           ...(agent.maxCostUsd !== undefined ? { maxCostUsd: agent.maxCostUsd } : {}),
           ...(agent.deadlineMs !== undefined ? { deadlineMs: agent.deadlineMs } : {}),
           ...(agent.contextBudgetTokens !== undefined ? { contextBudgetTokens: agent.contextBudgetTokens } : {}),
+          ...(agent.summarize ? { summarize: agent.summarize } : {}),
           ...(deps.prices?.get(agent.model) ? { pricing: deps.prices.get(agent.model)! } : {}),
         },
         submittedAt: now.toISOString(),

@@ -68,7 +68,7 @@ export async function startPlanner(config: PlannerConfig, deps: PlannerDeps): Pr
     jsm,
     stream: subjects.stream,
     durable: PLANNER_DURABLE,
-    filter: subjects.allEvents(),
+    filters: [subjects.allEvents()],
     maxAckPending: 10_000,
     description: "Cairn planner: every run's events",
     concurrency: config.concurrency,
@@ -93,12 +93,12 @@ export async function startPlanner(config: PlannerConfig, deps: PlannerDeps): Pr
     listIndex: () => kvValues<RunStatus>(runsKv, "RunStatus"),
     ensureWorkQueues: async (provider, tools) => {
       const wanted = [
-        { durable: subjects.llmConsumer(provider), filter: subjects.llmCommands(provider) },
-        ...tools.map((t) => ({ durable: subjects.toolConsumer(t), filter: subjects.toolCommands(t) })),
+        { durable: subjects.llmConsumer(provider), filters: subjects.llmWork(provider) },
+        ...tools.map((t) => ({ durable: subjects.toolConsumer(t), filters: [subjects.toolCommands(t)] })),
       ].filter((w) => !ensured.has(w.durable));
       for (const w of wanted) {
         // Create only: the workers own their consumers' limits.
-        await ensureConsumer(jsm, subjects.stream, { durable: w.durable, filterSubjects: [w.filter], ackWaitMs: config.ackWaitMs, maxDeliver: config.maxDeliver, replicas: config.replicas, createOnly: true });
+        await ensureConsumer(jsm, subjects.stream, { durable: w.durable, filterSubjects: w.filters, ackWaitMs: config.ackWaitMs, maxDeliver: config.maxDeliver, replicas: config.replicas, createOnly: true });
         ensured.add(w.durable);
       }
     },

@@ -102,7 +102,7 @@ export async function startToolRunner(config: ToolRunnerConfig, deps: ToolRunner
         jsm,
         stream: subjects.stream,
         durable: subjects.toolConsumer(tool),
-        filter: subjects.toolCommands(tool),
+        filters: [subjects.toolCommands(tool)],
         maxAckPending: config.toolLimits.get(tool) ?? DEFAULT_MAX_IN_FLIGHT,
         description: `Cairn tool-runner: calls to ${tool}`,
         concurrency: config.concurrency,

@@ -41,6 +41,19 @@ export interface AgentSpec {
    */
   contextBudgetTokens?: number;
   /**
+   * When the prompt would exceed contextBudgetTokens, the turns older than the last keepRecentTurns are first summarised by a model call that is itself a journaled step (evt.summary.<turn>); the summary then stands in for them in every later prompt.
+   */
+  summarize?: {
+    /**
+     * Turns kept verbatim after the summary.
+     */
+    keepRecentTurns: number;
+    /**
+     * Replaces Cairn's default summarisation instructions.
+     */
+    instructions?: string;
+  };
+  /**
    * The run must end within this many ms of its submission.
    */
   deadlineMs?: number;
@@ -388,6 +401,64 @@ export interface SubmitRequest {
 }
 
 /**
+ * Asks the llm-caller to summarise the run's turns up to throughTurn before model turn <turn> (context compaction); on <prefix>.run.<runId>.cmd.summary.<turn>.<provider>. The transcript is rebuilt from the run history up to historySeq.
+ */
+export interface SummaryCommand {
+  v: 1;
+  type: "summary.command";
+  runId: string;
+  /**
+   * The model turn whose prompt will use the summary.
+   */
+  turn: number;
+  /**
+   * The summary covers turns 1..throughTurn (including any earlier summary).
+   */
+  throughTurn: number;
+  historySeq: number;
+}
+
+/**
+ * The recorded summary of turns 1..throughTurn made before model turn <turn>, on <prefix>.run.<runId>.evt.summary.<turn> (at most one per turn, ever). Replay rebuilds every later prompt from it, so the compacted prompt is reproduced exactly. A failed summary (ok false) leaves the run going with truncation only.
+ */
+export interface SummaryResult {
+  v: 1;
+  type: "summary.result";
+  runId: string;
+  turn: number;
+  throughTurn: number;
+  ok: boolean;
+  content?: string;
+  /**
+   * The full text is in the JetStream Object Store; the inline content holds a preview.
+   */
+  contentRef?: {
+    bucket: string;
+    name: string;
+    bytes: number;
+    sha256: string;
+  };
+  provider?: string;
+  model?: string;
+  usage?: {
+    inputTokens: number;
+    outputTokens: number;
+  };
+  latencyMs?: number;
+  /**
+   * sha256 of the canonical summarisation request, rebuilt from history by replay.
+   */
+  promptHash?: string;
+  historySeq?: number;
+  attempts: number;
+  error?: {
+    kind: string;
+    message: string;
+    retryable?: boolean;
+  };
+}
+
+/**
  * Asks a tool-runner to execute one tool call, on <prefix>.run.<runId>.cmd.tool.<turn>.<index>.<tool>.
  */
 export interface ToolCommand {
@@ -475,6 +546,8 @@ export const schemaIds = {
   RunSubmitted: "https://cairn.dev/schemas/run-submitted.v1.schema.json",
   SubmitReply: "https://cairn.dev/schemas/submit-reply.v1.schema.json",
   SubmitRequest: "https://cairn.dev/schemas/submit-request.v1.schema.json",
+  SummaryCommand: "https://cairn.dev/schemas/summary-command.v1.schema.json",
+  SummaryResult: "https://cairn.dev/schemas/summary-result.v1.schema.json",
   ToolCommand: "https://cairn.dev/schemas/tool-command.v1.schema.json",
   ToolRegistration: "https://cairn.dev/schemas/tool-registration.v1.schema.json",
   ToolResult: "https://cairn.dev/schemas/tool-result.v1.schema.json",
