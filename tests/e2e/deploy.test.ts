@@ -399,12 +399,12 @@ describe.each(PERMISSION_SOURCES)("least-privilege users of $name, in a real nat
     const kvm = new Kvm(admin);
     await kvm.create("CAIRN_runs");
     await (await kvm.create("CAIRN_tools")).put("echo", "spec");
-    for (const [durable, filter] of [
-      ["planner", "cairn.run.*.evt.>"],
-      ["llm_scripted", "cairn.run.*.cmd.llm.*.scripted"],
-      ["tool_echo", "cairn.run.*.cmd.tool.*.*.echo"],
+    for (const [durable, filters] of [
+      ["planner", ["cairn.run.*.evt.>"]],
+      ["llm_scripted", ["cairn.run.*.cmd.llm.*.scripted", "cairn.run.*.cmd.summary.*.scripted"]],
+      ["tool_echo", ["cairn.run.*.cmd.tool.*.*.echo"]],
     ] as const) {
-      await jsm.consumers.add("CAIRN_RUNS", { durable_name: durable, ack_policy: AckPolicy.Explicit, filter_subject: filter, ack_wait: 30_000_000_000 });
+      await jsm.consumers.add("CAIRN_RUNS", { durable_name: durable, ack_policy: AckPolicy.Explicit, ...(filters.length === 1 ? { filter_subject: filters[0] } : { filter_subjects: [...filters] }), ack_wait: 30_000_000_000 });
     }
     const js = jetstream(admin);
     await js.publish("cairn.run.r0.evt.submitted", "submitted");
@@ -469,7 +469,8 @@ describe.each(PERMISSION_SOURCES)("least-privilege users of $name, in a real nat
     const nc = await as("llm-caller");
     const js = jetstream(nc);
     expect((await js.publish("cairn.run.x.evt.llm.1", "response")).seq).toBeGreaterThan(0);
-    for (const s of ["cairn.run.x.evt.tool.1.0", "cairn.run.x.cmd.llm.2.scripted", "cairn.run.x.cmd.tool.1.0.t", "cairn.run.x.evt.ended", "$KV.CAIRN_tools.x", "$KV.CAIRN_runs.x"]) {
+    expect((await js.publish("cairn.run.x.evt.summary.2", "summary")).seq).toBeGreaterThan(0);
+    for (const s of ["cairn.run.x.evt.tool.1.0", "cairn.run.x.cmd.llm.2.scripted", "cairn.run.x.cmd.summary.2.scripted", "cairn.run.x.cmd.tool.1.0.t", "cairn.run.x.evt.ended", "$KV.CAIRN_tools.x", "$KV.CAIRN_runs.x"]) {
       expect(await canPublish(nc, s), s).toBe(false);
     }
     const jsm = await jetstreamManager(nc);
@@ -493,17 +494,18 @@ describe.each(PERMISSION_SOURCES)("least-privilege users of $name, in a real nat
   it("lets the planner append commands and run events, serve the API in its queue group, and create work queues", async () => {
     const nc = await as("planner");
     const js = jetstream(nc);
-    for (const s of ["cairn.run.p.evt.submitted", "cairn.run.p.cmd.llm.1.scripted", "cairn.run.p.cmd.tool.1.0.echo", "cairn.run.p.evt.signal.cancel", "cairn.run.p.evt.error.s3", "cairn.run.p.evt.ended"]) {
+    for (const s of ["cairn.run.p.evt.submitted", "cairn.run.p.cmd.llm.1.scripted", "cairn.run.p.cmd.summary.2.scripted", "cairn.run.p.cmd.tool.1.0.echo", "cairn.run.p.evt.signal.cancel", "cairn.run.p.evt.error.s3", "cairn.run.p.evt.ended"]) {
       expect((await js.publish(s, "x")).seq, s).toBeGreaterThan(0);
     }
-    for (const s of ["cairn.run.p.evt.llm.1", "cairn.run.p.evt.tool.1.0", "$KV.CAIRN_tools.x"]) expect(await canPublish(nc, s), s).toBe(false);
+    for (const s of ["cairn.run.p.evt.llm.1", "cairn.run.p.evt.summary.2", "cairn.run.p.evt.tool.1.0", "$KV.CAIRN_tools.x"]) expect(await canPublish(nc, s), s).toBe(false);
     await (await new Kvm(nc).open("CAIRN_runs")).put("p", "status");
     expect((await (await new Kvm(nc).open("CAIRN_tools")).get("echo"))?.string()).toBe("spec");
 
     const jsm = await jetstreamManager(nc);
     // work queues for a tool and a provider nobody serves yet
     await jsm.consumers.add("CAIRN_RUNS", { durable_name: "tool_later", ack_policy: AckPolicy.Explicit, filter_subject: "cairn.run.*.cmd.tool.*.*.later" });
-    await jsm.consumers.add("CAIRN_RUNS", { durable_name: "llm_openai", ack_policy: AckPolicy.Explicit, filter_subject: "cairn.run.*.cmd.llm.*.openai" });
+    // a provider's queue has two filters (model turns and summaries)
+    await jsm.consumers.add("CAIRN_RUNS", { durable_name: "llm_openai", ack_policy: AckPolicy.Explicit, filter_subjects: ["cairn.run.*.cmd.llm.*.openai", "cairn.run.*.cmd.summary.*.openai"] });
     expect((await jsm.consumers.info("CAIRN_RUNS", "tool_echo")).name).toBe("tool_echo");
     const m = await (await js.consumers.get("CAIRN_RUNS", "planner")).next({ expires: 2_000 });
     expect(m?.subject).toBe("cairn.run.r0.evt.submitted");

@@ -1,6 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CairnClient } from "@cairn/client";
-import { connectNats, type NatsConnection, type RunningService } from "@cairn/bus";
+import { connectNats, ensureConsumer, type NatsConnection, type RunningService } from "@cairn/bus";
+import { Subjects } from "@cairn/protocol";
+import { AckPolicy, jetstreamManager } from "@nats-io/jetstream";
 import { loadConfig as llmConfig, startLlmCaller } from "@cairn/llm-caller";
 import { loadConfig as plannerConfig, parseAgents, startPlanner } from "@cairn/planner";
 import { loadConfig as toolConfig, startToolRunner } from "@cairn/tool-runner";
@@ -106,5 +108,26 @@ describe("routing tools to tool-runners", () => {
     const { runId } = await c.submit({ task: "six calls at once" });
     await waitRun(c, runId);
     expect(maxOverlap(f)).toBe(6);
+  });
+});
+
+describe("provider queues", () => {
+  it("a queue made with one filter (model turns only) becomes the two-filter queue (turns and summaries) on the next start", async () => {
+    const prefix = uniquePrefix();
+    const subjects = new Subjects(prefix);
+    nc = await connectNats({ servers: server.url, name: "routing-test" });
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.add({ name: subjects.stream, subjects: [subjects.allRuns()] });
+    await jsm.consumers.add(subjects.stream, { durable_name: subjects.llmConsumer("scripted"), ack_policy: AckPolicy.Explicit, filter_subject: subjects.llmCommands("scripted") });
+    const opts = { durable: subjects.llmConsumer("scripted"), ackWaitMs: 2000, maxDeliver: 5, replicas: 1 };
+    await ensureConsumer(jsm, subjects.stream, { ...opts, filterSubjects: subjects.llmWork("scripted") });
+    let cfg = (await jsm.consumers.info(subjects.stream, opts.durable)).config;
+    expect(cfg.filter_subjects).toEqual(subjects.llmWork("scripted"));
+    expect(cfg.filter_subject ?? "").toBe("");
+    // and back, should a deployment ever need it
+    await ensureConsumer(jsm, subjects.stream, { ...opts, filterSubjects: [subjects.llmCommands("scripted")] });
+    cfg = (await jsm.consumers.info(subjects.stream, opts.durable)).config;
+    expect(cfg.filter_subject).toBe(subjects.llmCommands("scripted"));
+    expect(cfg.filter_subjects ?? []).toEqual([]);
   });
 });

@@ -123,6 +123,10 @@ async function ensureConsumerOnce(jsm: JetStreamManager, stream: string, opts: D
     await jsm.consumers.info(stream, opts.durable);
     if (opts.createOnly) return;
     const { deliver_policy: _d, durable_name: _n, ...mutable } = cfg;
+    // The client merges the update into the current config: clear the other filter form, so a
+    // queue made with one filter (an earlier version) can become a multi-filter one and back.
+    if (opts.filterSubjects.length === 1) mutable.filter_subjects = [];
+    else mutable.filter_subject = "";
     await jsm.consumers.update(stream, opts.durable, mutable);
   } catch (err) {
     const name = (err as { name?: string }).name;
