@@ -63,6 +63,24 @@ function tokens(text: string): number {
   return Math.ceil(text.length / 4);
 }
 
+// JSON length of each message object seen: a run's prompt reuses its earlier messages (the
+// llm-caller's PromptCache), so counting a turn's input costs only its new messages.
+const jsonLength = new WeakMap<object, number>();
+
+/** `JSON.stringify(messages).length`, without serialising the messages seen before. */
+function messagesJsonLength(messages: readonly ChatMessage[]): number {
+  let n = 2 + Math.max(0, messages.length - 1);
+  for (const m of messages) {
+    let l = jsonLength.get(m);
+    if (l === undefined) {
+      l = JSON.stringify(m).length;
+      jsonLength.set(m, l);
+    }
+    n += l;
+  }
+  return n;
+}
+
 function previousToolResults(messages: ChatMessage[]): string[] {
   const out: string[] = [];
   for (let i = messages.length - 1; i >= 0; i--) {
@@ -103,14 +121,14 @@ export function createScriptedProvider(opts: ScriptedProviderOptions = {}): Mode
       }));
       // Streamed like a model would, word by word, when the caller asks for tokens.
       if (call?.onToken && content) for (const piece of content.match(/\S+\s*/g) ?? []) call.onToken(piece);
-      const inputText = JSON.stringify(req.messages) + JSON.stringify(req.tools);
+      const inputChars = messagesJsonLength(req.messages) + JSON.stringify(req.tools).length;
       const outputText = (content ?? "") + toolCalls.map((c) => c.name + c.arguments).join("");
       return Promise.resolve({
         content,
         toolCalls,
         finishReason: turn.finishReason ?? (toolCalls.length ? "tool_calls" : "stop"),
         model: `scripted:${req.model}`,
-        usage: { inputTokens: tokens(inputText), outputTokens: tokens(outputText) },
+        usage: { inputTokens: Math.ceil(inputChars / 4), outputTokens: tokens(outputText) },
       });
     },
   };

@@ -11,3 +11,4 @@ export type { Applied, HistoryEntry, RunState, TurnState } from "./state.js";
 export { childRunId, decide, due, overBudget, runIdForKey, safeToolToken, SUB_AGENT_TOOL, toolIdempotencyKey } from "./decide.js";
 export type { Output } from "./decide.js";
 export { buildModelRequest, buildSummaryRequest, canonicalJson, compact, DEFAULT_SUMMARY_INSTRUCTIONS, estimateTokens, latestSummary, payloadRefs, promptHash, summarisedTurns, summaryDue, summaryHeader, summaryPayloadRefs, toolResultText } from "./prompt.js";
+export { PromptCache } from "./prompt-cache.js";

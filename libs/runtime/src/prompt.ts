@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { SummaryResult } from "@cairn/protocol";
+import type { RunSubmitted, SummaryResult } from "@cairn/protocol";
 import type { ChatMessage, ModelRequest } from "./model.js";
 import type { RunState } from "./state.js";
 
@@ -27,17 +27,22 @@ export function buildModelRequest(state: RunState, turn: number, payloads?: Read
   messages.push({ role: "user", content: summary ? `${sub.task}\n\n${summaryHeader(summary.throughTurn)}\n${full(summary.contentRef, summary.content) ?? ""}` : sub.task });
   pushTurns(messages, state, summary?.throughTurn ?? 0, turn, full);
   if (sub.agent.contextBudgetTokens !== undefined) compact(messages, sub.agent.contextBudgetTokens);
+  return requestOf(sub.agent, messages);
+}
+
+/** The request for an agent with these messages. */
+export function requestOf(agent: RunSubmitted["agent"], messages: ChatMessage[]): ModelRequest {
   const req: ModelRequest = {
-    model: sub.agent.model,
+    model: agent.model,
     messages,
-    tools: sub.agent.tools.map((t) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema })),
+    tools: agent.tools.map((t) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema })),
   };
-  if (sub.agent.temperature !== undefined) req.temperature = sub.agent.temperature;
+  if (agent.temperature !== undefined) req.temperature = agent.temperature;
   return req;
 }
 
 // Payloads too large to inline were recorded as references (Object Store); callers load them first.
-function resolver(payloads: ReadonlyMap<string, string> | undefined) {
+export function resolver(payloads: ReadonlyMap<string, string> | undefined) {
   return (ref: { name: string } | undefined, inline: string | null | undefined): string | null => {
     if (!ref) return inline ?? null;
     const text = payloads?.get(ref.name);
@@ -47,7 +52,7 @@ function resolver(payloads: ReadonlyMap<string, string> | undefined) {
 }
 
 /** Appends the messages of turns `after`+1 .. `before`-1: each assistant message, then its tool results in call order. */
-function pushTurns(messages: ChatMessage[], state: RunState, after: number, before: number, full: ReturnType<typeof resolver>): void {
+export function pushTurns(messages: ChatMessage[], state: RunState, after: number, before: number, full: ReturnType<typeof resolver>): void {
   for (const t of state.turns) {
     if (t.turn >= before) break;
     if (t.turn <= after) continue;
@@ -166,7 +171,7 @@ export function summaryPayloadRefs(state: RunState, turn: number, throughTurn: n
   return refsOf(state, from > 0 ? prev : undefined, from, throughTurn + 1);
 }
 
-function refsOf(state: RunState, summary: SummaryResult | undefined, after: number, before: number): Ref[] {
+export function refsOf(state: RunState, summary: SummaryResult | undefined, after: number, before: number): Ref[] {
   const out: Ref[] = [];
   if (summary?.contentRef) out.push(summary.contentRef);
   for (const t of state.turns) {

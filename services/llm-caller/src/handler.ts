@@ -1,5 +1,5 @@
 import { decode, encode, type LlmCommand, type LlmResult, type RunError, type Subjects, type SummaryCommand, type SummaryResult } from "@cairn/protocol";
-import { backoffDelay, buildModelRequest, buildSummaryRequest, payloadRefs, errorKind, errorMessage, isRetryable, promptHash, retryAfterOf, summaryPayloadRefs, type ModelRequest, type RetryPolicy, type RunState } from "@cairn/runtime";
+import { backoffDelay, buildSummaryRequest, PromptCache, errorKind, errorMessage, isRetryable, promptHash, retryAfterOf, summaryPayloadRefs, type ModelRequest, type RetryPolicy, type RunState } from "@cairn/runtime";
 import { preview, type AppendResult, type CrashPoint, type Disposition, type PayloadRef, type WorkContext } from "@cairn/bus";
 import type { ModelProvider } from "@cairn/providers";
 import { activeSpan, CairnAttr, SpanKind, withSpan, type Logger } from "@cairn/telemetry";
@@ -41,6 +41,8 @@ export interface LlmHandlerDeps {
  */
 export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx: WorkContext) => Promise<Disposition> {
   const { subjects, log } = deps;
+  // The last prompt built per run: the next turn's prompt and hash cost only its new messages.
+  const prompts = new PromptCache();
 
   const record = async (result: LlmResult): Promise<AppendResult> => {
     if (result.content && deps.payloads && Buffer.byteLength(result.content) > deps.largePayloadBytes) {
@@ -73,7 +75,7 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
     step: string;
     resultSubject: string;
     historySeq: number;
-    request(state: RunState, loaded: Map<string, string>): ModelRequest;
+    request(state: RunState, loaded: Map<string, string>): { req: ModelRequest; hash: string };
     refs(state: RunState): { bucket: string; name: string; bytes: number; sha256: string }[];
     /** Records a failure (ok false) or a response. */
     fail(base: { attempts: number; latencyMs?: number; promptHash?: string; provider?: string; model?: string; historySeq?: number }, error: { kind: string; message: string; retryable?: boolean }): Promise<AppendResult>;
@@ -105,8 +107,8 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
         step: `llm.${turn}`,
         resultSubject: subjects.llmResult(runId, turn),
         historySeq,
-        request: (state, loaded) => buildModelRequest(state, turn, loaded),
-        refs: (state) => payloadRefs(state, turn),
+        request: (state, loaded) => prompts.request(state, turn, loaded),
+        refs: (state) => prompts.refs(state, turn),
         fail: (b, error) => fail({ ...b, historySeq }, error),
         succeed: (b, res) => record({ v: 1, type: "llm.result", runId, turn, ok: true, ...b, historySeq, content: res.content, toolCalls: res.toolCalls, finishReason: res.finishReason, model: res.model, usage: res.usage }),
         streamTurn: turn,
@@ -124,7 +126,10 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
       step: `summary.${turn}`,
       resultSubject: subjects.summaryResult(runId, turn),
       historySeq,
-      request: (state, loaded) => buildSummaryRequest(state, turn, through, loaded),
+      request: (state, loaded) => {
+        const req = buildSummaryRequest(state, turn, through, loaded);
+        return { req, hash: promptHash(req) };
+      },
       refs: (state) => summaryPayloadRefs(state, turn, through),
       fail: (b, error) => fail({ ...b, historySeq }, error),
       succeed: (b, res) => recordSummary({ v: 1, type: "summary.result", runId, turn, throughTurn: through, ok: true, ...b, historySeq, content: res.content ?? "", model: res.model, usage: res.usage }),
@@ -163,8 +168,7 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
     }
     const loaded = new Map<string, string>();
     for (const ref of work.refs(state)) loaded.set(ref.name, await deps.payloads!.get(ref));
-    const req = work.request(state, loaded);
-    const hash = promptHash(req);
+    const { req, hash } = work.request(state, loaded);
     const started = deps.now();
     const base = { provider: provider.name, model: agent.model, promptHash: hash, attempts: m.deliveries };
     try {
