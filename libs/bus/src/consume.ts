@@ -131,6 +131,9 @@ export function callInHand<T>(hand: DeliveryInHand | undefined, handler: () => T
   }
 }
 
+/** Longest wait for more free slots before pulling, when the consumer is busy (see startConsumer). */
+const PULL_GATHER_MS = 2;
+
 /**
  * Runs a durable pull consumer with explicit acks. Each message is handed to `handle`; its
  * disposition is applied afterwards (never before the handler's own publishes resolved). A handler
@@ -153,6 +156,19 @@ export async function startConsumer(o: ConsumeOptions): Promise<RunningConsumer>
     w?.();
   };
   const waitForSlot = (): Promise<void> => (free > 0 || stopped ? Promise.resolve() : new Promise<void>((r) => (slotWaiter = r)));
+  // Under load, slots free up one by one: rather than a pull request per freed slot, wait a moment
+  // (at most PULL_GATHER_MS) for a few to gather. An idle consumer pulls at once.
+  const gather = Math.max(1, Math.floor(o.concurrency / 4));
+  const waitForSlots = async (): Promise<void> => {
+    await waitForSlot();
+    const until = Date.now() + PULL_GATHER_MS;
+    while (!stopped && free < gather && inflight.size > 0 && Date.now() < until) {
+      await new Promise<void>((r) => {
+        slotWaiter = r;
+        setTimeout(r, Math.max(0, until - Date.now()));
+      });
+    }
+  };
 
   const settle = async (msg: JsMsg, d: Disposition): Promise<void> => {
     if ("ack" in d) {
@@ -221,7 +237,7 @@ export async function startConsumer(o: ConsumeOptions): Promise<RunningConsumer>
   const coverage = o.keyOf ? new DeliveryCoverage(o.stream, cfg.filter_subjects ?? (cfg.filter_subject ? [cfg.filter_subject] : [])) : undefined;
   const loop = (async () => {
     while (!stopped) {
-      await waitForSlot();
+      await waitForSlots();
       if (stopped) break;
       try {
         batch = await consumer.fetch({ max_messages: free, expires: 2_000 });

@@ -6,7 +6,7 @@
  * handler attempt (messaging.ts), and one trace per run (run-trace.ts).
  */
 import { trace } from "@opentelemetry/api";
-import { pino, type Logger, type LoggerOptions } from "pino";
+import { pino, type LogFn, type Logger, type LoggerOptions } from "pino";
 
 export { startTracing, shutdownTracing, tracingEnabled, tracingChoice, TracingConfigError } from "./tracing.js";
 export type { Tracing, TracingOptions, OtlpProtocol } from "./tracing.js";
@@ -32,6 +32,31 @@ export { runStepOf, startAttemptSpan } from "./messaging.js";
 export type { AttemptSpan, Delivery, RunStep } from "./messaging.js";
 
 export type { Logger } from "pino";
+
+/** What a handler logs with: a logger bound to one run step (see `stepLogger`). */
+export interface StepLogger {
+  error: LogFn;
+  warn: LogFn;
+  info: LogFn;
+  debug: LogFn;
+}
+
+/**
+ * A logger carrying a run step's context (`{ runId, turn, step, attempt }`), made for every message
+ * a service handles. The pino child is only created when a line is actually written at an enabled
+ * level — most messages log nothing at info — so a handled message does not pay for it.
+ */
+export function stepLogger(log: Logger, bindings: Record<string, unknown>): StepLogger {
+  let child: Logger | undefined;
+  const at =
+    (level: "error" | "warn" | "info" | "debug"): LogFn =>
+    (...args: Parameters<LogFn>) => {
+      if (!log.isLevelEnabled(level)) return;
+      child ??= log.child(bindings);
+      (child[level] as (...a: unknown[]) => void)(...args);
+    };
+  return { error: at("error"), warn: at("warn"), info: at("info"), debug: at("debug") };
+}
 
 export interface LoggerConfig {
   service: string;

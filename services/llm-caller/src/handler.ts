@@ -2,7 +2,7 @@ import { decode, encode, type LlmCommand, type LlmResult, type RunError, type Su
 import { backoffDelay, buildSummaryRequest, PromptCache, errorKind, errorMessage, isRetryable, promptHash, retryAfterOf, summaryPayloadRefs, type ModelRequest, type RetryPolicy, type RunState } from "@cairn/runtime";
 import { preview, type AppendResult, type CrashPoint, type Disposition, type PayloadRef, type WorkContext } from "@cairn/bus";
 import type { ModelProvider } from "@cairn/providers";
-import { activeSpan, CairnAttr, SpanKind, withSpan, type Logger } from "@cairn/telemetry";
+import { activeSpan, CairnAttr, SpanKind, stepLogger, withSpan, type Logger, type StepLogger } from "@cairn/telemetry";
 
 export interface CommandMessage {
   subject: string;
@@ -83,7 +83,7 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
     streamTurn?: number;
   }
 
-  const invalid = async (m: CommandMessage, runId: string, kind: string, reason: string, rlog: Logger, work: Pick<Work, "fail">): Promise<Disposition> => {
+  const invalid = async (m: CommandMessage, runId: string, kind: string, reason: string, rlog: StepLogger, work: Pick<Work, "fail">): Promise<Disposition> => {
     rlog.error({ kind, reason }, "invalid command: recorded as the step's failed result");
     const err: RunError = { v: 1, type: "run.error", runId, service: "llm-caller", subject: m.subject, seq: m.seq, error: { kind, message: reason }, at: new Date(deps.now()).toISOString() };
     await deps.append(subjects.error(runId, `s${m.seq}`), encode(err));
@@ -92,7 +92,7 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
   };
 
   /** Decodes the command into its Work, or records why it cannot be done. */
-  const workOf = async (m: CommandMessage, rlog: Logger): Promise<Work | Disposition> => {
+  const workOf = async (m: CommandMessage, rlog: StepLogger): Promise<Work | Disposition> => {
     const parsed = subjects.parse(m.subject)!;
     const { runId } = parsed;
     if (parsed.what.kind === "llm-command") {
@@ -144,7 +144,7 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
     }
     const { runId } = parsed;
     const turn = parsed.what.turn;
-    const rlog = log.child({ runId, turn, step: `${parsed.what.kind === "llm-command" ? "llm" : "summary"}.${turn}`, attempt: m.deliveries });
+    const rlog = stepLogger(log, { runId, turn, step: `${parsed.what.kind === "llm-command" ? "llm" : "summary"}.${turn}`, attempt: m.deliveries });
     deps.crash.hit("after-receive", m.subject);
 
     const work = await workOf(m, rlog);

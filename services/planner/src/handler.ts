@@ -20,7 +20,7 @@ import {
 } from "@cairn/protocol";
 import { decide, reduceRun, runIdForKey, runStatus, type Applied, type HistoryEntry, type RunState } from "@cairn/runtime";
 import type { AppendResult, CrashPoint, Disposition } from "@cairn/bus";
-import { activeSpan, beginRun, CairnAttr, endRun, tracingEnabled, withRunTrace, type Logger } from "@cairn/telemetry";
+import { activeSpan, beginRun, CairnAttr, endRun, stepLogger, tracingEnabled, withRunTrace, type Logger } from "@cairn/telemetry";
 import type { Agents, PriceTable } from "./agents.js";
 
 /** One event as delivered to the planner. */
@@ -64,7 +64,7 @@ export function createPlannerHandler(deps: PlannerHandlerDeps): (m: EventMessage
       return { term: "not a run subject" };
     }
     const runId = parsed.runId;
-    const rlog = log.child({ runId, seq: m.seq, event: parsed.what.kind, deliveries: m.deliveries });
+    const rlog = stepLogger(log, { runId, seq: m.seq, event: parsed.what.kind, deliveries: m.deliveries });
     deps.crash.hit("after-receive", m.subject);
 
     // A malformed or schema-invalid event is folded as a failed step (see applyEntry), and

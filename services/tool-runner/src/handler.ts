@@ -3,7 +3,7 @@ import { decode, encode, type RunError, type Subjects, type ToolCommand, type To
 import { backoffDelay, errorKind, errorMessage, isAwaitingResult, isDeferred, isRetryable, retryAfterOf, RetryableError, type RetryPolicy } from "@cairn/runtime";
 import { preview, type AppendResult, type CrashPoint, type Disposition, type WorkContext } from "@cairn/bus";
 import type { ToolContext, ToolRegistry } from "@cairn/tools";
-import { CairnAttr, withSpan, type Logger } from "@cairn/telemetry";
+import { CairnAttr, stepLogger, withSpan, type Logger, type StepLogger } from "@cairn/telemetry";
 
 export interface CommandMessage {
   subject: string;
@@ -81,7 +81,7 @@ export function createToolHandler(deps: ToolHandlerDeps): (m: CommandMessage, ct
     }
     const { runId } = parsed;
     const { turn, index, tool: toolToken } = parsed.what;
-    const rlog = log.child({ runId, turn, step: `tool.${turn}.${index}`, tool: toolToken, attempt: m.deliveries });
+    const rlog = stepLogger(log, { runId, turn, step: `tool.${turn}.${index}`, tool: toolToken, attempt: m.deliveries });
     deps.crash.hit("after-receive", m.subject);
     const base = { v: 1 as const, type: "tool.result" as const, runId, turn, index, attempts: m.deliveries };
 
