@@ -165,3 +165,55 @@ describe("RunHistory with the planner's delivery coverage", () => {
     expect(s.gets()).toBeGreaterThan(before);
   });
 });
+
+describe("RunHistory.noteOwn (the llm-caller's own responses)", () => {
+  const entryOf = (s: ReturnType<typeof fakeStream>, seq: number) => s.log()[seq - 1]!;
+
+  it("folds its own appended event without reading it back when the command's event count proves nothing came before it", async () => {
+    const s = fakeStream();
+    const sub = s.append(S.submitted(RUN), submitted);
+    s.append(S.llmCommand(RUN, 1, "scripted"), { v: 1, type: "llm.command", runId: RUN, turn: 1, historySeq: sub });
+    const h = new RunHistory(s.jsm, S);
+    await h.foldTo(RUN, sub, 1);
+    const own = s.append(S.llmResult(RUN, 1), llm(1));
+    h.noteOwn(RUN, entryOf(s, own));
+    s.append(S.toolCommand(RUN, 1, 0, "noop"), {});
+    const t1 = s.append(S.toolResult(RUN, 1, 0), tool(1));
+    const before = s.gets();
+    const { state } = await h.foldTo(RUN, t1, 3);
+    // One Direct Get: the tool result (found from after our own response); ours was not read.
+    expect(s.gets() - before).toBe(1);
+    expect(state).toEqual(reduceRun(RUN, s.log().filter((e) => e.subject.includes(".evt.")), S));
+    expect(state.events).toBe(3);
+  });
+
+  it("folds the run again from the stream when another event came before its own one", async () => {
+    const s = fakeStream();
+    const sub = s.append(S.submitted(RUN), submitted);
+    const h = new RunHistory(s.jsm, S);
+    await h.foldTo(RUN, sub, 1);
+    // A cancel signal lands between the cached state and our own response.
+    s.append(S.signal(RUN, "cancel"), { v: 1, type: "run.signal", runId: RUN, signal: "cancel", at: "2025-01-01T00:00:05.000Z" });
+    const own = s.append(S.llmResult(RUN, 1), llm(1));
+    h.noteOwn(RUN, entryOf(s, own));
+    const t1 = s.append(S.toolResult(RUN, 1, 0), tool(1));
+    const { state } = await h.foldTo(RUN, t1, 4);
+    expect(state.cancel).toBeDefined();
+    expect(state.events).toBe(4);
+    expect(state).toEqual(reduceRun(RUN, s.log().filter((e) => e.subject.includes(".evt.")), S));
+  });
+
+  it("without an event count, reads as before", async () => {
+    const s = fakeStream();
+    const sub = s.append(S.submitted(RUN), submitted);
+    const h = new RunHistory(s.jsm, S);
+    await h.foldTo(RUN, sub);
+    const own = s.append(S.llmResult(RUN, 1), llm(1));
+    h.noteOwn(RUN, entryOf(s, own));
+    const t1 = s.append(S.toolResult(RUN, 1, 0), tool(1));
+    const before = s.gets();
+    const { state } = await h.foldTo(RUN, t1);
+    expect(s.gets() - before).toBe(2);
+    expect(state.turns[0]?.resultCount).toBe(1);
+  });
+});

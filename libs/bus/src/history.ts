@@ -38,7 +38,12 @@ interface Cached {
    * one is folded into this entry (or the consumer's coverage lapses).
    */
   trusted: boolean;
+  /** An event this process appended itself after the cached state (see `noteOwn`), not folded yet. */
+  own?: HistoryEntry;
 }
+
+/** Header of an LLM command: how many events of the run the planner had folded up to its historySeq. */
+export const EVENTS_HEADER = "Cairn-Events";
 
 /**
  * Run states folded from the log, cached in memory and caught up from the stream on a miss, so
@@ -66,7 +71,7 @@ export class RunHistory {
    * The run's state after folding every event up to and including `seq`, and what folding the
    * event at `seq` did (undefined if no event of this run has that sequence).
    */
-  async foldTo(runId: string, seq: number): Promise<{ state: RunState; applied: Applied | undefined }> {
+  async foldTo(runId: string, seq: number, expectEvents?: number): Promise<{ state: RunState; applied: Applied | undefined }> {
     const hand = this.handFor(runId, seq);
     let c = this.cache.get(runId);
     if (c && c.state.lastSeq === seq && c.lastApplied?.seq === seq) {
@@ -90,10 +95,27 @@ export class RunHistory {
       c = { state: emptyRun(runId), lastApplied: undefined, trusted: hand !== undefined && hand.msg.info.deliveryCount === 1 };
     }
     let applied: Applied | undefined;
+    // The event this process appended itself (its own step result) is folded as written, without
+    // reading it back — only when the caller knows how many events the run has up to `seq`, which
+    // proves after the read that no other event came between the cached state and it.
+    let unverified = false;
+    const own = c.own;
+    c.own = undefined;
+    if (expectEvents !== undefined && own && own.seq > c.state.lastSeq && own.seq <= seq) {
+      const a = applyEntry(c.state, own, this.subjects);
+      c.lastApplied = a;
+      if (own.seq === seq) applied = a;
+      unverified = true;
+    }
     for await (const e of readRange(this.jsm, this.subjects.stream, this.subjects.runEvents(runId), c.state.lastSeq + 1, seq)) {
       const a = applyEntry(c.state, e, this.subjects);
       c.lastApplied = a;
       if (e.seq === seq) applied = a;
+    }
+    if (unverified && c.state.events !== expectEvents) {
+      // Another event came before our own one: fold the run again from the stream.
+      this.cache.delete(runId);
+      return this.foldTo(runId, seq);
     }
     if (cacheable) this.remember(runId, c);
     if (c.state.lastSeq < seq) {
@@ -124,6 +146,16 @@ export class RunHistory {
       const oldest = this.cache.keys().next().value;
       if (oldest !== undefined) this.cache.delete(oldest);
     }
+  }
+
+  /**
+   * Notes an event this process has just appended to a cached run (its seq from the server's ack),
+   * so the next `foldTo` with an event count need not read it back. `time` is this process's clock:
+   * nothing the llm-caller builds from the state depends on an event's time.
+   */
+  noteOwn(runId: string, entry: HistoryEntry): void {
+    const c = this.cache.get(runId);
+    if (c && entry.seq > c.state.lastSeq && (!c.own || entry.seq > c.own.seq)) c.own = entry;
   }
 
   /** Drops a run from the cache (e.g. after it ended). */

@@ -1,4 +1,5 @@
 import type { JetStreamClient, JetStreamManager, JsMsg } from "@nats-io/jetstream";
+import type { MsgHdrs } from "@nats-io/transport-node";
 import type { Logger } from "@cairn/telemetry";
 import type { CommonConfig } from "./config.js";
 import { startConsumer, type Disposition, type RunningConsumer, type WorkContext } from "./consume.js";
@@ -13,6 +14,7 @@ export interface WorkMessage {
   data: Uint8Array;
   /** The message's stream timestamp (epoch ms). */
   issuedAt: number;
+  headers?: MsgHdrs;
 }
 
 export interface WorkQueueOptions {
@@ -53,7 +55,7 @@ export async function startWorkQueue(o: WorkQueueOptions): Promise<RunningConsum
     doubleAck: o.config.doubleAck,
     afterSettle: (_d, subject) => o.crash.hit("after-ack", subject),
     ...(o.keyOf ? { keyOf: o.keyOf } : {}),
-    handle: (msg, ctx) => o.handle({ subject: msg.subject, seq: msg.seq, deliveries: msg.info.deliveryCount, data: msg.data, issuedAt: msg.time.getTime() }, ctx),
+    handle: (msg, ctx) => o.handle({ subject: msg.subject, seq: msg.seq, deliveries: msg.info.deliveryCount, data: msg.data, issuedAt: msg.time.getTime(), ...(msg.headers ? { headers: msg.headers } : {}) }, ctx),
     log: o.log,
   });
 }

@@ -29,6 +29,8 @@ export interface RunState {
   runId: string;
   /** Stream sequence of the last entry folded in (0 before any). */
   lastSeq: number;
+  /** Entries folded in (every event of the run up to lastSeq, ignored ones included). */
+  events: number;
   submitted?: RunSubmitted;
   submittedAt?: string;
   /** Set when the submission could not be decoded or validated. */
@@ -64,7 +66,7 @@ export type Applied = { seq: number; time: string } & (
 );
 
 export function emptyRun(runId: string): RunState {
-  return { runId, lastSeq: 0, turns: [], errors: [], usage: { inputTokens: 0, outputTokens: 0 }, toolCalls: 0, early: new Map(), approvals: new Map(), summaries: [] };
+  return { runId, lastSeq: 0, events: 0, turns: [], errors: [], usage: { inputTokens: 0, outputTokens: 0 }, toolCalls: 0, early: new Map(), approvals: new Map(), summaries: [] };
 }
 
 const MAX_MESSAGE = Number.POSITIVE_INFINITY;
@@ -88,6 +90,7 @@ function fold(state: RunState, entry: HistoryEntry, subjects: Subjects): Folded 
   const seq = entry.seq;
   if (seq <= state.lastSeq) return { kind: "ignored", seq, reason: "already folded" };
   state.lastSeq = seq;
+  state.events++;
   const parsed = subjects.parse(entry.subject);
   if (!parsed || parsed.runId !== state.runId) return { kind: "ignored", seq, reason: "not this run" };
   if (state.ended && parsed.what.kind !== "error") return { kind: "ignored", seq, reason: "run already ended" };

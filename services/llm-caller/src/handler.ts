@@ -9,12 +9,14 @@ export interface CommandMessage {
   seq: number;
   deliveries: number;
   data: Uint8Array;
+  /** Events of the run up to the command's historySeq, when the planner said (EVENTS_HEADER). */
+  events?: number;
 }
 
 export interface LlmHandlerDeps {
   subjects: Subjects;
   providers: Map<string, ModelProvider>;
-  foldTo(runId: string, seq: number): Promise<RunState>;
+  foldTo(runId: string, seq: number, expectEvents?: number): Promise<RunState>;
   /** True when the run's log already holds a message on `subject`. */
   exists(subject: string): Promise<boolean>;
   append(subject: string, data: Uint8Array): Promise<AppendResult>;
@@ -155,7 +157,7 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
       return { ack: true };
     }
 
-    const state = await deps.foldTo(runId, work.historySeq);
+    const state = await deps.foldTo(runId, work.historySeq, m.events);
     const agent = state.submitted?.agent;
     if (!agent) {
       await work.fail({ attempts: m.deliveries }, { kind: "no_submission", message: "the run has no valid submission" });

@@ -1,4 +1,4 @@
-import { appendOnce, CrashPoints, PayloadStore, startWorkQueue, openBus, RunHistory, type NatsConnection, type RunningConsumer, type RunningService } from "@cairn/bus";
+import { appendOnce, CrashPoints, EVENTS_HEADER, PayloadStore, startWorkQueue, openBus, RunHistory, type NatsConnection, type RunningConsumer, type RunningService } from "@cairn/bus";
 import { createAnthropicProvider, createOpenAiProvider, createScriptedProvider, type ModelProvider } from "@cairn/providers";
 import type { Logger } from "@cairn/telemetry";
 import type { LlmCallerConfig } from "./config.js";
@@ -37,10 +37,16 @@ export async function startLlmCaller(config: LlmCallerConfig, deps: LlmCallerDep
     providers,
     payloads,
     largePayloadBytes: Math.min(config.largePayloadBytes, Math.floor(config.maxMessageBytes / 2)),
-    foldTo: async (runId, seq) => (await history.foldTo(runId, seq)).state,
+    foldTo: async (runId, seq, expectEvents) => (await history.foldTo(runId, seq, expectEvents)).state,
     // Asked of the stream leader (not Direct Get, which a lagging replica may answer): a recorded result is never missed.
     exists: async (subject) => (await jsm.streams.getMessage(subjects.stream, { last_by_subj: subject })) !== null,
-    append: (subject, data) => appendOnce(js, subject, data),
+    append: async (subject, data) => {
+      const r = await appendOnce(js, subject, data);
+      // Our own event: the next fold of this run need not read it back (see RunHistory.noteOwn).
+      const p = r.duplicate ? undefined : subjects.parse(subject);
+      if (p && r.seq > 0 && (p.what.kind === "llm-result" || p.what.kind === "summary-result" || p.what.kind === "error")) history.noteOwn(p.runId, { seq: r.seq, subject, data, time: new Date().toISOString() });
+      return r;
+    },
     crash,
     retry: { maxAttempts: config.maxAttempts, initialDelayMs: config.retryInitialDelayMs, maxDelayMs: 60_000, multiplier: 2 },
     timeoutMs: config.timeoutMs,
@@ -66,7 +72,10 @@ export async function startLlmCaller(config: LlmCallerConfig, deps: LlmCallerDep
         concurrency: config.concurrency,
         config,
         crash,
-        handle,
+        handle: (m, ctx) => {
+          const events = Number(m.headers?.get(EVENTS_HEADER) || NaN);
+          return handle({ ...m, ...(Number.isInteger(events) && events > 0 ? { events } : {}) }, ctx);
+        },
         log,
       }),
     );

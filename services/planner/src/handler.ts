@@ -19,7 +19,7 @@ import {
   type ToolRegistration,
 } from "@cairn/protocol";
 import { decide, reduceRun, runIdForKey, runStatus, type Applied, type HistoryEntry, type RunState } from "@cairn/runtime";
-import type { AppendResult, CrashPoint, Disposition } from "@cairn/bus";
+import { EVENTS_HEADER, type AppendResult, type CrashPoint, type Disposition } from "@cairn/bus";
 import { activeSpan, beginRun, CairnAttr, endRun, stepLogger, tracingEnabled, withRunTrace, type Logger } from "@cairn/telemetry";
 import type { Agents, PriceTable } from "./agents.js";
 
@@ -34,7 +34,8 @@ export interface EventMessage {
 export interface PlannerHandlerDeps {
   subjects: Subjects;
   history: { foldTo(runId: string, seq: number): Promise<{ state: RunState; applied: Applied | undefined }>; forget(runId: string): void };
-  append(subject: string, data: Uint8Array): Promise<AppendResult>;
+  /** `headers`: transport hints that are not part of the decision (see EVENTS_HEADER). */
+  append(subject: string, data: Uint8Array, headers?: Record<string, string>): Promise<AppendResult>;
   putIndex(status: RunStatus): Promise<void>;
   crash: { hit(p: CrashPoint, subject?: string): void };
   log: Logger;
@@ -94,7 +95,9 @@ export function createPlannerHandler(deps: PlannerHandlerDeps): (m: EventMessage
     await withRunTrace(span ? undefined : state.submitted?.trace, () =>
       Promise.all(
         outputs.map(async (o) => {
-          const r = await deps.append(o.subject, encode(o.message));
+          // An LLM command says how many events the run has up to its historySeq, so the llm-caller
+          // can fold its own previous response without reading it back (RunHistory.noteOwn).
+          const r = await deps.append(o.subject, encode(o.message), o.type === "LlmCommand" ? { [EVENTS_HEADER]: String(state.events) } : undefined);
           rlog.debug({ subject: o.subject, duplicate: r.duplicate }, r.duplicate ? "output already recorded" : "output recorded");
         }),
       ),

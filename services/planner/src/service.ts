@@ -50,7 +50,7 @@ export async function startPlanner(config: PlannerConfig, deps: PlannerDeps): Pr
   const toolsKv = await kvm.open(subjects.toolsBucket);
   const history = new RunHistory(jsm, subjects, config.cacheRuns);
   const crash = new CrashPoints(config.crashAt, log);
-  const append = (subject: string, data: Uint8Array) => appendOnce(js, subject, data);
+  const append = (subject: string, data: Uint8Array, headers?: Record<string, string>) => appendOnce(js, subject, data, headers ? { headers } : {});
 
   const handle = createPlannerHandler({
     subjects,
