@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { encode, Subjects, type AgentSpec, type LlmResult, type ToolResult } from "@cairn/protocol";
-import { applyEntry, emptyRun, type RunState } from "./state.js";
+import { applyEntry, emptyRun } from "./state.js";
 import { buildModelRequest, promptHash } from "./prompt.js";
 import { PromptCache } from "./prompt-cache.js";
 
@@ -60,7 +60,7 @@ describe("PromptCache (the llm-caller's incremental prompts)", () => {
     for (let t = 1; t <= 6; t++) b.turn(t);
     const full = buildModelRequest(b.state, 7, payloads);
     expect(JSON.stringify(full.messages)).toContain("truncated by Cairn");
-    expect(cache.request(b.state as RunState, 7, payloads).hash).toBe(promptHash(full));
+    expect(cache.request(b.state, 7, payloads).hash).toBe(promptHash(full));
   });
 
   it("keeps at most maxRuns runs", () => {

@@ -53,7 +53,7 @@ export function stepLogger(log: Logger, bindings: Record<string, unknown>): Step
     (...args: Parameters<LogFn>) => {
       if (!log.isLevelEnabled(level)) return;
       child ??= log.child(bindings);
-      (child[level] as (...a: unknown[]) => void)(...args);
+      (child[level])(...args);
     };
   return { error: at("error"), warn: at("warn"), info: at("info"), debug: at("debug") };
 }

@@ -3,7 +3,7 @@ import { decode, encode, type RunError, type Subjects, type ToolCommand, type To
 import { backoffDelay, errorKind, errorMessage, isAwaitingResult, isDeferred, isRetryable, retryAfterOf, RetryableError, type RetryPolicy } from "@cairn/runtime";
 import { preview, type AppendResult, type CrashPoint, type Disposition, type WorkContext } from "@cairn/bus";
 import type { ToolContext, ToolRegistry } from "@cairn/tools";
-import { CairnAttr, stepLogger, withSpan, type Logger, type StepLogger } from "@cairn/telemetry";
+import { CairnAttr, stepLogger, withSpan, type Logger } from "@cairn/telemetry";
 
 export interface CommandMessage {
   subject: string;
