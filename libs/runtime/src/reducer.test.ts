@@ -267,7 +267,8 @@ describe("reducer: repeats, order and corruption", () => {
   it("folds a corrupt tool result as a failed result carrying the decode kind and the call's id and name", () => {
     const h = happyHistory();
     const { state, applied, outputs } = play([h[0]!, h[1]!, h[2]!, entry(4, S.toolResult(RUN, 1, 1), { v: 1, type: "tool.result", runId: RUN })]);
-    expect(applied[3]).toEqual({ kind: "tool-result", seq: 4, time: at(4), turn: 1, index: 1 });
+    expect(applied[3]).toMatchObject({ kind: "tool-result", seq: 4, time: at(4), turn: 1, index: 1, invalid: { kind: "schema_invalid" } });
+    expect(applied[3]!.invalid!.message).toMatch(/^not a valid ToolResult/);
     const r = state.turns[0]!.results[1]!;
     expect(r).toMatchObject({ v: 1, type: "tool.result", runId: RUN, turn: 1, index: 1, callId: "c2", tool: "read_file", ok: false, attempts: 1 });
     expect(r.error?.kind).toBe("schema_invalid");
@@ -381,7 +382,7 @@ describe("reducer: repeats, order and corruption", () => {
 
   it("folds a corrupt signal as an error record, and a corrupt end as a failed end", () => {
     const { state, applied } = play([entry(1, S.submitted(RUN), submitted()), rawEntry(2, S.signal(RUN, "cancel"), [0x92, 0x01])]);
-    expect(applied[1]).toEqual({ kind: "error", seq: 2, time: at(2) });
+    expect(applied[1]).toEqual({ kind: "error", seq: 2, time: at(2), invalid: { kind: "malformed", message: "not msgpack: Unexpected end of MessagePack data" } });
     expect(state.errors).toEqual([
       {
         v: 1,

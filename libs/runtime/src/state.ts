@@ -1,4 +1,4 @@
-import { decode, type LlmResult, type RunApproval, type RunEnded, type RunError, type RunSignal, type RunSubmitted, type RunStatus, type Subjects, type SummaryResult, type ToolResult } from "@cairn/protocol";
+import { decode, type Decoded, type DecodeErrorKind, type LlmResult, type RunApproval, type RunEnded, type RunError, type RunSignal, type RunSubmitted, type RunStatus, type Subjects, type SummaryResult, type ToolResult } from "@cairn/protocol";
 
 /** One message of a run's log as read from the stream. */
 export interface HistoryEntry {
@@ -53,7 +53,12 @@ export interface RunState {
 }
 
 /** What folding one entry did, for the planner's decision. */
-export type Applied = { seq: number; time: string } & (
+export type Applied = {
+  seq: number;
+  time: string;
+  /** Set when the entry could not be decoded or failed its schema (it was folded as a failed step). */
+  invalid?: { kind: DecodeErrorKind; message: string };
+} & (
   | { kind: "submitted" }
   | { kind: "llm-result"; turn: number }
   | { kind: "tool-result"; turn: number; index: number }
@@ -81,12 +86,18 @@ function parseArgsCount(llm: LlmResult): number {
  * a corrupt message never wedges a run. Entries at or below `state.lastSeq` are ignored.
  */
 export function applyEntry(state: RunState, entry: HistoryEntry, subjects: Subjects): Applied {
-  return { ...fold(state, entry, subjects), seq: entry.seq, time: entry.time } as Applied;
+  let invalid: Applied["invalid"];
+  const note = <T>(d: Decoded<T>): Decoded<T> => {
+    if (!d.ok) invalid = { kind: d.kind, message: d.message };
+    return d;
+  };
+  const f = fold(state, entry, subjects, note);
+  return { ...f, seq: entry.seq, time: entry.time, ...(invalid ? { invalid } : {}) } as Applied;
 }
 
 type Folded = { kind: Applied["kind"]; seq: number; turn?: number; index?: number; reason?: string };
 
-function fold(state: RunState, entry: HistoryEntry, subjects: Subjects): Folded {
+function fold(state: RunState, entry: HistoryEntry, subjects: Subjects, note: <T>(d: Decoded<T>) => Decoded<T>): Folded {
   const seq = entry.seq;
   if (seq <= state.lastSeq) return { kind: "ignored", seq, reason: "already folded" };
   state.lastSeq = seq;
@@ -98,7 +109,7 @@ function fold(state: RunState, entry: HistoryEntry, subjects: Subjects): Folded 
   switch (w.kind) {
     case "submitted": {
       if (state.submitted || state.invalidSubmission) return { kind: "ignored", seq, reason: "duplicate submission" };
-      const d = decode<RunSubmitted>("RunSubmitted", entry.data, MAX_MESSAGE);
+      const d = note(decode<RunSubmitted>("RunSubmitted", entry.data, MAX_MESSAGE));
       if (d.ok && d.value.runId === state.runId) {
         state.submitted = d.value;
         state.submittedAt = d.value.submittedAt;
@@ -111,7 +122,7 @@ function fold(state: RunState, entry: HistoryEntry, subjects: Subjects): Folded 
     case "llm-result": {
       if (state.turns[w.turn - 1]) return { kind: "ignored", seq, reason: "duplicate llm result" };
       if (w.turn !== state.turns.length + 1) return { kind: "ignored", seq, reason: `llm result for turn ${w.turn} out of order` };
-      const d = decode<LlmResult>("LlmResult", entry.data, MAX_MESSAGE);
+      const d = note(decode<LlmResult>("LlmResult", entry.data, MAX_MESSAGE));
       const llm: LlmResult = d.ok
         ? d.value
         : { v: 1, type: "llm.result", runId: state.runId, turn: w.turn, ok: false, attempts: 1, error: { kind: d.kind, message: `recorded llm result unusable: ${d.message}` } };
@@ -137,7 +148,7 @@ function fold(state: RunState, entry: HistoryEntry, subjects: Subjects): Folded 
       if (turn && w.index >= turn.results.length) return { kind: "ignored", seq, reason: "tool result for an unknown call" };
       if (turn?.results[w.index] || state.early.has(`${w.turn}.${w.index}`)) return { kind: "ignored", seq, reason: "duplicate tool result" };
       const call = turn?.llm.toolCalls?.[w.index];
-      const d = decode<ToolResult>("ToolResult", entry.data, MAX_MESSAGE);
+      const d = note(decode<ToolResult>("ToolResult", entry.data, MAX_MESSAGE));
       const result: ToolResult = d.ok
         ? d.value
         : {
@@ -161,7 +172,7 @@ function fold(state: RunState, entry: HistoryEntry, subjects: Subjects): Folded 
       return { kind: "tool-result", seq, turn: w.turn, index: w.index };
     }
     case "signal": {
-      const d = decode<RunSignal>("RunSignal", entry.data, MAX_MESSAGE);
+      const d = note(decode<RunSignal>("RunSignal", entry.data, MAX_MESSAGE));
       if (!d.ok) {
         state.errors.push(syntheticError(state.runId, entry, `${d.kind}: ${d.message}`, d.kind));
         return { kind: "error", seq };
@@ -175,7 +186,7 @@ function fold(state: RunState, entry: HistoryEntry, subjects: Subjects): Folded 
     case "approval": {
       const key = `${w.turn}.${w.index}`;
       if (state.approvals.has(key)) return { kind: "ignored", seq, reason: "duplicate approval" };
-      const d = decode<RunApproval>("RunApproval", entry.data, MAX_MESSAGE);
+      const d = note(decode<RunApproval>("RunApproval", entry.data, MAX_MESSAGE));
       if (!d.ok) {
         state.errors.push(syntheticError(state.runId, entry, `${d.kind}: ${d.message}`, d.kind));
         return { kind: "error", seq };
@@ -187,7 +198,7 @@ function fold(state: RunState, entry: HistoryEntry, subjects: Subjects): Folded 
       // Made for the next model turn only; any other is not this run's compaction step.
       if (w.turn !== state.turns.length + 1) return { kind: "ignored", seq, reason: `summary for turn ${w.turn} out of order` };
       if (state.summaries.some((s) => s.turn === w.turn)) return { kind: "ignored", seq, reason: "duplicate summary" };
-      const d = decode<SummaryResult>("SummaryResult", entry.data, MAX_MESSAGE);
+      const d = note(decode<SummaryResult>("SummaryResult", entry.data, MAX_MESSAGE));
       const summary: SummaryResult = d.ok && d.value.throughTurn < w.turn
         ? d.value
         : { v: 1, type: "summary.result", runId: state.runId, turn: w.turn, throughTurn: 1, ok: false, attempts: 1, error: { kind: d.ok ? "schema_invalid" : d.kind, message: `recorded summary unusable: ${d.ok ? "throughTurn is not before its turn" : d.message}` } };
@@ -199,12 +210,12 @@ function fold(state: RunState, entry: HistoryEntry, subjects: Subjects): Folded 
       return { kind: "summary", seq, turn: w.turn };
     }
     case "error": {
-      const d = decode<RunError>("RunError", entry.data, MAX_MESSAGE);
+      const d = note(decode<RunError>("RunError", entry.data, MAX_MESSAGE));
       state.errors.push(d.ok ? d.value : syntheticError(state.runId, entry, `${d.kind}: ${d.message}`, d.kind));
       return { kind: "error", seq };
     }
     case "ended": {
-      const d = decode<RunEnded>("RunEnded", entry.data, MAX_MESSAGE);
+      const d = note(decode<RunEnded>("RunEnded", entry.data, MAX_MESSAGE));
       state.ended = d.ok
         ? d.value
         : { v: 1, type: "run.ended", runId: state.runId, status: "failed", reason: "corrupt end event", turns: state.turns.length, usage: { ...state.usage }, endedAt: entry.time };

@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
 import {
-  decode,
   encode,
   validate,
   type ApiError,
@@ -42,14 +41,8 @@ export interface PlannerHandlerDeps {
   maxMessageBytes: number;
 }
 
-const EVENT_TYPES = {
-  submitted: "RunSubmitted",
-  "llm-result": "LlmResult",
-  "tool-result": "ToolResult",
-  "summary-result": "SummaryResult",
-  signal: "RunSignal",
-  ended: "RunEnded",
-} as const;
+/** Events whose invalid form the planner reports as an error event (never error or approval events themselves). */
+const REPORTED = new Set(["submitted", "llm-result", "tool-result", "summary-result", "signal", "ended"]);
 
 /**
  * The planner's event handler: fold the run up to this event, decide, append the decided
@@ -68,24 +61,22 @@ export function createPlannerHandler(deps: PlannerHandlerDeps): (m: EventMessage
     const rlog = stepLogger(log, { runId, seq: m.seq, event: parsed.what.kind, deliveries: m.deliveries });
     deps.crash.hit("after-receive", m.subject);
 
-    // A malformed or schema-invalid event is folded as a failed step (see applyEntry), and
-    // reported: in the log and as an error event in the run.
-    const type = EVENT_TYPES[parsed.what.kind as keyof typeof EVENT_TYPES];
-    if (type) {
-      const d = decode(type, m.data, deps.maxMessageBytes);
-      if (!d.ok) {
-        rlog.error({ kind: d.kind, reason: d.message }, "invalid event recorded in run");
-        const err: RunError = { v: 1, type: "run.error", runId, service: "planner", subject: m.subject, seq: m.seq, error: { kind: d.kind, message: d.message }, at: new Date().toISOString() };
-        await deps.append(subjects.error(runId, `s${m.seq}`), encode(err));
-      }
-    } else if (parsed.what.kind === "unknown") {
-      rlog.warn("unknown event subject ignored");
-    }
+    if (parsed.what.kind === "unknown") rlog.warn("unknown event subject ignored");
+    // An oversized message is reported as such (the fold reads any size: it is in the log).
+    const oversized = m.data.length > deps.maxMessageBytes ? `message of ${m.data.length} bytes exceeds the limit of ${deps.maxMessageBytes} bytes` : undefined;
 
     const { state, applied } = await deps.history.foldTo(runId, m.seq);
     if (!applied) {
       rlog.warn("event not found in the run's log (purged?); nothing to decide");
       return { ack: true };
+    }
+    // A malformed or schema-invalid event is folded as a failed step (see applyEntry), and
+    // reported: in the log and as an error event in the run. Decoded once, by the fold.
+    const invalid = oversized ? { kind: "oversized" as const, message: oversized } : applied.invalid;
+    if (invalid && REPORTED.has(parsed.what.kind)) {
+      rlog.error({ kind: invalid.kind, reason: invalid.message }, "invalid event recorded in run");
+      const err: RunError = { v: 1, type: "run.error", runId, service: "planner", subject: m.subject, seq: m.seq, error: { kind: invalid.kind, message: invalid.message }, at: new Date().toISOString() };
+      await deps.append(subjects.error(runId, `s${m.seq}`), encode(err));
     }
     const outputs = decide(state, applied, subjects);
     const span = activeSpan();

@@ -35,19 +35,32 @@ export interface ToolHandlerDeps {
   now(): number;
 }
 
-function runWithTimeout(fn: (signal: AbortSignal) => unknown, outer: AbortSignal, timeoutMs: number): Promise<unknown> {
-  const timeout = AbortSignal.timeout(timeoutMs);
-  const signal = AbortSignal.any([outer, timeout]);
+/**
+ * Runs a tool with one AbortSignal that fires on the first of: a shutdown or cancel (`outer`), or
+ * the time limit. One controller and one timer per call (AbortSignal.any/timeout cost more, and
+ * this is every tool call's path); every listener and the timer are gone when the call settles.
+ */
+function runWithTimeout(fn: (signal: AbortSignal) => unknown, outer: AbortSignal[], timeoutMs: number): Promise<unknown> {
+  const ac = new AbortController();
   return new Promise((resolve, reject) => {
+    let timedOut = false;
     const onAbort = (): void => {
-      reject(timeout.aborted ? new RetryableError(`tool timed out after ${timeoutMs} ms`, { kind: "timeout" }) : new RetryableError("tool-runner shutting down", { kind: "aborted" }));
+      ac.abort();
+      reject(timedOut ? new RetryableError(`tool timed out after ${timeoutMs} ms`, { kind: "timeout" }) : new RetryableError("tool-runner shutting down", { kind: "aborted" }));
     };
-    if (signal.aborted) return onAbort();
-    signal.addEventListener("abort", onAbort, { once: true });
+    if (outer.some((s) => s.aborted)) return onAbort();
+    const timer = setTimeout(() => {
+      timedOut = true;
+      onAbort();
+    }, timeoutMs);
+    for (const s of outer) s.addEventListener("abort", onAbort, { once: true });
     Promise.resolve()
-      .then(() => fn(signal))
+      .then(() => fn(ac.signal))
       .then(resolve, reject)
-      .finally(() => signal.removeEventListener("abort", onAbort));
+      .finally(() => {
+        clearTimeout(timer);
+        for (const s of outer) s.removeEventListener("abort", onAbort);
+      });
   });
 }
 
@@ -131,7 +144,7 @@ export function createToolHandler(deps: ToolHandlerDeps): (m: CommandMessage, ct
           const attributes = { "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": cmd.tool, "gen_ai.tool.call.id": cmd.callId, [CairnAttr.TOOL_NAME]: cmd.tool, [CairnAttr.RUN_ID]: runId, [CairnAttr.TURN]: turn, [CairnAttr.TOOL_INDEX]: index, [CairnAttr.ATTEMPT]: m.deliveries };
           return withSpan(`execute_tool ${cmd.tool}`, { attributes }, () => def.run(parsedArgs.args, tctx));
         },
-        AbortSignal.any([ctx.signal, cancelled]),
+        [ctx.signal, cancelled],
         def.timeoutMs ?? deps.timeoutMs,
       );
       deps.crash.hit("after-effect", m.subject);
