@@ -178,7 +178,18 @@ export async function startConsumer(o: ConsumeOptions): Promise<RunningConsumer>
     else msg.term(d.term);
   };
 
-  const handleOne = async (msg: JsMsg, timer: NodeJS.Timeout, key: string | undefined): Promise<void> => {
+  // Heartbeats: one ticker for every message held (a timer per message costs more). A message is
+  // sent `working()` on the first tick at least HEARTBEAT_MS after it arrived, then on each tick:
+  // at most 2 × HEARTBEAT_MS = ack_wait / 2 after its last one, well inside its ack_wait.
+  const heartbeatMs = Math.max(100, Math.floor(o.ackWaitMs / 4));
+  const held = new Map<JsMsg, number>();
+  const ticker = setInterval(() => {
+    const due = Date.now() - heartbeatMs;
+    for (const [msg, since] of held) if (since <= due) msg.working();
+  }, heartbeatMs);
+  ticker.unref();
+
+  const handleOne = async (msg: JsMsg, key: string | undefined): Promise<void> => {
     let d: Disposition;
     const hand: DeliveryInHand | undefined = coverage && key !== undefined ? { msg, key, coverage, folded: false } : undefined;
     // One span per handler attempt, active while the handler runs (its appends carry its context).
@@ -197,7 +208,7 @@ export async function startConsumer(o: ConsumeOptions): Promise<RunningConsumer>
       o.log.error({ err, subject: msg.subject, seq: msg.seq, deliveries: msg.info.deliveryCount }, "handler failed; message will be redelivered");
       d = { nak: delay };
     } finally {
-      clearInterval(timer);
+      held.delete(msg);
     }
     if (hand && !("ack" in d && hand.folded)) coverage?.lapsed();
     try {
@@ -215,12 +226,12 @@ export async function startConsumer(o: ConsumeOptions): Promise<RunningConsumer>
     if (deliveries > 1) o.log.info({ subject: msg.subject, seq: msg.seq, deliveries }, "redelivered message taken up");
     else o.log.debug({ subject: msg.subject, seq: msg.seq, deliveries }, "message received");
     // Heartbeats start now, while the message may still wait behind another of the same key.
-    const timer = setInterval(() => msg.working(), Math.max(200, Math.floor(o.ackWaitMs / 3)));
+    held.set(msg, Date.now());
     const key = o.keyOf?.(msg);
     coverage?.delivered(msg);
     const prev = key !== undefined ? chains.get(key) : undefined;
     const p: Promise<void> = (prev ?? Promise.resolve())
-      .then(() => handleOne(msg, timer, key))
+      .then(() => handleOne(msg, key))
       .finally(() => {
         release();
         inflight.delete(p);
@@ -265,6 +276,7 @@ export async function startConsumer(o: ConsumeOptions): Promise<RunningConsumer>
       abort.abort();
       // Handlers see the abort and return { nak: 0 }; work is handed back at once, not after ack_wait.
       await Promise.allSettled([...inflight]);
+      clearInterval(ticker);
       try {
         await batch?.close();
       } catch {

@@ -189,7 +189,8 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
       if (rec.duplicate) {
         rlog.warn({ ms: latencyMs }, "late response discarded: this step's response was already recorded by another delivery (this one stalled past ack_wait)");
       } else {
-        rlog.info({ provider: provider.name, model: res.model, ms: latencyMs, toolCalls: res.toolCalls.length, inputTokens: res.usage.inputTokens, outputTokens: res.usage.outputTokens }, req.purpose === "summary" ? "summary recorded" : "model call completed");
+        // Every response is in the run's log (cairn replay): debug, like each tool call.
+        (req.purpose === "summary" ? rlog.info : rlog.debug)({ provider: provider.name, model: res.model, ms: latencyMs, toolCalls: res.toolCalls.length, inputTokens: res.usage.inputTokens, outputTokens: res.usage.outputTokens }, req.purpose === "summary" ? "summary recorded" : "model call completed");
       }
     } catch (err) {
       if (ctx.signal.aborted) return { nak: 0 };

@@ -17,7 +17,7 @@ import {
   type Subjects,
   type ToolRegistration,
 } from "@cairn/protocol";
-import { decide, reduceRun, runIdForKey, runStatus, type Applied, type HistoryEntry, type RunState } from "@cairn/runtime";
+import { decide, pendingApprovals, reduceRun, runIdForKey, runStatus, type Applied, type HistoryEntry, type RunState } from "@cairn/runtime";
 import { EVENTS_HEADER, type AppendResult, type CrashPoint, type Disposition } from "@cairn/bus";
 import { activeSpan, beginRun, CairnAttr, endRun, stepLogger, tracingEnabled, withRunTrace, type Logger } from "@cairn/telemetry";
 import type { Agents, PriceTable } from "./agents.js";
@@ -94,10 +94,9 @@ export function createPlannerHandler(deps: PlannerHandlerDeps): (m: EventMessage
       ),
     );
     // The runs index changes when a run starts, ends, or starts or stops waiting for a human.
-    const status = runStatus(state);
-    const awaiting = status.status === "awaiting_approval";
+    const awaiting = applied.kind === "llm-result" && pendingApprovals(state).length > 0;
     if (applied.kind === "submitted" || applied.kind === "ended" || awaiting || applied.kind === "approval") {
-      await deps.putIndex(status);
+      await deps.putIndex(runStatus(state));
       if (applied.kind === "ended") {
         deps.history.forget(runId);
         // The run's root span: its ids were fixed at submission; it spans submission to end.

@@ -154,7 +154,8 @@ export function createToolHandler(deps: ToolHandlerDeps): (m: CommandMessage, ct
       if (rec.duplicate) {
         rlog.warn({ ms: durationMs }, "late result discarded: this call's result was already recorded by another delivery (this one stalled past ack_wait)");
       } else {
-        rlog.info({ ms: durationMs }, "tool call completed");
+        // Every result is in the run's log (cairn replay): one info line per step would be noise and cost.
+        rlog.debug({ ms: durationMs }, "tool call completed");
       }
     } catch (err) {
       if (ctx.signal.aborted) return { nak: 0 };
