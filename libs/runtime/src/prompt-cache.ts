@@ -14,6 +14,8 @@ interface Entry {
   messages: ChatMessage[];
   /** sha256 fed with HEAD and the canonical JSON of `messages`, comma-separated: copied, never finished. */
   hash: Hash;
+  /** The canonical JSON after the messages (model, tools, temperature): fixed for a run. */
+  tail: string;
 }
 
 /**
@@ -68,13 +70,13 @@ export class PromptCache {
     }
     let n = messages.length - fresh.length;
     for (const m of fresh) h.update(n++ === 0 ? canonicalJson(m) : `,${canonicalJson(m)}`);
-    this.runs.delete(state.runId);
-    this.runs.set(state.runId, { turn, messages, hash: h.copy() });
-    if (this.runs.size > this.maxRuns) this.runs.delete(this.runs.keys().next().value!);
     const req = requestOf(sub.agent, messages);
-    const tail = canonicalJson({ ...req, messages: [] });
-    if (!tail.startsWith(`${HEAD}]`)) return { req, hash: promptHash(req) };
-    return { req, hash: h.update(tail.slice(HEAD.length)).digest("hex") };
+    const tail = e?.tail ?? canonicalJson({ ...req, messages: [] }).slice(HEAD.length);
+    this.runs.delete(state.runId);
+    this.runs.set(state.runId, { turn, messages, hash: h.copy(), tail });
+    if (this.runs.size > this.maxRuns) this.runs.delete(this.runs.keys().next().value!);
+    if (!tail.startsWith("]")) return { req, hash: promptHash(req) };
+    return { req, hash: h.update(tail).digest("hex") };
   }
 
   size(): number {
