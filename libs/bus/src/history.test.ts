@@ -13,12 +13,15 @@ const T0 = Date.UTC(2025, 0, 1);
 function fakeStream() {
   const msgs: { seq: number; subject: string; data: Uint8Array; nanos: bigint }[] = [];
   let gets = 0;
+  let scans = 0;
   const jsm = {
     direct: {
-      getMessage: async (_stream: string, q: { seq: number; next_by_subj: string }): Promise<StoredMsg | null> => {
+      getMessage: async (_stream: string, q: { seq: number; next_by_subj?: string }): Promise<StoredMsg | null> => {
         gets++;
-        const prefix = q.next_by_subj.slice(0, -1);
-        const m = msgs.find((x) => x.seq >= q.seq && x.subject.startsWith(prefix));
+        if (q.next_by_subj === undefined) scans--;
+        scans++;
+        const prefix = q.next_by_subj?.slice(0, -1);
+        const m = prefix === undefined ? msgs.find((x) => x.seq === q.seq) : msgs.find((x) => x.seq >= q.seq && x.subject.startsWith(prefix));
         if (!m) return null;
         // A Direct Get's time comes from an RFC 3339 string with nanoseconds, parsed to ms.
         return { seq: m.seq, subject: m.subject, data: m.data, time: new Date(Date.parse(new Date(Number(m.nanos / 1_000_000n)).toISOString())) } as unknown as StoredMsg;
@@ -28,6 +31,8 @@ function fakeStream() {
   return {
     jsm,
     gets: () => gets,
+    /** Direct Gets that had to scan by subject filter (next_by_subj), not fetch one sequence. */
+    scans: () => scans,
     append(subject: string, message: unknown): number {
       const seq = msgs.length + 1;
       // Nanosecond timestamps that are not whole milliseconds, like the server's.
@@ -174,13 +179,13 @@ describe("RunHistory.noteOwn (the llm-caller's own responses)", () => {
     const sub = s.append(S.submitted(RUN), submitted);
     s.append(S.llmCommand(RUN, 1, "scripted"), { v: 1, type: "llm.command", runId: RUN, turn: 1, historySeq: sub });
     const h = new RunHistory(s.jsm, S);
-    await h.foldTo(RUN, sub, 1);
+    await h.foldTo(RUN, sub, { events: 1 });
     const own = s.append(S.llmResult(RUN, 1), llm(1));
     h.noteOwn(RUN, entryOf(s, own));
     s.append(S.toolCommand(RUN, 1, 0, "noop"), {});
     const t1 = s.append(S.toolResult(RUN, 1, 0), tool(1));
     const before = s.gets();
-    const { state } = await h.foldTo(RUN, t1, 3);
+    const { state } = await h.foldTo(RUN, t1, { events: 3 });
     // One Direct Get: the tool result (found from after our own response); ours was not read.
     expect(s.gets() - before).toBe(1);
     expect(state).toEqual(reduceRun(RUN, s.log().filter((e) => e.subject.includes(".evt.")), S));
@@ -191,13 +196,13 @@ describe("RunHistory.noteOwn (the llm-caller's own responses)", () => {
     const s = fakeStream();
     const sub = s.append(S.submitted(RUN), submitted);
     const h = new RunHistory(s.jsm, S);
-    await h.foldTo(RUN, sub, 1);
+    await h.foldTo(RUN, sub, { events: 1 });
     // A cancel signal lands between the cached state and our own response.
     s.append(S.signal(RUN, "cancel"), { v: 1, type: "run.signal", runId: RUN, signal: "cancel", at: "2025-01-01T00:00:05.000Z" });
     const own = s.append(S.llmResult(RUN, 1), llm(1));
     h.noteOwn(RUN, entryOf(s, own));
     const t1 = s.append(S.toolResult(RUN, 1, 0), tool(1));
-    const { state } = await h.foldTo(RUN, t1, 4);
+    const { state } = await h.foldTo(RUN, t1, { events: 4 });
     expect(state.cancel).toBeDefined();
     expect(state.events).toBe(4);
     expect(state).toEqual(reduceRun(RUN, s.log().filter((e) => e.subject.includes(".evt.")), S));
@@ -215,5 +220,39 @@ describe("RunHistory.noteOwn (the llm-caller's own responses)", () => {
     const { state } = await h.foldTo(RUN, t1);
     expect(s.gets() - before).toBe(2);
     expect(state.turns[0]?.resultCount).toBe(1);
+  });
+
+  it("fetches the events after its own response by sequence when the command lists them (no filtered scan)", async () => {
+    const s = fakeStream();
+    const sub = s.append(S.submitted(RUN), submitted);
+    const h = new RunHistory(s.jsm, S);
+    await h.foldTo(RUN, sub, { events: 1 });
+    const own = s.append(S.llmResult(RUN, 1), { ...llm(1), toolCalls: [{ id: "a", name: "noop", arguments: "{}" }, { id: "b", name: "noop", arguments: "{}" }] });
+    h.noteOwn(RUN, entryOf(s, own));
+    const t0 = s.append(S.toolResult(RUN, 1, 0), { ...tool(1), callId: "a" });
+    s.append(S.llmResult("other", 1), llm(1)); // another run's message in between
+    const t1 = s.append(S.toolResult(RUN, 1, 1), { ...tool(1), index: 1, callId: "b" });
+    const gets = s.gets();
+    const scans = s.scans();
+    const { state } = await h.foldTo(RUN, t1, { events: 4, since: own, seqs: [t0, t1] });
+    expect(s.gets() - gets).toBe(2);
+    expect(s.scans() - scans).toBe(0);
+    expect(state.turns[0]!.resultCount).toBe(2);
+    expect(state).toEqual(reduceRun(RUN, s.log().filter((e) => e.subject.startsWith(`${S.prefix}.run.${RUN}.evt.`)), S));
+  });
+
+  it("a list that misses an event is caught by the count: the run is folded again", async () => {
+    const s = fakeStream();
+    const sub = s.append(S.submitted(RUN), submitted);
+    const h = new RunHistory(s.jsm, S);
+    await h.foldTo(RUN, sub, { events: 1 });
+    const own = s.append(S.llmResult(RUN, 1), llm(1));
+    h.noteOwn(RUN, entryOf(s, own));
+    const sig = s.append(S.signal(RUN, "cancel"), { v: 1, type: "run.signal", runId: RUN, signal: "cancel", at: "2025-01-01T00:00:05.000Z" });
+    const t1 = s.append(S.toolResult(RUN, 1, 0), tool(1));
+    const { state } = await h.foldTo(RUN, t1, { events: 4, since: own, seqs: [t1] });
+    expect(sig).toBeLessThan(t1);
+    expect(state.cancel).toBeDefined();
+    expect(state).toEqual(reduceRun(RUN, s.log().filter((e) => e.subject.includes(".evt.")), S));
   });
 });

@@ -42,8 +42,23 @@ interface Cached {
   own?: HistoryEntry;
 }
 
-/** Header of an LLM command: how many events of the run the planner had folded up to its historySeq. */
+/**
+ * Headers of an LLM command (transport hints, not part of the decision): how many events of the run
+ * the planner had folded up to its historySeq, the sequence of the run's last model response, and
+ * the sequences of every event after it (see `FoldHint`).
+ */
 export const EVENTS_HEADER = "Cairn-Events";
+export const SINCE_HEADER = "Cairn-Since";
+export const SEQS_HEADER = "Cairn-Seqs";
+
+/** What the command says about the run's history up to its historySeq (all optional; see foldTo). */
+export interface FoldHint {
+  /** Events of the run up to the target sequence. */
+  events?: number;
+  /** Sequence of the run's last model response, and of every event after it. */
+  since?: number;
+  seqs?: number[];
+}
 
 /**
  * Run states folded from the log, cached in memory and caught up from the stream on a miss, so
@@ -71,7 +86,8 @@ export class RunHistory {
    * The run's state after folding every event up to and including `seq`, and what folding the
    * event at `seq` did (undefined if no event of this run has that sequence).
    */
-  async foldTo(runId: string, seq: number, expectEvents?: number): Promise<{ state: RunState; applied: Applied | undefined }> {
+  async foldTo(runId: string, seq: number, hint: FoldHint = {}): Promise<{ state: RunState; applied: Applied | undefined }> {
+    const expectEvents = hint.events;
     const hand = this.handFor(runId, seq);
     let c = this.cache.get(runId);
     if (c && c.state.lastSeq === seq && c.lastApplied?.seq === seq) {
@@ -107,6 +123,20 @@ export class RunHistory {
       if (own.seq === seq) applied = a;
       unverified = true;
     }
+    // The events after our own response, fetched by sequence (no filtered scan on the server), when
+    // the command lists them and the cache ends at that response; the count check below proves it.
+    if (expectEvents !== undefined && hint.seqs && hint.since !== undefined && hint.since === c.state.lastSeq) {
+      const head = `${this.subjects.prefix}.run.${runId}.evt.`;
+      for (const s of hint.seqs) {
+        if (s <= c.state.lastSeq || s > seq) continue;
+        const m = await this.jsm.direct.getMessage(this.subjects.stream, { seq: s });
+        if (!m || !m.subject.startsWith(head)) break;
+        const a = applyEntry(c.state, toEntry(m), this.subjects);
+        c.lastApplied = a;
+        if (m.seq === seq) applied = a;
+        unverified = true;
+      }
+    }
     for await (const e of readRange(this.jsm, this.subjects.stream, this.subjects.runEvents(runId), c.state.lastSeq + 1, seq)) {
       const a = applyEntry(c.state, e, this.subjects);
       c.lastApplied = a;
@@ -115,7 +145,7 @@ export class RunHistory {
     if (unverified && c.state.events !== expectEvents) {
       // Another event came before our own one: fold the run again from the stream.
       this.cache.delete(runId);
-      return this.foldTo(runId, seq);
+      return this.foldTo(runId, seq); // no hint: read from the start
     }
     if (cacheable) this.remember(runId, c);
     if (c.state.lastSeq < seq) {

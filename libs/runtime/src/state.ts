@@ -31,6 +31,9 @@ export interface RunState {
   lastSeq: number;
   /** Entries folded in (every event of the run up to lastSeq, ignored ones included). */
   events: number;
+  /** Sequence of the last model response folded in (0 before any), and of every entry folded since. */
+  lastLlmSeq: number;
+  sinceLlm: number[];
   submitted?: RunSubmitted;
   submittedAt?: string;
   /** Set when the submission could not be decoded or validated. */
@@ -71,7 +74,7 @@ export type Applied = {
 );
 
 export function emptyRun(runId: string): RunState {
-  return { runId, lastSeq: 0, events: 0, turns: [], errors: [], usage: { inputTokens: 0, outputTokens: 0 }, toolCalls: 0, early: new Map(), approvals: new Map(), summaries: [] };
+  return { runId, lastSeq: 0, events: 0, lastLlmSeq: 0, sinceLlm: [], turns: [], errors: [], usage: { inputTokens: 0, outputTokens: 0 }, toolCalls: 0, early: new Map(), approvals: new Map(), summaries: [] };
 }
 
 const MAX_MESSAGE = Number.POSITIVE_INFINITY;
@@ -91,7 +94,14 @@ export function applyEntry(state: RunState, entry: HistoryEntry, subjects: Subje
     if (!d.ok) invalid = { kind: d.kind, message: d.message };
     return d;
   };
+  const before = state.lastSeq;
   const f = fold(state, entry, subjects, note);
+  if (state.lastSeq > before) {
+    if (f.kind === "llm-result") {
+      state.lastLlmSeq = entry.seq;
+      state.sinceLlm = [];
+    } else state.sinceLlm.push(entry.seq);
+  }
   return { ...f, seq: entry.seq, time: entry.time, ...(invalid ? { invalid } : {}) } as Applied;
 }
 

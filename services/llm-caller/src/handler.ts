@@ -1,6 +1,6 @@
 import { decode, encode, type LlmCommand, type LlmResult, type RunError, type Subjects, type SummaryCommand, type SummaryResult } from "@cairn/protocol";
 import { backoffDelay, buildSummaryRequest, PromptCache, errorKind, errorMessage, isRetryable, promptHash, retryAfterOf, summaryPayloadRefs, type ModelRequest, type RetryPolicy, type RunState } from "@cairn/runtime";
-import { preview, type AppendResult, type CrashPoint, type Disposition, type PayloadRef, type WorkContext } from "@cairn/bus";
+import { preview, type AppendResult, type FoldHint, type CrashPoint, type Disposition, type PayloadRef, type WorkContext } from "@cairn/bus";
 import type { ModelProvider } from "@cairn/providers";
 import { activeSpan, CairnAttr, SpanKind, stepLogger, withSpan, type Logger, type StepLogger } from "@cairn/telemetry";
 
@@ -9,14 +9,14 @@ export interface CommandMessage {
   seq: number;
   deliveries: number;
   data: Uint8Array;
-  /** Events of the run up to the command's historySeq, when the planner said (EVENTS_HEADER). */
-  events?: number;
+  /** What the planner said about the run's history up to the command's historySeq (its headers). */
+  hint?: FoldHint;
 }
 
 export interface LlmHandlerDeps {
   subjects: Subjects;
   providers: Map<string, ModelProvider>;
-  foldTo(runId: string, seq: number, expectEvents?: number): Promise<RunState>;
+  foldTo(runId: string, seq: number, hint?: FoldHint): Promise<RunState>;
   /** True when the run's log already holds a message on `subject`. */
   exists(subject: string): Promise<boolean>;
   append(subject: string, data: Uint8Array): Promise<AppendResult>;
@@ -157,7 +157,7 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
       return { ack: true };
     }
 
-    const state = await deps.foldTo(runId, work.historySeq, m.events);
+    const state = await deps.foldTo(runId, work.historySeq, m.hint);
     const agent = state.submitted?.agent;
     if (!agent) {
       await work.fail({ attempts: m.deliveries }, { kind: "no_submission", message: "the run has no valid submission" });

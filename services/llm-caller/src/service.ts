@@ -1,4 +1,4 @@
-import { appendOnce, CrashPoints, EVENTS_HEADER, PayloadStore, startWorkQueue, openBus, RunHistory, type NatsConnection, type RunningConsumer, type RunningService } from "@cairn/bus";
+import { appendOnce, CrashPoints, EVENTS_HEADER, SEQS_HEADER, SINCE_HEADER, type FoldHint, PayloadStore, startWorkQueue, openBus, RunHistory, type NatsConnection, type RunningConsumer, type RunningService } from "@cairn/bus";
 import { createAnthropicProvider, createOpenAiProvider, createScriptedProvider, type ModelProvider } from "@cairn/providers";
 import type { Logger } from "@cairn/telemetry";
 import type { LlmCallerConfig } from "./config.js";
@@ -9,6 +9,18 @@ export interface LlmCallerDeps {
   nc?: NatsConnection;
   /** Providers to use instead of the configured ones (tests). */
   providers?: Map<string, ModelProvider>;
+}
+
+/** The planner's history hint from an LLM command's headers; anything malformed is left out. */
+export function foldHintOf(h: { get(k: string): string } | undefined): FoldHint {
+  const int = (v: string | undefined): number | undefined => (v && /^\d{1,15}$/.test(v) ? Number(v) : undefined);
+  const events = int(h?.get(EVENTS_HEADER));
+  if (events === undefined) return {};
+  const since = int(h?.get(SINCE_HEADER));
+  const list = h?.get(SEQS_HEADER);
+  const seqs = list === undefined || list === "" ? [] : list.split(",").map(int);
+  if (since === undefined || list === undefined || seqs.some((s) => s === undefined)) return { events };
+  return { events, since, seqs: seqs as number[] };
 }
 
 /** max_ack_pending of a provider's consumer when CAIRN_LLM_LIMITS names no limit for it. */
@@ -37,7 +49,7 @@ export async function startLlmCaller(config: LlmCallerConfig, deps: LlmCallerDep
     providers,
     payloads,
     largePayloadBytes: Math.min(config.largePayloadBytes, Math.floor(config.maxMessageBytes / 2)),
-    foldTo: async (runId, seq, expectEvents) => (await history.foldTo(runId, seq, expectEvents)).state,
+    foldTo: async (runId, seq, hint) => (await history.foldTo(runId, seq, hint)).state,
     // Asked of the stream leader (not Direct Get, which a lagging replica may answer): a recorded result is never missed.
     exists: async (subject) => (await jsm.streams.getMessage(subjects.stream, { last_by_subj: subject })) !== null,
     append: async (subject, data) => {
@@ -72,10 +84,7 @@ export async function startLlmCaller(config: LlmCallerConfig, deps: LlmCallerDep
         concurrency: config.concurrency,
         config,
         crash,
-        handle: (m, ctx) => {
-          const events = Number(m.headers?.get(EVENTS_HEADER) || NaN);
-          return handle({ ...m, ...(Number.isInteger(events) && events > 0 ? { events } : {}) }, ctx);
-        },
+        handle: (m, ctx) => handle({ ...m, hint: foldHintOf(m.headers) }, ctx),
         log,
       }),
     );

@@ -18,7 +18,7 @@ import {
   type ToolRegistration,
 } from "@cairn/protocol";
 import { decide, pendingApprovals, reduceRun, runIdForKey, runStatus, type Applied, type HistoryEntry, type RunState } from "@cairn/runtime";
-import { EVENTS_HEADER, type AppendResult, type CrashPoint, type Disposition } from "@cairn/bus";
+import { EVENTS_HEADER, SEQS_HEADER, SINCE_HEADER, type AppendResult, type CrashPoint, type Disposition } from "@cairn/bus";
 import { activeSpan, beginRun, CairnAttr, endRun, stepLogger, tracingEnabled, withRunTrace, type Logger } from "@cairn/telemetry";
 import type { Agents, PriceTable } from "./agents.js";
 
@@ -88,7 +88,7 @@ export function createPlannerHandler(deps: PlannerHandlerDeps): (m: EventMessage
         outputs.map(async (o) => {
           // An LLM command says how many events the run has up to its historySeq, so the llm-caller
           // can fold its own previous response without reading it back (RunHistory.noteOwn).
-          const r = await deps.append(o.subject, encode(o.message), o.type === "LlmCommand" ? { [EVENTS_HEADER]: String(state.events) } : undefined);
+          const r = await deps.append(o.subject, encode(o.message), o.type === "LlmCommand" ? foldHint(state) : undefined);
           rlog.debug({ subject: o.subject, duplicate: r.duplicate }, r.duplicate ? "output already recorded" : "output recorded");
         }),
       ),
@@ -110,6 +110,16 @@ export function createPlannerHandler(deps: PlannerHandlerDeps): (m: EventMessage
     deps.crash.hit("after-publish", m.subject);
     return { ack: true };
   };
+}
+
+/** The LLM command's history hint (see FoldHint): the event count, and the events since the last response. */
+function foldHint(state: RunState): Record<string, string> {
+  const h: Record<string, string> = { [EVENTS_HEADER]: String(state.events) };
+  if (state.lastLlmSeq > 0 && state.sinceLlm.length <= 256) {
+    h[SINCE_HEADER] = String(state.lastLlmSeq);
+    h[SEQS_HEADER] = state.sinceLlm.join(",");
+  }
+  return h;
 }
 
 /** What the planner's request/reply API needs. */
