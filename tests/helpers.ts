@@ -4,7 +4,10 @@ import { CairnClient } from "@cairn/client";
 import { readRunLog, connectNats, type NatsConnection } from "@cairn/bus";
 import { decodeEntry, Subjects, type DecodedEntry, type RunStatus } from "@cairn/protocol";
 import { parseAgents, type Agents } from "@cairn/planner";
-import { ledgerToolModule, tempDir } from "@cairn/testing";
+import { ledgerToolModule, startNatsServer, tempDir, type RunningNatsServer } from "@cairn/testing";
+import { startEmbedded, type Embedded } from "@cairn/cli";
+import type { Logger } from "@cairn/telemetry";
+import { afterAll, afterEach, beforeAll } from "vitest";
 import { jetstreamManager } from "@nats-io/jetstream";
 
 /** A scripted-model script: the deterministic stand-in for an LLM used by tests (see libs/providers). */
@@ -89,3 +92,55 @@ export async function clientFor(url: string, prefix: string): Promise<CairnClien
 }
 
 export { connectNats };
+
+/** One nats-server for a test file, and the services (in one process) and client each test starts. */
+export interface EmbeddedHarness {
+  readonly server: RunningNatsServer;
+  /** The current test's services and client (stopped after each test). */
+  readonly emb: Embedded;
+  readonly client: CairnClient;
+  /** Starts the services under `prefix` and a client for them. */
+  start(o: { prefix: string; env: Record<string, string>; agents: Agents; log: Logger }): Promise<CairnClient>;
+  /** Stops the current services and client (a restart is stop + start on the same server and store). */
+  stop(): Promise<void>;
+}
+
+/** Registers the file's hooks: a nats-server for the whole file, services stopped after each test. */
+export function useEmbedded(): EmbeddedHarness {
+  let server: RunningNatsServer | undefined;
+  let emb: Embedded | undefined;
+  let client: CairnClient | undefined;
+  const h: EmbeddedHarness = {
+    get server() {
+      if (!server) throw new Error("the nats-server is not started (use inside a test)");
+      return server;
+    },
+    get emb() {
+      if (!emb) throw new Error("no services running: call start() first");
+      return emb;
+    },
+    get client() {
+      if (!client) throw new Error("no client: call start() first");
+      return client;
+    },
+    async start(o) {
+      emb = await startEmbedded({ natsUrl: h.server.url, env: o.env, agents: o.agents, log: o.log });
+      client = await CairnClient.connect({ nc: emb.nc, prefix: o.prefix });
+      return client;
+    },
+    async stop() {
+      await client?.close();
+      await emb?.stop();
+      client = undefined;
+      emb = undefined;
+    },
+  };
+  beforeAll(async () => {
+    server = await startNatsServer();
+  });
+  afterEach(() => h.stop());
+  afterAll(async () => {
+    await server?.stop();
+  });
+  return h;
+}

@@ -1,33 +1,17 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CairnClient } from "@cairn/client";
-import { startEmbedded, type Embedded } from "@cairn/cli";
 import { parseAgents } from "@cairn/planner";
 import { readRunLog } from "@cairn/bus";
 import { buildModelRequest, buildSummaryRequest, promptHash, reduceRun, summaryHeader } from "@cairn/runtime";
 import { checkRun, loadRunLog } from "@cairn/replay";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { createLogger } from "@cairn/telemetry";
-import { readLedger, startNatsServer, uniquePrefix, waitFor, type RunningNatsServer } from "@cairn/testing";
-import { makeFixture, runLog, serviceEnv, waitRun, type Fixture, type ScriptTurn } from "../helpers.js";
+import { readLedger, uniquePrefix, waitFor } from "@cairn/testing";
+import { makeFixture, runLog, serviceEnv, waitRun, type Fixture, type ScriptTurn, useEmbedded } from "../helpers.js";
 
-let server: RunningNatsServer;
-let emb: Embedded | undefined;
-let client: CairnClient | undefined;
-
-beforeAll(async () => {
-  server = await startNatsServer();
-});
-afterEach(async () => {
-  await client?.close();
-  await emb?.stop();
-  client = undefined;
-  emb = undefined;
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const h = useEmbedded();
 
 interface Setup {
   f: Fixture;
@@ -43,22 +27,20 @@ async function setup(script: ScriptTurn[], agent: Record<string, unknown>, extra
   const prefix = uniquePrefix();
   const logFile = join(f.dir, "services.log");
   const agents = parseAgents(JSON.stringify({ agents: { work: { provider: "scripted", model: "work", tools: ["ledger"], maxTurns: 5, ...agent } } }));
-  const env = serviceEnv(server.url, prefix, f, extra);
+  const env = serviceEnv(h.server.url, prefix, f, extra);
   const start = async () => {
-    emb = await startEmbedded({ natsUrl: server.url, env, agents, log: createLogger({ service: "test", level: "info", destination: logFile }) });
-    client = await CairnClient.connect({ nc: emb.nc, prefix });
+    await h.start({ prefix, env, agents, log: createLogger({ service: "test", level: "info", destination: logFile }) });
   };
   await start();
   const s: Setup = {
     f,
     prefix,
     get c() {
-      return client!;
+      return h.client;
     },
     logFile,
     async restart() {
-      await client?.close();
-      await emb?.stop();
+      await h.stop();
       await start();
     },
   };

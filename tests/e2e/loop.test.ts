@@ -1,32 +1,15 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CairnClient } from "@cairn/client";
-import { startEmbedded, type Embedded } from "@cairn/cli";
-import { readLedger, startNatsServer, uniquePrefix, type RunningNatsServer } from "@cairn/testing";
+import { readLedger, uniquePrefix } from "@cairn/testing";
 import { silentLogger } from "@cairn/telemetry";
-import { LEDGER_ANSWER, LEDGER_SCRIPT, makeFixture, runLog, serviceEnv, waitRun, type Fixture } from "../helpers.js";
+import { LEDGER_ANSWER, LEDGER_SCRIPT, makeFixture, runLog, serviceEnv, waitRun, type Fixture, useEmbedded } from "../helpers.js";
 
-let server: RunningNatsServer;
-let emb: Embedded | undefined;
-let client: CairnClient | undefined;
-
-beforeAll(async () => {
-  server = await startNatsServer();
-});
-afterEach(async () => {
-  await client?.close();
-  await emb?.stop();
-  client = undefined;
-  emb = undefined;
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const h = useEmbedded();
 
 async function start(f: Fixture, extra: Record<string, string> = {}): Promise<{ prefix: string; c: CairnClient }> {
   const prefix = uniquePrefix();
-  emb = await startEmbedded({ natsUrl: server.url, env: serviceEnv(server.url, prefix, f, { LOG_LEVEL: "silent", ...extra }), agents: f.agents, log: silentLogger() });
-  client = await CairnClient.connect({ nc: emb.nc, prefix });
-  return { prefix, c: client };
+  await h.start({ prefix, env: serviceEnv(h.server.url, prefix, f, { LOG_LEVEL: "silent", ...extra }), agents: f.agents, log: silentLogger() });
+  return { prefix, c: h.client };
 }
 
 describe("the durable agent loop (three services in one process, real nats-server)", () => {
@@ -44,7 +27,7 @@ describe("the durable agent loop (three services in one process, real nats-serve
     expect(ledger.map((l) => l.key).sort()).toEqual([`${runId}:1:0`, `${runId}:1:1`, `${runId}:1:2`, `${runId}:2:0`]);
     expect(ledger.map((l) => l.item).sort()).toEqual(["a", "b", "c", "d"]);
 
-    const log = await runLog(emb!.nc, prefix, runId);
+    const log = await runLog(h.emb.nc, prefix, runId);
     const kinds = log.map((e) => e.entry.kind);
     expect(kinds[0]).toBe("submitted");
     expect(kinds.at(-1)).toBe("ended");
@@ -84,7 +67,7 @@ describe("the durable agent loop (three services in one process, real nats-serve
     const s = await waitRun(c, runId);
     expect(s.status).toBe("completed");
     expect(s.answer).toBe("The tool said: Error (error): this tool always fails");
-    const log = await runLog(emb!.nc, prefix, runId);
+    const log = await runLog(h.emb.nc, prefix, runId);
     const r = log.find((e) => e.entry.kind === "tool-result");
     expect(r?.entry.kind === "tool-result" && r.entry.message.attempts).toBe(3);
     // Exactly max-attempts executions, then the error went to the model.
@@ -131,7 +114,7 @@ describe("the durable agent loop (three services in one process, real nats-serve
     expect(s.status).toBe("cancelled");
     expect(s.reason).toBe("user asked");
     await new Promise((r) => setTimeout(r, 2000));
-    const log = await runLog(emb!.nc, prefix, runId);
+    const log = await runLog(h.emb.nc, prefix, runId);
     const endedAt = log.findIndex((e) => e.entry.kind === "ended");
     expect(log.slice(endedAt).filter((e) => e.entry.kind === "llm-command" || e.entry.kind === "tool-command")).toHaveLength(0);
     expect(readLedger(f.ledgerFile).map((l) => l.item)).not.toContain("never");
@@ -144,7 +127,7 @@ describe("the durable agent loop (three services in one process, real nats-serve
     const s = await waitRun(c, runId);
     expect(s.answer).toBe("recorded long");
     expect(readLedger(f.ledgerFile)).toHaveLength(1);
-    const log = await runLog(emb!.nc, prefix, runId);
+    const log = await runLog(h.emb.nc, prefix, runId);
     const r = log.find((e) => e.entry.kind === "tool-result");
     expect(r?.entry.kind === "tool-result" && r.entry.message.attempts).toBe(1);
   });

@@ -1,32 +1,16 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { jetstream } from "@nats-io/jetstream";
 import { CairnClient } from "@cairn/client";
-import { startEmbedded, type Embedded } from "@cairn/cli";
 import { newRunId } from "@cairn/planner";
 import { encode, Subjects } from "@cairn/protocol";
 import { PayloadStore } from "@cairn/bus";
 import { createLogger } from "@cairn/telemetry";
-import { readLedger, startNatsServer, uniquePrefix, type RunningNatsServer } from "@cairn/testing";
-import { LEDGER_ANSWER, LEDGER_SCRIPT, makeFixture, runLog, serviceEnv, waitRun, type Fixture } from "../helpers.js";
+import { readLedger, uniquePrefix } from "@cairn/testing";
+import { LEDGER_ANSWER, LEDGER_SCRIPT, makeFixture, runLog, serviceEnv, waitRun, type Fixture, useEmbedded } from "../helpers.js";
 
-let server: RunningNatsServer;
-let emb: Embedded | undefined;
-let client: CairnClient | undefined;
-
-beforeAll(async () => {
-  server = await startNatsServer();
-});
-afterEach(async () => {
-  await client?.close();
-  await emb?.stop();
-  client = undefined;
-  emb = undefined;
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const h = useEmbedded();
 
 const NOT_MSGPACK = new Uint8Array([0xc1, 0xc1, 0xc1, 0x00, 0xff]);
 
@@ -44,14 +28,13 @@ async function start(extra: Record<string, string> = {}): Promise<Ctx> {
   const f = makeFixture({ work: LEDGER_SCRIPT, big: [{ toolCalls: [{ name: "big_output", arguments: { bytes: 200_000 } }] }, { content: "{{toolResults}}" }] }, { big: ["big_output"] });
   const prefix = uniquePrefix();
   const logFile = join(f.dir, "services.log");
-  emb = await startEmbedded({ natsUrl: server.url, env: serviceEnv(server.url, prefix, f, extra), agents: f.agents, log: createLogger({ service: "test", level: "info", destination: logFile }) });
-  client = await CairnClient.connect({ nc: emb.nc, prefix });
-  const js = jetstream(emb.nc);
+  await h.start({ prefix, env: serviceEnv(h.server.url, prefix, f, extra), agents: f.agents, log: createLogger({ service: "test", level: "info", destination: logFile }) });
+  const js = jetstream(h.emb.nc);
   return {
     f,
     prefix,
     s: new Subjects(prefix),
-    c: client,
+    c: h.client,
     logFile,
     async publishRaw(subject, data) {
       await js.publish(subject, data);
@@ -83,7 +66,7 @@ describe("poison inputs are recorded and reported, never crash a service or wedg
     expect(s.status).toBe("failed");
     expect(s.reason).toBe("llm_failed");
     expect(s.errors).toBeGreaterThanOrEqual(1);
-    const log = await runLog(emb!.nc, t.prefix, runId);
+    const log = await runLog(h.emb.nc, t.prefix, runId);
     const err = log.find((e) => e.entry.kind === "error");
     expect(err?.entry.kind === "error" && err.entry.message).toMatchObject({ service: "llm-caller", error: { kind: "malformed" } });
     const ended = log.find((e) => e.entry.kind === "ended");
@@ -99,7 +82,7 @@ describe("poison inputs are recorded and reported, never crash a service or wedg
     await t.c.submit({ task: "x", agent: "work", idempotencyKey: "poison-tool" });
     const s = await waitRun(t.c, runId);
     expect(s.status).toBe("completed");
-    const log = await runLog(emb!.nc, t.prefix, runId);
+    const log = await runLog(h.emb.nc, t.prefix, runId);
     const r0 = log.find((e) => e.entry.kind === "tool-result" && e.entry.message.turn === 1 && e.entry.message.index === 0);
     expect(r0?.entry.kind === "tool-result" && r0.entry.message).toMatchObject({ ok: false, error: { kind: "invalid_command" } });
     expect(readLedger(t.f.ledgerFile).map((l) => l.item).sort()).toEqual(["b", "c", "d"]);
@@ -115,7 +98,7 @@ describe("poison inputs are recorded and reported, never crash a service or wedg
     const s = await waitRun(t.c, runId);
     expect(s.status).toBe("completed");
     expect(s.answer).toBe(LEDGER_ANSWER);
-    const log = await runLog(emb!.nc, t.prefix, runId);
+    const log = await runLog(h.emb.nc, t.prefix, runId);
     expect(log.some((e) => e.entry.kind === "error" && e.entry.message.service === "planner" && e.entry.message.subject === t.s.toolResult(runId, 1, 1))).toBe(true);
     // A result is never re-executed once recorded, even a corrupt one: b was not run, the model saw the error.
     expect(readLedger(t.f.ledgerFile).map((l) => l.item).sort()).toEqual(["a", "c", "d"]);
@@ -152,7 +135,7 @@ describe("poison inputs are recorded and reported, never crash a service or wedg
     expect(s.status).toBe("completed");
     // The final answer (the whole tool output, echoed by the scripted model) is itself stored, with a preview inline.
     expect(s.answer).toBe(`${"x".repeat(1024)}… [200000 characters in the object store]`);
-    const log = await runLog(emb!.nc, t.prefix, runId);
+    const log = await runLog(h.emb.nc, t.prefix, runId);
     const r = log.find((e) => e.entry.kind === "tool-result");
     expect(r?.entry.kind === "tool-result" && r.entry.message.outputRef).toMatchObject({ bytes: 200_000, name: `${runId}/tool/1/0` });
     const llm2 = log.find((e) => e.entry.kind === "llm-result" && e.entry.message.turn === 2);
@@ -161,7 +144,7 @@ describe("poison inputs are recorded and reported, never crash a service or wedg
     const ended = log.find((e) => e.entry.kind === "ended");
     const ref = ended?.entry.kind === "ended" ? ended.entry.message.answerRef : undefined;
     expect(ref?.bytes).toBe(200_000);
-    const store = await PayloadStore.open(emb!.nc, t.s.payloadsBucket, 1);
+    const store = await PayloadStore.open(h.emb.nc, t.s.payloadsBucket, 1);
     expect(await store.get(ref!)).toBe("x".repeat(200_000));
     await expectHealthy(t);
   });
