@@ -1,48 +1,28 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { CairnClient } from "@cairn/client";
-import { startEmbedded, type Embedded } from "@cairn/cli";
+import type { CairnClient } from "@cairn/client";
 import { parseAgents } from "@cairn/planner";
 import { silentLogger } from "@cairn/telemetry";
-import { startNatsServer, uniquePrefix, type RunningNatsServer } from "@cairn/testing";
-import { makeFixture, runLog, serviceEnv, waitRun } from "../helpers.js";
+import { startHttpServer, uniquePrefix, type HttpHandler, type TestHttpServer } from "@cairn/testing";
+import { makeFixture, runLog, serviceEnv, useEmbedded, waitRun } from "../helpers.js";
 
 // A local HTTP server speaking the OpenAI Chat Completions wire protocol; each test scripts its answers.
-type Answer = (req: IncomingMessage, res: ServerResponse) => void;
-let http: Server;
+type Answer = HttpHandler;
 let answers: Answer[] = [];
-const seen: { at: number }[] = [];
-let server: RunningNatsServer;
-let emb: Embedded | undefined;
-let client: CairnClient | undefined;
+let http: TestHttpServer;
+const h = useEmbedded();
 
 beforeAll(async () => {
-  server = await startNatsServer();
-  http = createServer((req, res) => {
-    let body = "";
-    req.on("data", (d: Buffer) => (body += d.toString()));
-    req.on("end", () => {
-      seen.push({ at: Date.now() });
-      const a = answers.shift();
-      if (a) a(req, res);
-      // no answer scripted: never respond (a hung provider)
-    });
+  http = await startHttpServer((req, res, body) => {
+    const a = answers.shift();
+    if (a) a(req, res, body);
+    // no answer scripted: never respond (a hung provider)
   });
-  await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
 });
-afterEach(async () => {
-  await client?.close();
-  await emb?.stop();
-  client = undefined;
-  emb = undefined;
+afterEach(() => {
   answers = [];
-  seen.length = 0;
+  http.received.length = 0;
 });
-afterAll(async () => {
-  http.closeAllConnections();
-  http.close();
-  await server?.stop();
-});
+afterAll(() => http.close());
 
 const ok = (content: string): Answer => (_q, res) => {
   res.writeHead(200, { "content-type": "application/json" });
@@ -55,17 +35,15 @@ const status = (code: number, headers: Record<string, string> = {}): Answer => (
 
 async function start(extra: Record<string, string>): Promise<{ prefix: string; c: CairnClient }> {
   const f = makeFixture({ unused: [] });
-  const port = (http.address() as { port: number }).port;
   const agents = parseAgents(JSON.stringify({ default: "remote", agents: { remote: { provider: "openai", model: "test-model", systemPrompt: "s", tools: [], maxTurns: 3 } } }));
   const prefix = uniquePrefix();
-  emb = await startEmbedded({
-    natsUrl: server.url,
-    env: serviceEnv(server.url, prefix, f, { LOG_LEVEL: "silent", OPENAI_BASE_URL: `http://127.0.0.1:${port}/v1`, OPENAI_API_KEY: "sk-test", ...extra }),
+  const c = await h.start({
+    prefix,
+    env: serviceEnv(h.server.url, prefix, f, { LOG_LEVEL: "silent", OPENAI_BASE_URL: `${http.origin}/v1`, OPENAI_API_KEY: "sk-test", ...extra }),
     agents,
     log: silentLogger(),
   });
-  client = await CairnClient.connect({ nc: emb.nc, prefix });
-  return { prefix, c: client };
+  return { prefix, c };
 }
 
 describe("a global limit of model calls in flight per provider", () => {
@@ -77,7 +55,7 @@ describe("a global limit of model calls in flight per provider", () => {
       maxInFlight = Math.max(maxInFlight, inFlight);
       setTimeout(() => {
         inFlight--;
-        ok("slow answer")(q, res);
+        ok("slow answer")(q, res, "");
       }, 300);
     };
     answers = [slow, slow, slow, slow];
@@ -85,7 +63,7 @@ describe("a global limit of model calls in flight per provider", () => {
     const ids = await Promise.all([0, 1, 2, 3].map(async (i) => (await c.submit({ task: `run ${i}` })).runId));
     const statuses = await Promise.all(ids.map((id) => waitRun(c, id)));
     expect(statuses.every((s) => s.status === "completed")).toBe(true);
-    expect(seen).toHaveLength(4);
+    expect(http.received).toHaveLength(4);
     expect(maxInFlight).toBe(1);
   });
 });
@@ -98,8 +76,8 @@ describe("the model provider failing", () => {
     const s = await waitRun(c, runId);
     expect(s.status).toBe("completed");
     expect(s.answer).toBe("fine after retries");
-    expect(seen).toHaveLength(3);
-    expect(seen[1]!.at - seen[0]!.at).toBeGreaterThanOrEqual(1000); // Retry-After: 1
+    expect(http.received).toHaveLength(3);
+    expect(http.received[1]!.at - http.received[0]!.at).toBeGreaterThanOrEqual(1000); // Retry-After: 1
     const log = await runLog(c.nc, prefix, runId);
     const r = log.find((e) => e.entry.kind === "llm-result");
     expect(r?.entry.kind === "llm-result" && r.entry.message).toMatchObject({ ok: true, attempts: 3, usage: { inputTokens: 11, outputTokens: 3 } });
@@ -111,7 +89,7 @@ describe("the model provider failing", () => {
     const s = await waitRun(c, runId);
     expect(s.status).toBe("failed");
     expect(s.reason).toBe("llm_failed");
-    expect(seen).toHaveLength(2);
+    expect(http.received).toHaveLength(2);
     const st = await c.status(runId);
     expect(st.errors).toBe(0);
   });
@@ -122,7 +100,7 @@ describe("the model provider failing", () => {
     const { runId } = await c.submit({ task: "hello" });
     const s = await waitRun(c, runId);
     expect(s.status).toBe("failed");
-    expect(seen).toHaveLength(1);
+    expect(http.received).toHaveLength(1);
     const log = await runLog(c.nc, prefix, runId);
     const ended = log.find((e) => e.entry.kind === "ended");
     expect(ended?.entry.kind === "ended" && ended.entry.message.error).toMatchObject({ kind: "bad_request" });

@@ -1,9 +1,8 @@
 import { writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CairnClient } from "@cairn/client";
 import { childRunId } from "@cairn/runtime";
-import { readLedger, spawnService, startNatsServer, uniquePrefix, waitFor, type RunningNatsServer, type ServiceName, type ServiceProcess } from "@cairn/testing";
+import { readLedger, spawnService, startHttpServer, startNatsServer, uniquePrefix, waitFor, type RunningNatsServer, type ServiceName, type ServiceProcess, type TestHttpServer } from "@cairn/testing";
 import { clientFor, makeFixture, runLog, serviceEnv, waitRun, type ScriptTurn } from "../helpers.js";
 
 // Every service runs as its own OS process. Four runs are parked in the four ways a run can wait
@@ -12,8 +11,7 @@ import { clientFor, makeFixture, runLog, serviceEnv, waitRun, type ScriptTurn } 
 // started. Each run must then finish as if nothing had happened, with no step done twice.
 
 let server: RunningNatsServer;
-let http: Server;
-const providerCalls: { at: number; body: string }[] = [];
+let http: TestHttpServer;
 const procs: ServiceProcess[] = [];
 let client: CairnClient | undefined;
 const RETRY_AFTER_S = 6;
@@ -23,27 +21,20 @@ beforeAll(async () => {
   server = await startNatsServer();
   // A local server speaking the OpenAI Chat Completions wire protocol: the first call is told to
   // come back after RETRY_AFTER_S seconds (429), the next one is answered.
-  http = createServer((req, res) => {
-    let body = "";
-    req.on("data", (d: Buffer) => (body += d.toString()));
-    req.on("end", () => {
-      providerCalls.push({ at: Date.now(), body });
-      if (providerCalls.length === 1) {
-        res.writeHead(429, { "content-type": "application/json", "retry-after": String(RETRY_AFTER_S) });
-        res.end(JSON.stringify({ error: { message: "rate limited" } }));
-        return;
-      }
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify({ model: "test-model", choices: [{ message: { role: "assistant", content: "answered after the wait" }, finish_reason: "stop" }], usage: { prompt_tokens: 5, completion_tokens: 4 } }));
-    });
+  http = await startHttpServer((_req, res) => {
+    if (http.received.length === 1) {
+      res.writeHead(429, { "content-type": "application/json", "retry-after": String(RETRY_AFTER_S) });
+      res.end(JSON.stringify({ error: { message: "rate limited" } }));
+      return;
+    }
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(JSON.stringify({ model: "test-model", choices: [{ message: { role: "assistant", content: "answered after the wait" }, finish_reason: "stop" }], usage: { prompt_tokens: 5, completion_tokens: 4 } }));
   });
-  await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
 });
 afterAll(async () => {
   await client?.close();
   await Promise.all(procs.splice(0).map((p) => p.kill("SIGKILL")));
-  http.closeAllConnections();
-  http.close();
+  await http.close();
   await server?.stop();
 });
 
@@ -64,7 +55,6 @@ describe("a restart of every service process while runs wait", () => {
       parent: [{ toolCalls: [{ name: "run_agent", arguments: { agent: "child", task: "record child" } }] }, { content: "child said: {{toolResults}}" }],
       child: [{ toolCalls: [{ name: "ledger", arguments: { item: "child" } }] }, { content: "{{toolResults}}" }],
     });
-    const port = (http.address() as { port: number }).port;
     const agents = {
       approver: { provider: "scripted", model: "approver", tools: ["ledger"], approve: ["ledger"] },
       sleeper: { provider: "scripted", model: "sleeper", tools: ["sleep"] },
@@ -74,7 +64,7 @@ describe("a restart of every service process while runs wait", () => {
     };
     writeFileSync(f.agentsFile, JSON.stringify({ default: "approver", agents }));
     const prefix = uniquePrefix();
-    const env = serviceEnv(server.url, prefix, f, { OPENAI_BASE_URL: `http://127.0.0.1:${port}/v1`, OPENAI_API_KEY: "test", CAIRN_LLM_RETRY_DELAY_MS: "50" });
+    const env = serviceEnv(server.url, prefix, f, { OPENAI_BASE_URL: `${http.origin}/v1`, OPENAI_API_KEY: "test", CAIRN_LLM_RETRY_DELAY_MS: "50" });
     const first = await startAll(env);
     client = await clientFor(server.url, prefix);
     const c = client;
@@ -93,14 +83,14 @@ describe("a restart of every service process while runs wait", () => {
     const llmCaller = first[1]!;
     await toolRunner.waitForLog((l) => l["runId"] === sleeper && /^tool call deferred/.test(String(l["msg"])), 20_000);
     await llmCaller.waitForLog((l) => l["runId"] === remote && /retrying after backoff/.test(String(l["msg"])), 20_000);
-    expect(providerCalls).toHaveLength(1);
+    expect(http.received).toHaveLength(1);
 
     // Every service process dies at once, with nothing flushed.
     await Promise.all(first.map((p) => p.kill("SIGKILL")));
     for (const p of first) expect((await p.exited).signal).toBe("SIGKILL");
     const killedAt = Date.now();
     // They were killed while the waits were still running (else this would prove nothing).
-    expect(providerCalls).toHaveLength(1);
+    expect(http.received).toHaveLength(1);
     expect((await runLog(c.nc, prefix, sleeper)).some((e) => e.entry.kind === "tool-result")).toBe(false);
     await startAll(env);
 
@@ -113,8 +103,8 @@ describe("a restart of every service process while runs wait", () => {
     const r = await waitRun(c, remote, 30_000);
     expect(r.status).toBe("completed");
     expect(r.answer).toBe("answered after the wait");
-    expect(providerCalls).toHaveLength(2);
-    expect(providerCalls[1]!.at - providerCalls[0]!.at).toBeGreaterThanOrEqual(RETRY_AFTER_S * 1000 - 50);
+    expect(http.received).toHaveLength(2);
+    expect(http.received[1]!.at - http.received[0]!.at).toBeGreaterThanOrEqual(RETRY_AFTER_S * 1000 - 50);
     const remoteLlm = (await runLog(c.nc, prefix, remote)).flatMap((e) => (e.entry.kind === "llm-result" ? [e.entry.message] : []));
     expect(remoteLlm.map((m) => [m.ok, m.attempts])).toEqual([[true, 2]]);
 

@@ -1,45 +1,14 @@
-import { createServer } from "node:http";
-import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { describe, it, expect } from "vitest";
+import { startHttpServer, withHttpServer, type HttpHandler, type ReceivedRequest } from "@cairn/testing";
 import type { ModelRequest } from "@cairn/runtime";
 import { createAnthropicProvider } from "./anthropic.js";
 
-interface Received {
-  method: string;
-  url: string;
-  headers: IncomingHttpHeaders;
-  body: unknown;
-}
+type Received = ReceivedRequest;
+type Handler = HttpHandler;
 
-type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
-
-/** A real Messages API server on 127.0.0.1:<random>; `received` records every request. */
-async function withServer<T>(handler: Handler, fn: (baseUrl: string, received: Received[]) => Promise<T>): Promise<T> {
-  const received: Received[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const text = Buffer.concat(chunks).toString("utf8");
-      let body: unknown = text;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        // keep the raw text
-      }
-      received.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body });
-      handler(req, res, text);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  try {
-    return await fn(`http://127.0.0.1:${port}`, received);
-  } finally {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
+/** A real server for the provider's wire protocol on 127.0.0.1:<random>; `received` records every request. */
+function withServer<T>(handler: Handler, fn: (baseUrl: string, received: Received[]) => Promise<T>): Promise<T> {
+  return withHttpServer(handler, (origin, received) => fn(`${origin}`, received));
 }
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): Handler {
@@ -370,10 +339,10 @@ describe("anthropic provider", () => {
   });
 
   it("connection refused is retryable network", async () => {
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const { port } = server.address() as AddressInfo;
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    // A port that was just free: nothing listens on it.
+    const closed = await startHttpServer(() => undefined);
+    await closed.close();
+    const port = new URL(closed.origin).port;
     const e = await failure(createAnthropicProvider({ baseUrl: `http://127.0.0.1:${port}`, apiKey: KEY }).complete(simpleReq));
     expect(e.retryable).toBe(true);
     expect(e.kind).toBe("network");

@@ -1,36 +1,14 @@
-import { createServer } from "node:http";
-import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { describe, it, expect } from "vitest";
+import { withHttpServer, type HttpHandler, type ReceivedRequest } from "@cairn/testing";
 import type { ModelRequest } from "@cairn/runtime";
 import { createOpenAiProvider } from "./openai.js";
 
-interface Received {
-  headers: IncomingHttpHeaders;
-  body: unknown;
-}
+type Received = ReceivedRequest;
+type Handler = HttpHandler;
 
-type Handler = (req: IncomingMessage, res: ServerResponse) => void;
-
-/** A real Chat Completions server on 127.0.0.1:<random>; `received` records every request. */
-async function withServer<T>(handler: Handler, fn: (baseUrl: string, received: Received[]) => Promise<T>): Promise<T> {
-  const received: Received[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      received.push({ headers: req.headers, body: JSON.parse(Buffer.concat(chunks).toString("utf8")) });
-      handler(req, res);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  try {
-    return await fn(`http://127.0.0.1:${port}/v1`, received);
-  } finally {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
+/** A real server for the provider's wire protocol on 127.0.0.1:<random>; `received` records every request. */
+function withServer<T>(handler: Handler, fn: (baseUrl: string, received: Received[]) => Promise<T>): Promise<T> {
+  return withHttpServer(handler, (origin, received) => fn(`${origin}/v1`, received));
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
