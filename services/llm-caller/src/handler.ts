@@ -46,31 +46,27 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
   // The last prompt built per run: the next turn's prompt and hash cost only its new messages.
   const prompts = new PromptCache();
 
-  const record = async (result: LlmResult): Promise<AppendResult> => {
+  /**
+   * Appends a step's record: content larger than CAIRN_LARGE_PAYLOAD_BYTES goes to the Object
+   * Store (a preview and a reference stay inline); a record still over the message limit is
+   * replaced by the failure `tooLarge` makes of it.
+   */
+  const appendRecord = async <R extends { runId: string; content?: string | null; contentRef?: PayloadRef }>(subject: string, payloadName: string, result: R, tooLarge: (r: R, bytes: number) => unknown): Promise<AppendResult> => {
     if (result.content && deps.payloads && Buffer.byteLength(result.content) > deps.largePayloadBytes) {
-      const ref = await deps.payloads.put(`${result.runId}/llm/${result.turn}`, result.content);
+      const ref = await deps.payloads.put(payloadName, result.content);
       result = { ...result, content: preview(result.content), contentRef: ref };
     }
     let data = encode(result);
-    if (data.length > deps.maxMessageBytes) {
-      const { content: _c, toolCalls: _t, ...rest } = result;
-      data = encode({ ...rest, ok: false, error: { kind: "result_too_large", message: `model response of ${data.length} bytes exceeds the ${deps.maxMessageBytes}-byte message limit` } });
-    }
-    return deps.append(subjects.llmResult(result.runId, result.turn), data);
+    if (data.length > deps.maxMessageBytes) data = encode(tooLarge(result, data.length));
+    return deps.append(subject, data);
   };
+  const tooLargeError = (what: string, bytes: number) => ({ kind: "result_too_large", message: `${what} of ${bytes} bytes exceeds the ${deps.maxMessageBytes}-byte message limit` });
 
-  const recordSummary = async (result: SummaryResult): Promise<AppendResult> => {
-    if (result.content && deps.payloads && Buffer.byteLength(result.content) > deps.largePayloadBytes) {
-      const ref = await deps.payloads.put(`${result.runId}/summary/${result.turn}`, result.content);
-      result = { ...result, content: preview(result.content), contentRef: ref };
-    }
-    let data = encode(result);
-    if (data.length > deps.maxMessageBytes) {
-      const { content: _c, ...rest } = result;
-      data = encode({ ...rest, ok: false, error: { kind: "result_too_large", message: `summary of ${data.length} bytes exceeds the ${deps.maxMessageBytes}-byte message limit` } });
-    }
-    return deps.append(subjects.summaryResult(result.runId, result.turn), data);
-  };
+  const record = (result: LlmResult): Promise<AppendResult> =>
+    appendRecord(subjects.llmResult(result.runId, result.turn), `${result.runId}/llm/${result.turn}`, result, ({ content: _c, toolCalls: _t, ...rest }, n) => ({ ...rest, ok: false, error: tooLargeError("model response", n) }));
+
+  const recordSummary = (result: SummaryResult): Promise<AppendResult> =>
+    appendRecord(subjects.summaryResult(result.runId, result.turn), `${result.runId}/summary/${result.turn}`, result, ({ content: _c, ...rest }, n) => ({ ...rest, ok: false, error: tooLargeError("summary", n) }));
 
   /** What differs between a model turn and a summarisation: the command, the request, the record. */
   interface Work {
