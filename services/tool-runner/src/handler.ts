@@ -43,16 +43,18 @@ export interface ToolHandlerDeps {
 function runWithTimeout(fn: (signal: AbortSignal) => unknown, outer: AbortSignal[], timeoutMs: number): Promise<unknown> {
   const ac = new AbortController();
   return new Promise((resolve, reject) => {
-    let timedOut = false;
+    // The tool's signal carries why: the time limit, or the outer signal's own reason.
+    const onTimeout = (): void => {
+      const err = new RetryableError(`tool timed out after ${timeoutMs} ms`, { kind: "timeout" });
+      ac.abort(err);
+      reject(err);
+    };
     const onAbort = (): void => {
-      ac.abort();
-      reject(timedOut ? new RetryableError(`tool timed out after ${timeoutMs} ms`, { kind: "timeout" }) : new RetryableError("tool-runner shutting down", { kind: "aborted" }));
+      ac.abort(outer.find((s) => s.aborted)?.reason);
+      reject(new RetryableError("tool-runner shutting down", { kind: "aborted" }));
     };
     if (outer.some((s) => s.aborted)) return onAbort();
-    const timer = setTimeout(() => {
-      timedOut = true;
-      onAbort();
-    }, timeoutMs);
+    const timer = setTimeout(onTimeout, timeoutMs);
     for (const s of outer) s.addEventListener("abort", onAbort, { once: true });
     Promise.resolve()
       .then(() => fn(ac.signal))
