@@ -14,7 +14,7 @@ import { buildTimeline, type TimelineItem } from "./timeline.js";
 // and committed with the replay output they must keep producing. Produced by
 // tests/fixtures/golden/generate.mjs.
 const dir = fileURLToPath(new URL("../../../tests/fixtures/golden/", import.meta.url));
-const NAMES = ["parallel-ledger", "tool-errors", "max-turns", "cancelled", "crash-resumed", "fork-edited"] as const;
+const NAMES = ["parallel-ledger", "tool-errors", "max-turns", "cancelled", "crash-resumed", "fork-edited", "summarised"] as const;
 
 interface Expected {
   timeline: unknown;
@@ -177,6 +177,34 @@ describe("--check fails for a deliberately changed planner, naming the divergent
     // After step 1 the changed code would end the run (the recorded end differs), and never issue tool 1.0.
     expect(r.divergence).toMatchObject({ step: 1, subject: "evt.ended", kind: "different" });
     expect(r.divergences.some((d) => d.kind === "not-decided" && d.subject === "cmd.tool.1.0.ledger" && d.step === 1)).toBe(true);
+  });
+
+  it("a planner that never summarises diverges where the recorded run asked for its first summary", () => {
+    const { log } = load("summarised");
+    const noSummaries: DecideFn = (state, applied, subjects) => {
+      const plain = { ...state, submitted: state.submitted ? { ...state.submitted, agent: { ...state.submitted.agent, summarize: undefined } } : undefined } as typeof state;
+      return decide(plain, applied, subjects);
+    };
+    const r = checkRun(log, { decide: noSummaries });
+    expect(r.ok).toBe(false);
+    const before = stepsOf(log).find((s) => s.rel === "evt.tool.2.0")!;
+    expect(r.divergence).toMatchObject({ step: before.step, seq: before.seq });
+    expect(r.divergences.some((d) => d.kind === "not-decided" && d.subject === "cmd.summary.3.scripted")).toBe(true);
+  });
+
+  it("summarised: each summary is a step of its own between the last result and the next model call, and later prompts are built on it", () => {
+    const { log } = load("summarised");
+    const summaries = items(log, "summary-result");
+    expect(summaries.map((s) => [s.turn, s.throughTurn, s.ok])).toEqual([
+      [3, 1, true],
+      [4, 2, true],
+    ]);
+    for (const s of summaries) {
+      const cmd = items(log, "llm-command").find((c) => c.turn === s.turn)!;
+      expect(cmd.historySeq).toBe(s.seq);
+      expect(promptAt(log, s.turn).match).toBe(true);
+    }
+    expect(renderTimeline(buildTimeline(log))).toContain("≡ summary of turns 1-2 for turn 4");
   });
 
   it("the current planner passes every golden history (the check is not vacuous: it compares every command)", () => {
