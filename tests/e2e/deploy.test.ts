@@ -441,6 +441,8 @@ describe.each(PERMISSION_SOURCES)("least-privilege users of $name, in a real nat
     expect(m?.subject).toBe("cairn.run.r0.cmd.tool.1.0.echo");
     expect(await m!.ackAck()).toBe(true);
     expect((await jsm.direct.getMessage("CAIRN_RUNS", { last_by_subj: "cairn.run.x.evt.tool.1.0" }))?.subject).toBe("cairn.run.x.evt.tool.1.0");
+    // a redelivered call: is its result recorded? (asked of the stream leader, as the service does)
+    expect((await jsm.streams.getMessage("CAIRN_RUNS", { last_by_subj: "cairn.run.x.evt.tool.1.0" }))?.subject).toBe("cairn.run.x.evt.tool.1.0");
 
     // the other services' consumers: no pulling, acking or reconfiguring them
     for (const s of [
@@ -474,6 +476,9 @@ describe.each(PERMISSION_SOURCES)("least-privilege users of $name, in a real nat
       expect(await canPublish(nc, s), s).toBe(false);
     }
     const jsm = await jetstreamManager(nc);
+    // a redelivered command: is its response recorded? (asked of the stream leader, as the service does)
+    expect((await jsm.streams.getMessage("CAIRN_RUNS", { last_by_subj: "cairn.run.x.evt.llm.1" }))?.subject).toBe("cairn.run.x.evt.llm.1");
+    expect(await jsm.streams.getMessage("CAIRN_RUNS", { last_by_subj: "cairn.run.x.evt.llm.9" })).toBeNull();
     await jsm.consumers.update("CAIRN_RUNS", "llm_scripted", { max_ack_pending: 4 });
     const m = await (await js.consumers.get("CAIRN_RUNS", "llm_scripted")).next({ expires: 2_000 });
     expect(m?.subject).toBe("cairn.run.r0.cmd.llm.1.scripted");
