@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { JetStreamClient, JsMsg, ConsumerMessages } from "@nats-io/jetstream";
 import type { Logger } from "@cairn/telemetry";
 import { attemptSpanFor } from "./trace.js";
@@ -14,7 +15,7 @@ export type Disposition =
 export interface WorkContext {
   /** Aborted when the consumer stops (SIGTERM): give the work back quickly. */
   signal: AbortSignal;
-  /** Extends the ack deadline (JetStream `working()`); also sent automatically every ackWait/3. */
+  /** Extends the ack deadline (JetStream `working()`); also sent automatically (at most ackWait/2 apart). */
   heartbeat: () => void;
 }
 
@@ -142,6 +143,8 @@ const PULL_GATHER_MS = 2;
  */
 export async function startConsumer(o: ConsumeOptions): Promise<RunningConsumer> {
   const abort = new AbortController();
+  // Every handler in flight (and the tools and model calls it runs) listens on this one signal.
+  setMaxListeners(0, abort.signal);
   const inflight = new Set<Promise<void>>();
   const chains = new Map<string, Promise<void>>();
   let free = o.concurrency;
@@ -179,15 +182,11 @@ export async function startConsumer(o: ConsumeOptions): Promise<RunningConsumer>
   };
 
   // Heartbeats: one ticker for every message held (a timer per message costs more). A message is
-  // sent `working()` on the first tick at least HEARTBEAT_MS after it arrived, then on each tick:
-  // at most 2 × HEARTBEAT_MS = ack_wait / 2 after its last one, well inside its ack_wait.
+  // sent `working()` on the first tick at least heartbeatMs after it arrived, then on every tick:
+  // at most 2 × heartbeatMs = ack_wait / 2 apart, well inside its ack_wait. (Started below, once
+  // the consumer is found.)
   const heartbeatMs = Math.max(100, Math.floor(o.ackWaitMs / 4));
   const held = new Map<JsMsg, number>();
-  const ticker = setInterval(() => {
-    const due = Date.now() - heartbeatMs;
-    for (const [msg, since] of held) if (since <= due) msg.working();
-  }, heartbeatMs);
-  ticker.unref();
 
   const handleOne = async (msg: JsMsg, key: string | undefined): Promise<void> => {
     let d: Disposition;
@@ -245,6 +244,11 @@ export async function startConsumer(o: ConsumeOptions): Promise<RunningConsumer>
   // without being handled (and heartbeated), so its ack_wait cannot expire while it waits here.
   const consumer = await o.js.consumers.get(o.stream, o.durable);
   const cfg = (await consumer.info(true)).config;
+  const ticker = setInterval(() => {
+    const due = Date.now() - heartbeatMs;
+    for (const [msg, since] of held) if (since <= due) msg.working();
+  }, heartbeatMs);
+  ticker.unref();
   const coverage = o.keyOf ? new DeliveryCoverage(o.stream, cfg.filter_subjects ?? (cfg.filter_subject ? [cfg.filter_subject] : [])) : undefined;
   const loop = (async () => {
     while (!stopped) {

@@ -52,6 +52,11 @@ export interface CheckReport {
   divergences: Divergence[];
   /** Decisions the log does not hold yet, for a run still in flight (not a divergence). */
   pending: { step: number; seq: number; subject: string }[];
+  /**
+   * Decisions that go to another run's log — a sub-agent's outcome to its parent's call, a cancel
+   * passed on to a child — which this log cannot confirm (check that run).
+   */
+  external: { step: number; seq: number; subject: string }[];
   ended: boolean;
 }
 
@@ -80,6 +85,7 @@ export function checkRun(log: RunLog, opts: CheckOptions = {}): CheckReport {
   const decided = new Map<string, { step: number; seq: number }>();
   const divergences: Divergence[] = [];
   const pending: CheckReport["pending"] = [];
+  const external: CheckReport["external"] = [];
   let events = 0;
   let matched = 0;
   let decisions = 0;
@@ -117,6 +123,10 @@ export function checkRun(log: RunLog, opts: CheckOptions = {}): CheckReport {
     for (const o of decide(state, applied, subjects)) {
       if (decided.has(o.subject)) continue; // a repeat: the stream keeps the first message on a subject
       decided.set(o.subject, { step: s.step, seq: s.seq });
+      if (subjects.parse(o.subject)?.runId !== log.runId) {
+        external.push({ step: s.step, seq: s.seq, subject: o.subject });
+        continue;
+      }
       decisions++;
       const orel = relativeSubject(log, o.subject);
       const rec = recorded.get(o.subject);
@@ -144,7 +154,7 @@ export function checkRun(log: RunLog, opts: CheckOptions = {}): CheckReport {
       });
     }
   }
-  const report: CheckReport = { runId: log.runId, ok: divergences.length === 0, events, decisions, matched, divergences, pending, ended };
+  const report: CheckReport = { runId: log.runId, ok: divergences.length === 0, events, decisions, matched, divergences, pending, external, ended };
   if (divergences[0]) report.divergence = divergences[0];
   return report;
 }

@@ -208,6 +208,7 @@ export function renderCheck(r: CheckReport, o: RenderOptions = {}): string {
   if (r.ok) {
     const out = [`${c.green(c.bold("✔ deterministic"))} run ${r.runId}: ${summary}`];
     if (r.pending.length) out.push(c.dim(`  in flight: ${r.pending.map((p) => `${p.subject} (after step ${p.step})`).join(", ")} not recorded yet`));
+    if (r.external.length) out.push(c.dim(`  for other runs (check them there): ${r.external.map((p) => `${p.subject} (after step ${p.step})`).join(", ")}`));
     return out.join("\n");
   }
   const out = renderDivergence(c, width, r.divergence!);

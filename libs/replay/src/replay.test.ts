@@ -170,6 +170,22 @@ describe("decided results", () => {
     const other = checkRun(log, withResult("recorded A"));
     expect(other.divergence).toMatchObject({ kind: "different", step: 1, subject: "evt.tool.1.0", recorded: { output: "recorded a" }, decided: { output: "recorded A" } });
   });
+
+  it("a sub-agent's outcome for its parent goes to the parent's log: listed as external, not a divergence", () => {
+    // The parallel-ledger run, replayed as if it were a child of another run's call.
+    const log = golden("parallel-ledger");
+    const S = new Subjects(log.prefix);
+    const asChild = edit(log, "evt.submitted", (e) => {
+      const d = decode<RunSubmitted>("RunSubmitted", e.data);
+      if (!d.ok) throw new Error(d.message);
+      return { ...e, data: encode({ ...d.value, parent: { runId: "rparent", turn: 2, index: 0, callId: "call_2_0" } }) };
+    });
+    const r = checkRun(asChild);
+    expect(r.divergences).toEqual([]);
+    expect(r.ok).toBe(true);
+    expect(r.external).toEqual([{ step: expect.any(Number) as number, seq: log.entries.at(-1)!.seq, subject: S.toolResult("rparent", 2, 0) }]);
+    expect(renderCheck(r)).toContain(`for other runs (check them there): ${S.toolResult("rparent", 2, 0)}`);
+  });
 });
 
 describe("fork plan", () => {

@@ -33,10 +33,10 @@ describe("PromptCache (the llm-caller's incremental prompts)", () => {
     const { state, turn } = run(0);
     for (let t = 1; t <= 12; t++) {
       const want = buildModelRequest(state, t, payloads);
-      const refs = cache.refs(state, t);
+      const plan = cache.plan(state, t);
       // The payload of turn 2 is needed by the first prompt after it, then it is in the cache.
-      expect(refs.map((r) => r.name)).toEqual(t === 3 ? ["p2"] : []);
-      const got = cache.request(state, t, payloads);
+      expect(plan.refs.map((r) => r.name)).toEqual(t === 3 ? ["p2"] : []);
+      const got = plan.build(payloads);
       expect(got.req).toEqual(want);
       expect(got.hash).toBe(promptHash(want));
       turn(t);
@@ -48,7 +48,7 @@ describe("PromptCache (the llm-caller's incremental prompts)", () => {
     const { state, turn } = run(0);
     for (let t = 1; t <= 6; t++) turn(t);
     const at = (t: number) => {
-      const got = cache.request(state, t, payloads);
+      const got = cache.plan(state, t).build(payloads);
       expect(got.hash).toBe(promptHash(buildModelRequest(state, t, payloads)));
       expect(got.req).toEqual(buildModelRequest(state, t, payloads));
     };
@@ -60,16 +60,41 @@ describe("PromptCache (the llm-caller's incremental prompts)", () => {
     for (let t = 1; t <= 6; t++) b.turn(t);
     const full = buildModelRequest(b.state, 7, payloads);
     expect(JSON.stringify(full.messages)).toContain("truncated by Cairn");
-    expect(cache.request(b.state, 7, payloads).hash).toBe(promptHash(full));
+    expect(cache.plan(b.state, 7).build(payloads).hash).toBe(promptHash(full));
   });
 
-  it("keeps at most maxRuns runs", () => {
-    const cache = new PromptCache(2);
+  it("keeps at most maxRuns runs and maxChars characters, least recently used out first; forget drops a run", () => {
+    const byRuns = new PromptCache(2);
     for (const id of ["a", "b", "c"]) {
       const { state } = run(0);
       state.runId = id;
-      cache.request(state, 1);
+      byRuns.plan(state, 1).build();
     }
-    expect(cache.size()).toBe(2);
+    expect(byRuns.size()).toBe(2);
+    byRuns.forget("c");
+    expect(byRuns.size()).toBe(1);
+    const byChars = new PromptCache(100, 50);
+    for (const id of ["a", "b", "c"]) {
+      const { state, turn } = run(0);
+      turn(1);
+      state.runId = id; // after folding (the entries name run r1)
+      byChars.plan(state, 2).build(); // about 55 characters of content each
+    }
+    expect(byChars.size()).toBe(1);
+  });
+
+  it("a plan keeps its entry: an eviction between planning and building changes nothing", () => {
+    const cache = new PromptCache(1);
+    const { state, turn } = run(0);
+    turn(1);
+    turn(2);
+    cache.plan(state, 3).build(payloads);
+    turn(3);
+    const plan = cache.plan(state, 4);
+    expect(plan.refs).toEqual([]);
+    const other = run(0);
+    other.state.runId = "other";
+    cache.plan(other.state, 1).build(); // evicts r1
+    expect(plan.build(new Map()).hash).toBe(promptHash(buildModelRequest(state, 4, payloads)));
   });
 });

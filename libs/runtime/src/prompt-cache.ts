@@ -16,6 +16,20 @@ interface Entry {
   hash: Hash;
   /** The canonical JSON after the messages (model, tools, temperature): fixed for a run. */
   tail: string;
+  /** Characters of message content held (what the byte cap counts). */
+  chars: number;
+}
+
+/** A prompt about to be built: the payloads it still needs, then the build itself (same cache entry). */
+export interface PromptPlan {
+  refs: Ref[];
+  build(payloads?: ReadonlyMap<string, string>): { req: ModelRequest; hash: string };
+}
+
+function contentChars(messages: readonly ChatMessage[]): number {
+  let n = 0;
+  for (const m of messages) n += (m.content ?? "").length;
+  return n;
 }
 
 /**
@@ -26,35 +40,43 @@ interface Entry {
  * (tested), so replay's rebuild-and-compare is unchanged. With a context budget (truncation or
  * summaries may rewrite earlier messages) or for an earlier turn than the cached one, the prompt
  * is built and hashed in full.
+ *
+ * Bounded by runs and by characters held (least recently used first out); `forget` drops a run
+ * whose last model call is done.
  */
 export class PromptCache {
   private readonly runs = new Map<string, Entry>();
+  private chars = 0;
 
-  constructor(private readonly maxRuns = 2_000) {}
-
-  private usable(state: RunState, turn: number): Entry | undefined {
-    const e = this.runs.get(state.runId);
-    return e && e.turn < turn && this.cacheable(state) ? e : undefined;
-  }
+  constructor(
+    private readonly maxRuns = 2_000,
+    private readonly maxChars = 32 * 1024 * 1024,
+  ) {}
 
   private cacheable(state: RunState): boolean {
     return state.submitted !== undefined && state.submitted.agent.contextBudgetTokens === undefined;
   }
 
-  /** The stored payloads the request for `turn` still needs loaded (the cached part has them inline). */
-  refs(state: RunState, turn: number): Ref[] {
-    const e = this.usable(state, turn);
-    return e ? refsOf(state, undefined, e.turn - 1, turn) : payloadRefs(state, turn);
+  /**
+   * Plans the request for model turn `turn`: which stored payloads to load first, and the build
+   * (as `buildModelRequest` + `promptHash`). The plan holds on to the cache entry it was made
+   * from, so loading payloads in between cannot make the two disagree.
+   */
+  plan(state: RunState, turn: number): PromptPlan {
+    const cached = this.runs.get(state.runId);
+    const e = cached && cached.turn < turn && this.cacheable(state) ? cached : undefined;
+    return {
+      refs: e ? refsOf(state, undefined, e.turn - 1, turn) : payloadRefs(state, turn),
+      build: (payloads) => this.build(state, turn, e, payloads),
+    };
   }
 
-  /** The request for model turn `turn` and its prompt hash (as `buildModelRequest` and `promptHash`). */
-  request(state: RunState, turn: number, payloads?: ReadonlyMap<string, string>): { req: ModelRequest; hash: string } {
+  private build(state: RunState, turn: number, e: Entry | undefined, payloads?: ReadonlyMap<string, string>): { req: ModelRequest; hash: string } {
     const sub = state.submitted;
     if (!sub || !this.cacheable(state)) {
       const req = buildModelRequest(state, turn, payloads);
       return { req, hash: promptHash(req) };
     }
-    const e = this.usable(state, turn);
     let messages: ChatMessage[];
     let h: Hash;
     let fresh: ChatMessage[];
@@ -72,11 +94,26 @@ export class PromptCache {
     for (const m of fresh) h.update(n++ === 0 ? canonicalJson(m) : `,${canonicalJson(m)}`);
     const req = requestOf(sub.agent, messages);
     const tail = e?.tail ?? canonicalJson({ ...req, messages: [] }).slice(HEAD.length);
-    this.runs.delete(state.runId);
-    this.runs.set(state.runId, { turn, messages, hash: h.copy(), tail });
-    if (this.runs.size > this.maxRuns) this.runs.delete(this.runs.keys().next().value!);
+    this.remember(state.runId, { turn, messages, hash: h.copy(), tail, chars: (e?.chars ?? 0) + contentChars(fresh) });
     if (!tail.startsWith("]")) return { req, hash: promptHash(req) };
     return { req, hash: h.update(tail).digest("hex") };
+  }
+
+  private remember(runId: string, entry: Entry): void {
+    this.forget(runId);
+    this.runs.set(runId, entry);
+    this.chars += entry.chars;
+    while (this.runs.size > this.maxRuns || (this.chars > this.maxChars && this.runs.size > 1)) {
+      this.forget(this.runs.keys().next().value!);
+    }
+  }
+
+  /** Drops a run (its last model call is done, or it failed). */
+  forget(runId: string): void {
+    const e = this.runs.get(runId);
+    if (!e) return;
+    this.chars -= e.chars;
+    this.runs.delete(runId);
   }
 
   size(): number {

@@ -73,8 +73,8 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
     step: string;
     resultSubject: string;
     historySeq: number;
-    request(state: RunState, loaded: Map<string, string>): { req: ModelRequest; hash: string };
-    refs(state: RunState): { bucket: string; name: string; bytes: number; sha256: string }[];
+    /** The payloads to load, then the request and its prompt hash. */
+    plan(state: RunState): { refs: { bucket: string; name: string; bytes: number; sha256: string }[]; build(loaded: Map<string, string>): { req: ModelRequest; hash: string } };
     /** Records a failure (ok false) or a response. */
     fail(base: { attempts: number; latencyMs?: number; promptHash?: string; provider?: string; model?: string; historySeq?: number }, error: { kind: string; message: string; retryable?: boolean }): Promise<AppendResult>;
     succeed(base: { attempts: number; latencyMs: number; promptHash: string; provider: string }, res: Awaited<ReturnType<ModelProvider["complete"]>>): Promise<AppendResult>;
@@ -105,8 +105,7 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
         step: `llm.${turn}`,
         resultSubject: subjects.llmResult(runId, turn),
         historySeq,
-        request: (state, loaded) => prompts.request(state, turn, loaded),
-        refs: (state) => prompts.refs(state, turn),
+        plan: (state) => prompts.plan(state, turn),
         fail: (b, error) => fail({ ...b, historySeq }, error),
         succeed: (b, res) => record({ v: 1, type: "llm.result", runId, turn, ok: true, ...b, historySeq, content: res.content, toolCalls: res.toolCalls, finishReason: res.finishReason, model: res.model, usage: res.usage }),
         streamTurn: turn,
@@ -124,13 +123,19 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
       step: `summary.${turn}`,
       resultSubject: subjects.summaryResult(runId, turn),
       historySeq,
-      request: (state, loaded) => {
-        const req = buildSummaryRequest(state, turn, through, loaded);
-        return { req, hash: promptHash(req) };
-      },
-      refs: (state) => summaryPayloadRefs(state, turn, through),
+      plan: (state) => ({
+        refs: summaryPayloadRefs(state, turn, through),
+        build: (loaded) => {
+          const req = buildSummaryRequest(state, turn, through, loaded);
+          return { req, hash: promptHash(req) };
+        },
+      }),
       fail: (b, error) => fail({ ...b, historySeq }, error),
-      succeed: (b, res) => recordSummary({ v: 1, type: "summary.result", runId, turn, throughTurn: through, ok: true, ...b, historySeq, content: res.content ?? "", model: res.model, usage: res.usage }),
+      // An empty summary would silently drop the turns it covers: it is recorded as a failure.
+      succeed: (b, res) =>
+        res.content?.trim()
+          ? recordSummary({ v: 1, type: "summary.result", runId, turn, throughTurn: through, ok: true, ...b, historySeq, content: res.content, model: res.model, usage: res.usage })
+          : recordSummary({ v: 1, type: "summary.result", runId, turn, throughTurn: through, ok: false, ...b, historySeq, model: res.model, usage: res.usage, error: { kind: "empty_summary", message: "the model answered the summarisation request with no text" } }),
     };
   };
 
@@ -164,9 +169,10 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
       await work.fail({ attempts: m.deliveries }, { kind: "unknown_provider", message: `no provider "${agent.provider}" is configured in this llm-caller (have: ${[...deps.providers.keys()].join(", ")})` });
       return { ack: true };
     }
+    const plan = work.plan(state);
     const loaded = new Map<string, string>();
-    for (const ref of work.refs(state)) loaded.set(ref.name, await deps.payloads!.get(ref));
-    const { req, hash } = work.request(state, loaded);
+    for (const ref of plan.refs) loaded.set(ref.name, await deps.payloads!.get(ref));
+    const { req, hash } = plan.build(loaded);
     const started = deps.now();
     const base = { provider: provider.name, model: agent.model, promptHash: hash, attempts: m.deliveries };
     try {
@@ -182,6 +188,8 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
       rlog.debug({ ms: latencyMs }, "model answered");
       deps.crash.hit("after-llm", m.subject);
       const rec = await work.succeed({ ...base, latencyMs }, res);
+      // A model turn without tool calls is the run's last: its prompt is not needed again.
+      if (work.streamTurn !== undefined && res.toolCalls.length === 0) prompts.forget(runId);
       if (rec.duplicate) {
         rlog.warn({ ms: latencyMs }, "late response discarded: this step's response was already recorded by another delivery (this one stalled past ack_wait)");
       } else {
@@ -198,6 +206,7 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
       }
       rlog.error({ err: errorMessage(err), kind: errorKind(err), retryable }, "model call failed for good: recorded as the step's result");
       await work.fail({ ...base, latencyMs: deps.now() - started }, { kind: errorKind(err), message: errorMessage(err), retryable });
+      prompts.forget(runId); // a failed model turn ends the run (and a cache entry is only a cache)
     }
     deps.crash.hit("after-publish", m.subject);
     return { ack: true };

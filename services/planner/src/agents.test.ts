@@ -94,4 +94,13 @@ describe("loadAgents", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("summarize: true takes the defaults; it needs a context budget and keeps at least the last turn", () => {
+    const parse = (a: Record<string, unknown>) => parseAgents(JSON.stringify({ agents: { a: { provider: "scripted", model: "m", ...a } } })).agents.get("a");
+    expect(parse({ contextBudgetTokens: 1000, summarize: true })?.summarize).toEqual({ keepRecentTurns: 2 });
+    expect(parse({ contextBudgetTokens: 1000, summarize: { keepRecentTurns: 3, instructions: "Be brief." } })?.summarize).toEqual({ keepRecentTurns: 3, instructions: "Be brief." });
+    expect(() => parse({ summarize: true })).toThrow(/summarize needs contextBudgetTokens/);
+    expect(() => parse({ contextBudgetTokens: 1000, summarize: { keepRecentTurns: 0 } })).toThrow(/keepRecentTurns/);
+    expect(() => parse({ contextBudgetTokens: 1000, summarize: { keepRecentTurns: 1, model: "x" } })).toThrow(/summarize/);
+  });
 });

@@ -39,7 +39,7 @@ const agentSchema = z.object({
   contextBudgetTokens: z.number().int().min(100).optional(),
   // true: defaults (keep the last 2 turns verbatim)
   summarize: z
-    .union([z.literal(true), z.object({ keepRecentTurns: z.number().int().min(0).max(1000).default(2), instructions: z.string().min(1).optional() }).strict()])
+    .union([z.literal(true), z.object({ keepRecentTurns: z.number().int().min(1).max(1000).default(2), instructions: z.string().min(1).optional() }).strict()])
     .optional(),
 }).refine((a) => a.summarize === undefined || a.contextBudgetTokens !== undefined, { message: "summarize needs contextBudgetTokens (the size that triggers a summary)", path: ["summarize"] });
 const fileSchema = z.object({ default: z.string().optional(), agents: z.record(z.string(), agentSchema) });

@@ -43,26 +43,34 @@ export interface ToolHandlerDeps {
 function runWithTimeout(fn: (signal: AbortSignal) => unknown, outer: AbortSignal[], timeoutMs: number): Promise<unknown> {
   const ac = new AbortController();
   return new Promise((resolve, reject) => {
-    // The tool's signal carries why: the time limit, or the outer signal's own reason.
-    const onTimeout = (): void => {
+    const shutdown = (): RetryableError => new RetryableError("tool-runner shutting down", { kind: "aborted" });
+    const already = outer.find((s) => s.aborted);
+    if (already) {
+      ac.abort(already.reason);
+      return reject(shutdown());
+    }
+    // Settled once: the timer and the listeners on the outer signals go with it. The tool's
+    // signal carries why it aborts: the time limit, or the outer signal's own reason.
+    const done = (): void => {
+      clearTimeout(timer);
+      for (const s of outer) s.removeEventListener("abort", onAbort);
+    };
+    const onAbort = (): void => {
+      done();
+      ac.abort(outer.find((s) => s.aborted)?.reason);
+      reject(shutdown());
+    };
+    const timer = setTimeout(() => {
+      done();
       const err = new RetryableError(`tool timed out after ${timeoutMs} ms`, { kind: "timeout" });
       ac.abort(err);
       reject(err);
-    };
-    const onAbort = (): void => {
-      ac.abort(outer.find((s) => s.aborted)?.reason);
-      reject(new RetryableError("tool-runner shutting down", { kind: "aborted" }));
-    };
-    if (outer.some((s) => s.aborted)) return onAbort();
-    const timer = setTimeout(onTimeout, timeoutMs);
+    }, timeoutMs);
     for (const s of outer) s.addEventListener("abort", onAbort, { once: true });
     Promise.resolve()
       .then(() => fn(ac.signal))
       .then(resolve, reject)
-      .finally(() => {
-        clearTimeout(timer);
-        for (const s of outer) s.removeEventListener("abort", onAbort);
-      });
+      .finally(done);
   });
 }
 

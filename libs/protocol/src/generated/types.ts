@@ -45,7 +45,7 @@ export interface AgentSpec {
    */
   summarize?: {
     /**
-     * Turns kept verbatim after the summary.
+     * Turns kept verbatim after the summary (at least the last: the model reads the results it asked for as they are).
      */
     keepRecentTurns: number;
     /**
