@@ -131,3 +131,26 @@ describe("provider queues", () => {
     expect(cfg.filter_subjects ?? []).toEqual([]);
   });
 });
+
+describe("requests with Cairn's trimmed cancel (libs/bus/src/nats-patch.ts)", () => {
+  it("still resolve, report no responders, time out, and are cancelled by a closing connection", async () => {
+    nc = await connectNats({ servers: server.url, name: "patch-test" });
+    const sub = nc.subscribe("echo", {
+      callback: (_e, m) => {
+        m.respond(m.data);
+      },
+    });
+    nc.subscribe("silent", { callback: () => undefined });
+    expect((await nc.request("echo", "hi", { timeout: 2000 })).string()).toBe("hi");
+    await expect(nc.request("nobody.home", "x", { timeout: 2000 })).rejects.toThrow(/no responders/i);
+    await expect(nc.request("silent", "x", { timeout: 200 })).rejects.toThrow(/timeout/i);
+    const pending = nc.request("silent", "x", { timeout: 10_000 });
+    await nc.flush();
+    sub.unsubscribe();
+    const closing = nc.close();
+    await expect(pending).rejects.toThrow();
+    await closing;
+    nc = undefined;
+  });
+});
+
