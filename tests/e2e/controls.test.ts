@@ -222,6 +222,53 @@ describe("budgets", () => {
     expect(s.usage.inputTokens + s.usage.outputTokens).toBeGreaterThanOrEqual(150);
   });
 
+  it("with onBudgetExceeded: approve the run pauses at the budget, survives a restart, and goes on when a human approves", async () => {
+    const script: ScriptTurn[] = [...loop.slice(0, 3), { content: "done: {{toolResults}}" }];
+    const t = await setup(script, { maxTokens: 150, onBudgetExceeded: "approve" });
+    const { runId } = await t.c.submit({ task: "loop" });
+    const paused = await waitFor("the run to pause at its budget", async () => {
+      const s = await t.c.status(runId);
+      return s.budgetPause ? s : undefined;
+    }, 20_000);
+    expect(paused.status).toBe("awaiting_approval");
+    expect(paused.budgetPause).toMatchObject({ kind: "token_budget_exceeded" });
+    expect((await t.c.list({ status: "awaiting_approval" })).map((r) => r.runId)).toContain(runId);
+    await t.restart();
+    expect((await t.c.status(runId)).budgetPause).toEqual(paused.budgetPause);
+    // Approving grants another budget of the same size: the run goes on (and pauses again if it needs more).
+    let approvals = 0;
+    const s = await waitFor("the run to end", async () => {
+      const st = await t.c.status(runId);
+      if (st.budgetPause) {
+        await t.c.approve(runId, "budget", { by: "test" });
+        approvals++;
+        return undefined;
+      }
+      return st.status === "running" || st.status === "awaiting_approval" ? undefined : st;
+    }, 30_000);
+    expect(s.status).toBe("completed");
+    expect(s.answer).toBe("done: recorded x2");
+    expect(approvals).toBeGreaterThanOrEqual(1);
+    const log = await runLog(t.c.nc, t.prefix, runId);
+    const decisions = log.filter((e) => e.entry.kind === "budget-approval");
+    expect(decisions).toHaveLength(approvals);
+    expect(decisions[0]?.entry.kind === "budget-approval" && decisions[0].entry.message).toMatchObject({ callId: "budget", decision: "approve", by: "test" });
+    // A run that is not paused at a budget says so.
+    await expect(t.c.approve(runId, "budget")).rejects.toThrow(/not paused at a budget|already/);
+  });
+
+  it("denying a budget pause ends the run failed, saying a human declined", async () => {
+    const t = await setup(loop, { maxTokens: 150, onBudgetExceeded: "approve" });
+    const { runId } = await t.c.submit({ task: "loop" });
+    await waitFor("the run to pause at its budget", async () => (await t.c.status(runId)).budgetPause !== undefined, 20_000);
+    await t.c.deny(runId, "budget", { reason: "enough" });
+    const s = await waitRun(t.c, runId);
+    expect(s.status).toBe("failed");
+    expect(s.reason).toBe("token_budget_exceeded");
+    const ended = (await runLog(t.c.nc, t.prefix, runId)).find((e) => e.entry.kind === "ended");
+    expect(ended?.entry.kind === "ended" && ended.entry.message.error?.message).toMatch(/a human declined to go on: enough$/);
+  });
+
   it("a cost budget uses the price table and status shows the cost", async () => {
     const f = makeFixture({ unused: [] });
     const prices = join(f.dir, "prices.json");

@@ -499,7 +499,7 @@ describe.each(PERMISSION_SOURCES)("least-privilege users of $name, in a real nat
   it("lets the planner append commands and run events, serve the API in its queue group, and create work queues", async () => {
     const nc = await as("planner");
     const js = jetstream(nc);
-    for (const s of ["cairn.run.p.evt.submitted", "cairn.run.p.cmd.llm.1.scripted", "cairn.run.p.cmd.summary.2.scripted", "cairn.run.p.cmd.tool.1.0.echo", "cairn.run.p.evt.signal.cancel", "cairn.run.p.evt.error.s3", "cairn.run.p.evt.ended"]) {
+    for (const s of ["cairn.run.p.evt.submitted", "cairn.run.p.cmd.llm.1.scripted", "cairn.run.p.cmd.summary.2.scripted", "cairn.run.p.cmd.tool.1.0.echo", "cairn.run.p.evt.approval.1.0", "cairn.run.p.evt.approval.2.budget", "cairn.run.p.evt.signal.cancel", "cairn.run.p.evt.error.s3", "cairn.run.p.evt.ended"]) {
       expect((await js.publish(s, "x")).seq, s).toBeGreaterThan(0);
     }
     for (const s of ["cairn.run.p.evt.llm.1", "cairn.run.p.evt.summary.2", "cairn.run.p.evt.tool.1.0", "$KV.CAIRN_tools.x"]) expect(await canPublish(nc, s), s).toBe(false);
@@ -588,7 +588,7 @@ describe("a run with every service on its own least-privilege user (deploy/nats/
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 
-  it("completes, and the server records no permission violation", async () => {
+  it("completes (with a human approving its calls), and the server records no permission violation", async () => {
     const dir = tempDir("cairn-deploy-run-");
     dirs.push(dir);
     mkdirSync(join(dir, "scripts"));
@@ -596,7 +596,7 @@ describe("a run with every service on its own least-privilege user (deploy/nats/
       join(dir, "scripts", "two.json"),
       JSON.stringify({ turns: [{ content: "Recording.", toolCalls: [{ name: "ledger", arguments: { item: "a" } }, { name: "ledger", arguments: { item: "b" } }] }, { content: "Done: {{toolResults}}" }] }),
     );
-    const agents = parseAgents(JSON.stringify({ default: "two", agents: { two: { provider: "scripted", model: "two", systemPrompt: "test", tools: ["ledger"], maxTurns: 5 } } }));
+    const agents = parseAgents(JSON.stringify({ default: "two", agents: { two: { provider: "scripted", model: "two", systemPrompt: "test", tools: ["ledger"], approve: ["ledger"], maxTurns: 5 } } }));
     const base = { NATS_URL: server.url, CAIRN_PREFIX: "cairn", CAIRN_SCRIPTS_DIR: join(dir, "scripts"), CAIRN_WORKSPACE_ROOT: join(dir, "ws"), CAIRN_TOOLS_MODULE: ledgerToolModule(), LOG_LEVEL: "silent" };
     const creds = (user: string) => ({ NATS_USER: user, NATS_PASSWORD: USER_PASSWORD[user]! });
     const log = silentLogger();
@@ -607,9 +607,15 @@ describe("a run with every service on its own least-privilege user (deploy/nats/
     const c = await CairnClient.connect({ connect: { servers: server.url, user: "client", pass: USER_PASSWORD.client! } });
     stops.push(() => c.close());
     const { runId } = await c.submit({ task: "record a and b" });
+    // Both calls wait for a human; approving goes through the planner's API into the run's log.
+    const paused = await waitFor("the calls to await approval", async () => {
+      const st = await c.status(runId);
+      return st.approvals?.length === 2 ? st : undefined;
+    }, 60_000, 200);
+    for (const a of paused.approvals!) await c.approve(runId, a.callId, { by: "deploy-test" });
     const s = await waitFor("the run to end", async () => {
       const st = await c.status(runId);
-      return st.status === "running" ? undefined : st;
+      return st.status === "running" || st.status === "awaiting_approval" ? undefined : st;
     }, 60_000, 200);
     expect(s.status).toBe("completed");
     expect(s.answer).toMatch(/^Done: /);

@@ -13,6 +13,7 @@ export type DecodedEntry =
   | { kind: "tool-result"; message: ToolResult }
   | { kind: "signal"; message: RunSignal }
   | { kind: "approval"; message: RunApproval }
+  | { kind: "budget-approval"; message: RunApproval }
   | { kind: "error"; message: RunError }
   | { kind: "ended"; message: RunEnded }
   | { kind: "invalid"; subject: string; reason: string };
@@ -27,6 +28,7 @@ const TYPES = {
   "tool-result": "ToolResult",
   signal: "RunSignal",
   approval: "RunApproval",
+  "budget-approval": "RunApproval",
   error: "RunError",
   ended: "RunEnded",
 } as const;

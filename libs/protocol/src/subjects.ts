@@ -8,6 +8,7 @@
  * <p>.run.<runId>.evt.tool.<turn>.<index>     tool.result
  * <p>.run.<runId>.evt.signal.<name>           run.signal
  * <p>.run.<runId>.evt.approval.<turn>.<index> run.approval   (a human's approve/deny)
+ * <p>.run.<runId>.evt.approval.<turn>.budget  run.approval   (go past a budget before <turn>, or not)
  * <p>.run.<runId>.evt.summary.<turn>          summary.result  (older turns summarised before <turn>)
  * <p>.run.<runId>.evt.error.<seq>             run.error
  * <p>.run.<runId>.evt.ended                   run.ended
@@ -47,6 +48,7 @@ export type RunSubjectKind =
   | { kind: "tool-result"; turn: number; index: number }
   | { kind: "signal"; name: string }
   | { kind: "approval"; turn: number; index: number }
+  | { kind: "budget-approval"; turn: number }
   | { kind: "summary-result"; turn: number }
   | { kind: "error"; id: string }
   | { kind: "ended" }
@@ -133,6 +135,9 @@ export class Subjects {
   error(runId: string, id: string): string {
     return `${this.prefix}.run.${token("runId", runId)}.evt.error.${token("error id", id)}`;
   }
+  budgetApproval(runId: string, turn: number): string {
+    return `${this.prefix}.run.${token("runId", runId)}.evt.approval.${turn}.budget`;
+  }
   approval(runId: string, turn: number, index: number): string {
     return `${this.prefix}.run.${token("runId", runId)}.evt.approval.${turn}.${index}`;
   }
@@ -186,6 +191,7 @@ export class Subjects {
       else if (b === "tool" && n === 5 && posInt(c) && posInt(d) !== undefined) what = { kind: "tool-result", turn: posInt(c)!, index: posInt(d)! };
       else if (b === "signal" && n === 4 && c) what = { kind: "signal", name: c };
       else if (b === "approval" && n === 5 && posInt(c) && posInt(d) !== undefined) what = { kind: "approval", turn: posInt(c)!, index: posInt(d)! };
+      else if (b === "approval" && n === 5 && posInt(c) && d === "budget") what = { kind: "budget-approval", turn: posInt(c)! };
       else if (b === "summary" && n === 4 && posInt(c)) what = { kind: "summary-result", turn: posInt(c)! };
       else if (b === "error" && n === 4 && c) what = { kind: "error", id: c };
     } else if (a === "cmd") {

@@ -135,6 +135,11 @@ function renderItem(c: Colors, width: number, i: TimelineItem): string[] {
       if (!fits) out.push(more(c.red(clip(i.error?.message ?? "", room - 4))));
       return out;
     }
+    case "approval": {
+      const what = i.budget ? `going past the budget before turn ${i.turn}` : `call ${i.callId}`;
+      const head = i.decision === "approve" ? c.green(`✓ approved ${what}`) : c.red(`✗ denied ${what}`);
+      return [line(`${head}${i.by ? c.dim(` by ${i.by}`) : ""}${i.reason ? ` ${clip(i.reason, room - 40)}` : ""}`)];
+    }
     case "signal":
       return [line(`${c.yellow(`⚑ ${i.signal}`)}${i.reason ? ` ${clip(i.reason, room - 12)}` : ""}`)];
     case "error":

@@ -69,6 +69,8 @@ export type TimelineItem = ItemBase &
         waitMs?: number;
       }
     | { kind: "signal"; signal: string; reason?: string; at: string }
+    /** A human's decision: on a tool call (`callId`), or on going past a budget (`budget`). */
+    | { kind: "approval"; turn: number; callId: string; budget: boolean; decision: "approve" | "deny"; reason?: string; by?: string }
     | { kind: "error"; service: string; about: string; aboutSeq?: number; error: ErrorInfo }
     | { kind: "ended"; status: RunEnded["status"]; answer?: string; reason?: string; error?: ErrorInfo; turns: number; usage: Usage; endedAt: string }
     | { kind: "invalid"; reason: string }
@@ -239,6 +241,12 @@ export function buildTimeline(log: RunLog): Timeline {
           ...(m.idempotencyKey !== undefined ? { idempotencyKey: m.idempotencyKey } : {}),
           ...(sent ? { waitMs: ms(sent, e.time) } : {}),
         });
+        break;
+      }
+      case "approval":
+      case "budget-approval": {
+        const m = d.message;
+        items.push({ ...base, kind: "approval", turn: m.turn, callId: m.callId, budget: d.kind === "budget-approval", decision: m.decision, ...(m.reason !== undefined ? { reason: m.reason } : {}), ...(m.by !== undefined ? { by: m.by } : {}) });
         break;
       }
       case "signal":

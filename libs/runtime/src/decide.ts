@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { LlmCommand, RunEnded, RunSignal, Subjects, SummaryCommand, ToolCommand, ToolResult } from "@cairn/protocol";
 import { summaryDue } from "./prompt.js";
-import { costUsd, type Applied, type RunState } from "./state.js";
+import { overBudget, type Applied, type RunState } from "./state.js";
 
 /** A message the planner must append to the log; its subject is its identity (written once). */
 export type Output =
@@ -73,7 +73,13 @@ export function due(state: RunState, historySeq: number, time: string, subjects:
   // Budgets are checked before every new model call: the expensive step.
   const llm = (turn: number): Output[] => {
     const over = overBudget(state, time);
-    if (over) return end("failed", { reason: over.kind, error: over });
+    if (over) {
+      if (sub.agent.onBudgetExceeded !== "approve") return end("failed", { reason: over.kind, error: over });
+      const d = state.budgetApprovals.get(turn);
+      if (!d) return []; // paused: a human decides whether the run may go on (see budgetPause)
+      if (d.decision === "deny") return end("failed", { reason: over.kind, error: { kind: over.kind, message: `${over.message}; a human declined to go on${d.reason ? `: ${d.reason}` : ""}` } });
+      // approved for this turn, even if it still exceeds the budget the approvals have granted
+    }
     const through = summaryDue(state, turn);
     if (through !== undefined) {
       return [{ type: "SummaryCommand", subject: subjects.summaryCommand(runId, turn, provider), message: { v: 1, type: "summary.command", runId, turn, throughTurn: through, historySeq } }];
@@ -190,21 +196,6 @@ function cancelChildren(state: RunState, time: string, subjects: Subjects): Outp
     out.push({ type: "RunSignal", subject: subjects.signal(child, "cancel"), message: { v: 1, type: "run.signal", runId: child, signal: "cancel", reason: `parent run ${state.runId} was cancelled`, at: time } });
   });
   return out;
-}
-
-/** The budget a run has exhausted at `time`, if any: tokens, cost, or deadline. */
-export function overBudget(state: RunState, time: string): { kind: string; message: string } | undefined {
-  const a = state.submitted?.agent;
-  if (!a) return undefined;
-  const tokens = state.usage.inputTokens + state.usage.outputTokens;
-  if (a.maxTokens !== undefined && tokens >= a.maxTokens) return { kind: "token_budget_exceeded", message: `${tokens} tokens used, budget ${a.maxTokens}` };
-  const cost = costUsd(state);
-  if (a.maxCostUsd !== undefined && cost !== undefined && cost >= a.maxCostUsd) return { kind: "cost_budget_exceeded", message: `$${cost.toFixed(6)} spent, budget $${a.maxCostUsd}` };
-  if (a.deadlineMs !== undefined && state.submitted) {
-    const elapsed = Date.parse(time) - Date.parse(state.submitted.submittedAt);
-    if (elapsed > a.deadlineMs) return { kind: "deadline_exceeded", message: `${elapsed} ms since submission, deadline ${a.deadlineMs} ms` };
-  }
-  return undefined;
 }
 
 /**

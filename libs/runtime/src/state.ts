@@ -53,6 +53,10 @@ export interface RunState {
   approvals: Map<string, RunApproval>;
   /** Summaries of older turns (context compaction), by the turn whose prompt they were made for; in turn order. */
   summaries: SummaryResult[];
+  /** Human decisions on going past a budget, by the model turn they were asked before. */
+  budgetApprovals: Map<number, RunApproval>;
+  /** Stream time of the last entry folded in. */
+  lastTime: string;
 }
 
 /** What folding one entry did, for the planner's decision. */
@@ -68,13 +72,14 @@ export type Applied = {
   | { kind: "cancel" }
   | { kind: "approval"; turn: number; index: number }
   | { kind: "summary"; turn: number }
+  | { kind: "budget-approval"; turn: number }
   | { kind: "error" }
   | { kind: "ended" }
   | { kind: "ignored"; reason: string }
 );
 
 export function emptyRun(runId: string): RunState {
-  return { runId, lastSeq: 0, events: 0, lastLlmSeq: 0, sinceLlm: [], turns: [], errors: [], usage: { inputTokens: 0, outputTokens: 0 }, toolCalls: 0, early: new Map(), approvals: new Map(), summaries: [] };
+  return { runId, lastSeq: 0, events: 0, lastLlmSeq: 0, sinceLlm: [], turns: [], errors: [], usage: { inputTokens: 0, outputTokens: 0 }, toolCalls: 0, early: new Map(), approvals: new Map(), summaries: [], budgetApprovals: new Map(), lastTime: "" };
 }
 
 const MAX_MESSAGE = Number.POSITIVE_INFINITY;
@@ -97,6 +102,7 @@ export function applyEntry(state: RunState, entry: HistoryEntry, subjects: Subje
   const before = state.lastSeq;
   const f = fold(state, entry, subjects, note);
   if (state.lastSeq > before) {
+    state.lastTime = entry.time;
     if (f.kind === "llm-result") {
       state.lastLlmSeq = entry.seq;
       state.sinceLlm = [];
@@ -204,6 +210,16 @@ function fold(state: RunState, entry: HistoryEntry, subjects: Subjects, note: <T
       state.approvals.set(key, d.value);
       return { kind: "approval", seq, turn: w.turn, index: w.index };
     }
+    case "budget-approval": {
+      if (state.budgetApprovals.has(w.turn)) return { kind: "ignored", seq, reason: "duplicate budget approval" };
+      const d = note(decode<RunApproval>("RunApproval", entry.data, MAX_MESSAGE));
+      if (!d.ok) {
+        state.errors.push(syntheticError(state.runId, entry, `${d.kind}: ${d.message}`, d.kind));
+        return { kind: "error", seq };
+      }
+      state.budgetApprovals.set(w.turn, d.value);
+      return { kind: "budget-approval", seq, turn: w.turn };
+    }
     case "summary-result": {
       // Made for the next model turn only; any other is not this run's compaction step.
       if (w.turn !== state.turns.length + 1) return { kind: "ignored", seq, reason: `summary for turn ${w.turn} out of order` };
@@ -261,10 +277,11 @@ export function runStatus(state: RunState): RunStatus {
     }
   }
   const approvals = pendingApprovals(state);
+  const pause = budgetPause(state);
   const s: RunStatus = {
     v: 1,
     runId: state.runId,
-    status: state.ended ? state.ended.status : approvals.length ? "awaiting_approval" : "running",
+    status: state.ended ? state.ended.status : approvals.length || pause ? "awaiting_approval" : "running",
     task: state.submitted?.task ?? "",
     agent: state.submitted?.agent.name ?? "",
     turn: state.turns.length,
@@ -276,6 +293,7 @@ export function runStatus(state: RunState): RunStatus {
   };
   if (waitingFor.length) s.waitingFor = waitingFor;
   if (approvals.length) s.approvals = approvals;
+  if (pause) s.budgetPause = pause;
   const cost = costUsd(state);
   if (cost !== undefined) s.costUsd = cost;
   if (state.ended?.answer !== undefined) s.answer = state.ended.answer;
@@ -311,4 +329,41 @@ export function pendingApprovals(state: RunState): NonNullable<RunStatus["approv
     out.push({ turn: last.turn, index, callId: c.id, tool: c.name, arguments: c.arguments, ...(last.llm.content ? { reason: last.llm.content } : {}) });
   });
   return out;
+}
+
+/**
+ * The budget a run has exhausted at `time`, if any: tokens, cost, or deadline. With the agent's
+ * `onBudgetExceeded: "approve"`, every budget approval a human gave grants another budget of the
+ * same size (tokens, cost, and time since submission).
+ */
+export function overBudget(state: RunState, time: string): { kind: string; message: string } | undefined {
+  const a = state.submitted?.agent;
+  if (!a) return undefined;
+  let grants = 1;
+  for (const d of state.budgetApprovals.values()) if (d.decision === "approve") grants++;
+  const times = grants > 1 ? ` (${grants} × the budget: ${grants - 1} approved by a human)` : "";
+  const tokens = state.usage.inputTokens + state.usage.outputTokens;
+  if (a.maxTokens !== undefined && tokens >= a.maxTokens * grants) return { kind: "token_budget_exceeded", message: `${tokens} tokens used, budget ${a.maxTokens * grants}${times}` };
+  const cost = costUsd(state);
+  if (a.maxCostUsd !== undefined && cost !== undefined && cost >= a.maxCostUsd * grants) return { kind: "cost_budget_exceeded", message: `$${cost.toFixed(6)} spent, budget $${a.maxCostUsd * grants}${times}` };
+  if (a.deadlineMs !== undefined && state.submitted) {
+    const elapsed = Date.parse(time) - Date.parse(state.submitted.submittedAt);
+    if (elapsed > a.deadlineMs * grants) return { kind: "deadline_exceeded", message: `${elapsed} ms since submission, deadline ${a.deadlineMs * grants} ms${times}` };
+  }
+  return undefined;
+}
+
+/**
+ * When the run waits for a human to let it go past a budget (agent `onBudgetExceeded:
+ * "approve"`): the model turn it would start next, and the budget it exhausted — as of the last
+ * event, the same time the planner decided at.
+ */
+export function budgetPause(state: RunState): { turn: number; kind: string; message: string } | undefined {
+  const sub = state.submitted;
+  if (!sub || state.ended || state.cancel || sub.agent.onBudgetExceeded !== "approve") return undefined;
+  const last = state.turns[state.turns.length - 1];
+  const next = !last ? 1 : last.llm.ok && last.results.length > 0 && last.resultCount === last.results.length && last.turn < sub.agent.maxTurns ? last.turn + 1 : undefined;
+  if (next === undefined || state.budgetApprovals.has(next)) return undefined;
+  const over = overBudget(state, state.lastTime);
+  return over ? { turn: next, ...over } : undefined;
 }

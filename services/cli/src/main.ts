@@ -124,7 +124,11 @@ addConn(program.command("cancel <runId>"))
 
 for (const decision of ["approve", "deny"] as const) {
   addConn(program.command(`${decision} <runId> <callId>`))
-    .description(decision === "approve" ? "approve a tool call that waits for approval" : "deny a tool call that waits for approval (the model is told)")
+    .description(
+      decision === "approve"
+        ? "approve a tool call that waits for approval, or (callId 'budget') let a run paused at a budget go on with another budget"
+        : "deny a tool call that waits for approval (the model is told), or (callId 'budget') end a run paused at a budget",
+    )
     .option("--reason <text>", "why (the model sees a denial's reason)")
     .action(async (runId: string, callId: string, o: ConnFlags & { reason?: string }) => {
       const c = await client(o);

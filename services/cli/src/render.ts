@@ -41,6 +41,8 @@ export function renderEntry(e: LogEntry, width = Math.max(60, process.stdout.col
         ? `    ${pc.green("✓")} ${r.tool} ${pc.dim("→")} ${clip(r.output ?? "", w - r.tool.length)} ${meta}`
         : `    ${pc.red("✗")} ${r.tool} ${pc.red(`${r.error?.kind}: ${clip(r.error?.message ?? "", w)}`)} ${meta}`;
     }
+    case "budget-approval":
+      return `  ${x.message.decision === "approve" ? pc.green("✓ approved") : pc.red("✗ denied")} going past the budget before turn ${x.message.turn}${x.message.by ? ` by ${x.message.by}` : ""}${x.message.reason ? `: ${x.message.reason}` : ""}`;
     case "approval":
       return `  ${x.message.decision === "approve" ? pc.green("✓ approved") : pc.red("✗ denied")} call ${x.message.callId}${x.message.by ? ` by ${x.message.by}` : ""}${x.message.reason ? `: ${x.message.reason}` : ""}`;
     case "signal":
@@ -74,6 +76,10 @@ export function renderStatus(s: RunStatus): string {
   for (const a of s.approvals ?? []) {
     lines.push(`${pc.bold(pc.yellow("approval"))} ${a.callId}: ${pc.bold(a.tool)} ${clip(a.arguments, 80)}${a.reason ? pc.dim(` — ${clip(a.reason, 60)}`) : ""}`);
     lines.push(pc.dim(`          cairn approve ${s.runId} ${a.callId}   |   cairn deny ${s.runId} ${a.callId} --reason "…"`));
+  }
+  if (s.budgetPause) {
+    lines.push(`${pc.bold(pc.yellow("budget"))}   ${s.budgetPause.kind}: ${s.budgetPause.message} — paused before turn ${s.budgetPause.turn}`);
+    lines.push(pc.dim(`          cairn approve ${s.runId} budget   (another budget of the same size)   |   cairn deny ${s.runId} budget --reason "…"`));
   }
   if (s.costUsd !== undefined) lines.push(`${pc.bold("cost")}     $${s.costUsd.toFixed(6)}`);
   if (s.waitingForRunner?.length) lines.push(`${pc.bold("no worker")} ${pc.yellow(s.waitingForRunner.join(", "))} ${pc.dim("(no live worker serves it: the run waits until one starts)")}`);

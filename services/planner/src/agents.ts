@@ -16,6 +16,8 @@ export interface AgentDefinition {
   maxCostUsd?: number;
   deadlineMs?: number;
   contextBudgetTokens?: number;
+  /** Before a model call a budget no longer allows: fail the run (default), or pause it for a human. */
+  onBudgetExceeded?: "fail" | "approve";
   /** Summarise older turns by a journaled model call when the prompt outgrows contextBudgetTokens. */
   summarize?: { keepRecentTurns: number; instructions?: string };
 }
@@ -37,6 +39,7 @@ const agentSchema = z.object({
   maxCostUsd: z.number().min(0).optional(),
   deadlineMs: z.number().int().min(1).optional(),
   contextBudgetTokens: z.number().int().min(100).optional(),
+  onBudgetExceeded: z.enum(["fail", "approve"]).optional(),
   // true: defaults (keep the last 2 turns verbatim)
   summarize: z
     .union([z.literal(true), z.object({ keepRecentTurns: z.number().int().min(1).max(1000).default(2), instructions: z.string().min(1).optional() }).strict()])
@@ -85,6 +88,7 @@ export function parseAgents(text: string, source = "agents file"): Agents {
     if (a.maxCostUsd !== undefined) def.maxCostUsd = a.maxCostUsd;
     if (a.deadlineMs !== undefined) def.deadlineMs = a.deadlineMs;
     if (a.contextBudgetTokens !== undefined) def.contextBudgetTokens = a.contextBudgetTokens;
+    if (a.onBudgetExceeded !== undefined) def.onBudgetExceeded = a.onBudgetExceeded;
     if (a.summarize !== undefined) {
       const s = a.summarize === true ? { keepRecentTurns: 2 } : a.summarize;
       def.summarize = { keepRecentTurns: s.keepRecentTurns, ...(s.instructions ? { instructions: s.instructions } : {}) };

@@ -17,7 +17,7 @@ import {
   type Subjects,
   type ToolRegistration,
 } from "@cairn/protocol";
-import { decide, pendingApprovals, reduceRun, runIdForKey, runStatus, type Applied, type HistoryEntry, type RunState } from "@cairn/runtime";
+import { budgetPause, decide, pendingApprovals, reduceRun, runIdForKey, runStatus, type Applied, type HistoryEntry, type RunState } from "@cairn/runtime";
 import { EVENTS_HEADER, SEQS_HEADER, SINCE_HEADER, type AppendResult, type CrashPoint, type Disposition } from "@cairn/bus";
 import { activeSpan, beginRun, CairnAttr, endRun, stepLogger, tracingEnabled, withRunTrace, type Logger } from "@cairn/telemetry";
 import type { Agents, PriceTable } from "./agents.js";
@@ -94,8 +94,10 @@ export function createPlannerHandler(deps: PlannerHandlerDeps): (m: EventMessage
       ),
     );
     // The runs index changes when a run starts, ends, or starts or stops waiting for a human.
-    const awaiting = applied.kind === "llm-result" && pendingApprovals(state).length > 0;
-    if (applied.kind === "submitted" || applied.kind === "ended" || awaiting || applied.kind === "approval") {
+    const awaiting =
+      (applied.kind === "llm-result" && pendingApprovals(state).length > 0) ||
+      ((applied.kind === "llm-result" || applied.kind === "tool-result" || applied.kind === "submitted") && budgetPause(state) !== undefined);
+    if (applied.kind === "submitted" || applied.kind === "ended" || awaiting || applied.kind === "approval" || applied.kind === "budget-approval") {
       await deps.putIndex(runStatus(state));
       if (applied.kind === "ended") {
         deps.history.forget(runId);
@@ -216,6 +218,7 @@ export function createApi(deps: ApiDeps) {
           ...(agent.deadlineMs !== undefined ? { deadlineMs: agent.deadlineMs } : {}),
           ...(agent.contextBudgetTokens !== undefined ? { contextBudgetTokens: agent.contextBudgetTokens } : {}),
           ...(agent.summarize ? { summarize: agent.summarize } : {}),
+          ...(agent.onBudgetExceeded === "approve" ? { onBudgetExceeded: "approve" as const } : {}),
           ...(deps.prices?.get(agent.model) ? { pricing: deps.prices.get(agent.model)! } : {}),
         },
         submittedAt: now.toISOString(),
@@ -247,6 +250,15 @@ export function createApi(deps: ApiDeps) {
       const { runId, callId, decision } = r.value;
       const current = await status({ v: 1, runId });
       if ("error" in current) return current;
+      if (callId === "budget" && !current.approvals?.some((a) => a.callId === callId)) {
+        // A run paused at a budget (agent onBudgetExceeded: approve): go on with another budget, or end.
+        const pause = current.budgetPause;
+        if (!pause) return apiError("not_awaiting", `run ${runId} is not paused at a budget (status ${current.status})`);
+        const msg: RunApproval = { v: 1, type: "run.approval", runId, turn: pause.turn, index: 0, callId, decision, at: deps.now().toISOString(), ...(r.value.reason ? { reason: r.value.reason } : {}), ...(r.value.by ? { by: r.value.by } : {}) };
+        await deps.append(subjects.budgetApproval(runId, pause.turn), encode(msg));
+        deps.log.info({ runId, turn: pause.turn, decision, budget: pause.kind }, `going past the budget ${decision === "approve" ? "approved" : "denied"}`);
+        return current;
+      }
       const pending = current.approvals?.find((a) => a.callId === callId);
       if (!pending) {
         return apiError("not_awaiting", `run ${runId} has no call ${JSON.stringify(callId)} waiting for approval (status ${current.status}${current.approvals?.length ? `; waiting: ${current.approvals.map((a) => a.callId).join(", ")}` : ""})`);

@@ -54,6 +54,10 @@ export interface AgentSpec {
     instructions?: string;
   };
   /**
+   * What a run does before a model call that a budget (maxTokens, maxCostUsd, deadlineMs) no longer allows: fail (the default), or pause for a human; each approval grants another budget of the same size.
+   */
+  onBudgetExceeded?: "fail" | "approve";
+  /**
    * The run must end within this many ms of its submission.
    */
   deadlineMs?: number;
@@ -79,7 +83,7 @@ export interface ApiError {
 }
 
 /**
- * Request to <prefix>.api.approve: approve or deny a tool call that waits for approval.
+ * Request to <prefix>.api.approve: approve or deny a tool call that waits for approval, or (callId "budget") a run paused at a budget.
  */
 export interface ApprovalRequest {
   v: 1;
@@ -170,7 +174,7 @@ export interface LlmResult {
 }
 
 /**
- * A human's decision on a tool call that requires approval, on <prefix>.run.<runId>.evt.approval.<turn>.<index> (one per call, ever).
+ * A human's decision on a tool call that requires approval, on <prefix>.run.<runId>.evt.approval.<turn>.<index> (one per call, ever); or on going past a budget before model turn <turn>, on <prefix>.run.<runId>.evt.approval.<turn>.budget (index 0, callId "budget").
  */
 export interface RunApproval {
   v: 1;
@@ -286,6 +290,14 @@ export interface RunStatus {
     arguments: string;
     reason?: string;
   }[];
+  /**
+   * The run waits for a human to let it go past a budget (agent onBudgetExceeded: approve): `cairn approve <runId> budget` or `cairn deny <runId> budget`.
+   */
+  budgetPause?: {
+    turn: number;
+    kind: string;
+    message: string;
+  };
   usage: {
     inputTokens: number;
     outputTokens: number;
