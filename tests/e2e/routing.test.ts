@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CairnClient } from "@cairn/client";
-import { connectNats, ensureConsumer, type NatsConnection, type RunningService } from "@cairn/bus";
+import { connectNats, ensureConsumer, requestCancelTrimmed, type NatsConnection, type RunningService } from "@cairn/bus";
 import { Subjects } from "@cairn/protocol";
 import { AckPolicy, jetstreamManager } from "@nats-io/jetstream";
 import { loadConfig as llmConfig, startLlmCaller } from "@cairn/llm-caller";
@@ -134,6 +134,7 @@ describe("provider queues", () => {
 
 describe("requests with Cairn's trimmed cancel (libs/bus/src/nats-patch.ts)", () => {
   it("still resolve, report no responders, time out, and are cancelled by a closing connection", async () => {
+    expect(requestCancelTrimmed()).toBe(true); // still applies to the installed @nats-io/nats-core
     nc = await connectNats({ servers: server.url, name: "patch-test" });
     const sub = nc.subscribe("echo", {
       callback: (_e, m) => {

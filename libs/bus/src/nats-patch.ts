@@ -24,3 +24,8 @@ export function trimRequestCancel(): boolean {
   proto.__cairnTrimmed = true;
   return true;
 }
+
+/** True once the shim is in place (a nats-core upgrade that changes `RequestOne` would make it false: see the test). */
+export function requestCancelTrimmed(): boolean {
+  return (RequestOne.prototype as { __cairnTrimmed?: boolean }).__cairnTrimmed === true;
+}

@@ -35,25 +35,28 @@ describe("budgets with onBudgetExceeded: approve (a human lets the run go on)", 
     expect(s.budgetPause).toEqual({ turn: 2, kind: "token_budget_exceeded", message: "120 tokens used, budget 100" });
   });
 
-  it("an approval grants another budget of the same size: the next model call goes out, and the run pauses again past it", () => {
+  it("an approval starts another budget of the same size: the next model calls go out, and the run pauses again past it", () => {
     const r = run({ maxTokens: 100, onBudgetExceeded: "approve" });
-    r.turn(1, 120);
+    r.turn(1, 500); // far past the budget: the approval still counts from here
     r.decision(2, "approve");
     expect(r.decided().map((o) => o.subject)).toEqual([S.llmCommand(RUN, 2, "scripted")]);
     expect(budgetPause(r.state)).toBeUndefined();
     expect(runStatus(r.state).status).toBe("running");
-    r.turn(2, 60); // 180 < 200: still within the two budgets
+    r.turn(2, 60); // 60 since the approval
     expect(r.decided().map((o) => o.subject)).toEqual([S.llmCommand(RUN, 3, "scripted")]);
-    r.turn(3, 40); // 220 >= 200
+    r.turn(3, 40); // 100 since the approval
     expect(r.decided()).toEqual([]);
-    expect(budgetPause(r.state)).toMatchObject({ turn: 4, message: "220 tokens used, budget 200 (2 × the budget: 1 approved by a human)" });
+    expect(budgetPause(r.state)).toEqual({ turn: 4, kind: "token_budget_exceeded", message: "100 tokens used since the last approval, budget 100" });
   });
 
-  it("an approval is for the turn it was asked before, even if usage is past what it grants", () => {
-    const r = run({ maxTokens: 100, onBudgetExceeded: "approve" });
-    r.turn(1, 500);
-    r.decision(2, "approve");
-    expect(r.decided().map((o) => o.subject)).toEqual([S.llmCommand(RUN, 2, "scripted")]);
+  it("status agrees with the decision: an error record after the turn was decided does not make a pause", () => {
+    const r = run({ deadlineMs: 2500, onBudgetExceeded: "approve" });
+    r.add(S.llmResult(RUN, 1), { v: 1, type: "llm.result", runId: RUN, turn: 1, ok: true, attempts: 1, content: null, toolCalls: [{ id: "c1", name: "f", arguments: "{}" }] }); // at 2 s
+    expect(r.decided().map((o) => o.subject)).toEqual([S.toolCommand(RUN, 1, 0, "f")]);
+    // An error record lands at 3 s, past the deadline; nothing was decided on it.
+    r.add(S.error(RUN, "s9"), { v: 1, type: "run.error", runId: RUN, service: "planner", subject: "x", error: { kind: "k", message: "m" }, at: "2025-01-01T00:00:03.000Z" });
+    expect(budgetPause(r.state)).toBeUndefined();
+    expect(runStatus(r.state).status).toBe("running");
   });
 
   it("a denial ends the run failed with the budget's reason, saying a human declined", () => {
@@ -76,11 +79,15 @@ describe("budgets with onBudgetExceeded: approve (a human lets the run go on)", 
     expect(budgetPause(paused.state)).toBeUndefined();
   });
 
-  it("a deadline pause uses the log's time; an approval doubles the time allowed since submission", () => {
+  it("a deadline pause uses the log's time; an approval gives another deadline from the approval, however long the human took", () => {
     const r = run({ deadlineMs: 2500, onBudgetExceeded: "approve" });
     r.turn(1, 1); // its events land 2 s and 3 s after submission
-    expect(budgetPause(r.state)).toMatchObject({ turn: 2, kind: "deadline_exceeded" });
-    r.decision(2, "approve"); // at 4 s: within 2 × 2.5 s
+    expect(budgetPause(r.state)).toMatchObject({ turn: 2, kind: "deadline_exceeded", message: "3000 ms since submission, deadline 2500 ms" });
+    r.decision(2, "approve"); // at 4 s
     expect(r.decided().map((o) => o.subject)).toEqual([S.llmCommand(RUN, 2, "scripted")]);
+    r.turn(2, 1); // at 5 s and 6 s: 2 s since the approval
+    expect(r.decided().map((o) => o.subject)).toEqual([S.llmCommand(RUN, 3, "scripted")]);
+    r.turn(3, 1); // at 7 s and 8 s: 4 s since the approval
+    expect(budgetPause(r.state)).toMatchObject({ turn: 4, message: "4000 ms since the last approval, deadline 2500 ms" });
   });
 });

@@ -55,8 +55,10 @@ export interface RunState {
   summaries: SummaryResult[];
   /** Human decisions on going past a budget, by the model turn they were asked before. */
   budgetApprovals: Map<number, RunApproval>;
-  /** Stream time of the last entry folded in. */
-  lastTime: string;
+  /** Stream time of the last entry the planner decides on (not an error record, not an ignored entry). */
+  decisionTime: string;
+  /** Where the current budget started: the last approval to go past one (usage, cost and time then). */
+  budgetBase?: { tokens: number; costUsd: number; time: string };
 }
 
 /** What folding one entry did, for the planner's decision. */
@@ -79,7 +81,7 @@ export type Applied = {
 );
 
 export function emptyRun(runId: string): RunState {
-  return { runId, lastSeq: 0, events: 0, lastLlmSeq: 0, sinceLlm: [], turns: [], errors: [], usage: { inputTokens: 0, outputTokens: 0 }, toolCalls: 0, early: new Map(), approvals: new Map(), summaries: [], budgetApprovals: new Map(), lastTime: "" };
+  return { runId, lastSeq: 0, events: 0, lastLlmSeq: 0, sinceLlm: [], turns: [], errors: [], usage: { inputTokens: 0, outputTokens: 0 }, toolCalls: 0, early: new Map(), approvals: new Map(), summaries: [], budgetApprovals: new Map(), decisionTime: "" };
 }
 
 const MAX_MESSAGE = Number.POSITIVE_INFINITY;
@@ -102,7 +104,7 @@ export function applyEntry(state: RunState, entry: HistoryEntry, subjects: Subje
   const before = state.lastSeq;
   const f = fold(state, entry, subjects, note);
   if (state.lastSeq > before) {
-    state.lastTime = entry.time;
+    if (f.kind !== "error" && f.kind !== "ignored") state.decisionTime = entry.time;
     if (f.kind === "llm-result") {
       state.lastLlmSeq = entry.seq;
       state.sinceLlm = [];
@@ -218,6 +220,8 @@ function fold(state: RunState, entry: HistoryEntry, subjects: Subjects, note: <T
         return { kind: "error", seq };
       }
       state.budgetApprovals.set(w.turn, d.value);
+      // An approval starts another budget of the same size from here: tokens, cost and time.
+      if (d.value.decision === "approve") state.budgetBase = { tokens: state.usage.inputTokens + state.usage.outputTokens, costUsd: costUsd(state) ?? 0, time: entry.time };
       return { kind: "budget-approval", seq, turn: w.turn };
     }
     case "summary-result": {
@@ -332,31 +336,31 @@ export function pendingApprovals(state: RunState): NonNullable<RunStatus["approv
 }
 
 /**
- * The budget a run has exhausted at `time`, if any: tokens, cost, or deadline. With the agent's
- * `onBudgetExceeded: "approve"`, every budget approval a human gave grants another budget of the
- * same size (tokens, cost, and time since submission).
+ * The budget a run has exhausted at `time`, if any: tokens, cost, or deadline. After a human let
+ * the run go past a budget (agent `onBudgetExceeded: "approve"`), each budget counts again from
+ * that approval: another `maxTokens`, `maxCostUsd` and `deadlineMs` of the same size.
  */
 export function overBudget(state: RunState, time: string): { kind: string; message: string } | undefined {
   const a = state.submitted?.agent;
   if (!a) return undefined;
-  let grants = 1;
-  for (const d of state.budgetApprovals.values()) if (d.decision === "approve") grants++;
-  const times = grants > 1 ? ` (${grants} × the budget: ${grants - 1} approved by a human)` : "";
-  const tokens = state.usage.inputTokens + state.usage.outputTokens;
-  if (a.maxTokens !== undefined && tokens >= a.maxTokens * grants) return { kind: "token_budget_exceeded", message: `${tokens} tokens used, budget ${a.maxTokens * grants}${times}` };
-  const cost = costUsd(state);
-  if (a.maxCostUsd !== undefined && cost !== undefined && cost >= a.maxCostUsd * grants) return { kind: "cost_budget_exceeded", message: `$${cost.toFixed(6)} spent, budget $${a.maxCostUsd * grants}${times}` };
+  const base = state.budgetBase;
+  const since = base ? " since the last approval" : "";
+  const tokens = state.usage.inputTokens + state.usage.outputTokens - (base?.tokens ?? 0);
+  if (a.maxTokens !== undefined && tokens >= a.maxTokens) return { kind: "token_budget_exceeded", message: `${tokens} tokens used${since}, budget ${a.maxTokens}` };
+  const total = costUsd(state);
+  const cost = total === undefined ? undefined : total - (base?.costUsd ?? 0);
+  if (a.maxCostUsd !== undefined && cost !== undefined && cost >= a.maxCostUsd) return { kind: "cost_budget_exceeded", message: `$${cost.toFixed(6)} spent${since}, budget $${a.maxCostUsd}` };
   if (a.deadlineMs !== undefined && state.submitted) {
-    const elapsed = Date.parse(time) - Date.parse(state.submitted.submittedAt);
-    if (elapsed > a.deadlineMs * grants) return { kind: "deadline_exceeded", message: `${elapsed} ms since submission, deadline ${a.deadlineMs * grants} ms${times}` };
+    const elapsed = Date.parse(time) - Date.parse(base?.time ?? state.submitted.submittedAt);
+    if (elapsed > a.deadlineMs) return { kind: "deadline_exceeded", message: `${elapsed} ms since ${base ? "the last approval" : "submission"}, deadline ${a.deadlineMs} ms` };
   }
   return undefined;
 }
 
 /**
  * When the run waits for a human to let it go past a budget (agent `onBudgetExceeded:
- * "approve"`): the model turn it would start next, and the budget it exhausted — as of the last
- * event, the same time the planner decided at.
+ * "approve"`): the model turn it would start next, and the budget it exhausted — at the time of
+ * the last event the planner decided on, so status and decision agree.
  */
 export function budgetPause(state: RunState): { turn: number; kind: string; message: string } | undefined {
   const sub = state.submitted;
@@ -364,6 +368,6 @@ export function budgetPause(state: RunState): { turn: number; kind: string; mess
   const last = state.turns[state.turns.length - 1];
   const next = !last ? 1 : last.llm.ok && last.results.length > 0 && last.resultCount === last.results.length && last.turn < sub.agent.maxTurns ? last.turn + 1 : undefined;
   if (next === undefined || state.budgetApprovals.has(next)) return undefined;
-  const over = overBudget(state, state.lastTime);
+  const over = overBudget(state, state.decisionTime);
   return over ? { turn: next, ...over } : undefined;
 }

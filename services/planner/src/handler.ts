@@ -94,9 +94,11 @@ export function createPlannerHandler(deps: PlannerHandlerDeps): (m: EventMessage
       ),
     );
     // The runs index changes when a run starts, ends, or starts or stops waiting for a human.
-    const awaiting =
-      (applied.kind === "llm-result" && pendingApprovals(state).length > 0) ||
-      ((applied.kind === "llm-result" || applied.kind === "tool-result" || applied.kind === "submitted") && budgetPause(state) !== undefined);
+    // (Any decided-on event can start a wait: a response asking for approval, a result or a summary
+    // that crosses a budget — only for agents that ask humans at all.)
+    const agent = state.submitted?.agent;
+    const asksHumans = agent !== undefined && (agent.onBudgetExceeded === "approve" || agent.tools.some((t) => t.requiresApproval === true));
+    const awaiting = asksHumans && applied.kind !== "error" && applied.kind !== "ignored" && (pendingApprovals(state).length > 0 || budgetPause(state) !== undefined);
     if (applied.kind === "submitted" || applied.kind === "ended" || awaiting || applied.kind === "approval" || applied.kind === "budget-approval") {
       await deps.putIndex(runStatus(state));
       if (applied.kind === "ended") {
@@ -107,7 +109,9 @@ export function createPlannerHandler(deps: PlannerHandlerDeps): (m: EventMessage
           endRun({ runId, agent: agent.name, provider: agent.provider, model: agent.model, trace: state.submitted.trace, submittedAt: state.submitted.submittedAt, endedAt: state.ended.endedAt, status: state.ended.status, ...(state.ended.reason ? { reason: state.ended.reason } : {}), turns: state.ended.turns, toolCalls: state.toolCalls, usage: state.ended.usage });
         }
         rlog.info({ status: state.ended?.status, turns: state.turns.length }, "run ended");
-      } else rlog.info({ agent: state.submitted?.agent.name }, "run started");
+      } else if (applied.kind === "submitted") rlog.info({ agent: state.submitted?.agent.name }, "run started");
+      else if (awaiting) rlog.info({ approvals: pendingApprovals(state).length, budget: budgetPause(state)?.kind }, "run waits for a human decision");
+      else rlog.info({ event: applied.kind }, "a human's decision recorded: the run goes on");
     }
     deps.crash.hit("after-publish", m.subject);
     return { ack: true };

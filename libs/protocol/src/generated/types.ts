@@ -54,7 +54,7 @@ export interface AgentSpec {
     instructions?: string;
   };
   /**
-   * What a run does before a model call that a budget (maxTokens, maxCostUsd, deadlineMs) no longer allows: fail (the default), or pause for a human; each approval grants another budget of the same size.
+   * What a run does before a model call that a budget (maxTokens, maxCostUsd, deadlineMs) no longer allows: fail (the default), or pause for a human; each approval starts another budget of the same size from that point.
    */
   onBudgetExceeded?: "fail" | "approve";
   /**
