@@ -4,7 +4,7 @@ import { CairnClient } from "@cairn/client";
 import { readRunLog, connectNats, type NatsConnection } from "@cairn/bus";
 import { decodeEntry, Subjects, type DecodedEntry, type RunStatus } from "@cairn/protocol";
 import { parseAgents, type Agents } from "@cairn/planner";
-import { ledgerToolModule, startNatsServer, tempDir, type RunningNatsServer } from "@cairn/testing";
+import { startNatsServer, tempDir, testServiceEnv, type RunningNatsServer } from "@cairn/testing";
 import { startEmbedded, type Embedded } from "@cairn/cli";
 import type { Logger } from "@cairn/telemetry";
 import { afterAll, afterEach, beforeAll } from "vitest";
@@ -49,21 +49,9 @@ export function makeFixture(scripts: Record<string, ScriptTurn[]>, agentTools: R
   return { dir, scriptsDir, workspaceRoot: join(dir, "ws"), ledgerFile: join(dir, "ws", "ledger.jsonl"), agentsFile, agents: parseAgents(agentsJson) };
 }
 
-/** Environment for services in tests: a short ack_wait so crashed work is redelivered in ~2 s. */
+/** Environment for services in tests (see `testServiceEnv`): a short ack_wait so crashed work is redelivered in ~2 s. */
 export function serviceEnv(url: string, prefix: string, f: Fixture, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    NATS_URL: url,
-    CAIRN_PREFIX: prefix,
-    CAIRN_SCRIPTS_DIR: f.scriptsDir,
-    CAIRN_AGENTS_FILE: f.agentsFile,
-    CAIRN_WORKSPACE_ROOT: f.workspaceRoot,
-    CAIRN_TOOLS_MODULE: ledgerToolModule(),
-    CAIRN_ACK_WAIT_MS: "2000",
-    CAIRN_TOOL_RETRY_DELAY_MS: "50",
-    CAIRN_LLM_RETRY_DELAY_MS: "50",
-    LOG_LEVEL: "info",
-    ...extra,
-  };
+  return testServiceEnv(url, prefix, f, extra);
 }
 
 export async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {

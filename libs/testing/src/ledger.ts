@@ -44,3 +44,30 @@ export function readCommits(workspaceRoot: string): LedgerCommit[] {
     .filter((f) => !f.endsWith(".tmp"))
     .map((f) => JSON.parse(readFileSync(join(dir, f), "utf8")) as LedgerCommit);
 }
+
+/** Where a test's services find their scripts, agents and workspace. */
+export interface TestDirs {
+  scriptsDir: string;
+  agentsFile: string;
+  workspaceRoot: string;
+}
+
+/**
+ * Environment for services in tests: the scripted model's scripts, the agents file, the ledger
+ * test tools, and a short ack_wait so crashed work is redelivered in about 2 s.
+ */
+export function testServiceEnv(url: string, prefix: string, dirs: TestDirs, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    NATS_URL: url,
+    CAIRN_PREFIX: prefix,
+    CAIRN_SCRIPTS_DIR: dirs.scriptsDir,
+    CAIRN_AGENTS_FILE: dirs.agentsFile,
+    CAIRN_WORKSPACE_ROOT: dirs.workspaceRoot,
+    CAIRN_TOOLS_MODULE: ledgerToolModule(),
+    CAIRN_ACK_WAIT_MS: "2000",
+    CAIRN_TOOL_RETRY_DELAY_MS: "50",
+    CAIRN_LLM_RETRY_DELAY_MS: "50",
+    LOG_LEVEL: "info",
+    ...extra,
+  };
+}
