@@ -55,7 +55,24 @@ export async function startWorkQueue(o: WorkQueueOptions): Promise<RunningConsum
     doubleAck: o.config.doubleAck,
     afterSettle: (_d, subject) => o.crash.hit("after-ack", subject),
     ...(o.keyOf ? { keyOf: o.keyOf } : {}),
-    handle: (msg, ctx) => o.handle({ subject: msg.subject, seq: msg.seq, deliveries: msg.info.deliveryCount, data: msg.data, issuedAt: msg.time.getTime(), ...(msg.headers ? { headers: msg.headers } : {}) }, ctx),
+    // Headers and the timestamp are parsed only when a handler reads them (the llm-caller reads
+    // its hints, the tool-runner the issue time): not on every message of every service.
+    handle: (msg, ctx) =>
+      o.handle(
+        {
+          subject: msg.subject,
+          seq: msg.seq,
+          deliveries: msg.info.deliveryCount,
+          data: msg.data,
+          get issuedAt() {
+            return msg.time.getTime();
+          },
+          get headers() {
+            return msg.headers;
+          },
+        },
+        ctx,
+      ),
     log: o.log,
   });
 }

@@ -84,7 +84,7 @@ export async function startLlmCaller(config: LlmCallerConfig, deps: LlmCallerDep
         concurrency: config.concurrency,
         config,
         crash,
-        handle: (m, ctx) => handle({ ...m, hint: foldHintOf(m.headers) }, ctx),
+        handle: (m, ctx) => handle({ subject: m.subject, seq: m.seq, deliveries: m.deliveries, data: m.data, hint: foldHintOf(m.headers) }, ctx),
         log,
       }),
     );
