@@ -1,5 +1,5 @@
 import type { ChatMessage, ModelRequest, ToolCall, ToolSpec } from "@cairn/runtime";
-import { DEFAULT_TIMEOUT_MS, isEventStream, isObject, startCall, streamCutOff, streamError, tokenCount, tokenSink } from "./http.js";
+import { completeOverHttp, DEFAULT_TIMEOUT_MS, isObject, startCall, streamCutOff, streamError, tokenCount } from "./http.js";
 import type { HttpCall } from "./http.js";
 import type { CallOptions, ModelProvider, ModelResponse } from "./types.js";
 
@@ -71,24 +71,9 @@ export function createAnthropicProvider(opts: AnthropicProviderOptions = {}): Mo
     name,
     async complete(req: ModelRequest, call: CallOptions = {}): Promise<ModelResponse> {
       const http = startCall({ name, url, apiKey: opts.apiKey, fetch: opts.fetch, defaultTimeoutMs, call });
-      const streaming = call.onToken !== undefined;
-      const headers: Record<string, string> = {
-        "content-type": "application/json",
-        accept: streaming ? "text/event-stream" : "application/json",
-        "anthropic-version": version,
-        ...opts.headers,
-      };
+      const headers: Record<string, string> = { "anthropic-version": version, ...opts.headers };
       if (opts.apiKey) headers["x-api-key"] = opts.apiKey;
-
-      const res = await http.post(headers, JSON.stringify(toWireRequest(req, maxTokens, streaming)));
-      if (streaming && isEventStream(res)) return readStream(http, res, req, tokenSink(call.onToken));
-
-      const text = await http.text(res);
-      const json = http.json(res, text);
-      const out = fromWireResponse(json, req, (msg) => http.invalid(res, msg, text));
-      // A server that ignored `stream: true` still gets its answer to the watcher, in one piece.
-      if (streaming && out.content !== null) tokenSink(call.onToken)(out.content);
-      return out;
+      return completeOverHttp(http, req, call, { headers, body: (r, stream) => toWireRequest(r, maxTokens, stream), fromResponse: fromWireResponse, readStream });
     },
   };
 }

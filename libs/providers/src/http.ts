@@ -1,6 +1,7 @@
 import { RetryableError, TerminalError } from "@cairn/runtime";
 import { SseParser, type SseEvent } from "./sse.js";
-import type { CallOptions } from "./types.js";
+import type { ModelRequest } from "@cairn/runtime";
+import type { CallOptions, ModelResponse } from "./types.js";
 
 /**
  * What the HTTP providers share: one POST with a time limit and the caller's signal, the mapping
@@ -115,6 +116,34 @@ export function isEventStream(res: Response): boolean {
   // Anything but JSON is read as an event stream (some servers send no or an odd content type).
   const type = (res.headers.get("content-type") ?? "").toLowerCase();
   return !type.includes("json");
+}
+
+/** How one provider speaks its wire protocol, for {@link completeOverHttp}. */
+export interface WireProtocol {
+  /** Headers besides content-type and accept (authentication, API version, the caller's own). */
+  headers: Record<string, string>;
+  /** The request body for `req`; `stream` asks the server for an event stream. */
+  body(req: ModelRequest, stream: boolean): unknown;
+  /** The answer from a JSON response body. */
+  fromResponse(json: unknown, req: ModelRequest, invalid: (msg: string) => Error): ModelResponse;
+  /** The answer from an event-stream body, sending text deltas to `emit` as they come. */
+  readStream(http: HttpCall, res: Response, req: ModelRequest, emit: (text: string) => void): Promise<ModelResponse>;
+}
+
+/**
+ * One model call: POST the request (streaming when the caller wants tokens), then read an event
+ * stream or a JSON answer. A server that ignored the stream request still gets its answer to the
+ * watcher, in one piece.
+ */
+export async function completeOverHttp(http: HttpCall, req: ModelRequest, call: CallOptions, wire: WireProtocol): Promise<ModelResponse> {
+  const streaming = call.onToken !== undefined;
+  const headers = { "content-type": "application/json", accept: streaming ? "text/event-stream" : "application/json", ...wire.headers };
+  const res = await http.post(headers, JSON.stringify(wire.body(req, streaming)));
+  if (streaming && isEventStream(res)) return wire.readStream(http, res, req, tokenSink(call.onToken));
+  const text = await http.text(res);
+  const out = wire.fromResponse(http.json(res, text), req, (msg) => http.invalid(res, msg, text));
+  if (streaming && out.content !== null) tokenSink(call.onToken)(out.content);
+  return out;
 }
 
 export interface HttpCallOptions {
