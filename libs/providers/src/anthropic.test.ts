@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { startHttpServer, withHttpServer, type HttpHandler, type ReceivedRequest } from "@cairn/testing";
+import { eventStreamHandler, rejectionOf, startHttpServer, withHttpServer, type HttpHandler, type ReceivedRequest } from "@cairn/testing";
 import type { ModelRequest } from "@cairn/runtime";
 import { createAnthropicProvider } from "./anthropic.js";
 
@@ -25,25 +25,7 @@ function ev(type: string, data: Record<string, unknown> = {}): string {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/**
- * Writes `parts` as an event stream, one write each with a pause between (so they arrive as
- * separate chunks), waiting for `gate` before part `gateAt`; then ends, cuts the connection, or hangs.
- */
-function stream(parts: string[], o: { end?: "end" | "destroy" | "hang"; gate?: Promise<unknown>; gateAt?: number } = {}): Handler {
-  return (_req, res) => {
-    res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
-    void (async () => {
-      for (const [i, part] of parts.entries()) {
-        if (o.gate && i === o.gateAt) await o.gate;
-        res.write(part);
-        await sleep(5);
-      }
-      const end = o.end ?? "end";
-      if (end === "end") res.end();
-      else if (end === "destroy") res.socket?.destroy();
-    })();
-  };
-}
+const stream = eventStreamHandler;
 
 const KEY = "sk-ant-test-secret-key-123";
 
@@ -58,14 +40,7 @@ const simpleReq: ModelRequest = {
 
 type Failure = { retryable: boolean; kind: string; retryAfterMs?: number; status?: number; message: string };
 
-async function failure(p: Promise<unknown>): Promise<Failure> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Failure;
-  }
-  throw new Error("expected the call to fail");
-}
+const failure = (p: Promise<unknown>): Promise<Failure> => rejectionOf(p);
 
 const plainAnswer = {
   id: "msg_1",

@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { withHttpServer, type HttpHandler, type ReceivedRequest } from "@cairn/testing";
+import { eventStreamHandler, rejectionOf, withHttpServer, type HttpHandler, type ReceivedRequest } from "@cairn/testing";
 import type { ModelRequest } from "@cairn/runtime";
 import { createOpenAiProvider } from "./openai.js";
 
@@ -23,25 +23,7 @@ function chunk(delta: Record<string, unknown>, finish: string | null = null, ext
   return data({ id: "chatcmpl-s", object: "chat.completion.chunk", model: "gpt-stream", choices: [{ index: 0, delta, finish_reason: finish }], ...extra });
 }
 
-/**
- * Writes `parts` as an event stream, one write each with a pause between (so they arrive as
- * separate chunks), waiting for `gate` before part `gateAt`; then ends, cuts the connection, or hangs.
- */
-function stream(parts: string[], o: { end?: "end" | "destroy" | "hang"; gate?: Promise<unknown>; gateAt?: number } = {}): Handler {
-  return (_req, res) => {
-    res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" });
-    void (async () => {
-      for (const [i, part] of parts.entries()) {
-        if (o.gate && i === o.gateAt) await o.gate;
-        res.write(part);
-        await sleep(5);
-      }
-      const end = o.end ?? "end";
-      if (end === "end") res.end();
-      else if (end === "destroy") res.socket?.destroy();
-    })();
-  };
-}
+const stream = (parts: string[], o: Parameters<typeof eventStreamHandler>[1] = {}): Handler => eventStreamHandler(parts, { contentType: "text/event-stream; charset=utf-8", ...o });
 
 const KEY = "sk-test-secret-key-123";
 
@@ -56,14 +38,7 @@ const simpleReq: ModelRequest = {
 
 type Failure = { retryable: boolean; kind: string; status?: number; message: string };
 
-async function failure(p: Promise<unknown>): Promise<Failure> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Failure;
-  }
-  throw new Error("expected the call to fail");
-}
+const failure = (p: Promise<unknown>): Promise<Failure> => rejectionOf(p);
 
 const textStream = [
   chunk({ role: "assistant", content: "" }),

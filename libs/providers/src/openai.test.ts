@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { startHttpServer, withHttpServer, type HttpHandler, type ReceivedRequest } from "@cairn/testing";
+import { rejectionOf, startHttpServer, withHttpServer, type HttpHandler, type ReceivedRequest } from "@cairn/testing";
 import type { ModelRequest } from "@cairn/runtime";
 import { createOpenAiProvider, parseRetryAfter } from "./openai.js";
 
@@ -29,14 +29,7 @@ const simpleReq: ModelRequest = {
   tools: [],
 };
 
-async function failure(p: Promise<unknown>): Promise<{ retryable: boolean; kind: string; retryAfterMs?: number; status?: number; message: string }> {
-  try {
-    await p;
-  } catch (err) {
-    return err as { retryable: boolean; kind: string; retryAfterMs?: number; status?: number; message: string };
-  }
-  throw new Error("expected the call to fail");
-}
+const failure = (p: Promise<unknown>): Promise<{ retryable: boolean; kind: string; retryAfterMs?: number; status?: number; message: string }> => rejectionOf(p);
 
 describe("openai provider", () => {
   it("returns a plain answer", async () => {

@@ -64,3 +64,34 @@ export async function withHttpServer<T>(handler: HttpHandler, fn: (origin: strin
     await s.close();
   }
 }
+
+/**
+ * A handler that answers with `parts` as an event stream, one write each with a 5 ms pause between
+ * (so they arrive as separate chunks), waiting for `gate` before part `gateAt`; then it ends the
+ * response, cuts the connection, or hangs.
+ */
+export function eventStreamHandler(parts: string[], o: { end?: "end" | "destroy" | "hang"; gate?: Promise<unknown>; gateAt?: number; contentType?: string } = {}): HttpHandler {
+  return (_req, res) => {
+    res.writeHead(200, { "content-type": o.contentType ?? "text/event-stream", "cache-control": "no-cache" });
+    void (async () => {
+      for (const [i, part] of parts.entries()) {
+        if (o.gate && i === o.gateAt) await o.gate;
+        res.write(part);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      const end = o.end ?? "end";
+      if (end === "end") res.end();
+      else if (end === "destroy") res.socket?.destroy();
+    })();
+  };
+}
+
+/** What `p` rejects with; throws when it resolves. */
+export async function rejectionOf<T>(p: Promise<unknown>): Promise<T> {
+  try {
+    await p;
+  } catch (err) {
+    return err as T;
+  }
+  throw new Error("expected the call to fail");
+}

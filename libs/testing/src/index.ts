@@ -8,4 +8,4 @@ export { uniquePrefix, workspaceRoot, tempDir, waitFor } from "./util.js";
 export { spawnService, type ServiceProcess, type ServiceName } from "./process.js";
 export { readLedger, readCommits, ledgerToolModule, testServiceEnv, type LedgerEntry, type LedgerCommit, type TestDirs } from "./ledger.js";
 export { startNatsCluster, type NatsCluster } from "./cluster.js";
-export { startHttpServer, withHttpServer, type HttpHandler, type ReceivedRequest, type TestHttpServer } from "./http.js";
+export { eventStreamHandler, rejectionOf, startHttpServer, withHttpServer, type HttpHandler, type ReceivedRequest, type TestHttpServer } from "./http.js";
