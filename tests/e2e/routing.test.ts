@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CairnClient } from "@cairn/client";
-import { connectNats, ensureConsumer, requestCancelTrimmed, type NatsConnection, type RunningService } from "@cairn/bus";
+import { connectNats, ensureConsumer, requestCancelTrimmed, writesBatched, type NatsConnection, type RunningService } from "@cairn/bus";
 import { Subjects } from "@cairn/protocol";
 import { AckPolicy, jetstreamManager } from "@nats-io/jetstream";
 import { loadConfig as llmConfig, startLlmCaller } from "@cairn/llm-caller";
@@ -155,3 +155,40 @@ describe("requests with Cairn's trimmed cancel (libs/bus/src/nats-patch.ts)", ()
   });
 });
 
+
+describe("writes batched per event-loop turn (libs/bus/src/nats-patch.ts)", () => {
+  it("sends what several microtasks queue in one socket write, delivers all of it in order, and flushes on close", async () => {
+    expect(writesBatched()).toBe(true); // still applies to the installed @nats-io/nats-core
+    const sender = await connectNats({ servers: server.url, name: "batch-sender" });
+    nc = await connectNats({ servers: server.url, name: "batch-receiver" });
+    const got: string[] = [];
+    nc.subscribe("batch.>", {
+      callback: (_e, m) => {
+        got.push(m.string());
+      },
+    });
+    await nc.flush();
+    const transport = (sender as unknown as { protocol: { transport: { send(frame: Uint8Array): void } } }).protocol.transport;
+    const send = transport.send.bind(transport);
+    let writes = 0;
+    transport.send = (frame) => {
+      writes++;
+      send(frame);
+    };
+    // Each publish in a microtask of its own, as handlers finish: one write for all ten.
+    for (let i = 0; i < 10; i++) {
+      await Promise.resolve();
+      sender.publish(`batch.${i}`, String(i));
+    }
+    expect(writes).toBe(0);
+    await new Promise((r) => setImmediate(r));
+    expect(writes).toBe(1);
+    await waitFor("the ten messages", () => got.length === 10, 5_000);
+    expect(got).toEqual(["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]);
+    // Queued, not yet written, then closed: close writes it first.
+    sender.publish("batch.last", "last");
+    await sender.close();
+    await waitFor("the message published just before close", () => got.includes("last"), 5_000);
+    expect(writes).toBe(2);
+  });
+});

@@ -1,9 +1,10 @@
 import { readFileSync } from "node:fs";
 import { connect, credsAuthenticator, type NatsConnection } from "@nats-io/transport-node";
 import type { Logger } from "@cairn/telemetry";
-import { trimRequestCancel } from "./nats-patch.js";
+import { batchWrites, trimRequestCancel } from "./nats-patch.js";
 
 trimRequestCancel();
+batchWrites();
 
 /** Cairn needs nats-server 2.10 or newer (multi-filter consumers, `sync_interval`). */
 export const MIN_SERVER_VERSION = "2.10.0";

@@ -25,4 +25,4 @@ export type { PayloadRef } from "./payloads.js";
 export type { Bus } from "./bus.js";
 export { startWorkQueue } from "./workqueue.js";
 export type { WorkMessage, WorkQueueOptions } from "./workqueue.js";
-export { requestCancelTrimmed } from "./nats-patch.js";
+export { requestCancelTrimmed, writesBatched } from "./nats-patch.js";

@@ -1,4 +1,4 @@
-import { RequestOne } from "@nats-io/nats-core/internal";
+import { ProtocolHandler, RequestOne, TE } from "@nats-io/nats-core/internal";
 
 /**
  * @nats-io/nats-core 3.4.0 resolves every request (each JetStream publish and Direct Get) and then
@@ -28,4 +28,46 @@ export function trimRequestCancel(): boolean {
 /** True once the shim is in place (a nats-core upgrade that changes `RequestOne` would make it false: see the test). */
 export function requestCancelTrimmed(): boolean {
   return (RequestOne.prototype as { __cairnTrimmed?: boolean }).__cairnTrimmed === true;
+}
+
+interface OutboundProtocol {
+  outbound: { length(): number; size(): number; fill(buf: Uint8Array, ...payloads: Uint8Array[]): void };
+  pendingLimit: number;
+  flushPending(): void;
+  sendCommand(cmd: string | Uint8Array, ...payloads: Uint8Array[]): void;
+  close: (this: OutboundProtocol, err?: Error) => Promise<void>;
+  __cairnBatched?: boolean;
+}
+
+/**
+ * @nats-io/nats-core 3.4.0 writes its outbound buffer to the socket in a microtask after the first
+ * command queued. Cairn's handlers finish in later microtasks (after a decode, a fold, an awaited
+ * publish), so each publish and each ack became a write of its own: a syscall, and on loopback
+ * the server's wake-up, per protocol line. This schedules that flush with `setImmediate` instead:
+ * after the event loop's I/O callbacks, so everything the process queued while handling one read
+ * from the socket leaves in one write. Nothing waits longer than the current turn of the event
+ * loop; a command over the pending limit still flushes at once, as before; `close()` flushes
+ * what is queued before it closes the socket.
+ */
+export function batchWrites(): boolean {
+  const proto = ProtocolHandler.prototype as unknown as OutboundProtocol;
+  if (typeof proto.sendCommand !== "function" || typeof proto.flushPending !== "function" || proto.__cairnBatched) return false;
+  const close = proto.close;
+  proto.sendCommand = function (this: OutboundProtocol, cmd, ...payloads) {
+    const empty = this.outbound.length() === 0;
+    this.outbound.fill(typeof cmd === "string" ? TE.encode(cmd) : cmd, ...payloads);
+    if (empty) setImmediate(() => this.flushPending());
+    else if (this.outbound.size() >= this.pendingLimit) this.flushPending();
+  };
+  proto.close = function (this: OutboundProtocol, err?: Error) {
+    this.flushPending();
+    return close.call(this, err);
+  };
+  proto.__cairnBatched = true;
+  return true;
+}
+
+/** True once writes are batched per event-loop turn (false after a nats-core upgrade that changes `ProtocolHandler`: see the test). */
+export function writesBatched(): boolean {
+  return (ProtocolHandler.prototype as unknown as OutboundProtocol).__cairnBatched === true;
 }

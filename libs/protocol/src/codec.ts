@@ -28,9 +28,12 @@ interface GeneratedValidator {
   errors?: { instancePath: string; message?: string }[] | null;
 }
 
+// Looked up by name once (a module namespace is slow to index on every message).
+const byName = new Map<string, GeneratedValidator>(Object.entries(validators as unknown as Record<string, GeneratedValidator>));
+
 /** Validates a plain value against the named schema. */
 export function validate<T>(type: MessageTypeName, value: unknown): Decoded<T> {
-  const fn = (validators as unknown as Record<string, GeneratedValidator>)[type];
+  const fn = byName.get(type);
   if (!fn) return { ok: false, kind: "schema_invalid", message: `no schema named ${type}` };
   if (fn(value)) return { ok: true, value: value as T };
   const detail = (fn.errors ?? [])

@@ -57,10 +57,14 @@ export type RunSubjectKind =
   | { kind: "tool-command"; turn: number; index: number; tool: string }
   | { kind: "unknown" };
 
+/** A parsed run subject: shared by every caller that parses the same subject (frozen). */
 export interface ParsedRunSubject {
-  runId: string;
-  what: RunSubjectKind;
+  readonly runId: string;
+  readonly what: Readonly<RunSubjectKind>;
 }
+
+/** Subjects parsed and kept per Subjects instance: each message's subject is parsed by several layers. */
+const PARSE_CACHE = 4096;
 
 function posInt(s: string | undefined): number | undefined {
   if (s === undefined || !/^(0|[1-9]\d{0,8})$/.test(s)) return undefined;
@@ -78,6 +82,7 @@ export class Subjects {
   readonly toolsBucket: string;
   /** Object Store bucket: tool results and model replies too large to inline. */
   readonly payloadsBucket: string;
+  private readonly parsed = new Map<string, ParsedRunSubject | undefined>();
 
   constructor(prefix: string) {
     for (const part of prefix.split(".")) token("prefix part", part);
@@ -176,6 +181,19 @@ export class Subjects {
 
   /** Parses a subject under `<prefix>.run.`; undefined when it is not one. */
   parse(subject: string): ParsedRunSubject | undefined {
+    const hit = this.parsed.get(subject);
+    if (hit !== undefined || this.parsed.has(subject)) return hit;
+    const p = this.parseUncached(subject);
+    if (p) {
+      Object.freeze(p.what);
+      Object.freeze(p);
+    }
+    if (this.parsed.size >= PARSE_CACHE) this.parsed.clear();
+    this.parsed.set(subject, p);
+    return p;
+  }
+
+  private parseUncached(subject: string): ParsedRunSubject | undefined {
     const head = `${this.prefix}.run.`;
     if (!subject.startsWith(head)) return undefined;
     const t = subject.slice(head.length).split(".");

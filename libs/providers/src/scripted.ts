@@ -81,6 +81,25 @@ function messagesJsonLength(messages: readonly ChatMessage[]): number {
   return n;
 }
 
+// JSON length of each tool list seen (a run sends the same list every turn).
+const toolsJsonLength = new WeakMap<object, number>();
+
+function toolsLength(tools: unknown): number {
+  if (tools === null || typeof tools !== "object") return JSON.stringify(tools)?.length ?? 0;
+  let l = toolsJsonLength.get(tools);
+  if (l === undefined) {
+    l = JSON.stringify(tools).length;
+    toolsJsonLength.set(tools, l);
+  }
+  return l;
+}
+
+function assistantTurns(messages: readonly ChatMessage[]): number {
+  let n = 0;
+  for (const m of messages) if (m.role === "assistant") n++;
+  return n;
+}
+
 function previousToolResults(messages: ChatMessage[]): string[] {
   const out: string[] = [];
   for (let i = messages.length - 1; i >= 0; i--) {
@@ -102,7 +121,7 @@ export function createScriptedProvider(opts: ScriptedProviderOptions = {}): Mode
         cache.set(req.model, script);
       }
       if (req.purpose === "summary") return Promise.resolve(scriptedSummary(req, script));
-      const turnNo = req.messages.filter((m) => m.role === "assistant").length + summarisedTurns(req.messages) + 1;
+      const turnNo = assistantTurns(req.messages) + summarisedTurns(req.messages) + 1;
       const turn = script.turns[turnNo - 1];
       if (!turn) return Promise.reject(new TerminalError(`scripted model "${req.model}" has no turn ${turnNo} (script has ${script.turns.length})`, { kind: "script_exhausted" }));
       const results = previousToolResults(req.messages);
@@ -121,7 +140,7 @@ export function createScriptedProvider(opts: ScriptedProviderOptions = {}): Mode
       }));
       // Streamed like a model would, word by word, when the caller asks for tokens.
       if (call?.onToken && content) for (const piece of content.match(/\S+\s*/g) ?? []) call.onToken(piece);
-      const inputChars = messagesJsonLength(req.messages) + JSON.stringify(req.tools).length;
+      const inputChars = messagesJsonLength(req.messages) + toolsLength(req.tools);
       const outputText = (content ?? "") + toolCalls.map((c) => c.name + c.arguments).join("");
       return Promise.resolve({
         content,

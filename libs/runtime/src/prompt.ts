@@ -30,13 +30,17 @@ export function buildModelRequest(state: RunState, turn: number, payloads?: Read
   return requestOf(sub.agent, messages);
 }
 
-/** The request for an agent with these messages. */
+// The model's tool list per agent (as submitted): one array for every request of a run.
+const toolLists = new WeakMap<RunSubmitted["agent"]["tools"], ModelRequest["tools"]>();
+
+/** The request for an agent with these messages (its `tools` list is shared: read it, never change it). */
 export function requestOf(agent: RunSubmitted["agent"], messages: ChatMessage[]): ModelRequest {
-  const req: ModelRequest = {
-    model: agent.model,
-    messages,
-    tools: agent.tools.map((t) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema })),
-  };
+  let tools = toolLists.get(agent.tools);
+  if (!tools) {
+    tools = agent.tools.map((t) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema }));
+    toolLists.set(agent.tools, tools);
+  }
+  const req: ModelRequest = { model: agent.model, messages, tools };
   if (agent.temperature !== undefined) req.temperature = agent.temperature;
   return req;
 }

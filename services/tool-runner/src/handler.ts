@@ -27,8 +27,8 @@ export interface ToolHandlerDeps {
   /** Outputs larger than `largePayloadBytes` go to the Object Store; the result keeps a reference and a preview. */
   payloads?: { put(name: string, text: string): Promise<{ bucket: string; name: string; bytes: number; sha256: string }> };
   largePayloadBytes: number;
-  /** A signal aborted when the run is cancelled (a tool in flight gets its AbortSignal); release when done. */
-  watchCancel(runId: string): { signal: AbortSignal; release(): void };
+  /** Calls `onCancel` if the run is cancelled while its tool runs (the tool's AbortSignal fires); returns the release. */
+  watchCancel(runId: string, onCancel: (reason: unknown) => void): () => void;
   /** Starts a sub-agent run for a call (idempotent by the call's key); returns the child's run id. */
   startChildRun?: (parent: { runId: string; turn: number; index: number; callId: string; idempotencyKey: string }, opts: { task: string; agent?: string }) => Promise<string>;
   log: Logger;
@@ -36,37 +36,42 @@ export interface ToolHandlerDeps {
 }
 
 /**
- * Runs a tool with one AbortSignal that fires on the first of: a shutdown or cancel (`outer`), or
- * the time limit. One controller and one timer per call (AbortSignal.any/timeout cost more, and
- * this is every tool call's path); every listener and the timer are gone when the call settles.
+ * Runs a tool with one AbortSignal that fires on the first of: a shutdown (`shutdown`), a cancel
+ * of its run (`watch` hands over the abort and returns its release), or the time limit. One
+ * controller and one timer per call (AbortSignal.any/timeout cost more, and this is every tool
+ * call's path); the listener, the watch and the timer are gone when the call settles.
  */
-function runWithTimeout(fn: (signal: AbortSignal) => unknown, outer: AbortSignal[], timeoutMs: number): Promise<unknown> {
+function runWithTimeout(fn: (signal: AbortSignal) => unknown, shutdown: AbortSignal, timeoutMs: number, watch: (abort: (reason: unknown) => void) => () => void): Promise<unknown> {
   const ac = new AbortController();
   return new Promise((resolve, reject) => {
-    const shutdown = (): RetryableError => new RetryableError("tool-runner shutting down", { kind: "aborted" });
-    const already = outer.find((s) => s.aborted);
-    if (already) {
-      ac.abort(already.reason);
-      return reject(shutdown());
+    const stopping = (): RetryableError => new RetryableError("tool-runner shutting down", { kind: "aborted" });
+    if (shutdown.aborted) {
+      ac.abort(shutdown.reason);
+      return reject(stopping());
     }
-    // Settled once: the timer and the listeners on the outer signals go with it. The tool's
-    // signal carries why it aborts: the time limit, or the outer signal's own reason.
+    // Settled once: the timer, the listener and the watch go with it. The tool's signal carries
+    // why it aborts: the time limit, the shutdown's or the cancel's own reason.
+    let unwatch: (() => void) | undefined;
     const done = (): void => {
       clearTimeout(timer);
-      for (const s of outer) s.removeEventListener("abort", onAbort);
+      shutdown.removeEventListener("abort", onShutdown);
+      unwatch?.();
+      unwatch = undefined;
     };
-    const onAbort = (): void => {
+    const abort = (reason: unknown): void => {
       done();
-      ac.abort(outer.find((s) => s.aborted)?.reason);
-      reject(shutdown());
+      ac.abort(reason);
+      reject(stopping());
     };
+    const onShutdown = (): void => abort(shutdown.reason);
     const timer = setTimeout(() => {
       done();
       const err = new RetryableError(`tool timed out after ${timeoutMs} ms`, { kind: "timeout" });
       ac.abort(err);
       reject(err);
     }, timeoutMs);
-    for (const s of outer) s.addEventListener("abort", onAbort, { once: true });
+    shutdown.addEventListener("abort", onShutdown, { once: true });
+    unwatch = watch(abort);
     Promise.resolve()
       .then(() => fn(ac.signal))
       .then(resolve, reject)
@@ -133,8 +138,7 @@ export function createToolHandler(deps: ToolHandlerDeps): (m: CommandMessage, ct
     const def = deps.registry.get(cmd.tool)!;
     const policy: RetryPolicy = { ...deps.retry, ...def.retry };
     const started = deps.now();
-    const cancel = deps.watchCancel(runId);
-    const cancelled = cancel.signal;
+    let cancelled = false;
     try {
       const out = await runWithTimeout(
         (signal) => {
@@ -154,8 +158,13 @@ export function createToolHandler(deps: ToolHandlerDeps): (m: CommandMessage, ct
           const attributes = { "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": cmd.tool, "gen_ai.tool.call.id": cmd.callId, [CairnAttr.TOOL_NAME]: cmd.tool, [CairnAttr.RUN_ID]: runId, [CairnAttr.TURN]: turn, [CairnAttr.TOOL_INDEX]: index, [CairnAttr.ATTEMPT]: m.deliveries };
           return withSpan(`execute_tool ${cmd.tool}`, { attributes }, () => def.run(parsedArgs.args, tctx));
         },
-        [ctx.signal, cancelled],
+        ctx.signal,
         def.timeoutMs ?? deps.timeoutMs,
+        (abort) =>
+          deps.watchCancel(runId, (reason) => {
+            cancelled = true;
+            abort(reason);
+          }),
       );
       deps.crash.hit("after-effect", m.subject);
       const output = typeof out === "string" ? out : (JSON.stringify(out) ?? "");
@@ -178,7 +187,7 @@ export function createToolHandler(deps: ToolHandlerDeps): (m: CommandMessage, ct
         rlog.info({ wakeAt: new Date(err.wakeAt).toISOString(), delayMs: delay }, "tool call deferred: handed back to JetStream until it is due");
         return { nak: delay };
       }
-      if (cancelled.aborted) {
+      if (cancelled) {
         rlog.info("tool call aborted: the run was cancelled");
         await record({ ...full, ok: false, durationMs: deps.now() - started, error: { kind: "cancelled", message: "the run was cancelled while the tool ran" } });
         return { ack: true };
@@ -191,8 +200,6 @@ export function createToolHandler(deps: ToolHandlerDeps): (m: CommandMessage, ct
       }
       rlog.warn({ err: errorMessage(err), kind: errorKind(err), retryable }, "tool call failed: the error goes back to the model as its result");
       await record({ ...full, ok: false, durationMs: deps.now() - started, error: { kind: errorKind(err), message: errorMessage(err), retryable } });
-    } finally {
-      cancel.release();
     }
     deps.crash.hit("after-publish", m.subject);
     return { ack: true };

@@ -48,28 +48,26 @@ export async function startToolRunner(config: ToolRunnerConfig, deps: ToolRunner
   const crash = new CrashPoints(config.crashAt, log);
   // Cancel signals are events in the stream; a core subscription sees them as they are written,
   // so a tool in flight for a cancelled run gets its AbortSignal at once.
-  const cancels = new Map<string, { controller: AbortController; refs: number }>();
+  const cancels = new Map<string, Set<(reason: unknown) => void>>();
   const cancelSub = nc.subscribe(`${subjects.prefix}.run.*.evt.signal.cancel`, {
     callback: (_err, msg) => {
       const runId = subjects.parse(msg.subject)?.runId;
-      const c = runId ? cancels.get(runId) : undefined;
-      if (c && runId) {
-        log.info({ runId }, "run cancelled: aborting its tool calls in flight");
-        c.controller.abort(new Error("run cancelled"));
+      const watchers = runId ? cancels.get(runId) : undefined;
+      if (watchers && runId) {
+        log.info({ runId, calls: watchers.size }, "run cancelled: aborting its tool calls in flight");
         cancels.delete(runId);
+        for (const abort of watchers) abort(new Error("run cancelled"));
       }
     },
   });
-  const watchCancel = (runId: string) => {
-    let c = cancels.get(runId);
-    if (!c) cancels.set(runId, (c = { controller: new AbortController(), refs: 0 }));
-    c.refs++;
-    const entry = c;
-    return {
-      signal: entry.controller.signal,
-      release: () => {
-        if (--entry.refs <= 0 && cancels.get(runId) === entry) cancels.delete(runId);
-      },
+  const watchCancel = (runId: string, onCancel: (reason: unknown) => void) => {
+    let watchers = cancels.get(runId);
+    if (!watchers) cancels.set(runId, (watchers = new Set()));
+    watchers.add(onCancel);
+    const mine = watchers;
+    return () => {
+      mine.delete(onCancel);
+      if (mine.size === 0 && cancels.get(runId) === mine) cancels.delete(runId);
     };
   };
   const runs = await CairnClient.connect({ nc, prefix: subjects.prefix });
