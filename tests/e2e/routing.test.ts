@@ -168,27 +168,31 @@ describe("writes batched per event-loop turn (libs/bus/src/nats-patch.ts)", () =
       },
     });
     await nc.flush();
-    const transport = (sender as unknown as { protocol: { transport: { send(frame: Uint8Array): void } } }).protocol.transport;
-    const send = transport.send.bind(transport);
-    let writes = 0;
-    transport.send = (frame) => {
-      writes++;
-      send(frame);
-    };
-    // Each publish in a microtask of its own, as handlers finish: one write for all ten.
-    for (let i = 0; i < 10; i++) {
-      await Promise.resolve();
-      sender.publish(`batch.${i}`, String(i));
+    try {
+      const transport = (sender as unknown as { protocol: { transport: { send(frame: Uint8Array): void } } }).protocol.transport;
+      const send = transport.send.bind(transport);
+      let writes = 0;
+      transport.send = (frame) => {
+        writes++;
+        send(frame);
+      };
+      // Each publish in a microtask of its own, as handlers finish: one write for all ten.
+      for (let i = 0; i < 10; i++) {
+        await Promise.resolve();
+        sender.publish(`batch.${i}`, String(i));
+      }
+      expect(writes).toBe(0);
+      await new Promise((r) => setImmediate(r));
+      expect(writes).toBe(1);
+      await waitFor("the ten messages", () => got.length === 10, 5_000);
+      expect(got).toEqual(["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]);
+      // Queued, not yet written, then closed: close writes it first.
+      sender.publish("batch.last", "last");
+      await sender.close();
+      await waitFor("the message published just before close", () => got.includes("last"), 5_000);
+      expect(writes).toBe(2);
+    } finally {
+      if (!sender.isClosed()) await sender.close();
     }
-    expect(writes).toBe(0);
-    await new Promise((r) => setImmediate(r));
-    expect(writes).toBe(1);
-    await waitFor("the ten messages", () => got.length === 10, 5_000);
-    expect(got).toEqual(["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]);
-    // Queued, not yet written, then closed: close writes it first.
-    sender.publish("batch.last", "last");
-    await sender.close();
-    await waitFor("the message published just before close", () => got.includes("last"), 5_000);
-    expect(writes).toBe(2);
   });
 });

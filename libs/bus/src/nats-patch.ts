@@ -37,6 +37,8 @@ interface OutboundProtocol {
   sendCommand(cmd: string | Uint8Array, ...payloads: Uint8Array[]): void;
   close: (this: OutboundProtocol, err?: Error) => Promise<void>;
   __cairnBatched?: boolean;
+  /** Set by the patched close(): from then on every command is written at once. */
+  __cairnClosing?: boolean;
 }
 
 /**
@@ -47,7 +49,7 @@ interface OutboundProtocol {
  * after the event loop's I/O callbacks, so everything the process queued while handling one read
  * from the socket leaves in one write. Nothing waits longer than the current turn of the event
  * loop; a command over the pending limit still flushes at once, as before; `close()` flushes
- * what is queued before it closes the socket.
+ * what is queued, and writes every later command at once, before it closes the socket.
  */
 export function batchWrites(): boolean {
   const proto = ProtocolHandler.prototype as unknown as OutboundProtocol;
@@ -56,10 +58,14 @@ export function batchWrites(): boolean {
   proto.sendCommand = function (this: OutboundProtocol, cmd, ...payloads) {
     const empty = this.outbound.length() === 0;
     this.outbound.fill(typeof cmd === "string" ? TE.encode(cmd) : cmd, ...payloads);
-    if (empty) setImmediate(() => this.flushPending());
+    if (this.__cairnClosing) this.flushPending();
+    else if (empty) setImmediate(() => this.flushPending());
     else if (this.outbound.size() >= this.pendingLimit) this.flushPending();
   };
   proto.close = function (this: OutboundProtocol, err?: Error) {
+    // close() waits for status listeners before it closes the socket; acks or publishes queued
+    // meanwhile are written at once, as the microtask flush did, not after the socket is gone.
+    this.__cairnClosing = true;
     this.flushPending();
     return close.call(this, err);
   };

@@ -37,7 +37,7 @@ const toolLists = new WeakMap<RunSubmitted["agent"]["tools"], ModelRequest["tool
 export function requestOf(agent: RunSubmitted["agent"], messages: ChatMessage[]): ModelRequest {
   let tools = toolLists.get(agent.tools);
   if (!tools) {
-    tools = agent.tools.map((t) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema }));
+    tools = Object.freeze(agent.tools.map((t) => Object.freeze({ name: t.name, description: t.description, inputSchema: t.inputSchema }))) as ModelRequest["tools"];
     toolLists.set(agent.tools, tools);
   }
   const req: ModelRequest = { model: agent.model, messages, tools };

@@ -52,7 +52,9 @@ function runWithTimeout(fn: (signal: AbortSignal) => unknown, shutdown: AbortSig
     // Settled once: the timer, the listener and the watch go with it. The tool's signal carries
     // why it aborts: the time limit, the shutdown's or the cancel's own reason.
     let unwatch: (() => void) | undefined;
+    let settled = false;
     const done = (): void => {
+      settled = true;
       clearTimeout(timer);
       shutdown.removeEventListener("abort", onShutdown);
       unwatch?.();
@@ -71,7 +73,9 @@ function runWithTimeout(fn: (signal: AbortSignal) => unknown, shutdown: AbortSig
       reject(err);
     }, timeoutMs);
     shutdown.addEventListener("abort", onShutdown, { once: true });
-    unwatch = watch(abort);
+    const release = watch(abort);
+    if (settled) release();
+    else unwatch = release;
     Promise.resolve()
       .then(() => fn(ac.signal))
       .then(resolve, reject)
