@@ -189,12 +189,68 @@ export function refsOf(state: RunState, summary: SummaryResult | undefined, afte
 
 /** JSON with object keys sorted, so equal values always give equal text. */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => {
-    if (v && typeof v === "object" && !Array.isArray(v)) {
-      return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return canonical(value, "") as string; // undefined for undefined, as JSON.stringify
+}
+
+/** An array index as a property key ("0", "7", not "07" or "4294967295"): such keys come first in an object's own order. */
+function isIndexKey(k: string): boolean {
+  const c = k.charCodeAt(0);
+  if (c < 48 || c > 57 || (c === 48 && k.length > 1) || k.length > 10) return false;
+  for (let i = 1; i < k.length; i++) {
+    const d = k.charCodeAt(i);
+    if (d < 48 || d > 57) return false;
+  }
+  return Number(k) < 4294967295;
+}
+
+/** Index keys first (ascending), then the others in code-unit order: the order the sorted object had before. */
+function keyOrder(a: string, b: string): number {
+  const ia = isIndexKey(a);
+  if (ia !== isIndexKey(b)) return ia ? -1 : 1;
+  if (ia) return Number(a) - Number(b);
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * `JSON.stringify` with every object's keys sorted, written out directly. It gives exactly what
+ * `JSON.stringify(value, sortingReplacer)` gave — rebuilding each object sorted, where index-like
+ * keys ("0", "12") come first by the language's own property order — so recorded prompt hashes
+ * still match (tested against that form).
+ */
+function canonical(v: unknown, key: string): string | undefined {
+  if (v !== null && typeof v === "object" && typeof (v as { toJSON?: unknown }).toJSON === "function") v = (v as { toJSON(k: string): unknown }).toJSON(key);
+  switch (typeof v) {
+    case "string":
+      return JSON.stringify(v);
+    case "number":
+      return Number.isFinite(v) ? JSON.stringify(v) : "null";
+    case "boolean":
+      return v ? "true" : "false";
+    case "object": {
+      if (v === null) return "null";
+      if (v instanceof Number || v instanceof String || v instanceof Boolean) return JSON.stringify(v);
+      if (Array.isArray(v)) {
+        let out = "[";
+        for (let i = 0; i < v.length; i++) out += (i ? "," : "") + (canonical(v[i], String(i)) ?? "null");
+        return out + "]";
+      }
+      const o = v as Record<string, unknown>;
+      const keys = Object.keys(o).sort(keyOrder);
+      let out = "{";
+      let first = true;
+      for (const k of keys) {
+        const s = canonical(o[k], k);
+        if (s === undefined) continue;
+        out += (first ? "" : ",") + JSON.stringify(k) + ":" + s;
+        first = false;
+      }
+      return out + "}";
     }
-    return v;
-  });
+    case "bigint":
+      return JSON.stringify(v); // throws, as JSON.stringify does
+    default:
+      return undefined; // undefined, functions, symbols: left out (null inside arrays)
+  }
 }
 
 /** sha256 (hex) of the canonical request: recorded with each response, checked by replay. */

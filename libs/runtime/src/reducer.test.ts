@@ -682,6 +682,34 @@ describe("canonicalJson and promptHash", () => {
     expect(canonicalJson("s")).toBe('"s"');
   });
 
+  it("canonicalJson writes exactly what the sorting replacer wrote (so recorded prompt hashes still match)", () => {
+    // The earlier form: every object rebuilt with its entries sorted, inside JSON.stringify.
+    const reference = (value: unknown): string =>
+      JSON.stringify(value, (_k, v: unknown) => (v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v));
+    let seed = 42;
+    const rnd = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const keys = ["a", "b", "Z", "é", "content", "role", "0", "1", "10", "9", "07", "-1", "1.5", "4294967294", "4294967295", "", "a b", "\u2028", "😀", "__proto__x"];
+    const leaf = (): unknown => [null, true, false, 0, -0, 1.5, 1e21, -3, Number.NaN, Number.POSITIVE_INFINITY, "", "x", 'q"uote\\', "\n\u0001", "😀", undefined, new Date(1_700_000_000_123)][rnd(17)];
+    const gen = (depth: number): unknown => {
+      const r = rnd(depth > 3 ? 1 : 4);
+      if (r === 0) return leaf();
+      if (r === 1) return Array.from({ length: rnd(4) }, () => gen(depth + 1));
+      const o: Record<string, unknown> = {};
+      for (let i = rnd(6); i > 0; i--) o[keys[rnd(keys.length)]!] = gen(depth + 1);
+      return o;
+    };
+    for (let i = 0; i < 2000; i++) {
+      const v = gen(0);
+      expect(canonicalJson(v)).toBe(reference(v));
+    }
+    expect(canonicalJson({ 10: 1, 9: 2, b: 3, a: 4, "07": 5 })).toBe(reference({ 10: 1, 9: 2, b: 3, a: 4, "07": 5 }));
+    expect(canonicalJson({ 10: 1, 9: 2, b: 3, a: 4, "07": 5 })).toBe('{"9":2,"10":1,"07":5,"a":4,"b":3}');
+    expect(canonicalJson([undefined, () => 1, { f: () => 1, u: undefined, d: new Date(0) }])).toBe('[null,null,{"d":"1970-01-01T00:00:00.000Z"}]');
+  });
+
   it("promptHash is sha256 of the canonical JSON, the same whatever the key order", () => {
     const a: ModelRequest = {
       model: "m",

@@ -110,7 +110,12 @@ export function applyEntry(state: RunState, entry: HistoryEntry, subjects: Subje
       state.sinceLlm = [];
     } else state.sinceLlm.push(entry.seq);
   }
-  return { ...f, seq: entry.seq, time: entry.time, ...(invalid ? { invalid } : {}) } as Applied;
+  // `f` is a fresh object from fold: completed in place rather than copied (every event's path).
+  const a = f as Folded & { time: string; invalid?: Applied["invalid"] };
+  a.seq = entry.seq;
+  a.time = entry.time;
+  if (invalid) a.invalid = invalid;
+  return a as Applied;
 }
 
 type Folded = { kind: Applied["kind"]; seq: number; turn?: number; index?: number; reason?: string };
