@@ -63,35 +63,26 @@ function tokens(text: string): number {
   return Math.ceil(text.length / 4);
 }
 
-// JSON length of each message object seen: a run's prompt reuses its earlier messages (the
-// llm-caller's PromptCache), so counting a turn's input costs only its new messages.
-const jsonLength = new WeakMap<object, number>();
+// JSON length of each message object and tool list seen: a run's prompt reuses its earlier
+// messages (the llm-caller's PromptCache) and sends the same tool list every turn, so counting a
+// turn's input costs only its new messages.
+const jsonLengths = new WeakMap<object, number>();
+
+/** `JSON.stringify(value).length`, serialised once per object. */
+function jsonLength(value: object): number {
+  let l = jsonLengths.get(value);
+  if (l === undefined) {
+    l = JSON.stringify(value).length;
+    jsonLengths.set(value, l);
+  }
+  return l;
+}
 
 /** `JSON.stringify(messages).length`, without serialising the messages seen before. */
 function messagesJsonLength(messages: readonly ChatMessage[]): number {
   let n = 2 + Math.max(0, messages.length - 1);
-  for (const m of messages) {
-    let l = jsonLength.get(m);
-    if (l === undefined) {
-      l = JSON.stringify(m).length;
-      jsonLength.set(m, l);
-    }
-    n += l;
-  }
+  for (const m of messages) n += jsonLength(m);
   return n;
-}
-
-// JSON length of each tool list seen (a run sends the same list every turn).
-const toolsJsonLength = new WeakMap<object, number>();
-
-function toolsLength(tools: unknown): number {
-  if (tools === null || typeof tools !== "object") return JSON.stringify(tools)?.length ?? 0;
-  let l = toolsJsonLength.get(tools);
-  if (l === undefined) {
-    l = JSON.stringify(tools).length;
-    toolsJsonLength.set(tools, l);
-  }
-  return l;
 }
 
 function assistantTurns(messages: readonly ChatMessage[]): number {
@@ -140,7 +131,7 @@ export function createScriptedProvider(opts: ScriptedProviderOptions = {}): Mode
       }));
       // Streamed like a model would, word by word, when the caller asks for tokens.
       if (call?.onToken && content) for (const piece of content.match(/\S+\s*/g) ?? []) call.onToken(piece);
-      const inputChars = messagesJsonLength(req.messages) + toolsLength(req.tools);
+      const inputChars = messagesJsonLength(req.messages) + jsonLength(req.tools);
       const outputText = (content ?? "") + toolCalls.map((c) => c.name + c.arguments).join("");
       return Promise.resolve({
         content,
