@@ -470,6 +470,9 @@ describe.each(PERMISSION_SOURCES)("least-privilege users of $name, in a real nat
   it("lets an llm-caller record model responses from its provider consumers — nothing else", async () => {
     const nc = await as("llm-caller");
     const js = jetstream(nc);
+    // the tool results the stream republishes (its read-ahead), and no other stored subject
+    expect(await canSubscribe(nc, "cairn.tap.*.tool.>")).toBe(true);
+    expect(await canSubscribe(nc, "cairn.run.>")).toBe(false);
     expect((await js.publish("cairn.run.x.evt.llm.1", "response")).seq).toBeGreaterThan(0);
     expect((await js.publish("cairn.run.x.evt.summary.2", "summary")).seq).toBeGreaterThan(0);
     for (const s of ["cairn.run.x.evt.tool.1.0", "cairn.run.x.cmd.llm.2.scripted", "cairn.run.x.cmd.summary.2.scripted", "cairn.run.x.cmd.tool.1.0.t", "cairn.run.x.evt.ended", "$KV.CAIRN_tools.x", "$KV.CAIRN_runs.x"]) {

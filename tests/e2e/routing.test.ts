@@ -1,14 +1,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CairnClient } from "@cairn/client";
-import { connectNats, ensureConsumer, requestCancelTrimmed, writesBatched, type NatsConnection, type RunningService } from "@cairn/bus";
-import { Subjects } from "@cairn/protocol";
-import { AckPolicy, jetstreamManager } from "@nats-io/jetstream";
+import { appendOnce, connectNats, ensureConsumer, ensureRunStream, republishedEntry, requestCancelTrimmed, toEntry, writesBatched, type NatsConnection, type RunningService } from "@cairn/bus";
+import { encode, Subjects, type ToolResult } from "@cairn/protocol";
+import { AckPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { loadConfig as llmConfig, startLlmCaller } from "@cairn/llm-caller";
 import { loadConfig as plannerConfig, parseAgents, startPlanner } from "@cairn/planner";
 import { loadConfig as toolConfig, startToolRunner } from "@cairn/tool-runner";
 import { silentLogger } from "@cairn/telemetry";
 import { readLedger, startNatsServer, uniquePrefix, waitFor, type RunningNatsServer } from "@cairn/testing";
-import { makeFixture, serviceEnv, waitRun, type Fixture, type ScriptTurn } from "../helpers.js";
+import { LEDGER_ANSWER, LEDGER_SCRIPT, makeFixture, serviceEnv, waitRun, type Fixture, type ScriptTurn } from "../helpers.js";
 
 let server: RunningNatsServer;
 let nc: NatsConnection | undefined;
@@ -108,6 +108,57 @@ describe("routing tools to tool-runners", () => {
     const { runId } = await c.submit({ task: "six calls at once" });
     await waitRun(c, runId);
     expect(maxOverlap(f)).toBe(6);
+  });
+});
+
+describe("tool results republished by the stream (the llm-caller's prefetch)", () => {
+  it("each stored tool result is republished once, with the sequence, subject and time a Direct Get answers with", async () => {
+    const subjects = new Subjects(uniquePrefix());
+    nc = await connectNats({ servers: server.url, name: "republish-test" });
+    const jsm = await jetstreamManager(nc);
+    await ensureRunStream(jsm, subjects, { replicas: 1 });
+    expect((await jsm.streams.info(subjects.stream)).config.republish).toEqual(subjects.toolResultRepublish());
+    const tapped: { subject: string; data: Uint8Array; headers?: { get(k: string): string } }[] = [];
+    nc.subscribe(subjects.toolResultTap(), {
+      callback: (_e, m) => {
+        tapped.push(m);
+      },
+    });
+    await nc.flush();
+    const js = jetstream(nc);
+    const result: ToolResult = { v: 1, type: "tool.result", runId: "r1", turn: 2, index: 1, callId: "c", tool: "noop", ok: true, attempts: 1, output: "ok" };
+    const first = await appendOnce(js, subjects.toolResult("r1", 2, 1), encode(result));
+    const again = await appendOnce(js, subjects.toolResult("r1", 2, 1), encode({ ...result, output: "second" }));
+    expect(again.duplicate).toBe(true);
+    await appendOnce(js, subjects.llmResult("r1", 3), encode({ v: 1 })); // not a tool result: not republished
+    await waitFor("the republished tool result", async () => (tapped.length > 0 ? true : undefined), 5_000, 20);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(tapped).toHaveLength(1);
+    expect(tapped[0]!.subject).toBe(`${subjects.prefix}.tap.r1.tool.2.1`);
+    const stored = await jsm.direct.getMessage(subjects.stream, { seq: first.seq });
+    expect(republishedEntry(subjects.stream, tapped[0]!)).toEqual(toEntry(stored!));
+    expect(republishedEntry("OTHER_RUNS", tapped[0]!)).toBeUndefined();
+  });
+
+  it("the llm-caller folds each turn's tool results from the republished copies: no read by sequence", async () => {
+    const { runner, core, c } = await setup(LEDGER_SCRIPT, ["ledger"]);
+    let bySeq = 0;
+    let reads = 0;
+    const spy = nc!.subscribe("$JS.API.DIRECT.GET.>", {
+      callback: (_e, m) => {
+        reads++;
+        if (!m.string().includes("next_by_subj")) bySeq++;
+      },
+    });
+    await runner("ledger");
+    await core();
+    const { runId } = await c.submit({ task: "record four items" });
+    const s = await waitRun(c, runId);
+    spy.unsubscribe();
+    expect(s.status).toBe("completed");
+    expect(s.answer).toBe(LEDGER_ANSWER);
+    expect(reads).toBeGreaterThan(0); // the spy sees the services' reads (the first turn's, the status)
+    expect(bySeq).toBe(0); // the four tool results were not read back
   });
 });
 

@@ -256,3 +256,70 @@ describe("RunHistory.noteOwn (the llm-caller's own responses)", () => {
     expect(state).toEqual(reduceRun(RUN, s.log().filter((e) => e.subject.includes(".evt.")), S));
   });
 });
+
+describe("RunHistory.prefetch (tool results the stream republished)", () => {
+  const entryOf = (s: ReturnType<typeof fakeStream>, seq: number) => s.log()[seq - 1]!;
+
+  it("takes the events a command lists from the prefetched ones: no Direct Get, the same state", async () => {
+    const s = fakeStream();
+    const sub = s.append(S.submitted(RUN), submitted);
+    const h = new RunHistory(s.jsm, S);
+    await h.foldTo(RUN, sub, { events: 1 });
+    const own = s.append(S.llmResult(RUN, 1), { ...llm(1), toolCalls: [{ id: "a", name: "noop", arguments: "{}" }, { id: "b", name: "noop", arguments: "{}" }] });
+    h.noteOwn(RUN, entryOf(s, own));
+    const t0 = s.append(S.toolResult(RUN, 1, 0), { ...tool(1), callId: "a" });
+    const t1 = s.append(S.toolResult(RUN, 1, 1), { ...tool(1), index: 1, callId: "b" });
+    h.prefetch(entryOf(s, t1));
+    h.prefetch(entryOf(s, t0));
+    expect(h.prefetchedCount()).toBe(2);
+    const gets = s.gets();
+    const { state } = await h.foldTo(RUN, t1, { events: 4, since: own, seqs: [t0, t1] });
+    expect(s.gets() - gets).toBe(0);
+    expect(h.prefetchedCount()).toBe(0); // taken, not kept twice
+    expect(state).toEqual(reduceRun(RUN, s.log().filter((e) => e.subject.includes(".evt.")), S));
+  });
+
+  it("reads what was not prefetched, and the count check still catches an event the list missed", async () => {
+    const s = fakeStream();
+    const sub = s.append(S.submitted(RUN), submitted);
+    const h = new RunHistory(s.jsm, S);
+    await h.foldTo(RUN, sub, { events: 1 });
+    const own = s.append(S.llmResult(RUN, 1), { ...llm(1), toolCalls: [{ id: "a", name: "noop", arguments: "{}" }, { id: "b", name: "noop", arguments: "{}" }] });
+    h.noteOwn(RUN, entryOf(s, own));
+    const t0 = s.append(S.toolResult(RUN, 1, 0), { ...tool(1), callId: "a" });
+    const sig = s.append(S.signal(RUN, "cancel"), { v: 1, type: "run.signal", runId: RUN, signal: "cancel", at: "2025-01-01T00:00:05.000Z" });
+    const t1 = s.append(S.toolResult(RUN, 1, 1), { ...tool(1), index: 1, callId: "b" });
+    h.prefetch(entryOf(s, t0));
+    const gets = s.gets();
+    // t1 was not prefetched (read by sequence); the signal is not listed (the count catches it).
+    const { state } = await h.foldTo(RUN, t1, { events: 5, since: own, seqs: [t0, t1] });
+    expect(s.gets() - gets).toBeGreaterThan(0);
+    expect(sig).toBeLessThan(t1);
+    expect(state.cancel).toBeDefined();
+    expect(state).toEqual(reduceRun(RUN, s.log().filter((e) => e.subject.includes(".evt.")), S));
+  });
+
+  it("does not fold a prefetched entry of another run under the listed sequence", async () => {
+    const s = fakeStream();
+    const sub = s.append(S.submitted(RUN), submitted);
+    const h = new RunHistory(s.jsm, S);
+    await h.foldTo(RUN, sub, { events: 1 });
+    const own = s.append(S.llmResult(RUN, 1), llm(1));
+    h.noteOwn(RUN, entryOf(s, own));
+    const t1 = s.append(S.toolResult(RUN, 1, 0), tool(1));
+    h.prefetch({ ...entryOf(s, t1), subject: S.toolResult("other", 1, 0) });
+    const { state } = await h.foldTo(RUN, t1, { events: 3, since: own, seqs: [t1] });
+    expect(state).toEqual(reduceRun(RUN, s.log().filter((e) => e.subject.includes(".evt.")), S));
+  });
+
+  it("keeps at most its bounds: the oldest entries go first", () => {
+    const s = fakeStream();
+    const h = new RunHistory(s.jsm, S, 10, { entries: 3, bytes: 1_000 });
+    for (let i = 1; i <= 5; i++) h.prefetch({ seq: i, subject: S.toolResult(RUN, i, 0), data: new Uint8Array(10), time: "2025-01-01T00:00:00.000Z" });
+    expect(h.prefetchedCount()).toBe(3);
+    h.prefetch({ seq: 6, subject: S.toolResult(RUN, 6, 0), data: new Uint8Array(995), time: "2025-01-01T00:00:00.000Z" });
+    expect(h.prefetchedCount()).toBe(1);
+    h.prefetch({ seq: 7, subject: S.toolResult(RUN, 7, 0), data: new Uint8Array(2_000), time: "2025-01-01T00:00:00.000Z" });
+    expect(h.prefetchedCount()).toBe(1); // larger than the whole bound: not kept
+  });
+});

@@ -9,6 +9,22 @@ export function toEntry(m: StoredMsg): HistoryEntry {
 }
 
 /**
+ * A message the stream republished (its republish rule) as a log entry: the stream's sequence,
+ * subject and timestamp come in its headers, the same ones a Direct Get answers with, so the entry
+ * equals `toEntry` of a read. A message of another stream, or with a header missing or malformed,
+ * gives undefined (the fold then reads the event from the stream).
+ */
+export function republishedEntry(stream: string, m: { data: Uint8Array; headers?: { get(k: string): string } | undefined }): HistoryEntry | undefined {
+  const h = m.headers;
+  if (!h || h.get("Nats-Stream") !== stream) return undefined;
+  const seq = h.get("Nats-Sequence");
+  const subject = h.get("Nats-Subject");
+  const time = Date.parse(h.get("Nats-Time-Stamp"));
+  if (!/^[1-9]\d{0,15}$/.test(seq) || !subject || Number.isNaN(time)) return undefined;
+  return { seq: Number(seq), subject, data: m.data, time: new Date(time).toISOString() };
+}
+
+/**
  * Reads messages of a subject filter in stream order with Direct Get (`next_by_subj`), from
  * `fromSeq` up to and including `toSeq`.
  */
@@ -75,12 +91,52 @@ export interface FoldHint {
  */
 export class RunHistory {
   private readonly cache = new Map<string, Cached>();
+  /** Events handed over before any fold asked for them (see `prefetch`), by stream sequence, oldest first. */
+  private readonly prefetched = new Map<number, HistoryEntry>();
+  private prefetchedBytes = 0;
 
   constructor(
     private readonly jsm: JetStreamManager,
     private readonly subjects: Subjects,
     private readonly maxRuns = 10_000,
+    /** Bounds of the prefetched events: the oldest go first. */
+    private readonly maxPrefetched = { entries: 4096, bytes: 16 * 1024 * 1024 },
   ) {}
+
+  /**
+   * Keeps a stored event that arrived before a fold needs it — a tool result the stream
+   * republished (`Subjects.toolResultRepublish`) — so the fold that a command's `Cairn-Seqs` hint
+   * points at takes it from memory instead of a Direct Get. It is the stream's own copy (sequence,
+   * subject, data and time as stored), and the count check in `foldTo` applies to it exactly as
+   * to a read. Entries nobody asks for (runs another instance serves) age out.
+   */
+  prefetch(e: HistoryEntry): void {
+    if (this.prefetched.has(e.seq) || e.data.length > this.maxPrefetched.bytes) return;
+    this.prefetched.set(e.seq, e);
+    this.prefetchedBytes += e.data.length;
+    while (this.prefetched.size > this.maxPrefetched.entries || this.prefetchedBytes > this.maxPrefetched.bytes) {
+      const [oldest, old] = this.prefetched.entries().next().value as [number, HistoryEntry];
+      this.prefetched.delete(oldest);
+      this.prefetchedBytes -= old.data.length;
+    }
+  }
+
+  /** Events held by `prefetch` and not yet taken by a fold. */
+  prefetchedCount(): number {
+    return this.prefetched.size;
+  }
+
+  /** The event at `seq`: from the prefetched ones (taken out), else read by sequence (Direct Get). */
+  private async eventAt(seq: number): Promise<HistoryEntry | undefined> {
+    const e = this.prefetched.get(seq);
+    if (e) {
+      this.prefetched.delete(seq);
+      this.prefetchedBytes -= e.data.length;
+      return e;
+    }
+    const m = await this.jsm.direct.getMessage(this.subjects.stream, { seq });
+    return m ? toEntry(m) : undefined;
+  }
 
   /**
    * The run's state after folding every event up to and including `seq`, and what folding the
@@ -129,9 +185,9 @@ export class RunHistory {
       const head = `${this.subjects.prefix}.run.${runId}.evt.`;
       for (const s of hint.seqs) {
         if (s <= c.state.lastSeq || s > seq) continue;
-        const m = await this.jsm.direct.getMessage(this.subjects.stream, { seq: s });
+        const m = await this.eventAt(s);
         if (!m || !m.subject.startsWith(head)) break;
-        const a = applyEntry(c.state, toEntry(m), this.subjects);
+        const a = applyEntry(c.state, m, this.subjects);
         c.lastApplied = a;
         if (m.seq === seq) applied = a;
         unverified = true;

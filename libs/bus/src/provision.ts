@@ -56,6 +56,7 @@ export function runStreamConfig(subjects: Subjects, opts: ProvisionOptions): Par
     allow_direct: true,
     duplicate_window: ns(opts.duplicateWindowMs ?? 120_000),
     max_msg_size: opts.maxMsgSize ?? -1,
+    republish: subjects.toolResultRepublish(),
     description: "Cairn run logs: every fact of every run, one message per subject",
   };
   if (opts.placementTags?.length) cfg.placement = { cluster: "", tags: opts.placementTags };

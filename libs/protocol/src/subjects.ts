@@ -17,6 +17,7 @@
  * <p>.run.<runId>.cmd.tool.<turn>.<index>.<tool>  tool.command (tool-runner: consumer tool_<tool>)
  * <p>.api.{submit,status,list,cancel,approve}  request/reply (NATS micro service "cairn")
  * <p>.stream.<runId>.<turn>                   live model tokens while a call runs (plain NATS, not stored)
+ * <p>.tap.<runId>.tool.<turn>.<index>         each stored tool result, republished by the stream (plain NATS)
  * ```
  * Every subject under `<p>.run.>` is written at most once (the stream keeps one message per
  * subject and rejects a second), so a step result is recorded once, ever.
@@ -164,6 +165,20 @@ export class Subjects {
   /** Live model output tokens of one turn (plain NATS, not stored): `<p>.stream.<runId>.<turn>`. */
   tokens(runId: string, turn: number | "*"): string {
     return `${this.prefix}.stream.${token("runId", runId)}.${turn}`;
+  }
+
+  /**
+   * The stream's republish rule: every tool result, once stored, is also sent as a plain NATS
+   * message to `<p>.tap.<runId>.tool.<turn>.<index>`, with its stream sequence, subject and time in
+   * headers — so an llm-caller has the results of a turn before the planner's command for the next
+   * model turn arrives, instead of reading each back with a Direct Get.
+   */
+  toolResultRepublish(): { src: string; dest: string } {
+    return { src: `${this.prefix}.run.*.evt.tool.>`, dest: `${this.prefix}.tap.{{wildcard(1)}}.tool.>` };
+  }
+  /** Filter: every republished tool result (see toolResultRepublish). */
+  toolResultTap(): string {
+    return `${this.prefix}.tap.*.tool.>`;
   }
 
   /** Durable consumer names: `planner`, `llm_<provider>`, `tool_<tool>`. */

@@ -1,4 +1,4 @@
-import { appendOnce, CrashPoints, EVENTS_HEADER, SEQS_HEADER, SINCE_HEADER, type FoldHint, PayloadStore, startWorkQueue, openBus, RunHistory, type NatsConnection, type RunningConsumer, type RunningService } from "@cairn/bus";
+import { appendOnce, republishedEntry, CrashPoints, EVENTS_HEADER, SEQS_HEADER, SINCE_HEADER, type FoldHint, PayloadStore, startWorkQueue, openBus, RunHistory, type NatsConnection, type RunningConsumer, type RunningService } from "@cairn/bus";
 import { createAnthropicProvider, createOpenAiProvider, createScriptedProvider, type ModelProvider } from "@cairn/providers";
 import type { Logger } from "@cairn/telemetry";
 import type { LlmCallerConfig } from "./config.js";
@@ -41,6 +41,14 @@ export async function startLlmCaller(config: LlmCallerConfig, deps: LlmCallerDep
   const bus = await openBus(config, { name: `cairn-llm-caller ${config.instance}`, log, ...(deps.nc ? { nc: deps.nc } : {}) });
   const { subjects, js, jsm } = bus;
   const history = new RunHistory(jsm, subjects, 10_000);
+  // Tool results as the stream stores them (its republish rule): the next model turn's fold finds
+  // them here instead of reading each back. Anything missed here is read from the stream.
+  const tap = bus.nc.subscribe(subjects.toolResultTap(), {
+    callback: (_err, m) => {
+      const e = republishedEntry(subjects.stream, m);
+      if (e) history.prefetch(e);
+    },
+  });
   const providers = deps.providers ?? configuredProviders(config);
   const payloads = await PayloadStore.open(bus.nc, subjects.payloadsBucket, config.replicas);
   const crash = new CrashPoints(config.crashAt, log);
@@ -92,6 +100,7 @@ export async function startLlmCaller(config: LlmCallerConfig, deps: LlmCallerDep
   log.info({ prefix: subjects.prefix, providers: [...providers.keys()], concurrency: config.concurrency }, "llm-caller started");
   return {
     async stop() {
+      tap.unsubscribe();
       await Promise.all(consumers.map((c) => c.stop()));
       await bus.close();
       log.info("llm-caller stopped");
