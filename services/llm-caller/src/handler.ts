@@ -29,6 +29,8 @@ export interface LlmHandlerDeps {
   /** Streams output tokens to watchers (not durable); omitted: no streaming. */
   publishToken?: (runId: string, turn: number, text: string) => void;
   maxMessageBytes: number;
+  /** Drops what is cached about a run whose model turns are over (its final answer or failure is recorded). */
+  forget?: (runId: string) => void;
   log: Logger;
   now(): number;
 }
@@ -189,7 +191,10 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
       deps.crash.hit("after-llm", m.subject);
       const rec = await work.succeed({ ...base, latencyMs }, res);
       // A model turn without tool calls is the run's last: its prompt is not needed again.
-      if (work.streamTurn !== undefined && res.toolCalls.length === 0) prompts.forget(runId);
+      if (work.streamTurn !== undefined && res.toolCalls.length === 0) {
+        prompts.forget(runId);
+        deps.forget?.(runId);
+      }
       if (rec.duplicate) {
         rlog.warn({ ms: latencyMs }, "late response discarded: this step's response was already recorded by another delivery (this one stalled past ack_wait)");
       } else {
@@ -206,7 +211,9 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
       }
       rlog.error({ err: errorMessage(err), kind: errorKind(err), retryable }, "model call failed for good: recorded as the step's result");
       await work.fail({ ...base, latencyMs: deps.now() - started }, { kind: errorKind(err), message: errorMessage(err), retryable });
-      prompts.forget(runId); // a failed model turn ends the run (and a cache entry is only a cache)
+      // A failed model turn ends the run (and a cache entry is only a cache).
+      prompts.forget(runId);
+      deps.forget?.(runId);
     }
     deps.crash.hit("after-publish", m.subject);
     return { ack: true };

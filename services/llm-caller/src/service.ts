@@ -73,6 +73,8 @@ export async function startLlmCaller(config: LlmCallerConfig, deps: LlmCallerDep
     // Tokens go to watchers as plain NATS messages while the call runs; the durable record is the final response.
     ...(config.streamTokens ? { publishToken: (runId: string, turn: number, text: string) => bus.nc.publish(subjects.tokens(runId, turn), text) } : {}),
     maxMessageBytes: config.maxMessageBytes,
+    // A run whose model turns are over needs no folded state here (a redelivery would read it again).
+    forget: (runId) => history.forget(runId),
     log,
     now: () => Date.now(),
   });
