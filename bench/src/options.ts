@@ -41,7 +41,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --throughput-runs <n>    runs submitted at once (default 200)
   --scaling-turns <list>   run lengths for the scaling scenario (default 10,100,500)
   --log-level <level>      services' LOG_LEVEL (default info, as deployed)
-  --raw-write-once         give the raw baseline Cairn's written-once stream settings and Nats-Msg-Id
+  --raw-write-once         give the raw baseline Cairn's written-once stream settings (one message per subject)
   --cpu-prof               run service processes with node --cpu-prof (profiles in <out>/profiles)
   --out <dir>              results directory (default bench/results)
   --json                   JSON lines only (no table)

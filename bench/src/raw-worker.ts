@@ -5,7 +5,7 @@ import { RAW_ROLES, startRawWorkers, type RawRole } from "./raw.js";
 const env = process.env;
 const roles = (env["RAW_ROLES"] ?? RAW_ROLES.join(",")).split(",").filter((r): r is RawRole => (RAW_ROLES as string[]).includes(r));
 const nc = await connect({ servers: env["NATS_URL"] ?? "", name: `raw-${roles.join("+")}` });
-const workers = await startRawWorkers(nc, env["RAW_PREFIX"] ?? "rawb", roles, { writeOnce: env["RAW_WRITE_ONCE"] === "1", maxMessages: Number(env["RAW_MAX_MESSAGES"] ?? 256) });
+const workers = await startRawWorkers(nc, env["RAW_PREFIX"] ?? "rawb", roles, { maxMessages: Number(env["RAW_MAX_MESSAGES"] ?? 256) });
 for (const sig of ["SIGINT", "SIGTERM"] as const) {
   process.once(sig, () => {
     void workers

@@ -23,7 +23,7 @@ const FILTERS: Record<RawRole, (p: string) => string> = {
 
 /**
  * Creates the stream and the three durable consumers. `writeOnce` gives the stream Cairn's
- * written-once settings (one message per subject, discard new per subject, Nats-Msg-Id) so the
+ * written-once settings (one message per subject, discard new per subject) so the
  * cost of those settings can be told apart from the cost of Cairn's code.
  */
 export async function provisionRaw(nc: NatsConnection, prefix: string, writeOnce: boolean): Promise<void> {
@@ -35,7 +35,7 @@ export async function provisionRaw(nc: NatsConnection, prefix: string, writeOnce
     storage: StorageType.File,
     num_replicas: 1,
     allow_direct: true,
-    ...(writeOnce ? { max_msgs_per_subject: 1, discard: DiscardPolicy.New, discard_new_per_subject: true, duplicate_window: 120_000_000_000 } : {}),
+    ...(writeOnce ? { max_msgs_per_subject: 1, discard: DiscardPolicy.New, discard_new_per_subject: true } : {}),
   });
   for (const role of RAW_ROLES) {
     await jsm.consumers.add(rawStream(prefix), { durable_name: role, ack_policy: AckPolicy.Explicit, filter_subject: FILTERS[role](prefix), ack_wait: 10_000_000_000, max_deliver: 20, max_ack_pending: 10_000 });
@@ -81,13 +81,13 @@ export function rawStep(role: RawRole, prefix: string, subject: string, data: Ui
 }
 
 /** Runs the given roles on one connection until `stop` is called. */
-export async function startRawWorkers(nc: NatsConnection, prefix: string, roles: RawRole[], opts: { writeOnce: boolean; maxMessages: number }): Promise<{ stop(): Promise<void> }> {
+export async function startRawWorkers(nc: NatsConnection, prefix: string, roles: RawRole[], opts: { maxMessages: number }): Promise<{ stop(): Promise<void> }> {
   const js: JetStreamClient = jetstream(nc);
   const iters: { close(): Promise<void | Error> }[] = [];
   const handle = async (role: RawRole, msg: JsMsg): Promise<void> => {
     try {
       const o = rawStep(role, prefix, msg.subject, msg.data);
-      if (o) await js.publish(o.subject, o.data, opts.writeOnce ? { msgID: o.subject } : {});
+      if (o) await js.publish(o.subject, o.data);
       msg.ack();
     } catch {
       msg.nak(100);

@@ -31,7 +31,7 @@ export interface SystemOptions {
   /** Run lengths (tool-calling turns) that will be submitted. */
   turns: number[];
   logLevel: string;
-  /** Raw baseline only: Cairn's written-once stream settings and Nats-Msg-Id. */
+  /** Raw baseline only: Cairn's written-once stream settings (one message per subject). */
   rawWriteOnce: boolean;
   /** Extra environment for Cairn's services. */
   serviceEnv: Record<string, string>;
@@ -205,7 +205,7 @@ async function startRaw(o: SystemOptions): Promise<System> {
   const prefix = `raw${randomBytes(4).toString("hex")}`;
   const nc = await connect({ servers: o.url, name: "bench-driver" });
   await provisionRaw(nc, prefix, o.rawWriteOnce);
-  const env: Record<string, string> = { NATS_URL: o.url, RAW_PREFIX: prefix, RAW_WRITE_ONCE: o.rawWriteOnce ? "1" : "0" };
+  const env: Record<string, string> = { NATS_URL: o.url, RAW_PREFIX: prefix };
   const script = join(repoRoot, "bench", "dist", "raw-worker.js");
   const procs: Proc[] =
     o.mode === "embedded"
@@ -233,7 +233,7 @@ async function startRaw(o: SystemOptions): Promise<System> {
     async submit(turns) {
       const runId = `r${(n++).toString(36)}${randomBytes(6).toString("hex")}`;
       const subject = `${prefix}.run.${runId}.evt.submitted`;
-      await js.publish(subject, enc.encode(JSON.stringify({ runId, task: TASK, turns })), o.rawWriteOnce ? { msgID: subject } : {});
+      await js.publish(subject, enc.encode(JSON.stringify({ runId, task: TASK, turns })));
       return runId;
     },
     ended: (runId, timeoutMs) => tracker.wait(runId, timeoutMs),

@@ -10,8 +10,6 @@ export interface ProvisionOptions {
   maxMsgSize?: number;
   /** Placement tags for a cluster (e.g. a region). */
   placementTags?: string[];
-  /** How long a publish retried with the same Nats-Msg-Id is recognised as a duplicate. */
-  duplicateWindowMs?: number;
 }
 
 /**
@@ -39,9 +37,9 @@ function ns(ms: number): number {
 
 /**
  * The runs stream is the checkpoint log. One message per subject, a second one rejected
- * (discard new per subject): every step result and command subject is written once, ever —
- * not only inside the Nats-Msg-Id duplicate window. No age limit: history is removed only by
- * explicit purges of finished runs.
+ * (discard new per subject): every step result and command subject is written once, ever, for
+ * the life of the run (no Nats-Msg-Id: the subject is the identity). No age limit: history is
+ * removed only by explicit purges of finished runs.
  */
 export function runStreamConfig(subjects: Subjects, opts: ProvisionOptions): Partial<StreamConfig> & { name: string } {
   const cfg: Partial<StreamConfig> & { name: string } = {
@@ -54,7 +52,6 @@ export function runStreamConfig(subjects: Subjects, opts: ProvisionOptions): Par
     discard: DiscardPolicy.New,
     discard_new_per_subject: true,
     allow_direct: true,
-    duplicate_window: ns(opts.duplicateWindowMs ?? 120_000),
     max_msg_size: opts.maxMsgSize ?? -1,
     republish: subjects.toolResultRepublish(),
     description: "Cairn run logs: every fact of every run, one message per subject",

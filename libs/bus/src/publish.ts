@@ -21,8 +21,12 @@ function isPerSubjectReject(err: unknown): boolean {
 
 /**
  * Appends a message that must exist at most once: its subject is its identity. Resolves after the
- * server acknowledged it (it is durably in the stream) — or found it already there, either within
- * the Nats-Msg-Id window or, forever, by the stream's one-message-per-subject rule.
+ * server acknowledged it (it is durably in the stream) — or refused it because the subject already
+ * holds a message (the stream's one-message-per-subject rule, error 10077), for the life of the run.
+ *
+ * No `Nats-Msg-Id`: the subject rule already makes every repeat a no-op, forever, and a message id
+ * would only add a second, shorter-lived record of the same fact — an entry per message in the
+ * server's duplicate window (memory that grows with the message rate) and a header on every message.
  *
  * With tracing on, the active span's W3C trace context (`traceparent`, `tracestate`) goes in the
  * message's headers, so the step that consumes it joins the same trace.
@@ -37,7 +41,7 @@ export async function appendOnce(js: JetStreamClient, subject: string, data: Uin
   }
   h = injectTraceHeaders(h, natsHeaders);
   try {
-    const ack = await js.publish(subject, data, { msgID: subject, timeout: opts.timeoutMs ?? 10_000, ...(h ? { headers: h } : {}) });
+    const ack = await js.publish(subject, data, { timeout: opts.timeoutMs ?? 10_000, ...(h ? { headers: h } : {}) });
     return { seq: ack.seq, duplicate: ack.duplicate };
   } catch (err) {
     if (isPerSubjectReject(err)) return { seq: 0, duplicate: true };

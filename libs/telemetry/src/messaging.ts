@@ -115,7 +115,8 @@ export function startAttemptSpan(d: Delivery): AttemptSpan | undefined {
     "messaging.operation.name": "process",
     "messaging.destination.name": d.subject,
     "messaging.consumer.group.name": d.consumer,
-    "messaging.message.id": d.header("Nats-Msg-Id") ?? `${d.stream}:${d.seq}`,
+    // A run subject is written once, ever: it is the message's identity.
+    "messaging.message.id": d.header("Nats-Msg-Id") ?? (step ? d.subject : `${d.stream}:${d.seq}`),
     "messaging.message.body.size": d.bodySize,
     "messaging.nats.stream": d.stream,
     "messaging.nats.stream.sequence": d.seq,
