@@ -89,8 +89,10 @@ export async function startRawWorkers(nc: NatsConnection, prefix: string, roles:
       const o = rawStep(role, prefix, msg.subject, msg.data);
       if (o) await js.publish(o.subject, o.data);
       msg.ack();
-    } catch {
-      msg.nak(100);
+    } catch (err) {
+      // A repeat refused by the written-once stream (--raw-write-once) is already recorded: done.
+      if (/maximum messages per subject exceeded/i.test((err as Error)?.message ?? "")) msg.ack();
+      else msg.nak(100);
     }
   };
   for (const role of roles) {

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CairnClient } from "@cairn/client";
+import { headers as natsHeaders } from "@nats-io/transport-node";
 import { appendOnce, connectNats, ensureConsumer, ensureRunStream, republishedEntry, requestCancelTrimmed, toEntry, writesBatched, type NatsConnection, type RunningService } from "@cairn/bus";
 import { encode, Subjects, type ToolResult } from "@cairn/protocol";
 import { AckPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
@@ -118,7 +119,7 @@ describe("tool results republished by the stream (the llm-caller's prefetch)", (
     const jsm = await jetstreamManager(nc);
     await ensureRunStream(jsm, subjects, { replicas: 1 });
     expect((await jsm.streams.info(subjects.stream)).config.republish).toEqual(subjects.toolResultRepublish());
-    const tapped: { subject: string; data: Uint8Array; headers?: { get(k: string): string } }[] = [];
+    const tapped: { subject: string; data: Uint8Array; headers?: { values(k: string): string[] } }[] = [];
     nc.subscribe(subjects.toolResultTap(), {
       callback: (_e, m) => {
         tapped.push(m);
@@ -137,28 +138,48 @@ describe("tool results republished by the stream (the llm-caller's prefetch)", (
     expect(tapped[0]!.subject).toBe(`${subjects.prefix}.tap.r1.tool.2.1`);
     const stored = await jsm.direct.getMessage(subjects.stream, { seq: first.seq });
     expect(republishedEntry(subjects.stream, tapped[0]!)).toEqual(toEntry(stored!));
+    expect(subjects.toolResultTapOf(stored!.subject)).toBe(tapped[0]!.subject);
     expect(republishedEntry("OTHER_RUNS", tapped[0]!)).toBeUndefined();
+
+    // A writer of tool results cannot pass its message off as another sequence or event: the
+    // server appends its own headers after the stored ones, so a claimed one makes two values.
+    const forged = natsHeaders();
+    forged.set("Nats-Sequence", String(first.seq));
+    forged.set("Nats-Subject", subjects.signal("r1", "cancel"));
+    await appendOnce(js, subjects.toolResult("r1", 2, 2), encode({ ...result, index: 2 }), { headers: forged });
+    await waitFor("the forged tool result", async () => (tapped.length > 1 ? true : undefined), 5_000, 20);
+    expect(tapped[1]!.subject).toBe(`${subjects.prefix}.tap.r1.tool.2.2`);
+    expect(republishedEntry(subjects.stream, tapped[1]!)).toBeUndefined();
   });
 
-  it("the llm-caller folds each turn's tool results from the republished copies: no read by sequence", async () => {
-    const { runner, core, c } = await setup(LEDGER_SCRIPT, ["ledger"]);
+  it("the llm-caller folds each turn's tool results from the republished copies: no read after the first turn", async () => {
+    const { env, runner, core, c } = await setup(LEDGER_SCRIPT, ["ledger"]);
+    const subjects = new Subjects(env["CAIRN_PREFIX"]!);
     let bySeq = 0;
-    let reads = 0;
-    const spy = nc!.subscribe("$JS.API.DIRECT.GET.>", {
+    let scans = 0;
+    // Every read of the runs stream while the run goes (not the status reads after it ended).
+    const spy = nc!.subscribe(`$JS.API.DIRECT.GET.${subjects.stream}`, {
       callback: (_e, m) => {
-        reads++;
-        if (!m.string().includes("next_by_subj")) bySeq++;
+        if (m.string().includes("next_by_subj")) scans++;
+        else bySeq++;
       },
     });
+    let ended: () => void = () => undefined;
+    const end = new Promise<void>((r) => (ended = r));
+    const endSub = nc!.subscribe(`${subjects.prefix}.run.*.evt.ended`, { callback: () => ended() });
+    await nc!.flush();
     await runner("ledger");
     await core();
     const { runId } = await c.submit({ task: "record four items" });
-    const s = await waitRun(c, runId);
+    await end;
     spy.unsubscribe();
+    endSub.unsubscribe();
+    const s = await waitRun(c, runId);
     expect(s.status).toBe("completed");
     expect(s.answer).toBe(LEDGER_ANSWER);
-    expect(reads).toBeGreaterThan(0); // the spy sees the services' reads (the first turn's, the status)
-    expect(bySeq).toBe(0); // the four tool results were not read back
+    expect(bySeq).toBe(0); // the four tool results of turns 1 and 2 were not read back by sequence...
+    expect(scans).toBeGreaterThan(0); // ...nor by scanning: the only scans are the first turn's reads
+    expect(scans).toBeLessThanOrEqual(2); // (the planner's and the llm-caller's first read of the run)
   });
 });
 

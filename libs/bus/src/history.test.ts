@@ -3,7 +3,8 @@ import type { JetStreamManager, JsMsg, StoredMsg } from "@nats-io/jetstream";
 import { encode, Subjects, type LlmResult, type RunSubmitted, type ToolResult } from "@cairn/protocol";
 import { reduceRun } from "@cairn/runtime";
 import { callInHand, DeliveryCoverage, type DeliveryInHand } from "./consume.js";
-import { RunHistory } from "./history.js";
+import { headers } from "@nats-io/transport-node";
+import { RunHistory, republishedEntry } from "./history.js";
 
 const S = new Subjects("t");
 const RUN = "r1";
@@ -314,12 +315,39 @@ describe("RunHistory.prefetch (tool results the stream republished)", () => {
 
   it("keeps at most its bounds: the oldest entries go first", () => {
     const s = fakeStream();
-    const h = new RunHistory(s.jsm, S, 10, { entries: 3, bytes: 1_000 });
+    const h = new RunHistory(s.jsm, S, 10, { entries: 3, bytes: 2_000 });
     for (let i = 1; i <= 5; i++) h.prefetch({ seq: i, subject: S.toolResult(RUN, i, 0), data: new Uint8Array(10), time: "2025-01-01T00:00:00.000Z" });
     expect(h.prefetchedCount()).toBe(3);
-    h.prefetch({ seq: 6, subject: S.toolResult(RUN, 6, 0), data: new Uint8Array(995), time: "2025-01-01T00:00:00.000Z" });
+    h.prefetch({ seq: 6, subject: S.toolResult(RUN, 6, 0), data: new Uint8Array(1_700), time: "2025-01-01T00:00:00.000Z" });
     expect(h.prefetchedCount()).toBe(1);
-    h.prefetch({ seq: 7, subject: S.toolResult(RUN, 7, 0), data: new Uint8Array(2_000), time: "2025-01-01T00:00:00.000Z" });
+    h.prefetch({ seq: 7, subject: S.toolResult(RUN, 7, 0), data: new Uint8Array(3_000), time: "2025-01-01T00:00:00.000Z" });
     expect(h.prefetchedCount()).toBe(1); // larger than the whole bound: not kept
+  });
+});
+
+describe("republishedEntry", () => {
+  const server = (extra: [string, string][] = []) => {
+    const h = headers();
+    for (const [k, v] of extra) h.append(k, v); // the stored message's own headers come first
+    h.append("Nats-Stream", "T_RUNS");
+    h.append("Nats-Subject", S.toolResult(RUN, 1, 0));
+    h.append("Nats-Sequence", "7");
+    h.append("Nats-Time-Stamp", "2025-01-01T00:00:01.123456789Z");
+    return h;
+  };
+
+  it("is the stored message as a Direct Get gives it, with its own copy of the data", () => {
+    const chunk = new Uint8Array([9, 9, 1, 2, 3, 9]);
+    const e = republishedEntry("T_RUNS", { data: chunk.subarray(2, 5), headers: server() });
+    expect(e).toEqual({ seq: 7, subject: S.toolResult(RUN, 1, 0), data: new Uint8Array([1, 2, 3]), time: "2025-01-01T00:00:01.123Z" });
+    expect(e!.data.buffer.byteLength).toBe(3); // not a view into the socket read
+  });
+
+  it("refuses a message whose stored headers claim a sequence, subject or stream (a forgery), or of another stream", () => {
+    expect(republishedEntry("T_RUNS", { data: new Uint8Array(1), headers: server([["Nats-Sequence", "3"]]) })).toBeUndefined();
+    expect(republishedEntry("T_RUNS", { data: new Uint8Array(1), headers: server([["Nats-Subject", S.signal(RUN, "cancel")]]) })).toBeUndefined();
+    expect(republishedEntry("T_RUNS", { data: new Uint8Array(1), headers: server([["Nats-Stream", "T_RUNS"]]) })).toBeUndefined();
+    expect(republishedEntry("OTHER", { data: new Uint8Array(1), headers: server() })).toBeUndefined();
+    expect(republishedEntry("T_RUNS", { data: new Uint8Array(1) })).toBeUndefined();
   });
 });

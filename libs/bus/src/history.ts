@@ -11,17 +11,30 @@ export function toEntry(m: StoredMsg): HistoryEntry {
 /**
  * A message the stream republished (its republish rule) as a log entry: the stream's sequence,
  * subject and timestamp come in its headers, the same ones a Direct Get answers with, so the entry
- * equals `toEntry` of a read. A message of another stream, or with a header missing or malformed,
- * gives undefined (the fold then reads the event from the stream).
+ * equals `toEntry` of a read. The server appends those headers after the stored message's own, so
+ * a stored message that carried a header of the same name (a forgery: "I am sequence N of run X")
+ * arrives with two values; such a message, one of another stream, or one with a header missing or
+ * malformed gives undefined (the fold then reads the event from the stream). The data is copied:
+ * the client hands it over as a view into the whole socket read.
  */
-export function republishedEntry(stream: string, m: { data: Uint8Array; headers?: { get(k: string): string } | undefined }): HistoryEntry | undefined {
+export function republishedEntry(stream: string, m: { data: Uint8Array; headers?: { values(k: string): string[] } | undefined }): HistoryEntry | undefined {
   const h = m.headers;
-  if (!h || h.get("Nats-Stream") !== stream) return undefined;
-  const seq = h.get("Nats-Sequence");
-  const subject = h.get("Nats-Subject");
-  const time = Date.parse(h.get("Nats-Time-Stamp"));
-  if (!/^[1-9]\d{0,15}$/.test(seq) || !subject || Number.isNaN(time)) return undefined;
-  return { seq: Number(seq), subject, data: m.data, time: new Date(time).toISOString() };
+  if (!h) return undefined;
+  const one = (k: string): string | undefined => {
+    const v = h.values(k);
+    return v.length === 1 ? v[0] : undefined;
+  };
+  if (one("Nats-Stream") !== stream) return undefined;
+  const seq = one("Nats-Sequence");
+  const subject = one("Nats-Subject");
+  const time = Date.parse(one("Nats-Time-Stamp") ?? "");
+  if (seq === undefined || !/^[1-9]\d{0,15}$/.test(seq) || !subject || Number.isNaN(time)) return undefined;
+  return { seq: Number(seq), subject, data: m.data.slice(), time: new Date(time).toISOString() };
+}
+
+/** What a kept entry costs, roughly: its data, its subject and the objects around them. */
+function entryBytes(e: HistoryEntry): number {
+  return e.data.length + 2 * e.subject.length + 200;
 }
 
 /**
@@ -111,13 +124,14 @@ export class RunHistory {
    * to a read. Entries nobody asks for (runs another instance serves) age out.
    */
   prefetch(e: HistoryEntry): void {
-    if (this.prefetched.has(e.seq) || e.data.length > this.maxPrefetched.bytes) return;
+    const size = entryBytes(e);
+    if (this.prefetched.has(e.seq) || size > this.maxPrefetched.bytes) return;
     this.prefetched.set(e.seq, e);
-    this.prefetchedBytes += e.data.length;
+    this.prefetchedBytes += size;
     while (this.prefetched.size > this.maxPrefetched.entries || this.prefetchedBytes > this.maxPrefetched.bytes) {
       const [oldest, old] = this.prefetched.entries().next().value as [number, HistoryEntry];
       this.prefetched.delete(oldest);
-      this.prefetchedBytes -= old.data.length;
+      this.prefetchedBytes -= entryBytes(old);
     }
   }
 
@@ -131,8 +145,8 @@ export class RunHistory {
     const e = this.prefetched.get(seq);
     if (e) {
       this.prefetched.delete(seq);
-      this.prefetchedBytes -= e.data.length;
-      return e;
+      this.prefetchedBytes -= entryBytes(e);
+      if (e.seq === seq) return e;
     }
     const m = await this.jsm.direct.getMessage(this.subjects.stream, { seq });
     return m ? toEntry(m) : undefined;
@@ -167,36 +181,43 @@ export class RunHistory {
       c = { state: emptyRun(runId), lastApplied: undefined, trusted: hand !== undefined && hand.msg.info.deliveryCount === 1 };
     }
     let applied: Applied | undefined;
-    // The event this process appended itself (its own step result) is folded as written, without
-    // reading it back — only when the caller knows how many events the run has up to `seq`, which
-    // proves after the read that no other event came between the cached state and it.
     let unverified = false;
-    const own = c.own;
-    c.own = undefined;
-    if (expectEvents !== undefined && own && own.seq > c.state.lastSeq && own.seq <= seq) {
-      const a = applyEntry(c.state, own, this.subjects);
-      c.lastApplied = a;
-      if (own.seq === seq) applied = a;
-      unverified = true;
-    }
-    // The events after our own response, fetched by sequence (no filtered scan on the server), when
-    // the command lists them and the cache ends at that response; the count check below proves it.
-    if (expectEvents !== undefined && hint.seqs && hint.since !== undefined && hint.since === c.state.lastSeq) {
-      const head = `${this.subjects.prefix}.run.${runId}.evt.`;
-      for (const s of hint.seqs) {
-        if (s <= c.state.lastSeq || s > seq) continue;
-        const m = await this.eventAt(s);
-        if (!m || !m.subject.startsWith(head)) break;
-        const a = applyEntry(c.state, m, this.subjects);
+    // The fold changes the cached state in place: a read that fails half-way must not leave a
+    // state that the retry would take as complete (its own event and hint already used up).
+    try {
+      // The event this process appended itself (its own step result) is folded as written, without
+      // reading it back — only when the caller knows how many events the run has up to `seq`, which
+      // proves after the read that no other event came between the cached state and it.
+      const own = c.own;
+      c.own = undefined;
+      if (expectEvents !== undefined && own && own.seq > c.state.lastSeq && own.seq <= seq) {
+        const a = applyEntry(c.state, own, this.subjects);
         c.lastApplied = a;
-        if (m.seq === seq) applied = a;
+        if (own.seq === seq) applied = a;
         unverified = true;
       }
-    }
-    for await (const e of readRange(this.jsm, this.subjects.stream, this.subjects.runEvents(runId), c.state.lastSeq + 1, seq)) {
-      const a = applyEntry(c.state, e, this.subjects);
-      c.lastApplied = a;
-      if (e.seq === seq) applied = a;
+      // The events after our own response, fetched by sequence (no filtered scan on the server), when
+      // the command lists them and the cache ends at that response; the count check below proves it.
+      if (expectEvents !== undefined && hint.seqs && hint.since !== undefined && hint.since === c.state.lastSeq) {
+        const head = `${this.subjects.prefix}.run.${runId}.evt.`;
+        for (const s of hint.seqs) {
+          if (s <= c.state.lastSeq || s > seq) continue;
+          const m = await this.eventAt(s);
+          if (!m || !m.subject.startsWith(head)) break;
+          const a = applyEntry(c.state, m, this.subjects);
+          c.lastApplied = a;
+          if (m.seq === seq) applied = a;
+          unverified = true;
+        }
+      }
+      for await (const e of readRange(this.jsm, this.subjects.stream, this.subjects.runEvents(runId), c.state.lastSeq + 1, seq)) {
+        const a = applyEntry(c.state, e, this.subjects);
+        c.lastApplied = a;
+        if (e.seq === seq) applied = a;
+      }
+    } catch (err) {
+      this.cache.delete(runId);
+      throw err;
     }
     if (unverified && c.state.events !== expectEvents) {
       // Another event came before our own one: fold the run again from the stream.

@@ -9,14 +9,17 @@ export interface AppendResult {
   duplicate: boolean;
 }
 
-/** Server error code for "maximum messages per subject exceeded" (discard new per subject). */
-const MAX_MSGS_PER_SUBJECT = 10077;
+/** Server error code of a failed store (10077): the subject rule's refusal among others. */
+const STORE_FAILED = 10077;
+const PER_SUBJECT_LIMIT = /maximum messages per subject exceeded/i;
 
+/**
+ * True only for the one-message-per-subject refusal: 10077 is the server's code for any failed
+ * store (a full disk, a closed store, other limits), which must not pass for "already recorded".
+ */
 function isPerSubjectReject(err: unknown): boolean {
-  if (err instanceof JetStreamApiError) {
-    return err.code === MAX_MSGS_PER_SUBJECT || /maximum messages per subject exceeded/i.test(err.message);
-  }
-  return /maximum messages per subject exceeded/i.test((err as Error)?.message ?? "");
+  if (err instanceof JetStreamApiError) return err.code === STORE_FAILED && PER_SUBJECT_LIMIT.test(err.message);
+  return PER_SUBJECT_LIMIT.test((err as Error)?.message ?? "");
 }
 
 /**

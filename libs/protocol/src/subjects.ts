@@ -170,8 +170,9 @@ export class Subjects {
   /**
    * The stream's republish rule: every tool result, once stored, is also sent as a plain NATS
    * message to `<p>.tap.<runId>.tool.<turn>.<index>`, with its stream sequence, subject and time in
-   * headers — so an llm-caller has the results of a turn before the planner's command for the next
-   * model turn arrives, instead of reading each back with a Direct Get.
+   * headers — so an llm-caller usually has the results of a turn before the planner's command for
+   * the next model turn arrives, instead of reading each back with a Direct Get (not guaranteed:
+   * plain NATS, sent by the stream's leader; what is missing is read from the stream).
    */
   toolResultRepublish(): { src: string; dest: string } {
     return { src: `${this.prefix}.run.*.evt.tool.>`, dest: `${this.prefix}.tap.{{wildcard(1)}}.tool.>` };
@@ -179,6 +180,11 @@ export class Subjects {
   /** Filter: every republished tool result (see toolResultRepublish). */
   toolResultTap(): string {
     return `${this.prefix}.tap.*.tool.>`;
+  }
+  /** The subject the republish rule gives a stored tool result (undefined for any other subject). */
+  toolResultTapOf(stored: string): string | undefined {
+    const p = this.parse(stored);
+    return p?.what.kind === "tool-result" ? `${this.prefix}.tap.${p.runId}.tool.${p.what.turn}.${p.what.index}` : undefined;
   }
 
   /** Durable consumer names: `planner`, `llm_<provider>`, `tool_<tool>`. */

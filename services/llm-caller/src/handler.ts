@@ -193,7 +193,8 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
       // A model turn without tool calls is the run's last: its prompt is not needed again.
       if (work.streamTurn !== undefined && res.toolCalls.length === 0) {
         prompts.forget(runId);
-        deps.forget?.(runId);
+        // Only when this delivery's response is the one recorded (a duplicate's may have asked for tools).
+        if (!rec.duplicate) deps.forget?.(runId);
       }
       if (rec.duplicate) {
         rlog.warn({ ms: latencyMs }, "late response discarded: this step's response was already recorded by another delivery (this one stalled past ack_wait)");
@@ -211,9 +212,9 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
       }
       rlog.error({ err: errorMessage(err), kind: errorKind(err), retryable }, "model call failed for good: recorded as the step's result");
       await work.fail({ ...base, latencyMs: deps.now() - started }, { kind: errorKind(err), message: errorMessage(err), retryable });
-      // A failed model turn ends the run (and a cache entry is only a cache).
-      prompts.forget(runId);
-      deps.forget?.(runId);
+      prompts.forget(runId); // a cache entry is only a cache
+      // A failed model turn ends the run; a failed summary does not (the turn's model call follows).
+      if (work.streamTurn !== undefined) deps.forget?.(runId);
     }
     deps.crash.hit("after-publish", m.subject);
     return { ack: true };

@@ -41,14 +41,6 @@ export async function startLlmCaller(config: LlmCallerConfig, deps: LlmCallerDep
   const bus = await openBus(config, { name: `cairn-llm-caller ${config.instance}`, log, ...(deps.nc ? { nc: deps.nc } : {}) });
   const { subjects, js, jsm } = bus;
   const history = new RunHistory(jsm, subjects, 10_000);
-  // Tool results as the stream stores them (its republish rule): the next model turn's fold finds
-  // them here instead of reading each back. Anything missed here is read from the stream.
-  const tap = bus.nc.subscribe(subjects.toolResultTap(), {
-    callback: (_err, m) => {
-      const e = republishedEntry(subjects.stream, m);
-      if (e) history.prefetch(e);
-    },
-  });
   const providers = deps.providers ?? configuredProviders(config);
   const payloads = await PayloadStore.open(bus.nc, subjects.payloadsBucket, config.replicas);
   const crash = new CrashPoints(config.crashAt, log);
@@ -78,26 +70,46 @@ export async function startLlmCaller(config: LlmCallerConfig, deps: LlmCallerDep
     log,
     now: () => Date.now(),
   });
+  // Tool results as the stream stores them (its republish rule): the next model turn's fold usually
+  // finds them here instead of reading each back. Only what the server itself republished is kept
+  // (see republishedEntry, and the tap subject the server derived from the stored subject); anything
+  // missed is read from the stream.
+  const tap = bus.nc.subscribe(subjects.toolResultTap(), {
+    callback: (err, m) => {
+      if (err) {
+        log.warn({ err }, "subscription to republished tool results failed (permissions?): the llm-caller reads them from the stream instead");
+        return;
+      }
+      const e = republishedEntry(subjects.stream, m);
+      if (e && subjects.toolResultTapOf(e.subject) === m.subject) history.prefetch(e);
+    },
+  });
   // One durable consumer per provider (llm_<provider>): its max_ack_pending is the global limit
   // of calls in flight to that provider across all llm-callers.
   const consumers: RunningConsumer[] = [];
-  for (const provider of providers.keys()) {
-    consumers.push(
-      await startWorkQueue({
-        js,
-        jsm,
-        stream: subjects.stream,
-        durable: subjects.llmConsumer(provider),
-        filters: subjects.llmWork(provider),
-        maxAckPending: config.providerLimits.get(provider) ?? DEFAULT_MAX_IN_FLIGHT,
-        description: `Cairn llm-caller: model calls to provider ${provider}`,
-        concurrency: config.concurrency,
-        config,
-        crash,
-        handle: (m, ctx) => handle({ subject: m.subject, seq: m.seq, deliveries: m.deliveries, data: m.data, hint: foldHintOf(m.headers) }, ctx),
-        log,
-      }),
-    );
+  try {
+    for (const provider of providers.keys()) {
+      consumers.push(
+        await startWorkQueue({
+          js,
+          jsm,
+          stream: subjects.stream,
+          durable: subjects.llmConsumer(provider),
+          filters: subjects.llmWork(provider),
+          maxAckPending: config.providerLimits.get(provider) ?? DEFAULT_MAX_IN_FLIGHT,
+          description: `Cairn llm-caller: model calls to provider ${provider}`,
+          concurrency: config.concurrency,
+          config,
+          crash,
+          handle: (m, ctx) => handle({ subject: m.subject, seq: m.seq, deliveries: m.deliveries, data: m.data, hint: foldHintOf(m.headers) }, ctx),
+          log,
+        }),
+      );
+    }
+  } catch (err) {
+    tap.unsubscribe();
+    await Promise.all(consumers.map((c) => c.stop()));
+    throw err;
   }
   log.info({ prefix: subjects.prefix, providers: [...providers.keys()], concurrency: config.concurrency }, "llm-caller started");
   return {
