@@ -74,6 +74,20 @@ function runLog() {
   return { s, seqs };
 }
 
+/** A model response asking for two calls, "a" and "b". */
+const twoCalls = (): LlmResult => ({ ...llm(1), toolCalls: [{ id: "a", name: "noop", arguments: "{}" }, { id: "b", name: "noop", arguments: "{}" }] });
+
+/** A run folded up to its submission, then the llm-caller's own response (noted, not read back). */
+async function afterOwn(response: LlmResult = llm(1)) {
+  const s = fakeStream();
+  const sub = s.append(S.submitted(RUN), submitted);
+  const h = new RunHistory(s.jsm, S);
+  await h.foldTo(RUN, sub, { events: 1 });
+  const own = s.append(S.llmResult(RUN, 1), response);
+  h.noteOwn(RUN, s.log()[own - 1]!);
+  return { s, h, own };
+}
+
 /** Folds `seq` as the planner's handler does: synchronously inside the consumer's handler call. */
 function foldInHand(h: RunHistory, coverage: DeliveryCoverage, msg: JsMsg): { hand: DeliveryInHand; done: ReturnType<RunHistory["foldTo"]> } {
   coverage.delivered(msg);
@@ -224,12 +238,7 @@ describe("RunHistory.noteOwn (the llm-caller's own responses)", () => {
   });
 
   it("fetches the events after its own response by sequence when the command lists them (no filtered scan)", async () => {
-    const s = fakeStream();
-    const sub = s.append(S.submitted(RUN), submitted);
-    const h = new RunHistory(s.jsm, S);
-    await h.foldTo(RUN, sub, { events: 1 });
-    const own = s.append(S.llmResult(RUN, 1), { ...llm(1), toolCalls: [{ id: "a", name: "noop", arguments: "{}" }, { id: "b", name: "noop", arguments: "{}" }] });
-    h.noteOwn(RUN, entryOf(s, own));
+    const { s, h, own } = await afterOwn(twoCalls());
     const t0 = s.append(S.toolResult(RUN, 1, 0), { ...tool(1), callId: "a" });
     s.append(S.llmResult("other", 1), llm(1)); // another run's message in between
     const t1 = s.append(S.toolResult(RUN, 1, 1), { ...tool(1), index: 1, callId: "b" });
@@ -243,12 +252,7 @@ describe("RunHistory.noteOwn (the llm-caller's own responses)", () => {
   });
 
   it("a list that misses an event is caught by the count: the run is folded again", async () => {
-    const s = fakeStream();
-    const sub = s.append(S.submitted(RUN), submitted);
-    const h = new RunHistory(s.jsm, S);
-    await h.foldTo(RUN, sub, { events: 1 });
-    const own = s.append(S.llmResult(RUN, 1), llm(1));
-    h.noteOwn(RUN, entryOf(s, own));
+    const { s, h, own } = await afterOwn();
     const sig = s.append(S.signal(RUN, "cancel"), { v: 1, type: "run.signal", runId: RUN, signal: "cancel", at: "2025-01-01T00:00:05.000Z" });
     const t1 = s.append(S.toolResult(RUN, 1, 0), tool(1));
     const { state } = await h.foldTo(RUN, t1, { events: 4, since: own, seqs: [t1] });
@@ -262,12 +266,7 @@ describe("RunHistory.prefetch (tool results the stream republished)", () => {
   const entryOf = (s: ReturnType<typeof fakeStream>, seq: number) => s.log()[seq - 1]!;
 
   it("takes the events a command lists from the prefetched ones: no Direct Get, the same state", async () => {
-    const s = fakeStream();
-    const sub = s.append(S.submitted(RUN), submitted);
-    const h = new RunHistory(s.jsm, S);
-    await h.foldTo(RUN, sub, { events: 1 });
-    const own = s.append(S.llmResult(RUN, 1), { ...llm(1), toolCalls: [{ id: "a", name: "noop", arguments: "{}" }, { id: "b", name: "noop", arguments: "{}" }] });
-    h.noteOwn(RUN, entryOf(s, own));
+    const { s, h, own } = await afterOwn(twoCalls());
     const t0 = s.append(S.toolResult(RUN, 1, 0), { ...tool(1), callId: "a" });
     const t1 = s.append(S.toolResult(RUN, 1, 1), { ...tool(1), index: 1, callId: "b" });
     h.prefetch(entryOf(s, t1));
@@ -281,12 +280,7 @@ describe("RunHistory.prefetch (tool results the stream republished)", () => {
   });
 
   it("reads what was not prefetched, and the count check still catches an event the list missed", async () => {
-    const s = fakeStream();
-    const sub = s.append(S.submitted(RUN), submitted);
-    const h = new RunHistory(s.jsm, S);
-    await h.foldTo(RUN, sub, { events: 1 });
-    const own = s.append(S.llmResult(RUN, 1), { ...llm(1), toolCalls: [{ id: "a", name: "noop", arguments: "{}" }, { id: "b", name: "noop", arguments: "{}" }] });
-    h.noteOwn(RUN, entryOf(s, own));
+    const { s, h, own } = await afterOwn(twoCalls());
     const t0 = s.append(S.toolResult(RUN, 1, 0), { ...tool(1), callId: "a" });
     const sig = s.append(S.signal(RUN, "cancel"), { v: 1, type: "run.signal", runId: RUN, signal: "cancel", at: "2025-01-01T00:00:05.000Z" });
     const t1 = s.append(S.toolResult(RUN, 1, 1), { ...tool(1), index: 1, callId: "b" });
@@ -301,12 +295,7 @@ describe("RunHistory.prefetch (tool results the stream republished)", () => {
   });
 
   it("does not fold a prefetched entry of another run under the listed sequence", async () => {
-    const s = fakeStream();
-    const sub = s.append(S.submitted(RUN), submitted);
-    const h = new RunHistory(s.jsm, S);
-    await h.foldTo(RUN, sub, { events: 1 });
-    const own = s.append(S.llmResult(RUN, 1), llm(1));
-    h.noteOwn(RUN, entryOf(s, own));
+    const { s, h, own } = await afterOwn();
     const t1 = s.append(S.toolResult(RUN, 1, 0), tool(1));
     h.prefetch({ ...entryOf(s, t1), subject: S.toolResult("other", 1, 0) });
     const { state } = await h.foldTo(RUN, t1, { events: 3, since: own, seqs: [t1] });
