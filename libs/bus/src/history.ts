@@ -146,7 +146,7 @@ export class RunHistory {
     if (e) {
       this.prefetched.delete(seq);
       this.prefetchedBytes -= entryBytes(e);
-      if (e.seq === seq) return e;
+      return e;
     }
     const m = await this.jsm.direct.getMessage(this.subjects.stream, { seq });
     return m ? toEntry(m) : undefined;
