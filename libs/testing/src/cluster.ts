@@ -1,5 +1,5 @@
-import { createServer } from "node:net";
-import { mkdirSync } from "node:fs";
+import { createServer, type AddressInfo, type Server } from "node:net";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
@@ -18,31 +18,55 @@ export interface NatsCluster {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
+/** `n` distinct free ports: every listener stays open until all are chosen, so none is handed out twice. */
+async function freePorts(n: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<Server>((resolve, reject) => {
+          const s = createServer();
+          s.once("error", reject);
+          s.listen(0, "127.0.0.1", () => resolve(s));
+        }),
+    ),
+  );
+  const ports = servers.map((s) => (s.address() as AddressInfo).port);
+  await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
+  return ports;
+}
+
+function tail(file: string): string {
+  return existsSync(file) ? readFileSync(file, "utf8").slice(-1500) : "(no log)";
 }
 
 /**
  * Starts `size` nats-servers with JetStream, clustered over loopback routes, and waits until the
- * JetStream meta group has a leader (streams can then be created with replicas up to `size`).
+ * JetStream meta group has a leader and every peer is known (streams can then be created with
+ * replicas up to `size`). The ports are chosen before the servers bind them, so another test's
+ * server can take one in between — a node that cannot listen on its route port never joins: the
+ * cluster is then started again on other ports, once, and a second failure reports each node's log.
  */
 export async function startNatsCluster(size = 3): Promise<NatsCluster> {
-  const base = tempDir("cairn-cluster-");
-  const clientPorts: number[] = [];
-  const routePorts: number[] = [];
-  for (let i = 0; i < size; i++) {
-    clientPorts.push(await freePort());
-    routePorts.push(await freePort());
+  try {
+    return await startClusterOnce(size);
+  } catch (first) {
+    try {
+      return await startClusterOnce(size);
+    } catch (second) {
+      throw new Error(`${(second as Error).message}\n(a first attempt failed too: ${(first as Error).message.split("\n")[0]})`);
+    }
   }
+}
+
+async function startClusterOnce(size: number): Promise<NatsCluster> {
+  const base = tempDir("cairn-cluster-");
+  const ports = await freePorts(2 * size);
+  const clientPorts = ports.slice(0, size);
+  const routePorts = ports.slice(size);
   const names = clientPorts.map((_, i) => `n${i + 1}`);
-  const nodes = await Promise.all(
+  const logs = names.map((n) => join(base, `${n}.log`));
+  const started = await Promise.allSettled(
     clientPorts.map((port, i) => {
       const storeDir = join(base, names[i]!);
       mkdirSync(storeDir, { recursive: true });
@@ -51,28 +75,42 @@ export async function startNatsCluster(size = 3): Promise<NatsCluster> {
         port,
         storeDir,
         serverName: names[i]!,
+        logFile: logs[i]!,
         extraConfig: `cluster {\n  name: cairn-test\n  listen: "127.0.0.1:${routePorts[i]}"\n  routes: [${routes.join(", ")}]\n}\n`,
       });
     }),
   );
+  const nodes = started.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+  const failed = started.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed) {
+    // A node could not even listen (its client port was taken): stop the others, try again.
+    await Promise.all(nodes.map((n) => n.stop()));
+    throw failed.reason;
+  }
   const urls = nodes.map((n) => n.url).join(",");
-  const nc = await connect({ servers: urls.split(",") });
   try {
-    const jsm = await jetstreamManager(nc, { checkAPI: false, timeout: 2_000 });
-    await waitFor("the JetStream meta leader", async () => (await jsm.getAccountInfo()) !== undefined, 30_000, 250);
-    // Every peer known: a stream with one replica per node can be placed.
-    await waitFor(
-      `JetStream peers for R${size}`,
-      async () => {
-        await jsm.streams.add({ name: "CLUSTER_READY", subjects: ["cluster.ready"], num_replicas: size });
-        await jsm.streams.delete("CLUSTER_READY");
-        return true;
-      },
-      60_000,
-      500,
-    );
-  } finally {
-    await nc.close();
+    const nc = await connect({ servers: urls.split(",") });
+    try {
+      const jsm = await jetstreamManager(nc, { checkAPI: false, timeout: 2_000 });
+      await waitFor("the JetStream meta leader", async () => (await jsm.getAccountInfo()) !== undefined, 30_000, 250);
+      // Every peer known: a stream with one replica per node can be placed.
+      await waitFor(
+        `JetStream peers for R${size}`,
+        async () => {
+          await jsm.streams.add({ name: "CLUSTER_READY", subjects: ["cluster.ready"], num_replicas: size });
+          await jsm.streams.delete("CLUSTER_READY");
+          return true;
+        },
+        40_000,
+        500,
+      );
+    } finally {
+      await nc.close();
+    }
+  } catch (err) {
+    const detail = names.map((n, i) => `--- ${n} (client ${clientPorts[i]}, route ${routePorts[i]}):\n${tail(logs[i]!)}`).join("\n");
+    await Promise.all(nodes.map((n) => n.stop()));
+    throw new Error(`${(err as Error).message}\n${detail}`);
   }
   return {
     nodes,
