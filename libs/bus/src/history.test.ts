@@ -74,6 +74,9 @@ function runLog() {
   return { s, seqs };
 }
 
+/** The log entry at `seq`, as a Direct Get gives it. */
+const entryOf = (s: ReturnType<typeof fakeStream>, seq: number) => s.log()[seq - 1]!;
+
 /** A model response asking for two calls, "a" and "b". */
 const twoCalls = (): LlmResult => ({ ...llm(1), toolCalls: [{ id: "a", name: "noop", arguments: "{}" }, { id: "b", name: "noop", arguments: "{}" }] });
 
@@ -84,7 +87,7 @@ async function afterOwn(response: LlmResult = llm(1)) {
   const h = new RunHistory(s.jsm, S);
   await h.foldTo(RUN, sub, { events: 1 });
   const own = s.append(S.llmResult(RUN, 1), response);
-  h.noteOwn(RUN, s.log()[own - 1]!);
+  h.noteOwn(RUN, entryOf(s, own));
   return { s, h, own };
 }
 
@@ -187,8 +190,6 @@ describe("RunHistory with the planner's delivery coverage", () => {
 });
 
 describe("RunHistory.noteOwn (the llm-caller's own responses)", () => {
-  const entryOf = (s: ReturnType<typeof fakeStream>, seq: number) => s.log()[seq - 1]!;
-
   it("folds its own appended event without reading it back when the command's event count proves nothing came before it", async () => {
     const s = fakeStream();
     const sub = s.append(S.submitted(RUN), submitted);
@@ -263,8 +264,6 @@ describe("RunHistory.noteOwn (the llm-caller's own responses)", () => {
 });
 
 describe("RunHistory.prefetch (tool results the stream republished)", () => {
-  const entryOf = (s: ReturnType<typeof fakeStream>, seq: number) => s.log()[seq - 1]!;
-
   it("takes the events a command lists from the prefetched ones: no Direct Get, the same state", async () => {
     const { s, h, own } = await afterOwn(twoCalls());
     const t0 = s.append(S.toolResult(RUN, 1, 0), { ...tool(1), callId: "a" });
