@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startNatsServer } from "@cairn/natsd";
-import { cpuMsOf, memoryOf, sampleTotalRss } from "./procs.js";
+import { cpuMsOf, mainThreadCpuMsOf, memoryOf, sampleTotalRss } from "./procs.js";
 import { round, summarize } from "./stats.js";
 import { startSystem, type Mode, type System, type SystemKind } from "./systems.js";
 
@@ -62,6 +62,18 @@ export interface ThroughputResult {
   runsPerSec: number;
   /** CPU time per durable step during this phase, by process (ms): where the work goes. */
   cpuMsPerStep: Record<string, number>;
+  /**
+   * The part of each Node process's CPU per step spent on its main thread (the JavaScript that
+   * handles messages); the rest is V8's background threads — optimizing compiles while the code
+   * warms up, and concurrent GC.
+   */
+  mainThreadCpuMsPerStep: Record<string, number>;
+}
+
+/** CPU used so far (ms): by nats-server and each process, and by each Node process's main thread. */
+export interface CpuSample {
+  total: Record<string, number>;
+  mainThread: Record<string, number>;
 }
 
 export const runTimeout = (turns: number): number => 30_000 + turns * 100;
@@ -79,7 +91,9 @@ export async function latencyPhase(sys: System, turns: number, warmup: number, r
   return { turns, steps, runs, warmup, medianMs: round(s.median), p95Ms: round(s.p95), meanMs: round(s.mean), msPerStep: round(s.median / steps, 4) };
 }
 
-export async function throughputPhase(sys: System, turns: number, runs: number, cpu: () => Record<string, number>): Promise<ThroughputResult> {
+const perStep = (a: Record<string, number>, b: Record<string, number>, steps: number): Record<string, number> => Object.fromEntries(Object.entries(b).map(([k, v]) => [k, round((v - (a[k] ?? 0)) / steps, 4)]));
+
+export async function throughputPhase(sys: System, turns: number, runs: number, cpu: () => CpuSample): Promise<ThroughputResult> {
   const cpu0 = cpu();
   const t0 = performance.now();
   const ids = await Promise.all(Array.from({ length: runs }, () => sys.submit(turns)));
@@ -87,15 +101,23 @@ export async function throughputPhase(sys: System, turns: number, runs: number, 
   const elapsed = performance.now() - t0;
   const steps = runs * stepsPerRun(turns);
   const cpu1 = cpu();
-  const cpuMsPerStep = Object.fromEntries(Object.entries(cpu1).map(([k, v]) => [k, round((v - (cpu0[k] ?? 0)) / steps, 4)]));
-  return { turns, runs, steps, elapsedMs: round(elapsed, 1), stepsPerSec: round((steps / elapsed) * 1000, 1), runsPerSec: round((runs / elapsed) * 1000, 2), cpuMsPerStep };
+  return {
+    turns,
+    runs,
+    steps,
+    elapsedMs: round(elapsed, 1),
+    stepsPerSec: round((steps / elapsed) * 1000, 1),
+    runsPerSec: round((runs / elapsed) * 1000, 2),
+    cpuMsPerStep: perStep(cpu0.total, cpu1.total, steps),
+    mainThreadCpuMsPerStep: perStep(cpu0.mainThread, cpu1.mainThread, steps),
+  };
 }
 
 export interface Scenario {
   server: { version: string; pid: number };
   sys: System;
   /** CPU time used so far (ms) by nats-server and by each process of the system. */
-  cpu: () => Record<string, number>;
+  cpu: () => CpuSample;
 }
 
 /** Starts a fresh server and the system, runs `body`, reads peak memory, and tears everything down. */
@@ -108,7 +130,10 @@ export async function withScenario<T>(setup: ScenarioSetup, body: (s: Scenario) 
     sys = await startSystem({ kind: setup.kind, mode: setup.mode, url: server.url, dir, turns: setup.turns, logLevel: setup.logLevel, rawWriteOnce: setup.rawWriteOnce, nodeArgs: setup.nodeArgs, serviceEnv: setup.serviceEnv });
     const procs = sys.procs;
     const sampler = sampleTotalRss(() => [server.pid(), ...procs.map((p) => p.pid)]);
-    const cpu = (): Record<string, number> => Object.fromEntries([["nats-server", cpuMsOf(server.pid())], ...procs.map((p) => [p.name, cpuMsOf(p.pid)] as const)]);
+    const cpu = (): CpuSample => ({
+      total: Object.fromEntries([["nats-server", cpuMsOf(server.pid())], ...procs.map((p) => [p.name, cpuMsOf(p.pid)] as const)]),
+      mainThread: Object.fromEntries(procs.map((p) => [p.name, mainThreadCpuMsOf(p.pid)] as const)),
+    });
     const result = await body({ server: { version: server.version, pid: server.pid() }, sys, cpu });
     const sampled = sampler.stop();
     const natsServerMb = memoryOf(server.pid())?.peakRssMb ?? Number.NaN;

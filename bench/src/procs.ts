@@ -57,6 +57,21 @@ export function cpuMsOf(pid: number): number {
   }
 }
 
+/**
+ * CPU time (ms) a live process's main thread has used so far (/proc/<pid>/task/<pid>/stat). For a
+ * Node process the rest of its CPU is V8's and libuv's background threads: optimizing (TurboFan)
+ * compiles, concurrent GC, file system work. NaN when it cannot be read.
+ */
+export function mainThreadCpuMsOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 /** Samples the summed RSS of some processes, to report the peak of their total at one instant. */
 export function sampleTotalRss(pids: () => number[], everyMs = 100): { stop(): number } {
   let peak = 0;

@@ -105,11 +105,13 @@ export function renderTable(r: Results): string {
       Object.values(l.memory.processesMb).map((v) => fx(v, 0)).join("+"),
       fx(l.memory.totalPeakMb, 0),
       Object.values(l.throughput.cpuMsPerStep).map((v) => fx(v, 2)).join("+"),
+      Object.values(l.throughput.mainThreadCpuMsPerStep).map((v) => fx(v, 2)).join("+"),
     ]);
     const first = r.loops[0]!;
     out.push(`latency: ${first.latency.runs} runs one at a time after ${first.latency.warmup} warm-up; throughput: ${first.throughput.runs} runs submitted at once`);
     out.push("RSS: peak resident set (VmHWM) in MB of nats-server, of each process, and their sum; CPU: ms of CPU per step in the throughput phase, nats-server + each process");
-    out.push(table(["system", "services", "sync", "tracing", "run ms p50", "run ms p95", "ms/step", "steps/s", "runs/s", "RSS server", "RSS procs", "RSS total", "CPU ms/step"], rows, [false, false, false, false, true, true, true, true, true, true, true, true, false]));
+    out.push("main thread: the part of each process's CPU per step on its main thread (the rest: V8's background threads, i.e. optimizing compiles while the code warms up, and concurrent GC)");
+    out.push(table(["system", "services", "sync", "tracing", "run ms p50", "run ms p95", "ms/step", "steps/s", "runs/s", "RSS server", "RSS procs", "RSS total", "CPU ms/step", "main thread"], rows, [false, false, false, false, true, true, true, true, true, true, true, true, false, false]));
     out.push("");
   }
   for (const s of r.scaling) {
