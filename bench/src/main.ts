@@ -112,7 +112,7 @@ async function main(): Promise<void> {
     const sink = tracing === "otlp" ? await startOtlpSink() : undefined;
     const serviceEnv = sink ? { ...o.serviceEnv, OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf" } : o.serviceEnv;
     progress(`${label}: ${o.warmup} warm-up + ${o.latencyRuns} runs one at a time, then ${o.throughputRuns} runs at once`);
-    const { result, memory } = await withScenario({ kind: system, mode, sync, logLevel: o.logLevel, rawWriteOnce: o.rawWriteOnce, nodeArgs: nodeArgs(label), serviceEnv, turns: [o.turns], keep: o.keep, onDir: (d) => o.keep && progress(`${label}: logs in ${d}`) }, async ({ sys, cpu }) => {
+    const { result, memory } = await withScenario({ kind: system, mode, sync, logLevel: o.logLevel, rawWriteOnce: o.rawWriteOnce, rawStockClient: o.rawStockClient, nodeArgs: nodeArgs(label), serviceEnv, turns: [o.turns], keep: o.keep, onDir: (d) => o.keep && progress(`${label}: logs in ${d}`) }, async ({ sys, cpu }) => {
       const latency = await latencyPhase(sys, o.turns, o.warmup, o.latencyRuns);
       const throughput = await throughputPhase(sys, o.turns, o.throughputRuns, cpu);
       return { latency, throughput };
@@ -127,7 +127,7 @@ async function main(): Promise<void> {
     if (!o.systems.includes(system)) return;
     const label = `${system}-scaling`;
     progress(`${label}: run lengths ${o.scalingTurns.join(", ")} turns, one run at a time`);
-    const { result, memory } = await withScenario({ kind: system, mode: "embedded", sync: "default", logLevel: o.logLevel, rawWriteOnce: o.rawWriteOnce, nodeArgs: nodeArgs(label), serviceEnv: o.serviceEnv, turns: o.scalingTurns, keep: o.keep, onDir: (d) => o.keep && progress(`${label}: logs in ${d}`) }, async ({ sys }) => {
+    const { result, memory } = await withScenario({ kind: system, mode: "embedded", sync: "default", logLevel: o.logLevel, rawWriteOnce: o.rawWriteOnce, rawStockClient: o.rawStockClient, nodeArgs: nodeArgs(label), serviceEnv: o.serviceEnv, turns: o.scalingTurns, keep: o.keep, onDir: (d) => o.keep && progress(`${label}: logs in ${d}`) }, async ({ sys }) => {
       const points: LatencyResult[] = [];
       let warm = o.warmup;
       for (const turns of o.scalingTurns) {

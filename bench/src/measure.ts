@@ -24,6 +24,7 @@ export interface ScenarioSetup {
   sync: Sync;
   logLevel: string;
   rawWriteOnce: boolean;
+  rawStockClient: boolean;
   nodeArgs: string[];
   serviceEnv: Record<string, string>;
   /** Keep the temp directory (logs) and report it through `onDir`. */
@@ -127,7 +128,7 @@ export async function withScenario<T>(setup: ScenarioSetup, body: (s: Scenario) 
   const server = await startNatsServer(setup.sync === "always" ? { syncInterval: "always" } : {});
   let sys: System | undefined;
   try {
-    sys = await startSystem({ kind: setup.kind, mode: setup.mode, url: server.url, dir, turns: setup.turns, logLevel: setup.logLevel, rawWriteOnce: setup.rawWriteOnce, nodeArgs: setup.nodeArgs, serviceEnv: setup.serviceEnv });
+    sys = await startSystem({ kind: setup.kind, mode: setup.mode, url: server.url, dir, turns: setup.turns, logLevel: setup.logLevel, rawWriteOnce: setup.rawWriteOnce, rawStockClient: setup.rawStockClient, nodeArgs: setup.nodeArgs, serviceEnv: setup.serviceEnv });
     const procs = sys.procs;
     const sampler = sampleTotalRss(() => [server.pid(), ...procs.map((p) => p.pid)]);
     const cpu = (): CpuSample => ({

@@ -21,6 +21,8 @@ export interface BenchOptions {
   scalingMinRuns: number;
   logLevel: string;
   rawWriteOnce: boolean;
+  /** Run the raw baseline on the stock client (no noAsyncTraces, none of the client fixes Cairn applies). */
+  rawStockClient: boolean;
   cpuProf: boolean;
   outDir: string;
   json: boolean;
@@ -42,6 +44,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --scaling-turns <list>   run lengths for the scaling scenario (default 10,100,500)
   --log-level <level>      services' LOG_LEVEL (default info, as deployed)
   --raw-write-once         give the raw baseline Cairn's written-once stream settings (one message per subject)
+  --raw-stock-client       run the raw baseline on the stock NATS client: without noAsyncTraces and without the
+                           two nats-core fixes Cairn applies (by default the baseline has both, as Cairn does)
   --cpu-prof               run service processes with node --cpu-prof (profiles in <out>/profiles)
   --out <dir>              results directory (default bench/results)
   --json                   JSON lines only (no table)
@@ -74,6 +78,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv, defaultOut:
       "scaling-turns": { type: "string" },
       "log-level": { type: "string" },
       "raw-write-once": { type: "boolean" },
+      "raw-stock-client": { type: "boolean" },
       "cpu-prof": { type: "boolean" },
       out: { type: "string" },
       json: { type: "boolean" },
@@ -113,6 +118,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv, defaultOut:
     scalingMinRuns: quick ? 1 : 3,
     logLevel: get("log-level") ?? "info",
     rawWriteOnce: flag("raw-write-once"),
+    rawStockClient: flag("raw-stock-client"),
     cpuProf: flag("cpu-prof"),
     outDir: get("out") ?? defaultOut,
     json: flag("json"),

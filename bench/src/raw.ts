@@ -3,7 +3,9 @@
  * Cairn code. Three durable pull consumers (planner, llm, tool) on one file stream; every handler
  * publishes its result and waits for the server's ack, then acks the message it handled. The
  * planner decides from the message alone (no history reads), the model answers from the turn
- * number, the tool returns at once: this is the floor Cairn's overhead is measured against.
+ * number, the tool returns at once: this is the floor Cairn's overhead is measured against. Its
+ * worker processes run on the same NATS client settings as Cairn's services (raw-worker.ts), so
+ * the floor pays no client cost that Cairn does not.
  */
 import { AckPolicy, DiscardPolicy, jetstream, jetstreamManager, RetentionPolicy, StorageType, type JetStreamClient, type JsMsg } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";

@@ -89,6 +89,8 @@ export function renderTable(r: Results): string {
   const git = m["git"] as { commit: string; dirty: boolean } | undefined;
   if (git) out.push(`code: commit ${git.commit}${git.dirty ? " with uncommitted changes" : ""}`);
   out.push(`workload: ${String(m["workload"])}`);
+  const opts = m["options"] as { rawStockClient?: boolean } | undefined;
+  out.push(opts?.rawStockClient ? "raw baseline: the stock NATS client (--raw-stock-client): it pays client costs Cairn does not" : "raw baseline: the same NATS client settings as Cairn (noAsyncTraces, Cairn's two nats-core fixes)");
   out.push("");
   if (r.loops.length) {
     const rows = r.loops.map((l) => [

@@ -33,6 +33,8 @@ export interface SystemOptions {
   logLevel: string;
   /** Raw baseline only: Cairn's written-once stream settings (one message per subject). */
   rawWriteOnce: boolean;
+  /** Raw baseline only: the stock NATS client instead of Cairn's client settings (see raw-worker.ts). */
+  rawStockClient: boolean;
   /** Extra environment for Cairn's services. */
   serviceEnv: Record<string, string>;
   /** Node flags for the service processes (e.g. --cpu-prof). */
@@ -205,7 +207,7 @@ async function startRaw(o: SystemOptions): Promise<System> {
   const prefix = `raw${randomBytes(4).toString("hex")}`;
   const nc = await connect({ servers: o.url, name: "bench-driver" });
   await provisionRaw(nc, prefix, o.rawWriteOnce);
-  const env: Record<string, string> = { NATS_URL: o.url, RAW_PREFIX: prefix };
+  const env: Record<string, string> = { NATS_URL: o.url, RAW_PREFIX: prefix, RAW_CLIENT: o.rawStockClient ? "stock" : "cairn" };
   const script = join(repoRoot, "bench", "dist", "raw-worker.js");
   const procs: Proc[] =
     o.mode === "embedded"
