@@ -45,10 +45,10 @@ export function memoryOf(pid: number): { rssMb: number; peakRssMb: number } | un
   }
 }
 
-/** CPU time (user + system) a live process has used so far, in ms (/proc/<pid>/stat, 100 ticks/s). */
-export function cpuMsOf(pid: number): number {
+/** CPU time (user + system, ms) from a /proc stat file (100 ticks/s); NaN when it cannot be read. */
+function statCpuMs(path: string): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const stat = readFileSync(path, "utf8");
     // Fields after the command name (which may hold spaces) start after the last ')'.
     const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     return (Number(f[11]) + Number(f[12])) * 10;
@@ -57,19 +57,18 @@ export function cpuMsOf(pid: number): number {
   }
 }
 
+/** CPU time a live process has used so far, all its threads (ms). */
+export function cpuMsOf(pid: number): number {
+  return statCpuMs(`/proc/${pid}/stat`);
+}
+
 /**
- * CPU time (ms) a live process's main thread has used so far (/proc/<pid>/task/<pid>/stat). For a
- * Node process the rest of its CPU is V8's and libuv's background threads: optimizing (TurboFan)
- * compiles, concurrent GC, file system work. NaN when it cannot be read.
+ * CPU time (ms) a live process's main thread has used so far. For a Node process the rest of its
+ * CPU is V8's and libuv's background threads: optimizing (TurboFan) compiles, concurrent GC, file
+ * system work.
  */
 export function mainThreadCpuMsOf(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, "utf8");
-    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(f[11]) + Number(f[12])) * 10;
-  } catch {
-    return Number.NaN;
-  }
+  return statCpuMs(`/proc/${pid}/task/${pid}/stat`);
 }
 
 /** Samples the summed RSS of some processes, to report the peak of their total at one instant. */
