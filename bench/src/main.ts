@@ -5,7 +5,8 @@
  * on the same loop written directly on JetStream, each scenario on its own fresh nats-server.
  * Prints JSON lines (one per measurement) and a table; saves everything to bench/results/.
  */
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
+import { promisify } from "node:util";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import { join } from "node:path";
@@ -39,6 +40,22 @@ export interface ScalingRecord {
   memory: Memory;
 }
 
+/** Cairn's handlers with NATS taken out (logic-worker.ts): CPU per step over an in-memory log. */
+export interface LogicRecord {
+  type: "logic";
+  turns: number;
+  runs: number;
+  steps: number;
+  elapsedMs: number;
+  cpuMsPerStep: number;
+  mainThreadCpuMsPerStep: number;
+  /** Time inside the handlers per step, runs one at a time (the latency phase's shape). */
+  sequentialHandlerMsPerStep: number;
+  /** Time inside each handler per step, runs at once (the throughput phase's shape). */
+  handlerMsPerStep: { planner: number; llmCaller: number; toolRunner: number; submit: number };
+  messages: Record<string, number>;
+}
+
 export interface NotMeasured {
   type: "not-measured";
   what: string;
@@ -49,6 +66,7 @@ export interface Results {
   meta: Record<string, unknown>;
   loops: LoopRecord[];
   scaling: ScalingRecord[];
+  logic: LogicRecord[];
   notMeasured: NotMeasured[];
   targets: Target[];
 }
@@ -103,17 +121,18 @@ async function main(): Promise<void> {
     options: o,
   };
   emit(meta);
-  const results: Results = { meta, loops: [], scaling: [], notMeasured: [], targets: [] };
+  const results: Results = { meta, loops: [], scaling: [], logic: [], notMeasured: [], targets: [] };
   const nodeArgs = (label: string): string[] => (o.cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${join(o.outDir, "profiles", `${stamp}-${label}`)}`] : []);
 
   const loop = async (system: SystemKind, mode: Mode, sync: Sync, tracing: "off" | "otlp" = "off"): Promise<void> => {
-    if (!o.systems.includes(system)) return;
+    // The breakdown's raw-cairn-loop is not a system to choose: it comes with the breakdown scenario.
+    if (system !== "raw-cairn-loop" && !o.systems.includes(system)) return;
     const label = `${system}-${mode}${sync === "always" ? "-sync-always" : ""}${tracing === "otlp" ? "-tracing" : ""}`;
     const sink = tracing === "otlp" ? await startOtlpSink() : undefined;
     const serviceEnv = sink ? { ...o.serviceEnv, OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf" } : o.serviceEnv;
     progress(`${label}: ${o.warmup} warm-up + ${o.latencyRuns} runs one at a time, then ${o.throughputRuns} runs at once`);
     const { result, memory } = await withScenario({ kind: system, mode, sync, logLevel: o.logLevel, rawWriteOnce: o.rawWriteOnce, rawStockClient: o.rawStockClient, nodeArgs: nodeArgs(label), serviceEnv, turns: [o.turns], keep: o.keep, onDir: (d) => o.keep && progress(`${label}: logs in ${d}`) }, async ({ sys, cpu }) => {
-      const latency = await latencyPhase(sys, o.turns, o.warmup, o.latencyRuns);
+      const latency = await latencyPhase(sys, o.turns, o.warmup, o.latencyRuns, { hops: true });
       const throughput = await throughputPhase(sys, o.turns, o.throughputRuns, cpu);
       return { latency, throughput };
     });
@@ -123,7 +142,7 @@ async function main(): Promise<void> {
     emit(rec);
   };
 
-  const scaling = async (system: SystemKind): Promise<void> => {
+  const scaling = async (system: "raw" | "cairn"): Promise<void> => {
     if (!o.systems.includes(system)) return;
     const label = `${system}-scaling`;
     progress(`${label}: run lengths ${o.scalingTurns.join(", ")} turns, one run at a time`);
@@ -142,11 +161,31 @@ async function main(): Promise<void> {
     emit(rec);
   };
 
+  // Cairn's handlers alone, in a fresh process like a service: as many runs one at a time as the
+  // latency phase has, then the throughput phase's runs at once.
+  const logic = async (): Promise<void> => {
+    progress(`logic: Cairn's handlers over an in-memory log, no NATS (${o.warmup + o.latencyRuns} runs one at a time, then ${o.throughputRuns} at once)`);
+    const env = { PATH: process.env["PATH"] ?? "", LOGIC_TURNS: String(o.turns), LOGIC_WARMUP: String(o.warmup), LOGIC_SEQUENTIAL: String(o.latencyRuns), LOGIC_RUNS: String(o.throughputRuns), LOG_LEVEL: o.logLevel };
+    const { stdout } = await promisify(execFile)(process.execPath, [...nodeArgs("logic"), join(repoRoot, "bench", "dist", "logic-worker.js")], { env, maxBuffer: 1024 * 1024 });
+    const rec: LogicRecord = { type: "logic", ...(JSON.parse(stdout.trim().split("\n").pop() ?? "") as Omit<LogicRecord, "type">) };
+    results.logic.push(rec);
+    emit(rec);
+  };
+  const has = (system: SystemKind, mode: Mode): boolean => results.loops.some((l) => l.system === system && l.mode === mode && l.sync === "default" && l.tracing === "off");
+
   try {
     for (const s of o.scenarios) {
       if (s === "embedded" || s === "processes") {
         await loop("raw", s, "default");
         await loop("cairn", s, "default");
+      } else if (s === "breakdown") {
+        // Where Cairn's CPU per step goes: the raw loop, the raw handlers on Cairn's messaging, Cairn's handlers without messaging, Cairn.
+        if (!has("raw", "embedded")) await loop("raw", "embedded", "default");
+        await loop("raw-cairn-loop", "embedded", "default");
+        if (o.systems.includes("cairn")) {
+          if (!has("cairn", "embedded")) await loop("cairn", "embedded", "default");
+          await logic();
+        }
       } else if (s === "scaling") {
         await scaling("raw");
         await scaling("cairn");

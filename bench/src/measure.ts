@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { startNatsServer } from "@cairn/natsd";
 import { cpuMsOf, mainThreadCpuMsOf, memoryOf, sampleTotalRss } from "./procs.js";
 import { round, summarize } from "./stats.js";
-import { startSystem, type Mode, type System, type SystemKind } from "./systems.js";
+import { startSystem, type Mode, type StoredEntry, type System, type SystemKind } from "./systems.js";
 
 export type Sync = "default" | "always";
 
@@ -52,6 +52,55 @@ export interface LatencyResult {
   p95Ms: number;
   meanMs: number;
   msPerStep: number;
+  /** Where a run's time goes, from the stored messages of the measured runs (see `hopsOf`). */
+  hops?: Hops;
+}
+
+/**
+ * A run's time, message by message: for each kind of step from one stored message to the next
+ * (`cmd.llm → evt.llm`: the llm-caller's; `evt.tool → cmd.llm`: the planner's), the median time
+ * between their stream timestamps; and the median time of a run outside its stored messages (the
+ * submission before the first, the end notification after the last).
+ */
+export interface Hops {
+  steps: { from: string; to: string; n: number; medianMs: number }[];
+  outsideMedianMs: number;
+}
+
+/** `<prefix>.run.<runId>.evt.tool.3.0` → `evt.tool`; `…cmd.llm.2.scripted` → `cmd.llm`. */
+function kindOf(subject: string): string {
+  const t = subject.split(".");
+  return `${t[3] ?? ""}.${t[4] ?? ""}`;
+}
+
+export function hopsOf(log: StoredEntry[], runs: { runId: string; ms: number }[]): Hops {
+  const byRun = new Map<string, StoredEntry[]>();
+  for (const e of log) {
+    const runId = e.subject.split(".")[2]!;
+    const l = byRun.get(runId);
+    if (l) l.push(e);
+    else byRun.set(runId, [e]);
+  }
+  const gaps = new Map<string, number[]>();
+  const outside: number[] = [];
+  for (const { runId, ms } of runs) {
+    const l = byRun.get(runId);
+    if (!l || l.length < 2) continue;
+    for (let i = 1; i < l.length; i++) {
+      const key = `${kindOf(l[i - 1]!.subject)} → ${kindOf(l[i]!.subject)}`;
+      const g = gaps.get(key) ?? [];
+      g.push(Number(l[i]!.ns - l[i - 1]!.ns) / 1e6);
+      gaps.set(key, g);
+    }
+    outside.push(ms - Number(l[l.length - 1]!.ns - l[0]!.ns) / 1e6);
+  }
+  return {
+    steps: [...gaps].map(([k, g]) => {
+      const [from, to] = k.split(" → ") as [string, string];
+      return { from, to, n: g.length, medianMs: round(summarize(g).median, 3) };
+    }),
+    outsideMedianMs: round(summarize(outside).median, 2),
+  };
 }
 
 export interface ThroughputResult {
@@ -79,17 +128,23 @@ export interface CpuSample {
 
 export const runTimeout = (turns: number): number => 30_000 + turns * 100;
 
-export async function latencyPhase(sys: System, turns: number, warmup: number, runs: number): Promise<LatencyResult> {
+export async function latencyPhase(sys: System, turns: number, warmup: number, runs: number, opts: { hops?: boolean } = {}): Promise<LatencyResult> {
   const ms: number[] = [];
+  const measured: { runId: string; ms: number }[] = [];
   for (let i = 0; i < warmup + runs; i++) {
     const t0 = performance.now();
     const id = await sys.submit(turns);
     await sys.ended(id, runTimeout(turns));
-    if (i >= warmup) ms.push(performance.now() - t0);
+    if (i >= warmup) {
+      const took = performance.now() - t0;
+      ms.push(took);
+      measured.push({ runId: id, ms: took });
+    }
   }
   const s = summarize(ms);
   const steps = stepsPerRun(turns);
-  return { turns, steps, runs, warmup, medianMs: round(s.median), p95Ms: round(s.p95), meanMs: round(s.mean), msPerStep: round(s.median / steps, 4) };
+  const hops = opts.hops ? hopsOf(await sys.readLog(), measured) : undefined;
+  return { turns, steps, runs, warmup, medianMs: round(s.median), p95Ms: round(s.p95), meanMs: round(s.mean), msPerStep: round(s.median / steps, 4), ...(hops ? { hops } : {}) };
 }
 
 const perStep = (a: Record<string, number>, b: Record<string, number>, steps: number): Record<string, number> => Object.fromEntries(Object.entries(b).map(([k, v]) => [k, round((v - (a[k] ?? 0)) / steps, 4)]));

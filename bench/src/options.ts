@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 
-export type ScenarioName = "embedded" | "processes" | "scaling" | "durable" | "tracing";
-export const SCENARIOS: ScenarioName[] = ["embedded", "processes", "scaling", "durable", "tracing"];
+export type ScenarioName = "embedded" | "processes" | "breakdown" | "scaling" | "durable" | "tracing";
+export const SCENARIOS: ScenarioName[] = ["embedded", "processes", "breakdown", "scaling", "durable", "tracing"];
 
 /** What to measure and how much; every flag has a BENCH_* environment twin. */
 export interface BenchOptions {
@@ -35,7 +35,9 @@ export interface BenchOptions {
 export const USAGE = `usage: npm run bench -- [options]
 
   --quick                  small sizes (a run of the whole benchmark in about a minute)
-  --scenarios <list>       comma-separated: ${SCENARIOS.join(",")} (default: all)
+  --scenarios <list>       comma-separated: ${SCENARIOS.join(",")} (default: all); breakdown splits Cairn's
+                           CPU per step: the raw handlers on Cairn's consume loop and appendOnce, and Cairn's
+                           handlers with no NATS at all (an in-memory log)
   --systems <list>         raw,cairn (default both; the ratios need both)
   --turns <n>              tool-calling turns per run (default 10)
   --warmup <n>             warm-up runs before the latency runs (default 3)

@@ -17,7 +17,8 @@ if (!stock) {
 }
 const roles = (env["RAW_ROLES"] ?? RAW_ROLES.join(",")).split(",").filter((r): r is RawRole => (RAW_ROLES as string[]).includes(r));
 const nc = await connect({ servers: env["NATS_URL"] ?? "", name: `raw-${roles.join("+")}`, ...(stock ? {} : { noAsyncTraces: true }) });
-const workers = await startRawWorkers(nc, env["RAW_PREFIX"] ?? "rawb", roles, { maxMessages: Number(env["RAW_MAX_MESSAGES"] ?? 256) });
+// RAW_LOOP=cairn: the same handlers on Cairn's consume loop and appendOnce (the breakdown scenario).
+const workers = await startRawWorkers(nc, env["RAW_PREFIX"] ?? "rawb", roles, { maxMessages: Number(env["RAW_MAX_MESSAGES"] ?? 256), loop: env["RAW_LOOP"] === "cairn" ? "cairn" : "consume" });
 for (const sig of ["SIGINT", "SIGTERM"] as const) {
   process.once(sig, () => {
     void workers

@@ -6,6 +6,12 @@
  * number, the tool returns at once: this is the floor Cairn's overhead is measured against. Its
  * worker processes run on the same NATS client settings as Cairn's services (raw-worker.ts), so
  * the floor pays no client cost that Cairn does not.
+ *
+ * With `loop: "cairn"` the same handlers run on Cairn's own messaging instead — its consume loop
+ * (`startConsumer`: pulls only for free slots, one message at a time per run for the planner,
+ * heartbeats, settle after the handler) and `appendOnce` — with Cairn's default concurrencies.
+ * That is not the floor: it splits Cairn's overhead into what its messaging costs and what its
+ * handlers cost (see the benchmark's breakdown scenario).
  */
 import { AckPolicy, DiscardPolicy, jetstream, jetstreamManager, RetentionPolicy, StorageType, type JetStreamClient, type JsMsg } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
@@ -82,10 +88,43 @@ export function rawStep(role: RawRole, prefix: string, subject: string, data: Ui
   }
 }
 
+/** Cairn's default concurrency per service (CAIRN_PLANNER_CONCURRENCY, CAIRN_LLM_CONCURRENCY, CAIRN_TOOL_CONCURRENCY). */
+const CAIRN_CONCURRENCY: Record<RawRole, number> = { planner: 64, llm: 32, tool: 16 };
+
+/** The raw handlers on Cairn's consume loop and appendOnce (loop "cairn"). */
+async function startOnCairnLoop(js: JetStreamClient, prefix: string, role: RawRole): Promise<{ close(): Promise<void> }> {
+  const { appendOnce, startConsumer } = await import("@cairn/bus");
+  const { createLogger } = await import("@cairn/telemetry");
+  const c = await startConsumer({
+    js,
+    stream: rawStream(prefix),
+    durable: role,
+    concurrency: CAIRN_CONCURRENCY[role],
+    ackWaitMs: 10_000,
+    log: createLogger({ service: `raw-${role}`, level: process.env["LOG_LEVEL"] ?? "info" }),
+    // As Cairn's planner: one event at a time per run.
+    ...(role === "planner" ? { keyOf: (m: JsMsg) => m.subject.split(".")[2]! } : {}),
+    handle: async (msg) => {
+      const o = rawStep(role, prefix, msg.subject, msg.data);
+      if (o) await appendOnce(js, o.subject, o.data);
+      return { ack: true };
+    },
+  });
+  return { close: () => c.stop() };
+}
+
 /** Runs the given roles on one connection until `stop` is called. */
-export async function startRawWorkers(nc: NatsConnection, prefix: string, roles: RawRole[], opts: { maxMessages: number }): Promise<{ stop(): Promise<void> }> {
+export async function startRawWorkers(nc: NatsConnection, prefix: string, roles: RawRole[], opts: { maxMessages: number; loop?: "consume" | "cairn" }): Promise<{ stop(): Promise<void> }> {
   const js: JetStreamClient = jetstream(nc);
   const iters: { close(): Promise<void | Error> }[] = [];
+  if (opts.loop === "cairn") {
+    for (const role of roles) iters.push(await startOnCairnLoop(js, prefix, role));
+    return {
+      async stop() {
+        for (const i of iters) await i.close();
+      },
+    };
+  }
   const handle = async (role: RawRole, msg: JsMsg): Promise<void> => {
     try {
       const o = rawStep(role, prefix, msg.subject, msg.data);

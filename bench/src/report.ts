@@ -76,6 +76,36 @@ export function evaluateTargets(r: Results): Target[] {
   return out;
 }
 
+/**
+ * Where Cairn's CPU per step goes (breakdown scenario, 1 process, throughput phase): the raw loop,
+ * the raw loop's handlers on Cairn's messaging, Cairn's handlers with no messaging, and Cairn. The
+ * bound is an estimate: with the CPU saturated, steps/s go as 1 / (CPU per step, server + process),
+ * so Cairn could reach at most raw / (raw + Cairn's handlers alone) of the raw loop's throughput
+ * even if its messaging cost nothing more than the raw loop's. It leans Cairn's way: the raw
+ * loop's CPU includes its V8 background threads, the handlers' only their main thread.
+ */
+export function breakdown(r: Results): { rows: string[][]; bound?: { ratio: number; rawCpu: number; logicCpu: number; budget: number } } | undefined {
+  const raw = find(r, "raw", "embedded", "default");
+  const logic = r.logic[0];
+  if (!raw || !logic) return undefined;
+  const total = (l: LoopRecord): number => Object.values(l.throughput.cpuMsPerStep).reduce((a, b) => a + b, 0);
+  const row = (what: string, l: LoopRecord | undefined): string[] =>
+    l
+      ? [what, fx(l.throughput.stepsPerSec, 0), fx(l.throughput.stepsPerSec / raw.throughput.stepsPerSec) + "x", Object.values(l.throughput.cpuMsPerStep).map((v) => fx(v, 3)).join(" + "), Object.values(l.throughput.mainThreadCpuMsPerStep).map((v) => fx(v, 3)).join(" + ")]
+      : [what, "not measured", "", "", ""];
+  const h = logic.handlerMsPerStep;
+  const rows = [
+    row("raw loop (consume, publish + server ack, ack)", raw),
+    row("raw handlers on Cairn's consume loop and appendOnce", find(r, "raw-cairn-loop", "embedded", "default")),
+    ["Cairn's handlers alone, no NATS (in-memory log)", "", "", `none + ${fx(logic.cpuMsPerStep, 3)} (planner ${fx(h.planner, 3)}, llm-caller ${fx(h.llmCaller, 3)}, tool-runner ${fx(h.toolRunner, 3)}, submit ${fx(h.submit, 3)})`, fx(logic.mainThreadCpuMsPerStep, 3)],
+    row("Cairn", find(r, "cairn", "embedded", "default")),
+  ];
+  // In Cairn's favour: the raw loop's CPU counts its background threads; for Cairn's handlers only the main thread's.
+  const rawCpu = total(raw);
+  const logicCpu = logic.mainThreadCpuMsPerStep;
+  return { rows, bound: { ratio: rawCpu / (rawCpu + logicCpu), rawCpu, logicCpu, budget: rawCpu * (1 / THROUGHPUT_RATIO_MIN - 1) } };
+}
+
 function table(head: string[], rows: string[][], right: boolean[]): string {
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const line = (cells: string[]): string => cells.map((c, i) => (right[i] ? c.padStart(w[i]!) : c.padEnd(w[i]!))).join("  ").trimEnd();
@@ -116,9 +146,33 @@ export function renderTable(r: Results): string {
     out.push(table(["system", "services", "sync", "tracing", "run ms p50", "run ms p95", "ms/step", "steps/s", "runs/s", "RSS server", "RSS procs", "RSS total", "CPU ms/step", "main thread"], rows, [false, false, false, false, true, true, true, true, true, true, true, true, false, false]));
     out.push("");
   }
+  const withHops = r.loops.filter((l) => l.latency.hops);
+  if (withHops.length) {
+    // Every kind of step seen, in the order runs take them.
+    const kinds: string[] = [];
+    for (const l of withHops) for (const h of l.latency.hops!.steps) if (!kinds.includes(`${h.from} → ${h.to}`)) kinds.push(`${h.from} → ${h.to}`);
+    out.push("latency phase, message by message: median ms from one stored message of a run to the next (stream timestamps), and of a run's time outside its messages (submission, end notification)");
+    const rows = withHops.map((l) => [l.system, modeName(l.mode), l.sync === "always" ? "always" : "default", l.tracing, ...kinds.map((k) => { const h = l.latency.hops!.steps.find((x) => `${x.from} → ${x.to}` === k); return h ? fx(h.medianMs, 3) : ""; }), fx(l.latency.hops!.outsideMedianMs, 2)]);
+    out.push(table(["system", "services", "sync", "tracing", ...kinds, "outside"], rows, [false, false, false, false, ...kinds.map(() => true), true]));
+    out.push("");
+  }
   for (const s of r.scaling) {
     out.push(`scaling (${s.system}, 1 process): ms per step by run length`);
     out.push(table(["turns", "steps/run", "runs", "run ms p50", "ms/step"], s.points.map((p) => [String(p.turns), String(p.steps), String(p.runs), fx(p.medianMs, 1), fx(p.msPerStep, 3)]), [true, true, true, true, true]));
+    out.push("");
+  }
+  const bd = breakdown(r);
+  if (bd) {
+    out.push(`breakdown (1 process, ${r.logic[0]!.runs} runs at once): where Cairn's CPU per step goes`);
+    out.push(table(["", "steps/s", "vs raw", "CPU ms/step (server + process)", "main thread"], bd.rows, [false, true, true, false, false]));
+    if (bd.bound) {
+      const b = bd.bound;
+      out.push(
+        `estimate: with the CPU saturated, steps/s go as 1 / CPU per step; the raw loop's is ${fx(b.rawCpu, 3)} ms (server + process) and Cairn's handlers alone take ${fx(b.logicCpu, 3)} ms on the main thread,` +
+          ` so even with messaging that cost no more than the raw loop's Cairn would reach at most ${fx(b.rawCpu, 3)} / ${fx(b.rawCpu + b.logicCpu, 3)} = ${fx(b.ratio)}x the raw loop's throughput;` +
+          ` ${THROUGHPUT_RATIO_MIN}x would need the handlers to take at most ${fx(b.budget, 3)} ms per step`,
+      );
+    }
     out.push("");
   }
   for (const t of tracingOverhead(r)) {

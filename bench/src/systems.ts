@@ -15,7 +15,11 @@ import { decode, Subjects, type RunEnded } from "@cairn/protocol";
 import { provisionRaw, RAW_ROLES, rawStream } from "./raw.js";
 import { spawnNode, type Proc } from "./procs.js";
 
-export type SystemKind = "cairn" | "raw";
+/**
+ * "raw-cairn-loop": the raw loop's handlers on Cairn's consume loop and appendOnce (raw.ts) — not a
+ * floor, a breakdown of Cairn's overhead into its messaging and its handlers.
+ */
+export type SystemKind = "cairn" | "raw" | "raw-cairn-loop";
 export type Mode = "embedded" | "processes";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -49,7 +53,32 @@ export interface System {
   submit(turns: number): Promise<string>;
   /** Resolves when the run has ended (and checks it completed with the expected turns). */
   ended(runId: string, timeoutMs: number): Promise<void>;
+  /** Every message stored so far under `<prefix>.run.>`, in stream order, with the stream's timestamps. */
+  readLog(): Promise<StoredEntry[]>;
   stop(): Promise<void>;
+}
+
+/** A stored message as the benchmark reads it back: subject and the stream's timestamp. */
+export interface StoredEntry {
+  subject: string;
+  /** Stream timestamp, nanoseconds since the epoch. */
+  ns: bigint;
+}
+
+/** Reads a stream's messages under `<prefix>.run.>` up to its last sequence now (an ordered consumer). */
+async function readStored(nc: NatsConnection, stream: string, prefix: string): Promise<StoredEntry[]> {
+  const jsm = await jetstreamManager(nc);
+  const last = (await jsm.streams.info(stream)).state.last_seq;
+  const out: StoredEntry[] = [];
+  if (last === 0) return out;
+  const c = await jetstream(nc).consumers.get(stream, { filter_subjects: [`${prefix}.run.>`] });
+  const it = await c.consume();
+  for await (const m of it) {
+    out.push({ subject: m.subject, ns: m.timestampNanos });
+    if (m.seq >= last) break;
+  }
+  await it.close();
+  return out;
 }
 
 /** Tracks end events seen on a core subscription; a second end of a run (a rejected repeat) is ignored. */
@@ -195,6 +224,7 @@ async function startCairn(o: SystemOptions): Promise<System> {
       await tracker.wait(runId, timeoutMs);
       expected.delete(runId);
     },
+    readLog: () => readStored(nc, subjects.stream, prefix),
     async stop() {
       tracker.close();
       await Promise.all(procs.map((p) => p.stop()));
@@ -207,12 +237,14 @@ async function startRaw(o: SystemOptions): Promise<System> {
   const prefix = `raw${randomBytes(4).toString("hex")}`;
   const nc = await connect({ servers: o.url, name: "bench-driver" });
   await provisionRaw(nc, prefix, o.rawWriteOnce);
-  const env: Record<string, string> = { NATS_URL: o.url, RAW_PREFIX: prefix, RAW_CLIENT: o.rawStockClient ? "stock" : "cairn" };
+  // Cairn's consume loop comes with Cairn's client settings: the stock-client option is for the floor only.
+  const onCairnLoop = o.kind === "raw-cairn-loop";
+  const env: Record<string, string> = { NATS_URL: o.url, RAW_PREFIX: prefix, RAW_CLIENT: o.rawStockClient && !onCairnLoop ? "stock" : "cairn", ...(onCairnLoop ? { RAW_LOOP: "cairn", LOG_LEVEL: o.logLevel } : {}) };
   const script = join(repoRoot, "bench", "dist", "raw-worker.js");
   const procs: Proc[] =
     o.mode === "embedded"
-      ? [spawnNode("raw (3 consumers)", script, { ...env, RAW_ROLES: RAW_ROLES.join(",") }, join(o.dir, "raw.log"), o.nodeArgs)]
-      : RAW_ROLES.map((role) => spawnNode(`raw ${role}`, script, { ...env, RAW_ROLES: role }, join(o.dir, `raw-${role}.log`), o.nodeArgs));
+      ? [spawnNode(`${o.kind} (3 consumers)`, script, { ...env, RAW_ROLES: RAW_ROLES.join(",") }, join(o.dir, `${o.kind}.log`), o.nodeArgs)]
+      : RAW_ROLES.map((role) => spawnNode(`${o.kind} ${role}`, script, { ...env, RAW_ROLES: role }, join(o.dir, `${o.kind}-${role}.log`), o.nodeArgs));
   const js = jetstream(nc);
   try {
     await waitConsuming(await jetstreamManager(nc), rawStream(prefix), RAW_ROLES, procs);
@@ -229,7 +261,7 @@ async function startRaw(o: SystemOptions): Promise<System> {
   });
   let n = 0;
   return {
-    kind: "raw",
+    kind: o.kind,
     mode: o.mode,
     procs,
     async submit(turns) {
@@ -239,6 +271,7 @@ async function startRaw(o: SystemOptions): Promise<System> {
       return runId;
     },
     ended: (runId, timeoutMs) => tracker.wait(runId, timeoutMs),
+    readLog: () => readStored(nc, rawStream(prefix), prefix),
     async stop() {
       tracker.close();
       await Promise.all(procs.map((p) => p.stop()));
