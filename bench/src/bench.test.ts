@@ -58,9 +58,9 @@ describe("breakdown", () => {
   it("bounds the throughput ratio by the raw loop's CPU per step and the handlers' own", () => {
     const b = breakdown(results([loop("raw", 10_000, { "nats-server": 0.04, raw: 0.06 }), loop("cairn", 3_000, { "nats-server": 0.08, cairn: 0.36 })], true));
     // 0.1 / (0.1 + 0.1): even with messaging as cheap as the raw loop's, half its throughput
-    expect(b?.bound?.ratio).toBeCloseTo(0.5, 10);
+    expect(b?.bound.ratio).toBeCloseTo(0.5, 10);
     // 0.8x leaves 0.1 / 0.8 - 0.1 = 0.025 ms per step for everything Cairn adds
-    expect(b?.bound?.budget).toBeCloseTo(0.025, 10);
+    expect(b?.bound.budget).toBeCloseTo(0.025, 10);
     expect(b?.rows.map((r) => r[2])).toEqual(["1.00x", "", "", "0.30x"]);
     expect(b?.rows[1]?.[1]).toBe("not measured");
   });

@@ -46,20 +46,19 @@ const spec = registry.specs()[0]!;
 const registration: ToolRegistration = { v: 1, name: spec.name, description: spec.description, inputSchema: spec.inputSchema, registeredAt: new Date().toISOString(), registeredBy: "logic" };
 
 /** The log: every message in order, and each run's events (what the folds read). */
-interface Stored extends HistoryEntry {
-  headers?: Record<string, string>;
-}
+type Stored = HistoryEntry;
 const byRun = new Map<string, Stored[]>();
 const subjectsTaken = new Set<string>();
 const queue: Stored[] = [];
 let seq = 0;
 let appended = 0;
 
-const append = (subject: string, data: Uint8Array, headers?: Record<string, string>): Promise<AppendResult> => {
+// The planner's LLM commands also carry history hints (headers): not kept, see `handle`.
+const append = (subject: string, data: Uint8Array): Promise<AppendResult> => {
   // The stream's written-once rule.
   if (subjectsTaken.has(subject)) return Promise.resolve({ seq: 0, duplicate: true });
   subjectsTaken.add(subject);
-  const e: Stored = { seq: ++seq, subject, data, time: new Date().toISOString(), ...(headers ? { headers } : {}) };
+  const e: Stored = { seq: ++seq, subject, data, time: new Date().toISOString() };
   // <prefix>.run.<runId>.…: the prefix has no dots (kept cheap: this is the harness, not Cairn).
   const from = subject.indexOf(".run.") + 5;
   const runId = subject.slice(from, subject.indexOf(".", from));
@@ -171,9 +170,8 @@ async function handle(e: Stored): Promise<void> {
     if (e.subject.endsWith(".evt.ended")) ended++;
   } else if (e.subject.includes(".cmd.llm.")) {
     who = "llm";
-    const h = e.headers ?? {};
-    const seqs = h["Cairn-Seqs"];
-    d = await llm({ subject: e.subject, seq: e.seq, deliveries: 1, data: e.data, hint: { ...(h["Cairn-Events"] ? { events: Number(h["Cairn-Events"]) } : {}), ...(h["Cairn-Since"] && seqs !== undefined ? { since: Number(h["Cairn-Since"]), seqs: seqs === "" ? [] : seqs.split(",").map(Number) } : {}) } }, ctx);
+    // No history hint: the fold here reads the in-memory log, which is what the hint saves reads of.
+    d = await llm({ subject: e.subject, seq: e.seq, deliveries: 1, data: e.data }, ctx);
   } else {
     who = "tool";
     d = await tool({ subject: e.subject, seq: e.seq, deliveries: 1, data: e.data, issuedAt: Date.parse(e.time) }, ctx);

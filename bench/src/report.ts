@@ -84,7 +84,7 @@ export function evaluateTargets(r: Results): Target[] {
  * even if its messaging cost nothing more than the raw loop's. It leans Cairn's way: the raw
  * loop's CPU includes its V8 background threads, the handlers' only their main thread.
  */
-export function breakdown(r: Results): { rows: string[][]; bound?: { ratio: number; rawCpu: number; logicCpu: number; budget: number } } | undefined {
+export function breakdown(r: Results): { rows: string[][]; bound: { ratio: number; rawCpu: number; logicCpu: number; budget: number } } | undefined {
   const raw = find(r, "raw", "embedded", "default");
   const logic = r.logic[0];
   if (!raw || !logic) return undefined;
@@ -165,14 +165,12 @@ export function renderTable(r: Results): string {
   if (bd) {
     out.push(`breakdown (1 process, ${r.logic[0]!.runs} runs at once): where Cairn's CPU per step goes`);
     out.push(table(["", "steps/s", "vs raw", "CPU ms/step (server + process)", "main thread"], bd.rows, [false, true, true, false, false]));
-    if (bd.bound) {
-      const b = bd.bound;
-      out.push(
-        `estimate: with the CPU saturated, steps/s go as 1 / CPU per step; the raw loop's is ${fx(b.rawCpu, 3)} ms (server + process) and Cairn's handlers alone take ${fx(b.logicCpu, 3)} ms on the main thread,` +
-          ` so even with messaging that cost no more than the raw loop's Cairn would reach at most ${fx(b.rawCpu, 3)} / ${fx(b.rawCpu + b.logicCpu, 3)} = ${fx(b.ratio)}x the raw loop's throughput;` +
-          ` ${THROUGHPUT_RATIO_MIN}x would need the handlers to take at most ${fx(b.budget, 3)} ms per step`,
-      );
-    }
+    const b = bd.bound;
+    out.push(
+      `estimate: with the CPU saturated, steps/s go as 1 / CPU per step; the raw loop's is ${fx(b.rawCpu, 3)} ms (server + process) and Cairn's handlers alone take ${fx(b.logicCpu, 3)} ms on the main thread,` +
+        ` so even with messaging that cost no more than the raw loop's Cairn would reach at most ${fx(b.rawCpu, 3)} / ${fx(b.rawCpu + b.logicCpu, 3)} = ${fx(b.ratio)}x the raw loop's throughput;` +
+        ` ${THROUGHPUT_RATIO_MIN}x would need the handlers to take at most ${fx(b.budget, 3)} ms per step`,
+    );
     out.push("");
   }
   for (const t of tracingOverhead(r)) {
