@@ -16,10 +16,9 @@
  * prints one JSON line: for the interleaved part, CPU per step in all and on the main thread and
  * the time inside each handler; for the sequential part, the time inside the handlers per step.
  */
-import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Subjects, type RunStatus, type ToolRegistration } from "@cairn/protocol";
+import { Subjects, type ToolRegistration } from "@cairn/protocol";
 import { applyEntry, emptyRun, type Applied, type HistoryEntry, type RunState } from "@cairn/runtime";
 import { createApi, createPlannerHandler, parseAgents } from "@cairn/planner";
 import { createLlmHandler } from "@cairn/llm-caller";
@@ -28,6 +27,8 @@ import { createScriptedProvider } from "@cairn/providers";
 import { ToolRegistry } from "@cairn/tools";
 import { createLogger } from "@cairn/telemetry";
 import type { AppendResult, Disposition, WorkContext } from "@cairn/bus";
+import { stepsPerRun } from "./measure.js";
+import { mainThreadCpuMsOf } from "./procs.js";
 import { noop } from "./tool.js";
 
 const env = process.env;
@@ -46,10 +47,9 @@ const spec = registry.specs()[0]!;
 const registration: ToolRegistration = { v: 1, name: spec.name, description: spec.description, inputSchema: spec.inputSchema, registeredAt: new Date().toISOString(), registeredBy: "logic" };
 
 /** The log: every message in order, and each run's events (what the folds read). */
-type Stored = HistoryEntry;
-const byRun = new Map<string, Stored[]>();
+const byRun = new Map<string, HistoryEntry[]>();
 const subjectsTaken = new Set<string>();
-const queue: Stored[] = [];
+const queue: HistoryEntry[] = [];
 let seq = 0;
 let appended = 0;
 
@@ -58,7 +58,7 @@ const append = (subject: string, data: Uint8Array): Promise<AppendResult> => {
   // The stream's written-once rule.
   if (subjectsTaken.has(subject)) return Promise.resolve({ seq: 0, duplicate: true });
   subjectsTaken.add(subject);
-  const e: Stored = { seq: ++seq, subject, data, time: new Date().toISOString() };
+  const e: HistoryEntry = { seq: ++seq, subject, data, time: new Date().toISOString() };
   // <prefix>.run.<runId>.…: the prefix has no dots (kept cheap: this is the harness, not Cairn).
   const from = subject.indexOf(".run.") + 5;
   const runId = subject.slice(from, subject.indexOf(".", from));
@@ -102,7 +102,7 @@ const api = createApi({
   subjects,
   agents,
   lookupTools: (names) => Promise.resolve(new Map(names.filter((n) => n === registration.name).map((n) => [n, registration]))),
-  append: (s, d) => append(s, d),
+  append,
   readEvents: (runId) => Promise.resolve(byRun.get(runId) ?? []),
   listIndex: () => Promise.resolve([]),
   ensureWorkQueues: () => Promise.resolve(),
@@ -110,15 +110,12 @@ const api = createApi({
   now: () => new Date(),
   log,
 });
-const indexed: RunStatus[] = [];
 const planner = createPlannerHandler({
   subjects,
   history: { foldTo: (runId, s) => Promise.resolve(planned.foldTo(runId, s)), forget: (runId) => planned.forget(runId) },
   append,
-  putIndex: (st) => {
-    indexed.push(st);
-    return Promise.resolve();
-  },
+  // The runs index is a KV write in the service: messaging, not measured here.
+  putIndex: () => Promise.resolve(),
   crash,
   log,
   maxMessageBytes,
@@ -128,7 +125,7 @@ const llm = createLlmHandler({
   providers: new Map([["scripted", createScriptedProvider({ scripts: { bench: script } })]]),
   foldTo: (runId, s) => Promise.resolve(called.foldTo(runId, s).state),
   exists: (subject) => Promise.resolve(subjectsTaken.has(subject)),
-  append: (s, d) => append(s, d),
+  append,
   crash,
   retry,
   timeoutMs: 60_000,
@@ -142,7 +139,7 @@ const tool = createToolHandler({
   subjects,
   registry,
   exists: (subject) => Promise.resolve(subjectsTaken.has(subject)),
-  append: (s, d) => append(s, d),
+  append,
   crash,
   retry,
   timeoutMs: 60_000,
@@ -160,7 +157,7 @@ const spent = { planner: 0, llm: 0, tool: 0, submit: 0 };
 const handled = { planner: 0, llm: 0, tool: 0 };
 let ended = 0;
 
-async function handle(e: Stored): Promise<void> {
+async function handle(e: HistoryEntry): Promise<void> {
   const t0 = performance.now();
   let d: Disposition;
   let who: keyof typeof handled;
@@ -192,12 +189,6 @@ async function drain(): Promise<void> {
   for (let e = queue.shift(); e; e = queue.shift()) await handle(e);
 }
 
-const mainThreadMs = (): number => {
-  const f = readFileSync(`/proc/${process.pid}/task/${process.pid}/stat`, "utf8");
-  const t = f.slice(f.lastIndexOf(")") + 2).split(" ");
-  return ((Number(t[11]) + Number(t[12])) * 1000) / 100;
-};
-
 const reset = (): number => {
   const sum = spent.planner + spent.llm + spent.tool + spent.submit;
   for (const k of Object.keys(spent) as (keyof typeof spent)[]) spent[k] = 0;
@@ -213,15 +204,15 @@ if (ended !== warmup + sequential) throw new Error(`${warmup + sequential - ende
 const sequentialMs = reset();
 const endedBefore = ended;
 const cpu0 = process.cpuUsage();
-const main0 = mainThreadMs();
+const main0 = mainThreadCpuMsOf(process.pid);
 const t0 = performance.now();
 for (let i = 0; i < runs; i++) await submit();
 await drain();
 const elapsed = performance.now() - t0;
 const cpu = process.cpuUsage(cpu0);
-const main1 = mainThreadMs();
+const main1 = mainThreadCpuMsOf(process.pid);
 if (ended - endedBefore !== runs) throw new Error(`${runs - (ended - endedBefore)} runs did not end`);
-const steps = runs * (2 * turns + 1);
+const steps = runs * stepsPerRun(turns);
 const r4 = (x: number): number => Math.round(x * 10_000) / 10_000;
 process.stdout.write(
   JSON.stringify({
@@ -232,7 +223,7 @@ process.stdout.write(
     cpuMsPerStep: r4((cpu.user + cpu.system) / 1000 / steps),
     mainThreadCpuMsPerStep: r4((main1 - main0) / steps),
     // Time inside each handler (a handler's awaits resolve at once here: its time is its CPU).
-    sequentialHandlerMsPerStep: r4(sequentialMs / (sequential * (2 * turns + 1))),
+    sequentialHandlerMsPerStep: r4(sequentialMs / (sequential * stepsPerRun(turns))),
     handlerMsPerStep: { planner: r4(spent.planner / steps), llmCaller: r4(spent.llm / steps), toolRunner: r4(spent.tool / steps), submit: r4(spent.submit / steps) },
     messages: { events: handled.planner, llmCommands: handled.llm, toolCommands: handled.tool, appended },
   }) + "\n",

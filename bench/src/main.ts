@@ -14,7 +14,7 @@ import { findNatsServer } from "@cairn/natsd";
 import { latencyPhase, stepsPerRun, throughputPhase, withScenario, type LatencyResult, type Memory, type Sync, type ThroughputResult } from "./measure.js";
 import { parseOptions, USAGE, type BenchOptions } from "./options.js";
 import { startOtlpSink } from "./otlp-sink.js";
-import { renderTable, evaluateTargets, type Target } from "./report.js";
+import { renderTable, evaluateTargets, find, type Target } from "./report.js";
 import { repoRoot, type Mode, type SystemKind } from "./systems.js";
 
 export interface LoopRecord {
@@ -171,7 +171,7 @@ async function main(): Promise<void> {
     results.logic.push(rec);
     emit(rec);
   };
-  const has = (system: SystemKind, mode: Mode): boolean => results.loops.some((l) => l.system === system && l.mode === mode && l.sync === "default" && l.tracing === "off");
+  const has = (system: SystemKind, mode: Mode): boolean => find(results, system, mode, "default") !== undefined;
 
   try {
     for (const s of o.scenarios) {

@@ -19,7 +19,7 @@ const fx = (x: number, d = 2): string => (Number.isFinite(x) ? x.toFixed(d) : "n
 const modeName = (m: string): string => (m === "embedded" ? "1 process" : "3 processes");
 const syncName = (s: string): string => (s === "always" ? "sync_interval: always" : "default sync");
 
-function find(r: Results, system: string, mode: string, sync: string, tracing = "off"): LoopRecord | undefined {
+export function find(r: Results, system: string, mode: string, sync: string, tracing = "off"): LoopRecord | undefined {
   return r.loops.find((l) => l.system === system && l.mode === mode && l.sync === sync && l.tracing === tracing);
 }
 
