@@ -18,7 +18,7 @@
  */
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Subjects, type ToolRegistration } from "@cairn/protocol";
+import { decode, Subjects, type RunSubmitted, type ToolRegistration } from "@cairn/protocol";
 import { applyEntry, emptyRun, type Applied, type HistoryEntry, type RunState } from "@cairn/runtime";
 import { createApi, createPlannerHandler, parseAgents } from "@cairn/planner";
 import { createLlmHandler } from "@cairn/llm-caller";
@@ -105,7 +105,7 @@ const api = createApi({
   append,
   readEvents: (runId) => Promise.resolve(byRun.get(runId) ?? []),
   listIndex: () => Promise.resolve([]),
-  ensureWorkQueues: () => Promise.resolve(),
+  missingWorkQueues: () => Promise.resolve([]),
   workerAvailable: () => Promise.resolve(true),
   now: () => new Date(),
   log,
@@ -139,6 +139,13 @@ const tool = createToolHandler({
   subjects,
   registry,
   exists: (subject) => Promise.resolve(subjectsTaken.has(subject)),
+  // The run's submission from the in-memory log, as the service reads it with a Direct Get.
+  submission: (runId) => {
+    const e = byRun.get(runId)?.find((x) => x.subject === subjects.submitted(runId));
+    const d = e ? decode<RunSubmitted>("RunSubmitted", e.data) : undefined;
+    return Promise.resolve(d?.ok ? d.value : undefined);
+  },
+  approval: () => Promise.resolve(undefined),
   append,
   crash,
   retry,

@@ -1,7 +1,8 @@
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { jetstream } from "@nats-io/jetstream";
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { CairnClient } from "@cairn/client";
 import { newRunId } from "@cairn/planner";
 import { encode, Subjects } from "@cairn/protocol";
@@ -90,19 +91,20 @@ describe("poison inputs are recorded and reported, never crash a service or wedg
     await expectHealthy(t);
   });
 
-  it("a tool result that is not msgpack is folded as a failed result the model sees; the planner records it", async () => {
+  it("a tool result written before the run was submitted (not msgpack either) is rejected, never folded; the run fails saying its call's subject is taken", async () => {
     const t = await start();
     const runId = newRunId(new Date(), "poison-event");
-    await t.publishRaw(t.s.toolResult(runId, 1, 1), NOT_MSGPACK);
+    await t.publishRaw(t.s.toolResult(runId, 1, 1, "ledger"), NOT_MSGPACK);
     await t.c.submit({ task: "x", agent: "work", idempotencyKey: "poison-event" });
     const s = await waitRun(t.c, runId);
-    expect(s.status).toBe("completed");
-    expect(s.answer).toBe(LEDGER_ANSWER);
+    expect(s.status).toBe("failed");
+    expect(s.reason).toBe("result_slot_taken");
     const log = await runLog(h.emb.nc, t.prefix, runId);
-    expect(log.some((e) => e.entry.kind === "error" && e.entry.message.service === "planner" && e.entry.message.subject === t.s.toolResult(runId, 1, 1))).toBe(true);
-    // A result is never re-executed once recorded, even a corrupt one: b was not run, the model saw the error.
-    expect(readLedger(t.f.ledgerFile).map((l) => l.item).sort()).toEqual(["a", "c", "d"]);
-    expect(log.some((e) => e.entry.kind === "tool-command" && e.entry.message.turn === 1 && e.entry.message.index === 1)).toBe(false);
+    const ended = log.find((e) => e.entry.kind === "ended");
+    expect(ended?.entry.kind === "ended" && ended.entry.message.error?.message).toMatch(/call 1 \(ledger\) of turn 1 .*written before the run's submission/);
+    // No call of that turn ran: the run cannot go on without that call's result.
+    expect(readLedger(t.f.ledgerFile)).toEqual([]);
+    expect(log.some((e) => e.entry.kind === "tool-command")).toBe(false);
   });
 
   it("a schema-invalid submission ends the run as failed with the reason", async () => {
@@ -134,17 +136,17 @@ describe("poison inputs are recorded and reported, never crash a service or wedg
     const s = await waitRun(t.c, runId);
     expect(s.status).toBe("completed");
     // The final answer (the whole tool output, echoed by the scripted model) is itself stored, with a preview inline.
-    expect(s.answer).toBe(`${"x".repeat(1024)}… [200000 characters in the object store]`);
+    expect(s.answer).toBe(`${"x".repeat(1024)}… [200000 characters in the payload stream]`);
     const log = await runLog(h.emb.nc, t.prefix, runId);
     const r = log.find((e) => e.entry.kind === "tool-result");
-    expect(r?.entry.kind === "tool-result" && r.entry.message.outputRef).toMatchObject({ bytes: 200_000, name: `${runId}/tool/1/0` });
+    expect(r?.entry.kind === "tool-result" && r.entry.message.outputRef).toMatchObject({ bytes: 200_000, name: `${runId}/${createHash("sha256").update("x".repeat(200_000)).digest("hex")}`, bucket: t.s.payloadStream });
     const llm2 = log.find((e) => e.entry.kind === "llm-result" && e.entry.message.turn === 2);
     // The model's second prompt held the full 200 000 characters (~4 characters a token).
     expect(llm2?.entry.kind === "llm-result" && llm2.entry.message.usage!.inputTokens).toBeGreaterThan(50_000);
     const ended = log.find((e) => e.entry.kind === "ended");
     const ref = ended?.entry.kind === "ended" ? ended.entry.message.answerRef : undefined;
     expect(ref?.bytes).toBe(200_000);
-    const store = await PayloadStore.open(h.emb.nc, t.s.payloadsBucket, 1);
+    const store = new PayloadStore(jetstream(h.emb.nc), await jetstreamManager(h.emb.nc), t.s);
     expect(await store.get(ref!)).toBe("x".repeat(200_000));
     await expectHealthy(t);
   });

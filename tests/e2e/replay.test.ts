@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CairnClient } from "@cairn/client";
-import { appendOnce, connectNats, ensureRunStream, readRunLog, type NatsConnection } from "@cairn/bus";
-import { startEmbedded, type Embedded } from "@cairn/cli";
+import { appendOnce, connectNats, readRunLog, runStreamConfig, type NatsConnection } from "@cairn/bus";
+import { provision, startEmbedded, type Embedded } from "@cairn/cli";
 import { loadConfig as llmConfig, startLlmCaller } from "@cairn/llm-caller";
 import { loadConfig as plannerConfig, startPlanner } from "@cairn/planner";
 import { loadConfig as toolConfig, startToolRunner } from "@cairn/tool-runner";
@@ -86,6 +86,7 @@ async function startServices(f: Fixture, extra: Record<string, string> = {}): Pr
     },
   };
   const log = silentLogger();
+  await provision(nc, env, "all", { agents: f.agents });
   const tr = await startToolRunner(toolConfig(env), { log, nc });
   const llm = await startLlmCaller(llmConfig(env), { log, nc, providers: new Map([["scripted", counting]]) });
   const pl = await startPlanner(plannerConfig(env), { log, nc, agents: f.agents });
@@ -337,7 +338,7 @@ describe("retention: purge", () => {
     // An ended run whose command is still unanswered (its worker gone) is kept: built here by hand,
     // under a prefix no service serves.
     const lone = new Subjects(uniquePrefix());
-    await ensureRunStream(jsm, lone, { replicas: 1 });
+    await jsm.streams.add(runStreamConfig(lone, { replicas: 1 }));
     const js = jetstream(emb.nc);
     const sub = (await logOf(x))[0]!;
     const xs = decode<RunSubmitted>("RunSubmitted", sub.data);

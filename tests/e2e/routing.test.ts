@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CairnClient } from "@cairn/client";
+import { provision } from "@cairn/cli";
 import { headers as natsHeaders } from "@nats-io/transport-node";
-import { appendOnce, connectNats, ensureConsumer, ensureRunStream, republishedEntry, requestCancelTrimmed, toEntry, writesBatched, type NatsConnection, type RunningService } from "@cairn/bus";
+import { appendOnce, connectNats, ensureConsumer, republishedEntry, requestCancelTrimmed, runStreamConfig, toEntry, writesBatched, type NatsConnection, type RunningService } from "@cairn/bus";
 import { encode, Subjects, type ToolResult } from "@cairn/protocol";
 import { AckPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { loadConfig as llmConfig, startLlmCaller } from "@cairn/llm-caller";
@@ -37,13 +38,18 @@ async function setup(script: ScriptTurn[], tools: string[], extra: Record<string
   nc = await connectNats({ servers: server.url, name: "routing-test" });
   const log = silentLogger();
   const runner = async (serve: string, more: Record<string, string> = {}) => {
-    const s = await startToolRunner(toolConfig({ ...env, CAIRN_TOOLS: serve, ...more }), { log, nc: nc! });
+    const e = { ...env, CAIRN_TOOLS: serve, ...more };
+    await provision(nc!, e, "tool-runner");
+    const s = await startToolRunner(toolConfig(e), { log, nc: nc! });
     services.push(s);
     return s;
   };
   const core = async () => {
+    const agents = parseAgents(JSON.stringify({ agents: { work: { provider: "scripted", model: "work", tools, maxTurns: 5 } } }));
+    await provision(nc!, env, "llm-caller");
+    await provision(nc!, env, "planner", { agents });
     services.push(await startLlmCaller(llmConfig(env), { log, nc: nc! }));
-    services.push(await startPlanner(plannerConfig(env), { log, nc: nc!, agents: parseAgents(JSON.stringify({ agents: { work: { provider: "scripted", model: "work", tools, maxTurns: 5 } } })) }));
+    services.push(await startPlanner(plannerConfig(env), { log, nc: nc!, agents }));
   };
   client = await CairnClient.connect({ nc, prefix });
   return { f, env, runner, core, c: client };
@@ -117,8 +123,8 @@ describe("tool results republished by the stream (the llm-caller's prefetch)", (
     const subjects = new Subjects(uniquePrefix());
     nc = await connectNats({ servers: server.url, name: "republish-test" });
     const jsm = await jetstreamManager(nc);
-    await ensureRunStream(jsm, subjects, { replicas: 1 });
-    expect((await jsm.streams.info(subjects.stream)).config.republish).toEqual(subjects.toolResultRepublish());
+    await jsm.streams.add(runStreamConfig(subjects, { replicas: 1 }));
+    expect((await jsm.streams.info(subjects.stream)).config.republish).toEqual(subjects.runRepublish());
     const tapped: { subject: string; data: Uint8Array; headers?: { values(k: string): string[] } }[] = [];
     nc.subscribe(subjects.toolResultTap(), {
       callback: (_e, m) => {
@@ -128,14 +134,14 @@ describe("tool results republished by the stream (the llm-caller's prefetch)", (
     await nc.flush();
     const js = jetstream(nc);
     const result: ToolResult = { v: 1, type: "tool.result", runId: "r1", turn: 2, index: 1, callId: "c", tool: "noop", ok: true, attempts: 1, output: "ok" };
-    const first = await appendOnce(js, subjects.toolResult("r1", 2, 1), encode(result));
-    const again = await appendOnce(js, subjects.toolResult("r1", 2, 1), encode({ ...result, output: "second" }));
+    const first = await appendOnce(js, subjects.toolResult("r1", 2, 1, "noop"), encode(result));
+    const again = await appendOnce(js, subjects.toolResult("r1", 2, 1, "noop"), encode({ ...result, output: "second" }));
     expect(again.duplicate).toBe(true);
-    await appendOnce(js, subjects.llmResult("r1", 3), encode({ v: 1 })); // not a tool result: not republished
+    await appendOnce(js, subjects.llmResult("r1", 3), encode({ v: 1 })); // not a tool result: republished to another tap subject
     await waitFor("the republished tool result", async () => (tapped.length > 0 ? true : undefined), 5_000, 20);
     await new Promise((r) => setTimeout(r, 300));
     expect(tapped).toHaveLength(1);
-    expect(tapped[0]!.subject).toBe(`${subjects.prefix}.tap.r1.tool.2.1`);
+    expect(tapped[0]!.subject).toBe(`${subjects.prefix}.tap.r1.evt.tool.2.1.noop`);
     const stored = await jsm.direct.getMessage(subjects.stream, { seq: first.seq });
     expect(republishedEntry(subjects.stream, tapped[0]!)).toEqual(toEntry(stored!));
     expect(subjects.toolResultTapOf(stored!.subject)).toBe(tapped[0]!.subject);
@@ -146,9 +152,9 @@ describe("tool results republished by the stream (the llm-caller's prefetch)", (
     const forged = natsHeaders();
     forged.set("Nats-Sequence", String(first.seq));
     forged.set("Nats-Subject", subjects.signal("r1", "cancel"));
-    await appendOnce(js, subjects.toolResult("r1", 2, 2), encode({ ...result, index: 2 }), { headers: forged });
+    await appendOnce(js, subjects.toolResult("r1", 2, 2, "noop"), encode({ ...result, index: 2 }), { headers: forged });
     await waitFor("the forged tool result", async () => (tapped.length > 1 ? true : undefined), 5_000, 20);
-    expect(tapped[1]!.subject).toBe(`${subjects.prefix}.tap.r1.tool.2.2`);
+    expect(tapped[1]!.subject).toBe(`${subjects.prefix}.tap.r1.evt.tool.2.2.noop`);
     expect(republishedEntry(subjects.stream, tapped[1]!)).toBeUndefined();
   });
 

@@ -4,7 +4,7 @@ import { Subjects } from "@cairn/protocol";
 import type { Logger } from "@cairn/telemetry";
 import { connectNats } from "./connect.js";
 import type { CommonConfig } from "./config.js";
-import { ensureBuckets, ensureRunStream, retryProvisioning } from "./provision.js";
+import { retryProvisioning, verifyStreams } from "./provision.js";
 
 /** A service's handles on NATS. */
 export interface Bus {
@@ -17,18 +17,22 @@ export interface Bus {
 }
 
 /**
- * Connects (or reuses `nc`) and provisions the runs stream and KV buckets — idempotent, so every
- * service instance can do it at start and the first one creates them.
+ * Connects (or reuses `nc`) and checks that the runs stream and KV buckets (and, with `payloads`,
+ * the payload stream) are provisioned as Cairn needs them; throws NotProvisionedError naming each
+ * difference otherwise. It never creates or changes them: that is `cairn provision`'s, an admin's.
  */
-export async function openBus(cfg: CommonConfig, opts: { name: string; log: Logger; nc?: NatsConnection }): Promise<Bus> {
+export async function openBus(cfg: CommonConfig, opts: { name: string; log: Logger; nc?: NatsConnection; payloads?: boolean }): Promise<Bus> {
   const own = !opts.nc;
   const nc = opts.nc ?? (await connectNats({ ...cfg.nats, servers: cfg.nats.servers, name: opts.name, log: opts.log }));
   const subjects = new Subjects(cfg.prefix);
   const jsm = await retryProvisioning("JetStream", () => jetstreamManager(nc, { timeout: 10_000 }));
   const js = jetstream(nc, { timeout: 10_000 });
-  const p = { replicas: cfg.replicas, maxMsgSize: cfg.maxMessageBytes, ...(cfg.placementTags.length ? { placementTags: cfg.placementTags } : {}) };
-  await ensureRunStream(jsm, subjects, p);
-  await ensureBuckets(nc, subjects, p);
+  try {
+    await verifyStreams(jsm, subjects, { payloads: opts.payloads === true });
+  } catch (err) {
+    if (own) await nc.close().catch(() => undefined);
+    throw err;
+  }
   return {
     nc,
     js,

@@ -76,7 +76,7 @@ describe("parseEnv(commonEnv)", () => {
     expect((error as ConfigError).retryable).toBe(false);
     expect((error as ConfigError).message.split("\n")[0]).toBe("invalid configuration:");
     expect(lines).toEqual([
-      "  CAIRN_PREFIX: CAIRN_PREFIX must be subject tokens (letters, digits, '_', '-', dots between)",
+      "  CAIRN_PREFIX: CAIRN_PREFIX must be lower-case letters, digits and '-' (not first), parts joined by '.' (e.g. cairn, acme.prod-1)",
       "  CAIRN_REPLICAS: Too big: expected number to be <=5",
       "  CAIRN_ACK_WAIT_MS: Invalid input: expected number, received NaN",
       "  CAIRN_MAX_DELIVER: Too small: expected number to be >=2",
@@ -85,9 +85,14 @@ describe("parseEnv(commonEnv)", () => {
     ]);
   });
 
-  it.each(["a..b", ".a", "a.", "a.*", "a b", "a.>"])("rejects CAIRN_PREFIX %j", (prefix) => {
+  it.each(["a..b", ".a", "a.", "a.*", "a b", "a.>", "ACME", "t_a", "-a"])("rejects CAIRN_PREFIX %j", (prefix) => {
     const { lines } = problems(() => parseEnv(commonEnv, { NATS_URL: URL, CAIRN_PREFIX: prefix }));
-    expect(lines).toEqual(["  CAIRN_PREFIX: CAIRN_PREFIX must be subject tokens (letters, digits, '_', '-', dots between)"]);
+    expect(lines).toEqual(["  CAIRN_PREFIX: CAIRN_PREFIX must be lower-case letters, digits and '-' (not first), parts joined by '.' (e.g. cairn, acme.prod-1)"]);
+  });
+
+  it("rejects a CAIRN_PREFIX with a part that is one of Cairn's own subject tokens", () => {
+    const { lines } = problems(() => parseEnv(commonEnv, { NATS_URL: URL, CAIRN_PREFIX: "acme.run" }));
+    expect(lines).toEqual(["  CAIRN_PREFIX: CAIRN_PREFIX may not have a part run, api, stream, tap or payload (Cairn's own subject tokens)"]);
   });
 
   it("rejects a non-integer number", () => {
@@ -117,6 +122,26 @@ describe("parseEnv(commonEnv)", () => {
     expect(parseEnv(shape, { NATS_URL: URL, MY_LIMIT: "12" }).MY_LIMIT).toBe(12);
     const { lines } = problems(() => parseEnv(shape, { NATS_URL: URL, MY_LIMIT: "0", LOG_LEVEL: "x" }));
     expect(lines.map((l) => l.split(":")[0]!.trim()).sort()).toEqual(["LOG_LEVEL", "MY_LIMIT"]);
+  });
+});
+
+describe("CAIRN_ALLOW_UNPATCHED_NATS", () => {
+  it("is off unless set to 1 or true, and is passed to connectNats only when on", () => {
+    expect(parseEnv(commonEnv, { NATS_URL: URL })).not.toHaveProperty("CAIRN_ALLOW_UNPATCHED_NATS");
+    expect(toCommonConfig(parseEnv(commonEnv, { NATS_URL: URL }), "planner").nats).toEqual({ servers: URL });
+    for (const v of ["0", "false", ""]) {
+      expect(toCommonConfig(parseEnv(commonEnv, { NATS_URL: URL, CAIRN_ALLOW_UNPATCHED_NATS: v }), "planner").nats).toEqual({ servers: URL });
+    }
+    for (const v of ["1", "true"]) {
+      expect(parseEnv(commonEnv, { NATS_URL: URL, CAIRN_ALLOW_UNPATCHED_NATS: v }).CAIRN_ALLOW_UNPATCHED_NATS).toBe(true);
+      expect(toCommonConfig(parseEnv(commonEnv, { NATS_URL: URL, CAIRN_ALLOW_UNPATCHED_NATS: v }), "planner").nats).toEqual({ servers: URL, allowUnpatchedServer: true });
+    }
+  });
+
+  it("rejects other values", () => {
+    const { error, lines } = problems(() => parseEnv(commonEnv, { NATS_URL: URL, CAIRN_ALLOW_UNPATCHED_NATS: "yes" }));
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(lines).toEqual(['  CAIRN_ALLOW_UNPATCHED_NATS: Invalid option: expected one of "0"|"1"|"true"|"false"']);
   });
 });
 

@@ -10,7 +10,18 @@ export const commonEnv = {
   NATS_PASSWORD: z.string().optional(),
   NATS_TOKEN: z.string().optional(),
   NATS_CREDS: z.string().optional(),
-  CAIRN_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, "CAIRN_PREFIX must be subject tokens (letters, digits, '_', '-', dots between)").default("cairn"),
+  /**
+   * DEVELOPMENT ONLY: "1"/"true" accepts a nats-server >= 2.10 without the fixes for the 2026
+   * advisories (CVE-2026-33223, CVE-2026-33222, CVE-2026-33247; patched: >= 2.11.16 within 2.11.x,
+   * >= 2.12.7 within 2.12.x, or any 2.13.0+), with a warning. Off by default; never for production.
+   */
+  CAIRN_ALLOW_UNPATCHED_NATS: z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1").optional(),
+  // Lower case, digits and '-' (not first), parts joined by '.': the mapping to stream and bucket names is then injective.
+  CAIRN_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,31}(\.[a-z0-9][a-z0-9-]{0,31})*$/, "CAIRN_PREFIX must be lower-case letters, digits and '-' (not first), parts joined by '.' (e.g. cairn, acme.prod-1)")
+    .refine((p) => !p.split(".").some((t) => ["run", "api", "stream", "tap", "payload"].includes(t)), "CAIRN_PREFIX may not have a part run, api, stream, tap or payload (Cairn's own subject tokens)")
+    .default("cairn"),
   CAIRN_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
   CAIRN_PLACEMENT_TAGS: z.string().optional(),
   CAIRN_ACK_WAIT_MS: z.coerce.number().int().min(200).default(10_000),
@@ -24,7 +35,8 @@ export const commonEnv = {
 };
 
 export interface CommonConfig {
-  nats: { servers: string; user?: string; pass?: string; token?: string; credsFile?: string };
+  /** `allowUnpatchedServer` is set (true) only when CAIRN_ALLOW_UNPATCHED_NATS is on: development only. */
+  nats: { servers: string; user?: string; pass?: string; token?: string; credsFile?: string; allowUnpatchedServer?: boolean };
   prefix: string;
   replicas: number;
   /** JetStream placement tags for the stream and buckets (server tags, e.g. a region); none by default. */
@@ -76,6 +88,7 @@ export function toCommonConfig(e: z.infer<z.ZodObject<typeof commonEnv>>, servic
   if (e.NATS_PASSWORD !== undefined) c.nats.pass = e.NATS_PASSWORD;
   if (e.NATS_TOKEN !== undefined) c.nats.token = e.NATS_TOKEN;
   if (e.NATS_CREDS !== undefined) c.nats.credsFile = e.NATS_CREDS;
+  if (e.CAIRN_ALLOW_UNPATCHED_NATS) c.nats.allowUnpatchedServer = true;
   if (e.CAIRN_CRASH_AT !== undefined) c.crashAt = e.CAIRN_CRASH_AT;
   return c;
 }

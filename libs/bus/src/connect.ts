@@ -6,8 +6,25 @@ import { batchWrites, trimRequestCancel } from "./nats-patch.js";
 trimRequestCancel();
 batchWrites();
 
-/** Cairn needs nats-server 2.10 or newer (multi-filter consumers, `sync_interval`). */
+/**
+ * The oldest nats-server Cairn can run on at all (multi-filter consumers, `sync_interval`). Older
+ * servers are refused even with `allowUnpatchedServer`.
+ */
 export const MIN_SERVER_VERSION = "2.10.0";
+
+/** The 2026 nats-server advisories a server must carry the fixes for. */
+export const NATS_SERVER_CVES = ["CVE-2026-33223", "CVE-2026-33222", "CVE-2026-33247"] as const;
+
+/**
+ * The first patched release of each release line that needs one. Every line after the last one
+ * listed is patched from its first release: there was no 2.13 release, and 2.14.0 (and its RCs)
+ * already carried the fixes. Older lines (2.10 and before) never got them.
+ */
+export const PATCHED_SERVER_VERSIONS: Readonly<Record<string, string>> = { "2.11": "2.11.16", "2.12": "2.12.7" };
+/** Releases from this one on are all patched. */
+export const PATCHED_FROM_VERSION = "2.13.0";
+/** The patched floor, for messages. */
+export const PATCHED_FLOOR = ">= 2.11.16 within 2.11.x, >= 2.12.7 within 2.12.x, or any 2.13.0+";
 
 /** How to reach NATS. Only `main.ts` files read these from the environment. */
 export interface NatsConnectOptions {
@@ -20,18 +37,54 @@ export interface NatsConnectOptions {
   token?: string;
   /** Path to a `.creds` file (JWT + nkey seed). */
   credsFile?: string;
+  /**
+   * DEVELOPMENT ONLY (`CAIRN_ALLOW_UNPATCHED_NATS=1`): accept a server >= 2.10 that lacks the
+   * fixes for the 2026 advisories (see PATCHED_FLOOR), logging a warning. Servers older than
+   * 2.10 are refused regardless.
+   */
+  allowUnpatchedServer?: boolean;
   log?: Logger;
 }
 
-/** Thrown when the server is older than Cairn supports; never retried. */
+/**
+ * Thrown when the server is older than Cairn supports; never retried. `reason` is "too-old" for a
+ * server older than 2.10 (refused even with the override) and "unpatched" for a 2.10+ server
+ * without the 2026 security fixes.
+ */
 export class NatsVersionError extends Error {
   override readonly name = "NatsVersionError";
   readonly retryable = false;
-  constructor(readonly found: string, readonly url: string) {
-    super(`nats-server ${found} at ${url} is too old: Cairn needs nats-server >= ${MIN_SERVER_VERSION} (2.10.23+ for production). Run 'npm run setup:nats' or point NATS_URL at a newer server.`);
+  constructor(
+    readonly found: string,
+    readonly url: string,
+    readonly reason: "too-old" | "unpatched" = "too-old",
+  ) {
+    const fixes = `the fixes for ${NATS_SERVER_CVES.join(", ")} (Nats-Request-Info identity spoofing, stream-restore authorization bypass, credentials exposed to monitoring)`;
+    super(
+      reason === "too-old"
+        ? `nats-server ${found} at ${url} is too old: Cairn needs nats-server >= 2.10 to run at all, and a release with ${fixes}: ${PATCHED_FLOOR}. ` +
+            `CAIRN_ALLOW_UNPATCHED_NATS=1 does not accept servers older than 2.10. Run 'npm run setup:nats' or point NATS_URL at a patched server.`
+        : `nats-server ${found} at ${url} lacks ${fixes}: Cairn needs nats-server ${PATCHED_FLOOR}. ` +
+            `Upgrade the server ('npm run setup:nats' fetches one for development), or, for development only, set CAIRN_ALLOW_UNPATCHED_NATS=1 (connect option allowUnpatchedServer) to accept it.`,
+    );
   }
 }
 
+interface ServerVersion {
+  major: number;
+  minor: number;
+  patch: number;
+  /** A pre-release ("2.12.7-RC.1"): older than the release of the same number. */
+  pre: boolean;
+}
+
+function parseServerVersion(version: string): ServerVersion {
+  const m = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(-[0-9A-Za-z.-]+)?/.exec(version.trim());
+  if (!m) return { major: 0, minor: 0, patch: 0, pre: false };
+  return { major: Number(m[1]), minor: Number(m[2] ?? 0), patch: Number(m[3] ?? 0), pre: m[4] !== undefined };
+}
+
+/** Compares the numeric parts of dotted versions: versionAtLeast("2.10.27", "2.10.0") === true. */
 export function versionAtLeast(version: string, min: string): boolean {
   const a = version.split(/[.-]/).map((x) => Number.parseInt(x, 10) || 0);
   const b = min.split(".").map(Number);
@@ -44,8 +97,33 @@ export function versionAtLeast(version: string, min: string): boolean {
 }
 
 /**
+ * True when `version` carries the fixes for the 2026 advisories (NATS_SERVER_CVES): >= 2.11.16
+ * within 2.11.x, >= 2.12.7 within 2.12.x, or any 2.13.0+. A pre-release of a floor release
+ * ("2.12.7-RC.1") is not that release.
+ */
+export function isPatchedServerVersion(version: string): boolean {
+  const v = parseServerVersion(version);
+  if (versionAtLeast(`${v.major}.${v.minor}.${v.patch}`, PATCHED_FROM_VERSION)) return true;
+  const floor = PATCHED_SERVER_VERSIONS[`${v.major}.${v.minor}`];
+  if (!floor) return false;
+  const f = parseServerVersion(floor);
+  return v.patch > f.patch || (v.patch === f.patch && !v.pre);
+}
+
+/**
+ * What connectNats does with a server of `version`: "ok" (patched), "unpatched-allowed" (2.10+
+ * without the fixes, accepted because of the override), or the NatsVersionError reason.
+ */
+export function checkServerVersion(version: string, allowUnpatchedServer = false): "ok" | "unpatched-allowed" | "too-old" | "unpatched" {
+  if (!versionAtLeast(version, MIN_SERVER_VERSION)) return "too-old";
+  if (isPatchedServerVersion(version)) return "ok";
+  return allowUnpatchedServer ? "unpatched-allowed" : "unpatched";
+}
+
+/**
  * Connects with reconnects forever (a restarted or failed-over server is picked up by itself),
- * then refuses servers older than 2.10 with a NatsVersionError.
+ * then refuses servers without the 2026 security fixes (see PATCHED_FLOOR) with a
+ * NatsVersionError — unless `allowUnpatchedServer` is set and the server is at least 2.10.
  */
 export async function connectNats(opts: NatsConnectOptions): Promise<NatsConnection> {
   const servers = Array.isArray(opts.servers) ? opts.servers : opts.servers.split(",").map((s) => s.trim()).filter(Boolean);
@@ -63,9 +141,16 @@ export async function connectNats(opts: NatsConnectOptions): Promise<NatsConnect
     ...(opts.credsFile ? { authenticator: credsAuthenticator(readFileSync(opts.credsFile)) } : {}),
   });
   const version = nc.info?.version ?? "0.0.0";
-  if (!versionAtLeast(version, MIN_SERVER_VERSION)) {
+  const verdict = checkServerVersion(version, opts.allowUnpatchedServer === true);
+  if (verdict === "too-old" || verdict === "unpatched") {
     await nc.close();
-    throw new NatsVersionError(version, servers.join(","));
+    throw new NatsVersionError(version, servers.join(","), verdict);
+  }
+  if (verdict === "unpatched-allowed") {
+    opts.log?.warn(
+      { natsServerVersion: version, floor: PATCHED_FLOOR, cves: NATS_SERVER_CVES },
+      `nats-server ${version} lacks the fixes for ${NATS_SERVER_CVES.join(", ")}: accepted only because CAIRN_ALLOW_UNPATCHED_NATS is set (development only)`,
+    );
   }
   if (opts.log) {
     const log = opts.log;

@@ -67,7 +67,7 @@ function runLog() {
     cmd1: s.append(S.llmCommand(RUN, 1, "scripted"), { v: 1 }),
     llm1: s.append(S.llmResult(RUN, 1), llm(1)),
     cmdTool1: s.append(S.toolCommand(RUN, 1, 0, "noop"), { v: 1 }),
-    tool1: s.append(S.toolResult(RUN, 1, 0), tool(1)),
+    tool1: s.append(S.toolResult(RUN, 1, 0, "noop"), tool(1)),
     cmd2: s.append(S.llmCommand(RUN, 2, "scripted"), { v: 1 }),
     llm2: s.append(S.llmResult(RUN, 2), llm(2)),
   };
@@ -199,7 +199,7 @@ describe("RunHistory.noteOwn (the llm-caller's own responses)", () => {
     const own = s.append(S.llmResult(RUN, 1), llm(1));
     h.noteOwn(RUN, entryOf(s, own));
     s.append(S.toolCommand(RUN, 1, 0, "noop"), {});
-    const t1 = s.append(S.toolResult(RUN, 1, 0), tool(1));
+    const t1 = s.append(S.toolResult(RUN, 1, 0, "noop"), tool(1));
     const before = s.gets();
     const { state } = await h.foldTo(RUN, t1, { events: 3 });
     // One Direct Get: the tool result (found from after our own response); ours was not read.
@@ -217,7 +217,7 @@ describe("RunHistory.noteOwn (the llm-caller's own responses)", () => {
     s.append(S.signal(RUN, "cancel"), { v: 1, type: "run.signal", runId: RUN, signal: "cancel", at: "2025-01-01T00:00:05.000Z" });
     const own = s.append(S.llmResult(RUN, 1), llm(1));
     h.noteOwn(RUN, entryOf(s, own));
-    const t1 = s.append(S.toolResult(RUN, 1, 0), tool(1));
+    const t1 = s.append(S.toolResult(RUN, 1, 0, "noop"), tool(1));
     const { state } = await h.foldTo(RUN, t1, { events: 4 });
     expect(state.cancel).toBeDefined();
     expect(state.events).toBe(4);
@@ -231,7 +231,7 @@ describe("RunHistory.noteOwn (the llm-caller's own responses)", () => {
     await h.foldTo(RUN, sub);
     const own = s.append(S.llmResult(RUN, 1), llm(1));
     h.noteOwn(RUN, entryOf(s, own));
-    const t1 = s.append(S.toolResult(RUN, 1, 0), tool(1));
+    const t1 = s.append(S.toolResult(RUN, 1, 0, "noop"), tool(1));
     const before = s.gets();
     const { state } = await h.foldTo(RUN, t1);
     expect(s.gets() - before).toBe(2);
@@ -240,9 +240,9 @@ describe("RunHistory.noteOwn (the llm-caller's own responses)", () => {
 
   it("fetches the events after its own response by sequence when the command lists them (no filtered scan)", async () => {
     const { s, h, own } = await afterOwn(twoCalls());
-    const t0 = s.append(S.toolResult(RUN, 1, 0), { ...tool(1), callId: "a" });
+    const t0 = s.append(S.toolResult(RUN, 1, 0, "noop"), { ...tool(1), callId: "a" });
     s.append(S.llmResult("other", 1), llm(1)); // another run's message in between
-    const t1 = s.append(S.toolResult(RUN, 1, 1), { ...tool(1), index: 1, callId: "b" });
+    const t1 = s.append(S.toolResult(RUN, 1, 1, "noop"), { ...tool(1), index: 1, callId: "b" });
     const gets = s.gets();
     const scans = s.scans();
     const { state } = await h.foldTo(RUN, t1, { events: 4, since: own, seqs: [t0, t1] });
@@ -255,7 +255,7 @@ describe("RunHistory.noteOwn (the llm-caller's own responses)", () => {
   it("a list that misses an event is caught by the count: the run is folded again", async () => {
     const { s, h, own } = await afterOwn();
     const sig = s.append(S.signal(RUN, "cancel"), { v: 1, type: "run.signal", runId: RUN, signal: "cancel", at: "2025-01-01T00:00:05.000Z" });
-    const t1 = s.append(S.toolResult(RUN, 1, 0), tool(1));
+    const t1 = s.append(S.toolResult(RUN, 1, 0, "noop"), tool(1));
     const { state } = await h.foldTo(RUN, t1, { events: 4, since: own, seqs: [t1] });
     expect(sig).toBeLessThan(t1);
     expect(state.cancel).toBeDefined();
@@ -266,8 +266,8 @@ describe("RunHistory.noteOwn (the llm-caller's own responses)", () => {
 describe("RunHistory.prefetch (tool results the stream republished)", () => {
   it("takes the events a command lists from the prefetched ones: no Direct Get, the same state", async () => {
     const { s, h, own } = await afterOwn(twoCalls());
-    const t0 = s.append(S.toolResult(RUN, 1, 0), { ...tool(1), callId: "a" });
-    const t1 = s.append(S.toolResult(RUN, 1, 1), { ...tool(1), index: 1, callId: "b" });
+    const t0 = s.append(S.toolResult(RUN, 1, 0, "noop"), { ...tool(1), callId: "a" });
+    const t1 = s.append(S.toolResult(RUN, 1, 1, "noop"), { ...tool(1), index: 1, callId: "b" });
     h.prefetch(entryOf(s, t1));
     h.prefetch(entryOf(s, t0));
     expect(h.prefetchedCount()).toBe(2);
@@ -280,9 +280,9 @@ describe("RunHistory.prefetch (tool results the stream republished)", () => {
 
   it("reads what was not prefetched, and the count check still catches an event the list missed", async () => {
     const { s, h, own } = await afterOwn(twoCalls());
-    const t0 = s.append(S.toolResult(RUN, 1, 0), { ...tool(1), callId: "a" });
+    const t0 = s.append(S.toolResult(RUN, 1, 0, "noop"), { ...tool(1), callId: "a" });
     const sig = s.append(S.signal(RUN, "cancel"), { v: 1, type: "run.signal", runId: RUN, signal: "cancel", at: "2025-01-01T00:00:05.000Z" });
-    const t1 = s.append(S.toolResult(RUN, 1, 1), { ...tool(1), index: 1, callId: "b" });
+    const t1 = s.append(S.toolResult(RUN, 1, 1, "noop"), { ...tool(1), index: 1, callId: "b" });
     h.prefetch(entryOf(s, t0));
     const gets = s.gets();
     // t1 was not prefetched (read by sequence); the signal is not listed (the count catches it).
@@ -295,8 +295,8 @@ describe("RunHistory.prefetch (tool results the stream republished)", () => {
 
   it("does not fold a prefetched entry of another run under the listed sequence", async () => {
     const { s, h, own } = await afterOwn();
-    const t1 = s.append(S.toolResult(RUN, 1, 0), tool(1));
-    h.prefetch({ ...entryOf(s, t1), subject: S.toolResult("other", 1, 0) });
+    const t1 = s.append(S.toolResult(RUN, 1, 0, "noop"), tool(1));
+    h.prefetch({ ...entryOf(s, t1), subject: S.toolResult("other", 1, 0, "noop") });
     const { state } = await h.foldTo(RUN, t1, { events: 3, since: own, seqs: [t1] });
     expect(state).toEqual(reduceRun(RUN, s.log().filter((e) => e.subject.includes(".evt.")), S));
   });
@@ -304,11 +304,11 @@ describe("RunHistory.prefetch (tool results the stream republished)", () => {
   it("keeps at most its bounds: the oldest entries go first", () => {
     const s = fakeStream();
     const h = new RunHistory(s.jsm, S, 10, { entries: 3, bytes: 2_000 });
-    for (let i = 1; i <= 5; i++) h.prefetch({ seq: i, subject: S.toolResult(RUN, i, 0), data: new Uint8Array(10), time: "2025-01-01T00:00:00.000Z" });
+    for (let i = 1; i <= 5; i++) h.prefetch({ seq: i, subject: S.toolResult(RUN, i, 0, "noop"), data: new Uint8Array(10), time: "2025-01-01T00:00:00.000Z" });
     expect(h.prefetchedCount()).toBe(3);
-    h.prefetch({ seq: 6, subject: S.toolResult(RUN, 6, 0), data: new Uint8Array(1_700), time: "2025-01-01T00:00:00.000Z" });
+    h.prefetch({ seq: 6, subject: S.toolResult(RUN, 6, 0, "noop"), data: new Uint8Array(1_700), time: "2025-01-01T00:00:00.000Z" });
     expect(h.prefetchedCount()).toBe(1);
-    h.prefetch({ seq: 7, subject: S.toolResult(RUN, 7, 0), data: new Uint8Array(3_000), time: "2025-01-01T00:00:00.000Z" });
+    h.prefetch({ seq: 7, subject: S.toolResult(RUN, 7, 0, "noop"), data: new Uint8Array(3_000), time: "2025-01-01T00:00:00.000Z" });
     expect(h.prefetchedCount()).toBe(1); // larger than the whole bound: not kept
   });
 });
@@ -318,7 +318,7 @@ describe("republishedEntry", () => {
     const h = headers();
     for (const [k, v] of extra) h.append(k, v); // the stored message's own headers come first
     h.append("Nats-Stream", "T_RUNS");
-    h.append("Nats-Subject", S.toolResult(RUN, 1, 0));
+    h.append("Nats-Subject", S.toolResult(RUN, 1, 0, "noop"));
     h.append("Nats-Sequence", "7");
     h.append("Nats-Time-Stamp", "2025-01-01T00:00:01.123456789Z");
     return h;
@@ -327,7 +327,7 @@ describe("republishedEntry", () => {
   it("is the stored message as a Direct Get gives it, with its own copy of the data", () => {
     const chunk = new Uint8Array([9, 9, 1, 2, 3, 9]);
     const e = republishedEntry("T_RUNS", { data: chunk.subarray(2, 5), headers: server() });
-    expect(e).toEqual({ seq: 7, subject: S.toolResult(RUN, 1, 0), data: new Uint8Array([1, 2, 3]), time: "2025-01-01T00:00:01.123Z" });
+    expect(e).toEqual({ seq: 7, subject: S.toolResult(RUN, 1, 0, "noop"), data: new Uint8Array([1, 2, 3]), time: "2025-01-01T00:00:01.123Z" });
     expect(e!.data.buffer.byteLength).toBe(3); // not a view into the socket read
   });
 

@@ -5,8 +5,8 @@
  */
 export { connectNats, NatsVersionError, MIN_SERVER_VERSION, versionAtLeast } from "./connect.js";
 export type { NatsConnectOptions } from "./connect.js";
-export { ensureRunStream, ensureConsumer, ensureBuckets, runStreamConfig } from "./provision.js";
-export type { ProvisionOptions, DurableConsumerOptions } from "./provision.js";
+export { consumerDifferences, ensureConsumer, NotProvisionedError, payloadStreamConfig, PLANNER_DURABLE, provisionDeployment, runStreamConfig, streamDifferences, verifyConsumer, verifyStreams } from "./provision.js";
+export type { DeploymentSpec, DurableConsumerOptions, ProvisionOptions, ProvisionReport } from "./provision.js";
 export { appendOnce } from "./publish.js";
 export type { AppendResult } from "./publish.js";
 export { startConsumer } from "./consume.js";

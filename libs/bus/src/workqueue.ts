@@ -4,7 +4,7 @@ import type { Logger } from "@cairn/telemetry";
 import type { CommonConfig } from "./config.js";
 import { startConsumer, type Disposition, type RunningConsumer, type WorkContext } from "./consume.js";
 import type { CrashPoint } from "./crash.js";
-import { ensureConsumer } from "./provision.js";
+import { verifyConsumer } from "./provision.js";
 
 /** A message as handlers see it: subject, stream sequence, delivery count, bytes, stream time. */
 export interface WorkMessage {
@@ -24,9 +24,6 @@ export interface WorkQueueOptions {
   durable: string;
   /** Subject filters (more than one makes a multi-filter consumer, nats-server 2.10+). */
   filters: string[];
-  /** The consumer's max_ack_pending: a limit on messages in flight across every instance. */
-  maxAckPending: number;
-  description: string;
   concurrency: number;
   config: Pick<CommonConfig, "ackWaitMs" | "maxDeliver" | "replicas" | "doubleAck">;
   crash: { hit(p: CrashPoint, subject?: string): void };
@@ -35,23 +32,21 @@ export interface WorkQueueOptions {
   log: Logger;
 }
 
-/** Creates (or updates) a durable pull consumer and starts handling its messages. */
+/**
+ * Checks the durable pull consumer that `cairn provision` made (NotProvisionedError if it is missing
+ * or differs from what the worker needs) and starts handling its messages. The consumer's ack wait
+ * is the admin's to set: the worker heartbeats long work against the consumer's, not its own config.
+ */
 export async function startWorkQueue(o: WorkQueueOptions): Promise<RunningConsumer> {
-  await ensureConsumer(o.jsm, o.stream, {
-    durable: o.durable,
-    filterSubjects: o.filters,
-    ackWaitMs: o.config.ackWaitMs,
-    maxDeliver: o.config.maxDeliver,
-    replicas: o.config.replicas,
-    maxAckPending: o.maxAckPending,
-    description: o.description,
-  });
+  const info = await verifyConsumer(o.jsm, o.stream, o.durable, o.filters);
+  const ackWaitMs = info.config.ack_wait ? Math.round(info.config.ack_wait / 1_000_000) : 30_000;
+  if (ackWaitMs !== o.config.ackWaitMs) o.log.info({ consumer: o.durable, ackWaitMs, configured: o.config.ackWaitMs }, "using the consumer's ack wait (set by cairn provision), not CAIRN_ACK_WAIT_MS");
   return startConsumer({
     js: o.js,
     stream: o.stream,
     durable: o.durable,
     concurrency: o.concurrency,
-    ackWaitMs: o.config.ackWaitMs,
+    ackWaitMs,
     doubleAck: o.config.doubleAck,
     afterSettle: (_d, subject) => o.crash.hit("after-ack", subject),
     ...(o.keyOf ? { keyOf: o.keyOf } : {}),

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { jetstream, DeliverPolicy, type JetStreamClient } from "@nats-io/jetstream";
+import { jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { decodeEntry, Subjects, type ApiEndpoint, type DecodedEntry, type ListReply, type RunStatus, type SubmitReply } from "@cairn/protocol";
-import { connectNats, type NatsConnectOptions } from "@cairn/bus";
+import { connectNats, readRange, type NatsConnectOptions } from "@cairn/bus";
 import { currentTraceCarrier } from "@cairn/telemetry";
 
 /** An error answered by the Cairn API (`kind` says which: not_found, bad_request, unknown_agent, ...). */
@@ -25,8 +25,6 @@ export interface SubmitOptions {
    * active OpenTelemetry context, if it has one: a run submitted from traced code is part of that trace.
    */
   trace?: Record<string, string>;
-  /** For a sub-agent run: the parent run and the call waiting for it. */
-  parent?: { runId: string; turn: number; index: number; callId: string };
 }
 
 /** One message of a run's log, as `watch` yields it. */
@@ -55,7 +53,6 @@ export interface ClientOptions {
  */
 export class CairnClient {
   readonly subjects: Subjects;
-  private readonly js: JetStreamClient;
 
   private constructor(
     readonly nc: NatsConnection,
@@ -64,7 +61,6 @@ export class CairnClient {
     private readonly timeoutMs: number,
   ) {
     this.subjects = new Subjects(prefix);
-    this.js = jetstream(nc);
   }
 
   static async connect(opts: ClientOptions): Promise<CairnClient> {
@@ -130,47 +126,67 @@ export class CairnClient {
   deny(runId: string, callId: string, opts: { reason?: string; by?: string } = {}): Promise<RunStatus> {
     return this.call<RunStatus>("approve", { v: 1, runId, callId, decision: "deny", ...opts });
   }
+  /**
+   * Starts the sub-agent run of a pending `run_agent` call (the tool-runner's built-in): the planner
+   * checks the parent's log for that call and derives the child run, its task and agent from it.
+   */
+  spawn(parent: { runId: string; turn: number; index: number; callId: string }): Promise<SubmitReply> {
+    return this.call<SubmitReply>("spawn", { v: 1, ...parent });
+  }
   cancel(runId: string, reason?: string): Promise<RunStatus> {
     return this.call<RunStatus>("cancel", { v: 1, runId, ...(reason ? { reason } : {}) });
   }
 
   /**
    * Yields the run's whole log from its first message, then live messages as they are written,
-   * ending after the run's end event (or when `signal` aborts). Survives server restarts and
-   * cluster fail-overs: it resumes after the last message it yielded, retrying for up to
-   * `retryForMs` without progress.
+   * ending after the run's end event (or when `signal` aborts). The log is read with Direct Get, in
+   * stream order; the stream's republished copy of each new message (`<p>.tap.<runId>.>`) only wakes
+   * the reader, and a poll every `pollMs` covers any it missed — so watching needs no consumer and
+   * no right to create one. Survives server restarts and cluster fail-overs: it resumes after the
+   * last message it yielded, retrying for up to `retryForMs` without progress.
    */
-  async *watch(runId: string, opts: { signal?: AbortSignal; retryForMs?: number } = {}): AsyncGenerator<LogEntry> {
+  async *watch(runId: string, opts: { signal?: AbortSignal; retryForMs?: number; pollMs?: number } = {}): AsyncGenerator<LogEntry> {
+    const jsm = await jetstreamManager(this.nc, { timeout: this.timeoutMs });
+    const filter = this.subjects.run(runId);
     let nextSeq = 1;
     let lastProgress = Date.now();
     const retryForMs = opts.retryForMs ?? 120_000;
-    for (let attempt = 0; ; attempt++) {
-      if (opts.signal?.aborted) return;
-      let iter: Awaited<ReturnType<Awaited<ReturnType<JetStreamClient["consumers"]["get"]>>["consume"]>> | undefined;
-      const onAbort = (): void => void iter?.close();
-      opts.signal?.addEventListener("abort", onAbort, { once: true });
-      try {
-        const consumer = await this.js.consumers.get(this.subjects.stream, {
-          // A single filter string: the create subject then names the filter, so permissions can bind it.
-          filter_subjects: this.subjects.run(runId),
-          ...(nextSeq > 1 ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: nextSeq } : { deliver_policy: DeliverPolicy.All }),
-        });
-        iter = await consumer.consume({ max_messages: 256 });
-        for await (const m of iter) {
-          nextSeq = m.seq + 1;
-          lastProgress = Date.now();
-          const entry = decodeEntry(this.subjects, m.subject, m.data);
-          yield { seq: m.seq, subject: m.subject, time: new Date(m.time).toISOString(), entry };
-          if (entry.kind === "ended") return;
-        }
-      } catch (err) {
+    const pollMs = opts.pollMs ?? 1_000;
+    let wake: (() => void) | undefined;
+    const ring = (): void => {
+      wake?.();
+      wake = undefined;
+    };
+    const tap = this.nc.subscribe(this.subjects.runTap(runId), { callback: ring });
+    opts.signal?.addEventListener("abort", ring, { once: true });
+    try {
+      for (let attempt = 0; ; ) {
         if (opts.signal?.aborted) return;
-        if (Date.now() - lastProgress > retryForMs) throw err;
-      } finally {
-        opts.signal?.removeEventListener("abort", onAbort);
-        await iter?.close().catch(() => undefined);
+        // Armed before the read: a message stored while reading rings it.
+        const woken = new Promise<void>((r) => (wake = r));
+        try {
+          for await (const e of readRange(jsm, this.subjects.stream, filter, nextSeq)) {
+            nextSeq = e.seq + 1;
+            lastProgress = Date.now();
+            attempt = 0;
+            const entry = decodeEntry(this.subjects, e.subject, e.data);
+            yield { seq: e.seq, subject: e.subject, time: e.time, entry };
+            if (entry.kind === "ended") return;
+          }
+        } catch (err) {
+          if (opts.signal?.aborted) return;
+          if (Date.now() - lastProgress > retryForMs) throw err;
+          attempt++;
+          await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * 2 ** Math.min(attempt, 5))));
+          continue;
+        }
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([woken, new Promise<void>((r) => (timer = setTimeout(r, pollMs)))]);
+        clearTimeout(timer);
       }
-      await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * 2 ** Math.min(attempt, 5))));
+    } finally {
+      opts.signal?.removeEventListener("abort", ring);
+      tap.unsubscribe();
     }
   }
 

@@ -17,7 +17,10 @@ export interface NatsServerOptions {
   extraConfig?: string;
   /** Server log file; none when omitted. */
   logFile?: string;
-  /** Path to the binary; found with findNatsServer() when omitted. */
+  /**
+   * Path to the binary; found with findNatsServer() (patched releases only) when omitted. A binary
+   * given here is started as is, without a version check (tests start old ones on purpose).
+   */
   binary?: string;
   /** Server name (JetStream needs stable names in clusters). */
   serverName?: string;

@@ -7,7 +7,10 @@ describe("Subjects builders", () => {
   it("build the documented run subjects", () => {
     expect(s.submitted("r1")).toBe("t.run.r1.evt.submitted");
     expect(s.llmResult("r1", 3)).toBe("t.run.r1.evt.llm.3");
-    expect(s.toolResult("r1", 2, 0)).toBe("t.run.r1.evt.tool.2.0");
+    expect(s.toolResult("r1", 2, 0, "ledger")).toBe("t.run.r1.evt.tool.2.0.ledger");
+    expect(s.toolResults("ledger")).toBe("t.run.*.evt.tool.*.*.ledger");
+    expect(s.payloadChunk("r1", "a".repeat(64), 3)).toBe(`t.payload.r1.${"a".repeat(64)}.3`);
+    expect(() => s.payloadChunk("r1", "xyz", 0)).toThrow(/invalid payload sha256/);
     expect(s.signal("r1", "cancel")).toBe("t.run.r1.evt.signal.cancel");
     expect(s.error("r1", "s17")).toBe("t.run.r1.evt.error.s17");
     expect(s.ended("r1")).toBe("t.run.r1.evt.ended");
@@ -40,6 +43,15 @@ describe("Subjects builders", () => {
     expect(s.api("cancel")).toBe("t.api.cancel");
   });
 
+  it("republish every stored run message to its tap subject", () => {
+    expect(s.runRepublish()).toEqual({ src: "t.run.>", dest: "t.tap.>" });
+    expect(s.tapOf("t.run.r1.evt.tool.1.0.ledger")).toBe("t.tap.r1.evt.tool.1.0.ledger");
+    expect(s.toolResultTapOf("t.run.r1.evt.tool.1.0.ledger")).toBe("t.tap.r1.evt.tool.1.0.ledger");
+    expect(s.toolResultTapOf("t.run.r1.evt.llm.1")).toBeUndefined();
+    expect(s.runTap("r1")).toBe("t.tap.r1.>");
+    expect(s.toolResultTap()).toBe("t.tap.*.evt.tool.>");
+  });
+
   it("use a dotted prefix verbatim in subjects", () => {
     const d = new Subjects("acme.prod-1");
     expect(d.prefix).toBe("acme.prod-1");
@@ -55,13 +67,26 @@ describe("stream and bucket names", () => {
     expect(new Subjects("cairn").toolsBucket).toBe("CAIRN_tools");
   });
 
-  it("sanitise dots and dashes to underscores and upper-case the prefix", () => {
+  it("map dots to underscores and upper-case the prefix", () => {
     const d = new Subjects("t.x-1");
-    expect(d.stream).toBe("T_X_1_RUNS");
-    expect(d.runsBucket).toBe("T_X_1_runs");
-    expect(d.toolsBucket).toBe("T_X_1_tools");
+    expect(d.stream).toBe("T_X-1_RUNS");
+    expect(d.runsBucket).toBe("T_X-1_runs");
+    expect(d.toolsBucket).toBe("T_X-1_tools");
+    expect(d.payloadStream).toBe("T_X-1_PAYLOADS");
     // the names never contain characters NATS refuses in stream/bucket names
-    for (const name of [d.stream, d.runsBucket, d.toolsBucket]) expect(name).toMatch(/^[A-Za-z0-9_]+$/);
+    for (const name of [d.stream, d.runsBucket, d.toolsBucket, d.payloadStream]) expect(name).toMatch(/^[A-Za-z0-9_-]+$/);
+  });
+
+  it("are injective: prefixes that would share a stream are refused, never mapped together", () => {
+    // "t.a" and "t-a" (and "acme" and "ACME") once mapped to the same stream and consumers
+    expect(new Subjects("t.a").stream).not.toBe(new Subjects("t-a").stream);
+    for (const bad of ["ACME", "Acme", "t_a", "t.A"]) expect(() => new Subjects(bad)).toThrow(/invalid prefix part/);
+    const names = ["a", "a.b", "a-b", "ab", "a.b.c", "a-b.c", "a.b-c"].map((p) => new Subjects(p).stream);
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  it("refuse a prefix part that is one of Cairn's own subject tokens (it would overlap another prefix's subjects)", () => {
+    for (const bad of ["a.run", "run", "x.tap", "api", "a.stream", "payload"]) expect(() => new Subjects(bad)).toThrow(/Cairn's own subject tokens/);
   });
 });
 
@@ -98,7 +123,7 @@ describe("token validation", () => {
     expect(() => s.error("r1", "s.1")).toThrow(/invalid error id/);
   });
 
-  it.each(["", "a..b", "a b", "a.*", ">", "a.>", ".a", "a."])("the constructor rejects prefix %j", (bad) => {
+  it.each(["", "a..b", "a b", "a.*", ">", "a.>", ".a", "a.", "-a", "a_b", "A"])("the constructor rejects prefix %j", (bad) => {
     expect(() => new Subjects(bad)).toThrow(/invalid prefix part/);
   });
 });
@@ -107,8 +132,10 @@ describe("Subjects.parse", () => {
   it("round-trips every kind", () => {
     expect(s.parse(s.submitted("r1"))).toEqual({ runId: "r1", what: { kind: "submitted" } });
     expect(s.parse(s.llmResult("r1", 7))).toEqual({ runId: "r1", what: { kind: "llm-result", turn: 7 } });
-    expect(s.parse(s.toolResult("r1", 2, 0))).toEqual({ runId: "r1", what: { kind: "tool-result", turn: 2, index: 0 } });
-    expect(s.parse(s.toolResult("r1", 2, 11))).toEqual({ runId: "r1", what: { kind: "tool-result", turn: 2, index: 11 } });
+    expect(s.parse(s.toolResult("r1", 2, 0, "ledger"))).toEqual({ runId: "r1", what: { kind: "tool-result", turn: 2, index: 0, tool: "ledger" } });
+    expect(s.parse(s.toolResult("r1", 2, 11, "_invalid"))).toEqual({ runId: "r1", what: { kind: "tool-result", turn: 2, index: 11, tool: "_invalid" } });
+    // logs recorded before the tool joined the subject
+    expect(s.parse("t.run.r1.evt.tool.2.0")).toEqual({ runId: "r1", what: { kind: "tool-result", turn: 2, index: 0 } });
     expect(s.parse(s.signal("r1", "cancel"))).toEqual({ runId: "r1", what: { kind: "signal", name: "cancel" } });
     expect(s.parse(s.error("r1", "s42"))).toEqual({ runId: "r1", what: { kind: "error", id: "s42" } });
     expect(s.parse(s.ended("r1"))).toEqual({ runId: "r1", what: { kind: "ended" } });
@@ -136,7 +163,7 @@ describe("Subjects.parse", () => {
     "t.run.r1.evt.tool.1",
     "t.run.r1.evt.tool.0.0",
     "t.run.r1.evt.tool.1.x",
-    "t.run.r1.evt.tool.1.0.extra",
+    "t.run.r1.evt.tool.1.0.x.extra",
     "t.run.r1.evt.signal",
     "t.run.r1.evt.signal.a.b",
     "t.run.r1.evt.error",

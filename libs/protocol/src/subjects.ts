@@ -5,7 +5,8 @@
  * ```
  * <p>.run.<runId>.evt.submitted               run.submitted   (planner consumes evt.>)
  * <p>.run.<runId>.evt.llm.<turn>              llm.result
- * <p>.run.<runId>.evt.tool.<turn>.<index>     tool.result
+ * <p>.run.<runId>.evt.tool.<turn>.<index>.<tool>  tool.result (the tool in the subject: a runner
+ *                                             group's permissions bind to its own tools)
  * <p>.run.<runId>.evt.signal.<name>           run.signal
  * <p>.run.<runId>.evt.approval.<turn>.<index> run.approval   (a human's approve/deny)
  * <p>.run.<runId>.evt.approval.<turn>.budget  run.approval   (go past a budget before <turn>, or not)
@@ -16,9 +17,14 @@
  * <p>.run.<runId>.cmd.summary.<turn>.<provider>  summary.command (llm-caller: same consumer llm_<provider>)
  * <p>.run.<runId>.cmd.tool.<turn>.<index>.<tool>  tool.command (tool-runner: consumer tool_<tool>)
  * <p>.api.{submit,status,list,cancel,approve}  request/reply (NATS micro service "cairn")
+ * <p>.api.spawn                               a run_agent call starts its sub-agent run (tool-runner)
  * <p>.stream.<runId>.<turn>                   live model tokens while a call runs (plain NATS, not stored)
- * <p>.tap.<runId>.tool.<turn>.<index>         each stored tool result, republished by the stream (plain NATS)
+ * <p>.tap.<runId>.<rest>                      every stored run message, republished by the stream
+ *                                             (plain NATS): <p>.run.<runId>.<rest> as stored
+ * <p>.payload.<runId>.<sha256>.<n>            chunk n of a large payload (stream <P>_PAYLOADS, write-once)
  * ```
+ * Logs recorded before the tool name joined the result subject hold `evt.tool.<turn>.<index>`;
+ * the parser still reads them (kind "tool-result" without `tool`), and no service writes them.
  * Every subject under `<p>.run.>` is written at most once (the stream keeps one message per
  * subject and rejects a second), so a step result is recorded once, ever.
  */
@@ -35,18 +41,28 @@ function token(kind: string, s: string): string {
   return s;
 }
 
-/** Sanitises a prefix into the stream-name part: "cairn" → "CAIRN", "t.x-1" → "T_X_1". */
+/**
+ * A prefix part: lower-case letters, digits and '-' (not first). With no '_', '.' or upper case in a
+ * prefix, the mapping to stream and bucket names below is injective: two prefixes never share a
+ * stream, a bucket or a consumer.
+ */
+const PREFIX_PART = /^[a-z0-9][a-z0-9-]{0,31}$/;
+/** Tokens that follow the prefix in Cairn's own subjects: a prefix part equal to one would overlap another prefix's subjects. */
+const RESERVED_PARTS = new Set(["run", "api", "stream", "tap", "payload"]);
+
+/** The stream-name part of a prefix: "cairn" → "CAIRN", "t.x-1" → "T_X-1" ('.' becomes '_', letters upper-case). */
 function streamPart(prefix: string): string {
-  return prefix.replace(/[^A-Za-z0-9]/g, "_").toUpperCase();
+  return prefix.replace(/\./g, "_").toUpperCase();
 }
 
 /** Endpoints of the `cairn` micro service. */
-export type ApiEndpoint = "submit" | "status" | "list" | "cancel" | "approve";
+export type ApiEndpoint = "submit" | "status" | "list" | "cancel" | "approve" | "spawn";
 
 export type RunSubjectKind =
   | { kind: "submitted" }
   | { kind: "llm-result"; turn: number }
-  | { kind: "tool-result"; turn: number; index: number }
+  /** `tool` is the subject's tool token; absent in logs recorded before it was part of the subject. */
+  | { kind: "tool-result"; turn: number; index: number; tool?: string }
   | { kind: "signal"; name: string }
   | { kind: "approval"; turn: number; index: number }
   | { kind: "budget-approval"; turn: number }
@@ -81,17 +97,22 @@ export class Subjects {
   readonly runsBucket: string;
   /** KV bucket: tool specs registered by tool-runners. */
   readonly toolsBucket: string;
-  /** Object Store bucket: tool results and model replies too large to inline. */
-  readonly payloadsBucket: string;
+  /** Stream of large payloads (tool results and model replies too large to inline), written once per chunk. */
+  readonly payloadStream: string;
   private readonly parsed = new Map<string, ParsedRunSubject | undefined>();
 
   constructor(prefix: string) {
-    for (const part of prefix.split(".")) token("prefix part", part);
+    for (const part of prefix.split(".")) {
+      if (!PREFIX_PART.test(part)) {
+        throw new Error(`invalid prefix part ${JSON.stringify(part)} in ${JSON.stringify(prefix)}: use lower-case letters, digits and '-' (not first), at most 32 characters, parts separated by '.'`);
+      }
+      if (RESERVED_PARTS.has(part)) throw new Error(`invalid prefix part ${JSON.stringify(part)} in ${JSON.stringify(prefix)}: ${[...RESERVED_PARTS].join(", ")} are Cairn's own subject tokens`);
+    }
     this.prefix = prefix;
     this.stream = `${streamPart(prefix)}_RUNS`;
     this.runsBucket = `${streamPart(prefix)}_runs`;
     this.toolsBucket = `${streamPart(prefix)}_tools`;
-    this.payloadsBucket = `${streamPart(prefix)}_payloads`;
+    this.payloadStream = `${streamPart(prefix)}_PAYLOADS`;
   }
 
   /** Everything in the runs stream. */
@@ -132,8 +153,13 @@ export class Subjects {
   llmResult(runId: string, turn: number): string {
     return `${this.prefix}.run.${token("runId", runId)}.evt.llm.${turn}`;
   }
-  toolResult(runId: string, turn: number, index: number): string {
-    return `${this.prefix}.run.${token("runId", runId)}.evt.tool.${turn}.${index}`;
+  /** Where the result of call `index` of `turn` to `tool` (a subject token: see safeToolToken) is recorded. */
+  toolResult(runId: string, turn: number, index: number, tool: string): string {
+    return `${this.prefix}.run.${token("runId", runId)}.evt.tool.${turn}.${index}.${token("tool", tool)}`;
+  }
+  /** Filter: results of one tool (or all) in every run: what a runner group's user may publish. */
+  toolResults(tool = "*"): string {
+    return `${this.prefix}.run.*.evt.tool.*.*.${tool === "*" ? "*" : token("tool", tool)}`;
   }
   signal(runId: string, name: string): string {
     return `${this.prefix}.run.${token("runId", runId)}.evt.signal.${token("signal", name)}`;
@@ -168,23 +194,41 @@ export class Subjects {
   }
 
   /**
-   * The stream's republish rule: every tool result, once stored, is also sent as a plain NATS
-   * message to `<p>.tap.<runId>.tool.<turn>.<index>`, with its stream sequence, subject and time in
-   * headers — so an llm-caller usually has the results of a turn before the planner's command for
-   * the next model turn arrives, instead of reading each back with a Direct Get (not guaranteed:
-   * plain NATS, sent by the stream's leader; what is missing is read from the stream).
+   * The stream's republish rule: every run message, once stored, is also sent as a plain NATS
+   * message to `<p>.tap.<runId>.<rest>`, with its stream sequence, subject and time in headers. An
+   * llm-caller reads tool results from it ahead of the next model turn; a watcher (`cairn follow`)
+   * is woken by it and reads the run's log with Direct Get — no consumer of its own, so a client
+   * needs no right to create one. Plain NATS, sent by the stream's leader: a hint, never the record.
    */
-  toolResultRepublish(): { src: string; dest: string } {
-    return { src: `${this.prefix}.run.*.evt.tool.>`, dest: `${this.prefix}.tap.{{wildcard(1)}}.tool.>` };
+  runRepublish(): { src: string; dest: string } {
+    return { src: `${this.prefix}.run.>`, dest: `${this.prefix}.tap.>` };
   }
-  /** Filter: every republished tool result (see toolResultRepublish). */
+  /** Filter: every republished tool result (see runRepublish). */
   toolResultTap(): string {
-    return `${this.prefix}.tap.*.tool.>`;
+    return `${this.prefix}.tap.*.evt.tool.>`;
+  }
+  /** Filter: every republished message of one run. */
+  runTap(runId: string): string {
+    return `${this.prefix}.tap.${token("runId", runId)}.>`;
+  }
+  /** The subject the republish rule gives a stored run message. */
+  tapOf(stored: string): string | undefined {
+    const head = `${this.prefix}.run.`;
+    return stored.startsWith(head) ? `${this.prefix}.tap.${stored.slice(head.length)}` : undefined;
   }
   /** The subject the republish rule gives a stored tool result (undefined for any other subject). */
   toolResultTapOf(stored: string): string | undefined {
-    const p = this.parse(stored);
-    return p?.what.kind === "tool-result" ? `${this.prefix}.tap.${p.runId}.tool.${p.what.turn}.${p.what.index}` : undefined;
+    return this.parse(stored)?.what.kind === "tool-result" ? this.tapOf(stored) : undefined;
+  }
+
+  /** Filter: every chunk of the payload stream. */
+  allPayloads(): string {
+    return `${this.prefix}.payload.>`;
+  }
+  /** Chunk `n` of the payload with this sha256 (hex) in run `runId`: written once, content-addressed. */
+  payloadChunk(runId: string, sha256: string, n: number): string {
+    if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`invalid payload sha256 ${JSON.stringify(sha256)}`);
+    return `${this.prefix}.payload.${token("runId", runId)}.${sha256}.${n}`;
   }
 
   /** Durable consumer names: `planner`, `llm_<provider>`, `tool_<tool>`. */
@@ -227,6 +271,7 @@ export class Subjects {
       if (b === "submitted" && n === 3) what = { kind: "submitted" };
       else if (b === "ended" && n === 3) what = { kind: "ended" };
       else if (b === "llm" && n === 4 && posInt(c)) what = { kind: "llm-result", turn: posInt(c)! };
+      else if (b === "tool" && n === 6 && posInt(c) && posInt(d) !== undefined && e) what = { kind: "tool-result", turn: posInt(c)!, index: posInt(d)!, tool: e };
       else if (b === "tool" && n === 5 && posInt(c) && posInt(d) !== undefined) what = { kind: "tool-result", turn: posInt(c)!, index: posInt(d)! };
       else if (b === "signal" && n === 4 && c) what = { kind: "signal", name: c };
       else if (b === "approval" && n === 5 && posInt(c) && posInt(d) !== undefined) what = { kind: "approval", turn: posInt(c)!, index: posInt(d)! };

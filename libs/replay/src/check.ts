@@ -1,6 +1,6 @@
 import { decodeEntry, Subjects } from "@cairn/protocol";
 import { applyEntry, canonicalJson, decide as currentDecide, emptyRun, type Applied, type HistoryEntry, type Output, type RunState } from "@cairn/runtime";
-import { relativeSubject, stepsOf, type RunLog } from "./log.js";
+import { recordedBySubject, relativeSubject, stepsOf, type RunLog } from "./log.js";
 
 /** The planner's decision function (runtime `decide`): injectable, so a changed planner can be checked against recorded runs. */
 export type DecideFn = (state: RunState, applied: Applied, subjects: Subjects) => Output[];
@@ -78,7 +78,7 @@ export function checkRun(log: RunLog, opts: CheckOptions = {}): CheckReport {
   const stepBySeq = new Map(steps.map((s) => [s.seq, s]));
   // Any subject may hold a decision (the planner also answers some calls itself with a result);
   // only commands and the end must have been decided.
-  const recorded = new Map<string, HistoryEntry>(log.entries.map((e) => [e.subject, e]));
+  const recorded = recordedBySubject(log);
   const ended = log.entries.some((e) => relativeSubject(log, e.subject) === "evt.ended");
 
   const state = emptyRun(log.runId);
@@ -128,8 +128,8 @@ export function checkRun(log: RunLog, opts: CheckOptions = {}): CheckReport {
         continue;
       }
       decisions++;
-      const orel = relativeSubject(log, o.subject);
       const rec = recorded.get(o.subject);
+      const orel = relativeSubject(log, o.subject);
       if (!rec) {
         if (ended) {
           divergences.push({ kind: "not-recorded", step: s.step, seq: s.seq, event: s.rel, subject: orel, decided: o.message, message: `the code decides ${orel} after step ${s.step}, the log never recorded it` });

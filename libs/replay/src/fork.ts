@@ -3,6 +3,7 @@ import { jetstream } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { decode, encode, Subjects, validate, type LlmResult, type RunSubmitted, type SummaryResult, type ToolResult } from "@cairn/protocol";
 import { appendOnce } from "@cairn/bus";
+import { messageSha256, safeToolToken } from "@cairn/runtime";
 import { foldToStep, ReplayError, stepAt, stepsOf, type RunLog } from "./log.js";
 
 export interface ForkOptions {
@@ -87,7 +88,7 @@ export function planFork(source: RunLog, target: Subjects, o: ForkOptions): Fork
       const d = decode<SummaryResult>("SummaryResult", e.data);
       if (d.ok) data = encode({ ...d.value, runId });
     } else if (p.kind === "tool-result") {
-      subject = target.toolResult(runId, p.turn, p.index);
+      subject = target.toolResult(runId, p.turn, p.index, safeToolToken(state.turns[p.turn - 1]?.llm.toolCalls?.[p.index]?.name ?? p.tool ?? ""));
       const d = decode<ToolResult>("ToolResult", e.data);
       if (d.ok) data = encode({ ...d.value, runId });
       toolIndex.set(`${p.turn}.${p.index}`, messages.length);
@@ -108,14 +109,17 @@ export function planFork(source: RunLog, target: Subjects, o: ForkOptions): Fork
     }
     const recorded = state.turns[found.turn - 1]!.results[found.index];
     const base: ToolResult = recorded ? { ...recorded, runId } : { v: 1, type: "tool.result", runId, turn: found.turn, index: found.index, callId, tool: found.tool, ok: true, attempts: 1 };
-    const msg = { subject: target.toolResult(runId, found.turn, found.index), data: encode(editedResult(base, value)), kind: "tool-result" as const, edited: true };
+    const msg = { subject: target.toolResult(runId, found.turn, found.index, safeToolToken(found.tool)), data: encode(editedResult(base, value)), kind: "tool-result" as const, edited: true };
     const at = toolIndex.get(`${found.turn}.${found.index}`);
     if (at !== undefined) messages[at] = msg;
     else messages.push(msg);
     edited.push(callId);
   }
 
-  const forkedFrom: ForkPlan["forkedFrom"] = { runId: source.runId, step: o.fromStep, seq: last.seq, ...(edited.length ? { editedCalls: edited } : {}) };
+  // The submission names every copied message (subject and hash): the fold takes those, and rejects
+  // anything else written to the fork's subjects before its submission.
+  const prefix = messages.map((m) => ({ subject: m.subject, sha256: messageSha256(m.data) }));
+  const forkedFrom: ForkPlan["forkedFrom"] = { runId: source.runId, step: o.fromStep, seq: last.seq, ...(edited.length ? { editedCalls: edited } : {}), prefix };
   const { idempotencyKey: _k, trace: _t, forkedFrom: _f, ...keep } = sub;
   const submitted: RunSubmitted = { ...keep, runId, agent: o.model ? { ...sub.agent, model: o.model } : sub.agent, submittedAt: now.toISOString(), forkedFrom };
   const checked = validate<RunSubmitted>("RunSubmitted", submitted);

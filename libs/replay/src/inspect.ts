@@ -1,6 +1,6 @@
 import { decodeEntry, Subjects, type RunStatus } from "@cairn/protocol";
 import { buildModelRequest, due, promptHash, runStatus, type ModelRequest, type ToolCall } from "@cairn/runtime";
-import { foldToSeq, foldToStep, lastStep, relativeSubject, ReplayError, stepAt, stepsOf, type RunLog } from "./log.js";
+import { foldToSeq, foldToStep, lastStep, recordedBySubject, relativeSubject, ReplayError, stepAt, stepsOf, type RunLog } from "./log.js";
 
 /** A message of the conversation as the model will see it; `pending` marks a tool call without a result yet. */
 export interface ViewMessage {
@@ -54,6 +54,7 @@ export function stateAt(log: RunLog, step: number): StateAtStep {
     }
   }
   const subjects = new Subjects(log.prefix);
+  const recorded = recordedBySubject(log);
   return {
     runId: log.runId,
     step,
@@ -65,8 +66,9 @@ export function stateAt(log: RunLog, step: number): StateAtStep {
     nextTurn,
     messages,
     due: due(state, s.seq, entry.time, subjects).map((o) => {
-      const rec = log.entries.find((e) => e.subject === o.subject);
-      return { subject: relativeSubject(log, o.subject), message: o.message, ...(rec ? { recordedSeq: rec.seq } : {}) };
+      const rec = recorded.get(o.subject);
+      // where the log holds it (a log recorded before the tool joined result subjects: its own subject)
+      return { subject: relativeSubject(log, rec?.subject ?? o.subject), message: o.message, ...(rec ? { recordedSeq: rec.seq } : {}) };
     }),
   };
 }

@@ -1,5 +1,5 @@
-import { Subjects, type RunSubjectKind } from "@cairn/protocol";
-import { applyEntry, emptyRun, type Applied, type HistoryEntry, type RunState } from "@cairn/runtime";
+import { decodeEntry, Subjects, type RunSubjectKind } from "@cairn/protocol";
+import { applyEntry, emptyRun, safeToolToken, type Applied, type HistoryEntry, type RunState } from "@cairn/runtime";
 
 /**
  * One run's whole log — commands and events, in stream order — as read from the runs stream or
@@ -108,4 +108,21 @@ export function foldToSeq(log: RunLog, seq: number): RunState {
     if (relativeSubject(log, e.subject).startsWith("evt.")) applyEntry(state, e, subjects);
   }
   return state;
+}
+
+/**
+ * The log's messages by subject. A log recorded before the tool joined the result subject holds
+ * `evt.tool.<turn>.<index>`: such a result is found under today's subject as well
+ * (`evt.tool.<turn>.<index>.<tool>`), so a decision on today's subject is compared with it.
+ */
+export function recordedBySubject(log: RunLog): Map<string, HistoryEntry> {
+  const subjects = new Subjects(log.prefix);
+  const recorded = new Map<string, HistoryEntry>(log.entries.map((e) => [e.subject, e]));
+  for (const e of log.entries) {
+    const w = subjects.parse(e.subject)?.what;
+    if (w?.kind !== "tool-result" || w.tool !== undefined) continue;
+    const d = decodeEntry(subjects, e.subject, e.data);
+    if (d.kind === "tool-result") recorded.set(subjects.toolResult(log.runId, w.turn, w.index, safeToolToken(d.message.tool)), e);
+  }
+  return recorded;
 }

@@ -82,7 +82,7 @@ function renderItem(c: Colors, width: number, i: TimelineItem): string[] {
   const gutter = `${i.step === undefined ? "".padStart(5) : String(i.step).padStart(5)} ${String(i.seq).padStart(5)} ${`+${i.atMs}`.padStart(8)}  `;
   const room = width - GUTTER;
   const more = (text: string): string => `${"".padStart(GUTTER + 4)}${text}`;
-  const tail = [i.copied ? c.dim("⧉ copied") : "", i.edited ? c.yellow("✎ edited") : "", i.ignored ? c.dim(`(ignored: ${i.ignored})`) : ""].filter(Boolean).join(" ");
+  const tail = [i.copied ? c.dim("⧉ copied") : "", i.edited ? c.yellow("✎ edited") : "", i.ignored ? c.dim(`(ignored: ${i.ignored})`) : "", i.rejected ? c.red(`(rejected: ${i.rejected})`) : ""].filter(Boolean).join(" ");
   const line = (body: string): string => gutter + body + (tail ? ` ${tail}` : "");
   const meta = (parts: string[]): string => {
     const p = parts.filter(Boolean);
@@ -123,7 +123,7 @@ function renderItem(c: Colors, width: number, i: TimelineItem): string[] {
       return [line(`  ${c.yellow("→")} tool ${i.turn}.${i.index} ${c.bold(i.tool)} ${c.dim(clip(i.arguments, room - i.tool.length - 16))}`)];
     case "tool-result": {
       const parts = [i.durationMs !== undefined ? msText(i.durationMs) : "", i.waitMs !== undefined ? `${msText(i.waitMs)} after its command` : ""].filter(Boolean);
-      const metaLen = (parts.length ? parts.join(" · ").length + 3 : 0) + triesPlain(i.attempts).length + (i.copied ? 9 : 0) + (i.ignored ? i.ignored.length + 12 : 0);
+      const metaLen = (parts.length ? parts.join(" · ").length + 3 : 0) + triesPlain(i.attempts).length + (i.copied ? 9 : 0) + (i.ignored ? i.ignored.length + 12 : 0) + (i.rejected ? i.rejected.length + 13 : 0);
       const headPlain = `tool ${i.turn}.${i.index} ${i.tool} [${i.callId}]`;
       const head = `tool ${i.turn}.${i.index} ${i.tool} ${c.dim(`[${i.callId}]`)}`;
       const avail = Math.max(30, room - headPlain.length - metaLen - 6);

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { decode, encode, Subjects, type LlmResult, type RunSubmitted, type ToolResult } from "@cairn/protocol";
-import { decide, type Applied, type HistoryEntry, type Output, type RunState } from "@cairn/runtime";
+import { decide, messageSha256, type Applied, type HistoryEntry, type Output, type RunState } from "@cairn/runtime";
 import { checkRun } from "./check.js";
 import { planFork } from "./fork.js";
 import { ExportFormatError, exportRunLog, parseRunExport } from "./format.js";
@@ -160,7 +160,7 @@ describe("decided results", () => {
     const withResult = (output: string) => ({
       decide: (state: RunState, applied: Applied, subjects: Subjects): Output[] => {
         const out = decide(state, applied, subjects);
-        if (applied.kind === "llm-result" && applied.turn === 1) out.push({ type: "ToolResult", subject: S.toolResult(log.runId, 1, 0), message: { ...d.value, output } } as unknown as Output);
+        if (applied.kind === "llm-result" && applied.turn === 1) out.push({ type: "ToolResult", subject: S.toolResult(log.runId, 1, 0, "ledger"), message: { ...d.value, output } } as unknown as Output);
         return out;
       },
     });
@@ -168,7 +168,7 @@ describe("decided results", () => {
     expect(same.ok).toBe(true);
     expect(same.matched).toBe(checkRun(log).matched + 1);
     const other = checkRun(log, withResult("recorded A"));
-    expect(other.divergence).toMatchObject({ kind: "different", step: 1, subject: "evt.tool.1.0", recorded: { output: "recorded a" }, decided: { output: "recorded A" } });
+    expect(other.divergence).toMatchObject({ kind: "different", step: 1, subject: "evt.tool.1.0.ledger", recorded: { output: "recorded a" }, decided: { output: "recorded A" } });
   });
 
   it("a sub-agent's outcome for its parent goes to the parent's log: listed as external, not a divergence", () => {
@@ -183,8 +183,8 @@ describe("decided results", () => {
     const r = checkRun(asChild);
     expect(r.divergences).toEqual([]);
     expect(r.ok).toBe(true);
-    expect(r.external).toEqual([{ step: expect.any(Number) as number, seq: log.entries.at(-1)!.seq, subject: S.toolResult("rparent", 2, 0) }]);
-    expect(renderCheck(r)).toContain(`for other runs (check them there): ${S.toolResult("rparent", 2, 0)}`);
+    expect(r.external).toEqual([{ step: expect.any(Number) as number, seq: log.entries.at(-1)!.seq, subject: S.toolResult("rparent", 2, 0, "run_agent") }]);
+    expect(renderCheck(r)).toContain(`for other runs (check them there): ${S.toolResult("rparent", 2, 0, "run_agent")}`);
   });
 });
 
@@ -196,7 +196,8 @@ describe("fork plan", () => {
     const src = golden("parallel-ledger");
     const plan = planFork(src, T, { fromStep: 5, runId: "rfork", now });
     const steps = stepsOf(src).filter((s) => s.step >= 1 && s.step <= 5);
-    expect(plan.messages.map((m) => m.subject)).toEqual([...steps.map((s) => `other.run.rfork.${s.rel}`), "other.run.rfork.evt.submitted"]);
+    // (the golden log was recorded before the tool joined the result subject: the fork writes today's subjects)
+    expect(plan.messages.map((m) => m.subject)).toEqual([...steps.map((s) => `other.run.rfork.${s.kind === "tool-result" ? `${s.rel}.ledger` : s.rel}`), "other.run.rfork.evt.submitted"]);
     plan.messages.slice(0, 5).forEach((m, i) => {
       const orig = src.entries[steps[i]!.index]!;
       const o = decode<LlmResult | ToolResult>(steps[i]!.kind === "llm-result" ? "LlmResult" : "ToolResult", orig.data);
@@ -211,20 +212,22 @@ describe("fork plan", () => {
     expect(plan.submitted).toMatchObject({ runId: "rfork", task: srcSub.value.task, agent: srcSub.value.agent, submittedAt: now.toISOString(), forkedFrom: { runId: src.runId, step: 5, seq: steps[4]!.seq } });
     expect(srcSub.value.idempotencyKey).toBe("golden-parallel-ledger");
     expect(plan.submitted.idempotencyKey).toBeUndefined(); // the key names the source run
+    // the submission declares every copied message by subject and hash: only those are folded
+    expect(plan.submitted.forkedFrom?.prefix).toEqual(plan.messages.slice(0, -1).map((m) => ({ subject: m.subject, sha256: messageSha256(m.data) })));
   });
 
   it("replaces a copied tool result, or supplies one the source did not have yet, and can switch model", () => {
     const src = golden("parallel-ledger");
     const replaced = planFork(src, T, { fromStep: 6, runId: "rf1", now, setResults: { call_2_0: { ok: false, error: { kind: "boom", message: "edited failure" } } }, model: "other-model" });
-    const r = replaced.messages.find((m) => m.subject.endsWith(".evt.tool.2.0"))!;
+    const r = replaced.messages.find((m) => m.subject.endsWith(".evt.tool.2.0.ledger"))!;
     expect(r.edited).toBe(true);
     expect(decode<ToolResult>("ToolResult", r.data)).toMatchObject({ ok: true, value: { ok: false, error: { kind: "boom", message: "edited failure" }, callId: "call_2_0", runId: "rf1" } });
-    expect(replaced.messages.filter((m) => m.subject.endsWith(".evt.tool.2.0"))).toHaveLength(1);
+    expect(replaced.messages.filter((m) => m.subject.endsWith(".evt.tool.2.0.ledger"))).toHaveLength(1);
     expect(replaced.submitted.agent.model).toBe("other-model");
     expect(replaced.submitted.forkedFrom?.editedCalls).toEqual(["call_2_0"]);
 
     const supplied = planFork(src, T, { fromStep: 5, runId: "rf2", now, setResults: { call_2_0: "recorded D" } });
-    expect(supplied.messages.map((m) => relativeSubject({ prefix: "other", runId: "rf2" }, m.subject)).slice(-3)).toEqual(["evt.llm.2", "evt.tool.2.0", "evt.submitted"]);
+    expect(supplied.messages.map((m) => relativeSubject({ prefix: "other", runId: "rf2" }, m.subject)).slice(-3)).toEqual(["evt.llm.2", "evt.tool.2.0.ledger", "evt.submitted"]);
     expect(decode<ToolResult>("ToolResult", supplied.messages.at(-2)!.data)).toMatchObject({ value: { ok: true, output: "recorded D", turn: 2, index: 0, tool: "ledger", attempts: 1 } });
     expect(planFork(src, T, { fromStep: 5, runId: "rf3", now, setResults: { call_2_0: { n: 1 } } }).messages.at(-2)).toMatchObject({ edited: true });
   });

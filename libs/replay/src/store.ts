@@ -95,8 +95,10 @@ function unanswered(entries: HistoryEntry[], subjects: Subjects, runId: string):
   const out: string[] = [];
   for (const e of entries) {
     const w = subjects.parse(e.subject)?.what;
-    const result = w?.kind === "llm-command" ? subjects.llmResult(runId, w.turn) : w?.kind === "summary-command" ? subjects.summaryResult(runId, w.turn) : w?.kind === "tool-command" ? subjects.toolResult(runId, w.turn, w.index) : undefined;
-    if (result && !have.has(result)) out.push(e.subject.slice(head.length));
+    const result = w?.kind === "llm-command" ? subjects.llmResult(runId, w.turn) : w?.kind === "summary-command" ? subjects.summaryResult(runId, w.turn) : w?.kind === "tool-command" ? subjects.toolResult(runId, w.turn, w.index, w.tool) : undefined;
+    // (a log recorded before the tool joined the result subject has `evt.tool.<turn>.<index>`)
+    const legacy = w?.kind === "tool-command" ? `${head}evt.tool.${w.turn}.${w.index}` : undefined;
+    if (result && !have.has(result) && !(legacy && have.has(legacy))) out.push(e.subject.slice(head.length));
   }
   return out;
 }

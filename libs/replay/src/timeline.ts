@@ -22,6 +22,8 @@ export interface ItemBase {
   edited?: boolean;
   /** Set when the reducer ignored this event, with its reason (a duplicate, a result after the end, …). */
   ignored?: string;
+  /** Set when the reducer refused this message (never folded): a result nobody asked for, a forgery; with the reason. */
+  rejected?: string;
 }
 
 /** One message of the run's log, decoded for reading. `attempts` > 1 means the step was redelivered and redone. */
@@ -145,6 +147,7 @@ export function buildTimeline(log: RunLog): Timeline {
       base.step = step;
       const a = applyEntry(state, e, subjects);
       if (a.kind === "ignored") base.ignored = a.reason;
+      if (a.kind === "rejected") base.rejected = a.reason;
       if (forked && e.seq < submissionSeq) base.copied = true;
     }
     const d = decodeEntry(subjects, e.subject, e.data);
@@ -274,6 +277,15 @@ export function buildTimeline(log: RunLog): Timeline {
         items.push({ ...base, kind: "invalid", reason: d.reason });
         break;
     }
+  }
+
+  // Messages held until the submission were folded (a fork's declared prefix) or rejected then.
+  const rejectedAt = new Map(state.rejected.map((r) => [r.seq, r.reason]));
+  for (const i of items) {
+    if (!i.ignored?.startsWith("before the run's submission")) continue;
+    delete i.ignored;
+    const reason = rejectedAt.get(i.seq);
+    if (reason !== undefined) i.rejected = reason;
   }
 
   const status = runStatus(state);

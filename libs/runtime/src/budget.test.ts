@@ -16,7 +16,7 @@ function run(agent: Partial<AgentSpec>) {
     const llm: LlmResult = { v: 1, type: "llm.result", runId: RUN, turn: t, ok: true, attempts: 1, content: null, toolCalls: [{ id: `c${t}`, name: "f", arguments: "{}" }], usage: { inputTokens: tokens, outputTokens: 0 } };
     add(S.llmResult(RUN, t), llm);
     const r: ToolResult = { v: 1, type: "tool.result", runId: RUN, turn: t, index: 0, callId: `c${t}`, tool: "f", ok: true, attempts: 1, output: "ok" };
-    add(S.toolResult(RUN, t, 0), r);
+    add(S.toolResult(RUN, t, 0, "f"), r);
   };
   const decision = (t: number, d: "approve" | "deny", reason?: string) => {
     const m: RunApproval = { v: 1, type: "run.approval", runId: RUN, turn: t, index: 0, callId: "budget", decision: d, at: "2025-01-01T01:00:00.000Z", ...(reason ? { reason } : {}) };

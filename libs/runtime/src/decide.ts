@@ -2,6 +2,9 @@ import { createHash } from "node:crypto";
 import type { LlmCommand, RunEnded, RunSignal, Subjects, SummaryCommand, ToolCommand, ToolResult } from "@cairn/protocol";
 import { summaryDue } from "./prompt.js";
 import { overBudget, type Applied, type RunState } from "./state.js";
+import { safeToolToken } from "./tokens.js";
+
+export { safeToolToken };
 
 /** A message the planner must append to the log; its subject is its identity (written once). */
 export type Output =
@@ -35,6 +38,10 @@ export function decide(state: RunState, applied: Applied, subjects: Subjects): O
     case "error":
     case "ignored":
       return [];
+    case "rejected":
+      // A refused message decides nothing, unless it took the result subject of a call still
+      // pending: that call can never be recorded, and `due` ends the run saying so.
+      return slotTaken(state, subjects) ? due(state, applied.seq, applied.time, subjects) : [];
     case "ended":
       return outcomeToParent(state, subjects);
     case "cancel":
@@ -98,6 +105,13 @@ export function due(state: RunState, historySeq: number, time: string, subjects:
     });
   }
   if (last.resultCount === last.results.length) return llm(last.turn + 1);
+  const taken = slotTaken(state, subjects);
+  if (taken) {
+    return end("failed", {
+      reason: "result_slot_taken",
+      error: { kind: "result_slot_taken", message: `the result subject of call ${taken.index} (${taken.tool}) of turn ${last.turn} holds a message the run rejected (${taken.reason}): the call's result can never be recorded` },
+    });
+  }
   const out: Output[] = [];
   const known = new Set(sub.agent.tools.map((t) => t.name));
   const needsApproval = new Set(sub.agent.tools.filter((t) => t.requiresApproval).map((t) => t.name));
@@ -135,11 +149,30 @@ export function due(state: RunState, historySeq: number, time: string, subjects:
   return out;
 }
 
+/**
+ * A call of the last turn, still without a result, whose result subject holds a message the fold
+ * rejected (written before the call was commanded, or with another call id): one message per
+ * subject, so the real result can never be stored there.
+ */
+function slotTaken(state: RunState, subjects: Subjects): { index: number; tool: string; reason: string } | undefined {
+  const last = state.turns[state.turns.length - 1];
+  if (!last || state.rejectedSubjects.size === 0 || state.ended) return undefined;
+  const calls = last.llm.toolCalls ?? [];
+  for (let index = 0; index < calls.length; index++) {
+    if (last.results[index]) continue;
+    const tool = safeToolToken(calls[index]!.name);
+    const subject = subjects.toolResult(state.runId, last.turn, index, tool);
+    const found = state.rejectedSubjects.has(subject) ? state.rejected.find((r) => r.subject === subject) : undefined;
+    if (found) return { index, tool: calls[index]!.name, reason: found.reason };
+  }
+  return undefined;
+}
+
 /** A call's failed result that the planner records itself (unknown tool, denied by a human). */
 function plannerResult(runId: string, turn: number, index: number, call: { id: string; name: string }, subjects: Subjects, error: { kind: string; message: string }): Output {
   return {
     type: "ToolResult",
-    subject: subjects.toolResult(runId, turn, index),
+    subject: subjects.toolResult(runId, turn, index, safeToolToken(call.name)),
     message: { v: 1, type: "tool.result", runId, turn, index, callId: call.id, tool: call.name, ok: false, attempts: 1, idempotencyKey: toolIdempotencyKey(runId, turn, index), error },
   };
 }
@@ -166,7 +199,7 @@ function outcomeToParent(state: RunState, subjects: Subjects): Output[] {
   return [
     {
       type: "ToolResult",
-      subject: subjects.toolResult(p.runId, p.turn, p.index),
+      subject: subjects.toolResult(p.runId, p.turn, p.index, SUB_AGENT_TOOL),
       message: {
         v: 1,
         type: "tool.result",
@@ -196,13 +229,4 @@ function cancelChildren(state: RunState, time: string, subjects: Subjects): Outp
     out.push({ type: "RunSignal", subject: subjects.signal(child, "cancel"), message: { v: 1, type: "run.signal", runId: child, signal: "cancel", reason: `parent run ${state.runId} was cancelled`, at: time } });
   });
   return out;
-}
-
-/**
- * Tool names come from the model and may be anything; the subject token must be safe. Unknown or
- * unsafe names still get a command (routed to "_invalid") so a tool-runner answers with an error
- * result the model can read, instead of the call waiting forever.
- */
-export function safeToolToken(name: string): string {
-  return /^[A-Za-z0-9_-]{1,64}$/.test(name) ? name : "_invalid";
 }

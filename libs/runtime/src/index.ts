@@ -6,8 +6,8 @@ export { CairnError, TerminalError, RetryableError, Deferred, isDeferred, Awaiti
 export { DEFAULT_RETRY, backoffDelay } from "./retry.js";
 export type { RetryPolicy } from "./retry.js";
 export type { ChatMessage, ModelRequest, ToolCall, ToolSpec } from "./model.js";
-export { applyEntry, budgetPause, costUsd, emptyRun, overBudget, pendingApprovals, reduceRun, runStatus } from "./state.js";
-export type { Applied, HistoryEntry, RunState, TurnState } from "./state.js";
+export { applyEntry, budgetPause, costUsd, emptyRun, messageSha256, overBudget, pendingApprovals, reduceRun, runStatus } from "./state.js";
+export type { Applied, HistoryEntry, Rejected, RunState, TurnState } from "./state.js";
 export { childRunId, decide, due, runIdForKey, safeToolToken, SUB_AGENT_TOOL, toolIdempotencyKey } from "./decide.js";
 export type { Output } from "./decide.js";
 export { buildModelRequest, buildSummaryRequest, canonicalJson, compact, DEFAULT_SUMMARY_INSTRUCTIONS, estimateTokens, latestSummary, payloadRefs, promptHash, summarisedTurns, summaryDue, summaryHeader, summaryPayloadRefs, toolResultText } from "./prompt.js";

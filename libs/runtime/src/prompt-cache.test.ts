@@ -19,8 +19,8 @@ function run(turns: number, agent: Partial<AgentSpec> = {}) {
     add(S.llmResult(RUN, t), llm);
     const r0: ToolResult = { v: 1, type: "tool.result", runId: RUN, turn: t, index: 0, callId: `c${t}a`, tool: "f", ok: true, attempts: 1, output: `out ${t}`, ...(t === 2 ? { output: "pre…", outputRef: ref("p2") } : {}) };
     const r1: ToolResult = { v: 1, type: "tool.result", runId: RUN, turn: t, index: 1, callId: `c${t}b`, tool: "f", ok: false, attempts: 3, error: { kind: "boom", message: `failed ${t}` } };
-    add(S.toolResult(RUN, t, 0), r0);
-    add(S.toolResult(RUN, t, 1), r1);
+    add(S.toolResult(RUN, t, 0, "f"), r0);
+    add(S.toolResult(RUN, t, 1, "f"), r1);
   };
   return { state, turn, turns };
 }

@@ -12,7 +12,7 @@ import {
   type RunSubmitted,
   type ToolResult,
 } from "@cairn/protocol";
-import { applyEntry, emptyRun, reduceRun, runStatus, type Applied, type HistoryEntry, type RunState } from "./state.js";
+import { applyEntry, emptyRun, messageSha256, reduceRun, runStatus, type Applied, type HistoryEntry, type RunState } from "./state.js";
 import { decide, due, safeToolToken, toolIdempotencyKey, type Output } from "./decide.js";
 import { buildModelRequest, canonicalJson, promptHash, toolResultText } from "./prompt.js";
 import type { ModelRequest } from "./model.js";
@@ -70,8 +70,8 @@ function happyHistory(): HistoryEntry[] {
   return [
     entry(1, S.submitted(RUN), submitted()),
     entry(2, S.llmResult(RUN, 1), llm(1, { content: null, toolCalls: CALLS_1, finishReason: "tool_calls", usage: { inputTokens: 100, outputTokens: 20 } })),
-    entry(3, S.toolResult(RUN, 1, 0), tool(1, 0, "c1", "write_file", { output: "wrote 2 bytes" })),
-    entry(4, S.toolResult(RUN, 1, 1), tool(1, 1, "c2", "read_file", { output: "hi" })),
+    entry(3, S.toolResult(RUN, 1, 0, "write_file"), tool(1, 0, "c1", "write_file", { output: "wrote 2 bytes" })),
+    entry(4, S.toolResult(RUN, 1, 1, "read_file"), tool(1, 1, "c2", "read_file", { output: "hi" })),
     entry(5, S.llmResult(RUN, 2), llm(2, { content: "Done: hi", finishReason: "stop", usage: { inputTokens: 150, outputTokens: 5 } })),
   ];
 }
@@ -218,19 +218,19 @@ describe("reducer: repeats, order and corruption", () => {
     expect(fresh.turns).toEqual([]);
   });
 
-  it("ignores a duplicate tool result and one for a call the model did not make", () => {
+  it("rejects a second result for a call (the legacy subject form) and one for a call the model did not make", () => {
     const { state } = play(happyHistory().slice(0, 3));
-    expect(applyEntry(state, entry(4, S.toolResult(RUN, 1, 0), tool(1, 0, "c1", "write_file", { output: "again" })), S)).toEqual({
-      kind: "ignored",
+    expect(applyEntry(state, entry(4, "t.run.r1.evt.tool.1.0", tool(1, 0, "c1", "write_file", { output: "again" })), S)).toEqual({
+      kind: "rejected",
       seq: 4,
       time: at(4),
-      reason: "duplicate tool result",
+      reason: "a result for this call is already recorded",
     });
-    expect(applyEntry(state, entry(5, S.toolResult(RUN, 1, 2), tool(1, 2, "c3", "read_file")), S)).toEqual({
-      kind: "ignored",
+    expect(applyEntry(state, entry(5, S.toolResult(RUN, 1, 2, "read_file"), tool(1, 2, "c3", "read_file")), S)).toEqual({
+      kind: "rejected",
       seq: 5,
       time: at(5),
-      reason: "tool result for an unknown call",
+      reason: "tool result for call 2 of turn 1, which the model did not ask for",
     });
     expect(state.turns[0]!.results.map((r) => r?.output)).toEqual(["wrote 2 bytes", undefined]);
     expect(state.turns[0]!.resultCount).toBe(1);
@@ -266,7 +266,7 @@ describe("reducer: repeats, order and corruption", () => {
 
   it("folds a corrupt tool result as a failed result carrying the decode kind and the call's id and name", () => {
     const h = happyHistory();
-    const { state, applied, outputs } = play([h[0]!, h[1]!, h[2]!, entry(4, S.toolResult(RUN, 1, 1), { v: 1, type: "tool.result", runId: RUN })]);
+    const { state, applied, outputs } = play([h[0]!, h[1]!, h[2]!, entry(4, S.toolResult(RUN, 1, 1, "read_file"), { v: 1, type: "tool.result", runId: RUN })]);
     expect(applied[3]).toMatchObject({ kind: "tool-result", seq: 4, time: at(4), turn: 1, index: 1, invalid: { kind: "schema_invalid" } });
     expect(applied[3]!.invalid!.message).toMatch(/^not a valid ToolResult/);
     const r = state.turns[0]!.results[1]!;
@@ -281,7 +281,7 @@ describe("reducer: repeats, order and corruption", () => {
 
   it("keeps a malformed tool result as kind malformed", () => {
     const h = happyHistory();
-    const { state } = play([h[0]!, h[1]!, rawEntry(3, S.toolResult(RUN, 1, 0), [0xd9])]);
+    const { state } = play([h[0]!, h[1]!, rawEntry(3, S.toolResult(RUN, 1, 0, "write_file"), [0xd9])]);
     expect(state.turns[0]!.results[0]).toEqual({
       v: 1,
       type: "tool.result",
@@ -296,34 +296,86 @@ describe("reducer: repeats, order and corruption", () => {
     });
   });
 
-  it("keeps a tool result that arrives before its llm result, and attaches it when the llm result arrives", () => {
-    const early = tool(1, 0, "someone-else", "wrong", { output: "early output" });
+  it("rejects a tool result written before the model asked for it; the call's result subject is then taken, and the run fails saying so", () => {
+    const forged = tool(1, 0, "c1", "write_file", { output: "forged output" });
     const { state, applied, outputs } = play([
       entry(1, S.submitted(RUN), submitted()),
-      entry(2, S.toolResult(RUN, 1, 0), early),
+      entry(2, S.toolResult(RUN, 1, 0, "write_file"), forged),
       entry(3, S.llmResult(RUN, 1), llm(1, { toolCalls: CALLS_1 })),
     ]);
-    expect(applied[1]).toEqual({ kind: "ignored", seq: 2, time: at(2), reason: "tool result before the model asked for it (kept)" });
+    expect(applied[1]).toEqual({ kind: "rejected", seq: 2, time: at(2), reason: "tool result for turn 1, which no model response has asked for" });
     expect(outputs[1]).toEqual([]);
-    // attached with the call's own id and name; the early map is drained
-    expect(state.turns[0]!.results[0]).toEqual({ ...early, callId: "c1", tool: "write_file" });
-    expect(state.turns[0]!.resultCount).toBe(1);
-    expect(state.early.size).toBe(0);
-    // only the call still missing a result is commanded
-    expect(outputs[2]!.map((o) => o.subject)).toEqual(["t.run.r1.cmd.tool.1.1.read_file"]);
-    // a second copy of the early result is a duplicate
-    expect(applyEntry(state, entry(4, S.toolResult(RUN, 1, 0), early), S)).toMatchObject({ kind: "ignored", reason: "duplicate tool result" });
+    expect(state.rejected).toEqual([{ seq: 2, subject: S.toolResult(RUN, 1, 0, "write_file"), reason: "tool result for turn 1, which no model response has asked for" }]);
+    // never folded: the call has no result, and its result can never be recorded on that subject
+    expect(state.turns[0]!.results[0]).toBeUndefined();
+    expect(outputs[2]).toHaveLength(1);
+    expect(outputs[2]![0]).toMatchObject({ type: "RunEnded", message: { status: "failed", reason: "result_slot_taken" } });
+    expect((outputs[2]![0]!.message as { error: { message: string } }).error.message).toMatch(/call 0 \(write_file\) of turn 1 .* no model response has asked for/);
   });
 
-  it("when every result came early, the llm result goes straight to the next turn", () => {
-    const { outputs, state } = play([
+  it("a forged early result on another tool's subject takes no call's subject: the run goes on", () => {
+    const { state, applied, outputs } = play([
       entry(1, S.submitted(RUN), submitted()),
-      entry(2, S.toolResult(RUN, 1, 1), tool(1, 1, "c2", "read_file", { output: "b" })),
-      entry(3, S.toolResult(RUN, 1, 0), tool(1, 0, "c1", "write_file", { output: "a" })),
-      entry(4, S.llmResult(RUN, 1), llm(1, { toolCalls: CALLS_1 })),
+      entry(2, S.toolResult(RUN, 1, 0, "evil"), tool(1, 0, "c1", "evil")),
+      entry(3, S.llmResult(RUN, 1), llm(1, { toolCalls: CALLS_1 })),
     ]);
-    expect(outputs[3]).toEqual([llmCommand(2, 4)]);
-    expect(state.turns[0]!.results.map((r) => r?.output)).toEqual(["a", "b"]);
+    expect(applied[1]!.kind).toBe("rejected");
+    expect(state.turns[0]!.resultCount).toBe(0);
+    expect(outputs[2]!.map((o) => o.subject)).toEqual(["t.run.r1.cmd.tool.1.0.write_file", "t.run.r1.cmd.tool.1.1.read_file"]);
+  });
+
+  it.each([
+    ["another call id", S.toolResult(RUN, 1, 0, "write_file"), tool(1, 0, "c9", "write_file"), "tool result whose call id differs from the call it is recorded for"],
+    ["another tool in the body", S.toolResult(RUN, 1, 0, "write_file"), tool(1, 0, "c1", "read_file"), "tool result whose tool differs from the call it is recorded for"],
+    ["another tool in the subject", S.toolResult(RUN, 1, 0, "read_file"), tool(1, 0, "c1", "write_file"), `tool result of "read_file" for a call to "write_file"`],
+    ["another turn in the body", S.toolResult(RUN, 1, 0, "write_file"), tool(2, 0, "c1", "write_file"), "tool result whose turn/index differs from the call it is recorded for"],
+    ["another run in the body", S.toolResult(RUN, 1, 0, "write_file"), { ...tool(1, 0, "c1", "write_file"), runId: "r2" }, "tool result whose run differs from the call it is recorded for"],
+    ["a call the model did not make", S.toolResult(RUN, 1, 5, "write_file"), tool(1, 5, "c1", "write_file"), "tool result for call 5 of turn 1, which the model did not ask for"],
+  ])("rejects a result with %s, never folded", (_what, subject, message, reason) => {
+    const h = happyHistory();
+    const { state, applied, outputs } = play([h[0]!, h[1]!, entry(3, subject, message)]);
+    expect(applied[2]).toEqual({ kind: "rejected", seq: 3, time: at(3), reason });
+    expect(state.turns[0]!.resultCount).toBe(0);
+    // the honest result, on the call's own subject, is still folded
+    if (subject !== S.toolResult(RUN, 1, 0, "write_file")) {
+      expect(applyEntry(state, entry(4, S.toolResult(RUN, 1, 0, "write_file"), tool(1, 0, "c1", "write_file", { output: "ok" })), S)).toMatchObject({ kind: "tool-result", turn: 1, index: 0 });
+    } else {
+      expect(outputs[2]![0]).toMatchObject({ type: "RunEnded", message: { reason: "result_slot_taken" } });
+    }
+  });
+
+  it("holds results written before the submission and rejects them at it (a run id can be known before it is submitted)", () => {
+    const { state, applied, outputs } = play([
+      entry(1, S.llmResult(RUN, 1), llm(1, { toolCalls: [{ id: "x", name: "write_file", arguments: '{"path":"pwn","content":"x"}' }] })),
+      entry(2, S.submitted(RUN), submitted()),
+    ]);
+    expect(applied[0]).toMatchObject({ kind: "ignored", reason: expect.stringMatching(/^before the run's submission: held/) as string });
+    expect(state.turns).toEqual([]);
+    expect(state.rejected.map((r) => r.seq)).toEqual([1]);
+    expect(outputs[1]).toEqual([llmCommand(1, 2)]);
+  });
+
+  it("folds a fork's copied prefix written before its submission only when the submission declares it (subject and hash)", () => {
+    const copied = entry(1, S.llmResult(RUN, 1), llm(1, { content: "copied", toolCalls: CALLS_1 }));
+    const smuggled = entry(2, S.toolResult(RUN, 1, 0, "write_file"), tool(1, 0, "c1", "write_file", { output: "smuggled" }));
+    const forkedFrom = { runId: "r0", step: 1, seq: 9, prefix: [{ subject: copied.subject, sha256: messageSha256(copied.data) }] };
+    const { state, outputs } = play([copied, smuggled, entry(3, S.submitted(RUN), submitted({ forkedFrom }))]);
+    expect(state.turns[0]!.llm.content).toBe("copied");
+    expect(state.rejected.map((r) => r.seq)).toEqual([2]);
+    // the smuggled result took call 0's subject: the fork fails saying so instead of waiting forever
+    expect(outputs[2]![0]).toMatchObject({ type: "RunEnded", message: { reason: "result_slot_taken" } });
+    // a prefix message whose bytes differ from the declared hash is rejected too
+    const tampered = { ...copied, data: encode(llm(1, { content: "tampered", toolCalls: CALLS_1 })) };
+    const t = play([tampered, entry(3, S.submitted(RUN), submitted({ forkedFrom }))]);
+    expect(t.state.turns).toEqual([]);
+    expect(t.state.rejected.map((r) => r.seq)).toEqual([1]);
+  });
+
+  it("a fork recorded before forks declared their prefix takes everything written before its submission", () => {
+    const copied = entry(1, S.llmResult(RUN, 1), llm(1, { content: "copied", toolCalls: CALLS_1 }));
+    const { state } = play([copied, entry(2, S.submitted(RUN), submitted({ forkedFrom: { runId: "r0", step: 1, seq: 9 } }))]);
+    expect(state.turns[0]!.llm.content).toBe("copied");
+    expect(state.rejected).toEqual([]);
   });
 
   it("ignores everything but error records after the run ended", () => {
@@ -332,7 +384,7 @@ describe("reducer: repeats, order and corruption", () => {
     applyEntry(state, entry(6, S.ended(RUN), { v: 1, type: "run.ended", runId: RUN, status: "completed", answer: "Done: hi", turns: 2, usage: { inputTokens: 250, outputTokens: 25 }, endedAt: at(5) }), S);
     const after = [
       entry(7, S.llmResult(RUN, 3), llm(3, { content: "late", usage: { inputTokens: 1, outputTokens: 1 } })),
-      entry(8, S.toolResult(RUN, 2, 0), tool(2, 0, "x", "read_file")),
+      entry(8, S.toolResult(RUN, 2, 0, "read_file"), tool(2, 0, "x", "read_file")),
       entry(9, S.signal(RUN, "cancel"), signal()),
       entry(10, S.submitted(RUN), submitted({ task: "again" })),
     ];
@@ -362,7 +414,7 @@ describe("reducer: repeats, order and corruption", () => {
     const before = structuredClone({ turns: state.turns, usage: state.usage, toolCalls: state.toolCalls });
     // the same entry again, and a new-looking entry with an old sequence
     expect(applyEntry(state, h[2]!, S)).toEqual({ kind: "ignored", seq: 3, time: at(3), reason: "already folded" });
-    expect(applyEntry(state, entry(2, S.toolResult(RUN, 1, 1), tool(1, 1, "c2", "read_file", { output: "sneaky" })), S)).toEqual({
+    expect(applyEntry(state, entry(2, S.toolResult(RUN, 1, 1, "read_file"), tool(1, 1, "c2", "read_file", { output: "sneaky" })), S)).toEqual({
       kind: "ignored",
       seq: 2,
       time: at(2),
@@ -429,7 +481,7 @@ describe("decide", () => {
       },
       {
         type: "ToolResult",
-        subject: "t.run.r1.evt.tool.1.1",
+        subject: "t.run.r1.evt.tool.1.1._invalid",
         message: {
           v: 1,
           type: "tool.result",
@@ -467,8 +519,8 @@ describe("decide", () => {
     const { outputs } = play([
       h[0]!,
       h[1]!,
-      entry(3, S.toolResult(RUN, 1, 1), tool(1, 1, "c2", "read_file", { output: "hi" })),
-      entry(4, S.toolResult(RUN, 1, 0), tool(1, 0, "c1", "write_file", { output: "ok" })),
+      entry(3, S.toolResult(RUN, 1, 1, "read_file"), tool(1, 1, "c2", "read_file", { output: "hi" })),
+      entry(4, S.toolResult(RUN, 1, 0, "write_file"), tool(1, 0, "c1", "write_file", { output: "ok" })),
     ]);
     expect(outputs[2]).toEqual([]);
     expect(outputs[3]).toEqual([llmCommand(2, 4)]);
@@ -500,7 +552,7 @@ describe("decide", () => {
     const { outputs } = play([
       entry(1, S.submitted(RUN), submitted({ agent: agent({ maxTurns: 2 }) })),
       entry(2, S.llmResult(RUN, 1), llm(1, { toolCalls: calls, usage: { inputTokens: 10, outputTokens: 1 } })),
-      entry(3, S.toolResult(RUN, 1, 0), tool(1, 0, "x", "read_file")),
+      entry(3, S.toolResult(RUN, 1, 0, "read_file"), tool(1, 0, "x", "read_file")),
       entry(4, S.llmResult(RUN, 2), llm(2, { toolCalls: calls, usage: { inputTokens: 20, outputTokens: 2 } })),
     ]);
     expect(outputs[3]).toEqual([
@@ -520,7 +572,7 @@ describe("decide", () => {
     const { outputs } = play([
       entry(1, S.submitted(RUN), submitted({ agent: agent({ maxTurns: 2 }) })),
       entry(2, S.llmResult(RUN, 1), llm(1, { toolCalls: calls })),
-      entry(3, S.toolResult(RUN, 1, 0), tool(1, 0, "x", "read_file")),
+      entry(3, S.toolResult(RUN, 1, 0, "read_file"), tool(1, 0, "x", "read_file")),
       entry(4, S.llmResult(RUN, 2), llm(2, { content: "fine" })),
     ]);
     expect(outputs[3]).toEqual([ended({ status: "completed", answer: "fine", turns: 2, usage: { inputTokens: 0, outputTokens: 0 }, endedAt: at(4) })]);
@@ -545,7 +597,7 @@ describe("decide", () => {
 
   it("a pending cancel wins over a tool result completing the fan-in", () => {
     const h = happyHistory();
-    const { outputs } = play([h[0]!, h[1]!, h[2]!, entry(4, S.signal(RUN, "cancel"), signal({ reason: "stop" })), entry(5, S.toolResult(RUN, 1, 1), tool(1, 1, "c2", "read_file"))]);
+    const { outputs } = play([h[0]!, h[1]!, h[2]!, entry(4, S.signal(RUN, "cancel"), signal({ reason: "stop" })), entry(5, S.toolResult(RUN, 1, 1, "read_file"), tool(1, 1, "c2", "read_file"))]);
     expect(outputs[3]).toEqual([ended({ status: "cancelled", reason: "stop", turns: 1, usage: { inputTokens: 100, outputTokens: 20 }, endedAt: at(4) })]);
     expect(outputs[4]).toEqual([ended({ status: "cancelled", reason: "stop", turns: 1, usage: { inputTokens: 100, outputTokens: 20 }, endedAt: at(5) })]);
   });
@@ -570,7 +622,7 @@ describe("decide", () => {
 
   it("events before a submission decide nothing", () => {
     const st = emptyRun(RUN);
-    const a = applyEntry(st, entry(1, S.toolResult(RUN, 1, 0), tool(1, 0, "c", "read_file")), S);
+    const a = applyEntry(st, entry(1, S.toolResult(RUN, 1, 0, "read_file"), tool(1, 0, "c", "read_file")), S);
     expect(decide(st, a, S)).toEqual([]);
     expect(due(st, 1, at(1), S)).toEqual([]);
   });
@@ -579,10 +631,11 @@ describe("decide", () => {
     const h = happyHistory();
     const messy: HistoryEntry[] = [
       h[0]!,
-      entry(2, S.toolResult(RUN, 1, 1), tool(1, 1, "c2", "read_file", { output: "early" })),
+      // (a forged early result on the legacy subject: rejected, and it takes no call's subject)
+      entry(2, "t.run.r1.evt.tool.1.1", tool(1, 1, "c2", "read_file", { output: "early" })),
       entry(3, S.llmResult(RUN, 1), llm(1, { toolCalls: CALLS_1, usage: { inputTokens: 7, outputTokens: 8 } })),
       entry(4, S.llmResult(RUN, 1), llm(1, { content: "dup" })),
-      rawEntry(5, S.toolResult(RUN, 1, 0), [0x92]),
+      rawEntry(5, S.toolResult(RUN, 1, 0, "write_file"), [0x92]),
       rawEntry(6, S.error(RUN, "s5"), [0xc1]),
       entry(7, S.llmResult(RUN, 2), llm(2, { toolCalls: [{ id: "z", name: "bad name", arguments: "{" }] })),
       entry(8, S.signal(RUN, "cancel"), signal({ reason: "r" })),
@@ -598,11 +651,11 @@ describe("decide", () => {
     expect(a.outputs.map((o) => o.map((x) => x.subject))).toEqual([
       ["t.run.r1.cmd.llm.1.scripted"],
       [],
-      ["t.run.r1.cmd.tool.1.0.write_file"],
+      ["t.run.r1.cmd.tool.1.0.write_file", "t.run.r1.cmd.tool.1.1.read_file"],
       [],
-      ["t.run.r1.cmd.llm.2.scripted"],
       [],
-      ["t.run.r1.evt.tool.2.0"],
+      [],
+      ["t.run.r1.evt.tool.2.0._invalid"],
       ["t.run.r1.evt.ended"],
     ]);
     expect(promptHash(buildModelRequest(b.state, 3))).toBe(promptHash(buildModelRequest(a.state, 3)));
@@ -616,8 +669,8 @@ describe("buildModelRequest", () => {
     const { state } = play([
       h[0]!,
       h[1]!,
-      entry(3, S.toolResult(RUN, 1, 1), tool(1, 1, "c2", "read_file", { ok: false, output: undefined, error: { kind: "not_found", message: "no such file: a.txt" } })),
-      entry(4, S.toolResult(RUN, 1, 0), tool(1, 0, "c1", "write_file", { output: "wrote 2 bytes" })),
+      entry(3, S.toolResult(RUN, 1, 1, "read_file"), tool(1, 1, "c2", "read_file", { ok: false, output: undefined, error: { kind: "not_found", message: "no such file: a.txt" } })),
+      entry(4, S.toolResult(RUN, 1, 0, "write_file"), tool(1, 0, "c1", "write_file", { output: "wrote 2 bytes" })),
     ]);
     const req = buildModelRequest(state, 2);
     expect(req).toEqual({

@@ -1,4 +1,6 @@
-import { decode, type Decoded, type DecodeErrorKind, type LlmResult, type RunApproval, type RunEnded, type RunError, type RunSignal, type RunSubmitted, type RunStatus, type Subjects, type SummaryResult, type ToolResult } from "@cairn/protocol";
+import { createHash } from "node:crypto";
+import { safeToolToken } from "./tokens.js";
+import { decode, type Decoded, type DecodeErrorKind, type RunSubjectKind, type LlmResult, type RunApproval, type RunEnded, type RunError, type RunSignal, type RunSubmitted, type RunStatus, type Subjects, type SummaryResult, type ToolResult } from "@cairn/protocol";
 
 /** One message of a run's log as read from the stream. */
 export interface HistoryEntry {
@@ -45,10 +47,14 @@ export interface RunState {
   usage: { inputTokens: number; outputTokens: number };
   toolCalls: number;
   /**
-   * Tool results recorded before the model response that asked for them (only possible when
-   * something other than Cairn wrote to the run's subjects); attached when that response arrives.
+   * Results, approvals and endings written before the run's submission: held until it, then folded
+   * if the submission is a fork that declares them as its copied prefix, and rejected otherwise.
    */
-  early: Map<string, ToolResult>;
+  held: HistoryEntry[];
+  /** Messages the fold refused (never folded): a result for a call never commanded, a forgery... */
+  rejected: Rejected[];
+  /** Subjects of the rejected messages: a pending call whose result subject is here can never be recorded. */
+  rejectedSubjects: Set<string>;
   /** Human decisions on calls that require approval, by "<turn>.<index>". */
   approvals: Map<string, RunApproval>;
   /** Summaries of older turns (context compaction), by the turn whose prompt they were made for; in turn order. */
@@ -59,6 +65,13 @@ export interface RunState {
   decisionTime: string;
   /** Where the current budget started: the last approval to go past one (usage, cost and time then). */
   budgetBase?: { tokens: number; costUsd: number; time: string };
+}
+
+/** A message of the run's log that the fold refused, and why. */
+export interface Rejected {
+  seq: number;
+  subject: string;
+  reason: string;
 }
 
 /** What folding one entry did, for the planner's decision. */
@@ -78,10 +91,12 @@ export type Applied = {
   | { kind: "error" }
   | { kind: "ended" }
   | { kind: "ignored"; reason: string }
+  /** Refused, never folded (see RunState.rejected): a result nobody asked for, a forgery. */
+  | { kind: "rejected"; reason: string }
 );
 
 export function emptyRun(runId: string): RunState {
-  return { runId, lastSeq: 0, events: 0, lastLlmSeq: 0, sinceLlm: [], turns: [], errors: [], usage: { inputTokens: 0, outputTokens: 0 }, toolCalls: 0, early: new Map(), approvals: new Map(), summaries: [], budgetApprovals: new Map(), decisionTime: "" };
+  return { runId, lastSeq: 0, events: 0, lastLlmSeq: 0, sinceLlm: [], turns: [], errors: [], usage: { inputTokens: 0, outputTokens: 0 }, toolCalls: 0, held: [], rejected: [], rejectedSubjects: new Set(), approvals: new Map(), summaries: [], budgetApprovals: new Map(), decisionTime: "" };
 }
 
 const MAX_MESSAGE = Number.POSITIVE_INFINITY;
@@ -120,6 +135,20 @@ export function applyEntry(state: RunState, entry: HistoryEntry, subjects: Subje
 
 type Folded = { kind: Applied["kind"]; seq: number; turn?: number; index?: number; reason?: string };
 
+/** Kinds that only follow a submission: written before it, they are held (see RunState.held). */
+const AFTER_SUBMISSION = new Set<RunSubjectKind["kind"]>(["llm-result", "tool-result", "summary-result", "approval", "budget-approval", "ended"]);
+
+function reject(state: RunState, entry: HistoryEntry, reason: string): Folded {
+  state.rejected.push({ seq: entry.seq, subject: entry.subject, reason });
+  state.rejectedSubjects.add(entry.subject);
+  return { kind: "rejected", seq: entry.seq, reason };
+}
+
+/** The sha256 (hex) of a message's bytes, as a fork declares its copied prefix. */
+export function messageSha256(data: Uint8Array): string {
+  return createHash("sha256").update(data).digest("hex");
+}
+
 function fold(state: RunState, entry: HistoryEntry, subjects: Subjects, note: <T>(d: Decoded<T>) => Decoded<T>): Folded {
   const seq = entry.seq;
   if (seq <= state.lastSeq) return { kind: "ignored", seq, reason: "already folded" };
@@ -128,7 +157,32 @@ function fold(state: RunState, entry: HistoryEntry, subjects: Subjects, note: <T
   const parsed = subjects.parse(entry.subject);
   if (!parsed || parsed.runId !== state.runId) return { kind: "ignored", seq, reason: "not this run" };
   if (state.ended && parsed.what.kind !== "error") return { kind: "ignored", seq, reason: "run already ended" };
-  const w = parsed.what;
+  if (!state.submitted && !state.invalidSubmission && AFTER_SUBMISSION.has(parsed.what.kind)) {
+    state.held.push(entry);
+    return { kind: "ignored", seq, reason: "before the run's submission: held until it (folded only if the submission is a fork that declares it)" };
+  }
+  return foldKind(state, entry, parsed.what, subjects, note);
+}
+
+/** At the submission: each held entry is folded if the fork declares it, and rejected otherwise. */
+function releaseHeld(state: RunState, subjects: Subjects, note: <T>(d: Decoded<T>) => Decoded<T>): void {
+  const held = state.held;
+  state.held = [];
+  const fork = state.submitted?.forkedFrom;
+  const declared = fork?.prefix ? new Set(fork.prefix.map((p) => `${p.subject} ${p.sha256}`)) : undefined;
+  for (const e of held) {
+    const copied = fork !== undefined && (declared === undefined || declared.has(`${e.subject} ${messageSha256(e.data)}`));
+    if (!copied) {
+      reject(state, e, fork ? "written before the fork's submission and not in the prefix it declares" : "written before the run's submission");
+      continue;
+    }
+    const what = subjects.parse(e.subject)?.what;
+    if (what && !state.ended) foldKind(state, e, what, subjects, note);
+  }
+}
+
+function foldKind(state: RunState, entry: HistoryEntry, w: Readonly<RunSubjectKind>, subjects: Subjects, note: <T>(d: Decoded<T>) => Decoded<T>): Folded {
+  const seq = entry.seq;
   switch (w.kind) {
     case "submitted": {
       if (state.submitted || state.invalidSubmission) return { kind: "ignored", seq, reason: "duplicate submission" };
@@ -140,6 +194,7 @@ function fold(state: RunState, entry: HistoryEntry, subjects: Subjects, note: <T
         state.invalidSubmission = d.ok ? "runId in the message does not match its subject" : `${d.kind}: ${d.message}`;
         state.submittedAt = entry.time;
       }
+      if (state.held.length) releaseHeld(state, subjects, note);
       return { kind: "submitted", seq };
     }
     case "llm-result": {
@@ -150,14 +205,6 @@ function fold(state: RunState, entry: HistoryEntry, subjects: Subjects, note: <T
         ? d.value
         : { v: 1, type: "llm.result", runId: state.runId, turn: w.turn, ok: false, attempts: 1, error: { kind: d.kind, message: `recorded llm result unusable: ${d.message}` } };
       const t: TurnState = { turn: w.turn, llmSeq: seq, llm, results: new Array<ToolResult | undefined>(parseArgsCount(llm)).fill(undefined), resultCount: 0 };
-      for (let i = 0; i < t.results.length; i++) {
-        const early = state.early.get(`${w.turn}.${i}`);
-        if (early) {
-          t.results[i] = { ...early, callId: llm.toolCalls?.[i]?.id ?? early.callId, tool: llm.toolCalls?.[i]?.name ?? early.tool };
-          t.resultCount++;
-          state.early.delete(`${w.turn}.${i}`);
-        }
-      }
       state.turns.push(t);
       if (llm.usage) {
         state.usage.inputTokens += llm.usage.inputTokens;
@@ -168,28 +215,23 @@ function fold(state: RunState, entry: HistoryEntry, subjects: Subjects, note: <T
     }
     case "tool-result": {
       const turn = state.turns[w.turn - 1];
-      if (turn && w.index >= turn.results.length) return { kind: "ignored", seq, reason: "tool result for an unknown call" };
-      if (turn?.results[w.index] || state.early.has(`${w.turn}.${w.index}`)) return { kind: "ignored", seq, reason: "duplicate tool result" };
-      const call = turn?.llm.toolCalls?.[w.index];
+      if (!turn) return reject(state, entry, `tool result for turn ${w.turn}, which no model response has asked for`);
+      const call = turn.llm.toolCalls?.[w.index];
+      if (!call) return reject(state, entry, `tool result for call ${w.index} of turn ${w.turn}, which the model did not ask for`);
+      if (w.tool !== undefined && w.tool !== safeToolToken(call.name)) return reject(state, entry, `tool result of ${JSON.stringify(w.tool)} for a call to ${JSON.stringify(call.name)}`);
+      if (turn.results[w.index]) return reject(state, entry, "a result for this call is already recorded");
+      const gate = state.submitted?.agent.tools.find((t) => t.name === call.name)?.requiresApproval === true ? state.approvals.get(`${w.turn}.${w.index}`) : undefined;
+      if (state.submitted?.agent.tools.some((t) => t.name === call.name && t.requiresApproval) && !gate) return reject(state, entry, "tool result for a call that waits for a human's approval");
       const d = note(decode<ToolResult>("ToolResult", entry.data, MAX_MESSAGE));
+      if (d.ok) {
+        const r = d.value;
+        const wrong = r.runId !== state.runId ? "run" : r.turn !== w.turn || r.index !== w.index ? "turn/index" : r.callId !== call.id ? "call id" : r.tool !== call.name ? "tool" : undefined;
+        if (wrong) return reject(state, entry, `tool result whose ${wrong} differs from the call it is recorded for`);
+        if (gate?.decision === "deny" && (r.ok || r.error?.kind !== "denied")) return reject(state, entry, "a result other than the denial for a call a human denied");
+      }
       const result: ToolResult = d.ok
         ? d.value
-        : {
-            v: 1,
-            type: "tool.result",
-            runId: state.runId,
-            turn: w.turn,
-            index: w.index,
-            callId: call?.id ?? "",
-            tool: call?.name ?? "",
-            ok: false,
-            attempts: 1,
-            error: { kind: d.kind, message: `recorded tool result unusable: ${d.message}` },
-          };
-      if (!turn) {
-        state.early.set(`${w.turn}.${w.index}`, result);
-        return { kind: "ignored", seq, reason: "tool result before the model asked for it (kept)" };
-      }
+        : { v: 1, type: "tool.result", runId: state.runId, turn: w.turn, index: w.index, callId: call.id, tool: call.name, ok: false, attempts: 1, error: { kind: d.kind, message: `recorded tool result unusable: ${d.message}` } };
       turn.results[w.index] = result;
       turn.resultCount++;
       return { kind: "tool-result", seq, turn: w.turn, index: w.index };
@@ -209,16 +251,24 @@ function fold(state: RunState, entry: HistoryEntry, subjects: Subjects, note: <T
     case "approval": {
       const key = `${w.turn}.${w.index}`;
       if (state.approvals.has(key)) return { kind: "ignored", seq, reason: "duplicate approval" };
+      const turn = state.turns[w.turn - 1];
+      const call = turn?.llm.toolCalls?.[w.index];
+      if (!turn || !call || !state.submitted?.agent.tools.some((t) => t.name === call.name && t.requiresApproval)) {
+        return reject(state, entry, `approval for call ${w.index} of turn ${w.turn}, which is no call waiting for approval`);
+      }
+      if (turn.results[w.index]) return reject(state, entry, "approval for a call whose result is recorded");
       const d = note(decode<RunApproval>("RunApproval", entry.data, MAX_MESSAGE));
       if (!d.ok) {
         state.errors.push(syntheticError(state.runId, entry, `${d.kind}: ${d.message}`, d.kind));
         return { kind: "error", seq };
       }
+      if (d.value.callId !== call.id || d.value.turn !== w.turn || d.value.index !== w.index) return reject(state, entry, "approval whose call differs from the call it is recorded for");
       state.approvals.set(key, d.value);
       return { kind: "approval", seq, turn: w.turn, index: w.index };
     }
     case "budget-approval": {
       if (state.budgetApprovals.has(w.turn)) return { kind: "ignored", seq, reason: "duplicate budget approval" };
+      if (w.turn !== state.turns.length + 1) return reject(state, entry, `budget approval for turn ${w.turn}, which is not the next model turn`);
       const d = note(decode<RunApproval>("RunApproval", entry.data, MAX_MESSAGE));
       if (!d.ok) {
         state.errors.push(syntheticError(state.runId, entry, `${d.kind}: ${d.message}`, d.kind));

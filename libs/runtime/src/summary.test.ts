@@ -23,7 +23,7 @@ function history(turns: number, size: number, a = agent()) {
     const llm: LlmResult = { v: 1, type: "llm.result", runId: RUN, turn: t, ok: true, attempts: 1, content: null, toolCalls: [{ id: `c${t}`, name: "fetch", arguments: "{}" }] };
     push(S.llmResult(RUN, t), llm);
     const r: ToolResult = { v: 1, type: "tool.result", runId: RUN, turn: t, index: 0, callId: `c${t}`, tool: "fetch", ok: true, attempts: 1, output: String(t % 10).repeat(size) };
-    push(S.toolResult(RUN, t, 0), r);
+    push(S.toolResult(RUN, t, 0, "fetch"), r);
   }
   return { entries, push, next: () => seq + 1 };
 }
@@ -83,7 +83,7 @@ describe("context compaction by summary (a journaled model call)", () => {
     const h2 = history(3, 2000);
     h2.push(S.summaryResult(RUN, 4), summary(4, 2));
     h2.push(S.llmResult(RUN, 4), { v: 1, type: "llm.result", runId: RUN, turn: 4, ok: true, attempts: 1, content: null, toolCalls: [{ id: "c4", name: "fetch", arguments: "{}" }] });
-    h2.push(S.toolResult(RUN, 4, 0), { v: 1, type: "tool.result", runId: RUN, turn: 4, index: 0, callId: "c4", tool: "fetch", ok: true, attempts: 1, output: "4".repeat(3000) });
+    h2.push(S.toolResult(RUN, 4, 0, "fetch"), { v: 1, type: "tool.result", runId: RUN, turn: 4, index: 0, callId: "c4", tool: "fetch", ok: true, attempts: 1, output: "4".repeat(3000) });
     const { state: s2 } = fold(h2.entries);
     expect(summaryDue(s2, 5)).toBe(3);
     const req = buildSummaryRequest(s2, 5, 3);

@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { promisify } from "node:util";
 import { join } from "node:path";
 import { workspaceRoot } from "./util.js";
 
@@ -18,11 +19,36 @@ export interface ServiceProcess {
   waitForLog(pred: (l: Record<string, unknown>) => boolean, ms?: number): Promise<Record<string, unknown>>;
 }
 
+/** NATS credentials for `cairn provision` when the server has users (the admin's). */
+export interface AdminAuth {
+  user: string;
+  pass: string;
+}
+
+/**
+ * Runs the real `cairn provision --for <service>` with a service's environment, as an admin would
+ * before starting it: services never create their streams or consumers themselves. With `admin`,
+ * it connects as that user instead of the service's own NATS_USER.
+ */
+export async function provisionFor(name: ServiceName, env: Record<string, string | undefined>, admin?: AdminAuth): Promise<void> {
+  const cli = join(workspaceRoot(), "services", "cli", "bin", "cairn.js");
+  const e: Record<string, string | undefined> = { PATH: process.env["PATH"], LOG_LEVEL: "warn", ...env };
+  if (admin) Object.assign(e, { NATS_USER: admin.user, NATS_PASSWORD: admin.pass, NATS_TOKEN: undefined, NATS_CREDS: undefined });
+  try {
+    await promisify(execFile)(process.execPath, [cli, "provision", "--for", name], { env: e });
+  } catch (err) {
+    const x = err as Error & { stderr?: string; stdout?: string };
+    throw new Error(`cairn provision --for ${name} failed: ${x.stderr || x.stdout || x.message}`);
+  }
+}
+
 /**
  * Spawns a service process with the given environment (NATS_URL, CAIRN_PREFIX, ...) and waits
- * until it logged "<name> started".
+ * until it logged "<name> started". First provisions what it needs (`provisionFor`), unless
+ * `provision` is false (a restart: it is provisioned already).
  */
-export async function spawnService(name: ServiceName, env: Record<string, string | undefined>, opts: { waitStarted?: boolean } = {}): Promise<ServiceProcess> {
+export async function spawnService(name: ServiceName, env: Record<string, string | undefined>, opts: { waitStarted?: boolean; provision?: boolean; admin?: AdminAuth } = {}): Promise<ServiceProcess> {
+  if (opts.provision !== false) await provisionFor(name, env, opts.admin);
   const main = join(workspaceRoot(), "services", name, "dist", "main.js");
   const child = spawn(process.execPath, [main], {
     env: { PATH: process.env["PATH"], LOG_LEVEL: "info", ...env },

@@ -5,6 +5,7 @@ import { loadConfig as plannerConfig, startPlanner, type Agents } from "@cairn/p
 import { loadConfig as llmConfig, startLlmCaller } from "@cairn/llm-caller";
 import { loadConfig as toolConfig, startToolRunner } from "@cairn/tool-runner";
 import type { Logger } from "@cairn/telemetry";
+import { provision } from "./provision.js";
 
 export interface EmbeddedOptions {
   /** Use this server instead of starting one. */
@@ -26,8 +27,9 @@ export interface Embedded {
 }
 
 /**
- * Everything in one process: a local nats-server (unless `natsUrl` is given), the runs stream,
- * and the planner, llm-caller and tool-runner sharing one connection.
+ * Everything in one process: a local nats-server (unless `natsUrl` is given), the streams, buckets
+ * and consumers (provisioned as `cairn provision` would, on the same connection), and the planner,
+ * llm-caller and tool-runner sharing that connection.
  */
 export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
   let server: RunningNatsServer | undefined;
@@ -41,6 +43,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
   const nc = await connectNats({ servers: url, name: "cairn-embedded", log: o.log });
   const stops: (() => Promise<void>)[] = [];
   try {
+    await provision(nc, env, "all", o.agents ? { agents: o.agents } : {});
     const tr = await startToolRunner(toolConfig(env), { log: o.log.child({ service: "tool-runner" }), nc });
     stops.push(() => tr.stop());
     const llm = await startLlmCaller(llmConfig(env), { log: o.log.child({ service: "llm-caller" }), nc });

@@ -3,3 +3,5 @@ export { startEmbedded } from "./embedded.js";
 export type { Embedded, EmbeddedOptions } from "./embedded.js";
 export { renderEntry, renderStatus, renderRuns } from "./render.js";
 export { resolveServer, readDevInfo, cairnHome } from "./server.js";
+export { deploymentSpec, provision, PROVISION_SCOPES } from "./provision.js";
+export type { ProvisionScope } from "./provision.js";

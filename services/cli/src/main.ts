@@ -9,6 +9,7 @@ import { addConn, client, type ConnFlags } from "./conn.js";
 import { createLogger, startTracing, type Logger } from "@cairn/telemetry";
 import { loadAgents } from "@cairn/planner";
 import { startEmbedded } from "./embedded.js";
+import { provision, PROVISION_SCOPES, type ProvisionScope } from "./provision.js";
 import { renderEntry, renderRuns, renderStatus } from "./render.js";
 import { registerReplayCommands } from "./replay-cli.js";
 import { cairnHome, clearDevInfo, readDevInfo, resolveServer, writeDevInfo } from "./server.js";
@@ -141,6 +142,20 @@ for (const decision of ["approve", "deny"] as const) {
       }
     });
 }
+
+addConn(program.command("provision"))
+  .description("create or update the streams, KV buckets and consumers a deployment needs (admin credential; run once per deploy and on upgrade). Settings from the same CAIRN_* variables the services read: the agents file's providers and tools, CAIRN_TOOLS_MODULE, CAIRN_LLM_LIMITS, CAIRN_TOOL_LIMITS, ...")
+  .addOption(new Option("--for <service>", "only what one service needs").choices(PROVISION_SCOPES.filter((s) => s !== "all")))
+  .action(async (o: ConnFlags & { for?: ProvisionScope }) => {
+    const c = await client(o);
+    try {
+      const e = { ...env, NATS_URL: c.nc.getServer(), ...(o.prefix ? { CAIRN_PREFIX: o.prefix } : {}) };
+      const report = await provision(c.nc, e, o.for ?? "all");
+      for (const line of report.lines) process.stdout.write(`${line}\n`);
+    } finally {
+      await c.close();
+    }
+  });
 
 program
   .command("service <name>")

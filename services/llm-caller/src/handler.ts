@@ -23,8 +23,8 @@ export interface LlmHandlerDeps {
   crash: { hit(p: CrashPoint, subject?: string): void };
   retry: RetryPolicy;
   timeoutMs: number;
-  /** Large model replies go to the Object Store; earlier large payloads are loaded to rebuild prompts. */
-  payloads?: { put(name: string, text: string): Promise<PayloadRef>; get(ref: PayloadRef): Promise<string> };
+  /** Large model replies go to the payload stream; earlier large payloads are loaded to rebuild prompts. */
+  payloads?: { put(runId: string, text: string): Promise<PayloadRef>; get(ref: PayloadRef): Promise<string> };
   largePayloadBytes: number;
   /** Streams output tokens to watchers (not durable); omitted: no streaming. */
   publishToken?: (runId: string, turn: number, text: string) => void;
@@ -49,13 +49,13 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
   const prompts = new PromptCache();
 
   /**
-   * Appends a step's record: content larger than CAIRN_LARGE_PAYLOAD_BYTES goes to the Object
-   * Store (a preview and a reference stay inline); a record still over the message limit is
+   * Appends a step's record: content larger than CAIRN_LARGE_PAYLOAD_BYTES goes to the payload
+   * stream (a preview and a reference stay inline); a record still over the message limit is
    * replaced by the failure `tooLarge` makes of it.
    */
-  const appendRecord = async <R extends { runId: string; content?: string | null; contentRef?: PayloadRef }>(subject: string, payloadName: string, result: R, tooLarge: (r: R, bytes: number) => unknown): Promise<AppendResult> => {
+  const appendRecord = async <R extends { runId: string; content?: string | null; contentRef?: PayloadRef }>(subject: string, result: R, tooLarge: (r: R, bytes: number) => unknown): Promise<AppendResult> => {
     if (result.content && deps.payloads && Buffer.byteLength(result.content) > deps.largePayloadBytes) {
-      const ref = await deps.payloads.put(payloadName, result.content);
+      const ref = await deps.payloads.put(result.runId, result.content);
       result = { ...result, content: preview(result.content), contentRef: ref };
     }
     let data = encode(result);
@@ -65,10 +65,10 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
   const tooLargeError = (what: string, bytes: number) => ({ kind: "result_too_large", message: `${what} of ${bytes} bytes exceeds the ${deps.maxMessageBytes}-byte message limit` });
 
   const record = (result: LlmResult): Promise<AppendResult> =>
-    appendRecord(subjects.llmResult(result.runId, result.turn), `${result.runId}/llm/${result.turn}`, result, ({ content: _c, toolCalls: _t, ...rest }, n) => ({ ...rest, ok: false, error: tooLargeError("model response", n) }));
+    appendRecord(subjects.llmResult(result.runId, result.turn), result, ({ content: _c, toolCalls: _t, ...rest }, n) => ({ ...rest, ok: false, error: tooLargeError("model response", n) }));
 
   const recordSummary = (result: SummaryResult): Promise<AppendResult> =>
-    appendRecord(subjects.summaryResult(result.runId, result.turn), `${result.runId}/summary/${result.turn}`, result, ({ content: _c, ...rest }, n) => ({ ...rest, ok: false, error: tooLargeError("summary", n) }));
+    appendRecord(subjects.summaryResult(result.runId, result.turn), result, ({ content: _c, ...rest }, n) => ({ ...rest, ok: false, error: tooLargeError("summary", n) }));
 
   /** What differs between a model turn and a summarisation: the command, the request, the record. */
   interface Work {

@@ -35,14 +35,14 @@ export function configuredProviders(config: LlmCallerConfig): Map<string, ModelP
   return m;
 }
 
-/** Starts an llm-caller instance on the durable `llm-caller` consumer. */
+/** Starts an llm-caller instance on the durable `llm_<provider>` consumers (made by `cairn provision`) of its providers. */
 export async function startLlmCaller(config: LlmCallerConfig, deps: LlmCallerDeps): Promise<RunningService> {
   const log = deps.log;
-  const bus = await openBus(config, { name: `cairn-llm-caller ${config.instance}`, log, ...(deps.nc ? { nc: deps.nc } : {}) });
+  const bus = await openBus(config, { name: `cairn-llm-caller ${config.instance}`, log, payloads: true, ...(deps.nc ? { nc: deps.nc } : {}) });
   const { subjects, js, jsm } = bus;
   const history = new RunHistory(jsm, subjects, 10_000);
   const providers = deps.providers ?? configuredProviders(config);
-  const payloads = await PayloadStore.open(bus.nc, subjects.payloadsBucket, config.replicas);
+  const payloads = new PayloadStore(js, jsm, subjects);
   const crash = new CrashPoints(config.crashAt, log);
   const handle = createLlmHandler({
     subjects,
@@ -96,8 +96,6 @@ export async function startLlmCaller(config: LlmCallerConfig, deps: LlmCallerDep
           stream: subjects.stream,
           durable: subjects.llmConsumer(provider),
           filters: subjects.llmWork(provider),
-          maxAckPending: config.providerLimits.get(provider) ?? DEFAULT_MAX_IN_FLIGHT,
-          description: `Cairn llm-caller: model calls to provider ${provider}`,
           concurrency: config.concurrency,
           config,
           crash,

@@ -73,9 +73,9 @@ beforeEach(() => {
     append: stream.append,
     readEvents: stream.readEvents,
     listIndex: () => Promise.resolve(index.map((s) => ({ ...s }))),
-    ensureWorkQueues: (provider, tools) => {
+    missingWorkQueues: (provider, tools) => {
       queues.push([provider, ...tools]);
-      return Promise.resolve();
+      return Promise.resolve([]);
     },
     workerAvailable: (_kind, name) => Promise.resolve(name !== "nobody_serves_this"),
     now: () => NOW,

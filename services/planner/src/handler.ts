@@ -12,12 +12,13 @@ import {
   type RunSignal,
   type RunStatus,
   type RunSubmitted,
+  type SpawnRequest,
   type SubmitReply,
   type SubmitRequest,
   type Subjects,
   type ToolRegistration,
 } from "@cairn/protocol";
-import { budgetPause, decide, pendingApprovals, reduceRun, runIdForKey, runStatus, type Applied, type HistoryEntry, type RunState } from "@cairn/runtime";
+import { budgetPause, childRunId, decide, pendingApprovals, reduceRun, runIdForKey, runStatus, SUB_AGENT_TOOL, toolIdempotencyKey, type Applied, type HistoryEntry, type RunState } from "@cairn/runtime";
 import { EVENTS_HEADER, SEQS_HEADER, SINCE_HEADER, type AppendResult, type CrashPoint, type Disposition } from "@cairn/bus";
 import { activeSpan, beginRun, CairnAttr, endRun, stepLogger, tracingEnabled, withRunTrace, type Logger } from "@cairn/telemetry";
 import type { Agents, PriceTable } from "./agents.js";
@@ -78,6 +79,7 @@ export function createPlannerHandler(deps: PlannerHandlerDeps): (m: EventMessage
       const err: RunError = { v: 1, type: "run.error", runId, service: "planner", subject: m.subject, seq: m.seq, error: { kind: invalid.kind, message: invalid.message }, at: new Date().toISOString() };
       await deps.append(subjects.error(runId, `s${m.seq}`), encode(err));
     }
+    if (applied.kind === "rejected") rlog.warn({ subject: m.subject, reason: applied.reason }, "message rejected by the fold: never part of the run");
     const outputs = decide(state, applied, subjects);
     const span = activeSpan();
     span?.setAttribute(CairnAttr.DECIDED, outputs.map((o) => o.subject.slice(o.subject.indexOf(`.${runId}.`) + runId.length + 2)));
@@ -98,7 +100,7 @@ export function createPlannerHandler(deps: PlannerHandlerDeps): (m: EventMessage
     // that crosses a budget — only for agents that ask humans at all.)
     const agent = state.submitted?.agent;
     const asksHumans = agent !== undefined && (agent.onBudgetExceeded === "approve" || agent.tools.some((t) => t.requiresApproval === true));
-    const awaiting = asksHumans && applied.kind !== "error" && applied.kind !== "ignored" && (pendingApprovals(state).length > 0 || budgetPause(state) !== undefined);
+    const awaiting = asksHumans && applied.kind !== "error" && applied.kind !== "ignored" && applied.kind !== "rejected" && (pendingApprovals(state).length > 0 || budgetPause(state) !== undefined);
     if (applied.kind === "submitted" || applied.kind === "ended" || awaiting || applied.kind === "approval" || applied.kind === "budget-approval") {
       await deps.putIndex(runStatus(state));
       if (applied.kind === "ended") {
@@ -137,8 +139,8 @@ export interface ApiDeps {
   append(subject: string, data: Uint8Array): Promise<AppendResult>;
   readEvents(runId: string): Promise<HistoryEntry[]>;
   listIndex(): Promise<RunStatus[]>;
-  /** Makes sure the consumers that will carry the agent's commands exist (so calls wait in them). */
-  ensureWorkQueues(provider: string, tools: string[]): Promise<void>;
+  /** The consumers that would carry the agent's commands and do not exist (cairn provision makes them). */
+  missingWorkQueues(provider: string, tools: string[]): Promise<string[]>;
   /** Whether some worker is pulling from (or holding work of) the consumer for this tool / provider. */
   workerAvailable(kind: "tool" | "llm", name: string): Promise<boolean>;
   now(): Date;
@@ -182,58 +184,102 @@ export function createApi(deps: ApiDeps) {
     return st;
   }
 
+  /** Creates a run from a checked request (or answers the run its idempotency key already names). */
+  async function create(req: SubmitRequest, parent?: RunSubmitted["parent"]): Promise<SubmitReply | ApiError> {
+    const agentName = req.agent ?? deps.agents.defaultAgent;
+    const agent = deps.agents.agents.get(agentName);
+    if (!agent) return apiError("unknown_agent", `no agent named ${JSON.stringify(agentName)} (known: ${[...deps.agents.agents.keys()].join(", ")})`);
+    const found = await deps.lookupTools(agent.tools);
+    const missing = agent.tools.filter((t) => !found.has(t));
+    if (missing.length) {
+      return apiError("unknown_tool", `agent ${agentName} uses tools no tool-runner has registered: ${missing.join(", ")} (start a tool-runner that serves them)`);
+    }
+    const missingQueues = await deps.missingWorkQueues(agent.provider, agent.tools);
+    if (missingQueues.length) {
+      return { v: 1, error: { kind: "not_provisioned", message: `agent ${agentName} needs work queues that do not exist: ${missingQueues.join(", ")} (an admin runs 'cairn provision' for this agents file)`, retryable: false } };
+    }
+    const now = deps.now();
+    const runId = newRunId(now, req.idempotencyKey);
+    // The run's trace: under the submitter's trace context if it sent one (see run-trace.ts).
+    const run = beginRun({ runId, agent: agent.name, provider: agent.provider, model: agent.model }, req.trace);
+    const submitted: RunSubmitted = {
+      v: 1,
+      type: "run.submitted",
+      runId,
+      task: req.task,
+      agent: {
+        name: agent.name,
+        provider: agent.provider,
+        model: agent.model,
+        systemPrompt: agent.systemPrompt,
+        tools: agent.tools.map((t) => {
+          const reg = found.get(t)!;
+          const approval = reg.requiresApproval === true || agent.approve.includes(t);
+          return { name: reg.name, description: reg.description, inputSchema: reg.inputSchema, ...(approval ? { requiresApproval: true } : {}) };
+        }),
+        maxTurns: agent.maxTurns,
+        ...(agent.temperature !== undefined ? { temperature: agent.temperature } : {}),
+        ...(agent.maxTokens !== undefined ? { maxTokens: agent.maxTokens } : {}),
+        ...(agent.maxCostUsd !== undefined ? { maxCostUsd: agent.maxCostUsd } : {}),
+        ...(agent.deadlineMs !== undefined ? { deadlineMs: agent.deadlineMs } : {}),
+        ...(agent.contextBudgetTokens !== undefined ? { contextBudgetTokens: agent.contextBudgetTokens } : {}),
+        ...(agent.summarize ? { summarize: agent.summarize } : {}),
+        ...(agent.onBudgetExceeded === "approve" ? { onBudgetExceeded: "approve" as const } : {}),
+        ...(deps.prices?.get(agent.model) ? { pricing: deps.prices.get(agent.model)! } : {}),
+      },
+      submittedAt: now.toISOString(),
+      ...(req.idempotencyKey ? { idempotencyKey: req.idempotencyKey } : {}),
+      ...(req.metadata ? { metadata: req.metadata } : {}),
+      ...(parent ? { parent } : {}),
+      ...(run.trace ? { trace: run.trace } : {}),
+    };
+    const res = await run.within(() => deps.append(subjects.submitted(runId), encode(submitted)));
+    run.within(() => deps.log.info({ runId, created: !res.duplicate }, res.duplicate ? "resubmission returned the existing run" : "run submitted"));
+    return { v: 1, runId, created: !res.duplicate, ...(res.seq ? { seq: res.seq } : {}) };
+  }
+
   return {
     async submit(body: unknown): Promise<SubmitReply | ApiError> {
+      if (body && typeof body === "object" && "parent" in body) {
+        return apiError("bad_request", "parent is not accepted in a submission: a sub-agent run is started by its parent's run_agent call (<prefix>.api.spawn), which the planner checks against the parent's log");
+      }
       const r = validate<SubmitRequest>("SubmitRequest", body);
       if (!r.ok) return apiError("bad_request", r.message);
-      const req = r.value;
-      const agentName = req.agent ?? deps.agents.defaultAgent;
-      const agent = deps.agents.agents.get(agentName);
-      if (!agent) return apiError("unknown_agent", `no agent named ${JSON.stringify(agentName)} (known: ${[...deps.agents.agents.keys()].join(", ")})`);
-      const found = await deps.lookupTools(agent.tools);
-      const missing = agent.tools.filter((t) => !found.has(t));
-      if (missing.length) {
-        return apiError("unknown_tool", `agent ${agentName} uses tools no tool-runner has registered: ${missing.join(", ")} (start a tool-runner that serves them)`);
+      // Keys of this form name sub-agent runs (see spawn): a submission may not take a child's run id.
+      if (r.value.idempotencyKey?.startsWith("child:")) return apiError("bad_request", `idempotency keys starting with "child:" are reserved for sub-agent runs`);
+      return create(r.value);
+    },
+
+    /**
+     * Starts the sub-agent run of a pending run_agent call. Nothing in the request is trusted but
+     * the call's coordinates: the parent's log must hold that call (same call id), still without a
+     * result; the child's id, task and agent are derived from the call as recorded.
+     */
+    async spawn(body: unknown): Promise<SubmitReply | ApiError> {
+      const r = validate<SpawnRequest>("SpawnRequest", body);
+      if (!r.ok) return apiError("bad_request", r.message);
+      const { runId, turn, index, callId } = r.value;
+      const parent = reduceRun(runId, await deps.readEvents(runId), subjects);
+      const t = parent.turns[turn - 1];
+      const call = t?.llm.toolCalls?.[index];
+      if (!parent.submitted || !t || !call || call.id !== callId || call.name !== SUB_AGENT_TOOL) {
+        return apiError("not_found", `run ${runId} has no ${SUB_AGENT_TOOL} call ${JSON.stringify(callId)} at turn ${turn}, index ${index}`);
       }
-      await deps.ensureWorkQueues(agent.provider, agent.tools);
-      const now = deps.now();
-      const runId = newRunId(now, req.idempotencyKey);
-      // The run's trace: under the submitter's trace context if it sent one (see run-trace.ts).
-      const run = beginRun({ runId, agent: agent.name, provider: agent.provider, model: agent.model }, req.trace);
-      const submitted: RunSubmitted = {
-        v: 1,
-        type: "run.submitted",
-        runId,
-        task: req.task,
-        agent: {
-          name: agent.name,
-          provider: agent.provider,
-          model: agent.model,
-          systemPrompt: agent.systemPrompt,
-          tools: agent.tools.map((t) => {
-            const reg = found.get(t)!;
-            const approval = reg.requiresApproval === true || agent.approve.includes(t);
-            return { name: reg.name, description: reg.description, inputSchema: reg.inputSchema, ...(approval ? { requiresApproval: true } : {}) };
-          }),
-          maxTurns: agent.maxTurns,
-          ...(agent.temperature !== undefined ? { temperature: agent.temperature } : {}),
-          ...(agent.maxTokens !== undefined ? { maxTokens: agent.maxTokens } : {}),
-          ...(agent.maxCostUsd !== undefined ? { maxCostUsd: agent.maxCostUsd } : {}),
-          ...(agent.deadlineMs !== undefined ? { deadlineMs: agent.deadlineMs } : {}),
-          ...(agent.contextBudgetTokens !== undefined ? { contextBudgetTokens: agent.contextBudgetTokens } : {}),
-          ...(agent.summarize ? { summarize: agent.summarize } : {}),
-          ...(agent.onBudgetExceeded === "approve" ? { onBudgetExceeded: "approve" as const } : {}),
-          ...(deps.prices?.get(agent.model) ? { pricing: deps.prices.get(agent.model)! } : {}),
-        },
-        submittedAt: now.toISOString(),
-        ...(req.idempotencyKey ? { idempotencyKey: req.idempotencyKey } : {}),
-        ...(req.metadata ? { metadata: req.metadata } : {}),
-        ...(req.parent ? { parent: req.parent } : {}),
-        ...(run.trace ? { trace: run.trace } : {}),
-      };
-      const res = await run.within(() => deps.append(subjects.submitted(runId), encode(submitted)));
-      run.within(() => deps.log.info({ runId, created: !res.duplicate }, res.duplicate ? "resubmission returned the existing run" : "run submitted"));
-      return { v: 1, runId, created: !res.duplicate, ...(res.seq ? { seq: res.seq } : {}) };
+      if (t.results[index] || parent.ended) return apiError("not_awaiting", `the ${SUB_AGENT_TOOL} call ${JSON.stringify(callId)} of run ${runId} already has its result`);
+      if (!parent.submitted.agent.tools.some((x) => x.name === SUB_AGENT_TOOL)) return apiError("not_found", `run ${runId}'s agent has no ${SUB_AGENT_TOOL} tool`);
+      let args: { task?: unknown; agent?: unknown };
+      try {
+        args = JSON.parse(call.arguments) as { task?: unknown; agent?: unknown };
+      } catch {
+        return apiError("bad_request", `the ${SUB_AGENT_TOOL} call's recorded arguments are not JSON`);
+      }
+      if (typeof args.task !== "string" || !args.task || (args.agent !== undefined && typeof args.agent !== "string")) {
+        return apiError("bad_request", `the ${SUB_AGENT_TOOL} call's recorded arguments need a task (and an optional agent name)`);
+      }
+      const key = `child:${toolIdempotencyKey(runId, turn, index)}`;
+      const reply = await create({ v: 1, task: args.task, ...(typeof args.agent === "string" ? { agent: args.agent } : {}), idempotencyKey: key }, { runId, turn, index, callId });
+      if (!("error" in reply) && reply.runId !== childRunId(runId, turn, index)) throw new Error(`child run id ${reply.runId} is not the one derived from its call`);
+      return reply;
     },
 
     status,

@@ -1,7 +1,7 @@
 import { Kvm, type KV } from "@nats-io/kv";
 import { Svcm, type ServiceMsg } from "@nats-io/services";
 import { decode, encode, type ApiEndpoint, type RunStatus, type ToolRegistration } from "@cairn/protocol";
-import { appendOnce, CrashPoints, ensureConsumer, openBus, readRunLog, RunHistory, startWorkQueue, type NatsConnection, type RunningService } from "@cairn/bus";
+import { appendOnce, CrashPoints, openBus, PLANNER_DURABLE, readRunLog, RunHistory, startWorkQueue, type NatsConnection, type RunningService } from "@cairn/bus";
 import type { Logger } from "@cairn/telemetry";
 import { loadAgents, loadPrices, type Agents } from "./agents.js";
 import type { PlannerConfig } from "./config.js";
@@ -15,7 +15,7 @@ export interface PlannerDeps {
   agents?: Agents;
 }
 
-export const PLANNER_DURABLE = "planner";
+export { PLANNER_DURABLE };
 
 async function kvValues<T>(kv: KV, type: "RunStatus" | "ToolRegistration", keys?: string[]): Promise<T[]> {
   const out: T[] = [];
@@ -69,8 +69,6 @@ export async function startPlanner(config: PlannerConfig, deps: PlannerDeps): Pr
     stream: subjects.stream,
     durable: PLANNER_DURABLE,
     filters: [subjects.allEvents()],
-    maxAckPending: 10_000,
-    description: "Cairn planner: every run's events",
     concurrency: config.concurrency,
     config,
     crash,
@@ -79,7 +77,7 @@ export async function startPlanner(config: PlannerConfig, deps: PlannerDeps): Pr
     log,
   });
 
-  const ensured = new Set<string>();
+  const provisioned = new Set<string>();
   const api = createApi({
     subjects,
     agents,
@@ -91,16 +89,20 @@ export async function startPlanner(config: PlannerConfig, deps: PlannerDeps): Pr
     append,
     readEvents: (runId) => readRunLog(jsm, subjects, runId, { eventsOnly: true }),
     listIndex: () => kvValues<RunStatus>(runsKv, "RunStatus"),
-    ensureWorkQueues: async (provider, tools) => {
-      const wanted = [
-        { durable: subjects.llmConsumer(provider), filters: subjects.llmWork(provider) },
-        ...tools.map((t) => ({ durable: subjects.toolConsumer(t), filters: [subjects.toolCommands(t)] })),
-      ].filter((w) => !ensured.has(w.durable));
-      for (const w of wanted) {
-        // Create only: the workers own their consumers' limits.
-        await ensureConsumer(jsm, subjects.stream, { durable: w.durable, filterSubjects: w.filters, ackWaitMs: config.ackWaitMs, maxDeliver: config.maxDeliver, replicas: config.replicas, createOnly: true });
-        ensured.add(w.durable);
+    // The planner creates no consumer (cairn provision does): a work queue that is missing is named.
+    missingWorkQueues: async (provider, tools) => {
+      const missing: string[] = [];
+      for (const durable of [subjects.llmConsumer(provider), ...tools.map((t) => subjects.toolConsumer(t))]) {
+        if (provisioned.has(durable)) continue;
+        try {
+          await jsm.consumers.info(subjects.stream, durable);
+          provisioned.add(durable);
+        } catch (err) {
+          if ((err as { name?: string }).name !== "ConsumerNotFoundError" && !/consumer not found/i.test((err as Error).message)) throw err;
+          missing.push(durable);
+        }
       }
+      return missing;
     },
     workerAvailable: async (kind, name) => {
       try {
@@ -117,7 +119,7 @@ export async function startPlanner(config: PlannerConfig, deps: PlannerDeps): Pr
   const svc = await new Svcm(nc as unknown as ConstructorParameters<typeof Svcm>[0]).add({
     name: "cairn",
     version: "0.1.0",
-    description: "Cairn durable agent runs: submit, status, list, cancel, approve",
+    description: "Cairn durable agent runs: submit, status, list, cancel, approve, spawn",
     metadata: { prefix: subjects.prefix, stream: subjects.stream },
   });
   const group = svc.addGroup(`${subjects.prefix}.api`);
@@ -150,6 +152,7 @@ export async function startPlanner(config: PlannerConfig, deps: PlannerDeps): Pr
   endpoint("list", (b) => api.list(b));
   endpoint("cancel", (b) => api.cancel(b));
   endpoint("approve", (b) => api.approve(b));
+  endpoint("spawn", (b) => api.spawn(b));
   log.info({ prefix: subjects.prefix, stream: subjects.stream, concurrency: config.concurrency }, "planner started");
 
   return {

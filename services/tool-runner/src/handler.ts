@@ -1,6 +1,6 @@
 import { join } from "node:path";
-import { decode, encode, type RunError, type Subjects, type ToolCommand, type ToolResult } from "@cairn/protocol";
-import { backoffDelay, errorKind, errorMessage, isAwaitingResult, isDeferred, isRetryable, retryAfterOf, RetryableError, type RetryPolicy } from "@cairn/runtime";
+import { decode, encode, type RunApproval, type RunError, type RunSubmitted, type Subjects, type ToolCommand, type ToolResult } from "@cairn/protocol";
+import { backoffDelay, errorKind, errorMessage, isAwaitingResult, isDeferred, isRetryable, retryAfterOf, RetryableError, safeToolToken, type RetryPolicy } from "@cairn/runtime";
 import { preview, type AppendResult, type CrashPoint, type Disposition, type WorkContext } from "@cairn/bus";
 import type { ToolContext, ToolRegistry } from "@cairn/tools";
 import { CairnAttr, stepLogger, withSpan, type Logger } from "@cairn/telemetry";
@@ -18,19 +18,26 @@ export interface ToolHandlerDeps {
   subjects: Subjects;
   registry: ToolRegistry;
   exists(subject: string): Promise<boolean>;
+  /** The run's submission (its agent snapshot), as recorded; undefined when there is none. */
+  submission(runId: string): Promise<RunSubmitted | undefined>;
+  /** The human decision recorded for a call, if any. */
+  approval(runId: string, turn: number, index: number): Promise<RunApproval | undefined>;
   append(subject: string, data: Uint8Array): Promise<AppendResult>;
   crash: { hit(p: CrashPoint, subject?: string): void };
   retry: RetryPolicy;
   timeoutMs: number;
   maxMessageBytes: number;
   workspaceRoot: string;
-  /** Outputs larger than `largePayloadBytes` go to the Object Store; the result keeps a reference and a preview. */
-  payloads?: { put(name: string, text: string): Promise<{ bucket: string; name: string; bytes: number; sha256: string }> };
+  /** Outputs larger than `largePayloadBytes` go to the payload stream; the result keeps a reference and a preview. */
+  payloads?: { put(runId: string, text: string): Promise<{ bucket: string; name: string; bytes: number; sha256: string }> };
   largePayloadBytes: number;
   /** Calls `onCancel` if the run is cancelled while its tool runs (the tool's AbortSignal fires); returns the release. */
   watchCancel(runId: string, onCancel: (reason: unknown) => void): () => void;
-  /** Starts a sub-agent run for a call (idempotent by the call's key); returns the child's run id. */
-  startChildRun?: (parent: { runId: string; turn: number; index: number; callId: string; idempotencyKey: string }, opts: { task: string; agent?: string }) => Promise<string>;
+  /**
+   * Starts the sub-agent run of a run_agent call through the planner (`<p>.api.spawn`), which checks
+   * the parent's log for the call and takes the task and agent from it; returns the child's run id.
+   */
+  startChildRun?: (parent: { runId: string; turn: number; index: number; callId: string }) => Promise<string>;
   log: Logger;
   now(): number;
 }
@@ -84,17 +91,21 @@ function runWithTimeout(fn: (signal: AbortSignal) => unknown, shutdown: AbortSig
 }
 
 /**
- * The tool-runner's command handler: validate the arguments, execute the tool with the call's
- * idempotency key, append the result (once, ever), then ack. A redelivered command whose result
- * is already recorded is acked without executing the tool again. A tool's failure becomes the
- * call's result (the model reads it); it never fails the run.
+ * The tool-runner's command handler: check the call against the run's log, validate the arguments,
+ * execute the tool with the call's idempotency key, append the result (once, ever), then ack. A
+ * redelivered command whose result is already recorded is acked without executing the tool again.
+ * A tool's failure becomes the call's result (the model reads it); it never fails the run.
+ *
+ * Before running anything it checks, from the log: the command's tool is its subject's, the run's
+ * agent snapshot has that tool, and a call the snapshot or the tool itself gates on a human has that
+ * human's approval recorded. A command that fails a check of the log is never executed.
  */
 export function createToolHandler(deps: ToolHandlerDeps): (m: CommandMessage, ctx: WorkContext) => Promise<Disposition> {
   const { subjects, log } = deps;
 
-  const record = async (r: ToolResult): Promise<AppendResult> => {
+  const record = async (r: ToolResult, toolToken: string): Promise<AppendResult> => {
     if (r.output !== undefined && deps.payloads && Buffer.byteLength(r.output) > deps.largePayloadBytes) {
-      const ref = await deps.payloads.put(`${r.runId}/tool/${r.turn}/${r.index}`, r.output);
+      const ref = await deps.payloads.put(r.runId, r.output);
       r = { ...r, output: preview(r.output), outputRef: ref };
     }
     let data = encode(r);
@@ -102,7 +113,11 @@ export function createToolHandler(deps: ToolHandlerDeps): (m: CommandMessage, ct
       const { output: _o, ...rest } = r;
       data = encode({ ...rest, ok: false, error: { kind: "result_too_large", message: `tool result of ${data.length} bytes exceeds the ${deps.maxMessageBytes}-byte message limit` } });
     }
-    return deps.append(subjects.toolResult(r.runId, r.turn, r.index), data);
+    return deps.append(subjects.toolResult(r.runId, r.turn, r.index, toolToken), data);
+  };
+  const runError = (runId: string, m: CommandMessage, kind: string, message: string): Promise<AppendResult> => {
+    const err: RunError = { v: 1, type: "run.error", runId, service: "tool-runner", subject: m.subject, seq: m.seq, error: { kind, message }, at: new Date(deps.now()).toISOString() };
+    return deps.append(subjects.error(runId, `s${m.seq}`), encode(err));
   };
 
   return async (m, ctx) => {
@@ -122,21 +137,50 @@ export function createToolHandler(deps: ToolHandlerDeps): (m: CommandMessage, ct
       const reason = d.ok ? "command fields do not match its subject" : d.message;
       const kind = d.ok ? "schema_invalid" : d.kind;
       rlog.error({ kind, reason }, "invalid tool command: recorded as the call's failed result");
-      const err: RunError = { v: 1, type: "run.error", runId, service: "tool-runner", subject: m.subject, seq: m.seq, error: { kind, message: reason }, at: new Date(deps.now()).toISOString() };
-      await deps.append(subjects.error(runId, `s${m.seq}`), encode(err));
-      await record({ ...base, callId: "", tool: toolToken, ok: false, error: { kind: "invalid_command", message: `${kind}: ${reason}` } });
+      await runError(runId, m, kind, reason);
+      await record({ ...base, callId: "", tool: toolToken, ok: false, error: { kind: "invalid_command", message: `${kind}: ${reason}` } }, toolToken);
       return { ack: true };
     }
     const cmd = d.value;
     const full = { ...base, callId: cmd.callId, tool: cmd.tool, idempotencyKey: cmd.idempotencyKey };
-    if (m.deliveries > 1 && (await deps.exists(subjects.toolResult(runId, turn, index)))) {
+    if (m.deliveries > 1 && (await deps.exists(subjects.toolResult(runId, turn, index, toolToken)))) {
       rlog.info("redelivered command already has its recorded result: acked without executing the tool");
+      return { ack: true };
+    }
+    // The command against the log: a command that fails these is not the planner's, and runs nothing.
+    const sub = await deps.submission(runId);
+    const spec = sub?.agent.tools.find((t) => t.name === cmd.tool);
+    const refused = safeToolToken(cmd.tool) !== toolToken
+      ? `the command names tool ${JSON.stringify(cmd.tool)} on the subject of ${JSON.stringify(toolToken)}`
+      : !sub
+        ? "the run has no recorded submission"
+        : !spec
+          ? `the run's agent ${JSON.stringify(sub.agent.name)} has no tool ${JSON.stringify(cmd.tool)}`
+          : undefined;
+    const gatedByRun = spec?.requiresApproval === true;
+    const gatedByTool = deps.registry.get(cmd.tool)?.requiresApproval === true;
+    let approved = false;
+    if (!refused && (gatedByRun || gatedByTool)) {
+      const a = await deps.approval(runId, turn, index);
+      approved = a?.decision === "approve" && a.callId === cmd.callId;
+    }
+    if (refused || (gatedByRun && !approved)) {
+      const why = refused ?? `call ${cmd.callId} requires a human's approval and the log holds none`;
+      rlog.error({ reason: why }, "tool command refused: it does not match the run's log; nothing executed");
+      await runError(runId, m, "command_refused", `tool-runner refused ${m.subject}: ${why}`);
+      return { term: why };
+    }
+    if (gatedByTool && !approved) {
+      // The tool itself asks for approval, and the run's snapshot did not (its registration was
+      // changed?): the call fails, and the model reads why.
+      rlog.warn("tool requires approval that the run's agent does not ask for: the call fails without running");
+      await record({ ...full, ok: false, error: { kind: "approval_required", message: `tool ${cmd.tool} requires a human's approval, and this run's agent does not ask for it: not run` } }, toolToken);
       return { ack: true };
     }
     const parsedArgs = deps.registry.parseArguments(cmd.tool, cmd.arguments);
     if (!parsedArgs.ok) {
       rlog.warn({ kind: parsedArgs.error.kind, reason: parsedArgs.error.message }, "tool call rejected before execution");
-      await record({ ...full, ok: false, error: parsedArgs.error });
+      await record({ ...full, ok: false, error: parsedArgs.error }, toolToken);
       return { ack: true };
     }
     const def = deps.registry.get(cmd.tool)!;
@@ -157,7 +201,8 @@ export function createToolHandler(deps: ToolHandlerDeps): (m: CommandMessage, ct
             heartbeat: ctx.heartbeat,
             workspaceDir: join(deps.workspaceRoot, runId),
             log: rlog,
-            ...(deps.startChildRun ? { startChildRun: (o: { task: string; agent?: string }) => deps.startChildRun!({ runId, turn, index, callId: cmd.callId, idempotencyKey: cmd.idempotencyKey }, o) } : {}),
+            // The planner takes the child's task and agent from this call as recorded, not from here.
+            ...(deps.startChildRun ? { startChildRun: () => deps.startChildRun!({ runId, turn, index, callId: cmd.callId }) } : {}),
           };
           const attributes = { "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": cmd.tool, "gen_ai.tool.call.id": cmd.callId, [CairnAttr.TOOL_NAME]: cmd.tool, [CairnAttr.RUN_ID]: runId, [CairnAttr.TURN]: turn, [CairnAttr.TOOL_INDEX]: index, [CairnAttr.ATTEMPT]: m.deliveries };
           return withSpan(`execute_tool ${cmd.tool}`, { attributes }, () => def.run(parsedArgs.args, tctx));
@@ -173,7 +218,7 @@ export function createToolHandler(deps: ToolHandlerDeps): (m: CommandMessage, ct
       deps.crash.hit("after-effect", m.subject);
       const output = typeof out === "string" ? out : (JSON.stringify(out) ?? "");
       const durationMs = deps.now() - started;
-      const rec = await record({ ...full, ok: true, output, durationMs });
+      const rec = await record({ ...full, ok: true, output, durationMs }, toolToken);
       if (rec.duplicate) {
         rlog.warn({ ms: durationMs }, "late result discarded: this call's result was already recorded by another delivery (this one stalled past ack_wait)");
       } else {
@@ -193,7 +238,7 @@ export function createToolHandler(deps: ToolHandlerDeps): (m: CommandMessage, ct
       }
       if (cancelled) {
         rlog.info("tool call aborted: the run was cancelled");
-        await record({ ...full, ok: false, durationMs: deps.now() - started, error: { kind: "cancelled", message: "the run was cancelled while the tool ran" } });
+        await record({ ...full, ok: false, durationMs: deps.now() - started, error: { kind: "cancelled", message: "the run was cancelled while the tool ran" } }, toolToken);
         return { ack: true };
       }
       const retryable = isRetryable(err) && !(def.nonRetryable ?? []).includes(errorKind(err));
@@ -203,7 +248,7 @@ export function createToolHandler(deps: ToolHandlerDeps): (m: CommandMessage, ct
         return { nak: delay };
       }
       rlog.warn({ err: errorMessage(err), kind: errorKind(err), retryable }, "tool call failed: the error goes back to the model as its result");
-      await record({ ...full, ok: false, durationMs: deps.now() - started, error: { kind: errorKind(err), message: errorMessage(err), retryable } });
+      await record({ ...full, ok: false, durationMs: deps.now() - started, error: { kind: errorKind(err), message: errorMessage(err), retryable } }, toolToken);
     }
     deps.crash.hit("after-publish", m.subject);
     return { ack: true };

@@ -1,6 +1,6 @@
 import { Kvm } from "@nats-io/kv";
 import { CairnClient } from "@cairn/client";
-import { encode, type ToolRegistration } from "@cairn/protocol";
+import { decode, encode, type RunApproval, type RunSubmitted, type ToolRegistration } from "@cairn/protocol";
 import { appendOnce, CrashPoints, PayloadStore, startWorkQueue, openBus, type NatsConnection, type RunningConsumer, type RunningService } from "@cairn/bus";
 import { builtinTools, loadToolModule, ToolRegistry, type ToolDefinition } from "@cairn/tools";
 import type { Logger } from "@cairn/telemetry";
@@ -29,14 +29,14 @@ export async function configuredTools(config: ToolRunnerConfig, extra: ToolDefin
 export const DEFAULT_MAX_IN_FLIGHT = 10_000;
 
 /**
- * Starts a tool-runner instance on the durable `tool-runner` consumer and registers its tools'
- * specs in the tool registry. Start more processes to share the work: they pull from the same
- * consumer, with no further configuration.
+ * Starts a tool-runner instance on the durable `tool_<name>` consumers of its tools (made by `cairn
+ * provision`) and registers its tools' specs in the tool registry. Start more processes to share
+ * the work: they pull from the same consumers, with no further configuration.
  */
 export async function startToolRunner(config: ToolRunnerConfig, deps: ToolRunnerDeps): Promise<RunningService> {
   const log = deps.log;
   const registry = new ToolRegistry(await configuredTools(config, deps.tools));
-  const bus = await openBus(config, { name: `cairn-tool-runner ${config.instance}`, log, ...(deps.nc ? { nc: deps.nc } : {}) });
+  const bus = await openBus(config, { name: `cairn-tool-runner ${config.instance}`, log, payloads: true, ...(deps.nc ? { nc: deps.nc } : {}) });
   const { subjects, js, jsm, nc } = bus;
   const toolsKv = await new Kvm(nc).open(subjects.toolsBucket);
   const at = new Date().toISOString();
@@ -71,16 +71,35 @@ export async function startToolRunner(config: ToolRunnerConfig, deps: ToolRunner
     };
   };
   const runs = await CairnClient.connect({ nc, prefix: subjects.prefix });
-  const payloads = await PayloadStore.open(nc, subjects.payloadsBucket, config.replicas);
+  const payloads = new PayloadStore(js, jsm, subjects);
+  // A run's submission never changes: kept for the runs this runner works on (bounded, oldest out).
+  const submissions = new Map<string, RunSubmitted>();
+  const submission = async (runId: string): Promise<RunSubmitted | undefined> => {
+    const hit = submissions.get(runId);
+    if (hit) return hit;
+    const m = await jsm.direct.getMessage(subjects.stream, { last_by_subj: subjects.submitted(runId) });
+    const d = m ? decode<RunSubmitted>("RunSubmitted", m.data) : undefined;
+    if (!d?.ok || d.value.runId !== runId) return undefined;
+    if (submissions.size >= 1_000) submissions.delete(submissions.keys().next().value!);
+    submissions.set(runId, d.value);
+    return d.value;
+  };
   const handle = createToolHandler({
     watchCancel,
     payloads,
     largePayloadBytes: Math.min(config.largePayloadBytes, Math.floor(config.maxMessageBytes / 2)),
-    startChildRun: async (parent, opts) => (await runs.submit({ ...opts, idempotencyKey: `child:${parent.idempotencyKey}`, parent: { runId: parent.runId, turn: parent.turn, index: parent.index, callId: parent.callId } })).runId,
+    startChildRun: async (parent) => (await runs.spawn(parent)).runId,
     subjects,
     registry,
     // Asked of the stream leader (not Direct Get, which a lagging replica may answer): a recorded result is never missed.
     exists: async (subject) => (await jsm.streams.getMessage(subjects.stream, { last_by_subj: subject })) !== null,
+    submission,
+    // Asked of the stream leader too: an approval just recorded is never missed.
+    approval: async (runId, turn, index) => {
+      const m = await jsm.streams.getMessage(subjects.stream, { last_by_subj: subjects.approval(runId, turn, index) });
+      const d = m ? decode<RunApproval>("RunApproval", m.data) : undefined;
+      return d?.ok ? d.value : undefined;
+    },
     append: (subject, data) => appendOnce(js, subject, data),
     crash,
     retry: { maxAttempts: config.maxAttempts, initialDelayMs: config.retryInitialDelayMs, maxDelayMs: 60_000, multiplier: 2 },
@@ -101,8 +120,6 @@ export async function startToolRunner(config: ToolRunnerConfig, deps: ToolRunner
         stream: subjects.stream,
         durable: subjects.toolConsumer(tool),
         filters: [subjects.toolCommands(tool)],
-        maxAckPending: config.toolLimits.get(tool) ?? DEFAULT_MAX_IN_FLIGHT,
-        description: `Cairn tool-runner: calls to ${tool}`,
         concurrency: config.concurrency,
         config,
         crash,

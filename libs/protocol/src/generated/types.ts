@@ -328,7 +328,7 @@ export interface RunSubmitted {
   idempotencyKey?: string;
   submittedAt: string;
   /**
-   * Set on a sub-agent run: the parent run and the tool call that waits for this run's outcome.
+   * Set on a sub-agent run by the planner (never by an API caller): the parent run and the run_agent call that waits for this run's outcome, verified against the parent's log (<prefix>.api.spawn).
    */
   parent?: {
     runId: string;
@@ -346,7 +346,7 @@ export interface RunSubmitted {
     [k: string]: string | undefined;
   };
   /**
-   * Set on a fork (cairn fork): the run and step its history was copied from. The copied results precede this submission in the fork's log.
+   * Set on a fork (cairn fork): the run and step its history was copied from. The copied results precede this submission in the fork's log; `prefix` names each of them, and only those are folded (any other message written to the run before its submission is rejected).
    */
   forkedFrom?: {
     runId: string;
@@ -362,7 +362,28 @@ export interface RunSubmitted {
      * Tool call ids whose results were replaced (cairn fork --set-result).
      */
     editedCalls?: string[];
+    /**
+     * Every message the fork copied before this submission: its subject and the sha256 (hex) of its bytes. Absent on forks recorded before it existed (then every message before the submission is taken as copied).
+     */
+    prefix?: {
+      subject: string;
+      sha256: string;
+    }[];
   };
+}
+
+/**
+ * Request to <prefix>.api.spawn (the tool-runner's run_agent): start the sub-agent run of a pending run_agent call. The planner checks the parent's log for that call and derives the child run, its task and agent from it.
+ */
+export interface SpawnRequest {
+  v: 1;
+  /**
+   * The parent run.
+   */
+  runId: string;
+  turn: number;
+  index: number;
+  callId: string;
 }
 
 /**
@@ -392,15 +413,6 @@ export interface SubmitRequest {
    * Resubmitting with the same key returns the same run.
    */
   idempotencyKey?: string;
-  /**
-   * Set on a sub-agent run: the parent run and the tool call that waits for this run's outcome.
-   */
-  parent?: {
-    runId: string;
-    turn: number;
-    index: number;
-    callId: string;
-  };
   metadata?: {
     [k: string]: string | undefined;
   };
@@ -556,6 +568,7 @@ export const schemaIds = {
   RunSignal: "https://cairn.dev/schemas/run-signal.v1.schema.json",
   RunStatus: "https://cairn.dev/schemas/run-status.v1.schema.json",
   RunSubmitted: "https://cairn.dev/schemas/run-submitted.v1.schema.json",
+  SpawnRequest: "https://cairn.dev/schemas/spawn-request.v1.schema.json",
   SubmitReply: "https://cairn.dev/schemas/submit-reply.v1.schema.json",
   SubmitRequest: "https://cairn.dev/schemas/submit-request.v1.schema.json",
   SummaryCommand: "https://cairn.dev/schemas/summary-command.v1.schema.json",
