@@ -4,6 +4,8 @@
  * driver submits runs and learns that a run ended from a core subscription to the end subject,
  * which sees every end event as it is appended.
  */
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -185,6 +187,8 @@ async function startCairn(o: SystemOptions): Promise<System> {
   if (o.mode === "embedded") {
     procs.push(spawnNode("cairn (3 services)", join(repoRoot, "bench", "dist", "cairn-embedded.js"), env, join(o.dir, "cairn.log"), o.nodeArgs));
   } else {
+    // The admin's provisioning first (the services verify what it made), as `cairn provision`.
+    await promisify(execFile)(process.execPath, [join(repoRoot, "services", "cli", "bin", "cairn.js"), "provision"], { env: { PATH: process.env["PATH"], ...env } });
     // The tool-runner first: it registers the tools the planner checks at submit.
     for (const name of ["tool-runner", "llm-caller", "planner"]) {
       procs.push(spawnNode(name, join(repoRoot, "services", name, "dist", "main.js"), env, join(o.dir, `${name}.log`), o.nodeArgs));

@@ -30,12 +30,15 @@ export function checkRunLog(runId: string, log: LoggedEntry[]): string[] {
   const llmRes = new Map<number, number>();
   const toolCmd = new Map<string, number>();
   const toolRes = new Map<string, number>();
+  // Results the planner records itself, with no command: a call a human denied, a call to a tool the agent lacks.
+  const plannerAnswered = new Set<string>();
   for (const e of log) {
     const x = e.entry;
     if (x.kind === "llm-command") llmCmd.set(x.message.turn, e.seq);
     if (x.kind === "llm-result") llmRes.set(x.message.turn, e.seq);
     if (x.kind === "tool-command") toolCmd.set(`${x.message.turn}.${x.message.index}`, e.seq);
     if (x.kind === "tool-result") toolRes.set(`${x.message.turn}.${x.message.index}`, e.seq);
+    if (x.kind === "tool-result" && !x.message.ok && (x.message.error?.kind === "denied" || x.message.error?.kind === "unknown_tool")) plannerAnswered.add(`${x.message.turn}.${x.message.index}`);
   }
   const turns = [...llmRes.keys()].sort((a, b) => a - b);
   turns.forEach((t, i) => {
@@ -52,7 +55,8 @@ export function checkRunLog(runId: string, log: LoggedEntry[]): string[] {
     if (r === undefined) say(`tool command ${k} never answered`);
     else if (r < seq) say(`tool result ${k} precedes its command`);
   }
-  for (const k of toolRes.keys()) if (!toolCmd.has(k)) say(`tool result ${k} without a command`);
+  for (const k of toolRes.keys()) if (!toolCmd.has(k) && !plannerAnswered.has(k)) say(`tool result ${k} without a command`);
+  for (const k of plannerAnswered) if (toolCmd.has(k)) say(`tool call ${k} both commanded and answered by the planner`);
   for (const [k, seq] of toolCmd) {
     const turn = Number(k.split(".")[0]);
     const asked = llmRes.get(turn);

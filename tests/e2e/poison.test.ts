@@ -8,7 +8,7 @@ import { newRunId } from "@cairn/planner";
 import { encode, Subjects } from "@cairn/protocol";
 import { PayloadStore } from "@cairn/bus";
 import { createLogger } from "@cairn/telemetry";
-import { readLedger, uniquePrefix } from "@cairn/testing";
+import { readLedger, uniquePrefix, waitFor } from "@cairn/testing";
 import { LEDGER_ANSWER, LEDGER_SCRIPT, makeFixture, runLog, serviceEnv, waitRun, type Fixture, useEmbedded } from "../helpers.js";
 
 const h = useEmbedded();
@@ -57,36 +57,39 @@ async function expectHealthy(t: Ctx): Promise<void> {
 }
 
 describe("poison inputs are recorded and reported, never crash a service or wedge a run", () => {
-  it("an LLM command that is not msgpack fails its turn with a clear error", async () => {
+  it("an LLM command that is not msgpack, written before its run's submission: the llm-caller records the failure, which comes before the submission and is rejected; the run fails naming it", async () => {
     const t = await start();
     const runId = newRunId(new Date(), "poison-llm");
     await t.publishRaw(t.s.llmCommand(runId, 1, "scripted"), NOT_MSGPACK);
+    // the llm-caller has answered the bad command before the run exists
+    await waitFor("the llm-caller to answer the bad command", async () => (t.logLines().some((l) => l["runId"] === runId && l["msg"] === "invalid LLM command: recorded as the turn's failed result") ? true : undefined), 30_000, 50);
     const r = await t.c.submit({ task: "x", agent: "work", idempotencyKey: "poison-llm" });
     expect(r.runId).toBe(runId);
     const s = await waitRun(t.c, runId);
     expect(s.status).toBe("failed");
-    expect(s.reason).toBe("llm_failed");
+    expect(s.reason).toBe("result_slot_taken");
     expect(s.errors).toBeGreaterThanOrEqual(1);
     const log = await runLog(h.emb.nc, t.prefix, runId);
     const err = log.find((e) => e.entry.kind === "error");
     expect(err?.entry.kind === "error" && err.entry.message).toMatchObject({ service: "llm-caller", error: { kind: "malformed" } });
     const ended = log.find((e) => e.entry.kind === "ended");
-    expect(ended?.entry.kind === "ended" && ended.entry.message.error?.message).toMatch(/malformed: not msgpack/);
-    expect(t.logLines().some((l) => l["runId"] === runId && l["msg"] === "invalid LLM command: recorded as the turn's failed result")).toBe(true);
+    expect(ended?.entry.kind === "ended" && ended.entry.message.error?.message).toMatch(/model turn 1 .*written before the run's submission/);
     await expectHealthy(t);
   });
 
-  it("a schema-invalid tool command becomes that call's error result; the run goes on", async () => {
+  it("a schema-invalid tool command is answered with an invalid_command result and an error event; written before its run, that result is rejected and the run fails naming it", async () => {
     const t = await start();
     const runId = newRunId(new Date(), "poison-tool");
     await t.publishRaw(t.s.toolCommand(runId, 1, 0, "ledger"), encode({ v: 1, type: "tool.command", runId, turn: "one" }));
+    await waitFor("the tool-runner to answer the bad command", async () => ((await runLog(h.emb.nc, t.prefix, runId)).some((e) => e.entry.kind === "tool-result") ? true : undefined), 30_000, 50);
     await t.c.submit({ task: "x", agent: "work", idempotencyKey: "poison-tool" });
     const s = await waitRun(t.c, runId);
-    expect(s.status).toBe("completed");
+    expect(s.status).toBe("failed");
+    expect(s.reason).toBe("result_slot_taken");
     const log = await runLog(h.emb.nc, t.prefix, runId);
     const r0 = log.find((e) => e.entry.kind === "tool-result" && e.entry.message.turn === 1 && e.entry.message.index === 0);
-    expect(r0?.entry.kind === "tool-result" && r0.entry.message).toMatchObject({ ok: false, error: { kind: "invalid_command" } });
-    expect(readLedger(t.f.ledgerFile).map((l) => l.item).sort()).toEqual(["b", "c", "d"]);
+    expect(r0?.entry.kind === "tool-result" && r0.entry.message).toMatchObject({ ok: false, callId: "", error: { kind: "invalid_command" } });
+    expect(readLedger(t.f.ledgerFile)).toEqual([]);
     expect(log.some((e) => e.entry.kind === "error" && e.entry.message.service === "tool-runner" && e.entry.message.error.kind === "schema_invalid")).toBe(true);
     await expectHealthy(t);
   });

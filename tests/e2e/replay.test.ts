@@ -197,9 +197,11 @@ describe("replay from the stream (real nats-server, real services)", () => {
     const fork = await loadRunLog(s.nc, s.client.subjects, forkId);
     const sub = stepEntry(fork, 0);
     const d = decode<RunSubmitted>("RunSubmitted", sub.data);
-    expect(d.ok && d.value.forkedFrom).toEqual({ runId: src, step: k, seq: stepEntry(source, k).seq });
+    expect(d.ok && d.value.forkedFrom).toEqual({ runId: src, step: k, seq: stepEntry(source, k).seq, prefix: expect.any(Array) });
+    // every copied message is declared by subject and hash
+    expect(d.ok && d.value.forkedFrom?.prefix?.length).toBe(2 * k);
     const rels = fork.entries.map((e) => ({ seq: e.seq, rel: relativeSubject(fork, e.subject) }));
-    expect(rels.filter((e) => e.seq < sub.seq).map((e) => e.rel)).toEqual(["evt.llm.1", "evt.tool.1.0", "evt.llm.2", "evt.tool.2.0", "evt.llm.3", "evt.tool.3.0", "evt.llm.4", "evt.tool.4.0"]);
+    expect(rels.filter((e) => e.seq < sub.seq).map((e) => e.rel)).toEqual(["evt.llm.1", "evt.tool.1.0.ledger", "evt.llm.2", "evt.tool.2.0.ledger", "evt.llm.3", "evt.tool.3.0.ledger", "evt.llm.4", "evt.tool.4.0.ledger"]);
     expect(rels.filter((e) => e.rel.startsWith("cmd.llm.")).map((e) => e.rel.split(".").slice(0, 3).join("."))).toEqual(["cmd.llm.5", "cmd.llm.6", "cmd.llm.7", "cmd.llm.8", "cmd.llm.9", "cmd.llm.10"]);
 
     // The first k steps are the source's, byte for byte but for the run id.
@@ -334,7 +336,7 @@ describe("retention: purge", () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(`run ${b} has not ended: only ended runs can be purged`);
     // The cancel aborted x's call in flight, which was answered at once (kind "cancelled"): x is settled.
-    await until("x's aborted call to be answered", async () => (await logOf(x)).some((e) => e.subject.endsWith(".evt.tool.1.0")));
+    await until("x's aborted call to be answered", async () => (await logOf(x)).some((e) => e.subject.endsWith(".evt.tool.1.0.ledger")));
     // An ended run whose command is still unanswered (its worker gone) is kept: built here by hand,
     // under a prefix no service serves.
     const lone = new Subjects(uniquePrefix());

@@ -76,6 +76,10 @@ export function due(state: RunState, historySeq: number, time: string, subjects:
   if (state.invalidSubmission) return end("failed", { reason: "invalid_submission", error: { kind: "invalid_submission", message: state.invalidSubmission } });
   const sub = state.submitted;
   if (!sub) return [];
+  const taken = slotTaken(state, subjects);
+  if (taken) {
+    return end("failed", { reason: "result_slot_taken", error: { kind: "result_slot_taken", message: `the result subject of ${taken.what} holds a message the run rejected (${taken.reason}): that result can never be recorded` } });
+  }
   const provider = safeToolToken(sub.agent.provider);
   // Budgets are checked before every new model call: the expensive step.
   const llm = (turn: number): Output[] => {
@@ -105,13 +109,6 @@ export function due(state: RunState, historySeq: number, time: string, subjects:
     });
   }
   if (last.resultCount === last.results.length) return llm(last.turn + 1);
-  const taken = slotTaken(state, subjects);
-  if (taken) {
-    return end("failed", {
-      reason: "result_slot_taken",
-      error: { kind: "result_slot_taken", message: `the result subject of call ${taken.index} (${taken.tool}) of turn ${last.turn} holds a message the run rejected (${taken.reason}): the call's result can never be recorded` },
-    });
-  }
   const out: Output[] = [];
   const known = new Set(sub.agent.tools.map((t) => t.name));
   const needsApproval = new Set(sub.agent.tools.filter((t) => t.requiresApproval).map((t) => t.name));
@@ -150,20 +147,32 @@ export function due(state: RunState, historySeq: number, time: string, subjects:
 }
 
 /**
- * A call of the last turn, still without a result, whose result subject holds a message the fold
- * rejected (written before the call was commanded, or with another call id): one message per
- * subject, so the real result can never be stored there.
+ * A step the run waits for whose result subject holds a message the fold rejected (written before
+ * the step was commanded, or not the step's result): one message per subject, so the step's real
+ * result can never be stored there. The steps: the calls of the last turn still without a result,
+ * or, when the run waits for the model, the next turn's response and summary.
  */
-function slotTaken(state: RunState, subjects: Subjects): { index: number; tool: string; reason: string } | undefined {
+function slotTaken(state: RunState, subjects: Subjects): { what: string; reason: string } | undefined {
+  if (state.rejectedSubjects.size === 0 || state.ended) return undefined;
+  const found = (subject: string): string | undefined => (state.rejectedSubjects.has(subject) ? state.rejected.find((r) => r.subject === subject)?.reason : undefined);
   const last = state.turns[state.turns.length - 1];
-  if (!last || state.rejectedSubjects.size === 0 || state.ended) return undefined;
-  const calls = last.llm.toolCalls ?? [];
-  for (let index = 0; index < calls.length; index++) {
-    if (last.results[index]) continue;
-    const tool = safeToolToken(calls[index]!.name);
-    const subject = subjects.toolResult(state.runId, last.turn, index, tool);
-    const found = state.rejectedSubjects.has(subject) ? state.rejected.find((r) => r.subject === subject) : undefined;
-    if (found) return { index, tool: calls[index]!.name, reason: found.reason };
+  const calls = last?.llm.ok ? (last.llm.toolCalls ?? []) : [];
+  if (last && calls.length > 0 && last.resultCount < calls.length) {
+    for (let index = 0; index < calls.length; index++) {
+      if (last.results[index]) continue;
+      const reason = found(subjects.toolResult(state.runId, last.turn, index, safeToolToken(calls[index]!.name)));
+      if (reason !== undefined) return { what: `call ${index} (${calls[index]!.name}) of turn ${last.turn}`, reason };
+    }
+    return undefined;
+  }
+  if (last && (!last.llm.ok || calls.length === 0)) return undefined; // the run ends: nothing more is awaited
+  const next = state.turns.length + 1;
+  for (const [subject, what] of [
+    [subjects.llmResult(state.runId, next), `model turn ${next}`],
+    [subjects.summaryResult(state.runId, next), `the summary before turn ${next}`],
+  ] as const) {
+    const reason = found(subject);
+    if (reason !== undefined) return { what, reason };
   }
   return undefined;
 }

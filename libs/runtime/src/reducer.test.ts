@@ -344,6 +344,17 @@ describe("reducer: repeats, order and corruption", () => {
     }
   });
 
+  it("folds a runner's invalid_command failure, which names no call id, for the call on its subject", () => {
+    const h = happyHistory();
+    const unread = tool(1, 0, "", "write_file", { ok: false, output: undefined, error: { kind: "invalid_command", message: "schema_invalid: /turn must be integer" } });
+    const { state, applied } = play([h[0]!, h[1]!, entry(3, S.toolResult(RUN, 1, 0, "write_file"), unread)]);
+    expect(applied[2]).toMatchObject({ kind: "tool-result", turn: 1, index: 0 });
+    expect(state.turns[0]!.results[0]).toMatchObject({ ok: false, error: { kind: "invalid_command" } });
+    // not a success with no call id
+    const { applied: a2 } = play([h[0]!, h[1]!, entry(3, S.toolResult(RUN, 1, 0, "write_file"), { ...unread, ok: true, output: "x", error: undefined })]);
+    expect(a2[2]).toMatchObject({ kind: "rejected", reason: "tool result whose call id differs from the call it is recorded for" });
+  });
+
   it("holds results written before the submission and rejects them at it (a run id can be known before it is submitted)", () => {
     const { state, applied, outputs } = play([
       entry(1, S.llmResult(RUN, 1), llm(1, { toolCalls: [{ id: "x", name: "write_file", arguments: '{"path":"pwn","content":"x"}' }] })),
@@ -352,7 +363,13 @@ describe("reducer: repeats, order and corruption", () => {
     expect(applied[0]).toMatchObject({ kind: "ignored", reason: expect.stringMatching(/^before the run's submission: held/) as string });
     expect(state.turns).toEqual([]);
     expect(state.rejected.map((r) => r.seq)).toEqual([1]);
-    expect(outputs[1]).toEqual([llmCommand(1, 2)]);
+    // it took model turn 1's subject: the run ends saying so (the model's real answer could never be recorded)
+    expect(outputs[1]).toHaveLength(1);
+    expect(outputs[1]![0]).toMatchObject({ type: "RunEnded", message: { status: "failed", reason: "result_slot_taken" } });
+    expect((outputs[1]![0]!.message as { error: { message: string } }).error.message).toMatch(/^the result subject of model turn 1 holds a message the run rejected \(written before the run's submission\)/);
+    // one on a turn the run has not reached takes nothing yet
+    const later = play([entry(1, S.llmResult(RUN, 3), llm(3)), entry(2, S.submitted(RUN), submitted())]);
+    expect(later.outputs[1]).toEqual([llmCommand(1, 2)]);
   });
 
   it("folds a fork's copied prefix written before its submission only when the submission declares it (subject and hash)", () => {

@@ -225,7 +225,9 @@ function foldKind(state: RunState, entry: HistoryEntry, w: Readonly<RunSubjectKi
       const d = note(decode<ToolResult>("ToolResult", entry.data, MAX_MESSAGE));
       if (d.ok) {
         const r = d.value;
-        const wrong = r.runId !== state.runId ? "run" : r.turn !== w.turn || r.index !== w.index ? "turn/index" : r.callId !== call.id ? "call id" : r.tool !== call.name ? "tool" : undefined;
+        // (a runner that could not read its command records the failure with no call id: kind invalid_command)
+        const unreadCommand = !r.ok && r.error?.kind === "invalid_command" && r.callId === "";
+        const wrong = r.runId !== state.runId ? "run" : r.turn !== w.turn || r.index !== w.index ? "turn/index" : r.callId !== call.id && !unreadCommand ? "call id" : r.tool !== call.name && !unreadCommand ? "tool" : undefined;
         if (wrong) return reject(state, entry, `tool result whose ${wrong} differs from the call it is recorded for`);
         if (gate?.decision === "deny" && (r.ok || r.error?.kind !== "denied")) return reject(state, entry, "a result other than the denial for a call a human denied");
       }

@@ -65,7 +65,8 @@ export function runStepOf(subject: string): RunStep | undefined {
     if (kind === "tool") {
       step.index = num(rest[1]);
       if (step.index !== undefined) tpl.push("{index}");
-      if (family === "cmd" && rest[2]) {
+      // the tool: in a command's subject, and in a result's (logs recorded before it joined results have none)
+      if (rest[2]) {
         step.tool = rest[2];
         tpl.push(rest[2]);
       }

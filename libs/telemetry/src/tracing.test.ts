@@ -70,6 +70,7 @@ describe("trace context values", () => {
     expect(runStepOf("t.x-1.run.r1.cmd.llm.3.scripted")).toMatchObject({ runId: "r1", kind: "llm", turn: 3, template: "t.x-1.run.{runId}.cmd.llm.{turn}.scripted" });
     expect(runStepOf("cairn.run.r1.cmd.tool.2.1.ledger")).toMatchObject({ runId: "r1", family: "cmd", kind: "tool", turn: 2, index: 1, tool: "ledger", template: "cairn.run.{runId}.cmd.tool.{turn}.{index}.ledger" });
     expect(runStepOf("cairn.run.r1.evt.tool.2.1")).toMatchObject({ kind: "tool", turn: 2, index: 1, template: "cairn.run.{runId}.evt.tool.{turn}.{index}" });
+    expect(runStepOf("cairn.run.r1.evt.tool.2.1.ledger")).toMatchObject({ kind: "tool", turn: 2, index: 1, tool: "ledger", template: "cairn.run.{runId}.evt.tool.{turn}.{index}.ledger" });
     expect(runStepOf("cairn.run.r1.evt.error.s42")?.template).toBe("cairn.run.{runId}.evt.error.{id}");
     expect(runStepOf("cairn.run.run.evt.ended")).toMatchObject({ runId: "run", kind: "ended" });
     expect(runStepOf("cairn.api.submit")).toBeUndefined();

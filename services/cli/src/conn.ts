@@ -24,6 +24,11 @@ export function addConn(cmd: Command): Command {
     .option("--prefix <prefix>", "deployment prefix (default: $CAIRN_PREFIX or cairn)");
 }
 
+/** CAIRN_ALLOW_UNPATCHED_NATS=1: connect to a nats-server without the 2026 security fixes (development only). */
+export function allowUnpatched(e: Record<string, string | undefined>): boolean {
+  return e["CAIRN_ALLOW_UNPATCHED_NATS"] === "1" || e["CAIRN_ALLOW_UNPATCHED_NATS"] === "true";
+}
+
 /** A client for the server the flags, NATS_* variables or `cairn dev` name. */
 export async function client(f: ConnFlags): Promise<CairnClient> {
   const servers = resolveServer(f.server, env);
@@ -33,7 +38,7 @@ export async function client(f: ConnFlags): Promise<CairnClient> {
   const token = f.token ?? env["NATS_TOKEN"];
   return CairnClient.connect({
     prefix: f.prefix ?? env["CAIRN_PREFIX"] ?? "cairn",
-    connect: { servers, ...(creds ? { credsFile: creds } : {}), ...(user ? { user, pass: pass ?? "" } : {}), ...(token ? { token } : {}) },
+    connect: { servers, ...(creds ? { credsFile: creds } : {}), ...(user ? { user, pass: pass ?? "" } : {}), ...(token ? { token } : {}), ...(allowUnpatched(env) ? { allowUnpatchedServer: true } : {}) },
   });
 }
 

@@ -5,6 +5,7 @@ import { loadConfig as plannerConfig, startPlanner, type Agents } from "@cairn/p
 import { loadConfig as llmConfig, startLlmCaller } from "@cairn/llm-caller";
 import { loadConfig as toolConfig, startToolRunner } from "@cairn/tool-runner";
 import type { Logger } from "@cairn/telemetry";
+import { allowUnpatched } from "./conn.js";
 import { provision } from "./provision.js";
 
 export interface EmbeddedOptions {
@@ -40,7 +41,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
     url = server.url;
   }
   const env = { ...o.env, NATS_URL: url };
-  const nc = await connectNats({ servers: url, name: "cairn-embedded", log: o.log });
+  const nc = await connectNats({ servers: url, name: "cairn-embedded", log: o.log, ...(allowUnpatched(env) ? { allowUnpatchedServer: true } : {}) });
   const stops: (() => Promise<void>)[] = [];
   try {
     await provision(nc, env, "all", o.agents ? { agents: o.agents } : {});
