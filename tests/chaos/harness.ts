@@ -1,5 +1,5 @@
 import { CairnClient } from "@cairn/client";
-import { readCommits, readLedger, spawnService, startNatsServer, uniquePrefix, type RunningNatsServer, type ServiceName, type ServiceProcess } from "@cairn/testing";
+import { adminAuth, credentialsEnv, readCommits, readLedger, shippedAccounts, spawnService, startNatsServer, testPassword, uniquePrefix, type RunningNatsServer, type ServiceName, type ServiceProcess } from "@cairn/testing";
 import { makeFixture, runLog, serviceEnv, type Fixture, type ScriptTurn } from "../helpers.js";
 import { checkLedger, checkRunLog, percentile, type LoggedEntry } from "./invariants.js";
 
@@ -60,10 +60,15 @@ export class ChaosCluster {
     readonly env: Record<string, string>,
   ) {}
 
+  /**
+   * A nats-server with the shipped deploy/nats/accounts.conf (for this prefix), provisioned by its
+   * admin, and `instances` processes of each service, each on its own least-privilege user (the
+   * ledger tool runs in the app tools' runner group); the client connects as `client`.
+   */
   static async start(opts: { instances: number; script: ScriptTurn[]; ackWaitMs: number; crashAt?: Partial<Record<ServiceName, string>>; syncInterval?: string; env?: Record<string, string> }): Promise<ChaosCluster> {
-    const server = await startNatsServer(opts.syncInterval ? { syncInterval: opts.syncInterval } : {});
-    const fixture = makeFixture({ work: opts.script });
     const prefix = uniquePrefix("chaos");
+    const server = await startNatsServer({ extraConfig: shippedAccounts(prefix), ...(opts.syncInterval ? { syncInterval: opts.syncInterval } : {}) });
+    const fixture = makeFixture({ work: opts.script });
     const env = serviceEnv(server.url, prefix, fixture, { CAIRN_ACK_WAIT_MS: String(opts.ackWaitMs), LOG_LEVEL: "debug", ...opts.env });
     const c = new ChaosCluster(server, fixture, prefix, env);
     for (const name of ["tool-runner", "llm-caller", "planner"] as ServiceName[]) {
@@ -72,12 +77,14 @@ export class ChaosCluster {
         await c.spawnSlot(name, i, crash ? { ...env, CAIRN_CRASH_AT: crash } : env);
       }
     }
-    c.client = await CairnClient.connect({ connect: { servers: server.url }, prefix });
+    c.client = await CairnClient.connect({ connect: { servers: server.url, user: "client", pass: testPassword("client") }, prefix });
     return c;
   }
 
   private async spawnSlot(name: ServiceName, index: number, env: Record<string, string>, at?: number): Promise<void> {
-    const proc = await spawnService(name, env);
+    // Its own user; the first start of a slot provisions as the admin would, a restart does not.
+    const user = name === "tool-runner" ? { ...credentialsEnv("tool-runner-app"), CAIRN_TOOLS: "ledger" } : credentialsEnv(name);
+    const proc = await spawnService(name, { ...env, ...user }, { admin: adminAuth(), provision: at === undefined });
     const slot: Slot = { name, index, proc, env };
     if (at === undefined) this.slots.push(slot);
     else this.slots[at] = slot;

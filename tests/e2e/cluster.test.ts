@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { CairnClient } from "@cairn/client";
 import { Subjects } from "@cairn/protocol";
-import { readCommits, readLedger, spawnService, startNatsCluster, uniquePrefix, waitFor, type NatsCluster, type ServiceProcess } from "@cairn/testing";
+import { adminAuth, credentialsEnv, readCommits, readLedger, shippedAccounts, spawnService, startNatsCluster, testPassword, uniquePrefix, waitFor, type NatsCluster, type ServiceProcess } from "@cairn/testing";
 import { checkLedger, checkRunLog, type LoggedEntry } from "../chaos/invariants.js";
 import { TEN_TURN_ANSWER, tenTurnScript } from "../chaos/harness.js";
 import { makeFixture, runLog, serviceEnv, waitRun, withTimeout } from "../helpers.js";
@@ -17,13 +17,15 @@ afterAll(async () => {
 });
 
 describe("past one machine: a 3-node NATS cluster with R3 streams", () => {
-  it("runs complete, with 0 lost and 0 duplicated results, when the stream leader's server is SIGKILLed and later restarted", async () => {
-    cluster = await startNatsCluster(3);
-    const f = makeFixture({ work: tenTurnScript(200) });
+  it("runs complete, with 0 lost and 0 duplicated results, when the stream leader's server is SIGKILLed and later restarted (the shipped accounts: every service on its own user)", async () => {
     const prefix = uniquePrefix("clu");
+    cluster = await startNatsCluster(3, { extraConfig: shippedAccounts(prefix), auth: adminAuth() });
+    const f = makeFixture({ work: tenTurnScript(200) });
     const env = serviceEnv(cluster.urls, prefix, f, { CAIRN_REPLICAS: "3", CAIRN_ACK_WAIT_MS: "3000" });
-    for (const name of ["tool-runner", "llm-caller", "planner"] as const) procs.push(await spawnService(name, env));
-    client = await CairnClient.connect({ connect: { servers: cluster.urls }, prefix });
+    // the admin provisions (R3); each service runs as its own user, the ledger tool in the app tools' group
+    const users = { "tool-runner": { ...credentialsEnv("tool-runner-app"), CAIRN_TOOLS: "ledger" }, "llm-caller": credentialsEnv("llm-caller"), planner: credentialsEnv("planner") };
+    for (const name of ["tool-runner", "llm-caller", "planner"] as const) procs.push(await spawnService(name, { ...env, ...users[name] }, { admin: adminAuth() }));
+    client = await CairnClient.connect({ connect: { servers: cluster.urls, user: "client", pass: testPassword("client") }, prefix });
     const c = client;
     const ids: string[] = [];
     for (let i = 0; i < 10; i++) ids.push((await c.submit({ task: `cluster run ${i}`, idempotencyKey: `clu-${i}` })).runId);

@@ -1,18 +1,11 @@
 import { execFile, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
-import { connect, type NatsConnection } from "@nats-io/transport-node";
-import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
-import { Kvm } from "@nats-io/kv";
-import { CairnClient } from "@cairn/client";
-import { loadConfig as loadLlmCallerConfig, startLlmCaller } from "@cairn/llm-caller";
-import { loadConfig as loadPlannerConfig, parseAgents, startPlanner } from "@cairn/planner";
-import { silentLogger } from "@cairn/telemetry";
-import { findNatsServer, ledgerToolModule, startNatsServer, tempDir, waitFor, workspaceRoot, type RunningNatsServer } from "@cairn/testing";
-import { loadConfig as loadToolRunnerConfig, startToolRunner } from "@cairn/tool-runner";
+import { parseAgents } from "@cairn/planner";
+import { findNatsServer, workspaceRoot } from "@cairn/testing";
 
 const run = promisify(execFile);
 const root = workspaceRoot();

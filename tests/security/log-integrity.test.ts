@@ -96,7 +96,7 @@ describe("JetStream is managed by the admin alone", () => {
       const cfg = { ...before };
       const attempts: [string, () => Promise<unknown>][] = [
         // row 1: a transform from a subject it may publish onto an approval of another run
-        ["subject_transform", () => jsm.streams.update(d.subjects.stream, { ...cfg, subject_transform: { src: "cairn.run.*.evt.tool.9999.*.ledger", dest: "cairn.run.{{wildcard(1)}}.evt.approval.1.0" } } as never)],
+        ["subject_transform", () => jsm.streams.update(d.subjects.stream, { ...cfg, subject_transform: { src: "cairn.run.*.evt.tool.9999.*.ledger", dest: "cairn.run.{{wildcard(1)}}.evt.approval.1.0" } })],
         ["republish onto the log", () => jsm.streams.update(d.subjects.stream, { ...cfg, republish: { src: "cairn.run.>", dest: "cairn.run.x.evt.approval.1.0" } })],
         // row 2: history gone, or the log sealed
         ["max_age 1s", () => jsm.streams.update(d.subjects.stream, { ...cfg, max_age: 1_000_000_000 })],

@@ -47,19 +47,26 @@ function tail(file: string): string {
  * server can take one in between — a node that cannot listen on its route port never joins: the
  * cluster is then started again on other ports, once, and a second failure reports each node's log.
  */
-export async function startNatsCluster(size = 3): Promise<NatsCluster> {
+export async function startNatsCluster(size = 3, opts: ClusterOptions = {}): Promise<NatsCluster> {
   try {
-    return await startClusterOnce(size);
+    return await startClusterOnce(size, opts);
   } catch (first) {
     try {
-      return await startClusterOnce(size);
+      return await startClusterOnce(size, opts);
     } catch (second) {
       throw new Error(`${(second as Error).message}\n(a first attempt failed too: ${(first as Error).message.split("\n")[0]})`);
     }
   }
 }
 
-async function startClusterOnce(size: number): Promise<NatsCluster> {
+/** Extra configuration for every node (e.g. the shipped accounts), and the user that checks the cluster is ready. */
+export interface ClusterOptions {
+  extraConfig?: string;
+  /** A user allowed to manage JetStream in the account Cairn uses (with accounts: its admin). */
+  auth?: { user: string; pass: string };
+}
+
+async function startClusterOnce(size: number, opts: ClusterOptions): Promise<NatsCluster> {
   const base = tempDir("cairn-cluster-");
   const ports = await freePorts(2 * size);
   const clientPorts = ports.slice(0, size);
@@ -76,7 +83,7 @@ async function startClusterOnce(size: number): Promise<NatsCluster> {
         storeDir,
         serverName: names[i]!,
         logFile: logs[i]!,
-        extraConfig: `cluster {\n  name: cairn-test\n  listen: "127.0.0.1:${routePorts[i]}"\n  routes: [${routes.join(", ")}]\n}\n`,
+        extraConfig: `cluster {\n  name: cairn-test\n  listen: "127.0.0.1:${routePorts[i]}"\n  routes: [${routes.join(", ")}]\n}\n${opts.extraConfig ?? ""}`,
       });
     }),
   );
@@ -89,7 +96,7 @@ async function startClusterOnce(size: number): Promise<NatsCluster> {
   }
   const urls = nodes.map((n) => n.url).join(",");
   try {
-    const nc = await connect({ servers: urls.split(",") });
+    const nc = await connect({ servers: urls.split(","), ...(opts.auth ? { user: opts.auth.user, pass: opts.auth.pass } : {}) });
     try {
       const jsm = await jetstreamManager(nc, { checkAPI: false, timeout: 2_000 });
       await waitFor("the JetStream meta leader", async () => (await jsm.getAccountInfo()) !== undefined, 30_000, 250);

@@ -7,6 +7,6 @@ export type { RunningNatsServer, NatsServerOptions } from "@cairn/natsd";
 export { uniquePrefix, workspaceRoot, tempDir, waitFor } from "./util.js";
 export { provisionFor, spawnService, type AdminAuth, type ServiceProcess, type ServiceName } from "./process.js";
 export { readLedger, readCommits, ledgerToolModule, testServiceEnv, type LedgerEntry, type LedgerCommit, type TestDirs } from "./ledger.js";
-export { startNatsCluster, type NatsCluster } from "./cluster.js";
+export { startNatsCluster, type ClusterOptions, type NatsCluster } from "./cluster.js";
 export { eventStreamHandler, rejectionOf, startHttpServer, withHttpServer, type HttpHandler, type ReceivedRequest, type TestHttpServer } from "./http.js";
 export { adminAuth, credentialsEnv, SHIPPED_USERS, shippedAccounts, shippedAccountsConf, shippedPasswordEnv, testPassword, type ShippedUser } from "./accounts.js";
