@@ -46,15 +46,13 @@ function ns(ms: number): number {
 type StreamSpec = Partial<StreamConfig> & { name: string };
 
 /**
- * The runs stream is the checkpoint log. One message per subject, a second one rejected
- * (discard new per subject): every step result and command subject is written once, ever, for
- * the life of the run (no Nats-Msg-Id: the subject is the identity). No age limit: history is
- * removed only by an operator's purge of finished runs; single messages cannot be deleted.
+ * A stream whose every subject is written once, ever: one message per subject, a second one
+ * rejected (discard new per subject), no rollups, no deletes of single messages, no age limit.
  */
-export function runStreamConfig(subjects: Subjects, opts: ProvisionOptions): StreamSpec {
+function writeOnceStream(name: string, subject: string, opts: ProvisionOptions, description: string): StreamSpec {
   const cfg: StreamSpec = {
-    name: subjects.stream,
-    subjects: [subjects.allRuns()],
+    name,
+    subjects: [subject],
     retention: RetentionPolicy.Limits,
     storage: StorageType.File,
     num_replicas: opts.replicas,
@@ -64,35 +62,28 @@ export function runStreamConfig(subjects: Subjects, opts: ProvisionOptions): Str
     allow_direct: true,
     allow_rollup_hdrs: false,
     deny_delete: true,
-    max_msg_size: opts.maxMsgSize ?? -1,
-    republish: subjects.runRepublish(),
-    description: "Cairn run logs: every fact of every run, one message per subject",
+    description,
   };
   if (opts.placementTags?.length) cfg.placement = { cluster: "", tags: opts.placementTags };
   return cfg;
 }
 
 /**
+ * The runs stream is the checkpoint log: every step result and command subject is written once,
+ * ever, for the life of the run (no Nats-Msg-Id: the subject is the identity). History is removed
+ * only by an operator's purge of finished runs. Every stored message is republished to its tap
+ * subject (see Subjects.runRepublish).
+ */
+export function runStreamConfig(subjects: Subjects, opts: ProvisionOptions): StreamSpec {
+  return { ...writeOnceStream(subjects.stream, subjects.allRuns(), opts, "Cairn run logs: every fact of every run, one message per subject"), max_msg_size: opts.maxMsgSize ?? -1, republish: subjects.runRepublish() };
+}
+
+/**
  * Large payloads (tool results, model replies): content-addressed chunks, each written once
- * (`<p>.payload.<runId>.<sha256>.<n>`), read back with Direct Get; no rollups, no deletes.
+ * (`<p>.payload.<runId>.<sha256>.<n>`), read back with Direct Get.
  */
 export function payloadStreamConfig(subjects: Subjects, opts: ProvisionOptions): StreamSpec {
-  const cfg: StreamSpec = {
-    name: subjects.payloadStream,
-    subjects: [subjects.allPayloads()],
-    retention: RetentionPolicy.Limits,
-    storage: StorageType.File,
-    num_replicas: opts.replicas,
-    max_msgs_per_subject: 1,
-    discard: DiscardPolicy.New,
-    discard_new_per_subject: true,
-    allow_direct: true,
-    allow_rollup_hdrs: false,
-    deny_delete: true,
-    description: "Cairn large payloads: content-addressed chunks, each written once",
-  };
-  if (opts.placementTags?.length) cfg.placement = { cluster: "", tags: opts.placementTags };
-  return cfg;
+  return writeOnceStream(subjects.payloadStream, subjects.allPayloads(), opts, "Cairn large payloads: content-addressed chunks, each written once");
 }
 
 /** The integrity-relevant fields a service checks on a stream (not sizes, replicas or placement). */
