@@ -20,7 +20,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { decode, Subjects, type RunSubmitted, type ToolRegistration } from "@cairn/protocol";
 import { applyEntry, emptyRun, type Applied, type HistoryEntry, type RunState } from "@cairn/runtime";
-import { createApi, createPlannerHandler, parseAgents } from "@cairn/planner";
+import { createApi, createPlannerHandler, OPERATOR, parseAgents } from "@cairn/planner";
 import { createLlmHandler } from "@cairn/llm-caller";
 import { createToolHandler } from "@cairn/tool-runner";
 import { createScriptedProvider } from "@cairn/providers";
@@ -104,6 +104,9 @@ const api = createApi({
   lookupTools: (names) => Promise.resolve(new Map(names.filter((n) => n === registration.name).map((n) => [n, registration]))),
   append,
   readEvents: (runId) => Promise.resolve(byRun.get(runId) ?? []),
+  readLog: async function* (runId, fromSeq) {
+    for (const e of byRun.get(runId) ?? []) if (e.seq >= fromSeq) yield e;
+  },
   listIndex: () => Promise.resolve([]),
   missingWorkQueues: () => Promise.resolve([]),
   workerAvailable: () => Promise.resolve(true),
@@ -187,7 +190,7 @@ async function handle(e: HistoryEntry): Promise<void> {
 
 async function submit(): Promise<void> {
   const t0 = performance.now();
-  const r = await api.submit({ v: 1, task: "benchmark task" });
+  const r = await api.submit({ v: 1, task: "benchmark task" }, OPERATOR);
   if ("error" in r) throw new Error(`submit failed: ${r.error.message}`);
   spent.submit += performance.now() - t0;
 }

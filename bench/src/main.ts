@@ -11,7 +11,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import { join } from "node:path";
 import { findNatsServer } from "@cairn/natsd";
-import { latencyPhase, stepsPerRun, throughputPhase, withScenario, type LatencyResult, type Memory, type Sync, type ThroughputResult } from "./measure.js";
+import { fairnessPhase, latencyPhase, stepsPerRun, throughputPhase, withScenario, type FairnessResult, type LatencyResult, type Memory, type Sync, type ThroughputResult } from "./measure.js";
 import { parseOptions, USAGE, type BenchOptions } from "./options.js";
 import { startOtlpSink } from "./otlp-sink.js";
 import { renderTable, evaluateTargets, find, type Target } from "./report.js";
@@ -56,6 +56,19 @@ export interface LogicRecord {
   messages: Record<string, number>;
 }
 
+/**
+ * Fair share: a 2-call run's end-to-end time alone and while a big run fans out (see
+ * fairnessPhase), with the big run's in-flight window: the planner's default ("default", the
+ * agent sets none) or none ("off": maxParallelToolCalls = its calls, all commanded at once).
+ */
+export interface FairnessRecord extends FairnessResult {
+  type: "fairness";
+  system: "cairn";
+  mode: Mode;
+  window: "default" | "off";
+  memory: Memory;
+}
+
 export interface NotMeasured {
   type: "not-measured";
   what: string;
@@ -67,6 +80,8 @@ export interface Results {
   loops: LoopRecord[];
   scaling: ScalingRecord[];
   logic: LogicRecord[];
+  /** Absent in results written before the fairness scenario existed. */
+  fairness?: FairnessRecord[];
   notMeasured: NotMeasured[];
   targets: Target[];
 }
@@ -121,7 +136,7 @@ async function main(): Promise<void> {
     options: o,
   };
   emit(meta);
-  const results: Results = { meta, loops: [], scaling: [], logic: [], notMeasured: [], targets: [] };
+  const results: Results = { meta, loops: [], scaling: [], logic: [], fairness: [], notMeasured: [], targets: [] };
   const nodeArgs = (label: string): string[] => (o.cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${join(o.outDir, "profiles", `${stamp}-${label}`)}`] : []);
 
   const loop = async (system: SystemKind, mode: Mode, sync: Sync, tracing: "off" | "otlp" = "off"): Promise<void> => {
@@ -171,6 +186,19 @@ async function main(): Promise<void> {
     results.logic.push(rec);
     emit(rec);
   };
+  // A 2-call run alone and while a run of fairnessCalls calls fans out: Cairn only (fair share is the planner's).
+  const fairness = async (mode: Mode, window: "default" | "off"): Promise<void> => {
+    if (!o.systems.includes("cairn")) return;
+    const label = `cairn-fairness-${mode}-window-${window}`;
+    progress(`${label}: a 2-call run, ${o.warmup} warm-up + ${o.latencyRuns} alone, then while a ${o.fairnessCalls}-call run fans out, then ${o.latencyRuns} alone again (${o.fairnessRounds} round${o.fairnessRounds === 1 ? "" : "s"}; in-flight window ${window === "default" ? "the planner's default" : `off: ${o.fairnessCalls}`})`);
+    const fair = { calls: o.fairnessCalls, ...(window === "off" ? { window: o.fairnessCalls } : {}) };
+    const { result, memory } = await withScenario({ kind: "cairn", mode, sync: "default", logLevel: o.logLevel, rawWriteOnce: false, rawStockClient: false, nodeArgs: nodeArgs(label), serviceEnv: o.serviceEnv, turns: [o.turns], fairness: fair, keep: o.keep, onDir: (d) => o.keep && progress(`${label}: logs in ${d}`) }, ({ sys }) =>
+      fairnessPhase(sys, o.fairnessCalls, o.warmup, o.latencyRuns, o.fairnessRounds),
+    );
+    const rec: FairnessRecord = { type: "fairness", system: "cairn", mode, window, ...result, memory };
+    results.fairness!.push(rec);
+    emit(rec);
+  };
   const has = (system: SystemKind, mode: Mode): boolean => find(results, system, mode, "default") !== undefined;
 
   try {
@@ -193,6 +221,11 @@ async function main(): Promise<void> {
         for (const mode of ["embedded", "processes"] as const) {
           await loop("raw", mode, "always");
           await loop("cairn", mode, "always");
+        }
+      } else if (s === "fairness") {
+        for (const mode of ["embedded", "processes"] as const) {
+          await fairness(mode, "default");
+          await fairness(mode, "off");
         }
       } else if (s === "tracing") {
         // Back to back on fresh servers: Cairn with tracing off, then exporting every span.

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { startNatsServer } from "@cairn/natsd";
 import { cpuMsOf, mainThreadCpuMsOf, memoryOf, sampleTotalRss } from "./procs.js";
 import { round, summarize } from "./stats.js";
-import { startSystem, type Mode, type StoredEntry, type System, type SystemKind } from "./systems.js";
+import { startSystem, type FairnessAgents, type Mode, type StoredEntry, type System, type SystemKind } from "./systems.js";
 
 export type Sync = "default" | "always";
 
@@ -32,6 +32,8 @@ export interface ScenarioSetup {
   onDir?: (dir: string) => void;
   /** Run lengths the system must be ready for. */
   turns: number[];
+  /** The fairness scenario's agents (Cairn only). */
+  fairness?: FairnessAgents;
 }
 
 export interface Memory {
@@ -169,6 +171,99 @@ export async function throughputPhase(sys: System, turns: number, runs: number, 
   };
 }
 
+/** End-to-end times (ms) of the 2-call run: how many, median, p95, max. */
+export interface Times {
+  runs: number;
+  medianMs: number;
+  p95Ms: number;
+  maxMs: number;
+}
+
+export interface FairnessResult {
+  /** Tool calls of the big run's one turn. */
+  calls: number;
+  /**
+   * The 2-call run one at a time, nothing else running: `runs` before the rounds and `runs` after
+   * them (so neither a cold nor a warmed-up process alone sets the baseline).
+   */
+  alone: Times;
+  /** The 2-call run one at a time, each submitted while the big run fans out (after its first tool result, before its last). */
+  contended: Times;
+  /** contended median / alone median. */
+  ratio: number;
+  /** The big run's fan-out, from its first tool result to its last (median over the rounds), and its whole run. */
+  fanOut: { rounds: number; medianMs: number; callsPerSec: number; runMedianMs: number };
+}
+
+const times = (ms: number[]): Times => {
+  const s = summarize(ms);
+  return { runs: ms.length, medianMs: round(s.median), p95Ms: round(s.p95), maxMs: round(ms.length ? Math.max(...ms) : Number.NaN) };
+};
+
+/**
+ * Fair share, measured: the 2-call run's end-to-end time alone (one at a time, after `warmup`;
+ * `runs` before the rounds and `runs` after), and in `rounds` rounds: the big run is submitted, and 2-call runs are submitted one after the
+ * other while it fans out — those submitted after its first tool result and before its last are
+ * the contended sample. Both call the same tool, so their commands share its consumer.
+ */
+export async function fairnessPhase(sys: System, calls: number, warmup: number, runs: number, rounds: number): Promise<FairnessResult> {
+  if (!sys.submitAgent || !sys.onToolResult) throw new Error("the fairness scenario needs Cairn (agents with a fan-out)");
+  const submitAgent = sys.submitAgent.bind(sys);
+  const small = async (): Promise<number> => {
+    const t0 = performance.now();
+    await sys.ended(await submitAgent("fair-small", 1), runTimeout(1));
+    return performance.now() - t0;
+  };
+  for (let i = 0; i < warmup; i++) await small();
+  const alone: number[] = [];
+  for (let i = 0; i < runs; i++) alone.push(await small());
+
+  const seen = new Map<string, { n: number; first: number; last: number }>();
+  const stop = sys.onToolResult((runId) => {
+    const now = performance.now();
+    const s = seen.get(runId);
+    if (s) {
+      s.n++;
+      s.last = now;
+    } else seen.set(runId, { n: 1, first: now, last: now });
+  });
+  const contended: number[] = [];
+  const fanOuts: number[] = [];
+  const bigRuns: number[] = [];
+  try {
+    for (let r = 0; r < rounds; r++) {
+      const t0 = performance.now();
+      const big = await submitAgent("fair-big", 1);
+      const bigEnded = sys.ended(big, runTimeout(1) + calls * 50).then(() => bigRuns.push(performance.now() - t0));
+      const fanning = (): "before" | "during" | "after" => {
+        const s = seen.get(big);
+        return !s ? "before" : s.n >= calls ? "after" : "during";
+      };
+      while (fanning() === "before") await new Promise((res) => setTimeout(res, 1));
+      while (fanning() === "during") {
+        const ms = await small();
+        contended.push(ms);
+      }
+      await bigEnded;
+      const s = seen.get(big)!;
+      fanOuts.push(s.last - s.first);
+    }
+  } finally {
+    stop();
+  }
+  for (let i = 0; i < runs; i++) alone.push(await small());
+  const a = times(alone);
+  const c = times(contended);
+  const fan = summarize(fanOuts).median;
+  return {
+    calls,
+    alone: a,
+    contended: c,
+    ratio: round(c.medianMs / a.medianMs, 2),
+    fanOut: { rounds, medianMs: round(fan), callsPerSec: round((calls / fan) * 1000, 0), runMedianMs: round(summarize(bigRuns).median) },
+  };
+}
+
 export interface Scenario {
   server: { version: string; pid: number };
   sys: System;
@@ -183,7 +278,7 @@ export async function withScenario<T>(setup: ScenarioSetup, body: (s: Scenario) 
   const server = await startNatsServer(setup.sync === "always" ? { syncInterval: "always" } : {});
   let sys: System | undefined;
   try {
-    sys = await startSystem({ kind: setup.kind, mode: setup.mode, url: server.url, dir, turns: setup.turns, logLevel: setup.logLevel, rawWriteOnce: setup.rawWriteOnce, rawStockClient: setup.rawStockClient, nodeArgs: setup.nodeArgs, serviceEnv: setup.serviceEnv });
+    sys = await startSystem({ kind: setup.kind, mode: setup.mode, url: server.url, dir, turns: setup.turns, logLevel: setup.logLevel, rawWriteOnce: setup.rawWriteOnce, rawStockClient: setup.rawStockClient, nodeArgs: setup.nodeArgs, serviceEnv: setup.serviceEnv, ...(setup.fairness ? { fairness: setup.fairness } : {}) });
     const procs = sys.procs;
     const sampler = sampleTotalRss(() => [server.pid(), ...procs.map((p) => p.pid)]);
     const cpu = (): CpuSample => ({

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 
-export type ScenarioName = "embedded" | "processes" | "breakdown" | "scaling" | "durable" | "tracing";
-export const SCENARIOS: ScenarioName[] = ["embedded", "processes", "breakdown", "scaling", "durable", "tracing"];
+export type ScenarioName = "embedded" | "processes" | "breakdown" | "scaling" | "durable" | "tracing" | "fairness";
+export const SCENARIOS: ScenarioName[] = ["embedded", "processes", "breakdown", "scaling", "durable", "tracing", "fairness"];
 
 /** What to measure and how much; every flag has a BENCH_* environment twin. */
 export interface BenchOptions {
@@ -19,6 +19,10 @@ export interface BenchOptions {
   /** Steps measured per run length in the scaling scenario (at least `scalingMinRuns` runs). */
   scalingSteps: number;
   scalingMinRuns: number;
+  /** Fairness scenario: tool calls of the big run's one turn. */
+  fairnessCalls: number;
+  /** Fairness scenario: big runs, one after the other, each with 2-call runs measured while it fans out. */
+  fairnessRounds: number;
   logLevel: string;
   rawWriteOnce: boolean;
   /** Run the raw baseline on the stock client (no noAsyncTraces, none of the client fixes Cairn applies). */
@@ -44,6 +48,10 @@ export const USAGE = `usage: npm run bench -- [options]
   --latency-runs <n>       runs measured one at a time (default 20)
   --throughput-runs <n>    runs submitted at once (default 200)
   --scaling-turns <list>   run lengths for the scaling scenario (default 10,100,500)
+  --fairness-calls <n>     fairness scenario: tool calls of the big run's one turn (default 3000, at most 10000); a 2-call run's
+                           time alone vs while the big run fans out, with the planner's default in-flight window
+                           and with none (maxParallelToolCalls = the calls: all at once, as before fair share)
+  --fairness-rounds <n>    fairness scenario: big runs measured against, one after the other (default 3; quick 1)
   --log-level <level>      services' LOG_LEVEL (default info, as deployed)
   --raw-write-once         give the raw baseline Cairn's written-once stream settings (one message per subject)
   --raw-stock-client       run the raw baseline on the stock NATS client: without noAsyncTraces and without the
@@ -78,6 +86,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv, defaultOut:
       "latency-runs": { type: "string" },
       "throughput-runs": { type: "string" },
       "scaling-turns": { type: "string" },
+      "fairness-calls": { type: "string" },
+      "fairness-rounds": { type: "string" },
       "log-level": { type: "string" },
       "raw-write-once": { type: "boolean" },
       "raw-stock-client": { type: "boolean" },
@@ -118,6 +128,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv, defaultOut:
     scalingTurns: list(get("scaling-turns") ?? (quick ? "10,100" : "10,100,500")).map((v) => Math.max(1, positive("scaling-turns", v))),
     scalingSteps: quick ? 100 : 420,
     scalingMinRuns: quick ? 1 : 3,
+    fairnessCalls: Math.min(10_000, Math.max(2, num("fairness-calls", 3000, 3000))),
+    fairnessRounds: Math.max(1, num("fairness-rounds", 3, 1)),
     logLevel: get("log-level") ?? "info",
     rawWriteOnce: flag("raw-write-once"),
     rawStockClient: flag("raw-stock-client"),

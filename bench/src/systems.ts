@@ -45,6 +45,20 @@ export interface SystemOptions {
   serviceEnv: Record<string, string>;
   /** Node flags for the service processes (e.g. --cpu-prof). */
   nodeArgs: string[];
+  /** Cairn only: the fairness scenario's two agents (see writeCairnFixtures). */
+  fairness?: FairnessAgents;
+}
+
+/**
+ * The fairness scenario's agents (Cairn only): `fair-small` asks for 2 `noop` calls in one turn,
+ * `fair-big` for `calls` of them, then each answers. Both call the same tool, so their commands
+ * share the tool's consumer. `fair-big` may run all its calls (maxToolCallsPerTurn = calls); its
+ * in-flight window is the planner's default unless `window` is given (`calls` = no window: every
+ * call commanded at once, as before fair share).
+ */
+export interface FairnessAgents {
+  calls: number;
+  window?: number;
 }
 
 export interface System {
@@ -53,6 +67,10 @@ export interface System {
   procs: Proc[];
   /** Submits a run of `turns` tool-calling turns; resolves with its id once accepted. */
   submit(turns: number): Promise<string>;
+  /** Cairn only: submits a run of the named agent, expected to end completed after `turns` tool-calling turns. */
+  submitAgent?(agent: string, turns: number): Promise<string>;
+  /** Cairn only: calls `cb` with the run id of every tool result appended (a core subscription); returns an unsubscribe. */
+  onToolResult?(cb: (runId: string) => void): () => void;
   /** Resolves when the run has ended (and checks it completed with the expected turns). */
   ended(runId: string, timeoutMs: number): Promise<void>;
   /** Every message stored so far under `<prefix>.run.>`, in stream order, with the stream's timestamps. */
@@ -155,7 +173,7 @@ async function waitConsuming(jsm: JetStreamManager, stream: string, durables: st
 const TASK = "benchmark run";
 
 /** Scripts and agents for the scripted model: `bench<N>` calls `noop` once in each of N turns, then answers. */
-function writeCairnFixtures(dir: string, turns: number[]): { scriptsDir: string; agentsFile: string } {
+function writeCairnFixtures(dir: string, turns: number[], fairness?: FairnessAgents): { scriptsDir: string; agentsFile: string } {
   const scriptsDir = join(dir, "scripts");
   mkdirSync(scriptsDir, { recursive: true });
   const agents: Record<string, unknown> = {};
@@ -163,6 +181,15 @@ function writeCairnFixtures(dir: string, turns: number[]): { scriptsDir: string;
     const script = { turns: [...Array.from({ length: n }, (_, i) => ({ content: "step", toolCalls: [{ name: "noop", arguments: { i: i + 1 } }] })), { content: "done" }] };
     writeFileSync(join(scriptsDir, `bench${n}.json`), JSON.stringify(script));
     agents[`bench${n}`] = { provider: "scripted", model: `bench${n}`, systemPrompt: "benchmark agent", tools: ["noop"], maxTurns: n + 1 };
+  }
+  if (fairness) {
+    const fanOut = (name: string, calls: number, extra: Record<string, unknown>): void => {
+      const script = { turns: [{ content: "fan out", toolCalls: Array.from({ length: calls }, (_, i) => ({ name: "noop", arguments: { i } })) }, { content: "done" }] };
+      writeFileSync(join(scriptsDir, `${name}.json`), JSON.stringify(script));
+      agents[name] = { provider: "scripted", model: name, systemPrompt: "benchmark agent", tools: ["noop"], maxTurns: 2, ...extra };
+    };
+    fanOut("fair-small", 2, {});
+    fanOut("fair-big", fairness.calls, { maxToolCallsPerTurn: fairness.calls, ...(fairness.window !== undefined ? { maxParallelToolCalls: fairness.window } : {}) });
   }
   const agentsFile = join(dir, "agents.json");
   writeFileSync(agentsFile, JSON.stringify({ default: `bench${turns[0]}`, agents }));
@@ -172,7 +199,7 @@ function writeCairnFixtures(dir: string, turns: number[]): { scriptsDir: string;
 async function startCairn(o: SystemOptions): Promise<System> {
   const prefix = `bench${randomBytes(4).toString("hex")}`;
   const subjects = new Subjects(prefix);
-  const { scriptsDir, agentsFile } = writeCairnFixtures(o.dir, o.turns);
+  const { scriptsDir, agentsFile } = writeCairnFixtures(o.dir, o.turns, o.fairness);
   const env: Record<string, string> = {
     NATS_URL: o.url,
     CAIRN_PREFIX: prefix,
@@ -223,6 +250,15 @@ async function startCairn(o: SystemOptions): Promise<System> {
       const r = await client.submit({ task: TASK, agent: `bench${turns}` });
       expected.set(r.runId, turns);
       return r.runId;
+    },
+    async submitAgent(agent, turns) {
+      const r = await client.submit({ task: TASK, agent });
+      expected.set(r.runId, turns);
+      return r.runId;
+    },
+    onToolResult(cb) {
+      const sub = nc.subscribe(`${prefix}.run.*.evt.tool.>`, { callback: (_err, msg) => cb(msg.subject.split(".")[2]!) });
+      return () => sub.unsubscribe();
     },
     async ended(runId, timeoutMs) {
       await tracker.wait(runId, timeoutMs);

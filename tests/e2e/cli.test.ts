@@ -1,8 +1,9 @@
 import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { chmodSync, existsSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { connect } from "@nats-io/transport-node";
 import { afterAll, describe, expect, it } from "vitest";
 import { findNatsServer, startNatsServer, tempDir, waitFor, workspaceRoot, type RunningNatsServer } from "@cairn/testing";
 
@@ -38,7 +39,7 @@ describe("the cairn CLI", () => {
     expect(r.stdout).toContain('notes/once.txt reads: "A recorded result is never executed again."');
   });
 
-  it("finds the server `cairn dev` started, without NATS_URL, and submits, follows, lists and shows runs", async () => {
+  it("finds the server `cairn dev` started, without NATS_URL, and submits, follows, lists and shows runs; that server refuses connections without its token (kept in a 0600 file)", async () => {
     const home = tempDir();
     const dev: ChildProcess = spawn(process.execPath, [cairn, "dev"], { cwd: home, env: { ...baseEnv, LOG_LEVEL: "warn" }, stdio: ["ignore", "pipe", "pipe"] });
     cleanups.push(() => {
@@ -48,6 +49,29 @@ describe("the cairn CLI", () => {
     dev.stdout!.on("data", (d: Buffer) => (out += d.toString()));
     await waitFor("cairn dev to be ready", () => out.includes("ready"), 60_000);
     expect(existsSync(join(home, ".cairn", "dev.json"))).toBe(true);
+
+    // Its nats-server requires a random token, kept in a file only its owner can read, and
+    // nowhere else a local process could see it: not in dev.json, not on the server's command line.
+    const tokenFile = join(home, ".cairn", "dev.token");
+    expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
+    const token = readFileSync(tokenFile, "utf8").trim();
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/); // 32 random bytes, base64url
+    const info = JSON.parse(readFileSync(join(home, ".cairn", "dev.json"), "utf8")) as { url: string; serverPid: number };
+    expect(JSON.stringify(info)).not.toContain(token);
+    const cmdline = readFileSync(`/proc/${info.serverPid}/cmdline`, "utf8").split("\0");
+    expect(cmdline.join(" ")).not.toContain(token);
+    const config = cmdline[cmdline.indexOf("-c") + 1]!;
+    expect(statSync(config).mode & 0o777).toBe(0o600);
+    expect(readFileSync(config, "utf8")).toContain(`token: "${token}"`);
+    // An unauthenticated connection, or one with another token, is refused.
+    await expect(connect({ servers: info.url, reconnect: false, timeout: 5_000 })).rejects.toThrow(/authorization violation/i);
+    await expect(connect({ servers: info.url, token: "not-the-token-at-all", reconnect: false, timeout: 5_000 })).rejects.toThrow(/authorization violation/i);
+    const named = await cli(["runs", "--server", info.url], {}, home); // a server named on the command line gets no dev token
+    expect(named.code).toBe(1);
+    expect(named.stderr).toMatch(/authorization violation/i);
+    // With the token, a connection is accepted.
+    const ok = await connect({ servers: info.url, token, reconnect: false, timeout: 5_000 });
+    await ok.close();
 
     const sub = await cli(["submit", "--follow", "write some notes"], {}, home);
     expect(sub.code).toBe(0);
@@ -71,6 +95,8 @@ describe("the cairn CLI", () => {
     dev.kill("SIGTERM");
     await waitFor("cairn dev to exit", () => dev.exitCode !== null, 20_000);
     expect(existsSync(join(home, ".cairn", "dev.json"))).toBe(false);
+    expect(existsSync(tokenFile)).toBe(false);
+    expect(existsSync(config)).toBe(false);
     const none = await cli(["runs"], {}, home);
     expect(none.code).toBe(1);
     expect(none.stderr).toContain("no NATS server to use: set NATS_URL");

@@ -63,13 +63,13 @@ describe("human in the loop", () => {
     expect((await t.c.status(runId)).status).toBe("awaiting_approval");
     expect(readLedger(t.f.ledgerFile)).toHaveLength(0);
     await expect(t.c.approve(runId, "call_9_9")).rejects.toMatchObject({ kind: "not_awaiting" });
-    await t.c.approve(runId, "call_1_0", { by: "alice" });
+    await t.c.approve(runId, "call_1_0");
     const s = await waitRun(t.c, runId);
     expect(s.status).toBe("completed");
     expect(s.answer).toBe("recorded payment");
     expect(readLedger(t.f.ledgerFile)).toHaveLength(1);
     const log = await runLog(t.c.nc, t.prefix, runId);
-    expect(log.find((e) => e.entry.kind === "approval")?.entry).toMatchObject({ message: { decision: "approve", by: "alice", callId: "call_1_0" } });
+    expect(log.find((e) => e.entry.kind === "approval")?.entry).toMatchObject({ message: { decision: "approve", by: "operator", callId: "call_1_0" } });
   });
 
   it("a denial goes back to the model as the tool's result; the tool never runs", async () => {
@@ -240,7 +240,7 @@ describe("budgets", () => {
     const s = await waitFor("the run to end", async () => {
       const st = await t.c.status(runId);
       if (st.budgetPause) {
-        await t.c.approve(runId, "budget", { by: "test" });
+        await t.c.approve(runId, "budget");
         approvals++;
         return undefined;
       }
@@ -252,7 +252,7 @@ describe("budgets", () => {
     const log = await runLog(t.c.nc, t.prefix, runId);
     const decisions = log.filter((e) => e.entry.kind === "budget-approval");
     expect(decisions).toHaveLength(approvals);
-    expect(decisions[0]?.entry.kind === "budget-approval" && decisions[0].entry.message).toMatchObject({ callId: "budget", decision: "approve", by: "test" });
+    expect(decisions[0]?.entry.kind === "budget-approval" && decisions[0].entry.message).toMatchObject({ callId: "budget", decision: "approve", by: "operator" });
     // A run that is not paused at a budget says so.
     await expect(t.c.approve(runId, "budget")).rejects.toThrow(/not paused at a budget|already/);
   });

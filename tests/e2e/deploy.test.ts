@@ -11,7 +11,7 @@ const run = promisify(execFile);
 const root = workspaceRoot();
 const deploy = join(root, "deploy");
 const natsDir = join(deploy, "nats");
-const configs = readdirSync(natsDir).filter((f) => f.endsWith(".conf"));
+const configs = readdirSync(natsDir).filter((f) => f.endsWith(".conf") && f !== "tenants.conf");
 const accountsConf = readFileSync(join(natsDir, "accounts.conf"), "utf8");
 
 /** Test passwords for the `$VAR`s deploy/nats/accounts.conf takes from the server's environment. */
@@ -24,8 +24,11 @@ const PASSWORDS = {
   CAIRN_CLIENT_PASSWORD: "pw-client",
   NATS_SYS_PASSWORD: "pw-sys",
 } as const;
+/** The example tenants' passwords (deploy/nats/tenants.conf, included by accounts.conf). */
+const TENANT_PASSWORDS = { ACME_DEV_PASSWORD: "pw-acme-dev", ACME_APPROVER_PASSWORD: "pw-acme-approver", ACME_AUDITOR_PASSWORD: "pw-acme-auditor", GLOBEX_DEV_PASSWORD: "pw-globex-dev" } as const;
+const tenantsConf = readFileSync(join(natsDir, "tenants.conf"), "utf8");
 // startNatsServer's children inherit the environment: the password variables resolve there too.
-Object.assign(process.env, PASSWORDS);
+Object.assign(process.env, PASSWORDS, TENANT_PASSWORDS);
 
 /** The password variables accounts.conf references. */
 const passwordVars = [...accountsConf.matchAll(/password:\s*\$([A-Z0-9_]+)/g)].map((m) => m[1]!);
@@ -48,11 +51,13 @@ describe("deploy/nats configs", () => {
   it("has the single-node config, the three cluster nodes and the accounts", () => {
     expect(configs).toEqual(expect.arrayContaining(["single-node.conf", "nats-1.conf", "nats-2.conf", "nats-3.conf", "accounts.conf"]));
     expect(passwordVars.sort()).toEqual(Object.keys(PASSWORDS).sort());
+    expect([...tenantsConf.matchAll(/password:\s*\$([A-Z0-9_]+)/g)].map((m) => m[1]!).sort()).toEqual(Object.keys(TENANT_PASSWORDS).sort());
+    expect(accountsConf).toMatch(/^\s*include \.\/tenants\.conf$/m);
   });
 
   for (const f of configs) {
     it(`${f} passes nats-server -t (with the password variables set)`, async () => {
-      const r = await run(findNatsServer().path, ["-t", "-c", join(natsDir, f)], { env: { ...process.env, ...PASSWORDS } });
+      const r = await run(findNatsServer().path, ["-t", "-c", join(natsDir, f)], { env: { ...process.env, ...PASSWORDS, ...TENANT_PASSWORDS } });
       expect(`${r.stdout}${r.stderr}`).toMatch(/configuration file .* is valid/);
     });
   }

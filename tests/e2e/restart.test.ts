@@ -120,11 +120,11 @@ describe("a restart of every service process while runs wait", () => {
     expect(Date.now() - submittedAt).toBeGreaterThanOrEqual(SLEEP_MS);
 
     // Approvals given after the restart resume the runs durably.
-    await c.approve(approver, "call_1_0", { by: "test" });
+    await c.approve(approver, "call_1_0", {});
     const a = await waitRun(c, approver, 30_000);
     expect(a.status).toBe("completed");
     expect(a.answer).toBe("recorded approved");
-    await c.approve(child, "call_1_0", { by: "test" });
+    await c.approve(child, "call_1_0", {});
     const p = await waitRun(c, parent, 30_000);
     expect(p.status).toBe("completed");
     expect(p.answer).toBe("child said: recorded child");

@@ -10,7 +10,7 @@ import { loadConfig as toolConfig, startToolRunner } from "@cairn/tool-runner";
 import { readRunLog, type RunningService } from "@cairn/bus";
 import { decodeEntry, Subjects } from "@cairn/protocol";
 import { silentLogger } from "@cairn/telemetry";
-import { credentialsEnv, ledgerToolModule, shippedAccounts, startNatsServer, tempDir, testPassword, type RunningNatsServer, type ShippedUser } from "@cairn/testing";
+import { credentialsEnv, ledgerToolModule, shippedAccounts, startNatsServer, tempDir, TENANT_USERS, tenantPassword, testPassword, type RunningNatsServer, type ShippedUser, type TenantUser } from "@cairn/testing";
 import { checkRunLog, type LoggedEntry } from "../chaos/invariants.js";
 import type { ScriptTurn } from "../helpers.js";
 
@@ -27,8 +27,8 @@ export interface SecuredDeployment {
   agents: Agents;
   ledgerFile: string;
   logFile: string;
-  /** A connection as one of the shipped users (closed by `stop`). */
-  as(user: ShippedUser): Promise<NatsConnection>;
+  /** A connection as one of the shipped users, or an example tenant's user (closed by `stop`). */
+  as(user: ShippedUser | TenantUser): Promise<NatsConnection>;
   /** A client as the `client` user. */
   client: CairnClient;
   /** Starts one more instance of a service on its own user (a replica); returns its stop. */
@@ -42,7 +42,7 @@ export interface SecuredDeployment {
   stop(): Promise<void>;
 }
 
-export async function startSecuredDeployment(scripts: Record<string, ScriptTurn[]>, agents: Record<string, { tools: string[]; approve?: string[] }>): Promise<SecuredDeployment> {
+export async function startSecuredDeployment(scripts: Record<string, ScriptTurn[]>, agents: Record<string, { tools: string[]; approve?: string[]; provider?: string; model?: string }>, extraEnv: Record<string, string> = {}): Promise<SecuredDeployment> {
   const dir = tempDir("cairn-security-");
   const logFile = join(dir, "nats.log");
   const server = await startNatsServer({ extraConfig: shippedAccounts(), logFile });
@@ -52,7 +52,7 @@ export async function startSecuredDeployment(scripts: Record<string, ScriptTurn[
   for (const [name, turns] of Object.entries(scripts)) writeFileSync(join(scriptsDir, `${name}.json`), JSON.stringify({ turns }));
   const agentsJson = JSON.stringify({
     default: Object.keys(agents)[0],
-    agents: Object.fromEntries(Object.entries(agents).map(([name, a]) => [name, { provider: "scripted", model: name, systemPrompt: "test agent", tools: a.tools, ...(a.approve ? { approve: a.approve } : {}), maxTurns: 5 }])),
+    agents: Object.fromEntries(Object.entries(agents).map(([name, a]) => [name, { provider: a.provider ?? "scripted", model: a.model ?? name, systemPrompt: "test agent", tools: a.tools, ...(a.approve ? { approve: a.approve } : {}), maxTurns: 5 }])),
   });
   const agentsFile = join(dir, "agents.json");
   writeFileSync(agentsFile, agentsJson);
@@ -69,11 +69,13 @@ export async function startSecuredDeployment(scripts: Record<string, ScriptTurn[
     CAIRN_TOOL_RETRY_DELAY_MS: "50",
     CAIRN_LLM_RETRY_DELAY_MS: "50",
     LOG_LEVEL: "silent",
+    ...extraEnv,
   };
   const open: NatsConnection[] = [];
   const services: RunningService[] = [];
-  const as = async (user: ShippedUser): Promise<NatsConnection> => {
-    const nc = await connect({ servers: server.url, user, pass: testPassword(user), maxReconnectAttempts: 0 });
+  const as = async (user: ShippedUser | TenantUser): Promise<NatsConnection> => {
+    const pass = user in TENANT_USERS ? tenantPassword(user as TenantUser) : testPassword(user as ShippedUser);
+    const nc = await connect({ servers: server.url, user, pass, maxReconnectAttempts: 0 });
     open.push(nc);
     return nc;
   };
@@ -125,8 +127,8 @@ export async function startSecuredDeployment(scripts: Record<string, ScriptTurn[
 }
 
 function errorText(err: unknown): string {
-  const e = err as Error & { cause?: Error };
-  return `${e?.name ?? ""} ${e?.message ?? String(err)} ${e?.cause?.message ?? ""}`;
+  const e = err as Error & { cause?: Error; kind?: string };
+  return `${e?.name ?? ""} ${e?.kind ?? ""} ${e?.message ?? String(err)} ${e?.cause?.message ?? ""}`;
 }
 
 /**

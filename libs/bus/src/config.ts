@@ -20,7 +20,8 @@ export const commonEnv = {
   CAIRN_PREFIX: z
     .string()
     .regex(/^[a-z0-9][a-z0-9-]{0,31}(\.[a-z0-9][a-z0-9-]{0,31})*$/, "CAIRN_PREFIX must be lower-case letters, digits and '-' (not first), parts joined by '.' (e.g. cairn, acme.prod-1)")
-    .refine((p) => !p.split(".").some((t) => ["run", "api", "stream", "tap", "payload"].includes(t)), "CAIRN_PREFIX may not have a part run, api, stream, tap or payload (Cairn's own subject tokens)")
+    .refine((p) => !p.split(".").some((t) => ["run", "api", "tapi", "stream", "tap", "payload"].includes(t)), "CAIRN_PREFIX may not have a part run, api, tapi, stream, tap or payload (Cairn's own subject tokens)")
+    .refine((p) => !p.split(".").includes("purged"), "CAIRN_PREFIX may not have a part purged (Cairn's own subject token: <prefix>.purged.<runId>)")
     .default("cairn"),
   CAIRN_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
   CAIRN_PLACEMENT_TAGS: z.string().optional(),

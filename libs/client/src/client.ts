@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
-import { decodeEntry, Subjects, type ApiEndpoint, type DecodedEntry, type ListReply, type RunStatus, type SubmitReply } from "@cairn/protocol";
+import { decodeEntry, Subjects, type ApiEndpoint, type DecodedEntry, type ListReply, type ReadReply, type RunStatus, type SubmitReply } from "@cairn/protocol";
 import { connectNats, readRange, type NatsConnectOptions } from "@cairn/bus";
 import { currentTraceCarrier } from "@cairn/telemetry";
 
@@ -115,16 +115,24 @@ export class CairnClient {
   status(runId: string): Promise<RunStatus> {
     return this.call<RunStatus>("status", { v: 1, runId });
   }
-  async list(opts: { limit?: number; status?: RunStatus["status"] } = {}): Promise<RunStatus[]> {
-    return (await this.call<ListReply>("list", { v: 1, ...opts })).runs;
+  /** Runs, newest first (one page: at most `limit`, and never a reply over max_payload; see listPage). */
+  async list(opts: { limit?: number; status?: RunStatus["status"]; agent?: string } = {}): Promise<RunStatus[]> {
+    return (await this.listPage(opts)).runs;
   }
-  /** Approves a tool call that waits for approval; the run resumes durably. */
-  approve(runId: string, callId: string, opts: { reason?: string; by?: string } = {}): Promise<RunStatus> {
-    return this.call<RunStatus>("approve", { v: 1, runId, callId, decision: "approve", ...opts });
+  /** One page of runs, newest first, text fields clipped; `cursor` (when more follow) asks for the next page. */
+  listPage(opts: { limit?: number; status?: RunStatus["status"]; agent?: string; cursor?: string } = {}): Promise<ListReply> {
+    return this.call<ListReply>("list", { v: 1, ...opts });
+  }
+  /**
+   * Approves a tool call that waits for approval; the run resumes durably. Who approved is recorded
+   * from this connection's identity, as the server gives it (see README "Security model").
+   */
+  approve(runId: string, callId: string, opts: { reason?: string } = {}): Promise<RunStatus> {
+    return this.call<RunStatus>("approve", { v: 1, runId, callId, decision: "approve", ...(opts.reason ? { reason: opts.reason } : {}) });
   }
   /** Denies a tool call that waits for approval; the denial goes back to the model as the tool's result. */
-  deny(runId: string, callId: string, opts: { reason?: string; by?: string } = {}): Promise<RunStatus> {
-    return this.call<RunStatus>("approve", { v: 1, runId, callId, decision: "deny", ...opts });
+  deny(runId: string, callId: string, opts: { reason?: string } = {}): Promise<RunStatus> {
+    return this.call<RunStatus>("approve", { v: 1, runId, callId, decision: "deny", ...(opts.reason ? { reason: opts.reason } : {}) });
   }
   /**
    * Starts the sub-agent run of a pending `run_agent` call (the tool-runner's built-in): the planner
@@ -146,8 +154,30 @@ export class CairnClient {
    * last message it yielded, retrying for up to `retryForMs` without progress.
    */
   async *watch(runId: string, opts: { signal?: AbortSignal; retryForMs?: number; pollMs?: number } = {}): AsyncGenerator<LogEntry> {
-    const jsm = await jetstreamManager(this.nc, { timeout: this.timeoutMs });
+    const jsm = await jetstreamManager(this.nc, { timeout: this.timeoutMs, checkAPI: false });
     const filter = this.subjects.run(runId);
+    // Direct Get when this connection may read the stream; the API's `read` when it may not (a
+    // tenant's client, whose account has no access to the deployment's stream).
+    let viaApi = false;
+    const stream = this.subjects.stream;
+    const read = (fromSeq: number): Promise<ReadReply> => this.call<ReadReply>("read", { v: 1, runId, fromSeq });
+    async function* page(from: number): AsyncGenerator<{ seq: number; subject: string; time: string; data: Uint8Array }> {
+      if (!viaApi) {
+        try {
+          for await (const e of readRange(jsm, stream, filter, from)) yield e;
+          return;
+        } catch (err) {
+          if (!/permissions violation|no responders|jetstream not enabled|503/i.test(`${(err as Error).message} ${(err as Error).name}`)) throw err;
+          viaApi = true;
+        }
+      }
+      for (let seq = from; ; ) {
+        const r = await read(seq);
+        for (const e of r.entries) yield { seq: e.seq, subject: e.subject, time: e.time, data: Buffer.from(e.data, "base64") };
+        if (!r.more || r.entries.length === 0) return;
+        seq = r.entries[r.entries.length - 1]!.seq + 1;
+      }
+    }
     let nextSeq = 1;
     let lastProgress = Date.now();
     const retryForMs = opts.retryForMs ?? 120_000;
@@ -165,7 +195,7 @@ export class CairnClient {
         // Armed before the read: a message stored while reading rings it.
         const woken = new Promise<void>((r) => (wake = r));
         try {
-          for await (const e of readRange(jsm, this.subjects.stream, filter, nextSeq)) {
+          for await (const e of page(nextSeq)) {
             nextSeq = e.seq + 1;
             lastProgress = Date.now();
             attempt = 0;

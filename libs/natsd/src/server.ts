@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { findNatsServer } from "./find.js";
@@ -24,6 +24,13 @@ export interface NatsServerOptions {
   binary?: string;
   /** Server name (JetStream needs stable names in clusters). */
   serverName?: string;
+  /**
+   * Clients must present this token (`authorization { token }`). It goes into the generated config
+   * file only (mode 0600), never onto the server's command line, where any local process could read
+   * it (ps, /proc/<pid>/cmdline, monitoring: CVE-2026-33247). Not for use with `extraConfig`
+   * that configures accounts or users of its own.
+   */
+  token?: string;
 }
 
 export interface RunningNatsServer {
@@ -32,6 +39,8 @@ export interface RunningNatsServer {
   readonly storeDir: string;
   readonly configFile: string;
   readonly version: string;
+  /** The token clients must present, when the server was started with one. */
+  readonly token: string | undefined;
   pid(): number;
   /** SIGKILLs the server (no clean shutdown), leaving the store as it is. */
   kill(): Promise<void>;
@@ -68,6 +77,7 @@ async function waitFor<T>(what: string, ms: number, fn: () => T | undefined, chi
  * ports file (it is then accepting connections).
  */
 export async function startNatsServer(opts: NatsServerOptions = {}): Promise<RunningNatsServer> {
+  if (opts.token !== undefined && !/^[A-Za-z0-9_-]{16,}$/.test(opts.token)) throw new Error("nats-server token: at least 16 characters, letters, digits, '-' and '_' only (e.g. 32 random bytes in base64url)");
   const bin = opts.binary ? { path: opts.binary, version: "unknown" } : findNatsServer();
   const ownStore = !opts.storeDir;
   const base = mkdtempSync(join(tmpdir(), "cairn-nats-"));
@@ -91,9 +101,12 @@ export async function startNatsServer(opts: NatsServerOptions = {}): Promise<Run
       opts.syncInterval ? `  sync_interval: ${opts.syncInterval}` : "",
       `}`,
       opts.logFile ? `log_file: ${JSON.stringify(opts.logFile)}` : "",
+      opts.token !== undefined ? `authorization {\n  token: ${JSON.stringify(opts.token)}\n}` : "",
       opts.extraConfig ?? "",
     ];
-    writeFileSync(configFile, lines.filter(Boolean).join("\n") + "\n");
+    // Owner-only: the file may hold the token (created so, and tightened if it already existed).
+    writeFileSync(configFile, lines.filter(Boolean).join("\n") + "\n", { mode: 0o600 });
+    chmodSync(configFile, 0o600);
   };
 
   const launch = async (): Promise<void> => {
@@ -137,6 +150,7 @@ export async function startNatsServer(opts: NatsServerOptions = {}): Promise<Run
     storeDir,
     configFile,
     version: bin.version,
+    token: opts.token,
     pid: () => child.pid ?? -1,
     async kill() {
       child.kill("SIGKILL");
@@ -157,6 +171,8 @@ export async function startNatsServer(opts: NatsServerOptions = {}): Promise<Run
           await waitExit(child, 5_000);
         }
       }
+      // A token is not left behind in a file nobody will read again (restart() writes it anew).
+      if (opts.token !== undefined) rmSync(configFile, { force: true });
       if (clean) {
         rmSync(join(base, "ports"), { recursive: true, force: true });
         if (ownStore) rmSync(base, { recursive: true, force: true });

@@ -85,6 +85,19 @@ describe("stream and bucket names", () => {
     expect(new Set(names).size).toBe(names.length);
   });
 
+  it("build the purge notification subject and its filter", () => {
+    expect(s.purged("r1")).toBe("t.purged.r1");
+    expect(s.purged("*")).toBe("t.purged.*");
+    expect(new Subjects("acme.prod-1").purged("r-2_x")).toBe("acme.prod-1.purged.r-2_x");
+    for (const bad of ["a.b", "a*", ">", "", "a b"]) expect(() => s.purged(bad)).toThrow(/invalid runId/);
+    // not a run subject: the run parser leaves it alone
+    expect(s.parse(s.purged("r1"))).toBeUndefined();
+  });
+
+  it("refuse the purge notification's token as a prefix part", () => {
+    for (const bad of ["purged", "a.purged", "purged.b"]) expect(() => new Subjects(bad)).toThrow(/Cairn's own subject tokens/);
+  });
+
   it("refuse a prefix part that is one of Cairn's own subject tokens (it would overlap another prefix's subjects)", () => {
     for (const bad of ["a.run", "run", "x.tap", "api", "a.stream", "payload"]) expect(() => new Subjects(bad)).toThrow(/Cairn's own subject tokens/);
   });

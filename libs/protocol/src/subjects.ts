@@ -18,10 +18,13 @@
  * <p>.run.<runId>.cmd.tool.<turn>.<index>.<tool>  tool.command (tool-runner: consumer tool_<tool>)
  * <p>.api.{submit,status,list,cancel,approve}  request/reply (NATS micro service "cairn")
  * <p>.api.spawn                               a run_agent call starts its sub-agent run (tool-runner)
+ * <p>.api.read                                a page of a run's log (for callers that may not read the stream)
+ * <p>.tapi.<endpoint>                         the API as tenant accounts import it (identity from the server)
  * <p>.stream.<runId>.<turn>                   live model tokens while a call runs (plain NATS, not stored)
  * <p>.tap.<runId>.<rest>                      every stored run message, republished by the stream
  *                                             (plain NATS): <p>.run.<runId>.<rest> as stored
  * <p>.payload.<runId>.<sha256>.<n>            chunk n of a large payload (stream <P>_PAYLOADS, write-once)
+ * <p>.purged.<runId>                          a run was purged (plain NATS, empty body): tool-runners remove its workspace
  * ```
  * Logs recorded before the tool name joined the result subject hold `evt.tool.<turn>.<index>`;
  * the parser still reads them (kind "tool-result" without `tool`), and no service writes them.
@@ -48,7 +51,7 @@ function token(kind: string, s: string): string {
  */
 const PREFIX_PART = /^[a-z0-9][a-z0-9-]{0,31}$/;
 /** Tokens that follow the prefix in Cairn's own subjects: a prefix part equal to one would overlap another prefix's subjects. */
-const RESERVED_PARTS = new Set(["run", "api", "stream", "tap", "payload"]);
+const RESERVED_PARTS = new Set(["run", "api", "tapi", "stream", "tap", "payload", "purged"]);
 
 /** The stream-name part of a prefix: "cairn" → "CAIRN", "t.x-1" → "T_X-1" ('.' becomes '_', letters upper-case). */
 function streamPart(prefix: string): string {
@@ -56,7 +59,7 @@ function streamPart(prefix: string): string {
 }
 
 /** Endpoints of the `cairn` micro service. */
-export type ApiEndpoint = "submit" | "status" | "list" | "cancel" | "approve" | "spawn";
+export type ApiEndpoint = "submit" | "status" | "list" | "cancel" | "approve" | "spawn" | "read";
 
 export type RunSubjectKind =
   | { kind: "submitted" }
@@ -231,6 +234,15 @@ export class Subjects {
     return `${this.prefix}.payload.${token("runId", runId)}.${sha256}.${n}`;
   }
 
+  /**
+   * A run was purged (`cairn purge`): a plain NATS notification with an empty body, published by
+   * the purge after the run's history is gone. Every tool-runner listens on `purged("*")` and
+   * removes the run's workspace directory (best effort, idempotent), wherever it runs.
+   */
+  purged(runId: string): string {
+    return `${this.prefix}.purged.${runId === "*" ? "*" : token("runId", runId)}`;
+  }
+
   /** Durable consumer names: `planner`, `llm_<provider>`, `tool_<tool>`. */
   llmConsumer(provider: string): string {
     return `llm_${token("provider", provider)}`;
@@ -242,6 +254,15 @@ export class Subjects {
   /** Request/reply endpoints of the `cairn` micro service. */
   api(endpoint: ApiEndpoint): string {
     return `${this.prefix}.api.${endpoint}`;
+  }
+  /**
+   * The same endpoints as tenants reach them: a tenant account imports `<p>.tapi.>` as its own
+   * `<p>.api.>` with `share: true`, so each request carries the server's `Nats-Request-Info` (the
+   * caller's account and user). No user of the deployment's own account may publish here, so that
+   * header is always the server's.
+   */
+  tenantApi(endpoint: ApiEndpoint | "*" = "*"): string {
+    return endpoint === "*" ? `${this.prefix}.tapi.>` : `${this.prefix}.tapi.${endpoint}`;
   }
 
   /** Parses a subject under `<prefix>.run.`; undefined when it is not one. */

@@ -1,5 +1,6 @@
 import type { ChatMessage, ModelRequest, ToolCall, ToolSpec } from "@cairn/runtime";
 import { completeOverHttp, DEFAULT_TIMEOUT_MS, isObject, startCall, streamCutOff, streamError, tokenCount } from "./http.js";
+import { identifier } from "./redact.js";
 import type { HttpCall } from "./http.js";
 import type { CallOptions, ModelProvider, ModelResponse } from "./types.js";
 
@@ -10,7 +11,7 @@ export interface AnthropicProviderOptions {
    * `{baseUrl}/v1/messages` (a `baseUrl` already ending in `/v1` is not doubled).
    */
   baseUrl?: string;
-  /** Sent as `x-api-key` when set; never included in error messages. */
+  /** Sent as `x-api-key` when set; never included in error messages, in any form. */
   apiKey?: string;
   /** The provider's name (default "anthropic"). */
   name?: string;
@@ -20,7 +21,7 @@ export interface AnthropicProviderOptions {
   maxTokens?: number;
   /** The `anthropic-version` header (default "2023-06-01"). */
   anthropicVersion?: string;
-  /** Extra request headers (e.g. `anthropic-beta`). */
+  /** Extra request headers (e.g. `anthropic-beta`); their values are redacted from error messages too. */
   headers?: Record<string, string>;
   /** The fetch to use (default: Node's global fetch). */
   fetch?: typeof fetch;
@@ -57,7 +58,7 @@ const DEFAULT_VERSION = "2023-06-01";
  * `retryAfterMs` from `retry-after-ms` / `Retry-After`); time limit → retryable "timeout";
  * connection failures → retryable "network"; 401/403 → terminal "auth"; other 4xx → terminal
  * "bad_request"; a 200 that is not a message → terminal "invalid_response"; the caller's signal →
- * terminal "aborted". Messages carry the status and at most 500 characters of the body, never the key.
+ * terminal "aborted". Messages carry the status and the error type, never the key (see http.ts).
  */
 export function createAnthropicProvider(opts: AnthropicProviderOptions = {}): ModelProvider {
   const name = opts.name ?? "anthropic";
@@ -70,7 +71,7 @@ export function createAnthropicProvider(opts: AnthropicProviderOptions = {}): Mo
   return {
     name,
     async complete(req: ModelRequest, call: CallOptions = {}): Promise<ModelResponse> {
-      const http = startCall({ name, url, apiKey: opts.apiKey, fetch: opts.fetch, defaultTimeoutMs, call });
+      const http = startCall({ name, url, apiKey: opts.apiKey, secrets: Object.values(opts.headers ?? {}), fetch: opts.fetch, defaultTimeoutMs, call });
       const headers: Record<string, string> = { "anthropic-version": version, ...opts.headers };
       if (opts.apiKey) headers["x-api-key"] = opts.apiKey;
       return completeOverHttp(http, req, call, { headers, body: (r, stream) => toWireRequest(r, maxTokens, stream), fromResponse: fromWireResponse, readStream });
@@ -235,6 +236,11 @@ function mergeUsage(into: Record<string, unknown>, from: Record<string, unknown>
   return out;
 }
 
+/** An event's name as an error message may say it: a short identifier, else "?" (it is the server's text). */
+function eventName(name: string, http: HttpCall): string {
+  return identifier(name, http.redact) ?? "?";
+}
+
 async function readStream(http: HttpCall, res: Response, req: ModelRequest, emit: (text: string) => void): Promise<ModelResponse> {
   const blocksByIndex = new Map<number, BlockAcc>();
   let model = "";
@@ -248,9 +254,9 @@ async function readStream(http: HttpCall, res: Response, req: ModelRequest, emit
     try {
       data = JSON.parse(ev.data);
     } catch {
-      throw http.invalid(res, `stream event ${ev.event} is not JSON`, ev.data);
+      throw http.invalid(res, `stream event ${eventName(ev.event, http)} is not JSON`, ev.data);
     }
-    if (!isObject(data)) throw http.invalid(res, `stream event ${ev.event} is not a JSON object`, ev.data);
+    if (!isObject(data)) throw http.invalid(res, `stream event ${eventName(ev.event, http)} is not a JSON object`, ev.data);
     const type = typeof data["type"] === "string" ? data["type"] : ev.event;
     switch (type) {
       case "message_start": {

@@ -1,4 +1,6 @@
+import { STATUS_CODES } from "node:http";
 import { RetryableError, TerminalError } from "@cairn/runtime";
+import { identifier, plainText, safeUrl, scrubText, secretRedactor, urlSecrets } from "./redact.js";
 import { SseParser, type SseEvent } from "./sse.js";
 import type { ModelRequest } from "@cairn/runtime";
 import type { CallOptions, ModelResponse } from "./types.js";
@@ -6,12 +8,23 @@ import type { CallOptions, ModelResponse } from "./types.js";
 /**
  * What the HTTP providers share: one POST with a time limit and the caller's signal, the mapping
  * of every failure to a RetryableError or TerminalError (see {@link httpError}), reading a JSON or
- * a Server-Sent Events body, and keeping the API key out of every message. Internal to this
+ * a Server-Sent Events body, and keeping credentials out of every message. Internal to this
  * package (only {@link parseRetryAfter} is exported from the index).
+ *
+ * Error messages end up in the run's log, readable by everyone who may read the run. So they are
+ * built from what cannot carry a credential: the provider's name, the URL without userinfo, query
+ * or fragment, the HTTP status and its standard reason phrase, and the error type and code parsed
+ * from the provider's JSON error (OpenAI `error.type`/`error.code`, Anthropic `error.type`) when
+ * they are short identifiers. Free text from a body (a message, a non-JSON body) is quoted only
+ * when it passes the strict filter of redact.ts `plainText` (short plain words, no digits, no
+ * URL, no word like "key" or "token"); otherwise only its size and media type are said. Last, the
+ * whole message goes through the redactor: the API key, the URL's userinfo and query values and
+ * the configured header values, in literal, URL-encoded, base64, hex and partial (8+ character)
+ * forms. Redirects are not followed (a redirect would carry the key's header to another place and
+ * its Location is not quoted).
  */
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
-const BODY_SLICE = 500;
 
 export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -22,10 +35,40 @@ export function tokenCount(v: unknown): number {
   return typeof v === "number" && Number.isFinite(v) && v >= 0 ? v : 0;
 }
 
-/** At most 500 characters of a body, for error messages. */
-export function slice(text: string): string {
-  const t = text.trim();
-  return t.length > BODY_SLICE ? `${t.slice(0, BODY_SLICE)}…` : t;
+/** What an error message may say about a body: the body itself when it passes `plainText`, else its size (and media type). */
+export function bodyNote(text: string, redact: (s: string) => string, contentType?: string | null): string {
+  const plain = plainText(text, redact);
+  if (plain !== undefined) return `: ${plain}`;
+  if (text.trim() === "") return "";
+  const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
+  const shownType = /^[a-z0-9.+-]{1,40}\/[a-z0-9.+-]{1,60}$/.test(type) ? `, ${type}` : "";
+  return ` (body of ${Buffer.byteLength(text, "utf8")} bytes${shownType}, not quoted)`;
+}
+
+/** The type, code and (filtered) message of a provider's JSON error body, each only when it is safe to show. */
+export function errorDetail(text: string, redact: (s: string) => string): { type?: string; code?: string; message?: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    const message = plainText(text, redact);
+    return message === undefined ? {} : { message };
+  }
+  if (!isObject(json)) return {};
+  // OpenAI {error: {message, type, code}}; Anthropic {type: "error", error: {type, message}};
+  // others {error: "text"}, {message}, {detail}.
+  const e = isObject(json["error"]) ? json["error"] : json;
+  const type = identifier(e["type"], redact);
+  const code = identifier(e["code"], redact);
+  const raw = typeof json["error"] === "string" ? json["error"] : typeof e["message"] === "string" ? e["message"] : typeof json["detail"] === "string" ? json["detail"] : undefined;
+  const message = plainText(raw, redact);
+  return { ...(type !== undefined && type !== "error" ? { type } : {}), ...(code !== undefined ? { code } : {}), ...(message !== undefined ? { message } : {}) };
+}
+
+/** `: type (code): message`, with the parts that are there. */
+function detailText(d: { type?: string; code?: string; message?: string }): string {
+  const id = [d.type, d.code !== undefined && d.code !== d.type ? `(${d.code})` : undefined].filter(Boolean).join(" ");
+  return `${id ? `: ${id}` : ""}${d.message !== undefined ? `: ${d.message}` : ""}`;
 }
 
 export function withStatus<E extends Error>(err: E, status: number): E & { status: number } {
@@ -52,11 +95,16 @@ export function parseRetryAfter(headers: Headers, now: number = Date.now()): num
  * The error for a non-2xx answer: 429 → retryable "rate_limited"; 408, 409 and 5xx (including
  * Anthropic's 529 "overloaded") → retryable "server_error", both with `retryAfterMs` when the
  * server sent one; 401/403 → terminal "auth"; other 4xx → terminal "bad_request"; anything else
- * → terminal "invalid_response". Every error carries `status`.
+ * → terminal "invalid_response" (a 3xx: redirects are not followed). Every error carries
+ * `status`. The message: `<name>: HTTP <status> <standard reason>: <type> (<code>): <message>`,
+ * each part only when safe to show (see the module comment); never the server's own reason phrase.
  */
 export function httpError(name: string, res: Response, text: string, redact: (s: string) => string): Error {
   const status = res.status;
-  const message = redact(`${name}: HTTP ${status}${res.statusText ? ` ${res.statusText}` : ""}: ${slice(text)}`);
+  const reason = STATUS_CODES[status];
+  const head = `${name}: HTTP ${status}${reason ? ` ${reason}` : ""}`;
+  const tail = status >= 300 && status < 400 ? ": redirects are not followed (configure the API's own URL)" : detailText(errorDetail(text, redact));
+  const message = redact(scrubText(head + tail));
   if (status === 429) {
     return withStatus(new RetryableError(message, { kind: "rate_limited", retryAfterMs: parseRetryAfter(res.headers) }), status);
   }
@@ -71,9 +119,12 @@ export function httpError(name: string, res: Response, text: string, redact: (s:
 /**
  * The error for an error reported inside a successful (200) event stream, by the error's `type`
  * as Anthropic and OpenAI name them: overloaded/server/api errors and unknown types are retried.
+ * The type is quoted when it is a short identifier, the message only when it passes `plainText`.
  */
 export function streamError(name: string, errorType: string, message: string, redact: (s: string) => string): Error {
-  const text = redact(`${name}: error in the response stream (${errorType || "unknown"}): ${slice(message)}`);
+  const shownType = identifier(errorType, redact) ?? "unknown";
+  const plain = plainText(message, redact);
+  const text = redact(scrubText(`${name}: error in the response stream (${shownType})${plain !== undefined ? `: ${plain}` : ""}`));
   switch (errorType) {
     case "rate_limit_error":
     case "rate_limit_exceeded":
@@ -90,6 +141,7 @@ export function streamError(name: string, errorType: string, message: string, re
   }
 }
 
+/** The failure of fetch itself, for a message (the caller scrubs and redacts it). */
 export function describeNetworkError(err: unknown): string {
   // Node's fetch throws TypeError("fetch failed") with the socket error (code ECONNREFUSED, ...) as cause.
   const cause = err instanceof Error ? err.cause : undefined;
@@ -150,8 +202,10 @@ export interface HttpCallOptions {
   /** The provider's name, first word of every error message. */
   name: string;
   url: string;
-  /** Removed from every error message. */
+  /** Removed from every error message, in every form (see redact.ts). */
   apiKey?: string;
+  /** More values removed from every error message (e.g. the configured extra header values). */
+  secrets?: readonly string[];
   fetch?: typeof fetch;
   defaultTimeoutMs: number;
   call: CallOptions;
@@ -160,6 +214,7 @@ export interface HttpCallOptions {
 /** One model call over HTTP: posting, reading, and the errors of both. */
 export interface HttpCall {
   readonly name: string;
+  /** The URL as error messages show it: no userinfo, query string or fragment. */
   readonly url: string;
   readonly redact: (s: string) => string;
   /** POSTs `body`; a non-2xx answer is read and thrown as {@link httpError}. */
@@ -168,7 +223,7 @@ export interface HttpCall {
   readonly text: (res: Response) => Promise<string>;
   /** The body text parsed as JSON, or a terminal "invalid_response". */
   readonly json: (res: Response, text: string) => unknown;
-  /** A terminal "invalid_response" naming `msg` and quoting (a slice of) `text`. */
+  /** A terminal "invalid_response" naming `msg` and describing `text` (quoted only when it passes `plainText`). */
   readonly invalid: (res: Response, msg: string, text: string) => Error;
   /**
    * Reads the body as an event stream, calling `onEvent` for each event until it returns true
@@ -178,8 +233,11 @@ export interface HttpCall {
 }
 
 export function startCall(o: HttpCallOptions): HttpCall {
-  const { name, url, apiKey, call } = o;
-  const redact = (s: string): string => (apiKey ? s.split(apiKey).join("[redacted]") : s);
+  const { name, url: target, apiKey, call } = o;
+  const redact = secretRedactor([apiKey, ...urlSecrets(target), ...(o.secrets ?? [])]);
+  /** Every message: URLs shown without userinfo or query, then every credential form redacted. */
+  const clean = (s: string): string => redact(scrubText(s));
+  const url = safeUrl(target);
   const timeoutMs = call.timeoutMs ?? o.defaultTimeoutMs;
   const timeoutSignal = AbortSignal.timeout(timeoutMs);
   const signal = call.signal ? AbortSignal.any([timeoutSignal, call.signal]) : timeoutSignal;
@@ -192,7 +250,7 @@ export function startCall(o: HttpCallOptions): HttpCall {
     if (timeoutSignal.aborted || (err instanceof Error && err.name === "TimeoutError")) {
       return new RetryableError(`${name}: no answer within ${timeoutMs} ms ${during}`, { kind: "timeout", cause: err });
     }
-    return new RetryableError(redact(`${name}: network error ${during}: ${describeNetworkError(err)}`), { kind: "network", cause: err });
+    return new RetryableError(clean(`${name}: network error ${during}: ${describeNetworkError(err)}`), { kind: "network", cause: err });
   };
 
   const text = async (res: Response): Promise<string> => {
@@ -204,17 +262,28 @@ export function startCall(o: HttpCallOptions): HttpCall {
   };
 
   const invalid = (res: Response, msg: string, body: string): Error =>
-    withStatus(new TerminalError(redact(`${name}: ${msg} (HTTP ${res.status}): ${slice(body)}`), { kind: "invalid_response" }), res.status);
+    withStatus(new TerminalError(clean(`${name}: ${msg} (HTTP ${res.status})${bodyNote(body, redact, res.headers.get("content-type"))}`), { kind: "invalid_response" }), res.status);
 
   return {
     name,
     url,
-    redact,
+    redact: clean,
     post: async (headers, body) => {
       const doFetch = o.fetch ?? globalThis.fetch;
+      let parsed: URL | undefined;
+      try {
+        parsed = new URL(target);
+      } catch {
+        parsed = undefined;
+      }
+      if (parsed && (parsed.username !== "" || parsed.password !== "")) {
+        // fetch refuses such URLs, quoting them whole; say it without the credentials, once.
+        throw new TerminalError(`${name}: the provider URL ${url} carries credentials (a user name or password): give the key as the provider's API key instead`, { kind: "bad_request" });
+      }
       let res: Response;
       try {
-        res = await doFetch(url, { method: "POST", headers, body, signal });
+        // No redirects: following one would send the key's header to wherever the Location says.
+        res = await doFetch(target, { method: "POST", headers, body, signal, redirect: "manual" });
       } catch (err) {
         throw transportError(err, `calling ${url}`);
       }
@@ -226,7 +295,7 @@ export function startCall(o: HttpCallOptions): HttpCall {
       try {
         return JSON.parse(body);
       } catch {
-        throw withStatus(new TerminalError(redact(`${name}: response is not JSON (HTTP ${res.status}): ${slice(body)}`), { kind: "invalid_response" }), res.status);
+        throw invalid(res, "response is not JSON", body);
       }
     },
     invalid,

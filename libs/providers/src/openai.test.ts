@@ -226,16 +226,18 @@ describe("openai provider", () => {
     });
   });
 
-  it("400 is terminal bad_request with a short body slice", async () => {
+  it("400 is terminal bad_request with the error type and code, not a long body", async () => {
     const long = "x".repeat(5000);
-    await withServer(json(400, { error: { message: `bad model ${long}` } }), async (baseUrl) => {
+    await withServer(json(400, { error: { message: `bad model ${long}`, type: "invalid_request_error", code: "model_not_found" } }), async (baseUrl) => {
       const e = await failure(createOpenAiProvider({ baseUrl }).complete(simpleReq));
       expect(e.retryable).toBe(false);
       expect(e.kind).toBe("bad_request");
       expect(e.status).toBe(400);
-      expect(e.message).toContain("400");
-      expect(e.message).toContain("bad model");
-      expect(e.message.length).toBeLessThan(700);
+      expect(e.message).toBe("openai: HTTP 400 Bad Request: invalid_request_error (model_not_found)");
+    });
+    await withServer(json(400, { error: { message: "The model does not exist." } }), async (baseUrl) => {
+      const e = await failure(createOpenAiProvider({ baseUrl }).complete(simpleReq));
+      expect(e.message).toBe("openai: HTTP 400 Bad Request: The model does not exist.");
     });
   });
 

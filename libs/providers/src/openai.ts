@@ -9,13 +9,13 @@ export { parseRetryAfter } from "./http.js";
 export interface OpenAiProviderOptions {
   /** API root including the version segment, e.g. `https://api.openai.com/v1` or `http://127.0.0.1:1234/v1`. */
   baseUrl: string;
-  /** Sent as `Authorization: Bearer <apiKey>` when set; never included in error messages. */
+  /** Sent as `Authorization: Bearer <apiKey>` when set; never included in error messages, in any form. */
   apiKey?: string;
   /** The provider's name (default "openai"). */
   name?: string;
   /** Time limit per call in ms when the call gives no `timeoutMs` (default 60000). */
   defaultTimeoutMs?: number;
-  /** Extra request headers (e.g. an organisation or project header). */
+  /** Extra request headers (e.g. an organisation or project header); their values are redacted from error messages too. */
   headers?: Record<string, string>;
   /** The fetch to use (default: Node's global fetch). */
   fetch?: typeof fetch;
@@ -46,7 +46,8 @@ export interface OpenAiProviderOptions {
  *   response that is not JSON or has no `choices[0].message` (or any other unexpected status) →
  *   "invalid_response"; the caller's `signal` aborting → "aborted".
  *
- * Error messages carry the status and at most 500 characters of the response body, never the API key.
+ * Error messages carry the status and the error type and code from the body (free text only when
+ * it passes a strict filter), never the API key, URL userinfo or query strings (see http.ts).
  */
 export function createOpenAiProvider(opts: OpenAiProviderOptions): ModelProvider {
   const name = opts.name ?? "openai";
@@ -56,7 +57,7 @@ export function createOpenAiProvider(opts: OpenAiProviderOptions): ModelProvider
   return {
     name,
     async complete(req: ModelRequest, call: CallOptions = {}): Promise<ModelResponse> {
-      const http = startCall({ name, url, apiKey: opts.apiKey, fetch: opts.fetch, defaultTimeoutMs, call });
+      const http = startCall({ name, url, apiKey: opts.apiKey, secrets: Object.values(opts.headers ?? {}), fetch: opts.fetch, defaultTimeoutMs, call });
       const headers: Record<string, string> = { ...opts.headers };
       if (opts.apiKey) headers["authorization"] = `Bearer ${opts.apiKey}`;
       return completeOverHttp(http, req, call, { headers, body: toWireRequest, fromResponse: fromWireResponse, readStream });

@@ -22,3 +22,5 @@ export { loadRunLog, purgeRun, purgeOlderThan, parseDuration, RunNotFoundError, 
 export type { PurgedRun, PurgeOlderResult } from "./store.js";
 export { renderTimeline, renderState, renderPromptCheck, renderCheck } from "./render.js";
 export type { RenderOptions } from "./render.js";
+export { terminalSafe, terminalLine, terminalArgs, terminalJson, isTerminalUnsafe } from "./terminal.js";
+export type { TerminalSafeOptions } from "./terminal.js";

@@ -3,6 +3,7 @@ import { canonicalJson } from "@cairn/runtime";
 import type { CheckReport, Divergence } from "./check.js";
 import type { PromptCheck, StateAtStep } from "./inspect.js";
 import type { Timeline, TimelineItem } from "./timeline.js";
+import { terminalArgs, terminalJson, terminalLine, terminalSafe } from "./terminal.js";
 
 /** How text is rendered: colour (ANSI, via picocolors) and the line width to clip to. */
 export interface RenderOptions {
@@ -16,15 +17,34 @@ function setup(o: RenderOptions): { c: Colors; width: number } {
   return { c: pc.createColors(o.color ?? false), width: Math.max(60, o.width ?? 100) };
 }
 
-/** One line of text, whitespace collapsed, clipped to `n` characters with an ellipsis. */
+/*
+ * Every string taken from the log (task, answers, tool output, arguments, names, reasons, error
+ * messages) goes through terminal.ts before it is printed: control characters, C1 and bidi
+ * controls are shown escaped, never written raw. `clip` and `args` do it themselves; `safe` is
+ * for the fields printed whole.
+ */
+
+/** One line of text, whitespace collapsed, terminal-safe, clipped to `n` characters with an ellipsis. */
 function clip(s: string, n: number): string {
-  const one = s.replace(/\s+/g, " ").trim();
+  const one = terminalLine(s);
   return one.length > n ? `${one.slice(0, Math.max(1, n - 1))}…` : one;
 }
 
-/** Truncates to `n` characters with an ellipsis, keeping spacing (for aligned lines). */
+/** Tool-call arguments: one line, JSON-escaped, clipped to `n` characters. */
+function args(s: string, n: number): string {
+  const one = terminalArgs(s);
+  return one.length > n ? `${one.slice(0, Math.max(1, n - 1))}…` : one;
+}
+
+/** A field printed whole, on one line: control characters (newlines too) escaped. */
+function safe(s: string): string {
+  return terminalSafe(s);
+}
+
+/** Truncates to `n` characters with an ellipsis, keeping spacing (for aligned lines); terminal-safe. */
 function cut(s: string, n: number): string {
-  return s.length > n ? `${s.slice(0, Math.max(1, n - 1))}…` : s;
+  const t = terminalSafe(s, { style: "json" });
+  return t.length > n ? `${t.slice(0, Math.max(1, n - 1))}…` : t;
 }
 
 function plural(n: number, one: string, many = `${one}s`): string {
@@ -59,12 +79,12 @@ export function renderTimeline(t: Timeline, o: RenderOptions = {}): string {
     plural(t.totals.errors, "error"),
     `${t.totals.durationMs} ms`,
   ].join(" · ");
-  const out: string[] = [`${c.bold("run")}   ${t.runId}  ${tag}  ${c.dim(totals)}`];
-  if (t.agent) out.push(`${c.bold("agent")} ${t.agent.name} ${c.dim(`· ${t.agent.provider}:${t.agent.model} · maxTurns ${t.agent.maxTurns} · tools ${t.agent.tools.join(", ") || "none"}`)}`);
+  const out: string[] = [`${c.bold("run")}   ${safe(t.runId)}  ${tag}  ${c.dim(totals)}`];
+  if (t.agent) out.push(`${c.bold("agent")} ${safe(t.agent.name)} ${c.dim(safe(`· ${t.agent.provider}:${t.agent.model} · maxTurns ${t.agent.maxTurns} · tools ${t.agent.tools.join(", ") || "none"}`))}`);
   if (t.task !== undefined) out.push(`${c.bold("task")}  ${clip(t.task, width - 6)}`);
   if (t.forkedFrom) {
     const f = t.forkedFrom;
-    out.push(`${c.bold("fork")}  of ${f.runId} at step ${f.step} (seq ${f.seq})${f.editedCalls?.length ? ` · edited ${f.editedCalls.join(", ")}` : ""}`);
+    out.push(`${c.bold("fork")}  of ${safe(f.runId)} at step ${f.step} (seq ${f.seq})${f.editedCalls?.length ? ` · edited ${safe(f.editedCalls.join(", "))}` : ""}`);
   }
   out.push("", c.dim(`${"step".padStart(5)} ${"seq".padStart(5)} ${"+ms".padStart(8)}`));
   for (const item of t.items) out.push(...renderItem(c, width, item));
@@ -82,7 +102,7 @@ function renderItem(c: Colors, width: number, i: TimelineItem): string[] {
   const gutter = `${i.step === undefined ? "".padStart(5) : String(i.step).padStart(5)} ${String(i.seq).padStart(5)} ${`+${i.atMs}`.padStart(8)}  `;
   const room = width - GUTTER;
   const more = (text: string): string => `${"".padStart(GUTTER + 4)}${text}`;
-  const tail = [i.copied ? c.dim("⧉ copied") : "", i.edited ? c.yellow("✎ edited") : "", i.ignored ? c.dim(`(ignored: ${i.ignored})`) : "", i.rejected ? c.red(`(rejected: ${i.rejected})`) : ""].filter(Boolean).join(" ");
+  const tail = [i.copied ? c.dim("⧉ copied") : "", i.edited ? c.yellow("✎ edited") : "", i.ignored ? c.dim(`(ignored: ${safe(i.ignored)})`) : "", i.rejected ? c.red(`(rejected: ${safe(i.rejected)})`) : ""].filter(Boolean).join(" ");
   const line = (body: string): string => gutter + body + (tail ? ` ${tail}` : "");
   const meta = (parts: string[]): string => {
     const p = parts.filter(Boolean);
@@ -90,7 +110,7 @@ function renderItem(c: Colors, width: number, i: TimelineItem): string[] {
   };
   switch (i.kind) {
     case "submitted":
-      return [line(`${c.bold(c.cyan("▶ submitted"))} ${c.dim(`${i.submittedAt}${i.idempotencyKey ? ` · key ${i.idempotencyKey}` : ""}`)}`)];
+      return [line(`${c.bold(c.cyan("▶ submitted"))} ${c.dim(safe(`${i.submittedAt}${i.idempotencyKey ? ` · key ${i.idempotencyKey}` : ""}`))}`)];
     case "llm-command":
       return [line(c.dim(`  ⋯ turn ${i.turn}: ask the model (history to seq ${i.historySeq})`))];
     case "llm-result": {
@@ -107,7 +127,7 @@ function renderItem(c: Colors, width: number, i: TimelineItem): string[] {
       const what = i.toolCalls.length ? `asks for ${plural(i.toolCalls.length, "tool call")}` : "answers";
       const out = [line([c.bold(c.magenta(`◆ turn ${i.turn}`)), what, meta(parts), tries].filter(Boolean).join(" "))];
       if (i.content) out.push(more(c.italic(clip(JSON.stringify(i.content), room - 4))));
-      if (i.copied) for (const call of i.toolCalls) out.push(more(c.dim(`↳ ${call.id} ${call.name} ${clip(call.arguments, room - call.id.length - call.name.length - 8)}`)));
+      if (i.copied) for (const call of i.toolCalls) out.push(more(c.dim(`↳ ${safe(call.id)} ${safe(call.name)} ${args(call.arguments, room - call.id.length - call.name.length - 8)}`)));
       return out;
     }
     case "summary-command":
@@ -120,38 +140,38 @@ function renderItem(c: Colors, width: number, i: TimelineItem): string[] {
       return out;
     }
     case "tool-command":
-      return [line(`  ${c.yellow("→")} tool ${i.turn}.${i.index} ${c.bold(i.tool)} ${c.dim(clip(i.arguments, room - i.tool.length - 16))}`)];
+      return [line(`  ${c.yellow("→")} tool ${i.turn}.${i.index} ${c.bold(safe(i.tool))} ${c.dim(args(i.arguments, room - i.tool.length - 16))}`)];
     case "tool-result": {
       const parts = [i.durationMs !== undefined ? msText(i.durationMs) : "", i.waitMs !== undefined ? `${msText(i.waitMs)} after its command` : ""].filter(Boolean);
       const metaLen = (parts.length ? parts.join(" · ").length + 3 : 0) + triesPlain(i.attempts).length + (i.copied ? 9 : 0) + (i.ignored ? i.ignored.length + 12 : 0) + (i.rejected ? i.rejected.length + 13 : 0);
-      const headPlain = `tool ${i.turn}.${i.index} ${i.tool} [${i.callId}]`;
-      const head = `tool ${i.turn}.${i.index} ${i.tool} ${c.dim(`[${i.callId}]`)}`;
+      const headPlain = `tool ${i.turn}.${i.index} ${safe(i.tool)} [${safe(i.callId)}]`;
+      const head = `tool ${i.turn}.${i.index} ${safe(i.tool)} ${c.dim(`[${safe(i.callId)}]`)}`;
       const avail = Math.max(30, room - headPlain.length - metaLen - 6);
       if (i.ok) return [line([`${c.green("✓")} ${head} ${c.dim("→")} ${clip(i.output ?? "", avail)}`, meta(parts), attemptsText(c, i.attempts)].filter(Boolean).join(" "))];
       // An error is what the model read: when it does not fit, it gets a line of its own.
-      const err = `${i.error?.kind ?? "error"}: ${i.error?.message ?? ""}`;
+      const err = terminalLine(`${i.error?.kind ?? "error"}: ${i.error?.message ?? ""}`);
       const fits = err.length <= avail;
-      const out = [line([`${c.red("✗")} ${head}`, fits ? c.red(err) : c.red(i.error?.kind ?? "error"), meta(parts), attemptsText(c, i.attempts)].filter(Boolean).join(" "))];
+      const out = [line([`${c.red("✗")} ${head}`, fits ? c.red(err) : c.red(safe(i.error?.kind ?? "error")), meta(parts), attemptsText(c, i.attempts)].filter(Boolean).join(" "))];
       if (!fits) out.push(more(c.red(clip(i.error?.message ?? "", room - 4))));
       return out;
     }
     case "approval": {
-      const what = i.budget ? `going past the budget before turn ${i.turn}` : `call ${i.callId}`;
+      const what = i.budget ? `going past the budget before turn ${i.turn}` : `call ${safe(i.callId)}`;
       const head = i.decision === "approve" ? c.green(`✓ approved ${what}`) : c.red(`✗ denied ${what}`);
-      return [line(`${head}${i.by ? c.dim(` by ${i.by}`) : ""}${i.reason ? ` ${clip(i.reason, room - 40)}` : ""}`)];
+      return [line(`${head}${i.by ? c.dim(` by ${safe(i.by)}`) : ""}${i.reason ? ` ${clip(i.reason, room - 40)}` : ""}`)];
     }
     case "signal":
-      return [line(`${c.yellow(`⚑ ${i.signal}`)}${i.reason ? ` ${clip(i.reason, room - 12)}` : ""}`)];
+      return [line(`${c.yellow(`⚑ ${safe(i.signal)}`)}${i.reason ? ` ${clip(i.reason, room - 12)}` : ""}`)];
     case "error":
-      return [line(`${c.red("! error")} ${i.service}: ${clip(`${i.error.kind}: ${i.error.message}`, room - 30)} ${c.dim(`(about ${i.about}${i.aboutSeq !== undefined ? ` seq ${i.aboutSeq}` : ""})`)}`)];
+      return [line(`${c.red("! error")} ${safe(i.service)}: ${clip(`${i.error.kind}: ${i.error.message}`, room - 30)} ${c.dim(`(about ${safe(i.about)}${i.aboutSeq !== undefined ? ` seq ${i.aboutSeq}` : ""})`)}`)];
     case "ended": {
-      const out = [line(`${c.bold(statusTag(c, i.status))}${i.reason ? ` ${i.reason}` : ""} ${meta([plural(i.turns, "turn"), `${i.usage.inputTokens + i.usage.outputTokens} tokens`])}`)];
+      const out = [line(`${c.bold(statusTag(c, i.status))}${i.reason ? ` ${safe(i.reason)}` : ""} ${meta([plural(i.turns, "turn"), `${i.usage.inputTokens + i.usage.outputTokens} tokens`])}`)];
       if (i.error && i.status !== "completed") out.push(more(c.red(clip(i.error.kind === i.reason ? i.error.message : `${i.error.kind}: ${i.error.message}`, room - 4))));
       if (i.answer !== undefined) for (const l of i.answer.split("\n")) out.push(more(clip(l, room - 4)));
       return out;
     }
     case "invalid":
-      return [line(`${c.red("! unreadable")} ${i.subject}: ${clip(i.reason, room - 20)}`)];
+      return [line(`${c.red("! unreadable")} ${safe(i.subject)}: ${clip(i.reason, room - 20)}`)];
   }
 }
 
@@ -160,20 +180,20 @@ export function renderState(s: StateAtStep, o: RenderOptions = {}): string {
   const { c, width } = setup(o);
   const st = s.status;
   const out = [
-    `${c.bold("run")}    ${s.runId} ${c.dim(`after step ${s.step} of ${s.lastStep} (seq ${s.seq}, ${s.subject}, ${s.time})`)}`,
-    `${c.bold("status")} ${statusTag(c, st.status)}${st.reason ? ` (${st.reason})` : ""} ${c.dim(`· ${plural(st.turn, "turn")} · ${plural(st.toolCalls, "tool call")} · ${st.usage.inputTokens} in / ${st.usage.outputTokens} out tokens`)}`,
+    `${c.bold("run")}    ${safe(s.runId)} ${c.dim(safe(`after step ${s.step} of ${s.lastStep} (seq ${s.seq}, ${s.subject}, ${s.time})`))}`,
+    `${c.bold("status")} ${statusTag(c, st.status)}${st.reason ? ` (${safe(st.reason)})` : ""} ${c.dim(`· ${plural(st.turn, "turn")} · ${plural(st.toolCalls, "tool call")} · ${st.usage.inputTokens} in / ${st.usage.outputTokens} out tokens`)}`,
   ];
-  if (st.waitingFor?.length) out.push(`${c.bold("waiting")} ${st.waitingFor.join(", ")}`);
-  const dueText = s.due.map((d) => `${d.subject}${d.recordedSeq !== undefined ? c.dim(` (recorded at seq ${d.recordedSeq})`) : ""}`);
+  if (st.waitingFor?.length) out.push(`${c.bold("waiting")} ${safe(st.waitingFor.join(", "))}`);
+  const dueText = s.due.map((d) => `${safe(d.subject)}${d.recordedSeq !== undefined ? c.dim(` (recorded at seq ${d.recordedSeq})`) : ""}`);
   out.push(`${c.bold("due")}    ${dueText.length ? dueText.join(", ") : c.dim("nothing")}`);
   if (st.answer !== undefined) out.push(`${c.bold("answer")} ${clip(st.answer, width - 8)}`);
   if (!s.messages.length) return out.join("\n");
   out.push("", c.bold(`messages the model would see at turn ${s.nextTurn}:`));
   for (const m of s.messages) {
-    const who = m.role === "tool" ? `tool ${m.toolCallId} ${m.name}` : m.role;
+    const who = safe(m.role === "tool" ? `tool ${m.toolCallId} ${m.name}` : m.role);
     const text = m.pending ? c.yellow("(pending: no result yet)") : clip(m.content ?? "", width - who.length - 6);
     out.push(`  ${c.cyan(`[${who}]`)} ${text}`);
-    for (const call of m.toolCalls ?? []) out.push(`      ${c.dim(`↳ ${call.id} ${call.name} ${clip(call.arguments, width - call.id.length - call.name.length - 12)}`)}`);
+    for (const call of m.toolCalls ?? []) out.push(`      ${c.dim(`↳ ${safe(call.id)} ${safe(call.name)} ${args(call.arguments, width - call.id.length - call.name.length - 12)}`)}`);
   }
   return out.join("\n");
 }
@@ -181,11 +201,12 @@ export function renderState(s: StateAtStep, o: RenderOptions = {}): string {
 /** The text of `cairn replay <runId> --prompt <turn>`: the exact request, then the hash check. */
 export function renderPromptCheck(p: PromptCheck, o: RenderOptions = {}): string {
   const { c } = setup(o);
-  const out = [c.bold(`turn ${p.turn} request, rebuilt from the log (events up to seq ${p.historySeq}):`), JSON.stringify(p.request, null, 2)];
-  if (p.match === true) out.push(`${c.bold("promptHash")} ${c.green("match")} ${p.hash}`);
-  else if (p.match === false) out.push(`${c.bold("promptHash")} ${c.red("MISMATCH")} recorded ${p.recordedHash} · rebuilt ${p.hash}`);
-  else out.push(`${c.bold("promptHash")} ${p.hash} ${c.dim(`(nothing to compare: ${p.note ?? "no hash recorded"})`)}`);
-  if (p.note && p.match !== undefined) out.push(c.dim(p.note));
+  // The request as JSON (C0 controls are JSON escapes already; C1 and bidi controls escaped too).
+  const out = [c.bold(`turn ${p.turn} request, rebuilt from the log (events up to seq ${p.historySeq}):`), terminalJson(p.request, 2)];
+  if (p.match === true) out.push(`${c.bold("promptHash")} ${c.green("match")} ${safe(p.hash)}`);
+  else if (p.match === false) out.push(`${c.bold("promptHash")} ${c.red("MISMATCH")} recorded ${safe(p.recordedHash ?? "")} · rebuilt ${safe(p.hash)}`);
+  else out.push(`${c.bold("promptHash")} ${safe(p.hash)} ${c.dim(`(nothing to compare: ${safe(p.note ?? "no hash recorded")})`)}`);
+  if (p.note && p.match !== undefined) out.push(c.dim(safe(p.note)));
   return out.join("\n");
 }
 
@@ -199,7 +220,7 @@ function fieldDiff(recorded: unknown, decided: unknown): string[] {
 }
 
 function renderDivergence(c: Colors, width: number, d: Divergence): string[] {
-  const out = [`${c.red(c.bold("✘ DIVERGENCE"))} at step ${d.step} (seq ${d.seq}${d.event ? `, ${d.event}` : ""}): ${d.message}`];
+  const out = [`${c.red(c.bold("✘ DIVERGENCE"))} at step ${d.step} (seq ${d.seq}${d.event ? `, ${safe(d.event)}` : ""}): ${safe(d.message)}`];
   if (d.kind === "different") for (const l of fieldDiff(d.recorded, d.decided)) out.push(`    ${cut(l, width - 4)}`);
   else if (d.kind === "not-recorded") out.push(`    decided  ${cut(canonicalJson(d.decided), width - 13)}`);
   else out.push(`    recorded ${cut(canonicalJson(d.recorded), width - 13)}`);
@@ -211,13 +232,13 @@ export function renderCheck(r: CheckReport, o: RenderOptions = {}): string {
   const { c, width } = setup(o);
   const summary = `${plural(r.events, "event")} re-driven, ${plural(r.decisions, "decision")}, ${r.matched} equal to the log`;
   if (r.ok) {
-    const out = [`${c.green(c.bold("✔ deterministic"))} run ${r.runId}: ${summary}`];
-    if (r.pending.length) out.push(c.dim(`  in flight: ${r.pending.map((p) => `${p.subject} (after step ${p.step})`).join(", ")} not recorded yet`));
-    if (r.external.length) out.push(c.dim(`  for other runs (check them there): ${r.external.map((p) => `${p.subject} (after step ${p.step})`).join(", ")}`));
+    const out = [`${c.green(c.bold("✔ deterministic"))} run ${safe(r.runId)}: ${summary}`];
+    if (r.pending.length) out.push(c.dim(`  in flight: ${r.pending.map((p) => `${safe(p.subject)} (after step ${p.step})`).join(", ")} not recorded yet`));
+    if (r.external.length) out.push(c.dim(`  for other runs (check them there): ${r.external.map((p) => `${safe(p.subject)} (after step ${p.step})`).join(", ")}`));
     return out.join("\n");
   }
   const out = renderDivergence(c, width, r.divergence!);
-  if (r.divergences.length > 1) out.push(c.dim(`  (+${r.divergences.length - 1} more: ${r.divergences.slice(1, 6).map((d) => `step ${d.step} ${d.subject}`).join(", ")}${r.divergences.length > 6 ? ", …" : ""})`));
-  out.push(c.dim(`  run ${r.runId}: ${summary}`));
+  if (r.divergences.length > 1) out.push(c.dim(`  (+${r.divergences.length - 1} more: ${r.divergences.slice(1, 6).map((d) => `step ${d.step} ${safe(d.subject)}`).join(", ")}${r.divergences.length > 6 ? ", …" : ""})`));
+  out.push(c.dim(`  run ${safe(r.runId)}: ${summary}`));
   return out.join("\n");
 }

@@ -1,7 +1,9 @@
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
 import { jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
 import { Kvm, type KV } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/transport-node";
-import { decode, encode, type RunStatus, type Subjects } from "@cairn/protocol";
+import { decode, encode, isToken, type RunStatus, type Subjects } from "@cairn/protocol";
 import { readRange, readRunLog } from "@cairn/bus";
 import { reduceRun, runStatus, type HistoryEntry } from "@cairn/runtime";
 import type { RunLog } from "./log.js";
@@ -118,13 +120,25 @@ async function purgeable(jsm: JetStreamManager, kv: KV | undefined, subjects: Su
   return runStatus(state);
 }
 
-async function purgeOne(jsm: JetStreamManager, kv: KV | undefined, subjects: Subjects, runId: string, now: Date, force: boolean): Promise<PurgedRun> {
+/**
+ * After a run's history is gone, its workspace goes too: a plain NATS notification
+ * (`<p>.purged.<runId>`, empty body) that every tool-runner hears and acts on under its own
+ * workspace root — wherever this purge runs — and, with `workspaceRoot` (a purge on the runners'
+ * host, e.g. `cairn dev`), a direct removal. Both best effort and idempotent.
+ */
+async function removeWorkspace(nc: NatsConnection, subjects: Subjects, runId: string, workspaceRoot: string | undefined): Promise<void> {
+  nc.publish(subjects.purged(runId));
+  if (workspaceRoot && isToken(runId)) await rm(join(workspaceRoot, runId), { recursive: true, force: true, maxRetries: 2 }).catch(() => undefined);
+}
+
+async function purgeOne(nc: NatsConnection, jsm: JetStreamManager, kv: KV | undefined, subjects: Subjects, runId: string, now: Date, opts: PurgeOptions): Promise<PurgedRun> {
   const purgedAt = now.toISOString();
-  const status: RunStatus = { ...(await purgeable(jsm, kv, subjects, runId, force)), purgedAt };
+  const status: RunStatus = { ...(await purgeable(jsm, kv, subjects, runId, !!opts.force)), purgedAt };
   // Mark first: if the purge then fails, the history is still there and replays; the mark only
   // matters once the history is gone.
   if (kv) await kv.put(runId, encode(status));
   const r = await jsm.streams.purge(subjects.stream, { filter: subjects.run(runId) });
+  await removeWorkspace(nc, subjects, runId, opts.workspaceRoot);
   return { runId, purged: r.purged, purgedAt, status };
 }
 
@@ -132,17 +146,26 @@ export interface PurgeOptions {
   now?: Date;
   /** Also purge ended runs with commands still unanswered (see RunInFlightError). */
   force?: boolean;
+  /**
+   * The tool-runners' workspace root, when this process is on their host (`cairn dev`): the run's
+   * workspace `<root>/<runId>` is removed here too. Either way every tool-runner is notified
+   * (`<p>.purged.<runId>`) and removes it under its own root.
+   */
+  workspaceRoot?: string;
 }
 
 /**
  * Removes an ended run's whole history from the stream (JetStream purge by subject filter
  * `<p>.run.<runId>.>`) and marks it purged in the runs index (`purgedAt`). Refuses a run that has
  * not ended, or (unless forced) whose calls are not all answered: RunInFlightError. A purged run's
- * subjects are free again, so its idempotency key no longer finds it.
+ * subjects are free again, so its idempotency key no longer finds it. The run's workspace is
+ * removed by every tool-runner, notified on `<p>.purged.<runId>` (see PurgeOptions.workspaceRoot).
  */
 export async function purgeRun(nc: NatsConnection, subjects: Subjects, runId: string, opts: PurgeOptions = {}): Promise<PurgedRun> {
   const jsm = await jetstreamManager(nc, { timeout: 10_000 });
-  return purgeOne(jsm, await runsIndex(nc, subjects), subjects, runId, opts.now ?? new Date(), !!opts.force);
+  const purged = await purgeOne(nc, jsm, await runsIndex(nc, subjects), subjects, runId, opts.now ?? new Date(), opts);
+  await nc.flush();
+  return purged;
 }
 
 export interface PurgeOlderResult {
@@ -176,12 +199,13 @@ export async function purgeOlderThan(nc: NatsConnection, subjects: Subjects, old
   for (const runId of due) {
     try {
       if (opts.dryRun) result.wouldPurge.push(await purgeable(jsm, kv, subjects, runId, !!opts.force));
-      else result.purged.push(await purgeOne(jsm, kv, subjects, runId, now, !!opts.force));
+      else result.purged.push(await purgeOne(nc, jsm, kv, subjects, runId, now, opts));
     } catch (err) {
       if (!(err instanceof RunInFlightError)) throw err;
       result.unsettled.push({ runId, unanswered: err.unanswered });
     }
   }
+  if (result.purged.length) await nc.flush();
   return result;
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import type { LlmCommand, RunEnded, RunSignal, Subjects, SummaryCommand, ToolCommand, ToolResult } from "@cairn/protocol";
+import type { LlmCommand, RunEnded, RunSignal, RunSubmitted, Subjects, SummaryCommand, ToolCommand, ToolResult } from "@cairn/protocol";
 import { summaryDue } from "./prompt.js";
-import { overBudget, type Applied, type RunState } from "./state.js";
+import { overBudget, type Applied, type RunState, type TurnState } from "./state.js";
 import { safeToolToken } from "./tokens.js";
 
 export { safeToolToken };
@@ -31,7 +31,9 @@ export function toolIdempotencyKey(runId: string, turn: number, index: number): 
  *
  * The outputs are what the state makes due (see `due`); an event that cannot change what is due
  * (an error record, an ignored entry, a tool result while others of its turn are pending) decides
- * nothing, so a fan-in of N results does not re-send N commands N times.
+ * nothing, so a fan-in of N results does not re-send N commands N times — except that, with an
+ * in-flight window (agent `maxParallelToolCalls`), a result that frees a place in the window
+ * decides the one call that takes it (see `planTurn`).
  */
 export function decide(state: RunState, applied: Applied, subjects: Subjects): Output[] {
   switch (applied.kind) {
@@ -48,7 +50,8 @@ export function decide(state: RunState, applied: Applied, subjects: Subjects): O
       return [...due(state, applied.seq, applied.time, subjects), ...cancelChildren(state, applied.time, subjects)];
     case "tool-result": {
       const t = state.turns[applied.turn - 1];
-      if (!t || t.resultCount < t.results.length || t !== state.turns[state.turns.length - 1]) return [];
+      if (!t || t !== state.turns[state.turns.length - 1]) return [];
+      if (t.resultCount < t.results.length) return nextInWindow(state, t, applied.index, applied.seq, subjects);
       return due(state, applied.seq, applied.time, subjects);
     }
     default:
@@ -58,9 +61,11 @@ export function decide(state: RunState, applied: Applied, subjects: Subjects): O
 
 /**
  * Everything the run's state makes due now: the first model call, the tool calls a response
- * asked for (those without a result yet), the next model call once every result is in (preceded
- * by a summary of older turns when the agent asks for one and the prompt outgrows its budget), or
- * the end (answer, failure, maxTurns, cancel). `historySeq` is the sequence the commands refer to.
+ * asked for (those without a result yet and inside the in-flight window, and the planner's own
+ * error results for calls it does not run: see `planTurn`), the next model call once every result
+ * is in (preceded by a summary of older turns when the agent asks for one and the prompt outgrows
+ * its budget), or the end (answer, failure, maxTurns, cancel). `historySeq` is the sequence the
+ * commands refer to.
  */
 export function due(state: RunState, historySeq: number, time: string, subjects: Subjects): Output[] {
   if (state.ended) return [];
@@ -109,41 +114,115 @@ export function due(state: RunState, historySeq: number, time: string, subjects:
     });
   }
   if (last.resultCount === last.results.length) return llm(last.turn + 1);
+  const plan = planTurn(state, last, sub);
+  const open = new Set(plan.queue.slice(0, plan.open));
   const out: Output[] = [];
-  const known = new Set(sub.agent.tools.map((t) => t.name));
-  const needsApproval = new Set(sub.agent.tools.filter((t) => t.requiresApproval).map((t) => t.name));
   calls.forEach((call, index) => {
     if (last.results[index]) return;
-    if (needsApproval.has(call.name)) {
-      const decision = state.approvals.get(`${last.turn}.${index}`);
-      if (!decision) return; // paused: awaiting a human's approve/deny
-      if (decision.decision === "deny") {
-        out.push(plannerResult(runId, last.turn, index, call, subjects, { kind: "denied", message: `a human denied this call${decision.reason ? `: ${decision.reason}` : ""}` }));
-        return;
-      }
-    }
-    if (!known.has(call.name)) {
-      out.push(plannerResult(runId, last.turn, index, call, subjects, { kind: "unknown_tool", message: `no tool named ${JSON.stringify(call.name)}; available: ${[...known].join(", ") || "none"}` }));
-      return;
-    }
-    out.push({
-      type: "ToolCommand",
-      subject: subjects.toolCommand(runId, last.turn, index, safeToolToken(call.name)),
-      message: {
-        v: 1,
-        type: "tool.command",
-        runId,
-        turn: last.turn,
-        index,
-        callId: call.id,
-        tool: call.name,
-        arguments: call.arguments,
-        idempotencyKey: toolIdempotencyKey(runId, last.turn, index),
-        historySeq,
-      },
-    });
+    const error = plan.answered.get(index);
+    if (error) out.push(plannerResult(runId, last.turn, index, call, subjects, error));
+    else if (open.has(index)) out.push(toolCommand(runId, last, index, historySeq, subjects));
+    // else: waiting for a human's approve/deny, or for a place in the in-flight window
   });
   return out;
+}
+
+/**
+ * How the planner handles the calls of a turn (the run's last), from the folded state alone:
+ *
+ * - **Cap** (agent `maxToolCallsPerTurn`): a call at an index at or past the cap is not run; the
+ *   planner records its result itself, an error of kind `too_many_calls` that the model reads. A
+ *   call to a tool that requires approval is capped too, but only once a human has decided on it
+ *   (the log takes no result for such a call before its decision): approve → `too_many_calls`,
+ *   deny → `denied`.
+ * - **Answered by the planner**: calls past the cap, calls a human denied (`denied`), calls to a
+ *   tool the agent does not have (`unknown_tool`). They never run and take no place in the window.
+ * - **Queue**: every other call runs through its tool's consumer, in this order: the calls that
+ *   need no approval by index, then the approved calls in the order their approvals are in the
+ *   log. A call waiting for a human is not in the queue (it takes no place in the window, so the
+ *   other calls of the turn go on while a human decides); once approved it joins at the end.
+ * - **Window** (agent `maxParallelToolCalls`, W): the first W + D calls of the queue are open —
+ *   commanded — where D is how many calls of the queue have a recorded result. In flight (open,
+ *   no result yet: running, retrying, asleep, or waiting on a sub-agent run) is thus at most W.
+ *   Each result recorded for a queued call opens exactly the next one, commanded after that
+ *   result (its historySeq); an approval whose call falls inside the window is commanded after
+ *   the approval. Queue order only grows at its end (new approvals), so a call once open stays
+ *   open, whatever order results come in.
+ *
+ * Runs submitted before these settings existed have neither in their agent snapshot: no cap, no
+ * window (every call commanded at once), so their recorded logs decide as they did.
+ */
+export function planTurn(state: RunState, last: TurnState, sub: RunSubmitted): { answered: Map<number, { kind: string; message: string }>; queue: number[]; open: number; done: number } {
+  const calls = last.llm.toolCalls ?? [];
+  const agent = sub.agent;
+  const cap = agent.maxToolCallsPerTurn ?? Number.POSITIVE_INFINITY;
+  const known = new Set(agent.tools.map((t) => t.name));
+  const gated = new Set(agent.tools.filter((t) => t.requiresApproval).map((t) => t.name));
+  const answered = new Map<number, { kind: string; message: string }>();
+  const queue: number[] = [];
+  const tooMany = (index: number): { kind: string; message: string } => ({
+    kind: "too_many_calls",
+    message: `this response asked for ${calls.length} tool calls; the agent runs at most ${cap} per turn (maxToolCallsPerTurn), so call ${index} was not run: ask for fewer calls in one response`,
+  });
+  for (let index = 0; index < calls.length; index++) {
+    const call = calls[index]!;
+    if (gated.has(call.name)) {
+      const decision = state.approvals.get(`${last.turn}.${index}`);
+      if (!decision) continue; // paused: awaiting a human's approve/deny (outside the window)
+      if (decision.decision === "deny") answered.set(index, { kind: "denied", message: `a human denied this call${decision.reason ? `: ${decision.reason}` : ""}` });
+      else if (index >= cap) answered.set(index, tooMany(index));
+      continue; // approved: queued below, in approval order
+    }
+    if (index >= cap) answered.set(index, tooMany(index));
+    else if (!known.has(call.name)) answered.set(index, { kind: "unknown_tool", message: `no tool named ${JSON.stringify(call.name)}; available: ${[...known].join(", ") || "none"}` });
+    else queue.push(index);
+  }
+  if (gated.size > 0) {
+    // The approvals map holds them in the order they were folded: log order.
+    for (const a of state.approvals.values()) {
+      if (a.turn === last.turn && a.decision === "approve" && a.index < cap && gated.has(calls[a.index]?.name ?? "")) queue.push(a.index);
+    }
+  }
+  let done = 0;
+  for (const index of queue) if (last.results[index]) done++;
+  const window = agent.maxParallelToolCalls ?? Number.POSITIVE_INFINITY;
+  return { answered, queue, open: Math.min(queue.length, window + done), done };
+}
+
+/**
+ * A result of the last turn with others still pending: under an in-flight window, the call whose
+ * place it frees (the queue's (W + D)th call, D counting this result), if that call has no result
+ * yet; nothing without a window, or for a result that took no place in it (one the planner
+ * recorded itself).
+ */
+function nextInWindow(state: RunState, last: TurnState, index: number, historySeq: number, subjects: Subjects): Output[] {
+  const sub = state.submitted;
+  if (!sub || sub.agent.maxParallelToolCalls === undefined || state.ended || state.cancel) return [];
+  const plan = planTurn(state, last, sub);
+  if (!plan.queue.includes(index)) return [];
+  const next = plan.queue[plan.open - 1];
+  if (plan.open !== sub.agent.maxParallelToolCalls + plan.done || next === undefined || last.results[next]) return [];
+  return [toolCommand(state.runId, last, next, historySeq, subjects)];
+}
+
+function toolCommand(runId: string, last: TurnState, index: number, historySeq: number, subjects: Subjects): Output {
+  const call = last.llm.toolCalls![index]!;
+  return {
+    type: "ToolCommand",
+    subject: subjects.toolCommand(runId, last.turn, index, safeToolToken(call.name)),
+    message: {
+      v: 1,
+      type: "tool.command",
+      runId,
+      turn: last.turn,
+      index,
+      callId: call.id,
+      tool: call.name,
+      arguments: call.arguments,
+      idempotencyKey: toolIdempotencyKey(runId, last.turn, index),
+      historySeq,
+    },
+  };
 }
 
 /**

@@ -362,6 +362,7 @@ export function runStatus(state: RunState): RunStatus {
   if (state.ended) s.endedAt = state.ended.endedAt;
   const traceId = traceIdOf(state.submitted?.trace);
   if (traceId) s.traceId = traceId;
+  if (state.submitted?.tenant !== undefined) s.tenant = state.submitted.tenant;
   return s;
 }
 

@@ -19,11 +19,25 @@ export function testPassword(user: ShippedUser | "sys"): string {
   return `pw-${user}`;
 }
 
-/** The password variables accounts.conf reads from the server's environment, with the test passwords. */
+/** The example tenants' users of deploy/nats/tenants.conf: user → [account, password variable]. */
+export const TENANT_USERS = {
+  "acme-dev": ["ACME", "ACME_DEV_PASSWORD"],
+  "acme-approver": ["ACME", "ACME_APPROVER_PASSWORD"],
+  "acme-auditor": ["ACME", "ACME_AUDITOR_PASSWORD"],
+  "globex-dev": ["GLOBEX", "GLOBEX_DEV_PASSWORD"],
+} as const;
+export type TenantUser = keyof typeof TENANT_USERS;
+
+/** The password variables accounts.conf (and tenants.conf) read from the server's environment, with the test passwords. */
 export function shippedPasswordEnv(): Record<string, string> {
   const env: Record<string, string> = { NATS_SYS_PASSWORD: testPassword("sys") };
   for (const [user, v] of Object.entries(SHIPPED_USERS)) env[v] = testPassword(user as ShippedUser);
+  for (const [user, [, v]] of Object.entries(TENANT_USERS)) env[v] = tenantPassword(user as TenantUser);
   return env;
+}
+
+export function tenantPassword(user: TenantUser): string {
+  return `pw-${user}`;
 }
 
 /** deploy/nats/accounts.conf as shipped. */
@@ -38,7 +52,10 @@ export function shippedAccountsConf(): string {
  */
 export function shippedAccounts(prefix = "cairn"): string {
   const part = prefix.replace(/\./g, "_").toUpperCase();
+  // the tenants file, inlined where accounts.conf includes it (the test server's config is elsewhere)
+  const tenants = readFileSync(join(workspaceRoot(), "deploy", "nats", "tenants.conf"), "utf8");
   const text = shippedAccountsConf()
+    .replace(/^\s*include \.\/tenants\.conf\s*$/m, tenants)
     .replace(/"cairn\./g, `"${prefix}.`)
     .replace(/CAIRN_(RUNS|PAYLOADS|runs|tools)\b/g, `${part}_$1`);
   const vars = Object.entries(shippedPasswordEnv()).map(([k, v]) => `${k}: "${v}"`);

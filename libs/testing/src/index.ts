@@ -9,4 +9,4 @@ export { provisionFor, spawnService, type AdminAuth, type ServiceProcess, type S
 export { readLedger, readCommits, ledgerToolModule, testServiceEnv, type LedgerEntry, type LedgerCommit, type TestDirs } from "./ledger.js";
 export { startNatsCluster, type ClusterOptions, type NatsCluster } from "./cluster.js";
 export { eventStreamHandler, rejectionOf, startHttpServer, withHttpServer, type HttpHandler, type ReceivedRequest, type TestHttpServer } from "./http.js";
-export { adminAuth, credentialsEnv, SHIPPED_USERS, shippedAccounts, shippedAccountsConf, shippedPasswordEnv, testPassword, type ShippedUser } from "./accounts.js";
+export { adminAuth, credentialsEnv, SHIPPED_USERS, shippedAccounts, shippedAccountsConf, shippedPasswordEnv, TENANT_USERS, tenantPassword, testPassword, type ShippedUser, type TenantUser } from "./accounts.js";

@@ -13,4 +13,5 @@ export { ToolRegistry } from "./registry.js";
 export type { ParseArgumentsResult } from "./registry.js";
 export { loadToolModule } from "./loader.js";
 export { builtinTools } from "./builtins/index.js";
+export { parseAllowPrivate } from "./builtins/http.js";
 export type { BuiltinToolOptions } from "./builtins/index.js";

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { CairnClient } from "@cairn/client";
-import { resolveServer } from "./server.js";
+import { resolveConnection } from "./server.js";
 
 const env = process.env;
 
@@ -31,11 +31,12 @@ export function allowUnpatched(e: Record<string, string | undefined>): boolean {
 
 /** A client for the server the flags, NATS_* variables or `cairn dev` name. */
 export async function client(f: ConnFlags): Promise<CairnClient> {
-  const servers = resolveServer(f.server, env);
+  const { servers, devToken } = resolveConnection(f.server, env);
   const creds = f.creds ?? env["NATS_CREDS"];
   const user = f.user ?? env["NATS_USER"];
   const pass = f.password ?? env["NATS_PASSWORD"];
-  const token = f.token ?? env["NATS_TOKEN"];
+  // The server `cairn dev` started here requires its token, unless other credentials are given.
+  const token = f.token ?? env["NATS_TOKEN"] ?? (creds || user ? undefined : devToken);
   return CairnClient.connect({
     prefix: f.prefix ?? env["CAIRN_PREFIX"] ?? "cairn",
     connect: { servers, ...(creds ? { credsFile: creds } : {}), ...(user ? { user, pass: pass ?? "" } : {}), ...(token ? { token } : {}), ...(allowUnpatched(env) ? { allowUnpatchedServer: true } : {}) },

@@ -14,6 +14,11 @@ export interface EmbeddedOptions {
   /** Store dir for the started nats-server. */
   storeDir?: string;
   port?: number;
+  /**
+   * The started nats-server requires this token (kept in its 0600 config file, never on its command
+   * line), and the services' connection presents it; with `natsUrl`, the token that server wants.
+   */
+  token?: string;
   /** Extra environment (CAIRN_* settings) for the three services. */
   env: Record<string, string | undefined>;
   agents?: Agents;
@@ -37,11 +42,11 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
   let url = o.natsUrl;
   if (!url) {
     if (o.storeDir) mkdirSync(o.storeDir, { recursive: true });
-    server = await startNatsServer({ ...(o.storeDir ? { storeDir: o.storeDir } : {}), ...(o.port ? { port: o.port } : {}) });
+    server = await startNatsServer({ ...(o.storeDir ? { storeDir: o.storeDir } : {}), ...(o.port ? { port: o.port } : {}), ...(o.token !== undefined ? { token: o.token } : {}) });
     url = server.url;
   }
   const env = { ...o.env, NATS_URL: url };
-  const nc = await connectNats({ servers: url, name: "cairn-embedded", log: o.log, ...(allowUnpatched(env) ? { allowUnpatchedServer: true } : {}) });
+  const nc = await connectNats({ servers: url, name: "cairn-embedded", log: o.log, ...(o.token !== undefined ? { token: o.token } : {}), ...(allowUnpatched(env) ? { allowUnpatchedServer: true } : {}) });
   const stops: (() => Promise<void>)[] = [];
   try {
     await provision(nc, env, "all", o.agents ? { agents: o.agents } : {});

@@ -11,8 +11,9 @@ import { loadAgents } from "@cairn/planner";
 import { startEmbedded } from "./embedded.js";
 import { provision, PROVISION_SCOPES, type ProvisionScope } from "./provision.js";
 import { renderEntry, renderRuns, renderStatus } from "./render.js";
+import { terminalJson, terminalSafe } from "@cairn/replay";
 import { registerReplayCommands } from "./replay-cli.js";
-import { cairnHome, clearDevInfo, readDevInfo, resolveServer, writeDevInfo } from "./server.js";
+import { cairnHome, clearDevInfo, newDevToken, readDevInfo, resolveConnection, writeDevInfo, writeDevToken } from "./server.js";
 
 const env = process.env;
 const here = dirname(fileURLToPath(import.meta.url));
@@ -22,6 +23,7 @@ const examples = resolve(here, "..", "..", "..", "examples");
 async function follow(c: CairnClient, runId: string, json: boolean): Promise<string> {
   let status = "running";
   // Model output tokens arrive live (plain NATS) while a call runs; the recorded response follows.
+  // They are the model's raw text: shown terminal-safe (newlines kept, other controls escaped).
   let streaming = false;
   const tokens = json
     ? undefined
@@ -29,7 +31,7 @@ async function follow(c: CairnClient, runId: string, json: boolean): Promise<str
         callback: (_err, m) => {
           if (!streaming) process.stdout.write(pc.dim("  ⋯ "));
           streaming = true;
-          process.stdout.write(pc.dim(m.string()));
+          process.stdout.write(pc.dim(terminalSafe(m.string(), { keepNewlines: true })));
         },
       });
   for await (const e of c.watch(runId)) {
@@ -37,7 +39,7 @@ async function follow(c: CairnClient, runId: string, json: boolean): Promise<str
       process.stdout.write("\n");
       streaming = false;
     }
-    if (json) process.stdout.write(JSON.stringify({ seq: e.seq, subject: e.subject, time: e.time, ...e.entry }) + "\n");
+    if (json) process.stdout.write(terminalJson({ seq: e.seq, subject: e.subject, time: e.time, ...e.entry }) + "\n");
     else {
       const line = renderEntry(e);
       if (line !== undefined) process.stdout.write(line + "\n");
@@ -50,7 +52,8 @@ async function follow(c: CairnClient, runId: string, json: boolean): Promise<str
 
 function fail(err: unknown): never {
   const msg = err instanceof CairnApiError ? `${err.kind}: ${err.message}` : err instanceof Error ? err.message : String(err);
-  process.stderr.write(`${pc.red("error")} ${msg}\n`);
+  // an error can quote a run's text (a tool's message, a model's): escaped like everything else printed
+  process.stderr.write(`${pc.red("error")} ${terminalSafe(msg)}\n`);
   process.exit(1);
 }
 
@@ -72,7 +75,7 @@ addConn(program.command("submit <task>"))
         process.exitCode = status === "completed" ? 0 : 2;
       } else if (o.wait) {
         const s = await c.wait(r.runId);
-        process.stdout.write((o.json ? JSON.stringify(s) : renderStatus(s)) + "\n");
+        process.stdout.write((o.json ? terminalJson(s) : renderStatus(s)) + "\n");
         process.exitCode = s.status === "completed" ? 0 : 2;
       } else {
         process.stdout.write(o.json ? JSON.stringify(r) + "\n" : `${r.runId}${r.created ? "" : pc.dim(" (existing run for this idempotency key)")}\n`);
@@ -89,7 +92,7 @@ addConn(program.command("status <runId>"))
     const c = await client(o);
     try {
       const s = await c.status(runId);
-      process.stdout.write((o.json ? JSON.stringify(s) : renderStatus(s)) + "\n");
+      process.stdout.write((o.json ? terminalJson(s) : renderStatus(s)) + "\n");
     } finally {
       await c.close();
     }
@@ -104,7 +107,7 @@ addConn(program.command("runs"))
     const c = await client(o);
     try {
       const runs = await c.list({ limit: Number(o.limit), ...(o.status ? { status: o.status } : {}) });
-      process.stdout.write((o.json ? JSON.stringify(runs) : renderRuns(runs)) + "\n");
+      process.stdout.write((o.json ? terminalJson(runs) : renderRuns(runs)) + "\n");
     } finally {
       await c.close();
     }
@@ -134,7 +137,8 @@ for (const decision of ["approve", "deny"] as const) {
     .action(async (runId: string, callId: string, o: ConnFlags & { reason?: string }) => {
       const c = await client(o);
       try {
-        const opts = { ...(o.reason ? { reason: o.reason } : {}), by: process.env["USER"] ?? "cli" };
+        // who decided is recorded from this connection's identity, not from anything said here
+        const opts = o.reason ? { reason: o.reason } : {};
         await (decision === "approve" ? c.approve(runId, callId, opts) : c.deny(runId, callId, opts));
         process.stdout.write(`${decision === "approve" ? "approved" : "denied"} ${callId} of ${runId}\n`);
       } finally {
@@ -162,7 +166,10 @@ program
   .description("run one service as its own process: planner, llm-caller or tool-runner (settings from CAIRN_* / NATS_* variables)")
   .option("-s, --server <url>", "NATS URL (default: $NATS_URL, else the server `cairn dev` started)")
   .action(async (name: string, o: { server?: string }) => {
-    const e = { ...env, NATS_URL: resolveServer(o.server, env) };
+    // The server `cairn dev` started takes its token (unless credentials are given).
+    const conn = resolveConnection(o.server, env);
+    const hasAuth = env["NATS_CREDS"] || env["NATS_USER"] || env["NATS_TOKEN"];
+    const e = { ...env, NATS_URL: conn.servers, ...(conn.devToken && !hasAuth ? { NATS_TOKEN: conn.devToken } : {}) };
     const tracing = await startTracing({ serviceName: `cairn-${name}`, env: e });
     let stop: () => Promise<void>;
     if (name === "planner") {
@@ -203,14 +210,19 @@ program
     const tracing = await startTracing({ serviceName: "cairn-dev", env });
     const log = createLogger({ service: "cairn-dev", level: env["LOG_LEVEL"] ?? "info" });
     const e = embeddedEnv(home);
+    // Its own server requires a new random token, kept in a 0600 file under the dev home, where
+    // the CLI in this directory finds it (never on a command line).
+    const token = env["NATS_URL"] ? undefined : newDevToken();
+    if (token) writeDevToken(home, token);
     const emb = await startEmbedded({
       ...(env["NATS_URL"] ? { natsUrl: env["NATS_URL"] } : { storeDir: join(home, "nats") }),
       ...(o.port ? { port: Number(o.port) } : {}),
+      ...(token ? { token } : {}),
       env: e,
       log,
     });
     if (emb.server) writeDevInfo(home, { url: emb.url, pid: process.pid, serverPid: emb.server.pid(), storeDir: emb.server.storeDir, startedAt: new Date().toISOString() });
-    process.stdout.write(`${pc.green("cairn dev")} ready: NATS ${emb.url}${emb.server ? ` (nats-server ${emb.server.version}, store ${emb.server.storeDir})` : ""}\n`);
+    process.stdout.write(`${pc.green("cairn dev")} ready: NATS ${emb.url}${emb.server ? ` (nats-server ${emb.server.version}, store ${emb.server.storeDir}; clients need the token in ${join(home, "dev.token")})` : ""}\n`);
     process.stdout.write(`  try: ${pc.bold('cairn submit --follow "write a note"')}   (other terminals in this directory find this server)\n`);
     const stop = async (): Promise<void> => {
       await emb.stop();
@@ -231,7 +243,8 @@ program
     const agents = loadAgents(join(examples, "agents.json"));
     process.stdout.write(`${pc.bold("Cairn demo")} ${pc.dim("— the model here is the SCRIPTED MODEL (examples/scripts/demo.json): deterministic, not an LLM")}\n`);
     const started = Date.now();
-    const emb = await startEmbedded({ storeDir: join(home, "nats"), env: { ...embeddedEnv(home), NATS_URL: undefined }, agents, log });
+    // A server of its own, with a token of its own: nothing else on the machine can use it.
+    const emb = await startEmbedded({ storeDir: join(home, "nats"), token: newDevToken(), env: { ...embeddedEnv(home), NATS_URL: undefined }, agents, log });
     process.stdout.write(pc.dim(`nats-server ${emb.server?.version} on ${emb.url}; planner, llm-caller and tool-runner running\n\n`));
     const c = await CairnClient.connect({ nc: emb.nc, prefix: env["CAIRN_PREFIX"] ?? "cairn" });
     let status = "failed";

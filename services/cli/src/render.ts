@@ -1,10 +1,36 @@
 import pc from "picocolors";
 import type { RunStatus } from "@cairn/protocol";
 import type { LogEntry } from "@cairn/client";
+import { terminalArgs, terminalLine, terminalSafe } from "@cairn/replay";
 
+/*
+ * Every string that comes from a run (task, answer, model text, tool output and arguments, names,
+ * reasons, error messages — all of it written by a model, a tool or a caller) is made
+ * terminal-safe before it is printed: control characters are shown escaped, never written raw
+ * (see @cairn/replay's terminal.ts). `clip` and `args` do it themselves; `safe` is for fields
+ * printed whole on one line, `answer` for text whose newlines are kept.
+ */
+
+/** One line, whitespace collapsed, terminal-safe, clipped to `n` characters. */
 function clip(s: string, n: number): string {
-  const one = s.replace(/\s+/g, " ").trim();
+  const one = terminalLine(s);
   return one.length > n ? `${one.slice(0, n - 1)}…` : one;
+}
+
+/** Tool-call arguments: one line, JSON-escaped, clipped to `n` characters. */
+function args(s: string, n: number): string {
+  const one = terminalArgs(s);
+  return one.length > n ? `${one.slice(0, n - 1)}…` : one;
+}
+
+/** A field printed whole on one line: control characters, newlines included, escaped. */
+function safe(s: string | undefined): string {
+  return s === undefined ? "" : terminalSafe(s);
+}
+
+/** A multi-line text (an answer): newlines and tabs kept, every other control character escaped. */
+function answer(s: string): string {
+  return terminalSafe(s, { keepNewlines: true });
 }
 
 /** One line (or a few) for a log entry, as `--follow` prints it; undefined for entries not shown. */
@@ -13,13 +39,13 @@ export function renderEntry(e: LogEntry, width = Math.max(60, process.stdout.col
   const w = width - 12;
   switch (x.kind) {
     case "submitted":
-      return `${pc.bold(pc.cyan("▶ run"))} ${x.message.runId} ${pc.dim(`agent ${x.message.agent.name} · ${x.message.agent.provider}:${x.message.agent.model}`)}\n  ${pc.bold("task")} ${clip(x.message.task, w)}`;
+      return `${pc.bold(pc.cyan("▶ run"))} ${safe(x.message.runId)} ${pc.dim(safe(`agent ${x.message.agent.name} · ${x.message.agent.provider}:${x.message.agent.model}`))}\n  ${pc.bold("task")} ${clip(x.message.task, w)}`;
     case "llm-command":
       return pc.dim(`  … turn ${x.message.turn}: asking the model`);
     case "llm-result": {
       const m = x.message;
       const meta = pc.dim(`[${m.usage?.inputTokens ?? 0} in / ${m.usage?.outputTokens ?? 0} out tokens, ${Math.round(m.latencyMs ?? 0)} ms${m.attempts > 1 ? `, attempt ${m.attempts}` : ""}]`);
-      if (!m.ok) return `  ${pc.red(`✗ turn ${m.turn} model error`)} ${m.error?.kind}: ${clip(m.error?.message ?? "", w)} ${meta}`;
+      if (!m.ok) return `  ${pc.red(`✗ turn ${m.turn} model error`)} ${safe(m.error?.kind)}: ${clip(m.error?.message ?? "", w)} ${meta}`;
       const calls = m.toolCalls ?? [];
       const head = `  ${pc.bold(pc.magenta(`◆ turn ${m.turn}`))} ${calls.length ? `model asks for ${calls.length} tool call${calls.length > 1 ? "s" : ""}` : "model answers"} ${meta}`;
       const said = m.content ? `\n    ${pc.italic(clip(m.content, w))}` : "";
@@ -29,35 +55,35 @@ export function renderEntry(e: LogEntry, width = Math.max(60, process.stdout.col
       return pc.dim(`  … before turn ${x.message.turn}: summarising turns 1-${x.message.throughTurn} (context compaction)`);
     case "summary-result": {
       const m = x.message;
-      if (!m.ok) return `  ${pc.red(`✗ summary before turn ${m.turn} failed`)} ${m.error?.kind}: ${clip(m.error?.message ?? "", w)} ${pc.dim("(old tool results are truncated instead)")}`;
+      if (!m.ok) return `  ${pc.red(`✗ summary before turn ${m.turn} failed`)} ${safe(m.error?.kind)}: ${clip(m.error?.message ?? "", w)} ${pc.dim("(old tool results are truncated instead)")}`;
       return `  ${pc.bold(pc.blue(`≡ summary of turns 1-${m.throughTurn}`))} ${pc.dim(`[${m.usage?.inputTokens ?? 0} in / ${m.usage?.outputTokens ?? 0} out tokens]`)}\n    ${pc.italic(clip(m.content ?? "", w))}`;
     }
     case "tool-command":
-      return `    ${pc.yellow("→")} ${pc.bold(x.message.tool)} ${pc.dim(clip(x.message.arguments, w - x.message.tool.length))}`;
+      return `    ${pc.yellow("→")} ${pc.bold(safe(x.message.tool))} ${pc.dim(args(x.message.arguments, w - x.message.tool.length))}`;
     case "tool-result": {
       const r = x.message;
       const meta = pc.dim(`(${Math.round(r.durationMs ?? 0)} ms${r.attempts > 1 ? `, attempt ${r.attempts}` : ""})`);
       return r.ok
-        ? `    ${pc.green("✓")} ${r.tool} ${pc.dim("→")} ${clip(r.output ?? "", w - r.tool.length)} ${meta}`
-        : `    ${pc.red("✗")} ${r.tool} ${pc.red(`${r.error?.kind}: ${clip(r.error?.message ?? "", w)}`)} ${meta}`;
+        ? `    ${pc.green("✓")} ${safe(r.tool)} ${pc.dim("→")} ${clip(r.output ?? "", w - r.tool.length)} ${meta}`
+        : `    ${pc.red("✗")} ${safe(r.tool)} ${pc.red(`${safe(r.error?.kind)}: ${clip(r.error?.message ?? "", w)}`)} ${meta}`;
     }
     case "budget-approval":
-      return `  ${x.message.decision === "approve" ? pc.green("✓ approved") : pc.red("✗ denied")} going past the budget before turn ${x.message.turn}${x.message.by ? ` by ${x.message.by}` : ""}${x.message.reason ? `: ${x.message.reason}` : ""}`;
+      return `  ${x.message.decision === "approve" ? pc.green("✓ approved") : pc.red("✗ denied")} going past the budget before turn ${x.message.turn}${x.message.by ? ` by ${safe(x.message.by)}` : ""}${x.message.reason ? `: ${safe(x.message.reason)}` : ""}`;
     case "approval":
-      return `  ${x.message.decision === "approve" ? pc.green("✓ approved") : pc.red("✗ denied")} call ${x.message.callId}${x.message.by ? ` by ${x.message.by}` : ""}${x.message.reason ? `: ${x.message.reason}` : ""}`;
+      return `  ${x.message.decision === "approve" ? pc.green("✓ approved") : pc.red("✗ denied")} call ${safe(x.message.callId)}${x.message.by ? ` by ${safe(x.message.by)}` : ""}${x.message.reason ? `: ${safe(x.message.reason)}` : ""}`;
     case "signal":
-      return `  ${pc.yellow(`⚑ ${x.message.signal}`)} ${x.message.reason ?? ""}`;
+      return `  ${pc.yellow(`⚑ ${safe(x.message.signal)}`)} ${safe(x.message.reason)}`;
     case "error":
-      return `  ${pc.red("! error recorded")} ${x.message.service}: ${x.message.error.kind}: ${clip(x.message.error.message, w)}`;
+      return `  ${pc.red("! error recorded")} ${safe(x.message.service)}: ${safe(x.message.error.kind)}: ${clip(x.message.error.message, w)}`;
     case "ended": {
       const m = x.message;
       const tag = m.status === "completed" ? pc.green("✔ completed") : m.status === "cancelled" ? pc.yellow("■ cancelled") : pc.red("✘ failed");
       const tail = pc.dim(`${m.turns} turns · ${m.usage.inputTokens + m.usage.outputTokens} tokens`);
-      const body = m.answer !== undefined ? `\n${m.answer}` : m.reason ? ` ${m.reason}${m.error ? `: ${m.error.message}` : ""}` : "";
+      const body = m.answer !== undefined ? `\n${answer(m.answer)}` : m.reason ? ` ${safe(m.reason)}${m.error ? `: ${safe(m.error.message)}` : ""}` : "";
       return `${pc.bold(tag)} ${tail}${body}`;
     }
     case "invalid":
-      return `  ${pc.red("! unreadable log entry")} ${x.subject}: ${x.reason}`;
+      return `  ${pc.red("! unreadable log entry")} ${safe(x.subject)}: ${safe(x.reason)}`;
   }
 }
 
@@ -65,34 +91,34 @@ export function renderEntry(e: LogEntry, width = Math.max(60, process.stdout.col
 export function renderStatus(s: RunStatus): string {
   const colour = s.status === "completed" ? pc.green : s.status === "running" ? pc.cyan : s.status === "cancelled" || s.status === "awaiting_approval" ? pc.yellow : pc.red;
   const lines = [
-    `${pc.bold("run")}      ${s.runId}`,
-    `${pc.bold("status")}   ${colour(s.status)}${s.reason ? ` (${s.reason})` : ""}`,
-    `${pc.bold("agent")}    ${s.agent}`,
+    `${pc.bold("run")}      ${safe(s.runId)}`,
+    `${pc.bold("status")}   ${colour(safe(s.status))}${s.reason ? ` (${safe(s.reason)})` : ""}`,
+    `${pc.bold("agent")}    ${safe(s.agent)}`,
     `${pc.bold("task")}     ${clip(s.task, 100)}`,
     `${pc.bold("turns")}    ${s.turn}   ${pc.bold("tool calls")} ${s.toolCalls}   ${pc.bold("tokens")} ${s.usage.inputTokens} in / ${s.usage.outputTokens} out`,
-    `${pc.bold("submitted")} ${s.submittedAt}${s.endedAt ? `   ${pc.bold("ended")} ${s.endedAt}` : ""}`,
+    `${pc.bold("submitted")} ${safe(s.submittedAt)}${s.endedAt ? `   ${pc.bold("ended")} ${safe(s.endedAt)}` : ""}`,
   ];
-  if (s.waitingFor?.length) lines.push(`${pc.bold("waiting")}  ${s.waitingFor.join(", ")}`);
+  if (s.waitingFor?.length) lines.push(`${pc.bold("waiting")}  ${safe(s.waitingFor.join(", "))}`);
   for (const a of s.approvals ?? []) {
-    lines.push(`${pc.bold(pc.yellow("approval"))} ${a.callId}: ${pc.bold(a.tool)} ${clip(a.arguments, 80)}${a.reason ? pc.dim(` — ${clip(a.reason, 60)}`) : ""}`);
-    lines.push(pc.dim(`          cairn approve ${s.runId} ${a.callId}   |   cairn deny ${s.runId} ${a.callId} --reason "…"`));
+    lines.push(`${pc.bold(pc.yellow("approval"))} ${safe(a.callId)}: ${pc.bold(safe(a.tool))} ${args(a.arguments, 80)}${a.reason ? pc.dim(` — ${clip(a.reason, 60)}`) : ""}`);
+    lines.push(pc.dim(`          cairn approve ${safe(s.runId)} ${safe(a.callId)}   |   cairn deny ${safe(s.runId)} ${safe(a.callId)} --reason "…"`));
   }
   if (s.budgetPause) {
-    lines.push(`${pc.bold(pc.yellow("budget"))}   ${s.budgetPause.kind}: ${s.budgetPause.message} — paused before turn ${s.budgetPause.turn}`);
-    lines.push(pc.dim(`          cairn approve ${s.runId} budget   (another budget of the same size)   |   cairn deny ${s.runId} budget --reason "…"`));
+    lines.push(`${pc.bold(pc.yellow("budget"))}   ${safe(s.budgetPause.kind)}: ${safe(s.budgetPause.message)} — paused before turn ${s.budgetPause.turn}`);
+    lines.push(pc.dim(`          cairn approve ${safe(s.runId)} budget   (another budget of the same size)   |   cairn deny ${safe(s.runId)} budget --reason "…"`));
   }
   if (s.costUsd !== undefined) lines.push(`${pc.bold("cost")}     $${s.costUsd.toFixed(6)}`);
-  if (s.waitingForRunner?.length) lines.push(`${pc.bold("no worker")} ${pc.yellow(s.waitingForRunner.join(", "))} ${pc.dim("(no live worker serves it: the run waits until one starts)")}`);
+  if (s.waitingForRunner?.length) lines.push(`${pc.bold("no worker")} ${pc.yellow(safe(s.waitingForRunner.join(", ")))} ${pc.dim("(no live worker serves it: the run waits until one starts)")}`);
   if (s.errors) lines.push(`${pc.bold("errors")}   ${s.errors} recorded`);
-  if (s.traceId) lines.push(`${pc.bold("trace")}    ${s.traceId}`);
-  if (s.answer !== undefined) lines.push(`${pc.bold("answer")}\n${s.answer}`);
+  if (s.traceId) lines.push(`${pc.bold("trace")}    ${safe(s.traceId)}`);
+  if (s.answer !== undefined) lines.push(`${pc.bold("answer")}\n${answer(s.answer)}`);
   return lines.join("\n");
 }
 
 /** `cairn runs` table. */
 export function renderRuns(runs: RunStatus[]): string {
   if (!runs.length) return pc.dim("no runs");
-  const rows = runs.map((r) => [r.runId, r.status, r.agent, String(r.turn), r.submittedAt.replace("T", " ").slice(0, 19), clip(r.task, 50)]);
+  const rows = runs.map((r) => [safe(r.runId), safe(r.status), safe(r.agent), String(r.turn), safe(r.submittedAt.replace("T", " ").slice(0, 19)), clip(r.task, 50)]);
   const head = ["RUN", "STATUS", "AGENT", "TURNS", "SUBMITTED", "TASK"];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const fmt = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ");

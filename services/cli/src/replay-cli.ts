@@ -20,6 +20,8 @@ import {
   renderState,
   renderTimeline,
   stateAt,
+  terminalJson,
+  terminalSafe,
   type DecideFn,
   type RenderOptions,
   type RunLog,
@@ -67,6 +69,10 @@ async function loadDecide(file: string): Promise<DecideFn> {
   return fn as DecideFn;
 }
 
+/*
+ * Output: the renderers make every string from the log terminal-safe; `--json` output is JSON with
+ * DEL, C1 and bidi controls escaped too (terminalJson: the same JSON value, nothing raw).
+ */
 function out(text: string): void {
   process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
 }
@@ -109,18 +115,18 @@ export function registerReplayCommands(program: Command): void {
       const log = await readLog(runId, o);
       if (o.at !== undefined) {
         const s = stateAt(log, int("--at", o.at));
-        out(o.json ? JSON.stringify(s) : renderState(s, render(o.width)));
+        out(o.json ? terminalJson(s) : renderState(s, render(o.width)));
       } else if (o.prompt !== undefined) {
         const p = promptAt(log, int("--prompt", o.prompt));
-        out(o.json ? JSON.stringify(p) : renderPromptCheck(p, render(o.width)));
+        out(o.json ? terminalJson(p) : renderPromptCheck(p, render(o.width)));
         if (p.match === false) process.exitCode = DIVERGED;
       } else if (o.check) {
         const r = checkRun(log, o.planner ? { decide: await loadDecide(o.planner) } : {});
-        out(o.json ? JSON.stringify(r) : renderCheck(r, render(o.width)));
+        out(o.json ? terminalJson(r) : renderCheck(r, render(o.width)));
         if (!r.ok) process.exitCode = DIVERGED;
       } else {
         const t = buildTimeline(log);
-        out(o.json ? JSON.stringify(t) : renderTimeline(t, render(o.width)));
+        out(o.json ? terminalJson(t) : renderTimeline(t, render(o.width)));
       }
     });
 
@@ -152,17 +158,17 @@ export function registerReplayCommands(program: Command): void {
         if (o.follow) {
           let status = "running";
           for await (const e of c.watch(r.runId)) {
-            const line = o.json ? JSON.stringify({ seq: e.seq, subject: e.subject, time: e.time, ...e.entry }) : renderEntry(e);
+            const line = o.json ? terminalJson({ seq: e.seq, subject: e.subject, time: e.time, ...e.entry }) : renderEntry(e);
             if (line !== undefined) out(line);
             if (e.entry.kind === "ended") status = e.entry.message.status;
           }
           process.exitCode = status === "completed" ? 0 : 2;
         } else if (o.wait) {
           const s = await c.wait(r.runId);
-          out(o.json ? JSON.stringify({ ...s, forkedFrom: r.forkedFrom }) : renderStatus(s));
+          out(o.json ? terminalJson({ ...s, forkedFrom: r.forkedFrom }) : renderStatus(s));
           process.exitCode = s.status === "completed" ? 0 : 2;
         } else {
-          out(o.json ? JSON.stringify(r) : `${r.runId} ${pc.dim(`(fork of ${r.forkedFrom.runId} at step ${r.forkedFrom.step}: ${r.copied} results copied, continuing live)`)}`);
+          out(o.json ? terminalJson(r) : `${terminalSafe(r.runId)} ${pc.dim(`(fork of ${terminalSafe(r.forkedFrom.runId)} at step ${r.forkedFrom.step}: ${r.copied} results copied, continuing live)`)}`);
         }
       });
     });
@@ -178,16 +184,16 @@ export function registerReplayCommands(program: Command): void {
       await withClient(o, async (c) => {
         if (runId) {
           const r = await purgeRun(c.nc, c.subjects, runId, { force: !!o.force });
-          out(o.json ? JSON.stringify(r) : `purged ${r.runId} ${pc.dim(`(${r.status.status}; ${r.purged} messages)`)}`);
+          out(o.json ? terminalJson(r) : `purged ${terminalSafe(r.runId)} ${pc.dim(`(${r.status.status}; ${r.purged} messages)`)}`);
           return;
         }
         const ms = parseDuration(o.olderThan!);
         const r = await purgeOlderThan(c.nc, c.subjects, ms, { dryRun: !!o.dryRun, force: !!o.force });
-        if (o.json) return out(JSON.stringify(r));
+        if (o.json) return out(terminalJson(r));
         const lines = o.dryRun
-          ? r.wouldPurge.map((s) => `would purge ${s.runId} ${pc.dim(`(${s.status}, ended ${s.endedAt ?? "?"})`)}`)
-          : r.purged.map((p) => `purged ${p.runId} ${pc.dim(`(${p.status.status}; ${p.purged} messages)`)}`);
-        for (const u of r.unsettled) lines.push(`kept ${u.runId} ${pc.dim(`(ended, but no result yet for ${u.unanswered.join(", ")}; --force to purge)`)}`);
+          ? r.wouldPurge.map((s) => `would purge ${terminalSafe(s.runId)} ${pc.dim(terminalSafe(`(${s.status}, ended ${s.endedAt ?? "?"})`))}`)
+          : r.purged.map((p) => `purged ${terminalSafe(p.runId)} ${pc.dim(`(${p.status.status}; ${p.purged} messages)`)}`);
+        for (const u of r.unsettled) lines.push(`kept ${terminalSafe(u.runId)} ${pc.dim(`(ended, but no result yet for ${terminalSafe(u.unanswered.join(", "))}; --force to purge)`)}`);
         lines.push(pc.dim(`${o.dryRun ? `${r.wouldPurge.length} to purge` : `${r.purged.length} purged`}, ${r.kept} ended more recently, runs in flight untouched`));
         out(lines.join("\n"));
       });

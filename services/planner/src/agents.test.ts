@@ -2,13 +2,13 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it, expect } from "vitest";
-import { BUILTIN_AGENTS, loadAgents, parseAgents } from "./agents.js";
+import { BUILTIN_AGENTS, DEFAULT_MAX_PARALLEL_TOOL_CALLS, DEFAULT_MAX_TOOL_CALLS_PER_TURN, loadAgents, parseAgents } from "./agents.js";
 
 describe("parseAgents", () => {
   it("fills defaults and names each agent by its key", () => {
     const a = parseAgents(JSON.stringify({ agents: { coder: { provider: "openai", model: "gpt-4o-mini" } } }));
     expect(a.defaultAgent).toBe("coder");
-    expect([...a.agents.entries()]).toEqual([["coder", { name: "coder", provider: "openai", model: "gpt-4o-mini", systemPrompt: "", tools: [], maxTurns: 20, approve: [] }]]);
+    expect([...a.agents.entries()]).toEqual([["coder", { name: "coder", provider: "openai", model: "gpt-4o-mini", systemPrompt: "", tools: [], maxTurns: 20, approve: [], maxToolCallsPerTurn: 64, maxParallelToolCalls: 16 }]]);
     expect(a.agents.get("coder")).not.toHaveProperty("temperature");
   });
 
@@ -23,7 +23,7 @@ describe("parseAgents", () => {
       }),
     );
     expect(a.defaultAgent).toBe("b");
-    expect(a.agents.get("b")).toEqual({ name: "b", provider: "openai", model: "m", systemPrompt: "Be brief.", tools: ["read_file", "write-file_2"], maxTurns: 3, temperature: 0, approve: [] });
+    expect(a.agents.get("b")).toEqual({ name: "b", provider: "openai", model: "m", systemPrompt: "Be brief.", tools: ["read_file", "write-file_2"], maxTurns: 3, temperature: 0, approve: [], maxToolCallsPerTurn: 64, maxParallelToolCalls: 16 });
     expect([...a.agents.keys()]).toEqual(["a", "b"]);
   });
 
@@ -68,6 +68,30 @@ describe("parseAgents", () => {
     expect(() => parseAgents(JSON.stringify({ agents: { a: { provider: "p", model: "m", maxTurns: 0 } } }))).toThrow("agents file is invalid: agents.a.maxTurns: Too small: expected number to be >=1");
     expect(() => parseAgents(JSON.stringify({ agents: { a: { provider: "p", model: "m", maxTurns: 10_001 } } }))).toThrow(/agents\.a\.maxTurns/);
     expect(() => parseAgents(JSON.stringify({ default: "a" }))).toThrow(/^agents file is invalid: agents: /);
+  });
+});
+
+describe("parseAgents: fair share (maxToolCallsPerTurn, maxParallelToolCalls)", () => {
+  const parse = (a: Record<string, unknown>) => parseAgents(JSON.stringify({ agents: { a: { provider: "scripted", model: "m", ...a } } }), "agents.json").agents.get("a");
+
+  it("defaults: 64 calls run per turn, 16 in flight per run — also for the built-in agent", () => {
+    expect(DEFAULT_MAX_TOOL_CALLS_PER_TURN).toBe(64);
+    expect(DEFAULT_MAX_PARALLEL_TOOL_CALLS).toBe(16);
+    expect(parse({})).toMatchObject({ maxToolCallsPerTurn: 64, maxParallelToolCalls: 16 });
+    expect(BUILTIN_AGENTS.agents.get("default")).toMatchObject({ maxToolCallsPerTurn: 64, maxParallelToolCalls: 16 });
+  });
+
+  it("keeps the values given (a window wider than the cap is allowed: it just never fills)", () => {
+    expect(parse({ maxToolCallsPerTurn: 3000, maxParallelToolCalls: 1 })).toMatchObject({ maxToolCallsPerTurn: 3000, maxParallelToolCalls: 1 });
+    expect(parse({ maxToolCallsPerTurn: 4, maxParallelToolCalls: 10_000 })).toMatchObject({ maxToolCallsPerTurn: 4, maxParallelToolCalls: 10_000 });
+  });
+
+  it("refuses values that are not whole numbers from 1 to 10000, naming the file, the agent, the setting and what it means", () => {
+    expect(() => parse({ maxToolCallsPerTurn: 0 })).toThrow("agents.json is invalid: agents.a.maxToolCallsPerTurn: maxToolCallsPerTurn must be at least 1 (tool calls of one model response that are run; the rest are answered with a too_many_calls error)");
+    expect(() => parse({ maxParallelToolCalls: 2.5 })).toThrow("agents.json is invalid: agents.a.maxParallelToolCalls: maxParallelToolCalls must be a whole number (tool calls of a run in flight at a time)");
+    expect(() => parse({ maxParallelToolCalls: "16" })).toThrow("agents.json is invalid: agents.a.maxParallelToolCalls: maxParallelToolCalls must be a whole number (tool calls of a run in flight at a time)");
+    expect(() => parse({ maxParallelToolCalls: 10_001 })).toThrow("agents.json is invalid: agents.a.maxParallelToolCalls: maxParallelToolCalls must be at most 10000 (tool calls of a run in flight at a time)");
+    expect(() => parse({ maxToolCallsPerTurn: null })).toThrow(/agents\.a\.maxToolCallsPerTurn: maxToolCallsPerTurn must be a whole number/);
   });
 });
 

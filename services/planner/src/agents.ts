@@ -20,7 +20,32 @@ export interface AgentDefinition {
   onBudgetExceeded?: "fail" | "approve";
   /** Summarise older turns by a journaled model call when the prompt outgrows contextBudgetTokens. */
   summarize?: { keepRecentTurns: number; instructions?: string };
+  /**
+   * Fair share: calls of one model response that are run (each call past it is answered with a
+   * `too_many_calls` error result); parseAgents fills DEFAULT_MAX_TOOL_CALLS_PER_TURN. Absent
+   * (a definition built by hand): no cap in the runs' snapshot.
+   */
+  maxToolCallsPerTurn?: number;
+  /**
+   * Fair share: the run's in-flight window, calls of a turn commanded at a time (the next as results
+   * come in); parseAgents fills DEFAULT_MAX_PARALLEL_TOOL_CALLS. Absent: every call at once.
+   */
+  maxParallelToolCalls?: number;
 }
+
+/** Calls of one model response that are run, unless the agent says otherwise (see AgentDefinition). */
+export const DEFAULT_MAX_TOOL_CALLS_PER_TURN = 64;
+/** Calls of a turn in flight at a time per run, unless the agent says otherwise (see AgentDefinition). */
+export const DEFAULT_MAX_PARALLEL_TOOL_CALLS = 16;
+/** The largest value either setting takes (the agent-spec schema's bound). */
+const MAX_TOOL_CALLS_SETTING = 10_000;
+
+const toolCallLimit = (name: string, what: string) =>
+  z
+    .number({ error: `${name} must be a whole number (${what})` })
+    .int(`${name} must be a whole number (${what})`)
+    .min(1, `${name} must be at least 1 (${what})`)
+    .max(MAX_TOOL_CALLS_SETTING, `${name} must be at most ${MAX_TOOL_CALLS_SETTING} (${what})`);
 
 export interface Agents {
   defaultAgent: string;
@@ -44,6 +69,8 @@ const agentSchema = z.object({
   summarize: z
     .union([z.literal(true), z.object({ keepRecentTurns: z.number().int().min(1).max(1000).default(2), instructions: z.string().min(1).optional() }).strict()])
     .optional(),
+  maxToolCallsPerTurn: toolCallLimit("maxToolCallsPerTurn", "tool calls of one model response that are run; the rest are answered with a too_many_calls error").default(DEFAULT_MAX_TOOL_CALLS_PER_TURN),
+  maxParallelToolCalls: toolCallLimit("maxParallelToolCalls", "tool calls of a run in flight at a time").default(DEFAULT_MAX_PARALLEL_TOOL_CALLS),
 }).refine((a) => a.summarize === undefined || a.contextBudgetTokens !== undefined, { message: "summarize needs contextBudgetTokens (the size that triggers a summary)", path: ["summarize"] });
 const fileSchema = z.object({ default: z.string().optional(), agents: z.record(z.string(), agentSchema) });
 
@@ -61,6 +88,8 @@ export const BUILTIN_AGENTS: Agents = {
         tools: ["read_file", "write_file", "list_files"],
         maxTurns: 20,
         approve: [],
+        maxToolCallsPerTurn: DEFAULT_MAX_TOOL_CALLS_PER_TURN,
+        maxParallelToolCalls: DEFAULT_MAX_PARALLEL_TOOL_CALLS,
       },
     ],
   ]),
@@ -82,7 +111,7 @@ export function parseAgents(text: string, source = "agents file"): Agents {
   if (!r.success) throw new Error(`${source} is invalid: ${r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
   const agents = new Map<string, AgentDefinition>();
   for (const [name, a] of Object.entries(r.data.agents)) {
-    const def: AgentDefinition = { name, provider: a.provider, model: a.model, systemPrompt: a.systemPrompt, tools: a.tools, maxTurns: a.maxTurns, approve: a.approve };
+    const def: AgentDefinition = { name, provider: a.provider, model: a.model, systemPrompt: a.systemPrompt, tools: a.tools, maxTurns: a.maxTurns, approve: a.approve, maxToolCallsPerTurn: a.maxToolCallsPerTurn, maxParallelToolCalls: a.maxParallelToolCalls };
     if (a.temperature !== undefined) def.temperature = a.temperature;
     if (a.maxTokens !== undefined) def.maxTokens = a.maxTokens;
     if (a.maxCostUsd !== undefined) def.maxCostUsd = a.maxCostUsd;

@@ -5,6 +5,7 @@ import type { AppendResult } from "@cairn/bus";
 import { silentLogger } from "@cairn/telemetry";
 import type { Agents } from "./agents.js";
 import { createApi, newRunId, type ApiDeps } from "./handler.js";
+import { OPERATOR } from "./access.js";
 
 const S = new Subjects("t");
 const NOW = new Date("2025-03-04T05:06:07.089Z");
@@ -23,6 +24,9 @@ class MemoryStream {
   };
 
   readEvents = (runId: string): Promise<HistoryEntry[]> => Promise.resolve(this.entries.filter((e) => e.subject.startsWith(`t.run.${runId}.evt.`)));
+  async *readLog(runId: string, fromSeq: number): AsyncIterable<HistoryEntry> {
+    for (const e of this.entries) if (e.seq >= fromSeq && e.subject.startsWith(`t.run.${runId}.`)) yield e;
+  }
 }
 
 const registry: Record<string, ToolRegistration> = {
@@ -72,6 +76,7 @@ beforeEach(() => {
     },
     append: stream.append,
     readEvents: stream.readEvents,
+    readLog: (runId, fromSeq) => stream.readLog(runId, fromSeq),
     listIndex: () => Promise.resolve(index.map((s) => ({ ...s }))),
     missingWorkQueues: (provider, tools) => {
       queues.push([provider, ...tools]);
@@ -89,7 +94,7 @@ function isError(r: unknown): r is ApiError {
 }
 
 async function submitOk(body: unknown): Promise<SubmitReply> {
-  const r = await api.submit(body);
+  const r = await api.submit(body, OPERATOR);
   if (isError(r)) throw new Error(`unexpected error reply: ${JSON.stringify(r)}`);
   return r;
 }
@@ -115,15 +120,15 @@ describe("newRunId", () => {
 
 describe("api.submit", () => {
   it("rejects an invalid request as bad_request and appends nothing", async () => {
-    expect(await api.submit({ v: 1, task: "" })).toEqual({ v: 1, error: { kind: "bad_request", message: "not a valid SubmitRequest: /task must NOT have fewer than 1 characters" } });
-    expect(await api.submit({ task: "x" })).toEqual({ v: 1, error: { kind: "bad_request", message: "not a valid SubmitRequest: / must have required property 'v'" } });
-    expect(await api.submit({ v: 1, task: "x", priority: 1 })).toEqual({ v: 1, error: { kind: "bad_request", message: "not a valid SubmitRequest: / must NOT have additional properties" } });
-    expect(await api.submit(null)).toEqual({ v: 1, error: { kind: "bad_request", message: "not a valid SubmitRequest: / must be object" } });
+    expect(await api.submit({ v: 1, task: "" }, OPERATOR)).toEqual({ v: 1, error: { kind: "bad_request", message: "not a valid SubmitRequest: /task must NOT have fewer than 1 characters" } });
+    expect(await api.submit({ task: "x" }, OPERATOR)).toEqual({ v: 1, error: { kind: "bad_request", message: "not a valid SubmitRequest: / must have required property 'v'" } });
+    expect(await api.submit({ v: 1, task: "x", priority: 1 }, OPERATOR)).toEqual({ v: 1, error: { kind: "bad_request", message: "not a valid SubmitRequest: / must NOT have additional properties" } });
+    expect(await api.submit(null, OPERATOR)).toEqual({ v: 1, error: { kind: "bad_request", message: "not a valid SubmitRequest: / must be object" } });
     expect(stream.entries).toEqual([]);
   });
 
   it("rejects an unknown agent", async () => {
-    expect(await api.submit({ v: 1, task: "x", agent: "ghost" })).toEqual({
+    expect(await api.submit({ v: 1, task: "x", agent: "ghost" }, OPERATOR)).toEqual({
       v: 1,
       error: { kind: "unknown_agent", message: 'no agent named "ghost" (known: default, lonely, needs)' },
     });
@@ -131,7 +136,7 @@ describe("api.submit", () => {
   });
 
   it("rejects an agent whose tools are not all registered, naming the missing ones", async () => {
-    expect(await api.submit({ v: 1, task: "x", agent: "needs" })).toEqual({
+    expect(await api.submit({ v: 1, task: "x", agent: "needs" }, OPERATOR)).toEqual({
       v: 1,
       error: { kind: "unknown_tool", message: "agent needs uses tools no tool-runner has registered: missing_tool, other_missing (start a tool-runner that serves them)" },
     });
@@ -167,6 +172,7 @@ describe("api.submit", () => {
         submittedAt: "2025-03-04T05:06:07.089Z",
         metadata: { team: "infra" },
         trace: { traceparent: "00-abc-def-01" },
+        submittedBy: "operator",
       },
     });
   });
@@ -175,13 +181,14 @@ describe("api.submit", () => {
     const reply = await submitOk({ v: 1, task: "hi", agent: "lonely" });
     const d = decode<RunSubmitted>("RunSubmitted", stream.entries[0]!.data);
     expect(d.ok && d.value.agent).toEqual({ name: "lonely", provider: "openai", model: "gpt-x", systemPrompt: "", tools: [], maxTurns: 1 });
-    expect(d.ok && Object.keys(d.value).sort()).toEqual(["agent", "runId", "submittedAt", "task", "type", "v"]);
+    expect(d.ok && Object.keys(d.value).sort()).toEqual(["agent", "runId", "submittedAt", "submittedBy", "task", "type", "v"]);
     expect(reply.created).toBe(true);
   });
 
-  it("an idempotency key gives the same run: created on the first submit, not on the second", async () => {
+  it("an idempotency key gives the same run: created on the first submit, not on the second; another task under the key is refused", async () => {
     const first = await submitOk({ v: 1, task: "Charge order 42", idempotencyKey: "order-42" });
-    const second = await submitOk({ v: 1, task: "Charge order 42 (retry)", idempotencyKey: "order-42" });
+    const second = await submitOk({ v: 1, task: "Charge order 42", idempotencyKey: "order-42" });
+    expect(await api.submit({ v: 1, task: "Charge order 42 (retry)", idempotencyKey: "order-42" }, OPERATOR)).toMatchObject({ error: { kind: "idempotency_conflict" } });
     expect(first).toEqual({ v: 1, runId: newRunId(NOW, "order-42"), created: true, seq: 1 });
     expect(second).toEqual({ v: 1, runId: first.runId, created: false });
     expect(stream.entries).toHaveLength(1);
@@ -204,17 +211,17 @@ describe("api.submit", () => {
 
 describe("api.status", () => {
   it("not_found for a run that has no events", async () => {
-    expect(await api.status({ v: 1, runId: "rnope" })).toEqual({ v: 1, error: { kind: "not_found", message: "no run rnope (never submitted, or purged)" } });
+    expect(await api.status({ v: 1, runId: "rnope" }, OPERATOR)).toEqual({ v: 1, error: { kind: "not_found", message: "no run rnope (never submitted, or purged)" } });
   });
 
   it("bad_request for an invalid run id", async () => {
-    const r = await api.status({ v: 1, runId: "a.b" });
+    const r = await api.status({ v: 1, runId: "a.b" }, OPERATOR);
     expect(r).toEqual({ v: 1, error: { kind: "bad_request", message: 'not a valid RunRequest: /runId must match pattern "^[A-Za-z0-9_-]{1,64}$"' } });
   });
 
   it("folds the run's events into its status", async () => {
     const { runId } = await submitOk({ v: 1, task: "Write a.txt" });
-    expect(await api.status({ v: 1, runId })).toEqual({
+    expect(await api.status({ v: 1, runId }, OPERATOR)).toEqual({
       v: 1,
       runId,
       status: "running",
@@ -234,10 +241,10 @@ describe("api.status", () => {
 describe("api.cancel", () => {
   it("records a cancel signal for a running run and replies with its status", async () => {
     const { runId } = await submitOk({ v: 1, task: "long job" });
-    const r = await api.cancel({ v: 1, runId, reason: "enough" });
+    const r = await api.cancel({ v: 1, runId, reason: "enough" }, OPERATOR);
     expect(r).toMatchObject({ v: 1, runId, status: "running", task: "long job", lastSeq: 1 });
     expect(stream.entries.map((e) => e.subject)).toEqual([`t.run.${runId}.evt.submitted`, `t.run.${runId}.evt.signal.cancel`]);
-    const sig: RunSignal = { v: 1, type: "run.signal", runId, signal: "cancel", at: "2025-03-04T05:06:07.089Z", reason: "enough" };
+    const sig: RunSignal = { v: 1, type: "run.signal", runId, signal: "cancel", at: "2025-03-04T05:06:07.089Z", reason: "enough", by: "operator" };
     expect(decode("RunSignal", stream.entries[1]!.data)).toEqual({ ok: true, value: sig });
   });
 
@@ -245,13 +252,13 @@ describe("api.cancel", () => {
     const { runId } = await submitOk({ v: 1, task: "quick" });
     const end: RunEnded = { v: 1, type: "run.ended", runId, status: "completed", answer: "done", turns: 1, usage: { inputTokens: 1, outputTokens: 1 }, endedAt: "2025-03-04T05:06:08.000Z" };
     await stream.append(S.ended(runId), encode(end));
-    expect(await api.cancel({ v: 1, runId })).toEqual({ v: 1, error: { kind: "not_running", message: `run ${runId} already completed` } });
+    expect(await api.cancel({ v: 1, runId }, OPERATOR)).toEqual({ v: 1, error: { kind: "not_running", message: `run ${runId} already completed` } });
     expect(stream.entries).toHaveLength(2);
   });
 
   it("not_found for an unknown run, bad_request for a bad request", async () => {
-    expect(await api.cancel({ v: 1, runId: "rghost" })).toEqual({ v: 1, error: { kind: "not_found", message: "no run rghost (never submitted, or purged)" } });
-    expect(await api.cancel({ v: 1 })).toEqual({ v: 1, error: { kind: "bad_request", message: "not a valid RunRequest: / must have required property 'runId'" } });
+    expect(await api.cancel({ v: 1, runId: "rghost" }, OPERATOR)).toEqual({ v: 1, error: { kind: "not_found", message: "no run rghost (never submitted, or purged)" } });
+    expect(await api.cancel({ v: 1 }, OPERATOR)).toEqual({ v: 1, error: { kind: "bad_request", message: "not a valid RunRequest: / must have required property 'runId'" } });
     expect(stream.entries).toEqual([]);
   });
 });
@@ -263,15 +270,45 @@ describe("api.list", () => {
 
   it("lists newest first, filtered by status and limited", async () => {
     index = [st("a", "completed", "2025-01-01T00:00:01.000Z"), st("b", "running", "2025-01-01T00:00:03.000Z"), st("c", "completed", "2025-01-01T00:00:02.000Z")];
-    const all = await api.list(undefined);
+    const all = await api.list(undefined, OPERATOR);
     expect(!isError(all) && all.runs.map((r) => r.runId)).toEqual(["b", "c", "a"]);
-    const done = await api.list({ v: 1, status: "completed" });
+    const done = await api.list({ v: 1, status: "completed" }, OPERATOR);
     expect(!isError(done) && done.runs.map((r) => r.runId)).toEqual(["c", "a"]);
-    const one = await api.list({ v: 1, limit: 1 });
-    expect(one).toEqual({ v: 1, runs: [index[1]] });
+    const one = await api.list({ v: 1, limit: 1 }, OPERATOR);
+    expect(one).toEqual({ v: 1, runs: [index[1]], cursor: expect.any(String) as string });
+    // the next pages, from the cursor, until there is none
+    const two = await api.list({ v: 1, limit: 1, cursor: !isError(one) ? one.cursor : "" }, OPERATOR);
+    expect(!isError(two) && two.runs.map((r) => r.runId)).toEqual(["c"]);
+    const three = await api.list({ v: 1, limit: 5, cursor: !isError(two) ? two.cursor : "" }, OPERATOR);
+    expect(three).toEqual({ v: 1, runs: [index[0]] });
+    expect(await api.list({ v: 1, cursor: "not-a-cursor" }, OPERATOR)).toMatchObject({ error: { kind: "bad_request" } });
+  });
+
+  it("clips each listed run's text and stays under max_payload whatever the runs hold, with a cursor for the rest", async () => {
+    index = Array.from({ length: 40 }, (_, i) => ({ ...st(`r${i}`, "completed", `2025-01-01T00:00:${String(i).padStart(2, "0")}.000Z`), task: "t".repeat(600_000), answer: "a".repeat(50_000) }));
+    const page = await api.list({ v: 1, limit: 40 }, OPERATOR);
+    if (isError(page)) throw new Error(page.error.message);
+    expect(page.runs).toHaveLength(40);
+    expect(page.runs[0]!.task).toBe(`${"t".repeat(200)}… [600000 characters]`);
+    expect(Buffer.byteLength(JSON.stringify(page))).toBeLessThan(300 * 1024);
+  });
+
+  it("shows a tenant only its own runs; an operator sees every tenant's", async () => {
+    index = [{ ...st("mine", "running", "2025-01-01T00:00:01.000Z"), tenant: "ACME" }, { ...st("theirs", "running", "2025-01-01T00:00:02.000Z"), tenant: "GLOBEX" }, st("ops", "running", "2025-01-01T00:00:03.000Z")];
+    const acme = { operator: false, tenant: "ACME", identity: "ACME/dev", roles: new Set(["read" as const]) };
+    const seen = await api.list(undefined, acme);
+    expect(!isError(seen) && seen.runs.map((r) => r.runId)).toEqual(["mine"]);
+    const all = await api.list(undefined, OPERATOR);
+    expect(!isError(all) && all.runs.map((r) => r.runId)).toEqual(["ops", "theirs", "mine"]);
+    expect(await api.list(undefined, { ...acme, roles: new Set() })).toMatchObject({ error: { kind: "forbidden" } });
+  });
+
+  it("refuses a task or metadata over the limits, saying which", async () => {
+    expect(await api.submit({ v: 1, task: "x".repeat(64 * 1024 + 1) }, OPERATOR)).toMatchObject({ error: { kind: "bad_request", message: expect.stringMatching(/task of 65537 bytes exceeds the limit of 65536 bytes/) as string } });
+    expect(await api.submit({ v: 1, task: "x", metadata: { k: "v".repeat(17 * 1024) } }, OPERATOR)).toMatchObject({ error: { kind: "bad_request", message: expect.stringMatching(/metadata of \d+ bytes exceeds/) as string } });
   });
 
   it("bad_request for an invalid filter", async () => {
-    expect(await api.list({ v: 1, limit: 0 })).toEqual({ v: 1, error: { kind: "bad_request", message: "not a valid ListRequest: /limit must be >= 1" } });
+    expect(await api.list({ v: 1, limit: 0 }, OPERATOR)).toEqual({ v: 1, error: { kind: "bad_request", message: "not a valid ListRequest: /limit must be >= 1" } });
   });
 });

@@ -10,6 +10,10 @@ export interface PlannerConfig extends CommonConfig {
   cacheRuns: number;
   /** Price table for cost budgets (USD per million tokens by model). */
   pricesFile?: string;
+  /** Roles of tenants' users (JSON, see access.ts); without it every tenant user has every role in its own tenant. */
+  accessFile?: string;
+  /** Largest task and metadata a submission may carry (bytes). */
+  apiLimits: { taskBytes: number; metadataBytes: number };
 }
 
 /** Reads the planner's settings from the environment; throws one ConfigError listing every problem. */
@@ -21,11 +25,20 @@ export function loadConfig(env: Record<string, string | undefined>): PlannerConf
       CAIRN_PLANNER_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(64),
       CAIRN_PLANNER_CACHE_RUNS: z.coerce.number().int().min(1).default(10_000),
       CAIRN_PRICES_FILE: z.string().optional(),
+      CAIRN_ACCESS_FILE: z.string().optional(),
+      CAIRN_MAX_TASK_BYTES: z.coerce.number().int().min(1).default(64 * 1024),
+      CAIRN_MAX_METADATA_BYTES: z.coerce.number().int().min(0).default(16 * 1024),
     },
     env,
   );
-  const c: PlannerConfig = { ...toCommonConfig(e, "planner"), concurrency: e.CAIRN_PLANNER_CONCURRENCY, cacheRuns: e.CAIRN_PLANNER_CACHE_RUNS };
+  const c: PlannerConfig = {
+    ...toCommonConfig(e, "planner"),
+    concurrency: e.CAIRN_PLANNER_CONCURRENCY,
+    cacheRuns: e.CAIRN_PLANNER_CACHE_RUNS,
+    apiLimits: { taskBytes: e.CAIRN_MAX_TASK_BYTES, metadataBytes: e.CAIRN_MAX_METADATA_BYTES },
+  };
   if (e.CAIRN_AGENTS_FILE) c.agentsFile = e.CAIRN_AGENTS_FILE;
   if (e.CAIRN_PRICES_FILE) c.pricesFile = e.CAIRN_PRICES_FILE;
+  if (e.CAIRN_ACCESS_FILE) c.accessFile = e.CAIRN_ACCESS_FILE;
   return c;
 }

@@ -11,6 +11,8 @@ import {
   type RunRequest,
   type RunSignal,
   type RunStatus,
+  type ReadReply,
+  type ReadRequest,
   type RunSubmitted,
   type SpawnRequest,
   type SubmitReply,
@@ -22,6 +24,7 @@ import { budgetPause, childRunId, decide, pendingApprovals, reduceRun, runIdForK
 import { EVENTS_HEADER, SEQS_HEADER, SINCE_HEADER, type AppendResult, type CrashPoint, type Disposition } from "@cairn/bus";
 import { activeSpan, beginRun, CairnAttr, endRun, stepLogger, tracingEnabled, withRunTrace, type Logger } from "@cairn/telemetry";
 import type { Agents, PriceTable } from "./agents.js";
+import { sameTenant, type Caller, type Role } from "./access.js";
 
 /** One event as delivered to the planner. */
 export interface EventMessage {
@@ -138,6 +141,8 @@ export interface ApiDeps {
   lookupTools(names: string[]): Promise<Map<string, ToolRegistration>>;
   append(subject: string, data: Uint8Array): Promise<AppendResult>;
   readEvents(runId: string): Promise<HistoryEntry[]>;
+  /** A run's whole log (commands too) from `fromSeq`, in stream order. */
+  readLog(runId: string, fromSeq: number): AsyncIterable<HistoryEntry>;
   listIndex(): Promise<RunStatus[]>;
   /** The consumers that would carry the agent's commands and do not exist (cairn provision makes them). */
   missingWorkQueues(provider: string, tools: string[]): Promise<string[]>;
@@ -145,28 +150,88 @@ export interface ApiDeps {
   workerAvailable(kind: "tool" | "llm", name: string): Promise<boolean>;
   now(): Date;
   log: Logger;
+  /** Largest task and metadata a submission may carry (bytes, UTF-8 / JSON). */
+  limits?: { taskBytes: number; metadataBytes: number };
 }
 
 function apiError(kind: string, message: string): ApiError {
   return { v: 1, error: { kind, message } };
 }
 
-/** Run ids sort by creation time; with an idempotency key they are derived from it. */
-export function newRunId(now: Date, idempotencyKey?: string): string {
-  if (idempotencyKey) return runIdForKey(idempotencyKey);
+/** The caller may not do this, or may not see the run (answered as not found: a run of another tenant is not disclosed). */
+function forbidden(caller: Caller, role: Role): ApiError {
+  return apiError("forbidden", `${caller.identity} has no ${role} role${caller.tenant ? ` in tenant ${caller.tenant}` : ""}`);
+}
+
+/** Task and metadata sizes a submission may carry by default. */
+export const DEFAULT_API_LIMITS = { taskBytes: 64 * 1024, metadataBytes: 16 * 1024 };
+/** A `list` reply stays under this many bytes (well under the default max_payload), with a cursor for the rest. */
+const LIST_REPLY_BYTES = 256 * 1024;
+/** A `read` reply stays under this many bytes of entries. */
+const READ_REPLY_BYTES = 512 * 1024;
+/** Text fields of a listed run are clipped to this many characters (`status` gives the whole run). */
+const LIST_CLIP = 200;
+
+/**
+ * Run ids sort by creation time; with an idempotency key they are derived from it — within the
+ * tenant and agent for a tenant's run, so two tenants' keys never name the same run.
+ */
+export function newRunId(now: Date, idempotencyKey?: string, scope?: { tenant: string; agent: string }): string {
+  if (idempotencyKey) return runIdForKey(scope ? `tenant:${scope.tenant}:${scope.agent}:${idempotencyKey}` : idempotencyKey);
   return `r${now.getTime().toString(36)}${randomBytes(8).toString("hex")}`;
+}
+
+function clip(s: string | undefined): string | undefined {
+  return s === undefined || s.length <= LIST_CLIP ? s : `${s.slice(0, LIST_CLIP)}… [${s.length} characters]`;
+}
+
+/** A run as `list` shows it: its text fields clipped. */
+function summary(s: RunStatus): RunStatus {
+  const out: RunStatus = { ...s, task: clip(s.task)! };
+  if (s.answer !== undefined) out.answer = clip(s.answer)!;
+  if (s.reason !== undefined) out.reason = clip(s.reason)!;
+  if (s.approvals) out.approvals = s.approvals.map((a) => ({ ...a, arguments: clip(a.arguments)!, ...(a.reason !== undefined ? { reason: clip(a.reason)! } : {}) }));
+  return out;
+}
+
+function cursorOf(s: RunStatus): string {
+  return Buffer.from(JSON.stringify([s.submittedAt, s.runId])).toString("base64url");
+}
+function parseCursor(c: string): [string, string] | undefined {
+  try {
+    const v = JSON.parse(Buffer.from(c, "base64url").toString("utf8")) as unknown;
+    return Array.isArray(v) && v.length === 2 && typeof v[0] === "string" && typeof v[1] === "string" ? [v[0], v[1]] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+/** Newest first; runs submitted in the same millisecond by run id. */
+function newestFirst(a: RunStatus, b: RunStatus): number {
+  return a.submittedAt < b.submittedAt ? 1 : a.submittedAt > b.submittedAt ? -1 : a.runId < b.runId ? 1 : a.runId > b.runId ? -1 : 0;
 }
 
 /** The `cairn` micro service's endpoints, as plain functions of JSON values. */
 export function createApi(deps: ApiDeps) {
   const { subjects } = deps;
 
-  async function status(body: unknown): Promise<RunStatus | ApiError> {
+  const limits = deps.limits ?? DEFAULT_API_LIMITS;
+  const notFound = (runId: string): ApiError => apiError("not_found", `no run ${runId} (never submitted, or purged)`);
+
+  /** The run folded from its events, if the caller may see it (a run of another tenant is "not found"). */
+  async function visibleRun(runId: string, caller: Caller): Promise<RunState | ApiError> {
+    const events = await deps.readEvents(runId);
+    if (events.length === 0) return notFound(runId);
+    const state = reduceRun(runId, events, subjects);
+    if (!sameTenant(caller, state.submitted?.tenant)) return notFound(runId);
+    return state;
+  }
+
+  async function status(body: unknown, caller: Caller): Promise<RunStatus | ApiError> {
+    if (!caller.roles.has("read")) return forbidden(caller, "read");
     const r = validate<RunRequest>("RunRequest", body);
     if (!r.ok) return apiError("bad_request", r.message);
-    const events = await deps.readEvents(r.value.runId);
-    if (events.length === 0) return apiError("not_found", `no run ${r.value.runId} (never submitted, or purged)`);
-    const state = reduceRun(r.value.runId, events, subjects);
+    const state = await visibleRun(r.value.runId, caller);
+    if ("error" in state) return state;
     const st = runStatus(state);
     // Say when the run waits on work no live worker serves (it is not failed: it waits).
     if (st.status === "running" && state.submitted) {
@@ -185,7 +250,7 @@ export function createApi(deps: ApiDeps) {
   }
 
   /** Creates a run from a checked request (or answers the run its idempotency key already names). */
-  async function create(req: SubmitRequest, parent?: RunSubmitted["parent"]): Promise<SubmitReply | ApiError> {
+  async function create(req: SubmitRequest, caller: Caller, parent?: RunSubmitted["parent"]): Promise<SubmitReply | ApiError> {
     const agentName = req.agent ?? deps.agents.defaultAgent;
     const agent = deps.agents.agents.get(agentName);
     if (!agent) return apiError("unknown_agent", `no agent named ${JSON.stringify(agentName)} (known: ${[...deps.agents.agents.keys()].join(", ")})`);
@@ -199,7 +264,7 @@ export function createApi(deps: ApiDeps) {
       return { v: 1, error: { kind: "not_provisioned", message: `agent ${agentName} needs work queues that do not exist: ${missingQueues.join(", ")} (an admin runs 'cairn provision' for this agents file)`, retryable: false } };
     }
     const now = deps.now();
-    const runId = newRunId(now, req.idempotencyKey);
+    const runId = newRunId(now, req.idempotencyKey, caller.tenant !== undefined ? { tenant: caller.tenant, agent: agent.name } : undefined);
     // The run's trace: under the submitter's trace context if it sent one (see run-trace.ts).
     const run = beginRun({ runId, agent: agent.name, provider: agent.provider, model: agent.model }, req.trace);
     const submitted: RunSubmitted = {
@@ -220,6 +285,8 @@ export function createApi(deps: ApiDeps) {
         maxTurns: agent.maxTurns,
         ...(agent.temperature !== undefined ? { temperature: agent.temperature } : {}),
         ...(agent.maxTokens !== undefined ? { maxTokens: agent.maxTokens } : {}),
+        ...(agent.maxToolCallsPerTurn !== undefined ? { maxToolCallsPerTurn: agent.maxToolCallsPerTurn } : {}),
+        ...(agent.maxParallelToolCalls !== undefined ? { maxParallelToolCalls: agent.maxParallelToolCalls } : {}),
         ...(agent.maxCostUsd !== undefined ? { maxCostUsd: agent.maxCostUsd } : {}),
         ...(agent.deadlineMs !== undefined ? { deadlineMs: agent.deadlineMs } : {}),
         ...(agent.contextBudgetTokens !== undefined ? { contextBudgetTokens: agent.contextBudgetTokens } : {}),
@@ -232,14 +299,24 @@ export function createApi(deps: ApiDeps) {
       ...(req.metadata ? { metadata: req.metadata } : {}),
       ...(parent ? { parent } : {}),
       ...(run.trace ? { trace: run.trace } : {}),
+      ...(caller.tenant !== undefined ? { tenant: caller.tenant } : {}),
+      submittedBy: caller.identity,
     };
     const res = await run.within(() => deps.append(subjects.submitted(runId), encode(submitted)));
+    if (res.duplicate) {
+      // The key names an existing run: the same one only if it is the same request.
+      const stored = reduceRun(runId, await deps.readEvents(runId), subjects).submitted;
+      if (stored && (stored.task !== req.task || stored.agent.name !== agent.name || stored.tenant !== submitted.tenant)) {
+        return apiError("idempotency_conflict", `idempotency key ${JSON.stringify(req.idempotencyKey)} already names run ${runId} with another ${stored.agent.name !== agent.name ? "agent" : "task"}: use another key`);
+      }
+    }
     run.within(() => deps.log.info({ runId, created: !res.duplicate }, res.duplicate ? "resubmission returned the existing run" : "run submitted"));
     return { v: 1, runId, created: !res.duplicate, ...(res.seq ? { seq: res.seq } : {}) };
   }
 
   return {
-    async submit(body: unknown): Promise<SubmitReply | ApiError> {
+    async submit(body: unknown, caller: Caller): Promise<SubmitReply | ApiError> {
+      if (!caller.roles.has("submit")) return forbidden(caller, "submit");
       if (body && typeof body === "object" && "parent" in body) {
         return apiError("bad_request", "parent is not accepted in a submission: a sub-agent run is started by its parent's run_agent call (<prefix>.api.spawn), which the planner checks against the parent's log");
       }
@@ -247,7 +324,11 @@ export function createApi(deps: ApiDeps) {
       if (!r.ok) return apiError("bad_request", r.message);
       // Keys of this form name sub-agent runs (see spawn): a submission may not take a child's run id.
       if (r.value.idempotencyKey?.startsWith("child:")) return apiError("bad_request", `idempotency keys starting with "child:" are reserved for sub-agent runs`);
-      return create(r.value);
+      const taskBytes = Buffer.byteLength(r.value.task);
+      if (taskBytes > limits.taskBytes) return apiError("bad_request", `task of ${taskBytes} bytes exceeds the limit of ${limits.taskBytes} bytes (CAIRN_MAX_TASK_BYTES)`);
+      const metaBytes = r.value.metadata ? Buffer.byteLength(JSON.stringify(r.value.metadata)) : 0;
+      if (metaBytes > limits.metadataBytes) return apiError("bad_request", `metadata of ${metaBytes} bytes exceeds the limit of ${limits.metadataBytes} bytes (CAIRN_MAX_METADATA_BYTES)`);
+      return create(r.value, caller);
     },
 
     /**
@@ -255,7 +336,8 @@ export function createApi(deps: ApiDeps) {
      * the call's coordinates: the parent's log must hold that call (same call id), still without a
      * result; the child's id, task and agent are derived from the call as recorded.
      */
-    async spawn(body: unknown): Promise<SubmitReply | ApiError> {
+    async spawn(body: unknown, caller: Caller): Promise<SubmitReply | ApiError> {
+      if (!caller.operator) return apiError("forbidden", `${caller.identity} may not start sub-agent runs: a run_agent call does (the tool-runner)`);
       const r = validate<SpawnRequest>("SpawnRequest", body);
       if (!r.ok) return apiError("bad_request", r.message);
       const { runId, turn, index, callId } = r.value;
@@ -277,34 +359,81 @@ export function createApi(deps: ApiDeps) {
         return apiError("bad_request", `the ${SUB_AGENT_TOOL} call's recorded arguments need a task (and an optional agent name)`);
       }
       const key = `child:${toolIdempotencyKey(runId, turn, index)}`;
-      const reply = await create({ v: 1, task: args.task, ...(typeof args.agent === "string" ? { agent: args.agent } : {}), idempotencyKey: key }, { runId, turn, index, callId });
+      // The child belongs to its parent's tenant.
+      const owner: Caller = parent.submitted.tenant !== undefined ? { operator: false, tenant: parent.submitted.tenant, identity: `run ${runId}`, roles: caller.roles } : { ...caller, identity: `run ${runId}` };
+      const reply = await create({ v: 1, task: args.task, ...(typeof args.agent === "string" ? { agent: args.agent } : {}), idempotencyKey: key }, owner, { runId, turn, index, callId });
       if (!("error" in reply) && reply.runId !== childRunId(runId, turn, index)) throw new Error(`child run id ${reply.runId} is not the one derived from its call`);
       return reply;
     },
 
     status,
 
-    async list(body: unknown): Promise<ListReply | ApiError> {
+    /** Newest first, the caller's tenant's runs only, text clipped, in pages under max_payload (`cursor`). */
+    async list(body: unknown, caller: Caller): Promise<ListReply | ApiError> {
+      if (!caller.roles.has("read")) return forbidden(caller, "read");
       const r = validate<ListRequest>("ListRequest", { v: 1, ...(body && typeof body === "object" ? body : {}) });
       if (!r.ok) return apiError("bad_request", r.message);
-      let runs = await deps.listIndex();
+      const after = r.value.cursor !== undefined ? parseCursor(r.value.cursor) : undefined;
+      if (r.value.cursor !== undefined && !after) return apiError("bad_request", "cursor is not one a list reply gave");
+      let runs = (await deps.listIndex()).filter((s) => sameTenant(caller, s.tenant));
       if (r.value.status) runs = runs.filter((s) => s.status === r.value.status);
-      runs.sort((a, b) => (a.submittedAt < b.submittedAt ? 1 : a.submittedAt > b.submittedAt ? -1 : 0));
-      return { v: 1, runs: runs.slice(0, r.value.limit ?? 100) };
+      if (r.value.agent) runs = runs.filter((s) => s.agent === r.value.agent);
+      runs.sort(newestFirst);
+      if (after) runs = runs.filter((s) => newestFirst(s, { submittedAt: after[0], runId: after[1] } as RunStatus) > 0);
+      const limit = r.value.limit ?? 100;
+      const page: RunStatus[] = [];
+      let bytes = 64;
+      for (const s of runs) {
+        if (page.length >= limit) break;
+        const item = summary(s);
+        const size = Buffer.byteLength(JSON.stringify(item)) + 1;
+        if (page.length > 0 && bytes + size > LIST_REPLY_BYTES) break;
+        page.push(item);
+        bytes += size;
+      }
+      const more = page.length < runs.length;
+      return { v: 1, runs: page, ...(more && page.length ? { cursor: cursorOf(page[page.length - 1]!) } : {}) };
+    },
+
+    /** A page of a run's log (commands too), for callers that may not read the stream itself. */
+    async read(body: unknown, caller: Caller): Promise<ReadReply | ApiError> {
+      if (!caller.roles.has("read")) return forbidden(caller, "read");
+      const r = validate<ReadRequest>("ReadRequest", body);
+      if (!r.ok) return apiError("bad_request", r.message);
+      const state = await visibleRun(r.value.runId, caller);
+      if ("error" in state) return state;
+      const entries: ReadReply["entries"] = [];
+      let bytes = 0;
+      let more = false;
+      for await (const e of deps.readLog(r.value.runId, r.value.fromSeq ?? 1)) {
+        const size = Math.ceil(e.data.length / 3) * 4 + e.subject.length + 64;
+        if (entries.length > 0 && bytes + size > READ_REPLY_BYTES) {
+          more = true;
+          break;
+        }
+        entries.push({ seq: e.seq, subject: e.subject, time: e.time, data: Buffer.from(e.data).toString("base64") });
+        bytes += size;
+      }
+      return { v: 1, entries, more };
     },
 
     /** Records a human's approve/deny for a call that waits for approval; the planner resumes the run. */
-    async approve(body: unknown): Promise<RunStatus | ApiError> {
+    async approve(body: unknown, caller: Caller): Promise<RunStatus | ApiError> {
       const r = validate<ApprovalRequest>("ApprovalRequest", body);
       if (!r.ok) return apiError("bad_request", r.message);
       const { runId, callId, decision } = r.value;
-      const current = await status({ v: 1, runId });
+      // Seen by the caller's tenant first (another tenant's run is not found), then the role.
+      const current = await status({ v: 1, runId }, { ...caller, roles: new Set([...caller.roles, "read"]) });
+      if ("error" in current) return current;
+      if (!caller.roles.has("approve")) return forbidden(caller, "approve");
+      // `by` is who the server says is calling; a `by` in the request is ignored.
+      const by = caller.identity;
       if ("error" in current) return current;
       if (callId === "budget" && !current.approvals?.some((a) => a.callId === callId)) {
         // A run paused at a budget (agent onBudgetExceeded: approve): go on with another budget, or end.
         const pause = current.budgetPause;
         if (!pause) return apiError("not_awaiting", `run ${runId} is not paused at a budget (status ${current.status})`);
-        const msg: RunApproval = { v: 1, type: "run.approval", runId, turn: pause.turn, index: 0, callId, decision, at: deps.now().toISOString(), ...(r.value.reason ? { reason: r.value.reason } : {}), ...(r.value.by ? { by: r.value.by } : {}) };
+        const msg: RunApproval = { v: 1, type: "run.approval", runId, turn: pause.turn, index: 0, callId, decision, at: deps.now().toISOString(), ...(r.value.reason ? { reason: r.value.reason } : {}), by };
         await deps.append(subjects.budgetApproval(runId, pause.turn), encode(msg));
         deps.log.info({ runId, turn: pause.turn, decision, budget: pause.kind }, `going past the budget ${decision === "approve" ? "approved" : "denied"}`);
         return current;
@@ -323,20 +452,21 @@ export function createApi(deps: ApiDeps) {
         decision,
         at: deps.now().toISOString(),
         ...(r.value.reason ? { reason: r.value.reason } : {}),
-        ...(r.value.by ? { by: r.value.by } : {}),
+        by,
       };
       await deps.append(subjects.approval(runId, pending.turn, pending.index), encode(msg));
       deps.log.info({ runId, callId, decision }, `tool call ${decision === "approve" ? "approved" : "denied"}`);
       return current;
     },
 
-    async cancel(body: unknown): Promise<RunStatus | ApiError> {
+    async cancel(body: unknown, caller: Caller): Promise<RunStatus | ApiError> {
       const r = validate<RunRequest>("RunRequest", body);
       if (!r.ok) return apiError("bad_request", r.message);
-      const current = await status(body);
+      const current = await status(body, { ...caller, roles: new Set([...caller.roles, "read"]) });
       if ("error" in current) return current;
+      if (!caller.roles.has("cancel")) return forbidden(caller, "cancel");
       if (current.status !== "running" && current.status !== "awaiting_approval") return apiError("not_running", `run ${r.value.runId} already ${current.status}`);
-      const sig: RunSignal = { v: 1, type: "run.signal", runId: r.value.runId, signal: "cancel", at: deps.now().toISOString(), ...(r.value.reason ? { reason: r.value.reason } : {}) };
+      const sig: RunSignal = { v: 1, type: "run.signal", runId: r.value.runId, signal: "cancel", at: deps.now().toISOString(), ...(r.value.reason ? { reason: r.value.reason } : {}), by: caller.identity };
       // The signal joins the run's trace (its context is stored with the submission).
       const trace = tracingEnabled() ? reduceRun(r.value.runId, await deps.readEvents(r.value.runId), subjects).submitted?.trace : undefined;
       await withRunTrace(trace, () => deps.append(subjects.signal(r.value.runId, "cancel"), encode(sig)));

@@ -1,11 +1,12 @@
 import { Kvm, type KV } from "@nats-io/kv";
 import { Svcm, type ServiceMsg } from "@nats-io/services";
 import { decode, encode, type ApiEndpoint, type RunStatus, type ToolRegistration } from "@cairn/protocol";
-import { appendOnce, CrashPoints, openBus, PLANNER_DURABLE, readRunLog, RunHistory, startWorkQueue, type NatsConnection, type RunningService } from "@cairn/bus";
+import { appendOnce, CrashPoints, openBus, PLANNER_DURABLE, readRange, readRunLog, RunHistory, startWorkQueue, type NatsConnection, type RunningService } from "@cairn/bus";
 import type { Logger } from "@cairn/telemetry";
 import { loadAgents, loadPrices, type Agents } from "./agents.js";
 import type { PlannerConfig } from "./config.js";
 import { createApi, createPlannerHandler } from "./handler.js";
+import { loadAccess, OPERATOR, tenantCaller, type Caller } from "./access.js";
 
 export interface PlannerDeps {
   log: Logger;
@@ -88,6 +89,8 @@ export async function startPlanner(config: PlannerConfig, deps: PlannerDeps): Pr
     },
     append,
     readEvents: (runId) => readRunLog(jsm, subjects, runId, { eventsOnly: true }),
+    readLog: (runId, fromSeq) => readRange(jsm, subjects.stream, subjects.run(runId), fromSeq),
+    limits: config.apiLimits,
     listIndex: () => kvValues<RunStatus>(runsKv, "RunStatus"),
     // The planner creates no consumer (cairn provision does): a work queue that is missing is named.
     missingWorkQueues: async (provider, tools) => {
@@ -122,37 +125,55 @@ export async function startPlanner(config: PlannerConfig, deps: PlannerDeps): Pr
     description: "Cairn durable agent runs: submit, status, list, cancel, approve, spawn",
     metadata: { prefix: subjects.prefix, stream: subjects.stream },
   });
-  const group = svc.addGroup(`${subjects.prefix}.api`);
-  const endpoint = (name: ApiEndpoint, fn: (body: unknown) => Promise<unknown>) => {
-    group.addEndpoint(name, (err: Error | null, msg: ServiceMsg) => {
-      if (err) {
-        log.error({ err, endpoint: name }, "api endpoint error");
-        return;
-      }
-      void (async () => {
-        let body: unknown;
-        try {
-          body = msg.data.length ? JSON.parse(new TextDecoder().decode(msg.data)) : {};
-        } catch (e) {
-          msg.respond(JSON.stringify({ v: 1, error: { kind: "bad_request", message: `request is not JSON: ${(e as Error).message}` } }));
-          return;
-        }
-        try {
-          const reply = await fn(body);
-          msg.respond(JSON.stringify(reply));
-        } catch (e) {
-          log.error({ err: e, endpoint: name }, "api request failed");
-          msg.respond(JSON.stringify({ v: 1, error: { kind: "internal", message: (e as Error).message, retryable: true } }));
-        }
-      })();
-    });
+  const access = loadAccess(config.accessFile);
+  // Two doors to the same endpoints: `<p>.api.*` for the deployment's own account (operators: its
+  // permissions let no one else publish there), `<p>.tapi.*` for tenant accounts, which import it
+  // with `share: true` so the server says who is calling (Nats-Request-Info).
+  const doors = [
+    { group: svc.addGroup(`${subjects.prefix}.api`, "q"), caller: (): Caller | string => OPERATOR, suffix: "" },
+    { group: svc.addGroup(`${subjects.prefix}.tapi`, "q"), caller: (msg: ServiceMsg): Caller | string => tenantCaller(access, msg.headers?.values("Nats-Request-Info")), suffix: "_tenant" },
+  ];
+  const endpoint = (name: ApiEndpoint, fn: (body: unknown, caller: Caller) => Promise<unknown>) => {
+    for (const door of doors) {
+      door.group.addEndpoint(`${name}${door.suffix}`, {
+        subject: name,
+        handler: (err: Error | null, msg: ServiceMsg) => {
+          if (err) {
+            log.error({ err, endpoint: name }, "api endpoint error");
+            return;
+          }
+          void (async () => {
+            const caller = door.caller(msg);
+            if (typeof caller === "string") {
+              msg.respond(JSON.stringify({ v: 1, error: { kind: "unauthenticated", message: caller, retryable: false } }));
+              return;
+            }
+            let body: unknown;
+            try {
+              body = msg.data.length ? JSON.parse(new TextDecoder().decode(msg.data)) : {};
+            } catch (e) {
+              msg.respond(JSON.stringify({ v: 1, error: { kind: "bad_request", message: `request is not JSON: ${(e as Error).message}` } }));
+              return;
+            }
+            try {
+              const reply = await fn(body, caller);
+              msg.respond(JSON.stringify(reply));
+            } catch (e) {
+              log.error({ err: e, endpoint: name }, "api request failed");
+              msg.respond(JSON.stringify({ v: 1, error: { kind: "internal", message: (e as Error).message, retryable: true } }));
+            }
+          })();
+        },
+      });
+    }
   };
-  endpoint("submit", (b) => api.submit(b));
-  endpoint("status", (b) => api.status(b));
-  endpoint("list", (b) => api.list(b));
-  endpoint("cancel", (b) => api.cancel(b));
-  endpoint("approve", (b) => api.approve(b));
-  endpoint("spawn", (b) => api.spawn(b));
+  endpoint("submit", (b, c) => api.submit(b, c));
+  endpoint("status", (b, c) => api.status(b, c));
+  endpoint("list", (b, c) => api.list(b, c));
+  endpoint("cancel", (b, c) => api.cancel(b, c));
+  endpoint("approve", (b, c) => api.approve(b, c));
+  endpoint("spawn", (b, c) => api.spawn(b, c));
+  endpoint("read", (b, c) => api.read(b, c));
   log.info({ prefix: subjects.prefix, stream: subjects.stream, concurrency: config.concurrency }, "planner started");
 
   return {

@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { z } from "zod";
 import { commonEnv, parseEnv, parseLimits, toCommonConfig, type CommonConfig } from "@cairn/bus";
+import { parseAllowPrivate } from "@cairn/tools";
 
 export interface ToolRunnerConfig extends CommonConfig {
   concurrency: number;
@@ -10,8 +11,28 @@ export interface ToolRunnerConfig extends CommonConfig {
   toolModules: string[];
   /** Hosts the http_fetch tool may reach; the tool is off when empty. */
   httpAllowHosts: string[];
-  /** Enables the shell tool (off by default). */
+  /**
+   * Loopback, private, link-local and other special-purpose addresses http_fetch may reach anyway
+   * (`CAIRN_HTTP_ALLOW_PRIVATE`: "1"/"true"/"all" for every such range, or comma-separated CIDRs
+   * such as `127.0.0.1/32,10.0.0.0/8`); none by default. The tool reads the same variable itself.
+   */
+  httpAllowPrivate: boolean | string[];
+  /**
+   * Enables the shell tool (off by default). Its commands run only in a sandbox (see shellSandbox):
+   * with none available, the tool-runner refuses to start.
+   */
   shellEnabled: boolean;
+  /**
+   * The shell tool's sandbox: "auto" (setpriv when the tool-runner runs as root, each run's commands
+   * as a uid of their own; else bubblewrap when installed), "setpriv" or "bwrap".
+   */
+  shellSandbox: "auto" | "setpriv" | "bwrap";
+  /**
+   * Bytes one run's workspace may hold (`CAIRN_WORKSPACE_QUOTA_BYTES`, default 100 MiB): write_file
+   * refuses to go past it (quota_exceeded), the shell sandbox limits every file to it
+   * (RLIMIT_FSIZE) and the runner checks the workspace after each command.
+   */
+  workspaceQuotaBytes: number;
   maxAttempts: number;
   retryInitialDelayMs: number;
   /** Default per-call time limit. */
@@ -37,7 +58,10 @@ export function loadConfig(env: Record<string, string | undefined>): ToolRunnerC
       CAIRN_WORKSPACE_ROOT: z.string().default(".cairn/workspaces"),
       CAIRN_TOOLS_MODULE: z.string().optional(),
       CAIRN_HTTP_ALLOW_HOSTS: z.string().optional(),
+      CAIRN_HTTP_ALLOW_PRIVATE: z.string().regex(/^\s*(|0|1|true|false|all|[0-9a-fA-F.:/,\s]+)\s*$/i, "1, true, all, or comma-separated CIDRs").optional(),
       CAIRN_SHELL_ENABLED: z.enum(["true", "false", "1", "0"]).default("false"),
+      CAIRN_SHELL_SANDBOX: z.enum(["auto", "setpriv", "bwrap"]).default("auto"),
+      CAIRN_WORKSPACE_QUOTA_BYTES: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).default(100 * 1024 * 1024),
       CAIRN_TOOL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(3),
       CAIRN_TOOL_RETRY_DELAY_MS: z.coerce.number().int().min(0).default(500),
       CAIRN_TOOL_TIMEOUT_MS: z.coerce.number().int().min(10).default(300_000),
@@ -53,7 +77,10 @@ export function loadConfig(env: Record<string, string | undefined>): ToolRunnerC
     workspaceRoot: resolve(e.CAIRN_WORKSPACE_ROOT),
     toolModules: list(e.CAIRN_TOOLS_MODULE),
     httpAllowHosts: list(e.CAIRN_HTTP_ALLOW_HOSTS),
+    httpAllowPrivate: parseAllowPrivate(e.CAIRN_HTTP_ALLOW_PRIVATE),
     shellEnabled: e.CAIRN_SHELL_ENABLED === "true" || e.CAIRN_SHELL_ENABLED === "1",
+    shellSandbox: e.CAIRN_SHELL_SANDBOX,
+    workspaceQuotaBytes: e.CAIRN_WORKSPACE_QUOTA_BYTES,
     maxAttempts: e.CAIRN_TOOL_MAX_ATTEMPTS,
     retryInitialDelayMs: e.CAIRN_TOOL_RETRY_DELAY_MS,
     timeoutMs: e.CAIRN_TOOL_TIMEOUT_MS,

@@ -1,8 +1,10 @@
+import { lstat, mkdir, rm, stat } from "node:fs/promises";
+import { join } from "node:path";
 import { Kvm } from "@nats-io/kv";
 import { CairnClient } from "@cairn/client";
-import { decode, encode, type RunApproval, type RunSubmitted, type ToolRegistration } from "@cairn/protocol";
+import { decode, encode, isToken, type RunApproval, type RunSubmitted, type ToolRegistration } from "@cairn/protocol";
 import { appendOnce, CrashPoints, PayloadStore, startWorkQueue, openBus, type NatsConnection, type RunningConsumer, type RunningService } from "@cairn/bus";
-import { builtinTools, loadToolModule, ToolRegistry, type ToolDefinition } from "@cairn/tools";
+import { builtinTools, loadToolModule, ToolRegistry, type BuiltinToolOptions, type ToolDefinition } from "@cairn/tools";
 import type { Logger } from "@cairn/telemetry";
 import type { ToolRunnerConfig } from "./config.js";
 import { createToolHandler } from "./handler.js";
@@ -15,14 +17,45 @@ export interface ToolRunnerDeps {
 }
 
 
-/** Built-ins (file tools, sleep; http_fetch and shell when enabled) plus user tool modules. */
-export async function configuredTools(config: ToolRunnerConfig, extra: ToolDefinition<any>[] = []): Promise<ToolDefinition<any>[]> {
-  const tools: ToolDefinition<any>[] = [...builtinTools({ httpAllowHosts: config.httpAllowHosts, shellEnabled: config.shellEnabled, subAgents: config.subAgents }), ...extra];
+/** The sandbox the shell tool runs commands in (logged at start). */
+export type ShellSandboxInfo = Parameters<NonNullable<NonNullable<BuiltinToolOptions["shellSandbox"]>["report"]>>[0];
+
+/**
+ * Built-ins (file tools, sleep; http_fetch and shell when enabled) plus user tool modules. With
+ * `onShellSandbox`, an enabled shell tool picks its sandbox now and throws when there is none (a
+ * tool-runner starting); without, the tools are only listed (provisioning) and nothing is checked.
+ */
+export async function configuredTools(config: ToolRunnerConfig, extra: ToolDefinition<any>[] = [], opts: { onShellSandbox?: (sandbox: ShellSandboxInfo) => void } = {}): Promise<ToolDefinition<any>[]> {
+  const shellSandbox: BuiltinToolOptions["shellSandbox"] = { kind: config.shellSandbox, lazy: !opts.onShellSandbox, ...(opts.onShellSandbox ? { report: opts.onShellSandbox } : {}) };
+  const builtins = builtinTools({
+    httpAllowHosts: config.httpAllowHosts,
+    httpAllowPrivate: config.httpAllowPrivate,
+    shellEnabled: config.shellEnabled,
+    shellSandbox,
+    workspaceQuotaBytes: config.workspaceQuotaBytes,
+    subAgents: config.subAgents,
+  });
+  const tools: ToolDefinition<any>[] = [...builtins, ...extra];
   for (const m of config.toolModules) tools.push(...(await loadToolModule(m)));
   if (!config.serveTools.length) return tools;
   const missing = config.serveTools.filter((n) => !tools.some((t) => t.name === n));
   if (missing.length) throw new Error(`CAIRN_TOOLS names tools this tool-runner does not have: ${missing.join(", ")} (have: ${tools.map((t) => t.name).join(", ")})`);
   return tools.filter((t) => config.serveTools.includes(t.name));
+}
+
+/**
+ * Removes a purged run's workspace, `<root>/<runId>` (idempotent: false when there was none). The
+ * run has ended, and with the setpriv sandbox's PID namespaces none of its commands is left running.
+ */
+export async function removeRunWorkspace(root: string, runId: string): Promise<boolean> {
+  if (!isToken(runId)) return false;
+  const dir = join(root, runId);
+  const there = await lstat(dir).then(
+    () => true,
+    () => false,
+  );
+  if (there) await rm(dir, { recursive: true, force: true, maxRetries: 2 });
+  return there;
 }
 
 /** max_ack_pending of a tool's consumer when CAIRN_TOOL_LIMITS names no limit for it. */
@@ -35,7 +68,30 @@ export const DEFAULT_MAX_IN_FLIGHT = 10_000;
  */
 export async function startToolRunner(config: ToolRunnerConfig, deps: ToolRunnerDeps): Promise<RunningService> {
   const log = deps.log;
-  const registry = new ToolRegistry(await configuredTools(config, deps.tools));
+  // The shell tool's sandbox is picked (and checked) here: without one, the runner does not start.
+  let sandbox: ShellSandboxInfo | undefined;
+  let tools: ToolDefinition<any>[];
+  try {
+    tools = await configuredTools(config, deps.tools, { onShellSandbox: (s) => (sandbox = s) });
+  } catch (err) {
+    log.error({ err: err instanceof Error ? err.message : String(err) }, "tool-runner cannot start");
+    throw err;
+  }
+  if (sandbox?.kind === "setpriv") {
+    // Each run's workspace belongs to its own uid; one who could add entries to the root could
+    // create another run's workspace before it, and own it.
+    await mkdir(config.workspaceRoot, { recursive: true, mode: 0o711 });
+    const mode = (await stat(config.workspaceRoot)).mode & 0o7777;
+    if (mode & 0o022) {
+      const msg = `the shell sandbox needs a workspace root only the tool-runner may write, and CAIRN_WORKSPACE_ROOT (${config.workspaceRoot}) has mode ${mode.toString(8)}: chmod go-w it (0711 keeps the runs from listing each other), or point CAIRN_WORKSPACE_ROOT elsewhere`;
+      log.error({ workspaceRoot: config.workspaceRoot }, `tool-runner cannot start: ${msg}`);
+      throw new Error(msg);
+    }
+  }
+  if (sandbox) {
+    log.info({ sandbox: sandbox.kind, binary: sandbox.binary, pidNamespace: sandbox.pidNamespace, fileSizeLimit: sandbox.fileSizeLimit, workspaceQuotaBytes: sandbox.quotaBytes }, `shell sandbox: ${sandbox.description}`);
+  }
+  const registry = new ToolRegistry(tools);
   const bus = await openBus(config, { name: `cairn-tool-runner ${config.instance}`, log, payloads: true, ...(deps.nc ? { nc: deps.nc } : {}) });
   const { subjects, js, jsm, nc } = bus;
   const toolsKv = await new Kvm(nc).open(subjects.toolsBucket);
@@ -70,6 +126,26 @@ export async function startToolRunner(config: ToolRunnerConfig, deps: ToolRunner
       if (mine.size === 0 && cancels.get(runId) === mine) cancels.delete(runId);
     };
   };
+  // `cairn purge` of a run notifies every tool-runner (plain NATS, from wherever it runs): each
+  // removes the run's workspace under its own root. Best effort: a runner that is down keeps it.
+  const purgedHead = subjects.purged("*").slice(0, -1);
+  let purgeDenied = false;
+  const purgeSub = nc.subscribe(subjects.purged("*"), {
+    callback: (err, msg) => {
+      if (err) {
+        if (!purgeDenied) log.warn({ err: err.message, subject: subjects.purged("*") }, "cannot hear purge notifications: purged runs' workspaces stay (allow this user to subscribe to the subject)");
+        purgeDenied = true;
+        return;
+      }
+      const runId = msg.subject.slice(purgedHead.length);
+      removeRunWorkspace(config.workspaceRoot, runId).then(
+        (removed) => {
+          if (removed) log.info({ runId }, "run purged: its workspace is removed");
+        },
+        (e: unknown) => log.warn({ runId, err: e instanceof Error ? e.message : String(e) }, "run purged: its workspace could not be removed"),
+      );
+    },
+  });
   const runs = await CairnClient.connect({ nc, prefix: subjects.prefix });
   const payloads = new PayloadStore(js, jsm, subjects);
   // A run's submission never changes: kept for the runs this runner works on (bounded, oldest out).
@@ -132,6 +208,7 @@ export async function startToolRunner(config: ToolRunnerConfig, deps: ToolRunner
   return {
     async stop() {
       cancelSub.unsubscribe();
+      purgeSub.unsubscribe();
       await Promise.all(consumers.map((c) => c.stop()));
       await bus.close();
       log.info("tool-runner stopped");

@@ -62,6 +62,14 @@ export interface AgentSpec {
    */
   deadlineMs?: number;
   /**
+   * Calls a model response may have run: the planner answers each call past this many (by index) itself with an error result of kind too_many_calls, which the model reads; a call to a tool that requires approval still waits for the human's decision first. Absent (runs submitted before the setting existed): no cap.
+   */
+  maxToolCallsPerTurn?: number;
+  /**
+   * In-flight window: the planner commands at most this many of a turn's calls at a time (commanded and without a result: running, retrying, asleep or in a sub-agent run) and commands the next as results are recorded, in call order, approved calls after the others in the order of their approvals. Calls waiting for a human, or answered by the planner itself, take no place in it. Absent (runs submitted before the setting existed): no window, every call at once.
+   */
+  maxParallelToolCalls?: number;
+  /**
    * USD per million tokens for this agent's model, from the planner's price table at submission.
    */
   pricing?: {
@@ -91,6 +99,9 @@ export interface ApprovalRequest {
   callId: string;
   decision: "approve" | "deny";
   reason?: string;
+  /**
+   * Ignored (accepted for older clients): the planner records the caller's authenticated identity.
+   */
   by?: string;
 }
 
@@ -100,6 +111,10 @@ export interface ApprovalRequest {
 export interface ListReply {
   v: 1;
   runs: RunStatus[];
+  /**
+   * Present when more runs follow: pass it as ListRequest.cursor for the next page.
+   */
+  cursor?: string;
 }
 
 /**
@@ -109,6 +124,14 @@ export interface ListRequest {
   v: 1;
   limit?: number;
   status?: "running" | "awaiting_approval" | "completed" | "failed" | "cancelled";
+  /**
+   * Where the previous page ended (ListReply.cursor): the next page continues after it.
+   */
+  cursor?: string;
+  /**
+   * Only runs of this agent.
+   */
+  agent?: string;
 }
 
 /**
@@ -174,6 +197,38 @@ export interface LlmResult {
 }
 
 /**
+ * A page of a run's log, in stream order.
+ */
+export interface ReadReply {
+  v: 1;
+  entries: {
+    seq: number;
+    subject: string;
+    time: string;
+    /**
+     * The stored message's bytes (msgpack), base64.
+     */
+    data: string;
+  }[];
+  /**
+   * More entries follow: ask again from the last seq + 1.
+   */
+  more: boolean;
+}
+
+/**
+ * Request to <prefix>.api.read: a page of one run's log from a stream sequence on (for callers that may not read the stream itself, e.g. a tenant's clients).
+ */
+export interface ReadRequest {
+  v: 1;
+  runId: string;
+  /**
+   * First stream sequence to return (1 by default).
+   */
+  fromSeq?: number;
+}
+
+/**
  * A human's decision on a tool call that requires approval, on <prefix>.run.<runId>.evt.approval.<turn>.<index> (one per call, ever); or on going past a budget before model turn <turn>, on <prefix>.run.<runId>.evt.approval.<turn>.budget (index 0, callId "budget").
  */
 export interface RunApproval {
@@ -185,6 +240,9 @@ export interface RunApproval {
   callId: string;
   decision: "approve" | "deny";
   reason?: string;
+  /**
+   * Who decided, from the caller's authenticated connection (<account>/<user>, or 'operator'): never from the request body.
+   */
   by?: string;
   at: string;
 }
@@ -258,6 +316,10 @@ export interface RunSignal {
   signal: "cancel";
   reason?: string;
   at: string;
+  /**
+   * Who sent the signal, from the caller's authenticated connection (<account>/<user>, or 'operator').
+   */
+  by?: string;
 }
 
 /**
@@ -314,6 +376,10 @@ export interface RunStatus {
    * Set in the runs index when the run's history was purged from the stream (cairn purge).
    */
   purgedAt?: string;
+  /**
+   * The tenant the run belongs to (absent: the deployment's own account).
+   */
+  tenant?: string;
 }
 
 /**
@@ -370,6 +436,14 @@ export interface RunSubmitted {
       sha256: string;
     }[];
   };
+  /**
+   * The tenant (NATS account) the run belongs to, from the submitter's authenticated connection; absent for runs of the deployment's own account (operators, cairn dev).
+   */
+  tenant?: string;
+  /**
+   * Who submitted the run: <account>/<user> from the submitter's authenticated connection, or 'operator' for the deployment's own account.
+   */
+  submittedBy?: string;
 }
 
 /**
@@ -561,6 +635,8 @@ export const schemaIds = {
   ListRequest: "https://cairn.dev/schemas/list-request.v1.schema.json",
   LlmCommand: "https://cairn.dev/schemas/llm-command.v1.schema.json",
   LlmResult: "https://cairn.dev/schemas/llm-result.v1.schema.json",
+  ReadReply: "https://cairn.dev/schemas/read-reply.v1.schema.json",
+  ReadRequest: "https://cairn.dev/schemas/read-request.v1.schema.json",
   RunApproval: "https://cairn.dev/schemas/run-approval.v1.schema.json",
   RunEnded: "https://cairn.dev/schemas/run-ended.v1.schema.json",
   RunError: "https://cairn.dev/schemas/run-error.v1.schema.json",

@@ -122,11 +122,66 @@ describe("file tools", () => {
   });
 });
 
+describe("file tools: errors and the workspace quota", () => {
+  it("file-system errors are terminal (never retried) and name no absolute path", async () => {
+    await fs.mkdir(path.join(ws, "dir"), { recursive: true });
+    await fs.writeFile(path.join(ws, "file.txt"), "x");
+    const cases: [string, Record<string, unknown>, string, string][] = [
+      ["read_file", { path: "missing.txt" }, "not_found", '"missing.txt": no such file or directory'],
+      ["read_file", { path: path.join(ws, "sub", "missing.txt") }, "not_found", '"sub/missing.txt": no such file or directory'],
+      ["read_file", { path: "dir" }, "not_a_file", '"dir" is not a regular file'],
+      ["read_file", { path: "file.txt/x" }, "not_found", '"file.txt/x": no such file or directory (a part of the path is not a directory)'],
+      ["write_file", { path: "dir", content: "x" }, "is_directory", '"dir": is a directory'],
+      ["write_file", { path: "file.txt/x", content: "x" }, "not_found", '"file.txt/x": no such file or directory (a part of the path is not a directory)'],
+      ["write_file", { path: `${"a".repeat(300)}.txt`, content: "x" }, "invalid_path", `path "${"a".repeat(300)}.txt" is too long`],
+      ["list_files", { path: "file.txt" }, "not_a_directory", '"file.txt" is not a directory'],
+      ["list_files", { path: "missing" }, "not_found", '"missing": no such file or directory'],
+      ["read_file", { path: "/etc/passwd" }, "path_outside_workspace", "the absolute path given is outside the workspace"],
+      ["read_file", { path: "../../x" }, "path_outside_workspace", 'path "../../x" is outside the workspace'],
+    ];
+    for (const [name, args, kind, message] of cases) {
+      const err = (await call(name, args, ctx).then(
+        () => undefined,
+        (e: unknown) => e,
+      )) as { name: string; kind: string; retryable: boolean; message: string } | undefined;
+      expect(err, `${name} ${JSON.stringify(args)}`).toMatchObject({ name: "TerminalError", kind, retryable: false, message });
+      expect(err!.message).not.toContain(tmp);
+    }
+    // a workspace that cannot be made: terminal, and the root is not named either
+    await fs.writeFile(path.join(tmp, "not-a-dir"), "");
+    const blocked = makeContext(path.join(tmp, "not-a-dir", "run-1"));
+    for (const name of ["read_file", "write_file", "list_files"]) {
+      await expect(call(name, { path: "a.txt", content: "" }, blocked)).rejects.toMatchObject({
+        name: "TerminalError",
+        kind: "workspace_unavailable",
+        message: expect.stringMatching(/^the run's workspace is not available \((EEXIST|ENOTDIR)\)$/) as unknown,
+      });
+    }
+  });
+
+  it("write_file refuses to take the workspace over its quota (quota_exceeded), counting what it replaces", async () => {
+    const opts = { workspaceQuotaBytes: 10 };
+    expect(await call("write_file", { path: "a.txt", content: "123456" }, ctx, opts)).toBe("wrote 6 bytes to a.txt");
+    await expect(call("write_file", { path: "sub/b.txt", content: "12345" }, ctx, opts)).rejects.toMatchObject({
+      name: "TerminalError",
+      kind: "quota_exceeded",
+      retryable: false,
+      message: `write_file refused: writing 5 bytes to "sub/b.txt" would take the run's workspace over its quota of 10 bytes (it holds 6 bytes); remove files first`,
+    });
+    await expect(fs.access(path.join(ws, "sub", "b.txt"))).rejects.toThrow();
+    // replacing a.txt frees its 6 bytes
+    expect(await call("write_file", { path: "a.txt", content: "1234567890" }, ctx, opts)).toBe("wrote 10 bytes to a.txt");
+    expect(await call("write_file", { path: path.join(ws, "a.txt"), content: "12" }, ctx, opts)).toBe("wrote 2 bytes to a.txt");
+    expect(await call("read_file", { path: "a.txt" }, ctx, opts)).toBe("12");
+  });
+});
+
 describe("http_fetch", () => {
   let server: http.Server;
   let base: string;
   const seen: { method: string | undefined; url: string | undefined; key: string | undefined; body: string }[] = [];
-  const opts: BuiltinToolOptions = { httpAllowHosts: ["127.0.0.1"] };
+  // The test server is on loopback, which http_fetch refuses unless explicitly allowed.
+  const opts: BuiltinToolOptions = { httpAllowHosts: ["127.0.0.1"], httpAllowPrivate: ["127.0.0.1/32"] };
 
   beforeAll(async () => {
     server = http.createServer((req, res) => {
@@ -200,8 +255,13 @@ describe("http_fetch", () => {
     expect(seen.at(-1)).toMatchObject({ url: "/hello", key: "run-1:1:0" });
     const missing = JSON.parse((await call("http_fetch", { url: `${base}/missing` }, ctx, opts)) as string);
     expect(missing).toEqual({ status: 404, headers: { "content-type": "text/plain" }, body: "no such page" });
-    const big = JSON.parse((await call("http_fetch", { url: `${base}/big` }, ctx, { ...opts, maxFileBytes: 10 })) as string);
-    expect(big).toMatchObject({ status: 200, body: "yyyyyyyyyy", truncated: true });
+    // The cap is on the result as recorded (the JSON text), not on the raw body.
+    const bigText = (await call("http_fetch", { url: `${base}/big` }, ctx, { ...opts, maxFileBytes: 100 })) as string;
+    expect(Buffer.byteLength(bigText)).toBeLessThanOrEqual(100);
+    const big = JSON.parse(bigText);
+    expect(big).toMatchObject({ status: 200, truncated: true });
+    expect(big.body).toMatch(/^y+$/);
+    expect(big.body.length).toBeGreaterThan(10);
   });
 
   it("turns 5xx into a retryable error", async () => {
@@ -225,7 +285,11 @@ describe("http_fetch", () => {
   });
 });
 
-describe("shell", () => {
+// The shell runs commands only in a sandbox: as root with setpriv here (sandbox.test.ts has the
+// sandbox's own tests, and the refusal without one).
+const sandboxed = process.getuid?.() === 0 && process.platform === "linux";
+
+describe.skipIf(!sandboxed)("shell", () => {
   const opts: BuiltinToolOptions = { shellEnabled: true };
 
   it("is off by default", () => {
