@@ -80,70 +80,7 @@ if command -v nats-server >/dev/null 2>&1; then check "$(command -v nats-server)
 
 command -v apt-get >/dev/null 2>&1 || { say "no patched nats-server and no apt-get to fetch one: install nats-server ($FLOOR) and set CAIRN_NATS_SERVER"; exit 1; }
 
-# The first URI of an enabled Debian archive entry ("deb", not debian-security) in the machine's
-# apt sources: deb822 *.sources files first, then one-line sources.list files.
-debian_mirror() {
-  local f
-  shopt -s nullglob
-  for f in /etc/apt/sources.list.d/*.sources; do
-    awk '
-      function flush() {
-        if (types ~ /(^|[ \t])deb([ \t]|$)/ && enabled !~ /^(no|false|0)$/ && uri != "" && uri !~ /debian-security/ \
-            && (uri ~ /\/debian\/?$/ || suites ~ /(^|[ \t])(buster|bullseye|bookworm|trixie|forky|duke|sid|oldoldstable|oldstable|stable|testing|unstable)(-updates|-backports|-proposed-updates)?([ \t]|$)/) \
-            && suites !~ /-security([ \t]|$)/) { print uri; found = 1; exit }
-        types = ""; uri = ""; suites = ""; enabled = ""
-      }
-      /^[ \t]*#/ { next }
-      /^[ \t]*$/ { flush(); next }
-      tolower($1) == "types:"   { sub(/^[^:]*:[ \t]*/, ""); types = $0; next }
-      tolower($1) == "uris:"    { uri = $2; next }
-      tolower($1) == "suites:"  { sub(/^[^:]*:[ \t]*/, ""); suites = $0; next }
-      tolower($1) == "enabled:" { enabled = tolower($2); next }
-      END { if (!found) flush() }
-    ' "$f"
-  done
-  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-    [[ -f "$f" ]] || continue
-    awk '
-      /^[ \t]*deb[ \t]/ {
-        i = 2
-        if ($i ~ /^\[/) { while (i <= NF && $i !~ /\]$/) i++; i++ }
-        uri = $(i); suite = $(i + 1)
-        if (uri ~ /debian-security/ || suite ~ /-security$/) next
-        if (uri ~ /\/debian\/?$/ || suite ~ /^(buster|bullseye|bookworm|trixie|forky|duke|sid|oldoldstable|oldstable|stable|testing|unstable)(-updates|-backports|-proposed-updates)?$/) { print uri; exit }
-      }
-    ' "$f"
-  done
-  shopt -u nullglob
-}
-MIRROR="$(debian_mirror | head -1)"
-if [[ -z "$MIRROR" ]]; then
-  say "no Debian archive mirror found in the machine's apt sources (/etc/apt/sources.list.d/*.sources URIs: lines or /etc/apt/sources.list deb lines, debian-security excluded)"
-  say "install nats-server ($FLOOR) yourself and set CAIRN_NATS_SERVER to its path"
-  exit 1
-fi
-
-say "fetching Debian $SUITE's nats-server package from $MIRROR with a private apt configuration"
-WORK="$TOOLS/apt"
-mkdir -p "$WORK/etc" "$WORK/state/lists/partial" "$WORK/cache/archives/partial" "$WORK/debs" "$TOOLS/bin"
-KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
-if [[ ! -f "$KEYRING" ]]; then say "missing $KEYRING (package debian-archive-keyring)"; exit 1; fi
-echo "deb [signed-by=$KEYRING] ${MIRROR%/} $SUITE main" > "$WORK/etc/sources.list"
-# Lists fetched for another suite (an earlier trixie run) must not be mixed in.
-rm -rf "$WORK/state/lists" && mkdir -p "$WORK/state/lists/partial"
-APT_OPTS=(
-  -o "Dir::Etc::SourceList=$WORK/etc/sources.list"
-  -o "Dir::Etc::SourceParts=/dev/null"
-  -o "Dir::State=$WORK/state"
-  -o "Dir::State::status=/var/lib/dpkg/status"
-  -o "Dir::Cache=$WORK/cache"
-  -o "APT::Sandbox::User=root"
-  -o "Debug::NoLocking=1"
-)
-apt-get "${APT_OPTS[@]}" -qq update >&2
-( cd "$WORK/debs" && rm -f nats-server_*.deb && apt-get "${APT_OPTS[@]}" -qq download nats-server >&2 )
-DEB="$(ls "$WORK/debs"/nats-server_*.deb | head -1)"
-rm -rf "$WORK/unpacked" && dpkg-deb -x "$DEB" "$WORK/unpacked"
-install -m 0755 "$WORK/unpacked/usr/sbin/nats-server" "$BIN"
-rm -rf "$WORK/unpacked"
-check "$BIN" || { say "Debian $SUITE's package ($(basename "$DEB")) is not patched either: install nats-server ($FLOOR) and set CAIRN_NATS_SERVER"; exit 1; }
+# shellcheck source=lib/debian.sh
+source "$ROOT/scripts/lib/debian.sh"
+fetch_deb_binary "$SUITE" nats-server usr/sbin/nats-server "$BIN" || { say "install nats-server ($FLOOR) yourself and set CAIRN_NATS_SERVER to its path"; exit 1; }
+check "$BIN" || { say "Debian $SUITE's package is not patched either: install nats-server ($FLOOR) and set CAIRN_NATS_SERVER"; exit 1; }
