@@ -8,14 +8,17 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { headers as natsHeaders, type NatsConnection } from "@nats-io/transport-node";
 import { CairnClient } from "@cairn/client";
+import { runIdForKey } from "@cairn/runtime";
 import { readLedger, workspaceRoot, type TenantUser } from "@cairn/testing";
 import { waitRun, type ScriptTurn } from "../helpers.js";
 import { canPublish, canSubscribe, failure, startSecuredDeployment, type SecuredDeployment } from "./deployment.js";
 
 const SCRIPTS: Record<string, ScriptTurn[]> = {
   victim: [{ content: "Paying.", toolCalls: [{ name: "ledger", arguments: { item: "invoice" } }] }, { content: "Done: {{toolResults}}" }],
+  helper: [{ content: "Noted." }],
+  delegator: [{ toolCalls: [{ name: "run_agent", arguments: { task: "note it", agent: "helper" } }] }, { content: "Child said: {{toolResults}}" }],
 };
-const AGENTS = { victim: { tools: ["ledger"], approve: ["ledger"] } };
+const AGENTS = { victim: { tools: ["ledger"], approve: ["ledger"] }, helper: { tools: [] }, delegator: { tools: ["run_agent"] } };
 
 let d: SecuredDeployment;
 const clients: CairnClient[] = [];
@@ -108,6 +111,20 @@ describe("identity from NATS, tenants and roles", () => {
     expect(await failure(() => victim.submit({ task: "pay invoice 43", agent: "victim", idempotencyKey: "K-42" }))).toMatch(/idempotency_conflict/);
     await victim.cancel(v.runId);
     await attacker.cancel(a.runId);
+  });
+
+  it("a tenant's run starts its sub-agent in its own tenant, under the id derived from the call (so a cancel of the parent reaches it)", async () => {
+    const dev = await tenant("acme-dev");
+    const { runId } = await dev.submit({ task: "delegate", agent: "delegator" });
+    const s = await waitRun(dev, runId, 30_000);
+    expect(s.status).toBe("completed");
+    expect(s.answer).toBe("Child said: Noted.");
+    const child = (await d.log(runId)).find((e) => e.entry.kind === "tool-result")!;
+    const childRunId = child.entry.kind === "tool-result" ? child.entry.message.childRunId : undefined;
+    expect(childRunId).toBe(runIdForKey(`child:${runId}:1:0`));
+    expect((await dev.status(childRunId!)).tenant).toBe("ACME");
+    const other = await tenant("globex-dev");
+    expect(await failure(() => other.status(childRunId!))).toMatch(/not_found/);
   });
 
   it("a tenant's users reach nothing but the run API: no JetStream, no stream subjects, no sub-agent spawning", async () => {

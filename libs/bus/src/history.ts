@@ -3,9 +3,27 @@ import type { Subjects } from "@cairn/protocol";
 import { applyEntry, emptyRun, RetryableError, type Applied, type HistoryEntry, type RunState } from "@cairn/runtime";
 import { deliveryInHand, type DeliveryInHand } from "./consume.js";
 
-/** Turns a stored message into a log entry (times normalised to ms ISO strings). */
+/**
+ * Headers JetStream puts on a message it hands out (a Direct Get answer, a republished copy). A
+ * stored message that carries one of them was not written by a writer: it is a JetStream response
+ * that someone's request named this subject as its reply ("reflected" — NATS checks permissions
+ * on the subject a client publishes to, not on its reply subject). The fold rejects it.
+ */
+const JETSTREAM_HEADERS = ["Nats-Stream", "Nats-Sequence", "Nats-Subject", "Nats-Time-Stamp"];
+
+/**
+ * Whether a message's headers show it is a reflected JetStream response: `serverAdded` is how
+ * many of each JetStream header the read itself adds (1 for a Direct Get answer, 0 for a delivery).
+ */
+export function isReflected(h: { values(k: string): string[] } | undefined, serverAdded: 0 | 1): boolean {
+  return !!h && JETSTREAM_HEADERS.some((k) => h.values(k).length > serverAdded);
+}
+
+/** Turns a stored message read with Direct Get into a log entry (times normalised to ms ISO strings). */
 export function toEntry(m: StoredMsg): HistoryEntry {
-  return { seq: m.seq, subject: m.subject, data: m.data, time: new Date(m.time).toISOString() };
+  const e: HistoryEntry = { seq: m.seq, subject: m.subject, data: m.data, time: new Date(m.time).toISOString() };
+  if (isReflected(m.header, 1)) e.reflected = true;
+  return e;
 }
 
 /**
@@ -168,7 +186,7 @@ export class RunHistory {
       // Every event of the run after the cached state and before this one was handed to this
       // process and folded here: the delivered message is the next event.
       const m = hand.msg;
-      const a = applyEntry(c.state, { seq, subject: m.subject, data: m.data, time: new Date(Number(m.timestampNanos / 1_000_000n)).toISOString() }, this.subjects);
+      const a = applyEntry(c.state, { seq, subject: m.subject, data: m.data, time: new Date(Number(m.timestampNanos / 1_000_000n)).toISOString(), ...(isReflected(m.headers, 0) ? { reflected: true } : {}) }, this.subjects);
       c.lastApplied = a;
       this.remember(runId, c);
       hand.folded = true;

@@ -241,6 +241,10 @@ function slotTaken(state: RunState, subjects: Subjects): { what: string; reason:
       if (last.results[index]) continue;
       const reason = found(subjects.toolResult(state.runId, last.turn, index, safeToolToken(calls[index]!.name)));
       if (reason !== undefined) return { what: `call ${index} (${calls[index]!.name}) of turn ${last.turn}`, reason };
+      // a call waiting for a human whose decision's subject is taken can never be decided
+      const gated = state.submitted?.agent.tools.some((t) => t.name === calls[index]!.name && t.requiresApproval) && !state.approvals.has(`${last.turn}.${index}`);
+      const decision = gated ? found(subjects.approval(state.runId, last.turn, index)) : undefined;
+      if (decision !== undefined) return { what: `the approval of call ${index} (${calls[index]!.name}) of turn ${last.turn}`, reason: decision };
     }
     return undefined;
   }

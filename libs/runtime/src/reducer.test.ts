@@ -206,15 +206,16 @@ describe("reducer: repeats, order and corruption", () => {
     expect(state.toolCalls).toBe(2);
   });
 
-  it("ignores an out-of-order llm result", () => {
+  it("rejects a model response the run has not asked for: a later turn, or the next turn while calls are pending", () => {
     const { state } = play(happyHistory().slice(0, 2));
     const a = applyEntry(state, entry(3, S.llmResult(RUN, 3), llm(3, { content: "skip", usage: { inputTokens: 1, outputTokens: 1 } })), S);
-    expect(a).toEqual({ kind: "ignored", seq: 3, time: at(3), reason: "llm result for turn 3 out of order" });
+    expect(a).toEqual({ kind: "rejected", seq: 3, time: at(3), reason: "model response for turn 3, which the run has not asked for" });
+    // turn 2 while turn 1's calls have no results: the forged answer would end the run
+    expect(applyEntry(state, entry(4, S.llmResult(RUN, 2), llm(2, { content: "FORGED: invoice paid" })), S)).toMatchObject({ kind: "rejected", reason: "model response for turn 2, which the run has not asked for" });
     expect(state.turns).toHaveLength(1);
     expect(state.usage).toEqual({ inputTokens: 100, outputTokens: 20 });
-    // a turn-2 result before turn 1's is out of order too
     const fresh = play([entry(1, S.submitted(RUN), submitted())]).state;
-    expect(applyEntry(fresh, entry(2, S.llmResult(RUN, 2), llm(2, { content: "x" })), S)).toMatchObject({ kind: "ignored", reason: "llm result for turn 2 out of order" });
+    expect(applyEntry(fresh, entry(2, S.llmResult(RUN, 2), llm(2, { content: "x" })), S)).toMatchObject({ kind: "rejected" });
     expect(fresh.turns).toEqual([]);
   });
 
@@ -236,64 +237,34 @@ describe("reducer: repeats, order and corruption", () => {
     expect(state.turns[0]!.resultCount).toBe(1);
   });
 
-  it("folds a corrupt llm result as a failed turn, and the run then fails with llm_failed", () => {
-    const { state, outputs } = play([entry(1, S.submitted(RUN), submitted()), rawEntry(2, S.llmResult(RUN, 1), [0x92, 0x01])]);
-    expect(state.turns).toHaveLength(1);
-    const expectedLlm: LlmResult = {
-      v: 1,
-      type: "llm.result",
-      runId: RUN,
-      turn: 1,
-      ok: false,
-      attempts: 1,
-      error: { kind: "malformed", message: "recorded llm result unusable: not msgpack: Unexpected end of MessagePack data" },
-    };
-    expect(state.turns[0]!.llm).toEqual(expectedLlm);
-    expect(state.turns[0]!.results).toEqual([]);
-    expect(outputs[1]).toEqual([
-      ended({ status: "failed", reason: "llm_failed", error: expectedLlm.error!, turns: 1, usage: { inputTokens: 0, outputTokens: 0 }, endedAt: at(2) }),
-    ]);
-  });
-
-  it("folds a schema-invalid llm result (tool calls and all) as a failed turn with no calls", () => {
+  it("rejects an unreadable or schema-invalid model response (never folded as a turn); the run then fails: turn 1's subject is taken", () => {
+    const { state, applied, outputs } = play([entry(1, S.submitted(RUN), submitted()), rawEntry(2, S.llmResult(RUN, 1), [0x92, 0x01])]);
+    expect(applied[1]).toMatchObject({ kind: "rejected", reason: expect.stringMatching(/^unreadable model response \(malformed: not msgpack/) as string });
+    expect(state.turns).toEqual([]);
+    expect(outputs[1]![0]).toMatchObject({ type: "RunEnded", message: { status: "failed", reason: "result_slot_taken" } });
     const bad = { ...llm(1, { toolCalls: CALLS_1, usage: { inputTokens: 5, outputTokens: 5 } }), unexpected: true };
-    const { state } = play([entry(1, S.submitted(RUN), submitted()), entry(2, S.llmResult(RUN, 1), bad)]);
-    expect(state.turns[0]!.llm.ok).toBe(false);
-    expect(state.turns[0]!.llm.error).toEqual({ kind: "schema_invalid", message: "recorded llm result unusable: not a valid LlmResult: / must NOT have additional properties" });
-    expect(state.toolCalls).toBe(0);
-    expect(state.usage).toEqual({ inputTokens: 0, outputTokens: 0 });
+    const b = play([entry(1, S.submitted(RUN), submitted()), entry(2, S.llmResult(RUN, 1), bad)]);
+    expect(b.applied[1]).toMatchObject({ kind: "rejected", reason: expect.stringMatching(/schema_invalid/) as string });
+    expect(b.state.toolCalls).toBe(0);
+    expect(b.state.usage).toEqual({ inputTokens: 0, outputTokens: 0 });
   });
 
-  it("folds a corrupt tool result as a failed result carrying the decode kind and the call's id and name", () => {
+  it("rejects an unreadable tool result: never folded as the call's result (a reflected or corrupt message is not the tool's answer)", () => {
     const h = happyHistory();
     const { state, applied, outputs } = play([h[0]!, h[1]!, h[2]!, entry(4, S.toolResult(RUN, 1, 1, "read_file"), { v: 1, type: "tool.result", runId: RUN })]);
-    expect(applied[3]).toMatchObject({ kind: "tool-result", seq: 4, time: at(4), turn: 1, index: 1, invalid: { kind: "schema_invalid" } });
-    expect(applied[3]!.invalid!.message).toMatch(/^not a valid ToolResult/);
-    const r = state.turns[0]!.results[1]!;
-    expect(r).toMatchObject({ v: 1, type: "tool.result", runId: RUN, turn: 1, index: 1, callId: "c2", tool: "read_file", ok: false, attempts: 1 });
-    expect(r.error?.kind).toBe("schema_invalid");
-    expect(r.error?.message).toMatch(/^recorded tool result unusable: not a valid ToolResult: \/ must have required property 'turn'/);
-    // the run goes on: the model sees the failure
-    expect(outputs[3]).toEqual([llmCommand(2, 4)]);
-    const req = buildModelRequest(state, 2);
-    expect(req.messages[req.messages.length - 1]).toEqual({ role: "tool", toolCallId: "c2", name: "read_file", content: `Error (schema_invalid): ${r.error!.message}` });
+    expect(applied[3]).toMatchObject({ kind: "rejected", seq: 4, time: at(4), invalid: { kind: "schema_invalid" } });
+    expect(state.turns[0]!.results[1]).toBeUndefined();
+    expect(outputs[3]![0]).toMatchObject({ type: "RunEnded", message: { reason: "result_slot_taken" } });
+    const m = play([h[0]!, h[1]!, rawEntry(3, S.toolResult(RUN, 1, 0, "write_file"), [0xd9])]);
+    expect(m.applied[2]).toMatchObject({ kind: "rejected", reason: expect.stringMatching(/^unreadable tool result \(malformed/) as string });
   });
 
-  it("keeps a malformed tool result as kind malformed", () => {
+  it("rejects a message that carries JetStream's own headers: a response reflected onto the subject, whatever its bytes", () => {
     const h = happyHistory();
-    const { state } = play([h[0]!, h[1]!, rawEntry(3, S.toolResult(RUN, 1, 0, "write_file"), [0xd9])]);
-    expect(state.turns[0]!.results[0]).toEqual({
-      v: 1,
-      type: "tool.result",
-      runId: RUN,
-      turn: 1,
-      index: 0,
-      callId: "c1",
-      tool: "write_file",
-      ok: false,
-      attempts: 1,
-      error: { kind: "malformed", message: "recorded tool result unusable: not msgpack: Unexpected end of MessagePack data" },
-    });
+    const reflected = { ...entry(3, S.toolResult(RUN, 1, 0, "write_file"), tool(1, 0, "c1", "write_file", { output: "reflected" })), reflected: true };
+    const { state, applied } = play([h[0]!, h[1]!, reflected]);
+    expect(applied[2]).toMatchObject({ kind: "rejected", reason: "a JetStream response reflected onto this subject, not a writer's message" });
+    expect(state.turns[0]!.results[0]).toBeUndefined();
   });
 
   it("rejects a tool result written before the model asked for it; the call's result subject is then taken, and the run fails saying so", () => {
@@ -449,21 +420,9 @@ describe("reducer: repeats, order and corruption", () => {
     expect(st.submitted).toBeUndefined();
   });
 
-  it("folds a corrupt signal as an error record, and a corrupt end as a failed end", () => {
+  it("rejects a corrupt signal; folds a corrupt end as a failed end", () => {
     const { state, applied } = play([entry(1, S.submitted(RUN), submitted()), rawEntry(2, S.signal(RUN, "cancel"), [0x92, 0x01])]);
-    expect(applied[1]).toEqual({ kind: "error", seq: 2, time: at(2), invalid: { kind: "malformed", message: "not msgpack: Unexpected end of MessagePack data" } });
-    expect(state.errors).toEqual([
-      {
-        v: 1,
-        type: "run.error",
-        runId: RUN,
-        service: "reducer",
-        subject: "t.run.r1.evt.signal.cancel",
-        seq: 2,
-        error: { kind: "malformed", message: "malformed: not msgpack: Unexpected end of MessagePack data" },
-        at: at(2),
-      },
-    ]);
+    expect(applied[1]).toMatchObject({ kind: "rejected", seq: 2, time: at(2), invalid: { kind: "malformed", message: "not msgpack: Unexpected end of MessagePack data" } });
     expect(state.cancel).toBeUndefined();
     applyEntry(state, rawEntry(3, S.ended(RUN), [0xc1]), S);
     expect(state.ended).toEqual({ v: 1, type: "run.ended", runId: RUN, status: "failed", reason: "corrupt end event", turns: 0, usage: { inputTokens: 0, outputTokens: 0 }, endedAt: at(3) });
@@ -670,9 +629,10 @@ describe("decide", () => {
       [],
       ["t.run.r1.cmd.tool.1.0.write_file", "t.run.r1.cmd.tool.1.1.read_file"],
       [],
+      // the corrupt result took call 0's subject: the run ends (its result can never be recorded)
+      ["t.run.r1.evt.ended"],
       [],
-      [],
-      ["t.run.r1.evt.tool.2.0._invalid"],
+      ["t.run.r1.evt.ended"],
       ["t.run.r1.evt.ended"],
     ]);
     expect(promptHash(buildModelRequest(b.state, 3))).toBe(promptHash(buildModelRequest(a.state, 3)));

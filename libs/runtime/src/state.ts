@@ -12,6 +12,8 @@ export interface HistoryEntry {
   time: string;
   /** Delivery count, when the entry came from a consumer (informational). */
   deliveries?: number;
+  /** The stored message carries JetStream's own headers: a response someone reflected onto this subject, not a writer's message (see libs/bus isReflected). */
+  reflected?: boolean;
 }
 
 export interface TurnState {
@@ -78,7 +80,7 @@ export interface Rejected {
 export type Applied = {
   seq: number;
   time: string;
-  /** Set when the entry could not be decoded or failed its schema (it was folded as a failed step). */
+  /** Set when the entry could not be decoded or failed its schema (it was rejected; a corrupt end or submission fails the run). */
   invalid?: { kind: DecodeErrorKind; message: string };
 } & (
   | { kind: "submitted" }
@@ -107,8 +109,10 @@ function parseArgsCount(llm: LlmResult): number {
 
 /**
  * Folds one log entry into `state` (mutating it: the fold is the only writer) and says what
- * changed. Entries that cannot be decoded become failed results of the step they belong to, so
- * a corrupt message never wedges a run. Entries at or below `state.lastSeq` are ignored.
+ * changed. Entries that cannot be decoded, carry JetStream's own headers (reflected), or are not
+ * what the log calls for are rejected (never folded; see Rejected): a step whose subject one took
+ * then fails the run in `decide`, so a corrupt message never wedges a run nor stands in for a
+ * step. Entries at or below `state.lastSeq` are ignored.
  */
 export function applyEntry(state: RunState, entry: HistoryEntry, subjects: Subjects): Applied {
   let invalid: Applied["invalid"];
@@ -157,6 +161,7 @@ function fold(state: RunState, entry: HistoryEntry, subjects: Subjects, note: <T
   const parsed = subjects.parse(entry.subject);
   if (!parsed || parsed.runId !== state.runId) return { kind: "ignored", seq, reason: "not this run" };
   if (state.ended && parsed.what.kind !== "error") return { kind: "ignored", seq, reason: "run already ended" };
+  if (entry.reflected && parsed.what.kind !== "unknown") return reject(state, entry, "a JetStream response reflected onto this subject, not a writer's message");
   if (!state.submitted && !state.invalidSubmission && AFTER_SUBMISSION.has(parsed.what.kind)) {
     state.held.push(entry);
     return { kind: "ignored", seq, reason: "before the run's submission: held until it (folded only if the submission is a fork that declares it)" };
@@ -199,11 +204,11 @@ function foldKind(state: RunState, entry: HistoryEntry, w: Readonly<RunSubjectKi
     }
     case "llm-result": {
       if (state.turns[w.turn - 1]) return { kind: "ignored", seq, reason: "duplicate llm result" };
-      if (w.turn !== state.turns.length + 1) return { kind: "ignored", seq, reason: `llm result for turn ${w.turn} out of order` };
+      if (w.turn !== state.turns.length + 1 || !awaitsModel(state)) return reject(state, entry, `model response for turn ${w.turn}, which the run has not asked for`);
       const d = note(decode<LlmResult>("LlmResult", entry.data, MAX_MESSAGE));
-      const llm: LlmResult = d.ok
-        ? d.value
-        : { v: 1, type: "llm.result", runId: state.runId, turn: w.turn, ok: false, attempts: 1, error: { kind: d.kind, message: `recorded llm result unusable: ${d.message}` } };
+      if (!d.ok) return reject(state, entry, `unreadable model response (${d.kind}: ${d.message})`);
+      if (d.value.runId !== state.runId || d.value.turn !== w.turn) return reject(state, entry, "model response whose run or turn differs from its subject");
+      const llm: LlmResult = d.value;
       const t: TurnState = { turn: w.turn, llmSeq: seq, llm, results: new Array<ToolResult | undefined>(parseArgsCount(llm)).fill(undefined), resultCount: 0 };
       state.turns.push(t);
       if (llm.usage) {
@@ -223,7 +228,8 @@ function foldKind(state: RunState, entry: HistoryEntry, w: Readonly<RunSubjectKi
       const gate = state.submitted?.agent.tools.find((t) => t.name === call.name)?.requiresApproval === true ? state.approvals.get(`${w.turn}.${w.index}`) : undefined;
       if (state.submitted?.agent.tools.some((t) => t.name === call.name && t.requiresApproval) && !gate) return reject(state, entry, "tool result for a call that waits for a human's approval");
       const d = note(decode<ToolResult>("ToolResult", entry.data, MAX_MESSAGE));
-      if (d.ok) {
+      if (!d.ok) return reject(state, entry, `unreadable tool result (${d.kind}: ${d.message})`);
+      {
         const r = d.value;
         // (a runner that could not read its command records the failure with no call id: kind invalid_command)
         const unreadCommand = !r.ok && r.error?.kind === "invalid_command" && r.callId === "";
@@ -231,19 +237,13 @@ function foldKind(state: RunState, entry: HistoryEntry, w: Readonly<RunSubjectKi
         if (wrong) return reject(state, entry, `tool result whose ${wrong} differs from the call it is recorded for`);
         if (gate?.decision === "deny" && (r.ok || r.error?.kind !== "denied")) return reject(state, entry, "a result other than the denial for a call a human denied");
       }
-      const result: ToolResult = d.ok
-        ? d.value
-        : { v: 1, type: "tool.result", runId: state.runId, turn: w.turn, index: w.index, callId: call.id, tool: call.name, ok: false, attempts: 1, error: { kind: d.kind, message: `recorded tool result unusable: ${d.message}` } };
-      turn.results[w.index] = result;
+      turn.results[w.index] = d.value;
       turn.resultCount++;
       return { kind: "tool-result", seq, turn: w.turn, index: w.index };
     }
     case "signal": {
       const d = note(decode<RunSignal>("RunSignal", entry.data, MAX_MESSAGE));
-      if (!d.ok) {
-        state.errors.push(syntheticError(state.runId, entry, `${d.kind}: ${d.message}`, d.kind));
-        return { kind: "error", seq };
-      }
+      if (!d.ok || d.value.runId !== state.runId) return reject(state, entry, d.ok ? "signal for another run" : `unreadable signal (${d.kind}: ${d.message})`);
       if (d.value.signal === "cancel" && !state.cancel) {
         state.cancel = d.value;
         return { kind: "cancel", seq };
@@ -260,10 +260,7 @@ function foldKind(state: RunState, entry: HistoryEntry, w: Readonly<RunSubjectKi
       }
       if (turn.results[w.index]) return reject(state, entry, "approval for a call whose result is recorded");
       const d = note(decode<RunApproval>("RunApproval", entry.data, MAX_MESSAGE));
-      if (!d.ok) {
-        state.errors.push(syntheticError(state.runId, entry, `${d.kind}: ${d.message}`, d.kind));
-        return { kind: "error", seq };
-      }
+      if (!d.ok) return reject(state, entry, `unreadable approval (${d.kind}: ${d.message})`);
       if (d.value.callId !== call.id || d.value.turn !== w.turn || d.value.index !== w.index) return reject(state, entry, "approval whose call differs from the call it is recorded for");
       state.approvals.set(key, d.value);
       return { kind: "approval", seq, turn: w.turn, index: w.index };
@@ -272,10 +269,7 @@ function foldKind(state: RunState, entry: HistoryEntry, w: Readonly<RunSubjectKi
       if (state.budgetApprovals.has(w.turn)) return { kind: "ignored", seq, reason: "duplicate budget approval" };
       if (w.turn !== state.turns.length + 1) return reject(state, entry, `budget approval for turn ${w.turn}, which is not the next model turn`);
       const d = note(decode<RunApproval>("RunApproval", entry.data, MAX_MESSAGE));
-      if (!d.ok) {
-        state.errors.push(syntheticError(state.runId, entry, `${d.kind}: ${d.message}`, d.kind));
-        return { kind: "error", seq };
-      }
+      if (!d.ok) return reject(state, entry, `unreadable budget approval (${d.kind}: ${d.message})`);
       state.budgetApprovals.set(w.turn, d.value);
       // An approval starts another budget of the same size from here: tokens, cost and time.
       if (d.value.decision === "approve") state.budgetBase = { tokens: state.usage.inputTokens + state.usage.outputTokens, costUsd: costUsd(state) ?? 0, time: entry.time };
@@ -283,12 +277,12 @@ function foldKind(state: RunState, entry: HistoryEntry, w: Readonly<RunSubjectKi
     }
     case "summary-result": {
       // Made for the next model turn only; any other is not this run's compaction step.
-      if (w.turn !== state.turns.length + 1) return { kind: "ignored", seq, reason: `summary for turn ${w.turn} out of order` };
       if (state.summaries.some((s) => s.turn === w.turn)) return { kind: "ignored", seq, reason: "duplicate summary" };
+      if (w.turn !== state.turns.length + 1 || !awaitsModel(state)) return reject(state, entry, `summary for turn ${w.turn}, which the run has not asked for`);
       const d = note(decode<SummaryResult>("SummaryResult", entry.data, MAX_MESSAGE));
-      const summary: SummaryResult = d.ok && d.value.throughTurn < w.turn
-        ? d.value
-        : { v: 1, type: "summary.result", runId: state.runId, turn: w.turn, throughTurn: 1, ok: false, attempts: 1, error: { kind: d.ok ? "schema_invalid" : d.kind, message: `recorded summary unusable: ${d.ok ? "throughTurn is not before its turn" : d.message}` } };
+      if (!d.ok) return reject(state, entry, `unreadable summary (${d.kind}: ${d.message})`);
+      if (d.value.runId !== state.runId || d.value.turn !== w.turn || d.value.throughTurn >= w.turn) return reject(state, entry, "summary whose run, turn or range does not fit its subject");
+      const summary: SummaryResult = d.value;
       state.summaries.push(summary);
       if (summary.usage) {
         state.usage.inputTokens += summary.usage.inputTokens;
@@ -311,6 +305,12 @@ function foldKind(state: RunState, entry: HistoryEntry, w: Readonly<RunSubjectKi
     default:
       return { kind: "ignored", seq, reason: `not an event subject: ${entry.subject}` };
   }
+}
+
+/** The run waits for its next model turn: none yet, or the last one's calls all have results. */
+function awaitsModel(state: RunState): boolean {
+  const last = state.turns[state.turns.length - 1];
+  return !last || (last.llm.ok && last.results.length > 0 && last.resultCount === last.results.length);
 }
 
 function syntheticError(runId: string, entry: HistoryEntry, message: string, kind: string): RunError {

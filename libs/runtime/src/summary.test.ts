@@ -120,11 +120,11 @@ describe("context compaction by summary (a journaled model call)", () => {
     expect(summaryPayloadRefs(state, 4, 2)).toEqual([]); // this summary's own request did not
   });
 
-  it("an unusable summary record (throughTurn not before its turn) folds as a failed one", () => {
+  it("an unusable summary record (throughTurn not before its turn) is rejected, never folded", () => {
     const h = history(2, 10);
     h.push(S.summaryResult(RUN, 3), summary(3, 3));
     const { state } = fold(h.entries);
-    expect(state.summaries).toHaveLength(1);
-    expect(state.summaries[0]!.ok).toBe(false);
+    expect(state.summaries).toHaveLength(0);
+    expect(state.rejected.map((r) => r.reason)).toEqual(["summary whose run, turn or range does not fit its subject"]);
   });
 });

@@ -215,6 +215,9 @@ export function createApi(deps: ApiDeps) {
   const { subjects } = deps;
 
   const limits = deps.limits ?? DEFAULT_API_LIMITS;
+  /** Another decision took the subject first (two approvers at once): this one was not recorded. */
+  const alreadyDecided = (runId: string, callId: string): ApiError =>
+    apiError("already_decided", `call ${JSON.stringify(callId)} of run ${runId} already has a decision recorded: this one was not recorded (cairn status shows which)`);
   const notFound = (runId: string): ApiError => apiError("not_found", `no run ${runId} (never submitted, or purged)`);
 
   /** The run folded from its events, if the caller may see it (a run of another tenant is "not found"). */
@@ -250,7 +253,7 @@ export function createApi(deps: ApiDeps) {
   }
 
   /** Creates a run from a checked request (or answers the run its idempotency key already names). */
-  async function create(req: SubmitRequest, caller: Caller, parent?: RunSubmitted["parent"]): Promise<SubmitReply | ApiError> {
+  async function create(req: SubmitRequest, caller: Caller, parent?: RunSubmitted["parent"], fixedRunId?: string): Promise<SubmitReply | ApiError> {
     const agentName = req.agent ?? deps.agents.defaultAgent;
     const agent = deps.agents.agents.get(agentName);
     if (!agent) return apiError("unknown_agent", `no agent named ${JSON.stringify(agentName)} (known: ${[...deps.agents.agents.keys()].join(", ")})`);
@@ -264,7 +267,7 @@ export function createApi(deps: ApiDeps) {
       return { v: 1, error: { kind: "not_provisioned", message: `agent ${agentName} needs work queues that do not exist: ${missingQueues.join(", ")} (an admin runs 'cairn provision' for this agents file)`, retryable: false } };
     }
     const now = deps.now();
-    const runId = newRunId(now, req.idempotencyKey, caller.tenant !== undefined ? { tenant: caller.tenant, agent: agent.name } : undefined);
+    const runId = fixedRunId ?? newRunId(now, req.idempotencyKey, caller.tenant !== undefined ? { tenant: caller.tenant, agent: agent.name } : undefined);
     // The run's trace: under the submitter's trace context if it sent one (see run-trace.ts).
     const run = beginRun({ runId, agent: agent.name, provider: agent.provider, model: agent.model }, req.trace);
     const submitted: RunSubmitted = {
@@ -348,7 +351,12 @@ export function createApi(deps: ApiDeps) {
         return apiError("not_found", `run ${runId} has no ${SUB_AGENT_TOOL} call ${JSON.stringify(callId)} at turn ${turn}, index ${index}`);
       }
       if (t.results[index] || parent.ended) return apiError("not_awaiting", `the ${SUB_AGENT_TOOL} call ${JSON.stringify(callId)} of run ${runId} already has its result`);
-      if (!parent.submitted.agent.tools.some((x) => x.name === SUB_AGENT_TOOL)) return apiError("not_found", `run ${runId}'s agent has no ${SUB_AGENT_TOOL} tool`);
+      const spec = parent.submitted.agent.tools.find((x) => x.name === SUB_AGENT_TOOL);
+      if (!spec) return apiError("not_found", `run ${runId}'s agent has no ${SUB_AGENT_TOOL} tool`);
+      // A gated run_agent starts its child only once a human approved the call.
+      if (spec.requiresApproval && parent.approvals.get(`${turn}.${index}`)?.decision !== "approve") {
+        return apiError("not_approved", `the ${SUB_AGENT_TOOL} call ${JSON.stringify(callId)} of run ${runId} requires a human's approval, and the log holds none`);
+      }
       let args: { task?: unknown; agent?: unknown };
       try {
         args = JSON.parse(call.arguments) as { task?: unknown; agent?: unknown };
@@ -361,9 +369,8 @@ export function createApi(deps: ApiDeps) {
       const key = `child:${toolIdempotencyKey(runId, turn, index)}`;
       // The child belongs to its parent's tenant.
       const owner: Caller = parent.submitted.tenant !== undefined ? { operator: false, tenant: parent.submitted.tenant, identity: `run ${runId}`, roles: caller.roles } : { ...caller, identity: `run ${runId}` };
-      const reply = await create({ v: 1, task: args.task, ...(typeof args.agent === "string" ? { agent: args.agent } : {}), idempotencyKey: key }, owner, { runId, turn, index, callId });
-      if (!("error" in reply) && reply.runId !== childRunId(runId, turn, index)) throw new Error(`child run id ${reply.runId} is not the one derived from its call`);
-      return reply;
+      // The child's id is derived from the call (a tenant's too), so a cancel of the parent finds it.
+      return create({ v: 1, task: args.task, ...(typeof args.agent === "string" ? { agent: args.agent } : {}), idempotencyKey: key }, owner, { runId, turn, index, callId }, childRunId(runId, turn, index));
     },
 
     status,
@@ -434,7 +441,7 @@ export function createApi(deps: ApiDeps) {
         const pause = current.budgetPause;
         if (!pause) return apiError("not_awaiting", `run ${runId} is not paused at a budget (status ${current.status})`);
         const msg: RunApproval = { v: 1, type: "run.approval", runId, turn: pause.turn, index: 0, callId, decision, at: deps.now().toISOString(), ...(r.value.reason ? { reason: r.value.reason } : {}), by };
-        await deps.append(subjects.budgetApproval(runId, pause.turn), encode(msg));
+        if ((await deps.append(subjects.budgetApproval(runId, pause.turn), encode(msg))).duplicate) return alreadyDecided(runId, callId);
         deps.log.info({ runId, turn: pause.turn, decision, budget: pause.kind }, `going past the budget ${decision === "approve" ? "approved" : "denied"}`);
         return current;
       }
@@ -454,7 +461,7 @@ export function createApi(deps: ApiDeps) {
         ...(r.value.reason ? { reason: r.value.reason } : {}),
         by,
       };
-      await deps.append(subjects.approval(runId, pending.turn, pending.index), encode(msg));
+      if ((await deps.append(subjects.approval(runId, pending.turn, pending.index), encode(msg))).duplicate) return alreadyDecided(runId, callId);
       deps.log.info({ runId, callId, decision }, `tool call ${decision === "approve" ? "approved" : "denied"}`);
       return current;
     },

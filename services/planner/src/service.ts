@@ -1,7 +1,7 @@
 import { Kvm, type KV } from "@nats-io/kv";
 import { Svcm, type ServiceMsg } from "@nats-io/services";
 import { decode, encode, type ApiEndpoint, type RunStatus, type ToolRegistration } from "@cairn/protocol";
-import { appendOnce, CrashPoints, openBus, PLANNER_DURABLE, readRange, readRunLog, RunHistory, startWorkQueue, type NatsConnection, type RunningService } from "@cairn/bus";
+import { appendOnce, CrashPoints, isReflected, openBus, PLANNER_DURABLE, readRange, readRunLog, RunHistory, startWorkQueue, type NatsConnection, type RunningService } from "@cairn/bus";
 import type { Logger } from "@cairn/telemetry";
 import { loadAgents, loadPrices, type Agents } from "./agents.js";
 import type { PlannerConfig } from "./config.js";
@@ -48,7 +48,6 @@ export async function startPlanner(config: PlannerConfig, deps: PlannerDeps): Pr
   const { subjects, js, jsm, nc } = bus;
   const kvm = new Kvm(nc);
   const runsKv = await kvm.open(subjects.runsBucket);
-  const toolsKv = await kvm.open(subjects.toolsBucket);
   const history = new RunHistory(jsm, subjects, config.cacheRuns);
   const crash = new CrashPoints(config.crashAt, log);
   const append = (subject: string, data: Uint8Array, headers?: Record<string, string>) => appendOnce(js, subject, data, headers ? { headers } : {});
@@ -83,9 +82,19 @@ export async function startPlanner(config: PlannerConfig, deps: PlannerDeps): Pr
     subjects,
     agents,
     prices: loadPrices(config.pricesFile),
+    // Each registration read as stored, so one reflected onto a tool's key (a JetStream response
+    // with the stream's own headers, not a runner's put) is not taken for the tool's.
     lookupTools: async (names) => {
-      const regs = await kvValues<ToolRegistration>(toolsKv, "ToolRegistration", names);
-      return new Map(regs.map((r) => [r.name, r]));
+      const out = new Map<string, ToolRegistration>();
+      await Promise.all(
+        names.map(async (name) => {
+          const m = await jsm.direct.getMessage(`KV_${subjects.toolsBucket}`, { last_by_subj: `$KV.${subjects.toolsBucket}.${name}` });
+          if (!m || isReflected(m.header, 1) || m.header?.get("KV-Operation")) return;
+          const d = decode<ToolRegistration>("ToolRegistration", m.data);
+          if (d.ok && d.value.name === name) out.set(name, d.value);
+        }),
+      );
+      return out;
     },
     append,
     readEvents: (runId) => readRunLog(jsm, subjects, runId, { eventsOnly: true }),
@@ -143,6 +152,15 @@ export async function startPlanner(config: PlannerConfig, deps: PlannerDeps): Pr
             return;
           }
           void (async () => {
+            // A request has a reply inbox. A message without one, or with a stored message's
+            // Nats-Stream header, is a JetStream response someone pointed here (a Direct Get or
+            // consumer delivery "reflected" onto this subject): never a request. And a reply
+            // elsewhere than an inbox would have the planner publish onto another subject.
+            if (!msg.reply || !/^(_INBOX\.|_R_\.)/.test(msg.reply) || msg.headers?.has("Nats-Stream") || msg.headers?.has("Nats-Sequence")) {
+              log.warn({ endpoint: name, reply: msg.reply ?? null }, "api message refused: not a request with an inbox reply (a reflected response?)");
+              if (msg.reply && /^(_INBOX\.|_R_\.)/.test(msg.reply)) msg.respond(JSON.stringify({ v: 1, error: { kind: "bad_request", message: "not a request" } }));
+              return;
+            }
             const caller = door.caller(msg);
             if (typeof caller === "string") {
               msg.respond(JSON.stringify({ v: 1, error: { kind: "unauthenticated", message: caller, retryable: false } }));

@@ -2,8 +2,8 @@ import { lstat, mkdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { Kvm } from "@nats-io/kv";
 import { CairnClient } from "@cairn/client";
-import { decode, encode, isToken, type RunApproval, type RunSubmitted, type ToolRegistration } from "@cairn/protocol";
-import { appendOnce, CrashPoints, PayloadStore, startWorkQueue, openBus, type NatsConnection, type RunningConsumer, type RunningService } from "@cairn/bus";
+import { decode, encode, isToken, type RunApproval, type RunSignal, type RunSubmitted, type ToolRegistration } from "@cairn/protocol";
+import { appendOnce, CrashPoints, isReflected, PayloadStore, startWorkQueue, openBus, type NatsConnection, type RunningConsumer, type RunningService } from "@cairn/bus";
 import { builtinTools, loadToolModule, ToolRegistry, type BuiltinToolOptions, type ToolDefinition } from "@cairn/tools";
 import type { Logger } from "@cairn/telemetry";
 import type { ToolRunnerConfig } from "./config.js";
@@ -105,15 +105,28 @@ export async function startToolRunner(config: ToolRunnerConfig, deps: ToolRunner
   // Cancel signals are events in the stream; a core subscription sees them as they are written,
   // so a tool in flight for a cancelled run gets its AbortSignal at once.
   const cancels = new Map<string, Set<(reason: unknown) => void>>();
+  // A message on this subject is only a hint (anyone in the account can make JetStream send a
+  // response to any subject): the cancel is acted on only once the run's log holds it.
+  const cancelled = async (runId: string): Promise<boolean> => {
+    const m = await jsm.streams.getMessage(subjects.stream, { last_by_subj: subjects.signal(runId, "cancel") });
+    if (!m || isReflected(m.header, 0)) return false;
+    const d = decode<RunSignal>("RunSignal", m.data);
+    return d.ok && d.value.runId === runId && d.value.signal === "cancel";
+  };
   const cancelSub = nc.subscribe(`${subjects.prefix}.run.*.evt.signal.cancel`, {
     callback: (_err, msg) => {
       const runId = subjects.parse(msg.subject)?.runId;
-      const watchers = runId ? cancels.get(runId) : undefined;
-      if (watchers && runId) {
-        log.info({ runId, calls: watchers.size }, "run cancelled: aborting its tool calls in flight");
-        cancels.delete(runId);
-        for (const abort of watchers) abort(new Error("run cancelled"));
-      }
+      if (!runId || !cancels.has(runId)) return;
+      void cancelled(runId).then(
+        (yes) => {
+          const watchers = cancels.get(runId);
+          if (!yes || !watchers) return;
+          log.info({ runId, calls: watchers.size }, "run cancelled: aborting its tool calls in flight");
+          cancels.delete(runId);
+          for (const abort of watchers) abort(new Error("run cancelled"));
+        },
+        (e: unknown) => log.warn({ runId, err: e instanceof Error ? e.message : String(e) }, "could not check a cancel signal against the log"),
+      );
     },
   });
   const watchCancel = (runId: string, onCancel: (reason: unknown) => void) => {
@@ -138,7 +151,12 @@ export async function startToolRunner(config: ToolRunnerConfig, deps: ToolRunner
         return;
       }
       const runId = msg.subject.slice(purgedHead.length);
-      removeRunWorkspace(config.workspaceRoot, runId).then(
+      if (!isToken(runId)) return;
+      // Only a hint (see the cancel subscription): the workspace goes once the run's log is gone.
+      jsm.streams
+        .getMessage(subjects.stream, { last_by_subj: subjects.submitted(runId) })
+        .then((m) => (m ? false : removeRunWorkspace(config.workspaceRoot, runId)))
+        .then(
         (removed) => {
           if (removed) log.info({ runId }, "run purged: its workspace is removed");
         },
@@ -154,7 +172,7 @@ export async function startToolRunner(config: ToolRunnerConfig, deps: ToolRunner
     const hit = submissions.get(runId);
     if (hit) return hit;
     const m = await jsm.direct.getMessage(subjects.stream, { last_by_subj: subjects.submitted(runId) });
-    const d = m ? decode<RunSubmitted>("RunSubmitted", m.data) : undefined;
+    const d = m && !isReflected(m.header, 1) ? decode<RunSubmitted>("RunSubmitted", m.data) : undefined;
     if (!d?.ok || d.value.runId !== runId) return undefined;
     if (submissions.size >= 1_000) submissions.delete(submissions.keys().next().value!);
     submissions.set(runId, d.value);
@@ -173,7 +191,7 @@ export async function startToolRunner(config: ToolRunnerConfig, deps: ToolRunner
     // Asked of the stream leader too: an approval just recorded is never missed.
     approval: async (runId, turn, index) => {
       const m = await jsm.streams.getMessage(subjects.stream, { last_by_subj: subjects.approval(runId, turn, index) });
-      const d = m ? decode<RunApproval>("RunApproval", m.data) : undefined;
+      const d = m && !isReflected(m.header, 0) ? decode<RunApproval>("RunApproval", m.data) : undefined;
       return d?.ok ? d.value : undefined;
     },
     append: (subject, data) => appendOnce(js, subject, data),
