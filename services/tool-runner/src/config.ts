@@ -27,6 +27,8 @@ export interface ToolRunnerConfig extends CommonConfig {
    * as a uid of their own; else bubblewrap when installed), "setpriv" or "bwrap".
    */
   shellSandbox: "auto" | "setpriv" | "bwrap";
+  /** Let shell commands reach the network (CAIRN_SHELL_NETWORK; off: no network in the sandbox). */
+  shellNetwork: boolean;
   /**
    * Bytes one run's workspace may hold (`CAIRN_WORKSPACE_QUOTA_BYTES`, default 100 MiB): write_file
    * refuses to go past it (quota_exceeded), the shell sandbox limits every file to it
@@ -61,6 +63,7 @@ export function loadConfig(env: Record<string, string | undefined>): ToolRunnerC
       CAIRN_HTTP_ALLOW_PRIVATE: z.string().regex(/^\s*(|0|1|true|false|all|[0-9a-fA-F.:/,\s]+)\s*$/i, "1, true, all, or comma-separated CIDRs").optional(),
       CAIRN_SHELL_ENABLED: z.enum(["true", "false", "1", "0"]).default("false"),
       CAIRN_SHELL_SANDBOX: z.enum(["auto", "setpriv", "bwrap"]).default("auto"),
+      CAIRN_SHELL_NETWORK: z.enum(["true", "false", "1", "0"]).default("false"),
       CAIRN_WORKSPACE_QUOTA_BYTES: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).default(100 * 1024 * 1024),
       CAIRN_TOOL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(3),
       CAIRN_TOOL_RETRY_DELAY_MS: z.coerce.number().int().min(0).default(500),
@@ -80,6 +83,7 @@ export function loadConfig(env: Record<string, string | undefined>): ToolRunnerC
     httpAllowPrivate: parseAllowPrivate(e.CAIRN_HTTP_ALLOW_PRIVATE),
     shellEnabled: e.CAIRN_SHELL_ENABLED === "true" || e.CAIRN_SHELL_ENABLED === "1",
     shellSandbox: e.CAIRN_SHELL_SANDBOX,
+    shellNetwork: e.CAIRN_SHELL_NETWORK === "true" || e.CAIRN_SHELL_NETWORK === "1",
     workspaceQuotaBytes: e.CAIRN_WORKSPACE_QUOTA_BYTES,
     maxAttempts: e.CAIRN_TOOL_MAX_ATTEMPTS,
     retryInitialDelayMs: e.CAIRN_TOOL_RETRY_DELAY_MS,

@@ -26,7 +26,7 @@ export type ShellSandboxInfo = Parameters<NonNullable<NonNullable<BuiltinToolOpt
  * tool-runner starting); without, the tools are only listed (provisioning) and nothing is checked.
  */
 export async function configuredTools(config: ToolRunnerConfig, extra: ToolDefinition<any>[] = [], opts: { onShellSandbox?: (sandbox: ShellSandboxInfo) => void } = {}): Promise<ToolDefinition<any>[]> {
-  const shellSandbox: BuiltinToolOptions["shellSandbox"] = { kind: config.shellSandbox, lazy: !opts.onShellSandbox, ...(opts.onShellSandbox ? { report: opts.onShellSandbox } : {}) };
+  const shellSandbox: BuiltinToolOptions["shellSandbox"] = { kind: config.shellSandbox, network: config.shellNetwork, lazy: !opts.onShellSandbox, ...(opts.onShellSandbox ? { report: opts.onShellSandbox } : {}) };
   const builtins = builtinTools({
     httpAllowHosts: config.httpAllowHosts,
     httpAllowPrivate: config.httpAllowPrivate,

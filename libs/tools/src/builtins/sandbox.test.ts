@@ -98,6 +98,17 @@ describe.skipIf(!sandboxed)("shell sandbox (setpriv, as root)", () => {
     expect(seen).toEqual([`setpriv ${findBinary("unshare") !== undefined} ${findBinary("prlimit") ? "prlimit" : "ulimit"}`]);
   });
 
+  it("gives commands no network unless allowed: only a loopback interface, down (no cloud metadata, NATS or local services)", async () => {
+    const ifaces = async (o: BuiltinToolOptions, run: string): Promise<string[]> => {
+      const out = JSON.parse((await toolOf("shell", o).run({ command: "tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '" }, makeContext(run, path.join(root, run)))) as string) as ShellOut;
+      expect(out.exitCode).toBe(0);
+      return out.stdout.split("\n").filter(Boolean);
+    };
+    expect(findBinary("unshare")).toBeDefined();
+    expect(await ifaces(opts, "run-nonet")).toEqual(["lo"]);
+    expect((await ifaces({ ...opts, shellSandbox: { network: true } }, "run-net")).length).toBeGreaterThanOrEqual(1);
+  });
+
   it("runs each run's commands as a uid of its own, with no groups or capabilities and an empty environment, in its 0700 workspace", async () => {
     const ws = path.join(root, "run-env");
     const out = JSON.parse(

@@ -50,6 +50,13 @@ export interface ShellSandboxOptions {
   prlimit?: string | null;
   unshare?: string | null;
   /**
+   * Let commands reach the network (off by default: a command could otherwise reach the cloud
+   * metadata address, NATS or other local services, which http_fetch refuses). Off: each call in a
+   * network namespace of its own with no interface up (setpriv with unshare), or bubblewrap without
+   * --share-net.
+   */
+  network?: boolean;
+  /**
    * Pick the sandbox at the first call instead of now (a tool list for names only, e.g. to
    * provision consumers on a host that will not run commands); a call then fails if there is none.
    */
@@ -155,7 +162,7 @@ function probe(argv: string[]): { out?: string; why?: string } {
  * command through it. Throws ShellSandboxUnavailableError, saying why and what to do, when there is none.
  */
 export function resolveShellSandbox(opts: ShellSandboxOptions, quotaBytes: number): ShellSandbox {
-  const key = JSON.stringify([opts.kind, opts.setpriv, opts.bwrap, opts.prlimit, opts.unshare, quotaBytes, process.env["PATH"]]);
+  const key = JSON.stringify([opts.kind, opts.setpriv, opts.bwrap, opts.prlimit, opts.unshare, opts.network === true, quotaBytes, process.env["PATH"]]);
   const hit = picked.get(key);
   if (hit) return hit;
   const s = pickSandbox(opts, quotaBytes);
@@ -185,7 +192,7 @@ function pickSandbox(opts: ShellSandboxOptions, quotaBytes: number): ShellSandbo
       const sp = setpriv.path;
       const drop = (u: number, command: string): string[] => [sp, `--reuid=${u}`, `--regid=${u}`, "--clear-groups", "--no-new-privs", "--inh-caps=-all", "--bounding-set=-all", "--", ...inner(command)];
       const unshare = binary(opts.unshare, "unshare");
-      const pidns = (rest: string[]): string[] => [unshare.path!, "--pid", "--fork", "--kill-child", "--mount-proc", "--", ...rest];
+      const pidns = (rest: string[]): string[] => [unshare.path!, "--pid", ...(opts.network === true ? [] : ["--net"]), "--fork", "--kill-child", "--mount-proc", "--", ...rest];
       const make = (withPidns: boolean, note: string): ShellSandbox => ({
         kind: "setpriv",
         binary: sp,
@@ -205,7 +212,7 @@ function pickSandbox(opts: ShellSandboxOptions, quotaBytes: number): ShellSandbo
       let unshareWhy = unshare.why;
       if (unshare.path) {
         const r = probe(pidns(limits(drop(PROBE_UID, cmd))));
-        if (r.out === `${PROBE_UID} 1`) return make(true, `each call in a PID namespace of its own (${unshare.path}): it sees no other process, and what it leaves running dies with it`);
+        if (r.out === `${PROBE_UID} 1`) return make(true, `each call in a PID namespace of its own (${unshare.path}): it sees no other process, and what it leaves running dies with it${opts.network === true ? "" : "; and in a network namespace with no interface up: no network (CAIRN_SHELL_NETWORK=1 allows it)"}`);
         unshareWhy = `unshare --pid failed: ${r.why ?? r.out}`;
       }
       const r = probe(limits(drop(PROBE_UID, cmd)));
@@ -224,7 +231,7 @@ function pickSandbox(opts: ShellSandboxOptions, quotaBytes: number): ShellSandbo
       const argv = (command: string, dir: string | undefined, env: Record<string, string>): string[] => {
         const setenv = Object.entries(env).flatMap(([k, v]) => ["--setenv", k, v]);
         const ws = dir ? ["--bind", dir, dir, "--chdir", dir] : ["--chdir", "/"];
-        return limits([bw, "--unshare-all", "--share-net", "--die-with-parent", "--new-session", "--cap-drop", "ALL", "--clearenv", ...setenv, ...binds, "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", ...ws, "--", ...inner(command)]);
+        return limits([bw, "--unshare-all", ...(opts.network === true ? ["--share-net"] : []), "--die-with-parent", "--new-session", "--cap-drop", "ALL", "--clearenv", ...setenv, ...binds, "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", ...ws, "--", ...inner(command)]);
       };
       const r = probe(argv('echo "$(id -u) $$"', undefined, { PATH: SANDBOX_PATH }));
       if (r.out) {
