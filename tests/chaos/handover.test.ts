@@ -37,17 +37,22 @@ async function twoRunners(ackWaitMs: number, delayMs: number) {
 }
 
 describe("handover between instances", () => {
-  it("on SIGTERM a tool-runner hands its in-flight call back at once: another takes it up well before ack_wait", async () => {
-    const ackWaitMs = 10_000;
+  it("on SIGTERM a tool-runner hands its in-flight call back at once: another takes it up, which ack_wait could not have caused", async () => {
+    // An ack_wait far beyond this test's waits: if the other instance gets the call, it is because
+    // the holder handed it back (a nak), not because ack_wait expired. No speed is measured here
+    // (the figure is printed for the README; timing belongs in bench/).
+    const ackWaitMs = 600_000;
     const { f, runId, holder, other, subject, c } = await twoRunners(ackWaitMs, 3000);
     const t0 = Date.now();
     holder.child.kill("SIGTERM");
-    const taken = await other.waitForLog((l) => l["msg"] === "redelivered message taken up" && l["subject"] === subject, ackWaitMs);
-    const handoverMs = Date.parse(String(taken["time"])) - t0;
+    const taken = await other.waitForLog((l) => l["msg"] === "redelivered message taken up" && l["subject"] === subject, 30_000);
+    expect(taken["deliveries"]).toBe(2);
     const exit = await holder.exited;
-    console.log(`CHAOS sigterm-handover ${JSON.stringify({ handoverMs, ackWaitMs, exitCode: exit.code })}`);
     expect(exit.code).toBe(0);
-    expect(handoverMs).toBeLessThan(ackWaitMs / 2);
+    // The cause: the holder settled the call with a nak (its last word on it), and never acked it.
+    const settled = await waitFor("the holder's settle line", () => holder.logs.find((l) => l["msg"] === "message settled" && l["subject"] === subject), 5_000);
+    expect(settled["disposition"]).toBe("nak");
+    console.log(`CHAOS sigterm-handover ${JSON.stringify({ handoverMs: Date.parse(String(taken["time"])) - t0, ackWaitMs, exitCode: exit.code })}`);
     const s = await waitRun(c, runId);
     expect(s.answer).toBe("recorded x");
     // The aborted call never reached its side effect; the new one ran it once.

@@ -1,6 +1,8 @@
+import { readFileSync, writeFileSync } from "node:fs";
 import { CairnClient } from "@cairn/client";
-import { adminAuth, credentialsEnv, readCommits, readLedger, shippedAccounts, spawnService, startNatsServer, testPassword, uniquePrefix, type RunningNatsServer, type ServiceName, type ServiceProcess } from "@cairn/testing";
-import { makeFixture, runLog, serviceEnv, type Fixture, type ScriptTurn } from "../helpers.js";
+import type { RunStatus } from "@cairn/protocol";
+import { adminAuth, credentialsEnv, readCommits, readLedger, shippedAccounts, spawnService, startHttpServer, startNatsServer, testPassword, uniquePrefix, type RunningNatsServer, type ServiceName, type ServiceProcess, type TestHttpServer } from "@cairn/testing";
+import { makeFixture, runLog, serviceEnv, withTimeout, type Fixture, type ScriptTurn } from "../helpers.js";
 import { checkLedger, checkRunLog, percentile, type LoggedEntry } from "./invariants.js";
 
 /** A 10-turn run: turn 1 fans out to 3 parallel ledger calls, turns 2–9 make one call each, turn 10 answers. */
@@ -25,6 +27,74 @@ export function rng(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/**
+ * The model: an OpenAI-compatible HTTP endpoint on 127.0.0.1 playing `script` (like the scripted
+ * model: the turn is the request's assistant messages + 1, `{{toolResults}}` the trailing tool
+ * messages). Every request that reaches it is a model call made, so `calls` (per task and turn) is
+ * the model's ledger: the count of model calls bought, whatever any service process logged or
+ * whether it lived to log it.
+ */
+export interface ModelEndpoint {
+  server: TestHttpServer;
+  /** Requests per `<task>#<turn>`. */
+  calls: Map<string, number>;
+}
+
+export async function startModel(script: ScriptTurn[]): Promise<ModelEndpoint> {
+  const calls = new Map<string, number>();
+  const server = await startHttpServer((_req, res, body) => {
+    let status = 200;
+    let answer: unknown;
+    try {
+      const msgs = (JSON.parse(body) as { messages: { role: string; content?: string | null }[] }).messages;
+      const task = msgs.find((m) => m.role === "user")?.content ?? "";
+      const turnNo = msgs.filter((m) => m.role === "assistant").length + 1;
+      const key = `${task}#${turnNo}`;
+      calls.set(key, (calls.get(key) ?? 0) + 1);
+      const turn = script[turnNo - 1];
+      if (!turn) throw new Error(`the chaos model has no turn ${turnNo}`);
+      const results: string[] = [];
+      for (let i = msgs.length - 1; i >= 0 && msgs[i]!.role === "tool"; i--) results.unshift(msgs[i]!.content ?? "");
+      const content = turn.content == null ? null : turn.content.replace("{{toolResults}}", () => results.join("\n"));
+      const toolCalls = (turn.toolCalls ?? []).map((c, i) => ({ id: `call_${turnNo}_${i}`, type: "function", function: { name: c.name, arguments: c.argumentsRaw ?? JSON.stringify(c.arguments ?? {}) } }));
+      answer = { model: "chaos-model", choices: [{ message: { role: "assistant", content, ...(toolCalls.length ? { tool_calls: toolCalls } : {}) }, finish_reason: toolCalls.length ? "tool_calls" : "stop" }], usage: { prompt_tokens: 10, completion_tokens: 5 } };
+    } catch (err) {
+      status = 400; // not retryable: the run fails, visibly
+      answer = { error: { message: String(err) } };
+    }
+    res.writeHead(status, { "content-type": "application/json" });
+    res.end(JSON.stringify(answer));
+  });
+  // Bodies are not kept: the counts are the record.
+  const received = server.received;
+  const trim = setInterval(() => received.splice(0), 1000);
+  trim.unref();
+  return { server, calls };
+}
+
+/** A run a deadline left unfinished, as the API reports it. */
+export interface Unfinished {
+  runId: string;
+  status?: string;
+  turn?: number;
+  toolCalls?: number;
+  waitingFor?: string[];
+  waitingForRunner?: string[];
+  error?: string;
+}
+
+/** Thrown when a chaos scenario's own deadline passes: what was unfinished, and the figures so far. */
+export class ChaosDeadline extends Error {
+  constructor(
+    readonly what: string,
+    readonly unfinished: Unfinished[],
+    readonly figures: Record<string, unknown>,
+  ) {
+    super(`${what}: ${unfinished.length} run(s) unfinished at the deadline\nunfinished: ${JSON.stringify(unfinished)}\nfigures so far: ${JSON.stringify(figures)}`);
+    this.name = "ChaosDeadline";
+  }
 }
 
 interface Slot {
@@ -58,6 +128,7 @@ export class ChaosCluster {
     readonly fixture: Fixture,
     readonly prefix: string,
     readonly env: Record<string, string>,
+    readonly model: ModelEndpoint,
   ) {}
 
   /**
@@ -69,8 +140,13 @@ export class ChaosCluster {
     const prefix = uniquePrefix("chaos");
     const server = await startNatsServer({ extraConfig: shippedAccounts(prefix), ...(opts.syncInterval ? { syncInterval: opts.syncInterval } : {}) });
     const fixture = makeFixture({ work: opts.script });
-    const env = serviceEnv(server.url, prefix, fixture, { CAIRN_ACK_WAIT_MS: String(opts.ackWaitMs), LOG_LEVEL: "debug", ...opts.env });
-    const c = new ChaosCluster(server, fixture, prefix, env);
+    // The agents call the model over HTTP (provider openai), so the model counts its own calls.
+    const model = await startModel(opts.script);
+    const agents = JSON.parse(readFileSync(fixture.agentsFile, "utf8")) as { agents: Record<string, { provider: string }> };
+    for (const a of Object.values(agents.agents)) a.provider = "openai";
+    writeFileSync(fixture.agentsFile, JSON.stringify(agents));
+    const env = serviceEnv(server.url, prefix, fixture, { CAIRN_ACK_WAIT_MS: String(opts.ackWaitMs), LOG_LEVEL: "debug", OPENAI_BASE_URL: `${model.server.origin}/v1`, OPENAI_API_KEY: "sk-chaos", ...opts.env });
+    const c = new ChaosCluster(server, fixture, prefix, env, model);
     for (const name of ["tool-runner", "llm-caller", "planner"] as ServiceName[]) {
       for (let i = 0; i < opts.instances; i++) {
         const crash = opts.crashAt?.[name];
@@ -104,13 +180,59 @@ export class ChaosCluster {
     });
   }
 
-  /** SIGKILLs one random live service process (the supervisor restarts it). */
-  async killRandom(random: () => number): Promise<string> {
+  /**
+   * SIGKILLs one random live service process (the supervisor restarts it) and names it; undefined
+   * when no process was live to kill (all restarting): that is not a kill.
+   */
+  async killRandom(random: () => number): Promise<string | undefined> {
     const live = this.slots.filter((s) => s.proc.child.exitCode === null && s.proc.child.signalCode === null);
     const s = live[Math.floor(random() * live.length)];
-    if (!s) return "none";
+    if (!s) return undefined;
     await s.proc.kill("SIGKILL");
     return `${s.name}#${s.index}`;
+  }
+
+  /**
+   * Waits for every run to end, up to `ms` (the scenario's own deadline, below the test's timeout).
+   * At the deadline it throws a ChaosDeadline naming each unfinished run with its status (from the
+   * API) and `figures()` so far, instead of letting the test time out with nothing said. A wait
+   * that fails (the broker restarted under the watcher) is retried until the deadline.
+   */
+  async waitAll(ids: string[], ms: number, what: string, figures: () => Record<string, unknown> = () => ({})): Promise<RunStatus[]> {
+    const done = new Map<string, RunStatus>();
+    const deadline = Date.now() + ms;
+    let expired = false;
+    const one = async (id: string): Promise<void> => {
+      while (!expired) {
+        try {
+          done.set(id, await withTimeout(this.client.wait(id), Math.max(1, deadline - Date.now()), `run ${id}`));
+          return;
+        } catch {
+          if (!expired && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+          else return;
+        }
+      }
+    };
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(ids.map(one)), new Promise<void>((r) => (timer = setTimeout(r, ms)))]);
+    clearTimeout(timer);
+    expired = true;
+    if (ids.every((id) => done.has(id))) return ids.map((id) => done.get(id)!);
+    // All at once, each bounded: the report must come well before the test's own timeout.
+    const unfinished = await Promise.all(
+      ids
+        .filter((id) => !done.has(id))
+        .map(async (runId): Promise<Unfinished> => {
+          try {
+            const s = await withTimeout(this.client.status(runId), 5_000, `status of ${runId}`);
+            // Ended after all (between the deadline and now): still reported, with its status.
+            return { runId, status: s.status, turn: s.turn, toolCalls: s.toolCalls, ...(s.waitingFor ? { waitingFor: s.waitingFor } : {}), ...(s.waitingForRunner ? { waitingForRunner: s.waitingForRunner } : {}) };
+          } catch (err) {
+            return { runId, error: String(err) };
+          }
+        }),
+    );
+    throw new ChaosDeadline(`${what}: deadline of ${Math.round(ms / 1000)} s passed`, unfinished, { ...figures(), completedSoFar: done.size, runs: ids.length });
   }
 
   allProcesses(): ServiceProcess[] {
@@ -118,7 +240,7 @@ export class ChaosCluster {
   }
 
   /** Runs' logs, checked by the invariant checker, and the ledger checked against them. */
-  async verify(runIds: string[]): Promise<{ violations: string[]; reExecutedTools: number; toolKeys: number; reExecutedLlm: number; logs: Map<string, LoggedEntry[]> }> {
+  async verify(runIds: string[]): Promise<{ violations: string[]; reExecutedTools: number; toolKeys: number; reExecutedLlm: number; llmCalls: number; logs: Map<string, LoggedEntry[]> }> {
     const logs = new Map<string, LoggedEntry[]>();
     const violations: string[] = [];
     for (const id of runIds) {
@@ -128,14 +250,30 @@ export class ChaosCluster {
     }
     const ledger = checkLedger(logs, readLedger(this.fixture.ledgerFile), readCommits(this.fixture.workspaceRoot));
     violations.push(...ledger.violations);
-    // Model calls actually made (by every llm-caller process, dead ones included) beyond one per turn.
-    const answered = new Map<string, number>();
-    for (const p of this.allProcesses()) {
-      for (const l of p.logs) if (l["msg"] === "model answered") answered.set(`${String(l["runId"])}.${String(l["turn"])}`, (answered.get(`${String(l["runId"])}.${String(l["turn"])}`) ?? 0) + 1);
+    // Model calls bought beyond one per turn: counted by the model itself (see startModel), which
+    // sees every call that reached it, from any llm-caller process, dead ones included.
+    const { reExecuted: reExecutedLlm, calls: llmCalls } = this.modelCalls();
+    return { violations, reExecutedTools: ledger.reExecutions, toolKeys: ledger.keys, reExecutedLlm, llmCalls, logs };
+  }
+
+  /** Tool executions so far (the ledger tool's own record). */
+  toolExecutions(): number {
+    try {
+      return readLedger(this.fixture.ledgerFile).length;
+    } catch {
+      return 0; // nothing executed yet: no ledger file
     }
-    let reExecutedLlm = 0;
-    for (const n of answered.values()) reExecutedLlm += n - 1;
-    return { violations, reExecutedTools: ledger.reExecutions, toolKeys: ledger.keys, reExecutedLlm, logs };
+  }
+
+  /** Model calls made so far, and how many of them were repeats of a (run, turn) already called. */
+  modelCalls(): { calls: number; reExecuted: number } {
+    let calls = 0;
+    let reExecuted = 0;
+    for (const n of this.model.calls.values()) {
+      calls += n;
+      reExecuted += n - 1;
+    }
+    return { calls, reExecuted };
   }
 
   /** For each kill, ms until another process took up each message the killed one held. */
@@ -163,6 +301,7 @@ export class ChaosCluster {
     await this.client?.close();
     await Promise.all(this.slots.map((s) => s.proc.kill("SIGKILL")));
     await this.server.stop();
+    await this.model.server.close();
   }
 }
 

@@ -4,7 +4,7 @@ import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { connect } from "@nats-io/transport-node";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { findNatsServer, startNatsServer, tempDir, waitFor, workspaceRoot, type RunningNatsServer } from "@cairn/testing";
 
 const run = promisify(execFile);
@@ -27,6 +27,40 @@ afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
 });
 
+/** The `cairn dev` a test started: stopped after the test whatever happened, with its nats-server. */
+let devUnderTest: { dev: ChildProcess; home: string; serverPid?: number } | undefined;
+afterEach(async () => {
+  const d = devUnderTest;
+  devUnderTest = undefined;
+  if (!d) return;
+  // The server's PID: as the test read it, and from the dev info file if it is still there.
+  const pids = new Set<number>(d.serverPid ? [d.serverPid] : []);
+  try {
+    pids.add((JSON.parse(readFileSync(join(d.home, ".cairn", "dev.json"), "utf8")) as { serverPid: number }).serverPid);
+  } catch {
+    // no info file: `cairn dev` removed it (it stopped cleanly) or never wrote it
+  }
+  if (d.dev.exitCode === null && d.dev.signalCode === null) {
+    const exited = new Promise((r) => d.dev.once("exit", r));
+    d.dev.kill("SIGKILL");
+    await exited;
+  }
+  // SIGKILL gives `cairn dev` no chance to stop its nats-server: kill it by PID (only if that PID
+  // is still a nats-server, not a reused one).
+  for (const pid of pids) {
+    if (!Number.isInteger(pid) || pid <= 0) continue;
+    let cmdline: string;
+    try {
+      cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+    } catch {
+      continue; // gone
+    }
+    if (!cmdline.includes("nats-server")) continue;
+    process.kill(pid, "SIGKILL");
+    await waitFor(`nats-server ${pid} of cairn dev to exit`, () => !existsSync(`/proc/${pid}`) || readFileSync(`/proc/${pid}/stat`, "utf8").split(" ")[2] === "Z", 10_000, 50);
+  }
+});
+
 describe("the cairn CLI", () => {
   it("runs the demo end to end: embedded nats-server, three services, scripted model, parallel tool calls", async () => {
     const r = await cli(["demo"], {}, tempDir());
@@ -42,9 +76,7 @@ describe("the cairn CLI", () => {
   it("finds the server `cairn dev` started, without NATS_URL, and submits, follows, lists and shows runs; that server refuses connections without its token (kept in a 0600 file)", async () => {
     const home = tempDir();
     const dev: ChildProcess = spawn(process.execPath, [cairn, "dev"], { cwd: home, env: { ...baseEnv, LOG_LEVEL: "warn" }, stdio: ["ignore", "pipe", "pipe"] });
-    cleanups.push(() => {
-      if (dev.exitCode === null) dev.kill("SIGKILL");
-    });
+    devUnderTest = { dev, home };
     let out = "";
     dev.stdout!.on("data", (d: Buffer) => (out += d.toString()));
     await waitFor("cairn dev to be ready", () => out.includes("ready"), 60_000);
@@ -57,6 +89,7 @@ describe("the cairn CLI", () => {
     const token = readFileSync(tokenFile, "utf8").trim();
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/); // 32 random bytes, base64url
     const info = JSON.parse(readFileSync(join(home, ".cairn", "dev.json"), "utf8")) as { url: string; serverPid: number };
+    devUnderTest.serverPid = info.serverPid;
     expect(JSON.stringify(info)).not.toContain(token);
     const cmdline = readFileSync(`/proc/${info.serverPid}/cmdline`, "utf8").split("\0");
     expect(cmdline.join(" ")).not.toContain(token);

@@ -84,9 +84,8 @@ describe("human in the loop", () => {
 });
 
 describe("durable timers", () => {
-  it("a long sleep holds no process: it survives a restart of every service and wakes on time", async () => {
+  it("a long sleep holds no process: it survives a restart of every service, wakes no earlier than due, and the run goes on from the wake", async () => {
     const t = await setup([{ toolCalls: [{ name: "sleep", arguments: { ms: 3000 } }] }, { content: "{{toolResults}}" }], { tools: ["sleep"] });
-    const started = Date.now();
     const { runId } = await t.c.submit({ task: "nap" });
     await waitFor("the sleep to be deferred", () => {
       try {
@@ -98,7 +97,16 @@ describe("durable timers", () => {
     await t.restart();
     const s = await waitRun(t.c, runId);
     expect(s.answer).toBe("slept 3000 ms");
-    expect(Date.now() - started).toBeGreaterThanOrEqual(3000);
+    // Order and cause, by the log's own timestamps (one server's clock), not by how fast it was:
+    // the call is due at its command's stored time + 3000 ms (the sleep tool's wake time), and its
+    // result was stored no earlier than that; after the wake the run only finished its turn 2.
+    const log = await readRunLog(await jetstreamManager(t.c.nc), t.c.subjects, runId);
+    const kinds = log.map((e) => t.c.subjects.parse(e.subject)?.what.kind);
+    const cmd = log[kinds.indexOf("tool-command")]!;
+    const woke = kinds.indexOf("tool-result");
+    expect(woke).toBeGreaterThan(kinds.indexOf("tool-command"));
+    expect(Date.parse(log[woke]!.time)).toBeGreaterThanOrEqual(Date.parse(cmd.time) + 3000);
+    expect(kinds.slice(woke)).toEqual(["tool-result", "llm-command", "llm-result", "ended"]);
   });
 });
 

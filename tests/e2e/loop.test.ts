@@ -38,9 +38,19 @@ describe("the durable agent loop (three services in one process, real nats-serve
     expect(kinds).not.toContain("invalid");
     // Commands are small: a reference to the history, not a copy of the conversation.
     for (const e of log) if (e.entry.kind === "llm-command") expect(Object.keys(e.entry.message).sort()).toEqual(["historySeq", "runId", "turn", "type", "v"]);
-    // The third model call saw the fan-in of turn 1 and turn 2's results (its prompt hash is recorded).
-    const llm3 = log.find((e) => e.entry.kind === "llm-result" && e.entry.message.turn === 3);
-    expect(llm3?.entry.kind === "llm-result" && llm3.entry.message.promptHash).toMatch(/^[0-9a-f]{64}$/);
+    // The fan-in: each turn's next model call is asked for once, after every result of the turn,
+    // and reads the history up to the last of them (its historySeq is that result's sequence).
+    for (const [turn, calls] of [[1, 3], [2, 1]] as const) {
+      const results = log.filter((e) => e.entry.kind === "tool-result" && e.entry.message.turn === turn);
+      expect(results).toHaveLength(calls);
+      const next = log.filter((e) => e.entry.kind === "llm-command" && e.entry.message.turn === turn + 1);
+      expect(next, `model commands for turn ${turn + 1}`).toHaveLength(1);
+      const lastResult = Math.max(...results.map((e) => e.seq));
+      expect(next[0]!.seq).toBeGreaterThan(lastResult);
+      expect(next[0]!.entry.kind === "llm-command" && next[0]!.entry.message.historySeq).toBe(lastResult);
+      // Nothing of the next turn was commanded before the fan-in was complete.
+      expect(log.filter((e) => e.seq < lastResult && (e.entry.kind === "llm-command" || e.entry.kind === "tool-command") && e.entry.message.turn > turn)).toEqual([]);
+    }
     const runs = await c.list();
     expect(runs.find((r) => r.runId === runId)?.status).toBe("completed");
   });

@@ -2,6 +2,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { CairnClient } from "@cairn/client";
 import { readLedger, spawnService, startNatsServer, uniquePrefix, type RunningNatsServer, type ServiceName, type ServiceProcess } from "@cairn/testing";
 import { clientFor, LEDGER_ANSWER, LEDGER_SCRIPT, makeFixture, runLog, serviceEnv, waitRun, withTimeout, type Fixture, type ScriptTurn } from "../helpers.js";
+import { checkRunLog } from "../chaos/invariants.js";
+import { Subjects } from "@cairn/protocol";
 
 let server: RunningNatsServer;
 const procs: ServiceProcess[] = [];
@@ -60,11 +62,14 @@ describe("three services as separate OS processes", () => {
 
   // Each case: the service SIGKILLs itself at the named point (CAIRN_CRASH_AT, test-only), a
   // replacement process is started, and the run must still complete with every tool call
-  // executed exactly once.
-  const cases: { service: ServiceName; at: string; why: string; redelivered: RegExp }[] = [
-    { service: "tool-runner", at: "after-publish", why: "after a tool's side effect and its recorded result, before the ack", redelivered: /already has its recorded result/ },
-    { service: "llm-caller", at: "after-publish", why: "after an LLM response is recorded, before the ack", redelivered: /already has its recorded response/ },
-    { service: "planner", at: "after-publish:2", why: "between publishing its commands and acking the event", redelivered: /output already recorded|run (started|ended)/ },
+  // executed exactly once. Then, past ack_wait, the message the victim held unacked is redelivered
+  // to the replacement, which must see that its work is recorded and append nothing new.
+  type Line = Record<string, unknown>;
+  const cases: { service: ServiceName; at: string; why: string; redone: (l: Line, seq: number) => boolean; notRedone: (l: Line, seq: number) => boolean }[] = [
+    { service: "tool-runner", at: "after-publish", why: "after a tool's side effect and its recorded result, before the ack", redone: (l) => l["msg"] === "redelivered command already has its recorded result: acked without executing the tool", notRedone: (l) => l["msg"] === "tool call completed" },
+    { service: "llm-caller", at: "after-publish", why: "after an LLM response is recorded, before the ack", redone: (l) => l["msg"] === "redelivered command already has its recorded response: acked without calling the model", notRedone: (l) => l["msg"] === "model answered" },
+    // The planner's redelivered event decides the same commands again: each append is refused as already recorded.
+    { service: "planner", at: "after-publish:2", why: "between publishing its commands and acking the event", redone: (l, seq) => l["msg"] === "output already recorded" && l["duplicate"] === true && l["seq"] === seq, notRedone: (l, seq) => l["msg"] === "output recorded" && l["seq"] === seq },
   ];
   for (const c of cases) {
     it(`resumes the run when the ${c.service} is SIGKILLed ${c.why}`, async () => {
@@ -73,14 +78,31 @@ describe("three services as separate OS processes", () => {
       const { runId } = await client!.submit({ task: "record a, b, c, then d" });
       const exit = await withTimeout(victim.exited, 30_000, `${c.service} to crash at ${c.at}`);
       expect(exit.signal).toBe("SIGKILL");
+      // The message the victim held when it died (it logs the subject at its crash point).
+      const held = String(victim.logs.find((l) => l["crashPoint"] === "after-publish")?.["subject"]);
+      expect(held).toContain(`.${runId}.`);
       const replacement = await spawn(c.service, { ...env, LOG_LEVEL: "debug" });
       const s = await waitRun(client!, runId);
       expect(s.status).toBe("completed");
       expect(s.answer).toBe(LEDGER_ANSWER);
+      // Past ack_wait (2 s here), the replacement takes up the message the victim never acked...
+      const taken = await replacement.waitForLog((l) => l["msg"] === "redelivered message taken up" && l["subject"] === held, 15_000);
+      expect(Number(taken["deliveries"])).toBeGreaterThanOrEqual(2);
+      const seq = Number(taken["seq"]);
+      await replacement.waitForLog((l) => l["msg"] === "message settled" && l["subject"] === held && l["seq"] === seq, 15_000);
+      // ...finds its work recorded, and does not do it again.
+      // (The planner's lines carry the event's seq; the workers' lines the step and the attempt.)
+      const what = new Subjects(prefix).parse(held)?.what;
+      const step = what?.kind === "tool-command" ? `tool.${what.turn}.${what.index}` : what?.kind === "llm-command" ? `llm.${what.turn}` : undefined;
+      const handled = replacement.logs.filter((l) => l["runId"] === runId && (c.service === "planner" ? l["seq"] === seq : l["step"] === step && l["attempt"] === taken["deliveries"]));
+      expect(handled.some((l) => c.redone(l, seq)), `${c.service} logged that the redelivered work was already recorded`).toBe(true);
+      expect(handled.filter((l) => c.notRedone(l, seq))).toEqual([]);
       expectExactlyOnce(f, runId);
-      // The replacement took over the unacked message and did not redo its work.
-      await replacement.waitForLog((l) => typeof l["msg"] === "string" && c.redelivered.test(l["msg"]) && l["runId"] === runId, 10_000);
+      // Nothing new in the log: every subject once, every command answered once, no duplicate command.
       const log = await runLog(client!.nc, prefix, runId);
+      expect(checkRunLog(runId, log)).toEqual([]);
+      expect(log.filter((e) => e.entry.kind === "llm-command")).toHaveLength(3);
+      expect(log.filter((e) => e.entry.kind === "tool-command")).toHaveLength(4);
       expect(log.filter((e) => e.entry.kind === "llm-result")).toHaveLength(3);
       expect(log.filter((e) => e.entry.kind === "tool-result")).toHaveLength(4);
     });

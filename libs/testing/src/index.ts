@@ -10,3 +10,4 @@ export { readLedger, readCommits, ledgerToolModule, testServiceEnv, type LedgerE
 export { startNatsCluster, type ClusterOptions, type NatsCluster } from "./cluster.js";
 export { eventStreamHandler, rejectionOf, startHttpServer, withHttpServer, type HttpHandler, type ReceivedRequest, type TestHttpServer } from "./http.js";
 export { adminAuth, credentialsEnv, SHIPPED_USERS, shippedAccounts, shippedAccountsConf, shippedPasswordEnv, TENANT_USERS, tenantPassword, testPassword, type ShippedUser, type TenantUser } from "./accounts.js";
+export { startTcpProxy, type TcpProxy, type ProxyDirection, type ProxyDirections } from "./proxy.js";

@@ -1,4 +1,4 @@
-import { Kvm, type KV } from "@nats-io/kv";
+import { Kvm } from "@nats-io/kv";
 import { Svcm, type ServiceMsg } from "@nats-io/services";
 import { decode, encode, type ApiEndpoint, type RunStatus, type ToolRegistration } from "@cairn/protocol";
 import { appendOnce, CrashPoints, isReflected, openBus, PLANNER_DURABLE, readRange, readRunLog, RunHistory, startWorkQueue, type NatsConnection, type RunningService } from "@cairn/bus";
@@ -18,23 +18,6 @@ export interface PlannerDeps {
 
 export { PLANNER_DURABLE };
 
-async function kvValues<T>(kv: KV, type: "RunStatus" | "ToolRegistration", keys?: string[]): Promise<T[]> {
-  const out: T[] = [];
-  const names = keys ?? (await (async () => {
-    const ks: string[] = [];
-    for await (const k of await kv.keys()) ks.push(k);
-    return ks;
-  })());
-  await Promise.all(
-    names.map(async (k) => {
-      const e = await kv.get(k);
-      if (!e || e.operation !== "PUT") return;
-      const d = decode<T>(type, e.value);
-      if (d.ok) out.push(d.value);
-    }),
-  );
-  return out;
-}
 
 /**
  * Starts a planner instance: the durable `planner` consumer over every run's events, and the
@@ -48,6 +31,33 @@ export async function startPlanner(config: PlannerConfig, deps: PlannerDeps): Pr
   const { subjects, js, jsm, nc } = bus;
   const kvm = new Kvm(nc);
   const runsKv = await kvm.open(subjects.runsBucket);
+  /**
+   * The runs index as stored, read with batched Direct Gets (no consumer: the services' account
+   * reaches the streams through imports, where a push consumer could not deliver back).
+   */
+  const readRunsIndex = async (): Promise<RunStatus[]> => {
+    const stream = `KV_${subjects.runsBucket}`;
+    const head = `$KV.${subjects.runsBucket}.`;
+    const out = new Map<string, RunStatus>();
+    const BATCH = 1000;
+    for (let seq = 1; ; ) {
+      let n = 0;
+      for await (const m of await jsm.direct.getBatch(stream, { seq, next_by_subj: `${head}>`, batch: BATCH })) {
+        n++;
+        seq = m.seq + 1;
+        const key = m.subject.slice(head.length);
+        if (m.header?.get("KV-Operation")) {
+          out.delete(key);
+          continue;
+        }
+        if (isReflected(m.header, 1)) continue;
+        const d = decode<RunStatus>("RunStatus", m.data);
+        if (d.ok) out.set(key, d.value);
+      }
+      if (n < BATCH) break;
+    }
+    return [...out.values()];
+  };
   const history = new RunHistory(jsm, subjects, config.cacheRuns);
   const crash = new CrashPoints(config.crashAt, log);
   const append = (subject: string, data: Uint8Array, headers?: Record<string, string>) => appendOnce(js, subject, data, headers ? { headers } : {});
@@ -100,7 +110,7 @@ export async function startPlanner(config: PlannerConfig, deps: PlannerDeps): Pr
     readEvents: (runId) => readRunLog(jsm, subjects, runId, { eventsOnly: true }),
     readLog: (runId, fromSeq) => readRange(jsm, subjects.stream, subjects.run(runId), fromSeq),
     limits: config.apiLimits,
-    listIndex: () => kvValues<RunStatus>(runsKv, "RunStatus"),
+    listIndex: () => readRunsIndex(),
     // The planner creates no consumer (cairn provision does): a work queue that is missing is named.
     missingWorkQueues: async (provider, tools) => {
       const missing: string[] = [];

@@ -113,9 +113,10 @@ export async function startToolRunner(config: ToolRunnerConfig, deps: ToolRunner
     const d = decode<RunSignal>("RunSignal", m.data);
     return d.ok && d.value.runId === runId && d.value.signal === "cancel";
   };
-  const cancelSub = nc.subscribe(`${subjects.prefix}.run.*.evt.signal.cancel`, {
+  // The stream's republished copy of each stored cancel (`<p>.tap.<runId>.evt.signal.cancel`).
+  const cancelSub = nc.subscribe(`${subjects.prefix}.tap.*.evt.signal.cancel`, {
     callback: (_err, msg) => {
-      const runId = subjects.parse(msg.subject)?.runId;
+      const runId = msg.subject.split(".")[subjects.prefix.split(".").length + 1];
       if (!runId || !cancels.has(runId)) return;
       void cancelled(runId).then(
         (yes) => {
