@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { connect, PermissionViolationError, type NatsConnection, type Status } from "@nats-io/transport-node";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { CairnClient } from "@cairn/client";
 import { provision } from "@cairn/cli";
@@ -133,7 +133,10 @@ function errorText(err: unknown): string {
 
 /**
  * Publishes `data` to `subject` as a request and tells whether the server let it through: false on
- * a permissions violation, true when something answered or nothing did (no responders, timeout).
+ * a permissions violation; true when something answered or the server routed it to nobody (no
+ * responders). A timeout proves nothing by itself (a slow denial looks the same), so the message is
+ * published once more and the connection flushed: the server handles a connection's messages in
+ * order, so a denial of that publish arrives before the flush's PONG.
  */
 export async function canPublish(nc: NatsConnection, subject: string, data: string | Uint8Array = "{}"): Promise<boolean> {
   try {
@@ -142,9 +145,26 @@ export async function canPublish(nc: NatsConnection, subject: string, data: stri
   } catch (err) {
     const t = errorText(err);
     if (/Permissions Violation for Publish/i.test(t)) return false;
-    if (/no responders|timeout/i.test(t)) return true;
+    if (/no responders/i.test(t)) return true;
+    if (/timeout/i.test(t)) return !(await deniedOnFlush(nc, subject, data));
     throw err;
   }
+}
+
+/** Publishes once and flushes: whether the server reported a publish permission violation for `subject`. */
+async function deniedOnFlush(nc: NatsConnection, subject: string, data: string | Uint8Array): Promise<boolean> {
+  const status = nc.status() as AsyncIterable<Status> & { stop(): void };
+  let denied = false;
+  const watching = (async () => {
+    for await (const s of status) {
+      if (s.type === "error" && s.error instanceof PermissionViolationError && s.error.operation === "publish" && s.error.subject === subject) denied = true;
+    }
+  })();
+  nc.publish(subject, data);
+  await nc.flush();
+  status.stop();
+  await watching;
+  return denied;
 }
 
 /** Subscribes and tells whether the server kept the subscription. */

@@ -17,7 +17,7 @@ import { startEmbedded, type Embedded } from "@cairn/cli";
 import { parseAgents } from "@cairn/planner";
 import type { RunStatus } from "@cairn/protocol";
 import { silentLogger } from "@cairn/telemetry";
-import { startNatsServer, tempDir, uniquePrefix, workspaceRoot, type RunningNatsServer } from "@cairn/testing";
+import { rawControls, startNatsServer, tempDir, uniquePrefix, withoutSgr, workspaceRoot, type RunningNatsServer } from "@cairn/testing";
 import { makeFixture, serviceEnv, waitRun, withTimeout, type ScriptTurn } from "../helpers.js";
 import { writeFileSync } from "node:fs";
 
@@ -41,20 +41,6 @@ const SCRIPTS: Record<string, ScriptTurn[]> = {
   gated: [{ content: `Please approve ${X}`, toolCalls: [{ name: "ledger", arguments: { item: `gated ${X}` } }] }, { content: `Done ${X}: {{toolResults}}` }],
 };
 
-/** The raw characters a terminal acts on that `s` holds — everything but `\n` (and `\t`) — as code points. */
-function rawControls(s: string): string[] {
-  const out: string[] = [];
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    const bad = (c < 0x20 && c !== 0x0a && c !== 0x09) || (c >= 0x7f && c <= 0x9f) || c === 0x061c || c === 0x200e || c === 0x200f || c === 0x2028 || c === 0x2029 || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
-    if (bad) out.push(`U+${c.toString(16).padStart(4, "0")}`);
-  }
-  return [...new Set(out)];
-}
-
-/** picocolors' colour codes (with FORCE_COLOR): the CLI's own, removed before looking. */
-const SGR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
-
 let server: RunningNatsServer;
 let emb: Embedded;
 let client: CairnClient;
@@ -77,7 +63,7 @@ async function safeOutput(args: string[], o: { color?: boolean; json?: boolean }
   const r = await cli(args, o.color);
   expect(r.stderr, `${args.join(" ")}: stderr`).toBe("");
   expect(r.code, `${args.join(" ")}: exit code`).toBe(0);
-  const out = o.color ? r.stdout.replace(SGR, "") : r.stdout;
+  const out = o.color ? withoutSgr(r.stdout) : r.stdout;
   expect(rawControls(out), `${args.join(" ")}: raw control characters in stdout`).toEqual([]);
   if (o.color) expect(r.stdout).not.toBe(out); // colour was on
   if (!o.json) expect(out, args.join(" ")).toMatch(/\\(x1b|u001b)\[2J/); // shown, visibly escaped

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { headers as natsHeaders, type NatsConnection } from "@nats-io/transport-node";
 import { CairnClient } from "@cairn/client";
 import { runIdForKey } from "@cairn/runtime";
-import { readLedger, workspaceRoot, type TenantUser } from "@cairn/testing";
+import { readLedger, waitFor, workspaceRoot, type TenantUser } from "@cairn/testing";
 import { waitRun, type ScriptTurn } from "../helpers.js";
 import { canPublish, canSubscribe, failure, startSecuredDeployment, type SecuredDeployment } from "./deployment.js";
 
@@ -36,15 +36,8 @@ async function tenant(user: TenantUser): Promise<CairnClient> {
   clients.push(c);
   return c;
 }
-const until = async <T>(what: string, fn: () => Promise<T | undefined>, ms = 30_000): Promise<T> => {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
+/** Polls until `fn` gives a value (a thrown error is retried and reported on timeout). */
+const until = waitFor;
 const raw = async (nc: NatsConnection, endpoint: string, body: object, h?: ReturnType<typeof natsHeaders>) =>
   JSON.parse((await nc.request(`${d.prefix}.api.${endpoint}`, JSON.stringify(body), { timeout: 5_000, ...(h ? { headers: h } : {}) })).string()) as { error?: { kind: string; message: string; retryable?: boolean }; runId?: string; created?: boolean; status?: string };
 

@@ -13,7 +13,7 @@ import { Kvm } from "@nats-io/kv";
 import { decode, encode, Subjects, type RunStatus, type ToolRegistration, type ToolResult } from "@cairn/protocol";
 import { runIdForKey } from "@cairn/runtime";
 import { provision } from "@cairn/cli";
-import { readLedger, type ShippedUser } from "@cairn/testing";
+import { readLedger, waitFor, type ShippedUser } from "@cairn/testing";
 import { checkRunLog, type LoggedEntry } from "../chaos/invariants.js";
 import { waitRun, type ScriptTurn } from "../helpers.js";
 import { canPublish, canSubscribe, failure, startSecuredDeployment, type SecuredDeployment } from "./deployment.js";
@@ -44,15 +44,8 @@ afterAll(async () => {
   await d?.stop();
 });
 
-const until = async <T>(what: string, fn: () => Promise<T | undefined>, ms = 30_000): Promise<T> => {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
+/** Polls until `fn` gives a value (a thrown error is retried and reported on timeout). */
+const until = waitFor;
 const awaitingApproval = (runId: string): Promise<RunStatus> => until(`${runId} to wait for approval`, async () => {
   const s = await d.client.status(runId);
   return s.approvals?.length ? s : undefined;

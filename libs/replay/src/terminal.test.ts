@@ -1,22 +1,11 @@
 import { describe, it, expect } from "vitest";
+import { rawControls, withoutSgr } from "@cairn/testing";
 import type { CheckReport } from "./check.js";
 import type { PromptCheck, StateAtStep } from "./inspect.js";
 import { renderCheck, renderPromptCheck, renderState, renderTimeline } from "./render.js";
 import { isTerminalUnsafe, terminalArgs, terminalJson, terminalLine, terminalSafe } from "./terminal.js";
 import type { Timeline } from "./timeline.js";
 
-/** The raw characters a terminal acts on that `s` holds (`\n` and `\t` are allowed), as code points. */
-function rawControls(s: string): string[] {
-  const out: string[] = [];
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    const bad = (c < 0x20 && c !== 0x0a && c !== 0x09) || (c >= 0x7f && c <= 0x9f) || c === 0x061c || c === 0x200e || c === 0x200f || c === 0x2028 || c === 0x2029 || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
-    if (bad) out.push(`U+${c.toString(16).padStart(4, "0")}`);
-  }
-  return out;
-}
-/** picocolors' own colour codes (SGR), removed before looking for raw characters. */
-const SGR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
 
 const HOSTILE = [
   "\x1b[2J", // clear screen
@@ -147,7 +136,7 @@ describe("the replay renderers print nothing raw from a hostile log", () => {
     it(`renderTimeline (color ${color})`, () => {
       const text = renderTimeline(timeline, { color, width: 120 });
       // With colour on, the only ESC sequences left are picocolors' own SGR codes.
-      const stripped = text.replace(SGR, "");
+      const stripped = withoutSgr(text);
       expect(rawControls(stripped)).toEqual([]);
       expect(stripped).toContain("\\x1b[2J");
       expect(stripped).toContain("<script>");

@@ -11,3 +11,4 @@ export { startNatsCluster, type ClusterOptions, type NatsCluster } from "./clust
 export { eventStreamHandler, rejectionOf, startHttpServer, withHttpServer, type HttpHandler, type ReceivedRequest, type TestHttpServer } from "./http.js";
 export { adminAuth, credentialsEnv, SHIPPED_USERS, shippedAccounts, shippedAccountsConf, shippedPasswordEnv, TENANT_USERS, tenantPassword, testPassword, type ShippedUser, type TenantUser } from "./accounts.js";
 export { startTcpProxy, type TcpProxy, type ProxyDirection, type ProxyDirections } from "./proxy.js";
+export { rawControls, withoutSgr } from "./terminal.js";

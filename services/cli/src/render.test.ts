@@ -1,21 +1,10 @@
 import { describe, it, expect } from "vitest";
+import { rawControls, withoutSgr } from "@cairn/testing";
 import type { RunStatus } from "@cairn/protocol";
 import type { LogEntry } from "@cairn/client";
 import { renderEntry, renderRuns, renderStatus } from "./render.js";
 
-/** The raw characters a terminal acts on that `s` holds (`\n` and `\t` are allowed), as code points. */
-function rawControls(s: string): string[] {
-  const out: string[] = [];
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    const bad = (c < 0x20 && c !== 0x0a && c !== 0x09) || (c >= 0x7f && c <= 0x9f) || c === 0x061c || c === 0x200e || c === 0x200f || c === 0x2028 || c === 0x2029 || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
-    if (bad) out.push(`U+${c.toString(16).padStart(4, "0")}`);
-  }
-  return out;
-}
-/** picocolors' own colour codes (SGR), removed before looking for raw characters. */
-const SGR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
-const sgr = (s: string): string => s.replace(SGR, "");
+const sgr = withoutSgr;
 
 const X = "\x1b[2J\x1b]0;pwned\x07\x1b[1A\x1b[2K\rOK\b\x7f\x9b31m\u202e<script>alert(1)</script>";
 

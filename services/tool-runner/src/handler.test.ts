@@ -50,6 +50,21 @@ interface Harness {
   recorded: Set<string>;
 }
 
+/** The dependencies every handler in these tests shares: no crash points, fast retries, quiet logs. */
+function fixedDeps(maxAttempts: number): Omit<ToolHandlerDeps, "subjects" | "registry" | "exists" | "submission" | "approval" | "append"> {
+  return {
+    crash: { hit: () => undefined },
+    retry: { maxAttempts, initialDelayMs: 50, maxDelayMs: 1_000, multiplier: 2 },
+    timeoutMs: 10_000,
+    maxMessageBytes: 1024 * 1024,
+    workspaceRoot: "/tmp/cairn-tool-handler-test",
+    largePayloadBytes: 512 * 1024,
+    watchCancel: () => () => undefined,
+    log: silentLogger(),
+    now: () => Date.now(),
+  };
+}
+
 function harness(tool: ToolDefinition, opts: { maxAttempts?: number } = {}): Harness {
   const appended: Harness["appended"] = [];
   const recorded = new Set<string>();
@@ -66,15 +81,7 @@ function harness(tool: ToolDefinition, opts: { maxAttempts?: number } = {}): Har
       if (d.ok && !duplicate) appended.push({ subject, result: d.value });
       return { seq: duplicate ? 0 : appended.length, duplicate };
     },
-    crash: { hit: () => undefined },
-    retry: { maxAttempts: opts.maxAttempts ?? 3, initialDelayMs: 50, maxDelayMs: 1_000, multiplier: 2 },
-    timeoutMs: 10_000,
-    maxMessageBytes: 1024 * 1024,
-    workspaceRoot: "/tmp/cairn-tool-handler-test",
-    largePayloadBytes: 512 * 1024,
-    watchCancel: () => () => undefined,
-    log: silentLogger(),
-    now: () => Date.now(),
+    ...fixedDeps(opts.maxAttempts ?? 3),
   };
   return { handle: createToolHandler(deps), appended, recorded };
 }
@@ -183,15 +190,7 @@ describe("tool-runner handler on a real nats-server", () => {
       submission: async () => submitted(["alpha"]),
       approval: async () => undefined,
       append: (subject, data) => appendOnce(js, subject, data),
-      crash: { hit: () => undefined },
-      retry: { maxAttempts: 3, initialDelayMs: 50, maxDelayMs: 1_000, multiplier: 2 },
-      timeoutMs: 10_000,
-      maxMessageBytes: 1024 * 1024,
-      workspaceRoot: "/tmp/cairn-tool-handler-test",
-      largePayloadBytes: 512 * 1024,
-      watchCancel: () => () => undefined,
-      log: silentLogger(),
-      now: () => Date.now(),
+      ...fixedDeps(3),
     });
     const consumer = await startWorkQueue({ js, jsm, stream: subjects.stream, durable, filters, concurrency: 2, config: { ackWaitMs: 5_000, maxDeliver: 5, replicas: 1, doubleAck: false }, crash: { hit: () => undefined }, handle, log: silentLogger() });
     try {

@@ -3,6 +3,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
 import type { ToolContext } from "../define.js";
+import { toolTestContext } from "./test-context.js";
 import {
   addressRefusal,
   effectiveAddress,
@@ -15,22 +16,8 @@ import {
   type ResolvedAddress,
 } from "./http.js";
 
-const noop = (): void => undefined;
 
-function makeContext(): ToolContext {
-  return {
-    runId: "run-1",
-    turn: 1,
-    callId: "call-1",
-    idempotencyKey: "run-1:1:0",
-    attempt: 1,
-    issuedAt: Date.now(),
-    signal: new AbortController().signal,
-    heartbeat: noop,
-    workspaceDir: "/nonexistent",
-    log: { debug: noop, info: noop, warn: noop, error: noop },
-  };
-}
+const makeContext = (): ToolContext => toolTestContext("/nonexistent");
 
 interface Seen {
   server: "a" | "b";

@@ -3,6 +3,7 @@ import { constants as C, promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { ToolContext, ToolDefinition } from "../define.js";
+import { toolTestContext } from "./test-context.js";
 import { builtinTools, ShellSandboxUnavailableError, type BuiltinToolOptions } from "./index.js";
 import { findBinary, resolveShellSandbox } from "./shell.js";
 import { claimWorkspace, isSandboxUid, openBeneath, resolveInWorkspace, sandboxUidOf, SANDBOX_UID_BASE, SANDBOX_UID_COUNT } from "./workspace.js";
@@ -11,24 +12,8 @@ import { claimWorkspace, isSandboxUid, openBeneath, resolveInWorkspace, sandboxU
 // only the refusals below run.
 const sandboxed = process.getuid?.() === 0 && process.platform === "linux" && findBinary("setpriv") !== undefined;
 
-const noop = (): void => undefined;
 
-function makeContext(runId: string, workspaceDir: string): ToolContext & { abort: AbortController } {
-  const abort = new AbortController();
-  return {
-    runId,
-    turn: 1,
-    callId: "call-1",
-    idempotencyKey: `${runId}:1:0`,
-    attempt: 1,
-    issuedAt: Date.now(),
-    signal: abort.signal,
-    heartbeat: noop,
-    workspaceDir,
-    log: { debug: noop, info: noop, warn: noop, error: noop },
-    abort,
-  };
-}
+const makeContext = (runId: string, workspaceDir: string): ToolContext & { abort: AbortController } => toolTestContext(workspaceDir, { runId });
 
 function toolOf(name: string, opts: BuiltinToolOptions): ToolDefinition<any> {
   const t = builtinTools(opts).find((x) => x.name === name);
