@@ -122,3 +122,52 @@ describe("backoffDelay", () => {
     expect(backoffDelay(DEFAULT_RETRY, 1, 10_000_000)).toBe(300_000);
   });
 });
+
+describe("not failures: Deferred and AwaitingResult", () => {
+  it("a Deferred carries its wake time and is recognised by name and wakeAt, across copies of the package", async () => {
+    const { Deferred, isDeferred } = await import("./errors.js");
+    const d = new Deferred(Date.UTC(2026, 0, 2, 3, 4, 5));
+    expect(d.name).toBe("Deferred");
+    expect(d.message).toBe("deferred until 2026-01-02T03:04:05.000Z");
+    expect(isDeferred(d)).toBe(true);
+    // Another copy's Deferred: the same name and a numeric wakeAt.
+    expect(isDeferred({ name: "Deferred", wakeAt: 5 })).toBe(true);
+    expect(isDeferred({ name: "Deferred", wakeAt: "5" })).toBe(false);
+    expect(isDeferred({ name: "Deferred" })).toBe(false);
+    expect(isDeferred({ name: "AwaitingResult", wakeAt: 5 })).toBe(false);
+    expect(isDeferred(new Error("deferred"))).toBe(false);
+    expect(isDeferred(null)).toBe(false);
+    expect(isDeferred(undefined)).toBe(false);
+    expect(isDeferred("Deferred")).toBe(false);
+  });
+
+  it("an AwaitingResult names who records the result and is recognised by name only", async () => {
+    const { AwaitingResult, isAwaitingResult } = await import("./errors.js");
+    const a = new AwaitingResult("child run r2");
+    expect(a.name).toBe("AwaitingResult");
+    expect(a.from).toBe("child run r2");
+    expect(a.message).toBe("result will be recorded by child run r2");
+    expect(isAwaitingResult(a)).toBe(true);
+    expect(isAwaitingResult({ name: "AwaitingResult" })).toBe(true);
+    expect(isAwaitingResult({ name: "Deferred" })).toBe(false);
+    expect(isAwaitingResult(new Error("x"))).toBe(false);
+    expect(isAwaitingResult(null)).toBe(false);
+    expect(isAwaitingResult(0)).toBe(false);
+  });
+
+  it("reads kind, retryability and retry delay only from well-formed fields", () => {
+    expect(new CairnError("m", { kind: "k", retryable: false }).name).toBe("CairnError");
+    expect(errorKind({ kind: 5 })).toBe("error");
+    expect(errorKind({ kind: "rate_limited" })).toBe("rate_limited");
+    expect(errorKind(null)).toBe("error");
+    expect(errorKind("kind")).toBe("error");
+    expect(retryAfterOf({ retryAfterMs: -1 })).toBeUndefined();
+    expect(retryAfterOf({ retryAfterMs: Number.POSITIVE_INFINITY })).toBeUndefined();
+    expect(retryAfterOf({ retryAfterMs: Number.NaN })).toBeUndefined();
+    expect(retryAfterOf({ retryAfterMs: "5" })).toBeUndefined();
+    expect(retryAfterOf({ retryAfterMs: 0 })).toBe(0);
+    expect(retryAfterOf({ retryAfterMs: 250 })).toBe(250);
+    expect(isRetryable({ retryable: "no" })).toBe(true);
+    expect(isRetryable({ retryable: false })).toBe(false);
+  });
+});

@@ -1,0 +1,19 @@
+// StrykerJS for the core packages; run through `npm run mutation` (scripts/mutation.mjs), which
+// sets the package and the files to mutate.
+const pkg = process.env.CAIRN_MUTATION_PACKAGE ?? "runtime";
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: "vitest",
+  plugins: ["@stryker-mutator/vitest-runner"],
+  vitest: { configFile: "vitest.mutation.config.ts", related: false },
+  mutate: [`libs/${pkg}/src/**/*.ts`, `!libs/${pkg}/src/**/*.test.ts`, `!libs/${pkg}/src/generated/**`, `!libs/${pkg}/src/index.ts`],
+  coverageAnalysis: "perTest",
+  concurrency: 2,
+  reporters: ["clear-text", "progress", "json"],
+  jsonReporter: { fileName: `reports/mutation/${pkg}.json` },
+  clearTextReporter: { allowColor: false, logTests: false, reportMutants: false },
+  thresholds: { high: 90, low: 80, break: null },
+  tempDirName: ".stryker-tmp",
+  cleanTempDir: "always",
+  timeoutMS: 20_000,
+};
