@@ -33,7 +33,7 @@ afterEach(async () => {
 });
 
 function figures(name: string, f: Record<string, unknown>): void {
-  // Printed for the README; one JSON line per scenario.
+  // Printed for docs/testing.md; one JSON line per scenario.
   console.log(`CHAOS ${name} ${JSON.stringify(f)}`);
 }
 

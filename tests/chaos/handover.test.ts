@@ -40,7 +40,7 @@ describe("handover between instances", () => {
   it("on SIGTERM a tool-runner hands its in-flight call back at once: another takes it up, which ack_wait could not have caused", async () => {
     // An ack_wait far beyond this test's waits: if the other instance gets the call, it is because
     // the holder handed it back (a nak), not because ack_wait expired. No speed is measured here
-    // (the figure is printed for the README; timing belongs in bench/).
+    // (the figure is printed for docs/testing.md; timing belongs in bench/).
     const ackWaitMs = 600_000;
     const { f, runId, holder, other, subject, c } = await twoRunners(ackWaitMs, 3000);
     const t0 = Date.now();

@@ -125,7 +125,7 @@ export class CairnClient {
   }
   /**
    * Approves a tool call that waits for approval; the run resumes durably. Who approved is recorded
-   * from this connection's identity, as the server gives it (see README "Security model").
+   * from this connection's identity, as the server gives it (see docs/security.md).
    */
   approve(runId: string, callId: string, opts: { reason?: string } = {}): Promise<RunStatus> {
     return this.call<RunStatus>("approve", { v: 1, runId, callId, decision: "approve", ...(opts.reason ? { reason: opts.reason } : {}) });
