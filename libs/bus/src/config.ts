@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { RESERVED_PREFIX_PARTS } from "@cairn/protocol";
 
 /**
  * Settings every Cairn service shares, parsed from environment variables. Each service's
@@ -20,8 +21,7 @@ export const commonEnv = {
   CAIRN_PREFIX: z
     .string()
     .regex(/^[a-z0-9][a-z0-9-]{0,31}(\.[a-z0-9][a-z0-9-]{0,31})*$/, "CAIRN_PREFIX must be lower-case letters, digits and '-' (not first), parts joined by '.' (e.g. cairn, acme.prod-1)")
-    .refine((p) => !p.split(".").some((t) => ["run", "api", "tapi", "stream", "tap", "payload"].includes(t)), "CAIRN_PREFIX may not have a part run, api, tapi, stream, tap or payload (Cairn's own subject tokens)")
-    .refine((p) => !p.split(".").includes("purged"), "CAIRN_PREFIX may not have a part purged (Cairn's own subject token: <prefix>.purged.<runId>)")
+    .refine((p) => !p.split(".").some((t) => RESERVED_PREFIX_PARTS.has(t)), `CAIRN_PREFIX may not have a part ${[...RESERVED_PREFIX_PARTS].join(", ")} (Cairn's own subject tokens)`)
     .default("cairn"),
   CAIRN_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
   CAIRN_PLACEMENT_TAGS: z.string().optional(),

@@ -1,6 +1,6 @@
-import { createHash } from "node:crypto";
 import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
 import type { Subjects } from "@cairn/protocol";
+import { messageSha256 } from "@cairn/runtime";
 import { appendOnce } from "./publish.js";
 
 /** Where a large payload went (as recorded in the event that refers to it). */
@@ -42,7 +42,7 @@ export class PayloadStore {
 
   async put(runId: string, text: string): Promise<PayloadRef> {
     const data = new TextEncoder().encode(text);
-    const sha256 = createHash("sha256").update(data).digest("hex");
+    const sha256 = messageSha256(data);
     for (let n = 0, at = 0; at < data.length || n === 0; n++, at += CHUNK) {
       await appendOnce(this.js, this.subjects.payloadChunk(runId, sha256, n), data.subarray(at, at + CHUNK));
     }
@@ -65,7 +65,7 @@ export class PayloadStore {
       if (m.data.length === 0) break;
     }
     const data = Buffer.concat(parts);
-    if (data.length !== ref.bytes || createHash("sha256").update(data).digest("hex") !== ref.sha256) {
+    if (data.length !== ref.bytes || messageSha256(data) !== ref.sha256) {
       throw new Error(`payload ${ref.bucket}/${ref.name} does not match its recorded hash`);
     }
     return new TextDecoder().decode(data);

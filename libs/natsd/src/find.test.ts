@@ -2,9 +2,10 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { findNatsServer, isPatchedNatsVersion, NatsServerNotFoundError, parseNatsVersion, versionAtLeast } from "./find.js";
+import { findNatsServer, NatsServerNotFoundError, parseNatsVersion } from "./find.js";
+import { isPatchedServerVersion, versionAtLeast } from "./version.js";
 
-describe("isPatchedNatsVersion (the same floor as connectNats)", () => {
+describe("isPatchedServerVersion (the same floor as connectNats)", () => {
   it.each([
     ["2.9.10", false],
     ["2.10.27", false],
@@ -18,7 +19,7 @@ describe("isPatchedNatsVersion (the same floor as connectNats)", () => {
     ["2.15.1", true],
     ["3.0.0", true],
     ["", false],
-  ])("%s patched: %s", (v, ok) => expect(isPatchedNatsVersion(v)).toBe(ok));
+  ])("%s patched: %s", (v, ok) => expect(isPatchedServerVersion(v)).toBe(ok));
 
   it("parses versions, keeping a pre-release suffix", () => {
     expect(parseNatsVersion("nats-server: v2.15.1\n")).toBe("2.15.1");

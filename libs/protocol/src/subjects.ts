@@ -51,7 +51,7 @@ function token(kind: string, s: string): string {
  */
 const PREFIX_PART = /^[a-z0-9][a-z0-9-]{0,31}$/;
 /** Tokens that follow the prefix in Cairn's own subjects: a prefix part equal to one would overlap another prefix's subjects. */
-const RESERVED_PARTS = new Set(["run", "api", "tapi", "stream", "tap", "payload", "purged"]);
+export const RESERVED_PREFIX_PARTS: ReadonlySet<string> = new Set(["run", "api", "tapi", "stream", "tap", "payload", "purged"]);
 
 /** The stream-name part of a prefix: "cairn" → "CAIRN", "t.x-1" → "T_X-1" ('.' becomes '_', letters upper-case). */
 function streamPart(prefix: string): string {
@@ -109,7 +109,7 @@ export class Subjects {
       if (!PREFIX_PART.test(part)) {
         throw new Error(`invalid prefix part ${JSON.stringify(part)} in ${JSON.stringify(prefix)}: use lower-case letters, digits and '-' (not first), at most 32 characters, parts separated by '.'`);
       }
-      if (RESERVED_PARTS.has(part)) throw new Error(`invalid prefix part ${JSON.stringify(part)} in ${JSON.stringify(prefix)}: ${[...RESERVED_PARTS].join(", ")} are Cairn's own subject tokens`);
+      if (RESERVED_PREFIX_PARTS.has(part)) throw new Error(`invalid prefix part ${JSON.stringify(part)} in ${JSON.stringify(prefix)}: ${[...RESERVED_PREFIX_PARTS].join(", ")} are Cairn's own subject tokens`);
     }
     this.prefix = prefix;
     this.stream = `${streamPart(prefix)}_RUNS`;

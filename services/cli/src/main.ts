@@ -13,7 +13,7 @@ import { provision, PROVISION_SCOPES, type ProvisionScope } from "./provision.js
 import { renderEntry, renderRuns, renderStatus } from "./render.js";
 import { terminalJson, terminalSafe } from "@cairn/replay";
 import { registerReplayCommands } from "./replay-cli.js";
-import { cairnHome, clearDevInfo, newDevToken, readDevInfo, resolveConnection, writeDevInfo, writeDevToken } from "./server.js";
+import { cairnHome, clearDevInfo, devTokenFile, newDevToken, readDevInfo, resolveConnection, writeDevInfo, writeDevToken } from "./server.js";
 
 const env = process.env;
 const here = dirname(fileURLToPath(import.meta.url));
@@ -222,7 +222,7 @@ program
       log,
     });
     if (emb.server) writeDevInfo(home, { url: emb.url, pid: process.pid, serverPid: emb.server.pid(), storeDir: emb.server.storeDir, startedAt: new Date().toISOString() });
-    process.stdout.write(`${pc.green("cairn dev")} ready: NATS ${emb.url}${emb.server ? ` (nats-server ${emb.server.version}, store ${emb.server.storeDir}; clients need the token in ${join(home, "dev.token")})` : ""}\n`);
+    process.stdout.write(`${pc.green("cairn dev")} ready: NATS ${emb.url}${emb.server ? ` (nats-server ${emb.server.version}, store ${emb.server.storeDir}; clients need the token in ${devTokenFile(home)})` : ""}\n`);
     process.stdout.write(`  try: ${pc.bold('cairn submit --follow "write a note"')}   (other terminals in this directory find this server)\n`);
     const stop = async (): Promise<void> => {
       await emb.stop();

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { parseJsonFile } from "./json-file.js";
 
 /**
  * Who may do what to a run. Identity comes from NATS, never from a request body:
@@ -37,15 +38,8 @@ const accessSchema = z.object({
 export type Access = Map<string, Map<string, ReadonlySet<Role>>> | undefined;
 
 export function parseAccess(json: string, source = "access file"): Access {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(json);
-  } catch (e) {
-    throw new Error(`${source} is not JSON: ${(e as Error).message}`);
-  }
-  const r = accessSchema.safeParse(raw);
-  if (!r.success) throw new Error(`${source}: ${r.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}`);
-  return new Map(Object.entries(r.data.tenants).map(([t, v]) => [t, new Map(Object.entries(v.users).map(([u, roles]) => [u, new Set(roles)]))]));
+  const data = parseJsonFile(accessSchema, json, source);
+  return new Map(Object.entries(data.tenants).map(([t, v]) => [t, new Map(Object.entries(v.users).map(([u, roles]) => [u, new Set(roles)]))]));
 }
 
 export function loadAccess(file: string | undefined): Access {

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { parseJsonFile } from "./json-file.js";
 
 /** An agent as written in the agents file: tools by name (their specs come from the tool registry). */
 export interface AgentDefinition {
@@ -101,16 +102,9 @@ export const BUILTIN_AGENTS: Agents = {
  *   "systemPrompt": "...", "tools": ["read_file"], "maxTurns": 20 } } }`.
  */
 export function parseAgents(text: string, source = "agents file"): Agents {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new Error(`${source} is not JSON: ${(err as Error).message}`);
-  }
-  const r = fileSchema.safeParse(raw);
-  if (!r.success) throw new Error(`${source} is invalid: ${r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  const file = parseJsonFile(fileSchema, text, source);
   const agents = new Map<string, AgentDefinition>();
-  for (const [name, a] of Object.entries(r.data.agents)) {
+  for (const [name, a] of Object.entries(file.agents)) {
     const def: AgentDefinition = { name, provider: a.provider, model: a.model, systemPrompt: a.systemPrompt, tools: a.tools, maxTurns: a.maxTurns, approve: a.approve, maxToolCallsPerTurn: a.maxToolCallsPerTurn, maxParallelToolCalls: a.maxParallelToolCalls };
     if (a.temperature !== undefined) def.temperature = a.temperature;
     if (a.maxTokens !== undefined) def.maxTokens = a.maxTokens;
@@ -124,7 +118,7 @@ export function parseAgents(text: string, source = "agents file"): Agents {
     }
     agents.set(name, def);
   }
-  const defaultAgent = r.data.default ?? agents.keys().next().value;
+  const defaultAgent = file.default ?? agents.keys().next().value;
   if (!defaultAgent || !agents.has(defaultAgent)) throw new Error(`${source}: default agent ${JSON.stringify(defaultAgent)} is not defined`);
   return { defaultAgent, agents };
 }
@@ -142,7 +136,5 @@ const pricesSchema = z.record(z.string(), z.object({ inputPerMTokUsd: z.number()
 /** `{ "gpt-4o-mini": { "inputPerMTokUsd": 0.15, "outputPerMTokUsd": 0.6 } }` */
 export function loadPrices(file: string | undefined): PriceTable {
   if (!file) return new Map();
-  const r = pricesSchema.safeParse(JSON.parse(readFileSync(file, "utf8")));
-  if (!r.success) throw new Error(`${file} is not a price table: ${r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
-  return new Map(Object.entries(r.data));
+  return new Map(Object.entries(parseJsonFile(pricesSchema, readFileSync(file, "utf8"), `price table ${file}`)));
 }

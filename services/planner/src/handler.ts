@@ -435,7 +435,6 @@ export function createApi(deps: ApiDeps) {
       if (!caller.roles.has("approve")) return forbidden(caller, "approve");
       // `by` is who the server says is calling; a `by` in the request is ignored.
       const by = caller.identity;
-      if ("error" in current) return current;
       if (callId === "budget" && !current.approvals?.some((a) => a.callId === callId)) {
         // A run paused at a budget (agent onBudgetExceeded: approve): go on with another budget, or end.
         const pause = current.budgetPause;

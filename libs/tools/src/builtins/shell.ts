@@ -94,12 +94,7 @@ export function findBinary(name: string): string | undefined {
   const dirs = [...(process.env["PATH"] ?? "").split(path.delimiter), ...SYSTEM_DIRS].filter((d) => path.isAbsolute(d));
   for (const d of dirs) {
     const p = path.join(d, name);
-    try {
-      accessSync(p, C.X_OK);
-      return p;
-    } catch {
-      // next
-    }
+    if (executable(p)) return p;
   }
   return undefined;
 }
