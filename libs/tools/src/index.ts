@@ -14,4 +14,4 @@ export type { ParseArgumentsResult } from "./registry.js";
 export { loadToolModule } from "./loader.js";
 export { builtinTools } from "./builtins/index.js";
 export { parseAllowPrivate } from "./builtins/http.js";
-export type { BuiltinToolOptions } from "./builtins/index.js";
+export type { BuiltinToolOptions, ShellSandbox } from "./builtins/index.js";

@@ -4,7 +4,7 @@ import { Kvm } from "@nats-io/kv";
 import { CairnClient } from "@cairn/client";
 import { decode, encode, isToken, type RunApproval, type RunSignal, type RunSubmitted, type ToolRegistration } from "@cairn/protocol";
 import { appendOnce, CrashPoints, isReflected, PayloadStore, startWorkQueue, openBus, type NatsConnection, type RunningConsumer, type RunningService } from "@cairn/bus";
-import { builtinTools, loadToolModule, ToolRegistry, type BuiltinToolOptions, type ToolDefinition } from "@cairn/tools";
+import { builtinTools, loadToolModule, ToolRegistry, type BuiltinToolOptions, type ShellSandbox, type ToolDefinition } from "@cairn/tools";
 import type { Logger } from "@cairn/telemetry";
 import type { ToolRunnerConfig } from "./config.js";
 import { createToolHandler } from "./handler.js";
@@ -18,7 +18,7 @@ export interface ToolRunnerDeps {
 
 
 /** The sandbox the shell tool runs commands in (logged at start). */
-export type ShellSandboxInfo = Parameters<NonNullable<NonNullable<BuiltinToolOptions["shellSandbox"]>["report"]>>[0];
+export type ShellSandboxInfo = ShellSandbox;
 
 /**
  * Built-ins (file tools, sleep; http_fetch and shell when enabled) plus user tool modules. With

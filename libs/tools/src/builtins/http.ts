@@ -8,6 +8,7 @@ import { RetryableError, TerminalError } from "@cairn/runtime";
 import { defineTool } from "../define.js";
 import type { ToolDefinition } from "../define.js";
 import { abortError } from "./abort.js";
+import { errnoCode } from "./workspace.js";
 
 export interface HttpFetchArgs {
   url: string;
@@ -389,7 +390,7 @@ function retryAfterMs(value: string | null): number | undefined {
 /** The socket or request error, for a message. */
 function describeError(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
-  const code = "code" in err && typeof (err as { code: unknown }).code === "string" ? (err as { code: string }).code : undefined;
+  const code = errnoCode(err);
   const cause = err.cause instanceof Error ? `: ${err.cause.message}` : "";
   return `${err.message}${cause}${code && !err.message.includes(code) ? ` (${code})` : ""}`;
 }

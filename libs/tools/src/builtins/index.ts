@@ -6,7 +6,7 @@ import { sleepTool } from "./sleep.js";
 import { runAgentTool } from "./agent.js";
 
 export type { ShellSandbox, ShellSandboxKind, ShellSandboxOptions } from "./shell.js";
-export { ShellSandboxUnavailableError, resolveShellSandbox } from "./shell.js";
+export { ShellSandboxUnavailableError } from "./shell.js";
 
 export interface BuiltinToolOptions {
   /** Hosts http_fetch may reach: exact hostnames or "*.example.com"; http_fetch is offered only when non-empty. */
