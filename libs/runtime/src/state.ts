@@ -225,8 +225,9 @@ function foldKind(state: RunState, entry: HistoryEntry, w: Readonly<RunSubjectKi
       if (!call) return reject(state, entry, `tool result for call ${w.index} of turn ${w.turn}, which the model did not ask for`);
       if (w.tool !== undefined && w.tool !== safeToolToken(call.name)) return reject(state, entry, `tool result of ${JSON.stringify(w.tool)} for a call to ${JSON.stringify(call.name)}`);
       if (turn.results[w.index]) return reject(state, entry, "a result for this call is already recorded");
-      const gate = state.submitted?.agent.tools.find((t) => t.name === call.name)?.requiresApproval === true ? state.approvals.get(`${w.turn}.${w.index}`) : undefined;
-      if (state.submitted?.agent.tools.some((t) => t.name === call.name && t.requiresApproval) && !gate) return reject(state, entry, "tool result for a call that waits for a human's approval");
+      const gated = state.submitted?.agent.tools.some((t) => t.name === call.name && t.requiresApproval) === true;
+      const gate = gated ? state.approvals.get(`${w.turn}.${w.index}`) : undefined;
+      if (gated && !gate) return reject(state, entry, "tool result for a call that waits for a human's approval");
       const d = note(decode<ToolResult>("ToolResult", entry.data, MAX_MESSAGE));
       if (!d.ok) return reject(state, entry, `unreadable tool result (${d.kind}: ${d.message})`);
       {

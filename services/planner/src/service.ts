@@ -166,9 +166,10 @@ export async function startPlanner(config: PlannerConfig, deps: PlannerDeps): Pr
             // Nats-Stream header, is a JetStream response someone pointed here (a Direct Get or
             // consumer delivery "reflected" onto this subject): never a request. And a reply
             // elsewhere than an inbox would have the planner publish onto another subject.
-            if (!msg.reply || !/^(_INBOX\.|_R_\.)/.test(msg.reply) || msg.headers?.has("Nats-Stream") || msg.headers?.has("Nats-Sequence")) {
+            const inbox = msg.reply !== undefined && /^(_INBOX\.|_R_\.)/.test(msg.reply);
+            if (!inbox || msg.headers?.has("Nats-Stream") || msg.headers?.has("Nats-Sequence")) {
               log.warn({ endpoint: name, reply: msg.reply ?? null }, "api message refused: not a request with an inbox reply (a reflected response?)");
-              if (msg.reply && /^(_INBOX\.|_R_\.)/.test(msg.reply)) msg.respond(JSON.stringify({ v: 1, error: { kind: "bad_request", message: "not a request" } }));
+              if (inbox) msg.respond(JSON.stringify({ v: 1, error: { kind: "bad_request", message: "not a request" } }));
               return;
             }
             const caller = door.caller(msg);
