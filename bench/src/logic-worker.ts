@@ -107,7 +107,8 @@ const api = createApi({
   readLog: async function* (runId, fromSeq) {
     for (const e of byRun.get(runId) ?? []) if (e.seq >= fromSeq) yield e;
   },
-  listIndex: () => Promise.resolve([]),
+  index: { get: () => Promise.resolve(undefined), newest: () => Promise.resolve({ runs: [], next: undefined, examined: 0 }) },
+  hasEnded: () => Promise.resolve(false),
   missingWorkQueues: () => Promise.resolve([]),
   workerAvailable: () => Promise.resolve(true),
   now: () => new Date(),
@@ -118,7 +119,7 @@ const planner = createPlannerHandler({
   history: { foldTo: (runId, s) => Promise.resolve(planned.foldTo(runId, s)), forget: (runId) => planned.forget(runId) },
   append,
   // The runs index is a KV write in the service: messaging, not measured here.
-  putIndex: () => Promise.resolve(),
+  index: { submitted: () => Promise.resolve(), changed: () => Promise.resolve(), progress: () => undefined },
   crash,
   log,
   maxMessageBytes,

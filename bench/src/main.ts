@@ -11,7 +11,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import { join } from "node:path";
 import { findNatsServer } from "@cairn/natsd";
-import { fairnessPhase, latencyPhase, stepsPerRun, throughputPhase, withScenario, type FairnessResult, type LatencyResult, type Memory, type Sync, type ThroughputResult } from "./measure.js";
+import { burstPhase, fairnessPhase, latencyPhase, stepsPerRun, throughputPhase, withScenario, type BurstResult, type FairnessResult, type LatencyResult, type Memory, type Sync, type ThroughputResult } from "./measure.js";
 import { parseOptions, USAGE, type BenchOptions } from "./options.js";
 import { startOtlpSink } from "./otlp-sink.js";
 import { renderTable, evaluateTargets, find, type Target } from "./report.js";
@@ -69,6 +69,14 @@ export interface FairnessRecord extends FairnessResult {
   memory: Memory;
 }
 
+/** A burst of runs on a fresh server (the scale scenario). */
+export interface BurstRecord extends BurstResult {
+  type: "burst";
+  system: "cairn";
+  mode: Mode;
+  memory: Memory;
+}
+
 export interface NotMeasured {
   type: "not-measured";
   what: string;
@@ -82,6 +90,8 @@ export interface Results {
   logic: LogicRecord[];
   /** Absent in results written before the fairness scenario existed. */
   fairness?: FairnessRecord[];
+  /** Absent in results written before the scale scenario existed. */
+  bursts?: BurstRecord[];
   notMeasured: NotMeasured[];
   targets: Target[];
 }
@@ -136,7 +146,7 @@ async function main(): Promise<void> {
     options: o,
   };
   emit(meta);
-  const results: Results = { meta, loops: [], scaling: [], logic: [], fairness: [], notMeasured: [], targets: [] };
+  const results: Results = { meta, loops: [], scaling: [], logic: [], fairness: [], bursts: [], notMeasured: [], targets: [] };
   const nodeArgs = (label: string): string[] => (o.cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${join(o.outDir, "profiles", `${stamp}-${label}`)}`] : []);
 
   const loop = async (system: SystemKind, mode: Mode, sync: Sync, tracing: "off" | "otlp" = "off"): Promise<void> => {
@@ -199,6 +209,17 @@ async function main(): Promise<void> {
     results.fairness!.push(rec);
     emit(rec);
   };
+  const burst = async (turns: number, runs: number): Promise<void> => {
+    if (!o.systems.includes("cairn")) return;
+    const label = `cairn-burst-${runs}x${turns + 1}`;
+    progress(`${label}: ${runs} runs of ${turns + 1} model turn${turns ? "s" : ""} submitted at once (512 clients), on a fresh server`);
+    const { result, memory } = await withScenario({ kind: "cairn", mode: "embedded", sync: "default", logLevel: o.logLevel, rawWriteOnce: false, rawStockClient: false, nodeArgs: nodeArgs(label), serviceEnv: o.serviceEnv, turns: [turns], keep: o.keep, onDir: (d) => o.keep && progress(`${label}: logs in ${d}`) }, ({ sys, cpu }) =>
+      burstPhase(sys, turns, runs, cpu),
+    );
+    const rec: BurstRecord = { type: "burst", system: "cairn", mode: "embedded", ...result, memory };
+    results.bursts!.push(rec);
+    emit(rec);
+  };
   const has = (system: SystemKind, mode: Mode): boolean => find(results, system, mode, "default") !== undefined;
 
   try {
@@ -227,6 +248,9 @@ async function main(): Promise<void> {
           await fairness(mode, "default");
           await fairness(mode, "off");
         }
+      } else if (s === "scale") {
+        for (const runs of o.scaleBursts) await burst(0, runs);
+        if (o.scaleLongRuns > 0) await burst(9, o.scaleLongRuns);
       } else if (s === "tracing") {
         // Back to back on fresh servers: Cairn with tracing off, then exporting every span.
         for (const mode of ["embedded", "processes"] as const) {

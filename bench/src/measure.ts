@@ -171,6 +171,49 @@ export async function throughputPhase(sys: System, turns: number, runs: number, 
   };
 }
 
+export interface BurstResult extends ThroughputResult {
+  /** Time until the last submission was accepted. */
+  submitMs: number;
+  /** CPU (ms) nats-server used per step during the burst. */
+  serverCpuMsPerStep: number;
+}
+
+/**
+ * A burst: `runs` runs submitted as fast as the API takes them (at most `window` submissions
+ * waiting for their reply at once, as a crowd of clients would), measured until every one ended.
+ */
+export async function burstPhase(sys: System, turns: number, runs: number, cpu: () => CpuSample, window = 512): Promise<BurstResult> {
+  const cpu0 = cpu();
+  const t0 = performance.now();
+  const ids: string[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(window, runs) }, async () => {
+      while (next < runs) {
+        next++;
+        ids.push(await sys.submit(turns));
+      }
+    }),
+  );
+  const submitMs = performance.now() - t0;
+  await Promise.all(ids.map((id) => sys.ended(id, runTimeout(turns) + runs * (turns + 1) * 20)));
+  const elapsed = performance.now() - t0;
+  const steps = runs * stepsPerRun(turns);
+  const cpu1 = cpu();
+  return {
+    turns,
+    runs,
+    steps,
+    elapsedMs: round(elapsed, 1),
+    submitMs: round(submitMs, 1),
+    stepsPerSec: round((steps / elapsed) * 1000, 1),
+    runsPerSec: round((runs / elapsed) * 1000, 2),
+    cpuMsPerStep: perStep(cpu0.total, cpu1.total, steps),
+    mainThreadCpuMsPerStep: perStep(cpu0.mainThread, cpu1.mainThread, steps),
+    serverCpuMsPerStep: round(((cpu1.total["nats-server"] ?? 0) - (cpu0.total["nats-server"] ?? 0)) / steps, 4),
+  };
+}
+
 /** End-to-end times (ms) of the 2-call run: how many, median, p95, max. */
 export interface Times {
   runs: number;
@@ -275,7 +318,9 @@ export interface Scenario {
 export async function withScenario<T>(setup: ScenarioSetup, body: (s: Scenario) => Promise<T>): Promise<{ result: T; memory: Memory; natsServerVersion: string }> {
   const dir = mkdtempSync(join(tmpdir(), `cairn-bench-${setup.kind}-`));
   setup.onDir?.(dir);
-  const server = await startNatsServer(setup.sync === "always" ? { syncInterval: "always" } : {});
+  // BENCH_NATS_PROF_PORT: the server serves Go's pprof there (e.g. /debug/pprof/profile?seconds=10).
+  const prof = process.env["BENCH_NATS_PROF_PORT"];
+  const server = await startNatsServer({ ...(setup.sync === "always" ? { syncInterval: "always" } : {}), ...(prof ? { extraConfig: `prof_port: ${Number(prof)}` } : {}) });
   let sys: System | undefined;
   try {
     sys = await startSystem({ kind: setup.kind, mode: setup.mode, url: server.url, dir, turns: setup.turns, logLevel: setup.logLevel, rawWriteOnce: setup.rawWriteOnce, rawStockClient: setup.rawStockClient, nodeArgs: setup.nodeArgs, serviceEnv: setup.serviceEnv, ...(setup.fairness ? { fairness: setup.fairness } : {}) });

@@ -1,7 +1,9 @@
 import { parseArgs } from "node:util";
 
-export type ScenarioName = "embedded" | "processes" | "breakdown" | "scaling" | "durable" | "tracing" | "fairness";
-export const SCENARIOS: ScenarioName[] = ["embedded", "processes", "breakdown", "scaling", "durable", "tracing", "fairness"];
+export type ScenarioName = "embedded" | "processes" | "breakdown" | "scaling" | "durable" | "tracing" | "fairness" | "scale";
+/** Every scenario; `scale` (bursts of up to 100k runs) only when asked for by name. */
+export const SCENARIOS: ScenarioName[] = ["embedded", "processes", "breakdown", "scaling", "durable", "tracing", "fairness", "scale"];
+const DEFAULT_SCENARIOS = SCENARIOS.filter((s) => s !== "scale");
 
 /** What to measure and how much; every flag has a BENCH_* environment twin. */
 export interface BenchOptions {
@@ -23,6 +25,10 @@ export interface BenchOptions {
   fairnessCalls: number;
   /** Fairness scenario: big runs, one after the other, each with 2-call runs measured while it fans out. */
   fairnessRounds: number;
+  /** Scale scenario: bursts of one-turn runs, each on a fresh server. */
+  scaleBursts: number[];
+  /** Scale scenario: ten-turn runs in one burst (0: none). */
+  scaleLongRuns: number;
   logLevel: string;
   rawWriteOnce: boolean;
   /** Run the raw baseline on the stock client (no noAsyncTraces, none of the client fixes Cairn applies). */
@@ -39,7 +45,7 @@ export interface BenchOptions {
 export const USAGE = `usage: npm run bench -- [options]
 
   --quick                  small sizes (a run of the whole benchmark in about a minute)
-  --scenarios <list>       comma-separated: ${SCENARIOS.join(",")} (default: all); breakdown splits Cairn's
+  --scenarios <list>       comma-separated: ${SCENARIOS.join(",")} (default: all but scale); breakdown splits Cairn's
                            CPU per step: the raw handlers on Cairn's consume loop and appendOnce, and Cairn's
                            handlers with no NATS at all (an in-memory log)
   --systems <list>         raw,cairn (default both; the ratios need both)
@@ -52,6 +58,9 @@ export const USAGE = `usage: npm run bench -- [options]
                            time alone vs while the big run fans out, with the planner's default in-flight window
                            and with none (maxParallelToolCalls = the calls: all at once, as before fair share)
   --fairness-rounds <n>    fairness scenario: big runs measured against, one after the other (default 3; quick 1)
+  --scale-bursts <list>    scale scenario (run only when named): bursts of one-turn runs, each on a fresh
+                           server, submitted by 512 clients at once (default 1000,10000,50000,100000)
+  --scale-long-runs <n>    scale scenario: a burst of ten-turn runs (default 10000; 0 for none)
   --log-level <level>      services' LOG_LEVEL (default info, as deployed)
   --raw-write-once         give the raw baseline Cairn's written-once stream settings (one message per subject)
   --raw-stock-client       run the raw baseline on the stock NATS client: without noAsyncTraces and without the
@@ -88,6 +97,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv, defaultOut:
       "scaling-turns": { type: "string" },
       "fairness-calls": { type: "string" },
       "fairness-rounds": { type: "string" },
+      "scale-bursts": { type: "string" },
+      "scale-long-runs": { type: "string" },
       "log-level": { type: "string" },
       "raw-write-once": { type: "boolean" },
       "raw-stock-client": { type: "boolean" },
@@ -109,7 +120,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv, defaultOut:
   };
   const flag = (name: string): boolean => ["1", "true", "yes"].includes(get(name) ?? "");
   const quick = flag("quick");
-  const scenarios = list(get("scenarios") ?? SCENARIOS.join(","));
+  const scenarios = list(get("scenarios") ?? DEFAULT_SCENARIOS.join(","));
   for (const s of scenarios) if (!(SCENARIOS as string[]).includes(s)) throw new Error(`unknown scenario ${JSON.stringify(s)} (known: ${SCENARIOS.join(", ")})`);
   const systems = list(get("systems") ?? "raw,cairn");
   for (const s of systems) if (s !== "raw" && s !== "cairn") throw new Error(`unknown system ${JSON.stringify(s)} (known: raw, cairn)`);
@@ -130,6 +141,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv, defaultOut:
     scalingMinRuns: quick ? 1 : 3,
     fairnessCalls: Math.min(10_000, Math.max(2, num("fairness-calls", 3000, 3000))),
     fairnessRounds: Math.max(1, num("fairness-rounds", 3, 1)),
+    scaleBursts: list(get("scale-bursts") ?? (quick ? "500,2000" : "1000,10000,50000,100000")).map((v) => Math.max(1, positive("scale-bursts", v))),
+    scaleLongRuns: num("scale-long-runs", 10_000, 200),
     logLevel: get("log-level") ?? "info",
     rawWriteOnce: flag("raw-write-once"),
     rawStockClient: flag("raw-stock-client"),

@@ -15,6 +15,7 @@ function fakeStream() {
   const msgs: { seq: number; subject: string; data: Uint8Array; nanos: bigint }[] = [];
   let gets = 0;
   let scans = 0;
+  let multis = 0;
   const jsm = {
     direct: {
       getMessage: async (_stream: string, q: { seq: number; next_by_subj?: string }): Promise<StoredMsg | null> => {
@@ -27,6 +28,17 @@ function fakeStream() {
         // A Direct Get's time comes from an RFC 3339 string with nanoseconds, parsed to ms.
         return { seq: m.seq, subject: m.subject, data: m.data, time: new Date(Date.parse(new Date(Number(m.nanos / 1_000_000n)).toISOString())) } as unknown as StoredMsg;
       },
+      // multi_last: the last message of each subject under the filter (here: every one, one per subject).
+      getLastMessagesFor: async (_stream: string, q: { multi_last: string[] }): Promise<AsyncIterable<StoredMsg>> => {
+        multis++;
+        const prefix = q.multi_last[0]!.slice(0, -1);
+        const found = msgs.filter((x) => x.subject.startsWith(prefix));
+        return (async function* () {
+          for (const [i, m] of found.entries()) {
+            yield { seq: m.seq, subject: m.subject, data: m.data, pending: found.length - 1 - i, time: new Date(Date.parse(new Date(Number(m.nanos / 1_000_000n)).toISOString())) } as unknown as StoredMsg;
+          }
+        })();
+      },
     },
   } as unknown as JetStreamManager;
   return {
@@ -34,6 +46,8 @@ function fakeStream() {
     gets: () => gets,
     /** Direct Gets that had to scan by subject filter (next_by_subj), not fetch one sequence. */
     scans: () => scans,
+    /** multi_last reads (one per run read by subject). */
+    multis: () => multis,
     append(subject: string, message: unknown): number {
       const seq = msgs.length + 1;
       // Nanosecond timestamps that are not whole milliseconds, like the server's.
@@ -97,6 +111,59 @@ function foldInHand(h: RunHistory, coverage: DeliveryCoverage, msg: JsMsg): { ha
   const hand: DeliveryInHand = { msg, key: RUN, coverage, folded: false };
   return { hand, done: callInHand(hand, () => h.foldTo(RUN, msg.seq)) };
 }
+
+describe("RunHistory's cache bounds", () => {
+  it("reads a run that is not cached with one read by subject, and then walks only a short gap", async () => {
+    const s = fakeStream();
+    // Other runs' messages first: the run's events lie far apart in the stream.
+    for (let i = 0; i < 300; i++) s.append(S.submitted(`other${i}`), { ...submitted, runId: `other${i}` });
+    const sub = s.append(S.submitted(RUN), submitted);
+    for (let i = 0; i < 300; i++) s.append(S.llmCommand(`other${i}`, 1, "scripted"), { v: 1 });
+    const llm1 = s.append(S.llmResult(RUN, 1), llm(1));
+    const h = new RunHistory(s.jsm, S);
+    const first = await h.foldTo(RUN, llm1);
+    expect(first.state).toEqual(reduceRun(RUN, [sub, llm1].map((q) => entryOf(s, q)), S));
+    expect([s.multis(), s.scans()]).toEqual([1, 0]);
+    // The next event is within the walk window: the run is not read again.
+    const tool1 = s.append(S.toolResult(RUN, 1, 0, "noop"), tool(1));
+    const next = await h.foldTo(RUN, tool1);
+    expect(next.state).toEqual(reduceRun(RUN, [sub, llm1, tool1].map((q) => entryOf(s, q)), S));
+    expect(s.multis()).toBe(1);
+    expect(s.scans()).toBe(1);
+  });
+
+  it("keeps about its byte bound: the least recently folded runs go first, and are read again when needed", async () => {
+    const s = fakeStream();
+    const runs = ["ra", "rb", "rc"];
+    const seqs = runs.map((r) => s.append(S.submitted(r), { ...submitted, runId: r, task: "x".repeat(3_000) }));
+    const h = new RunHistory(s.jsm, S, { runs: 100, bytes: 7_000 });
+    for (const [i, r] of runs.entries()) await h.foldTo(r, seqs[i]!);
+    expect(h.size()).toBe(2);
+    expect(h.bytes()).toBeLessThanOrEqual(7_000);
+    expect(h.bytes()).toBeGreaterThan(6_000);
+    const reads = (): number => s.multis() + s.gets();
+    const before = reads();
+    await h.foldTo("rc", seqs[2]!);
+    expect(reads()).toBe(before); // cached
+    const again = await h.foldTo("ra", seqs[0]!); // evicted: read again, the same state
+    expect(reads()).toBeGreaterThan(before);
+    expect(again.state).toEqual(reduceRun("ra", [s.log()[0]!], S));
+    expect(h.size()).toBe(2);
+  });
+
+  it("does not keep a run that alone exceeds the byte bound, and forgets ended runs", async () => {
+    const s = fakeStream();
+    const big = s.append(S.submitted("rbig"), { ...submitted, runId: "rbig", task: "x".repeat(10_000) });
+    const h = new RunHistory(s.jsm, S, { runs: 100, bytes: 5_000 });
+    await h.foldTo("rbig", big);
+    expect([h.size(), h.bytes()]).toEqual([0, 0]);
+    const small = s.append(S.submitted(RUN), submitted);
+    await h.foldTo(RUN, small);
+    expect(h.size()).toBe(1);
+    h.forget(RUN);
+    expect([h.size(), h.bytes()]).toEqual([0, 0]);
+  });
+});
 
 describe("RunHistory with the planner's delivery coverage", () => {
   it("folds a delivered event without reading the stream when this process was handed every earlier event of the run", async () => {
@@ -306,7 +373,7 @@ describe("RunHistory.prefetch (tool results the stream republished)", () => {
 
   it("keeps at most its bounds: the oldest entries go first", () => {
     const s = fakeStream();
-    const h = new RunHistory(s.jsm, S, 10, { entries: 3, bytes: 2_000 });
+    const h = new RunHistory(s.jsm, S, { runs: 10, bytes: 1024 * 1024 }, { entries: 3, bytes: 2_000 });
     for (let i = 1; i <= 5; i++) h.prefetch({ seq: i, subject: S.toolResult(RUN, i, 0, "noop"), data: new Uint8Array(10), time: "2025-01-01T00:00:00.000Z" });
     expect(h.prefetchedCount()).toBe(3);
     h.prefetch({ seq: 6, subject: S.toolResult(RUN, 6, 0, "noop"), data: new Uint8Array(1_700), time: "2025-01-01T00:00:00.000Z" });

@@ -19,6 +19,12 @@ export function isReflected(h: { values(k: string): string[] } | undefined, serv
   return !!h && JETSTREAM_HEADERS.some((k) => h.values(k).length > serverAdded);
 }
 
+/** Folds an entry into a cached run, counting what it costs. */
+function fold(c: Cached, e: HistoryEntry, subjects: Subjects): Applied {
+  c.bytes += entryBytes(e);
+  return applyEntry(c.state, e, subjects);
+}
+
 /** Turns a stored message read with Direct Get into a log entry (times normalised to ms ISO strings). */
 export function toEntry(m: StoredMsg): HistoryEntry {
   const e: HistoryEntry = { seq: m.seq, subject: m.subject, data: m.data, time: new Date(m.time).toISOString() };
@@ -69,15 +75,64 @@ export async function* readRange(jsm: JetStreamManager, stream: string, filter: 
   }
 }
 
-/** One run's whole log (commands and events, or events only), in order. */
-export async function readRunLog(jsm: JetStreamManager, subjects: Subjects, runId: string, opts: { eventsOnly?: boolean } = {}): Promise<HistoryEntry[]> {
+/** Most messages one `multi_last` Direct Get answers: nats-server refuses more ("too many results", 413). */
+export const MULTI_READ_MAX = 1024;
+
+/**
+ * Messages of one run's subjects (`filter` covers a single run: `<p>.run.<id>.>` or its events)
+ * with a sequence in `[fromSeq, toSeq]`, in stream order.
+ *
+ * Every subject of a run holds one message (the stream keeps one per subject), so one Direct Get
+ * `multi_last` request answers them all: nats-server finds them through its per-subject index, at
+ * a cost that grows with the run, not with the stream. A `next_by_subj` read with a wildcard
+ * instead walks the stream's messages one by one from `fromSeq` (`msgBlock.firstMatching`) until
+ * the next match: with 300k messages stored, 36 ms to read a 10-message run against 0.55 ms (see
+ * docs/decisions/scale.md). That walk is used only where it is short (`toSeq - fromSeq` within
+ * `scanWindow`), or as the fallback when the run has more than 1,024 subjects, or the answer was
+ * cut short, or the server has no batch Direct Get.
+ */
+export async function readRun(jsm: JetStreamManager, stream: string, filter: string, fromSeq = 1, toSeq = Number.MAX_SAFE_INTEGER, scanWindow = 0): Promise<HistoryEntry[]> {
   const out: HistoryEntry[] = [];
-  for await (const e of readRange(jsm, subjects.stream, opts.eventsOnly ? subjects.runEvents(runId) : subjects.run(runId), 1)) out.push(e);
+  if (toSeq < fromSeq) return out;
+  if (toSeq - fromSeq >= scanWindow) {
+    let complete = false;
+    try {
+      let pending = 0;
+      for await (const m of await jsm.direct.getLastMessagesFor(stream, { multi_last: [filter] })) {
+        pending = m.pending;
+        if (m.seq >= fromSeq && m.seq <= toSeq) out.push(toEntry(m));
+      }
+      complete = pending <= 0;
+    } catch (err) {
+      if (!multiReadUnavailable(err)) throw err;
+    }
+    if (complete) return out.sort((a, b) => a.seq - b.seq);
+    out.length = 0;
+  }
+  for await (const e of readRange(jsm, stream, filter, fromSeq, toSeq)) out.push(e);
   return out;
 }
 
+/** The server could not answer a `multi_last` read in one go (too many subjects), or has no batch Direct Get (before 2.11). */
+function multiReadUnavailable(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown };
+  return e.code === 413 || (typeof e.message === "string" && /too many results|batch direct require/i.test(e.message));
+}
+
+/** One run's whole log (commands and events, or events only), in order. */
+export async function readRunLog(jsm: JetStreamManager, subjects: Subjects, runId: string, opts: { eventsOnly?: boolean } = {}): Promise<HistoryEntry[]> {
+  return readRun(jsm, subjects.stream, opts.eventsOnly ? subjects.runEvents(runId) : subjects.run(runId));
+}
+
+/** Gaps in a run's events up to this many stream sequences are read with a walk (`readRun`). */
+const SCAN_WINDOW = 256;
+
 interface Cached {
   state: RunState;
+  /** What the folded entries cost, roughly (see `entryBytes`): the cache's byte bound counts it. */
+  bytes: number;
+  /** `bytes` as counted in the cache's total when it was last remembered. */
+  counted: number;
   lastApplied: Applied | undefined;
   /**
    * Set when the state was read from the stream while handling a first delivery of its last
@@ -120,8 +175,17 @@ export interface FoldHint {
  * run's events are read from the stream as before. The fold is the same either way: the entry's
  * time is the stream's timestamp, truncated to the millisecond like a Direct Get's.
  */
+/** Bounds of the fold cache: runs and bytes of folded entries; past either, the least recently used runs go. */
+export interface RunCacheBounds {
+  runs: number;
+  bytes: number;
+}
+
+export const DEFAULT_RUN_CACHE: RunCacheBounds = { runs: 100_000, bytes: 256 * 1024 * 1024 };
+
 export class RunHistory {
   private readonly cache = new Map<string, Cached>();
+  private cachedBytes = 0;
   /** Events handed over before any fold asked for them (see `prefetch`), by stream sequence, oldest first. */
   private readonly prefetched = new Map<number, HistoryEntry>();
   private prefetchedBytes = 0;
@@ -129,7 +193,7 @@ export class RunHistory {
   constructor(
     private readonly jsm: JetStreamManager,
     private readonly subjects: Subjects,
-    private readonly maxRuns = 10_000,
+    private readonly bounds: RunCacheBounds = DEFAULT_RUN_CACHE,
     /** Bounds of the prefetched events: the oldest go first. */
     private readonly maxPrefetched = { entries: 4096, bytes: 16 * 1024 * 1024 },
   ) {}
@@ -186,7 +250,7 @@ export class RunHistory {
       // Every event of the run after the cached state and before this one was handed to this
       // process and folded here: the delivered message is the next event.
       const m = hand.msg;
-      const a = applyEntry(c.state, { seq, subject: m.subject, data: m.data, time: new Date(Number(m.timestampNanos / 1_000_000n)).toISOString(), ...(isReflected(m.headers, 0) ? { reflected: true } : {}) }, this.subjects);
+      const a = fold(c, { seq, subject: m.subject, data: m.data, time: new Date(Number(m.timestampNanos / 1_000_000n)).toISOString(), ...(isReflected(m.headers, 0) ? { reflected: true } : {}) }, this.subjects);
       c.lastApplied = a;
       this.remember(runId, c);
       hand.folded = true;
@@ -196,7 +260,7 @@ export class RunHistory {
     if (!c || c.state.lastSeq > seq) {
       // Not cached, or asked for an older point (a redelivery of an old event): fold from the start.
       cacheable = !c;
-      c = { state: emptyRun(runId), lastApplied: undefined, trusted: hand !== undefined && hand.msg.info.deliveryCount === 1 };
+      c = { state: emptyRun(runId), bytes: 0, counted: 0, lastApplied: undefined, trusted: hand !== undefined && hand.msg.info.deliveryCount === 1 };
     }
     let applied: Applied | undefined;
     let unverified = false;
@@ -209,7 +273,7 @@ export class RunHistory {
       const own = c.own;
       c.own = undefined;
       if (expectEvents !== undefined && own && own.seq > c.state.lastSeq && own.seq <= seq) {
-        const a = applyEntry(c.state, own, this.subjects);
+        const a = fold(c, own, this.subjects);
         c.lastApplied = a;
         if (own.seq === seq) applied = a;
         unverified = true;
@@ -222,24 +286,26 @@ export class RunHistory {
           if (s <= c.state.lastSeq || s > seq) continue;
           const m = await this.eventAt(s);
           if (!m || !m.subject.startsWith(head)) break;
-          const a = applyEntry(c.state, m, this.subjects);
+          const a = fold(c, m, this.subjects);
           c.lastApplied = a;
           if (m.seq === seq) applied = a;
           unverified = true;
         }
       }
-      for await (const e of readRange(this.jsm, this.subjects.stream, this.subjects.runEvents(runId), c.state.lastSeq + 1, seq)) {
-        const a = applyEntry(c.state, e, this.subjects);
+      // What is left: a short gap is walked (the server checks each message in it), a long one
+      // (a run not cached, or one whose events this process did not see) is read by subject.
+      for (const e of await readRun(this.jsm, this.subjects.stream, this.subjects.runEvents(runId), c.state.lastSeq + 1, seq, SCAN_WINDOW)) {
+        const a = fold(c, e, this.subjects);
         c.lastApplied = a;
         if (e.seq === seq) applied = a;
       }
     } catch (err) {
-      this.cache.delete(runId);
+      this.drop(runId);
       throw err;
     }
     if (unverified && c.state.events !== expectEvents) {
       // Another event came before our own one: fold the run again from the stream.
-      this.cache.delete(runId);
+      this.drop(runId);
       return this.foldTo(runId, seq); // no hint: read from the start
     }
     if (cacheable) this.remember(runId, c);
@@ -264,13 +330,24 @@ export class RunHistory {
   }
 
   private remember(runId: string, c: Cached): void {
-    this.cache.delete(runId);
+    this.drop(runId);
     if (c.state.ended) return;
     this.cache.set(runId, c);
-    if (this.cache.size > this.maxRuns) {
+    c.counted = c.bytes;
+    this.cachedBytes += c.bytes;
+    // The least recently folded runs go first; a run that alone exceeds the byte bound is not kept.
+    while (this.cache.size > this.bounds.runs || this.cachedBytes > this.bounds.bytes) {
       const oldest = this.cache.keys().next().value;
-      if (oldest !== undefined) this.cache.delete(oldest);
+      if (oldest === undefined) break;
+      this.drop(oldest);
     }
+  }
+
+  private drop(runId: string): void {
+    const c = this.cache.get(runId);
+    if (!c) return;
+    this.cache.delete(runId);
+    this.cachedBytes -= c.counted;
   }
 
   /**
@@ -285,10 +362,15 @@ export class RunHistory {
 
   /** Drops a run from the cache (e.g. after it ended). */
   forget(runId: string): void {
-    this.cache.delete(runId);
+    this.drop(runId);
   }
 
   size(): number {
     return this.cache.size;
+  }
+
+  /** What the cached runs' folded entries cost, roughly (bytes; see RunCacheBounds). */
+  bytes(): number {
+    return this.cachedBytes;
   }
 }

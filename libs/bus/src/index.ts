@@ -11,7 +11,7 @@ export { appendOnce } from "./publish.js";
 export type { AppendResult } from "./publish.js";
 export { startConsumer } from "./consume.js";
 export type { ConsumeOptions, Disposition, RunningConsumer, RunningService, WorkContext } from "./consume.js";
-export { EVENTS_HEADER, isReflected, RunHistory, readRange, readRunLog, republishedEntry, SEQS_HEADER, SINCE_HEADER, toEntry } from "./history.js";
+export { DEFAULT_RUN_CACHE, EVENTS_HEADER, isReflected, MULTI_READ_MAX, RunHistory, readRange, readRun, readRunLog, type RunCacheBounds, republishedEntry, SEQS_HEADER, SINCE_HEADER, toEntry } from "./history.js";
 export type { FoldHint } from "./history.js";
 export type { JsMsg, JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
 export type { NatsConnection } from "@nats-io/transport-node";

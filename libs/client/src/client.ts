@@ -27,6 +27,20 @@ export interface SubmitOptions {
   trace?: Record<string, string>;
 }
 
+/** What `list` filters on (every one given must hold). */
+export interface ListOptions {
+  limit?: number;
+  status?: RunStatus["status"];
+  agent?: string;
+  /** Operators only: runs of this tenant. */
+  tenant?: string;
+  /** Runs whose submission metadata has each of these key/value pairs. */
+  meta?: Record<string, string>;
+  /** Submitted at or after / before these times (RFC 3339). */
+  since?: string;
+  until?: string;
+}
+
 /** One message of a run's log, as `watch` yields it. */
 export interface LogEntry {
   seq: number;
@@ -115,12 +129,29 @@ export class CairnClient {
   status(runId: string): Promise<RunStatus> {
     return this.call<RunStatus>("status", { v: 1, runId });
   }
-  /** Runs, newest first (one page: at most `limit`, and never a reply over max_payload; see listPage). */
-  async list(opts: { limit?: number; status?: RunStatus["status"]; agent?: string } = {}): Promise<RunStatus[]> {
-    return (await this.listPage(opts)).runs;
+  /**
+   * Runs, newest first, at most `limit` (default 100): the pages `listPage` gives, followed until
+   * there are `limit` runs or no more. A filter that matches few runs costs more pages (each
+   * examines a bounded part of the index); `maxPages` bounds that (default 50).
+   */
+  async list(opts: ListOptions & { maxPages?: number } = {}): Promise<RunStatus[]> {
+    const { maxPages = 50, ...q } = opts;
+    const limit = q.limit ?? 100;
+    const out: RunStatus[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < maxPages; page++) {
+      const r = await this.listPage({ ...q, limit: limit - out.length, ...(cursor ? { cursor } : {}) });
+      out.push(...r.runs);
+      cursor = r.cursor;
+      if (!cursor || out.length >= limit) break;
+    }
+    return out;
   }
-  /** One page of runs, newest first, text fields clipped; `cursor` (when more follow) asks for the next page. */
-  listPage(opts: { limit?: number; status?: RunStatus["status"]; agent?: string; cursor?: string } = {}): Promise<ListReply> {
+  /**
+   * One page of runs, newest first, text fields clipped. `cursor` (when more may follow) asks for
+   * the next page; a page can be short, or empty, and still have one (see ListReply).
+   */
+  listPage(opts: ListOptions & { cursor?: string } = {}): Promise<ListReply> {
     return this.call<ListReply>("list", { v: 1, ...opts });
   }
   /**

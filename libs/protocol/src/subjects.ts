@@ -150,6 +150,10 @@ export class Subjects {
   toolCommands(tool = "*"): string {
     return `${this.prefix}.run.*.cmd.tool.*.*.${tool === "*" ? "*" : token("tool", tool)}`;
   }
+  /** Every run's submission (one per run, in submission order in the stream). */
+  allSubmissions(): string {
+    return `${this.prefix}.run.*.evt.submitted`;
+  }
   submitted(runId: string): string {
     return `${this.prefix}.run.${token("runId", runId)}.evt.submitted`;
   }

@@ -146,6 +146,7 @@ describe("reducer: happy path", () => {
       turn: 0,
       toolCalls: 0,
       waitingFor: ["llm turn 1"],
+      waitingOn: [{ kind: "llm", name: st.submitted!.agent.provider }],
       usage: { inputTokens: 0, outputTokens: 0 },
       errors: 0,
       submittedAt: "2024-12-31T23:59:59.000Z",
@@ -153,13 +154,16 @@ describe("reducer: happy path", () => {
     });
     applyEntry(st, h[1]!, S);
     expect(runStatus(st).waitingFor).toEqual(["tool write_file (turn 1, call 0)", "tool read_file (turn 1, call 1)"]);
+    expect(runStatus(st).waitingOn).toEqual([{ kind: "tool", name: "write_file" }, { kind: "tool", name: "read_file" }]);
     applyEntry(st, h[2]!, S);
     expect(runStatus(st).waitingFor).toEqual(["tool read_file (turn 1, call 1)"]);
+    expect(runStatus(st).waitingOn).toEqual([{ kind: "tool", name: "read_file" }]);
     applyEntry(st, h[3]!, S);
     expect(runStatus(st).waitingFor).toEqual(["llm turn 2"]);
     applyEntry(st, h[4]!, S);
     // final answer recorded, end not yet: nothing named to wait for
     expect(runStatus(st)).not.toHaveProperty("waitingFor");
+    expect(runStatus(st)).not.toHaveProperty("waitingOn");
     expect(runStatus(st).status).toBe("running");
 
     const end = decide(st, { kind: "llm-result", seq: 5, time: at(5), turn: 2 }, S)[0]!;

@@ -329,12 +329,17 @@ export function reduceRun(runId: string, entries: Iterable<HistoryEntry>, subjec
 export function runStatus(state: RunState): RunStatus {
   const last = state.turns[state.turns.length - 1];
   const waitingFor: string[] = [];
+  const waitingOn: { kind: "llm" | "tool"; name: string }[] = [];
   if (!state.ended && (state.submitted || state.invalidSubmission)) {
     if (!last || (last.resultCount === last.results.length && last.llm.ok && last.results.length > 0)) {
       waitingFor.push(`llm turn ${state.turns.length + 1}`);
+      if (state.submitted) waitingOn.push({ kind: "llm", name: state.submitted.agent.provider });
     } else {
       last.results.forEach((r, i) => {
-        if (!r) waitingFor.push(`tool ${last.llm.toolCalls?.[i]?.name ?? "?"} (turn ${last.turn}, call ${i})`);
+        const name = last.llm.toolCalls?.[i]?.name;
+        if (r) return;
+        waitingFor.push(`tool ${name ?? "?"} (turn ${last.turn}, call ${i})`);
+        if (name !== undefined && !waitingOn.some((w) => w.name === name)) waitingOn.push({ kind: "tool", name });
       });
     }
   }
@@ -354,6 +359,7 @@ export function runStatus(state: RunState): RunStatus {
     lastSeq: state.lastSeq,
   };
   if (waitingFor.length) s.waitingFor = waitingFor;
+  if (waitingOn.length && s.status === "running") s.waitingOn = waitingOn;
   if (approvals.length) s.approvals = approvals;
   if (pause) s.budgetPause = pause;
   const cost = costUsd(state);
@@ -364,6 +370,7 @@ export function runStatus(state: RunState): RunStatus {
   const traceId = traceIdOf(state.submitted?.trace);
   if (traceId) s.traceId = traceId;
   if (state.submitted?.tenant !== undefined) s.tenant = state.submitted.tenant;
+  if (state.submitted?.metadata !== undefined) s.metadata = { ...state.submitted.metadata };
   return s;
 }
 

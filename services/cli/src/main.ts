@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Command, Option } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import pc from "picocolors";
 import { CairnClient, CairnApiError } from "@cairn/client";
 import { addConn, client, type ConnFlags } from "./conn.js";
@@ -57,19 +57,27 @@ function fail(err: unknown): never {
   process.exit(1);
 }
 
+/** `--meta key=value`, repeatable: collected into one object (commander's option parser). */
+function keyValue(v: string, acc: Record<string, string>): Record<string, string> {
+  const i = v.indexOf("=");
+  if (i < 1) throw new InvalidArgumentError(`expected key=value, got ${JSON.stringify(v)}`);
+  return { ...acc, [v.slice(0, i)]: v.slice(i + 1) };
+}
+
 const program = new Command("cairn").description("Cairn: durable execution for AI agent loops on NATS JetStream").showHelpAfterError();
 
 addConn(program.command("submit <task>"))
   .description("submit a task; prints the run id")
   .option("-a, --agent <name>", "agent from the agents file (default agent when omitted)")
   .option("-k, --idempotency-key <key>", "resubmitting with the same key returns the same run")
+  .option("-m, --meta <key=value>", "metadata of the run (repeatable): shown by status, filtered on by runs --meta", keyValue, {})
   .addOption(new Option("--wait", "wait for the run to end and print its outcome").conflicts("follow"))
   .option("-f, --follow", "show the run live: every turn, tool call and result")
   .option("--json", "machine-readable output")
-  .action(async (task: string, o: ConnFlags & { agent?: string; idempotencyKey?: string; wait?: boolean; follow?: boolean; json?: boolean }) => {
+  .action(async (task: string, o: ConnFlags & { agent?: string; idempotencyKey?: string; meta: Record<string, string>; wait?: boolean; follow?: boolean; json?: boolean }) => {
     const c = await client(o);
     try {
-      const r = await c.submit({ task, ...(o.agent ? { agent: o.agent } : {}), ...(o.idempotencyKey ? { idempotencyKey: o.idempotencyKey } : {}) });
+      const r = await c.submit({ task, ...(o.agent ? { agent: o.agent } : {}), ...(o.idempotencyKey ? { idempotencyKey: o.idempotencyKey } : {}), ...(Object.keys(o.meta).length ? { metadata: o.meta } : {}) });
       if (o.follow) {
         const status = await follow(c, r.runId, !!o.json);
         process.exitCode = status === "completed" ? 0 : 2;
@@ -86,7 +94,7 @@ addConn(program.command("submit <task>"))
   });
 
 addConn(program.command("status <runId>"))
-  .description("a run's status, folded from its log")
+  .description("a run's status, from the runs index (a running run's progress at most a second behind its log)")
   .option("--json", "machine-readable output")
   .action(async (runId: string, o: ConnFlags & { json?: boolean }) => {
     const c = await client(o);
@@ -99,14 +107,21 @@ addConn(program.command("status <runId>"))
   });
 
 addConn(program.command("runs"))
-  .description("list runs, newest first")
-  .option("--status <status>", "only runs with this status (running, completed, failed, cancelled)")
+  .description("list runs, newest first, from the runs index")
+  .option("--status <status>", "only runs with this status (running, awaiting_approval, completed, failed, cancelled)")
+  .option("-a, --agent <name>", "only runs of this agent")
+  .option("--tenant <tenant>", "only runs of this tenant (operators)")
+  .option("-m, --meta <key=value>", "only runs submitted with this metadata (repeatable: every pair must match)", keyValue, {})
+  .option("--since <time>", "only runs submitted at or after this time (RFC 3339, e.g. 2026-12-05T10:00:00Z)")
+  .option("--until <time>", "only runs submitted before this time (RFC 3339)")
   .option("-n, --limit <n>", "at most this many", "50")
   .option("--json", "machine-readable output")
-  .action(async (o: ConnFlags & { status?: "running"; limit: string; json?: boolean }) => {
+  .action(async (o: ConnFlags & { status?: "running"; agent?: string; tenant?: string; meta: Record<string, string>; since?: string; until?: string; limit: string; json?: boolean }) => {
+    const limit = Number(o.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new Error(`--limit must be a whole number from 1 to 10000, got ${JSON.stringify(o.limit)}`);
     const c = await client(o);
     try {
-      const runs = await c.list({ limit: Number(o.limit), ...(o.status ? { status: o.status } : {}) });
+      const runs = await c.list({ limit, ...(o.status ? { status: o.status } : {}), ...(o.agent ? { agent: o.agent } : {}), ...(o.tenant ? { tenant: o.tenant } : {}), ...(Object.keys(o.meta).length ? { meta: o.meta } : {}), ...(o.since ? { since: o.since } : {}), ...(o.until ? { until: o.until } : {}) });
       process.stdout.write((o.json ? terminalJson(runs) : renderRuns(runs)) + "\n");
     } finally {
       await c.close();

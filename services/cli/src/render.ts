@@ -111,6 +111,7 @@ export function renderStatus(s: RunStatus): string {
   if (s.waitingForRunner?.length) lines.push(`${pc.bold("no worker")} ${pc.yellow(safe(s.waitingForRunner.join(", ")))} ${pc.dim("(no live worker serves it: the run waits until one starts)")}`);
   if (s.errors) lines.push(`${pc.bold("errors")}   ${s.errors} recorded`);
   if (s.traceId) lines.push(`${pc.bold("trace")}    ${safe(s.traceId)}`);
+  if (s.metadata && Object.keys(s.metadata).length) lines.push(`${pc.bold("metadata")} ${Object.entries(s.metadata).map(([k, v]) => `${safe(k)}=${safe(v)}`).join("  ")}`);
   if (s.answer !== undefined) lines.push(`${pc.bold("answer")}\n${answer(s.answer)}`);
   return lines.join("\n");
 }

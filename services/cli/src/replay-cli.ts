@@ -26,6 +26,10 @@ import {
   type RenderOptions,
   type RunLog,
 } from "@cairn/replay";
+import { Kvm } from "@nats-io/kv";
+import { jetstreamManager } from "@nats-io/jetstream";
+import { rebuildRunIndex } from "@cairn/planner";
+import { createLogger } from "@cairn/telemetry";
 import { addConn, client, type ConnFlags } from "./conn.js";
 import { renderEntry, renderStatus } from "./render.js";
 
@@ -198,4 +202,18 @@ export function registerReplayCommands(program: Command): void {
         out(lines.join("\n"));
       });
     });
+
+  const idx = program.command("index").description("the runs index (what `cairn runs` and `cairn status` read)");
+  addConn(idx.command("rebuild"))
+    .description("write the runs index from the log: every run's submission record and status (after losing the index, or upgrading)")
+    .option("--json", "machine-readable output")
+    .action(async (o: ConnFlags & { json?: boolean }) => {
+      await withClient(o, async (c) => {
+        const kv = await new Kvm(c.nc).open(c.subjects.runsBucket);
+        const jsm = await jetstreamManager(c.nc, { timeout: 10_000 });
+        const r = await rebuildRunIndex(kv, jsm, c.subjects, createLogger({ service: "cairn-cli", level: "warn" }));
+        out(o.json ? JSON.stringify(r) : `${r.runs} runs in the log: ${r.submissions} submission records and ${r.statuses} status records written (the rest were current)`);
+      });
+    });
 }
+

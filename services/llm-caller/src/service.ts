@@ -40,7 +40,7 @@ export async function startLlmCaller(config: LlmCallerConfig, deps: LlmCallerDep
   const log = deps.log;
   const bus = await openBus(config, { name: `cairn-llm-caller ${config.instance}`, log, payloads: true, ...(deps.nc ? { nc: deps.nc } : {}) });
   const { subjects, js, jsm } = bus;
-  const history = new RunHistory(jsm, subjects, 10_000);
+  const history = new RunHistory(jsm, subjects);
   const providers = deps.providers ?? configuredProviders(config);
   const payloads = new PayloadStore(js, jsm, subjects);
   const crash = new CrashPoints(config.crashAt, log);

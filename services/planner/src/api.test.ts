@@ -4,7 +4,7 @@ import type { HistoryEntry } from "@cairn/runtime";
 import type { AppendResult } from "@cairn/bus";
 import { silentLogger } from "@cairn/telemetry";
 import type { Agents } from "./agents.js";
-import { createApi, newRunId, type ApiDeps } from "./handler.js";
+import { createApi, LIST_EXAMINE_BUDGET, newRunId, type ApiDeps, type RunIndexReader } from "./handler.js";
 import { OPERATOR } from "./access.js";
 
 const S = new Subjects("t");
@@ -23,7 +23,12 @@ class MemoryStream {
     return Promise.resolve({ seq: this.seq, duplicate: false });
   };
 
-  readEvents = (runId: string): Promise<HistoryEntry[]> => Promise.resolve(this.entries.filter((e) => e.subject.startsWith(`t.run.${runId}.evt.`)));
+  /** Reads of a run's events so far. */
+  reads = 0;
+  readEvents = (runId: string): Promise<HistoryEntry[]> => {
+    this.reads++;
+    return Promise.resolve(this.entries.filter((e) => e.subject.startsWith(`t.run.${runId}.evt.`)));
+  };
   async *readLog(runId: string, fromSeq: number): AsyncIterable<HistoryEntry> {
     for (const e of this.entries) if (e.seq >= fromSeq && e.subject.startsWith(`t.run.${runId}.`)) yield e;
   }
@@ -77,7 +82,8 @@ beforeEach(() => {
     append: stream.append,
     readEvents: stream.readEvents,
     readLog: (runId, fromSeq) => stream.readLog(runId, fromSeq),
-    listIndex: () => Promise.resolve(index.map((s) => ({ ...s }))),
+    index: memoryIndex(),
+    hasEnded: (runId) => Promise.resolve(stream.entries.some((e) => e.subject === S.ended(runId))),
     missingWorkQueues: (provider, tools) => {
       queues.push([provider, ...tools]);
       return Promise.resolve([]);
@@ -88,6 +94,31 @@ beforeEach(() => {
   };
   api = createApi(deps);
 });
+
+/** The runs index over `index`, in submission order (what RunIndex reads from the bucket's stream). */
+function memoryIndex(): RunIndexReader {
+  return {
+    get: (id) => Promise.resolve(index.find((s) => s.runId === id)),
+    newest: (o) => {
+      const sorted = [...index].sort((a, b) => (a.submittedAt < b.submittedAt ? -1 : 1)).map((s, i) => ({ status: { ...s }, seq: i + 1 }));
+      const runs: { status: RunStatus; seq: number }[] = [];
+      let examined = 0;
+      for (let i = sorted.length - 1; i >= 0; i--) {
+        const e = sorted[i]!;
+        if (o.before !== undefined && e.seq >= o.before) continue;
+        examined++;
+        const v = o.keepSubmission(e.status);
+        if (v === "stop") return Promise.resolve({ runs, next: undefined, examined });
+        if (v && o.keep(e.status)) {
+          runs.push(e);
+          if (runs.length >= o.limit) return Promise.resolve({ runs, next: e.seq, examined });
+        }
+        if (examined >= o.budget) return Promise.resolve({ runs, next: e.seq, examined });
+      }
+      return Promise.resolve({ runs, next: undefined, examined });
+    },
+  };
+}
 
 function isError(r: unknown): r is ApiError {
   return typeof r === "object" && r !== null && "error" in r;
@@ -230,11 +261,30 @@ describe("api.status", () => {
       turn: 0,
       toolCalls: 0,
       waitingFor: ["llm turn 1"],
+      waitingOn: [{ kind: "llm", name: "scripted" }],
       usage: { inputTokens: 0, outputTokens: 0 },
       errors: 0,
       submittedAt: "2025-03-04T05:06:07.089Z",
       lastSeq: 1,
     });
+  });
+
+  it("answers from the runs index when it holds the run, without reading the log; says which worker is missing", async () => {
+    const rec: RunStatus = { v: 1, runId: "rIndexed", status: "running", task: "t", agent: "default", turn: 3, toolCalls: 2, usage: { inputTokens: 5, outputTokens: 6 }, errors: 0, submittedAt: "2025-01-01T00:00:00.000Z", lastSeq: 4000, waitingFor: ["tool nobody_serves_this (turn 3, call 0)"], waitingOn: [{ kind: "tool", name: "nobody_serves_this" }] };
+    index = [rec];
+    const reads = stream.reads;
+    expect(await api.status({ v: 1, runId: "rIndexed" }, OPERATOR)).toEqual({ ...rec, waitingForRunner: ["nobody_serves_this"] });
+    expect(stream.reads).toBe(reads);
+    // The log says the run ended before the planner indexed its end: the status is folded from the log.
+    const { runId } = await submitOk({ v: 1, task: "ends" });
+    index = [{ ...rec, runId }];
+    const ended: RunEnded = { v: 1, type: "run.ended", runId, status: "completed", answer: "done", turns: 1, usage: { inputTokens: 1, outputTokens: 1 }, endedAt: "2025-03-04T05:06:08.000Z" };
+    await stream.append(S.ended(runId), encode(ended));
+    expect(await api.status({ v: 1, runId }, OPERATOR)).toMatchObject({ runId, status: "completed", answer: "done" });
+    // A tenant's user does not see another tenant's run through the index either.
+    index = [{ ...rec, tenant: "GLOBEX" }];
+    const acme = { operator: false, tenant: "ACME", identity: "ACME/dev", roles: new Set(["read" as const]) };
+    expect(await api.status({ v: 1, runId: "rIndexed" }, acme)).toMatchObject({ error: { kind: "not_found" } });
   });
 });
 
@@ -275,12 +325,12 @@ describe("api.list", () => {
     const done = await api.list({ v: 1, status: "completed" }, OPERATOR);
     expect(!isError(done) && done.runs.map((r) => r.runId)).toEqual(["c", "a"]);
     const one = await api.list({ v: 1, limit: 1 }, OPERATOR);
-    expect(one).toEqual({ v: 1, runs: [index[1]], cursor: expect.any(String) as string });
+    expect(one).toEqual({ v: 1, runs: [index[1]], examined: 1, cursor: expect.any(String) as string });
     // the next pages, from the cursor, until there is none
     const two = await api.list({ v: 1, limit: 1, cursor: !isError(one) ? one.cursor : "" }, OPERATOR);
     expect(!isError(two) && two.runs.map((r) => r.runId)).toEqual(["c"]);
     const three = await api.list({ v: 1, limit: 5, cursor: !isError(two) ? two.cursor : "" }, OPERATOR);
-    expect(three).toEqual({ v: 1, runs: [index[0]] });
+    expect(three).toEqual({ v: 1, runs: [index[0]], examined: 1 });
     expect(await api.list({ v: 1, cursor: "not-a-cursor" }, OPERATOR)).toMatchObject({ error: { kind: "bad_request" } });
   });
 
@@ -306,6 +356,42 @@ describe("api.list", () => {
   it("refuses a task or metadata over the limits, saying which", async () => {
     expect(await api.submit({ v: 1, task: "x".repeat(64 * 1024 + 1) }, OPERATOR)).toMatchObject({ error: { kind: "bad_request", message: expect.stringMatching(/task of 65537 bytes exceeds the limit of 65536 bytes/) as string } });
     expect(await api.submit({ v: 1, task: "x", metadata: { k: "v".repeat(17 * 1024) } }, OPERATOR)).toMatchObject({ error: { kind: "bad_request", message: expect.stringMatching(/metadata of \d+ bytes exceeds/) as string } });
+  });
+
+  it("filters by metadata, submission time and (for operators) tenant", async () => {
+    index = [
+      { ...st("a", "completed", "2025-01-01T00:00:01.000Z"), metadata: { team: "red", env: "prod" } },
+      { ...st("b", "running", "2025-01-01T00:00:02.000Z"), metadata: { team: "blue" }, tenant: "ACME" },
+      { ...st("c", "failed", "2025-01-01T00:00:03.000Z"), metadata: { team: "red" } },
+    ];
+    const ids = async (q: object, caller = OPERATOR) => {
+      const r = await api.list({ v: 1, ...q }, caller);
+      if (isError(r)) throw new Error(r.error.message);
+      return r.runs.map((x) => x.runId);
+    };
+    expect(await ids({ meta: { team: "red" } })).toEqual(["c", "a"]);
+    expect(await ids({ meta: { team: "red", env: "prod" } })).toEqual(["a"]);
+    expect(await ids({ meta: { team: "green" } })).toEqual([]);
+    expect(await ids({ since: "2025-01-01T00:00:02Z" })).toEqual(["c", "b"]);
+    expect(await ids({ until: "2025-01-01T00:00:03Z" })).toEqual(["b", "a"]);
+    expect(await ids({ since: "2025-01-01T00:00:02Z", until: "2025-01-01T00:00:03Z" })).toEqual(["b"]);
+    expect(await ids({ tenant: "ACME" })).toEqual(["b"]);
+    expect(await ids({ status: "failed", meta: { team: "red" } })).toEqual(["c"]);
+    const acme = { operator: false, tenant: "ACME", identity: "ACME/dev", roles: new Set(["read" as const]) };
+    expect(await ids({}, acme)).toEqual(["b"]);
+    expect(await api.list({ v: 1, tenant: "GLOBEX" }, acme)).toMatchObject({ error: { kind: "forbidden" } });
+    expect(await api.list({ v: 1, since: "yesterday" }, OPERATOR)).toMatchObject({ error: { kind: "bad_request", message: expect.stringMatching(/RFC 3339/) as string } });
+  });
+
+  it("answers a short page with a cursor when it examined its bound of index entries, and the next page goes on from there", async () => {
+    index = Array.from({ length: LIST_EXAMINE_BUDGET + 5 }, (_, i) => st(`r${i}`, i === 2 ? "failed" : "completed", new Date(Date.UTC(2025, 0, 1) + i * 1000).toISOString()));
+    const first = await api.list({ v: 1, status: "failed" }, OPERATOR);
+    if (isError(first)) throw new Error(first.error.message);
+    expect(first.runs).toEqual([]);
+    expect(first.examined).toBe(LIST_EXAMINE_BUDGET);
+    expect(first.cursor).toEqual(expect.any(String));
+    const next = await api.list({ v: 1, status: "failed", cursor: first.cursor }, OPERATOR);
+    expect(!isError(next) && next.runs.map((r) => r.runId)).toEqual(["r2"]);
   });
 
   it("bad_request for an invalid filter", async () => {

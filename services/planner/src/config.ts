@@ -1,13 +1,13 @@
 import { z } from "zod";
-import { commonEnv, parseEnv, toCommonConfig, type CommonConfig } from "@cairn/bus";
+import { commonEnv, DEFAULT_RUN_CACHE, parseEnv, toCommonConfig, type CommonConfig, type RunCacheBounds } from "@cairn/bus";
 
 export interface PlannerConfig extends CommonConfig {
   /** Path of the agents file (JSON); the built-in default agent when omitted. */
   agentsFile?: string;
   /** Events handled at once by this instance (one at a time per run). */
   concurrency: number;
-  /** Runs whose folded state is kept in memory. */
-  cacheRuns: number;
+  /** Folded run states kept in memory: at most this many runs and about this many bytes (least recently used go first). */
+  cache: RunCacheBounds;
   /** Price table for cost budgets (USD per million tokens by model). */
   pricesFile?: string;
   /** Roles of tenants' users (JSON, see access.ts); without it every tenant user has every role in its own tenant. */
@@ -23,7 +23,8 @@ export function loadConfig(env: Record<string, string | undefined>): PlannerConf
       ...commonEnv,
       CAIRN_AGENTS_FILE: z.string().optional(),
       CAIRN_PLANNER_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(64),
-      CAIRN_PLANNER_CACHE_RUNS: z.coerce.number().int().min(1).default(10_000),
+      CAIRN_PLANNER_CACHE_RUNS: z.coerce.number().int().min(1).default(DEFAULT_RUN_CACHE.runs),
+      CAIRN_PLANNER_CACHE_MB: z.coerce.number().int().min(1).default(DEFAULT_RUN_CACHE.bytes / (1024 * 1024)),
       CAIRN_PRICES_FILE: z.string().optional(),
       CAIRN_ACCESS_FILE: z.string().optional(),
       CAIRN_MAX_TASK_BYTES: z.coerce.number().int().min(1).default(64 * 1024),
@@ -34,7 +35,7 @@ export function loadConfig(env: Record<string, string | undefined>): PlannerConf
   const c: PlannerConfig = {
     ...toCommonConfig(e, "planner"),
     concurrency: e.CAIRN_PLANNER_CONCURRENCY,
-    cacheRuns: e.CAIRN_PLANNER_CACHE_RUNS,
+    cache: { runs: e.CAIRN_PLANNER_CACHE_RUNS, bytes: e.CAIRN_PLANNER_CACHE_MB * 1024 * 1024 },
     apiLimits: { taskBytes: e.CAIRN_MAX_TASK_BYTES, metadataBytes: e.CAIRN_MAX_METADATA_BYTES },
   };
   if (e.CAIRN_AGENTS_FILE) c.agentsFile = e.CAIRN_AGENTS_FILE;

@@ -89,7 +89,7 @@ function handlerWith(append: (subject: string) => Promise<AppendResult>, log = r
     subjects: S,
     history: history(log),
     append: (subject) => append(subject),
-    putIndex: async () => undefined,
+    index: { submitted: async () => undefined, changed: async () => undefined, progress: () => undefined },
     crash: { hit: () => undefined },
     log: silentLogger(),
     maxMessageBytes: 1024 * 1024,

@@ -39,7 +39,8 @@ export interface PlannerHandlerDeps {
   history: { foldTo(runId: string, seq: number): Promise<{ state: RunState; applied: Applied | undefined }>; forget(runId: string): void };
   /** `headers`: transport hints that are not part of the decision (see EVENTS_HEADER). */
   append(subject: string, data: Uint8Array, headers?: Record<string, string>): Promise<AppendResult>;
-  putIndex(status: RunStatus): Promise<void>;
+  /** The runs index (see RunIndex): written as the run goes. */
+  index: { submitted(s: RunStatus): Promise<void>; changed(s: RunStatus): Promise<void>; progress(s: RunStatus): void };
   crash: { hit(p: CrashPoint, subject?: string): void };
   log: Logger;
   maxMessageBytes: number;
@@ -104,8 +105,10 @@ export function createPlannerHandler(deps: PlannerHandlerDeps): (m: EventMessage
     const agent = state.submitted?.agent;
     const asksHumans = agent !== undefined && (agent.onBudgetExceeded === "approve" || agent.tools.some((t) => t.requiresApproval === true));
     const awaiting = asksHumans && applied.kind !== "error" && applied.kind !== "ignored" && applied.kind !== "rejected" && (pendingApprovals(state).length > 0 || budgetPause(state) !== undefined);
+    if (applied.kind === "submitted") await deps.index.submitted(runStatus(state));
+    else if (applied.kind === "ended" || awaiting || applied.kind === "approval" || applied.kind === "budget-approval") await deps.index.changed(runStatus(state));
+    else if (applied.kind !== "rejected" && applied.kind !== "ignored" && !state.ended) deps.index.progress(runStatus(state));
     if (applied.kind === "submitted" || applied.kind === "ended" || awaiting || applied.kind === "approval" || applied.kind === "budget-approval") {
-      await deps.putIndex(runStatus(state));
       if (applied.kind === "ended") {
         deps.history.forget(runId);
         // The run's root span: its ids were fixed at submission; it spans submission to end.
@@ -143,7 +146,10 @@ export interface ApiDeps {
   readEvents(runId: string): Promise<HistoryEntry[]>;
   /** A run's whole log (commands too) from `fromSeq`, in stream order. */
   readLog(runId: string, fromSeq: number): AsyncIterable<HistoryEntry>;
-  listIndex(): Promise<RunStatus[]>;
+  /** The runs index (see RunIndex). */
+  index: RunIndexReader;
+  /** Whether the run's end is in its log (one read of its end subject). */
+  hasEnded(runId: string): Promise<boolean>;
   /** The consumers that would carry the agent's commands and do not exist (cairn provision makes them). */
   missingWorkQueues(provider: string, tools: string[]): Promise<string[]>;
   /** Whether some worker is pulling from (or holding work of) the consumer for this tool / provider. */
@@ -194,21 +200,27 @@ function summary(s: RunStatus): RunStatus {
   return out;
 }
 
-function cursorOf(s: RunStatus): string {
-  return Buffer.from(JSON.stringify([s.submittedAt, s.runId])).toString("base64url");
+/** A list cursor: the index position the next page continues below. */
+function cursorOf(before: number): string {
+  return Buffer.from(JSON.stringify({ before })).toString("base64url");
 }
-function parseCursor(c: string): [string, string] | undefined {
+function parseCursor(c: string): number | undefined {
   try {
-    const v = JSON.parse(Buffer.from(c, "base64url").toString("utf8")) as unknown;
-    return Array.isArray(v) && v.length === 2 && typeof v[0] === "string" && typeof v[1] === "string" ? [v[0], v[1]] : undefined;
+    const v = JSON.parse(Buffer.from(c, "base64url").toString("utf8")) as { before?: unknown };
+    return typeof v.before === "number" && Number.isSafeInteger(v.before) && v.before > 0 ? v.before : undefined;
   } catch {
     return undefined;
   }
 }
-/** Newest first; runs submitted in the same millisecond by run id. */
-function newestFirst(a: RunStatus, b: RunStatus): number {
-  return a.submittedAt < b.submittedAt ? 1 : a.submittedAt > b.submittedAt ? -1 : a.runId < b.runId ? 1 : a.runId > b.runId ? -1 : 0;
+
+/** What `list` and `status` read from the runs index (RunIndex). */
+export interface RunIndexReader {
+  get(runId: string): Promise<RunStatus | undefined>;
+  newest(opts: { limit: number; budget: number; before?: number; keepSubmission: (s: RunStatus) => boolean | "stop"; keep: (s: RunStatus) => boolean }): Promise<{ runs: { status: RunStatus; seq: number }[]; next: number | undefined; examined: number }>;
 }
+
+/** Index entries one `list` request examines at most: a filter that matches few runs answers a short page with a cursor. */
+export const LIST_EXAMINE_BUDGET = 20_000;
 
 /** The `cairn` micro service's endpoints, as plain functions of JSON values. */
 export function createApi(deps: ApiDeps) {
@@ -229,27 +241,41 @@ export function createApi(deps: ApiDeps) {
     return state;
   }
 
+  /** Says which of the work the run waits on no live worker serves right now (it is not failed: it waits). */
+  async function withRunners(st: RunStatus): Promise<RunStatus> {
+    if (st.status !== "running" || !st.waitingOn) return st;
+    const missing: string[] = [];
+    for (const p of st.waitingOn) {
+      if (missing.includes(p.name)) continue;
+      if (!(await deps.workerAvailable(p.kind, p.name))) missing.push(p.name);
+    }
+    return missing.length ? { ...st, waitingForRunner: missing } : st;
+  }
+
+  /** The run's status folded from its log: exact, for the calls that act on it (approve, cancel). */
+  async function foldedStatus(runId: string, caller: Caller): Promise<RunStatus | ApiError> {
+    const state = await visibleRun(runId, caller);
+    if ("error" in state) return state;
+    return withRunners(runStatus(state));
+  }
+
+  /**
+   * The run's status from the runs index (one read by key, whatever the run's length): a running
+   * run's progress is at most the index's progress interval behind its log; a start, an end and a
+   * wait for a human are there at once. A run the index does not hold yet (just submitted) is
+   * folded from its log.
+   */
   async function status(body: unknown, caller: Caller): Promise<RunStatus | ApiError> {
     if (!caller.roles.has("read")) return forbidden(caller, "read");
     const r = validate<RunRequest>("RunRequest", body);
     if (!r.ok) return apiError("bad_request", r.message);
-    const state = await visibleRun(r.value.runId, caller);
-    if ("error" in state) return state;
-    const st = runStatus(state);
-    // Say when the run waits on work no live worker serves (it is not failed: it waits).
-    if (st.status === "running" && state.submitted) {
-      const last = state.turns[state.turns.length - 1];
-      const pending = !last || (last.llm.ok && last.resultCount === last.results.length && last.results.length > 0)
-        ? [{ kind: "llm" as const, name: state.submitted.agent.provider }]
-        : (last.llm.toolCalls ?? []).filter((_c, i) => !last.results[i]).map((c) => ({ kind: "tool" as const, name: c.name }));
-      const missing: string[] = [];
-      for (const p of pending) {
-        if (missing.includes(p.name)) continue;
-        if (!(await deps.workerAvailable(p.kind, p.name))) missing.push(p.name);
-      }
-      if (missing.length) st.waitingForRunner = missing;
-    }
-    return st;
+    const indexed = await deps.index.get(r.value.runId);
+    if (!indexed) return foldedStatus(r.value.runId, caller);
+    if (!sameTenant(caller, indexed.tenant)) return notFound(r.value.runId);
+    // An end is final: a run the index still shows in flight whose end is in the log (the planner
+    // has not indexed it yet) is folded, so no one sees "running" after the log said it ended.
+    if ((indexed.status === "running" || indexed.status === "awaiting_approval") && (await deps.hasEnded(r.value.runId))) return foldedStatus(r.value.runId, caller);
+    return withRunners(indexed);
   }
 
   /** Creates a run from a checked request (or answers the run its idempotency key already names). */
@@ -380,26 +406,40 @@ export function createApi(deps: ApiDeps) {
       if (!caller.roles.has("read")) return forbidden(caller, "read");
       const r = validate<ListRequest>("ListRequest", { v: 1, ...(body && typeof body === "object" ? body : {}) });
       if (!r.ok) return apiError("bad_request", r.message);
-      const after = r.value.cursor !== undefined ? parseCursor(r.value.cursor) : undefined;
-      if (r.value.cursor !== undefined && !after) return apiError("bad_request", "cursor is not one a list reply gave");
-      let runs = (await deps.listIndex()).filter((s) => sameTenant(caller, s.tenant));
-      if (r.value.status) runs = runs.filter((s) => s.status === r.value.status);
-      if (r.value.agent) runs = runs.filter((s) => s.agent === r.value.agent);
-      runs.sort(newestFirst);
-      if (after) runs = runs.filter((s) => newestFirst(s, { submittedAt: after[0], runId: after[1] } as RunStatus) > 0);
-      const limit = r.value.limit ?? 100;
+      const before = r.value.cursor !== undefined ? parseCursor(r.value.cursor) : undefined;
+      if (r.value.cursor !== undefined && before === undefined) return apiError("bad_request", "cursor is not one a list reply gave");
+      const q = r.value;
+      const since = q.since !== undefined ? Date.parse(q.since) : undefined;
+      const until = q.until !== undefined ? Date.parse(q.until) : undefined;
+      if (Number.isNaN(since) || Number.isNaN(until)) return apiError("bad_request", `since and until are RFC 3339 times (e.g. 2026-12-05T10:00:00Z), got ${JSON.stringify(Number.isNaN(since) ? q.since : q.until)}`);
+      if (q.tenant !== undefined && !caller.operator && q.tenant !== caller.tenant) return apiError("forbidden", `${caller.identity} may list only its own tenant's runs`);
+      const meta = Object.entries(q.meta ?? {});
+      // Filters on what a run was submitted with are checked on its submission record; the walk
+      // stops at the first run submitted before `since` (the records are in submission order).
+      const keepSubmission = (s: RunStatus): boolean | "stop" => {
+        const t = Date.parse(s.submittedAt);
+        if (since !== undefined && t < since) return "stop";
+        if (until !== undefined && t >= until) return false;
+        if (!sameTenant(caller, s.tenant) || (q.tenant !== undefined && s.tenant !== q.tenant)) return false;
+        if (q.agent && s.agent !== q.agent) return false;
+        return meta.every(([k, v]) => s.metadata?.[k] === v);
+      };
+      const limit = q.limit ?? 100;
+      const found = await deps.index.newest({ limit, budget: LIST_EXAMINE_BUDGET, ...(before !== undefined ? { before } : {}), keepSubmission, keep: (s) => !q.status || s.status === q.status });
       const page: RunStatus[] = [];
       let bytes = 64;
-      for (const s of runs) {
-        if (page.length >= limit) break;
-        const item = summary(s);
+      let next = found.next;
+      for (const [i, { status: st }] of found.runs.entries()) {
+        const item = summary(st);
         const size = Buffer.byteLength(JSON.stringify(item)) + 1;
-        if (page.length > 0 && bytes + size > LIST_REPLY_BYTES) break;
+        if (page.length > 0 && bytes + size > LIST_REPLY_BYTES) {
+          next = found.runs[i - 1]!.seq;
+          break;
+        }
         page.push(item);
         bytes += size;
       }
-      const more = page.length < runs.length;
-      return { v: 1, runs: page, ...(more && page.length ? { cursor: cursorOf(page[page.length - 1]!) } : {}) };
+      return { v: 1, runs: page, examined: found.examined, ...(next !== undefined ? { cursor: cursorOf(next) } : {}) };
     },
 
     /** A page of a run's log (commands too), for callers that may not read the stream itself. */
@@ -430,7 +470,7 @@ export function createApi(deps: ApiDeps) {
       if (!r.ok) return apiError("bad_request", r.message);
       const { runId, callId, decision } = r.value;
       // Seen by the caller's tenant first (another tenant's run is not found), then the role.
-      const current = await status({ v: 1, runId }, { ...caller, roles: new Set([...caller.roles, "read"]) });
+      const current = await foldedStatus(runId, caller);
       if ("error" in current) return current;
       if (!caller.roles.has("approve")) return forbidden(caller, "approve");
       // `by` is who the server says is calling; a `by` in the request is ignored.
@@ -468,7 +508,7 @@ export function createApi(deps: ApiDeps) {
     async cancel(body: unknown, caller: Caller): Promise<RunStatus | ApiError> {
       const r = validate<RunRequest>("RunRequest", body);
       if (!r.ok) return apiError("bad_request", r.message);
-      const current = await status(body, { ...caller, roles: new Set([...caller.roles, "read"]) });
+      const current = await foldedStatus(r.value.runId, caller);
       if ("error" in current) return current;
       if (!caller.roles.has("cancel")) return forbidden(caller, "cancel");
       if (current.status !== "running" && current.status !== "awaiting_approval") return apiError("not_running", `run ${r.value.runId} already ${current.status}`);

@@ -8,3 +8,5 @@ export type { AgentDefinition, Agents, PriceTable } from "./agents.js";
 export { createPlannerHandler, createApi, newRunId } from "./handler.js";
 export { loadAccess, OPERATOR, parseAccess, ROLES, tenantCaller } from "./access.js";
 export type { Access, Caller, Role } from "./access.js";
+export { RunIndex, rebuildRunIndex } from "./run-index.js";
+export type { RebuildResult } from "./run-index.js";

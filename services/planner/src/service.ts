@@ -1,11 +1,12 @@
 import { Kvm } from "@nats-io/kv";
 import { Svcm, type ServiceMsg } from "@nats-io/services";
-import { decode, encode, type ApiEndpoint, type RunStatus, type ToolRegistration } from "@cairn/protocol";
+import { decode, type ApiEndpoint, type ToolRegistration } from "@cairn/protocol";
 import { appendOnce, CrashPoints, isReflected, openBus, PLANNER_DURABLE, readRange, readRunLog, RunHistory, startWorkQueue, type NatsConnection, type RunningService } from "@cairn/bus";
 import type { Logger } from "@cairn/telemetry";
 import { loadAgents, loadPrices, type Agents } from "./agents.js";
 import type { PlannerConfig } from "./config.js";
 import { createApi, createPlannerHandler } from "./handler.js";
+import { RunIndex } from "./run-index.js";
 import { loadAccess, OPERATOR, tenantCaller, type Caller } from "./access.js";
 
 export interface PlannerDeps {
@@ -31,34 +32,8 @@ export async function startPlanner(config: PlannerConfig, deps: PlannerDeps): Pr
   const { subjects, js, jsm, nc } = bus;
   const kvm = new Kvm(nc);
   const runsKv = await kvm.open(subjects.runsBucket);
-  /**
-   * The runs index as stored, read with batched Direct Gets (no consumer: the services' account
-   * reaches the streams through imports, where a push consumer could not deliver back).
-   */
-  const readRunsIndex = async (): Promise<RunStatus[]> => {
-    const stream = `KV_${subjects.runsBucket}`;
-    const head = `$KV.${subjects.runsBucket}.`;
-    const out = new Map<string, RunStatus>();
-    const BATCH = 1000;
-    for (let seq = 1; ; ) {
-      let n = 0;
-      for await (const m of await jsm.direct.getBatch(stream, { seq, next_by_subj: `${head}>`, batch: BATCH })) {
-        n++;
-        seq = m.seq + 1;
-        const key = m.subject.slice(head.length);
-        if (m.header?.get("KV-Operation")) {
-          out.delete(key);
-          continue;
-        }
-        if (isReflected(m.header, 1)) continue;
-        const d = decode<RunStatus>("RunStatus", m.data);
-        if (d.ok) out.set(key, d.value);
-      }
-      if (n < BATCH) break;
-    }
-    return [...out.values()];
-  };
-  const history = new RunHistory(jsm, subjects, config.cacheRuns);
+  const index = new RunIndex(runsKv, jsm, subjects, log);
+  const history = new RunHistory(jsm, subjects, config.cache);
   const crash = new CrashPoints(config.crashAt, log);
   const append = (subject: string, data: Uint8Array, headers?: Record<string, string>) => appendOnce(js, subject, data, headers ? { headers } : {});
 
@@ -66,9 +41,7 @@ export async function startPlanner(config: PlannerConfig, deps: PlannerDeps): Pr
     subjects,
     history,
     append,
-    putIndex: async (s: RunStatus) => {
-      await runsKv.put(s.runId, encode(s));
-    },
+    index,
     crash,
     log,
     maxMessageBytes: config.maxMessageBytes,
@@ -110,7 +83,8 @@ export async function startPlanner(config: PlannerConfig, deps: PlannerDeps): Pr
     readEvents: (runId) => readRunLog(jsm, subjects, runId, { eventsOnly: true }),
     readLog: (runId, fromSeq) => readRange(jsm, subjects.stream, subjects.run(runId), fromSeq),
     limits: config.apiLimits,
-    listIndex: () => readRunsIndex(),
+    index,
+    hasEnded: async (runId) => (await jsm.direct.getMessage(subjects.stream, { last_by_subj: subjects.ended(runId) })) !== null,
     // The planner creates no consumer (cairn provision does): a work queue that is missing is named.
     missingWorkQueues: async (provider, tools) => {
       const missing: string[] = [];
@@ -209,6 +183,7 @@ export async function startPlanner(config: PlannerConfig, deps: PlannerDeps): Pr
     async stop() {
       await svc.stop().catch(() => undefined);
       await consumer.stop();
+      await index.stop();
       await bus.close();
       log.info("planner stopped");
     },

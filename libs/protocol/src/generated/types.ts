@@ -106,15 +106,19 @@ export interface ApprovalRequest {
 }
 
 /**
- * Reply from <prefix>.api.list: newest first.
+ * Reply from <prefix>.api.list: newest first. A page may hold fewer runs than asked for and still have a cursor: the index was examined up to a bound per request (filters that match few runs), and the next page continues from there.
  */
 export interface ListReply {
   v: 1;
   runs: RunStatus[];
   /**
-   * Present when more runs follow: pass it as ListRequest.cursor for the next page.
+   * Present when more runs may follow: pass it as ListRequest.cursor for the next page.
    */
   cursor?: string;
+  /**
+   * Index entries examined for this page.
+   */
+  examined?: number;
 }
 
 /**
@@ -132,6 +136,24 @@ export interface ListRequest {
    * Only runs of this agent.
    */
   agent?: string;
+  /**
+   * Only runs of this tenant (operators; a tenant's user sees only its own tenant's runs anyway).
+   */
+  tenant?: string;
+  /**
+   * Only runs whose submission metadata has every one of these key/value pairs.
+   */
+  meta?: {
+    [k: string]: string | undefined;
+  };
+  /**
+   * Only runs submitted at or after this time (RFC 3339).
+   */
+  since?: string;
+  /**
+   * Only runs submitted before this time (RFC 3339).
+   */
+  until?: string;
 }
 
 /**
@@ -338,6 +360,13 @@ export interface RunStatus {
    * Tools or model providers the run waits on that no live worker serves right now (the call waits; it proceeds when one starts).
    */
   waitingForRunner?: string[];
+  /**
+   * What the run waits on next, structured: a model call of a provider or a tool call (`waitingFor` says it in words).
+   */
+  waitingOn?: {
+    kind: "llm" | "tool";
+    name: string;
+  }[];
   answer?: string;
   reason?: string;
   costUsd?: number;
@@ -380,6 +409,12 @@ export interface RunStatus {
    * The tenant the run belongs to (absent: the deployment's own account).
    */
   tenant?: string;
+  /**
+   * The submission's user metadata (SubmitRequest.metadata, `cairn submit --meta key=value`).
+   */
+  metadata?: {
+    [k: string]: string | undefined;
+  };
 }
 
 /**

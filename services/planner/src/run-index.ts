@@ -1,0 +1,264 @@
+import type { JetStreamManager, StoredMsg } from "@nats-io/jetstream";
+import type { KV } from "@nats-io/kv";
+import { decode, encode, type RunStatus, type Subjects } from "@cairn/protocol";
+import { isReflected, readRange, readRunLog } from "@cairn/bus";
+import { reduceRun, runStatus } from "@cairn/runtime";
+import type { Logger } from "@cairn/telemetry";
+
+/**
+ * The runs index: a projection of the run log into the runs KV bucket, written by the planner as
+ * it folds each run, read by `status` and `list` without touching the log. Two records per run:
+ *
+ * - `<runId>`: the run's status now (RunStatus, with `lastSeq`: the last event folded into it).
+ *   Written at once when a run starts, ends, or starts or stops waiting for a human, and at most
+ *   every `progressMs` while it runs (the latest state wins). A write never replaces a record of a
+ *   later point of the run (`lastSeq`), whichever planner instance wrote it: each is a
+ *   compare-and-set on the key's revision.
+ * - `s.<runId>`: the run as submitted (RunStatus at its submission: tenant, agent, metadata,
+ *   submission time), written once. These records stay in the bucket's stream in the order the
+ *   runs were indexed, which is submission order, so `list` reads the newest from the stream's end
+ *   backwards, a window at a time, and never reads every key.
+ *
+ * Lost or from an older version: `cairn index rebuild` writes both records of every run from the
+ * log (see rebuildIndex).
+ */
+export class RunIndex {
+  /** What this instance last wrote or read for a run: the key's revision and the point of the run it holds. */
+  private readonly known = new Map<string, { revision: number; seq: number }>();
+  private readonly pending = new Map<string, RunStatus>();
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> | undefined;
+
+  constructor(
+    private readonly kv: KV,
+    private readonly jsm: JetStreamManager,
+    private readonly subjects: Subjects,
+    private readonly log: Logger,
+    private readonly opts: { progressMs: number; knownRuns: number } = { progressMs: 1_000, knownRuns: 100_000 },
+  ) {}
+
+  private get stream(): string {
+    return `KV_${this.subjects.runsBucket}`;
+  }
+  private subject(key: string): string {
+    return `$KV.${this.subjects.runsBucket}.${key}`;
+  }
+
+  /** A run started: its submission record, then its status. */
+  async submitted(s: RunStatus): Promise<void> {
+    try {
+      await this.kv.create(`s.${s.runId}`, encode(s));
+    } catch (err) {
+      if (!wrongLastSequence(err)) throw err; // already indexed (a redelivered submission)
+    }
+    await this.write(s);
+  }
+
+  /** The run's status changed in a way a reader must see at once (ended, waits for a human, a decision recorded). */
+  async changed(s: RunStatus): Promise<void> {
+    await this.write(s);
+    if (s.status !== "running" && s.status !== "awaiting_approval") this.known.delete(s.runId);
+  }
+
+  /** The run moved on: its status is written within `progressMs` (the latest one per run). */
+  progress(s: RunStatus): void {
+    this.pending.set(s.runId, s);
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      this.flushing = this.flush().finally(() => (this.flushing = undefined));
+    }, this.opts.progressMs);
+  }
+
+  /** Writes every pending progress record now. */
+  async flush(): Promise<void> {
+    const batch = [...this.pending.values()];
+    this.pending.clear();
+    await Promise.all(
+      batch.map((s) =>
+        this.write(s).catch((err: unknown) => {
+          // The next change of the run writes it again; `status` reads the log while the record is missing.
+          this.log.warn({ err, runId: s.runId }, "runs index: progress not written");
+        }),
+      ),
+    );
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.flushing;
+    await this.flush();
+  }
+
+  /** Writes `s` unless the index holds this point of the run or a later one; true when written. */
+  async rewrite(s: RunStatus): Promise<boolean> {
+    const written = await this.write(s);
+    this.known.delete(s.runId);
+    return written;
+  }
+
+  /** Writes `s` unless the index already holds this point of the run or a later one; true when written. */
+  private async write(s: RunStatus): Promise<boolean> {
+    const key = s.runId;
+    const seq = s.lastSeq ?? 0;
+    const queued = this.pending.get(key);
+    if (queued && (queued.lastSeq ?? 0) <= seq) this.pending.delete(key);
+    const data = encode(s);
+    for (let attempt = 0; attempt < 4; attempt++) {
+      const known = this.known.get(key) ?? (attempt > 0 ? await this.read(key) : undefined);
+      if (known && known.seq >= seq) return false;
+      try {
+        const revision = known ? await this.kv.update(key, data, known.revision) : await this.kv.create(key, data);
+        this.remember(key, { revision, seq });
+        return true;
+      } catch (err) {
+        if (!wrongLastSequence(err)) throw err;
+        // Another write came first (another instance, or a record this one had not seen): read it and decide again.
+        this.known.delete(key);
+      }
+    }
+    throw new Error(`runs index: the record of run ${key} kept changing under this write`);
+  }
+
+  private remember(key: string, v: { revision: number; seq: number }): void {
+    this.known.delete(key);
+    this.known.set(key, v);
+    if (this.known.size > this.opts.knownRuns) this.known.delete(this.known.keys().next().value!);
+  }
+
+  /** The stored record's revision and point of the run, if any (a deleted one counts as none). */
+  private async read(key: string): Promise<{ revision: number; seq: number } | undefined> {
+    const m = await this.jsm.direct.getMessage(this.stream, { last_by_subj: this.subject(key) });
+    if (!m || m.header?.get("KV-Operation")) return m ? { revision: m.seq, seq: -1 } : undefined;
+    const d = isReflected(m.header, 1) ? undefined : decode<RunStatus>("RunStatus", m.data);
+    return { revision: m.seq, seq: d?.ok ? (d.value.lastSeq ?? 0) : -1 };
+  }
+
+  /** The run's status as indexed (one Direct Get by key), or undefined when the index has none. */
+  async get(runId: string): Promise<RunStatus | undefined> {
+    const m = await this.jsm.direct.getMessage(this.stream, { last_by_subj: this.subject(runId) });
+    return m ? recordOf(m) : undefined;
+  }
+
+  /**
+   * Runs newest first (submission records, read backwards from the end of the bucket's stream),
+   * each with its status now, keeping those `keep` accepts: until `limit` are kept, or `budget`
+   * submission records were examined, or the index ends. `before`: continue below this stream
+   * sequence (a cursor). Returns where the walk stopped (`next`: undefined when the index ended).
+   */
+  async newest(opts: { limit: number; budget: number; before?: number; keepSubmission: (s: RunStatus) => boolean | "stop"; keep: (s: RunStatus) => boolean }): Promise<{ runs: { status: RunStatus; seq: number }[]; next: number | undefined; examined: number }> {
+    const runs: { status: RunStatus; seq: number }[] = [];
+    let hi = opts.before !== undefined ? opts.before - 1 : (await this.jsm.streams.info(this.stream)).state.last_seq;
+    let examined = 0;
+    let span = 64;
+    const filter = this.subject("s.>");
+    while (hi >= 1) {
+      const lo = Math.max(1, hi - span + 1);
+      // The window [lo, hi], read forwards (a batch Direct Get walks it once), kept newest first.
+      const window: StoredMsg[] = [];
+      for (const m of await collect(this.jsm.direct.getBatch(this.stream, { seq: lo, next_by_subj: filter, batch: span }))) {
+        if (m.seq > hi) break;
+        window.push(m);
+      }
+      window.reverse();
+      const candidates: { sub: RunStatus; seq: number }[] = [];
+      for (const m of window) {
+        examined++;
+        const sub = recordOf(m);
+        if (!sub) continue;
+        const verdict = opts.keepSubmission(sub);
+        if (verdict === "stop") return { runs: [...runs, ...(await this.withStatus(candidates, opts.keep, opts.limit - runs.length))], next: undefined, examined };
+        if (verdict) candidates.push({ sub, seq: m.seq });
+      }
+      for (const c of await this.withStatus(candidates, opts.keep, opts.limit - runs.length)) {
+        runs.push(c);
+        if (runs.length >= opts.limit) return { runs, next: c.seq, examined };
+      }
+      hi = lo - 1;
+      if (examined >= opts.budget) return { runs, next: hi >= 1 ? hi + 1 : undefined, examined };
+      span = Math.min(span * 4, 4096);
+    }
+    return { runs, next: undefined, examined };
+  }
+
+  /** The candidates' statuses now (one request per 256 keys), those `keep` accepts, in order, at most `limit`. */
+  private async withStatus(candidates: { sub: RunStatus; seq: number }[], keep: (s: RunStatus) => boolean, limit: number): Promise<{ status: RunStatus; seq: number }[]> {
+    const out: { status: RunStatus; seq: number }[] = [];
+    for (let i = 0; i < candidates.length && out.length < limit; i += 256) {
+      const chunk = candidates.slice(i, i + 256);
+      const now = new Map<string, RunStatus>();
+      for (const m of await collect(this.jsm.direct.getLastMessagesFor(this.stream, { multi_last: chunk.map((c) => this.subject(c.sub.runId)) }))) {
+        const s = recordOf(m);
+        if (s) now.set(s.runId, s);
+      }
+      for (const c of chunk) {
+        // A run indexed at submission whose status record is not written yet (or was lost): as submitted.
+        const status = now.get(c.sub.runId) ?? c.sub;
+        if (keep(status)) out.push({ status, seq: c.seq });
+        if (out.length >= limit) break;
+      }
+    }
+    return out;
+  }
+}
+
+/** A stored index record as written by the planner: not a delete marker, not a reflected JetStream response, a valid RunStatus. */
+function recordOf(m: StoredMsg): RunStatus | undefined {
+  if (m.header?.get("KV-Operation") || isReflected(m.header, 1)) return undefined;
+  const d = decode<RunStatus>("RunStatus", m.data);
+  return d.ok ? d.value : undefined;
+}
+
+/** The messages of a batch Direct Get; none when the server found none (404). */
+async function collect(batch: Promise<AsyncIterable<StoredMsg>>): Promise<StoredMsg[]> {
+  const out: StoredMsg[] = [];
+  try {
+    for await (const m of await batch) out.push(m);
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== 404) throw err;
+  }
+  return out;
+}
+
+function wrongLastSequence(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown };
+  return e.code === 10071 || e.code === 10164 || (typeof e.message === "string" && /wrong last sequence/i.test(e.message));
+}
+
+export interface RebuildResult {
+  /** Runs found in the log (one submission each). */
+  runs: number;
+  /** Submission records written (the others were there already). */
+  submissions: number;
+  /** Status records written (the others held that point of the run or a later one). */
+  statuses: number;
+}
+
+/**
+ * Writes the runs index from the log: for every run with a submission in the stream (read in
+ * stream order, which is submission order), its submission record if missing, and its status
+ * folded from its log unless the index holds that point of the run already. Into an empty bucket
+ * (a lost index, or one from before submission records existed) the runs list in submission order;
+ * runs whose submission record was missing among others that were not are listed as of the rebuild.
+ * Runs purged from the stream keep their index records as they are.
+ */
+export async function rebuildRunIndex(kv: KV, jsm: JetStreamManager, subjects: Subjects, log: Logger, onRun?: (done: number) => void): Promise<RebuildResult> {
+  const index = new RunIndex(kv, jsm, subjects, log);
+  const result: RebuildResult = { runs: 0, submissions: 0, statuses: 0 };
+  for await (const sub of readRange(jsm, subjects.stream, subjects.allSubmissions(), 1)) {
+    const runId = subjects.parse(sub.subject)?.runId;
+    if (!runId) continue;
+    result.runs++;
+    const atSubmission = runStatus(reduceRun(runId, [sub], subjects));
+    try {
+      await kv.create(`s.${runId}`, encode(atSubmission));
+      result.submissions++;
+    } catch (err) {
+      if (!wrongLastSequence(err)) throw err;
+    }
+    const now = runStatus(reduceRun(runId, await readRunLog(jsm, subjects, runId, { eventsOnly: true }), subjects));
+    if (await index.rewrite(now)) result.statuses++;
+    onRun?.(result.runs);
+  }
+  return result;
+}
