@@ -11,7 +11,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import { join } from "node:path";
 import { findNatsServer } from "@cairn/natsd";
-import { burstPhase, fairnessPhase, latencyPhase, stepsPerRun, throughputPhase, withScenario, type BurstResult, type FairnessResult, type LatencyResult, type Memory, type Sync, type ThroughputResult } from "./measure.js";
+import { burstPhase, fairnessPhase, indexPhase, latencyPhase, storedHistoryPhase, stepsPerRun, throughputPhase, withScenario, type BurstResult, type FairnessResult, type IndexResult, type StoredHistoryResult, type LatencyResult, type Memory, type Sync, type ThroughputResult } from "./measure.js";
 import { parseOptions, USAGE, type BenchOptions } from "./options.js";
 import { startOtlpSink } from "./otlp-sink.js";
 import { renderTable, evaluateTargets, find, type Target } from "./report.js";
@@ -77,6 +77,20 @@ export interface BurstRecord extends BurstResult {
   memory: Memory;
 }
 
+/** Finished runs stored, then the burst again (the scale scenario). */
+export interface StoredRecord extends StoredHistoryResult {
+  type: "stored";
+  system: "cairn";
+  mode: Mode;
+}
+
+/** list and status latency with a large runs index (the scale scenario). */
+export interface IndexRecord extends IndexResult {
+  type: "index";
+  system: "cairn";
+  mode: Mode;
+}
+
 export interface NotMeasured {
   type: "not-measured";
   what: string;
@@ -92,6 +106,8 @@ export interface Results {
   fairness?: FairnessRecord[];
   /** Absent in results written before the scale scenario existed. */
   bursts?: BurstRecord[];
+  stored?: StoredRecord[];
+  index?: IndexRecord[];
   notMeasured: NotMeasured[];
   targets: Target[];
 }
@@ -146,7 +162,7 @@ async function main(): Promise<void> {
     options: o,
   };
   emit(meta);
-  const results: Results = { meta, loops: [], scaling: [], logic: [], fairness: [], bursts: [], notMeasured: [], targets: [] };
+  const results: Results = { meta, loops: [], scaling: [], logic: [], fairness: [], bursts: [], stored: [], index: [], notMeasured: [], targets: [] };
   const nodeArgs = (label: string): string[] => (o.cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${join(o.outDir, "profiles", `${stamp}-${label}`)}`] : []);
 
   const loop = async (system: SystemKind, mode: Mode, sync: Sync, tracing: "off" | "otlp" = "off"): Promise<void> => {
@@ -214,10 +230,34 @@ async function main(): Promise<void> {
     const label = `cairn-burst-${runs}x${turns + 1}`;
     progress(`${label}: ${runs} runs of ${turns + 1} model turn${turns ? "s" : ""} submitted at once (512 clients), on a fresh server`);
     const { result, memory } = await withScenario({ kind: "cairn", mode: "embedded", sync: "default", logLevel: o.logLevel, rawWriteOnce: false, rawStockClient: false, nodeArgs: nodeArgs(label), serviceEnv: o.serviceEnv, turns: [turns], keep: o.keep, onDir: (d) => o.keep && progress(`${label}: logs in ${d}`) }, ({ sys, cpu }) =>
-      burstPhase(sys, turns, runs, cpu),
+      burstPhase(sys, turns, runs, cpu, 512, Math.min(300, runs)),
     );
     const rec: BurstRecord = { type: "burst", system: "cairn", mode: "embedded", ...result, memory };
     results.bursts!.push(rec);
+    emit(rec);
+  };
+  const stored = async (): Promise<void> => {
+    if (!o.systems.includes("cairn") || o.scaleStored === 0) return;
+    const label = "cairn-stored-history";
+    const burstRuns = Math.min(10_000, Math.max(...o.scaleBursts));
+    progress(`${label}: ${burstRuns} one-turn runs on a fresh stream, then ${o.scaleStored} messages of finished ten-turn runs stored, then the ${burstRuns} runs again`);
+    const { result } = await withScenario({ kind: "cairn", mode: "embedded", sync: "default", logLevel: o.logLevel, rawWriteOnce: false, rawStockClient: false, nodeArgs: nodeArgs(label), serviceEnv: o.serviceEnv, turns: [0, 9], keep: o.keep, onDir: (d) => o.keep && progress(`${label}: logs in ${d}`) }, async ({ sys, cpu, server }) => {
+      await burstPhase(sys, 0, 300, cpu); // warm-up
+      return storedHistoryPhase(sys, server.pid, cpu, o.scaleStored, burstRuns);
+    });
+    const rec: StoredRecord = { type: "stored", system: "cairn", mode: "embedded", ...result };
+    results.stored!.push(rec);
+    emit(rec);
+  };
+  const indexScale = async (): Promise<void> => {
+    if (!o.systems.includes("cairn") || o.scaleIndex === 0) return;
+    const label = "cairn-index";
+    progress(`${label}: ${o.scaleIndex} runs in the runs index, then list (20 newest; by status; by metadata) and status, timed through the API`);
+    const { result } = await withScenario({ kind: "cairn", mode: "embedded", sync: "default", logLevel: o.logLevel, rawWriteOnce: false, rawStockClient: false, nodeArgs: nodeArgs(label), serviceEnv: o.serviceEnv, turns: [0], keep: o.keep, onDir: (d) => o.keep && progress(`${label}: logs in ${d}`) }, ({ sys, server }) =>
+      indexPhase(sys, server.pid, o.scaleIndex),
+    );
+    const rec: IndexRecord = { type: "index", system: "cairn", mode: "embedded", ...result };
+    results.index!.push(rec);
     emit(rec);
   };
   const has = (system: SystemKind, mode: Mode): boolean => find(results, system, mode, "default") !== undefined;
@@ -251,6 +291,8 @@ async function main(): Promise<void> {
       } else if (s === "scale") {
         for (const runs of o.scaleBursts) await burst(0, runs);
         if (o.scaleLongRuns > 0) await burst(9, o.scaleLongRuns);
+        await stored();
+        await indexScale();
       } else if (s === "tracing") {
         // Back to back on fresh servers: Cairn with tracing off, then exporting every span.
         for (const mode of ["embedded", "processes"] as const) {

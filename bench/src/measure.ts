@@ -6,7 +6,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { jetstream } from "@nats-io/jetstream";
 import { startNatsServer } from "@cairn/natsd";
+import { encode, type RunStatus } from "@cairn/protocol";
 import { cpuMsOf, mainThreadCpuMsOf, memoryOf, sampleTotalRss } from "./procs.js";
 import { round, summarize } from "./stats.js";
 import { startSystem, type FairnessAgents, type Mode, type StoredEntry, type System, type SystemKind } from "./systems.js";
@@ -182,7 +184,8 @@ export interface BurstResult extends ThroughputResult {
  * A burst: `runs` runs submitted as fast as the API takes them (at most `window` submissions
  * waiting for their reply at once, as a crowd of clients would), measured until every one ended.
  */
-export async function burstPhase(sys: System, turns: number, runs: number, cpu: () => CpuSample, window = 512): Promise<BurstResult> {
+export async function burstPhase(sys: System, turns: number, runs: number, cpu: () => CpuSample, window = 512, warmup = 0): Promise<BurstResult> {
+  if (warmup > 0) await burstPhase(sys, turns, warmup, cpu, window);
   const cpu0 = cpu();
   const t0 = performance.now();
   const ids: string[] = [];
@@ -212,6 +215,125 @@ export async function burstPhase(sys: System, turns: number, runs: number, cpu: 
     mainThreadCpuMsPerStep: perStep(cpu0.mainThread, cpu1.mainThread, steps),
     serverCpuMsPerStep: round(((cpu1.total["nats-server"] ?? 0) - (cpu0.total["nats-server"] ?? 0)) / steps, 4),
   };
+}
+
+export interface StoredHistoryResult {
+  /** Ten-turn runs that finished to fill the stream, and the messages they left. */
+  filledRuns: number;
+  filledMessages: number;
+  fillMs: number;
+  /** The same burst on the fresh stream and with the history stored. */
+  fresh: BurstResult;
+  stored: BurstResult;
+  /** stored / fresh steps per second. */
+  ratio: number;
+  /** nats-server resident memory before and after the history was stored (MB), and what each finished run added. */
+  serverRssMb: { before: number; after: number };
+  serverRssBytesPerFinishedRun: number;
+  /** The services' resident memory after the history was stored (MB). */
+  servicesRssMb: Record<string, number>;
+}
+
+/**
+ * Steps per second on a fresh stream, then again once `messages` messages of finished ten-turn
+ * runs are stored (run through Cairn itself, `window` at a time), and what the stored runs cost
+ * nats-server in memory.
+ */
+export async function storedHistoryPhase(sys: System, serverPid: number, cpu: () => CpuSample, messages: number, burstRuns: number, window = 2000): Promise<StoredHistoryResult> {
+  const fresh = await burstPhase(sys, 0, burstRuns, cpu);
+  const before = memoryOf(serverPid)?.rssMb ?? Number.NaN;
+  const perRun = 2 * 9 + 2 + 2 * 9 + 1 + 1; // submission, 10 model calls and 9 tool calls (command + result each), end
+  const runs = Math.ceil(messages / perRun);
+  const t0 = performance.now();
+  for (let done = 0; done < runs; done += window) {
+    const n = Math.min(window, runs - done);
+    const ids = await Promise.all(Array.from({ length: n }, () => sys.submit(9)));
+    await Promise.all(ids.map((id) => sys.ended(id, runTimeout(9) + n * 200)));
+  }
+  const fillMs = performance.now() - t0;
+  const after = memoryOf(serverPid)?.rssMb ?? Number.NaN;
+  const stored = await burstPhase(sys, 0, burstRuns, cpu);
+  const services: Record<string, number> = {};
+  for (const p of sys.procs) services[p.name] = round(memoryOf(p.pid)?.rssMb ?? Number.NaN, 1);
+  return {
+    filledRuns: runs,
+    filledMessages: runs * perRun,
+    fillMs: round(fillMs, 0),
+    fresh,
+    stored,
+    ratio: round(stored.stepsPerSec / fresh.stepsPerSec, 3),
+    serverRssMb: { before: round(before, 1), after: round(after, 1) },
+    serverRssBytesPerFinishedRun: round(((after - before) * 1024 * 1024) / runs, 0),
+    servicesRssMb: services,
+  };
+}
+
+export interface IndexResult {
+  /** Runs in the index (written straight into the runs bucket, as the planner writes them). */
+  runs: number;
+  fillMs: number;
+  /** Latency of API calls through NATS (client request to reply), ms: p50, p95. */
+  list20: { p50: number; p95: number };
+  listByStatus: { p50: number; p95: number };
+  listByMeta: { p50: number; p95: number };
+  status: { p50: number; p95: number };
+  serverRssMb: number;
+}
+
+/**
+ * The runs index at size: `runs` finished runs written into the runs bucket (a submission record
+ * and a status record each, as the planner writes them; 10% failed, metadata team=t0..t9), then
+ * `cairn runs` and `cairn status` as the API answers them: each call `samples` times.
+ */
+export async function indexPhase(sys: System, serverPid: number, runs: number, samples = 200): Promise<IndexResult> {
+  if (!sys.cairn) throw new Error("the index phase needs Cairn");
+  const { subjects, nc, client } = sys.cairn;
+  const js = jetstream(nc);
+  const head = `$KV.${subjects.runsBucket}.`;
+  const t0 = performance.now();
+  const ids: string[] = [];
+  const base = Date.now() - runs * 10;
+  for (let i = 0; i < runs; i += 1000) {
+    const batch: Promise<unknown>[] = [];
+    for (let k = i; k < Math.min(runs, i + 1000); k++) {
+      const runId = `rbench${k.toString(36).padStart(6, "0")}`;
+      ids.push(runId);
+      const submittedAt = new Date(base + k * 10).toISOString();
+      const sub: RunStatus = { v: 1, runId, status: "running", task: "benchmark run", agent: "bench0", turn: 0, toolCalls: 0, usage: { inputTokens: 0, outputTokens: 0 }, errors: 0, submittedAt, lastSeq: 1, metadata: { team: `t${k % 10}` } };
+      const end: RunStatus = { ...sub, status: k % 10 === 3 ? "failed" : "completed", turn: 1, lastSeq: 4, endedAt: submittedAt, ...(k % 10 === 3 ? { reason: "benchmark failure" } : { answer: "done" }) };
+      batch.push(js.publish(`${head}s.${runId}`, encode(sub)), js.publish(`${head}${runId}`, encode(end)));
+    }
+    await Promise.all(batch);
+  }
+  const fillMs = performance.now() - t0;
+  const time = async (fn: (i: number) => Promise<unknown>): Promise<{ p50: number; p95: number }> => {
+    const ms: number[] = [];
+    for (let i = 0; i < samples; i++) {
+      const t = performance.now();
+      await fn(i);
+      ms.push(performance.now() - t);
+    }
+    const s = summarize(ms);
+    return { p50: round(s.median, 2), p95: round(s.p95, 2) };
+  };
+  const list20 = await time(async () => {
+    const r = await client.listPage({ limit: 20 });
+    if (r.runs.length !== 20) throw new Error(`list answered ${r.runs.length} runs, not 20`);
+  });
+  const listByStatus = await time(async () => {
+    const r = await client.listPage({ limit: 20, status: "failed" });
+    if (r.runs.length !== 20 || r.runs.some((x) => x.status !== "failed")) throw new Error("list --status failed did not answer 20 failed runs");
+  });
+  const listByMeta = await time(async (i) => {
+    const r = await client.listPage({ limit: 20, meta: { team: `t${i % 10}` } });
+    if (r.runs.length !== 20) throw new Error("list --meta did not answer 20 runs");
+  });
+  const status = await time(async (i) => {
+    const id = ids[Math.floor((i * 7919) % ids.length)]!;
+    const s = await client.status(id);
+    if (s.runId !== id) throw new Error(`status of ${id} answered ${s.runId}`);
+  });
+  return { runs, fillMs: round(fillMs, 0), list20, listByStatus, listByMeta, status, serverRssMb: round(memoryOf(serverPid)?.rssMb ?? Number.NaN, 1) };
 }
 
 /** End-to-end times (ms) of the 2-call run: how many, median, p95, max. */

@@ -29,6 +29,10 @@ export interface BenchOptions {
   scaleBursts: number[];
   /** Scale scenario: ten-turn runs in one burst (0: none). */
   scaleLongRuns: number;
+  /** Scale scenario: messages of finished runs stored before measuring again (0: skip). */
+  scaleStored: number;
+  /** Scale scenario: runs in the index when list and status are timed (0: skip). */
+  scaleIndex: number;
   logLevel: string;
   rawWriteOnce: boolean;
   /** Run the raw baseline on the stock client (no noAsyncTraces, none of the client fixes Cairn applies). */
@@ -61,6 +65,10 @@ export const USAGE = `usage: npm run bench -- [options]
   --scale-bursts <list>    scale scenario (run only when named): bursts of one-turn runs, each on a fresh
                            server, submitted by 512 clients at once (default 1000,10000,50000,100000)
   --scale-long-runs <n>    scale scenario: a burst of ten-turn runs (default 10000; 0 for none)
+  --scale-stored <n>       scale scenario: messages of finished ten-turn runs stored (run through Cairn) before
+                           the one-turn burst is measured again (default 1000000; 0 to skip)
+  --scale-index <n>        scale scenario: runs written into the runs index before list and status are timed
+                           (default 1000000; 0 to skip)
   --log-level <level>      services' LOG_LEVEL (default info, as deployed)
   --raw-write-once         give the raw baseline Cairn's written-once stream settings (one message per subject)
   --raw-stock-client       run the raw baseline on the stock NATS client: without noAsyncTraces and without the
@@ -99,6 +107,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv, defaultOut:
       "fairness-rounds": { type: "string" },
       "scale-bursts": { type: "string" },
       "scale-long-runs": { type: "string" },
+      "scale-stored": { type: "string" },
+      "scale-index": { type: "string" },
       "log-level": { type: "string" },
       "raw-write-once": { type: "boolean" },
       "raw-stock-client": { type: "boolean" },
@@ -143,6 +153,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv, defaultOut:
     fairnessRounds: Math.max(1, num("fairness-rounds", 3, 1)),
     scaleBursts: list(get("scale-bursts") ?? (quick ? "500,2000" : "1000,10000,50000,100000")).map((v) => Math.max(1, positive("scale-bursts", v))),
     scaleLongRuns: num("scale-long-runs", 10_000, 200),
+    scaleStored: num("scale-stored", 1_000_000, 20_000),
+    scaleIndex: num("scale-index", 1_000_000, 20_000),
     logLevel: get("log-level") ?? "info",
     rawWriteOnce: flag("raw-write-once"),
     rawStockClient: flag("raw-stock-client"),

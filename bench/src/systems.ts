@@ -75,6 +75,8 @@ export interface System {
   ended(runId: string, timeoutMs: number): Promise<void>;
   /** Every message stored so far under `<prefix>.run.>`, in stream order, with the stream's timestamps. */
   readLog(): Promise<StoredEntry[]>;
+  /** Cairn only: the deployment's subjects, the driver's connection and its API client. */
+  cairn?: { subjects: Subjects; nc: NatsConnection; client: CairnClient };
   stop(): Promise<void>;
 }
 
@@ -265,6 +267,7 @@ async function startCairn(o: SystemOptions): Promise<System> {
       expected.delete(runId);
     },
     readLog: () => readStored(nc, subjects.stream, prefix),
+    cairn: { subjects, nc, client },
     async stop() {
       tracker.close();
       await Promise.all(procs.map((p) => p.stop()));
