@@ -243,7 +243,7 @@ async function main(): Promise<void> {
     progress(`${label}: ${burstRuns} one-turn runs on a fresh stream, then ${o.scaleStored} messages of finished ten-turn runs stored, then the ${burstRuns} runs again`);
     const { result } = await withScenario({ kind: "cairn", mode: "embedded", sync: "default", logLevel: o.logLevel, rawWriteOnce: false, rawStockClient: false, nodeArgs: nodeArgs(label), serviceEnv: o.serviceEnv, turns: [0, 9], keep: o.keep, onDir: (d) => o.keep && progress(`${label}: logs in ${d}`) }, async ({ sys, cpu, server }) => {
       await burstPhase(sys, 0, 300, cpu); // warm-up
-      return storedHistoryPhase(sys, server.pid, cpu, o.scaleStored, burstRuns);
+      return storedHistoryPhase(sys, server, cpu, o.scaleStored, burstRuns);
     });
     const rec: StoredRecord = { type: "stored", system: "cairn", mode: "embedded", ...result };
     results.stored!.push(rec);

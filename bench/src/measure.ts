@@ -4,11 +4,13 @@
  * is the peak resident set (VmHWM) of the server and of each process, read at the end.
  */
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { jetstream } from "@nats-io/jetstream";
 import { startNatsServer } from "@cairn/natsd";
 import { encode, type RunStatus } from "@cairn/protocol";
+import { purgeOlderThan } from "@cairn/replay";
 import { cpuMsOf, mainThreadCpuMsOf, memoryOf, sampleTotalRss } from "./procs.js";
 import { round, summarize } from "./stats.js";
 import { startSystem, type FairnessAgents, type Mode, type StoredEntry, type System, type SystemKind } from "./systems.js";
@@ -218,52 +220,127 @@ export async function burstPhase(sys: System, turns: number, runs: number, cpu: 
 }
 
 export interface StoredHistoryResult {
-  /** Ten-turn runs that finished to fill the stream, and the messages they left. */
+  /** Ten-turn runs that finished in each fill, and the messages each fill left. */
   filledRuns: number;
   filledMessages: number;
-  fillMs: number;
-  /** The same burst on the fresh stream and with the history stored. */
+  /** The burst on the fresh stream, with the history stored, and with it archived. */
   fresh: BurstResult;
   stored: BurstResult;
-  /** stored / fresh steps per second. */
+  archived: BurstResult;
+  /** stored / fresh and archived / fresh steps per second. */
   ratio: number;
-  /** nats-server resident memory before and after the history was stored (MB), and what each finished run added. */
-  serverRssMb: { before: number; after: number };
-  serverRssBytesPerFinishedRun: number;
-  /** The services' resident memory after the history was stored (MB). */
+  archivedRatio: number;
+  /** `cairn archive --older-than 0s` over every finished run: how many, how long, runs per second. */
+  archive: { runs: number; ms: number; runsPerSec: number };
+  /**
+   * nats-server's memory at the baseline (a warm-up run, archived), with the history stored, and
+   * with it archived: resident set (MB) and live heap right after a garbage collection (MB),
+   * and what each finished run added to each. The heap is the state the server keeps; RSS also
+   * counts caches and freed memory Go has not returned to the system yet.
+   */
+  server: {
+    base: { rssMb: number; heapMb: number };
+    archived: { rssMb: number; heapMb: number; rssBytesPerRun: number; heapBytesPerRun: number };
+    stored: { rssMb: number; heapMb: number; rssBytesPerRun: number; heapBytesPerRun: number };
+    /** With an archiver running: memory after the second and the last window of runs, and the growth per run finished in between. */
+    steady: { runs: number; rssMb: [number, number]; heapMb: [number, number]; rssBytesPerRun: number; heapBytesPerRun: number };
+  };
+  /** The services' resident memory at the end (MB). */
   servicesRssMb: Record<string, number>;
 }
 
+/** A TCP port nothing listens on right now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const port = (srv.address() as AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Past nats-server's block cache expiry (10 s), so caches do not count as kept state. */
+const settle = (ms = Number(process.env["BENCH_SETTLE_MS"] ?? 12_000)): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
 /**
- * Steps per second on a fresh stream, then again once `messages` messages of finished ten-turn
- * runs are stored (run through Cairn itself, `window` at a time), and what the stored runs cost
- * nats-server in memory.
+ * What finished runs cost, at a given amount of history:
+ * 1. a warm-up run, archived: the baseline (every stream and bucket in use);
+ * 2. a one-turn burst on the fresh stream;
+ * 3. `messages` messages of finished ten-turn runs (run through Cairn, `window` at a time): memory
+ *    per finished run stored in the runs stream, and the burst again;
+ * 4. every finished run archived (`cairn archive --older-than 0s`), and once nats-server dropped
+ *    the per-block state the archiving loaded (it expires after 2 minutes unused): memory per
+ *    finished run archived;
+ * 5. `steadyWindows` more windows of ten-turn runs, each archived once ended (an archiver
+ *    running): memory growth per finished run in that steady state; then the burst again.
  */
-export async function storedHistoryPhase(sys: System, serverPid: number, cpu: () => CpuSample, messages: number, burstRuns: number, window = 2000): Promise<StoredHistoryResult> {
+export async function storedHistoryPhase(sys: System, server: Scenario["server"], cpu: () => CpuSample, messages: number, burstRuns: number, window = 2000, steadyWindows = 10): Promise<StoredHistoryResult> {
+  if (!sys.cairn) throw new Error("the stored-history phase needs Cairn");
+  const { nc, subjects } = sys.cairn;
+  const snapshot = async (ms?: number): Promise<{ rssMb: number; heapMb: number }> => {
+    await settle(ms);
+    return { rssMb: round(memoryOf(server.pid)?.rssMb ?? Number.NaN, 1), heapMb: round((await server.heapBytes()) / 2 ** 20, 1) };
+  };
+  await sys.ended(await sys.submit(9), runTimeout(9));
+  await purgeOlderThan(nc, subjects, 0, { archive: true });
+  const base = await snapshot();
   const fresh = await burstPhase(sys, 0, burstRuns, cpu);
-  const before = memoryOf(serverPid)?.rssMb ?? Number.NaN;
   const perRun = 2 * 9 + 2 + 2 * 9 + 1 + 1; // submission, 10 model calls and 9 tool calls (command + result each), end
   const runs = Math.ceil(messages / perRun);
-  const t0 = performance.now();
   for (let done = 0; done < runs; done += window) {
     const n = Math.min(window, runs - done);
     const ids = await Promise.all(Array.from({ length: n }, () => sys.submit(9)));
     await Promise.all(ids.map((id) => sys.ended(id, runTimeout(9) + n * 200)));
   }
-  const fillMs = performance.now() - t0;
-  const after = memoryOf(serverPid)?.rssMb ?? Number.NaN;
-  const stored = await burstPhase(sys, 0, burstRuns, cpu);
+  const stored = await snapshot();
+  const storedBurst = await burstPhase(sys, 0, burstRuns, cpu);
+  const t = performance.now();
+  const archivedRuns = (await purgeOlderThan(nc, subjects, 0, { archive: true })).purged.length;
+  const archiveMs = performance.now() - t;
+  const archived = await snapshot(Number(process.env["BENCH_FSS_SETTLE_MS"] ?? 130_000));
+  // Steady state: runs go on finishing with an archiver running (a pass after each window of
+  // runs, as `cairn archive --older-than 0s --every …` does). Memory from the second window to the
+  // last, per run finished in between: what nats-server keeps per finished run once it is archived.
+  const steadyWindow = Math.max(50, Math.round(window / 2));
+  const marks: { rssMb: number; heapMb: number; runs: number }[] = [];
+  let steadyRuns = 0;
+  for (let w = 0; w < steadyWindows; w++) {
+    const ids = await Promise.all(Array.from({ length: steadyWindow }, () => sys.submit(9)));
+    await Promise.all(ids.map((id) => sys.ended(id, runTimeout(9) + steadyWindow * 200)));
+    await purgeOlderThan(nc, subjects, 0, { archive: true });
+    steadyRuns += steadyWindow;
+    if (w >= 1) marks.push({ rssMb: memoryOf(server.pid)?.rssMb ?? Number.NaN, heapMb: (await server.heapBytes()) / 2 ** 20, runs: steadyRuns });
+  }
+  const first = marks[0]!;
+  const last = marks[marks.length - 1]!;
+  const steady = {
+    runs: last.runs - first.runs,
+    rssMb: [round(first.rssMb, 1), round(last.rssMb, 1)] as [number, number],
+    heapMb: [round(first.heapMb, 1), round(last.heapMb, 1)] as [number, number],
+    rssBytesPerRun: round(((last.rssMb - first.rssMb) * 2 ** 20) / (last.runs - first.runs), 0),
+    heapBytesPerRun: round(((last.heapMb - first.heapMb) * 2 ** 20) / (last.runs - first.runs), 0),
+  };
+  const archivedBurst = await burstPhase(sys, 0, burstRuns, cpu);
   const services: Record<string, number> = {};
   for (const p of sys.procs) services[p.name] = round(memoryOf(p.pid)?.rssMb ?? Number.NaN, 1);
+  const perRunSince = (m: { rssMb: number; heapMb: number }, n: number) => ({
+    ...m,
+    rssBytesPerRun: round(((m.rssMb - base.rssMb) * 2 ** 20) / n, 0),
+    heapBytesPerRun: round(((m.heapMb - base.heapMb) * 2 ** 20) / n, 0),
+  });
   return {
     filledRuns: runs,
     filledMessages: runs * perRun,
-    fillMs: round(fillMs, 0),
     fresh,
-    stored,
-    ratio: round(stored.stepsPerSec / fresh.stepsPerSec, 3),
-    serverRssMb: { before: round(before, 1), after: round(after, 1) },
-    serverRssBytesPerFinishedRun: round(((after - before) * 1024 * 1024) / runs, 0),
+    stored: storedBurst,
+    archived: archivedBurst,
+    ratio: round(storedBurst.stepsPerSec / fresh.stepsPerSec, 3),
+    archivedRatio: round(archivedBurst.stepsPerSec / fresh.stepsPerSec, 3),
+    archive: { runs: archivedRuns, ms: round(archiveMs, 0), runsPerSec: round((archivedRuns / archiveMs) * 1000, 1) },
+    // Runs finished since the baseline: the stored ones only when stored, every one when archived.
+    server: { base, stored: perRunSince(stored, runs + burstRuns), archived: perRunSince(archived, archivedRuns), steady },
     servicesRssMb: services,
   };
 }
@@ -430,7 +507,8 @@ export async function fairnessPhase(sys: System, calls: number, warmup: number, 
 }
 
 export interface Scenario {
-  server: { version: string; pid: number };
+  /** `heapBytes`: nats-server's live heap right after a garbage collection (Go's pprof, HeapAlloc). */
+  server: { version: string; pid: number; heapBytes: () => Promise<number> };
   sys: System;
   /** CPU time used so far (ms) by nats-server and by each process of the system. */
   cpu: () => CpuSample;
@@ -440,9 +518,16 @@ export interface Scenario {
 export async function withScenario<T>(setup: ScenarioSetup, body: (s: Scenario) => Promise<T>): Promise<{ result: T; memory: Memory; natsServerVersion: string }> {
   const dir = mkdtempSync(join(tmpdir(), `cairn-bench-${setup.kind}-`));
   setup.onDir?.(dir);
-  // BENCH_NATS_PROF_PORT: the server serves Go's pprof there (e.g. /debug/pprof/profile?seconds=10).
-  const prof = process.env["BENCH_NATS_PROF_PORT"];
-  const server = await startNatsServer({ ...(setup.sync === "always" ? { syncInterval: "always" } : {}), ...(prof ? { extraConfig: `prof_port: ${Number(prof)}` } : {}) });
+  // The server serves Go's pprof on a free port (BENCH_NATS_PROF_PORT to choose it: e.g.
+  // /debug/pprof/profile?seconds=10 for a CPU profile); heapBytes reads its live heap there.
+  const prof = Number(process.env["BENCH_NATS_PROF_PORT"] ?? (await freePort()));
+  const server = await startNatsServer({ ...(setup.sync === "always" ? { syncInterval: "always" } : {}), extraConfig: `prof_port: ${prof}` });
+  const heapBytes = async (): Promise<number> => {
+    const text = await (await fetch(`http://127.0.0.1:${prof}/debug/pprof/heap?debug=1&gc=1`)).text();
+    const m = /^# HeapAlloc = (\d+)$/m.exec(text);
+    if (!m) throw new Error("nats-server's heap profile has no HeapAlloc line");
+    return Number(m[1]);
+  };
   let sys: System | undefined;
   try {
     sys = await startSystem({ kind: setup.kind, mode: setup.mode, url: server.url, dir, turns: setup.turns, logLevel: setup.logLevel, rawWriteOnce: setup.rawWriteOnce, rawStockClient: setup.rawStockClient, nodeArgs: setup.nodeArgs, serviceEnv: setup.serviceEnv, ...(setup.fairness ? { fairness: setup.fairness } : {}) });
@@ -452,7 +537,7 @@ export async function withScenario<T>(setup: ScenarioSetup, body: (s: Scenario) 
       total: Object.fromEntries([["nats-server", cpuMsOf(server.pid())], ...procs.map((p) => [p.name, cpuMsOf(p.pid)] as const)]),
       mainThread: Object.fromEntries(procs.map((p) => [p.name, mainThreadCpuMsOf(p.pid)] as const)),
     });
-    const result = await body({ server: { version: server.version, pid: server.pid() }, sys, cpu });
+    const result = await body({ server: { version: server.version, pid: server.pid(), heapBytes }, sys, cpu });
     const sampled = sampler.stop();
     const natsServerMb = memoryOf(server.pid())?.peakRssMb ?? Number.NaN;
     const processesMb: Record<string, number> = {};

@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -10,7 +10,8 @@ import { loadConfig as llmConfig, startLlmCaller } from "@cairn/llm-caller";
 import { loadConfig as plannerConfig, startPlanner } from "@cairn/planner";
 import { loadConfig as toolConfig, startToolRunner } from "@cairn/tool-runner";
 import { createScriptedProvider, type ModelProvider } from "@cairn/providers";
-import { decode, encode, Subjects, type LlmResult, type RunSubmitted, type ToolResult } from "@cairn/protocol";
+import { decode, encode, Subjects, type LlmResult, type RunStatus, type RunSubmitted, type ToolResult } from "@cairn/protocol";
+import { Kvm } from "@nats-io/kv";
 import {
   buildTimeline,
   checkRun,
@@ -385,6 +386,74 @@ describe("retention: purge", () => {
       expect(later.stdout).toMatch(new RegExp(`^purged ${id} \\((completed|cancelled); \\d+ messages\\)`));
     }
     await expect(purgeRun(emb.nc, c.subjects, b)).rejects.toThrow(RunPurgedError);
+  });
+});
+
+describe("cairn archive: an ended run sealed into one record, read back transparently", () => {
+  it("replay, export, fork and status of an archived run are as before; runs in flight are refused; the runs stream holds none of it", async () => {
+    const slow: ScriptTurn[] = [{ toolCalls: [{ name: "ledger", arguments: { item: "slow", delayMs: 8_000 } }] }, { content: "slow done" }];
+    const f = makeFixture({ done: LEDGER_SCRIPT, slow });
+    const prefix = uniquePrefix();
+    const emb: Embedded = await startEmbedded({ natsUrl: server.url, env: serviceEnv(server.url, prefix, f, { LOG_LEVEL: "silent" }), agents: f.agents, log: silentLogger() });
+    cleanups.push(() => emb.stop());
+    const c = await CairnClient.connect({ nc: emb.nc, prefix });
+    const jsm = await jetstreamManager(emb.nc);
+    const { runId: a } = await c.submit({ task: "finish", agent: "done", metadata: { team: "red" } });
+    await waitRun(c, a);
+    const { runId: b } = await c.submit({ task: "in flight", agent: "slow" });
+    const timeline = await cli(["replay", a, "--width", "100", ...conn({ prefix })]);
+    const state = await cli(["replay", a, "--at", "3", "--json", ...conn({ prefix })]);
+    const exported = parseRunExport((await cli(["export", a, ...conn({ prefix })])).stdout);
+    const statusBefore = await c.status(a);
+    expect(exported.entries).toHaveLength(16);
+
+    const refused = await cli(["archive", b, ...conn({ prefix })]);
+    expect(refused.stderr).toContain(`run ${b} has not ended`);
+    const sealed = await cli(["archive", a, "--json", ...conn({ prefix })]);
+    expect(sealed.code).toBe(0);
+    const rec = JSON.parse(sealed.stdout) as { purged: number; purgedAt: string; status: RunStatus };
+    expect(rec.purged).toBe(16);
+    expect(rec.status.archive).toMatchObject({ messages: 16, seqs: [expect.any(Number)] as unknown as number[] });
+    expect(await readRunLog(jsm, c.subjects, a)).toEqual([]);
+    expect((await jsm.streams.info(c.subjects.archiveStream)).state.messages).toBe(1);
+
+    // Everything that read the run reads the same from the archive.
+    expect(await cli(["replay", a, "--width", "100", ...conn({ prefix })])).toEqual(timeline);
+    expect(await cli(["replay", a, "--at", "3", "--json", ...conn({ prefix })])).toEqual(state);
+    expect((await cli(["replay", a, "--check", ...conn({ prefix })])).stdout).toMatch(/^✔ deterministic run /);
+    expect(json(parseRunExport((await cli(["export", a, ...conn({ prefix })])).stdout).entries)).toEqual(json(exported.entries));
+    expect(await c.status(a)).toEqual({ ...statusBefore, archivedAt: rec.purgedAt, archive: rec.status.archive });
+    expect((await c.list({ meta: { team: "red" } })).map((r) => r.runId)).toEqual([a]);
+    const fork = await cli(["fork", a, "--from", "3", "--wait", "--json", ...conn({ prefix })]);
+    expect(JSON.parse(fork.stdout)).toMatchObject({ status: "completed", answer: LEDGER_ANSWER, forkedFrom: { runId: a, step: 3 } });
+    // Twice, or purged after: refused, saying where it is.
+    expect((await cli(["archive", a, ...conn({ prefix })])).stderr).toContain(`run ${a} was archived at ${rec.purgedAt}`);
+    expect((await cli(["purge", a, ...conn({ prefix })])).stderr).toContain(`run ${a} was archived at ${rec.purgedAt}`);
+    // A tampered reference is caught by the digest, never served.
+    const kv = await new Kvm(emb.nc).open(c.subjects.runsBucket);
+    await kv.put(a, encode({ ...rec.status, archive: { ...rec.status.archive!, sha256: "0".repeat(64) } }));
+    expect((await cli(["replay", a, ...conn({ prefix })])).stderr).toContain("do not match the recorded digest");
+    await kv.put(a, encode(rec.status));
+    // A long-running archiver: the run in flight goes on undisturbed, and is archived once it ended.
+    const archiver = spawn(process.execPath, [cairn, "archive", "--older-than", "0s", "--every", "1s", ...conn({ prefix })], { env: { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "/root", NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
+    let said = "";
+    archiver.stdout.on("data", (d: Buffer) => (said += d.toString()));
+    archiver.stderr.on("data", (d: Buffer) => (said += d.toString()));
+    const exited = new Promise<number | null>((r) => archiver.once("exit", (code) => r(code)));
+    cleanups.push(async () => void archiver.kill("SIGKILL"));
+    expect(await waitRun(c, b)).toMatchObject({ status: "completed" });
+    await withTimeout(
+      (async () => {
+        while (!(await c.status(b)).archivedAt) await new Promise((r) => setTimeout(r, 100));
+      })(),
+      20_000,
+      `run ${b} to be archived by the running archiver (it said: ${said})`,
+    );
+    archiver.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    expect(said).toMatch(/\d+ archived, \d+ ended more recently/);
+    expect(await readRunLog(jsm, c.subjects, b)).toEqual([]);
+    expect((await loadRunLog(emb.nc, c.subjects, b)).entries.at(-1)?.subject).toBe(c.subjects.ended(b));
   });
 });
 

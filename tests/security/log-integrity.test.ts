@@ -13,6 +13,7 @@ import { Kvm } from "@nats-io/kv";
 import { decode, encode, Subjects, type RunStatus, type ToolRegistration, type ToolResult } from "@cairn/protocol";
 import { runIdForKey } from "@cairn/runtime";
 import { provision } from "@cairn/cli";
+import { loadRunLog, purgeRun } from "@cairn/replay";
 import { readLedger, waitFor, type ShippedUser } from "@cairn/testing";
 import { checkRunLog, type LoggedEntry } from "../chaos/invariants.js";
 import { waitRun, type ScriptTurn } from "../helpers.js";
@@ -377,5 +378,37 @@ describe("prefixes are isolated", () => {
     for (const bad of ["T.A", "t_a", "ACME", "acme.run"]) {
       expect(await failure(() => provision(admin, { ...d.env, CAIRN_PREFIX: bad }, "planner", { agents: d.agents })), bad).toMatch(/CAIRN_PREFIX/);
     }
+  });
+
+  it("only admin seals a run into the archive; the planner and the client read it back; no other user writes, purges or deletes it, and the workers cannot read it", async () => {
+    const { runId } = await d.client.submit({ task: "archive me", agent: "plain" });
+    await waitRun(d.client, runId);
+    const stored = (await d.log(runId)).map((e) => [e.seq, e.subject]);
+    expect(stored.length).toBeGreaterThan(4);
+    const admin = await d.as("admin");
+    const archived = await purgeRun(admin, d.subjects, runId, { archive: true });
+    expect(archived.status.archive?.messages).toBe(stored.length);
+    expect(await d.log(runId)).toEqual([]);
+    // The client replays it from the archive; the planner answers status and read from it.
+    const client = await d.as("client");
+    expect((await loadRunLog(client, d.subjects, runId)).entries.map((e) => [e.seq, e.subject])).toEqual(stored);
+    expect(await d.client.status(runId)).toMatchObject({ runId, status: "completed", archivedAt: archived.purgedAt });
+    const read = JSON.parse((await client.request("cairn.api.read", JSON.stringify({ v: 1, runId }), { timeout: 5_000 })).string()) as { entries: { seq: number; subject: string }[] };
+    expect(read.entries.map((e) => [e.seq, e.subject])).toEqual(stored);
+    const adminJsm = await jetstreamManager(admin);
+    const archiveBefore = (await adminJsm.streams.info(d.subjects.archiveStream)).state;
+    for (const user of NON_ADMIN) {
+      const nc = await d.as(user);
+      const jsm = await jetstreamManager(nc);
+      expect(await canPublish(nc, d.subjects.archive(runId), "forged"), `${user}: write the archive`).toBe(false);
+      expect(await failure(() => jsm.streams.purge(d.subjects.archiveStream)), `${user}: purge the archive`).toMatch(PERMISSION);
+      expect(await failure(() => jsm.streams.deleteMessage(d.subjects.archiveStream, archived.status.archive!.seqs[0])), `${user}: delete an archive record`).toMatch(PERMISSION);
+      expect(await failure(() => jsm.streams.update(d.subjects.archiveStream, { deny_delete: false })), `${user}: update the archive`).toMatch(PERMISSION);
+      const reads = await failure(() => jsm.direct.getMessage(d.subjects.archiveStream, { seq: archived.status.archive!.seqs[0] }));
+      if (user === "planner" || user === "client") expect(reads, `${user}: read the archive`).toBe("");
+      else expect(reads, `${user}: read the archive`).toMatch(PERMISSION);
+    }
+    expect((await adminJsm.streams.info(d.subjects.archiveStream)).state).toMatchObject({ messages: archiveBefore.messages, last_seq: archiveBefore.last_seq });
+    expect((await loadRunLog(client, d.subjects, runId)).entries.map((e) => [e.seq, e.subject])).toEqual(stored);
   });
 });

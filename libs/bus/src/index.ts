@@ -5,7 +5,7 @@
  */
 export { connectNats, NatsVersionError, MIN_SERVER_VERSION, versionAtLeast } from "./connect.js";
 export type { NatsConnectOptions } from "./connect.js";
-export { consumerDifferences, ensureConsumer, NotProvisionedError, payloadStreamConfig, PLANNER_DURABLE, provisionDeployment, runStreamConfig, streamDifferences, verifyConsumer, verifyStreams } from "./provision.js";
+export { archiveStreamConfig, consumerDifferences, ensureConsumer, NotProvisionedError, payloadStreamConfig, PLANNER_DURABLE, provisionDeployment, runStreamConfig, streamDifferences, verifyConsumer, verifyStreams } from "./provision.js";
 export type { DeploymentSpec, DurableConsumerOptions, ProvisionOptions, ProvisionReport } from "./provision.js";
 export { appendOnce } from "./publish.js";
 export type { AppendResult } from "./publish.js";
@@ -21,6 +21,8 @@ export { CrashPoints } from "./crash.js";
 export type { CrashPoint } from "./crash.js";
 export { openBus } from "./bus.js";
 export { PayloadStore, preview, PREVIEW_CHARS } from "./payloads.js";
+export { ARCHIVE_CHUNK_BYTES, ArchiveIntegrityError, decodeArchive, encodeArchive, readArchive, writeArchive } from "./archive.js";
+export type { ArchiveRef } from "./archive.js";
 export type { PayloadRef } from "./payloads.js";
 export type { Bus } from "./bus.js";
 export { startWorkQueue } from "./workqueue.js";

@@ -86,6 +86,29 @@ export function payloadStreamConfig(subjects: Subjects, opts: ProvisionOptions):
   return writeOnceStream(subjects.payloadStream, subjects.allPayloads(), opts, "Cairn large payloads: content-addressed chunks, each written once");
 }
 
+/**
+ * Archived runs (`cairn archive`): an ended run's whole log sealed into one record (chunks), on
+ * one of a fixed set of subjects (Subjects.archive), so the stream's per-subject state does not
+ * grow with the runs it holds. Only admin publishes here (it is not exported to the services'
+ * account); records are never deleted one by one.
+ */
+export function archiveStreamConfig(subjects: Subjects, opts: ProvisionOptions): StreamSpec {
+  const cfg: StreamSpec = {
+    name: subjects.archiveStream,
+    subjects: [subjects.allArchives()],
+    retention: RetentionPolicy.Limits,
+    storage: StorageType.File,
+    num_replicas: opts.replicas,
+    discard: DiscardPolicy.New,
+    allow_direct: true,
+    allow_rollup_hdrs: false,
+    deny_delete: true,
+    description: "Cairn archived runs: each ended run's log sealed into one record",
+  };
+  if (opts.placementTags?.length) cfg.placement = { cluster: "", tags: opts.placementTags };
+  return cfg;
+}
+
 /** The integrity-relevant fields a service checks on a stream (not sizes, replicas or placement). */
 const CHECKED_STREAM_FIELDS = ["subjects", "retention", "storage", "max_msgs_per_subject", "discard", "discard_new_per_subject", "allow_direct", "allow_rollup_hdrs", "deny_delete", "republish"] as const;
 
@@ -285,6 +308,7 @@ export async function provisionDeployment(nc: NatsConnection, jsm: JetStreamMana
   const opts: ProvisionOptions = { replicas: spec.replicas, ...(spec.maxMsgSize !== undefined ? { maxMsgSize: spec.maxMsgSize } : {}), ...(spec.placementTags?.length ? { placementTags: spec.placementTags } : {}) };
   lines.push(`stream ${subjects.stream}: ${await ensureStream(jsm, runStreamConfig(subjects, opts))}`);
   lines.push(`stream ${subjects.payloadStream}: ${await ensureStream(jsm, payloadStreamConfig(subjects, opts))}`);
+  lines.push(`stream ${subjects.archiveStream}: ${await ensureStream(jsm, archiveStreamConfig(subjects, opts))}`);
   await retryProvisioning("KV buckets", async () => {
     const kvm = new Kvm(nc);
     const placement = opts.placementTags?.length ? { placement: { cluster: "", tags: opts.placementTags } } : {};

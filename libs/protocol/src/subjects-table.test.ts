@@ -6,6 +6,16 @@ import { Subjects } from "./subjects.js";
 const s = new Subjects("p.q");
 const SHA = "a".repeat(64);
 
+describe("archive subjects", () => {
+  it("spread runs over a fixed number of subjects, the same one for a run every time", () => {
+    const seen = new Set(Array.from({ length: 5000 }, (_, i) => s.archive(`r${i}`)));
+    expect(seen.size).toBe(256);
+    expect([...seen].every((x) => /^p\.q\.archive\.[0-9a-f]{2}$/.test(x))).toBe(true);
+    expect(s.archive("r1")).toBe(s.archive("r1"));
+    expect(() => s.archive("a.b")).toThrow();
+  });
+});
+
 describe("Subjects builders, exactly", () => {
   it("builds each run subject and filter", () => {
     expect({
@@ -14,6 +24,8 @@ describe("Subjects builders, exactly", () => {
       runEvents: s.runEvents("r1"),
       allEvents: s.allEvents(),
       allSubmissions: s.allSubmissions(),
+      archive: s.archive("r1"),
+      allArchives: s.allArchives(),
       llmCommands: s.llmCommands(),
       llmCommandsOf: s.llmCommands("openai"),
       llmWork: s.llmWork("openai"),
@@ -49,13 +61,15 @@ describe("Subjects builders, exactly", () => {
       api: s.api("submit"),
       tenantApi: s.tenantApi(),
       tenantApiOf: s.tenantApi("approve"),
-      names: [s.stream, s.runsBucket, s.toolsBucket, s.payloadStream],
+      names: [s.stream, s.runsBucket, s.toolsBucket, s.payloadStream, s.archiveStream],
     }).toEqual({
       allRuns: "p.q.run.>",
       run: "p.q.run.r1.>",
       runEvents: "p.q.run.r1.evt.>",
       allEvents: "p.q.run.*.evt.>",
       allSubmissions: "p.q.run.*.evt.submitted",
+      archive: "p.q.archive.ac",
+      allArchives: "p.q.archive.>",
       llmCommands: "p.q.run.*.cmd.llm.*.*",
       llmCommandsOf: "p.q.run.*.cmd.llm.*.openai",
       llmWork: ["p.q.run.*.cmd.llm.*.openai", "p.q.run.*.cmd.summary.*.openai"],
@@ -91,7 +105,7 @@ describe("Subjects builders, exactly", () => {
       api: "p.q.api.submit",
       tenantApi: "p.q.tapi.>",
       tenantApiOf: "p.q.tapi.approve",
-      names: ["P_Q_RUNS", "P_Q_runs", "P_Q_tools", "P_Q_PAYLOADS"],
+      names: ["P_Q_RUNS", "P_Q_runs", "P_Q_tools", "P_Q_PAYLOADS", "P_Q_ARCHIVE"],
     });
   });
 

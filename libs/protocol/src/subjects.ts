@@ -51,7 +51,10 @@ function token(kind: string, s: string): string {
  */
 const PREFIX_PART = /^[a-z0-9][a-z0-9-]{0,31}$/;
 /** Tokens that follow the prefix in Cairn's own subjects: a prefix part equal to one would overlap another prefix's subjects. */
-export const RESERVED_PREFIX_PARTS: ReadonlySet<string> = new Set(["run", "api", "tapi", "stream", "tap", "payload", "purged"]);
+export const RESERVED_PREFIX_PARTS: ReadonlySet<string> = new Set(["run", "api", "tapi", "stream", "tap", "payload", "purged", "archive"]);
+
+/** Archive subjects per deployment: ended runs' archives share them (see Subjects.archive). */
+export const ARCHIVE_SUBJECTS = 256;
 
 /** The stream-name part of a prefix: "cairn" → "CAIRN", "t.x-1" → "T_X-1" ('.' becomes '_', letters upper-case). */
 function streamPart(prefix: string): string {
@@ -102,6 +105,8 @@ export class Subjects {
   readonly toolsBucket: string;
   /** Stream of large payloads (tool results and model replies too large to inline), written once per chunk. */
   readonly payloadStream: string;
+  /** Stream of archived runs: an ended run's whole log in one record (see Subjects.archive). */
+  readonly archiveStream: string;
   private readonly parsed = new Map<string, ParsedRunSubject | undefined>();
 
   constructor(prefix: string) {
@@ -116,6 +121,7 @@ export class Subjects {
     this.runsBucket = `${streamPart(prefix)}_runs`;
     this.toolsBucket = `${streamPart(prefix)}_tools`;
     this.payloadStream = `${streamPart(prefix)}_PAYLOADS`;
+    this.archiveStream = `${streamPart(prefix)}_ARCHIVE`;
   }
 
   /** Everything in the runs stream. */
@@ -228,6 +234,19 @@ export class Subjects {
     return this.parse(stored)?.what.kind === "tool-result" ? this.tapOf(stored) : undefined;
   }
 
+  /**
+   * Where an archived run's record goes: one of ARCHIVE_SUBJECTS subjects, picked by a hash of the
+   * run id, so the archive stream keeps per-subject state for a fixed number of subjects however
+   * many runs it holds (each run is found by the sequences the runs index records).
+   */
+  archive(runId: string): string {
+    let h = 0x811c9dc5;
+    for (const ch of token("runId", runId)) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+    return `${this.prefix}.archive.${(h % ARCHIVE_SUBJECTS).toString(16).padStart(2, "0")}`;
+  }
+  allArchives(): string {
+    return `${this.prefix}.archive.>`;
+  }
   /** Filter: every chunk of the payload stream. */
   allPayloads(): string {
     return `${this.prefix}.payload.>`;

@@ -4,7 +4,8 @@ import { jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
 import { Kvm, type KV } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { decode, encode, isToken, type RunStatus, type Subjects } from "@cairn/protocol";
-import { readRange, readRunLog } from "@cairn/bus";
+import { jetstream } from "@nats-io/jetstream";
+import { readArchive, readRange, readRunLog, writeArchive } from "@cairn/bus";
 import { reduceRun, runStatus, type HistoryEntry } from "@cairn/runtime";
 import type { RunLog } from "./log.js";
 
@@ -77,6 +78,8 @@ export async function loadRunLog(nc: NatsConnection, subjects: Subjects, runId: 
   const entries = await readRunLog(jsm, subjects, runId);
   if (entries.length) return { prefix: subjects.prefix, runId, entries };
   const status = await indexEntry(await runsIndex(nc, subjects), runId);
+  // An archived run: its log as sealed, read back and checked against its digest.
+  if (status?.archive) return { prefix: subjects.prefix, runId, entries: await readArchive(jsm, subjects, runId, status.archive) };
   if (status?.purgedAt) throw new RunPurgedError(runId, status.purgedAt, status);
   throw new RunNotFoundError(runId);
 }
@@ -105,11 +108,23 @@ function unanswered(entries: HistoryEntry[], subjects: Subjects, runId: string):
   return out;
 }
 
-/** The run's status if it may be purged; throws RunNotFoundError, RunPurgedError or RunInFlightError. */
-async function purgeable(jsm: JetStreamManager, kv: KV | undefined, subjects: Subjects, runId: string, force: boolean): Promise<RunStatus> {
+/** The run's archive is already sealed (`cairn archive`): it is not in the runs stream any more. */
+export class RunArchivedError extends Error {
+  override readonly name = "RunArchivedError";
+  constructor(
+    readonly runId: string,
+    readonly archivedAt: string,
+  ) {
+    super(`run ${runId} was archived at ${archivedAt}: its log is sealed in the archive stream (replay, export and status read it there)`);
+  }
+}
+
+/** The run's status and log if it may be purged or archived; throws RunNotFoundError, RunPurgedError, RunArchivedError or RunInFlightError. */
+async function settledRun(jsm: JetStreamManager, kv: KV | undefined, subjects: Subjects, runId: string, force: boolean): Promise<{ status: RunStatus; entries: HistoryEntry[] }> {
   const entries = await readRunLog(jsm, subjects, runId);
   if (!entries.length) {
     const status = await indexEntry(kv, runId);
+    if (status?.archivedAt) throw new RunArchivedError(runId, status.archivedAt);
     if (status?.purgedAt) throw new RunPurgedError(runId, status.purgedAt, status);
     throw new RunNotFoundError(runId);
   }
@@ -117,7 +132,11 @@ async function purgeable(jsm: JetStreamManager, kv: KV | undefined, subjects: Su
   if (!state.ended) throw new RunInFlightError(runId);
   const open = unanswered(entries, subjects, runId);
   if (open.length && !force) throw new RunInFlightError(runId, open);
-  return runStatus(state);
+  return { status: runStatus(state), entries };
+}
+
+async function purgeable(jsm: JetStreamManager, kv: KV | undefined, subjects: Subjects, runId: string, force: boolean): Promise<RunStatus> {
+  return (await settledRun(jsm, kv, subjects, runId, force)).status;
 }
 
 /**
@@ -132,6 +151,7 @@ async function removeWorkspace(nc: NatsConnection, subjects: Subjects, runId: st
 }
 
 async function purgeOne(nc: NatsConnection, jsm: JetStreamManager, kv: KV | undefined, subjects: Subjects, runId: string, now: Date, opts: PurgeOptions): Promise<PurgedRun> {
+  if (opts.archive) return archiveOne(nc, jsm, kv, subjects, runId, now, opts);
   const purgedAt = now.toISOString();
   const status: RunStatus = { ...(await purgeable(jsm, kv, subjects, runId, !!opts.force)), purgedAt };
   // Mark first: if the purge then fails, the history is still there and replays; the mark only
@@ -142,8 +162,30 @@ async function purgeOne(nc: NatsConnection, jsm: JetStreamManager, kv: KV | unde
   return { runId, purged: r.purged, purgedAt, status };
 }
 
+/**
+ * Archives an ended run: its whole log sealed into the archive stream (writeArchive: written, read
+ * back, checked), the reference recorded in the runs index, and only then the run removed from the
+ * runs stream (the per-subject state nats-server keeps for each of its messages goes with it).
+ * A crash between the steps leaves the run readable: in the stream still, or in the archive.
+ */
+async function archiveOne(nc: NatsConnection, jsm: JetStreamManager, kv: KV | undefined, subjects: Subjects, runId: string, now: Date, opts: PurgeOptions): Promise<PurgedRun> {
+  if (!kv) throw new Error(`the runs index (KV ${subjects.runsBucket}) is missing: archiving needs it to find archived runs (cairn provision)`);
+  const { status: folded, entries } = await settledRun(jsm, kv, subjects, runId, !!opts.force);
+  const archive = await writeArchive(jetstream(nc), jsm, subjects, runId, entries);
+  const archivedAt = now.toISOString();
+  const status: RunStatus = { ...folded, archivedAt, archive };
+  await kv.put(runId, encode(status));
+  const r = await jsm.streams.purge(subjects.stream, { filter: subjects.run(runId) });
+  return { runId, purged: r.purged, purgedAt: archivedAt, status };
+}
+
 export interface PurgeOptions {
   now?: Date;
+  /**
+   * Seal each run's log into the archive stream before removing it from the runs stream (`cairn
+   * archive`): the run stays readable — replay, export, fork, status — and its workspace stays.
+   */
+  archive?: boolean;
   /** Also purge ended runs with commands still unanswered (see RunInFlightError). */
   force?: boolean;
   /**

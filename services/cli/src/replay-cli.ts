@@ -177,31 +177,57 @@ export function registerReplayCommands(program: Command): void {
       });
     });
 
-  addConn(program.command("purge [runId]"))
-    .description("remove ended runs' history from the stream (never runs in flight); the runs index remembers them as purged")
-    .option("--older-than <duration>", "every run that ended longer ago than this (e.g. 30d, 12h, 90m)")
-    .option("--dry-run", "with --older-than: list what would be purged")
-    .option("--force", "also purge ended runs whose last calls have no result yet (a cancelled run's tool may still be running)")
-    .option("--json", "machine-readable output")
-    .action(async (runId: string | undefined, o: ConnFlags & { olderThan?: string; dryRun?: boolean; force?: boolean; json?: boolean }) => {
-      if (!runId === (o.olderThan === undefined)) throw new Error("name one run, or give --older-than <duration>");
-      await withClient(o, async (c) => {
-        if (runId) {
-          const r = await purgeRun(c.nc, c.subjects, runId, { force: !!o.force });
-          out(o.json ? terminalJson(r) : `purged ${terminalSafe(r.runId)} ${pc.dim(`(${r.status.status}; ${r.purged} messages)`)}`);
-          return;
-        }
-        const ms = parseDuration(o.olderThan!);
-        const r = await purgeOlderThan(c.nc, c.subjects, ms, { dryRun: !!o.dryRun, force: !!o.force });
-        if (o.json) return out(terminalJson(r));
-        const lines = o.dryRun
-          ? r.wouldPurge.map((s) => `would purge ${terminalSafe(s.runId)} ${pc.dim(terminalSafe(`(${s.status}, ended ${s.endedAt ?? "?"})`))}`)
-          : r.purged.map((p) => `purged ${terminalSafe(p.runId)} ${pc.dim(`(${p.status.status}; ${p.purged} messages)`)}`);
-        for (const u of r.unsettled) lines.push(`kept ${terminalSafe(u.runId)} ${pc.dim(`(ended, but no result yet for ${terminalSafe(u.unanswered.join(", "))}; --force to purge)`)}`);
-        lines.push(pc.dim(`${o.dryRun ? `${r.wouldPurge.length} to purge` : `${r.purged.length} purged`}, ${r.kept} ended more recently, runs in flight untouched`));
-        out(lines.join("\n"));
+  for (const archive of [false, true]) {
+    const verb = archive ? "archive" : "purge";
+    const done = archive ? "archived" : "purged";
+    addConn(program.command(`${verb} [runId]`))
+      .description(
+        archive
+          ? "seal ended runs' logs into the archive stream and remove them from the runs stream (never runs in flight): nats-server then keeps no per-message state for them; replay, export, fork and status read the archive"
+          : "remove ended runs' history from the stream (never runs in flight); the runs index remembers them as purged",
+      )
+      .option("--older-than <duration>", "every run that ended longer ago than this (e.g. 30d, 12h, 90m; 0s: every ended run)")
+      .option("--dry-run", `with --older-than: list what would be ${done}`)
+      .option("--force", `also ${verb} ended runs whose last calls have no result yet (a cancelled run's tool may still be running)`)
+      .option("--every <duration>", `with --older-than: keep running, and ${verb} again every this long (e.g. 1m) until stopped`)
+      .option("--json", "machine-readable output")
+      .action(async (runId: string | undefined, o: ConnFlags & { olderThan?: string; dryRun?: boolean; force?: boolean; every?: string; json?: boolean }) => {
+        if (!runId === (o.olderThan === undefined)) throw new Error("name one run, or give --older-than <duration>");
+        if (o.every !== undefined && (runId || o.dryRun)) throw new Error("--every goes with --older-than (and not --dry-run)");
+        const every = o.every !== undefined ? parseDuration(o.every) : undefined;
+        if (every !== undefined && every < 1_000) throw new Error("--every must be at least 1s");
+        await withClient(o, async (c) => {
+          if (every !== undefined) {
+            // A long-running archiver (or purger): one pass now, then one every `every`, until SIGINT/SIGTERM.
+            const stop = new AbortController();
+            for (const sig of ["SIGINT", "SIGTERM"] as const) process.once(sig, () => stop.abort());
+            while (!stop.signal.aborted) {
+              const r = await purgeOlderThan(c.nc, c.subjects, parseDuration(o.olderThan!), { force: !!o.force, archive });
+              out(o.json ? terminalJson({ at: new Date().toISOString(), [done]: r.purged.map((p) => p.runId), kept: r.kept, unsettled: r.unsettled }) : pc.dim(`${new Date().toISOString()} ${r.purged.length} ${done}, ${r.kept} ended more recently, ${r.unsettled.length} unsettled`));
+              await new Promise<void>((res) => {
+                const t = setTimeout(res, every);
+                stop.signal.addEventListener("abort", () => (clearTimeout(t), res()), { once: true });
+              });
+            }
+            return;
+          }
+          if (runId) {
+            const r = await purgeRun(c.nc, c.subjects, runId, { force: !!o.force, archive });
+            out(o.json ? terminalJson(r) : `${done} ${terminalSafe(r.runId)} ${pc.dim(`(${r.status.status}; ${r.purged} messages)`)}`);
+            return;
+          }
+          const ms = parseDuration(o.olderThan!);
+          const r = await purgeOlderThan(c.nc, c.subjects, ms, { dryRun: !!o.dryRun, force: !!o.force, archive });
+          if (o.json) return out(terminalJson(r));
+          const lines = o.dryRun
+            ? r.wouldPurge.map((s) => `would ${verb} ${terminalSafe(s.runId)} ${pc.dim(terminalSafe(`(${s.status}, ended ${s.endedAt ?? "?"})`))}`)
+            : r.purged.map((p) => `${done} ${terminalSafe(p.runId)} ${pc.dim(`(${p.status.status}; ${p.purged} messages)`)}`);
+          for (const u of r.unsettled) lines.push(`kept ${terminalSafe(u.runId)} ${pc.dim(`(ended, but no result yet for ${terminalSafe(u.unanswered.join(", "))}; --force to ${verb})`)}`);
+          lines.push(pc.dim(`${o.dryRun ? `${r.wouldPurge.length} to ${verb}` : `${r.purged.length} ${done}`}, ${r.kept} ended more recently, runs in flight untouched`));
+          out(lines.join("\n"));
+        });
       });
-    });
+  }
 
   const idx = program.command("index").description("the runs index (what `cairn runs` and `cairn status` read)");
   addConn(idx.command("rebuild"))

@@ -1,7 +1,8 @@
 import { Kvm } from "@nats-io/kv";
 import { Svcm, type ServiceMsg } from "@nats-io/services";
 import { decode, type ApiEndpoint, type ToolRegistration } from "@cairn/protocol";
-import { appendOnce, CrashPoints, isReflected, openBus, PLANNER_DURABLE, readRange, readRunLog, RunHistory, startWorkQueue, type NatsConnection, type RunningService } from "@cairn/bus";
+import type { HistoryEntry } from "@cairn/runtime";
+import { appendOnce, CrashPoints, isReflected, openBus, readArchive, PLANNER_DURABLE, readRange, readRunLog, RunHistory, startWorkQueue, type NatsConnection, type RunningService } from "@cairn/bus";
 import type { Logger } from "@cairn/telemetry";
 import { loadAgents, loadPrices, type Agents } from "./agents.js";
 import type { PlannerConfig } from "./config.js";
@@ -33,6 +34,11 @@ export async function startPlanner(config: PlannerConfig, deps: PlannerDeps): Pr
   const kvm = new Kvm(nc);
   const runsKv = await kvm.open(subjects.runsBucket);
   const index = new RunIndex(runsKv, jsm, subjects, log);
+  /** An archived run's log (cairn archive), as sealed; undefined for a run that is not archived. */
+  const archived = async (runId: string): Promise<HistoryEntry[] | undefined> => {
+    const st = await index.get(runId);
+    return st?.archive ? readArchive(jsm, subjects, runId, st.archive) : undefined;
+  };
   const history = new RunHistory(jsm, subjects, config.cache);
   const crash = new CrashPoints(config.crashAt, log);
   const append = (subject: string, data: Uint8Array, headers?: Record<string, string>) => appendOnce(js, subject, data, headers ? { headers } : {});
@@ -80,8 +86,20 @@ export async function startPlanner(config: PlannerConfig, deps: PlannerDeps): Pr
       return out;
     },
     append,
-    readEvents: (runId) => readRunLog(jsm, subjects, runId, { eventsOnly: true }),
-    readLog: (runId, fromSeq) => readRange(jsm, subjects.stream, subjects.run(runId), fromSeq),
+    readEvents: async (runId) => {
+      const events = await readRunLog(jsm, subjects, runId, { eventsOnly: true });
+      if (events.length) return events;
+      const head = `${subjects.prefix}.run.${runId}.evt.`;
+      return (await archived(runId))?.filter((e) => e.subject.startsWith(head)) ?? events;
+    },
+    readLog: async function* (runId, fromSeq) {
+      let any = false;
+      for await (const e of readRange(jsm, subjects.stream, subjects.run(runId), fromSeq)) {
+        any = true;
+        yield e;
+      }
+      if (!any) for (const e of (await archived(runId)) ?? []) if (e.seq >= fromSeq) yield e;
+    },
     limits: config.apiLimits,
     index,
     hasEnded: async (runId) => (await jsm.direct.getMessage(subjects.stream, { last_by_subj: subjects.ended(runId) })) !== null,

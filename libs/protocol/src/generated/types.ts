@@ -415,6 +415,22 @@ export interface RunStatus {
   metadata?: {
     [k: string]: string | undefined;
   };
+  /**
+   * Set in the runs index when the run's log was sealed into the archive stream (cairn archive): replay, export, fork, status and read read it from there.
+   */
+  archivedAt?: string;
+  /**
+   * Where the archived log is: the archive stream's sequences of its chunks, in order, and the SHA-256 and size of their concatenation.
+   */
+  archive?: {
+    /**
+     * @minItems 1
+     */
+    seqs: [number, ...number[]];
+    sha256: string;
+    bytes: number;
+    messages: number;
+  };
 }
 
 /**
