@@ -3,9 +3,9 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import type { LogicRecord, LoopRecord, Results } from "./main.js";
+import type { BurstRecord, IndexRecord, LogicRecord, LoopRecord, Results } from "./main.js";
 import { hopsOf } from "./measure.js";
-import { breakdown } from "./report.js";
+import { breakdown, evaluateTargets } from "./report.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -80,5 +80,43 @@ describe("logic worker", () => {
     // Per run: submitted, 4 model responses, 3 tool results, ended; 4 model and 3 tool commands.
     expect(r.messages).toEqual({ events: 5 * 9, llmCommands: 5 * 4, toolCommands: 5 * 3, appended: 8 * (9 + 4 + 3) });
     for (const v of [r.cpuMsPerStep, r.sequentialHandlerMsPerStep, r.handlerMsPerStep.planner, r.handlerMsPerStep.llmCaller, r.handlerMsPerStep.toolRunner]) expect(v).toBeGreaterThan(0);
+  });
+});
+
+describe("scale targets", () => {
+  const burst = (runs: number, runsPerSec: number, serverCpuMsPerStep: number): BurstRecord => ({
+    type: "burst",
+    system: "cairn",
+    mode: "embedded",
+    turns: 0,
+    runs,
+    steps: runs,
+    elapsedMs: 1,
+    submitMs: 1,
+    stepsPerSec: runsPerSec,
+    runsPerSec,
+    cpuMsPerStep: {},
+    mainThreadCpuMsPerStep: {},
+    serverCpuMsPerStep,
+    memory: { natsServerMb: 1, processesMb: {}, totalPeakMb: 1, sampledTotalMb: 1 },
+  });
+  const targets = (bursts: BurstRecord[], index?: IndexRecord) =>
+    evaluateTargets({ meta: {}, loops: [], scaling: [], logic: [], bursts, ...(index ? { index: [index] } : {}), notMeasured: [], targets: [] }).filter((t) => t.scope === "scale");
+
+  it("passes flat bursts and misses a collapse or a server cost that grows", () => {
+    const flat = targets([burst(1000, 900, 0.3), burst(100_000, 1000, 0.33)]);
+    expect(flat.map((t) => [t.limit, t.pass])).toEqual([
+      [">= 0.8x", true],
+      ["<= 1.25x", true],
+    ]);
+    const collapse = targets([burst(1000, 900, 0.3), burst(40_000, 47, 0.6)]);
+    expect(collapse.map((t) => t.pass)).toEqual([false, false]);
+    expect(collapse[0]!.value).toBe(0.05);
+  });
+
+  it("checks list and status latency against 50 ms and 20 ms", () => {
+    const idx = (p50: number, status: number): IndexRecord => ({ type: "index", system: "cairn", mode: "embedded", runs: 1_000_000, fillMs: 1, list20: { p50, p95: p50 }, listByStatus: { p50, p95: p50 }, listByMeta: { p50, p95: p50 }, status: { p50: status, p95: status }, serverRssMb: 1 });
+    expect(targets([], idx(10, 1)).every((t) => t.pass)).toBe(true);
+    expect(targets([], idx(60, 25)).map((t) => t.pass)).toEqual([false, false, false, false]);
   });
 });

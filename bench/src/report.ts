@@ -66,6 +66,29 @@ export function evaluateTargets(r: Results): Target[] {
       detail: `${fx(f.contended.medianMs, 1)} ms (${f.contended.runs} runs) vs ${fx(f.alone.medianMs, 1)} ms alone (${f.alone.runs} runs)`,
     });
   }
+  // Scale (the issue's acceptance): throughput and server CPU per step flat across bursts, history
+  // that does not slow new work, memory that does not grow with finished runs, instant list/status.
+  const oneTurn = (r.bursts ?? []).filter((b) => b.turns === 0);
+  if (oneTurn.length >= 2) {
+    const first = oneTurn[0]!;
+    const biggest = oneTurn.reduce((a, b) => (b.runs > a.runs ? b : a));
+    const thr = biggest.runsPerSec / first.runsPerSec;
+    out.push({ name: `runs/s, ${biggest.runs} runs at once vs ${first.runs}`, scope: "scale", value: Math.round(thr * 100) / 100, limit: ">= 0.8x", pass: thr >= 0.8, detail: `${fx(biggest.runsPerSec, 0)} vs ${fx(first.runsPerSec, 0)} runs/s` });
+    const cpus = (r.bursts ?? []).map((b) => b.serverCpuMsPerStep);
+    const spread = Math.max(...cpus) / Math.min(...cpus);
+    out.push({ name: "nats-server CPU per step across the bursts (highest / lowest)", scope: "scale", value: Math.round(spread * 100) / 100, limit: "<= 1.25x", pass: spread <= 1.25, detail: cpus.map((c) => fx(c, 3)).join(", ") + " ms" });
+  }
+  for (const h of r.stored ?? []) {
+    out.push({ name: `steps/s with ${h.filledMessages} messages of finished runs stored vs fresh`, scope: "scale", value: h.ratio, limit: ">= 0.9x", pass: h.ratio >= 0.9, detail: `${fx(h.stored.stepsPerSec, 0)} vs ${fx(h.fresh.stepsPerSec, 0)} steps/s` });
+    const steady = h.server.steady;
+    out.push({ name: "nats-server RSS growth per finished 10-turn run, archiver running", scope: "scale", value: steady.rssBytesPerRun, limit: "< 1024 B", pass: steady.rssBytesPerRun < 1024, detail: `${fx(steady.rssMb[0], 1)} → ${fx(steady.rssMb[1], 1)} MB over ${steady.runs} runs; live heap ${fx(steady.heapBytesPerRun, 0)} B per run; stored, not archived: ${fx(h.server.stored.rssBytesPerRun, 0)} B RSS, ${fx(h.server.stored.heapBytesPerRun, 0)} B heap per run` });
+  }
+  for (const x of r.index ?? []) {
+    for (const [what, v] of [["list, 20 newest", x.list20], ["list by status", x.listByStatus], ["list by metadata", x.listByMeta]] as const) {
+      out.push({ name: `${what}, p50, ${x.runs} runs in the index`, scope: "scale", value: v.p50, limit: "< 50 ms", pass: v.p50 < 50, detail: `p95 ${fx(v.p95, 1)} ms` });
+    }
+    out.push({ name: `status, p50, ${x.runs} runs in the index`, scope: "scale", value: x.status.p50, limit: "< 20 ms", pass: x.status.p50 < 20, detail: `p95 ${fx(x.status.p95, 1)} ms` });
+  }
   const sc = r.scaling.find((s) => s.system === "cairn");
   if (sc && sc.points.length >= 2) {
     const first = sc.points[0]!;
@@ -172,6 +195,57 @@ export function renderTable(r: Results): string {
   for (const s of r.scaling) {
     out.push(`scaling (${s.system}, 1 process): ms per step by run length`);
     out.push(table(["turns", "steps/run", "runs", "run ms p50", "ms/step"], s.points.map((p) => [String(p.turns), String(p.steps), String(p.runs), fx(p.medianMs, 1), fx(p.msPerStep, 3)]), [true, true, true, true, true]));
+    out.push("");
+  }
+  if (r.bursts?.length) {
+    const base = r.bursts.find((b) => b.turns === 0);
+    out.push("scale: bursts submitted at once (512 clients), each on a fresh server after a warm-up; ratios against the first one-turn burst");
+    const rows = r.bursts.map((b) => [
+      String(b.runs),
+      String(b.turns + 1),
+      fx(b.runsPerSec, 0),
+      fx(b.stepsPerSec, 0),
+      base && b.turns === 0 ? `${fx(b.runsPerSec / base.runsPerSec, 2)}x` : "",
+      fx(b.serverCpuMsPerStep, 3),
+      base ? `${fx(b.serverCpuMsPerStep / base.serverCpuMsPerStep, 2)}x` : "",
+      fx(b.memory.natsServerMb, 0),
+      Object.values(b.memory.processesMb).map((v) => fx(v, 0)).join("+"),
+    ]);
+    out.push(table(["runs", "turns", "runs/s", "steps/s", "vs first", "server CPU ms/step", "vs first", "RSS server", "RSS procs"], rows, [true, true, true, true, true, true, true, true, true]));
+    out.push("");
+  }
+  for (const h of r.stored ?? []) {
+    out.push(`scale: ${h.filledMessages} messages of ${h.filledRuns} finished ten-turn runs stored, then archived (${h.archive.runs} runs in ${fx(h.archive.ms / 1000, 1)} s: ${fx(h.archive.runsPerSec, 0)} runs/s)`);
+    out.push(
+      table(
+        ["history", "steps/s (one-turn burst)", "vs fresh", "server RSS MB", "server heap MB", "RSS / finished run", "heap / finished run"],
+        [
+          ["fresh stream", fx(h.fresh.stepsPerSec, 0), "", fx(h.server.base.rssMb, 1), fx(h.server.base.heapMb, 1), "", ""],
+          ["stored", fx(h.stored.stepsPerSec, 0), `${fx(h.ratio, 2)}x`, fx(h.server.stored.rssMb, 1), fx(h.server.stored.heapMb, 1), `${fx(h.server.stored.rssBytesPerRun, 0)} B`, `${fx(h.server.stored.heapBytesPerRun, 0)} B`],
+          ["archived", fx(h.archived.stepsPerSec, 0), `${fx(h.archivedRatio, 2)}x`, fx(h.server.archived.rssMb, 1), fx(h.server.archived.heapMb, 1), `${fx(h.server.archived.rssBytesPerRun, 0)} B`, `${fx(h.server.archived.heapBytesPerRun, 0)} B`],
+          [`steady (archiver running, ${h.server.steady.runs} runs)`, "", "", `${fx(h.server.steady.rssMb[0], 1)} → ${fx(h.server.steady.rssMb[1], 1)}`, `${fx(h.server.steady.heapMb[0], 1)} → ${fx(h.server.steady.heapMb[1], 1)}`, `${fx(h.server.steady.rssBytesPerRun, 0)} B`, `${fx(h.server.steady.heapBytesPerRun, 0)} B`],
+        ],
+        [false, true, true, true, true, true, true],
+      ),
+    );
+    out.push(`services' RSS at the end: ${Object.entries(h.servicesRssMb).map(([k, v]) => `${k} ${fx(v, 0)} MB`).join(", ")}`);
+    out.push("");
+  }
+  for (const x of r.index ?? []) {
+    out.push(`scale: the runs index with ${x.runs} runs (written in ${fx(x.fillMs / 1000, 0)} s); API latency through NATS, ms (p50 / p95)`);
+    out.push(
+      table(
+        ["call", "p50 ms", "p95 ms"],
+        [
+          ["list: 20 newest", fx(x.list20.p50, 2), fx(x.list20.p95, 2)],
+          ["list: 20 newest failed (10% of runs)", fx(x.listByStatus.p50, 2), fx(x.listByStatus.p95, 2)],
+          ["list: 20 newest with team=tN (10%)", fx(x.listByMeta.p50, 2), fx(x.listByMeta.p95, 2)],
+          ["status of a run", fx(x.status.p50, 2), fx(x.status.p95, 2)],
+        ],
+        [false, true, true],
+      ),
+    );
+    out.push(`nats-server RSS: ${fx(x.serverRssMb, 0)} MB`);
     out.push("");
   }
   if (r.fairness?.length) {

@@ -413,7 +413,7 @@ describe("cairn archive: an ended run sealed into one record, read back transpar
     expect(sealed.code).toBe(0);
     const rec = JSON.parse(sealed.stdout) as { purged: number; purgedAt: string; status: RunStatus };
     expect(rec.purged).toBe(16);
-    expect(rec.status.archive).toMatchObject({ messages: 16, seqs: [expect.any(Number)] as unknown as number[] });
+    expect(rec.status.archive).toMatchObject({ messages: 16, seqs: [expect.any(Number)] });
     expect(await readRunLog(jsm, c.subjects, a)).toEqual([]);
     expect((await jsm.streams.info(c.subjects.archiveStream)).state.messages).toBe(1);
 

@@ -92,7 +92,7 @@ describe("parseEnv(commonEnv)", () => {
 
   it("rejects a CAIRN_PREFIX with a part that is one of Cairn's own subject tokens", () => {
     const { lines } = problems(() => parseEnv(commonEnv, { NATS_URL: URL, CAIRN_PREFIX: "acme.run" }));
-    expect(lines).toEqual(["  CAIRN_PREFIX: CAIRN_PREFIX may not have a part run, api, tapi, stream, tap, payload, purged (Cairn's own subject tokens)"]);
+    expect(lines).toEqual(["  CAIRN_PREFIX: CAIRN_PREFIX may not have a part run, api, tapi, stream, tap, payload, purged, archive (Cairn's own subject tokens)"]);
   });
 
   it("rejects a non-integer number", () => {

@@ -288,6 +288,22 @@ describe("api.status", () => {
   });
 });
 
+describe("api.submit of an idempotency key whose run was archived or purged", () => {
+  it("answers the run the key names (not a new run with the same id), and refuses another task under it", async () => {
+    const first = await submitOk({ v: 1, task: "once", idempotencyKey: "order-7" });
+    const prior: RunStatus = { v: 1, runId: first.runId, status: "completed", task: "once", agent: "default", turn: 1, toolCalls: 0, usage: { inputTokens: 0, outputTokens: 0 }, errors: 0, submittedAt: "2025-01-01T00:00:00.000Z", archivedAt: "2025-02-01T00:00:00.000Z" };
+    index = [prior];
+    // The stream no longer holds the run (archived): the key still names it.
+    stream.entries.length = 0;
+    const again = await submitOk({ v: 1, task: "once", idempotencyKey: "order-7" });
+    expect(again).toEqual({ v: 1, runId: first.runId, created: false });
+    expect(stream.entries).toEqual([]);
+    expect(await api.submit({ v: 1, task: "twice", idempotencyKey: "order-7" }, OPERATOR)).toMatchObject({ error: { kind: "idempotency_conflict", message: expect.stringContaining("(archived)") as string } });
+    index = [{ ...prior, archivedAt: undefined, purgedAt: "2025-02-01T00:00:00.000Z" }];
+    expect(await submitOk({ v: 1, task: "once", idempotencyKey: "order-7" })).toEqual({ v: 1, runId: first.runId, created: false });
+  });
+});
+
 describe("api.cancel", () => {
   it("records a cancel signal for a running run and replies with its status", async () => {
     const { runId } = await submitOk({ v: 1, task: "long job" });

@@ -160,3 +160,42 @@ describe("planner handler: the ack comes only after the decided appends are conf
     expect(appended.length).toBe(2);
   });
 });
+
+describe("planner handler: the runs index", () => {
+  function withIndex(log: HistoryEntry[]) {
+    const writes: string[] = [];
+    const handle = createPlannerHandler({
+      subjects: S,
+      history: history(log),
+      append: async () => ({ seq: 99, duplicate: false }),
+      index: {
+        submitted: async (s) => void writes.push(`submitted ${s.status} ${s.lastSeq}`),
+        changed: async (s) => void writes.push(`changed ${s.status} ${s.lastSeq}`),
+        progress: (s) => void writes.push(`progress ${s.status} ${s.lastSeq} turn ${s.turn}`),
+      },
+      crash: { hit: () => undefined },
+      log: silentLogger(),
+      maxMessageBytes: 1024 * 1024,
+    });
+    return { handle, writes };
+  }
+  const at = (seq: number) => new Date(Date.UTC(2025, 0, 1) + seq * 1000).toISOString();
+
+  it("writes the submission at once, a running run's progress later, and nothing for an event that ends the run (its end writes the final record)", async () => {
+    const { handle, writes } = withIndex(runLog());
+    await handle(msg(runLog()[0]!));
+    await handle(msg(runLog()[2]!));
+    expect(writes).toEqual(["submitted running 1", "progress running 3 turn 1"]);
+
+    const answer: LlmResult = { ...llm1, toolCalls: undefined, content: "done" };
+    delete (answer as { toolCalls?: unknown }).toolCalls;
+    const log = [...runLog().slice(0, 2), { seq: 3, subject: S.llmResult(RUN, 1), data: encode(answer), time: at(3) }];
+    const ending = withIndex(log);
+    await ending.handle(msg(log[2]!));
+    expect(ending.writes).toEqual([]);
+    const ended = [...log, { seq: 4, subject: S.ended(RUN), data: encode({ v: 1, type: "run.ended", runId: RUN, status: "completed", answer: "done", turns: 1, usage: { inputTokens: 0, outputTokens: 0 }, endedAt: at(4) }), time: at(4) }];
+    const end = withIndex(ended);
+    await end.handle(msg(ended[3]!));
+    expect(end.writes).toEqual(["changed completed 4"]);
+  });
+});

@@ -107,7 +107,9 @@ export function createPlannerHandler(deps: PlannerHandlerDeps): (m: EventMessage
     const awaiting = asksHumans && applied.kind !== "error" && applied.kind !== "ignored" && applied.kind !== "rejected" && (pendingApprovals(state).length > 0 || budgetPause(state) !== undefined);
     if (applied.kind === "submitted") await deps.index.submitted(runStatus(state));
     else if (applied.kind === "ended" || awaiting || applied.kind === "approval" || applied.kind === "budget-approval") await deps.index.changed(runStatus(state));
-    else if (applied.kind !== "rejected" && applied.kind !== "ignored" && !state.ended) deps.index.progress(runStatus(state));
+    // Progress of a running run (written within a second, the latest wins) — not when this event
+    // ends the run: the end, folded next, writes the final record.
+    else if (applied.kind !== "rejected" && applied.kind !== "ignored" && !state.ended && !outputs.some((o) => o.subject === subjects.ended(runId))) deps.index.progress(runStatus(state));
     if (applied.kind === "submitted" || applied.kind === "ended" || awaiting || applied.kind === "approval" || applied.kind === "budget-approval") {
       if (applied.kind === "ended") {
         deps.history.forget(runId);
@@ -294,6 +296,17 @@ export function createApi(deps: ApiDeps) {
     }
     const now = deps.now();
     const runId = fixedRunId ?? newRunId(now, req.idempotencyKey, caller.tenant !== undefined ? { tenant: caller.tenant, agent: agent.name } : undefined);
+    // A key names its run for good: also once the run was archived or purged, when its subjects
+    // are free again in the stream (the runs index remembers it).
+    if (req.idempotencyKey) {
+      const prior = await deps.index.get(runId);
+      if (prior && (prior.archivedAt !== undefined || prior.purgedAt !== undefined)) {
+        if (prior.agent !== agent.name || prior.tenant !== caller.tenant || prior.task !== req.task) {
+          return apiError("idempotency_conflict", `idempotency key ${JSON.stringify(req.idempotencyKey)} already names run ${runId} (${prior.archivedAt !== undefined ? "archived" : "purged"}) with another ${prior.agent !== agent.name ? "agent" : "task"}: use another key`);
+        }
+        return { v: 1, runId, created: false };
+      }
+    }
     // The run's trace: under the submitter's trace context if it sent one (see run-trace.ts).
     const run = beginRun({ runId, agent: agent.name, provider: agent.provider, model: agent.model }, req.trace);
     const submitted: RunSubmitted = {

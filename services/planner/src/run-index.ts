@@ -51,7 +51,7 @@ export class RunIndex {
     } catch (err) {
       if (!wrongLastSequence(err)) throw err; // already indexed (a redelivered submission)
     }
-    await this.write(s);
+    await this.write(s, true);
   }
 
   /** The run's status changed in a way a reader must see at once (ended, waits for a human, a decision recorded). */
@@ -97,15 +97,19 @@ export class RunIndex {
     return written;
   }
 
-  /** Writes `s` unless the index already holds this point of the run or a later one; true when written. */
-  private async write(s: RunStatus): Promise<boolean> {
+  /**
+   * Writes `s` unless the index already holds this point of the run or a later one; true when
+   * written. `fresh`: the record most likely does not exist yet (a submission), so a create is
+   * tried before any read; otherwise a record this instance has not seen is read first.
+   */
+  private async write(s: RunStatus, fresh = false): Promise<boolean> {
     const key = s.runId;
     const seq = s.lastSeq ?? 0;
     const queued = this.pending.get(key);
     if (queued && (queued.lastSeq ?? 0) <= seq) this.pending.delete(key);
     const data = encode(s);
     for (let attempt = 0; attempt < 4; attempt++) {
-      const known = this.known.get(key) ?? (attempt > 0 ? await this.read(key) : undefined);
+      const known = this.known.get(key) ?? (attempt > 0 || !fresh ? await this.read(key) : undefined);
       if (known && known.seq >= seq) return false;
       try {
         const revision = known ? await this.kv.update(key, data, known.revision) : await this.kv.create(key, data);
