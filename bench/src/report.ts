@@ -74,9 +74,10 @@ export function evaluateTargets(r: Results): Target[] {
     const biggest = oneTurn.reduce((a, b) => (b.runs > a.runs ? b : a));
     const thr = biggest.runsPerSec / first.runsPerSec;
     out.push({ name: `runs/s, ${biggest.runs} runs at once vs ${first.runs}`, scope: "scale", value: Math.round(thr * 100) / 100, limit: ">= 0.8x", pass: thr >= 0.8, detail: `${fx(biggest.runsPerSec, 0)} vs ${fx(first.runsPerSec, 0)} runs/s` });
-    const cpus = (r.bursts ?? []).map((b) => b.serverCpuMsPerStep);
+    // The same workload at each size (a ten-turn run's step mix costs the server less per step: not comparable).
+    const cpus = oneTurn.map((b) => b.serverCpuMsPerStep);
     const spread = Math.max(...cpus) / Math.min(...cpus);
-    out.push({ name: "nats-server CPU per step across the bursts (highest / lowest)", scope: "scale", value: Math.round(spread * 100) / 100, limit: "<= 1.25x", pass: spread <= 1.25, detail: cpus.map((c) => fx(c, 3)).join(", ") + " ms" });
+    out.push({ name: "nats-server CPU per step across the one-turn bursts (highest / lowest)", scope: "scale", value: Math.round(spread * 100) / 100, limit: "<= 1.25x", pass: spread <= 1.25, detail: oneTurn.map((b) => `${b.runs}: ${fx(b.serverCpuMsPerStep, 3)}`).join(", ") + " ms" });
   }
   for (const h of r.stored ?? []) {
     out.push({ name: `steps/s with ${h.filledMessages} messages of finished runs stored vs fresh`, scope: "scale", value: h.ratio, limit: ">= 0.9x", pass: h.ratio >= 0.9, detail: `${fx(h.stored.stepsPerSec, 0)} vs ${fx(h.fresh.stepsPerSec, 0)} steps/s` });

@@ -202,23 +202,34 @@ describe("tool results republished by the stream (the llm-caller's prefetch)", (
 });
 
 describe("provider queues", () => {
-  it("a queue made with one filter (model turns only) becomes the two-filter queue (turns and summaries) on the next start", async () => {
+  it("an older queue (two filters: turns and summaries) becomes the one-filter queue on provisioning, and back", async () => {
     const prefix = uniquePrefix();
     const subjects = new Subjects(prefix);
     nc = await connectNats({ servers: server.url, name: "routing-test" });
     const jsm = await jetstreamManager(nc);
     await jsm.streams.add({ name: subjects.stream, subjects: [subjects.allRuns()] });
-    await jsm.consumers.add(subjects.stream, { durable_name: subjects.llmConsumer("scripted"), ack_policy: AckPolicy.Explicit, filter_subject: subjects.llmCommands("scripted") });
+    const older = [subjects.llmCommands("scripted"), subjects.summaryCommands("scripted")];
+    await jsm.consumers.add(subjects.stream, { durable_name: subjects.llmConsumer("scripted"), ack_policy: AckPolicy.Explicit, filter_subjects: older });
     const opts = { durable: subjects.llmConsumer("scripted"), ackWaitMs: 2000, maxDeliver: 5, replicas: 1 };
     await ensureConsumer(jsm, subjects.stream, { ...opts, filterSubjects: subjects.llmWork("scripted") });
     let cfg = (await jsm.consumers.info(subjects.stream, opts.durable)).config;
-    expect(cfg.filter_subjects).toEqual(subjects.llmWork("scripted"));
-    expect(cfg.filter_subject ?? "").toBe("");
-    // and back, should a deployment ever need it
-    await ensureConsumer(jsm, subjects.stream, { ...opts, filterSubjects: [subjects.llmCommands("scripted")] });
-    cfg = (await jsm.consumers.info(subjects.stream, opts.durable)).config;
-    expect(cfg.filter_subject).toBe(subjects.llmCommands("scripted"));
+    expect(cfg.filter_subject).toBe(subjects.llmWork("scripted")[0]);
     expect(cfg.filter_subjects ?? []).toEqual([]);
+    // The one filter takes model calls and summaries of the provider, never a tool's command.
+    const js = jetstream(nc);
+    for (const subject of [subjects.llmCommand("r1", 1, "scripted"), subjects.summaryCommand("r1", 2, "scripted"), subjects.toolCommand("r1", 1, 0, "scripted"), subjects.llmCommand("r1", 3, "other")]) await js.publish(subject, "{}");
+    const got: string[] = [];
+    const c = await js.consumers.get(subjects.stream, opts.durable);
+    for await (const m of await c.fetch({ max_messages: 10, expires: 1_000 })) {
+      got.push(m.subject);
+      m.ack();
+    }
+    expect(got).toEqual([subjects.llmCommand("r1", 1, "scripted"), subjects.summaryCommand("r1", 2, "scripted")]);
+    // and back to two filters, should a deployment ever need it
+    await ensureConsumer(jsm, subjects.stream, { ...opts, filterSubjects: older });
+    cfg = (await jsm.consumers.info(subjects.stream, opts.durable)).config;
+    expect(cfg.filter_subjects).toEqual(older);
+    expect(cfg.filter_subject ?? "").toBe("");
   });
 });
 

@@ -72,7 +72,7 @@ describe("Subjects builders, exactly", () => {
       allArchives: "p.q.archive.>",
       llmCommands: "p.q.run.*.cmd.llm.*.*",
       llmCommandsOf: "p.q.run.*.cmd.llm.*.openai",
-      llmWork: ["p.q.run.*.cmd.llm.*.openai", "p.q.run.*.cmd.summary.*.openai"],
+      llmWork: ["p.q.run.*.cmd.*.*.openai"],
       summaryCommands: "p.q.run.*.cmd.summary.*.*",
       summaryCommandsOf: "p.q.run.*.cmd.summary.*.openai",
       toolCommands: "p.q.run.*.cmd.tool.*.*.*",

@@ -31,7 +31,7 @@ describe("Subjects builders", () => {
     expect(s.allEvents()).toBe("t.run.*.evt.>");
     expect(s.llmCommands()).toBe("t.run.*.cmd.llm.*.*");
     expect(s.llmCommands("openai")).toBe("t.run.*.cmd.llm.*.openai");
-    expect(s.llmWork("openai")).toEqual(["t.run.*.cmd.llm.*.openai", "t.run.*.cmd.summary.*.openai"]);
+    expect(s.llmWork("openai")).toEqual(["t.run.*.cmd.*.*.openai"]);
     expect(s.llmConsumer("openai")).toBe("llm_openai");
     expect(s.toolConsumer("read_file")).toBe("tool_read_file");
     expect(s.toolCommands()).toBe("t.run.*.cmd.tool.*.*.*");

@@ -210,6 +210,9 @@ export async function purgeRun(nc: NatsConnection, subjects: Subjects, runId: st
   return purged;
 }
 
+/** Runs purged or archived at once by `purgeOlderThan`. */
+const PURGE_CONCURRENCY = 16;
+
 export interface PurgeOlderResult {
   /** Runs purged. */
   purged: PurgedRun[];
@@ -238,14 +241,26 @@ export async function purgeOlderThan(nc: NatsConnection, subjects: Subjects, old
     else kept++;
   }
   const result: PurgeOlderResult = { purged: [], wouldPurge: [], kept, unsettled: [] };
-  for (const runId of due) {
-    try {
-      if (opts.dryRun) result.wouldPurge.push(await purgeable(jsm, kv, subjects, runId, !!opts.force));
-      else result.purged.push(await purgeOne(nc, jsm, kv, subjects, runId, now, opts));
-    } catch (err) {
-      if (!(err instanceof RunInFlightError)) throw err;
-      result.unsettled.push({ runId, unanswered: err.unanswered });
+  // Several runs at a time (each run's own steps stay in order); results in the order the runs ended.
+  const outcomes: (PurgedRun | RunStatus | { runId: string; unanswered: string[] })[] = new Array<PurgedRun>(due.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < due.length) {
+      const i = next++;
+      const runId = due[i]!;
+      try {
+        outcomes[i] = opts.dryRun ? await purgeable(jsm, kv, subjects, runId, !!opts.force) : await purgeOne(nc, jsm, kv, subjects, runId, now, opts);
+      } catch (err) {
+        if (!(err instanceof RunInFlightError)) throw err;
+        outcomes[i] = { runId, unanswered: err.unanswered };
+      }
     }
+  };
+  await Promise.all(Array.from({ length: Math.min(PURGE_CONCURRENCY, due.length) }, worker));
+  for (const o of outcomes) {
+    if ("unanswered" in o) result.unsettled.push(o);
+    else if (opts.dryRun) result.wouldPurge.push(o as RunStatus);
+    else result.purged.push(o as PurgedRun);
   }
   if (result.purged.length) await nc.flush();
   return result;

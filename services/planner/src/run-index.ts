@@ -10,12 +10,12 @@ import type { Logger } from "@cairn/telemetry";
  * it folds each run, read by `status` and `list` without touching the log. Two records per run:
  *
  * - `<runId>`: the run's status now (RunStatus, with `lastSeq`: the last event folded into it).
- *   Written at once when a run starts, ends, or starts or stops waiting for a human, and at most
- *   every `progressMs` while it runs (the latest state wins). A write never replaces a record of a
- *   later point of the run (`lastSeq`), whichever planner instance wrote it: each is a
- *   compare-and-set on the key's revision.
+ *   Written at once when a run ends, or starts or stops waiting for a human, and at most every
+ *   `progressMs` while it runs (the latest state wins). A write never replaces a record of a later
+ *   point of the run (`lastSeq`), whichever planner instance wrote it: each is a compare-and-set on
+ *   the key's revision, but the end, which no later point follows (it is put as is).
  * - `s.<runId>`: the run as submitted (RunStatus at its submission: tenant, agent, metadata,
- *   submission time), written once. These records stay in the bucket's stream in the order the
+ *   submission time), written once when the run starts; its status until `<runId>` is written. These records stay in the bucket's stream in the order the
  *   runs were indexed, which is submission order, so `list` reads the newest from the stream's end
  *   backwards, a window at a time, and never reads every key.
  *
@@ -44,20 +44,32 @@ export class RunIndex {
     return `$KV.${this.subjects.runsBucket}.${key}`;
   }
 
-  /** A run started: its submission record, then its status. */
+  /**
+   * A run started: its submission record, which is also its status until the first status record
+   * is written (`get` falls back to it).
+   */
   async submitted(s: RunStatus): Promise<void> {
     try {
       await this.kv.create(`s.${s.runId}`, encode(s));
     } catch (err) {
       if (!wrongLastSequence(err)) throw err; // already indexed (a redelivered submission)
     }
-    await this.write(s, true);
   }
 
-  /** The run's status changed in a way a reader must see at once (ended, waits for a human, a decision recorded). */
+  /**
+   * The run's status changed in a way a reader must see at once (ended, waits for a human, a
+   * decision recorded). An end is the run's last point: it is put as is, with no read and no
+   * compare-and-set (every other write compares, so none replaces it).
+   */
   async changed(s: RunStatus): Promise<void> {
-    await this.write(s);
-    if (s.status !== "running" && s.status !== "awaiting_approval") this.known.delete(s.runId);
+    if (s.status === "running" || s.status === "awaiting_approval") {
+      await this.write(s);
+      return;
+    }
+    const queued = this.pending.get(s.runId);
+    if (queued && (queued.lastSeq ?? 0) <= (s.lastSeq ?? 0)) this.pending.delete(s.runId);
+    await this.kv.put(s.runId, encode(s));
+    this.known.delete(s.runId);
   }
 
   /** The run moved on: its status is written within `progressMs` (the latest one per run). */
@@ -99,17 +111,16 @@ export class RunIndex {
 
   /**
    * Writes `s` unless the index already holds this point of the run or a later one; true when
-   * written. `fresh`: the record most likely does not exist yet (a submission), so a create is
-   * tried before any read; otherwise a record this instance has not seen is read first.
+   * written. A record this instance has not seen is read first (compare-and-set on its revision).
    */
-  private async write(s: RunStatus, fresh = false): Promise<boolean> {
+  private async write(s: RunStatus): Promise<boolean> {
     const key = s.runId;
     const seq = s.lastSeq ?? 0;
     const queued = this.pending.get(key);
     if (queued && (queued.lastSeq ?? 0) <= seq) this.pending.delete(key);
     const data = encode(s);
     for (let attempt = 0; attempt < 4; attempt++) {
-      const known = this.known.get(key) ?? (attempt > 0 || !fresh ? await this.read(key) : undefined);
+      const known = this.known.get(key) ?? (await this.read(key));
       if (known && known.seq >= seq) return false;
       try {
         const revision = known ? await this.kv.update(key, data, known.revision) : await this.kv.create(key, data);
@@ -138,10 +149,15 @@ export class RunIndex {
     return { revision: m.seq, seq: d?.ok ? (d.value.lastSeq ?? 0) : -1 };
   }
 
-  /** The run's status as indexed (one Direct Get by key), or undefined when the index has none. */
+  /**
+   * The run's status as indexed (one Direct Get by key; a second one, of its submission record,
+   * for a run whose status was not written yet), or undefined when the index has neither.
+   */
   async get(runId: string): Promise<RunStatus | undefined> {
     const m = await this.jsm.direct.getMessage(this.stream, { last_by_subj: this.subject(runId) });
-    return m ? recordOf(m) : undefined;
+    if (m) return recordOf(m);
+    const sub = await this.jsm.direct.getMessage(this.stream, { last_by_subj: this.subject(`s.${runId}`) });
+    return sub ? recordOf(sub) : undefined;
   }
 
   /**
@@ -155,14 +171,16 @@ export class RunIndex {
     let hi = opts.before !== undefined ? opts.before - 1 : (await this.jsm.streams.info(this.stream)).state.last_seq;
     let examined = 0;
     let span = 64;
-    const filter = this.subject("s.>");
+    const head = this.subject("s.");
     while (hi >= 1) {
       const lo = Math.max(1, hi - span + 1);
-      // The window [lo, hi], read forwards (a batch Direct Get walks it once), kept newest first.
+      // The window [lo, hi], read forwards in one batch Direct Get, its submission records kept
+      // newest first. No subject filter: with one, the server counts the filter's pending
+      // messages for every answer by matching it against every subject of the bucket (O(index)).
       const window: StoredMsg[] = [];
-      for (const m of await collect(this.jsm.direct.getBatch(this.stream, { seq: lo, next_by_subj: filter, batch: span }))) {
+      for (const m of await collect(this.jsm.direct.getBatch(this.stream, { seq: lo, batch: hi - lo + 1 }))) {
         if (m.seq > hi) break;
-        window.push(m);
+        if (m.subject.startsWith(head)) window.push(m);
       }
       window.reverse();
       const candidates: { sub: RunStatus; seq: number }[] = [];

@@ -20,6 +20,9 @@ export interface PlannerDeps {
 
 export { PLANNER_DURABLE };
 
+/** How long the planner reuses a tool's registration it read (see lookupTools). */
+const TOOL_CACHE_MS = 1_000;
+
 
 /**
  * Starts a planner instance: the durable `planner` consumer over every run's events, and the
@@ -67,20 +70,36 @@ export async function startPlanner(config: PlannerConfig, deps: PlannerDeps): Pr
   });
 
   const provisioned = new Set<string>();
+  const toolCache = new Map<string, { at: number; reg: ToolRegistration | undefined }>();
   const api = createApi({
     subjects,
     agents,
     prices: loadPrices(config.pricesFile),
     // Each registration read as stored, so one reflected onto a tool's key (a JetStream response
     // with the stream's own headers, not a runner's put) is not taken for the tool's.
+    // A registration read within the last second is reused: a burst of submissions reads each
+    // tool's registration about once a second, not once per submission.
     lookupTools: async (names) => {
       const out = new Map<string, ToolRegistration>();
+      const now = Date.now();
       await Promise.all(
         names.map(async (name) => {
+          const hit = toolCache.get(name);
+          if (hit && now - hit.at < TOOL_CACHE_MS) {
+            if (hit.reg) out.set(name, hit.reg);
+            return;
+          }
           const m = await jsm.direct.getMessage(`KV_${subjects.toolsBucket}`, { last_by_subj: `$KV.${subjects.toolsBucket}.${name}` });
-          if (!m || isReflected(m.header, 1) || m.header?.get("KV-Operation")) return;
-          const d = decode<ToolRegistration>("ToolRegistration", m.data);
-          if (d.ok && d.value.name === name) out.set(name, d.value);
+          let reg: ToolRegistration | undefined;
+          if (m && !isReflected(m.header, 1) && !m.header?.get("KV-Operation")) {
+            const d = decode<ToolRegistration>("ToolRegistration", m.data);
+            if (d.ok && d.value.name === name) reg = d.value;
+          }
+          // Only found registrations are kept: a tool that is not there yet is looked up again next time.
+          if (reg) {
+            toolCache.set(name, { at: now, reg });
+            out.set(name, reg);
+          } else toolCache.delete(name);
         }),
       );
       return out;
