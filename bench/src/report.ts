@@ -149,6 +149,14 @@ function table(head: string[], rows: string[][], right: boolean[]): string {
   return [line(head), line(w.map((n) => "-".repeat(n))), ...rows.map(line)].join("\n");
 }
 
+/** A target's value in the unit of its limit: "x" for a ratio, or the limit's own unit (MB, ms, B). */
+function valueWithUnit(t: Target): string {
+  const unit = / (MB|ms|B)$/.exec(t.limit)?.[1];
+  if (unit === "MB" || unit === "B") return `${fx(t.value, 0)} ${unit}`;
+  if (unit === "ms") return `${fx(t.value, 2)} ms`;
+  return `${fx(t.value)}x`;
+}
+
 export function renderTable(r: Results): string {
   const m = r.meta;
   const out: string[] = [];
@@ -282,7 +290,7 @@ export function renderTable(r: Results): string {
   for (const n of r.notMeasured) out.push(`${n.what}: ${n.reason}`);
   out.push("");
   out.push("targets:");
-  for (const t of r.targets) out.push(`  ${t.pass ? "PASS" : "MISS"}  ${t.name} (${t.scope}): ${t.name.startsWith("peak RSS") ? `${fx(t.value, 0)} MB` : `${fx(t.value)}x`}, target ${t.limit} — ${t.detail}`);
+  for (const t of r.targets) out.push(`  ${t.pass ? "PASS" : "MISS"}  ${t.name} (${t.scope}): ${valueWithUnit(t)}, target ${t.limit} — ${t.detail}`);
   if (!r.targets.length) out.push("  (none evaluated: run the scenarios they need)");
   return out.join("\n") + "\n";
 }

@@ -2,7 +2,7 @@ import { Kvm } from "@nats-io/kv";
 import { Svcm, type ServiceMsg } from "@nats-io/services";
 import { decode, type ApiEndpoint, type ToolRegistration } from "@cairn/protocol";
 import type { HistoryEntry } from "@cairn/runtime";
-import { appendOnce, CrashPoints, isReflected, openBus, readArchive, PLANNER_DURABLE, readRange, readRunLog, RunHistory, startWorkQueue, type NatsConnection, type RunningService } from "@cairn/bus";
+import { appendOnce, CrashPoints, isReflected, openBus, readArchive, PLANNER_DURABLE, readRun, readRunLog, RunHistory, startWorkQueue, type NatsConnection, type RunningService } from "@cairn/bus";
 import type { Logger } from "@cairn/telemetry";
 import { loadAgents, loadPrices, type Agents } from "./agents.js";
 import type { PlannerConfig } from "./config.js";
@@ -70,7 +70,7 @@ export async function startPlanner(config: PlannerConfig, deps: PlannerDeps): Pr
   });
 
   const provisioned = new Set<string>();
-  const toolCache = new Map<string, { at: number; reg: ToolRegistration | undefined }>();
+  const toolCache = new Map<string, { at: number; reg: ToolRegistration }>();
   const api = createApi({
     subjects,
     agents,
@@ -86,7 +86,7 @@ export async function startPlanner(config: PlannerConfig, deps: PlannerDeps): Pr
         names.map(async (name) => {
           const hit = toolCache.get(name);
           if (hit && now - hit.at < TOOL_CACHE_MS) {
-            if (hit.reg) out.set(name, hit.reg);
+            out.set(name, hit.reg);
             return;
           }
           const m = await jsm.direct.getMessage(`KV_${subjects.toolsBucket}`, { last_by_subj: `$KV.${subjects.toolsBucket}.${name}` });
@@ -108,16 +108,14 @@ export async function startPlanner(config: PlannerConfig, deps: PlannerDeps): Pr
     readEvents: async (runId) => {
       const events = await readRunLog(jsm, subjects, runId, { eventsOnly: true });
       if (events.length) return events;
-      const head = `${subjects.prefix}.run.${runId}.evt.`;
+      const head = subjects.runEvents(runId).slice(0, -1);
       return (await archived(runId))?.filter((e) => e.subject.startsWith(head)) ?? events;
     },
+    // The run's messages from `fromSeq`, read by subject (readRun): from the stream, or the archive.
     readLog: async function* (runId, fromSeq) {
-      let any = false;
-      for await (const e of readRange(jsm, subjects.stream, subjects.run(runId), fromSeq)) {
-        any = true;
-        yield e;
-      }
-      if (!any) for (const e of (await archived(runId)) ?? []) if (e.seq >= fromSeq) yield e;
+      const stored = await readRun(jsm, subjects.stream, subjects.run(runId), fromSeq);
+      if (stored.length) yield* stored;
+      else for (const e of (await archived(runId)) ?? []) if (e.seq >= fromSeq) yield e;
     },
     limits: config.apiLimits,
     index,
