@@ -160,9 +160,12 @@ export async function throughputPhase(sys: System, turns: number, runs: number, 
   const t0 = performance.now();
   const ids = await Promise.all(Array.from({ length: runs }, () => sys.submit(turns)));
   await Promise.all(ids.map((id) => sys.ended(id, runTimeout(turns) + runs * turns * 50)));
-  const elapsed = performance.now() - t0;
+  return throughputOf(turns, runs, performance.now() - t0, cpu0, cpu());
+}
+
+/** Steps and runs per second, and CPU per step, of `runs` runs that took `elapsed` ms. */
+function throughputOf(turns: number, runs: number, elapsed: number, cpu0: CpuSample, cpu1: CpuSample): ThroughputResult {
   const steps = runs * stepsPerRun(turns);
-  const cpu1 = cpu();
   return {
     turns,
     runs,
@@ -202,21 +205,8 @@ export async function burstPhase(sys: System, turns: number, runs: number, cpu: 
   );
   const submitMs = performance.now() - t0;
   await Promise.all(ids.map((id) => sys.ended(id, runTimeout(turns) + runs * (turns + 1) * 20)));
-  const elapsed = performance.now() - t0;
-  const steps = runs * stepsPerRun(turns);
-  const cpu1 = cpu();
-  return {
-    turns,
-    runs,
-    steps,
-    elapsedMs: round(elapsed, 1),
-    submitMs: round(submitMs, 1),
-    stepsPerSec: round((steps / elapsed) * 1000, 1),
-    runsPerSec: round((runs / elapsed) * 1000, 2),
-    cpuMsPerStep: perStep(cpu0.total, cpu1.total, steps),
-    mainThreadCpuMsPerStep: perStep(cpu0.mainThread, cpu1.mainThread, steps),
-    serverCpuMsPerStep: round(((cpu1.total["nats-server"] ?? 0) - (cpu0.total["nats-server"] ?? 0)) / steps, 4),
-  };
+  const t = throughputOf(turns, runs, performance.now() - t0, cpu0, cpu());
+  return { ...t, submitMs: round(submitMs, 1), serverCpuMsPerStep: t.cpuMsPerStep["nats-server"] ?? 0 };
 }
 
 export interface StoredHistoryResult {

@@ -304,16 +304,21 @@ describe("replay of a crashed and resumed run", () => {
   });
 });
 
+/** The services under a fresh prefix with two agents: `done` (the ledger script) and `slow` (one tool call of `delayMs`, then "slow done"). */
+async function withSlowAgent(delayMs: number) {
+  const slow: ScriptTurn[] = [{ toolCalls: [{ name: "ledger", arguments: { item: "slow", delayMs } }] }, { content: "slow done" }];
+  const f = makeFixture({ done: LEDGER_SCRIPT, slow });
+  const prefix = uniquePrefix();
+  const emb: Embedded = await startEmbedded({ natsUrl: server.url, env: serviceEnv(server.url, prefix, f, { LOG_LEVEL: "silent" }), agents: f.agents, log: silentLogger() });
+  cleanups.push(() => emb.stop());
+  const c = await CairnClient.connect({ nc: emb.nc, prefix });
+  return { prefix, emb, c, jsm: await jetstreamManager(emb.nc) };
+}
+
 describe("retention: purge", () => {
   it("purges ended runs only, keeps runs in flight, and replaying a purged run says it was purged and when", async () => {
     // b's call lasts long enough to be in flight for the whole purge part, even on a loaded machine.
-    const slow: ScriptTurn[] = [{ toolCalls: [{ name: "ledger", arguments: { item: "slow", delayMs: 12_000 } }] }, { content: "slow done" }];
-    const f = makeFixture({ done: LEDGER_SCRIPT, slow });
-    const prefix = uniquePrefix();
-    const emb: Embedded = await startEmbedded({ natsUrl: server.url, env: serviceEnv(server.url, prefix, f, { LOG_LEVEL: "silent" }), agents: f.agents, log: silentLogger() });
-    cleanups.push(() => emb.stop());
-    const c = await CairnClient.connect({ nc: emb.nc, prefix });
-    const jsm = await jetstreamManager(emb.nc);
+    const { prefix, emb, c, jsm } = await withSlowAgent(12_000);
     const logOf = (runId: string) => readRunLog(jsm, c.subjects, runId);
     const until = (what: string, pred: () => Promise<boolean>) =>
       withTimeout(
@@ -391,13 +396,7 @@ describe("retention: purge", () => {
 
 describe("cairn archive: an ended run sealed into one record, read back transparently", () => {
   it("replay, export, fork and status of an archived run are as before; runs in flight are refused; the runs stream holds none of it", async () => {
-    const slow: ScriptTurn[] = [{ toolCalls: [{ name: "ledger", arguments: { item: "slow", delayMs: 8_000 } }] }, { content: "slow done" }];
-    const f = makeFixture({ done: LEDGER_SCRIPT, slow });
-    const prefix = uniquePrefix();
-    const emb: Embedded = await startEmbedded({ natsUrl: server.url, env: serviceEnv(server.url, prefix, f, { LOG_LEVEL: "silent" }), agents: f.agents, log: silentLogger() });
-    cleanups.push(() => emb.stop());
-    const c = await CairnClient.connect({ nc: emb.nc, prefix });
-    const jsm = await jetstreamManager(emb.nc);
+    const { prefix, emb, c, jsm } = await withSlowAgent(8_000);
     const { runId: a } = await c.submit({ task: "finish", agent: "done", metadata: { team: "red" } });
     await waitRun(c, a);
     const { runId: b } = await c.submit({ task: "in flight", agent: "slow" });

@@ -5,6 +5,7 @@
 export { startNatsServer, findNatsServer } from "@cairn/natsd";
 export type { RunningNatsServer, NatsServerOptions } from "@cairn/natsd";
 export { uniquePrefix, workspaceRoot, tempDir, waitFor } from "./util.js";
+export { startJetStream, type JetStreamFixture } from "./jetstream.js";
 export { provisionFor, spawnService, type AdminAuth, type ServiceProcess, type ServiceName } from "./process.js";
 export { readLedger, readCommits, ledgerToolModule, testServiceEnv, type LedgerEntry, type LedgerCommit, type TestDirs } from "./ledger.js";
 export { startNatsCluster, type ClusterOptions, type NatsCluster } from "./cluster.js";

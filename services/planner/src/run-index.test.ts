@@ -2,32 +2,24 @@
 // older point of a run, whichever instance writes), and the newest runs listed from the bucket's
 // stream without reading every key.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connect, type NatsConnection } from "@nats-io/transport-node";
-import { jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
 import { Kvm } from "@nats-io/kv";
 import { Subjects, type RunStatus } from "@cairn/protocol";
-import { startNatsServer, uniquePrefix, type RunningNatsServer } from "@cairn/testing";
+import { startJetStream, uniquePrefix, type JetStreamFixture } from "@cairn/testing";
 import { silentLogger } from "@cairn/telemetry";
 import { RunIndex } from "./run-index.js";
 
-let server: RunningNatsServer;
-let nc: NatsConnection;
-let jsm: JetStreamManager;
-
+let t: JetStreamFixture;
 beforeAll(async () => {
-  server = await startNatsServer();
-  nc = await connect({ servers: server.url });
-  jsm = await jetstreamManager(nc);
+  t = await startJetStream();
 });
 afterAll(async () => {
-  await nc?.close();
-  await server?.stop({ clean: true });
+  await t?.stop();
 });
 
 async function index(progressMs = 50): Promise<{ a: RunIndex; b: RunIndex }> {
   const subjects = new Subjects(uniquePrefix("ix"));
-  const kv = await new Kvm(nc).create(subjects.runsBucket, { history: 1 });
-  const mk = () => new RunIndex(kv, jsm, subjects, silentLogger(), { progressMs, knownRuns: 1000 });
+  const kv = await new Kvm(t.nc).create(subjects.runsBucket, { history: 1 });
+  const mk = () => new RunIndex(kv, t.jsm, subjects, silentLogger(), { progressMs, knownRuns: 1000 });
   return { a: mk(), b: mk() };
 }
 
