@@ -119,7 +119,7 @@ const planner = createPlannerHandler({
   history: { foldTo: (runId, s) => Promise.resolve(planned.foldTo(runId, s)), forget: (runId) => planned.forget(runId) },
   append,
   // The runs index is a KV write in the service: messaging, not measured here.
-  index: { submitted: () => Promise.resolve(), changed: () => Promise.resolve(), progress: () => undefined },
+  index: { submitted: () => Promise.resolve(true), changed: () => Promise.resolve(), progress: () => undefined },
   crash,
   log,
   maxMessageBytes,

@@ -162,6 +162,14 @@ export interface FoldHint {
   seqs?: number[];
 }
 
+/** Bounds of the fold cache: runs and bytes of folded entries; past either, the least recently used runs go. */
+export interface RunCacheBounds {
+  runs: number;
+  bytes: number;
+}
+
+export const DEFAULT_RUN_CACHE: RunCacheBounds = { runs: 100_000, bytes: 256 * 1024 * 1024 };
+
 /**
  * Run states folded from the log, cached in memory and caught up from the stream on a miss, so
  * any instance (a restarted one, or a second one that saw none of the run) continues any run.
@@ -175,14 +183,6 @@ export interface FoldHint {
  * run's events are read from the stream as before. The fold is the same either way: the entry's
  * time is the stream's timestamp, truncated to the millisecond like a Direct Get's.
  */
-/** Bounds of the fold cache: runs and bytes of folded entries; past either, the least recently used runs go. */
-export interface RunCacheBounds {
-  runs: number;
-  bytes: number;
-}
-
-export const DEFAULT_RUN_CACHE: RunCacheBounds = { runs: 100_000, bytes: 256 * 1024 * 1024 };
-
 export class RunHistory {
   private readonly cache = new Map<string, Cached>();
   private cachedBytes = 0;

@@ -4,7 +4,7 @@ import type { HistoryEntry } from "@cairn/runtime";
 import type { AppendResult } from "@cairn/bus";
 import { silentLogger } from "@cairn/telemetry";
 import type { Agents } from "./agents.js";
-import { createApi, LIST_EXAMINE_BUDGET, newRunId, type ApiDeps, type RunIndexReader } from "./handler.js";
+import { createApi, LIST_EXAMINE_BUDGET, newRunId, type ApiDeps, type IndexedRun, type RunIndexReader } from "./handler.js";
 import { OPERATOR } from "./access.js";
 
 const S = new Subjects("t");
@@ -101,7 +101,7 @@ function memoryIndex(): RunIndexReader {
     get: (id) => Promise.resolve(index.find((s) => s.runId === id)),
     newest: (o) => {
       const sorted = [...index].sort((a, b) => (a.submittedAt < b.submittedAt ? -1 : 1)).map((s, i) => ({ status: { ...s }, seq: i + 1 }));
-      const runs: { status: RunStatus; seq: number }[] = [];
+      const runs: IndexedRun[] = [];
       let examined = 0;
       for (let i = sorted.length - 1; i >= 0; i--) {
         const e = sorted[i]!;

@@ -89,7 +89,7 @@ function handlerWith(append: (subject: string) => Promise<AppendResult>, log = r
     subjects: S,
     history: history(log),
     append: (subject) => append(subject),
-    index: { submitted: async () => undefined, changed: async () => undefined, progress: () => undefined },
+    index: { submitted: async () => true, changed: async () => undefined, progress: () => undefined },
     crash: { hit: () => undefined },
     log: silentLogger(),
     maxMessageBytes: 1024 * 1024,
@@ -169,7 +169,7 @@ describe("planner handler: the runs index", () => {
       history: history(log),
       append: async () => ({ seq: 99, duplicate: false }),
       index: {
-        submitted: async (s) => void writes.push(`submitted ${s.status} ${s.lastSeq}`),
+        submitted: async (s) => (writes.push(`submitted ${s.status} ${s.lastSeq}`), true),
         changed: async (s) => void writes.push(`changed ${s.status} ${s.lastSeq}`),
         progress: (s) => void writes.push(`progress ${s.status} ${s.lastSeq} turn ${s.turn}`),
       },

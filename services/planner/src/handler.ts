@@ -40,7 +40,7 @@ export interface PlannerHandlerDeps {
   /** `headers`: transport hints that are not part of the decision (see EVENTS_HEADER). */
   append(subject: string, data: Uint8Array, headers?: Record<string, string>): Promise<AppendResult>;
   /** The runs index (see RunIndex): written as the run goes. */
-  index: { submitted(s: RunStatus): Promise<void>; changed(s: RunStatus): Promise<void>; progress(s: RunStatus): void };
+  index: { submitted(s: RunStatus): Promise<boolean>; changed(s: RunStatus): Promise<void>; progress(s: RunStatus): void };
   crash: { hit(p: CrashPoint, subject?: string): void };
   log: Logger;
   maxMessageBytes: number;
@@ -105,12 +105,13 @@ export function createPlannerHandler(deps: PlannerHandlerDeps): (m: EventMessage
     const agent = state.submitted?.agent;
     const asksHumans = agent !== undefined && (agent.onBudgetExceeded === "approve" || agent.tools.some((t) => t.requiresApproval === true));
     const awaiting = asksHumans && applied.kind !== "error" && applied.kind !== "ignored" && applied.kind !== "rejected" && (pendingApprovals(state).length > 0 || budgetPause(state) !== undefined);
+    const changed = applied.kind === "ended" || awaiting || applied.kind === "approval" || applied.kind === "budget-approval";
     if (applied.kind === "submitted") await deps.index.submitted(runStatus(state));
-    else if (applied.kind === "ended" || awaiting || applied.kind === "approval" || applied.kind === "budget-approval") await deps.index.changed(runStatus(state));
+    else if (changed) await deps.index.changed(runStatus(state));
     // Progress of a running run (written within a second, the latest wins) — not when this event
     // ends the run: the end, folded next, writes the final record.
     else if (applied.kind !== "rejected" && applied.kind !== "ignored" && !state.ended && !outputs.some((o) => o.subject === subjects.ended(runId))) deps.index.progress(runStatus(state));
-    if (applied.kind === "submitted" || applied.kind === "ended" || awaiting || applied.kind === "approval" || applied.kind === "budget-approval") {
+    if (applied.kind === "submitted" || changed) {
       if (applied.kind === "ended") {
         deps.history.forget(runId);
         // The run's root span: its ids were fixed at submission; it spans submission to end.
@@ -215,10 +216,32 @@ function parseCursor(c: string): number | undefined {
   }
 }
 
+/** What `newest` is asked for (see RunIndex.newest). */
+export interface NewestQuery {
+  limit: number;
+  budget: number;
+  before?: number;
+  keepSubmission: (s: RunStatus) => boolean | "stop";
+  keep: (s: RunStatus) => boolean;
+}
+
+/** A run `newest` found, and the index position of its submission record. */
+export interface IndexedRun {
+  status: RunStatus;
+  seq: number;
+}
+
+/** What `newest` answers: where the walk stopped (`next`: undefined when the index ended). */
+export interface NewestPage {
+  runs: IndexedRun[];
+  next: number | undefined;
+  examined: number;
+}
+
 /** What `list` and `status` read from the runs index (RunIndex). */
 export interface RunIndexReader {
   get(runId: string): Promise<RunStatus | undefined>;
-  newest(opts: { limit: number; budget: number; before?: number; keepSubmission: (s: RunStatus) => boolean | "stop"; keep: (s: RunStatus) => boolean }): Promise<{ runs: { status: RunStatus; seq: number }[]; next: number | undefined; examined: number }>;
+  newest(q: NewestQuery): Promise<NewestPage>;
 }
 
 /** Index entries one `list` request examines at most: a filter that matches few runs answers a short page with a cursor. */

@@ -4,6 +4,7 @@ import { decode, encode, type RunStatus, type Subjects } from "@cairn/protocol";
 import { isReflected, readRange, readRunLog } from "@cairn/bus";
 import { reduceRun, runStatus } from "@cairn/runtime";
 import type { Logger } from "@cairn/telemetry";
+import type { IndexedRun, NewestPage, NewestQuery, RunIndexReader } from "./handler.js";
 
 /**
  * The runs index: a projection of the run log into the runs KV bucket, written by the planner as
@@ -15,14 +16,15 @@ import type { Logger } from "@cairn/telemetry";
  *   point of the run (`lastSeq`), whichever planner instance wrote it: each is a compare-and-set on
  *   the key's revision, but the end, which no later point follows (it is put as is).
  * - `s.<runId>`: the run as submitted (RunStatus at its submission: tenant, agent, metadata,
- *   submission time), written once when the run starts; its status until `<runId>` is written. These records stay in the bucket's stream in the order the
- *   runs were indexed, which is submission order, so `list` reads the newest from the stream's end
- *   backwards, a window at a time, and never reads every key.
+ *   submission time), written once when the run starts; its status until `<runId>` is written.
+ *   These records stay in the bucket's stream in the order the runs were indexed, which is
+ *   submission order, so `list` reads the newest from the stream's end backwards, a window at a
+ *   time, and never reads every key.
  *
  * Lost or from an older version: `cairn index rebuild` writes both records of every run from the
- * log (see rebuildIndex).
+ * log (see rebuildRunIndex).
  */
-export class RunIndex {
+export class RunIndex implements RunIndexReader {
   /** What this instance last wrote or read for a run: the key's revision and the point of the run it holds. */
   private readonly known = new Map<string, { revision: number; seq: number }>();
   private readonly pending = new Map<string, RunStatus>();
@@ -46,13 +48,15 @@ export class RunIndex {
 
   /**
    * A run started: its submission record, which is also its status until the first status record
-   * is written (`get` falls back to it).
+   * is written (`get` falls back to it). False when the index held it already.
    */
-  async submitted(s: RunStatus): Promise<void> {
+  async submitted(s: RunStatus): Promise<boolean> {
     try {
       await this.kv.create(`s.${s.runId}`, encode(s));
+      return true;
     } catch (err) {
-      if (!wrongLastSequence(err)) throw err; // already indexed (a redelivered submission)
+      if (!wrongLastSequence(err)) throw err;
+      return false; // already indexed (a redelivered submission)
     }
   }
 
@@ -66,8 +70,7 @@ export class RunIndex {
       await this.write(s);
       return;
     }
-    const queued = this.pending.get(s.runId);
-    if (queued && (queued.lastSeq ?? 0) <= (s.lastSeq ?? 0)) this.pending.delete(s.runId);
+    this.supersede(s);
     await this.kv.put(s.runId, encode(s));
     this.known.delete(s.runId);
   }
@@ -116,8 +119,7 @@ export class RunIndex {
   private async write(s: RunStatus): Promise<boolean> {
     const key = s.runId;
     const seq = s.lastSeq ?? 0;
-    const queued = this.pending.get(key);
-    if (queued && (queued.lastSeq ?? 0) <= seq) this.pending.delete(key);
+    this.supersede(s);
     const data = encode(s);
     for (let attempt = 0; attempt < 4; attempt++) {
       const known = this.known.get(key) ?? (await this.read(key));
@@ -135,18 +137,24 @@ export class RunIndex {
     throw new Error(`runs index: the record of run ${key} kept changing under this write`);
   }
 
+  /** Drops a pending progress record that `s`, about to be written, is as recent as or newer than. */
+  private supersede(s: RunStatus): void {
+    const queued = this.pending.get(s.runId);
+    if (queued && (queued.lastSeq ?? 0) <= (s.lastSeq ?? 0)) this.pending.delete(s.runId);
+  }
+
   private remember(key: string, v: { revision: number; seq: number }): void {
     this.known.delete(key);
     this.known.set(key, v);
     if (this.known.size > this.opts.knownRuns) this.known.delete(this.known.keys().next().value!);
   }
 
-  /** The stored record's revision and point of the run, if any (a deleted one counts as none). */
+  /** The stored record's revision and point of the run, if any (a deleted or unreadable one holds no point: -1). */
   private async read(key: string): Promise<{ revision: number; seq: number } | undefined> {
     const m = await this.jsm.direct.getMessage(this.stream, { last_by_subj: this.subject(key) });
-    if (!m || m.header?.get("KV-Operation")) return m ? { revision: m.seq, seq: -1 } : undefined;
-    const d = isReflected(m.header, 1) ? undefined : decode<RunStatus>("RunStatus", m.data);
-    return { revision: m.seq, seq: d?.ok ? (d.value.lastSeq ?? 0) : -1 };
+    if (!m) return undefined;
+    const r = recordOf(m);
+    return { revision: m.seq, seq: r ? (r.lastSeq ?? 0) : -1 };
   }
 
   /**
@@ -166,8 +174,8 @@ export class RunIndex {
    * submission records were examined, or the index ends. `before`: continue below this stream
    * sequence (a cursor). Returns where the walk stopped (`next`: undefined when the index ended).
    */
-  async newest(opts: { limit: number; budget: number; before?: number; keepSubmission: (s: RunStatus) => boolean | "stop"; keep: (s: RunStatus) => boolean }): Promise<{ runs: { status: RunStatus; seq: number }[]; next: number | undefined; examined: number }> {
-    const runs: { status: RunStatus; seq: number }[] = [];
+  async newest(opts: NewestQuery): Promise<NewestPage> {
+    const runs: IndexedRun[] = [];
     let hi = opts.before !== undefined ? opts.before - 1 : (await this.jsm.streams.info(this.stream)).state.last_seq;
     let examined = 0;
     let span = 64;
@@ -204,8 +212,8 @@ export class RunIndex {
   }
 
   /** The candidates' statuses now (one request per 256 keys), those `keep` accepts, in order, at most `limit`. */
-  private async withStatus(candidates: { sub: RunStatus; seq: number }[], keep: (s: RunStatus) => boolean, limit: number): Promise<{ status: RunStatus; seq: number }[]> {
-    const out: { status: RunStatus; seq: number }[] = [];
+  private async withStatus(candidates: { sub: RunStatus; seq: number }[], keep: (s: RunStatus) => boolean, limit: number): Promise<IndexedRun[]> {
+    const out: IndexedRun[] = [];
     for (let i = 0; i < candidates.length && out.length < limit; i += 256) {
       const chunk = candidates.slice(i, i + 256);
       const now = new Map<string, RunStatus>();
@@ -264,23 +272,16 @@ export interface RebuildResult {
  * runs whose submission record was missing among others that were not are listed as of the rebuild.
  * Runs purged from the stream keep their index records as they are.
  */
-export async function rebuildRunIndex(kv: KV, jsm: JetStreamManager, subjects: Subjects, log: Logger, onRun?: (done: number) => void): Promise<RebuildResult> {
+export async function rebuildRunIndex(kv: KV, jsm: JetStreamManager, subjects: Subjects, log: Logger): Promise<RebuildResult> {
   const index = new RunIndex(kv, jsm, subjects, log);
   const result: RebuildResult = { runs: 0, submissions: 0, statuses: 0 };
   for await (const sub of readRange(jsm, subjects.stream, subjects.allSubmissions(), 1)) {
     const runId = subjects.parse(sub.subject)?.runId;
     if (!runId) continue;
     result.runs++;
-    const atSubmission = runStatus(reduceRun(runId, [sub], subjects));
-    try {
-      await kv.create(`s.${runId}`, encode(atSubmission));
-      result.submissions++;
-    } catch (err) {
-      if (!wrongLastSequence(err)) throw err;
-    }
+    if (await index.submitted(runStatus(reduceRun(runId, [sub], subjects)))) result.submissions++;
     const now = runStatus(reduceRun(runId, await readRunLog(jsm, subjects, runId, { eventsOnly: true }), subjects));
     if (await index.rewrite(now)) result.statuses++;
-    onRun?.(result.runs);
   }
   return result;
 }
