@@ -8,7 +8,8 @@ import { describe, expect, it } from "vitest";
 import { Kvm } from "@nats-io/kv";
 import { uniquePrefix } from "@cairn/testing";
 import { silentLogger } from "@cairn/telemetry";
-import { Subjects, type RunStatus } from "@cairn/protocol";
+import { encode, Subjects, type RunStatus } from "@cairn/protocol";
+import { jetstreamManager } from "@nats-io/jetstream";
 import { makeFixture, serviceEnv, useEmbedded, waitRun } from "../helpers.js";
 
 const run = promisify(execFile);
@@ -49,15 +50,43 @@ describe("the runs index (cairn runs, cairn status, cairn index rebuild)", () =>
     expect(await listed()).toEqual([]);
     expect(JSON.parse(await cli("status", ids[0]!, "--json"))).toMatchObject({ runId: ids[0], status: "completed" });
     const rebuilt = JSON.parse(await cli("index", "rebuild", "--json")) as { runs: number; submissions: number; statuses: number };
-    expect(rebuilt).toEqual({ runs: 3, submissions: 3, statuses: 3 });
+    expect(rebuilt).toEqual({ runs: 3, submissions: 3, statuses: 3, retired: 0, directory: 0 });
     expect(await listed()).toEqual([...ids].reverse());
     expect(await listed("--meta", "team=blue")).toEqual([ids[1]]);
     // Again: nothing to write, the same list.
-    expect(JSON.parse(await cli("index", "rebuild", "--json"))).toEqual({ runs: 3, submissions: 0, statuses: 0 });
+    expect(JSON.parse(await cli("index", "rebuild", "--json"))).toEqual({ runs: 3, submissions: 0, statuses: 0, retired: 0, directory: 0 });
     expect(await listed()).toEqual([...ids].reverse());
     // A run after the rebuild is indexed as usual.
     const next = await h.client.submit({ task: "after", agent: "once", metadata: { team: "red" } });
     await waitRun(h.client, next.runId);
     expect(await listed("--meta", "team=red")).toEqual([next.runId, ids[2], ids[0]]);
+
+    // Archived, the oldest run leaves the runs index (no key of it is left there) for the archive:
+    // listed, filtered and shown as before.
+    const s = new Subjects(prefix);
+    const jsm = await jetstreamManager(h.emb.nc);
+    await cli("archive", ids[0]!);
+    expect(Object.keys((await jsm.streams.info(`KV_${bucket}`, { subjects_filter: ">" })).state.subjects ?? {}).filter((k) => k.endsWith(ids[0]!))).toEqual([]);
+    expect(await listed()).toEqual([next.runId, ids[2], ids[1], ids[0]]);
+    expect(await listed("--meta", "team=red", "--status", "completed")).toEqual([next.runId, ids[2], ids[0]]);
+    const archived = JSON.parse(await cli("status", ids[0]!, "--json")) as RunStatus;
+    expect(archived).toMatchObject({ runId: ids[0], status: "completed", metadata: { team: "red", env: "test" }, archivedAt: expect.any(String) as string });
+    // Its directory page lost: the run cannot be found until `cairn index rebuild` writes the page again from the archive's records.
+    await jsm.streams.purge(`KV_${s.archiveBucket}`, { filter: `$KV.${s.archiveBucket}.${s.archivePageKey(ids[0]!)}` });
+    await expect(run(process.execPath, [cairn, "status", ids[0]!], { env })).rejects.toMatchObject({ stderr: expect.stringContaining(ids[0]!) as string });
+    expect(JSON.parse(await cli("index", "rebuild", "--json"))).toEqual({ runs: 3, submissions: 0, statuses: 0, retired: 0, directory: 1 });
+    expect(JSON.parse(await cli("status", ids[0]!, "--json"))).toEqual(archived);
+    // An archiver stopped after the run left the log but before it left the index: the rebuild moves its record.
+    await (await kvm.open(bucket)).put(ids[0]!, encode(archived));
+    expect(JSON.parse(await cli("index", "rebuild", "--json"))).toEqual({ runs: 3, submissions: 0, statuses: 0, retired: 1, directory: 0 });
+    expect(Object.keys((await jsm.streams.info(`KV_${bucket}`, { subjects_filter: ">" })).state.subjects ?? {}).filter((k) => k.endsWith(ids[0]!))).toEqual([]);
+    expect(await listed()).toEqual([next.runId, ids[2], ids[1], ids[0]]);
+    // An idempotency key names its run for good: resubmitted after the run was archived, the
+    // archive directory answers with the same run, and another task under the key is refused.
+    const keyed = await h.client.submit({ task: "charge order 1", agent: "once", idempotencyKey: "order-1" });
+    await waitRun(h.client, keyed.runId);
+    await cli("archive", keyed.runId);
+    expect(await h.client.submit({ task: "charge order 1", agent: "once", idempotencyKey: "order-1" })).toMatchObject({ runId: keyed.runId, created: false });
+    await expect(h.client.submit({ task: "charge order 2", agent: "once", idempotencyKey: "order-1" })).rejects.toThrow(/idempotency key "order-1" already names run .* \(archived\)/);
   });
 });

@@ -414,7 +414,11 @@ describe("cairn archive: an ended run sealed into one record, read back transpar
     expect(rec.purged).toBe(16);
     expect(rec.status.archive).toMatchObject({ messages: 16, seqs: [expect.any(Number)] });
     expect(await readRunLog(jsm, c.subjects, a)).toEqual([]);
-    expect((await jsm.streams.info(c.subjects.archiveStream)).state.messages).toBe(1);
+    // In the archive: the log in one chunk and the run's record; its directory page; nothing of the
+    // run is left in the runs index (no subject nats-server keeps state for).
+    expect((await jsm.streams.info(c.subjects.archiveStream, { subjects_filter: ">" })).state.subjects).toEqual({ [c.subjects.archive(a)]: 1, [c.subjects.archivedRuns()]: 1 });
+    expect((await jsm.streams.info(`KV_${c.subjects.archiveBucket}`, { subjects_filter: ">" })).state.subjects).toEqual({ [`$KV.${c.subjects.archiveBucket}.${c.subjects.archivePageKey(a)}`]: 1 });
+    expect(Object.keys((await jsm.streams.info(`KV_${c.subjects.runsBucket}`, { subjects_filter: ">" })).state.subjects ?? {}).filter((k) => k.endsWith(a))).toEqual([]);
 
     // Everything that read the run reads the same from the archive.
     expect(await cli(["replay", a, "--width", "100", ...conn({ prefix })])).toEqual(timeline);

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CairnClient } from "@cairn/client";
 import { provision } from "@cairn/cli";
 import { headers as natsHeaders } from "@nats-io/transport-node";
-import { appendOnce, connectNats, ensureConsumer, republishedEntry, requestCancelTrimmed, runStreamConfig, toEntry, writesBatched, type NatsConnection, type RunningService } from "@cairn/bus";
+import { appendOnce, applyNatsClientFixes, connectNats, ensureConsumer, republishedEntry, requestCancelTrimmed, runStreamConfig, toEntry, writesBatched, type NatsConnection, type RunningService } from "@cairn/bus";
 import { encode, Subjects, type ToolResult } from "@cairn/protocol";
 import { AckPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { loadConfig as llmConfig, startLlmCaller } from "@cairn/llm-caller";
@@ -235,7 +235,8 @@ describe("provider queues", () => {
 
 describe("requests with Cairn's trimmed cancel (libs/bus/src/nats-patch.ts)", () => {
   it("still resolve, report no responders, time out, and are cancelled by a closing connection", async () => {
-    expect(requestCancelTrimmed()).toBe(true); // still applies to the installed @nats-io/nats-core
+    expect(applyNatsClientFixes().requestCancelTrimmed).toBe(true); // still applies to the installed @nats-io/nats-core
+    expect(requestCancelTrimmed()).toBe(true);
     nc = await connectNats({ servers: server.url, name: "patch-test" });
     const sub = nc.subscribe("echo", {
       callback: (_e, m) => {
@@ -259,7 +260,8 @@ describe("requests with Cairn's trimmed cancel (libs/bus/src/nats-patch.ts)", ()
 
 describe("writes batched per event-loop turn (libs/bus/src/nats-patch.ts)", () => {
   it("sends what several microtasks queue in one socket write, delivers all of it in order, and flushes on close", async () => {
-    expect(writesBatched()).toBe(true); // still applies to the installed @nats-io/nats-core
+    expect(applyNatsClientFixes().writesBatched).toBe(true); // still applies to the installed @nats-io/nats-core
+    expect(writesBatched()).toBe(true);
     const sender = await connectNats({ servers: server.url, name: "batch-sender" });
     nc = await connectNats({ servers: server.url, name: "batch-receiver" });
     const got: string[] = [];

@@ -401,12 +401,22 @@ describe("prefixes are isolated", () => {
       const nc = await d.as(user);
       const jsm = await jetstreamManager(nc);
       expect(await canPublish(nc, d.subjects.archive(runId), "forged"), `${user}: write the archive`).toBe(false);
+      // nor point the run's directory page at a forged record, nor append one
+      expect(await canPublish(nc, `$KV.${d.subjects.archiveBucket}.${d.subjects.archivePageKey(runId)}`, "{}"), `${user}: write the archive directory`).toBe(false);
+      expect(await failure(() => jsm.streams.purge(`KV_${d.subjects.archiveBucket}`)), `${user}: purge the archive directory`).toMatch(PERMISSION);
+      expect(await canPublish(nc, d.subjects.archivedRuns(), "forged"), `${user}: write an archived run's record`).toBe(false);
       expect(await failure(() => jsm.streams.purge(d.subjects.archiveStream)), `${user}: purge the archive`).toMatch(PERMISSION);
       expect(await failure(() => jsm.streams.deleteMessage(d.subjects.archiveStream, archived.status.archive!.seqs[0])), `${user}: delete an archive record`).toMatch(PERMISSION);
       expect(await failure(() => jsm.streams.update(d.subjects.archiveStream, { deny_delete: false })), `${user}: update the archive`).toMatch(PERMISSION);
       const reads = await failure(() => jsm.direct.getMessage(d.subjects.archiveStream, { seq: archived.status.archive!.seqs[0] }));
-      if (user === "planner" || user === "client") expect(reads, `${user}: read the archive`).toBe("");
-      else expect(reads, `${user}: read the archive`).toMatch(PERMISSION);
+      const finds = await failure(() => jsm.direct.getMessage(`KV_${d.subjects.archiveBucket}`, { last_by_subj: `$KV.${d.subjects.archiveBucket}.${d.subjects.archivePageKey(runId)}` }));
+      if (user === "planner" || user === "client") {
+        expect(reads, `${user}: read the archive`).toBe("");
+        expect(finds, `${user}: read the archive directory`).toBe("");
+      } else {
+        expect(reads, `${user}: read the archive`).toMatch(PERMISSION);
+        expect(finds, `${user}: read the archive directory`).toMatch(PERMISSION);
+      }
     }
     expect((await adminJsm.streams.info(d.subjects.archiveStream)).state).toMatchObject({ messages: archiveBefore.messages, last_seq: archiveBefore.last_seq });
     expect((await loadRunLog(client, d.subjects, runId)).entries.map((e) => [e.seq, e.subject])).toEqual(stored);

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { headers as natsHeaders } from "@nats-io/transport-node";
-import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
-import type { RunStatus, Subjects } from "@cairn/protocol";
+import type { JetStreamClient, JetStreamManager, StoredMsg } from "@nats-io/jetstream";
+import { decode, encode, type RunStatus, type Subjects } from "@cairn/protocol";
 import type { HistoryEntry } from "@cairn/runtime";
 import { isReflected } from "./history.js";
 
@@ -13,6 +13,7 @@ export const ARCHIVE_CHUNK_BYTES = 256 * 1024;
 
 const RUN_HEADER = "Cairn-Archive-Run";
 const CHUNK_HEADER = "Cairn-Archive-Chunk";
+const RECORD_HEADER = "Cairn-Archive-Record";
 
 /** Thrown when an archive cannot be read back as written: a chunk missing, another run's, or the digest differs. */
 export class ArchiveIntegrityError extends Error {
@@ -81,4 +82,138 @@ export async function readArchive(jsm: JetStreamManager, subjects: Subjects, run
   const bytes = Buffer.concat(parts);
   if (bytes.length !== ref.bytes || sha256(bytes) !== ref.sha256) throw new ArchiveIntegrityError(`archive of run ${runId}: its ${bytes.length} bytes do not match the recorded digest`);
   return decodeArchive(bytes);
+}
+
+/**
+ * Moves an ended run's index record out of the runs index (where each run keeps two KV keys, and
+ * nats-server per-subject state for each, for ever) into the archive, where nats-server keeps
+ * state for a fixed number of subjects however many runs it holds:
+ *
+ * 1. the record (`status`: the run's final status, with `archivedAt` and `archive`, or `purgedAt`)
+ *    is appended on Subjects.archivedRuns in the archive stream (the `list` walk reads these
+ *    newest first);
+ * 2. the run's directory page (Subjects.archivePageKey: one of 16,384 keys of the archive
+ *    directory bucket) gets the record's sequence: a compare-and-set on the page's revision (the
+ *    bucket keeps one version per page: nats-server drops the older one itself);
+ * 3. the run's keys leave the runs index by a stream purge of each key's subject (a KV delete
+ *    would leave a marker on the subject: the per-subject state this removes).
+ *
+ * Admin only (only admin may write the archive stream and the directory, and purge the runs
+ * index's stream). Idempotent: a run already retired with this record is not recorded again. A
+ * crash between the steps leaves the run readable where it was (findArchived reads the directory
+ * only when the runs index has no record; `cairn index rebuild` finishes the move).
+ */
+export async function retireRun(js: JetStreamClient, jsm: JetStreamManager, subjects: Subjects, status: RunStatus): Promise<void> {
+  const before = await findArchived(jsm, subjects, status.runId).catch(() => undefined);
+  if (!before || JSON.stringify(before) !== JSON.stringify(status)) {
+    const h = natsHeaders();
+    h.set(RECORD_HEADER, status.runId);
+    const ack = await js.publish(subjects.archivedRuns(), encode(status), { headers: h });
+    if (ack.stream !== subjects.archiveStream) throw new ArchiveIntegrityError(`the record of run ${status.runId} was stored in stream ${ack.stream}, not ${subjects.archiveStream}`);
+    await enterInDirectory(js, jsm, subjects, status.runId, ack.seq);
+  }
+  const kvStream = `KV_${subjects.runsBucket}`;
+  for (const key of [status.runId, `s.${status.runId}`]) await jsm.streams.purge(kvStream, { filter: `$KV.${subjects.runsBucket}.${key}` });
+}
+
+/** A directory page as stored: run id → sequence of its record in the archive stream. */
+type Page = Record<string, number>;
+
+function pageSubject(subjects: Subjects, runId: string): string {
+  return `$KV.${subjects.archiveBucket}.${subjects.archivePageKey(runId)}`;
+}
+
+/** No such stream, or no server answering for it: the directory bucket was never provisioned (nothing was archived with it). */
+function missingStream(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown; name?: unknown };
+  return e.code === 10059 || e.code === 503 || e.name === "NoRespondersError" || (typeof e.message === "string" && /stream not found|no responders/i.test(e.message));
+}
+
+/** The run's directory page now (its entries and its revision, 0 when there is none). */
+async function readPage(jsm: JetStreamManager, subjects: Subjects, runId: string): Promise<{ page: Page; seq: number }> {
+  const subject = pageSubject(subjects, runId);
+  let m: StoredMsg | null;
+  try {
+    m = await jsm.direct.getMessage(`KV_${subjects.archiveBucket}`, { last_by_subj: subject });
+  } catch (err) {
+    if (missingStream(err)) return { page: {}, seq: 0 };
+    throw err;
+  }
+  if (!m) return { page: {}, seq: 0 };
+  if (m.subject !== subject || isReflected(m.header, 1) || m.header?.get("KV-Operation")) throw new ArchiveIntegrityError(`archive directory page ${subject} answered with another message (sequence ${m.seq})`);
+  let page: unknown;
+  try {
+    page = JSON.parse(new TextDecoder().decode(m.data));
+  } catch {
+    page = undefined;
+  }
+  if (!page || typeof page !== "object" || Array.isArray(page)) throw new ArchiveIntegrityError(`archive directory page ${subject} (revision ${m.seq}) is not a page`);
+  return { page: page as Page, seq: m.seq };
+}
+
+async function enterInDirectory(js: JetStreamClient, jsm: JetStreamManager, subjects: Subjects, runId: string, recordSeq: number, replaceDamaged = false): Promise<void> {
+  const subject = pageSubject(subjects, runId);
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const { page, seq } = await readPage(jsm, subjects, runId).catch(async (err: unknown): Promise<{ page: Page; seq: number }> => {
+      // A damaged page (rebuild only): start it afresh; the rebuild enters every run it held again.
+      if (!replaceDamaged || !(err instanceof ArchiveIntegrityError)) throw err;
+      const last = await jsm.direct.getMessage(`KV_${subjects.archiveBucket}`, { last_by_subj: subject });
+      return { page: {}, seq: last?.seq ?? 0 };
+    });
+    if (page[runId] === recordSeq) return;
+    page[runId] = recordSeq;
+    try {
+      await js.publish(subject, new TextEncoder().encode(JSON.stringify(page)), { expect: { lastSubjectSequence: seq } });
+      return;
+    } catch (err) {
+      const e = err as { code?: unknown; message?: unknown };
+      if (!(e.code === 10071 || (typeof e.message === "string" && /wrong last sequence/i.test(e.message)))) throw err;
+      // Another archiver changed the page first: read it again.
+    }
+  }
+  throw new Error(`archive directory page ${subject} kept changing under this write`);
+}
+
+/** A message of Subjects.archivedRuns as a run's record (undefined for anything else: a forgery cannot come from the archive, which only admin writes). */
+export function archivedRecordOf(m: StoredMsg, subjects: Subjects): RunStatus | undefined {
+  if (m.subject !== subjects.archivedRuns() || isReflected(m.header, 1)) return undefined;
+  const runId = m.header?.get(RECORD_HEADER);
+  const d = decode<RunStatus>("RunStatus", m.data);
+  return d.ok && d.value.runId === runId ? d.value : undefined;
+}
+
+/**
+ * The record of a run that left the runs index (retireRun): two Direct Gets, its directory page
+ * and the record; undefined when the directory does not know the run.
+ */
+export async function findArchived(jsm: JetStreamManager, subjects: Subjects, runId: string): Promise<RunStatus | undefined> {
+  const { page } = await readPage(jsm, subjects, runId);
+  const seq = page[runId];
+  if (seq === undefined) return undefined;
+  const m = await jsm.direct.getMessage(subjects.archiveStream, { seq });
+  const status = m ? archivedRecordOf(m, subjects) : undefined;
+  if (!status || status.runId !== runId) throw new ArchiveIntegrityError(`archive directory: the record of run ${runId} (sequence ${seq}) is missing or another run's`);
+  return status;
+}
+
+/**
+ * Writes the archive directory from the archive's run records (in stream order: a run retired
+ * twice is found at its later record), after a directory page was lost or damaged. Returns how
+ * many records there are and how many were entered anew.
+ */
+export async function rebuildArchiveDirectory(js: JetStreamClient, jsm: JetStreamManager, subjects: Subjects): Promise<{ records: number; entered: number }> {
+  const out = { records: 0, entered: 0 };
+  let seq = 1;
+  for (;;) {
+    const m = await jsm.direct.getMessage(subjects.archiveStream, { seq, next_by_subj: subjects.archivedRuns() });
+    if (!m) return out;
+    seq = m.seq + 1;
+    const r = archivedRecordOf(m, subjects);
+    if (!r) continue;
+    out.records++;
+    const { page } = await readPage(jsm, subjects, r.runId).catch((): { page: Page } => ({ page: {} }));
+    if (page[r.runId] === m.seq) continue;
+    await enterInDirectory(js, jsm, subjects, r.runId, m.seq, true);
+    out.entered++;
+  }
 }

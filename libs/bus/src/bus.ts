@@ -3,6 +3,7 @@ import type { NatsConnection } from "@nats-io/transport-node";
 import { Subjects } from "@cairn/protocol";
 import type { Logger } from "@cairn/telemetry";
 import { connectNats } from "./connect.js";
+import { applyNatsClientFixes } from "./nats-patch.js";
 import type { CommonConfig } from "./config.js";
 import { retryProvisioning, verifyStreams } from "./provision.js";
 
@@ -17,11 +18,14 @@ export interface Bus {
 }
 
 /**
- * Connects (or reuses `nc`) and checks that the runs stream and KV buckets (and, with `payloads`,
+ * Applies Cairn's NATS client fixes (applyNatsClientFixes: a service's process only), connects
+ * (or reuses `nc`) and checks that the runs stream and KV buckets (and, with `payloads`,
  * the payload stream) are provisioned as Cairn needs them; throws NotProvisionedError naming each
  * difference otherwise. It never creates or changes them: that is `cairn provision`'s, an admin's.
  */
 export async function openBus(cfg: CommonConfig, opts: { name: string; log: Logger; nc?: NatsConnection; payloads?: boolean }): Promise<Bus> {
+  // A service's own process: the NATS client fixes (see nats-patch.ts) apply from here on.
+  applyNatsClientFixes();
   const own = !opts.nc;
   const nc = opts.nc ?? (await connectNats({ ...cfg.nats, servers: cfg.nats.servers, name: opts.name, log: opts.log }));
   const subjects = new Subjects(cfg.prefix);

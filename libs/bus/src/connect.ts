@@ -2,13 +2,9 @@ import { readFileSync } from "node:fs";
 import { connect, credsAuthenticator, type NatsConnection } from "@nats-io/transport-node";
 import type { Logger } from "@cairn/telemetry";
 import { isPatchedServerVersion, MIN_SERVER_VERSION, NATS_SERVER_CVES, PATCHED_FLOOR, versionAtLeast } from "@cairn/natsd";
-import { batchWrites, trimRequestCancel } from "./nats-patch.js";
 
 // The patched floor lives in @cairn/natsd (which finds the server tests and `cairn dev` start).
 export { isPatchedServerVersion, MIN_SERVER_VERSION, NATS_SERVER_CVES, PATCHED_FLOOR, PATCHED_FROM_VERSION, PATCHED_SERVER_VERSIONS, versionAtLeast } from "@cairn/natsd";
-
-trimRequestCancel();
-batchWrites();
 
 /** How to reach NATS. Only `main.ts` files read these from the environment. */
 export interface NatsConnectOptions {

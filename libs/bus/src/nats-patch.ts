@@ -77,3 +77,16 @@ export function batchWrites(): boolean {
 export function writesBatched(): boolean {
   return (ProtocolHandler.prototype as unknown as OutboundProtocol).__cairnBatched === true;
 }
+
+/**
+ * Applies both fixes to the installed @nats-io/nats-core (process-wide: they patch its classes'
+ * prototypes, so every connection of the process gets them). Cairn's services call this once at
+ * start (openBus, `cairn dev`); nothing applies it at import, and the client library never does:
+ * an application that imports `@cairn/client` keeps its NATS client as installed. Idempotent;
+ * says which fixes are in place.
+ */
+export function applyNatsClientFixes(): { requestCancelTrimmed: boolean; writesBatched: boolean } {
+  trimRequestCancel();
+  batchWrites();
+  return { requestCancelTrimmed: requestCancelTrimmed(), writesBatched: writesBatched() };
+}

@@ -314,12 +314,16 @@ export async function provisionDeployment(nc: NatsConnection, jsm: JetStreamMana
     const placement = opts.placementTags?.length ? { placement: { cluster: "", tags: opts.placementTags } } : {};
     await kvm.create(subjects.runsBucket, { replicas: opts.replicas, history: 1, description: "Cairn runs index (projection of the runs stream)", ...placement });
     await kvm.create(subjects.toolsBucket, { replicas: opts.replicas, history: 1, description: "Cairn tool registry", ...placement });
+    await kvm.create(subjects.archiveBucket, { replicas: opts.replicas, history: 1, description: "Cairn archive directory: pages of run id -> record in the archive stream", ...placement });
   });
   // Tool-runners only put their own registrations: no rollup ("Nats-Rollup: all" would purge every
   // tool's registration) and no deletes through the API.
-  const tools = await jsm.streams.info(`KV_${subjects.toolsBucket}`);
-  if (tools.config.allow_rollup_hdrs || !tools.config.deny_delete) await jsm.streams.update(`KV_${subjects.toolsBucket}`, { ...tools.config, allow_rollup_hdrs: false, deny_delete: true });
-  lines.push(`KV buckets ${subjects.runsBucket}, ${subjects.toolsBucket}: ok`);
+  // The archive directory likewise: pages are only ever replaced (compare-and-set), never deleted.
+  for (const bucket of [subjects.toolsBucket, subjects.archiveBucket]) {
+    const cfg = (await jsm.streams.info(`KV_${bucket}`)).config;
+    if (cfg.allow_rollup_hdrs || !cfg.deny_delete) await jsm.streams.update(`KV_${bucket}`, { ...cfg, allow_rollup_hdrs: false, deny_delete: true });
+  }
+  lines.push(`KV buckets ${subjects.runsBucket}, ${subjects.toolsBucket}, ${subjects.archiveBucket}: ok`);
   const base = { ackWaitMs: spec.ackWaitMs, maxDeliver: spec.maxDeliver, replicas: spec.replicas };
   const consumer = async (durable: string, filterSubjects: string[], maxAckPending: number, description: string, createOnly = false) => {
     lines.push(`consumer ${durable}: ${await ensureConsumer(jsm, subjects.stream, { ...base, durable, filterSubjects, maxAckPending, description, createOnly })}`);

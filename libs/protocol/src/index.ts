@@ -6,7 +6,7 @@ export type * from "./generated/types.js";
 export { schemaIds } from "./generated/types.js";
 export { encode, decode, validate, PROTOCOL_VERSION } from "./codec.js";
 export type { Decoded, DecodeFailure, DecodeErrorKind } from "./codec.js";
-export { ARCHIVE_SUBJECTS, Subjects, isToken, RESERVED_PREFIX_PARTS } from "./subjects.js";
+export { ARCHIVE_PAGES, ARCHIVE_SUBJECTS, Subjects, isToken, RESERVED_PREFIX_PARTS } from "./subjects.js";
 export type { ApiEndpoint, ParsedRunSubject, RunSubjectKind } from "./subjects.js";
 export { decodeEntry } from "./entry.js";
 export type { DecodedEntry } from "./entry.js";

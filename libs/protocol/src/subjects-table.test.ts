@@ -14,6 +14,13 @@ describe("archive subjects", () => {
     expect(s.archive("r1")).toBe(s.archive("r1"));
     expect(() => s.archive("a.b")).toThrow();
   });
+  it("spread directory pages over 16,384 keys, the same one for a run every time", () => {
+    const pages = Array.from({ length: 200_000 }, (_, i) => s.archivePageKey(`r${i}`));
+    expect(new Set(pages).size).toBe(16_384);
+    expect(pages.every((x) => /^[0-9a-f]{4}$/.test(x))).toBe(true);
+    expect(s.archivePageKey("r1")).toBe(s.archivePageKey("r1"));
+    expect(() => s.archivePageKey("a.b")).toThrow();
+  });
 });
 
 describe("Subjects builders, exactly", () => {
@@ -26,6 +33,8 @@ describe("Subjects builders, exactly", () => {
       allSubmissions: s.allSubmissions(),
       archive: s.archive("r1"),
       allArchives: s.allArchives(),
+      archivedRuns: s.archivedRuns(),
+      archivePageKey: s.archivePageKey("r1"),
       llmCommands: s.llmCommands(),
       llmCommandsOf: s.llmCommands("openai"),
       llmWork: s.llmWork("openai"),
@@ -61,7 +70,7 @@ describe("Subjects builders, exactly", () => {
       api: s.api("submit"),
       tenantApi: s.tenantApi(),
       tenantApiOf: s.tenantApi("approve"),
-      names: [s.stream, s.runsBucket, s.toolsBucket, s.payloadStream, s.archiveStream],
+      names: [s.stream, s.runsBucket, s.toolsBucket, s.payloadStream, s.archiveStream, s.archiveBucket],
     }).toEqual({
       allRuns: "p.q.run.>",
       run: "p.q.run.r1.>",
@@ -70,6 +79,8 @@ describe("Subjects builders, exactly", () => {
       allSubmissions: "p.q.run.*.evt.submitted",
       archive: "p.q.archive.ac",
       allArchives: "p.q.archive.>",
+      archivedRuns: "p.q.archive.runs",
+      archivePageKey: "3dac",
       llmCommands: "p.q.run.*.cmd.llm.*.*",
       llmCommandsOf: "p.q.run.*.cmd.llm.*.openai",
       llmWork: ["p.q.run.*.cmd.*.*.openai"],
@@ -105,7 +116,7 @@ describe("Subjects builders, exactly", () => {
       api: "p.q.api.submit",
       tenantApi: "p.q.tapi.>",
       tenantApiOf: "p.q.tapi.approve",
-      names: ["P_Q_RUNS", "P_Q_runs", "P_Q_tools", "P_Q_PAYLOADS", "P_Q_ARCHIVE"],
+      names: ["P_Q_RUNS", "P_Q_runs", "P_Q_tools", "P_Q_PAYLOADS", "P_Q_ARCHIVE", "P_Q_archived"],
     });
   });
 

@@ -55,6 +55,15 @@ export const RESERVED_PREFIX_PARTS: ReadonlySet<string> = new Set(["run", "api",
 
 /** Archive subjects per deployment: ended runs' archives share them (see Subjects.archive). */
 export const ARCHIVE_SUBJECTS = 256;
+/** Archive directory pages per deployment (see Subjects.archivePageKey): a fixed number, however many runs left the runs index. */
+export const ARCHIVE_PAGES = 16_384;
+
+/** 32-bit FNV-1a of a string (its characters). */
+function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (const ch of s) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+  return h;
+}
 
 /** The stream-name part of a prefix: "cairn" → "CAIRN", "t.x-1" → "T_X-1" ('.' becomes '_', letters upper-case). */
 function streamPart(prefix: string): string {
@@ -107,6 +116,8 @@ export class Subjects {
   readonly payloadStream: string;
   /** Stream of archived runs: an ended run's whole log in one record (see Subjects.archive). */
   readonly archiveStream: string;
+  /** KV bucket: the archive directory, pages mapping the ids of runs that left the runs index to their record in the archive stream (see Subjects.archivePageKey). */
+  readonly archiveBucket: string;
   private readonly parsed = new Map<string, ParsedRunSubject | undefined>();
 
   constructor(prefix: string) {
@@ -122,6 +133,7 @@ export class Subjects {
     this.toolsBucket = `${streamPart(prefix)}_tools`;
     this.payloadStream = `${streamPart(prefix)}_PAYLOADS`;
     this.archiveStream = `${streamPart(prefix)}_ARCHIVE`;
+    this.archiveBucket = `${streamPart(prefix)}_archived`;
   }
 
   /** Everything in the runs stream. */
@@ -247,9 +259,22 @@ export class Subjects {
    * many runs it holds (each run is found by the sequences the runs index records).
    */
   archive(runId: string): string {
-    let h = 0x811c9dc5;
-    for (const ch of token("runId", runId)) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
-    return `${this.prefix}.archive.${(h % ARCHIVE_SUBJECTS).toString(16).padStart(2, "0")}`;
+    return `${this.prefix}.archive.${(fnv1a(token("runId", runId)) % ARCHIVE_SUBJECTS).toString(16).padStart(2, "0")}`;
+  }
+  /**
+   * The archive's run records: the index record of every run that left the runs index (archived
+   * or purged), one message each, in the order they left it (the list walks them newest first).
+   */
+  archivedRuns(): string {
+    return `${this.prefix}.archive.runs`;
+  }
+  /**
+   * The key, in the archive directory bucket (archiveBucket), of the page that finds a run's
+   * record: one of ARCHIVE_PAGES keys, picked by a hash of the run id (the page maps run ids to
+   * their record's sequence in the archive stream).
+   */
+  archivePageKey(runId: string): string {
+    return (fnv1a(token("runId", runId)) % ARCHIVE_PAGES).toString(16).padStart(4, "0");
   }
   allArchives(): string {
     return `${this.prefix}.archive.>`;

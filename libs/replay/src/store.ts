@@ -5,7 +5,7 @@ import { Kvm, type KV } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { decode, encode, isToken, type RunStatus, type Subjects } from "@cairn/protocol";
 import { jetstream } from "@nats-io/jetstream";
-import { readArchive, readRange, readRunLog, writeArchive } from "@cairn/bus";
+import { findArchived, readArchive, readRange, readRunLog, retireRun, writeArchive } from "@cairn/bus";
 import { reduceRun, runStatus, type HistoryEntry } from "@cairn/runtime";
 import type { RunLog } from "./log.js";
 
@@ -49,6 +49,25 @@ export class RunInFlightError extends Error {
   }
 }
 
+/**
+ * The runs index, for a purge or an archive: those move each run's record out of it into the
+ * archive directory, which must exist (a deployment provisioned before it existed: `cairn provision`).
+ */
+async function indexForRetiring(nc: NatsConnection, jsm: JetStreamManager, subjects: Subjects): Promise<KV | undefined> {
+  const kv = await runsIndex(nc, subjects);
+  // No runs index (a stream provisioned by hand): nothing to move out of it.
+  if (!kv || !(await jsm.streams.info(`KV_${subjects.runsBucket}`).catch(() => undefined))) return undefined;
+  for (const [kind, name] of [["stream", subjects.archiveStream], ["KV bucket", subjects.archiveBucket]] as const) {
+    try {
+      await jsm.streams.info(kind === "stream" ? name : `KV_${name}`);
+    } catch (err) {
+      if (/stream not found/i.test(String((err as Error).message))) throw new Error(`the ${kind} ${name} does not exist: run \`cairn provision\` (as admin) once before purging or archiving runs with this version`);
+      throw err;
+    }
+  }
+  return kv;
+}
+
 async function runsIndex(nc: NatsConnection, subjects: Subjects): Promise<KV | undefined> {
   try {
     return await new Kvm(nc).open(subjects.runsBucket);
@@ -57,16 +76,20 @@ async function runsIndex(nc: NatsConnection, subjects: Subjects): Promise<KV | u
   }
 }
 
-async function indexEntry(kv: KV | undefined, runId: string): Promise<RunStatus | undefined> {
-  if (!kv) return undefined;
-  try {
-    const e = await kv.get(runId);
-    if (!e || e.operation !== "PUT") return undefined;
-    const d = decode<RunStatus>("RunStatus", e.value);
-    return d.ok ? d.value : undefined;
-  } catch {
-    return undefined;
+/** The run's record in the runs index, or (once it left it: retireRun) in the archive directory. */
+async function indexEntry(jsm: JetStreamManager, kv: KV | undefined, subjects: Subjects, runId: string): Promise<RunStatus | undefined> {
+  if (kv) {
+    try {
+      const e = await kv.get(runId);
+      if (e && e.operation === "PUT") {
+        const d = decode<RunStatus>("RunStatus", e.value);
+        if (d.ok) return d.value;
+      }
+    } catch {
+      // unreadable: the directory may know the run
+    }
   }
+  return findArchived(jsm, subjects, runId);
 }
 
 /**
@@ -77,7 +100,7 @@ export async function loadRunLog(nc: NatsConnection, subjects: Subjects, runId: 
   const jsm = await jetstreamManager(nc, { timeout: 10_000 });
   const entries = await readRunLog(jsm, subjects, runId);
   if (entries.length) return { prefix: subjects.prefix, runId, entries };
-  const status = await indexEntry(await runsIndex(nc, subjects), runId);
+  const status = await indexEntry(jsm, await runsIndex(nc, subjects), subjects, runId);
   // An archived run: its log as sealed, read back and checked against its digest.
   if (status?.archive) return { prefix: subjects.prefix, runId, entries: await readArchive(jsm, subjects, runId, status.archive) };
   if (status?.purgedAt) throw new RunPurgedError(runId, status.purgedAt, status);
@@ -123,7 +146,7 @@ export class RunArchivedError extends Error {
 async function settledRun(jsm: JetStreamManager, kv: KV | undefined, subjects: Subjects, runId: string, force: boolean): Promise<{ status: RunStatus; entries: HistoryEntry[] }> {
   const entries = await readRunLog(jsm, subjects, runId);
   if (!entries.length) {
-    const status = await indexEntry(kv, runId);
+    const status = await indexEntry(jsm, kv, subjects, runId);
     if (status?.archivedAt) throw new RunArchivedError(runId, status.archivedAt);
     if (status?.purgedAt) throw new RunPurgedError(runId, status.purgedAt, status);
     throw new RunNotFoundError(runId);
@@ -158,6 +181,7 @@ async function purgeOne(nc: NatsConnection, jsm: JetStreamManager, kv: KV | unde
   // matters once the history is gone.
   if (kv) await kv.put(runId, encode(status));
   const r = await jsm.streams.purge(subjects.stream, { filter: subjects.run(runId) });
+  if (kv) await retireRun(jetstream(nc), jsm, subjects, status);
   await removeWorkspace(nc, subjects, runId, opts.workspaceRoot);
   return { runId, purged: r.purged, purgedAt, status };
 }
@@ -165,8 +189,10 @@ async function purgeOne(nc: NatsConnection, jsm: JetStreamManager, kv: KV | unde
 /**
  * Archives an ended run: its whole log sealed into the archive stream (writeArchive: written, read
  * back, checked), the reference recorded in the runs index, and only then the run removed from the
- * runs stream (the per-subject state nats-server keeps for each of its messages goes with it).
- * A crash between the steps leaves the run readable: in the stream still, or in the archive.
+ * runs stream (the per-subject state nats-server keeps for each of its messages goes with it);
+ * last, its index record moves into the archive directory (retireRun), so a finished run leaves no
+ * per-run subject anywhere. A crash between the steps leaves the run readable: in the stream
+ * still, or in the archive (found through the runs index or the directory).
  */
 async function archiveOne(nc: NatsConnection, jsm: JetStreamManager, kv: KV | undefined, subjects: Subjects, runId: string, now: Date, opts: PurgeOptions): Promise<PurgedRun> {
   if (!kv) throw new Error(`the runs index (KV ${subjects.runsBucket}) is missing: archiving needs it to find archived runs (cairn provision)`);
@@ -176,6 +202,7 @@ async function archiveOne(nc: NatsConnection, jsm: JetStreamManager, kv: KV | un
   const status: RunStatus = { ...folded, archivedAt, archive };
   await kv.put(runId, encode(status));
   const r = await jsm.streams.purge(subjects.stream, { filter: subjects.run(runId) });
+  await retireRun(jetstream(nc), jsm, subjects, status);
   return { runId, purged: r.purged, purgedAt: archivedAt, status };
 }
 
@@ -198,14 +225,14 @@ export interface PurgeOptions {
 
 /**
  * Removes an ended run's whole history from the stream (JetStream purge by subject filter
- * `<p>.run.<runId>.>`) and marks it purged in the runs index (`purgedAt`). Refuses a run that has
- * not ended, or (unless forced) whose calls are not all answered: RunInFlightError. A purged run's
- * subjects are free again, so its idempotency key no longer finds it. The run's workspace is
+ * `<p>.run.<runId>.>`) and marks it purged (`purgedAt`): the mark moves from the runs index into the
+ * archive directory (retireRun), where status and the run's idempotency key still find it. Refuses
+ * a run that has not ended, or (unless forced) whose calls are not all answered: RunInFlightError. The run's workspace is
  * removed by every tool-runner, notified on `<p>.purged.<runId>` (see PurgeOptions.workspaceRoot).
  */
 export async function purgeRun(nc: NatsConnection, subjects: Subjects, runId: string, opts: PurgeOptions = {}): Promise<PurgedRun> {
   const jsm = await jetstreamManager(nc, { timeout: 10_000 });
-  const purged = await purgeOne(nc, jsm, await runsIndex(nc, subjects), subjects, runId, opts.now ?? new Date(), opts);
+  const purged = await purgeOne(nc, jsm, await indexForRetiring(nc, jsm, subjects), subjects, runId, opts.now ?? new Date(), opts);
   await nc.flush();
   return purged;
 }
@@ -230,7 +257,7 @@ export interface PurgeOlderResult {
  */
 export async function purgeOlderThan(nc: NatsConnection, subjects: Subjects, olderThanMs: number, opts: PurgeOptions & { dryRun?: boolean } = {}): Promise<PurgeOlderResult> {
   const jsm = await jetstreamManager(nc, { timeout: 10_000 });
-  const kv = await runsIndex(nc, subjects);
+  const kv = opts.dryRun ? await runsIndex(nc, subjects) : await indexForRetiring(nc, jsm, subjects);
   const now = opts.now ?? new Date();
   const due: string[] = [];
   let kept = 0;

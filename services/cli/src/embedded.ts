@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { startNatsServer, type RunningNatsServer } from "@cairn/natsd";
-import { connectNats, type NatsConnection } from "@cairn/bus";
+import { applyNatsClientFixes, connectNats, type NatsConnection } from "@cairn/bus";
 import { loadConfig as plannerConfig, startPlanner, type Agents } from "@cairn/planner";
 import { loadConfig as llmConfig, startLlmCaller } from "@cairn/llm-caller";
 import { loadConfig as toolConfig, startToolRunner } from "@cairn/tool-runner";
@@ -46,6 +46,8 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
     url = server.url;
   }
   const env = { ...o.env, NATS_URL: url };
+  // The services' process: their NATS client fixes apply before the shared connection opens.
+  applyNatsClientFixes();
   const nc = await connectNats({ servers: url, name: "cairn-embedded", log: o.log, ...(o.token !== undefined ? { token: o.token } : {}), ...(allowUnpatched(env) ? { allowUnpatchedServer: true } : {}) });
   const stops: (() => Promise<void>)[] = [];
   try {

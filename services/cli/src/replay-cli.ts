@@ -27,7 +27,7 @@ import {
   type RunLog,
 } from "@cairn/replay";
 import { Kvm } from "@nats-io/kv";
-import { jetstreamManager } from "@nats-io/jetstream";
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { rebuildRunIndex } from "@cairn/planner";
 import { createLogger } from "@cairn/telemetry";
 import { addConn, client, type ConnFlags } from "./conn.js";
@@ -237,8 +237,12 @@ export function registerReplayCommands(program: Command): void {
       await withClient(o, async (c) => {
         const kv = await new Kvm(c.nc).open(c.subjects.runsBucket);
         const jsm = await jetstreamManager(c.nc, { timeout: 10_000 });
-        const r = await rebuildRunIndex(kv, jsm, c.subjects, createLogger({ service: "cairn-cli", level: "warn" }));
-        out(o.json ? JSON.stringify(r) : `${r.runs} runs in the log: ${r.submissions} submission records and ${r.statuses} status records written (the rest were current)`);
+        const r = await rebuildRunIndex(kv, jetstream(c.nc), jsm, c.subjects, createLogger({ service: "cairn-cli", level: "warn" }));
+        out(
+          o.json
+            ? JSON.stringify(r)
+            : `${r.runs} runs in the log: ${r.submissions} submission records and ${r.statuses} status records written (the rest were current); ${r.retired} archived or purged runs moved out of the index, ${r.directory} archive directory entries written`,
+        );
       });
     });
 }

@@ -100,20 +100,20 @@ function memoryIndex(): RunIndexReader {
   return {
     get: (id) => Promise.resolve(index.find((s) => s.runId === id)),
     newest: (o) => {
-      const sorted = [...index].sort((a, b) => (a.submittedAt < b.submittedAt ? -1 : 1)).map((s, i) => ({ status: { ...s }, seq: i + 1 }));
+      const sorted = [...index].sort((a, b) => (a.submittedAt < b.submittedAt ? -1 : 1)).map((s, i) => ({ status: { ...s }, at: { archived: false, seq: i + 1 } }));
       const runs: IndexedRun[] = [];
       let examined = 0;
       for (let i = sorted.length - 1; i >= 0; i--) {
         const e = sorted[i]!;
-        if (o.before !== undefined && e.seq >= o.before) continue;
+        if (o.before !== undefined && e.at.seq >= o.before.seq) continue;
         examined++;
         const v = o.keepSubmission(e.status);
         if (v === "stop") return Promise.resolve({ runs, next: undefined, examined });
         if (v && o.keep(e.status)) {
           runs.push(e);
-          if (runs.length >= o.limit) return Promise.resolve({ runs, next: e.seq, examined });
+          if (runs.length >= o.limit) return Promise.resolve({ runs, next: e.at, examined });
         }
-        if (examined >= o.budget) return Promise.resolve({ runs, next: e.seq, examined });
+        if (examined >= o.budget) return Promise.resolve({ runs, next: e.at, examined });
       }
       return Promise.resolve({ runs, next: undefined, examined });
     },

@@ -204,37 +204,55 @@ function summary(s: RunStatus): RunStatus {
 }
 
 /** A list cursor: the index position the next page continues below. */
-function cursorOf(before: number): string {
-  return Buffer.from(JSON.stringify({ before })).toString("base64url");
+function cursorOf(at: IndexPosition): string {
+  return Buffer.from(JSON.stringify(at.archived ? { archivedBefore: at.seq } : { before: at.seq })).toString("base64url");
 }
-function parseCursor(c: string): number | undefined {
+function parseCursor(c: string): IndexPosition | undefined {
   try {
-    const v = JSON.parse(Buffer.from(c, "base64url").toString("utf8")) as { before?: unknown };
-    return typeof v.before === "number" && Number.isSafeInteger(v.before) && v.before > 0 ? v.before : undefined;
+    const v = JSON.parse(Buffer.from(c, "base64url").toString("utf8")) as { before?: unknown; archivedBefore?: unknown };
+    const seq = v.before ?? v.archivedBefore;
+    if (typeof seq !== "number" || !Number.isSafeInteger(seq) || seq <= 0 || (v.before !== undefined && v.archivedBefore !== undefined)) return undefined;
+    return { archived: v.archivedBefore !== undefined, seq };
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Where a run's record is: in the runs index's stream (runs not yet archived or purged, in
+ * submission order), or among the archive's run records (`archived`: runs that left the runs
+ * index, in the order they left it), which the list walks after the others.
+ */
+export interface IndexPosition {
+  archived: boolean;
+  seq: number;
 }
 
 /** What `newest` is asked for (see RunIndex.newest). */
 export interface NewestQuery {
   limit: number;
   budget: number;
-  before?: number;
+  before?: IndexPosition;
   keepSubmission: (s: RunStatus) => boolean | "stop";
   keep: (s: RunStatus) => boolean;
+  /**
+   * The archive's records are in the order runs left the index, not submission order: the walk
+   * through them stops at the first record that left before this time (ms), as no run submitted
+   * later can be below it (a run leaves the index after it was submitted).
+   */
+  archivedSince?: number;
 }
 
-/** A run `newest` found, and the index position of its submission record. */
+/** A run `newest` found, and the index position of its record. */
 export interface IndexedRun {
   status: RunStatus;
-  seq: number;
+  at: IndexPosition;
 }
 
 /** What `newest` answers: where the walk stopped (`next`: undefined when the index ended). */
 export interface NewestPage {
   runs: IndexedRun[];
-  next: number | undefined;
+  next: IndexPosition | undefined;
   examined: number;
 }
 
@@ -320,7 +338,7 @@ export function createApi(deps: ApiDeps) {
     const now = deps.now();
     const runId = fixedRunId ?? newRunId(now, req.idempotencyKey, caller.tenant !== undefined ? { tenant: caller.tenant, agent: agent.name } : undefined);
     // A key names its run for good: also once the run was archived or purged, when its subjects
-    // are free again in the stream (the runs index remembers it).
+    // are free again in the stream (the archive directory remembers it: RunIndex.get).
     if (req.idempotencyKey) {
       const prior = await deps.index.get(runId);
       if (prior && (prior.archivedAt !== undefined || prior.purgedAt !== undefined)) {
@@ -450,8 +468,9 @@ export function createApi(deps: ApiDeps) {
       if (Number.isNaN(since) || Number.isNaN(until)) return apiError("bad_request", `since and until are RFC 3339 times (e.g. 2026-12-05T10:00:00Z), got ${JSON.stringify(Number.isNaN(since) ? q.since : q.until)}`);
       if (q.tenant !== undefined && !caller.operator && q.tenant !== caller.tenant) return apiError("forbidden", `${caller.identity} may list only its own tenant's runs`);
       const meta = Object.entries(q.meta ?? {});
-      // Filters on what a run was submitted with are checked on its submission record; the walk
-      // stops at the first run submitted before `since` (the records are in submission order).
+      // Filters on what a run was submitted with are checked on its submission record; the walk of
+      // the runs index stops at the first run submitted before `since` (its records are in
+      // submission order), that of the archived runs at the first that left before it.
       const keepSubmission = (s: RunStatus): boolean | "stop" => {
         const t = Date.parse(s.submittedAt);
         if (since !== undefined && t < since) return "stop";
@@ -461,7 +480,7 @@ export function createApi(deps: ApiDeps) {
         return meta.every(([k, v]) => s.metadata?.[k] === v);
       };
       const limit = q.limit ?? 100;
-      const found = await deps.index.newest({ limit, budget: LIST_EXAMINE_BUDGET, ...(before !== undefined ? { before } : {}), keepSubmission, keep: (s) => !q.status || s.status === q.status });
+      const found = await deps.index.newest({ limit, budget: LIST_EXAMINE_BUDGET, ...(before !== undefined ? { before } : {}), ...(since !== undefined ? { archivedSince: since } : {}), keepSubmission, keep: (s) => !q.status || s.status === q.status });
       const page: RunStatus[] = [];
       let bytes = 64;
       let next = found.next;
@@ -469,7 +488,7 @@ export function createApi(deps: ApiDeps) {
         const item = summary(st);
         const size = Buffer.byteLength(JSON.stringify(item)) + 1;
         if (page.length > 0 && bytes + size > LIST_REPLY_BYTES) {
-          next = found.runs[i - 1]!.seq;
+          next = found.runs[i - 1]!.at;
           break;
         }
         page.push(item);

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Kvm } from "@nats-io/kv";
 import { Subjects, type RunStatus } from "@cairn/protocol";
 import { startJetStream, uniquePrefix, type JetStreamFixture } from "@cairn/testing";
+import { archiveStreamConfig, ArchiveIntegrityError, findArchived, retireRun } from "@cairn/bus";
 import { silentLogger } from "@cairn/telemetry";
 import { RunIndex } from "./run-index.js";
 
@@ -16,11 +17,13 @@ afterAll(async () => {
   await t?.stop();
 });
 
-async function index(progressMs = 50): Promise<{ a: RunIndex; b: RunIndex }> {
+async function index(progressMs = 50): Promise<{ a: RunIndex; b: RunIndex; subjects: Subjects }> {
   const subjects = new Subjects(uniquePrefix("ix"));
   const kv = await new Kvm(t.nc).create(subjects.runsBucket, { history: 1 });
+  await t.jsm.streams.add(archiveStreamConfig(subjects, { replicas: 1 }));
+  await new Kvm(t.nc).create(subjects.archiveBucket, { history: 1 });
   const mk = () => new RunIndex(kv, t.jsm, subjects, silentLogger(), { progressMs, knownRuns: 1000 });
-  return { a: mk(), b: mk() };
+  return { a: mk(), b: mk(), subjects };
 }
 
 const at = (i: number): string => new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString();
@@ -103,5 +106,70 @@ describe("RunIndex.newest", () => {
     }
     expect(page.runs.map((r) => r.status.runId)).toEqual(["r5"]);
     expect(pages).toBeGreaterThan(1);
+  });
+
+  it("goes on through the runs that left the index for the archive, newest first, after the others", async () => {
+    const { a, subjects } = await index();
+    for (let i = 0; i < 40; i++) await a.submitted(st(`r${i}`, 1, { submittedAt: at(i), ...(i % 2 ? { metadata: { team: "red" } } : {}) }));
+    // The 30 oldest ended and left the index (archived), in the order they ended.
+    for (let i = 0; i < 30; i++) {
+      const done = st(`r${i}`, 9, { submittedAt: at(i), status: "completed", archivedAt: at(100 + i), ...(i % 2 ? { metadata: { team: "red" } } : {}) });
+      await a.changed(done);
+      await retireRun(t.js, t.jsm, subjects, done);
+    }
+    const all = { limit: 1000, budget: 100_000, keepSubmission: () => true, keep: () => true };
+    const ids: string[] = [];
+    let page = await a.newest({ ...all, limit: 7 });
+    ids.push(...page.runs.map((r) => r.status.runId));
+    while (page.next !== undefined) {
+      page = await a.newest({ ...all, limit: 7, before: page.next });
+      ids.push(...page.runs.map((r) => r.status.runId));
+    }
+    expect(ids).toEqual(Array.from({ length: 40 }, (_, i) => `r${39 - i}`));
+    const red = await a.newest({ ...all, keepSubmission: (s) => s.metadata?.["team"] === "red", keep: (s) => s.status === "completed" });
+    expect(red.runs.map((r) => r.status.runId)).toEqual(Array.from({ length: 15 }, (_, i) => `r${29 - 2 * i}`));
+    // A time bound stops the walk of the archived runs at the first that left before it.
+    const since = await a.newest({ ...all, keepSubmission: (s) => (s.submittedAt < at(25) ? "stop" : true), archivedSince: Date.parse(at(125)) });
+    expect(since.runs.map((r) => r.status.runId)).toEqual(Array.from({ length: 15 }, (_, i) => `r${39 - i}`));
+    expect(since.next).toBeUndefined();
+  });
+});
+
+describe("runs that left the index (retireRun)", () => {
+  it("are found through the archive directory, and the runs index keeps no subject for them", async () => {
+    const { a, subjects } = await index();
+    const bucket = `KV_${subjects.runsBucket}`;
+    const done = st("gone", 9, { status: "completed", answer: "42", archivedAt: at(5) });
+    await a.submitted(st("gone", 1));
+    await a.changed(done);
+    expect(Object.keys((await t.jsm.streams.info(bucket, { subjects_filter: ">" })).state.subjects ?? {})).toHaveLength(2);
+    await retireRun(t.js, t.jsm, subjects, done);
+    // Twice (a retried archive pass): no second record, the directory unchanged.
+    await retireRun(t.js, t.jsm, subjects, done);
+    expect((await t.jsm.streams.info(bucket, { subjects_filter: ">" })).state.subjects ?? {}).toEqual({});
+    expect(await a.get("gone")).toEqual(done);
+    expect(await findArchived(t.jsm, subjects, "never")).toBeUndefined();
+    // Many runs, pages shared: each still found; the directory holds one version of each page.
+    const many = Array.from({ length: 300 }, (_, i) => st(`m${i}`, 3, { status: "failed", purgedAt: at(i) }));
+    for (let i = 0; i < many.length; i += 20) await Promise.all(many.slice(i, i + 20).map((s) => retireRun(t.js, t.jsm, subjects, s)));
+    for (const s of many) expect(await a.get(s.runId)).toEqual(s);
+    const pages = new Set([...many, done].map((s) => subjects.archivePageKey(s.runId)));
+    const archive = await t.jsm.streams.info(subjects.archiveStream, { subjects_filter: ">" });
+    expect(archive.state.subjects).toEqual({ [subjects.archivedRuns()]: 301 });
+    const dir = await t.jsm.streams.info(`KV_${subjects.archiveBucket}`, { subjects_filter: ">" });
+    expect(dir.state.messages).toBe(pages.size);
+    // Concurrent writers of one page (pages shared by 20 runs written at once above): none lost.
+    const entries = Object.assign({}, ...(await Promise.all([...pages].map(async (k) => JSON.parse((await new Kvm(t.nc).open(subjects.archiveBucket).then((kv) => kv.get(k)))!.string()) as Record<string, number>))));
+    expect(Object.keys(entries).sort()).toEqual([...many, done].map((s) => s.runId).sort());
+  });
+
+  it("refuses a directory entry that points at another run's record", async () => {
+    const { subjects } = await index();
+    const x = st("x1", 2, { status: "completed", archivedAt: at(1) });
+    await retireRun(t.js, t.jsm, subjects, x);
+    const seqOfX = (await t.jsm.streams.info(subjects.archiveStream)).state.first_seq;
+    // An entry for y1 (as admin could write it by hand) pointing at x1's record.
+    await (await new Kvm(t.nc).open(subjects.archiveBucket)).put(subjects.archivePageKey("y1"), JSON.stringify({ y1: seqOfX }));
+    await expect(findArchived(t.jsm, subjects, "y1")).rejects.toThrow(ArchiveIntegrityError);
   });
 });

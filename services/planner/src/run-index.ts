@@ -1,7 +1,7 @@
-import type { JetStreamManager, StoredMsg } from "@nats-io/jetstream";
+import type { JetStreamClient, JetStreamManager, StoredMsg } from "@nats-io/jetstream";
 import type { KV } from "@nats-io/kv";
 import { decode, encode, type RunStatus, type Subjects } from "@cairn/protocol";
-import { isReflected, readRange, readRunLog } from "@cairn/bus";
+import { archivedRecordOf, findArchived, isReflected, readRange, readRunLog, rebuildArchiveDirectory, retireRun } from "@cairn/bus";
 import { reduceRun, runStatus } from "@cairn/runtime";
 import type { Logger } from "@cairn/telemetry";
 import type { IndexedRun, NewestPage, NewestQuery, RunIndexReader } from "./handler.js";
@@ -159,25 +159,38 @@ export class RunIndex implements RunIndexReader {
 
   /**
    * The run's status as indexed (one Direct Get by key; a second one, of its submission record,
-   * for a run whose status was not written yet), or undefined when the index has neither.
+   * for a run whose status was not written yet), or, for a run that left the runs index (archived
+   * or purged), its record in the archive directory (two more); undefined when none has it.
    */
   async get(runId: string): Promise<RunStatus | undefined> {
     const m = await this.jsm.direct.getMessage(this.stream, { last_by_subj: this.subject(runId) });
     if (m) return recordOf(m);
     const sub = await this.jsm.direct.getMessage(this.stream, { last_by_subj: this.subject(`s.${runId}`) });
-    return sub ? recordOf(sub) : undefined;
+    if (sub) return recordOf(sub);
+    return findArchived(this.jsm, this.subjects, runId);
   }
 
   /**
-   * Runs newest first (submission records, read backwards from the end of the bucket's stream),
-   * each with its status now, keeping those `keep` accepts: until `limit` are kept, or `budget`
-   * submission records were examined, or the index ends. `before`: continue below this stream
-   * sequence (a cursor). Returns where the walk stopped (`next`: undefined when the index ended).
+   * Runs newest first, each with its status now, keeping those `keep` accepts: until `limit` are
+   * kept, or `budget` records were examined, or the index ends. First the runs in the runs index
+   * (its submission records, read backwards from the end of the bucket's stream: submission order),
+   * then the runs that left it for the archive (their records, newest first: the order they left).
+   * `before`: continue below this position (a cursor). Returns where the walk stopped (`next`:
+   * undefined when the index ended).
    */
   async newest(opts: NewestQuery): Promise<NewestPage> {
-    const runs: IndexedRun[] = [];
-    let hi = opts.before !== undefined ? opts.before - 1 : (await this.jsm.streams.info(this.stream)).state.last_seq;
-    let examined = 0;
+    const page: NewestPage = { runs: [], next: undefined, examined: 0 };
+    if (!opts.before?.archived) {
+      const more = await this.newestIndexed(opts, page);
+      if (more) return page;
+    }
+    await this.newestArchived(opts, page);
+    return page;
+  }
+
+  /** The runs index's part of `newest`; true when the page is complete (limit or budget reached). */
+  private async newestIndexed(opts: NewestQuery, page: NewestPage): Promise<boolean> {
+    let hi = opts.before !== undefined ? opts.before.seq - 1 : (await this.jsm.streams.info(this.stream)).state.last_seq;
     let span = 64;
     const head = this.subject("s.");
     while (hi >= 1) {
@@ -192,23 +205,87 @@ export class RunIndex implements RunIndexReader {
       }
       window.reverse();
       const candidates: { sub: RunStatus; seq: number }[] = [];
+      let stop = false;
       for (const m of window) {
-        examined++;
+        page.examined++;
         const sub = recordOf(m);
         if (!sub) continue;
         const verdict = opts.keepSubmission(sub);
-        if (verdict === "stop") return { runs: [...runs, ...(await this.withStatus(candidates, opts.keep, opts.limit - runs.length))], next: undefined, examined };
+        if (verdict === "stop") {
+          stop = true;
+          break;
+        }
         if (verdict) candidates.push({ sub, seq: m.seq });
       }
-      for (const c of await this.withStatus(candidates, opts.keep, opts.limit - runs.length)) {
-        runs.push(c);
-        if (runs.length >= opts.limit) return { runs, next: c.seq, examined };
+      for (const c of await this.withStatus(candidates, opts.keep, opts.limit - page.runs.length)) {
+        page.runs.push(c);
+        if (page.runs.length >= opts.limit) {
+          page.next = c.at;
+          return true;
+        }
       }
+      // Submitted before `since`: so is every run below; the archived runs may still hold some.
+      if (stop) return false;
       hi = lo - 1;
-      if (examined >= opts.budget) return { runs, next: hi >= 1 ? hi + 1 : undefined, examined };
+      if (page.examined >= opts.budget && hi >= 1) {
+        page.next = { archived: false, seq: hi + 1 };
+        return true;
+      }
       span = Math.min(span * 4, 4096);
     }
-    return { runs, next: undefined, examined };
+    return false;
+  }
+
+  /**
+   * The archive's part of `newest`: the records of runs that left the runs index (retireRun),
+   * newest first, read in windows with the records' subject as filter (the archive stream has a
+   * fixed number of subjects, so the filter costs the server little), each as it was when it left.
+   */
+  private async newestArchived(opts: NewestQuery, page: NewestPage): Promise<void> {
+    const stream = this.subjects.archiveStream;
+    let hi: number;
+    try {
+      hi = opts.before?.archived ? opts.before.seq - 1 : (await this.jsm.streams.info(stream)).state.last_seq;
+    } catch (err) {
+      if ((err as { code?: unknown }).code === 10059 || /stream not found/i.test(String((err as Error).message))) return; // not provisioned yet: nothing archived
+      throw err;
+    }
+    let span = 64;
+    while (hi >= 1) {
+      const lo = Math.max(1, hi - span + 1);
+      const window: RunStatus[] = [];
+      const seqs: number[] = [];
+      for (const m of await collect(this.jsm.direct.getBatch(stream, { seq: lo, batch: hi - lo + 1, next_by_subj: this.subjects.archivedRuns() }))) {
+        if (m.seq > hi) break;
+        const r = archivedRecordOf(m, this.subjects);
+        if (!r) continue;
+        window.push(r);
+        seqs.push(m.seq);
+      }
+      for (let i = window.length - 1; i >= 0; i--) {
+        page.examined++;
+        const r = window[i]!;
+        const left = Date.parse(r.archivedAt ?? r.purgedAt ?? r.submittedAt);
+        if (opts.archivedSince !== undefined && left < opts.archivedSince) {
+          page.next = undefined;
+          return;
+        }
+        if (opts.keepSubmission(r) === true && opts.keep(r)) {
+          page.runs.push({ status: r, at: { archived: true, seq: seqs[i]! } });
+          if (page.runs.length >= opts.limit) {
+            page.next = page.runs.at(-1)!.at;
+            return;
+          }
+        }
+      }
+      hi = lo - 1;
+      if (page.examined >= opts.budget && hi >= 1) {
+        page.next = { archived: true, seq: hi + 1 };
+        return;
+      }
+      span = Math.min(span * 4, 4096);
+    }
+    page.next = undefined;
   }
 
   /** The candidates' statuses now (one request per 256 keys), those `keep` accepts, in order, at most `limit`. */
@@ -224,7 +301,7 @@ export class RunIndex implements RunIndexReader {
       for (const c of chunk) {
         // A run indexed at submission whose status record is not written yet (or was lost): as submitted.
         const status = now.get(c.sub.runId) ?? c.sub;
-        if (keep(status)) out.push({ status, seq: c.seq });
+        if (keep(status)) out.push({ status, at: { archived: false, seq: c.seq } });
         if (out.length >= limit) break;
       }
     }
@@ -262,6 +339,10 @@ export interface RebuildResult {
   submissions: number;
   /** Status records written (the others held that point of the run or a later one). */
   statuses: number;
+  /** Runs archived or purged whose records were still in the runs index (an archiver stopped between its steps): moved to the archive. */
+  retired: number;
+  /** Archive directory entries written anew (a lost or damaged page) from the archive's run records. */
+  directory: number;
 }
 
 /**
@@ -270,11 +351,13 @@ export interface RebuildResult {
  * folded from its log unless the index holds that point of the run already. Into an empty bucket
  * (a lost index, or one from before submission records existed) the runs list in submission order;
  * runs whose submission record was missing among others that were not are listed as of the rebuild.
- * Runs purged from the stream keep their index records as they are.
+ * Then the runs that left the log (archived or purged): records an interrupted archiver left in
+ * the runs index move to the archive (retireRun), and the archive directory is written again from
+ * the archive's run records where a page lacks them.
  */
-export async function rebuildRunIndex(kv: KV, jsm: JetStreamManager, subjects: Subjects, log: Logger): Promise<RebuildResult> {
+export async function rebuildRunIndex(kv: KV, js: JetStreamClient, jsm: JetStreamManager, subjects: Subjects, log: Logger): Promise<RebuildResult> {
   const index = new RunIndex(kv, jsm, subjects, log);
-  const result: RebuildResult = { runs: 0, submissions: 0, statuses: 0 };
+  const result: RebuildResult = { runs: 0, submissions: 0, statuses: 0, retired: 0, directory: 0 };
   for await (const sub of readRange(jsm, subjects.stream, subjects.allSubmissions(), 1)) {
     const runId = subjects.parse(sub.subject)?.runId;
     if (!runId) continue;
@@ -283,5 +366,19 @@ export async function rebuildRunIndex(kv: KV, jsm: JetStreamManager, subjects: S
     const now = runStatus(reduceRun(runId, await readRunLog(jsm, subjects, runId, { eventsOnly: true }), subjects));
     if (await index.rewrite(now)) result.statuses++;
   }
+  const stream = `KV_${subjects.runsBucket}`;
+  const last = (await jsm.streams.info(stream)).state.last_seq;
+  for (let lo = 1; lo <= last; lo += 1024) {
+    for (const m of await collect(jsm.direct.getBatch(stream, { seq: lo, batch: 1024 }))) {
+      if (m.seq > last) break;
+      const r = m.subject.startsWith(`$KV.${subjects.runsBucket}.s.`) ? undefined : recordOf(m);
+      if (!r || (r.archivedAt === undefined && r.purgedAt === undefined)) continue;
+      // Still in the log: the purge did not happen yet (the next pass does it, then retires the run).
+      if (await jsm.direct.getMessage(subjects.stream, { last_by_subj: subjects.submitted(r.runId) })) continue;
+      await retireRun(js, jsm, subjects, r);
+      result.retired++;
+    }
+  }
+  result.directory = (await rebuildArchiveDirectory(js, jsm, subjects)).entered;
   return result;
 }
