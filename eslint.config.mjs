@@ -1,11 +1,58 @@
 // Type-aware lint for every TypeScript file in the workspace.
 import js from "@eslint/js";
+import nx from "@nx/eslint-plugin";
 import tseslint from "typescript-eslint";
+
+// The layers, lowest first (each project's `layer:*` tag in its project.json): a project may
+// import only projects of its own layer's allowed list. No upward edge, no cycle between projects
+// (@nx/enforce-module-boundaries also refuses circular project dependencies and deep imports).
+const LAYERS = {
+  "layer:base": [], // protocol (the wire), telemetry, natsd: depend on no Cairn project
+  "layer:core": ["layer:base"], // runtime: the pure fold and decide
+  "layer:transport": ["layer:base", "layer:core"], // bus: NATS, streams, the run log
+  "layer:kit": ["layer:base", "layer:core", "layer:transport"], // client, replay, providers, tools
+  "layer:service": ["layer:base", "layer:core", "layer:transport", "layer:kit"], // planner, llm-caller, tool-runner
+  "layer:app": ["layer:base", "layer:core", "layer:transport", "layer:kit", "layer:service"], // the cairn CLI (cairn dev embeds the services)
+  "layer:test": ["layer:base"], // @cairn/testing: fixtures for tests only
+  "layer:bench": ["*"],
+  "layer:tests": ["*"], // the end-to-end, chaos and security suites drive every part
+};
+/** The boundary rule; `tests`: test files may also import @cairn/testing. (Exported for tests/lint.) */
+export function boundaries(tests) {
+  return [
+    "error",
+    {
+      enforceBuildableLibDependency: false,
+      allow: [],
+      // Node loads modules one by one: a project imported lazily in one file (the CLI starts a
+      // service only when asked) and statically in another is fine (the rule's concern is bundles).
+      checkDynamicDependenciesExceptions: ["@cairn/*"],
+      depConstraints: Object.entries(LAYERS).map(([sourceTag, allowed]) => ({
+        sourceTag,
+        onlyDependOnLibsWithTags: allowed.includes("*") ? ["*"] : [sourceTag, ...allowed, ...(tests ? ["layer:test"] : [])],
+      })),
+    },
+  ];
+}
 
 export default tseslint.config(
   { ignores: ["**/dist/**", "**/node_modules/**", "**/generated/**", ".tools/**", ".cairn/**", "**/*.mjs", "**/*.js", "bench/results/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
+  {
+    files: ["**/*.ts"],
+    plugins: { "@nx": nx },
+    rules: { "@nx/enforce-module-boundaries": boundaries(false) },
+  },
+  {
+    files: ["**/*.test.ts"],
+    rules: { "@nx/enforce-module-boundaries": boundaries(true) },
+  },
+  {
+    // The benchmark drives every part and loads some lazily on purpose: no layer to keep.
+    files: ["bench/**/*.ts"],
+    rules: { "@nx/enforce-module-boundaries": "off" },
+  },
   {
     languageOptions: {
       parserOptions: { project: ["./tsconfig.tests.json", "./libs/*/tsconfig.json", "./services/*/tsconfig.json", "./bench/tsconfig.json"], tsconfigRootDir: import.meta.dirname },
