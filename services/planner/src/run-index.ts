@@ -244,11 +244,20 @@ export class RunIndex implements RunIndexReader {
   private async newestArchived(opts: NewestQuery, page: NewestPage): Promise<void> {
     const stream = this.subjects.archiveStream;
     let hi: number;
-    try {
-      hi = opts.before?.archived ? opts.before.seq - 1 : (await this.jsm.streams.info(stream)).state.last_seq;
-    } catch (err) {
-      if ((err as { code?: unknown }).code === 10059 || /stream not found/i.test(String((err as Error).message))) return; // not provisioned yet: nothing archived
-      throw err;
+    if (opts.before?.archived) hi = opts.before.seq - 1;
+    else {
+      // From the newest record (one Direct Get; the planner needs no stream info of the archive).
+      let newest: StoredMsg | null = null;
+      try {
+        newest = await this.jsm.direct.getMessage(stream, { last_by_subj: this.subjects.archivedRuns() });
+      } catch (err) {
+        const e = err as { code?: unknown; name?: unknown; message?: unknown };
+        // not provisioned yet (no archive stream answers): nothing archived
+        if (e.code === 503 || e.name === "NoRespondersError" || /no responders|stream not found/i.test(String(e.message))) return;
+        throw err;
+      }
+      if (!newest) return;
+      hi = newest.seq;
     }
     let span = 64;
     while (hi >= 1) {
