@@ -366,7 +366,6 @@ export async function indexPhase(sys: System, serverPid: number, runs: number, s
   if (!sys.cairn) throw new Error("the index phase needs Cairn");
   const { subjects, nc, client } = sys.cairn;
   const js = jetstream(nc);
-  const head = `$KV.${subjects.runsBucket}.`;
   const t0 = performance.now();
   const ids: string[] = [];
   const base = Date.now() - runs * 10;
@@ -378,7 +377,7 @@ export async function indexPhase(sys: System, serverPid: number, runs: number, s
       const submittedAt = new Date(base + k * 10).toISOString();
       const sub: RunStatus = { v: 1, runId, status: "running", task: "benchmark run", agent: "bench0", turn: 0, toolCalls: 0, usage: { inputTokens: 0, outputTokens: 0 }, errors: 0, submittedAt, lastSeq: 1, metadata: { team: `t${k % 10}` } };
       const end: RunStatus = { ...sub, status: k % 10 === 3 ? "failed" : "completed", turn: 1, lastSeq: 4, endedAt: submittedAt, ...(k % 10 === 3 ? { reason: "benchmark failure" } : { answer: "done" }) };
-      batch.push(js.publish(`${head}s.${runId}`, encode(sub)), js.publish(`${head}${runId}`, encode(end)));
+      batch.push(js.publish(subjects.runsKey(subjects.submissionKey(runId)), encode(sub)), js.publish(subjects.runsKey(runId), encode(end)));
     }
     await Promise.all(batch);
   }

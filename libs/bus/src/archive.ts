@@ -113,15 +113,11 @@ export async function retireRun(js: JetStreamClient, jsm: JetStreamManager, subj
     await enterInDirectory(js, jsm, subjects, status.runId, ack.seq);
   }
   const kvStream = `KV_${subjects.runsBucket}`;
-  for (const key of [status.runId, `s.${status.runId}`]) await jsm.streams.purge(kvStream, { filter: `$KV.${subjects.runsBucket}.${key}` });
+  for (const key of [status.runId, subjects.submissionKey(status.runId)]) await jsm.streams.purge(kvStream, { filter: subjects.runsKey(key) });
 }
 
 /** A directory page as stored: run id → sequence of its record in the archive stream. */
 type Page = Record<string, number>;
-
-function pageSubject(subjects: Subjects, runId: string): string {
-  return `$KV.${subjects.archiveBucket}.${subjects.archivePageKey(runId)}`;
-}
 
 /** No such stream, or no server answering for it: the directory bucket was never provisioned (nothing was archived with it). */
 function missingStream(err: unknown): boolean {
@@ -131,7 +127,7 @@ function missingStream(err: unknown): boolean {
 
 /** The run's directory page now (its entries and its revision, 0 when there is none). */
 async function readPage(jsm: JetStreamManager, subjects: Subjects, runId: string): Promise<{ page: Page; seq: number }> {
-  const subject = pageSubject(subjects, runId);
+  const subject = subjects.archivePage(runId);
   let m: StoredMsg | null;
   try {
     m = await jsm.direct.getMessage(`KV_${subjects.archiveBucket}`, { last_by_subj: subject });
@@ -152,7 +148,7 @@ async function readPage(jsm: JetStreamManager, subjects: Subjects, runId: string
 }
 
 async function enterInDirectory(js: JetStreamClient, jsm: JetStreamManager, subjects: Subjects, runId: string, recordSeq: number, replaceDamaged = false): Promise<void> {
-  const subject = pageSubject(subjects, runId);
+  const subject = subjects.archivePage(runId);
   for (let attempt = 0; attempt < 8; attempt++) {
     const { page, seq } = await readPage(jsm, subjects, runId).catch(async (err: unknown): Promise<{ page: Page; seq: number }> => {
       // A damaged page (rebuild only): start it afresh; the rebuild enters every run it held again.

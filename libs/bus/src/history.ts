@@ -281,7 +281,7 @@ export class RunHistory {
       // The events after our own response, fetched by sequence (no filtered scan on the server), when
       // the command lists them and the cache ends at that response; the count check below proves it.
       if (expectEvents !== undefined && hint.seqs && hint.since !== undefined && hint.since === c.state.lastSeq) {
-        const head = `${this.subjects.prefix}.run.${runId}.evt.`;
+        const head = this.subjects.runEventsHead(runId);
         for (const s of hint.seqs) {
           if (s <= c.state.lastSeq || s > seq) continue;
           const m = await this.eventAt(s);
@@ -323,7 +323,7 @@ export class RunHistory {
   private handFor(runId: string, seq: number): DeliveryInHand | undefined {
     const h = deliveryInHand();
     if (!h || h.key !== runId || h.msg.seq !== seq || h.coverage.stream !== this.subjects.stream) return undefined;
-    if (!h.msg.subject.startsWith(`${this.subjects.prefix}.run.${runId}.evt.`)) return undefined;
+    if (!h.msg.subject.startsWith(this.subjects.runEventsHead(runId))) return undefined;
     if (!h.coverage.filters.some((f) => f === this.subjects.allEvents() || f === this.subjects.allRuns())) return undefined;
     h.coverage.history ??= this;
     return h.coverage.history === this ? h : undefined;

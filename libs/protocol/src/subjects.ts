@@ -144,6 +144,18 @@ export class Subjects {
   run(runId: string): string {
     return `${this.prefix}.run.${token("runId", runId)}.>`;
   }
+  /** What every subject of one run starts with (`<p>.run.<runId>.`): to tell a run's messages, or cut it off. */
+  runHead(runId: string): string {
+    return `${this.prefix}.run.${token("runId", runId)}.`;
+  }
+  /** What every event subject of one run starts with (`<p>.run.<runId>.evt.`). */
+  runEventsHead(runId: string): string {
+    return `${this.runHead(runId)}evt.`;
+  }
+  /** Filter: every run's end event. */
+  allEnded(): string {
+    return `${this.prefix}.run.*.evt.ended`;
+  }
   /** One run's events (what the reducer folds). */
   runEvents(runId: string): string {
     return `${this.prefix}.run.${token("runId", runId)}.evt.>`;
@@ -193,6 +205,10 @@ export class Subjects {
   toolResults(tool = "*"): string {
     return `${this.prefix}.run.*.evt.tool.*.*.${tool === "*" ? "*" : token("tool", tool)}`;
   }
+  /** A tool result as logs recorded before the tool joined its subject (`evt.tool.<turn>.<index>`): still read. */
+  legacyToolResult(runId: string, turn: number, index: number): string {
+    return `${this.prefix}.run.${token("runId", runId)}.evt.tool.${turn}.${index}`;
+  }
   signal(runId: string, name: string): string {
     return `${this.prefix}.run.${token("runId", runId)}.evt.signal.${token("signal", name)}`;
   }
@@ -239,6 +255,10 @@ export class Subjects {
   toolResultTap(): string {
     return `${this.prefix}.tap.*.evt.tool.>`;
   }
+  /** Filter: one signal (e.g. cancel) of every run, as republished (see runRepublish). */
+  signalTap(name: string): string {
+    return `${this.prefix}.tap.*.evt.signal.${token("signal", name)}`;
+  }
   /** Filter: every republished message of one run. */
   runTap(runId: string): string {
     return `${this.prefix}.tap.${token("runId", runId)}.>`;
@@ -267,6 +287,26 @@ export class Subjects {
    */
   archivedRuns(): string {
     return `${this.prefix}.archive.runs`;
+  }
+  /** The stored subject of a key of the runs index (`$KV.<runsBucket>.<key>`). */
+  runsKey(key: string): string {
+    return `$KV.${this.runsBucket}.${key}`;
+  }
+  /** The runs index's key of a run's submission record (its status record's key is the run id). */
+  submissionKey(runId: string): string {
+    return `${this.submissionKeyHead()}${token("runId", runId)}`;
+  }
+  /** What every submission record's key starts with. */
+  submissionKeyHead(): string {
+    return "s.";
+  }
+  /** The stored subject of a tool's registration (`$KV.<toolsBucket>.<tool>`). */
+  toolKey(tool: string): string {
+    return `$KV.${this.toolsBucket}.${token("tool", tool)}`;
+  }
+  /** The stored subject of a run's archive directory page (`$KV.<archiveBucket>.<page key>`). */
+  archivePage(runId: string): string {
+    return `$KV.${this.archiveBucket}.${this.archivePageKey(runId)}`;
   }
   /**
    * The key, in the archive directory bucket (archiveBucket), of the page that finds a run's
@@ -308,7 +348,15 @@ export class Subjects {
 
   /** Request/reply endpoints of the `cairn` micro service. */
   api(endpoint: ApiEndpoint): string {
-    return `${this.prefix}.api.${endpoint}`;
+    return `${this.apiGroup()}.${endpoint}`;
+  }
+  /** The micro service's endpoint group for the deployment's own callers (`<p>.api`). */
+  apiGroup(): string {
+    return `${this.prefix}.api`;
+  }
+  /** Its endpoint group for tenants (`<p>.tapi`, see tenantApi). */
+  tenantApiGroup(): string {
+    return `${this.prefix}.tapi`;
   }
   /**
    * The same endpoints as tenants reach them: a tenant account imports `<p>.tapi.>` as its own

@@ -1,4 +1,4 @@
-import { isToken } from "@cairn/protocol";
+import { isToken, Subjects } from "@cairn/protocol";
 import type { HistoryEntry } from "@cairn/runtime";
 import type { RunLog } from "./log.js";
 
@@ -104,7 +104,7 @@ export function parseRunExport(text: string): RunLog {
   const where = header ?? (first ? locate(first.subject) : undefined);
   if (!where) throw new ExportFormatError(entries.length ? "cannot tell the run from the subjects; add the header line" : "no log messages in the file", 1);
   if (header && header.messages !== entries.length) throw new ExportFormatError(`the header says ${header.messages} messages, the file has ${entries.length} (truncated?)`, raw.length);
-  const head = `${where.prefix}.run.${where.runId}.`;
+  const head = new Subjects(where.prefix).runHead(where.runId);
   const stray = entries.find((e) => !e.subject.startsWith(head));
   if (stray) throw new ExportFormatError(`message seq ${stray.seq} (${stray.subject}) is not of run ${where.runId}`, 0);
   return { prefix: where.prefix, runId: where.runId, entries };

@@ -46,7 +46,7 @@ export class ReplayError extends Error {
 
 /** The subject below `<p>.run.<runId>.`, or the whole subject when it is not one of this run. */
 export function relativeSubject(log: Pick<RunLog, "prefix" | "runId">, subject: string): string {
-  const head = `${log.prefix}.run.${log.runId}.`;
+  const head = new Subjects(log.prefix).runHead(log.runId);
   return subject.startsWith(head) ? subject.slice(head.length) : subject;
 }
 

@@ -119,13 +119,13 @@ export interface PurgedRun {
 /** Commands of the log with no result recorded on their result subject. */
 function unanswered(entries: HistoryEntry[], subjects: Subjects, runId: string): string[] {
   const have = new Set(entries.map((e) => e.subject));
-  const head = `${subjects.prefix}.run.${runId}.`;
+  const head = subjects.runHead(runId);
   const out: string[] = [];
   for (const e of entries) {
     const w = subjects.parse(e.subject)?.what;
     const result = w?.kind === "llm-command" ? subjects.llmResult(runId, w.turn) : w?.kind === "summary-command" ? subjects.summaryResult(runId, w.turn) : w?.kind === "tool-command" ? subjects.toolResult(runId, w.turn, w.index, w.tool) : undefined;
     // (a log recorded before the tool joined the result subject has `evt.tool.<turn>.<index>`)
-    const legacy = w?.kind === "tool-command" ? `${head}evt.tool.${w.turn}.${w.index}` : undefined;
+    const legacy = w?.kind === "tool-command" ? subjects.legacyToolResult(runId, w.turn, w.index) : undefined;
     if (result && !have.has(result) && !(legacy && have.has(legacy))) out.push(e.subject.slice(head.length));
   }
   return out;
@@ -261,7 +261,7 @@ export async function purgeOlderThan(nc: NatsConnection, subjects: Subjects, old
   const now = opts.now ?? new Date();
   const due: string[] = [];
   let kept = 0;
-  for await (const e of readRange(jsm, subjects.stream, `${subjects.prefix}.run.*.evt.ended`, 1)) {
+  for await (const e of readRange(jsm, subjects.stream, subjects.allEnded(), 1)) {
     const runId = subjects.parse(e.subject)?.runId;
     if (!runId) continue;
     if (now.getTime() - Date.parse(e.time) >= olderThanMs) due.push(runId);

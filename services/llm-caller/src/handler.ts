@@ -84,7 +84,7 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
   }
 
   const invalid = async (m: CommandMessage, runId: string, kind: string, reason: string, rlog: StepLogger, work: Pick<Work, "fail">): Promise<Disposition> => {
-    rlog.error({ kind, reason }, m.subject.includes(".cmd.summary.") ? "invalid summary command: recorded as the summary's failed result" : "invalid LLM command: recorded as the turn's failed result");
+    rlog.error({ kind, reason }, subjects.parse(m.subject)?.what.kind === "summary-command" ? "invalid summary command: recorded as the summary's failed result" : "invalid LLM command: recorded as the turn's failed result");
     const err: RunError = { v: 1, type: "run.error", runId, service: "llm-caller", subject: m.subject, seq: m.seq, error: { kind, message: reason }, at: new Date(deps.now()).toISOString() };
     await deps.append(subjects.error(runId, `s${m.seq}`), encode(err));
     await work.fail({ attempts: m.deliveries }, { kind: "invalid_command", message: `${kind}: ${reason}` });

@@ -43,7 +43,7 @@ export class RunIndex implements RunIndexReader {
     return `KV_${this.subjects.runsBucket}`;
   }
   private subject(key: string): string {
-    return `$KV.${this.subjects.runsBucket}.${key}`;
+    return this.subjects.runsKey(key);
   }
 
   /**
@@ -52,7 +52,7 @@ export class RunIndex implements RunIndexReader {
    */
   async submitted(s: RunStatus): Promise<boolean> {
     try {
-      await this.kv.create(`s.${s.runId}`, encode(s));
+      await this.kv.create(this.subjects.submissionKey(s.runId), encode(s));
       return true;
     } catch (err) {
       if (!wrongLastSequence(err)) throw err;
@@ -165,7 +165,7 @@ export class RunIndex implements RunIndexReader {
   async get(runId: string): Promise<RunStatus | undefined> {
     const m = await this.jsm.direct.getMessage(this.stream, { last_by_subj: this.subject(runId) });
     if (m) return recordOf(m);
-    const sub = await this.jsm.direct.getMessage(this.stream, { last_by_subj: this.subject(`s.${runId}`) });
+    const sub = await this.jsm.direct.getMessage(this.stream, { last_by_subj: this.subject(this.subjects.submissionKey(runId)) });
     if (sub) return recordOf(sub);
     return findArchived(this.jsm, this.subjects, runId);
   }
@@ -192,7 +192,7 @@ export class RunIndex implements RunIndexReader {
   private async newestIndexed(opts: NewestQuery, page: NewestPage): Promise<boolean> {
     let hi = opts.before !== undefined ? opts.before.seq - 1 : (await this.jsm.streams.info(this.stream)).state.last_seq;
     let span = 64;
-    const head = this.subject("s.");
+    const head = this.subject(this.subjects.submissionKeyHead());
     while (hi >= 1) {
       const lo = Math.max(1, hi - span + 1);
       // The window [lo, hi], read forwards in one batch Direct Get, its submission records kept
@@ -380,7 +380,7 @@ export async function rebuildRunIndex(kv: KV, js: JetStreamClient, jsm: JetStrea
   for (let lo = 1; lo <= last; lo += 1024) {
     for (const m of await collect(jsm.direct.getBatch(stream, { seq: lo, batch: 1024 }))) {
       if (m.seq > last) break;
-      const r = m.subject.startsWith(`$KV.${subjects.runsBucket}.s.`) ? undefined : recordOf(m);
+      const r = m.subject.startsWith(subjects.runsKey(subjects.submissionKeyHead())) ? undefined : recordOf(m);
       if (!r || (r.archivedAt === undefined && r.purgedAt === undefined)) continue;
       // Still in the log: the purge did not happen yet (the next pass does it, then retires the run).
       if (await jsm.direct.getMessage(subjects.stream, { last_by_subj: subjects.submitted(r.runId) })) continue;

@@ -89,7 +89,7 @@ export async function startPlanner(config: PlannerConfig, deps: PlannerDeps): Pr
             out.set(name, hit.reg);
             return;
           }
-          const m = await jsm.direct.getMessage(`KV_${subjects.toolsBucket}`, { last_by_subj: `$KV.${subjects.toolsBucket}.${name}` });
+          const m = await jsm.direct.getMessage(`KV_${subjects.toolsBucket}`, { last_by_subj: subjects.toolKey(name) });
           let reg: ToolRegistration | undefined;
           if (m && !isReflected(m.header, 1) && !m.header?.get("KV-Operation")) {
             const d = decode<ToolRegistration>("ToolRegistration", m.data);
@@ -158,8 +158,8 @@ export async function startPlanner(config: PlannerConfig, deps: PlannerDeps): Pr
   // permissions let no one else publish there), `<p>.tapi.*` for tenant accounts, which import it
   // with `share: true` so the server says who is calling (Nats-Request-Info).
   const doors = [
-    { group: svc.addGroup(`${subjects.prefix}.api`, "q"), caller: (): Caller | string => OPERATOR, suffix: "" },
-    { group: svc.addGroup(`${subjects.prefix}.tapi`, "q"), caller: (msg: ServiceMsg): Caller | string => tenantCaller(access, msg.headers?.values("Nats-Request-Info")), suffix: "_tenant" },
+    { group: svc.addGroup(subjects.apiGroup(), "q"), caller: (): Caller | string => OPERATOR, suffix: "" },
+    { group: svc.addGroup(subjects.tenantApiGroup(), "q"), caller: (msg: ServiceMsg): Caller | string => tenantCaller(access, msg.headers?.values("Nats-Request-Info")), suffix: "_tenant" },
   ];
   const endpoint = (name: ApiEndpoint, fn: (body: unknown, caller: Caller) => Promise<unknown>) => {
     for (const door of doors) {

@@ -114,7 +114,7 @@ export async function startToolRunner(config: ToolRunnerConfig, deps: ToolRunner
     return d.ok && d.value.runId === runId && d.value.signal === "cancel";
   };
   // The stream's republished copy of each stored cancel (`<p>.tap.<runId>.evt.signal.cancel`).
-  const cancelSub = nc.subscribe(`${subjects.prefix}.tap.*.evt.signal.cancel`, {
+  const cancelSub = nc.subscribe(subjects.signalTap("cancel"), {
     callback: (_err, msg) => {
       const runId = msg.subject.split(".")[subjects.prefix.split(".").length + 1];
       if (!runId || !cancels.has(runId)) return;
