@@ -1,7 +1,11 @@
 import { setMaxListeners } from "node:events";
 import type { JetStreamClient, JsMsg, ConsumerMessages } from "@nats-io/jetstream";
+import { backoffDelay, type RetryPolicy } from "@cairn/runtime";
 import type { Logger } from "@cairn/telemetry";
 import { attemptSpanFor } from "./trace.js";
+
+/** Redelivery delays of a message whose handler threw (not a step's own retry policy): 250 ms doubling, capped at 30 s. */
+const HANDLER_FAILURE_BACKOFF: RetryPolicy = { maxAttempts: Number.POSITIVE_INFINITY, initialDelayMs: 250, maxDelayMs: 30_000, multiplier: 2 };
 
 /** What to do with a message once its handler is done. */
 export type Disposition =
@@ -203,7 +207,7 @@ export async function startConsumer(o: ConsumeOptions): Promise<RunningConsumer>
       if (abort.signal.aborted && !("ack" in d) && !("term" in d)) d = { nak: 0 };
     } catch (err) {
       failure = err;
-      const delay = abort.signal.aborted ? 0 : Math.min(30_000, 250 * 2 ** Math.min(7, msg.info.deliveryCount - 1));
+      const delay = abort.signal.aborted ? 0 : backoffDelay(HANDLER_FAILURE_BACKOFF, msg.info.deliveryCount);
       o.log.error({ err, subject: msg.subject, seq: msg.seq, deliveries: msg.info.deliveryCount }, "handler failed; message will be redelivered");
       d = { nak: delay };
     } finally {

@@ -3,7 +3,7 @@
  * that say whether to retry, and retry policy. No I/O: the same code runs in services and replay.
  */
 export { CairnError, TerminalError, RetryableError, Deferred, isDeferred, AwaitingResult, isAwaitingResult, isRetryable, retryAfterOf, errorKind, errorMessage } from "./errors.js";
-export { DEFAULT_RETRY, backoffDelay } from "./retry.js";
+export { backoffDelay, workerRetryPolicy } from "./retry.js";
 export type { RetryPolicy } from "./retry.js";
 export type { ChatMessage, ModelRequest, ToolCall, ToolSpec } from "./model.js";
 export { applyEntry, budgetPause, costUsd, emptyRun, messageSha256, overBudget, pendingApprovals, reduceRun, runStatus } from "./state.js";

@@ -1,3 +1,4 @@
+import { workerRetryPolicy } from "@cairn/runtime";
 import { appendOnce, republishedEntry, CrashPoints, EVENTS_HEADER, SEQS_HEADER, SINCE_HEADER, type FoldHint, PayloadStore, startWorkQueue, openBus, RunHistory, type NatsConnection, type RunningConsumer, type RunningService } from "@cairn/bus";
 import { createAnthropicProvider, createOpenAiProvider, createScriptedProvider, type ModelProvider } from "@cairn/providers";
 import type { Logger } from "@cairn/telemetry";
@@ -60,7 +61,7 @@ export async function startLlmCaller(config: LlmCallerConfig, deps: LlmCallerDep
       return r;
     },
     crash,
-    retry: { maxAttempts: config.maxAttempts, initialDelayMs: config.retryInitialDelayMs, maxDelayMs: 60_000, multiplier: 2 },
+    retry: workerRetryPolicy(config.maxAttempts, config.retryInitialDelayMs),
     timeoutMs: config.timeoutMs,
     // Tokens go to watchers as plain NATS messages while the call runs; the durable record is the final response.
     ...(config.streamTokens ? { publishToken: (runId: string, turn: number, text: string) => bus.nc.publish(subjects.tokens(runId, turn), text) } : {}),

@@ -1,3 +1,4 @@
+import { workerRetryPolicy } from "@cairn/runtime";
 import { lstat, mkdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { Kvm } from "@nats-io/kv";
@@ -197,7 +198,7 @@ export async function startToolRunner(config: ToolRunnerConfig, deps: ToolRunner
     },
     append: (subject, data) => appendOnce(js, subject, data),
     crash,
-    retry: { maxAttempts: config.maxAttempts, initialDelayMs: config.retryInitialDelayMs, maxDelayMs: 60_000, multiplier: 2 },
+    retry: workerRetryPolicy(config.maxAttempts, config.retryInitialDelayMs),
     timeoutMs: config.timeoutMs,
     maxMessageBytes: config.maxMessageBytes,
     workspaceRoot: config.workspaceRoot,
