@@ -307,10 +307,8 @@ export async function storedHistoryPhase(sys: System, server: Scenario["server"]
     await Promise.all(ids.map((id) => sys.ended(id, runTimeout(9) + steadyWindow * 200)));
     await purgeOlderThan(nc, subjects, 0, { archive: true });
     steadyRuns += steadyWindow;
-    // Read past the block cache expiry, as every other point: the write buffers of the streams'
-    // last blocks (up to their block size each) are caches, not state kept per run.
-    // (each mark, as the archived point, past the 2-minute expiry of per-block state: then Go has
-    // also returned to the system what the busy windows' peak had taken)
+    // Each mark read as the archived point: past the block caches' and the per-block state's
+    // expiry (caches, not state kept per run), and after Go returned what the busy windows took.
     if (w === 1 || w === steadyWindows - 1) marks.push({ ...(await snapshot(fssSettle)), runs: steadyRuns });
   }
   const first = marks[0]!;

@@ -4,6 +4,7 @@ import type { JetStreamClient, JetStreamManager, StoredMsg } from "@nats-io/jets
 import { decode, encode, type RunStatus, type Subjects } from "@cairn/protocol";
 import type { HistoryEntry } from "@cairn/runtime";
 import { isReflected } from "./history.js";
+import { isKvValue, isMissingStream, isWrongLastSequence } from "./jetstream-answers.js";
 
 /** Where an archived run's log is (RunStatus.archive): chunk sequences in the archive stream, and the digest of their concatenation. */
 export type ArchiveRef = NonNullable<RunStatus["archive"]>;
@@ -119,12 +120,6 @@ export async function retireRun(js: JetStreamClient, jsm: JetStreamManager, subj
 /** A directory page as stored: run id → sequence of its record in the archive stream. */
 type Page = Record<string, number>;
 
-/** No such stream, or no server answering for it: the directory bucket was never provisioned (nothing was archived with it). */
-function missingStream(err: unknown): boolean {
-  const e = err as { code?: unknown; message?: unknown; name?: unknown };
-  return e.code === 10059 || e.code === 503 || e.name === "NoRespondersError" || (typeof e.message === "string" && /stream not found|no responders/i.test(e.message));
-}
-
 /** The run's directory page now (its entries and its revision, 0 when there is none). */
 async function readPage(jsm: JetStreamManager, subjects: Subjects, runId: string): Promise<{ page: Page; seq: number }> {
   const subject = subjects.archivePage(runId);
@@ -132,11 +127,12 @@ async function readPage(jsm: JetStreamManager, subjects: Subjects, runId: string
   try {
     m = await jsm.direct.getMessage(`KV_${subjects.archiveBucket}`, { last_by_subj: subject });
   } catch (err) {
-    if (missingStream(err)) return { page: {}, seq: 0 };
+    // The directory bucket was never provisioned: nothing was archived with it.
+    if (isMissingStream(err)) return { page: {}, seq: 0 };
     throw err;
   }
   if (!m) return { page: {}, seq: 0 };
-  if (m.subject !== subject || isReflected(m.header, 1) || m.header?.get("KV-Operation")) throw new ArchiveIntegrityError(`archive directory page ${subject} answered with another message (sequence ${m.seq})`);
+  if (m.subject !== subject || !isKvValue(m)) throw new ArchiveIntegrityError(`archive directory page ${subject} answered with another message (sequence ${m.seq})`);
   let page: unknown;
   try {
     page = JSON.parse(new TextDecoder().decode(m.data));
@@ -147,7 +143,8 @@ async function readPage(jsm: JetStreamManager, subjects: Subjects, runId: string
   return { page: page as Page, seq: m.seq };
 }
 
-async function enterInDirectory(js: JetStreamClient, jsm: JetStreamManager, subjects: Subjects, runId: string, recordSeq: number, replaceDamaged = false): Promise<void> {
+/** Points the run's directory entry at `recordSeq`; false when it pointed there already. */
+async function enterInDirectory(js: JetStreamClient, jsm: JetStreamManager, subjects: Subjects, runId: string, recordSeq: number, replaceDamaged = false): Promise<boolean> {
   const subject = subjects.archivePage(runId);
   for (let attempt = 0; attempt < 8; attempt++) {
     const { page, seq } = await readPage(jsm, subjects, runId).catch(async (err: unknown): Promise<{ page: Page; seq: number }> => {
@@ -156,15 +153,14 @@ async function enterInDirectory(js: JetStreamClient, jsm: JetStreamManager, subj
       const last = await jsm.direct.getMessage(`KV_${subjects.archiveBucket}`, { last_by_subj: subject });
       return { page: {}, seq: last?.seq ?? 0 };
     });
-    if (page[runId] === recordSeq) return;
+    if (page[runId] === recordSeq) return false;
     page[runId] = recordSeq;
     try {
       await js.publish(subject, new TextEncoder().encode(JSON.stringify(page)), { expect: { lastSubjectSequence: seq } });
-      return;
+      return true;
     } catch (err) {
-      const e = err as { code?: unknown; message?: unknown };
-      if (!(e.code === 10071 || (typeof e.message === "string" && /wrong last sequence/i.test(e.message)))) throw err;
       // Another archiver changed the page first: read it again.
+      if (!isWrongLastSequence(err)) throw err;
     }
   }
   throw new Error(`archive directory page ${subject} kept changing under this write`);
@@ -207,9 +203,6 @@ export async function rebuildArchiveDirectory(js: JetStreamClient, jsm: JetStrea
     const r = archivedRecordOf(m, subjects);
     if (!r) continue;
     out.records++;
-    const { page } = await readPage(jsm, subjects, r.runId).catch((): { page: Page } => ({ page: {} }));
-    if (page[r.runId] === m.seq) continue;
-    await enterInDirectory(js, jsm, subjects, r.runId, m.seq, true);
-    out.entered++;
+    if (await enterInDirectory(js, jsm, subjects, r.runId, m.seq, true)) out.entered++;
   }
 }

@@ -28,3 +28,4 @@ export type { Bus } from "./bus.js";
 export { startWorkQueue } from "./workqueue.js";
 export type { WorkMessage, WorkQueueOptions } from "./workqueue.js";
 export { applyNatsClientFixes, requestCancelTrimmed, writesBatched } from "./nats-patch.js";
+export { isConsumerNotFound, isKvValue, isMissingStream, isWrongLastSequence } from "./jetstream-answers.js";

@@ -2,6 +2,7 @@ import { AckPolicy, DeliverPolicy, DiscardPolicy, JetStreamApiError, RetentionPo
 import { Kvm } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { Subjects } from "@cairn/protocol";
+import { isConsumerNotFound } from "./jetstream-answers.js";
 
 /**
  * Provisioning is an admin act (`cairn provision`, with the admin credential; `cairn dev` does it
@@ -216,8 +217,7 @@ async function ensureConsumerOnce(jsm: JetStreamManager, stream: string, opts: D
     await jsm.consumers.update(stream, opts.durable, mutable);
     return "updated";
   } catch (err) {
-    const name = (err as { name?: string }).name;
-    if (name === "ConsumerNotFoundError" || (err instanceof JetStreamApiError && err.code === 10014)) {
+    if (isConsumerNotFound(err)) {
       await jsm.consumers.add(stream, cfg);
       return "created";
     }
@@ -252,8 +252,7 @@ export async function verifyConsumer(jsm: JetStreamManager, stream: string, dura
   try {
     info = await retryProvisioning(`consumer ${durable}`, () => jsm.consumers.info(stream, durable));
   } catch (err) {
-    const name = (err as { name?: string }).name;
-    if (name === "ConsumerNotFoundError" || (err instanceof JetStreamApiError && err.code === 10014)) {
+    if (isConsumerNotFound(err)) {
       throw new NotProvisionedError([`consumer ${durable} on stream ${stream} does not exist (filters ${JSON.stringify(filters)})`]);
     }
     throw err;

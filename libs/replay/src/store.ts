@@ -5,7 +5,7 @@ import { Kvm, type KV } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { decode, encode, isToken, type RunStatus, type Subjects } from "@cairn/protocol";
 import { jetstream } from "@nats-io/jetstream";
-import { findArchived, readArchive, readRange, readRunLog, retireRun, writeArchive } from "@cairn/bus";
+import { findArchived, isMissingStream, readArchive, readRange, readRunLog, retireRun, writeArchive } from "@cairn/bus";
 import { reduceRun, runStatus, type HistoryEntry } from "@cairn/runtime";
 import type { RunLog } from "./log.js";
 
@@ -61,7 +61,7 @@ async function indexForRetiring(nc: NatsConnection, jsm: JetStreamManager, subje
     try {
       await jsm.streams.info(kind === "stream" ? name : `KV_${name}`);
     } catch (err) {
-      if (/stream not found/i.test(String((err as Error).message))) throw new Error(`the ${kind} ${name} does not exist: run \`cairn provision\` (as admin) once before purging or archiving runs with this version`);
+      if (isMissingStream(err)) throw new Error(`the ${kind} ${name} does not exist: run \`cairn provision\` (as admin) once before purging or archiving runs with this version`);
       throw err;
     }
   }

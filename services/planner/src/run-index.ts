@@ -1,7 +1,7 @@
 import type { JetStreamClient, JetStreamManager, StoredMsg } from "@nats-io/jetstream";
 import type { KV } from "@nats-io/kv";
 import { decode, encode, type RunStatus, type Subjects } from "@cairn/protocol";
-import { archivedRecordOf, findArchived, isReflected, readRange, readRunLog, rebuildArchiveDirectory, retireRun } from "@cairn/bus";
+import { archivedRecordOf, findArchived, isKvValue, isMissingStream, isWrongLastSequence, readRange, readRunLog, rebuildArchiveDirectory, retireRun } from "@cairn/bus";
 import { reduceRun, runStatus } from "@cairn/runtime";
 import type { Logger } from "@cairn/telemetry";
 import type { IndexedRun, NewestPage, NewestQuery, RunIndexReader } from "./handler.js";
@@ -55,7 +55,7 @@ export class RunIndex implements RunIndexReader {
       await this.kv.create(this.subjects.submissionKey(s.runId), encode(s));
       return true;
     } catch (err) {
-      if (!wrongLastSequence(err)) throw err;
+      if (!isWrongLastSequence(err)) throw err;
       return false; // already indexed (a redelivered submission)
     }
   }
@@ -129,7 +129,7 @@ export class RunIndex implements RunIndexReader {
         this.remember(key, { revision, seq });
         return true;
       } catch (err) {
-        if (!wrongLastSequence(err)) throw err;
+        if (!isWrongLastSequence(err)) throw err;
         // Another write came first (another instance, or a record this one had not seen): read it and decide again.
         this.known.delete(key);
       }
@@ -190,23 +190,15 @@ export class RunIndex implements RunIndexReader {
 
   /** The runs index's part of `newest`; true when the page is complete (limit or budget reached). */
   private async newestIndexed(opts: NewestQuery, page: NewestPage): Promise<boolean> {
-    let hi = opts.before !== undefined ? opts.before.seq - 1 : (await this.jsm.streams.info(this.stream)).state.last_seq;
-    let span = 64;
+    const hi = opts.before !== undefined ? opts.before.seq - 1 : (await this.jsm.streams.info(this.stream)).state.last_seq;
     const head = this.subject(this.subjects.submissionKeyHead());
-    while (hi >= 1) {
-      const lo = Math.max(1, hi - span + 1);
-      // The window [lo, hi], read forwards in one batch Direct Get, its submission records kept
-      // newest first. No subject filter: with one, the server counts the filter's pending
-      // messages for every answer by matching it against every subject of the bucket (O(index)).
-      const window: StoredMsg[] = [];
-      for (const m of await collect(this.jsm.direct.getBatch(this.stream, { seq: lo, batch: hi - lo + 1 }))) {
-        if (m.seq > hi) break;
-        if (m.subject.startsWith(head)) window.push(m);
-      }
-      window.reverse();
+    // No subject filter: with one, the server counts the filter's pending messages for every
+    // answer by matching it against every subject of the bucket (O(index)).
+    for await (const { lo, msgs } of windowsBelow(this.jsm, this.stream, hi)) {
       const candidates: { sub: RunStatus; seq: number }[] = [];
       let stop = false;
-      for (const m of window) {
+      for (const m of msgs) {
+        if (!m.subject.startsWith(head)) continue;
         page.examined++;
         const sub = recordOf(m);
         if (!sub) continue;
@@ -226,12 +218,10 @@ export class RunIndex implements RunIndexReader {
       }
       // Submitted before `since`: so is every run below; the archived runs may still hold some.
       if (stop) return false;
-      hi = lo - 1;
-      if (page.examined >= opts.budget && hi >= 1) {
-        page.next = { archived: false, seq: hi + 1 };
+      if (page.examined >= opts.budget && lo > 1) {
+        page.next = { archived: false, seq: lo };
         return true;
       }
-      span = Math.min(span * 4, 4096);
     }
     return false;
   }
@@ -251,48 +241,35 @@ export class RunIndex implements RunIndexReader {
       try {
         newest = await this.jsm.direct.getMessage(stream, { last_by_subj: this.subjects.archivedRuns() });
       } catch (err) {
-        const e = err as { code?: unknown; name?: unknown; message?: unknown };
         // not provisioned yet (no archive stream answers): nothing archived
-        if (e.code === 503 || e.name === "NoRespondersError" || /no responders|stream not found/i.test(String(e.message))) return;
+        if (isMissingStream(err)) return;
         throw err;
       }
       if (!newest) return;
       hi = newest.seq;
     }
-    let span = 64;
-    while (hi >= 1) {
-      const lo = Math.max(1, hi - span + 1);
-      const window: RunStatus[] = [];
-      const seqs: number[] = [];
-      for (const m of await collect(this.jsm.direct.getBatch(stream, { seq: lo, batch: hi - lo + 1, next_by_subj: this.subjects.archivedRuns() }))) {
-        if (m.seq > hi) break;
+    for await (const { lo, msgs } of windowsBelow(this.jsm, stream, hi, this.subjects.archivedRuns())) {
+      for (const m of msgs) {
         const r = archivedRecordOf(m, this.subjects);
         if (!r) continue;
-        window.push(r);
-        seqs.push(m.seq);
-      }
-      for (let i = window.length - 1; i >= 0; i--) {
         page.examined++;
-        const r = window[i]!;
         const left = Date.parse(r.archivedAt ?? r.purgedAt ?? r.submittedAt);
         if (opts.archivedSince !== undefined && left < opts.archivedSince) {
           page.next = undefined;
           return;
         }
         if (opts.keepSubmission(r) === true && opts.keep(r)) {
-          page.runs.push({ status: r, at: { archived: true, seq: seqs[i]! } });
+          page.runs.push({ status: r, at: { archived: true, seq: m.seq } });
           if (page.runs.length >= opts.limit) {
             page.next = page.runs.at(-1)!.at;
             return;
           }
         }
       }
-      hi = lo - 1;
-      if (page.examined >= opts.budget && hi >= 1) {
-        page.next = { archived: true, seq: hi + 1 };
+      if (page.examined >= opts.budget && lo > 1) {
+        page.next = { archived: true, seq: lo };
         return;
       }
-      span = Math.min(span * 4, 4096);
     }
     page.next = undefined;
   }
@@ -320,9 +297,29 @@ export class RunIndex implements RunIndexReader {
 
 /** A stored index record as written by the planner: not a delete marker, not a reflected JetStream response, a valid RunStatus. */
 function recordOf(m: StoredMsg): RunStatus | undefined {
-  if (m.header?.get("KV-Operation") || isReflected(m.header, 1)) return undefined;
+  if (!isKvValue(m)) return undefined;
   const d = decode<RunStatus>("RunStatus", m.data);
   return d.ok ? d.value : undefined;
+}
+
+/**
+ * A stream read backwards from sequence `hi`, a window at a time (64, then 256, 1,024 and 4,096
+ * sequences), each window one batch Direct Get read forwards (with `filter`, only its messages):
+ * yields each window's messages newest first, with the window's lowest sequence.
+ */
+async function* windowsBelow(jsm: JetStreamManager, stream: string, hi: number, filter?: string): AsyncGenerator<{ lo: number; msgs: StoredMsg[] }> {
+  let span = 64;
+  while (hi >= 1) {
+    const lo = Math.max(1, hi - span + 1);
+    const msgs: StoredMsg[] = [];
+    for (const m of await collect(jsm.direct.getBatch(stream, { seq: lo, batch: hi - lo + 1, ...(filter ? { next_by_subj: filter } : {}) }))) {
+      if (m.seq > hi) break;
+      msgs.push(m);
+    }
+    yield { lo, msgs: msgs.reverse() };
+    hi = lo - 1;
+    span = Math.min(span * 4, 4096);
+  }
 }
 
 /** The messages of a batch Direct Get; none when the server found none (404). */
@@ -334,11 +331,6 @@ async function collect(batch: Promise<AsyncIterable<StoredMsg>>): Promise<Stored
     if ((err as { code?: unknown }).code !== 404) throw err;
   }
   return out;
-}
-
-function wrongLastSequence(err: unknown): boolean {
-  const e = err as { code?: unknown; message?: unknown };
-  return e.code === 10071 || e.code === 10164 || (typeof e.message === "string" && /wrong last sequence/i.test(e.message));
 }
 
 export interface RebuildResult {
@@ -377,10 +369,11 @@ export async function rebuildRunIndex(kv: KV, js: JetStreamClient, jsm: JetStrea
   }
   const stream = `KV_${subjects.runsBucket}`;
   const last = (await jsm.streams.info(stream)).state.last_seq;
+  const submissions = subjects.runsKey(subjects.submissionKeyHead());
   for (let lo = 1; lo <= last; lo += 1024) {
     for (const m of await collect(jsm.direct.getBatch(stream, { seq: lo, batch: 1024 }))) {
       if (m.seq > last) break;
-      const r = m.subject.startsWith(subjects.runsKey(subjects.submissionKeyHead())) ? undefined : recordOf(m);
+      const r = m.subject.startsWith(submissions) ? undefined : recordOf(m);
       if (!r || (r.archivedAt === undefined && r.purgedAt === undefined)) continue;
       // Still in the log: the purge did not happen yet (the next pass does it, then retires the run).
       if (await jsm.direct.getMessage(subjects.stream, { last_by_subj: subjects.submitted(r.runId) })) continue;

@@ -2,7 +2,7 @@ import { Kvm } from "@nats-io/kv";
 import { Svcm, type ServiceMsg } from "@nats-io/services";
 import { decode, type ApiEndpoint, type ToolRegistration } from "@cairn/protocol";
 import type { HistoryEntry } from "@cairn/runtime";
-import { appendOnce, CrashPoints, isReflected, openBus, readArchive, PLANNER_DURABLE, readRun, readRunLog, RunHistory, startWorkQueue, type NatsConnection, type RunningService } from "@cairn/bus";
+import { appendOnce, CrashPoints, isConsumerNotFound, isKvValue, openBus, readArchive, PLANNER_DURABLE, readRun, readRunLog, RunHistory, startWorkQueue, type NatsConnection, type RunningService } from "@cairn/bus";
 import type { Logger } from "@cairn/telemetry";
 import { loadAgents, loadPrices, type Agents } from "./agents.js";
 import type { PlannerConfig } from "./config.js";
@@ -91,7 +91,7 @@ export async function startPlanner(config: PlannerConfig, deps: PlannerDeps): Pr
           }
           const m = await jsm.direct.getMessage(`KV_${subjects.toolsBucket}`, { last_by_subj: subjects.toolKey(name) });
           let reg: ToolRegistration | undefined;
-          if (m && !isReflected(m.header, 1) && !m.header?.get("KV-Operation")) {
+          if (m && isKvValue(m)) {
             const d = decode<ToolRegistration>("ToolRegistration", m.data);
             if (d.ok && d.value.name === name) reg = d.value;
           }
@@ -108,7 +108,7 @@ export async function startPlanner(config: PlannerConfig, deps: PlannerDeps): Pr
     readEvents: async (runId) => {
       const events = await readRunLog(jsm, subjects, runId, { eventsOnly: true });
       if (events.length) return events;
-      const head = subjects.runEvents(runId).slice(0, -1);
+      const head = subjects.runEventsHead(runId);
       return (await archived(runId))?.filter((e) => e.subject.startsWith(head)) ?? events;
     },
     // The run's messages from `fromSeq`, read by subject (readRun): from the stream, or the archive.
@@ -129,7 +129,7 @@ export async function startPlanner(config: PlannerConfig, deps: PlannerDeps): Pr
           await jsm.consumers.info(subjects.stream, durable);
           provisioned.add(durable);
         } catch (err) {
-          if ((err as { name?: string }).name !== "ConsumerNotFoundError" && !/consumer not found/i.test((err as Error).message)) throw err;
+          if (!isConsumerNotFound(err)) throw err;
           missing.push(durable);
         }
       }
