@@ -7,17 +7,21 @@ import tseslint from "typescript-eslint";
 // import only projects of its own layer's allowed list. No upward edge, no cycle between projects
 // (@nx/enforce-module-boundaries also refuses circular project dependencies and deep imports).
 const LAYERS = {
-  "layer:base": [], // protocol (the wire), telemetry, natsd: depend on no Cairn project
+  "layer:base": [], // protocol (the wire), telemetry (the OpenTelemetry API and logs), natsd: depend on no Cairn project
   "layer:core": ["layer:base"], // runtime: the pure fold and decide
-  "layer:transport": ["layer:base", "layer:core"], // bus: NATS, streams, the run log
-  "layer:kit": ["layer:base", "layer:core", "layer:transport"], // client, replay, providers, tools
-  "layer:service": ["layer:base", "layer:core", "layer:transport", "layer:kit"], // planner, llm-caller, tool-runner
-  "layer:app": ["layer:base", "layer:core", "layer:transport", "layer:kit", "layer:service"], // the cairn CLI (cairn dev embeds the services)
+  "layer:transport": ["layer:base"], // bus: NATS and JetStream only; never the fold (the client must not carry it)
+  "layer:client": ["layer:base", "layer:transport"], // @cairn/client, what applications import
+  "layer:runlog": ["layer:base", "layer:core", "layer:transport"], // runlog: the fold cache and the archive
+  "layer:worker": ["layer:base", "layer:core", "layer:transport", "layer:runlog", "layer:sdk"], // worker: what every service process shares
+  "layer:kit": ["layer:base", "layer:core", "layer:transport", "layer:client", "layer:runlog"], // replay, providers, tools
+  "layer:service": ["layer:base", "layer:core", "layer:transport", "layer:client", "layer:runlog", "layer:worker", "layer:kit", "layer:sdk"], // planner, llm-caller, tool-runner
+  "layer:app": ["layer:base", "layer:core", "layer:transport", "layer:client", "layer:runlog", "layer:worker", "layer:kit", "layer:service", "layer:sdk"], // the cairn CLI (cairn dev embeds the services)
+  "layer:sdk": ["layer:base"], // tracing: the OpenTelemetry SDK a service process starts (never a library's dependency)
   "layer:test": ["layer:base"], // @cairn/testing: fixtures for tests only
   "layer:bench": ["*"],
   "layer:tests": ["*"], // the end-to-end, chaos and security suites drive every part
 };
-/** The boundary rule; `tests`: test files may also import @cairn/testing. (Exported for tests/lint.) */
+/** The boundary rule; `tests`: test files may also import @cairn/testing and start the OpenTelemetry SDK (@cairn/tracing). (Exported for tests/lint.) */
 export function boundaries(tests) {
   return [
     "error",
@@ -29,7 +33,7 @@ export function boundaries(tests) {
       checkDynamicDependenciesExceptions: ["@cairn/*"],
       depConstraints: Object.entries(LAYERS).map(([sourceTag, allowed]) => ({
         sourceTag,
-        onlyDependOnLibsWithTags: allowed.includes("*") ? ["*"] : [sourceTag, ...allowed, ...(tests ? ["layer:test"] : [])],
+        onlyDependOnLibsWithTags: allowed.includes("*") ? ["*"] : [sourceTag, ...allowed, ...(tests ? ["layer:test", "layer:sdk"] : [])],
       })),
     },
   ];

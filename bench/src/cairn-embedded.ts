@@ -2,7 +2,8 @@
 // benchmark's "embedded" mode. Settings come from the environment, as for the services' mains;
 // tracing too (on when OTEL_EXPORTER_OTLP_ENDPOINT is set), as `cairn dev` starts it.
 import { startEmbedded } from "@cairn/cli";
-import { createLogger, startTracing } from "@cairn/telemetry";
+import { createLogger } from "@cairn/telemetry";
+import { startTracing } from "@cairn/tracing";
 
 const tracing = await startTracing({ serviceName: "cairn-bench-embedded", env: process.env });
 const log = createLogger({ service: "cairn-embedded", level: process.env["LOG_LEVEL"] ?? "info" });

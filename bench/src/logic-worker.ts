@@ -18,8 +18,8 @@
  */
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { decode, Subjects, type RunSubmitted, type ToolRegistration } from "@cairn/protocol";
-import { applyEntry, emptyRun, type Applied, type HistoryEntry, type RunState } from "@cairn/runtime";
+import { decode, Subjects, type RunSubmitted, type ToolRegistration, type HistoryEntry } from "@cairn/protocol";
+import { applyEntry, emptyRun, type Applied, type RunState } from "@cairn/runtime";
 import { createApi, createPlannerHandler, OPERATOR, parseAgents } from "@cairn/planner";
 import { createLlmHandler } from "@cairn/llm-caller";
 import { createToolHandler } from "@cairn/tool-runner";

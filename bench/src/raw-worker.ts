@@ -12,7 +12,7 @@ import { RAW_ROLES, startRawWorkers, type RawRole } from "./raw.js";
 const env = process.env;
 const stock = env["RAW_CLIENT"] === "stock";
 if (!stock) {
-  const bus = await import("@cairn/bus");
+  const bus = await import("@cairn/bus/internal");
   const fixed = bus.applyNatsClientFixes();
   if (!fixed.writesBatched || !fixed.requestCancelTrimmed) throw new Error("Cairn's nats-core fixes did not apply to the installed client: the raw baseline would not match Cairn's client");
 }

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CairnClient } from "@cairn/client";
 import { provision } from "@cairn/cli";
 import { headers as natsHeaders } from "@nats-io/transport-node";
-import { appendOnce, applyNatsClientFixes, connectNats, ensureConsumer, republishedEntry, requestCancelTrimmed, runStreamConfig, toEntry, writesBatched, type NatsConnection, type RunningService } from "@cairn/bus";
+import { appendOnce, connectNats, ensureConsumer, republishedEntry, runStreamConfig, toEntry, type NatsConnection, type RunningService } from "@cairn/bus";
 import { encode, Subjects, type ToolResult } from "@cairn/protocol";
 import { AckPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { loadConfig as llmConfig, startLlmCaller } from "@cairn/llm-caller";
@@ -11,6 +11,7 @@ import { loadConfig as toolConfig, startToolRunner } from "@cairn/tool-runner";
 import { silentLogger } from "@cairn/telemetry";
 import { readLedger, startNatsServer, uniquePrefix, waitFor, type RunningNatsServer } from "@cairn/testing";
 import { LEDGER_ANSWER, LEDGER_SCRIPT, makeFixture, serviceEnv, waitRun, type Fixture, type ScriptTurn } from "../helpers.js";
+import { applyNatsClientFixes, requestCancelTrimmed, writesBatched } from "@cairn/bus/internal";
 
 let server: RunningNatsServer;
 let nc: NatsConnection | undefined;

@@ -33,13 +33,20 @@ describe("module boundaries (lint)", () => {
     // production code may not import the test fixtures
     expect(await lintImport("libs/bus/src/probe.ts", "@cairn/testing")).toEqual([expect.stringMatching(layer("layer:transport"))]);
     // upward and circular (the bus imports the protocol; the planner the runtime)
+    // the transport never carries the fold, and the client library never the fold cache
+    expect(await lintImport("libs/bus/src/probe.ts", "@cairn/runtime")).toEqual([expect.stringMatching(layer("layer:transport"))]);
+    expect(await lintImport("libs/client/src/probe.ts", "@cairn/runlog")).toEqual([expect.stringMatching(layer("layer:client"))]);
+    expect(await lintImport("libs/runlog/src/probe.ts", "@cairn/worker")).toEqual([expect.stringMatching(layer("layer:runlog"))]);
     expect(await lintImport("libs/protocol/src/probe.ts", "@cairn/bus")).toEqual([expect.stringMatching(/^@nx\/enforce-module-boundaries: Circular dependency between "protocol" and "bus" detected/)]);
     expect(await lintImport("libs/runtime/src/probe.ts", "@cairn/planner")).toEqual([expect.stringMatching(/^@nx\/enforce-module-boundaries: Circular dependency between "runtime" and "planner" detected/)]);
   });
 
   it("accepts what each layer needs: downward imports", async () => {
     expect(await lintImport("libs/bus/src/probe.ts", "@cairn/protocol")).toEqual([]);
-    expect(await lintImport("libs/bus/src/probe.ts", "@cairn/runtime")).toEqual([]);
+    expect(await lintImport("libs/runlog/src/probe.ts", "@cairn/runtime")).toEqual([]);
+    expect(await lintImport("libs/runlog/src/probe.ts", "@cairn/bus")).toEqual([]);
+    expect(await lintImport("libs/worker/src/probe.ts", "@cairn/runlog")).toEqual([]);
+    expect(await lintImport("libs/client/src/probe.ts", "@cairn/bus")).toEqual([]);
     expect(await lintImport("services/planner/src/probe.ts", "@cairn/bus")).toEqual([]);
     expect(await lintImport("services/tool-runner/src/probe.ts", "@cairn/client")).toEqual([]);
     expect(await lintImport("services/cli/src/probe.ts", "@cairn/planner")).toEqual([]);

@@ -4,12 +4,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { DiscardPolicy, jetstream, jetstreamManager, RetentionPolicy, StorageType, type ConsumerInfo, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
-import { silentLogger, startTracing, withSpan } from "@cairn/telemetry";
+import { silentLogger, withSpan } from "@cairn/telemetry";
 import { startNatsServer, uniquePrefix, waitFor, type RunningNatsServer } from "@cairn/testing";
 import { startConsumer, type Disposition, type RunningConsumer } from "./consume.js";
 import { ensureConsumer } from "./provision.js";
 import { appendOnce } from "./publish.js";
-import { startWorkQueue, type WorkMessage } from "./workqueue.js";
+import { startTracing } from "@cairn/tracing";
 
 let server: RunningNatsServer;
 let nc: NatsConnection;
@@ -49,17 +49,22 @@ async function setup(ackWaitMs: number) {
 
 type Setup = Awaited<ReturnType<typeof setup>>;
 
-async function consume(s: Setup, ackWaitMs: number, handle: (m: WorkMessage) => Promise<Disposition>): Promise<RunningConsumer> {
-  const c = await startWorkQueue({
+/** A delivered message as these tests look at it. */
+interface Delivered {
+  subject: string;
+  seq: number;
+  deliveries: number;
+  data: Uint8Array;
+}
+
+async function consume(s: Setup, ackWaitMs: number, handle: (m: Delivered) => Promise<Disposition>): Promise<RunningConsumer> {
+  const c = await startConsumer({
     js,
-    jsm,
     stream: s.stream,
     durable: s.durable,
-    filters: s.filters,
     concurrency: 4,
-    config: { ackWaitMs, maxDeliver: 20, replicas: 1, doubleAck: false },
-    crash: { hit: () => undefined },
-    handle: (m) => handle(m),
+    ackWaitMs,
+    handle: (m) => handle({ subject: m.subject, seq: m.seq, deliveries: m.info.deliveryCount, data: m.data }),
     log: silentLogger(),
   });
   running.push(c);

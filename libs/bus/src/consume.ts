@@ -1,8 +1,8 @@
 import { setMaxListeners } from "node:events";
 import type { JetStreamClient, JsMsg, ConsumerMessages } from "@nats-io/jetstream";
-import { backoffDelay, type RetryPolicy } from "@cairn/runtime";
 import type { Logger } from "@cairn/telemetry";
 import { attemptSpanFor } from "./trace.js";
+import { backoffDelay, type RetryPolicy } from "@cairn/protocol";
 
 /** Redelivery delays of a message whose handler threw (not a step's own retry policy): 250 ms doubling, capped at 30 s. */
 const HANDLER_FAILURE_BACKOFF: RetryPolicy = { maxAttempts: Number.POSITIVE_INFINITY, initialDelayMs: 250, maxDelayMs: 30_000, multiplier: 2 };
@@ -21,6 +21,8 @@ export interface WorkContext {
   signal: AbortSignal;
   /** Extends the ack deadline (JetStream `working()`); also sent automatically (at most ackWait/2 apart). */
   heartbeat: () => void;
+  /** A keyed consumer's delivery and what it vouches for, for a fold cache's fast path (RunHistory.foldTo). */
+  delivery?: DeliveryInHand;
 }
 
 export interface ConsumeOptions {
@@ -63,13 +65,13 @@ export interface RunningConsumer {
  * the next delivery sequence, so a process that has seen each delivery sequence since `floor` has
  * seen every matching message up to `frontier`. A missing delivery sequence (another instance
  * took it, a pull was abandoned, the consumer was recreated) or any message not acked moves the
- * floor up to the frontier: nothing before it is vouched for. `RunHistory` uses this to fold the
- * message in hand without reading it back and checking the run for a gap (see history.ts).
+ * floor up to the frontier: nothing before it is vouched for. A fold cache (`RunHistory` in @cairn/runlog) uses this to fold the
+ * message in hand without reading it back and checking the run for a gap (see its `foldTo`).
  */
 export class DeliveryCoverage {
   floor = Number.POSITIVE_INFINITY;
   frontier = 0;
-  /** The RunHistory this consumer's handlers fold into (bound on first use; one only). */
+  /** The fold cache this consumer's handlers fold into (bound on first use; one only). */
   history: object | undefined;
   private nextDelivery: number | undefined;
 
@@ -107,33 +109,17 @@ export class DeliveryCoverage {
   }
 }
 
-/** The message whose handler is running synchronously right now (see `deliveryInHand`). */
+/**
+ * A keyed consumer's delivery, handed to its handler in `WorkContext.delivery`: the message, its
+ * key and what the consumer can vouch for (`DeliveryCoverage`). A fold cache that folds this very
+ * message sets `folded`; the consumer keeps its coverage only for messages acked after that.
+ */
 export interface DeliveryInHand {
   msg: JsMsg;
   key: string;
   coverage: DeliveryCoverage;
-  /** Set by the bound RunHistory once the message's run is folded up to it. */
+  /** Set by the fold cache (RunHistory) once the message's run is folded up to it. */
   folded: boolean;
-}
-
-let inHand: DeliveryInHand | undefined;
-
-/**
- * The keyed consumer's message whose handler is being called — only during the synchronous part
- * of the call (up to the handler's first `await`), so no other handler can be mistaken for it.
- */
-export function deliveryInHand(): DeliveryInHand | undefined {
-  return inHand;
-}
-
-/** Calls `handler` with `hand` as the delivery in hand for the synchronous part of the call. */
-export function callInHand<T>(hand: DeliveryInHand | undefined, handler: () => T): T {
-  inHand = hand;
-  try {
-    return handler();
-  } finally {
-    inHand = undefined;
-  }
 }
 
 /** Longest wait for more free slots before pulling, when the consumer is busy (see startConsumer). */
@@ -201,8 +187,9 @@ export async function startConsumer(o: ConsumeOptions): Promise<RunningConsumer>
     try {
       if (abort.signal.aborted) d = { nak: 0 };
       else {
-        const work = () => o.handle(msg, { signal: abort.signal, heartbeat: () => msg.working() });
-        d = await callInHand(hand, span ? () => span.run(work) : work);
+        const ctx: WorkContext = { signal: abort.signal, heartbeat: () => msg.working(), ...(hand ? { delivery: hand } : {}) };
+        const work = () => o.handle(msg, ctx);
+        d = await (span ? span.run(work) : work());
       }
       if (abort.signal.aborted && !("ack" in d) && !("term" in d)) d = { nak: 0 };
     } catch (err) {

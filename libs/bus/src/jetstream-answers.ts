@@ -1,5 +1,5 @@
 import type { StoredMsg } from "@nats-io/jetstream";
-import { isReflected } from "./history.js";
+import { isReflected } from "./log.js";
 
 // What a JetStream answer means, decided in one place: errors by their server code (or, where a
 // client version reports them otherwise, by their name or text), and stored KV values.

@@ -1,6 +1,5 @@
 import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
-import type { Subjects } from "@cairn/protocol";
-import { messageSha256 } from "@cairn/runtime";
+import { type Subjects, messageSha256 } from "@cairn/protocol";
 import { appendOnce } from "./publish.js";
 
 /** Where a large payload went (as recorded in the event that refers to it). */

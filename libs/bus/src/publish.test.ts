@@ -4,8 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, headers, type NatsConnection } from "@nats-io/transport-node";
 import { DiscardPolicy, jetstream, jetstreamManager, RetentionPolicy, StorageType, type JetStreamClient, type JetStreamManager, type StreamConfig } from "@nats-io/jetstream";
 import { startNatsServer, startTcpProxy, uniquePrefix, type RunningNatsServer, type TcpProxy } from "@cairn/testing";
-import { startTracing, withSpan } from "@cairn/telemetry";
+import { withSpan } from "@cairn/telemetry";
 import { appendOnce, type AppendResult } from "./publish.js";
+import { startTracing } from "@cairn/tracing";
 
 let server: RunningNatsServer;
 let nc: NatsConnection;

@@ -43,7 +43,7 @@ describe("@cairn/client applies nothing global", () => {
 
   it("while a service's explicit call applies both fixes (so the probe above can see them)", async () => {
     const seen = await inFreshProcess(`${PROBE}
-      const { applyNatsClientFixes } = await import("@cairn/bus");
+      const { applyNatsClientFixes } = await import("@cairn/bus/internal");
       const said = applyNatsClientFixes();
       console.log(JSON.stringify({ said, probed: probe() }));`);
     expect(seen).toEqual({ said: { requestCancelTrimmed: true, writesBatched: true }, probed: { batched: true, trimmed: true } });

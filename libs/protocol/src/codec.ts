@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { Packr } from "msgpackr";
 import * as validators from "./generated/validators.js";
 import type { MessageTypeName } from "./generated/types.js";
@@ -58,4 +59,9 @@ export function decode<T>(type: MessageTypeName, data: Uint8Array, maxBytes = Nu
     return { ok: false, kind: "malformed", message: `not msgpack: ${(err as Error).message}` };
   }
   return validate<T>(type, value);
+}
+
+/** The sha256 (hex) of a message's bytes, as a fork declares its copied prefix and the payload store names a payload. */
+export function messageSha256(data: Uint8Array): string {
+  return createHash("sha256").update(data).digest("hex");
 }

@@ -2,6 +2,20 @@ import { decode, type Decoded } from "./codec.js";
 import type { LlmCommand, LlmResult, RunApproval, RunEnded, RunError, RunSignal, RunSubmitted, SummaryCommand, SummaryResult, ToolCommand, ToolResult } from "./generated/types.js";
 import type { Subjects } from "./subjects.js";
 
+/** One message of a run's log as read from the stream. */
+export interface HistoryEntry {
+  /** Stream sequence. */
+  seq: number;
+  subject: string;
+  data: Uint8Array;
+  /** Server timestamp (ISO 8601) — the only clock the reducer uses, so folding is deterministic. */
+  time: string;
+  /** Delivery count, when the entry came from a consumer (informational). */
+  deliveries?: number;
+  /** The stored message carries JetStream's own headers: a response someone reflected onto this subject, not a writer's message (see libs/bus isReflected). */
+  reflected?: boolean;
+}
+
 /** A run-log message decoded by what its subject says it is. */
 export type DecodedEntry =
   | { kind: "submitted"; message: RunSubmitted }

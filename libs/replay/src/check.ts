@@ -1,5 +1,5 @@
-import { decodeEntry, Subjects } from "@cairn/protocol";
-import { applyEntry, canonicalJson, decide as currentDecide, emptyRun, type Applied, type HistoryEntry, type Output, type RunState } from "@cairn/runtime";
+import { decodeEntry, Subjects, type HistoryEntry } from "@cairn/protocol";
+import { applyEntry, canonicalJson, decide as currentDecide, emptyRun, type Applied, type Output, type RunState } from "@cairn/runtime";
 import { recordedBySubject, relativeSubject, stepsOf, type RunLog } from "./log.js";
 
 /** The planner's decision function (runtime `decide`): injectable, so a changed planner can be checked against recorded runs. */

@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { jetstream } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
-import { decode, encode, Subjects, validate, type LlmResult, type RunSubmitted, type SummaryResult, type ToolResult } from "@cairn/protocol";
+import { decode, encode, Subjects, validate, type LlmResult, type RunSubmitted, type SummaryResult, type ToolResult, messageSha256 } from "@cairn/protocol";
 import { appendOnce } from "@cairn/bus";
-import { messageSha256, safeToolToken } from "@cairn/runtime";
+import { safeToolToken } from "@cairn/runtime";
 import { foldToStep, ReplayError, stepAt, stepsOf, type RunLog } from "./log.js";
 
 export interface ForkOptions {

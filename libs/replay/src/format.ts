@@ -1,5 +1,4 @@
-import { isToken, Subjects } from "@cairn/protocol";
-import type { HistoryEntry } from "@cairn/runtime";
+import { isToken, Subjects, type HistoryEntry } from "@cairn/protocol";
 import type { RunLog } from "./log.js";
 
 /**

@@ -1,5 +1,5 @@
-import { decodeEntry, Subjects, type RunSubjectKind } from "@cairn/protocol";
-import { applyEntry, emptyRun, safeToolToken, type Applied, type HistoryEntry, type RunState } from "@cairn/runtime";
+import { decodeEntry, Subjects, type RunSubjectKind, type HistoryEntry } from "@cairn/protocol";
+import { applyEntry, emptyRun, safeToolToken, type Applied, type RunState } from "@cairn/runtime";
 
 /**
  * One run's whole log — commands and events, in stream order — as read from the runs stream or

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { decode, encode, Subjects, type LlmResult, type RunSubmitted, type ToolResult } from "@cairn/protocol";
-import { decide, messageSha256, type Applied, type HistoryEntry, type Output, type RunState } from "@cairn/runtime";
+import { decode, encode, Subjects, type LlmResult, type RunSubmitted, type ToolResult, messageSha256, type HistoryEntry } from "@cairn/protocol";
+import { decide, type Applied, type Output, type RunState } from "@cairn/runtime";
 import { checkRun } from "./check.js";
 import { planFork } from "./fork.js";
 import { ExportFormatError, exportRunLog, parseRunExport } from "./format.js";

@@ -3,11 +3,12 @@ import { join } from "node:path";
 import { jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
 import { Kvm, type KV } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/transport-node";
-import { decode, encode, isToken, type RunStatus, type Subjects } from "@cairn/protocol";
+import { decode, encode, isToken, type RunStatus, type Subjects, type HistoryEntry } from "@cairn/protocol";
 import { jetstream } from "@nats-io/jetstream";
-import { findArchived, isMissingStream, readArchive, readRange, readRunLog, retireRun, writeArchive } from "@cairn/bus";
-import { reduceRun, runStatus, type HistoryEntry } from "@cairn/runtime";
+import { isMissingStream, readRange, readRunLog } from "@cairn/bus";
+import { reduceRun, runStatus } from "@cairn/runtime";
 import type { RunLog } from "./log.js";
+import { findArchived, readArchive, retireRun, writeArchive } from "@cairn/runlog";
 
 /** No message of the run is in the stream, and the runs index does not say it was purged. */
 export class RunNotFoundError extends Error {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { encode, Subjects, validate, type AgentSpec, type LlmResult, type RunApproval, type RunSubmitted, type ToolResult } from "@cairn/protocol";
-import { applyEntry, emptyRun, pendingApprovals, reduceRun, runStatus, type Applied, type HistoryEntry, type RunState } from "./state.js";
+import { encode, Subjects, validate, type AgentSpec, type LlmResult, type RunApproval, type RunSubmitted, type ToolResult, type HistoryEntry } from "@cairn/protocol";
+import { applyEntry, emptyRun, pendingApprovals, reduceRun, runStatus, type Applied, type RunState } from "./state.js";
 import { decide, due, planTurn, type Output } from "./decide.js";
 import { buildModelRequest } from "./prompt.js";
 

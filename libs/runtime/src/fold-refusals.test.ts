@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
-import { encode, Subjects, type AgentSpec, type LlmResult, type RunApproval, type RunSubmitted, type SummaryResult, type ToolResult } from "@cairn/protocol";
-import { applyEntry, emptyRun, type Applied, type HistoryEntry, type RunState } from "./state.js";
+import { encode, Subjects, type AgentSpec, type LlmResult, type RunApproval, type RunSubmitted, type SummaryResult, type ToolResult, type HistoryEntry } from "@cairn/protocol";
+import { applyEntry, emptyRun, type Applied, type RunState } from "./state.js";
 
 // What the fold does with approvals, budget approvals and summaries that do not fit the run: each
 // is refused (recorded as rejected, never folded) or ignored as a duplicate, with its reason.

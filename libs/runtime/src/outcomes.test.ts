@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
-import { encode, Subjects, type AgentSpec, type LlmResult, type RunEnded, type RunSubmitted } from "@cairn/protocol";
-import { applyEntry, costUsd, emptyRun, overBudget, runStatus, type HistoryEntry, type RunState } from "./state.js";
+import { encode, Subjects, type AgentSpec, type LlmResult, type RunEnded, type RunSubmitted, type HistoryEntry } from "@cairn/protocol";
+import { applyEntry, costUsd, emptyRun, overBudget, runStatus, type RunState } from "./state.js";
 import { childRunId, decide, runIdForKey, SUB_AGENT_TOOL, toolIdempotencyKey, type Output } from "./decide.js";
 
 // Sub-agent outcomes, derived run ids, cost budgets and trace ids: what the planner writes and

@@ -1,18 +1,7 @@
 import { createHash } from "node:crypto";
 import { describe, it, expect } from "vitest";
-import {
-  encode,
-  validate,
-  Subjects,
-  type AgentSpec,
-  type LlmResult,
-  type RunEnded,
-  type RunError,
-  type RunSignal,
-  type RunSubmitted,
-  type ToolResult,
-} from "@cairn/protocol";
-import { applyEntry, emptyRun, messageSha256, reduceRun, runStatus, type Applied, type HistoryEntry, type RunState } from "./state.js";
+import { encode, validate, Subjects, type AgentSpec, type LlmResult, type RunEnded, type RunError, type RunSignal, type RunSubmitted, type ToolResult, messageSha256, type HistoryEntry } from "@cairn/protocol";
+import { applyEntry, emptyRun, reduceRun, runStatus, type Applied, type RunState } from "./state.js";
 import { decide, due, safeToolToken, toolIdempotencyKey, type Output } from "./decide.js";
 import { buildModelRequest, canonicalJson, promptHash, toolResultText } from "./prompt.js";
 import type { ModelRequest } from "./model.js";

@@ -1,20 +1,6 @@
-import { createHash } from "node:crypto";
 import { safeToolToken } from "./tokens.js";
-import { decode, type Decoded, type DecodeErrorKind, type RunSubjectKind, type LlmResult, type RunApproval, type RunEnded, type RunError, type RunSignal, type RunSubmitted, type RunStatus, type Subjects, type SummaryResult, type ToolResult } from "@cairn/protocol";
+import { decode, messageSha256, type Decoded, type DecodeErrorKind, type RunSubjectKind, type LlmResult, type RunApproval, type RunEnded, type RunError, type RunSignal, type RunSubmitted, type RunStatus, type Subjects, type SummaryResult, type HistoryEntry, type ToolResult } from "@cairn/protocol";
 
-/** One message of a run's log as read from the stream. */
-export interface HistoryEntry {
-  /** Stream sequence. */
-  seq: number;
-  subject: string;
-  data: Uint8Array;
-  /** Server timestamp (ISO 8601) — the only clock the reducer uses, so folding is deterministic. */
-  time: string;
-  /** Delivery count, when the entry came from a consumer (informational). */
-  deliveries?: number;
-  /** The stored message carries JetStream's own headers: a response someone reflected onto this subject, not a writer's message (see libs/bus isReflected). */
-  reflected?: boolean;
-}
 
 export interface TurnState {
   turn: number;
@@ -148,10 +134,6 @@ function reject(state: RunState, entry: HistoryEntry, reason: string): Folded {
   return { kind: "rejected", seq: entry.seq, reason };
 }
 
-/** The sha256 (hex) of a message's bytes, as a fork declares its copied prefix. */
-export function messageSha256(data: Uint8Array): string {
-  return createHash("sha256").update(data).digest("hex");
-}
 
 function fold(state: RunState, entry: HistoryEntry, subjects: Subjects, note: <T>(d: Decoded<T>) => Decoded<T>): Folded {
   const seq = entry.seq;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { encode, Subjects, type AgentSpec, type LlmResult, type RunSubmitted, type SummaryResult, type ToolResult } from "@cairn/protocol";
-import { applyEntry, emptyRun, type HistoryEntry, type RunState } from "./state.js";
+import { encode, Subjects, type AgentSpec, type LlmResult, type RunSubmitted, type SummaryResult, type ToolResult, type HistoryEntry } from "@cairn/protocol";
+import { applyEntry, emptyRun, type RunState } from "./state.js";
 import { decide } from "./decide.js";
 import { buildModelRequest, buildSummaryRequest, payloadRefs, promptHash, summarisedTurns, summaryDue, summaryHeader, summaryPayloadRefs } from "./prompt.js";
 

@@ -8,8 +8,7 @@
 import { trace } from "@opentelemetry/api";
 import { pino, type LogFn, type Logger, type LoggerOptions } from "pino";
 
-export { startTracing, shutdownTracing, tracingEnabled, tracingChoice, TracingConfigError } from "./tracing.js";
-export type { Tracing, TracingOptions, OtlpProtocol } from "./tracing.js";
+export { tracingEnabled } from "./tracing-state.js";
 export {
   activeSpan,
   CairnAttr,

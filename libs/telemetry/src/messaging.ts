@@ -16,7 +16,7 @@
 import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Link, type Span } from "@opentelemetry/api";
 import { runSpanId } from "./run-trace.js";
 import { CairnAttr, extractContext, recordError, tracer } from "./spans.js";
-import { tracingEnabled } from "./tracing.js";
+import { tracingEnabled } from "./tracing-state.js";
 
 /** What a consumer knows about a message it is about to handle (no NATS types here). */
 export interface Delivery {

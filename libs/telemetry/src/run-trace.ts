@@ -18,7 +18,7 @@
 import { createHash } from "node:crypto";
 import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Attributes, type Context, type Span } from "@opentelemetry/api";
 import { CairnAttr, extractContext, formatTraceparent, parseTraceparent, tracer } from "./spans.js";
-import { idGenerator, randomId, tracingEnabled } from "./tracing.js";
+import { idGenerator, randomId, tracingEnabled } from "./tracing-state.js";
 
 /** Key of a run's `trace` map holding the submitter's `traceparent`: the run span's parent. */
 export const PARENT_KEY = "parent-traceparent";

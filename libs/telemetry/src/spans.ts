@@ -4,7 +4,7 @@
  */
 import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span, type SpanContext, type TextMapGetter } from "@opentelemetry/api";
 import { ATTR_ERROR_TYPE } from "@opentelemetry/semantic-conventions";
-import { tracingEnabled } from "./tracing.js";
+import { tracingEnabled } from "./tracing-state.js";
 
 export { SpanKind, SpanStatusCode };
 export type { Attributes, Span, SpanContext };

@@ -1,4 +1,4 @@
-import type { RetryPolicy } from "@cairn/runtime";
+import { type RetryPolicy } from "@cairn/protocol";
 
 /** Minimal logger shape a tool may use (pino-compatible). */
 export interface ToolLogger {

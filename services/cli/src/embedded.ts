@@ -1,12 +1,13 @@
 import { mkdirSync } from "node:fs";
 import { startNatsServer, type RunningNatsServer } from "@cairn/natsd";
-import { applyNatsClientFixes, connectNats, type NatsConnection } from "@cairn/bus";
+import { connectNats, type NatsConnection } from "@cairn/bus";
 import { loadConfig as plannerConfig, startPlanner, type Agents } from "@cairn/planner";
 import { loadConfig as llmConfig, startLlmCaller } from "@cairn/llm-caller";
 import { loadConfig as toolConfig, startToolRunner } from "@cairn/tool-runner";
 import type { Logger } from "@cairn/telemetry";
 import { allowUnpatched } from "./conn.js";
 import { provision } from "./provision.js";
+import { applyNatsClientFixes } from "@cairn/bus/internal";
 
 export interface EmbeddedOptions {
   /** Use this server instead of starting one. */

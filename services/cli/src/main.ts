@@ -6,7 +6,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import pc from "picocolors";
 import { CairnClient, CairnApiError } from "@cairn/client";
 import { addConn, client, type ConnFlags } from "./conn.js";
-import { createLogger, startTracing, type Logger } from "@cairn/telemetry";
+import { createLogger, type Logger } from "@cairn/telemetry";
 import { loadAgents } from "@cairn/planner";
 import { startEmbedded } from "./embedded.js";
 import { provision, PROVISION_SCOPES, type ProvisionScope } from "./provision.js";
@@ -14,6 +14,7 @@ import { renderEntry, renderRuns, renderStatus } from "./render.js";
 import { terminalJson, terminalSafe } from "@cairn/replay";
 import { registerReplayCommands } from "./replay-cli.js";
 import { cairnHome, clearDevInfo, devTokenFile, newDevToken, readDevInfo, resolveConnection, writeDevInfo, writeDevToken } from "./server.js";
+import { startTracing } from "@cairn/tracing";
 
 const env = process.env;
 const here = dirname(fileURLToPath(import.meta.url));

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { commonEnv, parseEnv, parseLimits, toCommonConfig, type CommonConfig } from "@cairn/bus";
+import { commonEnv, parseEnv, parseLimits, toCommonConfig, type CommonConfig } from "@cairn/worker";
 
 export interface LlmCallerConfig extends CommonConfig {
   concurrency: number;

@@ -1,9 +1,11 @@
-import { workerRetryPolicy } from "@cairn/runtime";
-import { appendOnce, republishedEntry, CrashPoints, EVENTS_HEADER, SEQS_HEADER, SINCE_HEADER, type FoldHint, PayloadStore, startWorkQueue, openBus, RunHistory, type NatsConnection, type RunningConsumer, type RunningService } from "@cairn/bus";
+import { appendOnce, republishedEntry, PayloadStore, type NatsConnection, type RunningConsumer, type RunningService } from "@cairn/bus";
 import { createAnthropicProvider, createOpenAiProvider, createScriptedProvider, type ModelProvider } from "@cairn/providers";
 import type { Logger } from "@cairn/telemetry";
 import type { LlmCallerConfig } from "./config.js";
 import { createLlmHandler } from "./handler.js";
+import { workerRetryPolicy } from "@cairn/protocol";
+import { EVENTS_HEADER, SEQS_HEADER, SINCE_HEADER, type FoldHint, RunHistory } from "@cairn/runlog";
+import { CrashPoints, startWorkQueue, openBus } from "@cairn/worker";
 
 export interface LlmCallerDeps {
   log: Logger;
@@ -50,7 +52,7 @@ export async function startLlmCaller(config: LlmCallerConfig, deps: LlmCallerDep
     providers,
     payloads,
     largePayloadBytes: Math.min(config.largePayloadBytes, Math.floor(config.maxMessageBytes / 2)),
-    foldTo: async (runId, seq, hint) => (await history.foldTo(runId, seq, hint)).state,
+    foldTo: async (runId, seq, hint) => (await history.foldTo(runId, seq, { hint })).state,
     // Asked of the stream leader (not Direct Get, which a lagging replica may answer): a recorded result is never missed.
     exists: async (subject) => (await jsm.streams.getMessage(subjects.stream, { last_by_subj: subject })) !== null,
     append: async (subject, data) => {

@@ -1,6 +1,5 @@
 import { describe, it, expect, beforeEach } from "vitest";
-import { decode, encode, Subjects, type ApiError, type RunEnded, type RunSignal, type RunStatus, type RunSubmitted, type SubmitReply, type ToolRegistration } from "@cairn/protocol";
-import type { HistoryEntry } from "@cairn/runtime";
+import { decode, encode, Subjects, type ApiError, type RunEnded, type RunSignal, type RunStatus, type RunSubmitted, type SubmitReply, type ToolRegistration, type HistoryEntry } from "@cairn/protocol";
 import type { AppendResult } from "@cairn/bus";
 import { silentLogger } from "@cairn/telemetry";
 import type { Agents } from "./agents.js";

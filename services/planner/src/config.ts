@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { commonEnv, DEFAULT_RUN_CACHE, parseEnv, toCommonConfig, type CommonConfig, type RunCacheBounds } from "@cairn/bus";
+import { DEFAULT_RUN_CACHE, type RunCacheBounds } from "@cairn/runlog";
+import { commonEnv, parseEnv, toCommonConfig, type CommonConfig } from "@cairn/worker";
 
 export interface PlannerConfig extends CommonConfig {
   /** Path of the agents file (JSON); the built-in default agent when omitted. */

@@ -3,8 +3,8 @@
 // (the consume loop naks it: the event comes back), and only the once-only refusal counts as done.
 // The handler's dependencies are plain functions: the log here is a list of entries.
 import { describe, expect, it } from "vitest";
-import { encode, Subjects, type LlmResult, type RunSubmitted } from "@cairn/protocol";
-import { applyEntry, emptyRun, type HistoryEntry } from "@cairn/runtime";
+import { encode, Subjects, type LlmResult, type RunSubmitted, type HistoryEntry } from "@cairn/protocol";
+import { applyEntry, emptyRun } from "@cairn/runtime";
 import type { AppendResult, Disposition } from "@cairn/bus";
 import { silentLogger } from "@cairn/telemetry";
 import { createPlannerHandler, type EventMessage } from "./handler.js";

@@ -1,30 +1,12 @@
 import { randomBytes } from "node:crypto";
-import {
-  encode,
-  validate,
-  type ApiError,
-  type ApprovalRequest,
-  type RunApproval,
-  type ListReply,
-  type ListRequest,
-  type RunError,
-  type RunRequest,
-  type RunSignal,
-  type RunStatus,
-  type ReadReply,
-  type ReadRequest,
-  type RunSubmitted,
-  type SpawnRequest,
-  type SubmitReply,
-  type SubmitRequest,
-  type Subjects,
-  type ToolRegistration,
-} from "@cairn/protocol";
-import { budgetPause, childRunId, decide, pendingApprovals, reduceRun, runIdForKey, runStatus, SUB_AGENT_TOOL, toolIdempotencyKey, type Applied, type HistoryEntry, type RunState } from "@cairn/runtime";
-import { EVENTS_HEADER, SEQS_HEADER, SINCE_HEADER, type AppendResult, type CrashPoint, type Disposition } from "@cairn/bus";
+import { encode, validate, type ApiError, type ApprovalRequest, type RunApproval, type ListReply, type ListRequest, type RunRequest, type RunSignal, type RunStatus, type ReadReply, type ReadRequest, type RunSubmitted, type SpawnRequest, type SubmitReply, type SubmitRequest, type Subjects, type ToolRegistration, type HistoryEntry } from "@cairn/protocol";
+import { budgetPause, childRunId, decide, pendingApprovals, reduceRun, runIdForKey, runStatus, SUB_AGENT_TOOL, toolIdempotencyKey, type Applied, type RunState } from "@cairn/runtime";
+import type { AppendResult, DeliveryInHand, Disposition } from "@cairn/bus";
 import { activeSpan, beginRun, CairnAttr, endRun, stepLogger, tracingEnabled, withRunTrace, type Logger } from "@cairn/telemetry";
 import type { Agents, PriceTable } from "./agents.js";
 import { sameTenant, type Caller, type Role } from "./access.js";
+import { EVENTS_HEADER, SEQS_HEADER, SINCE_HEADER } from "@cairn/runlog";
+import { runErrorEvent, type CrashPoint } from "@cairn/worker";
 
 /** One event as delivered to the planner. */
 export interface EventMessage {
@@ -36,7 +18,7 @@ export interface EventMessage {
 
 export interface PlannerHandlerDeps {
   subjects: Subjects;
-  history: { foldTo(runId: string, seq: number): Promise<{ state: RunState; applied: Applied | undefined }>; forget(runId: string): void };
+  history: { foldTo(runId: string, seq: number, opts?: { delivery?: DeliveryInHand }): Promise<{ state: RunState; applied: Applied | undefined }>; forget(runId: string): void };
   /** `headers`: transport hints that are not part of the decision (see EVENTS_HEADER). */
   append(subject: string, data: Uint8Array, headers?: Record<string, string>): Promise<AppendResult>;
   /** The runs index (see RunIndex): written as the run goes. */
@@ -54,9 +36,9 @@ const REPORTED = new Set(["submitted", "llm-result", "tool-result", "summary-res
  * messages (each written once, ever), then ack. A redelivered event decides the same outputs,
  * which the stream rejects as repeats, so crashing anywhere in here loses and doubles nothing.
  */
-export function createPlannerHandler(deps: PlannerHandlerDeps): (m: EventMessage) => Promise<Disposition> {
+export function createPlannerHandler(deps: PlannerHandlerDeps): (m: EventMessage, delivery?: DeliveryInHand) => Promise<Disposition> {
   const { subjects, log } = deps;
-  return async (m) => {
+  return async (m, delivery) => {
     const parsed = subjects.parse(m.subject);
     if (!parsed) {
       log.error({ subject: m.subject, seq: m.seq }, "event on a subject that is not a run subject; dropped");
@@ -70,7 +52,7 @@ export function createPlannerHandler(deps: PlannerHandlerDeps): (m: EventMessage
     // An oversized message is reported as such (the fold reads any size: it is in the log).
     const oversized = m.data.length > deps.maxMessageBytes ? `message of ${m.data.length} bytes exceeds the limit of ${deps.maxMessageBytes} bytes` : undefined;
 
-    const { state, applied } = await deps.history.foldTo(runId, m.seq);
+    const { state, applied } = await deps.history.foldTo(runId, m.seq, delivery ? { delivery } : {});
     if (!applied) {
       rlog.warn("event not found in the run's log (purged?); nothing to decide");
       return { ack: true };
@@ -80,8 +62,7 @@ export function createPlannerHandler(deps: PlannerHandlerDeps): (m: EventMessage
     const invalid = oversized ? { kind: "oversized" as const, message: oversized } : applied.invalid;
     if (invalid && REPORTED.has(parsed.what.kind)) {
       rlog.error({ kind: invalid.kind, reason: invalid.message }, "invalid event recorded in run");
-      const err: RunError = { v: 1, type: "run.error", runId, service: "planner", subject: m.subject, seq: m.seq, error: { kind: invalid.kind, message: invalid.message }, at: new Date().toISOString() };
-      await deps.append(subjects.error(runId, `s${m.seq}`), encode(err));
+      await deps.append(subjects.error(runId, `s${m.seq}`), encode(runErrorEvent("planner", runId, m, { kind: invalid.kind, message: invalid.message }, Date.now())));
     }
     if (applied.kind === "rejected") rlog.warn({ subject: m.subject, reason: applied.reason }, "message rejected by the fold: never part of the run");
     const outputs = decide(state, applied, subjects);

@@ -1,17 +1,7 @@
 #!/usr/bin/env node
 // The planner as its own process: configuration from the environment, signals, nothing else.
-import { createLogger, startTracing } from "@cairn/telemetry";
+import { runServiceProcess } from "@cairn/worker";
 import { loadConfig } from "./config.js";
 import { startPlanner } from "./service.js";
 
-const config = loadConfig(process.env);
-// Tracing first (OTEL_* variables): the SDK must be registered before any span starts.
-const tracing = await startTracing({ serviceName: "cairn-planner", attributes: { "service.instance.id": config.instance }, env: process.env });
-const log = createLogger({ service: "planner", level: config.logLevel });
-if (tracing.enabled) log.info({ exporter: tracing.exporter }, "tracing on");
-const planner = await startPlanner(config, { log });
-for (const sig of ["SIGINT", "SIGTERM"] as const) {
-  process.once(sig, () => {
-    void planner.stop().then(() => tracing.shutdown()).then(() => process.exit(0));
-  });
-}
+await runServiceProcess({ name: "planner", config: loadConfig(process.env), start: startPlanner });

@@ -5,9 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Kvm } from "@nats-io/kv";
 import { Subjects, type RunStatus } from "@cairn/protocol";
 import { startJetStream, uniquePrefix, type JetStreamFixture } from "@cairn/testing";
-import { archiveStreamConfig, ArchiveIntegrityError, findArchived, retireRun } from "@cairn/bus";
+import { archiveStreamConfig } from "@cairn/bus";
 import { silentLogger } from "@cairn/telemetry";
 import { RunIndex } from "./run-index.js";
+import { ArchiveIntegrityError, findArchived, retireRun } from "@cairn/runlog";
 
 let t: JetStreamFixture;
 beforeAll(async () => {

@@ -1,10 +1,11 @@
 import type { JetStreamClient, JetStreamManager, StoredMsg } from "@nats-io/jetstream";
 import type { KV } from "@nats-io/kv";
 import { decode, encode, type RunStatus, type Subjects } from "@cairn/protocol";
-import { archivedRecordOf, findArchived, isKvValue, isMissingStream, isWrongLastSequence, readRange, readRunLog, rebuildArchiveDirectory, retireRun } from "@cairn/bus";
+import { isKvValue, isMissingStream, isWrongLastSequence, readRange, readRunLog } from "@cairn/bus";
 import { reduceRun, runStatus } from "@cairn/runtime";
 import type { Logger } from "@cairn/telemetry";
 import type { IndexedRun, NewestPage, NewestQuery, RunIndexReader } from "./handler.js";
+import { archivedRecordOf, findArchived, rebuildArchiveDirectory, retireRun } from "@cairn/runlog";
 
 /**
  * The runs index: a projection of the run log into the runs KV bucket, written by the planner as

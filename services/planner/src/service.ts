@@ -1,14 +1,15 @@
 import { Kvm } from "@nats-io/kv";
 import { Svcm, type ServiceMsg } from "@nats-io/services";
-import { decode, type ApiEndpoint, type ToolRegistration } from "@cairn/protocol";
-import type { HistoryEntry } from "@cairn/runtime";
-import { appendOnce, CrashPoints, isConsumerNotFound, isKvValue, openBus, readArchive, PLANNER_DURABLE, readRun, readRunLog, RunHistory, startWorkQueue, type NatsConnection, type RunningService } from "@cairn/bus";
+import { decode, type ApiEndpoint, type ToolRegistration, type HistoryEntry } from "@cairn/protocol";
+import { appendOnce, isConsumerNotFound, isKvValue, PLANNER_DURABLE, readRun, readRunLog, type NatsConnection, type RunningService } from "@cairn/bus";
 import type { Logger } from "@cairn/telemetry";
 import { loadAgents, loadPrices, type Agents } from "./agents.js";
 import type { PlannerConfig } from "./config.js";
 import { createApi, createPlannerHandler } from "./handler.js";
 import { RunIndex } from "./run-index.js";
 import { loadAccess, OPERATOR, tenantCaller, type Caller } from "./access.js";
+import { readArchive, RunHistory } from "@cairn/runlog";
+import { CrashPoints, openBus, startWorkQueue } from "@cairn/worker";
 
 export interface PlannerDeps {
   log: Logger;
@@ -65,7 +66,7 @@ export async function startPlanner(config: PlannerConfig, deps: PlannerDeps): Pr
     config,
     crash,
     keyOf: (msg) => subjects.parse(msg.subject)?.runId ?? msg.subject,
-    handle: (m) => handle(m),
+    handle: (m, ctx) => handle(m, ctx.delivery),
     log,
   });
 

@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { z } from "zod";
-import { commonEnv, parseEnv, parseLimits, toCommonConfig, type CommonConfig } from "@cairn/bus";
 import { parseAllowPrivate } from "@cairn/tools";
+import { commonEnv, parseEnv, parseLimits, toCommonConfig, type CommonConfig } from "@cairn/worker";
 
 export interface ToolRunnerConfig extends CommonConfig {
   concurrency: number;

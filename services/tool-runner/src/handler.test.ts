@@ -7,11 +7,13 @@ import { connect, headers, type NatsConnection } from "@nats-io/transport-node";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { decode, encode, Subjects, type RunSubmitted, type ToolCommand, type ToolResult } from "@cairn/protocol";
 import { RetryableError, toolIdempotencyKey } from "@cairn/runtime";
-import { appendOnce, ensureConsumer, runStreamConfig, startWorkQueue, type AppendResult, type WorkContext } from "@cairn/bus";
+import { appendOnce, ensureConsumer, runStreamConfig, type AppendResult, type WorkContext } from "@cairn/bus";
 import { ToolRegistry, type ToolContext, type ToolDefinition } from "@cairn/tools";
-import { silentLogger, startTracing, withSpan } from "@cairn/telemetry";
+import { silentLogger, withSpan } from "@cairn/telemetry";
 import { startNatsServer, uniquePrefix, waitFor, type RunningNatsServer } from "@cairn/testing";
 import { createToolHandler, type ToolHandlerDeps } from "./handler.js";
+import { startWorkQueue } from "@cairn/worker";
+import { startTracing } from "@cairn/tracing";
 
 const S = new Subjects("t");
 const RUN = "r1";

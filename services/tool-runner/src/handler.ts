@@ -1,9 +1,10 @@
 import { join } from "node:path";
-import { decode, encode, type RunApproval, type RunError, type RunSubmitted, type Subjects, type ToolCommand, type ToolResult } from "@cairn/protocol";
-import { backoffDelay, errorKind, errorMessage, isAwaitingResult, isDeferred, isRetryable, retryAfterOf, RetryableError, safeToolToken, type RetryPolicy } from "@cairn/runtime";
-import { preview, type AppendResult, type CrashPoint, type Disposition, type WorkContext } from "@cairn/bus";
+import { decode, type RetryPolicy, type RunApproval, type RunSubmitted, type Subjects, type ToolCommand, type ToolResult } from "@cairn/protocol";
+import { errorKind, isAwaitingResult, isDeferred, isRetryable, RetryableError, safeToolToken } from "@cairn/runtime";
+import type { AppendResult, Disposition, WorkContext } from "@cairn/bus";
 import type { ToolContext, ToolRegistry } from "@cairn/tools";
 import { CairnAttr, stepLogger, withSpan, type Logger } from "@cairn/telemetry";
+import { StepRecorder, type CrashPoint, type StepWords } from "@cairn/worker";
 
 export interface CommandMessage {
   subject: string;
@@ -90,6 +91,8 @@ function runWithTimeout(fn: (signal: AbortSignal) => unknown, shutdown: AbortSig
   });
 }
 
+const WORDS: StepWords = { call: "tool call", result: "result", skipped: "acked without executing the tool" };
+
 /**
  * The tool-runner's command handler: check the call against the run's log, validate the arguments,
  * execute the tool with the call's idempotency key, append the result (once, ever), then ack. A
@@ -103,22 +106,13 @@ function runWithTimeout(fn: (signal: AbortSignal) => unknown, shutdown: AbortSig
 export function createToolHandler(deps: ToolHandlerDeps): (m: CommandMessage, ctx: WorkContext) => Promise<Disposition> {
   const { subjects, log } = deps;
 
-  const record = async (r: ToolResult, toolToken: string): Promise<AppendResult> => {
-    if (r.output !== undefined && deps.payloads && Buffer.byteLength(r.output) > deps.largePayloadBytes) {
-      const ref = await deps.payloads.put(r.runId, r.output);
-      r = { ...r, output: preview(r.output), outputRef: ref };
-    }
-    let data = encode(r);
-    if (data.length > deps.maxMessageBytes) {
-      const { output: _o, ...rest } = r;
-      data = encode({ ...rest, ok: false, error: { kind: "result_too_large", message: `tool result of ${data.length} bytes exceeds the ${deps.maxMessageBytes}-byte message limit` } });
-    }
-    return deps.append(subjects.toolResult(r.runId, r.turn, r.index, toolToken), data);
-  };
-  const runError = (runId: string, m: CommandMessage, kind: string, message: string): Promise<AppendResult> => {
-    const err: RunError = { v: 1, type: "run.error", runId, service: "tool-runner", subject: m.subject, seq: m.seq, error: { kind, message }, at: new Date(deps.now()).toISOString() };
-    return deps.append(subjects.error(runId, `s${m.seq}`), encode(err));
-  };
+  const steps = new StepRecorder({ ...deps, service: "tool-runner" });
+  const record = (r: ToolResult, toolToken: string): Promise<AppendResult> =>
+    steps.record(subjects.toolResult(r.runId, r.turn, r.index, toolToken), r, {
+      text: "output",
+      ref: "outputRef",
+      tooLarge: ({ output: _o, ...rest }, n) => ({ ...rest, ok: false, error: steps.tooLarge("tool result", n) }),
+    });
 
   return async (m, ctx) => {
     const parsed = subjects.parse(m.subject);
@@ -136,17 +130,11 @@ export function createToolHandler(deps: ToolHandlerDeps): (m: CommandMessage, ct
     if (!d.ok || d.value.runId !== runId || d.value.turn !== turn || d.value.index !== index) {
       const reason = d.ok ? "command fields do not match its subject" : d.message;
       const kind = d.ok ? "schema_invalid" : d.kind;
-      rlog.error({ kind, reason }, "invalid tool command: recorded as the call's failed result");
-      await runError(runId, m, kind, reason);
-      await record({ ...base, callId: "", tool: toolToken, ok: false, error: { kind: "invalid_command", message: `${kind}: ${reason}` } }, toolToken);
-      return { ack: true };
+      return steps.invalid(runId, m, rlog, "invalid tool command: recorded as the call's failed result", kind, reason, (error) => record({ ...base, callId: "", tool: toolToken, ok: false, error }, toolToken));
     }
     const cmd = d.value;
     const full = { ...base, callId: cmd.callId, tool: cmd.tool, idempotencyKey: cmd.idempotencyKey };
-    if (m.deliveries > 1 && (await deps.exists(subjects.toolResult(runId, turn, index, toolToken)))) {
-      rlog.info("redelivered command already has its recorded result: acked without executing the tool");
-      return { ack: true };
-    }
+    if (await steps.alreadyRecorded(m, subjects.toolResult(runId, turn, index, toolToken), rlog, WORDS)) return { ack: true };
     // The command against the log: a command that fails these is not the planner's, and runs nothing.
     const sub = await deps.submission(runId);
     const spec = sub?.agent.tools.find((t) => t.name === cmd.tool);
@@ -167,7 +155,7 @@ export function createToolHandler(deps: ToolHandlerDeps): (m: CommandMessage, ct
     if (refused || (gatedByRun && !approved)) {
       const why = refused ?? `call ${cmd.callId} requires a human's approval and the log holds none`;
       rlog.error({ reason: why }, "tool command refused: it does not match the run's log; nothing executed");
-      await runError(runId, m, "command_refused", `tool-runner refused ${m.subject}: ${why}`);
+      await steps.reportError(runId, m, "command_refused", `tool-runner refused ${m.subject}: ${why}`);
       return { term: why };
     }
     if (gatedByTool && !approved) {
@@ -185,72 +173,63 @@ export function createToolHandler(deps: ToolHandlerDeps): (m: CommandMessage, ct
     }
     const def = deps.registry.get(cmd.tool)!;
     const policy: RetryPolicy = { ...deps.retry, ...def.retry };
-    const started = deps.now();
     let cancelled = false;
-    try {
-      const out = await runWithTimeout(
-        (signal) => {
-          const tctx: ToolContext = {
-            runId,
-            turn,
-            callId: cmd.callId,
-            idempotencyKey: cmd.idempotencyKey,
-            attempt: m.deliveries,
-            issuedAt: m.issuedAt,
-            signal,
-            heartbeat: ctx.heartbeat,
-            workspaceDir: join(deps.workspaceRoot, runId),
-            log: rlog,
-            // The planner takes the child's task and agent from this call as recorded, not from here.
-            ...(deps.startChildRun ? { startChildRun: () => deps.startChildRun!({ runId, turn, index, callId: cmd.callId }) } : {}),
-          };
-          const attributes = { "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": cmd.tool, "gen_ai.tool.call.id": cmd.callId, [CairnAttr.TOOL_NAME]: cmd.tool, [CairnAttr.RUN_ID]: runId, [CairnAttr.TURN]: turn, [CairnAttr.TOOL_INDEX]: index, [CairnAttr.ATTEMPT]: m.deliveries };
-          return withSpan(`execute_tool ${cmd.tool}`, { attributes }, () => def.run(parsedArgs.args, tctx));
-        },
-        ctx.signal,
-        def.timeoutMs ?? deps.timeoutMs,
-        (abort) =>
-          deps.watchCancel(runId, (reason) => {
-            cancelled = true;
-            abort(reason);
-          }),
-      );
-      deps.crash.hit("after-effect", m.subject);
-      const output = typeof out === "string" ? out : (JSON.stringify(out) ?? "");
-      const durationMs = deps.now() - started;
-      const rec = await record({ ...full, ok: true, output, durationMs }, toolToken);
-      if (rec.duplicate) {
-        rlog.warn({ ms: durationMs }, "late result discarded: this call's result was already recorded by another delivery (this one stalled past ack_wait)");
-      } else {
-        // Every result is in the run's log (cairn replay): one info line per step would be noise and cost.
-        rlog.debug({ ms: durationMs }, "tool call completed");
-      }
-    } catch (err) {
-      if (ctx.signal.aborted) return { nak: 0 };
-      if (isAwaitingResult(err)) {
-        rlog.info({ from: err.from }, "call waits for its result from elsewhere: acked without a result");
-        return { ack: true };
-      }
-      if (isDeferred(err)) {
-        const delay = Math.max(0, err.wakeAt - deps.now());
-        rlog.info({ wakeAt: new Date(err.wakeAt).toISOString(), delayMs: delay }, "tool call deferred: handed back to JetStream until it is due");
-        return { nak: delay };
-      }
-      if (cancelled) {
+    return steps.run({
+      m,
+      log: rlog,
+      signal: ctx.signal,
+      policy,
+      words: WORDS,
+      effectDone: "after-effect",
+      execute: () =>
+        runWithTimeout(
+          (signal) => {
+            const tctx: ToolContext = {
+              runId,
+              turn,
+              callId: cmd.callId,
+              idempotencyKey: cmd.idempotencyKey,
+              attempt: m.deliveries,
+              issuedAt: m.issuedAt,
+              signal,
+              heartbeat: ctx.heartbeat,
+              workspaceDir: join(deps.workspaceRoot, runId),
+              log: rlog,
+              // The planner takes the child's task and agent from this call as recorded, not from here.
+              ...(deps.startChildRun ? { startChildRun: () => deps.startChildRun!({ runId, turn, index, callId: cmd.callId }) } : {}),
+            };
+            const attributes = { "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": cmd.tool, "gen_ai.tool.call.id": cmd.callId, [CairnAttr.TOOL_NAME]: cmd.tool, [CairnAttr.RUN_ID]: runId, [CairnAttr.TURN]: turn, [CairnAttr.TOOL_INDEX]: index, [CairnAttr.ATTEMPT]: m.deliveries };
+            return withSpan(`execute_tool ${cmd.tool}`, { attributes }, () => def.run(parsedArgs.args, tctx));
+          },
+          ctx.signal,
+          def.timeoutMs ?? deps.timeoutMs,
+          (abort) =>
+            deps.watchCancel(runId, (reason) => {
+              cancelled = true;
+              abort(reason);
+            }),
+        ),
+      succeed: (out, durationMs) => record({ ...full, ok: true, output: typeof out === "string" ? out : (JSON.stringify(out) ?? ""), durationMs }, toolToken),
+      // Every result is in the run's log (cairn replay): one info line per step would be noise and cost.
+      recorded: (_out, ms) => rlog.debug({ ms }, "tool call completed"),
+      settle: async (err, durationMs) => {
+        if (isAwaitingResult(err)) {
+          rlog.info({ from: err.from }, "call waits for its result from elsewhere: acked without a result");
+          return { ack: true };
+        }
+        if (isDeferred(err)) {
+          const delay = Math.max(0, err.wakeAt - deps.now());
+          rlog.info({ wakeAt: new Date(err.wakeAt).toISOString(), delayMs: delay }, "tool call deferred: handed back to JetStream until it is due");
+          return { nak: delay };
+        }
+        if (!cancelled) return undefined;
         rlog.info("tool call aborted: the run was cancelled");
-        await record({ ...full, ok: false, durationMs: deps.now() - started, error: { kind: "cancelled", message: "the run was cancelled while the tool ran" } }, toolToken);
+        await record({ ...full, ok: false, durationMs, error: { kind: "cancelled", message: "the run was cancelled while the tool ran" } }, toolToken);
         return { ack: true };
-      }
-      const retryable = isRetryable(err) && !(def.nonRetryable ?? []).includes(errorKind(err));
-      if (retryable && m.deliveries < policy.maxAttempts) {
-        const delay = backoffDelay(policy, m.deliveries, retryAfterOf(err));
-        rlog.warn({ err: errorMessage(err), kind: errorKind(err), delayMs: delay }, "tool call failed; retrying after backoff");
-        return { nak: delay };
-      }
-      rlog.warn({ err: errorMessage(err), kind: errorKind(err), retryable }, "tool call failed: the error goes back to the model as its result");
-      await record({ ...full, ok: false, durationMs: deps.now() - started, error: { kind: errorKind(err), message: errorMessage(err), retryable } }, toolToken);
-    }
-    deps.crash.hit("after-publish", m.subject);
-    return { ack: true };
+      },
+      // A tool's failure goes back to the model as the call's result; its nonRetryable kinds are never retried.
+      retryable: (err) => isRetryable(err) && !(def.nonRetryable ?? []).includes(errorKind(err)),
+      fail: (error, durationMs) => record({ ...full, ok: false, durationMs, error }, toolToken),
+    });
   };
 }

@@ -1,17 +1,7 @@
 #!/usr/bin/env node
 // The tool-runner as its own process: configuration from the environment, signals, nothing else.
-import { createLogger, startTracing } from "@cairn/telemetry";
+import { runServiceProcess } from "@cairn/worker";
 import { loadConfig } from "./config.js";
 import { startToolRunner } from "./service.js";
 
-const config = loadConfig(process.env);
-// Tracing first (OTEL_* variables): the SDK must be registered before any span starts.
-const tracing = await startTracing({ serviceName: "cairn-tool-runner", attributes: { "service.instance.id": config.instance }, env: process.env });
-const log = createLogger({ service: "tool-runner", level: config.logLevel });
-if (tracing.enabled) log.info({ exporter: tracing.exporter }, "tracing on");
-const service = await startToolRunner(config, { log });
-for (const sig of ["SIGINT", "SIGTERM"] as const) {
-  process.once(sig, () => {
-    void service.stop().then(() => tracing.shutdown()).then(() => process.exit(0));
-  });
-}
+await runServiceProcess({ name: "tool-runner", config: loadConfig(process.env), start: startToolRunner });

@@ -1,14 +1,14 @@
-import { workerRetryPolicy } from "@cairn/runtime";
 import { lstat, mkdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { Kvm } from "@nats-io/kv";
 import { CairnClient } from "@cairn/client";
-import { decode, encode, isToken, type RunApproval, type RunSignal, type RunSubmitted, type ToolRegistration } from "@cairn/protocol";
-import { appendOnce, CrashPoints, isReflected, PayloadStore, startWorkQueue, openBus, type NatsConnection, type RunningConsumer, type RunningService } from "@cairn/bus";
+import { decode, encode, isToken, type RunApproval, type RunSignal, type RunSubmitted, type ToolRegistration, workerRetryPolicy } from "@cairn/protocol";
+import { appendOnce, isReflected, PayloadStore, type NatsConnection, type RunningConsumer, type RunningService } from "@cairn/bus";
 import { builtinTools, loadToolModule, ToolRegistry, type BuiltinToolOptions, type ShellSandbox, type ToolDefinition } from "@cairn/tools";
 import type { Logger } from "@cairn/telemetry";
 import type { ToolRunnerConfig } from "./config.js";
 import { createToolHandler } from "./handler.js";
+import { CrashPoints, startWorkQueue, openBus } from "@cairn/worker";
 
 export interface ToolRunnerDeps {
   log: Logger;

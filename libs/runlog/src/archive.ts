@@ -1,10 +1,8 @@
 import { createHash } from "node:crypto";
 import { headers as natsHeaders } from "@nats-io/transport-node";
 import type { JetStreamClient, JetStreamManager, StoredMsg } from "@nats-io/jetstream";
-import { decode, encode, type RunStatus, type Subjects } from "@cairn/protocol";
-import type { HistoryEntry } from "@cairn/runtime";
-import { isReflected } from "./history.js";
-import { isKvValue, isMissingStream, isWrongLastSequence } from "./jetstream-answers.js";
+import { decode, encode, type RunStatus, type Subjects, type HistoryEntry } from "@cairn/protocol";
+import { isKvValue, isMissingStream, isReflected, isWrongLastSequence } from "@cairn/bus";
 
 /** Where an archived run's log is (RunStatus.archive): chunk sequences in the archive stream, and the digest of their concatenation. */
 export type ArchiveRef = NonNullable<RunStatus["archive"]>;

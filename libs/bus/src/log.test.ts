@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DiscardPolicy, RetentionPolicy, StorageType, type JetStreamManager } from "@nats-io/jetstream";
 import { startJetStream, uniquePrefix, type JetStreamFixture } from "@cairn/testing";
-import { MULTI_READ_MAX, readRange, readRun } from "./history.js";
+import { MULTI_READ_MAX, readRange, readRun } from "./log.js";
 
 let t: JetStreamFixture;
 beforeAll(async () => {

@@ -1,8 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { formatTraceparent, parseTraceparent, traceIdOf, withSpan, activeSpan, traceHeaders } from "./spans.js";
-import { beginRun, endRun, runSpanId } from "./run-trace.js";
-import { runStepOf, startAttemptSpan } from "./messaging.js";
-import { startTracing, tracingChoice, tracingEnabled, TracingConfigError } from "./tracing.js";
+import { activeSpan, beginRun, endRun, formatTraceparent, parseTraceparent, runSpanId, runStepOf, startAttemptSpan, traceHeaders, traceIdOf, tracingEnabled, withSpan } from "@cairn/telemetry";
+import { startTracing, tracingChoice, TracingConfigError } from "./tracing.js";
 
 describe("tracingChoice: the standard OTEL_* variables decide", () => {
   it("is off without an OTLP endpoint, with OTEL_TRACES_EXPORTER=none, or with the SDK disabled", () => {

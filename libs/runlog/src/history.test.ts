@@ -2,9 +2,11 @@ import { describe, it, expect } from "vitest";
 import type { JetStreamManager, JsMsg, StoredMsg } from "@nats-io/jetstream";
 import { encode, Subjects, type LlmResult, type RunSubmitted, type ToolResult } from "@cairn/protocol";
 import { reduceRun } from "@cairn/runtime";
-import { callInHand, DeliveryCoverage, type DeliveryInHand } from "./consume.js";
+import { DeliveryCoverage } from "@cairn/bus/internal";
+import type { DeliveryInHand } from "@cairn/bus";
 import { headers } from "@nats-io/transport-node";
-import { RunHistory, republishedEntry } from "./history.js";
+import { RunHistory } from "./history.js";
+import { republishedEntry } from "@cairn/bus";
 
 const S = new Subjects("t");
 const RUN = "r1";
@@ -99,7 +101,7 @@ async function afterOwn(response: LlmResult = llm(1)) {
   const s = fakeStream();
   const sub = s.append(S.submitted(RUN), submitted);
   const h = new RunHistory(s.jsm, S);
-  await h.foldTo(RUN, sub, { events: 1 });
+  await h.foldTo(RUN, sub, { hint: { events: 1 } });
   const own = s.append(S.llmResult(RUN, 1), response);
   h.noteOwn(RUN, entryOf(s, own));
   return { s, h, own };
@@ -109,7 +111,7 @@ async function afterOwn(response: LlmResult = llm(1)) {
 function foldInHand(h: RunHistory, coverage: DeliveryCoverage, msg: JsMsg): { hand: DeliveryInHand; done: ReturnType<RunHistory["foldTo"]> } {
   coverage.delivered(msg);
   const hand: DeliveryInHand = { msg, key: RUN, coverage, folded: false };
-  return { hand, done: callInHand(hand, () => h.foldTo(RUN, msg.seq)) };
+  return { hand, done: h.foldTo(RUN, msg.seq, { delivery: hand }) };
 }
 
 describe("RunHistory's cache bounds", () => {
@@ -262,13 +264,13 @@ describe("RunHistory.noteOwn (the llm-caller's own responses)", () => {
     const sub = s.append(S.submitted(RUN), submitted);
     s.append(S.llmCommand(RUN, 1, "scripted"), { v: 1, type: "llm.command", runId: RUN, turn: 1, historySeq: sub });
     const h = new RunHistory(s.jsm, S);
-    await h.foldTo(RUN, sub, { events: 1 });
+    await h.foldTo(RUN, sub, { hint: { events: 1 } });
     const own = s.append(S.llmResult(RUN, 1), llm(1));
     h.noteOwn(RUN, entryOf(s, own));
     s.append(S.toolCommand(RUN, 1, 0, "noop"), {});
     const t1 = s.append(S.toolResult(RUN, 1, 0, "noop"), tool(1));
     const before = s.gets();
-    const { state } = await h.foldTo(RUN, t1, { events: 3 });
+    const { state } = await h.foldTo(RUN, t1, { hint: { events: 3 } });
     // One Direct Get: the tool result (found from after our own response); ours was not read.
     expect(s.gets() - before).toBe(1);
     expect(state).toEqual(reduceRun(RUN, s.log().filter((e) => e.subject.includes(".evt.")), S));
@@ -279,13 +281,13 @@ describe("RunHistory.noteOwn (the llm-caller's own responses)", () => {
     const s = fakeStream();
     const sub = s.append(S.submitted(RUN), submitted);
     const h = new RunHistory(s.jsm, S);
-    await h.foldTo(RUN, sub, { events: 1 });
+    await h.foldTo(RUN, sub, { hint: { events: 1 } });
     // A cancel signal lands between the cached state and our own response.
     s.append(S.signal(RUN, "cancel"), { v: 1, type: "run.signal", runId: RUN, signal: "cancel", at: "2025-01-01T00:00:05.000Z" });
     const own = s.append(S.llmResult(RUN, 1), llm(1));
     h.noteOwn(RUN, entryOf(s, own));
     const t1 = s.append(S.toolResult(RUN, 1, 0, "noop"), tool(1));
-    const { state } = await h.foldTo(RUN, t1, { events: 4 });
+    const { state } = await h.foldTo(RUN, t1, { hint: { events: 4 } });
     expect(state.cancel).toBeDefined();
     expect(state.events).toBe(4);
     expect(state).toEqual(reduceRun(RUN, s.log().filter((e) => e.subject.includes(".evt.")), S));
@@ -312,7 +314,7 @@ describe("RunHistory.noteOwn (the llm-caller's own responses)", () => {
     const t1 = s.append(S.toolResult(RUN, 1, 1, "noop"), { ...tool(1), index: 1, callId: "b" });
     const gets = s.gets();
     const scans = s.scans();
-    const { state } = await h.foldTo(RUN, t1, { events: 4, since: own, seqs: [t0, t1] });
+    const { state } = await h.foldTo(RUN, t1, { hint: { events: 4, since: own, seqs: [t0, t1] } });
     expect(s.gets() - gets).toBe(2);
     expect(s.scans() - scans).toBe(0);
     expect(state.turns[0]!.resultCount).toBe(2);
@@ -323,7 +325,7 @@ describe("RunHistory.noteOwn (the llm-caller's own responses)", () => {
     const { s, h, own } = await afterOwn();
     s.append(S.signal(RUN, "cancel"), { v: 1, type: "run.signal", runId: RUN, signal: "cancel", at: "2025-01-01T00:00:05.000Z" });
     const t1 = s.append(S.toolResult(RUN, 1, 0, "noop"), tool(1));
-    const { state } = await h.foldTo(RUN, t1, { events: 4, since: own, seqs: [t1] });
+    const { state } = await h.foldTo(RUN, t1, { hint: { events: 4, since: own, seqs: [t1] } });
     // (No check that the signal comes before t1: the fake assigns sequences in append order, so it could not fail.)
     // The signal the list left out is folded, at its place: the state is the whole log's.
     expect(state.cancel).toMatchObject({ at: "2025-01-01T00:00:05.000Z" });
@@ -341,7 +343,7 @@ describe("RunHistory.prefetch (tool results the stream republished)", () => {
     h.prefetch(entryOf(s, t0));
     expect(h.prefetchedCount()).toBe(2);
     const gets = s.gets();
-    const { state } = await h.foldTo(RUN, t1, { events: 4, since: own, seqs: [t0, t1] });
+    const { state } = await h.foldTo(RUN, t1, { hint: { events: 4, since: own, seqs: [t0, t1] } });
     expect(s.gets() - gets).toBe(0);
     expect(h.prefetchedCount()).toBe(0); // taken, not kept twice
     expect(state).toEqual(reduceRun(RUN, s.log().filter((e) => e.subject.includes(".evt.")), S));
@@ -355,7 +357,7 @@ describe("RunHistory.prefetch (tool results the stream republished)", () => {
     h.prefetch(entryOf(s, t0));
     const gets = s.gets();
     // t1 was not prefetched (read by sequence); the signal is not listed (the count catches it).
-    const { state } = await h.foldTo(RUN, t1, { events: 5, since: own, seqs: [t0, t1] });
+    const { state } = await h.foldTo(RUN, t1, { hint: { events: 5, since: own, seqs: [t0, t1] } });
     expect(s.gets() - gets).toBeGreaterThan(0);
     // (No check that the signal's sequence precedes t1: the fake assigns them in append order.)
     expect(state.cancel).toMatchObject({ at: "2025-01-01T00:00:05.000Z" });
@@ -367,7 +369,7 @@ describe("RunHistory.prefetch (tool results the stream republished)", () => {
     const { s, h, own } = await afterOwn();
     const t1 = s.append(S.toolResult(RUN, 1, 0, "noop"), tool(1));
     h.prefetch({ ...entryOf(s, t1), subject: S.toolResult("other", 1, 0, "noop") });
-    const { state } = await h.foldTo(RUN, t1, { events: 3, since: own, seqs: [t1] });
+    const { state } = await h.foldTo(RUN, t1, { hint: { events: 3, since: own, seqs: [t1] } });
     expect(state).toEqual(reduceRun(RUN, s.log().filter((e) => e.subject.includes(".evt.")), S));
   });
 

@@ -2,10 +2,9 @@ import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManage
 import type { NatsConnection } from "@nats-io/transport-node";
 import { Subjects } from "@cairn/protocol";
 import type { Logger } from "@cairn/telemetry";
-import { connectNats } from "./connect.js";
-import { applyNatsClientFixes } from "./nats-patch.js";
+import { connectNats, retryProvisioning, verifyStreams } from "@cairn/bus";
+import { applyNatsClientFixes } from "@cairn/bus/internal";
 import type { CommonConfig } from "./config.js";
-import { retryProvisioning, verifyStreams } from "./provision.js";
 
 /** A service's handles on NATS. */
 export interface Bus {

@@ -13,9 +13,9 @@
  * `OTEL_BSP_*`, the provider reads `OTEL_TRACES_SAMPLER` / `OTEL_TRACES_SAMPLER_ARG`, and the
  * resource takes `OTEL_SERVICE_NAME` and `OTEL_RESOURCE_ATTRIBUTES` over Cairn's defaults.
  */
-import { randomBytes } from "node:crypto";
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_NAMESPACE } from "@opentelemetry/semantic-conventions";
 import type { SpanExporter, IdGenerator } from "@opentelemetry/sdk-trace-base";
+import { randomId, setTracingState, type RunIdOverride } from "@cairn/telemetry/internal";
 
 export interface TracingOptions {
   /** `service.name` unless `OTEL_SERVICE_NAME` (or `OTEL_RESOURCE_ATTRIBUTES`) says otherwise. */
@@ -48,7 +48,7 @@ export class TracingConfigError extends Error {
  * is how a run's root span, whose ids were fixed when the run was submitted, is emitted by
  * whichever planner sees the run end (see run-trace.ts).
  */
-class RunAwareIdGenerator implements IdGenerator {
+class RunAwareIdGenerator implements IdGenerator, RunIdOverride {
   private next: { traceId?: string; spanId?: string } | undefined;
 
   override(ids: { traceId?: string; spanId: string }): void {
@@ -75,29 +75,8 @@ class RunAwareIdGenerator implements IdGenerator {
   }
 }
 
-/** A random, valid (not all-zero) W3C id of `bytes` bytes, in lowercase hex. */
-export function randomId(bytes: 8 | 16): string {
-  for (;;) {
-    const h = randomBytes(bytes).toString("hex");
-    if (!/^0+$/.test(h)) return h;
-  }
-}
-
-interface State {
-  ids: RunAwareIdGenerator;
-  shutdown(): Promise<void>;
-}
-let state: State | undefined;
-
-/** True once `startTracing` started the SDK in this process. Cheap: the hot paths test it first. */
-export function tracingEnabled(): boolean {
-  return state !== undefined;
-}
-
-/** @internal The id generator of the running SDK (run-trace.ts uses it to emit a run's root span). */
-export function idGenerator(): RunAwareIdGenerator | undefined {
-  return state?.ids;
-}
+/** The SDK this process started: one per process, like the OpenTelemetry API's registered provider. */
+const SDK = { running: undefined as { shutdown(): Promise<void> } | undefined };
 
 function nonEmpty(v: string | undefined): string | undefined {
   const t = v?.trim();
@@ -144,7 +123,7 @@ export async function startTracing(o: TracingOptions): Promise<Tracing> {
   const choice = tracingChoice(env);
   if (!choice) return { enabled: false, exporter: "none", shutdown: async () => undefined };
   const exporterName = choice.exporter === "otlp" ? `otlp ${choice.protocol}` : "console";
-  if (state) return { enabled: true, exporter: exporterName, shutdown: () => shutdownTracing() };
+  if (SDK.running) return { enabled: true, exporter: exporterName, shutdown: () => shutdownTracing() };
 
   const [{ NodeTracerProvider, BatchSpanProcessor }, { defaultResource, detectResources, envDetector, resourceFromAttributes }] = await Promise.all([
     import("@opentelemetry/sdk-trace-node"),
@@ -158,14 +137,12 @@ export async function startTracing(o: TracingOptions): Promise<Tracing> {
   const provider = new NodeTracerProvider({ resource, idGenerator: ids, spanProcessors: [new BatchSpanProcessor(exporter)] });
   provider.register();
   let done: Promise<void> | undefined;
-  state = {
-    ids,
-    shutdown: () => (done ??= provider.shutdown().catch(() => undefined)),
-  };
+  SDK.running = { shutdown: () => (done ??= provider.shutdown().catch(() => undefined)) };
+  setTracingState({ ids });
   return { enabled: true, exporter: exporterName, shutdown: () => shutdownTracing() };
 }
 
 /** Flushes and stops the SDK if it was started; safe to call more than once. */
 export async function shutdownTracing(): Promise<void> {
-  await state?.shutdown();
+  await SDK.running?.shutdown();
 }

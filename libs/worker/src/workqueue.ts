@@ -2,9 +2,8 @@ import type { JetStreamClient, JetStreamManager, JsMsg } from "@nats-io/jetstrea
 import type { MsgHdrs } from "@nats-io/transport-node";
 import type { Logger } from "@cairn/telemetry";
 import type { CommonConfig } from "./config.js";
-import { startConsumer, type Disposition, type RunningConsumer, type WorkContext } from "./consume.js";
+import { startConsumer, verifyConsumer, type Disposition, type RunningConsumer, type WorkContext } from "@cairn/bus";
 import type { CrashPoint } from "./crash.js";
-import { verifyConsumer } from "./provision.js";
 
 /** A message as handlers see it: subject, stream sequence, delivery count, bytes, stream time. */
 export interface WorkMessage {
