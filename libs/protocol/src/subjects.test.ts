@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { Subjects, isToken } from "./subjects.js";
+import { runStepOf, Subjects, isToken } from "./subjects.js";
 
 const s = new Subjects("t");
 
@@ -199,4 +199,25 @@ describe("Subjects.parse", () => {
       expect(s.parse(subject)).toBeUndefined();
     },
   );
+});
+
+describe("runStepOf: the step a run subject of any prefix names, by the same grammar as Subjects.parse", () => {
+  const s = new Subjects("acme.prod-1");
+  it("names each kind of run subject with its numbers templated", () => {
+    expect(runStepOf(s.submitted("r1"))).toEqual({ prefix: "acme.prod-1", runId: "r1", family: "evt", kind: "submitted", template: "acme.prod-1.run.{runId}.evt.submitted" });
+    expect(runStepOf(s.llmResult("r1", 3))).toEqual({ prefix: "acme.prod-1", runId: "r1", family: "evt", kind: "llm", turn: 3, template: "acme.prod-1.run.{runId}.evt.llm.{turn}" });
+    expect(runStepOf(s.summaryResult("r1", 4))?.template).toBe("acme.prod-1.run.{runId}.evt.summary.{turn}");
+    expect(runStepOf(s.approval("r1", 2, 1))).toMatchObject({ kind: "approval", turn: 2, index: 1, template: "acme.prod-1.run.{runId}.evt.approval.{turn}.{index}" });
+    expect(runStepOf(s.toolCommand("r1", 2, 0, "ledger"))).toEqual({ prefix: "acme.prod-1", runId: "r1", family: "cmd", kind: "tool", turn: 2, index: 0, tool: "ledger", template: "acme.prod-1.run.{runId}.cmd.tool.{turn}.{index}.ledger" });
+  });
+
+  it("agrees with Subjects.parse on the run id, and refuses what the parser refuses", () => {
+    for (const subject of [s.submitted("a-1"), s.ended("a-1"), s.llmResult("a-1", 9), s.toolResult("a-1", 1, 2, "t"), s.error("a-1", "s5")]) {
+      expect(runStepOf(subject)?.runId).toBe(s.parse(subject)?.runId);
+    }
+    expect(runStepOf("acme.prod-1.run.r1.evt.llm.0")).toBeUndefined(); // turns count from 1
+    expect(runStepOf("acme.prod-1.run.r1.evt.whatever")).toBeUndefined();
+    expect(runStepOf("acme.prod-1.api.submit")).toBeUndefined();
+    expect(runStepOf("Bad_Prefix.run.r1.evt.ended")).toBeUndefined();
+  });
 });

@@ -384,29 +384,89 @@ export class Subjects {
 
   private parseUncached(subject: string): ParsedRunSubject | undefined {
     const head = `${this.prefix}.run.`;
-    if (!subject.startsWith(head)) return undefined;
-    const t = subject.slice(head.length).split(".");
-    const runId = t[0];
-    if (!runId || !TOKEN.test(runId)) return undefined;
-    const [, a, b, c, d, e] = t;
-    const n = t.length;
-    let what: RunSubjectKind = { kind: "unknown" };
-    if (a === "evt") {
-      if (b === "submitted" && n === 3) what = { kind: "submitted" };
-      else if (b === "ended" && n === 3) what = { kind: "ended" };
-      else if (b === "llm" && n === 4 && posInt(c)) what = { kind: "llm-result", turn: posInt(c)! };
-      else if (b === "tool" && n === 6 && posInt(c) && posInt(d) !== undefined && e) what = { kind: "tool-result", turn: posInt(c)!, index: posInt(d)!, tool: e };
-      else if (b === "tool" && n === 5 && posInt(c) && posInt(d) !== undefined) what = { kind: "tool-result", turn: posInt(c)!, index: posInt(d)! };
-      else if (b === "signal" && n === 4 && c) what = { kind: "signal", name: c };
-      else if (b === "approval" && n === 5 && posInt(c) && posInt(d) !== undefined) what = { kind: "approval", turn: posInt(c)!, index: posInt(d)! };
-      else if (b === "approval" && n === 5 && posInt(c) && d === "budget") what = { kind: "budget-approval", turn: posInt(c)! };
-      else if (b === "summary" && n === 4 && posInt(c)) what = { kind: "summary-result", turn: posInt(c)! };
-      else if (b === "error" && n === 4 && c) what = { kind: "error", id: c };
-    } else if (a === "cmd") {
-      if (b === "llm" && n === 5 && posInt(c) && d) what = { kind: "llm-command", turn: posInt(c)!, provider: d };
-      else if (b === "summary" && n === 5 && posInt(c) && d) what = { kind: "summary-command", turn: posInt(c)!, provider: d };
-      else if (b === "tool" && n === 6 && posInt(c) && posInt(d) !== undefined && e) what = { kind: "tool-command", turn: posInt(c)!, index: posInt(d)!, tool: e };
-    }
-    return { runId, what };
+    return subject.startsWith(head) ? parseRunTokens(subject.slice(head.length).split(".")) : undefined;
+  }
+}
+
+/** A run subject's tokens after `<prefix>.run.` (the run id first), parsed; undefined when the run id is not a token. */
+function parseRunTokens(t: string[]): ParsedRunSubject | undefined {
+  const runId = t[0];
+  if (!runId || !TOKEN.test(runId)) return undefined;
+  const [, a, b, c, d, e] = t;
+  const n = t.length;
+  let what: RunSubjectKind = { kind: "unknown" };
+  if (a === "evt") {
+    if (b === "submitted" && n === 3) what = { kind: "submitted" };
+    else if (b === "ended" && n === 3) what = { kind: "ended" };
+    else if (b === "llm" && n === 4 && posInt(c)) what = { kind: "llm-result", turn: posInt(c)! };
+    else if (b === "tool" && n === 6 && posInt(c) && posInt(d) !== undefined && e) what = { kind: "tool-result", turn: posInt(c)!, index: posInt(d)!, tool: e };
+    else if (b === "tool" && n === 5 && posInt(c) && posInt(d) !== undefined) what = { kind: "tool-result", turn: posInt(c)!, index: posInt(d)! };
+    else if (b === "signal" && n === 4 && c) what = { kind: "signal", name: c };
+    else if (b === "approval" && n === 5 && posInt(c) && posInt(d) !== undefined) what = { kind: "approval", turn: posInt(c)!, index: posInt(d)! };
+    else if (b === "approval" && n === 5 && posInt(c) && d === "budget") what = { kind: "budget-approval", turn: posInt(c)! };
+    else if (b === "summary" && n === 4 && posInt(c)) what = { kind: "summary-result", turn: posInt(c)! };
+    else if (b === "error" && n === 4 && c) what = { kind: "error", id: c };
+  } else if (a === "cmd") {
+    if (b === "llm" && n === 5 && posInt(c) && d) what = { kind: "llm-command", turn: posInt(c)!, provider: d };
+    else if (b === "summary" && n === 5 && posInt(c) && d) what = { kind: "summary-command", turn: posInt(c)!, provider: d };
+    else if (b === "tool" && n === 6 && posInt(c) && posInt(d) !== undefined && e) what = { kind: "tool-command", turn: posInt(c)!, index: posInt(d)!, tool: e };
+  }
+  return { runId, what };
+}
+
+/** A step of a run as its subject names it, for spans: the parts, and a template with the run id and numbers as placeholders. */
+export interface RunStep {
+  /** The deployment prefix (`cairn`, `acme.prod-1`). */
+  prefix: string;
+  runId: string;
+  family: "evt" | "cmd";
+  /** submitted, llm, tool, summary, signal, approval, error, ended. */
+  kind: string;
+  turn?: number;
+  index?: number;
+  /** The tool token of a tool command or result. */
+  tool?: string;
+  /** The subject with the run id and numbers templated: `<p>.run.{runId}.evt.tool.{turn}.{index}.<tool>`. */
+  template: string;
+}
+
+/**
+ * The step a run subject of any prefix names (`<prefix>.run.<runId>.(evt|cmd).…`), by the same
+ * grammar as `Subjects.parse`; undefined for any other subject, or a run subject of no known kind.
+ */
+export function runStepOf(subject: string): RunStep | undefined {
+  // "run" is a reserved prefix part: the first ".run." ends the prefix.
+  const at = subject.indexOf(".run.");
+  if (at <= 0 || !subject.slice(0, at).split(".").every((p) => PREFIX_PART.test(p))) return undefined;
+  const p = parseRunTokens(subject.slice(at + 5).split("."));
+  if (!p) return undefined;
+  const w = p.what;
+  const step = (family: "evt" | "cmd", kind: string, tail: string[], parts: Partial<RunStep> = {}): RunStep => ({ prefix: subject.slice(0, at), runId: p.runId, family, kind, ...parts, template: [`${subject.slice(0, at)}.run.{runId}.${family}.${kind}`, ...tail].join(".") });
+  switch (w.kind) {
+    case "submitted":
+    case "ended":
+      return step("evt", w.kind, []);
+    case "llm-result":
+      return step("evt", "llm", ["{turn}"], { turn: w.turn });
+    case "summary-result":
+      return step("evt", "summary", ["{turn}"], { turn: w.turn });
+    case "tool-result":
+      return step("evt", "tool", ["{turn}", "{index}", ...(w.tool ? [w.tool] : [])], { turn: w.turn, index: w.index, ...(w.tool ? { tool: w.tool } : {}) });
+    case "signal":
+      return step("evt", "signal", [w.name]);
+    case "approval":
+      return step("evt", "approval", ["{turn}", "{index}"], { turn: w.turn, index: w.index });
+    case "budget-approval":
+      return step("evt", "approval", ["{turn}", "budget"], { turn: w.turn });
+    case "error":
+      return step("evt", "error", ["{id}"]);
+    case "llm-command":
+      return step("cmd", "llm", ["{turn}", w.provider], { turn: w.turn });
+    case "summary-command":
+      return step("cmd", "summary", ["{turn}", w.provider], { turn: w.turn });
+    case "tool-command":
+      return step("cmd", "tool", ["{turn}", "{index}", w.tool], { turn: w.turn, index: w.index, tool: w.tool });
+    case "unknown":
+      return undefined;
   }
 }

@@ -1,4 +1,4 @@
-import { isToken, Subjects, type HistoryEntry } from "@cairn/protocol";
+import { runStepOf, Subjects, type HistoryEntry } from "@cairn/protocol";
 import type { RunLog } from "./log.js";
 
 /**
@@ -57,12 +57,6 @@ export function exportRunLog(log: RunLog, opts: { exportedAt?: string } = {}): s
 }
 
 /** `<prefix>.run.<runId>.(evt|cmd).…` → prefix and run id (for files without a header). */
-function locate(subject: string): { prefix: string; runId: string } | undefined {
-  const m = /^(.+)\.run\.([A-Za-z0-9_-]+)\.(?:evt|cmd)\./.exec(subject);
-  if (!m || !m[1] || !m[2] || !m[1].split(".").every(isToken)) return undefined;
-  return { prefix: m[1], runId: m[2] };
-}
-
 function isLine(v: unknown): v is ExportLine {
   const o = v as Partial<ExportLine> | null;
   return !!o && typeof o === "object" && Number.isInteger(o.seq) && (o.seq ?? 0) > 0 && typeof o.subject === "string" && typeof o.time === "string" && typeof o.data === "string";
@@ -99,8 +93,8 @@ export function parseRunExport(text: string): RunLog {
     if (Number.isNaN(Date.parse(v.time))) throw new ExportFormatError(`line ${n}: time ${JSON.stringify(v.time)} is not a date`, n);
     entries.push({ seq: v.seq, subject: v.subject, time: v.time, data: new Uint8Array(Buffer.from(v.data, "base64")) });
   });
-  const first = entries.find((e) => e.subject.endsWith(".evt.submitted")) ?? entries[0];
-  const where = header ?? (first ? locate(first.subject) : undefined);
+  const first = entries.find((e) => runStepOf(e.subject)?.kind === "submitted") ?? entries[0];
+  const where = header ?? (first ? runStepOf(first.subject) : undefined);
   if (!where) throw new ExportFormatError(entries.length ? "cannot tell the run from the subjects; add the header line" : "no log messages in the file", 1);
   if (header && header.messages !== entries.length) throw new ExportFormatError(`the header says ${header.messages} messages, the file has ${entries.length} (truncated?)`, raw.length);
   const head = new Subjects(where.prefix).runHead(where.runId);

@@ -27,8 +27,8 @@ export {
 export type { Attributes, Span, SpanContext } from "./spans.js";
 export { beginRun, endRun, PARENT_KEY, runSpanId, withRunTrace } from "./run-trace.js";
 export type { BegunRun, EndedRun, RunTraceInfo } from "./run-trace.js";
-export { runStepOf, startAttemptSpan } from "./messaging.js";
-export type { AttemptSpan, Delivery, RunStep } from "./messaging.js";
+export { startAttemptSpan } from "./messaging.js";
+export type { AttemptSpan, Delivery } from "./messaging.js";
 
 export type { Logger } from "pino";
 

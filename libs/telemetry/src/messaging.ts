@@ -14,6 +14,7 @@
  * traced, and a stray root span per step would only scatter it.
  */
 import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Link, type Span } from "@opentelemetry/api";
+import { runStepOf } from "@cairn/protocol";
 import { runSpanId } from "./run-trace.js";
 import { CairnAttr, extractContext, recordError, tracer } from "./spans.js";
 import { tracingEnabled } from "./tracing-state.js";
@@ -32,50 +33,6 @@ export interface Delivery {
   /** A header's value, undefined when absent. */
   header(name: string): string | undefined;
   headerNames(): string[];
-}
-
-/** A step of a run as its subject names it (`<prefix>.run.<runId>.(evt|cmd).<kind>…`). */
-export interface RunStep {
-  runId: string;
-  /** "evt" or "cmd". */
-  family: string;
-  /** submitted, llm, tool, signal, error, ended… */
-  kind: string;
-  turn?: number;
-  index?: number;
-  tool?: string;
-  /** The subject with the run id and numbers templated: `<p>.run.{runId}.evt.tool.{turn}.{index}`. */
-  template: string;
-}
-
-const RUN_SUBJECT = /^(.+)\.run\.([A-Za-z0-9_-]+)\.(evt|cmd)\.([A-Za-z0-9_-]+)((?:\.[A-Za-z0-9_-]+)*)$/;
-
-/** Reads the run, step and tool out of a run subject (the layout in docs/architecture.md). */
-export function runStepOf(subject: string): RunStep | undefined {
-  const m = RUN_SUBJECT.exec(subject);
-  if (!m) return undefined;
-  const [, prefix, runId, family, kind] = m as unknown as [string, string, string, string, string];
-  const rest = (m[5] ?? "").split(".").filter(Boolean);
-  const num = (s: string | undefined) => (s !== undefined && /^\d{1,9}$/.test(s) ? Number(s) : undefined);
-  const step: RunStep = { runId, family, kind, template: "" };
-  const tpl: string[] = [];
-  if (kind === "llm" || kind === "tool") {
-    step.turn = num(rest[0]);
-    if (step.turn !== undefined) tpl.push("{turn}");
-    if (kind === "tool") {
-      step.index = num(rest[1]);
-      if (step.index !== undefined) tpl.push("{index}");
-      // the tool: in a command's subject, and in a result's (logs recorded before it joined results have none)
-      if (rest[2]) {
-        step.tool = rest[2];
-        tpl.push(rest[2]);
-      }
-    } else if (family === "cmd" && rest[1]) tpl.push(rest[1]);
-  } else if (kind === "error") {
-    if (rest.length) tpl.push("{id}");
-  } else tpl.push(...rest);
-  step.template = [`${prefix}.run.{runId}.${family}.${kind}`, ...tpl].join(".");
-  return step;
 }
 
 /** A started attempt span: run the handler inside it, then end it with the outcome. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { activeSpan, beginRun, endRun, formatTraceparent, parseTraceparent, runSpanId, runStepOf, startAttemptSpan, traceHeaders, traceIdOf, tracingEnabled, withSpan } from "@cairn/telemetry";
+import { activeSpan, beginRun, endRun, formatTraceparent, parseTraceparent, runSpanId, startAttemptSpan, traceHeaders, traceIdOf, tracingEnabled, withSpan } from "@cairn/telemetry";
+import { runStepOf } from "@cairn/protocol";
 import { startTracing, tracingChoice, TracingConfigError } from "./tracing.js";
 
 describe("tracingChoice: the standard OTEL_* variables decide", () => {
@@ -64,7 +65,7 @@ describe("trace context values", () => {
   });
 
   it("reads run, step and tool from run subjects, with low-cardinality templates", () => {
-    expect(runStepOf("cairn.run.r1.evt.submitted")).toEqual({ runId: "r1", family: "evt", kind: "submitted", template: "cairn.run.{runId}.evt.submitted" });
+    expect(runStepOf("cairn.run.r1.evt.submitted")).toEqual({ prefix: "cairn", runId: "r1", family: "evt", kind: "submitted", template: "cairn.run.{runId}.evt.submitted" });
     expect(runStepOf("t.x-1.run.r1.cmd.llm.3.scripted")).toMatchObject({ runId: "r1", kind: "llm", turn: 3, template: "t.x-1.run.{runId}.cmd.llm.{turn}.scripted" });
     expect(runStepOf("cairn.run.r1.cmd.tool.2.1.ledger")).toMatchObject({ runId: "r1", family: "cmd", kind: "tool", turn: 2, index: 1, tool: "ledger", template: "cairn.run.{runId}.cmd.tool.{turn}.{index}.ledger" });
     expect(runStepOf("cairn.run.r1.evt.tool.2.1")).toMatchObject({ kind: "tool", turn: 2, index: 1, template: "cairn.run.{runId}.evt.tool.{turn}.{index}" });
