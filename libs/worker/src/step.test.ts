@@ -1,0 +1,147 @@
+// The workers' step skeleton on its own: a log kept in memory (a subject holds one message, as the
+// runs stream's write-once rule has it), so each rule of the skeleton is checked by what it wrote.
+import { describe, expect, it } from "vitest";
+import { decode, Subjects, workerRetryPolicy, type RunError, type ToolResult } from "@cairn/protocol";
+import { RetryableError, TerminalError } from "@cairn/runtime";
+import type { AppendResult } from "@cairn/bus";
+import type { StepLogger } from "@cairn/telemetry";
+import { StepRecorder, type StepRun } from "./step.js";
+
+const subjects = new Subjects("cairn");
+const RESULT = subjects.toolResult("r1", 1, 0, "t");
+
+function setup(o: { largePayloadBytes?: number; maxMessageBytes?: number } = {}) {
+  const log = new Map<string, Uint8Array>();
+  const lines: { level: string; msg: string }[] = [];
+  const crashes: string[] = [];
+  const payloads: string[] = [];
+  const at = (level: string) => (a: unknown, b?: unknown) => lines.push({ level, msg: typeof a === "string" ? a : String(b) });
+  const rlog = { error: at("error"), warn: at("warn"), info: at("info"), debug: at("debug") } as unknown as StepLogger;
+  const steps = new StepRecorder({
+    subjects,
+    service: "tool-runner",
+    append: (subject, data): Promise<AppendResult> => {
+      if (log.has(subject)) return Promise.resolve({ seq: 0, duplicate: true });
+      log.set(subject, data);
+      return Promise.resolve({ seq: log.size, duplicate: false });
+    },
+    exists: (subject) => Promise.resolve(log.has(subject)),
+    payloads: {
+      put: (runId, text) => {
+        payloads.push(text);
+        return Promise.resolve({ bucket: "P", name: `${runId}/${payloads.length}`, bytes: text.length, sha256: "0".repeat(64) });
+      },
+    },
+    largePayloadBytes: o.largePayloadBytes ?? 1024,
+    maxMessageBytes: o.maxMessageBytes ?? 64 * 1024,
+    crash: { hit: (p) => crashes.push(p) },
+    now: () => 1_000,
+  });
+  const result = (output: string, ok = true): ToolResult => ({ v: 1, type: "tool.result", runId: "r1", turn: 1, index: 0, callId: "c", tool: "t", attempts: 1, ok, output });
+  const record = (r: ToolResult) => steps.record(RESULT, r, { text: "output", ref: "outputRef", tooLarge: ({ output: _o, ...rest }, n) => ({ ...rest, ok: false, error: steps.tooLarge("tool result", n) }) });
+  const run = (deliveries: number, over: Partial<StepRun<string>>, signal = new AbortController().signal) =>
+    steps.run<string>({
+      m: { subject: "cairn.run.r1.cmd.tool.1.0.t", seq: 7, deliveries },
+      log: rlog,
+      signal,
+      policy: workerRetryPolicy(3, 500),
+      words: { call: "tool call", result: "result", skipped: "acked without executing the tool" },
+      effectDone: "after-effect",
+      execute: () => Promise.resolve("done"),
+      succeed: (out) => record(result(out)),
+      fail: (error) => record({ ...result(""), ok: false, error }),
+      ...over,
+    });
+  const recorded = (subject = RESULT) => {
+    const d = decode<ToolResult>("ToolResult", log.get(subject)!);
+    if (!d.ok) throw new Error(d.message);
+    return d.value;
+  };
+  return { steps, log, lines, crashes, payloads, record, run, recorded, result, rlog };
+}
+
+describe("StepRecorder: the one step skeleton of the workers", () => {
+  it("records the effect's result once and acks, passing both crash points", async () => {
+    const t = setup();
+    expect(await t.run(1, {})).toEqual({ ack: true });
+    expect(t.recorded()).toMatchObject({ ok: true, output: "done" });
+    expect(t.crashes).toEqual(["after-effect", "after-publish"]);
+  });
+
+  it("a late result (another delivery recorded first) is discarded and said so, never written over", async () => {
+    const t = setup();
+    await t.record(t.result("first"));
+    expect(await t.run(2, { execute: () => Promise.resolve("second") })).toEqual({ ack: true });
+    expect(t.recorded().output).toBe("first");
+    expect(t.lines.some((l) => l.level === "warn" && /^late result discarded/.test(l.msg))).toBe(true);
+  });
+
+  it("a retryable failure with attempts left is handed back with the policy's backoff, and nothing is recorded", async () => {
+    const t = setup();
+    const fail = () => Promise.reject(new RetryableError("busy"));
+    expect(await t.run(1, { execute: fail })).toEqual({ nak: 500 });
+    expect(await t.run(2, { execute: fail })).toEqual({ nak: 1000 });
+    expect(t.log.size).toBe(0);
+    // a server's Retry-After wins when it is longer
+    expect(await t.run(1, { execute: () => Promise.reject(new RetryableError("slow down", { retryAfterMs: 4000 })) })).toEqual({ nak: 4000 });
+  });
+
+  it("the last attempt's failure, or a terminal one at once, is recorded as the step's result", async () => {
+    const t = setup();
+    expect(await t.run(3, { execute: () => Promise.reject(new RetryableError("busy", { kind: "http_503" })) })).toEqual({ ack: true });
+    expect(t.recorded()).toMatchObject({ ok: false, error: { kind: "http_503", message: "busy", retryable: true } });
+    const u = setup();
+    expect(await u.run(1, { execute: () => Promise.reject(new TerminalError("no such account", { kind: "not_found" })) })).toEqual({ ack: true });
+    expect(u.recorded()).toMatchObject({ ok: false, error: { kind: "not_found", retryable: false } });
+    // the caller's own rule: a retryable error it says not to retry
+    const v = setup();
+    expect(await v.run(1, { execute: () => Promise.reject(new RetryableError("quota", { kind: "quota" })), retryable: () => false })).toEqual({ ack: true });
+    expect(v.recorded().error?.kind).toBe("quota");
+  });
+
+  it("a stopping service hands the message back at once, recording nothing", async () => {
+    const t = setup();
+    const ac = new AbortController();
+    ac.abort();
+    expect(await t.run(1, { execute: () => Promise.reject(new Error("aborted")) }, ac.signal)).toEqual({ nak: 0 });
+    expect(t.log.size).toBe(0);
+  });
+
+  it("`settle` decides for errors that are not failures (a deferral)", async () => {
+    const t = setup();
+    expect(await t.run(1, { execute: () => Promise.reject(new Error("sleep")), settle: () => Promise.resolve({ nak: 60_000 }) })).toEqual({ nak: 60_000 });
+    expect(t.log.size).toBe(0);
+  });
+
+  it("a redelivery whose result is recorded is acked without running; a first delivery is never looked up", async () => {
+    const t = setup();
+    const words = { call: "tool call", result: "result", skipped: "acked without executing the tool" };
+    expect(await t.steps.alreadyRecorded({ subject: "x", seq: 1, deliveries: 2 }, RESULT, t.rlog, words)).toBe(false);
+    await t.record(t.result("x"));
+    expect(await t.steps.alreadyRecorded({ subject: "x", seq: 1, deliveries: 1 }, RESULT, t.rlog, words)).toBe(false);
+    expect(await t.steps.alreadyRecorded({ subject: "x", seq: 1, deliveries: 2 }, RESULT, t.rlog, words)).toBe(true);
+    expect(t.lines.at(-1)?.msg).toBe("redelivered command already has its recorded result: acked without executing the tool");
+  });
+
+  it("large text goes to the payload store (a preview and the reference stay); a record still over the limit becomes a failure", async () => {
+    const t = setup({ largePayloadBytes: 1024 });
+    await t.record(t.result("y".repeat(5000)));
+    expect(t.payloads).toEqual(["y".repeat(5000)]);
+    const r = t.recorded();
+    expect(r.outputRef).toMatchObject({ bucket: "P", bytes: 5000 });
+    expect(r.output!.length).toBeLessThan(5000);
+    const u = setup({ largePayloadBytes: 1_000_000, maxMessageBytes: 2048 });
+    await u.record(u.result("z".repeat(4000)));
+    expect(u.recorded()).toMatchObject({ ok: false, error: { kind: "result_too_large" } });
+    expect(u.recorded().output).toBeUndefined();
+  });
+
+  it("an invalid command is reported on the run and recorded as the step's failure", async () => {
+    const t = setup();
+    const m = { subject: "cairn.run.r1.cmd.tool.1.0.t", seq: 9, deliveries: 1 };
+    expect(await t.steps.invalid("r1", m, t.rlog, "invalid tool command", "schema_invalid", "bad", (error) => t.record({ ...t.result(""), ok: false, error }))).toEqual({ ack: true });
+    const e = decode<RunError>("RunError", t.log.get(subjects.error("r1", "s9"))!);
+    expect(e.ok && e.value).toMatchObject({ service: "tool-runner", subject: m.subject, seq: 9, error: { kind: "schema_invalid", message: "bad" } });
+    expect(t.recorded()).toMatchObject({ ok: false, error: { kind: "invalid_command", message: "schema_invalid: bad" } });
+  });
+});
