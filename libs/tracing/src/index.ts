@@ -5,5 +5,5 @@
  * not need this package: the client speaks the OpenTelemetry API only (@cairn/telemetry) and
  * joins whatever SDK the application registered.
  */
-export { shutdownTracing, startTracing, tracingChoice, TracingConfigError } from "./tracing.js";
+export { OTEL_VARIABLES, shutdownTracing, startTracing, tracingChoice, TracingConfigError } from "./tracing.js";
 export type { OtlpProtocol, Tracing, TracingOptions } from "./tracing.js";

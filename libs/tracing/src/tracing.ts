@@ -146,3 +146,13 @@ export async function startTracing(o: TracingOptions): Promise<Tracing> {
 export async function shutdownTracing(): Promise<void> {
   await SDK.running?.shutdown();
 }
+
+/** The `OTEL_*` variables a Cairn process acts on (docs/configuration.md is generated from this list and the services' schemas). */
+export const OTEL_VARIABLES: readonly { names: string[]; default: string; meaning: string }[] = [
+  { names: ["OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"], default: "— (tracing off)", meaning: "OTLP receiver (Jaeger, a collector): turns tracing on" },
+  { names: ["OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"], default: "http/protobuf", meaning: `or ${PROTOCOLS.filter((p) => p !== "http/protobuf").join(", ")}` },
+  { names: ["OTEL_TRACES_EXPORTER", "OTEL_SDK_DISABLED"], default: "otlp", meaning: "none / true turn tracing off; console prints spans" },
+  { names: ["OTEL_SERVICE_NAME", "OTEL_RESOURCE_ATTRIBUTES"], default: "cairn-<service>", meaning: "resource of the spans" },
+  { names: ["OTEL_TRACES_SAMPLER", "OTEL_TRACES_SAMPLER_ARG"], default: "parentbased_always_on", meaning: "sampling, decided once per run at submission" },
+  { names: ["OTEL_BSP_SCHEDULE_DELAY", "OTEL_EXPORTER_OTLP_HEADERS", "…"], default: "the SDK's", meaning: "the other standard variables, read by the SDK itself" },
+];

@@ -17,22 +17,22 @@ export interface PlannerConfig extends CommonConfig {
   apiLimits: { taskBytes: number; metadataBytes: number };
 }
 
+/** The planner's environment variables (docs/configuration.md is generated from these). */
+export const plannerEnv = {
+  ...commonEnv,
+  CAIRN_AGENTS_FILE: z.string().optional().describe("agents file (JSON); the built-in default agent when unset"),
+  CAIRN_PLANNER_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(64).describe("events an instance handles at once (one at a time per run)"),
+  CAIRN_PLANNER_CACHE_RUNS: z.coerce.number().int().min(1).default(DEFAULT_RUN_CACHE.runs).describe("folded run states kept in memory, at most this many runs (least recently used go first; a run not kept costs one read of its log at its next event)"),
+  CAIRN_PLANNER_CACHE_MB: z.coerce.number().int().min(1).default(DEFAULT_RUN_CACHE.bytes / (1024 * 1024)).describe("and at most about this many MiB of folded entries"),
+  CAIRN_PRICES_FILE: z.string().optional().describe("price table for cost budgets (USD per million tokens by model)"),
+  CAIRN_ACCESS_FILE: z.string().optional().describe("tenants' users' roles (see docs/security.md); without it every tenant user has every role in its tenant"),
+  CAIRN_MAX_TASK_BYTES: z.coerce.number().int().min(1).default(64 * 1024).describe("largest task a submission may carry"),
+  CAIRN_MAX_METADATA_BYTES: z.coerce.number().int().min(0).default(16 * 1024).describe("largest metadata a submission may carry"),
+};
+
 /** Reads the planner's settings from the environment; throws one ConfigError listing every problem. */
 export function loadConfig(env: Record<string, string | undefined>): PlannerConfig {
-  const e = parseEnv(
-    {
-      ...commonEnv,
-      CAIRN_AGENTS_FILE: z.string().optional(),
-      CAIRN_PLANNER_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(64),
-      CAIRN_PLANNER_CACHE_RUNS: z.coerce.number().int().min(1).default(DEFAULT_RUN_CACHE.runs),
-      CAIRN_PLANNER_CACHE_MB: z.coerce.number().int().min(1).default(DEFAULT_RUN_CACHE.bytes / (1024 * 1024)),
-      CAIRN_PRICES_FILE: z.string().optional(),
-      CAIRN_ACCESS_FILE: z.string().optional(),
-      CAIRN_MAX_TASK_BYTES: z.coerce.number().int().min(1).default(64 * 1024),
-      CAIRN_MAX_METADATA_BYTES: z.coerce.number().int().min(0).default(16 * 1024),
-    },
-    env,
-  );
+  const e = parseEnv(plannerEnv, env);
   const c: PlannerConfig = {
     ...toCommonConfig(e, "planner"),
     concurrency: e.CAIRN_PLANNER_CONCURRENCY,

@@ -1,7 +1,7 @@
 /** The planner: folds run events, decides the next commands, serves the `cairn` run API. */
 export { startPlanner, PLANNER_DURABLE } from "./service.js";
 export type { PlannerDeps } from "./service.js";
-export { loadConfig } from "./config.js";
+export { loadConfig, plannerEnv } from "./config.js";
 export type { PlannerConfig } from "./config.js";
 export { loadAgents, loadPrices, parseAgents, BUILTIN_AGENTS } from "./agents.js";
 export type { AgentDefinition, Agents, PriceTable } from "./agents.js";
