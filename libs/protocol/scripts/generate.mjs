@@ -51,7 +51,10 @@ const runtimeImports = [...new Set([...validators.matchAll(/__runtime_([a-z0-9]+
   .join("\n");
 validators = BANNER + "// @ts-nocheck\n/* eslint-disable */\n" + runtimeImports + "\n" + validators + "\n";
 
-const outputs = { "types.ts": types, "validators.ts": validators };
+// Formatted like every other source file (the workspace's prettier settings), so the formatter check passes on them too.
+const prettier = await import("prettier");
+const formatted = async (name, text) => prettier.format(text, { ...(await prettier.resolveConfig(join(outDir, name))), filepath: join(outDir, name) });
+const outputs = { "types.ts": await formatted("types.ts", types), "validators.ts": await formatted("validators.ts", validators) };
 if (check) {
   let drift = false;
   for (const [name, text] of Object.entries(outputs)) {

@@ -3,5 +3,15648 @@
 /* eslint-disable */
 import __runtime_ucs2length_mod from "ajv/dist/runtime/ucs2length.js";
 // CommonJS interop differs between Node (module.exports) and bundlers (exports.default).
-const __runtime_ucs2length = typeof __runtime_ucs2length_mod === "function" ? { default: __runtime_ucs2length_mod } : __runtime_ucs2length_mod;
-"use strict";export const AgentSpec = validate20;const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://cairn.dev/schemas/agent-spec.v1.schema.json","title":"AgentSpec","description":"An agent definition as snapshotted into a run at submission: model, prompt, tools, limits.","type":"object","additionalProperties":false,"required":["name","provider","model","systemPrompt","tools","maxTurns"],"properties":{"name":{"type":"string","minLength":1,"maxLength":128},"provider":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$","description":"Provider name known to the llm-caller (a subject token: commands go to <prefix>.run.<id>.cmd.llm.<turn>.<provider>): openai (any OpenAI-compatible Chat Completions server) or scripted (the deterministic scripted model)."},"model":{"type":"string","minLength":1},"systemPrompt":{"type":"string"},"tools":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["name","description","inputSchema"],"properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$"},"description":{"type":"string"},"inputSchema":{"type":"object","additionalProperties":true},"requiresApproval":{"type":"boolean","description":"Calls wait for a human approve/deny before they run."}}},"description":"Tools the model may call, with the schemas shown to it."},"maxTurns":{"type":"integer","minimum":1,"maximum":10000},"temperature":{"type":"number"},"maxTokens":{"type":"integer","minimum":1,"description":"Token budget (input + output) for the whole run."},"maxCostUsd":{"type":"number","minimum":0,"description":"Cost budget in USD, priced with `pricing`."},"contextBudgetTokens":{"type":"integer","minimum":100,"description":"When the prompt would exceed this (estimated at 4 characters a token), old tool results are truncated with a note, oldest first."},"summarize":{"type":"object","additionalProperties":false,"required":["keepRecentTurns"],"properties":{"keepRecentTurns":{"type":"integer","minimum":1,"description":"Turns kept verbatim after the summary (at least the last: the model reads the results it asked for as they are)."},"instructions":{"type":"string","description":"Replaces Cairn's default summarisation instructions."}},"description":"When the prompt would exceed contextBudgetTokens, the turns older than the last keepRecentTurns are first summarised by a model call that is itself a journaled step (evt.summary.<turn>); the summary then stands in for them in every later prompt."},"onBudgetExceeded":{"enum":["fail","approve"],"description":"What a run does before a model call that a budget (maxTokens, maxCostUsd, deadlineMs) no longer allows: fail (the default), or pause for a human; each approval starts another budget of the same size from that point."},"deadlineMs":{"type":"integer","minimum":1,"description":"The run must end within this many ms of its submission."},"maxToolCallsPerTurn":{"type":"integer","minimum":1,"maximum":10000,"description":"Calls a model response may have run: the planner answers each call past this many (by index) itself with an error result of kind too_many_calls, which the model reads; a call to a tool that requires approval still waits for the human's decision first. Absent (runs submitted before the setting existed): no cap."},"maxParallelToolCalls":{"type":"integer","minimum":1,"maximum":10000,"description":"In-flight window: the planner commands at most this many of a turn's calls at a time (commanded and without a result: running, retrying, asleep or in a sub-agent run) and commands the next as results are recorded, in call order, approved calls after the others in the order of their approvals. Calls waiting for a human, or answered by the planner itself, take no place in it. Absent (runs submitted before the setting existed): no window, every call at once."},"pricing":{"type":"object","additionalProperties":false,"required":["inputPerMTokUsd","outputPerMTokUsd"],"properties":{"inputPerMTokUsd":{"type":"number","minimum":0},"outputPerMTokUsd":{"type":"number","minimum":0}},"description":"USD per million tokens for this agent's model, from the planner's price table at submission."}}};const func1 = Object.prototype.hasOwnProperty;const func2 = __runtime_ucs2length.default;const pattern4 = new RegExp("^[A-Za-z0-9_-]{1,64}$", "u");function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://cairn.dev/schemas/agent-spec.v1.schema.json" */;let vErrors = null;let errors = 0;const evaluated0 = validate20.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}if(data && typeof data == "object" && !Array.isArray(data)){if(data.name === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.provider === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "provider"},message:"must have required property '"+"provider"+"'"};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}if(data.model === undefined){const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "model"},message:"must have required property '"+"model"+"'"};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}if(data.systemPrompt === undefined){const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "systemPrompt"},message:"must have required property '"+"systemPrompt"+"'"};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}if(data.tools === undefined){const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "tools"},message:"must have required property '"+"tools"+"'"};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}if(data.maxTurns === undefined){const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "maxTurns"},message:"must have required property '"+"maxTurns"+"'"};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}for(const key0 in data){if(!(func1.call(schema31.properties, key0))){const err6 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}}if(data.name !== undefined){let data0 = data.name;if(typeof data0 === "string"){if(func2(data0) > 128){const err7 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}if(func2(data0) < 1){const err8 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}}else {const err9 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}}if(data.provider !== undefined){let data1 = data.provider;if(typeof data1 === "string"){if(!pattern4.test(data1)){const err10 = {instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{1,64}$"+"\""};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}}else {const err11 = {instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err11];}else {vErrors.push(err11);}errors++;}}if(data.model !== undefined){let data2 = data.model;if(typeof data2 === "string"){if(func2(data2) < 1){const err12 = {instancePath:instancePath+"/model",schemaPath:"#/properties/model/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};if(vErrors === null){vErrors = [err12];}else {vErrors.push(err12);}errors++;}}else {const err13 = {instancePath:instancePath+"/model",schemaPath:"#/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err13];}else {vErrors.push(err13);}errors++;}}if(data.systemPrompt !== undefined){if(typeof data.systemPrompt !== "string"){const err14 = {instancePath:instancePath+"/systemPrompt",schemaPath:"#/properties/systemPrompt/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err14];}else {vErrors.push(err14);}errors++;}}if(data.tools !== undefined){let data4 = data.tools;if(Array.isArray(data4)){const len0 = data4.length;for(let i0=0; i0<len0; i0++){let data5 = data4[i0];if(data5 && typeof data5 == "object" && !Array.isArray(data5)){if(data5.name === undefined){const err15 = {instancePath:instancePath+"/tools/" + i0,schemaPath:"#/properties/tools/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};if(vErrors === null){vErrors = [err15];}else {vErrors.push(err15);}errors++;}if(data5.description === undefined){const err16 = {instancePath:instancePath+"/tools/" + i0,schemaPath:"#/properties/tools/items/required",keyword:"required",params:{missingProperty: "description"},message:"must have required property '"+"description"+"'"};if(vErrors === null){vErrors = [err16];}else {vErrors.push(err16);}errors++;}if(data5.inputSchema === undefined){const err17 = {instancePath:instancePath+"/tools/" + i0,schemaPath:"#/properties/tools/items/required",keyword:"required",params:{missingProperty: "inputSchema"},message:"must have required property '"+"inputSchema"+"'"};if(vErrors === null){vErrors = [err17];}else {vErrors.push(err17);}errors++;}for(const key1 in data5){if(!((((key1 === "name") || (key1 === "description")) || (key1 === "inputSchema")) || (key1 === "requiresApproval"))){const err18 = {instancePath:instancePath+"/tools/" + i0,schemaPath:"#/properties/tools/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err18];}else {vErrors.push(err18);}errors++;}}if(data5.name !== undefined){let data6 = data5.name;if(typeof data6 === "string"){if(!pattern4.test(data6)){const err19 = {instancePath:instancePath+"/tools/" + i0+"/name",schemaPath:"#/properties/tools/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{1,64}$"+"\""};if(vErrors === null){vErrors = [err19];}else {vErrors.push(err19);}errors++;}}else {const err20 = {instancePath:instancePath+"/tools/" + i0+"/name",schemaPath:"#/properties/tools/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err20];}else {vErrors.push(err20);}errors++;}}if(data5.description !== undefined){if(typeof data5.description !== "string"){const err21 = {instancePath:instancePath+"/tools/" + i0+"/description",schemaPath:"#/properties/tools/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err21];}else {vErrors.push(err21);}errors++;}}if(data5.inputSchema !== undefined){let data8 = data5.inputSchema;if(data8 && typeof data8 == "object" && !Array.isArray(data8)){}else {const err22 = {instancePath:instancePath+"/tools/" + i0+"/inputSchema",schemaPath:"#/properties/tools/items/properties/inputSchema/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err22];}else {vErrors.push(err22);}errors++;}}if(data5.requiresApproval !== undefined){if(typeof data5.requiresApproval !== "boolean"){const err23 = {instancePath:instancePath+"/tools/" + i0+"/requiresApproval",schemaPath:"#/properties/tools/items/properties/requiresApproval/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err23];}else {vErrors.push(err23);}errors++;}}}else {const err24 = {instancePath:instancePath+"/tools/" + i0,schemaPath:"#/properties/tools/items/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err24];}else {vErrors.push(err24);}errors++;}}}else {const err25 = {instancePath:instancePath+"/tools",schemaPath:"#/properties/tools/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err25];}else {vErrors.push(err25);}errors++;}}if(data.maxTurns !== undefined){let data10 = data.maxTurns;if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){const err26 = {instancePath:instancePath+"/maxTurns",schemaPath:"#/properties/maxTurns/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err26];}else {vErrors.push(err26);}errors++;}if((typeof data10 == "number") && (isFinite(data10))){if(data10 > 10000 || isNaN(data10)){const err27 = {instancePath:instancePath+"/maxTurns",schemaPath:"#/properties/maxTurns/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000"};if(vErrors === null){vErrors = [err27];}else {vErrors.push(err27);}errors++;}if(data10 < 1 || isNaN(data10)){const err28 = {instancePath:instancePath+"/maxTurns",schemaPath:"#/properties/maxTurns/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};if(vErrors === null){vErrors = [err28];}else {vErrors.push(err28);}errors++;}}}if(data.temperature !== undefined){let data11 = data.temperature;if(!((typeof data11 == "number") && (isFinite(data11)))){const err29 = {instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number"};if(vErrors === null){vErrors = [err29];}else {vErrors.push(err29);}errors++;}}if(data.maxTokens !== undefined){let data12 = data.maxTokens;if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){const err30 = {instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err30];}else {vErrors.push(err30);}errors++;}if((typeof data12 == "number") && (isFinite(data12))){if(data12 < 1 || isNaN(data12)){const err31 = {instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};if(vErrors === null){vErrors = [err31];}else {vErrors.push(err31);}errors++;}}}if(data.maxCostUsd !== undefined){let data13 = data.maxCostUsd;if((typeof data13 == "number") && (isFinite(data13))){if(data13 < 0 || isNaN(data13)){const err32 = {instancePath:instancePath+"/maxCostUsd",schemaPath:"#/properties/maxCostUsd/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};if(vErrors === null){vErrors = [err32];}else {vErrors.push(err32);}errors++;}}else {const err33 = {instancePath:instancePath+"/maxCostUsd",schemaPath:"#/properties/maxCostUsd/type",keyword:"type",params:{type: "number"},message:"must be number"};if(vErrors === null){vErrors = [err33];}else {vErrors.push(err33);}errors++;}}if(data.contextBudgetTokens !== undefined){let data14 = data.contextBudgetTokens;if(!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14)))){const err34 = {instancePath:instancePath+"/contextBudgetTokens",schemaPath:"#/properties/contextBudgetTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err34];}else {vErrors.push(err34);}errors++;}if((typeof data14 == "number") && (isFinite(data14))){if(data14 < 100 || isNaN(data14)){const err35 = {instancePath:instancePath+"/contextBudgetTokens",schemaPath:"#/properties/contextBudgetTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 100},message:"must be >= 100"};if(vErrors === null){vErrors = [err35];}else {vErrors.push(err35);}errors++;}}}if(data.summarize !== undefined){let data15 = data.summarize;if(data15 && typeof data15 == "object" && !Array.isArray(data15)){if(data15.keepRecentTurns === undefined){const err36 = {instancePath:instancePath+"/summarize",schemaPath:"#/properties/summarize/required",keyword:"required",params:{missingProperty: "keepRecentTurns"},message:"must have required property '"+"keepRecentTurns"+"'"};if(vErrors === null){vErrors = [err36];}else {vErrors.push(err36);}errors++;}for(const key2 in data15){if(!((key2 === "keepRecentTurns") || (key2 === "instructions"))){const err37 = {instancePath:instancePath+"/summarize",schemaPath:"#/properties/summarize/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err37];}else {vErrors.push(err37);}errors++;}}if(data15.keepRecentTurns !== undefined){let data16 = data15.keepRecentTurns;if(!(((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16))) && (isFinite(data16)))){const err38 = {instancePath:instancePath+"/summarize/keepRecentTurns",schemaPath:"#/properties/summarize/properties/keepRecentTurns/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err38];}else {vErrors.push(err38);}errors++;}if((typeof data16 == "number") && (isFinite(data16))){if(data16 < 1 || isNaN(data16)){const err39 = {instancePath:instancePath+"/summarize/keepRecentTurns",schemaPath:"#/properties/summarize/properties/keepRecentTurns/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};if(vErrors === null){vErrors = [err39];}else {vErrors.push(err39);}errors++;}}}if(data15.instructions !== undefined){if(typeof data15.instructions !== "string"){const err40 = {instancePath:instancePath+"/summarize/instructions",schemaPath:"#/properties/summarize/properties/instructions/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err40];}else {vErrors.push(err40);}errors++;}}}else {const err41 = {instancePath:instancePath+"/summarize",schemaPath:"#/properties/summarize/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err41];}else {vErrors.push(err41);}errors++;}}if(data.onBudgetExceeded !== undefined){let data18 = data.onBudgetExceeded;if(!((data18 === "fail") || (data18 === "approve"))){const err42 = {instancePath:instancePath+"/onBudgetExceeded",schemaPath:"#/properties/onBudgetExceeded/enum",keyword:"enum",params:{allowedValues: schema31.properties.onBudgetExceeded.enum},message:"must be equal to one of the allowed values"};if(vErrors === null){vErrors = [err42];}else {vErrors.push(err42);}errors++;}}if(data.deadlineMs !== undefined){let data19 = data.deadlineMs;if(!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))){const err43 = {instancePath:instancePath+"/deadlineMs",schemaPath:"#/properties/deadlineMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err43];}else {vErrors.push(err43);}errors++;}if((typeof data19 == "number") && (isFinite(data19))){if(data19 < 1 || isNaN(data19)){const err44 = {instancePath:instancePath+"/deadlineMs",schemaPath:"#/properties/deadlineMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};if(vErrors === null){vErrors = [err44];}else {vErrors.push(err44);}errors++;}}}if(data.maxToolCallsPerTurn !== undefined){let data20 = data.maxToolCallsPerTurn;if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){const err45 = {instancePath:instancePath+"/maxToolCallsPerTurn",schemaPath:"#/properties/maxToolCallsPerTurn/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err45];}else {vErrors.push(err45);}errors++;}if((typeof data20 == "number") && (isFinite(data20))){if(data20 > 10000 || isNaN(data20)){const err46 = {instancePath:instancePath+"/maxToolCallsPerTurn",schemaPath:"#/properties/maxToolCallsPerTurn/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000"};if(vErrors === null){vErrors = [err46];}else {vErrors.push(err46);}errors++;}if(data20 < 1 || isNaN(data20)){const err47 = {instancePath:instancePath+"/maxToolCallsPerTurn",schemaPath:"#/properties/maxToolCallsPerTurn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};if(vErrors === null){vErrors = [err47];}else {vErrors.push(err47);}errors++;}}}if(data.maxParallelToolCalls !== undefined){let data21 = data.maxParallelToolCalls;if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){const err48 = {instancePath:instancePath+"/maxParallelToolCalls",schemaPath:"#/properties/maxParallelToolCalls/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err48];}else {vErrors.push(err48);}errors++;}if((typeof data21 == "number") && (isFinite(data21))){if(data21 > 10000 || isNaN(data21)){const err49 = {instancePath:instancePath+"/maxParallelToolCalls",schemaPath:"#/properties/maxParallelToolCalls/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000"};if(vErrors === null){vErrors = [err49];}else {vErrors.push(err49);}errors++;}if(data21 < 1 || isNaN(data21)){const err50 = {instancePath:instancePath+"/maxParallelToolCalls",schemaPath:"#/properties/maxParallelToolCalls/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};if(vErrors === null){vErrors = [err50];}else {vErrors.push(err50);}errors++;}}}if(data.pricing !== undefined){let data22 = data.pricing;if(data22 && typeof data22 == "object" && !Array.isArray(data22)){if(data22.inputPerMTokUsd === undefined){const err51 = {instancePath:instancePath+"/pricing",schemaPath:"#/properties/pricing/required",keyword:"required",params:{missingProperty: "inputPerMTokUsd"},message:"must have required property '"+"inputPerMTokUsd"+"'"};if(vErrors === null){vErrors = [err51];}else {vErrors.push(err51);}errors++;}if(data22.outputPerMTokUsd === undefined){const err52 = {instancePath:instancePath+"/pricing",schemaPath:"#/properties/pricing/required",keyword:"required",params:{missingProperty: "outputPerMTokUsd"},message:"must have required property '"+"outputPerMTokUsd"+"'"};if(vErrors === null){vErrors = [err52];}else {vErrors.push(err52);}errors++;}for(const key3 in data22){if(!((key3 === "inputPerMTokUsd") || (key3 === "outputPerMTokUsd"))){const err53 = {instancePath:instancePath+"/pricing",schemaPath:"#/properties/pricing/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err53];}else {vErrors.push(err53);}errors++;}}if(data22.inputPerMTokUsd !== undefined){let data23 = data22.inputPerMTokUsd;if((typeof data23 == "number") && (isFinite(data23))){if(data23 < 0 || isNaN(data23)){const err54 = {instancePath:instancePath+"/pricing/inputPerMTokUsd",schemaPath:"#/properties/pricing/properties/inputPerMTokUsd/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};if(vErrors === null){vErrors = [err54];}else {vErrors.push(err54);}errors++;}}else {const err55 = {instancePath:instancePath+"/pricing/inputPerMTokUsd",schemaPath:"#/properties/pricing/properties/inputPerMTokUsd/type",keyword:"type",params:{type: "number"},message:"must be number"};if(vErrors === null){vErrors = [err55];}else {vErrors.push(err55);}errors++;}}if(data22.outputPerMTokUsd !== undefined){let data24 = data22.outputPerMTokUsd;if((typeof data24 == "number") && (isFinite(data24))){if(data24 < 0 || isNaN(data24)){const err56 = {instancePath:instancePath+"/pricing/outputPerMTokUsd",schemaPath:"#/properties/pricing/properties/outputPerMTokUsd/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};if(vErrors === null){vErrors = [err56];}else {vErrors.push(err56);}errors++;}}else {const err57 = {instancePath:instancePath+"/pricing/outputPerMTokUsd",schemaPath:"#/properties/pricing/properties/outputPerMTokUsd/type",keyword:"type",params:{type: "number"},message:"must be number"};if(vErrors === null){vErrors = [err57];}else {vErrors.push(err57);}errors++;}}}else {const err58 = {instancePath:instancePath+"/pricing",schemaPath:"#/properties/pricing/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err58];}else {vErrors.push(err58);}errors++;}}}else {const err59 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err59];}else {vErrors.push(err59);}errors++;}validate20.errors = vErrors;return errors === 0;}validate20.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};export const ApiError = validate21;const schema32 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://cairn.dev/schemas/api-error.v1.schema.json","title":"ApiError","description":"Error reply from any <prefix>.api.* endpoint.","type":"object","additionalProperties":false,"required":["v","error"],"properties":{"v":{"const":1},"error":{"type":"object","additionalProperties":false,"required":["kind","message"],"properties":{"kind":{"type":"string","minLength":1},"message":{"type":"string"},"retryable":{"type":"boolean"}}}}};function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://cairn.dev/schemas/api-error.v1.schema.json" */;let vErrors = null;let errors = 0;const evaluated0 = validate21.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}if(data && typeof data == "object" && !Array.isArray(data)){if(data.v === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "v"},message:"must have required property '"+"v"+"'"};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.error === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "error"},message:"must have required property '"+"error"+"'"};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}for(const key0 in data){if(!((key0 === "v") || (key0 === "error"))){const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}}if(data.v !== undefined){if(1 !== data.v){const err3 = {instancePath:instancePath+"/v",schemaPath:"#/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}}if(data.error !== undefined){let data1 = data.error;if(data1 && typeof data1 == "object" && !Array.isArray(data1)){if(data1.kind === undefined){const err4 = {instancePath:instancePath+"/error",schemaPath:"#/properties/error/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}if(data1.message === undefined){const err5 = {instancePath:instancePath+"/error",schemaPath:"#/properties/error/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'"};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}for(const key1 in data1){if(!(((key1 === "kind") || (key1 === "message")) || (key1 === "retryable"))){const err6 = {instancePath:instancePath+"/error",schemaPath:"#/properties/error/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}}if(data1.kind !== undefined){let data2 = data1.kind;if(typeof data2 === "string"){if(func2(data2) < 1){const err7 = {instancePath:instancePath+"/error/kind",schemaPath:"#/properties/error/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}}else {const err8 = {instancePath:instancePath+"/error/kind",schemaPath:"#/properties/error/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}}if(data1.message !== undefined){if(typeof data1.message !== "string"){const err9 = {instancePath:instancePath+"/error/message",schemaPath:"#/properties/error/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}}if(data1.retryable !== undefined){if(typeof data1.retryable !== "boolean"){const err10 = {instancePath:instancePath+"/error/retryable",schemaPath:"#/properties/error/properties/retryable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}}}else {const err11 = {instancePath:instancePath+"/error",schemaPath:"#/properties/error/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err11];}else {vErrors.push(err11);}errors++;}}}else {const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err12];}else {vErrors.push(err12);}errors++;}validate21.errors = vErrors;return errors === 0;}validate21.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};export const ApprovalRequest = validate22;const schema33 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://cairn.dev/schemas/approval-request.v1.schema.json","title":"ApprovalRequest","description":"Request to <prefix>.api.approve: approve or deny a tool call that waits for approval, or (callId \"budget\") a run paused at a budget.","type":"object","additionalProperties":false,"required":["v","runId","callId","decision"],"properties":{"v":{"const":1},"runId":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$"},"callId":{"type":"string","minLength":1},"decision":{"enum":["approve","deny"]},"reason":{"type":"string"},"by":{"type":"string","description":"Ignored (accepted for older clients): the planner records the caller's authenticated identity."}}};function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://cairn.dev/schemas/approval-request.v1.schema.json" */;let vErrors = null;let errors = 0;const evaluated0 = validate22.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}if(data && typeof data == "object" && !Array.isArray(data)){if(data.v === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "v"},message:"must have required property '"+"v"+"'"};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.runId === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "runId"},message:"must have required property '"+"runId"+"'"};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}if(data.callId === undefined){const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "callId"},message:"must have required property '"+"callId"+"'"};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}if(data.decision === undefined){const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "decision"},message:"must have required property '"+"decision"+"'"};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}for(const key0 in data){if(!((((((key0 === "v") || (key0 === "runId")) || (key0 === "callId")) || (key0 === "decision")) || (key0 === "reason")) || (key0 === "by"))){const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}}if(data.v !== undefined){if(1 !== data.v){const err5 = {instancePath:instancePath+"/v",schemaPath:"#/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}}if(data.runId !== undefined){let data1 = data.runId;if(typeof data1 === "string"){if(!pattern4.test(data1)){const err6 = {instancePath:instancePath+"/runId",schemaPath:"#/properties/runId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{1,64}$"+"\""};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}}else {const err7 = {instancePath:instancePath+"/runId",schemaPath:"#/properties/runId/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}}if(data.callId !== undefined){let data2 = data.callId;if(typeof data2 === "string"){if(func2(data2) < 1){const err8 = {instancePath:instancePath+"/callId",schemaPath:"#/properties/callId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}}else {const err9 = {instancePath:instancePath+"/callId",schemaPath:"#/properties/callId/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}}if(data.decision !== undefined){let data3 = data.decision;if(!((data3 === "approve") || (data3 === "deny"))){const err10 = {instancePath:instancePath+"/decision",schemaPath:"#/properties/decision/enum",keyword:"enum",params:{allowedValues: schema33.properties.decision.enum},message:"must be equal to one of the allowed values"};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}}if(data.reason !== undefined){if(typeof data.reason !== "string"){const err11 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err11];}else {vErrors.push(err11);}errors++;}}if(data.by !== undefined){if(typeof data.by !== "string"){const err12 = {instancePath:instancePath+"/by",schemaPath:"#/properties/by/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err12];}else {vErrors.push(err12);}errors++;}}}else {const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err13];}else {vErrors.push(err13);}errors++;}validate22.errors = vErrors;return errors === 0;}validate22.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};export const ListReply = validate23;const schema34 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://cairn.dev/schemas/list-reply.v1.schema.json","title":"ListReply","description":"Reply from <prefix>.api.list: newest first. A page may hold fewer runs than asked for and still have a cursor: the index was examined up to a bound per request (filters that match few runs), and the next page continues from there.","type":"object","additionalProperties":false,"required":["v","runs"],"properties":{"v":{"const":1},"runs":{"type":"array","items":{"$ref":"https://cairn.dev/schemas/run-status.v1.schema.json"}},"cursor":{"type":"string","description":"Present when more runs may follow: pass it as ListRequest.cursor for the next page."},"examined":{"type":"integer","minimum":0,"description":"Index entries examined for this page."}}};const schema35 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://cairn.dev/schemas/run-status.v1.schema.json","title":"RunStatus","description":"A run summary, folded from its log (status reply, and the entries of the runs index).","type":"object","additionalProperties":false,"required":["v","runId","status","task","agent","turn","toolCalls","usage","errors","submittedAt"],"properties":{"v":{"const":1},"runId":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$"},"status":{"enum":["running","awaiting_approval","completed","failed","cancelled"]},"task":{"type":"string"},"agent":{"type":"string"},"turn":{"type":"integer","minimum":0},"toolCalls":{"type":"integer","minimum":0},"waitingFor":{"type":"array","items":{"type":"string"}},"waitingForRunner":{"type":"array","items":{"type":"string"},"description":"Tools or model providers the run waits on that no live worker serves right now (the call waits; it proceeds when one starts)."},"waitingOn":{"type":"array","description":"What the run waits on next, structured: a model call of a provider or a tool call (`waitingFor` says it in words).","items":{"type":"object","additionalProperties":false,"required":["kind","name"],"properties":{"kind":{"enum":["llm","tool"]},"name":{"type":"string"}}}},"answer":{"type":"string"},"reason":{"type":"string"},"costUsd":{"type":"number","minimum":0},"approvals":{"type":"array","description":"Tool calls waiting for a human decision.","items":{"type":"object","additionalProperties":false,"required":["turn","index","callId","tool","arguments"],"properties":{"turn":{"type":"integer"},"index":{"type":"integer"},"callId":{"type":"string"},"tool":{"type":"string"},"arguments":{"type":"string"},"reason":{"type":"string"}}}},"budgetPause":{"type":"object","additionalProperties":false,"required":["turn","kind","message"],"properties":{"turn":{"type":"integer"},"kind":{"type":"string"},"message":{"type":"string"}},"description":"The run waits for a human to let it go past a budget (agent onBudgetExceeded: approve): `cairn approve <runId> budget` or `cairn deny <runId> budget`."},"usage":{"type":"object","additionalProperties":false,"required":["inputTokens","outputTokens"],"properties":{"inputTokens":{"type":"integer","minimum":0},"outputTokens":{"type":"integer","minimum":0}}},"errors":{"type":"integer","minimum":0},"submittedAt":{"type":"string"},"endedAt":{"type":"string"},"lastSeq":{"type":"integer","minimum":0},"traceId":{"type":"string","pattern":"^[0-9a-f]{32}$","description":"The run's OpenTelemetry trace id (from the trace context stored with its submission): search for it in Jaeger to open the run's trace. Absent when the run was submitted without tracing."},"purgedAt":{"type":"string","description":"Set in the runs index when the run's history was purged from the stream (cairn purge)."},"tenant":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$","description":"The tenant the run belongs to (absent: the deployment's own account)."},"metadata":{"type":"object","additionalProperties":{"type":"string"},"description":"The submission's user metadata (SubmitRequest.metadata, `cairn submit --meta key=value`)."},"archivedAt":{"type":"string","description":"Set in the runs index when the run's log was sealed into the archive stream (cairn archive): replay, export, fork, status and read read it from there."},"archive":{"type":"object","additionalProperties":false,"required":["seqs","sha256","bytes","messages"],"description":"Where the archived log is: the archive stream's sequences of its chunks, in order, and the SHA-256 and size of their concatenation.","properties":{"seqs":{"type":"array","items":{"type":"integer","minimum":1},"minItems":1},"sha256":{"type":"string","pattern":"^[0-9a-f]{64}$"},"bytes":{"type":"integer","minimum":0},"messages":{"type":"integer","minimum":0}}}}};const pattern8 = new RegExp("^[0-9a-f]{32}$", "u");const pattern10 = new RegExp("^[0-9a-f]{64}$", "u");function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://cairn.dev/schemas/list-reply.v1.schema.json" */;let vErrors = null;let errors = 0;const evaluated0 = validate23.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}if(data && typeof data == "object" && !Array.isArray(data)){if(data.v === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "v"},message:"must have required property '"+"v"+"'"};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.runs === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "runs"},message:"must have required property '"+"runs"+"'"};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}for(const key0 in data){if(!((((key0 === "v") || (key0 === "runs")) || (key0 === "cursor")) || (key0 === "examined"))){const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}}if(data.v !== undefined){if(1 !== data.v){const err3 = {instancePath:instancePath+"/v",schemaPath:"#/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}}if(data.runs !== undefined){let data1 = data.runs;if(Array.isArray(data1)){const len0 = data1.length;for(let i0=0; i0<len0; i0++){let data2 = data1[i0];if(data2 && typeof data2 == "object" && !Array.isArray(data2)){if(data2.v === undefined){const err4 = {instancePath:instancePath+"/runs/" + i0,schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/required",keyword:"required",params:{missingProperty: "v"},message:"must have required property '"+"v"+"'"};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}if(data2.runId === undefined){const err5 = {instancePath:instancePath+"/runs/" + i0,schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/required",keyword:"required",params:{missingProperty: "runId"},message:"must have required property '"+"runId"+"'"};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}if(data2.status === undefined){const err6 = {instancePath:instancePath+"/runs/" + i0,schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}if(data2.task === undefined){const err7 = {instancePath:instancePath+"/runs/" + i0,schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/required",keyword:"required",params:{missingProperty: "task"},message:"must have required property '"+"task"+"'"};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}if(data2.agent === undefined){const err8 = {instancePath:instancePath+"/runs/" + i0,schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/required",keyword:"required",params:{missingProperty: "agent"},message:"must have required property '"+"agent"+"'"};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}if(data2.turn === undefined){const err9 = {instancePath:instancePath+"/runs/" + i0,schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/required",keyword:"required",params:{missingProperty: "turn"},message:"must have required property '"+"turn"+"'"};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}if(data2.toolCalls === undefined){const err10 = {instancePath:instancePath+"/runs/" + i0,schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/required",keyword:"required",params:{missingProperty: "toolCalls"},message:"must have required property '"+"toolCalls"+"'"};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}if(data2.usage === undefined){const err11 = {instancePath:instancePath+"/runs/" + i0,schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/required",keyword:"required",params:{missingProperty: "usage"},message:"must have required property '"+"usage"+"'"};if(vErrors === null){vErrors = [err11];}else {vErrors.push(err11);}errors++;}if(data2.errors === undefined){const err12 = {instancePath:instancePath+"/runs/" + i0,schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/required",keyword:"required",params:{missingProperty: "errors"},message:"must have required property '"+"errors"+"'"};if(vErrors === null){vErrors = [err12];}else {vErrors.push(err12);}errors++;}if(data2.submittedAt === undefined){const err13 = {instancePath:instancePath+"/runs/" + i0,schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/required",keyword:"required",params:{missingProperty: "submittedAt"},message:"must have required property '"+"submittedAt"+"'"};if(vErrors === null){vErrors = [err13];}else {vErrors.push(err13);}errors++;}for(const key1 in data2){if(!(func1.call(schema35.properties, key1))){const err14 = {instancePath:instancePath+"/runs/" + i0,schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err14];}else {vErrors.push(err14);}errors++;}}if(data2.v !== undefined){if(1 !== data2.v){const err15 = {instancePath:instancePath+"/runs/" + i0+"/v",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};if(vErrors === null){vErrors = [err15];}else {vErrors.push(err15);}errors++;}}if(data2.runId !== undefined){let data4 = data2.runId;if(typeof data4 === "string"){if(!pattern4.test(data4)){const err16 = {instancePath:instancePath+"/runs/" + i0+"/runId",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/runId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{1,64}$"+"\""};if(vErrors === null){vErrors = [err16];}else {vErrors.push(err16);}errors++;}}else {const err17 = {instancePath:instancePath+"/runs/" + i0+"/runId",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/runId/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err17];}else {vErrors.push(err17);}errors++;}}if(data2.status !== undefined){let data5 = data2.status;if(!(((((data5 === "running") || (data5 === "awaiting_approval")) || (data5 === "completed")) || (data5 === "failed")) || (data5 === "cancelled"))){const err18 = {instancePath:instancePath+"/runs/" + i0+"/status",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/status/enum",keyword:"enum",params:{allowedValues: schema35.properties.status.enum},message:"must be equal to one of the allowed values"};if(vErrors === null){vErrors = [err18];}else {vErrors.push(err18);}errors++;}}if(data2.task !== undefined){if(typeof data2.task !== "string"){const err19 = {instancePath:instancePath+"/runs/" + i0+"/task",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/task/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err19];}else {vErrors.push(err19);}errors++;}}if(data2.agent !== undefined){if(typeof data2.agent !== "string"){const err20 = {instancePath:instancePath+"/runs/" + i0+"/agent",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/agent/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err20];}else {vErrors.push(err20);}errors++;}}if(data2.turn !== undefined){let data8 = data2.turn;if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){const err21 = {instancePath:instancePath+"/runs/" + i0+"/turn",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/turn/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err21];}else {vErrors.push(err21);}errors++;}if((typeof data8 == "number") && (isFinite(data8))){if(data8 < 0 || isNaN(data8)){const err22 = {instancePath:instancePath+"/runs/" + i0+"/turn",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/turn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};if(vErrors === null){vErrors = [err22];}else {vErrors.push(err22);}errors++;}}}if(data2.toolCalls !== undefined){let data9 = data2.toolCalls;if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){const err23 = {instancePath:instancePath+"/runs/" + i0+"/toolCalls",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/toolCalls/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err23];}else {vErrors.push(err23);}errors++;}if((typeof data9 == "number") && (isFinite(data9))){if(data9 < 0 || isNaN(data9)){const err24 = {instancePath:instancePath+"/runs/" + i0+"/toolCalls",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/toolCalls/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};if(vErrors === null){vErrors = [err24];}else {vErrors.push(err24);}errors++;}}}if(data2.waitingFor !== undefined){let data10 = data2.waitingFor;if(Array.isArray(data10)){const len1 = data10.length;for(let i1=0; i1<len1; i1++){if(typeof data10[i1] !== "string"){const err25 = {instancePath:instancePath+"/runs/" + i0+"/waitingFor/" + i1,schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/waitingFor/items/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err25];}else {vErrors.push(err25);}errors++;}}}else {const err26 = {instancePath:instancePath+"/runs/" + i0+"/waitingFor",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/waitingFor/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err26];}else {vErrors.push(err26);}errors++;}}if(data2.waitingForRunner !== undefined){let data12 = data2.waitingForRunner;if(Array.isArray(data12)){const len2 = data12.length;for(let i2=0; i2<len2; i2++){if(typeof data12[i2] !== "string"){const err27 = {instancePath:instancePath+"/runs/" + i0+"/waitingForRunner/" + i2,schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/waitingForRunner/items/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err27];}else {vErrors.push(err27);}errors++;}}}else {const err28 = {instancePath:instancePath+"/runs/" + i0+"/waitingForRunner",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/waitingForRunner/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err28];}else {vErrors.push(err28);}errors++;}}if(data2.waitingOn !== undefined){let data14 = data2.waitingOn;if(Array.isArray(data14)){const len3 = data14.length;for(let i3=0; i3<len3; i3++){let data15 = data14[i3];if(data15 && typeof data15 == "object" && !Array.isArray(data15)){if(data15.kind === undefined){const err29 = {instancePath:instancePath+"/runs/" + i0+"/waitingOn/" + i3,schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/waitingOn/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};if(vErrors === null){vErrors = [err29];}else {vErrors.push(err29);}errors++;}if(data15.name === undefined){const err30 = {instancePath:instancePath+"/runs/" + i0+"/waitingOn/" + i3,schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/waitingOn/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};if(vErrors === null){vErrors = [err30];}else {vErrors.push(err30);}errors++;}for(const key2 in data15){if(!((key2 === "kind") || (key2 === "name"))){const err31 = {instancePath:instancePath+"/runs/" + i0+"/waitingOn/" + i3,schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/waitingOn/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err31];}else {vErrors.push(err31);}errors++;}}if(data15.kind !== undefined){let data16 = data15.kind;if(!((data16 === "llm") || (data16 === "tool"))){const err32 = {instancePath:instancePath+"/runs/" + i0+"/waitingOn/" + i3+"/kind",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/waitingOn/items/properties/kind/enum",keyword:"enum",params:{allowedValues: schema35.properties.waitingOn.items.properties.kind.enum},message:"must be equal to one of the allowed values"};if(vErrors === null){vErrors = [err32];}else {vErrors.push(err32);}errors++;}}if(data15.name !== undefined){if(typeof data15.name !== "string"){const err33 = {instancePath:instancePath+"/runs/" + i0+"/waitingOn/" + i3+"/name",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/waitingOn/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err33];}else {vErrors.push(err33);}errors++;}}}else {const err34 = {instancePath:instancePath+"/runs/" + i0+"/waitingOn/" + i3,schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/waitingOn/items/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err34];}else {vErrors.push(err34);}errors++;}}}else {const err35 = {instancePath:instancePath+"/runs/" + i0+"/waitingOn",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/waitingOn/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err35];}else {vErrors.push(err35);}errors++;}}if(data2.answer !== undefined){if(typeof data2.answer !== "string"){const err36 = {instancePath:instancePath+"/runs/" + i0+"/answer",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/answer/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err36];}else {vErrors.push(err36);}errors++;}}if(data2.reason !== undefined){if(typeof data2.reason !== "string"){const err37 = {instancePath:instancePath+"/runs/" + i0+"/reason",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err37];}else {vErrors.push(err37);}errors++;}}if(data2.costUsd !== undefined){let data20 = data2.costUsd;if((typeof data20 == "number") && (isFinite(data20))){if(data20 < 0 || isNaN(data20)){const err38 = {instancePath:instancePath+"/runs/" + i0+"/costUsd",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/costUsd/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};if(vErrors === null){vErrors = [err38];}else {vErrors.push(err38);}errors++;}}else {const err39 = {instancePath:instancePath+"/runs/" + i0+"/costUsd",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/costUsd/type",keyword:"type",params:{type: "number"},message:"must be number"};if(vErrors === null){vErrors = [err39];}else {vErrors.push(err39);}errors++;}}if(data2.approvals !== undefined){let data21 = data2.approvals;if(Array.isArray(data21)){const len4 = data21.length;for(let i4=0; i4<len4; i4++){let data22 = data21[i4];if(data22 && typeof data22 == "object" && !Array.isArray(data22)){if(data22.turn === undefined){const err40 = {instancePath:instancePath+"/runs/" + i0+"/approvals/" + i4,schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/required",keyword:"required",params:{missingProperty: "turn"},message:"must have required property '"+"turn"+"'"};if(vErrors === null){vErrors = [err40];}else {vErrors.push(err40);}errors++;}if(data22.index === undefined){const err41 = {instancePath:instancePath+"/runs/" + i0+"/approvals/" + i4,schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/required",keyword:"required",params:{missingProperty: "index"},message:"must have required property '"+"index"+"'"};if(vErrors === null){vErrors = [err41];}else {vErrors.push(err41);}errors++;}if(data22.callId === undefined){const err42 = {instancePath:instancePath+"/runs/" + i0+"/approvals/" + i4,schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/required",keyword:"required",params:{missingProperty: "callId"},message:"must have required property '"+"callId"+"'"};if(vErrors === null){vErrors = [err42];}else {vErrors.push(err42);}errors++;}if(data22.tool === undefined){const err43 = {instancePath:instancePath+"/runs/" + i0+"/approvals/" + i4,schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/required",keyword:"required",params:{missingProperty: "tool"},message:"must have required property '"+"tool"+"'"};if(vErrors === null){vErrors = [err43];}else {vErrors.push(err43);}errors++;}if(data22.arguments === undefined){const err44 = {instancePath:instancePath+"/runs/" + i0+"/approvals/" + i4,schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/required",keyword:"required",params:{missingProperty: "arguments"},message:"must have required property '"+"arguments"+"'"};if(vErrors === null){vErrors = [err44];}else {vErrors.push(err44);}errors++;}for(const key3 in data22){if(!((((((key3 === "turn") || (key3 === "index")) || (key3 === "callId")) || (key3 === "tool")) || (key3 === "arguments")) || (key3 === "reason"))){const err45 = {instancePath:instancePath+"/runs/" + i0+"/approvals/" + i4,schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err45];}else {vErrors.push(err45);}errors++;}}if(data22.turn !== undefined){let data23 = data22.turn;if(!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23)))){const err46 = {instancePath:instancePath+"/runs/" + i0+"/approvals/" + i4+"/turn",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/properties/turn/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err46];}else {vErrors.push(err46);}errors++;}}if(data22.index !== undefined){let data24 = data22.index;if(!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24)))){const err47 = {instancePath:instancePath+"/runs/" + i0+"/approvals/" + i4+"/index",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/properties/index/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err47];}else {vErrors.push(err47);}errors++;}}if(data22.callId !== undefined){if(typeof data22.callId !== "string"){const err48 = {instancePath:instancePath+"/runs/" + i0+"/approvals/" + i4+"/callId",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/properties/callId/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err48];}else {vErrors.push(err48);}errors++;}}if(data22.tool !== undefined){if(typeof data22.tool !== "string"){const err49 = {instancePath:instancePath+"/runs/" + i0+"/approvals/" + i4+"/tool",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/properties/tool/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err49];}else {vErrors.push(err49);}errors++;}}if(data22.arguments !== undefined){if(typeof data22.arguments !== "string"){const err50 = {instancePath:instancePath+"/runs/" + i0+"/approvals/" + i4+"/arguments",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/properties/arguments/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err50];}else {vErrors.push(err50);}errors++;}}if(data22.reason !== undefined){if(typeof data22.reason !== "string"){const err51 = {instancePath:instancePath+"/runs/" + i0+"/approvals/" + i4+"/reason",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err51];}else {vErrors.push(err51);}errors++;}}}else {const err52 = {instancePath:instancePath+"/runs/" + i0+"/approvals/" + i4,schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err52];}else {vErrors.push(err52);}errors++;}}}else {const err53 = {instancePath:instancePath+"/runs/" + i0+"/approvals",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err53];}else {vErrors.push(err53);}errors++;}}if(data2.budgetPause !== undefined){let data29 = data2.budgetPause;if(data29 && typeof data29 == "object" && !Array.isArray(data29)){if(data29.turn === undefined){const err54 = {instancePath:instancePath+"/runs/" + i0+"/budgetPause",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/budgetPause/required",keyword:"required",params:{missingProperty: "turn"},message:"must have required property '"+"turn"+"'"};if(vErrors === null){vErrors = [err54];}else {vErrors.push(err54);}errors++;}if(data29.kind === undefined){const err55 = {instancePath:instancePath+"/runs/" + i0+"/budgetPause",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/budgetPause/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};if(vErrors === null){vErrors = [err55];}else {vErrors.push(err55);}errors++;}if(data29.message === undefined){const err56 = {instancePath:instancePath+"/runs/" + i0+"/budgetPause",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/budgetPause/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'"};if(vErrors === null){vErrors = [err56];}else {vErrors.push(err56);}errors++;}for(const key4 in data29){if(!(((key4 === "turn") || (key4 === "kind")) || (key4 === "message"))){const err57 = {instancePath:instancePath+"/runs/" + i0+"/budgetPause",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/budgetPause/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err57];}else {vErrors.push(err57);}errors++;}}if(data29.turn !== undefined){let data30 = data29.turn;if(!(((typeof data30 == "number") && (!(data30 % 1) && !isNaN(data30))) && (isFinite(data30)))){const err58 = {instancePath:instancePath+"/runs/" + i0+"/budgetPause/turn",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/budgetPause/properties/turn/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err58];}else {vErrors.push(err58);}errors++;}}if(data29.kind !== undefined){if(typeof data29.kind !== "string"){const err59 = {instancePath:instancePath+"/runs/" + i0+"/budgetPause/kind",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/budgetPause/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err59];}else {vErrors.push(err59);}errors++;}}if(data29.message !== undefined){if(typeof data29.message !== "string"){const err60 = {instancePath:instancePath+"/runs/" + i0+"/budgetPause/message",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/budgetPause/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err60];}else {vErrors.push(err60);}errors++;}}}else {const err61 = {instancePath:instancePath+"/runs/" + i0+"/budgetPause",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/budgetPause/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err61];}else {vErrors.push(err61);}errors++;}}if(data2.usage !== undefined){let data33 = data2.usage;if(data33 && typeof data33 == "object" && !Array.isArray(data33)){if(data33.inputTokens === undefined){const err62 = {instancePath:instancePath+"/runs/" + i0+"/usage",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/required",keyword:"required",params:{missingProperty: "inputTokens"},message:"must have required property '"+"inputTokens"+"'"};if(vErrors === null){vErrors = [err62];}else {vErrors.push(err62);}errors++;}if(data33.outputTokens === undefined){const err63 = {instancePath:instancePath+"/runs/" + i0+"/usage",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/required",keyword:"required",params:{missingProperty: "outputTokens"},message:"must have required property '"+"outputTokens"+"'"};if(vErrors === null){vErrors = [err63];}else {vErrors.push(err63);}errors++;}for(const key5 in data33){if(!((key5 === "inputTokens") || (key5 === "outputTokens"))){const err64 = {instancePath:instancePath+"/runs/" + i0+"/usage",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err64];}else {vErrors.push(err64);}errors++;}}if(data33.inputTokens !== undefined){let data34 = data33.inputTokens;if(!(((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34))) && (isFinite(data34)))){const err65 = {instancePath:instancePath+"/runs/" + i0+"/usage/inputTokens",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/properties/inputTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err65];}else {vErrors.push(err65);}errors++;}if((typeof data34 == "number") && (isFinite(data34))){if(data34 < 0 || isNaN(data34)){const err66 = {instancePath:instancePath+"/runs/" + i0+"/usage/inputTokens",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/properties/inputTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};if(vErrors === null){vErrors = [err66];}else {vErrors.push(err66);}errors++;}}}if(data33.outputTokens !== undefined){let data35 = data33.outputTokens;if(!(((typeof data35 == "number") && (!(data35 % 1) && !isNaN(data35))) && (isFinite(data35)))){const err67 = {instancePath:instancePath+"/runs/" + i0+"/usage/outputTokens",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/properties/outputTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err67];}else {vErrors.push(err67);}errors++;}if((typeof data35 == "number") && (isFinite(data35))){if(data35 < 0 || isNaN(data35)){const err68 = {instancePath:instancePath+"/runs/" + i0+"/usage/outputTokens",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/properties/outputTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};if(vErrors === null){vErrors = [err68];}else {vErrors.push(err68);}errors++;}}}}else {const err69 = {instancePath:instancePath+"/runs/" + i0+"/usage",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err69];}else {vErrors.push(err69);}errors++;}}if(data2.errors !== undefined){let data36 = data2.errors;if(!(((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36))) && (isFinite(data36)))){const err70 = {instancePath:instancePath+"/runs/" + i0+"/errors",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/errors/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err70];}else {vErrors.push(err70);}errors++;}if((typeof data36 == "number") && (isFinite(data36))){if(data36 < 0 || isNaN(data36)){const err71 = {instancePath:instancePath+"/runs/" + i0+"/errors",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/errors/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};if(vErrors === null){vErrors = [err71];}else {vErrors.push(err71);}errors++;}}}if(data2.submittedAt !== undefined){if(typeof data2.submittedAt !== "string"){const err72 = {instancePath:instancePath+"/runs/" + i0+"/submittedAt",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/submittedAt/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err72];}else {vErrors.push(err72);}errors++;}}if(data2.endedAt !== undefined){if(typeof data2.endedAt !== "string"){const err73 = {instancePath:instancePath+"/runs/" + i0+"/endedAt",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/endedAt/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err73];}else {vErrors.push(err73);}errors++;}}if(data2.lastSeq !== undefined){let data39 = data2.lastSeq;if(!(((typeof data39 == "number") && (!(data39 % 1) && !isNaN(data39))) && (isFinite(data39)))){const err74 = {instancePath:instancePath+"/runs/" + i0+"/lastSeq",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/lastSeq/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err74];}else {vErrors.push(err74);}errors++;}if((typeof data39 == "number") && (isFinite(data39))){if(data39 < 0 || isNaN(data39)){const err75 = {instancePath:instancePath+"/runs/" + i0+"/lastSeq",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/lastSeq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};if(vErrors === null){vErrors = [err75];}else {vErrors.push(err75);}errors++;}}}if(data2.traceId !== undefined){let data40 = data2.traceId;if(typeof data40 === "string"){if(!pattern8.test(data40)){const err76 = {instancePath:instancePath+"/runs/" + i0+"/traceId",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/traceId/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{32}$"},message:"must match pattern \""+"^[0-9a-f]{32}$"+"\""};if(vErrors === null){vErrors = [err76];}else {vErrors.push(err76);}errors++;}}else {const err77 = {instancePath:instancePath+"/runs/" + i0+"/traceId",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/traceId/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err77];}else {vErrors.push(err77);}errors++;}}if(data2.purgedAt !== undefined){if(typeof data2.purgedAt !== "string"){const err78 = {instancePath:instancePath+"/runs/" + i0+"/purgedAt",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/purgedAt/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err78];}else {vErrors.push(err78);}errors++;}}if(data2.tenant !== undefined){let data42 = data2.tenant;if(typeof data42 === "string"){if(!pattern4.test(data42)){const err79 = {instancePath:instancePath+"/runs/" + i0+"/tenant",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/tenant/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{1,64}$"+"\""};if(vErrors === null){vErrors = [err79];}else {vErrors.push(err79);}errors++;}}else {const err80 = {instancePath:instancePath+"/runs/" + i0+"/tenant",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/tenant/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err80];}else {vErrors.push(err80);}errors++;}}if(data2.metadata !== undefined){let data43 = data2.metadata;if(data43 && typeof data43 == "object" && !Array.isArray(data43)){for(const key6 in data43){if(typeof data43[key6] !== "string"){const err81 = {instancePath:instancePath+"/runs/" + i0+"/metadata/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/metadata/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err81];}else {vErrors.push(err81);}errors++;}}}else {const err82 = {instancePath:instancePath+"/runs/" + i0+"/metadata",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err82];}else {vErrors.push(err82);}errors++;}}if(data2.archivedAt !== undefined){if(typeof data2.archivedAt !== "string"){const err83 = {instancePath:instancePath+"/runs/" + i0+"/archivedAt",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/archivedAt/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err83];}else {vErrors.push(err83);}errors++;}}if(data2.archive !== undefined){let data46 = data2.archive;if(data46 && typeof data46 == "object" && !Array.isArray(data46)){if(data46.seqs === undefined){const err84 = {instancePath:instancePath+"/runs/" + i0+"/archive",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/required",keyword:"required",params:{missingProperty: "seqs"},message:"must have required property '"+"seqs"+"'"};if(vErrors === null){vErrors = [err84];}else {vErrors.push(err84);}errors++;}if(data46.sha256 === undefined){const err85 = {instancePath:instancePath+"/runs/" + i0+"/archive",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/required",keyword:"required",params:{missingProperty: "sha256"},message:"must have required property '"+"sha256"+"'"};if(vErrors === null){vErrors = [err85];}else {vErrors.push(err85);}errors++;}if(data46.bytes === undefined){const err86 = {instancePath:instancePath+"/runs/" + i0+"/archive",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/required",keyword:"required",params:{missingProperty: "bytes"},message:"must have required property '"+"bytes"+"'"};if(vErrors === null){vErrors = [err86];}else {vErrors.push(err86);}errors++;}if(data46.messages === undefined){const err87 = {instancePath:instancePath+"/runs/" + i0+"/archive",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/required",keyword:"required",params:{missingProperty: "messages"},message:"must have required property '"+"messages"+"'"};if(vErrors === null){vErrors = [err87];}else {vErrors.push(err87);}errors++;}for(const key7 in data46){if(!((((key7 === "seqs") || (key7 === "sha256")) || (key7 === "bytes")) || (key7 === "messages"))){const err88 = {instancePath:instancePath+"/runs/" + i0+"/archive",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err88];}else {vErrors.push(err88);}errors++;}}if(data46.seqs !== undefined){let data47 = data46.seqs;if(Array.isArray(data47)){if(data47.length < 1){const err89 = {instancePath:instancePath+"/runs/" + i0+"/archive/seqs",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/seqs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};if(vErrors === null){vErrors = [err89];}else {vErrors.push(err89);}errors++;}const len5 = data47.length;for(let i5=0; i5<len5; i5++){let data48 = data47[i5];if(!(((typeof data48 == "number") && (!(data48 % 1) && !isNaN(data48))) && (isFinite(data48)))){const err90 = {instancePath:instancePath+"/runs/" + i0+"/archive/seqs/" + i5,schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/seqs/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err90];}else {vErrors.push(err90);}errors++;}if((typeof data48 == "number") && (isFinite(data48))){if(data48 < 1 || isNaN(data48)){const err91 = {instancePath:instancePath+"/runs/" + i0+"/archive/seqs/" + i5,schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/seqs/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};if(vErrors === null){vErrors = [err91];}else {vErrors.push(err91);}errors++;}}}}else {const err92 = {instancePath:instancePath+"/runs/" + i0+"/archive/seqs",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/seqs/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err92];}else {vErrors.push(err92);}errors++;}}if(data46.sha256 !== undefined){let data49 = data46.sha256;if(typeof data49 === "string"){if(!pattern10.test(data49)){const err93 = {instancePath:instancePath+"/runs/" + i0+"/archive/sha256",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/sha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\""};if(vErrors === null){vErrors = [err93];}else {vErrors.push(err93);}errors++;}}else {const err94 = {instancePath:instancePath+"/runs/" + i0+"/archive/sha256",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err94];}else {vErrors.push(err94);}errors++;}}if(data46.bytes !== undefined){let data50 = data46.bytes;if(!(((typeof data50 == "number") && (!(data50 % 1) && !isNaN(data50))) && (isFinite(data50)))){const err95 = {instancePath:instancePath+"/runs/" + i0+"/archive/bytes",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/bytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err95];}else {vErrors.push(err95);}errors++;}if((typeof data50 == "number") && (isFinite(data50))){if(data50 < 0 || isNaN(data50)){const err96 = {instancePath:instancePath+"/runs/" + i0+"/archive/bytes",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};if(vErrors === null){vErrors = [err96];}else {vErrors.push(err96);}errors++;}}}if(data46.messages !== undefined){let data51 = data46.messages;if(!(((typeof data51 == "number") && (!(data51 % 1) && !isNaN(data51))) && (isFinite(data51)))){const err97 = {instancePath:instancePath+"/runs/" + i0+"/archive/messages",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/messages/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err97];}else {vErrors.push(err97);}errors++;}if((typeof data51 == "number") && (isFinite(data51))){if(data51 < 0 || isNaN(data51)){const err98 = {instancePath:instancePath+"/runs/" + i0+"/archive/messages",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/messages/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};if(vErrors === null){vErrors = [err98];}else {vErrors.push(err98);}errors++;}}}}else {const err99 = {instancePath:instancePath+"/runs/" + i0+"/archive",schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err99];}else {vErrors.push(err99);}errors++;}}}else {const err100 = {instancePath:instancePath+"/runs/" + i0,schemaPath:"https://cairn.dev/schemas/run-status.v1.schema.json/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err100];}else {vErrors.push(err100);}errors++;}}}else {const err101 = {instancePath:instancePath+"/runs",schemaPath:"#/properties/runs/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err101];}else {vErrors.push(err101);}errors++;}}if(data.cursor !== undefined){if(typeof data.cursor !== "string"){const err102 = {instancePath:instancePath+"/cursor",schemaPath:"#/properties/cursor/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err102];}else {vErrors.push(err102);}errors++;}}if(data.examined !== undefined){let data53 = data.examined;if(!(((typeof data53 == "number") && (!(data53 % 1) && !isNaN(data53))) && (isFinite(data53)))){const err103 = {instancePath:instancePath+"/examined",schemaPath:"#/properties/examined/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err103];}else {vErrors.push(err103);}errors++;}if((typeof data53 == "number") && (isFinite(data53))){if(data53 < 0 || isNaN(data53)){const err104 = {instancePath:instancePath+"/examined",schemaPath:"#/properties/examined/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};if(vErrors === null){vErrors = [err104];}else {vErrors.push(err104);}errors++;}}}}else {const err105 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err105];}else {vErrors.push(err105);}errors++;}validate23.errors = vErrors;return errors === 0;}validate23.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};export const ListRequest = validate24;const schema36 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://cairn.dev/schemas/list-request.v1.schema.json","title":"ListRequest","description":"Request to <prefix>.api.list.","type":"object","additionalProperties":false,"required":["v"],"properties":{"v":{"const":1},"limit":{"type":"integer","minimum":1,"maximum":10000},"status":{"enum":["running","awaiting_approval","completed","failed","cancelled"]},"cursor":{"type":"string","description":"Where the previous page ended (ListReply.cursor): the next page continues after it."},"agent":{"type":"string","description":"Only runs of this agent."},"tenant":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$","description":"Only runs of this tenant (operators; a tenant's user sees only its own tenant's runs anyway)."},"meta":{"type":"object","additionalProperties":{"type":"string"},"description":"Only runs whose submission metadata has every one of these key/value pairs."},"since":{"type":"string","description":"Only runs submitted at or after this time (RFC 3339)."},"until":{"type":"string","description":"Only runs submitted before this time (RFC 3339)."}}};function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://cairn.dev/schemas/list-request.v1.schema.json" */;let vErrors = null;let errors = 0;const evaluated0 = validate24.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}if(data && typeof data == "object" && !Array.isArray(data)){if(data.v === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "v"},message:"must have required property '"+"v"+"'"};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}for(const key0 in data){if(!(func1.call(schema36.properties, key0))){const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}}if(data.v !== undefined){if(1 !== data.v){const err2 = {instancePath:instancePath+"/v",schemaPath:"#/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}}if(data.limit !== undefined){let data1 = data.limit;if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){const err3 = {instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}if((typeof data1 == "number") && (isFinite(data1))){if(data1 > 10000 || isNaN(data1)){const err4 = {instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000"};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}if(data1 < 1 || isNaN(data1)){const err5 = {instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}}}if(data.status !== undefined){let data2 = data.status;if(!(((((data2 === "running") || (data2 === "awaiting_approval")) || (data2 === "completed")) || (data2 === "failed")) || (data2 === "cancelled"))){const err6 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema36.properties.status.enum},message:"must be equal to one of the allowed values"};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}}if(data.cursor !== undefined){if(typeof data.cursor !== "string"){const err7 = {instancePath:instancePath+"/cursor",schemaPath:"#/properties/cursor/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}}if(data.agent !== undefined){if(typeof data.agent !== "string"){const err8 = {instancePath:instancePath+"/agent",schemaPath:"#/properties/agent/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}}if(data.tenant !== undefined){let data5 = data.tenant;if(typeof data5 === "string"){if(!pattern4.test(data5)){const err9 = {instancePath:instancePath+"/tenant",schemaPath:"#/properties/tenant/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{1,64}$"+"\""};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}}else {const err10 = {instancePath:instancePath+"/tenant",schemaPath:"#/properties/tenant/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}}if(data.meta !== undefined){let data6 = data.meta;if(data6 && typeof data6 == "object" && !Array.isArray(data6)){for(const key1 in data6){if(typeof data6[key1] !== "string"){const err11 = {instancePath:instancePath+"/meta/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/meta/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err11];}else {vErrors.push(err11);}errors++;}}}else {const err12 = {instancePath:instancePath+"/meta",schemaPath:"#/properties/meta/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err12];}else {vErrors.push(err12);}errors++;}}if(data.since !== undefined){if(typeof data.since !== "string"){const err13 = {instancePath:instancePath+"/since",schemaPath:"#/properties/since/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err13];}else {vErrors.push(err13);}errors++;}}if(data.until !== undefined){if(typeof data.until !== "string"){const err14 = {instancePath:instancePath+"/until",schemaPath:"#/properties/until/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err14];}else {vErrors.push(err14);}errors++;}}}else {const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err15];}else {vErrors.push(err15);}errors++;}validate24.errors = vErrors;return errors === 0;}validate24.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};export const LlmCommand = validate25;const schema37 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://cairn.dev/schemas/llm-command.v1.schema.json","title":"LlmCommand","description":"Asks the llm-caller for the model turn <turn>; the prompt is rebuilt from the run history up to historySeq (no copy of the conversation).","type":"object","additionalProperties":false,"required":["v","type","runId","turn","historySeq"],"properties":{"v":{"const":1},"type":{"const":"llm.command"},"runId":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$"},"turn":{"type":"integer","minimum":1},"historySeq":{"type":"integer","minimum":1,"description":"Stream sequence of the last event the prompt includes."}}};function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://cairn.dev/schemas/llm-command.v1.schema.json" */;let vErrors = null;let errors = 0;const evaluated0 = validate25.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}if(data && typeof data == "object" && !Array.isArray(data)){if(data.v === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "v"},message:"must have required property '"+"v"+"'"};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.type === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}if(data.runId === undefined){const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "runId"},message:"must have required property '"+"runId"+"'"};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}if(data.turn === undefined){const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "turn"},message:"must have required property '"+"turn"+"'"};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}if(data.historySeq === undefined){const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "historySeq"},message:"must have required property '"+"historySeq"+"'"};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}for(const key0 in data){if(!(((((key0 === "v") || (key0 === "type")) || (key0 === "runId")) || (key0 === "turn")) || (key0 === "historySeq"))){const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}}if(data.v !== undefined){if(1 !== data.v){const err6 = {instancePath:instancePath+"/v",schemaPath:"#/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}}if(data.type !== undefined){if("llm.command" !== data.type){const err7 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "llm.command"},message:"must be equal to constant"};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}}if(data.runId !== undefined){let data2 = data.runId;if(typeof data2 === "string"){if(!pattern4.test(data2)){const err8 = {instancePath:instancePath+"/runId",schemaPath:"#/properties/runId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{1,64}$"+"\""};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}}else {const err9 = {instancePath:instancePath+"/runId",schemaPath:"#/properties/runId/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}}if(data.turn !== undefined){let data3 = data.turn;if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){const err10 = {instancePath:instancePath+"/turn",schemaPath:"#/properties/turn/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}if((typeof data3 == "number") && (isFinite(data3))){if(data3 < 1 || isNaN(data3)){const err11 = {instancePath:instancePath+"/turn",schemaPath:"#/properties/turn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};if(vErrors === null){vErrors = [err11];}else {vErrors.push(err11);}errors++;}}}if(data.historySeq !== undefined){let data4 = data.historySeq;if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){const err12 = {instancePath:instancePath+"/historySeq",schemaPath:"#/properties/historySeq/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err12];}else {vErrors.push(err12);}errors++;}if((typeof data4 == "number") && (isFinite(data4))){if(data4 < 1 || isNaN(data4)){const err13 = {instancePath:instancePath+"/historySeq",schemaPath:"#/properties/historySeq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};if(vErrors === null){vErrors = [err13];}else {vErrors.push(err13);}errors++;}}}}else {const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err14];}else {vErrors.push(err14);}errors++;}validate25.errors = vErrors;return errors === 0;}validate25.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};export const LlmResult = validate26;const schema38 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://cairn.dev/schemas/llm-result.v1.schema.json","title":"LlmResult","description":"The recorded model response for one turn, on <prefix>.run.<runId>.evt.llm.<turn> (at most one per turn, ever).","type":"object","additionalProperties":false,"required":["v","type","runId","turn","ok","attempts"],"properties":{"v":{"const":1},"type":{"const":"llm.result"},"runId":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$"},"turn":{"type":"integer","minimum":1},"ok":{"type":"boolean"},"content":{"type":["string","null"]},"contentRef":{"type":"object","additionalProperties":false,"required":["bucket","name","bytes","sha256"],"properties":{"bucket":{"type":"string"},"name":{"type":"string"},"bytes":{"type":"integer","minimum":0},"sha256":{"type":"string"}},"description":"The full text is in the JetStream Object Store (it was larger than CAIRN_LARGE_PAYLOAD_BYTES); the inline field holds a preview."},"toolCalls":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["id","name","arguments"],"properties":{"id":{"type":"string","minLength":1},"name":{"type":"string"},"arguments":{"type":"string","description":"Arguments exactly as the model produced them (JSON text, possibly invalid)."}}}},"finishReason":{"type":"string"},"provider":{"type":"string"},"model":{"type":"string"},"usage":{"type":"object","additionalProperties":false,"required":["inputTokens","outputTokens"],"properties":{"inputTokens":{"type":"integer","minimum":0},"outputTokens":{"type":"integer","minimum":0}}},"latencyMs":{"type":"number","minimum":0},"promptHash":{"type":"string","description":"sha256 of the canonical request sent to the model, rebuilt from history by replay."},"historySeq":{"type":"integer","minimum":1},"attempts":{"type":"integer","minimum":1},"error":{"type":"object","additionalProperties":false,"required":["kind","message"],"properties":{"kind":{"type":"string","minLength":1},"message":{"type":"string"},"retryable":{"type":"boolean"}}}}};function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://cairn.dev/schemas/llm-result.v1.schema.json" */;let vErrors = null;let errors = 0;const evaluated0 = validate26.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}if(data && typeof data == "object" && !Array.isArray(data)){if(data.v === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "v"},message:"must have required property '"+"v"+"'"};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.type === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}if(data.runId === undefined){const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "runId"},message:"must have required property '"+"runId"+"'"};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}if(data.turn === undefined){const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "turn"},message:"must have required property '"+"turn"+"'"};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}if(data.ok === undefined){const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "ok"},message:"must have required property '"+"ok"+"'"};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}if(data.attempts === undefined){const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'"};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}for(const key0 in data){if(!(func1.call(schema38.properties, key0))){const err6 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}}if(data.v !== undefined){if(1 !== data.v){const err7 = {instancePath:instancePath+"/v",schemaPath:"#/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}}if(data.type !== undefined){if("llm.result" !== data.type){const err8 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "llm.result"},message:"must be equal to constant"};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}}if(data.runId !== undefined){let data2 = data.runId;if(typeof data2 === "string"){if(!pattern4.test(data2)){const err9 = {instancePath:instancePath+"/runId",schemaPath:"#/properties/runId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{1,64}$"+"\""};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}}else {const err10 = {instancePath:instancePath+"/runId",schemaPath:"#/properties/runId/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}}if(data.turn !== undefined){let data3 = data.turn;if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){const err11 = {instancePath:instancePath+"/turn",schemaPath:"#/properties/turn/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err11];}else {vErrors.push(err11);}errors++;}if((typeof data3 == "number") && (isFinite(data3))){if(data3 < 1 || isNaN(data3)){const err12 = {instancePath:instancePath+"/turn",schemaPath:"#/properties/turn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};if(vErrors === null){vErrors = [err12];}else {vErrors.push(err12);}errors++;}}}if(data.ok !== undefined){if(typeof data.ok !== "boolean"){const err13 = {instancePath:instancePath+"/ok",schemaPath:"#/properties/ok/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err13];}else {vErrors.push(err13);}errors++;}}if(data.content !== undefined){let data5 = data.content;if((typeof data5 !== "string") && (data5 !== null)){const err14 = {instancePath:instancePath+"/content",schemaPath:"#/properties/content/type",keyword:"type",params:{type: schema38.properties.content.type},message:"must be string,null"};if(vErrors === null){vErrors = [err14];}else {vErrors.push(err14);}errors++;}}if(data.contentRef !== undefined){let data6 = data.contentRef;if(data6 && typeof data6 == "object" && !Array.isArray(data6)){if(data6.bucket === undefined){const err15 = {instancePath:instancePath+"/contentRef",schemaPath:"#/properties/contentRef/required",keyword:"required",params:{missingProperty: "bucket"},message:"must have required property '"+"bucket"+"'"};if(vErrors === null){vErrors = [err15];}else {vErrors.push(err15);}errors++;}if(data6.name === undefined){const err16 = {instancePath:instancePath+"/contentRef",schemaPath:"#/properties/contentRef/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};if(vErrors === null){vErrors = [err16];}else {vErrors.push(err16);}errors++;}if(data6.bytes === undefined){const err17 = {instancePath:instancePath+"/contentRef",schemaPath:"#/properties/contentRef/required",keyword:"required",params:{missingProperty: "bytes"},message:"must have required property '"+"bytes"+"'"};if(vErrors === null){vErrors = [err17];}else {vErrors.push(err17);}errors++;}if(data6.sha256 === undefined){const err18 = {instancePath:instancePath+"/contentRef",schemaPath:"#/properties/contentRef/required",keyword:"required",params:{missingProperty: "sha256"},message:"must have required property '"+"sha256"+"'"};if(vErrors === null){vErrors = [err18];}else {vErrors.push(err18);}errors++;}for(const key1 in data6){if(!((((key1 === "bucket") || (key1 === "name")) || (key1 === "bytes")) || (key1 === "sha256"))){const err19 = {instancePath:instancePath+"/contentRef",schemaPath:"#/properties/contentRef/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err19];}else {vErrors.push(err19);}errors++;}}if(data6.bucket !== undefined){if(typeof data6.bucket !== "string"){const err20 = {instancePath:instancePath+"/contentRef/bucket",schemaPath:"#/properties/contentRef/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err20];}else {vErrors.push(err20);}errors++;}}if(data6.name !== undefined){if(typeof data6.name !== "string"){const err21 = {instancePath:instancePath+"/contentRef/name",schemaPath:"#/properties/contentRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err21];}else {vErrors.push(err21);}errors++;}}if(data6.bytes !== undefined){let data9 = data6.bytes;if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){const err22 = {instancePath:instancePath+"/contentRef/bytes",schemaPath:"#/properties/contentRef/properties/bytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err22];}else {vErrors.push(err22);}errors++;}if((typeof data9 == "number") && (isFinite(data9))){if(data9 < 0 || isNaN(data9)){const err23 = {instancePath:instancePath+"/contentRef/bytes",schemaPath:"#/properties/contentRef/properties/bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};if(vErrors === null){vErrors = [err23];}else {vErrors.push(err23);}errors++;}}}if(data6.sha256 !== undefined){if(typeof data6.sha256 !== "string"){const err24 = {instancePath:instancePath+"/contentRef/sha256",schemaPath:"#/properties/contentRef/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err24];}else {vErrors.push(err24);}errors++;}}}else {const err25 = {instancePath:instancePath+"/contentRef",schemaPath:"#/properties/contentRef/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err25];}else {vErrors.push(err25);}errors++;}}if(data.toolCalls !== undefined){let data11 = data.toolCalls;if(Array.isArray(data11)){const len0 = data11.length;for(let i0=0; i0<len0; i0++){let data12 = data11[i0];if(data12 && typeof data12 == "object" && !Array.isArray(data12)){if(data12.id === undefined){const err26 = {instancePath:instancePath+"/toolCalls/" + i0,schemaPath:"#/properties/toolCalls/items/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};if(vErrors === null){vErrors = [err26];}else {vErrors.push(err26);}errors++;}if(data12.name === undefined){const err27 = {instancePath:instancePath+"/toolCalls/" + i0,schemaPath:"#/properties/toolCalls/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};if(vErrors === null){vErrors = [err27];}else {vErrors.push(err27);}errors++;}if(data12.arguments === undefined){const err28 = {instancePath:instancePath+"/toolCalls/" + i0,schemaPath:"#/properties/toolCalls/items/required",keyword:"required",params:{missingProperty: "arguments"},message:"must have required property '"+"arguments"+"'"};if(vErrors === null){vErrors = [err28];}else {vErrors.push(err28);}errors++;}for(const key2 in data12){if(!(((key2 === "id") || (key2 === "name")) || (key2 === "arguments"))){const err29 = {instancePath:instancePath+"/toolCalls/" + i0,schemaPath:"#/properties/toolCalls/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err29];}else {vErrors.push(err29);}errors++;}}if(data12.id !== undefined){let data13 = data12.id;if(typeof data13 === "string"){if(func2(data13) < 1){const err30 = {instancePath:instancePath+"/toolCalls/" + i0+"/id",schemaPath:"#/properties/toolCalls/items/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};if(vErrors === null){vErrors = [err30];}else {vErrors.push(err30);}errors++;}}else {const err31 = {instancePath:instancePath+"/toolCalls/" + i0+"/id",schemaPath:"#/properties/toolCalls/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err31];}else {vErrors.push(err31);}errors++;}}if(data12.name !== undefined){if(typeof data12.name !== "string"){const err32 = {instancePath:instancePath+"/toolCalls/" + i0+"/name",schemaPath:"#/properties/toolCalls/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err32];}else {vErrors.push(err32);}errors++;}}if(data12.arguments !== undefined){if(typeof data12.arguments !== "string"){const err33 = {instancePath:instancePath+"/toolCalls/" + i0+"/arguments",schemaPath:"#/properties/toolCalls/items/properties/arguments/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err33];}else {vErrors.push(err33);}errors++;}}}else {const err34 = {instancePath:instancePath+"/toolCalls/" + i0,schemaPath:"#/properties/toolCalls/items/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err34];}else {vErrors.push(err34);}errors++;}}}else {const err35 = {instancePath:instancePath+"/toolCalls",schemaPath:"#/properties/toolCalls/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err35];}else {vErrors.push(err35);}errors++;}}if(data.finishReason !== undefined){if(typeof data.finishReason !== "string"){const err36 = {instancePath:instancePath+"/finishReason",schemaPath:"#/properties/finishReason/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err36];}else {vErrors.push(err36);}errors++;}}if(data.provider !== undefined){if(typeof data.provider !== "string"){const err37 = {instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err37];}else {vErrors.push(err37);}errors++;}}if(data.model !== undefined){if(typeof data.model !== "string"){const err38 = {instancePath:instancePath+"/model",schemaPath:"#/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err38];}else {vErrors.push(err38);}errors++;}}if(data.usage !== undefined){let data19 = data.usage;if(data19 && typeof data19 == "object" && !Array.isArray(data19)){if(data19.inputTokens === undefined){const err39 = {instancePath:instancePath+"/usage",schemaPath:"#/properties/usage/required",keyword:"required",params:{missingProperty: "inputTokens"},message:"must have required property '"+"inputTokens"+"'"};if(vErrors === null){vErrors = [err39];}else {vErrors.push(err39);}errors++;}if(data19.outputTokens === undefined){const err40 = {instancePath:instancePath+"/usage",schemaPath:"#/properties/usage/required",keyword:"required",params:{missingProperty: "outputTokens"},message:"must have required property '"+"outputTokens"+"'"};if(vErrors === null){vErrors = [err40];}else {vErrors.push(err40);}errors++;}for(const key3 in data19){if(!((key3 === "inputTokens") || (key3 === "outputTokens"))){const err41 = {instancePath:instancePath+"/usage",schemaPath:"#/properties/usage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err41];}else {vErrors.push(err41);}errors++;}}if(data19.inputTokens !== undefined){let data20 = data19.inputTokens;if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){const err42 = {instancePath:instancePath+"/usage/inputTokens",schemaPath:"#/properties/usage/properties/inputTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err42];}else {vErrors.push(err42);}errors++;}if((typeof data20 == "number") && (isFinite(data20))){if(data20 < 0 || isNaN(data20)){const err43 = {instancePath:instancePath+"/usage/inputTokens",schemaPath:"#/properties/usage/properties/inputTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};if(vErrors === null){vErrors = [err43];}else {vErrors.push(err43);}errors++;}}}if(data19.outputTokens !== undefined){let data21 = data19.outputTokens;if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){const err44 = {instancePath:instancePath+"/usage/outputTokens",schemaPath:"#/properties/usage/properties/outputTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err44];}else {vErrors.push(err44);}errors++;}if((typeof data21 == "number") && (isFinite(data21))){if(data21 < 0 || isNaN(data21)){const err45 = {instancePath:instancePath+"/usage/outputTokens",schemaPath:"#/properties/usage/properties/outputTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};if(vErrors === null){vErrors = [err45];}else {vErrors.push(err45);}errors++;}}}}else {const err46 = {instancePath:instancePath+"/usage",schemaPath:"#/properties/usage/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err46];}else {vErrors.push(err46);}errors++;}}if(data.latencyMs !== undefined){let data22 = data.latencyMs;if((typeof data22 == "number") && (isFinite(data22))){if(data22 < 0 || isNaN(data22)){const err47 = {instancePath:instancePath+"/latencyMs",schemaPath:"#/properties/latencyMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};if(vErrors === null){vErrors = [err47];}else {vErrors.push(err47);}errors++;}}else {const err48 = {instancePath:instancePath+"/latencyMs",schemaPath:"#/properties/latencyMs/type",keyword:"type",params:{type: "number"},message:"must be number"};if(vErrors === null){vErrors = [err48];}else {vErrors.push(err48);}errors++;}}if(data.promptHash !== undefined){if(typeof data.promptHash !== "string"){const err49 = {instancePath:instancePath+"/promptHash",schemaPath:"#/properties/promptHash/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err49];}else {vErrors.push(err49);}errors++;}}if(data.historySeq !== undefined){let data24 = data.historySeq;if(!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24)))){const err50 = {instancePath:instancePath+"/historySeq",schemaPath:"#/properties/historySeq/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err50];}else {vErrors.push(err50);}errors++;}if((typeof data24 == "number") && (isFinite(data24))){if(data24 < 1 || isNaN(data24)){const err51 = {instancePath:instancePath+"/historySeq",schemaPath:"#/properties/historySeq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};if(vErrors === null){vErrors = [err51];}else {vErrors.push(err51);}errors++;}}}if(data.attempts !== undefined){let data25 = data.attempts;if(!(((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25))) && (isFinite(data25)))){const err52 = {instancePath:instancePath+"/attempts",schemaPath:"#/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err52];}else {vErrors.push(err52);}errors++;}if((typeof data25 == "number") && (isFinite(data25))){if(data25 < 1 || isNaN(data25)){const err53 = {instancePath:instancePath+"/attempts",schemaPath:"#/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};if(vErrors === null){vErrors = [err53];}else {vErrors.push(err53);}errors++;}}}if(data.error !== undefined){let data26 = data.error;if(data26 && typeof data26 == "object" && !Array.isArray(data26)){if(data26.kind === undefined){const err54 = {instancePath:instancePath+"/error",schemaPath:"#/properties/error/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};if(vErrors === null){vErrors = [err54];}else {vErrors.push(err54);}errors++;}if(data26.message === undefined){const err55 = {instancePath:instancePath+"/error",schemaPath:"#/properties/error/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'"};if(vErrors === null){vErrors = [err55];}else {vErrors.push(err55);}errors++;}for(const key4 in data26){if(!(((key4 === "kind") || (key4 === "message")) || (key4 === "retryable"))){const err56 = {instancePath:instancePath+"/error",schemaPath:"#/properties/error/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err56];}else {vErrors.push(err56);}errors++;}}if(data26.kind !== undefined){let data27 = data26.kind;if(typeof data27 === "string"){if(func2(data27) < 1){const err57 = {instancePath:instancePath+"/error/kind",schemaPath:"#/properties/error/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};if(vErrors === null){vErrors = [err57];}else {vErrors.push(err57);}errors++;}}else {const err58 = {instancePath:instancePath+"/error/kind",schemaPath:"#/properties/error/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err58];}else {vErrors.push(err58);}errors++;}}if(data26.message !== undefined){if(typeof data26.message !== "string"){const err59 = {instancePath:instancePath+"/error/message",schemaPath:"#/properties/error/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err59];}else {vErrors.push(err59);}errors++;}}if(data26.retryable !== undefined){if(typeof data26.retryable !== "boolean"){const err60 = {instancePath:instancePath+"/error/retryable",schemaPath:"#/properties/error/properties/retryable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err60];}else {vErrors.push(err60);}errors++;}}}else {const err61 = {instancePath:instancePath+"/error",schemaPath:"#/properties/error/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err61];}else {vErrors.push(err61);}errors++;}}}else {const err62 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err62];}else {vErrors.push(err62);}errors++;}validate26.errors = vErrors;return errors === 0;}validate26.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};export const ReadReply = validate27;const schema39 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://cairn.dev/schemas/read-reply.v1.schema.json","title":"ReadReply","description":"A page of a run's log, in stream order.","type":"object","additionalProperties":false,"required":["v","entries","more"],"properties":{"v":{"const":1},"entries":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["seq","subject","time","data"],"properties":{"seq":{"type":"integer","minimum":1},"subject":{"type":"string"},"time":{"type":"string"},"data":{"type":"string","description":"The stored message's bytes (msgpack), base64."}}}},"more":{"type":"boolean","description":"More entries follow: ask again from the last seq + 1."}}};function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://cairn.dev/schemas/read-reply.v1.schema.json" */;let vErrors = null;let errors = 0;const evaluated0 = validate27.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}if(data && typeof data == "object" && !Array.isArray(data)){if(data.v === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "v"},message:"must have required property '"+"v"+"'"};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.entries === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "entries"},message:"must have required property '"+"entries"+"'"};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}if(data.more === undefined){const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "more"},message:"must have required property '"+"more"+"'"};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}for(const key0 in data){if(!(((key0 === "v") || (key0 === "entries")) || (key0 === "more"))){const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}}if(data.v !== undefined){if(1 !== data.v){const err4 = {instancePath:instancePath+"/v",schemaPath:"#/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}}if(data.entries !== undefined){let data1 = data.entries;if(Array.isArray(data1)){const len0 = data1.length;for(let i0=0; i0<len0; i0++){let data2 = data1[i0];if(data2 && typeof data2 == "object" && !Array.isArray(data2)){if(data2.seq === undefined){const err5 = {instancePath:instancePath+"/entries/" + i0,schemaPath:"#/properties/entries/items/required",keyword:"required",params:{missingProperty: "seq"},message:"must have required property '"+"seq"+"'"};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}if(data2.subject === undefined){const err6 = {instancePath:instancePath+"/entries/" + i0,schemaPath:"#/properties/entries/items/required",keyword:"required",params:{missingProperty: "subject"},message:"must have required property '"+"subject"+"'"};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}if(data2.time === undefined){const err7 = {instancePath:instancePath+"/entries/" + i0,schemaPath:"#/properties/entries/items/required",keyword:"required",params:{missingProperty: "time"},message:"must have required property '"+"time"+"'"};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}if(data2.data === undefined){const err8 = {instancePath:instancePath+"/entries/" + i0,schemaPath:"#/properties/entries/items/required",keyword:"required",params:{missingProperty: "data"},message:"must have required property '"+"data"+"'"};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}for(const key1 in data2){if(!((((key1 === "seq") || (key1 === "subject")) || (key1 === "time")) || (key1 === "data"))){const err9 = {instancePath:instancePath+"/entries/" + i0,schemaPath:"#/properties/entries/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}}if(data2.seq !== undefined){let data3 = data2.seq;if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){const err10 = {instancePath:instancePath+"/entries/" + i0+"/seq",schemaPath:"#/properties/entries/items/properties/seq/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}if((typeof data3 == "number") && (isFinite(data3))){if(data3 < 1 || isNaN(data3)){const err11 = {instancePath:instancePath+"/entries/" + i0+"/seq",schemaPath:"#/properties/entries/items/properties/seq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};if(vErrors === null){vErrors = [err11];}else {vErrors.push(err11);}errors++;}}}if(data2.subject !== undefined){if(typeof data2.subject !== "string"){const err12 = {instancePath:instancePath+"/entries/" + i0+"/subject",schemaPath:"#/properties/entries/items/properties/subject/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err12];}else {vErrors.push(err12);}errors++;}}if(data2.time !== undefined){if(typeof data2.time !== "string"){const err13 = {instancePath:instancePath+"/entries/" + i0+"/time",schemaPath:"#/properties/entries/items/properties/time/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err13];}else {vErrors.push(err13);}errors++;}}if(data2.data !== undefined){if(typeof data2.data !== "string"){const err14 = {instancePath:instancePath+"/entries/" + i0+"/data",schemaPath:"#/properties/entries/items/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err14];}else {vErrors.push(err14);}errors++;}}}else {const err15 = {instancePath:instancePath+"/entries/" + i0,schemaPath:"#/properties/entries/items/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err15];}else {vErrors.push(err15);}errors++;}}}else {const err16 = {instancePath:instancePath+"/entries",schemaPath:"#/properties/entries/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err16];}else {vErrors.push(err16);}errors++;}}if(data.more !== undefined){if(typeof data.more !== "boolean"){const err17 = {instancePath:instancePath+"/more",schemaPath:"#/properties/more/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err17];}else {vErrors.push(err17);}errors++;}}}else {const err18 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err18];}else {vErrors.push(err18);}errors++;}validate27.errors = vErrors;return errors === 0;}validate27.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};export const ReadRequest = validate28;const schema40 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://cairn.dev/schemas/read-request.v1.schema.json","title":"ReadRequest","description":"Request to <prefix>.api.read: a page of one run's log from a stream sequence on (for callers that may not read the stream itself, e.g. a tenant's clients).","type":"object","additionalProperties":false,"required":["v","runId"],"properties":{"v":{"const":1},"runId":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$"},"fromSeq":{"type":"integer","minimum":1,"description":"First stream sequence to return (1 by default)."}}};function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://cairn.dev/schemas/read-request.v1.schema.json" */;let vErrors = null;let errors = 0;const evaluated0 = validate28.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}if(data && typeof data == "object" && !Array.isArray(data)){if(data.v === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "v"},message:"must have required property '"+"v"+"'"};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.runId === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "runId"},message:"must have required property '"+"runId"+"'"};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}for(const key0 in data){if(!(((key0 === "v") || (key0 === "runId")) || (key0 === "fromSeq"))){const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}}if(data.v !== undefined){if(1 !== data.v){const err3 = {instancePath:instancePath+"/v",schemaPath:"#/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}}if(data.runId !== undefined){let data1 = data.runId;if(typeof data1 === "string"){if(!pattern4.test(data1)){const err4 = {instancePath:instancePath+"/runId",schemaPath:"#/properties/runId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{1,64}$"+"\""};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}}else {const err5 = {instancePath:instancePath+"/runId",schemaPath:"#/properties/runId/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}}if(data.fromSeq !== undefined){let data2 = data.fromSeq;if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){const err6 = {instancePath:instancePath+"/fromSeq",schemaPath:"#/properties/fromSeq/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}if((typeof data2 == "number") && (isFinite(data2))){if(data2 < 1 || isNaN(data2)){const err7 = {instancePath:instancePath+"/fromSeq",schemaPath:"#/properties/fromSeq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}}}}else {const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}validate28.errors = vErrors;return errors === 0;}validate28.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};export const RunApproval = validate29;const schema41 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://cairn.dev/schemas/run-approval.v1.schema.json","title":"RunApproval","description":"A human's decision on a tool call that requires approval, on <prefix>.run.<runId>.evt.approval.<turn>.<index> (one per call, ever); or on going past a budget before model turn <turn>, on <prefix>.run.<runId>.evt.approval.<turn>.budget (index 0, callId \"budget\").","type":"object","additionalProperties":false,"required":["v","type","runId","turn","index","callId","decision","at"],"properties":{"v":{"const":1},"type":{"const":"run.approval"},"runId":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$"},"turn":{"type":"integer","minimum":1},"index":{"type":"integer","minimum":0},"callId":{"type":"string"},"decision":{"enum":["approve","deny"]},"reason":{"type":"string"},"by":{"type":"string","description":"Who decided, from the caller's authenticated connection (<account>/<user>, or 'operator'): never from the request body."},"at":{"type":"string"}}};function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://cairn.dev/schemas/run-approval.v1.schema.json" */;let vErrors = null;let errors = 0;const evaluated0 = validate29.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}if(data && typeof data == "object" && !Array.isArray(data)){if(data.v === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "v"},message:"must have required property '"+"v"+"'"};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.type === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}if(data.runId === undefined){const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "runId"},message:"must have required property '"+"runId"+"'"};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}if(data.turn === undefined){const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "turn"},message:"must have required property '"+"turn"+"'"};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}if(data.index === undefined){const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "index"},message:"must have required property '"+"index"+"'"};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}if(data.callId === undefined){const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "callId"},message:"must have required property '"+"callId"+"'"};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}if(data.decision === undefined){const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "decision"},message:"must have required property '"+"decision"+"'"};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}if(data.at === undefined){const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "at"},message:"must have required property '"+"at"+"'"};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}for(const key0 in data){if(!(func1.call(schema41.properties, key0))){const err8 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}}if(data.v !== undefined){if(1 !== data.v){const err9 = {instancePath:instancePath+"/v",schemaPath:"#/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}}if(data.type !== undefined){if("run.approval" !== data.type){const err10 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "run.approval"},message:"must be equal to constant"};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}}if(data.runId !== undefined){let data2 = data.runId;if(typeof data2 === "string"){if(!pattern4.test(data2)){const err11 = {instancePath:instancePath+"/runId",schemaPath:"#/properties/runId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{1,64}$"+"\""};if(vErrors === null){vErrors = [err11];}else {vErrors.push(err11);}errors++;}}else {const err12 = {instancePath:instancePath+"/runId",schemaPath:"#/properties/runId/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err12];}else {vErrors.push(err12);}errors++;}}if(data.turn !== undefined){let data3 = data.turn;if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){const err13 = {instancePath:instancePath+"/turn",schemaPath:"#/properties/turn/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err13];}else {vErrors.push(err13);}errors++;}if((typeof data3 == "number") && (isFinite(data3))){if(data3 < 1 || isNaN(data3)){const err14 = {instancePath:instancePath+"/turn",schemaPath:"#/properties/turn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};if(vErrors === null){vErrors = [err14];}else {vErrors.push(err14);}errors++;}}}if(data.index !== undefined){let data4 = data.index;if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){const err15 = {instancePath:instancePath+"/index",schemaPath:"#/properties/index/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err15];}else {vErrors.push(err15);}errors++;}if((typeof data4 == "number") && (isFinite(data4))){if(data4 < 0 || isNaN(data4)){const err16 = {instancePath:instancePath+"/index",schemaPath:"#/properties/index/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};if(vErrors === null){vErrors = [err16];}else {vErrors.push(err16);}errors++;}}}if(data.callId !== undefined){if(typeof data.callId !== "string"){const err17 = {instancePath:instancePath+"/callId",schemaPath:"#/properties/callId/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err17];}else {vErrors.push(err17);}errors++;}}if(data.decision !== undefined){let data6 = data.decision;if(!((data6 === "approve") || (data6 === "deny"))){const err18 = {instancePath:instancePath+"/decision",schemaPath:"#/properties/decision/enum",keyword:"enum",params:{allowedValues: schema41.properties.decision.enum},message:"must be equal to one of the allowed values"};if(vErrors === null){vErrors = [err18];}else {vErrors.push(err18);}errors++;}}if(data.reason !== undefined){if(typeof data.reason !== "string"){const err19 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err19];}else {vErrors.push(err19);}errors++;}}if(data.by !== undefined){if(typeof data.by !== "string"){const err20 = {instancePath:instancePath+"/by",schemaPath:"#/properties/by/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err20];}else {vErrors.push(err20);}errors++;}}if(data.at !== undefined){if(typeof data.at !== "string"){const err21 = {instancePath:instancePath+"/at",schemaPath:"#/properties/at/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err21];}else {vErrors.push(err21);}errors++;}}}else {const err22 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err22];}else {vErrors.push(err22);}errors++;}validate29.errors = vErrors;return errors === 0;}validate29.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};export const RunEnded = validate30;const schema42 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://cairn.dev/schemas/run-ended.v1.schema.json","title":"RunEnded","description":"The last event of a run, on <prefix>.run.<runId>.evt.ended.","type":"object","additionalProperties":false,"required":["v","type","runId","status","turns","usage","endedAt"],"properties":{"v":{"const":1},"type":{"const":"run.ended"},"runId":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$"},"status":{"enum":["completed","failed","cancelled"]},"answer":{"type":"string"},"answerRef":{"type":"object","additionalProperties":false,"required":["bucket","name","bytes","sha256"],"properties":{"bucket":{"type":"string"},"name":{"type":"string"},"bytes":{"type":"integer","minimum":0},"sha256":{"type":"string"}},"description":"The full text is in the JetStream Object Store (it was larger than CAIRN_LARGE_PAYLOAD_BYTES); the inline field holds a preview."},"reason":{"type":"string"},"error":{"type":"object","additionalProperties":false,"required":["kind","message"],"properties":{"kind":{"type":"string","minLength":1},"message":{"type":"string"},"retryable":{"type":"boolean"}}},"turns":{"type":"integer","minimum":0},"usage":{"type":"object","additionalProperties":false,"required":["inputTokens","outputTokens"],"properties":{"inputTokens":{"type":"integer","minimum":0},"outputTokens":{"type":"integer","minimum":0}}},"endedAt":{"type":"string"}}};function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://cairn.dev/schemas/run-ended.v1.schema.json" */;let vErrors = null;let errors = 0;const evaluated0 = validate30.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}if(data && typeof data == "object" && !Array.isArray(data)){if(data.v === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "v"},message:"must have required property '"+"v"+"'"};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.type === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}if(data.runId === undefined){const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "runId"},message:"must have required property '"+"runId"+"'"};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}if(data.status === undefined){const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}if(data.turns === undefined){const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "turns"},message:"must have required property '"+"turns"+"'"};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}if(data.usage === undefined){const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "usage"},message:"must have required property '"+"usage"+"'"};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}if(data.endedAt === undefined){const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "endedAt"},message:"must have required property '"+"endedAt"+"'"};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}for(const key0 in data){if(!(func1.call(schema42.properties, key0))){const err7 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}}if(data.v !== undefined){if(1 !== data.v){const err8 = {instancePath:instancePath+"/v",schemaPath:"#/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}}if(data.type !== undefined){if("run.ended" !== data.type){const err9 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "run.ended"},message:"must be equal to constant"};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}}if(data.runId !== undefined){let data2 = data.runId;if(typeof data2 === "string"){if(!pattern4.test(data2)){const err10 = {instancePath:instancePath+"/runId",schemaPath:"#/properties/runId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{1,64}$"+"\""};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}}else {const err11 = {instancePath:instancePath+"/runId",schemaPath:"#/properties/runId/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err11];}else {vErrors.push(err11);}errors++;}}if(data.status !== undefined){let data3 = data.status;if(!(((data3 === "completed") || (data3 === "failed")) || (data3 === "cancelled"))){const err12 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema42.properties.status.enum},message:"must be equal to one of the allowed values"};if(vErrors === null){vErrors = [err12];}else {vErrors.push(err12);}errors++;}}if(data.answer !== undefined){if(typeof data.answer !== "string"){const err13 = {instancePath:instancePath+"/answer",schemaPath:"#/properties/answer/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err13];}else {vErrors.push(err13);}errors++;}}if(data.answerRef !== undefined){let data5 = data.answerRef;if(data5 && typeof data5 == "object" && !Array.isArray(data5)){if(data5.bucket === undefined){const err14 = {instancePath:instancePath+"/answerRef",schemaPath:"#/properties/answerRef/required",keyword:"required",params:{missingProperty: "bucket"},message:"must have required property '"+"bucket"+"'"};if(vErrors === null){vErrors = [err14];}else {vErrors.push(err14);}errors++;}if(data5.name === undefined){const err15 = {instancePath:instancePath+"/answerRef",schemaPath:"#/properties/answerRef/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};if(vErrors === null){vErrors = [err15];}else {vErrors.push(err15);}errors++;}if(data5.bytes === undefined){const err16 = {instancePath:instancePath+"/answerRef",schemaPath:"#/properties/answerRef/required",keyword:"required",params:{missingProperty: "bytes"},message:"must have required property '"+"bytes"+"'"};if(vErrors === null){vErrors = [err16];}else {vErrors.push(err16);}errors++;}if(data5.sha256 === undefined){const err17 = {instancePath:instancePath+"/answerRef",schemaPath:"#/properties/answerRef/required",keyword:"required",params:{missingProperty: "sha256"},message:"must have required property '"+"sha256"+"'"};if(vErrors === null){vErrors = [err17];}else {vErrors.push(err17);}errors++;}for(const key1 in data5){if(!((((key1 === "bucket") || (key1 === "name")) || (key1 === "bytes")) || (key1 === "sha256"))){const err18 = {instancePath:instancePath+"/answerRef",schemaPath:"#/properties/answerRef/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err18];}else {vErrors.push(err18);}errors++;}}if(data5.bucket !== undefined){if(typeof data5.bucket !== "string"){const err19 = {instancePath:instancePath+"/answerRef/bucket",schemaPath:"#/properties/answerRef/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err19];}else {vErrors.push(err19);}errors++;}}if(data5.name !== undefined){if(typeof data5.name !== "string"){const err20 = {instancePath:instancePath+"/answerRef/name",schemaPath:"#/properties/answerRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err20];}else {vErrors.push(err20);}errors++;}}if(data5.bytes !== undefined){let data8 = data5.bytes;if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){const err21 = {instancePath:instancePath+"/answerRef/bytes",schemaPath:"#/properties/answerRef/properties/bytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err21];}else {vErrors.push(err21);}errors++;}if((typeof data8 == "number") && (isFinite(data8))){if(data8 < 0 || isNaN(data8)){const err22 = {instancePath:instancePath+"/answerRef/bytes",schemaPath:"#/properties/answerRef/properties/bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};if(vErrors === null){vErrors = [err22];}else {vErrors.push(err22);}errors++;}}}if(data5.sha256 !== undefined){if(typeof data5.sha256 !== "string"){const err23 = {instancePath:instancePath+"/answerRef/sha256",schemaPath:"#/properties/answerRef/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err23];}else {vErrors.push(err23);}errors++;}}}else {const err24 = {instancePath:instancePath+"/answerRef",schemaPath:"#/properties/answerRef/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err24];}else {vErrors.push(err24);}errors++;}}if(data.reason !== undefined){if(typeof data.reason !== "string"){const err25 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err25];}else {vErrors.push(err25);}errors++;}}if(data.error !== undefined){let data11 = data.error;if(data11 && typeof data11 == "object" && !Array.isArray(data11)){if(data11.kind === undefined){const err26 = {instancePath:instancePath+"/error",schemaPath:"#/properties/error/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};if(vErrors === null){vErrors = [err26];}else {vErrors.push(err26);}errors++;}if(data11.message === undefined){const err27 = {instancePath:instancePath+"/error",schemaPath:"#/properties/error/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'"};if(vErrors === null){vErrors = [err27];}else {vErrors.push(err27);}errors++;}for(const key2 in data11){if(!(((key2 === "kind") || (key2 === "message")) || (key2 === "retryable"))){const err28 = {instancePath:instancePath+"/error",schemaPath:"#/properties/error/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err28];}else {vErrors.push(err28);}errors++;}}if(data11.kind !== undefined){let data12 = data11.kind;if(typeof data12 === "string"){if(func2(data12) < 1){const err29 = {instancePath:instancePath+"/error/kind",schemaPath:"#/properties/error/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};if(vErrors === null){vErrors = [err29];}else {vErrors.push(err29);}errors++;}}else {const err30 = {instancePath:instancePath+"/error/kind",schemaPath:"#/properties/error/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err30];}else {vErrors.push(err30);}errors++;}}if(data11.message !== undefined){if(typeof data11.message !== "string"){const err31 = {instancePath:instancePath+"/error/message",schemaPath:"#/properties/error/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err31];}else {vErrors.push(err31);}errors++;}}if(data11.retryable !== undefined){if(typeof data11.retryable !== "boolean"){const err32 = {instancePath:instancePath+"/error/retryable",schemaPath:"#/properties/error/properties/retryable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err32];}else {vErrors.push(err32);}errors++;}}}else {const err33 = {instancePath:instancePath+"/error",schemaPath:"#/properties/error/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err33];}else {vErrors.push(err33);}errors++;}}if(data.turns !== undefined){let data15 = data.turns;if(!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15)))){const err34 = {instancePath:instancePath+"/turns",schemaPath:"#/properties/turns/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err34];}else {vErrors.push(err34);}errors++;}if((typeof data15 == "number") && (isFinite(data15))){if(data15 < 0 || isNaN(data15)){const err35 = {instancePath:instancePath+"/turns",schemaPath:"#/properties/turns/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};if(vErrors === null){vErrors = [err35];}else {vErrors.push(err35);}errors++;}}}if(data.usage !== undefined){let data16 = data.usage;if(data16 && typeof data16 == "object" && !Array.isArray(data16)){if(data16.inputTokens === undefined){const err36 = {instancePath:instancePath+"/usage",schemaPath:"#/properties/usage/required",keyword:"required",params:{missingProperty: "inputTokens"},message:"must have required property '"+"inputTokens"+"'"};if(vErrors === null){vErrors = [err36];}else {vErrors.push(err36);}errors++;}if(data16.outputTokens === undefined){const err37 = {instancePath:instancePath+"/usage",schemaPath:"#/properties/usage/required",keyword:"required",params:{missingProperty: "outputTokens"},message:"must have required property '"+"outputTokens"+"'"};if(vErrors === null){vErrors = [err37];}else {vErrors.push(err37);}errors++;}for(const key3 in data16){if(!((key3 === "inputTokens") || (key3 === "outputTokens"))){const err38 = {instancePath:instancePath+"/usage",schemaPath:"#/properties/usage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err38];}else {vErrors.push(err38);}errors++;}}if(data16.inputTokens !== undefined){let data17 = data16.inputTokens;if(!(((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17))) && (isFinite(data17)))){const err39 = {instancePath:instancePath+"/usage/inputTokens",schemaPath:"#/properties/usage/properties/inputTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err39];}else {vErrors.push(err39);}errors++;}if((typeof data17 == "number") && (isFinite(data17))){if(data17 < 0 || isNaN(data17)){const err40 = {instancePath:instancePath+"/usage/inputTokens",schemaPath:"#/properties/usage/properties/inputTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};if(vErrors === null){vErrors = [err40];}else {vErrors.push(err40);}errors++;}}}if(data16.outputTokens !== undefined){let data18 = data16.outputTokens;if(!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))){const err41 = {instancePath:instancePath+"/usage/outputTokens",schemaPath:"#/properties/usage/properties/outputTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err41];}else {vErrors.push(err41);}errors++;}if((typeof data18 == "number") && (isFinite(data18))){if(data18 < 0 || isNaN(data18)){const err42 = {instancePath:instancePath+"/usage/outputTokens",schemaPath:"#/properties/usage/properties/outputTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};if(vErrors === null){vErrors = [err42];}else {vErrors.push(err42);}errors++;}}}}else {const err43 = {instancePath:instancePath+"/usage",schemaPath:"#/properties/usage/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err43];}else {vErrors.push(err43);}errors++;}}if(data.endedAt !== undefined){if(typeof data.endedAt !== "string"){const err44 = {instancePath:instancePath+"/endedAt",schemaPath:"#/properties/endedAt/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err44];}else {vErrors.push(err44);}errors++;}}}else {const err45 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err45];}else {vErrors.push(err45);}errors++;}validate30.errors = vErrors;return errors === 0;}validate30.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};export const RunError = validate31;const schema43 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://cairn.dev/schemas/run-error.v1.schema.json","title":"RunError","description":"A problem recorded in a run log: a malformed, schema-invalid or oversized message seen by a service, on <prefix>.run.<runId>.evt.error.<seq>.","type":"object","additionalProperties":false,"required":["v","type","runId","service","subject","seq","error","at"],"properties":{"v":{"const":1},"type":{"const":"run.error"},"runId":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$"},"service":{"type":"string"},"subject":{"type":"string"},"seq":{"type":"integer","minimum":0},"error":{"type":"object","additionalProperties":false,"required":["kind","message"],"properties":{"kind":{"type":"string","minLength":1},"message":{"type":"string"},"retryable":{"type":"boolean"}}},"at":{"type":"string"}}};function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://cairn.dev/schemas/run-error.v1.schema.json" */;let vErrors = null;let errors = 0;const evaluated0 = validate31.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}if(data && typeof data == "object" && !Array.isArray(data)){if(data.v === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "v"},message:"must have required property '"+"v"+"'"};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.type === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}if(data.runId === undefined){const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "runId"},message:"must have required property '"+"runId"+"'"};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}if(data.service === undefined){const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'"};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}if(data.subject === undefined){const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "subject"},message:"must have required property '"+"subject"+"'"};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}if(data.seq === undefined){const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "seq"},message:"must have required property '"+"seq"+"'"};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}if(data.error === undefined){const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "error"},message:"must have required property '"+"error"+"'"};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}if(data.at === undefined){const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "at"},message:"must have required property '"+"at"+"'"};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}for(const key0 in data){if(!((((((((key0 === "v") || (key0 === "type")) || (key0 === "runId")) || (key0 === "service")) || (key0 === "subject")) || (key0 === "seq")) || (key0 === "error")) || (key0 === "at"))){const err8 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}}if(data.v !== undefined){if(1 !== data.v){const err9 = {instancePath:instancePath+"/v",schemaPath:"#/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}}if(data.type !== undefined){if("run.error" !== data.type){const err10 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "run.error"},message:"must be equal to constant"};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}}if(data.runId !== undefined){let data2 = data.runId;if(typeof data2 === "string"){if(!pattern4.test(data2)){const err11 = {instancePath:instancePath+"/runId",schemaPath:"#/properties/runId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{1,64}$"+"\""};if(vErrors === null){vErrors = [err11];}else {vErrors.push(err11);}errors++;}}else {const err12 = {instancePath:instancePath+"/runId",schemaPath:"#/properties/runId/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err12];}else {vErrors.push(err12);}errors++;}}if(data.service !== undefined){if(typeof data.service !== "string"){const err13 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err13];}else {vErrors.push(err13);}errors++;}}if(data.subject !== undefined){if(typeof data.subject !== "string"){const err14 = {instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err14];}else {vErrors.push(err14);}errors++;}}if(data.seq !== undefined){let data5 = data.seq;if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){const err15 = {instancePath:instancePath+"/seq",schemaPath:"#/properties/seq/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err15];}else {vErrors.push(err15);}errors++;}if((typeof data5 == "number") && (isFinite(data5))){if(data5 < 0 || isNaN(data5)){const err16 = {instancePath:instancePath+"/seq",schemaPath:"#/properties/seq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};if(vErrors === null){vErrors = [err16];}else {vErrors.push(err16);}errors++;}}}if(data.error !== undefined){let data6 = data.error;if(data6 && typeof data6 == "object" && !Array.isArray(data6)){if(data6.kind === undefined){const err17 = {instancePath:instancePath+"/error",schemaPath:"#/properties/error/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};if(vErrors === null){vErrors = [err17];}else {vErrors.push(err17);}errors++;}if(data6.message === undefined){const err18 = {instancePath:instancePath+"/error",schemaPath:"#/properties/error/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'"};if(vErrors === null){vErrors = [err18];}else {vErrors.push(err18);}errors++;}for(const key1 in data6){if(!(((key1 === "kind") || (key1 === "message")) || (key1 === "retryable"))){const err19 = {instancePath:instancePath+"/error",schemaPath:"#/properties/error/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err19];}else {vErrors.push(err19);}errors++;}}if(data6.kind !== undefined){let data7 = data6.kind;if(typeof data7 === "string"){if(func2(data7) < 1){const err20 = {instancePath:instancePath+"/error/kind",schemaPath:"#/properties/error/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};if(vErrors === null){vErrors = [err20];}else {vErrors.push(err20);}errors++;}}else {const err21 = {instancePath:instancePath+"/error/kind",schemaPath:"#/properties/error/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err21];}else {vErrors.push(err21);}errors++;}}if(data6.message !== undefined){if(typeof data6.message !== "string"){const err22 = {instancePath:instancePath+"/error/message",schemaPath:"#/properties/error/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err22];}else {vErrors.push(err22);}errors++;}}if(data6.retryable !== undefined){if(typeof data6.retryable !== "boolean"){const err23 = {instancePath:instancePath+"/error/retryable",schemaPath:"#/properties/error/properties/retryable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err23];}else {vErrors.push(err23);}errors++;}}}else {const err24 = {instancePath:instancePath+"/error",schemaPath:"#/properties/error/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err24];}else {vErrors.push(err24);}errors++;}}if(data.at !== undefined){if(typeof data.at !== "string"){const err25 = {instancePath:instancePath+"/at",schemaPath:"#/properties/at/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err25];}else {vErrors.push(err25);}errors++;}}}else {const err26 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err26];}else {vErrors.push(err26);}errors++;}validate31.errors = vErrors;return errors === 0;}validate31.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};export const RunRequest = validate32;const schema44 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://cairn.dev/schemas/run-request.v1.schema.json","title":"RunRequest","description":"Request naming one run: <prefix>.api.status and <prefix>.api.cancel.","type":"object","additionalProperties":false,"required":["v","runId"],"properties":{"v":{"const":1},"runId":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$"},"reason":{"type":"string"}}};function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://cairn.dev/schemas/run-request.v1.schema.json" */;let vErrors = null;let errors = 0;const evaluated0 = validate32.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}if(data && typeof data == "object" && !Array.isArray(data)){if(data.v === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "v"},message:"must have required property '"+"v"+"'"};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.runId === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "runId"},message:"must have required property '"+"runId"+"'"};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}for(const key0 in data){if(!(((key0 === "v") || (key0 === "runId")) || (key0 === "reason"))){const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}}if(data.v !== undefined){if(1 !== data.v){const err3 = {instancePath:instancePath+"/v",schemaPath:"#/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}}if(data.runId !== undefined){let data1 = data.runId;if(typeof data1 === "string"){if(!pattern4.test(data1)){const err4 = {instancePath:instancePath+"/runId",schemaPath:"#/properties/runId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{1,64}$"+"\""};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}}else {const err5 = {instancePath:instancePath+"/runId",schemaPath:"#/properties/runId/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}}if(data.reason !== undefined){if(typeof data.reason !== "string"){const err6 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}}}else {const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}validate32.errors = vErrors;return errors === 0;}validate32.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};export const RunSignal = validate33;const schema45 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://cairn.dev/schemas/run-signal.v1.schema.json","title":"RunSignal","description":"A signal sent to a run from outside (cancel), on <prefix>.run.<runId>.evt.signal.<name>.","type":"object","additionalProperties":false,"required":["v","type","runId","signal","at"],"properties":{"v":{"const":1},"type":{"const":"run.signal"},"runId":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$"},"signal":{"enum":["cancel"]},"reason":{"type":"string"},"at":{"type":"string"},"by":{"type":"string","description":"Who sent the signal, from the caller's authenticated connection (<account>/<user>, or 'operator')."}}};function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://cairn.dev/schemas/run-signal.v1.schema.json" */;let vErrors = null;let errors = 0;const evaluated0 = validate33.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}if(data && typeof data == "object" && !Array.isArray(data)){if(data.v === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "v"},message:"must have required property '"+"v"+"'"};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.type === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}if(data.runId === undefined){const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "runId"},message:"must have required property '"+"runId"+"'"};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}if(data.signal === undefined){const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "signal"},message:"must have required property '"+"signal"+"'"};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}if(data.at === undefined){const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "at"},message:"must have required property '"+"at"+"'"};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}for(const key0 in data){if(!(((((((key0 === "v") || (key0 === "type")) || (key0 === "runId")) || (key0 === "signal")) || (key0 === "reason")) || (key0 === "at")) || (key0 === "by"))){const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}}if(data.v !== undefined){if(1 !== data.v){const err6 = {instancePath:instancePath+"/v",schemaPath:"#/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}}if(data.type !== undefined){if("run.signal" !== data.type){const err7 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "run.signal"},message:"must be equal to constant"};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}}if(data.runId !== undefined){let data2 = data.runId;if(typeof data2 === "string"){if(!pattern4.test(data2)){const err8 = {instancePath:instancePath+"/runId",schemaPath:"#/properties/runId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{1,64}$"+"\""};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}}else {const err9 = {instancePath:instancePath+"/runId",schemaPath:"#/properties/runId/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}}if(data.signal !== undefined){if(!(data.signal === "cancel")){const err10 = {instancePath:instancePath+"/signal",schemaPath:"#/properties/signal/enum",keyword:"enum",params:{allowedValues: schema45.properties.signal.enum},message:"must be equal to one of the allowed values"};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}}if(data.reason !== undefined){if(typeof data.reason !== "string"){const err11 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err11];}else {vErrors.push(err11);}errors++;}}if(data.at !== undefined){if(typeof data.at !== "string"){const err12 = {instancePath:instancePath+"/at",schemaPath:"#/properties/at/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err12];}else {vErrors.push(err12);}errors++;}}if(data.by !== undefined){if(typeof data.by !== "string"){const err13 = {instancePath:instancePath+"/by",schemaPath:"#/properties/by/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err13];}else {vErrors.push(err13);}errors++;}}}else {const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err14];}else {vErrors.push(err14);}errors++;}validate33.errors = vErrors;return errors === 0;}validate33.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};export const RunStatus = validate34;function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://cairn.dev/schemas/run-status.v1.schema.json" */;let vErrors = null;let errors = 0;const evaluated0 = validate34.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}if(data && typeof data == "object" && !Array.isArray(data)){if(data.v === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "v"},message:"must have required property '"+"v"+"'"};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.runId === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "runId"},message:"must have required property '"+"runId"+"'"};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}if(data.status === undefined){const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}if(data.task === undefined){const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "task"},message:"must have required property '"+"task"+"'"};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}if(data.agent === undefined){const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "agent"},message:"must have required property '"+"agent"+"'"};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}if(data.turn === undefined){const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "turn"},message:"must have required property '"+"turn"+"'"};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}if(data.toolCalls === undefined){const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "toolCalls"},message:"must have required property '"+"toolCalls"+"'"};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}if(data.usage === undefined){const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "usage"},message:"must have required property '"+"usage"+"'"};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}if(data.errors === undefined){const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "errors"},message:"must have required property '"+"errors"+"'"};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}if(data.submittedAt === undefined){const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "submittedAt"},message:"must have required property '"+"submittedAt"+"'"};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}for(const key0 in data){if(!(func1.call(schema35.properties, key0))){const err10 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}}if(data.v !== undefined){if(1 !== data.v){const err11 = {instancePath:instancePath+"/v",schemaPath:"#/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};if(vErrors === null){vErrors = [err11];}else {vErrors.push(err11);}errors++;}}if(data.runId !== undefined){let data1 = data.runId;if(typeof data1 === "string"){if(!pattern4.test(data1)){const err12 = {instancePath:instancePath+"/runId",schemaPath:"#/properties/runId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{1,64}$"+"\""};if(vErrors === null){vErrors = [err12];}else {vErrors.push(err12);}errors++;}}else {const err13 = {instancePath:instancePath+"/runId",schemaPath:"#/properties/runId/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err13];}else {vErrors.push(err13);}errors++;}}if(data.status !== undefined){let data2 = data.status;if(!(((((data2 === "running") || (data2 === "awaiting_approval")) || (data2 === "completed")) || (data2 === "failed")) || (data2 === "cancelled"))){const err14 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema35.properties.status.enum},message:"must be equal to one of the allowed values"};if(vErrors === null){vErrors = [err14];}else {vErrors.push(err14);}errors++;}}if(data.task !== undefined){if(typeof data.task !== "string"){const err15 = {instancePath:instancePath+"/task",schemaPath:"#/properties/task/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err15];}else {vErrors.push(err15);}errors++;}}if(data.agent !== undefined){if(typeof data.agent !== "string"){const err16 = {instancePath:instancePath+"/agent",schemaPath:"#/properties/agent/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err16];}else {vErrors.push(err16);}errors++;}}if(data.turn !== undefined){let data5 = data.turn;if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){const err17 = {instancePath:instancePath+"/turn",schemaPath:"#/properties/turn/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err17];}else {vErrors.push(err17);}errors++;}if((typeof data5 == "number") && (isFinite(data5))){if(data5 < 0 || isNaN(data5)){const err18 = {instancePath:instancePath+"/turn",schemaPath:"#/properties/turn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};if(vErrors === null){vErrors = [err18];}else {vErrors.push(err18);}errors++;}}}if(data.toolCalls !== undefined){let data6 = data.toolCalls;if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){const err19 = {instancePath:instancePath+"/toolCalls",schemaPath:"#/properties/toolCalls/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err19];}else {vErrors.push(err19);}errors++;}if((typeof data6 == "number") && (isFinite(data6))){if(data6 < 0 || isNaN(data6)){const err20 = {instancePath:instancePath+"/toolCalls",schemaPath:"#/properties/toolCalls/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};if(vErrors === null){vErrors = [err20];}else {vErrors.push(err20);}errors++;}}}if(data.waitingFor !== undefined){let data7 = data.waitingFor;if(Array.isArray(data7)){const len0 = data7.length;for(let i0=0; i0<len0; i0++){if(typeof data7[i0] !== "string"){const err21 = {instancePath:instancePath+"/waitingFor/" + i0,schemaPath:"#/properties/waitingFor/items/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err21];}else {vErrors.push(err21);}errors++;}}}else {const err22 = {instancePath:instancePath+"/waitingFor",schemaPath:"#/properties/waitingFor/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err22];}else {vErrors.push(err22);}errors++;}}if(data.waitingForRunner !== undefined){let data9 = data.waitingForRunner;if(Array.isArray(data9)){const len1 = data9.length;for(let i1=0; i1<len1; i1++){if(typeof data9[i1] !== "string"){const err23 = {instancePath:instancePath+"/waitingForRunner/" + i1,schemaPath:"#/properties/waitingForRunner/items/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err23];}else {vErrors.push(err23);}errors++;}}}else {const err24 = {instancePath:instancePath+"/waitingForRunner",schemaPath:"#/properties/waitingForRunner/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err24];}else {vErrors.push(err24);}errors++;}}if(data.waitingOn !== undefined){let data11 = data.waitingOn;if(Array.isArray(data11)){const len2 = data11.length;for(let i2=0; i2<len2; i2++){let data12 = data11[i2];if(data12 && typeof data12 == "object" && !Array.isArray(data12)){if(data12.kind === undefined){const err25 = {instancePath:instancePath+"/waitingOn/" + i2,schemaPath:"#/properties/waitingOn/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};if(vErrors === null){vErrors = [err25];}else {vErrors.push(err25);}errors++;}if(data12.name === undefined){const err26 = {instancePath:instancePath+"/waitingOn/" + i2,schemaPath:"#/properties/waitingOn/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};if(vErrors === null){vErrors = [err26];}else {vErrors.push(err26);}errors++;}for(const key1 in data12){if(!((key1 === "kind") || (key1 === "name"))){const err27 = {instancePath:instancePath+"/waitingOn/" + i2,schemaPath:"#/properties/waitingOn/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err27];}else {vErrors.push(err27);}errors++;}}if(data12.kind !== undefined){let data13 = data12.kind;if(!((data13 === "llm") || (data13 === "tool"))){const err28 = {instancePath:instancePath+"/waitingOn/" + i2+"/kind",schemaPath:"#/properties/waitingOn/items/properties/kind/enum",keyword:"enum",params:{allowedValues: schema35.properties.waitingOn.items.properties.kind.enum},message:"must be equal to one of the allowed values"};if(vErrors === null){vErrors = [err28];}else {vErrors.push(err28);}errors++;}}if(data12.name !== undefined){if(typeof data12.name !== "string"){const err29 = {instancePath:instancePath+"/waitingOn/" + i2+"/name",schemaPath:"#/properties/waitingOn/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err29];}else {vErrors.push(err29);}errors++;}}}else {const err30 = {instancePath:instancePath+"/waitingOn/" + i2,schemaPath:"#/properties/waitingOn/items/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err30];}else {vErrors.push(err30);}errors++;}}}else {const err31 = {instancePath:instancePath+"/waitingOn",schemaPath:"#/properties/waitingOn/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err31];}else {vErrors.push(err31);}errors++;}}if(data.answer !== undefined){if(typeof data.answer !== "string"){const err32 = {instancePath:instancePath+"/answer",schemaPath:"#/properties/answer/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err32];}else {vErrors.push(err32);}errors++;}}if(data.reason !== undefined){if(typeof data.reason !== "string"){const err33 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err33];}else {vErrors.push(err33);}errors++;}}if(data.costUsd !== undefined){let data17 = data.costUsd;if((typeof data17 == "number") && (isFinite(data17))){if(data17 < 0 || isNaN(data17)){const err34 = {instancePath:instancePath+"/costUsd",schemaPath:"#/properties/costUsd/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};if(vErrors === null){vErrors = [err34];}else {vErrors.push(err34);}errors++;}}else {const err35 = {instancePath:instancePath+"/costUsd",schemaPath:"#/properties/costUsd/type",keyword:"type",params:{type: "number"},message:"must be number"};if(vErrors === null){vErrors = [err35];}else {vErrors.push(err35);}errors++;}}if(data.approvals !== undefined){let data18 = data.approvals;if(Array.isArray(data18)){const len3 = data18.length;for(let i3=0; i3<len3; i3++){let data19 = data18[i3];if(data19 && typeof data19 == "object" && !Array.isArray(data19)){if(data19.turn === undefined){const err36 = {instancePath:instancePath+"/approvals/" + i3,schemaPath:"#/properties/approvals/items/required",keyword:"required",params:{missingProperty: "turn"},message:"must have required property '"+"turn"+"'"};if(vErrors === null){vErrors = [err36];}else {vErrors.push(err36);}errors++;}if(data19.index === undefined){const err37 = {instancePath:instancePath+"/approvals/" + i3,schemaPath:"#/properties/approvals/items/required",keyword:"required",params:{missingProperty: "index"},message:"must have required property '"+"index"+"'"};if(vErrors === null){vErrors = [err37];}else {vErrors.push(err37);}errors++;}if(data19.callId === undefined){const err38 = {instancePath:instancePath+"/approvals/" + i3,schemaPath:"#/properties/approvals/items/required",keyword:"required",params:{missingProperty: "callId"},message:"must have required property '"+"callId"+"'"};if(vErrors === null){vErrors = [err38];}else {vErrors.push(err38);}errors++;}if(data19.tool === undefined){const err39 = {instancePath:instancePath+"/approvals/" + i3,schemaPath:"#/properties/approvals/items/required",keyword:"required",params:{missingProperty: "tool"},message:"must have required property '"+"tool"+"'"};if(vErrors === null){vErrors = [err39];}else {vErrors.push(err39);}errors++;}if(data19.arguments === undefined){const err40 = {instancePath:instancePath+"/approvals/" + i3,schemaPath:"#/properties/approvals/items/required",keyword:"required",params:{missingProperty: "arguments"},message:"must have required property '"+"arguments"+"'"};if(vErrors === null){vErrors = [err40];}else {vErrors.push(err40);}errors++;}for(const key2 in data19){if(!((((((key2 === "turn") || (key2 === "index")) || (key2 === "callId")) || (key2 === "tool")) || (key2 === "arguments")) || (key2 === "reason"))){const err41 = {instancePath:instancePath+"/approvals/" + i3,schemaPath:"#/properties/approvals/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err41];}else {vErrors.push(err41);}errors++;}}if(data19.turn !== undefined){let data20 = data19.turn;if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){const err42 = {instancePath:instancePath+"/approvals/" + i3+"/turn",schemaPath:"#/properties/approvals/items/properties/turn/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err42];}else {vErrors.push(err42);}errors++;}}if(data19.index !== undefined){let data21 = data19.index;if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){const err43 = {instancePath:instancePath+"/approvals/" + i3+"/index",schemaPath:"#/properties/approvals/items/properties/index/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err43];}else {vErrors.push(err43);}errors++;}}if(data19.callId !== undefined){if(typeof data19.callId !== "string"){const err44 = {instancePath:instancePath+"/approvals/" + i3+"/callId",schemaPath:"#/properties/approvals/items/properties/callId/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err44];}else {vErrors.push(err44);}errors++;}}if(data19.tool !== undefined){if(typeof data19.tool !== "string"){const err45 = {instancePath:instancePath+"/approvals/" + i3+"/tool",schemaPath:"#/properties/approvals/items/properties/tool/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err45];}else {vErrors.push(err45);}errors++;}}if(data19.arguments !== undefined){if(typeof data19.arguments !== "string"){const err46 = {instancePath:instancePath+"/approvals/" + i3+"/arguments",schemaPath:"#/properties/approvals/items/properties/arguments/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err46];}else {vErrors.push(err46);}errors++;}}if(data19.reason !== undefined){if(typeof data19.reason !== "string"){const err47 = {instancePath:instancePath+"/approvals/" + i3+"/reason",schemaPath:"#/properties/approvals/items/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err47];}else {vErrors.push(err47);}errors++;}}}else {const err48 = {instancePath:instancePath+"/approvals/" + i3,schemaPath:"#/properties/approvals/items/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err48];}else {vErrors.push(err48);}errors++;}}}else {const err49 = {instancePath:instancePath+"/approvals",schemaPath:"#/properties/approvals/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err49];}else {vErrors.push(err49);}errors++;}}if(data.budgetPause !== undefined){let data26 = data.budgetPause;if(data26 && typeof data26 == "object" && !Array.isArray(data26)){if(data26.turn === undefined){const err50 = {instancePath:instancePath+"/budgetPause",schemaPath:"#/properties/budgetPause/required",keyword:"required",params:{missingProperty: "turn"},message:"must have required property '"+"turn"+"'"};if(vErrors === null){vErrors = [err50];}else {vErrors.push(err50);}errors++;}if(data26.kind === undefined){const err51 = {instancePath:instancePath+"/budgetPause",schemaPath:"#/properties/budgetPause/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};if(vErrors === null){vErrors = [err51];}else {vErrors.push(err51);}errors++;}if(data26.message === undefined){const err52 = {instancePath:instancePath+"/budgetPause",schemaPath:"#/properties/budgetPause/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'"};if(vErrors === null){vErrors = [err52];}else {vErrors.push(err52);}errors++;}for(const key3 in data26){if(!(((key3 === "turn") || (key3 === "kind")) || (key3 === "message"))){const err53 = {instancePath:instancePath+"/budgetPause",schemaPath:"#/properties/budgetPause/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err53];}else {vErrors.push(err53);}errors++;}}if(data26.turn !== undefined){let data27 = data26.turn;if(!(((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27))) && (isFinite(data27)))){const err54 = {instancePath:instancePath+"/budgetPause/turn",schemaPath:"#/properties/budgetPause/properties/turn/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err54];}else {vErrors.push(err54);}errors++;}}if(data26.kind !== undefined){if(typeof data26.kind !== "string"){const err55 = {instancePath:instancePath+"/budgetPause/kind",schemaPath:"#/properties/budgetPause/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err55];}else {vErrors.push(err55);}errors++;}}if(data26.message !== undefined){if(typeof data26.message !== "string"){const err56 = {instancePath:instancePath+"/budgetPause/message",schemaPath:"#/properties/budgetPause/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err56];}else {vErrors.push(err56);}errors++;}}}else {const err57 = {instancePath:instancePath+"/budgetPause",schemaPath:"#/properties/budgetPause/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err57];}else {vErrors.push(err57);}errors++;}}if(data.usage !== undefined){let data30 = data.usage;if(data30 && typeof data30 == "object" && !Array.isArray(data30)){if(data30.inputTokens === undefined){const err58 = {instancePath:instancePath+"/usage",schemaPath:"#/properties/usage/required",keyword:"required",params:{missingProperty: "inputTokens"},message:"must have required property '"+"inputTokens"+"'"};if(vErrors === null){vErrors = [err58];}else {vErrors.push(err58);}errors++;}if(data30.outputTokens === undefined){const err59 = {instancePath:instancePath+"/usage",schemaPath:"#/properties/usage/required",keyword:"required",params:{missingProperty: "outputTokens"},message:"must have required property '"+"outputTokens"+"'"};if(vErrors === null){vErrors = [err59];}else {vErrors.push(err59);}errors++;}for(const key4 in data30){if(!((key4 === "inputTokens") || (key4 === "outputTokens"))){const err60 = {instancePath:instancePath+"/usage",schemaPath:"#/properties/usage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err60];}else {vErrors.push(err60);}errors++;}}if(data30.inputTokens !== undefined){let data31 = data30.inputTokens;if(!(((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31))) && (isFinite(data31)))){const err61 = {instancePath:instancePath+"/usage/inputTokens",schemaPath:"#/properties/usage/properties/inputTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err61];}else {vErrors.push(err61);}errors++;}if((typeof data31 == "number") && (isFinite(data31))){if(data31 < 0 || isNaN(data31)){const err62 = {instancePath:instancePath+"/usage/inputTokens",schemaPath:"#/properties/usage/properties/inputTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};if(vErrors === null){vErrors = [err62];}else {vErrors.push(err62);}errors++;}}}if(data30.outputTokens !== undefined){let data32 = data30.outputTokens;if(!(((typeof data32 == "number") && (!(data32 % 1) && !isNaN(data32))) && (isFinite(data32)))){const err63 = {instancePath:instancePath+"/usage/outputTokens",schemaPath:"#/properties/usage/properties/outputTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err63];}else {vErrors.push(err63);}errors++;}if((typeof data32 == "number") && (isFinite(data32))){if(data32 < 0 || isNaN(data32)){const err64 = {instancePath:instancePath+"/usage/outputTokens",schemaPath:"#/properties/usage/properties/outputTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};if(vErrors === null){vErrors = [err64];}else {vErrors.push(err64);}errors++;}}}}else {const err65 = {instancePath:instancePath+"/usage",schemaPath:"#/properties/usage/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err65];}else {vErrors.push(err65);}errors++;}}if(data.errors !== undefined){let data33 = data.errors;if(!(((typeof data33 == "number") && (!(data33 % 1) && !isNaN(data33))) && (isFinite(data33)))){const err66 = {instancePath:instancePath+"/errors",schemaPath:"#/properties/errors/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err66];}else {vErrors.push(err66);}errors++;}if((typeof data33 == "number") && (isFinite(data33))){if(data33 < 0 || isNaN(data33)){const err67 = {instancePath:instancePath+"/errors",schemaPath:"#/properties/errors/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};if(vErrors === null){vErrors = [err67];}else {vErrors.push(err67);}errors++;}}}if(data.submittedAt !== undefined){if(typeof data.submittedAt !== "string"){const err68 = {instancePath:instancePath+"/submittedAt",schemaPath:"#/properties/submittedAt/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err68];}else {vErrors.push(err68);}errors++;}}if(data.endedAt !== undefined){if(typeof data.endedAt !== "string"){const err69 = {instancePath:instancePath+"/endedAt",schemaPath:"#/properties/endedAt/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err69];}else {vErrors.push(err69);}errors++;}}if(data.lastSeq !== undefined){let data36 = data.lastSeq;if(!(((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36))) && (isFinite(data36)))){const err70 = {instancePath:instancePath+"/lastSeq",schemaPath:"#/properties/lastSeq/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err70];}else {vErrors.push(err70);}errors++;}if((typeof data36 == "number") && (isFinite(data36))){if(data36 < 0 || isNaN(data36)){const err71 = {instancePath:instancePath+"/lastSeq",schemaPath:"#/properties/lastSeq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};if(vErrors === null){vErrors = [err71];}else {vErrors.push(err71);}errors++;}}}if(data.traceId !== undefined){let data37 = data.traceId;if(typeof data37 === "string"){if(!pattern8.test(data37)){const err72 = {instancePath:instancePath+"/traceId",schemaPath:"#/properties/traceId/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{32}$"},message:"must match pattern \""+"^[0-9a-f]{32}$"+"\""};if(vErrors === null){vErrors = [err72];}else {vErrors.push(err72);}errors++;}}else {const err73 = {instancePath:instancePath+"/traceId",schemaPath:"#/properties/traceId/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err73];}else {vErrors.push(err73);}errors++;}}if(data.purgedAt !== undefined){if(typeof data.purgedAt !== "string"){const err74 = {instancePath:instancePath+"/purgedAt",schemaPath:"#/properties/purgedAt/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err74];}else {vErrors.push(err74);}errors++;}}if(data.tenant !== undefined){let data39 = data.tenant;if(typeof data39 === "string"){if(!pattern4.test(data39)){const err75 = {instancePath:instancePath+"/tenant",schemaPath:"#/properties/tenant/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{1,64}$"+"\""};if(vErrors === null){vErrors = [err75];}else {vErrors.push(err75);}errors++;}}else {const err76 = {instancePath:instancePath+"/tenant",schemaPath:"#/properties/tenant/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err76];}else {vErrors.push(err76);}errors++;}}if(data.metadata !== undefined){let data40 = data.metadata;if(data40 && typeof data40 == "object" && !Array.isArray(data40)){for(const key5 in data40){if(typeof data40[key5] !== "string"){const err77 = {instancePath:instancePath+"/metadata/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/metadata/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err77];}else {vErrors.push(err77);}errors++;}}}else {const err78 = {instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err78];}else {vErrors.push(err78);}errors++;}}if(data.archivedAt !== undefined){if(typeof data.archivedAt !== "string"){const err79 = {instancePath:instancePath+"/archivedAt",schemaPath:"#/properties/archivedAt/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err79];}else {vErrors.push(err79);}errors++;}}if(data.archive !== undefined){let data43 = data.archive;if(data43 && typeof data43 == "object" && !Array.isArray(data43)){if(data43.seqs === undefined){const err80 = {instancePath:instancePath+"/archive",schemaPath:"#/properties/archive/required",keyword:"required",params:{missingProperty: "seqs"},message:"must have required property '"+"seqs"+"'"};if(vErrors === null){vErrors = [err80];}else {vErrors.push(err80);}errors++;}if(data43.sha256 === undefined){const err81 = {instancePath:instancePath+"/archive",schemaPath:"#/properties/archive/required",keyword:"required",params:{missingProperty: "sha256"},message:"must have required property '"+"sha256"+"'"};if(vErrors === null){vErrors = [err81];}else {vErrors.push(err81);}errors++;}if(data43.bytes === undefined){const err82 = {instancePath:instancePath+"/archive",schemaPath:"#/properties/archive/required",keyword:"required",params:{missingProperty: "bytes"},message:"must have required property '"+"bytes"+"'"};if(vErrors === null){vErrors = [err82];}else {vErrors.push(err82);}errors++;}if(data43.messages === undefined){const err83 = {instancePath:instancePath+"/archive",schemaPath:"#/properties/archive/required",keyword:"required",params:{missingProperty: "messages"},message:"must have required property '"+"messages"+"'"};if(vErrors === null){vErrors = [err83];}else {vErrors.push(err83);}errors++;}for(const key6 in data43){if(!((((key6 === "seqs") || (key6 === "sha256")) || (key6 === "bytes")) || (key6 === "messages"))){const err84 = {instancePath:instancePath+"/archive",schemaPath:"#/properties/archive/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err84];}else {vErrors.push(err84);}errors++;}}if(data43.seqs !== undefined){let data44 = data43.seqs;if(Array.isArray(data44)){if(data44.length < 1){const err85 = {instancePath:instancePath+"/archive/seqs",schemaPath:"#/properties/archive/properties/seqs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};if(vErrors === null){vErrors = [err85];}else {vErrors.push(err85);}errors++;}const len4 = data44.length;for(let i4=0; i4<len4; i4++){let data45 = data44[i4];if(!(((typeof data45 == "number") && (!(data45 % 1) && !isNaN(data45))) && (isFinite(data45)))){const err86 = {instancePath:instancePath+"/archive/seqs/" + i4,schemaPath:"#/properties/archive/properties/seqs/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err86];}else {vErrors.push(err86);}errors++;}if((typeof data45 == "number") && (isFinite(data45))){if(data45 < 1 || isNaN(data45)){const err87 = {instancePath:instancePath+"/archive/seqs/" + i4,schemaPath:"#/properties/archive/properties/seqs/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};if(vErrors === null){vErrors = [err87];}else {vErrors.push(err87);}errors++;}}}}else {const err88 = {instancePath:instancePath+"/archive/seqs",schemaPath:"#/properties/archive/properties/seqs/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err88];}else {vErrors.push(err88);}errors++;}}if(data43.sha256 !== undefined){let data46 = data43.sha256;if(typeof data46 === "string"){if(!pattern10.test(data46)){const err89 = {instancePath:instancePath+"/archive/sha256",schemaPath:"#/properties/archive/properties/sha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\""};if(vErrors === null){vErrors = [err89];}else {vErrors.push(err89);}errors++;}}else {const err90 = {instancePath:instancePath+"/archive/sha256",schemaPath:"#/properties/archive/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err90];}else {vErrors.push(err90);}errors++;}}if(data43.bytes !== undefined){let data47 = data43.bytes;if(!(((typeof data47 == "number") && (!(data47 % 1) && !isNaN(data47))) && (isFinite(data47)))){const err91 = {instancePath:instancePath+"/archive/bytes",schemaPath:"#/properties/archive/properties/bytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err91];}else {vErrors.push(err91);}errors++;}if((typeof data47 == "number") && (isFinite(data47))){if(data47 < 0 || isNaN(data47)){const err92 = {instancePath:instancePath+"/archive/bytes",schemaPath:"#/properties/archive/properties/bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};if(vErrors === null){vErrors = [err92];}else {vErrors.push(err92);}errors++;}}}if(data43.messages !== undefined){let data48 = data43.messages;if(!(((typeof data48 == "number") && (!(data48 % 1) && !isNaN(data48))) && (isFinite(data48)))){const err93 = {instancePath:instancePath+"/archive/messages",schemaPath:"#/properties/archive/properties/messages/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err93];}else {vErrors.push(err93);}errors++;}if((typeof data48 == "number") && (isFinite(data48))){if(data48 < 0 || isNaN(data48)){const err94 = {instancePath:instancePath+"/archive/messages",schemaPath:"#/properties/archive/properties/messages/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};if(vErrors === null){vErrors = [err94];}else {vErrors.push(err94);}errors++;}}}}else {const err95 = {instancePath:instancePath+"/archive",schemaPath:"#/properties/archive/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err95];}else {vErrors.push(err95);}errors++;}}}else {const err96 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err96];}else {vErrors.push(err96);}errors++;}validate34.errors = vErrors;return errors === 0;}validate34.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};export const RunSubmitted = validate35;const schema47 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://cairn.dev/schemas/run-submitted.v1.schema.json","title":"RunSubmitted","description":"First event of every run, on <prefix>.run.<runId>.evt.submitted.","type":"object","additionalProperties":false,"required":["v","type","runId","task","agent","submittedAt"],"properties":{"v":{"const":1},"type":{"const":"run.submitted"},"runId":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$"},"task":{"type":"string","minLength":1},"agent":{"$ref":"https://cairn.dev/schemas/agent-spec.v1.schema.json"},"idempotencyKey":{"type":"string"},"submittedAt":{"type":"string"},"parent":{"type":"object","additionalProperties":false,"required":["runId","turn","index","callId"],"properties":{"runId":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$"},"turn":{"type":"integer","minimum":1},"index":{"type":"integer","minimum":0},"callId":{"type":"string"}},"description":"Set on a sub-agent run by the planner (never by an API caller): the parent run and the run_agent call that waits for this run's outcome, verified against the parent's log (<prefix>.api.spawn)."},"metadata":{"type":"object","additionalProperties":{"type":"string"}},"trace":{"type":"object","additionalProperties":{"type":"string"},"description":"W3C trace context of the run's root span (traceparent, tracestate), fixed at submission so every step of the run, in any process and after any crash, joins one trace; parent-traceparent is the submitter's span, the root span's parent. Without tracing in the planner: the submitter's trace context as given."},"forkedFrom":{"type":"object","description":"Set on a fork (cairn fork): the run and step its history was copied from. The copied results precede this submission in the fork's log; `prefix` names each of them, and only those are folded (any other message written to the run before its submission is rejected).","additionalProperties":false,"required":["runId","step","seq"],"properties":{"runId":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$"},"step":{"type":"integer","minimum":0,"description":"Last step of the source copied into the fork (0 = the submission only)."},"seq":{"type":"integer","minimum":1,"description":"Stream sequence of that step's event in the source run."},"editedCalls":{"type":"array","items":{"type":"string"},"description":"Tool call ids whose results were replaced (cairn fork --set-result)."},"prefix":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["subject","sha256"],"properties":{"subject":{"type":"string"},"sha256":{"type":"string","pattern":"^[0-9a-f]{64}$"}}},"description":"Every message the fork copied before this submission: its subject and the sha256 (hex) of its bytes. Absent on forks recorded before it existed (then every message before the submission is taken as copied)."}}},"tenant":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$","description":"The tenant (NATS account) the run belongs to, from the submitter's authenticated connection; absent for runs of the deployment's own account (operators, cairn dev)."},"submittedBy":{"type":"string","description":"Who submitted the run: <account>/<user> from the submitter's authenticated connection, or 'operator' for the deployment's own account."}}};function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://cairn.dev/schemas/run-submitted.v1.schema.json" */;let vErrors = null;let errors = 0;const evaluated0 = validate35.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}if(data && typeof data == "object" && !Array.isArray(data)){if(data.v === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "v"},message:"must have required property '"+"v"+"'"};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.type === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}if(data.runId === undefined){const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "runId"},message:"must have required property '"+"runId"+"'"};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}if(data.task === undefined){const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "task"},message:"must have required property '"+"task"+"'"};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}if(data.agent === undefined){const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "agent"},message:"must have required property '"+"agent"+"'"};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}if(data.submittedAt === undefined){const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "submittedAt"},message:"must have required property '"+"submittedAt"+"'"};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}for(const key0 in data){if(!(func1.call(schema47.properties, key0))){const err6 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}}if(data.v !== undefined){if(1 !== data.v){const err7 = {instancePath:instancePath+"/v",schemaPath:"#/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}}if(data.type !== undefined){if("run.submitted" !== data.type){const err8 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "run.submitted"},message:"must be equal to constant"};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}}if(data.runId !== undefined){let data2 = data.runId;if(typeof data2 === "string"){if(!pattern4.test(data2)){const err9 = {instancePath:instancePath+"/runId",schemaPath:"#/properties/runId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{1,64}$"+"\""};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}}else {const err10 = {instancePath:instancePath+"/runId",schemaPath:"#/properties/runId/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}}if(data.task !== undefined){let data3 = data.task;if(typeof data3 === "string"){if(func2(data3) < 1){const err11 = {instancePath:instancePath+"/task",schemaPath:"#/properties/task/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};if(vErrors === null){vErrors = [err11];}else {vErrors.push(err11);}errors++;}}else {const err12 = {instancePath:instancePath+"/task",schemaPath:"#/properties/task/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err12];}else {vErrors.push(err12);}errors++;}}if(data.agent !== undefined){let data4 = data.agent;if(data4 && typeof data4 == "object" && !Array.isArray(data4)){if(data4.name === undefined){const err13 = {instancePath:instancePath+"/agent",schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};if(vErrors === null){vErrors = [err13];}else {vErrors.push(err13);}errors++;}if(data4.provider === undefined){const err14 = {instancePath:instancePath+"/agent",schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/required",keyword:"required",params:{missingProperty: "provider"},message:"must have required property '"+"provider"+"'"};if(vErrors === null){vErrors = [err14];}else {vErrors.push(err14);}errors++;}if(data4.model === undefined){const err15 = {instancePath:instancePath+"/agent",schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/required",keyword:"required",params:{missingProperty: "model"},message:"must have required property '"+"model"+"'"};if(vErrors === null){vErrors = [err15];}else {vErrors.push(err15);}errors++;}if(data4.systemPrompt === undefined){const err16 = {instancePath:instancePath+"/agent",schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/required",keyword:"required",params:{missingProperty: "systemPrompt"},message:"must have required property '"+"systemPrompt"+"'"};if(vErrors === null){vErrors = [err16];}else {vErrors.push(err16);}errors++;}if(data4.tools === undefined){const err17 = {instancePath:instancePath+"/agent",schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/required",keyword:"required",params:{missingProperty: "tools"},message:"must have required property '"+"tools"+"'"};if(vErrors === null){vErrors = [err17];}else {vErrors.push(err17);}errors++;}if(data4.maxTurns === undefined){const err18 = {instancePath:instancePath+"/agent",schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/required",keyword:"required",params:{missingProperty: "maxTurns"},message:"must have required property '"+"maxTurns"+"'"};if(vErrors === null){vErrors = [err18];}else {vErrors.push(err18);}errors++;}for(const key1 in data4){if(!(func1.call(schema31.properties, key1))){const err19 = {instancePath:instancePath+"/agent",schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err19];}else {vErrors.push(err19);}errors++;}}if(data4.name !== undefined){let data5 = data4.name;if(typeof data5 === "string"){if(func2(data5) > 128){const err20 = {instancePath:instancePath+"/agent/name",schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/name/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};if(vErrors === null){vErrors = [err20];}else {vErrors.push(err20);}errors++;}if(func2(data5) < 1){const err21 = {instancePath:instancePath+"/agent/name",schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};if(vErrors === null){vErrors = [err21];}else {vErrors.push(err21);}errors++;}}else {const err22 = {instancePath:instancePath+"/agent/name",schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err22];}else {vErrors.push(err22);}errors++;}}if(data4.provider !== undefined){let data6 = data4.provider;if(typeof data6 === "string"){if(!pattern4.test(data6)){const err23 = {instancePath:instancePath+"/agent/provider",schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/provider/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{1,64}$"+"\""};if(vErrors === null){vErrors = [err23];}else {vErrors.push(err23);}errors++;}}else {const err24 = {instancePath:instancePath+"/agent/provider",schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err24];}else {vErrors.push(err24);}errors++;}}if(data4.model !== undefined){let data7 = data4.model;if(typeof data7 === "string"){if(func2(data7) < 1){const err25 = {instancePath:instancePath+"/agent/model",schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/model/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};if(vErrors === null){vErrors = [err25];}else {vErrors.push(err25);}errors++;}}else {const err26 = {instancePath:instancePath+"/agent/model",schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err26];}else {vErrors.push(err26);}errors++;}}if(data4.systemPrompt !== undefined){if(typeof data4.systemPrompt !== "string"){const err27 = {instancePath:instancePath+"/agent/systemPrompt",schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/systemPrompt/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err27];}else {vErrors.push(err27);}errors++;}}if(data4.tools !== undefined){let data9 = data4.tools;if(Array.isArray(data9)){const len0 = data9.length;for(let i0=0; i0<len0; i0++){let data10 = data9[i0];if(data10 && typeof data10 == "object" && !Array.isArray(data10)){if(data10.name === undefined){const err28 = {instancePath:instancePath+"/agent/tools/" + i0,schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/tools/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};if(vErrors === null){vErrors = [err28];}else {vErrors.push(err28);}errors++;}if(data10.description === undefined){const err29 = {instancePath:instancePath+"/agent/tools/" + i0,schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/tools/items/required",keyword:"required",params:{missingProperty: "description"},message:"must have required property '"+"description"+"'"};if(vErrors === null){vErrors = [err29];}else {vErrors.push(err29);}errors++;}if(data10.inputSchema === undefined){const err30 = {instancePath:instancePath+"/agent/tools/" + i0,schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/tools/items/required",keyword:"required",params:{missingProperty: "inputSchema"},message:"must have required property '"+"inputSchema"+"'"};if(vErrors === null){vErrors = [err30];}else {vErrors.push(err30);}errors++;}for(const key2 in data10){if(!((((key2 === "name") || (key2 === "description")) || (key2 === "inputSchema")) || (key2 === "requiresApproval"))){const err31 = {instancePath:instancePath+"/agent/tools/" + i0,schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/tools/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err31];}else {vErrors.push(err31);}errors++;}}if(data10.name !== undefined){let data11 = data10.name;if(typeof data11 === "string"){if(!pattern4.test(data11)){const err32 = {instancePath:instancePath+"/agent/tools/" + i0+"/name",schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/tools/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{1,64}$"+"\""};if(vErrors === null){vErrors = [err32];}else {vErrors.push(err32);}errors++;}}else {const err33 = {instancePath:instancePath+"/agent/tools/" + i0+"/name",schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/tools/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err33];}else {vErrors.push(err33);}errors++;}}if(data10.description !== undefined){if(typeof data10.description !== "string"){const err34 = {instancePath:instancePath+"/agent/tools/" + i0+"/description",schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/tools/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err34];}else {vErrors.push(err34);}errors++;}}if(data10.inputSchema !== undefined){let data13 = data10.inputSchema;if(data13 && typeof data13 == "object" && !Array.isArray(data13)){}else {const err35 = {instancePath:instancePath+"/agent/tools/" + i0+"/inputSchema",schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/tools/items/properties/inputSchema/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err35];}else {vErrors.push(err35);}errors++;}}if(data10.requiresApproval !== undefined){if(typeof data10.requiresApproval !== "boolean"){const err36 = {instancePath:instancePath+"/agent/tools/" + i0+"/requiresApproval",schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/tools/items/properties/requiresApproval/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err36];}else {vErrors.push(err36);}errors++;}}}else {const err37 = {instancePath:instancePath+"/agent/tools/" + i0,schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/tools/items/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err37];}else {vErrors.push(err37);}errors++;}}}else {const err38 = {instancePath:instancePath+"/agent/tools",schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/tools/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err38];}else {vErrors.push(err38);}errors++;}}if(data4.maxTurns !== undefined){let data15 = data4.maxTurns;if(!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15)))){const err39 = {instancePath:instancePath+"/agent/maxTurns",schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/maxTurns/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err39];}else {vErrors.push(err39);}errors++;}if((typeof data15 == "number") && (isFinite(data15))){if(data15 > 10000 || isNaN(data15)){const err40 = {instancePath:instancePath+"/agent/maxTurns",schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/maxTurns/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000"};if(vErrors === null){vErrors = [err40];}else {vErrors.push(err40);}errors++;}if(data15 < 1 || isNaN(data15)){const err41 = {instancePath:instancePath+"/agent/maxTurns",schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/maxTurns/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};if(vErrors === null){vErrors = [err41];}else {vErrors.push(err41);}errors++;}}}if(data4.temperature !== undefined){let data16 = data4.temperature;if(!((typeof data16 == "number") && (isFinite(data16)))){const err42 = {instancePath:instancePath+"/agent/temperature",schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number"};if(vErrors === null){vErrors = [err42];}else {vErrors.push(err42);}errors++;}}if(data4.maxTokens !== undefined){let data17 = data4.maxTokens;if(!(((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17))) && (isFinite(data17)))){const err43 = {instancePath:instancePath+"/agent/maxTokens",schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/maxTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err43];}else {vErrors.push(err43);}errors++;}if((typeof data17 == "number") && (isFinite(data17))){if(data17 < 1 || isNaN(data17)){const err44 = {instancePath:instancePath+"/agent/maxTokens",schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/maxTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};if(vErrors === null){vErrors = [err44];}else {vErrors.push(err44);}errors++;}}}if(data4.maxCostUsd !== undefined){let data18 = data4.maxCostUsd;if((typeof data18 == "number") && (isFinite(data18))){if(data18 < 0 || isNaN(data18)){const err45 = {instancePath:instancePath+"/agent/maxCostUsd",schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/maxCostUsd/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};if(vErrors === null){vErrors = [err45];}else {vErrors.push(err45);}errors++;}}else {const err46 = {instancePath:instancePath+"/agent/maxCostUsd",schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/maxCostUsd/type",keyword:"type",params:{type: "number"},message:"must be number"};if(vErrors === null){vErrors = [err46];}else {vErrors.push(err46);}errors++;}}if(data4.contextBudgetTokens !== undefined){let data19 = data4.contextBudgetTokens;if(!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))){const err47 = {instancePath:instancePath+"/agent/contextBudgetTokens",schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/contextBudgetTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err47];}else {vErrors.push(err47);}errors++;}if((typeof data19 == "number") && (isFinite(data19))){if(data19 < 100 || isNaN(data19)){const err48 = {instancePath:instancePath+"/agent/contextBudgetTokens",schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/contextBudgetTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 100},message:"must be >= 100"};if(vErrors === null){vErrors = [err48];}else {vErrors.push(err48);}errors++;}}}if(data4.summarize !== undefined){let data20 = data4.summarize;if(data20 && typeof data20 == "object" && !Array.isArray(data20)){if(data20.keepRecentTurns === undefined){const err49 = {instancePath:instancePath+"/agent/summarize",schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/summarize/required",keyword:"required",params:{missingProperty: "keepRecentTurns"},message:"must have required property '"+"keepRecentTurns"+"'"};if(vErrors === null){vErrors = [err49];}else {vErrors.push(err49);}errors++;}for(const key3 in data20){if(!((key3 === "keepRecentTurns") || (key3 === "instructions"))){const err50 = {instancePath:instancePath+"/agent/summarize",schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/summarize/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err50];}else {vErrors.push(err50);}errors++;}}if(data20.keepRecentTurns !== undefined){let data21 = data20.keepRecentTurns;if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){const err51 = {instancePath:instancePath+"/agent/summarize/keepRecentTurns",schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/summarize/properties/keepRecentTurns/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err51];}else {vErrors.push(err51);}errors++;}if((typeof data21 == "number") && (isFinite(data21))){if(data21 < 1 || isNaN(data21)){const err52 = {instancePath:instancePath+"/agent/summarize/keepRecentTurns",schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/summarize/properties/keepRecentTurns/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};if(vErrors === null){vErrors = [err52];}else {vErrors.push(err52);}errors++;}}}if(data20.instructions !== undefined){if(typeof data20.instructions !== "string"){const err53 = {instancePath:instancePath+"/agent/summarize/instructions",schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/summarize/properties/instructions/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err53];}else {vErrors.push(err53);}errors++;}}}else {const err54 = {instancePath:instancePath+"/agent/summarize",schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/summarize/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err54];}else {vErrors.push(err54);}errors++;}}if(data4.onBudgetExceeded !== undefined){let data23 = data4.onBudgetExceeded;if(!((data23 === "fail") || (data23 === "approve"))){const err55 = {instancePath:instancePath+"/agent/onBudgetExceeded",schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/onBudgetExceeded/enum",keyword:"enum",params:{allowedValues: schema31.properties.onBudgetExceeded.enum},message:"must be equal to one of the allowed values"};if(vErrors === null){vErrors = [err55];}else {vErrors.push(err55);}errors++;}}if(data4.deadlineMs !== undefined){let data24 = data4.deadlineMs;if(!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24)))){const err56 = {instancePath:instancePath+"/agent/deadlineMs",schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/deadlineMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err56];}else {vErrors.push(err56);}errors++;}if((typeof data24 == "number") && (isFinite(data24))){if(data24 < 1 || isNaN(data24)){const err57 = {instancePath:instancePath+"/agent/deadlineMs",schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/deadlineMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};if(vErrors === null){vErrors = [err57];}else {vErrors.push(err57);}errors++;}}}if(data4.maxToolCallsPerTurn !== undefined){let data25 = data4.maxToolCallsPerTurn;if(!(((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25))) && (isFinite(data25)))){const err58 = {instancePath:instancePath+"/agent/maxToolCallsPerTurn",schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/maxToolCallsPerTurn/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err58];}else {vErrors.push(err58);}errors++;}if((typeof data25 == "number") && (isFinite(data25))){if(data25 > 10000 || isNaN(data25)){const err59 = {instancePath:instancePath+"/agent/maxToolCallsPerTurn",schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/maxToolCallsPerTurn/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000"};if(vErrors === null){vErrors = [err59];}else {vErrors.push(err59);}errors++;}if(data25 < 1 || isNaN(data25)){const err60 = {instancePath:instancePath+"/agent/maxToolCallsPerTurn",schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/maxToolCallsPerTurn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};if(vErrors === null){vErrors = [err60];}else {vErrors.push(err60);}errors++;}}}if(data4.maxParallelToolCalls !== undefined){let data26 = data4.maxParallelToolCalls;if(!(((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26))) && (isFinite(data26)))){const err61 = {instancePath:instancePath+"/agent/maxParallelToolCalls",schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/maxParallelToolCalls/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err61];}else {vErrors.push(err61);}errors++;}if((typeof data26 == "number") && (isFinite(data26))){if(data26 > 10000 || isNaN(data26)){const err62 = {instancePath:instancePath+"/agent/maxParallelToolCalls",schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/maxParallelToolCalls/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000"};if(vErrors === null){vErrors = [err62];}else {vErrors.push(err62);}errors++;}if(data26 < 1 || isNaN(data26)){const err63 = {instancePath:instancePath+"/agent/maxParallelToolCalls",schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/maxParallelToolCalls/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};if(vErrors === null){vErrors = [err63];}else {vErrors.push(err63);}errors++;}}}if(data4.pricing !== undefined){let data27 = data4.pricing;if(data27 && typeof data27 == "object" && !Array.isArray(data27)){if(data27.inputPerMTokUsd === undefined){const err64 = {instancePath:instancePath+"/agent/pricing",schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/pricing/required",keyword:"required",params:{missingProperty: "inputPerMTokUsd"},message:"must have required property '"+"inputPerMTokUsd"+"'"};if(vErrors === null){vErrors = [err64];}else {vErrors.push(err64);}errors++;}if(data27.outputPerMTokUsd === undefined){const err65 = {instancePath:instancePath+"/agent/pricing",schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/pricing/required",keyword:"required",params:{missingProperty: "outputPerMTokUsd"},message:"must have required property '"+"outputPerMTokUsd"+"'"};if(vErrors === null){vErrors = [err65];}else {vErrors.push(err65);}errors++;}for(const key4 in data27){if(!((key4 === "inputPerMTokUsd") || (key4 === "outputPerMTokUsd"))){const err66 = {instancePath:instancePath+"/agent/pricing",schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/pricing/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err66];}else {vErrors.push(err66);}errors++;}}if(data27.inputPerMTokUsd !== undefined){let data28 = data27.inputPerMTokUsd;if((typeof data28 == "number") && (isFinite(data28))){if(data28 < 0 || isNaN(data28)){const err67 = {instancePath:instancePath+"/agent/pricing/inputPerMTokUsd",schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/pricing/properties/inputPerMTokUsd/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};if(vErrors === null){vErrors = [err67];}else {vErrors.push(err67);}errors++;}}else {const err68 = {instancePath:instancePath+"/agent/pricing/inputPerMTokUsd",schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/pricing/properties/inputPerMTokUsd/type",keyword:"type",params:{type: "number"},message:"must be number"};if(vErrors === null){vErrors = [err68];}else {vErrors.push(err68);}errors++;}}if(data27.outputPerMTokUsd !== undefined){let data29 = data27.outputPerMTokUsd;if((typeof data29 == "number") && (isFinite(data29))){if(data29 < 0 || isNaN(data29)){const err69 = {instancePath:instancePath+"/agent/pricing/outputPerMTokUsd",schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/pricing/properties/outputPerMTokUsd/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};if(vErrors === null){vErrors = [err69];}else {vErrors.push(err69);}errors++;}}else {const err70 = {instancePath:instancePath+"/agent/pricing/outputPerMTokUsd",schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/pricing/properties/outputPerMTokUsd/type",keyword:"type",params:{type: "number"},message:"must be number"};if(vErrors === null){vErrors = [err70];}else {vErrors.push(err70);}errors++;}}}else {const err71 = {instancePath:instancePath+"/agent/pricing",schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/pricing/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err71];}else {vErrors.push(err71);}errors++;}}}else {const err72 = {instancePath:instancePath+"/agent",schemaPath:"https://cairn.dev/schemas/agent-spec.v1.schema.json/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err72];}else {vErrors.push(err72);}errors++;}}if(data.idempotencyKey !== undefined){if(typeof data.idempotencyKey !== "string"){const err73 = {instancePath:instancePath+"/idempotencyKey",schemaPath:"#/properties/idempotencyKey/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err73];}else {vErrors.push(err73);}errors++;}}if(data.submittedAt !== undefined){if(typeof data.submittedAt !== "string"){const err74 = {instancePath:instancePath+"/submittedAt",schemaPath:"#/properties/submittedAt/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err74];}else {vErrors.push(err74);}errors++;}}if(data.parent !== undefined){let data32 = data.parent;if(data32 && typeof data32 == "object" && !Array.isArray(data32)){if(data32.runId === undefined){const err75 = {instancePath:instancePath+"/parent",schemaPath:"#/properties/parent/required",keyword:"required",params:{missingProperty: "runId"},message:"must have required property '"+"runId"+"'"};if(vErrors === null){vErrors = [err75];}else {vErrors.push(err75);}errors++;}if(data32.turn === undefined){const err76 = {instancePath:instancePath+"/parent",schemaPath:"#/properties/parent/required",keyword:"required",params:{missingProperty: "turn"},message:"must have required property '"+"turn"+"'"};if(vErrors === null){vErrors = [err76];}else {vErrors.push(err76);}errors++;}if(data32.index === undefined){const err77 = {instancePath:instancePath+"/parent",schemaPath:"#/properties/parent/required",keyword:"required",params:{missingProperty: "index"},message:"must have required property '"+"index"+"'"};if(vErrors === null){vErrors = [err77];}else {vErrors.push(err77);}errors++;}if(data32.callId === undefined){const err78 = {instancePath:instancePath+"/parent",schemaPath:"#/properties/parent/required",keyword:"required",params:{missingProperty: "callId"},message:"must have required property '"+"callId"+"'"};if(vErrors === null){vErrors = [err78];}else {vErrors.push(err78);}errors++;}for(const key5 in data32){if(!((((key5 === "runId") || (key5 === "turn")) || (key5 === "index")) || (key5 === "callId"))){const err79 = {instancePath:instancePath+"/parent",schemaPath:"#/properties/parent/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err79];}else {vErrors.push(err79);}errors++;}}if(data32.runId !== undefined){let data33 = data32.runId;if(typeof data33 === "string"){if(!pattern4.test(data33)){const err80 = {instancePath:instancePath+"/parent/runId",schemaPath:"#/properties/parent/properties/runId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{1,64}$"+"\""};if(vErrors === null){vErrors = [err80];}else {vErrors.push(err80);}errors++;}}else {const err81 = {instancePath:instancePath+"/parent/runId",schemaPath:"#/properties/parent/properties/runId/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err81];}else {vErrors.push(err81);}errors++;}}if(data32.turn !== undefined){let data34 = data32.turn;if(!(((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34))) && (isFinite(data34)))){const err82 = {instancePath:instancePath+"/parent/turn",schemaPath:"#/properties/parent/properties/turn/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err82];}else {vErrors.push(err82);}errors++;}if((typeof data34 == "number") && (isFinite(data34))){if(data34 < 1 || isNaN(data34)){const err83 = {instancePath:instancePath+"/parent/turn",schemaPath:"#/properties/parent/properties/turn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};if(vErrors === null){vErrors = [err83];}else {vErrors.push(err83);}errors++;}}}if(data32.index !== undefined){let data35 = data32.index;if(!(((typeof data35 == "number") && (!(data35 % 1) && !isNaN(data35))) && (isFinite(data35)))){const err84 = {instancePath:instancePath+"/parent/index",schemaPath:"#/properties/parent/properties/index/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err84];}else {vErrors.push(err84);}errors++;}if((typeof data35 == "number") && (isFinite(data35))){if(data35 < 0 || isNaN(data35)){const err85 = {instancePath:instancePath+"/parent/index",schemaPath:"#/properties/parent/properties/index/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};if(vErrors === null){vErrors = [err85];}else {vErrors.push(err85);}errors++;}}}if(data32.callId !== undefined){if(typeof data32.callId !== "string"){const err86 = {instancePath:instancePath+"/parent/callId",schemaPath:"#/properties/parent/properties/callId/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err86];}else {vErrors.push(err86);}errors++;}}}else {const err87 = {instancePath:instancePath+"/parent",schemaPath:"#/properties/parent/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err87];}else {vErrors.push(err87);}errors++;}}if(data.metadata !== undefined){let data37 = data.metadata;if(data37 && typeof data37 == "object" && !Array.isArray(data37)){for(const key6 in data37){if(typeof data37[key6] !== "string"){const err88 = {instancePath:instancePath+"/metadata/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/metadata/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err88];}else {vErrors.push(err88);}errors++;}}}else {const err89 = {instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err89];}else {vErrors.push(err89);}errors++;}}if(data.trace !== undefined){let data39 = data.trace;if(data39 && typeof data39 == "object" && !Array.isArray(data39)){for(const key7 in data39){if(typeof data39[key7] !== "string"){const err90 = {instancePath:instancePath+"/trace/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/trace/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err90];}else {vErrors.push(err90);}errors++;}}}else {const err91 = {instancePath:instancePath+"/trace",schemaPath:"#/properties/trace/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err91];}else {vErrors.push(err91);}errors++;}}if(data.forkedFrom !== undefined){let data41 = data.forkedFrom;if(data41 && typeof data41 == "object" && !Array.isArray(data41)){if(data41.runId === undefined){const err92 = {instancePath:instancePath+"/forkedFrom",schemaPath:"#/properties/forkedFrom/required",keyword:"required",params:{missingProperty: "runId"},message:"must have required property '"+"runId"+"'"};if(vErrors === null){vErrors = [err92];}else {vErrors.push(err92);}errors++;}if(data41.step === undefined){const err93 = {instancePath:instancePath+"/forkedFrom",schemaPath:"#/properties/forkedFrom/required",keyword:"required",params:{missingProperty: "step"},message:"must have required property '"+"step"+"'"};if(vErrors === null){vErrors = [err93];}else {vErrors.push(err93);}errors++;}if(data41.seq === undefined){const err94 = {instancePath:instancePath+"/forkedFrom",schemaPath:"#/properties/forkedFrom/required",keyword:"required",params:{missingProperty: "seq"},message:"must have required property '"+"seq"+"'"};if(vErrors === null){vErrors = [err94];}else {vErrors.push(err94);}errors++;}for(const key8 in data41){if(!(((((key8 === "runId") || (key8 === "step")) || (key8 === "seq")) || (key8 === "editedCalls")) || (key8 === "prefix"))){const err95 = {instancePath:instancePath+"/forkedFrom",schemaPath:"#/properties/forkedFrom/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err95];}else {vErrors.push(err95);}errors++;}}if(data41.runId !== undefined){let data42 = data41.runId;if(typeof data42 === "string"){if(!pattern4.test(data42)){const err96 = {instancePath:instancePath+"/forkedFrom/runId",schemaPath:"#/properties/forkedFrom/properties/runId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{1,64}$"+"\""};if(vErrors === null){vErrors = [err96];}else {vErrors.push(err96);}errors++;}}else {const err97 = {instancePath:instancePath+"/forkedFrom/runId",schemaPath:"#/properties/forkedFrom/properties/runId/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err97];}else {vErrors.push(err97);}errors++;}}if(data41.step !== undefined){let data43 = data41.step;if(!(((typeof data43 == "number") && (!(data43 % 1) && !isNaN(data43))) && (isFinite(data43)))){const err98 = {instancePath:instancePath+"/forkedFrom/step",schemaPath:"#/properties/forkedFrom/properties/step/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err98];}else {vErrors.push(err98);}errors++;}if((typeof data43 == "number") && (isFinite(data43))){if(data43 < 0 || isNaN(data43)){const err99 = {instancePath:instancePath+"/forkedFrom/step",schemaPath:"#/properties/forkedFrom/properties/step/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};if(vErrors === null){vErrors = [err99];}else {vErrors.push(err99);}errors++;}}}if(data41.seq !== undefined){let data44 = data41.seq;if(!(((typeof data44 == "number") && (!(data44 % 1) && !isNaN(data44))) && (isFinite(data44)))){const err100 = {instancePath:instancePath+"/forkedFrom/seq",schemaPath:"#/properties/forkedFrom/properties/seq/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err100];}else {vErrors.push(err100);}errors++;}if((typeof data44 == "number") && (isFinite(data44))){if(data44 < 1 || isNaN(data44)){const err101 = {instancePath:instancePath+"/forkedFrom/seq",schemaPath:"#/properties/forkedFrom/properties/seq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};if(vErrors === null){vErrors = [err101];}else {vErrors.push(err101);}errors++;}}}if(data41.editedCalls !== undefined){let data45 = data41.editedCalls;if(Array.isArray(data45)){const len1 = data45.length;for(let i1=0; i1<len1; i1++){if(typeof data45[i1] !== "string"){const err102 = {instancePath:instancePath+"/forkedFrom/editedCalls/" + i1,schemaPath:"#/properties/forkedFrom/properties/editedCalls/items/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err102];}else {vErrors.push(err102);}errors++;}}}else {const err103 = {instancePath:instancePath+"/forkedFrom/editedCalls",schemaPath:"#/properties/forkedFrom/properties/editedCalls/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err103];}else {vErrors.push(err103);}errors++;}}if(data41.prefix !== undefined){let data47 = data41.prefix;if(Array.isArray(data47)){const len2 = data47.length;for(let i2=0; i2<len2; i2++){let data48 = data47[i2];if(data48 && typeof data48 == "object" && !Array.isArray(data48)){if(data48.subject === undefined){const err104 = {instancePath:instancePath+"/forkedFrom/prefix/" + i2,schemaPath:"#/properties/forkedFrom/properties/prefix/items/required",keyword:"required",params:{missingProperty: "subject"},message:"must have required property '"+"subject"+"'"};if(vErrors === null){vErrors = [err104];}else {vErrors.push(err104);}errors++;}if(data48.sha256 === undefined){const err105 = {instancePath:instancePath+"/forkedFrom/prefix/" + i2,schemaPath:"#/properties/forkedFrom/properties/prefix/items/required",keyword:"required",params:{missingProperty: "sha256"},message:"must have required property '"+"sha256"+"'"};if(vErrors === null){vErrors = [err105];}else {vErrors.push(err105);}errors++;}for(const key9 in data48){if(!((key9 === "subject") || (key9 === "sha256"))){const err106 = {instancePath:instancePath+"/forkedFrom/prefix/" + i2,schemaPath:"#/properties/forkedFrom/properties/prefix/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err106];}else {vErrors.push(err106);}errors++;}}if(data48.subject !== undefined){if(typeof data48.subject !== "string"){const err107 = {instancePath:instancePath+"/forkedFrom/prefix/" + i2+"/subject",schemaPath:"#/properties/forkedFrom/properties/prefix/items/properties/subject/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err107];}else {vErrors.push(err107);}errors++;}}if(data48.sha256 !== undefined){let data50 = data48.sha256;if(typeof data50 === "string"){if(!pattern10.test(data50)){const err108 = {instancePath:instancePath+"/forkedFrom/prefix/" + i2+"/sha256",schemaPath:"#/properties/forkedFrom/properties/prefix/items/properties/sha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\""};if(vErrors === null){vErrors = [err108];}else {vErrors.push(err108);}errors++;}}else {const err109 = {instancePath:instancePath+"/forkedFrom/prefix/" + i2+"/sha256",schemaPath:"#/properties/forkedFrom/properties/prefix/items/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err109];}else {vErrors.push(err109);}errors++;}}}else {const err110 = {instancePath:instancePath+"/forkedFrom/prefix/" + i2,schemaPath:"#/properties/forkedFrom/properties/prefix/items/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err110];}else {vErrors.push(err110);}errors++;}}}else {const err111 = {instancePath:instancePath+"/forkedFrom/prefix",schemaPath:"#/properties/forkedFrom/properties/prefix/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err111];}else {vErrors.push(err111);}errors++;}}}else {const err112 = {instancePath:instancePath+"/forkedFrom",schemaPath:"#/properties/forkedFrom/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err112];}else {vErrors.push(err112);}errors++;}}if(data.tenant !== undefined){let data51 = data.tenant;if(typeof data51 === "string"){if(!pattern4.test(data51)){const err113 = {instancePath:instancePath+"/tenant",schemaPath:"#/properties/tenant/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{1,64}$"+"\""};if(vErrors === null){vErrors = [err113];}else {vErrors.push(err113);}errors++;}}else {const err114 = {instancePath:instancePath+"/tenant",schemaPath:"#/properties/tenant/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err114];}else {vErrors.push(err114);}errors++;}}if(data.submittedBy !== undefined){if(typeof data.submittedBy !== "string"){const err115 = {instancePath:instancePath+"/submittedBy",schemaPath:"#/properties/submittedBy/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err115];}else {vErrors.push(err115);}errors++;}}}else {const err116 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err116];}else {vErrors.push(err116);}errors++;}validate35.errors = vErrors;return errors === 0;}validate35.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};export const SpawnRequest = validate36;const schema49 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://cairn.dev/schemas/spawn-request.v1.schema.json","title":"SpawnRequest","description":"Request to <prefix>.api.spawn (the tool-runner's run_agent): start the sub-agent run of a pending run_agent call. The planner checks the parent's log for that call and derives the child run, its task and agent from it.","type":"object","additionalProperties":false,"required":["v","runId","turn","index","callId"],"properties":{"v":{"const":1},"runId":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$","description":"The parent run."},"turn":{"type":"integer","minimum":1},"index":{"type":"integer","minimum":0},"callId":{"type":"string","minLength":1}}};function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://cairn.dev/schemas/spawn-request.v1.schema.json" */;let vErrors = null;let errors = 0;const evaluated0 = validate36.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}if(data && typeof data == "object" && !Array.isArray(data)){if(data.v === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "v"},message:"must have required property '"+"v"+"'"};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.runId === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "runId"},message:"must have required property '"+"runId"+"'"};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}if(data.turn === undefined){const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "turn"},message:"must have required property '"+"turn"+"'"};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}if(data.index === undefined){const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "index"},message:"must have required property '"+"index"+"'"};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}if(data.callId === undefined){const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "callId"},message:"must have required property '"+"callId"+"'"};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}for(const key0 in data){if(!(((((key0 === "v") || (key0 === "runId")) || (key0 === "turn")) || (key0 === "index")) || (key0 === "callId"))){const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}}if(data.v !== undefined){if(1 !== data.v){const err6 = {instancePath:instancePath+"/v",schemaPath:"#/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}}if(data.runId !== undefined){let data1 = data.runId;if(typeof data1 === "string"){if(!pattern4.test(data1)){const err7 = {instancePath:instancePath+"/runId",schemaPath:"#/properties/runId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{1,64}$"+"\""};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}}else {const err8 = {instancePath:instancePath+"/runId",schemaPath:"#/properties/runId/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}}if(data.turn !== undefined){let data2 = data.turn;if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){const err9 = {instancePath:instancePath+"/turn",schemaPath:"#/properties/turn/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}if((typeof data2 == "number") && (isFinite(data2))){if(data2 < 1 || isNaN(data2)){const err10 = {instancePath:instancePath+"/turn",schemaPath:"#/properties/turn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}}}if(data.index !== undefined){let data3 = data.index;if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){const err11 = {instancePath:instancePath+"/index",schemaPath:"#/properties/index/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err11];}else {vErrors.push(err11);}errors++;}if((typeof data3 == "number") && (isFinite(data3))){if(data3 < 0 || isNaN(data3)){const err12 = {instancePath:instancePath+"/index",schemaPath:"#/properties/index/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};if(vErrors === null){vErrors = [err12];}else {vErrors.push(err12);}errors++;}}}if(data.callId !== undefined){let data4 = data.callId;if(typeof data4 === "string"){if(func2(data4) < 1){const err13 = {instancePath:instancePath+"/callId",schemaPath:"#/properties/callId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};if(vErrors === null){vErrors = [err13];}else {vErrors.push(err13);}errors++;}}else {const err14 = {instancePath:instancePath+"/callId",schemaPath:"#/properties/callId/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err14];}else {vErrors.push(err14);}errors++;}}}else {const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err15];}else {vErrors.push(err15);}errors++;}validate36.errors = vErrors;return errors === 0;}validate36.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};export const SubmitReply = validate37;const schema50 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://cairn.dev/schemas/submit-reply.v1.schema.json","title":"SubmitReply","description":"Reply from <prefix>.api.submit, sent only after run.submitted is durably in the stream.","type":"object","additionalProperties":false,"required":["v","runId","created"],"properties":{"v":{"const":1},"runId":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$"},"created":{"type":"boolean","description":"False when the idempotency key named an existing run."},"seq":{"type":"integer"}}};function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://cairn.dev/schemas/submit-reply.v1.schema.json" */;let vErrors = null;let errors = 0;const evaluated0 = validate37.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}if(data && typeof data == "object" && !Array.isArray(data)){if(data.v === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "v"},message:"must have required property '"+"v"+"'"};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.runId === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "runId"},message:"must have required property '"+"runId"+"'"};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}if(data.created === undefined){const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "created"},message:"must have required property '"+"created"+"'"};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}for(const key0 in data){if(!((((key0 === "v") || (key0 === "runId")) || (key0 === "created")) || (key0 === "seq"))){const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}}if(data.v !== undefined){if(1 !== data.v){const err4 = {instancePath:instancePath+"/v",schemaPath:"#/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}}if(data.runId !== undefined){let data1 = data.runId;if(typeof data1 === "string"){if(!pattern4.test(data1)){const err5 = {instancePath:instancePath+"/runId",schemaPath:"#/properties/runId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{1,64}$"+"\""};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}}else {const err6 = {instancePath:instancePath+"/runId",schemaPath:"#/properties/runId/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}}if(data.created !== undefined){if(typeof data.created !== "boolean"){const err7 = {instancePath:instancePath+"/created",schemaPath:"#/properties/created/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}}if(data.seq !== undefined){let data3 = data.seq;if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){const err8 = {instancePath:instancePath+"/seq",schemaPath:"#/properties/seq/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}}}else {const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}validate37.errors = vErrors;return errors === 0;}validate37.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};export const SubmitRequest = validate38;const schema51 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://cairn.dev/schemas/submit-request.v1.schema.json","title":"SubmitRequest","description":"Request to <prefix>.api.submit.","type":"object","additionalProperties":false,"required":["v","task"],"properties":{"v":{"const":1},"task":{"type":"string","minLength":1},"agent":{"type":"string","description":"Agent name from the agents config; the default agent when omitted."},"idempotencyKey":{"type":"string","minLength":1,"maxLength":256,"description":"Resubmitting with the same key returns the same run."},"metadata":{"type":"object","additionalProperties":{"type":"string"}},"trace":{"type":"object","additionalProperties":{"type":"string"},"description":"The submitter's W3C trace context (traceparent, tracestate): the run's trace becomes part of it."}}};function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://cairn.dev/schemas/submit-request.v1.schema.json" */;let vErrors = null;let errors = 0;const evaluated0 = validate38.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}if(data && typeof data == "object" && !Array.isArray(data)){if(data.v === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "v"},message:"must have required property '"+"v"+"'"};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.task === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "task"},message:"must have required property '"+"task"+"'"};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}for(const key0 in data){if(!((((((key0 === "v") || (key0 === "task")) || (key0 === "agent")) || (key0 === "idempotencyKey")) || (key0 === "metadata")) || (key0 === "trace"))){const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}}if(data.v !== undefined){if(1 !== data.v){const err3 = {instancePath:instancePath+"/v",schemaPath:"#/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}}if(data.task !== undefined){let data1 = data.task;if(typeof data1 === "string"){if(func2(data1) < 1){const err4 = {instancePath:instancePath+"/task",schemaPath:"#/properties/task/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}}else {const err5 = {instancePath:instancePath+"/task",schemaPath:"#/properties/task/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}}if(data.agent !== undefined){if(typeof data.agent !== "string"){const err6 = {instancePath:instancePath+"/agent",schemaPath:"#/properties/agent/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}}if(data.idempotencyKey !== undefined){let data3 = data.idempotencyKey;if(typeof data3 === "string"){if(func2(data3) > 256){const err7 = {instancePath:instancePath+"/idempotencyKey",schemaPath:"#/properties/idempotencyKey/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}if(func2(data3) < 1){const err8 = {instancePath:instancePath+"/idempotencyKey",schemaPath:"#/properties/idempotencyKey/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}}else {const err9 = {instancePath:instancePath+"/idempotencyKey",schemaPath:"#/properties/idempotencyKey/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}}if(data.metadata !== undefined){let data4 = data.metadata;if(data4 && typeof data4 == "object" && !Array.isArray(data4)){for(const key1 in data4){if(typeof data4[key1] !== "string"){const err10 = {instancePath:instancePath+"/metadata/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/metadata/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}}}else {const err11 = {instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err11];}else {vErrors.push(err11);}errors++;}}if(data.trace !== undefined){let data6 = data.trace;if(data6 && typeof data6 == "object" && !Array.isArray(data6)){for(const key2 in data6){if(typeof data6[key2] !== "string"){const err12 = {instancePath:instancePath+"/trace/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/trace/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err12];}else {vErrors.push(err12);}errors++;}}}else {const err13 = {instancePath:instancePath+"/trace",schemaPath:"#/properties/trace/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err13];}else {vErrors.push(err13);}errors++;}}}else {const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err14];}else {vErrors.push(err14);}errors++;}validate38.errors = vErrors;return errors === 0;}validate38.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};export const SummaryCommand = validate39;const schema52 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://cairn.dev/schemas/summary-command.v1.schema.json","title":"SummaryCommand","description":"Asks the llm-caller to summarise the run's turns up to throughTurn before model turn <turn> (context compaction); on <prefix>.run.<runId>.cmd.summary.<turn>.<provider>. The transcript is rebuilt from the run history up to historySeq.","type":"object","additionalProperties":false,"required":["v","type","runId","turn","throughTurn","historySeq"],"properties":{"v":{"const":1},"type":{"const":"summary.command"},"runId":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$"},"turn":{"type":"integer","minimum":1,"description":"The model turn whose prompt will use the summary."},"throughTurn":{"type":"integer","minimum":1,"description":"The summary covers turns 1..throughTurn (including any earlier summary)."},"historySeq":{"type":"integer","minimum":1}}};function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://cairn.dev/schemas/summary-command.v1.schema.json" */;let vErrors = null;let errors = 0;const evaluated0 = validate39.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}if(data && typeof data == "object" && !Array.isArray(data)){if(data.v === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "v"},message:"must have required property '"+"v"+"'"};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.type === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}if(data.runId === undefined){const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "runId"},message:"must have required property '"+"runId"+"'"};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}if(data.turn === undefined){const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "turn"},message:"must have required property '"+"turn"+"'"};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}if(data.throughTurn === undefined){const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "throughTurn"},message:"must have required property '"+"throughTurn"+"'"};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}if(data.historySeq === undefined){const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "historySeq"},message:"must have required property '"+"historySeq"+"'"};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}for(const key0 in data){if(!((((((key0 === "v") || (key0 === "type")) || (key0 === "runId")) || (key0 === "turn")) || (key0 === "throughTurn")) || (key0 === "historySeq"))){const err6 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}}if(data.v !== undefined){if(1 !== data.v){const err7 = {instancePath:instancePath+"/v",schemaPath:"#/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}}if(data.type !== undefined){if("summary.command" !== data.type){const err8 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "summary.command"},message:"must be equal to constant"};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}}if(data.runId !== undefined){let data2 = data.runId;if(typeof data2 === "string"){if(!pattern4.test(data2)){const err9 = {instancePath:instancePath+"/runId",schemaPath:"#/properties/runId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{1,64}$"+"\""};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}}else {const err10 = {instancePath:instancePath+"/runId",schemaPath:"#/properties/runId/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}}if(data.turn !== undefined){let data3 = data.turn;if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){const err11 = {instancePath:instancePath+"/turn",schemaPath:"#/properties/turn/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err11];}else {vErrors.push(err11);}errors++;}if((typeof data3 == "number") && (isFinite(data3))){if(data3 < 1 || isNaN(data3)){const err12 = {instancePath:instancePath+"/turn",schemaPath:"#/properties/turn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};if(vErrors === null){vErrors = [err12];}else {vErrors.push(err12);}errors++;}}}if(data.throughTurn !== undefined){let data4 = data.throughTurn;if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){const err13 = {instancePath:instancePath+"/throughTurn",schemaPath:"#/properties/throughTurn/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err13];}else {vErrors.push(err13);}errors++;}if((typeof data4 == "number") && (isFinite(data4))){if(data4 < 1 || isNaN(data4)){const err14 = {instancePath:instancePath+"/throughTurn",schemaPath:"#/properties/throughTurn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};if(vErrors === null){vErrors = [err14];}else {vErrors.push(err14);}errors++;}}}if(data.historySeq !== undefined){let data5 = data.historySeq;if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){const err15 = {instancePath:instancePath+"/historySeq",schemaPath:"#/properties/historySeq/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err15];}else {vErrors.push(err15);}errors++;}if((typeof data5 == "number") && (isFinite(data5))){if(data5 < 1 || isNaN(data5)){const err16 = {instancePath:instancePath+"/historySeq",schemaPath:"#/properties/historySeq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};if(vErrors === null){vErrors = [err16];}else {vErrors.push(err16);}errors++;}}}}else {const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err17];}else {vErrors.push(err17);}errors++;}validate39.errors = vErrors;return errors === 0;}validate39.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};export const SummaryResult = validate40;const schema53 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://cairn.dev/schemas/summary-result.v1.schema.json","title":"SummaryResult","description":"The recorded summary of turns 1..throughTurn made before model turn <turn>, on <prefix>.run.<runId>.evt.summary.<turn> (at most one per turn, ever). Replay rebuilds every later prompt from it, so the compacted prompt is reproduced exactly. A failed summary (ok false) leaves the run going with truncation only.","type":"object","additionalProperties":false,"required":["v","type","runId","turn","throughTurn","ok","attempts"],"properties":{"v":{"const":1},"type":{"const":"summary.result"},"runId":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$"},"turn":{"type":"integer","minimum":1},"throughTurn":{"type":"integer","minimum":1},"ok":{"type":"boolean"},"content":{"type":"string"},"contentRef":{"type":"object","additionalProperties":false,"required":["bucket","name","bytes","sha256"],"properties":{"bucket":{"type":"string"},"name":{"type":"string"},"bytes":{"type":"integer","minimum":0},"sha256":{"type":"string"}},"description":"The full text is in the JetStream Object Store; the inline content holds a preview."},"provider":{"type":"string"},"model":{"type":"string"},"usage":{"type":"object","additionalProperties":false,"required":["inputTokens","outputTokens"],"properties":{"inputTokens":{"type":"integer","minimum":0},"outputTokens":{"type":"integer","minimum":0}}},"latencyMs":{"type":"number","minimum":0},"promptHash":{"type":"string","description":"sha256 of the canonical summarisation request, rebuilt from history by replay."},"historySeq":{"type":"integer","minimum":1},"attempts":{"type":"integer","minimum":1},"error":{"type":"object","additionalProperties":false,"required":["kind","message"],"properties":{"kind":{"type":"string","minLength":1},"message":{"type":"string"},"retryable":{"type":"boolean"}}}}};function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://cairn.dev/schemas/summary-result.v1.schema.json" */;let vErrors = null;let errors = 0;const evaluated0 = validate40.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}if(data && typeof data == "object" && !Array.isArray(data)){if(data.v === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "v"},message:"must have required property '"+"v"+"'"};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.type === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}if(data.runId === undefined){const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "runId"},message:"must have required property '"+"runId"+"'"};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}if(data.turn === undefined){const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "turn"},message:"must have required property '"+"turn"+"'"};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}if(data.throughTurn === undefined){const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "throughTurn"},message:"must have required property '"+"throughTurn"+"'"};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}if(data.ok === undefined){const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "ok"},message:"must have required property '"+"ok"+"'"};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}if(data.attempts === undefined){const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'"};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}for(const key0 in data){if(!(func1.call(schema53.properties, key0))){const err7 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}}if(data.v !== undefined){if(1 !== data.v){const err8 = {instancePath:instancePath+"/v",schemaPath:"#/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}}if(data.type !== undefined){if("summary.result" !== data.type){const err9 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "summary.result"},message:"must be equal to constant"};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}}if(data.runId !== undefined){let data2 = data.runId;if(typeof data2 === "string"){if(!pattern4.test(data2)){const err10 = {instancePath:instancePath+"/runId",schemaPath:"#/properties/runId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{1,64}$"+"\""};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}}else {const err11 = {instancePath:instancePath+"/runId",schemaPath:"#/properties/runId/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err11];}else {vErrors.push(err11);}errors++;}}if(data.turn !== undefined){let data3 = data.turn;if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){const err12 = {instancePath:instancePath+"/turn",schemaPath:"#/properties/turn/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err12];}else {vErrors.push(err12);}errors++;}if((typeof data3 == "number") && (isFinite(data3))){if(data3 < 1 || isNaN(data3)){const err13 = {instancePath:instancePath+"/turn",schemaPath:"#/properties/turn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};if(vErrors === null){vErrors = [err13];}else {vErrors.push(err13);}errors++;}}}if(data.throughTurn !== undefined){let data4 = data.throughTurn;if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){const err14 = {instancePath:instancePath+"/throughTurn",schemaPath:"#/properties/throughTurn/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err14];}else {vErrors.push(err14);}errors++;}if((typeof data4 == "number") && (isFinite(data4))){if(data4 < 1 || isNaN(data4)){const err15 = {instancePath:instancePath+"/throughTurn",schemaPath:"#/properties/throughTurn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};if(vErrors === null){vErrors = [err15];}else {vErrors.push(err15);}errors++;}}}if(data.ok !== undefined){if(typeof data.ok !== "boolean"){const err16 = {instancePath:instancePath+"/ok",schemaPath:"#/properties/ok/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err16];}else {vErrors.push(err16);}errors++;}}if(data.content !== undefined){if(typeof data.content !== "string"){const err17 = {instancePath:instancePath+"/content",schemaPath:"#/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err17];}else {vErrors.push(err17);}errors++;}}if(data.contentRef !== undefined){let data7 = data.contentRef;if(data7 && typeof data7 == "object" && !Array.isArray(data7)){if(data7.bucket === undefined){const err18 = {instancePath:instancePath+"/contentRef",schemaPath:"#/properties/contentRef/required",keyword:"required",params:{missingProperty: "bucket"},message:"must have required property '"+"bucket"+"'"};if(vErrors === null){vErrors = [err18];}else {vErrors.push(err18);}errors++;}if(data7.name === undefined){const err19 = {instancePath:instancePath+"/contentRef",schemaPath:"#/properties/contentRef/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};if(vErrors === null){vErrors = [err19];}else {vErrors.push(err19);}errors++;}if(data7.bytes === undefined){const err20 = {instancePath:instancePath+"/contentRef",schemaPath:"#/properties/contentRef/required",keyword:"required",params:{missingProperty: "bytes"},message:"must have required property '"+"bytes"+"'"};if(vErrors === null){vErrors = [err20];}else {vErrors.push(err20);}errors++;}if(data7.sha256 === undefined){const err21 = {instancePath:instancePath+"/contentRef",schemaPath:"#/properties/contentRef/required",keyword:"required",params:{missingProperty: "sha256"},message:"must have required property '"+"sha256"+"'"};if(vErrors === null){vErrors = [err21];}else {vErrors.push(err21);}errors++;}for(const key1 in data7){if(!((((key1 === "bucket") || (key1 === "name")) || (key1 === "bytes")) || (key1 === "sha256"))){const err22 = {instancePath:instancePath+"/contentRef",schemaPath:"#/properties/contentRef/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err22];}else {vErrors.push(err22);}errors++;}}if(data7.bucket !== undefined){if(typeof data7.bucket !== "string"){const err23 = {instancePath:instancePath+"/contentRef/bucket",schemaPath:"#/properties/contentRef/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err23];}else {vErrors.push(err23);}errors++;}}if(data7.name !== undefined){if(typeof data7.name !== "string"){const err24 = {instancePath:instancePath+"/contentRef/name",schemaPath:"#/properties/contentRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err24];}else {vErrors.push(err24);}errors++;}}if(data7.bytes !== undefined){let data10 = data7.bytes;if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){const err25 = {instancePath:instancePath+"/contentRef/bytes",schemaPath:"#/properties/contentRef/properties/bytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err25];}else {vErrors.push(err25);}errors++;}if((typeof data10 == "number") && (isFinite(data10))){if(data10 < 0 || isNaN(data10)){const err26 = {instancePath:instancePath+"/contentRef/bytes",schemaPath:"#/properties/contentRef/properties/bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};if(vErrors === null){vErrors = [err26];}else {vErrors.push(err26);}errors++;}}}if(data7.sha256 !== undefined){if(typeof data7.sha256 !== "string"){const err27 = {instancePath:instancePath+"/contentRef/sha256",schemaPath:"#/properties/contentRef/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err27];}else {vErrors.push(err27);}errors++;}}}else {const err28 = {instancePath:instancePath+"/contentRef",schemaPath:"#/properties/contentRef/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err28];}else {vErrors.push(err28);}errors++;}}if(data.provider !== undefined){if(typeof data.provider !== "string"){const err29 = {instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err29];}else {vErrors.push(err29);}errors++;}}if(data.model !== undefined){if(typeof data.model !== "string"){const err30 = {instancePath:instancePath+"/model",schemaPath:"#/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err30];}else {vErrors.push(err30);}errors++;}}if(data.usage !== undefined){let data14 = data.usage;if(data14 && typeof data14 == "object" && !Array.isArray(data14)){if(data14.inputTokens === undefined){const err31 = {instancePath:instancePath+"/usage",schemaPath:"#/properties/usage/required",keyword:"required",params:{missingProperty: "inputTokens"},message:"must have required property '"+"inputTokens"+"'"};if(vErrors === null){vErrors = [err31];}else {vErrors.push(err31);}errors++;}if(data14.outputTokens === undefined){const err32 = {instancePath:instancePath+"/usage",schemaPath:"#/properties/usage/required",keyword:"required",params:{missingProperty: "outputTokens"},message:"must have required property '"+"outputTokens"+"'"};if(vErrors === null){vErrors = [err32];}else {vErrors.push(err32);}errors++;}for(const key2 in data14){if(!((key2 === "inputTokens") || (key2 === "outputTokens"))){const err33 = {instancePath:instancePath+"/usage",schemaPath:"#/properties/usage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err33];}else {vErrors.push(err33);}errors++;}}if(data14.inputTokens !== undefined){let data15 = data14.inputTokens;if(!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15)))){const err34 = {instancePath:instancePath+"/usage/inputTokens",schemaPath:"#/properties/usage/properties/inputTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err34];}else {vErrors.push(err34);}errors++;}if((typeof data15 == "number") && (isFinite(data15))){if(data15 < 0 || isNaN(data15)){const err35 = {instancePath:instancePath+"/usage/inputTokens",schemaPath:"#/properties/usage/properties/inputTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};if(vErrors === null){vErrors = [err35];}else {vErrors.push(err35);}errors++;}}}if(data14.outputTokens !== undefined){let data16 = data14.outputTokens;if(!(((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16))) && (isFinite(data16)))){const err36 = {instancePath:instancePath+"/usage/outputTokens",schemaPath:"#/properties/usage/properties/outputTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err36];}else {vErrors.push(err36);}errors++;}if((typeof data16 == "number") && (isFinite(data16))){if(data16 < 0 || isNaN(data16)){const err37 = {instancePath:instancePath+"/usage/outputTokens",schemaPath:"#/properties/usage/properties/outputTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};if(vErrors === null){vErrors = [err37];}else {vErrors.push(err37);}errors++;}}}}else {const err38 = {instancePath:instancePath+"/usage",schemaPath:"#/properties/usage/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err38];}else {vErrors.push(err38);}errors++;}}if(data.latencyMs !== undefined){let data17 = data.latencyMs;if((typeof data17 == "number") && (isFinite(data17))){if(data17 < 0 || isNaN(data17)){const err39 = {instancePath:instancePath+"/latencyMs",schemaPath:"#/properties/latencyMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};if(vErrors === null){vErrors = [err39];}else {vErrors.push(err39);}errors++;}}else {const err40 = {instancePath:instancePath+"/latencyMs",schemaPath:"#/properties/latencyMs/type",keyword:"type",params:{type: "number"},message:"must be number"};if(vErrors === null){vErrors = [err40];}else {vErrors.push(err40);}errors++;}}if(data.promptHash !== undefined){if(typeof data.promptHash !== "string"){const err41 = {instancePath:instancePath+"/promptHash",schemaPath:"#/properties/promptHash/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err41];}else {vErrors.push(err41);}errors++;}}if(data.historySeq !== undefined){let data19 = data.historySeq;if(!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))){const err42 = {instancePath:instancePath+"/historySeq",schemaPath:"#/properties/historySeq/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err42];}else {vErrors.push(err42);}errors++;}if((typeof data19 == "number") && (isFinite(data19))){if(data19 < 1 || isNaN(data19)){const err43 = {instancePath:instancePath+"/historySeq",schemaPath:"#/properties/historySeq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};if(vErrors === null){vErrors = [err43];}else {vErrors.push(err43);}errors++;}}}if(data.attempts !== undefined){let data20 = data.attempts;if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){const err44 = {instancePath:instancePath+"/attempts",schemaPath:"#/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err44];}else {vErrors.push(err44);}errors++;}if((typeof data20 == "number") && (isFinite(data20))){if(data20 < 1 || isNaN(data20)){const err45 = {instancePath:instancePath+"/attempts",schemaPath:"#/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};if(vErrors === null){vErrors = [err45];}else {vErrors.push(err45);}errors++;}}}if(data.error !== undefined){let data21 = data.error;if(data21 && typeof data21 == "object" && !Array.isArray(data21)){if(data21.kind === undefined){const err46 = {instancePath:instancePath+"/error",schemaPath:"#/properties/error/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};if(vErrors === null){vErrors = [err46];}else {vErrors.push(err46);}errors++;}if(data21.message === undefined){const err47 = {instancePath:instancePath+"/error",schemaPath:"#/properties/error/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'"};if(vErrors === null){vErrors = [err47];}else {vErrors.push(err47);}errors++;}for(const key3 in data21){if(!(((key3 === "kind") || (key3 === "message")) || (key3 === "retryable"))){const err48 = {instancePath:instancePath+"/error",schemaPath:"#/properties/error/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err48];}else {vErrors.push(err48);}errors++;}}if(data21.kind !== undefined){let data22 = data21.kind;if(typeof data22 === "string"){if(func2(data22) < 1){const err49 = {instancePath:instancePath+"/error/kind",schemaPath:"#/properties/error/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};if(vErrors === null){vErrors = [err49];}else {vErrors.push(err49);}errors++;}}else {const err50 = {instancePath:instancePath+"/error/kind",schemaPath:"#/properties/error/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err50];}else {vErrors.push(err50);}errors++;}}if(data21.message !== undefined){if(typeof data21.message !== "string"){const err51 = {instancePath:instancePath+"/error/message",schemaPath:"#/properties/error/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err51];}else {vErrors.push(err51);}errors++;}}if(data21.retryable !== undefined){if(typeof data21.retryable !== "boolean"){const err52 = {instancePath:instancePath+"/error/retryable",schemaPath:"#/properties/error/properties/retryable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err52];}else {vErrors.push(err52);}errors++;}}}else {const err53 = {instancePath:instancePath+"/error",schemaPath:"#/properties/error/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err53];}else {vErrors.push(err53);}errors++;}}}else {const err54 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err54];}else {vErrors.push(err54);}errors++;}validate40.errors = vErrors;return errors === 0;}validate40.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};export const ToolCommand = validate41;const schema54 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://cairn.dev/schemas/tool-command.v1.schema.json","title":"ToolCommand","description":"Asks a tool-runner to execute one tool call, on <prefix>.run.<runId>.cmd.tool.<turn>.<index>.<tool>.","type":"object","additionalProperties":false,"required":["v","type","runId","turn","index","callId","tool","arguments","idempotencyKey","historySeq"],"properties":{"v":{"const":1},"type":{"const":"tool.command"},"runId":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$"},"turn":{"type":"integer","minimum":1},"index":{"type":"integer","minimum":0},"callId":{"type":"string"},"tool":{"type":"string"},"arguments":{"type":"string"},"idempotencyKey":{"type":"string","description":"Stable across redeliveries and crashes: <runId>:<turn>:<index>."},"historySeq":{"type":"integer","minimum":1}}};function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://cairn.dev/schemas/tool-command.v1.schema.json" */;let vErrors = null;let errors = 0;const evaluated0 = validate41.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}if(data && typeof data == "object" && !Array.isArray(data)){if(data.v === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "v"},message:"must have required property '"+"v"+"'"};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.type === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}if(data.runId === undefined){const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "runId"},message:"must have required property '"+"runId"+"'"};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}if(data.turn === undefined){const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "turn"},message:"must have required property '"+"turn"+"'"};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}if(data.index === undefined){const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "index"},message:"must have required property '"+"index"+"'"};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}if(data.callId === undefined){const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "callId"},message:"must have required property '"+"callId"+"'"};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}if(data.tool === undefined){const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "tool"},message:"must have required property '"+"tool"+"'"};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}if(data.arguments === undefined){const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "arguments"},message:"must have required property '"+"arguments"+"'"};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}if(data.idempotencyKey === undefined){const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "idempotencyKey"},message:"must have required property '"+"idempotencyKey"+"'"};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}if(data.historySeq === undefined){const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "historySeq"},message:"must have required property '"+"historySeq"+"'"};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}for(const key0 in data){if(!(func1.call(schema54.properties, key0))){const err10 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}}if(data.v !== undefined){if(1 !== data.v){const err11 = {instancePath:instancePath+"/v",schemaPath:"#/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};if(vErrors === null){vErrors = [err11];}else {vErrors.push(err11);}errors++;}}if(data.type !== undefined){if("tool.command" !== data.type){const err12 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "tool.command"},message:"must be equal to constant"};if(vErrors === null){vErrors = [err12];}else {vErrors.push(err12);}errors++;}}if(data.runId !== undefined){let data2 = data.runId;if(typeof data2 === "string"){if(!pattern4.test(data2)){const err13 = {instancePath:instancePath+"/runId",schemaPath:"#/properties/runId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{1,64}$"+"\""};if(vErrors === null){vErrors = [err13];}else {vErrors.push(err13);}errors++;}}else {const err14 = {instancePath:instancePath+"/runId",schemaPath:"#/properties/runId/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err14];}else {vErrors.push(err14);}errors++;}}if(data.turn !== undefined){let data3 = data.turn;if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){const err15 = {instancePath:instancePath+"/turn",schemaPath:"#/properties/turn/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err15];}else {vErrors.push(err15);}errors++;}if((typeof data3 == "number") && (isFinite(data3))){if(data3 < 1 || isNaN(data3)){const err16 = {instancePath:instancePath+"/turn",schemaPath:"#/properties/turn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};if(vErrors === null){vErrors = [err16];}else {vErrors.push(err16);}errors++;}}}if(data.index !== undefined){let data4 = data.index;if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){const err17 = {instancePath:instancePath+"/index",schemaPath:"#/properties/index/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err17];}else {vErrors.push(err17);}errors++;}if((typeof data4 == "number") && (isFinite(data4))){if(data4 < 0 || isNaN(data4)){const err18 = {instancePath:instancePath+"/index",schemaPath:"#/properties/index/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};if(vErrors === null){vErrors = [err18];}else {vErrors.push(err18);}errors++;}}}if(data.callId !== undefined){if(typeof data.callId !== "string"){const err19 = {instancePath:instancePath+"/callId",schemaPath:"#/properties/callId/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err19];}else {vErrors.push(err19);}errors++;}}if(data.tool !== undefined){if(typeof data.tool !== "string"){const err20 = {instancePath:instancePath+"/tool",schemaPath:"#/properties/tool/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err20];}else {vErrors.push(err20);}errors++;}}if(data.arguments !== undefined){if(typeof data.arguments !== "string"){const err21 = {instancePath:instancePath+"/arguments",schemaPath:"#/properties/arguments/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err21];}else {vErrors.push(err21);}errors++;}}if(data.idempotencyKey !== undefined){if(typeof data.idempotencyKey !== "string"){const err22 = {instancePath:instancePath+"/idempotencyKey",schemaPath:"#/properties/idempotencyKey/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err22];}else {vErrors.push(err22);}errors++;}}if(data.historySeq !== undefined){let data9 = data.historySeq;if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){const err23 = {instancePath:instancePath+"/historySeq",schemaPath:"#/properties/historySeq/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err23];}else {vErrors.push(err23);}errors++;}if((typeof data9 == "number") && (isFinite(data9))){if(data9 < 1 || isNaN(data9)){const err24 = {instancePath:instancePath+"/historySeq",schemaPath:"#/properties/historySeq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};if(vErrors === null){vErrors = [err24];}else {vErrors.push(err24);}errors++;}}}}else {const err25 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err25];}else {vErrors.push(err25);}errors++;}validate41.errors = vErrors;return errors === 0;}validate41.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};export const ToolRegistration = validate42;const schema55 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://cairn.dev/schemas/tool-registration.v1.schema.json","title":"ToolRegistration","description":"A tool's public spec, put in the <prefix>_tools KV bucket by every tool-runner that serves it; the planner snapshots these specs into each run at submission.","type":"object","additionalProperties":false,"required":["v","name","description","inputSchema","registeredAt"],"properties":{"v":{"const":1},"name":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$"},"description":{"type":"string"},"inputSchema":{"type":"object","additionalProperties":true},"registeredAt":{"type":"string"},"registeredBy":{"type":"string"},"requiresApproval":{"type":"boolean"}}};function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://cairn.dev/schemas/tool-registration.v1.schema.json" */;let vErrors = null;let errors = 0;const evaluated0 = validate42.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}if(data && typeof data == "object" && !Array.isArray(data)){if(data.v === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "v"},message:"must have required property '"+"v"+"'"};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.name === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}if(data.description === undefined){const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "description"},message:"must have required property '"+"description"+"'"};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}if(data.inputSchema === undefined){const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "inputSchema"},message:"must have required property '"+"inputSchema"+"'"};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}if(data.registeredAt === undefined){const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "registeredAt"},message:"must have required property '"+"registeredAt"+"'"};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}for(const key0 in data){if(!(((((((key0 === "v") || (key0 === "name")) || (key0 === "description")) || (key0 === "inputSchema")) || (key0 === "registeredAt")) || (key0 === "registeredBy")) || (key0 === "requiresApproval"))){const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}}if(data.v !== undefined){if(1 !== data.v){const err6 = {instancePath:instancePath+"/v",schemaPath:"#/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}}if(data.name !== undefined){let data1 = data.name;if(typeof data1 === "string"){if(!pattern4.test(data1)){const err7 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{1,64}$"+"\""};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}}else {const err8 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}}if(data.description !== undefined){if(typeof data.description !== "string"){const err9 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}}if(data.inputSchema !== undefined){let data3 = data.inputSchema;if(data3 && typeof data3 == "object" && !Array.isArray(data3)){}else {const err10 = {instancePath:instancePath+"/inputSchema",schemaPath:"#/properties/inputSchema/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}}if(data.registeredAt !== undefined){if(typeof data.registeredAt !== "string"){const err11 = {instancePath:instancePath+"/registeredAt",schemaPath:"#/properties/registeredAt/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err11];}else {vErrors.push(err11);}errors++;}}if(data.registeredBy !== undefined){if(typeof data.registeredBy !== "string"){const err12 = {instancePath:instancePath+"/registeredBy",schemaPath:"#/properties/registeredBy/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err12];}else {vErrors.push(err12);}errors++;}}if(data.requiresApproval !== undefined){if(typeof data.requiresApproval !== "boolean"){const err13 = {instancePath:instancePath+"/requiresApproval",schemaPath:"#/properties/requiresApproval/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err13];}else {vErrors.push(err13);}errors++;}}}else {const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err14];}else {vErrors.push(err14);}errors++;}validate42.errors = vErrors;return errors === 0;}validate42.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};export const ToolResult = validate43;const schema56 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://cairn.dev/schemas/tool-result.v1.schema.json","title":"ToolResult","description":"The recorded result of one tool call, on <prefix>.run.<runId>.evt.tool.<turn>.<index> (at most one per call, ever).","type":"object","additionalProperties":false,"required":["v","type","runId","turn","index","callId","tool","ok","attempts"],"properties":{"v":{"const":1},"type":{"const":"tool.result"},"runId":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$"},"turn":{"type":"integer","minimum":1},"index":{"type":"integer","minimum":0},"callId":{"type":"string"},"tool":{"type":"string"},"ok":{"type":"boolean"},"output":{"type":"string"},"outputRef":{"type":"object","additionalProperties":false,"required":["bucket","name","bytes","sha256"],"properties":{"bucket":{"type":"string"},"name":{"type":"string"},"bytes":{"type":"integer","minimum":0},"sha256":{"type":"string"}},"description":"The full text is in the JetStream Object Store (it was larger than CAIRN_LARGE_PAYLOAD_BYTES); the inline field holds a preview."},"error":{"type":"object","additionalProperties":false,"required":["kind","message"],"properties":{"kind":{"type":"string","minLength":1},"message":{"type":"string"},"retryable":{"type":"boolean"}}},"attempts":{"type":"integer","minimum":1},"durationMs":{"type":"number","minimum":0},"idempotencyKey":{"type":"string"},"childRunId":{"type":"string","description":"For a sub-agent call: the child run whose outcome this is."}}};function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://cairn.dev/schemas/tool-result.v1.schema.json" */;let vErrors = null;let errors = 0;const evaluated0 = validate43.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}if(data && typeof data == "object" && !Array.isArray(data)){if(data.v === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "v"},message:"must have required property '"+"v"+"'"};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.type === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}if(data.runId === undefined){const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "runId"},message:"must have required property '"+"runId"+"'"};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}if(data.turn === undefined){const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "turn"},message:"must have required property '"+"turn"+"'"};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}if(data.index === undefined){const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "index"},message:"must have required property '"+"index"+"'"};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}if(data.callId === undefined){const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "callId"},message:"must have required property '"+"callId"+"'"};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}if(data.tool === undefined){const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "tool"},message:"must have required property '"+"tool"+"'"};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}if(data.ok === undefined){const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "ok"},message:"must have required property '"+"ok"+"'"};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}if(data.attempts === undefined){const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'"};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}for(const key0 in data){if(!(func1.call(schema56.properties, key0))){const err9 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}}if(data.v !== undefined){if(1 !== data.v){const err10 = {instancePath:instancePath+"/v",schemaPath:"#/properties/v/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}}if(data.type !== undefined){if("tool.result" !== data.type){const err11 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "tool.result"},message:"must be equal to constant"};if(vErrors === null){vErrors = [err11];}else {vErrors.push(err11);}errors++;}}if(data.runId !== undefined){let data2 = data.runId;if(typeof data2 === "string"){if(!pattern4.test(data2)){const err12 = {instancePath:instancePath+"/runId",schemaPath:"#/properties/runId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{1,64}$"+"\""};if(vErrors === null){vErrors = [err12];}else {vErrors.push(err12);}errors++;}}else {const err13 = {instancePath:instancePath+"/runId",schemaPath:"#/properties/runId/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err13];}else {vErrors.push(err13);}errors++;}}if(data.turn !== undefined){let data3 = data.turn;if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){const err14 = {instancePath:instancePath+"/turn",schemaPath:"#/properties/turn/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err14];}else {vErrors.push(err14);}errors++;}if((typeof data3 == "number") && (isFinite(data3))){if(data3 < 1 || isNaN(data3)){const err15 = {instancePath:instancePath+"/turn",schemaPath:"#/properties/turn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};if(vErrors === null){vErrors = [err15];}else {vErrors.push(err15);}errors++;}}}if(data.index !== undefined){let data4 = data.index;if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){const err16 = {instancePath:instancePath+"/index",schemaPath:"#/properties/index/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err16];}else {vErrors.push(err16);}errors++;}if((typeof data4 == "number") && (isFinite(data4))){if(data4 < 0 || isNaN(data4)){const err17 = {instancePath:instancePath+"/index",schemaPath:"#/properties/index/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};if(vErrors === null){vErrors = [err17];}else {vErrors.push(err17);}errors++;}}}if(data.callId !== undefined){if(typeof data.callId !== "string"){const err18 = {instancePath:instancePath+"/callId",schemaPath:"#/properties/callId/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err18];}else {vErrors.push(err18);}errors++;}}if(data.tool !== undefined){if(typeof data.tool !== "string"){const err19 = {instancePath:instancePath+"/tool",schemaPath:"#/properties/tool/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err19];}else {vErrors.push(err19);}errors++;}}if(data.ok !== undefined){if(typeof data.ok !== "boolean"){const err20 = {instancePath:instancePath+"/ok",schemaPath:"#/properties/ok/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err20];}else {vErrors.push(err20);}errors++;}}if(data.output !== undefined){if(typeof data.output !== "string"){const err21 = {instancePath:instancePath+"/output",schemaPath:"#/properties/output/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err21];}else {vErrors.push(err21);}errors++;}}if(data.outputRef !== undefined){let data9 = data.outputRef;if(data9 && typeof data9 == "object" && !Array.isArray(data9)){if(data9.bucket === undefined){const err22 = {instancePath:instancePath+"/outputRef",schemaPath:"#/properties/outputRef/required",keyword:"required",params:{missingProperty: "bucket"},message:"must have required property '"+"bucket"+"'"};if(vErrors === null){vErrors = [err22];}else {vErrors.push(err22);}errors++;}if(data9.name === undefined){const err23 = {instancePath:instancePath+"/outputRef",schemaPath:"#/properties/outputRef/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};if(vErrors === null){vErrors = [err23];}else {vErrors.push(err23);}errors++;}if(data9.bytes === undefined){const err24 = {instancePath:instancePath+"/outputRef",schemaPath:"#/properties/outputRef/required",keyword:"required",params:{missingProperty: "bytes"},message:"must have required property '"+"bytes"+"'"};if(vErrors === null){vErrors = [err24];}else {vErrors.push(err24);}errors++;}if(data9.sha256 === undefined){const err25 = {instancePath:instancePath+"/outputRef",schemaPath:"#/properties/outputRef/required",keyword:"required",params:{missingProperty: "sha256"},message:"must have required property '"+"sha256"+"'"};if(vErrors === null){vErrors = [err25];}else {vErrors.push(err25);}errors++;}for(const key1 in data9){if(!((((key1 === "bucket") || (key1 === "name")) || (key1 === "bytes")) || (key1 === "sha256"))){const err26 = {instancePath:instancePath+"/outputRef",schemaPath:"#/properties/outputRef/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err26];}else {vErrors.push(err26);}errors++;}}if(data9.bucket !== undefined){if(typeof data9.bucket !== "string"){const err27 = {instancePath:instancePath+"/outputRef/bucket",schemaPath:"#/properties/outputRef/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err27];}else {vErrors.push(err27);}errors++;}}if(data9.name !== undefined){if(typeof data9.name !== "string"){const err28 = {instancePath:instancePath+"/outputRef/name",schemaPath:"#/properties/outputRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err28];}else {vErrors.push(err28);}errors++;}}if(data9.bytes !== undefined){let data12 = data9.bytes;if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){const err29 = {instancePath:instancePath+"/outputRef/bytes",schemaPath:"#/properties/outputRef/properties/bytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err29];}else {vErrors.push(err29);}errors++;}if((typeof data12 == "number") && (isFinite(data12))){if(data12 < 0 || isNaN(data12)){const err30 = {instancePath:instancePath+"/outputRef/bytes",schemaPath:"#/properties/outputRef/properties/bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};if(vErrors === null){vErrors = [err30];}else {vErrors.push(err30);}errors++;}}}if(data9.sha256 !== undefined){if(typeof data9.sha256 !== "string"){const err31 = {instancePath:instancePath+"/outputRef/sha256",schemaPath:"#/properties/outputRef/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err31];}else {vErrors.push(err31);}errors++;}}}else {const err32 = {instancePath:instancePath+"/outputRef",schemaPath:"#/properties/outputRef/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err32];}else {vErrors.push(err32);}errors++;}}if(data.error !== undefined){let data14 = data.error;if(data14 && typeof data14 == "object" && !Array.isArray(data14)){if(data14.kind === undefined){const err33 = {instancePath:instancePath+"/error",schemaPath:"#/properties/error/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};if(vErrors === null){vErrors = [err33];}else {vErrors.push(err33);}errors++;}if(data14.message === undefined){const err34 = {instancePath:instancePath+"/error",schemaPath:"#/properties/error/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'"};if(vErrors === null){vErrors = [err34];}else {vErrors.push(err34);}errors++;}for(const key2 in data14){if(!(((key2 === "kind") || (key2 === "message")) || (key2 === "retryable"))){const err35 = {instancePath:instancePath+"/error",schemaPath:"#/properties/error/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err35];}else {vErrors.push(err35);}errors++;}}if(data14.kind !== undefined){let data15 = data14.kind;if(typeof data15 === "string"){if(func2(data15) < 1){const err36 = {instancePath:instancePath+"/error/kind",schemaPath:"#/properties/error/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};if(vErrors === null){vErrors = [err36];}else {vErrors.push(err36);}errors++;}}else {const err37 = {instancePath:instancePath+"/error/kind",schemaPath:"#/properties/error/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err37];}else {vErrors.push(err37);}errors++;}}if(data14.message !== undefined){if(typeof data14.message !== "string"){const err38 = {instancePath:instancePath+"/error/message",schemaPath:"#/properties/error/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err38];}else {vErrors.push(err38);}errors++;}}if(data14.retryable !== undefined){if(typeof data14.retryable !== "boolean"){const err39 = {instancePath:instancePath+"/error/retryable",schemaPath:"#/properties/error/properties/retryable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err39];}else {vErrors.push(err39);}errors++;}}}else {const err40 = {instancePath:instancePath+"/error",schemaPath:"#/properties/error/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err40];}else {vErrors.push(err40);}errors++;}}if(data.attempts !== undefined){let data18 = data.attempts;if(!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))){const err41 = {instancePath:instancePath+"/attempts",schemaPath:"#/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err41];}else {vErrors.push(err41);}errors++;}if((typeof data18 == "number") && (isFinite(data18))){if(data18 < 1 || isNaN(data18)){const err42 = {instancePath:instancePath+"/attempts",schemaPath:"#/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};if(vErrors === null){vErrors = [err42];}else {vErrors.push(err42);}errors++;}}}if(data.durationMs !== undefined){let data19 = data.durationMs;if((typeof data19 == "number") && (isFinite(data19))){if(data19 < 0 || isNaN(data19)){const err43 = {instancePath:instancePath+"/durationMs",schemaPath:"#/properties/durationMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};if(vErrors === null){vErrors = [err43];}else {vErrors.push(err43);}errors++;}}else {const err44 = {instancePath:instancePath+"/durationMs",schemaPath:"#/properties/durationMs/type",keyword:"type",params:{type: "number"},message:"must be number"};if(vErrors === null){vErrors = [err44];}else {vErrors.push(err44);}errors++;}}if(data.idempotencyKey !== undefined){if(typeof data.idempotencyKey !== "string"){const err45 = {instancePath:instancePath+"/idempotencyKey",schemaPath:"#/properties/idempotencyKey/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err45];}else {vErrors.push(err45);}errors++;}}if(data.childRunId !== undefined){if(typeof data.childRunId !== "string"){const err46 = {instancePath:instancePath+"/childRunId",schemaPath:"#/properties/childRunId/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err46];}else {vErrors.push(err46);}errors++;}}}else {const err47 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err47];}else {vErrors.push(err47);}errors++;}validate43.errors = vErrors;return errors === 0;}validate43.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+const __runtime_ucs2length =
+  typeof __runtime_ucs2length_mod === "function" ? { default: __runtime_ucs2length_mod } : __runtime_ucs2length_mod;
+("use strict");
+export const AgentSpec = validate20;
+const schema31 = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: "https://cairn.dev/schemas/agent-spec.v1.schema.json",
+  title: "AgentSpec",
+  description: "An agent definition as snapshotted into a run at submission: model, prompt, tools, limits.",
+  type: "object",
+  additionalProperties: false,
+  required: ["name", "provider", "model", "systemPrompt", "tools", "maxTurns"],
+  properties: {
+    name: { type: "string", minLength: 1, maxLength: 128 },
+    provider: {
+      type: "string",
+      pattern: "^[A-Za-z0-9_-]{1,64}$",
+      description:
+        "Provider name known to the llm-caller (a subject token: commands go to <prefix>.run.<id>.cmd.llm.<turn>.<provider>): openai (any OpenAI-compatible Chat Completions server) or scripted (the deterministic scripted model).",
+    },
+    model: { type: "string", minLength: 1 },
+    systemPrompt: { type: "string" },
+    tools: {
+      type: "array",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["name", "description", "inputSchema"],
+        properties: {
+          name: { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$" },
+          description: { type: "string" },
+          inputSchema: { type: "object", additionalProperties: true },
+          requiresApproval: { type: "boolean", description: "Calls wait for a human approve/deny before they run." },
+        },
+      },
+      description: "Tools the model may call, with the schemas shown to it.",
+    },
+    maxTurns: { type: "integer", minimum: 1, maximum: 10000 },
+    temperature: { type: "number" },
+    maxTokens: { type: "integer", minimum: 1, description: "Token budget (input + output) for the whole run." },
+    maxCostUsd: { type: "number", minimum: 0, description: "Cost budget in USD, priced with `pricing`." },
+    contextBudgetTokens: {
+      type: "integer",
+      minimum: 100,
+      description:
+        "When the prompt would exceed this (estimated at 4 characters a token), old tool results are truncated with a note, oldest first.",
+    },
+    summarize: {
+      type: "object",
+      additionalProperties: false,
+      required: ["keepRecentTurns"],
+      properties: {
+        keepRecentTurns: {
+          type: "integer",
+          minimum: 1,
+          description:
+            "Turns kept verbatim after the summary (at least the last: the model reads the results it asked for as they are).",
+        },
+        instructions: { type: "string", description: "Replaces Cairn's default summarisation instructions." },
+      },
+      description:
+        "When the prompt would exceed contextBudgetTokens, the turns older than the last keepRecentTurns are first summarised by a model call that is itself a journaled step (evt.summary.<turn>); the summary then stands in for them in every later prompt.",
+    },
+    onBudgetExceeded: {
+      enum: ["fail", "approve"],
+      description:
+        "What a run does before a model call that a budget (maxTokens, maxCostUsd, deadlineMs) no longer allows: fail (the default), or pause for a human; each approval starts another budget of the same size from that point.",
+    },
+    deadlineMs: { type: "integer", minimum: 1, description: "The run must end within this many ms of its submission." },
+    maxToolCallsPerTurn: {
+      type: "integer",
+      minimum: 1,
+      maximum: 10000,
+      description:
+        "Calls a model response may have run: the planner answers each call past this many (by index) itself with an error result of kind too_many_calls, which the model reads; a call to a tool that requires approval still waits for the human's decision first. Absent (runs submitted before the setting existed): no cap.",
+    },
+    maxParallelToolCalls: {
+      type: "integer",
+      minimum: 1,
+      maximum: 10000,
+      description:
+        "In-flight window: the planner commands at most this many of a turn's calls at a time (commanded and without a result: running, retrying, asleep or in a sub-agent run) and commands the next as results are recorded, in call order, approved calls after the others in the order of their approvals. Calls waiting for a human, or answered by the planner itself, take no place in it. Absent (runs submitted before the setting existed): no window, every call at once.",
+    },
+    pricing: {
+      type: "object",
+      additionalProperties: false,
+      required: ["inputPerMTokUsd", "outputPerMTokUsd"],
+      properties: { inputPerMTokUsd: { type: "number", minimum: 0 }, outputPerMTokUsd: { type: "number", minimum: 0 } },
+      description: "USD per million tokens for this agent's model, from the planner's price table at submission.",
+    },
+  },
+};
+const func1 = Object.prototype.hasOwnProperty;
+const func2 = __runtime_ucs2length.default;
+const pattern4 = new RegExp("^[A-Za-z0-9_-]{1,64}$", "u");
+function validate20(
+  data,
+  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
+) {
+  /*# sourceURL="https://cairn.dev/schemas/agent-spec.v1.schema.json" */ let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate20.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.name === undefined) {
+      const err0 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "name" },
+        message: "must have required property '" + "name" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.provider === undefined) {
+      const err1 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "provider" },
+        message: "must have required property '" + "provider" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (data.model === undefined) {
+      const err2 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "model" },
+        message: "must have required property '" + "model" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+    if (data.systemPrompt === undefined) {
+      const err3 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "systemPrompt" },
+        message: "must have required property '" + "systemPrompt" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err3];
+      } else {
+        vErrors.push(err3);
+      }
+      errors++;
+    }
+    if (data.tools === undefined) {
+      const err4 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "tools" },
+        message: "must have required property '" + "tools" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err4];
+      } else {
+        vErrors.push(err4);
+      }
+      errors++;
+    }
+    if (data.maxTurns === undefined) {
+      const err5 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "maxTurns" },
+        message: "must have required property '" + "maxTurns" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err5];
+      } else {
+        vErrors.push(err5);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!func1.call(schema31.properties, key0)) {
+        const err6 = {
+          instancePath,
+          schemaPath: "#/additionalProperties",
+          keyword: "additionalProperties",
+          params: { additionalProperty: key0 },
+          message: "must NOT have additional properties",
+        };
+        if (vErrors === null) {
+          vErrors = [err6];
+        } else {
+          vErrors.push(err6);
+        }
+        errors++;
+      }
+    }
+    if (data.name !== undefined) {
+      let data0 = data.name;
+      if (typeof data0 === "string") {
+        if (func2(data0) > 128) {
+          const err7 = {
+            instancePath: instancePath + "/name",
+            schemaPath: "#/properties/name/maxLength",
+            keyword: "maxLength",
+            params: { limit: 128 },
+            message: "must NOT have more than 128 characters",
+          };
+          if (vErrors === null) {
+            vErrors = [err7];
+          } else {
+            vErrors.push(err7);
+          }
+          errors++;
+        }
+        if (func2(data0) < 1) {
+          const err8 = {
+            instancePath: instancePath + "/name",
+            schemaPath: "#/properties/name/minLength",
+            keyword: "minLength",
+            params: { limit: 1 },
+            message: "must NOT have fewer than 1 characters",
+          };
+          if (vErrors === null) {
+            vErrors = [err8];
+          } else {
+            vErrors.push(err8);
+          }
+          errors++;
+        }
+      } else {
+        const err9 = {
+          instancePath: instancePath + "/name",
+          schemaPath: "#/properties/name/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err9];
+        } else {
+          vErrors.push(err9);
+        }
+        errors++;
+      }
+    }
+    if (data.provider !== undefined) {
+      let data1 = data.provider;
+      if (typeof data1 === "string") {
+        if (!pattern4.test(data1)) {
+          const err10 = {
+            instancePath: instancePath + "/provider",
+            schemaPath: "#/properties/provider/pattern",
+            keyword: "pattern",
+            params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+            message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+          };
+          if (vErrors === null) {
+            vErrors = [err10];
+          } else {
+            vErrors.push(err10);
+          }
+          errors++;
+        }
+      } else {
+        const err11 = {
+          instancePath: instancePath + "/provider",
+          schemaPath: "#/properties/provider/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err11];
+        } else {
+          vErrors.push(err11);
+        }
+        errors++;
+      }
+    }
+    if (data.model !== undefined) {
+      let data2 = data.model;
+      if (typeof data2 === "string") {
+        if (func2(data2) < 1) {
+          const err12 = {
+            instancePath: instancePath + "/model",
+            schemaPath: "#/properties/model/minLength",
+            keyword: "minLength",
+            params: { limit: 1 },
+            message: "must NOT have fewer than 1 characters",
+          };
+          if (vErrors === null) {
+            vErrors = [err12];
+          } else {
+            vErrors.push(err12);
+          }
+          errors++;
+        }
+      } else {
+        const err13 = {
+          instancePath: instancePath + "/model",
+          schemaPath: "#/properties/model/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err13];
+        } else {
+          vErrors.push(err13);
+        }
+        errors++;
+      }
+    }
+    if (data.systemPrompt !== undefined) {
+      if (typeof data.systemPrompt !== "string") {
+        const err14 = {
+          instancePath: instancePath + "/systemPrompt",
+          schemaPath: "#/properties/systemPrompt/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err14];
+        } else {
+          vErrors.push(err14);
+        }
+        errors++;
+      }
+    }
+    if (data.tools !== undefined) {
+      let data4 = data.tools;
+      if (Array.isArray(data4)) {
+        const len0 = data4.length;
+        for (let i0 = 0; i0 < len0; i0++) {
+          let data5 = data4[i0];
+          if (data5 && typeof data5 == "object" && !Array.isArray(data5)) {
+            if (data5.name === undefined) {
+              const err15 = {
+                instancePath: instancePath + "/tools/" + i0,
+                schemaPath: "#/properties/tools/items/required",
+                keyword: "required",
+                params: { missingProperty: "name" },
+                message: "must have required property '" + "name" + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err15];
+              } else {
+                vErrors.push(err15);
+              }
+              errors++;
+            }
+            if (data5.description === undefined) {
+              const err16 = {
+                instancePath: instancePath + "/tools/" + i0,
+                schemaPath: "#/properties/tools/items/required",
+                keyword: "required",
+                params: { missingProperty: "description" },
+                message: "must have required property '" + "description" + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err16];
+              } else {
+                vErrors.push(err16);
+              }
+              errors++;
+            }
+            if (data5.inputSchema === undefined) {
+              const err17 = {
+                instancePath: instancePath + "/tools/" + i0,
+                schemaPath: "#/properties/tools/items/required",
+                keyword: "required",
+                params: { missingProperty: "inputSchema" },
+                message: "must have required property '" + "inputSchema" + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err17];
+              } else {
+                vErrors.push(err17);
+              }
+              errors++;
+            }
+            for (const key1 in data5) {
+              if (!(
+                key1 === "name" ||
+                key1 === "description" ||
+                key1 === "inputSchema" ||
+                key1 === "requiresApproval"
+              )) {
+                const err18 = {
+                  instancePath: instancePath + "/tools/" + i0,
+                  schemaPath: "#/properties/tools/items/additionalProperties",
+                  keyword: "additionalProperties",
+                  params: { additionalProperty: key1 },
+                  message: "must NOT have additional properties",
+                };
+                if (vErrors === null) {
+                  vErrors = [err18];
+                } else {
+                  vErrors.push(err18);
+                }
+                errors++;
+              }
+            }
+            if (data5.name !== undefined) {
+              let data6 = data5.name;
+              if (typeof data6 === "string") {
+                if (!pattern4.test(data6)) {
+                  const err19 = {
+                    instancePath: instancePath + "/tools/" + i0 + "/name",
+                    schemaPath: "#/properties/tools/items/properties/name/pattern",
+                    keyword: "pattern",
+                    params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+                    message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err19];
+                  } else {
+                    vErrors.push(err19);
+                  }
+                  errors++;
+                }
+              } else {
+                const err20 = {
+                  instancePath: instancePath + "/tools/" + i0 + "/name",
+                  schemaPath: "#/properties/tools/items/properties/name/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                };
+                if (vErrors === null) {
+                  vErrors = [err20];
+                } else {
+                  vErrors.push(err20);
+                }
+                errors++;
+              }
+            }
+            if (data5.description !== undefined) {
+              if (typeof data5.description !== "string") {
+                const err21 = {
+                  instancePath: instancePath + "/tools/" + i0 + "/description",
+                  schemaPath: "#/properties/tools/items/properties/description/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                };
+                if (vErrors === null) {
+                  vErrors = [err21];
+                } else {
+                  vErrors.push(err21);
+                }
+                errors++;
+              }
+            }
+            if (data5.inputSchema !== undefined) {
+              let data8 = data5.inputSchema;
+              if (data8 && typeof data8 == "object" && !Array.isArray(data8)) {
+              } else {
+                const err22 = {
+                  instancePath: instancePath + "/tools/" + i0 + "/inputSchema",
+                  schemaPath: "#/properties/tools/items/properties/inputSchema/type",
+                  keyword: "type",
+                  params: { type: "object" },
+                  message: "must be object",
+                };
+                if (vErrors === null) {
+                  vErrors = [err22];
+                } else {
+                  vErrors.push(err22);
+                }
+                errors++;
+              }
+            }
+            if (data5.requiresApproval !== undefined) {
+              if (typeof data5.requiresApproval !== "boolean") {
+                const err23 = {
+                  instancePath: instancePath + "/tools/" + i0 + "/requiresApproval",
+                  schemaPath: "#/properties/tools/items/properties/requiresApproval/type",
+                  keyword: "type",
+                  params: { type: "boolean" },
+                  message: "must be boolean",
+                };
+                if (vErrors === null) {
+                  vErrors = [err23];
+                } else {
+                  vErrors.push(err23);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err24 = {
+              instancePath: instancePath + "/tools/" + i0,
+              schemaPath: "#/properties/tools/items/type",
+              keyword: "type",
+              params: { type: "object" },
+              message: "must be object",
+            };
+            if (vErrors === null) {
+              vErrors = [err24];
+            } else {
+              vErrors.push(err24);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err25 = {
+          instancePath: instancePath + "/tools",
+          schemaPath: "#/properties/tools/type",
+          keyword: "type",
+          params: { type: "array" },
+          message: "must be array",
+        };
+        if (vErrors === null) {
+          vErrors = [err25];
+        } else {
+          vErrors.push(err25);
+        }
+        errors++;
+      }
+    }
+    if (data.maxTurns !== undefined) {
+      let data10 = data.maxTurns;
+      if (!(typeof data10 == "number" && !(data10 % 1) && !isNaN(data10) && isFinite(data10))) {
+        const err26 = {
+          instancePath: instancePath + "/maxTurns",
+          schemaPath: "#/properties/maxTurns/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err26];
+        } else {
+          vErrors.push(err26);
+        }
+        errors++;
+      }
+      if (typeof data10 == "number" && isFinite(data10)) {
+        if (data10 > 10000 || isNaN(data10)) {
+          const err27 = {
+            instancePath: instancePath + "/maxTurns",
+            schemaPath: "#/properties/maxTurns/maximum",
+            keyword: "maximum",
+            params: { comparison: "<=", limit: 10000 },
+            message: "must be <= 10000",
+          };
+          if (vErrors === null) {
+            vErrors = [err27];
+          } else {
+            vErrors.push(err27);
+          }
+          errors++;
+        }
+        if (data10 < 1 || isNaN(data10)) {
+          const err28 = {
+            instancePath: instancePath + "/maxTurns",
+            schemaPath: "#/properties/maxTurns/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
+          };
+          if (vErrors === null) {
+            vErrors = [err28];
+          } else {
+            vErrors.push(err28);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.temperature !== undefined) {
+      let data11 = data.temperature;
+      if (!(typeof data11 == "number" && isFinite(data11))) {
+        const err29 = {
+          instancePath: instancePath + "/temperature",
+          schemaPath: "#/properties/temperature/type",
+          keyword: "type",
+          params: { type: "number" },
+          message: "must be number",
+        };
+        if (vErrors === null) {
+          vErrors = [err29];
+        } else {
+          vErrors.push(err29);
+        }
+        errors++;
+      }
+    }
+    if (data.maxTokens !== undefined) {
+      let data12 = data.maxTokens;
+      if (!(typeof data12 == "number" && !(data12 % 1) && !isNaN(data12) && isFinite(data12))) {
+        const err30 = {
+          instancePath: instancePath + "/maxTokens",
+          schemaPath: "#/properties/maxTokens/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err30];
+        } else {
+          vErrors.push(err30);
+        }
+        errors++;
+      }
+      if (typeof data12 == "number" && isFinite(data12)) {
+        if (data12 < 1 || isNaN(data12)) {
+          const err31 = {
+            instancePath: instancePath + "/maxTokens",
+            schemaPath: "#/properties/maxTokens/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
+          };
+          if (vErrors === null) {
+            vErrors = [err31];
+          } else {
+            vErrors.push(err31);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.maxCostUsd !== undefined) {
+      let data13 = data.maxCostUsd;
+      if (typeof data13 == "number" && isFinite(data13)) {
+        if (data13 < 0 || isNaN(data13)) {
+          const err32 = {
+            instancePath: instancePath + "/maxCostUsd",
+            schemaPath: "#/properties/maxCostUsd/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 0 },
+            message: "must be >= 0",
+          };
+          if (vErrors === null) {
+            vErrors = [err32];
+          } else {
+            vErrors.push(err32);
+          }
+          errors++;
+        }
+      } else {
+        const err33 = {
+          instancePath: instancePath + "/maxCostUsd",
+          schemaPath: "#/properties/maxCostUsd/type",
+          keyword: "type",
+          params: { type: "number" },
+          message: "must be number",
+        };
+        if (vErrors === null) {
+          vErrors = [err33];
+        } else {
+          vErrors.push(err33);
+        }
+        errors++;
+      }
+    }
+    if (data.contextBudgetTokens !== undefined) {
+      let data14 = data.contextBudgetTokens;
+      if (!(typeof data14 == "number" && !(data14 % 1) && !isNaN(data14) && isFinite(data14))) {
+        const err34 = {
+          instancePath: instancePath + "/contextBudgetTokens",
+          schemaPath: "#/properties/contextBudgetTokens/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err34];
+        } else {
+          vErrors.push(err34);
+        }
+        errors++;
+      }
+      if (typeof data14 == "number" && isFinite(data14)) {
+        if (data14 < 100 || isNaN(data14)) {
+          const err35 = {
+            instancePath: instancePath + "/contextBudgetTokens",
+            schemaPath: "#/properties/contextBudgetTokens/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 100 },
+            message: "must be >= 100",
+          };
+          if (vErrors === null) {
+            vErrors = [err35];
+          } else {
+            vErrors.push(err35);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.summarize !== undefined) {
+      let data15 = data.summarize;
+      if (data15 && typeof data15 == "object" && !Array.isArray(data15)) {
+        if (data15.keepRecentTurns === undefined) {
+          const err36 = {
+            instancePath: instancePath + "/summarize",
+            schemaPath: "#/properties/summarize/required",
+            keyword: "required",
+            params: { missingProperty: "keepRecentTurns" },
+            message: "must have required property '" + "keepRecentTurns" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err36];
+          } else {
+            vErrors.push(err36);
+          }
+          errors++;
+        }
+        for (const key2 in data15) {
+          if (!(key2 === "keepRecentTurns" || key2 === "instructions")) {
+            const err37 = {
+              instancePath: instancePath + "/summarize",
+              schemaPath: "#/properties/summarize/additionalProperties",
+              keyword: "additionalProperties",
+              params: { additionalProperty: key2 },
+              message: "must NOT have additional properties",
+            };
+            if (vErrors === null) {
+              vErrors = [err37];
+            } else {
+              vErrors.push(err37);
+            }
+            errors++;
+          }
+        }
+        if (data15.keepRecentTurns !== undefined) {
+          let data16 = data15.keepRecentTurns;
+          if (!(typeof data16 == "number" && !(data16 % 1) && !isNaN(data16) && isFinite(data16))) {
+            const err38 = {
+              instancePath: instancePath + "/summarize/keepRecentTurns",
+              schemaPath: "#/properties/summarize/properties/keepRecentTurns/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err38];
+            } else {
+              vErrors.push(err38);
+            }
+            errors++;
+          }
+          if (typeof data16 == "number" && isFinite(data16)) {
+            if (data16 < 1 || isNaN(data16)) {
+              const err39 = {
+                instancePath: instancePath + "/summarize/keepRecentTurns",
+                schemaPath: "#/properties/summarize/properties/keepRecentTurns/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 1 },
+                message: "must be >= 1",
+              };
+              if (vErrors === null) {
+                vErrors = [err39];
+              } else {
+                vErrors.push(err39);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data15.instructions !== undefined) {
+          if (typeof data15.instructions !== "string") {
+            const err40 = {
+              instancePath: instancePath + "/summarize/instructions",
+              schemaPath: "#/properties/summarize/properties/instructions/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err40];
+            } else {
+              vErrors.push(err40);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err41 = {
+          instancePath: instancePath + "/summarize",
+          schemaPath: "#/properties/summarize/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        };
+        if (vErrors === null) {
+          vErrors = [err41];
+        } else {
+          vErrors.push(err41);
+        }
+        errors++;
+      }
+    }
+    if (data.onBudgetExceeded !== undefined) {
+      let data18 = data.onBudgetExceeded;
+      if (!(data18 === "fail" || data18 === "approve")) {
+        const err42 = {
+          instancePath: instancePath + "/onBudgetExceeded",
+          schemaPath: "#/properties/onBudgetExceeded/enum",
+          keyword: "enum",
+          params: { allowedValues: schema31.properties.onBudgetExceeded.enum },
+          message: "must be equal to one of the allowed values",
+        };
+        if (vErrors === null) {
+          vErrors = [err42];
+        } else {
+          vErrors.push(err42);
+        }
+        errors++;
+      }
+    }
+    if (data.deadlineMs !== undefined) {
+      let data19 = data.deadlineMs;
+      if (!(typeof data19 == "number" && !(data19 % 1) && !isNaN(data19) && isFinite(data19))) {
+        const err43 = {
+          instancePath: instancePath + "/deadlineMs",
+          schemaPath: "#/properties/deadlineMs/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err43];
+        } else {
+          vErrors.push(err43);
+        }
+        errors++;
+      }
+      if (typeof data19 == "number" && isFinite(data19)) {
+        if (data19 < 1 || isNaN(data19)) {
+          const err44 = {
+            instancePath: instancePath + "/deadlineMs",
+            schemaPath: "#/properties/deadlineMs/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
+          };
+          if (vErrors === null) {
+            vErrors = [err44];
+          } else {
+            vErrors.push(err44);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.maxToolCallsPerTurn !== undefined) {
+      let data20 = data.maxToolCallsPerTurn;
+      if (!(typeof data20 == "number" && !(data20 % 1) && !isNaN(data20) && isFinite(data20))) {
+        const err45 = {
+          instancePath: instancePath + "/maxToolCallsPerTurn",
+          schemaPath: "#/properties/maxToolCallsPerTurn/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err45];
+        } else {
+          vErrors.push(err45);
+        }
+        errors++;
+      }
+      if (typeof data20 == "number" && isFinite(data20)) {
+        if (data20 > 10000 || isNaN(data20)) {
+          const err46 = {
+            instancePath: instancePath + "/maxToolCallsPerTurn",
+            schemaPath: "#/properties/maxToolCallsPerTurn/maximum",
+            keyword: "maximum",
+            params: { comparison: "<=", limit: 10000 },
+            message: "must be <= 10000",
+          };
+          if (vErrors === null) {
+            vErrors = [err46];
+          } else {
+            vErrors.push(err46);
+          }
+          errors++;
+        }
+        if (data20 < 1 || isNaN(data20)) {
+          const err47 = {
+            instancePath: instancePath + "/maxToolCallsPerTurn",
+            schemaPath: "#/properties/maxToolCallsPerTurn/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
+          };
+          if (vErrors === null) {
+            vErrors = [err47];
+          } else {
+            vErrors.push(err47);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.maxParallelToolCalls !== undefined) {
+      let data21 = data.maxParallelToolCalls;
+      if (!(typeof data21 == "number" && !(data21 % 1) && !isNaN(data21) && isFinite(data21))) {
+        const err48 = {
+          instancePath: instancePath + "/maxParallelToolCalls",
+          schemaPath: "#/properties/maxParallelToolCalls/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err48];
+        } else {
+          vErrors.push(err48);
+        }
+        errors++;
+      }
+      if (typeof data21 == "number" && isFinite(data21)) {
+        if (data21 > 10000 || isNaN(data21)) {
+          const err49 = {
+            instancePath: instancePath + "/maxParallelToolCalls",
+            schemaPath: "#/properties/maxParallelToolCalls/maximum",
+            keyword: "maximum",
+            params: { comparison: "<=", limit: 10000 },
+            message: "must be <= 10000",
+          };
+          if (vErrors === null) {
+            vErrors = [err49];
+          } else {
+            vErrors.push(err49);
+          }
+          errors++;
+        }
+        if (data21 < 1 || isNaN(data21)) {
+          const err50 = {
+            instancePath: instancePath + "/maxParallelToolCalls",
+            schemaPath: "#/properties/maxParallelToolCalls/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
+          };
+          if (vErrors === null) {
+            vErrors = [err50];
+          } else {
+            vErrors.push(err50);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.pricing !== undefined) {
+      let data22 = data.pricing;
+      if (data22 && typeof data22 == "object" && !Array.isArray(data22)) {
+        if (data22.inputPerMTokUsd === undefined) {
+          const err51 = {
+            instancePath: instancePath + "/pricing",
+            schemaPath: "#/properties/pricing/required",
+            keyword: "required",
+            params: { missingProperty: "inputPerMTokUsd" },
+            message: "must have required property '" + "inputPerMTokUsd" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err51];
+          } else {
+            vErrors.push(err51);
+          }
+          errors++;
+        }
+        if (data22.outputPerMTokUsd === undefined) {
+          const err52 = {
+            instancePath: instancePath + "/pricing",
+            schemaPath: "#/properties/pricing/required",
+            keyword: "required",
+            params: { missingProperty: "outputPerMTokUsd" },
+            message: "must have required property '" + "outputPerMTokUsd" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err52];
+          } else {
+            vErrors.push(err52);
+          }
+          errors++;
+        }
+        for (const key3 in data22) {
+          if (!(key3 === "inputPerMTokUsd" || key3 === "outputPerMTokUsd")) {
+            const err53 = {
+              instancePath: instancePath + "/pricing",
+              schemaPath: "#/properties/pricing/additionalProperties",
+              keyword: "additionalProperties",
+              params: { additionalProperty: key3 },
+              message: "must NOT have additional properties",
+            };
+            if (vErrors === null) {
+              vErrors = [err53];
+            } else {
+              vErrors.push(err53);
+            }
+            errors++;
+          }
+        }
+        if (data22.inputPerMTokUsd !== undefined) {
+          let data23 = data22.inputPerMTokUsd;
+          if (typeof data23 == "number" && isFinite(data23)) {
+            if (data23 < 0 || isNaN(data23)) {
+              const err54 = {
+                instancePath: instancePath + "/pricing/inputPerMTokUsd",
+                schemaPath: "#/properties/pricing/properties/inputPerMTokUsd/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 0 },
+                message: "must be >= 0",
+              };
+              if (vErrors === null) {
+                vErrors = [err54];
+              } else {
+                vErrors.push(err54);
+              }
+              errors++;
+            }
+          } else {
+            const err55 = {
+              instancePath: instancePath + "/pricing/inputPerMTokUsd",
+              schemaPath: "#/properties/pricing/properties/inputPerMTokUsd/type",
+              keyword: "type",
+              params: { type: "number" },
+              message: "must be number",
+            };
+            if (vErrors === null) {
+              vErrors = [err55];
+            } else {
+              vErrors.push(err55);
+            }
+            errors++;
+          }
+        }
+        if (data22.outputPerMTokUsd !== undefined) {
+          let data24 = data22.outputPerMTokUsd;
+          if (typeof data24 == "number" && isFinite(data24)) {
+            if (data24 < 0 || isNaN(data24)) {
+              const err56 = {
+                instancePath: instancePath + "/pricing/outputPerMTokUsd",
+                schemaPath: "#/properties/pricing/properties/outputPerMTokUsd/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 0 },
+                message: "must be >= 0",
+              };
+              if (vErrors === null) {
+                vErrors = [err56];
+              } else {
+                vErrors.push(err56);
+              }
+              errors++;
+            }
+          } else {
+            const err57 = {
+              instancePath: instancePath + "/pricing/outputPerMTokUsd",
+              schemaPath: "#/properties/pricing/properties/outputPerMTokUsd/type",
+              keyword: "type",
+              params: { type: "number" },
+              message: "must be number",
+            };
+            if (vErrors === null) {
+              vErrors = [err57];
+            } else {
+              vErrors.push(err57);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err58 = {
+          instancePath: instancePath + "/pricing",
+          schemaPath: "#/properties/pricing/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        };
+        if (vErrors === null) {
+          vErrors = [err58];
+        } else {
+          vErrors.push(err58);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err59 = {
+      instancePath,
+      schemaPath: "#/type",
+      keyword: "type",
+      params: { type: "object" },
+      message: "must be object",
+    };
+    if (vErrors === null) {
+      vErrors = [err59];
+    } else {
+      vErrors.push(err59);
+    }
+    errors++;
+  }
+  validate20.errors = vErrors;
+  return errors === 0;
+}
+validate20.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const ApiError = validate21;
+const schema32 = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: "https://cairn.dev/schemas/api-error.v1.schema.json",
+  title: "ApiError",
+  description: "Error reply from any <prefix>.api.* endpoint.",
+  type: "object",
+  additionalProperties: false,
+  required: ["v", "error"],
+  properties: {
+    v: { const: 1 },
+    error: {
+      type: "object",
+      additionalProperties: false,
+      required: ["kind", "message"],
+      properties: {
+        kind: { type: "string", minLength: 1 },
+        message: { type: "string" },
+        retryable: { type: "boolean" },
+      },
+    },
+  },
+};
+function validate21(
+  data,
+  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
+) {
+  /*# sourceURL="https://cairn.dev/schemas/api-error.v1.schema.json" */ let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate21.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.v === undefined) {
+      const err0 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "v" },
+        message: "must have required property '" + "v" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.error === undefined) {
+      const err1 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "error" },
+        message: "must have required property '" + "error" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!(key0 === "v" || key0 === "error")) {
+        const err2 = {
+          instancePath,
+          schemaPath: "#/additionalProperties",
+          keyword: "additionalProperties",
+          params: { additionalProperty: key0 },
+          message: "must NOT have additional properties",
+        };
+        if (vErrors === null) {
+          vErrors = [err2];
+        } else {
+          vErrors.push(err2);
+        }
+        errors++;
+      }
+    }
+    if (data.v !== undefined) {
+      if (1 !== data.v) {
+        const err3 = {
+          instancePath: instancePath + "/v",
+          schemaPath: "#/properties/v/const",
+          keyword: "const",
+          params: { allowedValue: 1 },
+          message: "must be equal to constant",
+        };
+        if (vErrors === null) {
+          vErrors = [err3];
+        } else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+    }
+    if (data.error !== undefined) {
+      let data1 = data.error;
+      if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
+        if (data1.kind === undefined) {
+          const err4 = {
+            instancePath: instancePath + "/error",
+            schemaPath: "#/properties/error/required",
+            keyword: "required",
+            params: { missingProperty: "kind" },
+            message: "must have required property '" + "kind" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err4];
+          } else {
+            vErrors.push(err4);
+          }
+          errors++;
+        }
+        if (data1.message === undefined) {
+          const err5 = {
+            instancePath: instancePath + "/error",
+            schemaPath: "#/properties/error/required",
+            keyword: "required",
+            params: { missingProperty: "message" },
+            message: "must have required property '" + "message" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err5];
+          } else {
+            vErrors.push(err5);
+          }
+          errors++;
+        }
+        for (const key1 in data1) {
+          if (!(key1 === "kind" || key1 === "message" || key1 === "retryable")) {
+            const err6 = {
+              instancePath: instancePath + "/error",
+              schemaPath: "#/properties/error/additionalProperties",
+              keyword: "additionalProperties",
+              params: { additionalProperty: key1 },
+              message: "must NOT have additional properties",
+            };
+            if (vErrors === null) {
+              vErrors = [err6];
+            } else {
+              vErrors.push(err6);
+            }
+            errors++;
+          }
+        }
+        if (data1.kind !== undefined) {
+          let data2 = data1.kind;
+          if (typeof data2 === "string") {
+            if (func2(data2) < 1) {
+              const err7 = {
+                instancePath: instancePath + "/error/kind",
+                schemaPath: "#/properties/error/properties/kind/minLength",
+                keyword: "minLength",
+                params: { limit: 1 },
+                message: "must NOT have fewer than 1 characters",
+              };
+              if (vErrors === null) {
+                vErrors = [err7];
+              } else {
+                vErrors.push(err7);
+              }
+              errors++;
+            }
+          } else {
+            const err8 = {
+              instancePath: instancePath + "/error/kind",
+              schemaPath: "#/properties/error/properties/kind/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err8];
+            } else {
+              vErrors.push(err8);
+            }
+            errors++;
+          }
+        }
+        if (data1.message !== undefined) {
+          if (typeof data1.message !== "string") {
+            const err9 = {
+              instancePath: instancePath + "/error/message",
+              schemaPath: "#/properties/error/properties/message/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err9];
+            } else {
+              vErrors.push(err9);
+            }
+            errors++;
+          }
+        }
+        if (data1.retryable !== undefined) {
+          if (typeof data1.retryable !== "boolean") {
+            const err10 = {
+              instancePath: instancePath + "/error/retryable",
+              schemaPath: "#/properties/error/properties/retryable/type",
+              keyword: "type",
+              params: { type: "boolean" },
+              message: "must be boolean",
+            };
+            if (vErrors === null) {
+              vErrors = [err10];
+            } else {
+              vErrors.push(err10);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err11 = {
+          instancePath: instancePath + "/error",
+          schemaPath: "#/properties/error/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        };
+        if (vErrors === null) {
+          vErrors = [err11];
+        } else {
+          vErrors.push(err11);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err12 = {
+      instancePath,
+      schemaPath: "#/type",
+      keyword: "type",
+      params: { type: "object" },
+      message: "must be object",
+    };
+    if (vErrors === null) {
+      vErrors = [err12];
+    } else {
+      vErrors.push(err12);
+    }
+    errors++;
+  }
+  validate21.errors = vErrors;
+  return errors === 0;
+}
+validate21.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const ApprovalRequest = validate22;
+const schema33 = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: "https://cairn.dev/schemas/approval-request.v1.schema.json",
+  title: "ApprovalRequest",
+  description:
+    'Request to <prefix>.api.approve: approve or deny a tool call that waits for approval, or (callId "budget") a run paused at a budget.',
+  type: "object",
+  additionalProperties: false,
+  required: ["v", "runId", "callId", "decision"],
+  properties: {
+    v: { const: 1 },
+    runId: { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$" },
+    callId: { type: "string", minLength: 1 },
+    decision: { enum: ["approve", "deny"] },
+    reason: { type: "string" },
+    by: {
+      type: "string",
+      description: "Ignored (accepted for older clients): the planner records the caller's authenticated identity.",
+    },
+  },
+};
+function validate22(
+  data,
+  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
+) {
+  /*# sourceURL="https://cairn.dev/schemas/approval-request.v1.schema.json" */ let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate22.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.v === undefined) {
+      const err0 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "v" },
+        message: "must have required property '" + "v" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.runId === undefined) {
+      const err1 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "runId" },
+        message: "must have required property '" + "runId" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (data.callId === undefined) {
+      const err2 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "callId" },
+        message: "must have required property '" + "callId" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+    if (data.decision === undefined) {
+      const err3 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "decision" },
+        message: "must have required property '" + "decision" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err3];
+      } else {
+        vErrors.push(err3);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!(
+        key0 === "v" ||
+        key0 === "runId" ||
+        key0 === "callId" ||
+        key0 === "decision" ||
+        key0 === "reason" ||
+        key0 === "by"
+      )) {
+        const err4 = {
+          instancePath,
+          schemaPath: "#/additionalProperties",
+          keyword: "additionalProperties",
+          params: { additionalProperty: key0 },
+          message: "must NOT have additional properties",
+        };
+        if (vErrors === null) {
+          vErrors = [err4];
+        } else {
+          vErrors.push(err4);
+        }
+        errors++;
+      }
+    }
+    if (data.v !== undefined) {
+      if (1 !== data.v) {
+        const err5 = {
+          instancePath: instancePath + "/v",
+          schemaPath: "#/properties/v/const",
+          keyword: "const",
+          params: { allowedValue: 1 },
+          message: "must be equal to constant",
+        };
+        if (vErrors === null) {
+          vErrors = [err5];
+        } else {
+          vErrors.push(err5);
+        }
+        errors++;
+      }
+    }
+    if (data.runId !== undefined) {
+      let data1 = data.runId;
+      if (typeof data1 === "string") {
+        if (!pattern4.test(data1)) {
+          const err6 = {
+            instancePath: instancePath + "/runId",
+            schemaPath: "#/properties/runId/pattern",
+            keyword: "pattern",
+            params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+            message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+          };
+          if (vErrors === null) {
+            vErrors = [err6];
+          } else {
+            vErrors.push(err6);
+          }
+          errors++;
+        }
+      } else {
+        const err7 = {
+          instancePath: instancePath + "/runId",
+          schemaPath: "#/properties/runId/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err7];
+        } else {
+          vErrors.push(err7);
+        }
+        errors++;
+      }
+    }
+    if (data.callId !== undefined) {
+      let data2 = data.callId;
+      if (typeof data2 === "string") {
+        if (func2(data2) < 1) {
+          const err8 = {
+            instancePath: instancePath + "/callId",
+            schemaPath: "#/properties/callId/minLength",
+            keyword: "minLength",
+            params: { limit: 1 },
+            message: "must NOT have fewer than 1 characters",
+          };
+          if (vErrors === null) {
+            vErrors = [err8];
+          } else {
+            vErrors.push(err8);
+          }
+          errors++;
+        }
+      } else {
+        const err9 = {
+          instancePath: instancePath + "/callId",
+          schemaPath: "#/properties/callId/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err9];
+        } else {
+          vErrors.push(err9);
+        }
+        errors++;
+      }
+    }
+    if (data.decision !== undefined) {
+      let data3 = data.decision;
+      if (!(data3 === "approve" || data3 === "deny")) {
+        const err10 = {
+          instancePath: instancePath + "/decision",
+          schemaPath: "#/properties/decision/enum",
+          keyword: "enum",
+          params: { allowedValues: schema33.properties.decision.enum },
+          message: "must be equal to one of the allowed values",
+        };
+        if (vErrors === null) {
+          vErrors = [err10];
+        } else {
+          vErrors.push(err10);
+        }
+        errors++;
+      }
+    }
+    if (data.reason !== undefined) {
+      if (typeof data.reason !== "string") {
+        const err11 = {
+          instancePath: instancePath + "/reason",
+          schemaPath: "#/properties/reason/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err11];
+        } else {
+          vErrors.push(err11);
+        }
+        errors++;
+      }
+    }
+    if (data.by !== undefined) {
+      if (typeof data.by !== "string") {
+        const err12 = {
+          instancePath: instancePath + "/by",
+          schemaPath: "#/properties/by/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err12];
+        } else {
+          vErrors.push(err12);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err13 = {
+      instancePath,
+      schemaPath: "#/type",
+      keyword: "type",
+      params: { type: "object" },
+      message: "must be object",
+    };
+    if (vErrors === null) {
+      vErrors = [err13];
+    } else {
+      vErrors.push(err13);
+    }
+    errors++;
+  }
+  validate22.errors = vErrors;
+  return errors === 0;
+}
+validate22.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const ListReply = validate23;
+const schema34 = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: "https://cairn.dev/schemas/list-reply.v1.schema.json",
+  title: "ListReply",
+  description:
+    "Reply from <prefix>.api.list: newest first. A page may hold fewer runs than asked for and still have a cursor: the index was examined up to a bound per request (filters that match few runs), and the next page continues from there.",
+  type: "object",
+  additionalProperties: false,
+  required: ["v", "runs"],
+  properties: {
+    v: { const: 1 },
+    runs: { type: "array", items: { $ref: "https://cairn.dev/schemas/run-status.v1.schema.json" } },
+    cursor: {
+      type: "string",
+      description: "Present when more runs may follow: pass it as ListRequest.cursor for the next page.",
+    },
+    examined: { type: "integer", minimum: 0, description: "Index entries examined for this page." },
+  },
+};
+const schema35 = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: "https://cairn.dev/schemas/run-status.v1.schema.json",
+  title: "RunStatus",
+  description: "A run summary, folded from its log (status reply, and the entries of the runs index).",
+  type: "object",
+  additionalProperties: false,
+  required: ["v", "runId", "status", "task", "agent", "turn", "toolCalls", "usage", "errors", "submittedAt"],
+  properties: {
+    v: { const: 1 },
+    runId: { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$" },
+    status: { enum: ["running", "awaiting_approval", "completed", "failed", "cancelled"] },
+    task: { type: "string" },
+    agent: { type: "string" },
+    turn: { type: "integer", minimum: 0 },
+    toolCalls: { type: "integer", minimum: 0 },
+    waitingFor: { type: "array", items: { type: "string" } },
+    waitingForRunner: {
+      type: "array",
+      items: { type: "string" },
+      description:
+        "Tools or model providers the run waits on that no live worker serves right now (the call waits; it proceeds when one starts).",
+    },
+    waitingOn: {
+      type: "array",
+      description:
+        "What the run waits on next, structured: a model call of a provider or a tool call (`waitingFor` says it in words).",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["kind", "name"],
+        properties: { kind: { enum: ["llm", "tool"] }, name: { type: "string" } },
+      },
+    },
+    answer: { type: "string" },
+    reason: { type: "string" },
+    costUsd: { type: "number", minimum: 0 },
+    approvals: {
+      type: "array",
+      description: "Tool calls waiting for a human decision.",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["turn", "index", "callId", "tool", "arguments"],
+        properties: {
+          turn: { type: "integer" },
+          index: { type: "integer" },
+          callId: { type: "string" },
+          tool: { type: "string" },
+          arguments: { type: "string" },
+          reason: { type: "string" },
+        },
+      },
+    },
+    budgetPause: {
+      type: "object",
+      additionalProperties: false,
+      required: ["turn", "kind", "message"],
+      properties: { turn: { type: "integer" }, kind: { type: "string" }, message: { type: "string" } },
+      description:
+        "The run waits for a human to let it go past a budget (agent onBudgetExceeded: approve): `cairn approve <runId> budget` or `cairn deny <runId> budget`.",
+    },
+    usage: {
+      type: "object",
+      additionalProperties: false,
+      required: ["inputTokens", "outputTokens"],
+      properties: { inputTokens: { type: "integer", minimum: 0 }, outputTokens: { type: "integer", minimum: 0 } },
+    },
+    errors: { type: "integer", minimum: 0 },
+    submittedAt: { type: "string" },
+    endedAt: { type: "string" },
+    lastSeq: { type: "integer", minimum: 0 },
+    traceId: {
+      type: "string",
+      pattern: "^[0-9a-f]{32}$",
+      description:
+        "The run's OpenTelemetry trace id (from the trace context stored with its submission): search for it in Jaeger to open the run's trace. Absent when the run was submitted without tracing.",
+    },
+    purgedAt: {
+      type: "string",
+      description: "Set in the runs index when the run's history was purged from the stream (cairn purge).",
+    },
+    tenant: {
+      type: "string",
+      pattern: "^[A-Za-z0-9_-]{1,64}$",
+      description: "The tenant the run belongs to (absent: the deployment's own account).",
+    },
+    metadata: {
+      type: "object",
+      additionalProperties: { type: "string" },
+      description: "The submission's user metadata (SubmitRequest.metadata, `cairn submit --meta key=value`).",
+    },
+    archivedAt: {
+      type: "string",
+      description:
+        "Set in the runs index when the run's log was sealed into the archive stream (cairn archive): replay, export, fork, status and read read it from there.",
+    },
+    archive: {
+      type: "object",
+      additionalProperties: false,
+      required: ["seqs", "sha256", "bytes", "messages"],
+      description:
+        "Where the archived log is: the archive stream's sequences of its chunks, in order, and the SHA-256 and size of their concatenation.",
+      properties: {
+        seqs: { type: "array", items: { type: "integer", minimum: 1 }, minItems: 1 },
+        sha256: { type: "string", pattern: "^[0-9a-f]{64}$" },
+        bytes: { type: "integer", minimum: 0 },
+        messages: { type: "integer", minimum: 0 },
+      },
+    },
+  },
+};
+const pattern8 = new RegExp("^[0-9a-f]{32}$", "u");
+const pattern10 = new RegExp("^[0-9a-f]{64}$", "u");
+function validate23(
+  data,
+  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
+) {
+  /*# sourceURL="https://cairn.dev/schemas/list-reply.v1.schema.json" */ let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate23.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.v === undefined) {
+      const err0 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "v" },
+        message: "must have required property '" + "v" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.runs === undefined) {
+      const err1 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "runs" },
+        message: "must have required property '" + "runs" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!(key0 === "v" || key0 === "runs" || key0 === "cursor" || key0 === "examined")) {
+        const err2 = {
+          instancePath,
+          schemaPath: "#/additionalProperties",
+          keyword: "additionalProperties",
+          params: { additionalProperty: key0 },
+          message: "must NOT have additional properties",
+        };
+        if (vErrors === null) {
+          vErrors = [err2];
+        } else {
+          vErrors.push(err2);
+        }
+        errors++;
+      }
+    }
+    if (data.v !== undefined) {
+      if (1 !== data.v) {
+        const err3 = {
+          instancePath: instancePath + "/v",
+          schemaPath: "#/properties/v/const",
+          keyword: "const",
+          params: { allowedValue: 1 },
+          message: "must be equal to constant",
+        };
+        if (vErrors === null) {
+          vErrors = [err3];
+        } else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+    }
+    if (data.runs !== undefined) {
+      let data1 = data.runs;
+      if (Array.isArray(data1)) {
+        const len0 = data1.length;
+        for (let i0 = 0; i0 < len0; i0++) {
+          let data2 = data1[i0];
+          if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
+            if (data2.v === undefined) {
+              const err4 = {
+                instancePath: instancePath + "/runs/" + i0,
+                schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/required",
+                keyword: "required",
+                params: { missingProperty: "v" },
+                message: "must have required property '" + "v" + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err4];
+              } else {
+                vErrors.push(err4);
+              }
+              errors++;
+            }
+            if (data2.runId === undefined) {
+              const err5 = {
+                instancePath: instancePath + "/runs/" + i0,
+                schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/required",
+                keyword: "required",
+                params: { missingProperty: "runId" },
+                message: "must have required property '" + "runId" + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err5];
+              } else {
+                vErrors.push(err5);
+              }
+              errors++;
+            }
+            if (data2.status === undefined) {
+              const err6 = {
+                instancePath: instancePath + "/runs/" + i0,
+                schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/required",
+                keyword: "required",
+                params: { missingProperty: "status" },
+                message: "must have required property '" + "status" + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err6];
+              } else {
+                vErrors.push(err6);
+              }
+              errors++;
+            }
+            if (data2.task === undefined) {
+              const err7 = {
+                instancePath: instancePath + "/runs/" + i0,
+                schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/required",
+                keyword: "required",
+                params: { missingProperty: "task" },
+                message: "must have required property '" + "task" + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err7];
+              } else {
+                vErrors.push(err7);
+              }
+              errors++;
+            }
+            if (data2.agent === undefined) {
+              const err8 = {
+                instancePath: instancePath + "/runs/" + i0,
+                schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/required",
+                keyword: "required",
+                params: { missingProperty: "agent" },
+                message: "must have required property '" + "agent" + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err8];
+              } else {
+                vErrors.push(err8);
+              }
+              errors++;
+            }
+            if (data2.turn === undefined) {
+              const err9 = {
+                instancePath: instancePath + "/runs/" + i0,
+                schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/required",
+                keyword: "required",
+                params: { missingProperty: "turn" },
+                message: "must have required property '" + "turn" + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err9];
+              } else {
+                vErrors.push(err9);
+              }
+              errors++;
+            }
+            if (data2.toolCalls === undefined) {
+              const err10 = {
+                instancePath: instancePath + "/runs/" + i0,
+                schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/required",
+                keyword: "required",
+                params: { missingProperty: "toolCalls" },
+                message: "must have required property '" + "toolCalls" + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err10];
+              } else {
+                vErrors.push(err10);
+              }
+              errors++;
+            }
+            if (data2.usage === undefined) {
+              const err11 = {
+                instancePath: instancePath + "/runs/" + i0,
+                schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/required",
+                keyword: "required",
+                params: { missingProperty: "usage" },
+                message: "must have required property '" + "usage" + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err11];
+              } else {
+                vErrors.push(err11);
+              }
+              errors++;
+            }
+            if (data2.errors === undefined) {
+              const err12 = {
+                instancePath: instancePath + "/runs/" + i0,
+                schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/required",
+                keyword: "required",
+                params: { missingProperty: "errors" },
+                message: "must have required property '" + "errors" + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err12];
+              } else {
+                vErrors.push(err12);
+              }
+              errors++;
+            }
+            if (data2.submittedAt === undefined) {
+              const err13 = {
+                instancePath: instancePath + "/runs/" + i0,
+                schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/required",
+                keyword: "required",
+                params: { missingProperty: "submittedAt" },
+                message: "must have required property '" + "submittedAt" + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err13];
+              } else {
+                vErrors.push(err13);
+              }
+              errors++;
+            }
+            for (const key1 in data2) {
+              if (!func1.call(schema35.properties, key1)) {
+                const err14 = {
+                  instancePath: instancePath + "/runs/" + i0,
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/additionalProperties",
+                  keyword: "additionalProperties",
+                  params: { additionalProperty: key1 },
+                  message: "must NOT have additional properties",
+                };
+                if (vErrors === null) {
+                  vErrors = [err14];
+                } else {
+                  vErrors.push(err14);
+                }
+                errors++;
+              }
+            }
+            if (data2.v !== undefined) {
+              if (1 !== data2.v) {
+                const err15 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/v",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/v/const",
+                  keyword: "const",
+                  params: { allowedValue: 1 },
+                  message: "must be equal to constant",
+                };
+                if (vErrors === null) {
+                  vErrors = [err15];
+                } else {
+                  vErrors.push(err15);
+                }
+                errors++;
+              }
+            }
+            if (data2.runId !== undefined) {
+              let data4 = data2.runId;
+              if (typeof data4 === "string") {
+                if (!pattern4.test(data4)) {
+                  const err16 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/runId",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/runId/pattern",
+                    keyword: "pattern",
+                    params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+                    message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err16];
+                  } else {
+                    vErrors.push(err16);
+                  }
+                  errors++;
+                }
+              } else {
+                const err17 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/runId",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/runId/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                };
+                if (vErrors === null) {
+                  vErrors = [err17];
+                } else {
+                  vErrors.push(err17);
+                }
+                errors++;
+              }
+            }
+            if (data2.status !== undefined) {
+              let data5 = data2.status;
+              if (!(
+                data5 === "running" ||
+                data5 === "awaiting_approval" ||
+                data5 === "completed" ||
+                data5 === "failed" ||
+                data5 === "cancelled"
+              )) {
+                const err18 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/status",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/status/enum",
+                  keyword: "enum",
+                  params: { allowedValues: schema35.properties.status.enum },
+                  message: "must be equal to one of the allowed values",
+                };
+                if (vErrors === null) {
+                  vErrors = [err18];
+                } else {
+                  vErrors.push(err18);
+                }
+                errors++;
+              }
+            }
+            if (data2.task !== undefined) {
+              if (typeof data2.task !== "string") {
+                const err19 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/task",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/task/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                };
+                if (vErrors === null) {
+                  vErrors = [err19];
+                } else {
+                  vErrors.push(err19);
+                }
+                errors++;
+              }
+            }
+            if (data2.agent !== undefined) {
+              if (typeof data2.agent !== "string") {
+                const err20 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/agent",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/agent/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                };
+                if (vErrors === null) {
+                  vErrors = [err20];
+                } else {
+                  vErrors.push(err20);
+                }
+                errors++;
+              }
+            }
+            if (data2.turn !== undefined) {
+              let data8 = data2.turn;
+              if (!(typeof data8 == "number" && !(data8 % 1) && !isNaN(data8) && isFinite(data8))) {
+                const err21 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/turn",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/turn/type",
+                  keyword: "type",
+                  params: { type: "integer" },
+                  message: "must be integer",
+                };
+                if (vErrors === null) {
+                  vErrors = [err21];
+                } else {
+                  vErrors.push(err21);
+                }
+                errors++;
+              }
+              if (typeof data8 == "number" && isFinite(data8)) {
+                if (data8 < 0 || isNaN(data8)) {
+                  const err22 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/turn",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/turn/minimum",
+                    keyword: "minimum",
+                    params: { comparison: ">=", limit: 0 },
+                    message: "must be >= 0",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err22];
+                  } else {
+                    vErrors.push(err22);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data2.toolCalls !== undefined) {
+              let data9 = data2.toolCalls;
+              if (!(typeof data9 == "number" && !(data9 % 1) && !isNaN(data9) && isFinite(data9))) {
+                const err23 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/toolCalls",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/toolCalls/type",
+                  keyword: "type",
+                  params: { type: "integer" },
+                  message: "must be integer",
+                };
+                if (vErrors === null) {
+                  vErrors = [err23];
+                } else {
+                  vErrors.push(err23);
+                }
+                errors++;
+              }
+              if (typeof data9 == "number" && isFinite(data9)) {
+                if (data9 < 0 || isNaN(data9)) {
+                  const err24 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/toolCalls",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/toolCalls/minimum",
+                    keyword: "minimum",
+                    params: { comparison: ">=", limit: 0 },
+                    message: "must be >= 0",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err24];
+                  } else {
+                    vErrors.push(err24);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data2.waitingFor !== undefined) {
+              let data10 = data2.waitingFor;
+              if (Array.isArray(data10)) {
+                const len1 = data10.length;
+                for (let i1 = 0; i1 < len1; i1++) {
+                  if (typeof data10[i1] !== "string") {
+                    const err25 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/waitingFor/" + i1,
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/waitingFor/items/type",
+                      keyword: "type",
+                      params: { type: "string" },
+                      message: "must be string",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err25];
+                    } else {
+                      vErrors.push(err25);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err26 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/waitingFor",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/waitingFor/type",
+                  keyword: "type",
+                  params: { type: "array" },
+                  message: "must be array",
+                };
+                if (vErrors === null) {
+                  vErrors = [err26];
+                } else {
+                  vErrors.push(err26);
+                }
+                errors++;
+              }
+            }
+            if (data2.waitingForRunner !== undefined) {
+              let data12 = data2.waitingForRunner;
+              if (Array.isArray(data12)) {
+                const len2 = data12.length;
+                for (let i2 = 0; i2 < len2; i2++) {
+                  if (typeof data12[i2] !== "string") {
+                    const err27 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/waitingForRunner/" + i2,
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/waitingForRunner/items/type",
+                      keyword: "type",
+                      params: { type: "string" },
+                      message: "must be string",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err27];
+                    } else {
+                      vErrors.push(err27);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err28 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/waitingForRunner",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/waitingForRunner/type",
+                  keyword: "type",
+                  params: { type: "array" },
+                  message: "must be array",
+                };
+                if (vErrors === null) {
+                  vErrors = [err28];
+                } else {
+                  vErrors.push(err28);
+                }
+                errors++;
+              }
+            }
+            if (data2.waitingOn !== undefined) {
+              let data14 = data2.waitingOn;
+              if (Array.isArray(data14)) {
+                const len3 = data14.length;
+                for (let i3 = 0; i3 < len3; i3++) {
+                  let data15 = data14[i3];
+                  if (data15 && typeof data15 == "object" && !Array.isArray(data15)) {
+                    if (data15.kind === undefined) {
+                      const err29 = {
+                        instancePath: instancePath + "/runs/" + i0 + "/waitingOn/" + i3,
+                        schemaPath:
+                          "https://cairn.dev/schemas/run-status.v1.schema.json/properties/waitingOn/items/required",
+                        keyword: "required",
+                        params: { missingProperty: "kind" },
+                        message: "must have required property '" + "kind" + "'",
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err29];
+                      } else {
+                        vErrors.push(err29);
+                      }
+                      errors++;
+                    }
+                    if (data15.name === undefined) {
+                      const err30 = {
+                        instancePath: instancePath + "/runs/" + i0 + "/waitingOn/" + i3,
+                        schemaPath:
+                          "https://cairn.dev/schemas/run-status.v1.schema.json/properties/waitingOn/items/required",
+                        keyword: "required",
+                        params: { missingProperty: "name" },
+                        message: "must have required property '" + "name" + "'",
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err30];
+                      } else {
+                        vErrors.push(err30);
+                      }
+                      errors++;
+                    }
+                    for (const key2 in data15) {
+                      if (!(key2 === "kind" || key2 === "name")) {
+                        const err31 = {
+                          instancePath: instancePath + "/runs/" + i0 + "/waitingOn/" + i3,
+                          schemaPath:
+                            "https://cairn.dev/schemas/run-status.v1.schema.json/properties/waitingOn/items/additionalProperties",
+                          keyword: "additionalProperties",
+                          params: { additionalProperty: key2 },
+                          message: "must NOT have additional properties",
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err31];
+                        } else {
+                          vErrors.push(err31);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data15.kind !== undefined) {
+                      let data16 = data15.kind;
+                      if (!(data16 === "llm" || data16 === "tool")) {
+                        const err32 = {
+                          instancePath: instancePath + "/runs/" + i0 + "/waitingOn/" + i3 + "/kind",
+                          schemaPath:
+                            "https://cairn.dev/schemas/run-status.v1.schema.json/properties/waitingOn/items/properties/kind/enum",
+                          keyword: "enum",
+                          params: { allowedValues: schema35.properties.waitingOn.items.properties.kind.enum },
+                          message: "must be equal to one of the allowed values",
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err32];
+                        } else {
+                          vErrors.push(err32);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data15.name !== undefined) {
+                      if (typeof data15.name !== "string") {
+                        const err33 = {
+                          instancePath: instancePath + "/runs/" + i0 + "/waitingOn/" + i3 + "/name",
+                          schemaPath:
+                            "https://cairn.dev/schemas/run-status.v1.schema.json/properties/waitingOn/items/properties/name/type",
+                          keyword: "type",
+                          params: { type: "string" },
+                          message: "must be string",
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err33];
+                        } else {
+                          vErrors.push(err33);
+                        }
+                        errors++;
+                      }
+                    }
+                  } else {
+                    const err34 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/waitingOn/" + i3,
+                      schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/waitingOn/items/type",
+                      keyword: "type",
+                      params: { type: "object" },
+                      message: "must be object",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err34];
+                    } else {
+                      vErrors.push(err34);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err35 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/waitingOn",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/waitingOn/type",
+                  keyword: "type",
+                  params: { type: "array" },
+                  message: "must be array",
+                };
+                if (vErrors === null) {
+                  vErrors = [err35];
+                } else {
+                  vErrors.push(err35);
+                }
+                errors++;
+              }
+            }
+            if (data2.answer !== undefined) {
+              if (typeof data2.answer !== "string") {
+                const err36 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/answer",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/answer/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                };
+                if (vErrors === null) {
+                  vErrors = [err36];
+                } else {
+                  vErrors.push(err36);
+                }
+                errors++;
+              }
+            }
+            if (data2.reason !== undefined) {
+              if (typeof data2.reason !== "string") {
+                const err37 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/reason",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/reason/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                };
+                if (vErrors === null) {
+                  vErrors = [err37];
+                } else {
+                  vErrors.push(err37);
+                }
+                errors++;
+              }
+            }
+            if (data2.costUsd !== undefined) {
+              let data20 = data2.costUsd;
+              if (typeof data20 == "number" && isFinite(data20)) {
+                if (data20 < 0 || isNaN(data20)) {
+                  const err38 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/costUsd",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/costUsd/minimum",
+                    keyword: "minimum",
+                    params: { comparison: ">=", limit: 0 },
+                    message: "must be >= 0",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err38];
+                  } else {
+                    vErrors.push(err38);
+                  }
+                  errors++;
+                }
+              } else {
+                const err39 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/costUsd",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/costUsd/type",
+                  keyword: "type",
+                  params: { type: "number" },
+                  message: "must be number",
+                };
+                if (vErrors === null) {
+                  vErrors = [err39];
+                } else {
+                  vErrors.push(err39);
+                }
+                errors++;
+              }
+            }
+            if (data2.approvals !== undefined) {
+              let data21 = data2.approvals;
+              if (Array.isArray(data21)) {
+                const len4 = data21.length;
+                for (let i4 = 0; i4 < len4; i4++) {
+                  let data22 = data21[i4];
+                  if (data22 && typeof data22 == "object" && !Array.isArray(data22)) {
+                    if (data22.turn === undefined) {
+                      const err40 = {
+                        instancePath: instancePath + "/runs/" + i0 + "/approvals/" + i4,
+                        schemaPath:
+                          "https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/required",
+                        keyword: "required",
+                        params: { missingProperty: "turn" },
+                        message: "must have required property '" + "turn" + "'",
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err40];
+                      } else {
+                        vErrors.push(err40);
+                      }
+                      errors++;
+                    }
+                    if (data22.index === undefined) {
+                      const err41 = {
+                        instancePath: instancePath + "/runs/" + i0 + "/approvals/" + i4,
+                        schemaPath:
+                          "https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/required",
+                        keyword: "required",
+                        params: { missingProperty: "index" },
+                        message: "must have required property '" + "index" + "'",
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err41];
+                      } else {
+                        vErrors.push(err41);
+                      }
+                      errors++;
+                    }
+                    if (data22.callId === undefined) {
+                      const err42 = {
+                        instancePath: instancePath + "/runs/" + i0 + "/approvals/" + i4,
+                        schemaPath:
+                          "https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/required",
+                        keyword: "required",
+                        params: { missingProperty: "callId" },
+                        message: "must have required property '" + "callId" + "'",
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err42];
+                      } else {
+                        vErrors.push(err42);
+                      }
+                      errors++;
+                    }
+                    if (data22.tool === undefined) {
+                      const err43 = {
+                        instancePath: instancePath + "/runs/" + i0 + "/approvals/" + i4,
+                        schemaPath:
+                          "https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/required",
+                        keyword: "required",
+                        params: { missingProperty: "tool" },
+                        message: "must have required property '" + "tool" + "'",
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err43];
+                      } else {
+                        vErrors.push(err43);
+                      }
+                      errors++;
+                    }
+                    if (data22.arguments === undefined) {
+                      const err44 = {
+                        instancePath: instancePath + "/runs/" + i0 + "/approvals/" + i4,
+                        schemaPath:
+                          "https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/required",
+                        keyword: "required",
+                        params: { missingProperty: "arguments" },
+                        message: "must have required property '" + "arguments" + "'",
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err44];
+                      } else {
+                        vErrors.push(err44);
+                      }
+                      errors++;
+                    }
+                    for (const key3 in data22) {
+                      if (!(
+                        key3 === "turn" ||
+                        key3 === "index" ||
+                        key3 === "callId" ||
+                        key3 === "tool" ||
+                        key3 === "arguments" ||
+                        key3 === "reason"
+                      )) {
+                        const err45 = {
+                          instancePath: instancePath + "/runs/" + i0 + "/approvals/" + i4,
+                          schemaPath:
+                            "https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/additionalProperties",
+                          keyword: "additionalProperties",
+                          params: { additionalProperty: key3 },
+                          message: "must NOT have additional properties",
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err45];
+                        } else {
+                          vErrors.push(err45);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data22.turn !== undefined) {
+                      let data23 = data22.turn;
+                      if (!(typeof data23 == "number" && !(data23 % 1) && !isNaN(data23) && isFinite(data23))) {
+                        const err46 = {
+                          instancePath: instancePath + "/runs/" + i0 + "/approvals/" + i4 + "/turn",
+                          schemaPath:
+                            "https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/properties/turn/type",
+                          keyword: "type",
+                          params: { type: "integer" },
+                          message: "must be integer",
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err46];
+                        } else {
+                          vErrors.push(err46);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data22.index !== undefined) {
+                      let data24 = data22.index;
+                      if (!(typeof data24 == "number" && !(data24 % 1) && !isNaN(data24) && isFinite(data24))) {
+                        const err47 = {
+                          instancePath: instancePath + "/runs/" + i0 + "/approvals/" + i4 + "/index",
+                          schemaPath:
+                            "https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/properties/index/type",
+                          keyword: "type",
+                          params: { type: "integer" },
+                          message: "must be integer",
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err47];
+                        } else {
+                          vErrors.push(err47);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data22.callId !== undefined) {
+                      if (typeof data22.callId !== "string") {
+                        const err48 = {
+                          instancePath: instancePath + "/runs/" + i0 + "/approvals/" + i4 + "/callId",
+                          schemaPath:
+                            "https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/properties/callId/type",
+                          keyword: "type",
+                          params: { type: "string" },
+                          message: "must be string",
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err48];
+                        } else {
+                          vErrors.push(err48);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data22.tool !== undefined) {
+                      if (typeof data22.tool !== "string") {
+                        const err49 = {
+                          instancePath: instancePath + "/runs/" + i0 + "/approvals/" + i4 + "/tool",
+                          schemaPath:
+                            "https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/properties/tool/type",
+                          keyword: "type",
+                          params: { type: "string" },
+                          message: "must be string",
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err49];
+                        } else {
+                          vErrors.push(err49);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data22.arguments !== undefined) {
+                      if (typeof data22.arguments !== "string") {
+                        const err50 = {
+                          instancePath: instancePath + "/runs/" + i0 + "/approvals/" + i4 + "/arguments",
+                          schemaPath:
+                            "https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/properties/arguments/type",
+                          keyword: "type",
+                          params: { type: "string" },
+                          message: "must be string",
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err50];
+                        } else {
+                          vErrors.push(err50);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data22.reason !== undefined) {
+                      if (typeof data22.reason !== "string") {
+                        const err51 = {
+                          instancePath: instancePath + "/runs/" + i0 + "/approvals/" + i4 + "/reason",
+                          schemaPath:
+                            "https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/properties/reason/type",
+                          keyword: "type",
+                          params: { type: "string" },
+                          message: "must be string",
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err51];
+                        } else {
+                          vErrors.push(err51);
+                        }
+                        errors++;
+                      }
+                    }
+                  } else {
+                    const err52 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/approvals/" + i4,
+                      schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/type",
+                      keyword: "type",
+                      params: { type: "object" },
+                      message: "must be object",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err52];
+                    } else {
+                      vErrors.push(err52);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err53 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/approvals",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/type",
+                  keyword: "type",
+                  params: { type: "array" },
+                  message: "must be array",
+                };
+                if (vErrors === null) {
+                  vErrors = [err53];
+                } else {
+                  vErrors.push(err53);
+                }
+                errors++;
+              }
+            }
+            if (data2.budgetPause !== undefined) {
+              let data29 = data2.budgetPause;
+              if (data29 && typeof data29 == "object" && !Array.isArray(data29)) {
+                if (data29.turn === undefined) {
+                  const err54 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/budgetPause",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/budgetPause/required",
+                    keyword: "required",
+                    params: { missingProperty: "turn" },
+                    message: "must have required property '" + "turn" + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err54];
+                  } else {
+                    vErrors.push(err54);
+                  }
+                  errors++;
+                }
+                if (data29.kind === undefined) {
+                  const err55 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/budgetPause",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/budgetPause/required",
+                    keyword: "required",
+                    params: { missingProperty: "kind" },
+                    message: "must have required property '" + "kind" + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err55];
+                  } else {
+                    vErrors.push(err55);
+                  }
+                  errors++;
+                }
+                if (data29.message === undefined) {
+                  const err56 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/budgetPause",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/budgetPause/required",
+                    keyword: "required",
+                    params: { missingProperty: "message" },
+                    message: "must have required property '" + "message" + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err56];
+                  } else {
+                    vErrors.push(err56);
+                  }
+                  errors++;
+                }
+                for (const key4 in data29) {
+                  if (!(key4 === "turn" || key4 === "kind" || key4 === "message")) {
+                    const err57 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/budgetPause",
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/budgetPause/additionalProperties",
+                      keyword: "additionalProperties",
+                      params: { additionalProperty: key4 },
+                      message: "must NOT have additional properties",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err57];
+                    } else {
+                      vErrors.push(err57);
+                    }
+                    errors++;
+                  }
+                }
+                if (data29.turn !== undefined) {
+                  let data30 = data29.turn;
+                  if (!(typeof data30 == "number" && !(data30 % 1) && !isNaN(data30) && isFinite(data30))) {
+                    const err58 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/budgetPause/turn",
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/budgetPause/properties/turn/type",
+                      keyword: "type",
+                      params: { type: "integer" },
+                      message: "must be integer",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err58];
+                    } else {
+                      vErrors.push(err58);
+                    }
+                    errors++;
+                  }
+                }
+                if (data29.kind !== undefined) {
+                  if (typeof data29.kind !== "string") {
+                    const err59 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/budgetPause/kind",
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/budgetPause/properties/kind/type",
+                      keyword: "type",
+                      params: { type: "string" },
+                      message: "must be string",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err59];
+                    } else {
+                      vErrors.push(err59);
+                    }
+                    errors++;
+                  }
+                }
+                if (data29.message !== undefined) {
+                  if (typeof data29.message !== "string") {
+                    const err60 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/budgetPause/message",
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/budgetPause/properties/message/type",
+                      keyword: "type",
+                      params: { type: "string" },
+                      message: "must be string",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err60];
+                    } else {
+                      vErrors.push(err60);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err61 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/budgetPause",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/budgetPause/type",
+                  keyword: "type",
+                  params: { type: "object" },
+                  message: "must be object",
+                };
+                if (vErrors === null) {
+                  vErrors = [err61];
+                } else {
+                  vErrors.push(err61);
+                }
+                errors++;
+              }
+            }
+            if (data2.usage !== undefined) {
+              let data33 = data2.usage;
+              if (data33 && typeof data33 == "object" && !Array.isArray(data33)) {
+                if (data33.inputTokens === undefined) {
+                  const err62 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/usage",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/required",
+                    keyword: "required",
+                    params: { missingProperty: "inputTokens" },
+                    message: "must have required property '" + "inputTokens" + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err62];
+                  } else {
+                    vErrors.push(err62);
+                  }
+                  errors++;
+                }
+                if (data33.outputTokens === undefined) {
+                  const err63 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/usage",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/required",
+                    keyword: "required",
+                    params: { missingProperty: "outputTokens" },
+                    message: "must have required property '" + "outputTokens" + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err63];
+                  } else {
+                    vErrors.push(err63);
+                  }
+                  errors++;
+                }
+                for (const key5 in data33) {
+                  if (!(key5 === "inputTokens" || key5 === "outputTokens")) {
+                    const err64 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/usage",
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/additionalProperties",
+                      keyword: "additionalProperties",
+                      params: { additionalProperty: key5 },
+                      message: "must NOT have additional properties",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err64];
+                    } else {
+                      vErrors.push(err64);
+                    }
+                    errors++;
+                  }
+                }
+                if (data33.inputTokens !== undefined) {
+                  let data34 = data33.inputTokens;
+                  if (!(typeof data34 == "number" && !(data34 % 1) && !isNaN(data34) && isFinite(data34))) {
+                    const err65 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/usage/inputTokens",
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/properties/inputTokens/type",
+                      keyword: "type",
+                      params: { type: "integer" },
+                      message: "must be integer",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err65];
+                    } else {
+                      vErrors.push(err65);
+                    }
+                    errors++;
+                  }
+                  if (typeof data34 == "number" && isFinite(data34)) {
+                    if (data34 < 0 || isNaN(data34)) {
+                      const err66 = {
+                        instancePath: instancePath + "/runs/" + i0 + "/usage/inputTokens",
+                        schemaPath:
+                          "https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/properties/inputTokens/minimum",
+                        keyword: "minimum",
+                        params: { comparison: ">=", limit: 0 },
+                        message: "must be >= 0",
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err66];
+                      } else {
+                        vErrors.push(err66);
+                      }
+                      errors++;
+                    }
+                  }
+                }
+                if (data33.outputTokens !== undefined) {
+                  let data35 = data33.outputTokens;
+                  if (!(typeof data35 == "number" && !(data35 % 1) && !isNaN(data35) && isFinite(data35))) {
+                    const err67 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/usage/outputTokens",
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/properties/outputTokens/type",
+                      keyword: "type",
+                      params: { type: "integer" },
+                      message: "must be integer",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err67];
+                    } else {
+                      vErrors.push(err67);
+                    }
+                    errors++;
+                  }
+                  if (typeof data35 == "number" && isFinite(data35)) {
+                    if (data35 < 0 || isNaN(data35)) {
+                      const err68 = {
+                        instancePath: instancePath + "/runs/" + i0 + "/usage/outputTokens",
+                        schemaPath:
+                          "https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/properties/outputTokens/minimum",
+                        keyword: "minimum",
+                        params: { comparison: ">=", limit: 0 },
+                        message: "must be >= 0",
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err68];
+                      } else {
+                        vErrors.push(err68);
+                      }
+                      errors++;
+                    }
+                  }
+                }
+              } else {
+                const err69 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/usage",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/type",
+                  keyword: "type",
+                  params: { type: "object" },
+                  message: "must be object",
+                };
+                if (vErrors === null) {
+                  vErrors = [err69];
+                } else {
+                  vErrors.push(err69);
+                }
+                errors++;
+              }
+            }
+            if (data2.errors !== undefined) {
+              let data36 = data2.errors;
+              if (!(typeof data36 == "number" && !(data36 % 1) && !isNaN(data36) && isFinite(data36))) {
+                const err70 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/errors",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/errors/type",
+                  keyword: "type",
+                  params: { type: "integer" },
+                  message: "must be integer",
+                };
+                if (vErrors === null) {
+                  vErrors = [err70];
+                } else {
+                  vErrors.push(err70);
+                }
+                errors++;
+              }
+              if (typeof data36 == "number" && isFinite(data36)) {
+                if (data36 < 0 || isNaN(data36)) {
+                  const err71 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/errors",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/errors/minimum",
+                    keyword: "minimum",
+                    params: { comparison: ">=", limit: 0 },
+                    message: "must be >= 0",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err71];
+                  } else {
+                    vErrors.push(err71);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data2.submittedAt !== undefined) {
+              if (typeof data2.submittedAt !== "string") {
+                const err72 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/submittedAt",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/submittedAt/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                };
+                if (vErrors === null) {
+                  vErrors = [err72];
+                } else {
+                  vErrors.push(err72);
+                }
+                errors++;
+              }
+            }
+            if (data2.endedAt !== undefined) {
+              if (typeof data2.endedAt !== "string") {
+                const err73 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/endedAt",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/endedAt/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                };
+                if (vErrors === null) {
+                  vErrors = [err73];
+                } else {
+                  vErrors.push(err73);
+                }
+                errors++;
+              }
+            }
+            if (data2.lastSeq !== undefined) {
+              let data39 = data2.lastSeq;
+              if (!(typeof data39 == "number" && !(data39 % 1) && !isNaN(data39) && isFinite(data39))) {
+                const err74 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/lastSeq",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/lastSeq/type",
+                  keyword: "type",
+                  params: { type: "integer" },
+                  message: "must be integer",
+                };
+                if (vErrors === null) {
+                  vErrors = [err74];
+                } else {
+                  vErrors.push(err74);
+                }
+                errors++;
+              }
+              if (typeof data39 == "number" && isFinite(data39)) {
+                if (data39 < 0 || isNaN(data39)) {
+                  const err75 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/lastSeq",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/lastSeq/minimum",
+                    keyword: "minimum",
+                    params: { comparison: ">=", limit: 0 },
+                    message: "must be >= 0",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err75];
+                  } else {
+                    vErrors.push(err75);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data2.traceId !== undefined) {
+              let data40 = data2.traceId;
+              if (typeof data40 === "string") {
+                if (!pattern8.test(data40)) {
+                  const err76 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/traceId",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/traceId/pattern",
+                    keyword: "pattern",
+                    params: { pattern: "^[0-9a-f]{32}$" },
+                    message: 'must match pattern "' + "^[0-9a-f]{32}$" + '"',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err76];
+                  } else {
+                    vErrors.push(err76);
+                  }
+                  errors++;
+                }
+              } else {
+                const err77 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/traceId",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/traceId/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                };
+                if (vErrors === null) {
+                  vErrors = [err77];
+                } else {
+                  vErrors.push(err77);
+                }
+                errors++;
+              }
+            }
+            if (data2.purgedAt !== undefined) {
+              if (typeof data2.purgedAt !== "string") {
+                const err78 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/purgedAt",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/purgedAt/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                };
+                if (vErrors === null) {
+                  vErrors = [err78];
+                } else {
+                  vErrors.push(err78);
+                }
+                errors++;
+              }
+            }
+            if (data2.tenant !== undefined) {
+              let data42 = data2.tenant;
+              if (typeof data42 === "string") {
+                if (!pattern4.test(data42)) {
+                  const err79 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/tenant",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/tenant/pattern",
+                    keyword: "pattern",
+                    params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+                    message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err79];
+                  } else {
+                    vErrors.push(err79);
+                  }
+                  errors++;
+                }
+              } else {
+                const err80 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/tenant",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/tenant/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                };
+                if (vErrors === null) {
+                  vErrors = [err80];
+                } else {
+                  vErrors.push(err80);
+                }
+                errors++;
+              }
+            }
+            if (data2.metadata !== undefined) {
+              let data43 = data2.metadata;
+              if (data43 && typeof data43 == "object" && !Array.isArray(data43)) {
+                for (const key6 in data43) {
+                  if (typeof data43[key6] !== "string") {
+                    const err81 = {
+                      instancePath:
+                        instancePath + "/runs/" + i0 + "/metadata/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/metadata/additionalProperties/type",
+                      keyword: "type",
+                      params: { type: "string" },
+                      message: "must be string",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err81];
+                    } else {
+                      vErrors.push(err81);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err82 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/metadata",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/metadata/type",
+                  keyword: "type",
+                  params: { type: "object" },
+                  message: "must be object",
+                };
+                if (vErrors === null) {
+                  vErrors = [err82];
+                } else {
+                  vErrors.push(err82);
+                }
+                errors++;
+              }
+            }
+            if (data2.archivedAt !== undefined) {
+              if (typeof data2.archivedAt !== "string") {
+                const err83 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/archivedAt",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archivedAt/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                };
+                if (vErrors === null) {
+                  vErrors = [err83];
+                } else {
+                  vErrors.push(err83);
+                }
+                errors++;
+              }
+            }
+            if (data2.archive !== undefined) {
+              let data46 = data2.archive;
+              if (data46 && typeof data46 == "object" && !Array.isArray(data46)) {
+                if (data46.seqs === undefined) {
+                  const err84 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/archive",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/required",
+                    keyword: "required",
+                    params: { missingProperty: "seqs" },
+                    message: "must have required property '" + "seqs" + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err84];
+                  } else {
+                    vErrors.push(err84);
+                  }
+                  errors++;
+                }
+                if (data46.sha256 === undefined) {
+                  const err85 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/archive",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/required",
+                    keyword: "required",
+                    params: { missingProperty: "sha256" },
+                    message: "must have required property '" + "sha256" + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err85];
+                  } else {
+                    vErrors.push(err85);
+                  }
+                  errors++;
+                }
+                if (data46.bytes === undefined) {
+                  const err86 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/archive",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/required",
+                    keyword: "required",
+                    params: { missingProperty: "bytes" },
+                    message: "must have required property '" + "bytes" + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err86];
+                  } else {
+                    vErrors.push(err86);
+                  }
+                  errors++;
+                }
+                if (data46.messages === undefined) {
+                  const err87 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/archive",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/required",
+                    keyword: "required",
+                    params: { missingProperty: "messages" },
+                    message: "must have required property '" + "messages" + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err87];
+                  } else {
+                    vErrors.push(err87);
+                  }
+                  errors++;
+                }
+                for (const key7 in data46) {
+                  if (!(key7 === "seqs" || key7 === "sha256" || key7 === "bytes" || key7 === "messages")) {
+                    const err88 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/archive",
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/additionalProperties",
+                      keyword: "additionalProperties",
+                      params: { additionalProperty: key7 },
+                      message: "must NOT have additional properties",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err88];
+                    } else {
+                      vErrors.push(err88);
+                    }
+                    errors++;
+                  }
+                }
+                if (data46.seqs !== undefined) {
+                  let data47 = data46.seqs;
+                  if (Array.isArray(data47)) {
+                    if (data47.length < 1) {
+                      const err89 = {
+                        instancePath: instancePath + "/runs/" + i0 + "/archive/seqs",
+                        schemaPath:
+                          "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/seqs/minItems",
+                        keyword: "minItems",
+                        params: { limit: 1 },
+                        message: "must NOT have fewer than 1 items",
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err89];
+                      } else {
+                        vErrors.push(err89);
+                      }
+                      errors++;
+                    }
+                    const len5 = data47.length;
+                    for (let i5 = 0; i5 < len5; i5++) {
+                      let data48 = data47[i5];
+                      if (!(typeof data48 == "number" && !(data48 % 1) && !isNaN(data48) && isFinite(data48))) {
+                        const err90 = {
+                          instancePath: instancePath + "/runs/" + i0 + "/archive/seqs/" + i5,
+                          schemaPath:
+                            "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/seqs/items/type",
+                          keyword: "type",
+                          params: { type: "integer" },
+                          message: "must be integer",
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err90];
+                        } else {
+                          vErrors.push(err90);
+                        }
+                        errors++;
+                      }
+                      if (typeof data48 == "number" && isFinite(data48)) {
+                        if (data48 < 1 || isNaN(data48)) {
+                          const err91 = {
+                            instancePath: instancePath + "/runs/" + i0 + "/archive/seqs/" + i5,
+                            schemaPath:
+                              "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/seqs/items/minimum",
+                            keyword: "minimum",
+                            params: { comparison: ">=", limit: 1 },
+                            message: "must be >= 1",
+                          };
+                          if (vErrors === null) {
+                            vErrors = [err91];
+                          } else {
+                            vErrors.push(err91);
+                          }
+                          errors++;
+                        }
+                      }
+                    }
+                  } else {
+                    const err92 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/archive/seqs",
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/seqs/type",
+                      keyword: "type",
+                      params: { type: "array" },
+                      message: "must be array",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err92];
+                    } else {
+                      vErrors.push(err92);
+                    }
+                    errors++;
+                  }
+                }
+                if (data46.sha256 !== undefined) {
+                  let data49 = data46.sha256;
+                  if (typeof data49 === "string") {
+                    if (!pattern10.test(data49)) {
+                      const err93 = {
+                        instancePath: instancePath + "/runs/" + i0 + "/archive/sha256",
+                        schemaPath:
+                          "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/sha256/pattern",
+                        keyword: "pattern",
+                        params: { pattern: "^[0-9a-f]{64}$" },
+                        message: 'must match pattern "' + "^[0-9a-f]{64}$" + '"',
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err93];
+                      } else {
+                        vErrors.push(err93);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err94 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/archive/sha256",
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/sha256/type",
+                      keyword: "type",
+                      params: { type: "string" },
+                      message: "must be string",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err94];
+                    } else {
+                      vErrors.push(err94);
+                    }
+                    errors++;
+                  }
+                }
+                if (data46.bytes !== undefined) {
+                  let data50 = data46.bytes;
+                  if (!(typeof data50 == "number" && !(data50 % 1) && !isNaN(data50) && isFinite(data50))) {
+                    const err95 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/archive/bytes",
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/bytes/type",
+                      keyword: "type",
+                      params: { type: "integer" },
+                      message: "must be integer",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err95];
+                    } else {
+                      vErrors.push(err95);
+                    }
+                    errors++;
+                  }
+                  if (typeof data50 == "number" && isFinite(data50)) {
+                    if (data50 < 0 || isNaN(data50)) {
+                      const err96 = {
+                        instancePath: instancePath + "/runs/" + i0 + "/archive/bytes",
+                        schemaPath:
+                          "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/bytes/minimum",
+                        keyword: "minimum",
+                        params: { comparison: ">=", limit: 0 },
+                        message: "must be >= 0",
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err96];
+                      } else {
+                        vErrors.push(err96);
+                      }
+                      errors++;
+                    }
+                  }
+                }
+                if (data46.messages !== undefined) {
+                  let data51 = data46.messages;
+                  if (!(typeof data51 == "number" && !(data51 % 1) && !isNaN(data51) && isFinite(data51))) {
+                    const err97 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/archive/messages",
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/messages/type",
+                      keyword: "type",
+                      params: { type: "integer" },
+                      message: "must be integer",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err97];
+                    } else {
+                      vErrors.push(err97);
+                    }
+                    errors++;
+                  }
+                  if (typeof data51 == "number" && isFinite(data51)) {
+                    if (data51 < 0 || isNaN(data51)) {
+                      const err98 = {
+                        instancePath: instancePath + "/runs/" + i0 + "/archive/messages",
+                        schemaPath:
+                          "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/messages/minimum",
+                        keyword: "minimum",
+                        params: { comparison: ">=", limit: 0 },
+                        message: "must be >= 0",
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err98];
+                      } else {
+                        vErrors.push(err98);
+                      }
+                      errors++;
+                    }
+                  }
+                }
+              } else {
+                const err99 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/archive",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/type",
+                  keyword: "type",
+                  params: { type: "object" },
+                  message: "must be object",
+                };
+                if (vErrors === null) {
+                  vErrors = [err99];
+                } else {
+                  vErrors.push(err99);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err100 = {
+              instancePath: instancePath + "/runs/" + i0,
+              schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/type",
+              keyword: "type",
+              params: { type: "object" },
+              message: "must be object",
+            };
+            if (vErrors === null) {
+              vErrors = [err100];
+            } else {
+              vErrors.push(err100);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err101 = {
+          instancePath: instancePath + "/runs",
+          schemaPath: "#/properties/runs/type",
+          keyword: "type",
+          params: { type: "array" },
+          message: "must be array",
+        };
+        if (vErrors === null) {
+          vErrors = [err101];
+        } else {
+          vErrors.push(err101);
+        }
+        errors++;
+      }
+    }
+    if (data.cursor !== undefined) {
+      if (typeof data.cursor !== "string") {
+        const err102 = {
+          instancePath: instancePath + "/cursor",
+          schemaPath: "#/properties/cursor/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err102];
+        } else {
+          vErrors.push(err102);
+        }
+        errors++;
+      }
+    }
+    if (data.examined !== undefined) {
+      let data53 = data.examined;
+      if (!(typeof data53 == "number" && !(data53 % 1) && !isNaN(data53) && isFinite(data53))) {
+        const err103 = {
+          instancePath: instancePath + "/examined",
+          schemaPath: "#/properties/examined/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err103];
+        } else {
+          vErrors.push(err103);
+        }
+        errors++;
+      }
+      if (typeof data53 == "number" && isFinite(data53)) {
+        if (data53 < 0 || isNaN(data53)) {
+          const err104 = {
+            instancePath: instancePath + "/examined",
+            schemaPath: "#/properties/examined/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 0 },
+            message: "must be >= 0",
+          };
+          if (vErrors === null) {
+            vErrors = [err104];
+          } else {
+            vErrors.push(err104);
+          }
+          errors++;
+        }
+      }
+    }
+  } else {
+    const err105 = {
+      instancePath,
+      schemaPath: "#/type",
+      keyword: "type",
+      params: { type: "object" },
+      message: "must be object",
+    };
+    if (vErrors === null) {
+      vErrors = [err105];
+    } else {
+      vErrors.push(err105);
+    }
+    errors++;
+  }
+  validate23.errors = vErrors;
+  return errors === 0;
+}
+validate23.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const ListRequest = validate24;
+const schema36 = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: "https://cairn.dev/schemas/list-request.v1.schema.json",
+  title: "ListRequest",
+  description: "Request to <prefix>.api.list.",
+  type: "object",
+  additionalProperties: false,
+  required: ["v"],
+  properties: {
+    v: { const: 1 },
+    limit: { type: "integer", minimum: 1, maximum: 10000 },
+    status: { enum: ["running", "awaiting_approval", "completed", "failed", "cancelled"] },
+    cursor: {
+      type: "string",
+      description: "Where the previous page ended (ListReply.cursor): the next page continues after it.",
+    },
+    agent: { type: "string", description: "Only runs of this agent." },
+    tenant: {
+      type: "string",
+      pattern: "^[A-Za-z0-9_-]{1,64}$",
+      description: "Only runs of this tenant (operators; a tenant's user sees only its own tenant's runs anyway).",
+    },
+    meta: {
+      type: "object",
+      additionalProperties: { type: "string" },
+      description: "Only runs whose submission metadata has every one of these key/value pairs.",
+    },
+    since: { type: "string", description: "Only runs submitted at or after this time (RFC 3339)." },
+    until: { type: "string", description: "Only runs submitted before this time (RFC 3339)." },
+  },
+};
+function validate24(
+  data,
+  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
+) {
+  /*# sourceURL="https://cairn.dev/schemas/list-request.v1.schema.json" */ let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate24.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.v === undefined) {
+      const err0 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "v" },
+        message: "must have required property '" + "v" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!func1.call(schema36.properties, key0)) {
+        const err1 = {
+          instancePath,
+          schemaPath: "#/additionalProperties",
+          keyword: "additionalProperties",
+          params: { additionalProperty: key0 },
+          message: "must NOT have additional properties",
+        };
+        if (vErrors === null) {
+          vErrors = [err1];
+        } else {
+          vErrors.push(err1);
+        }
+        errors++;
+      }
+    }
+    if (data.v !== undefined) {
+      if (1 !== data.v) {
+        const err2 = {
+          instancePath: instancePath + "/v",
+          schemaPath: "#/properties/v/const",
+          keyword: "const",
+          params: { allowedValue: 1 },
+          message: "must be equal to constant",
+        };
+        if (vErrors === null) {
+          vErrors = [err2];
+        } else {
+          vErrors.push(err2);
+        }
+        errors++;
+      }
+    }
+    if (data.limit !== undefined) {
+      let data1 = data.limit;
+      if (!(typeof data1 == "number" && !(data1 % 1) && !isNaN(data1) && isFinite(data1))) {
+        const err3 = {
+          instancePath: instancePath + "/limit",
+          schemaPath: "#/properties/limit/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err3];
+        } else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+      if (typeof data1 == "number" && isFinite(data1)) {
+        if (data1 > 10000 || isNaN(data1)) {
+          const err4 = {
+            instancePath: instancePath + "/limit",
+            schemaPath: "#/properties/limit/maximum",
+            keyword: "maximum",
+            params: { comparison: "<=", limit: 10000 },
+            message: "must be <= 10000",
+          };
+          if (vErrors === null) {
+            vErrors = [err4];
+          } else {
+            vErrors.push(err4);
+          }
+          errors++;
+        }
+        if (data1 < 1 || isNaN(data1)) {
+          const err5 = {
+            instancePath: instancePath + "/limit",
+            schemaPath: "#/properties/limit/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
+          };
+          if (vErrors === null) {
+            vErrors = [err5];
+          } else {
+            vErrors.push(err5);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.status !== undefined) {
+      let data2 = data.status;
+      if (!(
+        data2 === "running" ||
+        data2 === "awaiting_approval" ||
+        data2 === "completed" ||
+        data2 === "failed" ||
+        data2 === "cancelled"
+      )) {
+        const err6 = {
+          instancePath: instancePath + "/status",
+          schemaPath: "#/properties/status/enum",
+          keyword: "enum",
+          params: { allowedValues: schema36.properties.status.enum },
+          message: "must be equal to one of the allowed values",
+        };
+        if (vErrors === null) {
+          vErrors = [err6];
+        } else {
+          vErrors.push(err6);
+        }
+        errors++;
+      }
+    }
+    if (data.cursor !== undefined) {
+      if (typeof data.cursor !== "string") {
+        const err7 = {
+          instancePath: instancePath + "/cursor",
+          schemaPath: "#/properties/cursor/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err7];
+        } else {
+          vErrors.push(err7);
+        }
+        errors++;
+      }
+    }
+    if (data.agent !== undefined) {
+      if (typeof data.agent !== "string") {
+        const err8 = {
+          instancePath: instancePath + "/agent",
+          schemaPath: "#/properties/agent/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err8];
+        } else {
+          vErrors.push(err8);
+        }
+        errors++;
+      }
+    }
+    if (data.tenant !== undefined) {
+      let data5 = data.tenant;
+      if (typeof data5 === "string") {
+        if (!pattern4.test(data5)) {
+          const err9 = {
+            instancePath: instancePath + "/tenant",
+            schemaPath: "#/properties/tenant/pattern",
+            keyword: "pattern",
+            params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+            message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+          };
+          if (vErrors === null) {
+            vErrors = [err9];
+          } else {
+            vErrors.push(err9);
+          }
+          errors++;
+        }
+      } else {
+        const err10 = {
+          instancePath: instancePath + "/tenant",
+          schemaPath: "#/properties/tenant/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err10];
+        } else {
+          vErrors.push(err10);
+        }
+        errors++;
+      }
+    }
+    if (data.meta !== undefined) {
+      let data6 = data.meta;
+      if (data6 && typeof data6 == "object" && !Array.isArray(data6)) {
+        for (const key1 in data6) {
+          if (typeof data6[key1] !== "string") {
+            const err11 = {
+              instancePath: instancePath + "/meta/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),
+              schemaPath: "#/properties/meta/additionalProperties/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err11];
+            } else {
+              vErrors.push(err11);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err12 = {
+          instancePath: instancePath + "/meta",
+          schemaPath: "#/properties/meta/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        };
+        if (vErrors === null) {
+          vErrors = [err12];
+        } else {
+          vErrors.push(err12);
+        }
+        errors++;
+      }
+    }
+    if (data.since !== undefined) {
+      if (typeof data.since !== "string") {
+        const err13 = {
+          instancePath: instancePath + "/since",
+          schemaPath: "#/properties/since/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err13];
+        } else {
+          vErrors.push(err13);
+        }
+        errors++;
+      }
+    }
+    if (data.until !== undefined) {
+      if (typeof data.until !== "string") {
+        const err14 = {
+          instancePath: instancePath + "/until",
+          schemaPath: "#/properties/until/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err14];
+        } else {
+          vErrors.push(err14);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err15 = {
+      instancePath,
+      schemaPath: "#/type",
+      keyword: "type",
+      params: { type: "object" },
+      message: "must be object",
+    };
+    if (vErrors === null) {
+      vErrors = [err15];
+    } else {
+      vErrors.push(err15);
+    }
+    errors++;
+  }
+  validate24.errors = vErrors;
+  return errors === 0;
+}
+validate24.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const LlmCommand = validate25;
+const schema37 = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: "https://cairn.dev/schemas/llm-command.v1.schema.json",
+  title: "LlmCommand",
+  description:
+    "Asks the llm-caller for the model turn <turn>; the prompt is rebuilt from the run history up to historySeq (no copy of the conversation).",
+  type: "object",
+  additionalProperties: false,
+  required: ["v", "type", "runId", "turn", "historySeq"],
+  properties: {
+    v: { const: 1 },
+    type: { const: "llm.command" },
+    runId: { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$" },
+    turn: { type: "integer", minimum: 1 },
+    historySeq: { type: "integer", minimum: 1, description: "Stream sequence of the last event the prompt includes." },
+  },
+};
+function validate25(
+  data,
+  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
+) {
+  /*# sourceURL="https://cairn.dev/schemas/llm-command.v1.schema.json" */ let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate25.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.v === undefined) {
+      const err0 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "v" },
+        message: "must have required property '" + "v" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.type === undefined) {
+      const err1 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "type" },
+        message: "must have required property '" + "type" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (data.runId === undefined) {
+      const err2 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "runId" },
+        message: "must have required property '" + "runId" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+    if (data.turn === undefined) {
+      const err3 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "turn" },
+        message: "must have required property '" + "turn" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err3];
+      } else {
+        vErrors.push(err3);
+      }
+      errors++;
+    }
+    if (data.historySeq === undefined) {
+      const err4 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "historySeq" },
+        message: "must have required property '" + "historySeq" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err4];
+      } else {
+        vErrors.push(err4);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!(key0 === "v" || key0 === "type" || key0 === "runId" || key0 === "turn" || key0 === "historySeq")) {
+        const err5 = {
+          instancePath,
+          schemaPath: "#/additionalProperties",
+          keyword: "additionalProperties",
+          params: { additionalProperty: key0 },
+          message: "must NOT have additional properties",
+        };
+        if (vErrors === null) {
+          vErrors = [err5];
+        } else {
+          vErrors.push(err5);
+        }
+        errors++;
+      }
+    }
+    if (data.v !== undefined) {
+      if (1 !== data.v) {
+        const err6 = {
+          instancePath: instancePath + "/v",
+          schemaPath: "#/properties/v/const",
+          keyword: "const",
+          params: { allowedValue: 1 },
+          message: "must be equal to constant",
+        };
+        if (vErrors === null) {
+          vErrors = [err6];
+        } else {
+          vErrors.push(err6);
+        }
+        errors++;
+      }
+    }
+    if (data.type !== undefined) {
+      if ("llm.command" !== data.type) {
+        const err7 = {
+          instancePath: instancePath + "/type",
+          schemaPath: "#/properties/type/const",
+          keyword: "const",
+          params: { allowedValue: "llm.command" },
+          message: "must be equal to constant",
+        };
+        if (vErrors === null) {
+          vErrors = [err7];
+        } else {
+          vErrors.push(err7);
+        }
+        errors++;
+      }
+    }
+    if (data.runId !== undefined) {
+      let data2 = data.runId;
+      if (typeof data2 === "string") {
+        if (!pattern4.test(data2)) {
+          const err8 = {
+            instancePath: instancePath + "/runId",
+            schemaPath: "#/properties/runId/pattern",
+            keyword: "pattern",
+            params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+            message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+          };
+          if (vErrors === null) {
+            vErrors = [err8];
+          } else {
+            vErrors.push(err8);
+          }
+          errors++;
+        }
+      } else {
+        const err9 = {
+          instancePath: instancePath + "/runId",
+          schemaPath: "#/properties/runId/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err9];
+        } else {
+          vErrors.push(err9);
+        }
+        errors++;
+      }
+    }
+    if (data.turn !== undefined) {
+      let data3 = data.turn;
+      if (!(typeof data3 == "number" && !(data3 % 1) && !isNaN(data3) && isFinite(data3))) {
+        const err10 = {
+          instancePath: instancePath + "/turn",
+          schemaPath: "#/properties/turn/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err10];
+        } else {
+          vErrors.push(err10);
+        }
+        errors++;
+      }
+      if (typeof data3 == "number" && isFinite(data3)) {
+        if (data3 < 1 || isNaN(data3)) {
+          const err11 = {
+            instancePath: instancePath + "/turn",
+            schemaPath: "#/properties/turn/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
+          };
+          if (vErrors === null) {
+            vErrors = [err11];
+          } else {
+            vErrors.push(err11);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.historySeq !== undefined) {
+      let data4 = data.historySeq;
+      if (!(typeof data4 == "number" && !(data4 % 1) && !isNaN(data4) && isFinite(data4))) {
+        const err12 = {
+          instancePath: instancePath + "/historySeq",
+          schemaPath: "#/properties/historySeq/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err12];
+        } else {
+          vErrors.push(err12);
+        }
+        errors++;
+      }
+      if (typeof data4 == "number" && isFinite(data4)) {
+        if (data4 < 1 || isNaN(data4)) {
+          const err13 = {
+            instancePath: instancePath + "/historySeq",
+            schemaPath: "#/properties/historySeq/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
+          };
+          if (vErrors === null) {
+            vErrors = [err13];
+          } else {
+            vErrors.push(err13);
+          }
+          errors++;
+        }
+      }
+    }
+  } else {
+    const err14 = {
+      instancePath,
+      schemaPath: "#/type",
+      keyword: "type",
+      params: { type: "object" },
+      message: "must be object",
+    };
+    if (vErrors === null) {
+      vErrors = [err14];
+    } else {
+      vErrors.push(err14);
+    }
+    errors++;
+  }
+  validate25.errors = vErrors;
+  return errors === 0;
+}
+validate25.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const LlmResult = validate26;
+const schema38 = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: "https://cairn.dev/schemas/llm-result.v1.schema.json",
+  title: "LlmResult",
+  description:
+    "The recorded model response for one turn, on <prefix>.run.<runId>.evt.llm.<turn> (at most one per turn, ever).",
+  type: "object",
+  additionalProperties: false,
+  required: ["v", "type", "runId", "turn", "ok", "attempts"],
+  properties: {
+    v: { const: 1 },
+    type: { const: "llm.result" },
+    runId: { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$" },
+    turn: { type: "integer", minimum: 1 },
+    ok: { type: "boolean" },
+    content: { type: ["string", "null"] },
+    contentRef: {
+      type: "object",
+      additionalProperties: false,
+      required: ["bucket", "name", "bytes", "sha256"],
+      properties: {
+        bucket: { type: "string" },
+        name: { type: "string" },
+        bytes: { type: "integer", minimum: 0 },
+        sha256: { type: "string" },
+      },
+      description:
+        "The full text is in the JetStream Object Store (it was larger than CAIRN_LARGE_PAYLOAD_BYTES); the inline field holds a preview.",
+    },
+    toolCalls: {
+      type: "array",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["id", "name", "arguments"],
+        properties: {
+          id: { type: "string", minLength: 1 },
+          name: { type: "string" },
+          arguments: {
+            type: "string",
+            description: "Arguments exactly as the model produced them (JSON text, possibly invalid).",
+          },
+        },
+      },
+    },
+    finishReason: { type: "string" },
+    provider: { type: "string" },
+    model: { type: "string" },
+    usage: {
+      type: "object",
+      additionalProperties: false,
+      required: ["inputTokens", "outputTokens"],
+      properties: { inputTokens: { type: "integer", minimum: 0 }, outputTokens: { type: "integer", minimum: 0 } },
+    },
+    latencyMs: { type: "number", minimum: 0 },
+    promptHash: {
+      type: "string",
+      description: "sha256 of the canonical request sent to the model, rebuilt from history by replay.",
+    },
+    historySeq: { type: "integer", minimum: 1 },
+    attempts: { type: "integer", minimum: 1 },
+    error: {
+      type: "object",
+      additionalProperties: false,
+      required: ["kind", "message"],
+      properties: {
+        kind: { type: "string", minLength: 1 },
+        message: { type: "string" },
+        retryable: { type: "boolean" },
+      },
+    },
+  },
+};
+function validate26(
+  data,
+  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
+) {
+  /*# sourceURL="https://cairn.dev/schemas/llm-result.v1.schema.json" */ let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate26.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.v === undefined) {
+      const err0 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "v" },
+        message: "must have required property '" + "v" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.type === undefined) {
+      const err1 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "type" },
+        message: "must have required property '" + "type" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (data.runId === undefined) {
+      const err2 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "runId" },
+        message: "must have required property '" + "runId" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+    if (data.turn === undefined) {
+      const err3 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "turn" },
+        message: "must have required property '" + "turn" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err3];
+      } else {
+        vErrors.push(err3);
+      }
+      errors++;
+    }
+    if (data.ok === undefined) {
+      const err4 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "ok" },
+        message: "must have required property '" + "ok" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err4];
+      } else {
+        vErrors.push(err4);
+      }
+      errors++;
+    }
+    if (data.attempts === undefined) {
+      const err5 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "attempts" },
+        message: "must have required property '" + "attempts" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err5];
+      } else {
+        vErrors.push(err5);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!func1.call(schema38.properties, key0)) {
+        const err6 = {
+          instancePath,
+          schemaPath: "#/additionalProperties",
+          keyword: "additionalProperties",
+          params: { additionalProperty: key0 },
+          message: "must NOT have additional properties",
+        };
+        if (vErrors === null) {
+          vErrors = [err6];
+        } else {
+          vErrors.push(err6);
+        }
+        errors++;
+      }
+    }
+    if (data.v !== undefined) {
+      if (1 !== data.v) {
+        const err7 = {
+          instancePath: instancePath + "/v",
+          schemaPath: "#/properties/v/const",
+          keyword: "const",
+          params: { allowedValue: 1 },
+          message: "must be equal to constant",
+        };
+        if (vErrors === null) {
+          vErrors = [err7];
+        } else {
+          vErrors.push(err7);
+        }
+        errors++;
+      }
+    }
+    if (data.type !== undefined) {
+      if ("llm.result" !== data.type) {
+        const err8 = {
+          instancePath: instancePath + "/type",
+          schemaPath: "#/properties/type/const",
+          keyword: "const",
+          params: { allowedValue: "llm.result" },
+          message: "must be equal to constant",
+        };
+        if (vErrors === null) {
+          vErrors = [err8];
+        } else {
+          vErrors.push(err8);
+        }
+        errors++;
+      }
+    }
+    if (data.runId !== undefined) {
+      let data2 = data.runId;
+      if (typeof data2 === "string") {
+        if (!pattern4.test(data2)) {
+          const err9 = {
+            instancePath: instancePath + "/runId",
+            schemaPath: "#/properties/runId/pattern",
+            keyword: "pattern",
+            params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+            message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+          };
+          if (vErrors === null) {
+            vErrors = [err9];
+          } else {
+            vErrors.push(err9);
+          }
+          errors++;
+        }
+      } else {
+        const err10 = {
+          instancePath: instancePath + "/runId",
+          schemaPath: "#/properties/runId/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err10];
+        } else {
+          vErrors.push(err10);
+        }
+        errors++;
+      }
+    }
+    if (data.turn !== undefined) {
+      let data3 = data.turn;
+      if (!(typeof data3 == "number" && !(data3 % 1) && !isNaN(data3) && isFinite(data3))) {
+        const err11 = {
+          instancePath: instancePath + "/turn",
+          schemaPath: "#/properties/turn/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err11];
+        } else {
+          vErrors.push(err11);
+        }
+        errors++;
+      }
+      if (typeof data3 == "number" && isFinite(data3)) {
+        if (data3 < 1 || isNaN(data3)) {
+          const err12 = {
+            instancePath: instancePath + "/turn",
+            schemaPath: "#/properties/turn/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
+          };
+          if (vErrors === null) {
+            vErrors = [err12];
+          } else {
+            vErrors.push(err12);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.ok !== undefined) {
+      if (typeof data.ok !== "boolean") {
+        const err13 = {
+          instancePath: instancePath + "/ok",
+          schemaPath: "#/properties/ok/type",
+          keyword: "type",
+          params: { type: "boolean" },
+          message: "must be boolean",
+        };
+        if (vErrors === null) {
+          vErrors = [err13];
+        } else {
+          vErrors.push(err13);
+        }
+        errors++;
+      }
+    }
+    if (data.content !== undefined) {
+      let data5 = data.content;
+      if (typeof data5 !== "string" && data5 !== null) {
+        const err14 = {
+          instancePath: instancePath + "/content",
+          schemaPath: "#/properties/content/type",
+          keyword: "type",
+          params: { type: schema38.properties.content.type },
+          message: "must be string,null",
+        };
+        if (vErrors === null) {
+          vErrors = [err14];
+        } else {
+          vErrors.push(err14);
+        }
+        errors++;
+      }
+    }
+    if (data.contentRef !== undefined) {
+      let data6 = data.contentRef;
+      if (data6 && typeof data6 == "object" && !Array.isArray(data6)) {
+        if (data6.bucket === undefined) {
+          const err15 = {
+            instancePath: instancePath + "/contentRef",
+            schemaPath: "#/properties/contentRef/required",
+            keyword: "required",
+            params: { missingProperty: "bucket" },
+            message: "must have required property '" + "bucket" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err15];
+          } else {
+            vErrors.push(err15);
+          }
+          errors++;
+        }
+        if (data6.name === undefined) {
+          const err16 = {
+            instancePath: instancePath + "/contentRef",
+            schemaPath: "#/properties/contentRef/required",
+            keyword: "required",
+            params: { missingProperty: "name" },
+            message: "must have required property '" + "name" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err16];
+          } else {
+            vErrors.push(err16);
+          }
+          errors++;
+        }
+        if (data6.bytes === undefined) {
+          const err17 = {
+            instancePath: instancePath + "/contentRef",
+            schemaPath: "#/properties/contentRef/required",
+            keyword: "required",
+            params: { missingProperty: "bytes" },
+            message: "must have required property '" + "bytes" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err17];
+          } else {
+            vErrors.push(err17);
+          }
+          errors++;
+        }
+        if (data6.sha256 === undefined) {
+          const err18 = {
+            instancePath: instancePath + "/contentRef",
+            schemaPath: "#/properties/contentRef/required",
+            keyword: "required",
+            params: { missingProperty: "sha256" },
+            message: "must have required property '" + "sha256" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err18];
+          } else {
+            vErrors.push(err18);
+          }
+          errors++;
+        }
+        for (const key1 in data6) {
+          if (!(key1 === "bucket" || key1 === "name" || key1 === "bytes" || key1 === "sha256")) {
+            const err19 = {
+              instancePath: instancePath + "/contentRef",
+              schemaPath: "#/properties/contentRef/additionalProperties",
+              keyword: "additionalProperties",
+              params: { additionalProperty: key1 },
+              message: "must NOT have additional properties",
+            };
+            if (vErrors === null) {
+              vErrors = [err19];
+            } else {
+              vErrors.push(err19);
+            }
+            errors++;
+          }
+        }
+        if (data6.bucket !== undefined) {
+          if (typeof data6.bucket !== "string") {
+            const err20 = {
+              instancePath: instancePath + "/contentRef/bucket",
+              schemaPath: "#/properties/contentRef/properties/bucket/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err20];
+            } else {
+              vErrors.push(err20);
+            }
+            errors++;
+          }
+        }
+        if (data6.name !== undefined) {
+          if (typeof data6.name !== "string") {
+            const err21 = {
+              instancePath: instancePath + "/contentRef/name",
+              schemaPath: "#/properties/contentRef/properties/name/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err21];
+            } else {
+              vErrors.push(err21);
+            }
+            errors++;
+          }
+        }
+        if (data6.bytes !== undefined) {
+          let data9 = data6.bytes;
+          if (!(typeof data9 == "number" && !(data9 % 1) && !isNaN(data9) && isFinite(data9))) {
+            const err22 = {
+              instancePath: instancePath + "/contentRef/bytes",
+              schemaPath: "#/properties/contentRef/properties/bytes/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err22];
+            } else {
+              vErrors.push(err22);
+            }
+            errors++;
+          }
+          if (typeof data9 == "number" && isFinite(data9)) {
+            if (data9 < 0 || isNaN(data9)) {
+              const err23 = {
+                instancePath: instancePath + "/contentRef/bytes",
+                schemaPath: "#/properties/contentRef/properties/bytes/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 0 },
+                message: "must be >= 0",
+              };
+              if (vErrors === null) {
+                vErrors = [err23];
+              } else {
+                vErrors.push(err23);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data6.sha256 !== undefined) {
+          if (typeof data6.sha256 !== "string") {
+            const err24 = {
+              instancePath: instancePath + "/contentRef/sha256",
+              schemaPath: "#/properties/contentRef/properties/sha256/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err24];
+            } else {
+              vErrors.push(err24);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err25 = {
+          instancePath: instancePath + "/contentRef",
+          schemaPath: "#/properties/contentRef/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        };
+        if (vErrors === null) {
+          vErrors = [err25];
+        } else {
+          vErrors.push(err25);
+        }
+        errors++;
+      }
+    }
+    if (data.toolCalls !== undefined) {
+      let data11 = data.toolCalls;
+      if (Array.isArray(data11)) {
+        const len0 = data11.length;
+        for (let i0 = 0; i0 < len0; i0++) {
+          let data12 = data11[i0];
+          if (data12 && typeof data12 == "object" && !Array.isArray(data12)) {
+            if (data12.id === undefined) {
+              const err26 = {
+                instancePath: instancePath + "/toolCalls/" + i0,
+                schemaPath: "#/properties/toolCalls/items/required",
+                keyword: "required",
+                params: { missingProperty: "id" },
+                message: "must have required property '" + "id" + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err26];
+              } else {
+                vErrors.push(err26);
+              }
+              errors++;
+            }
+            if (data12.name === undefined) {
+              const err27 = {
+                instancePath: instancePath + "/toolCalls/" + i0,
+                schemaPath: "#/properties/toolCalls/items/required",
+                keyword: "required",
+                params: { missingProperty: "name" },
+                message: "must have required property '" + "name" + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err27];
+              } else {
+                vErrors.push(err27);
+              }
+              errors++;
+            }
+            if (data12.arguments === undefined) {
+              const err28 = {
+                instancePath: instancePath + "/toolCalls/" + i0,
+                schemaPath: "#/properties/toolCalls/items/required",
+                keyword: "required",
+                params: { missingProperty: "arguments" },
+                message: "must have required property '" + "arguments" + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err28];
+              } else {
+                vErrors.push(err28);
+              }
+              errors++;
+            }
+            for (const key2 in data12) {
+              if (!(key2 === "id" || key2 === "name" || key2 === "arguments")) {
+                const err29 = {
+                  instancePath: instancePath + "/toolCalls/" + i0,
+                  schemaPath: "#/properties/toolCalls/items/additionalProperties",
+                  keyword: "additionalProperties",
+                  params: { additionalProperty: key2 },
+                  message: "must NOT have additional properties",
+                };
+                if (vErrors === null) {
+                  vErrors = [err29];
+                } else {
+                  vErrors.push(err29);
+                }
+                errors++;
+              }
+            }
+            if (data12.id !== undefined) {
+              let data13 = data12.id;
+              if (typeof data13 === "string") {
+                if (func2(data13) < 1) {
+                  const err30 = {
+                    instancePath: instancePath + "/toolCalls/" + i0 + "/id",
+                    schemaPath: "#/properties/toolCalls/items/properties/id/minLength",
+                    keyword: "minLength",
+                    params: { limit: 1 },
+                    message: "must NOT have fewer than 1 characters",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err30];
+                  } else {
+                    vErrors.push(err30);
+                  }
+                  errors++;
+                }
+              } else {
+                const err31 = {
+                  instancePath: instancePath + "/toolCalls/" + i0 + "/id",
+                  schemaPath: "#/properties/toolCalls/items/properties/id/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                };
+                if (vErrors === null) {
+                  vErrors = [err31];
+                } else {
+                  vErrors.push(err31);
+                }
+                errors++;
+              }
+            }
+            if (data12.name !== undefined) {
+              if (typeof data12.name !== "string") {
+                const err32 = {
+                  instancePath: instancePath + "/toolCalls/" + i0 + "/name",
+                  schemaPath: "#/properties/toolCalls/items/properties/name/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                };
+                if (vErrors === null) {
+                  vErrors = [err32];
+                } else {
+                  vErrors.push(err32);
+                }
+                errors++;
+              }
+            }
+            if (data12.arguments !== undefined) {
+              if (typeof data12.arguments !== "string") {
+                const err33 = {
+                  instancePath: instancePath + "/toolCalls/" + i0 + "/arguments",
+                  schemaPath: "#/properties/toolCalls/items/properties/arguments/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                };
+                if (vErrors === null) {
+                  vErrors = [err33];
+                } else {
+                  vErrors.push(err33);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err34 = {
+              instancePath: instancePath + "/toolCalls/" + i0,
+              schemaPath: "#/properties/toolCalls/items/type",
+              keyword: "type",
+              params: { type: "object" },
+              message: "must be object",
+            };
+            if (vErrors === null) {
+              vErrors = [err34];
+            } else {
+              vErrors.push(err34);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err35 = {
+          instancePath: instancePath + "/toolCalls",
+          schemaPath: "#/properties/toolCalls/type",
+          keyword: "type",
+          params: { type: "array" },
+          message: "must be array",
+        };
+        if (vErrors === null) {
+          vErrors = [err35];
+        } else {
+          vErrors.push(err35);
+        }
+        errors++;
+      }
+    }
+    if (data.finishReason !== undefined) {
+      if (typeof data.finishReason !== "string") {
+        const err36 = {
+          instancePath: instancePath + "/finishReason",
+          schemaPath: "#/properties/finishReason/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err36];
+        } else {
+          vErrors.push(err36);
+        }
+        errors++;
+      }
+    }
+    if (data.provider !== undefined) {
+      if (typeof data.provider !== "string") {
+        const err37 = {
+          instancePath: instancePath + "/provider",
+          schemaPath: "#/properties/provider/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err37];
+        } else {
+          vErrors.push(err37);
+        }
+        errors++;
+      }
+    }
+    if (data.model !== undefined) {
+      if (typeof data.model !== "string") {
+        const err38 = {
+          instancePath: instancePath + "/model",
+          schemaPath: "#/properties/model/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err38];
+        } else {
+          vErrors.push(err38);
+        }
+        errors++;
+      }
+    }
+    if (data.usage !== undefined) {
+      let data19 = data.usage;
+      if (data19 && typeof data19 == "object" && !Array.isArray(data19)) {
+        if (data19.inputTokens === undefined) {
+          const err39 = {
+            instancePath: instancePath + "/usage",
+            schemaPath: "#/properties/usage/required",
+            keyword: "required",
+            params: { missingProperty: "inputTokens" },
+            message: "must have required property '" + "inputTokens" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err39];
+          } else {
+            vErrors.push(err39);
+          }
+          errors++;
+        }
+        if (data19.outputTokens === undefined) {
+          const err40 = {
+            instancePath: instancePath + "/usage",
+            schemaPath: "#/properties/usage/required",
+            keyword: "required",
+            params: { missingProperty: "outputTokens" },
+            message: "must have required property '" + "outputTokens" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err40];
+          } else {
+            vErrors.push(err40);
+          }
+          errors++;
+        }
+        for (const key3 in data19) {
+          if (!(key3 === "inputTokens" || key3 === "outputTokens")) {
+            const err41 = {
+              instancePath: instancePath + "/usage",
+              schemaPath: "#/properties/usage/additionalProperties",
+              keyword: "additionalProperties",
+              params: { additionalProperty: key3 },
+              message: "must NOT have additional properties",
+            };
+            if (vErrors === null) {
+              vErrors = [err41];
+            } else {
+              vErrors.push(err41);
+            }
+            errors++;
+          }
+        }
+        if (data19.inputTokens !== undefined) {
+          let data20 = data19.inputTokens;
+          if (!(typeof data20 == "number" && !(data20 % 1) && !isNaN(data20) && isFinite(data20))) {
+            const err42 = {
+              instancePath: instancePath + "/usage/inputTokens",
+              schemaPath: "#/properties/usage/properties/inputTokens/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err42];
+            } else {
+              vErrors.push(err42);
+            }
+            errors++;
+          }
+          if (typeof data20 == "number" && isFinite(data20)) {
+            if (data20 < 0 || isNaN(data20)) {
+              const err43 = {
+                instancePath: instancePath + "/usage/inputTokens",
+                schemaPath: "#/properties/usage/properties/inputTokens/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 0 },
+                message: "must be >= 0",
+              };
+              if (vErrors === null) {
+                vErrors = [err43];
+              } else {
+                vErrors.push(err43);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data19.outputTokens !== undefined) {
+          let data21 = data19.outputTokens;
+          if (!(typeof data21 == "number" && !(data21 % 1) && !isNaN(data21) && isFinite(data21))) {
+            const err44 = {
+              instancePath: instancePath + "/usage/outputTokens",
+              schemaPath: "#/properties/usage/properties/outputTokens/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err44];
+            } else {
+              vErrors.push(err44);
+            }
+            errors++;
+          }
+          if (typeof data21 == "number" && isFinite(data21)) {
+            if (data21 < 0 || isNaN(data21)) {
+              const err45 = {
+                instancePath: instancePath + "/usage/outputTokens",
+                schemaPath: "#/properties/usage/properties/outputTokens/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 0 },
+                message: "must be >= 0",
+              };
+              if (vErrors === null) {
+                vErrors = [err45];
+              } else {
+                vErrors.push(err45);
+              }
+              errors++;
+            }
+          }
+        }
+      } else {
+        const err46 = {
+          instancePath: instancePath + "/usage",
+          schemaPath: "#/properties/usage/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        };
+        if (vErrors === null) {
+          vErrors = [err46];
+        } else {
+          vErrors.push(err46);
+        }
+        errors++;
+      }
+    }
+    if (data.latencyMs !== undefined) {
+      let data22 = data.latencyMs;
+      if (typeof data22 == "number" && isFinite(data22)) {
+        if (data22 < 0 || isNaN(data22)) {
+          const err47 = {
+            instancePath: instancePath + "/latencyMs",
+            schemaPath: "#/properties/latencyMs/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 0 },
+            message: "must be >= 0",
+          };
+          if (vErrors === null) {
+            vErrors = [err47];
+          } else {
+            vErrors.push(err47);
+          }
+          errors++;
+        }
+      } else {
+        const err48 = {
+          instancePath: instancePath + "/latencyMs",
+          schemaPath: "#/properties/latencyMs/type",
+          keyword: "type",
+          params: { type: "number" },
+          message: "must be number",
+        };
+        if (vErrors === null) {
+          vErrors = [err48];
+        } else {
+          vErrors.push(err48);
+        }
+        errors++;
+      }
+    }
+    if (data.promptHash !== undefined) {
+      if (typeof data.promptHash !== "string") {
+        const err49 = {
+          instancePath: instancePath + "/promptHash",
+          schemaPath: "#/properties/promptHash/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err49];
+        } else {
+          vErrors.push(err49);
+        }
+        errors++;
+      }
+    }
+    if (data.historySeq !== undefined) {
+      let data24 = data.historySeq;
+      if (!(typeof data24 == "number" && !(data24 % 1) && !isNaN(data24) && isFinite(data24))) {
+        const err50 = {
+          instancePath: instancePath + "/historySeq",
+          schemaPath: "#/properties/historySeq/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err50];
+        } else {
+          vErrors.push(err50);
+        }
+        errors++;
+      }
+      if (typeof data24 == "number" && isFinite(data24)) {
+        if (data24 < 1 || isNaN(data24)) {
+          const err51 = {
+            instancePath: instancePath + "/historySeq",
+            schemaPath: "#/properties/historySeq/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
+          };
+          if (vErrors === null) {
+            vErrors = [err51];
+          } else {
+            vErrors.push(err51);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.attempts !== undefined) {
+      let data25 = data.attempts;
+      if (!(typeof data25 == "number" && !(data25 % 1) && !isNaN(data25) && isFinite(data25))) {
+        const err52 = {
+          instancePath: instancePath + "/attempts",
+          schemaPath: "#/properties/attempts/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err52];
+        } else {
+          vErrors.push(err52);
+        }
+        errors++;
+      }
+      if (typeof data25 == "number" && isFinite(data25)) {
+        if (data25 < 1 || isNaN(data25)) {
+          const err53 = {
+            instancePath: instancePath + "/attempts",
+            schemaPath: "#/properties/attempts/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
+          };
+          if (vErrors === null) {
+            vErrors = [err53];
+          } else {
+            vErrors.push(err53);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.error !== undefined) {
+      let data26 = data.error;
+      if (data26 && typeof data26 == "object" && !Array.isArray(data26)) {
+        if (data26.kind === undefined) {
+          const err54 = {
+            instancePath: instancePath + "/error",
+            schemaPath: "#/properties/error/required",
+            keyword: "required",
+            params: { missingProperty: "kind" },
+            message: "must have required property '" + "kind" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err54];
+          } else {
+            vErrors.push(err54);
+          }
+          errors++;
+        }
+        if (data26.message === undefined) {
+          const err55 = {
+            instancePath: instancePath + "/error",
+            schemaPath: "#/properties/error/required",
+            keyword: "required",
+            params: { missingProperty: "message" },
+            message: "must have required property '" + "message" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err55];
+          } else {
+            vErrors.push(err55);
+          }
+          errors++;
+        }
+        for (const key4 in data26) {
+          if (!(key4 === "kind" || key4 === "message" || key4 === "retryable")) {
+            const err56 = {
+              instancePath: instancePath + "/error",
+              schemaPath: "#/properties/error/additionalProperties",
+              keyword: "additionalProperties",
+              params: { additionalProperty: key4 },
+              message: "must NOT have additional properties",
+            };
+            if (vErrors === null) {
+              vErrors = [err56];
+            } else {
+              vErrors.push(err56);
+            }
+            errors++;
+          }
+        }
+        if (data26.kind !== undefined) {
+          let data27 = data26.kind;
+          if (typeof data27 === "string") {
+            if (func2(data27) < 1) {
+              const err57 = {
+                instancePath: instancePath + "/error/kind",
+                schemaPath: "#/properties/error/properties/kind/minLength",
+                keyword: "minLength",
+                params: { limit: 1 },
+                message: "must NOT have fewer than 1 characters",
+              };
+              if (vErrors === null) {
+                vErrors = [err57];
+              } else {
+                vErrors.push(err57);
+              }
+              errors++;
+            }
+          } else {
+            const err58 = {
+              instancePath: instancePath + "/error/kind",
+              schemaPath: "#/properties/error/properties/kind/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err58];
+            } else {
+              vErrors.push(err58);
+            }
+            errors++;
+          }
+        }
+        if (data26.message !== undefined) {
+          if (typeof data26.message !== "string") {
+            const err59 = {
+              instancePath: instancePath + "/error/message",
+              schemaPath: "#/properties/error/properties/message/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err59];
+            } else {
+              vErrors.push(err59);
+            }
+            errors++;
+          }
+        }
+        if (data26.retryable !== undefined) {
+          if (typeof data26.retryable !== "boolean") {
+            const err60 = {
+              instancePath: instancePath + "/error/retryable",
+              schemaPath: "#/properties/error/properties/retryable/type",
+              keyword: "type",
+              params: { type: "boolean" },
+              message: "must be boolean",
+            };
+            if (vErrors === null) {
+              vErrors = [err60];
+            } else {
+              vErrors.push(err60);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err61 = {
+          instancePath: instancePath + "/error",
+          schemaPath: "#/properties/error/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        };
+        if (vErrors === null) {
+          vErrors = [err61];
+        } else {
+          vErrors.push(err61);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err62 = {
+      instancePath,
+      schemaPath: "#/type",
+      keyword: "type",
+      params: { type: "object" },
+      message: "must be object",
+    };
+    if (vErrors === null) {
+      vErrors = [err62];
+    } else {
+      vErrors.push(err62);
+    }
+    errors++;
+  }
+  validate26.errors = vErrors;
+  return errors === 0;
+}
+validate26.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const ReadReply = validate27;
+const schema39 = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: "https://cairn.dev/schemas/read-reply.v1.schema.json",
+  title: "ReadReply",
+  description: "A page of a run's log, in stream order.",
+  type: "object",
+  additionalProperties: false,
+  required: ["v", "entries", "more"],
+  properties: {
+    v: { const: 1 },
+    entries: {
+      type: "array",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["seq", "subject", "time", "data"],
+        properties: {
+          seq: { type: "integer", minimum: 1 },
+          subject: { type: "string" },
+          time: { type: "string" },
+          data: { type: "string", description: "The stored message's bytes (msgpack), base64." },
+        },
+      },
+    },
+    more: { type: "boolean", description: "More entries follow: ask again from the last seq + 1." },
+  },
+};
+function validate27(
+  data,
+  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
+) {
+  /*# sourceURL="https://cairn.dev/schemas/read-reply.v1.schema.json" */ let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate27.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.v === undefined) {
+      const err0 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "v" },
+        message: "must have required property '" + "v" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.entries === undefined) {
+      const err1 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "entries" },
+        message: "must have required property '" + "entries" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (data.more === undefined) {
+      const err2 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "more" },
+        message: "must have required property '" + "more" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!(key0 === "v" || key0 === "entries" || key0 === "more")) {
+        const err3 = {
+          instancePath,
+          schemaPath: "#/additionalProperties",
+          keyword: "additionalProperties",
+          params: { additionalProperty: key0 },
+          message: "must NOT have additional properties",
+        };
+        if (vErrors === null) {
+          vErrors = [err3];
+        } else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+    }
+    if (data.v !== undefined) {
+      if (1 !== data.v) {
+        const err4 = {
+          instancePath: instancePath + "/v",
+          schemaPath: "#/properties/v/const",
+          keyword: "const",
+          params: { allowedValue: 1 },
+          message: "must be equal to constant",
+        };
+        if (vErrors === null) {
+          vErrors = [err4];
+        } else {
+          vErrors.push(err4);
+        }
+        errors++;
+      }
+    }
+    if (data.entries !== undefined) {
+      let data1 = data.entries;
+      if (Array.isArray(data1)) {
+        const len0 = data1.length;
+        for (let i0 = 0; i0 < len0; i0++) {
+          let data2 = data1[i0];
+          if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
+            if (data2.seq === undefined) {
+              const err5 = {
+                instancePath: instancePath + "/entries/" + i0,
+                schemaPath: "#/properties/entries/items/required",
+                keyword: "required",
+                params: { missingProperty: "seq" },
+                message: "must have required property '" + "seq" + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err5];
+              } else {
+                vErrors.push(err5);
+              }
+              errors++;
+            }
+            if (data2.subject === undefined) {
+              const err6 = {
+                instancePath: instancePath + "/entries/" + i0,
+                schemaPath: "#/properties/entries/items/required",
+                keyword: "required",
+                params: { missingProperty: "subject" },
+                message: "must have required property '" + "subject" + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err6];
+              } else {
+                vErrors.push(err6);
+              }
+              errors++;
+            }
+            if (data2.time === undefined) {
+              const err7 = {
+                instancePath: instancePath + "/entries/" + i0,
+                schemaPath: "#/properties/entries/items/required",
+                keyword: "required",
+                params: { missingProperty: "time" },
+                message: "must have required property '" + "time" + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err7];
+              } else {
+                vErrors.push(err7);
+              }
+              errors++;
+            }
+            if (data2.data === undefined) {
+              const err8 = {
+                instancePath: instancePath + "/entries/" + i0,
+                schemaPath: "#/properties/entries/items/required",
+                keyword: "required",
+                params: { missingProperty: "data" },
+                message: "must have required property '" + "data" + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err8];
+              } else {
+                vErrors.push(err8);
+              }
+              errors++;
+            }
+            for (const key1 in data2) {
+              if (!(key1 === "seq" || key1 === "subject" || key1 === "time" || key1 === "data")) {
+                const err9 = {
+                  instancePath: instancePath + "/entries/" + i0,
+                  schemaPath: "#/properties/entries/items/additionalProperties",
+                  keyword: "additionalProperties",
+                  params: { additionalProperty: key1 },
+                  message: "must NOT have additional properties",
+                };
+                if (vErrors === null) {
+                  vErrors = [err9];
+                } else {
+                  vErrors.push(err9);
+                }
+                errors++;
+              }
+            }
+            if (data2.seq !== undefined) {
+              let data3 = data2.seq;
+              if (!(typeof data3 == "number" && !(data3 % 1) && !isNaN(data3) && isFinite(data3))) {
+                const err10 = {
+                  instancePath: instancePath + "/entries/" + i0 + "/seq",
+                  schemaPath: "#/properties/entries/items/properties/seq/type",
+                  keyword: "type",
+                  params: { type: "integer" },
+                  message: "must be integer",
+                };
+                if (vErrors === null) {
+                  vErrors = [err10];
+                } else {
+                  vErrors.push(err10);
+                }
+                errors++;
+              }
+              if (typeof data3 == "number" && isFinite(data3)) {
+                if (data3 < 1 || isNaN(data3)) {
+                  const err11 = {
+                    instancePath: instancePath + "/entries/" + i0 + "/seq",
+                    schemaPath: "#/properties/entries/items/properties/seq/minimum",
+                    keyword: "minimum",
+                    params: { comparison: ">=", limit: 1 },
+                    message: "must be >= 1",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err11];
+                  } else {
+                    vErrors.push(err11);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data2.subject !== undefined) {
+              if (typeof data2.subject !== "string") {
+                const err12 = {
+                  instancePath: instancePath + "/entries/" + i0 + "/subject",
+                  schemaPath: "#/properties/entries/items/properties/subject/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                };
+                if (vErrors === null) {
+                  vErrors = [err12];
+                } else {
+                  vErrors.push(err12);
+                }
+                errors++;
+              }
+            }
+            if (data2.time !== undefined) {
+              if (typeof data2.time !== "string") {
+                const err13 = {
+                  instancePath: instancePath + "/entries/" + i0 + "/time",
+                  schemaPath: "#/properties/entries/items/properties/time/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                };
+                if (vErrors === null) {
+                  vErrors = [err13];
+                } else {
+                  vErrors.push(err13);
+                }
+                errors++;
+              }
+            }
+            if (data2.data !== undefined) {
+              if (typeof data2.data !== "string") {
+                const err14 = {
+                  instancePath: instancePath + "/entries/" + i0 + "/data",
+                  schemaPath: "#/properties/entries/items/properties/data/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                };
+                if (vErrors === null) {
+                  vErrors = [err14];
+                } else {
+                  vErrors.push(err14);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err15 = {
+              instancePath: instancePath + "/entries/" + i0,
+              schemaPath: "#/properties/entries/items/type",
+              keyword: "type",
+              params: { type: "object" },
+              message: "must be object",
+            };
+            if (vErrors === null) {
+              vErrors = [err15];
+            } else {
+              vErrors.push(err15);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err16 = {
+          instancePath: instancePath + "/entries",
+          schemaPath: "#/properties/entries/type",
+          keyword: "type",
+          params: { type: "array" },
+          message: "must be array",
+        };
+        if (vErrors === null) {
+          vErrors = [err16];
+        } else {
+          vErrors.push(err16);
+        }
+        errors++;
+      }
+    }
+    if (data.more !== undefined) {
+      if (typeof data.more !== "boolean") {
+        const err17 = {
+          instancePath: instancePath + "/more",
+          schemaPath: "#/properties/more/type",
+          keyword: "type",
+          params: { type: "boolean" },
+          message: "must be boolean",
+        };
+        if (vErrors === null) {
+          vErrors = [err17];
+        } else {
+          vErrors.push(err17);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err18 = {
+      instancePath,
+      schemaPath: "#/type",
+      keyword: "type",
+      params: { type: "object" },
+      message: "must be object",
+    };
+    if (vErrors === null) {
+      vErrors = [err18];
+    } else {
+      vErrors.push(err18);
+    }
+    errors++;
+  }
+  validate27.errors = vErrors;
+  return errors === 0;
+}
+validate27.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const ReadRequest = validate28;
+const schema40 = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: "https://cairn.dev/schemas/read-request.v1.schema.json",
+  title: "ReadRequest",
+  description:
+    "Request to <prefix>.api.read: a page of one run's log from a stream sequence on (for callers that may not read the stream itself, e.g. a tenant's clients).",
+  type: "object",
+  additionalProperties: false,
+  required: ["v", "runId"],
+  properties: {
+    v: { const: 1 },
+    runId: { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$" },
+    fromSeq: { type: "integer", minimum: 1, description: "First stream sequence to return (1 by default)." },
+  },
+};
+function validate28(
+  data,
+  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
+) {
+  /*# sourceURL="https://cairn.dev/schemas/read-request.v1.schema.json" */ let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate28.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.v === undefined) {
+      const err0 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "v" },
+        message: "must have required property '" + "v" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.runId === undefined) {
+      const err1 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "runId" },
+        message: "must have required property '" + "runId" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!(key0 === "v" || key0 === "runId" || key0 === "fromSeq")) {
+        const err2 = {
+          instancePath,
+          schemaPath: "#/additionalProperties",
+          keyword: "additionalProperties",
+          params: { additionalProperty: key0 },
+          message: "must NOT have additional properties",
+        };
+        if (vErrors === null) {
+          vErrors = [err2];
+        } else {
+          vErrors.push(err2);
+        }
+        errors++;
+      }
+    }
+    if (data.v !== undefined) {
+      if (1 !== data.v) {
+        const err3 = {
+          instancePath: instancePath + "/v",
+          schemaPath: "#/properties/v/const",
+          keyword: "const",
+          params: { allowedValue: 1 },
+          message: "must be equal to constant",
+        };
+        if (vErrors === null) {
+          vErrors = [err3];
+        } else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+    }
+    if (data.runId !== undefined) {
+      let data1 = data.runId;
+      if (typeof data1 === "string") {
+        if (!pattern4.test(data1)) {
+          const err4 = {
+            instancePath: instancePath + "/runId",
+            schemaPath: "#/properties/runId/pattern",
+            keyword: "pattern",
+            params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+            message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+          };
+          if (vErrors === null) {
+            vErrors = [err4];
+          } else {
+            vErrors.push(err4);
+          }
+          errors++;
+        }
+      } else {
+        const err5 = {
+          instancePath: instancePath + "/runId",
+          schemaPath: "#/properties/runId/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err5];
+        } else {
+          vErrors.push(err5);
+        }
+        errors++;
+      }
+    }
+    if (data.fromSeq !== undefined) {
+      let data2 = data.fromSeq;
+      if (!(typeof data2 == "number" && !(data2 % 1) && !isNaN(data2) && isFinite(data2))) {
+        const err6 = {
+          instancePath: instancePath + "/fromSeq",
+          schemaPath: "#/properties/fromSeq/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err6];
+        } else {
+          vErrors.push(err6);
+        }
+        errors++;
+      }
+      if (typeof data2 == "number" && isFinite(data2)) {
+        if (data2 < 1 || isNaN(data2)) {
+          const err7 = {
+            instancePath: instancePath + "/fromSeq",
+            schemaPath: "#/properties/fromSeq/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
+          };
+          if (vErrors === null) {
+            vErrors = [err7];
+          } else {
+            vErrors.push(err7);
+          }
+          errors++;
+        }
+      }
+    }
+  } else {
+    const err8 = {
+      instancePath,
+      schemaPath: "#/type",
+      keyword: "type",
+      params: { type: "object" },
+      message: "must be object",
+    };
+    if (vErrors === null) {
+      vErrors = [err8];
+    } else {
+      vErrors.push(err8);
+    }
+    errors++;
+  }
+  validate28.errors = vErrors;
+  return errors === 0;
+}
+validate28.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const RunApproval = validate29;
+const schema41 = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: "https://cairn.dev/schemas/run-approval.v1.schema.json",
+  title: "RunApproval",
+  description:
+    'A human\'s decision on a tool call that requires approval, on <prefix>.run.<runId>.evt.approval.<turn>.<index> (one per call, ever); or on going past a budget before model turn <turn>, on <prefix>.run.<runId>.evt.approval.<turn>.budget (index 0, callId "budget").',
+  type: "object",
+  additionalProperties: false,
+  required: ["v", "type", "runId", "turn", "index", "callId", "decision", "at"],
+  properties: {
+    v: { const: 1 },
+    type: { const: "run.approval" },
+    runId: { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$" },
+    turn: { type: "integer", minimum: 1 },
+    index: { type: "integer", minimum: 0 },
+    callId: { type: "string" },
+    decision: { enum: ["approve", "deny"] },
+    reason: { type: "string" },
+    by: {
+      type: "string",
+      description:
+        "Who decided, from the caller's authenticated connection (<account>/<user>, or 'operator'): never from the request body.",
+    },
+    at: { type: "string" },
+  },
+};
+function validate29(
+  data,
+  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
+) {
+  /*# sourceURL="https://cairn.dev/schemas/run-approval.v1.schema.json" */ let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate29.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.v === undefined) {
+      const err0 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "v" },
+        message: "must have required property '" + "v" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.type === undefined) {
+      const err1 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "type" },
+        message: "must have required property '" + "type" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (data.runId === undefined) {
+      const err2 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "runId" },
+        message: "must have required property '" + "runId" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+    if (data.turn === undefined) {
+      const err3 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "turn" },
+        message: "must have required property '" + "turn" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err3];
+      } else {
+        vErrors.push(err3);
+      }
+      errors++;
+    }
+    if (data.index === undefined) {
+      const err4 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "index" },
+        message: "must have required property '" + "index" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err4];
+      } else {
+        vErrors.push(err4);
+      }
+      errors++;
+    }
+    if (data.callId === undefined) {
+      const err5 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "callId" },
+        message: "must have required property '" + "callId" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err5];
+      } else {
+        vErrors.push(err5);
+      }
+      errors++;
+    }
+    if (data.decision === undefined) {
+      const err6 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "decision" },
+        message: "must have required property '" + "decision" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err6];
+      } else {
+        vErrors.push(err6);
+      }
+      errors++;
+    }
+    if (data.at === undefined) {
+      const err7 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "at" },
+        message: "must have required property '" + "at" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err7];
+      } else {
+        vErrors.push(err7);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!func1.call(schema41.properties, key0)) {
+        const err8 = {
+          instancePath,
+          schemaPath: "#/additionalProperties",
+          keyword: "additionalProperties",
+          params: { additionalProperty: key0 },
+          message: "must NOT have additional properties",
+        };
+        if (vErrors === null) {
+          vErrors = [err8];
+        } else {
+          vErrors.push(err8);
+        }
+        errors++;
+      }
+    }
+    if (data.v !== undefined) {
+      if (1 !== data.v) {
+        const err9 = {
+          instancePath: instancePath + "/v",
+          schemaPath: "#/properties/v/const",
+          keyword: "const",
+          params: { allowedValue: 1 },
+          message: "must be equal to constant",
+        };
+        if (vErrors === null) {
+          vErrors = [err9];
+        } else {
+          vErrors.push(err9);
+        }
+        errors++;
+      }
+    }
+    if (data.type !== undefined) {
+      if ("run.approval" !== data.type) {
+        const err10 = {
+          instancePath: instancePath + "/type",
+          schemaPath: "#/properties/type/const",
+          keyword: "const",
+          params: { allowedValue: "run.approval" },
+          message: "must be equal to constant",
+        };
+        if (vErrors === null) {
+          vErrors = [err10];
+        } else {
+          vErrors.push(err10);
+        }
+        errors++;
+      }
+    }
+    if (data.runId !== undefined) {
+      let data2 = data.runId;
+      if (typeof data2 === "string") {
+        if (!pattern4.test(data2)) {
+          const err11 = {
+            instancePath: instancePath + "/runId",
+            schemaPath: "#/properties/runId/pattern",
+            keyword: "pattern",
+            params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+            message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+          };
+          if (vErrors === null) {
+            vErrors = [err11];
+          } else {
+            vErrors.push(err11);
+          }
+          errors++;
+        }
+      } else {
+        const err12 = {
+          instancePath: instancePath + "/runId",
+          schemaPath: "#/properties/runId/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err12];
+        } else {
+          vErrors.push(err12);
+        }
+        errors++;
+      }
+    }
+    if (data.turn !== undefined) {
+      let data3 = data.turn;
+      if (!(typeof data3 == "number" && !(data3 % 1) && !isNaN(data3) && isFinite(data3))) {
+        const err13 = {
+          instancePath: instancePath + "/turn",
+          schemaPath: "#/properties/turn/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err13];
+        } else {
+          vErrors.push(err13);
+        }
+        errors++;
+      }
+      if (typeof data3 == "number" && isFinite(data3)) {
+        if (data3 < 1 || isNaN(data3)) {
+          const err14 = {
+            instancePath: instancePath + "/turn",
+            schemaPath: "#/properties/turn/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
+          };
+          if (vErrors === null) {
+            vErrors = [err14];
+          } else {
+            vErrors.push(err14);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.index !== undefined) {
+      let data4 = data.index;
+      if (!(typeof data4 == "number" && !(data4 % 1) && !isNaN(data4) && isFinite(data4))) {
+        const err15 = {
+          instancePath: instancePath + "/index",
+          schemaPath: "#/properties/index/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err15];
+        } else {
+          vErrors.push(err15);
+        }
+        errors++;
+      }
+      if (typeof data4 == "number" && isFinite(data4)) {
+        if (data4 < 0 || isNaN(data4)) {
+          const err16 = {
+            instancePath: instancePath + "/index",
+            schemaPath: "#/properties/index/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 0 },
+            message: "must be >= 0",
+          };
+          if (vErrors === null) {
+            vErrors = [err16];
+          } else {
+            vErrors.push(err16);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.callId !== undefined) {
+      if (typeof data.callId !== "string") {
+        const err17 = {
+          instancePath: instancePath + "/callId",
+          schemaPath: "#/properties/callId/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err17];
+        } else {
+          vErrors.push(err17);
+        }
+        errors++;
+      }
+    }
+    if (data.decision !== undefined) {
+      let data6 = data.decision;
+      if (!(data6 === "approve" || data6 === "deny")) {
+        const err18 = {
+          instancePath: instancePath + "/decision",
+          schemaPath: "#/properties/decision/enum",
+          keyword: "enum",
+          params: { allowedValues: schema41.properties.decision.enum },
+          message: "must be equal to one of the allowed values",
+        };
+        if (vErrors === null) {
+          vErrors = [err18];
+        } else {
+          vErrors.push(err18);
+        }
+        errors++;
+      }
+    }
+    if (data.reason !== undefined) {
+      if (typeof data.reason !== "string") {
+        const err19 = {
+          instancePath: instancePath + "/reason",
+          schemaPath: "#/properties/reason/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err19];
+        } else {
+          vErrors.push(err19);
+        }
+        errors++;
+      }
+    }
+    if (data.by !== undefined) {
+      if (typeof data.by !== "string") {
+        const err20 = {
+          instancePath: instancePath + "/by",
+          schemaPath: "#/properties/by/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err20];
+        } else {
+          vErrors.push(err20);
+        }
+        errors++;
+      }
+    }
+    if (data.at !== undefined) {
+      if (typeof data.at !== "string") {
+        const err21 = {
+          instancePath: instancePath + "/at",
+          schemaPath: "#/properties/at/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err21];
+        } else {
+          vErrors.push(err21);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err22 = {
+      instancePath,
+      schemaPath: "#/type",
+      keyword: "type",
+      params: { type: "object" },
+      message: "must be object",
+    };
+    if (vErrors === null) {
+      vErrors = [err22];
+    } else {
+      vErrors.push(err22);
+    }
+    errors++;
+  }
+  validate29.errors = vErrors;
+  return errors === 0;
+}
+validate29.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const RunEnded = validate30;
+const schema42 = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: "https://cairn.dev/schemas/run-ended.v1.schema.json",
+  title: "RunEnded",
+  description: "The last event of a run, on <prefix>.run.<runId>.evt.ended.",
+  type: "object",
+  additionalProperties: false,
+  required: ["v", "type", "runId", "status", "turns", "usage", "endedAt"],
+  properties: {
+    v: { const: 1 },
+    type: { const: "run.ended" },
+    runId: { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$" },
+    status: { enum: ["completed", "failed", "cancelled"] },
+    answer: { type: "string" },
+    answerRef: {
+      type: "object",
+      additionalProperties: false,
+      required: ["bucket", "name", "bytes", "sha256"],
+      properties: {
+        bucket: { type: "string" },
+        name: { type: "string" },
+        bytes: { type: "integer", minimum: 0 },
+        sha256: { type: "string" },
+      },
+      description:
+        "The full text is in the JetStream Object Store (it was larger than CAIRN_LARGE_PAYLOAD_BYTES); the inline field holds a preview.",
+    },
+    reason: { type: "string" },
+    error: {
+      type: "object",
+      additionalProperties: false,
+      required: ["kind", "message"],
+      properties: {
+        kind: { type: "string", minLength: 1 },
+        message: { type: "string" },
+        retryable: { type: "boolean" },
+      },
+    },
+    turns: { type: "integer", minimum: 0 },
+    usage: {
+      type: "object",
+      additionalProperties: false,
+      required: ["inputTokens", "outputTokens"],
+      properties: { inputTokens: { type: "integer", minimum: 0 }, outputTokens: { type: "integer", minimum: 0 } },
+    },
+    endedAt: { type: "string" },
+  },
+};
+function validate30(
+  data,
+  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
+) {
+  /*# sourceURL="https://cairn.dev/schemas/run-ended.v1.schema.json" */ let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate30.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.v === undefined) {
+      const err0 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "v" },
+        message: "must have required property '" + "v" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.type === undefined) {
+      const err1 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "type" },
+        message: "must have required property '" + "type" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (data.runId === undefined) {
+      const err2 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "runId" },
+        message: "must have required property '" + "runId" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+    if (data.status === undefined) {
+      const err3 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "status" },
+        message: "must have required property '" + "status" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err3];
+      } else {
+        vErrors.push(err3);
+      }
+      errors++;
+    }
+    if (data.turns === undefined) {
+      const err4 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "turns" },
+        message: "must have required property '" + "turns" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err4];
+      } else {
+        vErrors.push(err4);
+      }
+      errors++;
+    }
+    if (data.usage === undefined) {
+      const err5 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "usage" },
+        message: "must have required property '" + "usage" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err5];
+      } else {
+        vErrors.push(err5);
+      }
+      errors++;
+    }
+    if (data.endedAt === undefined) {
+      const err6 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "endedAt" },
+        message: "must have required property '" + "endedAt" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err6];
+      } else {
+        vErrors.push(err6);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!func1.call(schema42.properties, key0)) {
+        const err7 = {
+          instancePath,
+          schemaPath: "#/additionalProperties",
+          keyword: "additionalProperties",
+          params: { additionalProperty: key0 },
+          message: "must NOT have additional properties",
+        };
+        if (vErrors === null) {
+          vErrors = [err7];
+        } else {
+          vErrors.push(err7);
+        }
+        errors++;
+      }
+    }
+    if (data.v !== undefined) {
+      if (1 !== data.v) {
+        const err8 = {
+          instancePath: instancePath + "/v",
+          schemaPath: "#/properties/v/const",
+          keyword: "const",
+          params: { allowedValue: 1 },
+          message: "must be equal to constant",
+        };
+        if (vErrors === null) {
+          vErrors = [err8];
+        } else {
+          vErrors.push(err8);
+        }
+        errors++;
+      }
+    }
+    if (data.type !== undefined) {
+      if ("run.ended" !== data.type) {
+        const err9 = {
+          instancePath: instancePath + "/type",
+          schemaPath: "#/properties/type/const",
+          keyword: "const",
+          params: { allowedValue: "run.ended" },
+          message: "must be equal to constant",
+        };
+        if (vErrors === null) {
+          vErrors = [err9];
+        } else {
+          vErrors.push(err9);
+        }
+        errors++;
+      }
+    }
+    if (data.runId !== undefined) {
+      let data2 = data.runId;
+      if (typeof data2 === "string") {
+        if (!pattern4.test(data2)) {
+          const err10 = {
+            instancePath: instancePath + "/runId",
+            schemaPath: "#/properties/runId/pattern",
+            keyword: "pattern",
+            params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+            message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+          };
+          if (vErrors === null) {
+            vErrors = [err10];
+          } else {
+            vErrors.push(err10);
+          }
+          errors++;
+        }
+      } else {
+        const err11 = {
+          instancePath: instancePath + "/runId",
+          schemaPath: "#/properties/runId/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err11];
+        } else {
+          vErrors.push(err11);
+        }
+        errors++;
+      }
+    }
+    if (data.status !== undefined) {
+      let data3 = data.status;
+      if (!(data3 === "completed" || data3 === "failed" || data3 === "cancelled")) {
+        const err12 = {
+          instancePath: instancePath + "/status",
+          schemaPath: "#/properties/status/enum",
+          keyword: "enum",
+          params: { allowedValues: schema42.properties.status.enum },
+          message: "must be equal to one of the allowed values",
+        };
+        if (vErrors === null) {
+          vErrors = [err12];
+        } else {
+          vErrors.push(err12);
+        }
+        errors++;
+      }
+    }
+    if (data.answer !== undefined) {
+      if (typeof data.answer !== "string") {
+        const err13 = {
+          instancePath: instancePath + "/answer",
+          schemaPath: "#/properties/answer/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err13];
+        } else {
+          vErrors.push(err13);
+        }
+        errors++;
+      }
+    }
+    if (data.answerRef !== undefined) {
+      let data5 = data.answerRef;
+      if (data5 && typeof data5 == "object" && !Array.isArray(data5)) {
+        if (data5.bucket === undefined) {
+          const err14 = {
+            instancePath: instancePath + "/answerRef",
+            schemaPath: "#/properties/answerRef/required",
+            keyword: "required",
+            params: { missingProperty: "bucket" },
+            message: "must have required property '" + "bucket" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err14];
+          } else {
+            vErrors.push(err14);
+          }
+          errors++;
+        }
+        if (data5.name === undefined) {
+          const err15 = {
+            instancePath: instancePath + "/answerRef",
+            schemaPath: "#/properties/answerRef/required",
+            keyword: "required",
+            params: { missingProperty: "name" },
+            message: "must have required property '" + "name" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err15];
+          } else {
+            vErrors.push(err15);
+          }
+          errors++;
+        }
+        if (data5.bytes === undefined) {
+          const err16 = {
+            instancePath: instancePath + "/answerRef",
+            schemaPath: "#/properties/answerRef/required",
+            keyword: "required",
+            params: { missingProperty: "bytes" },
+            message: "must have required property '" + "bytes" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err16];
+          } else {
+            vErrors.push(err16);
+          }
+          errors++;
+        }
+        if (data5.sha256 === undefined) {
+          const err17 = {
+            instancePath: instancePath + "/answerRef",
+            schemaPath: "#/properties/answerRef/required",
+            keyword: "required",
+            params: { missingProperty: "sha256" },
+            message: "must have required property '" + "sha256" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err17];
+          } else {
+            vErrors.push(err17);
+          }
+          errors++;
+        }
+        for (const key1 in data5) {
+          if (!(key1 === "bucket" || key1 === "name" || key1 === "bytes" || key1 === "sha256")) {
+            const err18 = {
+              instancePath: instancePath + "/answerRef",
+              schemaPath: "#/properties/answerRef/additionalProperties",
+              keyword: "additionalProperties",
+              params: { additionalProperty: key1 },
+              message: "must NOT have additional properties",
+            };
+            if (vErrors === null) {
+              vErrors = [err18];
+            } else {
+              vErrors.push(err18);
+            }
+            errors++;
+          }
+        }
+        if (data5.bucket !== undefined) {
+          if (typeof data5.bucket !== "string") {
+            const err19 = {
+              instancePath: instancePath + "/answerRef/bucket",
+              schemaPath: "#/properties/answerRef/properties/bucket/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err19];
+            } else {
+              vErrors.push(err19);
+            }
+            errors++;
+          }
+        }
+        if (data5.name !== undefined) {
+          if (typeof data5.name !== "string") {
+            const err20 = {
+              instancePath: instancePath + "/answerRef/name",
+              schemaPath: "#/properties/answerRef/properties/name/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err20];
+            } else {
+              vErrors.push(err20);
+            }
+            errors++;
+          }
+        }
+        if (data5.bytes !== undefined) {
+          let data8 = data5.bytes;
+          if (!(typeof data8 == "number" && !(data8 % 1) && !isNaN(data8) && isFinite(data8))) {
+            const err21 = {
+              instancePath: instancePath + "/answerRef/bytes",
+              schemaPath: "#/properties/answerRef/properties/bytes/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err21];
+            } else {
+              vErrors.push(err21);
+            }
+            errors++;
+          }
+          if (typeof data8 == "number" && isFinite(data8)) {
+            if (data8 < 0 || isNaN(data8)) {
+              const err22 = {
+                instancePath: instancePath + "/answerRef/bytes",
+                schemaPath: "#/properties/answerRef/properties/bytes/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 0 },
+                message: "must be >= 0",
+              };
+              if (vErrors === null) {
+                vErrors = [err22];
+              } else {
+                vErrors.push(err22);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data5.sha256 !== undefined) {
+          if (typeof data5.sha256 !== "string") {
+            const err23 = {
+              instancePath: instancePath + "/answerRef/sha256",
+              schemaPath: "#/properties/answerRef/properties/sha256/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err23];
+            } else {
+              vErrors.push(err23);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err24 = {
+          instancePath: instancePath + "/answerRef",
+          schemaPath: "#/properties/answerRef/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        };
+        if (vErrors === null) {
+          vErrors = [err24];
+        } else {
+          vErrors.push(err24);
+        }
+        errors++;
+      }
+    }
+    if (data.reason !== undefined) {
+      if (typeof data.reason !== "string") {
+        const err25 = {
+          instancePath: instancePath + "/reason",
+          schemaPath: "#/properties/reason/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err25];
+        } else {
+          vErrors.push(err25);
+        }
+        errors++;
+      }
+    }
+    if (data.error !== undefined) {
+      let data11 = data.error;
+      if (data11 && typeof data11 == "object" && !Array.isArray(data11)) {
+        if (data11.kind === undefined) {
+          const err26 = {
+            instancePath: instancePath + "/error",
+            schemaPath: "#/properties/error/required",
+            keyword: "required",
+            params: { missingProperty: "kind" },
+            message: "must have required property '" + "kind" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err26];
+          } else {
+            vErrors.push(err26);
+          }
+          errors++;
+        }
+        if (data11.message === undefined) {
+          const err27 = {
+            instancePath: instancePath + "/error",
+            schemaPath: "#/properties/error/required",
+            keyword: "required",
+            params: { missingProperty: "message" },
+            message: "must have required property '" + "message" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err27];
+          } else {
+            vErrors.push(err27);
+          }
+          errors++;
+        }
+        for (const key2 in data11) {
+          if (!(key2 === "kind" || key2 === "message" || key2 === "retryable")) {
+            const err28 = {
+              instancePath: instancePath + "/error",
+              schemaPath: "#/properties/error/additionalProperties",
+              keyword: "additionalProperties",
+              params: { additionalProperty: key2 },
+              message: "must NOT have additional properties",
+            };
+            if (vErrors === null) {
+              vErrors = [err28];
+            } else {
+              vErrors.push(err28);
+            }
+            errors++;
+          }
+        }
+        if (data11.kind !== undefined) {
+          let data12 = data11.kind;
+          if (typeof data12 === "string") {
+            if (func2(data12) < 1) {
+              const err29 = {
+                instancePath: instancePath + "/error/kind",
+                schemaPath: "#/properties/error/properties/kind/minLength",
+                keyword: "minLength",
+                params: { limit: 1 },
+                message: "must NOT have fewer than 1 characters",
+              };
+              if (vErrors === null) {
+                vErrors = [err29];
+              } else {
+                vErrors.push(err29);
+              }
+              errors++;
+            }
+          } else {
+            const err30 = {
+              instancePath: instancePath + "/error/kind",
+              schemaPath: "#/properties/error/properties/kind/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err30];
+            } else {
+              vErrors.push(err30);
+            }
+            errors++;
+          }
+        }
+        if (data11.message !== undefined) {
+          if (typeof data11.message !== "string") {
+            const err31 = {
+              instancePath: instancePath + "/error/message",
+              schemaPath: "#/properties/error/properties/message/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err31];
+            } else {
+              vErrors.push(err31);
+            }
+            errors++;
+          }
+        }
+        if (data11.retryable !== undefined) {
+          if (typeof data11.retryable !== "boolean") {
+            const err32 = {
+              instancePath: instancePath + "/error/retryable",
+              schemaPath: "#/properties/error/properties/retryable/type",
+              keyword: "type",
+              params: { type: "boolean" },
+              message: "must be boolean",
+            };
+            if (vErrors === null) {
+              vErrors = [err32];
+            } else {
+              vErrors.push(err32);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err33 = {
+          instancePath: instancePath + "/error",
+          schemaPath: "#/properties/error/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        };
+        if (vErrors === null) {
+          vErrors = [err33];
+        } else {
+          vErrors.push(err33);
+        }
+        errors++;
+      }
+    }
+    if (data.turns !== undefined) {
+      let data15 = data.turns;
+      if (!(typeof data15 == "number" && !(data15 % 1) && !isNaN(data15) && isFinite(data15))) {
+        const err34 = {
+          instancePath: instancePath + "/turns",
+          schemaPath: "#/properties/turns/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err34];
+        } else {
+          vErrors.push(err34);
+        }
+        errors++;
+      }
+      if (typeof data15 == "number" && isFinite(data15)) {
+        if (data15 < 0 || isNaN(data15)) {
+          const err35 = {
+            instancePath: instancePath + "/turns",
+            schemaPath: "#/properties/turns/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 0 },
+            message: "must be >= 0",
+          };
+          if (vErrors === null) {
+            vErrors = [err35];
+          } else {
+            vErrors.push(err35);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.usage !== undefined) {
+      let data16 = data.usage;
+      if (data16 && typeof data16 == "object" && !Array.isArray(data16)) {
+        if (data16.inputTokens === undefined) {
+          const err36 = {
+            instancePath: instancePath + "/usage",
+            schemaPath: "#/properties/usage/required",
+            keyword: "required",
+            params: { missingProperty: "inputTokens" },
+            message: "must have required property '" + "inputTokens" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err36];
+          } else {
+            vErrors.push(err36);
+          }
+          errors++;
+        }
+        if (data16.outputTokens === undefined) {
+          const err37 = {
+            instancePath: instancePath + "/usage",
+            schemaPath: "#/properties/usage/required",
+            keyword: "required",
+            params: { missingProperty: "outputTokens" },
+            message: "must have required property '" + "outputTokens" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err37];
+          } else {
+            vErrors.push(err37);
+          }
+          errors++;
+        }
+        for (const key3 in data16) {
+          if (!(key3 === "inputTokens" || key3 === "outputTokens")) {
+            const err38 = {
+              instancePath: instancePath + "/usage",
+              schemaPath: "#/properties/usage/additionalProperties",
+              keyword: "additionalProperties",
+              params: { additionalProperty: key3 },
+              message: "must NOT have additional properties",
+            };
+            if (vErrors === null) {
+              vErrors = [err38];
+            } else {
+              vErrors.push(err38);
+            }
+            errors++;
+          }
+        }
+        if (data16.inputTokens !== undefined) {
+          let data17 = data16.inputTokens;
+          if (!(typeof data17 == "number" && !(data17 % 1) && !isNaN(data17) && isFinite(data17))) {
+            const err39 = {
+              instancePath: instancePath + "/usage/inputTokens",
+              schemaPath: "#/properties/usage/properties/inputTokens/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err39];
+            } else {
+              vErrors.push(err39);
+            }
+            errors++;
+          }
+          if (typeof data17 == "number" && isFinite(data17)) {
+            if (data17 < 0 || isNaN(data17)) {
+              const err40 = {
+                instancePath: instancePath + "/usage/inputTokens",
+                schemaPath: "#/properties/usage/properties/inputTokens/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 0 },
+                message: "must be >= 0",
+              };
+              if (vErrors === null) {
+                vErrors = [err40];
+              } else {
+                vErrors.push(err40);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data16.outputTokens !== undefined) {
+          let data18 = data16.outputTokens;
+          if (!(typeof data18 == "number" && !(data18 % 1) && !isNaN(data18) && isFinite(data18))) {
+            const err41 = {
+              instancePath: instancePath + "/usage/outputTokens",
+              schemaPath: "#/properties/usage/properties/outputTokens/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err41];
+            } else {
+              vErrors.push(err41);
+            }
+            errors++;
+          }
+          if (typeof data18 == "number" && isFinite(data18)) {
+            if (data18 < 0 || isNaN(data18)) {
+              const err42 = {
+                instancePath: instancePath + "/usage/outputTokens",
+                schemaPath: "#/properties/usage/properties/outputTokens/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 0 },
+                message: "must be >= 0",
+              };
+              if (vErrors === null) {
+                vErrors = [err42];
+              } else {
+                vErrors.push(err42);
+              }
+              errors++;
+            }
+          }
+        }
+      } else {
+        const err43 = {
+          instancePath: instancePath + "/usage",
+          schemaPath: "#/properties/usage/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        };
+        if (vErrors === null) {
+          vErrors = [err43];
+        } else {
+          vErrors.push(err43);
+        }
+        errors++;
+      }
+    }
+    if (data.endedAt !== undefined) {
+      if (typeof data.endedAt !== "string") {
+        const err44 = {
+          instancePath: instancePath + "/endedAt",
+          schemaPath: "#/properties/endedAt/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err44];
+        } else {
+          vErrors.push(err44);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err45 = {
+      instancePath,
+      schemaPath: "#/type",
+      keyword: "type",
+      params: { type: "object" },
+      message: "must be object",
+    };
+    if (vErrors === null) {
+      vErrors = [err45];
+    } else {
+      vErrors.push(err45);
+    }
+    errors++;
+  }
+  validate30.errors = vErrors;
+  return errors === 0;
+}
+validate30.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const RunError = validate31;
+const schema43 = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: "https://cairn.dev/schemas/run-error.v1.schema.json",
+  title: "RunError",
+  description:
+    "A problem recorded in a run log: a malformed, schema-invalid or oversized message seen by a service, on <prefix>.run.<runId>.evt.error.<seq>.",
+  type: "object",
+  additionalProperties: false,
+  required: ["v", "type", "runId", "service", "subject", "seq", "error", "at"],
+  properties: {
+    v: { const: 1 },
+    type: { const: "run.error" },
+    runId: { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$" },
+    service: { type: "string" },
+    subject: { type: "string" },
+    seq: { type: "integer", minimum: 0 },
+    error: {
+      type: "object",
+      additionalProperties: false,
+      required: ["kind", "message"],
+      properties: {
+        kind: { type: "string", minLength: 1 },
+        message: { type: "string" },
+        retryable: { type: "boolean" },
+      },
+    },
+    at: { type: "string" },
+  },
+};
+function validate31(
+  data,
+  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
+) {
+  /*# sourceURL="https://cairn.dev/schemas/run-error.v1.schema.json" */ let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate31.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.v === undefined) {
+      const err0 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "v" },
+        message: "must have required property '" + "v" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.type === undefined) {
+      const err1 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "type" },
+        message: "must have required property '" + "type" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (data.runId === undefined) {
+      const err2 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "runId" },
+        message: "must have required property '" + "runId" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+    if (data.service === undefined) {
+      const err3 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "service" },
+        message: "must have required property '" + "service" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err3];
+      } else {
+        vErrors.push(err3);
+      }
+      errors++;
+    }
+    if (data.subject === undefined) {
+      const err4 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "subject" },
+        message: "must have required property '" + "subject" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err4];
+      } else {
+        vErrors.push(err4);
+      }
+      errors++;
+    }
+    if (data.seq === undefined) {
+      const err5 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "seq" },
+        message: "must have required property '" + "seq" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err5];
+      } else {
+        vErrors.push(err5);
+      }
+      errors++;
+    }
+    if (data.error === undefined) {
+      const err6 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "error" },
+        message: "must have required property '" + "error" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err6];
+      } else {
+        vErrors.push(err6);
+      }
+      errors++;
+    }
+    if (data.at === undefined) {
+      const err7 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "at" },
+        message: "must have required property '" + "at" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err7];
+      } else {
+        vErrors.push(err7);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!(
+        key0 === "v" ||
+        key0 === "type" ||
+        key0 === "runId" ||
+        key0 === "service" ||
+        key0 === "subject" ||
+        key0 === "seq" ||
+        key0 === "error" ||
+        key0 === "at"
+      )) {
+        const err8 = {
+          instancePath,
+          schemaPath: "#/additionalProperties",
+          keyword: "additionalProperties",
+          params: { additionalProperty: key0 },
+          message: "must NOT have additional properties",
+        };
+        if (vErrors === null) {
+          vErrors = [err8];
+        } else {
+          vErrors.push(err8);
+        }
+        errors++;
+      }
+    }
+    if (data.v !== undefined) {
+      if (1 !== data.v) {
+        const err9 = {
+          instancePath: instancePath + "/v",
+          schemaPath: "#/properties/v/const",
+          keyword: "const",
+          params: { allowedValue: 1 },
+          message: "must be equal to constant",
+        };
+        if (vErrors === null) {
+          vErrors = [err9];
+        } else {
+          vErrors.push(err9);
+        }
+        errors++;
+      }
+    }
+    if (data.type !== undefined) {
+      if ("run.error" !== data.type) {
+        const err10 = {
+          instancePath: instancePath + "/type",
+          schemaPath: "#/properties/type/const",
+          keyword: "const",
+          params: { allowedValue: "run.error" },
+          message: "must be equal to constant",
+        };
+        if (vErrors === null) {
+          vErrors = [err10];
+        } else {
+          vErrors.push(err10);
+        }
+        errors++;
+      }
+    }
+    if (data.runId !== undefined) {
+      let data2 = data.runId;
+      if (typeof data2 === "string") {
+        if (!pattern4.test(data2)) {
+          const err11 = {
+            instancePath: instancePath + "/runId",
+            schemaPath: "#/properties/runId/pattern",
+            keyword: "pattern",
+            params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+            message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+          };
+          if (vErrors === null) {
+            vErrors = [err11];
+          } else {
+            vErrors.push(err11);
+          }
+          errors++;
+        }
+      } else {
+        const err12 = {
+          instancePath: instancePath + "/runId",
+          schemaPath: "#/properties/runId/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err12];
+        } else {
+          vErrors.push(err12);
+        }
+        errors++;
+      }
+    }
+    if (data.service !== undefined) {
+      if (typeof data.service !== "string") {
+        const err13 = {
+          instancePath: instancePath + "/service",
+          schemaPath: "#/properties/service/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err13];
+        } else {
+          vErrors.push(err13);
+        }
+        errors++;
+      }
+    }
+    if (data.subject !== undefined) {
+      if (typeof data.subject !== "string") {
+        const err14 = {
+          instancePath: instancePath + "/subject",
+          schemaPath: "#/properties/subject/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err14];
+        } else {
+          vErrors.push(err14);
+        }
+        errors++;
+      }
+    }
+    if (data.seq !== undefined) {
+      let data5 = data.seq;
+      if (!(typeof data5 == "number" && !(data5 % 1) && !isNaN(data5) && isFinite(data5))) {
+        const err15 = {
+          instancePath: instancePath + "/seq",
+          schemaPath: "#/properties/seq/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err15];
+        } else {
+          vErrors.push(err15);
+        }
+        errors++;
+      }
+      if (typeof data5 == "number" && isFinite(data5)) {
+        if (data5 < 0 || isNaN(data5)) {
+          const err16 = {
+            instancePath: instancePath + "/seq",
+            schemaPath: "#/properties/seq/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 0 },
+            message: "must be >= 0",
+          };
+          if (vErrors === null) {
+            vErrors = [err16];
+          } else {
+            vErrors.push(err16);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.error !== undefined) {
+      let data6 = data.error;
+      if (data6 && typeof data6 == "object" && !Array.isArray(data6)) {
+        if (data6.kind === undefined) {
+          const err17 = {
+            instancePath: instancePath + "/error",
+            schemaPath: "#/properties/error/required",
+            keyword: "required",
+            params: { missingProperty: "kind" },
+            message: "must have required property '" + "kind" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err17];
+          } else {
+            vErrors.push(err17);
+          }
+          errors++;
+        }
+        if (data6.message === undefined) {
+          const err18 = {
+            instancePath: instancePath + "/error",
+            schemaPath: "#/properties/error/required",
+            keyword: "required",
+            params: { missingProperty: "message" },
+            message: "must have required property '" + "message" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err18];
+          } else {
+            vErrors.push(err18);
+          }
+          errors++;
+        }
+        for (const key1 in data6) {
+          if (!(key1 === "kind" || key1 === "message" || key1 === "retryable")) {
+            const err19 = {
+              instancePath: instancePath + "/error",
+              schemaPath: "#/properties/error/additionalProperties",
+              keyword: "additionalProperties",
+              params: { additionalProperty: key1 },
+              message: "must NOT have additional properties",
+            };
+            if (vErrors === null) {
+              vErrors = [err19];
+            } else {
+              vErrors.push(err19);
+            }
+            errors++;
+          }
+        }
+        if (data6.kind !== undefined) {
+          let data7 = data6.kind;
+          if (typeof data7 === "string") {
+            if (func2(data7) < 1) {
+              const err20 = {
+                instancePath: instancePath + "/error/kind",
+                schemaPath: "#/properties/error/properties/kind/minLength",
+                keyword: "minLength",
+                params: { limit: 1 },
+                message: "must NOT have fewer than 1 characters",
+              };
+              if (vErrors === null) {
+                vErrors = [err20];
+              } else {
+                vErrors.push(err20);
+              }
+              errors++;
+            }
+          } else {
+            const err21 = {
+              instancePath: instancePath + "/error/kind",
+              schemaPath: "#/properties/error/properties/kind/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err21];
+            } else {
+              vErrors.push(err21);
+            }
+            errors++;
+          }
+        }
+        if (data6.message !== undefined) {
+          if (typeof data6.message !== "string") {
+            const err22 = {
+              instancePath: instancePath + "/error/message",
+              schemaPath: "#/properties/error/properties/message/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err22];
+            } else {
+              vErrors.push(err22);
+            }
+            errors++;
+          }
+        }
+        if (data6.retryable !== undefined) {
+          if (typeof data6.retryable !== "boolean") {
+            const err23 = {
+              instancePath: instancePath + "/error/retryable",
+              schemaPath: "#/properties/error/properties/retryable/type",
+              keyword: "type",
+              params: { type: "boolean" },
+              message: "must be boolean",
+            };
+            if (vErrors === null) {
+              vErrors = [err23];
+            } else {
+              vErrors.push(err23);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err24 = {
+          instancePath: instancePath + "/error",
+          schemaPath: "#/properties/error/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        };
+        if (vErrors === null) {
+          vErrors = [err24];
+        } else {
+          vErrors.push(err24);
+        }
+        errors++;
+      }
+    }
+    if (data.at !== undefined) {
+      if (typeof data.at !== "string") {
+        const err25 = {
+          instancePath: instancePath + "/at",
+          schemaPath: "#/properties/at/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err25];
+        } else {
+          vErrors.push(err25);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err26 = {
+      instancePath,
+      schemaPath: "#/type",
+      keyword: "type",
+      params: { type: "object" },
+      message: "must be object",
+    };
+    if (vErrors === null) {
+      vErrors = [err26];
+    } else {
+      vErrors.push(err26);
+    }
+    errors++;
+  }
+  validate31.errors = vErrors;
+  return errors === 0;
+}
+validate31.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const RunRequest = validate32;
+const schema44 = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: "https://cairn.dev/schemas/run-request.v1.schema.json",
+  title: "RunRequest",
+  description: "Request naming one run: <prefix>.api.status and <prefix>.api.cancel.",
+  type: "object",
+  additionalProperties: false,
+  required: ["v", "runId"],
+  properties: {
+    v: { const: 1 },
+    runId: { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$" },
+    reason: { type: "string" },
+  },
+};
+function validate32(
+  data,
+  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
+) {
+  /*# sourceURL="https://cairn.dev/schemas/run-request.v1.schema.json" */ let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate32.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.v === undefined) {
+      const err0 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "v" },
+        message: "must have required property '" + "v" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.runId === undefined) {
+      const err1 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "runId" },
+        message: "must have required property '" + "runId" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!(key0 === "v" || key0 === "runId" || key0 === "reason")) {
+        const err2 = {
+          instancePath,
+          schemaPath: "#/additionalProperties",
+          keyword: "additionalProperties",
+          params: { additionalProperty: key0 },
+          message: "must NOT have additional properties",
+        };
+        if (vErrors === null) {
+          vErrors = [err2];
+        } else {
+          vErrors.push(err2);
+        }
+        errors++;
+      }
+    }
+    if (data.v !== undefined) {
+      if (1 !== data.v) {
+        const err3 = {
+          instancePath: instancePath + "/v",
+          schemaPath: "#/properties/v/const",
+          keyword: "const",
+          params: { allowedValue: 1 },
+          message: "must be equal to constant",
+        };
+        if (vErrors === null) {
+          vErrors = [err3];
+        } else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+    }
+    if (data.runId !== undefined) {
+      let data1 = data.runId;
+      if (typeof data1 === "string") {
+        if (!pattern4.test(data1)) {
+          const err4 = {
+            instancePath: instancePath + "/runId",
+            schemaPath: "#/properties/runId/pattern",
+            keyword: "pattern",
+            params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+            message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+          };
+          if (vErrors === null) {
+            vErrors = [err4];
+          } else {
+            vErrors.push(err4);
+          }
+          errors++;
+        }
+      } else {
+        const err5 = {
+          instancePath: instancePath + "/runId",
+          schemaPath: "#/properties/runId/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err5];
+        } else {
+          vErrors.push(err5);
+        }
+        errors++;
+      }
+    }
+    if (data.reason !== undefined) {
+      if (typeof data.reason !== "string") {
+        const err6 = {
+          instancePath: instancePath + "/reason",
+          schemaPath: "#/properties/reason/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err6];
+        } else {
+          vErrors.push(err6);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err7 = {
+      instancePath,
+      schemaPath: "#/type",
+      keyword: "type",
+      params: { type: "object" },
+      message: "must be object",
+    };
+    if (vErrors === null) {
+      vErrors = [err7];
+    } else {
+      vErrors.push(err7);
+    }
+    errors++;
+  }
+  validate32.errors = vErrors;
+  return errors === 0;
+}
+validate32.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const RunSignal = validate33;
+const schema45 = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: "https://cairn.dev/schemas/run-signal.v1.schema.json",
+  title: "RunSignal",
+  description: "A signal sent to a run from outside (cancel), on <prefix>.run.<runId>.evt.signal.<name>.",
+  type: "object",
+  additionalProperties: false,
+  required: ["v", "type", "runId", "signal", "at"],
+  properties: {
+    v: { const: 1 },
+    type: { const: "run.signal" },
+    runId: { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$" },
+    signal: { enum: ["cancel"] },
+    reason: { type: "string" },
+    at: { type: "string" },
+    by: {
+      type: "string",
+      description: "Who sent the signal, from the caller's authenticated connection (<account>/<user>, or 'operator').",
+    },
+  },
+};
+function validate33(
+  data,
+  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
+) {
+  /*# sourceURL="https://cairn.dev/schemas/run-signal.v1.schema.json" */ let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate33.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.v === undefined) {
+      const err0 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "v" },
+        message: "must have required property '" + "v" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.type === undefined) {
+      const err1 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "type" },
+        message: "must have required property '" + "type" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (data.runId === undefined) {
+      const err2 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "runId" },
+        message: "must have required property '" + "runId" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+    if (data.signal === undefined) {
+      const err3 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "signal" },
+        message: "must have required property '" + "signal" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err3];
+      } else {
+        vErrors.push(err3);
+      }
+      errors++;
+    }
+    if (data.at === undefined) {
+      const err4 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "at" },
+        message: "must have required property '" + "at" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err4];
+      } else {
+        vErrors.push(err4);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!(
+        key0 === "v" ||
+        key0 === "type" ||
+        key0 === "runId" ||
+        key0 === "signal" ||
+        key0 === "reason" ||
+        key0 === "at" ||
+        key0 === "by"
+      )) {
+        const err5 = {
+          instancePath,
+          schemaPath: "#/additionalProperties",
+          keyword: "additionalProperties",
+          params: { additionalProperty: key0 },
+          message: "must NOT have additional properties",
+        };
+        if (vErrors === null) {
+          vErrors = [err5];
+        } else {
+          vErrors.push(err5);
+        }
+        errors++;
+      }
+    }
+    if (data.v !== undefined) {
+      if (1 !== data.v) {
+        const err6 = {
+          instancePath: instancePath + "/v",
+          schemaPath: "#/properties/v/const",
+          keyword: "const",
+          params: { allowedValue: 1 },
+          message: "must be equal to constant",
+        };
+        if (vErrors === null) {
+          vErrors = [err6];
+        } else {
+          vErrors.push(err6);
+        }
+        errors++;
+      }
+    }
+    if (data.type !== undefined) {
+      if ("run.signal" !== data.type) {
+        const err7 = {
+          instancePath: instancePath + "/type",
+          schemaPath: "#/properties/type/const",
+          keyword: "const",
+          params: { allowedValue: "run.signal" },
+          message: "must be equal to constant",
+        };
+        if (vErrors === null) {
+          vErrors = [err7];
+        } else {
+          vErrors.push(err7);
+        }
+        errors++;
+      }
+    }
+    if (data.runId !== undefined) {
+      let data2 = data.runId;
+      if (typeof data2 === "string") {
+        if (!pattern4.test(data2)) {
+          const err8 = {
+            instancePath: instancePath + "/runId",
+            schemaPath: "#/properties/runId/pattern",
+            keyword: "pattern",
+            params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+            message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+          };
+          if (vErrors === null) {
+            vErrors = [err8];
+          } else {
+            vErrors.push(err8);
+          }
+          errors++;
+        }
+      } else {
+        const err9 = {
+          instancePath: instancePath + "/runId",
+          schemaPath: "#/properties/runId/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err9];
+        } else {
+          vErrors.push(err9);
+        }
+        errors++;
+      }
+    }
+    if (data.signal !== undefined) {
+      if (!(data.signal === "cancel")) {
+        const err10 = {
+          instancePath: instancePath + "/signal",
+          schemaPath: "#/properties/signal/enum",
+          keyword: "enum",
+          params: { allowedValues: schema45.properties.signal.enum },
+          message: "must be equal to one of the allowed values",
+        };
+        if (vErrors === null) {
+          vErrors = [err10];
+        } else {
+          vErrors.push(err10);
+        }
+        errors++;
+      }
+    }
+    if (data.reason !== undefined) {
+      if (typeof data.reason !== "string") {
+        const err11 = {
+          instancePath: instancePath + "/reason",
+          schemaPath: "#/properties/reason/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err11];
+        } else {
+          vErrors.push(err11);
+        }
+        errors++;
+      }
+    }
+    if (data.at !== undefined) {
+      if (typeof data.at !== "string") {
+        const err12 = {
+          instancePath: instancePath + "/at",
+          schemaPath: "#/properties/at/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err12];
+        } else {
+          vErrors.push(err12);
+        }
+        errors++;
+      }
+    }
+    if (data.by !== undefined) {
+      if (typeof data.by !== "string") {
+        const err13 = {
+          instancePath: instancePath + "/by",
+          schemaPath: "#/properties/by/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err13];
+        } else {
+          vErrors.push(err13);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err14 = {
+      instancePath,
+      schemaPath: "#/type",
+      keyword: "type",
+      params: { type: "object" },
+      message: "must be object",
+    };
+    if (vErrors === null) {
+      vErrors = [err14];
+    } else {
+      vErrors.push(err14);
+    }
+    errors++;
+  }
+  validate33.errors = vErrors;
+  return errors === 0;
+}
+validate33.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const RunStatus = validate34;
+function validate34(
+  data,
+  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
+) {
+  /*# sourceURL="https://cairn.dev/schemas/run-status.v1.schema.json" */ let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate34.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.v === undefined) {
+      const err0 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "v" },
+        message: "must have required property '" + "v" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.runId === undefined) {
+      const err1 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "runId" },
+        message: "must have required property '" + "runId" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (data.status === undefined) {
+      const err2 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "status" },
+        message: "must have required property '" + "status" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+    if (data.task === undefined) {
+      const err3 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "task" },
+        message: "must have required property '" + "task" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err3];
+      } else {
+        vErrors.push(err3);
+      }
+      errors++;
+    }
+    if (data.agent === undefined) {
+      const err4 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "agent" },
+        message: "must have required property '" + "agent" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err4];
+      } else {
+        vErrors.push(err4);
+      }
+      errors++;
+    }
+    if (data.turn === undefined) {
+      const err5 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "turn" },
+        message: "must have required property '" + "turn" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err5];
+      } else {
+        vErrors.push(err5);
+      }
+      errors++;
+    }
+    if (data.toolCalls === undefined) {
+      const err6 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "toolCalls" },
+        message: "must have required property '" + "toolCalls" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err6];
+      } else {
+        vErrors.push(err6);
+      }
+      errors++;
+    }
+    if (data.usage === undefined) {
+      const err7 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "usage" },
+        message: "must have required property '" + "usage" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err7];
+      } else {
+        vErrors.push(err7);
+      }
+      errors++;
+    }
+    if (data.errors === undefined) {
+      const err8 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "errors" },
+        message: "must have required property '" + "errors" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err8];
+      } else {
+        vErrors.push(err8);
+      }
+      errors++;
+    }
+    if (data.submittedAt === undefined) {
+      const err9 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "submittedAt" },
+        message: "must have required property '" + "submittedAt" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err9];
+      } else {
+        vErrors.push(err9);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!func1.call(schema35.properties, key0)) {
+        const err10 = {
+          instancePath,
+          schemaPath: "#/additionalProperties",
+          keyword: "additionalProperties",
+          params: { additionalProperty: key0 },
+          message: "must NOT have additional properties",
+        };
+        if (vErrors === null) {
+          vErrors = [err10];
+        } else {
+          vErrors.push(err10);
+        }
+        errors++;
+      }
+    }
+    if (data.v !== undefined) {
+      if (1 !== data.v) {
+        const err11 = {
+          instancePath: instancePath + "/v",
+          schemaPath: "#/properties/v/const",
+          keyword: "const",
+          params: { allowedValue: 1 },
+          message: "must be equal to constant",
+        };
+        if (vErrors === null) {
+          vErrors = [err11];
+        } else {
+          vErrors.push(err11);
+        }
+        errors++;
+      }
+    }
+    if (data.runId !== undefined) {
+      let data1 = data.runId;
+      if (typeof data1 === "string") {
+        if (!pattern4.test(data1)) {
+          const err12 = {
+            instancePath: instancePath + "/runId",
+            schemaPath: "#/properties/runId/pattern",
+            keyword: "pattern",
+            params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+            message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+          };
+          if (vErrors === null) {
+            vErrors = [err12];
+          } else {
+            vErrors.push(err12);
+          }
+          errors++;
+        }
+      } else {
+        const err13 = {
+          instancePath: instancePath + "/runId",
+          schemaPath: "#/properties/runId/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err13];
+        } else {
+          vErrors.push(err13);
+        }
+        errors++;
+      }
+    }
+    if (data.status !== undefined) {
+      let data2 = data.status;
+      if (!(
+        data2 === "running" ||
+        data2 === "awaiting_approval" ||
+        data2 === "completed" ||
+        data2 === "failed" ||
+        data2 === "cancelled"
+      )) {
+        const err14 = {
+          instancePath: instancePath + "/status",
+          schemaPath: "#/properties/status/enum",
+          keyword: "enum",
+          params: { allowedValues: schema35.properties.status.enum },
+          message: "must be equal to one of the allowed values",
+        };
+        if (vErrors === null) {
+          vErrors = [err14];
+        } else {
+          vErrors.push(err14);
+        }
+        errors++;
+      }
+    }
+    if (data.task !== undefined) {
+      if (typeof data.task !== "string") {
+        const err15 = {
+          instancePath: instancePath + "/task",
+          schemaPath: "#/properties/task/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err15];
+        } else {
+          vErrors.push(err15);
+        }
+        errors++;
+      }
+    }
+    if (data.agent !== undefined) {
+      if (typeof data.agent !== "string") {
+        const err16 = {
+          instancePath: instancePath + "/agent",
+          schemaPath: "#/properties/agent/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err16];
+        } else {
+          vErrors.push(err16);
+        }
+        errors++;
+      }
+    }
+    if (data.turn !== undefined) {
+      let data5 = data.turn;
+      if (!(typeof data5 == "number" && !(data5 % 1) && !isNaN(data5) && isFinite(data5))) {
+        const err17 = {
+          instancePath: instancePath + "/turn",
+          schemaPath: "#/properties/turn/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err17];
+        } else {
+          vErrors.push(err17);
+        }
+        errors++;
+      }
+      if (typeof data5 == "number" && isFinite(data5)) {
+        if (data5 < 0 || isNaN(data5)) {
+          const err18 = {
+            instancePath: instancePath + "/turn",
+            schemaPath: "#/properties/turn/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 0 },
+            message: "must be >= 0",
+          };
+          if (vErrors === null) {
+            vErrors = [err18];
+          } else {
+            vErrors.push(err18);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.toolCalls !== undefined) {
+      let data6 = data.toolCalls;
+      if (!(typeof data6 == "number" && !(data6 % 1) && !isNaN(data6) && isFinite(data6))) {
+        const err19 = {
+          instancePath: instancePath + "/toolCalls",
+          schemaPath: "#/properties/toolCalls/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err19];
+        } else {
+          vErrors.push(err19);
+        }
+        errors++;
+      }
+      if (typeof data6 == "number" && isFinite(data6)) {
+        if (data6 < 0 || isNaN(data6)) {
+          const err20 = {
+            instancePath: instancePath + "/toolCalls",
+            schemaPath: "#/properties/toolCalls/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 0 },
+            message: "must be >= 0",
+          };
+          if (vErrors === null) {
+            vErrors = [err20];
+          } else {
+            vErrors.push(err20);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.waitingFor !== undefined) {
+      let data7 = data.waitingFor;
+      if (Array.isArray(data7)) {
+        const len0 = data7.length;
+        for (let i0 = 0; i0 < len0; i0++) {
+          if (typeof data7[i0] !== "string") {
+            const err21 = {
+              instancePath: instancePath + "/waitingFor/" + i0,
+              schemaPath: "#/properties/waitingFor/items/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err21];
+            } else {
+              vErrors.push(err21);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err22 = {
+          instancePath: instancePath + "/waitingFor",
+          schemaPath: "#/properties/waitingFor/type",
+          keyword: "type",
+          params: { type: "array" },
+          message: "must be array",
+        };
+        if (vErrors === null) {
+          vErrors = [err22];
+        } else {
+          vErrors.push(err22);
+        }
+        errors++;
+      }
+    }
+    if (data.waitingForRunner !== undefined) {
+      let data9 = data.waitingForRunner;
+      if (Array.isArray(data9)) {
+        const len1 = data9.length;
+        for (let i1 = 0; i1 < len1; i1++) {
+          if (typeof data9[i1] !== "string") {
+            const err23 = {
+              instancePath: instancePath + "/waitingForRunner/" + i1,
+              schemaPath: "#/properties/waitingForRunner/items/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err23];
+            } else {
+              vErrors.push(err23);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err24 = {
+          instancePath: instancePath + "/waitingForRunner",
+          schemaPath: "#/properties/waitingForRunner/type",
+          keyword: "type",
+          params: { type: "array" },
+          message: "must be array",
+        };
+        if (vErrors === null) {
+          vErrors = [err24];
+        } else {
+          vErrors.push(err24);
+        }
+        errors++;
+      }
+    }
+    if (data.waitingOn !== undefined) {
+      let data11 = data.waitingOn;
+      if (Array.isArray(data11)) {
+        const len2 = data11.length;
+        for (let i2 = 0; i2 < len2; i2++) {
+          let data12 = data11[i2];
+          if (data12 && typeof data12 == "object" && !Array.isArray(data12)) {
+            if (data12.kind === undefined) {
+              const err25 = {
+                instancePath: instancePath + "/waitingOn/" + i2,
+                schemaPath: "#/properties/waitingOn/items/required",
+                keyword: "required",
+                params: { missingProperty: "kind" },
+                message: "must have required property '" + "kind" + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err25];
+              } else {
+                vErrors.push(err25);
+              }
+              errors++;
+            }
+            if (data12.name === undefined) {
+              const err26 = {
+                instancePath: instancePath + "/waitingOn/" + i2,
+                schemaPath: "#/properties/waitingOn/items/required",
+                keyword: "required",
+                params: { missingProperty: "name" },
+                message: "must have required property '" + "name" + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err26];
+              } else {
+                vErrors.push(err26);
+              }
+              errors++;
+            }
+            for (const key1 in data12) {
+              if (!(key1 === "kind" || key1 === "name")) {
+                const err27 = {
+                  instancePath: instancePath + "/waitingOn/" + i2,
+                  schemaPath: "#/properties/waitingOn/items/additionalProperties",
+                  keyword: "additionalProperties",
+                  params: { additionalProperty: key1 },
+                  message: "must NOT have additional properties",
+                };
+                if (vErrors === null) {
+                  vErrors = [err27];
+                } else {
+                  vErrors.push(err27);
+                }
+                errors++;
+              }
+            }
+            if (data12.kind !== undefined) {
+              let data13 = data12.kind;
+              if (!(data13 === "llm" || data13 === "tool")) {
+                const err28 = {
+                  instancePath: instancePath + "/waitingOn/" + i2 + "/kind",
+                  schemaPath: "#/properties/waitingOn/items/properties/kind/enum",
+                  keyword: "enum",
+                  params: { allowedValues: schema35.properties.waitingOn.items.properties.kind.enum },
+                  message: "must be equal to one of the allowed values",
+                };
+                if (vErrors === null) {
+                  vErrors = [err28];
+                } else {
+                  vErrors.push(err28);
+                }
+                errors++;
+              }
+            }
+            if (data12.name !== undefined) {
+              if (typeof data12.name !== "string") {
+                const err29 = {
+                  instancePath: instancePath + "/waitingOn/" + i2 + "/name",
+                  schemaPath: "#/properties/waitingOn/items/properties/name/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                };
+                if (vErrors === null) {
+                  vErrors = [err29];
+                } else {
+                  vErrors.push(err29);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err30 = {
+              instancePath: instancePath + "/waitingOn/" + i2,
+              schemaPath: "#/properties/waitingOn/items/type",
+              keyword: "type",
+              params: { type: "object" },
+              message: "must be object",
+            };
+            if (vErrors === null) {
+              vErrors = [err30];
+            } else {
+              vErrors.push(err30);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err31 = {
+          instancePath: instancePath + "/waitingOn",
+          schemaPath: "#/properties/waitingOn/type",
+          keyword: "type",
+          params: { type: "array" },
+          message: "must be array",
+        };
+        if (vErrors === null) {
+          vErrors = [err31];
+        } else {
+          vErrors.push(err31);
+        }
+        errors++;
+      }
+    }
+    if (data.answer !== undefined) {
+      if (typeof data.answer !== "string") {
+        const err32 = {
+          instancePath: instancePath + "/answer",
+          schemaPath: "#/properties/answer/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err32];
+        } else {
+          vErrors.push(err32);
+        }
+        errors++;
+      }
+    }
+    if (data.reason !== undefined) {
+      if (typeof data.reason !== "string") {
+        const err33 = {
+          instancePath: instancePath + "/reason",
+          schemaPath: "#/properties/reason/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err33];
+        } else {
+          vErrors.push(err33);
+        }
+        errors++;
+      }
+    }
+    if (data.costUsd !== undefined) {
+      let data17 = data.costUsd;
+      if (typeof data17 == "number" && isFinite(data17)) {
+        if (data17 < 0 || isNaN(data17)) {
+          const err34 = {
+            instancePath: instancePath + "/costUsd",
+            schemaPath: "#/properties/costUsd/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 0 },
+            message: "must be >= 0",
+          };
+          if (vErrors === null) {
+            vErrors = [err34];
+          } else {
+            vErrors.push(err34);
+          }
+          errors++;
+        }
+      } else {
+        const err35 = {
+          instancePath: instancePath + "/costUsd",
+          schemaPath: "#/properties/costUsd/type",
+          keyword: "type",
+          params: { type: "number" },
+          message: "must be number",
+        };
+        if (vErrors === null) {
+          vErrors = [err35];
+        } else {
+          vErrors.push(err35);
+        }
+        errors++;
+      }
+    }
+    if (data.approvals !== undefined) {
+      let data18 = data.approvals;
+      if (Array.isArray(data18)) {
+        const len3 = data18.length;
+        for (let i3 = 0; i3 < len3; i3++) {
+          let data19 = data18[i3];
+          if (data19 && typeof data19 == "object" && !Array.isArray(data19)) {
+            if (data19.turn === undefined) {
+              const err36 = {
+                instancePath: instancePath + "/approvals/" + i3,
+                schemaPath: "#/properties/approvals/items/required",
+                keyword: "required",
+                params: { missingProperty: "turn" },
+                message: "must have required property '" + "turn" + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err36];
+              } else {
+                vErrors.push(err36);
+              }
+              errors++;
+            }
+            if (data19.index === undefined) {
+              const err37 = {
+                instancePath: instancePath + "/approvals/" + i3,
+                schemaPath: "#/properties/approvals/items/required",
+                keyword: "required",
+                params: { missingProperty: "index" },
+                message: "must have required property '" + "index" + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err37];
+              } else {
+                vErrors.push(err37);
+              }
+              errors++;
+            }
+            if (data19.callId === undefined) {
+              const err38 = {
+                instancePath: instancePath + "/approvals/" + i3,
+                schemaPath: "#/properties/approvals/items/required",
+                keyword: "required",
+                params: { missingProperty: "callId" },
+                message: "must have required property '" + "callId" + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err38];
+              } else {
+                vErrors.push(err38);
+              }
+              errors++;
+            }
+            if (data19.tool === undefined) {
+              const err39 = {
+                instancePath: instancePath + "/approvals/" + i3,
+                schemaPath: "#/properties/approvals/items/required",
+                keyword: "required",
+                params: { missingProperty: "tool" },
+                message: "must have required property '" + "tool" + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err39];
+              } else {
+                vErrors.push(err39);
+              }
+              errors++;
+            }
+            if (data19.arguments === undefined) {
+              const err40 = {
+                instancePath: instancePath + "/approvals/" + i3,
+                schemaPath: "#/properties/approvals/items/required",
+                keyword: "required",
+                params: { missingProperty: "arguments" },
+                message: "must have required property '" + "arguments" + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err40];
+              } else {
+                vErrors.push(err40);
+              }
+              errors++;
+            }
+            for (const key2 in data19) {
+              if (!(
+                key2 === "turn" ||
+                key2 === "index" ||
+                key2 === "callId" ||
+                key2 === "tool" ||
+                key2 === "arguments" ||
+                key2 === "reason"
+              )) {
+                const err41 = {
+                  instancePath: instancePath + "/approvals/" + i3,
+                  schemaPath: "#/properties/approvals/items/additionalProperties",
+                  keyword: "additionalProperties",
+                  params: { additionalProperty: key2 },
+                  message: "must NOT have additional properties",
+                };
+                if (vErrors === null) {
+                  vErrors = [err41];
+                } else {
+                  vErrors.push(err41);
+                }
+                errors++;
+              }
+            }
+            if (data19.turn !== undefined) {
+              let data20 = data19.turn;
+              if (!(typeof data20 == "number" && !(data20 % 1) && !isNaN(data20) && isFinite(data20))) {
+                const err42 = {
+                  instancePath: instancePath + "/approvals/" + i3 + "/turn",
+                  schemaPath: "#/properties/approvals/items/properties/turn/type",
+                  keyword: "type",
+                  params: { type: "integer" },
+                  message: "must be integer",
+                };
+                if (vErrors === null) {
+                  vErrors = [err42];
+                } else {
+                  vErrors.push(err42);
+                }
+                errors++;
+              }
+            }
+            if (data19.index !== undefined) {
+              let data21 = data19.index;
+              if (!(typeof data21 == "number" && !(data21 % 1) && !isNaN(data21) && isFinite(data21))) {
+                const err43 = {
+                  instancePath: instancePath + "/approvals/" + i3 + "/index",
+                  schemaPath: "#/properties/approvals/items/properties/index/type",
+                  keyword: "type",
+                  params: { type: "integer" },
+                  message: "must be integer",
+                };
+                if (vErrors === null) {
+                  vErrors = [err43];
+                } else {
+                  vErrors.push(err43);
+                }
+                errors++;
+              }
+            }
+            if (data19.callId !== undefined) {
+              if (typeof data19.callId !== "string") {
+                const err44 = {
+                  instancePath: instancePath + "/approvals/" + i3 + "/callId",
+                  schemaPath: "#/properties/approvals/items/properties/callId/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                };
+                if (vErrors === null) {
+                  vErrors = [err44];
+                } else {
+                  vErrors.push(err44);
+                }
+                errors++;
+              }
+            }
+            if (data19.tool !== undefined) {
+              if (typeof data19.tool !== "string") {
+                const err45 = {
+                  instancePath: instancePath + "/approvals/" + i3 + "/tool",
+                  schemaPath: "#/properties/approvals/items/properties/tool/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                };
+                if (vErrors === null) {
+                  vErrors = [err45];
+                } else {
+                  vErrors.push(err45);
+                }
+                errors++;
+              }
+            }
+            if (data19.arguments !== undefined) {
+              if (typeof data19.arguments !== "string") {
+                const err46 = {
+                  instancePath: instancePath + "/approvals/" + i3 + "/arguments",
+                  schemaPath: "#/properties/approvals/items/properties/arguments/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                };
+                if (vErrors === null) {
+                  vErrors = [err46];
+                } else {
+                  vErrors.push(err46);
+                }
+                errors++;
+              }
+            }
+            if (data19.reason !== undefined) {
+              if (typeof data19.reason !== "string") {
+                const err47 = {
+                  instancePath: instancePath + "/approvals/" + i3 + "/reason",
+                  schemaPath: "#/properties/approvals/items/properties/reason/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                };
+                if (vErrors === null) {
+                  vErrors = [err47];
+                } else {
+                  vErrors.push(err47);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err48 = {
+              instancePath: instancePath + "/approvals/" + i3,
+              schemaPath: "#/properties/approvals/items/type",
+              keyword: "type",
+              params: { type: "object" },
+              message: "must be object",
+            };
+            if (vErrors === null) {
+              vErrors = [err48];
+            } else {
+              vErrors.push(err48);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err49 = {
+          instancePath: instancePath + "/approvals",
+          schemaPath: "#/properties/approvals/type",
+          keyword: "type",
+          params: { type: "array" },
+          message: "must be array",
+        };
+        if (vErrors === null) {
+          vErrors = [err49];
+        } else {
+          vErrors.push(err49);
+        }
+        errors++;
+      }
+    }
+    if (data.budgetPause !== undefined) {
+      let data26 = data.budgetPause;
+      if (data26 && typeof data26 == "object" && !Array.isArray(data26)) {
+        if (data26.turn === undefined) {
+          const err50 = {
+            instancePath: instancePath + "/budgetPause",
+            schemaPath: "#/properties/budgetPause/required",
+            keyword: "required",
+            params: { missingProperty: "turn" },
+            message: "must have required property '" + "turn" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err50];
+          } else {
+            vErrors.push(err50);
+          }
+          errors++;
+        }
+        if (data26.kind === undefined) {
+          const err51 = {
+            instancePath: instancePath + "/budgetPause",
+            schemaPath: "#/properties/budgetPause/required",
+            keyword: "required",
+            params: { missingProperty: "kind" },
+            message: "must have required property '" + "kind" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err51];
+          } else {
+            vErrors.push(err51);
+          }
+          errors++;
+        }
+        if (data26.message === undefined) {
+          const err52 = {
+            instancePath: instancePath + "/budgetPause",
+            schemaPath: "#/properties/budgetPause/required",
+            keyword: "required",
+            params: { missingProperty: "message" },
+            message: "must have required property '" + "message" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err52];
+          } else {
+            vErrors.push(err52);
+          }
+          errors++;
+        }
+        for (const key3 in data26) {
+          if (!(key3 === "turn" || key3 === "kind" || key3 === "message")) {
+            const err53 = {
+              instancePath: instancePath + "/budgetPause",
+              schemaPath: "#/properties/budgetPause/additionalProperties",
+              keyword: "additionalProperties",
+              params: { additionalProperty: key3 },
+              message: "must NOT have additional properties",
+            };
+            if (vErrors === null) {
+              vErrors = [err53];
+            } else {
+              vErrors.push(err53);
+            }
+            errors++;
+          }
+        }
+        if (data26.turn !== undefined) {
+          let data27 = data26.turn;
+          if (!(typeof data27 == "number" && !(data27 % 1) && !isNaN(data27) && isFinite(data27))) {
+            const err54 = {
+              instancePath: instancePath + "/budgetPause/turn",
+              schemaPath: "#/properties/budgetPause/properties/turn/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err54];
+            } else {
+              vErrors.push(err54);
+            }
+            errors++;
+          }
+        }
+        if (data26.kind !== undefined) {
+          if (typeof data26.kind !== "string") {
+            const err55 = {
+              instancePath: instancePath + "/budgetPause/kind",
+              schemaPath: "#/properties/budgetPause/properties/kind/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err55];
+            } else {
+              vErrors.push(err55);
+            }
+            errors++;
+          }
+        }
+        if (data26.message !== undefined) {
+          if (typeof data26.message !== "string") {
+            const err56 = {
+              instancePath: instancePath + "/budgetPause/message",
+              schemaPath: "#/properties/budgetPause/properties/message/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err56];
+            } else {
+              vErrors.push(err56);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err57 = {
+          instancePath: instancePath + "/budgetPause",
+          schemaPath: "#/properties/budgetPause/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        };
+        if (vErrors === null) {
+          vErrors = [err57];
+        } else {
+          vErrors.push(err57);
+        }
+        errors++;
+      }
+    }
+    if (data.usage !== undefined) {
+      let data30 = data.usage;
+      if (data30 && typeof data30 == "object" && !Array.isArray(data30)) {
+        if (data30.inputTokens === undefined) {
+          const err58 = {
+            instancePath: instancePath + "/usage",
+            schemaPath: "#/properties/usage/required",
+            keyword: "required",
+            params: { missingProperty: "inputTokens" },
+            message: "must have required property '" + "inputTokens" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err58];
+          } else {
+            vErrors.push(err58);
+          }
+          errors++;
+        }
+        if (data30.outputTokens === undefined) {
+          const err59 = {
+            instancePath: instancePath + "/usage",
+            schemaPath: "#/properties/usage/required",
+            keyword: "required",
+            params: { missingProperty: "outputTokens" },
+            message: "must have required property '" + "outputTokens" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err59];
+          } else {
+            vErrors.push(err59);
+          }
+          errors++;
+        }
+        for (const key4 in data30) {
+          if (!(key4 === "inputTokens" || key4 === "outputTokens")) {
+            const err60 = {
+              instancePath: instancePath + "/usage",
+              schemaPath: "#/properties/usage/additionalProperties",
+              keyword: "additionalProperties",
+              params: { additionalProperty: key4 },
+              message: "must NOT have additional properties",
+            };
+            if (vErrors === null) {
+              vErrors = [err60];
+            } else {
+              vErrors.push(err60);
+            }
+            errors++;
+          }
+        }
+        if (data30.inputTokens !== undefined) {
+          let data31 = data30.inputTokens;
+          if (!(typeof data31 == "number" && !(data31 % 1) && !isNaN(data31) && isFinite(data31))) {
+            const err61 = {
+              instancePath: instancePath + "/usage/inputTokens",
+              schemaPath: "#/properties/usage/properties/inputTokens/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err61];
+            } else {
+              vErrors.push(err61);
+            }
+            errors++;
+          }
+          if (typeof data31 == "number" && isFinite(data31)) {
+            if (data31 < 0 || isNaN(data31)) {
+              const err62 = {
+                instancePath: instancePath + "/usage/inputTokens",
+                schemaPath: "#/properties/usage/properties/inputTokens/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 0 },
+                message: "must be >= 0",
+              };
+              if (vErrors === null) {
+                vErrors = [err62];
+              } else {
+                vErrors.push(err62);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data30.outputTokens !== undefined) {
+          let data32 = data30.outputTokens;
+          if (!(typeof data32 == "number" && !(data32 % 1) && !isNaN(data32) && isFinite(data32))) {
+            const err63 = {
+              instancePath: instancePath + "/usage/outputTokens",
+              schemaPath: "#/properties/usage/properties/outputTokens/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err63];
+            } else {
+              vErrors.push(err63);
+            }
+            errors++;
+          }
+          if (typeof data32 == "number" && isFinite(data32)) {
+            if (data32 < 0 || isNaN(data32)) {
+              const err64 = {
+                instancePath: instancePath + "/usage/outputTokens",
+                schemaPath: "#/properties/usage/properties/outputTokens/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 0 },
+                message: "must be >= 0",
+              };
+              if (vErrors === null) {
+                vErrors = [err64];
+              } else {
+                vErrors.push(err64);
+              }
+              errors++;
+            }
+          }
+        }
+      } else {
+        const err65 = {
+          instancePath: instancePath + "/usage",
+          schemaPath: "#/properties/usage/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        };
+        if (vErrors === null) {
+          vErrors = [err65];
+        } else {
+          vErrors.push(err65);
+        }
+        errors++;
+      }
+    }
+    if (data.errors !== undefined) {
+      let data33 = data.errors;
+      if (!(typeof data33 == "number" && !(data33 % 1) && !isNaN(data33) && isFinite(data33))) {
+        const err66 = {
+          instancePath: instancePath + "/errors",
+          schemaPath: "#/properties/errors/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err66];
+        } else {
+          vErrors.push(err66);
+        }
+        errors++;
+      }
+      if (typeof data33 == "number" && isFinite(data33)) {
+        if (data33 < 0 || isNaN(data33)) {
+          const err67 = {
+            instancePath: instancePath + "/errors",
+            schemaPath: "#/properties/errors/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 0 },
+            message: "must be >= 0",
+          };
+          if (vErrors === null) {
+            vErrors = [err67];
+          } else {
+            vErrors.push(err67);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.submittedAt !== undefined) {
+      if (typeof data.submittedAt !== "string") {
+        const err68 = {
+          instancePath: instancePath + "/submittedAt",
+          schemaPath: "#/properties/submittedAt/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err68];
+        } else {
+          vErrors.push(err68);
+        }
+        errors++;
+      }
+    }
+    if (data.endedAt !== undefined) {
+      if (typeof data.endedAt !== "string") {
+        const err69 = {
+          instancePath: instancePath + "/endedAt",
+          schemaPath: "#/properties/endedAt/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err69];
+        } else {
+          vErrors.push(err69);
+        }
+        errors++;
+      }
+    }
+    if (data.lastSeq !== undefined) {
+      let data36 = data.lastSeq;
+      if (!(typeof data36 == "number" && !(data36 % 1) && !isNaN(data36) && isFinite(data36))) {
+        const err70 = {
+          instancePath: instancePath + "/lastSeq",
+          schemaPath: "#/properties/lastSeq/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err70];
+        } else {
+          vErrors.push(err70);
+        }
+        errors++;
+      }
+      if (typeof data36 == "number" && isFinite(data36)) {
+        if (data36 < 0 || isNaN(data36)) {
+          const err71 = {
+            instancePath: instancePath + "/lastSeq",
+            schemaPath: "#/properties/lastSeq/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 0 },
+            message: "must be >= 0",
+          };
+          if (vErrors === null) {
+            vErrors = [err71];
+          } else {
+            vErrors.push(err71);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.traceId !== undefined) {
+      let data37 = data.traceId;
+      if (typeof data37 === "string") {
+        if (!pattern8.test(data37)) {
+          const err72 = {
+            instancePath: instancePath + "/traceId",
+            schemaPath: "#/properties/traceId/pattern",
+            keyword: "pattern",
+            params: { pattern: "^[0-9a-f]{32}$" },
+            message: 'must match pattern "' + "^[0-9a-f]{32}$" + '"',
+          };
+          if (vErrors === null) {
+            vErrors = [err72];
+          } else {
+            vErrors.push(err72);
+          }
+          errors++;
+        }
+      } else {
+        const err73 = {
+          instancePath: instancePath + "/traceId",
+          schemaPath: "#/properties/traceId/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err73];
+        } else {
+          vErrors.push(err73);
+        }
+        errors++;
+      }
+    }
+    if (data.purgedAt !== undefined) {
+      if (typeof data.purgedAt !== "string") {
+        const err74 = {
+          instancePath: instancePath + "/purgedAt",
+          schemaPath: "#/properties/purgedAt/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err74];
+        } else {
+          vErrors.push(err74);
+        }
+        errors++;
+      }
+    }
+    if (data.tenant !== undefined) {
+      let data39 = data.tenant;
+      if (typeof data39 === "string") {
+        if (!pattern4.test(data39)) {
+          const err75 = {
+            instancePath: instancePath + "/tenant",
+            schemaPath: "#/properties/tenant/pattern",
+            keyword: "pattern",
+            params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+            message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+          };
+          if (vErrors === null) {
+            vErrors = [err75];
+          } else {
+            vErrors.push(err75);
+          }
+          errors++;
+        }
+      } else {
+        const err76 = {
+          instancePath: instancePath + "/tenant",
+          schemaPath: "#/properties/tenant/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err76];
+        } else {
+          vErrors.push(err76);
+        }
+        errors++;
+      }
+    }
+    if (data.metadata !== undefined) {
+      let data40 = data.metadata;
+      if (data40 && typeof data40 == "object" && !Array.isArray(data40)) {
+        for (const key5 in data40) {
+          if (typeof data40[key5] !== "string") {
+            const err77 = {
+              instancePath: instancePath + "/metadata/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),
+              schemaPath: "#/properties/metadata/additionalProperties/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err77];
+            } else {
+              vErrors.push(err77);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err78 = {
+          instancePath: instancePath + "/metadata",
+          schemaPath: "#/properties/metadata/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        };
+        if (vErrors === null) {
+          vErrors = [err78];
+        } else {
+          vErrors.push(err78);
+        }
+        errors++;
+      }
+    }
+    if (data.archivedAt !== undefined) {
+      if (typeof data.archivedAt !== "string") {
+        const err79 = {
+          instancePath: instancePath + "/archivedAt",
+          schemaPath: "#/properties/archivedAt/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err79];
+        } else {
+          vErrors.push(err79);
+        }
+        errors++;
+      }
+    }
+    if (data.archive !== undefined) {
+      let data43 = data.archive;
+      if (data43 && typeof data43 == "object" && !Array.isArray(data43)) {
+        if (data43.seqs === undefined) {
+          const err80 = {
+            instancePath: instancePath + "/archive",
+            schemaPath: "#/properties/archive/required",
+            keyword: "required",
+            params: { missingProperty: "seqs" },
+            message: "must have required property '" + "seqs" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err80];
+          } else {
+            vErrors.push(err80);
+          }
+          errors++;
+        }
+        if (data43.sha256 === undefined) {
+          const err81 = {
+            instancePath: instancePath + "/archive",
+            schemaPath: "#/properties/archive/required",
+            keyword: "required",
+            params: { missingProperty: "sha256" },
+            message: "must have required property '" + "sha256" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err81];
+          } else {
+            vErrors.push(err81);
+          }
+          errors++;
+        }
+        if (data43.bytes === undefined) {
+          const err82 = {
+            instancePath: instancePath + "/archive",
+            schemaPath: "#/properties/archive/required",
+            keyword: "required",
+            params: { missingProperty: "bytes" },
+            message: "must have required property '" + "bytes" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err82];
+          } else {
+            vErrors.push(err82);
+          }
+          errors++;
+        }
+        if (data43.messages === undefined) {
+          const err83 = {
+            instancePath: instancePath + "/archive",
+            schemaPath: "#/properties/archive/required",
+            keyword: "required",
+            params: { missingProperty: "messages" },
+            message: "must have required property '" + "messages" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err83];
+          } else {
+            vErrors.push(err83);
+          }
+          errors++;
+        }
+        for (const key6 in data43) {
+          if (!(key6 === "seqs" || key6 === "sha256" || key6 === "bytes" || key6 === "messages")) {
+            const err84 = {
+              instancePath: instancePath + "/archive",
+              schemaPath: "#/properties/archive/additionalProperties",
+              keyword: "additionalProperties",
+              params: { additionalProperty: key6 },
+              message: "must NOT have additional properties",
+            };
+            if (vErrors === null) {
+              vErrors = [err84];
+            } else {
+              vErrors.push(err84);
+            }
+            errors++;
+          }
+        }
+        if (data43.seqs !== undefined) {
+          let data44 = data43.seqs;
+          if (Array.isArray(data44)) {
+            if (data44.length < 1) {
+              const err85 = {
+                instancePath: instancePath + "/archive/seqs",
+                schemaPath: "#/properties/archive/properties/seqs/minItems",
+                keyword: "minItems",
+                params: { limit: 1 },
+                message: "must NOT have fewer than 1 items",
+              };
+              if (vErrors === null) {
+                vErrors = [err85];
+              } else {
+                vErrors.push(err85);
+              }
+              errors++;
+            }
+            const len4 = data44.length;
+            for (let i4 = 0; i4 < len4; i4++) {
+              let data45 = data44[i4];
+              if (!(typeof data45 == "number" && !(data45 % 1) && !isNaN(data45) && isFinite(data45))) {
+                const err86 = {
+                  instancePath: instancePath + "/archive/seqs/" + i4,
+                  schemaPath: "#/properties/archive/properties/seqs/items/type",
+                  keyword: "type",
+                  params: { type: "integer" },
+                  message: "must be integer",
+                };
+                if (vErrors === null) {
+                  vErrors = [err86];
+                } else {
+                  vErrors.push(err86);
+                }
+                errors++;
+              }
+              if (typeof data45 == "number" && isFinite(data45)) {
+                if (data45 < 1 || isNaN(data45)) {
+                  const err87 = {
+                    instancePath: instancePath + "/archive/seqs/" + i4,
+                    schemaPath: "#/properties/archive/properties/seqs/items/minimum",
+                    keyword: "minimum",
+                    params: { comparison: ">=", limit: 1 },
+                    message: "must be >= 1",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err87];
+                  } else {
+                    vErrors.push(err87);
+                  }
+                  errors++;
+                }
+              }
+            }
+          } else {
+            const err88 = {
+              instancePath: instancePath + "/archive/seqs",
+              schemaPath: "#/properties/archive/properties/seqs/type",
+              keyword: "type",
+              params: { type: "array" },
+              message: "must be array",
+            };
+            if (vErrors === null) {
+              vErrors = [err88];
+            } else {
+              vErrors.push(err88);
+            }
+            errors++;
+          }
+        }
+        if (data43.sha256 !== undefined) {
+          let data46 = data43.sha256;
+          if (typeof data46 === "string") {
+            if (!pattern10.test(data46)) {
+              const err89 = {
+                instancePath: instancePath + "/archive/sha256",
+                schemaPath: "#/properties/archive/properties/sha256/pattern",
+                keyword: "pattern",
+                params: { pattern: "^[0-9a-f]{64}$" },
+                message: 'must match pattern "' + "^[0-9a-f]{64}$" + '"',
+              };
+              if (vErrors === null) {
+                vErrors = [err89];
+              } else {
+                vErrors.push(err89);
+              }
+              errors++;
+            }
+          } else {
+            const err90 = {
+              instancePath: instancePath + "/archive/sha256",
+              schemaPath: "#/properties/archive/properties/sha256/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err90];
+            } else {
+              vErrors.push(err90);
+            }
+            errors++;
+          }
+        }
+        if (data43.bytes !== undefined) {
+          let data47 = data43.bytes;
+          if (!(typeof data47 == "number" && !(data47 % 1) && !isNaN(data47) && isFinite(data47))) {
+            const err91 = {
+              instancePath: instancePath + "/archive/bytes",
+              schemaPath: "#/properties/archive/properties/bytes/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err91];
+            } else {
+              vErrors.push(err91);
+            }
+            errors++;
+          }
+          if (typeof data47 == "number" && isFinite(data47)) {
+            if (data47 < 0 || isNaN(data47)) {
+              const err92 = {
+                instancePath: instancePath + "/archive/bytes",
+                schemaPath: "#/properties/archive/properties/bytes/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 0 },
+                message: "must be >= 0",
+              };
+              if (vErrors === null) {
+                vErrors = [err92];
+              } else {
+                vErrors.push(err92);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data43.messages !== undefined) {
+          let data48 = data43.messages;
+          if (!(typeof data48 == "number" && !(data48 % 1) && !isNaN(data48) && isFinite(data48))) {
+            const err93 = {
+              instancePath: instancePath + "/archive/messages",
+              schemaPath: "#/properties/archive/properties/messages/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err93];
+            } else {
+              vErrors.push(err93);
+            }
+            errors++;
+          }
+          if (typeof data48 == "number" && isFinite(data48)) {
+            if (data48 < 0 || isNaN(data48)) {
+              const err94 = {
+                instancePath: instancePath + "/archive/messages",
+                schemaPath: "#/properties/archive/properties/messages/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 0 },
+                message: "must be >= 0",
+              };
+              if (vErrors === null) {
+                vErrors = [err94];
+              } else {
+                vErrors.push(err94);
+              }
+              errors++;
+            }
+          }
+        }
+      } else {
+        const err95 = {
+          instancePath: instancePath + "/archive",
+          schemaPath: "#/properties/archive/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        };
+        if (vErrors === null) {
+          vErrors = [err95];
+        } else {
+          vErrors.push(err95);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err96 = {
+      instancePath,
+      schemaPath: "#/type",
+      keyword: "type",
+      params: { type: "object" },
+      message: "must be object",
+    };
+    if (vErrors === null) {
+      vErrors = [err96];
+    } else {
+      vErrors.push(err96);
+    }
+    errors++;
+  }
+  validate34.errors = vErrors;
+  return errors === 0;
+}
+validate34.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const RunSubmitted = validate35;
+const schema47 = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: "https://cairn.dev/schemas/run-submitted.v1.schema.json",
+  title: "RunSubmitted",
+  description: "First event of every run, on <prefix>.run.<runId>.evt.submitted.",
+  type: "object",
+  additionalProperties: false,
+  required: ["v", "type", "runId", "task", "agent", "submittedAt"],
+  properties: {
+    v: { const: 1 },
+    type: { const: "run.submitted" },
+    runId: { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$" },
+    task: { type: "string", minLength: 1 },
+    agent: { $ref: "https://cairn.dev/schemas/agent-spec.v1.schema.json" },
+    idempotencyKey: { type: "string" },
+    submittedAt: { type: "string" },
+    parent: {
+      type: "object",
+      additionalProperties: false,
+      required: ["runId", "turn", "index", "callId"],
+      properties: {
+        runId: { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$" },
+        turn: { type: "integer", minimum: 1 },
+        index: { type: "integer", minimum: 0 },
+        callId: { type: "string" },
+      },
+      description:
+        "Set on a sub-agent run by the planner (never by an API caller): the parent run and the run_agent call that waits for this run's outcome, verified against the parent's log (<prefix>.api.spawn).",
+    },
+    metadata: { type: "object", additionalProperties: { type: "string" } },
+    trace: {
+      type: "object",
+      additionalProperties: { type: "string" },
+      description:
+        "W3C trace context of the run's root span (traceparent, tracestate), fixed at submission so every step of the run, in any process and after any crash, joins one trace; parent-traceparent is the submitter's span, the root span's parent. Without tracing in the planner: the submitter's trace context as given.",
+    },
+    forkedFrom: {
+      type: "object",
+      description:
+        "Set on a fork (cairn fork): the run and step its history was copied from. The copied results precede this submission in the fork's log; `prefix` names each of them, and only those are folded (any other message written to the run before its submission is rejected).",
+      additionalProperties: false,
+      required: ["runId", "step", "seq"],
+      properties: {
+        runId: { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$" },
+        step: {
+          type: "integer",
+          minimum: 0,
+          description: "Last step of the source copied into the fork (0 = the submission only).",
+        },
+        seq: { type: "integer", minimum: 1, description: "Stream sequence of that step's event in the source run." },
+        editedCalls: {
+          type: "array",
+          items: { type: "string" },
+          description: "Tool call ids whose results were replaced (cairn fork --set-result).",
+        },
+        prefix: {
+          type: "array",
+          items: {
+            type: "object",
+            additionalProperties: false,
+            required: ["subject", "sha256"],
+            properties: { subject: { type: "string" }, sha256: { type: "string", pattern: "^[0-9a-f]{64}$" } },
+          },
+          description:
+            "Every message the fork copied before this submission: its subject and the sha256 (hex) of its bytes. Absent on forks recorded before it existed (then every message before the submission is taken as copied).",
+        },
+      },
+    },
+    tenant: {
+      type: "string",
+      pattern: "^[A-Za-z0-9_-]{1,64}$",
+      description:
+        "The tenant (NATS account) the run belongs to, from the submitter's authenticated connection; absent for runs of the deployment's own account (operators, cairn dev).",
+    },
+    submittedBy: {
+      type: "string",
+      description:
+        "Who submitted the run: <account>/<user> from the submitter's authenticated connection, or 'operator' for the deployment's own account.",
+    },
+  },
+};
+function validate35(
+  data,
+  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
+) {
+  /*# sourceURL="https://cairn.dev/schemas/run-submitted.v1.schema.json" */ let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate35.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.v === undefined) {
+      const err0 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "v" },
+        message: "must have required property '" + "v" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.type === undefined) {
+      const err1 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "type" },
+        message: "must have required property '" + "type" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (data.runId === undefined) {
+      const err2 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "runId" },
+        message: "must have required property '" + "runId" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+    if (data.task === undefined) {
+      const err3 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "task" },
+        message: "must have required property '" + "task" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err3];
+      } else {
+        vErrors.push(err3);
+      }
+      errors++;
+    }
+    if (data.agent === undefined) {
+      const err4 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "agent" },
+        message: "must have required property '" + "agent" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err4];
+      } else {
+        vErrors.push(err4);
+      }
+      errors++;
+    }
+    if (data.submittedAt === undefined) {
+      const err5 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "submittedAt" },
+        message: "must have required property '" + "submittedAt" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err5];
+      } else {
+        vErrors.push(err5);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!func1.call(schema47.properties, key0)) {
+        const err6 = {
+          instancePath,
+          schemaPath: "#/additionalProperties",
+          keyword: "additionalProperties",
+          params: { additionalProperty: key0 },
+          message: "must NOT have additional properties",
+        };
+        if (vErrors === null) {
+          vErrors = [err6];
+        } else {
+          vErrors.push(err6);
+        }
+        errors++;
+      }
+    }
+    if (data.v !== undefined) {
+      if (1 !== data.v) {
+        const err7 = {
+          instancePath: instancePath + "/v",
+          schemaPath: "#/properties/v/const",
+          keyword: "const",
+          params: { allowedValue: 1 },
+          message: "must be equal to constant",
+        };
+        if (vErrors === null) {
+          vErrors = [err7];
+        } else {
+          vErrors.push(err7);
+        }
+        errors++;
+      }
+    }
+    if (data.type !== undefined) {
+      if ("run.submitted" !== data.type) {
+        const err8 = {
+          instancePath: instancePath + "/type",
+          schemaPath: "#/properties/type/const",
+          keyword: "const",
+          params: { allowedValue: "run.submitted" },
+          message: "must be equal to constant",
+        };
+        if (vErrors === null) {
+          vErrors = [err8];
+        } else {
+          vErrors.push(err8);
+        }
+        errors++;
+      }
+    }
+    if (data.runId !== undefined) {
+      let data2 = data.runId;
+      if (typeof data2 === "string") {
+        if (!pattern4.test(data2)) {
+          const err9 = {
+            instancePath: instancePath + "/runId",
+            schemaPath: "#/properties/runId/pattern",
+            keyword: "pattern",
+            params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+            message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+          };
+          if (vErrors === null) {
+            vErrors = [err9];
+          } else {
+            vErrors.push(err9);
+          }
+          errors++;
+        }
+      } else {
+        const err10 = {
+          instancePath: instancePath + "/runId",
+          schemaPath: "#/properties/runId/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err10];
+        } else {
+          vErrors.push(err10);
+        }
+        errors++;
+      }
+    }
+    if (data.task !== undefined) {
+      let data3 = data.task;
+      if (typeof data3 === "string") {
+        if (func2(data3) < 1) {
+          const err11 = {
+            instancePath: instancePath + "/task",
+            schemaPath: "#/properties/task/minLength",
+            keyword: "minLength",
+            params: { limit: 1 },
+            message: "must NOT have fewer than 1 characters",
+          };
+          if (vErrors === null) {
+            vErrors = [err11];
+          } else {
+            vErrors.push(err11);
+          }
+          errors++;
+        }
+      } else {
+        const err12 = {
+          instancePath: instancePath + "/task",
+          schemaPath: "#/properties/task/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err12];
+        } else {
+          vErrors.push(err12);
+        }
+        errors++;
+      }
+    }
+    if (data.agent !== undefined) {
+      let data4 = data.agent;
+      if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
+        if (data4.name === undefined) {
+          const err13 = {
+            instancePath: instancePath + "/agent",
+            schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/required",
+            keyword: "required",
+            params: { missingProperty: "name" },
+            message: "must have required property '" + "name" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err13];
+          } else {
+            vErrors.push(err13);
+          }
+          errors++;
+        }
+        if (data4.provider === undefined) {
+          const err14 = {
+            instancePath: instancePath + "/agent",
+            schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/required",
+            keyword: "required",
+            params: { missingProperty: "provider" },
+            message: "must have required property '" + "provider" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err14];
+          } else {
+            vErrors.push(err14);
+          }
+          errors++;
+        }
+        if (data4.model === undefined) {
+          const err15 = {
+            instancePath: instancePath + "/agent",
+            schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/required",
+            keyword: "required",
+            params: { missingProperty: "model" },
+            message: "must have required property '" + "model" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err15];
+          } else {
+            vErrors.push(err15);
+          }
+          errors++;
+        }
+        if (data4.systemPrompt === undefined) {
+          const err16 = {
+            instancePath: instancePath + "/agent",
+            schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/required",
+            keyword: "required",
+            params: { missingProperty: "systemPrompt" },
+            message: "must have required property '" + "systemPrompt" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err16];
+          } else {
+            vErrors.push(err16);
+          }
+          errors++;
+        }
+        if (data4.tools === undefined) {
+          const err17 = {
+            instancePath: instancePath + "/agent",
+            schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/required",
+            keyword: "required",
+            params: { missingProperty: "tools" },
+            message: "must have required property '" + "tools" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err17];
+          } else {
+            vErrors.push(err17);
+          }
+          errors++;
+        }
+        if (data4.maxTurns === undefined) {
+          const err18 = {
+            instancePath: instancePath + "/agent",
+            schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/required",
+            keyword: "required",
+            params: { missingProperty: "maxTurns" },
+            message: "must have required property '" + "maxTurns" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err18];
+          } else {
+            vErrors.push(err18);
+          }
+          errors++;
+        }
+        for (const key1 in data4) {
+          if (!func1.call(schema31.properties, key1)) {
+            const err19 = {
+              instancePath: instancePath + "/agent",
+              schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/additionalProperties",
+              keyword: "additionalProperties",
+              params: { additionalProperty: key1 },
+              message: "must NOT have additional properties",
+            };
+            if (vErrors === null) {
+              vErrors = [err19];
+            } else {
+              vErrors.push(err19);
+            }
+            errors++;
+          }
+        }
+        if (data4.name !== undefined) {
+          let data5 = data4.name;
+          if (typeof data5 === "string") {
+            if (func2(data5) > 128) {
+              const err20 = {
+                instancePath: instancePath + "/agent/name",
+                schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/name/maxLength",
+                keyword: "maxLength",
+                params: { limit: 128 },
+                message: "must NOT have more than 128 characters",
+              };
+              if (vErrors === null) {
+                vErrors = [err20];
+              } else {
+                vErrors.push(err20);
+              }
+              errors++;
+            }
+            if (func2(data5) < 1) {
+              const err21 = {
+                instancePath: instancePath + "/agent/name",
+                schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/name/minLength",
+                keyword: "minLength",
+                params: { limit: 1 },
+                message: "must NOT have fewer than 1 characters",
+              };
+              if (vErrors === null) {
+                vErrors = [err21];
+              } else {
+                vErrors.push(err21);
+              }
+              errors++;
+            }
+          } else {
+            const err22 = {
+              instancePath: instancePath + "/agent/name",
+              schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/name/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err22];
+            } else {
+              vErrors.push(err22);
+            }
+            errors++;
+          }
+        }
+        if (data4.provider !== undefined) {
+          let data6 = data4.provider;
+          if (typeof data6 === "string") {
+            if (!pattern4.test(data6)) {
+              const err23 = {
+                instancePath: instancePath + "/agent/provider",
+                schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/provider/pattern",
+                keyword: "pattern",
+                params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+                message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+              };
+              if (vErrors === null) {
+                vErrors = [err23];
+              } else {
+                vErrors.push(err23);
+              }
+              errors++;
+            }
+          } else {
+            const err24 = {
+              instancePath: instancePath + "/agent/provider",
+              schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/provider/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err24];
+            } else {
+              vErrors.push(err24);
+            }
+            errors++;
+          }
+        }
+        if (data4.model !== undefined) {
+          let data7 = data4.model;
+          if (typeof data7 === "string") {
+            if (func2(data7) < 1) {
+              const err25 = {
+                instancePath: instancePath + "/agent/model",
+                schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/model/minLength",
+                keyword: "minLength",
+                params: { limit: 1 },
+                message: "must NOT have fewer than 1 characters",
+              };
+              if (vErrors === null) {
+                vErrors = [err25];
+              } else {
+                vErrors.push(err25);
+              }
+              errors++;
+            }
+          } else {
+            const err26 = {
+              instancePath: instancePath + "/agent/model",
+              schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/model/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err26];
+            } else {
+              vErrors.push(err26);
+            }
+            errors++;
+          }
+        }
+        if (data4.systemPrompt !== undefined) {
+          if (typeof data4.systemPrompt !== "string") {
+            const err27 = {
+              instancePath: instancePath + "/agent/systemPrompt",
+              schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/systemPrompt/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err27];
+            } else {
+              vErrors.push(err27);
+            }
+            errors++;
+          }
+        }
+        if (data4.tools !== undefined) {
+          let data9 = data4.tools;
+          if (Array.isArray(data9)) {
+            const len0 = data9.length;
+            for (let i0 = 0; i0 < len0; i0++) {
+              let data10 = data9[i0];
+              if (data10 && typeof data10 == "object" && !Array.isArray(data10)) {
+                if (data10.name === undefined) {
+                  const err28 = {
+                    instancePath: instancePath + "/agent/tools/" + i0,
+                    schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/tools/items/required",
+                    keyword: "required",
+                    params: { missingProperty: "name" },
+                    message: "must have required property '" + "name" + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err28];
+                  } else {
+                    vErrors.push(err28);
+                  }
+                  errors++;
+                }
+                if (data10.description === undefined) {
+                  const err29 = {
+                    instancePath: instancePath + "/agent/tools/" + i0,
+                    schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/tools/items/required",
+                    keyword: "required",
+                    params: { missingProperty: "description" },
+                    message: "must have required property '" + "description" + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err29];
+                  } else {
+                    vErrors.push(err29);
+                  }
+                  errors++;
+                }
+                if (data10.inputSchema === undefined) {
+                  const err30 = {
+                    instancePath: instancePath + "/agent/tools/" + i0,
+                    schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/tools/items/required",
+                    keyword: "required",
+                    params: { missingProperty: "inputSchema" },
+                    message: "must have required property '" + "inputSchema" + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err30];
+                  } else {
+                    vErrors.push(err30);
+                  }
+                  errors++;
+                }
+                for (const key2 in data10) {
+                  if (!(
+                    key2 === "name" ||
+                    key2 === "description" ||
+                    key2 === "inputSchema" ||
+                    key2 === "requiresApproval"
+                  )) {
+                    const err31 = {
+                      instancePath: instancePath + "/agent/tools/" + i0,
+                      schemaPath:
+                        "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/tools/items/additionalProperties",
+                      keyword: "additionalProperties",
+                      params: { additionalProperty: key2 },
+                      message: "must NOT have additional properties",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err31];
+                    } else {
+                      vErrors.push(err31);
+                    }
+                    errors++;
+                  }
+                }
+                if (data10.name !== undefined) {
+                  let data11 = data10.name;
+                  if (typeof data11 === "string") {
+                    if (!pattern4.test(data11)) {
+                      const err32 = {
+                        instancePath: instancePath + "/agent/tools/" + i0 + "/name",
+                        schemaPath:
+                          "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/tools/items/properties/name/pattern",
+                        keyword: "pattern",
+                        params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+                        message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err32];
+                      } else {
+                        vErrors.push(err32);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err33 = {
+                      instancePath: instancePath + "/agent/tools/" + i0 + "/name",
+                      schemaPath:
+                        "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/tools/items/properties/name/type",
+                      keyword: "type",
+                      params: { type: "string" },
+                      message: "must be string",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err33];
+                    } else {
+                      vErrors.push(err33);
+                    }
+                    errors++;
+                  }
+                }
+                if (data10.description !== undefined) {
+                  if (typeof data10.description !== "string") {
+                    const err34 = {
+                      instancePath: instancePath + "/agent/tools/" + i0 + "/description",
+                      schemaPath:
+                        "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/tools/items/properties/description/type",
+                      keyword: "type",
+                      params: { type: "string" },
+                      message: "must be string",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err34];
+                    } else {
+                      vErrors.push(err34);
+                    }
+                    errors++;
+                  }
+                }
+                if (data10.inputSchema !== undefined) {
+                  let data13 = data10.inputSchema;
+                  if (data13 && typeof data13 == "object" && !Array.isArray(data13)) {
+                  } else {
+                    const err35 = {
+                      instancePath: instancePath + "/agent/tools/" + i0 + "/inputSchema",
+                      schemaPath:
+                        "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/tools/items/properties/inputSchema/type",
+                      keyword: "type",
+                      params: { type: "object" },
+                      message: "must be object",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err35];
+                    } else {
+                      vErrors.push(err35);
+                    }
+                    errors++;
+                  }
+                }
+                if (data10.requiresApproval !== undefined) {
+                  if (typeof data10.requiresApproval !== "boolean") {
+                    const err36 = {
+                      instancePath: instancePath + "/agent/tools/" + i0 + "/requiresApproval",
+                      schemaPath:
+                        "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/tools/items/properties/requiresApproval/type",
+                      keyword: "type",
+                      params: { type: "boolean" },
+                      message: "must be boolean",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err36];
+                    } else {
+                      vErrors.push(err36);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err37 = {
+                  instancePath: instancePath + "/agent/tools/" + i0,
+                  schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/tools/items/type",
+                  keyword: "type",
+                  params: { type: "object" },
+                  message: "must be object",
+                };
+                if (vErrors === null) {
+                  vErrors = [err37];
+                } else {
+                  vErrors.push(err37);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err38 = {
+              instancePath: instancePath + "/agent/tools",
+              schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/tools/type",
+              keyword: "type",
+              params: { type: "array" },
+              message: "must be array",
+            };
+            if (vErrors === null) {
+              vErrors = [err38];
+            } else {
+              vErrors.push(err38);
+            }
+            errors++;
+          }
+        }
+        if (data4.maxTurns !== undefined) {
+          let data15 = data4.maxTurns;
+          if (!(typeof data15 == "number" && !(data15 % 1) && !isNaN(data15) && isFinite(data15))) {
+            const err39 = {
+              instancePath: instancePath + "/agent/maxTurns",
+              schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/maxTurns/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err39];
+            } else {
+              vErrors.push(err39);
+            }
+            errors++;
+          }
+          if (typeof data15 == "number" && isFinite(data15)) {
+            if (data15 > 10000 || isNaN(data15)) {
+              const err40 = {
+                instancePath: instancePath + "/agent/maxTurns",
+                schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/maxTurns/maximum",
+                keyword: "maximum",
+                params: { comparison: "<=", limit: 10000 },
+                message: "must be <= 10000",
+              };
+              if (vErrors === null) {
+                vErrors = [err40];
+              } else {
+                vErrors.push(err40);
+              }
+              errors++;
+            }
+            if (data15 < 1 || isNaN(data15)) {
+              const err41 = {
+                instancePath: instancePath + "/agent/maxTurns",
+                schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/maxTurns/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 1 },
+                message: "must be >= 1",
+              };
+              if (vErrors === null) {
+                vErrors = [err41];
+              } else {
+                vErrors.push(err41);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data4.temperature !== undefined) {
+          let data16 = data4.temperature;
+          if (!(typeof data16 == "number" && isFinite(data16))) {
+            const err42 = {
+              instancePath: instancePath + "/agent/temperature",
+              schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/temperature/type",
+              keyword: "type",
+              params: { type: "number" },
+              message: "must be number",
+            };
+            if (vErrors === null) {
+              vErrors = [err42];
+            } else {
+              vErrors.push(err42);
+            }
+            errors++;
+          }
+        }
+        if (data4.maxTokens !== undefined) {
+          let data17 = data4.maxTokens;
+          if (!(typeof data17 == "number" && !(data17 % 1) && !isNaN(data17) && isFinite(data17))) {
+            const err43 = {
+              instancePath: instancePath + "/agent/maxTokens",
+              schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/maxTokens/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err43];
+            } else {
+              vErrors.push(err43);
+            }
+            errors++;
+          }
+          if (typeof data17 == "number" && isFinite(data17)) {
+            if (data17 < 1 || isNaN(data17)) {
+              const err44 = {
+                instancePath: instancePath + "/agent/maxTokens",
+                schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/maxTokens/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 1 },
+                message: "must be >= 1",
+              };
+              if (vErrors === null) {
+                vErrors = [err44];
+              } else {
+                vErrors.push(err44);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data4.maxCostUsd !== undefined) {
+          let data18 = data4.maxCostUsd;
+          if (typeof data18 == "number" && isFinite(data18)) {
+            if (data18 < 0 || isNaN(data18)) {
+              const err45 = {
+                instancePath: instancePath + "/agent/maxCostUsd",
+                schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/maxCostUsd/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 0 },
+                message: "must be >= 0",
+              };
+              if (vErrors === null) {
+                vErrors = [err45];
+              } else {
+                vErrors.push(err45);
+              }
+              errors++;
+            }
+          } else {
+            const err46 = {
+              instancePath: instancePath + "/agent/maxCostUsd",
+              schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/maxCostUsd/type",
+              keyword: "type",
+              params: { type: "number" },
+              message: "must be number",
+            };
+            if (vErrors === null) {
+              vErrors = [err46];
+            } else {
+              vErrors.push(err46);
+            }
+            errors++;
+          }
+        }
+        if (data4.contextBudgetTokens !== undefined) {
+          let data19 = data4.contextBudgetTokens;
+          if (!(typeof data19 == "number" && !(data19 % 1) && !isNaN(data19) && isFinite(data19))) {
+            const err47 = {
+              instancePath: instancePath + "/agent/contextBudgetTokens",
+              schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/contextBudgetTokens/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err47];
+            } else {
+              vErrors.push(err47);
+            }
+            errors++;
+          }
+          if (typeof data19 == "number" && isFinite(data19)) {
+            if (data19 < 100 || isNaN(data19)) {
+              const err48 = {
+                instancePath: instancePath + "/agent/contextBudgetTokens",
+                schemaPath:
+                  "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/contextBudgetTokens/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 100 },
+                message: "must be >= 100",
+              };
+              if (vErrors === null) {
+                vErrors = [err48];
+              } else {
+                vErrors.push(err48);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data4.summarize !== undefined) {
+          let data20 = data4.summarize;
+          if (data20 && typeof data20 == "object" && !Array.isArray(data20)) {
+            if (data20.keepRecentTurns === undefined) {
+              const err49 = {
+                instancePath: instancePath + "/agent/summarize",
+                schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/summarize/required",
+                keyword: "required",
+                params: { missingProperty: "keepRecentTurns" },
+                message: "must have required property '" + "keepRecentTurns" + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err49];
+              } else {
+                vErrors.push(err49);
+              }
+              errors++;
+            }
+            for (const key3 in data20) {
+              if (!(key3 === "keepRecentTurns" || key3 === "instructions")) {
+                const err50 = {
+                  instancePath: instancePath + "/agent/summarize",
+                  schemaPath:
+                    "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/summarize/additionalProperties",
+                  keyword: "additionalProperties",
+                  params: { additionalProperty: key3 },
+                  message: "must NOT have additional properties",
+                };
+                if (vErrors === null) {
+                  vErrors = [err50];
+                } else {
+                  vErrors.push(err50);
+                }
+                errors++;
+              }
+            }
+            if (data20.keepRecentTurns !== undefined) {
+              let data21 = data20.keepRecentTurns;
+              if (!(typeof data21 == "number" && !(data21 % 1) && !isNaN(data21) && isFinite(data21))) {
+                const err51 = {
+                  instancePath: instancePath + "/agent/summarize/keepRecentTurns",
+                  schemaPath:
+                    "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/summarize/properties/keepRecentTurns/type",
+                  keyword: "type",
+                  params: { type: "integer" },
+                  message: "must be integer",
+                };
+                if (vErrors === null) {
+                  vErrors = [err51];
+                } else {
+                  vErrors.push(err51);
+                }
+                errors++;
+              }
+              if (typeof data21 == "number" && isFinite(data21)) {
+                if (data21 < 1 || isNaN(data21)) {
+                  const err52 = {
+                    instancePath: instancePath + "/agent/summarize/keepRecentTurns",
+                    schemaPath:
+                      "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/summarize/properties/keepRecentTurns/minimum",
+                    keyword: "minimum",
+                    params: { comparison: ">=", limit: 1 },
+                    message: "must be >= 1",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err52];
+                  } else {
+                    vErrors.push(err52);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data20.instructions !== undefined) {
+              if (typeof data20.instructions !== "string") {
+                const err53 = {
+                  instancePath: instancePath + "/agent/summarize/instructions",
+                  schemaPath:
+                    "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/summarize/properties/instructions/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                };
+                if (vErrors === null) {
+                  vErrors = [err53];
+                } else {
+                  vErrors.push(err53);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err54 = {
+              instancePath: instancePath + "/agent/summarize",
+              schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/summarize/type",
+              keyword: "type",
+              params: { type: "object" },
+              message: "must be object",
+            };
+            if (vErrors === null) {
+              vErrors = [err54];
+            } else {
+              vErrors.push(err54);
+            }
+            errors++;
+          }
+        }
+        if (data4.onBudgetExceeded !== undefined) {
+          let data23 = data4.onBudgetExceeded;
+          if (!(data23 === "fail" || data23 === "approve")) {
+            const err55 = {
+              instancePath: instancePath + "/agent/onBudgetExceeded",
+              schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/onBudgetExceeded/enum",
+              keyword: "enum",
+              params: { allowedValues: schema31.properties.onBudgetExceeded.enum },
+              message: "must be equal to one of the allowed values",
+            };
+            if (vErrors === null) {
+              vErrors = [err55];
+            } else {
+              vErrors.push(err55);
+            }
+            errors++;
+          }
+        }
+        if (data4.deadlineMs !== undefined) {
+          let data24 = data4.deadlineMs;
+          if (!(typeof data24 == "number" && !(data24 % 1) && !isNaN(data24) && isFinite(data24))) {
+            const err56 = {
+              instancePath: instancePath + "/agent/deadlineMs",
+              schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/deadlineMs/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err56];
+            } else {
+              vErrors.push(err56);
+            }
+            errors++;
+          }
+          if (typeof data24 == "number" && isFinite(data24)) {
+            if (data24 < 1 || isNaN(data24)) {
+              const err57 = {
+                instancePath: instancePath + "/agent/deadlineMs",
+                schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/deadlineMs/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 1 },
+                message: "must be >= 1",
+              };
+              if (vErrors === null) {
+                vErrors = [err57];
+              } else {
+                vErrors.push(err57);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data4.maxToolCallsPerTurn !== undefined) {
+          let data25 = data4.maxToolCallsPerTurn;
+          if (!(typeof data25 == "number" && !(data25 % 1) && !isNaN(data25) && isFinite(data25))) {
+            const err58 = {
+              instancePath: instancePath + "/agent/maxToolCallsPerTurn",
+              schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/maxToolCallsPerTurn/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err58];
+            } else {
+              vErrors.push(err58);
+            }
+            errors++;
+          }
+          if (typeof data25 == "number" && isFinite(data25)) {
+            if (data25 > 10000 || isNaN(data25)) {
+              const err59 = {
+                instancePath: instancePath + "/agent/maxToolCallsPerTurn",
+                schemaPath:
+                  "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/maxToolCallsPerTurn/maximum",
+                keyword: "maximum",
+                params: { comparison: "<=", limit: 10000 },
+                message: "must be <= 10000",
+              };
+              if (vErrors === null) {
+                vErrors = [err59];
+              } else {
+                vErrors.push(err59);
+              }
+              errors++;
+            }
+            if (data25 < 1 || isNaN(data25)) {
+              const err60 = {
+                instancePath: instancePath + "/agent/maxToolCallsPerTurn",
+                schemaPath:
+                  "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/maxToolCallsPerTurn/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 1 },
+                message: "must be >= 1",
+              };
+              if (vErrors === null) {
+                vErrors = [err60];
+              } else {
+                vErrors.push(err60);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data4.maxParallelToolCalls !== undefined) {
+          let data26 = data4.maxParallelToolCalls;
+          if (!(typeof data26 == "number" && !(data26 % 1) && !isNaN(data26) && isFinite(data26))) {
+            const err61 = {
+              instancePath: instancePath + "/agent/maxParallelToolCalls",
+              schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/maxParallelToolCalls/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err61];
+            } else {
+              vErrors.push(err61);
+            }
+            errors++;
+          }
+          if (typeof data26 == "number" && isFinite(data26)) {
+            if (data26 > 10000 || isNaN(data26)) {
+              const err62 = {
+                instancePath: instancePath + "/agent/maxParallelToolCalls",
+                schemaPath:
+                  "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/maxParallelToolCalls/maximum",
+                keyword: "maximum",
+                params: { comparison: "<=", limit: 10000 },
+                message: "must be <= 10000",
+              };
+              if (vErrors === null) {
+                vErrors = [err62];
+              } else {
+                vErrors.push(err62);
+              }
+              errors++;
+            }
+            if (data26 < 1 || isNaN(data26)) {
+              const err63 = {
+                instancePath: instancePath + "/agent/maxParallelToolCalls",
+                schemaPath:
+                  "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/maxParallelToolCalls/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 1 },
+                message: "must be >= 1",
+              };
+              if (vErrors === null) {
+                vErrors = [err63];
+              } else {
+                vErrors.push(err63);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data4.pricing !== undefined) {
+          let data27 = data4.pricing;
+          if (data27 && typeof data27 == "object" && !Array.isArray(data27)) {
+            if (data27.inputPerMTokUsd === undefined) {
+              const err64 = {
+                instancePath: instancePath + "/agent/pricing",
+                schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/pricing/required",
+                keyword: "required",
+                params: { missingProperty: "inputPerMTokUsd" },
+                message: "must have required property '" + "inputPerMTokUsd" + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err64];
+              } else {
+                vErrors.push(err64);
+              }
+              errors++;
+            }
+            if (data27.outputPerMTokUsd === undefined) {
+              const err65 = {
+                instancePath: instancePath + "/agent/pricing",
+                schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/pricing/required",
+                keyword: "required",
+                params: { missingProperty: "outputPerMTokUsd" },
+                message: "must have required property '" + "outputPerMTokUsd" + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err65];
+              } else {
+                vErrors.push(err65);
+              }
+              errors++;
+            }
+            for (const key4 in data27) {
+              if (!(key4 === "inputPerMTokUsd" || key4 === "outputPerMTokUsd")) {
+                const err66 = {
+                  instancePath: instancePath + "/agent/pricing",
+                  schemaPath:
+                    "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/pricing/additionalProperties",
+                  keyword: "additionalProperties",
+                  params: { additionalProperty: key4 },
+                  message: "must NOT have additional properties",
+                };
+                if (vErrors === null) {
+                  vErrors = [err66];
+                } else {
+                  vErrors.push(err66);
+                }
+                errors++;
+              }
+            }
+            if (data27.inputPerMTokUsd !== undefined) {
+              let data28 = data27.inputPerMTokUsd;
+              if (typeof data28 == "number" && isFinite(data28)) {
+                if (data28 < 0 || isNaN(data28)) {
+                  const err67 = {
+                    instancePath: instancePath + "/agent/pricing/inputPerMTokUsd",
+                    schemaPath:
+                      "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/pricing/properties/inputPerMTokUsd/minimum",
+                    keyword: "minimum",
+                    params: { comparison: ">=", limit: 0 },
+                    message: "must be >= 0",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err67];
+                  } else {
+                    vErrors.push(err67);
+                  }
+                  errors++;
+                }
+              } else {
+                const err68 = {
+                  instancePath: instancePath + "/agent/pricing/inputPerMTokUsd",
+                  schemaPath:
+                    "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/pricing/properties/inputPerMTokUsd/type",
+                  keyword: "type",
+                  params: { type: "number" },
+                  message: "must be number",
+                };
+                if (vErrors === null) {
+                  vErrors = [err68];
+                } else {
+                  vErrors.push(err68);
+                }
+                errors++;
+              }
+            }
+            if (data27.outputPerMTokUsd !== undefined) {
+              let data29 = data27.outputPerMTokUsd;
+              if (typeof data29 == "number" && isFinite(data29)) {
+                if (data29 < 0 || isNaN(data29)) {
+                  const err69 = {
+                    instancePath: instancePath + "/agent/pricing/outputPerMTokUsd",
+                    schemaPath:
+                      "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/pricing/properties/outputPerMTokUsd/minimum",
+                    keyword: "minimum",
+                    params: { comparison: ">=", limit: 0 },
+                    message: "must be >= 0",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err69];
+                  } else {
+                    vErrors.push(err69);
+                  }
+                  errors++;
+                }
+              } else {
+                const err70 = {
+                  instancePath: instancePath + "/agent/pricing/outputPerMTokUsd",
+                  schemaPath:
+                    "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/pricing/properties/outputPerMTokUsd/type",
+                  keyword: "type",
+                  params: { type: "number" },
+                  message: "must be number",
+                };
+                if (vErrors === null) {
+                  vErrors = [err70];
+                } else {
+                  vErrors.push(err70);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err71 = {
+              instancePath: instancePath + "/agent/pricing",
+              schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/pricing/type",
+              keyword: "type",
+              params: { type: "object" },
+              message: "must be object",
+            };
+            if (vErrors === null) {
+              vErrors = [err71];
+            } else {
+              vErrors.push(err71);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err72 = {
+          instancePath: instancePath + "/agent",
+          schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        };
+        if (vErrors === null) {
+          vErrors = [err72];
+        } else {
+          vErrors.push(err72);
+        }
+        errors++;
+      }
+    }
+    if (data.idempotencyKey !== undefined) {
+      if (typeof data.idempotencyKey !== "string") {
+        const err73 = {
+          instancePath: instancePath + "/idempotencyKey",
+          schemaPath: "#/properties/idempotencyKey/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err73];
+        } else {
+          vErrors.push(err73);
+        }
+        errors++;
+      }
+    }
+    if (data.submittedAt !== undefined) {
+      if (typeof data.submittedAt !== "string") {
+        const err74 = {
+          instancePath: instancePath + "/submittedAt",
+          schemaPath: "#/properties/submittedAt/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err74];
+        } else {
+          vErrors.push(err74);
+        }
+        errors++;
+      }
+    }
+    if (data.parent !== undefined) {
+      let data32 = data.parent;
+      if (data32 && typeof data32 == "object" && !Array.isArray(data32)) {
+        if (data32.runId === undefined) {
+          const err75 = {
+            instancePath: instancePath + "/parent",
+            schemaPath: "#/properties/parent/required",
+            keyword: "required",
+            params: { missingProperty: "runId" },
+            message: "must have required property '" + "runId" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err75];
+          } else {
+            vErrors.push(err75);
+          }
+          errors++;
+        }
+        if (data32.turn === undefined) {
+          const err76 = {
+            instancePath: instancePath + "/parent",
+            schemaPath: "#/properties/parent/required",
+            keyword: "required",
+            params: { missingProperty: "turn" },
+            message: "must have required property '" + "turn" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err76];
+          } else {
+            vErrors.push(err76);
+          }
+          errors++;
+        }
+        if (data32.index === undefined) {
+          const err77 = {
+            instancePath: instancePath + "/parent",
+            schemaPath: "#/properties/parent/required",
+            keyword: "required",
+            params: { missingProperty: "index" },
+            message: "must have required property '" + "index" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err77];
+          } else {
+            vErrors.push(err77);
+          }
+          errors++;
+        }
+        if (data32.callId === undefined) {
+          const err78 = {
+            instancePath: instancePath + "/parent",
+            schemaPath: "#/properties/parent/required",
+            keyword: "required",
+            params: { missingProperty: "callId" },
+            message: "must have required property '" + "callId" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err78];
+          } else {
+            vErrors.push(err78);
+          }
+          errors++;
+        }
+        for (const key5 in data32) {
+          if (!(key5 === "runId" || key5 === "turn" || key5 === "index" || key5 === "callId")) {
+            const err79 = {
+              instancePath: instancePath + "/parent",
+              schemaPath: "#/properties/parent/additionalProperties",
+              keyword: "additionalProperties",
+              params: { additionalProperty: key5 },
+              message: "must NOT have additional properties",
+            };
+            if (vErrors === null) {
+              vErrors = [err79];
+            } else {
+              vErrors.push(err79);
+            }
+            errors++;
+          }
+        }
+        if (data32.runId !== undefined) {
+          let data33 = data32.runId;
+          if (typeof data33 === "string") {
+            if (!pattern4.test(data33)) {
+              const err80 = {
+                instancePath: instancePath + "/parent/runId",
+                schemaPath: "#/properties/parent/properties/runId/pattern",
+                keyword: "pattern",
+                params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+                message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+              };
+              if (vErrors === null) {
+                vErrors = [err80];
+              } else {
+                vErrors.push(err80);
+              }
+              errors++;
+            }
+          } else {
+            const err81 = {
+              instancePath: instancePath + "/parent/runId",
+              schemaPath: "#/properties/parent/properties/runId/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err81];
+            } else {
+              vErrors.push(err81);
+            }
+            errors++;
+          }
+        }
+        if (data32.turn !== undefined) {
+          let data34 = data32.turn;
+          if (!(typeof data34 == "number" && !(data34 % 1) && !isNaN(data34) && isFinite(data34))) {
+            const err82 = {
+              instancePath: instancePath + "/parent/turn",
+              schemaPath: "#/properties/parent/properties/turn/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err82];
+            } else {
+              vErrors.push(err82);
+            }
+            errors++;
+          }
+          if (typeof data34 == "number" && isFinite(data34)) {
+            if (data34 < 1 || isNaN(data34)) {
+              const err83 = {
+                instancePath: instancePath + "/parent/turn",
+                schemaPath: "#/properties/parent/properties/turn/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 1 },
+                message: "must be >= 1",
+              };
+              if (vErrors === null) {
+                vErrors = [err83];
+              } else {
+                vErrors.push(err83);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data32.index !== undefined) {
+          let data35 = data32.index;
+          if (!(typeof data35 == "number" && !(data35 % 1) && !isNaN(data35) && isFinite(data35))) {
+            const err84 = {
+              instancePath: instancePath + "/parent/index",
+              schemaPath: "#/properties/parent/properties/index/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err84];
+            } else {
+              vErrors.push(err84);
+            }
+            errors++;
+          }
+          if (typeof data35 == "number" && isFinite(data35)) {
+            if (data35 < 0 || isNaN(data35)) {
+              const err85 = {
+                instancePath: instancePath + "/parent/index",
+                schemaPath: "#/properties/parent/properties/index/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 0 },
+                message: "must be >= 0",
+              };
+              if (vErrors === null) {
+                vErrors = [err85];
+              } else {
+                vErrors.push(err85);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data32.callId !== undefined) {
+          if (typeof data32.callId !== "string") {
+            const err86 = {
+              instancePath: instancePath + "/parent/callId",
+              schemaPath: "#/properties/parent/properties/callId/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err86];
+            } else {
+              vErrors.push(err86);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err87 = {
+          instancePath: instancePath + "/parent",
+          schemaPath: "#/properties/parent/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        };
+        if (vErrors === null) {
+          vErrors = [err87];
+        } else {
+          vErrors.push(err87);
+        }
+        errors++;
+      }
+    }
+    if (data.metadata !== undefined) {
+      let data37 = data.metadata;
+      if (data37 && typeof data37 == "object" && !Array.isArray(data37)) {
+        for (const key6 in data37) {
+          if (typeof data37[key6] !== "string") {
+            const err88 = {
+              instancePath: instancePath + "/metadata/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),
+              schemaPath: "#/properties/metadata/additionalProperties/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err88];
+            } else {
+              vErrors.push(err88);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err89 = {
+          instancePath: instancePath + "/metadata",
+          schemaPath: "#/properties/metadata/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        };
+        if (vErrors === null) {
+          vErrors = [err89];
+        } else {
+          vErrors.push(err89);
+        }
+        errors++;
+      }
+    }
+    if (data.trace !== undefined) {
+      let data39 = data.trace;
+      if (data39 && typeof data39 == "object" && !Array.isArray(data39)) {
+        for (const key7 in data39) {
+          if (typeof data39[key7] !== "string") {
+            const err90 = {
+              instancePath: instancePath + "/trace/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),
+              schemaPath: "#/properties/trace/additionalProperties/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err90];
+            } else {
+              vErrors.push(err90);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err91 = {
+          instancePath: instancePath + "/trace",
+          schemaPath: "#/properties/trace/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        };
+        if (vErrors === null) {
+          vErrors = [err91];
+        } else {
+          vErrors.push(err91);
+        }
+        errors++;
+      }
+    }
+    if (data.forkedFrom !== undefined) {
+      let data41 = data.forkedFrom;
+      if (data41 && typeof data41 == "object" && !Array.isArray(data41)) {
+        if (data41.runId === undefined) {
+          const err92 = {
+            instancePath: instancePath + "/forkedFrom",
+            schemaPath: "#/properties/forkedFrom/required",
+            keyword: "required",
+            params: { missingProperty: "runId" },
+            message: "must have required property '" + "runId" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err92];
+          } else {
+            vErrors.push(err92);
+          }
+          errors++;
+        }
+        if (data41.step === undefined) {
+          const err93 = {
+            instancePath: instancePath + "/forkedFrom",
+            schemaPath: "#/properties/forkedFrom/required",
+            keyword: "required",
+            params: { missingProperty: "step" },
+            message: "must have required property '" + "step" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err93];
+          } else {
+            vErrors.push(err93);
+          }
+          errors++;
+        }
+        if (data41.seq === undefined) {
+          const err94 = {
+            instancePath: instancePath + "/forkedFrom",
+            schemaPath: "#/properties/forkedFrom/required",
+            keyword: "required",
+            params: { missingProperty: "seq" },
+            message: "must have required property '" + "seq" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err94];
+          } else {
+            vErrors.push(err94);
+          }
+          errors++;
+        }
+        for (const key8 in data41) {
+          if (!(key8 === "runId" || key8 === "step" || key8 === "seq" || key8 === "editedCalls" || key8 === "prefix")) {
+            const err95 = {
+              instancePath: instancePath + "/forkedFrom",
+              schemaPath: "#/properties/forkedFrom/additionalProperties",
+              keyword: "additionalProperties",
+              params: { additionalProperty: key8 },
+              message: "must NOT have additional properties",
+            };
+            if (vErrors === null) {
+              vErrors = [err95];
+            } else {
+              vErrors.push(err95);
+            }
+            errors++;
+          }
+        }
+        if (data41.runId !== undefined) {
+          let data42 = data41.runId;
+          if (typeof data42 === "string") {
+            if (!pattern4.test(data42)) {
+              const err96 = {
+                instancePath: instancePath + "/forkedFrom/runId",
+                schemaPath: "#/properties/forkedFrom/properties/runId/pattern",
+                keyword: "pattern",
+                params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+                message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+              };
+              if (vErrors === null) {
+                vErrors = [err96];
+              } else {
+                vErrors.push(err96);
+              }
+              errors++;
+            }
+          } else {
+            const err97 = {
+              instancePath: instancePath + "/forkedFrom/runId",
+              schemaPath: "#/properties/forkedFrom/properties/runId/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err97];
+            } else {
+              vErrors.push(err97);
+            }
+            errors++;
+          }
+        }
+        if (data41.step !== undefined) {
+          let data43 = data41.step;
+          if (!(typeof data43 == "number" && !(data43 % 1) && !isNaN(data43) && isFinite(data43))) {
+            const err98 = {
+              instancePath: instancePath + "/forkedFrom/step",
+              schemaPath: "#/properties/forkedFrom/properties/step/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err98];
+            } else {
+              vErrors.push(err98);
+            }
+            errors++;
+          }
+          if (typeof data43 == "number" && isFinite(data43)) {
+            if (data43 < 0 || isNaN(data43)) {
+              const err99 = {
+                instancePath: instancePath + "/forkedFrom/step",
+                schemaPath: "#/properties/forkedFrom/properties/step/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 0 },
+                message: "must be >= 0",
+              };
+              if (vErrors === null) {
+                vErrors = [err99];
+              } else {
+                vErrors.push(err99);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data41.seq !== undefined) {
+          let data44 = data41.seq;
+          if (!(typeof data44 == "number" && !(data44 % 1) && !isNaN(data44) && isFinite(data44))) {
+            const err100 = {
+              instancePath: instancePath + "/forkedFrom/seq",
+              schemaPath: "#/properties/forkedFrom/properties/seq/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err100];
+            } else {
+              vErrors.push(err100);
+            }
+            errors++;
+          }
+          if (typeof data44 == "number" && isFinite(data44)) {
+            if (data44 < 1 || isNaN(data44)) {
+              const err101 = {
+                instancePath: instancePath + "/forkedFrom/seq",
+                schemaPath: "#/properties/forkedFrom/properties/seq/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 1 },
+                message: "must be >= 1",
+              };
+              if (vErrors === null) {
+                vErrors = [err101];
+              } else {
+                vErrors.push(err101);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data41.editedCalls !== undefined) {
+          let data45 = data41.editedCalls;
+          if (Array.isArray(data45)) {
+            const len1 = data45.length;
+            for (let i1 = 0; i1 < len1; i1++) {
+              if (typeof data45[i1] !== "string") {
+                const err102 = {
+                  instancePath: instancePath + "/forkedFrom/editedCalls/" + i1,
+                  schemaPath: "#/properties/forkedFrom/properties/editedCalls/items/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                };
+                if (vErrors === null) {
+                  vErrors = [err102];
+                } else {
+                  vErrors.push(err102);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err103 = {
+              instancePath: instancePath + "/forkedFrom/editedCalls",
+              schemaPath: "#/properties/forkedFrom/properties/editedCalls/type",
+              keyword: "type",
+              params: { type: "array" },
+              message: "must be array",
+            };
+            if (vErrors === null) {
+              vErrors = [err103];
+            } else {
+              vErrors.push(err103);
+            }
+            errors++;
+          }
+        }
+        if (data41.prefix !== undefined) {
+          let data47 = data41.prefix;
+          if (Array.isArray(data47)) {
+            const len2 = data47.length;
+            for (let i2 = 0; i2 < len2; i2++) {
+              let data48 = data47[i2];
+              if (data48 && typeof data48 == "object" && !Array.isArray(data48)) {
+                if (data48.subject === undefined) {
+                  const err104 = {
+                    instancePath: instancePath + "/forkedFrom/prefix/" + i2,
+                    schemaPath: "#/properties/forkedFrom/properties/prefix/items/required",
+                    keyword: "required",
+                    params: { missingProperty: "subject" },
+                    message: "must have required property '" + "subject" + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err104];
+                  } else {
+                    vErrors.push(err104);
+                  }
+                  errors++;
+                }
+                if (data48.sha256 === undefined) {
+                  const err105 = {
+                    instancePath: instancePath + "/forkedFrom/prefix/" + i2,
+                    schemaPath: "#/properties/forkedFrom/properties/prefix/items/required",
+                    keyword: "required",
+                    params: { missingProperty: "sha256" },
+                    message: "must have required property '" + "sha256" + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err105];
+                  } else {
+                    vErrors.push(err105);
+                  }
+                  errors++;
+                }
+                for (const key9 in data48) {
+                  if (!(key9 === "subject" || key9 === "sha256")) {
+                    const err106 = {
+                      instancePath: instancePath + "/forkedFrom/prefix/" + i2,
+                      schemaPath: "#/properties/forkedFrom/properties/prefix/items/additionalProperties",
+                      keyword: "additionalProperties",
+                      params: { additionalProperty: key9 },
+                      message: "must NOT have additional properties",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err106];
+                    } else {
+                      vErrors.push(err106);
+                    }
+                    errors++;
+                  }
+                }
+                if (data48.subject !== undefined) {
+                  if (typeof data48.subject !== "string") {
+                    const err107 = {
+                      instancePath: instancePath + "/forkedFrom/prefix/" + i2 + "/subject",
+                      schemaPath: "#/properties/forkedFrom/properties/prefix/items/properties/subject/type",
+                      keyword: "type",
+                      params: { type: "string" },
+                      message: "must be string",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err107];
+                    } else {
+                      vErrors.push(err107);
+                    }
+                    errors++;
+                  }
+                }
+                if (data48.sha256 !== undefined) {
+                  let data50 = data48.sha256;
+                  if (typeof data50 === "string") {
+                    if (!pattern10.test(data50)) {
+                      const err108 = {
+                        instancePath: instancePath + "/forkedFrom/prefix/" + i2 + "/sha256",
+                        schemaPath: "#/properties/forkedFrom/properties/prefix/items/properties/sha256/pattern",
+                        keyword: "pattern",
+                        params: { pattern: "^[0-9a-f]{64}$" },
+                        message: 'must match pattern "' + "^[0-9a-f]{64}$" + '"',
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err108];
+                      } else {
+                        vErrors.push(err108);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err109 = {
+                      instancePath: instancePath + "/forkedFrom/prefix/" + i2 + "/sha256",
+                      schemaPath: "#/properties/forkedFrom/properties/prefix/items/properties/sha256/type",
+                      keyword: "type",
+                      params: { type: "string" },
+                      message: "must be string",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err109];
+                    } else {
+                      vErrors.push(err109);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err110 = {
+                  instancePath: instancePath + "/forkedFrom/prefix/" + i2,
+                  schemaPath: "#/properties/forkedFrom/properties/prefix/items/type",
+                  keyword: "type",
+                  params: { type: "object" },
+                  message: "must be object",
+                };
+                if (vErrors === null) {
+                  vErrors = [err110];
+                } else {
+                  vErrors.push(err110);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err111 = {
+              instancePath: instancePath + "/forkedFrom/prefix",
+              schemaPath: "#/properties/forkedFrom/properties/prefix/type",
+              keyword: "type",
+              params: { type: "array" },
+              message: "must be array",
+            };
+            if (vErrors === null) {
+              vErrors = [err111];
+            } else {
+              vErrors.push(err111);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err112 = {
+          instancePath: instancePath + "/forkedFrom",
+          schemaPath: "#/properties/forkedFrom/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        };
+        if (vErrors === null) {
+          vErrors = [err112];
+        } else {
+          vErrors.push(err112);
+        }
+        errors++;
+      }
+    }
+    if (data.tenant !== undefined) {
+      let data51 = data.tenant;
+      if (typeof data51 === "string") {
+        if (!pattern4.test(data51)) {
+          const err113 = {
+            instancePath: instancePath + "/tenant",
+            schemaPath: "#/properties/tenant/pattern",
+            keyword: "pattern",
+            params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+            message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+          };
+          if (vErrors === null) {
+            vErrors = [err113];
+          } else {
+            vErrors.push(err113);
+          }
+          errors++;
+        }
+      } else {
+        const err114 = {
+          instancePath: instancePath + "/tenant",
+          schemaPath: "#/properties/tenant/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err114];
+        } else {
+          vErrors.push(err114);
+        }
+        errors++;
+      }
+    }
+    if (data.submittedBy !== undefined) {
+      if (typeof data.submittedBy !== "string") {
+        const err115 = {
+          instancePath: instancePath + "/submittedBy",
+          schemaPath: "#/properties/submittedBy/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err115];
+        } else {
+          vErrors.push(err115);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err116 = {
+      instancePath,
+      schemaPath: "#/type",
+      keyword: "type",
+      params: { type: "object" },
+      message: "must be object",
+    };
+    if (vErrors === null) {
+      vErrors = [err116];
+    } else {
+      vErrors.push(err116);
+    }
+    errors++;
+  }
+  validate35.errors = vErrors;
+  return errors === 0;
+}
+validate35.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const SpawnRequest = validate36;
+const schema49 = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: "https://cairn.dev/schemas/spawn-request.v1.schema.json",
+  title: "SpawnRequest",
+  description:
+    "Request to <prefix>.api.spawn (the tool-runner's run_agent): start the sub-agent run of a pending run_agent call. The planner checks the parent's log for that call and derives the child run, its task and agent from it.",
+  type: "object",
+  additionalProperties: false,
+  required: ["v", "runId", "turn", "index", "callId"],
+  properties: {
+    v: { const: 1 },
+    runId: { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$", description: "The parent run." },
+    turn: { type: "integer", minimum: 1 },
+    index: { type: "integer", minimum: 0 },
+    callId: { type: "string", minLength: 1 },
+  },
+};
+function validate36(
+  data,
+  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
+) {
+  /*# sourceURL="https://cairn.dev/schemas/spawn-request.v1.schema.json" */ let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate36.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.v === undefined) {
+      const err0 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "v" },
+        message: "must have required property '" + "v" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.runId === undefined) {
+      const err1 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "runId" },
+        message: "must have required property '" + "runId" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (data.turn === undefined) {
+      const err2 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "turn" },
+        message: "must have required property '" + "turn" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+    if (data.index === undefined) {
+      const err3 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "index" },
+        message: "must have required property '" + "index" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err3];
+      } else {
+        vErrors.push(err3);
+      }
+      errors++;
+    }
+    if (data.callId === undefined) {
+      const err4 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "callId" },
+        message: "must have required property '" + "callId" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err4];
+      } else {
+        vErrors.push(err4);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!(key0 === "v" || key0 === "runId" || key0 === "turn" || key0 === "index" || key0 === "callId")) {
+        const err5 = {
+          instancePath,
+          schemaPath: "#/additionalProperties",
+          keyword: "additionalProperties",
+          params: { additionalProperty: key0 },
+          message: "must NOT have additional properties",
+        };
+        if (vErrors === null) {
+          vErrors = [err5];
+        } else {
+          vErrors.push(err5);
+        }
+        errors++;
+      }
+    }
+    if (data.v !== undefined) {
+      if (1 !== data.v) {
+        const err6 = {
+          instancePath: instancePath + "/v",
+          schemaPath: "#/properties/v/const",
+          keyword: "const",
+          params: { allowedValue: 1 },
+          message: "must be equal to constant",
+        };
+        if (vErrors === null) {
+          vErrors = [err6];
+        } else {
+          vErrors.push(err6);
+        }
+        errors++;
+      }
+    }
+    if (data.runId !== undefined) {
+      let data1 = data.runId;
+      if (typeof data1 === "string") {
+        if (!pattern4.test(data1)) {
+          const err7 = {
+            instancePath: instancePath + "/runId",
+            schemaPath: "#/properties/runId/pattern",
+            keyword: "pattern",
+            params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+            message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+          };
+          if (vErrors === null) {
+            vErrors = [err7];
+          } else {
+            vErrors.push(err7);
+          }
+          errors++;
+        }
+      } else {
+        const err8 = {
+          instancePath: instancePath + "/runId",
+          schemaPath: "#/properties/runId/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err8];
+        } else {
+          vErrors.push(err8);
+        }
+        errors++;
+      }
+    }
+    if (data.turn !== undefined) {
+      let data2 = data.turn;
+      if (!(typeof data2 == "number" && !(data2 % 1) && !isNaN(data2) && isFinite(data2))) {
+        const err9 = {
+          instancePath: instancePath + "/turn",
+          schemaPath: "#/properties/turn/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err9];
+        } else {
+          vErrors.push(err9);
+        }
+        errors++;
+      }
+      if (typeof data2 == "number" && isFinite(data2)) {
+        if (data2 < 1 || isNaN(data2)) {
+          const err10 = {
+            instancePath: instancePath + "/turn",
+            schemaPath: "#/properties/turn/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
+          };
+          if (vErrors === null) {
+            vErrors = [err10];
+          } else {
+            vErrors.push(err10);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.index !== undefined) {
+      let data3 = data.index;
+      if (!(typeof data3 == "number" && !(data3 % 1) && !isNaN(data3) && isFinite(data3))) {
+        const err11 = {
+          instancePath: instancePath + "/index",
+          schemaPath: "#/properties/index/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err11];
+        } else {
+          vErrors.push(err11);
+        }
+        errors++;
+      }
+      if (typeof data3 == "number" && isFinite(data3)) {
+        if (data3 < 0 || isNaN(data3)) {
+          const err12 = {
+            instancePath: instancePath + "/index",
+            schemaPath: "#/properties/index/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 0 },
+            message: "must be >= 0",
+          };
+          if (vErrors === null) {
+            vErrors = [err12];
+          } else {
+            vErrors.push(err12);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.callId !== undefined) {
+      let data4 = data.callId;
+      if (typeof data4 === "string") {
+        if (func2(data4) < 1) {
+          const err13 = {
+            instancePath: instancePath + "/callId",
+            schemaPath: "#/properties/callId/minLength",
+            keyword: "minLength",
+            params: { limit: 1 },
+            message: "must NOT have fewer than 1 characters",
+          };
+          if (vErrors === null) {
+            vErrors = [err13];
+          } else {
+            vErrors.push(err13);
+          }
+          errors++;
+        }
+      } else {
+        const err14 = {
+          instancePath: instancePath + "/callId",
+          schemaPath: "#/properties/callId/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err14];
+        } else {
+          vErrors.push(err14);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err15 = {
+      instancePath,
+      schemaPath: "#/type",
+      keyword: "type",
+      params: { type: "object" },
+      message: "must be object",
+    };
+    if (vErrors === null) {
+      vErrors = [err15];
+    } else {
+      vErrors.push(err15);
+    }
+    errors++;
+  }
+  validate36.errors = vErrors;
+  return errors === 0;
+}
+validate36.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const SubmitReply = validate37;
+const schema50 = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: "https://cairn.dev/schemas/submit-reply.v1.schema.json",
+  title: "SubmitReply",
+  description: "Reply from <prefix>.api.submit, sent only after run.submitted is durably in the stream.",
+  type: "object",
+  additionalProperties: false,
+  required: ["v", "runId", "created"],
+  properties: {
+    v: { const: 1 },
+    runId: { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$" },
+    created: { type: "boolean", description: "False when the idempotency key named an existing run." },
+    seq: { type: "integer" },
+  },
+};
+function validate37(
+  data,
+  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
+) {
+  /*# sourceURL="https://cairn.dev/schemas/submit-reply.v1.schema.json" */ let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate37.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.v === undefined) {
+      const err0 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "v" },
+        message: "must have required property '" + "v" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.runId === undefined) {
+      const err1 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "runId" },
+        message: "must have required property '" + "runId" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (data.created === undefined) {
+      const err2 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "created" },
+        message: "must have required property '" + "created" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!(key0 === "v" || key0 === "runId" || key0 === "created" || key0 === "seq")) {
+        const err3 = {
+          instancePath,
+          schemaPath: "#/additionalProperties",
+          keyword: "additionalProperties",
+          params: { additionalProperty: key0 },
+          message: "must NOT have additional properties",
+        };
+        if (vErrors === null) {
+          vErrors = [err3];
+        } else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+    }
+    if (data.v !== undefined) {
+      if (1 !== data.v) {
+        const err4 = {
+          instancePath: instancePath + "/v",
+          schemaPath: "#/properties/v/const",
+          keyword: "const",
+          params: { allowedValue: 1 },
+          message: "must be equal to constant",
+        };
+        if (vErrors === null) {
+          vErrors = [err4];
+        } else {
+          vErrors.push(err4);
+        }
+        errors++;
+      }
+    }
+    if (data.runId !== undefined) {
+      let data1 = data.runId;
+      if (typeof data1 === "string") {
+        if (!pattern4.test(data1)) {
+          const err5 = {
+            instancePath: instancePath + "/runId",
+            schemaPath: "#/properties/runId/pattern",
+            keyword: "pattern",
+            params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+            message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+          };
+          if (vErrors === null) {
+            vErrors = [err5];
+          } else {
+            vErrors.push(err5);
+          }
+          errors++;
+        }
+      } else {
+        const err6 = {
+          instancePath: instancePath + "/runId",
+          schemaPath: "#/properties/runId/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err6];
+        } else {
+          vErrors.push(err6);
+        }
+        errors++;
+      }
+    }
+    if (data.created !== undefined) {
+      if (typeof data.created !== "boolean") {
+        const err7 = {
+          instancePath: instancePath + "/created",
+          schemaPath: "#/properties/created/type",
+          keyword: "type",
+          params: { type: "boolean" },
+          message: "must be boolean",
+        };
+        if (vErrors === null) {
+          vErrors = [err7];
+        } else {
+          vErrors.push(err7);
+        }
+        errors++;
+      }
+    }
+    if (data.seq !== undefined) {
+      let data3 = data.seq;
+      if (!(typeof data3 == "number" && !(data3 % 1) && !isNaN(data3) && isFinite(data3))) {
+        const err8 = {
+          instancePath: instancePath + "/seq",
+          schemaPath: "#/properties/seq/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err8];
+        } else {
+          vErrors.push(err8);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err9 = {
+      instancePath,
+      schemaPath: "#/type",
+      keyword: "type",
+      params: { type: "object" },
+      message: "must be object",
+    };
+    if (vErrors === null) {
+      vErrors = [err9];
+    } else {
+      vErrors.push(err9);
+    }
+    errors++;
+  }
+  validate37.errors = vErrors;
+  return errors === 0;
+}
+validate37.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const SubmitRequest = validate38;
+const schema51 = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: "https://cairn.dev/schemas/submit-request.v1.schema.json",
+  title: "SubmitRequest",
+  description: "Request to <prefix>.api.submit.",
+  type: "object",
+  additionalProperties: false,
+  required: ["v", "task"],
+  properties: {
+    v: { const: 1 },
+    task: { type: "string", minLength: 1 },
+    agent: { type: "string", description: "Agent name from the agents config; the default agent when omitted." },
+    idempotencyKey: {
+      type: "string",
+      minLength: 1,
+      maxLength: 256,
+      description: "Resubmitting with the same key returns the same run.",
+    },
+    metadata: { type: "object", additionalProperties: { type: "string" } },
+    trace: {
+      type: "object",
+      additionalProperties: { type: "string" },
+      description: "The submitter's W3C trace context (traceparent, tracestate): the run's trace becomes part of it.",
+    },
+  },
+};
+function validate38(
+  data,
+  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
+) {
+  /*# sourceURL="https://cairn.dev/schemas/submit-request.v1.schema.json" */ let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate38.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.v === undefined) {
+      const err0 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "v" },
+        message: "must have required property '" + "v" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.task === undefined) {
+      const err1 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "task" },
+        message: "must have required property '" + "task" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!(
+        key0 === "v" ||
+        key0 === "task" ||
+        key0 === "agent" ||
+        key0 === "idempotencyKey" ||
+        key0 === "metadata" ||
+        key0 === "trace"
+      )) {
+        const err2 = {
+          instancePath,
+          schemaPath: "#/additionalProperties",
+          keyword: "additionalProperties",
+          params: { additionalProperty: key0 },
+          message: "must NOT have additional properties",
+        };
+        if (vErrors === null) {
+          vErrors = [err2];
+        } else {
+          vErrors.push(err2);
+        }
+        errors++;
+      }
+    }
+    if (data.v !== undefined) {
+      if (1 !== data.v) {
+        const err3 = {
+          instancePath: instancePath + "/v",
+          schemaPath: "#/properties/v/const",
+          keyword: "const",
+          params: { allowedValue: 1 },
+          message: "must be equal to constant",
+        };
+        if (vErrors === null) {
+          vErrors = [err3];
+        } else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+    }
+    if (data.task !== undefined) {
+      let data1 = data.task;
+      if (typeof data1 === "string") {
+        if (func2(data1) < 1) {
+          const err4 = {
+            instancePath: instancePath + "/task",
+            schemaPath: "#/properties/task/minLength",
+            keyword: "minLength",
+            params: { limit: 1 },
+            message: "must NOT have fewer than 1 characters",
+          };
+          if (vErrors === null) {
+            vErrors = [err4];
+          } else {
+            vErrors.push(err4);
+          }
+          errors++;
+        }
+      } else {
+        const err5 = {
+          instancePath: instancePath + "/task",
+          schemaPath: "#/properties/task/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err5];
+        } else {
+          vErrors.push(err5);
+        }
+        errors++;
+      }
+    }
+    if (data.agent !== undefined) {
+      if (typeof data.agent !== "string") {
+        const err6 = {
+          instancePath: instancePath + "/agent",
+          schemaPath: "#/properties/agent/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err6];
+        } else {
+          vErrors.push(err6);
+        }
+        errors++;
+      }
+    }
+    if (data.idempotencyKey !== undefined) {
+      let data3 = data.idempotencyKey;
+      if (typeof data3 === "string") {
+        if (func2(data3) > 256) {
+          const err7 = {
+            instancePath: instancePath + "/idempotencyKey",
+            schemaPath: "#/properties/idempotencyKey/maxLength",
+            keyword: "maxLength",
+            params: { limit: 256 },
+            message: "must NOT have more than 256 characters",
+          };
+          if (vErrors === null) {
+            vErrors = [err7];
+          } else {
+            vErrors.push(err7);
+          }
+          errors++;
+        }
+        if (func2(data3) < 1) {
+          const err8 = {
+            instancePath: instancePath + "/idempotencyKey",
+            schemaPath: "#/properties/idempotencyKey/minLength",
+            keyword: "minLength",
+            params: { limit: 1 },
+            message: "must NOT have fewer than 1 characters",
+          };
+          if (vErrors === null) {
+            vErrors = [err8];
+          } else {
+            vErrors.push(err8);
+          }
+          errors++;
+        }
+      } else {
+        const err9 = {
+          instancePath: instancePath + "/idempotencyKey",
+          schemaPath: "#/properties/idempotencyKey/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err9];
+        } else {
+          vErrors.push(err9);
+        }
+        errors++;
+      }
+    }
+    if (data.metadata !== undefined) {
+      let data4 = data.metadata;
+      if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
+        for (const key1 in data4) {
+          if (typeof data4[key1] !== "string") {
+            const err10 = {
+              instancePath: instancePath + "/metadata/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),
+              schemaPath: "#/properties/metadata/additionalProperties/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err10];
+            } else {
+              vErrors.push(err10);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err11 = {
+          instancePath: instancePath + "/metadata",
+          schemaPath: "#/properties/metadata/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        };
+        if (vErrors === null) {
+          vErrors = [err11];
+        } else {
+          vErrors.push(err11);
+        }
+        errors++;
+      }
+    }
+    if (data.trace !== undefined) {
+      let data6 = data.trace;
+      if (data6 && typeof data6 == "object" && !Array.isArray(data6)) {
+        for (const key2 in data6) {
+          if (typeof data6[key2] !== "string") {
+            const err12 = {
+              instancePath: instancePath + "/trace/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),
+              schemaPath: "#/properties/trace/additionalProperties/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err12];
+            } else {
+              vErrors.push(err12);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err13 = {
+          instancePath: instancePath + "/trace",
+          schemaPath: "#/properties/trace/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        };
+        if (vErrors === null) {
+          vErrors = [err13];
+        } else {
+          vErrors.push(err13);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err14 = {
+      instancePath,
+      schemaPath: "#/type",
+      keyword: "type",
+      params: { type: "object" },
+      message: "must be object",
+    };
+    if (vErrors === null) {
+      vErrors = [err14];
+    } else {
+      vErrors.push(err14);
+    }
+    errors++;
+  }
+  validate38.errors = vErrors;
+  return errors === 0;
+}
+validate38.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const SummaryCommand = validate39;
+const schema52 = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: "https://cairn.dev/schemas/summary-command.v1.schema.json",
+  title: "SummaryCommand",
+  description:
+    "Asks the llm-caller to summarise the run's turns up to throughTurn before model turn <turn> (context compaction); on <prefix>.run.<runId>.cmd.summary.<turn>.<provider>. The transcript is rebuilt from the run history up to historySeq.",
+  type: "object",
+  additionalProperties: false,
+  required: ["v", "type", "runId", "turn", "throughTurn", "historySeq"],
+  properties: {
+    v: { const: 1 },
+    type: { const: "summary.command" },
+    runId: { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$" },
+    turn: { type: "integer", minimum: 1, description: "The model turn whose prompt will use the summary." },
+    throughTurn: {
+      type: "integer",
+      minimum: 1,
+      description: "The summary covers turns 1..throughTurn (including any earlier summary).",
+    },
+    historySeq: { type: "integer", minimum: 1 },
+  },
+};
+function validate39(
+  data,
+  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
+) {
+  /*# sourceURL="https://cairn.dev/schemas/summary-command.v1.schema.json" */ let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate39.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.v === undefined) {
+      const err0 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "v" },
+        message: "must have required property '" + "v" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.type === undefined) {
+      const err1 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "type" },
+        message: "must have required property '" + "type" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (data.runId === undefined) {
+      const err2 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "runId" },
+        message: "must have required property '" + "runId" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+    if (data.turn === undefined) {
+      const err3 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "turn" },
+        message: "must have required property '" + "turn" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err3];
+      } else {
+        vErrors.push(err3);
+      }
+      errors++;
+    }
+    if (data.throughTurn === undefined) {
+      const err4 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "throughTurn" },
+        message: "must have required property '" + "throughTurn" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err4];
+      } else {
+        vErrors.push(err4);
+      }
+      errors++;
+    }
+    if (data.historySeq === undefined) {
+      const err5 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "historySeq" },
+        message: "must have required property '" + "historySeq" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err5];
+      } else {
+        vErrors.push(err5);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!(
+        key0 === "v" ||
+        key0 === "type" ||
+        key0 === "runId" ||
+        key0 === "turn" ||
+        key0 === "throughTurn" ||
+        key0 === "historySeq"
+      )) {
+        const err6 = {
+          instancePath,
+          schemaPath: "#/additionalProperties",
+          keyword: "additionalProperties",
+          params: { additionalProperty: key0 },
+          message: "must NOT have additional properties",
+        };
+        if (vErrors === null) {
+          vErrors = [err6];
+        } else {
+          vErrors.push(err6);
+        }
+        errors++;
+      }
+    }
+    if (data.v !== undefined) {
+      if (1 !== data.v) {
+        const err7 = {
+          instancePath: instancePath + "/v",
+          schemaPath: "#/properties/v/const",
+          keyword: "const",
+          params: { allowedValue: 1 },
+          message: "must be equal to constant",
+        };
+        if (vErrors === null) {
+          vErrors = [err7];
+        } else {
+          vErrors.push(err7);
+        }
+        errors++;
+      }
+    }
+    if (data.type !== undefined) {
+      if ("summary.command" !== data.type) {
+        const err8 = {
+          instancePath: instancePath + "/type",
+          schemaPath: "#/properties/type/const",
+          keyword: "const",
+          params: { allowedValue: "summary.command" },
+          message: "must be equal to constant",
+        };
+        if (vErrors === null) {
+          vErrors = [err8];
+        } else {
+          vErrors.push(err8);
+        }
+        errors++;
+      }
+    }
+    if (data.runId !== undefined) {
+      let data2 = data.runId;
+      if (typeof data2 === "string") {
+        if (!pattern4.test(data2)) {
+          const err9 = {
+            instancePath: instancePath + "/runId",
+            schemaPath: "#/properties/runId/pattern",
+            keyword: "pattern",
+            params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+            message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+          };
+          if (vErrors === null) {
+            vErrors = [err9];
+          } else {
+            vErrors.push(err9);
+          }
+          errors++;
+        }
+      } else {
+        const err10 = {
+          instancePath: instancePath + "/runId",
+          schemaPath: "#/properties/runId/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err10];
+        } else {
+          vErrors.push(err10);
+        }
+        errors++;
+      }
+    }
+    if (data.turn !== undefined) {
+      let data3 = data.turn;
+      if (!(typeof data3 == "number" && !(data3 % 1) && !isNaN(data3) && isFinite(data3))) {
+        const err11 = {
+          instancePath: instancePath + "/turn",
+          schemaPath: "#/properties/turn/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err11];
+        } else {
+          vErrors.push(err11);
+        }
+        errors++;
+      }
+      if (typeof data3 == "number" && isFinite(data3)) {
+        if (data3 < 1 || isNaN(data3)) {
+          const err12 = {
+            instancePath: instancePath + "/turn",
+            schemaPath: "#/properties/turn/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
+          };
+          if (vErrors === null) {
+            vErrors = [err12];
+          } else {
+            vErrors.push(err12);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.throughTurn !== undefined) {
+      let data4 = data.throughTurn;
+      if (!(typeof data4 == "number" && !(data4 % 1) && !isNaN(data4) && isFinite(data4))) {
+        const err13 = {
+          instancePath: instancePath + "/throughTurn",
+          schemaPath: "#/properties/throughTurn/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err13];
+        } else {
+          vErrors.push(err13);
+        }
+        errors++;
+      }
+      if (typeof data4 == "number" && isFinite(data4)) {
+        if (data4 < 1 || isNaN(data4)) {
+          const err14 = {
+            instancePath: instancePath + "/throughTurn",
+            schemaPath: "#/properties/throughTurn/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
+          };
+          if (vErrors === null) {
+            vErrors = [err14];
+          } else {
+            vErrors.push(err14);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.historySeq !== undefined) {
+      let data5 = data.historySeq;
+      if (!(typeof data5 == "number" && !(data5 % 1) && !isNaN(data5) && isFinite(data5))) {
+        const err15 = {
+          instancePath: instancePath + "/historySeq",
+          schemaPath: "#/properties/historySeq/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err15];
+        } else {
+          vErrors.push(err15);
+        }
+        errors++;
+      }
+      if (typeof data5 == "number" && isFinite(data5)) {
+        if (data5 < 1 || isNaN(data5)) {
+          const err16 = {
+            instancePath: instancePath + "/historySeq",
+            schemaPath: "#/properties/historySeq/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
+          };
+          if (vErrors === null) {
+            vErrors = [err16];
+          } else {
+            vErrors.push(err16);
+          }
+          errors++;
+        }
+      }
+    }
+  } else {
+    const err17 = {
+      instancePath,
+      schemaPath: "#/type",
+      keyword: "type",
+      params: { type: "object" },
+      message: "must be object",
+    };
+    if (vErrors === null) {
+      vErrors = [err17];
+    } else {
+      vErrors.push(err17);
+    }
+    errors++;
+  }
+  validate39.errors = vErrors;
+  return errors === 0;
+}
+validate39.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const SummaryResult = validate40;
+const schema53 = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: "https://cairn.dev/schemas/summary-result.v1.schema.json",
+  title: "SummaryResult",
+  description:
+    "The recorded summary of turns 1..throughTurn made before model turn <turn>, on <prefix>.run.<runId>.evt.summary.<turn> (at most one per turn, ever). Replay rebuilds every later prompt from it, so the compacted prompt is reproduced exactly. A failed summary (ok false) leaves the run going with truncation only.",
+  type: "object",
+  additionalProperties: false,
+  required: ["v", "type", "runId", "turn", "throughTurn", "ok", "attempts"],
+  properties: {
+    v: { const: 1 },
+    type: { const: "summary.result" },
+    runId: { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$" },
+    turn: { type: "integer", minimum: 1 },
+    throughTurn: { type: "integer", minimum: 1 },
+    ok: { type: "boolean" },
+    content: { type: "string" },
+    contentRef: {
+      type: "object",
+      additionalProperties: false,
+      required: ["bucket", "name", "bytes", "sha256"],
+      properties: {
+        bucket: { type: "string" },
+        name: { type: "string" },
+        bytes: { type: "integer", minimum: 0 },
+        sha256: { type: "string" },
+      },
+      description: "The full text is in the JetStream Object Store; the inline content holds a preview.",
+    },
+    provider: { type: "string" },
+    model: { type: "string" },
+    usage: {
+      type: "object",
+      additionalProperties: false,
+      required: ["inputTokens", "outputTokens"],
+      properties: { inputTokens: { type: "integer", minimum: 0 }, outputTokens: { type: "integer", minimum: 0 } },
+    },
+    latencyMs: { type: "number", minimum: 0 },
+    promptHash: {
+      type: "string",
+      description: "sha256 of the canonical summarisation request, rebuilt from history by replay.",
+    },
+    historySeq: { type: "integer", minimum: 1 },
+    attempts: { type: "integer", minimum: 1 },
+    error: {
+      type: "object",
+      additionalProperties: false,
+      required: ["kind", "message"],
+      properties: {
+        kind: { type: "string", minLength: 1 },
+        message: { type: "string" },
+        retryable: { type: "boolean" },
+      },
+    },
+  },
+};
+function validate40(
+  data,
+  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
+) {
+  /*# sourceURL="https://cairn.dev/schemas/summary-result.v1.schema.json" */ let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate40.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.v === undefined) {
+      const err0 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "v" },
+        message: "must have required property '" + "v" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.type === undefined) {
+      const err1 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "type" },
+        message: "must have required property '" + "type" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (data.runId === undefined) {
+      const err2 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "runId" },
+        message: "must have required property '" + "runId" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+    if (data.turn === undefined) {
+      const err3 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "turn" },
+        message: "must have required property '" + "turn" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err3];
+      } else {
+        vErrors.push(err3);
+      }
+      errors++;
+    }
+    if (data.throughTurn === undefined) {
+      const err4 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "throughTurn" },
+        message: "must have required property '" + "throughTurn" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err4];
+      } else {
+        vErrors.push(err4);
+      }
+      errors++;
+    }
+    if (data.ok === undefined) {
+      const err5 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "ok" },
+        message: "must have required property '" + "ok" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err5];
+      } else {
+        vErrors.push(err5);
+      }
+      errors++;
+    }
+    if (data.attempts === undefined) {
+      const err6 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "attempts" },
+        message: "must have required property '" + "attempts" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err6];
+      } else {
+        vErrors.push(err6);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!func1.call(schema53.properties, key0)) {
+        const err7 = {
+          instancePath,
+          schemaPath: "#/additionalProperties",
+          keyword: "additionalProperties",
+          params: { additionalProperty: key0 },
+          message: "must NOT have additional properties",
+        };
+        if (vErrors === null) {
+          vErrors = [err7];
+        } else {
+          vErrors.push(err7);
+        }
+        errors++;
+      }
+    }
+    if (data.v !== undefined) {
+      if (1 !== data.v) {
+        const err8 = {
+          instancePath: instancePath + "/v",
+          schemaPath: "#/properties/v/const",
+          keyword: "const",
+          params: { allowedValue: 1 },
+          message: "must be equal to constant",
+        };
+        if (vErrors === null) {
+          vErrors = [err8];
+        } else {
+          vErrors.push(err8);
+        }
+        errors++;
+      }
+    }
+    if (data.type !== undefined) {
+      if ("summary.result" !== data.type) {
+        const err9 = {
+          instancePath: instancePath + "/type",
+          schemaPath: "#/properties/type/const",
+          keyword: "const",
+          params: { allowedValue: "summary.result" },
+          message: "must be equal to constant",
+        };
+        if (vErrors === null) {
+          vErrors = [err9];
+        } else {
+          vErrors.push(err9);
+        }
+        errors++;
+      }
+    }
+    if (data.runId !== undefined) {
+      let data2 = data.runId;
+      if (typeof data2 === "string") {
+        if (!pattern4.test(data2)) {
+          const err10 = {
+            instancePath: instancePath + "/runId",
+            schemaPath: "#/properties/runId/pattern",
+            keyword: "pattern",
+            params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+            message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+          };
+          if (vErrors === null) {
+            vErrors = [err10];
+          } else {
+            vErrors.push(err10);
+          }
+          errors++;
+        }
+      } else {
+        const err11 = {
+          instancePath: instancePath + "/runId",
+          schemaPath: "#/properties/runId/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err11];
+        } else {
+          vErrors.push(err11);
+        }
+        errors++;
+      }
+    }
+    if (data.turn !== undefined) {
+      let data3 = data.turn;
+      if (!(typeof data3 == "number" && !(data3 % 1) && !isNaN(data3) && isFinite(data3))) {
+        const err12 = {
+          instancePath: instancePath + "/turn",
+          schemaPath: "#/properties/turn/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err12];
+        } else {
+          vErrors.push(err12);
+        }
+        errors++;
+      }
+      if (typeof data3 == "number" && isFinite(data3)) {
+        if (data3 < 1 || isNaN(data3)) {
+          const err13 = {
+            instancePath: instancePath + "/turn",
+            schemaPath: "#/properties/turn/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
+          };
+          if (vErrors === null) {
+            vErrors = [err13];
+          } else {
+            vErrors.push(err13);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.throughTurn !== undefined) {
+      let data4 = data.throughTurn;
+      if (!(typeof data4 == "number" && !(data4 % 1) && !isNaN(data4) && isFinite(data4))) {
+        const err14 = {
+          instancePath: instancePath + "/throughTurn",
+          schemaPath: "#/properties/throughTurn/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err14];
+        } else {
+          vErrors.push(err14);
+        }
+        errors++;
+      }
+      if (typeof data4 == "number" && isFinite(data4)) {
+        if (data4 < 1 || isNaN(data4)) {
+          const err15 = {
+            instancePath: instancePath + "/throughTurn",
+            schemaPath: "#/properties/throughTurn/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
+          };
+          if (vErrors === null) {
+            vErrors = [err15];
+          } else {
+            vErrors.push(err15);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.ok !== undefined) {
+      if (typeof data.ok !== "boolean") {
+        const err16 = {
+          instancePath: instancePath + "/ok",
+          schemaPath: "#/properties/ok/type",
+          keyword: "type",
+          params: { type: "boolean" },
+          message: "must be boolean",
+        };
+        if (vErrors === null) {
+          vErrors = [err16];
+        } else {
+          vErrors.push(err16);
+        }
+        errors++;
+      }
+    }
+    if (data.content !== undefined) {
+      if (typeof data.content !== "string") {
+        const err17 = {
+          instancePath: instancePath + "/content",
+          schemaPath: "#/properties/content/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err17];
+        } else {
+          vErrors.push(err17);
+        }
+        errors++;
+      }
+    }
+    if (data.contentRef !== undefined) {
+      let data7 = data.contentRef;
+      if (data7 && typeof data7 == "object" && !Array.isArray(data7)) {
+        if (data7.bucket === undefined) {
+          const err18 = {
+            instancePath: instancePath + "/contentRef",
+            schemaPath: "#/properties/contentRef/required",
+            keyword: "required",
+            params: { missingProperty: "bucket" },
+            message: "must have required property '" + "bucket" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err18];
+          } else {
+            vErrors.push(err18);
+          }
+          errors++;
+        }
+        if (data7.name === undefined) {
+          const err19 = {
+            instancePath: instancePath + "/contentRef",
+            schemaPath: "#/properties/contentRef/required",
+            keyword: "required",
+            params: { missingProperty: "name" },
+            message: "must have required property '" + "name" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err19];
+          } else {
+            vErrors.push(err19);
+          }
+          errors++;
+        }
+        if (data7.bytes === undefined) {
+          const err20 = {
+            instancePath: instancePath + "/contentRef",
+            schemaPath: "#/properties/contentRef/required",
+            keyword: "required",
+            params: { missingProperty: "bytes" },
+            message: "must have required property '" + "bytes" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err20];
+          } else {
+            vErrors.push(err20);
+          }
+          errors++;
+        }
+        if (data7.sha256 === undefined) {
+          const err21 = {
+            instancePath: instancePath + "/contentRef",
+            schemaPath: "#/properties/contentRef/required",
+            keyword: "required",
+            params: { missingProperty: "sha256" },
+            message: "must have required property '" + "sha256" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err21];
+          } else {
+            vErrors.push(err21);
+          }
+          errors++;
+        }
+        for (const key1 in data7) {
+          if (!(key1 === "bucket" || key1 === "name" || key1 === "bytes" || key1 === "sha256")) {
+            const err22 = {
+              instancePath: instancePath + "/contentRef",
+              schemaPath: "#/properties/contentRef/additionalProperties",
+              keyword: "additionalProperties",
+              params: { additionalProperty: key1 },
+              message: "must NOT have additional properties",
+            };
+            if (vErrors === null) {
+              vErrors = [err22];
+            } else {
+              vErrors.push(err22);
+            }
+            errors++;
+          }
+        }
+        if (data7.bucket !== undefined) {
+          if (typeof data7.bucket !== "string") {
+            const err23 = {
+              instancePath: instancePath + "/contentRef/bucket",
+              schemaPath: "#/properties/contentRef/properties/bucket/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err23];
+            } else {
+              vErrors.push(err23);
+            }
+            errors++;
+          }
+        }
+        if (data7.name !== undefined) {
+          if (typeof data7.name !== "string") {
+            const err24 = {
+              instancePath: instancePath + "/contentRef/name",
+              schemaPath: "#/properties/contentRef/properties/name/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err24];
+            } else {
+              vErrors.push(err24);
+            }
+            errors++;
+          }
+        }
+        if (data7.bytes !== undefined) {
+          let data10 = data7.bytes;
+          if (!(typeof data10 == "number" && !(data10 % 1) && !isNaN(data10) && isFinite(data10))) {
+            const err25 = {
+              instancePath: instancePath + "/contentRef/bytes",
+              schemaPath: "#/properties/contentRef/properties/bytes/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err25];
+            } else {
+              vErrors.push(err25);
+            }
+            errors++;
+          }
+          if (typeof data10 == "number" && isFinite(data10)) {
+            if (data10 < 0 || isNaN(data10)) {
+              const err26 = {
+                instancePath: instancePath + "/contentRef/bytes",
+                schemaPath: "#/properties/contentRef/properties/bytes/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 0 },
+                message: "must be >= 0",
+              };
+              if (vErrors === null) {
+                vErrors = [err26];
+              } else {
+                vErrors.push(err26);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data7.sha256 !== undefined) {
+          if (typeof data7.sha256 !== "string") {
+            const err27 = {
+              instancePath: instancePath + "/contentRef/sha256",
+              schemaPath: "#/properties/contentRef/properties/sha256/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err27];
+            } else {
+              vErrors.push(err27);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err28 = {
+          instancePath: instancePath + "/contentRef",
+          schemaPath: "#/properties/contentRef/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        };
+        if (vErrors === null) {
+          vErrors = [err28];
+        } else {
+          vErrors.push(err28);
+        }
+        errors++;
+      }
+    }
+    if (data.provider !== undefined) {
+      if (typeof data.provider !== "string") {
+        const err29 = {
+          instancePath: instancePath + "/provider",
+          schemaPath: "#/properties/provider/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err29];
+        } else {
+          vErrors.push(err29);
+        }
+        errors++;
+      }
+    }
+    if (data.model !== undefined) {
+      if (typeof data.model !== "string") {
+        const err30 = {
+          instancePath: instancePath + "/model",
+          schemaPath: "#/properties/model/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err30];
+        } else {
+          vErrors.push(err30);
+        }
+        errors++;
+      }
+    }
+    if (data.usage !== undefined) {
+      let data14 = data.usage;
+      if (data14 && typeof data14 == "object" && !Array.isArray(data14)) {
+        if (data14.inputTokens === undefined) {
+          const err31 = {
+            instancePath: instancePath + "/usage",
+            schemaPath: "#/properties/usage/required",
+            keyword: "required",
+            params: { missingProperty: "inputTokens" },
+            message: "must have required property '" + "inputTokens" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err31];
+          } else {
+            vErrors.push(err31);
+          }
+          errors++;
+        }
+        if (data14.outputTokens === undefined) {
+          const err32 = {
+            instancePath: instancePath + "/usage",
+            schemaPath: "#/properties/usage/required",
+            keyword: "required",
+            params: { missingProperty: "outputTokens" },
+            message: "must have required property '" + "outputTokens" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err32];
+          } else {
+            vErrors.push(err32);
+          }
+          errors++;
+        }
+        for (const key2 in data14) {
+          if (!(key2 === "inputTokens" || key2 === "outputTokens")) {
+            const err33 = {
+              instancePath: instancePath + "/usage",
+              schemaPath: "#/properties/usage/additionalProperties",
+              keyword: "additionalProperties",
+              params: { additionalProperty: key2 },
+              message: "must NOT have additional properties",
+            };
+            if (vErrors === null) {
+              vErrors = [err33];
+            } else {
+              vErrors.push(err33);
+            }
+            errors++;
+          }
+        }
+        if (data14.inputTokens !== undefined) {
+          let data15 = data14.inputTokens;
+          if (!(typeof data15 == "number" && !(data15 % 1) && !isNaN(data15) && isFinite(data15))) {
+            const err34 = {
+              instancePath: instancePath + "/usage/inputTokens",
+              schemaPath: "#/properties/usage/properties/inputTokens/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err34];
+            } else {
+              vErrors.push(err34);
+            }
+            errors++;
+          }
+          if (typeof data15 == "number" && isFinite(data15)) {
+            if (data15 < 0 || isNaN(data15)) {
+              const err35 = {
+                instancePath: instancePath + "/usage/inputTokens",
+                schemaPath: "#/properties/usage/properties/inputTokens/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 0 },
+                message: "must be >= 0",
+              };
+              if (vErrors === null) {
+                vErrors = [err35];
+              } else {
+                vErrors.push(err35);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data14.outputTokens !== undefined) {
+          let data16 = data14.outputTokens;
+          if (!(typeof data16 == "number" && !(data16 % 1) && !isNaN(data16) && isFinite(data16))) {
+            const err36 = {
+              instancePath: instancePath + "/usage/outputTokens",
+              schemaPath: "#/properties/usage/properties/outputTokens/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err36];
+            } else {
+              vErrors.push(err36);
+            }
+            errors++;
+          }
+          if (typeof data16 == "number" && isFinite(data16)) {
+            if (data16 < 0 || isNaN(data16)) {
+              const err37 = {
+                instancePath: instancePath + "/usage/outputTokens",
+                schemaPath: "#/properties/usage/properties/outputTokens/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 0 },
+                message: "must be >= 0",
+              };
+              if (vErrors === null) {
+                vErrors = [err37];
+              } else {
+                vErrors.push(err37);
+              }
+              errors++;
+            }
+          }
+        }
+      } else {
+        const err38 = {
+          instancePath: instancePath + "/usage",
+          schemaPath: "#/properties/usage/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        };
+        if (vErrors === null) {
+          vErrors = [err38];
+        } else {
+          vErrors.push(err38);
+        }
+        errors++;
+      }
+    }
+    if (data.latencyMs !== undefined) {
+      let data17 = data.latencyMs;
+      if (typeof data17 == "number" && isFinite(data17)) {
+        if (data17 < 0 || isNaN(data17)) {
+          const err39 = {
+            instancePath: instancePath + "/latencyMs",
+            schemaPath: "#/properties/latencyMs/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 0 },
+            message: "must be >= 0",
+          };
+          if (vErrors === null) {
+            vErrors = [err39];
+          } else {
+            vErrors.push(err39);
+          }
+          errors++;
+        }
+      } else {
+        const err40 = {
+          instancePath: instancePath + "/latencyMs",
+          schemaPath: "#/properties/latencyMs/type",
+          keyword: "type",
+          params: { type: "number" },
+          message: "must be number",
+        };
+        if (vErrors === null) {
+          vErrors = [err40];
+        } else {
+          vErrors.push(err40);
+        }
+        errors++;
+      }
+    }
+    if (data.promptHash !== undefined) {
+      if (typeof data.promptHash !== "string") {
+        const err41 = {
+          instancePath: instancePath + "/promptHash",
+          schemaPath: "#/properties/promptHash/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err41];
+        } else {
+          vErrors.push(err41);
+        }
+        errors++;
+      }
+    }
+    if (data.historySeq !== undefined) {
+      let data19 = data.historySeq;
+      if (!(typeof data19 == "number" && !(data19 % 1) && !isNaN(data19) && isFinite(data19))) {
+        const err42 = {
+          instancePath: instancePath + "/historySeq",
+          schemaPath: "#/properties/historySeq/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err42];
+        } else {
+          vErrors.push(err42);
+        }
+        errors++;
+      }
+      if (typeof data19 == "number" && isFinite(data19)) {
+        if (data19 < 1 || isNaN(data19)) {
+          const err43 = {
+            instancePath: instancePath + "/historySeq",
+            schemaPath: "#/properties/historySeq/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
+          };
+          if (vErrors === null) {
+            vErrors = [err43];
+          } else {
+            vErrors.push(err43);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.attempts !== undefined) {
+      let data20 = data.attempts;
+      if (!(typeof data20 == "number" && !(data20 % 1) && !isNaN(data20) && isFinite(data20))) {
+        const err44 = {
+          instancePath: instancePath + "/attempts",
+          schemaPath: "#/properties/attempts/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err44];
+        } else {
+          vErrors.push(err44);
+        }
+        errors++;
+      }
+      if (typeof data20 == "number" && isFinite(data20)) {
+        if (data20 < 1 || isNaN(data20)) {
+          const err45 = {
+            instancePath: instancePath + "/attempts",
+            schemaPath: "#/properties/attempts/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
+          };
+          if (vErrors === null) {
+            vErrors = [err45];
+          } else {
+            vErrors.push(err45);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.error !== undefined) {
+      let data21 = data.error;
+      if (data21 && typeof data21 == "object" && !Array.isArray(data21)) {
+        if (data21.kind === undefined) {
+          const err46 = {
+            instancePath: instancePath + "/error",
+            schemaPath: "#/properties/error/required",
+            keyword: "required",
+            params: { missingProperty: "kind" },
+            message: "must have required property '" + "kind" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err46];
+          } else {
+            vErrors.push(err46);
+          }
+          errors++;
+        }
+        if (data21.message === undefined) {
+          const err47 = {
+            instancePath: instancePath + "/error",
+            schemaPath: "#/properties/error/required",
+            keyword: "required",
+            params: { missingProperty: "message" },
+            message: "must have required property '" + "message" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err47];
+          } else {
+            vErrors.push(err47);
+          }
+          errors++;
+        }
+        for (const key3 in data21) {
+          if (!(key3 === "kind" || key3 === "message" || key3 === "retryable")) {
+            const err48 = {
+              instancePath: instancePath + "/error",
+              schemaPath: "#/properties/error/additionalProperties",
+              keyword: "additionalProperties",
+              params: { additionalProperty: key3 },
+              message: "must NOT have additional properties",
+            };
+            if (vErrors === null) {
+              vErrors = [err48];
+            } else {
+              vErrors.push(err48);
+            }
+            errors++;
+          }
+        }
+        if (data21.kind !== undefined) {
+          let data22 = data21.kind;
+          if (typeof data22 === "string") {
+            if (func2(data22) < 1) {
+              const err49 = {
+                instancePath: instancePath + "/error/kind",
+                schemaPath: "#/properties/error/properties/kind/minLength",
+                keyword: "minLength",
+                params: { limit: 1 },
+                message: "must NOT have fewer than 1 characters",
+              };
+              if (vErrors === null) {
+                vErrors = [err49];
+              } else {
+                vErrors.push(err49);
+              }
+              errors++;
+            }
+          } else {
+            const err50 = {
+              instancePath: instancePath + "/error/kind",
+              schemaPath: "#/properties/error/properties/kind/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err50];
+            } else {
+              vErrors.push(err50);
+            }
+            errors++;
+          }
+        }
+        if (data21.message !== undefined) {
+          if (typeof data21.message !== "string") {
+            const err51 = {
+              instancePath: instancePath + "/error/message",
+              schemaPath: "#/properties/error/properties/message/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err51];
+            } else {
+              vErrors.push(err51);
+            }
+            errors++;
+          }
+        }
+        if (data21.retryable !== undefined) {
+          if (typeof data21.retryable !== "boolean") {
+            const err52 = {
+              instancePath: instancePath + "/error/retryable",
+              schemaPath: "#/properties/error/properties/retryable/type",
+              keyword: "type",
+              params: { type: "boolean" },
+              message: "must be boolean",
+            };
+            if (vErrors === null) {
+              vErrors = [err52];
+            } else {
+              vErrors.push(err52);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err53 = {
+          instancePath: instancePath + "/error",
+          schemaPath: "#/properties/error/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        };
+        if (vErrors === null) {
+          vErrors = [err53];
+        } else {
+          vErrors.push(err53);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err54 = {
+      instancePath,
+      schemaPath: "#/type",
+      keyword: "type",
+      params: { type: "object" },
+      message: "must be object",
+    };
+    if (vErrors === null) {
+      vErrors = [err54];
+    } else {
+      vErrors.push(err54);
+    }
+    errors++;
+  }
+  validate40.errors = vErrors;
+  return errors === 0;
+}
+validate40.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const ToolCommand = validate41;
+const schema54 = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: "https://cairn.dev/schemas/tool-command.v1.schema.json",
+  title: "ToolCommand",
+  description: "Asks a tool-runner to execute one tool call, on <prefix>.run.<runId>.cmd.tool.<turn>.<index>.<tool>.",
+  type: "object",
+  additionalProperties: false,
+  required: ["v", "type", "runId", "turn", "index", "callId", "tool", "arguments", "idempotencyKey", "historySeq"],
+  properties: {
+    v: { const: 1 },
+    type: { const: "tool.command" },
+    runId: { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$" },
+    turn: { type: "integer", minimum: 1 },
+    index: { type: "integer", minimum: 0 },
+    callId: { type: "string" },
+    tool: { type: "string" },
+    arguments: { type: "string" },
+    idempotencyKey: { type: "string", description: "Stable across redeliveries and crashes: <runId>:<turn>:<index>." },
+    historySeq: { type: "integer", minimum: 1 },
+  },
+};
+function validate41(
+  data,
+  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
+) {
+  /*# sourceURL="https://cairn.dev/schemas/tool-command.v1.schema.json" */ let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate41.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.v === undefined) {
+      const err0 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "v" },
+        message: "must have required property '" + "v" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.type === undefined) {
+      const err1 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "type" },
+        message: "must have required property '" + "type" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (data.runId === undefined) {
+      const err2 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "runId" },
+        message: "must have required property '" + "runId" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+    if (data.turn === undefined) {
+      const err3 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "turn" },
+        message: "must have required property '" + "turn" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err3];
+      } else {
+        vErrors.push(err3);
+      }
+      errors++;
+    }
+    if (data.index === undefined) {
+      const err4 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "index" },
+        message: "must have required property '" + "index" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err4];
+      } else {
+        vErrors.push(err4);
+      }
+      errors++;
+    }
+    if (data.callId === undefined) {
+      const err5 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "callId" },
+        message: "must have required property '" + "callId" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err5];
+      } else {
+        vErrors.push(err5);
+      }
+      errors++;
+    }
+    if (data.tool === undefined) {
+      const err6 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "tool" },
+        message: "must have required property '" + "tool" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err6];
+      } else {
+        vErrors.push(err6);
+      }
+      errors++;
+    }
+    if (data.arguments === undefined) {
+      const err7 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "arguments" },
+        message: "must have required property '" + "arguments" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err7];
+      } else {
+        vErrors.push(err7);
+      }
+      errors++;
+    }
+    if (data.idempotencyKey === undefined) {
+      const err8 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "idempotencyKey" },
+        message: "must have required property '" + "idempotencyKey" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err8];
+      } else {
+        vErrors.push(err8);
+      }
+      errors++;
+    }
+    if (data.historySeq === undefined) {
+      const err9 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "historySeq" },
+        message: "must have required property '" + "historySeq" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err9];
+      } else {
+        vErrors.push(err9);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!func1.call(schema54.properties, key0)) {
+        const err10 = {
+          instancePath,
+          schemaPath: "#/additionalProperties",
+          keyword: "additionalProperties",
+          params: { additionalProperty: key0 },
+          message: "must NOT have additional properties",
+        };
+        if (vErrors === null) {
+          vErrors = [err10];
+        } else {
+          vErrors.push(err10);
+        }
+        errors++;
+      }
+    }
+    if (data.v !== undefined) {
+      if (1 !== data.v) {
+        const err11 = {
+          instancePath: instancePath + "/v",
+          schemaPath: "#/properties/v/const",
+          keyword: "const",
+          params: { allowedValue: 1 },
+          message: "must be equal to constant",
+        };
+        if (vErrors === null) {
+          vErrors = [err11];
+        } else {
+          vErrors.push(err11);
+        }
+        errors++;
+      }
+    }
+    if (data.type !== undefined) {
+      if ("tool.command" !== data.type) {
+        const err12 = {
+          instancePath: instancePath + "/type",
+          schemaPath: "#/properties/type/const",
+          keyword: "const",
+          params: { allowedValue: "tool.command" },
+          message: "must be equal to constant",
+        };
+        if (vErrors === null) {
+          vErrors = [err12];
+        } else {
+          vErrors.push(err12);
+        }
+        errors++;
+      }
+    }
+    if (data.runId !== undefined) {
+      let data2 = data.runId;
+      if (typeof data2 === "string") {
+        if (!pattern4.test(data2)) {
+          const err13 = {
+            instancePath: instancePath + "/runId",
+            schemaPath: "#/properties/runId/pattern",
+            keyword: "pattern",
+            params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+            message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+          };
+          if (vErrors === null) {
+            vErrors = [err13];
+          } else {
+            vErrors.push(err13);
+          }
+          errors++;
+        }
+      } else {
+        const err14 = {
+          instancePath: instancePath + "/runId",
+          schemaPath: "#/properties/runId/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err14];
+        } else {
+          vErrors.push(err14);
+        }
+        errors++;
+      }
+    }
+    if (data.turn !== undefined) {
+      let data3 = data.turn;
+      if (!(typeof data3 == "number" && !(data3 % 1) && !isNaN(data3) && isFinite(data3))) {
+        const err15 = {
+          instancePath: instancePath + "/turn",
+          schemaPath: "#/properties/turn/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err15];
+        } else {
+          vErrors.push(err15);
+        }
+        errors++;
+      }
+      if (typeof data3 == "number" && isFinite(data3)) {
+        if (data3 < 1 || isNaN(data3)) {
+          const err16 = {
+            instancePath: instancePath + "/turn",
+            schemaPath: "#/properties/turn/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
+          };
+          if (vErrors === null) {
+            vErrors = [err16];
+          } else {
+            vErrors.push(err16);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.index !== undefined) {
+      let data4 = data.index;
+      if (!(typeof data4 == "number" && !(data4 % 1) && !isNaN(data4) && isFinite(data4))) {
+        const err17 = {
+          instancePath: instancePath + "/index",
+          schemaPath: "#/properties/index/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err17];
+        } else {
+          vErrors.push(err17);
+        }
+        errors++;
+      }
+      if (typeof data4 == "number" && isFinite(data4)) {
+        if (data4 < 0 || isNaN(data4)) {
+          const err18 = {
+            instancePath: instancePath + "/index",
+            schemaPath: "#/properties/index/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 0 },
+            message: "must be >= 0",
+          };
+          if (vErrors === null) {
+            vErrors = [err18];
+          } else {
+            vErrors.push(err18);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.callId !== undefined) {
+      if (typeof data.callId !== "string") {
+        const err19 = {
+          instancePath: instancePath + "/callId",
+          schemaPath: "#/properties/callId/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err19];
+        } else {
+          vErrors.push(err19);
+        }
+        errors++;
+      }
+    }
+    if (data.tool !== undefined) {
+      if (typeof data.tool !== "string") {
+        const err20 = {
+          instancePath: instancePath + "/tool",
+          schemaPath: "#/properties/tool/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err20];
+        } else {
+          vErrors.push(err20);
+        }
+        errors++;
+      }
+    }
+    if (data.arguments !== undefined) {
+      if (typeof data.arguments !== "string") {
+        const err21 = {
+          instancePath: instancePath + "/arguments",
+          schemaPath: "#/properties/arguments/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err21];
+        } else {
+          vErrors.push(err21);
+        }
+        errors++;
+      }
+    }
+    if (data.idempotencyKey !== undefined) {
+      if (typeof data.idempotencyKey !== "string") {
+        const err22 = {
+          instancePath: instancePath + "/idempotencyKey",
+          schemaPath: "#/properties/idempotencyKey/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err22];
+        } else {
+          vErrors.push(err22);
+        }
+        errors++;
+      }
+    }
+    if (data.historySeq !== undefined) {
+      let data9 = data.historySeq;
+      if (!(typeof data9 == "number" && !(data9 % 1) && !isNaN(data9) && isFinite(data9))) {
+        const err23 = {
+          instancePath: instancePath + "/historySeq",
+          schemaPath: "#/properties/historySeq/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err23];
+        } else {
+          vErrors.push(err23);
+        }
+        errors++;
+      }
+      if (typeof data9 == "number" && isFinite(data9)) {
+        if (data9 < 1 || isNaN(data9)) {
+          const err24 = {
+            instancePath: instancePath + "/historySeq",
+            schemaPath: "#/properties/historySeq/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
+          };
+          if (vErrors === null) {
+            vErrors = [err24];
+          } else {
+            vErrors.push(err24);
+          }
+          errors++;
+        }
+      }
+    }
+  } else {
+    const err25 = {
+      instancePath,
+      schemaPath: "#/type",
+      keyword: "type",
+      params: { type: "object" },
+      message: "must be object",
+    };
+    if (vErrors === null) {
+      vErrors = [err25];
+    } else {
+      vErrors.push(err25);
+    }
+    errors++;
+  }
+  validate41.errors = vErrors;
+  return errors === 0;
+}
+validate41.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const ToolRegistration = validate42;
+const schema55 = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: "https://cairn.dev/schemas/tool-registration.v1.schema.json",
+  title: "ToolRegistration",
+  description:
+    "A tool's public spec, put in the <prefix>_tools KV bucket by every tool-runner that serves it; the planner snapshots these specs into each run at submission.",
+  type: "object",
+  additionalProperties: false,
+  required: ["v", "name", "description", "inputSchema", "registeredAt"],
+  properties: {
+    v: { const: 1 },
+    name: { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$" },
+    description: { type: "string" },
+    inputSchema: { type: "object", additionalProperties: true },
+    registeredAt: { type: "string" },
+    registeredBy: { type: "string" },
+    requiresApproval: { type: "boolean" },
+  },
+};
+function validate42(
+  data,
+  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
+) {
+  /*# sourceURL="https://cairn.dev/schemas/tool-registration.v1.schema.json" */ let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate42.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.v === undefined) {
+      const err0 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "v" },
+        message: "must have required property '" + "v" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.name === undefined) {
+      const err1 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "name" },
+        message: "must have required property '" + "name" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (data.description === undefined) {
+      const err2 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "description" },
+        message: "must have required property '" + "description" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+    if (data.inputSchema === undefined) {
+      const err3 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "inputSchema" },
+        message: "must have required property '" + "inputSchema" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err3];
+      } else {
+        vErrors.push(err3);
+      }
+      errors++;
+    }
+    if (data.registeredAt === undefined) {
+      const err4 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "registeredAt" },
+        message: "must have required property '" + "registeredAt" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err4];
+      } else {
+        vErrors.push(err4);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!(
+        key0 === "v" ||
+        key0 === "name" ||
+        key0 === "description" ||
+        key0 === "inputSchema" ||
+        key0 === "registeredAt" ||
+        key0 === "registeredBy" ||
+        key0 === "requiresApproval"
+      )) {
+        const err5 = {
+          instancePath,
+          schemaPath: "#/additionalProperties",
+          keyword: "additionalProperties",
+          params: { additionalProperty: key0 },
+          message: "must NOT have additional properties",
+        };
+        if (vErrors === null) {
+          vErrors = [err5];
+        } else {
+          vErrors.push(err5);
+        }
+        errors++;
+      }
+    }
+    if (data.v !== undefined) {
+      if (1 !== data.v) {
+        const err6 = {
+          instancePath: instancePath + "/v",
+          schemaPath: "#/properties/v/const",
+          keyword: "const",
+          params: { allowedValue: 1 },
+          message: "must be equal to constant",
+        };
+        if (vErrors === null) {
+          vErrors = [err6];
+        } else {
+          vErrors.push(err6);
+        }
+        errors++;
+      }
+    }
+    if (data.name !== undefined) {
+      let data1 = data.name;
+      if (typeof data1 === "string") {
+        if (!pattern4.test(data1)) {
+          const err7 = {
+            instancePath: instancePath + "/name",
+            schemaPath: "#/properties/name/pattern",
+            keyword: "pattern",
+            params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+            message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+          };
+          if (vErrors === null) {
+            vErrors = [err7];
+          } else {
+            vErrors.push(err7);
+          }
+          errors++;
+        }
+      } else {
+        const err8 = {
+          instancePath: instancePath + "/name",
+          schemaPath: "#/properties/name/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err8];
+        } else {
+          vErrors.push(err8);
+        }
+        errors++;
+      }
+    }
+    if (data.description !== undefined) {
+      if (typeof data.description !== "string") {
+        const err9 = {
+          instancePath: instancePath + "/description",
+          schemaPath: "#/properties/description/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err9];
+        } else {
+          vErrors.push(err9);
+        }
+        errors++;
+      }
+    }
+    if (data.inputSchema !== undefined) {
+      let data3 = data.inputSchema;
+      if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
+      } else {
+        const err10 = {
+          instancePath: instancePath + "/inputSchema",
+          schemaPath: "#/properties/inputSchema/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        };
+        if (vErrors === null) {
+          vErrors = [err10];
+        } else {
+          vErrors.push(err10);
+        }
+        errors++;
+      }
+    }
+    if (data.registeredAt !== undefined) {
+      if (typeof data.registeredAt !== "string") {
+        const err11 = {
+          instancePath: instancePath + "/registeredAt",
+          schemaPath: "#/properties/registeredAt/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err11];
+        } else {
+          vErrors.push(err11);
+        }
+        errors++;
+      }
+    }
+    if (data.registeredBy !== undefined) {
+      if (typeof data.registeredBy !== "string") {
+        const err12 = {
+          instancePath: instancePath + "/registeredBy",
+          schemaPath: "#/properties/registeredBy/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err12];
+        } else {
+          vErrors.push(err12);
+        }
+        errors++;
+      }
+    }
+    if (data.requiresApproval !== undefined) {
+      if (typeof data.requiresApproval !== "boolean") {
+        const err13 = {
+          instancePath: instancePath + "/requiresApproval",
+          schemaPath: "#/properties/requiresApproval/type",
+          keyword: "type",
+          params: { type: "boolean" },
+          message: "must be boolean",
+        };
+        if (vErrors === null) {
+          vErrors = [err13];
+        } else {
+          vErrors.push(err13);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err14 = {
+      instancePath,
+      schemaPath: "#/type",
+      keyword: "type",
+      params: { type: "object" },
+      message: "must be object",
+    };
+    if (vErrors === null) {
+      vErrors = [err14];
+    } else {
+      vErrors.push(err14);
+    }
+    errors++;
+  }
+  validate42.errors = vErrors;
+  return errors === 0;
+}
+validate42.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const ToolResult = validate43;
+const schema56 = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: "https://cairn.dev/schemas/tool-result.v1.schema.json",
+  title: "ToolResult",
+  description:
+    "The recorded result of one tool call, on <prefix>.run.<runId>.evt.tool.<turn>.<index> (at most one per call, ever).",
+  type: "object",
+  additionalProperties: false,
+  required: ["v", "type", "runId", "turn", "index", "callId", "tool", "ok", "attempts"],
+  properties: {
+    v: { const: 1 },
+    type: { const: "tool.result" },
+    runId: { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$" },
+    turn: { type: "integer", minimum: 1 },
+    index: { type: "integer", minimum: 0 },
+    callId: { type: "string" },
+    tool: { type: "string" },
+    ok: { type: "boolean" },
+    output: { type: "string" },
+    outputRef: {
+      type: "object",
+      additionalProperties: false,
+      required: ["bucket", "name", "bytes", "sha256"],
+      properties: {
+        bucket: { type: "string" },
+        name: { type: "string" },
+        bytes: { type: "integer", minimum: 0 },
+        sha256: { type: "string" },
+      },
+      description:
+        "The full text is in the JetStream Object Store (it was larger than CAIRN_LARGE_PAYLOAD_BYTES); the inline field holds a preview.",
+    },
+    error: {
+      type: "object",
+      additionalProperties: false,
+      required: ["kind", "message"],
+      properties: {
+        kind: { type: "string", minLength: 1 },
+        message: { type: "string" },
+        retryable: { type: "boolean" },
+      },
+    },
+    attempts: { type: "integer", minimum: 1 },
+    durationMs: { type: "number", minimum: 0 },
+    idempotencyKey: { type: "string" },
+    childRunId: { type: "string", description: "For a sub-agent call: the child run whose outcome this is." },
+  },
+};
+function validate43(
+  data,
+  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
+) {
+  /*# sourceURL="https://cairn.dev/schemas/tool-result.v1.schema.json" */ let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate43.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.v === undefined) {
+      const err0 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "v" },
+        message: "must have required property '" + "v" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.type === undefined) {
+      const err1 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "type" },
+        message: "must have required property '" + "type" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (data.runId === undefined) {
+      const err2 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "runId" },
+        message: "must have required property '" + "runId" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+    if (data.turn === undefined) {
+      const err3 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "turn" },
+        message: "must have required property '" + "turn" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err3];
+      } else {
+        vErrors.push(err3);
+      }
+      errors++;
+    }
+    if (data.index === undefined) {
+      const err4 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "index" },
+        message: "must have required property '" + "index" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err4];
+      } else {
+        vErrors.push(err4);
+      }
+      errors++;
+    }
+    if (data.callId === undefined) {
+      const err5 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "callId" },
+        message: "must have required property '" + "callId" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err5];
+      } else {
+        vErrors.push(err5);
+      }
+      errors++;
+    }
+    if (data.tool === undefined) {
+      const err6 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "tool" },
+        message: "must have required property '" + "tool" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err6];
+      } else {
+        vErrors.push(err6);
+      }
+      errors++;
+    }
+    if (data.ok === undefined) {
+      const err7 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "ok" },
+        message: "must have required property '" + "ok" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err7];
+      } else {
+        vErrors.push(err7);
+      }
+      errors++;
+    }
+    if (data.attempts === undefined) {
+      const err8 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "attempts" },
+        message: "must have required property '" + "attempts" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err8];
+      } else {
+        vErrors.push(err8);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!func1.call(schema56.properties, key0)) {
+        const err9 = {
+          instancePath,
+          schemaPath: "#/additionalProperties",
+          keyword: "additionalProperties",
+          params: { additionalProperty: key0 },
+          message: "must NOT have additional properties",
+        };
+        if (vErrors === null) {
+          vErrors = [err9];
+        } else {
+          vErrors.push(err9);
+        }
+        errors++;
+      }
+    }
+    if (data.v !== undefined) {
+      if (1 !== data.v) {
+        const err10 = {
+          instancePath: instancePath + "/v",
+          schemaPath: "#/properties/v/const",
+          keyword: "const",
+          params: { allowedValue: 1 },
+          message: "must be equal to constant",
+        };
+        if (vErrors === null) {
+          vErrors = [err10];
+        } else {
+          vErrors.push(err10);
+        }
+        errors++;
+      }
+    }
+    if (data.type !== undefined) {
+      if ("tool.result" !== data.type) {
+        const err11 = {
+          instancePath: instancePath + "/type",
+          schemaPath: "#/properties/type/const",
+          keyword: "const",
+          params: { allowedValue: "tool.result" },
+          message: "must be equal to constant",
+        };
+        if (vErrors === null) {
+          vErrors = [err11];
+        } else {
+          vErrors.push(err11);
+        }
+        errors++;
+      }
+    }
+    if (data.runId !== undefined) {
+      let data2 = data.runId;
+      if (typeof data2 === "string") {
+        if (!pattern4.test(data2)) {
+          const err12 = {
+            instancePath: instancePath + "/runId",
+            schemaPath: "#/properties/runId/pattern",
+            keyword: "pattern",
+            params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+            message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+          };
+          if (vErrors === null) {
+            vErrors = [err12];
+          } else {
+            vErrors.push(err12);
+          }
+          errors++;
+        }
+      } else {
+        const err13 = {
+          instancePath: instancePath + "/runId",
+          schemaPath: "#/properties/runId/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err13];
+        } else {
+          vErrors.push(err13);
+        }
+        errors++;
+      }
+    }
+    if (data.turn !== undefined) {
+      let data3 = data.turn;
+      if (!(typeof data3 == "number" && !(data3 % 1) && !isNaN(data3) && isFinite(data3))) {
+        const err14 = {
+          instancePath: instancePath + "/turn",
+          schemaPath: "#/properties/turn/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err14];
+        } else {
+          vErrors.push(err14);
+        }
+        errors++;
+      }
+      if (typeof data3 == "number" && isFinite(data3)) {
+        if (data3 < 1 || isNaN(data3)) {
+          const err15 = {
+            instancePath: instancePath + "/turn",
+            schemaPath: "#/properties/turn/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
+          };
+          if (vErrors === null) {
+            vErrors = [err15];
+          } else {
+            vErrors.push(err15);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.index !== undefined) {
+      let data4 = data.index;
+      if (!(typeof data4 == "number" && !(data4 % 1) && !isNaN(data4) && isFinite(data4))) {
+        const err16 = {
+          instancePath: instancePath + "/index",
+          schemaPath: "#/properties/index/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err16];
+        } else {
+          vErrors.push(err16);
+        }
+        errors++;
+      }
+      if (typeof data4 == "number" && isFinite(data4)) {
+        if (data4 < 0 || isNaN(data4)) {
+          const err17 = {
+            instancePath: instancePath + "/index",
+            schemaPath: "#/properties/index/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 0 },
+            message: "must be >= 0",
+          };
+          if (vErrors === null) {
+            vErrors = [err17];
+          } else {
+            vErrors.push(err17);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.callId !== undefined) {
+      if (typeof data.callId !== "string") {
+        const err18 = {
+          instancePath: instancePath + "/callId",
+          schemaPath: "#/properties/callId/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err18];
+        } else {
+          vErrors.push(err18);
+        }
+        errors++;
+      }
+    }
+    if (data.tool !== undefined) {
+      if (typeof data.tool !== "string") {
+        const err19 = {
+          instancePath: instancePath + "/tool",
+          schemaPath: "#/properties/tool/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err19];
+        } else {
+          vErrors.push(err19);
+        }
+        errors++;
+      }
+    }
+    if (data.ok !== undefined) {
+      if (typeof data.ok !== "boolean") {
+        const err20 = {
+          instancePath: instancePath + "/ok",
+          schemaPath: "#/properties/ok/type",
+          keyword: "type",
+          params: { type: "boolean" },
+          message: "must be boolean",
+        };
+        if (vErrors === null) {
+          vErrors = [err20];
+        } else {
+          vErrors.push(err20);
+        }
+        errors++;
+      }
+    }
+    if (data.output !== undefined) {
+      if (typeof data.output !== "string") {
+        const err21 = {
+          instancePath: instancePath + "/output",
+          schemaPath: "#/properties/output/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err21];
+        } else {
+          vErrors.push(err21);
+        }
+        errors++;
+      }
+    }
+    if (data.outputRef !== undefined) {
+      let data9 = data.outputRef;
+      if (data9 && typeof data9 == "object" && !Array.isArray(data9)) {
+        if (data9.bucket === undefined) {
+          const err22 = {
+            instancePath: instancePath + "/outputRef",
+            schemaPath: "#/properties/outputRef/required",
+            keyword: "required",
+            params: { missingProperty: "bucket" },
+            message: "must have required property '" + "bucket" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err22];
+          } else {
+            vErrors.push(err22);
+          }
+          errors++;
+        }
+        if (data9.name === undefined) {
+          const err23 = {
+            instancePath: instancePath + "/outputRef",
+            schemaPath: "#/properties/outputRef/required",
+            keyword: "required",
+            params: { missingProperty: "name" },
+            message: "must have required property '" + "name" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err23];
+          } else {
+            vErrors.push(err23);
+          }
+          errors++;
+        }
+        if (data9.bytes === undefined) {
+          const err24 = {
+            instancePath: instancePath + "/outputRef",
+            schemaPath: "#/properties/outputRef/required",
+            keyword: "required",
+            params: { missingProperty: "bytes" },
+            message: "must have required property '" + "bytes" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err24];
+          } else {
+            vErrors.push(err24);
+          }
+          errors++;
+        }
+        if (data9.sha256 === undefined) {
+          const err25 = {
+            instancePath: instancePath + "/outputRef",
+            schemaPath: "#/properties/outputRef/required",
+            keyword: "required",
+            params: { missingProperty: "sha256" },
+            message: "must have required property '" + "sha256" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err25];
+          } else {
+            vErrors.push(err25);
+          }
+          errors++;
+        }
+        for (const key1 in data9) {
+          if (!(key1 === "bucket" || key1 === "name" || key1 === "bytes" || key1 === "sha256")) {
+            const err26 = {
+              instancePath: instancePath + "/outputRef",
+              schemaPath: "#/properties/outputRef/additionalProperties",
+              keyword: "additionalProperties",
+              params: { additionalProperty: key1 },
+              message: "must NOT have additional properties",
+            };
+            if (vErrors === null) {
+              vErrors = [err26];
+            } else {
+              vErrors.push(err26);
+            }
+            errors++;
+          }
+        }
+        if (data9.bucket !== undefined) {
+          if (typeof data9.bucket !== "string") {
+            const err27 = {
+              instancePath: instancePath + "/outputRef/bucket",
+              schemaPath: "#/properties/outputRef/properties/bucket/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err27];
+            } else {
+              vErrors.push(err27);
+            }
+            errors++;
+          }
+        }
+        if (data9.name !== undefined) {
+          if (typeof data9.name !== "string") {
+            const err28 = {
+              instancePath: instancePath + "/outputRef/name",
+              schemaPath: "#/properties/outputRef/properties/name/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err28];
+            } else {
+              vErrors.push(err28);
+            }
+            errors++;
+          }
+        }
+        if (data9.bytes !== undefined) {
+          let data12 = data9.bytes;
+          if (!(typeof data12 == "number" && !(data12 % 1) && !isNaN(data12) && isFinite(data12))) {
+            const err29 = {
+              instancePath: instancePath + "/outputRef/bytes",
+              schemaPath: "#/properties/outputRef/properties/bytes/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err29];
+            } else {
+              vErrors.push(err29);
+            }
+            errors++;
+          }
+          if (typeof data12 == "number" && isFinite(data12)) {
+            if (data12 < 0 || isNaN(data12)) {
+              const err30 = {
+                instancePath: instancePath + "/outputRef/bytes",
+                schemaPath: "#/properties/outputRef/properties/bytes/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 0 },
+                message: "must be >= 0",
+              };
+              if (vErrors === null) {
+                vErrors = [err30];
+              } else {
+                vErrors.push(err30);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data9.sha256 !== undefined) {
+          if (typeof data9.sha256 !== "string") {
+            const err31 = {
+              instancePath: instancePath + "/outputRef/sha256",
+              schemaPath: "#/properties/outputRef/properties/sha256/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err31];
+            } else {
+              vErrors.push(err31);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err32 = {
+          instancePath: instancePath + "/outputRef",
+          schemaPath: "#/properties/outputRef/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        };
+        if (vErrors === null) {
+          vErrors = [err32];
+        } else {
+          vErrors.push(err32);
+        }
+        errors++;
+      }
+    }
+    if (data.error !== undefined) {
+      let data14 = data.error;
+      if (data14 && typeof data14 == "object" && !Array.isArray(data14)) {
+        if (data14.kind === undefined) {
+          const err33 = {
+            instancePath: instancePath + "/error",
+            schemaPath: "#/properties/error/required",
+            keyword: "required",
+            params: { missingProperty: "kind" },
+            message: "must have required property '" + "kind" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err33];
+          } else {
+            vErrors.push(err33);
+          }
+          errors++;
+        }
+        if (data14.message === undefined) {
+          const err34 = {
+            instancePath: instancePath + "/error",
+            schemaPath: "#/properties/error/required",
+            keyword: "required",
+            params: { missingProperty: "message" },
+            message: "must have required property '" + "message" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err34];
+          } else {
+            vErrors.push(err34);
+          }
+          errors++;
+        }
+        for (const key2 in data14) {
+          if (!(key2 === "kind" || key2 === "message" || key2 === "retryable")) {
+            const err35 = {
+              instancePath: instancePath + "/error",
+              schemaPath: "#/properties/error/additionalProperties",
+              keyword: "additionalProperties",
+              params: { additionalProperty: key2 },
+              message: "must NOT have additional properties",
+            };
+            if (vErrors === null) {
+              vErrors = [err35];
+            } else {
+              vErrors.push(err35);
+            }
+            errors++;
+          }
+        }
+        if (data14.kind !== undefined) {
+          let data15 = data14.kind;
+          if (typeof data15 === "string") {
+            if (func2(data15) < 1) {
+              const err36 = {
+                instancePath: instancePath + "/error/kind",
+                schemaPath: "#/properties/error/properties/kind/minLength",
+                keyword: "minLength",
+                params: { limit: 1 },
+                message: "must NOT have fewer than 1 characters",
+              };
+              if (vErrors === null) {
+                vErrors = [err36];
+              } else {
+                vErrors.push(err36);
+              }
+              errors++;
+            }
+          } else {
+            const err37 = {
+              instancePath: instancePath + "/error/kind",
+              schemaPath: "#/properties/error/properties/kind/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err37];
+            } else {
+              vErrors.push(err37);
+            }
+            errors++;
+          }
+        }
+        if (data14.message !== undefined) {
+          if (typeof data14.message !== "string") {
+            const err38 = {
+              instancePath: instancePath + "/error/message",
+              schemaPath: "#/properties/error/properties/message/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err38];
+            } else {
+              vErrors.push(err38);
+            }
+            errors++;
+          }
+        }
+        if (data14.retryable !== undefined) {
+          if (typeof data14.retryable !== "boolean") {
+            const err39 = {
+              instancePath: instancePath + "/error/retryable",
+              schemaPath: "#/properties/error/properties/retryable/type",
+              keyword: "type",
+              params: { type: "boolean" },
+              message: "must be boolean",
+            };
+            if (vErrors === null) {
+              vErrors = [err39];
+            } else {
+              vErrors.push(err39);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err40 = {
+          instancePath: instancePath + "/error",
+          schemaPath: "#/properties/error/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        };
+        if (vErrors === null) {
+          vErrors = [err40];
+        } else {
+          vErrors.push(err40);
+        }
+        errors++;
+      }
+    }
+    if (data.attempts !== undefined) {
+      let data18 = data.attempts;
+      if (!(typeof data18 == "number" && !(data18 % 1) && !isNaN(data18) && isFinite(data18))) {
+        const err41 = {
+          instancePath: instancePath + "/attempts",
+          schemaPath: "#/properties/attempts/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err41];
+        } else {
+          vErrors.push(err41);
+        }
+        errors++;
+      }
+      if (typeof data18 == "number" && isFinite(data18)) {
+        if (data18 < 1 || isNaN(data18)) {
+          const err42 = {
+            instancePath: instancePath + "/attempts",
+            schemaPath: "#/properties/attempts/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
+          };
+          if (vErrors === null) {
+            vErrors = [err42];
+          } else {
+            vErrors.push(err42);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.durationMs !== undefined) {
+      let data19 = data.durationMs;
+      if (typeof data19 == "number" && isFinite(data19)) {
+        if (data19 < 0 || isNaN(data19)) {
+          const err43 = {
+            instancePath: instancePath + "/durationMs",
+            schemaPath: "#/properties/durationMs/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 0 },
+            message: "must be >= 0",
+          };
+          if (vErrors === null) {
+            vErrors = [err43];
+          } else {
+            vErrors.push(err43);
+          }
+          errors++;
+        }
+      } else {
+        const err44 = {
+          instancePath: instancePath + "/durationMs",
+          schemaPath: "#/properties/durationMs/type",
+          keyword: "type",
+          params: { type: "number" },
+          message: "must be number",
+        };
+        if (vErrors === null) {
+          vErrors = [err44];
+        } else {
+          vErrors.push(err44);
+        }
+        errors++;
+      }
+    }
+    if (data.idempotencyKey !== undefined) {
+      if (typeof data.idempotencyKey !== "string") {
+        const err45 = {
+          instancePath: instancePath + "/idempotencyKey",
+          schemaPath: "#/properties/idempotencyKey/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err45];
+        } else {
+          vErrors.push(err45);
+        }
+        errors++;
+      }
+    }
+    if (data.childRunId !== undefined) {
+      if (typeof data.childRunId !== "string") {
+        const err46 = {
+          instancePath: instancePath + "/childRunId",
+          schemaPath: "#/properties/childRunId/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err46];
+        } else {
+          vErrors.push(err46);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err47 = {
+      instancePath,
+      schemaPath: "#/type",
+      keyword: "type",
+      params: { type: "object" },
+      message: "must be object",
+    };
+    if (vErrors === null) {
+      vErrors = [err47];
+    } else {
+      vErrors.push(err47);
+    }
+    errors++;
+  }
+  validate43.errors = vErrors;
+  return errors === 0;
+}
+validate43.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
