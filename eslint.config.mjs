@@ -14,8 +14,27 @@ const LAYERS = {
   "layer:runlog": ["layer:base", "layer:core", "layer:transport"], // runlog: the fold cache and the archive
   "layer:worker": ["layer:base", "layer:core", "layer:transport", "layer:runlog", "layer:sdk"], // worker: what every service process shares
   "layer:kit": ["layer:base", "layer:core", "layer:transport", "layer:client", "layer:runlog"], // replay, providers, tools
-  "layer:service": ["layer:base", "layer:core", "layer:transport", "layer:client", "layer:runlog", "layer:worker", "layer:kit", "layer:sdk"], // planner, llm-caller, tool-runner
-  "layer:app": ["layer:base", "layer:core", "layer:transport", "layer:client", "layer:runlog", "layer:worker", "layer:kit", "layer:service", "layer:sdk"], // the cairn CLI (cairn dev embeds the services)
+  "layer:service": [
+    "layer:base",
+    "layer:core",
+    "layer:transport",
+    "layer:client",
+    "layer:runlog",
+    "layer:worker",
+    "layer:kit",
+    "layer:sdk",
+  ], // planner, llm-caller, tool-runner
+  "layer:app": [
+    "layer:base",
+    "layer:core",
+    "layer:transport",
+    "layer:client",
+    "layer:runlog",
+    "layer:worker",
+    "layer:kit",
+    "layer:service",
+    "layer:sdk",
+  ], // the cairn CLI (cairn dev embeds the services)
   "layer:sdk": ["layer:base"], // tracing: the OpenTelemetry SDK a service process starts (never a library's dependency)
   "layer:test": ["layer:base"], // @cairn/testing: fixtures for tests only
   "layer:bench": ["*"],
@@ -33,14 +52,27 @@ export function boundaries(tests) {
       checkDynamicDependenciesExceptions: ["@cairn/*"],
       depConstraints: Object.entries(LAYERS).map(([sourceTag, allowed]) => ({
         sourceTag,
-        onlyDependOnLibsWithTags: allowed.includes("*") ? ["*"] : [sourceTag, ...allowed, ...(tests ? ["layer:test", "layer:sdk"] : [])],
+        onlyDependOnLibsWithTags: allowed.includes("*")
+          ? ["*"]
+          : [sourceTag, ...allowed, ...(tests ? ["layer:test", "layer:sdk"] : [])],
       })),
     },
   ];
 }
 
 export default tseslint.config(
-  { ignores: ["**/dist/**", "**/node_modules/**", "**/generated/**", ".tools/**", ".cairn/**", "**/*.mjs", "**/*.js", "bench/results/**"] },
+  {
+    ignores: [
+      "**/dist/**",
+      "**/node_modules/**",
+      "**/generated/**",
+      ".tools/**",
+      ".cairn/**",
+      "**/*.mjs",
+      "**/*.js",
+      "bench/results/**",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -59,20 +91,34 @@ export default tseslint.config(
   },
   {
     languageOptions: {
-      parserOptions: { project: ["./tsconfig.tests.json", "./libs/*/tsconfig.json", "./services/*/tsconfig.json", "./bench/tsconfig.json"], tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        project: [
+          "./tsconfig.tests.json",
+          "./libs/*/tsconfig.json",
+          "./services/*/tsconfig.json",
+          "./bench/tsconfig.json",
+        ],
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       "@typescript-eslint/no-floating-promises": "error",
       "@typescript-eslint/no-misused-promises": "error",
       "@typescript-eslint/no-explicit-any": "off",
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" },
+      ],
       "@typescript-eslint/require-await": "off",
       "@typescript-eslint/no-unsafe-assignment": "off",
       "@typescript-eslint/no-unsafe-member-access": "off",
       "@typescript-eslint/no-unsafe-argument": "off",
       "@typescript-eslint/no-unsafe-return": "off",
       "@typescript-eslint/no-unsafe-call": "off",
-      "@typescript-eslint/restrict-template-expressions": ["error", { allowNumber: true, allowBoolean: true, allowNullish: true }],
+      "@typescript-eslint/restrict-template-expressions": [
+        "error",
+        { allowNumber: true, allowBoolean: true, allowNullish: true },
+      ],
     },
   },
   {

@@ -6,7 +6,12 @@ export default {
   testRunner: "vitest",
   plugins: ["@stryker-mutator/vitest-runner"],
   vitest: { configFile: "vitest.mutation.config.ts", related: false },
-  mutate: [`libs/${pkg}/src/**/*.ts`, `!libs/${pkg}/src/**/*.test.ts`, `!libs/${pkg}/src/generated/**`, `!libs/${pkg}/src/index.ts`],
+  mutate: [
+    `libs/${pkg}/src/**/*.ts`,
+    `!libs/${pkg}/src/**/*.test.ts`,
+    `!libs/${pkg}/src/generated/**`,
+    `!libs/${pkg}/src/index.ts`,
+  ],
   coverageAnalysis: "perTest",
   concurrency: 2,
   reporters: ["clear-text", "progress", "json"],

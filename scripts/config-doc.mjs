@@ -30,7 +30,8 @@ const cell = (s) => String(s).replace(/\|/g, "\\|");
 const code = (s) => (s === "—" || s === "required" ? s : `\`${cell(s)}\``);
 function table(rows) {
   const out = ["| variable | default | meaning |", "|---|---|---|"];
-  for (const r of rows) out.push(`| \`${r.name}\` | ${code(r.default)} | ${cell(r.meaning)}${r.values ? ` (${cell(r.values)})` : ""} |`);
+  for (const r of rows)
+    out.push(`| \`${r.name}\` | ${code(r.default)} | ${cell(r.meaning)}${r.values ? ` (${cell(r.values)})` : ""} |`);
   return out.join("\n");
 }
 
@@ -66,7 +67,10 @@ const sections = [
   "",
   "| variable | default | meaning |",
   "|---|---|---|",
-  ...OTEL_VARIABLES.map((v) => `| ${v.names.map((n) => (n === "…" ? n : `\`${n}\``)).join(", ")} | ${v.default.startsWith("—") || v.default.startsWith("the ") ? v.default : `\`${v.default}\``} | ${cell(v.meaning)} |`),
+  ...OTEL_VARIABLES.map(
+    (v) =>
+      `| ${v.names.map((n) => (n === "…" ? n : `\`${n}\``)).join(", ")} | ${v.default.startsWith("—") || v.default.startsWith("the ") ? v.default : `\`${v.default}\``} | ${cell(v.meaning)} |`,
+  ),
   "",
 ];
 const text = sections.join("\n");
@@ -74,7 +78,9 @@ const text = sections.join("\n");
 if (process.argv.includes("--check")) {
   const now = readFileSync(target, "utf8");
   if (now !== text) {
-    console.error("docs/configuration.md is not what the configuration schemas say: run `npm run docs:config` and commit it");
+    console.error(
+      "docs/configuration.md is not what the configuration schemas say: run `npm run docs:config` and commit it",
+    );
     process.exit(1);
   }
   console.log("docs/configuration.md matches the configuration schemas");

@@ -19,7 +19,8 @@ if (unknown.length) {
 function score(file) {
   const report = JSON.parse(readFileSync(file, "utf8"));
   const counts = {};
-  for (const f of Object.values(report.files)) for (const m of f.mutants) counts[m.status] = (counts[m.status] ?? 0) + 1;
+  for (const f of Object.values(report.files))
+    for (const m of f.mutants) counts[m.status] = (counts[m.status] ?? 0) + 1;
   const detected = (counts.Killed ?? 0) + (counts.Timeout ?? 0);
   const undetected = (counts.Survived ?? 0) + (counts.NoCoverage ?? 0);
   return { counts, score: detected + undetected === 0 ? 100 : (100 * detected) / (detected + undetected) };
@@ -29,7 +30,10 @@ const rows = [];
 for (const pkg of wanted.length ? wanted : CORE) {
   const started = Date.now();
   console.log(`\n== mutation: libs/${pkg}`);
-  const r = spawnSync("npx", ["stryker", "run", "stryker.config.mjs"], { stdio: "inherit", env: { ...process.env, CAIRN_MUTATION_PACKAGE: pkg } });
+  const r = spawnSync("npx", ["stryker", "run", "stryker.config.mjs"], {
+    stdio: "inherit",
+    env: { ...process.env, CAIRN_MUTATION_PACKAGE: pkg },
+  });
   if (r.status !== 0) {
     console.error(`stryker failed on libs/${pkg} (exit ${r.status})`);
     process.exit(1);
@@ -41,7 +45,9 @@ console.log(`\n| package | score | killed | timeout | survived | no coverage | m
 console.log(`|---|---|---|---|---|---|---|`);
 for (const r of rows) {
   const c = r.counts;
-  console.log(`| ${r.pkg} | ${r.score.toFixed(1)}% | ${c.Killed ?? 0} | ${c.Timeout ?? 0} | ${c.Survived ?? 0} | ${c.NoCoverage ?? 0} | ${r.minutes.toFixed(1)} |`);
+  console.log(
+    `| ${r.pkg} | ${r.score.toFixed(1)}% | ${c.Killed ?? 0} | ${c.Timeout ?? 0} | ${c.Survived ?? 0} | ${c.NoCoverage ?? 0} | ${r.minutes.toFixed(1)} |`,
+  );
 }
 const under = rows.filter((r) => r.score < THRESHOLD);
 if (under.length) {

@@ -18,7 +18,14 @@ export interface ScriptTurn {
 
 /** The standard test run: 3 turns, 3 parallel ledger calls, then 1, then an answer built from the last result. */
 export const LEDGER_SCRIPT: ScriptTurn[] = [
-  { content: "Recording three items in parallel.", toolCalls: [{ name: "ledger", arguments: { item: "a" } }, { name: "ledger", arguments: { item: "b" } }, { name: "ledger", arguments: { item: "c" } }] },
+  {
+    content: "Recording three items in parallel.",
+    toolCalls: [
+      { name: "ledger", arguments: { item: "a" } },
+      { name: "ledger", arguments: { item: "b" } },
+      { name: "ledger", arguments: { item: "c" } },
+    ],
+  },
   { content: "One more.", toolCalls: [{ name: "ledger", arguments: { item: "d" } }] },
   { content: "Recorded: {{toolResults}}" },
 ];
@@ -34,30 +41,55 @@ export interface Fixture {
   agents: Agents;
 }
 
-export function makeFixture(scripts: Record<string, ScriptTurn[]>, agentTools: Record<string, string[]> = {}, maxTurns: Record<string, number> = {}): Fixture {
+export function makeFixture(
+  scripts: Record<string, ScriptTurn[]>,
+  agentTools: Record<string, string[]> = {},
+  maxTurns: Record<string, number> = {},
+): Fixture {
   const dir = tempDir();
   const scriptsDir = join(dir, "scripts");
   mkdirSync(scriptsDir);
   const agents: Record<string, unknown> = {};
   for (const [name, turns] of Object.entries(scripts)) {
     writeFileSync(join(scriptsDir, `${name}.json`), JSON.stringify({ turns }));
-    agents[name] = { provider: "scripted", model: name, systemPrompt: "test agent", tools: agentTools[name] ?? ["ledger"], maxTurns: maxTurns[name] ?? 10 };
+    agents[name] = {
+      provider: "scripted",
+      model: name,
+      systemPrompt: "test agent",
+      tools: agentTools[name] ?? ["ledger"],
+      maxTurns: maxTurns[name] ?? 10,
+    };
   }
   const agentsJson = JSON.stringify({ default: Object.keys(scripts)[0], agents });
   const agentsFile = join(dir, "agents.json");
   writeFileSync(agentsFile, agentsJson);
-  return { dir, scriptsDir, workspaceRoot: join(dir, "ws"), ledgerFile: join(dir, "ws", "ledger.jsonl"), agentsFile, agents: parseAgents(agentsJson) };
+  return {
+    dir,
+    scriptsDir,
+    workspaceRoot: join(dir, "ws"),
+    ledgerFile: join(dir, "ws", "ledger.jsonl"),
+    agentsFile,
+    agents: parseAgents(agentsJson),
+  };
 }
 
 /** Environment for services in tests (see `testServiceEnv`): a short ack_wait so crashed work is redelivered in ~2 s. */
-export function serviceEnv(url: string, prefix: string, f: Fixture, extra: Record<string, string> = {}): Record<string, string> {
+export function serviceEnv(
+  url: string,
+  prefix: string,
+  f: Fixture,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return testServiceEnv(url, prefix, f, extra);
 }
 
 export async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let t: NodeJS.Timeout | undefined;
   try {
-    return await Promise.race([p, new Promise<never>((_, rej) => (t = setTimeout(() => rej(new Error(`timed out after ${ms} ms: ${what}`)), ms)))]);
+    return await Promise.race([
+      p,
+      new Promise<never>((_, rej) => (t = setTimeout(() => rej(new Error(`timed out after ${ms} ms: ${what}`)), ms))),
+    ]);
   } finally {
     clearTimeout(t);
   }
@@ -69,10 +101,18 @@ export function waitRun(c: CairnClient, runId: string, ms = 60_000): Promise<Run
 }
 
 /** The run's whole log, decoded. */
-export async function runLog(nc: NatsConnection, prefix: string, runId: string): Promise<{ seq: number; subject: string; entry: DecodedEntry }[]> {
+export async function runLog(
+  nc: NatsConnection,
+  prefix: string,
+  runId: string,
+): Promise<{ seq: number; subject: string; entry: DecodedEntry }[]> {
   const subjects = new Subjects(prefix);
   const jsm = await jetstreamManager(nc);
-  return (await readRunLog(jsm, subjects, runId)).map((e) => ({ seq: e.seq, subject: e.subject, entry: decodeEntry(subjects, e.subject, e.data) }));
+  return (await readRunLog(jsm, subjects, runId)).map((e) => ({
+    seq: e.seq,
+    subject: e.subject,
+    entry: decodeEntry(subjects, e.subject, e.data),
+  }));
 }
 
 export async function clientFor(url: string, prefix: string): Promise<CairnClient> {

@@ -145,7 +145,10 @@ const nanosToMs = (n: string | number | undefined): number => Number(BigInt(n ??
 export function decodeTraces(body: Uint8Array): ReceivedSpan[] {
   const msg = ExportTraceServiceRequest.decode(body);
   const obj = ExportTraceServiceRequest.toObject(msg, { longs: String, oneofs: true, defaults: false }) as {
-    resourceSpans?: { resource?: { attributes?: PbKv[] }; scopeSpans?: { scope?: { name?: string }; spans?: Record<string, any>[] }[] }[];
+    resourceSpans?: {
+      resource?: { attributes?: PbKv[] };
+      scopeSpans?: { scope?: { name?: string }; spans?: Record<string, any>[] }[];
+    }[];
   };
   const out: ReceivedSpan[] = [];
   for (const rs of obj.resourceSpans ?? []) {
@@ -161,8 +164,14 @@ export function decodeTraces(body: Uint8Array): ReceivedSpan[] {
           startMs: nanosToMs(s["startTimeUnixNano"]),
           endMs: nanosToMs(s["endTimeUnixNano"]),
           attributes: attrs(s["attributes"]),
-          events: ((s["events"] ?? []) as { name?: string; attributes?: PbKv[] }[]).map((e) => ({ name: e.name ?? "", attributes: attrs(e.attributes) })),
-          links: ((s["links"] ?? []) as { traceId?: Uint8Array; spanId?: Uint8Array }[]).map((l) => ({ traceId: hex(l.traceId), spanId: hex(l.spanId) })),
+          events: ((s["events"] ?? []) as { name?: string; attributes?: PbKv[] }[]).map((e) => ({
+            name: e.name ?? "",
+            attributes: attrs(e.attributes),
+          })),
+          links: ((s["links"] ?? []) as { traceId?: Uint8Array; spanId?: Uint8Array }[]).map((l) => ({
+            traceId: hex(l.traceId),
+            spanId: hex(l.spanId),
+          })),
           status: { code: s["status"]?.code ?? 0, message: s["status"]?.message ?? "" },
           resource,
           scope: ss.scope?.name ?? "",

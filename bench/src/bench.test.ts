@@ -49,14 +49,49 @@ describe("breakdown", () => {
     sync: "default",
     tracing: "off",
     latency: { turns: 10, steps: 21, runs: 20, warmup: 3, medianMs: 10, p95Ms: 12, meanMs: 10, msPerStep: 0.5 },
-    throughput: { turns: 10, runs: 200, steps: 4200, elapsedMs: 1000, stepsPerSec, runsPerSec: stepsPerSec / 21, cpuMsPerStep: cpu, mainThreadCpuMsPerStep: {} },
+    throughput: {
+      turns: 10,
+      runs: 200,
+      steps: 4200,
+      elapsedMs: 1000,
+      stepsPerSec,
+      runsPerSec: stepsPerSec / 21,
+      cpuMsPerStep: cpu,
+      mainThreadCpuMsPerStep: {},
+    },
     memory: { natsServerMb: 30, processesMb: {}, totalPeakMb: 30, sampledTotalMb: 30 },
   });
-  const logic: LogicRecord = { type: "logic", turns: 10, runs: 200, steps: 4200, elapsedMs: 300, cpuMsPerStep: 0.14, mainThreadCpuMsPerStep: 0.1, sequentialHandlerMsPerStep: 0.15, handlerMsPerStep: { planner: 0.02, llmCaller: 0.04, toolRunner: 0.02, submit: 0.002 }, messages: {} };
-  const results = (loops: LoopRecord[], withLogic: boolean): Results => ({ meta: {}, loops, scaling: [], logic: withLogic ? [logic] : [], notMeasured: [], targets: [] });
+  const logic: LogicRecord = {
+    type: "logic",
+    turns: 10,
+    runs: 200,
+    steps: 4200,
+    elapsedMs: 300,
+    cpuMsPerStep: 0.14,
+    mainThreadCpuMsPerStep: 0.1,
+    sequentialHandlerMsPerStep: 0.15,
+    handlerMsPerStep: { planner: 0.02, llmCaller: 0.04, toolRunner: 0.02, submit: 0.002 },
+    messages: {},
+  };
+  const results = (loops: LoopRecord[], withLogic: boolean): Results => ({
+    meta: {},
+    loops,
+    scaling: [],
+    logic: withLogic ? [logic] : [],
+    notMeasured: [],
+    targets: [],
+  });
 
   it("bounds the throughput ratio by the raw loop's CPU per step and the handlers' own", () => {
-    const b = breakdown(results([loop("raw", 10_000, { "nats-server": 0.04, raw: 0.06 }), loop("cairn", 3_000, { "nats-server": 0.08, cairn: 0.36 })], true));
+    const b = breakdown(
+      results(
+        [
+          loop("raw", 10_000, { "nats-server": 0.04, raw: 0.06 }),
+          loop("cairn", 3_000, { "nats-server": 0.08, cairn: 0.36 }),
+        ],
+        true,
+      ),
+    );
     // 0.1 / (0.1 + 0.1): even with messaging as cheap as the raw loop's, half its throughput
     expect(b?.bound.ratio).toBeCloseTo(0.5, 10);
     // 0.8x leaves 0.1 / 0.8 - 0.1 = 0.025 ms per step for everything Cairn adds
@@ -73,13 +108,29 @@ describe("breakdown", () => {
 
 describe("logic worker", () => {
   it("drives every run to its end through the services' handlers, with no NATS", async () => {
-    const env = { PATH: process.env["PATH"] ?? "", LOGIC_TURNS: "3", LOGIC_WARMUP: "1", LOGIC_SEQUENTIAL: "2", LOGIC_RUNS: "5", LOG_LEVEL: "info" };
-    const { stdout } = await promisify(execFile)(process.execPath, [join(here, "..", "dist", "logic-worker.js")], { env });
+    const env = {
+      PATH: process.env["PATH"] ?? "",
+      LOGIC_TURNS: "3",
+      LOGIC_WARMUP: "1",
+      LOGIC_SEQUENTIAL: "2",
+      LOGIC_RUNS: "5",
+      LOG_LEVEL: "info",
+    };
+    const { stdout } = await promisify(execFile)(process.execPath, [join(here, "..", "dist", "logic-worker.js")], {
+      env,
+    });
     const r = JSON.parse(stdout) as Omit<LogicRecord, "type">;
     expect(r).toMatchObject({ turns: 3, runs: 5, steps: 5 * 7 });
     // Per run: submitted, 4 model responses, 3 tool results, ended; 4 model and 3 tool commands.
     expect(r.messages).toEqual({ events: 5 * 9, llmCommands: 5 * 4, toolCommands: 5 * 3, appended: 8 * (9 + 4 + 3) });
-    for (const v of [r.cpuMsPerStep, r.sequentialHandlerMsPerStep, r.handlerMsPerStep.planner, r.handlerMsPerStep.llmCaller, r.handlerMsPerStep.toolRunner]) expect(v).toBeGreaterThan(0);
+    for (const v of [
+      r.cpuMsPerStep,
+      r.sequentialHandlerMsPerStep,
+      r.handlerMsPerStep.planner,
+      r.handlerMsPerStep.llmCaller,
+      r.handlerMsPerStep.toolRunner,
+    ])
+      expect(v).toBeGreaterThan(0);
   });
 });
 
@@ -101,7 +152,16 @@ describe("scale targets", () => {
     memory: { natsServerMb: 1, processesMb: {}, totalPeakMb: 1, sampledTotalMb: 1 },
   });
   const targets = (bursts: BurstRecord[], index?: IndexRecord) =>
-    evaluateTargets({ meta: {}, loops: [], scaling: [], logic: [], bursts, ...(index ? { index: [index] } : {}), notMeasured: [], targets: [] }).filter((t) => t.scope === "scale");
+    evaluateTargets({
+      meta: {},
+      loops: [],
+      scaling: [],
+      logic: [],
+      bursts,
+      ...(index ? { index: [index] } : {}),
+      notMeasured: [],
+      targets: [],
+    }).filter((t) => t.scope === "scale");
 
   it("passes flat bursts and misses a collapse or a server cost that grows", () => {
     const flat = targets([burst(1000, 900, 0.3), burst(100_000, 1000, 0.33)]);
@@ -115,7 +175,18 @@ describe("scale targets", () => {
   });
 
   it("checks list and status latency against 50 ms and 20 ms", () => {
-    const idx = (p50: number, status: number): IndexRecord => ({ type: "index", system: "cairn", mode: "embedded", runs: 1_000_000, fillMs: 1, list20: { p50, p95: p50 }, listByStatus: { p50, p95: p50 }, listByMeta: { p50, p95: p50 }, status: { p50: status, p95: status }, serverRssMb: 1 });
+    const idx = (p50: number, status: number): IndexRecord => ({
+      type: "index",
+      system: "cairn",
+      mode: "embedded",
+      runs: 1_000_000,
+      fillMs: 1,
+      list20: { p50, p95: p50 },
+      listByStatus: { p50, p95: p50 },
+      listByMeta: { p50, p95: p50 },
+      status: { p50: status, p95: status },
+      serverRssMb: 1,
+    });
     expect(targets([], idx(10, 1)).every((t) => t.pass)).toBe(true);
     expect(targets([], idx(60, 25)).map((t) => t.pass)).toEqual([false, false, false, false]);
   });

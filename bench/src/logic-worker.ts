@@ -40,11 +40,40 @@ const runs = Number(env["LOGIC_RUNS"] ?? 200);
 const subjects = new Subjects("logic");
 // The services' logger at the services' level, writing where a service's log goes (here: nowhere kept).
 const log = createLogger({ service: "cairn-logic", level: env["LOG_LEVEL"] ?? "info", destination: "/dev/null" });
-const script = { turns: [...Array.from({ length: turns }, (_, i) => ({ content: "step", toolCalls: [{ name: "noop", arguments: { i: i + 1 } }] })), { content: "done" }] };
-const agents = parseAgents(JSON.stringify({ default: "bench", agents: { bench: { provider: "scripted", model: "bench", systemPrompt: "benchmark agent", tools: ["noop"], maxTurns: turns + 1 } } }), "logic benchmark agents");
+const script = {
+  turns: [
+    ...Array.from({ length: turns }, (_, i) => ({
+      content: "step",
+      toolCalls: [{ name: "noop", arguments: { i: i + 1 } }],
+    })),
+    { content: "done" },
+  ],
+};
+const agents = parseAgents(
+  JSON.stringify({
+    default: "bench",
+    agents: {
+      bench: {
+        provider: "scripted",
+        model: "bench",
+        systemPrompt: "benchmark agent",
+        tools: ["noop"],
+        maxTurns: turns + 1,
+      },
+    },
+  }),
+  "logic benchmark agents",
+);
 const registry = new ToolRegistry([noop]);
 const spec = registry.specs()[0]!;
-const registration: ToolRegistration = { v: 1, name: spec.name, description: spec.description, inputSchema: spec.inputSchema, registeredAt: new Date().toISOString(), registeredBy: "logic" };
+const registration: ToolRegistration = {
+  v: 1,
+  name: spec.name,
+  description: spec.description,
+  inputSchema: spec.inputSchema,
+  registeredAt: new Date().toISOString(),
+  registeredBy: "logic",
+};
 
 /** The log: every message in order, and each run's events (what the folds read). */
 const byRun = new Map<string, HistoryEntry[]>();
@@ -73,7 +102,10 @@ const append = (subject: string, data: Uint8Array): Promise<AppendResult> => {
 };
 
 /** Folded states per run and service, caught up from the in-memory log (what RunHistory does from the stream). */
-function foldCache(): { foldTo(runId: string, upTo: number): { state: RunState; applied: Applied | undefined }; forget(runId: string): void } {
+function foldCache(): {
+  foldTo(runId: string, upTo: number): { state: RunState; applied: Applied | undefined };
+  forget(runId: string): void;
+} {
   const states = new Map<string, { state: RunState; next: number }>();
   return {
     foldTo(runId, upTo) {
@@ -101,13 +133,17 @@ const maxMessageBytes = 1024 * 1024;
 const api = createApi({
   subjects,
   agents,
-  lookupTools: (names) => Promise.resolve(new Map(names.filter((n) => n === registration.name).map((n) => [n, registration]))),
+  lookupTools: (names) =>
+    Promise.resolve(new Map(names.filter((n) => n === registration.name).map((n) => [n, registration]))),
   append,
   readEvents: (runId) => Promise.resolve(byRun.get(runId) ?? []),
   readLog: async function* (runId, fromSeq) {
     for (const e of byRun.get(runId) ?? []) if (e.seq >= fromSeq) yield e;
   },
-  index: { get: () => Promise.resolve(undefined), newest: () => Promise.resolve({ runs: [], next: undefined, examined: 0 }) },
+  index: {
+    get: () => Promise.resolve(undefined),
+    newest: () => Promise.resolve({ runs: [], next: undefined, examined: 0 }),
+  },
   hasEnded: () => Promise.resolve(false),
   missingWorkQueues: () => Promise.resolve([]),
   workerAvailable: () => Promise.resolve(true),
@@ -116,7 +152,10 @@ const api = createApi({
 });
 const planner = createPlannerHandler({
   subjects,
-  history: { foldTo: (runId, s) => Promise.resolve(planned.foldTo(runId, s)), forget: (runId) => planned.forget(runId) },
+  history: {
+    foldTo: (runId, s) => Promise.resolve(planned.foldTo(runId, s)),
+    forget: (runId) => planned.forget(runId),
+  },
   append,
   // The runs index is a KV write in the service: messaging, not measured here.
   index: { submitted: () => Promise.resolve(true), changed: () => Promise.resolve(), progress: () => undefined },
@@ -235,7 +274,12 @@ process.stdout.write(
     mainThreadCpuMsPerStep: r4((main1 - main0) / steps),
     // Time inside each handler (a handler's awaits resolve at once here: its time is its CPU).
     sequentialHandlerMsPerStep: r4(sequentialMs / (sequential * stepsPerRun(turns))),
-    handlerMsPerStep: { planner: r4(spent.planner / steps), llmCaller: r4(spent.llm / steps), toolRunner: r4(spent.tool / steps), submit: r4(spent.submit / steps) },
+    handlerMsPerStep: {
+      planner: r4(spent.planner / steps),
+      llmCaller: r4(spent.llm / steps),
+      toolRunner: r4(spent.tool / steps),
+      submit: r4(spent.submit / steps),
+    },
     messages: { events: handled.planner, llmCommands: handled.llm, toolCommands: handled.tool, appended },
   }) + "\n",
 );

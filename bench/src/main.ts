@@ -11,7 +11,24 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import { join } from "node:path";
 import { findNatsServer } from "@cairn/natsd";
-import { burstPhase, fairnessPhase, indexPhase, latencyPhase, storedHistoryPhase, stepsPerRun, throughputPhase, withScenario, type BurstResult, type FairnessResult, type IndexResult, type StoredHistoryResult, type LatencyResult, type Memory, type Sync, type ThroughputResult } from "./measure.js";
+import {
+  burstPhase,
+  fairnessPhase,
+  indexPhase,
+  latencyPhase,
+  storedHistoryPhase,
+  stepsPerRun,
+  throughputPhase,
+  withScenario,
+  type BurstResult,
+  type FairnessResult,
+  type IndexResult,
+  type StoredHistoryResult,
+  type LatencyResult,
+  type Memory,
+  type Sync,
+  type ThroughputResult,
+} from "./measure.js";
 import { parseOptions, USAGE, type BenchOptions } from "./options.js";
 import { startOtlpSink } from "./otlp-sink.js";
 import { renderTable, evaluateTargets, find, type Target } from "./report.js";
@@ -115,8 +132,17 @@ export interface Results {
 /** The commit measured, and whether the work tree had changes on top of it. */
 function gitState(): { commit: string; dirty: boolean } | undefined {
   try {
-    const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: repoRoot, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
-    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], { cwd: repoRoot, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim() !== "";
+    const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], {
+      cwd: repoRoot,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    }).trim();
+    const dirty =
+      execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], {
+        cwd: repoRoot,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "ignore"],
+      }).trim() !== "";
     return { commit, dirty };
   } catch {
     return undefined;
@@ -162,23 +188,63 @@ async function main(): Promise<void> {
     options: o,
   };
   emit(meta);
-  const results: Results = { meta, loops: [], scaling: [], logic: [], fairness: [], bursts: [], stored: [], index: [], notMeasured: [], targets: [] };
-  const nodeArgs = (label: string): string[] => (o.cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${join(o.outDir, "profiles", `${stamp}-${label}`)}`] : []);
+  const results: Results = {
+    meta,
+    loops: [],
+    scaling: [],
+    logic: [],
+    fairness: [],
+    bursts: [],
+    stored: [],
+    index: [],
+    notMeasured: [],
+    targets: [],
+  };
+  const nodeArgs = (label: string): string[] =>
+    o.cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${join(o.outDir, "profiles", `${stamp}-${label}`)}`] : [];
 
   const loop = async (system: SystemKind, mode: Mode, sync: Sync, tracing: "off" | "otlp" = "off"): Promise<void> => {
     // The breakdown's raw-cairn-loop is not a system to choose: it comes with the breakdown scenario.
     if (system !== "raw-cairn-loop" && !o.systems.includes(system)) return;
     const label = `${system}-${mode}${sync === "always" ? "-sync-always" : ""}${tracing === "otlp" ? "-tracing" : ""}`;
     const sink = tracing === "otlp" ? await startOtlpSink() : undefined;
-    const serviceEnv = sink ? { ...o.serviceEnv, OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf" } : o.serviceEnv;
-    progress(`${label}: ${o.warmup} warm-up + ${o.latencyRuns} runs one at a time, then ${o.throughputRuns} runs at once`);
-    const { result, memory } = await withScenario({ kind: system, mode, sync, logLevel: o.logLevel, rawWriteOnce: o.rawWriteOnce, rawStockClient: o.rawStockClient, nodeArgs: nodeArgs(label), serviceEnv, turns: [o.turns], keep: o.keep, onDir: (d) => o.keep && progress(`${label}: logs in ${d}`) }, async ({ sys, cpu }) => {
-      const latency = await latencyPhase(sys, o.turns, o.warmup, o.latencyRuns, { hops: true });
-      const throughput = await throughputPhase(sys, o.turns, o.throughputRuns, cpu);
-      return { latency, throughput };
-    });
+    const serviceEnv = sink
+      ? { ...o.serviceEnv, OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf" }
+      : o.serviceEnv;
+    progress(
+      `${label}: ${o.warmup} warm-up + ${o.latencyRuns} runs one at a time, then ${o.throughputRuns} runs at once`,
+    );
+    const { result, memory } = await withScenario(
+      {
+        kind: system,
+        mode,
+        sync,
+        logLevel: o.logLevel,
+        rawWriteOnce: o.rawWriteOnce,
+        rawStockClient: o.rawStockClient,
+        nodeArgs: nodeArgs(label),
+        serviceEnv,
+        turns: [o.turns],
+        keep: o.keep,
+        onDir: (d) => o.keep && progress(`${label}: logs in ${d}`),
+      },
+      async ({ sys, cpu }) => {
+        const latency = await latencyPhase(sys, o.turns, o.warmup, o.latencyRuns, { hops: true });
+        const throughput = await throughputPhase(sys, o.turns, o.throughputRuns, cpu);
+        return { latency, throughput };
+      },
+    );
     await sink?.stop();
-    const rec: LoopRecord = { type: "loop", system, mode, sync, tracing, ...(sink ? { exported: sink.stats() } : {}), ...result, memory };
+    const rec: LoopRecord = {
+      type: "loop",
+      system,
+      mode,
+      sync,
+      tracing,
+      ...(sink ? { exported: sink.stats() } : {}),
+      ...result,
+      memory,
+    };
     results.loops.push(rec);
     emit(rec);
   };
@@ -187,16 +253,31 @@ async function main(): Promise<void> {
     if (!o.systems.includes(system)) return;
     const label = `${system}-scaling`;
     progress(`${label}: run lengths ${o.scalingTurns.join(", ")} turns, one run at a time`);
-    const { result, memory } = await withScenario({ kind: system, mode: "embedded", sync: "default", logLevel: o.logLevel, rawWriteOnce: o.rawWriteOnce, rawStockClient: o.rawStockClient, nodeArgs: nodeArgs(label), serviceEnv: o.serviceEnv, turns: o.scalingTurns, keep: o.keep, onDir: (d) => o.keep && progress(`${label}: logs in ${d}`) }, async ({ sys }) => {
-      const points: LatencyResult[] = [];
-      let warm = o.warmup;
-      for (const turns of o.scalingTurns) {
-        const runs = Math.max(o.scalingMinRuns, Math.round(o.scalingSteps / stepsPerRun(turns)));
-        points.push(await latencyPhase(sys, turns, warm, runs));
-        warm = 0;
-      }
-      return points;
-    });
+    const { result, memory } = await withScenario(
+      {
+        kind: system,
+        mode: "embedded",
+        sync: "default",
+        logLevel: o.logLevel,
+        rawWriteOnce: o.rawWriteOnce,
+        rawStockClient: o.rawStockClient,
+        nodeArgs: nodeArgs(label),
+        serviceEnv: o.serviceEnv,
+        turns: o.scalingTurns,
+        keep: o.keep,
+        onDir: (d) => o.keep && progress(`${label}: logs in ${d}`),
+      },
+      async ({ sys }) => {
+        const points: LatencyResult[] = [];
+        let warm = o.warmup;
+        for (const turns of o.scalingTurns) {
+          const runs = Math.max(o.scalingMinRuns, Math.round(o.scalingSteps / stepsPerRun(turns)));
+          points.push(await latencyPhase(sys, turns, warm, runs));
+          warm = 0;
+        }
+        return points;
+      },
+    );
     const rec: ScalingRecord = { type: "scaling", system, mode: "embedded", sync: "default", points: result, memory };
     results.scaling.push(rec);
     emit(rec);
@@ -205,10 +286,26 @@ async function main(): Promise<void> {
   // Cairn's handlers alone, in a fresh process like a service: as many runs one at a time as the
   // latency phase has, then the throughput phase's runs at once.
   const logic = async (): Promise<void> => {
-    progress(`logic: Cairn's handlers over an in-memory log, no NATS (${o.warmup + o.latencyRuns} runs one at a time, then ${o.throughputRuns} at once)`);
-    const env = { PATH: process.env["PATH"] ?? "", LOGIC_TURNS: String(o.turns), LOGIC_WARMUP: String(o.warmup), LOGIC_SEQUENTIAL: String(o.latencyRuns), LOGIC_RUNS: String(o.throughputRuns), LOG_LEVEL: o.logLevel };
-    const { stdout } = await promisify(execFile)(process.execPath, [...nodeArgs("logic"), join(repoRoot, "bench", "dist", "logic-worker.js")], { env, maxBuffer: 1024 * 1024 });
-    const rec: LogicRecord = { type: "logic", ...(JSON.parse(stdout.trim().split("\n").pop() ?? "") as Omit<LogicRecord, "type">) };
+    progress(
+      `logic: Cairn's handlers over an in-memory log, no NATS (${o.warmup + o.latencyRuns} runs one at a time, then ${o.throughputRuns} at once)`,
+    );
+    const env = {
+      PATH: process.env["PATH"] ?? "",
+      LOGIC_TURNS: String(o.turns),
+      LOGIC_WARMUP: String(o.warmup),
+      LOGIC_SEQUENTIAL: String(o.latencyRuns),
+      LOGIC_RUNS: String(o.throughputRuns),
+      LOG_LEVEL: o.logLevel,
+    };
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [...nodeArgs("logic"), join(repoRoot, "bench", "dist", "logic-worker.js")],
+      { env, maxBuffer: 1024 * 1024 },
+    );
+    const rec: LogicRecord = {
+      type: "logic",
+      ...(JSON.parse(stdout.trim().split("\n").pop() ?? "") as Omit<LogicRecord, "type">),
+    };
     results.logic.push(rec);
     emit(rec);
   };
@@ -216,10 +313,26 @@ async function main(): Promise<void> {
   const fairness = async (mode: Mode, window: "default" | "off"): Promise<void> => {
     if (!o.systems.includes("cairn")) return;
     const label = `cairn-fairness-${mode}-window-${window}`;
-    progress(`${label}: a 2-call run, ${o.warmup} warm-up + ${o.latencyRuns} alone, then while a ${o.fairnessCalls}-call run fans out, then ${o.latencyRuns} alone again (${o.fairnessRounds} round${o.fairnessRounds === 1 ? "" : "s"}; in-flight window ${window === "default" ? "the planner's default" : `off: ${o.fairnessCalls}`})`);
+    progress(
+      `${label}: a 2-call run, ${o.warmup} warm-up + ${o.latencyRuns} alone, then while a ${o.fairnessCalls}-call run fans out, then ${o.latencyRuns} alone again (${o.fairnessRounds} round${o.fairnessRounds === 1 ? "" : "s"}; in-flight window ${window === "default" ? "the planner's default" : `off: ${o.fairnessCalls}`})`,
+    );
     const fair = { calls: o.fairnessCalls, ...(window === "off" ? { window: o.fairnessCalls } : {}) };
-    const { result, memory } = await withScenario({ kind: "cairn", mode, sync: "default", logLevel: o.logLevel, rawWriteOnce: false, rawStockClient: false, nodeArgs: nodeArgs(label), serviceEnv: o.serviceEnv, turns: [o.turns], fairness: fair, keep: o.keep, onDir: (d) => o.keep && progress(`${label}: logs in ${d}`) }, ({ sys }) =>
-      fairnessPhase(sys, o.fairnessCalls, o.warmup, o.latencyRuns, o.fairnessRounds),
+    const { result, memory } = await withScenario(
+      {
+        kind: "cairn",
+        mode,
+        sync: "default",
+        logLevel: o.logLevel,
+        rawWriteOnce: false,
+        rawStockClient: false,
+        nodeArgs: nodeArgs(label),
+        serviceEnv: o.serviceEnv,
+        turns: [o.turns],
+        fairness: fair,
+        keep: o.keep,
+        onDir: (d) => o.keep && progress(`${label}: logs in ${d}`),
+      },
+      ({ sys }) => fairnessPhase(sys, o.fairnessCalls, o.warmup, o.latencyRuns, o.fairnessRounds),
     );
     const rec: FairnessRecord = { type: "fairness", system: "cairn", mode, window, ...result, memory };
     results.fairness!.push(rec);
@@ -228,9 +341,24 @@ async function main(): Promise<void> {
   const burst = async (turns: number, runs: number): Promise<void> => {
     if (!o.systems.includes("cairn")) return;
     const label = `cairn-burst-${runs}x${turns + 1}`;
-    progress(`${label}: ${runs} runs of ${turns + 1} model turn${turns ? "s" : ""} submitted at once (512 clients), on a fresh server`);
-    const { result, memory } = await withScenario({ kind: "cairn", mode: "embedded", sync: "default", logLevel: o.logLevel, rawWriteOnce: false, rawStockClient: false, nodeArgs: nodeArgs(label), serviceEnv: o.serviceEnv, turns: [turns], keep: o.keep, onDir: (d) => o.keep && progress(`${label}: logs in ${d}`) }, ({ sys, cpu }) =>
-      burstPhase(sys, turns, runs, cpu, 512, Math.min(300, runs)),
+    progress(
+      `${label}: ${runs} runs of ${turns + 1} model turn${turns ? "s" : ""} submitted at once (512 clients), on a fresh server`,
+    );
+    const { result, memory } = await withScenario(
+      {
+        kind: "cairn",
+        mode: "embedded",
+        sync: "default",
+        logLevel: o.logLevel,
+        rawWriteOnce: false,
+        rawStockClient: false,
+        nodeArgs: nodeArgs(label),
+        serviceEnv: o.serviceEnv,
+        turns: [turns],
+        keep: o.keep,
+        onDir: (d) => o.keep && progress(`${label}: logs in ${d}`),
+      },
+      ({ sys, cpu }) => burstPhase(sys, turns, runs, cpu, 512, Math.min(300, runs)),
     );
     const rec: BurstRecord = { type: "burst", system: "cairn", mode: "embedded", ...result, memory };
     results.bursts!.push(rec);
@@ -240,11 +368,28 @@ async function main(): Promise<void> {
     if (!o.systems.includes("cairn") || o.scaleStored === 0) return;
     const label = "cairn-stored-history";
     const burstRuns = Math.min(10_000, Math.max(...o.scaleBursts));
-    progress(`${label}: ${burstRuns} one-turn runs on a fresh stream, then ${o.scaleStored} messages of finished ten-turn runs stored, then the ${burstRuns} runs again`);
-    const { result } = await withScenario({ kind: "cairn", mode: "embedded", sync: "default", logLevel: o.logLevel, rawWriteOnce: false, rawStockClient: false, nodeArgs: nodeArgs(label), serviceEnv: o.serviceEnv, turns: [0, 9], keep: o.keep, onDir: (d) => o.keep && progress(`${label}: logs in ${d}`) }, async ({ sys, cpu, server }) => {
-      await burstPhase(sys, 0, 300, cpu); // warm-up
-      return storedHistoryPhase(sys, server, cpu, o.scaleStored, burstRuns);
-    });
+    progress(
+      `${label}: ${burstRuns} one-turn runs on a fresh stream, then ${o.scaleStored} messages of finished ten-turn runs stored, then the ${burstRuns} runs again`,
+    );
+    const { result } = await withScenario(
+      {
+        kind: "cairn",
+        mode: "embedded",
+        sync: "default",
+        logLevel: o.logLevel,
+        rawWriteOnce: false,
+        rawStockClient: false,
+        nodeArgs: nodeArgs(label),
+        serviceEnv: o.serviceEnv,
+        turns: [0, 9],
+        keep: o.keep,
+        onDir: (d) => o.keep && progress(`${label}: logs in ${d}`),
+      },
+      async ({ sys, cpu, server }) => {
+        await burstPhase(sys, 0, 300, cpu); // warm-up
+        return storedHistoryPhase(sys, server, cpu, o.scaleStored, burstRuns);
+      },
+    );
     const rec: StoredRecord = { type: "stored", system: "cairn", mode: "embedded", ...result };
     results.stored!.push(rec);
     emit(rec);
@@ -252,9 +397,24 @@ async function main(): Promise<void> {
   const indexScale = async (): Promise<void> => {
     if (!o.systems.includes("cairn") || o.scaleIndex === 0) return;
     const label = "cairn-index";
-    progress(`${label}: ${o.scaleIndex} runs in the runs index, then list (20 newest; by status; by metadata) and status, timed through the API`);
-    const { result } = await withScenario({ kind: "cairn", mode: "embedded", sync: "default", logLevel: o.logLevel, rawWriteOnce: false, rawStockClient: false, nodeArgs: nodeArgs(label), serviceEnv: o.serviceEnv, turns: [0], keep: o.keep, onDir: (d) => o.keep && progress(`${label}: logs in ${d}`) }, ({ sys, server }) =>
-      indexPhase(sys, server.pid, o.scaleIndex),
+    progress(
+      `${label}: ${o.scaleIndex} runs in the runs index, then list (20 newest; by status; by metadata) and status, timed through the API`,
+    );
+    const { result } = await withScenario(
+      {
+        kind: "cairn",
+        mode: "embedded",
+        sync: "default",
+        logLevel: o.logLevel,
+        rawWriteOnce: false,
+        rawStockClient: false,
+        nodeArgs: nodeArgs(label),
+        serviceEnv: o.serviceEnv,
+        turns: [0],
+        keep: o.keep,
+        onDir: (d) => o.keep && progress(`${label}: logs in ${d}`),
+      },
+      ({ sys, server }) => indexPhase(sys, server.pid, o.scaleIndex),
     );
     const rec: IndexRecord = { type: "index", system: "cairn", mode: "embedded", ...result };
     results.index!.push(rec);
@@ -296,7 +456,12 @@ async function main(): Promise<void> {
       } else if (s === "tracing") {
         // Back to back on fresh servers: Cairn with tracing off, then exporting every span.
         for (const mode of ["embedded", "processes"] as const) {
-          if (!results.loops.some((l) => l.system === "cairn" && l.mode === mode && l.sync === "default" && l.tracing === "off")) await loop("cairn", mode, "default");
+          if (
+            !results.loops.some(
+              (l) => l.system === "cairn" && l.mode === mode && l.sync === "default" && l.tracing === "off",
+            )
+          )
+            await loop("cairn", mode, "default");
           await loop("cairn", mode, "default", "otlp");
         }
       }
@@ -306,7 +471,11 @@ async function main(): Promise<void> {
     process.exitCode = 1;
   }
   if (!o.scenarios.includes("tracing") || !o.systems.includes("cairn")) {
-    const nm: NotMeasured = { type: "not-measured", what: "tracing exporting vs tracing off", reason: "not measured in this invocation (run the tracing scenario)" };
+    const nm: NotMeasured = {
+      type: "not-measured",
+      what: "tracing exporting vs tracing off",
+      reason: "not measured in this invocation (run the tracing scenario)",
+    };
     results.notMeasured.push(nm);
     emit(nm);
   }

@@ -13,7 +13,14 @@ import { encode, type RunStatus } from "@cairn/protocol";
 import { purgeOlderThan } from "@cairn/replay";
 import { cpuMsOf, mainThreadCpuMsOf, memoryOf, sampleTotalRss } from "./procs.js";
 import { round, summarize } from "./stats.js";
-import { startSystem, type FairnessAgents, type Mode, type StoredEntry, type System, type SystemKind } from "./systems.js";
+import {
+  startSystem,
+  type FairnessAgents,
+  type Mode,
+  type StoredEntry,
+  type System,
+  type SystemKind,
+} from "./systems.js";
 
 export type Sync = "default" | "always";
 
@@ -134,7 +141,13 @@ export interface CpuSample {
 
 export const runTimeout = (turns: number): number => 30_000 + turns * 100;
 
-export async function latencyPhase(sys: System, turns: number, warmup: number, runs: number, opts: { hops?: boolean } = {}): Promise<LatencyResult> {
+export async function latencyPhase(
+  sys: System,
+  turns: number,
+  warmup: number,
+  runs: number,
+  opts: { hops?: boolean } = {},
+): Promise<LatencyResult> {
   const ms: number[] = [];
   const measured: { runId: string; ms: number }[] = [];
   for (let i = 0; i < warmup + runs; i++) {
@@ -150,12 +163,28 @@ export async function latencyPhase(sys: System, turns: number, warmup: number, r
   const s = summarize(ms);
   const steps = stepsPerRun(turns);
   const hops = opts.hops ? hopsOf(await sys.readLog(), measured) : undefined;
-  return { turns, steps, runs, warmup, medianMs: round(s.median), p95Ms: round(s.p95), meanMs: round(s.mean), msPerStep: round(s.median / steps, 4), ...(hops ? { hops } : {}) };
+  return {
+    turns,
+    steps,
+    runs,
+    warmup,
+    medianMs: round(s.median),
+    p95Ms: round(s.p95),
+    meanMs: round(s.mean),
+    msPerStep: round(s.median / steps, 4),
+    ...(hops ? { hops } : {}),
+  };
 }
 
-const perStep = (a: Record<string, number>, b: Record<string, number>, steps: number): Record<string, number> => Object.fromEntries(Object.entries(b).map(([k, v]) => [k, round((v - (a[k] ?? 0)) / steps, 4)]));
+const perStep = (a: Record<string, number>, b: Record<string, number>, steps: number): Record<string, number> =>
+  Object.fromEntries(Object.entries(b).map(([k, v]) => [k, round((v - (a[k] ?? 0)) / steps, 4)]));
 
-export async function throughputPhase(sys: System, turns: number, runs: number, cpu: () => CpuSample): Promise<ThroughputResult> {
+export async function throughputPhase(
+  sys: System,
+  turns: number,
+  runs: number,
+  cpu: () => CpuSample,
+): Promise<ThroughputResult> {
   const cpu0 = cpu();
   const t0 = performance.now();
   const ids = await Promise.all(Array.from({ length: runs }, () => sys.submit(turns)));
@@ -164,7 +193,13 @@ export async function throughputPhase(sys: System, turns: number, runs: number, 
 }
 
 /** Steps and runs per second, and CPU per step, of `runs` runs that took `elapsed` ms. */
-function throughputOf(turns: number, runs: number, elapsed: number, cpu0: CpuSample, cpu1: CpuSample): ThroughputResult {
+function throughputOf(
+  turns: number,
+  runs: number,
+  elapsed: number,
+  cpu0: CpuSample,
+  cpu1: CpuSample,
+): ThroughputResult {
   const steps = runs * stepsPerRun(turns);
   return {
     turns,
@@ -189,7 +224,14 @@ export interface BurstResult extends ThroughputResult {
  * A burst: `runs` runs submitted as fast as the API takes them (at most `window` submissions
  * waiting for their reply at once, as a crowd of clients would), measured until every one ended.
  */
-export async function burstPhase(sys: System, turns: number, runs: number, cpu: () => CpuSample, window = 512, warmup = 0): Promise<BurstResult> {
+export async function burstPhase(
+  sys: System,
+  turns: number,
+  runs: number,
+  cpu: () => CpuSample,
+  window = 512,
+  warmup = 0,
+): Promise<BurstResult> {
   if (warmup > 0) await burstPhase(sys, turns, warmup, cpu, window);
   const cpu0 = cpu();
   const t0 = performance.now();
@@ -233,7 +275,13 @@ export interface StoredHistoryResult {
     archived: { rssMb: number; heapMb: number; rssBytesPerRun: number; heapBytesPerRun: number };
     stored: { rssMb: number; heapMb: number; rssBytesPerRun: number; heapBytesPerRun: number };
     /** With an archiver running: memory after the second and the last window of runs, and the growth per run finished in between. */
-    steady: { runs: number; rssMb: [number, number]; heapMb: [number, number]; rssBytesPerRun: number; heapBytesPerRun: number };
+    steady: {
+      runs: number;
+      rssMb: [number, number];
+      heapMb: [number, number];
+      rssBytesPerRun: number;
+      heapBytesPerRun: number;
+    };
   };
   /** The services' resident memory at the end (MB). */
   servicesRssMb: Record<string, number>;
@@ -252,7 +300,8 @@ function freePort(): Promise<number> {
 }
 
 /** Past nats-server's block cache expiry (10 s), so caches do not count as kept state. */
-const settle = (ms = Number(process.env["BENCH_SETTLE_MS"] ?? 12_000)): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const settle = (ms = Number(process.env["BENCH_SETTLE_MS"] ?? 12_000)): Promise<void> =>
+  new Promise((r) => setTimeout(r, ms));
 
 /**
  * What finished runs cost, at a given amount of history:
@@ -266,7 +315,15 @@ const settle = (ms = Number(process.env["BENCH_SETTLE_MS"] ?? 12_000)): Promise<
  * 5. `steadyWindows` more windows of ten-turn runs, each archived once ended (an archiver
  *    running): memory growth per finished run in that steady state; then the burst again.
  */
-export async function storedHistoryPhase(sys: System, server: Scenario["server"], cpu: () => CpuSample, messages: number, burstRuns: number, window = 2000, steadyWindows = 10): Promise<StoredHistoryResult> {
+export async function storedHistoryPhase(
+  sys: System,
+  server: Scenario["server"],
+  cpu: () => CpuSample,
+  messages: number,
+  burstRuns: number,
+  window = 2000,
+  steadyWindows = 10,
+): Promise<StoredHistoryResult> {
   if (!sys.cairn) throw new Error("the stored-history phase needs Cairn");
   const { nc, subjects } = sys.cairn;
   // The heap first (its read runs a garbage collection, which lowers Go's heap goal), then the
@@ -338,7 +395,12 @@ export async function storedHistoryPhase(sys: System, server: Scenario["server"]
     archivedRatio: round(archivedBurst.stepsPerSec / fresh.stepsPerSec, 3),
     archive: { runs: archivedRuns, ms: round(archiveMs, 0), runsPerSec: round((archivedRuns / archiveMs) * 1000, 1) },
     // Runs finished since the baseline: the stored ones only when stored, every one when archived.
-    server: { base, stored: perRunSince(stored, runs + burstRuns), archived: perRunSince(archived, archivedRuns), steady },
+    server: {
+      base,
+      stored: perRunSince(stored, runs + burstRuns),
+      archived: perRunSince(archived, archivedRuns),
+      steady,
+    },
     servicesRssMb: services,
   };
 }
@@ -373,9 +435,32 @@ export async function indexPhase(sys: System, serverPid: number, runs: number, s
       const runId = `rbench${k.toString(36).padStart(6, "0")}`;
       ids.push(runId);
       const submittedAt = new Date(base + k * 10).toISOString();
-      const sub: RunStatus = { v: 1, runId, status: "running", task: "benchmark run", agent: "bench0", turn: 0, toolCalls: 0, usage: { inputTokens: 0, outputTokens: 0 }, errors: 0, submittedAt, lastSeq: 1, metadata: { team: `t${k % 10}` } };
-      const end: RunStatus = { ...sub, status: k % 10 === 3 ? "failed" : "completed", turn: 1, lastSeq: 4, endedAt: submittedAt, ...(k % 10 === 3 ? { reason: "benchmark failure" } : { answer: "done" }) };
-      batch.push(js.publish(subjects.runsKey(subjects.submissionKey(runId)), encode(sub)), js.publish(subjects.runsKey(runId), encode(end)));
+      const sub: RunStatus = {
+        v: 1,
+        runId,
+        status: "running",
+        task: "benchmark run",
+        agent: "bench0",
+        turn: 0,
+        toolCalls: 0,
+        usage: { inputTokens: 0, outputTokens: 0 },
+        errors: 0,
+        submittedAt,
+        lastSeq: 1,
+        metadata: { team: `t${k % 10}` },
+      };
+      const end: RunStatus = {
+        ...sub,
+        status: k % 10 === 3 ? "failed" : "completed",
+        turn: 1,
+        lastSeq: 4,
+        endedAt: submittedAt,
+        ...(k % 10 === 3 ? { reason: "benchmark failure" } : { answer: "done" }),
+      };
+      batch.push(
+        js.publish(subjects.runsKey(subjects.submissionKey(runId)), encode(sub)),
+        js.publish(subjects.runsKey(runId), encode(end)),
+      );
     }
     await Promise.all(batch);
   }
@@ -396,7 +481,8 @@ export async function indexPhase(sys: System, serverPid: number, runs: number, s
   });
   const listByStatus = await time(async () => {
     const r = await client.listPage({ limit: 20, status: "failed" });
-    if (r.runs.length !== 20 || r.runs.some((x) => x.status !== "failed")) throw new Error("list --status failed did not answer 20 failed runs");
+    if (r.runs.length !== 20 || r.runs.some((x) => x.status !== "failed"))
+      throw new Error("list --status failed did not answer 20 failed runs");
   });
   const listByMeta = await time(async (i) => {
     const r = await client.listPage({ limit: 20, meta: { team: `t${i % 10}` } });
@@ -407,7 +493,15 @@ export async function indexPhase(sys: System, serverPid: number, runs: number, s
     const s = await client.status(id);
     if (s.runId !== id) throw new Error(`status of ${id} answered ${s.runId}`);
   });
-  return { runs, fillMs: round(fillMs, 0), list20, listByStatus, listByMeta, status, serverRssMb: round(memoryOf(serverPid)?.rssMb ?? Number.NaN, 1) };
+  return {
+    runs,
+    fillMs: round(fillMs, 0),
+    list20,
+    listByStatus,
+    listByMeta,
+    status,
+    serverRssMb: round(memoryOf(serverPid)?.rssMb ?? Number.NaN, 1),
+  };
 }
 
 /** End-to-end times (ms) of the 2-call run: how many, median, p95, max. */
@@ -436,7 +530,12 @@ export interface FairnessResult {
 
 const times = (ms: number[]): Times => {
   const s = summarize(ms);
-  return { runs: ms.length, medianMs: round(s.median), p95Ms: round(s.p95), maxMs: round(ms.length ? Math.max(...ms) : Number.NaN) };
+  return {
+    runs: ms.length,
+    medianMs: round(s.median),
+    p95Ms: round(s.p95),
+    maxMs: round(ms.length ? Math.max(...ms) : Number.NaN),
+  };
 };
 
 /**
@@ -445,8 +544,15 @@ const times = (ms: number[]): Times => {
  * other while it fans out — those submitted after its first tool result and before its last are
  * the contended sample. Both call the same tool, so their commands share its consumer.
  */
-export async function fairnessPhase(sys: System, calls: number, warmup: number, runs: number, rounds: number): Promise<FairnessResult> {
-  if (!sys.submitAgent || !sys.onToolResult) throw new Error("the fairness scenario needs Cairn (agents with a fan-out)");
+export async function fairnessPhase(
+  sys: System,
+  calls: number,
+  warmup: number,
+  runs: number,
+  rounds: number,
+): Promise<FairnessResult> {
+  if (!sys.submitAgent || !sys.onToolResult)
+    throw new Error("the fairness scenario needs Cairn (agents with a fan-out)");
   const submitAgent = sys.submitAgent.bind(sys);
   const small = async (): Promise<number> => {
     const t0 = performance.now();
@@ -499,7 +605,12 @@ export async function fairnessPhase(sys: System, calls: number, warmup: number, 
     alone: a,
     contended: c,
     ratio: round(c.medianMs / a.medianMs, 2),
-    fanOut: { rounds, medianMs: round(fan), callsPerSec: round((calls / fan) * 1000, 0), runMedianMs: round(summarize(bigRuns).median) },
+    fanOut: {
+      rounds,
+      medianMs: round(fan),
+      callsPerSec: round((calls / fan) * 1000, 0),
+      runMedianMs: round(summarize(bigRuns).median),
+    },
   };
 }
 
@@ -512,13 +623,19 @@ export interface Scenario {
 }
 
 /** Starts a fresh server and the system, runs `body`, reads peak memory, and tears everything down. */
-export async function withScenario<T>(setup: ScenarioSetup, body: (s: Scenario) => Promise<T>): Promise<{ result: T; memory: Memory; natsServerVersion: string }> {
+export async function withScenario<T>(
+  setup: ScenarioSetup,
+  body: (s: Scenario) => Promise<T>,
+): Promise<{ result: T; memory: Memory; natsServerVersion: string }> {
   const dir = mkdtempSync(join(tmpdir(), `cairn-bench-${setup.kind}-`));
   setup.onDir?.(dir);
   // The server serves Go's pprof on a free port (BENCH_NATS_PROF_PORT to choose it: e.g.
   // /debug/pprof/profile?seconds=10 for a CPU profile); heapBytes reads its live heap there.
   const prof = Number(process.env["BENCH_NATS_PROF_PORT"] ?? (await freePort()));
-  const server = await startNatsServer({ ...(setup.sync === "always" ? { syncInterval: "always" } : {}), extraConfig: `prof_port: ${prof}` });
+  const server = await startNatsServer({
+    ...(setup.sync === "always" ? { syncInterval: "always" } : {}),
+    extraConfig: `prof_port: ${prof}`,
+  });
   // BENCH_HEAP_DIR: every heap read also saves the whole profile there (heap-<n>.txt), to see
   // which allocation sites hold what.
   let heapReads = 0;
@@ -528,18 +645,34 @@ export async function withScenario<T>(setup: ScenarioSetup, body: (s: Scenario) 
     // collection alone those idle buffers still count as live.
     await (await fetch(`http://127.0.0.1:${prof}/debug/pprof/heap?debug=1&gc=1`)).text();
     const text = await (await fetch(`http://127.0.0.1:${prof}/debug/pprof/heap?debug=1&gc=1`)).text();
-    if (process.env["BENCH_HEAP_DIR"]) writeFileSync(join(process.env["BENCH_HEAP_DIR"], `heap-${++heapReads}.txt`), text);
+    if (process.env["BENCH_HEAP_DIR"])
+      writeFileSync(join(process.env["BENCH_HEAP_DIR"], `heap-${++heapReads}.txt`), text);
     const m = /^# HeapAlloc = (\d+)$/m.exec(text);
     if (!m) throw new Error("nats-server's heap profile has no HeapAlloc line");
     return Number(m[1]);
   };
   let sys: System | undefined;
   try {
-    sys = await startSystem({ kind: setup.kind, mode: setup.mode, url: server.url, dir, turns: setup.turns, logLevel: setup.logLevel, rawWriteOnce: setup.rawWriteOnce, rawStockClient: setup.rawStockClient, nodeArgs: setup.nodeArgs, serviceEnv: setup.serviceEnv, ...(setup.fairness ? { fairness: setup.fairness } : {}) });
+    sys = await startSystem({
+      kind: setup.kind,
+      mode: setup.mode,
+      url: server.url,
+      dir,
+      turns: setup.turns,
+      logLevel: setup.logLevel,
+      rawWriteOnce: setup.rawWriteOnce,
+      rawStockClient: setup.rawStockClient,
+      nodeArgs: setup.nodeArgs,
+      serviceEnv: setup.serviceEnv,
+      ...(setup.fairness ? { fairness: setup.fairness } : {}),
+    });
     const procs = sys.procs;
     const sampler = sampleTotalRss(() => [server.pid(), ...procs.map((p) => p.pid)]);
     const cpu = (): CpuSample => ({
-      total: Object.fromEntries([["nats-server", cpuMsOf(server.pid())], ...procs.map((p) => [p.name, cpuMsOf(p.pid)] as const)]),
+      total: Object.fromEntries([
+        ["nats-server", cpuMsOf(server.pid())],
+        ...procs.map((p) => [p.name, cpuMsOf(p.pid)] as const),
+      ]),
       mainThread: Object.fromEntries(procs.map((p) => [p.name, mainThreadCpuMsOf(p.pid)] as const)),
     });
     const result = await body({ server: { version: server.version, pid: server.pid(), heapBytes }, sys, cpu });
@@ -548,7 +681,16 @@ export async function withScenario<T>(setup: ScenarioSetup, body: (s: Scenario) 
     const processesMb: Record<string, number> = {};
     for (const p of procs) processesMb[p.name] = round(memoryOf(p.pid)?.peakRssMb ?? Number.NaN, 1);
     const totalPeakMb = natsServerMb + Object.values(processesMb).reduce((a, b) => a + b, 0);
-    return { result, memory: { natsServerMb: round(natsServerMb, 1), processesMb, totalPeakMb: round(totalPeakMb, 1), sampledTotalMb: round(sampled, 1) }, natsServerVersion: server.version };
+    return {
+      result,
+      memory: {
+        natsServerMb: round(natsServerMb, 1),
+        processesMb,
+        totalPeakMb: round(totalPeakMb, 1),
+        sampledTotalMb: round(sampled, 1),
+      },
+      natsServerVersion: server.version,
+    };
   } finally {
     await sys?.stop().catch(() => undefined);
     await server.stop({ clean: true });

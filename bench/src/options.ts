@@ -1,8 +1,18 @@
 import { parseArgs } from "node:util";
 
-export type ScenarioName = "embedded" | "processes" | "breakdown" | "scaling" | "durable" | "tracing" | "fairness" | "scale";
+export type ScenarioName =
+  "embedded" | "processes" | "breakdown" | "scaling" | "durable" | "tracing" | "fairness" | "scale";
 /** Every scenario; `scale` (bursts of up to 100k runs) only when asked for by name. */
-export const SCENARIOS: ScenarioName[] = ["embedded", "processes", "breakdown", "scaling", "durable", "tracing", "fairness", "scale"];
+export const SCENARIOS: ScenarioName[] = [
+  "embedded",
+  "processes",
+  "breakdown",
+  "scaling",
+  "durable",
+  "tracing",
+  "fairness",
+  "scale",
+];
 const DEFAULT_SCENARIOS = SCENARIOS.filter((s) => s !== "scale");
 
 /** What to measure and how much; every flag has a BENCH_* environment twin. */
@@ -82,12 +92,16 @@ export const USAGE = `usage: npm run bench -- [options]
 Every option can also be set as BENCH_<NAME> in the environment (BENCH_QUICK=1, BENCH_LATENCY_RUNS=50, ...).`;
 
 function list(s: string): string[] {
-  return s.split(",").map((x) => x.trim()).filter(Boolean);
+  return s
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean);
 }
 
 function positive(name: string, v: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a non-negative integer, got ${JSON.stringify(v)}`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new Error(`--${name} must be a non-negative integer, got ${JSON.stringify(v)}`);
   return n;
 }
 
@@ -131,9 +145,12 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv, defaultOut:
   const flag = (name: string): boolean => ["1", "true", "yes"].includes(get(name) ?? "");
   const quick = flag("quick");
   const scenarios = list(get("scenarios") ?? DEFAULT_SCENARIOS.join(","));
-  for (const s of scenarios) if (!(SCENARIOS as string[]).includes(s)) throw new Error(`unknown scenario ${JSON.stringify(s)} (known: ${SCENARIOS.join(", ")})`);
+  for (const s of scenarios)
+    if (!(SCENARIOS as string[]).includes(s))
+      throw new Error(`unknown scenario ${JSON.stringify(s)} (known: ${SCENARIOS.join(", ")})`);
   const systems = list(get("systems") ?? "raw,cairn");
-  for (const s of systems) if (s !== "raw" && s !== "cairn") throw new Error(`unknown system ${JSON.stringify(s)} (known: raw, cairn)`);
+  for (const s of systems)
+    if (s !== "raw" && s !== "cairn") throw new Error(`unknown system ${JSON.stringify(s)} (known: raw, cairn)`);
   const num = (name: string, full: number, small: number): number => {
     const v = get(name);
     return v === undefined ? (quick ? small : full) : positive(name, v);
@@ -146,12 +163,16 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv, defaultOut:
     warmup: num("warmup", 3, 1),
     latencyRuns: Math.max(1, num("latency-runs", 20, 5)),
     throughputRuns: Math.max(1, num("throughput-runs", 200, 40)),
-    scalingTurns: list(get("scaling-turns") ?? (quick ? "10,100" : "10,100,500")).map((v) => Math.max(1, positive("scaling-turns", v))),
+    scalingTurns: list(get("scaling-turns") ?? (quick ? "10,100" : "10,100,500")).map((v) =>
+      Math.max(1, positive("scaling-turns", v)),
+    ),
     scalingSteps: quick ? 100 : 420,
     scalingMinRuns: quick ? 1 : 3,
     fairnessCalls: Math.min(10_000, Math.max(2, num("fairness-calls", 3000, 3000))),
     fairnessRounds: Math.max(1, num("fairness-rounds", 3, 1)),
-    scaleBursts: list(get("scale-bursts") ?? (quick ? "500,2000" : "1000,10000,50000,100000")).map((v) => Math.max(1, positive("scale-bursts", v))),
+    scaleBursts: list(get("scale-bursts") ?? (quick ? "500,2000" : "1000,10000,50000,100000")).map((v) =>
+      Math.max(1, positive("scale-bursts", v)),
+    ),
     scaleLongRuns: num("scale-long-runs", 10_000, 200),
     scaleStored: num("scale-stored", 1_000_000, 20_000),
     scaleIndex: num("scale-index", 1_000_000, 20_000),

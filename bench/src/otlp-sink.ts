@@ -6,7 +6,11 @@ import type { AddressInfo } from "node:net";
  * requests and bytes, and answers 200 with an empty (valid) protobuf response. It discards the
  * spans, so exporting costs the services what it would with a real collector on the network.
  */
-export async function startOtlpSink(): Promise<{ url: string; stats(): { requests: number; bytes: number }; stop(): Promise<void> }> {
+export async function startOtlpSink(): Promise<{
+  url: string;
+  stats(): { requests: number; bytes: number };
+  stop(): Promise<void>;
+}> {
   let requests = 0;
   let bytes = 0;
   const server = createServer((req, res) => {

@@ -12,9 +12,18 @@ export interface Proc {
   stop(ms?: number): Promise<void>;
 }
 
-export function spawnNode(name: string, script: string, env: Record<string, string>, logFile: string, nodeArgs: string[] = []): Proc {
+export function spawnNode(
+  name: string,
+  script: string,
+  env: Record<string, string>,
+  logFile: string,
+  nodeArgs: string[] = [],
+): Proc {
   const fd = openSync(logFile, "a");
-  const child = spawn(process.execPath, [...nodeArgs, script], { env: { PATH: process.env["PATH"] ?? "", ...env }, stdio: ["ignore", fd, fd] });
+  const child = spawn(process.execPath, [...nodeArgs, script], {
+    env: { PATH: process.env["PATH"] ?? "", ...env },
+    stdio: ["ignore", fd, fd],
+  });
   closeSync(fd);
   if (child.pid === undefined) throw new Error(`could not start ${name} (${script})`);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));

@@ -14,12 +14,24 @@ const stock = env["RAW_CLIENT"] === "stock";
 if (!stock) {
   const bus = await import("@cairn/bus/internal");
   const fixed = bus.applyNatsClientFixes();
-  if (!fixed.writesBatched || !fixed.requestCancelTrimmed) throw new Error("Cairn's nats-core fixes did not apply to the installed client: the raw baseline would not match Cairn's client");
+  if (!fixed.writesBatched || !fixed.requestCancelTrimmed)
+    throw new Error(
+      "Cairn's nats-core fixes did not apply to the installed client: the raw baseline would not match Cairn's client",
+    );
 }
-const roles = (env["RAW_ROLES"] ?? RAW_ROLES.join(",")).split(",").filter((r): r is RawRole => (RAW_ROLES as string[]).includes(r));
-const nc = await connect({ servers: env["NATS_URL"] ?? "", name: `raw-${roles.join("+")}`, ...(stock ? {} : { noAsyncTraces: true }) });
+const roles = (env["RAW_ROLES"] ?? RAW_ROLES.join(","))
+  .split(",")
+  .filter((r): r is RawRole => (RAW_ROLES as string[]).includes(r));
+const nc = await connect({
+  servers: env["NATS_URL"] ?? "",
+  name: `raw-${roles.join("+")}`,
+  ...(stock ? {} : { noAsyncTraces: true }),
+});
 // RAW_LOOP=cairn: the same handlers on Cairn's consume loop and appendOnce (the breakdown scenario).
-const workers = await startRawWorkers(nc, env["RAW_PREFIX"] ?? "rawb", roles, { maxMessages: Number(env["RAW_MAX_MESSAGES"] ?? 256), loop: env["RAW_LOOP"] === "cairn" ? "cairn" : "consume" });
+const workers = await startRawWorkers(nc, env["RAW_PREFIX"] ?? "rawb", roles, {
+  maxMessages: Number(env["RAW_MAX_MESSAGES"] ?? 256),
+  loop: env["RAW_LOOP"] === "cairn" ? "cairn" : "consume",
+});
 for (const sig of ["SIGINT", "SIGTERM"] as const) {
   process.once(sig, () => {
     void workers

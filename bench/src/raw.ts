@@ -13,7 +13,16 @@
  * That is not the floor: it splits Cairn's overhead into what its messaging costs and what its
  * handlers cost (see the benchmark's breakdown scenario).
  */
-import { AckPolicy, DiscardPolicy, jetstream, jetstreamManager, RetentionPolicy, StorageType, type JetStreamClient, type JsMsg } from "@nats-io/jetstream";
+import {
+  AckPolicy,
+  DiscardPolicy,
+  jetstream,
+  jetstreamManager,
+  RetentionPolicy,
+  StorageType,
+  type JetStreamClient,
+  type JsMsg,
+} from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 
 export type RawRole = "planner" | "llm" | "tool";
@@ -46,7 +55,14 @@ export async function provisionRaw(nc: NatsConnection, prefix: string, writeOnce
     ...(writeOnce ? { max_msgs_per_subject: 1, discard: DiscardPolicy.New, discard_new_per_subject: true } : {}),
   });
   for (const role of RAW_ROLES) {
-    await jsm.consumers.add(rawStream(prefix), { durable_name: role, ack_policy: AckPolicy.Explicit, filter_subject: FILTERS[role](prefix), ack_wait: 10_000_000_000, max_deliver: 20, max_ack_pending: 10_000 });
+    await jsm.consumers.add(rawStream(prefix), {
+      durable_name: role,
+      ack_policy: AckPolicy.Explicit,
+      filter_subject: FILTERS[role](prefix),
+      ack_wait: 10_000_000_000,
+      max_deliver: 20,
+      max_ack_pending: 10_000,
+    });
   }
 }
 
@@ -61,7 +77,12 @@ interface RawCommand {
 }
 
 /** The outputs (subject, payload) a role publishes for one message, or none. */
-export function rawStep(role: RawRole, prefix: string, subject: string, data: Uint8Array): { subject: string; data: Uint8Array } | undefined {
+export function rawStep(
+  role: RawRole,
+  prefix: string,
+  subject: string,
+  data: Uint8Array,
+): { subject: string; data: Uint8Array } | undefined {
   // <p>.run.<id>.<evt|cmd>.<kind>[.<turn>] — the prefix has no dots.
   const t = subject.split(".");
   const runId = t[2]!;
@@ -73,14 +94,27 @@ export function rawStep(role: RawRole, prefix: string, subject: string, data: Ui
     case "planner":
       if (kind === "submitted") return out("cmd.llm.1", { runId, turn: 1, turns: m.turns });
       if (kind === "llm") {
-        if (m.toolCalls?.length) return out(`cmd.tool.${m.turn}`, { runId, turn: m.turn, turns: m.turns, tool: "noop", arguments: `{"i":${m.turn}}` });
+        if (m.toolCalls?.length)
+          return out(`cmd.tool.${m.turn}`, {
+            runId,
+            turn: m.turn,
+            turns: m.turns,
+            tool: "noop",
+            arguments: `{"i":${m.turn}}`,
+          });
         return out("evt.ended", { runId, status: "completed", turns: m.turn });
       }
       if (kind === "tool") return out(`cmd.llm.${m.turn + 1}`, { runId, turn: m.turn + 1, turns: m.turns });
       return undefined;
     case "llm":
       if (m.turn <= m.turns) {
-        return out(`evt.llm.${m.turn}`, { runId, turn: m.turn, turns: m.turns, content: "step", toolCalls: [{ id: `call_${m.turn}_0`, name: "noop", arguments: `{"i":${m.turn}}` }] });
+        return out(`evt.llm.${m.turn}`, {
+          runId,
+          turn: m.turn,
+          turns: m.turns,
+          content: "step",
+          toolCalls: [{ id: `call_${m.turn}_0`, name: "noop", arguments: `{"i":${m.turn}}` }],
+        });
       }
       return out(`evt.llm.${m.turn}`, { runId, turn: m.turn, turns: m.turns, content: "done", toolCalls: [] });
     case "tool":
@@ -92,7 +126,11 @@ export function rawStep(role: RawRole, prefix: string, subject: string, data: Ui
 const CAIRN_CONCURRENCY: Record<RawRole, number> = { planner: 64, llm: 32, tool: 16 };
 
 /** The raw handlers on Cairn's consume loop and appendOnce (loop "cairn"). */
-async function startOnCairnLoop(js: JetStreamClient, prefix: string, role: RawRole): Promise<{ close(): Promise<void> }> {
+async function startOnCairnLoop(
+  js: JetStreamClient,
+  prefix: string,
+  role: RawRole,
+): Promise<{ close(): Promise<void> }> {
   const { appendOnce, startConsumer } = await import("@cairn/bus");
   const { createLogger } = await import("@cairn/telemetry");
   const c = await startConsumer({
@@ -114,7 +152,12 @@ async function startOnCairnLoop(js: JetStreamClient, prefix: string, role: RawRo
 }
 
 /** Runs the given roles on one connection until `stop` is called. */
-export async function startRawWorkers(nc: NatsConnection, prefix: string, roles: RawRole[], opts: { maxMessages: number; loop?: "consume" | "cairn" }): Promise<{ stop(): Promise<void> }> {
+export async function startRawWorkers(
+  nc: NatsConnection,
+  prefix: string,
+  roles: RawRole[],
+  opts: { maxMessages: number; loop?: "consume" | "cairn" },
+): Promise<{ stop(): Promise<void> }> {
   const js: JetStreamClient = jetstream(nc);
   const iters: { close(): Promise<void | Error> }[] = [];
   if (opts.loop === "cairn") {

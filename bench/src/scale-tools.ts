@@ -20,15 +20,22 @@ const TURNS = arg("turns", 3);
 const CALLS = arg("calls", 4);
 const TOOL_MS = 50;
 
-async function measure(runners: number): Promise<{ runners: number; toolCalls: number; seconds: number; callsPerSec: number }> {
+async function measure(
+  runners: number,
+): Promise<{ runners: number; toolCalls: number; seconds: number; callsPerSec: number }> {
   const dir = mkdtempSync(join(tmpdir(), "cairn-bench-tools-"));
   mkdirSync(join(dir, "scripts"));
   const turns = [
-    ...Array.from({ length: TURNS }, () => ({ toolCalls: Array.from({ length: CALLS }, () => ({ name: "sleep", arguments: { ms: TOOL_MS } })) })),
+    ...Array.from({ length: TURNS }, () => ({
+      toolCalls: Array.from({ length: CALLS }, () => ({ name: "sleep", arguments: { ms: TOOL_MS } })),
+    })),
     { content: "done" },
   ];
   writeFileSync(join(dir, "scripts", "io.json"), JSON.stringify({ turns }));
-  writeFileSync(join(dir, "agents.json"), JSON.stringify({ agents: { io: { provider: "scripted", model: "io", tools: ["sleep"], maxTurns: TURNS + 1 } } }));
+  writeFileSync(
+    join(dir, "agents.json"),
+    JSON.stringify({ agents: { io: { provider: "scripted", model: "io", tools: ["sleep"], maxTurns: TURNS + 1 } } }),
+  );
   const server = await startNatsServer();
   const env = {
     NATS_URL: server.url,
@@ -41,7 +48,10 @@ async function measure(runners: number): Promise<{ runners: number; toolCalls: n
     LOG_LEVEL: "warn",
   };
   const procs: Proc[] = [];
-  const start = (name: string) => procs.push(spawnNode(name, join(root, "services", name, "dist", "main.js"), env, join(dir, `${name}-${procs.length}.log`)));
+  const start = (name: string) =>
+    procs.push(
+      spawnNode(name, join(root, "services", name, "dist", "main.js"), env, join(dir, `${name}-${procs.length}.log`)),
+    );
   for (let i = 0; i < runners; i++) start("tool-runner");
   start("llm-caller");
   start("planner");
@@ -56,7 +66,9 @@ async function measure(runners: number): Promise<{ runners: number; toolCalls: n
     }
   }
   const t0 = performance.now();
-  const ids = await Promise.all(Array.from({ length: RUNS }, (_, i) => c.submit({ task: `run ${i}`, agent: "io" }).then((r) => r.runId)));
+  const ids = await Promise.all(
+    Array.from({ length: RUNS }, (_, i) => c.submit({ task: `run ${i}`, agent: "io" }).then((r) => r.runId)),
+  );
   await Promise.all(ids.map((id) => c.wait(id)));
   const seconds = (performance.now() - t0) / 1000;
   await c.close();
@@ -74,4 +86,7 @@ for (const n of [1, 2, 4]) {
 }
 const base = results[0]!.callsPerSec;
 console.log("\ntool-runners  tool calls/s  speed-up   (tool waits 50 ms; 4 calls at a time per runner)");
-for (const r of results) console.log(`${String(r.runners).padStart(12)}  ${String(r.callsPerSec).padStart(12)}  ${(r.callsPerSec / base).toFixed(2).padStart(8)}x`);
+for (const r of results)
+  console.log(
+    `${String(r.runners).padStart(12)}  ${String(r.callsPerSec).padStart(12)}  ${(r.callsPerSec / base).toFixed(2).padStart(8)}x`,
+  );

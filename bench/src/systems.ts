@@ -155,11 +155,18 @@ function tail(file: string): string {
 }
 
 /** Waits until every durable consumer has a pull waiting (its service is consuming). */
-async function waitConsuming(jsm: JetStreamManager, stream: string, durables: string[], procs: Proc[], extra?: () => Promise<boolean>): Promise<void> {
+async function waitConsuming(
+  jsm: JetStreamManager,
+  stream: string,
+  durables: string[],
+  procs: Proc[],
+  extra?: () => Promise<boolean>,
+): Promise<void> {
   const until = Date.now() + 60_000;
   for (;;) {
     for (const p of procs) {
-      if (p.child.exitCode !== null || p.child.signalCode !== null) throw new Error(`${p.name} exited during start:\n${tail(p.logFile)}`);
+      if (p.child.exitCode !== null || p.child.signalCode !== null)
+        throw new Error(`${p.name} exited during start:\n${tail(p.logFile)}`);
     }
     let ready = true;
     for (const d of durables) {
@@ -167,7 +174,10 @@ async function waitConsuming(jsm: JetStreamManager, stream: string, durables: st
       if (!info || info.num_waiting < 1) ready = false;
     }
     if (ready && (!extra || (await extra()))) return;
-    if (Date.now() > until) throw new Error(`services did not start consuming within 60 s:\n${procs.map((p) => `${p.name}: ${tail(p.logFile)}`).join("\n")}`);
+    if (Date.now() > until)
+      throw new Error(
+        `services did not start consuming within 60 s:\n${procs.map((p) => `${p.name}: ${tail(p.logFile)}`).join("\n")}`,
+      );
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -175,23 +185,59 @@ async function waitConsuming(jsm: JetStreamManager, stream: string, durables: st
 const TASK = "benchmark run";
 
 /** Scripts and agents for the scripted model: `bench<N>` calls `noop` once in each of N turns, then answers. */
-function writeCairnFixtures(dir: string, turns: number[], fairness?: FairnessAgents): { scriptsDir: string; agentsFile: string } {
+function writeCairnFixtures(
+  dir: string,
+  turns: number[],
+  fairness?: FairnessAgents,
+): { scriptsDir: string; agentsFile: string } {
   const scriptsDir = join(dir, "scripts");
   mkdirSync(scriptsDir, { recursive: true });
   const agents: Record<string, unknown> = {};
   for (const n of turns) {
-    const script = { turns: [...Array.from({ length: n }, (_, i) => ({ content: "step", toolCalls: [{ name: "noop", arguments: { i: i + 1 } }] })), { content: "done" }] };
+    const script = {
+      turns: [
+        ...Array.from({ length: n }, (_, i) => ({
+          content: "step",
+          toolCalls: [{ name: "noop", arguments: { i: i + 1 } }],
+        })),
+        { content: "done" },
+      ],
+    };
     writeFileSync(join(scriptsDir, `bench${n}.json`), JSON.stringify(script));
-    agents[`bench${n}`] = { provider: "scripted", model: `bench${n}`, systemPrompt: "benchmark agent", tools: ["noop"], maxTurns: n + 1 };
+    agents[`bench${n}`] = {
+      provider: "scripted",
+      model: `bench${n}`,
+      systemPrompt: "benchmark agent",
+      tools: ["noop"],
+      maxTurns: n + 1,
+    };
   }
   if (fairness) {
     const fanOut = (name: string, calls: number, extra: Record<string, unknown>): void => {
-      const script = { turns: [{ content: "fan out", toolCalls: Array.from({ length: calls }, (_, i) => ({ name: "noop", arguments: { i } })) }, { content: "done" }] };
+      const script = {
+        turns: [
+          {
+            content: "fan out",
+            toolCalls: Array.from({ length: calls }, (_, i) => ({ name: "noop", arguments: { i } })),
+          },
+          { content: "done" },
+        ],
+      };
       writeFileSync(join(scriptsDir, `${name}.json`), JSON.stringify(script));
-      agents[name] = { provider: "scripted", model: name, systemPrompt: "benchmark agent", tools: ["noop"], maxTurns: 2, ...extra };
+      agents[name] = {
+        provider: "scripted",
+        model: name,
+        systemPrompt: "benchmark agent",
+        tools: ["noop"],
+        maxTurns: 2,
+        ...extra,
+      };
     };
     fanOut("fair-small", 2, {});
-    fanOut("fair-big", fairness.calls, { maxToolCallsPerTurn: fairness.calls, ...(fairness.window !== undefined ? { maxParallelToolCalls: fairness.window } : {}) });
+    fanOut("fair-big", fairness.calls, {
+      maxToolCallsPerTurn: fairness.calls,
+      ...(fairness.window !== undefined ? { maxParallelToolCalls: fairness.window } : {}),
+    });
   }
   const agentsFile = join(dir, "agents.json");
   writeFileSync(agentsFile, JSON.stringify({ default: `bench${turns[0]}`, agents }));
@@ -214,21 +260,49 @@ async function startCairn(o: SystemOptions): Promise<System> {
   };
   const procs: Proc[] = [];
   if (o.mode === "embedded") {
-    procs.push(spawnNode("cairn (3 services)", join(repoRoot, "bench", "dist", "cairn-embedded.js"), env, join(o.dir, "cairn.log"), o.nodeArgs));
+    procs.push(
+      spawnNode(
+        "cairn (3 services)",
+        join(repoRoot, "bench", "dist", "cairn-embedded.js"),
+        env,
+        join(o.dir, "cairn.log"),
+        o.nodeArgs,
+      ),
+    );
   } else {
     // The admin's provisioning first (the services verify what it made), as `cairn provision`.
-    await promisify(execFile)(process.execPath, [join(repoRoot, "services", "cli", "bin", "cairn.js"), "provision"], { env: { PATH: process.env["PATH"], ...env } });
+    await promisify(execFile)(process.execPath, [join(repoRoot, "services", "cli", "bin", "cairn.js"), "provision"], {
+      env: { PATH: process.env["PATH"], ...env },
+    });
     // The tool-runner first: it registers the tools the planner checks at submit.
     for (const name of ["tool-runner", "llm-caller", "planner"]) {
-      procs.push(spawnNode(name, join(repoRoot, "services", name, "dist", "main.js"), env, join(o.dir, `${name}.log`), o.nodeArgs));
+      procs.push(
+        spawnNode(
+          name,
+          join(repoRoot, "services", name, "dist", "main.js"),
+          env,
+          join(o.dir, `${name}.log`),
+          o.nodeArgs,
+        ),
+      );
     }
   }
   const nc = await connect({ servers: o.url, name: "bench-driver" });
   try {
     const jsm = await jetstreamManager(nc);
-    const svcUp = async () => nc.request("$SRV.PING.cairn", "", { timeout: 1_000 }).then(() => true, () => false);
+    const svcUp = async () =>
+      nc.request("$SRV.PING.cairn", "", { timeout: 1_000 }).then(
+        () => true,
+        () => false,
+      );
     // The planner's consumer, the scripted provider's (llm_scripted) and the noop tool's (tool_noop).
-    await waitConsuming(jsm, subjects.stream, ["planner", subjects.llmConsumer("scripted"), subjects.toolConsumer("noop")], procs, svcUp);
+    await waitConsuming(
+      jsm,
+      subjects.stream,
+      ["planner", subjects.llmConsumer("scripted"), subjects.toolConsumer("noop")],
+      procs,
+      svcUp,
+    );
   } catch (err) {
     await Promise.all(procs.map((p) => p.stop()));
     await nc.close();
@@ -259,7 +333,9 @@ async function startCairn(o: SystemOptions): Promise<System> {
       return r.runId;
     },
     onToolResult(cb) {
-      const sub = nc.subscribe(`${prefix}.run.*.evt.tool.>`, { callback: (_err, msg) => cb(msg.subject.split(".")[2]!) });
+      const sub = nc.subscribe(`${prefix}.run.*.evt.tool.>`, {
+        callback: (_err, msg) => cb(msg.subject.split(".")[2]!),
+      });
       return () => sub.unsubscribe();
     },
     async ended(runId, timeoutMs) {
@@ -282,12 +358,33 @@ async function startRaw(o: SystemOptions): Promise<System> {
   await provisionRaw(nc, prefix, o.rawWriteOnce);
   // Cairn's consume loop comes with Cairn's client settings: the stock-client option is for the floor only.
   const onCairnLoop = o.kind === "raw-cairn-loop";
-  const env: Record<string, string> = { NATS_URL: o.url, RAW_PREFIX: prefix, RAW_CLIENT: o.rawStockClient && !onCairnLoop ? "stock" : "cairn", ...(onCairnLoop ? { RAW_LOOP: "cairn", LOG_LEVEL: o.logLevel } : {}) };
+  const env: Record<string, string> = {
+    NATS_URL: o.url,
+    RAW_PREFIX: prefix,
+    RAW_CLIENT: o.rawStockClient && !onCairnLoop ? "stock" : "cairn",
+    ...(onCairnLoop ? { RAW_LOOP: "cairn", LOG_LEVEL: o.logLevel } : {}),
+  };
   const script = join(repoRoot, "bench", "dist", "raw-worker.js");
   const procs: Proc[] =
     o.mode === "embedded"
-      ? [spawnNode(`${o.kind} (3 consumers)`, script, { ...env, RAW_ROLES: RAW_ROLES.join(",") }, join(o.dir, `${o.kind}.log`), o.nodeArgs)]
-      : RAW_ROLES.map((role) => spawnNode(`${o.kind} ${role}`, script, { ...env, RAW_ROLES: role }, join(o.dir, `${o.kind}-${role}.log`), o.nodeArgs));
+      ? [
+          spawnNode(
+            `${o.kind} (3 consumers)`,
+            script,
+            { ...env, RAW_ROLES: RAW_ROLES.join(",") },
+            join(o.dir, `${o.kind}.log`),
+            o.nodeArgs,
+          ),
+        ]
+      : RAW_ROLES.map((role) =>
+          spawnNode(
+            `${o.kind} ${role}`,
+            script,
+            { ...env, RAW_ROLES: role },
+            join(o.dir, `${o.kind}-${role}.log`),
+            o.nodeArgs,
+          ),
+        );
   const js = jetstream(nc);
   try {
     await waitConsuming(await jetstreamManager(nc), rawStream(prefix), RAW_ROLES, procs);

@@ -1,6 +1,15 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { CairnClient } from "@cairn/client";
-import { readCommits, readLedger, spawnService, startNatsServer, uniquePrefix, waitFor, type RunningNatsServer, type ServiceProcess } from "@cairn/testing";
+import {
+  readCommits,
+  readLedger,
+  spawnService,
+  startNatsServer,
+  uniquePrefix,
+  waitFor,
+  type RunningNatsServer,
+  type ServiceProcess,
+} from "@cairn/testing";
 import { makeFixture, runLog, serviceEnv, waitRun } from "../helpers.js";
 
 let server: RunningNatsServer | undefined;
@@ -20,7 +29,9 @@ afterEach(async () => {
 /** One planner, one llm-caller, two tool-runners; a run whose only tool call takes `delayMs`. */
 async function twoRunners(ackWaitMs: number, delayMs: number) {
   server = await startNatsServer();
-  const f = makeFixture({ one: [{ toolCalls: [{ name: "ledger", arguments: { item: "x", delayMs } }] }, { content: "{{toolResults}}" }] });
+  const f = makeFixture({
+    one: [{ toolCalls: [{ name: "ledger", arguments: { item: "x", delayMs } }] }, { content: "{{toolResults}}" }],
+  });
   const prefix = uniquePrefix();
   const env = serviceEnv(server.url, prefix, f, { CAIRN_ACK_WAIT_MS: String(ackWaitMs), LOG_LEVEL: "debug" });
   for (const name of ["planner", "llm-caller"] as const) procs.push(await spawnService(name, env));
@@ -29,8 +40,15 @@ async function twoRunners(ackWaitMs: number, delayMs: number) {
   procs.push(a, b);
   client = await CairnClient.connect({ connect: { servers: server.url }, prefix });
   const { runId } = await client.submit({ task: "one slow call" });
-  const isCall = (l: Record<string, unknown>) => (l["msg"] === "message received" || l["msg"] === "redelivered message taken up") && String(l["subject"]).includes(".cmd.tool.");
-  const holder = await waitFor("a tool-runner to take the call", () => [a, b].find((p) => p.logs.some(isCall)), 20_000, 5);
+  const isCall = (l: Record<string, unknown>) =>
+    (l["msg"] === "message received" || l["msg"] === "redelivered message taken up") &&
+    String(l["subject"]).includes(".cmd.tool.");
+  const holder = await waitFor(
+    "a tool-runner to take the call",
+    () => [a, b].find((p) => p.logs.some(isCall)),
+    20_000,
+    5,
+  );
   const other = holder === a ? b : a;
   const subject = String(holder.logs.find(isCall)!["subject"]);
   return { f, prefix, runId, holder, other, subject, c: client };
@@ -45,14 +63,23 @@ describe("handover between instances", () => {
     const { f, runId, holder, other, subject, c } = await twoRunners(ackWaitMs, 3000);
     const t0 = Date.now();
     holder.child.kill("SIGTERM");
-    const taken = await other.waitForLog((l) => l["msg"] === "redelivered message taken up" && l["subject"] === subject, 30_000);
+    const taken = await other.waitForLog(
+      (l) => l["msg"] === "redelivered message taken up" && l["subject"] === subject,
+      30_000,
+    );
     expect(taken["deliveries"]).toBe(2);
     const exit = await holder.exited;
     expect(exit.code).toBe(0);
     // The cause: the holder settled the call with a nak (its last word on it), and never acked it.
-    const settled = await waitFor("the holder's settle line", () => holder.logs.find((l) => l["msg"] === "message settled" && l["subject"] === subject), 5_000);
+    const settled = await waitFor(
+      "the holder's settle line",
+      () => holder.logs.find((l) => l["msg"] === "message settled" && l["subject"] === subject),
+      5_000,
+    );
     expect(settled["disposition"]).toBe("nak");
-    console.log(`CHAOS sigterm-handover ${JSON.stringify({ handoverMs: Date.parse(String(taken["time"])) - t0, ackWaitMs, exitCode: exit.code })}`);
+    console.log(
+      `CHAOS sigterm-handover ${JSON.stringify({ handoverMs: Date.parse(String(taken["time"])) - t0, ackWaitMs, exitCode: exit.code })}`,
+    );
     const s = await waitRun(c, runId);
     expect(s.answer).toBe("recorded x");
     // The aborted call never reached its side effect; the new one ran it once.

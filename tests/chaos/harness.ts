@@ -1,7 +1,22 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { CairnClient } from "@cairn/client";
 import type { RunStatus } from "@cairn/protocol";
-import { adminAuth, credentialsEnv, readCommits, readLedger, shippedAccounts, spawnService, startHttpServer, startNatsServer, testPassword, uniquePrefix, type RunningNatsServer, type ServiceName, type ServiceProcess, type TestHttpServer } from "@cairn/testing";
+import {
+  adminAuth,
+  credentialsEnv,
+  readCommits,
+  readLedger,
+  shippedAccounts,
+  spawnService,
+  startHttpServer,
+  startNatsServer,
+  testPassword,
+  uniquePrefix,
+  type RunningNatsServer,
+  type ServiceName,
+  type ServiceProcess,
+  type TestHttpServer,
+} from "@cairn/testing";
 import { makeFixture, runLog, serviceEnv, withTimeout, type Fixture, type ScriptTurn } from "../helpers.js";
 import { checkLedger, checkRunLog, percentile, type LoggedEntry } from "./invariants.js";
 
@@ -58,8 +73,21 @@ export async function startModel(script: ScriptTurn[]): Promise<ModelEndpoint> {
       const results: string[] = [];
       for (let i = msgs.length - 1; i >= 0 && msgs[i]!.role === "tool"; i--) results.unshift(msgs[i]!.content ?? "");
       const content = turn.content == null ? null : turn.content.replace("{{toolResults}}", () => results.join("\n"));
-      const toolCalls = (turn.toolCalls ?? []).map((c, i) => ({ id: `call_${turnNo}_${i}`, type: "function", function: { name: c.name, arguments: c.argumentsRaw ?? JSON.stringify(c.arguments ?? {}) } }));
-      answer = { model: "chaos-model", choices: [{ message: { role: "assistant", content, ...(toolCalls.length ? { tool_calls: toolCalls } : {}) }, finish_reason: toolCalls.length ? "tool_calls" : "stop" }], usage: { prompt_tokens: 10, completion_tokens: 5 } };
+      const toolCalls = (turn.toolCalls ?? []).map((c, i) => ({
+        id: `call_${turnNo}_${i}`,
+        type: "function",
+        function: { name: c.name, arguments: c.argumentsRaw ?? JSON.stringify(c.arguments ?? {}) },
+      }));
+      answer = {
+        model: "chaos-model",
+        choices: [
+          {
+            message: { role: "assistant", content, ...(toolCalls.length ? { tool_calls: toolCalls } : {}) },
+            finish_reason: toolCalls.length ? "tool_calls" : "stop",
+          },
+        ],
+        usage: { prompt_tokens: 10, completion_tokens: 5 },
+      };
     } catch (err) {
       status = 400; // not retryable: the run fails, visibly
       answer = { error: { message: String(err) } };
@@ -92,7 +120,9 @@ export class ChaosDeadline extends Error {
     readonly unfinished: Unfinished[],
     readonly figures: Record<string, unknown>,
   ) {
-    super(`${what}: ${unfinished.length} run(s) unfinished at the deadline\nunfinished: ${JSON.stringify(unfinished)}\nfigures so far: ${JSON.stringify(figures)}`);
+    super(
+      `${what}: ${unfinished.length} run(s) unfinished at the deadline\nunfinished: ${JSON.stringify(unfinished)}\nfigures so far: ${JSON.stringify(figures)}`,
+    );
     this.name = "ChaosDeadline";
   }
 }
@@ -136,16 +166,34 @@ export class ChaosCluster {
    * admin, and `instances` processes of each service, each on its own least-privilege user (the
    * ledger tool runs in the app tools' runner group); the client connects as `client`.
    */
-  static async start(opts: { instances: number; script: ScriptTurn[]; ackWaitMs: number; crashAt?: Partial<Record<ServiceName, string>>; syncInterval?: string; env?: Record<string, string> }): Promise<ChaosCluster> {
+  static async start(opts: {
+    instances: number;
+    script: ScriptTurn[];
+    ackWaitMs: number;
+    crashAt?: Partial<Record<ServiceName, string>>;
+    syncInterval?: string;
+    env?: Record<string, string>;
+  }): Promise<ChaosCluster> {
     const prefix = uniquePrefix("chaos");
-    const server = await startNatsServer({ extraConfig: shippedAccounts(prefix), ...(opts.syncInterval ? { syncInterval: opts.syncInterval } : {}) });
+    const server = await startNatsServer({
+      extraConfig: shippedAccounts(prefix),
+      ...(opts.syncInterval ? { syncInterval: opts.syncInterval } : {}),
+    });
     const fixture = makeFixture({ work: opts.script });
     // The agents call the model over HTTP (provider openai), so the model counts its own calls.
     const model = await startModel(opts.script);
-    const agents = JSON.parse(readFileSync(fixture.agentsFile, "utf8")) as { agents: Record<string, { provider: string }> };
+    const agents = JSON.parse(readFileSync(fixture.agentsFile, "utf8")) as {
+      agents: Record<string, { provider: string }>;
+    };
     for (const a of Object.values(agents.agents)) a.provider = "openai";
     writeFileSync(fixture.agentsFile, JSON.stringify(agents));
-    const env = serviceEnv(server.url, prefix, fixture, { CAIRN_ACK_WAIT_MS: String(opts.ackWaitMs), LOG_LEVEL: "debug", OPENAI_BASE_URL: `${model.server.origin}/v1`, OPENAI_API_KEY: "sk-chaos", ...opts.env });
+    const env = serviceEnv(server.url, prefix, fixture, {
+      CAIRN_ACK_WAIT_MS: String(opts.ackWaitMs),
+      LOG_LEVEL: "debug",
+      OPENAI_BASE_URL: `${model.server.origin}/v1`,
+      OPENAI_API_KEY: "sk-chaos",
+      ...opts.env,
+    });
     const c = new ChaosCluster(server, fixture, prefix, env, model);
     for (const name of ["tool-runner", "llm-caller", "planner"] as ServiceName[]) {
       for (let i = 0; i < opts.instances; i++) {
@@ -153,13 +201,17 @@ export class ChaosCluster {
         await c.spawnSlot(name, i, crash ? { ...env, CAIRN_CRASH_AT: crash } : env);
       }
     }
-    c.client = await CairnClient.connect({ connect: { servers: server.url, user: "client", pass: testPassword("client") }, prefix });
+    c.client = await CairnClient.connect({
+      connect: { servers: server.url, user: "client", pass: testPassword("client") },
+      prefix,
+    });
     return c;
   }
 
   private async spawnSlot(name: ServiceName, index: number, env: Record<string, string>, at?: number): Promise<void> {
     // Its own user; the first start of a slot provisions as the admin would, a restart does not.
-    const user = name === "tool-runner" ? { ...credentialsEnv("tool-runner-app"), CAIRN_TOOLS: "ledger" } : credentialsEnv(name);
+    const user =
+      name === "tool-runner" ? { ...credentialsEnv("tool-runner-app"), CAIRN_TOOLS: "ledger" } : credentialsEnv(name);
     const proc = await spawnService(name, { ...env, ...user }, { admin: adminAuth(), provision: at === undefined });
     const slot: Slot = { name, index, proc, env };
     if (at === undefined) this.slots.push(slot);
@@ -172,7 +224,12 @@ export class ChaosCluster {
     const i = this.slots.indexOf(slot);
     if (i < 0) return;
     this.dead.push(slot.proc);
-    this.kills.push({ at: Date.now(), slot: `${slot.name}#${slot.index}`, pid: slot.proc.pid, inflight: inflightOf(slot.proc) });
+    this.kills.push({
+      at: Date.now(),
+      slot: `${slot.name}#${slot.index}`,
+      pid: slot.proc.pid,
+      inflight: inflightOf(slot.proc),
+    });
     // Restart without any crash point.
     const { CAIRN_CRASH_AT: _drop, ...env } = slot.env;
     void this.spawnSlot(slot.name, slot.index, env, i).catch((err: unknown) => {
@@ -198,7 +255,12 @@ export class ChaosCluster {
    * API) and `figures()` so far, instead of letting the test time out with nothing said. A wait
    * that fails (the broker restarted under the watcher) is retried until the deadline.
    */
-  async waitAll(ids: string[], ms: number, what: string, figures: () => Record<string, unknown> = () => ({})): Promise<RunStatus[]> {
+  async waitAll(
+    ids: string[],
+    ms: number,
+    what: string,
+    figures: () => Record<string, unknown> = () => ({}),
+  ): Promise<RunStatus[]> {
     const done = new Map<string, RunStatus>();
     const deadline = Date.now() + ms;
     let expired = false;
@@ -226,13 +288,24 @@ export class ChaosCluster {
           try {
             const s = await withTimeout(this.client.status(runId), 5_000, `status of ${runId}`);
             // Ended after all (between the deadline and now): still reported, with its status.
-            return { runId, status: s.status, turn: s.turn, toolCalls: s.toolCalls, ...(s.waitingFor ? { waitingFor: s.waitingFor } : {}), ...(s.waitingForRunner ? { waitingForRunner: s.waitingForRunner } : {}) };
+            return {
+              runId,
+              status: s.status,
+              turn: s.turn,
+              toolCalls: s.toolCalls,
+              ...(s.waitingFor ? { waitingFor: s.waitingFor } : {}),
+              ...(s.waitingForRunner ? { waitingForRunner: s.waitingForRunner } : {}),
+            };
           } catch (err) {
             return { runId, error: String(err) };
           }
         }),
     );
-    throw new ChaosDeadline(`${what}: deadline of ${Math.round(ms / 1000)} s passed`, unfinished, { ...figures(), completedSoFar: done.size, runs: ids.length });
+    throw new ChaosDeadline(`${what}: deadline of ${Math.round(ms / 1000)} s passed`, unfinished, {
+      ...figures(),
+      completedSoFar: done.size,
+      runs: ids.length,
+    });
   }
 
   allProcesses(): ServiceProcess[] {
@@ -240,7 +313,14 @@ export class ChaosCluster {
   }
 
   /** Runs' logs, checked by the invariant checker, and the ledger checked against them. */
-  async verify(runIds: string[]): Promise<{ violations: string[]; reExecutedTools: number; toolKeys: number; reExecutedLlm: number; llmCalls: number; logs: Map<string, LoggedEntry[]> }> {
+  async verify(runIds: string[]): Promise<{
+    violations: string[];
+    reExecutedTools: number;
+    toolKeys: number;
+    reExecutedLlm: number;
+    llmCalls: number;
+    logs: Map<string, LoggedEntry[]>;
+  }> {
     const logs = new Map<string, LoggedEntry[]>();
     const violations: string[] = [];
     for (const id of runIds) {
@@ -311,7 +391,8 @@ export function inflightOf(p: ServiceProcess): string[] {
   for (const l of p.logs) {
     const subj = l["subject"];
     if (typeof subj !== "string") continue;
-    if (l["msg"] === "message received" || l["msg"] === "redelivered message taken up") open.set(subj, (open.get(subj) ?? 0) + 1);
+    if (l["msg"] === "message received" || l["msg"] === "redelivered message taken up")
+      open.set(subj, (open.get(subj) ?? 0) + 1);
     if (l["msg"] === "message settled") {
       const n = (open.get(subj) ?? 0) - 1;
       if (n <= 0) open.delete(subj);

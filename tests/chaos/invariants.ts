@@ -23,7 +23,8 @@ export function checkRunLog(runId: string, log: LoggedEntry[]): string[] {
     if (subjects.has(e.subject)) say(`subject written twice: ${e.subject}`);
     subjects.add(e.subject);
     if (e.entry.kind === "invalid") say(`unreadable entry at seq ${e.seq}: ${e.entry.reason}`);
-    if (e.entry.kind === "error") say(`error recorded at seq ${e.seq}: ${e.entry.message.error.kind}: ${e.entry.message.error.message}`);
+    if (e.entry.kind === "error")
+      say(`error recorded at seq ${e.seq}: ${e.entry.message.error.kind}: ${e.entry.message.error.message}`);
   }
   const seqOf = (pred: (e: LoggedEntry) => boolean): number[] => log.filter(pred).map((e) => e.seq);
   const llmCmd = new Map<number, number>();
@@ -38,7 +39,12 @@ export function checkRunLog(runId: string, log: LoggedEntry[]): string[] {
     if (x.kind === "llm-result") llmRes.set(x.message.turn, e.seq);
     if (x.kind === "tool-command") toolCmd.set(`${x.message.turn}.${x.message.index}`, e.seq);
     if (x.kind === "tool-result") toolRes.set(`${x.message.turn}.${x.message.index}`, e.seq);
-    if (x.kind === "tool-result" && !x.message.ok && (x.message.error?.kind === "denied" || x.message.error?.kind === "unknown_tool")) plannerAnswered.add(`${x.message.turn}.${x.message.index}`);
+    if (
+      x.kind === "tool-result" &&
+      !x.message.ok &&
+      (x.message.error?.kind === "denied" || x.message.error?.kind === "unknown_tool")
+    )
+      plannerAnswered.add(`${x.message.turn}.${x.message.index}`);
   }
   const turns = [...llmRes.keys()].sort((a, b) => a - b);
   turns.forEach((t, i) => {
@@ -55,7 +61,8 @@ export function checkRunLog(runId: string, log: LoggedEntry[]): string[] {
     if (r === undefined) say(`tool command ${k} never answered`);
     else if (r < seq) say(`tool result ${k} precedes its command`);
   }
-  for (const k of toolRes.keys()) if (!toolCmd.has(k) && !plannerAnswered.has(k)) say(`tool result ${k} without a command`);
+  for (const k of toolRes.keys())
+    if (!toolCmd.has(k) && !plannerAnswered.has(k)) say(`tool result ${k} without a command`);
   for (const k of plannerAnswered) if (toolCmd.has(k)) say(`tool call ${k} both commanded and answered by the planner`);
   for (const [k, seq] of toolCmd) {
     const turn = Number(k.split(".")[0]);
@@ -63,7 +70,8 @@ export function checkRunLog(runId: string, log: LoggedEntry[]): string[] {
     if (asked === undefined || asked > seq) say(`tool command ${k} issued before the model asked for it`);
     const next = llmCmd.get(turn + 1);
     const res = toolRes.get(k);
-    if (next !== undefined && res !== undefined && next < res) say(`turn ${turn + 1} asked for before result ${k} was in (turns not monotone)`);
+    if (next !== undefined && res !== undefined && next < res)
+      say(`turn ${turn + 1} asked for before result ${k} was in (turns not monotone)`);
   }
   const ended = seqOf((e) => e.entry.kind === "ended");
   if (ended.length !== 1) say(`expected one end event, found ${ended.length}`);
@@ -79,12 +87,17 @@ export function checkRunLog(runId: string, log: LoggedEntry[]): string[] {
  * exactly once under its idempotency key, with the recorded result; nothing is committed that no
  * log recorded. Returns the violations and the number of re-executions (executions beyond one per key).
  */
-export function checkLedger(logs: Map<string, LoggedEntry[]>, executions: LedgerEntry[], commits: LedgerCommit[]): { violations: string[]; reExecutions: number; keys: number } {
+export function checkLedger(
+  logs: Map<string, LoggedEntry[]>,
+  executions: LedgerEntry[],
+  commits: LedgerCommit[],
+): { violations: string[]; reExecutions: number; keys: number } {
   const v: string[] = [];
   const recorded = new Map<string, string>();
   for (const log of logs.values()) {
     for (const e of log) {
-      if (e.entry.kind === "tool-result" && e.entry.message.ok && e.entry.message.tool === "ledger") recorded.set(e.entry.message.idempotencyKey ?? "", e.entry.message.output ?? "");
+      if (e.entry.kind === "tool-result" && e.entry.message.ok && e.entry.message.tool === "ledger")
+        recorded.set(e.entry.message.idempotencyKey ?? "", e.entry.message.output ?? "");
     }
   }
   const byKey = new Map<string, LedgerCommit[]>();
@@ -93,7 +106,8 @@ export function checkLedger(logs: Map<string, LoggedEntry[]>, executions: Ledger
     const cs = byKey.get(key) ?? [];
     if (cs.length === 0) v.push(`${key}: result recorded in the log but never committed (lost)`);
     if (cs.length > 1) v.push(`${key}: committed ${cs.length} times (duplicate)`);
-    if (cs[0] && cs[0].result !== out) v.push(`${key}: committed ${JSON.stringify(cs[0].result)} but the log recorded ${JSON.stringify(out)}`);
+    if (cs[0] && cs[0].result !== out)
+      v.push(`${key}: committed ${JSON.stringify(cs[0].result)} but the log recorded ${JSON.stringify(out)}`);
   }
   for (const key of byKey.keys()) if (!recorded.has(key)) v.push(`${key}: committed but no log recorded its result`);
   const execKeys = new Set(executions.map((e) => e.key));

@@ -5,14 +5,25 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { connect } from "@nats-io/transport-node";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { findNatsServer, startNatsServer, tempDir, waitFor, workspaceRoot, type RunningNatsServer } from "@cairn/testing";
+import {
+  findNatsServer,
+  startNatsServer,
+  tempDir,
+  waitFor,
+  workspaceRoot,
+  type RunningNatsServer,
+} from "@cairn/testing";
 
 const run = promisify(execFile);
 const root = workspaceRoot();
 const cairn = join(root, "services", "cli", "bin", "cairn.js");
 const baseEnv = { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "/root", NO_COLOR: "1" };
 
-async function cli(args: string[], env: Record<string, string>, cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cli(
+  args: string[],
+  env: Record<string, string>,
+  cwd: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const r = await run(process.execPath, [cairn, ...args], { env: { ...baseEnv, ...env }, cwd, timeout: 120_000 });
     return { code: 0, stdout: r.stdout, stderr: r.stderr };
@@ -57,7 +68,12 @@ afterEach(async () => {
     }
     if (!cmdline.includes("nats-server")) continue;
     process.kill(pid, "SIGKILL");
-    await waitFor(`nats-server ${pid} of cairn dev to exit`, () => !existsSync(`/proc/${pid}`) || readFileSync(`/proc/${pid}/stat`, "utf8").split(" ")[2] === "Z", 10_000, 50);
+    await waitFor(
+      `nats-server ${pid} of cairn dev to exit`,
+      () => !existsSync(`/proc/${pid}`) || readFileSync(`/proc/${pid}/stat`, "utf8").split(" ")[2] === "Z",
+      10_000,
+      50,
+    );
   }
 });
 
@@ -75,7 +91,11 @@ describe("the cairn CLI", () => {
 
   it("finds the server `cairn dev` started, without NATS_URL, and submits, follows, lists and shows runs; that server refuses connections without its token (kept in a 0600 file)", async () => {
     const home = tempDir();
-    const dev: ChildProcess = spawn(process.execPath, [cairn, "dev"], { cwd: home, env: { ...baseEnv, LOG_LEVEL: "warn" }, stdio: ["ignore", "pipe", "pipe"] });
+    const dev: ChildProcess = spawn(process.execPath, [cairn, "dev"], {
+      cwd: home,
+      env: { ...baseEnv, LOG_LEVEL: "warn" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     devUnderTest = { dev, home };
     let out = "";
     dev.stdout!.on("data", (d: Buffer) => (out += d.toString()));
@@ -88,7 +108,10 @@ describe("the cairn CLI", () => {
     expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
     const token = readFileSync(tokenFile, "utf8").trim();
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/); // 32 random bytes, base64url
-    const info = JSON.parse(readFileSync(join(home, ".cairn", "dev.json"), "utf8")) as { url: string; serverPid: number };
+    const info = JSON.parse(readFileSync(join(home, ".cairn", "dev.json"), "utf8")) as {
+      url: string;
+      serverPid: number;
+    };
     devUnderTest.serverPid = info.serverPid;
     expect(JSON.stringify(info)).not.toContain(token);
     const cmdline = readFileSync(`/proc/${info.serverPid}/cmdline`, "utf8").split("\0");
@@ -97,8 +120,12 @@ describe("the cairn CLI", () => {
     expect(statSync(config).mode & 0o777).toBe(0o600);
     expect(readFileSync(config, "utf8")).toContain(`token: "${token}"`);
     // An unauthenticated connection, or one with another token, is refused.
-    await expect(connect({ servers: info.url, reconnect: false, timeout: 5_000 })).rejects.toThrow(/authorization violation/i);
-    await expect(connect({ servers: info.url, token: "not-the-token-at-all", reconnect: false, timeout: 5_000 })).rejects.toThrow(/authorization violation/i);
+    await expect(connect({ servers: info.url, reconnect: false, timeout: 5_000 })).rejects.toThrow(
+      /authorization violation/i,
+    );
+    await expect(
+      connect({ servers: info.url, token: "not-the-token-at-all", reconnect: false, timeout: 5_000 }),
+    ).rejects.toThrow(/authorization violation/i);
     const named = await cli(["runs", "--server", info.url], {}, home); // a server named on the command line gets no dev token
     expect(named.code).toBe(1);
     expect(named.stderr).toMatch(/authorization violation/i);
@@ -146,7 +173,9 @@ describe("the cairn CLI", () => {
     } else {
       // Elsewhere: a socket that speaks the NATS wire protocol's greeting as a 2.9.10 server would.
       const srv: Server = createServer((sock) => {
-        sock.write(`INFO {"server_id":"OLD","server_name":"old","version":"2.9.10","proto":1,"headers":true,"max_payload":1048576,"jetstream":true}\r\n`);
+        sock.write(
+          `INFO {"server_id":"OLD","server_name":"old","version":"2.9.10","proto":1,"headers":true,"max_payload":1048576,"jetstream":true}\r\n`,
+        );
         sock.on("data", (d) => {
           if (d.toString().includes("PING")) sock.write("PONG\r\n");
         });
@@ -168,7 +197,9 @@ describe("the cairn CLI", () => {
     const fake = join(dir, "nats-server");
     writeFileSync(fake, "#!/bin/sh\necho 'nats-server: v2.9.10'\n");
     chmodSync(fake, 0o755);
-    const refused = await run("bash", [join(root, "scripts", "setup-nats.sh")], { env: { ...baseEnv, CAIRN_NATS_SERVER: fake } }).then(
+    const refused = await run("bash", [join(root, "scripts", "setup-nats.sh")], {
+      env: { ...baseEnv, CAIRN_NATS_SERVER: fake },
+    }).then(
       () => ({ code: 0, stderr: "" }),
       (e: { code: number; stderr: string }) => e,
     );

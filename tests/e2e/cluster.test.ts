@@ -2,7 +2,20 @@ import { afterAll, describe, expect, it } from "vitest";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { CairnClient } from "@cairn/client";
 import { Subjects } from "@cairn/protocol";
-import { adminAuth, credentialsEnv, readCommits, readLedger, shippedAccounts, spawnService, startNatsCluster, testPassword, uniquePrefix, waitFor, type NatsCluster, type ServiceProcess } from "@cairn/testing";
+import {
+  adminAuth,
+  credentialsEnv,
+  readCommits,
+  readLedger,
+  shippedAccounts,
+  spawnService,
+  startNatsCluster,
+  testPassword,
+  uniquePrefix,
+  waitFor,
+  type NatsCluster,
+  type ServiceProcess,
+} from "@cairn/testing";
 import { checkLedger, checkRunLog, type LoggedEntry } from "../chaos/invariants.js";
 import { TEN_TURN_ANSWER, tenTurnScript } from "../chaos/harness.js";
 import { makeFixture, runLog, serviceEnv, waitRun, withTimeout } from "../helpers.js";
@@ -23,12 +36,21 @@ describe("past one machine: a 3-node NATS cluster with R3 streams", () => {
     const f = makeFixture({ work: tenTurnScript(200) });
     const env = serviceEnv(cluster.urls, prefix, f, { CAIRN_REPLICAS: "3", CAIRN_ACK_WAIT_MS: "3000" });
     // the admin provisions (R3); each service runs as its own user, the ledger tool in the app tools' group
-    const users = { "tool-runner": { ...credentialsEnv("tool-runner-app"), CAIRN_TOOLS: "ledger" }, "llm-caller": credentialsEnv("llm-caller"), planner: credentialsEnv("planner") };
-    for (const name of ["tool-runner", "llm-caller", "planner"] as const) procs.push(await spawnService(name, { ...env, ...users[name] }, { admin: adminAuth() }));
-    client = await CairnClient.connect({ connect: { servers: cluster.urls, user: "client", pass: testPassword("client") }, prefix });
+    const users = {
+      "tool-runner": { ...credentialsEnv("tool-runner-app"), CAIRN_TOOLS: "ledger" },
+      "llm-caller": credentialsEnv("llm-caller"),
+      planner: credentialsEnv("planner"),
+    };
+    for (const name of ["tool-runner", "llm-caller", "planner"] as const)
+      procs.push(await spawnService(name, { ...env, ...users[name] }, { admin: adminAuth() }));
+    client = await CairnClient.connect({
+      connect: { servers: cluster.urls, user: "client", pass: testPassword("client") },
+      prefix,
+    });
     const c = client;
     const ids: string[] = [];
-    for (let i = 0; i < 10; i++) ids.push((await c.submit({ task: `cluster run ${i}`, idempotencyKey: `clu-${i}` })).runId);
+    for (let i = 0; i < 10; i++)
+      ids.push((await c.submit({ task: `cluster run ${i}`, idempotencyKey: `clu-${i}` })).runId);
 
     const jsm = await jetstreamManager(c.nc);
     const stream = new Subjects(prefix).stream;
@@ -44,9 +66,15 @@ describe("past one machine: a 3-node NATS cluster with R3 streams", () => {
     await new Promise((r) => setTimeout(r, 4000));
     await node.restart();
 
-    const statuses = await withTimeout(Promise.all(ids.map((id) => waitRun(c, id, 120_000))), 120_000, "cluster runs").catch(async (err: unknown) => {
+    const statuses = await withTimeout(
+      Promise.all(ids.map((id) => waitRun(c, id, 120_000))),
+      120_000,
+      "cluster runs",
+    ).catch(async (err: unknown) => {
       // Say where a run stopped, for the failure message.
-      const where = await Promise.all(ids.map(async (id) => JSON.stringify(await c.status(id).catch((e: unknown) => String(e)))));
+      const where = await Promise.all(
+        ids.map(async (id) => JSON.stringify(await c.status(id).catch((e: unknown) => String(e)))),
+      );
       throw new Error(`${String(err)}\n${where.join("\n")}`);
     });
     expect(statuses.every((s) => s.status === "completed" && s.answer === TEN_TURN_ANSWER)).toBe(true);
@@ -63,6 +91,8 @@ describe("past one machine: a 3-node NATS cluster with R3 streams", () => {
     // The services reconnected to the remaining nodes by themselves: none of them died.
     expect(procs.every((p) => p.child.exitCode === null && p.child.signalCode === null)).toBe(true);
     const newLeader = (await streamInfo()).cluster?.leader;
-    console.log(`CLUSTER ${JSON.stringify({ runs: ids.length, killedLeader: leader, newLeader, lost: 0, duplicateResults: 0, reExecutedToolCalls: ledger.reExecutions })}`);
+    console.log(
+      `CLUSTER ${JSON.stringify({ runs: ids.length, killedLeader: leader, newLeader, lost: 0, duplicateResults: 0, reExecutedToolCalls: ledger.reExecutions })}`,
+    );
   });
 });

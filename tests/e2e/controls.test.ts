@@ -22,11 +22,19 @@ interface Setup {
   restart(): Promise<void>;
 }
 
-async function setup(script: ScriptTurn[], agent: Record<string, unknown>, extra: Record<string, string> = {}): Promise<Setup> {
+async function setup(
+  script: ScriptTurn[],
+  agent: Record<string, unknown>,
+  extra: Record<string, string> = {},
+): Promise<Setup> {
   const f = makeFixture({ work: script });
   const prefix = uniquePrefix();
   const logFile = join(f.dir, "services.log");
-  const agents = parseAgents(JSON.stringify({ agents: { work: { provider: "scripted", model: "work", tools: ["ledger"], maxTurns: 5, ...agent } } }));
+  const agents = parseAgents(
+    JSON.stringify({
+      agents: { work: { provider: "scripted", model: "work", tools: ["ledger"], maxTurns: 5, ...agent } },
+    }),
+  );
   const env = serviceEnv(h.server.url, prefix, f, extra);
   const start = async () => {
     await h.start({ prefix, env, agents, log: createLogger({ service: "test", level: "info", destination: logFile }) });
@@ -47,7 +55,10 @@ async function setup(script: ScriptTurn[], agent: Record<string, unknown>, extra
   return s;
 }
 
-const LEDGER_THEN_ANSWER: ScriptTurn[] = [{ content: "I need to record this.", toolCalls: [{ name: "ledger", arguments: { item: "payment" } }] }, { content: "{{toolResults}}" }];
+const LEDGER_THEN_ANSWER: ScriptTurn[] = [
+  { content: "I need to record this.", toolCalls: [{ name: "ledger", arguments: { item: "payment" } }] },
+  { content: "{{toolResults}}" },
+];
 
 describe("human in the loop", () => {
   it("pauses a call that requires approval, survives a restart of every service, and resumes on approve", async () => {
@@ -57,7 +68,16 @@ describe("human in the loop", () => {
       const s = await t.c.status(runId);
       return s.status === "awaiting_approval" ? s : undefined;
     });
-    expect(paused.approvals).toEqual([{ turn: 1, index: 0, callId: "call_1_0", tool: "ledger", arguments: '{"item":"payment"}', reason: "I need to record this." }]);
+    expect(paused.approvals).toEqual([
+      {
+        turn: 1,
+        index: 0,
+        callId: "call_1_0",
+        tool: "ledger",
+        arguments: '{"item":"payment"}',
+        reason: "I need to record this.",
+      },
+    ]);
     expect((await t.c.list({ status: "awaiting_approval" })).map((r) => r.runId)).toContain(runId);
     await t.restart();
     expect((await t.c.status(runId)).status).toBe("awaiting_approval");
@@ -69,7 +89,9 @@ describe("human in the loop", () => {
     expect(s.answer).toBe("recorded payment");
     expect(readLedger(t.f.ledgerFile)).toHaveLength(1);
     const log = await runLog(t.c.nc, t.prefix, runId);
-    expect(log.find((e) => e.entry.kind === "approval")?.entry).toMatchObject({ message: { decision: "approve", by: "operator", callId: "call_1_0" } });
+    expect(log.find((e) => e.entry.kind === "approval")?.entry).toMatchObject({
+      message: { decision: "approve", by: "operator", callId: "call_1_0" },
+    });
   });
 
   it("a denial goes back to the model as the tool's result; the tool never runs", async () => {
@@ -85,15 +107,22 @@ describe("human in the loop", () => {
 
 describe("durable timers", () => {
   it("a long sleep holds no process: it survives a restart of every service, wakes no earlier than due, and the run goes on from the wake", async () => {
-    const t = await setup([{ toolCalls: [{ name: "sleep", arguments: { ms: 3000 } }] }, { content: "{{toolResults}}" }], { tools: ["sleep"] });
+    const t = await setup(
+      [{ toolCalls: [{ name: "sleep", arguments: { ms: 3000 } }] }, { content: "{{toolResults}}" }],
+      { tools: ["sleep"] },
+    );
     const { runId } = await t.c.submit({ task: "nap" });
-    await waitFor("the sleep to be deferred", () => {
-      try {
-        return readFileSync(t.logFile, "utf8").includes("tool call deferred");
-      } catch {
-        return false;
-      }
-    }, 10_000);
+    await waitFor(
+      "the sleep to be deferred",
+      () => {
+        try {
+          return readFileSync(t.logFile, "utf8").includes("tool call deferred");
+        } catch {
+          return false;
+        }
+      },
+      10_000,
+    );
     await t.restart();
     const s = await waitRun(t.c, runId);
     expect(s.answer).toBe("slept 3000 ms");
@@ -112,14 +141,25 @@ describe("durable timers", () => {
 
 describe("cancel", () => {
   it("a tool in flight gets its AbortSignal; nothing is commanded after the cancel", async () => {
-    const t = await setup([{ toolCalls: [{ name: "ledger", arguments: { item: "slow", delayMs: 5000 } }] }, { content: "never" }], {});
+    const t = await setup(
+      [{ toolCalls: [{ name: "ledger", arguments: { item: "slow", delayMs: 5000 } }] }, { content: "never" }],
+      {},
+    );
     const { runId } = await t.c.submit({ task: "slow" });
-    await waitFor("the tool call to be issued", async () => (await runLog(t.c.nc, t.prefix, runId)).some((e) => e.entry.kind === "tool-command"), 10_000);
+    await waitFor(
+      "the tool call to be issued",
+      async () => (await runLog(t.c.nc, t.prefix, runId)).some((e) => e.entry.kind === "tool-command"),
+      10_000,
+    );
     await new Promise((r) => setTimeout(r, 500));
     await t.c.cancel(runId, "changed my mind");
     const s = await waitRun(t.c, runId);
     expect(s.status).toBe("cancelled");
-    const result = await waitFor("the aborted call's result", async () => (await runLog(t.c.nc, t.prefix, runId)).find((e) => e.entry.kind === "tool-result"), 5_000);
+    const result = await waitFor(
+      "the aborted call's result",
+      async () => (await runLog(t.c.nc, t.prefix, runId)).find((e) => e.entry.kind === "tool-result"),
+      5_000,
+    );
     expect(result.entry.kind === "tool-result" && result.entry.message.error?.kind).toBe("cancelled");
     expect(readLedger(t.f.ledgerFile)).toHaveLength(0);
   });
@@ -127,8 +167,20 @@ describe("cancel", () => {
 
 describe("per-tool retry policy", () => {
   it("a call over the time limit is retried, then its timeout goes to the model; a non-retryable kind runs once", async () => {
-    const script: ScriptTurn[] = [{ toolCalls: [{ name: "ledger", arguments: { item: "slow", delayMs: 3000 } }, { name: "quota_exceeded", arguments: {} }] }, { content: "{{toolResults}}" }];
-    const t = await setup(script, { tools: ["ledger", "quota_exceeded"] }, { CAIRN_TOOL_TIMEOUT_MS: "300", CAIRN_TOOL_MAX_ATTEMPTS: "2" });
+    const script: ScriptTurn[] = [
+      {
+        toolCalls: [
+          { name: "ledger", arguments: { item: "slow", delayMs: 3000 } },
+          { name: "quota_exceeded", arguments: {} },
+        ],
+      },
+      { content: "{{toolResults}}" },
+    ];
+    const t = await setup(
+      script,
+      { tools: ["ledger", "quota_exceeded"] },
+      { CAIRN_TOOL_TIMEOUT_MS: "300", CAIRN_TOOL_MAX_ATTEMPTS: "2" },
+    );
     const { runId } = await t.c.submit({ task: "limits" });
     const s = await waitRun(t.c, runId);
     expect(s.status).toBe("completed");
@@ -159,9 +211,15 @@ describe("context compaction", () => {
     // Turn 2 still sees the 20 000 characters (they are the last results); turn 3 sees them cut.
     expect(llm[1]!.usage!.inputTokens).toBeGreaterThan(5000);
     expect(llm[2]!.usage!.inputTokens).toBeLessThan(1000);
-    const state = reduceRun(runId, (await readRunLog(await jetstreamManager(t.c.nc), t.c.subjects, runId, { eventsOnly: true })), t.c.subjects);
+    const state = reduceRun(
+      runId,
+      await readRunLog(await jetstreamManager(t.c.nc), t.c.subjects, runId, { eventsOnly: true }),
+      t.c.subjects,
+    );
     const req = buildModelRequest(state, 3);
-    expect(JSON.stringify(req.messages)).toContain("[truncated by Cairn to fit the context budget: 19800 characters removed]");
+    expect(JSON.stringify(req.messages)).toContain(
+      "[truncated by Cairn to fit the context budget: 19800 characters removed]",
+    );
     expect(promptHash(req)).toBe(llm[2]!.promptHash);
   });
 
@@ -173,7 +231,12 @@ describe("context compaction", () => {
       { toolCalls: [{ name: "ledger", arguments: { item: "after" } }] },
       { content: "{{toolResults}}" },
     ];
-    const t = await setup(script, { tools: ["big_output", "ledger"], maxTurns: 6, contextBudgetTokens: 2000, summarize: { keepRecentTurns: 1 } });
+    const t = await setup(script, {
+      tools: ["big_output", "ledger"],
+      maxTurns: 6,
+      contextBudgetTokens: 2000,
+      summarize: { keepRecentTurns: 1 },
+    });
     const { runId } = await t.c.submit({ task: "summarise" });
     const s = await waitRun(t.c, runId);
     expect(s.status).toBe("completed");
@@ -190,10 +253,17 @@ describe("context compaction", () => {
     }
     expect(rel.filter((r) => r.startsWith("evt.summary."))).toEqual(["evt.summary.3", "evt.summary.4"]);
     const summaries = log.flatMap((e) => (e.entry.kind === "summary-result" ? [e.entry.message] : []));
-    expect(summaries.map((x) => [x.turn, x.throughTurn, x.ok])).toEqual([[3, 1, true], [4, 2, true]]);
+    expect(summaries.map((x) => [x.turn, x.throughTurn, x.ok])).toEqual([
+      [3, 1, true],
+      [4, 2, true],
+    ]);
     expect(summaries[0]!.content).toMatch(/^Scripted summary: big_output -> x{40}/);
     // The second summary builds on the first (its transcript adds turn 2 only).
-    const state = reduceRun(runId, await readRunLog(await jetstreamManager(t.c.nc), t.c.subjects, runId, { eventsOnly: true }), t.c.subjects);
+    const state = reduceRun(
+      runId,
+      await readRunLog(await jetstreamManager(t.c.nc), t.c.subjects, runId, { eventsOnly: true }),
+      t.c.subjects,
+    );
     const sreq = buildSummaryRequest(state, 4, 2);
     const transcript = sreq.messages[1]!.content ?? "";
     expect(transcript.includes(`${summaryHeader(1)}\n${summaries[0]!.content}`)).toBe(true);
@@ -219,7 +289,9 @@ describe("context compaction", () => {
 });
 
 describe("budgets", () => {
-  const loop: ScriptTurn[] = Array.from({ length: 5 }, (_, i) => ({ toolCalls: [{ name: "ledger", arguments: { item: `x${i}` } }] }));
+  const loop: ScriptTurn[] = Array.from({ length: 5 }, (_, i) => ({
+    toolCalls: [{ name: "ledger", arguments: { item: `x${i}` } }],
+  }));
 
   it("a token budget stops the run before the model call that would exceed it", async () => {
     const t = await setup(loop, { maxTokens: 150 });
@@ -234,10 +306,14 @@ describe("budgets", () => {
     const script: ScriptTurn[] = [...loop.slice(0, 3), { content: "done: {{toolResults}}" }];
     const t = await setup(script, { maxTokens: 150, onBudgetExceeded: "approve" });
     const { runId } = await t.c.submit({ task: "loop" });
-    const paused = await waitFor("the run to pause at its budget", async () => {
-      const s = await t.c.status(runId);
-      return s.budgetPause ? s : undefined;
-    }, 20_000);
+    const paused = await waitFor(
+      "the run to pause at its budget",
+      async () => {
+        const s = await t.c.status(runId);
+        return s.budgetPause ? s : undefined;
+      },
+      20_000,
+    );
     expect(paused.status).toBe("awaiting_approval");
     expect(paused.budgetPause).toMatchObject({ kind: "token_budget_exceeded" });
     expect((await t.c.list({ status: "awaiting_approval" })).map((r) => r.runId)).toContain(runId);
@@ -245,22 +321,30 @@ describe("budgets", () => {
     expect((await t.c.status(runId)).budgetPause).toEqual(paused.budgetPause);
     // Approving grants another budget of the same size: the run goes on (and pauses again if it needs more).
     let approvals = 0;
-    const s = await waitFor("the run to end", async () => {
-      const st = await t.c.status(runId);
-      if (st.budgetPause) {
-        await t.c.approve(runId, "budget");
-        approvals++;
-        return undefined;
-      }
-      return st.status === "running" || st.status === "awaiting_approval" ? undefined : st;
-    }, 30_000);
+    const s = await waitFor(
+      "the run to end",
+      async () => {
+        const st = await t.c.status(runId);
+        if (st.budgetPause) {
+          await t.c.approve(runId, "budget");
+          approvals++;
+          return undefined;
+        }
+        return st.status === "running" || st.status === "awaiting_approval" ? undefined : st;
+      },
+      30_000,
+    );
     expect(s.status).toBe("completed");
     expect(s.answer).toBe("done: recorded x2");
     expect(approvals).toBeGreaterThanOrEqual(1);
     const log = await runLog(t.c.nc, t.prefix, runId);
     const decisions = log.filter((e) => e.entry.kind === "budget-approval");
     expect(decisions).toHaveLength(approvals);
-    expect(decisions[0]?.entry.kind === "budget-approval" && decisions[0].entry.message).toMatchObject({ callId: "budget", decision: "approve", by: "operator" });
+    expect(decisions[0]?.entry.kind === "budget-approval" && decisions[0].entry.message).toMatchObject({
+      callId: "budget",
+      decision: "approve",
+      by: "operator",
+    });
     // A run that is not paused at a budget says so.
     await expect(t.c.approve(runId, "budget")).rejects.toThrow(/not paused at a budget|already/);
   });
@@ -268,13 +352,19 @@ describe("budgets", () => {
   it("denying a budget pause ends the run failed, saying a human declined", async () => {
     const t = await setup(loop, { maxTokens: 150, onBudgetExceeded: "approve" });
     const { runId } = await t.c.submit({ task: "loop" });
-    await waitFor("the run to pause at its budget", async () => (await t.c.status(runId)).budgetPause !== undefined, 20_000);
+    await waitFor(
+      "the run to pause at its budget",
+      async () => (await t.c.status(runId)).budgetPause !== undefined,
+      20_000,
+    );
     await t.c.deny(runId, "budget", { reason: "enough" });
     const s = await waitRun(t.c, runId);
     expect(s.status).toBe("failed");
     expect(s.reason).toBe("token_budget_exceeded");
     const ended = (await runLog(t.c.nc, t.prefix, runId)).find((e) => e.entry.kind === "ended");
-    expect(ended?.entry.kind === "ended" && ended.entry.message.error?.message).toMatch(/a human declined to go on: enough$/);
+    expect(ended?.entry.kind === "ended" && ended.entry.message.error?.message).toMatch(
+      /a human declined to go on: enough$/,
+    );
   });
 
   it("a cost budget uses the price table and status shows the cost", async () => {
@@ -290,7 +380,9 @@ describe("budgets", () => {
   });
 
   it("a deadline stops the run at the next step after it passes", async () => {
-    const slow: ScriptTurn[] = Array.from({ length: 5 }, (_, i) => ({ toolCalls: [{ name: "ledger", arguments: { item: `x${i}`, delayMs: 700 } }] }));
+    const slow: ScriptTurn[] = Array.from({ length: 5 }, (_, i) => ({
+      toolCalls: [{ name: "ledger", arguments: { item: `x${i}`, delayMs: 700 } }],
+    }));
     const t = await setup(slow, { deadlineMs: 1000 });
     const { runId } = await t.c.submit({ task: "slow loop" });
     const s = await waitRun(t.c, runId);

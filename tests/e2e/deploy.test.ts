@@ -26,7 +26,12 @@ const PASSWORDS = {
   NATS_SYS_PASSWORD: "pw-sys",
 } as const;
 /** The example tenants' passwords (deploy/nats/tenants.conf, included by accounts.conf). */
-const TENANT_PASSWORDS = { ACME_DEV_PASSWORD: "pw-acme-dev", ACME_APPROVER_PASSWORD: "pw-acme-approver", ACME_AUDITOR_PASSWORD: "pw-acme-auditor", GLOBEX_DEV_PASSWORD: "pw-globex-dev" } as const;
+const TENANT_PASSWORDS = {
+  ACME_DEV_PASSWORD: "pw-acme-dev",
+  ACME_APPROVER_PASSWORD: "pw-acme-approver",
+  ACME_AUDITOR_PASSWORD: "pw-acme-auditor",
+  GLOBEX_DEV_PASSWORD: "pw-globex-dev",
+} as const;
 const tenantsConf = readFileSync(join(natsDir, "tenants.conf"), "utf8");
 // startNatsServer's children inherit the environment: the password variables resolve there too.
 Object.assign(process.env, PASSWORDS, TENANT_PASSWORDS);
@@ -50,15 +55,21 @@ function yamlFile<T = any>(path: string): T {
 
 describe("deploy/nats configs", () => {
   it("has the single-node config, the three cluster nodes and the accounts", () => {
-    expect(configs).toEqual(expect.arrayContaining(["single-node.conf", "nats-1.conf", "nats-2.conf", "nats-3.conf", "accounts.conf"]));
+    expect(configs).toEqual(
+      expect.arrayContaining(["single-node.conf", "nats-1.conf", "nats-2.conf", "nats-3.conf", "accounts.conf"]),
+    );
     expect(passwordVars.sort()).toEqual(Object.keys(PASSWORDS).sort());
-    expect([...tenantsConf.matchAll(/password:\s*\$([A-Z0-9_]+)/g)].map((m) => m[1]!).sort()).toEqual(Object.keys(TENANT_PASSWORDS).sort());
+    expect([...tenantsConf.matchAll(/password:\s*\$([A-Z0-9_]+)/g)].map((m) => m[1]!).sort()).toEqual(
+      Object.keys(TENANT_PASSWORDS).sort(),
+    );
     expect(accountsConf).toMatch(/^\s*include \.\/tenants\.conf$/m);
   });
 
   for (const f of configs) {
     it(`${f} passes nats-server -t (with the password variables set)`, async () => {
-      const r = await run(findNatsServer().path, ["-t", "-c", join(natsDir, f)], { env: { ...process.env, ...PASSWORDS, ...TENANT_PASSWORDS } });
+      const r = await run(findNatsServer().path, ["-t", "-c", join(natsDir, f)], {
+        env: { ...process.env, ...PASSWORDS, ...TENANT_PASSWORDS },
+      });
       expect(`${r.stdout}${r.stderr}`).toMatch(/configuration file .* is valid/);
     });
   }
@@ -72,7 +83,9 @@ describe("deploy/nats configs", () => {
 
   it("makes the cluster nodes distinct, routed to each other, with JetStream fsyncing every write", () => {
     const common = readFileSync(join(natsDir, "cluster.inc"), "utf8");
-    const names = ["nats-1.conf", "nats-2.conf", "nats-3.conf"].map((f) => /^server_name:\s*(\S+)/m.exec(readFileSync(join(natsDir, f), "utf8"))?.[1]);
+    const names = ["nats-1.conf", "nats-2.conf", "nats-3.conf"].map(
+      (f) => /^server_name:\s*(\S+)/m.exec(readFileSync(join(natsDir, f), "utf8"))?.[1],
+    );
     expect(new Set(names).size).toBe(3);
     for (const n of [1, 2, 3]) expect(common).toContain(`nats-route://nats-${n}:6222`);
     for (const text of [common, readFileSync(join(natsDir, "single-node.conf"), "utf8")]) {
@@ -93,7 +106,9 @@ describe("deploy/ YAML files", () => {
 
   it("has compose, kustomize and Helm values files", () => {
     const rel = files.map((f) => relative(deploy, f));
-    expect(rel).toEqual(expect.arrayContaining(["compose/compose.yaml", "k8s/kustomization.yaml", "k8s/nats-values.yaml"]));
+    expect(rel).toEqual(
+      expect.arrayContaining(["compose/compose.yaml", "k8s/kustomization.yaml", "k8s/nats-values.yaml"]),
+    );
   });
 
   for (const f of files) {
@@ -112,7 +127,18 @@ describe("deploy/compose/compose.yaml", () => {
   const env = readFileSync(join(deploy, "compose", ".env.example"), "utf8");
 
   it("has the 3-node NATS cluster, Jaeger, the admin's provisioning and the three services", () => {
-    expect(Object.keys(services)).toEqual(expect.arrayContaining(["nats-1", "nats-2", "nats-3", "jaeger", "provision", "planner", "llm-caller", "tool-runner"]));
+    expect(Object.keys(services)).toEqual(
+      expect.arrayContaining([
+        "nats-1",
+        "nats-2",
+        "nats-3",
+        "jaeger",
+        "provision",
+        "planner",
+        "llm-caller",
+        "tool-runner",
+      ]),
+    );
   });
 
   it("provisions once as the admin before any service starts (services may not create their streams or consumers)", () => {
@@ -124,7 +150,8 @@ describe("deploy/compose/compose.yaml", () => {
     for (const name of ["planner", "llm-caller", "tool-runner"]) {
       expect(services[name].depends_on.provision).toEqual({ condition: "service_completed_successfully" });
       // what provision made is what the services check: the same settings
-      for (const k of ["CAIRN_PREFIX", "CAIRN_REPLICAS", "CAIRN_AGENTS_FILE", "CAIRN_LLM_LIMITS", "CAIRN_TOOL_LIMITS"]) expect(services[name].environment[k], `${name} ${k}`).toBe(p.environment[k]);
+      for (const k of ["CAIRN_PREFIX", "CAIRN_REPLICAS", "CAIRN_AGENTS_FILE", "CAIRN_LLM_LIMITS", "CAIRN_TOOL_LIMITS"])
+        expect(services[name].environment[k], `${name} ${k}`).toBe(p.environment[k]);
     }
   });
 
@@ -155,7 +182,9 @@ describe("deploy/compose/compose.yaml", () => {
     for (const name of ["planner", "llm-caller", "tool-runner"]) {
       const s = services[name];
       expect(s.build ?? s.image).toBeTruthy();
-      expect(existsSync(resolve(dirname(composeFile), s.build.context as string, s.build.dockerfile as string))).toBe(true);
+      expect(existsSync(resolve(dirname(composeFile), s.build.context as string, s.build.dockerfile as string))).toBe(
+        true,
+      );
       const e = s.environment as Record<string, string>;
       for (const n of [1, 2, 3]) expect(e.NATS_URL).toContain(`nats://nats-${n}:4222`);
       expect(e.CAIRN_REPLICAS).toBe("3");
@@ -169,7 +198,11 @@ describe("deploy/compose/compose.yaml", () => {
   it("scales the tool-runner to several replicas sharing one workspace volume", () => {
     const s = services["tool-runner"];
     expect(s.deploy.replicas).toBeGreaterThanOrEqual(2);
-    expect((s.volumes as string[]).some((v) => v.endsWith(`:${(s.environment as Record<string, string>).CAIRN_WORKSPACE_ROOT}`))).toBe(true);
+    expect(
+      (s.volumes as string[]).some((v) =>
+        v.endsWith(`:${(s.environment as Record<string, string>).CAIRN_WORKSPACE_ROOT}`),
+      ),
+    ).toBe(true);
   });
 
   it("lists every variable the compose file requires in .env.example", () => {
@@ -205,7 +238,9 @@ interface K8sDoc {
 describe("deploy/k8s (kustomize)", () => {
   const kz = yamlFile(join(k8sDir, "kustomization.yaml"));
   const resources = kz.resources as string[];
-  const docs: K8sDoc[] = resources.flatMap((r) => parseAllDocuments(readFileSync(join(k8sDir, r), "utf8")).map((d) => d.toJS() as K8sDoc));
+  const docs: K8sDoc[] = resources.flatMap((r) =>
+    parseAllDocuments(readFileSync(join(k8sDir, r), "utf8")).map((d) => d.toJS() as K8sDoc),
+  );
   const deployments = docs.filter((d) => d.kind === "Deployment");
   const scaled = docs.filter((d) => d.kind === "ScaledObject");
 
@@ -223,7 +258,10 @@ describe("deploy/k8s (kustomize)", () => {
     const c = job!.spec.template.spec.containers[0];
     expect(c.args).toEqual(["services/cli/bin/cairn.js", "provision"]);
     expect(c.env.find((e: { name: string }) => e.name === "NATS_USER").value).toBe("admin");
-    expect(c.env.find((e: { name: string }) => e.name === "NATS_PASSWORD").valueFrom.secretKeyRef).toEqual({ name: "cairn-nats-auth", key: "admin" });
+    expect(c.env.find((e: { name: string }) => e.name === "NATS_PASSWORD").valueFrom.secretKeyRef).toEqual({
+      name: "cairn-nats-auth",
+      key: "admin",
+    });
     expect(c.envFrom[0].configMapRef.name).toBe("cairn-config");
   });
 
@@ -235,10 +273,17 @@ describe("deploy/k8s (kustomize)", () => {
       const c = pod.containers[0];
       expect(c.image).toBeTruthy();
       expect(c.args).toEqual([`services/${d.metadata.name}/dist/main.js`]);
-      const env = c.env as { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[];
+      const env = c.env as {
+        name: string;
+        value?: string;
+        valueFrom?: { secretKeyRef?: { name: string; key: string } };
+      }[];
       expect(env.length).toBeGreaterThan(0);
       expect(env.find((e) => e.name === "NATS_USER")?.value).toBe(d.metadata.name);
-      expect(env.find((e) => e.name === "NATS_PASSWORD")?.valueFrom?.secretKeyRef).toEqual({ name: "cairn-nats-auth", key: d.metadata.name });
+      expect(env.find((e) => e.name === "NATS_PASSWORD")?.valueFrom?.secretKeyRef).toEqual({
+        name: "cairn-nats-auth",
+        key: d.metadata.name,
+      });
       expect(c.envFrom[0].configMapRef.name).toBe("cairn-config");
       expect(c.resources.requests).toBeDefined();
       expect(c.resources.limits).toBeDefined();
@@ -290,7 +335,16 @@ describe("deploy/k8s (kustomize)", () => {
   it("renders as kustomize would: every reference resolves, every object lands in the namespace with the image set", () => {
     const rendered = renderKustomization(k8sDir);
     const kinds = rendered.map((d) => d.kind).sort();
-    expect(kinds).toEqual(["ConfigMap", "ConfigMap", "Deployment", "Deployment", "Deployment", "Job", "Namespace", "ScaledObject"]);
+    expect(kinds).toEqual([
+      "ConfigMap",
+      "ConfigMap",
+      "Deployment",
+      "Deployment",
+      "Deployment",
+      "Job",
+      "Namespace",
+      "ScaledObject",
+    ]);
     const ids = rendered.map((d) => `${d.kind}/${d.metadata.name}`);
     expect(new Set(ids).size, "kind/name pairs are unique").toBe(ids.length);
     const ns = rendered.find((d) => d.kind === "Namespace")!;
@@ -299,7 +353,9 @@ describe("deploy/k8s (kustomize)", () => {
       if (d.kind !== "Namespace") expect(d.metadata.namespace, `${d.kind}/${d.metadata.name}`).toBe(kz.namespace);
       expect(d.metadata.labels?.["app.kubernetes.io/part-of"], `${d.kind}/${d.metadata.name}`).toBe("cairn");
     }
-    const maps = new Map(rendered.filter((d) => d.kind === "ConfigMap").map((d) => [d.metadata.name, d.data as Record<string, string>]));
+    const maps = new Map(
+      rendered.filter((d) => d.kind === "ConfigMap").map((d) => [d.metadata.name, d.data as Record<string, string>]),
+    );
     for (const w of rendered.filter((d) => d.kind === "Deployment" || d.kind === "Job")) {
       const pod = w.spec.template.spec;
       const where = `${w.kind}/${w.metadata.name}`;
@@ -307,26 +363,37 @@ describe("deploy/k8s (kustomize)", () => {
         // Every container uses the image the kustomization sets (none left with a bare "cairn").
         expect(c.image, where).toBe(`${kz.images[0].newName}:${kz.images[0].newTag}`);
         // Every ConfigMap it reads is a generated one (a name kustomize did not rewrite points at nothing).
-        for (const e of (c.envFrom ?? []) as any[]) if (e.configMapRef) expect(maps.has(e.configMapRef.name), `${where} envFrom ${e.configMapRef.name}`).toBe(true);
+        for (const e of (c.envFrom ?? []) as any[])
+          if (e.configMapRef)
+            expect(maps.has(e.configMapRef.name), `${where} envFrom ${e.configMapRef.name}`).toBe(true);
         for (const e of (c.env ?? []) as any[]) {
           const ref = e.valueFrom?.configMapKeyRef;
           if (ref) expect(maps.get(ref.name)?.[ref.key], `${where} env ${e.name}`).toBeDefined();
         }
         // A file the settings name under a mounted ConfigMap is one of its keys.
-        const settings = Object.assign({}, ...((c.envFrom ?? []) as any[]).filter((e) => e.configMapRef).map((e) => maps.get(e.configMapRef.name))) as Record<string, string>;
+        const settings = Object.assign(
+          {},
+          ...((c.envFrom ?? []) as any[]).filter((e) => e.configMapRef).map((e) => maps.get(e.configMapRef.name)),
+        ) as Record<string, string>;
         for (const m of (c.volumeMounts ?? []) as any[]) {
           const vol = (pod.volumes as any[]).find((v) => v.name === m.name);
           expect(vol, `${where} mounts a declared volume ${m.name}`).toBeDefined();
           if (!vol.configMap) continue;
           const data = maps.get(vol.configMap.name);
           expect(data, `${where} volume ${m.name}: ConfigMap ${vol.configMap.name}`).toBeDefined();
-          for (const [k, v] of Object.entries(settings)) if (v.startsWith(`${m.mountPath}/`)) expect(data![v.slice(m.mountPath.length + 1)], `${k}=${v}`).toBeDefined();
+          for (const [k, v] of Object.entries(settings))
+            if (v.startsWith(`${m.mountPath}/`))
+              expect(data![v.slice(m.mountPath.length + 1)], `${k}=${v}`).toBeDefined();
         }
       }
     }
     // The planner reads its agents and access files from the mounted ConfigMap.
     const planner = rendered.find((d) => d.kind === "Deployment" && d.metadata.name === "planner")!;
-    expect(planner.spec.template.spec.volumes.some((v: any) => v.configMap && maps.get(v.configMap.name)?.["agents.json"] !== undefined)).toBe(true);
+    expect(
+      planner.spec.template.spec.volumes.some(
+        (v: any) => v.configMap && maps.get(v.configMap.name)?.["agents.json"] !== undefined,
+      ),
+    ).toBe(true);
     const so = rendered.find((d) => d.kind === "ScaledObject")!;
     expect(ids).toContain(`Deployment/${so.spec.scaleTargetRef.name}`);
   });
@@ -336,11 +403,19 @@ describe("deploy/k8s (kustomize)", () => {
  * The subset of kustomize this kustomization uses: resources, configMapGenerator (envs and files;
  * names get a hash of the content, and references by name are rewritten), namespace, labels, images.
  */
-function renderKustomization(dir: string): (K8sDoc & { metadata: { name: string; namespace?: string; labels?: Record<string, string> }; data?: unknown })[] {
+function renderKustomization(
+  dir: string,
+): (K8sDoc & { metadata: { name: string; namespace?: string; labels?: Record<string, string> }; data?: unknown })[] {
   const k = yamlFile(join(dir, "kustomization.yaml"));
   const known = new Set(["apiVersion", "kind", "namespace", "labels", "resources", "configMapGenerator", "images"]);
-  for (const key of Object.keys(k)) if (!known.has(key)) throw new Error(`kustomization.yaml uses "${key}", which this test's renderer does not do: extend renderKustomization`);
-  const out: any[] = (k.resources as string[]).flatMap((r) => parseAllDocuments(readFileSync(join(dir, r), "utf8")).map((d) => d.toJS()));
+  for (const key of Object.keys(k))
+    if (!known.has(key))
+      throw new Error(
+        `kustomization.yaml uses "${key}", which this test's renderer does not do: extend renderKustomization`,
+      );
+  const out: any[] = (k.resources as string[]).flatMap((r) =>
+    parseAllDocuments(readFileSync(join(dir, r), "utf8")).map((d) => d.toJS()),
+  );
   const renamed = new Map<string, string>();
   for (const g of (k.configMapGenerator ?? []) as { name: string; envs?: string[]; files?: string[] }[]) {
     const data: Record<string, string> = {};
@@ -358,21 +433,29 @@ function renderKustomization(dir: string): (K8sDoc & { metadata: { name: string;
     renamed.set(g.name, `${g.name}-${hash}`);
     out.push({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: `${g.name}-${hash}` }, data });
   }
-  const images = new Map(((k.images ?? []) as { name: string; newName?: string; newTag?: string }[]).map((i) => [i.name, i]));
+  const images = new Map(
+    ((k.images ?? []) as { name: string; newName?: string; newTag?: string }[]).map((i) => [i.name, i]),
+  );
   for (const d of out) {
     d.metadata ??= {};
     if (k.namespace && d.kind !== "Namespace") d.metadata.namespace = k.namespace;
-    for (const l of (k.labels ?? []) as { pairs: Record<string, string> }[]) d.metadata.labels = { ...d.metadata.labels, ...l.pairs };
+    for (const l of (k.labels ?? []) as { pairs: Record<string, string> }[])
+      d.metadata.labels = { ...d.metadata.labels, ...l.pairs };
     const pod = d.spec?.template?.spec;
     if (!pod) continue;
     for (const c of [...(pod.containers ?? []), ...(pod.initContainers ?? [])]) {
       const name = String(c.image).split(/[:@]/)[0]!;
       const img = images.get(name);
       if (img) c.image = `${img.newName ?? name}:${img.newTag ?? "latest"}`;
-      for (const e of c.envFrom ?? []) if (e.configMapRef) e.configMapRef.name = renamed.get(e.configMapRef.name) ?? e.configMapRef.name;
-      for (const e of c.env ?? []) if (e.valueFrom?.configMapKeyRef) e.valueFrom.configMapKeyRef.name = renamed.get(e.valueFrom.configMapKeyRef.name) ?? e.valueFrom.configMapKeyRef.name;
+      for (const e of c.envFrom ?? [])
+        if (e.configMapRef) e.configMapRef.name = renamed.get(e.configMapRef.name) ?? e.configMapRef.name;
+      for (const e of c.env ?? [])
+        if (e.valueFrom?.configMapKeyRef)
+          e.valueFrom.configMapKeyRef.name =
+            renamed.get(e.valueFrom.configMapKeyRef.name) ?? e.valueFrom.configMapKeyRef.name;
     }
-    for (const v of pod.volumes ?? []) if (v.configMap) v.configMap.name = renamed.get(v.configMap.name) ?? v.configMap.name;
+    for (const v of pod.volumes ?? [])
+      if (v.configMap) v.configMap.name = renamed.get(v.configMap.name) ?? v.configMap.name;
   }
   return out;
 }
@@ -421,7 +504,10 @@ describe("deploy/k8s/nats-values.yaml (official NATS Helm chart)", () => {
   const cfg = helmValues.config;
 
   it("pins the image to a patched nats-server release", () => {
-    expect(helmValues.container.image).toEqual({ repository: "nats", tag: expect.stringMatching(/^2\.(1[5-9]|[2-9]\d)\.\d+(-alpine)?$/) as string });
+    expect(helmValues.container.image).toEqual({
+      repository: "nats",
+      tag: expect.stringMatching(/^2\.(1[5-9]|[2-9]\d)\.\d+(-alpine)?$/) as string,
+    });
   });
 
   it("runs a 3-node cluster with JetStream on file storage with PVCs, fsyncing every write", () => {
@@ -435,13 +521,33 @@ describe("deploy/k8s/nats-values.yaml (official NATS Helm chart)", () => {
 
   it("merges the same accounts, users and permissions as deploy/nats/accounts.conf", () => {
     const conf = confPermissions();
-    expect(Object.keys(conf).sort()).toEqual(["admin", "client", "llm-caller", "planner", "tool-runner", "tool-runner-app"]);
-    const users = [...(cfg.merge.accounts.CAIRN_DATA.users as { user: string; password: string; permissions?: any }[]), ...(cfg.merge.accounts.CAIRN.users as { user: string; password: string; permissions?: any }[])];
+    expect(Object.keys(conf).sort()).toEqual([
+      "admin",
+      "client",
+      "llm-caller",
+      "planner",
+      "tool-runner",
+      "tool-runner-app",
+    ]);
+    const users = [
+      ...(cfg.merge.accounts.CAIRN_DATA.users as { user: string; password: string; permissions?: any }[]),
+      ...(cfg.merge.accounts.CAIRN.users as { user: string; password: string; permissions?: any }[]),
+    ];
     // the streams in CAIRN_DATA (admin only), reached from CAIRN through the same imports as in accounts.conf
     expect(cfg.merge.accounts.CAIRN_DATA.users.map((u: { user: string }) => u.user)).toEqual(["admin"]);
     expect(cfg.merge.accounts.CAIRN.jetstream).toBeUndefined();
-    const confImports = [...accountsConf.slice(accountsConf.indexOf("  CAIRN {")).matchAll(/\{ (service|stream): \{ account: CAIRN_DATA, subject: "([^"]+)" \} \}/g)].map((m) => `${m[1]} ${m[2]}`).sort();
-    const helmImports = (cfg.merge.accounts.CAIRN.imports as { service?: { subject: string }; stream?: { subject: string } }[]).map((i) => (i.service ? `service ${i.service.subject}` : `stream ${i.stream!.subject}`)).sort();
+    const confImports = [
+      ...accountsConf
+        .slice(accountsConf.indexOf("  CAIRN {"))
+        .matchAll(/\{ (service|stream): \{ account: CAIRN_DATA, subject: "([^"]+)" \} \}/g),
+    ]
+      .map((m) => `${m[1]} ${m[2]}`)
+      .sort();
+    const helmImports = (
+      cfg.merge.accounts.CAIRN.imports as { service?: { subject: string }; stream?: { subject: string } }[]
+    )
+      .map((i) => (i.service ? `service ${i.service.subject}` : `stream ${i.stream!.subject}`))
+      .sort();
     expect(helmImports).toEqual(confImports);
     expect(confImports.length).toBe(7);
     const helm: Record<string, Perms> = {};

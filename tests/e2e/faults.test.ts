@@ -18,7 +18,17 @@ import { decode, encode, Subjects, type RunSubmitted, type ToolCommand, type Too
 import { toolIdempotencyKey } from "@cairn/runtime";
 import { silentLogger } from "@cairn/telemetry";
 import { loadConfig, startToolRunner } from "@cairn/tool-runner";
-import { ledgerToolModule, readLedger, startNatsServer, startTcpProxy, tempDir, uniquePrefix, waitFor, type RunningNatsServer, type TcpProxy } from "@cairn/testing";
+import {
+  ledgerToolModule,
+  readLedger,
+  startNatsServer,
+  startTcpProxy,
+  tempDir,
+  uniquePrefix,
+  waitFor,
+  type RunningNatsServer,
+  type TcpProxy,
+} from "@cairn/testing";
 import { join } from "node:path";
 
 const ACK_WAIT_MS = 2_000;
@@ -47,10 +57,24 @@ async function setup() {
   const prefix = uniquePrefix("f");
   const subjects = new Subjects(prefix);
   const ws = join(tempDir("cairn-faults-"), "ws");
-  await provisionDeployment(direct, jsm, subjects, { replicas: 1, ackWaitMs: ACK_WAIT_MS, maxDeliver: 20, providers: new Map(), tools: new Map([["ledger", 100]]) });
+  await provisionDeployment(direct, jsm, subjects, {
+    replicas: 1,
+    ackWaitMs: ACK_WAIT_MS,
+    maxDeliver: 20,
+    providers: new Map(),
+    tools: new Map([["ledger", 100]]),
+  });
   const proxy: TcpProxy = await startTcpProxy(server.url);
   cleanups.push(() => proxy.close());
-  const env = { NATS_URL: proxy.url, CAIRN_PREFIX: prefix, CAIRN_WORKSPACE_ROOT: ws, CAIRN_TOOLS_MODULE: ledgerToolModule(), CAIRN_TOOLS: "ledger", CAIRN_ACK_WAIT_MS: String(ACK_WAIT_MS), CAIRN_TOOL_CONCURRENCY: "1" };
+  const env = {
+    NATS_URL: proxy.url,
+    CAIRN_PREFIX: prefix,
+    CAIRN_WORKSPACE_ROOT: ws,
+    CAIRN_TOOLS_MODULE: ledgerToolModule(),
+    CAIRN_TOOLS: "ledger",
+    CAIRN_ACK_WAIT_MS: String(ACK_WAIT_MS),
+    CAIRN_TOOL_CONCURRENCY: "1",
+  };
   const nc = await connectNats({ servers: proxy.url, name: "tool-runner via proxy" });
   cleanups.push(() => nc.close());
   const runner: RunningService = await startToolRunner(loadConfig(env), { log: silentLogger(), nc });
@@ -60,7 +84,14 @@ async function setup() {
   const info = (): Promise<ConsumerInfo> => jsm.consumers.info(subjects.stream, durable);
   const figures = async (): Promise<string> => {
     const i = await info();
-    return JSON.stringify({ ack_floor: i.ack_floor, delivered: i.delivered, num_ack_pending: i.num_ack_pending, num_redelivered: i.num_redelivered, proxy: proxy.stats(), executions: readLedger(join(ws, "ledger.jsonl")) });
+    return JSON.stringify({
+      ack_floor: i.ack_floor,
+      delivered: i.delivered,
+      num_ack_pending: i.num_ack_pending,
+      num_redelivered: i.num_redelivered,
+      proxy: proxy.stats(),
+      executions: readLedger(join(ws, "ledger.jsonl")),
+    });
   };
   const executions = () => readLedger(join(ws, "ledger.jsonl")).filter((l) => l.runId === RUN);
 
@@ -70,13 +101,31 @@ async function setup() {
     type: "run.submitted",
     runId: RUN,
     task: "fault test",
-    agent: { name: "a", provider: "scripted", model: "m", systemPrompt: "", tools: [{ name: "ledger", description: "d", inputSchema: { type: "object" } }], maxTurns: 3 },
+    agent: {
+      name: "a",
+      provider: "scripted",
+      model: "m",
+      systemPrompt: "",
+      tools: [{ name: "ledger", description: "d", inputSchema: { type: "object" } }],
+      maxTurns: 3,
+    },
     submittedAt: new Date().toISOString(),
   };
   await appendOnce(js, subjects.submitted(RUN), encode(submitted));
   /** The planner's tool command for call (1, 0); returns its stream sequence. */
   const command = async (args: Record<string, unknown>): Promise<number> => {
-    const cmd: ToolCommand = { v: 1, type: "tool.command", runId: RUN, turn: 1, index: 0, callId: "call_1_0", tool: "ledger", arguments: JSON.stringify(args), idempotencyKey: toolIdempotencyKey(RUN, 1, 0), historySeq: 1 };
+    const cmd: ToolCommand = {
+      v: 1,
+      type: "tool.command",
+      runId: RUN,
+      turn: 1,
+      index: 0,
+      callId: "call_1_0",
+      tool: "ledger",
+      arguments: JSON.stringify(args),
+      idempotencyKey: toolIdempotencyKey(RUN, 1, 0),
+      historySeq: 1,
+    };
     return (await appendOnce(js, subjects.toolCommand(RUN, 1, 0, "ledger"), encode(cmd))).seq;
   };
   const resultSubject = subjects.toolResult(RUN, 1, 0, "ledger");
@@ -112,7 +161,12 @@ async function within<T>(what: string, p: Promise<T>, ms: number, figures: () =>
 }
 
 /** Polls `fn` until it returns a value, at most `ms`; the failure carries the figures at that moment. */
-async function until<T>(what: string, fn: () => Promise<T | false>, ms: number, figures: () => Promise<string>): Promise<T> {
+async function until<T>(
+  what: string,
+  fn: () => Promise<T | false>,
+  ms: number,
+  figures: () => Promise<string>,
+): Promise<T> {
   return within(what, waitFor(what, fn, ms + 1_000), ms, figures);
 }
 
@@ -121,13 +175,22 @@ describe("faults at the NATS boundary, process alive", () => {
     const s = await setup();
     // The stall starts while the tool runs: right after the tool-runner read the run's submission
     // (its last read before the tool runs; the reply names the submission's subject).
-    const checked = s.proxy.when("down", (c) => text(c).includes(s.subjects.submitted(RUN)), () => s.proxy.drop("down"));
+    const checked = s.proxy.when(
+      "down",
+      (c) => text(c).includes(s.subjects.submitted(RUN)),
+      () => s.proxy.drop("down"),
+    );
     const seq = await s.command({ item: "a", delayMs: 300 });
     await within(`the tool-runner to read the submission for command ${seq}`, checked, 15_000, s.figures);
     // The tool finishes and appends its result: the publish goes out, its ack is dropped, the
     // append times out (10 s) and the handler fails. What the consumer then sends for the message
     // is its settlement: a nak, never an ack.
-    const settlement = await within(`the settlement of command ${seq}`, s.proxy.when("up", (c) => /\+ACK|-NAK/.test(text(c))), 30_000, s.figures);
+    const settlement = await within(
+      `the settlement of command ${seq}`,
+      s.proxy.when("up", (c) => /\+ACK|-NAK/.test(text(c))),
+      30_000,
+      s.figures,
+    );
     expect(text(settlement), `a failed append was acked: ${await s.figures()}`).toMatch(/-NAK/);
     expect(text(settlement)).not.toMatch(/\+ACK/);
     const held = await s.info();
@@ -138,15 +201,24 @@ describe("faults at the NATS boundary, process alive", () => {
     const i = await until(`command ${seq} acked after the proxy healed`, () => s.acked(seq), 30_000, s.figures);
     expect(i.delivered.consumer_seq, `never redelivered: ${await s.figures()}`).toBeGreaterThanOrEqual(2);
     // Recorded once, executed once (the redelivery found the result the timed-out publish stored).
-    expect(await s.results()).toMatchObject([{ data: { ok: true, output: "recorded a", idempotencyKey: `${RUN}:1:0` } }]);
-    expect(s.executions().map((e) => e.key), await s.figures()).toEqual([`${RUN}:1:0`]);
+    expect(await s.results()).toMatchObject([
+      { data: { ok: true, output: "recorded a", idempotencyKey: `${RUN}:1:0` } },
+    ]);
+    expect(
+      s.executions().map((e) => e.key),
+      await s.figures(),
+    ).toEqual([`${RUN}:1:0`]);
   });
 
   it("an ack lost: the command is redelivered after ack_wait, and the already-recorded check prevents a second execution", async () => {
     const s = await setup();
     // Right after the result's publish passes the proxy, everything client→server is dropped: the
     // publish is stored and confirmed, the ack that follows never reaches the server.
-    const published = s.proxy.when("up", (c) => text(c).includes(s.resultSubject), () => s.proxy.drop("up"));
+    const published = s.proxy.when(
+      "up",
+      (c) => text(c).includes(s.resultSubject),
+      () => s.proxy.drop("up"),
+    );
     const ackDropped = s.proxy.when("up", (c) => text(c).includes("+ACK"));
     const seq = await s.command({ item: "b", delayMs: 200 });
     await within(`the result of command ${seq} to be published`, published, 15_000, s.figures);
@@ -160,7 +232,10 @@ describe("faults at the NATS boundary, process alive", () => {
     s.proxy.heal();
     const i = await until(`command ${seq} acked after its redelivery`, () => s.acked(seq), 30_000, s.figures);
     expect(i.delivered.consumer_seq, `never redelivered: ${await s.figures()}`).toBeGreaterThanOrEqual(2);
-    expect(s.executions().map((e) => `${e.key}#${e.attempt}`), `the tool ran again for a recorded result: ${await s.figures()}`).toEqual([`${RUN}:1:0#1`]);
+    expect(
+      s.executions().map((e) => `${e.key}#${e.attempt}`),
+      `the tool ran again for a recorded result: ${await s.figures()}`,
+    ).toEqual([`${RUN}:1:0#1`]);
     expect(await s.results()).toMatchObject([{ data: { ok: true, output: "recorded b" } }]);
   });
 
@@ -173,10 +248,11 @@ describe("faults at the NATS boundary, process alive", () => {
     await direct.flush();
     const nc = await connect({ servers: proxy.url, reconnect: false });
     cleanups.push(() => nc.close());
-    const ask = (timeout: number) => nc.request(subject, "x", { timeout }).then(
-      () => "answered",
-      (e: Error) => e.name,
-    );
+    const ask = (timeout: number) =>
+      nc.request(subject, "x", { timeout }).then(
+        () => "answered",
+        (e: Error) => e.name,
+      );
     expect(await ask(2_000)).toBe("answered");
     proxy.delay(200);
     expect(await ask(5_000)).toBe("answered");
@@ -187,7 +263,9 @@ describe("faults at the NATS boundary, process alive", () => {
     expect(proxy.connections()).toBe(1);
     const closed = nc.closed();
     proxy.cut("up");
-    await within("the connection to close after its client→server direction was cut", closed, 10_000, async () => JSON.stringify(proxy.stats()));
+    await within("the connection to close after its client→server direction was cut", closed, 10_000, async () =>
+      JSON.stringify(proxy.stats()),
+    );
     proxy.refuseNew(true);
     const refused = await connect({ servers: proxy.url, reconnect: false, timeout: 1_000 }).then(
       (c) => c.close().then(() => "connected"),
@@ -200,7 +278,9 @@ describe("faults at the NATS boundary, process alive", () => {
     cleanups.push(() => again.close());
     const gone = again.closed();
     proxy.closeConnections();
-    await within("the connection to close when the proxy closed it", gone, 10_000, async () => JSON.stringify(proxy.stats()));
+    await within("the connection to close when the proxy closed it", gone, 10_000, async () =>
+      JSON.stringify(proxy.stats()),
+    );
     expect(proxy.connections()).toBe(0);
   });
 });

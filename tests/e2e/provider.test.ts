@@ -24,22 +24,42 @@ afterEach(() => {
 });
 afterAll(() => http.close());
 
-const ok = (content: string): Answer => (_q, res) => {
-  res.writeHead(200, { "content-type": "application/json" });
-  res.end(JSON.stringify({ model: "test-model", choices: [{ message: { role: "assistant", content }, finish_reason: "stop" }], usage: { prompt_tokens: 11, completion_tokens: 3 } }));
-};
-const status = (code: number, headers: Record<string, string> = {}): Answer => (_q, res) => {
-  res.writeHead(code, { "content-type": "application/json", ...headers });
-  res.end(JSON.stringify({ error: { message: `status ${code}` } }));
-};
+const ok =
+  (content: string): Answer =>
+  (_q, res) => {
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(
+      JSON.stringify({
+        model: "test-model",
+        choices: [{ message: { role: "assistant", content }, finish_reason: "stop" }],
+        usage: { prompt_tokens: 11, completion_tokens: 3 },
+      }),
+    );
+  };
+const status =
+  (code: number, headers: Record<string, string> = {}): Answer =>
+  (_q, res) => {
+    res.writeHead(code, { "content-type": "application/json", ...headers });
+    res.end(JSON.stringify({ error: { message: `status ${code}` } }));
+  };
 
 async function start(extra: Record<string, string>): Promise<{ prefix: string; c: CairnClient }> {
   const f = makeFixture({ unused: [] });
-  const agents = parseAgents(JSON.stringify({ default: "remote", agents: { remote: { provider: "openai", model: "test-model", systemPrompt: "s", tools: [], maxTurns: 3 } } }));
+  const agents = parseAgents(
+    JSON.stringify({
+      default: "remote",
+      agents: { remote: { provider: "openai", model: "test-model", systemPrompt: "s", tools: [], maxTurns: 3 } },
+    }),
+  );
   const prefix = uniquePrefix();
   const c = await h.start({
     prefix,
-    env: serviceEnv(h.server.url, prefix, f, { LOG_LEVEL: "silent", OPENAI_BASE_URL: `${http.origin}/v1`, OPENAI_API_KEY: "sk-test", ...extra }),
+    env: serviceEnv(h.server.url, prefix, f, {
+      LOG_LEVEL: "silent",
+      OPENAI_BASE_URL: `${http.origin}/v1`,
+      OPENAI_API_KEY: "sk-test",
+      ...extra,
+    }),
     agents,
     log: silentLogger(),
   });
@@ -80,11 +100,19 @@ describe("the model provider failing", () => {
     expect(http.received[1]!.at - http.received[0]!.at).toBeGreaterThanOrEqual(1000); // Retry-After: 1
     const log = await runLog(c.nc, prefix, runId);
     const r = log.find((e) => e.entry.kind === "llm-result");
-    expect(r?.entry.kind === "llm-result" && r.entry.message).toMatchObject({ ok: true, attempts: 3, usage: { inputTokens: 11, outputTokens: 3 } });
+    expect(r?.entry.kind === "llm-result" && r.entry.message).toMatchObject({
+      ok: true,
+      attempts: 3,
+      usage: { inputTokens: 11, outputTokens: 3 },
+    });
   });
 
   it("a provider that never answers times out, is retried, and the turn fails with the reason", async () => {
-    const { c } = await start({ CAIRN_LLM_MAX_ATTEMPTS: "2", CAIRN_LLM_TIMEOUT_MS: "300", CAIRN_LLM_RETRY_DELAY_MS: "50" });
+    const { c } = await start({
+      CAIRN_LLM_MAX_ATTEMPTS: "2",
+      CAIRN_LLM_TIMEOUT_MS: "300",
+      CAIRN_LLM_RETRY_DELAY_MS: "50",
+    });
     const { runId } = await c.submit({ task: "hello" });
     const s = await waitRun(c, runId);
     expect(s.status).toBe("failed");

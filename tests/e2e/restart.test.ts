@@ -3,7 +3,18 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CairnClient } from "@cairn/client";
 import { childRunId } from "@cairn/runtime";
 import { buildTimeline, checkRun, loadRunLog } from "@cairn/replay";
-import { readLedger, spawnService, startHttpServer, startNatsServer, uniquePrefix, waitFor, type RunningNatsServer, type ServiceName, type ServiceProcess, type TestHttpServer } from "@cairn/testing";
+import {
+  readLedger,
+  spawnService,
+  startHttpServer,
+  startNatsServer,
+  uniquePrefix,
+  waitFor,
+  type RunningNatsServer,
+  type ServiceName,
+  type ServiceProcess,
+  type TestHttpServer,
+} from "@cairn/testing";
 import { clientFor, makeFixture, runLog, serviceEnv, waitRun, type ScriptTurn } from "../helpers.js";
 
 // Every service runs as its own OS process. Four runs are parked in the four ways a run can wait
@@ -29,7 +40,13 @@ beforeAll(async () => {
       return;
     }
     res.writeHead(200, { "content-type": "application/json" });
-    res.end(JSON.stringify({ model: "test-model", choices: [{ message: { role: "assistant", content: "answered after the wait" }, finish_reason: "stop" }], usage: { prompt_tokens: 5, completion_tokens: 4 } }));
+    res.end(
+      JSON.stringify({
+        model: "test-model",
+        choices: [{ message: { role: "assistant", content: "answered after the wait" }, finish_reason: "stop" }],
+        usage: { prompt_tokens: 5, completion_tokens: 4 },
+      }),
+    );
   });
 });
 afterAll(async () => {
@@ -49,11 +66,17 @@ async function startAll(env: Record<string, string>): Promise<ServiceProcess[]> 
 
 describe("a restart of every service process while runs wait", () => {
   it("a run paused for approval, one asleep, one waiting on a child and one waiting out a Retry-After all finish, each step once", async () => {
-    const LEDGER_THEN_ANSWER: ScriptTurn[] = [{ content: "Needs a human.", toolCalls: [{ name: "ledger", arguments: { item: "approved" } }] }, { content: "{{toolResults}}" }];
+    const LEDGER_THEN_ANSWER: ScriptTurn[] = [
+      { content: "Needs a human.", toolCalls: [{ name: "ledger", arguments: { item: "approved" } }] },
+      { content: "{{toolResults}}" },
+    ];
     const f = makeFixture({
       approver: LEDGER_THEN_ANSWER,
       sleeper: [{ toolCalls: [{ name: "sleep", arguments: { ms: SLEEP_MS } }] }, { content: "{{toolResults}}" }],
-      parent: [{ toolCalls: [{ name: "run_agent", arguments: { agent: "child", task: "record child" } }] }, { content: "child said: {{toolResults}}" }],
+      parent: [
+        { toolCalls: [{ name: "run_agent", arguments: { agent: "child", task: "record child" } }] },
+        { content: "child said: {{toolResults}}" },
+      ],
       child: [{ toolCalls: [{ name: "ledger", arguments: { item: "child" } }] }, { content: "{{toolResults}}" }],
     });
     const agents = {
@@ -65,7 +88,11 @@ describe("a restart of every service process while runs wait", () => {
     };
     writeFileSync(f.agentsFile, JSON.stringify({ default: "approver", agents }));
     const prefix = uniquePrefix();
-    const env = serviceEnv(server.url, prefix, f, { OPENAI_BASE_URL: `${http.origin}/v1`, OPENAI_API_KEY: "test", CAIRN_LLM_RETRY_DELAY_MS: "50" });
+    const env = serviceEnv(server.url, prefix, f, {
+      OPENAI_BASE_URL: `${http.origin}/v1`,
+      OPENAI_API_KEY: "test",
+      CAIRN_LLM_RETRY_DELAY_MS: "50",
+    });
     const first = await startAll(env);
     client = await clientFor(server.url, prefix);
     const c = client;
@@ -78,8 +105,16 @@ describe("a restart of every service process while runs wait", () => {
     const child = childRunId(parent, 1, 0);
 
     // Park all four.
-    await waitFor("the run to await approval", async () => (await c.status(approver)).status === "awaiting_approval", 20_000);
-    await waitFor("the child to await approval (so the parent waits on it)", async () => (await c.status(child).catch(() => undefined))?.status === "awaiting_approval", 20_000);
+    await waitFor(
+      "the run to await approval",
+      async () => (await c.status(approver)).status === "awaiting_approval",
+      20_000,
+    );
+    await waitFor(
+      "the child to await approval (so the parent waits on it)",
+      async () => (await c.status(child).catch(() => undefined))?.status === "awaiting_approval",
+      20_000,
+    );
     const toolRunner = first[0]!;
     const llmCaller = first[1]!;
     await toolRunner.waitForLog((l) => l["runId"] === sleeper && /^tool call deferred/.test(String(l["msg"])), 20_000);
@@ -107,7 +142,9 @@ describe("a restart of every service process while runs wait", () => {
     expect(r.answer).toBe("answered after the wait");
     expect(http.received).toHaveLength(2);
     expect(http.received[1]!.at - http.received[0]!.at).toBeGreaterThanOrEqual(RETRY_AFTER_S * 1000 - 50);
-    const remoteLlm = (await runLog(c.nc, prefix, remote)).flatMap((e) => (e.entry.kind === "llm-result" ? [e.entry.message] : []));
+    const remoteLlm = (await runLog(c.nc, prefix, remote)).flatMap((e) =>
+      e.entry.kind === "llm-result" ? [e.entry.message] : [],
+    );
     expect(remoteLlm.map((m) => [m.ok, m.attempts])).toEqual([[true, 2]]);
 
     // The sleeper wakes on time — not early, and not a whole sleep late (a wait restarted from zero
@@ -130,7 +167,9 @@ describe("a restart of every service process while runs wait", () => {
     expect(p.answer).toBe("child said: recorded child");
 
     // Each tool call with a side effect ran exactly once, by its idempotency key.
-    const keys = readLedger(f.ledgerFile).map((l) => l.key).sort();
+    const keys = readLedger(f.ledgerFile)
+      .map((l) => l.key)
+      .sort();
     expect(keys).toEqual([`${approver}:1:0`, `${child}:1:0`].sort());
     // Every run's log is whole and consistent: every message decodes, every command has its one
     // result, and re-driving the planner over it decides exactly what was recorded. Only the remote
@@ -140,7 +179,10 @@ describe("a restart of every service process while runs wait", () => {
       expect(log.filter((e) => e.entry.kind === "invalid")).toEqual([]);
       const timeline = buildTimeline(await loadRunLog(c.nc, c.subjects, runId));
       const commands = timeline.items.filter((i) => i.kind === "llm-command" || i.kind === "tool-command").length;
-      const results = timeline.items.filter((i): i is Extract<typeof i, { kind: "llm-result" | "tool-result" }> => i.kind === "llm-result" || i.kind === "tool-result");
+      const results = timeline.items.filter(
+        (i): i is Extract<typeof i, { kind: "llm-result" | "tool-result" }> =>
+          i.kind === "llm-result" || i.kind === "tool-result",
+      );
       expect(results, runId).toHaveLength(commands);
       const redone = results.filter((r) => r.attempts > 1).map((r) => r.kind);
       expect(redone, runId).toEqual(runId === remote ? ["llm-result"] : runId === sleeper ? ["tool-result"] : []);

@@ -2,7 +2,16 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CairnClient } from "@cairn/client";
 import { provision } from "@cairn/cli";
 import { headers as natsHeaders } from "@nats-io/transport-node";
-import { appendOnce, connectNats, ensureConsumer, republishedEntry, runStreamConfig, toEntry, type NatsConnection, type RunningService } from "@cairn/bus";
+import {
+  appendOnce,
+  connectNats,
+  ensureConsumer,
+  republishedEntry,
+  runStreamConfig,
+  toEntry,
+  type NatsConnection,
+  type RunningService,
+} from "@cairn/bus";
 import { encode, Subjects, type ToolResult } from "@cairn/protocol";
 import { AckPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { loadConfig as llmConfig, startLlmCaller } from "@cairn/llm-caller";
@@ -10,7 +19,15 @@ import { loadConfig as plannerConfig, parseAgents, startPlanner } from "@cairn/p
 import { loadConfig as toolConfig, startToolRunner } from "@cairn/tool-runner";
 import { silentLogger } from "@cairn/telemetry";
 import { readLedger, startNatsServer, uniquePrefix, waitFor, type RunningNatsServer } from "@cairn/testing";
-import { LEDGER_ANSWER, LEDGER_SCRIPT, makeFixture, serviceEnv, waitRun, type Fixture, type ScriptTurn } from "../helpers.js";
+import {
+  LEDGER_ANSWER,
+  LEDGER_SCRIPT,
+  makeFixture,
+  serviceEnv,
+  waitRun,
+  type Fixture,
+  type ScriptTurn,
+} from "../helpers.js";
 import { applyNatsClientFixes, requestCancelTrimmed, writesBatched } from "@cairn/bus/internal";
 
 let server: RunningNatsServer;
@@ -46,7 +63,9 @@ async function setup(script: ScriptTurn[], tools: string[], extra: Record<string
     return s;
   };
   const core = async () => {
-    const agents = parseAgents(JSON.stringify({ agents: { work: { provider: "scripted", model: "work", tools, maxTurns: 5 } } }));
+    const agents = parseAgents(
+      JSON.stringify({ agents: { work: { provider: "scripted", model: "work", tools, maxTurns: 5 } } }),
+    );
     await provision(nc!, env, "llm-caller");
     await provision(nc!, env, "planner", { agents });
     services.push(await startLlmCaller(llmConfig(env), { log, nc: nc! }));
@@ -71,7 +90,10 @@ function maxOverlap(f: Fixture): number {
 
 describe("routing tools to tool-runners", () => {
   it("a call to a tool no live runner serves waits (shown by status) and proceeds when one starts", async () => {
-    const { f, runner, core, c } = await setup([{ toolCalls: [{ name: "ledger", arguments: { item: "gpu" } }] }, { content: "{{toolResults}}" }], ["ledger", "sleep"]);
+    const { f, runner, core, c } = await setup(
+      [{ toolCalls: [{ name: "ledger", arguments: { item: "gpu" } }] }, { content: "{{toolResults}}" }],
+      ["ledger", "sleep"],
+    );
     // A runner serving `ledger` registers it, then goes away; another serves only `sleep`.
     const gpu = await runner("ledger");
     await gpu.stop();
@@ -79,10 +101,15 @@ describe("routing tools to tool-runners", () => {
     await runner("sleep");
     await core();
     const { runId } = await c.submit({ task: "needs the gpu tool" });
-    const waiting = await waitFor("the run to wait for a ledger runner", async () => {
-      const s = await c.status(runId);
-      return s.waitingForRunner?.includes("ledger") ? s : undefined;
-    }, 20_000, 200);
+    const waiting = await waitFor(
+      "the run to wait for a ledger runner",
+      async () => {
+        const s = await c.status(runId);
+        return s.waitingForRunner?.includes("ledger") ? s : undefined;
+      },
+      20_000,
+      200,
+    );
     expect(waiting.status).toBe("running");
     expect(waiting.waitingFor?.[0]).toMatch(/^tool ledger/);
     await new Promise((r) => setTimeout(r, 1000));
@@ -96,7 +123,9 @@ describe("routing tools to tool-runners", () => {
 
   it("a per-tool limit holds across all runners: max_ack_pending of the tool's consumer", async () => {
     const calls = Array.from({ length: 6 }, (_, i) => ({ name: "ledger", arguments: { item: `c${i}`, delayMs: 600 } }));
-    const { f, runner, core, c } = await setup([{ toolCalls: calls }, { content: "done" }], ["ledger"], { CAIRN_TOOL_LIMITS: "ledger=2" });
+    const { f, runner, core, c } = await setup([{ toolCalls: calls }, { content: "done" }], ["ledger"], {
+      CAIRN_TOOL_LIMITS: "ledger=2",
+    });
     await runner("ledger");
     await runner("ledger");
     await core();
@@ -106,7 +135,9 @@ describe("routing tools to tool-runners", () => {
     expect(readLedger(f.ledgerFile)).toHaveLength(6);
     // The mechanism: the tool's one consumer, shared by both runners, allows 2 unacked calls.
     const jsm = await jetstreamManager(nc!);
-    expect((await jsm.consumers.info(c.subjects.stream, c.subjects.toolConsumer("ledger"))).config.max_ack_pending).toBe(2);
+    expect(
+      (await jsm.consumers.info(c.subjects.stream, c.subjects.toolConsumer("ledger"))).config.max_ack_pending,
+    ).toBe(2);
     // Its effect, from the ledger's start/end stamps (no speed claim): never more than 2 calls at
     // once across both runners, and the limit was reached (the calls did run side by side).
     expect(maxOverlap(f)).toBeLessThanOrEqual(2);
@@ -124,7 +155,9 @@ describe("routing tools to tool-runners", () => {
     expect(readLedger(f.ledgerFile)).toHaveLength(6);
     // No limit on the consumer that these 6 calls could reach (the provisioning default)...
     const jsm = await jetstreamManager(nc!);
-    expect((await jsm.consumers.info(c.subjects.stream, c.subjects.toolConsumer("ledger"))).config.max_ack_pending).toBeGreaterThanOrEqual(6);
+    expect(
+      (await jsm.consumers.info(c.subjects.stream, c.subjects.toolConsumer("ledger"))).config.max_ack_pending,
+    ).toBeGreaterThanOrEqual(6);
     // ...and more calls ran side by side than a limit of 2 would have let through (not "all 6 at
     // once": how many overlap depends on the machine's speed, which is the benchmark's business).
     expect(maxOverlap(f)).toBeGreaterThan(2);
@@ -146,9 +179,24 @@ describe("tool results republished by the stream (the llm-caller's prefetch)", (
     });
     await nc.flush();
     const js = jetstream(nc);
-    const result: ToolResult = { v: 1, type: "tool.result", runId: "r1", turn: 2, index: 1, callId: "c", tool: "noop", ok: true, attempts: 1, output: "ok" };
+    const result: ToolResult = {
+      v: 1,
+      type: "tool.result",
+      runId: "r1",
+      turn: 2,
+      index: 1,
+      callId: "c",
+      tool: "noop",
+      ok: true,
+      attempts: 1,
+      output: "ok",
+    };
     const first = await appendOnce(js, subjects.toolResult("r1", 2, 1, "noop"), encode(result));
-    const again = await appendOnce(js, subjects.toolResult("r1", 2, 1, "noop"), encode({ ...result, output: "second" }));
+    const again = await appendOnce(
+      js,
+      subjects.toolResult("r1", 2, 1, "noop"),
+      encode({ ...result, output: "second" }),
+    );
     expect(again.duplicate).toBe(true);
     await appendOnce(js, subjects.llmResult("r1", 3), encode({ v: 1 })); // not a tool result: republished to another tap subject
     await waitFor("the republished tool result", async () => (tapped.length > 0 ? true : undefined), 5_000, 20);
@@ -210,7 +258,11 @@ describe("provider queues", () => {
     const jsm = await jetstreamManager(nc);
     await jsm.streams.add({ name: subjects.stream, subjects: [subjects.allRuns()] });
     const older = [subjects.llmCommands("scripted"), subjects.summaryCommands("scripted")];
-    await jsm.consumers.add(subjects.stream, { durable_name: subjects.llmConsumer("scripted"), ack_policy: AckPolicy.Explicit, filter_subjects: older });
+    await jsm.consumers.add(subjects.stream, {
+      durable_name: subjects.llmConsumer("scripted"),
+      ack_policy: AckPolicy.Explicit,
+      filter_subjects: older,
+    });
     const opts = { durable: subjects.llmConsumer("scripted"), ackWaitMs: 2000, maxDeliver: 5, replicas: 1 };
     await ensureConsumer(jsm, subjects.stream, { ...opts, filterSubjects: subjects.llmWork("scripted") });
     let cfg = (await jsm.consumers.info(subjects.stream, opts.durable)).config;
@@ -218,7 +270,13 @@ describe("provider queues", () => {
     expect(cfg.filter_subjects ?? []).toEqual([]);
     // The one filter takes model calls and summaries of the provider, never a tool's command.
     const js = jetstream(nc);
-    for (const subject of [subjects.llmCommand("r1", 1, "scripted"), subjects.summaryCommand("r1", 2, "scripted"), subjects.toolCommand("r1", 1, 0, "scripted"), subjects.llmCommand("r1", 3, "other")]) await js.publish(subject, "{}");
+    for (const subject of [
+      subjects.llmCommand("r1", 1, "scripted"),
+      subjects.summaryCommand("r1", 2, "scripted"),
+      subjects.toolCommand("r1", 1, 0, "scripted"),
+      subjects.llmCommand("r1", 3, "other"),
+    ])
+      await js.publish(subject, "{}");
     const got: string[] = [];
     const c = await js.consumers.get(subjects.stream, opts.durable);
     for await (const m of await c.fetch({ max_messages: 10, expires: 1_000 })) {
@@ -258,7 +316,6 @@ describe("requests with Cairn's trimmed cancel (libs/bus/src/nats-patch.ts)", ()
   });
 });
 
-
 describe("writes batched per event-loop turn (libs/bus/src/nats-patch.ts)", () => {
   it("sends what several microtasks queue in one socket write, delivers all of it in order, and flushes on close", async () => {
     expect(applyNatsClientFixes().writesBatched).toBe(true); // still applies to the installed @nats-io/nats-core
@@ -273,7 +330,8 @@ describe("writes batched per event-loop turn (libs/bus/src/nats-patch.ts)", () =
     });
     await nc.flush();
     try {
-      const transport = (sender as unknown as { protocol: { transport: { send(frame: Uint8Array): void } } }).protocol.transport;
+      const transport = (sender as unknown as { protocol: { transport: { send(frame: Uint8Array): void } } }).protocol
+        .transport;
       const send = transport.send.bind(transport);
       let writes = 0;
       transport.send = (frame) => {

@@ -6,10 +6,16 @@ import { makeFixture, runLog, serviceEnv, waitRun, type Fixture, type ScriptTurn
 
 const h = useEmbedded();
 
-const PARENT: ScriptTurn[] = [{ content: "Delegating.", toolCalls: [{ name: "run_agent", arguments: { agent: "child", task: "record x" } }] }, { content: "child said: {{toolResults}}" }];
+const PARENT: ScriptTurn[] = [
+  { content: "Delegating.", toolCalls: [{ name: "run_agent", arguments: { agent: "child", task: "record x" } }] },
+  { content: "child said: {{toolResults}}" },
+];
 
 async function setup(childDelayMs: number): Promise<{ f: Fixture; prefix: string; restart(): Promise<void> }> {
-  const child: ScriptTurn[] = [{ toolCalls: [{ name: "ledger", arguments: { item: "x", delayMs: childDelayMs } }] }, { content: "{{toolResults}}" }];
+  const child: ScriptTurn[] = [
+    { toolCalls: [{ name: "ledger", arguments: { item: "x", delayMs: childDelayMs } }] },
+    { content: "{{toolResults}}" },
+  ];
   const f = makeFixture({ parent: PARENT, child }, { parent: ["run_agent"], child: ["ledger"] });
   const prefix = uniquePrefix();
   const env = serviceEnv(h.server.url, prefix, f, { LOG_LEVEL: "silent" });
@@ -33,9 +39,18 @@ describe("sub-agents", () => {
     const { runId } = await h.client.submit({ task: "delegate", agent: "parent" });
     const child = childRunId(runId, 1, 0);
     // The child exists and records where it came from.
-    await waitFor("the child run", async () => (await h.client.status(child).catch(() => undefined))?.status === "running", 20_000);
+    await waitFor(
+      "the child run",
+      async () => (await h.client.status(child).catch(() => undefined))?.status === "running",
+      20_000,
+    );
     const childLog = await runLog(h.client.nc, t.prefix, child);
-    expect(childLog[0]?.entry.kind === "submitted" && childLog[0].entry.message.parent).toEqual({ runId, turn: 1, index: 0, callId: "call_1_0" });
+    expect(childLog[0]?.entry.kind === "submitted" && childLog[0].entry.message.parent).toEqual({
+      runId,
+      turn: 1,
+      index: 0,
+      callId: "call_1_0",
+    });
     await t.restart(); // while the parent waits on the child
     const s = await waitRun(h.client, runId);
     expect(s.status).toBe("completed");
@@ -44,7 +59,11 @@ describe("sub-agents", () => {
     // The child's id is in the parent's log, on the call's result.
     const log = await runLog(h.client.nc, t.prefix, runId);
     const r = log.find((e) => e.entry.kind === "tool-result");
-    expect(r?.entry.kind === "tool-result" && r.entry.message).toMatchObject({ ok: true, childRunId: child, output: "recorded x" });
+    expect(r?.entry.kind === "tool-result" && r.entry.message).toMatchObject({
+      ok: true,
+      childRunId: child,
+      output: "recorded x",
+    });
     expect(readLedger(t.f.ledgerFile)).toHaveLength(1);
   });
 
@@ -52,7 +71,11 @@ describe("sub-agents", () => {
     const t = await setup(5000);
     const { runId } = await h.client.submit({ task: "delegate", agent: "parent" });
     const child = childRunId(runId, 1, 0);
-    await waitFor("the child run", async () => (await h.client.status(child).catch(() => undefined))?.status === "running", 20_000);
+    await waitFor(
+      "the child run",
+      async () => (await h.client.status(child).catch(() => undefined))?.status === "running",
+      20_000,
+    );
     await h.client.cancel(runId, "stop everything");
     expect((await waitRun(h.client, runId)).status).toBe("cancelled");
     const c = await waitRun(h.client, child);

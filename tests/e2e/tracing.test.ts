@@ -1,6 +1,15 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { CairnClient } from "@cairn/client";
-import { readLedger, spawnService, startNatsServer, uniquePrefix, waitFor, type RunningNatsServer, type ServiceName, type ServiceProcess } from "@cairn/testing";
+import {
+  readLedger,
+  spawnService,
+  startNatsServer,
+  uniquePrefix,
+  waitFor,
+  type RunningNatsServer,
+  type ServiceName,
+  type ServiceProcess,
+} from "@cairn/testing";
 import { clientFor, LEDGER_SCRIPT, makeFixture, runLog, serviceEnv, waitRun, type ScriptTurn } from "../helpers.js";
 import { Kind, Status, startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from "../otlp.js";
 
@@ -24,7 +33,8 @@ afterAll(async () => {
 });
 
 /** A span's step as "turn.index", from its attributes. */
-const stepOf = (s: ReceivedSpan): string => `${Number(s.attributes["cairn.turn"])}.${Number(s.attributes["cairn.tool.index"])}`;
+const stepOf = (s: ReceivedSpan): string =>
+  `${Number(s.attributes["cairn.turn"])}.${Number(s.attributes["cairn.tool.index"])}`;
 
 async function spawn(name: ServiceName, env: Record<string, string>): Promise<ServiceProcess> {
   const p = await spawnService(name, env);
@@ -35,7 +45,14 @@ async function spawn(name: ServiceName, env: Record<string, string>): Promise<Se
 // Three turns: three parallel ledger calls (b takes 4 s: the tool-runner is killed during it), one
 // more call, then the answer.
 const SCRIPT: ScriptTurn[] = [
-  { content: "Recording three items in parallel.", toolCalls: [{ name: "ledger", arguments: { item: "a" } }, { name: "ledger", arguments: { item: "b", delayMs: 4000 } }, { name: "ledger", arguments: { item: "c" } }] },
+  {
+    content: "Recording three items in parallel.",
+    toolCalls: [
+      { name: "ledger", arguments: { item: "a" } },
+      { name: "ledger", arguments: { item: "b", delayMs: 4000 } },
+      { name: "ledger", arguments: { item: "c" } },
+    ],
+  },
   { content: "One more.", toolCalls: [{ name: "ledger", arguments: { item: "d" } }] },
   { content: "Recorded: {{toolResults}}" },
 ];
@@ -57,12 +74,27 @@ describe("tracing: one run is one trace across the service processes", () => {
 
     const { runId } = await client.submit({ task: "record a, b, c, then d" });
     const ofRun = (s: ReceivedSpan) => s.attributes["cairn.run.id"] === runId;
-    const toolSpan = (s: ReceivedSpan, index: number) => s.name === "execute_tool ledger" && ofRun(s) && s.attributes["cairn.turn"] === 1 && s.attributes["cairn.tool.index"] === index;
+    const toolSpan = (s: ReceivedSpan, index: number) =>
+      s.name === "execute_tool ledger" &&
+      ofRun(s) &&
+      s.attributes["cairn.turn"] === 1 &&
+      s.attributes["cairn.tool.index"] === index;
 
     // a and c are recorded, and their spans exported: b is in the middle of its 4 s call. Kill the
     // tool-runner holding it; a new one takes the redelivered command.
-    await waitFor("a and c recorded and exported", () => readLedger(f.ledgerFile).length >= 2 && receiver.spans.some((s) => toolSpan(s, 0)) && receiver.spans.some((s) => toolSpan(s, 2)), 20_000);
-    expect(readLedger(f.ledgerFile).map((l) => l.item).sort()).toEqual(["a", "c"]);
+    await waitFor(
+      "a and c recorded and exported",
+      () =>
+        readLedger(f.ledgerFile).length >= 2 &&
+        receiver.spans.some((s) => toolSpan(s, 0)) &&
+        receiver.spans.some((s) => toolSpan(s, 2)),
+      20_000,
+    );
+    expect(
+      readLedger(f.ledgerFile)
+        .map((l) => l.item)
+        .sort(),
+    ).toEqual(["a", "c"]);
     await toolRunner.kill("SIGKILL");
     const toolRunner2 = await spawn("tool-runner", env);
 
@@ -73,8 +105,18 @@ describe("tracing: one run is one trace across the service processes", () => {
 
     // The root span is emitted by the planner when the run ends; wait for it and every step's span.
     const inTrace = () => receiver.spans.filter((s) => s.traceId === traceId);
-    const root = await waitFor("the run's root span", () => inTrace().find((s) => s.name === "invoke_agent work"), 15_000);
-    await waitFor("every step's spans", () => inTrace().filter((s) => s.kind === Kind.CONSUMER).length >= 16 && inTrace().filter((s) => s.name.startsWith("execute_tool")).length >= 4, 15_000);
+    const root = await waitFor(
+      "the run's root span",
+      () => inTrace().find((s) => s.name === "invoke_agent work"),
+      15_000,
+    );
+    await waitFor(
+      "every step's spans",
+      () =>
+        inTrace().filter((s) => s.kind === Kind.CONSUMER).length >= 16 &&
+        inTrace().filter((s) => s.name.startsWith("execute_tool")).length >= 4,
+      15_000,
+    );
     expect(receiver.failures).toEqual([]);
     const spans = inTrace();
     const byId = new Map(spans.map((s) => [s.spanId, s]));
@@ -87,7 +129,15 @@ describe("tracing: one run is one trace across the service processes", () => {
     // The root: no parent, from submission to end, with the run's outcome and totals.
     expect(root.parentSpanId).toBe("");
     expect(root.kind).toBe(Kind.INTERNAL);
-    expect(root.attributes).toMatchObject({ "gen_ai.operation.name": "invoke_agent", "gen_ai.agent.name": "work", "gen_ai.request.model": "work", "cairn.run.id": runId, "cairn.run.status": "completed", "cairn.turn": 3, "cairn.tool_calls": 4 });
+    expect(root.attributes).toMatchObject({
+      "gen_ai.operation.name": "invoke_agent",
+      "gen_ai.agent.name": "work",
+      "gen_ai.request.model": "work",
+      "cairn.run.id": runId,
+      "cairn.run.status": "completed",
+      "cairn.turn": 3,
+      "cairn.tool_calls": 4,
+    });
     expect(root.attributes["gen_ai.usage.input_tokens"]).toBe(status.usage.inputTokens);
     expect(root.attributes["gen_ai.usage.output_tokens"]).toBe(status.usage.outputTokens);
     expect(root.startMs).toBe(Date.parse(status.submittedAt));
@@ -100,12 +150,19 @@ describe("tracing: one run is one trace across the service processes", () => {
     const consumers = spans.filter((s) => s.kind === Kind.CONSUMER);
     for (const s of consumers) {
       expect(s.parentSpanId, s.name).toBe(root.spanId);
-      expect(s.attributes).toMatchObject({ "messaging.system": "nats", "messaging.operation.type": "process", "cairn.run.id": runId });
-      expect(s.attributes["messaging.destination.name"]).toMatch(new RegExp(`^${prefix.replace(/\./g, "\\.")}\\.run\\.${runId}\\.`));
+      expect(s.attributes).toMatchObject({
+        "messaging.system": "nats",
+        "messaging.operation.type": "process",
+        "cairn.run.id": runId,
+      });
+      expect(s.attributes["messaging.destination.name"]).toMatch(
+        new RegExp(`^${prefix.replace(/\./g, "\\.")}\\.run\\.${runId}\\.`),
+      );
       expect(s.attributes["messaging.message.id"]).toBe(s.attributes["messaging.destination.name"]);
       expect(s.attributes["cairn.attempt"]).toBe(s.attributes["messaging.nats.message.delivery_count"]);
     }
-    const named = (name: string, by: string) => consumers.filter((s) => s.name === name && s.resource["service.name"] === by);
+    const named = (name: string, by: string) =>
+      consumers.filter((s) => s.name === name && s.resource["service.name"] === by);
     expect(named("process evt.submitted", "cairn-planner")).toHaveLength(1);
     expect(named("process evt.llm", "cairn-planner")).toHaveLength(3);
     expect(named("process evt.tool", "cairn-planner")).toHaveLength(4);
@@ -121,10 +178,14 @@ describe("tracing: one run is one trace across the service processes", () => {
     }
     // The causal chain through the headers: each model call was issued by a planner decision, each
     // tool call by the decision on the model's answer, each decision by the step that reported.
-    for (const s of named("process cmd.llm", "cairn-llm-caller")) expect(byId.get(s.links[0]!.spanId)!.name).toMatch(/^process evt\.(submitted|tool)$/);
-    for (const s of named("process cmd.tool", "cairn-tool-runner")) expect(byId.get(s.links[0]!.spanId)!.name).toBe("process evt.llm");
-    for (const s of named("process evt.llm", "cairn-planner")) expect(byId.get(s.links[0]!.spanId)!.name).toBe("process cmd.llm");
-    for (const s of named("process evt.tool", "cairn-planner")) expect(byId.get(s.links[0]!.spanId)!.name).toBe("process cmd.tool");
+    for (const s of named("process cmd.llm", "cairn-llm-caller"))
+      expect(byId.get(s.links[0]!.spanId)!.name).toMatch(/^process evt\.(submitted|tool)$/);
+    for (const s of named("process cmd.tool", "cairn-tool-runner"))
+      expect(byId.get(s.links[0]!.spanId)!.name).toBe("process evt.llm");
+    for (const s of named("process evt.llm", "cairn-planner"))
+      expect(byId.get(s.links[0]!.spanId)!.name).toBe("process cmd.llm");
+    for (const s of named("process evt.tool", "cairn-planner"))
+      expect(byId.get(s.links[0]!.spanId)!.name).toBe("process cmd.tool");
 
     // Model calls: GenAI attributes, token counts as recorded in the run's llm results.
     const log = await runLog(client.nc, prefix, runId);
@@ -160,13 +221,22 @@ describe("tracing: one run is one trace across the service processes", () => {
       const parent = byId.get(t.parentSpanId)!;
       expect(parent.name).toBe("process cmd.tool");
       expect(parent.attributes["cairn.step"]).toBe(`tool.${stepOf(t)}`);
-      expect(t.attributes).toMatchObject({ "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": "ledger", "cairn.tool.name": "ledger" });
+      expect(t.attributes).toMatchObject({
+        "gen_ai.operation.name": "execute_tool",
+        "gen_ai.tool.name": "ledger",
+        "cairn.tool.name": "ledger",
+      });
       expect(t.startMs).toBeGreaterThanOrEqual(parent.startMs);
       expect(t.endMs).toBeLessThanOrEqual(parent.endMs);
     }
     const b = tools.find((s) => s.attributes["cairn.tool.index"] === 1 && s.attributes["cairn.turn"] === 1)!;
     const bAttempt = byId.get(b.parentSpanId)!;
-    expect(bAttempt.attributes).toMatchObject({ "cairn.attempt": 2, "messaging.nats.message.delivery_count": 2, "cairn.redelivered": true, "cairn.disposition": "ack" });
+    expect(bAttempt.attributes).toMatchObject({
+      "cairn.attempt": 2,
+      "messaging.nats.message.delivery_count": 2,
+      "cairn.redelivered": true,
+      "cairn.disposition": "ack",
+    });
     expect(bAttempt.resource["service.instance.id"]).toBe(`tool-runner-${toolRunner2.pid}`);
     expect(b.attributes["cairn.attempt"]).toBe(2);
     for (const t of tools.filter((s) => s !== b)) expect(byId.get(t.parentSpanId)!.attributes["cairn.attempt"]).toBe(1);
@@ -187,7 +257,10 @@ describe("tracing: one run is one trace across the service processes", () => {
     const f = makeFixture({ work: LEDGER_SCRIPT });
     const prefix = uniquePrefix();
     // A batch delay far longer than the test: spans leave the processes only when they are flushed.
-    const env = serviceEnv(server.url, prefix, f, { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: "600000" });
+    const env = serviceEnv(server.url, prefix, f, {
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_BSP_SCHEDULE_DELAY: "600000",
+    });
     const all = [await spawn("tool-runner", env), await spawn("llm-caller", env), await spawn("planner", env)];
     client = await clientFor(server.url, prefix);
     const { runId } = await client.submit({ task: "record a, b, c, then d" });
@@ -206,20 +279,37 @@ describe("tracing: one run is one trace across the service processes", () => {
   });
 
   it("keeps a cancelled run in one trace: the signal, the end and the root span with its outcome", async () => {
-    const f = makeFixture({ work: [{ toolCalls: [{ name: "ledger", arguments: { item: "slow", delayMs: 3000 } }] }, { content: "never" }] });
+    const f = makeFixture({
+      work: [{ toolCalls: [{ name: "ledger", arguments: { item: "slow", delayMs: 3000 } }] }, { content: "never" }],
+    });
     const prefix = uniquePrefix();
-    const env = serviceEnv(server.url, prefix, f, { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: "100" });
+    const env = serviceEnv(server.url, prefix, f, {
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_BSP_SCHEDULE_DELAY: "100",
+    });
     for (const name of ["tool-runner", "llm-caller", "planner"] as const) await spawn(name, env);
     client = await clientFor(server.url, prefix);
     const { runId } = await client.submit({ task: "slow" });
-    await waitFor("the tool call to start", () => receiver.spans.some((s) => s.name === "process evt.llm" && s.attributes["cairn.run.id"] === runId), 20_000);
+    await waitFor(
+      "the tool call to start",
+      () => receiver.spans.some((s) => s.name === "process evt.llm" && s.attributes["cairn.run.id"] === runId),
+      20_000,
+    );
     await client.cancel(runId, "user asked");
     const status = await waitRun(client, runId);
     expect(status.status).toBe("cancelled");
     const inTrace = () => receiver.spans.filter((s) => s.traceId === status.traceId);
-    const root = await waitFor("the run's root span", () => inTrace().find((s) => s.name === "invoke_agent work"), 15_000);
+    const root = await waitFor(
+      "the run's root span",
+      () => inTrace().find((s) => s.name === "invoke_agent work"),
+      15_000,
+    );
     expect(root.attributes).toMatchObject({ "cairn.run.status": "cancelled", "cairn.run.reason": status.reason });
-    const signal = await waitFor("the cancel's span", () => inTrace().find((s) => s.name === "process evt.signal"), 15_000);
+    const signal = await waitFor(
+      "the cancel's span",
+      () => inTrace().find((s) => s.name === "process evt.signal"),
+      15_000,
+    );
     expect(signal.parentSpanId).toBe(root.spanId);
     expect(signal.attributes["cairn.decided"]).toEqual(["evt.ended"]);
     const ended = await waitFor("the end's span", () => inTrace().find((s) => s.name === "process evt.ended"), 15_000);

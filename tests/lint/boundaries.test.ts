@@ -19,26 +19,56 @@ async function lintImport(file: string, from: string): Promise<string[]> {
   const eslint = new ESLint({
     cwd: root,
     overrideConfigFile: true,
-    overrideConfig: [{ files: ["**/*.ts"], languageOptions: { parser: tseslint.parser }, plugins: { "@nx": nx as unknown as ESLint.Plugin }, rules: { "@nx/enforce-module-boundaries": (boundaries as (tests: boolean) => unknown)(false) as never } }],
+    overrideConfig: [
+      {
+        files: ["**/*.ts"],
+        languageOptions: { parser: tseslint.parser },
+        plugins: { "@nx": nx as unknown as ESLint.Plugin },
+        rules: { "@nx/enforce-module-boundaries": (boundaries as (tests: boolean) => unknown)(false) as never },
+      },
+    ],
   });
-  const [r] = await eslint.lintText(`import * as m from "${from}";\nexport const x = m;\n`, { filePath: join(root, file) });
+  const [r] = await eslint.lintText(`import * as m from "${from}";\nexport const x = m;\n`, {
+    filePath: join(root, file),
+  });
   return r!.messages.map((m) => `${m.ruleId ?? "parse"}: ${m.message}`);
 }
 
 describe("module boundaries (lint)", () => {
   it("refuses an upward import, and one that would close a cycle between projects", async () => {
-    const layer = (tag: string) => new RegExp(`^@nx/enforce-module-boundaries: A project tagged with "${tag}" can only depend on libs tagged with`);
-    expect(await lintImport("libs/telemetry/src/probe.ts", "@cairn/runtime")).toEqual([expect.stringMatching(layer("layer:base"))]);
-    expect(await lintImport("libs/providers/src/probe.ts", "@cairn/planner")).toEqual([expect.stringMatching(layer("layer:kit"))]);
+    const layer = (tag: string) =>
+      new RegExp(`^@nx/enforce-module-boundaries: A project tagged with "${tag}" can only depend on libs tagged with`);
+    expect(await lintImport("libs/telemetry/src/probe.ts", "@cairn/runtime")).toEqual([
+      expect.stringMatching(layer("layer:base")),
+    ]);
+    expect(await lintImport("libs/providers/src/probe.ts", "@cairn/planner")).toEqual([
+      expect.stringMatching(layer("layer:kit")),
+    ]);
     // production code may not import the test fixtures
-    expect(await lintImport("libs/bus/src/probe.ts", "@cairn/testing")).toEqual([expect.stringMatching(layer("layer:transport"))]);
+    expect(await lintImport("libs/bus/src/probe.ts", "@cairn/testing")).toEqual([
+      expect.stringMatching(layer("layer:transport")),
+    ]);
     // upward and circular (the bus imports the protocol; the planner the runtime)
     // the transport never carries the fold, and the client library never the fold cache
-    expect(await lintImport("libs/bus/src/probe.ts", "@cairn/runtime")).toEqual([expect.stringMatching(layer("layer:transport"))]);
-    expect(await lintImport("libs/client/src/probe.ts", "@cairn/runlog")).toEqual([expect.stringMatching(layer("layer:client"))]);
-    expect(await lintImport("libs/runlog/src/probe.ts", "@cairn/worker")).toEqual([expect.stringMatching(layer("layer:runlog"))]);
-    expect(await lintImport("libs/protocol/src/probe.ts", "@cairn/bus")).toEqual([expect.stringMatching(/^@nx\/enforce-module-boundaries: Circular dependency between "protocol" and "bus" detected/)]);
-    expect(await lintImport("libs/runtime/src/probe.ts", "@cairn/planner")).toEqual([expect.stringMatching(/^@nx\/enforce-module-boundaries: Circular dependency between "runtime" and "planner" detected/)]);
+    expect(await lintImport("libs/bus/src/probe.ts", "@cairn/runtime")).toEqual([
+      expect.stringMatching(layer("layer:transport")),
+    ]);
+    expect(await lintImport("libs/client/src/probe.ts", "@cairn/runlog")).toEqual([
+      expect.stringMatching(layer("layer:client")),
+    ]);
+    expect(await lintImport("libs/runlog/src/probe.ts", "@cairn/worker")).toEqual([
+      expect.stringMatching(layer("layer:runlog")),
+    ]);
+    expect(await lintImport("libs/protocol/src/probe.ts", "@cairn/bus")).toEqual([
+      expect.stringMatching(
+        /^@nx\/enforce-module-boundaries: Circular dependency between "protocol" and "bus" detected/,
+      ),
+    ]);
+    expect(await lintImport("libs/runtime/src/probe.ts", "@cairn/planner")).toEqual([
+      expect.stringMatching(
+        /^@nx\/enforce-module-boundaries: Circular dependency between "runtime" and "planner" detected/,
+      ),
+    ]);
   });
 
   it("accepts what each layer needs: downward imports", async () => {

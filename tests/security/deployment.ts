@@ -10,7 +10,19 @@ import { loadConfig as toolConfig, startToolRunner } from "@cairn/tool-runner";
 import { readRunLog, type RunningService } from "@cairn/bus";
 import { decodeEntry, Subjects } from "@cairn/protocol";
 import { silentLogger } from "@cairn/telemetry";
-import { credentialsEnv, ledgerToolModule, shippedAccounts, startNatsServer, tempDir, TENANT_USERS, tenantPassword, testPassword, type RunningNatsServer, type ShippedUser, type TenantUser } from "@cairn/testing";
+import {
+  credentialsEnv,
+  ledgerToolModule,
+  shippedAccounts,
+  startNatsServer,
+  tempDir,
+  TENANT_USERS,
+  tenantPassword,
+  testPassword,
+  type RunningNatsServer,
+  type ShippedUser,
+  type TenantUser,
+} from "@cairn/testing";
 import { checkRunLog, type LoggedEntry } from "../chaos/invariants.js";
 import type { ScriptTurn } from "../helpers.js";
 
@@ -42,17 +54,34 @@ export interface SecuredDeployment {
   stop(): Promise<void>;
 }
 
-export async function startSecuredDeployment(scripts: Record<string, ScriptTurn[]>, agents: Record<string, { tools: string[]; approve?: string[]; provider?: string; model?: string }>, extraEnv: Record<string, string> = {}): Promise<SecuredDeployment> {
+export async function startSecuredDeployment(
+  scripts: Record<string, ScriptTurn[]>,
+  agents: Record<string, { tools: string[]; approve?: string[]; provider?: string; model?: string }>,
+  extraEnv: Record<string, string> = {},
+): Promise<SecuredDeployment> {
   const dir = tempDir("cairn-security-");
   const logFile = join(dir, "nats.log");
   const server = await startNatsServer({ extraConfig: shippedAccounts(), logFile });
   const prefix = "cairn";
   const scriptsDir = join(dir, "scripts");
   mkdirSync(scriptsDir);
-  for (const [name, turns] of Object.entries(scripts)) writeFileSync(join(scriptsDir, `${name}.json`), JSON.stringify({ turns }));
+  for (const [name, turns] of Object.entries(scripts))
+    writeFileSync(join(scriptsDir, `${name}.json`), JSON.stringify({ turns }));
   const agentsJson = JSON.stringify({
     default: Object.keys(agents)[0],
-    agents: Object.fromEntries(Object.entries(agents).map(([name, a]) => [name, { provider: a.provider ?? "scripted", model: a.model ?? name, systemPrompt: "test agent", tools: a.tools, ...(a.approve ? { approve: a.approve } : {}), maxTurns: 5 }])),
+    agents: Object.fromEntries(
+      Object.entries(agents).map(([name, a]) => [
+        name,
+        {
+          provider: a.provider ?? "scripted",
+          model: a.model ?? name,
+          systemPrompt: "test agent",
+          tools: a.tools,
+          ...(a.approve ? { approve: a.approve } : {}),
+          maxTurns: 5,
+        },
+      ]),
+    ),
   });
   const agentsFile = join(dir, "agents.json");
   writeFileSync(agentsFile, agentsJson);
@@ -86,12 +115,21 @@ export async function startSecuredDeployment(scripts: Record<string, ScriptTurn[
   const log = silentLogger();
   const startService: SecuredDeployment["startService"] = async (name) => {
     let s: RunningService;
-    if (name === "planner") s = await startPlanner(plannerConfig({ ...env, ...credentialsEnv("planner") }), { log, agents: parsed });
-    else if (name === "llm-caller") s = await startLlmCaller(llmConfig({ ...env, ...credentialsEnv("llm-caller") }), { log });
+    if (name === "planner")
+      s = await startPlanner(plannerConfig({ ...env, ...credentialsEnv("planner") }), { log, agents: parsed });
+    else if (name === "llm-caller")
+      s = await startLlmCaller(llmConfig({ ...env, ...credentialsEnv("llm-caller") }), { log });
     // the built-in tools' group: no tool module
-    else if (name === "tool-runner") s = await startToolRunner(toolConfig({ ...env, CAIRN_TOOLS_MODULE: "", ...credentialsEnv("tool-runner") }), { log });
+    else if (name === "tool-runner")
+      s = await startToolRunner(toolConfig({ ...env, CAIRN_TOOLS_MODULE: "", ...credentialsEnv("tool-runner") }), {
+        log,
+      });
     // your tools' group: only the module's tools (CAIRN_TOOLS), none of the built-ins
-    else s = await startToolRunner(toolConfig({ ...env, CAIRN_TOOLS: "ledger,gated_ledger,always_fails", ...credentialsEnv("tool-runner-app") }), { log });
+    else
+      s = await startToolRunner(
+        toolConfig({ ...env, CAIRN_TOOLS: "ledger,gated_ledger,always_fails", ...credentialsEnv("tool-runner-app") }),
+        { log },
+      );
     services.push(s);
     return s;
   };
@@ -101,7 +139,11 @@ export async function startSecuredDeployment(scripts: Record<string, ScriptTurn[
   const subjects = new Subjects(prefix);
   const logOf = async (runId: string): Promise<LoggedEntry[]> => {
     const jsm = await jetstreamManager(admin);
-    return (await readRunLog(jsm, subjects, runId)).map((e) => ({ seq: e.seq, subject: e.subject, entry: decodeEntry(subjects, e.subject, e.data) }));
+    return (await readRunLog(jsm, subjects, runId)).map((e) => ({
+      seq: e.seq,
+      subject: e.subject,
+      entry: decodeEntry(subjects, e.subject, e.data),
+    }));
   };
   return {
     server,
@@ -114,7 +156,10 @@ export async function startSecuredDeployment(scripts: Record<string, ScriptTurn[
     as,
     client,
     startService,
-    violations: () => readFileSync(logFile, "utf8").split("\n").filter((l) => /Violation/.test(l)),
+    violations: () =>
+      readFileSync(logFile, "utf8")
+        .split("\n")
+        .filter((l) => /Violation/.test(l)),
     log: logOf,
     check: async (runId) => checkRunLog(runId, await logOf(runId)),
     async stop() {
@@ -138,7 +183,11 @@ function errorText(err: unknown): string {
  * published once more and the connection flushed: the server handles a connection's messages in
  * order, so a denial of that publish arrives before the flush's PONG.
  */
-export async function canPublish(nc: NatsConnection, subject: string, data: string | Uint8Array = "{}"): Promise<boolean> {
+export async function canPublish(
+  nc: NatsConnection,
+  subject: string,
+  data: string | Uint8Array = "{}",
+): Promise<boolean> {
   try {
     await nc.request(subject, data, { timeout: 1_000 });
     return true;
@@ -157,7 +206,13 @@ async function deniedOnFlush(nc: NatsConnection, subject: string, data: string |
   let denied = false;
   const watching = (async () => {
     for await (const s of status) {
-      if (s.type === "error" && s.error instanceof PermissionViolationError && s.error.operation === "publish" && s.error.subject === subject) denied = true;
+      if (
+        s.type === "error" &&
+        s.error instanceof PermissionViolationError &&
+        s.error.operation === "publish" &&
+        s.error.subject === subject
+      )
+        denied = true;
     }
   })();
   nc.publish(subject, data);
@@ -171,7 +226,10 @@ async function deniedOnFlush(nc: NatsConnection, subject: string, data: string |
 export async function canSubscribe(nc: NatsConnection, subject: string, queue?: string): Promise<boolean> {
   const sub = nc.subscribe(subject, queue ? { queue } : {});
   await nc.flush();
-  const closed = await Promise.race([sub.closed.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 150))]);
+  const closed = await Promise.race([
+    sub.closed.then(() => true),
+    new Promise<boolean>((r) => setTimeout(() => r(false), 150)),
+  ]);
   if (!closed) sub.unsubscribe();
   return !closed;
 }

@@ -19,20 +19,31 @@ beforeAll(async () => {
   provider = await startHttpServer((req, res) => {
     const auth = req.headers.authorization ?? "";
     const echo = `Incorrect API key provided: ${KEY} (${encodeURIComponent(KEY)}, ${Buffer.from(KEY).toString("base64")}, ${KEY.slice(3, 15)}, header ${auth}, url ${req.url})`;
-    res.writeHead(401, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: echo, type: "invalid_request_error", code: "invalid_api_key" } }));
+    res
+      .writeHead(401, { "content-type": "application/json" })
+      .end(JSON.stringify({ error: { message: echo, type: "invalid_request_error", code: "invalid_api_key" } }));
   });
   // Something on loopback an allowed host name resolves to.
-  internal = await startHttpServer((_req, res) => res.writeHead(200, { "content-type": "text/plain" }).end("internal secret"));
+  internal = await startHttpServer((_req, res) =>
+    res.writeHead(200, { "content-type": "text/plain" }).end("internal secret"),
+  );
   const port = new URL(internal.origin).port;
   const scripts: Record<string, ScriptTurn[]> = {
-    fetcher: [{ toolCalls: [{ name: "http_fetch", arguments: { url: `http://localhost:${port}/internal` } }] }, { content: "Done: {{toolResults}}" }],
+    fetcher: [
+      { toolCalls: [{ name: "http_fetch", arguments: { url: `http://localhost:${port}/internal` } }] },
+      { content: "Done: {{toolResults}}" },
+    ],
   };
-  d = await startSecuredDeployment(scripts, { remote: { tools: [], provider: "openai", model: "gpt-x" }, fetcher: { tools: ["http_fetch"] } }, {
-    OPENAI_BASE_URL: `${provider.origin}/v1?api-key=${QUERY_SECRET}`,
-    OPENAI_API_KEY: KEY,
-    CAIRN_LLM_MAX_ATTEMPTS: "1",
-    CAIRN_HTTP_ALLOW_HOSTS: "localhost",
-  });
+  d = await startSecuredDeployment(
+    scripts,
+    { remote: { tools: [], provider: "openai", model: "gpt-x" }, fetcher: { tools: ["http_fetch"] } },
+    {
+      OPENAI_BASE_URL: `${provider.origin}/v1?api-key=${QUERY_SECRET}`,
+      OPENAI_API_KEY: KEY,
+      CAIRN_LLM_MAX_ATTEMPTS: "1",
+      CAIRN_HTTP_ALLOW_HOSTS: "localhost",
+    },
+  );
 }, 120_000);
 afterAll(async () => {
   await d?.stop();
@@ -47,7 +58,14 @@ describe("secrets stay out of the log; http_fetch checks addresses", () => {
     expect(s.status).toBe("failed");
     expect(provider.received.length).toBeGreaterThan(0);
     const everything = JSON.stringify([s, await d.log(runId)]);
-    for (const secret of [KEY, encodeURIComponent(KEY), Buffer.from(KEY).toString("base64"), KEY.slice(3, 15), KEY.slice(-12), QUERY_SECRET]) {
+    for (const secret of [
+      KEY,
+      encodeURIComponent(KEY),
+      Buffer.from(KEY).toString("base64"),
+      KEY.slice(3, 15),
+      KEY.slice(-12),
+      QUERY_SECRET,
+    ]) {
       expect(everything, secret).not.toContain(secret);
     }
     expect(everything).toMatch(/401/);

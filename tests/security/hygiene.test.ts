@@ -17,7 +17,15 @@ import { startEmbedded, type Embedded } from "@cairn/cli";
 import { parseAgents } from "@cairn/planner";
 import type { RunStatus } from "@cairn/protocol";
 import { silentLogger } from "@cairn/telemetry";
-import { rawControls, startNatsServer, tempDir, uniquePrefix, withoutSgr, workspaceRoot, type RunningNatsServer } from "@cairn/testing";
+import {
+  rawControls,
+  startNatsServer,
+  tempDir,
+  uniquePrefix,
+  withoutSgr,
+  workspaceRoot,
+  type RunningNatsServer,
+} from "@cairn/testing";
 import { makeFixture, serviceEnv, waitRun, withTimeout, type ScriptTurn } from "../helpers.js";
 import { writeFileSync } from "node:fs";
 
@@ -25,7 +33,8 @@ const run = promisify(execFile);
 const cairn = join(workspaceRoot(), "services", "cli", "bin", "cairn.js");
 
 /** Everything a terminal acts on, in one string; `<script>` is for the HTML-minded (harmless in a terminal, shown as is). */
-const X = "\x1b[2J\x1b]0;pwned\x07\x1b[1A\x1b[2K\x1b[10;10H\rFAKE: approved\b\b\x7f\x9b2J\u202e<script>alert(1)</script>";
+const X =
+  "\x1b[2J\x1b]0;pwned\x07\x1b[1A\x1b[2K\x1b[10;10H\rFAKE: approved\b\b\x7f\x9b2J\u202e<script>alert(1)</script>";
 
 const SCRIPTS: Record<string, ScriptTurn[]> = {
   hostile: [
@@ -38,7 +47,10 @@ const SCRIPTS: Record<string, ScriptTurn[]> = {
     },
     { content: `Answer ${X}\n{{toolResults}}\nthe end ${X}` },
   ],
-  gated: [{ content: `Please approve ${X}`, toolCalls: [{ name: "ledger", arguments: { item: `gated ${X}` } }] }, { content: `Done ${X}: {{toolResults}}` }],
+  gated: [
+    { content: `Please approve ${X}`, toolCalls: [{ name: "ledger", arguments: { item: `gated ${X}` } }] },
+    { content: `Done ${X}: {{toolResults}}` },
+  ],
 };
 
 let server: RunningNatsServer;
@@ -47,7 +59,11 @@ let client: CairnClient;
 let prefix: string;
 
 async function cli(args: string[], color = false): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "/root", ...(color ? { FORCE_COLOR: "1" } : { NO_COLOR: "1" }) };
+  const env = {
+    PATH: process.env["PATH"] ?? "",
+    HOME: process.env["HOME"] ?? "/root",
+    ...(color ? { FORCE_COLOR: "1" } : { NO_COLOR: "1" }),
+  };
   const all = [cairn, ...args, "--server", server.url, "--prefix", prefix];
   try {
     const r = await run(process.execPath, all, { env, cwd: tempDir(), timeout: 120_000, maxBuffer: 32 * 1024 * 1024 });
@@ -79,12 +95,24 @@ beforeAll(async () => {
     default: "hostile",
     agents: {
       hostile: { provider: "scripted", model: "hostile", systemPrompt: "test agent", tools: ["ledger"], maxTurns: 5 },
-      gated: { provider: "scripted", model: "gated", systemPrompt: "test agent", tools: ["ledger"], approve: ["ledger"], maxTurns: 5 },
+      gated: {
+        provider: "scripted",
+        model: "gated",
+        systemPrompt: "test agent",
+        tools: ["ledger"],
+        approve: ["ledger"],
+        maxTurns: 5,
+      },
     },
   });
   writeFileSync(f.agentsFile, agentsJson);
   prefix = uniquePrefix("hyg");
-  emb = await startEmbedded({ natsUrl: server.url, env: serviceEnv(server.url, prefix, f, { LOG_LEVEL: "silent" }), agents: parseAgents(agentsJson), log: silentLogger() });
+  emb = await startEmbedded({
+    natsUrl: server.url,
+    env: serviceEnv(server.url, prefix, f, { LOG_LEVEL: "silent" }),
+    agents: parseAgents(agentsJson),
+    log: silentLogger(),
+  });
   client = await CairnClient.connect({ nc: emb.nc, prefix });
 }, 120_000);
 
@@ -108,7 +136,9 @@ describe("the CLI prints a hostile run's text escaped, never raw", () => {
     // Turn 2's tokens, streamed live while the call ran (the scripted model streams word by word).
     expect(out).toContain("⋯ Answer \\x1b[2J\\x1b]0;pwned\\x07");
     // The answer keeps its lines; each is escaped.
-    expect(out).toContain("Answer \\x1b[2J\\x1b]0;pwned\\x07\\x1b[1A\\x1b[2K\\x1b[10;10H\\rFAKE: approved\\x08\\x08\\x7f\\x9b2J\\u202e<script>alert(1)</script>\nrecorded ");
+    expect(out).toContain(
+      "Answer \\x1b[2J\\x1b]0;pwned\\x07\\x1b[1A\\x1b[2K\\x1b[10;10H\\rFAKE: approved\\x08\\x08\\x7f\\x9b2J\\u202e<script>alert(1)</script>\nrecorded ",
+    );
   });
 
   it("status and runs, in text and JSON (JSON decodes to exactly what the log holds)", async () => {

@@ -14,16 +14,28 @@ import { waitRun, type ScriptTurn } from "../helpers.js";
 import { canPublish, canSubscribe, failure, startSecuredDeployment, type SecuredDeployment } from "./deployment.js";
 
 const SCRIPTS: Record<string, ScriptTurn[]> = {
-  victim: [{ content: "Paying.", toolCalls: [{ name: "ledger", arguments: { item: "invoice" } }] }, { content: "Done: {{toolResults}}" }],
+  victim: [
+    { content: "Paying.", toolCalls: [{ name: "ledger", arguments: { item: "invoice" } }] },
+    { content: "Done: {{toolResults}}" },
+  ],
   helper: [{ content: "Noted." }],
-  delegator: [{ toolCalls: [{ name: "run_agent", arguments: { task: "note it", agent: "helper" } }] }, { content: "Child said: {{toolResults}}" }],
+  delegator: [
+    { toolCalls: [{ name: "run_agent", arguments: { task: "note it", agent: "helper" } }] },
+    { content: "Child said: {{toolResults}}" },
+  ],
 };
-const AGENTS = { victim: { tools: ["ledger"], approve: ["ledger"] }, helper: { tools: [] }, delegator: { tools: ["run_agent"] } };
+const AGENTS = {
+  victim: { tools: ["ledger"], approve: ["ledger"] },
+  helper: { tools: [] },
+  delegator: { tools: ["run_agent"] },
+};
 
 let d: SecuredDeployment;
 const clients: CairnClient[] = [];
 beforeAll(async () => {
-  d = await startSecuredDeployment(SCRIPTS, AGENTS, { CAIRN_ACCESS_FILE: join(workspaceRoot(), "examples", "access.json") });
+  d = await startSecuredDeployment(SCRIPTS, AGENTS, {
+    CAIRN_ACCESS_FILE: join(workspaceRoot(), "examples", "access.json"),
+  });
 }, 120_000);
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.close()));
@@ -39,7 +51,19 @@ async function tenant(user: TenantUser): Promise<CairnClient> {
 /** Polls until `fn` gives a value (a thrown error is retried and reported on timeout). */
 const until = waitFor;
 const raw = async (nc: NatsConnection, endpoint: string, body: object, h?: ReturnType<typeof natsHeaders>) =>
-  JSON.parse((await nc.request(`${d.prefix}.api.${endpoint}`, JSON.stringify(body), { timeout: 5_000, ...(h ? { headers: h } : {}) })).string()) as { error?: { kind: string; message: string; retryable?: boolean }; runId?: string; created?: boolean; status?: string };
+  JSON.parse(
+    (
+      await nc.request(`${d.prefix}.api.${endpoint}`, JSON.stringify(body), {
+        timeout: 5_000,
+        ...(h ? { headers: h } : {}),
+      })
+    ).string(),
+  ) as {
+    error?: { kind: string; message: string; retryable?: boolean };
+    runId?: string;
+    created?: boolean;
+    status?: string;
+  };
 
 describe("identity from NATS, tenants and roles", () => {
   it("an approval is recorded under the identity the server gives, whatever the request says; another tenant cannot see or act on the run; roles hold", async () => {
@@ -56,12 +80,27 @@ describe("identity from NATS, tenants and roles", () => {
     expect(paused.tenant).toBe("ACME");
 
     // another tenant: the run does not exist for it
-    for (const attempt of [() => other.status(runId), () => other.approve(runId, callId), () => other.deny(runId, callId), () => other.cancel(runId)]) {
+    for (const attempt of [
+      () => other.status(runId),
+      () => other.approve(runId, callId),
+      () => other.deny(runId, callId),
+      () => other.cancel(runId),
+    ]) {
       expect(await failure(attempt)).toMatch(/not_found|no run/);
     }
     expect((await other.list()).map((r) => r.runId)).not.toContain(runId);
     const otherNc = await d.as("globex-dev");
-    expect((await raw(otherNc, "approve", { v: 1, runId, callId, decision: "approve", by: "alice@security (on-call approver)" })).error?.kind).toBe("not_found");
+    expect(
+      (
+        await raw(otherNc, "approve", {
+          v: 1,
+          runId,
+          callId,
+          decision: "approve",
+          by: "alice@security (on-call approver)",
+        })
+      ).error?.kind,
+    ).toBe("not_found");
     expect((await raw(otherNc, "read", { v: 1, runId })).error?.kind).toBe("not_found");
 
     // roles within the tenant: the auditor reads only; the developer may not approve
@@ -73,17 +112,28 @@ describe("identity from NATS, tenants and roles", () => {
     // a forged identity header is replaced by the server's: still the developer
     const h = natsHeaders();
     h.set("Nats-Request-Info", JSON.stringify({ acc: "ACME", user: "acme-approver" }));
-    expect((await raw(await d.as("acme-dev"), "approve", { v: 1, runId, callId, decision: "approve" }, h)).error?.kind).toBe("forbidden");
+    expect(
+      (await raw(await d.as("acme-dev"), "approve", { v: 1, runId, callId, decision: "approve" }, h)).error?.kind,
+    ).toBe("forbidden");
 
     // the approver, claiming to be someone else in the body
     const approverNc = await d.as("acme-approver");
-    const res = await raw(approverNc, "approve", { v: 1, runId, callId, decision: "approve", by: "alice@security (on-call approver)" });
+    const res = await raw(approverNc, "approve", {
+      v: 1,
+      runId,
+      callId,
+      decision: "approve",
+      by: "alice@security (on-call approver)",
+    });
     expect(res.error).toBeUndefined();
     const s = await waitRun(approver, runId, 30_000); // a tenant's client follows the run through the API (no stream access)
     expect(s.status).toBe("completed");
     expect(readLedger(d.ledgerFile).filter((l) => l.runId === runId)).toHaveLength(1);
     const approval = (await d.log(runId)).find((e) => e.entry.kind === "approval");
-    expect(approval?.entry).toMatchObject({ kind: "approval", message: { by: "ACME/acme-approver", decision: "approve" } });
+    expect(approval?.entry).toMatchObject({
+      kind: "approval",
+      message: { by: "ACME/acme-approver", decision: "approve" },
+    });
     const submitted = (await d.log(runId)).find((e) => e.entry.kind === "submitted");
     expect(submitted?.entry).toMatchObject({ message: { tenant: "ACME", submittedBy: "ACME/acme-dev" } });
 
@@ -100,8 +150,12 @@ describe("identity from NATS, tenants and roles", () => {
     expect(v.created).toBe(true);
     expect(v.runId).not.toBe(a.runId);
     expect((await victim.status(v.runId)).task).toBe("pay invoice 42");
-    expect((await victim.submit({ task: "pay invoice 42", agent: "victim", idempotencyKey: "K-42" })).runId).toBe(v.runId);
-    expect(await failure(() => victim.submit({ task: "pay invoice 43", agent: "victim", idempotencyKey: "K-42" }))).toMatch(/idempotency_conflict/);
+    expect((await victim.submit({ task: "pay invoice 42", agent: "victim", idempotencyKey: "K-42" })).runId).toBe(
+      v.runId,
+    );
+    expect(
+      await failure(() => victim.submit({ task: "pay invoice 43", agent: "victim", idempotencyKey: "K-42" })),
+    ).toMatch(/idempotency_conflict/);
     await victim.cancel(v.runId);
     await attacker.cancel(a.runId);
   });
@@ -122,20 +176,32 @@ describe("identity from NATS, tenants and roles", () => {
 
   it("a tenant's users reach nothing but the run API: no JetStream, no stream subjects, no sub-agent spawning", async () => {
     const nc = await d.as("acme-dev");
-    for (const s of [`$JS.API.DIRECT.GET.${d.subjects.stream}`, "$JS.API.INFO", `${d.prefix}.api.spawn`, `${d.prefix}.tapi.submit`, `${d.prefix}.run.x.evt.approval.1.0`]) {
+    for (const s of [
+      `$JS.API.DIRECT.GET.${d.subjects.stream}`,
+      "$JS.API.INFO",
+      `${d.prefix}.api.spawn`,
+      `${d.prefix}.tapi.submit`,
+      `${d.prefix}.run.x.evt.approval.1.0`,
+    ]) {
       expect(await canPublish(nc, s), s).toBe(false);
     }
-    for (const s of [`${d.prefix}.tap.>`, `${d.prefix}.stream.>`, `${d.prefix}.run.>`]) expect(await canSubscribe(nc, s), s).toBe(false);
+    for (const s of [`${d.prefix}.tap.>`, `${d.prefix}.stream.>`, `${d.prefix}.run.>`])
+      expect(await canSubscribe(nc, s), s).toBe(false);
   });
 
   it("bounds every request: an oversized task is a clear, non-retryable error at once; list stays under max_payload", async () => {
     const dev = await tenant("acme-dev");
     const nc = await d.as("acme-dev");
     const big = await raw(nc, "submit", { v: 1, task: "x".repeat(600 * 1024), agent: "victim" });
-    expect(big.error).toMatchObject({ kind: "bad_request", message: expect.stringMatching(/task of 614400 bytes exceeds the limit of 65536 bytes/) as string });
+    expect(big.error).toMatchObject({
+      kind: "bad_request",
+      message: expect.stringMatching(/task of 614400 bytes exceeds the limit of 65536 bytes/) as string,
+    });
     expect(big.error?.retryable ?? false).toBe(false);
     // the client does not retry a deterministic error: it answers with the planner's first reply
-    const err = await dev.submit({ task: "x".repeat(600 * 1024), agent: "victim" }).catch((e: unknown) => e as { kind?: string; retryable?: boolean });
+    const err = await dev
+      .submit({ task: "x".repeat(600 * 1024), agent: "victim" })
+      .catch((e: unknown) => e as { kind?: string; retryable?: boolean });
     expect(err).toMatchObject({ kind: "bad_request", retryable: false });
     const page = await dev.listPage({ limit: 2 });
     expect(page.runs.length).toBeLessThanOrEqual(2);

@@ -21,7 +21,18 @@ import { readRunLog, type RunningService } from "@cairn/bus";
 import { decodeEntry, Subjects, type ToolResult } from "@cairn/protocol";
 import { purgeRun } from "@cairn/replay";
 import { silentLogger } from "@cairn/telemetry";
-import { credentialsEnv, shippedAccounts, spawnService, startNatsServer, tempDir, testPassword, workspaceRoot as repoRoot, type RunningNatsServer, type ServiceProcess, type ShippedUser } from "@cairn/testing";
+import {
+  credentialsEnv,
+  shippedAccounts,
+  spawnService,
+  startNatsServer,
+  tempDir,
+  testPassword,
+  workspaceRoot as repoRoot,
+  type RunningNatsServer,
+  type ServiceProcess,
+  type ShippedUser,
+} from "@cairn/testing";
 import { checkRunLog, type LoggedEntry } from "../chaos/invariants.js";
 import type { ScriptTurn } from "../helpers.js";
 import { canPublish, canSubscribe } from "./deployment.js";
@@ -62,10 +73,15 @@ const as = async (user: ShippedUser): Promise<NatsConnection> => {
   open.push(nc);
   return nc;
 };
-const script = (agent: string, turns: ScriptTurn[]): void => writeFileSync(join(scriptsDir, `${agent}.json`), JSON.stringify({ turns }));
+const script = (agent: string, turns: ScriptTurn[]): void =>
+  writeFileSync(join(scriptsDir, `${agent}.json`), JSON.stringify({ turns }));
 const logOf = async (runId: string): Promise<LoggedEntry[]> => {
   const jsm = await jetstreamManager(admin);
-  return (await readRunLog(jsm, subjects, runId)).map((e) => ({ seq: e.seq, subject: e.subject, entry: decodeEntry(subjects, e.subject, e.data) }));
+  return (await readRunLog(jsm, subjects, runId)).map((e) => ({
+    seq: e.seq,
+    subject: e.subject,
+    entry: decodeEntry(subjects, e.subject, e.data),
+  }));
 };
 /** A run's tool results, in call order (turn, then index). */
 const toolResults = async (runId: string): Promise<ToolResult[]> =>
@@ -99,10 +115,18 @@ beforeAll(async () => {
   // the runner's credentials file: 0600, the runner's own
   credsFile = join(dir, "runner.creds");
   writeFileSync(credsFile, `-----BEGIN NATS USER JWT-----\n${CREDS_SECRET}\n`, { mode: 0o600 });
-  script("victim", [{ toolCalls: [{ name: "write_file", arguments: { path: "private/notes.txt", content: VICTIM_SECRET } }] }, { content: "Saved: {{toolResults}}" }]);
+  script("victim", [
+    { toolCalls: [{ name: "write_file", arguments: { path: "private/notes.txt", content: VICTIM_SECRET } }] },
+    { content: "Saved: {{toolResults}}" },
+  ]);
   const agentsJson = JSON.stringify({
     default: "victim",
-    agents: Object.fromEntries(Object.entries(AGENTS).map(([name, tools]) => [name, { provider: "scripted", model: name, systemPrompt: "test agent", tools, maxTurns: 5 }])),
+    agents: Object.fromEntries(
+      Object.entries(AGENTS).map(([name, tools]) => [
+        name,
+        { provider: "scripted", model: name, systemPrompt: "test agent", tools, maxTurns: 5 },
+      ]),
+    ),
   });
   const agentsFile = join(dir, "agents.json");
   writeFileSync(agentsFile, agentsJson);
@@ -151,8 +175,14 @@ afterAll(async () => {
 describe.skipIf(!root)("shell sandbox and workspaces, on the shipped accounts", () => {
   it("the tool-runner reports the sandbox it picked at start", async () => {
     const line = await runner.waitForLog((l) => typeof l["msg"] === "string" && l["msg"].startsWith("shell sandbox: "));
-    expect(line).toMatchObject({ sandbox: "setpriv", binary: expect.stringMatching(/setpriv$/) as unknown, workspaceQuotaBytes: QUOTA });
-    expect(line["msg"]).toMatch(/^shell sandbox: setpriv \(.*\): each run's commands run as a uid of their own \(200000-299999, from the run id\)/);
+    expect(line).toMatchObject({
+      sandbox: "setpriv",
+      binary: expect.stringMatching(/setpriv$/) as unknown,
+      workspaceQuotaBytes: QUOTA,
+    });
+    expect(line["msg"]).toMatch(
+      /^shell sandbox: setpriv \(.*\): each run's commands run as a uid of their own \(200000-299999, from the run id\)/,
+    );
   });
 
   it("attack: a run's shell reads the runner's environment, credentials file and another run's workspace — it gets none of them", async () => {
@@ -176,12 +206,16 @@ describe.skipIf(!root)("shell sandbox and workspaces, on the shipped accounts", 
       `find ${dir} -name notes.txt`,
       "grep -s runner-secret /proc/*/environ /proc/*/cmdline /proc/*/task/*/environ",
     ].join("; ");
-    script("attacker", [{ toolCalls: [{ name: "shell", arguments: { command: attack } }] }, { content: "Found: {{toolResults}}" }]);
+    script("attacker", [
+      { toolCalls: [{ name: "shell", arguments: { command: attack } }] },
+      { content: "Found: {{toolResults}}" },
+    ]);
     const attacker = await run("attacker", "find secrets");
     const [result] = await toolResults(attacker.runId);
     expect(result).toMatchObject({ ok: true, tool: "shell" });
     const everything = `${attacker.answer}\n${result!.output ?? ""}`;
-    for (const secret of [RUNNER_PASSWORD, RUNNER_SECRET, CREDS_SECRET, VICTIM_SECRET]) expect(everything).not.toContain(secret);
+    for (const secret of [RUNNER_PASSWORD, RUNNER_SECRET, CREDS_SECRET, VICTIM_SECRET])
+      expect(everything).not.toContain(secret);
     // the commands did run, as a uid of the run's own, and were refused
     const out = JSON.parse(result!.output!) as { exitCode: number; stdout: string; stderr: string; timedOut?: boolean };
     expect(out.timedOut).toBeUndefined();
@@ -200,7 +234,11 @@ describe.skipIf(!root)("shell sandbox and workspaces, on the shipped accounts", 
 
   it("quota: a file is cut at the quota, a call that leaves the workspace over it fails (terminal, not retried), and write_file is refused", async () => {
     script("quota", [
-      { toolCalls: [{ name: "shell", arguments: { command: `head -c ${QUOTA * 2} /dev/zero > big; echo $?; wc -c < big` } }] },
+      {
+        toolCalls: [
+          { name: "shell", arguments: { command: `head -c ${QUOTA * 2} /dev/zero > big; echo $?; wc -c < big` } },
+        ],
+      },
       { toolCalls: [{ name: "shell", arguments: { command: "head -c 1000 /dev/zero > more; echo written" } }] },
       { toolCalls: [{ name: "write_file", arguments: { path: "note.txt", content: "one byte too many" } }] },
       { content: "Done: {{toolResults}}" },
@@ -211,10 +249,16 @@ describe.skipIf(!root)("shell sandbox and workspaces, on the shipped accounts", 
     expect(over).toMatchObject({
       ok: false,
       attempts: 1,
-      error: { kind: "quota_exceeded", retryable: false, message: `the command exited with 0, and the run's workspace now holds more than its quota of ${QUOTA} bytes: remove files (write_file is refused until it is under)` },
+      error: {
+        kind: "quota_exceeded",
+        retryable: false,
+        message: `the command exited with 0, and the run's workspace now holds more than its quota of ${QUOTA} bytes: remove files (write_file is refused until it is under)`,
+      },
     });
     expect(refused).toMatchObject({ ok: false, attempts: 1, error: { kind: "quota_exceeded", retryable: false } });
-    expect(refused!.error!.message).toMatch(/^write_file refused: writing 17 bytes to "note.txt" would take the run's workspace over its quota of 65536 bytes/);
+    expect(refused!.error!.message).toMatch(
+      /^write_file refused: writing 17 bytes to "note.txt" would take the run's workspace over its quota of 65536 bytes/,
+    );
     expect(existsSync(join(wsRoot, runId, "note.txt"))).toBe(false);
   });
 
@@ -239,7 +283,15 @@ describe.skipIf(!root)("shell sandbox and workspaces, on the shipped accounts", 
     ]);
     const { runId, answer } = await run("errors", "make mistakes");
     const results = await toolResults(runId);
-    expect(results.map((r) => (r.ok ? "ok" : r.error!.kind))).toEqual(["not_found", "path_outside_workspace", "ok", "not_found", "is_directory", "not_a_directory", "path_outside_workspace"]);
+    expect(results.map((r) => (r.ok ? "ok" : r.error!.kind))).toEqual([
+      "not_found",
+      "path_outside_workspace",
+      "ok",
+      "not_found",
+      "is_directory",
+      "not_a_directory",
+      "path_outside_workspace",
+    ]);
     for (const r of results.filter((x) => !x.ok)) {
       expect(r).toMatchObject({ attempts: 1, error: { retryable: false } });
       expect(r.error!.message).not.toContain(dir);
@@ -253,12 +305,16 @@ describe.skipIf(!root)("shell sandbox and workspaces, on the shipped accounts", 
       expect(await canPublish(await as(user), subjects.purged("r-any")), user).toBe(false);
     }
     expect(await canPublish(admin, subjects.purged("r-nothing-here"))).toBe(true);
-    for (const user of ["tool-runner", "tool-runner-app"] as const) expect(await canSubscribe(await as(user), subjects.purged("*")), user).toBe(true);
+    for (const user of ["tool-runner", "tool-runner-app"] as const)
+      expect(await canSubscribe(await as(user), subjects.purged("*")), user).toBe(true);
     expect(await canSubscribe(await as("client"), subjects.purged("*"))).toBe(false);
   });
 
   it("purge removes the run's workspace: the purging CLI is not on the runner's host, the runner is notified", async () => {
-    script("victim", [{ toolCalls: [{ name: "write_file", arguments: { path: "private/notes.txt", content: VICTIM_SECRET } }] }, { content: "Saved: {{toolResults}}" }]);
+    script("victim", [
+      { toolCalls: [{ name: "write_file", arguments: { path: "private/notes.txt", content: VICTIM_SECRET } }] },
+      { content: "Saved: {{toolResults}}" },
+    ]);
     const { runId } = await run("victim", "to be purged");
     const ws = join(wsRoot, runId);
     expect(existsSync(ws)).toBe(true);
@@ -268,7 +324,11 @@ describe.skipIf(!root)("shell sandbox and workspaces, on the shipped accounts", 
     await until("the workspace to be removed", () => !existsSync(ws));
     await runner.waitForLog((l) => l["msg"] === "run purged: its workspace is removed" && l["runId"] === runId);
     // nobody else's workspace went with it
-    expect(readdirSync(wsRoot).filter((n) => n !== runId).sort()).toEqual(others.sort());
+    expect(
+      readdirSync(wsRoot)
+        .filter((n) => n !== runId)
+        .sort(),
+    ).toEqual(others.sort());
     // a purge notification for a run with no workspace here does nothing
     admin.publish(subjects.purged("r-never-here"));
     await admin.flush();
@@ -282,7 +342,14 @@ describe("shell sandbox: no sandbox, no start", () => {
       const cmd = [...prefix, process.execPath, main];
       const child = spawn(cmd[0]!, cmd.slice(1), {
         cwd: "/",
-        env: { PATH: process.env["PATH"] ?? "/usr/bin:/bin", NATS_URL: "nats://127.0.0.1:1", CAIRN_WORKSPACE_ROOT: "/tmp/cairn-never-used", LOG_LEVEL: "info", CAIRN_SHELL_ENABLED: "true", ...extra },
+        env: {
+          PATH: process.env["PATH"] ?? "/usr/bin:/bin",
+          NATS_URL: "nats://127.0.0.1:1",
+          CAIRN_WORKSPACE_ROOT: "/tmp/cairn-never-used",
+          LOG_LEVEL: "info",
+          CAIRN_SHELL_ENABLED: "true",
+          ...extra,
+        },
         stdio: ["ignore", "ignore", "pipe"],
       });
       let stderr = "";
@@ -290,26 +357,46 @@ describe("shell sandbox: no sandbox, no start", () => {
       child.once("exit", (code) => resolve({ code, stderr }));
     });
 
-  it.skipIf(bwrapInstalled)("a tool-runner told to use bubblewrap, which is not installed, refuses to start, saying why and what to do", async () => {
-    const { code, stderr } = await start([], { CAIRN_SHELL_SANDBOX: "bwrap" });
-    expect(code).not.toBe(0);
-    expect(stderr).toContain("tool-runner cannot start");
-    expect(stderr).toContain("the shell tool cannot start: there is no sandbox to run commands in (bubblewrap (bwrap) is not installed (Debian/Ubuntu package bubblewrap))");
-    expect(stderr).toContain("Run the tool-runner as root with setpriv (util-linux) installed, or install bubblewrap (bwrap), or do not enable the shell tool (CAIRN_SHELL_ENABLED)");
-  });
+  it.skipIf(bwrapInstalled)(
+    "a tool-runner told to use bubblewrap, which is not installed, refuses to start, saying why and what to do",
+    async () => {
+      const { code, stderr } = await start([], { CAIRN_SHELL_SANDBOX: "bwrap" });
+      expect(code).not.toBe(0);
+      expect(stderr).toContain("tool-runner cannot start");
+      expect(stderr).toContain(
+        "the shell tool cannot start: there is no sandbox to run commands in (bubblewrap (bwrap) is not installed (Debian/Ubuntu package bubblewrap))",
+      );
+      expect(stderr).toContain(
+        "Run the tool-runner as root with setpriv (util-linux) installed, or install bubblewrap (bwrap), or do not enable the shell tool (CAIRN_SHELL_ENABLED)",
+      );
+    },
+  );
 
-  it.skipIf(!root)("with setpriv, a tool-runner whose workspace root others may write refuses to start (one could squat another run's workspace)", async () => {
-    const open = tempDir("cairn-sandbox-open-");
-    chmodSync(open, 0o1777);
-    const { code, stderr } = await start([], { CAIRN_WORKSPACE_ROOT: open });
-    expect(code).not.toBe(0);
-    expect(stderr).toContain(`the shell sandbox needs a workspace root only the tool-runner may write, and CAIRN_WORKSPACE_ROOT (${open}) has mode 1777: chmod go-w it`);
-  });
+  it.skipIf(!root)(
+    "with setpriv, a tool-runner whose workspace root others may write refuses to start (one could squat another run's workspace)",
+    async () => {
+      const open = tempDir("cairn-sandbox-open-");
+      chmodSync(open, 0o1777);
+      const { code, stderr } = await start([], { CAIRN_WORKSPACE_ROOT: open });
+      expect(code).not.toBe(0);
+      expect(stderr).toContain(
+        `the shell sandbox needs a workspace root only the tool-runner may write, and CAIRN_WORKSPACE_ROOT (${open}) has mode 1777: chmod go-w it`,
+      );
+    },
+  );
 
-  it.skipIf(!root || bwrapInstalled)("a tool-runner that is not root (and has no bubblewrap) refuses to start", async () => {
-    const { code, stderr } = await start(["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"], {});
-    expect(code).not.toBe(0);
-    expect(stderr).toContain("setpriv needs root to run each run's commands as a uid of their own, and this tool-runner runs as uid 65534");
-    expect(stderr).toContain("bubblewrap (bwrap) is not installed");
-  });
+  it.skipIf(!root || bwrapInstalled)(
+    "a tool-runner that is not root (and has no bubblewrap) refuses to start",
+    async () => {
+      const { code, stderr } = await start(
+        ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"],
+        {},
+      );
+      expect(code).not.toBe(0);
+      expect(stderr).toContain(
+        "setpriv needs root to run each run's commands as a uid of their own, and this tool-runner runs as uid 65534",
+      );
+      expect(stderr).toContain("bubblewrap (bwrap) is not installed");
+    },
+  );
 });

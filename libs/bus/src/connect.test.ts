@@ -1,6 +1,14 @@
 import { createServer, type Server } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { checkServerVersion, connectNats, isPatchedServerVersion, MIN_SERVER_VERSION, NatsVersionError, PATCHED_FLOOR, versionAtLeast } from "./connect.js";
+import {
+  checkServerVersion,
+  connectNats,
+  isPatchedServerVersion,
+  MIN_SERVER_VERSION,
+  NatsVersionError,
+  PATCHED_FLOOR,
+  versionAtLeast,
+} from "./connect.js";
 
 describe("the patched nats-server floor", () => {
   it.each([
@@ -25,7 +33,9 @@ describe("the patched nats-server floor", () => {
     ["garbage", false],
   ])("%s patched: %s", (version, patched) => {
     expect(isPatchedServerVersion(version)).toBe(patched);
-    expect(checkServerVersion(version)).toBe(patched ? "ok" : versionAtLeast(version, MIN_SERVER_VERSION) ? "unpatched" : "too-old");
+    expect(checkServerVersion(version)).toBe(
+      patched ? "ok" : versionAtLeast(version, MIN_SERVER_VERSION) ? "unpatched" : "too-old",
+    );
   });
 
   it("the development override accepts 2.10+ without the fixes, never anything older than 2.10", () => {
@@ -68,7 +78,9 @@ describe("connectNats refuses by the server's INFO version", () => {
   /** A socket that speaks the NATS greeting as a server of `version` would (no real server needed). */
   async function fakeServer(version: string): Promise<string> {
     const srv = createServer((sock) => {
-      sock.write(`INFO {"server_id":"FAKE","server_name":"fake","version":"${version}","proto":1,"headers":true,"max_payload":1048576,"jetstream":true}\r\n`);
+      sock.write(
+        `INFO {"server_id":"FAKE","server_name":"fake","version":"${version}","proto":1,"headers":true,"max_payload":1048576,"jetstream":true}\r\n`,
+      );
       sock.on("data", (d) => {
         if (d.toString().includes("PING")) sock.write("PONG\r\n");
       });
@@ -82,7 +94,11 @@ describe("connectNats refuses by the server's INFO version", () => {
   async function attempt(version: string, allowUnpatchedServer?: boolean): Promise<unknown> {
     const url = await fakeServer(version);
     try {
-      const nc = await connectNats({ servers: url, name: "version-test", ...(allowUnpatchedServer !== undefined ? { allowUnpatchedServer } : {}) });
+      const nc = await connectNats({
+        servers: url,
+        name: "version-test",
+        ...(allowUnpatchedServer !== undefined ? { allowUnpatchedServer } : {}),
+      });
       await nc.close();
       return "connected";
     } catch (err) {

@@ -1,10 +1,24 @@
 import { readFileSync } from "node:fs";
 import { connect, credsAuthenticator, type NatsConnection } from "@nats-io/transport-node";
 import type { Logger } from "@cairn/telemetry";
-import { isPatchedServerVersion, MIN_SERVER_VERSION, NATS_SERVER_CVES, PATCHED_FLOOR, versionAtLeast } from "@cairn/natsd";
+import {
+  isPatchedServerVersion,
+  MIN_SERVER_VERSION,
+  NATS_SERVER_CVES,
+  PATCHED_FLOOR,
+  versionAtLeast,
+} from "@cairn/natsd";
 
 // The patched floor lives in @cairn/natsd (which finds the server tests and `cairn dev` start).
-export { isPatchedServerVersion, MIN_SERVER_VERSION, NATS_SERVER_CVES, PATCHED_FLOOR, PATCHED_FROM_VERSION, PATCHED_SERVER_VERSIONS, versionAtLeast } from "@cairn/natsd";
+export {
+  isPatchedServerVersion,
+  MIN_SERVER_VERSION,
+  NATS_SERVER_CVES,
+  PATCHED_FLOOR,
+  PATCHED_FROM_VERSION,
+  PATCHED_SERVER_VERSIONS,
+  versionAtLeast,
+} from "@cairn/natsd";
 
 /** How to reach NATS. Only `main.ts` files read these from the environment. */
 export interface NatsConnectOptions {
@@ -54,7 +68,10 @@ export class NatsVersionError extends Error {
  * What connectNats does with a server of `version`: "ok" (patched), "unpatched-allowed" (2.10+
  * without the fixes, accepted because of the override), or the NatsVersionError reason.
  */
-export function checkServerVersion(version: string, allowUnpatchedServer = false): "ok" | "unpatched-allowed" | "too-old" | "unpatched" {
+export function checkServerVersion(
+  version: string,
+  allowUnpatchedServer = false,
+): "ok" | "unpatched-allowed" | "too-old" | "unpatched" {
   if (!versionAtLeast(version, MIN_SERVER_VERSION)) return "too-old";
   if (isPatchedServerVersion(version)) return "ok";
   return allowUnpatchedServer ? "unpatched-allowed" : "unpatched";
@@ -66,7 +83,12 @@ export function checkServerVersion(version: string, allowUnpatchedServer = false
  * NatsVersionError — unless `allowUnpatchedServer` is set and the server is at least 2.10.
  */
 export async function connectNats(opts: NatsConnectOptions): Promise<NatsConnection> {
-  const servers = Array.isArray(opts.servers) ? opts.servers : opts.servers.split(",").map((s) => s.trim()).filter(Boolean);
+  const servers = Array.isArray(opts.servers)
+    ? opts.servers
+    : opts.servers
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
   const nc = await connect({
     servers,
     name: opts.name,
@@ -96,7 +118,8 @@ export async function connectNats(opts: NatsConnectOptions): Promise<NatsConnect
     const log = opts.log;
     void (async () => {
       for await (const s of nc.status()) {
-        if (s.type === "disconnect" || s.type === "reconnect" || s.type === "error") log.warn({ nats: s.type, server: "server" in s ? s.server : undefined }, `nats ${s.type}`);
+        if (s.type === "disconnect" || s.type === "reconnect" || s.type === "error")
+          log.warn({ nats: s.type, server: "server" in s ? s.server : undefined }, `nats ${s.type}`);
       }
     })().catch(() => undefined);
   }

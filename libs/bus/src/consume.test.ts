@@ -3,7 +3,16 @@
 // failed — is never acked and comes back; {nak} and {term} do what they say.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
-import { DiscardPolicy, jetstream, jetstreamManager, RetentionPolicy, StorageType, type ConsumerInfo, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
+import {
+  DiscardPolicy,
+  jetstream,
+  jetstreamManager,
+  RetentionPolicy,
+  StorageType,
+  type ConsumerInfo,
+  type JetStreamClient,
+  type JetStreamManager,
+} from "@nats-io/jetstream";
 import { silentLogger, withSpan } from "@cairn/telemetry";
 import { startNatsServer, uniquePrefix, waitFor, type RunningNatsServer } from "@cairn/testing";
 import { startConsumer, type Disposition, type RunningConsumer } from "./consume.js";
@@ -37,7 +46,16 @@ const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
 async function setup(ackWaitMs: number) {
   const p = uniquePrefix("c");
   const stream = p.toUpperCase();
-  await jsm.streams.add({ name: stream, subjects: [`${p}.>`], retention: RetentionPolicy.Limits, storage: StorageType.File, max_msgs_per_subject: 1, discard: DiscardPolicy.New, discard_new_per_subject: true, allow_direct: true });
+  await jsm.streams.add({
+    name: stream,
+    subjects: [`${p}.>`],
+    retention: RetentionPolicy.Limits,
+    storage: StorageType.File,
+    max_msgs_per_subject: 1,
+    discard: DiscardPolicy.New,
+    discard_new_per_subject: true,
+    allow_direct: true,
+  });
   const durable = "worker";
   const filters = [`${p}.cmd.>`];
   await ensureConsumer(jsm, stream, { durable, filterSubjects: filters, ackWaitMs, maxDeliver: 20, replicas: 1 });
@@ -57,7 +75,11 @@ interface Delivered {
   data: Uint8Array;
 }
 
-async function consume(s: Setup, ackWaitMs: number, handle: (m: Delivered) => Promise<Disposition>): Promise<RunningConsumer> {
+async function consume(
+  s: Setup,
+  ackWaitMs: number,
+  handle: (m: Delivered) => Promise<Disposition>,
+): Promise<RunningConsumer> {
   const c = await startConsumer({
     js,
     stream: s.stream,
@@ -76,7 +98,13 @@ const acked = async (s: Setup, seq: number): Promise<ConsumerInfo | false> => {
   const i = await s.info();
   return i.ack_floor.stream_seq >= seq && i.num_ack_pending === 0 ? i : false;
 };
-const figures = (i: ConsumerInfo) => JSON.stringify({ ack_floor: i.ack_floor, delivered: i.delivered, num_ack_pending: i.num_ack_pending, num_redelivered: i.num_redelivered });
+const figures = (i: ConsumerInfo) =>
+  JSON.stringify({
+    ack_floor: i.ack_floor,
+    delivered: i.delivered,
+    num_ack_pending: i.num_ack_pending,
+    num_redelivered: i.num_redelivered,
+  });
 
 describe("consume loop: ack only after the handler's appends are confirmed", () => {
   it("a handler whose append throws is not acked: the message is redelivered, and its result recorded once", async () => {
@@ -92,7 +120,11 @@ describe("consume loop: ack only after the handler's appends are confirmed", () 
     });
     const seq = await s.command("one");
     // The nak comes with a short delay (ack_wait is 30 s): the redelivery arrives well before ack_wait.
-    const i = await waitFor(`command ${seq} acked after a redelivery (deliveries seen: ${JSON.stringify(deliveries)})`, () => acked(s, seq), 15_000);
+    const i = await waitFor(
+      `command ${seq} acked after a redelivery (deliveries seen: ${JSON.stringify(deliveries)})`,
+      () => acked(s, seq),
+      15_000,
+    );
     expect(deliveries, figures(i)).toEqual([1, 2]);
     expect((await jsm.streams.getMessage(s.stream, { last_by_subj: result }))?.string()).toBe("done");
   });
@@ -128,7 +160,11 @@ describe("consume loop: ack only after the handler's appends are confirmed", () 
       return { ack: true };
     });
     const seq = await s.command("one");
-    const i = await waitFor(`command ${seq} acked (deliveries seen: ${JSON.stringify(deliveries)})`, () => acked(s, seq), 15_000);
+    const i = await waitFor(
+      `command ${seq} acked (deliveries seen: ${JSON.stringify(deliveries)})`,
+      () => acked(s, seq),
+      15_000,
+    );
     expect(deliveries, figures(i)).toEqual([1, 2, 3]);
   });
 
@@ -140,8 +176,15 @@ describe("consume loop: ack only after the handler's appends are confirmed", () 
       return m.deliveries === 1 ? { nak: 400 } : { ack: true };
     });
     const seq = await s.command("one");
-    const i = await waitFor(`command ${seq} redelivered and acked (seen ${JSON.stringify(seen)})`, () => acked(s, seq), 15_000);
-    expect(seen.map((x) => x.deliveries), figures(i)).toEqual([1, 2]);
+    const i = await waitFor(
+      `command ${seq} redelivered and acked (seen ${JSON.stringify(seen)})`,
+      () => acked(s, seq),
+      15_000,
+    );
+    expect(
+      seen.map((x) => x.deliveries),
+      figures(i),
+    ).toEqual([1, 2]);
     // Not before the delay asked for (the server's clock and ours: a little slack).
     expect(seen[1]!.at - seen[0]!.at).toBeGreaterThanOrEqual(350);
   });
@@ -188,7 +231,9 @@ describe("consume loop: ack only after the handler's appends are confirmed", () 
       handle: async (_m, ctx) => {
         started = true;
         // Work that gives up when aborted (as a tool does with its AbortSignal).
-        await new Promise<void>((_r, reject) => ctx.signal.addEventListener("abort", () => reject(new Error("aborted")), { once: true }));
+        await new Promise<void>((_r, reject) =>
+          ctx.signal.addEventListener("abort", () => reject(new Error("aborted")), { once: true }),
+        );
         return { ack: true };
       },
       log: silentLogger(),
@@ -209,7 +254,10 @@ describe("consume loop: ack only after the handler's appends are confirmed", () 
   it("a handler's appends carry the trace context of the message it handles (trace headers kept)", async () => {
     const s = await setup(30_000);
     // Tracing on for the rest of this test process; spans are exported nowhere (not flushed).
-    await startTracing({ serviceName: "consume-test", env: { OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:9", OTEL_EXPORTER_OTLP_PROTOCOL: "http/json" } });
+    await startTracing({
+      serviceName: "consume-test",
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:9", OTEL_EXPORTER_OTLP_PROTOCOL: "http/json" },
+    });
     const result = (name: string) => `${s.p}.evt.${name}`;
     await consume(s, 30_000, async (m) => {
       await appendOnce(js, result(m.subject.split(".").pop()!), bytes("done"));
@@ -221,9 +269,12 @@ describe("consume loop: ack only after the handler's appends are confirmed", () 
       await appendOnce(js, `${s.p}.cmd.traced`, bytes("traced"));
     });
     await js.publish(`${s.p}.cmd.plain`, bytes("plain"));
-    const get = (name: string) => jsm.streams.getMessage(s.stream, { last_by_subj: result(name) }).then((m) => m ?? undefined);
+    const get = (name: string) =>
+      jsm.streams.getMessage(s.stream, { last_by_subj: result(name) }).then((m) => m ?? undefined);
     const traced = await waitFor("the traced command's result", () => get("traced"), 10_000);
-    expect(traced.header?.get("traceparent"), "the result lost its command's trace context").toMatch(new RegExp(`^00-${traceId}-`));
+    expect(traced.header?.get("traceparent"), "the result lost its command's trace context").toMatch(
+      new RegExp(`^00-${traceId}-`),
+    );
     const plain = await waitFor("the plain command's result", () => get("plain"), 10_000);
     expect(plain.header?.get("traceparent") ?? "", "a command without trace context got a result with one").toBe("");
   });

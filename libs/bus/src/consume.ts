@@ -5,7 +5,12 @@ import { attemptSpanFor } from "./trace.js";
 import { backoffDelay, type RetryPolicy } from "@cairn/protocol";
 
 /** Redelivery delays of a message whose handler threw (not a step's own retry policy): 250 ms doubling, capped at 30 s. */
-const HANDLER_FAILURE_BACKOFF: RetryPolicy = { maxAttempts: Number.POSITIVE_INFINITY, initialDelayMs: 250, maxDelayMs: 30_000, multiplier: 2 };
+const HANDLER_FAILURE_BACKOFF: RetryPolicy = {
+  maxAttempts: Number.POSITIVE_INFINITY,
+  initialDelayMs: 250,
+  maxDelayMs: 30_000,
+  multiplier: 2,
+};
 
 /** What to do with a message once its handler is done. */
 export type Disposition =
@@ -148,7 +153,8 @@ export async function startConsumer(o: ConsumeOptions): Promise<RunningConsumer>
     slotWaiter = undefined;
     w?.();
   };
-  const waitForSlot = (): Promise<void> => (free > 0 || stopped ? Promise.resolve() : new Promise<void>((r) => (slotWaiter = r)));
+  const waitForSlot = (): Promise<void> =>
+    free > 0 || stopped ? Promise.resolve() : new Promise<void>((r) => (slotWaiter = r));
   // Under load, slots free up one by one: rather than a pull request per freed slot, wait a moment
   // (at most PULL_GATHER_MS) for a few to gather. An idle consumer pulls at once.
   const gather = Math.max(1, Math.floor(o.concurrency / 4));
@@ -180,14 +186,19 @@ export async function startConsumer(o: ConsumeOptions): Promise<RunningConsumer>
 
   const handleOne = async (msg: JsMsg, key: string | undefined): Promise<void> => {
     let d: Disposition;
-    const hand: DeliveryInHand | undefined = coverage && key !== undefined ? { msg, key, coverage, folded: false } : undefined;
+    const hand: DeliveryInHand | undefined =
+      coverage && key !== undefined ? { msg, key, coverage, folded: false } : undefined;
     // One span per handler attempt, active while the handler runs (its appends carry its context).
     const span = attemptSpanFor(msg, o.stream, o.durable);
     let failure: unknown;
     try {
       if (abort.signal.aborted) d = { nak: 0 };
       else {
-        const ctx: WorkContext = { signal: abort.signal, heartbeat: () => msg.working(), ...(hand ? { delivery: hand } : {}) };
+        const ctx: WorkContext = {
+          signal: abort.signal,
+          heartbeat: () => msg.working(),
+          ...(hand ? { delivery: hand } : {}),
+        };
         const work = () => o.handle(msg, ctx);
         d = await (span ? span.run(work) : work());
       }
@@ -195,7 +206,10 @@ export async function startConsumer(o: ConsumeOptions): Promise<RunningConsumer>
     } catch (err) {
       failure = err;
       const delay = abort.signal.aborted ? 0 : backoffDelay(HANDLER_FAILURE_BACKOFF, msg.info.deliveryCount);
-      o.log.error({ err, subject: msg.subject, seq: msg.seq, deliveries: msg.info.deliveryCount }, "handler failed; message will be redelivered");
+      o.log.error(
+        { err, subject: msg.subject, seq: msg.seq, deliveries: msg.info.deliveryCount },
+        "handler failed; message will be redelivered",
+      );
       d = { nak: delay };
     } finally {
       held.delete(msg);
@@ -204,10 +218,17 @@ export async function startConsumer(o: ConsumeOptions): Promise<RunningConsumer>
     try {
       await settle(msg, d);
     } catch (err) {
-      o.log.warn({ err, subject: msg.subject }, "ack failed; the message will be redelivered and its recorded result reused");
+      o.log.warn(
+        { err, subject: msg.subject },
+        "ack failed; the message will be redelivered and its recorded result reused",
+      );
     }
     o.log.debug({ subject: msg.subject, seq: msg.seq, disposition: Object.keys(d)[0] }, "message settled");
-    span?.end({ disposition: "ack" in d ? "ack" : "nak" in d ? "nak" : "term", error: failure, ...("term" in d ? { reason: d.term } : {}) });
+    span?.end({
+      disposition: "ack" in d ? "ack" : "nak" in d ? "nak" : "term",
+      error: failure,
+      ...("term" in d ? { reason: d.term } : {}),
+    });
     o.afterSettle?.(d, msg.subject);
   };
 
@@ -240,7 +261,9 @@ export async function startConsumer(o: ConsumeOptions): Promise<RunningConsumer>
     for (const [msg, since] of held) if (since <= due) msg.working();
   }, heartbeatMs);
   ticker.unref();
-  const coverage = o.keyOf ? new DeliveryCoverage(o.stream, cfg.filter_subjects ?? (cfg.filter_subject ? [cfg.filter_subject] : [])) : undefined;
+  const coverage = o.keyOf
+    ? new DeliveryCoverage(o.stream, cfg.filter_subjects ?? (cfg.filter_subject ? [cfg.filter_subject] : []))
+    : undefined;
   const loop = (async () => {
     while (!stopped) {
       await waitForSlots();

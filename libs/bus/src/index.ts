@@ -25,7 +25,15 @@ export type { DeploymentSpec, DurableConsumerOptions, ProvisionOptions, Provisio
 export { appendOnce } from "./publish.js";
 export type { AppendResult } from "./publish.js";
 export { startConsumer } from "./consume.js";
-export type { ConsumeOptions, DeliveryCoverage, DeliveryInHand, Disposition, RunningConsumer, RunningService, WorkContext } from "./consume.js";
+export type {
+  ConsumeOptions,
+  DeliveryCoverage,
+  DeliveryInHand,
+  Disposition,
+  RunningConsumer,
+  RunningService,
+  WorkContext,
+} from "./consume.js";
 export { isReflected, MULTI_READ_MAX, readRange, readRun, readRunLog, republishedEntry, toEntry } from "./log.js";
 export { PayloadStore, preview, PREVIEW_CHARS } from "./payloads.js";
 export type { PayloadRef } from "./payloads.js";

@@ -14,22 +14,46 @@ afterAll(async () => {
 });
 
 /** A write-once stream like the runs stream, and a counter of the Direct Gets made through `jsm`. */
-async function stream(): Promise<{ name: string; p: string; counted: JetStreamManager; calls: { single: number; multi: number } }> {
+async function stream(): Promise<{
+  name: string;
+  p: string;
+  counted: JetStreamManager;
+  calls: { single: number; multi: number };
+}> {
   const p = uniquePrefix("rr");
   const name = p.toUpperCase();
-  await t.jsm.streams.add({ name, subjects: [`${p}.>`], retention: RetentionPolicy.Limits, storage: StorageType.File, max_msgs_per_subject: 1, discard: DiscardPolicy.New, discard_new_per_subject: true, allow_direct: true });
+  await t.jsm.streams.add({
+    name,
+    subjects: [`${p}.>`],
+    retention: RetentionPolicy.Limits,
+    storage: StorageType.File,
+    max_msgs_per_subject: 1,
+    discard: DiscardPolicy.New,
+    discard_new_per_subject: true,
+    allow_direct: true,
+  });
   const calls = { single: 0, multi: 0 };
   const direct = t.jsm.direct;
   const counted = {
     direct: {
       getMessage: (...a: Parameters<typeof direct.getMessage>) => (calls.single++, direct.getMessage(...a)),
-      getLastMessagesFor: (...a: Parameters<typeof direct.getLastMessagesFor>) => (calls.multi++, direct.getLastMessagesFor(...a)),
+      getLastMessagesFor: (...a: Parameters<typeof direct.getLastMessagesFor>) => (
+        calls.multi++,
+        direct.getLastMessagesFor(...a)
+      ),
     },
   } as unknown as JetStreamManager;
   return { name, p, counted, calls };
 }
 
-const view = (es: { seq: number; subject: string; data: Uint8Array; time: string; reflected?: boolean }[]) => es.map((e) => ({ seq: e.seq, subject: e.subject, data: new TextDecoder().decode(e.data), time: e.time, reflected: e.reflected }));
+const view = (es: { seq: number; subject: string; data: Uint8Array; time: string; reflected?: boolean }[]) =>
+  es.map((e) => ({
+    seq: e.seq,
+    subject: e.subject,
+    data: new TextDecoder().decode(e.data),
+    time: e.time,
+    reflected: e.reflected,
+  }));
 
 async function walk(name: string, filter: string, from = 1, to?: number) {
   const out = [];
@@ -50,7 +74,9 @@ describe("readRun: one run's messages by subject", () => {
     expect(view(got)).toEqual(view(await walk(s.name, `${s.p}.run.a.evt.>`)));
     expect(s.calls).toEqual({ single: 0, multi: 1 });
     // Commands and events of the run, as `readRunLog` reads a whole run.
-    expect(view(await readRun(s.counted, s.name, `${s.p}.run.a.>`))).toEqual(view(await walk(s.name, `${s.p}.run.a.>`)));
+    expect(view(await readRun(s.counted, s.name, `${s.p}.run.a.>`))).toEqual(
+      view(await walk(s.name, `${s.p}.run.a.>`)),
+    );
   });
 
   it("keeps only the messages with a sequence in [fromSeq, toSeq]", async () => {
@@ -85,7 +111,12 @@ describe("readRun: one run's messages by subject", () => {
   it(`falls back to the walk for a run of more than ${MULTI_READ_MAX} subjects (the server refuses to answer them at once)`, async () => {
     const s = await stream();
     const n = MULTI_READ_MAX + 60;
-    for (let i = 0; i < n; i += 200) await Promise.all(Array.from({ length: Math.min(200, n - i) }, (_, k) => t.js.publish(`${s.p}.run.big.evt.e${String(i + k).padStart(5, "0")}`, `x${i + k}`)));
+    for (let i = 0; i < n; i += 200)
+      await Promise.all(
+        Array.from({ length: Math.min(200, n - i) }, (_, k) =>
+          t.js.publish(`${s.p}.run.big.evt.e${String(i + k).padStart(5, "0")}`, `x${i + k}`),
+        ),
+      );
     await t.js.publish(`${s.p}.run.other.evt.e0`, "o");
     const got = await readRun(s.counted, s.name, `${s.p}.run.big.evt.>`);
     expect(got).toHaveLength(n);

@@ -33,7 +33,10 @@ export function toEntry(m: StoredMsg): HistoryEntry {
  * malformed gives undefined (the fold then reads the event from the stream). The data is copied:
  * the client hands it over as a view into the whole socket read.
  */
-export function republishedEntry(stream: string, m: { data: Uint8Array; headers?: { values(k: string): string[] } | undefined }): HistoryEntry | undefined {
+export function republishedEntry(
+  stream: string,
+  m: { data: Uint8Array; headers?: { values(k: string): string[] } | undefined },
+): HistoryEntry | undefined {
   const h = m.headers;
   if (!h) return undefined;
   const one = (k: string): string | undefined => {
@@ -52,7 +55,13 @@ export function republishedEntry(stream: string, m: { data: Uint8Array; headers?
  * Reads messages of a subject filter in stream order with Direct Get (`next_by_subj`), from
  * `fromSeq` up to and including `toSeq`.
  */
-export async function* readRange(jsm: JetStreamManager, stream: string, filter: string, fromSeq: number, toSeq = Number.MAX_SAFE_INTEGER): AsyncGenerator<HistoryEntry> {
+export async function* readRange(
+  jsm: JetStreamManager,
+  stream: string,
+  filter: string,
+  fromSeq: number,
+  toSeq = Number.MAX_SAFE_INTEGER,
+): AsyncGenerator<HistoryEntry> {
   let seq = Math.max(1, fromSeq);
   while (seq <= toSeq) {
     const m = await jsm.direct.getMessage(stream, { seq, next_by_subj: filter });
@@ -78,7 +87,14 @@ export const MULTI_READ_MAX = 1024;
  * `scanWindow`), or as the fallback when the run has more than 1,024 subjects, or the answer was
  * cut short, or the server has no batch Direct Get.
  */
-export async function readRun(jsm: JetStreamManager, stream: string, filter: string, fromSeq = 1, toSeq = Number.MAX_SAFE_INTEGER, scanWindow = 0): Promise<HistoryEntry[]> {
+export async function readRun(
+  jsm: JetStreamManager,
+  stream: string,
+  filter: string,
+  fromSeq = 1,
+  toSeq = Number.MAX_SAFE_INTEGER,
+  scanWindow = 0,
+): Promise<HistoryEntry[]> {
   const out: HistoryEntry[] = [];
   if (toSeq < fromSeq) return out;
   if (toSeq - fromSeq >= scanWindow) {
@@ -107,6 +123,11 @@ function multiReadUnavailable(err: unknown): boolean {
 }
 
 /** One run's whole log (commands and events, or events only), in order. */
-export async function readRunLog(jsm: JetStreamManager, subjects: Subjects, runId: string, opts: { eventsOnly?: boolean } = {}): Promise<HistoryEntry[]> {
+export async function readRunLog(
+  jsm: JetStreamManager,
+  subjects: Subjects,
+  runId: string,
+  opts: { eventsOnly?: boolean } = {},
+): Promise<HistoryEntry[]> {
   return readRun(jsm, subjects.stream, opts.eventsOnly ? subjects.runEvents(runId) : subjects.run(runId));
 }

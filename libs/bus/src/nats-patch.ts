@@ -53,7 +53,8 @@ interface OutboundProtocol {
  */
 export function batchWrites(): boolean {
   const proto = ProtocolHandler.prototype as unknown as OutboundProtocol;
-  if (typeof proto.sendCommand !== "function" || typeof proto.flushPending !== "function" || proto.__cairnBatched) return false;
+  if (typeof proto.sendCommand !== "function" || typeof proto.flushPending !== "function" || proto.__cairnBatched)
+    return false;
   const close = proto.close;
   proto.sendCommand = function (this: OutboundProtocol, cmd, ...payloads) {
     const empty = this.outbound.length() === 0;

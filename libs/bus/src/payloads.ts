@@ -52,12 +52,16 @@ export class PayloadStore {
   async get(ref: PayloadRef): Promise<string> {
     const [runId, sha] = ref.name.split("/");
     if (ref.bucket !== this.bucket || !runId || sha !== ref.sha256) {
-      throw new Error(`payload ${ref.bucket}/${ref.name} is not in this deployment's payload stream ${this.bucket} (recorded by an older version that used an object store?)`);
+      throw new Error(
+        `payload ${ref.bucket}/${ref.name} is not in this deployment's payload stream ${this.bucket} (recorded by an older version that used an object store?)`,
+      );
     }
     const parts: Uint8Array[] = [];
     let got = 0;
     for (let n = 0; got < ref.bytes || n === 0; n++) {
-      const m = await this.jsm.direct.getMessage(this.bucket, { last_by_subj: this.subjects.payloadChunk(runId, sha, n) });
+      const m = await this.jsm.direct.getMessage(this.bucket, {
+        last_by_subj: this.subjects.payloadChunk(runId, sha, n),
+      });
       if (!m) throw new Error(`payload ${ref.bucket}/${ref.name} is missing chunk ${n} from the payload stream`);
       parts.push(m.data);
       got += m.data.length;
@@ -73,5 +77,7 @@ export class PayloadStore {
 
 /** The inline preview kept in an event for a payload stored elsewhere. */
 export function preview(text: string): string {
-  return text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS)}… [${text.length} characters in the payload stream]` : text;
+  return text.length > PREVIEW_CHARS
+    ? `${text.slice(0, PREVIEW_CHARS)}… [${text.length} characters in the payload stream]`
+    : text;
 }

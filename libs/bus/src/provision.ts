@@ -1,4 +1,16 @@
-import { AckPolicy, DeliverPolicy, DiscardPolicy, JetStreamApiError, RetentionPolicy, StorageType, type ConsumerConfig, type ConsumerInfo, type JetStreamManager, type StreamConfig, type StreamInfo } from "@nats-io/jetstream";
+import {
+  AckPolicy,
+  DeliverPolicy,
+  DiscardPolicy,
+  JetStreamApiError,
+  RetentionPolicy,
+  StorageType,
+  type ConsumerConfig,
+  type ConsumerInfo,
+  type JetStreamManager,
+  type StreamConfig,
+  type StreamInfo,
+} from "@nats-io/jetstream";
 import { Kvm } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { Subjects } from "@cairn/protocol";
@@ -76,7 +88,16 @@ function writeOnceStream(name: string, subject: string, opts: ProvisionOptions, 
  * subject (see Subjects.runRepublish).
  */
 export function runStreamConfig(subjects: Subjects, opts: ProvisionOptions): StreamSpec {
-  return { ...writeOnceStream(subjects.stream, subjects.allRuns(), opts, "Cairn run logs: every fact of every run, one message per subject"), max_msg_size: opts.maxMsgSize ?? -1, republish: subjects.runRepublish() };
+  return {
+    ...writeOnceStream(
+      subjects.stream,
+      subjects.allRuns(),
+      opts,
+      "Cairn run logs: every fact of every run, one message per subject",
+    ),
+    max_msg_size: opts.maxMsgSize ?? -1,
+    republish: subjects.runRepublish(),
+  };
 }
 
 /**
@@ -84,7 +105,12 @@ export function runStreamConfig(subjects: Subjects, opts: ProvisionOptions): Str
  * (`<p>.payload.<runId>.<sha256>.<n>`), read back with Direct Get.
  */
 export function payloadStreamConfig(subjects: Subjects, opts: ProvisionOptions): StreamSpec {
-  return writeOnceStream(subjects.payloadStream, subjects.allPayloads(), opts, "Cairn large payloads: content-addressed chunks, each written once");
+  return writeOnceStream(
+    subjects.payloadStream,
+    subjects.allPayloads(),
+    opts,
+    "Cairn large payloads: content-addressed chunks, each written once",
+  );
 }
 
 /**
@@ -111,7 +137,18 @@ export function archiveStreamConfig(subjects: Subjects, opts: ProvisionOptions):
 }
 
 /** The integrity-relevant fields a service checks on a stream (not sizes, replicas or placement). */
-const CHECKED_STREAM_FIELDS = ["subjects", "retention", "storage", "max_msgs_per_subject", "discard", "discard_new_per_subject", "allow_direct", "allow_rollup_hdrs", "deny_delete", "republish"] as const;
+const CHECKED_STREAM_FIELDS = [
+  "subjects",
+  "retention",
+  "storage",
+  "max_msgs_per_subject",
+  "discard",
+  "discard_new_per_subject",
+  "allow_direct",
+  "allow_rollup_hdrs",
+  "deny_delete",
+  "republish",
+] as const;
 
 function same(a: unknown, b: unknown): boolean {
   return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
@@ -123,11 +160,18 @@ export function streamDifferences(want: StreamSpec, got: StreamConfig): string[]
   for (const k of CHECKED_STREAM_FIELDS) {
     const w = want[k] ?? (k === "allow_rollup_hdrs" || k === "deny_delete" ? false : undefined);
     const g = got[k] ?? (k === "allow_rollup_hdrs" || k === "deny_delete" ? false : undefined);
-    if (!same(w, g)) out.push(`stream ${want.name}: ${k} is ${JSON.stringify(g ?? null)}, needs ${JSON.stringify(w ?? null)}`);
+    if (!same(w, g))
+      out.push(`stream ${want.name}: ${k} is ${JSON.stringify(g ?? null)}, needs ${JSON.stringify(w ?? null)}`);
   }
-  if ((got.max_age ?? 0) !== 0) out.push(`stream ${want.name}: max_age is ${got.max_age} ns, needs 0 (history is removed only by purging finished runs)`);
+  if ((got.max_age ?? 0) !== 0)
+    out.push(
+      `stream ${want.name}: max_age is ${got.max_age} ns, needs 0 (history is removed only by purging finished runs)`,
+    );
   if (got.sealed) out.push(`stream ${want.name}: sealed, needs to accept new messages`);
-  if ((got.max_msgs ?? -1) !== -1 || (got.max_bytes ?? -1) !== -1) out.push(`stream ${want.name}: max_msgs/max_bytes are ${got.max_msgs}/${got.max_bytes}, need -1 (a limit would drop history)`);
+  if ((got.max_msgs ?? -1) !== -1 || (got.max_bytes ?? -1) !== -1)
+    out.push(
+      `stream ${want.name}: max_msgs/max_bytes are ${got.max_msgs}/${got.max_bytes}, need -1 (a limit would drop history)`,
+    );
   const transform = (got as { subject_transform?: unknown }).subject_transform;
   if (transform) out.push(`stream ${want.name}: has a subject_transform ${JSON.stringify(transform)}, needs none`);
   if (got.mirror || got.sources?.length) out.push(`stream ${want.name}: is a mirror or has sources, needs neither`);
@@ -139,7 +183,9 @@ export class NotProvisionedError extends Error {
   override readonly name = "NotProvisionedError";
   readonly retryable = false;
   constructor(readonly differences: string[]) {
-    super(`this deployment is not provisioned as Cairn needs it:\n  ${differences.join("\n  ")}\nAn admin runs 'cairn provision' (with the admin credential) to create or update them.`);
+    super(
+      `this deployment is not provisioned as Cairn needs it:\n  ${differences.join("\n  ")}\nAn admin runs 'cairn provision' (with the admin credential) to create or update them.`,
+    );
   }
 }
 
@@ -147,13 +193,21 @@ async function streamInfo(jsm: JetStreamManager, name: string): Promise<StreamIn
   try {
     return await jsm.streams.info(name);
   } catch (err) {
-    if ((err as { name?: string }).name === "StreamNotFoundError" || (err instanceof JetStreamApiError && err.code === 10059)) return undefined;
+    if (
+      (err as { name?: string }).name === "StreamNotFoundError" ||
+      (err instanceof JetStreamApiError && err.code === 10059)
+    )
+      return undefined;
     throw err;
   }
 }
 
 /** Checks the streams and buckets a service needs; throws NotProvisionedError naming every difference. */
-export async function verifyStreams(jsm: JetStreamManager, subjects: Subjects, opts: { payloads?: boolean } = {}): Promise<void> {
+export async function verifyStreams(
+  jsm: JetStreamManager,
+  subjects: Subjects,
+  opts: { payloads?: boolean } = {},
+): Promise<void> {
   const wants: StreamSpec[] = [runStreamConfig(subjects, { replicas: 1 })];
   if (opts.payloads) wants.push(payloadStreamConfig(subjects, { replicas: 1 }));
   const problems: string[] = [];
@@ -163,7 +217,8 @@ export async function verifyStreams(jsm: JetStreamManager, subjects: Subjects, o
     else problems.push(...streamDifferences(w, si.config));
   }
   for (const b of [subjects.runsBucket, subjects.toolsBucket]) {
-    if (!(await retryProvisioning(`bucket ${b}`, () => streamInfo(jsm, `KV_${b}`)))) problems.push(`KV bucket ${b} does not exist`);
+    if (!(await retryProvisioning(`bucket ${b}`, () => streamInfo(jsm, `KV_${b}`))))
+      problems.push(`KV bucket ${b} does not exist`);
   }
   if (problems.length) throw new NotProvisionedError(problems);
 }
@@ -200,11 +255,19 @@ function consumerConfig(opts: DurableConsumerOptions): Partial<ConsumerConfig> {
 }
 
 /** Creates a durable pull consumer with explicit acks, or updates it (admin). Says what it did. */
-export async function ensureConsumer(jsm: JetStreamManager, stream: string, opts: DurableConsumerOptions): Promise<"created" | "updated" | "kept"> {
+export async function ensureConsumer(
+  jsm: JetStreamManager,
+  stream: string,
+  opts: DurableConsumerOptions,
+): Promise<"created" | "updated" | "kept"> {
   return retryProvisioning(`consumer ${opts.durable}`, () => ensureConsumerOnce(jsm, stream, opts));
 }
 
-async function ensureConsumerOnce(jsm: JetStreamManager, stream: string, opts: DurableConsumerOptions): Promise<"created" | "updated" | "kept"> {
+async function ensureConsumerOnce(
+  jsm: JetStreamManager,
+  stream: string,
+  opts: DurableConsumerOptions,
+): Promise<"created" | "updated" | "kept"> {
   const cfg = consumerConfig(opts);
   try {
     await jsm.consumers.info(stream, opts.durable);
@@ -239,21 +302,34 @@ export function consumerDifferences(durable: string, filters: string[], c: Consu
   const out: string[] = [];
   const got = filtersOf(c).sort();
   const want = [...filters].sort();
-  if (!same(got, want)) out.push(`consumer ${durable}: filters are ${JSON.stringify(got)}, needs ${JSON.stringify(want)}`);
-  if (c.ack_policy !== AckPolicy.Explicit) out.push(`consumer ${durable}: ack_policy is ${c.ack_policy}, needs explicit`);
-  if (c.deliver_subject) out.push(`consumer ${durable}: is a push consumer (deliver_subject ${c.deliver_subject}), needs to be a pull consumer`);
-  if (c.deliver_policy !== DeliverPolicy.All) out.push(`consumer ${durable}: deliver_policy is ${c.deliver_policy}, needs all`);
+  if (!same(got, want))
+    out.push(`consumer ${durable}: filters are ${JSON.stringify(got)}, needs ${JSON.stringify(want)}`);
+  if (c.ack_policy !== AckPolicy.Explicit)
+    out.push(`consumer ${durable}: ack_policy is ${c.ack_policy}, needs explicit`);
+  if (c.deliver_subject)
+    out.push(
+      `consumer ${durable}: is a push consumer (deliver_subject ${c.deliver_subject}), needs to be a pull consumer`,
+    );
+  if (c.deliver_policy !== DeliverPolicy.All)
+    out.push(`consumer ${durable}: deliver_policy is ${c.deliver_policy}, needs all`);
   return out;
 }
 
 /** Reads a worker's durable consumer and checks it; throws NotProvisionedError if it is missing or differs. */
-export async function verifyConsumer(jsm: JetStreamManager, stream: string, durable: string, filters: string[]): Promise<ConsumerInfo> {
+export async function verifyConsumer(
+  jsm: JetStreamManager,
+  stream: string,
+  durable: string,
+  filters: string[],
+): Promise<ConsumerInfo> {
   let info: ConsumerInfo;
   try {
     info = await retryProvisioning(`consumer ${durable}`, () => jsm.consumers.info(stream, durable));
   } catch (err) {
     if (isConsumerNotFound(err)) {
-      throw new NotProvisionedError([`consumer ${durable} on stream ${stream} does not exist (filters ${JSON.stringify(filters)})`]);
+      throw new NotProvisionedError([
+        `consumer ${durable} on stream ${stream} does not exist (filters ${JSON.stringify(filters)})`,
+      ]);
     }
     throw err;
   }
@@ -273,7 +349,8 @@ async function ensureStream(jsm: JetStreamManager, cfg: StreamSpec): Promise<"cr
     // Undo what provisioning does not set (a transform, an age limit, a seal) along with the rest.
     const fixed: Partial<StreamConfig> = { ...si.config, ...cfg, max_age: 0, max_msgs: -1, max_bytes: -1 };
     delete (fixed as { subject_transform?: unknown }).subject_transform;
-    if (si.config.sealed) throw new Error(`stream ${cfg.name} is sealed: a sealed stream cannot be unsealed; restore it from a backup`);
+    if (si.config.sealed)
+      throw new Error(`stream ${cfg.name} is sealed: a sealed stream cannot be unsealed; restore it from a backup`);
     await jsm.streams.update(cfg.name, fixed);
     return "updated";
   });
@@ -302,34 +379,87 @@ export interface ProvisionReport {
  * Creates or updates everything a deployment needs, idempotently (admin; `cairn provision`): the
  * runs stream, the payload stream, the KV buckets and the consumers of `spec`.
  */
-export async function provisionDeployment(nc: NatsConnection, jsm: JetStreamManager, subjects: Subjects, spec: DeploymentSpec): Promise<ProvisionReport> {
+export async function provisionDeployment(
+  nc: NatsConnection,
+  jsm: JetStreamManager,
+  subjects: Subjects,
+  spec: DeploymentSpec,
+): Promise<ProvisionReport> {
   const lines: string[] = [];
-  const opts: ProvisionOptions = { replicas: spec.replicas, ...(spec.maxMsgSize !== undefined ? { maxMsgSize: spec.maxMsgSize } : {}), ...(spec.placementTags?.length ? { placementTags: spec.placementTags } : {}) };
+  const opts: ProvisionOptions = {
+    replicas: spec.replicas,
+    ...(spec.maxMsgSize !== undefined ? { maxMsgSize: spec.maxMsgSize } : {}),
+    ...(spec.placementTags?.length ? { placementTags: spec.placementTags } : {}),
+  };
   lines.push(`stream ${subjects.stream}: ${await ensureStream(jsm, runStreamConfig(subjects, opts))}`);
   lines.push(`stream ${subjects.payloadStream}: ${await ensureStream(jsm, payloadStreamConfig(subjects, opts))}`);
   lines.push(`stream ${subjects.archiveStream}: ${await ensureStream(jsm, archiveStreamConfig(subjects, opts))}`);
   await retryProvisioning("KV buckets", async () => {
     const kvm = new Kvm(nc);
     const placement = opts.placementTags?.length ? { placement: { cluster: "", tags: opts.placementTags } } : {};
-    await kvm.create(subjects.runsBucket, { replicas: opts.replicas, history: 1, description: "Cairn runs index (projection of the runs stream)", ...placement });
-    await kvm.create(subjects.toolsBucket, { replicas: opts.replicas, history: 1, description: "Cairn tool registry", ...placement });
-    await kvm.create(subjects.archiveBucket, { replicas: opts.replicas, history: 1, description: "Cairn archive directory: pages of run id -> record in the archive stream", ...placement });
+    await kvm.create(subjects.runsBucket, {
+      replicas: opts.replicas,
+      history: 1,
+      description: "Cairn runs index (projection of the runs stream)",
+      ...placement,
+    });
+    await kvm.create(subjects.toolsBucket, {
+      replicas: opts.replicas,
+      history: 1,
+      description: "Cairn tool registry",
+      ...placement,
+    });
+    await kvm.create(subjects.archiveBucket, {
+      replicas: opts.replicas,
+      history: 1,
+      description: "Cairn archive directory: pages of run id -> record in the archive stream",
+      ...placement,
+    });
   });
   // Tool-runners only put their own registrations: no rollup ("Nats-Rollup: all" would purge every
   // tool's registration) and no deletes through the API.
   // The archive directory likewise: pages are only ever replaced (compare-and-set), never deleted.
   for (const bucket of [subjects.toolsBucket, subjects.archiveBucket]) {
     const cfg = (await jsm.streams.info(`KV_${bucket}`)).config;
-    if (cfg.allow_rollup_hdrs || !cfg.deny_delete) await jsm.streams.update(`KV_${bucket}`, { ...cfg, allow_rollup_hdrs: false, deny_delete: true });
+    if (cfg.allow_rollup_hdrs || !cfg.deny_delete)
+      await jsm.streams.update(`KV_${bucket}`, { ...cfg, allow_rollup_hdrs: false, deny_delete: true });
   }
   lines.push(`KV buckets ${subjects.runsBucket}, ${subjects.toolsBucket}, ${subjects.archiveBucket}: ok`);
   const base = { ackWaitMs: spec.ackWaitMs, maxDeliver: spec.maxDeliver, replicas: spec.replicas };
-  const consumer = async (durable: string, filterSubjects: string[], maxAckPending: number, description: string, createOnly = false) => {
-    lines.push(`consumer ${durable}: ${await ensureConsumer(jsm, subjects.stream, { ...base, durable, filterSubjects, maxAckPending, description, createOnly })}`);
+  const consumer = async (
+    durable: string,
+    filterSubjects: string[],
+    maxAckPending: number,
+    description: string,
+    createOnly = false,
+  ) => {
+    lines.push(
+      `consumer ${durable}: ${await ensureConsumer(jsm, subjects.stream, { ...base, durable, filterSubjects, maxAckPending, description, createOnly })}`,
+    );
   };
   const queuesCreateOnly = spec.workQueuesCreateOnly === true;
-  if (spec.planner) await consumer(PLANNER_DURABLE, [subjects.allEvents()], spec.planner.maxAckPending, "Cairn planner: every run's events");
-  for (const [p, max] of spec.providers) await consumer(subjects.llmConsumer(p), subjects.llmWork(p), max, `Cairn llm-caller: model calls to provider ${p}`, queuesCreateOnly);
-  for (const [t, max] of spec.tools) await consumer(subjects.toolConsumer(t), [subjects.toolCommands(t)], max, `Cairn tool-runner: calls to ${t}`, queuesCreateOnly);
+  if (spec.planner)
+    await consumer(
+      PLANNER_DURABLE,
+      [subjects.allEvents()],
+      spec.planner.maxAckPending,
+      "Cairn planner: every run's events",
+    );
+  for (const [p, max] of spec.providers)
+    await consumer(
+      subjects.llmConsumer(p),
+      subjects.llmWork(p),
+      max,
+      `Cairn llm-caller: model calls to provider ${p}`,
+      queuesCreateOnly,
+    );
+  for (const [t, max] of spec.tools)
+    await consumer(
+      subjects.toolConsumer(t),
+      [subjects.toolCommands(t)],
+      max,
+      `Cairn tool-runner: calls to ${t}`,
+      queuesCreateOnly,
+    );
   return { lines };
 }

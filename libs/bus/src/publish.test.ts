@@ -2,7 +2,16 @@
 // once-only refusal of a second message on a subject) and which are thrown (everything else).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, headers, type NatsConnection } from "@nats-io/transport-node";
-import { DiscardPolicy, jetstream, jetstreamManager, RetentionPolicy, StorageType, type JetStreamClient, type JetStreamManager, type StreamConfig } from "@nats-io/jetstream";
+import {
+  DiscardPolicy,
+  jetstream,
+  jetstreamManager,
+  RetentionPolicy,
+  StorageType,
+  type JetStreamClient,
+  type JetStreamManager,
+  type StreamConfig,
+} from "@nats-io/jetstream";
 import { startNatsServer, startTcpProxy, uniquePrefix, type RunningNatsServer, type TcpProxy } from "@cairn/testing";
 import { withSpan } from "@cairn/telemetry";
 import { appendOnce, type AppendResult } from "./publish.js";
@@ -25,7 +34,9 @@ afterAll(async () => {
 });
 
 /** A write-once stream like the runs stream (one message per subject, discard new per subject), with extra limits. */
-async function writeOnceStream(extra: Partial<StreamConfig> = {}): Promise<{ name: string; subject: (s: string) => string }> {
+async function writeOnceStream(
+  extra: Partial<StreamConfig> = {},
+): Promise<{ name: string; subject: (s: string) => string }> {
   const p = uniquePrefix("a");
   const name = p.toUpperCase();
   await jsm.streams.add({
@@ -45,7 +56,9 @@ async function writeOnceStream(extra: Partial<StreamConfig> = {}): Promise<{ nam
 const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
 
 /** The append's outcome: its result, or the error it threw (never both). */
-async function outcome(p: Promise<AppendResult>): Promise<{ result?: AppendResult; error?: Error & { code?: number } }> {
+async function outcome(
+  p: Promise<AppendResult>,
+): Promise<{ result?: AppendResult; error?: Error & { code?: number } }> {
   try {
     return { result: await p };
   } catch (error) {
@@ -86,7 +99,12 @@ describe("appendOnce: every other failure is thrown, never reported as recorded"
     const subject = `${uniquePrefix("unavail")}.evt.x`;
     const sub = nc.subscribe(subject, {
       callback: (_e, m) => {
-        m.respond(JSON.stringify({ type: "io.nats.jetstream.api.v1.pub_ack", error: { code: 503, err_code: 10008, description: "JetStream system temporarily unavailable" } }));
+        m.respond(
+          JSON.stringify({
+            type: "io.nats.jetstream.api.v1.pub_ack",
+            error: { code: 503, err_code: 10008, description: "JetStream system temporarily unavailable" },
+          }),
+        );
       },
     });
     try {
@@ -102,7 +120,10 @@ describe("appendOnce: every other failure is thrown, never reported as recorded"
     const s = await writeOnceStream({ max_msgs: 1 });
     await appendOnce(js, s.subject("evt.a"), bytes("a"));
     const o = await outcome(appendOnce(js, s.subject("evt.b"), bytes("b")));
-    expect(o.result, `a full stream must not pass for "already recorded" (got ${JSON.stringify(o.result)})`).toBeUndefined();
+    expect(
+      o.result,
+      `a full stream must not pass for "already recorded" (got ${JSON.stringify(o.result)})`,
+    ).toBeUndefined();
     expect(o.error?.message).toMatch(/maximum messages exceeded/i);
     expect(o.error?.message).not.toMatch(/per subject/i);
     expect(await jsm.streams.getMessage(s.name, { last_by_subj: s.subject("evt.b") })).toBeNull();
@@ -112,7 +133,10 @@ describe("appendOnce: every other failure is thrown, never reported as recorded"
     const s = await writeOnceStream({ max_bytes: 1024 });
     await appendOnce(js, s.subject("evt.a"), bytes("a".repeat(600)));
     const o = await outcome(appendOnce(js, s.subject("evt.b"), bytes("b".repeat(600))));
-    expect(o.result, `a full stream must not pass for "already recorded" (got ${JSON.stringify(o.result)})`).toBeUndefined();
+    expect(
+      o.result,
+      `a full stream must not pass for "already recorded" (got ${JSON.stringify(o.result)})`,
+    ).toBeUndefined();
     expect(o.error?.message).toMatch(/maximum bytes exceeded/i);
     expect(await jsm.streams.getMessage(s.name, { last_by_subj: s.subject("evt.b") })).toBeNull();
   });
@@ -129,7 +153,12 @@ describe("appendOnce: every other failure is thrown, never reported as recorded"
     const subject = `${uniquePrefix("store")}.evt.x`;
     const sub = nc.subscribe(subject, {
       callback: (_e, m) => {
-        m.respond(JSON.stringify({ type: "io.nats.jetstream.api.v1.pub_ack", error: { code: 503, err_code: 10077, description: "error storing message: disk full" } }));
+        m.respond(
+          JSON.stringify({
+            type: "io.nats.jetstream.api.v1.pub_ack",
+            error: { code: 503, err_code: 10077, description: "error storing message: disk full" },
+          }),
+        );
       },
     });
     try {
@@ -187,12 +216,19 @@ describe("appendOnce: headers", () => {
     const h = headers();
     h.set("Cairn-Since", "3");
     await appendOnce(js, s.subject("evt.h2"), bytes("x"), { headers: h });
-    expect((await jsm.streams.getMessage(s.name, { last_by_subj: s.subject("evt.h1") }))?.header.get("Cairn-Events")).toBe("7");
-    expect((await jsm.streams.getMessage(s.name, { last_by_subj: s.subject("evt.h2") }))?.header.get("Cairn-Since")).toBe("3");
+    expect(
+      (await jsm.streams.getMessage(s.name, { last_by_subj: s.subject("evt.h1") }))?.header.get("Cairn-Events"),
+    ).toBe("7");
+    expect(
+      (await jsm.streams.getMessage(s.name, { last_by_subj: s.subject("evt.h2") }))?.header.get("Cairn-Since"),
+    ).toBe("3");
 
     // Tracing on for the rest of this test process (spans exported nowhere: the endpoint refuses
     // connections; not flushed, which would wait for the refusals' retries).
-    const t = await startTracing({ serviceName: "publish-test", env: { OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:9", OTEL_EXPORTER_OTLP_PROTOCOL: "http/json" } });
+    const t = await startTracing({
+      serviceName: "publish-test",
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:9", OTEL_EXPORTER_OTLP_PROTOCOL: "http/json" },
+    });
     expect(t.enabled).toBe(true);
     let traceId = "";
     await withSpan("step", {}, async (span) => {
@@ -202,8 +238,12 @@ describe("appendOnce: headers", () => {
     });
     for (const subj of ["evt.h3", "evt.h4"]) {
       const m = await jsm.streams.getMessage(s.name, { last_by_subj: s.subject(subj) });
-      expect(m?.header.get("traceparent"), `${subj} carries no trace context`).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-0[01]$`));
+      expect(m?.header.get("traceparent"), `${subj} carries no trace context`).toMatch(
+        new RegExp(`^00-${traceId}-[0-9a-f]{16}-0[01]$`),
+      );
     }
-    expect((await jsm.streams.getMessage(s.name, { last_by_subj: s.subject("evt.h3") }))?.header.get("Cairn-Events")).toBe("9");
+    expect(
+      (await jsm.streams.getMessage(s.name, { last_by_subj: s.subject("evt.h3") }))?.header.get("Cairn-Events"),
+    ).toBe("9");
   });
 });

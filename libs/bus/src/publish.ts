@@ -34,7 +34,12 @@ function isPerSubjectReject(err: unknown): boolean {
  * With tracing on, the active span's W3C trace context (`traceparent`, `tracestate`) goes in the
  * message's headers, so the step that consumes it joins the same trace.
  */
-export async function appendOnce(js: JetStreamClient, subject: string, data: Uint8Array, opts: { headers?: MsgHdrs | Record<string, string>; timeoutMs?: number } = {}): Promise<AppendResult> {
+export async function appendOnce(
+  js: JetStreamClient,
+  subject: string,
+  data: Uint8Array,
+  opts: { headers?: MsgHdrs | Record<string, string>; timeoutMs?: number } = {},
+): Promise<AppendResult> {
   let h: MsgHdrs | undefined;
   if (opts.headers && !("get" in opts.headers && typeof opts.headers.get === "function")) {
     h = natsHeaders();

@@ -1,14 +1,27 @@
 import { randomUUID } from "node:crypto";
 import { jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
-import { decodeEntry, Subjects, type ApiEndpoint, type DecodedEntry, type ListReply, type ReadReply, type RunStatus, type SubmitReply } from "@cairn/protocol";
+import {
+  decodeEntry,
+  Subjects,
+  type ApiEndpoint,
+  type DecodedEntry,
+  type ListReply,
+  type ReadReply,
+  type RunStatus,
+  type SubmitReply,
+} from "@cairn/protocol";
 import { connectNats, readRange, type NatsConnectOptions } from "@cairn/bus";
 import { currentTraceCarrier } from "@cairn/telemetry";
 
 /** An error answered by the Cairn API (`kind` says which: not_found, bad_request, unknown_agent, ...). */
 export class CairnApiError extends Error {
   override readonly name = "CairnApiError";
-  constructor(readonly kind: string, message: string, readonly retryable = false) {
+  constructor(
+    readonly kind: string,
+    message: string,
+    readonly retryable = false,
+  ) {
     super(message);
   }
 }
@@ -94,7 +107,10 @@ export class CairnClient {
       try {
         return await this.callOnce<T>(endpoint, body);
       } catch (err) {
-        const retryable = (err instanceof CairnApiError && err.retryable) || (err as Error).name === "TimeoutError" || /timeout/i.test((err as Error).message);
+        const retryable =
+          (err instanceof CairnApiError && err.retryable) ||
+          (err as Error).name === "TimeoutError" ||
+          /timeout/i.test((err as Error).message);
         if (!retryable || Date.now() >= until) throw err;
         await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * 2 ** attempt)));
       }
@@ -108,12 +124,17 @@ export class CairnClient {
     } catch (err) {
       const e = err as Error;
       if (/no responders/i.test(e.message) || e.name === "NoRespondersError") {
-        throw new CairnApiError("unavailable", `no planner is serving ${this.subjects.api(endpoint)} (start one: cairn service planner, or cairn dev)`, true);
+        throw new CairnApiError(
+          "unavailable",
+          `no planner is serving ${this.subjects.api(endpoint)} (start one: cairn service planner, or cairn dev)`,
+          true,
+        );
       }
       throw err;
     }
     const reply = JSON.parse(msg.string()) as T & { error?: { kind: string; message: string; retryable?: boolean } };
-    if (reply && typeof reply === "object" && "error" in reply && reply.error) throw new CairnApiError(reply.error.kind, reply.error.message, reply.error.retryable ?? false);
+    if (reply && typeof reply === "object" && "error" in reply && reply.error)
+      throw new CairnApiError(reply.error.kind, reply.error.message, reply.error.retryable ?? false);
     return reply;
   }
 
@@ -123,7 +144,11 @@ export class CairnClient {
    */
   submit(o: SubmitOptions, opts: { retryForMs?: number } = {}): Promise<SubmitReply> {
     const trace = o.trace ?? currentTraceCarrier();
-    return this.call<SubmitReply>("submit", { v: 1, ...o, idempotencyKey: o.idempotencyKey ?? `auto-${randomUUID()}`, ...(trace ? { trace } : {}) }, opts.retryForMs);
+    return this.call<SubmitReply>(
+      "submit",
+      { v: 1, ...o, idempotencyKey: o.idempotencyKey ?? `auto-${randomUUID()}`, ...(trace ? { trace } : {}) },
+      opts.retryForMs,
+    );
   }
 
   status(runId: string): Promise<RunStatus> {
@@ -159,11 +184,23 @@ export class CairnClient {
    * from this connection's identity, as the server gives it (see docs/security.md).
    */
   approve(runId: string, callId: string, opts: { reason?: string } = {}): Promise<RunStatus> {
-    return this.call<RunStatus>("approve", { v: 1, runId, callId, decision: "approve", ...(opts.reason ? { reason: opts.reason } : {}) });
+    return this.call<RunStatus>("approve", {
+      v: 1,
+      runId,
+      callId,
+      decision: "approve",
+      ...(opts.reason ? { reason: opts.reason } : {}),
+    });
   }
   /** Denies a tool call that waits for approval; the denial goes back to the model as the tool's result. */
   deny(runId: string, callId: string, opts: { reason?: string } = {}): Promise<RunStatus> {
-    return this.call<RunStatus>("approve", { v: 1, runId, callId, decision: "deny", ...(opts.reason ? { reason: opts.reason } : {}) });
+    return this.call<RunStatus>("approve", {
+      v: 1,
+      runId,
+      callId,
+      decision: "deny",
+      ...(opts.reason ? { reason: opts.reason } : {}),
+    });
   }
   /**
    * Starts the sub-agent run of a pending `run_agent` call (the tool-runner's built-in): the planner
@@ -184,7 +221,10 @@ export class CairnClient {
    * no right to create one. Survives server restarts and cluster fail-overs: it resumes after the
    * last message it yielded, retrying for up to `retryForMs` without progress.
    */
-  async *watch(runId: string, opts: { signal?: AbortSignal; retryForMs?: number; pollMs?: number } = {}): AsyncGenerator<LogEntry> {
+  async *watch(
+    runId: string,
+    opts: { signal?: AbortSignal; retryForMs?: number; pollMs?: number } = {},
+  ): AsyncGenerator<LogEntry> {
     const jsm = await jetstreamManager(this.nc, { timeout: this.timeoutMs, checkAPI: false });
     const filter = this.subjects.run(runId);
     // Direct Get when this connection may read the stream; the API's `read` when it may not (a
@@ -192,19 +232,27 @@ export class CairnClient {
     let viaApi = false;
     const stream = this.subjects.stream;
     const read = (fromSeq: number): Promise<ReadReply> => this.call<ReadReply>("read", { v: 1, runId, fromSeq });
-    async function* page(from: number): AsyncGenerator<{ seq: number; subject: string; time: string; data: Uint8Array }> {
+    async function* page(
+      from: number,
+    ): AsyncGenerator<{ seq: number; subject: string; time: string; data: Uint8Array }> {
       if (!viaApi) {
         try {
           for await (const e of readRange(jsm, stream, filter, from)) yield e;
           return;
         } catch (err) {
-          if (!/permissions violation|no responders|jetstream not enabled|503/i.test(`${(err as Error).message} ${(err as Error).name}`)) throw err;
+          if (
+            !/permissions violation|no responders|jetstream not enabled|503/i.test(
+              `${(err as Error).message} ${(err as Error).name}`,
+            )
+          )
+            throw err;
           viaApi = true;
         }
       }
-      for (let seq = from; ; ) {
+      for (let seq = from; ;) {
         const r = await read(seq);
-        for (const e of r.entries) yield { seq: e.seq, subject: e.subject, time: e.time, data: Buffer.from(e.data, "base64") };
+        for (const e of r.entries)
+          yield { seq: e.seq, subject: e.subject, time: e.time, data: Buffer.from(e.data, "base64") };
         if (!r.more || r.entries.length === 0) return;
         seq = r.entries[r.entries.length - 1]!.seq + 1;
       }
@@ -221,7 +269,7 @@ export class CairnClient {
     const tap = this.nc.subscribe(this.subjects.runTap(runId), { callback: ring });
     opts.signal?.addEventListener("abort", ring, { once: true });
     try {
-      for (let attempt = 0; ; ) {
+      for (let attempt = 0; ;) {
         if (opts.signal?.aborted) return;
         // Armed before the read: a message stored while reading rings it.
         const woken = new Promise<void>((r) => (wake = r));

@@ -45,7 +45,11 @@ describe("@cairn/client's dependency tree", () => {
   });
 
   it("has no OpenTelemetry SDK, no exporter, no gRPC, and none of the services' packages", () => {
-    const heavy = [...tree].filter((d) => /^@opentelemetry\/(sdk-|exporter-|otlp-|resources$|core$)|^@grpc\/|^protobufjs$/.test(d) || ["@cairn/runtime", "@cairn/runlog", "@cairn/worker", "@cairn/tracing"].includes(d));
+    const heavy = [...tree].filter(
+      (d) =>
+        /^@opentelemetry\/(sdk-|exporter-|otlp-|resources$|core$)|^@grpc\/|^protobufjs$/.test(d) ||
+        ["@cairn/runtime", "@cairn/runlog", "@cairn/worker", "@cairn/tracing"].includes(d),
+    );
     expect(heavy).toEqual([]);
   });
 

@@ -18,7 +18,11 @@ afterAll(async () => {
 
 /** Runs `code` (an ES module) in a fresh Node process from this package's folder; its stdout as JSON. */
 async function inFreshProcess(code: string): Promise<unknown> {
-  const { stdout } = await run(process.execPath, ["--input-type=module", "-e", code], { cwd: import.meta.dirname, env: { ...process.env, NATS_URL: server.url }, timeout: 30_000 });
+  const { stdout } = await run(process.execPath, ["--input-type=module", "-e", code], {
+    cwd: import.meta.dirname,
+    env: { ...process.env, NATS_URL: server.url },
+    timeout: 30_000,
+  });
   return JSON.parse(stdout.trim().split("\n").at(-1)!);
 }
 
@@ -46,6 +50,9 @@ describe("@cairn/client applies nothing global", () => {
       const { applyNatsClientFixes } = await import("@cairn/bus/internal");
       const said = applyNatsClientFixes();
       console.log(JSON.stringify({ said, probed: probe() }));`);
-    expect(seen).toEqual({ said: { requestCancelTrimmed: true, writesBatched: true }, probed: { batched: true, trimmed: true } });
+    expect(seen).toEqual({
+      said: { requestCancelTrimmed: true, writesBatched: true },
+      probed: { batched: true, trimmed: true },
+    });
   });
 });

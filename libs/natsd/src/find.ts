@@ -2,7 +2,13 @@ import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { isPatchedServerVersion, MIN_SERVER_VERSION, NATS_SERVER_CVES, PATCHED_FLOOR, versionAtLeast } from "./version.js";
+import {
+  isPatchedServerVersion,
+  MIN_SERVER_VERSION,
+  NATS_SERVER_CVES,
+  PATCHED_FLOOR,
+  versionAtLeast,
+} from "./version.js";
 
 /**
  * findNatsServer never picks a server below the patched floor (see version.ts), the same floor
@@ -70,7 +76,11 @@ export function findNatsServer(env: NodeJS.ProcessEnv = process.env): NatsServer
     if (!path || !existsSync(path)) continue;
     const version = versionOf(path);
     if (version && isPatchedServerVersion(version)) return { path, version };
-    const why = !version ? "unknown version" : !versionAtLeast(version, MIN_SERVER_VERSION) ? `v${version}, older than ${MIN_SERVER_VERSION}` : `v${version}, unpatched`;
+    const why = !version
+      ? "unknown version"
+      : !versionAtLeast(version, MIN_SERVER_VERSION)
+        ? `v${version}, older than ${MIN_SERVER_VERSION}`
+        : `v${version}, unpatched`;
     refused.push(`${path} (${why})`);
     if (path === env["CAIRN_NATS_SERVER"]) break;
   }

@@ -6,7 +6,15 @@
  * JetStream storing under a directory of the caller's choosing.
  */
 export { findNatsServer, parseNatsVersion, NatsServerNotFoundError } from "./find.js";
-export { isPatchedServerVersion, MIN_SERVER_VERSION, NATS_SERVER_CVES, PATCHED_FLOOR, PATCHED_FROM_VERSION, PATCHED_SERVER_VERSIONS, versionAtLeast } from "./version.js";
+export {
+  isPatchedServerVersion,
+  MIN_SERVER_VERSION,
+  NATS_SERVER_CVES,
+  PATCHED_FLOOR,
+  PATCHED_FROM_VERSION,
+  PATCHED_SERVER_VERSIONS,
+  versionAtLeast,
+} from "./version.js";
 export type { NatsServerBinary } from "./find.js";
 export { startNatsServer } from "./server.js";
 export type { NatsServerOptions, RunningNatsServer } from "./server.js";

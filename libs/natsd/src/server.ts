@@ -1,5 +1,14 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+  existsSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { findNatsServer } from "./find.js";
@@ -61,12 +70,19 @@ function waitExit(child: ChildProcess, ms: number): Promise<boolean> {
   });
 }
 
-async function waitFor<T>(what: string, ms: number, fn: () => T | undefined, child: ChildProcess, errText: () => string): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  ms: number,
+  fn: () => T | undefined,
+  child: ChildProcess,
+  errText: () => string,
+): Promise<T> {
   const until = Date.now() + ms;
   while (Date.now() < until) {
     const v = fn();
     if (v !== undefined) return v;
-    if (child.exitCode !== null) throw new Error(`nats-server exited (code ${child.exitCode}) before ${what}: ${errText()}`);
+    if (child.exitCode !== null)
+      throw new Error(`nats-server exited (code ${child.exitCode}) before ${what}: ${errText()}`);
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error(`nats-server: timed out waiting for ${what}: ${errText()}`);
@@ -77,7 +93,10 @@ async function waitFor<T>(what: string, ms: number, fn: () => T | undefined, chi
  * ports file (it is then accepting connections).
  */
 export async function startNatsServer(opts: NatsServerOptions = {}): Promise<RunningNatsServer> {
-  if (opts.token !== undefined && !/^[A-Za-z0-9_-]{16,}$/.test(opts.token)) throw new Error("nats-server token: at least 16 characters, letters, digits, '-' and '_' only (e.g. 32 random bytes in base64url)");
+  if (opts.token !== undefined && !/^[A-Za-z0-9_-]{16,}$/.test(opts.token))
+    throw new Error(
+      "nats-server token: at least 16 characters, letters, digits, '-' and '_' only (e.g. 32 random bytes in base64url)",
+    );
   const bin = opts.binary ? { path: opts.binary, version: "unknown" } : findNatsServer();
   const ownStore = !opts.storeDir;
   const base = mkdtempSync(join(tmpdir(), "cairn-nats-"));

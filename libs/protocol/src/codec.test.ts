@@ -2,7 +2,14 @@ import { describe, it, expect } from "vitest";
 import { decode, encode, validate, PROTOCOL_VERSION } from "./codec.js";
 import type { LlmResult, RunSignal, RunSubmitted, ToolCommand } from "./generated/types.js";
 
-const signal: RunSignal = { v: 1, type: "run.signal", runId: "r1", signal: "cancel", reason: "user asked", at: "2025-01-01T00:00:00.000Z" };
+const signal: RunSignal = {
+  v: 1,
+  type: "run.signal",
+  runId: "r1",
+  signal: "cancel",
+  reason: "user asked",
+  at: "2025-01-01T00:00:00.000Z",
+};
 
 const llm: LlmResult = {
   v: 1,
@@ -29,7 +36,13 @@ const submitted: RunSubmitted = {
     provider: "scripted",
     model: "demo",
     systemPrompt: "",
-    tools: [{ name: "read_file", description: "Reads.", inputSchema: { type: "object", properties: { path: { type: "string" } }, required: ["path"] } }],
+    tools: [
+      {
+        name: "read_file",
+        description: "Reads.",
+        inputSchema: { type: "object", properties: { path: { type: "string" } }, required: ["path"] },
+      },
+    ],
     maxTurns: 3,
     temperature: 0.2,
   },
@@ -67,11 +80,18 @@ describe("encode/decode", () => {
       message: `message of ${bytes.length} bytes exceeds the limit of ${bytes.length - 1} bytes`,
     });
     // size is checked first: garbage that is too big is "oversized", not "malformed"
-    expect(decode("RunSignal", Uint8Array.from([0x92, 0x01, 0x02, 0x03]), 2)).toMatchObject({ ok: false, kind: "oversized" });
+    expect(decode("RunSignal", Uint8Array.from([0x92, 0x01, 0x02, 0x03]), 2)).toMatchObject({
+      ok: false,
+      kind: "oversized",
+    });
   });
 
   it("reports bytes that are not msgpack as malformed", () => {
-    expect(decode("RunSignal", Uint8Array.from([0x92, 0x01]))).toEqual({ ok: false, kind: "malformed", message: "not msgpack: Unexpected end of MessagePack data" });
+    expect(decode("RunSignal", Uint8Array.from([0x92, 0x01]))).toEqual({
+      ok: false,
+      kind: "malformed",
+      message: "not msgpack: Unexpected end of MessagePack data",
+    });
     const json = new TextEncoder().encode(JSON.stringify(signal));
     const d = decode("RunSignal", json);
     expect(d.ok).toBe(false);
@@ -86,15 +106,24 @@ describe("encode/decode", () => {
     expect(decode("RunSignal", encode({ v: 1, type: "run.signal", runId: "r1", signal: "stop" }))).toEqual({
       ok: false,
       kind: "schema_invalid",
-      message: "not a valid RunSignal: / must have required property 'at'; /signal must be equal to one of the allowed values",
+      message:
+        "not a valid RunSignal: / must have required property 'at'; /signal must be equal to one of the allowed values",
     });
     expect(decode("RunSignal", encode({ ...signal, runId: "a.b" }))).toEqual({
       ok: false,
       kind: "schema_invalid",
       message: 'not a valid RunSignal: /runId must match pattern "^[A-Za-z0-9_-]{1,64}$"',
     });
-    expect(decode("LlmResult", encode({ ...llm, turn: 0 }))).toEqual({ ok: false, kind: "schema_invalid", message: "not a valid LlmResult: /turn must be >= 1" });
-    expect(decode("LlmResult", encode("just a string"))).toEqual({ ok: false, kind: "schema_invalid", message: "not a valid LlmResult: / must be object" });
+    expect(decode("LlmResult", encode({ ...llm, turn: 0 }))).toEqual({
+      ok: false,
+      kind: "schema_invalid",
+      message: "not a valid LlmResult: /turn must be >= 1",
+    });
+    expect(decode("LlmResult", encode("just a string"))).toEqual({
+      ok: false,
+      kind: "schema_invalid",
+      message: "not a valid LlmResult: / must be object",
+    });
   });
 
   it("lists at most five problems", () => {
@@ -121,31 +150,69 @@ describe("encode/decode", () => {
       kind: "schema_invalid",
       message: "not a valid LlmResult: /usage must NOT have additional properties",
     });
-    expect(decode("RunSubmitted", encode({ ...submitted, agent: { ...submitted.agent, secret: "x" } }))).toMatchObject({ ok: false, kind: "schema_invalid" });
+    expect(decode("RunSubmitted", encode({ ...submitted, agent: { ...submitted.agent, secret: "x" } }))).toMatchObject({
+      ok: false,
+      kind: "schema_invalid",
+    });
   });
 
   it("requires v to be 1", () => {
-    expect(decode("RunSignal", encode({ ...signal, v: 2 }))).toEqual({ ok: false, kind: "schema_invalid", message: "not a valid RunSignal: /v must be equal to constant" });
+    expect(decode("RunSignal", encode({ ...signal, v: 2 }))).toEqual({
+      ok: false,
+      kind: "schema_invalid",
+      message: "not a valid RunSignal: /v must be equal to constant",
+    });
     expect(decode("RunSignal", encode({ ...signal, v: "1" }))).toMatchObject({ ok: false, kind: "schema_invalid" });
     const { v: _v, ...noV } = signal;
-    expect(decode("RunSignal", encode(noV))).toEqual({ ok: false, kind: "schema_invalid", message: "not a valid RunSignal: / must have required property 'v'" });
+    expect(decode("RunSignal", encode(noV))).toEqual({
+      ok: false,
+      kind: "schema_invalid",
+      message: "not a valid RunSignal: / must have required property 'v'",
+    });
   });
 
   it("does not coerce types", () => {
-    const cmd: ToolCommand = { v: 1, type: "tool.command", runId: "r1", turn: 1, index: 0, callId: "c", tool: "x", arguments: "{}", idempotencyKey: "r1:1:0", historySeq: 3 };
+    const cmd: ToolCommand = {
+      v: 1,
+      type: "tool.command",
+      runId: "r1",
+      turn: 1,
+      index: 0,
+      callId: "c",
+      tool: "x",
+      arguments: "{}",
+      idempotencyKey: "r1:1:0",
+      historySeq: 3,
+    };
     expect(decode("ToolCommand", encode(cmd))).toEqual({ ok: true, value: cmd });
-    expect(decode("ToolCommand", encode({ ...cmd, turn: "1" }))).toEqual({ ok: false, kind: "schema_invalid", message: "not a valid ToolCommand: /turn must be integer" });
-    expect(decode("ToolCommand", encode({ ...cmd, index: 1.5 }))).toEqual({ ok: false, kind: "schema_invalid", message: "not a valid ToolCommand: /index must be integer" });
+    expect(decode("ToolCommand", encode({ ...cmd, turn: "1" }))).toEqual({
+      ok: false,
+      kind: "schema_invalid",
+      message: "not a valid ToolCommand: /turn must be integer",
+    });
+    expect(decode("ToolCommand", encode({ ...cmd, index: 1.5 }))).toEqual({
+      ok: false,
+      kind: "schema_invalid",
+      message: "not a valid ToolCommand: /index must be integer",
+    });
   });
 });
 
 describe("validate", () => {
   it("validates plain values without msgpack", () => {
     expect(validate("SubmitRequest", { v: 1, task: "hi" })).toEqual({ ok: true, value: { v: 1, task: "hi" } });
-    expect(validate("SubmitRequest", { v: 1, task: "" })).toEqual({ ok: false, kind: "schema_invalid", message: "not a valid SubmitRequest: /task must NOT have fewer than 1 characters" });
+    expect(validate("SubmitRequest", { v: 1, task: "" })).toEqual({
+      ok: false,
+      kind: "schema_invalid",
+      message: "not a valid SubmitRequest: /task must NOT have fewer than 1 characters",
+    });
   });
 
   it("reports an unknown schema name", () => {
-    expect(validate("Nope" as never, {})).toEqual({ ok: false, kind: "schema_invalid", message: "no schema named Nope" });
+    expect(validate("Nope" as never, {})).toEqual({
+      ok: false,
+      kind: "schema_invalid",
+      message: "no schema named Nope",
+    });
   });
 });

@@ -30,7 +30,9 @@ interface GeneratedValidator {
 }
 
 // Looked up by name once (a module namespace is slow to index on every message).
-const byName = new Map<string, GeneratedValidator>(Object.entries(validators as unknown as Record<string, GeneratedValidator>));
+const byName = new Map<string, GeneratedValidator>(
+  Object.entries(validators as unknown as Record<string, GeneratedValidator>),
+);
 
 /** Validates a plain value against the named schema. */
 export function validate<T>(type: MessageTypeName, value: unknown): Decoded<T> {
@@ -50,7 +52,11 @@ export function validate<T>(type: MessageTypeName, value: unknown): Decoded<T> {
  */
 export function decode<T>(type: MessageTypeName, data: Uint8Array, maxBytes = Number.POSITIVE_INFINITY): Decoded<T> {
   if (data.length > maxBytes) {
-    return { ok: false, kind: "oversized", message: `message of ${data.length} bytes exceeds the limit of ${maxBytes} bytes` };
+    return {
+      ok: false,
+      kind: "oversized",
+      message: `message of ${data.length} bytes exceeds the limit of ${maxBytes} bytes`,
+    };
   }
   let value: unknown;
   try {

@@ -38,8 +38,27 @@ function goldenMessages(): { prefix: string; subject: string; data: Uint8Array }
 
 const S = new Subjects("t");
 const at = "2026-01-01T00:00:00.000Z";
-const approval: RunApproval = { v: 1, type: "run.approval", runId: "r1", turn: 2, index: 0, callId: "call_2_0", decision: "approve", by: "alice", at };
-const error: RunError = { v: 1, type: "run.error", runId: "r1", service: "planner", subject: "t.run.r1.evt.llm.1", seq: 3, error: { kind: "bad", message: "m", retryable: false }, at };
+const approval: RunApproval = {
+  v: 1,
+  type: "run.approval",
+  runId: "r1",
+  turn: 2,
+  index: 0,
+  callId: "call_2_0",
+  decision: "approve",
+  by: "alice",
+  at,
+};
+const error: RunError = {
+  v: 1,
+  type: "run.error",
+  runId: "r1",
+  service: "planner",
+  subject: "t.run.r1.evt.llm.1",
+  seq: 3,
+  error: { kind: "bad", message: "m", retryable: false },
+  at,
+};
 
 describe("decodeEntry", () => {
   it("decodes every message of the recorded golden logs as the kind its subject names, with that kind's message type", () => {
@@ -53,18 +72,39 @@ describe("decodeEntry", () => {
       expect((e.message as { type: string }).type, m.subject).toBe(TYPE_OF[e.kind]);
       seen.add(e.kind);
     }
-    expect([...seen].sort()).toEqual(["ended", "llm-command", "llm-result", "signal", "submitted", "summary-command", "summary-result", "tool-command", "tool-result"]);
+    expect([...seen].sort()).toEqual([
+      "ended",
+      "llm-command",
+      "llm-result",
+      "signal",
+      "submitted",
+      "summary-command",
+      "summary-result",
+      "tool-command",
+      "tool-result",
+    ]);
   });
 
   it("decodes approvals, budget approvals and errors by their subjects", () => {
     expect(decodeEntry(S, S.approval("r1", 2, 0), encode(approval))).toEqual({ kind: "approval", message: approval });
-    expect(decodeEntry(S, S.budgetApproval("r1", 2), encode(approval))).toEqual({ kind: "budget-approval", message: approval });
+    expect(decodeEntry(S, S.budgetApproval("r1", 2), encode(approval))).toEqual({
+      kind: "budget-approval",
+      message: approval,
+    });
     expect(decodeEntry(S, S.error("r1", "e1"), encode(error))).toEqual({ kind: "error", message: error });
   });
 
   it("calls a message invalid, never throwing, when its subject is not a run subject, is of no known kind, or its body is not the kind's schema", () => {
-    expect(decodeEntry(S, "other.run.r1.evt.ended", encode(error))).toEqual({ kind: "invalid", subject: "other.run.r1.evt.ended", reason: "not a known run subject" });
-    expect(decodeEntry(S, "t.run.r1.foo.bar", encode(error))).toEqual({ kind: "invalid", subject: "t.run.r1.foo.bar", reason: "not a known run subject" });
+    expect(decodeEntry(S, "other.run.r1.evt.ended", encode(error))).toEqual({
+      kind: "invalid",
+      subject: "other.run.r1.evt.ended",
+      reason: "not a known run subject",
+    });
+    expect(decodeEntry(S, "t.run.r1.foo.bar", encode(error))).toEqual({
+      kind: "invalid",
+      subject: "t.run.r1.foo.bar",
+      reason: "not a known run subject",
+    });
     // An approval's body under an error's subject: the right shape for the wrong kind.
     const wrong = decodeEntry(S, S.error("r1", "e1"), encode(approval));
     expect(wrong.kind).toBe("invalid");

@@ -1,5 +1,17 @@
 import { decode, type Decoded } from "./codec.js";
-import type { LlmCommand, LlmResult, RunApproval, RunEnded, RunError, RunSignal, RunSubmitted, SummaryCommand, SummaryResult, ToolCommand, ToolResult } from "./generated/types.js";
+import type {
+  LlmCommand,
+  LlmResult,
+  RunApproval,
+  RunEnded,
+  RunError,
+  RunSignal,
+  RunSubmitted,
+  SummaryCommand,
+  SummaryResult,
+  ToolCommand,
+  ToolResult,
+} from "./generated/types.js";
 import type { Subjects } from "./subjects.js";
 
 /** One message of a run's log as read from the stream. */

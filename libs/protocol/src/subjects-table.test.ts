@@ -163,7 +163,8 @@ describe("Subjects prefixes", () => {
     expect(new Subjects("a").prefix).toBe("a");
     expect(new Subjects(`a${"b".repeat(31)}`).stream).toBe(`A${"B".repeat(31)}_RUNS`);
     expect(new Subjects("x.a-b.9").stream).toBe("X_A-B_9_RUNS");
-    for (const bad of [`a${"b".repeat(32)}`, "-a", "A", "a_b", "a..b", "", "ab!"]) expect(() => new Subjects(bad), bad).toThrow(/invalid prefix part/);
+    for (const bad of [`a${"b".repeat(32)}`, "-a", "A", "a_b", "a..b", "", "ab!"])
+      expect(() => new Subjects(bad), bad).toThrow(/invalid prefix part/);
     for (const reserved of ["run", "api", "tapi", "stream", "tap", "payload", "purged"]) {
       expect(() => new Subjects(`x.${reserved}`), reserved).toThrow(/Cairn's own subject tokens/);
     }
@@ -219,7 +220,11 @@ describe("Subjects.parse, every shape", () => {
     expect(t.parse("c.run.r1.evt.ended")).toBe(first);
     expect(t.parse("other")).toBeUndefined();
     expect(t.parse("other")).toBeUndefined();
-    for (let i = 0; i < 5000; i++) expect(t.parse(`c.run.r${i}.evt.llm.${i + 1}`)).toEqual({ runId: `r${i}`, what: { kind: "llm-result", turn: i + 1 } });
+    for (let i = 0; i < 5000; i++)
+      expect(t.parse(`c.run.r${i}.evt.llm.${i + 1}`)).toEqual({
+        runId: `r${i}`,
+        what: { kind: "llm-result", turn: i + 1 },
+      });
     expect(t.parse("c.run.r1.evt.ended")).toEqual(first);
   });
 });

@@ -18,7 +18,11 @@ describe("Subjects builders", () => {
     expect(s.toolCommand("r1", 4, 2, "read_file")).toBe("t.run.r1.cmd.tool.4.2.read_file");
     expect(s.summaryCommand("r1", 5, "openai")).toBe("t.run.r1.cmd.summary.5.openai");
     expect(s.summaryResult("r1", 5)).toBe("t.run.r1.evt.summary.5");
-    expect(s.parse("t.run.r1.cmd.summary.5.openai")?.what).toEqual({ kind: "summary-command", turn: 5, provider: "openai" });
+    expect(s.parse("t.run.r1.cmd.summary.5.openai")?.what).toEqual({
+      kind: "summary-command",
+      turn: 5,
+      provider: "openai",
+    });
     expect(s.parse("t.run.r1.evt.summary.5")?.what).toEqual({ kind: "summary-result", turn: 5 });
     expect(s.parse("t.run.r1.evt.summary.0")?.what).toEqual({ kind: "unknown" });
     expect(s.parse("t.run.r1.cmd.summary.5")?.what).toEqual({ kind: "unknown" });
@@ -74,7 +78,8 @@ describe("stream and bucket names", () => {
     expect(d.toolsBucket).toBe("T_X-1_tools");
     expect(d.payloadStream).toBe("T_X-1_PAYLOADS");
     // the names never contain characters NATS refuses in stream/bucket names
-    for (const name of [d.stream, d.runsBucket, d.toolsBucket, d.payloadStream]) expect(name).toMatch(/^[A-Za-z0-9_-]+$/);
+    for (const name of [d.stream, d.runsBucket, d.toolsBucket, d.payloadStream])
+      expect(name).toMatch(/^[A-Za-z0-9_-]+$/);
   });
 
   it("are injective: prefixes that would share a stream are refused, never mapped together", () => {
@@ -95,11 +100,13 @@ describe("stream and bucket names", () => {
   });
 
   it("refuse the purge notification's token as a prefix part", () => {
-    for (const bad of ["purged", "a.purged", "purged.b"]) expect(() => new Subjects(bad)).toThrow(/Cairn's own subject tokens/);
+    for (const bad of ["purged", "a.purged", "purged.b"])
+      expect(() => new Subjects(bad)).toThrow(/Cairn's own subject tokens/);
   });
 
   it("refuse a prefix part that is one of Cairn's own subject tokens (it would overlap another prefix's subjects)", () => {
-    for (const bad of ["a.run", "run", "x.tap", "api", "a.stream", "payload"]) expect(() => new Subjects(bad)).toThrow(/Cairn's own subject tokens/);
+    for (const bad of ["a.run", "run", "x.tap", "api", "a.stream", "payload"])
+      expect(() => new Subjects(bad)).toThrow(/Cairn's own subject tokens/);
   });
 });
 
@@ -136,29 +143,47 @@ describe("token validation", () => {
     expect(() => s.error("r1", "s.1")).toThrow(/invalid error id/);
   });
 
-  it.each(["", "a..b", "a b", "a.*", ">", "a.>", ".a", "a.", "-a", "a_b", "A"])("the constructor rejects prefix %j", (bad) => {
-    expect(() => new Subjects(bad)).toThrow(/invalid prefix part/);
-  });
+  it.each(["", "a..b", "a b", "a.*", ">", "a.>", ".a", "a.", "-a", "a_b", "A"])(
+    "the constructor rejects prefix %j",
+    (bad) => {
+      expect(() => new Subjects(bad)).toThrow(/invalid prefix part/);
+    },
+  );
 });
 
 describe("Subjects.parse", () => {
   it("round-trips every kind", () => {
     expect(s.parse(s.submitted("r1"))).toEqual({ runId: "r1", what: { kind: "submitted" } });
     expect(s.parse(s.llmResult("r1", 7))).toEqual({ runId: "r1", what: { kind: "llm-result", turn: 7 } });
-    expect(s.parse(s.toolResult("r1", 2, 0, "ledger"))).toEqual({ runId: "r1", what: { kind: "tool-result", turn: 2, index: 0, tool: "ledger" } });
-    expect(s.parse(s.toolResult("r1", 2, 11, "_invalid"))).toEqual({ runId: "r1", what: { kind: "tool-result", turn: 2, index: 11, tool: "_invalid" } });
+    expect(s.parse(s.toolResult("r1", 2, 0, "ledger"))).toEqual({
+      runId: "r1",
+      what: { kind: "tool-result", turn: 2, index: 0, tool: "ledger" },
+    });
+    expect(s.parse(s.toolResult("r1", 2, 11, "_invalid"))).toEqual({
+      runId: "r1",
+      what: { kind: "tool-result", turn: 2, index: 11, tool: "_invalid" },
+    });
     // logs recorded before the tool joined the subject
     expect(s.parse("t.run.r1.evt.tool.2.0")).toEqual({ runId: "r1", what: { kind: "tool-result", turn: 2, index: 0 } });
     expect(s.parse(s.signal("r1", "cancel"))).toEqual({ runId: "r1", what: { kind: "signal", name: "cancel" } });
     expect(s.parse(s.error("r1", "s42"))).toEqual({ runId: "r1", what: { kind: "error", id: "s42" } });
     expect(s.parse(s.ended("r1"))).toEqual({ runId: "r1", what: { kind: "ended" } });
-    expect(s.parse(s.llmCommand("r1", 1, "scripted"))).toEqual({ runId: "r1", what: { kind: "llm-command", turn: 1, provider: "scripted" } });
-    expect(s.parse(s.toolCommand("r1", 3, 1, "_invalid"))).toEqual({ runId: "r1", what: { kind: "tool-command", turn: 3, index: 1, tool: "_invalid" } });
+    expect(s.parse(s.llmCommand("r1", 1, "scripted"))).toEqual({
+      runId: "r1",
+      what: { kind: "llm-command", turn: 1, provider: "scripted" },
+    });
+    expect(s.parse(s.toolCommand("r1", 3, 1, "_invalid"))).toEqual({
+      runId: "r1",
+      what: { kind: "tool-command", turn: 3, index: 1, tool: "_invalid" },
+    });
   });
 
   it("round-trips under a dotted prefix", () => {
     const d = new Subjects("a.b");
-    expect(d.parse(d.toolCommand("run-1", 1, 0, "list_files"))).toEqual({ runId: "run-1", what: { kind: "tool-command", turn: 1, index: 0, tool: "list_files" } });
+    expect(d.parse(d.toolCommand("run-1", 1, 0, "list_files"))).toEqual({
+      runId: "run-1",
+      what: { kind: "tool-command", turn: 1, index: 0, tool: "list_files" },
+    });
     // a subject of prefix "a.b" is not in prefix "a"'s run space
     expect(new Subjects("a").parse(d.ended("run-1"))).toBeUndefined();
   });
@@ -193,26 +218,65 @@ describe("Subjects.parse", () => {
     expect(s.parse(subject)).toEqual({ runId: "r1", what: { kind: "unknown" } });
   });
 
-  it.each(["other.run.r1.evt.ended", "t.api.submit", "t.run.", "t.run..evt.ended", "t.run.r*.evt.ended", "tt.run.r1.evt.ended", "t.runs.r1.evt.ended", "t"])(
-    "returns undefined for %s (not a run subject of this prefix)",
-    (subject) => {
-      expect(s.parse(subject)).toBeUndefined();
-    },
-  );
+  it.each([
+    "other.run.r1.evt.ended",
+    "t.api.submit",
+    "t.run.",
+    "t.run..evt.ended",
+    "t.run.r*.evt.ended",
+    "tt.run.r1.evt.ended",
+    "t.runs.r1.evt.ended",
+    "t",
+  ])("returns undefined for %s (not a run subject of this prefix)", (subject) => {
+    expect(s.parse(subject)).toBeUndefined();
+  });
 });
 
 describe("runStepOf: the step a run subject of any prefix names, by the same grammar as Subjects.parse", () => {
   const s = new Subjects("acme.prod-1");
   it("names each kind of run subject with its numbers templated", () => {
-    expect(runStepOf(s.submitted("r1"))).toEqual({ prefix: "acme.prod-1", runId: "r1", family: "evt", kind: "submitted", template: "acme.prod-1.run.{runId}.evt.submitted" });
-    expect(runStepOf(s.llmResult("r1", 3))).toEqual({ prefix: "acme.prod-1", runId: "r1", family: "evt", kind: "llm", turn: 3, template: "acme.prod-1.run.{runId}.evt.llm.{turn}" });
+    expect(runStepOf(s.submitted("r1"))).toEqual({
+      prefix: "acme.prod-1",
+      runId: "r1",
+      family: "evt",
+      kind: "submitted",
+      template: "acme.prod-1.run.{runId}.evt.submitted",
+    });
+    expect(runStepOf(s.llmResult("r1", 3))).toEqual({
+      prefix: "acme.prod-1",
+      runId: "r1",
+      family: "evt",
+      kind: "llm",
+      turn: 3,
+      template: "acme.prod-1.run.{runId}.evt.llm.{turn}",
+    });
     expect(runStepOf(s.summaryResult("r1", 4))?.template).toBe("acme.prod-1.run.{runId}.evt.summary.{turn}");
-    expect(runStepOf(s.approval("r1", 2, 1))).toMatchObject({ kind: "approval", turn: 2, index: 1, template: "acme.prod-1.run.{runId}.evt.approval.{turn}.{index}" });
-    expect(runStepOf(s.toolCommand("r1", 2, 0, "ledger"))).toEqual({ prefix: "acme.prod-1", runId: "r1", family: "cmd", kind: "tool", turn: 2, index: 0, tool: "ledger", template: "acme.prod-1.run.{runId}.cmd.tool.{turn}.{index}.ledger" });
+    expect(runStepOf(s.approval("r1", 2, 1))).toMatchObject({
+      kind: "approval",
+      turn: 2,
+      index: 1,
+      template: "acme.prod-1.run.{runId}.evt.approval.{turn}.{index}",
+    });
+    expect(runStepOf(s.toolCommand("r1", 2, 0, "ledger"))).toEqual({
+      prefix: "acme.prod-1",
+      runId: "r1",
+      family: "cmd",
+      kind: "tool",
+      turn: 2,
+      index: 0,
+      tool: "ledger",
+      template: "acme.prod-1.run.{runId}.cmd.tool.{turn}.{index}.ledger",
+    });
   });
 
   it("agrees with Subjects.parse on the run id, and refuses what the parser refuses", () => {
-    for (const subject of [s.submitted("a-1"), s.ended("a-1"), s.llmResult("a-1", 9), s.toolResult("a-1", 1, 2, "t"), s.error("a-1", "s5")]) {
+    for (const subject of [
+      s.submitted("a-1"),
+      s.ended("a-1"),
+      s.llmResult("a-1", 9),
+      s.toolResult("a-1", 1, 2, "t"),
+      s.error("a-1", "s5"),
+    ]) {
       expect(runStepOf(subject)?.runId).toBe(s.parse(subject)?.runId);
     }
     expect(runStepOf("acme.prod-1.run.r1.evt.llm.0")).toBeUndefined(); // turns count from 1

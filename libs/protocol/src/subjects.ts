@@ -51,7 +51,16 @@ function token(kind: string, s: string): string {
  */
 const PREFIX_PART = /^[a-z0-9][a-z0-9-]{0,31}$/;
 /** Tokens that follow the prefix in Cairn's own subjects: a prefix part equal to one would overlap another prefix's subjects. */
-export const RESERVED_PREFIX_PARTS: ReadonlySet<string> = new Set(["run", "api", "tapi", "stream", "tap", "payload", "purged", "archive"]);
+export const RESERVED_PREFIX_PARTS: ReadonlySet<string> = new Set([
+  "run",
+  "api",
+  "tapi",
+  "stream",
+  "tap",
+  "payload",
+  "purged",
+  "archive",
+]);
 
 /** Archive subjects per deployment: ended runs' archives share them (see Subjects.archive). */
 export const ARCHIVE_SUBJECTS = 256;
@@ -123,9 +132,14 @@ export class Subjects {
   constructor(prefix: string) {
     for (const part of prefix.split(".")) {
       if (!PREFIX_PART.test(part)) {
-        throw new Error(`invalid prefix part ${JSON.stringify(part)} in ${JSON.stringify(prefix)}: use lower-case letters, digits and '-' (not first), at most 32 characters, parts separated by '.'`);
+        throw new Error(
+          `invalid prefix part ${JSON.stringify(part)} in ${JSON.stringify(prefix)}: use lower-case letters, digits and '-' (not first), at most 32 characters, parts separated by '.'`,
+        );
       }
-      if (RESERVED_PREFIX_PARTS.has(part)) throw new Error(`invalid prefix part ${JSON.stringify(part)} in ${JSON.stringify(prefix)}: ${[...RESERVED_PREFIX_PARTS].join(", ")} are Cairn's own subject tokens`);
+      if (RESERVED_PREFIX_PARTS.has(part))
+        throw new Error(
+          `invalid prefix part ${JSON.stringify(part)} in ${JSON.stringify(prefix)}: ${[...RESERVED_PREFIX_PARTS].join(", ")} are Cairn's own subject tokens`,
+        );
     }
     this.prefix = prefix;
     this.stream = `${streamPart(prefix)}_RUNS`;
@@ -399,17 +413,23 @@ function parseRunTokens(t: string[]): ParsedRunSubject | undefined {
     if (b === "submitted" && n === 3) what = { kind: "submitted" };
     else if (b === "ended" && n === 3) what = { kind: "ended" };
     else if (b === "llm" && n === 4 && posInt(c)) what = { kind: "llm-result", turn: posInt(c)! };
-    else if (b === "tool" && n === 6 && posInt(c) && posInt(d) !== undefined && e) what = { kind: "tool-result", turn: posInt(c)!, index: posInt(d)!, tool: e };
-    else if (b === "tool" && n === 5 && posInt(c) && posInt(d) !== undefined) what = { kind: "tool-result", turn: posInt(c)!, index: posInt(d)! };
+    else if (b === "tool" && n === 6 && posInt(c) && posInt(d) !== undefined && e)
+      what = { kind: "tool-result", turn: posInt(c)!, index: posInt(d)!, tool: e };
+    else if (b === "tool" && n === 5 && posInt(c) && posInt(d) !== undefined)
+      what = { kind: "tool-result", turn: posInt(c)!, index: posInt(d)! };
     else if (b === "signal" && n === 4 && c) what = { kind: "signal", name: c };
-    else if (b === "approval" && n === 5 && posInt(c) && posInt(d) !== undefined) what = { kind: "approval", turn: posInt(c)!, index: posInt(d)! };
-    else if (b === "approval" && n === 5 && posInt(c) && d === "budget") what = { kind: "budget-approval", turn: posInt(c)! };
+    else if (b === "approval" && n === 5 && posInt(c) && posInt(d) !== undefined)
+      what = { kind: "approval", turn: posInt(c)!, index: posInt(d)! };
+    else if (b === "approval" && n === 5 && posInt(c) && d === "budget")
+      what = { kind: "budget-approval", turn: posInt(c)! };
     else if (b === "summary" && n === 4 && posInt(c)) what = { kind: "summary-result", turn: posInt(c)! };
     else if (b === "error" && n === 4 && c) what = { kind: "error", id: c };
   } else if (a === "cmd") {
     if (b === "llm" && n === 5 && posInt(c) && d) what = { kind: "llm-command", turn: posInt(c)!, provider: d };
-    else if (b === "summary" && n === 5 && posInt(c) && d) what = { kind: "summary-command", turn: posInt(c)!, provider: d };
-    else if (b === "tool" && n === 6 && posInt(c) && posInt(d) !== undefined && e) what = { kind: "tool-command", turn: posInt(c)!, index: posInt(d)!, tool: e };
+    else if (b === "summary" && n === 5 && posInt(c) && d)
+      what = { kind: "summary-command", turn: posInt(c)!, provider: d };
+    else if (b === "tool" && n === 6 && posInt(c) && posInt(d) !== undefined && e)
+      what = { kind: "tool-command", turn: posInt(c)!, index: posInt(d)!, tool: e };
   }
   return { runId, what };
 }
@@ -437,11 +457,25 @@ export interface RunStep {
 export function runStepOf(subject: string): RunStep | undefined {
   // "run" is a reserved prefix part: the first ".run." ends the prefix.
   const at = subject.indexOf(".run.");
-  if (at <= 0 || !subject.slice(0, at).split(".").every((p) => PREFIX_PART.test(p))) return undefined;
+  if (
+    at <= 0 ||
+    !subject
+      .slice(0, at)
+      .split(".")
+      .every((p) => PREFIX_PART.test(p))
+  )
+    return undefined;
   const p = parseRunTokens(subject.slice(at + 5).split("."));
   if (!p) return undefined;
   const w = p.what;
-  const step = (family: "evt" | "cmd", kind: string, tail: string[], parts: Partial<RunStep> = {}): RunStep => ({ prefix: subject.slice(0, at), runId: p.runId, family, kind, ...parts, template: [`${subject.slice(0, at)}.run.{runId}.${family}.${kind}`, ...tail].join(".") });
+  const step = (family: "evt" | "cmd", kind: string, tail: string[], parts: Partial<RunStep> = {}): RunStep => ({
+    prefix: subject.slice(0, at),
+    runId: p.runId,
+    family,
+    kind,
+    ...parts,
+    template: [`${subject.slice(0, at)}.run.{runId}.${family}.${kind}`, ...tail].join("."),
+  });
   switch (w.kind) {
     case "submitted":
     case "ended":
@@ -451,7 +485,11 @@ export function runStepOf(subject: string): RunStep | undefined {
     case "summary-result":
       return step("evt", "summary", ["{turn}"], { turn: w.turn });
     case "tool-result":
-      return step("evt", "tool", ["{turn}", "{index}", ...(w.tool ? [w.tool] : [])], { turn: w.turn, index: w.index, ...(w.tool ? { tool: w.tool } : {}) });
+      return step("evt", "tool", ["{turn}", "{index}", ...(w.tool ? [w.tool] : [])], {
+        turn: w.turn,
+        index: w.index,
+        ...(w.tool ? { tool: w.tool } : {}),
+      });
     case "signal":
       return step("evt", "signal", [w.name]);
     case "approval":

@@ -1,5 +1,12 @@
 import { describe, it, expect } from "vitest";
-import { eventStreamHandler, rejectionOf, startHttpServer, withHttpServer, type HttpHandler, type ReceivedRequest } from "@cairn/testing";
+import {
+  eventStreamHandler,
+  rejectionOf,
+  startHttpServer,
+  withHttpServer,
+  type HttpHandler,
+  type ReceivedRequest,
+} from "@cairn/testing";
 import type { ModelRequest } from "@cairn/runtime";
 import { createAnthropicProvider } from "./anthropic.js";
 
@@ -143,7 +150,11 @@ describe("anthropic provider", () => {
         { role: "user", content: "thanks" },
       ],
       tools: [
-        { name: "get_weather", description: "Weather for a city", inputSchema: { type: "object", properties: { city: { type: "string" } } } },
+        {
+          name: "get_weather",
+          description: "Weather for a city",
+          inputSchema: { type: "object", properties: { city: { type: "string" } } },
+        },
         { name: "get_time", description: "Time in a zone", inputSchema: { type: "object" } },
       ],
     };
@@ -196,7 +207,11 @@ describe("anthropic provider", () => {
           { role: "user", content: "thanks" },
         ],
         tools: [
-          { name: "get_weather", description: "Weather for a city", input_schema: { type: "object", properties: { city: { type: "string" } } } },
+          {
+            name: "get_weather",
+            description: "Weather for a city",
+            input_schema: { type: "object", properties: { city: { type: "string" } } },
+          },
           { name: "get_time", description: "Time in a zone", input_schema: { type: "object" } },
         ],
       });
@@ -220,7 +235,12 @@ describe("anthropic provider", () => {
       });
     }
     // No model, no usage, no text, a thinking block and a tool_use without id or input.
-    const bare = { content: [{ type: "thinking", thinking: "hmm" }, { type: "tool_use", name: "t" }] };
+    const bare = {
+      content: [
+        { type: "thinking", thinking: "hmm" },
+        { type: "tool_use", name: "t" },
+      ],
+    };
     await withServer(json(200, bare), async (baseUrl) => {
       const r = await createAnthropicProvider({ baseUrl }).complete(simpleReq);
       expect(r).toEqual({
@@ -266,7 +286,10 @@ describe("anthropic provider", () => {
   });
 
   it("400 is terminal bad_request with a short body slice", async () => {
-    const body = { type: "error", error: { type: "invalid_request_error", message: `messages: bad ${"x".repeat(5000)}` } };
+    const body = {
+      type: "error",
+      error: { type: "invalid_request_error", message: `messages: bad ${"x".repeat(5000)}` },
+    };
     await withServer(json(400, body), async (baseUrl) => {
       const e = await failure(createAnthropicProvider({ baseUrl }).complete(simpleReq));
       expect(e.retryable).toBe(false);
@@ -291,7 +314,12 @@ describe("anthropic provider", () => {
   });
 
   it("a 200 that is not JSON or not a message is terminal invalid_response", async () => {
-    for (const body of ["<html>proxy error</html>", { type: "message" }, { content: ["x"] }, { content: [{ type: "tool_use" }] }]) {
+    for (const body of [
+      "<html>proxy error</html>",
+      { type: "message" },
+      { content: ["x"] },
+      { content: [{ type: "tool_use" }] },
+    ]) {
       await withServer(json(200, body), async (baseUrl) => {
         const e = await failure(createAnthropicProvider({ baseUrl }).complete(simpleReq));
         expect(e.retryable).toBe(false);
@@ -302,15 +330,18 @@ describe("anthropic provider", () => {
   });
 
   it("a server that never answers gives a retryable timeout", async () => {
-    await withServer(() => {
-      /* never answer */
-    }, async (baseUrl) => {
-      const started = Date.now();
-      const e = await failure(createAnthropicProvider({ baseUrl, defaultTimeoutMs: 200 }).complete(simpleReq));
-      expect(e.retryable).toBe(true);
-      expect(e.kind).toBe("timeout");
-      expect(Date.now() - started).toBeLessThan(5000);
-    });
+    await withServer(
+      () => {
+        /* never answer */
+      },
+      async (baseUrl) => {
+        const started = Date.now();
+        const e = await failure(createAnthropicProvider({ baseUrl, defaultTimeoutMs: 200 }).complete(simpleReq));
+        expect(e.retryable).toBe(true);
+        expect(e.kind).toBe("timeout");
+        expect(Date.now() - started).toBeLessThan(5000);
+      },
+    );
   });
 
   it("connection refused is retryable network", async () => {
@@ -318,7 +349,9 @@ describe("anthropic provider", () => {
     const closed = await startHttpServer(() => undefined);
     await closed.close();
     const port = new URL(closed.origin).port;
-    const e = await failure(createAnthropicProvider({ baseUrl: `http://127.0.0.1:${port}`, apiKey: KEY }).complete(simpleReq));
+    const e = await failure(
+      createAnthropicProvider({ baseUrl: `http://127.0.0.1:${port}`, apiKey: KEY }).complete(simpleReq),
+    );
     expect(e.retryable).toBe(true);
     expect(e.kind).toBe("network");
     expect(e.message).toContain("ECONNREFUSED");
@@ -330,7 +363,15 @@ describe("anthropic provider", () => {
 
 const textStream = [
   ev("message_start", {
-    message: { id: "msg_s", type: "message", role: "assistant", model: "claude-stream", content: [], stop_reason: null, usage: { input_tokens: 25, output_tokens: 1 } },
+    message: {
+      id: "msg_s",
+      type: "message",
+      role: "assistant",
+      model: "claude-stream",
+      content: [],
+      stop_reason: null,
+      usage: { input_tokens: 25, output_tokens: 1 },
+    },
   }),
   ev("content_block_start", { index: 0, content_block: { type: "text", text: "" } }),
   ev("ping"),
@@ -377,17 +418,29 @@ describe("anthropic provider, streaming", () => {
 
   it("assembles streamed tool use from input_json_delta pieces, like the non-streaming answer", async () => {
     const parts = [
-      ev("message_start", { message: { model: "claude-stream", content: [], usage: { input_tokens: 50, output_tokens: 1, cache_creation_input_tokens: 10 } } }),
+      ev("message_start", {
+        message: {
+          model: "claude-stream",
+          content: [],
+          usage: { input_tokens: 50, output_tokens: 1, cache_creation_input_tokens: 10 },
+        },
+      }),
       ev("content_block_start", { index: 0, content_block: { type: "text", text: "" } }),
       ev("content_block_delta", { index: 0, delta: { type: "text_delta", text: "Checking." } }),
       ev("content_block_stop", { index: 0 }),
-      ev("content_block_start", { index: 1, content_block: { type: "tool_use", id: "toolu_1", name: "get_weather", input: {} } }),
+      ev("content_block_start", {
+        index: 1,
+        content_block: { type: "tool_use", id: "toolu_1", name: "get_weather", input: {} },
+      }),
       ev("content_block_delta", { index: 1, delta: { type: "input_json_delta", partial_json: "" } }),
       ev("content_block_delta", { index: 1, delta: { type: "input_json_delta", partial_json: '{"city": "Os' } }),
       ev("content_block_delta", { index: 1, delta: { type: "input_json_delta", partial_json: 'lo", "days": [1,' } }),
       ev("content_block_delta", { index: 1, delta: { type: "input_json_delta", partial_json: " 2]}" } }),
       ev("content_block_stop", { index: 1 }),
-      ev("content_block_start", { index: 2, content_block: { type: "tool_use", id: "toolu_2", name: "get_time", input: {} } }),
+      ev("content_block_start", {
+        index: 2,
+        content_block: { type: "tool_use", id: "toolu_2", name: "get_time", input: {} },
+      }),
       ev("content_block_stop", { index: 2 }),
       ev("message_delta", { delta: { stop_reason: "tool_use" }, usage: { output_tokens: 33 } }),
       ev("message_stop"),
@@ -441,7 +494,9 @@ describe("anthropic provider, streaming", () => {
     // The connection dies in the middle of the stream.
     await withServer(stream(head, { end: "destroy" }), async (baseUrl) => {
       const tokens: string[] = [];
-      const e = await failure(createAnthropicProvider({ baseUrl, apiKey: KEY }).complete(simpleReq, { onToken: (t) => tokens.push(t) }));
+      const e = await failure(
+        createAnthropicProvider({ baseUrl, apiKey: KEY }).complete(simpleReq, { onToken: (t) => tokens.push(t) }),
+      );
       expect(e.retryable).toBe(true);
       expect(e.kind).toBe("network");
       expect(e.message).not.toContain(KEY);
@@ -458,7 +513,9 @@ describe("anthropic provider, streaming", () => {
 
   it("a stream that stalls runs into the time limit (retryable timeout)", async () => {
     await withServer(stream(textStream.slice(0, 4), { end: "hang" }), async (baseUrl) => {
-      const e = await failure(createAnthropicProvider({ baseUrl }).complete(simpleReq, { onToken: () => undefined, timeoutMs: 300 }));
+      const e = await failure(
+        createAnthropicProvider({ baseUrl }).complete(simpleReq, { onToken: () => undefined, timeoutMs: 300 }),
+      );
       expect(e.retryable).toBe(true);
       expect(e.kind).toBe("timeout");
     });
@@ -467,7 +524,9 @@ describe("anthropic provider, streaming", () => {
   it("the caller's abort during a stream gives kind aborted", async () => {
     await withServer(stream(textStream.slice(0, 4), { end: "hang" }), async (baseUrl) => {
       const ac = new AbortController();
-      const e = await failure(createAnthropicProvider({ baseUrl }).complete(simpleReq, { signal: ac.signal, onToken: () => ac.abort() }));
+      const e = await failure(
+        createAnthropicProvider({ baseUrl }).complete(simpleReq, { signal: ac.signal, onToken: () => ac.abort() }),
+      );
       expect(e.retryable).toBe(false);
       expect(e.kind).toBe("aborted");
     });
@@ -490,11 +549,14 @@ describe("anthropic provider, streaming", () => {
   });
 
   it("an HTTP error on a streaming call is mapped as usual; garbage in the stream is invalid_response", async () => {
-    await withServer(json(429, { type: "error", error: { type: "rate_limit_error", message: "later" } }, { "retry-after": "1" }), async (baseUrl) => {
-      const e = await failure(createAnthropicProvider({ baseUrl }).complete(simpleReq, { onToken: () => undefined }));
-      expect(e.kind).toBe("rate_limited");
-      expect(e.retryAfterMs).toBe(1000);
-    });
+    await withServer(
+      json(429, { type: "error", error: { type: "rate_limit_error", message: "later" } }, { "retry-after": "1" }),
+      async (baseUrl) => {
+        const e = await failure(createAnthropicProvider({ baseUrl }).complete(simpleReq, { onToken: () => undefined }));
+        expect(e.kind).toBe("rate_limited");
+        expect(e.retryAfterMs).toBe(1000);
+      },
+    );
     await withServer(stream(["event: message_start\ndata: {not json\n\n"]), async (baseUrl) => {
       const e = await failure(createAnthropicProvider({ baseUrl }).complete(simpleReq, { onToken: () => undefined }));
       expect(e.retryable).toBe(false);

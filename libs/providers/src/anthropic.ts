@@ -1,5 +1,13 @@
 import type { ChatMessage, ModelRequest, ToolCall, ToolSpec } from "@cairn/runtime";
-import { completeOverHttp, DEFAULT_TIMEOUT_MS, isObject, startCall, streamCutOff, streamError, tokenCount } from "./http.js";
+import {
+  completeOverHttp,
+  DEFAULT_TIMEOUT_MS,
+  isObject,
+  startCall,
+  streamCutOff,
+  streamError,
+  tokenCount,
+} from "./http.js";
 import { identifier } from "./redact.js";
 import type { HttpCall } from "./http.js";
 import type { CallOptions, ModelProvider, ModelResponse } from "./types.js";
@@ -71,10 +79,23 @@ export function createAnthropicProvider(opts: AnthropicProviderOptions = {}): Mo
   return {
     name,
     async complete(req: ModelRequest, call: CallOptions = {}): Promise<ModelResponse> {
-      const http = startCall({ name, url, apiKey: opts.apiKey, secrets: Object.values(opts.headers ?? {}), fetch: opts.fetch, defaultTimeoutMs, call });
+      const http = startCall({
+        name,
+        url,
+        apiKey: opts.apiKey,
+        secrets: Object.values(opts.headers ?? {}),
+        fetch: opts.fetch,
+        defaultTimeoutMs,
+        call,
+      });
       const headers: Record<string, string> = { "anthropic-version": version, ...opts.headers };
       if (opts.apiKey) headers["x-api-key"] = opts.apiKey;
-      return completeOverHttp(http, req, call, { headers, body: (r, stream) => toWireRequest(r, maxTokens, stream), fromResponse: fromWireResponse, readStream });
+      return completeOverHttp(http, req, call, {
+        headers,
+        body: (r, stream) => toWireRequest(r, maxTokens, stream),
+        fromResponse: fromWireResponse,
+        readStream,
+      });
     },
   };
 }
@@ -133,7 +154,8 @@ function toWireMessages(messages: ChatMessage[]): { system: string[]; messages: 
           break;
         }
         const content: WireBlock[] = m.content ? [{ type: "text", text: m.content }] : [];
-        for (const c of calls) content.push({ type: "tool_use", id: c.id, name: c.name, input: toolInput(c.arguments) });
+        for (const c of calls)
+          content.push({ type: "tool_use", id: c.id, name: c.name, input: toolInput(c.arguments) });
         push({ role: "assistant", content });
         break;
       }
@@ -178,7 +200,11 @@ function mapStopReason(v: unknown): string {
 }
 
 function inputTokens(usage: Record<string, unknown>): number {
-  return tokenCount(usage["input_tokens"]) + tokenCount(usage["cache_creation_input_tokens"]) + tokenCount(usage["cache_read_input_tokens"]);
+  return (
+    tokenCount(usage["input_tokens"]) +
+    tokenCount(usage["cache_creation_input_tokens"]) +
+    tokenCount(usage["cache_read_input_tokens"])
+  );
 }
 
 function fromWireResponse(json: unknown, req: ModelRequest, invalid: (msg: string) => Error): ModelResponse {
@@ -217,7 +243,10 @@ function fromWireResponse(json: unknown, req: ModelRequest, invalid: (msg: strin
 // ---------------------------------------------------------------------------------------------
 // Streaming
 
-type BlockAcc = { kind: "text"; text: string } | { kind: "tool_use"; id: string; name: string; json: string; input: unknown } | { kind: "other" };
+type BlockAcc =
+  | { kind: "text"; text: string }
+  | { kind: "tool_use"; id: string; name: string; json: string; input: unknown }
+  | { kind: "other" };
 
 /** Streamed tool input: the JSON text normalised like `JSON.stringify(input)` of a non-streamed answer. */
 function streamedArguments(acc: { json: string; input: unknown }): string {
@@ -241,7 +270,12 @@ function eventName(name: string, http: HttpCall): string {
   return identifier(name, http.redact) ?? "?";
 }
 
-async function readStream(http: HttpCall, res: Response, req: ModelRequest, emit: (text: string) => void): Promise<ModelResponse> {
+async function readStream(
+  http: HttpCall,
+  res: Response,
+  req: ModelRequest,
+  emit: (text: string) => void,
+): Promise<ModelResponse> {
   const blocksByIndex = new Map<number, BlockAcc>();
   let model = "";
   let stop: unknown;
@@ -256,7 +290,8 @@ async function readStream(http: HttpCall, res: Response, req: ModelRequest, emit
     } catch {
       throw http.invalid(res, `stream event ${eventName(ev.event, http)} is not JSON`, ev.data);
     }
-    if (!isObject(data)) throw http.invalid(res, `stream event ${eventName(ev.event, http)} is not a JSON object`, ev.data);
+    if (!isObject(data))
+      throw http.invalid(res, `stream event ${eventName(ev.event, http)} is not a JSON object`, ev.data);
     const type = typeof data["type"] === "string" ? data["type"] : ev.event;
     switch (type) {
       case "message_start": {
@@ -271,13 +306,15 @@ async function readStream(http: HttpCall, res: Response, req: ModelRequest, emit
       case "content_block_start": {
         const index = data["index"];
         const block = data["content_block"];
-        if (typeof index !== "number" || !isObject(block)) throw http.invalid(res, "content_block_start without index or content_block", ev.data);
+        if (typeof index !== "number" || !isObject(block))
+          throw http.invalid(res, "content_block_start without index or content_block", ev.data);
         if (block["type"] === "text") {
           const text = typeof block["text"] === "string" ? block["text"] : "";
           blocksByIndex.set(index, { kind: "text", text });
           emit(text);
         } else if (block["type"] === "tool_use") {
-          if (typeof block["name"] !== "string" || block["name"] === "") throw http.invalid(res, `tool_use block ${index} has no name`, ev.data);
+          if (typeof block["name"] !== "string" || block["name"] === "")
+            throw http.invalid(res, `tool_use block ${index} has no name`, ev.data);
           blocksByIndex.set(index, {
             kind: "tool_use",
             id: typeof block["id"] === "string" ? block["id"] : "",
@@ -294,11 +331,16 @@ async function readStream(http: HttpCall, res: Response, req: ModelRequest, emit
         const index = data["index"];
         const delta = data["delta"];
         const acc = typeof index === "number" ? blocksByIndex.get(index) : undefined;
-        if (!acc || !isObject(delta)) throw http.invalid(res, "content_block_delta for a block that was not started", ev.data);
+        if (!acc || !isObject(delta))
+          throw http.invalid(res, "content_block_delta for a block that was not started", ev.data);
         if (delta["type"] === "text_delta" && acc.kind === "text" && typeof delta["text"] === "string") {
           acc.text += delta["text"];
           emit(delta["text"]);
-        } else if (delta["type"] === "input_json_delta" && acc.kind === "tool_use" && typeof delta["partial_json"] === "string") {
+        } else if (
+          delta["type"] === "input_json_delta" &&
+          acc.kind === "tool_use" &&
+          typeof delta["partial_json"] === "string"
+        ) {
           acc.json += delta["partial_json"];
         }
         // thinking_delta, signature_delta, citations_delta, ...: nothing for the runtime.
@@ -306,7 +348,8 @@ async function readStream(http: HttpCall, res: Response, req: ModelRequest, emit
       }
       case "message_delta": {
         const delta = data["delta"];
-        if (isObject(delta) && delta["stop_reason"] !== undefined && delta["stop_reason"] !== null) stop = delta["stop_reason"];
+        if (isObject(delta) && delta["stop_reason"] !== undefined && delta["stop_reason"] !== null)
+          stop = delta["stop_reason"];
         // message_delta usage is cumulative: it overrides what message_start said.
         if (isObject(data["usage"])) usage = mergeUsage(usage, data["usage"]);
         return false;
@@ -332,7 +375,11 @@ async function readStream(http: HttpCall, res: Response, req: ModelRequest, emit
   for (const [index, acc] of [...blocksByIndex.entries()].sort(([a], [b]) => a - b)) {
     if (acc.kind === "text") texts.push(acc.text);
     else if (acc.kind === "tool_use") {
-      toolCalls.push({ id: acc.id !== "" ? acc.id : `toolu_${index}`, name: acc.name, arguments: streamedArguments(acc) });
+      toolCalls.push({
+        id: acc.id !== "" ? acc.id : `toolu_${index}`,
+        name: acc.name,
+        arguments: streamedArguments(acc),
+      });
     }
   }
   return {

@@ -46,7 +46,10 @@ export function bodyNote(text: string, redact: (s: string) => string, contentTyp
 }
 
 /** The type, code and (filtered) message of a provider's JSON error body, each only when it is safe to show. */
-export function errorDetail(text: string, redact: (s: string) => string): { type?: string; code?: string; message?: string } {
+export function errorDetail(
+  text: string,
+  redact: (s: string) => string,
+): { type?: string; code?: string; message?: string } {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -60,9 +63,20 @@ export function errorDetail(text: string, redact: (s: string) => string): { type
   const e = isObject(json["error"]) ? json["error"] : json;
   const type = identifier(e["type"], redact);
   const code = identifier(e["code"], redact);
-  const raw = typeof json["error"] === "string" ? json["error"] : typeof e["message"] === "string" ? e["message"] : typeof json["detail"] === "string" ? json["detail"] : undefined;
+  const raw =
+    typeof json["error"] === "string"
+      ? json["error"]
+      : typeof e["message"] === "string"
+        ? e["message"]
+        : typeof json["detail"] === "string"
+          ? json["detail"]
+          : undefined;
   const message = plainText(raw, redact);
-  return { ...(type !== undefined && type !== "error" ? { type } : {}), ...(code !== undefined ? { code } : {}), ...(message !== undefined ? { message } : {}) };
+  return {
+    ...(type !== undefined && type !== "error" ? { type } : {}),
+    ...(code !== undefined ? { code } : {}),
+    ...(message !== undefined ? { message } : {}),
+  };
 }
 
 /** `: type (code): message`, with the parts that are there. */
@@ -103,13 +117,22 @@ export function httpError(name: string, res: Response, text: string, redact: (s:
   const status = res.status;
   const reason = STATUS_CODES[status];
   const head = `${name}: HTTP ${status}${reason ? ` ${reason}` : ""}`;
-  const tail = status >= 300 && status < 400 ? ": redirects are not followed (configure the API's own URL)" : detailText(errorDetail(text, redact));
+  const tail =
+    status >= 300 && status < 400
+      ? ": redirects are not followed (configure the API's own URL)"
+      : detailText(errorDetail(text, redact));
   const message = redact(scrubText(head + tail));
   if (status === 429) {
-    return withStatus(new RetryableError(message, { kind: "rate_limited", retryAfterMs: parseRetryAfter(res.headers) }), status);
+    return withStatus(
+      new RetryableError(message, { kind: "rate_limited", retryAfterMs: parseRetryAfter(res.headers) }),
+      status,
+    );
   }
   if (status === 408 || status === 409 || status >= 500) {
-    return withStatus(new RetryableError(message, { kind: "server_error", retryAfterMs: parseRetryAfter(res.headers) }), status);
+    return withStatus(
+      new RetryableError(message, { kind: "server_error", retryAfterMs: parseRetryAfter(res.headers) }),
+      status,
+    );
   }
   if (status === 401 || status === 403) return withStatus(new TerminalError(message, { kind: "auth" }), status);
   if (status >= 400) return withStatus(new TerminalError(message, { kind: "bad_request" }), status);
@@ -124,7 +147,9 @@ export function httpError(name: string, res: Response, text: string, redact: (s:
 export function streamError(name: string, errorType: string, message: string, redact: (s: string) => string): Error {
   const shownType = identifier(errorType, redact) ?? "unknown";
   const plain = plainText(message, redact);
-  const text = redact(scrubText(`${name}: error in the response stream (${shownType})${plain !== undefined ? `: ${plain}` : ""}`));
+  const text = redact(
+    scrubText(`${name}: error in the response stream (${shownType})${plain !== undefined ? `: ${plain}` : ""}`),
+  );
   switch (errorType) {
     case "rate_limit_error":
     case "rate_limit_exceeded":
@@ -187,9 +212,18 @@ export interface WireProtocol {
  * stream or a JSON answer. A server that ignored the stream request still gets its answer to the
  * watcher, in one piece.
  */
-export async function completeOverHttp(http: HttpCall, req: ModelRequest, call: CallOptions, wire: WireProtocol): Promise<ModelResponse> {
+export async function completeOverHttp(
+  http: HttpCall,
+  req: ModelRequest,
+  call: CallOptions,
+  wire: WireProtocol,
+): Promise<ModelResponse> {
   const streaming = call.onToken !== undefined;
-  const headers = { "content-type": "application/json", accept: streaming ? "text/event-stream" : "application/json", ...wire.headers };
+  const headers = {
+    "content-type": "application/json",
+    accept: streaming ? "text/event-stream" : "application/json",
+    ...wire.headers,
+  };
   const res = await http.post(headers, JSON.stringify(wire.body(req, streaming)));
   if (streaming && isEventStream(res)) return wire.readStream(http, res, req, tokenSink(call.onToken));
   const text = await http.text(res);
@@ -250,7 +284,10 @@ export function startCall(o: HttpCallOptions): HttpCall {
     if (timeoutSignal.aborted || (err instanceof Error && err.name === "TimeoutError")) {
       return new RetryableError(`${name}: no answer within ${timeoutMs} ms ${during}`, { kind: "timeout", cause: err });
     }
-    return new RetryableError(clean(`${name}: network error ${during}: ${describeNetworkError(err)}`), { kind: "network", cause: err });
+    return new RetryableError(clean(`${name}: network error ${during}: ${describeNetworkError(err)}`), {
+      kind: "network",
+      cause: err,
+    });
   };
 
   const text = async (res: Response): Promise<string> => {
@@ -262,7 +299,13 @@ export function startCall(o: HttpCallOptions): HttpCall {
   };
 
   const invalid = (res: Response, msg: string, body: string): Error =>
-    withStatus(new TerminalError(clean(`${name}: ${msg} (HTTP ${res.status})${bodyNote(body, redact, res.headers.get("content-type"))}`), { kind: "invalid_response" }), res.status);
+    withStatus(
+      new TerminalError(
+        clean(`${name}: ${msg} (HTTP ${res.status})${bodyNote(body, redact, res.headers.get("content-type"))}`),
+        { kind: "invalid_response" },
+      ),
+      res.status,
+    );
 
   return {
     name,
@@ -278,7 +321,10 @@ export function startCall(o: HttpCallOptions): HttpCall {
       }
       if (parsed && (parsed.username !== "" || parsed.password !== "")) {
         // fetch refuses such URLs, quoting them whole; say it without the credentials, once.
-        throw new TerminalError(`${name}: the provider URL ${url} carries credentials (a user name or password): give the key as the provider's API key instead`, { kind: "bad_request" });
+        throw new TerminalError(
+          `${name}: the provider URL ${url} carries credentials (a user name or password): give the key as the provider's API key instead`,
+          { kind: "bad_request" },
+        );
       }
       let res: Response;
       try {
@@ -333,5 +379,7 @@ export function startCall(o: HttpCallOptions): HttpCall {
 
 /** The retryable error for an event stream that ended before its final event. */
 export function streamCutOff(call: HttpCall, what: string): Error {
-  return new RetryableError(`${call.name}: the response stream from ${call.url} ended before ${what}`, { kind: "network" });
+  return new RetryableError(`${call.name}: the response stream from ${call.url} ended before ${what}`, {
+    kind: "network",
+  });
 }

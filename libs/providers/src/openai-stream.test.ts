@@ -1,5 +1,11 @@
 import { describe, it, expect } from "vitest";
-import { eventStreamHandler, rejectionOf, withHttpServer, type HttpHandler, type ReceivedRequest } from "@cairn/testing";
+import {
+  eventStreamHandler,
+  rejectionOf,
+  withHttpServer,
+  type HttpHandler,
+  type ReceivedRequest,
+} from "@cairn/testing";
 import type { ModelRequest } from "@cairn/runtime";
 import { createOpenAiProvider } from "./openai.js";
 
@@ -19,11 +25,22 @@ function data(chunk: unknown): string {
 }
 
 /** A chat.completion.chunk with one choice. */
-function chunk(delta: Record<string, unknown>, finish: string | null = null, extra: Record<string, unknown> = {}): string {
-  return data({ id: "chatcmpl-s", object: "chat.completion.chunk", model: "gpt-stream", choices: [{ index: 0, delta, finish_reason: finish }], ...extra });
+function chunk(
+  delta: Record<string, unknown>,
+  finish: string | null = null,
+  extra: Record<string, unknown> = {},
+): string {
+  return data({
+    id: "chatcmpl-s",
+    object: "chat.completion.chunk",
+    model: "gpt-stream",
+    choices: [{ index: 0, delta, finish_reason: finish }],
+    ...extra,
+  });
 }
 
-const stream = (parts: string[], o: Parameters<typeof eventStreamHandler>[1] = {}): Handler => eventStreamHandler(parts, { contentType: "text/event-stream; charset=utf-8", ...o });
+const stream = (parts: string[], o: Parameters<typeof eventStreamHandler>[1] = {}): Handler =>
+  eventStreamHandler(parts, { contentType: "text/event-stream; charset=utf-8", ...o });
 
 const KEY = "sk-test-secret-key-123";
 
@@ -46,7 +63,13 @@ const textStream = [
   chunk({ content: "lo, " }),
   chunk({ content: "wörld!" }),
   chunk({}, "stop"),
-  data({ id: "chatcmpl-s", object: "chat.completion.chunk", model: "gpt-stream", choices: [], usage: { prompt_tokens: 9, completion_tokens: 4, total_tokens: 13 } }),
+  data({
+    id: "chatcmpl-s",
+    object: "chat.completion.chunk",
+    model: "gpt-stream",
+    choices: [],
+    usage: { prompt_tokens: 9, completion_tokens: 4, total_tokens: 13 },
+  }),
   data("[DONE]"),
 ];
 
@@ -104,11 +127,22 @@ describe("openai provider, streaming", () => {
 
   it("assembles tool-call deltas by index across chunks, including interleaved parallel calls", async () => {
     const parts = [
-      chunk({ role: "assistant", content: null, tool_calls: [{ index: 0, id: "call_a", type: "function", function: { name: "get_weather", arguments: "" } }] }),
+      chunk({
+        role: "assistant",
+        content: null,
+        tool_calls: [{ index: 0, id: "call_a", type: "function", function: { name: "get_weather", arguments: "" } }],
+      }),
       chunk({ tool_calls: [{ index: 0, function: { arguments: '{"ci' } }] }),
-      chunk({ tool_calls: [{ index: 1, id: "call_b", type: "function", function: { name: "get_time", arguments: '{"tz"' } }] }),
+      chunk({
+        tool_calls: [{ index: 1, id: "call_b", type: "function", function: { name: "get_time", arguments: '{"tz"' } }],
+      }),
       chunk({ tool_calls: [{ index: 0, function: { arguments: 'ty":"Os' } }] }),
-      chunk({ tool_calls: [{ index: 1, function: { arguments: ':"CET"}' } }, { index: 0, function: { arguments: 'lo"}' } }] }),
+      chunk({
+        tool_calls: [
+          { index: 1, function: { arguments: ':"CET"}' } },
+          { index: 0, function: { arguments: 'lo"}' } },
+        ],
+      }),
       chunk({ tool_calls: [{ index: 2, id: "call_c", type: "function", function: { name: "noop" } }] }),
       chunk({}, "tool_calls"),
       data({ choices: [], usage: { prompt_tokens: 40, completion_tokens: 20 } }),
@@ -170,7 +204,10 @@ describe("openai provider, streaming", () => {
   it("stops reading at [DONE] and accepts a stream that ends after its finish reason without [DONE]", async () => {
     // Anything after [DONE] is never read (the server then hangs; the call must not wait for it).
     await withServer(stream([...textStream, chunk({ content: "ignored" })], { end: "hang" }), async (baseUrl) => {
-      const r = await createOpenAiProvider({ baseUrl }).complete(simpleReq, { onToken: () => undefined, timeoutMs: 5000 });
+      const r = await createOpenAiProvider({ baseUrl }).complete(simpleReq, {
+        onToken: () => undefined,
+        timeoutMs: 5000,
+      });
       expect(r.content).toBe("Hello, wörld!");
     });
     await withServer(stream(textStream.slice(0, 5)), async (baseUrl) => {
@@ -184,7 +221,9 @@ describe("openai provider, streaming", () => {
     // The connection dies in the middle of the stream.
     await withServer(stream(textStream.slice(0, 3), { end: "destroy" }), async (baseUrl) => {
       const tokens: string[] = [];
-      const e = await failure(createOpenAiProvider({ baseUrl, apiKey: KEY }).complete(simpleReq, { onToken: (t) => tokens.push(t) }));
+      const e = await failure(
+        createOpenAiProvider({ baseUrl, apiKey: KEY }).complete(simpleReq, { onToken: (t) => tokens.push(t) }),
+      );
       expect(e.retryable).toBe(true);
       expect(e.kind).toBe("network");
       expect(e.message).not.toContain(KEY);
@@ -201,19 +240,24 @@ describe("openai provider, streaming", () => {
 
   it("a stream that stalls runs into the time limit (retryable timeout)", async () => {
     await withServer(stream(textStream.slice(0, 2), { end: "hang" }), async (baseUrl) => {
-      const e = await failure(createOpenAiProvider({ baseUrl, defaultTimeoutMs: 300 }).complete(simpleReq, { onToken: () => undefined }));
+      const e = await failure(
+        createOpenAiProvider({ baseUrl, defaultTimeoutMs: 300 }).complete(simpleReq, { onToken: () => undefined }),
+      );
       expect(e.retryable).toBe(true);
       expect(e.kind).toBe("timeout");
     });
   });
 
   it("an error object in the stream is mapped; garbage is invalid_response; HTTP errors as usual", async () => {
-    await withServer(stream([textStream[1]!, data({ error: { type: "server_error", message: "model crashed" } })]), async (baseUrl) => {
-      const e = await failure(createOpenAiProvider({ baseUrl }).complete(simpleReq, { onToken: () => undefined }));
-      expect(e.retryable).toBe(true);
-      expect(e.kind).toBe("server_error");
-      expect(e.message).toContain("model crashed");
-    });
+    await withServer(
+      stream([textStream[1]!, data({ error: { type: "server_error", message: "model crashed" } })]),
+      async (baseUrl) => {
+        const e = await failure(createOpenAiProvider({ baseUrl }).complete(simpleReq, { onToken: () => undefined }));
+        expect(e.retryable).toBe(true);
+        expect(e.kind).toBe("server_error");
+        expect(e.message).toContain("model crashed");
+      },
+    );
     await withServer(stream([data("{not json")]), async (baseUrl) => {
       const e = await failure(createOpenAiProvider({ baseUrl }).complete(simpleReq, { onToken: () => undefined }));
       expect(e.retryable).toBe(false);
@@ -234,7 +278,11 @@ describe("openai provider, streaming", () => {
   });
 
   it("a server that ignores stream: true and answers with JSON still works", async () => {
-    const answer = { model: "m", choices: [{ message: { content: "whole" }, finish_reason: "stop" }], usage: { prompt_tokens: 1, completion_tokens: 2 } };
+    const answer = {
+      model: "m",
+      choices: [{ message: { content: "whole" }, finish_reason: "stop" }],
+      usage: { prompt_tokens: 1, completion_tokens: 2 },
+    };
     await withServer(
       (_req, res) => {
         res.writeHead(200, { "content-type": "application/json" });
@@ -244,7 +292,13 @@ describe("openai provider, streaming", () => {
         const tokens: string[] = [];
         const r = await createOpenAiProvider({ baseUrl }).complete(simpleReq, { onToken: (t) => tokens.push(t) });
         expect(tokens).toEqual(["whole"]);
-        expect(r).toEqual({ content: "whole", toolCalls: [], finishReason: "stop", model: "m", usage: { inputTokens: 1, outputTokens: 2 } });
+        expect(r).toEqual({
+          content: "whole",
+          toolCalls: [],
+          finishReason: "stop",
+          model: "m",
+          usage: { inputTokens: 1, outputTokens: 2 },
+        });
       },
     );
   });

@@ -29,7 +29,10 @@ const simpleReq: ModelRequest = {
   tools: [],
 };
 
-const failure = (p: Promise<unknown>): Promise<{ retryable: boolean; kind: string; retryAfterMs?: number; status?: number; message: string }> => rejectionOf(p);
+const failure = (
+  p: Promise<unknown>,
+): Promise<{ retryable: boolean; kind: string; retryAfterMs?: number; status?: number; message: string }> =>
+  rejectionOf(p);
 
 describe("openai provider", () => {
   it("returns a plain answer", async () => {
@@ -107,7 +110,11 @@ describe("openai provider", () => {
         { role: "user", content: "and Oslo?" },
       ],
       tools: [
-        { name: "get_weather", description: "Weather for a city", inputSchema: { type: "object", properties: { city: { type: "string" } } } },
+        {
+          name: "get_weather",
+          description: "Weather for a city",
+          inputSchema: { type: "object", properties: { city: { type: "string" } } },
+        },
         { name: "get_time", description: "Time in a zone", inputSchema: { type: "object" } },
       ],
     };
@@ -155,7 +162,10 @@ describe("openai provider", () => {
               parameters: { type: "object", properties: { city: { type: "string" } } },
             },
           },
-          { type: "function", function: { name: "get_time", description: "Time in a zone", parameters: { type: "object" } } },
+          {
+            type: "function",
+            function: { name: "get_time", description: "Time in a zone", parameters: { type: "object" } },
+          },
         ],
       });
     });
@@ -187,11 +197,18 @@ describe("openai provider", () => {
         { id: "call_1", name: "b", arguments: "{}" },
       ]);
     });
-    await withServer(json(200, { model: "m", choices: [{ message: { content: "..." }, finish_reason: "length" }], usage: { prompt_tokens: 5 } }), async (baseUrl) => {
-      const r = await createOpenAiProvider({ baseUrl }).complete(simpleReq);
-      expect(r.finishReason).toBe("length");
-      expect(r.usage).toEqual({ inputTokens: 5, outputTokens: 0 });
-    });
+    await withServer(
+      json(200, {
+        model: "m",
+        choices: [{ message: { content: "..." }, finish_reason: "length" }],
+        usage: { prompt_tokens: 5 },
+      }),
+      async (baseUrl) => {
+        const r = await createOpenAiProvider({ baseUrl }).complete(simpleReq);
+        expect(r.finishReason).toBe("length");
+        expect(r.usage).toEqual({ inputTokens: 5, outputTokens: 0 });
+      },
+    );
   });
 
   it("429 with Retry-After: 2 is retryable rate_limited after 2000 ms", async () => {
@@ -228,13 +245,16 @@ describe("openai provider", () => {
 
   it("400 is terminal bad_request with the error type and code, not a long body", async () => {
     const long = "x".repeat(5000);
-    await withServer(json(400, { error: { message: `bad model ${long}`, type: "invalid_request_error", code: "model_not_found" } }), async (baseUrl) => {
-      const e = await failure(createOpenAiProvider({ baseUrl }).complete(simpleReq));
-      expect(e.retryable).toBe(false);
-      expect(e.kind).toBe("bad_request");
-      expect(e.status).toBe(400);
-      expect(e.message).toBe("openai: HTTP 400 Bad Request: invalid_request_error (model_not_found)");
-    });
+    await withServer(
+      json(400, { error: { message: `bad model ${long}`, type: "invalid_request_error", code: "model_not_found" } }),
+      async (baseUrl) => {
+        const e = await failure(createOpenAiProvider({ baseUrl }).complete(simpleReq));
+        expect(e.retryable).toBe(false);
+        expect(e.kind).toBe("bad_request");
+        expect(e.status).toBe(400);
+        expect(e.message).toBe("openai: HTTP 400 Bad Request: invalid_request_error (model_not_found)");
+      },
+    );
     await withServer(json(400, { error: { message: "The model does not exist." } }), async (baseUrl) => {
       const e = await failure(createOpenAiProvider({ baseUrl }).complete(simpleReq));
       expect(e.message).toBe("openai: HTTP 400 Bad Request: The model does not exist.");
@@ -267,27 +287,35 @@ describe("openai provider", () => {
   });
 
   it("a server that never answers gives a retryable timeout", async () => {
-    await withServer(() => {
-      /* never answer */
-    }, async (baseUrl) => {
-      const started = Date.now();
-      const e = await failure(createOpenAiProvider({ baseUrl }).complete(simpleReq, { timeoutMs: 200 }));
-      expect(e.retryable).toBe(true);
-      expect(e.kind).toBe("timeout");
-      expect(Date.now() - started).toBeLessThan(5000);
-    });
+    await withServer(
+      () => {
+        /* never answer */
+      },
+      async (baseUrl) => {
+        const started = Date.now();
+        const e = await failure(createOpenAiProvider({ baseUrl }).complete(simpleReq, { timeoutMs: 200 }));
+        expect(e.retryable).toBe(true);
+        expect(e.kind).toBe("timeout");
+        expect(Date.now() - started).toBeLessThan(5000);
+      },
+    );
   });
 
   it("the caller's abort gives kind aborted (not retried)", async () => {
-    await withServer(() => {
-      /* never answer */
-    }, async (baseUrl) => {
-      const ac = new AbortController();
-      setTimeout(() => ac.abort(), 50);
-      const e = await failure(createOpenAiProvider({ baseUrl }).complete(simpleReq, { signal: ac.signal, timeoutMs: 10_000 }));
-      expect(e.retryable).toBe(false);
-      expect(e.kind).toBe("aborted");
-    });
+    await withServer(
+      () => {
+        /* never answer */
+      },
+      async (baseUrl) => {
+        const ac = new AbortController();
+        setTimeout(() => ac.abort(), 50);
+        const e = await failure(
+          createOpenAiProvider({ baseUrl }).complete(simpleReq, { signal: ac.signal, timeoutMs: 10_000 }),
+        );
+        expect(e.retryable).toBe(false);
+        expect(e.kind).toBe("aborted");
+      },
+    );
   });
 
   it("connection refused is retryable network", async () => {
@@ -297,7 +325,9 @@ describe("openai provider", () => {
     await closed.close();
     const port = new URL(closed.origin).port;
 
-    const e = await failure(createOpenAiProvider({ baseUrl: `http://127.0.0.1:${port}/v1`, apiKey: KEY }).complete(simpleReq));
+    const e = await failure(
+      createOpenAiProvider({ baseUrl: `http://127.0.0.1:${port}/v1`, apiKey: KEY }).complete(simpleReq),
+    );
     expect(e.retryable).toBe(true);
     expect(e.kind).toBe("network");
     expect(e.message).toContain("ECONNREFUSED");

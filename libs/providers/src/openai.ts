@@ -1,5 +1,13 @@
 import type { ChatMessage, ModelRequest, ToolCall, ToolSpec } from "@cairn/runtime";
-import { completeOverHttp, DEFAULT_TIMEOUT_MS, isObject, startCall, streamCutOff, streamError, tokenCount } from "./http.js";
+import {
+  completeOverHttp,
+  DEFAULT_TIMEOUT_MS,
+  isObject,
+  startCall,
+  streamCutOff,
+  streamError,
+  tokenCount,
+} from "./http.js";
 import type { HttpCall } from "./http.js";
 import type { CallOptions, ModelProvider, ModelResponse } from "./types.js";
 
@@ -57,10 +65,23 @@ export function createOpenAiProvider(opts: OpenAiProviderOptions): ModelProvider
   return {
     name,
     async complete(req: ModelRequest, call: CallOptions = {}): Promise<ModelResponse> {
-      const http = startCall({ name, url, apiKey: opts.apiKey, secrets: Object.values(opts.headers ?? {}), fetch: opts.fetch, defaultTimeoutMs, call });
+      const http = startCall({
+        name,
+        url,
+        apiKey: opts.apiKey,
+        secrets: Object.values(opts.headers ?? {}),
+        fetch: opts.fetch,
+        defaultTimeoutMs,
+        call,
+      });
       const headers: Record<string, string> = { ...opts.headers };
       if (opts.apiKey) headers["authorization"] = `Bearer ${opts.apiKey}`;
-      return completeOverHttp(http, req, call, { headers, body: toWireRequest, fromResponse: fromWireResponse, readStream });
+      return completeOverHttp(http, req, call, {
+        headers,
+        body: toWireRequest,
+        fromResponse: fromWireResponse,
+        readStream,
+      });
     },
   };
 }
@@ -90,7 +111,11 @@ function toWireMessage(m: ChatMessage): WireMessage {
       return {
         role: "assistant",
         content: m.content,
-        tool_calls: calls.map((c) => ({ id: c.id, type: "function", function: { name: c.name, arguments: c.arguments } })),
+        tool_calls: calls.map((c) => ({
+          id: c.id,
+          type: "function",
+          function: { name: c.name, arguments: c.arguments },
+        })),
       };
     }
     case "tool":
@@ -157,7 +182,8 @@ function fromWireResponse(json: unknown, req: ModelRequest, invalid: (msg: strin
   return {
     content: contentText(message["content"]),
     toolCalls,
-    finishReason: typeof finish === "string" && finish !== "" ? (finish === "function_call" ? "tool_calls" : finish) : "stop",
+    finishReason:
+      typeof finish === "string" && finish !== "" ? (finish === "function_call" ? "tool_calls" : finish) : "stop",
     model: typeof json["model"] === "string" && json["model"] !== "" ? json["model"] : req.model,
     usage: { inputTokens: tokenCount(usage["prompt_tokens"]), outputTokens: tokenCount(usage["completion_tokens"]) },
   };
@@ -172,7 +198,12 @@ interface ToolCallAcc {
   arguments: string;
 }
 
-async function readStream(http: HttpCall, res: Response, req: ModelRequest, emit: (text: string) => void): Promise<ModelResponse> {
+async function readStream(
+  http: HttpCall,
+  res: Response,
+  req: ModelRequest,
+  emit: (text: string) => void,
+): Promise<ModelResponse> {
   const parts: string[] = [];
   let sawContent = false;
   let model = "";
@@ -186,7 +217,8 @@ async function readStream(http: HttpCall, res: Response, req: ModelRequest, emit
     const id = typeof raw["id"] === "string" && raw["id"] !== "" ? raw["id"] : undefined;
     if (typeof raw["index"] === "number" && Number.isInteger(raw["index"]) && raw["index"] >= 0) slot = raw["index"];
     // No index (some servers send whole calls): a new id starts a new call, else continue the last.
-    else if (lastSlot < 0 || (id !== undefined && calls.get(lastSlot)?.id !== id)) slot = calls.size === 0 ? 0 : Math.max(...calls.keys()) + 1;
+    else if (lastSlot < 0 || (id !== undefined && calls.get(lastSlot)?.id !== id))
+      slot = calls.size === 0 ? 0 : Math.max(...calls.keys()) + 1;
     else slot = lastSlot;
     lastSlot = slot;
     let acc = calls.get(slot);
@@ -256,7 +288,11 @@ async function readStream(http: HttpCall, res: Response, req: ModelRequest, emit
     .sort(([a], [b]) => a - b)
     .map(([, acc], i) => {
       if (acc.name === "") throw http.invalid(res, `streamed tool call ${i} has no function name`, JSON.stringify(acc));
-      return { id: acc.id !== "" ? acc.id : `call_${i}`, name: acc.name, arguments: acc.arguments !== "" ? acc.arguments : "{}" };
+      return {
+        id: acc.id !== "" ? acc.id : `call_${i}`,
+        name: acc.name,
+        arguments: acc.arguments !== "" ? acc.arguments : "{}",
+      };
     });
   const u = usage ?? {};
   return {

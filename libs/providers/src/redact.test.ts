@@ -36,7 +36,9 @@ function echoes(secret: string): string[] {
 /** Every 8-character window of every form of the secrets, lower case: none may appear in a message. */
 function windows(...secrets: string[]): string[] {
   const out = new Set<string>();
-  for (const s of secrets) for (const f of [...secretForms(s), ...echoes(s)]) for (let i = 0; i + 8 <= f.length; i++) out.add(f.slice(i, i + 8).toLowerCase());
+  for (const s of secrets)
+    for (const f of [...secretForms(s), ...echoes(s)])
+      for (let i = 0; i + 8 <= f.length; i++) out.add(f.slice(i, i + 8).toLowerCase());
   return [...out];
 }
 
@@ -93,7 +95,9 @@ describe("URLs and text filters", () => {
   });
 
   it("scrubText cleans every URL in a text, and bare userinfo and query pieces", () => {
-    const t = scrubText(`failed: http://u:p@h.example/a?key=1 then ws://x/y?z=2#f and bob:hunter2@host and /path?api-key=3&b=4`);
+    const t = scrubText(
+      `failed: http://u:p@h.example/a?key=1 then ws://x/y?z=2#f and bob:hunter2@host and /path?api-key=3&b=4`,
+    );
     expect(t).toBe("failed: http://h.example/a then ws://x/y and [redacted]@host and /path");
   });
 
@@ -101,7 +105,19 @@ describe("URLs and text filters", () => {
     const r = secretRedactor([KEY]);
     expect(plainText("slow down", r)).toBe("slow down");
     expect(plainText("  The model does not exist.  ", r)).toBe("The model does not exist.");
-    for (const bad of [`Incorrect API key provided: sk-abc`, "invalid x-api-key", "quota 123", "see https://x", "a=b", "<html>", "Bearer abc", "x".repeat(201), `word ${"y".repeat(31)}`, "token expired", KEY.slice(0, 10)]) {
+    for (const bad of [
+      `Incorrect API key provided: sk-abc`,
+      "invalid x-api-key",
+      "quota 123",
+      "see https://x",
+      "a=b",
+      "<html>",
+      "Bearer abc",
+      "x".repeat(201),
+      `word ${"y".repeat(31)}`,
+      "token expired",
+      KEY.slice(0, 10),
+    ]) {
       expect(plainText(bad, r), bad).toBeUndefined();
     }
     expect(identifier("rate_limit_error", r)).toBe("rate_limit_error");
@@ -113,7 +129,11 @@ describe("URLs and text filters", () => {
 });
 
 describe("recorded provider errors carry no credentials", () => {
-  const server = (status: number, body: (origin: string) => string, headers: Record<string, string> = {}): HttpHandler => {
+  const server = (
+    status: number,
+    body: (origin: string) => string,
+    headers: Record<string, string> = {},
+  ): HttpHandler => {
     return (req, res) => {
       const origin = `http://${req.headers.host ?? "127.0.0.1"}`;
       res.writeHead(status, { "content-type": "application/json", ...headers });
@@ -123,41 +143,74 @@ describe("recorded provider errors carry no credentials", () => {
 
   for (const status of [400, 401, 403, 429, 500, 529]) {
     it(`HTTP ${status} whose JSON body echoes the key in every form: status and type only (openai and anthropic)`, async () => {
-      await withHttpServer(server(status, (o) => hostileBody(o, KEY, HEADER_SECRET)), async (origin) => {
-        const o = await rejectionOf<Failure>(createOpenAiProvider({ baseUrl: `${origin}/v1`, apiKey: KEY, headers: { "api-key": HEADER_SECRET } }).complete(req));
-        expect(o.status).toBe(status);
-        expect(o.message).toMatch(new RegExp(`^openai: HTTP ${status}`));
-        expectClean(o.message, KEY, HEADER_SECRET);
-        const a = await rejectionOf<Failure>(createAnthropicProvider({ baseUrl: origin, apiKey: KEY, headers: { "x-extra": HEADER_SECRET } }).complete(req));
-        expect(a.status).toBe(status);
-        expectClean(a.message, KEY, HEADER_SECRET);
-      });
+      await withHttpServer(
+        server(status, (o) => hostileBody(o, KEY, HEADER_SECRET)),
+        async (origin) => {
+          const o = await rejectionOf<Failure>(
+            createOpenAiProvider({
+              baseUrl: `${origin}/v1`,
+              apiKey: KEY,
+              headers: { "api-key": HEADER_SECRET },
+            }).complete(req),
+          );
+          expect(o.status).toBe(status);
+          expect(o.message).toMatch(new RegExp(`^openai: HTTP ${status}`));
+          expectClean(o.message, KEY, HEADER_SECRET);
+          const a = await rejectionOf<Failure>(
+            createAnthropicProvider({ baseUrl: origin, apiKey: KEY, headers: { "x-extra": HEADER_SECRET } }).complete(
+              req,
+            ),
+          );
+          expect(a.status).toBe(status);
+          expectClean(a.message, KEY, HEADER_SECRET);
+        },
+      );
     });
   }
 
   it("a non-JSON error body echoing the key is described, not quoted", async () => {
-    await withHttpServer((_q, res) => res.writeHead(502, { "content-type": "text/html" }).end(`<html>upstream said ${echoes(KEY).join(" ")}</html>`), async (origin) => {
-      const e = await rejectionOf<Failure>(createOpenAiProvider({ baseUrl: `${origin}/v1`, apiKey: KEY }).complete(req));
-      expect(e.kind).toBe("server_error");
-      expect(e.message).toBe("openai: HTTP 502 Bad Gateway");
-    });
+    await withHttpServer(
+      (_q, res) =>
+        res.writeHead(502, { "content-type": "text/html" }).end(`<html>upstream said ${echoes(KEY).join(" ")}</html>`),
+      async (origin) => {
+        const e = await rejectionOf<Failure>(
+          createOpenAiProvider({ baseUrl: `${origin}/v1`, apiKey: KEY }).complete(req),
+        );
+        expect(e.kind).toBe("server_error");
+        expect(e.message).toBe("openai: HTTP 502 Bad Gateway");
+      },
+    );
   });
 
   it("a 200 that is not JSON, echoing the key: its size and type, not its text", async () => {
-    await withHttpServer((_q, res) => res.writeHead(200, { "content-type": "text/plain" }).end(`key=${KEY}`), async (origin) => {
-      const e = await rejectionOf<Failure>(createOpenAiProvider({ baseUrl: `${origin}/v1`, apiKey: KEY }).complete(req));
-      expect(e.kind).toBe("invalid_response");
-      expect(e.message).toMatch(/^openai: response is not JSON \(HTTP 200\) \(body of \d+ bytes, text\/plain, not quoted\)$/);
-      expectClean(e.message, KEY);
-    });
+    await withHttpServer(
+      (_q, res) => res.writeHead(200, { "content-type": "text/plain" }).end(`key=${KEY}`),
+      async (origin) => {
+        const e = await rejectionOf<Failure>(
+          createOpenAiProvider({ baseUrl: `${origin}/v1`, apiKey: KEY }).complete(req),
+        );
+        expect(e.kind).toBe("invalid_response");
+        expect(e.message).toMatch(
+          /^openai: response is not JSON \(HTTP 200\) \(body of \d+ bytes, text\/plain, not quoted\)$/,
+        );
+        expectClean(e.message, KEY);
+      },
+    );
   });
 
   it("a redirect whose Location carries the key is not followed and not quoted", async () => {
     const s = await startHttpServer((_q, res) => {
-      res.writeHead(307, { location: `http://user:${encodeURIComponent(KEY)}@127.0.0.1:1/steal?key=${encodeURIComponent(KEY)}&b64=${Buffer.from(KEY).toString("base64")}` }).end(hostileBody("x", KEY));
+      res
+        .writeHead(307, {
+          location: `http://user:${encodeURIComponent(KEY)}@127.0.0.1:1/steal?key=${encodeURIComponent(KEY)}&b64=${Buffer.from(KEY).toString("base64")}`,
+        })
+        .end(hostileBody("x", KEY));
     });
     try {
-      for (const p of [createOpenAiProvider({ baseUrl: `${s.origin}/v1`, apiKey: KEY }), createAnthropicProvider({ baseUrl: s.origin, apiKey: KEY })]) {
+      for (const p of [
+        createOpenAiProvider({ baseUrl: `${s.origin}/v1`, apiKey: KEY }),
+        createAnthropicProvider({ baseUrl: s.origin, apiKey: KEY }),
+      ]) {
         const e = await rejectionOf<Failure>(p.complete(req));
         expect(e.retryable).toBe(false);
         expect(e.kind).toBe("invalid_response");
@@ -173,50 +226,86 @@ describe("recorded provider errors carry no credentials", () => {
 
   it("an error event inside a stream echoing the key: its type, never its message (openai and anthropic)", async () => {
     const openaiStream = `data: ${JSON.stringify({ error: { type: "server_error", message: `crashed for ${KEY}` } })}\n\n`;
-    await withHttpServer((_q, res) => res.writeHead(200, { "content-type": "text/event-stream" }).end(openaiStream), async (origin) => {
-      const e = await rejectionOf<Failure>(createOpenAiProvider({ baseUrl: `${origin}/v1`, apiKey: KEY }).complete(req, { onToken: () => undefined }));
-      expect(e.message).toBe("openai: error in the response stream (server_error)");
-    });
+    await withHttpServer(
+      (_q, res) => res.writeHead(200, { "content-type": "text/event-stream" }).end(openaiStream),
+      async (origin) => {
+        const e = await rejectionOf<Failure>(
+          createOpenAiProvider({ baseUrl: `${origin}/v1`, apiKey: KEY }).complete(req, { onToken: () => undefined }),
+        );
+        expect(e.message).toBe("openai: error in the response stream (server_error)");
+      },
+    );
     const anthropicStream = `event: error\ndata: ${JSON.stringify({ type: "error", error: { type: KEY, message: `bad key ${echoes(KEY).join(" ")}` } })}\n\n`;
-    await withHttpServer((_q, res) => res.writeHead(200, { "content-type": "text/event-stream" }).end(anthropicStream), async (origin) => {
-      const e = await rejectionOf<Failure>(createAnthropicProvider({ baseUrl: origin, apiKey: KEY }).complete(req, { onToken: () => undefined }));
-      expect(e.message).toBe("anthropic: error in the response stream (unknown)");
-    });
+    await withHttpServer(
+      (_q, res) => res.writeHead(200, { "content-type": "text/event-stream" }).end(anthropicStream),
+      async (origin) => {
+        const e = await rejectionOf<Failure>(
+          createAnthropicProvider({ baseUrl: origin, apiKey: KEY }).complete(req, { onToken: () => undefined }),
+        );
+        expect(e.message).toBe("anthropic: error in the response stream (unknown)");
+      },
+    );
     const badEvent = `event: ${KEY}\ndata: {not json ${KEY}\n\n`;
-    await withHttpServer((_q, res) => res.writeHead(200, { "content-type": "text/event-stream" }).end(badEvent), async (origin) => {
-      const e = await rejectionOf<Failure>(createAnthropicProvider({ baseUrl: origin, apiKey: KEY }).complete(req, { onToken: () => undefined }));
-      expect(e.kind).toBe("invalid_response");
-      expectClean(e.message, KEY);
-    });
+    await withHttpServer(
+      (_q, res) => res.writeHead(200, { "content-type": "text/event-stream" }).end(badEvent),
+      async (origin) => {
+        const e = await rejectionOf<Failure>(
+          createAnthropicProvider({ baseUrl: origin, apiKey: KEY }).complete(req, { onToken: () => undefined }),
+        );
+        expect(e.kind).toBe("invalid_response");
+        expectClean(e.message, KEY);
+      },
+    );
   });
 
   it("a provider URL with userinfo: refused up front, the password never quoted", async () => {
-    await withHttpServer(server(200, () => "{}"), async (origin) => {
-      const withCreds = origin.replace("http://", `http://admin:${encodeURIComponent(PASSWORD)}@`);
-      const e = await rejectionOf<Failure>(createOpenAiProvider({ baseUrl: `${withCreds}/v1`, apiKey: KEY }).complete(req));
-      expect(e.retryable).toBe(false);
-      expect(e.message).toContain(`${origin}/v1/chat/completions`);
-      expectClean(e.message, KEY, PASSWORD);
-    });
+    await withHttpServer(
+      server(200, () => "{}"),
+      async (origin) => {
+        const withCreds = origin.replace("http://", `http://admin:${encodeURIComponent(PASSWORD)}@`);
+        const e = await rejectionOf<Failure>(
+          createOpenAiProvider({ baseUrl: `${withCreds}/v1`, apiKey: KEY }).complete(req),
+        );
+        expect(e.retryable).toBe(false);
+        expect(e.message).toContain(`${origin}/v1/chat/completions`);
+        expectClean(e.message, KEY, PASSWORD);
+      },
+    );
   });
 
   it("a provider URL with a query-string key: not in HTTP errors, network errors or time-outs", async () => {
     // The server echoes the request line (with the query) in its error body.
-    await withHttpServer((q, res) => res.writeHead(500, { "content-type": "text/plain" }).end(`failed ${q.url}`), async (origin) => {
-      const e = await rejectionOf<Failure>(createOpenAiProvider({ baseUrl: `${origin}/v1?api-key=${encodeURIComponent(KEY)}&x=` }).complete(req));
-      expect(e.status).toBe(500);
-      expectClean(e.message, KEY);
-    });
+    await withHttpServer(
+      (q, res) => res.writeHead(500, { "content-type": "text/plain" }).end(`failed ${q.url}`),
+      async (origin) => {
+        const e = await rejectionOf<Failure>(
+          createOpenAiProvider({ baseUrl: `${origin}/v1?api-key=${encodeURIComponent(KEY)}&x=` }).complete(req),
+        );
+        expect(e.status).toBe(500);
+        expectClean(e.message, KEY);
+      },
+    );
     const closed = await startHttpServer(() => undefined);
     await closed.close();
-    const e = await rejectionOf<Failure>(createAnthropicProvider({ baseUrl: `${closed.origin}/v1?key=${encodeURIComponent(KEY)}`, apiKey: KEY }).complete(req));
+    const e = await rejectionOf<Failure>(
+      createAnthropicProvider({ baseUrl: `${closed.origin}/v1?key=${encodeURIComponent(KEY)}`, apiKey: KEY }).complete(
+        req,
+      ),
+    );
     expect(e.kind).toBe("network");
     expect(e.message).toContain("ECONNREFUSED");
     expectClean(e.message, KEY);
-    await withHttpServer(() => undefined, async (origin) => {
-      const t = await rejectionOf<Failure>(createOpenAiProvider({ baseUrl: `${origin}/v1?key=${encodeURIComponent(KEY)}` }).complete(req, { timeoutMs: 100 }));
-      expect(t.kind).toBe("timeout");
-      expectClean(t.message, KEY);
-    });
+    await withHttpServer(
+      () => undefined,
+      async (origin) => {
+        const t = await rejectionOf<Failure>(
+          createOpenAiProvider({ baseUrl: `${origin}/v1?key=${encodeURIComponent(KEY)}` }).complete(req, {
+            timeoutMs: 100,
+          }),
+        );
+        expect(t.kind).toBe("timeout");
+        expectClean(t.message, KEY);
+      },
+    );
   });
 });

@@ -88,7 +88,7 @@ export function secretRedactor(secrets: readonly (string | undefined)[]): (text:
     }
     if (!any) return text;
     let out = "";
-    for (let i = 0; i < text.length; ) {
+    for (let i = 0; i < text.length;) {
       if (hit[i] === 1) {
         while (i < text.length && hit[i] === 1) i++;
         out += REDACTED;

@@ -15,7 +15,10 @@ const script: Script = {
         { name: "list_files" },
       ],
     },
-    { content: "All: [{{toolResults}}] second: {{toolResult:1}} none: [{{toolResult:9}}] task: {{task}} again: {{toolResult:0}}" },
+    {
+      content:
+        "All: [{{toolResults}}] second: {{toolResult:1}} none: [{{toolResult:9}}] task: {{task}} again: {{toolResult:0}}",
+    },
     { content: null, finishReason: "length" },
   ],
 };
@@ -88,7 +91,9 @@ describe("scripted model", () => {
   });
 
   it("tool results are those after the last non-tool message only", async () => {
-    const p2 = createScriptedProvider({ scripts: { m: { turns: [{ content: "1" }, { content: "1" }, { content: "<{{toolResults}}>" }] } } });
+    const p2 = createScriptedProvider({
+      scripts: { m: { turns: [{ content: "1" }, { content: "1" }, { content: "<{{toolResults}}>" }] } },
+    });
     const messages: ChatMessage[] = [
       ...turn2,
       { role: "assistant", content: null, toolCalls: [{ id: "call_2_0", name: "x", arguments: "{}" }] },
@@ -96,11 +101,17 @@ describe("scripted model", () => {
     ];
     expect((await call(p2, req(messages, "m"))).content).toBe("<latest>");
     // no tool messages at the end → empty substitution
-    expect((await call(p2, req([...turn1, { role: "assistant", content: "a" }, { role: "assistant", content: "b" }], "m"))).content).toBe("<>");
+    expect(
+      (await call(p2, req([...turn1, { role: "assistant", content: "a" }, { role: "assistant", content: "b" }], "m")))
+        .content,
+    ).toBe("<>");
   });
 
   it("the turn does not depend on the content of earlier messages (replay gives the same answer)", async () => {
-    const other: ChatMessage[] = [{ role: "user", content: "Do the thing" }, { role: "assistant", content: "whatever" }];
+    const other: ChatMessage[] = [
+      { role: "user", content: "Do the thing" },
+      { role: "assistant", content: "whatever" },
+    ];
     const r = await call(p, req(other));
     expect(r.content).toBe("All: [] second:  none: [] task: Do the thing again: ");
   });
@@ -111,7 +122,12 @@ describe("scripted model", () => {
   });
 
   it("an exhausted script is a terminal script_exhausted error", async () => {
-    const messages: ChatMessage[] = [...turn1, { role: "assistant", content: "1" }, { role: "assistant", content: "2" }, { role: "assistant", content: "3" }];
+    const messages: ChatMessage[] = [
+      ...turn1,
+      { role: "assistant", content: "1" },
+      { role: "assistant", content: "2" },
+      { role: "assistant", content: "3" },
+    ];
     await expect(call(p, req(messages))).rejects.toMatchObject({
       name: "TerminalError",
       kind: "script_exhausted",
@@ -125,7 +141,8 @@ describe("scripted model", () => {
     const r2 = await call(p, req(turn1));
     expect(r2.usage).toEqual(r1.usage);
     const input = JSON.stringify(turn1) + JSON.stringify([]);
-    const output = "write_file" + '{"path":"a.txt","content":"hi"}' + "read_file" + '{"path": "a.txt"' + "list_files" + "{}";
+    const output =
+      "write_file" + '{"path":"a.txt","content":"hi"}' + "read_file" + '{"path": "a.txt"' + "list_files" + "{}";
     expect(r1.usage).toEqual({ inputTokens: Math.ceil(input.length / 4), outputTokens: Math.ceil(output.length / 4) });
     // a small fixed case, by hand: messages JSON is 32 characters, tools "[]" 2 → 34 → 9; output "ok" → 1
     const tiny = createScriptedProvider({ scripts: { t: { turns: [{ content: "ok" }] } } });
@@ -171,24 +188,37 @@ describe("scripted model", () => {
   it("a model name that is not a file name is a terminal bad_request", async () => {
     const fp = createScriptedProvider({ dir: tempDir() });
     for (const model of ["../etc/passwd", "a/b", "..", "a b"]) {
-      await expect(call(fp, req(turn1, model))).rejects.toMatchObject({ kind: "bad_request", retryable: false, message: `scripted model name ${JSON.stringify(model)} is not a file name` });
+      await expect(call(fp, req(turn1, model))).rejects.toMatchObject({
+        kind: "bad_request",
+        retryable: false,
+        message: `scripted model name ${JSON.stringify(model)} is not a file name`,
+      });
     }
   });
 
   it("a script file without a turns array is a terminal bad_request", async () => {
     const dir = tempDir();
     writeFileSync(join(dir, "empty.json"), JSON.stringify({ steps: [] }));
-    await expect(call(createScriptedProvider({ dir }), req(turn1, "empty"))).rejects.toMatchObject({ kind: "bad_request", retryable: false });
+    await expect(call(createScriptedProvider({ dir }), req(turn1, "empty"))).rejects.toMatchObject({
+      kind: "bad_request",
+      retryable: false,
+    });
   });
 
   it("a script file that is not JSON is a terminal bad_request (not a retryable SyntaxError)", async () => {
     const dir = tempDir();
     writeFileSync(join(dir, "broken.json"), "{ turns: [");
-    await expect(call(createScriptedProvider({ dir }), req(turn1, "broken"))).rejects.toMatchObject({ name: "TerminalError", kind: "bad_request", retryable: false });
+    await expect(call(createScriptedProvider({ dir }), req(turn1, "broken"))).rejects.toMatchObject({
+      name: "TerminalError",
+      kind: "bad_request",
+      retryable: false,
+    });
   });
 
   it("substitutes tool output and task text verbatim, '$' included", async () => {
-    const p2 = createScriptedProvider({ scripts: { m: { turns: [{ content: "1" }, { content: "results: {{toolResults}} | task: {{task}}" }] } } });
+    const p2 = createScriptedProvider({
+      scripts: { m: { turns: [{ content: "1" }, { content: "results: {{toolResults}} | task: {{task}}" }] } },
+    });
     const messages: ChatMessage[] = [
       { role: "user", content: "pay $$5 and $& more" },
       { role: "assistant", content: null, toolCalls: [{ id: "call_1_0", name: "sh", arguments: "{}" }] },
@@ -210,7 +240,11 @@ describe("scripted model", () => {
       tools: [],
       messages: [
         { role: "system", content: "summarise" },
-        { role: "user", content: "Task: x\n\nTranscript of turns 1-2:\ntool fetch [c1] returned: alpha\ntool fetch [c2] returned: beta" },
+        {
+          role: "user",
+          content:
+            "Task: x\n\nTranscript of turns 1-2:\ntool fetch [c1] returned: alpha\ntool fetch [c2] returned: beta",
+        },
       ],
     };
     const a = await call(p, summariseReq);

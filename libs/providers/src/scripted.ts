@@ -46,16 +46,25 @@ export interface ScriptedProviderOptions {
 function loadScript(opts: ScriptedProviderOptions, model: string): Script {
   const inline = opts.scripts?.[model];
   if (inline) return inline;
-  if (!/^[A-Za-z0-9_.-]+$/.test(model) || model.includes("..")) throw new TerminalError(`scripted model name ${JSON.stringify(model)} is not a file name`, { kind: "bad_request" });
+  if (!/^[A-Za-z0-9_.-]+$/.test(model) || model.includes(".."))
+    throw new TerminalError(`scripted model name ${JSON.stringify(model)} is not a file name`, { kind: "bad_request" });
   const file = opts.dir ? join(opts.dir, `${model}.json`) : undefined;
-  if (!file || !existsSync(file)) throw new TerminalError(`no script for scripted model "${model}" (looked for ${file ?? "<no scripts dir configured>"})`, { kind: "bad_request" });
+  if (!file || !existsSync(file))
+    throw new TerminalError(
+      `no script for scripted model "${model}" (looked for ${file ?? "<no scripts dir configured>"})`,
+      { kind: "bad_request" },
+    );
   let parsed: Script;
   try {
     parsed = JSON.parse(readFileSync(file, "utf8")) as Script;
   } catch (err) {
-    throw new TerminalError(`scripted model file ${file} is not JSON: ${(err as Error).message}`, { kind: "bad_request", cause: err });
+    throw new TerminalError(`scripted model file ${file} is not JSON: ${(err as Error).message}`, {
+      kind: "bad_request",
+      cause: err,
+    });
   }
-  if (!Array.isArray(parsed.turns)) throw new TerminalError(`scripted model file ${file} has no "turns" array`, { kind: "bad_request" });
+  if (!Array.isArray(parsed.turns))
+    throw new TerminalError(`scripted model file ${file} has no "turns" array`, { kind: "bad_request" });
   return parsed;
 }
 
@@ -114,15 +123,22 @@ export function createScriptedProvider(opts: ScriptedProviderOptions = {}): Mode
       if (req.purpose === "summary") return Promise.resolve(scriptedSummary(req, script));
       const turnNo = assistantTurns(req.messages) + summarisedTurns(req.messages) + 1;
       const turn = script.turns[turnNo - 1];
-      if (!turn) return Promise.reject(new TerminalError(`scripted model "${req.model}" has no turn ${turnNo} (script has ${script.turns.length})`, { kind: "script_exhausted" }));
+      if (!turn)
+        return Promise.reject(
+          new TerminalError(`scripted model "${req.model}" has no turn ${turnNo} (script has ${script.turns.length})`, {
+            kind: "script_exhausted",
+          }),
+        );
       const results = previousToolResults(req.messages);
       const task = req.messages.find((m) => m.role === "user")?.content ?? "";
       // One pass, with a function: inserted text is taken verbatim ('$' patterns, '{{...}}' in tool output).
       const content =
         turn.content == null
           ? null
-          : turn.content.replace(/\{\{(toolResults|toolResult:(\d+)|task)\}\}/g, (_m, what: string, n: string | undefined) =>
-              what === "toolResults" ? results.join("\n") : what === "task" ? task : (results[Number(n)] ?? ""),
+          : turn.content.replace(
+              /\{\{(toolResults|toolResult:(\d+)|task)\}\}/g,
+              (_m, what: string, n: string | undefined) =>
+                what === "toolResults" ? results.join("\n") : what === "task" ? task : (results[Number(n)] ?? ""),
             );
       const toolCalls = (turn.toolCalls ?? []).map((c, i) => ({
         id: `call_${turnNo}_${i}`,
@@ -146,7 +162,10 @@ export function createScriptedProvider(opts: ScriptedProviderOptions = {}): Mode
 
 /** The scripted model's answer to a summarisation request (see the file comment). */
 function scriptedSummary(req: ModelRequest, script: Script): ModelResponse {
-  const transcript = req.messages.filter((m) => m.role === "user").map((m) => m.content).join("\n");
+  const transcript = req.messages
+    .filter((m) => m.role === "user")
+    .map((m) => m.content)
+    .join("\n");
   const content =
     script.summary !== undefined
       ? script.summary.replace(/\{\{transcript\}\}/g, () => transcript)

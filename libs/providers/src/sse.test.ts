@@ -11,7 +11,8 @@ function parse(chunks: string[]): SseEvent[] {
 
 describe("SseParser", () => {
   it("parses data lines, event names, comments and multi-line data", () => {
-    const text = ": a comment\nevent: ping\ndata: {}\n\ndata: first\ndata:second\n\ndata\n\nid: 7\nretry: 10\nfoo: bar\ndata: x\n\n";
+    const text =
+      ": a comment\nevent: ping\ndata: {}\n\ndata: first\ndata:second\n\ndata\n\nid: 7\nretry: 10\nfoo: bar\ndata: x\n\n";
     expect(parse([text])).toEqual([
       { event: "ping", data: "{}" },
       { event: "message", data: "first\nsecond" },

@@ -1,5 +1,13 @@
 import { decodeEntry, Subjects, type HistoryEntry } from "@cairn/protocol";
-import { applyEntry, canonicalJson, decide as currentDecide, emptyRun, type Applied, type Output, type RunState } from "@cairn/runtime";
+import {
+  applyEntry,
+  canonicalJson,
+  decide as currentDecide,
+  emptyRun,
+  type Applied,
+  type Output,
+  type RunState,
+} from "@cairn/runtime";
 import { recordedBySubject, relativeSubject, stepsOf, type RunLog } from "./log.js";
 
 /** The planner's decision function (runtime `decide`): injectable, so a changed planner can be checked against recorded runs. */
@@ -102,7 +110,10 @@ export function checkRun(log: RunLog, opts: CheckOptions = {}): CheckReport {
       const d = decodeValue(e);
       // A command names the event it was decided after (historySeq); an end event does not.
       const hs = d.ok ? (d.value as { historySeq?: unknown }).historySeq : undefined;
-      const at = typeof hs === "number" && stepBySeq.has(hs) ? { step: stepBySeq.get(hs)!.step, seq: hs, rel: stepBySeq.get(hs)!.rel } : lastStep;
+      const at =
+        typeof hs === "number" && stepBySeq.has(hs)
+          ? { step: stepBySeq.get(hs)!.step, seq: hs, rel: stepBySeq.get(hs)!.rel }
+          : lastStep;
       divergences.push({
         kind: "not-decided",
         step: at.step,
@@ -132,7 +143,15 @@ export function checkRun(log: RunLog, opts: CheckOptions = {}): CheckReport {
       const orel = relativeSubject(log, o.subject);
       if (!rec) {
         if (ended) {
-          divergences.push({ kind: "not-recorded", step: s.step, seq: s.seq, event: s.rel, subject: orel, decided: o.message, message: `the code decides ${orel} after step ${s.step}, the log never recorded it` });
+          divergences.push({
+            kind: "not-recorded",
+            step: s.step,
+            seq: s.seq,
+            event: s.rel,
+            subject: orel,
+            decided: o.message,
+            message: `the code decides ${orel} after step ${s.step}, the log never recorded it`,
+          });
         } else pending.push({ step: s.step, seq: s.seq, subject: orel });
         continue;
       }
@@ -154,7 +173,17 @@ export function checkRun(log: RunLog, opts: CheckOptions = {}): CheckReport {
       });
     }
   }
-  const report: CheckReport = { runId: log.runId, ok: divergences.length === 0, events, decisions, matched, divergences, pending, external, ended };
+  const report: CheckReport = {
+    runId: log.runId,
+    ok: divergences.length === 0,
+    events,
+    decisions,
+    matched,
+    divergences,
+    pending,
+    external,
+    ended,
+  };
   if (divergences[0]) report.divergence = divergences[0];
   return report;
 }

@@ -1,7 +1,17 @@
 import { randomBytes } from "node:crypto";
 import { jetstream } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
-import { decode, encode, Subjects, validate, type LlmResult, type RunSubmitted, type SummaryResult, type ToolResult, messageSha256 } from "@cairn/protocol";
+import {
+  decode,
+  encode,
+  Subjects,
+  validate,
+  type LlmResult,
+  type RunSubmitted,
+  type SummaryResult,
+  type ToolResult,
+  messageSha256,
+} from "@cairn/protocol";
 import { appendOnce } from "@cairn/bus";
 import { safeToolToken } from "@cairn/runtime";
 import { foldToStep, ReplayError, stepAt, stepsOf, type RunLog } from "./log.js";
@@ -26,7 +36,12 @@ export interface ForkOptions {
 export interface ForkPlan {
   runId: string;
   forkedFrom: NonNullable<RunSubmitted["forkedFrom"]>;
-  messages: { subject: string; data: Uint8Array; kind: "llm-result" | "summary-result" | "tool-result" | "submitted"; edited?: boolean }[];
+  messages: {
+    subject: string;
+    data: Uint8Array;
+    kind: "llm-result" | "summary-result" | "tool-result" | "submitted";
+    edited?: boolean;
+  }[];
   submitted: RunSubmitted;
 }
 
@@ -39,7 +54,12 @@ function editedResult(base: ToolResult, value: unknown): ToolResult {
   const { durationMs: _d, error: _e, output: _o, ...rest } = base;
   let out: ToolResult;
   if (typeof value === "string") out = { ...rest, ok: true, output: value };
-  else if (value && typeof value === "object" && !Array.isArray(value) && ["ok", "output", "error"].some((k) => k in value)) {
+  else if (
+    value &&
+    typeof value === "object" &&
+    !Array.isArray(value) &&
+    ["ok", "output", "error"].some((k) => k in value)
+  ) {
     // Only the outcome can be edited; the call's identity stays the recorded one.
     const v = value as Partial<Pick<ToolResult, "ok" | "output" | "error">>;
     const ok = v.ok ?? !v.error;
@@ -48,7 +68,8 @@ function editedResult(base: ToolResult, value: unknown): ToolResult {
     else out.error = v.error ?? { kind: "error", message: v.output ?? "edited to fail" };
   } else out = { ...rest, ok: true, output: JSON.stringify(value) };
   const checked = validate<ToolResult>("ToolResult", out);
-  if (!checked.ok) throw new ReplayError("bad_result", `--set-result for ${base.callId}: ${checked.message}`, base.runId);
+  if (!checked.ok)
+    throw new ReplayError("bad_result", `--set-result for ${base.callId}: ${checked.message}`, base.runId);
   return out;
 }
 
@@ -66,7 +87,12 @@ export function planFork(source: RunLog, target: Subjects, o: ForkOptions): Fork
   const last = stepAt(source, steps, o.fromStep);
   const { state, applied } = foldToStep(source, steps, o.fromStep);
   const sub = state.submitted;
-  if (!sub) throw new ReplayError("no_submission", `run ${source.runId} has no valid submission: nothing to fork`, source.runId);
+  if (!sub)
+    throw new ReplayError(
+      "no_submission",
+      `run ${source.runId} has no valid submission: nothing to fork`,
+      source.runId,
+    );
   const now = o.now ?? new Date();
   const runId = o.runId ?? newForkRunId(now);
 
@@ -74,7 +100,11 @@ export function planFork(source: RunLog, target: Subjects, o: ForkOptions): Fork
   const toolIndex = new Map<string, number>();
   for (const s of steps.filter((x) => x.step >= 1 && x.step <= o.fromStep).sort((a, b) => a.step - b.step)) {
     if (s.kind !== "llm-result" && s.kind !== "tool-result" && s.kind !== "summary-result") continue;
-    if (applied.get(s.seq)?.kind === "ignored" && /already ended/.test((applied.get(s.seq) as { reason?: string }).reason ?? "")) continue;
+    if (
+      applied.get(s.seq)?.kind === "ignored" &&
+      /already ended/.test((applied.get(s.seq) as { reason?: string }).reason ?? "")
+    )
+      continue;
     const e = source.entries[s.index]!;
     const p = srcSubjects.parse(e.subject)!.what;
     let subject: string;
@@ -88,7 +118,12 @@ export function planFork(source: RunLog, target: Subjects, o: ForkOptions): Fork
       const d = decode<SummaryResult>("SummaryResult", e.data);
       if (d.ok) data = encode({ ...d.value, runId });
     } else if (p.kind === "tool-result") {
-      subject = target.toolResult(runId, p.turn, p.index, safeToolToken(state.turns[p.turn - 1]?.llm.toolCalls?.[p.index]?.name ?? p.tool ?? ""));
+      subject = target.toolResult(
+        runId,
+        p.turn,
+        p.index,
+        safeToolToken(state.turns[p.turn - 1]?.llm.toolCalls?.[p.index]?.name ?? p.tool ?? ""),
+      );
       const d = decode<ToolResult>("ToolResult", e.data);
       if (d.ok) data = encode({ ...d.value, runId });
       toolIndex.set(`${p.turn}.${p.index}`, messages.length);
@@ -105,11 +140,32 @@ export function planFork(source: RunLog, target: Subjects, o: ForkOptions): Fork
     }
     if (!found) {
       const known = state.turns.flatMap((t) => (t.llm.toolCalls ?? []).map((c) => c.id));
-      throw new ReplayError("no_such_call", `no tool call ${JSON.stringify(callId)} in run ${source.runId} up to step ${o.fromStep} (calls: ${known.join(", ") || "none"})`, source.runId);
+      throw new ReplayError(
+        "no_such_call",
+        `no tool call ${JSON.stringify(callId)} in run ${source.runId} up to step ${o.fromStep} (calls: ${known.join(", ") || "none"})`,
+        source.runId,
+      );
     }
     const recorded = state.turns[found.turn - 1]!.results[found.index];
-    const base: ToolResult = recorded ? { ...recorded, runId } : { v: 1, type: "tool.result", runId, turn: found.turn, index: found.index, callId, tool: found.tool, ok: true, attempts: 1 };
-    const msg = { subject: target.toolResult(runId, found.turn, found.index, safeToolToken(found.tool)), data: encode(editedResult(base, value)), kind: "tool-result" as const, edited: true };
+    const base: ToolResult = recorded
+      ? { ...recorded, runId }
+      : {
+          v: 1,
+          type: "tool.result",
+          runId,
+          turn: found.turn,
+          index: found.index,
+          callId,
+          tool: found.tool,
+          ok: true,
+          attempts: 1,
+        };
+    const msg = {
+      subject: target.toolResult(runId, found.turn, found.index, safeToolToken(found.tool)),
+      data: encode(editedResult(base, value)),
+      kind: "tool-result" as const,
+      edited: true,
+    };
     const at = toolIndex.get(`${found.turn}.${found.index}`);
     if (at !== undefined) messages[at] = msg;
     else messages.push(msg);
@@ -119,9 +175,21 @@ export function planFork(source: RunLog, target: Subjects, o: ForkOptions): Fork
   // The submission names every copied message (subject and hash): the fold takes those, and rejects
   // anything else written to the fork's subjects before its submission.
   const prefix = messages.map((m) => ({ subject: m.subject, sha256: messageSha256(m.data) }));
-  const forkedFrom: ForkPlan["forkedFrom"] = { runId: source.runId, step: o.fromStep, seq: last.seq, ...(edited.length ? { editedCalls: edited } : {}), prefix };
+  const forkedFrom: ForkPlan["forkedFrom"] = {
+    runId: source.runId,
+    step: o.fromStep,
+    seq: last.seq,
+    ...(edited.length ? { editedCalls: edited } : {}),
+    prefix,
+  };
   const { idempotencyKey: _k, trace: _t, forkedFrom: _f, ...keep } = sub;
-  const submitted: RunSubmitted = { ...keep, runId, agent: o.model ? { ...sub.agent, model: o.model } : sub.agent, submittedAt: now.toISOString(), forkedFrom };
+  const submitted: RunSubmitted = {
+    ...keep,
+    runId,
+    agent: o.model ? { ...sub.agent, model: o.model } : sub.agent,
+    submittedAt: now.toISOString(),
+    forkedFrom,
+  };
   const checked = validate<RunSubmitted>("RunSubmitted", submitted);
   if (!checked.ok) throw new ReplayError("bad_result", `fork submission: ${checked.message}`, source.runId);
   messages.push({ subject: target.submitted(runId), data: encode(submitted), kind: "submitted" });
@@ -141,13 +209,23 @@ export interface ForkResult {
  * Forks a run (see `planFork`) and appends it: every copied result with `appendOnce`, in order, and
  * the submission last — so the planner continues the fork live from the copied state.
  */
-export async function forkRun(nc: NatsConnection, target: Subjects, source: RunLog, o: ForkOptions): Promise<ForkResult> {
+export async function forkRun(
+  nc: NatsConnection,
+  target: Subjects,
+  source: RunLog,
+  o: ForkOptions,
+): Promise<ForkResult> {
   const plan = planFork(source, target, o);
   const js = jetstream(nc, { timeout: 10_000 });
   let seq = 0;
   for (const m of plan.messages) {
     const r = await appendOnce(js, m.subject, m.data);
-    if (r.duplicate) throw new ReplayError("bad_result", `fork ${plan.runId}: ${m.subject} already holds a message (run id taken?)`, plan.runId);
+    if (r.duplicate)
+      throw new ReplayError(
+        "bad_result",
+        `fork ${plan.runId}: ${m.subject} already holds a message (run id taken?)`,
+        plan.runId,
+      );
     seq = r.seq;
   }
   return { runId: plan.runId, forkedFrom: plan.forkedFrom, copied: plan.messages.length - 1, submittedSeq: seq };

@@ -47,10 +47,22 @@ export class ExportFormatError extends Error {
 
 /** The export of `log` as JSON Lines text (ends with a newline). */
 export function exportRunLog(log: RunLog, opts: { exportedAt?: string } = {}): string {
-  const header: ExportHeader = { format: EXPORT_FORMAT, v: 1, prefix: log.prefix, runId: log.runId, messages: log.entries.length, ...(opts.exportedAt ? { exportedAt: opts.exportedAt } : {}) };
+  const header: ExportHeader = {
+    format: EXPORT_FORMAT,
+    v: 1,
+    prefix: log.prefix,
+    runId: log.runId,
+    messages: log.entries.length,
+    ...(opts.exportedAt ? { exportedAt: opts.exportedAt } : {}),
+  };
   const lines = [JSON.stringify(header)];
   for (const e of log.entries) {
-    const line: ExportLine = { seq: e.seq, subject: e.subject, time: e.time, data: Buffer.from(e.data).toString("base64") };
+    const line: ExportLine = {
+      seq: e.seq,
+      subject: e.subject,
+      time: e.time,
+      data: Buffer.from(e.data).toString("base64"),
+    };
     lines.push(JSON.stringify(line));
   }
   return lines.join("\n") + "\n";
@@ -59,7 +71,15 @@ export function exportRunLog(log: RunLog, opts: { exportedAt?: string } = {}): s
 /** `<prefix>.run.<runId>.(evt|cmd).…` → prefix and run id (for files without a header). */
 function isLine(v: unknown): v is ExportLine {
   const o = v as Partial<ExportLine> | null;
-  return !!o && typeof o === "object" && Number.isInteger(o.seq) && (o.seq ?? 0) > 0 && typeof o.subject === "string" && typeof o.time === "string" && typeof o.data === "string";
+  return (
+    !!o &&
+    typeof o === "object" &&
+    Number.isInteger(o.seq) &&
+    (o.seq ?? 0) > 0 &&
+    typeof o.subject === "string" &&
+    typeof o.time === "string" &&
+    typeof o.data === "string"
+  );
 }
 
 /**
@@ -81,22 +101,37 @@ export function parseRunExport(text: string): RunLog {
     }
     const o = v as Partial<ExportHeader>;
     if (o && typeof o === "object" && "format" in o) {
-      if (o.format !== EXPORT_FORMAT || o.v !== 1) throw new ExportFormatError(`line ${n}: not a Cairn run export (format ${JSON.stringify(o.format)} v${JSON.stringify(o.v)}; expected ${EXPORT_FORMAT} v1)`, n);
+      if (o.format !== EXPORT_FORMAT || o.v !== 1)
+        throw new ExportFormatError(
+          `line ${n}: not a Cairn run export (format ${JSON.stringify(o.format)} v${JSON.stringify(o.v)}; expected ${EXPORT_FORMAT} v1)`,
+          n,
+        );
       if (header || entries.length) throw new ExportFormatError(`line ${n}: a header must be the first line`, n);
-      if (typeof o.prefix !== "string" || typeof o.runId !== "string") throw new ExportFormatError(`line ${n}: header without prefix or runId`, n);
+      if (typeof o.prefix !== "string" || typeof o.runId !== "string")
+        throw new ExportFormatError(`line ${n}: header without prefix or runId`, n);
       header = o as ExportHeader;
       return;
     }
     if (!isLine(v)) throw new ExportFormatError(`line ${n}: expected {seq, subject, time, data}`, n);
     const prev = entries[entries.length - 1];
-    if (prev && v.seq <= prev.seq) throw new ExportFormatError(`line ${n}: sequence ${v.seq} after ${prev.seq} (lines must be in stream order)`, n);
-    if (Number.isNaN(Date.parse(v.time))) throw new ExportFormatError(`line ${n}: time ${JSON.stringify(v.time)} is not a date`, n);
+    if (prev && v.seq <= prev.seq)
+      throw new ExportFormatError(`line ${n}: sequence ${v.seq} after ${prev.seq} (lines must be in stream order)`, n);
+    if (Number.isNaN(Date.parse(v.time)))
+      throw new ExportFormatError(`line ${n}: time ${JSON.stringify(v.time)} is not a date`, n);
     entries.push({ seq: v.seq, subject: v.subject, time: v.time, data: new Uint8Array(Buffer.from(v.data, "base64")) });
   });
   const first = entries.find((e) => runStepOf(e.subject)?.kind === "submitted") ?? entries[0];
   const where = header ?? (first ? runStepOf(first.subject) : undefined);
-  if (!where) throw new ExportFormatError(entries.length ? "cannot tell the run from the subjects; add the header line" : "no log messages in the file", 1);
-  if (header && header.messages !== entries.length) throw new ExportFormatError(`the header says ${header.messages} messages, the file has ${entries.length} (truncated?)`, raw.length);
+  if (!where)
+    throw new ExportFormatError(
+      entries.length ? "cannot tell the run from the subjects; add the header line" : "no log messages in the file",
+      1,
+    );
+  if (header && header.messages !== entries.length)
+    throw new ExportFormatError(
+      `the header says ${header.messages} messages, the file has ${entries.length} (truncated?)`,
+      raw.length,
+    );
   const head = new Subjects(where.prefix).runHead(where.runId);
   const stray = entries.find((e) => !e.subject.startsWith(head));
   if (stray) throw new ExportFormatError(`message seq ${stray.seq} (${stray.subject}) is not of run ${where.runId}`, 0);

@@ -14,7 +14,15 @@ import { buildTimeline, type TimelineItem } from "./timeline.js";
 // and committed with the replay output they must keep producing. Produced by
 // tests/fixtures/golden/generate.mjs.
 const dir = fileURLToPath(new URL("../../../tests/fixtures/golden/", import.meta.url));
-const NAMES = ["parallel-ledger", "tool-errors", "max-turns", "cancelled", "crash-resumed", "fork-edited", "summarised"] as const;
+const NAMES = [
+  "parallel-ledger",
+  "tool-errors",
+  "max-turns",
+  "cancelled",
+  "crash-resumed",
+  "fork-edited",
+  "summarised",
+] as const;
 
 interface Expected {
   timeline: unknown;
@@ -47,12 +55,20 @@ describe("golden histories replay exactly as committed", () => {
       const timeline = buildTimeline(log);
       expect(json(timeline)).toEqual(expected.timeline);
       expect(renderTimeline(timeline, { color: false, width: 100 }) + "\n").toBe(text);
-      const steps = stepsOf(log).map((s) => s.step).sort((a, b) => a - b);
+      const steps = stepsOf(log)
+        .map((s) => s.step)
+        .sort((a, b) => a - b);
       expect(steps).toEqual(steps.map((_, i) => i)); // 0..n, no gaps
       expect(json(steps.map((s) => stateAt(log, s)))).toEqual(expected.states);
       for (const p of expected.prompts) {
         const got = promptAt(log, p.turn);
-        expect({ turn: p.turn, historySeq: got.historySeq, hash: got.hash, recordedHash: got.recordedHash, match: got.match }).toEqual(p);
+        expect({
+          turn: p.turn,
+          historySeq: got.historySeq,
+          hash: got.hash,
+          recordedHash: got.recordedHash,
+          match: got.match,
+        }).toEqual(p);
         expect(got.match).toBe(true);
       }
       const r = checkRun(log);
@@ -66,10 +82,21 @@ describe("golden histories replay exactly as committed", () => {
     const { log } = load("parallel-ledger");
     const t = buildTimeline(log);
     expect(t.status).toMatchObject({ status: "completed", answer: "Recorded: recorded d", turn: 3, toolCalls: 4 });
-    expect(items(log, "tool-command").map((c) => `${c.turn}.${c.index}:${c.arguments}`)).toEqual(['1.0:{"item":"a"}', '1.1:{"item":"b"}', '1.2:{"item":"c"}', '2.0:{"item":"d"}']);
-    expect(items(log, "tool-result").map((r) => r.output).sort()).toEqual(["recorded a", "recorded b", "recorded c", "recorded d"]);
+    expect(items(log, "tool-command").map((c) => `${c.turn}.${c.index}:${c.arguments}`)).toEqual([
+      '1.0:{"item":"a"}',
+      '1.1:{"item":"b"}',
+      '1.2:{"item":"c"}',
+      '2.0:{"item":"d"}',
+    ]);
+    expect(
+      items(log, "tool-result")
+        .map((r) => r.output)
+        .sort(),
+    ).toEqual(["recorded a", "recorded b", "recorded c", "recorded d"]);
     // Turn 2 was asked only once all three results of turn 1 were in.
-    const resultSeqs = items(log, "tool-result").filter((r) => r.turn === 1).map((r) => r.seq);
+    const resultSeqs = items(log, "tool-result")
+      .filter((r) => r.turn === 1)
+      .map((r) => r.seq);
     expect(items(log, "llm-command").find((c) => c.turn === 2)?.historySeq).toBe(Math.max(...resultSeqs));
     expect(t.totals.retries).toBe(0);
   });
@@ -77,7 +104,11 @@ describe("golden histories replay exactly as committed", () => {
   it("tool-errors: a failing tool's retries are visible (3 attempts), the errors went back to the model", () => {
     const { log } = load("tool-errors");
     const results = items(log, "tool-result");
-    expect(results.find((r) => r.tool === "always_fails")).toMatchObject({ ok: false, attempts: 3, error: { kind: "error", message: "this tool always fails" } });
+    expect(results.find((r) => r.tool === "always_fails")).toMatchObject({
+      ok: false,
+      attempts: 3,
+      error: { kind: "error", message: "this tool always fails" },
+    });
     expect(results.find((r) => r.index === 1)?.error?.kind).toBe("invalid_arguments");
     expect(results.find((r) => r.index === 2)?.error?.kind).toBe("unknown_tool");
     expect(buildTimeline(log).totals.retries).toBe(2);
@@ -116,10 +147,18 @@ describe("golden histories replay exactly as committed", () => {
     const copied = t.items.filter((i) => i.copied);
     expect(copied.map((i) => i.step)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(copied.every((i) => i.seq < sub.seq)).toBe(true);
-    expect(copied.find((i) => i.edited)).toMatchObject({ kind: "tool-result", callId: "call_2_0", output: "recorded D (edited)" });
+    expect(copied.find((i) => i.edited)).toMatchObject({
+      kind: "tool-result",
+      callId: "call_2_0",
+      output: "recorded D (edited)",
+    });
     expect(t.status.answer).toBe("Recorded: recorded D (edited)");
     // No model call and no tool call for the copied turns: the only commands are for turn 3.
-    expect(t.items.filter((i) => i.kind === "llm-command" || i.kind === "tool-command").map((i) => i.subject.split(".").slice(0, 3).join("."))).toEqual(["cmd.llm.3"]);
+    expect(
+      t.items
+        .filter((i) => i.kind === "llm-command" || i.kind === "tool-command")
+        .map((i) => i.subject.split(".").slice(0, 3).join(".")),
+    ).toEqual(["cmd.llm.3"]);
   });
 });
 
@@ -137,11 +176,32 @@ const eager: DecideFn = (state, applied, subjects) => {
 
 /** Uses another idempotency-key format for tool calls. */
 const newKeys: DecideFn = (state, applied, subjects) =>
-  decide(state, applied, subjects).map((o): Output => (o.type === "ToolCommand" ? { ...o, message: { ...o.message, idempotencyKey: `${o.message.runId}/${o.message.turn}/${o.message.index}` } satisfies ToolCommand } : o));
+  decide(state, applied, subjects).map((o): Output =>
+    o.type === "ToolCommand"
+      ? {
+          ...o,
+          message: {
+            ...o.message,
+            idempotencyKey: `${o.message.runId}/${o.message.turn}/${o.message.index}`,
+          } satisfies ToolCommand,
+        }
+      : o,
+  );
 
 /** Never issues tool calls: answers with whatever the model said instead. */
 const noTools: DecideFn = (state, applied, subjects) =>
-  decide(state, applied, subjects).flatMap((o): Output[] => (o.type === "ToolCommand" ? (o.message.index === 0 ? due({ ...state, turns: state.turns.map((t) => ({ ...t, llm: { ...t.llm, toolCalls: [] } })) }, applied.seq, applied.time, subjects) : []) : [o]));
+  decide(state, applied, subjects).flatMap((o): Output[] =>
+    o.type === "ToolCommand"
+      ? o.message.index === 0
+        ? due(
+            { ...state, turns: state.turns.map((t) => ({ ...t, llm: { ...t.llm, toolCalls: [] } })) },
+            applied.seq,
+            applied.time,
+            subjects,
+          )
+        : []
+      : [o],
+  );
 
 describe("--check fails for a deliberately changed planner, naming the divergent step", () => {
   it("a planner that asks the model before the fan-in is complete diverges at the first tool result", () => {
@@ -153,7 +213,9 @@ describe("--check fails for a deliberately changed planner, naming the divergent
     expect(r.divergence!.subject).toMatch(/^cmd\.llm\.2(\.\w+)?$/);
     expect(firstResult.step).toBe(2);
     expect((r.divergence!.decided as LlmCommand).historySeq).toBe(firstResult.seq);
-    const last = stepsOf(log).filter((s) => s.kind === "tool-result" && s.step <= 4).pop()!;
+    const last = stepsOf(log)
+      .filter((s) => s.kind === "tool-result" && s.step <= 4)
+      .pop()!;
     expect((r.divergence!.recorded as LlmCommand).historySeq).toBe(last.seq);
     const text = renderCheck(r);
     expect(text).toContain(`DIVERGENCE at step 2 (seq ${firstResult.seq}, evt.tool.1.`);
@@ -164,7 +226,9 @@ describe("--check fails for a deliberately changed planner, naming the divergent
     const { log } = load("tool-errors");
     const r = checkRun(log, { decide: newKeys });
     expect(r.divergence).toMatchObject({ kind: "different", step: 1, subject: "cmd.tool.1.0.always_fails" });
-    const toolCommands = log.entries.map((e) => relativeSubject(log, e.subject)).filter((r) => r.startsWith("cmd.tool."));
+    const toolCommands = log.entries
+      .map((e) => relativeSubject(log, e.subject))
+      .filter((r) => r.startsWith("cmd.tool."));
     expect(toolCommands.length).toBeGreaterThanOrEqual(2);
     expect(r.divergences.map((d) => [d.kind, d.step, d.subject])).toEqual(toolCommands.map((c) => ["different", 1, c]));
     expect(renderCheck(r)).toMatch(/idempotencyKey:\n +recorded "r\w+:1:0"\n +decided {2}"r\w+\/1\/0"/);
@@ -176,13 +240,20 @@ describe("--check fails for a deliberately changed planner, naming the divergent
     expect(r.ok).toBe(false);
     // After step 1 the changed code would end the run (the recorded end differs), and never issue tool 1.0.
     expect(r.divergence).toMatchObject({ step: 1, subject: "evt.ended", kind: "different" });
-    expect(r.divergences.some((d) => d.kind === "not-decided" && d.subject === "cmd.tool.1.0.ledger" && d.step === 1)).toBe(true);
+    expect(
+      r.divergences.some((d) => d.kind === "not-decided" && d.subject === "cmd.tool.1.0.ledger" && d.step === 1),
+    ).toBe(true);
   });
 
   it("a planner that never summarises diverges where the recorded run asked for its first summary", () => {
     const { log } = load("summarised");
     const noSummaries: DecideFn = (state, applied, subjects) => {
-      const plain = { ...state, submitted: state.submitted ? { ...state.submitted, agent: { ...state.submitted.agent, summarize: undefined } } : undefined } as typeof state;
+      const plain = {
+        ...state,
+        submitted: state.submitted
+          ? { ...state.submitted, agent: { ...state.submitted.agent, summarize: undefined } }
+          : undefined,
+      } as typeof state;
       return decide(plain, applied, subjects);
     };
     const r = checkRun(log, { decide: noSummaries });
@@ -211,7 +282,9 @@ describe("--check fails for a deliberately changed planner, naming the divergent
     for (const name of NAMES) {
       const { log } = load(name);
       const r = checkRun(log);
-      const recordedDecisions = log.entries.map((e) => relativeSubject(log, e.subject)).filter((r) => r.startsWith("cmd.") || r === "evt.ended").length;
+      const recordedDecisions = log.entries
+        .map((e) => relativeSubject(log, e.subject))
+        .filter((r) => r.startsWith("cmd.") || r === "evt.ended").length;
       expect(r.ok, name).toBe(true);
       expect(r.matched, name).toBe(r.decisions);
       expect(r.decisions, name).toBeGreaterThanOrEqual(recordedDecisions);

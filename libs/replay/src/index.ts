@@ -18,7 +18,16 @@ export { checkRun } from "./check.js";
 export type { CheckOptions, CheckReport, DecideFn, Divergence } from "./check.js";
 export { planFork, forkRun, newForkRunId } from "./fork.js";
 export type { ForkOptions, ForkPlan, ForkResult } from "./fork.js";
-export { loadRunLog, purgeRun, purgeOlderThan, parseDuration, RunArchivedError, RunNotFoundError, RunPurgedError, RunInFlightError } from "./store.js";
+export {
+  loadRunLog,
+  purgeRun,
+  purgeOlderThan,
+  parseDuration,
+  RunArchivedError,
+  RunNotFoundError,
+  RunPurgedError,
+  RunInFlightError,
+} from "./store.js";
 export type { PurgedRun, PurgeOlderResult } from "./store.js";
 export { renderTimeline, renderState, renderPromptCheck, renderCheck } from "./render.js";
 export type { RenderOptions } from "./render.js";

@@ -1,6 +1,16 @@
 import { decodeEntry, Subjects, type RunStatus } from "@cairn/protocol";
 import { buildModelRequest, due, promptHash, runStatus, type ModelRequest, type ToolCall } from "@cairn/runtime";
-import { foldToSeq, foldToStep, lastStep, recordedBySubject, relativeSubject, ReplayError, stepAt, stepsOf, type RunLog } from "./log.js";
+import {
+  foldToSeq,
+  foldToStep,
+  lastStep,
+  recordedBySubject,
+  relativeSubject,
+  ReplayError,
+  stepAt,
+  stepsOf,
+  type RunLog,
+} from "./log.js";
 
 /** A message of the conversation as the model will see it; `pending` marks a tool call without a result yet. */
 export interface ViewMessage {
@@ -49,7 +59,8 @@ export function stateAt(log: RunLog, step: number): StateAtStep {
       if (!last.results[i]) pending.add(c.id);
     });
     for (const m of buildModelRequest(state, nextTurn).messages) {
-      if (m.role === "tool" && pending.has(m.toolCallId)) messages.push({ role: "tool", toolCallId: m.toolCallId, name: m.name, content: null, pending: true });
+      if (m.role === "tool" && pending.has(m.toolCallId))
+        messages.push({ role: "tool", toolCallId: m.toolCallId, name: m.name, content: null, pending: true });
       else messages.push({ ...m });
     }
   }
@@ -68,7 +79,11 @@ export function stateAt(log: RunLog, step: number): StateAtStep {
     due: due(state, s.seq, entry.time, subjects).map((o) => {
       const rec = recorded.get(o.subject);
       // where the log holds it (a log recorded before the tool joined result subjects: its own subject)
-      return { subject: relativeSubject(log, rec?.subject ?? o.subject), message: o.message, ...(rec ? { recordedSeq: rec.seq } : {}) };
+      return {
+        subject: relativeSubject(log, rec?.subject ?? o.subject),
+        message: o.message,
+        ...(rec ? { recordedSeq: rec.seq } : {}),
+      };
     }),
   };
 }
@@ -111,7 +126,14 @@ export function promptAt(log: RunLog, turn: number): PromptCheck {
       if (d.kind === "llm-command") cmdSeq = d.message.historySeq;
     } else if (w?.kind === "llm-result" && w.turn === turn) {
       const d = decodeEntry(subjects, e.subject, e.data);
-      result = d.kind === "llm-result" ? { seq: e.seq, ...(d.message.historySeq !== undefined ? { historySeq: d.message.historySeq } : {}), ...(d.message.promptHash !== undefined ? { promptHash: d.message.promptHash } : {}) } : { seq: e.seq };
+      result =
+        d.kind === "llm-result"
+          ? {
+              seq: e.seq,
+              ...(d.message.historySeq !== undefined ? { historySeq: d.message.historySeq } : {}),
+              ...(d.message.promptHash !== undefined ? { promptHash: d.message.promptHash } : {}),
+            }
+          : { seq: e.seq };
     }
   }
   // A fork's copied response was recorded for the source's request: rebuild the turn from the
@@ -119,14 +141,26 @@ export function promptAt(log: RunLog, turn: number): PromptCheck {
   const sub = stepsOf(log).find((x) => x.step === 0);
   const subEntry = sub ? log.entries[sub.index] : undefined;
   const subMsg = subEntry ? decodeEntry(subjects, subEntry.subject, subEntry.data) : undefined;
-  const copiedAt = result && sub && subMsg?.kind === "submitted" && subMsg.message.forkedFrom && result.seq < sub.seq ? sub.seq : undefined;
+  const copiedAt =
+    result && sub && subMsg?.kind === "submitted" && subMsg.message.forkedFrom && result.seq < sub.seq
+      ? sub.seq
+      : undefined;
   const copied = copiedAt !== undefined;
   const historySeq = copiedAt ?? result?.historySeq ?? cmdSeq;
   if (historySeq === undefined) {
-    throw new ReplayError("no_such_turn", `run ${log.runId} has no model turn ${turn} with a recorded history point (model calls asked for: ${asked})`, log.runId);
+    throw new ReplayError(
+      "no_such_turn",
+      `run ${log.runId} has no model turn ${turn} with a recorded history point (model calls asked for: ${asked})`,
+      log.runId,
+    );
   }
   const state = foldToSeq(log, historySeq);
-  if (!state.submitted) throw new ReplayError("no_submission", `run ${log.runId} has no valid submission up to seq ${historySeq}`, log.runId);
+  if (!state.submitted)
+    throw new ReplayError(
+      "no_submission",
+      `run ${log.runId} has no valid submission up to seq ${historySeq}`,
+      log.runId,
+    );
   const request = buildModelRequest(state, turn);
   const hash = promptHash(request);
   const out: PromptCheck = { runId: log.runId, turn, historySeq, request, hash };
@@ -134,7 +168,11 @@ export function promptAt(log: RunLog, turn: number): PromptCheck {
   if (result?.promptHash) {
     out.recordedHash = result.promptHash;
     out.match = result.promptHash === hash;
-    if (copied && subMsg?.kind === "submitted") out.note = `response copied from run ${subMsg.message.forkedFrom?.runId}: its hash is that of the source's request`;
-  } else out.note = result ? "the response has no promptHash (the model was never called for it)" : "no response recorded for this turn yet";
+    if (copied && subMsg?.kind === "submitted")
+      out.note = `response copied from run ${subMsg.message.forkedFrom?.runId}: its hash is that of the source's request`;
+  } else
+    out.note = result
+      ? "the response has no promptHash (the model was never called for it)"
+      : "no response recorded for this turn yet";
   return out;
 }

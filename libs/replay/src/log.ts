@@ -88,7 +88,11 @@ export function stepAt(log: RunLog, steps: Step[], step: number): Step {
  * order (a fork's copied results first, then its submission — the reducer keeps results folded
  * before the submission). Returns what folding each event did, by sequence.
  */
-export function foldToStep(log: RunLog, steps: Step[], step: number): { state: RunState; applied: Map<number, Applied> } {
+export function foldToStep(
+  log: RunLog,
+  steps: Step[],
+  step: number,
+): { state: RunState; applied: Map<number, Applied> } {
   const subjects = new Subjects(log.prefix);
   const state = emptyRun(log.runId);
   const applied = new Map<number, Applied>();
@@ -122,7 +126,8 @@ export function recordedBySubject(log: RunLog): Map<string, HistoryEntry> {
     const w = subjects.parse(e.subject)?.what;
     if (w?.kind !== "tool-result" || w.tool !== undefined) continue;
     const d = decodeEntry(subjects, e.subject, e.data);
-    if (d.kind === "tool-result") recorded.set(subjects.toolResult(log.runId, w.turn, w.index, safeToolToken(d.message.tool)), e);
+    if (d.kind === "tool-result")
+      recorded.set(subjects.toolResult(log.runId, w.turn, w.index, safeToolToken(d.message.tool)), e);
   }
   return recorded;
 }

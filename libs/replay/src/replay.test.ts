@@ -1,7 +1,16 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { decode, encode, Subjects, type LlmResult, type RunSubmitted, type ToolResult, messageSha256, type HistoryEntry } from "@cairn/protocol";
+import {
+  decode,
+  encode,
+  Subjects,
+  type LlmResult,
+  type RunSubmitted,
+  type ToolResult,
+  messageSha256,
+  type HistoryEntry,
+} from "@cairn/protocol";
 import { decide, type Applied, type Output, type RunState } from "@cairn/runtime";
 import { checkRun } from "./check.js";
 import { planFork } from "./fork.js";
@@ -32,7 +41,10 @@ function edit(log: RunLog, rel: string, fn: (e: HistoryEntry) => HistoryEntry | 
   return { ...log, entries };
 }
 
-function rewrite<T>(type: "ToolResult" | "LlmResult" | "ToolCommand" | "RunEnded", f: (m: T) => T): (e: HistoryEntry) => HistoryEntry {
+function rewrite<T>(
+  type: "ToolResult" | "LlmResult" | "ToolCommand" | "RunEnded",
+  f: (m: T) => T,
+): (e: HistoryEntry) => HistoryEntry {
   return (e) => {
     const d = decode<T>(type, e.data);
     if (!d.ok) throw new Error(d.message);
@@ -46,7 +58,9 @@ describe("export format", () => {
     const again = parseRunExport(exportRunLog(log, { exportedAt: "2025-01-01T00:00:00.000Z" }));
     expect(again.prefix).toBe(log.prefix);
     expect(again.runId).toBe(log.runId);
-    expect(again.entries.map((e) => [e.seq, e.subject, e.time, Buffer.from(e.data).toString("hex")])).toEqual(log.entries.map((e) => [e.seq, e.subject, e.time, Buffer.from(e.data).toString("hex")]));
+    expect(again.entries.map((e) => [e.seq, e.subject, e.time, Buffer.from(e.data).toString("hex")])).toEqual(
+      log.entries.map((e) => [e.seq, e.subject, e.time, Buffer.from(e.data).toString("hex")]),
+    );
     expect(exportRunLog(again)).toBe(text("parallel-ledger"));
   });
 
@@ -63,7 +77,9 @@ describe("export format", () => {
     expect(() => parseRunExport("hello")).toThrow(ExportFormatError);
     expect(() => parseRunExport(`${lines[0]}\n{"seq":1}`)).toThrow(/line 2: expected \{seq, subject, time, data\}/);
     expect(() => parseRunExport([lines[0], lines[2], lines[1]].join("\n"))).toThrow(/line 3: sequence 1 after 2/);
-    expect(() => parseRunExport(lines.slice(0, 4).join("\n"))).toThrow(`the header says ${lines.length - 1} messages, the file has 3 (truncated?)`);
+    expect(() => parseRunExport(lines.slice(0, 4).join("\n"))).toThrow(
+      `the header says ${lines.length - 1} messages, the file has 3 (truncated?)`,
+    );
     expect(() => parseRunExport('{"format":"something-else","v":1}')).toThrow(/not a Cairn run export/);
   });
 });
@@ -72,7 +88,17 @@ describe("steps, state and prompts", () => {
   it("numbers the submission 0 and every other event in stream order; commands are not steps", () => {
     const log = golden("parallel-ledger");
     const steps = stepsOf(log);
-    expect(steps.map((s) => s.rel.replace(/\.\d+$/, ".N"))).toEqual(["evt.submitted", "evt.llm.N", "evt.tool.1.N", "evt.tool.1.N", "evt.tool.1.N", "evt.llm.N", "evt.tool.2.N", "evt.llm.N", "evt.ended"]);
+    expect(steps.map((s) => s.rel.replace(/\.\d+$/, ".N"))).toEqual([
+      "evt.submitted",
+      "evt.llm.N",
+      "evt.tool.1.N",
+      "evt.tool.1.N",
+      "evt.tool.1.N",
+      "evt.llm.N",
+      "evt.tool.2.N",
+      "evt.llm.N",
+      "evt.ended",
+    ]);
     expect(steps.map((s) => s.step)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
@@ -103,8 +129,17 @@ describe("steps, state and prompts", () => {
     const log = golden("parallel-ledger");
     const ok = promptAt(log, 2);
     expect(ok.match).toBe(true);
-    expect(ok.request.messages.filter((m) => m.role === "tool").map((m) => m.content).sort()).toEqual(["recorded a", "recorded b", "recorded c"]);
-    const tampered = edit(log, "evt.tool.1.1", rewrite<ToolResult>("ToolResult", (m) => ({ ...m, output: "recorded B" })));
+    expect(
+      ok.request.messages
+        .filter((m) => m.role === "tool")
+        .map((m) => m.content)
+        .sort(),
+    ).toEqual(["recorded a", "recorded b", "recorded c"]);
+    const tampered = edit(
+      log,
+      "evt.tool.1.1",
+      rewrite<ToolResult>("ToolResult", (m) => ({ ...m, output: "recorded B" })),
+    );
     const bad = promptAt(tampered, 2);
     expect(bad.match).toBe(false);
     expect(bad.recordedHash).toBe(ok.hash);
@@ -122,10 +157,21 @@ describe("determinism check on altered logs", () => {
     // Turn 9's command, on a subject shaped like the recorded turn-3 command's.
     const llm3 = log.entries.find((e) => /\.cmd\.llm\.3(\.|$)/.test(e.subject))!;
     const subject = llm3.subject.replace(".cmd.llm.3", ".cmd.llm.9");
-    const extra: HistoryEntry = { seq: 100, subject, time: log.entries.at(-1)!.time, data: encode({ v: 1, type: "llm.command", runId: log.runId, turn: 9, historySeq: 13 }) };
+    const extra: HistoryEntry = {
+      seq: 100,
+      subject,
+      time: log.entries.at(-1)!.time,
+      data: encode({ v: 1, type: "llm.command", runId: log.runId, turn: 9, historySeq: 13 }),
+    };
     const r = checkRun({ ...log, entries: [...log.entries, extra] });
     const step = stepsOf(log).find((s) => s.seq === 13)!.step;
-    expect(r.divergence).toMatchObject({ kind: "not-decided", subject: relativeSubject(log, subject), recordedSeq: 100, step, seq: 13 });
+    expect(r.divergence).toMatchObject({
+      kind: "not-decided",
+      subject: relativeSubject(log, subject),
+      recordedSeq: 100,
+      step,
+      seq: 13,
+    });
     expect(r.divergence!.subject).toMatch(/^cmd\.llm\.9/);
     expect(renderCheck(r)).toContain(`DIVERGENCE at step ${step} (seq 13`);
   });
@@ -133,7 +179,11 @@ describe("determinism check on altered logs", () => {
   it("a decision missing from an ended run's log is a divergence; from a run in flight it is pending", () => {
     const log = golden("parallel-ledger");
     const missing = edit(log, "cmd.tool.2.0.ledger", () => undefined);
-    expect(checkRun(missing).divergence).toMatchObject({ kind: "not-recorded", subject: "cmd.tool.2.0.ledger", step: 5 });
+    expect(checkRun(missing).divergence).toMatchObject({
+      kind: "not-recorded",
+      subject: "cmd.tool.2.0.ledger",
+      step: 5,
+    });
     // Cut the log right after turn 2's response: the tool command is not written yet.
     const cut = { ...log, entries: log.entries.filter((e) => e.seq <= stepsOf(log).find((s) => s.step === 5)!.seq) };
     const r = checkRun(cut);
@@ -144,8 +194,18 @@ describe("determinism check on altered logs", () => {
 
   it("a recorded end that differs from what the state decides is a divergence at the deciding step", () => {
     const log = golden("parallel-ledger");
-    const altered = edit(log, "evt.ended", rewrite("RunEnded", (m: { answer?: string }) => ({ ...m, answer: "something else" })));
-    expect(checkRun(altered).divergence).toMatchObject({ kind: "different", step: 7, subject: "evt.ended", recorded: { answer: "something else" }, decided: { answer: "Recorded: recorded d" } });
+    const altered = edit(
+      log,
+      "evt.ended",
+      rewrite("RunEnded", (m: { answer?: string }) => ({ ...m, answer: "something else" })),
+    );
+    expect(checkRun(altered).divergence).toMatchObject({
+      kind: "different",
+      step: 7,
+      subject: "evt.ended",
+      recorded: { answer: "something else" },
+      decided: { answer: "Recorded: recorded d" },
+    });
   });
 });
 
@@ -160,7 +220,12 @@ describe("decided results", () => {
     const withResult = (output: string) => ({
       decide: (state: RunState, applied: Applied, subjects: Subjects): Output[] => {
         const out = decide(state, applied, subjects);
-        if (applied.kind === "llm-result" && applied.turn === 1) out.push({ type: "ToolResult", subject: S.toolResult(log.runId, 1, 0, "ledger"), message: { ...d.value, output } } as unknown as Output);
+        if (applied.kind === "llm-result" && applied.turn === 1)
+          out.push({
+            type: "ToolResult",
+            subject: S.toolResult(log.runId, 1, 0, "ledger"),
+            message: { ...d.value, output },
+          } as unknown as Output);
         return out;
       },
     });
@@ -168,7 +233,13 @@ describe("decided results", () => {
     expect(same.ok).toBe(true);
     expect(same.matched).toBe(checkRun(log).matched + 1);
     const other = checkRun(log, withResult("recorded A"));
-    expect(other.divergence).toMatchObject({ kind: "different", step: 1, subject: "evt.tool.1.0.ledger", recorded: { output: "recorded a" }, decided: { output: "recorded A" } });
+    expect(other.divergence).toMatchObject({
+      kind: "different",
+      step: 1,
+      subject: "evt.tool.1.0.ledger",
+      recorded: { output: "recorded a" },
+      decided: { output: "recorded A" },
+    });
   });
 
   it("a sub-agent's outcome for its parent goes to the parent's log: listed as external, not a divergence", () => {
@@ -178,13 +249,24 @@ describe("decided results", () => {
     const asChild = edit(log, "evt.submitted", (e) => {
       const d = decode<RunSubmitted>("RunSubmitted", e.data);
       if (!d.ok) throw new Error(d.message);
-      return { ...e, data: encode({ ...d.value, parent: { runId: "rparent", turn: 2, index: 0, callId: "call_2_0" } }) };
+      return {
+        ...e,
+        data: encode({ ...d.value, parent: { runId: "rparent", turn: 2, index: 0, callId: "call_2_0" } }),
+      };
     });
     const r = checkRun(asChild);
     expect(r.divergences).toEqual([]);
     expect(r.ok).toBe(true);
-    expect(r.external).toEqual([{ step: expect.any(Number) as number, seq: log.entries.at(-1)!.seq, subject: S.toolResult("rparent", 2, 0, "run_agent") }]);
-    expect(renderCheck(r)).toContain(`for other runs (check them there): ${S.toolResult("rparent", 2, 0, "run_agent")}`);
+    expect(r.external).toEqual([
+      {
+        step: expect.any(Number) as number,
+        seq: log.entries.at(-1)!.seq,
+        subject: S.toolResult("rparent", 2, 0, "run_agent"),
+      },
+    ]);
+    expect(renderCheck(r)).toContain(
+      `for other runs (check them there): ${S.toolResult("rparent", 2, 0, "run_agent")}`,
+    );
   });
 });
 
@@ -197,7 +279,10 @@ describe("fork plan", () => {
     const plan = planFork(src, T, { fromStep: 5, runId: "rfork", now });
     const steps = stepsOf(src).filter((s) => s.step >= 1 && s.step <= 5);
     // (the golden log was recorded before the tool joined the result subject: the fork writes today's subjects)
-    expect(plan.messages.map((m) => m.subject)).toEqual([...steps.map((s) => `other.run.rfork.${s.kind === "tool-result" ? `${s.rel}.ledger` : s.rel}`), "other.run.rfork.evt.submitted"]);
+    expect(plan.messages.map((m) => m.subject)).toEqual([
+      ...steps.map((s) => `other.run.rfork.${s.kind === "tool-result" ? `${s.rel}.ledger` : s.rel}`),
+      "other.run.rfork.evt.submitted",
+    ]);
     plan.messages.slice(0, 5).forEach((m, i) => {
       const orig = src.entries[steps[i]!.index]!;
       const o = decode<LlmResult | ToolResult>(steps[i]!.kind === "llm-result" ? "LlmResult" : "ToolResult", orig.data);
@@ -209,45 +294,80 @@ describe("fork plan", () => {
     const sub = decode<RunSubmitted>("RunSubmitted", plan.messages.at(-1)!.data);
     expect(sub.ok).toBe(true);
     expect(plan.submitted).toEqual(sub.ok ? sub.value : undefined);
-    expect(plan.submitted).toMatchObject({ runId: "rfork", task: srcSub.value.task, agent: srcSub.value.agent, submittedAt: now.toISOString(), forkedFrom: { runId: src.runId, step: 5, seq: steps[4]!.seq } });
+    expect(plan.submitted).toMatchObject({
+      runId: "rfork",
+      task: srcSub.value.task,
+      agent: srcSub.value.agent,
+      submittedAt: now.toISOString(),
+      forkedFrom: { runId: src.runId, step: 5, seq: steps[4]!.seq },
+    });
     expect(srcSub.value.idempotencyKey).toBe("golden-parallel-ledger");
     expect(plan.submitted.idempotencyKey).toBeUndefined(); // the key names the source run
     // the submission declares every copied message by subject and hash: only those are folded
-    expect(plan.submitted.forkedFrom?.prefix).toEqual(plan.messages.slice(0, -1).map((m) => ({ subject: m.subject, sha256: messageSha256(m.data) })));
+    expect(plan.submitted.forkedFrom?.prefix).toEqual(
+      plan.messages.slice(0, -1).map((m) => ({ subject: m.subject, sha256: messageSha256(m.data) })),
+    );
   });
 
   it("replaces a copied tool result, or supplies one the source did not have yet, and can switch model", () => {
     const src = golden("parallel-ledger");
-    const replaced = planFork(src, T, { fromStep: 6, runId: "rf1", now, setResults: { call_2_0: { ok: false, error: { kind: "boom", message: "edited failure" } } }, model: "other-model" });
+    const replaced = planFork(src, T, {
+      fromStep: 6,
+      runId: "rf1",
+      now,
+      setResults: { call_2_0: { ok: false, error: { kind: "boom", message: "edited failure" } } },
+      model: "other-model",
+    });
     const r = replaced.messages.find((m) => m.subject.endsWith(".evt.tool.2.0.ledger"))!;
     expect(r.edited).toBe(true);
-    expect(decode<ToolResult>("ToolResult", r.data)).toMatchObject({ ok: true, value: { ok: false, error: { kind: "boom", message: "edited failure" }, callId: "call_2_0", runId: "rf1" } });
+    expect(decode<ToolResult>("ToolResult", r.data)).toMatchObject({
+      ok: true,
+      value: { ok: false, error: { kind: "boom", message: "edited failure" }, callId: "call_2_0", runId: "rf1" },
+    });
     expect(replaced.messages.filter((m) => m.subject.endsWith(".evt.tool.2.0.ledger"))).toHaveLength(1);
     expect(replaced.submitted.agent.model).toBe("other-model");
     expect(replaced.submitted.forkedFrom?.editedCalls).toEqual(["call_2_0"]);
 
     const supplied = planFork(src, T, { fromStep: 5, runId: "rf2", now, setResults: { call_2_0: "recorded D" } });
-    expect(supplied.messages.map((m) => relativeSubject({ prefix: "other", runId: "rf2" }, m.subject)).slice(-3)).toEqual(["evt.llm.2", "evt.tool.2.0.ledger", "evt.submitted"]);
-    expect(decode<ToolResult>("ToolResult", supplied.messages.at(-2)!.data)).toMatchObject({ value: { ok: true, output: "recorded D", turn: 2, index: 0, tool: "ledger", attempts: 1 } });
-    expect(planFork(src, T, { fromStep: 5, runId: "rf3", now, setResults: { call_2_0: { n: 1 } } }).messages.at(-2)).toMatchObject({ edited: true });
+    expect(
+      supplied.messages.map((m) => relativeSubject({ prefix: "other", runId: "rf2" }, m.subject)).slice(-3),
+    ).toEqual(["evt.llm.2", "evt.tool.2.0.ledger", "evt.submitted"]);
+    expect(decode<ToolResult>("ToolResult", supplied.messages.at(-2)!.data)).toMatchObject({
+      value: { ok: true, output: "recorded D", turn: 2, index: 0, tool: "ledger", attempts: 1 },
+    });
+    expect(
+      planFork(src, T, { fromStep: 5, runId: "rf3", now, setResults: { call_2_0: { n: 1 } } }).messages.at(-2),
+    ).toMatchObject({ edited: true });
   });
 
   it("refuses an unknown call id, a call the kept history has not asked for yet, and a step out of range", () => {
     const src = golden("parallel-ledger");
-    expect(() => planFork(src, T, { fromStep: 4, setResults: { call_2_0: "x" } })).toThrow(/no tool call "call_2_0" in run .* up to step 4 \(calls: call_1_0, call_1_1, call_1_2\)/);
+    expect(() => planFork(src, T, { fromStep: 4, setResults: { call_2_0: "x" } })).toThrow(
+      /no tool call "call_2_0" in run .* up to step 4 \(calls: call_1_0, call_1_1, call_1_2\)/,
+    );
     expect(() => planFork(src, T, { fromStep: 9 })).toThrow(/has no step 9 \(steps: 0\.\.8\)/);
   });
 
   it("a fork's copied history folds to the same state as the source at that step", () => {
     const src = golden("parallel-ledger");
     const plan = planFork(src, new Subjects(src.prefix), { fromStep: 6, runId: "rsame", now });
-    const entries: HistoryEntry[] = plan.messages.map((m, i) => ({ seq: 1000 + i, subject: m.subject, data: m.data, time: now.toISOString() }));
+    const entries: HistoryEntry[] = plan.messages.map((m, i) => ({
+      seq: 1000 + i,
+      subject: m.subject,
+      data: m.data,
+      time: now.toISOString(),
+    }));
     const fork: RunLog = { prefix: src.prefix, runId: "rsame", entries };
     const a = stateAt(src, 6);
     const b = stateAt(fork, 6);
     expect(b.messages).toEqual(a.messages);
     expect(b.due.map((d) => d.subject.split(".").slice(0, 3).join("."))).toEqual(["cmd.llm.3"]);
-    expect({ ...b.status, runId: "", submittedAt: "", lastSeq: 0 }).toEqual({ ...a.status, runId: "", submittedAt: "", lastSeq: 0 });
+    expect({ ...b.status, runId: "", submittedAt: "", lastSeq: 0 }).toEqual({
+      ...a.status,
+      runId: "",
+      submittedAt: "",
+      lastSeq: 0,
+    });
   });
 });
 

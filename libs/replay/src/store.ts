@@ -26,7 +26,9 @@ export class RunPurgedError extends Error {
     readonly purgedAt: string,
     readonly status: RunStatus,
   ) {
-    super(`run ${runId} was purged at ${purgedAt}: its history is no longer in the stream (it ended ${status.status}${status.endedAt ? ` at ${status.endedAt}` : ""}, ${status.turn} turns, ${status.toolCalls} tool calls)`);
+    super(
+      `run ${runId} was purged at ${purgedAt}: its history is no longer in the stream (it ended ${status.status}${status.endedAt ? ` at ${status.endedAt}` : ""}, ${status.turn} turns, ${status.toolCalls} tool calls)`,
+    );
   }
 }
 
@@ -54,15 +56,25 @@ export class RunInFlightError extends Error {
  * The runs index, for a purge or an archive: those move each run's record out of it into the
  * archive directory, which must exist (a deployment provisioned before it existed: `cairn provision`).
  */
-async function indexForRetiring(nc: NatsConnection, jsm: JetStreamManager, subjects: Subjects): Promise<KV | undefined> {
+async function indexForRetiring(
+  nc: NatsConnection,
+  jsm: JetStreamManager,
+  subjects: Subjects,
+): Promise<KV | undefined> {
   const kv = await runsIndex(nc, subjects);
   // No runs index (a stream provisioned by hand): nothing to move out of it.
   if (!kv || !(await jsm.streams.info(`KV_${subjects.runsBucket}`).catch(() => undefined))) return undefined;
-  for (const [kind, name] of [["stream", subjects.archiveStream], ["KV bucket", subjects.archiveBucket]] as const) {
+  for (const [kind, name] of [
+    ["stream", subjects.archiveStream],
+    ["KV bucket", subjects.archiveBucket],
+  ] as const) {
     try {
       await jsm.streams.info(kind === "stream" ? name : `KV_${name}`);
     } catch (err) {
-      if (isMissingStream(err)) throw new Error(`the ${kind} ${name} does not exist: run \`cairn provision\` (as admin) once before purging or archiving runs with this version`);
+      if (isMissingStream(err))
+        throw new Error(
+          `the ${kind} ${name} does not exist: run \`cairn provision\` (as admin) once before purging or archiving runs with this version`,
+        );
       throw err;
     }
   }
@@ -78,7 +90,12 @@ async function runsIndex(nc: NatsConnection, subjects: Subjects): Promise<KV | u
 }
 
 /** The run's record in the runs index, or (once it left it: retireRun) in the archive directory. */
-async function indexEntry(jsm: JetStreamManager, kv: KV | undefined, subjects: Subjects, runId: string): Promise<RunStatus | undefined> {
+async function indexEntry(
+  jsm: JetStreamManager,
+  kv: KV | undefined,
+  subjects: Subjects,
+  runId: string,
+): Promise<RunStatus | undefined> {
   if (kv) {
     try {
       const e = await kv.get(runId);
@@ -103,7 +120,8 @@ export async function loadRunLog(nc: NatsConnection, subjects: Subjects, runId: 
   if (entries.length) return { prefix: subjects.prefix, runId, entries };
   const status = await indexEntry(jsm, await runsIndex(nc, subjects), subjects, runId);
   // An archived run: its log as sealed, read back and checked against its digest.
-  if (status?.archive) return { prefix: subjects.prefix, runId, entries: await readArchive(jsm, subjects, runId, status.archive) };
+  if (status?.archive)
+    return { prefix: subjects.prefix, runId, entries: await readArchive(jsm, subjects, runId, status.archive) };
   if (status?.purgedAt) throw new RunPurgedError(runId, status.purgedAt, status);
   throw new RunNotFoundError(runId);
 }
@@ -124,7 +142,14 @@ function unanswered(entries: HistoryEntry[], subjects: Subjects, runId: string):
   const out: string[] = [];
   for (const e of entries) {
     const w = subjects.parse(e.subject)?.what;
-    const result = w?.kind === "llm-command" ? subjects.llmResult(runId, w.turn) : w?.kind === "summary-command" ? subjects.summaryResult(runId, w.turn) : w?.kind === "tool-command" ? subjects.toolResult(runId, w.turn, w.index, w.tool) : undefined;
+    const result =
+      w?.kind === "llm-command"
+        ? subjects.llmResult(runId, w.turn)
+        : w?.kind === "summary-command"
+          ? subjects.summaryResult(runId, w.turn)
+          : w?.kind === "tool-command"
+            ? subjects.toolResult(runId, w.turn, w.index, w.tool)
+            : undefined;
     // (a log recorded before the tool joined the result subject has `evt.tool.<turn>.<index>`)
     const legacy = w?.kind === "tool-command" ? subjects.legacyToolResult(runId, w.turn, w.index) : undefined;
     if (result && !have.has(result) && !(legacy && have.has(legacy))) out.push(e.subject.slice(head.length));
@@ -139,12 +164,20 @@ export class RunArchivedError extends Error {
     readonly runId: string,
     readonly archivedAt: string,
   ) {
-    super(`run ${runId} was archived at ${archivedAt}: its log is sealed in the archive stream (replay, export and status read it there)`);
+    super(
+      `run ${runId} was archived at ${archivedAt}: its log is sealed in the archive stream (replay, export and status read it there)`,
+    );
   }
 }
 
 /** The run's status and log if it may be purged or archived; throws RunNotFoundError, RunPurgedError, RunArchivedError or RunInFlightError. */
-async function settledRun(jsm: JetStreamManager, kv: KV | undefined, subjects: Subjects, runId: string, force: boolean): Promise<{ status: RunStatus; entries: HistoryEntry[] }> {
+async function settledRun(
+  jsm: JetStreamManager,
+  kv: KV | undefined,
+  subjects: Subjects,
+  runId: string,
+  force: boolean,
+): Promise<{ status: RunStatus; entries: HistoryEntry[] }> {
   const entries = await readRunLog(jsm, subjects, runId);
   if (!entries.length) {
     const status = await indexEntry(jsm, kv, subjects, runId);
@@ -159,7 +192,13 @@ async function settledRun(jsm: JetStreamManager, kv: KV | undefined, subjects: S
   return { status: runStatus(state), entries };
 }
 
-async function purgeable(jsm: JetStreamManager, kv: KV | undefined, subjects: Subjects, runId: string, force: boolean): Promise<RunStatus> {
+async function purgeable(
+  jsm: JetStreamManager,
+  kv: KV | undefined,
+  subjects: Subjects,
+  runId: string,
+  force: boolean,
+): Promise<RunStatus> {
   return (await settledRun(jsm, kv, subjects, runId, force)).status;
 }
 
@@ -169,12 +208,26 @@ async function purgeable(jsm: JetStreamManager, kv: KV | undefined, subjects: Su
  * workspace root — wherever this purge runs — and, with `workspaceRoot` (a purge on the runners'
  * host, e.g. `cairn dev`), a direct removal. Both best effort and idempotent.
  */
-async function removeWorkspace(nc: NatsConnection, subjects: Subjects, runId: string, workspaceRoot: string | undefined): Promise<void> {
+async function removeWorkspace(
+  nc: NatsConnection,
+  subjects: Subjects,
+  runId: string,
+  workspaceRoot: string | undefined,
+): Promise<void> {
   nc.publish(subjects.purged(runId));
-  if (workspaceRoot && isToken(runId)) await rm(join(workspaceRoot, runId), { recursive: true, force: true, maxRetries: 2 }).catch(() => undefined);
+  if (workspaceRoot && isToken(runId))
+    await rm(join(workspaceRoot, runId), { recursive: true, force: true, maxRetries: 2 }).catch(() => undefined);
 }
 
-async function purgeOne(nc: NatsConnection, jsm: JetStreamManager, kv: KV | undefined, subjects: Subjects, runId: string, now: Date, opts: PurgeOptions): Promise<PurgedRun> {
+async function purgeOne(
+  nc: NatsConnection,
+  jsm: JetStreamManager,
+  kv: KV | undefined,
+  subjects: Subjects,
+  runId: string,
+  now: Date,
+  opts: PurgeOptions,
+): Promise<PurgedRun> {
   if (opts.archive) return archiveOne(nc, jsm, kv, subjects, runId, now, opts);
   const purgedAt = now.toISOString();
   const status: RunStatus = { ...(await purgeable(jsm, kv, subjects, runId, !!opts.force)), purgedAt };
@@ -195,8 +248,19 @@ async function purgeOne(nc: NatsConnection, jsm: JetStreamManager, kv: KV | unde
  * per-run subject anywhere. A crash between the steps leaves the run readable: in the stream
  * still, or in the archive (found through the runs index or the directory).
  */
-async function archiveOne(nc: NatsConnection, jsm: JetStreamManager, kv: KV | undefined, subjects: Subjects, runId: string, now: Date, opts: PurgeOptions): Promise<PurgedRun> {
-  if (!kv) throw new Error(`the runs index (KV ${subjects.runsBucket}) is missing: archiving needs it to find archived runs (cairn provision)`);
+async function archiveOne(
+  nc: NatsConnection,
+  jsm: JetStreamManager,
+  kv: KV | undefined,
+  subjects: Subjects,
+  runId: string,
+  now: Date,
+  opts: PurgeOptions,
+): Promise<PurgedRun> {
+  if (!kv)
+    throw new Error(
+      `the runs index (KV ${subjects.runsBucket}) is missing: archiving needs it to find archived runs (cairn provision)`,
+    );
   const { status: folded, entries } = await settledRun(jsm, kv, subjects, runId, !!opts.force);
   const archive = await writeArchive(jetstream(nc), jsm, subjects, runId, entries);
   const archivedAt = now.toISOString();
@@ -231,9 +295,22 @@ export interface PurgeOptions {
  * a run that has not ended, or (unless forced) whose calls are not all answered: RunInFlightError. The run's workspace is
  * removed by every tool-runner, notified on `<p>.purged.<runId>` (see PurgeOptions.workspaceRoot).
  */
-export async function purgeRun(nc: NatsConnection, subjects: Subjects, runId: string, opts: PurgeOptions = {}): Promise<PurgedRun> {
+export async function purgeRun(
+  nc: NatsConnection,
+  subjects: Subjects,
+  runId: string,
+  opts: PurgeOptions = {},
+): Promise<PurgedRun> {
   const jsm = await jetstreamManager(nc, { timeout: 10_000 });
-  const purged = await purgeOne(nc, jsm, await indexForRetiring(nc, jsm, subjects), subjects, runId, opts.now ?? new Date(), opts);
+  const purged = await purgeOne(
+    nc,
+    jsm,
+    await indexForRetiring(nc, jsm, subjects),
+    subjects,
+    runId,
+    opts.now ?? new Date(),
+    opts,
+  );
   await nc.flush();
   return purged;
 }
@@ -256,7 +333,12 @@ export interface PurgeOlderResult {
  * Purges every run that ended more than `olderThanMs` ago (by the server time of its end event).
  * Runs without an end event — in flight — are never touched.
  */
-export async function purgeOlderThan(nc: NatsConnection, subjects: Subjects, olderThanMs: number, opts: PurgeOptions & { dryRun?: boolean } = {}): Promise<PurgeOlderResult> {
+export async function purgeOlderThan(
+  nc: NatsConnection,
+  subjects: Subjects,
+  olderThanMs: number,
+  opts: PurgeOptions & { dryRun?: boolean } = {},
+): Promise<PurgeOlderResult> {
   const jsm = await jetstreamManager(nc, { timeout: 10_000 });
   const kv = opts.dryRun ? await runsIndex(nc, subjects) : await indexForRetiring(nc, jsm, subjects);
   const now = opts.now ?? new Date();
@@ -270,14 +352,18 @@ export async function purgeOlderThan(nc: NatsConnection, subjects: Subjects, old
   }
   const result: PurgeOlderResult = { purged: [], wouldPurge: [], kept, unsettled: [] };
   // Several runs at a time (each run's own steps stay in order); results in the order the runs ended.
-  const outcomes: (PurgedRun | RunStatus | { runId: string; unanswered: string[] })[] = new Array<PurgedRun>(due.length);
+  const outcomes: (PurgedRun | RunStatus | { runId: string; unanswered: string[] })[] = new Array<PurgedRun>(
+    due.length,
+  );
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < due.length) {
       const i = next++;
       const runId = due[i]!;
       try {
-        outcomes[i] = opts.dryRun ? await purgeable(jsm, kv, subjects, runId, !!opts.force) : await purgeOne(nc, jsm, kv, subjects, runId, now, opts);
+        outcomes[i] = opts.dryRun
+          ? await purgeable(jsm, kv, subjects, runId, !!opts.force)
+          : await purgeOne(nc, jsm, kv, subjects, runId, now, opts);
       } catch (err) {
         if (!(err instanceof RunInFlightError)) throw err;
         outcomes[i] = { runId, unanswered: err.unanswered };
@@ -298,7 +384,8 @@ export async function purgeOlderThan(nc: NatsConnection, subjects: Subjects, old
 export function parseDuration(text: string): number {
   const units: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
   const s = text.trim();
-  if (!/^(\d+(\.\d+)?(ms|s|m|h|d|w))+$/.test(s)) throw new Error(`invalid duration ${JSON.stringify(text)}: use e.g. 30d, 12h, 1h30m, 90s, 500ms`);
+  if (!/^(\d+(\.\d+)?(ms|s|m|h|d|w))+$/.test(s))
+    throw new Error(`invalid duration ${JSON.stringify(text)}: use e.g. 30d, 12h, 1h30m, 90s, 500ms`);
   let total = 0;
   for (const m of s.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/g)) total += Number(m[1]) * units[m[2]!]!;
   return total;

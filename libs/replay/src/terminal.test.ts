@@ -6,7 +6,6 @@ import { renderCheck, renderPromptCheck, renderState, renderTimeline } from "./r
 import { isTerminalUnsafe, terminalArgs, terminalJson, terminalLine, terminalSafe } from "./terminal.js";
 import type { Timeline } from "./timeline.js";
 
-
 const HOSTILE = [
   "\x1b[2J", // clear screen
   "\x1b]0;pwned\x07", // OSC window title, BEL
@@ -74,7 +73,8 @@ describe("terminalSafe", () => {
     for (let c = 0x20; c < 0x7f; c++) expect(isTerminalUnsafe(c)).toBe(false);
     for (let c = 0x7f; c <= 0x9f; c++) expect(isTerminalUnsafe(c)).toBe(true);
     for (const c of [0xa0, 0xe9, 0x4f60, 0x2027, 0x2065, 0x206a, 0x202f]) expect(isTerminalUnsafe(c)).toBe(false);
-    for (const c of [0x202a, 0x202e, 0x2066, 0x2069, 0x200e, 0x200f, 0x061c, 0x2028, 0x2029]) expect(isTerminalUnsafe(c)).toBe(true);
+    for (const c of [0x202a, 0x202e, 0x2066, 0x2069, 0x200e, 0x200f, 0x061c, 0x2028, 0x2029])
+      expect(isTerminalUnsafe(c)).toBe(true);
   });
 });
 
@@ -105,7 +105,21 @@ describe("terminalLine, terminalArgs, terminalJson", () => {
 
 describe("the replay renderers print nothing raw from a hostile log", () => {
   const X = "\x1b[2J\x1b]0;pwned\x07\x1b[1A\r\b\x9b\u202e<script>";
-  const status = { v: 1, runId: "r1", status: "completed", task: `task ${X}`, agent: `agent${X}`, turn: 1, toolCalls: 1, answer: `line 1 ${X}\nline 2`, reason: `why ${X}`, waitingFor: [`w${X}`], usage: { inputTokens: 1, outputTokens: 2 }, errors: 1, submittedAt: "2025-01-01T00:00:00.000Z" };
+  const status = {
+    v: 1,
+    runId: "r1",
+    status: "completed",
+    task: `task ${X}`,
+    agent: `agent${X}`,
+    turn: 1,
+    toolCalls: 1,
+    answer: `line 1 ${X}\nline 2`,
+    reason: `why ${X}`,
+    waitingFor: [`w${X}`],
+    usage: { inputTokens: 1, outputTokens: 2 },
+    errors: 1,
+    submittedAt: "2025-01-01T00:00:00.000Z",
+  };
   const base = { seq: 1, time: "2025-01-01T00:00:00.000Z", atMs: 0, subject: `evt.x${X}` };
   const timeline = {
     runId: "r1",
@@ -114,20 +128,122 @@ describe("the replay renderers print nothing raw from a hostile log", () => {
     task: `task ${X}`,
     agent: { name: `agent${X}`, provider: `p${X}`, model: `m${X}`, maxTurns: 3, tools: [`t${X}`] },
     forkedFrom: { runId: `src${X}`, step: 1, seq: 2, editedCalls: [`c${X}`] },
-    totals: { steps: 5, messages: 9, turns: 1, toolCalls: 1, inputTokens: 1, outputTokens: 2, retries: 0, errors: 1, durationMs: 5 },
+    totals: {
+      steps: 5,
+      messages: 9,
+      turns: 1,
+      toolCalls: 1,
+      inputTokens: 1,
+      outputTokens: 2,
+      retries: 0,
+      errors: 1,
+      durationMs: 5,
+    },
     items: [
       { ...base, step: 0, kind: "submitted", task: X, agent: {}, submittedAt: `t${X}`, idempotencyKey: `k${X}` },
-      { ...base, step: 1, kind: "llm-result", turn: 1, ok: true, content: `said ${X}`, toolCalls: [{ id: `id${X}`, name: `n${X}`, arguments: `{"a":"${X}"}` }], attempts: 1, copied: true, ignored: `ig${X}`, rejected: `rej${X}` },
-      { ...base, step: 2, kind: "llm-result", turn: 2, ok: false, content: null, toolCalls: [], attempts: 2, error: { kind: `k${X}`, message: `m${X}` } },
-      { ...base, kind: "tool-command", turn: 1, index: 0, callId: `c${X}`, tool: `tool${X}`, arguments: `{"cmd":"${X}"}`, idempotencyKey: "k" },
-      { ...base, step: 3, kind: "tool-result", turn: 1, index: 0, callId: `c${X}`, tool: `tool${X}`, ok: true, output: `out ${X}`, attempts: 1 },
-      { ...base, step: 4, kind: "tool-result", turn: 1, index: 1, callId: `c${X}`, tool: `tool${X}`, ok: false, error: { kind: `k${X}`, message: `short${X}` }, attempts: 1 },
-      { ...base, step: 5, kind: "tool-result", turn: 1, index: 2, callId: `c${X}`, tool: `tool${X}`, ok: false, error: { kind: `k${X}`, message: `long${X}`.repeat(30) }, attempts: 1 },
+      {
+        ...base,
+        step: 1,
+        kind: "llm-result",
+        turn: 1,
+        ok: true,
+        content: `said ${X}`,
+        toolCalls: [{ id: `id${X}`, name: `n${X}`, arguments: `{"a":"${X}"}` }],
+        attempts: 1,
+        copied: true,
+        ignored: `ig${X}`,
+        rejected: `rej${X}`,
+      },
+      {
+        ...base,
+        step: 2,
+        kind: "llm-result",
+        turn: 2,
+        ok: false,
+        content: null,
+        toolCalls: [],
+        attempts: 2,
+        error: { kind: `k${X}`, message: `m${X}` },
+      },
+      {
+        ...base,
+        kind: "tool-command",
+        turn: 1,
+        index: 0,
+        callId: `c${X}`,
+        tool: `tool${X}`,
+        arguments: `{"cmd":"${X}"}`,
+        idempotencyKey: "k",
+      },
+      {
+        ...base,
+        step: 3,
+        kind: "tool-result",
+        turn: 1,
+        index: 0,
+        callId: `c${X}`,
+        tool: `tool${X}`,
+        ok: true,
+        output: `out ${X}`,
+        attempts: 1,
+      },
+      {
+        ...base,
+        step: 4,
+        kind: "tool-result",
+        turn: 1,
+        index: 1,
+        callId: `c${X}`,
+        tool: `tool${X}`,
+        ok: false,
+        error: { kind: `k${X}`, message: `short${X}` },
+        attempts: 1,
+      },
+      {
+        ...base,
+        step: 5,
+        kind: "tool-result",
+        turn: 1,
+        index: 2,
+        callId: `c${X}`,
+        tool: `tool${X}`,
+        ok: false,
+        error: { kind: `k${X}`, message: `long${X}`.repeat(30) },
+        attempts: 1,
+      },
       { ...base, step: 6, kind: "summary-result", turn: 2, throughTurn: 1, ok: true, content: `sum ${X}`, attempts: 1 },
-      { ...base, step: 7, kind: "approval", turn: 1, callId: `c${X}`, budget: false, decision: "deny", reason: `r${X}`, by: `by${X}` },
+      {
+        ...base,
+        step: 7,
+        kind: "approval",
+        turn: 1,
+        callId: `c${X}`,
+        budget: false,
+        decision: "deny",
+        reason: `r${X}`,
+        by: `by${X}`,
+      },
       { ...base, step: 8, kind: "signal", signal: `s${X}`, reason: `r${X}`, at: "t" },
-      { ...base, step: 9, kind: "error", service: `svc${X}`, about: `a${X}`, error: { kind: `k${X}`, message: `m${X}` } },
-      { ...base, step: 10, kind: "ended", status: "failed", answer: `a1 ${X}\na2 ${X}`, reason: `r${X}`, error: { kind: `k${X}`, message: `m${X}` }, turns: 1, usage: { inputTokens: 1, outputTokens: 1 }, endedAt: "t" },
+      {
+        ...base,
+        step: 9,
+        kind: "error",
+        service: `svc${X}`,
+        about: `a${X}`,
+        error: { kind: `k${X}`, message: `m${X}` },
+      },
+      {
+        ...base,
+        step: 10,
+        kind: "ended",
+        status: "failed",
+        answer: `a1 ${X}\na2 ${X}`,
+        reason: `r${X}`,
+        error: { kind: `k${X}`, message: `m${X}` },
+        turns: 1,
+        usage: { inputTokens: 1, outputTokens: 1 },
+        endedAt: "t",
+      },
       { ...base, kind: "invalid", reason: `bad${X}` },
     ],
   } as unknown as Timeline;
@@ -145,18 +261,52 @@ describe("the replay renderers print nothing raw from a hostile log", () => {
 
   it("renderState, renderPromptCheck and renderCheck", () => {
     const state = {
-      runId: "r1", step: 1, seq: 1, subject: `s${X}`, time: "t", lastStep: 2, status, nextTurn: 2,
+      runId: "r1",
+      step: 1,
+      seq: 1,
+      subject: `s${X}`,
+      time: "t",
+      lastStep: 2,
+      status,
+      nextTurn: 2,
       messages: [
         { role: "user", content: `task ${X}` },
-        { role: "assistant", content: `said ${X}`, toolCalls: [{ id: `id${X}`, name: `n${X}`, arguments: `{"a":"${X}"}` }] },
+        {
+          role: "assistant",
+          content: `said ${X}`,
+          toolCalls: [{ id: `id${X}`, name: `n${X}`, arguments: `{"a":"${X}"}` }],
+        },
         { role: "tool", content: `out ${X}`, toolCallId: `id${X}`, name: `n${X}` },
       ],
       due: [{ subject: `cmd${X}`, message: {} }],
     } as unknown as StateAtStep;
-    const prompt = { turn: 1, historySeq: 3, request: { messages: [{ role: "user", content: `${X}\u2028` }] }, hash: "h", recordedHash: "h2", match: false, note: `n${X}` } as unknown as PromptCheck;
+    const prompt = {
+      turn: 1,
+      historySeq: 3,
+      request: { messages: [{ role: "user", content: `${X}\u2028` }] },
+      hash: "h",
+      recordedHash: "h2",
+      match: false,
+      note: `n${X}`,
+    } as unknown as PromptCheck;
     const check = {
-      runId: "r1", ok: false, events: 1, decisions: 1, matched: 0, pending: [], external: [],
-      divergence: { kind: "different", step: 1, seq: 1, event: `e${X}`, subject: `s${X}`, recorded: { a: `x${X}` }, decided: { a: `y${X}` }, message: `m${X}` },
+      runId: "r1",
+      ok: false,
+      events: 1,
+      decisions: 1,
+      matched: 0,
+      pending: [],
+      external: [],
+      divergence: {
+        kind: "different",
+        step: 1,
+        seq: 1,
+        event: `e${X}`,
+        subject: `s${X}`,
+        recorded: { a: `x${X}` },
+        decided: { a: `y${X}` },
+        message: `m${X}`,
+      },
       divergences: [{}, { step: 2, subject: `s${X}` }],
     } as unknown as CheckReport;
     for (const text of [renderState(state), renderPromptCheck(prompt), renderCheck(check, { width: 200 })]) {

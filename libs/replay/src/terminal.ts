@@ -76,7 +76,13 @@ export function terminalSafe(text: string, o: TerminalSafeOptions = {}): string 
  * is how text overwrites a line, and the reader should see that it is there.
  */
 export function terminalLine(text: string, o: Pick<TerminalSafeOptions, "style"> = {}): string {
-  return terminalSafe(text.replace(/\r\n/g, "\n").replace(/[^\S\r]+/g, " ").trim(), o);
+  return terminalSafe(
+    text
+      .replace(/\r\n/g, "\n")
+      .replace(/[^\S\r]+/g, " ")
+      .trim(),
+    o,
+  );
 }
 
 /**
@@ -89,5 +95,8 @@ export function terminalArgs(text: string): string {
 
 /** `JSON.stringify(value)` with DEL, C1 and bidi controls escaped too (it escapes only C0): the same JSON value. */
 export function terminalJson(value: unknown, space?: number): string {
-  return terminalSafe(JSON.stringify(value, null, space) ?? "null", { style: "json", keepNewlines: space !== undefined && space > 0 });
+  return terminalSafe(JSON.stringify(value, null, space) ?? "null", {
+    style: "json",
+    keepNewlines: space !== undefined && space > 0,
+  });
 }

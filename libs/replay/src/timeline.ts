@@ -29,7 +29,14 @@ export interface ItemBase {
 /** One message of the run's log, decoded for reading. `attempts` > 1 means the step was redelivered and redone. */
 export type TimelineItem = ItemBase &
   (
-    | { kind: "submitted"; task: string; agent: TimelineAgent; submittedAt: string; idempotencyKey?: string; forkedFrom?: { runId: string; step: number; seq: number; editedCalls?: string[] } }
+    | {
+        kind: "submitted";
+        task: string;
+        agent: TimelineAgent;
+        submittedAt: string;
+        idempotencyKey?: string;
+        forkedFrom?: { runId: string; step: number; seq: number; editedCalls?: string[] };
+      }
     | { kind: "llm-command"; turn: number; historySeq: number }
     | {
         kind: "llm-result";
@@ -52,8 +59,30 @@ export type TimelineItem = ItemBase &
         waitMs?: number;
       }
     | { kind: "summary-command"; turn: number; throughTurn: number; historySeq: number }
-    | { kind: "summary-result"; turn: number; throughTurn: number; ok: boolean; content?: string; model?: string; usage?: Usage; latencyMs?: number; attempts: number; promptHash?: string; error?: ErrorInfo; waitMs?: number }
-    | { kind: "tool-command"; turn: number; index: number; callId: string; tool: string; arguments: string; idempotencyKey: string; historySeq?: number }
+    | {
+        kind: "summary-result";
+        turn: number;
+        throughTurn: number;
+        ok: boolean;
+        content?: string;
+        model?: string;
+        usage?: Usage;
+        latencyMs?: number;
+        attempts: number;
+        promptHash?: string;
+        error?: ErrorInfo;
+        waitMs?: number;
+      }
+    | {
+        kind: "tool-command";
+        turn: number;
+        index: number;
+        callId: string;
+        tool: string;
+        arguments: string;
+        idempotencyKey: string;
+        historySeq?: number;
+      }
     | {
         kind: "tool-result";
         turn: number;
@@ -72,9 +101,26 @@ export type TimelineItem = ItemBase &
       }
     | { kind: "signal"; signal: string; reason?: string; at: string }
     /** A human's decision: on a tool call (`callId`), or on going past a budget (`budget`). */
-    | { kind: "approval"; turn: number; callId: string; budget: boolean; decision: "approve" | "deny"; reason?: string; by?: string }
+    | {
+        kind: "approval";
+        turn: number;
+        callId: string;
+        budget: boolean;
+        decision: "approve" | "deny";
+        reason?: string;
+        by?: string;
+      }
     | { kind: "error"; service: string; about: string; aboutSeq?: number; error: ErrorInfo }
-    | { kind: "ended"; status: RunEnded["status"]; answer?: string; reason?: string; error?: ErrorInfo; turns: number; usage: Usage; endedAt: string }
+    | {
+        kind: "ended";
+        status: RunEnded["status"];
+        answer?: string;
+        reason?: string;
+        error?: ErrorInfo;
+        turns: number;
+        usage: Usage;
+        endedAt: string;
+      }
     | { kind: "invalid"; reason: string }
   );
 
@@ -158,7 +204,13 @@ export function buildTimeline(log: RunLog): Timeline {
           ...base,
           kind: "submitted",
           task: m.task,
-          agent: { name: m.agent.name, provider: m.agent.provider, model: m.agent.model, maxTurns: m.agent.maxTurns, tools: m.agent.tools.map((t) => t.name) },
+          agent: {
+            name: m.agent.name,
+            provider: m.agent.provider,
+            model: m.agent.model,
+            maxTurns: m.agent.maxTurns,
+            tools: m.agent.tools.map((t) => t.name),
+          },
           submittedAt: m.submittedAt,
           ...(m.idempotencyKey ? { idempotencyKey: m.idempotencyKey } : {}),
           ...(m.forkedFrom ? { forkedFrom: m.forkedFrom } : {}),
@@ -195,7 +247,13 @@ export function buildTimeline(log: RunLog): Timeline {
       }
       case "summary-command":
         commandTime.set(`summary.${d.message.turn}`, e.time);
-        items.push({ ...base, kind: "summary-command", turn: d.message.turn, throughTurn: d.message.throughTurn, historySeq: d.message.historySeq });
+        items.push({
+          ...base,
+          kind: "summary-command",
+          turn: d.message.turn,
+          throughTurn: d.message.throughTurn,
+          historySeq: d.message.historySeq,
+        });
         break;
       case "summary-result": {
         const m = d.message;
@@ -221,7 +279,17 @@ export function buildTimeline(log: RunLog): Timeline {
       case "tool-command": {
         const m = d.message;
         commandTime.set(`tool.${m.turn}.${m.index}`, e.time);
-        items.push({ ...base, kind: "tool-command", turn: m.turn, index: m.index, callId: m.callId, tool: m.tool, arguments: m.arguments, idempotencyKey: m.idempotencyKey, ...(m.historySeq !== undefined ? { historySeq: m.historySeq } : {}) });
+        items.push({
+          ...base,
+          kind: "tool-command",
+          turn: m.turn,
+          index: m.index,
+          callId: m.callId,
+          tool: m.tool,
+          arguments: m.arguments,
+          idempotencyKey: m.idempotencyKey,
+          ...(m.historySeq !== undefined ? { historySeq: m.historySeq } : {}),
+        });
         break;
       }
       case "tool-result": {
@@ -249,14 +317,36 @@ export function buildTimeline(log: RunLog): Timeline {
       case "approval":
       case "budget-approval": {
         const m = d.message;
-        items.push({ ...base, kind: "approval", turn: m.turn, callId: m.callId, budget: d.kind === "budget-approval", decision: m.decision, ...(m.reason !== undefined ? { reason: m.reason } : {}), ...(m.by !== undefined ? { by: m.by } : {}) });
+        items.push({
+          ...base,
+          kind: "approval",
+          turn: m.turn,
+          callId: m.callId,
+          budget: d.kind === "budget-approval",
+          decision: m.decision,
+          ...(m.reason !== undefined ? { reason: m.reason } : {}),
+          ...(m.by !== undefined ? { by: m.by } : {}),
+        });
         break;
       }
       case "signal":
-        items.push({ ...base, kind: "signal", signal: d.message.signal, at: d.message.at, ...(d.message.reason !== undefined ? { reason: d.message.reason } : {}) });
+        items.push({
+          ...base,
+          kind: "signal",
+          signal: d.message.signal,
+          at: d.message.at,
+          ...(d.message.reason !== undefined ? { reason: d.message.reason } : {}),
+        });
         break;
       case "error":
-        items.push({ ...base, kind: "error", service: d.message.service, about: d.message.subject, ...(d.message.seq !== undefined ? { aboutSeq: d.message.seq } : {}), error: d.message.error });
+        items.push({
+          ...base,
+          kind: "error",
+          service: d.message.service,
+          about: d.message.subject,
+          ...(d.message.seq !== undefined ? { aboutSeq: d.message.seq } : {}),
+          error: d.message.error,
+        });
         break;
       case "ended": {
         const m = d.message;
@@ -311,7 +401,13 @@ export function buildTimeline(log: RunLog): Timeline {
   };
   if (sub) {
     t.task = sub.task;
-    t.agent = { name: sub.agent.name, provider: sub.agent.provider, model: sub.agent.model, maxTurns: sub.agent.maxTurns, tools: sub.agent.tools.map((x) => x.name) };
+    t.agent = {
+      name: sub.agent.name,
+      provider: sub.agent.provider,
+      model: sub.agent.model,
+      maxTurns: sub.agent.maxTurns,
+      tools: sub.agent.tools.map((x) => x.name),
+    };
     if (sub.forkedFrom) t.forkedFrom = sub.forkedFrom;
   }
   return t;

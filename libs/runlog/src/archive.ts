@@ -22,7 +22,15 @@ export class ArchiveIntegrityError extends Error {
 
 /** A run's log as archive bytes: one JSON line per message (sequence, subject, stream time, data in base64), in stream order. */
 export function encodeArchive(entries: HistoryEntry[]): Uint8Array {
-  const lines = entries.map((e) => JSON.stringify({ seq: e.seq, subject: e.subject, time: e.time, data: Buffer.from(e.data).toString("base64"), ...(e.reflected ? { reflected: true } : {}) }));
+  const lines = entries.map((e) =>
+    JSON.stringify({
+      seq: e.seq,
+      subject: e.subject,
+      time: e.time,
+      data: Buffer.from(e.data).toString("base64"),
+      ...(e.reflected ? { reflected: true } : {}),
+    }),
+  );
   return new TextEncoder().encode(lines.join("\n") + (lines.length ? "\n" : ""));
 }
 
@@ -31,7 +39,13 @@ export function decodeArchive(bytes: Uint8Array): HistoryEntry[] {
   for (const line of new TextDecoder().decode(bytes).split("\n")) {
     if (!line) continue;
     const v = JSON.parse(line) as { seq: number; subject: string; time: string; data: string; reflected?: boolean };
-    out.push({ seq: v.seq, subject: v.subject, time: v.time, data: new Uint8Array(Buffer.from(v.data, "base64")), ...(v.reflected ? { reflected: true } : {}) });
+    out.push({
+      seq: v.seq,
+      subject: v.subject,
+      time: v.time,
+      data: new Uint8Array(Buffer.from(v.data, "base64")),
+      ...(v.reflected ? { reflected: true } : {}),
+    });
   }
   return out;
 }
@@ -44,7 +58,13 @@ const sha256 = (b: Uint8Array): string => createHash("sha256").update(b).digest(
  * back and checked against the digest before the reference is returned. The caller records the
  * reference in the runs index, and only then removes the run from the runs stream.
  */
-export async function writeArchive(js: JetStreamClient, jsm: JetStreamManager, subjects: Subjects, runId: string, entries: HistoryEntry[]): Promise<ArchiveRef> {
+export async function writeArchive(
+  js: JetStreamClient,
+  jsm: JetStreamManager,
+  subjects: Subjects,
+  runId: string,
+  entries: HistoryEntry[],
+): Promise<ArchiveRef> {
   const bytes = encodeArchive(entries);
   const digest = sha256(bytes);
   const n = Math.max(1, Math.ceil(bytes.length / ARCHIVE_CHUNK_BYTES));
@@ -53,13 +73,28 @@ export async function writeArchive(js: JetStreamClient, jsm: JetStreamManager, s
     const h = natsHeaders();
     h.set(RUN_HEADER, runId);
     h.set(CHUNK_HEADER, `${i + 1}/${n} ${digest}`);
-    const ack = await js.publish(subjects.archive(runId), bytes.subarray(i * ARCHIVE_CHUNK_BYTES, (i + 1) * ARCHIVE_CHUNK_BYTES), { headers: h });
-    if (ack.stream !== subjects.archiveStream) throw new ArchiveIntegrityError(`archive chunk of run ${runId} was stored in stream ${ack.stream}, not ${subjects.archiveStream}`);
+    const ack = await js.publish(
+      subjects.archive(runId),
+      bytes.subarray(i * ARCHIVE_CHUNK_BYTES, (i + 1) * ARCHIVE_CHUNK_BYTES),
+      { headers: h },
+    );
+    if (ack.stream !== subjects.archiveStream)
+      throw new ArchiveIntegrityError(
+        `archive chunk of run ${runId} was stored in stream ${ack.stream}, not ${subjects.archiveStream}`,
+      );
     seqs.push(ack.seq);
   }
-  const ref: ArchiveRef = { seqs: seqs as ArchiveRef["seqs"], sha256: digest, bytes: bytes.length, messages: entries.length };
+  const ref: ArchiveRef = {
+    seqs: seqs as ArchiveRef["seqs"],
+    sha256: digest,
+    bytes: bytes.length,
+    messages: entries.length,
+  };
   const back = await readArchive(jsm, subjects, runId, ref);
-  if (back.length !== entries.length) throw new ArchiveIntegrityError(`archive of run ${runId} reads back ${back.length} messages, not ${entries.length}`);
+  if (back.length !== entries.length)
+    throw new ArchiveIntegrityError(
+      `archive of run ${runId} reads back ${back.length} messages, not ${entries.length}`,
+    );
   return ref;
 }
 
@@ -68,18 +103,31 @@ export async function writeArchive(js: JetStreamClient, jsm: JetStreamManager, s
  * recorded; each chunk must be the run's (its subject and header), not a reflected JetStream
  * response, and the whole must match the recorded digest.
  */
-export async function readArchive(jsm: JetStreamManager, subjects: Subjects, runId: string, ref: ArchiveRef): Promise<HistoryEntry[]> {
+export async function readArchive(
+  jsm: JetStreamManager,
+  subjects: Subjects,
+  runId: string,
+  ref: ArchiveRef,
+): Promise<HistoryEntry[]> {
   const parts: Uint8Array[] = [];
   for (const [i, seq] of ref.seqs.entries()) {
     const m = await jsm.direct.getMessage(subjects.archiveStream, { seq });
-    if (!m) throw new ArchiveIntegrityError(`archive of run ${runId}: chunk ${i + 1} (sequence ${seq}) is missing from ${subjects.archiveStream}`);
+    if (!m)
+      throw new ArchiveIntegrityError(
+        `archive of run ${runId}: chunk ${i + 1} (sequence ${seq}) is missing from ${subjects.archiveStream}`,
+      );
     if (m.subject !== subjects.archive(runId) || m.header?.get(RUN_HEADER) !== runId || isReflected(m.header, 1)) {
-      throw new ArchiveIntegrityError(`archive of run ${runId}: sequence ${seq} of ${subjects.archiveStream} is not this run's archive`);
+      throw new ArchiveIntegrityError(
+        `archive of run ${runId}: sequence ${seq} of ${subjects.archiveStream} is not this run's archive`,
+      );
     }
     parts.push(m.data);
   }
   const bytes = Buffer.concat(parts);
-  if (bytes.length !== ref.bytes || sha256(bytes) !== ref.sha256) throw new ArchiveIntegrityError(`archive of run ${runId}: its ${bytes.length} bytes do not match the recorded digest`);
+  if (bytes.length !== ref.bytes || sha256(bytes) !== ref.sha256)
+    throw new ArchiveIntegrityError(
+      `archive of run ${runId}: its ${bytes.length} bytes do not match the recorded digest`,
+    );
   return decodeArchive(bytes);
 }
 
@@ -102,24 +150,37 @@ export async function readArchive(jsm: JetStreamManager, subjects: Subjects, run
  * crash between the steps leaves the run readable where it was (findArchived reads the directory
  * only when the runs index has no record; `cairn index rebuild` finishes the move).
  */
-export async function retireRun(js: JetStreamClient, jsm: JetStreamManager, subjects: Subjects, status: RunStatus): Promise<void> {
+export async function retireRun(
+  js: JetStreamClient,
+  jsm: JetStreamManager,
+  subjects: Subjects,
+  status: RunStatus,
+): Promise<void> {
   const before = await findArchived(jsm, subjects, status.runId).catch(() => undefined);
   if (!before || JSON.stringify(before) !== JSON.stringify(status)) {
     const h = natsHeaders();
     h.set(RECORD_HEADER, status.runId);
     const ack = await js.publish(subjects.archivedRuns(), encode(status), { headers: h });
-    if (ack.stream !== subjects.archiveStream) throw new ArchiveIntegrityError(`the record of run ${status.runId} was stored in stream ${ack.stream}, not ${subjects.archiveStream}`);
+    if (ack.stream !== subjects.archiveStream)
+      throw new ArchiveIntegrityError(
+        `the record of run ${status.runId} was stored in stream ${ack.stream}, not ${subjects.archiveStream}`,
+      );
     await enterInDirectory(js, jsm, subjects, status.runId, ack.seq);
   }
   const kvStream = `KV_${subjects.runsBucket}`;
-  for (const key of [status.runId, subjects.submissionKey(status.runId)]) await jsm.streams.purge(kvStream, { filter: subjects.runsKey(key) });
+  for (const key of [status.runId, subjects.submissionKey(status.runId)])
+    await jsm.streams.purge(kvStream, { filter: subjects.runsKey(key) });
 }
 
 /** A directory page as stored: run id → sequence of its record in the archive stream. */
 type Page = Record<string, number>;
 
 /** The run's directory page now (its entries and its revision, 0 when there is none). */
-async function readPage(jsm: JetStreamManager, subjects: Subjects, runId: string): Promise<{ page: Page; seq: number }> {
+async function readPage(
+  jsm: JetStreamManager,
+  subjects: Subjects,
+  runId: string,
+): Promise<{ page: Page; seq: number }> {
   const subject = subjects.archivePage(runId);
   let m: StoredMsg | null;
   try {
@@ -130,31 +191,46 @@ async function readPage(jsm: JetStreamManager, subjects: Subjects, runId: string
     throw err;
   }
   if (!m) return { page: {}, seq: 0 };
-  if (m.subject !== subject || !isKvValue(m)) throw new ArchiveIntegrityError(`archive directory page ${subject} answered with another message (sequence ${m.seq})`);
+  if (m.subject !== subject || !isKvValue(m))
+    throw new ArchiveIntegrityError(
+      `archive directory page ${subject} answered with another message (sequence ${m.seq})`,
+    );
   let page: unknown;
   try {
     page = JSON.parse(new TextDecoder().decode(m.data));
   } catch {
     page = undefined;
   }
-  if (!page || typeof page !== "object" || Array.isArray(page)) throw new ArchiveIntegrityError(`archive directory page ${subject} (revision ${m.seq}) is not a page`);
+  if (!page || typeof page !== "object" || Array.isArray(page))
+    throw new ArchiveIntegrityError(`archive directory page ${subject} (revision ${m.seq}) is not a page`);
   return { page: page as Page, seq: m.seq };
 }
 
 /** Points the run's directory entry at `recordSeq`; false when it pointed there already. */
-async function enterInDirectory(js: JetStreamClient, jsm: JetStreamManager, subjects: Subjects, runId: string, recordSeq: number, replaceDamaged = false): Promise<boolean> {
+async function enterInDirectory(
+  js: JetStreamClient,
+  jsm: JetStreamManager,
+  subjects: Subjects,
+  runId: string,
+  recordSeq: number,
+  replaceDamaged = false,
+): Promise<boolean> {
   const subject = subjects.archivePage(runId);
   for (let attempt = 0; attempt < 8; attempt++) {
-    const { page, seq } = await readPage(jsm, subjects, runId).catch(async (err: unknown): Promise<{ page: Page; seq: number }> => {
-      // A damaged page (rebuild only): start it afresh; the rebuild enters every run it held again.
-      if (!replaceDamaged || !(err instanceof ArchiveIntegrityError)) throw err;
-      const last = await jsm.direct.getMessage(`KV_${subjects.archiveBucket}`, { last_by_subj: subject });
-      return { page: {}, seq: last?.seq ?? 0 };
-    });
+    const { page, seq } = await readPage(jsm, subjects, runId).catch(
+      async (err: unknown): Promise<{ page: Page; seq: number }> => {
+        // A damaged page (rebuild only): start it afresh; the rebuild enters every run it held again.
+        if (!replaceDamaged || !(err instanceof ArchiveIntegrityError)) throw err;
+        const last = await jsm.direct.getMessage(`KV_${subjects.archiveBucket}`, { last_by_subj: subject });
+        return { page: {}, seq: last?.seq ?? 0 };
+      },
+    );
     if (page[runId] === recordSeq) return false;
     page[runId] = recordSeq;
     try {
-      await js.publish(subject, new TextEncoder().encode(JSON.stringify(page)), { expect: { lastSubjectSequence: seq } });
+      await js.publish(subject, new TextEncoder().encode(JSON.stringify(page)), {
+        expect: { lastSubjectSequence: seq },
+      });
       return true;
     } catch (err) {
       // Another archiver changed the page first: read it again.
@@ -176,13 +252,20 @@ export function archivedRecordOf(m: StoredMsg, subjects: Subjects): RunStatus | 
  * The record of a run that left the runs index (retireRun): two Direct Gets, its directory page
  * and the record; undefined when the directory does not know the run.
  */
-export async function findArchived(jsm: JetStreamManager, subjects: Subjects, runId: string): Promise<RunStatus | undefined> {
+export async function findArchived(
+  jsm: JetStreamManager,
+  subjects: Subjects,
+  runId: string,
+): Promise<RunStatus | undefined> {
   const { page } = await readPage(jsm, subjects, runId);
   const seq = page[runId];
   if (seq === undefined) return undefined;
   const m = await jsm.direct.getMessage(subjects.archiveStream, { seq });
   const status = m ? archivedRecordOf(m, subjects) : undefined;
-  if (!status || status.runId !== runId) throw new ArchiveIntegrityError(`archive directory: the record of run ${runId} (sequence ${seq}) is missing or another run's`);
+  if (!status || status.runId !== runId)
+    throw new ArchiveIntegrityError(
+      `archive directory: the record of run ${runId} (sequence ${seq}) is missing or another run's`,
+    );
   return status;
 }
 
@@ -191,7 +274,11 @@ export async function findArchived(jsm: JetStreamManager, subjects: Subjects, ru
  * twice is found at its later record), after a directory page was lost or damaged. Returns how
  * many records there are and how many were entered anew.
  */
-export async function rebuildArchiveDirectory(js: JetStreamClient, jsm: JetStreamManager, subjects: Subjects): Promise<{ records: number; entered: number }> {
+export async function rebuildArchiveDirectory(
+  js: JetStreamClient,
+  jsm: JetStreamManager,
+  subjects: Subjects,
+): Promise<{ records: number; entered: number }> {
   const out = { records: 0, entered: 0 };
   let seq = 1;
   for (;;) {

@@ -25,10 +25,18 @@ function fakeStream() {
         if (q.next_by_subj === undefined) scans--;
         scans++;
         const prefix = q.next_by_subj?.slice(0, -1);
-        const m = prefix === undefined ? msgs.find((x) => x.seq === q.seq) : msgs.find((x) => x.seq >= q.seq && x.subject.startsWith(prefix));
+        const m =
+          prefix === undefined
+            ? msgs.find((x) => x.seq === q.seq)
+            : msgs.find((x) => x.seq >= q.seq && x.subject.startsWith(prefix));
         if (!m) return null;
         // A Direct Get's time comes from an RFC 3339 string with nanoseconds, parsed to ms.
-        return { seq: m.seq, subject: m.subject, data: m.data, time: new Date(Date.parse(new Date(Number(m.nanos / 1_000_000n)).toISOString())) } as unknown as StoredMsg;
+        return {
+          seq: m.seq,
+          subject: m.subject,
+          data: m.data,
+          time: new Date(Date.parse(new Date(Number(m.nanos / 1_000_000n)).toISOString())),
+        } as unknown as StoredMsg;
       },
       // multi_last: the last message of each subject under the filter (here: every one, one per subject).
       getLastMessagesFor: async (_stream: string, q: { multi_last: string[] }): Promise<AsyncIterable<StoredMsg>> => {
@@ -37,7 +45,13 @@ function fakeStream() {
         const found = msgs.filter((x) => x.subject.startsWith(prefix));
         return (async function* () {
           for (const [i, m] of found.entries()) {
-            yield { seq: m.seq, subject: m.subject, data: m.data, pending: found.length - 1 - i, time: new Date(Date.parse(new Date(Number(m.nanos / 1_000_000n)).toISOString())) } as unknown as StoredMsg;
+            yield {
+              seq: m.seq,
+              subject: m.subject,
+              data: m.data,
+              pending: found.length - 1 - i,
+              time: new Date(Date.parse(new Date(Number(m.nanos / 1_000_000n)).toISOString())),
+            } as unknown as StoredMsg;
           }
         })();
       },
@@ -58,9 +72,21 @@ function fakeStream() {
     },
     msg(seq: number, deliverySequence: number, deliveryCount = 1): JsMsg {
       const m = msgs[seq - 1]!;
-      return { seq, subject: m.subject, data: m.data, timestampNanos: m.nanos, info: { streamSequence: seq, deliverySequence, deliveryCount } } as unknown as JsMsg;
+      return {
+        seq,
+        subject: m.subject,
+        data: m.data,
+        timestampNanos: m.nanos,
+        info: { streamSequence: seq, deliverySequence, deliveryCount },
+      } as unknown as JsMsg;
     },
-    log: () => msgs.map((m) => ({ seq: m.seq, subject: m.subject, data: m.data, time: new Date(Number(m.nanos / 1_000_000n)).toISOString() })),
+    log: () =>
+      msgs.map((m) => ({
+        seq: m.seq,
+        subject: m.subject,
+        data: m.data,
+        time: new Date(Number(m.nanos / 1_000_000n)).toISOString(),
+      })),
   };
 }
 
@@ -69,11 +95,38 @@ const submitted: RunSubmitted = {
   type: "run.submitted",
   runId: RUN,
   task: "t",
-  agent: { name: "a", provider: "scripted", model: "m", systemPrompt: "", tools: [{ name: "noop", description: "d", inputSchema: { type: "object" } }], maxTurns: 5 },
+  agent: {
+    name: "a",
+    provider: "scripted",
+    model: "m",
+    systemPrompt: "",
+    tools: [{ name: "noop", description: "d", inputSchema: { type: "object" } }],
+    maxTurns: 5,
+  },
   submittedAt: "2025-01-01T00:00:00.000Z",
 };
-const llm = (turn: number): LlmResult => ({ v: 1, type: "llm.result", runId: RUN, turn, ok: true, attempts: 1, content: null, toolCalls: [{ id: `c${turn}`, name: "noop", arguments: "{}" }] });
-const tool = (turn: number): ToolResult => ({ v: 1, type: "tool.result", runId: RUN, turn, index: 0, callId: `c${turn}`, tool: "noop", ok: true, attempts: 1, output: "ok" });
+const llm = (turn: number): LlmResult => ({
+  v: 1,
+  type: "llm.result",
+  runId: RUN,
+  turn,
+  ok: true,
+  attempts: 1,
+  content: null,
+  toolCalls: [{ id: `c${turn}`, name: "noop", arguments: "{}" }],
+});
+const tool = (turn: number): ToolResult => ({
+  v: 1,
+  type: "tool.result",
+  runId: RUN,
+  turn,
+  index: 0,
+  callId: `c${turn}`,
+  tool: "noop",
+  ok: true,
+  attempts: 1,
+  output: "ok",
+});
 
 /** A run's log as the planner sees it: events, with the commands between them. */
 function runLog() {
@@ -94,7 +147,13 @@ function runLog() {
 const entryOf = (s: ReturnType<typeof fakeStream>, seq: number) => s.log()[seq - 1]!;
 
 /** A model response asking for two calls, "a" and "b". */
-const twoCalls = (): LlmResult => ({ ...llm(1), toolCalls: [{ id: "a", name: "noop", arguments: "{}" }, { id: "b", name: "noop", arguments: "{}" }] });
+const twoCalls = (): LlmResult => ({
+  ...llm(1),
+  toolCalls: [
+    { id: "a", name: "noop", arguments: "{}" },
+    { id: "b", name: "noop", arguments: "{}" },
+  ],
+});
 
 /** A run folded up to its submission, then the llm-caller's own response (noted, not read back). */
 async function afterOwn(response: LlmResult = llm(1)) {
@@ -108,7 +167,11 @@ async function afterOwn(response: LlmResult = llm(1)) {
 }
 
 /** Folds `seq` as the planner's handler does: synchronously inside the consumer's handler call. */
-function foldInHand(h: RunHistory, coverage: DeliveryCoverage, msg: JsMsg): { hand: DeliveryInHand; done: ReturnType<RunHistory["foldTo"]> } {
+function foldInHand(
+  h: RunHistory,
+  coverage: DeliveryCoverage,
+  msg: JsMsg,
+): { hand: DeliveryInHand; done: ReturnType<RunHistory["foldTo"]> } {
   coverage.delivered(msg);
   const hand: DeliveryInHand = { msg, key: RUN, coverage, folded: false };
   return { hand, done: h.foldTo(RUN, msg.seq, { delivery: hand }) };
@@ -124,12 +187,24 @@ describe("RunHistory's cache bounds", () => {
     const llm1 = s.append(S.llmResult(RUN, 1), llm(1));
     const h = new RunHistory(s.jsm, S);
     const first = await h.foldTo(RUN, llm1);
-    expect(first.state).toEqual(reduceRun(RUN, [sub, llm1].map((q) => entryOf(s, q)), S));
+    expect(first.state).toEqual(
+      reduceRun(
+        RUN,
+        [sub, llm1].map((q) => entryOf(s, q)),
+        S,
+      ),
+    );
     expect([s.multis(), s.scans()]).toEqual([1, 0]);
     // The next event is within the walk window: the run is not read again.
     const tool1 = s.append(S.toolResult(RUN, 1, 0, "noop"), tool(1));
     const next = await h.foldTo(RUN, tool1);
-    expect(next.state).toEqual(reduceRun(RUN, [sub, llm1, tool1].map((q) => entryOf(s, q)), S));
+    expect(next.state).toEqual(
+      reduceRun(
+        RUN,
+        [sub, llm1, tool1].map((q) => entryOf(s, q)),
+        S,
+      ),
+    );
     expect(s.multis()).toBe(1);
     expect(s.scans()).toBe(1);
   });
@@ -186,7 +261,11 @@ describe("RunHistory with the planner's delivery coverage", () => {
     expect(s.gets()).toBe(readsAfterFirst);
     // Same state as folding the log read back from the stream, times included.
     const { state } = await h.foldTo(RUN, seqs.llm2);
-    const expected = reduceRun(RUN, s.log().filter((e) => e.subject.includes(".evt.")), S);
+    const expected = reduceRun(
+      RUN,
+      s.log().filter((e) => e.subject.includes(".evt.")),
+      S,
+    );
     expect(state).toEqual(expected);
   });
 
@@ -273,7 +352,13 @@ describe("RunHistory.noteOwn (the llm-caller's own responses)", () => {
     const { state } = await h.foldTo(RUN, t1, { hint: { events: 3 } });
     // One Direct Get: the tool result (found from after our own response); ours was not read.
     expect(s.gets() - before).toBe(1);
-    expect(state).toEqual(reduceRun(RUN, s.log().filter((e) => e.subject.includes(".evt.")), S));
+    expect(state).toEqual(
+      reduceRun(
+        RUN,
+        s.log().filter((e) => e.subject.includes(".evt.")),
+        S,
+      ),
+    );
     expect(state.events).toBe(3);
   });
 
@@ -283,14 +368,26 @@ describe("RunHistory.noteOwn (the llm-caller's own responses)", () => {
     const h = new RunHistory(s.jsm, S);
     await h.foldTo(RUN, sub, { hint: { events: 1 } });
     // A cancel signal lands between the cached state and our own response.
-    s.append(S.signal(RUN, "cancel"), { v: 1, type: "run.signal", runId: RUN, signal: "cancel", at: "2025-01-01T00:00:05.000Z" });
+    s.append(S.signal(RUN, "cancel"), {
+      v: 1,
+      type: "run.signal",
+      runId: RUN,
+      signal: "cancel",
+      at: "2025-01-01T00:00:05.000Z",
+    });
     const own = s.append(S.llmResult(RUN, 1), llm(1));
     h.noteOwn(RUN, entryOf(s, own));
     const t1 = s.append(S.toolResult(RUN, 1, 0, "noop"), tool(1));
     const { state } = await h.foldTo(RUN, t1, { hint: { events: 4 } });
     expect(state.cancel).toBeDefined();
     expect(state.events).toBe(4);
-    expect(state).toEqual(reduceRun(RUN, s.log().filter((e) => e.subject.includes(".evt.")), S));
+    expect(state).toEqual(
+      reduceRun(
+        RUN,
+        s.log().filter((e) => e.subject.includes(".evt.")),
+        S,
+      ),
+    );
   });
 
   it("without an event count, reads as before", async () => {
@@ -318,19 +415,37 @@ describe("RunHistory.noteOwn (the llm-caller's own responses)", () => {
     expect(s.gets() - gets).toBe(2);
     expect(s.scans() - scans).toBe(0);
     expect(state.turns[0]!.resultCount).toBe(2);
-    expect(state).toEqual(reduceRun(RUN, s.log().filter((e) => e.subject.startsWith(`${S.prefix}.run.${RUN}.evt.`)), S));
+    expect(state).toEqual(
+      reduceRun(
+        RUN,
+        s.log().filter((e) => e.subject.startsWith(`${S.prefix}.run.${RUN}.evt.`)),
+        S,
+      ),
+    );
   });
 
   it("a list that misses an event is caught by the count: the run is folded again", async () => {
     const { s, h, own } = await afterOwn();
-    s.append(S.signal(RUN, "cancel"), { v: 1, type: "run.signal", runId: RUN, signal: "cancel", at: "2025-01-01T00:00:05.000Z" });
+    s.append(S.signal(RUN, "cancel"), {
+      v: 1,
+      type: "run.signal",
+      runId: RUN,
+      signal: "cancel",
+      at: "2025-01-01T00:00:05.000Z",
+    });
     const t1 = s.append(S.toolResult(RUN, 1, 0, "noop"), tool(1));
     const { state } = await h.foldTo(RUN, t1, { hint: { events: 4, since: own, seqs: [t1] } });
     // (No check that the signal comes before t1: the fake assigns sequences in append order, so it could not fail.)
     // The signal the list left out is folded, at its place: the state is the whole log's.
     expect(state.cancel).toMatchObject({ at: "2025-01-01T00:00:05.000Z" });
     expect(state.events).toBe(4);
-    expect(state).toEqual(reduceRun(RUN, s.log().filter((e) => e.subject.includes(".evt.")), S));
+    expect(state).toEqual(
+      reduceRun(
+        RUN,
+        s.log().filter((e) => e.subject.includes(".evt.")),
+        S,
+      ),
+    );
   });
 });
 
@@ -346,13 +461,25 @@ describe("RunHistory.prefetch (tool results the stream republished)", () => {
     const { state } = await h.foldTo(RUN, t1, { hint: { events: 4, since: own, seqs: [t0, t1] } });
     expect(s.gets() - gets).toBe(0);
     expect(h.prefetchedCount()).toBe(0); // taken, not kept twice
-    expect(state).toEqual(reduceRun(RUN, s.log().filter((e) => e.subject.includes(".evt.")), S));
+    expect(state).toEqual(
+      reduceRun(
+        RUN,
+        s.log().filter((e) => e.subject.includes(".evt.")),
+        S,
+      ),
+    );
   });
 
   it("reads what was not prefetched, and the count check still catches an event the list missed", async () => {
     const { s, h, own } = await afterOwn(twoCalls());
     const t0 = s.append(S.toolResult(RUN, 1, 0, "noop"), { ...tool(1), callId: "a" });
-    s.append(S.signal(RUN, "cancel"), { v: 1, type: "run.signal", runId: RUN, signal: "cancel", at: "2025-01-01T00:00:05.000Z" });
+    s.append(S.signal(RUN, "cancel"), {
+      v: 1,
+      type: "run.signal",
+      runId: RUN,
+      signal: "cancel",
+      at: "2025-01-01T00:00:05.000Z",
+    });
     const t1 = s.append(S.toolResult(RUN, 1, 1, "noop"), { ...tool(1), index: 1, callId: "b" });
     h.prefetch(entryOf(s, t0));
     const gets = s.gets();
@@ -362,7 +489,13 @@ describe("RunHistory.prefetch (tool results the stream republished)", () => {
     // (No check that the signal's sequence precedes t1: the fake assigns them in append order.)
     expect(state.cancel).toMatchObject({ at: "2025-01-01T00:00:05.000Z" });
     expect(state.events).toBe(5);
-    expect(state).toEqual(reduceRun(RUN, s.log().filter((e) => e.subject.includes(".evt.")), S));
+    expect(state).toEqual(
+      reduceRun(
+        RUN,
+        s.log().filter((e) => e.subject.includes(".evt.")),
+        S,
+      ),
+    );
   });
 
   it("does not fold a prefetched entry of another run under the listed sequence", async () => {
@@ -370,17 +503,39 @@ describe("RunHistory.prefetch (tool results the stream republished)", () => {
     const t1 = s.append(S.toolResult(RUN, 1, 0, "noop"), tool(1));
     h.prefetch({ ...entryOf(s, t1), subject: S.toolResult("other", 1, 0, "noop") });
     const { state } = await h.foldTo(RUN, t1, { hint: { events: 3, since: own, seqs: [t1] } });
-    expect(state).toEqual(reduceRun(RUN, s.log().filter((e) => e.subject.includes(".evt.")), S));
+    expect(state).toEqual(
+      reduceRun(
+        RUN,
+        s.log().filter((e) => e.subject.includes(".evt.")),
+        S,
+      ),
+    );
   });
 
   it("keeps at most its bounds: the oldest entries go first", () => {
     const s = fakeStream();
     const h = new RunHistory(s.jsm, S, { runs: 10, bytes: 1024 * 1024 }, { entries: 3, bytes: 2_000 });
-    for (let i = 1; i <= 5; i++) h.prefetch({ seq: i, subject: S.toolResult(RUN, i, 0, "noop"), data: new Uint8Array(10), time: "2025-01-01T00:00:00.000Z" });
+    for (let i = 1; i <= 5; i++)
+      h.prefetch({
+        seq: i,
+        subject: S.toolResult(RUN, i, 0, "noop"),
+        data: new Uint8Array(10),
+        time: "2025-01-01T00:00:00.000Z",
+      });
     expect(h.prefetchedCount()).toBe(3);
-    h.prefetch({ seq: 6, subject: S.toolResult(RUN, 6, 0, "noop"), data: new Uint8Array(1_700), time: "2025-01-01T00:00:00.000Z" });
+    h.prefetch({
+      seq: 6,
+      subject: S.toolResult(RUN, 6, 0, "noop"),
+      data: new Uint8Array(1_700),
+      time: "2025-01-01T00:00:00.000Z",
+    });
     expect(h.prefetchedCount()).toBe(1);
-    h.prefetch({ seq: 7, subject: S.toolResult(RUN, 7, 0, "noop"), data: new Uint8Array(3_000), time: "2025-01-01T00:00:00.000Z" });
+    h.prefetch({
+      seq: 7,
+      subject: S.toolResult(RUN, 7, 0, "noop"),
+      data: new Uint8Array(3_000),
+      time: "2025-01-01T00:00:00.000Z",
+    });
     expect(h.prefetchedCount()).toBe(1); // larger than the whole bound: not kept
   });
 });
@@ -399,14 +554,28 @@ describe("republishedEntry", () => {
   it("is the stored message as a Direct Get gives it, with its own copy of the data", () => {
     const chunk = new Uint8Array([9, 9, 1, 2, 3, 9]);
     const e = republishedEntry("T_RUNS", { data: chunk.subarray(2, 5), headers: server() });
-    expect(e).toEqual({ seq: 7, subject: S.toolResult(RUN, 1, 0, "noop"), data: new Uint8Array([1, 2, 3]), time: "2025-01-01T00:00:01.123Z" });
+    expect(e).toEqual({
+      seq: 7,
+      subject: S.toolResult(RUN, 1, 0, "noop"),
+      data: new Uint8Array([1, 2, 3]),
+      time: "2025-01-01T00:00:01.123Z",
+    });
     expect(e!.data.buffer.byteLength).toBe(3); // not a view into the socket read
   });
 
   it("refuses a message whose stored headers claim a sequence, subject or stream (a forgery), or of another stream", () => {
-    expect(republishedEntry("T_RUNS", { data: new Uint8Array(1), headers: server([["Nats-Sequence", "3"]]) })).toBeUndefined();
-    expect(republishedEntry("T_RUNS", { data: new Uint8Array(1), headers: server([["Nats-Subject", S.signal(RUN, "cancel")]]) })).toBeUndefined();
-    expect(republishedEntry("T_RUNS", { data: new Uint8Array(1), headers: server([["Nats-Stream", "T_RUNS"]]) })).toBeUndefined();
+    expect(
+      republishedEntry("T_RUNS", { data: new Uint8Array(1), headers: server([["Nats-Sequence", "3"]]) }),
+    ).toBeUndefined();
+    expect(
+      republishedEntry("T_RUNS", {
+        data: new Uint8Array(1),
+        headers: server([["Nats-Subject", S.signal(RUN, "cancel")]]),
+      }),
+    ).toBeUndefined();
+    expect(
+      republishedEntry("T_RUNS", { data: new Uint8Array(1), headers: server([["Nats-Stream", "T_RUNS"]]) }),
+    ).toBeUndefined();
     expect(republishedEntry("OTHER", { data: new Uint8Array(1), headers: server() })).toBeUndefined();
     expect(republishedEntry("T_RUNS", { data: new Uint8Array(1) })).toBeUndefined();
   });

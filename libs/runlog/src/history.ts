@@ -136,7 +136,11 @@ export class RunHistory {
    * again from the stream without hints. A read that ends short of `seq` throws a RetryableError
    * (a replica behind its leader): the caller naks and the event comes back.
    */
-  async foldTo(runId: string, seq: number, opts: { hint?: FoldHint; delivery?: DeliveryInHand } = {}): Promise<{ state: RunState; applied: Applied | undefined }> {
+  async foldTo(
+    runId: string,
+    seq: number,
+    opts: { hint?: FoldHint; delivery?: DeliveryInHand } = {},
+  ): Promise<{ state: RunState; applied: Applied | undefined }> {
     const hint = opts.hint ?? {};
     const expectEvents = hint.events;
     const hand = this.handFor(runId, seq, opts.delivery);
@@ -149,7 +153,17 @@ export class RunHistory {
       // Every event of the run after the cached state and before this one was handed to this
       // process and folded here: the delivered message is the next event.
       const m = hand.msg;
-      const a = fold(c, { seq, subject: m.subject, data: m.data, time: new Date(Number(m.timestampNanos / 1_000_000n)).toISOString(), ...(isReflected(m.headers, 0) ? { reflected: true } : {}) }, this.subjects);
+      const a = fold(
+        c,
+        {
+          seq,
+          subject: m.subject,
+          data: m.data,
+          time: new Date(Number(m.timestampNanos / 1_000_000n)).toISOString(),
+          ...(isReflected(m.headers, 0) ? { reflected: true } : {}),
+        },
+        this.subjects,
+      );
       c.lastApplied = a;
       this.remember(runId, c);
       hand.folded = true;
@@ -159,7 +173,13 @@ export class RunHistory {
     if (!c || c.state.lastSeq > seq) {
       // Not cached, or asked for an older point (a redelivery of an old event): fold from the start.
       cacheable = !c;
-      c = { state: emptyRun(runId), bytes: 0, counted: 0, lastApplied: undefined, trusted: hand !== undefined && hand.msg.info.deliveryCount === 1 };
+      c = {
+        state: emptyRun(runId),
+        bytes: 0,
+        counted: 0,
+        lastApplied: undefined,
+        trusted: hand !== undefined && hand.msg.info.deliveryCount === 1,
+      };
     }
     let applied: Applied | undefined;
     let unverified = false;
@@ -193,7 +213,14 @@ export class RunHistory {
       }
       // What is left: a short gap is walked (the server checks each message in it), a long one
       // (a run not cached, or one whose events this process did not see) is read by subject.
-      for (const e of await readRun(this.jsm, this.subjects.stream, this.subjects.runEvents(runId), c.state.lastSeq + 1, seq, SCAN_WINDOW)) {
+      for (const e of await readRun(
+        this.jsm,
+        this.subjects.stream,
+        this.subjects.runEvents(runId),
+        c.state.lastSeq + 1,
+        seq,
+        SCAN_WINDOW,
+      )) {
         const a = fold(c, e, this.subjects);
         c.lastApplied = a;
         if (e.seq === seq) applied = a;
@@ -212,7 +239,10 @@ export class RunHistory {
       // The event at `seq` exists (it was delivered, or a command names it) but the read stopped
       // short: Direct Get may be answered by a replica that is behind the leader (R3 streams), or
       // the run was purged. Folding without it would decide from a partial history: retry instead.
-      throw new RetryableError(`run ${runId}: history read reached seq ${c.state.lastSeq}, not ${seq} (a replica behind the leader?)`, { kind: "history_behind", runId });
+      throw new RetryableError(
+        `run ${runId}: history read reached seq ${c.state.lastSeq}, not ${seq} (a replica behind the leader?)`,
+        { kind: "history_behind", runId },
+      );
     }
     if (hand) hand.folded = true;
     return { state: c.state, applied };
@@ -222,7 +252,8 @@ export class RunHistory {
   private handFor(runId: string, seq: number, h: DeliveryInHand | undefined): DeliveryInHand | undefined {
     if (!h || h.key !== runId || h.msg.seq !== seq || h.coverage.stream !== this.subjects.stream) return undefined;
     if (!h.msg.subject.startsWith(this.subjects.runEventsHead(runId))) return undefined;
-    if (!h.coverage.filters.some((f) => f === this.subjects.allEvents() || f === this.subjects.allRuns())) return undefined;
+    if (!h.coverage.filters.some((f) => f === this.subjects.allEvents() || f === this.subjects.allRuns()))
+      return undefined;
     h.coverage.history ??= this;
     return h.coverage.history === this ? h : undefined;
   }

@@ -21,7 +21,9 @@ describe("context compaction", () => {
     const m = conversation();
     compact(m, 2500);
     const tool = m.filter((x): x is Extract<ChatMessage, { role: "tool" }> => x.role === "tool");
-    expect(tool[0]!.content).toBe(`${"A".repeat(200)}… [truncated by Cairn to fit the context budget: 3800 characters removed]`);
+    expect(tool[0]!.content).toBe(
+      `${"A".repeat(200)}… [truncated by Cairn to fit the context budget: 3800 characters removed]`,
+    );
     expect(tool[1]!.content).toBe(big("B")); // already under budget after the first cut
     expect(tool[2]!.content).toBe(big("C"));
     expect(estimateTokens(m)).toBeLessThanOrEqual(2500);

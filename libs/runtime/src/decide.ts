@@ -1,5 +1,14 @@
 import { createHash } from "node:crypto";
-import type { LlmCommand, RunEnded, RunSignal, RunSubmitted, Subjects, SummaryCommand, ToolCommand, ToolResult } from "@cairn/protocol";
+import type {
+  LlmCommand,
+  RunEnded,
+  RunSignal,
+  RunSubmitted,
+  Subjects,
+  SummaryCommand,
+  ToolCommand,
+  ToolResult,
+} from "@cairn/protocol";
 import { summaryDue } from "./prompt.js";
 import { overBudget, type Applied, type RunState, type TurnState } from "./state.js";
 import { safeToolToken } from "./tokens.js";
@@ -74,16 +83,35 @@ export function due(state: RunState, historySeq: number, time: string, subjects:
     {
       type: "RunEnded",
       subject: subjects.ended(runId),
-      message: { v: 1, type: "run.ended", runId, status, turns: state.turns.length, usage: { ...state.usage }, endedAt: time, ...fields },
+      message: {
+        v: 1,
+        type: "run.ended",
+        runId,
+        status,
+        turns: state.turns.length,
+        usage: { ...state.usage },
+        endedAt: time,
+        ...fields,
+      },
     },
   ];
   if (state.cancel) return end("cancelled", { reason: state.cancel.reason ?? "cancelled" });
-  if (state.invalidSubmission) return end("failed", { reason: "invalid_submission", error: { kind: "invalid_submission", message: state.invalidSubmission } });
+  if (state.invalidSubmission)
+    return end("failed", {
+      reason: "invalid_submission",
+      error: { kind: "invalid_submission", message: state.invalidSubmission },
+    });
   const sub = state.submitted;
   if (!sub) return [];
   const taken = slotTaken(state, subjects);
   if (taken) {
-    return end("failed", { reason: "result_slot_taken", error: { kind: "result_slot_taken", message: `the result subject of ${taken.what} holds a message the run rejected (${taken.reason}): that result can never be recorded` } });
+    return end("failed", {
+      reason: "result_slot_taken",
+      error: {
+        kind: "result_slot_taken",
+        message: `the result subject of ${taken.what} holds a message the run rejected (${taken.reason}): that result can never be recorded`,
+      },
+    });
   }
   const provider = safeToolToken(sub.agent.provider);
   // Budgets are checked before every new model call: the expensive step.
@@ -93,24 +121,54 @@ export function due(state: RunState, historySeq: number, time: string, subjects:
       if (sub.agent.onBudgetExceeded !== "approve") return end("failed", { reason: over.kind, error: over });
       const d = state.budgetApprovals.get(turn);
       if (!d) return []; // paused: a human decides whether the run may go on (see budgetPause)
-      if (d.decision === "deny") return end("failed", { reason: over.kind, error: { kind: over.kind, message: `${over.message}; a human declined to go on${d.reason ? `: ${d.reason}` : ""}` } });
+      if (d.decision === "deny")
+        return end("failed", {
+          reason: over.kind,
+          error: {
+            kind: over.kind,
+            message: `${over.message}; a human declined to go on${d.reason ? `: ${d.reason}` : ""}`,
+          },
+        });
       // approved for this turn, even if it still exceeds the budget the approvals have granted
     }
     const through = summaryDue(state, turn);
     if (through !== undefined) {
-      return [{ type: "SummaryCommand", subject: subjects.summaryCommand(runId, turn, provider), message: { v: 1, type: "summary.command", runId, turn, throughTurn: through, historySeq } }];
+      return [
+        {
+          type: "SummaryCommand",
+          subject: subjects.summaryCommand(runId, turn, provider),
+          message: { v: 1, type: "summary.command", runId, turn, throughTurn: through, historySeq },
+        },
+      ];
     }
-    return [{ type: "LlmCommand", subject: subjects.llmCommand(runId, turn, provider), message: { v: 1, type: "llm.command", runId, turn, historySeq } }];
+    return [
+      {
+        type: "LlmCommand",
+        subject: subjects.llmCommand(runId, turn, provider),
+        message: { v: 1, type: "llm.command", runId, turn, historySeq },
+      },
+    ];
   };
   const last = state.turns[state.turns.length - 1];
   if (!last) return llm(1);
-  if (!last.llm.ok) return end("failed", { reason: "llm_failed", error: last.llm.error ?? { kind: "llm_failed", message: "the model call failed" } });
+  if (!last.llm.ok)
+    return end("failed", {
+      reason: "llm_failed",
+      error: last.llm.error ?? { kind: "llm_failed", message: "the model call failed" },
+    });
   const calls = last.llm.toolCalls ?? [];
-  if (calls.length === 0) return end("completed", { answer: last.llm.content ?? "", ...(last.llm.contentRef ? { answerRef: last.llm.contentRef } : {}) });
+  if (calls.length === 0)
+    return end("completed", {
+      answer: last.llm.content ?? "",
+      ...(last.llm.contentRef ? { answerRef: last.llm.contentRef } : {}),
+    });
   if (last.turn >= sub.agent.maxTurns) {
     return end("failed", {
       reason: "max_turns_exceeded",
-      error: { kind: "max_turns_exceeded", message: `the model still asked for tools after maxTurns=${sub.agent.maxTurns} turns` },
+      error: {
+        kind: "max_turns_exceeded",
+        message: `the model still asked for tools after maxTurns=${sub.agent.maxTurns} turns`,
+      },
     });
   }
   if (last.resultCount === last.results.length) return llm(last.turn + 1);
@@ -152,7 +210,11 @@ export function due(state: RunState, historySeq: number, time: string, subjects:
  * Runs submitted before these settings existed have neither in their agent snapshot: no cap, no
  * window (every call commanded at once), so their recorded logs decide as they did.
  */
-export function planTurn(state: RunState, last: TurnState, sub: RunSubmitted): { answered: Map<number, { kind: string; message: string }>; queue: number[]; open: number; done: number } {
+export function planTurn(
+  state: RunState,
+  last: TurnState,
+  sub: RunSubmitted,
+): { answered: Map<number, { kind: string; message: string }>; queue: number[]; open: number; done: number } {
   const calls = last.llm.toolCalls ?? [];
   const agent = sub.agent;
   const cap = agent.maxToolCallsPerTurn ?? Number.POSITIVE_INFINITY;
@@ -169,18 +231,27 @@ export function planTurn(state: RunState, last: TurnState, sub: RunSubmitted): {
     if (gated.has(call.name)) {
       const decision = state.approvals.get(`${last.turn}.${index}`);
       if (!decision) continue; // paused: awaiting a human's approve/deny (outside the window)
-      if (decision.decision === "deny") answered.set(index, { kind: "denied", message: `a human denied this call${decision.reason ? `: ${decision.reason}` : ""}` });
+      if (decision.decision === "deny")
+        answered.set(index, {
+          kind: "denied",
+          message: `a human denied this call${decision.reason ? `: ${decision.reason}` : ""}`,
+        });
       else if (index >= cap) answered.set(index, tooMany(index));
       continue; // approved: queued below, in approval order
     }
     if (index >= cap) answered.set(index, tooMany(index));
-    else if (!known.has(call.name)) answered.set(index, { kind: "unknown_tool", message: `no tool named ${JSON.stringify(call.name)}; available: ${[...known].join(", ") || "none"}` });
+    else if (!known.has(call.name))
+      answered.set(index, {
+        kind: "unknown_tool",
+        message: `no tool named ${JSON.stringify(call.name)}; available: ${[...known].join(", ") || "none"}`,
+      });
     else queue.push(index);
   }
   if (gated.size > 0) {
     // The approvals map holds them in the order they were folded: log order.
     for (const a of state.approvals.values()) {
-      if (a.turn === last.turn && a.decision === "approve" && a.index < cap && gated.has(calls[a.index]?.name ?? "")) queue.push(a.index);
+      if (a.turn === last.turn && a.decision === "approve" && a.index < cap && gated.has(calls[a.index]?.name ?? ""))
+        queue.push(a.index);
     }
   }
   let done = 0;
@@ -195,7 +266,13 @@ export function planTurn(state: RunState, last: TurnState, sub: RunSubmitted): {
  * yet; nothing without a window, or for a result that took no place in it (one the planner
  * recorded itself).
  */
-function nextInWindow(state: RunState, last: TurnState, index: number, historySeq: number, subjects: Subjects): Output[] {
+function nextInWindow(
+  state: RunState,
+  last: TurnState,
+  index: number,
+  historySeq: number,
+  subjects: Subjects,
+): Output[] {
   const sub = state.submitted;
   if (!sub || sub.agent.maxParallelToolCalls === undefined || state.ended || state.cancel) return [];
   const plan = planTurn(state, last, sub);
@@ -233,7 +310,8 @@ function toolCommand(runId: string, last: TurnState, index: number, historySeq: 
  */
 function slotTaken(state: RunState, subjects: Subjects): { what: string; reason: string } | undefined {
   if (state.rejectedSubjects.size === 0 || state.ended) return undefined;
-  const found = (subject: string): string | undefined => (state.rejectedSubjects.has(subject) ? state.rejected.find((r) => r.subject === subject)?.reason : undefined);
+  const found = (subject: string): string | undefined =>
+    state.rejectedSubjects.has(subject) ? state.rejected.find((r) => r.subject === subject)?.reason : undefined;
   const last = state.turns[state.turns.length - 1];
   const calls = last?.llm.ok ? (last.llm.toolCalls ?? []) : [];
   if (last && calls.length > 0 && last.resultCount < calls.length) {
@@ -242,9 +320,12 @@ function slotTaken(state: RunState, subjects: Subjects): { what: string; reason:
       const reason = found(subjects.toolResult(state.runId, last.turn, index, safeToolToken(calls[index]!.name)));
       if (reason !== undefined) return { what: `call ${index} (${calls[index]!.name}) of turn ${last.turn}`, reason };
       // a call waiting for a human whose decision's subject is taken can never be decided
-      const gated = state.submitted?.agent.tools.some((t) => t.name === calls[index]!.name && t.requiresApproval) && !state.approvals.has(`${last.turn}.${index}`);
+      const gated =
+        state.submitted?.agent.tools.some((t) => t.name === calls[index]!.name && t.requiresApproval) &&
+        !state.approvals.has(`${last.turn}.${index}`);
       const decision = gated ? found(subjects.approval(state.runId, last.turn, index)) : undefined;
-      if (decision !== undefined) return { what: `the approval of call ${index} (${calls[index]!.name}) of turn ${last.turn}`, reason: decision };
+      if (decision !== undefined)
+        return { what: `the approval of call ${index} (${calls[index]!.name}) of turn ${last.turn}`, reason: decision };
     }
     return undefined;
   }
@@ -261,11 +342,30 @@ function slotTaken(state: RunState, subjects: Subjects): { what: string; reason:
 }
 
 /** A call's failed result that the planner records itself (unknown tool, denied by a human). */
-function plannerResult(runId: string, turn: number, index: number, call: { id: string; name: string }, subjects: Subjects, error: { kind: string; message: string }): Output {
+function plannerResult(
+  runId: string,
+  turn: number,
+  index: number,
+  call: { id: string; name: string },
+  subjects: Subjects,
+  error: { kind: string; message: string },
+): Output {
   return {
     type: "ToolResult",
     subject: subjects.toolResult(runId, turn, index, safeToolToken(call.name)),
-    message: { v: 1, type: "tool.result", runId, turn, index, callId: call.id, tool: call.name, ok: false, attempts: 1, idempotencyKey: toolIdempotencyKey(runId, turn, index), error },
+    message: {
+      v: 1,
+      type: "tool.result",
+      runId,
+      turn,
+      index,
+      callId: call.id,
+      tool: call.name,
+      ok: false,
+      attempts: 1,
+      idempotencyKey: toolIdempotencyKey(runId, turn, index),
+      error,
+    },
   };
 }
 
@@ -274,7 +374,11 @@ export const SUB_AGENT_TOOL = "run_agent";
 
 /** Run id derived from an idempotency key (a resubmission with the key names the same run). */
 export function runIdForKey(key: string): string {
-  return `r${createHash("sha256").update(key).digest("base64url").slice(0, 26).replace(/[^A-Za-z0-9]/g, "x")}`;
+  return `r${createHash("sha256")
+    .update(key)
+    .digest("base64url")
+    .slice(0, 26)
+    .replace(/[^A-Za-z0-9]/g, "x")}`;
 }
 
 /** The sub-agent run a `run_agent` call starts: derived from the call's idempotency key. */
@@ -304,7 +408,14 @@ function outcomeToParent(state: RunState, subjects: Subjects): Output[] {
         attempts: 1,
         idempotencyKey: toolIdempotencyKey(p.runId, p.turn, p.index),
         childRunId: state.runId,
-        ...(ok ? { output: end.answer ?? "" } : { error: { kind: `child_${end.status}`, message: `sub-agent run ${state.runId} ${end.status}${end.reason ? `: ${end.reason}` : ""}` } }),
+        ...(ok
+          ? { output: end.answer ?? "" }
+          : {
+              error: {
+                kind: `child_${end.status}`,
+                message: `sub-agent run ${state.runId} ${end.status}${end.reason ? `: ${end.reason}` : ""}`,
+              },
+            }),
       },
     },
   ];
@@ -318,7 +429,18 @@ function cancelChildren(state: RunState, time: string, subjects: Subjects): Outp
   (last.llm.toolCalls ?? []).forEach((c, index) => {
     if (c.name !== SUB_AGENT_TOOL || last.results[index]) return;
     const child = childRunId(state.runId, last.turn, index);
-    out.push({ type: "RunSignal", subject: subjects.signal(child, "cancel"), message: { v: 1, type: "run.signal", runId: child, signal: "cancel", reason: `parent run ${state.runId} was cancelled`, at: time } });
+    out.push({
+      type: "RunSignal",
+      subject: subjects.signal(child, "cancel"),
+      message: {
+        v: 1,
+        type: "run.signal",
+        runId: child,
+        signal: "cancel",
+        reason: `parent run ${state.runId} was cancelled`,
+        at: time,
+      },
+    });
   });
   return out;
 }

@@ -1,6 +1,13 @@
 import { describe, it, expect } from "vitest";
-import { CairnError, RetryableError, TerminalError, errorKind, errorMessage, isRetryable, retryAfterOf } from "./errors.js";
-
+import {
+  CairnError,
+  RetryableError,
+  TerminalError,
+  errorKind,
+  errorMessage,
+  isRetryable,
+  retryAfterOf,
+} from "./errors.js";
 
 describe("error classes", () => {
   it("TerminalError is a non-retryable CairnError with a default kind", () => {

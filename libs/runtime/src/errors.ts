@@ -13,7 +13,10 @@ export class CairnError extends Error {
   readonly runId: string | undefined;
   readonly step: string | undefined;
 
-  constructor(message: string, opts: { kind: string; retryable: boolean; runId?: string; step?: string; cause?: unknown }) {
+  constructor(
+    message: string,
+    opts: { kind: string; retryable: boolean; runId?: string; step?: string; cause?: unknown },
+  ) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.kind = opts.kind;
     this.retryable = opts.retryable;
@@ -34,7 +37,10 @@ export class TerminalError extends CairnError {
 export class RetryableError extends CairnError {
   override readonly name = "RetryableError";
   readonly retryAfterMs: number | undefined;
-  constructor(message: string, opts: { kind?: string; retryAfterMs?: number; runId?: string; step?: string; cause?: unknown } = {}) {
+  constructor(
+    message: string,
+    opts: { kind?: string; retryAfterMs?: number; runId?: string; step?: string; cause?: unknown } = {},
+  ) {
     super(message, { ...opts, kind: opts.kind ?? "retryable", retryable: true });
     this.retryAfterMs = opts.retryAfterMs;
   }
@@ -42,7 +48,7 @@ export class RetryableError extends CairnError {
 
 /** Unknown errors are retryable; only errors that say `retryable: false` are not. */
 export function isRetryable(err: unknown): boolean {
-  if (err && typeof err === "object" && "retryable" in err && typeof (err).retryable === "boolean") {
+  if (err && typeof err === "object" && "retryable" in err && typeof err.retryable === "boolean") {
     return (err as { retryable: boolean }).retryable;
   }
   return true;
@@ -51,7 +57,7 @@ export function isRetryable(err: unknown): boolean {
 /** The delay an error asks for before the next attempt, if any. */
 export function retryAfterOf(err: unknown): number | undefined {
   if (err && typeof err === "object" && "retryAfterMs" in err) {
-    const v = (err).retryAfterMs;
+    const v = err.retryAfterMs;
     if (typeof v === "number" && Number.isFinite(v) && v >= 0) return v;
   }
   return undefined;
@@ -59,7 +65,7 @@ export function retryAfterOf(err: unknown): number | undefined {
 
 /** The error's `kind` (or "error"), for recording. */
 export function errorKind(err: unknown): string {
-  if (err && typeof err === "object" && "kind" in err && typeof (err).kind === "string") {
+  if (err && typeof err === "object" && "kind" in err && typeof err.kind === "string") {
     return (err as { kind: string }).kind;
   }
   return "error";
@@ -99,5 +105,10 @@ export function isAwaitingResult(err: unknown): err is AwaitingResult {
 }
 
 export function isDeferred(err: unknown): err is Deferred {
-  return !!err && typeof err === "object" && (err as { name?: unknown }).name === "Deferred" && typeof (err as { wakeAt?: unknown }).wakeAt === "number";
+  return (
+    !!err &&
+    typeof err === "object" &&
+    (err as { name?: unknown }).name === "Deferred" &&
+    typeof (err as { wakeAt?: unknown }).wakeAt === "number"
+  );
 }

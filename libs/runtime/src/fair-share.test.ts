@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { encode, Subjects, validate, type AgentSpec, type LlmResult, type RunApproval, type RunSubmitted, type ToolResult, type HistoryEntry } from "@cairn/protocol";
+import {
+  encode,
+  Subjects,
+  validate,
+  type AgentSpec,
+  type LlmResult,
+  type RunApproval,
+  type RunSubmitted,
+  type ToolResult,
+  type HistoryEntry,
+} from "@cairn/protocol";
 import { applyEntry, emptyRun, pendingApprovals, reduceRun, runStatus, type Applied, type RunState } from "./state.js";
 import { decide, due, planTurn, type Output } from "./decide.js";
 import { buildModelRequest } from "./prompt.js";
@@ -28,29 +38,70 @@ function run(agent: Partial<AgentSpec>) {
     last = applyEntry(state, e, S);
     return decide(state, last, S);
   };
-  const submitted: RunSubmitted = { v: 1, type: "run.submitted", runId: RUN, task: "t", submittedAt: "2025-01-01T00:00:00.000Z", agent: { name: "a", provider: "scripted", model: "m", systemPrompt: "", tools, maxTurns: 10, ...agent } };
+  const submitted: RunSubmitted = {
+    v: 1,
+    type: "run.submitted",
+    runId: RUN,
+    task: "t",
+    submittedAt: "2025-01-01T00:00:00.000Z",
+    agent: { name: "a", provider: "scripted", model: "m", systemPrompt: "", tools, maxTurns: 10, ...agent },
+  };
   add(S.submitted(RUN), submitted);
   /** Turn `t` asks for calls to these tools (ids c<t>_<index>). */
   const respond = (t: number, names: string[]): Output[] => {
-    const llm: LlmResult = { v: 1, type: "llm.result", runId: RUN, turn: t, ok: true, attempts: 1, content: null, toolCalls: names.map((name, i) => ({ id: `c${t}_${i}`, name, arguments: "{}" })) };
+    const llm: LlmResult = {
+      v: 1,
+      type: "llm.result",
+      runId: RUN,
+      turn: t,
+      ok: true,
+      attempts: 1,
+      content: null,
+      toolCalls: names.map((name, i) => ({ id: `c${t}_${i}`, name, arguments: "{}" })),
+    };
     return add(S.llmResult(RUN, t), llm);
   };
   const name = (t: number, index: number): string => state.turns[t - 1]!.llm.toolCalls![index]!.name;
   const result = (t: number, index: number, over: Partial<ToolResult> = {}): Output[] => {
-    const r: ToolResult = { v: 1, type: "tool.result", runId: RUN, turn: t, index, callId: `c${t}_${index}`, tool: name(t, index), ok: true, attempts: 1, output: `ok ${index}`, ...over };
+    const r: ToolResult = {
+      v: 1,
+      type: "tool.result",
+      runId: RUN,
+      turn: t,
+      index,
+      callId: `c${t}_${index}`,
+      tool: name(t, index),
+      ok: true,
+      attempts: 1,
+      output: `ok ${index}`,
+      ...over,
+    };
     return add(S.toolResult(RUN, t, index, name(t, index)), r);
   };
   const approval = (t: number, index: number, decision: "approve" | "deny", reason?: string): Output[] => {
-    const m: RunApproval = { v: 1, type: "run.approval", runId: RUN, turn: t, index, callId: `c${t}_${index}`, decision, at: at(seq + 1), ...(reason ? { reason } : {}) };
+    const m: RunApproval = {
+      v: 1,
+      type: "run.approval",
+      runId: RUN,
+      turn: t,
+      index,
+      callId: `c${t}_${index}`,
+      decision,
+      at: at(seq + 1),
+      ...(reason ? { reason } : {}),
+    };
     return add(S.approval(RUN, t, index), m);
   };
   /** Records what the planner decided itself (its own error results), as the stream would, and decides after each. */
-  const record = (outs: Output[]): Output[] => outs.flatMap((o) => (o.type === "ToolResult" ? add(o.subject, o.message) : []));
+  const record = (outs: Output[]): Output[] =>
+    outs.flatMap((o) => (o.type === "ToolResult" ? add(o.subject, o.message) : []));
   return { state, log, add, respond, result, approval, record, last: () => last, seq: () => seq };
 }
 
-const commanded = (outs: Output[]): number[] => outs.filter((o) => o.type === "ToolCommand").map((o) => (o.message as { index: number }).index);
-const answered = (outs: Output[]): [number, string][] => outs.filter((o) => o.type === "ToolResult").map((o) => [o.message.index, o.message.error!.kind]);
+const commanded = (outs: Output[]): number[] =>
+  outs.filter((o) => o.type === "ToolCommand").map((o) => (o.message as { index: number }).index);
+const answered = (outs: Output[]): [number, string][] =>
+  outs.filter((o) => o.type === "ToolResult").map((o) => [o.message.index, o.message.error!.kind]);
 const f = (n: number): string[] => Array.from({ length: n }, () => "f");
 
 /** A tiny deterministic PRNG (mulberry32), so "any order" tests are repeatable. */
@@ -74,7 +125,9 @@ describe("fair share: maxToolCallsPerTurn (the cap)", () => {
       [4, "too_many_calls"],
     ]);
     const err = outs.find((o) => o.type === "ToolResult")!.message.error!;
-    expect(err.message).toBe("this response asked for 5 tool calls; the agent runs at most 3 per turn (maxToolCallsPerTurn), so call 3 was not run: ask for fewer calls in one response");
+    expect(err.message).toBe(
+      "this response asked for 5 tool calls; the agent runs at most 3 per turn (maxToolCallsPerTurn), so call 3 was not run: ask for fewer calls in one response",
+    );
     for (const o of outs) expect(validate(o.type, o.message)).toMatchObject({ ok: true });
     // The planner's own results are folded like any other (not rejected) and open nothing.
     expect(r.record(outs)).toEqual([]);
@@ -184,7 +237,18 @@ describe("fair share: maxParallelToolCalls (the in-flight window)", () => {
     const upTo = reduceRun(RUN, r.log, S);
     expect(decide(upTo, { kind: "tool-result", seq: r.seq(), time: at(r.seq()), turn: 1, index: 0 }, S)).toEqual(out);
     // A second result on the same call is rejected by the fold: nothing opens.
-    const dup = r.add(S.toolResult(RUN, 1, 0, "f"), { v: 1, type: "tool.result", runId: RUN, turn: 1, index: 0, callId: "c1_0", tool: "f", ok: true, attempts: 1, output: "again" });
+    const dup = r.add(S.toolResult(RUN, 1, 0, "f"), {
+      v: 1,
+      type: "tool.result",
+      runId: RUN,
+      turn: 1,
+      index: 0,
+      callId: "c1_0",
+      tool: "f",
+      ok: true,
+      attempts: 1,
+      output: "again",
+    });
     expect(r.last().kind).toBe("rejected");
     expect(dup).toEqual([]);
   });
@@ -195,7 +259,11 @@ describe("fair share: maxParallelToolCalls (the in-flight window)", () => {
     r.result(1, 0);
     const d = due(r.state, r.seq(), at(r.seq()), S);
     expect(commanded(d)).toEqual([1, 2]);
-    expect(planTurn(r.state, r.state.turns[0]!, r.state.submitted!)).toMatchObject({ queue: [0, 1, 2, 3], open: 3, done: 1 });
+    expect(planTurn(r.state, r.state.turns[0]!, r.state.submitted!)).toMatchObject({
+      queue: [0, 1, 2, 3],
+      open: 3,
+      done: 1,
+    });
   });
 
   it("a cancel while calls wait for the window commands nothing more: the run ends", () => {

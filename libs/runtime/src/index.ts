@@ -2,11 +2,47 @@
  * The run reducer (history → state), the planner's pure decisions, prompt rebuilding, errors
  * that say whether to retry. No I/O: the same code runs in services and replay.
  */
-export { CairnError, TerminalError, RetryableError, Deferred, isDeferred, AwaitingResult, isAwaitingResult, isRetryable, retryAfterOf, errorKind, errorMessage } from "./errors.js";
+export {
+  CairnError,
+  TerminalError,
+  RetryableError,
+  Deferred,
+  isDeferred,
+  AwaitingResult,
+  isAwaitingResult,
+  isRetryable,
+  retryAfterOf,
+  errorKind,
+  errorMessage,
+} from "./errors.js";
 export type { ChatMessage, ModelRequest, ToolCall, ToolSpec } from "./model.js";
-export { applyEntry, budgetPause, costUsd, emptyRun, overBudget, pendingApprovals, reduceRun, runStatus } from "./state.js";
+export {
+  applyEntry,
+  budgetPause,
+  costUsd,
+  emptyRun,
+  overBudget,
+  pendingApprovals,
+  reduceRun,
+  runStatus,
+} from "./state.js";
 export type { Applied, Rejected, RunState, TurnState } from "./state.js";
 export { childRunId, decide, due, runIdForKey, safeToolToken, SUB_AGENT_TOOL, toolIdempotencyKey } from "./decide.js";
 export type { Output } from "./decide.js";
-export { buildModelRequest, buildSummaryRequest, canonicalJson, compact, DEFAULT_SUMMARY_INSTRUCTIONS, estimateTokens, latestSummary, payloadRefs, promptHash, summarisedTurns, summaryDue, summaryHeader, summaryPayloadRefs, toolResultText } from "./prompt.js";
+export {
+  buildModelRequest,
+  buildSummaryRequest,
+  canonicalJson,
+  compact,
+  DEFAULT_SUMMARY_INSTRUCTIONS,
+  estimateTokens,
+  latestSummary,
+  payloadRefs,
+  promptHash,
+  summarisedTurns,
+  summaryDue,
+  summaryHeader,
+  summaryPayloadRefs,
+  toolResultText,
+} from "./prompt.js";
 export { PromptCache } from "./prompt-cache.js";

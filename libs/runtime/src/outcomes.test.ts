@@ -1,5 +1,13 @@
 import { describe, it, expect } from "vitest";
-import { encode, Subjects, type AgentSpec, type LlmResult, type RunEnded, type RunSubmitted, type HistoryEntry } from "@cairn/protocol";
+import {
+  encode,
+  Subjects,
+  type AgentSpec,
+  type LlmResult,
+  type RunEnded,
+  type RunSubmitted,
+  type HistoryEntry,
+} from "@cairn/protocol";
 import { applyEntry, costUsd, emptyRun, overBudget, runStatus, type RunState } from "./state.js";
 import { childRunId, decide, runIdForKey, SUB_AGENT_TOOL, toolIdempotencyKey, type Output } from "./decide.js";
 
@@ -10,7 +18,12 @@ const RUN = "c1";
 const PARENT = { runId: "p1", turn: 2, index: 1, callId: "call_2_1" };
 
 const at = (seq: number): string => new Date(Date.UTC(2025, 0, 1, 0, 0, seq)).toISOString();
-const entry = (seq: number, subject: string, message: unknown): HistoryEntry => ({ seq, subject, data: encode(message), time: at(seq) });
+const entry = (seq: number, subject: string, message: unknown): HistoryEntry => ({
+  seq,
+  subject,
+  data: encode(message),
+  time: at(seq),
+});
 
 function agent(over: Partial<AgentSpec> = {}): AgentSpec {
   return { name: "child", provider: "scripted", model: "demo", systemPrompt: "", tools: [], maxTurns: 5, ...over };
@@ -22,7 +35,16 @@ function llm(turn: number, over: Partial<LlmResult> = {}): LlmResult {
   return { v: 1, type: "llm.result", runId: RUN, turn, ok: true, attempts: 1, ...over };
 }
 function ended(over: Partial<RunEnded>): RunEnded {
-  return { v: 1, type: "run.ended", runId: RUN, status: "completed", turns: 1, usage: { inputTokens: 0, outputTokens: 0 }, endedAt: at(3), ...over };
+  return {
+    v: 1,
+    type: "run.ended",
+    runId: RUN,
+    status: "completed",
+    turns: 1,
+    usage: { inputTokens: 0, outputTokens: 0 },
+    endedAt: at(3),
+    ...over,
+  };
 }
 
 function play(entries: HistoryEntry[]): { state: RunState; outputs: Output[][] } {
@@ -47,7 +69,10 @@ describe("derived run ids", () => {
 });
 
 describe("a sub-agent's outcome becomes its parent's tool result", () => {
-  const base = (): HistoryEntry[] => [entry(1, S.submitted(RUN), submitted({ parent: PARENT })), entry(2, S.llmResult(RUN, 1), llm(1, { content: "the answer", finishReason: "stop" }))];
+  const base = (): HistoryEntry[] => [
+    entry(1, S.submitted(RUN), submitted({ parent: PARENT })),
+    entry(2, S.llmResult(RUN, 1), llm(1, { content: "the answer", finishReason: "stop" })),
+  ];
 
   it("completed: the answer as the run_agent call's output, on the parent's result subject for that call", () => {
     const { outputs } = play([...base(), entry(3, S.ended(RUN), ended({ status: "completed", answer: "the answer" }))]);
@@ -55,7 +80,20 @@ describe("a sub-agent's outcome becomes its parent's tool result", () => {
       {
         type: "ToolResult",
         subject: "t.run.p1.evt.tool.2.1.run_agent",
-        message: { v: 1, type: "tool.result", runId: "p1", turn: 2, index: 1, callId: "call_2_1", tool: SUB_AGENT_TOOL, ok: true, attempts: 1, idempotencyKey: "p1:2:1", childRunId: RUN, output: "the answer" },
+        message: {
+          v: 1,
+          type: "tool.result",
+          runId: "p1",
+          turn: 2,
+          index: 1,
+          callId: "call_2_1",
+          tool: SUB_AGENT_TOOL,
+          ok: true,
+          attempts: 1,
+          idempotencyKey: "p1:2:1",
+          childRunId: RUN,
+          output: "the answer",
+        },
       },
     ]);
   });
@@ -66,21 +104,49 @@ describe("a sub-agent's outcome becomes its parent's tool result", () => {
   });
 
   it("failed or cancelled: an error result naming the child and why", () => {
-    const failed = play([...base(), entry(3, S.ended(RUN), ended({ status: "failed", reason: "max_turns" }))]).outputs[2]![0]!.message;
-    expect(failed).toMatchObject({ ok: false, error: { kind: "child_failed", message: `sub-agent run ${RUN} failed: max_turns` } });
+    const failed = play([...base(), entry(3, S.ended(RUN), ended({ status: "failed", reason: "max_turns" }))])
+      .outputs[2]![0]!.message;
+    expect(failed).toMatchObject({
+      ok: false,
+      error: { kind: "child_failed", message: `sub-agent run ${RUN} failed: max_turns` },
+    });
     expect(failed).not.toHaveProperty("output");
     const cancelled = play([...base(), entry(3, S.ended(RUN), ended({ status: "cancelled" }))]).outputs[2]![0]!.message;
-    expect(cancelled).toMatchObject({ ok: false, error: { kind: "child_cancelled", message: `sub-agent run ${RUN} cancelled` } });
+    expect(cancelled).toMatchObject({
+      ok: false,
+      error: { kind: "child_cancelled", message: `sub-agent run ${RUN} cancelled` },
+    });
   });
 
   it("a run without a parent writes nothing when it ends", () => {
-    const { outputs } = play([entry(1, S.submitted(RUN), submitted()), entry(2, S.llmResult(RUN, 1), llm(1, { content: "x", finishReason: "stop" })), entry(3, S.ended(RUN), ended({}))]);
+    const { outputs } = play([
+      entry(1, S.submitted(RUN), submitted()),
+      entry(2, S.llmResult(RUN, 1), llm(1, { content: "x", finishReason: "stop" })),
+      entry(3, S.ended(RUN), ended({})),
+    ]);
     expect(outputs[2]).toEqual([]);
   });
 });
 
 describe("cost", () => {
-  const priced = (over: Partial<AgentSpec>) => play([entry(1, S.submitted(RUN), submitted({ agent: agent({ pricing: { inputPerMTokUsd: 2, outputPerMTokUsd: 10 }, ...over }) })), entry(2, S.llmResult(RUN, 1), llm(1, { content: null, toolCalls: [{ id: "a", name: "x", arguments: "{}" }], finishReason: "tool_calls", usage: { inputTokens: 1000, outputTokens: 100 } }))]).state;
+  const priced = (over: Partial<AgentSpec>) =>
+    play([
+      entry(
+        1,
+        S.submitted(RUN),
+        submitted({ agent: agent({ pricing: { inputPerMTokUsd: 2, outputPerMTokUsd: 10 }, ...over }) }),
+      ),
+      entry(
+        2,
+        S.llmResult(RUN, 1),
+        llm(1, {
+          content: null,
+          toolCalls: [{ id: "a", name: "x", arguments: "{}" }],
+          finishReason: "tool_calls",
+          usage: { inputTokens: 1000, outputTokens: 100 },
+        }),
+      ),
+    ]).state;
 
   it("is input tokens x input price + output tokens x output price, per million tokens, and shown in the status", () => {
     const s = priced({});
@@ -90,14 +156,20 @@ describe("cost", () => {
   });
 
   it("a cost budget is spent when the cost reaches it, not before", () => {
-    expect(overBudget(priced({ maxCostUsd: 0.003 }), at(3))).toEqual({ kind: "cost_budget_exceeded", message: "$0.003000 spent, budget $0.003" });
+    expect(overBudget(priced({ maxCostUsd: 0.003 }), at(3))).toEqual({
+      kind: "cost_budget_exceeded",
+      message: "$0.003000 spent, budget $0.003",
+    });
     expect(overBudget(priced({ maxCostUsd: 0.0031 }), at(3))).toBeUndefined();
     expect(overBudget(priced({}), at(3))).toBeUndefined();
   });
 });
 
 describe("trace id in the status", () => {
-  const withTrace = (traceparent: string | undefined) => runStatus(play([entry(1, S.submitted(RUN), submitted(traceparent === undefined ? {} : { trace: { traceparent } }))]).state).traceId;
+  const withTrace = (traceparent: string | undefined) =>
+    runStatus(
+      play([entry(1, S.submitted(RUN), submitted(traceparent === undefined ? {} : { trace: { traceparent } }))]).state,
+    ).traceId;
   it("is the trace id of a valid traceparent, lower-cased, and nothing for an all-zero or malformed one", () => {
     const id = "0af7651916cd43dd8448eb211c80319c";
     expect(withTrace(`00-${id}-b7ad6b7169203331-01`)).toBe(id);

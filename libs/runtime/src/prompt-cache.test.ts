@@ -12,13 +12,71 @@ const ref = (name: string) => ({ bucket: "B", name, bytes: 5, sha256: "x" });
 function run(turns: number, agent: Partial<AgentSpec> = {}) {
   const state = emptyRun(RUN);
   let seq = 0;
-  const add = (subject: string, m: unknown) => applyEntry(state, { seq: ++seq, subject, data: encode(m), time: "2025-01-01T00:00:00.000Z" }, S);
-  add(S.submitted(RUN), { v: 1, type: "run.submitted", runId: RUN, task: "t\u00e9sk \"quoted\"", submittedAt: "2025-01-01T00:00:00.000Z", agent: { name: "a", provider: "scripted", model: "m", systemPrompt: "sys", tools: [{ name: "f", description: "d", inputSchema: { type: "object", properties: { z: { type: "string" }, a: { type: "number" } } } }], maxTurns: 100, temperature: 0.2, ...agent } });
+  const add = (subject: string, m: unknown) =>
+    applyEntry(state, { seq: ++seq, subject, data: encode(m), time: "2025-01-01T00:00:00.000Z" }, S);
+  add(S.submitted(RUN), {
+    v: 1,
+    type: "run.submitted",
+    runId: RUN,
+    task: 't\u00e9sk "quoted"',
+    submittedAt: "2025-01-01T00:00:00.000Z",
+    agent: {
+      name: "a",
+      provider: "scripted",
+      model: "m",
+      systemPrompt: "sys",
+      tools: [
+        {
+          name: "f",
+          description: "d",
+          inputSchema: { type: "object", properties: { z: { type: "string" }, a: { type: "number" } } },
+        },
+      ],
+      maxTurns: 100,
+      temperature: 0.2,
+      ...agent,
+    },
+  });
   const turn = (t: number) => {
-    const llm: LlmResult = { v: 1, type: "llm.result", runId: RUN, turn: t, ok: true, attempts: 1, content: t % 2 ? `thinking ${t}` : null, toolCalls: [{ id: `c${t}a`, name: "f", arguments: `{"z":"${t}","a":1}` }, { id: `c${t}b`, name: "f", arguments: "{}" }] };
+    const llm: LlmResult = {
+      v: 1,
+      type: "llm.result",
+      runId: RUN,
+      turn: t,
+      ok: true,
+      attempts: 1,
+      content: t % 2 ? `thinking ${t}` : null,
+      toolCalls: [
+        { id: `c${t}a`, name: "f", arguments: `{"z":"${t}","a":1}` },
+        { id: `c${t}b`, name: "f", arguments: "{}" },
+      ],
+    };
     add(S.llmResult(RUN, t), llm);
-    const r0: ToolResult = { v: 1, type: "tool.result", runId: RUN, turn: t, index: 0, callId: `c${t}a`, tool: "f", ok: true, attempts: 1, output: `out ${t}`, ...(t === 2 ? { output: "pre…", outputRef: ref("p2") } : {}) };
-    const r1: ToolResult = { v: 1, type: "tool.result", runId: RUN, turn: t, index: 1, callId: `c${t}b`, tool: "f", ok: false, attempts: 3, error: { kind: "boom", message: `failed ${t}` } };
+    const r0: ToolResult = {
+      v: 1,
+      type: "tool.result",
+      runId: RUN,
+      turn: t,
+      index: 0,
+      callId: `c${t}a`,
+      tool: "f",
+      ok: true,
+      attempts: 1,
+      output: `out ${t}`,
+      ...(t === 2 ? { output: "pre…", outputRef: ref("p2") } : {}),
+    };
+    const r1: ToolResult = {
+      v: 1,
+      type: "tool.result",
+      runId: RUN,
+      turn: t,
+      index: 1,
+      callId: `c${t}b`,
+      tool: "f",
+      ok: false,
+      attempts: 3,
+      error: { kind: "boom", message: `failed ${t}` },
+    };
     add(S.toolResult(RUN, t, 0, "f"), r0);
     add(S.toolResult(RUN, t, 1, "f"), r1);
   };

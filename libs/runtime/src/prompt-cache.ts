@@ -1,6 +1,15 @@
 import { createHash, type Hash } from "node:crypto";
 import type { ChatMessage, ModelRequest } from "./model.js";
-import { buildModelRequest, canonicalJson, payloadRefs, promptHash, pushTurns, refsOf, requestOf, resolver } from "./prompt.js";
+import {
+  buildModelRequest,
+  canonicalJson,
+  payloadRefs,
+  promptHash,
+  pushTurns,
+  refsOf,
+  requestOf,
+  resolver,
+} from "./prompt.js";
 import type { RunState } from "./state.js";
 
 type Ref = ReturnType<typeof payloadRefs>[number];
@@ -71,7 +80,12 @@ export class PromptCache {
     };
   }
 
-  private build(state: RunState, turn: number, e: Entry | undefined, payloads?: ReadonlyMap<string, string>): { req: ModelRequest; hash: string } {
+  private build(
+    state: RunState,
+    turn: number,
+    e: Entry | undefined,
+    payloads?: ReadonlyMap<string, string>,
+  ): { req: ModelRequest; hash: string } {
     const sub = state.submitted;
     if (!sub || !this.cacheable(state)) {
       const req = buildModelRequest(state, turn, payloads);

@@ -24,7 +24,12 @@ export function buildModelRequest(state: RunState, turn: number, payloads?: Read
   // A recorded summary stands in for the turns it covers, after the task (one user message, so
   // providers that want user/assistant alternation get it).
   const summary = latestSummary(state, turn);
-  messages.push({ role: "user", content: summary ? `${sub.task}\n\n${summaryHeader(summary.throughTurn)}\n${full(summary.contentRef, summary.content) ?? ""}` : sub.task });
+  messages.push({
+    role: "user",
+    content: summary
+      ? `${sub.task}\n\n${summaryHeader(summary.throughTurn)}\n${full(summary.contentRef, summary.content) ?? ""}`
+      : sub.task,
+  });
   pushTurns(messages, state, summary?.throughTurn ?? 0, turn, full);
   if (sub.agent.contextBudgetTokens !== undefined) compact(messages, sub.agent.contextBudgetTokens);
   return requestOf(sub.agent, messages);
@@ -37,7 +42,9 @@ const toolLists = new WeakMap<RunSubmitted["agent"]["tools"], ModelRequest["tool
 export function requestOf(agent: RunSubmitted["agent"], messages: ChatMessage[]): ModelRequest {
   let tools = toolLists.get(agent.tools);
   if (!tools) {
-    tools = Object.freeze(agent.tools.map((t) => Object.freeze({ name: t.name, description: t.description, inputSchema: t.inputSchema }))) as ModelRequest["tools"];
+    tools = Object.freeze(
+      agent.tools.map((t) => Object.freeze({ name: t.name, description: t.description, inputSchema: t.inputSchema })),
+    ) as ModelRequest["tools"];
     toolLists.set(agent.tools, tools);
   }
   const req: ModelRequest = { model: agent.model, messages, tools };
@@ -50,13 +57,20 @@ export function resolver(payloads: ReadonlyMap<string, string> | undefined) {
   return (ref: { name: string } | undefined, inline: string | null | undefined): string | null => {
     if (!ref) return inline ?? null;
     const text = payloads?.get(ref.name);
-    if (text === undefined) throw new Error(`payload ${ref.name} is needed to rebuild the prompt: load it first (payloadRefs)`);
+    if (text === undefined)
+      throw new Error(`payload ${ref.name} is needed to rebuild the prompt: load it first (payloadRefs)`);
     return text;
   };
 }
 
 /** Appends the messages of turns `after`+1 .. `before`-1: each assistant message, then its tool results in call order. */
-export function pushTurns(messages: ChatMessage[], state: RunState, after: number, before: number, full: ReturnType<typeof resolver>): void {
+export function pushTurns(
+  messages: ChatMessage[],
+  state: RunState,
+  after: number,
+  before: number,
+  full: ReturnType<typeof resolver>,
+): void {
   for (const t of state.turns) {
     if (t.turn >= before) break;
     if (t.turn <= after) continue;
@@ -65,7 +79,11 @@ export function pushTurns(messages: ChatMessage[], state: RunState, after: numbe
     messages.push(calls.length ? { role: "assistant", content, toolCalls: calls } : { role: "assistant", content });
     calls.forEach((call, i) => {
       const r = t.results[i];
-      const text = !r ? "Error (missing): no result recorded" : r.ok && r.outputRef ? (full(r.outputRef, r.output) ?? "") : toolResultText(r);
+      const text = !r
+        ? "Error (missing): no result recorded"
+        : r.ok && r.outputRef
+          ? (full(r.outputRef, r.output) ?? "")
+          : toolResultText(r);
       messages.push({ role: "tool", toolCallId: call.id, name: call.name, content: text });
     });
   }
@@ -114,7 +132,8 @@ export function summaryDue(state: RunState, turn: number): number | undefined {
   const prev = latestSummary(state, turn);
   const through = turn - 1 - a.summarize.keepRecentTurns;
   if (through < 1 || through <= (prev?.throughTurn ?? 0)) return undefined;
-  const len = (ref: Ref | undefined, inline: string | null | undefined): number => (ref ? ref.bytes : (inline ?? "").length);
+  const len = (ref: Ref | undefined, inline: string | null | undefined): number =>
+    ref ? ref.bytes : (inline ?? "").length;
   let chars = a.systemPrompt.length + state.submitted!.task.length + (prev ? len(prev.contentRef, prev.content) : 0);
   for (const t of state.turns) {
     if (t.turn >= turn) break;
@@ -122,7 +141,10 @@ export function summaryDue(state: RunState, turn: number): number | undefined {
     chars += len(t.llm.contentRef, t.llm.content);
     (t.llm.toolCalls ?? []).forEach((c, i) => {
       const r = t.results[i];
-      chars += c.name.length + c.arguments.length + (r ? (r.ok && r.outputRef ? r.outputRef.bytes : toolResultText(r).length) : 0);
+      chars +=
+        c.name.length +
+        c.arguments.length +
+        (r ? (r.ok && r.outputRef ? r.outputRef.bytes : toolResultText(r).length) : 0);
     });
   }
   return Math.ceil(chars / 4) > a.contextBudgetTokens ? through : undefined;
@@ -133,7 +155,12 @@ export function summaryDue(state: RunState, turn: number): number | undefined {
  * model, no tools, the instructions, then one user message holding the task, the earlier summary
  * (if any) and the transcript of the turns not yet summarised. Rebuilt from the log by replay.
  */
-export function buildSummaryRequest(state: RunState, turn: number, throughTurn: number, payloads?: ReadonlyMap<string, string>): ModelRequest {
+export function buildSummaryRequest(
+  state: RunState,
+  turn: number,
+  throughTurn: number,
+  payloads?: ReadonlyMap<string, string>,
+): ModelRequest {
   const full = resolver(payloads);
   const sub = state.submitted;
   if (!sub) throw new Error(`run ${state.runId} has no valid submission`);
@@ -218,7 +245,8 @@ function keyOrder(a: string, b: string): number {
  * still match (tested against that form).
  */
 function canonical(v: unknown, key: string): string | undefined {
-  if (v !== null && typeof v === "object" && typeof (v as { toJSON?: unknown }).toJSON === "function") v = (v as { toJSON(k: string): unknown }).toJSON(key);
+  if (v !== null && typeof v === "object" && typeof (v as { toJSON?: unknown }).toJSON === "function")
+    v = (v as { toJSON(k: string): unknown }).toJSON(key);
   switch (typeof v) {
     case "string":
       return JSON.stringify(v);
@@ -285,6 +313,9 @@ export function compact(messages: ChatMessage[], budgetTokens: number): void {
     const m = messages[i]!;
     if (m.role !== "tool" || m.content.length <= KEEP_CHARS + 80) continue;
     const removed = m.content.length - KEEP_CHARS;
-    messages[i] = { ...m, content: `${m.content.slice(0, KEEP_CHARS)}… [truncated by Cairn to fit the context budget: ${removed} characters removed]` };
+    messages[i] = {
+      ...m,
+      content: `${m.content.slice(0, KEEP_CHARS)}… [truncated by Cairn to fit the context budget: ${removed} characters removed]`,
+    };
   }
 }

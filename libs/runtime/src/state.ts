@@ -1,6 +1,22 @@
 import { safeToolToken } from "./tokens.js";
-import { decode, messageSha256, type Decoded, type DecodeErrorKind, type RunSubjectKind, type LlmResult, type RunApproval, type RunEnded, type RunError, type RunSignal, type RunSubmitted, type RunStatus, type Subjects, type SummaryResult, type HistoryEntry, type ToolResult } from "@cairn/protocol";
-
+import {
+  decode,
+  messageSha256,
+  type Decoded,
+  type DecodeErrorKind,
+  type RunSubjectKind,
+  type LlmResult,
+  type RunApproval,
+  type RunEnded,
+  type RunError,
+  type RunSignal,
+  type RunSubmitted,
+  type RunStatus,
+  type Subjects,
+  type SummaryResult,
+  type HistoryEntry,
+  type ToolResult,
+} from "@cairn/protocol";
 
 export interface TurnState {
   turn: number;
@@ -84,7 +100,24 @@ export type Applied = {
 );
 
 export function emptyRun(runId: string): RunState {
-  return { runId, lastSeq: 0, events: 0, lastLlmSeq: 0, sinceLlm: [], turns: [], errors: [], usage: { inputTokens: 0, outputTokens: 0 }, toolCalls: 0, held: [], rejected: [], rejectedSubjects: new Set(), approvals: new Map(), summaries: [], budgetApprovals: new Map(), decisionTime: "" };
+  return {
+    runId,
+    lastSeq: 0,
+    events: 0,
+    lastLlmSeq: 0,
+    sinceLlm: [],
+    turns: [],
+    errors: [],
+    usage: { inputTokens: 0, outputTokens: 0 },
+    toolCalls: 0,
+    held: [],
+    rejected: [],
+    rejectedSubjects: new Set(),
+    approvals: new Map(),
+    summaries: [],
+    budgetApprovals: new Map(),
+    decisionTime: "",
+  };
 }
 
 const MAX_MESSAGE = Number.POSITIVE_INFINITY;
@@ -126,7 +159,14 @@ export function applyEntry(state: RunState, entry: HistoryEntry, subjects: Subje
 type Folded = { kind: Applied["kind"]; seq: number; turn?: number; index?: number; reason?: string };
 
 /** Kinds that only follow a submission: written before it, they are held (see RunState.held). */
-const AFTER_SUBMISSION = new Set<RunSubjectKind["kind"]>(["llm-result", "tool-result", "summary-result", "approval", "budget-approval", "ended"]);
+const AFTER_SUBMISSION = new Set<RunSubjectKind["kind"]>([
+  "llm-result",
+  "tool-result",
+  "summary-result",
+  "approval",
+  "budget-approval",
+  "ended",
+]);
 
 function reject(state: RunState, entry: HistoryEntry, reason: string): Folded {
   state.rejected.push({ seq: entry.seq, subject: entry.subject, reason });
@@ -134,8 +174,12 @@ function reject(state: RunState, entry: HistoryEntry, reason: string): Folded {
   return { kind: "rejected", seq: entry.seq, reason };
 }
 
-
-function fold(state: RunState, entry: HistoryEntry, subjects: Subjects, note: <T>(d: Decoded<T>) => Decoded<T>): Folded {
+function fold(
+  state: RunState,
+  entry: HistoryEntry,
+  subjects: Subjects,
+  note: <T>(d: Decoded<T>) => Decoded<T>,
+): Folded {
   const seq = entry.seq;
   if (seq <= state.lastSeq) return { kind: "ignored", seq, reason: "already folded" };
   state.lastSeq = seq;
@@ -143,10 +187,15 @@ function fold(state: RunState, entry: HistoryEntry, subjects: Subjects, note: <T
   const parsed = subjects.parse(entry.subject);
   if (!parsed || parsed.runId !== state.runId) return { kind: "ignored", seq, reason: "not this run" };
   if (state.ended && parsed.what.kind !== "error") return { kind: "ignored", seq, reason: "run already ended" };
-  if (entry.reflected && parsed.what.kind !== "unknown") return reject(state, entry, "a JetStream response reflected onto this subject, not a writer's message");
+  if (entry.reflected && parsed.what.kind !== "unknown")
+    return reject(state, entry, "a JetStream response reflected onto this subject, not a writer's message");
   if (!state.submitted && !state.invalidSubmission && AFTER_SUBMISSION.has(parsed.what.kind)) {
     state.held.push(entry);
-    return { kind: "ignored", seq, reason: "before the run's submission: held until it (folded only if the submission is a fork that declares it)" };
+    return {
+      kind: "ignored",
+      seq,
+      reason: "before the run's submission: held until it (folded only if the submission is a fork that declares it)",
+    };
   }
   return foldKind(state, entry, parsed.what, subjects, note);
 }
@@ -158,9 +207,16 @@ function releaseHeld(state: RunState, subjects: Subjects, note: <T>(d: Decoded<T
   const fork = state.submitted?.forkedFrom;
   const declared = fork?.prefix ? new Set(fork.prefix.map((p) => `${p.subject} ${p.sha256}`)) : undefined;
   for (const e of held) {
-    const copied = fork !== undefined && (declared === undefined || declared.has(`${e.subject} ${messageSha256(e.data)}`));
+    const copied =
+      fork !== undefined && (declared === undefined || declared.has(`${e.subject} ${messageSha256(e.data)}`));
     if (!copied) {
-      reject(state, e, fork ? "written before the fork's submission and not in the prefix it declares" : "written before the run's submission");
+      reject(
+        state,
+        e,
+        fork
+          ? "written before the fork's submission and not in the prefix it declares"
+          : "written before the run's submission",
+      );
       continue;
     }
     const what = subjects.parse(e.subject)?.what;
@@ -168,7 +224,13 @@ function releaseHeld(state: RunState, subjects: Subjects, note: <T>(d: Decoded<T
   }
 }
 
-function foldKind(state: RunState, entry: HistoryEntry, w: Readonly<RunSubjectKind>, subjects: Subjects, note: <T>(d: Decoded<T>) => Decoded<T>): Folded {
+function foldKind(
+  state: RunState,
+  entry: HistoryEntry,
+  w: Readonly<RunSubjectKind>,
+  subjects: Subjects,
+  note: <T>(d: Decoded<T>) => Decoded<T>,
+): Folded {
   const seq = entry.seq;
   switch (w.kind) {
     case "submitted": {
@@ -186,12 +248,20 @@ function foldKind(state: RunState, entry: HistoryEntry, w: Readonly<RunSubjectKi
     }
     case "llm-result": {
       if (state.turns[w.turn - 1]) return { kind: "ignored", seq, reason: "duplicate llm result" };
-      if (w.turn !== state.turns.length + 1 || !awaitsModel(state)) return reject(state, entry, `model response for turn ${w.turn}, which the run has not asked for`);
+      if (w.turn !== state.turns.length + 1 || !awaitsModel(state))
+        return reject(state, entry, `model response for turn ${w.turn}, which the run has not asked for`);
       const d = note(decode<LlmResult>("LlmResult", entry.data, MAX_MESSAGE));
       if (!d.ok) return reject(state, entry, `unreadable model response (${d.kind}: ${d.message})`);
-      if (d.value.runId !== state.runId || d.value.turn !== w.turn) return reject(state, entry, "model response whose run or turn differs from its subject");
+      if (d.value.runId !== state.runId || d.value.turn !== w.turn)
+        return reject(state, entry, "model response whose run or turn differs from its subject");
       const llm: LlmResult = d.value;
-      const t: TurnState = { turn: w.turn, llmSeq: seq, llm, results: new Array<ToolResult | undefined>(parseArgsCount(llm)).fill(undefined), resultCount: 0 };
+      const t: TurnState = {
+        turn: w.turn,
+        llmSeq: seq,
+        llm,
+        results: new Array<ToolResult | undefined>(parseArgsCount(llm)).fill(undefined),
+        resultCount: 0,
+      };
       state.turns.push(t);
       if (llm.usage) {
         state.usage.inputTokens += llm.usage.inputTokens;
@@ -204,8 +274,18 @@ function foldKind(state: RunState, entry: HistoryEntry, w: Readonly<RunSubjectKi
       const turn = state.turns[w.turn - 1];
       if (!turn) return reject(state, entry, `tool result for turn ${w.turn}, which no model response has asked for`);
       const call = turn.llm.toolCalls?.[w.index];
-      if (!call) return reject(state, entry, `tool result for call ${w.index} of turn ${w.turn}, which the model did not ask for`);
-      if (w.tool !== undefined && w.tool !== safeToolToken(call.name)) return reject(state, entry, `tool result of ${JSON.stringify(w.tool)} for a call to ${JSON.stringify(call.name)}`);
+      if (!call)
+        return reject(
+          state,
+          entry,
+          `tool result for call ${w.index} of turn ${w.turn}, which the model did not ask for`,
+        );
+      if (w.tool !== undefined && w.tool !== safeToolToken(call.name))
+        return reject(
+          state,
+          entry,
+          `tool result of ${JSON.stringify(w.tool)} for a call to ${JSON.stringify(call.name)}`,
+        );
       if (turn.results[w.index]) return reject(state, entry, "a result for this call is already recorded");
       const gated = state.submitted?.agent.tools.some((t) => t.name === call.name && t.requiresApproval) === true;
       const gate = gated ? state.approvals.get(`${w.turn}.${w.index}`) : undefined;
@@ -216,9 +296,19 @@ function foldKind(state: RunState, entry: HistoryEntry, w: Readonly<RunSubjectKi
         const r = d.value;
         // (a runner that could not read its command records the failure with no call id: kind invalid_command)
         const unreadCommand = !r.ok && r.error?.kind === "invalid_command" && r.callId === "";
-        const wrong = r.runId !== state.runId ? "run" : r.turn !== w.turn || r.index !== w.index ? "turn/index" : r.callId !== call.id && !unreadCommand ? "call id" : r.tool !== call.name && !unreadCommand ? "tool" : undefined;
+        const wrong =
+          r.runId !== state.runId
+            ? "run"
+            : r.turn !== w.turn || r.index !== w.index
+              ? "turn/index"
+              : r.callId !== call.id && !unreadCommand
+                ? "call id"
+                : r.tool !== call.name && !unreadCommand
+                  ? "tool"
+                  : undefined;
         if (wrong) return reject(state, entry, `tool result whose ${wrong} differs from the call it is recorded for`);
-        if (gate?.decision === "deny" && (r.ok || r.error?.kind !== "denied")) return reject(state, entry, "a result other than the denial for a call a human denied");
+        if (gate?.decision === "deny" && (r.ok || r.error?.kind !== "denied"))
+          return reject(state, entry, "a result other than the denial for a call a human denied");
       }
       turn.results[w.index] = d.value;
       turn.resultCount++;
@@ -226,7 +316,8 @@ function foldKind(state: RunState, entry: HistoryEntry, w: Readonly<RunSubjectKi
     }
     case "signal": {
       const d = note(decode<RunSignal>("RunSignal", entry.data, MAX_MESSAGE));
-      if (!d.ok || d.value.runId !== state.runId) return reject(state, entry, d.ok ? "signal for another run" : `unreadable signal (${d.kind}: ${d.message})`);
+      if (!d.ok || d.value.runId !== state.runId)
+        return reject(state, entry, d.ok ? "signal for another run" : `unreadable signal (${d.kind}: ${d.message})`);
       if (d.value.signal === "cancel" && !state.cancel) {
         state.cancel = d.value;
         return { kind: "cancel", seq };
@@ -239,32 +330,45 @@ function foldKind(state: RunState, entry: HistoryEntry, w: Readonly<RunSubjectKi
       const turn = state.turns[w.turn - 1];
       const call = turn?.llm.toolCalls?.[w.index];
       if (!turn || !call || !state.submitted?.agent.tools.some((t) => t.name === call.name && t.requiresApproval)) {
-        return reject(state, entry, `approval for call ${w.index} of turn ${w.turn}, which is no call waiting for approval`);
+        return reject(
+          state,
+          entry,
+          `approval for call ${w.index} of turn ${w.turn}, which is no call waiting for approval`,
+        );
       }
       if (turn.results[w.index]) return reject(state, entry, "approval for a call whose result is recorded");
       const d = note(decode<RunApproval>("RunApproval", entry.data, MAX_MESSAGE));
       if (!d.ok) return reject(state, entry, `unreadable approval (${d.kind}: ${d.message})`);
-      if (d.value.callId !== call.id || d.value.turn !== w.turn || d.value.index !== w.index) return reject(state, entry, "approval whose call differs from the call it is recorded for");
+      if (d.value.callId !== call.id || d.value.turn !== w.turn || d.value.index !== w.index)
+        return reject(state, entry, "approval whose call differs from the call it is recorded for");
       state.approvals.set(key, d.value);
       return { kind: "approval", seq, turn: w.turn, index: w.index };
     }
     case "budget-approval": {
       if (state.budgetApprovals.has(w.turn)) return { kind: "ignored", seq, reason: "duplicate budget approval" };
-      if (w.turn !== state.turns.length + 1) return reject(state, entry, `budget approval for turn ${w.turn}, which is not the next model turn`);
+      if (w.turn !== state.turns.length + 1)
+        return reject(state, entry, `budget approval for turn ${w.turn}, which is not the next model turn`);
       const d = note(decode<RunApproval>("RunApproval", entry.data, MAX_MESSAGE));
       if (!d.ok) return reject(state, entry, `unreadable budget approval (${d.kind}: ${d.message})`);
       state.budgetApprovals.set(w.turn, d.value);
       // An approval starts another budget of the same size from here: tokens, cost and time.
-      if (d.value.decision === "approve") state.budgetBase = { tokens: state.usage.inputTokens + state.usage.outputTokens, costUsd: costUsd(state) ?? 0, time: entry.time };
+      if (d.value.decision === "approve")
+        state.budgetBase = {
+          tokens: state.usage.inputTokens + state.usage.outputTokens,
+          costUsd: costUsd(state) ?? 0,
+          time: entry.time,
+        };
       return { kind: "budget-approval", seq, turn: w.turn };
     }
     case "summary-result": {
       // Made for the next model turn only; any other is not this run's compaction step.
       if (state.summaries.some((s) => s.turn === w.turn)) return { kind: "ignored", seq, reason: "duplicate summary" };
-      if (w.turn !== state.turns.length + 1 || !awaitsModel(state)) return reject(state, entry, `summary for turn ${w.turn}, which the run has not asked for`);
+      if (w.turn !== state.turns.length + 1 || !awaitsModel(state))
+        return reject(state, entry, `summary for turn ${w.turn}, which the run has not asked for`);
       const d = note(decode<SummaryResult>("SummaryResult", entry.data, MAX_MESSAGE));
       if (!d.ok) return reject(state, entry, `unreadable summary (${d.kind}: ${d.message})`);
-      if (d.value.runId !== state.runId || d.value.turn !== w.turn || d.value.throughTurn >= w.turn) return reject(state, entry, "summary whose run, turn or range does not fit its subject");
+      if (d.value.runId !== state.runId || d.value.turn !== w.turn || d.value.throughTurn >= w.turn)
+        return reject(state, entry, "summary whose run, turn or range does not fit its subject");
       const summary: SummaryResult = d.value;
       state.summaries.push(summary);
       if (summary.usage) {
@@ -282,7 +386,16 @@ function foldKind(state: RunState, entry: HistoryEntry, w: Readonly<RunSubjectKi
       const d = note(decode<RunEnded>("RunEnded", entry.data, MAX_MESSAGE));
       state.ended = d.ok
         ? d.value
-        : { v: 1, type: "run.ended", runId: state.runId, status: "failed", reason: "corrupt end event", turns: state.turns.length, usage: { ...state.usage }, endedAt: entry.time };
+        : {
+            v: 1,
+            type: "run.ended",
+            runId: state.runId,
+            status: "failed",
+            reason: "corrupt end event",
+            turns: state.turns.length,
+            usage: { ...state.usage },
+            endedAt: entry.time,
+          };
       return { kind: "ended", seq };
     }
     default:
@@ -297,7 +410,16 @@ function awaitsModel(state: RunState): boolean {
 }
 
 function syntheticError(runId: string, entry: HistoryEntry, message: string, kind: string): RunError {
-  return { v: 1, type: "run.error", runId, service: "reducer", subject: entry.subject, seq: entry.seq, error: { kind, message }, at: entry.time };
+  return {
+    v: 1,
+    type: "run.error",
+    runId,
+    service: "reducer",
+    subject: entry.subject,
+    seq: entry.seq,
+    error: { kind, message },
+    at: entry.time,
+  };
 }
 
 /** Folds a whole history. */
@@ -358,7 +480,9 @@ export function runStatus(state: RunState): RunStatus {
 
 /** The trace id of a stored W3C trace context (its `traceparent`), if it holds a valid one. */
 function traceIdOf(trace: Record<string, string | undefined> | undefined): string | undefined {
-  const m = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/.exec(trace?.["traceparent"]?.trim().toLowerCase() ?? "");
+  const m = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/.exec(
+    trace?.["traceparent"]?.trim().toLowerCase() ?? "",
+  );
   return m && !/^0+$/.test(m[1]!) ? m[1] : undefined;
 }
 
@@ -378,7 +502,14 @@ export function pendingApprovals(state: RunState): NonNullable<RunStatus["approv
   const out: NonNullable<RunStatus["approvals"]> = [];
   (last.llm.toolCalls ?? []).forEach((c, index) => {
     if (!needs.has(c.name) || last.results[index] || state.approvals.has(`${last.turn}.${index}`)) return;
-    out.push({ turn: last.turn, index, callId: c.id, tool: c.name, arguments: c.arguments, ...(last.llm.content ? { reason: last.llm.content } : {}) });
+    out.push({
+      turn: last.turn,
+      index,
+      callId: c.id,
+      tool: c.name,
+      arguments: c.arguments,
+      ...(last.llm.content ? { reason: last.llm.content } : {}),
+    });
   });
   return out;
 }
@@ -394,13 +525,19 @@ export function overBudget(state: RunState, time: string): { kind: string; messa
   const base = state.budgetBase;
   const since = base ? " since the last approval" : "";
   const tokens = state.usage.inputTokens + state.usage.outputTokens - (base?.tokens ?? 0);
-  if (a.maxTokens !== undefined && tokens >= a.maxTokens) return { kind: "token_budget_exceeded", message: `${tokens} tokens used${since}, budget ${a.maxTokens}` };
+  if (a.maxTokens !== undefined && tokens >= a.maxTokens)
+    return { kind: "token_budget_exceeded", message: `${tokens} tokens used${since}, budget ${a.maxTokens}` };
   const total = costUsd(state);
   const cost = total === undefined ? undefined : total - (base?.costUsd ?? 0);
-  if (a.maxCostUsd !== undefined && cost !== undefined && cost >= a.maxCostUsd) return { kind: "cost_budget_exceeded", message: `$${cost.toFixed(6)} spent${since}, budget $${a.maxCostUsd}` };
+  if (a.maxCostUsd !== undefined && cost !== undefined && cost >= a.maxCostUsd)
+    return { kind: "cost_budget_exceeded", message: `$${cost.toFixed(6)} spent${since}, budget $${a.maxCostUsd}` };
   if (a.deadlineMs !== undefined && state.submitted) {
     const elapsed = Date.parse(time) - Date.parse(base?.time ?? state.submitted.submittedAt);
-    if (elapsed > a.deadlineMs) return { kind: "deadline_exceeded", message: `${elapsed} ms since ${base ? "the last approval" : "submission"}, deadline ${a.deadlineMs} ms` };
+    if (elapsed > a.deadlineMs)
+      return {
+        kind: "deadline_exceeded",
+        message: `${elapsed} ms since ${base ? "the last approval" : "submission"}, deadline ${a.deadlineMs} ms`,
+      };
   }
   return undefined;
 }
@@ -414,7 +551,14 @@ export function budgetPause(state: RunState): { turn: number; kind: string; mess
   const sub = state.submitted;
   if (!sub || state.ended || state.cancel || sub.agent.onBudgetExceeded !== "approve") return undefined;
   const last = state.turns[state.turns.length - 1];
-  const next = !last ? 1 : last.llm.ok && last.results.length > 0 && last.resultCount === last.results.length && last.turn < sub.agent.maxTurns ? last.turn + 1 : undefined;
+  const next = !last
+    ? 1
+    : last.llm.ok &&
+        last.results.length > 0 &&
+        last.resultCount === last.results.length &&
+        last.turn < sub.agent.maxTurns
+      ? last.turn + 1
+      : undefined;
   if (next === undefined || state.budgetApprovals.has(next)) return undefined;
   const over = overBudget(state, state.decisionTime);
   return over ? { turn: next, ...over } : undefined;

@@ -1,28 +1,89 @@
 import { describe, expect, it } from "vitest";
-import { encode, Subjects, type AgentSpec, type LlmResult, type RunSubmitted, type SummaryResult, type ToolResult, type HistoryEntry } from "@cairn/protocol";
+import {
+  encode,
+  Subjects,
+  type AgentSpec,
+  type LlmResult,
+  type RunSubmitted,
+  type SummaryResult,
+  type ToolResult,
+  type HistoryEntry,
+} from "@cairn/protocol";
 import { applyEntry, emptyRun, type RunState } from "./state.js";
 import { decide } from "./decide.js";
-import { buildModelRequest, buildSummaryRequest, payloadRefs, promptHash, summarisedTurns, summaryDue, summaryHeader, summaryPayloadRefs } from "./prompt.js";
+import {
+  buildModelRequest,
+  buildSummaryRequest,
+  payloadRefs,
+  promptHash,
+  summarisedTurns,
+  summaryDue,
+  summaryHeader,
+  summaryPayloadRefs,
+} from "./prompt.js";
 
 const S = new Subjects("t");
 const RUN = "r1";
 const spec = { name: "fetch", description: "Fetches.", inputSchema: { type: "object" } };
 
 function agent(over: Partial<AgentSpec> = {}): AgentSpec {
-  return { name: "a", provider: "scripted", model: "m", systemPrompt: "sys", tools: [spec], maxTurns: 20, contextBudgetTokens: 1000, summarize: { keepRecentTurns: 1 }, ...over };
+  return {
+    name: "a",
+    provider: "scripted",
+    model: "m",
+    systemPrompt: "sys",
+    tools: [spec],
+    maxTurns: 20,
+    contextBudgetTokens: 1000,
+    summarize: { keepRecentTurns: 1 },
+    ...over,
+  };
 }
 
 /** A run with `turns` complete turns, each one tool call returning `size` characters. */
 function history(turns: number, size: number, a = agent()) {
   const entries: HistoryEntry[] = [];
   let seq = 0;
-  const push = (subject: string, message: unknown) => entries.push({ seq: ++seq, subject, data: encode(message), time: new Date(Date.UTC(2025, 0, 1, 0, 0, seq)).toISOString() });
-  const sub: RunSubmitted = { v: 1, type: "run.submitted", runId: RUN, task: "task", agent: a, submittedAt: "2025-01-01T00:00:00.000Z" };
+  const push = (subject: string, message: unknown) =>
+    entries.push({
+      seq: ++seq,
+      subject,
+      data: encode(message),
+      time: new Date(Date.UTC(2025, 0, 1, 0, 0, seq)).toISOString(),
+    });
+  const sub: RunSubmitted = {
+    v: 1,
+    type: "run.submitted",
+    runId: RUN,
+    task: "task",
+    agent: a,
+    submittedAt: "2025-01-01T00:00:00.000Z",
+  };
   push(S.submitted(RUN), sub);
   for (let t = 1; t <= turns; t++) {
-    const llm: LlmResult = { v: 1, type: "llm.result", runId: RUN, turn: t, ok: true, attempts: 1, content: null, toolCalls: [{ id: `c${t}`, name: "fetch", arguments: "{}" }] };
+    const llm: LlmResult = {
+      v: 1,
+      type: "llm.result",
+      runId: RUN,
+      turn: t,
+      ok: true,
+      attempts: 1,
+      content: null,
+      toolCalls: [{ id: `c${t}`, name: "fetch", arguments: "{}" }],
+    };
     push(S.llmResult(RUN, t), llm);
-    const r: ToolResult = { v: 1, type: "tool.result", runId: RUN, turn: t, index: 0, callId: `c${t}`, tool: "fetch", ok: true, attempts: 1, output: String(t % 10).repeat(size) };
+    const r: ToolResult = {
+      v: 1,
+      type: "tool.result",
+      runId: RUN,
+      turn: t,
+      index: 0,
+      callId: `c${t}`,
+      tool: "fetch",
+      ok: true,
+      attempts: 1,
+      output: String(t % 10).repeat(size),
+    };
     push(S.toolResult(RUN, t, 0, "fetch"), r);
   }
   return { entries, push, next: () => seq + 1 };
@@ -36,7 +97,18 @@ function fold(entries: HistoryEntry[]): { state: RunState; last: ReturnType<type
 }
 
 function summary(turn: number, throughTurn: number, over: Partial<SummaryResult> = {}): SummaryResult {
-  return { v: 1, type: "summary.result", runId: RUN, turn, throughTurn, ok: true, attempts: 1, content: `sum(1-${throughTurn})`, usage: { inputTokens: 10, outputTokens: 5 }, ...over };
+  return {
+    v: 1,
+    type: "summary.result",
+    runId: RUN,
+    turn,
+    throughTurn,
+    ok: true,
+    attempts: 1,
+    content: `sum(1-${throughTurn})`,
+    usage: { inputTokens: 10, outputTokens: 5 },
+    ...over,
+  };
 }
 
 describe("context compaction by summary (a journaled model call)", () => {
@@ -45,7 +117,13 @@ describe("context compaction by summary (a journaled model call)", () => {
     const { state, last } = fold(entries);
     expect(summaryDue(state, 4)).toBe(2);
     const out = decide(state, last, S);
-    expect(out).toEqual([{ type: "SummaryCommand", subject: S.summaryCommand(RUN, 4, "scripted"), message: { v: 1, type: "summary.command", runId: RUN, turn: 4, throughTurn: 2, historySeq: last.seq } }]);
+    expect(out).toEqual([
+      {
+        type: "SummaryCommand",
+        subject: S.summaryCommand(RUN, 4, "scripted"),
+        message: { v: 1, type: "summary.command", runId: RUN, turn: 4, throughTurn: 2, historySeq: last.seq },
+      },
+    ]);
   });
 
   it("is not due under budget, without summarize, or with nothing old enough to summarise", () => {
@@ -82,8 +160,28 @@ describe("context compaction by summary (a journaled model call)", () => {
     expect(state.summaries).toEqual([]);
     const h2 = history(3, 2000);
     h2.push(S.summaryResult(RUN, 4), summary(4, 2));
-    h2.push(S.llmResult(RUN, 4), { v: 1, type: "llm.result", runId: RUN, turn: 4, ok: true, attempts: 1, content: null, toolCalls: [{ id: "c4", name: "fetch", arguments: "{}" }] });
-    h2.push(S.toolResult(RUN, 4, 0, "fetch"), { v: 1, type: "tool.result", runId: RUN, turn: 4, index: 0, callId: "c4", tool: "fetch", ok: true, attempts: 1, output: "4".repeat(3000) });
+    h2.push(S.llmResult(RUN, 4), {
+      v: 1,
+      type: "llm.result",
+      runId: RUN,
+      turn: 4,
+      ok: true,
+      attempts: 1,
+      content: null,
+      toolCalls: [{ id: "c4", name: "fetch", arguments: "{}" }],
+    });
+    h2.push(S.toolResult(RUN, 4, 0, "fetch"), {
+      v: 1,
+      type: "tool.result",
+      runId: RUN,
+      turn: 4,
+      index: 0,
+      callId: "c4",
+      tool: "fetch",
+      ok: true,
+      attempts: 1,
+      output: "4".repeat(3000),
+    });
     const { state: s2 } = fold(h2.entries);
     expect(summaryDue(s2, 5)).toBe(3);
     const req = buildSummaryRequest(s2, 5, 3);
@@ -99,7 +197,10 @@ describe("context compaction by summary (a journaled model call)", () => {
 
   it("a failed summary is not retried for that turn: the model call goes out with truncation only", () => {
     const h = history(3, 2000);
-    h.push(S.summaryResult(RUN, 4), summary(4, 2, { ok: false, content: undefined, error: { kind: "rate_limited", message: "429" } }));
+    h.push(
+      S.summaryResult(RUN, 4),
+      summary(4, 2, { ok: false, content: undefined, error: { kind: "rate_limited", message: "429" } }),
+    );
     const { state, last } = fold(h.entries);
     expect(summaryDue(state, 4)).toBeUndefined();
     expect(decide(state, last, S).map((o) => o.type)).toEqual(["LlmCommand"]);

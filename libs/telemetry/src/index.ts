@@ -52,7 +52,7 @@ export function stepLogger(log: Logger, bindings: Record<string, unknown>): Step
     (...args: Parameters<LogFn>) => {
       if (!log.isLevelEnabled(level)) return;
       child ??= log.child(bindings);
-      (child[level])(...args);
+      child[level](...args);
     };
   return { error: at("error"), warn: at("warn"), info: at("info"), debug: at("debug") };
 }

@@ -13,7 +13,16 @@
  * A message without trace context (published with tracing off) gets no span: its run is not
  * traced, and a stray root span per step would only scatter it.
  */
-import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Link, type Span } from "@opentelemetry/api";
+import {
+  context,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Link,
+  type Span,
+} from "@opentelemetry/api";
 import { runStepOf } from "@cairn/protocol";
 import { runSpanId } from "./run-trace.js";
 import { CairnAttr, extractContext, recordError, tracer } from "./spans.js";
@@ -102,7 +111,8 @@ export function startAttemptSpan(d: Delivery): AttemptSpan | undefined {
     end(o) {
       span.setAttribute(CairnAttr.DISPOSITION, o.disposition);
       if (o.error !== undefined) recordError(span, o.error);
-      else if (o.disposition === "term") span.setStatus({ code: SpanStatusCode.ERROR, message: o.reason ?? "terminated" });
+      else if (o.disposition === "term")
+        span.setStatus({ code: SpanStatusCode.ERROR, message: o.reason ?? "terminated" });
       span.end();
     },
   };

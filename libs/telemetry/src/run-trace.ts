@@ -16,7 +16,17 @@
  *   and its end time the end event's — both from the log, so it is right after any crash.
  */
 import { createHash } from "node:crypto";
-import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Attributes, type Context, type Span } from "@opentelemetry/api";
+import {
+  context,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  TraceFlags,
+  type Attributes,
+  type Context,
+  type Span,
+} from "@opentelemetry/api";
 import { CairnAttr, extractContext, formatTraceparent, parseTraceparent, tracer } from "./spans.js";
 import { idGenerator, randomId, tracingEnabled } from "./tracing-state.js";
 
@@ -83,7 +93,11 @@ export function beginRun(r: RunTraceInfo, parent: Carrier | undefined): BegunRun
   let span: Span;
   ids.override({ traceId, spanId: runSpanId(traceId, r.runId) });
   try {
-    span = tracer().startSpan(runSpanName(r.agent), { kind: SpanKind.INTERNAL, attributes: runAttributes(r), root: !hasParent }, parentCtx);
+    span = tracer().startSpan(
+      runSpanName(r.agent),
+      { kind: SpanKind.INTERNAL, attributes: runAttributes(r), root: !hasParent },
+      parentCtx,
+    );
   } finally {
     ids.clear();
   }
@@ -121,7 +135,8 @@ export function endRun(r: EndedRun): void {
   const sc = parseTraceparent(r.trace?.["traceparent"]);
   if (!sc || sc.spanId !== runSpanId(sc.traceId, r.runId) || !(sc.traceFlags & TraceFlags.SAMPLED)) return;
   const parentSc = parseTraceparent(r.trace?.[PARENT_KEY]);
-  const parentCtx = parentSc && parentSc.traceId === sc.traceId ? trace.setSpanContext(ROOT_CONTEXT, parentSc) : ROOT_CONTEXT;
+  const parentCtx =
+    parentSc && parentSc.traceId === sc.traceId ? trace.setSpanContext(ROOT_CONTEXT, parentSc) : ROOT_CONTEXT;
   const start = new Date(r.submittedAt);
   const end = new Date(r.endedAt);
   let span: Span;

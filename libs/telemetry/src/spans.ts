@@ -2,7 +2,18 @@
  * Spans and trace context for Cairn code: thin helpers over the OpenTelemetry API. Without a
  * started SDK (tracing off) every call is the API's no-op, and the helpers return early.
  */
-import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span, type SpanContext, type TextMapGetter } from "@opentelemetry/api";
+import {
+  context,
+  propagation,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Context,
+  type Span,
+  type SpanContext,
+  type TextMapGetter,
+} from "@opentelemetry/api";
 import { ATTR_ERROR_TYPE } from "@opentelemetry/semantic-conventions";
 import { tracingEnabled } from "./tracing-state.js";
 
@@ -51,29 +62,41 @@ export function recordError(span: Span | undefined, err: unknown, kind?: string)
  * Runs `fn` inside a new span (a child of the active one) and ends it when `fn` settles; a thrown
  * error or rejection is recorded on it and rethrown. With tracing off, just runs `fn`.
  */
-export function withSpan<T>(name: string, opts: { kind?: SpanKind; attributes?: Attributes }, fn: (span: Span | undefined) => T): T {
+export function withSpan<T>(
+  name: string,
+  opts: { kind?: SpanKind; attributes?: Attributes },
+  fn: (span: Span | undefined) => T,
+): T {
   if (!tracingEnabled()) return fn(undefined);
-  return tracer().startActiveSpan(name, { kind: opts.kind ?? SpanKind.INTERNAL, ...(opts.attributes ? { attributes: opts.attributes } : {}) }, (span) => {
-    const fail = (err: unknown): never => {
-      recordError(span, err, typeof (err as { kind?: unknown })?.kind === "string" ? (err as { kind: string }).kind : undefined);
-      span.end();
-      throw err;
-    };
-    let out: T;
-    try {
-      out = fn(span);
-    } catch (err) {
-      return fail(err);
-    }
-    if (out instanceof Promise) {
-      return out.then((v: unknown) => {
+  return tracer().startActiveSpan(
+    name,
+    { kind: opts.kind ?? SpanKind.INTERNAL, ...(opts.attributes ? { attributes: opts.attributes } : {}) },
+    (span) => {
+      const fail = (err: unknown): never => {
+        recordError(
+          span,
+          err,
+          typeof (err as { kind?: unknown })?.kind === "string" ? (err as { kind: string }).kind : undefined,
+        );
         span.end();
-        return v;
-      }, fail) as T;
-    }
-    span.end();
-    return out;
-  });
+        throw err;
+      };
+      let out: T;
+      try {
+        out = fn(span);
+      } catch (err) {
+        return fail(err);
+      }
+      if (out instanceof Promise) {
+        return out.then((v: unknown) => {
+          span.end();
+          return v;
+        }, fail) as T;
+      }
+      span.end();
+      return out;
+    },
+  );
 }
 
 /**

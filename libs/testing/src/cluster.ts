@@ -54,7 +54,9 @@ export async function startNatsCluster(size = 3, opts: ClusterOptions = {}): Pro
     try {
       return await startClusterOnce(size, opts);
     } catch (second) {
-      throw new Error(`${(second as Error).message}\n(a first attempt failed too: ${(first as Error).message.split("\n")[0]})`);
+      throw new Error(
+        `${(second as Error).message}\n(a first attempt failed too: ${(first as Error).message.split("\n")[0]})`,
+      );
     }
   }
 }
@@ -96,7 +98,10 @@ async function startClusterOnce(size: number, opts: ClusterOptions): Promise<Nat
   }
   const urls = nodes.map((n) => n.url).join(",");
   try {
-    const nc = await connect({ servers: urls.split(","), ...(opts.auth ? { user: opts.auth.user, pass: opts.auth.pass } : {}) });
+    const nc = await connect({
+      servers: urls.split(","),
+      ...(opts.auth ? { user: opts.auth.user, pass: opts.auth.pass } : {}),
+    });
     try {
       const jsm = await jetstreamManager(nc, { checkAPI: false, timeout: 2_000 });
       await waitFor("the JetStream meta leader", async () => (await jsm.getAccountInfo()) !== undefined, 30_000, 250);
@@ -115,7 +120,9 @@ async function startClusterOnce(size: number, opts: ClusterOptions): Promise<Nat
       await nc.close();
     }
   } catch (err) {
-    const detail = names.map((n, i) => `--- ${n} (client ${clientPorts[i]}, route ${routePorts[i]}):\n${tail(logs[i]!)}`).join("\n");
+    const detail = names
+      .map((n, i) => `--- ${n} (client ${clientPorts[i]}, route ${routePorts[i]}):\n${tail(logs[i]!)}`)
+      .join("\n");
     await Promise.all(nodes.map((n) => n.stop()));
     throw new Error(`${(err as Error).message}\n${detail}`);
   }

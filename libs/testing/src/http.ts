@@ -1,4 +1,10 @@
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
 import type { AddressInfo } from "node:net";
 
 /** A request a test HTTP server received: its body as text and, when it is JSON, parsed. */
@@ -56,7 +62,10 @@ export async function startHttpServer(handler: HttpHandler): Promise<TestHttpSer
 }
 
 /** Runs `fn` with a server from `startHttpServer`, closed afterwards. */
-export async function withHttpServer<T>(handler: HttpHandler, fn: (origin: string, received: ReceivedRequest[]) => Promise<T>): Promise<T> {
+export async function withHttpServer<T>(
+  handler: HttpHandler,
+  fn: (origin: string, received: ReceivedRequest[]) => Promise<T>,
+): Promise<T> {
   const s = await startHttpServer(handler);
   try {
     return await fn(s.origin, s.received);
@@ -70,7 +79,10 @@ export async function withHttpServer<T>(handler: HttpHandler, fn: (origin: strin
  * (so they arrive as separate chunks), waiting for `gate` before part `gateAt`; then it ends the
  * response, cuts the connection, or hangs.
  */
-export function eventStreamHandler(parts: string[], o: { end?: "end" | "destroy" | "hang"; gate?: Promise<unknown>; gateAt?: number; contentType?: string } = {}): HttpHandler {
+export function eventStreamHandler(
+  parts: string[],
+  o: { end?: "end" | "destroy" | "hang"; gate?: Promise<unknown>; gateAt?: number; contentType?: string } = {},
+): HttpHandler {
   return (_req, res) => {
     res.writeHead(200, { "content-type": o.contentType ?? "text/event-stream", "cache-control": "no-cache" });
     void (async () => {

@@ -56,7 +56,12 @@ export interface TestDirs {
  * Environment for services in tests: the scripted model's scripts, the agents file, the ledger
  * test tools, and a short ack_wait so crashed work is redelivered in about 2 s.
  */
-export function testServiceEnv(url: string, prefix: string, dirs: TestDirs, extra: Record<string, string> = {}): Record<string, string> {
+export function testServiceEnv(
+  url: string,
+  prefix: string,
+  dirs: TestDirs,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
     NATS_URL: url,
     CAIRN_PREFIX: prefix,

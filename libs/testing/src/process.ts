@@ -30,10 +30,20 @@ export interface AdminAuth {
  * before starting it: services never create their streams or consumers themselves. With `admin`,
  * it connects as that user instead of the service's own NATS_USER.
  */
-export async function provisionFor(name: ServiceName, env: Record<string, string | undefined>, admin?: AdminAuth): Promise<void> {
+export async function provisionFor(
+  name: ServiceName,
+  env: Record<string, string | undefined>,
+  admin?: AdminAuth,
+): Promise<void> {
   const cli = join(workspaceRoot(), "services", "cli", "bin", "cairn.js");
   const e: Record<string, string | undefined> = { PATH: process.env["PATH"], LOG_LEVEL: "warn", ...env };
-  if (admin) Object.assign(e, { NATS_USER: admin.user, NATS_PASSWORD: admin.pass, NATS_TOKEN: undefined, NATS_CREDS: undefined });
+  if (admin)
+    Object.assign(e, {
+      NATS_USER: admin.user,
+      NATS_PASSWORD: admin.pass,
+      NATS_TOKEN: undefined,
+      NATS_CREDS: undefined,
+    });
   try {
     await promisify(execFile)(process.execPath, [cli, "provision", "--for", name], { env: e });
   } catch (err) {
@@ -47,7 +57,11 @@ export async function provisionFor(name: ServiceName, env: Record<string, string
  * until it logged "<name> started". First provisions what it needs (`provisionFor`), unless
  * `provision` is false (a restart: it is provisioned already).
  */
-export async function spawnService(name: ServiceName, env: Record<string, string | undefined>, opts: { waitStarted?: boolean; provision?: boolean; admin?: AdminAuth } = {}): Promise<ServiceProcess> {
+export async function spawnService(
+  name: ServiceName,
+  env: Record<string, string | undefined>,
+  opts: { waitStarted?: boolean; provision?: boolean; admin?: AdminAuth } = {},
+): Promise<ServiceProcess> {
   if (opts.provision !== false) await provisionFor(name, env, opts.admin);
   const main = join(workspaceRoot(), "services", name, "dist", "main.js");
   const child = spawn(process.execPath, [main], {
@@ -55,7 +69,8 @@ export async function spawnService(name: ServiceName, env: Record<string, string
     stdio: ["ignore", "ignore", "pipe"],
   });
   const logs: Record<string, unknown>[] = [];
-  const watchers: { pred: (l: Record<string, unknown>) => boolean; resolve: (l: Record<string, unknown>) => void }[] = [];
+  const watchers: { pred: (l: Record<string, unknown>) => boolean; resolve: (l: Record<string, unknown>) => void }[] =
+    [];
   let buf = "";
   let raw = "";
   child.stderr.on("data", (d: Buffer) => {
@@ -79,7 +94,9 @@ export async function spawnService(name: ServiceName, env: Record<string, string
       }
     }
   });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
   const sp: ServiceProcess = {
     name,
     pid: child.pid ?? -1,
@@ -94,7 +111,11 @@ export async function spawnService(name: ServiceName, env: Record<string, string
       const found = logs.find(pred);
       if (found) return Promise.resolve(found);
       return new Promise((resolve, reject) => {
-        const t = setTimeout(() => reject(new Error(`${name} (pid ${child.pid}): no matching log line within ${ms} ms; stderr tail:\n${raw}`)), ms);
+        const t = setTimeout(
+          () =>
+            reject(new Error(`${name} (pid ${child.pid}): no matching log line within ${ms} ms; stderr tail:\n${raw}`)),
+          ms,
+        );
         watchers.push({
           pred,
           resolve: (l) => {
@@ -104,7 +125,11 @@ export async function spawnService(name: ServiceName, env: Record<string, string
         });
         void exited.then(({ code, signal }) => {
           clearTimeout(t);
-          reject(new Error(`${name} exited (code ${code}, signal ${signal}) before the expected log line; stderr tail:\n${raw}`));
+          reject(
+            new Error(
+              `${name} exited (code ${code}, signal ${signal}) before the expected log line; stderr tail:\n${raw}`,
+            ),
+          );
         });
       });
     },

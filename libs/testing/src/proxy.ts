@@ -61,7 +61,12 @@ export async function startTcpProxy(target: string): Promise<TcpProxy> {
   const modes: Record<ProxyDirection, Mode> = { up: { kind: "pass" }, down: { kind: "pass" } };
   const counts = { up: { passed: 0, dropped: 0 }, down: { passed: 0, dropped: 0 } };
   const pipes = new Set<Pipe>();
-  const watchers: { dir: ProxyDirection; match: (c: Buffer) => boolean; then: (() => void) | undefined; resolve: (c: Buffer) => void }[] = [];
+  const watchers: {
+    dir: ProxyDirection;
+    match: (c: Buffer) => boolean;
+    then: (() => void) | undefined;
+    resolve: (c: Buffer) => void;
+  }[] = [];
   let refusing = false;
 
   const dirs = (d: ProxyDirections): ProxyDirection[] => (d === "both" ? ["up", "down"] : [d]);

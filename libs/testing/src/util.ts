@@ -25,7 +25,12 @@ export function tempDir(tag = "cairn-test-"): string {
 }
 
 /** Polls `fn` until it returns a value other than undefined/false, or throws after `ms`. */
-export async function waitFor<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, ms = 30_000, every = 50): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  fn: () => T | undefined | false | Promise<T | undefined | false>,
+  ms = 30_000,
+  every = 50,
+): Promise<T> {
   const until = Date.now() + ms;
   let last: unknown;
   while (Date.now() < until) {

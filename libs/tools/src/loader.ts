@@ -28,7 +28,9 @@ export async function loadToolModule(modulePath: string): Promise<ToolDefinition
   try {
     mod = (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
   } catch (err) {
-    throw new Error(`cannot load tool module ${abs}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    throw new Error(`cannot load tool module ${abs}: ${err instanceof Error ? err.message : String(err)}`, {
+      cause: err,
+    });
   }
 
   const found: ToolDefinition[] = [];

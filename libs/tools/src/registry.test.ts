@@ -40,7 +40,9 @@ describe("ToolRegistry", () => {
     expect(() => new ToolRegistry([{ ...add, name: "a.b" }])).toThrow(/invalid name/);
     expect(() => new ToolRegistry([{ ...add, name: "x".repeat(65) }])).toThrow(/invalid name/);
     expect(() => new ToolRegistry([{ ...add, name: "" }])).toThrow(/invalid name/);
-    expect(() => new ToolRegistry([{ ...add, input: { type: "bogus" } }])).toThrow(/tool "add" has an input schema that does not compile/);
+    expect(() => new ToolRegistry([{ ...add, input: { type: "bogus" } }])).toThrow(
+      /tool "add" has an input schema that does not compile/,
+    );
     expect(() => new ToolRegistry([{ ...add, input: { $ref: "#/$defs/missing" } }])).toThrow(/does not compile/);
     expect(new ToolRegistry([{ ...add, name: "x".repeat(64) }]).names()).toHaveLength(1);
   });
@@ -63,7 +65,10 @@ describe("ToolRegistry", () => {
     }
     for (const raw of ["[1,2]", "3", "null", '"x"']) {
       const res = r.parseArguments("add", raw);
-      expect(res).toMatchObject({ ok: false, error: { kind: "invalid_arguments", message: expect.stringMatching(/must be a JSON object/) } });
+      expect(res).toMatchObject({
+        ok: false,
+        error: { kind: "invalid_arguments", message: expect.stringMatching(/must be a JSON object/) },
+      });
     }
   });
 
@@ -119,7 +124,10 @@ describe("ToolRegistry", () => {
       ok: true,
       args: { url: "https://example.com", method: "GET" },
     });
-    expect(r.parseArguments("shell", '{"command": "ls"}')).toEqual({ ok: true, args: { command: "ls", timeoutMs: 60_000 } });
+    expect(r.parseArguments("shell", '{"command": "ls"}')).toEqual({
+      ok: true,
+      args: { command: "ls", timeoutMs: 60_000 },
+    });
     expect(r.parseArguments("read_file", '{"path": "a", "extra": 1}').ok).toBe(false);
   });
 });

@@ -13,7 +13,8 @@ const MAX_REPORTED_ERRORS = 5;
 // module object whose `default` is the plugin. At run time both shapes are the plugin.
 type FormatsPlugin = (ajv: Ajv2020) => unknown;
 const addFormats: FormatsPlugin =
-  (addFormatsModule as unknown as { default?: FormatsPlugin }).default ?? (addFormatsModule as unknown as FormatsPlugin);
+  (addFormatsModule as unknown as { default?: FormatsPlugin }).default ??
+  (addFormatsModule as unknown as FormatsPlugin);
 
 export type ParseArgumentsResult =
   | { ok: true; args: Record<string, unknown> }
@@ -52,9 +53,12 @@ export class ToolRegistry {
       try {
         validate = ajv.compile(tool.input);
       } catch (err) {
-        throw new Error(`tool "${name}" has an input schema that does not compile: ${err instanceof Error ? err.message : String(err)}`, {
-          cause: err,
-        });
+        throw new Error(
+          `tool "${name}" has an input schema that does not compile: ${err instanceof Error ? err.message : String(err)}`,
+          {
+            cause: err,
+          },
+        );
       }
       this.#entries.set(name, { tool, validate });
     }
@@ -106,7 +110,9 @@ export class ToolRegistry {
       }
     }
     if (args === null || typeof args !== "object" || Array.isArray(args)) {
-      return invalid(`arguments must be a JSON object, got ${args === null ? "null" : Array.isArray(args) ? "an array" : typeof args}`);
+      return invalid(
+        `arguments must be a JSON object, got ${args === null ? "null" : Array.isArray(args) ? "an array" : typeof args}`,
+      );
     }
     if (!entry.validate(args)) {
       return invalid(`arguments do not match the input schema of "${name}": ${summarise(entry.validate.errors ?? [])}`);

@@ -84,18 +84,32 @@ function nonEmpty(v: string | undefined): string | undefined {
 }
 
 /** What the environment asks for: undefined when tracing is off. */
-export function tracingChoice(env: Record<string, string | undefined>): { exporter: "otlp"; protocol: OtlpProtocol } | { exporter: "console" } | undefined {
+export function tracingChoice(
+  env: Record<string, string | undefined>,
+): { exporter: "otlp"; protocol: OtlpProtocol } | { exporter: "console" } | undefined {
   if (nonEmpty(env["OTEL_SDK_DISABLED"])?.toLowerCase() === "true") return undefined;
-  const names = (nonEmpty(env["OTEL_TRACES_EXPORTER"]) ?? "").split(",").map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const names = (nonEmpty(env["OTEL_TRACES_EXPORTER"]) ?? "")
+    .split(",")
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
   if (names.includes("none")) return undefined;
   const unknown = names.filter((n) => n !== "otlp" && n !== "console");
-  if (unknown.length) throw new TracingConfigError(`invalid configuration:\n  OTEL_TRACES_EXPORTER: ${unknown.join(", ")} is not supported (use otlp, console or none)`);
+  if (unknown.length)
+    throw new TracingConfigError(
+      `invalid configuration:\n  OTEL_TRACES_EXPORTER: ${unknown.join(", ")} is not supported (use otlp, console or none)`,
+    );
   if (names.includes("console") && !names.includes("otlp")) return { exporter: "console" };
   const endpoint = nonEmpty(env["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"]) ?? nonEmpty(env["OTEL_EXPORTER_OTLP_ENDPOINT"]);
   if (!endpoint && !names.includes("otlp")) return undefined;
-  const p = (nonEmpty(env["OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"]) ?? nonEmpty(env["OTEL_EXPORTER_OTLP_PROTOCOL"]) ?? "http/protobuf").toLowerCase();
+  const p = (
+    nonEmpty(env["OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"]) ??
+    nonEmpty(env["OTEL_EXPORTER_OTLP_PROTOCOL"]) ??
+    "http/protobuf"
+  ).toLowerCase();
   if (!PROTOCOLS.includes(p as OtlpProtocol)) {
-    throw new TracingConfigError(`invalid configuration:\n  OTEL_EXPORTER_OTLP_PROTOCOL: "${p}" is not one of ${PROTOCOLS.join(", ")}`);
+    throw new TracingConfigError(
+      `invalid configuration:\n  OTEL_EXPORTER_OTLP_PROTOCOL: "${p}" is not one of ${PROTOCOLS.join(", ")}`,
+    );
   }
   return { exporter: "otlp", protocol: p as OtlpProtocol };
 }
@@ -125,16 +139,26 @@ export async function startTracing(o: TracingOptions): Promise<Tracing> {
   const exporterName = choice.exporter === "otlp" ? `otlp ${choice.protocol}` : "console";
   if (SDK.running) return { enabled: true, exporter: exporterName, shutdown: () => shutdownTracing() };
 
-  const [{ NodeTracerProvider, BatchSpanProcessor }, { defaultResource, detectResources, envDetector, resourceFromAttributes }] = await Promise.all([
-    import("@opentelemetry/sdk-trace-node"),
-    import("@opentelemetry/resources"),
-  ]);
+  const [
+    { NodeTracerProvider, BatchSpanProcessor },
+    { defaultResource, detectResources, envDetector, resourceFromAttributes },
+  ] = await Promise.all([import("@opentelemetry/sdk-trace-node"), import("@opentelemetry/resources")]);
   const exporter = await makeExporter(choice);
   const resource = defaultResource()
-    .merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: o.serviceName, [ATTR_SERVICE_NAMESPACE]: "cairn", ...(o.attributes ?? {}) }))
+    .merge(
+      resourceFromAttributes({
+        [ATTR_SERVICE_NAME]: o.serviceName,
+        [ATTR_SERVICE_NAMESPACE]: "cairn",
+        ...(o.attributes ?? {}),
+      }),
+    )
     .merge(detectResources({ detectors: [envDetector] }));
   const ids = new RunAwareIdGenerator();
-  const provider = new NodeTracerProvider({ resource, idGenerator: ids, spanProcessors: [new BatchSpanProcessor(exporter)] });
+  const provider = new NodeTracerProvider({
+    resource,
+    idGenerator: ids,
+    spanProcessors: [new BatchSpanProcessor(exporter)],
+  });
   provider.register();
   let done: Promise<void> | undefined;
   SDK.running = { shutdown: () => (done ??= provider.shutdown().catch(() => undefined)) };
@@ -149,10 +173,34 @@ export async function shutdownTracing(): Promise<void> {
 
 /** The `OTEL_*` variables a Cairn process acts on (docs/configuration.md is generated from this list and the services' schemas). */
 export const OTEL_VARIABLES: readonly { names: string[]; default: string; meaning: string }[] = [
-  { names: ["OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"], default: "— (tracing off)", meaning: "OTLP receiver (Jaeger, a collector): turns tracing on" },
-  { names: ["OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"], default: "http/protobuf", meaning: `or ${PROTOCOLS.filter((p) => p !== "http/protobuf").join(", ")}` },
-  { names: ["OTEL_TRACES_EXPORTER", "OTEL_SDK_DISABLED"], default: "otlp", meaning: "none / true turn tracing off; console prints spans" },
-  { names: ["OTEL_SERVICE_NAME", "OTEL_RESOURCE_ATTRIBUTES"], default: "cairn-<service>", meaning: "resource of the spans" },
-  { names: ["OTEL_TRACES_SAMPLER", "OTEL_TRACES_SAMPLER_ARG"], default: "parentbased_always_on", meaning: "sampling, decided once per run at submission" },
-  { names: ["OTEL_BSP_SCHEDULE_DELAY", "OTEL_EXPORTER_OTLP_HEADERS", "…"], default: "the SDK's", meaning: "the other standard variables, read by the SDK itself" },
+  {
+    names: ["OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"],
+    default: "— (tracing off)",
+    meaning: "OTLP receiver (Jaeger, a collector): turns tracing on",
+  },
+  {
+    names: ["OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"],
+    default: "http/protobuf",
+    meaning: `or ${PROTOCOLS.filter((p) => p !== "http/protobuf").join(", ")}`,
+  },
+  {
+    names: ["OTEL_TRACES_EXPORTER", "OTEL_SDK_DISABLED"],
+    default: "otlp",
+    meaning: "none / true turn tracing off; console prints spans",
+  },
+  {
+    names: ["OTEL_SERVICE_NAME", "OTEL_RESOURCE_ATTRIBUTES"],
+    default: "cairn-<service>",
+    meaning: "resource of the spans",
+  },
+  {
+    names: ["OTEL_TRACES_SAMPLER", "OTEL_TRACES_SAMPLER_ARG"],
+    default: "parentbased_always_on",
+    meaning: "sampling, decided once per run at submission",
+  },
+  {
+    names: ["OTEL_BSP_SCHEDULE_DELAY", "OTEL_EXPORTER_OTLP_HEADERS", "…"],
+    default: "the SDK's",
+    meaning: "the other standard variables, read by the SDK itself",
+  },
 ];

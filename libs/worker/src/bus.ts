@@ -22,7 +22,10 @@ export interface Bus {
  * the payload stream) are provisioned as Cairn needs them; throws NotProvisionedError naming each
  * difference otherwise. It never creates or changes them: that is `cairn provision`'s, an admin's.
  */
-export async function openBus(cfg: CommonConfig, opts: { name: string; log: Logger; nc?: NatsConnection; payloads?: boolean }): Promise<Bus> {
+export async function openBus(
+  cfg: CommonConfig,
+  opts: { name: string; log: Logger; nc?: NatsConnection; payloads?: boolean },
+): Promise<Bus> {
   // A service's own process: the NATS client fixes (see nats-patch.ts) apply from here on.
   applyNatsClientFixes();
   const own = !opts.nc;

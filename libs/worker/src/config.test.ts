@@ -40,14 +40,28 @@ describe("parseEnv(commonEnv)", () => {
       CAIRN_DOUBLE_ACK: "1",
       LOG_LEVEL: "debug",
     });
-    expect(e).toMatchObject({ CAIRN_PREFIX: "acme.prod-1", CAIRN_REPLICAS: 3, CAIRN_ACK_WAIT_MS: 200, CAIRN_MAX_DELIVER: 2, CAIRN_MAX_MESSAGE_BYTES: 1024, CAIRN_DOUBLE_ACK: true, LOG_LEVEL: "debug" });
+    expect(e).toMatchObject({
+      CAIRN_PREFIX: "acme.prod-1",
+      CAIRN_REPLICAS: 3,
+      CAIRN_ACK_WAIT_MS: 200,
+      CAIRN_MAX_DELIVER: 2,
+      CAIRN_MAX_MESSAGE_BYTES: 1024,
+      CAIRN_DOUBLE_ACK: true,
+      LOG_LEVEL: "debug",
+    });
     expect(parseEnv(commonEnv, { NATS_URL: URL, CAIRN_DOUBLE_ACK: "true" }).CAIRN_DOUBLE_ACK).toBe(true);
     expect(parseEnv(commonEnv, { NATS_URL: URL, CAIRN_DOUBLE_ACK: "0" }).CAIRN_DOUBLE_ACK).toBe(false);
     expect(parseEnv(commonEnv, { NATS_URL: URL, CAIRN_DOUBLE_ACK: "false" }).CAIRN_DOUBLE_ACK).toBe(false);
   });
 
   it("treats empty strings as unset (defaults apply)", () => {
-    const e = parseEnv(commonEnv, { NATS_URL: URL, CAIRN_PREFIX: "", CAIRN_REPLICAS: "", NATS_USER: "", NATS_TOKEN: undefined });
+    const e = parseEnv(commonEnv, {
+      NATS_URL: URL,
+      CAIRN_PREFIX: "",
+      CAIRN_REPLICAS: "",
+      NATS_USER: "",
+      NATS_TOKEN: undefined,
+    });
     expect(e.CAIRN_PREFIX).toBe("cairn");
     expect(e.CAIRN_REPLICAS).toBe(1);
     expect(e).not.toHaveProperty("NATS_USER");
@@ -87,12 +101,16 @@ describe("parseEnv(commonEnv)", () => {
 
   it.each(["a..b", ".a", "a.", "a.*", "a b", "a.>", "ACME", "t_a", "-a"])("rejects CAIRN_PREFIX %j", (prefix) => {
     const { lines } = problems(() => parseEnv(commonEnv, { NATS_URL: URL, CAIRN_PREFIX: prefix }));
-    expect(lines).toEqual(["  CAIRN_PREFIX: CAIRN_PREFIX must be lower-case letters, digits and '-' (not first), parts joined by '.' (e.g. cairn, acme.prod-1)"]);
+    expect(lines).toEqual([
+      "  CAIRN_PREFIX: CAIRN_PREFIX must be lower-case letters, digits and '-' (not first), parts joined by '.' (e.g. cairn, acme.prod-1)",
+    ]);
   });
 
   it("rejects a CAIRN_PREFIX with a part that is one of Cairn's own subject tokens", () => {
     const { lines } = problems(() => parseEnv(commonEnv, { NATS_URL: URL, CAIRN_PREFIX: "acme.run" }));
-    expect(lines).toEqual(["  CAIRN_PREFIX: CAIRN_PREFIX may not have a part run, api, tapi, stream, tap, payload, purged, archive (Cairn's own subject tokens)"]);
+    expect(lines).toEqual([
+      "  CAIRN_PREFIX: CAIRN_PREFIX may not have a part run, api, tapi, stream, tap, payload, purged, archive (Cairn's own subject tokens)",
+    ]);
   });
 
   it("rejects a non-integer number", () => {
@@ -130,11 +148,17 @@ describe("CAIRN_ALLOW_UNPATCHED_NATS", () => {
     expect(parseEnv(commonEnv, { NATS_URL: URL })).not.toHaveProperty("CAIRN_ALLOW_UNPATCHED_NATS");
     expect(toCommonConfig(parseEnv(commonEnv, { NATS_URL: URL }), "planner").nats).toEqual({ servers: URL });
     for (const v of ["0", "false", ""]) {
-      expect(toCommonConfig(parseEnv(commonEnv, { NATS_URL: URL, CAIRN_ALLOW_UNPATCHED_NATS: v }), "planner").nats).toEqual({ servers: URL });
+      expect(
+        toCommonConfig(parseEnv(commonEnv, { NATS_URL: URL, CAIRN_ALLOW_UNPATCHED_NATS: v }), "planner").nats,
+      ).toEqual({ servers: URL });
     }
     for (const v of ["1", "true"]) {
-      expect(parseEnv(commonEnv, { NATS_URL: URL, CAIRN_ALLOW_UNPATCHED_NATS: v }).CAIRN_ALLOW_UNPATCHED_NATS).toBe(true);
-      expect(toCommonConfig(parseEnv(commonEnv, { NATS_URL: URL, CAIRN_ALLOW_UNPATCHED_NATS: v }), "planner").nats).toEqual({ servers: URL, allowUnpatchedServer: true });
+      expect(parseEnv(commonEnv, { NATS_URL: URL, CAIRN_ALLOW_UNPATCHED_NATS: v }).CAIRN_ALLOW_UNPATCHED_NATS).toBe(
+        true,
+      );
+      expect(
+        toCommonConfig(parseEnv(commonEnv, { NATS_URL: URL, CAIRN_ALLOW_UNPATCHED_NATS: v }), "planner").nats,
+      ).toEqual({ servers: URL, allowUnpatchedServer: true });
     }
   });
 
@@ -164,7 +188,10 @@ describe("toCommonConfig", () => {
   });
 
   it("reads placement tags for a cluster", () => {
-    const c = toCommonConfig(parseEnv(commonEnv, { NATS_URL: URL, CAIRN_REPLICAS: "3", CAIRN_PLACEMENT_TAGS: "eu, ssd" }), "planner");
+    const c = toCommonConfig(
+      parseEnv(commonEnv, { NATS_URL: URL, CAIRN_REPLICAS: "3", CAIRN_PLACEMENT_TAGS: "eu, ssd" }),
+      "planner",
+    );
     expect([c.replicas, c.placementTags]).toEqual([3, ["eu", "ssd"]]);
   });
 

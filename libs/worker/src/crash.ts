@@ -12,7 +12,10 @@ export class CrashPoints {
   private readonly nth: number;
   private count = 0;
 
-  constructor(spec: string | undefined, private readonly log?: Logger) {
+  constructor(
+    spec: string | undefined,
+    private readonly log?: Logger,
+  ) {
     if (!spec) {
       this.nth = 0;
       return;

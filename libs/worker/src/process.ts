@@ -13,7 +13,11 @@ export async function runServiceProcess<C extends { instance: string; logLevel: 
   config: C;
   start(config: C, deps: { log: Logger }): Promise<RunningService>;
 }): Promise<void> {
-  const tracing = await startTracing({ serviceName: `cairn-${o.name}`, attributes: { "service.instance.id": o.config.instance }, env: process.env });
+  const tracing = await startTracing({
+    serviceName: `cairn-${o.name}`,
+    attributes: { "service.instance.id": o.config.instance },
+    env: process.env,
+  });
   const log = createLogger({ service: o.name, level: o.config.logLevel });
   if (tracing.enabled) log.info({ exporter: tracing.exporter }, "tracing on");
   const service = await o.start(o.config, { log });

@@ -15,7 +15,8 @@ function setup(o: { largePayloadBytes?: number; maxMessageBytes?: number } = {})
   const lines: { level: string; msg: string }[] = [];
   const crashes: string[] = [];
   const payloads: string[] = [];
-  const at = (level: string) => (a: unknown, b?: unknown) => lines.push({ level, msg: typeof a === "string" ? a : String(b) });
+  const at = (level: string) => (a: unknown, b?: unknown) =>
+    lines.push({ level, msg: typeof a === "string" ? a : String(b) });
   const rlog = { error: at("error"), warn: at("warn"), info: at("info"), debug: at("debug") } as unknown as StepLogger;
   const steps = new StepRecorder({
     subjects,
@@ -29,7 +30,12 @@ function setup(o: { largePayloadBytes?: number; maxMessageBytes?: number } = {})
     payloads: {
       put: (runId, text) => {
         payloads.push(text);
-        return Promise.resolve({ bucket: "P", name: `${runId}/${payloads.length}`, bytes: text.length, sha256: "0".repeat(64) });
+        return Promise.resolve({
+          bucket: "P",
+          name: `${runId}/${payloads.length}`,
+          bytes: text.length,
+          sha256: "0".repeat(64),
+        });
       },
     },
     largePayloadBytes: o.largePayloadBytes ?? 1024,
@@ -37,8 +43,24 @@ function setup(o: { largePayloadBytes?: number; maxMessageBytes?: number } = {})
     crash: { hit: (p) => crashes.push(p) },
     now: () => 1_000,
   });
-  const result = (output: string, ok = true): ToolResult => ({ v: 1, type: "tool.result", runId: "r1", turn: 1, index: 0, callId: "c", tool: "t", attempts: 1, ok, output });
-  const record = (r: ToolResult) => steps.record(RESULT, r, { text: "output", ref: "outputRef", tooLarge: ({ output: _o, ...rest }, n) => ({ ...rest, ok: false, error: steps.tooLarge("tool result", n) }) });
+  const result = (output: string, ok = true): ToolResult => ({
+    v: 1,
+    type: "tool.result",
+    runId: "r1",
+    turn: 1,
+    index: 0,
+    callId: "c",
+    tool: "t",
+    attempts: 1,
+    ok,
+    output,
+  });
+  const record = (r: ToolResult) =>
+    steps.record(RESULT, r, {
+      text: "output",
+      ref: "outputRef",
+      tooLarge: ({ output: _o, ...rest }, n) => ({ ...rest, ok: false, error: steps.tooLarge("tool result", n) }),
+    });
   const run = (deliveries: number, over: Partial<StepRun<string>>, signal = new AbortController().signal) =>
     steps.run<string>({
       m: { subject: "cairn.run.r1.cmd.tool.1.0.t", seq: 7, deliveries },
@@ -83,19 +105,30 @@ describe("StepRecorder: the one step skeleton of the workers", () => {
     expect(await t.run(2, { execute: fail })).toEqual({ nak: 1000 });
     expect(t.log.size).toBe(0);
     // a server's Retry-After wins when it is longer
-    expect(await t.run(1, { execute: () => Promise.reject(new RetryableError("slow down", { retryAfterMs: 4000 })) })).toEqual({ nak: 4000 });
+    expect(
+      await t.run(1, { execute: () => Promise.reject(new RetryableError("slow down", { retryAfterMs: 4000 })) }),
+    ).toEqual({ nak: 4000 });
   });
 
   it("the last attempt's failure, or a terminal one at once, is recorded as the step's result", async () => {
     const t = setup();
-    expect(await t.run(3, { execute: () => Promise.reject(new RetryableError("busy", { kind: "http_503" })) })).toEqual({ ack: true });
+    expect(await t.run(3, { execute: () => Promise.reject(new RetryableError("busy", { kind: "http_503" })) })).toEqual(
+      { ack: true },
+    );
     expect(t.recorded()).toMatchObject({ ok: false, error: { kind: "http_503", message: "busy", retryable: true } });
     const u = setup();
-    expect(await u.run(1, { execute: () => Promise.reject(new TerminalError("no such account", { kind: "not_found" })) })).toEqual({ ack: true });
+    expect(
+      await u.run(1, { execute: () => Promise.reject(new TerminalError("no such account", { kind: "not_found" })) }),
+    ).toEqual({ ack: true });
     expect(u.recorded()).toMatchObject({ ok: false, error: { kind: "not_found", retryable: false } });
     // the caller's own rule: a retryable error it says not to retry
     const v = setup();
-    expect(await v.run(1, { execute: () => Promise.reject(new RetryableError("quota", { kind: "quota" })), retryable: () => false })).toEqual({ ack: true });
+    expect(
+      await v.run(1, {
+        execute: () => Promise.reject(new RetryableError("quota", { kind: "quota" })),
+        retryable: () => false,
+      }),
+    ).toEqual({ ack: true });
     expect(v.recorded().error?.kind).toBe("quota");
   });
 
@@ -109,7 +142,12 @@ describe("StepRecorder: the one step skeleton of the workers", () => {
 
   it("`settle` decides for errors that are not failures (a deferral)", async () => {
     const t = setup();
-    expect(await t.run(1, { execute: () => Promise.reject(new Error("sleep")), settle: () => Promise.resolve({ nak: 60_000 }) })).toEqual({ nak: 60_000 });
+    expect(
+      await t.run(1, {
+        execute: () => Promise.reject(new Error("sleep")),
+        settle: () => Promise.resolve({ nak: 60_000 }),
+      }),
+    ).toEqual({ nak: 60_000 });
     expect(t.log.size).toBe(0);
   });
 
@@ -120,7 +158,9 @@ describe("StepRecorder: the one step skeleton of the workers", () => {
     await t.record(t.result("x"));
     expect(await t.steps.alreadyRecorded({ subject: "x", seq: 1, deliveries: 1 }, RESULT, t.rlog, words)).toBe(false);
     expect(await t.steps.alreadyRecorded({ subject: "x", seq: 1, deliveries: 2 }, RESULT, t.rlog, words)).toBe(true);
-    expect(t.lines.at(-1)?.msg).toBe("redelivered command already has its recorded result: acked without executing the tool");
+    expect(t.lines.at(-1)?.msg).toBe(
+      "redelivered command already has its recorded result: acked without executing the tool",
+    );
   });
 
   it("large text goes to the payload store (a preview and the reference stay); a record still over the limit becomes a failure", async () => {
@@ -139,9 +179,21 @@ describe("StepRecorder: the one step skeleton of the workers", () => {
   it("an invalid command is reported on the run and recorded as the step's failure", async () => {
     const t = setup();
     const m = { subject: "cairn.run.r1.cmd.tool.1.0.t", seq: 9, deliveries: 1 };
-    expect(await t.steps.invalid("r1", m, t.rlog, "invalid tool command", "schema_invalid", "bad", (error) => t.record({ ...t.result(""), ok: false, error }))).toEqual({ ack: true });
+    expect(
+      await t.steps.invalid("r1", m, t.rlog, "invalid tool command", "schema_invalid", "bad", (error) =>
+        t.record({ ...t.result(""), ok: false, error }),
+      ),
+    ).toEqual({ ack: true });
     const e = decode<RunError>("RunError", t.log.get(subjects.error("r1", "s9"))!);
-    expect(e.ok && e.value).toMatchObject({ service: "tool-runner", subject: m.subject, seq: 9, error: { kind: "schema_invalid", message: "bad" } });
-    expect(t.recorded()).toMatchObject({ ok: false, error: { kind: "invalid_command", message: "schema_invalid: bad" } });
+    expect(e.ok && e.value).toMatchObject({
+      service: "tool-runner",
+      subject: m.subject,
+      seq: 9,
+      error: { kind: "schema_invalid", message: "bad" },
+    });
+    expect(t.recorded()).toMatchObject({
+      ok: false,
+      error: { kind: "invalid_command", message: "schema_invalid: bad" },
+    });
   });
 });

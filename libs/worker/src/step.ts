@@ -78,8 +78,23 @@ export interface StepRun<T> {
 }
 
 /** The error event a service appends to a run about one of its messages (on `subjects.error(runId, "s<seq>")`). */
-export function runErrorEvent(service: RunError["service"], runId: string, m: StepMessage | { subject: string; seq: number }, error: { kind: string; message: string }, nowMs: number): RunError {
-  return { v: 1, type: "run.error", runId, service, subject: m.subject, seq: m.seq, error, at: new Date(nowMs).toISOString() };
+export function runErrorEvent(
+  service: RunError["service"],
+  runId: string,
+  m: StepMessage | { subject: string; seq: number },
+  error: { kind: string; message: string },
+  nowMs: number,
+): RunError {
+  return {
+    v: 1,
+    type: "run.error",
+    runId,
+    service,
+    subject: m.subject,
+    seq: m.seq,
+    error,
+    at: new Date(nowMs).toISOString(),
+  };
 }
 
 /**
@@ -114,16 +129,30 @@ export class StepRecorder {
 
   /** The failure that replaces a record over the message limit. */
   tooLarge(what: string, bytes: number): StepError {
-    return { kind: "result_too_large", message: `${what} of ${bytes} bytes exceeds the ${this.o.maxMessageBytes}-byte message limit` };
+    return {
+      kind: "result_too_large",
+      message: `${what} of ${bytes} bytes exceeds the ${this.o.maxMessageBytes}-byte message limit`,
+    };
   }
 
   /** Appends an error event to the run about the message `m` (once per message). */
   reportError(runId: string, m: StepMessage, kind: string, message: string): Promise<AppendResult> {
-    return this.o.append(this.o.subjects.error(runId, `s${m.seq}`), encode(runErrorEvent(this.o.service, runId, m, { kind, message }, this.o.now())));
+    return this.o.append(
+      this.o.subjects.error(runId, `s${m.seq}`),
+      encode(runErrorEvent(this.o.service, runId, m, { kind, message }, this.o.now())),
+    );
   }
 
   /** A command that cannot be run: reported on the run, its step's failed result recorded, acked. */
-  async invalid(runId: string, m: StepMessage, log: StepLogger, what: string, kind: string, reason: string, fail: (error: StepError) => Promise<AppendResult>): Promise<Disposition> {
+  async invalid(
+    runId: string,
+    m: StepMessage,
+    log: StepLogger,
+    what: string,
+    kind: string,
+    reason: string,
+    fail: (error: StepError) => Promise<AppendResult>,
+  ): Promise<Disposition> {
     log.error({ kind, reason }, what);
     await this.reportError(runId, m, kind, reason);
     await fail({ kind: "invalid_command", message: `${kind}: ${reason}` });
@@ -147,7 +176,11 @@ export class StepRecorder {
       const ms = this.o.now() - started;
       const rec = await s.succeed(value, ms);
       s.after?.(value, rec);
-      if (rec.duplicate) log.warn({ ms }, `late ${words.result} discarded: this step's ${words.result} was already recorded by another delivery (this one stalled past ack_wait)`);
+      if (rec.duplicate)
+        log.warn(
+          { ms },
+          `late ${words.result} discarded: this step's ${words.result} was already recorded by another delivery (this one stalled past ack_wait)`,
+        );
       else s.recorded?.(value, ms);
     } catch (err) {
       if (s.signal.aborted) return { nak: 0 };
@@ -157,10 +190,16 @@ export class StepRecorder {
       const retryable = (s.retryable ?? isRetryable)(err);
       if (retryable && m.deliveries < s.policy.maxAttempts) {
         const delay = backoffDelay(s.policy, m.deliveries, retryAfterOf(err));
-        log.warn({ err: errorMessage(err), kind: errorKind(err), delayMs: delay }, `${words.call} failed; retrying after backoff`);
+        log.warn(
+          { err: errorMessage(err), kind: errorKind(err), delayMs: delay },
+          `${words.call} failed; retrying after backoff`,
+        );
         return { nak: delay };
       }
-      log[s.failureLevel ?? "warn"]({ err: errorMessage(err), kind: errorKind(err), retryable }, `${words.call} failed for good: recorded as the step's ${words.result}`);
+      log[s.failureLevel ?? "warn"](
+        { err: errorMessage(err), kind: errorKind(err), retryable },
+        `${words.call} failed for good: recorded as the step's ${words.result}`,
+      );
       await s.fail({ kind: errorKind(err), message: errorMessage(err), retryable }, ms);
       s.failed?.();
     }

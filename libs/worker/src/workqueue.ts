@@ -39,7 +39,11 @@ export interface WorkQueueOptions {
 export async function startWorkQueue(o: WorkQueueOptions): Promise<RunningConsumer> {
   const info = await verifyConsumer(o.jsm, o.stream, o.durable, o.filters);
   const ackWaitMs = info.config.ack_wait ? Math.round(info.config.ack_wait / 1_000_000) : 30_000;
-  if (ackWaitMs !== o.config.ackWaitMs) o.log.info({ consumer: o.durable, ackWaitMs, configured: o.config.ackWaitMs }, "using the consumer's ack wait (set by cairn provision), not CAIRN_ACK_WAIT_MS");
+  if (ackWaitMs !== o.config.ackWaitMs)
+    o.log.info(
+      { consumer: o.durable, ackWaitMs, configured: o.config.ackWaitMs },
+      "using the consumer's ack wait (set by cairn provision), not CAIRN_ACK_WAIT_MS",
+    );
   return startConsumer({
     js: o.js,
     stream: o.stream,

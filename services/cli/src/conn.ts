@@ -39,7 +39,12 @@ export async function client(f: ConnFlags): Promise<CairnClient> {
   const token = f.token ?? env["NATS_TOKEN"] ?? (creds || user ? undefined : devToken);
   return CairnClient.connect({
     prefix: f.prefix ?? env["CAIRN_PREFIX"] ?? "cairn",
-    connect: { servers, ...(creds ? { credsFile: creds } : {}), ...(user ? { user, pass: pass ?? "" } : {}), ...(token ? { token } : {}), ...(allowUnpatched(env) ? { allowUnpatchedServer: true } : {}) },
+    connect: {
+      servers,
+      ...(creds ? { credsFile: creds } : {}),
+      ...(user ? { user, pass: pass ?? "" } : {}),
+      ...(token ? { token } : {}),
+      ...(allowUnpatched(env) ? { allowUnpatchedServer: true } : {}),
+    },
   });
 }
-

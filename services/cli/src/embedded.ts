@@ -43,13 +43,23 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
   let url = o.natsUrl;
   if (!url) {
     if (o.storeDir) mkdirSync(o.storeDir, { recursive: true });
-    server = await startNatsServer({ ...(o.storeDir ? { storeDir: o.storeDir } : {}), ...(o.port ? { port: o.port } : {}), ...(o.token !== undefined ? { token: o.token } : {}) });
+    server = await startNatsServer({
+      ...(o.storeDir ? { storeDir: o.storeDir } : {}),
+      ...(o.port ? { port: o.port } : {}),
+      ...(o.token !== undefined ? { token: o.token } : {}),
+    });
     url = server.url;
   }
   const env = { ...o.env, NATS_URL: url };
   // The services' process: their NATS client fixes apply before the shared connection opens.
   applyNatsClientFixes();
-  const nc = await connectNats({ servers: url, name: "cairn-embedded", log: o.log, ...(o.token !== undefined ? { token: o.token } : {}), ...(allowUnpatched(env) ? { allowUnpatchedServer: true } : {}) });
+  const nc = await connectNats({
+    servers: url,
+    name: "cairn-embedded",
+    log: o.log,
+    ...(o.token !== undefined ? { token: o.token } : {}),
+    ...(allowUnpatched(env) ? { allowUnpatchedServer: true } : {}),
+  });
   const stops: (() => Promise<void>)[] = [];
   try {
     await provision(nc, env, "all", o.agents ? { agents: o.agents } : {});
@@ -57,7 +67,11 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
     stops.push(() => tr.stop());
     const llm = await startLlmCaller(llmConfig(env), { log: o.log.child({ service: "llm-caller" }), nc });
     stops.push(() => llm.stop());
-    const pl = await startPlanner(plannerConfig(env), { log: o.log.child({ service: "planner" }), nc, ...(o.agents ? { agents: o.agents } : {}) });
+    const pl = await startPlanner(plannerConfig(env), {
+      log: o.log.child({ service: "planner" }),
+      nc,
+      ...(o.agents ? { agents: o.agents } : {}),
+    });
     stops.push(() => pl.stop());
   } catch (err) {
     for (const s of stops.reverse()) await s().catch(() => undefined);

@@ -2,8 +2,16 @@ import { jetstreamManager } from "@nats-io/jetstream";
 import { provisionDeployment, type DeploymentSpec, type NatsConnection, type ProvisionReport } from "@cairn/bus";
 import { Subjects } from "@cairn/protocol";
 import { loadAgents, loadConfig as plannerConfig, type Agents } from "@cairn/planner";
-import { configuredProviders, DEFAULT_MAX_IN_FLIGHT as LLM_DEFAULT_MAX, loadConfig as llmConfig } from "@cairn/llm-caller";
-import { configuredTools, DEFAULT_MAX_IN_FLIGHT as TOOL_DEFAULT_MAX, loadConfig as toolConfig } from "@cairn/tool-runner";
+import {
+  configuredProviders,
+  DEFAULT_MAX_IN_FLIGHT as LLM_DEFAULT_MAX,
+  loadConfig as llmConfig,
+} from "@cairn/llm-caller";
+import {
+  configuredTools,
+  DEFAULT_MAX_IN_FLIGHT as TOOL_DEFAULT_MAX,
+  loadConfig as toolConfig,
+} from "@cairn/tool-runner";
 
 /** What to provision: everything, or what one service needs (its consumers; the planner's agents' work queues, create-only). */
 export type ProvisionScope = "all" | "planner" | "llm-caller" | "tool-runner";
@@ -19,7 +27,11 @@ const PLANNER_MAX_ACK_PENDING = 10_000;
  * the llm-caller and every tool the tool-runner would serve, with CAIRN_LLM_LIMITS / CAIRN_TOOL_LIMITS
  * as their max_ack_pending.
  */
-export async function deploymentSpec(env: Record<string, string | undefined>, scope: ProvisionScope, o: { agents?: Agents } = {}): Promise<{ subjects: Subjects; spec: DeploymentSpec }> {
+export async function deploymentSpec(
+  env: Record<string, string | undefined>,
+  scope: ProvisionScope,
+  o: { agents?: Agents } = {},
+): Promise<{ subjects: Subjects; spec: DeploymentSpec }> {
   const pc = plannerConfig(env);
   const spec: DeploymentSpec = {
     replicas: pc.replicas,
@@ -54,14 +66,22 @@ export async function deploymentSpec(env: Record<string, string | undefined>, sc
 }
 
 /** Provisions what `env` describes on `nc` (which must hold the admin credential). */
-export async function provision(nc: NatsConnection, env: Record<string, string | undefined>, scope: ProvisionScope = "all", o: { agents?: Agents } = {}): Promise<ProvisionReport> {
+export async function provision(
+  nc: NatsConnection,
+  env: Record<string, string | undefined>,
+  scope: ProvisionScope = "all",
+  o: { agents?: Agents } = {},
+): Promise<ProvisionReport> {
   const { subjects, spec } = await deploymentSpec(env, scope, o);
   const jsm = await jetstreamManager(nc, { timeout: 10_000 });
   try {
     return await provisionDeployment(nc, jsm, subjects, spec);
   } catch (err) {
     if (/permissions violation/i.test((err as Error).message)) {
-      throw new Error(`provisioning needs the admin credential (this connection may not manage streams and consumers): ${(err as Error).message}`, { cause: err });
+      throw new Error(
+        `provisioning needs the admin credential (this connection may not manage streams and consumers): ${(err as Error).message}`,
+        { cause: err },
+      );
     }
     throw err;
   }

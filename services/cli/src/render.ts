@@ -44,18 +44,24 @@ export function renderEntry(e: LogEntry, width = Math.max(60, process.stdout.col
       return pc.dim(`  … turn ${x.message.turn}: asking the model`);
     case "llm-result": {
       const m = x.message;
-      const meta = pc.dim(`[${m.usage?.inputTokens ?? 0} in / ${m.usage?.outputTokens ?? 0} out tokens, ${Math.round(m.latencyMs ?? 0)} ms${m.attempts > 1 ? `, attempt ${m.attempts}` : ""}]`);
-      if (!m.ok) return `  ${pc.red(`✗ turn ${m.turn} model error`)} ${safe(m.error?.kind)}: ${clip(m.error?.message ?? "", w)} ${meta}`;
+      const meta = pc.dim(
+        `[${m.usage?.inputTokens ?? 0} in / ${m.usage?.outputTokens ?? 0} out tokens, ${Math.round(m.latencyMs ?? 0)} ms${m.attempts > 1 ? `, attempt ${m.attempts}` : ""}]`,
+      );
+      if (!m.ok)
+        return `  ${pc.red(`✗ turn ${m.turn} model error`)} ${safe(m.error?.kind)}: ${clip(m.error?.message ?? "", w)} ${meta}`;
       const calls = m.toolCalls ?? [];
       const head = `  ${pc.bold(pc.magenta(`◆ turn ${m.turn}`))} ${calls.length ? `model asks for ${calls.length} tool call${calls.length > 1 ? "s" : ""}` : "model answers"} ${meta}`;
       const said = m.content ? `\n    ${pc.italic(clip(m.content, w))}` : "";
       return head + said;
     }
     case "summary-command":
-      return pc.dim(`  … before turn ${x.message.turn}: summarising turns 1-${x.message.throughTurn} (context compaction)`);
+      return pc.dim(
+        `  … before turn ${x.message.turn}: summarising turns 1-${x.message.throughTurn} (context compaction)`,
+      );
     case "summary-result": {
       const m = x.message;
-      if (!m.ok) return `  ${pc.red(`✗ summary before turn ${m.turn} failed`)} ${safe(m.error?.kind)}: ${clip(m.error?.message ?? "", w)} ${pc.dim("(old tool results are truncated instead)")}`;
+      if (!m.ok)
+        return `  ${pc.red(`✗ summary before turn ${m.turn} failed`)} ${safe(m.error?.kind)}: ${clip(m.error?.message ?? "", w)} ${pc.dim("(old tool results are truncated instead)")}`;
       return `  ${pc.bold(pc.blue(`≡ summary of turns 1-${m.throughTurn}`))} ${pc.dim(`[${m.usage?.inputTokens ?? 0} in / ${m.usage?.outputTokens ?? 0} out tokens]`)}\n    ${pc.italic(clip(m.content ?? "", w))}`;
     }
     case "tool-command":
@@ -77,9 +83,19 @@ export function renderEntry(e: LogEntry, width = Math.max(60, process.stdout.col
       return `  ${pc.red("! error recorded")} ${safe(x.message.service)}: ${safe(x.message.error.kind)}: ${clip(x.message.error.message, w)}`;
     case "ended": {
       const m = x.message;
-      const tag = m.status === "completed" ? pc.green("✔ completed") : m.status === "cancelled" ? pc.yellow("■ cancelled") : pc.red("✘ failed");
+      const tag =
+        m.status === "completed"
+          ? pc.green("✔ completed")
+          : m.status === "cancelled"
+            ? pc.yellow("■ cancelled")
+            : pc.red("✘ failed");
       const tail = pc.dim(`${m.turns} turns · ${m.usage.inputTokens + m.usage.outputTokens} tokens`);
-      const body = m.answer !== undefined ? `\n${answer(m.answer)}` : m.reason ? ` ${safe(m.reason)}${m.error ? `: ${safe(m.error.message)}` : ""}` : "";
+      const body =
+        m.answer !== undefined
+          ? `\n${answer(m.answer)}`
+          : m.reason
+            ? ` ${safe(m.reason)}${m.error ? `: ${safe(m.error.message)}` : ""}`
+            : "";
       return `${pc.bold(tag)} ${tail}${body}`;
     }
     case "invalid":
@@ -89,7 +105,14 @@ export function renderEntry(e: LogEntry, width = Math.max(60, process.stdout.col
 
 /** `cairn status` text. */
 export function renderStatus(s: RunStatus): string {
-  const colour = s.status === "completed" ? pc.green : s.status === "running" ? pc.cyan : s.status === "cancelled" || s.status === "awaiting_approval" ? pc.yellow : pc.red;
+  const colour =
+    s.status === "completed"
+      ? pc.green
+      : s.status === "running"
+        ? pc.cyan
+        : s.status === "cancelled" || s.status === "awaiting_approval"
+          ? pc.yellow
+          : pc.red;
   const lines = [
     `${pc.bold("run")}      ${safe(s.runId)}`,
     `${pc.bold("status")}   ${colour(safe(s.status))}${s.reason ? ` (${safe(s.reason)})` : ""}`,
@@ -100,18 +123,38 @@ export function renderStatus(s: RunStatus): string {
   ];
   if (s.waitingFor?.length) lines.push(`${pc.bold("waiting")}  ${safe(s.waitingFor.join(", "))}`);
   for (const a of s.approvals ?? []) {
-    lines.push(`${pc.bold(pc.yellow("approval"))} ${safe(a.callId)}: ${pc.bold(safe(a.tool))} ${args(a.arguments, 80)}${a.reason ? pc.dim(` — ${clip(a.reason, 60)}`) : ""}`);
-    lines.push(pc.dim(`          cairn approve ${safe(s.runId)} ${safe(a.callId)}   |   cairn deny ${safe(s.runId)} ${safe(a.callId)} --reason "…"`));
+    lines.push(
+      `${pc.bold(pc.yellow("approval"))} ${safe(a.callId)}: ${pc.bold(safe(a.tool))} ${args(a.arguments, 80)}${a.reason ? pc.dim(` — ${clip(a.reason, 60)}`) : ""}`,
+    );
+    lines.push(
+      pc.dim(
+        `          cairn approve ${safe(s.runId)} ${safe(a.callId)}   |   cairn deny ${safe(s.runId)} ${safe(a.callId)} --reason "…"`,
+      ),
+    );
   }
   if (s.budgetPause) {
-    lines.push(`${pc.bold(pc.yellow("budget"))}   ${safe(s.budgetPause.kind)}: ${safe(s.budgetPause.message)} — paused before turn ${s.budgetPause.turn}`);
-    lines.push(pc.dim(`          cairn approve ${safe(s.runId)} budget   (another budget of the same size)   |   cairn deny ${safe(s.runId)} budget --reason "…"`));
+    lines.push(
+      `${pc.bold(pc.yellow("budget"))}   ${safe(s.budgetPause.kind)}: ${safe(s.budgetPause.message)} — paused before turn ${s.budgetPause.turn}`,
+    );
+    lines.push(
+      pc.dim(
+        `          cairn approve ${safe(s.runId)} budget   (another budget of the same size)   |   cairn deny ${safe(s.runId)} budget --reason "…"`,
+      ),
+    );
   }
   if (s.costUsd !== undefined) lines.push(`${pc.bold("cost")}     $${s.costUsd.toFixed(6)}`);
-  if (s.waitingForRunner?.length) lines.push(`${pc.bold("no worker")} ${pc.yellow(safe(s.waitingForRunner.join(", ")))} ${pc.dim("(no live worker serves it: the run waits until one starts)")}`);
+  if (s.waitingForRunner?.length)
+    lines.push(
+      `${pc.bold("no worker")} ${pc.yellow(safe(s.waitingForRunner.join(", ")))} ${pc.dim("(no live worker serves it: the run waits until one starts)")}`,
+    );
   if (s.errors) lines.push(`${pc.bold("errors")}   ${s.errors} recorded`);
   if (s.traceId) lines.push(`${pc.bold("trace")}    ${safe(s.traceId)}`);
-  if (s.metadata && Object.keys(s.metadata).length) lines.push(`${pc.bold("metadata")} ${Object.entries(s.metadata).map(([k, v]) => `${safe(k)}=${safe(v)}`).join("  ")}`);
+  if (s.metadata && Object.keys(s.metadata).length)
+    lines.push(
+      `${pc.bold("metadata")} ${Object.entries(s.metadata)
+        .map(([k, v]) => `${safe(k)}=${safe(v)}`)
+        .join("  ")}`,
+    );
   if (s.answer !== undefined) lines.push(`${pc.bold("answer")}\n${answer(s.answer)}`);
   return lines.join("\n");
 }
@@ -119,7 +162,14 @@ export function renderStatus(s: RunStatus): string {
 /** `cairn runs` table. */
 export function renderRuns(runs: RunStatus[]): string {
   if (!runs.length) return pc.dim("no runs");
-  const rows = runs.map((r) => [safe(r.runId), safe(r.status), safe(r.agent), String(r.turn), safe(r.submittedAt.replace("T", " ").slice(0, 19)), clip(r.task, 50)]);
+  const rows = runs.map((r) => [
+    safe(r.runId),
+    safe(r.status),
+    safe(r.agent),
+    String(r.turn),
+    safe(r.submittedAt.replace("T", " ").slice(0, 19)),
+    clip(r.task, 50),
+  ]);
   const head = ["RUN", "STATUS", "AGENT", "TURNS", "SUBMITTED", "TASK"];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const fmt = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ");

@@ -37,7 +37,10 @@ import { renderEntry, renderStatus } from "./render.js";
 const DIVERGED = 3;
 
 function render(width?: string): RenderOptions {
-  return { color: pc.isColorSupported, width: width !== undefined ? int("--width", width) : Math.max(60, process.stdout.columns ?? 120) };
+  return {
+    color: pc.isColorSupported,
+    width: width !== undefined ? int("--width", width) : Math.max(60, process.stdout.columns ?? 120),
+  };
 }
 
 function int(name: string, v: string): number {
@@ -95,7 +98,9 @@ function parseSetResults(items: string[]): Record<string, unknown> {
     try {
       res[callId] = JSON.parse(text);
     } catch (err) {
-      throw new Error(`--set-result ${callId}: ${JSON.stringify(text)} is not JSON (${(err as Error).message}); quote a string as '"text"'`);
+      throw new Error(
+        `--set-result ${callId}: ${JSON.stringify(text)} is not JSON (${(err as Error).message}); quote a string as '"text"'`,
+      );
     }
   }
   return res;
@@ -104,35 +109,62 @@ function parseSetResults(items: string[]): Record<string, unknown> {
 /** `cairn replay`, `cairn export`, `cairn fork` and `cairn purge`. */
 export function registerReplayCommands(program: Command): void {
   addConn(program.command("replay [runId]"))
-    .description("a run's timeline read from its log; --at: its state after a step; --prompt: a turn's exact request; --check: re-drive the planner and compare")
+    .description(
+      "a run's timeline read from its log; --at: its state after a step; --prompt: a turn's exact request; --check: re-drive the planner and compare",
+    )
     .option("--file <path>", "replay an exported run (cairn export) without NATS")
-    .option("--at <step>", "the run's state after this step (0 = the submission): the messages the model would see next")
-    .option("--prompt <turn>", "the exact request sent to the model at this turn, rebuilt from the log and checked against its recorded hash (exit 3 on MISMATCH)")
-    .option("--check", `re-drive the current planner over the recorded events; exit ${DIVERGED} at the first divergence`)
-    .option("--planner <module>", "with --check: use the decide() exported by this module instead of the built-in planner")
+    .option(
+      "--at <step>",
+      "the run's state after this step (0 = the submission): the messages the model would see next",
+    )
+    .option(
+      "--prompt <turn>",
+      "the exact request sent to the model at this turn, rebuilt from the log and checked against its recorded hash (exit 3 on MISMATCH)",
+    )
+    .option(
+      "--check",
+      `re-drive the current planner over the recorded events; exit ${DIVERGED} at the first divergence`,
+    )
+    .option(
+      "--planner <module>",
+      "with --check: use the decide() exported by this module instead of the built-in planner",
+    )
     .option("--json", "machine-readable output")
     .option("--width <columns>", "line width of the text output (default: the terminal's)")
-    .action(async (runId: string | undefined, o: ConnFlags & { file?: string; at?: string; prompt?: string; check?: boolean; planner?: string; json?: boolean; width?: string }) => {
-      const modes = [o.at !== undefined, o.prompt !== undefined, !!o.check].filter(Boolean).length;
-      if (modes > 1) throw new Error("use one of --at, --prompt and --check at a time");
-      if (o.planner && !o.check) throw new Error("--planner goes with --check");
-      const log = await readLog(runId, o);
-      if (o.at !== undefined) {
-        const s = stateAt(log, int("--at", o.at));
-        out(o.json ? terminalJson(s) : renderState(s, render(o.width)));
-      } else if (o.prompt !== undefined) {
-        const p = promptAt(log, int("--prompt", o.prompt));
-        out(o.json ? terminalJson(p) : renderPromptCheck(p, render(o.width)));
-        if (p.match === false) process.exitCode = DIVERGED;
-      } else if (o.check) {
-        const r = checkRun(log, o.planner ? { decide: await loadDecide(o.planner) } : {});
-        out(o.json ? terminalJson(r) : renderCheck(r, render(o.width)));
-        if (!r.ok) process.exitCode = DIVERGED;
-      } else {
-        const t = buildTimeline(log);
-        out(o.json ? terminalJson(t) : renderTimeline(t, render(o.width)));
-      }
-    });
+    .action(
+      async (
+        runId: string | undefined,
+        o: ConnFlags & {
+          file?: string;
+          at?: string;
+          prompt?: string;
+          check?: boolean;
+          planner?: string;
+          json?: boolean;
+          width?: string;
+        },
+      ) => {
+        const modes = [o.at !== undefined, o.prompt !== undefined, !!o.check].filter(Boolean).length;
+        if (modes > 1) throw new Error("use one of --at, --prompt and --check at a time");
+        if (o.planner && !o.check) throw new Error("--planner goes with --check");
+        const log = await readLog(runId, o);
+        if (o.at !== undefined) {
+          const s = stateAt(log, int("--at", o.at));
+          out(o.json ? terminalJson(s) : renderState(s, render(o.width)));
+        } else if (o.prompt !== undefined) {
+          const p = promptAt(log, int("--prompt", o.prompt));
+          out(o.json ? terminalJson(p) : renderPromptCheck(p, render(o.width)));
+          if (p.match === false) process.exitCode = DIVERGED;
+        } else if (o.check) {
+          const r = checkRun(log, o.planner ? { decide: await loadDecide(o.planner) } : {});
+          out(o.json ? terminalJson(r) : renderCheck(r, render(o.width)));
+          if (!r.ok) process.exitCode = DIVERGED;
+        } else {
+          const t = buildTimeline(log);
+          out(o.json ? terminalJson(t) : renderTimeline(t, render(o.width)));
+        }
+      },
+    );
 
   addConn(program.command("export <runId>"))
     .description("write a run's whole log as JSON Lines (lossless), for replay --file, bug reports and fixtures")
@@ -145,37 +177,67 @@ export function registerReplayCommands(program: Command): void {
     });
 
   addConn(program.command("fork <runId>"))
-    .description("start a new run whose history is this run's up to a step (recorded model responses reused), and continue it live")
+    .description(
+      "start a new run whose history is this run's up to a step (recorded model responses reused), and continue it live",
+    )
     .requiredOption("--from <step>", "last step of the source to keep (see cairn replay)")
-    .option("--set-result <callId=json>", "replace (or supply) the result of a tool call in the kept history; repeatable", collect, [] as string[])
+    .option(
+      "--set-result <callId=json>",
+      "replace (or supply) the result of a tool call in the kept history; repeatable",
+      collect,
+      [] as string[],
+    )
     .option("--model <model>", "continue with another model (the agent snapshot is otherwise kept)")
     .option("--file <path>", "fork from an exported run instead of the stream")
     .option("--wait", "wait for the fork to end and print its outcome")
     .option("-f, --follow", "show the fork live")
     .option("--json", "machine-readable output")
-    .action(async (runId: string, o: ConnFlags & { from: string; setResult: string[]; model?: string; file?: string; wait?: boolean; follow?: boolean; json?: boolean }) => {
-      const opts = { fromStep: int("--from", o.from), setResults: parseSetResults(o.setResult), ...(o.model ? { model: o.model } : {}) };
-      const fileLog = o.file ? await readLog(runId, o) : undefined;
-      await withClient(o, async (c) => {
-        const source = fileLog ?? (await loadRunLog(c.nc, c.subjects, runId));
-        const r = await forkRun(c.nc, c.subjects, source, opts);
-        if (o.follow) {
-          let status = "running";
-          for await (const e of c.watch(r.runId)) {
-            const line = o.json ? terminalJson({ seq: e.seq, subject: e.subject, time: e.time, ...e.entry }) : renderEntry(e);
-            if (line !== undefined) out(line);
-            if (e.entry.kind === "ended") status = e.entry.message.status;
+    .action(
+      async (
+        runId: string,
+        o: ConnFlags & {
+          from: string;
+          setResult: string[];
+          model?: string;
+          file?: string;
+          wait?: boolean;
+          follow?: boolean;
+          json?: boolean;
+        },
+      ) => {
+        const opts = {
+          fromStep: int("--from", o.from),
+          setResults: parseSetResults(o.setResult),
+          ...(o.model ? { model: o.model } : {}),
+        };
+        const fileLog = o.file ? await readLog(runId, o) : undefined;
+        await withClient(o, async (c) => {
+          const source = fileLog ?? (await loadRunLog(c.nc, c.subjects, runId));
+          const r = await forkRun(c.nc, c.subjects, source, opts);
+          if (o.follow) {
+            let status = "running";
+            for await (const e of c.watch(r.runId)) {
+              const line = o.json
+                ? terminalJson({ seq: e.seq, subject: e.subject, time: e.time, ...e.entry })
+                : renderEntry(e);
+              if (line !== undefined) out(line);
+              if (e.entry.kind === "ended") status = e.entry.message.status;
+            }
+            process.exitCode = status === "completed" ? 0 : 2;
+          } else if (o.wait) {
+            const s = await c.wait(r.runId);
+            out(o.json ? terminalJson({ ...s, forkedFrom: r.forkedFrom }) : renderStatus(s));
+            process.exitCode = s.status === "completed" ? 0 : 2;
+          } else {
+            out(
+              o.json
+                ? terminalJson(r)
+                : `${terminalSafe(r.runId)} ${pc.dim(`(fork of ${terminalSafe(r.forkedFrom.runId)} at step ${r.forkedFrom.step}: ${r.copied} results copied, continuing live)`)}`,
+            );
           }
-          process.exitCode = status === "completed" ? 0 : 2;
-        } else if (o.wait) {
-          const s = await c.wait(r.runId);
-          out(o.json ? terminalJson({ ...s, forkedFrom: r.forkedFrom }) : renderStatus(s));
-          process.exitCode = s.status === "completed" ? 0 : 2;
-        } else {
-          out(o.json ? terminalJson(r) : `${terminalSafe(r.runId)} ${pc.dim(`(fork of ${terminalSafe(r.forkedFrom.runId)} at step ${r.forkedFrom.step}: ${r.copied} results copied, continuing live)`)}`);
-        }
-      });
-    });
+        });
+      },
+    );
 
   for (const archive of [false, true]) {
     const verb = archive ? "archive" : "purge";
@@ -186,58 +248,111 @@ export function registerReplayCommands(program: Command): void {
           ? "seal ended runs' logs into the archive stream and remove them from the runs stream (never runs in flight): nats-server then keeps no per-message state for them; replay, export, fork and status read the archive"
           : "remove ended runs' history from the stream (never runs in flight); the runs index remembers them as purged",
       )
-      .option("--older-than <duration>", "every run that ended longer ago than this (e.g. 30d, 12h, 90m; 0s: every ended run)")
+      .option(
+        "--older-than <duration>",
+        "every run that ended longer ago than this (e.g. 30d, 12h, 90m; 0s: every ended run)",
+      )
       .option("--dry-run", `with --older-than: list what would be ${done}`)
-      .option("--force", `also ${verb} ended runs whose last calls have no result yet (a cancelled run's tool may still be running)`)
-      .option("--every <duration>", `with --older-than: keep running, and ${verb} again every this long (e.g. 1m) until stopped`)
+      .option(
+        "--force",
+        `also ${verb} ended runs whose last calls have no result yet (a cancelled run's tool may still be running)`,
+      )
+      .option(
+        "--every <duration>",
+        `with --older-than: keep running, and ${verb} again every this long (e.g. 1m) until stopped`,
+      )
       .option("--json", "machine-readable output")
-      .action(async (runId: string | undefined, o: ConnFlags & { olderThan?: string; dryRun?: boolean; force?: boolean; every?: string; json?: boolean }) => {
-        if (!runId === (o.olderThan === undefined)) throw new Error("name one run, or give --older-than <duration>");
-        if (o.every !== undefined && (runId || o.dryRun)) throw new Error("--every goes with --older-than (and not --dry-run)");
-        const every = o.every !== undefined ? parseDuration(o.every) : undefined;
-        if (every !== undefined && every < 1_000) throw new Error("--every must be at least 1s");
-        await withClient(o, async (c) => {
-          if (every !== undefined) {
-            // A long-running archiver (or purger): one pass now, then one every `every`, until SIGINT/SIGTERM.
-            const stop = new AbortController();
-            for (const sig of ["SIGINT", "SIGTERM"] as const) process.once(sig, () => stop.abort());
-            while (!stop.signal.aborted) {
-              const r = await purgeOlderThan(c.nc, c.subjects, parseDuration(o.olderThan!), { force: !!o.force, archive });
-              out(o.json ? terminalJson({ at: new Date().toISOString(), [done]: r.purged.map((p) => p.runId), kept: r.kept, unsettled: r.unsettled }) : pc.dim(`${new Date().toISOString()} ${r.purged.length} ${done}, ${r.kept} ended more recently, ${r.unsettled.length} unsettled`));
-              await new Promise<void>((res) => {
-                const t = setTimeout(res, every);
-                stop.signal.addEventListener("abort", () => (clearTimeout(t), res()), { once: true });
-              });
+      .action(
+        async (
+          runId: string | undefined,
+          o: ConnFlags & { olderThan?: string; dryRun?: boolean; force?: boolean; every?: string; json?: boolean },
+        ) => {
+          if (!runId === (o.olderThan === undefined)) throw new Error("name one run, or give --older-than <duration>");
+          if (o.every !== undefined && (runId || o.dryRun))
+            throw new Error("--every goes with --older-than (and not --dry-run)");
+          const every = o.every !== undefined ? parseDuration(o.every) : undefined;
+          if (every !== undefined && every < 1_000) throw new Error("--every must be at least 1s");
+          await withClient(o, async (c) => {
+            if (every !== undefined) {
+              // A long-running archiver (or purger): one pass now, then one every `every`, until SIGINT/SIGTERM.
+              const stop = new AbortController();
+              for (const sig of ["SIGINT", "SIGTERM"] as const) process.once(sig, () => stop.abort());
+              while (!stop.signal.aborted) {
+                const r = await purgeOlderThan(c.nc, c.subjects, parseDuration(o.olderThan!), {
+                  force: !!o.force,
+                  archive,
+                });
+                out(
+                  o.json
+                    ? terminalJson({
+                        at: new Date().toISOString(),
+                        [done]: r.purged.map((p) => p.runId),
+                        kept: r.kept,
+                        unsettled: r.unsettled,
+                      })
+                    : pc.dim(
+                        `${new Date().toISOString()} ${r.purged.length} ${done}, ${r.kept} ended more recently, ${r.unsettled.length} unsettled`,
+                      ),
+                );
+                await new Promise<void>((res) => {
+                  const t = setTimeout(res, every);
+                  stop.signal.addEventListener("abort", () => (clearTimeout(t), res()), { once: true });
+                });
+              }
+              return;
             }
-            return;
-          }
-          if (runId) {
-            const r = await purgeRun(c.nc, c.subjects, runId, { force: !!o.force, archive });
-            out(o.json ? terminalJson(r) : `${done} ${terminalSafe(r.runId)} ${pc.dim(`(${r.status.status}; ${r.purged} messages)`)}`);
-            return;
-          }
-          const ms = parseDuration(o.olderThan!);
-          const r = await purgeOlderThan(c.nc, c.subjects, ms, { dryRun: !!o.dryRun, force: !!o.force, archive });
-          if (o.json) return out(terminalJson(r));
-          const lines = o.dryRun
-            ? r.wouldPurge.map((s) => `would ${verb} ${terminalSafe(s.runId)} ${pc.dim(terminalSafe(`(${s.status}, ended ${s.endedAt ?? "?"})`))}`)
-            : r.purged.map((p) => `${done} ${terminalSafe(p.runId)} ${pc.dim(`(${p.status.status}; ${p.purged} messages)`)}`);
-          for (const u of r.unsettled) lines.push(`kept ${terminalSafe(u.runId)} ${pc.dim(`(ended, but no result yet for ${terminalSafe(u.unanswered.join(", "))}; --force to ${verb})`)}`);
-          lines.push(pc.dim(`${o.dryRun ? `${r.wouldPurge.length} to ${verb}` : `${r.purged.length} ${done}`}, ${r.kept} ended more recently, runs in flight untouched`));
-          out(lines.join("\n"));
-        });
-      });
+            if (runId) {
+              const r = await purgeRun(c.nc, c.subjects, runId, { force: !!o.force, archive });
+              out(
+                o.json
+                  ? terminalJson(r)
+                  : `${done} ${terminalSafe(r.runId)} ${pc.dim(`(${r.status.status}; ${r.purged} messages)`)}`,
+              );
+              return;
+            }
+            const ms = parseDuration(o.olderThan!);
+            const r = await purgeOlderThan(c.nc, c.subjects, ms, { dryRun: !!o.dryRun, force: !!o.force, archive });
+            if (o.json) return out(terminalJson(r));
+            const lines = o.dryRun
+              ? r.wouldPurge.map(
+                  (s) =>
+                    `would ${verb} ${terminalSafe(s.runId)} ${pc.dim(terminalSafe(`(${s.status}, ended ${s.endedAt ?? "?"})`))}`,
+                )
+              : r.purged.map(
+                  (p) => `${done} ${terminalSafe(p.runId)} ${pc.dim(`(${p.status.status}; ${p.purged} messages)`)}`,
+                );
+            for (const u of r.unsettled)
+              lines.push(
+                `kept ${terminalSafe(u.runId)} ${pc.dim(`(ended, but no result yet for ${terminalSafe(u.unanswered.join(", "))}; --force to ${verb})`)}`,
+              );
+            lines.push(
+              pc.dim(
+                `${o.dryRun ? `${r.wouldPurge.length} to ${verb}` : `${r.purged.length} ${done}`}, ${r.kept} ended more recently, runs in flight untouched`,
+              ),
+            );
+            out(lines.join("\n"));
+          });
+        },
+      );
   }
 
   const idx = program.command("index").description("the runs index (what `cairn runs` and `cairn status` read)");
   addConn(idx.command("rebuild"))
-    .description("write the runs index from the log: every run's submission record and status (after losing the index, or upgrading)")
+    .description(
+      "write the runs index from the log: every run's submission record and status (after losing the index, or upgrading)",
+    )
     .option("--json", "machine-readable output")
     .action(async (o: ConnFlags & { json?: boolean }) => {
       await withClient(o, async (c) => {
         const kv = await new Kvm(c.nc).open(c.subjects.runsBucket);
         const jsm = await jetstreamManager(c.nc, { timeout: 10_000 });
-        const r = await rebuildRunIndex(kv, jetstream(c.nc), jsm, c.subjects, createLogger({ service: "cairn-cli", level: "warn" }));
+        const r = await rebuildRunIndex(
+          kv,
+          jetstream(c.nc),
+          jsm,
+          c.subjects,
+          createLogger({ service: "cairn-cli", level: "warn" }),
+        );
         out(
           o.json
             ? JSON.stringify(r)
@@ -246,4 +361,3 @@ export function registerReplayCommands(program: Command): void {
       });
     });
 }
-

@@ -1,5 +1,15 @@
 import { randomBytes } from "node:crypto";
-import { chmodSync, closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync, writeSync, mkdirSync } from "node:fs";
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+  mkdirSync,
+} from "node:fs";
 import { join, resolve } from "node:path";
 
 /** Where `cairn dev` keeps its nats-server store and the file that tells other commands its URL. */
@@ -100,7 +110,10 @@ export function resolveServer(flag: string | undefined, env: Record<string, stri
  * As resolveServer, and when the server is the one `cairn dev` started here, its token (from the
  * 0600 token file) — for connections that give no credentials of their own.
  */
-export function resolveConnection(flag: string | undefined, env: Record<string, string | undefined>): { servers: string; devToken?: string } {
+export function resolveConnection(
+  flag: string | undefined,
+  env: Record<string, string | undefined>,
+): { servers: string; devToken?: string } {
   if (flag || env["NATS_URL"]) return { servers: resolveServer(flag, env) };
   const home = cairnHome(env);
   const dev = readDevInfo(home);

@@ -25,17 +25,46 @@ export interface LlmCallerConfig extends CommonConfig {
 /** The llm-caller's environment variables (docs/configuration.md is generated from these). */
 export const llmCallerEnv = {
   ...commonEnv,
-  CAIRN_LLM_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(32).describe("model calls an instance makes at once"),
-  CAIRN_LLM_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(4).describe("attempts per model call (429, 5xx and timeouts are retried with backoff, Retry-After honoured)"),
-  CAIRN_LLM_RETRY_DELAY_MS: z.coerce.number().int().min(0).default(1_000).describe("first retry delay of a model call (doubling, at most a minute)"),
+  CAIRN_LLM_CONCURRENCY: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(10_000)
+    .default(32)
+    .describe("model calls an instance makes at once"),
+  CAIRN_LLM_MAX_ATTEMPTS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(4)
+    .describe("attempts per model call (429, 5xx and timeouts are retried with backoff, Retry-After honoured)"),
+  CAIRN_LLM_RETRY_DELAY_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(1_000)
+    .describe("first retry delay of a model call (doubling, at most a minute)"),
   CAIRN_LLM_TIMEOUT_MS: z.coerce.number().int().min(100).default(120_000).describe("time limit of one model call"),
-  OPENAI_BASE_URL: z.url().optional().describe("an OpenAI-compatible server (OpenAI, vLLM, Ollama, llama.cpp server): the openai provider"),
+  OPENAI_BASE_URL: z
+    .url()
+    .optional()
+    .describe("an OpenAI-compatible server (OpenAI, vLLM, Ollama, llama.cpp server): the openai provider"),
   OPENAI_API_KEY: z.string().optional().describe("its API key"),
-  CAIRN_SCRIPTS_DIR: z.string().optional().describe("directory of scripted-model scripts (<model>.json): the scripted provider"),
-  CAIRN_LLM_LIMITS: z.string().optional().describe("most model calls in flight per provider across all llm-callers (openai=8,anthropic=4)"),
+  CAIRN_SCRIPTS_DIR: z
+    .string()
+    .optional()
+    .describe("directory of scripted-model scripts (<model>.json): the scripted provider"),
+  CAIRN_LLM_LIMITS: z
+    .string()
+    .optional()
+    .describe("most model calls in flight per provider across all llm-callers (openai=8,anthropic=4)"),
   ANTHROPIC_BASE_URL: z.url().optional().describe("the Anthropic Messages API: the anthropic provider"),
   ANTHROPIC_API_KEY: z.string().optional().describe("its API key"),
-  CAIRN_STREAM_TOKENS: z.enum(["true", "false", "1", "0"]).default("true").describe("stream model output tokens to watchers while calls run (<prefix>.stream.<runId>.<turn>)"),
+  CAIRN_STREAM_TOKENS: z
+    .enum(["true", "false", "1", "0"])
+    .default("true")
+    .describe("stream model output tokens to watchers while calls run (<prefix>.stream.<runId>.<turn>)"),
 };
 
 export function loadConfig(env: Record<string, string | undefined>): LlmCallerConfig {

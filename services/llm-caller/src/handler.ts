@@ -1,5 +1,20 @@
-import { decode, type LlmCommand, type LlmResult, type RetryPolicy, type Subjects, type SummaryCommand, type SummaryResult } from "@cairn/protocol";
-import { buildSummaryRequest, PromptCache, promptHash, summaryPayloadRefs, type ModelRequest, type RunState } from "@cairn/runtime";
+import {
+  decode,
+  type LlmCommand,
+  type LlmResult,
+  type RetryPolicy,
+  type Subjects,
+  type SummaryCommand,
+  type SummaryResult,
+} from "@cairn/protocol";
+import {
+  buildSummaryRequest,
+  PromptCache,
+  promptHash,
+  summaryPayloadRefs,
+  type ModelRequest,
+  type RunState,
+} from "@cairn/runtime";
 import type { AppendResult, Disposition, PayloadRef, WorkContext } from "@cairn/bus";
 import type { ModelProvider } from "@cairn/providers";
 import { activeSpan, CairnAttr, SpanKind, stepLogger, withSpan, type Logger, type StepLogger } from "@cairn/telemetry";
@@ -42,10 +57,16 @@ interface Work {
   resultSubject: string;
   historySeq: number;
   /** The payloads to load, then the request and its prompt hash. */
-  plan(state: RunState): { refs: PayloadRef[]; build(loaded: Map<string, string>): { req: ModelRequest; hash: string } };
+  plan(state: RunState): {
+    refs: PayloadRef[];
+    build(loaded: Map<string, string>): { req: ModelRequest; hash: string };
+  };
   /** Records a failure (ok false) or a response. */
   fail(base: StepBase, error: StepError): Promise<AppendResult>;
-  succeed(base: StepBase & { latencyMs: number; promptHash: string; provider: string }, res: ModelResponse): Promise<AppendResult>;
+  succeed(
+    base: StepBase & { latencyMs: number; promptHash: string; provider: string },
+    res: ModelResponse,
+  ): Promise<AppendResult>;
   /** A model turn's number (its tokens stream to watchers); undefined for a summary. */
   streamTurn?: number;
 }
@@ -71,7 +92,11 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
     steps.record(subjects.llmResult(result.runId, result.turn), result, {
       text: "content",
       ref: "contentRef",
-      tooLarge: ({ content: _c, toolCalls: _t, ...rest }, n) => ({ ...rest, ok: false, error: steps.tooLarge("model response", n) }),
+      tooLarge: ({ content: _c, toolCalls: _t, ...rest }, n) => ({
+        ...rest,
+        ok: false,
+        error: steps.tooLarge("model response", n),
+      }),
     });
   const recordSummary = (result: SummaryResult): Promise<AppendResult> =>
     steps.record(subjects.summaryResult(result.runId, result.turn), result, {
@@ -81,31 +106,69 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
     });
 
   /** A model turn's command as Work, or why it cannot be done. */
-  const turnWork = (m: CommandMessage, runId: string, turn: number): Work | { invalid: [kind: string, reason: string]; fail: Work["fail"] } => {
-    const fail = (b: StepBase & { historySeq?: number }, error: StepError) => record({ v: 1, type: "llm.result", runId, turn, ok: false, ...b, error });
+  const turnWork = (
+    m: CommandMessage,
+    runId: string,
+    turn: number,
+  ): Work | { invalid: [kind: string, reason: string]; fail: Work["fail"] } => {
+    const fail = (b: StepBase & { historySeq?: number }, error: StepError) =>
+      record({ v: 1, type: "llm.result", runId, turn, ok: false, ...b, error });
     const d = decode<LlmCommand>("LlmCommand", m.data, deps.maxMessageBytes);
     if (!d.ok) return { invalid: [d.kind, d.message], fail };
-    if (d.value.runId !== runId || d.value.turn !== turn) return { invalid: ["schema_invalid", "command fields do not match its subject"], fail };
+    if (d.value.runId !== runId || d.value.turn !== turn)
+      return { invalid: ["schema_invalid", "command fields do not match its subject"], fail };
     const historySeq = d.value.historySeq;
     return {
       resultSubject: subjects.llmResult(runId, turn),
       historySeq,
       plan: (state) => prompts.plan(state, turn),
       fail: (b, error) => fail({ ...b, historySeq }, error),
-      succeed: (b, res) => record({ v: 1, type: "llm.result", runId, turn, ok: true, ...b, historySeq, content: res.content, toolCalls: res.toolCalls, finishReason: res.finishReason, model: res.model, usage: res.usage }),
+      succeed: (b, res) =>
+        record({
+          v: 1,
+          type: "llm.result",
+          runId,
+          turn,
+          ok: true,
+          ...b,
+          historySeq,
+          content: res.content,
+          toolCalls: res.toolCalls,
+          finishReason: res.finishReason,
+          model: res.model,
+          usage: res.usage,
+        }),
       streamTurn: turn,
     };
   };
 
   /** A summarisation command as Work, or why it cannot be done. */
-  const summaryWork = (m: CommandMessage, runId: string, turn: number): Work | { invalid: [kind: string, reason: string]; fail: Work["fail"] } => {
+  const summaryWork = (
+    m: CommandMessage,
+    runId: string,
+    turn: number,
+  ): Work | { invalid: [kind: string, reason: string]; fail: Work["fail"] } => {
     const d = decode<SummaryCommand>("SummaryCommand", m.data, deps.maxMessageBytes);
     const through = d.ok ? d.value.throughTurn : 1;
-    const summary = (b: StepBase & { historySeq?: number }, r: { ok: true; content: string; model: string; usage: SummaryResult["usage"] } | { ok: false; model?: string; usage?: SummaryResult["usage"]; error: StepError }) =>
-      recordSummary({ v: 1, type: "summary.result", runId, turn, throughTurn: r.ok ? through : Math.min(through, Math.max(1, turn - 1)), ...b, ...r });
+    const summary = (
+      b: StepBase & { historySeq?: number },
+      r:
+        | { ok: true; content: string; model: string; usage: SummaryResult["usage"] }
+        | { ok: false; model?: string; usage?: SummaryResult["usage"]; error: StepError },
+    ) =>
+      recordSummary({
+        v: 1,
+        type: "summary.result",
+        runId,
+        turn,
+        throughTurn: r.ok ? through : Math.min(through, Math.max(1, turn - 1)),
+        ...b,
+        ...r,
+      });
     const fail = (b: StepBase & { historySeq?: number }, error: StepError) => summary(b, { ok: false, error });
     if (!d.ok) return { invalid: [d.kind, d.message], fail };
-    if (d.value.runId !== runId || d.value.turn !== turn || d.value.throughTurn >= turn) return { invalid: ["schema_invalid", "command fields do not match its subject"], fail };
+    if (d.value.runId !== runId || d.value.turn !== turn || d.value.throughTurn >= turn)
+      return { invalid: ["schema_invalid", "command fields do not match its subject"], fail };
     const historySeq = d.value.historySeq;
     return {
       resultSubject: subjects.summaryResult(runId, turn),
@@ -122,12 +185,26 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
       succeed: (b, res) =>
         res.content?.trim()
           ? summary({ ...b, historySeq }, { ok: true, content: res.content, model: res.model, usage: res.usage })
-          : summary({ ...b, historySeq }, { ok: false, model: res.model, usage: res.usage, error: { kind: "empty_summary", message: "the model answered the summarisation request with no text" } }),
+          : summary(
+              { ...b, historySeq },
+              {
+                ok: false,
+                model: res.model,
+                usage: res.usage,
+                error: { kind: "empty_summary", message: "the model answered the summarisation request with no text" },
+              },
+            ),
     };
   };
 
   /** The model call, in its own span with the GenAI semantic conventions' attributes; tokens stream to watchers for a model turn. */
-  const callModel = (provider: ModelProvider, model: string, req: ModelRequest, at: { runId: string; turn: number; attempt: number; streamTurn?: number }, signal: AbortSignal): Promise<ModelResponse> => {
+  const callModel = (
+    provider: ModelProvider,
+    model: string,
+    req: ModelRequest,
+    at: { runId: string; turn: number; attempt: number; streamTurn?: number },
+    signal: AbortSignal,
+  ): Promise<ModelResponse> => {
     const attributes = {
       "gen_ai.operation.name": "chat",
       "gen_ai.system": provider.name,
@@ -141,8 +218,17 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
     };
     return withSpan(`chat ${model}`, { kind: SpanKind.CLIENT, attributes }, async (span) => {
       const publish = at.streamTurn !== undefined ? deps.publishToken : undefined;
-      const r = await provider.complete(req, { signal, timeoutMs: deps.timeoutMs, ...(publish ? { onToken: (text: string) => publish(at.runId, at.turn, text) } : {}) });
-      span?.setAttributes({ "gen_ai.response.model": r.model, "gen_ai.response.finish_reasons": [r.finishReason], "gen_ai.usage.input_tokens": r.usage.inputTokens, "gen_ai.usage.output_tokens": r.usage.outputTokens });
+      const r = await provider.complete(req, {
+        signal,
+        timeoutMs: deps.timeoutMs,
+        ...(publish ? { onToken: (text: string) => publish(at.runId, at.turn, text) } : {}),
+      });
+      span?.setAttributes({
+        "gen_ai.response.model": r.model,
+        "gen_ai.response.finish_reasons": [r.finishReason],
+        "gen_ai.usage.input_tokens": r.usage.inputTokens,
+        "gen_ai.usage.output_tokens": r.usage.outputTokens,
+      });
       return r;
     });
   };
@@ -156,13 +242,22 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
     const { runId } = parsed;
     const turn = parsed.what.turn;
     const isTurn = parsed.what.kind === "llm-command";
-    const rlog: StepLogger = stepLogger(log, { runId, turn, step: `${isTurn ? "llm" : "summary"}.${turn}`, attempt: m.deliveries });
+    const rlog: StepLogger = stepLogger(log, {
+      runId,
+      turn,
+      step: `${isTurn ? "llm" : "summary"}.${turn}`,
+      attempt: m.deliveries,
+    });
     deps.crash.hit("after-receive", m.subject);
 
     const work = isTurn ? turnWork(m, runId, turn) : summaryWork(m, runId, turn);
     if ("invalid" in work) {
-      const what = isTurn ? "invalid LLM command: recorded as the turn's failed result" : "invalid summary command: recorded as the summary's failed result";
-      return steps.invalid(runId, m, rlog, what, work.invalid[0], work.invalid[1], (error) => work.fail({ attempts: m.deliveries }, error));
+      const what = isTurn
+        ? "invalid LLM command: recorded as the turn's failed result"
+        : "invalid summary command: recorded as the summary's failed result";
+      return steps.invalid(runId, m, rlog, what, work.invalid[0], work.invalid[1], (error) =>
+        work.fail({ attempts: m.deliveries }, error),
+      );
     }
     if (await steps.alreadyRecorded(m, work.resultSubject, rlog, WORDS)) {
       activeSpan()?.setAttribute(CairnAttr.RESULT_REUSED, true);
@@ -175,7 +270,10 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
     if (!agent || !provider) {
       const error = !agent
         ? { kind: "no_submission", message: "the run has no valid submission" }
-        : { kind: "unknown_provider", message: `no provider "${agent.provider}" is configured in this llm-caller (have: ${[...deps.providers.keys()].join(", ")})` };
+        : {
+            kind: "unknown_provider",
+            message: `no provider "${agent.provider}" is configured in this llm-caller (have: ${[...deps.providers.keys()].join(", ")})`,
+          };
       await work.fail({ attempts: m.deliveries }, error);
       return { ack: true };
     }
@@ -192,7 +290,19 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
       words: WORDS,
       failureLevel: "error",
       effectDone: "after-llm",
-      execute: () => callModel(provider, agent.model, req, { runId, turn, attempt: m.deliveries, ...(work.streamTurn !== undefined ? { streamTurn: work.streamTurn } : {}) }, ctx.signal),
+      execute: () =>
+        callModel(
+          provider,
+          agent.model,
+          req,
+          {
+            runId,
+            turn,
+            attempt: m.deliveries,
+            ...(work.streamTurn !== undefined ? { streamTurn: work.streamTurn } : {}),
+          },
+          ctx.signal,
+        ),
       succeed: (res, latencyMs) => {
         rlog.debug({ ms: latencyMs }, "model answered");
         return work.succeed({ ...base, latencyMs }, res);
@@ -207,7 +317,14 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
       // Every response is in the run's log (cairn replay): debug, like each tool call.
       recorded: (res, ms) =>
         (req.purpose === "summary" ? rlog.info : rlog.debug)(
-          { provider: provider.name, model: res.model, ms, toolCalls: res.toolCalls.length, inputTokens: res.usage.inputTokens, outputTokens: res.usage.outputTokens },
+          {
+            provider: provider.name,
+            model: res.model,
+            ms,
+            toolCalls: res.toolCalls.length,
+            inputTokens: res.usage.inputTokens,
+            outputTokens: res.usage.outputTokens,
+          },
           req.purpose === "summary" ? "summary recorded" : "model call completed",
         ),
       fail: (error, latencyMs) => work.fail({ ...base, latencyMs }, error),

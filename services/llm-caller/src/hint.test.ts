@@ -5,7 +5,11 @@ const h = (m: Record<string, string>) => ({ get: (k: string) => m[k] ?? "" });
 
 describe("foldHintOf (the planner's history hint on an LLM command)", () => {
   it("reads the event count, the last response's sequence and the sequences after it", () => {
-    expect(foldHintOf(h({ "Cairn-Events": "7", "Cairn-Since": "40", "Cairn-Seqs": "42,45" }))).toEqual({ events: 7, since: 40, seqs: [42, 45] });
+    expect(foldHintOf(h({ "Cairn-Events": "7", "Cairn-Since": "40", "Cairn-Seqs": "42,45" }))).toEqual({
+      events: 7,
+      since: 40,
+      seqs: [42, 45],
+    });
     expect(foldHintOf(h({ "Cairn-Events": "2" }))).toEqual({ events: 2 });
   });
 

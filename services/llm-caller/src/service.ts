@@ -1,5 +1,17 @@
-import { appendOnce, republishedEntry, PayloadStore, type NatsConnection, type RunningConsumer, type RunningService } from "@cairn/bus";
-import { createAnthropicProvider, createOpenAiProvider, createScriptedProvider, type ModelProvider } from "@cairn/providers";
+import {
+  appendOnce,
+  republishedEntry,
+  PayloadStore,
+  type NatsConnection,
+  type RunningConsumer,
+  type RunningService,
+} from "@cairn/bus";
+import {
+  createAnthropicProvider,
+  createOpenAiProvider,
+  createScriptedProvider,
+  type ModelProvider,
+} from "@cairn/providers";
 import type { Logger } from "@cairn/telemetry";
 import type { LlmCallerConfig } from "./config.js";
 import { createLlmHandler } from "./handler.js";
@@ -33,15 +45,36 @@ export const DEFAULT_MAX_IN_FLIGHT = 10_000;
 export function configuredProviders(config: LlmCallerConfig): Map<string, ModelProvider> {
   const m = new Map<string, ModelProvider>();
   m.set("scripted", createScriptedProvider(config.scriptsDir ? { dir: config.scriptsDir } : {}));
-  if (config.anthropic) m.set("anthropic", createAnthropicProvider({ baseUrl: config.anthropic.baseUrl, ...(config.anthropic.apiKey ? { apiKey: config.anthropic.apiKey } : {}), defaultTimeoutMs: config.timeoutMs }));
-  if (config.openai) m.set("openai", createOpenAiProvider({ baseUrl: config.openai.baseUrl, ...(config.openai.apiKey ? { apiKey: config.openai.apiKey } : {}), defaultTimeoutMs: config.timeoutMs }));
+  if (config.anthropic)
+    m.set(
+      "anthropic",
+      createAnthropicProvider({
+        baseUrl: config.anthropic.baseUrl,
+        ...(config.anthropic.apiKey ? { apiKey: config.anthropic.apiKey } : {}),
+        defaultTimeoutMs: config.timeoutMs,
+      }),
+    );
+  if (config.openai)
+    m.set(
+      "openai",
+      createOpenAiProvider({
+        baseUrl: config.openai.baseUrl,
+        ...(config.openai.apiKey ? { apiKey: config.openai.apiKey } : {}),
+        defaultTimeoutMs: config.timeoutMs,
+      }),
+    );
   return m;
 }
 
 /** Starts an llm-caller instance on the durable `llm_<provider>` consumers (made by `cairn provision`) of its providers. */
 export async function startLlmCaller(config: LlmCallerConfig, deps: LlmCallerDeps): Promise<RunningService> {
   const log = deps.log;
-  const bus = await openBus(config, { name: `cairn-llm-caller ${config.instance}`, log, payloads: true, ...(deps.nc ? { nc: deps.nc } : {}) });
+  const bus = await openBus(config, {
+    name: `cairn-llm-caller ${config.instance}`,
+    log,
+    payloads: true,
+    ...(deps.nc ? { nc: deps.nc } : {}),
+  });
   const { subjects, js, jsm } = bus;
   const history = new RunHistory(jsm, subjects);
   const providers = deps.providers ?? configuredProviders(config);
@@ -59,14 +92,24 @@ export async function startLlmCaller(config: LlmCallerConfig, deps: LlmCallerDep
       const r = await appendOnce(js, subject, data);
       // Our own event: the next fold of this run need not read it back (see RunHistory.noteOwn).
       const p = r.duplicate ? undefined : subjects.parse(subject);
-      if (p && r.seq > 0 && (p.what.kind === "llm-result" || p.what.kind === "summary-result" || p.what.kind === "error")) history.noteOwn(p.runId, { seq: r.seq, subject, data, time: new Date().toISOString() });
+      if (
+        p &&
+        r.seq > 0 &&
+        (p.what.kind === "llm-result" || p.what.kind === "summary-result" || p.what.kind === "error")
+      )
+        history.noteOwn(p.runId, { seq: r.seq, subject, data, time: new Date().toISOString() });
       return r;
     },
     crash,
     retry: workerRetryPolicy(config.maxAttempts, config.retryInitialDelayMs),
     timeoutMs: config.timeoutMs,
     // Tokens go to watchers as plain NATS messages while the call runs; the durable record is the final response.
-    ...(config.streamTokens ? { publishToken: (runId: string, turn: number, text: string) => bus.nc.publish(subjects.tokens(runId, turn), text) } : {}),
+    ...(config.streamTokens
+      ? {
+          publishToken: (runId: string, turn: number, text: string) =>
+            bus.nc.publish(subjects.tokens(runId, turn), text),
+        }
+      : {}),
     maxMessageBytes: config.maxMessageBytes,
     // A run whose model turns are over needs no folded state here (a redelivery would read it again).
     forget: (runId) => history.forget(runId),
@@ -80,7 +123,10 @@ export async function startLlmCaller(config: LlmCallerConfig, deps: LlmCallerDep
   const tap = bus.nc.subscribe(subjects.toolResultTap(), {
     callback: (err, m) => {
       if (err) {
-        log.warn({ err }, "subscription to republished tool results failed (permissions?): the llm-caller reads them from the stream instead");
+        log.warn(
+          { err },
+          "subscription to republished tool results failed (permissions?): the llm-caller reads them from the stream instead",
+        );
         return;
       }
       const e = republishedEntry(subjects.stream, m);
@@ -102,7 +148,11 @@ export async function startLlmCaller(config: LlmCallerConfig, deps: LlmCallerDep
           concurrency: config.concurrency,
           config,
           crash,
-          handle: (m, ctx) => handle({ subject: m.subject, seq: m.seq, deliveries: m.deliveries, data: m.data, hint: foldHintOf(m.headers) }, ctx),
+          handle: (m, ctx) =>
+            handle(
+              { subject: m.subject, seq: m.seq, deliveries: m.deliveries, data: m.data, hint: foldHintOf(m.headers) },
+              ctx,
+            ),
           log,
         }),
       );
@@ -112,7 +162,10 @@ export async function startLlmCaller(config: LlmCallerConfig, deps: LlmCallerDep
     await Promise.all(consumers.map((c) => c.stop()));
     throw err;
   }
-  log.info({ prefix: subjects.prefix, providers: [...providers.keys()], concurrency: config.concurrency }, "llm-caller started");
+  log.info(
+    { prefix: subjects.prefix, providers: [...providers.keys()], concurrency: config.concurrency },
+    "llm-caller started",
+  );
   return {
     async stop() {
       tap.unsubscribe();

@@ -27,19 +27,28 @@ export interface Caller {
   roles: ReadonlySet<Role>;
 }
 
-const accessSchema = z.object({
-  tenants: z.record(
-    z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "a tenant is a NATS account name (letters, digits, '_', '-')"),
-    z.object({ users: z.record(z.string().min(1), z.array(z.enum(["submit", "read", "approve", "cancel"]))) }).strict(),
-  ),
-}).strict();
+const accessSchema = z
+  .object({
+    tenants: z.record(
+      z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "a tenant is a NATS account name (letters, digits, '_', '-')"),
+      z
+        .object({ users: z.record(z.string().min(1), z.array(z.enum(["submit", "read", "approve", "cancel"]))) })
+        .strict(),
+    ),
+  })
+  .strict();
 
 /** Roles by tenant and user; undefined: no access file (every tenant user has every role in its tenant). */
 export type Access = Map<string, Map<string, ReadonlySet<Role>>> | undefined;
 
 export function parseAccess(json: string, source = "access file"): Access {
   const data = parseJsonFile(accessSchema, json, source);
-  return new Map(Object.entries(data.tenants).map(([t, v]) => [t, new Map(Object.entries(v.users).map(([u, roles]) => [u, new Set(roles)]))]));
+  return new Map(
+    Object.entries(data.tenants).map(([t, v]) => [
+      t,
+      new Map(Object.entries(v.users).map(([u, roles]) => [u, new Set(roles)])),
+    ]),
+  );
 }
 
 export function loadAccess(file: string | undefined): Access {
@@ -53,7 +62,8 @@ export const OPERATOR: Caller = { operator: true, identity: "operator", roles: n
  * one is expected); a string saying why when there is no usable identity.
  */
 export function tenantCaller(access: Access, requestInfo: string[] | undefined): Caller | string {
-  if (!requestInfo || requestInfo.length !== 1) return "the request carries no identity from the server (Nats-Request-Info): tenants reach the API through their account's import with share: true";
+  if (!requestInfo || requestInfo.length !== 1)
+    return "the request carries no identity from the server (Nats-Request-Info): tenants reach the API through their account's import with share: true";
   let info: { acc?: unknown; user?: unknown; name?: unknown };
   try {
     info = JSON.parse(requestInfo[0]!) as typeof info;
@@ -62,7 +72,12 @@ export function tenantCaller(access: Access, requestInfo: string[] | undefined):
   }
   const tenant = typeof info.acc === "string" && /^[A-Za-z0-9_-]{1,64}$/.test(info.acc) ? info.acc : undefined;
   if (!tenant) return "the request's Nats-Request-Info names no account";
-  const user = typeof info.user === "string" && info.user ? info.user : typeof info.name === "string" && info.name ? info.name : "?";
+  const user =
+    typeof info.user === "string" && info.user
+      ? info.user
+      : typeof info.name === "string" && info.name
+        ? info.name
+        : "?";
   const identity = `${tenant}/${user}`;
   if (!access) return { operator: false, tenant, identity, roles: new Set(ROLES) };
   const roles = access.get(tenant)?.get(user);

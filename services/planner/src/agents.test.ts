@@ -2,13 +2,34 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it, expect } from "vitest";
-import { BUILTIN_AGENTS, DEFAULT_MAX_PARALLEL_TOOL_CALLS, DEFAULT_MAX_TOOL_CALLS_PER_TURN, loadAgents, parseAgents } from "./agents.js";
+import {
+  BUILTIN_AGENTS,
+  DEFAULT_MAX_PARALLEL_TOOL_CALLS,
+  DEFAULT_MAX_TOOL_CALLS_PER_TURN,
+  loadAgents,
+  parseAgents,
+} from "./agents.js";
 
 describe("parseAgents", () => {
   it("fills defaults and names each agent by its key", () => {
     const a = parseAgents(JSON.stringify({ agents: { coder: { provider: "openai", model: "gpt-4o-mini" } } }));
     expect(a.defaultAgent).toBe("coder");
-    expect([...a.agents.entries()]).toEqual([["coder", { name: "coder", provider: "openai", model: "gpt-4o-mini", systemPrompt: "", tools: [], maxTurns: 20, approve: [], maxToolCallsPerTurn: 64, maxParallelToolCalls: 16 }]]);
+    expect([...a.agents.entries()]).toEqual([
+      [
+        "coder",
+        {
+          name: "coder",
+          provider: "openai",
+          model: "gpt-4o-mini",
+          systemPrompt: "",
+          tools: [],
+          maxTurns: 20,
+          approve: [],
+          maxToolCallsPerTurn: 64,
+          maxParallelToolCalls: 16,
+        },
+      ],
+    ]);
     expect(a.agents.get("coder")).not.toHaveProperty("temperature");
   });
 
@@ -18,17 +39,37 @@ describe("parseAgents", () => {
         default: "b",
         agents: {
           a: { provider: "scripted", model: "demo" },
-          b: { provider: "openai", model: "m", systemPrompt: "Be brief.", tools: ["read_file", "write-file_2"], maxTurns: 3, temperature: 0 },
+          b: {
+            provider: "openai",
+            model: "m",
+            systemPrompt: "Be brief.",
+            tools: ["read_file", "write-file_2"],
+            maxTurns: 3,
+            temperature: 0,
+          },
         },
       }),
     );
     expect(a.defaultAgent).toBe("b");
-    expect(a.agents.get("b")).toEqual({ name: "b", provider: "openai", model: "m", systemPrompt: "Be brief.", tools: ["read_file", "write-file_2"], maxTurns: 3, temperature: 0, approve: [], maxToolCallsPerTurn: 64, maxParallelToolCalls: 16 });
+    expect(a.agents.get("b")).toEqual({
+      name: "b",
+      provider: "openai",
+      model: "m",
+      systemPrompt: "Be brief.",
+      tools: ["read_file", "write-file_2"],
+      maxTurns: 3,
+      temperature: 0,
+      approve: [],
+      maxToolCallsPerTurn: 64,
+      maxParallelToolCalls: 16,
+    });
     expect([...a.agents.keys()]).toEqual(["a", "b"]);
   });
 
   it("without a default, the first agent is the default", () => {
-    const a = parseAgents(JSON.stringify({ agents: { z: { provider: "p", model: "m" }, a: { provider: "p", model: "m" } } }));
+    const a = parseAgents(
+      JSON.stringify({ agents: { z: { provider: "p", model: "m" }, a: { provider: "p", model: "m" } } }),
+    );
     expect(a.defaultAgent).toBe("z");
   });
 
@@ -38,7 +79,9 @@ describe("parseAgents", () => {
   });
 
   it("rejects an unknown default agent", () => {
-    expect(() => parseAgents(JSON.stringify({ default: "zz", agents: { a: { provider: "p", model: "m" } } }))).toThrow('agents file: default agent "zz" is not defined');
+    expect(() => parseAgents(JSON.stringify({ default: "zz", agents: { a: { provider: "p", model: "m" } } }))).toThrow(
+      'agents file: default agent "zz" is not defined',
+    );
   });
 
   it("rejects an empty agents map (no default possible)", () => {
@@ -46,33 +89,49 @@ describe("parseAgents", () => {
   });
 
   it("rejects bad tool names with the path of the offending entry", () => {
-    expect(() => parseAgents(JSON.stringify({ agents: { a: { provider: "p", model: "m", tools: ["ok", "bad name"] } } }))).toThrow(
-      "agents file is invalid: agents.a.tools.1: Invalid string: must match pattern /^[A-Za-z0-9_-]{1,64}$/",
+    expect(() =>
+      parseAgents(JSON.stringify({ agents: { a: { provider: "p", model: "m", tools: ["ok", "bad name"] } } })),
+    ).toThrow("agents file is invalid: agents.a.tools.1: Invalid string: must match pattern /^[A-Za-z0-9_-]{1,64}$/");
+    expect(() => parseAgents(JSON.stringify({ agents: { a: { provider: "p", model: "m", tools: ["a.b"] } } }))).toThrow(
+      /agents\.a\.tools\.0/,
     );
-    expect(() => parseAgents(JSON.stringify({ agents: { a: { provider: "p", model: "m", tools: ["a.b"] } } }))).toThrow(/agents\.a\.tools\.0/);
-    expect(() => parseAgents(JSON.stringify({ agents: { a: { provider: "p", model: "m", tools: ["x".repeat(65)] } } }))).toThrow(/agents\.a\.tools\.0/);
+    expect(() =>
+      parseAgents(JSON.stringify({ agents: { a: { provider: "p", model: "m", tools: ["x".repeat(65)] } } })),
+    ).toThrow(/agents\.a\.tools\.0/);
   });
 
   it("lists every problem at once", () => {
     let message = "";
     try {
-      parseAgents(JSON.stringify({ agents: { a: { provider: "", model: "m", maxTurns: 0 }, b: { model: "m", maxTurns: 1.5 } } }), "x.json");
+      parseAgents(
+        JSON.stringify({ agents: { a: { provider: "", model: "m", maxTurns: 0 }, b: { model: "m", maxTurns: 1.5 } } }),
+        "x.json",
+      );
     } catch (err) {
       message = (err as Error).message;
     }
     expect(message).toMatch(/^x\.json is invalid: /);
-    for (const path of ["agents.a.provider", "agents.a.maxTurns", "agents.b.provider", "agents.b.maxTurns"]) expect(message).toContain(`${path}: `);
+    for (const path of ["agents.a.provider", "agents.a.maxTurns", "agents.b.provider", "agents.b.maxTurns"])
+      expect(message).toContain(`${path}: `);
   });
 
   it("rejects maxTurns out of range and a missing agents map", () => {
-    expect(() => parseAgents(JSON.stringify({ agents: { a: { provider: "p", model: "m", maxTurns: 0 } } }))).toThrow("agents file is invalid: agents.a.maxTurns: Too small: expected number to be >=1");
-    expect(() => parseAgents(JSON.stringify({ agents: { a: { provider: "p", model: "m", maxTurns: 10_001 } } }))).toThrow(/agents\.a\.maxTurns/);
+    expect(() => parseAgents(JSON.stringify({ agents: { a: { provider: "p", model: "m", maxTurns: 0 } } }))).toThrow(
+      "agents file is invalid: agents.a.maxTurns: Too small: expected number to be >=1",
+    );
+    expect(() =>
+      parseAgents(JSON.stringify({ agents: { a: { provider: "p", model: "m", maxTurns: 10_001 } } })),
+    ).toThrow(/agents\.a\.maxTurns/);
     expect(() => parseAgents(JSON.stringify({ default: "a" }))).toThrow(/^agents file is invalid: agents: /);
   });
 });
 
 describe("parseAgents: fair share (maxToolCallsPerTurn, maxParallelToolCalls)", () => {
-  const parse = (a: Record<string, unknown>) => parseAgents(JSON.stringify({ agents: { a: { provider: "scripted", model: "m", ...a } } }), "agents.json").agents.get("a");
+  const parse = (a: Record<string, unknown>) =>
+    parseAgents(
+      JSON.stringify({ agents: { a: { provider: "scripted", model: "m", ...a } } }),
+      "agents.json",
+    ).agents.get("a");
 
   it("defaults: 64 calls run per turn, 16 in flight per run — also for the built-in agent", () => {
     expect(DEFAULT_MAX_TOOL_CALLS_PER_TURN).toBe(64);
@@ -82,16 +141,32 @@ describe("parseAgents: fair share (maxToolCallsPerTurn, maxParallelToolCalls)", 
   });
 
   it("keeps the values given (a window wider than the cap is allowed: it just never fills)", () => {
-    expect(parse({ maxToolCallsPerTurn: 3000, maxParallelToolCalls: 1 })).toMatchObject({ maxToolCallsPerTurn: 3000, maxParallelToolCalls: 1 });
-    expect(parse({ maxToolCallsPerTurn: 4, maxParallelToolCalls: 10_000 })).toMatchObject({ maxToolCallsPerTurn: 4, maxParallelToolCalls: 10_000 });
+    expect(parse({ maxToolCallsPerTurn: 3000, maxParallelToolCalls: 1 })).toMatchObject({
+      maxToolCallsPerTurn: 3000,
+      maxParallelToolCalls: 1,
+    });
+    expect(parse({ maxToolCallsPerTurn: 4, maxParallelToolCalls: 10_000 })).toMatchObject({
+      maxToolCallsPerTurn: 4,
+      maxParallelToolCalls: 10_000,
+    });
   });
 
   it("refuses values that are not whole numbers from 1 to 10000, naming the file, the agent, the setting and what it means", () => {
-    expect(() => parse({ maxToolCallsPerTurn: 0 })).toThrow("agents.json is invalid: agents.a.maxToolCallsPerTurn: maxToolCallsPerTurn must be at least 1 (tool calls of one model response that are run; the rest are answered with a too_many_calls error)");
-    expect(() => parse({ maxParallelToolCalls: 2.5 })).toThrow("agents.json is invalid: agents.a.maxParallelToolCalls: maxParallelToolCalls must be a whole number (tool calls of a run in flight at a time)");
-    expect(() => parse({ maxParallelToolCalls: "16" })).toThrow("agents.json is invalid: agents.a.maxParallelToolCalls: maxParallelToolCalls must be a whole number (tool calls of a run in flight at a time)");
-    expect(() => parse({ maxParallelToolCalls: 10_001 })).toThrow("agents.json is invalid: agents.a.maxParallelToolCalls: maxParallelToolCalls must be at most 10000 (tool calls of a run in flight at a time)");
-    expect(() => parse({ maxToolCallsPerTurn: null })).toThrow(/agents\.a\.maxToolCallsPerTurn: maxToolCallsPerTurn must be a whole number/);
+    expect(() => parse({ maxToolCallsPerTurn: 0 })).toThrow(
+      "agents.json is invalid: agents.a.maxToolCallsPerTurn: maxToolCallsPerTurn must be at least 1 (tool calls of one model response that are run; the rest are answered with a too_many_calls error)",
+    );
+    expect(() => parse({ maxParallelToolCalls: 2.5 })).toThrow(
+      "agents.json is invalid: agents.a.maxParallelToolCalls: maxParallelToolCalls must be a whole number (tool calls of a run in flight at a time)",
+    );
+    expect(() => parse({ maxParallelToolCalls: "16" })).toThrow(
+      "agents.json is invalid: agents.a.maxParallelToolCalls: maxParallelToolCalls must be a whole number (tool calls of a run in flight at a time)",
+    );
+    expect(() => parse({ maxParallelToolCalls: 10_001 })).toThrow(
+      "agents.json is invalid: agents.a.maxParallelToolCalls: maxParallelToolCalls must be at most 10000 (tool calls of a run in flight at a time)",
+    );
+    expect(() => parse({ maxToolCallsPerTurn: null })).toThrow(
+      /agents\.a\.maxToolCallsPerTurn: maxToolCallsPerTurn must be a whole number/,
+    );
   });
 });
 
@@ -99,20 +174,30 @@ describe("loadAgents", () => {
   it("without a file, the built-in scripted demo agent", () => {
     expect(loadAgents(undefined)).toBe(BUILTIN_AGENTS);
     expect(BUILTIN_AGENTS.defaultAgent).toBe("default");
-    expect(BUILTIN_AGENTS.agents.get("default")).toMatchObject({ provider: "scripted", model: "demo", tools: ["read_file", "write_file", "list_files"], maxTurns: 20 });
+    expect(BUILTIN_AGENTS.agents.get("default")).toMatchObject({
+      provider: "scripted",
+      model: "demo",
+      tools: ["read_file", "write_file", "list_files"],
+      maxTurns: 20,
+    });
   });
 
   it("reads and parses a file, naming it in errors", () => {
     const dir = mkdtempSync(join(tmpdir(), "cairn-agents-"));
     try {
       const good = join(dir, "agents.json");
-      writeFileSync(good, JSON.stringify({ agents: { solo: { provider: "scripted", model: "demo", tools: ["read_file"] } } }));
+      writeFileSync(
+        good,
+        JSON.stringify({ agents: { solo: { provider: "scripted", model: "demo", tools: ["read_file"] } } }),
+      );
       const a = loadAgents(good);
       expect(a.defaultAgent).toBe("solo");
       expect(a.agents.get("solo")?.tools).toEqual(["read_file"]);
       const bad = join(dir, "bad.json");
       writeFileSync(bad, "not json");
-      expect(() => loadAgents(bad)).toThrow(new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")} is not JSON: `));
+      expect(() => loadAgents(bad)).toThrow(
+        new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")} is not JSON: `),
+      );
       expect(() => loadAgents(join(dir, "missing.json"))).toThrow(/ENOENT/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -120,11 +205,16 @@ describe("loadAgents", () => {
   });
 
   it("summarize: true takes the defaults; it needs a context budget and keeps at least the last turn", () => {
-    const parse = (a: Record<string, unknown>) => parseAgents(JSON.stringify({ agents: { a: { provider: "scripted", model: "m", ...a } } })).agents.get("a");
+    const parse = (a: Record<string, unknown>) =>
+      parseAgents(JSON.stringify({ agents: { a: { provider: "scripted", model: "m", ...a } } })).agents.get("a");
     expect(parse({ contextBudgetTokens: 1000, summarize: true })?.summarize).toEqual({ keepRecentTurns: 2 });
-    expect(parse({ contextBudgetTokens: 1000, summarize: { keepRecentTurns: 3, instructions: "Be brief." } })?.summarize).toEqual({ keepRecentTurns: 3, instructions: "Be brief." });
+    expect(
+      parse({ contextBudgetTokens: 1000, summarize: { keepRecentTurns: 3, instructions: "Be brief." } })?.summarize,
+    ).toEqual({ keepRecentTurns: 3, instructions: "Be brief." });
     expect(() => parse({ summarize: true })).toThrow(/summarize needs contextBudgetTokens/);
     expect(() => parse({ contextBudgetTokens: 1000, summarize: { keepRecentTurns: 0 } })).toThrow(/keepRecentTurns/);
-    expect(() => parse({ contextBudgetTokens: 1000, summarize: { keepRecentTurns: 1, model: "x" } })).toThrow(/summarize/);
+    expect(() => parse({ contextBudgetTokens: 1000, summarize: { keepRecentTurns: 1, model: "x" } })).toThrow(
+      /summarize/,
+    );
   });
 });

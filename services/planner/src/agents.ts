@@ -53,26 +53,44 @@ export interface Agents {
   agents: Map<string, AgentDefinition>;
 }
 
-const agentSchema = z.object({
-  provider: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "provider must be letters, digits, '_' or '-'"),
-  model: z.string().min(1),
-  systemPrompt: z.string().default(""),
-  tools: z.array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)).default([]),
-  maxTurns: z.number().int().min(1).max(10_000).default(20),
-  temperature: z.number().optional(),
-  approve: z.array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)).default([]),
-  maxTokens: z.number().int().min(1).optional(),
-  maxCostUsd: z.number().min(0).optional(),
-  deadlineMs: z.number().int().min(1).optional(),
-  contextBudgetTokens: z.number().int().min(100).optional(),
-  onBudgetExceeded: z.enum(["fail", "approve"]).optional(),
-  // true: defaults (keep the last 2 turns verbatim)
-  summarize: z
-    .union([z.literal(true), z.object({ keepRecentTurns: z.number().int().min(1).max(1000).default(2), instructions: z.string().min(1).optional() }).strict()])
-    .optional(),
-  maxToolCallsPerTurn: toolCallLimit("maxToolCallsPerTurn", "tool calls of one model response that are run; the rest are answered with a too_many_calls error").default(DEFAULT_MAX_TOOL_CALLS_PER_TURN),
-  maxParallelToolCalls: toolCallLimit("maxParallelToolCalls", "tool calls of a run in flight at a time").default(DEFAULT_MAX_PARALLEL_TOOL_CALLS),
-}).refine((a) => a.summarize === undefined || a.contextBudgetTokens !== undefined, { message: "summarize needs contextBudgetTokens (the size that triggers a summary)", path: ["summarize"] });
+const agentSchema = z
+  .object({
+    provider: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "provider must be letters, digits, '_' or '-'"),
+    model: z.string().min(1),
+    systemPrompt: z.string().default(""),
+    tools: z.array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)).default([]),
+    maxTurns: z.number().int().min(1).max(10_000).default(20),
+    temperature: z.number().optional(),
+    approve: z.array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)).default([]),
+    maxTokens: z.number().int().min(1).optional(),
+    maxCostUsd: z.number().min(0).optional(),
+    deadlineMs: z.number().int().min(1).optional(),
+    contextBudgetTokens: z.number().int().min(100).optional(),
+    onBudgetExceeded: z.enum(["fail", "approve"]).optional(),
+    // true: defaults (keep the last 2 turns verbatim)
+    summarize: z
+      .union([
+        z.literal(true),
+        z
+          .object({
+            keepRecentTurns: z.number().int().min(1).max(1000).default(2),
+            instructions: z.string().min(1).optional(),
+          })
+          .strict(),
+      ])
+      .optional(),
+    maxToolCallsPerTurn: toolCallLimit(
+      "maxToolCallsPerTurn",
+      "tool calls of one model response that are run; the rest are answered with a too_many_calls error",
+    ).default(DEFAULT_MAX_TOOL_CALLS_PER_TURN),
+    maxParallelToolCalls: toolCallLimit("maxParallelToolCalls", "tool calls of a run in flight at a time").default(
+      DEFAULT_MAX_PARALLEL_TOOL_CALLS,
+    ),
+  })
+  .refine((a) => a.summarize === undefined || a.contextBudgetTokens !== undefined, {
+    message: "summarize needs contextBudgetTokens (the size that triggers a summary)",
+    path: ["summarize"],
+  });
 const fileSchema = z.object({ default: z.string().optional(), agents: z.record(z.string(), agentSchema) });
 
 /** Used when no agents file is configured: the scripted demo model with the workspace file tools. */
@@ -105,7 +123,17 @@ export function parseAgents(text: string, source = "agents file"): Agents {
   const file = parseJsonFile(fileSchema, text, source);
   const agents = new Map<string, AgentDefinition>();
   for (const [name, a] of Object.entries(file.agents)) {
-    const def: AgentDefinition = { name, provider: a.provider, model: a.model, systemPrompt: a.systemPrompt, tools: a.tools, maxTurns: a.maxTurns, approve: a.approve, maxToolCallsPerTurn: a.maxToolCallsPerTurn, maxParallelToolCalls: a.maxParallelToolCalls };
+    const def: AgentDefinition = {
+      name,
+      provider: a.provider,
+      model: a.model,
+      systemPrompt: a.systemPrompt,
+      tools: a.tools,
+      maxTurns: a.maxTurns,
+      approve: a.approve,
+      maxToolCallsPerTurn: a.maxToolCallsPerTurn,
+      maxParallelToolCalls: a.maxParallelToolCalls,
+    };
     if (a.temperature !== undefined) def.temperature = a.temperature;
     if (a.maxTokens !== undefined) def.maxTokens = a.maxTokens;
     if (a.maxCostUsd !== undefined) def.maxCostUsd = a.maxCostUsd;
@@ -114,12 +142,16 @@ export function parseAgents(text: string, source = "agents file"): Agents {
     if (a.onBudgetExceeded !== undefined) def.onBudgetExceeded = a.onBudgetExceeded;
     if (a.summarize !== undefined) {
       const s = a.summarize === true ? { keepRecentTurns: 2 } : a.summarize;
-      def.summarize = { keepRecentTurns: s.keepRecentTurns, ...(s.instructions ? { instructions: s.instructions } : {}) };
+      def.summarize = {
+        keepRecentTurns: s.keepRecentTurns,
+        ...(s.instructions ? { instructions: s.instructions } : {}),
+      };
     }
     agents.set(name, def);
   }
   const defaultAgent = file.default ?? agents.keys().next().value;
-  if (!defaultAgent || !agents.has(defaultAgent)) throw new Error(`${source}: default agent ${JSON.stringify(defaultAgent)} is not defined`);
+  if (!defaultAgent || !agents.has(defaultAgent))
+    throw new Error(`${source}: default agent ${JSON.stringify(defaultAgent)} is not defined`);
   return { defaultAgent, agents };
 }
 
@@ -131,7 +163,10 @@ export function loadAgents(file: string | undefined): Agents {
 /** USD per million tokens, by model name (CAIRN_PRICES_FILE). */
 export type PriceTable = Map<string, { inputPerMTokUsd: number; outputPerMTokUsd: number }>;
 
-const pricesSchema = z.record(z.string(), z.object({ inputPerMTokUsd: z.number().min(0), outputPerMTokUsd: z.number().min(0) }));
+const pricesSchema = z.record(
+  z.string(),
+  z.object({ inputPerMTokUsd: z.number().min(0), outputPerMTokUsd: z.number().min(0) }),
+);
 
 /** `{ "gpt-4o-mini": { "inputPerMTokUsd": 0.15, "outputPerMTokUsd": 0.6 } }` */
 export function loadPrices(file: string | undefined): PriceTable {

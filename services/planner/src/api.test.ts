@@ -1,9 +1,28 @@
 import { describe, it, expect, beforeEach } from "vitest";
-import { decode, encode, Subjects, type ApiError, type RunEnded, type RunSignal, type RunStatus, type RunSubmitted, type SubmitReply, type ToolRegistration, type HistoryEntry } from "@cairn/protocol";
+import {
+  decode,
+  encode,
+  Subjects,
+  type ApiError,
+  type RunEnded,
+  type RunSignal,
+  type RunStatus,
+  type RunSubmitted,
+  type SubmitReply,
+  type ToolRegistration,
+  type HistoryEntry,
+} from "@cairn/protocol";
 import type { AppendResult } from "@cairn/bus";
 import { silentLogger } from "@cairn/telemetry";
 import type { Agents } from "./agents.js";
-import { createApi, LIST_EXAMINE_BUDGET, newRunId, type ApiDeps, type IndexedRun, type RunIndexReader } from "./handler.js";
+import {
+  createApi,
+  LIST_EXAMINE_BUDGET,
+  newRunId,
+  type ApiDeps,
+  type IndexedRun,
+  type RunIndexReader,
+} from "./handler.js";
 import { OPERATOR } from "./access.js";
 
 const S = new Subjects("t");
@@ -54,9 +73,35 @@ const registry: Record<string, ToolRegistration> = {
 const agents: Agents = {
   defaultAgent: "default",
   agents: new Map([
-    ["default", { name: "default", provider: "scripted", model: "demo", systemPrompt: "Use the tools.", tools: ["write_file", "read_file"], maxTurns: 4, temperature: 0.5, approve: [] }],
-    ["lonely", { name: "lonely", provider: "openai", model: "gpt-x", systemPrompt: "", tools: [], maxTurns: 1, approve: [] }],
-    ["needs", { name: "needs", provider: "openai", model: "gpt-x", systemPrompt: "", tools: ["read_file", "missing_tool", "other_missing"], maxTurns: 2, approve: [] }],
+    [
+      "default",
+      {
+        name: "default",
+        provider: "scripted",
+        model: "demo",
+        systemPrompt: "Use the tools.",
+        tools: ["write_file", "read_file"],
+        maxTurns: 4,
+        temperature: 0.5,
+        approve: [],
+      },
+    ],
+    [
+      "lonely",
+      { name: "lonely", provider: "openai", model: "gpt-x", systemPrompt: "", tools: [], maxTurns: 1, approve: [] },
+    ],
+    [
+      "needs",
+      {
+        name: "needs",
+        provider: "openai",
+        model: "gpt-x",
+        systemPrompt: "",
+        tools: ["read_file", "missing_tool", "other_missing"],
+        maxTurns: 2,
+        approve: [],
+      },
+    ],
   ]),
 };
 
@@ -99,7 +144,9 @@ function memoryIndex(): RunIndexReader {
   return {
     get: (id) => Promise.resolve(index.find((s) => s.runId === id)),
     newest: (o) => {
-      const sorted = [...index].sort((a, b) => (a.submittedAt < b.submittedAt ? -1 : 1)).map((s, i) => ({ status: { ...s }, at: { archived: false, seq: i + 1 } }));
+      const sorted = [...index]
+        .sort((a, b) => (a.submittedAt < b.submittedAt ? -1 : 1))
+        .map((s, i) => ({ status: { ...s }, at: { archived: false, seq: i + 1 } }));
       const runs: IndexedRun[] = [];
       let examined = 0;
       for (let i = sorted.length - 1; i >= 0; i--) {
@@ -150,10 +197,22 @@ describe("newRunId", () => {
 
 describe("api.submit", () => {
   it("rejects an invalid request as bad_request and appends nothing", async () => {
-    expect(await api.submit({ v: 1, task: "" }, OPERATOR)).toEqual({ v: 1, error: { kind: "bad_request", message: "not a valid SubmitRequest: /task must NOT have fewer than 1 characters" } });
-    expect(await api.submit({ task: "x" }, OPERATOR)).toEqual({ v: 1, error: { kind: "bad_request", message: "not a valid SubmitRequest: / must have required property 'v'" } });
-    expect(await api.submit({ v: 1, task: "x", priority: 1 }, OPERATOR)).toEqual({ v: 1, error: { kind: "bad_request", message: "not a valid SubmitRequest: / must NOT have additional properties" } });
-    expect(await api.submit(null, OPERATOR)).toEqual({ v: 1, error: { kind: "bad_request", message: "not a valid SubmitRequest: / must be object" } });
+    expect(await api.submit({ v: 1, task: "" }, OPERATOR)).toEqual({
+      v: 1,
+      error: { kind: "bad_request", message: "not a valid SubmitRequest: /task must NOT have fewer than 1 characters" },
+    });
+    expect(await api.submit({ task: "x" }, OPERATOR)).toEqual({
+      v: 1,
+      error: { kind: "bad_request", message: "not a valid SubmitRequest: / must have required property 'v'" },
+    });
+    expect(await api.submit({ v: 1, task: "x", priority: 1 }, OPERATOR)).toEqual({
+      v: 1,
+      error: { kind: "bad_request", message: "not a valid SubmitRequest: / must NOT have additional properties" },
+    });
+    expect(await api.submit(null, OPERATOR)).toEqual({
+      v: 1,
+      error: { kind: "bad_request", message: "not a valid SubmitRequest: / must be object" },
+    });
     expect(stream.entries).toEqual([]);
   });
 
@@ -168,14 +227,23 @@ describe("api.submit", () => {
   it("rejects an agent whose tools are not all registered, naming the missing ones", async () => {
     expect(await api.submit({ v: 1, task: "x", agent: "needs" }, OPERATOR)).toEqual({
       v: 1,
-      error: { kind: "unknown_tool", message: "agent needs uses tools no tool-runner has registered: missing_tool, other_missing (start a tool-runner that serves them)" },
+      error: {
+        kind: "unknown_tool",
+        message:
+          "agent needs uses tools no tool-runner has registered: missing_tool, other_missing (start a tool-runner that serves them)",
+      },
     });
     expect(lookups).toEqual([["read_file", "missing_tool", "other_missing"]]);
     expect(stream.entries).toEqual([]);
   });
 
   it("appends run.submitted with the agent snapshot (registered tool specs, in agent order) and replies after", async () => {
-    const reply = await submitOk({ v: 1, task: "Write a.txt", metadata: { team: "infra" }, trace: { traceparent: "00-abc-def-01" } });
+    const reply = await submitOk({
+      v: 1,
+      task: "Write a.txt",
+      metadata: { team: "infra" },
+      trace: { traceparent: "00-abc-def-01" },
+    });
     expect(reply).toEqual({ v: 1, runId: reply.runId, created: true, seq: 1 });
     expect(reply.runId).toMatch(new RegExp(`^r${NOW.getTime().toString(36)}[0-9a-f]{16}$`));
     expect(stream.entries.map((e) => e.subject)).toEqual([`t.run.${reply.runId}.evt.submitted`]);
@@ -210,15 +278,32 @@ describe("api.submit", () => {
   it("a named agent without tools or temperature is snapshotted as is", async () => {
     const reply = await submitOk({ v: 1, task: "hi", agent: "lonely" });
     const d = decode<RunSubmitted>("RunSubmitted", stream.entries[0]!.data);
-    expect(d.ok && d.value.agent).toEqual({ name: "lonely", provider: "openai", model: "gpt-x", systemPrompt: "", tools: [], maxTurns: 1 });
-    expect(d.ok && Object.keys(d.value).sort()).toEqual(["agent", "runId", "submittedAt", "submittedBy", "task", "type", "v"]);
+    expect(d.ok && d.value.agent).toEqual({
+      name: "lonely",
+      provider: "openai",
+      model: "gpt-x",
+      systemPrompt: "",
+      tools: [],
+      maxTurns: 1,
+    });
+    expect(d.ok && Object.keys(d.value).sort()).toEqual([
+      "agent",
+      "runId",
+      "submittedAt",
+      "submittedBy",
+      "task",
+      "type",
+      "v",
+    ]);
     expect(reply.created).toBe(true);
   });
 
   it("an idempotency key gives the same run: created on the first submit, not on the second; another task under the key is refused", async () => {
     const first = await submitOk({ v: 1, task: "Charge order 42", idempotencyKey: "order-42" });
     const second = await submitOk({ v: 1, task: "Charge order 42", idempotencyKey: "order-42" });
-    expect(await api.submit({ v: 1, task: "Charge order 42 (retry)", idempotencyKey: "order-42" }, OPERATOR)).toMatchObject({ error: { kind: "idempotency_conflict" } });
+    expect(
+      await api.submit({ v: 1, task: "Charge order 42 (retry)", idempotencyKey: "order-42" }, OPERATOR),
+    ).toMatchObject({ error: { kind: "idempotency_conflict" } });
     expect(first).toEqual({ v: 1, runId: newRunId(NOW, "order-42"), created: true, seq: 1 });
     expect(second).toEqual({ v: 1, runId: first.runId, created: false });
     expect(stream.entries).toHaveLength(1);
@@ -241,12 +326,21 @@ describe("api.submit", () => {
 
 describe("api.status", () => {
   it("not_found for a run that has no events", async () => {
-    expect(await api.status({ v: 1, runId: "rnope" }, OPERATOR)).toEqual({ v: 1, error: { kind: "not_found", message: "no run rnope (never submitted, or purged)" } });
+    expect(await api.status({ v: 1, runId: "rnope" }, OPERATOR)).toEqual({
+      v: 1,
+      error: { kind: "not_found", message: "no run rnope (never submitted, or purged)" },
+    });
   });
 
   it("bad_request for an invalid run id", async () => {
     const r = await api.status({ v: 1, runId: "a.b" }, OPERATOR);
-    expect(r).toEqual({ v: 1, error: { kind: "bad_request", message: 'not a valid RunRequest: /runId must match pattern "^[A-Za-z0-9_-]{1,64}$"' } });
+    expect(r).toEqual({
+      v: 1,
+      error: {
+        kind: "bad_request",
+        message: 'not a valid RunRequest: /runId must match pattern "^[A-Za-z0-9_-]{1,64}$"',
+      },
+    });
   });
 
   it("folds the run's events into its status", async () => {
@@ -269,15 +363,41 @@ describe("api.status", () => {
   });
 
   it("answers from the runs index when it holds the run, without reading the log; says which worker is missing", async () => {
-    const rec: RunStatus = { v: 1, runId: "rIndexed", status: "running", task: "t", agent: "default", turn: 3, toolCalls: 2, usage: { inputTokens: 5, outputTokens: 6 }, errors: 0, submittedAt: "2025-01-01T00:00:00.000Z", lastSeq: 4000, waitingFor: ["tool nobody_serves_this (turn 3, call 0)"], waitingOn: [{ kind: "tool", name: "nobody_serves_this" }] };
+    const rec: RunStatus = {
+      v: 1,
+      runId: "rIndexed",
+      status: "running",
+      task: "t",
+      agent: "default",
+      turn: 3,
+      toolCalls: 2,
+      usage: { inputTokens: 5, outputTokens: 6 },
+      errors: 0,
+      submittedAt: "2025-01-01T00:00:00.000Z",
+      lastSeq: 4000,
+      waitingFor: ["tool nobody_serves_this (turn 3, call 0)"],
+      waitingOn: [{ kind: "tool", name: "nobody_serves_this" }],
+    };
     index = [rec];
     const reads = stream.reads;
-    expect(await api.status({ v: 1, runId: "rIndexed" }, OPERATOR)).toEqual({ ...rec, waitingForRunner: ["nobody_serves_this"] });
+    expect(await api.status({ v: 1, runId: "rIndexed" }, OPERATOR)).toEqual({
+      ...rec,
+      waitingForRunner: ["nobody_serves_this"],
+    });
     expect(stream.reads).toBe(reads);
     // The log says the run ended before the planner indexed its end: the status is folded from the log.
     const { runId } = await submitOk({ v: 1, task: "ends" });
     index = [{ ...rec, runId }];
-    const ended: RunEnded = { v: 1, type: "run.ended", runId, status: "completed", answer: "done", turns: 1, usage: { inputTokens: 1, outputTokens: 1 }, endedAt: "2025-03-04T05:06:08.000Z" };
+    const ended: RunEnded = {
+      v: 1,
+      type: "run.ended",
+      runId,
+      status: "completed",
+      answer: "done",
+      turns: 1,
+      usage: { inputTokens: 1, outputTokens: 1 },
+      endedAt: "2025-03-04T05:06:08.000Z",
+    };
     await stream.append(S.ended(runId), encode(ended));
     expect(await api.status({ v: 1, runId }, OPERATOR)).toMatchObject({ runId, status: "completed", answer: "done" });
     // A tenant's user does not see another tenant's run through the index either.
@@ -290,16 +410,34 @@ describe("api.status", () => {
 describe("api.submit of an idempotency key whose run was archived or purged", () => {
   it("answers the run the key names (not a new run with the same id), and refuses another task under it", async () => {
     const first = await submitOk({ v: 1, task: "once", idempotencyKey: "order-7" });
-    const prior: RunStatus = { v: 1, runId: first.runId, status: "completed", task: "once", agent: "default", turn: 1, toolCalls: 0, usage: { inputTokens: 0, outputTokens: 0 }, errors: 0, submittedAt: "2025-01-01T00:00:00.000Z", archivedAt: "2025-02-01T00:00:00.000Z" };
+    const prior: RunStatus = {
+      v: 1,
+      runId: first.runId,
+      status: "completed",
+      task: "once",
+      agent: "default",
+      turn: 1,
+      toolCalls: 0,
+      usage: { inputTokens: 0, outputTokens: 0 },
+      errors: 0,
+      submittedAt: "2025-01-01T00:00:00.000Z",
+      archivedAt: "2025-02-01T00:00:00.000Z",
+    };
     index = [prior];
     // The stream no longer holds the run (archived): the key still names it.
     stream.entries.length = 0;
     const again = await submitOk({ v: 1, task: "once", idempotencyKey: "order-7" });
     expect(again).toEqual({ v: 1, runId: first.runId, created: false });
     expect(stream.entries).toEqual([]);
-    expect(await api.submit({ v: 1, task: "twice", idempotencyKey: "order-7" }, OPERATOR)).toMatchObject({ error: { kind: "idempotency_conflict", message: expect.stringContaining("(archived)") as string } });
+    expect(await api.submit({ v: 1, task: "twice", idempotencyKey: "order-7" }, OPERATOR)).toMatchObject({
+      error: { kind: "idempotency_conflict", message: expect.stringContaining("(archived)") as string },
+    });
     index = [{ ...prior, archivedAt: undefined, purgedAt: "2025-02-01T00:00:00.000Z" }];
-    expect(await submitOk({ v: 1, task: "once", idempotencyKey: "order-7" })).toEqual({ v: 1, runId: first.runId, created: false });
+    expect(await submitOk({ v: 1, task: "once", idempotencyKey: "order-7" })).toEqual({
+      v: 1,
+      runId: first.runId,
+      created: false,
+    });
   });
 });
 
@@ -308,33 +446,77 @@ describe("api.cancel", () => {
     const { runId } = await submitOk({ v: 1, task: "long job" });
     const r = await api.cancel({ v: 1, runId, reason: "enough" }, OPERATOR);
     expect(r).toMatchObject({ v: 1, runId, status: "running", task: "long job", lastSeq: 1 });
-    expect(stream.entries.map((e) => e.subject)).toEqual([`t.run.${runId}.evt.submitted`, `t.run.${runId}.evt.signal.cancel`]);
-    const sig: RunSignal = { v: 1, type: "run.signal", runId, signal: "cancel", at: "2025-03-04T05:06:07.089Z", reason: "enough", by: "operator" };
+    expect(stream.entries.map((e) => e.subject)).toEqual([
+      `t.run.${runId}.evt.submitted`,
+      `t.run.${runId}.evt.signal.cancel`,
+    ]);
+    const sig: RunSignal = {
+      v: 1,
+      type: "run.signal",
+      runId,
+      signal: "cancel",
+      at: "2025-03-04T05:06:07.089Z",
+      reason: "enough",
+      by: "operator",
+    };
     expect(decode("RunSignal", stream.entries[1]!.data)).toEqual({ ok: true, value: sig });
   });
 
   it("refuses to cancel an ended run (not_running) and appends nothing", async () => {
     const { runId } = await submitOk({ v: 1, task: "quick" });
-    const end: RunEnded = { v: 1, type: "run.ended", runId, status: "completed", answer: "done", turns: 1, usage: { inputTokens: 1, outputTokens: 1 }, endedAt: "2025-03-04T05:06:08.000Z" };
+    const end: RunEnded = {
+      v: 1,
+      type: "run.ended",
+      runId,
+      status: "completed",
+      answer: "done",
+      turns: 1,
+      usage: { inputTokens: 1, outputTokens: 1 },
+      endedAt: "2025-03-04T05:06:08.000Z",
+    };
     await stream.append(S.ended(runId), encode(end));
-    expect(await api.cancel({ v: 1, runId }, OPERATOR)).toEqual({ v: 1, error: { kind: "not_running", message: `run ${runId} already completed` } });
+    expect(await api.cancel({ v: 1, runId }, OPERATOR)).toEqual({
+      v: 1,
+      error: { kind: "not_running", message: `run ${runId} already completed` },
+    });
     expect(stream.entries).toHaveLength(2);
   });
 
   it("not_found for an unknown run, bad_request for a bad request", async () => {
-    expect(await api.cancel({ v: 1, runId: "rghost" }, OPERATOR)).toEqual({ v: 1, error: { kind: "not_found", message: "no run rghost (never submitted, or purged)" } });
-    expect(await api.cancel({ v: 1 }, OPERATOR)).toEqual({ v: 1, error: { kind: "bad_request", message: "not a valid RunRequest: / must have required property 'runId'" } });
+    expect(await api.cancel({ v: 1, runId: "rghost" }, OPERATOR)).toEqual({
+      v: 1,
+      error: { kind: "not_found", message: "no run rghost (never submitted, or purged)" },
+    });
+    expect(await api.cancel({ v: 1 }, OPERATOR)).toEqual({
+      v: 1,
+      error: { kind: "bad_request", message: "not a valid RunRequest: / must have required property 'runId'" },
+    });
     expect(stream.entries).toEqual([]);
   });
 });
 
 describe("api.list", () => {
   function st(runId: string, status: RunStatus["status"], submittedAt: string): RunStatus {
-    return { v: 1, runId, status, task: "t", agent: "default", turn: 0, toolCalls: 0, usage: { inputTokens: 0, outputTokens: 0 }, errors: 0, submittedAt };
+    return {
+      v: 1,
+      runId,
+      status,
+      task: "t",
+      agent: "default",
+      turn: 0,
+      toolCalls: 0,
+      usage: { inputTokens: 0, outputTokens: 0 },
+      errors: 0,
+      submittedAt,
+    };
   }
 
   it("lists newest first, filtered by status and limited", async () => {
-    index = [st("a", "completed", "2025-01-01T00:00:01.000Z"), st("b", "running", "2025-01-01T00:00:03.000Z"), st("c", "completed", "2025-01-01T00:00:02.000Z")];
+    index = [
+      st("a", "completed", "2025-01-01T00:00:01.000Z"),
+      st("b", "running", "2025-01-01T00:00:03.000Z"),
+      st("c", "completed", "2025-01-01T00:00:02.000Z"),
+    ];
     const all = await api.list(undefined, OPERATOR);
     expect(!isError(all) && all.runs.map((r) => r.runId)).toEqual(["b", "c", "a"]);
     const done = await api.list({ v: 1, status: "completed" }, OPERATOR);
@@ -346,11 +528,17 @@ describe("api.list", () => {
     expect(!isError(two) && two.runs.map((r) => r.runId)).toEqual(["c"]);
     const three = await api.list({ v: 1, limit: 5, cursor: !isError(two) ? two.cursor : "" }, OPERATOR);
     expect(three).toEqual({ v: 1, runs: [index[0]], examined: 1 });
-    expect(await api.list({ v: 1, cursor: "not-a-cursor" }, OPERATOR)).toMatchObject({ error: { kind: "bad_request" } });
+    expect(await api.list({ v: 1, cursor: "not-a-cursor" }, OPERATOR)).toMatchObject({
+      error: { kind: "bad_request" },
+    });
   });
 
   it("clips each listed run's text and stays under max_payload whatever the runs hold, with a cursor for the rest", async () => {
-    index = Array.from({ length: 40 }, (_, i) => ({ ...st(`r${i}`, "completed", `2025-01-01T00:00:${String(i).padStart(2, "0")}.000Z`), task: "t".repeat(600_000), answer: "a".repeat(50_000) }));
+    index = Array.from({ length: 40 }, (_, i) => ({
+      ...st(`r${i}`, "completed", `2025-01-01T00:00:${String(i).padStart(2, "0")}.000Z`),
+      task: "t".repeat(600_000),
+      answer: "a".repeat(50_000),
+    }));
     const page = await api.list({ v: 1, limit: 40 }, OPERATOR);
     if (isError(page)) throw new Error(page.error.message);
     expect(page.runs).toHaveLength(40);
@@ -359,7 +547,11 @@ describe("api.list", () => {
   });
 
   it("shows a tenant only its own runs; an operator sees every tenant's", async () => {
-    index = [{ ...st("mine", "running", "2025-01-01T00:00:01.000Z"), tenant: "ACME" }, { ...st("theirs", "running", "2025-01-01T00:00:02.000Z"), tenant: "GLOBEX" }, st("ops", "running", "2025-01-01T00:00:03.000Z")];
+    index = [
+      { ...st("mine", "running", "2025-01-01T00:00:01.000Z"), tenant: "ACME" },
+      { ...st("theirs", "running", "2025-01-01T00:00:02.000Z"), tenant: "GLOBEX" },
+      st("ops", "running", "2025-01-01T00:00:03.000Z"),
+    ];
     const acme = { operator: false, tenant: "ACME", identity: "ACME/dev", roles: new Set(["read" as const]) };
     const seen = await api.list(undefined, acme);
     expect(!isError(seen) && seen.runs.map((r) => r.runId)).toEqual(["mine"]);
@@ -369,8 +561,15 @@ describe("api.list", () => {
   });
 
   it("refuses a task or metadata over the limits, saying which", async () => {
-    expect(await api.submit({ v: 1, task: "x".repeat(64 * 1024 + 1) }, OPERATOR)).toMatchObject({ error: { kind: "bad_request", message: expect.stringMatching(/task of 65537 bytes exceeds the limit of 65536 bytes/) as string } });
-    expect(await api.submit({ v: 1, task: "x", metadata: { k: "v".repeat(17 * 1024) } }, OPERATOR)).toMatchObject({ error: { kind: "bad_request", message: expect.stringMatching(/metadata of \d+ bytes exceeds/) as string } });
+    expect(await api.submit({ v: 1, task: "x".repeat(64 * 1024 + 1) }, OPERATOR)).toMatchObject({
+      error: {
+        kind: "bad_request",
+        message: expect.stringMatching(/task of 65537 bytes exceeds the limit of 65536 bytes/) as string,
+      },
+    });
+    expect(await api.submit({ v: 1, task: "x", metadata: { k: "v".repeat(17 * 1024) } }, OPERATOR)).toMatchObject({
+      error: { kind: "bad_request", message: expect.stringMatching(/metadata of \d+ bytes exceeds/) as string },
+    });
   });
 
   it("filters by metadata, submission time and (for operators) tenant", async () => {
@@ -395,11 +594,15 @@ describe("api.list", () => {
     const acme = { operator: false, tenant: "ACME", identity: "ACME/dev", roles: new Set(["read" as const]) };
     expect(await ids({}, acme)).toEqual(["b"]);
     expect(await api.list({ v: 1, tenant: "GLOBEX" }, acme)).toMatchObject({ error: { kind: "forbidden" } });
-    expect(await api.list({ v: 1, since: "yesterday" }, OPERATOR)).toMatchObject({ error: { kind: "bad_request", message: expect.stringMatching(/RFC 3339/) as string } });
+    expect(await api.list({ v: 1, since: "yesterday" }, OPERATOR)).toMatchObject({
+      error: { kind: "bad_request", message: expect.stringMatching(/RFC 3339/) as string },
+    });
   });
 
   it("answers a short page with a cursor when it examined its bound of index entries, and the next page goes on from there", async () => {
-    index = Array.from({ length: LIST_EXAMINE_BUDGET + 5 }, (_, i) => st(`r${i}`, i === 2 ? "failed" : "completed", new Date(Date.UTC(2025, 0, 1) + i * 1000).toISOString()));
+    index = Array.from({ length: LIST_EXAMINE_BUDGET + 5 }, (_, i) =>
+      st(`r${i}`, i === 2 ? "failed" : "completed", new Date(Date.UTC(2025, 0, 1) + i * 1000).toISOString()),
+    );
     const first = await api.list({ v: 1, status: "failed" }, OPERATOR);
     if (isError(first)) throw new Error(first.error.message);
     expect(first.runs).toEqual([]);
@@ -410,6 +613,9 @@ describe("api.list", () => {
   });
 
   it("bad_request for an invalid filter", async () => {
-    expect(await api.list({ v: 1, limit: 0 }, OPERATOR)).toEqual({ v: 1, error: { kind: "bad_request", message: "not a valid ListRequest: /limit must be >= 1" } });
+    expect(await api.list({ v: 1, limit: 0 }, OPERATOR)).toEqual({
+      v: 1,
+      error: { kind: "bad_request", message: "not a valid ListRequest: /limit must be >= 1" },
+    });
   });
 });

@@ -21,13 +21,46 @@ export interface PlannerConfig extends CommonConfig {
 export const plannerEnv = {
   ...commonEnv,
   CAIRN_AGENTS_FILE: z.string().optional().describe("agents file (JSON); the built-in default agent when unset"),
-  CAIRN_PLANNER_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(64).describe("events an instance handles at once (one at a time per run)"),
-  CAIRN_PLANNER_CACHE_RUNS: z.coerce.number().int().min(1).default(DEFAULT_RUN_CACHE.runs).describe("folded run states kept in memory, at most this many runs (least recently used go first; a run not kept costs one read of its log at its next event)"),
-  CAIRN_PLANNER_CACHE_MB: z.coerce.number().int().min(1).default(DEFAULT_RUN_CACHE.bytes / (1024 * 1024)).describe("and at most about this many MiB of folded entries"),
+  CAIRN_PLANNER_CONCURRENCY: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(10_000)
+    .default(64)
+    .describe("events an instance handles at once (one at a time per run)"),
+  CAIRN_PLANNER_CACHE_RUNS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(DEFAULT_RUN_CACHE.runs)
+    .describe(
+      "folded run states kept in memory, at most this many runs (least recently used go first; a run not kept costs one read of its log at its next event)",
+    ),
+  CAIRN_PLANNER_CACHE_MB: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(DEFAULT_RUN_CACHE.bytes / (1024 * 1024))
+    .describe("and at most about this many MiB of folded entries"),
   CAIRN_PRICES_FILE: z.string().optional().describe("price table for cost budgets (USD per million tokens by model)"),
-  CAIRN_ACCESS_FILE: z.string().optional().describe("tenants' users' roles (see docs/security.md); without it every tenant user has every role in its tenant"),
-  CAIRN_MAX_TASK_BYTES: z.coerce.number().int().min(1).default(64 * 1024).describe("largest task a submission may carry"),
-  CAIRN_MAX_METADATA_BYTES: z.coerce.number().int().min(0).default(16 * 1024).describe("largest metadata a submission may carry"),
+  CAIRN_ACCESS_FILE: z
+    .string()
+    .optional()
+    .describe(
+      "tenants' users' roles (see docs/security.md); without it every tenant user has every role in its tenant",
+    ),
+  CAIRN_MAX_TASK_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(64 * 1024)
+    .describe("largest task a submission may carry"),
+  CAIRN_MAX_METADATA_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(16 * 1024)
+    .describe("largest metadata a submission may carry"),
 };
 
 /** Reads the planner's settings from the environment; throws one ConfigError listing every problem. */

@@ -72,7 +72,12 @@ function history(log: HistoryEntry[]) {
   };
 }
 
-const msg = (e: HistoryEntry, deliveries = 1): EventMessage => ({ subject: e.subject, seq: e.seq, deliveries, data: e.data });
+const msg = (e: HistoryEntry, deliveries = 1): EventMessage => ({
+  subject: e.subject,
+  seq: e.seq,
+  deliveries,
+  data: e.data,
+});
 
 function deferred<T>() {
   let resolve!: (v: T) => void;
@@ -111,7 +116,9 @@ describe("planner handler: the ack comes only after the decided appends are conf
     const done = handle(msg(runLog()[2]!)).then((d) => (outcome = d));
     await settle();
     // Both tool commands were decided and handed to append.
-    expect([...pending.keys()].sort()).toEqual([S.toolCommand(RUN, 1, 0, "alpha"), S.toolCommand(RUN, 1, 1, "beta")].sort());
+    expect([...pending.keys()].sort()).toEqual(
+      [S.toolCommand(RUN, 1, 0, "alpha"), S.toolCommand(RUN, 1, 1, "beta")].sort(),
+    );
     expect(outcome, "acked before any append was confirmed").toBeUndefined();
     pending.get(S.toolCommand(RUN, 1, 0, "alpha"))!.resolve({ seq: 10, duplicate: false });
     await settle();
@@ -132,7 +139,11 @@ describe("planner handler: the ack comes only after the decided appends are conf
     const d = await handle(msg(runLog()[0]!));
     order.push("handler returned");
     expect(d).toEqual({ ack: true });
-    expect(order).toEqual([`append ${S.llmCommand(RUN, 1, "scripted")}`, `confirmed ${S.llmCommand(RUN, 1, "scripted")}`, "handler returned"]);
+    expect(order).toEqual([
+      `append ${S.llmCommand(RUN, 1, "scripted")}`,
+      `confirmed ${S.llmCommand(RUN, 1, "scripted")}`,
+      "handler returned",
+    ]);
   });
 
   it("a failed append makes the handler fail (never {ack}): the event is redelivered", async () => {
@@ -193,7 +204,24 @@ describe("planner handler: the runs index", () => {
     const ending = withIndex(log);
     await ending.handle(msg(log[2]!));
     expect(ending.writes).toEqual([]);
-    const ended = [...log, { seq: 4, subject: S.ended(RUN), data: encode({ v: 1, type: "run.ended", runId: RUN, status: "completed", answer: "done", turns: 1, usage: { inputTokens: 0, outputTokens: 0 }, endedAt: at(4) }), time: at(4) }];
+    const ended = [
+      ...log,
+      {
+        seq: 4,
+        subject: S.ended(RUN),
+        data: encode({
+          v: 1,
+          type: "run.ended",
+          runId: RUN,
+          status: "completed",
+          answer: "done",
+          turns: 1,
+          usage: { inputTokens: 0, outputTokens: 0 },
+          endedAt: at(4),
+        }),
+        time: at(4),
+      },
+    ];
     const end = withIndex(ended);
     await end.handle(msg(ended[3]!));
     expect(end.writes).toEqual(["changed completed 4"]);

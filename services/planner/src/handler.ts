@@ -1,8 +1,49 @@
 import { randomBytes } from "node:crypto";
-import { encode, validate, type ApiError, type ApprovalRequest, type RunApproval, type ListReply, type ListRequest, type RunRequest, type RunSignal, type RunStatus, type ReadReply, type ReadRequest, type RunSubmitted, type SpawnRequest, type SubmitReply, type SubmitRequest, type Subjects, type ToolRegistration, type HistoryEntry } from "@cairn/protocol";
-import { budgetPause, childRunId, decide, pendingApprovals, reduceRun, runIdForKey, runStatus, SUB_AGENT_TOOL, toolIdempotencyKey, type Applied, type RunState } from "@cairn/runtime";
+import {
+  encode,
+  validate,
+  type ApiError,
+  type ApprovalRequest,
+  type RunApproval,
+  type ListReply,
+  type ListRequest,
+  type RunRequest,
+  type RunSignal,
+  type RunStatus,
+  type ReadReply,
+  type ReadRequest,
+  type RunSubmitted,
+  type SpawnRequest,
+  type SubmitReply,
+  type SubmitRequest,
+  type Subjects,
+  type ToolRegistration,
+  type HistoryEntry,
+} from "@cairn/protocol";
+import {
+  budgetPause,
+  childRunId,
+  decide,
+  pendingApprovals,
+  reduceRun,
+  runIdForKey,
+  runStatus,
+  SUB_AGENT_TOOL,
+  toolIdempotencyKey,
+  type Applied,
+  type RunState,
+} from "@cairn/runtime";
 import type { AppendResult, DeliveryInHand, Disposition } from "@cairn/bus";
-import { activeSpan, beginRun, CairnAttr, endRun, stepLogger, tracingEnabled, withRunTrace, type Logger } from "@cairn/telemetry";
+import {
+  activeSpan,
+  beginRun,
+  CairnAttr,
+  endRun,
+  stepLogger,
+  tracingEnabled,
+  withRunTrace,
+  type Logger,
+} from "@cairn/telemetry";
 import type { Agents, PriceTable } from "./agents.js";
 import { sameTenant, type Caller, type Role } from "./access.js";
 import { EVENTS_HEADER, SEQS_HEADER, SINCE_HEADER } from "@cairn/runlog";
@@ -18,11 +59,22 @@ export interface EventMessage {
 
 export interface PlannerHandlerDeps {
   subjects: Subjects;
-  history: { foldTo(runId: string, seq: number, opts?: { delivery?: DeliveryInHand }): Promise<{ state: RunState; applied: Applied | undefined }>; forget(runId: string): void };
+  history: {
+    foldTo(
+      runId: string,
+      seq: number,
+      opts?: { delivery?: DeliveryInHand },
+    ): Promise<{ state: RunState; applied: Applied | undefined }>;
+    forget(runId: string): void;
+  };
   /** `headers`: transport hints that are not part of the decision (see EVENTS_HEADER). */
   append(subject: string, data: Uint8Array, headers?: Record<string, string>): Promise<AppendResult>;
   /** The runs index (see RunIndex): written as the run goes. */
-  index: { submitted(s: RunStatus): Promise<boolean>; changed(s: RunStatus): Promise<void>; progress(s: RunStatus): void };
+  index: {
+    submitted(s: RunStatus): Promise<boolean>;
+    changed(s: RunStatus): Promise<void>;
+    progress(s: RunStatus): void;
+  };
   crash: { hit(p: CrashPoint, subject?: string): void };
   log: Logger;
   maxMessageBytes: number;
@@ -36,7 +88,9 @@ const REPORTED = new Set(["submitted", "llm-result", "tool-result", "summary-res
  * messages (each written once, ever), then ack. A redelivered event decides the same outputs,
  * which the stream rejects as repeats, so crashing anywhere in here loses and doubles nothing.
  */
-export function createPlannerHandler(deps: PlannerHandlerDeps): (m: EventMessage, delivery?: DeliveryInHand) => Promise<Disposition> {
+export function createPlannerHandler(
+  deps: PlannerHandlerDeps,
+): (m: EventMessage, delivery?: DeliveryInHand) => Promise<Disposition> {
   const { subjects, log } = deps;
   return async (m, delivery) => {
     const parsed = subjects.parse(m.subject);
@@ -50,7 +104,10 @@ export function createPlannerHandler(deps: PlannerHandlerDeps): (m: EventMessage
 
     if (parsed.what.kind === "unknown") rlog.warn("unknown event subject ignored");
     // An oversized message is reported as such (the fold reads any size: it is in the log).
-    const oversized = m.data.length > deps.maxMessageBytes ? `message of ${m.data.length} bytes exceeds the limit of ${deps.maxMessageBytes} bytes` : undefined;
+    const oversized =
+      m.data.length > deps.maxMessageBytes
+        ? `message of ${m.data.length} bytes exceeds the limit of ${deps.maxMessageBytes} bytes`
+        : undefined;
 
     const { state, applied } = await deps.history.foldTo(runId, m.seq, delivery ? { delivery } : {});
     if (!applied) {
@@ -62,12 +119,19 @@ export function createPlannerHandler(deps: PlannerHandlerDeps): (m: EventMessage
     const invalid = oversized ? { kind: "oversized" as const, message: oversized } : applied.invalid;
     if (invalid && REPORTED.has(parsed.what.kind)) {
       rlog.error({ kind: invalid.kind, reason: invalid.message }, "invalid event recorded in run");
-      await deps.append(subjects.error(runId, `s${m.seq}`), encode(runErrorEvent("planner", runId, m, { kind: invalid.kind, message: invalid.message }, Date.now())));
+      await deps.append(
+        subjects.error(runId, `s${m.seq}`),
+        encode(runErrorEvent("planner", runId, m, { kind: invalid.kind, message: invalid.message }, Date.now())),
+      );
     }
-    if (applied.kind === "rejected") rlog.warn({ subject: m.subject, reason: applied.reason }, "message rejected by the fold: never part of the run");
+    if (applied.kind === "rejected")
+      rlog.warn({ subject: m.subject, reason: applied.reason }, "message rejected by the fold: never part of the run");
     const outputs = decide(state, applied, subjects);
     const span = activeSpan();
-    span?.setAttribute(CairnAttr.DECIDED, outputs.map((o) => o.subject.slice(o.subject.indexOf(`.${runId}.`) + runId.length + 2)));
+    span?.setAttribute(
+      CairnAttr.DECIDED,
+      outputs.map((o) => o.subject.slice(o.subject.indexOf(`.${runId}.`) + runId.length + 2)),
+    );
     // An event that came without trace context (appended outside any step, or by a process with
     // tracing off): the decided messages still carry the run's trace, stored with its submission.
     await withRunTrace(span ? undefined : state.submitted?.trace, () =>
@@ -75,8 +139,15 @@ export function createPlannerHandler(deps: PlannerHandlerDeps): (m: EventMessage
         outputs.map(async (o) => {
           // An LLM command says how many events the run has up to its historySeq, so the llm-caller
           // can fold its own previous response without reading it back (RunHistory.noteOwn).
-          const r = await deps.append(o.subject, encode(o.message), o.type === "LlmCommand" ? foldHint(state) : undefined);
-          rlog.debug({ subject: o.subject, duplicate: r.duplicate }, r.duplicate ? "output already recorded" : "output recorded");
+          const r = await deps.append(
+            o.subject,
+            encode(o.message),
+            o.type === "LlmCommand" ? foldHint(state) : undefined,
+          );
+          rlog.debug(
+            { subject: o.subject, duplicate: r.duplicate },
+            r.duplicate ? "output already recorded" : "output recorded",
+          );
         }),
       ),
     );
@@ -84,25 +155,56 @@ export function createPlannerHandler(deps: PlannerHandlerDeps): (m: EventMessage
     // (Any decided-on event can start a wait: a response asking for approval, a result or a summary
     // that crosses a budget — only for agents that ask humans at all.)
     const agent = state.submitted?.agent;
-    const asksHumans = agent !== undefined && (agent.onBudgetExceeded === "approve" || agent.tools.some((t) => t.requiresApproval === true));
-    const awaiting = asksHumans && applied.kind !== "error" && applied.kind !== "ignored" && applied.kind !== "rejected" && (pendingApprovals(state).length > 0 || budgetPause(state) !== undefined);
-    const changed = applied.kind === "ended" || awaiting || applied.kind === "approval" || applied.kind === "budget-approval";
+    const asksHumans =
+      agent !== undefined &&
+      (agent.onBudgetExceeded === "approve" || agent.tools.some((t) => t.requiresApproval === true));
+    const awaiting =
+      asksHumans &&
+      applied.kind !== "error" &&
+      applied.kind !== "ignored" &&
+      applied.kind !== "rejected" &&
+      (pendingApprovals(state).length > 0 || budgetPause(state) !== undefined);
+    const changed =
+      applied.kind === "ended" || awaiting || applied.kind === "approval" || applied.kind === "budget-approval";
     if (applied.kind === "submitted") await deps.index.submitted(runStatus(state));
     else if (changed) await deps.index.changed(runStatus(state));
     // Progress of a running run (written within a second, the latest wins) — not when this event
     // ends the run: the end, folded next, writes the final record.
-    else if (applied.kind !== "rejected" && applied.kind !== "ignored" && !state.ended && !outputs.some((o) => o.subject === subjects.ended(runId))) deps.index.progress(runStatus(state));
+    else if (
+      applied.kind !== "rejected" &&
+      applied.kind !== "ignored" &&
+      !state.ended &&
+      !outputs.some((o) => o.subject === subjects.ended(runId))
+    )
+      deps.index.progress(runStatus(state));
     if (applied.kind === "submitted" || changed) {
       if (applied.kind === "ended") {
         deps.history.forget(runId);
         // The run's root span: its ids were fixed at submission; it spans submission to end.
         if (state.submitted && state.ended) {
           const { agent } = state.submitted;
-          endRun({ runId, agent: agent.name, provider: agent.provider, model: agent.model, trace: state.submitted.trace, submittedAt: state.submitted.submittedAt, endedAt: state.ended.endedAt, status: state.ended.status, ...(state.ended.reason ? { reason: state.ended.reason } : {}), turns: state.ended.turns, toolCalls: state.toolCalls, usage: state.ended.usage });
+          endRun({
+            runId,
+            agent: agent.name,
+            provider: agent.provider,
+            model: agent.model,
+            trace: state.submitted.trace,
+            submittedAt: state.submitted.submittedAt,
+            endedAt: state.ended.endedAt,
+            status: state.ended.status,
+            ...(state.ended.reason ? { reason: state.ended.reason } : {}),
+            turns: state.ended.turns,
+            toolCalls: state.toolCalls,
+            usage: state.ended.usage,
+          });
         }
         rlog.info({ status: state.ended?.status, turns: state.turns.length }, "run ended");
       } else if (applied.kind === "submitted") rlog.info({ agent: state.submitted?.agent.name }, "run started");
-      else if (awaiting) rlog.info({ approvals: pendingApprovals(state).length, budget: budgetPause(state)?.kind }, "run waits for a human decision");
+      else if (awaiting)
+        rlog.info(
+          { approvals: pendingApprovals(state).length, budget: budgetPause(state)?.kind },
+          "run waits for a human decision",
+        );
       else rlog.info({ event: applied.kind }, "a human's decision recorded: the run goes on");
     }
     deps.crash.hit("after-publish", m.subject);
@@ -150,7 +252,10 @@ function apiError(kind: string, message: string): ApiError {
 
 /** The caller may not do this, or may not see the run (answered as not found: a run of another tenant is not disclosed). */
 function forbidden(caller: Caller, role: Role): ApiError {
-  return apiError("forbidden", `${caller.identity} has no ${role} role${caller.tenant ? ` in tenant ${caller.tenant}` : ""}`);
+  return apiError(
+    "forbidden",
+    `${caller.identity} has no ${role} role${caller.tenant ? ` in tenant ${caller.tenant}` : ""}`,
+  );
 }
 
 /** Task and metadata sizes a submission may carry by default. */
@@ -167,7 +272,8 @@ const LIST_CLIP = 200;
  * tenant and agent for a tenant's run, so two tenants' keys never name the same run.
  */
 export function newRunId(now: Date, idempotencyKey?: string, scope?: { tenant: string; agent: string }): string {
-  if (idempotencyKey) return runIdForKey(scope ? `tenant:${scope.tenant}:${scope.agent}:${idempotencyKey}` : idempotencyKey);
+  if (idempotencyKey)
+    return runIdForKey(scope ? `tenant:${scope.tenant}:${scope.agent}:${idempotencyKey}` : idempotencyKey);
   return `r${now.getTime().toString(36)}${randomBytes(8).toString("hex")}`;
 }
 
@@ -180,19 +286,35 @@ function summary(s: RunStatus): RunStatus {
   const out: RunStatus = { ...s, task: clip(s.task)! };
   if (s.answer !== undefined) out.answer = clip(s.answer)!;
   if (s.reason !== undefined) out.reason = clip(s.reason)!;
-  if (s.approvals) out.approvals = s.approvals.map((a) => ({ ...a, arguments: clip(a.arguments)!, ...(a.reason !== undefined ? { reason: clip(a.reason)! } : {}) }));
+  if (s.approvals)
+    out.approvals = s.approvals.map((a) => ({
+      ...a,
+      arguments: clip(a.arguments)!,
+      ...(a.reason !== undefined ? { reason: clip(a.reason)! } : {}),
+    }));
   return out;
 }
 
 /** A list cursor: the index position the next page continues below. */
 function cursorOf(at: IndexPosition): string {
-  return Buffer.from(JSON.stringify(at.archived ? { archivedBefore: at.seq } : { before: at.seq })).toString("base64url");
+  return Buffer.from(JSON.stringify(at.archived ? { archivedBefore: at.seq } : { before: at.seq })).toString(
+    "base64url",
+  );
 }
 function parseCursor(c: string): IndexPosition | undefined {
   try {
-    const v = JSON.parse(Buffer.from(c, "base64url").toString("utf8")) as { before?: unknown; archivedBefore?: unknown };
+    const v = JSON.parse(Buffer.from(c, "base64url").toString("utf8")) as {
+      before?: unknown;
+      archivedBefore?: unknown;
+    };
     const seq = v.before ?? v.archivedBefore;
-    if (typeof seq !== "number" || !Number.isSafeInteger(seq) || seq <= 0 || (v.before !== undefined && v.archivedBefore !== undefined)) return undefined;
+    if (
+      typeof seq !== "number" ||
+      !Number.isSafeInteger(seq) ||
+      seq <= 0 ||
+      (v.before !== undefined && v.archivedBefore !== undefined)
+    )
+      return undefined;
     return { archived: v.archivedBefore !== undefined, seq };
   } catch {
     return undefined;
@@ -253,7 +375,10 @@ export function createApi(deps: ApiDeps) {
   const limits = deps.limits ?? DEFAULT_API_LIMITS;
   /** Another decision took the subject first (two approvers at once): this one was not recorded. */
   const alreadyDecided = (runId: string, callId: string): ApiError =>
-    apiError("already_decided", `call ${JSON.stringify(callId)} of run ${runId} already has a decision recorded: this one was not recorded (cairn status shows which)`);
+    apiError(
+      "already_decided",
+      `call ${JSON.stringify(callId)} of run ${runId} already has a decision recorded: this one was not recorded (cairn status shows which)`,
+    );
   const notFound = (runId: string): ApiError => apiError("not_found", `no run ${runId} (never submitted, or purged)`);
 
   /** The run folded from its events, if the caller may see it (a run of another tenant is "not found"). */
@@ -298,33 +423,65 @@ export function createApi(deps: ApiDeps) {
     if (!sameTenant(caller, indexed.tenant)) return notFound(r.value.runId);
     // An end is final: a run the index still shows in flight whose end is in the log (the planner
     // has not indexed it yet) is folded, so no one sees "running" after the log said it ended.
-    if ((indexed.status === "running" || indexed.status === "awaiting_approval") && (await deps.hasEnded(r.value.runId))) return foldedStatus(r.value.runId, caller);
+    if (
+      (indexed.status === "running" || indexed.status === "awaiting_approval") &&
+      (await deps.hasEnded(r.value.runId))
+    )
+      return foldedStatus(r.value.runId, caller);
     return withRunners(indexed);
   }
 
   /** Creates a run from a checked request (or answers the run its idempotency key already names). */
-  async function create(req: SubmitRequest, caller: Caller, parent?: RunSubmitted["parent"], fixedRunId?: string): Promise<SubmitReply | ApiError> {
+  async function create(
+    req: SubmitRequest,
+    caller: Caller,
+    parent?: RunSubmitted["parent"],
+    fixedRunId?: string,
+  ): Promise<SubmitReply | ApiError> {
     const agentName = req.agent ?? deps.agents.defaultAgent;
     const agent = deps.agents.agents.get(agentName);
-    if (!agent) return apiError("unknown_agent", `no agent named ${JSON.stringify(agentName)} (known: ${[...deps.agents.agents.keys()].join(", ")})`);
+    if (!agent)
+      return apiError(
+        "unknown_agent",
+        `no agent named ${JSON.stringify(agentName)} (known: ${[...deps.agents.agents.keys()].join(", ")})`,
+      );
     const found = await deps.lookupTools(agent.tools);
     const missing = agent.tools.filter((t) => !found.has(t));
     if (missing.length) {
-      return apiError("unknown_tool", `agent ${agentName} uses tools no tool-runner has registered: ${missing.join(", ")} (start a tool-runner that serves them)`);
+      return apiError(
+        "unknown_tool",
+        `agent ${agentName} uses tools no tool-runner has registered: ${missing.join(", ")} (start a tool-runner that serves them)`,
+      );
     }
     const missingQueues = await deps.missingWorkQueues(agent.provider, agent.tools);
     if (missingQueues.length) {
-      return { v: 1, error: { kind: "not_provisioned", message: `agent ${agentName} needs work queues that do not exist: ${missingQueues.join(", ")} (an admin runs 'cairn provision' for this agents file)`, retryable: false } };
+      return {
+        v: 1,
+        error: {
+          kind: "not_provisioned",
+          message: `agent ${agentName} needs work queues that do not exist: ${missingQueues.join(", ")} (an admin runs 'cairn provision' for this agents file)`,
+          retryable: false,
+        },
+      };
     }
     const now = deps.now();
-    const runId = fixedRunId ?? newRunId(now, req.idempotencyKey, caller.tenant !== undefined ? { tenant: caller.tenant, agent: agent.name } : undefined);
+    const runId =
+      fixedRunId ??
+      newRunId(
+        now,
+        req.idempotencyKey,
+        caller.tenant !== undefined ? { tenant: caller.tenant, agent: agent.name } : undefined,
+      );
     // A key names its run for good: also once the run was archived or purged, when its subjects
     // are free again in the stream (the archive directory remembers it: RunIndex.get).
     if (req.idempotencyKey) {
       const prior = await deps.index.get(runId);
       if (prior && (prior.archivedAt !== undefined || prior.purgedAt !== undefined)) {
         if (prior.agent !== agent.name || prior.tenant !== caller.tenant || prior.task !== req.task) {
-          return apiError("idempotency_conflict", `idempotency key ${JSON.stringify(req.idempotencyKey)} already names run ${runId} (${prior.archivedAt !== undefined ? "archived" : "purged"}) with another ${prior.agent !== agent.name ? "agent" : "task"}: use another key`);
+          return apiError(
+            "idempotency_conflict",
+            `idempotency key ${JSON.stringify(req.idempotencyKey)} already names run ${runId} (${prior.archivedAt !== undefined ? "archived" : "purged"}) with another ${prior.agent !== agent.name ? "agent" : "task"}: use another key`,
+          );
         }
         return { v: 1, runId, created: false };
       }
@@ -344,7 +501,12 @@ export function createApi(deps: ApiDeps) {
         tools: agent.tools.map((t) => {
           const reg = found.get(t)!;
           const approval = reg.requiresApproval === true || agent.approve.includes(t);
-          return { name: reg.name, description: reg.description, inputSchema: reg.inputSchema, ...(approval ? { requiresApproval: true } : {}) };
+          return {
+            name: reg.name,
+            description: reg.description,
+            inputSchema: reg.inputSchema,
+            ...(approval ? { requiresApproval: true } : {}),
+          };
         }),
         maxTurns: agent.maxTurns,
         ...(agent.temperature !== undefined ? { temperature: agent.temperature } : {}),
@@ -370,11 +532,22 @@ export function createApi(deps: ApiDeps) {
     if (res.duplicate) {
       // The key names an existing run: the same one only if it is the same request.
       const stored = reduceRun(runId, await deps.readEvents(runId), subjects).submitted;
-      if (stored && (stored.task !== req.task || stored.agent.name !== agent.name || stored.tenant !== submitted.tenant)) {
-        return apiError("idempotency_conflict", `idempotency key ${JSON.stringify(req.idempotencyKey)} already names run ${runId} with another ${stored.agent.name !== agent.name ? "agent" : "task"}: use another key`);
+      if (
+        stored &&
+        (stored.task !== req.task || stored.agent.name !== agent.name || stored.tenant !== submitted.tenant)
+      ) {
+        return apiError(
+          "idempotency_conflict",
+          `idempotency key ${JSON.stringify(req.idempotencyKey)} already names run ${runId} with another ${stored.agent.name !== agent.name ? "agent" : "task"}: use another key`,
+        );
       }
     }
-    run.within(() => deps.log.info({ runId, created: !res.duplicate }, res.duplicate ? "resubmission returned the existing run" : "run submitted"));
+    run.within(() =>
+      deps.log.info(
+        { runId, created: !res.duplicate },
+        res.duplicate ? "resubmission returned the existing run" : "run submitted",
+      ),
+    );
     return { v: 1, runId, created: !res.duplicate, ...(res.seq ? { seq: res.seq } : {}) };
   }
 
@@ -382,16 +555,28 @@ export function createApi(deps: ApiDeps) {
     async submit(body: unknown, caller: Caller): Promise<SubmitReply | ApiError> {
       if (!caller.roles.has("submit")) return forbidden(caller, "submit");
       if (body && typeof body === "object" && "parent" in body) {
-        return apiError("bad_request", "parent is not accepted in a submission: a sub-agent run is started by its parent's run_agent call (<prefix>.api.spawn), which the planner checks against the parent's log");
+        return apiError(
+          "bad_request",
+          "parent is not accepted in a submission: a sub-agent run is started by its parent's run_agent call (<prefix>.api.spawn), which the planner checks against the parent's log",
+        );
       }
       const r = validate<SubmitRequest>("SubmitRequest", body);
       if (!r.ok) return apiError("bad_request", r.message);
       // Keys of this form name sub-agent runs (see spawn): a submission may not take a child's run id.
-      if (r.value.idempotencyKey?.startsWith("child:")) return apiError("bad_request", `idempotency keys starting with "child:" are reserved for sub-agent runs`);
+      if (r.value.idempotencyKey?.startsWith("child:"))
+        return apiError("bad_request", `idempotency keys starting with "child:" are reserved for sub-agent runs`);
       const taskBytes = Buffer.byteLength(r.value.task);
-      if (taskBytes > limits.taskBytes) return apiError("bad_request", `task of ${taskBytes} bytes exceeds the limit of ${limits.taskBytes} bytes (CAIRN_MAX_TASK_BYTES)`);
+      if (taskBytes > limits.taskBytes)
+        return apiError(
+          "bad_request",
+          `task of ${taskBytes} bytes exceeds the limit of ${limits.taskBytes} bytes (CAIRN_MAX_TASK_BYTES)`,
+        );
       const metaBytes = r.value.metadata ? Buffer.byteLength(JSON.stringify(r.value.metadata)) : 0;
-      if (metaBytes > limits.metadataBytes) return apiError("bad_request", `metadata of ${metaBytes} bytes exceeds the limit of ${limits.metadataBytes} bytes (CAIRN_MAX_METADATA_BYTES)`);
+      if (metaBytes > limits.metadataBytes)
+        return apiError(
+          "bad_request",
+          `metadata of ${metaBytes} bytes exceeds the limit of ${limits.metadataBytes} bytes (CAIRN_MAX_METADATA_BYTES)`,
+        );
       return create(r.value, caller);
     },
 
@@ -401,7 +586,11 @@ export function createApi(deps: ApiDeps) {
      * result; the child's id, task and agent are derived from the call as recorded.
      */
     async spawn(body: unknown, caller: Caller): Promise<SubmitReply | ApiError> {
-      if (!caller.operator) return apiError("forbidden", `${caller.identity} may not start sub-agent runs: a run_agent call does (the tool-runner)`);
+      if (!caller.operator)
+        return apiError(
+          "forbidden",
+          `${caller.identity} may not start sub-agent runs: a run_agent call does (the tool-runner)`,
+        );
       const r = validate<SpawnRequest>("SpawnRequest", body);
       if (!r.ok) return apiError("bad_request", r.message);
       const { runId, turn, index, callId } = r.value;
@@ -409,14 +598,24 @@ export function createApi(deps: ApiDeps) {
       const t = parent.turns[turn - 1];
       const call = t?.llm.toolCalls?.[index];
       if (!parent.submitted || !t || !call || call.id !== callId || call.name !== SUB_AGENT_TOOL) {
-        return apiError("not_found", `run ${runId} has no ${SUB_AGENT_TOOL} call ${JSON.stringify(callId)} at turn ${turn}, index ${index}`);
+        return apiError(
+          "not_found",
+          `run ${runId} has no ${SUB_AGENT_TOOL} call ${JSON.stringify(callId)} at turn ${turn}, index ${index}`,
+        );
       }
-      if (t.results[index] || parent.ended) return apiError("not_awaiting", `the ${SUB_AGENT_TOOL} call ${JSON.stringify(callId)} of run ${runId} already has its result`);
+      if (t.results[index] || parent.ended)
+        return apiError(
+          "not_awaiting",
+          `the ${SUB_AGENT_TOOL} call ${JSON.stringify(callId)} of run ${runId} already has its result`,
+        );
       const spec = parent.submitted.agent.tools.find((x) => x.name === SUB_AGENT_TOOL);
       if (!spec) return apiError("not_found", `run ${runId}'s agent has no ${SUB_AGENT_TOOL} tool`);
       // A gated run_agent starts its child only once a human approved the call.
       if (spec.requiresApproval && parent.approvals.get(`${turn}.${index}`)?.decision !== "approve") {
-        return apiError("not_approved", `the ${SUB_AGENT_TOOL} call ${JSON.stringify(callId)} of run ${runId} requires a human's approval, and the log holds none`);
+        return apiError(
+          "not_approved",
+          `the ${SUB_AGENT_TOOL} call ${JSON.stringify(callId)} of run ${runId} requires a human's approval, and the log holds none`,
+        );
       }
       let args: { task?: unknown; agent?: unknown };
       try {
@@ -425,13 +624,29 @@ export function createApi(deps: ApiDeps) {
         return apiError("bad_request", `the ${SUB_AGENT_TOOL} call's recorded arguments are not JSON`);
       }
       if (typeof args.task !== "string" || !args.task || (args.agent !== undefined && typeof args.agent !== "string")) {
-        return apiError("bad_request", `the ${SUB_AGENT_TOOL} call's recorded arguments need a task (and an optional agent name)`);
+        return apiError(
+          "bad_request",
+          `the ${SUB_AGENT_TOOL} call's recorded arguments need a task (and an optional agent name)`,
+        );
       }
       const key = `child:${toolIdempotencyKey(runId, turn, index)}`;
       // The child belongs to its parent's tenant.
-      const owner: Caller = parent.submitted.tenant !== undefined ? { operator: false, tenant: parent.submitted.tenant, identity: `run ${runId}`, roles: caller.roles } : { ...caller, identity: `run ${runId}` };
+      const owner: Caller =
+        parent.submitted.tenant !== undefined
+          ? { operator: false, tenant: parent.submitted.tenant, identity: `run ${runId}`, roles: caller.roles }
+          : { ...caller, identity: `run ${runId}` };
       // The child's id is derived from the call (a tenant's too), so a cancel of the parent finds it.
-      return create({ v: 1, task: args.task, ...(typeof args.agent === "string" ? { agent: args.agent } : {}), idempotencyKey: key }, owner, { runId, turn, index, callId }, childRunId(runId, turn, index));
+      return create(
+        {
+          v: 1,
+          task: args.task,
+          ...(typeof args.agent === "string" ? { agent: args.agent } : {}),
+          idempotencyKey: key,
+        },
+        owner,
+        { runId, turn, index, callId },
+        childRunId(runId, turn, index),
+      );
     },
 
     status,
@@ -442,12 +657,18 @@ export function createApi(deps: ApiDeps) {
       const r = validate<ListRequest>("ListRequest", { v: 1, ...(body && typeof body === "object" ? body : {}) });
       if (!r.ok) return apiError("bad_request", r.message);
       const before = r.value.cursor !== undefined ? parseCursor(r.value.cursor) : undefined;
-      if (r.value.cursor !== undefined && before === undefined) return apiError("bad_request", "cursor is not one a list reply gave");
+      if (r.value.cursor !== undefined && before === undefined)
+        return apiError("bad_request", "cursor is not one a list reply gave");
       const q = r.value;
       const since = q.since !== undefined ? Date.parse(q.since) : undefined;
       const until = q.until !== undefined ? Date.parse(q.until) : undefined;
-      if (Number.isNaN(since) || Number.isNaN(until)) return apiError("bad_request", `since and until are RFC 3339 times (e.g. 2026-12-05T10:00:00Z), got ${JSON.stringify(Number.isNaN(since) ? q.since : q.until)}`);
-      if (q.tenant !== undefined && !caller.operator && q.tenant !== caller.tenant) return apiError("forbidden", `${caller.identity} may list only its own tenant's runs`);
+      if (Number.isNaN(since) || Number.isNaN(until))
+        return apiError(
+          "bad_request",
+          `since and until are RFC 3339 times (e.g. 2026-12-05T10:00:00Z), got ${JSON.stringify(Number.isNaN(since) ? q.since : q.until)}`,
+        );
+      if (q.tenant !== undefined && !caller.operator && q.tenant !== caller.tenant)
+        return apiError("forbidden", `${caller.identity} may list only its own tenant's runs`);
       const meta = Object.entries(q.meta ?? {});
       // Filters on what a run was submitted with are checked on its submission record; the walk of
       // the runs index stops at the first run submitted before `since` (its records are in
@@ -461,7 +682,14 @@ export function createApi(deps: ApiDeps) {
         return meta.every(([k, v]) => s.metadata?.[k] === v);
       };
       const limit = q.limit ?? 100;
-      const found = await deps.index.newest({ limit, budget: LIST_EXAMINE_BUDGET, ...(before !== undefined ? { before } : {}), ...(since !== undefined ? { archivedSince: since } : {}), keepSubmission, keep: (s) => !q.status || s.status === q.status });
+      const found = await deps.index.newest({
+        limit,
+        budget: LIST_EXAMINE_BUDGET,
+        ...(before !== undefined ? { before } : {}),
+        ...(since !== undefined ? { archivedSince: since } : {}),
+        keepSubmission,
+        keep: (s) => !q.status || s.status === q.status,
+      });
       const page: RunStatus[] = [];
       let bytes = 64;
       let next = found.next;
@@ -514,15 +742,34 @@ export function createApi(deps: ApiDeps) {
       if (callId === "budget" && !current.approvals?.some((a) => a.callId === callId)) {
         // A run paused at a budget (agent onBudgetExceeded: approve): go on with another budget, or end.
         const pause = current.budgetPause;
-        if (!pause) return apiError("not_awaiting", `run ${runId} is not paused at a budget (status ${current.status})`);
-        const msg: RunApproval = { v: 1, type: "run.approval", runId, turn: pause.turn, index: 0, callId, decision, at: deps.now().toISOString(), ...(r.value.reason ? { reason: r.value.reason } : {}), by };
-        if ((await deps.append(subjects.budgetApproval(runId, pause.turn), encode(msg))).duplicate) return alreadyDecided(runId, callId);
-        deps.log.info({ runId, turn: pause.turn, decision, budget: pause.kind }, `going past the budget ${decision === "approve" ? "approved" : "denied"}`);
+        if (!pause)
+          return apiError("not_awaiting", `run ${runId} is not paused at a budget (status ${current.status})`);
+        const msg: RunApproval = {
+          v: 1,
+          type: "run.approval",
+          runId,
+          turn: pause.turn,
+          index: 0,
+          callId,
+          decision,
+          at: deps.now().toISOString(),
+          ...(r.value.reason ? { reason: r.value.reason } : {}),
+          by,
+        };
+        if ((await deps.append(subjects.budgetApproval(runId, pause.turn), encode(msg))).duplicate)
+          return alreadyDecided(runId, callId);
+        deps.log.info(
+          { runId, turn: pause.turn, decision, budget: pause.kind },
+          `going past the budget ${decision === "approve" ? "approved" : "denied"}`,
+        );
         return current;
       }
       const pending = current.approvals?.find((a) => a.callId === callId);
       if (!pending) {
-        return apiError("not_awaiting", `run ${runId} has no call ${JSON.stringify(callId)} waiting for approval (status ${current.status}${current.approvals?.length ? `; waiting: ${current.approvals.map((a) => a.callId).join(", ")}` : ""})`);
+        return apiError(
+          "not_awaiting",
+          `run ${runId} has no call ${JSON.stringify(callId)} waiting for approval (status ${current.status}${current.approvals?.length ? `; waiting: ${current.approvals.map((a) => a.callId).join(", ")}` : ""})`,
+        );
       }
       const msg: RunApproval = {
         v: 1,
@@ -536,7 +783,8 @@ export function createApi(deps: ApiDeps) {
         ...(r.value.reason ? { reason: r.value.reason } : {}),
         by,
       };
-      if ((await deps.append(subjects.approval(runId, pending.turn, pending.index), encode(msg))).duplicate) return alreadyDecided(runId, callId);
+      if ((await deps.append(subjects.approval(runId, pending.turn, pending.index), encode(msg))).duplicate)
+        return alreadyDecided(runId, callId);
       deps.log.info({ runId, callId, decision }, `tool call ${decision === "approve" ? "approved" : "denied"}`);
       return current;
     },
@@ -547,10 +795,21 @@ export function createApi(deps: ApiDeps) {
       const current = await foldedStatus(r.value.runId, caller);
       if ("error" in current) return current;
       if (!caller.roles.has("cancel")) return forbidden(caller, "cancel");
-      if (current.status !== "running" && current.status !== "awaiting_approval") return apiError("not_running", `run ${r.value.runId} already ${current.status}`);
-      const sig: RunSignal = { v: 1, type: "run.signal", runId: r.value.runId, signal: "cancel", at: deps.now().toISOString(), ...(r.value.reason ? { reason: r.value.reason } : {}), by: caller.identity };
+      if (current.status !== "running" && current.status !== "awaiting_approval")
+        return apiError("not_running", `run ${r.value.runId} already ${current.status}`);
+      const sig: RunSignal = {
+        v: 1,
+        type: "run.signal",
+        runId: r.value.runId,
+        signal: "cancel",
+        at: deps.now().toISOString(),
+        ...(r.value.reason ? { reason: r.value.reason } : {}),
+        by: caller.identity,
+      };
       // The signal joins the run's trace (its context is stored with the submission).
-      const trace = tracingEnabled() ? reduceRun(r.value.runId, await deps.readEvents(r.value.runId), subjects).submitted?.trace : undefined;
+      const trace = tracingEnabled()
+        ? reduceRun(r.value.runId, await deps.readEvents(r.value.runId), subjects).submitted?.trace
+        : undefined;
       await withRunTrace(trace, () => deps.append(subjects.signal(r.value.runId, "cancel"), encode(sig)));
       return current;
     },

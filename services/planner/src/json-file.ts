@@ -12,6 +12,9 @@ export function parseJsonFile<S extends z.ZodTypeAny>(schema: S, text: string, s
     throw new Error(`${source} is not JSON: ${(err as Error).message}`);
   }
   const r = schema.safeParse(raw);
-  if (!r.success) throw new Error(`${source} is invalid: ${r.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}`);
+  if (!r.success)
+    throw new Error(
+      `${source} is invalid: ${r.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}`,
+    );
   return r.data;
 }

@@ -29,7 +29,20 @@ async function index(progressMs = 50): Promise<{ a: RunIndex; b: RunIndex; subje
 
 const at = (i: number): string => new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString();
 function st(runId: string, lastSeq: number, extra: Partial<RunStatus> = {}): RunStatus {
-  return { v: 1, runId, status: "running", task: "t", agent: "a", turn: 0, toolCalls: 0, usage: { inputTokens: 0, outputTokens: 0 }, errors: 0, submittedAt: at(0), lastSeq, ...extra };
+  return {
+    v: 1,
+    runId,
+    status: "running",
+    task: "t",
+    agent: "a",
+    turn: 0,
+    toolCalls: 0,
+    usage: { inputTokens: 0, outputTokens: 0 },
+    errors: 0,
+    submittedAt: at(0),
+    lastSeq,
+    ...extra,
+  };
 }
 
 describe("RunIndex records", () => {
@@ -68,9 +81,16 @@ describe("RunIndex.newest", () => {
   it("lists newest first in pages that cover every run once, with the status now", async () => {
     const { a } = await index();
     const n = 3000;
-    for (let i = 0; i < n; i += 50) await Promise.all(Array.from({ length: 50 }, (_, k) => a.submitted(st(`r${i + k}`, 1, { submittedAt: at(i + k) }))));
+    for (let i = 0; i < n; i += 50)
+      await Promise.all(
+        Array.from({ length: 50 }, (_, k) => a.submitted(st(`r${i + k}`, 1, { submittedAt: at(i + k) }))),
+      );
     // Later status records interleave with the submission records in the bucket's stream.
-    await Promise.all(Array.from({ length: n }, (_, i) => (i % 3 === 0 ? a.changed(st(`r${i}`, 4, { status: "completed" })) : Promise.resolve())));
+    await Promise.all(
+      Array.from({ length: n }, (_, i) =>
+        i % 3 === 0 ? a.changed(st(`r${i}`, 4, { status: "completed" })) : Promise.resolve(),
+      ),
+    );
     const all = { limit: 1000, budget: 100_000, keepSubmission: () => true, keep: () => true };
     const first = await a.newest({ ...all, limit: 20 });
     // Windows from the end of the stream (64, 256, 1,024 sequences) until 20 are found: what it
@@ -94,11 +114,22 @@ describe("RunIndex.newest", () => {
 
   it("stops where the caller says (a time bound) and at its examination budget, with a cursor to go on", async () => {
     const { a } = await index();
-    for (let i = 0; i < 100; i++) await a.submitted(st(`r${i}`, 1, { submittedAt: at(i), ...(i === 5 ? { metadata: { team: "red" } } : {}) }));
-    const since = await a.newest({ limit: 1000, budget: 100_000, keepSubmission: (s) => (s.submittedAt < at(90) ? "stop" : true), keep: () => true });
+    for (let i = 0; i < 100; i++)
+      await a.submitted(st(`r${i}`, 1, { submittedAt: at(i), ...(i === 5 ? { metadata: { team: "red" } } : {}) }));
+    const since = await a.newest({
+      limit: 1000,
+      budget: 100_000,
+      keepSubmission: (s) => (s.submittedAt < at(90) ? "stop" : true),
+      keep: () => true,
+    });
     expect(since.runs.map((r) => r.status.runId)).toEqual(Array.from({ length: 10 }, (_, i) => `r${99 - i}`));
     expect(since.next).toBeUndefined();
-    const red = { limit: 10, budget: 30, keepSubmission: (s: RunStatus) => s.metadata?.["team"] === "red", keep: () => true };
+    const red = {
+      limit: 10,
+      budget: 30,
+      keepSubmission: (s: RunStatus) => s.metadata?.["team"] === "red",
+      keep: () => true,
+    };
     let page = await a.newest(red);
     let pages = 1;
     while (page.runs.length === 0 && page.next !== undefined) {
@@ -111,10 +142,16 @@ describe("RunIndex.newest", () => {
 
   it("goes on through the runs that left the index for the archive, newest first, after the others", async () => {
     const { a, subjects } = await index();
-    for (let i = 0; i < 40; i++) await a.submitted(st(`r${i}`, 1, { submittedAt: at(i), ...(i % 2 ? { metadata: { team: "red" } } : {}) }));
+    for (let i = 0; i < 40; i++)
+      await a.submitted(st(`r${i}`, 1, { submittedAt: at(i), ...(i % 2 ? { metadata: { team: "red" } } : {}) }));
     // The 30 oldest ended and left the index (archived), in the order they ended.
     for (let i = 0; i < 30; i++) {
-      const done = st(`r${i}`, 9, { submittedAt: at(i), status: "completed", archivedAt: at(100 + i), ...(i % 2 ? { metadata: { team: "red" } } : {}) });
+      const done = st(`r${i}`, 9, {
+        submittedAt: at(i),
+        status: "completed",
+        archivedAt: at(100 + i),
+        ...(i % 2 ? { metadata: { team: "red" } } : {}),
+      });
       await a.changed(done);
       await retireRun(t.js, t.jsm, subjects, done);
     }
@@ -127,10 +164,18 @@ describe("RunIndex.newest", () => {
       ids.push(...page.runs.map((r) => r.status.runId));
     }
     expect(ids).toEqual(Array.from({ length: 40 }, (_, i) => `r${39 - i}`));
-    const red = await a.newest({ ...all, keepSubmission: (s) => s.metadata?.["team"] === "red", keep: (s) => s.status === "completed" });
+    const red = await a.newest({
+      ...all,
+      keepSubmission: (s) => s.metadata?.["team"] === "red",
+      keep: (s) => s.status === "completed",
+    });
     expect(red.runs.map((r) => r.status.runId)).toEqual(Array.from({ length: 15 }, (_, i) => `r${29 - 2 * i}`));
     // A time bound stops the walk of the archived runs at the first that left before it.
-    const since = await a.newest({ ...all, keepSubmission: (s) => (s.submittedAt < at(25) ? "stop" : true), archivedSince: Date.parse(at(125)) });
+    const since = await a.newest({
+      ...all,
+      keepSubmission: (s) => (s.submittedAt < at(25) ? "stop" : true),
+      archivedSince: Date.parse(at(125)),
+    });
     expect(since.runs.map((r) => r.status.runId)).toEqual(Array.from({ length: 15 }, (_, i) => `r${39 - i}`));
     expect(since.next).toBeUndefined();
   });
@@ -143,7 +188,9 @@ describe("runs that left the index (retireRun)", () => {
     const done = st("gone", 9, { status: "completed", answer: "42", archivedAt: at(5) });
     await a.submitted(st("gone", 1));
     await a.changed(done);
-    expect(Object.keys((await t.jsm.streams.info(bucket, { subjects_filter: ">" })).state.subjects ?? {})).toHaveLength(2);
+    expect(Object.keys((await t.jsm.streams.info(bucket, { subjects_filter: ">" })).state.subjects ?? {})).toHaveLength(
+      2,
+    );
     await retireRun(t.js, t.jsm, subjects, done);
     // Twice (a retried archive pass): no second record, the directory unchanged.
     await retireRun(t.js, t.jsm, subjects, done);
@@ -152,7 +199,8 @@ describe("runs that left the index (retireRun)", () => {
     expect(await findArchived(t.jsm, subjects, "never")).toBeUndefined();
     // Many runs, pages shared: each still found; the directory holds one version of each page.
     const many = Array.from({ length: 300 }, (_, i) => st(`m${i}`, 3, { status: "failed", purgedAt: at(i) }));
-    for (let i = 0; i < many.length; i += 20) await Promise.all(many.slice(i, i + 20).map((s) => retireRun(t.js, t.jsm, subjects, s)));
+    for (let i = 0; i < many.length; i += 20)
+      await Promise.all(many.slice(i, i + 20).map((s) => retireRun(t.js, t.jsm, subjects, s)));
     for (const s of many) expect(await a.get(s.runId)).toEqual(s);
     const pages = new Set([...many, done].map((s) => subjects.archivePageKey(s.runId)));
     const archive = await t.jsm.streams.info(subjects.archiveStream, { subjects_filter: ">" });
@@ -160,7 +208,18 @@ describe("runs that left the index (retireRun)", () => {
     const dir = await t.jsm.streams.info(`KV_${subjects.archiveBucket}`, { subjects_filter: ">" });
     expect(dir.state.messages).toBe(pages.size);
     // Concurrent writers of one page (pages shared by 20 runs written at once above): none lost.
-    const entries = Object.assign({}, ...(await Promise.all([...pages].map(async (k) => JSON.parse((await new Kvm(t.nc).open(subjects.archiveBucket).then((kv) => kv.get(k)))!.string()) as Record<string, number>))));
+    const entries = Object.assign(
+      {},
+      ...(await Promise.all(
+        [...pages].map(
+          async (k) =>
+            JSON.parse((await new Kvm(t.nc).open(subjects.archiveBucket).then((kv) => kv.get(k)))!.string()) as Record<
+              string,
+              number
+            >,
+        ),
+      )),
+    );
     expect(Object.keys(entries).sort()).toEqual([...many, done].map((s) => s.runId).sort());
   });
 
@@ -170,7 +229,9 @@ describe("runs that left the index (retireRun)", () => {
     await retireRun(t.js, t.jsm, subjects, x);
     const seqOfX = (await t.jsm.streams.info(subjects.archiveStream)).state.first_seq;
     // An entry for y1 (as admin could write it by hand) pointing at x1's record.
-    await (await new Kvm(t.nc).open(subjects.archiveBucket)).put(subjects.archivePageKey("y1"), JSON.stringify({ y1: seqOfX }));
+    await (
+      await new Kvm(t.nc).open(subjects.archiveBucket)
+    ).put(subjects.archivePageKey("y1"), JSON.stringify({ y1: seqOfX }));
     await expect(findArchived(t.jsm, subjects, "y1")).rejects.toThrow(ArchiveIntegrityError);
   });
 });

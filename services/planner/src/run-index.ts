@@ -166,7 +166,9 @@ export class RunIndex implements RunIndexReader {
   async get(runId: string): Promise<RunStatus | undefined> {
     const m = await this.jsm.direct.getMessage(this.stream, { last_by_subj: this.subject(runId) });
     if (m) return recordOf(m);
-    const sub = await this.jsm.direct.getMessage(this.stream, { last_by_subj: this.subject(this.subjects.submissionKey(runId)) });
+    const sub = await this.jsm.direct.getMessage(this.stream, {
+      last_by_subj: this.subject(this.subjects.submissionKey(runId)),
+    });
     if (sub) return recordOf(sub);
     return findArchived(this.jsm, this.subjects, runId);
   }
@@ -191,7 +193,8 @@ export class RunIndex implements RunIndexReader {
 
   /** The runs index's part of `newest`; true when the page is complete (limit or budget reached). */
   private async newestIndexed(opts: NewestQuery, page: NewestPage): Promise<boolean> {
-    const hi = opts.before !== undefined ? opts.before.seq - 1 : (await this.jsm.streams.info(this.stream)).state.last_seq;
+    const hi =
+      opts.before !== undefined ? opts.before.seq - 1 : (await this.jsm.streams.info(this.stream)).state.last_seq;
     const head = this.subject(this.subjects.submissionKeyHead());
     // No subject filter: with one, the server counts the filter's pending messages for every
     // answer by matching it against every subject of the bucket (O(index)).
@@ -276,12 +279,18 @@ export class RunIndex implements RunIndexReader {
   }
 
   /** The candidates' statuses now (one request per 256 keys), those `keep` accepts, in order, at most `limit`. */
-  private async withStatus(candidates: { sub: RunStatus; seq: number }[], keep: (s: RunStatus) => boolean, limit: number): Promise<IndexedRun[]> {
+  private async withStatus(
+    candidates: { sub: RunStatus; seq: number }[],
+    keep: (s: RunStatus) => boolean,
+    limit: number,
+  ): Promise<IndexedRun[]> {
     const out: IndexedRun[] = [];
     for (let i = 0; i < candidates.length && out.length < limit; i += 256) {
       const chunk = candidates.slice(i, i + 256);
       const now = new Map<string, RunStatus>();
-      for (const m of await collect(this.jsm.direct.getLastMessagesFor(this.stream, { multi_last: chunk.map((c) => this.subject(c.sub.runId)) }))) {
+      for (const m of await collect(
+        this.jsm.direct.getLastMessagesFor(this.stream, { multi_last: chunk.map((c) => this.subject(c.sub.runId)) }),
+      )) {
         const s = recordOf(m);
         if (s) now.set(s.runId, s);
       }
@@ -308,12 +317,19 @@ function recordOf(m: StoredMsg): RunStatus | undefined {
  * sequences), each window one batch Direct Get read forwards (with `filter`, only its messages):
  * yields each window's messages newest first, with the window's lowest sequence.
  */
-async function* windowsBelow(jsm: JetStreamManager, stream: string, hi: number, filter?: string): AsyncGenerator<{ lo: number; msgs: StoredMsg[] }> {
+async function* windowsBelow(
+  jsm: JetStreamManager,
+  stream: string,
+  hi: number,
+  filter?: string,
+): AsyncGenerator<{ lo: number; msgs: StoredMsg[] }> {
   let span = 64;
   while (hi >= 1) {
     const lo = Math.max(1, hi - span + 1);
     const msgs: StoredMsg[] = [];
-    for (const m of await collect(jsm.direct.getBatch(stream, { seq: lo, batch: hi - lo + 1, ...(filter ? { next_by_subj: filter } : {}) }))) {
+    for (const m of await collect(
+      jsm.direct.getBatch(stream, { seq: lo, batch: hi - lo + 1, ...(filter ? { next_by_subj: filter } : {}) }),
+    )) {
       if (m.seq > hi) break;
       msgs.push(m);
     }
@@ -357,7 +373,13 @@ export interface RebuildResult {
  * the runs index move to the archive (retireRun), and the archive directory is written again from
  * the archive's run records where a page lacks them.
  */
-export async function rebuildRunIndex(kv: KV, js: JetStreamClient, jsm: JetStreamManager, subjects: Subjects, log: Logger): Promise<RebuildResult> {
+export async function rebuildRunIndex(
+  kv: KV,
+  js: JetStreamClient,
+  jsm: JetStreamManager,
+  subjects: Subjects,
+  log: Logger,
+): Promise<RebuildResult> {
   const index = new RunIndex(kv, jsm, subjects, log);
   const result: RebuildResult = { runs: 0, submissions: 0, statuses: 0, retired: 0, directory: 0 };
   for await (const sub of readRange(jsm, subjects.stream, subjects.allSubmissions(), 1)) {

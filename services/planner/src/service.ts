@@ -1,7 +1,16 @@
 import { Kvm } from "@nats-io/kv";
 import { Svcm, type ServiceMsg } from "@nats-io/services";
 import { decode, type ApiEndpoint, type ToolRegistration, type HistoryEntry } from "@cairn/protocol";
-import { appendOnce, isConsumerNotFound, isKvValue, PLANNER_DURABLE, readRun, readRunLog, type NatsConnection, type RunningService } from "@cairn/bus";
+import {
+  appendOnce,
+  isConsumerNotFound,
+  isKvValue,
+  PLANNER_DURABLE,
+  readRun,
+  readRunLog,
+  type NatsConnection,
+  type RunningService,
+} from "@cairn/bus";
 import type { Logger } from "@cairn/telemetry";
 import { loadAgents, loadPrices, type Agents } from "./agents.js";
 import type { PlannerConfig } from "./config.js";
@@ -24,7 +33,6 @@ export { PLANNER_DURABLE };
 /** How long the planner reuses a tool's registration it read (see lookupTools). */
 const TOOL_CACHE_MS = 1_000;
 
-
 /**
  * Starts a planner instance: the durable `planner` consumer over every run's events, and the
  * `cairn` micro service (submit, status, list, cancel) on `<prefix>.api.*`. Any number of
@@ -33,7 +41,11 @@ const TOOL_CACHE_MS = 1_000;
 export async function startPlanner(config: PlannerConfig, deps: PlannerDeps): Promise<RunningService> {
   const log = deps.log;
   const agents = deps.agents ?? loadAgents(config.agentsFile);
-  const bus = await openBus(config, { name: `cairn-planner ${config.instance}`, log, ...(deps.nc ? { nc: deps.nc } : {}) });
+  const bus = await openBus(config, {
+    name: `cairn-planner ${config.instance}`,
+    log,
+    ...(deps.nc ? { nc: deps.nc } : {}),
+  });
   const { subjects, js, jsm, nc } = bus;
   const kvm = new Kvm(nc);
   const runsKv = await kvm.open(subjects.runsBucket);
@@ -45,7 +57,8 @@ export async function startPlanner(config: PlannerConfig, deps: PlannerDeps): Pr
   };
   const history = new RunHistory(jsm, subjects, config.cache);
   const crash = new CrashPoints(config.crashAt, log);
-  const append = (subject: string, data: Uint8Array, headers?: Record<string, string>) => appendOnce(js, subject, data, headers ? { headers } : {});
+  const append = (subject: string, data: Uint8Array, headers?: Record<string, string>) =>
+    appendOnce(js, subject, data, headers ? { headers } : {});
 
   const handle = createPlannerHandler({
     subjects,
@@ -120,7 +133,8 @@ export async function startPlanner(config: PlannerConfig, deps: PlannerDeps): Pr
     },
     limits: config.apiLimits,
     index,
-    hasEnded: async (runId) => (await jsm.direct.getMessage(subjects.stream, { last_by_subj: subjects.ended(runId) })) !== null,
+    hasEnded: async (runId) =>
+      (await jsm.direct.getMessage(subjects.stream, { last_by_subj: subjects.ended(runId) })) !== null,
     // The planner creates no consumer (cairn provision does): a work queue that is missing is named.
     missingWorkQueues: async (provider, tools) => {
       const missing: string[] = [];
@@ -138,7 +152,10 @@ export async function startPlanner(config: PlannerConfig, deps: PlannerDeps): Pr
     },
     workerAvailable: async (kind, name) => {
       try {
-        const info = await jsm.consumers.info(subjects.stream, kind === "tool" ? subjects.toolConsumer(name) : subjects.llmConsumer(name));
+        const info = await jsm.consumers.info(
+          subjects.stream,
+          kind === "tool" ? subjects.toolConsumer(name) : subjects.llmConsumer(name),
+        );
         return info.num_waiting > 0 || info.num_ack_pending > 0;
       } catch {
         return false;
@@ -160,7 +177,11 @@ export async function startPlanner(config: PlannerConfig, deps: PlannerDeps): Pr
   // with `share: true` so the server says who is calling (Nats-Request-Info).
   const doors = [
     { group: svc.addGroup(subjects.apiGroup(), "q"), caller: (): Caller | string => OPERATOR, suffix: "" },
-    { group: svc.addGroup(subjects.tenantApiGroup(), "q"), caller: (msg: ServiceMsg): Caller | string => tenantCaller(access, msg.headers?.values("Nats-Request-Info")), suffix: "_tenant" },
+    {
+      group: svc.addGroup(subjects.tenantApiGroup(), "q"),
+      caller: (msg: ServiceMsg): Caller | string => tenantCaller(access, msg.headers?.values("Nats-Request-Info")),
+      suffix: "_tenant",
+    },
   ];
   const endpoint = (name: ApiEndpoint, fn: (body: unknown, caller: Caller) => Promise<unknown>) => {
     for (const door of doors) {
@@ -178,20 +199,31 @@ export async function startPlanner(config: PlannerConfig, deps: PlannerDeps): Pr
             // elsewhere than an inbox would have the planner publish onto another subject.
             const inbox = msg.reply !== undefined && /^(_INBOX\.|_R_\.)/.test(msg.reply);
             if (!inbox || msg.headers?.has("Nats-Stream") || msg.headers?.has("Nats-Sequence")) {
-              log.warn({ endpoint: name, reply: msg.reply ?? null }, "api message refused: not a request with an inbox reply (a reflected response?)");
-              if (inbox) msg.respond(JSON.stringify({ v: 1, error: { kind: "bad_request", message: "not a request" } }));
+              log.warn(
+                { endpoint: name, reply: msg.reply ?? null },
+                "api message refused: not a request with an inbox reply (a reflected response?)",
+              );
+              if (inbox)
+                msg.respond(JSON.stringify({ v: 1, error: { kind: "bad_request", message: "not a request" } }));
               return;
             }
             const caller = door.caller(msg);
             if (typeof caller === "string") {
-              msg.respond(JSON.stringify({ v: 1, error: { kind: "unauthenticated", message: caller, retryable: false } }));
+              msg.respond(
+                JSON.stringify({ v: 1, error: { kind: "unauthenticated", message: caller, retryable: false } }),
+              );
               return;
             }
             let body: unknown;
             try {
               body = msg.data.length ? JSON.parse(new TextDecoder().decode(msg.data)) : {};
             } catch (e) {
-              msg.respond(JSON.stringify({ v: 1, error: { kind: "bad_request", message: `request is not JSON: ${(e as Error).message}` } }));
+              msg.respond(
+                JSON.stringify({
+                  v: 1,
+                  error: { kind: "bad_request", message: `request is not JSON: ${(e as Error).message}` },
+                }),
+              );
               return;
             }
             try {
@@ -199,7 +231,9 @@ export async function startPlanner(config: PlannerConfig, deps: PlannerDeps): Pr
               msg.respond(JSON.stringify(reply));
             } catch (e) {
               log.error({ err: e, endpoint: name }, "api request failed");
-              msg.respond(JSON.stringify({ v: 1, error: { kind: "internal", message: (e as Error).message, retryable: true } }));
+              msg.respond(
+                JSON.stringify({ v: 1, error: { kind: "internal", message: (e as Error).message, retryable: true } }),
+              );
             }
           })();
         },

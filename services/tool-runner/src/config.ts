@@ -50,26 +50,89 @@ export interface ToolRunnerConfig extends CommonConfig {
   subAgents: boolean;
 }
 
-const list = (s: string | undefined): string[] => (s ?? "").split(",").map((x) => x.trim()).filter(Boolean);
+const list = (s: string | undefined): string[] =>
+  (s ?? "")
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 /** The tool-runner's environment variables (docs/configuration.md is generated from these). */
 export const toolRunnerEnv = {
   ...commonEnv,
-  CAIRN_TOOL_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(16).describe("tool calls an instance runs at once"),
-  CAIRN_WORKSPACE_ROOT: z.string().default(".cairn/workspaces").describe("where each run's workspace directory is made"),
+  CAIRN_TOOL_CONCURRENCY: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(10_000)
+    .default(16)
+    .describe("tool calls an instance runs at once"),
+  CAIRN_WORKSPACE_ROOT: z
+    .string()
+    .default(".cairn/workspaces")
+    .describe("where each run's workspace directory is made"),
   CAIRN_TOOLS_MODULE: z.string().optional().describe("modules of your own tools (defineTool), comma-separated"),
-  CAIRN_HTTP_ALLOW_HOSTS: z.string().optional().describe("http_fetch: the host names it may fetch (comma-separated, *.suffix allowed); the tool is offered only when set"),
-  CAIRN_HTTP_ALLOW_PRIVATE: z.string().regex(/^\s*(|0|1|true|false|all|[0-9a-fA-F.:/,\s]+)\s*$/i, "1, true, all, or comma-separated CIDRs").optional().describe("http_fetch: address ranges it may reach beyond the public internet (1/all, or CIDRs); loopback, private, link-local and metadata addresses are refused by resolved address otherwise"),
+  CAIRN_HTTP_ALLOW_HOSTS: z
+    .string()
+    .optional()
+    .describe(
+      "http_fetch: the host names it may fetch (comma-separated, *.suffix allowed); the tool is offered only when set",
+    ),
+  CAIRN_HTTP_ALLOW_PRIVATE: z
+    .string()
+    .regex(/^\s*(|0|1|true|false|all|[0-9a-fA-F.:/,\s]+)\s*$/i, "1, true, all, or comma-separated CIDRs")
+    .optional()
+    .describe(
+      "http_fetch: address ranges it may reach beyond the public internet (1/all, or CIDRs); loopback, private, link-local and metadata addresses are refused by resolved address otherwise",
+    ),
   CAIRN_SHELL_ENABLED: z.enum(["true", "false", "1", "0"]).default("false").describe("offer the shell tool"),
-  CAIRN_SHELL_SANDBOX: z.enum(["auto", "setpriv", "bwrap"]).default("auto").describe("the shell tool's sandbox: auto is setpriv when the tool-runner runs as root (each run's commands as a uid of their own), else bubblewrap when installed"),
-  CAIRN_SHELL_NETWORK: z.enum(["true", "false", "1", "0"]).default("false").describe("let shell commands reach the network"),
-  CAIRN_WORKSPACE_QUOTA_BYTES: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).default(100 * 1024 * 1024).describe("bytes one run's workspace may hold"),
-  CAIRN_TOOL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(3).describe("attempts per tool call (a tool's own retry policy wins)"),
-  CAIRN_TOOL_RETRY_DELAY_MS: z.coerce.number().int().min(0).default(500).describe("first retry delay of a tool call (doubling, at most a minute)"),
-  CAIRN_TOOL_TIMEOUT_MS: z.coerce.number().int().min(10).default(300_000).describe("time limit of one tool call (a tool's own timeoutMs wins)"),
-  CAIRN_TOOLS: z.string().optional().describe("serve only these tools (comma-separated), e.g. GPU tools on GPU hosts; every tool it has when unset"),
-  CAIRN_TOOL_LIMITS: z.string().optional().describe("most calls in flight per tool across all tool-runners (render=2,train=1)"),
-  CAIRN_SUB_AGENTS: z.enum(["true", "false", "1", "0"]).default("true").describe("offer the run_agent tool (sub-agent runs)"),
+  CAIRN_SHELL_SANDBOX: z
+    .enum(["auto", "setpriv", "bwrap"])
+    .default("auto")
+    .describe(
+      "the shell tool's sandbox: auto is setpriv when the tool-runner runs as root (each run's commands as a uid of their own), else bubblewrap when installed",
+    ),
+  CAIRN_SHELL_NETWORK: z
+    .enum(["true", "false", "1", "0"])
+    .default("false")
+    .describe("let shell commands reach the network"),
+  CAIRN_WORKSPACE_QUOTA_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(Number.MAX_SAFE_INTEGER)
+    .default(100 * 1024 * 1024)
+    .describe("bytes one run's workspace may hold"),
+  CAIRN_TOOL_MAX_ATTEMPTS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(3)
+    .describe("attempts per tool call (a tool's own retry policy wins)"),
+  CAIRN_TOOL_RETRY_DELAY_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(500)
+    .describe("first retry delay of a tool call (doubling, at most a minute)"),
+  CAIRN_TOOL_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .default(300_000)
+    .describe("time limit of one tool call (a tool's own timeoutMs wins)"),
+  CAIRN_TOOLS: z
+    .string()
+    .optional()
+    .describe("serve only these tools (comma-separated), e.g. GPU tools on GPU hosts; every tool it has when unset"),
+  CAIRN_TOOL_LIMITS: z
+    .string()
+    .optional()
+    .describe("most calls in flight per tool across all tool-runners (render=2,train=1)"),
+  CAIRN_SUB_AGENTS: z
+    .enum(["true", "false", "1", "0"])
+    .default("true")
+    .describe("offer the run_agent tool (sub-agent runs)"),
 };
 
 export function loadConfig(env: Record<string, string | undefined>): ToolRunnerConfig {

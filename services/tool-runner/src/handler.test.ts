@@ -24,11 +24,29 @@ const submitted = (tools: string[]): RunSubmitted => ({
   type: "run.submitted",
   runId: RUN,
   task: "t",
-  agent: { name: "a", provider: "scripted", model: "m", systemPrompt: "", tools: tools.map((name) => ({ name, description: "d", inputSchema: { type: "object" } })), maxTurns: 5 },
+  agent: {
+    name: "a",
+    provider: "scripted",
+    model: "m",
+    systemPrompt: "",
+    tools: tools.map((name) => ({ name, description: "d", inputSchema: { type: "object" } })),
+    maxTurns: 5,
+  },
   submittedAt: new Date(0).toISOString(),
 });
 
-const command = (tool: string): ToolCommand => ({ v: 1, type: "tool.command", runId: RUN, turn: 1, index: 0, callId: "c1", tool, arguments: "{}", idempotencyKey: KEY, historySeq: 3 });
+const command = (tool: string): ToolCommand => ({
+  v: 1,
+  type: "tool.command",
+  runId: RUN,
+  turn: 1,
+  index: 0,
+  callId: "c1",
+  tool,
+  arguments: "{}",
+  idempotencyKey: KEY,
+  historySeq: 3,
+});
 
 /** A tool that records every execution (its context) and does what `behave` says on each attempt. */
 function countingTool(name: string, behave: (ctx: ToolContext) => unknown, extra: Partial<ToolDefinition> = {}) {
@@ -53,7 +71,9 @@ interface Harness {
 }
 
 /** The dependencies every handler in these tests shares: no crash points, fast retries, quiet logs. */
-function fixedDeps(maxAttempts: number): Omit<ToolHandlerDeps, "subjects" | "registry" | "exists" | "submission" | "approval" | "append"> {
+function fixedDeps(
+  maxAttempts: number,
+): Omit<ToolHandlerDeps, "subjects" | "registry" | "exists" | "submission" | "approval" | "append"> {
   return {
     crash: { hit: () => undefined },
     retry: { maxAttempts, initialDelayMs: 50, maxDelayMs: 1_000, multiplier: 2 },
@@ -89,7 +109,13 @@ function harness(tool: ToolDefinition, opts: { maxAttempts?: number } = {}): Har
 }
 
 const ctx = (): WorkContext => ({ signal: new AbortController().signal, heartbeat: () => undefined });
-const delivery = (tool: string, deliveries: number) => ({ subject: S.toolCommand(RUN, 1, 0, tool), seq: 5, deliveries, data: encode(command(tool)), issuedAt: 0 });
+const delivery = (tool: string, deliveries: number) => ({
+  subject: S.toolCommand(RUN, 1, 0, tool),
+  seq: 5,
+  deliveries,
+  data: encode(command(tool)),
+  issuedAt: 0,
+});
 
 describe("tool-runner handler: a recorded result is never executed again", () => {
   it("a redelivered command whose result is recorded is acked without executing the tool", async () => {
@@ -119,7 +145,11 @@ describe("tool-runner handler: retries", () => {
     expect(h.appended).toEqual([]);
     expect(await h.handle(delivery("alpha", 3), ctx())).toEqual({ ack: true });
     expect(t.calls.length).toBe(3);
-    expect(h.appended[0]!.result).toMatchObject({ ok: false, attempts: 3, error: { kind: "unavailable", retryable: true } });
+    expect(h.appended[0]!.result).toMatchObject({
+      ok: false,
+      attempts: 3,
+      error: { kind: "unavailable", retryable: true },
+    });
   });
 
   it("a tool's nonRetryable kinds are not retried: the first failure is recorded and acked, not nak'd", async () => {
@@ -134,7 +164,9 @@ describe("tool-runner handler: retries", () => {
     const d = await h.handle(delivery("quota_tool", 1), ctx());
     expect(d, "a non-retryable kind was retried").toEqual({ ack: true });
     expect(t.calls.length).toBe(1);
-    expect(h.appended.map((a) => a.result)).toMatchObject([{ ok: false, attempts: 1, error: { kind: "quota", retryable: false } }]);
+    expect(h.appended.map((a) => a.result)).toMatchObject([
+      { ok: false, attempts: 1, error: { kind: "quota", retryable: false } },
+    ]);
   });
 
   it("the same error kind, not declared non-retryable, is retried", async () => {
@@ -158,7 +190,9 @@ describe("tool-runner handler: the idempotency key", () => {
     expect(t.calls.map((c) => c.attempt)).toEqual([1, 2, 3]);
     expect(t.calls.map((c) => c.idempotencyKey)).toEqual([KEY, KEY, KEY]);
     expect(KEY).toBe(`${RUN}:1:0`);
-    expect(h.appended.map((a) => a.result)).toMatchObject([{ ok: true, output: "ok", attempts: 3, idempotencyKey: KEY }]);
+    expect(h.appended.map((a) => a.result)).toMatchObject([
+      { ok: true, output: "ok", attempts: 3, idempotencyKey: KEY },
+    ]);
   });
 });
 
@@ -181,8 +215,17 @@ describe("tool-runner handler on a real nats-server", () => {
     await jsm.streams.add(runStreamConfig(subjects, { replicas: 1 }));
     const durable = subjects.toolConsumer("alpha");
     const filters = [subjects.toolCommands("alpha")];
-    await ensureConsumer(jsm, subjects.stream, { durable, filterSubjects: filters, ackWaitMs: 5_000, maxDeliver: 5, replicas: 1 });
-    await startTracing({ serviceName: "tool-handler-test", env: { OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:9", OTEL_EXPORTER_OTLP_PROTOCOL: "http/json" } });
+    await ensureConsumer(jsm, subjects.stream, {
+      durable,
+      filterSubjects: filters,
+      ackWaitMs: 5_000,
+      maxDeliver: 5,
+      replicas: 1,
+    });
+    await startTracing({
+      serviceName: "tool-handler-test",
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:9", OTEL_EXPORTER_OTLP_PROTOCOL: "http/json" },
+    });
 
     const t = countingTool("alpha", () => "ok");
     const handle = createToolHandler({
@@ -194,7 +237,18 @@ describe("tool-runner handler on a real nats-server", () => {
       append: (subject, data) => appendOnce(js, subject, data),
       ...fixedDeps(3),
     });
-    const consumer = await startWorkQueue({ js, jsm, stream: subjects.stream, durable, filters, concurrency: 2, config: { ackWaitMs: 5_000, maxDeliver: 5, replicas: 1, doubleAck: false }, crash: { hit: () => undefined }, handle, log: silentLogger() });
+    const consumer = await startWorkQueue({
+      js,
+      jsm,
+      stream: subjects.stream,
+      durable,
+      filters,
+      concurrency: 2,
+      config: { ackWaitMs: 5_000, maxDeliver: 5, replicas: 1, doubleAck: false },
+      crash: { hit: () => undefined },
+      handle,
+      log: silentLogger(),
+    });
     try {
       // The planner's decision, published under its span: the command carries its traceparent.
       let traceId = "";
@@ -202,15 +256,37 @@ describe("tool-runner handler on a real nats-server", () => {
         traceId = span!.spanContext().traceId;
         await appendOnce(js, subjects.toolCommand(RUN, 1, 0, "alpha"), encode(command("alpha")));
       });
-      const cmd = await jsm.streams.getMessage(subjects.stream, { last_by_subj: subjects.toolCommand(RUN, 1, 0, "alpha") });
+      const cmd = await jsm.streams.getMessage(subjects.stream, {
+        last_by_subj: subjects.toolCommand(RUN, 1, 0, "alpha"),
+      });
       expect(cmd?.header.get("traceparent")).toContain(traceId);
-      const result = await waitFor("the tool's result", () => jsm.streams.getMessage(subjects.stream, { last_by_subj: subjects.toolResult(RUN, 1, 0, "alpha") }).then((m) => m ?? undefined), 10_000);
-      expect(result.header.get("traceparent"), "the result lost its command's trace context").toMatch(new RegExp(`^00-${traceId}-`));
+      const result = await waitFor(
+        "the tool's result",
+        () =>
+          jsm.streams
+            .getMessage(subjects.stream, { last_by_subj: subjects.toolResult(RUN, 1, 0, "alpha") })
+            .then((m) => m ?? undefined),
+        10_000,
+      );
+      expect(result.header.get("traceparent"), "the result lost its command's trace context").toMatch(
+        new RegExp(`^00-${traceId}-`),
+      );
       // A command without trace context gets a result without one (no stray traces).
       const plain = headers();
       plain.set("X-Other", "1");
-      await js.publish(subjects.toolCommand(RUN, 2, 0, "alpha"), encode({ ...command("alpha"), turn: 2, idempotencyKey: toolIdempotencyKey(RUN, 2, 0) }), { headers: plain });
-      const r2 = await waitFor("the second result", () => jsm.streams.getMessage(subjects.stream, { last_by_subj: subjects.toolResult(RUN, 2, 0, "alpha") }).then((m) => m ?? undefined), 10_000);
+      await js.publish(
+        subjects.toolCommand(RUN, 2, 0, "alpha"),
+        encode({ ...command("alpha"), turn: 2, idempotencyKey: toolIdempotencyKey(RUN, 2, 0) }),
+        { headers: plain },
+      );
+      const r2 = await waitFor(
+        "the second result",
+        () =>
+          jsm.streams
+            .getMessage(subjects.stream, { last_by_subj: subjects.toolResult(RUN, 2, 0, "alpha") })
+            .then((m) => m ?? undefined),
+        10_000,
+      );
       expect(r2.header?.get("traceparent") ?? "").toBe("");
       expect(t.calls.map((c) => c.idempotencyKey)).toEqual([KEY, toolIdempotencyKey(RUN, 2, 0)]);
     } finally {

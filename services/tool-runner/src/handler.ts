@@ -1,5 +1,13 @@
 import { join } from "node:path";
-import { decode, type RetryPolicy, type RunApproval, type RunSubmitted, type Subjects, type ToolCommand, type ToolResult } from "@cairn/protocol";
+import {
+  decode,
+  type RetryPolicy,
+  type RunApproval,
+  type RunSubmitted,
+  type Subjects,
+  type ToolCommand,
+  type ToolResult,
+} from "@cairn/protocol";
 import { errorKind, isAwaitingResult, isDeferred, isRetryable, RetryableError, safeToolToken } from "@cairn/runtime";
 import type { AppendResult, Disposition, WorkContext } from "@cairn/bus";
 import type { ToolContext, ToolRegistry } from "@cairn/tools";
@@ -30,7 +38,9 @@ export interface ToolHandlerDeps {
   maxMessageBytes: number;
   workspaceRoot: string;
   /** Outputs larger than `largePayloadBytes` go to the payload stream; the result keeps a reference and a preview. */
-  payloads?: { put(runId: string, text: string): Promise<{ bucket: string; name: string; bytes: number; sha256: string }> };
+  payloads?: {
+    put(runId: string, text: string): Promise<{ bucket: string; name: string; bytes: number; sha256: string }>;
+  };
   largePayloadBytes: number;
   /** Calls `onCancel` if the run is cancelled while its tool runs (the tool's AbortSignal fires); returns the release. */
   watchCancel(runId: string, onCancel: (reason: unknown) => void): () => void;
@@ -49,7 +59,12 @@ export interface ToolHandlerDeps {
  * controller and one timer per call (AbortSignal.any/timeout cost more, and this is every tool
  * call's path); the listener, the watch and the timer are gone when the call settles.
  */
-function runWithTimeout(fn: (signal: AbortSignal) => unknown, shutdown: AbortSignal, timeoutMs: number, watch: (abort: (reason: unknown) => void) => () => void): Promise<unknown> {
+function runWithTimeout(
+  fn: (signal: AbortSignal) => unknown,
+  shutdown: AbortSignal,
+  timeoutMs: number,
+  watch: (abort: (reason: unknown) => void) => () => void,
+): Promise<unknown> {
   const ac = new AbortController();
   return new Promise((resolve, reject) => {
     const stopping = (): RetryableError => new RetryableError("tool-runner shutting down", { kind: "aborted" });
@@ -103,7 +118,9 @@ const WORDS: StepWords = { call: "tool call", result: "result", skipped: "acked 
  * agent snapshot has that tool, and a call the snapshot or the tool itself gates on a human has that
  * human's approval recorded. A command that fails a check of the log is never executed.
  */
-export function createToolHandler(deps: ToolHandlerDeps): (m: CommandMessage, ctx: WorkContext) => Promise<Disposition> {
+export function createToolHandler(
+  deps: ToolHandlerDeps,
+): (m: CommandMessage, ctx: WorkContext) => Promise<Disposition> {
   const { subjects, log } = deps;
 
   const steps = new StepRecorder({ ...deps, service: "tool-runner" });
@@ -122,7 +139,13 @@ export function createToolHandler(deps: ToolHandlerDeps): (m: CommandMessage, ct
     }
     const { runId } = parsed;
     const { turn, index, tool: toolToken } = parsed.what;
-    const rlog = stepLogger(log, { runId, turn, step: `tool.${turn}.${index}`, tool: toolToken, attempt: m.deliveries });
+    const rlog = stepLogger(log, {
+      runId,
+      turn,
+      step: `tool.${turn}.${index}`,
+      tool: toolToken,
+      attempt: m.deliveries,
+    });
     deps.crash.hit("after-receive", m.subject);
     const base = { v: 1 as const, type: "tool.result" as const, runId, turn, index, attempts: m.deliveries };
 
@@ -130,21 +153,31 @@ export function createToolHandler(deps: ToolHandlerDeps): (m: CommandMessage, ct
     if (!d.ok || d.value.runId !== runId || d.value.turn !== turn || d.value.index !== index) {
       const reason = d.ok ? "command fields do not match its subject" : d.message;
       const kind = d.ok ? "schema_invalid" : d.kind;
-      return steps.invalid(runId, m, rlog, "invalid tool command: recorded as the call's failed result", kind, reason, (error) => record({ ...base, callId: "", tool: toolToken, ok: false, error }, toolToken));
+      return steps.invalid(
+        runId,
+        m,
+        rlog,
+        "invalid tool command: recorded as the call's failed result",
+        kind,
+        reason,
+        (error) => record({ ...base, callId: "", tool: toolToken, ok: false, error }, toolToken),
+      );
     }
     const cmd = d.value;
     const full = { ...base, callId: cmd.callId, tool: cmd.tool, idempotencyKey: cmd.idempotencyKey };
-    if (await steps.alreadyRecorded(m, subjects.toolResult(runId, turn, index, toolToken), rlog, WORDS)) return { ack: true };
+    if (await steps.alreadyRecorded(m, subjects.toolResult(runId, turn, index, toolToken), rlog, WORDS))
+      return { ack: true };
     // The command against the log: a command that fails these is not the planner's, and runs nothing.
     const sub = await deps.submission(runId);
     const spec = sub?.agent.tools.find((t) => t.name === cmd.tool);
-    const refused = safeToolToken(cmd.tool) !== toolToken
-      ? `the command names tool ${JSON.stringify(cmd.tool)} on the subject of ${JSON.stringify(toolToken)}`
-      : !sub
-        ? "the run has no recorded submission"
-        : !spec
-          ? `the run's agent ${JSON.stringify(sub.agent.name)} has no tool ${JSON.stringify(cmd.tool)}`
-          : undefined;
+    const refused =
+      safeToolToken(cmd.tool) !== toolToken
+        ? `the command names tool ${JSON.stringify(cmd.tool)} on the subject of ${JSON.stringify(toolToken)}`
+        : !sub
+          ? "the run has no recorded submission"
+          : !spec
+            ? `the run's agent ${JSON.stringify(sub.agent.name)} has no tool ${JSON.stringify(cmd.tool)}`
+            : undefined;
     const gatedByRun = spec?.requiresApproval === true;
     const gatedByTool = deps.registry.get(cmd.tool)?.requiresApproval === true;
     let approved = false;
@@ -162,12 +195,25 @@ export function createToolHandler(deps: ToolHandlerDeps): (m: CommandMessage, ct
       // The tool itself asks for approval, and the run's snapshot did not (its registration was
       // changed?): the call fails, and the model reads why.
       rlog.warn("tool requires approval that the run's agent does not ask for: the call fails without running");
-      await record({ ...full, ok: false, error: { kind: "approval_required", message: `tool ${cmd.tool} requires a human's approval, and this run's agent does not ask for it: not run` } }, toolToken);
+      await record(
+        {
+          ...full,
+          ok: false,
+          error: {
+            kind: "approval_required",
+            message: `tool ${cmd.tool} requires a human's approval, and this run's agent does not ask for it: not run`,
+          },
+        },
+        toolToken,
+      );
       return { ack: true };
     }
     const parsedArgs = deps.registry.parseArguments(cmd.tool, cmd.arguments);
     if (!parsedArgs.ok) {
-      rlog.warn({ kind: parsedArgs.error.kind, reason: parsedArgs.error.message }, "tool call rejected before execution");
+      rlog.warn(
+        { kind: parsedArgs.error.kind, reason: parsedArgs.error.message },
+        "tool call rejected before execution",
+      );
       await record({ ...full, ok: false, error: parsedArgs.error }, toolToken);
       return { ack: true };
     }
@@ -196,9 +242,20 @@ export function createToolHandler(deps: ToolHandlerDeps): (m: CommandMessage, ct
               workspaceDir: join(deps.workspaceRoot, runId),
               log: rlog,
               // The planner takes the child's task and agent from this call as recorded, not from here.
-              ...(deps.startChildRun ? { startChildRun: () => deps.startChildRun!({ runId, turn, index, callId: cmd.callId }) } : {}),
+              ...(deps.startChildRun
+                ? { startChildRun: () => deps.startChildRun!({ runId, turn, index, callId: cmd.callId }) }
+                : {}),
             };
-            const attributes = { "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": cmd.tool, "gen_ai.tool.call.id": cmd.callId, [CairnAttr.TOOL_NAME]: cmd.tool, [CairnAttr.RUN_ID]: runId, [CairnAttr.TURN]: turn, [CairnAttr.TOOL_INDEX]: index, [CairnAttr.ATTEMPT]: m.deliveries };
+            const attributes = {
+              "gen_ai.operation.name": "execute_tool",
+              "gen_ai.tool.name": cmd.tool,
+              "gen_ai.tool.call.id": cmd.callId,
+              [CairnAttr.TOOL_NAME]: cmd.tool,
+              [CairnAttr.RUN_ID]: runId,
+              [CairnAttr.TURN]: turn,
+              [CairnAttr.TOOL_INDEX]: index,
+              [CairnAttr.ATTEMPT]: m.deliveries,
+            };
             return withSpan(`execute_tool ${cmd.tool}`, { attributes }, () => def.run(parsedArgs.args, tctx));
           },
           ctx.signal,
@@ -209,7 +266,11 @@ export function createToolHandler(deps: ToolHandlerDeps): (m: CommandMessage, ct
               abort(reason);
             }),
         ),
-      succeed: (out, durationMs) => record({ ...full, ok: true, output: typeof out === "string" ? out : (JSON.stringify(out) ?? ""), durationMs }, toolToken),
+      succeed: (out, durationMs) =>
+        record(
+          { ...full, ok: true, output: typeof out === "string" ? out : (JSON.stringify(out) ?? ""), durationMs },
+          toolToken,
+        ),
       // Every result is in the run's log (cairn replay): one info line per step would be noise and cost.
       recorded: (_out, ms) => rlog.debug({ ms }, "tool call completed"),
       settle: async (err, durationMs) => {
@@ -219,12 +280,23 @@ export function createToolHandler(deps: ToolHandlerDeps): (m: CommandMessage, ct
         }
         if (isDeferred(err)) {
           const delay = Math.max(0, err.wakeAt - deps.now());
-          rlog.info({ wakeAt: new Date(err.wakeAt).toISOString(), delayMs: delay }, "tool call deferred: handed back to JetStream until it is due");
+          rlog.info(
+            { wakeAt: new Date(err.wakeAt).toISOString(), delayMs: delay },
+            "tool call deferred: handed back to JetStream until it is due",
+          );
           return { nak: delay };
         }
         if (!cancelled) return undefined;
         rlog.info("tool call aborted: the run was cancelled");
-        await record({ ...full, ok: false, durationMs, error: { kind: "cancelled", message: "the run was cancelled while the tool ran" } }, toolToken);
+        await record(
+          {
+            ...full,
+            ok: false,
+            durationMs,
+            error: { kind: "cancelled", message: "the run was cancelled while the tool ran" },
+          },
+          toolToken,
+        );
         return { ack: true };
       },
       // A tool's failure goes back to the model as the call's result; its nonRetryable kinds are never retried.

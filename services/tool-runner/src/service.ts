@@ -2,9 +2,32 @@ import { lstat, mkdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { Kvm } from "@nats-io/kv";
 import { CairnClient } from "@cairn/client";
-import { decode, encode, isToken, type RunApproval, type RunSignal, type RunSubmitted, type ToolRegistration, workerRetryPolicy } from "@cairn/protocol";
-import { appendOnce, isReflected, PayloadStore, type NatsConnection, type RunningConsumer, type RunningService } from "@cairn/bus";
-import { builtinTools, loadToolModule, ToolRegistry, type BuiltinToolOptions, type ShellSandbox, type ToolDefinition } from "@cairn/tools";
+import {
+  decode,
+  encode,
+  isToken,
+  type RunApproval,
+  type RunSignal,
+  type RunSubmitted,
+  type ToolRegistration,
+  workerRetryPolicy,
+} from "@cairn/protocol";
+import {
+  appendOnce,
+  isReflected,
+  PayloadStore,
+  type NatsConnection,
+  type RunningConsumer,
+  type RunningService,
+} from "@cairn/bus";
+import {
+  builtinTools,
+  loadToolModule,
+  ToolRegistry,
+  type BuiltinToolOptions,
+  type ShellSandbox,
+  type ToolDefinition,
+} from "@cairn/tools";
 import type { Logger } from "@cairn/telemetry";
 import type { ToolRunnerConfig } from "./config.js";
 import { createToolHandler } from "./handler.js";
@@ -17,7 +40,6 @@ export interface ToolRunnerDeps {
   tools?: ToolDefinition<any>[];
 }
 
-
 /** The sandbox the shell tool runs commands in (logged at start). */
 export type ShellSandboxInfo = ShellSandbox;
 
@@ -26,8 +48,17 @@ export type ShellSandboxInfo = ShellSandbox;
  * `onShellSandbox`, an enabled shell tool picks its sandbox now and throws when there is none (a
  * tool-runner starting); without, the tools are only listed (provisioning) and nothing is checked.
  */
-export async function configuredTools(config: ToolRunnerConfig, extra: ToolDefinition<any>[] = [], opts: { onShellSandbox?: (sandbox: ShellSandboxInfo) => void } = {}): Promise<ToolDefinition<any>[]> {
-  const shellSandbox: BuiltinToolOptions["shellSandbox"] = { kind: config.shellSandbox, network: config.shellNetwork, lazy: !opts.onShellSandbox, ...(opts.onShellSandbox ? { report: opts.onShellSandbox } : {}) };
+export async function configuredTools(
+  config: ToolRunnerConfig,
+  extra: ToolDefinition<any>[] = [],
+  opts: { onShellSandbox?: (sandbox: ShellSandboxInfo) => void } = {},
+): Promise<ToolDefinition<any>[]> {
+  const shellSandbox: BuiltinToolOptions["shellSandbox"] = {
+    kind: config.shellSandbox,
+    network: config.shellNetwork,
+    lazy: !opts.onShellSandbox,
+    ...(opts.onShellSandbox ? { report: opts.onShellSandbox } : {}),
+  };
   const builtins = builtinTools({
     httpAllowHosts: config.httpAllowHosts,
     httpAllowPrivate: config.httpAllowPrivate,
@@ -40,7 +71,10 @@ export async function configuredTools(config: ToolRunnerConfig, extra: ToolDefin
   for (const m of config.toolModules) tools.push(...(await loadToolModule(m)));
   if (!config.serveTools.length) return tools;
   const missing = config.serveTools.filter((n) => !tools.some((t) => t.name === n));
-  if (missing.length) throw new Error(`CAIRN_TOOLS names tools this tool-runner does not have: ${missing.join(", ")} (have: ${tools.map((t) => t.name).join(", ")})`);
+  if (missing.length)
+    throw new Error(
+      `CAIRN_TOOLS names tools this tool-runner does not have: ${missing.join(", ")} (have: ${tools.map((t) => t.name).join(", ")})`,
+    );
   return tools.filter((t) => config.serveTools.includes(t.name));
 }
 
@@ -90,15 +124,36 @@ export async function startToolRunner(config: ToolRunnerConfig, deps: ToolRunner
     }
   }
   if (sandbox) {
-    log.info({ sandbox: sandbox.kind, binary: sandbox.binary, pidNamespace: sandbox.pidNamespace, fileSizeLimit: sandbox.fileSizeLimit, workspaceQuotaBytes: sandbox.quotaBytes }, `shell sandbox: ${sandbox.description}`);
+    log.info(
+      {
+        sandbox: sandbox.kind,
+        binary: sandbox.binary,
+        pidNamespace: sandbox.pidNamespace,
+        fileSizeLimit: sandbox.fileSizeLimit,
+        workspaceQuotaBytes: sandbox.quotaBytes,
+      },
+      `shell sandbox: ${sandbox.description}`,
+    );
   }
   const registry = new ToolRegistry(tools);
-  const bus = await openBus(config, { name: `cairn-tool-runner ${config.instance}`, log, payloads: true, ...(deps.nc ? { nc: deps.nc } : {}) });
+  const bus = await openBus(config, {
+    name: `cairn-tool-runner ${config.instance}`,
+    log,
+    payloads: true,
+    ...(deps.nc ? { nc: deps.nc } : {}),
+  });
   const { subjects, js, jsm, nc } = bus;
   const toolsKv = await new Kvm(nc).open(subjects.toolsBucket);
   const at = new Date().toISOString();
   for (const spec of registry.specs()) {
-    const reg: ToolRegistration = { v: 1, name: spec.name, description: spec.description, inputSchema: spec.inputSchema, registeredAt: at, registeredBy: config.instance };
+    const reg: ToolRegistration = {
+      v: 1,
+      name: spec.name,
+      description: spec.description,
+      inputSchema: spec.inputSchema,
+      registeredAt: at,
+      registeredBy: config.instance,
+    };
     if (registry.get(spec.name)?.requiresApproval) reg.requiresApproval = true;
     await toolsKv.put(spec.name, encode(reg));
   }
@@ -127,7 +182,11 @@ export async function startToolRunner(config: ToolRunnerConfig, deps: ToolRunner
           cancels.delete(runId);
           for (const abort of watchers) abort(new Error("run cancelled"));
         },
-        (e: unknown) => log.warn({ runId, err: e instanceof Error ? e.message : String(e) }, "could not check a cancel signal against the log"),
+        (e: unknown) =>
+          log.warn(
+            { runId, err: e instanceof Error ? e.message : String(e) },
+            "could not check a cancel signal against the log",
+          ),
       );
     },
   });
@@ -148,7 +207,11 @@ export async function startToolRunner(config: ToolRunnerConfig, deps: ToolRunner
   const purgeSub = nc.subscribe(subjects.purged("*"), {
     callback: (err, msg) => {
       if (err) {
-        if (!purgeDenied) log.warn({ err: err.message, subject: subjects.purged("*") }, "cannot hear purge notifications: purged runs' workspaces stay (allow this user to subscribe to the subject)");
+        if (!purgeDenied)
+          log.warn(
+            { err: err.message, subject: subjects.purged("*") },
+            "cannot hear purge notifications: purged runs' workspaces stay (allow this user to subscribe to the subject)",
+          );
         purgeDenied = true;
         return;
       }
@@ -159,11 +222,15 @@ export async function startToolRunner(config: ToolRunnerConfig, deps: ToolRunner
         .getMessage(subjects.stream, { last_by_subj: subjects.submitted(runId) })
         .then((m) => (m ? false : removeRunWorkspace(config.workspaceRoot, runId)))
         .then(
-        (removed) => {
-          if (removed) log.info({ runId }, "run purged: its workspace is removed");
-        },
-        (e: unknown) => log.warn({ runId, err: e instanceof Error ? e.message : String(e) }, "run purged: its workspace could not be removed"),
-      );
+          (removed) => {
+            if (removed) log.info({ runId }, "run purged: its workspace is removed");
+          },
+          (e: unknown) =>
+            log.warn(
+              { runId, err: e instanceof Error ? e.message : String(e) },
+              "run purged: its workspace could not be removed",
+            ),
+        );
     },
   });
   const runs = await CairnClient.connect({ nc, prefix: subjects.prefix });
@@ -224,7 +291,10 @@ export async function startToolRunner(config: ToolRunnerConfig, deps: ToolRunner
       }),
     );
   }
-  log.info({ prefix: subjects.prefix, tools: registry.names(), concurrency: config.concurrency }, "tool-runner started");
+  log.info(
+    { prefix: subjects.prefix, tools: registry.names(), concurrency: config.concurrency },
+    "tool-runner started",
+  );
   return {
     async stop() {
       cancelSub.unsubscribe();

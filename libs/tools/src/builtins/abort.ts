@@ -6,6 +6,11 @@ import { RetryableError } from "@cairn/runtime";
  */
 export function abortError(signal: AbortSignal, what: string): RetryableError {
   const reason: unknown = signal.reason;
-  const detail = reason instanceof Error ? `: ${reason.message}` : reason === undefined ? "" : `: ${typeof reason === "string" ? reason : JSON.stringify(reason)}`;
+  const detail =
+    reason instanceof Error
+      ? `: ${reason.message}`
+      : reason === undefined
+        ? ""
+        : `: ${typeof reason === "string" ? reason : JSON.stringify(reason)}`;
   return new RetryableError(`${what} aborted${detail}`, { kind: "aborted", cause: reason });
 }

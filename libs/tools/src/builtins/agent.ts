@@ -10,7 +10,8 @@ import { defineTool, type ToolDefinition } from "../define.js";
 export function runAgentTool(): ToolDefinition<{ task: string; agent?: string }> {
   return defineTool<{ task: string; agent?: string }>({
     name: SUB_AGENT_TOOL,
-    description: "Delegates a task to another agent, which runs on its own; its final answer becomes this call's result.",
+    description:
+      "Delegates a task to another agent, which runs on its own; its final answer becomes this call's result.",
     input: {
       type: "object",
       additionalProperties: false,
@@ -21,7 +22,8 @@ export function runAgentTool(): ToolDefinition<{ task: string; agent?: string }>
       },
     },
     async run(args, ctx) {
-      if (!ctx.startChildRun) throw new TerminalError("this tool-runner cannot start sub-agent runs", { kind: "unsupported" });
+      if (!ctx.startChildRun)
+        throw new TerminalError("this tool-runner cannot start sub-agent runs", { kind: "unsupported" });
       const child = await ctx.startChildRun({ task: args.task, ...(args.agent ? { agent: args.agent } : {}) });
       ctx.log.info({ childRunId: child }, "sub-agent run started; its outcome will be this call's result");
       throw new AwaitingResult(`sub-agent run ${child}`);

@@ -9,7 +9,6 @@ import { toolTestContext } from "./test-context.js";
 import { builtinTools } from "./index.js";
 import type { BuiltinToolOptions } from "./index.js";
 
-
 const makeContext = toolTestContext;
 
 function tool(name: string, opts: BuiltinToolOptions = {}): ToolDefinition<any> {
@@ -18,7 +17,12 @@ function tool(name: string, opts: BuiltinToolOptions = {}): ToolDefinition<any> 
   return t;
 }
 
-async function call(name: string, args: Record<string, unknown>, ctx: ToolContext, opts: BuiltinToolOptions = {}): Promise<unknown> {
+async function call(
+  name: string,
+  args: Record<string, unknown>,
+  ctx: ToolContext,
+  opts: BuiltinToolOptions = {},
+): Promise<unknown> {
   return await tool(name, opts).run(args, ctx);
 }
 
@@ -48,7 +52,9 @@ describe("builtinTools", () => {
 
 describe("file tools", () => {
   it("write, read and list round trip (creating the workspace and parent dirs)", async () => {
-    expect(await call("write_file", { path: "notes/a.txt", content: "héllo" }, ctx)).toBe("wrote 6 bytes to notes/a.txt");
+    expect(await call("write_file", { path: "notes/a.txt", content: "héllo" }, ctx)).toBe(
+      "wrote 6 bytes to notes/a.txt",
+    );
     expect(await call("read_file", { path: "notes/a.txt" }, ctx)).toBe("héllo");
     expect(await fs.readFile(path.join(ws, "notes", "a.txt"), "utf8")).toBe("héllo");
     await call("write_file", { path: "b.txt", content: "" }, ctx);
@@ -81,7 +87,9 @@ describe("file tools", () => {
     const outside = { name: "TerminalError", kind: "path_outside_workspace" };
     await expect(call("read_file", { path: "link.txt" }, ctx)).rejects.toMatchObject(outside);
     await expect(call("write_file", { path: "link.txt", content: "pwned" }, ctx)).rejects.toMatchObject(outside);
-    await expect(call("write_file", { path: "linkdir/new/file.txt", content: "pwned" }, ctx)).rejects.toMatchObject(outside);
+    await expect(call("write_file", { path: "linkdir/new/file.txt", content: "pwned" }, ctx)).rejects.toMatchObject(
+      outside,
+    );
     await expect(call("list_files", { path: "linkdir" }, ctx)).rejects.toMatchObject(outside);
     await expect(call("write_file", { path: "dangling.txt", content: "pwned" }, ctx)).rejects.toMatchObject(outside);
     expect(await fs.readFile(path.join(tmp, "secret.txt"), "utf8")).toBe("secret");
@@ -94,11 +102,16 @@ describe("file tools", () => {
   });
 
   it("reports missing files and files that are too large", async () => {
-    await expect(call("read_file", { path: "missing.txt" }, ctx)).rejects.toMatchObject({ name: "TerminalError", kind: "not_found" });
+    await expect(call("read_file", { path: "missing.txt" }, ctx)).rejects.toMatchObject({
+      name: "TerminalError",
+      kind: "not_found",
+    });
     await expect(call("list_files", { path: "missing" }, ctx)).rejects.toMatchObject({ kind: "not_found" });
     const opts = { maxFileBytes: 10 };
     await call("write_file", { path: "ten.txt", content: "0123456789" }, ctx, opts);
-    await expect(call("write_file", { path: "big.txt", content: "0123456789a" }, ctx, opts)).rejects.toMatchObject({ kind: "too_large" });
+    await expect(call("write_file", { path: "big.txt", content: "0123456789a" }, ctx, opts)).rejects.toMatchObject({
+      kind: "too_large",
+    });
     await fs.writeFile(path.join(ws, "big.txt"), "x".repeat(11));
     await expect(call("read_file", { path: "big.txt" }, ctx, opts)).rejects.toMatchObject({ kind: "too_large" });
     expect(await call("read_file", { path: "ten.txt" }, ctx, opts)).toBe("0123456789");
@@ -111,15 +124,40 @@ describe("file tools: errors and the workspace quota", () => {
     await fs.writeFile(path.join(ws, "file.txt"), "x");
     const cases: [string, Record<string, unknown>, string, string][] = [
       ["read_file", { path: "missing.txt" }, "not_found", '"missing.txt": no such file or directory'],
-      ["read_file", { path: path.join(ws, "sub", "missing.txt") }, "not_found", '"sub/missing.txt": no such file or directory'],
+      [
+        "read_file",
+        { path: path.join(ws, "sub", "missing.txt") },
+        "not_found",
+        '"sub/missing.txt": no such file or directory',
+      ],
       ["read_file", { path: "dir" }, "not_a_file", '"dir" is not a regular file'],
-      ["read_file", { path: "file.txt/x" }, "not_found", '"file.txt/x": no such file or directory (a part of the path is not a directory)'],
+      [
+        "read_file",
+        { path: "file.txt/x" },
+        "not_found",
+        '"file.txt/x": no such file or directory (a part of the path is not a directory)',
+      ],
       ["write_file", { path: "dir", content: "x" }, "is_directory", '"dir": is a directory'],
-      ["write_file", { path: "file.txt/x", content: "x" }, "not_found", '"file.txt/x": no such file or directory (a part of the path is not a directory)'],
-      ["write_file", { path: `${"a".repeat(300)}.txt`, content: "x" }, "invalid_path", `path "${"a".repeat(300)}.txt" is too long`],
+      [
+        "write_file",
+        { path: "file.txt/x", content: "x" },
+        "not_found",
+        '"file.txt/x": no such file or directory (a part of the path is not a directory)',
+      ],
+      [
+        "write_file",
+        { path: `${"a".repeat(300)}.txt`, content: "x" },
+        "invalid_path",
+        `path "${"a".repeat(300)}.txt" is too long`,
+      ],
       ["list_files", { path: "file.txt" }, "not_a_directory", '"file.txt" is not a directory'],
       ["list_files", { path: "missing" }, "not_found", '"missing": no such file or directory'],
-      ["read_file", { path: "/etc/passwd" }, "path_outside_workspace", "the absolute path given is outside the workspace"],
+      [
+        "read_file",
+        { path: "/etc/passwd" },
+        "path_outside_workspace",
+        "the absolute path given is outside the workspace",
+      ],
       ["read_file", { path: "../../x" }, "path_outside_workspace", 'path "../../x" is outside the workspace'],
     ];
     for (const [name, args, kind, message] of cases) {
@@ -127,7 +165,12 @@ describe("file tools: errors and the workspace quota", () => {
         () => undefined,
         (e: unknown) => e,
       )) as { name: string; kind: string; retryable: boolean; message: string } | undefined;
-      expect(err, `${name} ${JSON.stringify(args)}`).toMatchObject({ name: "TerminalError", kind, retryable: false, message });
+      expect(err, `${name} ${JSON.stringify(args)}`).toMatchObject({
+        name: "TerminalError",
+        kind,
+        retryable: false,
+        message,
+      });
       expect(err!.message).not.toContain(tmp);
     }
     // a workspace that cannot be made: terminal, and the root is not named either
@@ -153,8 +196,12 @@ describe("file tools: errors and the workspace quota", () => {
     });
     await expect(fs.access(path.join(ws, "sub", "b.txt"))).rejects.toThrow();
     // replacing a.txt frees its 6 bytes
-    expect(await call("write_file", { path: "a.txt", content: "1234567890" }, ctx, opts)).toBe("wrote 10 bytes to a.txt");
-    expect(await call("write_file", { path: path.join(ws, "a.txt"), content: "12" }, ctx, opts)).toBe("wrote 2 bytes to a.txt");
+    expect(await call("write_file", { path: "a.txt", content: "1234567890" }, ctx, opts)).toBe(
+      "wrote 10 bytes to a.txt",
+    );
+    expect(await call("write_file", { path: path.join(ws, "a.txt"), content: "12" }, ctx, opts)).toBe(
+      "wrote 2 bytes to a.txt",
+    );
     expect(await call("read_file", { path: "a.txt" }, ctx, opts)).toBe("12");
   });
 });
@@ -184,7 +231,9 @@ describe("http_fetch", () => {
         } else if (req.url === "/big") {
           res.writeHead(200, { "content-type": "text/plain" }).end("y".repeat(100));
         } else {
-          res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ hello: "world", method: req.method, body }));
+          res
+            .writeHead(200, { "content-type": "application/json" })
+            .end(JSON.stringify({ hello: "world", method: req.method, body }));
         }
       });
     });
@@ -204,10 +253,14 @@ describe("http_fetch", () => {
     await expect(call("http_fetch", { url: `http://localhost:${port}/hello` }, ctx, opts)).rejects.toMatchObject({
       kind: "host_not_allowed",
     });
-    await expect(call("http_fetch", { url: "file:///etc/passwd" }, ctx, opts)).rejects.toMatchObject({ kind: "invalid_url" });
+    await expect(call("http_fetch", { url: "file:///etc/passwd" }, ctx, opts)).rejects.toMatchObject({
+      kind: "invalid_url",
+    });
     // a redirect to a host that is not allowed is refused too
     const before = seen.length;
-    await expect(call("http_fetch", { url: `${base}/redirect-out` }, ctx, opts)).rejects.toMatchObject({ kind: "host_not_allowed" });
+    await expect(call("http_fetch", { url: `${base}/redirect-out` }, ctx, opts)).rejects.toMatchObject({
+      kind: "host_not_allowed",
+    });
     expect(seen.length).toBe(before + 1);
   });
 
@@ -231,7 +284,9 @@ describe("http_fetch", () => {
   });
 
   it("POSTs a body, follows redirects within the allowlist, returns 4xx as a result and truncates the body", async () => {
-    const post = JSON.parse((await call("http_fetch", { url: `${base}/echo`, method: "POST", body: "hi" }, ctx, opts)) as string);
+    const post = JSON.parse(
+      (await call("http_fetch", { url: `${base}/echo`, method: "POST", body: "hi" }, ctx, opts)) as string,
+    );
     expect(JSON.parse(post.body)).toMatchObject({ method: "POST", body: "hi" });
     const redirected = JSON.parse((await call("http_fetch", { url: `${base}/redirect-in` }, ctx, opts)) as string);
     expect(redirected.status).toBe(200);
@@ -281,7 +336,12 @@ describe.skipIf(!sandboxed)("shell", () => {
 
   it("runs a command in the workspace and returns exit code and output", async () => {
     const out = JSON.parse(
-      (await call("shell", { command: 'echo "$CAIRN_IDEMPOTENCY_KEY"; pwd; echo oops >&2; exit 3' }, ctx, opts)) as string,
+      (await call(
+        "shell",
+        { command: 'echo "$CAIRN_IDEMPOTENCY_KEY"; pwd; echo oops >&2; exit 3' },
+        ctx,
+        opts,
+      )) as string,
     );
     expect(out.exitCode).toBe(3);
     expect(out.stdout).toBe(`run-1:1:0\n${await fs.realpath(ws)}\n`);
@@ -291,14 +351,18 @@ describe.skipIf(!sandboxed)("shell", () => {
   });
 
   it("truncates long output", async () => {
-    const out = JSON.parse((await call("shell", { command: "head -c 100000 /dev/zero | tr '\\0' a" }, ctx, opts)) as string);
+    const out = JSON.parse(
+      (await call("shell", { command: "head -c 100000 /dev/zero | tr '\\0' a" }, ctx, opts)) as string,
+    );
     expect(out.exitCode).toBe(0);
     expect(out.stdout.startsWith("a".repeat(64 * 1024) + "\n[truncated")).toBe(true);
   });
 
   it("kills the command (and its children) on timeout", async () => {
     const started = Date.now();
-    const out = JSON.parse((await call("shell", { command: "sleep 10 & sleep 10; echo never", timeoutMs: 300 }, ctx, opts)) as string);
+    const out = JSON.parse(
+      (await call("shell", { command: "sleep 10 & sleep 10; echo never", timeoutMs: 300 }, ctx, opts)) as string,
+    );
     expect(Date.now() - started).toBeLessThan(5000);
     expect(out).toMatchObject({ exitCode: null, timedOut: true, stdout: "" });
   });

@@ -4,7 +4,20 @@ import type { FileHandle } from "node:fs/promises";
 import { TerminalError } from "@cairn/runtime";
 import { defineTool } from "../define.js";
 import type { ToolContext, ToolDefinition } from "../define.js";
-import { claimWorkspace, fileError, lstatSize, openBeneath, openWorkspace, quotaExceeded, readdirOf, resolveInWorkspace, shownPath, workspaceUsage, type Resolved, type Workspace } from "./workspace.js";
+import {
+  claimWorkspace,
+  fileError,
+  lstatSize,
+  openBeneath,
+  openWorkspace,
+  quotaExceeded,
+  readdirOf,
+  resolveInWorkspace,
+  shownPath,
+  workspaceUsage,
+  type Resolved,
+  type Workspace,
+} from "./workspace.js";
 
 /** What the file tools share: limits, and whether the run's workspace belongs to its sandbox uid. */
 export interface FileToolOptions {
@@ -20,7 +33,10 @@ export interface FileToolOptions {
 }
 
 function tooLarge(shown: string, size: number, max: number, atLeast = false): TerminalError {
-  return new TerminalError(`${shown} is ${atLeast ? "more than " : ""}${size} bytes, more than the limit of ${max} bytes`, { kind: "too_large" });
+  return new TerminalError(
+    `${shown} is ${atLeast ? "more than " : ""}${size} bytes, more than the limit of ${max} bytes`,
+    { kind: "too_large" },
+  );
 }
 
 function workspaceOf(opts: FileToolOptions, ctx: ToolContext): Promise<Workspace> {
@@ -141,7 +157,11 @@ export function listFilesTool(opts: FileToolOptions): ToolDefinition<{ path: str
     input: {
       type: "object",
       properties: {
-        path: { type: "string", default: ".", description: 'Directory path, relative to the workspace root (default ".").' },
+        path: {
+          type: "string",
+          default: ".",
+          description: 'Directory path, relative to the workspace root (default ".").',
+        },
       },
       additionalProperties: false,
     },

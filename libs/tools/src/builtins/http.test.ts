@@ -16,7 +16,6 @@ import {
   type ResolvedAddress,
 } from "./http.js";
 
-
 const makeContext = (): ToolContext => toolTestContext("/nonexistent");
 
 interface Seen {
@@ -31,7 +30,10 @@ let portA = 0;
 let portB = 0;
 const seen: Seen[] = [];
 
-function listen(name: "a" | "b", handler: (req: http.IncomingMessage, res: http.ServerResponse) => void): Promise<http.Server> {
+function listen(
+  name: "a" | "b",
+  handler: (req: http.IncomingMessage, res: http.ServerResponse) => void,
+): Promise<http.Server> {
   const s = http.createServer((req, res) => {
     seen.push({ server: name, url: req.url ?? "", headers: req.headers });
     req.resume();
@@ -48,11 +50,15 @@ beforeAll(async () => {
     else if (u === "/to-internal") res.writeHead(302, { location: `http://internal.test:${portA}/landed` }).end();
     else if (u === "/quotes") res.writeHead(200, { "content-type": "text/plain" }).end('"'.repeat(4000));
     else if (u === "/controls") res.writeHead(200, { "content-type": "text/plain" }).end("\x01".repeat(4000));
-    else if (u === "/unicode") res.writeHead(200, { "content-type": "text/plain; charset=utf-8" }).end("é😀\\\n".repeat(1000));
-    else if (u === "/gzip") res.writeHead(200, { "content-type": "text/plain", "content-encoding": "gzip" }).end(gzipSync("unzipped body"));
+    else if (u === "/unicode")
+      res.writeHead(200, { "content-type": "text/plain; charset=utf-8" }).end("é😀\\\n".repeat(1000));
+    else if (u === "/gzip")
+      res.writeHead(200, { "content-type": "text/plain", "content-encoding": "gzip" }).end(gzipSync("unzipped body"));
     else res.writeHead(200, { "content-type": "text/plain" }).end(`hello from a ${u}`);
   });
-  b = await listen("b", (req, res) => res.writeHead(200, { "content-type": "text/plain" }).end(`hello from b ${req.url ?? ""}`));
+  b = await listen("b", (req, res) =>
+    res.writeHead(200, { "content-type": "text/plain" }).end(`hello from b ${req.url ?? ""}`),
+  );
   portA = (a.address() as AddressInfo).port;
   portB = (b.address() as AddressInfo).port;
 });
@@ -65,7 +71,10 @@ afterAll(async () => {
 });
 
 /** A resolver answering from a table, counting its calls per name. */
-function fakeDns(table: Record<string, string[] | (() => string[])>): { resolve: (h: string) => Promise<ResolvedAddress[]>; calls: Map<string, number> } {
+function fakeDns(table: Record<string, string[] | (() => string[])>): {
+  resolve: (h: string) => Promise<ResolvedAddress[]>;
+  calls: Map<string, number>;
+} {
   const calls = new Map<string, number>();
   return {
     calls,
@@ -79,7 +88,12 @@ function fakeDns(table: Record<string, string[] | (() => string[])>): { resolve:
   };
 }
 
-async function fetchWith(allowHosts: string[], opts: HttpFetchOptions, args: Record<string, unknown>, max = 1024 * 1024): Promise<any> {
+async function fetchWith(
+  allowHosts: string[],
+  opts: HttpFetchOptions,
+  args: Record<string, unknown>,
+  max = 1024 * 1024,
+): Promise<any> {
   const out = await httpFetchTool(allowHosts, max, opts).run(args as any, makeContext());
   return JSON.parse(out as string);
 }
@@ -110,7 +124,8 @@ describe("http_fetch: addresses", () => {
     ] as const) {
       expect(specialAddress(addr)?.what, addr).toBe(what);
     }
-    for (const pub of ["8.8.8.8", "1.1.1.1", "172.32.0.1", "2606:4700::1111", "::ffff:8.8.8.8", "64:ff9b::808:808"]) expect(specialAddress(pub), pub).toBeUndefined();
+    for (const pub of ["8.8.8.8", "1.1.1.1", "172.32.0.1", "2606:4700::1111", "::ffff:8.8.8.8", "64:ff9b::808:808"])
+      expect(specialAddress(pub), pub).toBeUndefined();
     expect(effectiveAddress("::ffff:7f00:1")).toEqual({ address: "127.0.0.1", type: "ipv4" });
   });
 
@@ -143,21 +158,46 @@ describe("http_fetch: addresses", () => {
 describe("http_fetch: refused addresses and DNS rebinding", () => {
   it("refuses an allowed host at a loopback address unless it is explicitly allowed", async () => {
     const before = seen.length;
-    for (const url of [`http://127.0.0.1:${portA}/`, `http://[::1]:${portA}/`, `http://[::ffff:127.0.0.1]:${portA}/`, `http://localhost:${portA}/`]) {
-      await expect(fetchWith(["127.0.0.1", "::1", "::ffff:7f00:1", "localhost"], {}, { url }), url).rejects.toMatchObject({ name: "TerminalError", kind: "address_not_allowed" });
+    for (const url of [
+      `http://127.0.0.1:${portA}/`,
+      `http://[::1]:${portA}/`,
+      `http://[::ffff:127.0.0.1]:${portA}/`,
+      `http://localhost:${portA}/`,
+    ]) {
+      await expect(
+        fetchWith(["127.0.0.1", "::1", "::ffff:7f00:1", "localhost"], {}, { url }),
+        url,
+      ).rejects.toMatchObject({ name: "TerminalError", kind: "address_not_allowed" });
     }
     expect(seen.length).toBe(before); // nothing was sent
-    const ok = await fetchWith(["127.0.0.1"], { allowPrivate: ["127.0.0.1/32"] }, { url: `http://127.0.0.1:${portA}/x` });
+    const ok = await fetchWith(
+      ["127.0.0.1"],
+      { allowPrivate: ["127.0.0.1/32"] },
+      { url: `http://127.0.0.1:${portA}/x` },
+    );
     expect(ok).toMatchObject({ status: 200, body: "hello from a /x" });
   });
 
   it("refuses a listed name that resolves to private space, even with a public answer beside it", async () => {
-    const dns = fakeDns({ "evil.test": ["127.0.0.1"], "mixed.test": ["93.184.216.34", "10.0.0.7"], "meta.test": ["169.254.169.254"] });
+    const dns = fakeDns({
+      "evil.test": ["127.0.0.1"],
+      "mixed.test": ["93.184.216.34", "10.0.0.7"],
+      "meta.test": ["169.254.169.254"],
+    });
     for (const host of ["evil.test", "mixed.test", "meta.test"]) {
-      await expect(fetchWith([host], { resolve: dns.resolve }, { url: `http://${host}:${portA}/` }), host).rejects.toMatchObject({ kind: "address_not_allowed" });
+      await expect(
+        fetchWith([host], { resolve: dns.resolve }, { url: `http://${host}:${portA}/` }),
+        host,
+      ).rejects.toMatchObject({ kind: "address_not_allowed" });
     }
     // Only 127.0.0.1 is allowed: the 10.0.0.7 answer still refuses mixed.test.
-    await expect(fetchWith(["mixed.test"], { resolve: dns.resolve, allowPrivate: ["127.0.0.1/32"] }, { url: `http://mixed.test:${portA}/` })).rejects.toThrow(/10\.0\.0\.7, a private address/);
+    await expect(
+      fetchWith(
+        ["mixed.test"],
+        { resolve: dns.resolve, allowPrivate: ["127.0.0.1/32"] },
+        { url: `http://mixed.test:${portA}/` },
+      ),
+    ).rejects.toThrow(/10\.0\.0\.7, a private address/);
   });
 
   it("connects to the checked address: a second DNS answer is never asked for nor used", async () => {
@@ -165,7 +205,11 @@ describe("http_fetch: refused addresses and DNS rebinding", () => {
     // nobody listens on. The name does not exist in real DNS either.
     let n = 0;
     const dns = fakeDns({ "rebind.test": () => (n++ === 0 ? ["127.0.0.1"] : ["192.0.2.1"]) });
-    const res = await fetchWith(["rebind.test"], { resolve: dns.resolve, allowPrivate: ["127.0.0.1/32"] }, { url: `http://rebind.test:${portA}/pinned` });
+    const res = await fetchWith(
+      ["rebind.test"],
+      { resolve: dns.resolve, allowPrivate: ["127.0.0.1/32"] },
+      { url: `http://rebind.test:${portA}/pinned` },
+    );
     expect(res).toMatchObject({ status: 200, body: "hello from a /pinned" });
     expect(dns.calls.get("rebind.test")).toBe(1);
     expect(seen.at(-1)?.headers.host).toBe(`rebind.test:${portA}`);
@@ -174,7 +218,11 @@ describe("http_fetch: refused addresses and DNS rebinding", () => {
   it("checks every redirect hop again: a redirect to a name in private space is refused", async () => {
     const dns = fakeDns({ "internal.test": ["10.0.0.5"] });
     await expect(
-      fetchWith(["127.0.0.1", "internal.test"], { resolve: dns.resolve, allowPrivate: ["127.0.0.1/32"] }, { url: `http://127.0.0.1:${portA}/to-internal` }),
+      fetchWith(
+        ["127.0.0.1", "internal.test"],
+        { resolve: dns.resolve, allowPrivate: ["127.0.0.1/32"] },
+        { url: `http://127.0.0.1:${portA}/to-internal` },
+      ),
     ).rejects.toMatchObject({ kind: "address_not_allowed" });
     expect(dns.calls.get("internal.test")).toBe(1);
   });
@@ -182,7 +230,12 @@ describe("http_fetch: refused addresses and DNS rebinding", () => {
 
 describe("http_fetch: headers across redirects", () => {
   const allow = { allowPrivate: ["127.0.0.1/32"] };
-  const headers = { "x-api-key": "caller-secret", authorization: "Bearer caller-token", cookie: "s=1", "x-custom": "c" };
+  const headers = {
+    "x-api-key": "caller-secret",
+    authorization: "Bearer caller-token",
+    cookie: "s=1",
+    "x-custom": "c",
+  };
 
   it("drops every caller header on a redirect to another origin, keeps them on the same origin", async () => {
     const cross = await fetchWith(["127.0.0.1"], allow, { url: `http://127.0.0.1:${portA}/to-b`, headers });
@@ -202,7 +255,10 @@ describe("http_fetch: headers across redirects", () => {
 
   it("refuses headers that would reframe or redirect the request", async () => {
     for (const h of ["Host", "content-length", "Transfer-Encoding", "connection"]) {
-      await expect(fetchWith(["127.0.0.1"], allow, { url: `http://127.0.0.1:${portA}/`, headers: { [h]: "x" } }), h).rejects.toMatchObject({ kind: "invalid_arguments" });
+      await expect(
+        fetchWith(["127.0.0.1"], allow, { url: `http://127.0.0.1:${portA}/`, headers: { [h]: "x" } }),
+        h,
+      ).rejects.toMatchObject({ kind: "invalid_arguments" });
     }
   });
 });
@@ -213,7 +269,10 @@ describe("http_fetch: the encoded result is capped", () => {
   for (const path of ["/quotes", "/controls", "/unicode"]) {
     it(`${path}: the JSON result as recorded stays within the limit`, async () => {
       const max = 1000;
-      const out = (await httpFetchTool(["127.0.0.1"], max, allow).run({ url: `http://127.0.0.1:${portA}${path}` }, makeContext())) as string;
+      const out = (await httpFetchTool(["127.0.0.1"], max, allow).run(
+        { url: `http://127.0.0.1:${portA}${path}` },
+        makeContext(),
+      )) as string;
       expect(Buffer.byteLength(out, "utf8")).toBeLessThanOrEqual(max);
       expect(Buffer.byteLength(out, "utf8")).toBeGreaterThan(max - 16);
       const res = JSON.parse(out);
@@ -234,7 +293,11 @@ describe("http_fetch: the encoded result is capped", () => {
       for (const max of [60, 100, 333, 1000]) {
         const out = encodeResult(200, "text/plain", body, false, max);
         const parsed = JSON.parse(out);
-        if (Buffer.byteLength(JSON.stringify({ status: 200, headers: { "content-type": "text/plain" }, body: "", truncated: true })) <= max) {
+        if (
+          Buffer.byteLength(
+            JSON.stringify({ status: 200, headers: { "content-type": "text/plain" }, body: "", truncated: true }),
+          ) <= max
+        ) {
           expect(Buffer.byteLength(out, "utf8")).toBeLessThanOrEqual(max);
         }
         expect(body.startsWith(parsed.body)).toBe(true);

@@ -48,7 +48,7 @@ const MAX_CONTENT_TYPE = 200;
  * covers them lets them through).
  */
 const RANGES: { net: string; prefix: number; type: "ipv4" | "ipv6"; what: string; never?: boolean }[] = [
-  { net: "0.0.0.0", prefix: 8, type: "ipv4", what: "unspecified (\"this network\")", never: true },
+  { net: "0.0.0.0", prefix: 8, type: "ipv4", what: 'unspecified ("this network")', never: true },
   { net: "10.0.0.0", prefix: 8, type: "ipv4", what: "private" },
   { net: "100.64.0.0", prefix: 10, type: "ipv4", what: "shared (carrier-grade NAT)" },
   { net: "127.0.0.0", prefix: 8, type: "ipv4", what: "loopback" },
@@ -142,7 +142,9 @@ export function privateAllowance(allow: boolean | readonly string[] | undefined)
     const ip = isIP(net ?? "");
     const prefix = bits === undefined ? (ip === 4 ? 32 : 128) : /^\d{1,3}$/.test(bits) ? Number(bits) : NaN;
     if (ip === 0 || extra !== undefined || !(prefix >= 0 && prefix <= (ip === 4 ? 32 : 128))) {
-      throw new Error(`CAIRN_HTTP_ALLOW_PRIVATE: "${item}" is not an address or CIDR (e.g. 127.0.0.1/32, 10.0.0.0/8, ::1/128)`);
+      throw new Error(
+        `CAIRN_HTTP_ALLOW_PRIVATE: "${item}" is not an address or CIDR (e.g. 127.0.0.1/32, 10.0.0.0/8, ::1/128)`,
+      );
     }
     list.addSubnet(net!, prefix, ip === 4 ? "ipv4" : "ipv6");
     cidrs.push(item);
@@ -155,7 +157,10 @@ export function parseAllowPrivate(value: string | undefined): boolean | string[]
   const v = (value ?? "").trim();
   if (v === "" || v === "0" || v.toLowerCase() === "false") return false;
   if (v === "1" || ["true", "all"].includes(v.toLowerCase())) return true;
-  return v.split(",").map((s) => s.trim()).filter(Boolean);
+  return v
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /** Why `address` may not be reached under `allow`, or undefined when it may. */
@@ -163,7 +168,11 @@ export function addressRefusal(address: string, allow: PrivateAllowance): string
   const special = specialAddress(address);
   if (!special) return undefined;
   const eff = effectiveAddress(address);
-  if (allow.list.check(eff.address, eff.type) || (eff.address !== address && isIP(address) === 6 && allow.list.check(address.split("%")[0]!, "ipv6"))) return undefined;
+  if (
+    allow.list.check(eff.address, eff.type) ||
+    (eff.address !== address && isIP(address) === 6 && allow.list.check(address.split("%")[0]!, "ipv6"))
+  )
+    return undefined;
   if (allow.all && !special.never) return undefined;
   return special.what;
 }
@@ -200,10 +209,14 @@ function checkUrl(raw: string, allow: readonly string[]): URL {
     throw new TerminalError(`unsupported URL scheme "${url.protocol}" (only http and https)`, { kind: "invalid_url" });
   }
   if (url.username !== "" || url.password !== "") {
-    throw new TerminalError("URLs with credentials (user:password@) are not supported: send an Authorization header", { kind: "invalid_url" });
+    throw new TerminalError("URLs with credentials (user:password@) are not supported: send an Authorization header", {
+      kind: "invalid_url",
+    });
   }
   if (!hostAllowed(url.hostname, allow)) {
-    throw new TerminalError(`host "${url.hostname}" is not in the allowed hosts (${allow.join(", ")})`, { kind: "host_not_allowed" });
+    throw new TerminalError(`host "${url.hostname}" is not in the allowed hosts (${allow.join(", ")})`, {
+      kind: "host_not_allowed",
+    });
   }
   return url;
 }
@@ -218,7 +231,12 @@ async function defaultResolve(hostname: string): Promise<ResolvedAddress[]> {
  * resolved once (all its addresses). Any address that may not be reached refuses the whole host
  * (a name with one private answer is refused, whatever else it answers).
  */
-async function checkedAddresses(url: URL, allow: PrivateAllowance, resolve: (h: string) => Promise<ResolvedAddress[]>, signal: AbortSignal): Promise<ResolvedAddress[]> {
+async function checkedAddresses(
+  url: URL,
+  allow: PrivateAllowance,
+  resolve: (h: string) => Promise<ResolvedAddress[]>,
+  signal: AbortSignal,
+): Promise<ResolvedAddress[]> {
   const host = normaliseHost(url.hostname);
   let addresses: ResolvedAddress[];
   const literal = isIP(host);
@@ -229,15 +247,24 @@ async function checkedAddresses(url: URL, allow: PrivateAllowance, resolve: (h: 
     } catch (err) {
       if (signal.aborted) throw abortError(signal, "http_fetch");
       const code = err instanceof Error && "code" in err ? String((err as { code: unknown }).code) : "";
-      throw new RetryableError(`could not resolve "${host}"${code ? ` (${code})` : ""}`, { kind: "network", cause: err });
+      throw new RetryableError(`could not resolve "${host}"${code ? ` (${code})` : ""}`, {
+        kind: "network",
+        cause: err,
+      });
     }
     if (addresses.length === 0) throw new RetryableError(`"${host}" resolved to no address`, { kind: "network" });
   }
   for (const a of addresses) {
     const why = addressRefusal(a.address, allow);
     if (why !== undefined) {
-      const hint = allow.all || allow.cidrs.length > 0 ? "not covered by CAIRN_HTTP_ALLOW_PRIVATE" : "allow it explicitly with CAIRN_HTTP_ALLOW_PRIVATE";
-      throw new TerminalError(`host "${host}" ${literal ? "is" : "resolves to"} ${a.address}, a ${why} address, which http_fetch does not reach (${hint})`, { kind: "address_not_allowed" });
+      const hint =
+        allow.all || allow.cidrs.length > 0
+          ? "not covered by CAIRN_HTTP_ALLOW_PRIVATE"
+          : "allow it explicitly with CAIRN_HTTP_ALLOW_PRIVATE";
+      throw new TerminalError(
+        `host "${host}" ${literal ? "is" : "resolves to"} ${a.address}, a ${why} address, which http_fetch does not reach (${hint})`,
+        { kind: "address_not_allowed" },
+      );
     }
   }
   return addresses;
@@ -246,7 +273,11 @@ async function checkedAddresses(url: URL, allow: PrivateAllowance, resolve: (h: 
 /** A `lookup` for the socket that answers with the already-checked addresses only: no second DNS answer. */
 function pinnedLookup(addresses: ResolvedAddress[]): LookupFunction {
   return ((_hostname: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
-    if (options?.all) callback(null, addresses.map((a) => ({ address: a.address, family: a.family })));
+    if (options?.all)
+      callback(
+        null,
+        addresses.map((a) => ({ address: a.address, family: a.family })),
+      );
     else callback(null, addresses[0]!.address, addresses[0]!.family);
   }) as unknown as LookupFunction;
 }
@@ -255,7 +286,19 @@ function pinnedLookup(addresses: ResolvedAddress[]): LookupFunction {
 // Requests
 
 /** Headers a caller may not set: they would change how the request is framed or where it goes. */
-const FORBIDDEN_HEADERS = new Set(["host", "connection", "content-length", "transfer-encoding", "te", "trailer", "upgrade", "keep-alive", "expect", "proxy-authorization", "proxy-connection"]);
+const FORBIDDEN_HEADERS = new Set([
+  "host",
+  "connection",
+  "content-length",
+  "transfer-encoding",
+  "te",
+  "trailer",
+  "upgrade",
+  "keep-alive",
+  "expect",
+  "proxy-authorization",
+  "proxy-connection",
+]);
 
 interface Response {
   status: number;
@@ -265,7 +308,14 @@ interface Response {
   discard(): void;
 }
 
-function send(url: URL, method: string, headers: Record<string, string>, body: string | undefined, addresses: ResolvedAddress[], signal: AbortSignal): Promise<Response> {
+function send(
+  url: URL,
+  method: string,
+  headers: Record<string, string>,
+  body: string | undefined,
+  addresses: ResolvedAddress[],
+  signal: AbortSignal,
+): Promise<Response> {
   const mod = url.protocol === "https:" ? https : http;
   return new Promise<Response>((resolve, reject) => {
     const req = mod.request(
@@ -281,7 +331,9 @@ function send(url: URL, method: string, headers: Record<string, string>, body: s
         lookup: pinnedLookup(addresses),
         agent: false,
         signal,
-        ...(url.protocol === "https:" ? { servername: isIP(normaliseHost(url.hostname)) ? undefined : normaliseHost(url.hostname) } : {}),
+        ...(url.protocol === "https:"
+          ? { servername: isIP(normaliseHost(url.hostname)) ? undefined : normaliseHost(url.hostname) }
+          : {}),
       },
       (res) => {
         resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res, discard: () => res.destroy() });
@@ -294,8 +346,17 @@ function send(url: URL, method: string, headers: Record<string, string>, body: s
 
 /** The body, decompressed when the server compressed it anyway (errors of either side end both). */
 function decoded(res: Response): Readable {
-  const enc = String(res.headers["content-encoding"] ?? "").trim().toLowerCase();
-  const unzip = enc === "gzip" || enc === "x-gzip" ? createGunzip() : enc === "deflate" ? createInflate() : enc === "br" ? createBrotliDecompress() : undefined;
+  const enc = String(res.headers["content-encoding"] ?? "")
+    .trim()
+    .toLowerCase();
+  const unzip =
+    enc === "gzip" || enc === "x-gzip"
+      ? createGunzip()
+      : enc === "deflate"
+        ? createInflate()
+        : enc === "br"
+          ? createBrotliDecompress()
+          : undefined;
   return unzip ? pipeline(res.body, unzip, () => undefined) : res.body;
 }
 
@@ -349,7 +410,13 @@ function jsonCost(s: string, i: number): { bytes: number; units: number } {
  * `max` bytes as recorded (UTF-8, after JSON escaping: a body of quotes, backslashes or control
  * characters grows up to 6x when escaped): the body is cut to fit, and `truncated` says so.
  */
-export function encodeResult(status: number, contentType: string | null, body: string, truncated: boolean, max: number): string {
+export function encodeResult(
+  status: number,
+  contentType: string | null,
+  body: string,
+  truncated: boolean,
+  max: number,
+): string {
   const headers = { "content-type": contentType };
   const full = JSON.stringify({ status, headers, body, ...(truncated ? { truncated: true } : {}) });
   if (Buffer.byteLength(full, "utf8") <= max) return full;
@@ -409,7 +476,11 @@ function describeError(err: unknown): string {
  * - The result, as recorded (JSON, UTF-8), is at most `maxBodyBytes` bytes: the body is cut so
  *   the ENCODED result fits, with `truncated: true`.
  */
-export function httpFetchTool(allowHosts: readonly string[], maxBodyBytes: number, opts: HttpFetchOptions = {}): ToolDefinition<HttpFetchArgs> {
+export function httpFetchTool(
+  allowHosts: readonly string[],
+  maxBodyBytes: number,
+  opts: HttpFetchOptions = {},
+): ToolDefinition<HttpFetchArgs> {
   const allow = [...allowHosts];
   const allowance = privateAllowance(opts.allowPrivate);
   const resolve = opts.resolve ?? defaultResolve;
@@ -473,7 +544,10 @@ export function httpFetchTool(allowHosts: readonly string[], maxBodyBytes: numbe
           res = await send(url, method, headers, body, addresses, ctx.signal);
         } catch (err) {
           if (ctx.signal.aborted) throw abortError(ctx.signal, "http_fetch");
-          throw new RetryableError(`request to ${url.origin} failed: ${describeError(err)}`, { kind: "network", cause: err });
+          throw new RetryableError(`request to ${url.origin} failed: ${describeError(err)}`, {
+            kind: "network",
+            cause: err,
+          });
         }
 
         const location = headerValue(res.headers.location);

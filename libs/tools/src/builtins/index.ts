@@ -45,9 +45,12 @@ export function builtinTools(opts: BuiltinToolOptions = {}): ToolDefinition<any>
   const maxFileBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const maxSleepMs = opts.maxSleepMs ?? DEFAULT_MAX_SLEEP_MS;
   const quotaBytes = opts.workspaceQuotaBytes ?? DEFAULT_WORKSPACE_QUOTA_BYTES;
-  if (!Number.isInteger(maxFileBytes) || maxFileBytes < 0) throw new Error(`maxFileBytes must be a non-negative integer, got ${maxFileBytes}`);
-  if (!Number.isInteger(maxSleepMs) || maxSleepMs < 0) throw new Error(`maxSleepMs must be a non-negative integer, got ${maxSleepMs}`);
-  if (!Number.isSafeInteger(quotaBytes) || quotaBytes < 1) throw new Error(`workspaceQuotaBytes must be a positive integer, got ${quotaBytes}`);
+  if (!Number.isInteger(maxFileBytes) || maxFileBytes < 0)
+    throw new Error(`maxFileBytes must be a non-negative integer, got ${maxFileBytes}`);
+  if (!Number.isInteger(maxSleepMs) || maxSleepMs < 0)
+    throw new Error(`maxSleepMs must be a non-negative integer, got ${maxSleepMs}`);
+  if (!Number.isSafeInteger(quotaBytes) || quotaBytes < 1)
+    throw new Error(`workspaceQuotaBytes must be a positive integer, got ${quotaBytes}`);
   // The shell's sandbox first: it decides who owns the runs' workspaces (per-run uids with setpriv).
   let perRunUid = false;
   const shell =
@@ -72,7 +75,14 @@ export function builtinTools(opts: BuiltinToolOptions = {}): ToolDefinition<any>
   };
   const tools: ToolDefinition<any>[] = [readFileTool(files), writeFileTool(files), listFilesTool(files)];
   const hosts = opts.httpAllowHosts ?? [];
-  if (hosts.length > 0) tools.push(httpFetchTool(hosts, maxFileBytes, opts.httpAllowPrivate !== undefined ? { allowPrivate: opts.httpAllowPrivate } : {}));
+  if (hosts.length > 0)
+    tools.push(
+      httpFetchTool(
+        hosts,
+        maxFileBytes,
+        opts.httpAllowPrivate !== undefined ? { allowPrivate: opts.httpAllowPrivate } : {},
+      ),
+    );
   if (shell) tools.push(shell);
   tools.push(sleepTool(maxSleepMs));
   if (opts.subAgents === true) tools.push(runAgentTool());

@@ -6,14 +6,22 @@ import type { ToolContext, ToolDefinition } from "../define.js";
 import { toolTestContext } from "./test-context.js";
 import { builtinTools, ShellSandboxUnavailableError, type BuiltinToolOptions } from "./index.js";
 import { findBinary, resolveShellSandbox } from "./shell.js";
-import { claimWorkspace, isSandboxUid, openBeneath, resolveInWorkspace, sandboxUidOf, SANDBOX_UID_BASE, SANDBOX_UID_COUNT } from "./workspace.js";
+import {
+  claimWorkspace,
+  isSandboxUid,
+  openBeneath,
+  resolveInWorkspace,
+  sandboxUidOf,
+  SANDBOX_UID_BASE,
+  SANDBOX_UID_COUNT,
+} from "./workspace.js";
 
 // The shell sandbox as it runs in CI and in the tests' tool-runners: root, with setpriv. Elsewhere
 // only the refusals below run.
 const sandboxed = process.getuid?.() === 0 && process.platform === "linux" && findBinary("setpriv") !== undefined;
 
-
-const makeContext = (runId: string, workspaceDir: string): ToolContext & { abort: AbortController } => toolTestContext(workspaceDir, { runId });
+const makeContext = (runId: string, workspaceDir: string): ToolContext & { abort: AbortController } =>
+  toolTestContext(workspaceDir, { runId });
 
 function toolOf(name: string, opts: BuiltinToolOptions): ToolDefinition<any> {
   const t = builtinTools(opts).find((x) => x.name === name);
@@ -51,24 +59,38 @@ describe("shell sandbox: refusing to start", () => {
     expect(err).toBeInstanceOf(ShellSandboxUnavailableError);
     const msg = (err as Error).message;
     expect(msg).toMatch(/^the shell tool cannot start: there is no sandbox to run commands in \(/);
-    expect(msg).toContain("setpriv is not installed (no executable /nonexistent/setpriv) (Debian/Ubuntu package util-linux)");
+    expect(msg).toContain(
+      "setpriv is not installed (no executable /nonexistent/setpriv) (Debian/Ubuntu package util-linux)",
+    );
     expect(msg).toContain("bubblewrap (bwrap) is not available (disabled)");
-    expect(msg).toContain("Run the tool-runner as root with setpriv (util-linux) installed, or install bubblewrap (bwrap), or do not enable the shell tool (CAIRN_SHELL_ENABLED)");
+    expect(msg).toContain(
+      "Run the tool-runner as root with setpriv (util-linux) installed, or install bubblewrap (bwrap), or do not enable the shell tool (CAIRN_SHELL_ENABLED)",
+    );
     // without the shell, nothing is checked
-    expect(builtinTools({ shellEnabled: false, shellSandbox: { setpriv: null, bwrap: null } }).map((t) => t.name)).not.toContain("shell");
+    expect(
+      builtinTools({ shellEnabled: false, shellSandbox: { setpriv: null, bwrap: null } }).map((t) => t.name),
+    ).not.toContain("shell");
   });
 
   it("a sandbox asked for by name is the only one tried", () => {
-    expect(() => builtinTools({ shellEnabled: true, shellSandbox: { kind: "bwrap", bwrap: "/nonexistent/bwrap" } })).toThrow(
+    expect(() =>
+      builtinTools({ shellEnabled: true, shellSandbox: { kind: "bwrap", bwrap: "/nonexistent/bwrap" } }),
+    ).toThrow(
       /no sandbox to run commands in \(bubblewrap \(bwrap\) is not installed \(no executable \/nonexistent\/bwrap\) \(Debian\/Ubuntu package bubblewrap\)\)/,
     );
-    expect(() => resolveShellSandbox({ kind: "setpriv", setpriv: null }, 1000)).toThrow(/setpriv is not available \(disabled\)/);
+    expect(() => resolveShellSandbox({ kind: "setpriv", setpriv: null }, 1000)).toThrow(
+      /setpriv is not available \(disabled\)/,
+    );
   });
 
   it("picked lazily (a tool list for names only), a call without a sandbox fails without running anything", async () => {
     const shell = toolOf("shell", { shellEnabled: true, shellSandbox: { setpriv: null, bwrap: null, lazy: true } });
     const ctx = makeContext("lazy-run", path.join(root, "lazy-run"));
-    await expect(shell.run({ command: "touch ran" }, ctx)).rejects.toMatchObject({ name: "TerminalError", kind: "sandbox_unavailable", message: expect.stringMatching(/the shell tool cannot start/) as unknown });
+    await expect(shell.run({ command: "touch ran" }, ctx)).rejects.toMatchObject({
+      name: "TerminalError",
+      kind: "sandbox_unavailable",
+      message: expect.stringMatching(/the shell tool cannot start/) as unknown,
+    });
     await expect(fs.access(path.join(root, "lazy-run", "ran"))).rejects.toThrow();
   });
 });
@@ -79,13 +101,23 @@ describe.skipIf(!sandboxed)("shell sandbox (setpriv, as root)", () => {
 
   it("is picked at start and reported: setpriv, with a PID namespace and prlimit here", () => {
     const seen: string[] = [];
-    builtinTools({ shellEnabled: true, shellSandbox: { report: (s) => seen.push(`${s.kind} ${s.pidNamespace} ${s.fileSizeLimit}`) } });
-    expect(seen).toEqual([`setpriv ${findBinary("unshare") !== undefined} ${findBinary("prlimit") ? "prlimit" : "ulimit"}`]);
+    builtinTools({
+      shellEnabled: true,
+      shellSandbox: { report: (s) => seen.push(`${s.kind} ${s.pidNamespace} ${s.fileSizeLimit}`) },
+    });
+    expect(seen).toEqual([
+      `setpriv ${findBinary("unshare") !== undefined} ${findBinary("prlimit") ? "prlimit" : "ulimit"}`,
+    ]);
   });
 
   it("gives commands no network unless allowed: only a loopback interface, down (no cloud metadata, NATS or local services)", async () => {
     const ifaces = async (o: BuiltinToolOptions, run: string): Promise<string[]> => {
-      const out = JSON.parse((await toolOf("shell", o).run({ command: "tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '" }, makeContext(run, path.join(root, run)))) as string) as ShellOut;
+      const out = JSON.parse(
+        (await toolOf("shell", o).run(
+          { command: "tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '" },
+          makeContext(run, path.join(root, run)),
+        )) as string,
+      ) as ShellOut;
       expect(out.exitCode).toBe(0);
       return out.stdout.split("\n").filter(Boolean);
     };
@@ -97,7 +129,13 @@ describe.skipIf(!sandboxed)("shell sandbox (setpriv, as root)", () => {
   it("runs each run's commands as a uid of its own, with no groups or capabilities and an empty environment, in its 0700 workspace", async () => {
     const ws = path.join(root, "run-env");
     const out = JSON.parse(
-      (await toolOf("shell", opts).run({ command: "id -u; id -g; id -G; grep -E '^(CapEff|CapBnd|NoNewPrivs)' /proc/self/status; env | sort; pwd; cd \"$HOME\" && pwd" }, makeContext("run-env", ws))) as string,
+      (await toolOf("shell", opts).run(
+        {
+          command:
+            "id -u; id -g; id -G; grep -E '^(CapEff|CapBnd|NoNewPrivs)' /proc/self/status; env | sort; pwd; cd \"$HOME\" && pwd",
+        },
+        makeContext("run-env", ws),
+      )) as string,
     ) as ShellOut;
     expect(out.exitCode).toBe(0);
     const st = await fs.stat(ws);
@@ -133,7 +171,10 @@ describe.skipIf(!sandboxed)("shell sandbox (setpriv, as root)", () => {
         const creds = path.join(tmp, "runner.creds");
         await fs.writeFile(creds, `password: ${secret}\n`, { mode: 0o600 });
         // another run's file, written by the file tools
-        await toolOf("write_file", o).run({ path: "notes.txt", content: `other run: ${secret}` }, makeContext("run-victim", path.join(root, "run-victim")));
+        await toolOf("write_file", o).run(
+          { path: "notes.txt", content: `other run: ${secret}` },
+          makeContext("run-victim", path.join(root, "run-victim")),
+        );
         const attack = [
           "tr '\\0' '\\n' < /proc/$PPID/environ",
           "cat /proc/1/environ",
@@ -146,7 +187,10 @@ describe.skipIf(!sandboxed)("shell sandbox (setpriv, as root)", () => {
           "cat ../run-victim/notes.txt",
           `grep -r runner-secret /proc/${process.pid}/ 2>/dev/null | head`,
         ].join("; ");
-        const out = (await toolOf("shell", o).run({ command: attack }, makeContext("run-attacker", path.join(root, "run-attacker")))) as string;
+        const out = (await toolOf("shell", o).run(
+          { command: attack },
+          makeContext("run-attacker", path.join(root, "run-attacker")),
+        )) as string;
         expect(out).not.toContain(secret);
         const r = JSON.parse(out) as ShellOut;
         expect(r.stderr).toMatch(/Permission denied|No such file/);
@@ -161,7 +205,10 @@ describe.skipIf(!sandboxed)("shell sandbox (setpriv, as root)", () => {
   it("what a command leaves running dies with the call (PID namespace)", async () => {
     const started = Date.now();
     const out = JSON.parse(
-      (await toolOf("shell", opts).run({ command: "setsid sleep 30 >/dev/null 2>&1 < /dev/null & echo left" }, makeContext("run-bg", path.join(root, "run-bg")))) as string,
+      (await toolOf("shell", opts).run(
+        { command: "setsid sleep 30 >/dev/null 2>&1 < /dev/null & echo left" },
+        makeContext("run-bg", path.join(root, "run-bg")),
+      )) as string,
     ) as ShellOut;
     expect(out).toMatchObject({ exitCode: 0, stdout: "left\n" });
     expect(Date.now() - started).toBeLessThan(5_000);
@@ -180,7 +227,12 @@ describe.skipIf(!sandboxed)("shell sandbox (setpriv, as root)", () => {
     const ws = path.join(root, "run-share");
     const ctx = makeContext("run-share", ws);
     await toolOf("write_file", opts).run({ path: "dir/a.txt", content: "from write_file\n" }, ctx);
-    const out = JSON.parse((await toolOf("shell", opts).run({ command: "echo appended >> dir/a.txt && echo made > dir/b.txt && cat dir/a.txt" }, ctx)) as string) as ShellOut;
+    const out = JSON.parse(
+      (await toolOf("shell", opts).run(
+        { command: "echo appended >> dir/a.txt && echo made > dir/b.txt && cat dir/a.txt" },
+        ctx,
+      )) as string,
+    ) as ShellOut;
     expect(out).toEqual({ exitCode: 0, stdout: "from write_file\nappended\n", stderr: "" });
     expect(await toolOf("read_file", opts).run({ path: "dir/b.txt" }, ctx)).toBe("made\n");
     const uid = (await fs.stat(ws)).uid;
@@ -191,7 +243,12 @@ describe.skipIf(!sandboxed)("shell sandbox (setpriv, as root)", () => {
     const ws = path.join(root, "run-old");
     await fs.mkdir(path.join(ws, "sub"), { recursive: true, mode: 0o755 });
     await fs.writeFile(path.join(ws, "sub", "f.txt"), "old");
-    const out = JSON.parse((await toolOf("shell", opts).run({ command: "cat sub/f.txt && echo new > sub/f.txt" }, makeContext("run-old", ws))) as string) as ShellOut;
+    const out = JSON.parse(
+      (await toolOf("shell", opts).run(
+        { command: "cat sub/f.txt && echo new > sub/f.txt" },
+        makeContext("run-old", ws),
+      )) as string,
+    ) as ShellOut;
     expect(out).toEqual({ exitCode: 0, stdout: "old", stderr: "" });
     const st = await fs.stat(ws);
     expect(isSandboxUid(st.uid)).toBe(true);
@@ -223,7 +280,9 @@ describe.skipIf(!sandboxed)("shell sandbox (setpriv, as root)", () => {
     const open = path.join(tmp, "open");
     await fs.mkdir(open, { mode: 0o777 });
     await fs.chmod(open, 0o1777);
-    await expect(toolOf("shell", opts).run({ command: "true" }, makeContext("run-x", path.join(open, "run-x")))).rejects.toMatchObject({
+    await expect(
+      toolOf("shell", opts).run({ command: "true" }, makeContext("run-x", path.join(open, "run-x"))),
+    ).rejects.toMatchObject({
       name: "TerminalError",
       kind: "workspace_unavailable",
       message: expect.stringMatching(/^the workspace root is writable by other users/) as unknown,
@@ -234,16 +293,24 @@ describe.skipIf(!sandboxed)("shell sandbox (setpriv, as root)", () => {
     const o: BuiltinToolOptions = { shellEnabled: true, workspaceQuotaBytes: 4096 };
     const ctx = makeContext("run-quota", path.join(root, "run-quota"));
     const shell = toolOf("shell", o);
-    const capped = JSON.parse((await shell.run({ command: "head -c 100000 /dev/zero > big; echo $?; wc -c < big" }, ctx)) as string) as ShellOut;
+    const capped = JSON.parse(
+      (await shell.run({ command: "head -c 100000 /dev/zero > big; echo $?; wc -c < big" }, ctx)) as string,
+    ) as ShellOut;
     // SIGXFSZ: the writer is killed at the limit (128 + 25), the file holds the limit
     expect(capped.stdout).toBe("153\n4096\n");
     await expect(shell.run({ command: "head -c 1000 /dev/zero > more; echo done" }, ctx)).rejects.toMatchObject({
       name: "TerminalError",
       kind: "quota_exceeded",
-      message: "the command exited with 0, and the run's workspace now holds more than its quota of 4096 bytes: remove files (write_file is refused until it is under)",
+      message:
+        "the command exited with 0, and the run's workspace now holds more than its quota of 4096 bytes: remove files (write_file is refused until it is under)",
     });
-    await expect(toolOf("write_file", o).run({ path: "x.txt", content: "x" }, ctx)).rejects.toMatchObject({ kind: "quota_exceeded" });
-    expect(JSON.parse((await shell.run({ command: "rm big more; echo ok" }, ctx)) as string)).toMatchObject({ exitCode: 0, stdout: "ok\n" });
+    await expect(toolOf("write_file", o).run({ path: "x.txt", content: "x" }, ctx)).rejects.toMatchObject({
+      kind: "quota_exceeded",
+    });
+    expect(JSON.parse((await shell.run({ command: "rm big more; echo ok" }, ctx)) as string)).toMatchObject({
+      exitCode: 0,
+      stdout: "ok\n",
+    });
     expect(await toolOf("write_file", o).run({ path: "x.txt", content: "x" }, ctx)).toBe("wrote 1 bytes to x.txt");
   });
 
@@ -277,7 +344,10 @@ describe.skipIf(!bwrap || process.platform !== "linux")("shell sandbox (bubblewr
     try {
       const creds = path.join(tmp, "runner.creds");
       await fs.writeFile(creds, secret, { mode: 0o600 });
-      await toolOf("write_file", o).run({ path: "notes.txt", content: secret }, makeContext("run-victim", path.join(root, "run-victim")));
+      await toolOf("write_file", o).run(
+        { path: "notes.txt", content: secret },
+        makeContext("run-victim", path.join(root, "run-victim")),
+      );
       const ctx = makeContext("run-bw", path.join(root, "run-bw"));
       const attack = `env; grep -E '^(CapEff|NoNewPrivs)' /proc/self/status; cat /proc/*/environ; cat ${creds}; cat ${path.join(root, "run-victim", "notes.txt")}; ls /; echo made > f.txt; cat f.txt`;
       const out = (await toolOf("shell", o).run({ command: attack }, ctx)) as string;

@@ -5,7 +5,16 @@ import { RetryableError, TerminalError } from "@cairn/runtime";
 import { defineTool } from "../define.js";
 import type { ToolDefinition } from "../define.js";
 import { abortError } from "./abort.js";
-import { claimWorkspace, errnoCode, openWorkspace, quotaExceeded, SANDBOX_UID_BASE, SANDBOX_UID_COUNT, workspaceUsage, type Workspace } from "./workspace.js";
+import {
+  claimWorkspace,
+  errnoCode,
+  openWorkspace,
+  quotaExceeded,
+  SANDBOX_UID_BASE,
+  SANDBOX_UID_COUNT,
+  workspaceUsage,
+  type Workspace,
+} from "./workspace.js";
 
 export interface ShellArgs {
   command: string;
@@ -111,7 +120,8 @@ function executable(p: string): boolean {
 /** The binary to use: the option's (null: none), else the one found. */
 function binary(opt: string | null | undefined, name: string): { path?: string; why?: string } {
   if (opt === null) return { why: `${name} is not available (disabled)` };
-  if (opt !== undefined) return executable(opt) ? { path: opt } : { why: `${name} is not installed (no executable ${opt})` };
+  if (opt !== undefined)
+    return executable(opt) ? { path: opt } : { why: `${name} is not installed (no executable ${opt})` };
   const found = findBinary(name);
   return found ? { path: found } : { why: `${name} is not installed` };
 }
@@ -136,7 +146,20 @@ function systemBinds(): string[] {
       // not on this system
     }
   }
-  for (const p of ["/etc/alternatives", "/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/ssl", "/etc/ca-certificates", "/etc/resolv.conf", "/etc/hosts", "/etc/nsswitch.conf", "/etc/passwd", "/etc/group", "/etc/localtime"]) {
+  for (const p of [
+    "/etc/alternatives",
+    "/etc/ld.so.cache",
+    "/etc/ld.so.conf",
+    "/etc/ld.so.conf.d",
+    "/etc/ssl",
+    "/etc/ca-certificates",
+    "/etc/resolv.conf",
+    "/etc/hosts",
+    "/etc/nsswitch.conf",
+    "/etc/passwd",
+    "/etc/group",
+    "/etc/localtime",
+  ]) {
     out.push("--ro-bind-try", p, p);
   }
   return out;
@@ -146,9 +169,16 @@ const PROBE_UID = SANDBOX_UID_BASE + SANDBOX_UID_COUNT - 1;
 
 /** Runs `echo "$(id -u) $$"` through a sandbox's argv; returns the output or why it failed. */
 function probe(argv: string[]): { out?: string; why?: string } {
-  const r = spawnSync(argv[0]!, argv.slice(1), { cwd: "/", env: { PATH: SANDBOX_PATH }, encoding: "utf8", timeout: 10_000, stdio: ["ignore", "pipe", "pipe"] });
+  const r = spawnSync(argv[0]!, argv.slice(1), {
+    cwd: "/",
+    env: { PATH: SANDBOX_PATH },
+    encoding: "utf8",
+    timeout: 10_000,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   if (r.error) return { why: `${errnoCode(r.error) ?? r.error.message}` };
-  if (r.status !== 0) return { why: `exit ${r.status ?? r.signal}: ${(r.stderr || r.stdout).trim().split("\n")[0] ?? ""}` };
+  if (r.status !== 0)
+    return { why: `exit ${r.status ?? r.signal}: ${(r.stderr || r.stdout).trim().split("\n")[0] ?? ""}` };
   return { out: r.stdout.trim() };
 }
 
@@ -157,7 +187,16 @@ function probe(argv: string[]): { out?: string; why?: string } {
  * command through it. Throws ShellSandboxUnavailableError, saying why and what to do, when there is none.
  */
 export function resolveShellSandbox(opts: ShellSandboxOptions, quotaBytes: number): ShellSandbox {
-  const key = JSON.stringify([opts.kind, opts.setpriv, opts.bwrap, opts.prlimit, opts.unshare, opts.network === true, quotaBytes, process.env["PATH"]]);
+  const key = JSON.stringify([
+    opts.kind,
+    opts.setpriv,
+    opts.bwrap,
+    opts.prlimit,
+    opts.unshare,
+    opts.network === true,
+    quotaBytes,
+    process.env["PATH"],
+  ]);
   const hit = picked.get(key);
   if (hit) return hit;
   const s = pickSandbox(opts, quotaBytes);
@@ -173,7 +212,8 @@ function pickSandbox(opts: ShellSandboxOptions, quotaBytes: number): ShellSandbo
   const uid = process.getuid?.();
   const reasons: string[] = [];
   const prlimit = binary(opts.prlimit, "prlimit").path;
-  const limits = (rest: string[]): string[] => (prlimit ? [prlimit, `--fsize=${quotaBytes}:${quotaBytes}`, "--", ...rest] : rest);
+  const limits = (rest: string[]): string[] =>
+    prlimit ? [prlimit, `--fsize=${quotaBytes}:${quotaBytes}`, "--", ...rest] : rest;
   const blocks = prlimit ? undefined : Math.max(1, Math.ceil(quotaBytes / 512));
   const sizeNote = `files limited to ${quotaBytes} bytes (${prlimit ? "prlimit" : "ulimit -f"})`;
   const inner = (command: string): string[] => ["/bin/sh", "-c", wrapper(blocks), "cairn-shell", command];
@@ -182,12 +222,34 @@ function pickSandbox(opts: ShellSandboxOptions, quotaBytes: number): ShellSandbo
     const setpriv = binary(opts.setpriv, "setpriv");
     if (process.platform !== "linux") reasons.push("setpriv: this is not Linux");
     else if (!setpriv.path) reasons.push(`${setpriv.why} (Debian/Ubuntu package util-linux)`);
-    else if (uid !== 0) reasons.push(`setpriv needs root to run each run's commands as a uid of their own, and this tool-runner runs as uid ${uid}`);
+    else if (uid !== 0)
+      reasons.push(
+        `setpriv needs root to run each run's commands as a uid of their own, and this tool-runner runs as uid ${uid}`,
+      );
     else {
       const sp = setpriv.path;
-      const drop = (u: number, command: string): string[] => [sp, `--reuid=${u}`, `--regid=${u}`, "--clear-groups", "--no-new-privs", "--inh-caps=-all", "--bounding-set=-all", "--", ...inner(command)];
+      const drop = (u: number, command: string): string[] => [
+        sp,
+        `--reuid=${u}`,
+        `--regid=${u}`,
+        "--clear-groups",
+        "--no-new-privs",
+        "--inh-caps=-all",
+        "--bounding-set=-all",
+        "--",
+        ...inner(command),
+      ];
       const unshare = binary(opts.unshare, "unshare");
-      const pidns = (rest: string[]): string[] => [unshare.path!, "--pid", ...(opts.network === true ? [] : ["--net"]), "--fork", "--kill-child", "--mount-proc", "--", ...rest];
+      const pidns = (rest: string[]): string[] => [
+        unshare.path!,
+        "--pid",
+        ...(opts.network === true ? [] : ["--net"]),
+        "--fork",
+        "--kill-child",
+        "--mount-proc",
+        "--",
+        ...rest,
+      ];
       const make = (withPidns: boolean, note: string): ShellSandbox => ({
         kind: "setpriv",
         binary: sp,
@@ -207,26 +269,54 @@ function pickSandbox(opts: ShellSandboxOptions, quotaBytes: number): ShellSandbo
       let unshareWhy = unshare.why;
       if (unshare.path) {
         const r = probe(pidns(limits(drop(PROBE_UID, cmd))));
-        if (r.out === `${PROBE_UID} 1`) return make(true, `each call in a PID namespace of its own (${unshare.path}): it sees no other process, and what it leaves running dies with it${opts.network === true ? "" : "; and in a network namespace with no interface up: no network (CAIRN_SHELL_NETWORK=1 allows it)"}`);
+        if (r.out === `${PROBE_UID} 1`)
+          return make(
+            true,
+            `each call in a PID namespace of its own (${unshare.path}): it sees no other process, and what it leaves running dies with it${opts.network === true ? "" : "; and in a network namespace with no interface up: no network (CAIRN_SHELL_NETWORK=1 allows it)"}`,
+          );
         unshareWhy = `unshare --pid failed: ${r.why ?? r.out}`;
       }
       const r = probe(limits(drop(PROBE_UID, cmd)));
       if (r.out?.split(" ")[0] === String(PROBE_UID)) {
-        return make(false, `no PID namespace (${unshareWhy}): processes a command leaves in the background outlive the call`);
+        return make(
+          false,
+          `no PID namespace (${unshareWhy}): processes a command leaves in the background outlive the call`,
+        );
       }
       reasons.push(`setpriv could not switch to uid ${PROBE_UID}: ${r.why ?? r.out}`);
     }
   }
   if (kind === "auto" || kind === "bwrap") {
     const bwrap = binary(opts.bwrap, "bwrap");
-    if (!bwrap.path) reasons.push(`${(bwrap.why ?? "").replace("bwrap", "bubblewrap (bwrap)")} (Debian/Ubuntu package bubblewrap)`);
+    if (!bwrap.path)
+      reasons.push(`${(bwrap.why ?? "").replace("bwrap", "bubblewrap (bwrap)")} (Debian/Ubuntu package bubblewrap)`);
     else {
       const bw = bwrap.path;
       const binds = systemBinds();
       const argv = (command: string, dir: string | undefined, env: Record<string, string>): string[] => {
         const setenv = Object.entries(env).flatMap(([k, v]) => ["--setenv", k, v]);
         const ws = dir ? ["--bind", dir, dir, "--chdir", dir] : ["--chdir", "/"];
-        return limits([bw, "--unshare-all", ...(opts.network === true ? ["--share-net"] : []), "--die-with-parent", "--new-session", "--cap-drop", "ALL", "--clearenv", ...setenv, ...binds, "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", ...ws, "--", ...inner(command)]);
+        return limits([
+          bw,
+          "--unshare-all",
+          ...(opts.network === true ? ["--share-net"] : []),
+          "--die-with-parent",
+          "--new-session",
+          "--cap-drop",
+          "ALL",
+          "--clearenv",
+          ...setenv,
+          ...binds,
+          "--proc",
+          "/proc",
+          "--dev",
+          "/dev",
+          "--tmpfs",
+          "/tmp",
+          ...ws,
+          "--",
+          ...inner(command),
+        ]);
       };
       const r = probe(argv('echo "$(id -u) $$"', undefined, { PATH: SANDBOX_PATH }));
       if (r.out) {
@@ -327,7 +417,10 @@ export function shellTool(opts: ShellToolOptions): ToolDefinition<ShellArgs> {
       } catch (err) {
         throw new TerminalError(err instanceof Error ? err.message : String(err), { kind: "sandbox_unavailable" });
       }
-      const ws: Workspace = sb.kind === "setpriv" ? await claimWorkspace(ctx.workspaceDir, ctx.runId, ctx.log) : await openWorkspace(ctx.workspaceDir);
+      const ws: Workspace =
+        sb.kind === "setpriv"
+          ? await claimWorkspace(ctx.workspaceDir, ctx.runId, ctx.log)
+          : await openWorkspace(ctx.workspaceDir);
       const cwd = ws.dir;
       // Nothing of this process's environment: only what the command needs, and the call's identity.
       const env: Record<string, string> = {
@@ -340,7 +433,13 @@ export function shellTool(opts: ShellToolOptions): ToolDefinition<ShellArgs> {
       };
       const argv = sb.argv(command, cwd, ws.owner?.uid, env);
 
-      const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; timedOut: boolean; stdout: string; stderr: string }>((resolve, reject) => {
+      const exit = await new Promise<{
+        code: number | null;
+        signal: NodeJS.Signals | null;
+        timedOut: boolean;
+        stdout: string;
+        stderr: string;
+      }>((resolve, reject) => {
         // detached: the sandbox gets its own process group, so a kill reaches all of it.
         const child = spawn(argv[0]!, argv.slice(1), { cwd, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
         const stdout = new Capture();
@@ -377,7 +476,11 @@ export function shellTool(opts: ShellToolOptions): ToolDefinition<ShellArgs> {
 
         child.once("error", (err) => {
           cleanup();
-          reject(new RetryableError(`the shell sandbox could not start the command (${errnoCode(err) ?? "error"})`, { kind: "spawn_failed" }));
+          reject(
+            new RetryableError(`the shell sandbox could not start the command (${errnoCode(err) ?? "error"})`, {
+              kind: "spawn_failed",
+            }),
+          );
         });
         // "close" waits for the output pipes too (children of the shell may hold them open).
         child.once("close", (code, signal) => {

@@ -3,7 +3,10 @@ import type { ToolContext } from "../define.js";
 const noop = (): void => undefined;
 
 /** A minimal ToolContext for calling a tool directly in the tools' own tests (not built into dist). */
-export function toolTestContext(workspaceDir: string, overrides: Partial<ToolContext> = {}): ToolContext & { abort: AbortController } {
+export function toolTestContext(
+  workspaceDir: string,
+  overrides: Partial<ToolContext> = {},
+): ToolContext & { abort: AbortController } {
   const abort = new AbortController();
   const runId = overrides.runId ?? "run-1";
   return {

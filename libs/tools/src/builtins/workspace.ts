@@ -16,7 +16,7 @@ import { TerminalError } from "@cairn/runtime";
 
 /** The error code of a Node system error, if any. */
 export function errnoCode(err: unknown): string | undefined {
-  if (err && typeof err === "object" && "code" in err && typeof (err).code === "string") {
+  if (err && typeof err === "object" && "code" in err && typeof err.code === "string") {
     return (err as { code: string }).code;
   }
   return undefined;
@@ -73,11 +73,17 @@ export function shownPath(workspaceDir: string, p: string): string {
 const ABSOLUTE = "the absolute path given";
 
 function outside(shown: string, why?: string): TerminalError {
-  return new TerminalError(`${shown === ABSOLUTE ? shown : `path ${shown}`} is outside the workspace${why ? ` (${why})` : ""}`, { kind: "path_outside_workspace" });
+  return new TerminalError(
+    `${shown === ABSOLUTE ? shown : `path ${shown}`} is outside the workspace${why ? ` (${why})` : ""}`,
+    { kind: "path_outside_workspace" },
+  );
 }
 
 function unavailable(err: unknown): TerminalError {
-  return new TerminalError(`the run's workspace is not available (${errnoCode(err) ?? "error"})`, { kind: "workspace_unavailable", cause: err });
+  return new TerminalError(`the run's workspace is not available (${errnoCode(err) ?? "error"})`, {
+    kind: "workspace_unavailable",
+    cause: err,
+  });
 }
 
 /**
@@ -135,7 +141,11 @@ const warned = new Set<string>();
  * The workspace root must not be writable by other users: one who could add entries could create
  * another run's workspace before it and own it.
  */
-export async function claimWorkspace(workspaceDir: string, runId: string, log?: { warn(obj: object, msg?: string): void }): Promise<Workspace & { owner: Owner }> {
+export async function claimWorkspace(
+  workspaceDir: string,
+  runId: string,
+  log?: { warn(obj: object, msg?: string): void },
+): Promise<Workspace & { owner: Owner }> {
   const lexical = path.resolve(workspaceDir);
   const rootDir = path.dirname(lexical);
   try {
@@ -149,11 +159,18 @@ export async function claimWorkspace(workspaceDir: string, runId: string, log?: 
     }
     if (!warned.has(rootDir)) {
       warned.add(rootDir);
-      if (rst.mode & 0o044) log?.warn({ workspaceRoot: rootDir }, "the workspace root is readable by other users: sandboxed commands can list the ids of other runs (chmod 0711 it)");
+      if (rst.mode & 0o044)
+        log?.warn(
+          { workspaceRoot: rootDir },
+          "the workspace root is readable by other users: sandboxed commands can list the ids of other runs (chmod 0711 it)",
+        );
       for (let d = rootDir; ; d = path.dirname(d)) {
         const st = await fs.stat(d);
         if (!(st.mode & 0o001)) {
-          log?.warn({ workspaceRoot: rootDir, notTraversable: d }, "a directory above the workspace root is not traversable by other users: sandboxed commands run in their workspace but cannot name it by its absolute path ($HOME); chmod o+x it");
+          log?.warn(
+            { workspaceRoot: rootDir, notTraversable: d },
+            "a directory above the workspace root is not traversable by other users: sandboxed commands run in their workspace but cannot name it by its absolute path ($HOME); chmod o+x it",
+          );
           break;
         }
         if (path.dirname(d) === d) break;
@@ -163,14 +180,19 @@ export async function claimWorkspace(workspaceDir: string, runId: string, log?: 
       if (errnoCode(err) !== "EEXIST") throw err;
     });
     const st = await fs.lstat(lexical);
-    if (!st.isDirectory()) throw new TerminalError("the run's workspace is not a directory", { kind: "workspace_unavailable" });
-    if (isSandboxUid(st.uid) && (st.mode & 0o7777) === 0o700) return { dir: lexical, owner: { uid: st.uid, gid: st.gid } };
+    if (!st.isDirectory())
+      throw new TerminalError("the run's workspace is not a directory", { kind: "workspace_unavailable" });
+    if (isSandboxUid(st.uid) && (st.mode & 0o7777) === 0o700)
+      return { dir: lexical, owner: { uid: st.uid, gid: st.gid } };
     let uid = st.uid;
     if (!isSandboxUid(uid)) {
       const taken = new Set<number>();
       for (const e of await fs.readdir(rootDir)) {
         if (e === path.basename(lexical)) continue;
-        const o = await fs.lstat(path.join(rootDir, e)).then((s) => (s.isDirectory() ? s.uid : -1), () => -1);
+        const o = await fs.lstat(path.join(rootDir, e)).then(
+          (s) => (s.isDirectory() ? s.uid : -1),
+          () => -1,
+        );
         if (isSandboxUid(o)) taken.add(o);
       }
       const start = sandboxUidOf(runId) - SANDBOX_UID_BASE;
@@ -256,7 +278,11 @@ export async function resolveInWorkspace(workspaceDir: string, p: string, ws?: W
  * the run's own commands swap a directory for a link meanwhile (that fails instead). With
  * `mkdirs`, missing parent directories are created (0700, given to the workspace's owner).
  */
-export async function openBeneath(r: Resolved, flags: number, opts: { mode?: number; mkdirs?: boolean } = {}): Promise<FileHandle> {
+export async function openBeneath(
+  r: Resolved,
+  flags: number,
+  opts: { mode?: number; mkdirs?: boolean } = {},
+): Promise<FileHandle> {
   const owner = r.ws.owner;
   if (!PROC_FD) {
     if (opts.mkdirs && r.rel) await fs.mkdir(path.dirname(r.abs), { recursive: true, mode: 0o700 });
@@ -302,7 +328,11 @@ export async function readdirOf(fh: FileHandle, abs: string): Promise<{ name: st
   return Promise.all(
     entries.map(async (e) => {
       let isDir = e.isDirectory();
-      if (e.isSymbolicLink()) isDir = await fs.stat(path.join(at, e.name)).then((s) => s.isDirectory(), () => false);
+      if (e.isSymbolicLink())
+        isDir = await fs.stat(path.join(at, e.name)).then(
+          (s) => s.isDirectory(),
+          () => false,
+        );
       return { name: e.name, isDir };
     }),
   );
@@ -322,7 +352,11 @@ export async function workspaceUsage(dir: string, stopAbove = Number.POSITIVE_IN
       if (total > stopAbove) return;
       const p = path.join(d, e.name);
       if (e.isDirectory()) await walk(p);
-      else total += await fs.lstat(p).then((s) => s.size, () => 0);
+      else
+        total += await fs.lstat(p).then(
+          (s) => s.size,
+          () => 0,
+        );
     }
   };
   await walk(dir);
@@ -331,7 +365,10 @@ export async function workspaceUsage(dir: string, stopAbove = Number.POSITIVE_IN
 
 /** The size of the regular file at `abs` (not following a link), 0 when there is none. */
 export async function lstatSize(abs: string): Promise<number> {
-  return fs.lstat(abs).then((s) => (s.isFile() ? s.size : 0), () => 0);
+  return fs.lstat(abs).then(
+    (s) => (s.isFile() ? s.size : 0),
+    () => 0,
+  );
 }
 
 export function quotaExceeded(message: string): TerminalError {
@@ -362,6 +399,8 @@ const KINDS: Record<string, [string, string]> = {
 export function fileError(err: unknown, shown: string): TerminalError {
   if (err instanceof TerminalError) return err;
   const code = errnoCode(err);
-  const [kind, what] = code ? (KINDS[code] ?? ["fs_error", `file system error ${code}`]) : ["fs_error", "file system error"];
+  const [kind, what] = code
+    ? (KINDS[code] ?? ["fs_error", `file system error ${code}`])
+    : ["fs_error", "file system error"];
   return new TerminalError(`${shown}: ${what}`, { kind, cause: err });
 }
