@@ -70,7 +70,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --scaling-turns <list>   run lengths for the scaling scenario (default 10,100,500)
   --fairness-calls <n>     fairness scenario: tool calls of the big run's one turn (default 3000, at most 10000); a 2-call run's
                            time alone vs while the big run fans out, with the planner's default in-flight window
-                           and with none (maxParallelToolCalls = the calls: all at once, as before fair share)
+                           and with none (maxParallelToolCalls = the calls: all at once)
   --fairness-rounds <n>    fairness scenario: big runs measured against, one after the other (default 3; quick 1)
   --scale-bursts <list>    scale scenario (run only when named): bursts of one-turn runs, each on a fresh
                            server, submitted by 512 clients at once (default 1000,10000,50000,100000)

@@ -498,7 +498,7 @@ export function renderTable(r: Results): string {
   if (r.fairness?.length) {
     const f0 = r.fairness[0]!;
     out.push(
-      `fairness: a 2-call run's end-to-end time alone (before and after the big runs), and submitted while a ${f0.calls}-call run of the same tool fans out (between its first and last tool result); window: the big run's in-flight limit (default: the planner's, the agent sets none; off: all ${f0.calls} calls at once, as before fair share)`,
+      `fairness: a 2-call run's end-to-end time alone (before and after the big runs), and submitted while a ${f0.calls}-call run of the same tool fans out (between its first and last tool result); window: the big run's in-flight limit (default: the planner's, the agent sets none; off: all ${f0.calls} calls at once)`,
     );
     out.push(
       table(

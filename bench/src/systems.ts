@@ -54,7 +54,7 @@ export interface SystemOptions {
  * `fair-big` for `calls` of them, then each answers. Both call the same tool, so their commands
  * share the tool's consumer. `fair-big` may run all its calls (maxToolCallsPerTurn = calls); its
  * in-flight window is the planner's default unless `window` is given (`calls` = no window: every
- * call commanded at once, as before fair share).
+ * call commanded at once, as without a window).
  */
 export interface FairnessAgents {
   calls: number;

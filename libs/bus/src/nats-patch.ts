@@ -48,7 +48,7 @@ interface OutboundProtocol {
  * the server's wake-up, per protocol line. This schedules that flush with `setImmediate` instead:
  * after the event loop's I/O callbacks, so everything the process queued while handling one read
  * from the socket leaves in one write. Nothing waits longer than the current turn of the event
- * loop; a command over the pending limit still flushes at once, as before; `close()` flushes
+ * loop; a command over the pending limit still flushes at once (the client's own rule); `close()` flushes
  * what is queued, and writes every later command at once, before it closes the socket.
  */
 export function batchWrites(): boolean {

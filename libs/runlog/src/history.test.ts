@@ -390,7 +390,7 @@ describe("RunHistory.noteOwn (the llm-caller's own responses)", () => {
     );
   });
 
-  it("without an event count, reads as before", async () => {
+  it("without an event count, reads the run's events from the stream", async () => {
     const s = fakeStream();
     const sub = s.append(S.submitted(RUN), submitted);
     const h = new RunHistory(s.jsm, S);

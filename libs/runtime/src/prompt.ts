@@ -239,10 +239,10 @@ function keyOrder(a: string, b: string): number {
 }
 
 /**
- * `JSON.stringify` with every object's keys sorted, written out directly. It gives exactly what
- * `JSON.stringify(value, sortingReplacer)` gave — rebuilding each object sorted, where index-like
- * keys ("0", "12") come first by the language's own property order — so recorded prompt hashes
- * still match (tested against that form).
+ * `JSON.stringify` with every object's keys sorted, written out directly. Its output equals
+ * `JSON.stringify(value, sortingReplacer)` — each object rebuilt sorted, where index-like keys
+ * ("0", "12") come first by the language's own property order — which is the form recorded prompt
+ * hashes were computed with (tested against it).
  */
 function canonical(v: unknown, key: string): string | undefined {
   if (v !== null && typeof v === "object" && typeof (v as { toJSON?: unknown }).toJSON === "function")
