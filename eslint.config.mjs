@@ -2,6 +2,8 @@
 import js from "@eslint/js";
 import nx from "@nx/eslint-plugin";
 import tseslint from "typescript-eslint";
+import importX from "eslint-plugin-import-x";
+import { createTypeScriptImportResolver } from "eslint-import-resolver-typescript";
 
 // The layers, lowest first (each project's `layer:*` tag in its project.json): a project may
 // import only projects of its own layer's allowed list. No upward edge, no cycle between projects
@@ -77,8 +79,18 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     files: ["**/*.ts"],
-    plugins: { "@nx": nx },
-    rules: { "@nx/enforce-module-boundaries": boundaries(false) },
+    plugins: { "@nx": nx, "import-x": importX },
+    // Module-level cycles inside a project (between projects, the boundary rule refuses them):
+    // import-x follows each relative import through TypeScript's resolution (`./x.js` is `./x.ts`).
+    settings: {
+      "import-x/extensions": [".ts", ".js"],
+      "import-x/parsers": { "@typescript-eslint/parser": [".ts"] },
+      "import-x/resolver-next": [createTypeScriptImportResolver({ alwaysTryTypes: true })],
+    },
+    rules: {
+      "@nx/enforce-module-boundaries": boundaries(false),
+      "import-x/no-cycle": ["error", { ignoreExternal: true }],
+    },
   },
   {
     files: ["**/*.test.ts"],

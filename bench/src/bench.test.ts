@@ -3,7 +3,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import type { BurstRecord, IndexRecord, LogicRecord, LoopRecord, Results } from "./main.js";
+import type { BurstRecord, IndexRecord, LogicRecord, LoopRecord, Results } from "./records.js";
 import { hopsOf } from "./measure.js";
 import { breakdown, evaluateTargets } from "./report.js";
 

@@ -20,114 +20,24 @@ import {
   stepsPerRun,
   throughputPhase,
   withScenario,
-  type BurstResult,
-  type FairnessResult,
-  type IndexResult,
-  type StoredHistoryResult,
   type LatencyResult,
-  type Memory,
   type Sync,
-  type ThroughputResult,
 } from "./measure.js";
 import { parseOptions, USAGE, type BenchOptions } from "./options.js";
 import { startOtlpSink } from "./otlp-sink.js";
-import { renderTable, evaluateTargets, find, type Target } from "./report.js";
+import { renderTable, evaluateTargets, find } from "./report.js";
+import type {
+  FairnessRecord,
+  IndexRecord,
+  LogicRecord,
+  LoopRecord,
+  NotMeasured,
+  Results,
+  ScalingRecord,
+  BurstRecord,
+  StoredRecord,
+} from "./records.js";
 import { repoRoot, type Mode, type SystemKind } from "./systems.js";
-
-export interface LoopRecord {
-  type: "loop";
-  system: SystemKind;
-  mode: Mode;
-  sync: Sync;
-  /** "otlp": the services export spans over OTLP/HTTP to a local sink; "off": no OTEL_* set. */
-  tracing: "off" | "otlp";
-  /** What the sink received while tracing was on. */
-  exported?: { requests: number; bytes: number };
-  latency: LatencyResult;
-  throughput: ThroughputResult;
-  memory: Memory;
-}
-
-export interface ScalingRecord {
-  type: "scaling";
-  system: SystemKind;
-  mode: Mode;
-  sync: Sync;
-  points: LatencyResult[];
-  memory: Memory;
-}
-
-/** Cairn's handlers with NATS taken out (logic-worker.ts): CPU per step over an in-memory log. */
-export interface LogicRecord {
-  type: "logic";
-  turns: number;
-  runs: number;
-  steps: number;
-  elapsedMs: number;
-  cpuMsPerStep: number;
-  mainThreadCpuMsPerStep: number;
-  /** Time inside the handlers per step, runs one at a time (the latency phase's shape). */
-  sequentialHandlerMsPerStep: number;
-  /** Time inside each handler per step, runs at once (the throughput phase's shape). */
-  handlerMsPerStep: { planner: number; llmCaller: number; toolRunner: number; submit: number };
-  messages: Record<string, number>;
-}
-
-/**
- * Fair share: a 2-call run's end-to-end time alone and while a big run fans out (see
- * fairnessPhase), with the big run's in-flight window: the planner's default ("default", the
- * agent sets none) or none ("off": maxParallelToolCalls = its calls, all commanded at once).
- */
-export interface FairnessRecord extends FairnessResult {
-  type: "fairness";
-  system: "cairn";
-  mode: Mode;
-  window: "default" | "off";
-  memory: Memory;
-}
-
-/** A burst of runs on a fresh server (the scale scenario). */
-export interface BurstRecord extends BurstResult {
-  type: "burst";
-  system: "cairn";
-  mode: Mode;
-  memory: Memory;
-}
-
-/** Finished runs stored, then the burst again (the scale scenario). */
-export interface StoredRecord extends StoredHistoryResult {
-  type: "stored";
-  system: "cairn";
-  mode: Mode;
-}
-
-/** list and status latency with a large runs index (the scale scenario). */
-export interface IndexRecord extends IndexResult {
-  type: "index";
-  system: "cairn";
-  mode: Mode;
-}
-
-export interface NotMeasured {
-  type: "not-measured";
-  what: string;
-  reason: string;
-}
-
-export interface Results {
-  meta: Record<string, unknown>;
-  loops: LoopRecord[];
-  scaling: ScalingRecord[];
-  logic: LogicRecord[];
-  /** Absent in results written before the fairness scenario existed. */
-  fairness?: FairnessRecord[];
-  /** Absent in results written before the scale scenario existed. */
-  bursts?: BurstRecord[];
-  stored?: StoredRecord[];
-  index?: IndexRecord[];
-  notMeasured: NotMeasured[];
-  targets: Target[];
-}
 
 /** The commit measured, and whether the work tree had changes on top of it. */
 function gitState(): { commit: string; dirty: boolean } | undefined {

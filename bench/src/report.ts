@@ -1,15 +1,6 @@
-import type { LoopRecord, Results } from "./main.js";
+import type { LoopRecord, Results, Target } from "./records.js";
 
 /** A target from the issue, with the measured value and a plain verdict. */
-export interface Target {
-  name: string;
-  scope: string;
-  value: number;
-  limit: string;
-  pass: boolean;
-  detail: string;
-}
-
 const LATENCY_RATIO_MAX = 1.3;
 const THROUGHPUT_RATIO_MIN = 0.8;
 const FLATNESS_MAX = 1.2;

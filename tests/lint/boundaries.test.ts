@@ -6,7 +6,11 @@ import { ESLint } from "eslint";
 import nx from "@nx/eslint-plugin";
 import tseslint from "typescript-eslint";
 import { describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import importX from "eslint-plugin-import-x";
+import { createTypeScriptImportResolver } from "eslint-import-resolver-typescript";
 // The workspace's lint config itself, a plain ES module (no type declarations), so the test
 // checks the table lint uses, not a copy.
 // @ts-expect-error: no declaration file for an .mjs config
@@ -80,5 +84,45 @@ describe("module boundaries (lint)", () => {
     expect(await lintImport("services/planner/src/probe.ts", "@cairn/bus")).toEqual([]);
     expect(await lintImport("services/tool-runner/src/probe.ts", "@cairn/client")).toEqual([]);
     expect(await lintImport("services/cli/src/probe.ts", "@cairn/planner")).toEqual([]);
+  });
+});
+
+describe("no cycle between modules (lint)", () => {
+  // The same rule and resolver as eslint.config.mjs, on two real files that import each other.
+  async function lintPair(bImportsA: boolean): Promise<string[]> {
+    const dir = mkdtempSync(join(tmpdir(), "cairn-cycle-"));
+    try {
+      writeFileSync(join(dir, "a.ts"), 'import { b } from "./b.js";\nexport const a = (): number => b + 1;\n');
+      writeFileSync(
+        join(dir, "b.ts"),
+        bImportsA ? 'import { a } from "./a.js";\nexport const b = 1;\nexport const c = a;\n' : "export const b = 1;\n",
+      );
+      const eslint = new ESLint({
+        cwd: dir,
+        overrideConfigFile: true,
+        overrideConfig: [
+          {
+            files: ["**/*.ts"],
+            languageOptions: { parser: tseslint.parser },
+            plugins: { "import-x": importX as unknown as ESLint.Plugin },
+            settings: {
+              "import-x/extensions": [".ts", ".js"],
+              "import-x/parsers": { "@typescript-eslint/parser": [".ts"] },
+              "import-x/resolver-next": [createTypeScriptImportResolver({ alwaysTryTypes: true })],
+            },
+            rules: { "import-x/no-cycle": ["error", { ignoreExternal: true }] },
+          },
+        ],
+      });
+      const results = await eslint.lintFiles([join(dir, "a.ts")]);
+      return results.flatMap((r) => r.messages.map((m) => `${m.ruleId ?? "parse"}: ${m.message}`));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it("refuses two modules that import each other, and accepts the same two without the back edge", async () => {
+    expect(await lintPair(true)).toEqual([expect.stringMatching(/^import-x\/no-cycle: Dependency cycle detected/)]);
+    expect(await lintPair(false)).toEqual([]);
   });
 });

@@ -194,11 +194,7 @@ export async function startConsumer(o: ConsumeOptions): Promise<RunningConsumer>
     try {
       if (abort.signal.aborted) d = { nak: 0 };
       else {
-        const ctx: WorkContext = {
-          signal: abort.signal,
-          heartbeat: () => msg.working(),
-          ...(hand ? { delivery: hand } : {}),
-        };
+        const ctx: WorkContext = { signal: abort.signal, heartbeat: () => msg.working(), delivery: hand };
         const work = () => o.handle(msg, ctx);
         d = await (span ? span.run(work) : work());
       }

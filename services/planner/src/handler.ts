@@ -109,7 +109,7 @@ export function createPlannerHandler(
         ? `message of ${m.data.length} bytes exceeds the limit of ${deps.maxMessageBytes} bytes`
         : undefined;
 
-    const { state, applied } = await deps.history.foldTo(runId, m.seq, delivery ? { delivery } : {});
+    const { state, applied } = await deps.history.foldTo(runId, m.seq, { delivery });
     if (!applied) {
       rlog.warn("event not found in the run's log (purged?); nothing to decide");
       return { ack: true };
