@@ -8,7 +8,7 @@ import { createTypeScriptImportResolver } from "eslint-import-resolver-typescrip
 // The layers, lowest first (each project's `layer:*` tag in its project.json): a project may
 // import only projects of its own layer's allowed list. No upward edge, no cycle between projects
 // (@nx/enforce-module-boundaries also refuses circular project dependencies and deep imports).
-const LAYERS = {
+export const LAYERS = {
   "layer:base": [], // protocol (the wire), telemetry (the OpenTelemetry API and logs), natsd: depend on no Cairn project
   "layer:core": ["layer:base"], // runtime: the pure fold and decide
   "layer:transport": ["layer:base"], // bus: NATS and JetStream only; never the fold (the client must not carry it)

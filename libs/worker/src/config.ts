@@ -1,6 +1,14 @@
 import { z } from "zod";
 import { RESERVED_PREFIX_PARTS } from "@cairn/protocol";
 
+/** An on/off variable: "true"/"1" or "false"/"0", `dflt` when unset; parsed to a boolean. */
+export function envFlag(dflt: boolean) {
+  return z
+    .enum(["true", "false", "1", "0"])
+    .default(dflt ? "true" : "false")
+    .transform((v) => v === "true" || v === "1");
+}
+
 /**
  * Settings every Cairn service shares, parsed from environment variables. Each service's
  * `loadConfig(env)` extends this; problems are reported all at once, never one per restart.
@@ -19,11 +27,9 @@ export const commonEnv = {
    * advisories (CVE-2026-33223, CVE-2026-33222, CVE-2026-33247; patched: >= 2.11.16 within 2.11.x,
    * >= 2.12.7 within 2.12.x, or any 2.13.0+), with a warning. Off by default; never for production.
    */
-  CAIRN_ALLOW_UNPATCHED_NATS: z
-    .enum(["true", "false", "1", "0"])
-    .transform((v) => v === "true" || v === "1")
-    .optional()
-    .describe("development only: accept a nats-server 2.10+ without the 2026 security fixes (with a warning)"),
+  CAIRN_ALLOW_UNPATCHED_NATS: envFlag(false).describe(
+    "development only: accept a nats-server 2.10+ without the 2026 security fixes (with a warning)",
+  ),
   // Lower case, digits and '-' (not first), parts joined by '.': the mapping to stream and bucket names is then injective.
   CAIRN_PREFIX: z
     .string()
@@ -66,11 +72,9 @@ export const commonEnv = {
     .min(1024)
     .default(1024 * 1024)
     .describe("largest message in the runs stream"),
-  CAIRN_DOUBLE_ACK: z
-    .enum(["true", "false", "1", "0"])
-    .default("false")
-    .transform((v) => v === "true" || v === "1")
-    .describe("wait for the server to confirm each ack (not needed: every step is idempotent)"),
+  CAIRN_DOUBLE_ACK: envFlag(false).describe(
+    "wait for the server to confirm each ack (not needed: every step is idempotent)",
+  ),
   CAIRN_CRASH_AT: z.string().optional().describe("tests only: SIGKILL the process at a crash point (<point>[:<n>])"),
   CAIRN_LARGE_PAYLOAD_BYTES: z.coerce
     .number()

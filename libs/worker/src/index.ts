@@ -4,13 +4,13 @@
  * verified), a work queue over a provisioned durable consumer, test crash points, and the one
  * step skeleton both workers run (`StepRecorder`), and a service process's main (`runServiceProcess`).
  */
-export { commonEnv, ConfigError, parseEnv, parseLimits, toCommonConfig } from "./config.js";
+export { commonEnv, ConfigError, envFlag, parseEnv, parseLimits, toCommonConfig } from "./config.js";
 export type { CommonConfig } from "./config.js";
 export { CrashPoints } from "./crash.js";
 export type { CrashPoint } from "./crash.js";
 export { openBus } from "./bus.js";
 export type { Bus } from "./bus.js";
-export { startWorkQueue } from "./workqueue.js";
+export { startWorkQueue, startWorkQueues } from "./workqueue.js";
 export type { WorkMessage, WorkQueueOptions } from "./workqueue.js";
 export { runErrorEvent, StepRecorder } from "./step.js";
 export type { RecordShape, StepError, StepMessage, StepRecorderOptions, StepRun, StepWords } from "./step.js";

@@ -74,3 +74,22 @@ export async function startWorkQueue(o: WorkQueueOptions): Promise<RunningConsum
     log: o.log,
   });
 }
+
+/**
+ * One work queue per name (a provider's `llm_<provider>`, a tool's `tool_<name>`), all with the same
+ * handler and settings; if one cannot start, those already started are stopped and the error thrown.
+ */
+export async function startWorkQueues(
+  names: Iterable<string>,
+  queue: (name: string) => { durable: string; filters: string[] },
+  o: Omit<WorkQueueOptions, "durable" | "filters">,
+): Promise<RunningConsumer[]> {
+  const started: RunningConsumer[] = [];
+  try {
+    for (const name of names) started.push(await startWorkQueue({ ...o, ...queue(name) }));
+  } catch (err) {
+    await Promise.all(started.map((c) => c.stop()));
+    throw err;
+  }
+  return started;
+}

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { commonEnv, parseEnv, parseLimits, toCommonConfig, type CommonConfig } from "@cairn/worker";
+import { commonEnv, envFlag, parseEnv, parseLimits, toCommonConfig, type CommonConfig } from "@cairn/worker";
 
 export interface LlmCallerConfig extends CommonConfig {
   concurrency: number;
@@ -61,10 +61,9 @@ export const llmCallerEnv = {
     .describe("most model calls in flight per provider across all llm-callers (openai=8,anthropic=4)"),
   ANTHROPIC_BASE_URL: z.url().optional().describe("the Anthropic Messages API: the anthropic provider"),
   ANTHROPIC_API_KEY: z.string().optional().describe("its API key"),
-  CAIRN_STREAM_TOKENS: z
-    .enum(["true", "false", "1", "0"])
-    .default("true")
-    .describe("stream model output tokens to watchers while calls run (<prefix>.stream.<runId>.<turn>)"),
+  CAIRN_STREAM_TOKENS: envFlag(true).describe(
+    "stream model output tokens to watchers while calls run (<prefix>.stream.<runId>.<turn>)",
+  ),
 };
 
 export function loadConfig(env: Record<string, string | undefined>): LlmCallerConfig {
@@ -76,7 +75,7 @@ export function loadConfig(env: Record<string, string | undefined>): LlmCallerCo
     retryInitialDelayMs: e.CAIRN_LLM_RETRY_DELAY_MS,
     timeoutMs: e.CAIRN_LLM_TIMEOUT_MS,
     providerLimits: parseLimits("CAIRN_LLM_LIMITS", e.CAIRN_LLM_LIMITS),
-    streamTokens: e.CAIRN_STREAM_TOKENS === "true" || e.CAIRN_STREAM_TOKENS === "1",
+    streamTokens: e.CAIRN_STREAM_TOKENS,
   };
   if (e.ANTHROPIC_BASE_URL || e.ANTHROPIC_API_KEY) {
     c.anthropic = { baseUrl: e.ANTHROPIC_BASE_URL ?? "https://api.anthropic.com" };

@@ -17,7 +17,7 @@ import type { LlmCallerConfig } from "./config.js";
 import { createLlmHandler } from "./handler.js";
 import { workerRetryPolicy } from "@cairn/protocol";
 import { EVENTS_HEADER, SEQS_HEADER, SINCE_HEADER, type FoldHint, RunHistory } from "@cairn/runlog";
-import { CrashPoints, startWorkQueue, openBus } from "@cairn/worker";
+import { CrashPoints, startWorkQueues, openBus } from "@cairn/worker";
 
 export interface LlmCallerDeps {
   log: Logger;
@@ -135,31 +135,28 @@ export async function startLlmCaller(config: LlmCallerConfig, deps: LlmCallerDep
   });
   // One durable consumer per provider (llm_<provider>): its max_ack_pending is the global limit
   // of calls in flight to that provider across all llm-callers.
-  const consumers: RunningConsumer[] = [];
+  let consumers: RunningConsumer[];
   try {
-    for (const provider of providers.keys()) {
-      consumers.push(
-        await startWorkQueue({
-          js,
-          jsm,
-          stream: subjects.stream,
-          durable: subjects.llmConsumer(provider),
-          filters: subjects.llmWork(provider),
-          concurrency: config.concurrency,
-          config,
-          crash,
-          handle: (m, ctx) =>
-            handle(
-              { subject: m.subject, seq: m.seq, deliveries: m.deliveries, data: m.data, hint: foldHintOf(m.headers) },
-              ctx,
-            ),
-          log,
-        }),
-      );
-    }
+    consumers = await startWorkQueues(
+      providers.keys(),
+      (provider) => ({ durable: subjects.llmConsumer(provider), filters: subjects.llmWork(provider) }),
+      {
+        js,
+        jsm,
+        stream: subjects.stream,
+        concurrency: config.concurrency,
+        config,
+        crash,
+        handle: (m, ctx) =>
+          handle(
+            { subject: m.subject, seq: m.seq, deliveries: m.deliveries, data: m.data, hint: foldHintOf(m.headers) },
+            ctx,
+          ),
+        log,
+      },
+    );
   } catch (err) {
     tap.unsubscribe();
-    await Promise.all(consumers.map((c) => c.stop()));
     throw err;
   }
   log.info(

@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { z } from "zod";
 import { parseAllowPrivate } from "@cairn/tools";
-import { commonEnv, parseEnv, parseLimits, toCommonConfig, type CommonConfig } from "@cairn/worker";
+import { commonEnv, envFlag, parseEnv, parseLimits, toCommonConfig, type CommonConfig } from "@cairn/worker";
 
 export interface ToolRunnerConfig extends CommonConfig {
   concurrency: number;
@@ -84,17 +84,14 @@ export const toolRunnerEnv = {
     .describe(
       "http_fetch: address ranges it may reach beyond the public internet (1/all, or CIDRs); loopback, private, link-local and metadata addresses are refused by resolved address otherwise",
     ),
-  CAIRN_SHELL_ENABLED: z.enum(["true", "false", "1", "0"]).default("false").describe("offer the shell tool"),
+  CAIRN_SHELL_ENABLED: envFlag(false).describe("offer the shell tool"),
   CAIRN_SHELL_SANDBOX: z
     .enum(["auto", "setpriv", "bwrap"])
     .default("auto")
     .describe(
       "the shell tool's sandbox: auto is setpriv when the tool-runner runs as root (each run's commands as a uid of their own), else bubblewrap when installed",
     ),
-  CAIRN_SHELL_NETWORK: z
-    .enum(["true", "false", "1", "0"])
-    .default("false")
-    .describe("let shell commands reach the network"),
+  CAIRN_SHELL_NETWORK: envFlag(false).describe("let shell commands reach the network"),
   CAIRN_WORKSPACE_QUOTA_BYTES: z.coerce
     .number()
     .int()
@@ -129,10 +126,7 @@ export const toolRunnerEnv = {
     .string()
     .optional()
     .describe("most calls in flight per tool across all tool-runners (render=2,train=1)"),
-  CAIRN_SUB_AGENTS: z
-    .enum(["true", "false", "1", "0"])
-    .default("true")
-    .describe("offer the run_agent tool (sub-agent runs)"),
+  CAIRN_SUB_AGENTS: envFlag(true).describe("offer the run_agent tool (sub-agent runs)"),
 };
 
 export function loadConfig(env: Record<string, string | undefined>): ToolRunnerConfig {
@@ -144,15 +138,15 @@ export function loadConfig(env: Record<string, string | undefined>): ToolRunnerC
     toolModules: list(e.CAIRN_TOOLS_MODULE),
     httpAllowHosts: list(e.CAIRN_HTTP_ALLOW_HOSTS),
     httpAllowPrivate: parseAllowPrivate(e.CAIRN_HTTP_ALLOW_PRIVATE),
-    shellEnabled: e.CAIRN_SHELL_ENABLED === "true" || e.CAIRN_SHELL_ENABLED === "1",
+    shellEnabled: e.CAIRN_SHELL_ENABLED,
     shellSandbox: e.CAIRN_SHELL_SANDBOX,
-    shellNetwork: e.CAIRN_SHELL_NETWORK === "true" || e.CAIRN_SHELL_NETWORK === "1",
+    shellNetwork: e.CAIRN_SHELL_NETWORK,
     workspaceQuotaBytes: e.CAIRN_WORKSPACE_QUOTA_BYTES,
     maxAttempts: e.CAIRN_TOOL_MAX_ATTEMPTS,
     retryInitialDelayMs: e.CAIRN_TOOL_RETRY_DELAY_MS,
     timeoutMs: e.CAIRN_TOOL_TIMEOUT_MS,
     serveTools: list(e.CAIRN_TOOLS),
     toolLimits: parseLimits("CAIRN_TOOL_LIMITS", e.CAIRN_TOOL_LIMITS),
-    subAgents: e.CAIRN_SUB_AGENTS === "true" || e.CAIRN_SUB_AGENTS === "1",
+    subAgents: e.CAIRN_SUB_AGENTS,
   };
 }

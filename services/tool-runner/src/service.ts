@@ -12,14 +12,7 @@ import {
   type ToolRegistration,
   workerRetryPolicy,
 } from "@cairn/protocol";
-import {
-  appendOnce,
-  isReflected,
-  PayloadStore,
-  type NatsConnection,
-  type RunningConsumer,
-  type RunningService,
-} from "@cairn/bus";
+import { appendOnce, isReflected, PayloadStore, type NatsConnection, type RunningService } from "@cairn/bus";
 import {
   builtinTools,
   loadToolModule,
@@ -31,7 +24,7 @@ import {
 import type { Logger } from "@cairn/telemetry";
 import type { ToolRunnerConfig } from "./config.js";
 import { createToolHandler } from "./handler.js";
-import { CrashPoints, startWorkQueue, openBus } from "@cairn/worker";
+import { CrashPoints, startWorkQueues, openBus } from "@cairn/worker";
 
 export interface ToolRunnerDeps {
   log: Logger;
@@ -274,23 +267,15 @@ export async function startToolRunner(config: ToolRunnerConfig, deps: ToolRunner
   });
   // One durable consumer per tool (tool_<name>): runners serving the tool share it, calls to a
   // tool no live runner serves wait in it, and its max_ack_pending is the tool's global limit.
-  const consumers: RunningConsumer[] = [];
-  for (const tool of registry.names()) {
-    consumers.push(
-      await startWorkQueue({
-        js,
-        jsm,
-        stream: subjects.stream,
-        durable: subjects.toolConsumer(tool),
-        filters: [subjects.toolCommands(tool)],
-        concurrency: config.concurrency,
-        config,
-        crash,
-        handle,
-        log,
-      }),
-    );
-  }
+  const consumers = await startWorkQueues(
+    registry.names(),
+    (tool) => ({ durable: subjects.toolConsumer(tool), filters: [subjects.toolCommands(tool)] }),
+    { js, jsm, stream: subjects.stream, concurrency: config.concurrency, config, crash, handle, log },
+  ).catch((err: unknown) => {
+    cancelSub.unsubscribe();
+    purgeSub.unsubscribe();
+    throw err;
+  });
   log.info(
     { prefix: subjects.prefix, tools: registry.names(), concurrency: config.concurrency },
     "tool-runner started",
