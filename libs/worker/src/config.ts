@@ -27,9 +27,11 @@ export const commonEnv = {
    * advisories (CVE-2026-33223, CVE-2026-33222, CVE-2026-33247; patched: >= 2.11.16 within 2.11.x,
    * >= 2.12.7 within 2.12.x, or any 2.13.0+), with a warning. Off by default; never for production.
    */
-  CAIRN_ALLOW_UNPATCHED_NATS: envFlag(false).describe(
-    "development only: accept a nats-server 2.10+ without the 2026 security fixes (with a warning)",
-  ),
+  CAIRN_ALLOW_UNPATCHED_NATS: z
+    .enum(["true", "false", "1", "0"])
+    .transform((v) => v === "true" || v === "1")
+    .optional()
+    .describe("development only: accept a nats-server 2.10+ without the 2026 security fixes (with a warning)"),
   // Lower case, digits and '-' (not first), parts joined by '.': the mapping to stream and bucket names is then injective.
   CAIRN_PREFIX: z
     .string()
