@@ -20,6 +20,9 @@ export {
   versionAtLeast,
 } from "@cairn/natsd";
 
+/** How long Cairn waits for a JetStream API answer or a publish acknowledgement. */
+export const JETSTREAM_TIMEOUT_MS = 10_000;
+
 /** How to reach NATS. Only `main.ts` files read these from the environment. */
 export interface NatsConnectOptions {
   /** One URL or a comma-separated list, or an array (a cluster's seeds). */

@@ -5,7 +5,7 @@
  * Nothing here knows what a run's events mean: that is the fold (@cairn/runtime), cached by
  * @cairn/runlog. The NATS client fixes a service applies at start are in `@cairn/bus/internal`.
  */
-export { connectNats, NatsVersionError, MIN_SERVER_VERSION, versionAtLeast } from "./connect.js";
+export { connectNats, JETSTREAM_TIMEOUT_MS, NatsVersionError, MIN_SERVER_VERSION, versionAtLeast } from "./connect.js";
 export type { NatsConnectOptions } from "./connect.js";
 export {
   archiveStreamConfig,

@@ -1,5 +1,6 @@
 import { JetStreamApiError, type JetStreamClient } from "@nats-io/jetstream";
 import { headers as natsHeaders, type MsgHdrs } from "@nats-io/transport-node";
+import { JETSTREAM_TIMEOUT_MS } from "./connect.js";
 import { injectTraceHeaders } from "./trace.js";
 
 export interface AppendResult {
@@ -49,7 +50,10 @@ export async function appendOnce(
   }
   h = injectTraceHeaders(h, natsHeaders);
   try {
-    const ack = await js.publish(subject, data, { timeout: opts.timeoutMs ?? 10_000, ...(h ? { headers: h } : {}) });
+    const ack = await js.publish(subject, data, {
+      timeout: opts.timeoutMs ?? JETSTREAM_TIMEOUT_MS,
+      ...(h ? { headers: h } : {}),
+    });
     return { seq: ack.seq, duplicate: ack.duplicate };
   } catch (err) {
     if (isPerSubjectReject(err)) return { seq: 0, duplicate: true };

@@ -12,7 +12,7 @@ import {
   type ToolResult,
   messageSha256,
 } from "@cairn/protocol";
-import { appendOnce } from "@cairn/bus";
+import { appendOnce, JETSTREAM_TIMEOUT_MS } from "@cairn/bus";
 import { safeToolToken } from "@cairn/runtime";
 import { foldToStep, ReplayError, stepAt, stepsOf, type RunLog } from "./log.js";
 
@@ -216,7 +216,7 @@ export async function forkRun(
   o: ForkOptions,
 ): Promise<ForkResult> {
   const plan = planFork(source, target, o);
-  const js = jetstream(nc, { timeout: 10_000 });
+  const js = jetstream(nc, { timeout: JETSTREAM_TIMEOUT_MS });
   let seq = 0;
   for (const m of plan.messages) {
     const r = await appendOnce(js, m.subject, m.data);

@@ -5,7 +5,7 @@ import { Kvm, type KV } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { decode, encode, isToken, type RunStatus, type Subjects, type HistoryEntry } from "@cairn/protocol";
 import { jetstream } from "@nats-io/jetstream";
-import { isMissingStream, readRange, readRunLog } from "@cairn/bus";
+import { isMissingStream, JETSTREAM_TIMEOUT_MS, readRange, readRunLog } from "@cairn/bus";
 import { reduceRun, runStatus } from "@cairn/runtime";
 import type { RunLog } from "./log.js";
 import { findArchived, readArchive, retireRun, writeArchive } from "@cairn/runlog";
@@ -115,7 +115,7 @@ async function indexEntry(
  * says when: RunPurgedError) or unknown (RunNotFoundError).
  */
 export async function loadRunLog(nc: NatsConnection, subjects: Subjects, runId: string): Promise<RunLog> {
-  const jsm = await jetstreamManager(nc, { timeout: 10_000 });
+  const jsm = await jetstreamManager(nc, { timeout: JETSTREAM_TIMEOUT_MS });
   const entries = await readRunLog(jsm, subjects, runId);
   if (entries.length) return { prefix: subjects.prefix, runId, entries };
   const status = await indexEntry(jsm, await runsIndex(nc, subjects), subjects, runId);
@@ -301,7 +301,7 @@ export async function purgeRun(
   runId: string,
   opts: PurgeOptions = {},
 ): Promise<PurgedRun> {
-  const jsm = await jetstreamManager(nc, { timeout: 10_000 });
+  const jsm = await jetstreamManager(nc, { timeout: JETSTREAM_TIMEOUT_MS });
   const purged = await purgeOne(
     nc,
     jsm,
@@ -339,7 +339,7 @@ export async function purgeOlderThan(
   olderThanMs: number,
   opts: PurgeOptions & { dryRun?: boolean } = {},
 ): Promise<PurgeOlderResult> {
-  const jsm = await jetstreamManager(nc, { timeout: 10_000 });
+  const jsm = await jetstreamManager(nc, { timeout: JETSTREAM_TIMEOUT_MS });
   const kv = opts.dryRun ? await runsIndex(nc, subjects) : await indexForRetiring(nc, jsm, subjects);
   const now = opts.now ?? new Date();
   const due: string[] = [];

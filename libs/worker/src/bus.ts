@@ -2,7 +2,7 @@ import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManage
 import type { NatsConnection } from "@nats-io/transport-node";
 import { Subjects } from "@cairn/protocol";
 import type { Logger } from "@cairn/telemetry";
-import { connectNats, retryProvisioning, verifyStreams } from "@cairn/bus";
+import { connectNats, JETSTREAM_TIMEOUT_MS, retryProvisioning, verifyStreams } from "@cairn/bus";
 import { applyNatsClientFixes } from "@cairn/bus/internal";
 import type { CommonConfig } from "./config.js";
 
@@ -31,8 +31,8 @@ export async function openBus(
   const own = !opts.nc;
   const nc = opts.nc ?? (await connectNats({ ...cfg.nats, servers: cfg.nats.servers, name: opts.name, log: opts.log }));
   const subjects = new Subjects(cfg.prefix);
-  const jsm = await retryProvisioning("JetStream", () => jetstreamManager(nc, { timeout: 10_000 }));
-  const js = jetstream(nc, { timeout: 10_000 });
+  const jsm = await retryProvisioning("JetStream", () => jetstreamManager(nc, { timeout: JETSTREAM_TIMEOUT_MS }));
+  const js = jetstream(nc, { timeout: JETSTREAM_TIMEOUT_MS });
   try {
     await verifyStreams(jsm, subjects, { payloads: opts.payloads === true });
   } catch (err) {
