@@ -62,6 +62,17 @@ export function boundaries(tests) {
   ];
 }
 
+/** How import-x finds a module: TypeScript's resolution (`./x.js` is `./x.ts`). (Exported for tests/lint.) */
+export function moduleSettings() {
+  return {
+    "import-x/extensions": [".ts", ".js"],
+    "import-x/parsers": { "@typescript-eslint/parser": [".ts"] },
+    "import-x/resolver-next": [createTypeScriptImportResolver({ alwaysTryTypes: true })],
+  };
+}
+/** The module cycle rule. (Exported for tests/lint.) */
+export const NO_CYCLE = ["error", { ignoreExternal: true }];
+
 export default tseslint.config(
   {
     ignores: [
@@ -82,14 +93,10 @@ export default tseslint.config(
     plugins: { "@nx": nx, "import-x": importX },
     // Module-level cycles inside a project (between projects, the boundary rule refuses them):
     // import-x follows each relative import through TypeScript's resolution (`./x.js` is `./x.ts`).
-    settings: {
-      "import-x/extensions": [".ts", ".js"],
-      "import-x/parsers": { "@typescript-eslint/parser": [".ts"] },
-      "import-x/resolver-next": [createTypeScriptImportResolver({ alwaysTryTypes: true })],
-    },
+    settings: moduleSettings(),
     rules: {
       "@nx/enforce-module-boundaries": boundaries(false),
-      "import-x/no-cycle": ["error", { ignoreExternal: true }],
+      "import-x/no-cycle": NO_CYCLE,
     },
   },
   {

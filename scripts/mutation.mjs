@@ -7,7 +7,7 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 
-const CORE = ["protocol", "runtime", "bus"];
+const CORE = ["protocol", "runtime", "runlog", "worker", "bus"];
 const THRESHOLD = Number(process.env.CAIRN_MUTATION_THRESHOLD ?? 80);
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((p) => !CORE.includes(p));

@@ -5,7 +5,7 @@ import { reduceRun } from "@cairn/runtime";
 import { DeliveryCoverage } from "@cairn/bus/internal";
 import type { DeliveryInHand } from "@cairn/bus";
 import { headers } from "@nats-io/transport-node";
-import { RunHistory } from "./history.js";
+import { DEFAULT_RUN_CACHE, EVENTS_HEADER, RunHistory, SEQS_HEADER, SINCE_HEADER } from "./history.js";
 import { republishedEntry } from "@cairn/bus";
 
 const S = new Subjects("t");
@@ -177,6 +177,21 @@ function foldInHand(
   return { hand, done: h.foldTo(RUN, msg.seq, { delivery: hand }) };
 }
 
+describe("RunHistory's wire names and defaults", () => {
+  it("the LLM command's hint headers are named as the planner writes them, and the cache's default bounds are the documented ones", () => {
+    expect([EVENTS_HEADER, SINCE_HEADER, SEQS_HEADER]).toEqual(["Cairn-Events", "Cairn-Since", "Cairn-Seqs"]);
+    expect(DEFAULT_RUN_CACHE).toEqual({ runs: 100_000, bytes: 256 * 1024 * 1024 });
+  });
+
+  it("counts what a folded entry costs: its data, twice its subject, and 200 bytes around them", async () => {
+    const { s, seqs } = runLog();
+    const h = new RunHistory(s.jsm, S);
+    await h.foldTo(RUN, seqs.llm1);
+    const events = [seqs.submitted, seqs.llm1].map((q) => entryOf(s, q));
+    expect(h.bytes()).toBe(events.reduce((n, e) => n + e.data.length + 2 * e.subject.length + 200, 0));
+  });
+});
+
 describe("RunHistory's cache bounds", () => {
   it("reads a run that is not cached with one read by subject, and then walks only a short gap", async () => {
     const s = fakeStream();
@@ -337,6 +352,97 @@ describe("RunHistory with the planner's delivery coverage", () => {
   });
 });
 
+describe("RunHistory: which deliveries it may fold as they are", () => {
+  /** A run whose first event was folded in hand (trusted), and the next event's delivery. */
+  async function trustedThen(
+    make: (next: JsMsg, cov: DeliveryCoverage, first: JsMsg) => { hand: DeliveryInHand; cov: DeliveryCoverage },
+  ) {
+    const { s, seqs } = runLog();
+    const h = new RunHistory(s.jsm, S);
+    const cov = new DeliveryCoverage(S.stream, [S.allEvents()]);
+    await foldInHand(h, cov, s.msg(seqs.submitted, 1)).done;
+    const next = s.msg(seqs.llm1, 2);
+    const { hand, cov: used } = make(next, cov, s.msg(seqs.submitted, 1));
+    used.delivered(next);
+    const before = s.gets() + s.multis();
+    const r = await h.foldTo(RUN, seqs.llm1, { delivery: hand });
+    return { read: s.gets() + s.multis() - before, folded: hand.folded, applied: r.applied, seqs };
+  }
+
+  it("folds the very delivery of the asked event (the control case: no read)", async () => {
+    const r = await trustedThen((next, cov) => ({ hand: { msg: next, key: RUN, coverage: cov, folded: false }, cov }));
+    expect([r.read, r.folded, r.applied?.seq]).toEqual([0, true, r.seqs.llm1]);
+  });
+
+  it("reads the stream for a delivery of another key, another event, another stream, or a consumer not over every event", async () => {
+    /** Another consumer's coverage that saw the run's first event too (so only the checked difference remains). */
+    const seen = (c: DeliveryCoverage, first: JsMsg): DeliveryCoverage => (c.delivered(first), c);
+    const cases: [
+      string,
+      (next: JsMsg, cov: DeliveryCoverage, first: JsMsg) => { hand: DeliveryInHand; cov: DeliveryCoverage },
+    ][] = [
+      ["another key", (next, cov) => ({ hand: { msg: next, key: "r2", coverage: cov, folded: false }, cov })],
+      [
+        "another event",
+        (next, cov) => ({
+          hand: { msg: { ...next, seq: next.seq + 1 }, key: RUN, coverage: cov, folded: false },
+          cov,
+        }),
+      ],
+      [
+        "another stream",
+        (next, _cov, first) => {
+          const other = seen(new DeliveryCoverage("OTHER", [S.allEvents()]), first);
+          return { hand: { msg: next, key: RUN, coverage: other, folded: false }, cov: other };
+        },
+      ],
+      [
+        "not a run event's subject",
+        (next, cov) => ({
+          hand: {
+            msg: { ...next, subject: S.llmCommand(RUN, 1, "scripted") },
+            key: RUN,
+            coverage: cov,
+            folded: false,
+          },
+          cov,
+        }),
+      ],
+      [
+        "a consumer over some events only",
+        (next, _cov, first) => {
+          const some = seen(new DeliveryCoverage(S.stream, [`${S.prefix}.run.*.evt.llm.*`]), first);
+          return { hand: { msg: next, key: RUN, coverage: some, folded: false }, cov: some };
+        },
+      ],
+    ];
+    for (const [what, make] of cases) {
+      const r = await trustedThen(make);
+      expect({ what, read: r.read > 0, folded: r.folded }).toEqual({ what, read: true, folded: false });
+      expect(r.applied?.seq).toBe(r.seqs.llm1);
+    }
+  });
+});
+
+describe("RunHistory.noteOwn keeps only what can be folded", () => {
+  it("ignores an entry for a run it does not hold, one already folded, and one older than the noted one", async () => {
+    const { s, h, own } = await afterOwn();
+    h.noteOwn("not-cached", entryOf(s, own)); // nothing to note it on
+    h.noteOwn(RUN, { ...entryOf(s, own), seq: 1 }); // already folded (the submission's sequence)
+    h.noteOwn(RUN, { ...entryOf(s, own), seq: own - 1 }); // older than the noted one
+    const before = s.gets() + s.multis();
+    const r = await h.foldTo(RUN, own, { hint: { events: 2 } });
+    expect(s.gets() + s.multis()).toBe(before);
+    expect(r.applied).toMatchObject({ kind: "llm-result", seq: own });
+    // A run it does not hold reads the stream even with a noted entry and a count.
+    const other = new RunHistory(s.jsm, S);
+    other.noteOwn(RUN, entryOf(s, own));
+    const b2 = s.gets() + s.multis();
+    await other.foldTo(RUN, own, { hint: { events: 2 } });
+    expect(s.gets() + s.multis()).toBeGreaterThan(b2);
+  });
+});
+
 describe("RunHistory.noteOwn (the llm-caller's own responses)", () => {
   it("folds its own appended event without reading it back when the command's event count proves nothing came before it", async () => {
     const s = fakeStream();
@@ -446,6 +552,47 @@ describe("RunHistory.noteOwn (the llm-caller's own responses)", () => {
         S,
       ),
     );
+  });
+});
+
+describe("RunHistory.foldTo: what folding the asked event did, on every path", () => {
+  it("a read from the stream, a repeat from the cache (no read), the own event and listed sequences each give the asked event's fold", async () => {
+    const { s, seqs } = runLog();
+    const h = new RunHistory(s.jsm, S);
+    const first = await h.foldTo(RUN, seqs.llm1);
+    expect(first.applied).toMatchObject({ kind: "llm-result", seq: seqs.llm1, turn: 1 });
+    // Asked again for the same event (a redelivery): the cached fold, nothing read.
+    const reads = [s.gets(), s.multis()];
+    const again = await h.foldTo(RUN, seqs.llm1);
+    expect([s.gets(), s.multis()]).toEqual(reads);
+    expect(again.applied).toBe(first.applied);
+    // An older point of a cached run: folded from the start, and the asked event's fold given.
+    const older = await h.foldTo(RUN, seqs.submitted);
+    expect(older.applied).toMatchObject({ kind: "submitted", seq: seqs.submitted });
+    expect(older.state.lastSeq).toBe(seqs.submitted);
+    // A sequence that is not one of the run's events: no fold of it.
+    const gap = await h.foldTo(RUN, seqs.tool1);
+    expect(gap.applied).toMatchObject({ kind: "tool-result", seq: seqs.tool1 });
+  });
+
+  it("the own event and each listed sequence give the asked event's fold, not another's", async () => {
+    const own1 = await afterOwn(twoCalls());
+    const before = [own1.s.gets(), own1.s.multis()];
+    const mine = await own1.h.foldTo(RUN, own1.own, { hint: { events: 2 } });
+    expect([own1.s.gets(), own1.s.multis()]).toEqual(before);
+    expect(mine.applied).toMatchObject({ kind: "llm-result", seq: own1.own });
+    const { s, h, own } = await afterOwn(twoCalls());
+    const t0 = s.append(S.toolResult(RUN, 1, 0, "noop"), { ...tool(1), callId: "a" });
+    const t1 = s.append(S.toolResult(RUN, 1, 1, "noop"), { ...tool(1), index: 1, callId: "b" });
+    const r = await h.foldTo(RUN, t1, { hint: { events: 4, since: own, seqs: [t0, t1] } });
+    expect(r.applied).toMatchObject({ kind: "tool-result", seq: t1, index: 1 });
+    // A listed sequence outside (own, seq] is not fetched.
+    const { s: s2, h: h2, own: own2 } = await afterOwn(twoCalls());
+    const u0 = s2.append(S.toolResult(RUN, 1, 0, "noop"), { ...tool(1), callId: "a" });
+    const gets = s2.gets();
+    const r2 = await h2.foldTo(RUN, u0, { hint: { events: 3, since: own2, seqs: [own2 - 1, u0, u0 + 5] } });
+    expect(s2.gets() - gets).toBe(1);
+    expect(r2.applied).toMatchObject({ kind: "tool-result", seq: u0 });
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import { z } from "zod";
-import { ConfigError, commonEnv, parseEnv, toCommonConfig } from "./config.js";
+import { ConfigError, commonEnv, envFlag, parseEnv, parseLimits, toCommonConfig } from "./config.js";
 
 const URL = "nats://nats.example.internal:4222"; // a config value only: no connection is made
 
@@ -172,7 +172,8 @@ describe("CAIRN_ALLOW_UNPATCHED_NATS", () => {
 describe("toCommonConfig", () => {
   it("maps the parsed env, with the instance defaulting to <service>-<pid>", () => {
     const c = toCommonConfig(parseEnv(commonEnv, { NATS_URL: URL }), "planner");
-    expect(c).toEqual({
+    // strictly: a setting that is not given is absent, not present and undefined
+    expect(c).toStrictEqual({
       nats: { servers: URL },
       prefix: "cairn",
       replicas: 1,
@@ -211,5 +212,65 @@ describe("toCommonConfig", () => {
     expect(c.nats).toEqual({ servers: URL, user: "u", pass: "p", token: "tok", credsFile: "/creds/x.creds" });
     expect(c.crashAt).toBe("after-publish:2");
     expect(c.instance).toBe("planner-a");
+  });
+});
+
+describe("the variables' bounds, descriptions and helpers", () => {
+  it("takes sizes and waits at or above their minimum, and refuses them below", () => {
+    const e = parseEnv(commonEnv, {
+      NATS_URL: URL,
+      CAIRN_ACK_WAIT_MS: "60000",
+      CAIRN_MAX_MESSAGE_BYTES: "8388608",
+      CAIRN_LARGE_PAYLOAD_BYTES: "4194304",
+    });
+    expect([e.CAIRN_ACK_WAIT_MS, e.CAIRN_MAX_MESSAGE_BYTES, e.CAIRN_LARGE_PAYLOAD_BYTES]).toEqual([
+      60_000, 8_388_608, 4_194_304,
+    ]);
+    const { lines } = problems(() =>
+      parseEnv(commonEnv, {
+        NATS_URL: URL,
+        CAIRN_ACK_WAIT_MS: "199",
+        CAIRN_MAX_MESSAGE_BYTES: "1023",
+        CAIRN_LARGE_PAYLOAD_BYTES: "1023",
+      }),
+    );
+    expect(lines.map((l) => l.split(":")[0]!.trim())).toEqual([
+      "CAIRN_ACK_WAIT_MS",
+      "CAIRN_MAX_MESSAGE_BYTES",
+      "CAIRN_LARGE_PAYLOAD_BYTES",
+    ]);
+  });
+
+  it("describes every variable (docs/configuration.md is generated from these)", () => {
+    const undescribed = Object.entries(commonEnv)
+      .filter(([, schema]) => !(schema as z.ZodType).description?.trim())
+      .map(([name]) => name);
+    expect(undescribed).toEqual([]);
+  });
+
+  it("envFlag: true/1 and false/0, the default when unset, nothing else", () => {
+    const shape = { ON: envFlag(true), OFF: envFlag(false) };
+    expect(parseEnv(shape, {})).toEqual({ ON: true, OFF: false });
+    expect(parseEnv(shape, { ON: "0", OFF: "1" })).toEqual({ ON: false, OFF: true });
+    expect(parseEnv(shape, { ON: "false", OFF: "true" })).toEqual({ ON: false, OFF: true });
+    expect(problems(() => parseEnv(shape, { ON: "yes" })).lines).toHaveLength(1);
+  });
+
+  it("parseLimits reads name=positive integer pairs and names the variable of a bad one", () => {
+    expect(parseLimits("CAIRN_TOOL_LIMITS", " render=2, train=1 ,")).toEqual(
+      new Map([
+        ["render", 2],
+        ["train", 1],
+      ]),
+    );
+    expect(parseLimits("X", undefined)).toEqual(new Map());
+    for (const bad of ["render", "render=0", "render=-1", "ren der=2", "render=2x", "a.b=1", `${"n".repeat(65)}=1`]) {
+      expect(() => parseLimits("CAIRN_TOOL_LIMITS", bad)).toThrow(
+        new ConfigError(
+          `invalid configuration:\n  CAIRN_TOOL_LIMITS: "${bad.trim()}" is not <name>=<positive integer>`,
+        ),
+      );
+    }
+    expect(parseLimits("X", `${"n".repeat(64)}=10`).get("n".repeat(64))).toBe(10);
   });
 });

@@ -15,3 +15,4 @@ export type { WorkMessage, WorkQueueOptions } from "./workqueue.js";
 export { runErrorEvent, StepRecorder } from "./step.js";
 export type { RecordShape, StepError, StepMessage, StepRecorderOptions, StepRun, StepWords } from "./step.js";
 export { runServiceProcess } from "./process.js";
+export type { ServiceProcessHost } from "./process.js";

@@ -12,11 +12,14 @@ const RESULT = subjects.toolResult("r1", 1, 0, "t");
 
 function setup(o: { largePayloadBytes?: number; maxMessageBytes?: number } = {}) {
   const log = new Map<string, Uint8Array>();
-  const lines: { level: string; msg: string }[] = [];
+  const lines: { level: string; msg: string; obj?: Record<string, unknown> }[] = [];
   const crashes: string[] = [];
   const payloads: string[] = [];
+  let clock = 0;
   const at = (level: string) => (a: unknown, b?: unknown) =>
-    lines.push({ level, msg: typeof a === "string" ? a : String(b) });
+    lines.push(
+      typeof a === "string" ? { level, msg: a } : { level, msg: String(b), obj: a as Record<string, unknown> },
+    );
   const rlog = { error: at("error"), warn: at("warn"), info: at("info"), debug: at("debug") } as unknown as StepLogger;
   const steps = new StepRecorder({
     subjects,
@@ -41,7 +44,8 @@ function setup(o: { largePayloadBytes?: number; maxMessageBytes?: number } = {})
     largePayloadBytes: o.largePayloadBytes ?? 1024,
     maxMessageBytes: o.maxMessageBytes ?? 64 * 1024,
     crash: { hit: (p) => crashes.push(p) },
-    now: () => 1_000,
+    // Each reading of the clock is 250 ms after the last: a step's time is the difference.
+    now: () => (clock += 250),
   });
   const result = (output: string, ok = true): ToolResult => ({
     v: 1,
@@ -194,6 +198,74 @@ describe("StepRecorder: the one step skeleton of the workers", () => {
     expect(t.recorded()).toMatchObject({
       ok: false,
       error: { kind: "invalid_command", message: "schema_invalid: bad" },
+    });
+  });
+
+  it("hands the effect's time to the record, and logs a failure's kind and the retry's delay", async () => {
+    const t = setup();
+    const times: number[] = [];
+    await t.run(1, { succeed: (out, ms) => (times.push(ms), t.record(t.result(out))) });
+    expect(times).toEqual([250]);
+    expect(t.lines.some((l) => /^late /.test(l.msg))).toBe(false); // its own record: not late
+    const u = setup();
+    const failed: number[] = [];
+    await u.run(1, { execute: () => Promise.reject(new RetryableError("busy", { kind: "http_503" })) });
+    expect(u.lines.at(-1)).toEqual({
+      level: "warn",
+      msg: "tool call failed; retrying after backoff",
+      obj: { err: "busy", kind: "http_503", delayMs: 500 },
+    });
+    await u.run(3, {
+      execute: () => Promise.reject(new RetryableError("busy", { kind: "http_503" })),
+      fail: (error, ms) => (failed.push(ms), u.record({ ...u.result(""), ok: false, error })),
+      failureLevel: "error",
+    });
+    expect(failed).toEqual([250]);
+    expect(u.lines.at(-1)).toEqual({
+      level: "error",
+      msg: "tool call failed for good: recorded as the step's result",
+      obj: { err: "busy", kind: "http_503", retryable: true },
+    });
+  });
+
+  it("offloads only text over the bound, only with a payload store, and replaces only a record over the limit", async () => {
+    const t = setup({ largePayloadBytes: 2000 });
+    await t.record(t.result("a".repeat(2000)));
+    expect(t.payloads).toEqual([]);
+    expect(t.recorded().output).toBe("a".repeat(2000));
+    const noStore = setup({ largePayloadBytes: 10 });
+    const plain = new StepRecorder({
+      subjects,
+      service: "tool-runner",
+      append: (subject, data) => {
+        noStore.log.set(subject, data);
+        return Promise.resolve({ seq: 1, duplicate: false });
+      },
+      exists: () => Promise.resolve(false),
+      largePayloadBytes: 10,
+      maxMessageBytes: 64 * 1024,
+      crash: { hit: () => undefined },
+      now: () => 0,
+    });
+    await plain.record(RESULT, noStore.result("b".repeat(100)), {
+      text: "output",
+      ref: "outputRef",
+      tooLarge: () => ({}),
+    });
+    expect(noStore.recorded().output).toBe("b".repeat(100));
+    // exactly at the message limit: kept; one byte over: replaced
+    const probe = setup();
+    await probe.record(probe.result("c".repeat(100)));
+    const size = probe.log.get(RESULT)!.length;
+    const exact = setup({ largePayloadBytes: 1_000_000, maxMessageBytes: size });
+    await exact.record(exact.result("c".repeat(100)));
+    expect(exact.recorded()).toMatchObject({ ok: true });
+    const over = setup({ largePayloadBytes: 1_000_000, maxMessageBytes: size - 1 });
+    await over.record(over.result("c".repeat(100)));
+    expect(over.recorded()).toMatchObject({ ok: false, error: { kind: "result_too_large" } });
+    expect(over.steps.tooLarge("tool result", 5000)).toEqual({
+      kind: "result_too_large",
+      message: `tool result of 5000 bytes exceeds the ${size - 1}-byte message limit`,
     });
   });
 });
