@@ -21,6 +21,7 @@ import {
   throughputPhase,
   withScenario,
   type LatencyResult,
+  type ScenarioSetup,
   type Sync,
 } from "./measure.js";
 import { parseOptions, USAGE, type BenchOptions } from "./options.js";
@@ -113,6 +114,25 @@ async function main(): Promise<void> {
   const nodeArgs = (label: string): string[] =>
     o.cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${join(o.outDir, "profiles", `${stamp}-${label}`)}`] : [];
 
+  /**
+   * A scenario's setup: its label, its system and what else varies; the rest from the options (the
+   * raw baseline's client and stream settings apply to the raw systems only).
+   */
+  const setup = (
+    label: string,
+    v: Pick<ScenarioSetup, "kind" | "mode" | "turns"> & Partial<ScenarioSetup>,
+  ): ScenarioSetup => ({
+    sync: "default",
+    logLevel: o.logLevel,
+    rawWriteOnce: v.kind !== "cairn" && o.rawWriteOnce,
+    rawStockClient: v.kind !== "cairn" && o.rawStockClient,
+    nodeArgs: nodeArgs(label),
+    serviceEnv: o.serviceEnv,
+    keep: o.keep,
+    onDir: (d) => o.keep && progress(`${label}: logs in ${d}`),
+    ...v,
+  });
+
   const loop = async (system: SystemKind, mode: Mode, sync: Sync, tracing: "off" | "otlp" = "off"): Promise<void> => {
     // The breakdown's raw-cairn-loop is not a system to choose: it comes with the breakdown scenario.
     if (system !== "raw-cairn-loop" && !o.systems.includes(system)) return;
@@ -125,19 +145,7 @@ async function main(): Promise<void> {
       `${label}: ${o.warmup} warm-up + ${o.latencyRuns} runs one at a time, then ${o.throughputRuns} runs at once`,
     );
     const { result, memory } = await withScenario(
-      {
-        kind: system,
-        mode,
-        sync,
-        logLevel: o.logLevel,
-        rawWriteOnce: o.rawWriteOnce,
-        rawStockClient: o.rawStockClient,
-        nodeArgs: nodeArgs(label),
-        serviceEnv,
-        turns: [o.turns],
-        keep: o.keep,
-        onDir: (d) => o.keep && progress(`${label}: logs in ${d}`),
-      },
+      setup(label, { kind: system, mode, sync, serviceEnv, turns: [o.turns] }),
       async ({ sys, cpu }) => {
         const latency = await latencyPhase(sys, o.turns, o.warmup, o.latencyRuns, { hops: true });
         const throughput = await throughputPhase(sys, o.turns, o.throughputRuns, cpu);
@@ -164,19 +172,7 @@ async function main(): Promise<void> {
     const label = `${system}-scaling`;
     progress(`${label}: run lengths ${o.scalingTurns.join(", ")} turns, one run at a time`);
     const { result, memory } = await withScenario(
-      {
-        kind: system,
-        mode: "embedded",
-        sync: "default",
-        logLevel: o.logLevel,
-        rawWriteOnce: o.rawWriteOnce,
-        rawStockClient: o.rawStockClient,
-        nodeArgs: nodeArgs(label),
-        serviceEnv: o.serviceEnv,
-        turns: o.scalingTurns,
-        keep: o.keep,
-        onDir: (d) => o.keep && progress(`${label}: logs in ${d}`),
-      },
+      setup(label, { kind: system, mode: "embedded", turns: o.scalingTurns }),
       async ({ sys }) => {
         const points: LatencyResult[] = [];
         let warm = o.warmup;
@@ -228,20 +224,7 @@ async function main(): Promise<void> {
     );
     const fair = { calls: o.fairnessCalls, ...(window === "off" ? { window: o.fairnessCalls } : {}) };
     const { result, memory } = await withScenario(
-      {
-        kind: "cairn",
-        mode,
-        sync: "default",
-        logLevel: o.logLevel,
-        rawWriteOnce: false,
-        rawStockClient: false,
-        nodeArgs: nodeArgs(label),
-        serviceEnv: o.serviceEnv,
-        turns: [o.turns],
-        fairness: fair,
-        keep: o.keep,
-        onDir: (d) => o.keep && progress(`${label}: logs in ${d}`),
-      },
+      setup(label, { kind: "cairn", mode, turns: [o.turns], fairness: fair }),
       ({ sys }) => fairnessPhase(sys, o.fairnessCalls, o.warmup, o.latencyRuns, o.fairnessRounds),
     );
     const rec: FairnessRecord = { type: "fairness", system: "cairn", mode, window, ...result, memory };
@@ -255,19 +238,7 @@ async function main(): Promise<void> {
       `${label}: ${runs} runs of ${turns + 1} model turn${turns ? "s" : ""} submitted at once (512 clients), on a fresh server`,
     );
     const { result, memory } = await withScenario(
-      {
-        kind: "cairn",
-        mode: "embedded",
-        sync: "default",
-        logLevel: o.logLevel,
-        rawWriteOnce: false,
-        rawStockClient: false,
-        nodeArgs: nodeArgs(label),
-        serviceEnv: o.serviceEnv,
-        turns: [turns],
-        keep: o.keep,
-        onDir: (d) => o.keep && progress(`${label}: logs in ${d}`),
-      },
+      setup(label, { kind: "cairn", mode: "embedded", turns: [turns] }),
       ({ sys, cpu }) => burstPhase(sys, turns, runs, cpu, 512, Math.min(300, runs)),
     );
     const rec: BurstRecord = { type: "burst", system: "cairn", mode: "embedded", ...result, memory };
@@ -282,19 +253,7 @@ async function main(): Promise<void> {
       `${label}: ${burstRuns} one-turn runs on a fresh stream, then ${o.scaleStored} messages of finished ten-turn runs stored, then the ${burstRuns} runs again`,
     );
     const { result } = await withScenario(
-      {
-        kind: "cairn",
-        mode: "embedded",
-        sync: "default",
-        logLevel: o.logLevel,
-        rawWriteOnce: false,
-        rawStockClient: false,
-        nodeArgs: nodeArgs(label),
-        serviceEnv: o.serviceEnv,
-        turns: [0, 9],
-        keep: o.keep,
-        onDir: (d) => o.keep && progress(`${label}: logs in ${d}`),
-      },
+      setup(label, { kind: "cairn", mode: "embedded", turns: [0, 9] }),
       async ({ sys, cpu, server }) => {
         await burstPhase(sys, 0, 300, cpu); // warm-up
         return storedHistoryPhase(sys, server, cpu, o.scaleStored, burstRuns);
@@ -311,19 +270,7 @@ async function main(): Promise<void> {
       `${label}: ${o.scaleIndex} runs in the runs index, then list (20 newest; by status; by metadata) and status, timed through the API`,
     );
     const { result } = await withScenario(
-      {
-        kind: "cairn",
-        mode: "embedded",
-        sync: "default",
-        logLevel: o.logLevel,
-        rawWriteOnce: false,
-        rawStockClient: false,
-        nodeArgs: nodeArgs(label),
-        serviceEnv: o.serviceEnv,
-        turns: [0],
-        keep: o.keep,
-        onDir: (d) => o.keep && progress(`${label}: logs in ${d}`),
-      },
+      setup(label, { kind: "cairn", mode: "embedded", turns: [0] }),
       ({ sys, server }) => indexPhase(sys, server.pid, o.scaleIndex),
     );
     const rec: IndexRecord = { type: "index", system: "cairn", mode: "embedded", ...result };
