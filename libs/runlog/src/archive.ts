@@ -156,7 +156,10 @@ export async function retireRun(
   subjects: Subjects,
   status: RunStatus,
 ): Promise<void> {
-  const before = await findArchived(jsm, subjects, status.runId).catch(() => undefined);
+  // The directory page is read once: for the run's record now, and as the first version to write over.
+  const known = await readPage(jsm, subjects, status.runId).catch(() => undefined);
+  const at = known?.page[status.runId];
+  const before = at === undefined ? undefined : await recordAt(jsm, subjects, status.runId, at).catch(() => undefined);
   if (!before || JSON.stringify(before) !== JSON.stringify(status)) {
     const h = natsHeaders();
     h.set(RECORD_HEADER, status.runId);
@@ -165,7 +168,7 @@ export async function retireRun(
       throw new ArchiveIntegrityError(
         `the record of run ${status.runId} was stored in stream ${ack.stream}, not ${subjects.archiveStream}`,
       );
-    await enterInDirectory(js, jsm, subjects, status.runId, ack.seq);
+    await enterInDirectory(js, jsm, subjects, status.runId, ack.seq, false, known);
   }
   const kvStream = `KV_${subjects.runsBucket}`;
   for (const key of [status.runId, subjects.submissionKey(status.runId)])
@@ -206,7 +209,7 @@ async function readPage(
   return { page: page as Page, seq: m.seq };
 }
 
-/** Points the run's directory entry at `recordSeq`; false when it pointed there already. */
+/** Points the run's directory entry at `recordSeq`; false when it pointed there already. `known`: the page as just read (a changed page is read again). */
 async function enterInDirectory(
   js: JetStreamClient,
   jsm: JetStreamManager,
@@ -214,17 +217,17 @@ async function enterInDirectory(
   runId: string,
   recordSeq: number,
   replaceDamaged = false,
+  known?: { page: Page; seq: number },
 ): Promise<boolean> {
   const subject = subjects.archivePage(runId);
   for (let attempt = 0; attempt < 8; attempt++) {
-    const { page, seq } = await readPage(jsm, subjects, runId).catch(
-      async (err: unknown): Promise<{ page: Page; seq: number }> => {
-        // A damaged page (rebuild only): start it afresh; the rebuild enters every run it held again.
-        if (!replaceDamaged || !(err instanceof ArchiveIntegrityError)) throw err;
-        const last = await jsm.direct.getMessage(`KV_${subjects.archiveBucket}`, { last_by_subj: subject });
-        return { page: {}, seq: last?.seq ?? 0 };
-      },
-    );
+    const read = attempt === 0 && known ? Promise.resolve(known) : readPage(jsm, subjects, runId);
+    const { page, seq } = await read.catch(async (err: unknown): Promise<{ page: Page; seq: number }> => {
+      // A damaged page (rebuild only): start it afresh; the rebuild enters every run it held again.
+      if (!replaceDamaged || !(err instanceof ArchiveIntegrityError)) throw err;
+      const last = await jsm.direct.getMessage(`KV_${subjects.archiveBucket}`, { last_by_subj: subject });
+      return { page: {}, seq: last?.seq ?? 0 };
+    });
     if (page[runId] === recordSeq) return false;
     page[runId] = recordSeq;
     try {
@@ -259,7 +262,11 @@ export async function findArchived(
 ): Promise<RunStatus | undefined> {
   const { page } = await readPage(jsm, subjects, runId);
   const seq = page[runId];
-  if (seq === undefined) return undefined;
+  return seq === undefined ? undefined : recordAt(jsm, subjects, runId, seq);
+}
+
+/** The run's record at `seq` of the archive stream, which its directory entry names. */
+async function recordAt(jsm: JetStreamManager, subjects: Subjects, runId: string, seq: number): Promise<RunStatus> {
   const m = await jsm.direct.getMessage(subjects.archiveStream, { seq });
   const status = m ? archivedRecordOf(m, subjects) : undefined;
   if (!status || status.runId !== runId)
