@@ -1,3 +1,3 @@
 /** For @cairn/tracing (the OpenTelemetry SDK), not for applications. */
-export { randomId, setTracingState } from "./tracing-state.js";
+export { randomId, runningTracing, setTracingState } from "./tracing-state.js";
 export type { RunIdOverride } from "./tracing-state.js";

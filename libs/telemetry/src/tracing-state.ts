@@ -3,9 +3,9 @@ import { randomBytes } from "node:crypto";
 /**
  * What the OpenTelemetry SDK, once @cairn/tracing started it, tells the API-side helpers here:
  * that tracing is on (the hot paths skip their tracing work otherwise), and the id generator that
- * lets a run's root span take the ids fixed when the run was submitted (run-trace.ts). Like the
- * OpenTelemetry API's own registered provider, this is one per process: set by `startTracing`,
- * cleared by its shutdown, and nothing sets it at import.
+ * lets a run's root span take the ids fixed when the run was submitted (run-trace.ts), and how to
+ * stop it. Like the OpenTelemetry API's own registered provider (which stays registered after a
+ * shutdown), this is one per process: set by `startTracing`, never at import.
  */
 export interface RunIdOverride {
   /** The next span started gets these ids (span starts are synchronous: nothing slips in). */
@@ -15,6 +15,8 @@ export interface RunIdOverride {
 
 interface TracingState {
   ids: RunIdOverride;
+  /** Flushes and stops the SDK (once, however often it is called). */
+  shutdown(): Promise<void>;
 }
 
 const PROCESS = { state: undefined as TracingState | undefined };
@@ -29,8 +31,13 @@ export function idGenerator(): RunIdOverride | undefined {
   return PROCESS.state?.ids;
 }
 
-/** @internal Called by @cairn/tracing when it starts (with the SDK's id generator) and stops (undefined) the SDK. */
-export function setTracingState(s: TracingState | undefined): void {
+/** @internal The running SDK, as @cairn/tracing registered it. */
+export function runningTracing(): TracingState | undefined {
+  return PROCESS.state;
+}
+
+/** @internal Called by @cairn/tracing when it starts the SDK (with its id generator and its shutdown). */
+export function setTracingState(s: TracingState): void {
   PROCESS.state = s;
 }
 

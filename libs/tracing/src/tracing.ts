@@ -15,7 +15,7 @@
  */
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_NAMESPACE } from "@opentelemetry/semantic-conventions";
 import type { SpanExporter, IdGenerator } from "@opentelemetry/sdk-trace-base";
-import { randomId, setTracingState, type RunIdOverride } from "@cairn/telemetry/internal";
+import { randomId, runningTracing, setTracingState, type RunIdOverride } from "@cairn/telemetry/internal";
 
 export interface TracingOptions {
   /** `service.name` unless `OTEL_SERVICE_NAME` (or `OTEL_RESOURCE_ATTRIBUTES`) says otherwise. */
@@ -74,9 +74,6 @@ class RunAwareIdGenerator implements IdGenerator, RunIdOverride {
     return randomId(8);
   }
 }
-
-/** The SDK this process started: one per process, like the OpenTelemetry API's registered provider. */
-const SDK = { running: undefined as { shutdown(): Promise<void> } | undefined };
 
 function nonEmpty(v: string | undefined): string | undefined {
   const t = v?.trim();
@@ -137,7 +134,7 @@ export async function startTracing(o: TracingOptions): Promise<Tracing> {
   const choice = tracingChoice(env);
   if (!choice) return { enabled: false, exporter: "none", shutdown: async () => undefined };
   const exporterName = choice.exporter === "otlp" ? `otlp ${choice.protocol}` : "console";
-  if (SDK.running) return { enabled: true, exporter: exporterName, shutdown: () => shutdownTracing() };
+  if (runningTracing()) return { enabled: true, exporter: exporterName, shutdown: () => shutdownTracing() };
 
   const [
     { NodeTracerProvider, BatchSpanProcessor },
@@ -161,14 +158,13 @@ export async function startTracing(o: TracingOptions): Promise<Tracing> {
   });
   provider.register();
   let done: Promise<void> | undefined;
-  SDK.running = { shutdown: () => (done ??= provider.shutdown().catch(() => undefined)) };
-  setTracingState({ ids });
+  setTracingState({ ids, shutdown: () => (done ??= provider.shutdown().catch(() => undefined)) });
   return { enabled: true, exporter: exporterName, shutdown: () => shutdownTracing() };
 }
 
 /** Flushes and stops the SDK if it was started; safe to call more than once. */
 export async function shutdownTracing(): Promise<void> {
-  await SDK.running?.shutdown();
+  await runningTracing()?.shutdown();
 }
 
 /** The `OTEL_*` variables a Cairn process acts on (docs/configuration.md is generated from this list and the services' schemas). */
