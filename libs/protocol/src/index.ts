@@ -10,7 +10,7 @@ export { ARCHIVE_PAGES, ARCHIVE_SUBJECTS, Subjects, isToken, RESERVED_PREFIX_PAR
 export type { ApiEndpoint, ParsedRunSubject, RunStep, RunSubjectKind } from "./subjects.js";
 export { decodeEntry } from "./entry.js";
 export type { DecodedEntry } from "./entry.js";
-export { backoffDelay, workerRetryPolicy } from "./retry.js";
+export { backoffDelay } from "./retry.js";
 export type { RetryPolicy } from "./retry.js";
 export { messageSha256 } from "./codec.js";
 export type { HistoryEntry } from "./entry.js";

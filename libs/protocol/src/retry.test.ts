@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { backoffDelay, workerRetryPolicy, type RetryPolicy } from "./retry.js";
+import { backoffDelay, type RetryPolicy } from "./retry.js";
 
-const WORKER = workerRetryPolicy(3, 500);
+/** A worker's policy (workerRetryPolicy(3, 500) in @cairn/worker). */
+const WORKER: RetryPolicy = { maxAttempts: 3, initialDelayMs: 500, maxDelayMs: 60_000, multiplier: 2 };
 
 describe("backoffDelay", () => {
   it("a worker's policy: its attempts and first delay, doubling, capped at a minute", () => {

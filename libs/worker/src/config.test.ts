@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import { z } from "zod";
-import { ConfigError, commonEnv, envFlag, parseEnv, parseLimits, toCommonConfig } from "./config.js";
+import { ConfigError, commonEnv, envFlag, parseEnv, parseLimits, toCommonConfig, workerRetryPolicy } from "./config.js";
 
 const URL = "nats://nats.example.internal:4222"; // a config value only: no connection is made
 
@@ -272,5 +272,16 @@ describe("the variables' bounds, descriptions and helpers", () => {
       );
     }
     expect(parseLimits("X", `${"n".repeat(64)}=10`).get("n".repeat(64))).toBe(10);
+  });
+});
+
+describe("workerRetryPolicy", () => {
+  it("is the configured attempts and first delay, doubling, capped at a minute", () => {
+    expect(workerRetryPolicy(4, 1000)).toEqual({
+      maxAttempts: 4,
+      initialDelayMs: 1000,
+      maxDelayMs: 60_000,
+      multiplier: 2,
+    });
   });
 });

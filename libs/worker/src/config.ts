@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { RESERVED_PREFIX_PARTS } from "@cairn/protocol";
+import { RESERVED_PREFIX_PARTS, type RetryPolicy } from "@cairn/protocol";
 
 /** An on/off variable: "true"/"1" or "false"/"0", `dflt` when unset; parsed to a boolean. */
 export function envFlag(dflt: boolean) {
@@ -180,4 +180,13 @@ export function parseLimits(name: string, value: string | undefined): Map<string
     out.set(m[1]!, Number(m[2]));
   }
   return out;
+}
+
+/**
+ * A worker's (llm-caller, tool-runner) policy for a failed step: its configured attempts and first
+ * delay (CAIRN_LLM_/CAIRN_TOOL_MAX_ATTEMPTS and _RETRY_INITIAL_DELAY_MS), doubling, capped at a
+ * minute. Stated here once for both.
+ */
+export function workerRetryPolicy(maxAttempts: number, initialDelayMs: number): RetryPolicy {
+  return { maxAttempts, initialDelayMs, maxDelayMs: 60_000, multiplier: 2 };
 }

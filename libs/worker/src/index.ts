@@ -4,7 +4,7 @@
  * verified), a work queue over a provisioned durable consumer, test crash points, and the one
  * step skeleton both workers run (`StepRecorder`), and a service process's main (`runServiceProcess`).
  */
-export { commonEnv, ConfigError, envFlag, parseEnv, parseLimits, toCommonConfig } from "./config.js";
+export { commonEnv, ConfigError, envFlag, workerRetryPolicy, parseEnv, parseLimits, toCommonConfig } from "./config.js";
 export type { CommonConfig } from "./config.js";
 export { CrashPoints } from "./crash.js";
 export type { CrashPoint } from "./crash.js";

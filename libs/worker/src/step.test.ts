@@ -1,10 +1,11 @@
 // The workers' step skeleton on its own: a log kept in memory (a subject holds one message, as the
 // runs stream's write-once rule has it), so each rule of the skeleton is checked by what it wrote.
 import { describe, expect, it } from "vitest";
-import { decode, Subjects, workerRetryPolicy, type RunError, type ToolResult } from "@cairn/protocol";
+import { decode, Subjects, type RunError, type ToolResult } from "@cairn/protocol";
 import { RetryableError, TerminalError } from "@cairn/runtime";
 import type { AppendResult } from "@cairn/bus";
 import type { StepLogger } from "@cairn/telemetry";
+import { workerRetryPolicy } from "./config.js";
 import { StepRecorder, type StepRun } from "./step.js";
 
 const subjects = new Subjects("cairn");

@@ -15,9 +15,8 @@ import {
 import type { Logger } from "@cairn/telemetry";
 import type { LlmCallerConfig } from "./config.js";
 import { createLlmHandler } from "./handler.js";
-import { workerRetryPolicy } from "@cairn/protocol";
 import { EVENTS_HEADER, SEQS_HEADER, SINCE_HEADER, type FoldHint, RunHistory } from "@cairn/runlog";
-import { CrashPoints, startWorkQueues, openBus } from "@cairn/worker";
+import { CrashPoints, openBus, startWorkQueues, workerRetryPolicy } from "@cairn/worker";
 
 export interface LlmCallerDeps {
   log: Logger;

@@ -10,7 +10,6 @@ import {
   type RunSignal,
   type RunSubmitted,
   type ToolRegistration,
-  workerRetryPolicy,
 } from "@cairn/protocol";
 import { appendOnce, isReflected, PayloadStore, type NatsConnection, type RunningService } from "@cairn/bus";
 import {
@@ -24,7 +23,7 @@ import {
 import type { Logger } from "@cairn/telemetry";
 import type { ToolRunnerConfig } from "./config.js";
 import { createToolHandler } from "./handler.js";
-import { CrashPoints, startWorkQueues, openBus } from "@cairn/worker";
+import { CrashPoints, openBus, startWorkQueues, workerRetryPolicy } from "@cairn/worker";
 
 export interface ToolRunnerDeps {
   log: Logger;
