@@ -37,6 +37,8 @@ export const LAYERS = {
     "layer:service",
     "layer:sdk",
   ], // the cairn CLI (cairn dev embeds the services)
+  // examples/: an application and a tool package, using only what a user installs
+  "layer:example": ["layer:client", "layer:kit", "layer:service", "layer:app"],
   "layer:sdk": ["layer:base"], // tracing: the OpenTelemetry SDK a service process starts (never a library's dependency)
   "layer:test": ["layer:base"], // @cairn/testing: fixtures for tests only
   "layer:bench": ["*"],
@@ -104,6 +106,18 @@ export default tseslint.config(
     rules: { "@nx/enforce-module-boundaries": boundaries(true) },
   },
   {
+    // A published package imports only what its own package.json declares (types included: its
+    // .d.ts files import them too); the workspace's hoisted node_modules would hide a missing one.
+    files: ["libs/*/src/**/*.ts", "services/*/src/**/*.ts", "examples/*/src/**/*.ts"],
+    ignores: ["**/*.test.ts"],
+    rules: {
+      "import-x/no-extraneous-dependencies": [
+        "error",
+        { devDependencies: false, optionalDependencies: false, peerDependencies: true, includeTypes: true },
+      ],
+    },
+  },
+  {
     // The benchmark drives every part and loads some lazily on purpose: no layer to keep.
     files: ["bench/**/*.ts"],
     rules: { "@nx/enforce-module-boundaries": "off" },
@@ -116,6 +130,7 @@ export default tseslint.config(
           "./libs/*/tsconfig.json",
           "./services/*/tsconfig.json",
           "./bench/tsconfig.json",
+          "./examples/*/tsconfig.json",
         ],
         tsconfigRootDir: import.meta.dirname,
       },

@@ -23,8 +23,18 @@ export function checkRunLog(runId: string, log: LoggedEntry[]): string[] {
     if (subjects.has(e.subject)) say(`subject written twice: ${e.subject}`);
     subjects.add(e.subject);
     if (e.entry.kind === "invalid") say(`unreadable entry at seq ${e.seq}: ${e.entry.reason}`);
-    if (e.entry.kind === "error")
-      say(`error recorded at seq ${e.seq}: ${e.entry.message.error.kind}: ${e.entry.message.error.message}`);
+    if (e.entry.kind === "error") {
+      const m = e.entry.message;
+      // A retry notice (a failed attempt handed back with a delay) is not a problem: it must name
+      // a command written before it. (It may follow the step's result: a delivery that stalled
+      // past ack_wait fails after another one recorded the result.)
+      if (m.retryAt !== undefined) {
+        const cmd = log.find((c) => c.subject === m.subject);
+        if (!cmd || cmd.seq > e.seq) say(`retry notice at seq ${e.seq} about ${m.subject}: no such command before it`);
+        if (!(m.attempt! >= 1) || !Number.isFinite(Date.parse(m.retryAt)))
+          say(`retry notice at seq ${e.seq}: attempt ${m.attempt} / retryAt ${m.retryAt}`);
+      } else say(`error recorded at seq ${e.seq}: ${m.error.kind}: ${m.error.message}`);
+    }
   }
   const seqOf = (pred: (e: LoggedEntry) => boolean): number[] => log.filter(pred).map((e) => e.seq);
   const llmCmd = new Map<number, number>();

@@ -1,4 +1,7 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   checkServerVersion,
@@ -7,6 +10,7 @@ import {
   MIN_SERVER_VERSION,
   NatsVersionError,
   PATCHED_FLOOR,
+  tlsConnectOption,
   versionAtLeast,
 } from "./connect.js";
 
@@ -127,5 +131,30 @@ describe("connectNats refuses by the server's INFO version", () => {
     expect(err).toBeInstanceOf(NatsVersionError);
     expect((err as NatsVersionError).reason).toBe("too-old");
     expect(await attempt("2.10.27", false)).toBeInstanceOf(NatsVersionError);
+  });
+});
+
+describe("TLS options", () => {
+  it("tls:// or a CA requires TLS; a certificate needs its key; files must exist; none: TLS only if the server offers it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cairn-tls-"));
+    const ca = join(dir, "ca.pem");
+    const cert = join(dir, "c.pem");
+    const key = join(dir, "c.key");
+    for (const f of [ca, cert, key]) writeFileSync(f, "pem");
+    expect(tlsConnectOption(["nats://h:4222"], undefined)).toBeUndefined();
+    expect(tlsConnectOption(["nats://h:4222"], {})).toBeUndefined();
+    expect(tlsConnectOption(["nats://a:1", "tls://h:4222"], undefined)).toEqual({});
+    expect(tlsConnectOption(["nats://h:4222"], { caFile: ca })).toEqual({ caFile: ca });
+    expect(tlsConnectOption(["nats://h:4222"], { caFile: ca, certFile: cert, keyFile: key })).toEqual({
+      caFile: ca,
+      certFile: cert,
+      keyFile: key,
+    });
+    expect(() => tlsConnectOption(["tls://h:4222"], { certFile: cert })).toThrow(/needs its key/);
+    expect(() => tlsConnectOption(["tls://h:4222"], { keyFile: key })).toThrow(/needs its key/);
+    expect(() => tlsConnectOption(["tls://h:4222"], { caFile: join(dir, "nope.pem") })).toThrow(
+      `NATS TLS CA file ${join(dir, "nope.pem")} does not exist`,
+    );
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
-import { connect, credsAuthenticator, type NatsConnection } from "@nats-io/transport-node";
+import { existsSync, readFileSync } from "node:fs";
+import { connect, credsAuthenticator, nkeyAuthenticator, type NatsConnection } from "@nats-io/transport-node";
 import type { Logger } from "@cairn/telemetry";
 import {
   isPatchedServerVersion,
@@ -34,6 +34,16 @@ export interface NatsConnectOptions {
   token?: string;
   /** Path to a `.creds` file (JWT + nkey seed). */
   credsFile?: string;
+  /** Path to a file holding a user nkey seed (`SU...`): nkey authentication. */
+  nkeyFile?: string;
+  /**
+   * TLS: the CA that signed the server's certificate (PEM file), and a client certificate and key
+   * (PEM files) for servers that verify clients. Giving any of them, or a `tls://` URL, requires
+   * TLS; a server that offers TLS is otherwise used over TLS too (with the system's CAs).
+   */
+  tls?: NatsTlsOptions;
+  /** How long to wait for the server's greeting and the connection's handshake (ms, default 20000). */
+  timeoutMs?: number;
   /**
    * DEVELOPMENT ONLY (`CAIRN_ALLOW_UNPATCHED_NATS=1`): accept a server >= 2.10 that lacks the
    * fixes for the 2026 advisories (see PATCHED_FLOOR), logging a warning. Servers older than
@@ -41,6 +51,51 @@ export interface NatsConnectOptions {
    */
   allowUnpatchedServer?: boolean;
   log?: Logger;
+}
+
+/** TLS files for a NATS connection (PEM). */
+export interface NatsTlsOptions {
+  caFile?: string;
+  certFile?: string;
+  keyFile?: string;
+}
+
+/** The servers of a URL list, split and trimmed. */
+export function serverList(servers: string | string[]): string[] {
+  return Array.isArray(servers)
+    ? servers
+    : servers
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
+}
+
+/**
+ * The `tls` connect option for these settings: undefined (TLS when the server offers it), or the
+ * files, which also make TLS required. A certificate without its key (or the reverse) is refused.
+ */
+export function tlsConnectOption(
+  servers: string[],
+  tls: NatsTlsOptions | undefined,
+): { caFile?: string; certFile?: string; keyFile?: string } | undefined {
+  const t = tls ?? {};
+  if ((t.certFile === undefined) !== (t.keyFile === undefined))
+    throw new Error(
+      "NATS TLS: a client certificate needs its key and a key its certificate (give both: NATS_CERT and NATS_KEY, or --tls-cert and --tls-key)",
+    );
+  for (const [what, f] of [
+    ["CA", t.caFile],
+    ["certificate", t.certFile],
+    ["key", t.keyFile],
+  ] as const)
+    if (f !== undefined && !existsSync(f)) throw new Error(`NATS TLS ${what} file ${f} does not exist`);
+  const wantsTls = servers.some((s) => /^tls:\/\//i.test(s));
+  if (!wantsTls && t.caFile === undefined && t.certFile === undefined) return undefined;
+  return {
+    ...(t.caFile !== undefined ? { caFile: t.caFile } : {}),
+    ...(t.certFile !== undefined ? { certFile: t.certFile } : {}),
+    ...(t.keyFile !== undefined ? { keyFile: t.keyFile } : {}),
+  };
 }
 
 /**
@@ -86,12 +141,8 @@ export function checkServerVersion(
  * NatsVersionError — unless `allowUnpatchedServer` is set and the server is at least 2.10.
  */
 export async function connectNats(opts: NatsConnectOptions): Promise<NatsConnection> {
-  const servers = Array.isArray(opts.servers)
-    ? opts.servers
-    : opts.servers
-        .split(",")
-        .map((s) => s.trim())
-        .filter(Boolean);
+  const servers = serverList(opts.servers);
+  const tls = tlsConnectOption(servers, opts.tls);
   const nc = await connect({
     servers,
     name: opts.name,
@@ -104,6 +155,11 @@ export async function connectNats(opts: NatsConnectOptions): Promise<NatsConnect
     ...(opts.user !== undefined ? { user: opts.user, pass: opts.pass ?? "" } : {}),
     ...(opts.token !== undefined ? { token: opts.token } : {}),
     ...(opts.credsFile ? { authenticator: credsAuthenticator(readFileSync(opts.credsFile)) } : {}),
+    ...(opts.nkeyFile
+      ? { authenticator: nkeyAuthenticator(new TextEncoder().encode(readFileSync(opts.nkeyFile, "utf8").trim())) }
+      : {}),
+    ...(tls ? { tls } : {}),
+    ...(opts.timeoutMs !== undefined ? { timeout: opts.timeoutMs } : {}),
   });
   const version = nc.info?.version ?? "0.0.0";
   const verdict = checkServerVersion(version, opts.allowUnpatchedServer === true);

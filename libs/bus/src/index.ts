@@ -6,7 +6,7 @@
  * @cairn/runlog. The NATS client fixes a service applies at start are in `@cairn/bus/internal`.
  */
 export { connectNats, JETSTREAM_TIMEOUT_MS, NatsVersionError, MIN_SERVER_VERSION, versionAtLeast } from "./connect.js";
-export type { NatsConnectOptions } from "./connect.js";
+export type { NatsConnectOptions, NatsTlsOptions } from "./connect.js";
 export {
   archiveStreamConfig,
   consumerDifferences,

@@ -3,6 +3,7 @@ import { jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import {
   decodeEntry,
+  errorKindOfCode,
   Subjects,
   type ApiEndpoint,
   type DecodedEntry,
@@ -72,6 +73,11 @@ export interface ClientOptions {
   prefix?: string;
   /** Request timeout (ms). */
   timeoutMs?: number;
+  /**
+   * How long a request nobody answers (no planner serving the API) or one that timed out is retried
+   * (ms; 30000 by default: rides out a planner's restart). A command line wants a short one.
+   */
+  retryForMs?: number;
 }
 
 /**
@@ -86,22 +92,24 @@ export class CairnClient {
     private readonly own: boolean,
     prefix: string,
     private readonly timeoutMs: number,
+    private readonly retryForMs = 30_000,
   ) {
     this.subjects = new Subjects(prefix);
   }
 
   static async connect(opts: ClientOptions): Promise<CairnClient> {
-    if (opts.nc) return new CairnClient(opts.nc, false, opts.prefix ?? "cairn", opts.timeoutMs ?? 5_000);
+    if (opts.nc)
+      return new CairnClient(opts.nc, false, opts.prefix ?? "cairn", opts.timeoutMs ?? 5_000, opts.retryForMs);
     if (!opts.connect) throw new Error("CairnClient.connect needs `nc` or `connect` options");
     const nc = await connectNats({ name: "cairn-client", ...opts.connect });
-    return new CairnClient(nc, true, opts.prefix ?? "cairn", opts.timeoutMs ?? 5_000);
+    return new CairnClient(nc, true, opts.prefix ?? "cairn", opts.timeoutMs ?? 5_000, opts.retryForMs);
   }
 
   /**
    * One request to the run API. Every endpoint is safe to repeat (submit carries an idempotency
    * key), so a request lost with a planner that crashed or restarted is retried until `retryForMs`.
    */
-  private async call<T>(endpoint: ApiEndpoint, body: object, retryForMs = 30_000): Promise<T> {
+  private async call<T>(endpoint: ApiEndpoint, body: object, retryForMs = this.retryForMs): Promise<T> {
     const until = Date.now() + retryForMs;
     for (let attempt = 1; ; attempt++) {
       try {
@@ -112,7 +120,8 @@ export class CairnClient {
           (err as Error).name === "TimeoutError" ||
           /timeout/i.test((err as Error).message);
         if (!retryable || Date.now() >= until) throw err;
-        await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * 2 ** attempt)));
+        // the last wait ends at the window's end: a short window is not overrun by the back-off
+        await new Promise((r) => setTimeout(r, Math.max(0, Math.min(2_000, 100 * 2 ** attempt, until - Date.now()))));
       }
     }
   }
@@ -132,9 +141,26 @@ export class CairnClient {
       }
       throw err;
     }
-    const reply = JSON.parse(msg.string()) as T & { error?: { kind: string; message: string; retryable?: boolean } };
+    // An error is answered the NATS micro way (Nats-Service-Error-Code and Nats-Service-Error
+    // headers), with the ApiError JSON as its body; a reply with only the headers is an error too.
+    const code = msg.headers?.get("Nats-Service-Error-Code");
+    let reply: T & { error?: { kind: string; message: string; retryable?: boolean } };
+    try {
+      reply = JSON.parse(msg.string()) as typeof reply;
+    } catch (err) {
+      if (!code) throw err;
+      reply = {} as typeof reply;
+    }
     if (reply && typeof reply === "object" && "error" in reply && reply.error)
       throw new CairnApiError(reply.error.kind, reply.error.message, reply.error.retryable ?? false);
+    if (code) {
+      const n = Number(code);
+      throw new CairnApiError(
+        errorKindOfCode(n),
+        msg.headers?.get("Nats-Service-Error") || `error ${code} from ${this.subjects.api(endpoint)}`,
+        n === 500 || n === 503,
+      );
+    }
     return reply;
   }
 

@@ -8,6 +8,17 @@ export { encode, decode, validate, PROTOCOL_VERSION } from "./codec.js";
 export type { Decoded, DecodeFailure, DecodeErrorKind } from "./codec.js";
 export { ARCHIVE_PAGES, ARCHIVE_SUBJECTS, Subjects, isToken, RESERVED_PREFIX_PARTS, runStepOf } from "./subjects.js";
 export type { ApiEndpoint, ParsedRunSubject, RunStep, RunSubjectKind } from "./subjects.js";
+export {
+  API_ENDPOINTS,
+  API_ERRORS,
+  API_VERSION,
+  ENDPOINT_METADATA_KEYS,
+  endpointMetadata,
+  errorKindOfCode,
+  schemaName,
+  serviceErrorCode,
+} from "./api.js";
+export type { ApiEndpointSpec, ApiErrorSpec } from "./api.js";
 export { decodeEntry } from "./entry.js";
 export type { DecodedEntry } from "./entry.js";
 export { backoffDelay } from "./retry.js";

@@ -253,6 +253,12 @@ function renderItem(c: Colors, width: number, i: TimelineItem): string[] {
     case "signal":
       return [line(`${c.yellow(`⚑ ${safe(i.signal)}`)}${i.reason ? ` ${clip(i.reason, room - 12)}` : ""}`)];
     case "error":
+      if (i.retry)
+        return [
+          line(
+            `${c.yellow("↻ retry")} ${safe(i.service)}: attempt ${i.retry.attempt} failed (${clip(`${i.error.kind}: ${i.error.message}`, room - 70)}); next at ${safe(i.retry.at)} ${c.dim(`(about ${safe(i.about)})`)}`,
+          ),
+        ];
       return [
         line(
           `${c.red("! error")} ${safe(i.service)}: ${clip(`${i.error.kind}: ${i.error.message}`, room - 30)} ${c.dim(`(about ${safe(i.about)}${i.aboutSeq !== undefined ? ` seq ${i.aboutSeq}` : ""})`)}`,

@@ -110,7 +110,15 @@ export type TimelineItem = ItemBase &
         reason?: string;
         by?: string;
       }
-    | { kind: "error"; service: string; about: string; aboutSeq?: number; error: ErrorInfo }
+    | {
+        kind: "error";
+        service: string;
+        about: string;
+        aboutSeq?: number;
+        error: ErrorInfo;
+        /** A retry notice: the attempt that failed and when the next is due. */
+        retry?: { attempt: number; at: string };
+      }
     | {
         kind: "ended";
         status: RunEnded["status"];
@@ -346,6 +354,9 @@ export function buildTimeline(log: RunLog): Timeline {
           about: d.message.subject,
           ...(d.message.seq !== undefined ? { aboutSeq: d.message.seq } : {}),
           error: d.message.error,
+          ...(d.message.retryAt !== undefined
+            ? { retry: { attempt: d.message.attempt ?? 1, at: d.message.retryAt } }
+            : {}),
         });
         break;
       case "ended": {

@@ -659,8 +659,16 @@ describe("reducer: repeats, order and corruption", () => {
     expect(state.submitted?.task).toBe("Write a.txt then read it");
     expect(state.lastSeq).toBe(11);
     expect(runStatus(state)).toMatchObject({ status: "completed", errors: 1, lastSeq: 11 });
+    expect(runStatus(state).retries).toBeUndefined();
+    // a retry notice (an error record with retryAt) decides nothing and counts as a retry, not a problem
+    const notice: RunError = { ...err, subject: "t.run.r1.cmd.llm.3.p", attempt: 1, retryAt: at(13) };
+    const r = applyEntry(state, entry(12, S.error(RUN, "s7-1"), notice), S);
+    expect(r).toEqual({ kind: "error", seq: 12, time: at(12) });
+    expect(decide(state, r, S)).toEqual([]);
+    expect(state.errors).toEqual([err]);
+    expect(runStatus(state)).toMatchObject({ errors: 1, retries: 1, lastSeq: 12 });
     // nothing is due once ended
-    expect(due(state, 11, at(11), S)).toEqual([]);
+    expect(due(state, 12, at(12), S)).toEqual([]);
   });
 
   it("ignores entries at or below lastSeq", () => {

@@ -47,7 +47,10 @@ export interface RunState {
   turns: TurnState[];
   cancel?: RunSignal;
   ended?: RunEnded;
+  /** Problems recorded on the run (error records; retry notices are counted in `retryNotices`). */
   errors: RunError[];
+  /** Retry notices: failed attempts of steps that were handed back to be retried (error records with `retryAt`). */
+  retryNotices: number;
   usage: { inputTokens: number; outputTokens: number };
   toolCalls: number;
   /**
@@ -108,6 +111,7 @@ export function emptyRun(runId: string): RunState {
     sinceLlm: [],
     turns: [],
     errors: [],
+    retryNotices: 0,
     usage: { inputTokens: 0, outputTokens: 0 },
     toolCalls: 0,
     held: [],
@@ -379,7 +383,8 @@ function foldKind(
     }
     case "error": {
       const d = note(decode<RunError>("RunError", entry.data, MAX_MESSAGE));
-      state.errors.push(d.ok ? d.value : syntheticError(state.runId, entry, `${d.kind}: ${d.message}`, d.kind));
+      if (d.ok && d.value.retryAt !== undefined) state.retryNotices++;
+      else state.errors.push(d.ok ? d.value : syntheticError(state.runId, entry, `${d.kind}: ${d.message}`, d.kind));
       return { kind: "error", seq };
     }
     case "ended": {
@@ -466,6 +471,7 @@ export function runStatus(state: RunState): RunStatus {
   if (waitingOn.length && s.status === "running") s.waitingOn = waitingOn;
   if (approvals.length) s.approvals = approvals;
   if (pause) s.budgetPause = pause;
+  if (state.retryNotices) s.retries = state.retryNotices;
   const cost = costUsd(state);
   if (cost !== undefined) s.costUsd = cost;
   if (state.ended?.answer !== undefined) s.answer = state.ended.answer;

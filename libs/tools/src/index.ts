@@ -8,10 +8,12 @@
  * ```
  */
 export { defineTool } from "./define.js";
+/** Throw it from a tool for a final failure (not retried); its message goes back to the model. */
+export { TerminalError } from "@cairn/runtime";
 export type { ToolDefinition, ToolContext, ToolLogger } from "./define.js";
 export { ToolRegistry } from "./registry.js";
 export type { ParseArgumentsResult } from "./registry.js";
-export { loadToolModule } from "./loader.js";
+export { loadToolModule, resolveToolModule } from "./loader.js";
 export { builtinTools } from "./builtins/index.js";
 export { parseAllowPrivate } from "./builtins/http.js";
 export type { BuiltinToolOptions, ShellSandbox } from "./builtins/index.js";

@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { loadToolModule } from "./loader.js";
+import { loadToolModule, resolveToolModule } from "./loader.js";
 import { ToolRegistry } from "./registry.js";
 
 let dir: string;
@@ -61,5 +61,29 @@ describe("loadToolModule", () => {
     await expect(loadToolModule(broken)).rejects.toThrow(`cannot load tool module ${broken}`);
     const badArray = await writeModule("bad-array.mjs", `export default [{ name: "x" }];`);
     await expect(loadToolModule(badArray)).rejects.toThrow(/default export element #0 is not a tool/);
+  });
+
+  it("resolves an installed package's name from the given directory, its exports map included", async () => {
+    const app = path.join(dir, "app");
+    const pkg = path.join(app, "node_modules", "@acme", "tools");
+    await fs.mkdir(path.join(pkg, "dist"), { recursive: true });
+    await fs.writeFile(
+      path.join(pkg, "package.json"),
+      JSON.stringify({
+        name: "@acme/tools",
+        type: "module",
+        exports: { ".": "./dist/index.js", "./billing": "./dist/billing.js" },
+      }),
+    );
+    await fs.writeFile(path.join(pkg, "dist", "index.js"), "export default [];");
+    await fs.writeFile(path.join(pkg, "dist", "billing.js"), "export default [];");
+    expect(resolveToolModule("@acme/tools", app)).toBe(path.join(pkg, "dist", "index.js"));
+    expect(resolveToolModule("@acme/tools/billing", app)).toBe(path.join(pkg, "dist", "billing.js"));
+    // paths stay paths, relative to the directory
+    expect(resolveToolModule("./tools.js", app)).toBe(path.join(app, "tools.js"));
+    expect(resolveToolModule("dist/tools.mjs", app)).toBe(path.join(app, "dist", "tools.mjs"));
+    expect(() => resolveToolModule("not-installed-tools", app)).toThrow(
+      /cannot find tool package "not-installed-tools" from .*app \(install it there, or give a path/,
+    );
   });
 });

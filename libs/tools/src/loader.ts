@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ToolDefinition } from "./define.js";
@@ -17,13 +18,31 @@ function isToolLike(v: unknown): v is ToolDefinition {
 }
 
 /**
- * Imports a module of tools (absolute path, or relative to the current directory) and returns
- * its tools: a default export that is a tool or an array of tools, plus any named exports that
+ * Where a tool module is: a path (absolute, or relative to the current directory: `./tools.js`,
+ * `dist/tools.js`), or the name of an installed package (`my-tools`, `@acme/tools/billing`),
+ * resolved from the current directory as Node resolves an import there.
+ */
+export function resolveToolModule(spec: string, cwd = process.cwd()): string {
+  const bare = !path.isAbsolute(spec) && !spec.startsWith(".") && !/\.[cm]?js$/.test(spec);
+  if (!bare) return path.resolve(cwd, spec);
+  try {
+    return createRequire(path.join(cwd, "noop.js")).resolve(spec);
+  } catch (err) {
+    throw new Error(
+      `cannot find tool package ${JSON.stringify(spec)} from ${cwd} (install it there, or give a path such as ./${spec}.js): ${(err as Error).message.split("\n")[0]}`,
+      { cause: err },
+    );
+  }
+}
+
+/**
+ * Imports a module of tools (a path or an installed package's name, see resolveToolModule) and
+ * returns its tools: a default export that is a tool or an array of tools, plus any named exports that
  * look like tools. A tool exported under several names is returned once. Throws an error naming
  * the path if the import fails or the module exports no tools.
  */
 export async function loadToolModule(modulePath: string): Promise<ToolDefinition[]> {
-  const abs = path.resolve(process.cwd(), modulePath);
+  const abs = resolveToolModule(modulePath);
   let mod: Record<string, unknown>;
   try {
     mod = (await import(pathToFileURL(abs).href)) as Record<string, unknown>;

@@ -211,6 +211,19 @@ describe("toCommonConfig", () => {
     );
     expect(c.nats).toEqual({ servers: URL, user: "u", pass: "p", token: "tok", credsFile: "/creds/x.creds" });
     expect(c.crashAt).toBe("after-publish:2");
+    // TLS files (as the nats CLI names the variables), for a TLS-only server
+    const tls = toCommonConfig(
+      parseEnv(commonEnv, { NATS_URL: URL, NATS_CA: "/tls/ca.pem", NATS_CERT: "/tls/c.pem", NATS_KEY: "/tls/c.key" }),
+      "planner",
+    );
+    expect(tls.nats).toEqual({
+      servers: URL,
+      tls: { caFile: "/tls/ca.pem", certFile: "/tls/c.pem", keyFile: "/tls/c.key" },
+    });
+    expect(toCommonConfig(parseEnv(commonEnv, { NATS_URL: URL, NATS_CA: "/tls/ca.pem" }), "planner").nats).toEqual({
+      servers: URL,
+      tls: { caFile: "/tls/ca.pem" },
+    });
     expect(c.instance).toBe("planner-a");
   });
 });

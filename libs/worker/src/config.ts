@@ -22,6 +22,15 @@ export const commonEnv = {
   NATS_PASSWORD: z.string().optional().describe("NATS password"),
   NATS_TOKEN: z.string().optional().describe("NATS token"),
   NATS_CREDS: z.string().optional().describe("path of a NATS credentials file (JWT and nkey seed)"),
+  NATS_CA: z
+    .string()
+    .optional()
+    .describe("TLS: PEM file of the CA that signed the server's certificate (makes TLS required; as the nats CLI)"),
+  NATS_CERT: z
+    .string()
+    .optional()
+    .describe("TLS: PEM client certificate, for servers that verify clients (with NATS_KEY)"),
+  NATS_KEY: z.string().optional().describe("TLS: PEM private key of NATS_CERT"),
   /**
    * DEVELOPMENT ONLY: "1"/"true" accepts a nats-server >= 2.10 without the fixes for the 2026
    * advisories (CVE-2026-33223, CVE-2026-33222, CVE-2026-33247; patched: >= 2.11.16 within 2.11.x,
@@ -103,6 +112,8 @@ export interface CommonConfig {
     pass?: string;
     token?: string;
     credsFile?: string;
+    /** TLS files (NATS_CA, NATS_CERT, NATS_KEY); a `tls://` URL requires TLS too. */
+    tls?: { caFile?: string; certFile?: string; keyFile?: string };
     allowUnpatchedServer?: boolean;
   };
   prefix: string;
@@ -162,6 +173,12 @@ export function toCommonConfig(e: z.infer<z.ZodObject<typeof commonEnv>>, servic
   if (e.NATS_PASSWORD !== undefined) c.nats.pass = e.NATS_PASSWORD;
   if (e.NATS_TOKEN !== undefined) c.nats.token = e.NATS_TOKEN;
   if (e.NATS_CREDS !== undefined) c.nats.credsFile = e.NATS_CREDS;
+  if (e.NATS_CA !== undefined || e.NATS_CERT !== undefined || e.NATS_KEY !== undefined)
+    c.nats.tls = {
+      ...(e.NATS_CA !== undefined ? { caFile: e.NATS_CA } : {}),
+      ...(e.NATS_CERT !== undefined ? { certFile: e.NATS_CERT } : {}),
+      ...(e.NATS_KEY !== undefined ? { keyFile: e.NATS_KEY } : {}),
+    };
   if (e.CAIRN_ALLOW_UNPATCHED_NATS) c.nats.allowUnpatchedServer = true;
   if (e.CAIRN_CRASH_AT !== undefined) c.crashAt = e.CAIRN_CRASH_AT;
   return c;

@@ -103,12 +103,34 @@ describe("StepRecorder: the one step skeleton of the workers", () => {
     expect(t.lines.some((l) => l.level === "warn" && /^late result discarded/.test(l.msg))).toBe(true);
   });
 
-  it("a retryable failure with attempts left is handed back with the policy's backoff, and nothing is recorded", async () => {
+  it("a retryable failure with attempts left is handed back with the policy's backoff: no result, a retry notice per attempt", async () => {
     const t = setup();
     const fail = () => Promise.reject(new RetryableError("busy"));
     expect(await t.run(1, { execute: fail })).toEqual({ nak: 500 });
     expect(await t.run(2, { execute: fail })).toEqual({ nak: 1000 });
-    expect(t.log.size).toBe(0);
+    expect(t.log.has(RESULT)).toBe(false);
+    // each failed attempt is on the run, with when the next is due (the clock reads 250 ms apart)
+    expect([...t.log.keys()]).toEqual([subjects.error("r1", "s7-1"), subjects.error("r1", "s7-2")]);
+    const notice = (id: string) => {
+      const d = decode<RunError>("RunError", t.log.get(subjects.error("r1", id))!);
+      if (!d.ok) throw new Error(d.message);
+      return d.value;
+    };
+    const first = notice("s7-1");
+    expect(first).toMatchObject({
+      service: "tool-runner",
+      subject: "cairn.run.r1.cmd.tool.1.0.t",
+      seq: 7,
+      attempt: 1,
+      error: { kind: "retryable", message: "busy", retryable: true },
+    });
+    expect(Date.parse(first.retryAt!) - Date.parse(first.at)).toBe(500);
+    const second = notice("s7-2");
+    expect(second.attempt).toBe(2);
+    expect(Date.parse(second.retryAt!) - Date.parse(second.at)).toBe(1000);
+    // a redelivered attempt that fails again does not write its notice twice
+    await t.run(2, { execute: fail });
+    expect(t.log.size).toBe(2);
     // a server's Retry-After wins when it is longer
     expect(
       await t.run(1, { execute: () => Promise.reject(new RetryableError("slow down", { retryAfterMs: 4000 })) }),

@@ -143,6 +143,27 @@ export class StepRecorder {
     );
   }
 
+  /**
+   * A failed attempt that will be retried, recorded on the run (`s<seq>-<attempt>`: once per
+   * attempt) with its next attempt's time, so a watcher and a replay show the retry and when it is
+   * due. It decides nothing; a failure to record it only costs that notice (logged), not the retry.
+   */
+  async reportRetry(m: StepMessage, error: StepError, delayMs: number, log: StepLogger): Promise<void> {
+    const runId = this.o.subjects.parse(m.subject)?.runId;
+    if (runId === undefined) return;
+    const now = this.o.now();
+    const event: RunError = {
+      ...runErrorEvent(this.o.service, runId, m, error, now),
+      attempt: m.deliveries,
+      retryAt: new Date(now + delayMs).toISOString(),
+    };
+    try {
+      await this.o.append(this.o.subjects.error(runId, `s${m.seq}-${m.deliveries}`), encode(event));
+    } catch (err) {
+      log.warn({ err: errorMessage(err) }, "the retry notice could not be recorded (the retry goes on)");
+    }
+  }
+
   /** A command that cannot be run: reported on the run, its step's failed result recorded, acked. */
   async invalid(
     runId: string,
@@ -194,6 +215,7 @@ export class StepRecorder {
           { err: errorMessage(err), kind: errorKind(err), delayMs: delay },
           `${words.call} failed; retrying after backoff`,
         );
+        await this.reportRetry(m, { kind: errorKind(err), message: errorMessage(err), retryable: true }, delay, log);
         return { nak: delay };
       }
       log[s.failureLevel ?? "warn"](

@@ -58,6 +58,16 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
     name: "cairn-embedded",
     log: o.log,
     ...(o.token !== undefined ? { token: o.token } : {}),
+    // a TLS server named by NATS_URL (not its own): its CA and a client certificate, as the services take them
+    ...(o.natsUrl && (o.env["NATS_CA"] || o.env["NATS_CERT"] || o.env["NATS_KEY"])
+      ? {
+          tls: {
+            ...(o.env["NATS_CA"] ? { caFile: o.env["NATS_CA"] } : {}),
+            ...(o.env["NATS_CERT"] ? { certFile: o.env["NATS_CERT"] } : {}),
+            ...(o.env["NATS_KEY"] ? { keyFile: o.env["NATS_KEY"] } : {}),
+          },
+        }
+      : {}),
     ...(allowUnpatched(env) ? { allowUnpatchedServer: true } : {}),
   });
   const stops: (() => Promise<void>)[] = [];

@@ -1,16 +1,18 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, InvalidArgumentError, Option } from "commander";
 import pc from "picocolors";
 import { CairnClient, CairnApiError } from "@cairn/client";
-import { addConn, client, type ConnFlags } from "./conn.js";
+import { addConn, client, CliError, type ConnFlags } from "./conn.js";
+import { follow } from "./follow.js";
+import { completionScript, COMPLETION_SHELLS, type CompletionShell } from "./completion.js";
 import { createLogger, type Logger } from "@cairn/telemetry";
 import { loadAgents } from "@cairn/planner";
 import { startEmbedded } from "./embedded.js";
 import { provision, PROVISION_SCOPES, type ProvisionScope } from "./provision.js";
-import { renderEntry, renderRuns, renderStatus } from "./render.js";
+import { renderRuns, renderStatus } from "./render.js";
 import { terminalJson, terminalSafe } from "@cairn/replay";
 import { registerReplayCommands } from "./replay-cli.js";
 import {
@@ -27,44 +29,50 @@ import { startTracing } from "@cairn/tracing";
 
 const env = process.env;
 const here = dirname(fileURLToPath(import.meta.url));
-/** The repository's examples/ (scripted demo model and agents). */
-const examples = resolve(here, "..", "..", "..", "examples");
+/** This CLI's version: its package.json's, read when it runs (dist/ sits next to it). */
+const version = (JSON.parse(readFileSync(join(here, "..", "package.json"), "utf8")) as { version: string }).version;
+/**
+ * The demo's agents and scripted model: the package's own examples/ (copied in when it is packed),
+ * else the repository's examples/.
+ */
+const examples =
+  [resolve(here, "..", "examples"), resolve(here, "..", "..", "..", "examples")].find((d) =>
+    existsSync(join(d, "agents.json")),
+  ) ?? resolve(here, "..", "..", "..", "examples");
 
-async function follow(c: CairnClient, runId: string, json: boolean): Promise<string> {
-  let status = "running";
-  // Model output tokens arrive live (plain NATS) while a call runs; the recorded response follows.
-  // They are the model's raw text: shown terminal-safe (newlines kept, other controls escaped).
-  let streaming = false;
-  const tokens = json
-    ? undefined
-    : c.nc.subscribe(c.subjects.tokens(runId, "*"), {
-        callback: (_err, m) => {
-          if (!streaming) process.stdout.write(pc.dim("  ⋯ "));
-          streaming = true;
-          process.stdout.write(pc.dim(terminalSafe(m.string(), { keepNewlines: true })));
-        },
-      });
-  for await (const e of c.watch(runId)) {
-    if (streaming) {
-      process.stdout.write("\n");
-      streaming = false;
-    }
-    if (json) process.stdout.write(terminalJson({ seq: e.seq, subject: e.subject, time: e.time, ...e.entry }) + "\n");
-    else {
-      const line = renderEntry(e);
-      if (line !== undefined) process.stdout.write(line + "\n");
-    }
-    if (e.entry.kind === "ended") status = e.entry.message.status;
-  }
-  tokens?.unsubscribe();
-  return status;
+/**
+ * `--json` on the command line (before a `--`): errors are then a JSON object on stdout, as the
+ * command's output would have been, `{"error":{"kind":...,"message":...}}`.
+ */
+function wantsJson(argv: string[]): boolean {
+  const end = argv.indexOf("--");
+  return (end < 0 ? argv : argv.slice(0, end)).includes("--json");
 }
 
+/** The kind of an error, as `--json` reports it: the API's kind, or the CLI's own. */
+function errorKind(err: unknown): { kind: string; message: string } {
+  if (err instanceof CairnApiError) return { kind: err.kind, message: err.message };
+  if (err instanceof CliError) return { kind: err.kind, message: err.message };
+  const e = err instanceof Error ? err : new Error(String(err));
+  if (e.name === "NatsVersionError") return { kind: "server_version", message: e.message };
+  if (e.name === "ConfigError") return { kind: "config", message: e.message };
+  if (e.name === "TimeoutError" || /^timeout$/i.test(e.message))
+    return {
+      kind: "timeout",
+      message: "no reply in time (raise --timeout or NATS_TIMEOUT; is the planner overloaded or partitioned away?)",
+    };
+  return { kind: "error", message: e.message };
+}
+
+/** Reports an error (stderr, or with --json a JSON object on stdout) and exits 1. */
 function fail(err: unknown): never {
-  const msg =
-    err instanceof CairnApiError ? `${err.kind}: ${err.message}` : err instanceof Error ? err.message : String(err);
-  // an error can quote a run's text (a tool's message, a model's): escaped like everything else printed
-  process.stderr.write(`${pc.red("error")} ${terminalSafe(msg)}\n`);
+  const { kind, message } = errorKind(err);
+  if (wantsJson(process.argv.slice(2))) process.stdout.write(terminalJson({ error: { kind, message } }) + "\n");
+  else {
+    const msg = err instanceof CairnApiError ? `${kind}: ${message}` : message;
+    // an error can quote a run's text (a tool's message, a model's): escaped like everything else printed
+    process.stderr.write(`${pc.red("error")} ${terminalSafe(msg)}\n`);
+  }
   process.exit(1);
 }
 
@@ -77,7 +85,19 @@ function keyValue(v: string, acc: Record<string, string>): Record<string, string
 
 const program = new Command("cairn")
   .description("Cairn: durable execution for AI agent loops on NATS JetStream")
-  .showHelpAfterError();
+  .version(version, "-V, --version", "print the version of this CLI")
+  // Under --json a usage error is one JSON object, without the help text after it.
+  .showHelpAfterError(!wantsJson(process.argv.slice(2)))
+  .configureOutput({
+    // A usage error (unknown option, bad argument) under --json: the same JSON error object.
+    outputError: (str, write) => {
+      if (wantsJson(process.argv.slice(2)))
+        process.stdout.write(
+          terminalJson({ error: { kind: "usage", message: str.replace(/^error: /, "").trim() } }) + "\n",
+        );
+      else write(str);
+    },
+  });
 
 addConn(program.command("submit <task>"))
   .description("submit a task; prints the run id")
@@ -113,7 +133,7 @@ addConn(program.command("submit <task>"))
           ...(Object.keys(o.meta).length ? { metadata: o.meta } : {}),
         });
         if (o.follow) {
-          const status = await follow(c, r.runId, !!o.json);
+          const status = await follow(c, r.runId, { json: !!o.json });
           process.exitCode = status === "completed" ? 0 : 2;
         } else if (o.wait) {
           const s = await c.wait(r.runId);
@@ -194,14 +214,32 @@ addConn(program.command("runs"))
     },
   );
 
+addConn(program.command("follow <runId>"))
+  .description(
+    "show a run live, from its first message (an ended run's whole log); while it waits, what for (exit 0 completed, 2 otherwise)",
+  )
+  .option("--json", "machine-readable output: the log's messages as JSON lines")
+  .action(async (runId: string, o: ConnFlags & { json?: boolean }) => {
+    const c = await client(o);
+    try {
+      // A run that does not exist is an error (not a wait for a log that never comes).
+      await c.status(runId);
+      const status = await follow(c, runId, { json: !!o.json });
+      process.exitCode = status === "completed" ? 0 : 2;
+    } finally {
+      await c.close();
+    }
+  });
+
 addConn(program.command("cancel <runId>"))
   .description("cancel a run durably")
   .option("--reason <text>", "why")
-  .action(async (runId: string, o: ConnFlags & { reason?: string }) => {
+  .option("--json", "machine-readable output: the run's status")
+  .action(async (runId: string, o: ConnFlags & { reason?: string; json?: boolean }) => {
     const c = await client(o);
     try {
-      await c.cancel(runId, o.reason);
-      process.stdout.write(`cancel requested for ${runId}\n`);
+      const s = await c.cancel(runId, o.reason);
+      process.stdout.write(o.json ? terminalJson(s) + "\n" : `cancel requested for ${terminalSafe(runId)}\n`);
     } finally {
       await c.close();
     }
@@ -215,13 +253,18 @@ for (const decision of ["approve", "deny"] as const) {
         : "deny a tool call that waits for approval (the model is told), or (callId 'budget') end a run paused at a budget",
     )
     .option("--reason <text>", "why (the model sees a denial's reason)")
-    .action(async (runId: string, callId: string, o: ConnFlags & { reason?: string }) => {
+    .option("--json", "machine-readable output: the run's status")
+    .action(async (runId: string, callId: string, o: ConnFlags & { reason?: string; json?: boolean }) => {
       const c = await client(o);
       try {
         // who decided is recorded from this connection's identity, not from anything said here
         const opts = o.reason ? { reason: o.reason } : {};
-        await (decision === "approve" ? c.approve(runId, callId, opts) : c.deny(runId, callId, opts));
-        process.stdout.write(`${decision === "approve" ? "approved" : "denied"} ${callId} of ${runId}\n`);
+        const s = await (decision === "approve" ? c.approve(runId, callId, opts) : c.deny(runId, callId, opts));
+        process.stdout.write(
+          o.json
+            ? terminalJson(s) + "\n"
+            : `${decision === "approve" ? "approved" : "denied"} ${terminalSafe(callId)} of ${terminalSafe(runId)}\n`,
+        );
       } finally {
         await c.close();
       }
@@ -235,12 +278,14 @@ addConn(program.command("provision"))
   .addOption(
     new Option("--for <service>", "only what one service needs").choices(PROVISION_SCOPES.filter((s) => s !== "all")),
   )
-  .action(async (o: ConnFlags & { for?: ProvisionScope }) => {
+  .option("--json", "machine-readable output: what was created, updated or left as it was")
+  .action(async (o: ConnFlags & { for?: ProvisionScope; json?: boolean }) => {
     const c = await client(o);
     try {
       const e = { ...env, NATS_URL: c.nc.getServer(), ...(o.prefix ? { CAIRN_PREFIX: o.prefix } : {}) };
       const report = await provision(c.nc, e, o.for ?? "all");
-      for (const line of report.lines) process.stdout.write(`${line}\n`);
+      if (o.json) process.stdout.write(terminalJson({ lines: report.lines }) + "\n");
+      else for (const line of report.lines) process.stdout.write(`${line}\n`);
     } finally {
       await c.close();
     }
@@ -372,7 +417,7 @@ program
         task: "Write three short notes about durable execution into notes/, then list them and read notes/once.txt back.",
         agent: "demo",
       });
-      status = await follow(c, r.runId, false);
+      status = await follow(c, r.runId, { json: false });
       const s = await c.status(r.runId);
       process.stdout.write(
         pc.dim(
@@ -388,4 +433,17 @@ program
   });
 
 registerReplayCommands(program);
+(await import("./mcp.js")).registerMcpCommand(program);
+
+program
+  .command("completion <shell>")
+  .description(
+    "print a shell completion script: bash (source <(cairn completion bash)), zsh (source <(cairn completion zsh)) or fish (cairn completion fish | source)",
+  )
+  .action((shell: string) => {
+    if (!(COMPLETION_SHELLS as readonly string[]).includes(shell))
+      throw new CliError("usage", `unknown shell ${JSON.stringify(shell)}: use ${COMPLETION_SHELLS.join(", ")}`);
+    process.stdout.write(completionScript(program, shell as CompletionShell));
+  });
+
 program.parseAsync(process.argv).catch(fail);

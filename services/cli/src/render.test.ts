@@ -2,7 +2,7 @@ import { describe, it, expect } from "vitest";
 import { rawControls, withoutSgr } from "@cairn/testing";
 import type { RunStatus } from "@cairn/protocol";
 import type { LogEntry } from "@cairn/client";
-import { renderEntry, renderRuns, renderStatus } from "./render.js";
+import { renderEntry, renderRuns, renderStatus, renderWaiting } from "./render.js";
 
 const sgr = withoutSgr;
 
@@ -107,5 +107,111 @@ describe("CLI text output is terminal-safe", () => {
       expect(rawControls(sgr(text!)), e.kind).toEqual([]);
       expect(sgr(text!), e.kind).toMatch(/\\(x1b|u001b)\[2J/);
     }
+  });
+});
+
+describe("what follow says a waiting run waits for", () => {
+  const base: RunStatus = {
+    v: 1,
+    runId: "r1",
+    status: "running",
+    task: "t",
+    agent: "a",
+    turn: 1,
+    toolCalls: 1,
+    usage: { inputTokens: 0, outputTokens: 0 },
+    errors: 0,
+    submittedAt: "2025-01-01T00:00:00.000Z",
+  };
+  const now = Date.parse("2026-01-01T00:00:00.000Z");
+
+  it("an approval, with the commands that give it; a budget pause, with its commands", () => {
+    const s: RunStatus = {
+      ...base,
+      status: "awaiting_approval",
+      approvals: [{ turn: 1, index: 0, callId: "call_1_0", tool: "ledger", arguments: '{"item":"x"}' }],
+      budgetPause: { turn: 2, kind: "tokens", message: "over the budget" },
+    };
+    const lines = renderWaiting(s, [], now, false).map(sgr);
+    expect(lines[0]).toContain("waiting for approval");
+    expect(lines[0]).toContain("cairn approve r1 call_1_0");
+    expect(lines[0]).toContain('cairn deny r1 call_1_0 --reason "…"');
+    expect(lines[0]).toContain('ledger {"item":"x"}');
+    expect(lines[1]).toContain("paused at a budget (tokens: over the budget)");
+    expect(lines[1]).toContain("cairn approve r1 budget");
+  });
+
+  it("a tool and a provider no live worker serves, and which service to start", () => {
+    const s: RunStatus = {
+      ...base,
+      waitingOn: [
+        { kind: "tool", name: "ledger" },
+        { kind: "llm", name: "openai" },
+      ],
+      waitingForRunner: ["ledger", "openai"],
+    };
+    const [line] = renderWaiting(s, [], now, false).map(sgr);
+    expect(line).toContain("no live worker serves tool ledger, provider openai");
+    expect(line).toContain("cairn service tool-runner / cairn service llm-caller");
+  });
+
+  it("a sleep until its time (a countdown when live), then due; ordinary waits only when live; nothing for an ended run", () => {
+    const sleeping = renderWaiting(base, [{ callId: "call_1_0", wakeAt: now + 90_000 }], now, false).map(sgr);
+    expect(sleeping).toEqual(["⏾ sleeping until 2026-01-01T00:01:30.000Z (call call_1_0)"]);
+    const live = renderWaiting(base, [{ callId: "call_1_0", wakeAt: now + 90_000 }], now, true).map(sgr);
+    expect(live).toEqual(["⏾ sleeping until 2026-01-01T00:01:30.000Z (90s left, call call_1_0)"]);
+    const due = renderWaiting(base, [{ callId: "call_1_0", wakeAt: now - 1 }], now, false).map(sgr);
+    expect(due[0]).toContain("sleep due since");
+    const ordinary = { ...base, waitingFor: ["tool ledger (turn 1, call 0)"] };
+    expect(renderWaiting(ordinary, [], now, false)).toEqual([]);
+    expect(renderWaiting(ordinary, [], now, true).map(sgr)).toEqual(["… waiting for tool ledger (turn 1, call 0)"]);
+    expect(renderWaiting({ ...ordinary, status: "completed" }, [{ callId: "c", wakeAt: now + 1 }], now, true)).toEqual(
+      [],
+    );
+  });
+
+  it("a retry: when the next attempt is due (a countdown when live), then due; the log's retry notice in words", () => {
+    const retry = {
+      subject: "cairn.run.r1.cmd.tool.1.0.ledger",
+      attempt: 2,
+      retryAt: now + 4_000,
+      error: "http_503: busy",
+    };
+    expect(renderWaiting(base, [], now, false, [retry]).map(sgr)).toEqual([
+      "↻ retrying tool ledger (turn 1, call 0) at 2026-01-01T00:00:04.000Z (attempt 2 failed: http_503: busy)",
+    ]);
+    expect(renderWaiting(base, [], now, true, [retry]).map(sgr)[0]).toContain("(4s left, attempt 2 failed");
+    expect(renderWaiting(base, [], now + 5_000, false, [retry]).map(sgr)[0]).toBe(
+      "↻ retry due since 2026-01-01T00:00:04.000Z: tool ledger (turn 1, call 0), attempt 3 (attempt 2 failed: http_503: busy)",
+    );
+    const notice = renderEntry({
+      seq: 9,
+      subject: "cairn.run.r1.evt.error.s7-2",
+      time: "2026-01-01T00:00:00.000Z",
+      entry: {
+        kind: "error",
+        message: {
+          v: 1,
+          type: "run.error",
+          runId: "r1",
+          service: "llm-caller",
+          subject: "cairn.run.r1.cmd.llm.3.openai",
+          seq: 7,
+          error: { kind: "http_429", message: "slow down", retryable: true },
+          at: "2026-01-01T00:00:00.000Z",
+          attempt: 2,
+          retryAt: "2026-01-01T00:00:08.000Z",
+        },
+      },
+    });
+    expect(sgr(notice!)).toBe(
+      "  ↻ retry model call (turn 3): attempt 2 failed (http_429: slow down); next at 2026-01-01T00:00:08.000Z",
+    );
+  });
+
+  it("is terminal-safe", () => {
+    const lines = renderWaiting(status, [{ callId: `c${X}`, wakeAt: now + 1000 }], now, true).map(sgr);
+    expect(lines.length).toBeGreaterThanOrEqual(4);
+    for (const l of lines) expect(rawControls(l)).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import pc from "picocolors";
-import type { RunStatus } from "@cairn/protocol";
+import { runStepOf, type RunStatus } from "@cairn/protocol";
 import type { LogEntry } from "@cairn/client";
 import { terminalArgs, terminalLine, terminalSafe } from "@cairn/replay";
 
@@ -80,6 +80,8 @@ export function renderEntry(e: LogEntry, width = Math.max(60, process.stdout.col
     case "signal":
       return `  ${pc.yellow(`⚑ ${safe(x.message.signal)}`)} ${safe(x.message.reason)}`;
     case "error":
+      if (x.message.retryAt)
+        return `  ${pc.yellow("↻ retry")} ${stepWords(x.message.subject)}: attempt ${x.message.attempt ?? "?"} failed (${safe(x.message.error.kind)}: ${clip(x.message.error.message, w)}); next at ${safe(x.message.retryAt)}`;
       return `  ${pc.red("! error recorded")} ${safe(x.message.service)}: ${safe(x.message.error.kind)}: ${clip(x.message.error.message, w)}`;
     case "ended": {
       const m = x.message;
@@ -147,6 +149,7 @@ export function renderStatus(s: RunStatus): string {
     lines.push(
       `${pc.bold("no worker")} ${pc.yellow(safe(s.waitingForRunner.join(", ")))} ${pc.dim("(no live worker serves it: the run waits until one starts)")}`,
     );
+  if (s.retries) lines.push(`${pc.bold("retries")}  ${s.retries} failed attempt${s.retries === 1 ? "" : "s"} retried`);
   if (s.errors) lines.push(`${pc.bold("errors")}   ${s.errors} recorded`);
   if (s.traceId) lines.push(`${pc.bold("trace")}    ${safe(s.traceId)}`);
   if (s.metadata && Object.keys(s.metadata).length)
@@ -174,4 +177,85 @@ export function renderRuns(runs: RunStatus[]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const fmt = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ");
   return [pc.bold(fmt(head)), ...rows.map(fmt)].join("\n");
+}
+
+/** A `sleep` tool call in flight, as `follow` tracks it from the log: due at its command's time + ms. */
+/** The step a command or result subject names, in words: `tool ledger (turn 1, call 0)`, `model call (turn 2)`. */
+export function stepWords(subject: string): string {
+  const st = runStepOf(subject);
+  if (!st) return safe(subject);
+  if (st.kind === "tool") return `tool ${safe(st.tool)} (turn ${st.turn}, call ${st.index})`;
+  if (st.kind === "llm") return `model call (turn ${st.turn})`;
+  if (st.kind === "summary") return `summary (turn ${st.turn})`;
+  return safe(subject);
+}
+
+/** A failed attempt whose retry is due (a retry notice in the log, its step not recorded yet). */
+export interface PendingRetry {
+  /** The command's subject. */
+  subject: string;
+  attempt: number;
+  retryAt: number;
+  error: string;
+}
+
+export interface PendingSleep {
+  callId: string;
+  wakeAt: number;
+}
+
+/**
+ * What a run waits for, in lines `follow` shows while no log message arrives: a call waiting for
+ * approval (with the command that gives it), a budget pause, work no live worker serves, a sleep
+ * until a time. `live` (a line redrawn in place) adds ordinary waits (the model, a tool at work)
+ * and a sleep's countdown. Empty when there is nothing to say (an ended run).
+ */
+export function renderWaiting(
+  s: RunStatus,
+  sleeps: PendingSleep[],
+  now: number,
+  live: boolean,
+  retries: PendingRetry[] = [],
+): string[] {
+  if (s.status !== "running" && s.status !== "awaiting_approval") return [];
+  const run = safe(s.runId);
+  const out: string[] = [];
+  for (const a of s.approvals ?? [])
+    out.push(
+      `${pc.yellow("⏸ waiting for approval")}: ${pc.bold(`cairn approve ${run} ${safe(a.callId)}`)}  or  ${pc.bold(`cairn deny ${run} ${safe(a.callId)} --reason "…"`)} ${pc.dim(`(call ${safe(a.callId)}: ${safe(a.tool)} ${args(a.arguments, 60)})`)}`,
+    );
+  if (s.budgetPause)
+    out.push(
+      `${pc.yellow("⏸ paused at a budget")} (${safe(s.budgetPause.kind)}: ${clip(s.budgetPause.message, 80)}) — ${pc.bold(`cairn approve ${run} budget`)} to go on, ${pc.bold(`cairn deny ${run} budget`)} to end it`,
+    );
+  if (s.waitingForRunner?.length) {
+    const kinds = new Map((s.waitingOn ?? []).map((w) => [w.name, w.kind]));
+    const what = s.waitingForRunner.map((n) => `${kinds.get(n) === "llm" ? "provider" : "tool"} ${safe(n)}`);
+    const start = [
+      ...new Set(
+        s.waitingForRunner.map((n) =>
+          kinds.get(n) === "llm" ? "cairn service llm-caller" : "cairn service tool-runner",
+        ),
+      ),
+    ].join(" / ");
+    out.push(
+      `${pc.yellow("⏸ waiting for a worker")}: no live worker serves ${what.join(", ")} (the run goes on when one starts: ${start}, with it configured)`,
+    );
+  }
+  for (const sl of sleeps) {
+    const left = Math.max(0, Math.ceil((sl.wakeAt - now) / 1000));
+    out.push(
+      sl.wakeAt > now
+        ? `${pc.cyan("⏾ sleeping")} until ${new Date(sl.wakeAt).toISOString()} (${live ? `${left}s left, ` : ""}call ${safe(sl.callId)})`
+        : `${pc.cyan("⏾ sleep due")} since ${new Date(sl.wakeAt).toISOString()} (call ${safe(sl.callId)}): waiting for a tool-runner to wake it`,
+    );
+  }
+  for (const r of retries)
+    out.push(
+      r.retryAt > now
+        ? `${pc.yellow("↻ retrying")} ${stepWords(r.subject)} at ${new Date(r.retryAt).toISOString()} (${live ? `${Math.max(0, Math.ceil((r.retryAt - now) / 1000))}s left, ` : ""}attempt ${r.attempt} failed: ${clip(r.error, 80)})`
+        : `${pc.yellow("↻ retry due")} since ${new Date(r.retryAt).toISOString()}: ${stepWords(r.subject)}, attempt ${r.attempt + 1} (attempt ${r.attempt} failed: ${clip(r.error, 80)})`,
+    );
+  if (!out.length && live && s.waitingFor?.length) out.push(pc.dim(`… waiting for ${safe(s.waitingFor.join(", "))}`));
+  return out;
 }

@@ -195,15 +195,51 @@ describe("newRunId", () => {
   });
 });
 
+describe("the request version v", () => {
+  it("may be omitted on every request: it is taken to be the current version", async () => {
+    const { runId } = await submitOk({ task: "no version" });
+    expect(stream.entries).toHaveLength(1);
+    expect(await api.status({ runId }, OPERATOR)).toMatchObject({ runId, status: "running", task: "no version" });
+    expect(await api.list({}, OPERATOR)).toMatchObject({ v: 1, runs: [] });
+    expect(await api.read({ runId }, OPERATOR)).toMatchObject({ v: 1, more: false, entries: [{ seq: 1 }] });
+    expect(await api.approve({ runId, callId: "c1", decision: "approve" }, OPERATOR)).toMatchObject({
+      error: { kind: "not_awaiting" },
+    });
+    expect(await api.cancel({ runId }, OPERATOR)).toMatchObject({ runId, status: "running" });
+    // spawn checks the parent's log: the request itself passed its schema without v.
+    expect(await api.spawn({ runId, turn: 1, index: 0, callId: "c1" }, OPERATOR)).toMatchObject({
+      error: { kind: "not_found" },
+    });
+  });
+
+  it("refuses a version the planner does not speak, on every endpoint, as unsupported_version", async () => {
+    const { runId } = await submitOk({ task: "x" });
+    const message =
+      "request version v=2 is not one this planner speaks: it speaks v=1 (omit v for the current version)";
+    const refused = { v: 1, error: { kind: "unsupported_version", message } };
+    expect(await api.submit({ v: 2, task: "x" }, OPERATOR)).toEqual(refused);
+    expect(await api.status({ v: 2, runId }, OPERATOR)).toEqual(refused);
+    expect(await api.list({ v: 2 }, OPERATOR)).toEqual(refused);
+    expect(await api.read({ v: 2, runId }, OPERATOR)).toEqual(refused);
+    expect(await api.cancel({ v: 2, runId }, OPERATOR)).toEqual(refused);
+    expect(await api.approve({ v: 2, runId, callId: "c", decision: "deny" }, OPERATOR)).toEqual(refused);
+    expect(await api.spawn({ v: 2, runId, turn: 1, index: 0, callId: "c" }, OPERATOR)).toEqual(refused);
+    expect(await api.status({ v: "1", runId }, OPERATOR)).toMatchObject({
+      error: { kind: "unsupported_version", message: expect.stringContaining('v="1"') as string },
+    });
+    expect(stream.entries).toHaveLength(1);
+  });
+});
+
 describe("api.submit", () => {
   it("rejects an invalid request as bad_request and appends nothing", async () => {
     expect(await api.submit({ v: 1, task: "" }, OPERATOR)).toEqual({
       v: 1,
       error: { kind: "bad_request", message: "not a valid SubmitRequest: /task must NOT have fewer than 1 characters" },
     });
-    expect(await api.submit({ task: "x" }, OPERATOR)).toEqual({
+    expect(await api.submit({ v: 1 }, OPERATOR)).toEqual({
       v: 1,
-      error: { kind: "bad_request", message: "not a valid SubmitRequest: / must have required property 'v'" },
+      error: { kind: "bad_request", message: "not a valid SubmitRequest: / must have required property 'task'" },
     });
     expect(await api.submit({ v: 1, task: "x", priority: 1 }, OPERATOR)).toEqual({
       v: 1,

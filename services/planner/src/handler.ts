@@ -1,8 +1,10 @@
 import { randomBytes } from "node:crypto";
 import {
+  API_VERSION,
   encode,
   validate,
   type ApiError,
+  type MessageTypeName,
   type ApprovalRequest,
   type RunApproval,
   type ListReply,
@@ -250,6 +252,27 @@ function apiError(kind: string, message: string): ApiError {
   return { v: 1, error: { kind, message } };
 }
 
+/**
+ * A request checked against its schema. `v` may be omitted on every request (it is taken to be the
+ * current version); a version this planner does not speak is refused as such, not as a schema error.
+ */
+function request<T>(type: MessageTypeName, body: unknown): { ok: true; value: T } | { ok: false; error: ApiError } {
+  if (body && typeof body === "object" && !Array.isArray(body)) {
+    const v = (body as { v?: unknown }).v;
+    if (v === undefined) body = { ...body, v: API_VERSION };
+    else if (v !== API_VERSION)
+      return {
+        ok: false,
+        error: apiError(
+          "unsupported_version",
+          `request version v=${JSON.stringify(v)} is not one this planner speaks: it speaks v=${API_VERSION} (omit v for the current version)`,
+        ),
+      };
+  }
+  const r = validate<T>(type, body);
+  return r.ok ? r : { ok: false, error: apiError("bad_request", r.message) };
+}
+
 /** The caller may not do this, or may not see the run (answered as not found: a run of another tenant is not disclosed). */
 function forbidden(caller: Caller, role: Role): ApiError {
   return apiError(
@@ -416,8 +439,8 @@ export function createApi(deps: ApiDeps) {
    */
   async function status(body: unknown, caller: Caller): Promise<RunStatus | ApiError> {
     if (!caller.roles.has("read")) return forbidden(caller, "read");
-    const r = validate<RunRequest>("RunRequest", body);
-    if (!r.ok) return apiError("bad_request", r.message);
+    const r = request<RunRequest>("RunRequest", body);
+    if (!r.ok) return r.error;
     const indexed = await deps.index.get(r.value.runId);
     if (!indexed) return foldedStatus(r.value.runId, caller);
     if (!sameTenant(caller, indexed.tenant)) return notFound(r.value.runId);
@@ -560,8 +583,8 @@ export function createApi(deps: ApiDeps) {
           "parent is not accepted in a submission: a sub-agent run is started by its parent's run_agent call (<prefix>.api.spawn), which the planner checks against the parent's log",
         );
       }
-      const r = validate<SubmitRequest>("SubmitRequest", body);
-      if (!r.ok) return apiError("bad_request", r.message);
+      const r = request<SubmitRequest>("SubmitRequest", body);
+      if (!r.ok) return r.error;
       // Keys of this form name sub-agent runs (see spawn): a submission may not take a child's run id.
       if (r.value.idempotencyKey?.startsWith("child:"))
         return apiError("bad_request", `idempotency keys starting with "child:" are reserved for sub-agent runs`);
@@ -591,8 +614,8 @@ export function createApi(deps: ApiDeps) {
           "forbidden",
           `${caller.identity} may not start sub-agent runs: a run_agent call does (the tool-runner)`,
         );
-      const r = validate<SpawnRequest>("SpawnRequest", body);
-      if (!r.ok) return apiError("bad_request", r.message);
+      const r = request<SpawnRequest>("SpawnRequest", body);
+      if (!r.ok) return r.error;
       const { runId, turn, index, callId } = r.value;
       const parent = reduceRun(runId, await deps.readEvents(runId), subjects);
       const t = parent.turns[turn - 1];
@@ -654,8 +677,8 @@ export function createApi(deps: ApiDeps) {
     /** Newest first, the caller's tenant's runs only, text clipped, in pages under max_payload (`cursor`). */
     async list(body: unknown, caller: Caller): Promise<ListReply | ApiError> {
       if (!caller.roles.has("read")) return forbidden(caller, "read");
-      const r = validate<ListRequest>("ListRequest", { v: 1, ...(body && typeof body === "object" ? body : {}) });
-      if (!r.ok) return apiError("bad_request", r.message);
+      const r = request<ListRequest>("ListRequest", body ?? {});
+      if (!r.ok) return r.error;
       const before = r.value.cursor !== undefined ? parseCursor(r.value.cursor) : undefined;
       if (r.value.cursor !== undefined && before === undefined)
         return apiError("bad_request", "cursor is not one a list reply gave");
@@ -709,8 +732,8 @@ export function createApi(deps: ApiDeps) {
     /** A page of a run's log (commands too), for callers that may not read the stream itself. */
     async read(body: unknown, caller: Caller): Promise<ReadReply | ApiError> {
       if (!caller.roles.has("read")) return forbidden(caller, "read");
-      const r = validate<ReadRequest>("ReadRequest", body);
-      if (!r.ok) return apiError("bad_request", r.message);
+      const r = request<ReadRequest>("ReadRequest", body);
+      if (!r.ok) return r.error;
       const state = await visibleRun(r.value.runId, caller);
       if ("error" in state) return state;
       const entries: ReadReply["entries"] = [];
@@ -730,8 +753,8 @@ export function createApi(deps: ApiDeps) {
 
     /** Records a human's approve/deny for a call that waits for approval; the planner resumes the run. */
     async approve(body: unknown, caller: Caller): Promise<RunStatus | ApiError> {
-      const r = validate<ApprovalRequest>("ApprovalRequest", body);
-      if (!r.ok) return apiError("bad_request", r.message);
+      const r = request<ApprovalRequest>("ApprovalRequest", body);
+      if (!r.ok) return r.error;
       const { runId, callId, decision } = r.value;
       // Seen by the caller's tenant first (another tenant's run is not found), then the role.
       const current = await foldedStatus(runId, caller);
@@ -790,8 +813,8 @@ export function createApi(deps: ApiDeps) {
     },
 
     async cancel(body: unknown, caller: Caller): Promise<RunStatus | ApiError> {
-      const r = validate<RunRequest>("RunRequest", body);
-      if (!r.ok) return apiError("bad_request", r.message);
+      const r = request<RunRequest>("RunRequest", body);
+      if (!r.ok) return r.error;
       const current = await foldedStatus(r.value.runId, caller);
       if ("error" in current) return current;
       if (!caller.roles.has("cancel")) return forbidden(caller, "cancel");

@@ -1,6 +1,16 @@
+import { readFileSync } from "node:fs";
 import { Kvm } from "@nats-io/kv";
 import { Svcm, type ServiceMsg } from "@nats-io/services";
-import { decode, type ApiEndpoint, type ToolRegistration, type HistoryEntry } from "@cairn/protocol";
+import {
+  API_VERSION,
+  decode,
+  endpointMetadata,
+  serviceErrorCode,
+  type ApiEndpoint,
+  type ApiError,
+  type ToolRegistration,
+  type HistoryEntry,
+} from "@cairn/protocol";
 import {
   appendOnce,
   isConsumerNotFound,
@@ -19,6 +29,23 @@ import { RunIndex } from "./run-index.js";
 import { loadAccess, OPERATOR, tenantCaller, type Caller } from "./access.js";
 import { readArchive, RunHistory } from "@cairn/runlog";
 import { CrashPoints, openBus, startWorkQueue } from "@cairn/worker";
+import { trackEndpointStats } from "./endpoint-stats.js";
+
+/** The `cairn` micro service's version: this package's (semver, as the micro spec asks). */
+function plannerVersion(): string {
+  return (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
+}
+
+/** An ApiError reply (every endpoint answers its reply type or this). */
+function isApiError(x: unknown): x is ApiError {
+  return typeof x === "object" && x !== null && "error" in x && typeof (x as ApiError).error?.kind === "string";
+}
+
+/** A message as a header value (Nats-Service-Error): one line, bounded. */
+function headerText(message: string): string {
+  const line = message.replace(/[\r\n]+/g, " ");
+  return line.length > 1024 ? `${line.slice(0, 1023)}…` : line;
+}
 
 export interface PlannerDeps {
   log: Logger;
@@ -167,10 +194,11 @@ export async function startPlanner(config: PlannerConfig, deps: PlannerDeps): Pr
 
   const svc = await new Svcm(nc as unknown as ConstructorParameters<typeof Svcm>[0]).add({
     name: "cairn",
-    version: "0.1.0",
-    description: "Cairn durable agent runs: submit, status, list, cancel, approve, spawn",
-    metadata: { prefix: subjects.prefix, stream: subjects.stream },
+    version: plannerVersion(),
+    description: "Cairn durable agent runs: submit, status, list, cancel, approve, spawn, read (docs/protocol.md)",
+    metadata: { prefix: subjects.prefix, stream: subjects.stream, protocol_version: String(API_VERSION) },
   });
+  const stats = trackEndpointStats(svc);
   const access = loadAccess(config.accessFile);
   // Two doors to the same endpoints: `<p>.api.*` for the deployment's own account (operators: its
   // permissions let no one else publish there), `<p>.tapi.*` for tenant accounts, which import it
@@ -183,59 +211,73 @@ export async function startPlanner(config: PlannerConfig, deps: PlannerDeps): Pr
       suffix: "_tenant",
     },
   ];
+  /**
+   * Answers one request; resolves with the error message when the answer is an error. An error is
+   * answered the NATS micro way (`respondError`: the Nats-Service-Error and Nats-Service-Error-Code
+   * headers) with the ApiError JSON as its body, so a client may read either.
+   */
+  const serve = async (
+    name: ApiEndpoint,
+    door: (typeof doors)[number],
+    fn: (body: unknown, caller: Caller) => Promise<unknown>,
+    msg: ServiceMsg,
+  ): Promise<string | undefined> => {
+    const fail = (kind: string, message: string, retryable = false): string => {
+      const body: ApiError = { v: 1, error: { kind, message, retryable } };
+      msg.respondError(serviceErrorCode(kind), headerText(message), JSON.stringify(body));
+      return message;
+    };
+    // A request has a reply inbox. A message without one, or with a stored message's
+    // Nats-Stream header, is a JetStream response someone pointed here (a Direct Get or
+    // consumer delivery "reflected" onto this subject): never a request. And a reply
+    // elsewhere than an inbox would have the planner publish onto another subject.
+    const inbox = msg.reply !== undefined && /^(_INBOX\.|_R_\.)/.test(msg.reply);
+    if (!inbox || msg.headers?.has("Nats-Stream") || msg.headers?.has("Nats-Sequence")) {
+      log.warn(
+        { endpoint: name, reply: msg.reply ?? null },
+        "api message refused: not a request with an inbox reply (a reflected response?)",
+      );
+      return inbox ? fail("bad_request", "not a request") : "not a request";
+    }
+    const caller = door.caller(msg);
+    if (typeof caller === "string") return fail("unauthenticated", caller);
+    let body: unknown;
+    try {
+      body = msg.data.length ? JSON.parse(new TextDecoder().decode(msg.data)) : {};
+    } catch (e) {
+      return fail("bad_request", `request is not JSON: ${(e as Error).message}`);
+    }
+    let reply: unknown;
+    try {
+      reply = await fn(body, caller);
+    } catch (e) {
+      log.error({ err: e, endpoint: name }, "api request failed");
+      return fail("internal", (e as Error).message, true);
+    }
+    if (isApiError(reply)) return fail(reply.error.kind, reply.error.message, reply.error.retryable ?? false);
+    msg.respond(JSON.stringify(reply));
+    return undefined;
+  };
   const endpoint = (name: ApiEndpoint, fn: (body: unknown, caller: Caller) => Promise<unknown>) => {
     for (const door of doors) {
-      door.group.addEndpoint(`${name}${door.suffix}`, {
+      const endpointName = `${name}${door.suffix}`;
+      door.group.addEndpoint(endpointName, {
         subject: name,
+        metadata: endpointMetadata(name),
         handler: (err: Error | null, msg: ServiceMsg) => {
           if (err) {
             log.error({ err, endpoint: name }, "api endpoint error");
             return;
           }
-          void (async () => {
-            // A request has a reply inbox. A message without one, or with a stored message's
-            // Nats-Stream header, is a JetStream response someone pointed here (a Direct Get or
-            // consumer delivery "reflected" onto this subject): never a request. And a reply
-            // elsewhere than an inbox would have the planner publish onto another subject.
-            const inbox = msg.reply !== undefined && /^(_INBOX\.|_R_\.)/.test(msg.reply);
-            if (!inbox || msg.headers?.has("Nats-Stream") || msg.headers?.has("Nats-Sequence")) {
-              log.warn(
-                { endpoint: name, reply: msg.reply ?? null },
-                "api message refused: not a request with an inbox reply (a reflected response?)",
-              );
-              if (inbox)
-                msg.respond(JSON.stringify({ v: 1, error: { kind: "bad_request", message: "not a request" } }));
-              return;
-            }
-            const caller = door.caller(msg);
-            if (typeof caller === "string") {
-              msg.respond(
-                JSON.stringify({ v: 1, error: { kind: "unauthenticated", message: caller, retryable: false } }),
-              );
-              return;
-            }
-            let body: unknown;
-            try {
-              body = msg.data.length ? JSON.parse(new TextDecoder().decode(msg.data)) : {};
-            } catch (e) {
-              msg.respond(
-                JSON.stringify({
-                  v: 1,
-                  error: { kind: "bad_request", message: `request is not JSON: ${(e as Error).message}` },
-                }),
-              );
-              return;
-            }
-            try {
-              const reply = await fn(body, caller);
-              msg.respond(JSON.stringify(reply));
-            } catch (e) {
-              log.error({ err: e, endpoint: name }, "api request failed");
-              msg.respond(
-                JSON.stringify({ v: 1, error: { kind: "internal", message: (e as Error).message, retryable: true } }),
-              );
-            }
-          })();
+          // Timed to the answer, not to this handler's return (see trackEndpointStats).
+          const timing = stats.begin(endpointName);
+          serve(name, door, fn, msg).then(
+            (error) => timing.done(error),
+            (e: unknown) => {
+              log.error({ err: e, endpoint: name }, "api request could not be answered");
+              timing.done((e as Error).message);
+            },
+          );
         },
       });
     }

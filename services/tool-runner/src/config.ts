@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { z } from "zod";
 import { parseAllowPrivate } from "@cairn/tools";
+import { loadMcpServers, type McpServersConfig } from "@cairn/mcp";
 import { commonEnv, envFlag, parseEnv, parseLimits, toCommonConfig, type CommonConfig } from "@cairn/worker";
 
 export interface ToolRunnerConfig extends CommonConfig {
@@ -48,6 +49,11 @@ export interface ToolRunnerConfig extends CommonConfig {
   toolLimits: Map<string, number>;
   /** Offer the run_agent tool (sub-agent runs). */
   subAgents: boolean;
+  /**
+   * MCP servers whose tools this tool-runner serves (`CAIRN_MCP_SERVERS`: the path of their JSON
+   * file, read and checked at load; see @cairn/mcp's mcpServersSchema).
+   */
+  mcpServers?: McpServersConfig;
 }
 
 const list = (s: string | undefined): string[] =>
@@ -127,6 +133,13 @@ export const toolRunnerEnv = {
     .optional()
     .describe("most calls in flight per tool across all tool-runners (render=2,train=1)"),
   CAIRN_SUB_AGENTS: envFlag(true).describe("offer the run_agent tool (sub-agent runs)"),
+  CAIRN_MCP_SERVERS: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'path of a JSON file naming MCP servers whose tools to serve as <server>__<tool>: {"servers": {"<name>": {"command", "args", "env", "cwd"} or {"url", "headers"}, each with optional "tools", "requiresApproval", "timeoutMs", "names"}} (docs/usage.md, MCP)',
+    ),
 };
 
 export function loadConfig(env: Record<string, string | undefined>): ToolRunnerConfig {
@@ -148,5 +161,6 @@ export function loadConfig(env: Record<string, string | undefined>): ToolRunnerC
     serveTools: list(e.CAIRN_TOOLS),
     toolLimits: parseLimits("CAIRN_TOOL_LIMITS", e.CAIRN_TOOL_LIMITS),
     subAgents: e.CAIRN_SUB_AGENTS,
+    ...(e.CAIRN_MCP_SERVERS ? { mcpServers: loadMcpServers(resolve(e.CAIRN_MCP_SERVERS)) } : {}),
   };
 }

@@ -20,6 +20,7 @@ import {
   type ShellSandbox,
   type ToolDefinition,
 } from "@cairn/tools";
+import { listMcpTools, startMcpTools, type McpTools } from "@cairn/mcp";
 import type { Logger } from "@cairn/telemetry";
 import type { ToolRunnerConfig } from "./config.js";
 import { createToolHandler } from "./handler.js";
@@ -36,14 +37,16 @@ export interface ToolRunnerDeps {
 export type ShellSandboxInfo = ShellSandbox;
 
 /**
- * Built-ins (file tools, sleep; http_fetch and shell when enabled) plus user tool modules. With
- * `onShellSandbox`, an enabled shell tool picks its sandbox now and throws when there is none (a
- * tool-runner starting); without, the tools are only listed (provisioning) and nothing is checked.
+ * Built-ins (file tools, sleep; http_fetch and shell when enabled), user tool modules, and the
+ * configured MCP servers' tools. With `onShellSandbox`, an enabled shell tool picks its sandbox now
+ * and throws when there is none (a tool-runner starting); without, the tools are only listed
+ * (provisioning) and nothing is checked. `mcp`: the MCP tools of a starting tool-runner (connected);
+ * without, they are listed (listMcpTools: a server whose configuration names its tools is not started).
  */
 export async function configuredTools(
   config: ToolRunnerConfig,
   extra: ToolDefinition<any>[] = [],
-  opts: { onShellSandbox?: (sandbox: ShellSandboxInfo) => void } = {},
+  opts: { onShellSandbox?: (sandbox: ShellSandboxInfo) => void; mcp?: ToolDefinition<any>[] } = {},
 ): Promise<ToolDefinition<any>[]> {
   const shellSandbox: BuiltinToolOptions["shellSandbox"] = {
     kind: config.shellSandbox,
@@ -61,6 +64,8 @@ export async function configuredTools(
   });
   const tools: ToolDefinition<any>[] = [...builtins, ...extra];
   for (const m of config.toolModules) tools.push(...(await loadToolModule(m)));
+  if (opts.mcp) tools.push(...opts.mcp);
+  else if (config.mcpServers) tools.push(...(await listMcpTools(config.mcpServers)));
   if (!config.serveTools.length) return tools;
   const missing = config.serveTools.filter((n) => !tools.some((t) => t.name === n));
   if (missing.length)
@@ -98,12 +103,32 @@ export async function startToolRunner(config: ToolRunnerConfig, deps: ToolRunner
   // The shell tool's sandbox is picked (and checked) here: without one, the runner does not start.
   let sandbox: ShellSandboxInfo | undefined;
   let tools: ToolDefinition<any>[];
+  // MCP servers' tools: their connections live as long as the tool-runner (see stop).
+  let mcp: McpTools | undefined;
   try {
-    tools = await configuredTools(config, deps.tools, { onShellSandbox: (s) => (sandbox = s) });
+    if (config.mcpServers) mcp = await startMcpTools(config.mcpServers, { log });
+    tools = await configuredTools(config, deps.tools, { onShellSandbox: (s) => (sandbox = s), mcp: mcp?.tools ?? [] });
   } catch (err) {
+    await mcp?.close();
     log.error({ err: err instanceof Error ? err.message : String(err) }, "tool-runner cannot start");
     throw err;
   }
+  try {
+    return await serve(config, deps, tools, sandbox, mcp);
+  } catch (err) {
+    await mcp?.close();
+    throw err;
+  }
+}
+
+async function serve(
+  config: ToolRunnerConfig,
+  deps: ToolRunnerDeps,
+  tools: ToolDefinition<any>[],
+  sandbox: ShellSandboxInfo | undefined,
+  mcp: McpTools | undefined,
+): Promise<RunningService> {
+  const log = deps.log;
   if (sandbox?.kind === "setpriv") {
     // Each run's workspace belongs to its own uid; one who could add entries to the root could
     // create another run's workspace before it, and own it.
@@ -284,6 +309,7 @@ export async function startToolRunner(config: ToolRunnerConfig, deps: ToolRunner
       cancelSub.unsubscribe();
       purgeSub.unsubscribe();
       await Promise.all(consumers.map((c) => c.stop()));
+      await mcp?.close();
       await bus.close();
       log.info("tool-runner stopped");
     },

@@ -94,7 +94,10 @@ export interface ApiError {
  * Request to <prefix>.api.approve: approve or deny a tool call that waits for approval, or (callId "budget") a run paused at a budget.
  */
 export interface ApprovalRequest {
-  v: 1;
+  /**
+   * Protocol version: 1, the current one, when omitted; a version the planner does not speak is answered with error kind unsupported_version.
+   */
+  v?: 1;
   runId: string;
   callId: string;
   decision: "approve" | "deny";
@@ -125,7 +128,10 @@ export interface ListReply {
  * Request to <prefix>.api.list.
  */
 export interface ListRequest {
-  v: 1;
+  /**
+   * Protocol version: 1, the current one, when omitted; a version the planner does not speak is answered with error kind unsupported_version.
+   */
+  v?: 1;
   limit?: number;
   status?: "running" | "awaiting_approval" | "completed" | "failed" | "cancelled";
   /**
@@ -181,7 +187,7 @@ export interface LlmResult {
   ok: boolean;
   content?: string | null;
   /**
-   * The full text is in the JetStream Object Store (it was larger than CAIRN_LARGE_PAYLOAD_BYTES); the inline field holds a preview.
+   * The full text is in the payload stream (<PREFIX>_PAYLOADS, chunks <prefix>.payload.<runId>.<sha256>.<n>): it was larger than CAIRN_LARGE_PAYLOAD_BYTES; the inline field holds a preview.
    */
   contentRef?: {
     bucket: string;
@@ -242,7 +248,10 @@ export interface ReadReply {
  * Request to <prefix>.api.read: a page of one run's log from a stream sequence on (for callers that may not read the stream itself, e.g. a tenant's clients).
  */
 export interface ReadRequest {
-  v: 1;
+  /**
+   * Protocol version: 1, the current one, when omitted; a version the planner does not speak is answered with error kind unsupported_version.
+   */
+  v?: 1;
   runId: string;
   /**
    * First stream sequence to return (1 by default).
@@ -279,7 +288,7 @@ export interface RunEnded {
   status: "completed" | "failed" | "cancelled";
   answer?: string;
   /**
-   * The full text is in the JetStream Object Store (it was larger than CAIRN_LARGE_PAYLOAD_BYTES); the inline field holds a preview.
+   * The full text is in the payload stream (<PREFIX>_PAYLOADS, chunks <prefix>.payload.<runId>.<sha256>.<n>): it was larger than CAIRN_LARGE_PAYLOAD_BYTES; the inline field holds a preview.
    */
   answerRef?: {
     bucket: string;
@@ -302,7 +311,7 @@ export interface RunEnded {
 }
 
 /**
- * A problem recorded in a run log: a malformed, schema-invalid or oversized message seen by a service, on <prefix>.run.<runId>.evt.error.<seq>.
+ * A problem recorded in a run log, on <prefix>.run.<runId>.evt.error.<id>: a malformed, schema-invalid or oversized message seen by a service (id s<seq>), or a failed attempt of a step that will be retried (id s<seq>-<attempt>, with attempt and retryAt). Decides nothing: the run's step is recorded by its result.
  */
 export interface RunError {
   v: 1;
@@ -317,13 +326,24 @@ export interface RunError {
     retryable?: boolean;
   };
   at: string;
+  /**
+   * A retried step: the attempt that failed (the command's delivery count).
+   */
+  attempt?: number;
+  /**
+   * A retried step: when its next attempt is due (RFC 3339), the message handed back with that delay.
+   */
+  retryAt?: string;
 }
 
 /**
  * Request naming one run: <prefix>.api.status and <prefix>.api.cancel.
  */
 export interface RunRequest {
-  v: 1;
+  /**
+   * Protocol version: 1, the current one, when omitted; a version the planner does not speak is answered with error kind unsupported_version.
+   */
+  v?: 1;
   runId: string;
   reason?: string;
 }
@@ -393,6 +413,13 @@ export interface RunStatus {
     inputTokens: number;
     outputTokens: number;
   };
+  /**
+   * Failed attempts of the run's steps that were retried (retry notices in its log); absent when none.
+   */
+  retries?: number;
+  /**
+   * Problems recorded on the run: messages a service could not read or run (retry notices are counted in retries).
+   */
   errors: number;
   submittedAt: string;
   endedAt?: string;
@@ -501,7 +528,10 @@ export interface RunSubmitted {
  * Request to <prefix>.api.spawn (the tool-runner's run_agent): start the sub-agent run of a pending run_agent call. The planner checks the parent's log for that call and derives the child run, its task and agent from it.
  */
 export interface SpawnRequest {
-  v: 1;
+  /**
+   * Protocol version: 1, the current one, when omitted; a version the planner does not speak is answered with error kind unsupported_version.
+   */
+  v?: 1;
   /**
    * The parent run.
    */
@@ -528,7 +558,10 @@ export interface SubmitReply {
  * Request to <prefix>.api.submit.
  */
 export interface SubmitRequest {
-  v: 1;
+  /**
+   * Protocol version: 1, the current one, when omitted; a version the planner does not speak is answered with error kind unsupported_version.
+   */
+  v?: 1;
   task: string;
   /**
    * Agent name from the agents config; the default agent when omitted.
@@ -579,7 +612,7 @@ export interface SummaryResult {
   ok: boolean;
   content?: string;
   /**
-   * The full text is in the JetStream Object Store; the inline content holds a preview.
+   * The full text is in the payload stream (<PREFIX>_PAYLOADS, chunks <prefix>.payload.<runId>.<sha256>.<n>); the inline content holds a preview.
    */
   contentRef?: {
     bucket: string;
@@ -655,7 +688,7 @@ export interface ToolResult {
   ok: boolean;
   output?: string;
   /**
-   * The full text is in the JetStream Object Store (it was larger than CAIRN_LARGE_PAYLOAD_BYTES); the inline field holds a preview.
+   * The full text is in the payload stream (<PREFIX>_PAYLOADS, chunks <prefix>.payload.<runId>.<sha256>.<n>): it was larger than CAIRN_LARGE_PAYLOAD_BYTES; the inline field holds a preview.
    */
   outputRef?: {
     bucket: string;

@@ -1390,9 +1390,13 @@ const schema33 = {
     'Request to <prefix>.api.approve: approve or deny a tool call that waits for approval, or (callId "budget") a run paused at a budget.',
   type: "object",
   additionalProperties: false,
-  required: ["v", "runId", "callId", "decision"],
+  required: ["runId", "callId", "decision"],
   properties: {
-    v: { const: 1 },
+    v: {
+      const: 1,
+      description:
+        "Protocol version: 1, the current one, when omitted; a version the planner does not speak is answered with error kind unsupported_version.",
+    },
     runId: { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$" },
     callId: { type: "string", minLength: 1 },
     decision: { enum: ["approve", "deny"] },
@@ -1417,13 +1421,13 @@ function validate22(
     evaluated0.items = undefined;
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.v === undefined) {
+    if (data.runId === undefined) {
       const err0 = {
         instancePath,
         schemaPath: "#/required",
         keyword: "required",
-        params: { missingProperty: "v" },
-        message: "must have required property '" + "v" + "'",
+        params: { missingProperty: "runId" },
+        message: "must have required property '" + "runId" + "'",
       };
       if (vErrors === null) {
         vErrors = [err0];
@@ -1432,13 +1436,13 @@ function validate22(
       }
       errors++;
     }
-    if (data.runId === undefined) {
+    if (data.callId === undefined) {
       const err1 = {
         instancePath,
         schemaPath: "#/required",
         keyword: "required",
-        params: { missingProperty: "runId" },
-        message: "must have required property '" + "runId" + "'",
+        params: { missingProperty: "callId" },
+        message: "must have required property '" + "callId" + "'",
       };
       if (vErrors === null) {
         vErrors = [err1];
@@ -1447,23 +1451,8 @@ function validate22(
       }
       errors++;
     }
-    if (data.callId === undefined) {
-      const err2 = {
-        instancePath,
-        schemaPath: "#/required",
-        keyword: "required",
-        params: { missingProperty: "callId" },
-        message: "must have required property '" + "callId" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
     if (data.decision === undefined) {
-      const err3 = {
+      const err2 = {
         instancePath,
         schemaPath: "#/required",
         keyword: "required",
@@ -1471,9 +1460,9 @@ function validate22(
         message: "must have required property '" + "decision" + "'",
       };
       if (vErrors === null) {
-        vErrors = [err3];
+        vErrors = [err2];
       } else {
-        vErrors.push(err3);
+        vErrors.push(err2);
       }
       errors++;
     }
@@ -1486,12 +1475,29 @@ function validate22(
         key0 === "reason" ||
         key0 === "by"
       )) {
-        const err4 = {
+        const err3 = {
           instancePath,
           schemaPath: "#/additionalProperties",
           keyword: "additionalProperties",
           params: { additionalProperty: key0 },
           message: "must NOT have additional properties",
+        };
+        if (vErrors === null) {
+          vErrors = [err3];
+        } else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+    }
+    if (data.v !== undefined) {
+      if (1 !== data.v) {
+        const err4 = {
+          instancePath: instancePath + "/v",
+          schemaPath: "#/properties/v/const",
+          keyword: "const",
+          params: { allowedValue: 1 },
+          message: "must be equal to constant",
         };
         if (vErrors === null) {
           vErrors = [err4];
@@ -1501,28 +1507,11 @@ function validate22(
         errors++;
       }
     }
-    if (data.v !== undefined) {
-      if (1 !== data.v) {
-        const err5 = {
-          instancePath: instancePath + "/v",
-          schemaPath: "#/properties/v/const",
-          keyword: "const",
-          params: { allowedValue: 1 },
-          message: "must be equal to constant",
-        };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
-        }
-        errors++;
-      }
-    }
     if (data.runId !== undefined) {
       let data1 = data.runId;
       if (typeof data1 === "string") {
         if (!pattern4.test(data1)) {
-          const err6 = {
+          const err5 = {
             instancePath: instancePath + "/runId",
             schemaPath: "#/properties/runId/pattern",
             keyword: "pattern",
@@ -1530,14 +1519,14 @@ function validate22(
             message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
           };
           if (vErrors === null) {
-            vErrors = [err6];
+            vErrors = [err5];
           } else {
-            vErrors.push(err6);
+            vErrors.push(err5);
           }
           errors++;
         }
       } else {
-        const err7 = {
+        const err6 = {
           instancePath: instancePath + "/runId",
           schemaPath: "#/properties/runId/type",
           keyword: "type",
@@ -1545,9 +1534,9 @@ function validate22(
           message: "must be string",
         };
         if (vErrors === null) {
-          vErrors = [err7];
+          vErrors = [err6];
         } else {
-          vErrors.push(err7);
+          vErrors.push(err6);
         }
         errors++;
       }
@@ -1556,7 +1545,7 @@ function validate22(
       let data2 = data.callId;
       if (typeof data2 === "string") {
         if (func2(data2) < 1) {
-          const err8 = {
+          const err7 = {
             instancePath: instancePath + "/callId",
             schemaPath: "#/properties/callId/minLength",
             keyword: "minLength",
@@ -1564,19 +1553,37 @@ function validate22(
             message: "must NOT have fewer than 1 characters",
           };
           if (vErrors === null) {
-            vErrors = [err8];
+            vErrors = [err7];
           } else {
-            vErrors.push(err8);
+            vErrors.push(err7);
           }
           errors++;
         }
       } else {
-        const err9 = {
+        const err8 = {
           instancePath: instancePath + "/callId",
           schemaPath: "#/properties/callId/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err8];
+        } else {
+          vErrors.push(err8);
+        }
+        errors++;
+      }
+    }
+    if (data.decision !== undefined) {
+      let data3 = data.decision;
+      if (!(data3 === "approve" || data3 === "deny")) {
+        const err9 = {
+          instancePath: instancePath + "/decision",
+          schemaPath: "#/properties/decision/enum",
+          keyword: "enum",
+          params: { allowedValues: schema33.properties.decision.enum },
+          message: "must be equal to one of the allowed values",
         };
         if (vErrors === null) {
           vErrors = [err9];
@@ -1586,15 +1593,14 @@ function validate22(
         errors++;
       }
     }
-    if (data.decision !== undefined) {
-      let data3 = data.decision;
-      if (!(data3 === "approve" || data3 === "deny")) {
+    if (data.reason !== undefined) {
+      if (typeof data.reason !== "string") {
         const err10 = {
-          instancePath: instancePath + "/decision",
-          schemaPath: "#/properties/decision/enum",
-          keyword: "enum",
-          params: { allowedValues: schema33.properties.decision.enum },
-          message: "must be equal to one of the allowed values",
+          instancePath: instancePath + "/reason",
+          schemaPath: "#/properties/reason/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
         };
         if (vErrors === null) {
           vErrors = [err10];
@@ -1604,11 +1610,11 @@ function validate22(
         errors++;
       }
     }
-    if (data.reason !== undefined) {
-      if (typeof data.reason !== "string") {
+    if (data.by !== undefined) {
+      if (typeof data.by !== "string") {
         const err11 = {
-          instancePath: instancePath + "/reason",
-          schemaPath: "#/properties/reason/type",
+          instancePath: instancePath + "/by",
+          schemaPath: "#/properties/by/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1621,25 +1627,8 @@ function validate22(
         errors++;
       }
     }
-    if (data.by !== undefined) {
-      if (typeof data.by !== "string") {
-        const err12 = {
-          instancePath: instancePath + "/by",
-          schemaPath: "#/properties/by/type",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err12];
-        } else {
-          vErrors.push(err12);
-        }
-        errors++;
-      }
-    }
   } else {
-    const err13 = {
+    const err12 = {
       instancePath,
       schemaPath: "#/type",
       keyword: "type",
@@ -1647,9 +1636,9 @@ function validate22(
       message: "must be object",
     };
     if (vErrors === null) {
-      vErrors = [err13];
+      vErrors = [err12];
     } else {
-      vErrors.push(err13);
+      vErrors.push(err12);
     }
     errors++;
   }
@@ -1745,7 +1734,17 @@ const schema35 = {
       required: ["inputTokens", "outputTokens"],
       properties: { inputTokens: { type: "integer", minimum: 0 }, outputTokens: { type: "integer", minimum: 0 } },
     },
-    errors: { type: "integer", minimum: 0 },
+    retries: {
+      type: "integer",
+      minimum: 1,
+      description: "Failed attempts of the run's steps that were retried (retry notices in its log); absent when none.",
+    },
+    errors: {
+      type: "integer",
+      minimum: 0,
+      description:
+        "Problems recorded on the run: messages a service could not read or run (retry notices are counted in retries).",
+    },
     submittedAt: { type: "string" },
     endedAt: { type: "string" },
     lastSeq: { type: "integer", minimum: 0 },
@@ -3024,12 +3023,12 @@ function validate23(
                 errors++;
               }
             }
-            if (data2.errors !== undefined) {
-              let data36 = data2.errors;
+            if (data2.retries !== undefined) {
+              let data36 = data2.retries;
               if (!(typeof data36 == "number" && !(data36 % 1) && !isNaN(data36) && isFinite(data36))) {
                 const err70 = {
-                  instancePath: instancePath + "/runs/" + i0 + "/errors",
-                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/errors/type",
+                  instancePath: instancePath + "/runs/" + i0 + "/retries",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/retries/type",
                   keyword: "type",
                   params: { type: "integer" },
                   message: "must be integer",
@@ -3042,13 +3041,13 @@ function validate23(
                 errors++;
               }
               if (typeof data36 == "number" && isFinite(data36)) {
-                if (data36 < 0 || isNaN(data36)) {
+                if (data36 < 1 || isNaN(data36)) {
                   const err71 = {
-                    instancePath: instancePath + "/runs/" + i0 + "/errors",
-                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/errors/minimum",
+                    instancePath: instancePath + "/runs/" + i0 + "/retries",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/retries/minimum",
                     keyword: "minimum",
-                    params: { comparison: ">=", limit: 0 },
-                    message: "must be >= 0",
+                    params: { comparison: ">=", limit: 1 },
+                    message: "must be >= 1",
                   };
                   if (vErrors === null) {
                     vErrors = [err71];
@@ -3059,14 +3058,15 @@ function validate23(
                 }
               }
             }
-            if (data2.submittedAt !== undefined) {
-              if (typeof data2.submittedAt !== "string") {
+            if (data2.errors !== undefined) {
+              let data37 = data2.errors;
+              if (!(typeof data37 == "number" && !(data37 % 1) && !isNaN(data37) && isFinite(data37))) {
                 const err72 = {
-                  instancePath: instancePath + "/runs/" + i0 + "/submittedAt",
-                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/submittedAt/type",
+                  instancePath: instancePath + "/runs/" + i0 + "/errors",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/errors/type",
                   keyword: "type",
-                  params: { type: "string" },
-                  message: "must be string",
+                  params: { type: "integer" },
+                  message: "must be integer",
                 };
                 if (vErrors === null) {
                   vErrors = [err72];
@@ -3075,33 +3075,32 @@ function validate23(
                 }
                 errors++;
               }
+              if (typeof data37 == "number" && isFinite(data37)) {
+                if (data37 < 0 || isNaN(data37)) {
+                  const err73 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/errors",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/errors/minimum",
+                    keyword: "minimum",
+                    params: { comparison: ">=", limit: 0 },
+                    message: "must be >= 0",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err73];
+                  } else {
+                    vErrors.push(err73);
+                  }
+                  errors++;
+                }
+              }
             }
-            if (data2.endedAt !== undefined) {
-              if (typeof data2.endedAt !== "string") {
-                const err73 = {
-                  instancePath: instancePath + "/runs/" + i0 + "/endedAt",
-                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/endedAt/type",
+            if (data2.submittedAt !== undefined) {
+              if (typeof data2.submittedAt !== "string") {
+                const err74 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/submittedAt",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/submittedAt/type",
                   keyword: "type",
                   params: { type: "string" },
                   message: "must be string",
-                };
-                if (vErrors === null) {
-                  vErrors = [err73];
-                } else {
-                  vErrors.push(err73);
-                }
-                errors++;
-              }
-            }
-            if (data2.lastSeq !== undefined) {
-              let data39 = data2.lastSeq;
-              if (!(typeof data39 == "number" && !(data39 % 1) && !isNaN(data39) && isFinite(data39))) {
-                const err74 = {
-                  instancePath: instancePath + "/runs/" + i0 + "/lastSeq",
-                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/lastSeq/type",
-                  keyword: "type",
-                  params: { type: "integer" },
-                  message: "must be integer",
                 };
                 if (vErrors === null) {
                   vErrors = [err74];
@@ -3110,9 +3109,44 @@ function validate23(
                 }
                 errors++;
               }
-              if (typeof data39 == "number" && isFinite(data39)) {
-                if (data39 < 0 || isNaN(data39)) {
-                  const err75 = {
+            }
+            if (data2.endedAt !== undefined) {
+              if (typeof data2.endedAt !== "string") {
+                const err75 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/endedAt",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/endedAt/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                };
+                if (vErrors === null) {
+                  vErrors = [err75];
+                } else {
+                  vErrors.push(err75);
+                }
+                errors++;
+              }
+            }
+            if (data2.lastSeq !== undefined) {
+              let data40 = data2.lastSeq;
+              if (!(typeof data40 == "number" && !(data40 % 1) && !isNaN(data40) && isFinite(data40))) {
+                const err76 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/lastSeq",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/lastSeq/type",
+                  keyword: "type",
+                  params: { type: "integer" },
+                  message: "must be integer",
+                };
+                if (vErrors === null) {
+                  vErrors = [err76];
+                } else {
+                  vErrors.push(err76);
+                }
+                errors++;
+              }
+              if (typeof data40 == "number" && isFinite(data40)) {
+                if (data40 < 0 || isNaN(data40)) {
+                  const err77 = {
                     instancePath: instancePath + "/runs/" + i0 + "/lastSeq",
                     schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/lastSeq/minimum",
                     keyword: "minimum",
@@ -3120,19 +3154,19 @@ function validate23(
                     message: "must be >= 0",
                   };
                   if (vErrors === null) {
-                    vErrors = [err75];
+                    vErrors = [err77];
                   } else {
-                    vErrors.push(err75);
+                    vErrors.push(err77);
                   }
                   errors++;
                 }
               }
             }
             if (data2.traceId !== undefined) {
-              let data40 = data2.traceId;
-              if (typeof data40 === "string") {
-                if (!pattern8.test(data40)) {
-                  const err76 = {
+              let data41 = data2.traceId;
+              if (typeof data41 === "string") {
+                if (!pattern8.test(data41)) {
+                  const err78 = {
                     instancePath: instancePath + "/runs/" + i0 + "/traceId",
                     schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/traceId/pattern",
                     keyword: "pattern",
@@ -3140,14 +3174,14 @@ function validate23(
                     message: 'must match pattern "' + "^[0-9a-f]{32}$" + '"',
                   };
                   if (vErrors === null) {
-                    vErrors = [err76];
+                    vErrors = [err78];
                   } else {
-                    vErrors.push(err76);
+                    vErrors.push(err78);
                   }
                   errors++;
                 }
               } else {
-                const err77 = {
+                const err79 = {
                   instancePath: instancePath + "/runs/" + i0 + "/traceId",
                   schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/traceId/type",
                   keyword: "type",
@@ -3155,52 +3189,18 @@ function validate23(
                   message: "must be string",
                 };
                 if (vErrors === null) {
-                  vErrors = [err77];
+                  vErrors = [err79];
                 } else {
-                  vErrors.push(err77);
+                  vErrors.push(err79);
                 }
                 errors++;
               }
             }
             if (data2.purgedAt !== undefined) {
               if (typeof data2.purgedAt !== "string") {
-                const err78 = {
+                const err80 = {
                   instancePath: instancePath + "/runs/" + i0 + "/purgedAt",
                   schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/purgedAt/type",
-                  keyword: "type",
-                  params: { type: "string" },
-                  message: "must be string",
-                };
-                if (vErrors === null) {
-                  vErrors = [err78];
-                } else {
-                  vErrors.push(err78);
-                }
-                errors++;
-              }
-            }
-            if (data2.tenant !== undefined) {
-              let data42 = data2.tenant;
-              if (typeof data42 === "string") {
-                if (!pattern4.test(data42)) {
-                  const err79 = {
-                    instancePath: instancePath + "/runs/" + i0 + "/tenant",
-                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/tenant/pattern",
-                    keyword: "pattern",
-                    params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
-                    message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err79];
-                  } else {
-                    vErrors.push(err79);
-                  }
-                  errors++;
-                }
-              } else {
-                const err80 = {
-                  instancePath: instancePath + "/runs/" + i0 + "/tenant",
-                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/tenant/type",
                   keyword: "type",
                   params: { type: "string" },
                   message: "must be string",
@@ -3213,35 +3213,31 @@ function validate23(
                 errors++;
               }
             }
-            if (data2.metadata !== undefined) {
-              let data43 = data2.metadata;
-              if (data43 && typeof data43 == "object" && !Array.isArray(data43)) {
-                for (const key6 in data43) {
-                  if (typeof data43[key6] !== "string") {
-                    const err81 = {
-                      instancePath:
-                        instancePath + "/runs/" + i0 + "/metadata/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),
-                      schemaPath:
-                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/metadata/additionalProperties/type",
-                      keyword: "type",
-                      params: { type: "string" },
-                      message: "must be string",
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err81];
-                    } else {
-                      vErrors.push(err81);
-                    }
-                    errors++;
+            if (data2.tenant !== undefined) {
+              let data43 = data2.tenant;
+              if (typeof data43 === "string") {
+                if (!pattern4.test(data43)) {
+                  const err81 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/tenant",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/tenant/pattern",
+                    keyword: "pattern",
+                    params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+                    message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err81];
+                  } else {
+                    vErrors.push(err81);
                   }
+                  errors++;
                 }
               } else {
                 const err82 = {
-                  instancePath: instancePath + "/runs/" + i0 + "/metadata",
-                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/metadata/type",
+                  instancePath: instancePath + "/runs/" + i0 + "/tenant",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/tenant/type",
                   keyword: "type",
-                  params: { type: "object" },
-                  message: "must be object",
+                  params: { type: "string" },
+                  message: "must be string",
                 };
                 if (vErrors === null) {
                   vErrors = [err82];
@@ -3251,9 +3247,47 @@ function validate23(
                 errors++;
               }
             }
+            if (data2.metadata !== undefined) {
+              let data44 = data2.metadata;
+              if (data44 && typeof data44 == "object" && !Array.isArray(data44)) {
+                for (const key6 in data44) {
+                  if (typeof data44[key6] !== "string") {
+                    const err83 = {
+                      instancePath:
+                        instancePath + "/runs/" + i0 + "/metadata/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/metadata/additionalProperties/type",
+                      keyword: "type",
+                      params: { type: "string" },
+                      message: "must be string",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err83];
+                    } else {
+                      vErrors.push(err83);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err84 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/metadata",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/metadata/type",
+                  keyword: "type",
+                  params: { type: "object" },
+                  message: "must be object",
+                };
+                if (vErrors === null) {
+                  vErrors = [err84];
+                } else {
+                  vErrors.push(err84);
+                }
+                errors++;
+              }
+            }
             if (data2.archivedAt !== undefined) {
               if (typeof data2.archivedAt !== "string") {
-                const err83 = {
+                const err85 = {
                   instancePath: instancePath + "/runs/" + i0 + "/archivedAt",
                   schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archivedAt/type",
                   keyword: "type",
@@ -3261,53 +3295,23 @@ function validate23(
                   message: "must be string",
                 };
                 if (vErrors === null) {
-                  vErrors = [err83];
+                  vErrors = [err85];
                 } else {
-                  vErrors.push(err83);
+                  vErrors.push(err85);
                 }
                 errors++;
               }
             }
             if (data2.archive !== undefined) {
-              let data46 = data2.archive;
-              if (data46 && typeof data46 == "object" && !Array.isArray(data46)) {
-                if (data46.seqs === undefined) {
-                  const err84 = {
+              let data47 = data2.archive;
+              if (data47 && typeof data47 == "object" && !Array.isArray(data47)) {
+                if (data47.seqs === undefined) {
+                  const err86 = {
                     instancePath: instancePath + "/runs/" + i0 + "/archive",
                     schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/required",
                     keyword: "required",
                     params: { missingProperty: "seqs" },
                     message: "must have required property '" + "seqs" + "'",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err84];
-                  } else {
-                    vErrors.push(err84);
-                  }
-                  errors++;
-                }
-                if (data46.sha256 === undefined) {
-                  const err85 = {
-                    instancePath: instancePath + "/runs/" + i0 + "/archive",
-                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/required",
-                    keyword: "required",
-                    params: { missingProperty: "sha256" },
-                    message: "must have required property '" + "sha256" + "'",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err85];
-                  } else {
-                    vErrors.push(err85);
-                  }
-                  errors++;
-                }
-                if (data46.bytes === undefined) {
-                  const err86 = {
-                    instancePath: instancePath + "/runs/" + i0 + "/archive",
-                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/required",
-                    keyword: "required",
-                    params: { missingProperty: "bytes" },
-                    message: "must have required property '" + "bytes" + "'",
                   };
                   if (vErrors === null) {
                     vErrors = [err86];
@@ -3316,13 +3320,13 @@ function validate23(
                   }
                   errors++;
                 }
-                if (data46.messages === undefined) {
+                if (data47.sha256 === undefined) {
                   const err87 = {
                     instancePath: instancePath + "/runs/" + i0 + "/archive",
                     schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/required",
                     keyword: "required",
-                    params: { missingProperty: "messages" },
-                    message: "must have required property '" + "messages" + "'",
+                    params: { missingProperty: "sha256" },
+                    message: "must have required property '" + "sha256" + "'",
                   };
                   if (vErrors === null) {
                     vErrors = [err87];
@@ -3331,9 +3335,39 @@ function validate23(
                   }
                   errors++;
                 }
-                for (const key7 in data46) {
+                if (data47.bytes === undefined) {
+                  const err88 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/archive",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/required",
+                    keyword: "required",
+                    params: { missingProperty: "bytes" },
+                    message: "must have required property '" + "bytes" + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err88];
+                  } else {
+                    vErrors.push(err88);
+                  }
+                  errors++;
+                }
+                if (data47.messages === undefined) {
+                  const err89 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/archive",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/required",
+                    keyword: "required",
+                    params: { missingProperty: "messages" },
+                    message: "must have required property '" + "messages" + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err89];
+                  } else {
+                    vErrors.push(err89);
+                  }
+                  errors++;
+                }
+                for (const key7 in data47) {
                   if (!(key7 === "seqs" || key7 === "sha256" || key7 === "bytes" || key7 === "messages")) {
-                    const err88 = {
+                    const err90 = {
                       instancePath: instancePath + "/runs/" + i0 + "/archive",
                       schemaPath:
                         "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/additionalProperties",
@@ -3342,18 +3376,18 @@ function validate23(
                       message: "must NOT have additional properties",
                     };
                     if (vErrors === null) {
-                      vErrors = [err88];
+                      vErrors = [err90];
                     } else {
-                      vErrors.push(err88);
+                      vErrors.push(err90);
                     }
                     errors++;
                   }
                 }
-                if (data46.seqs !== undefined) {
-                  let data47 = data46.seqs;
-                  if (Array.isArray(data47)) {
-                    if (data47.length < 1) {
-                      const err89 = {
+                if (data47.seqs !== undefined) {
+                  let data48 = data47.seqs;
+                  if (Array.isArray(data48)) {
+                    if (data48.length < 1) {
+                      const err91 = {
                         instancePath: instancePath + "/runs/" + i0 + "/archive/seqs",
                         schemaPath:
                           "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/seqs/minItems",
@@ -3362,17 +3396,17 @@ function validate23(
                         message: "must NOT have fewer than 1 items",
                       };
                       if (vErrors === null) {
-                        vErrors = [err89];
+                        vErrors = [err91];
                       } else {
-                        vErrors.push(err89);
+                        vErrors.push(err91);
                       }
                       errors++;
                     }
-                    const len5 = data47.length;
+                    const len5 = data48.length;
                     for (let i5 = 0; i5 < len5; i5++) {
-                      let data48 = data47[i5];
-                      if (!(typeof data48 == "number" && !(data48 % 1) && !isNaN(data48) && isFinite(data48))) {
-                        const err90 = {
+                      let data49 = data48[i5];
+                      if (!(typeof data49 == "number" && !(data49 % 1) && !isNaN(data49) && isFinite(data49))) {
+                        const err92 = {
                           instancePath: instancePath + "/runs/" + i0 + "/archive/seqs/" + i5,
                           schemaPath:
                             "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/seqs/items/type",
@@ -3381,15 +3415,15 @@ function validate23(
                           message: "must be integer",
                         };
                         if (vErrors === null) {
-                          vErrors = [err90];
+                          vErrors = [err92];
                         } else {
-                          vErrors.push(err90);
+                          vErrors.push(err92);
                         }
                         errors++;
                       }
-                      if (typeof data48 == "number" && isFinite(data48)) {
-                        if (data48 < 1 || isNaN(data48)) {
-                          const err91 = {
+                      if (typeof data49 == "number" && isFinite(data49)) {
+                        if (data49 < 1 || isNaN(data49)) {
+                          const err93 = {
                             instancePath: instancePath + "/runs/" + i0 + "/archive/seqs/" + i5,
                             schemaPath:
                               "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/seqs/items/minimum",
@@ -3398,58 +3432,22 @@ function validate23(
                             message: "must be >= 1",
                           };
                           if (vErrors === null) {
-                            vErrors = [err91];
+                            vErrors = [err93];
                           } else {
-                            vErrors.push(err91);
+                            vErrors.push(err93);
                           }
                           errors++;
                         }
                       }
                     }
                   } else {
-                    const err92 = {
+                    const err94 = {
                       instancePath: instancePath + "/runs/" + i0 + "/archive/seqs",
                       schemaPath:
                         "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/seqs/type",
                       keyword: "type",
                       params: { type: "array" },
                       message: "must be array",
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err92];
-                    } else {
-                      vErrors.push(err92);
-                    }
-                    errors++;
-                  }
-                }
-                if (data46.sha256 !== undefined) {
-                  let data49 = data46.sha256;
-                  if (typeof data49 === "string") {
-                    if (!pattern10.test(data49)) {
-                      const err93 = {
-                        instancePath: instancePath + "/runs/" + i0 + "/archive/sha256",
-                        schemaPath:
-                          "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/sha256/pattern",
-                        keyword: "pattern",
-                        params: { pattern: "^[0-9a-f]{64}$" },
-                        message: 'must match pattern "' + "^[0-9a-f]{64}$" + '"',
-                      };
-                      if (vErrors === null) {
-                        vErrors = [err93];
-                      } else {
-                        vErrors.push(err93);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err94 = {
-                      instancePath: instancePath + "/runs/" + i0 + "/archive/sha256",
-                      schemaPath:
-                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/sha256/type",
-                      keyword: "type",
-                      params: { type: "string" },
-                      message: "must be string",
                     };
                     if (vErrors === null) {
                       vErrors = [err94];
@@ -3459,50 +3457,49 @@ function validate23(
                     errors++;
                   }
                 }
-                if (data46.bytes !== undefined) {
-                  let data50 = data46.bytes;
-                  if (!(typeof data50 == "number" && !(data50 % 1) && !isNaN(data50) && isFinite(data50))) {
-                    const err95 = {
-                      instancePath: instancePath + "/runs/" + i0 + "/archive/bytes",
-                      schemaPath:
-                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/bytes/type",
-                      keyword: "type",
-                      params: { type: "integer" },
-                      message: "must be integer",
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err95];
-                    } else {
-                      vErrors.push(err95);
-                    }
-                    errors++;
-                  }
-                  if (typeof data50 == "number" && isFinite(data50)) {
-                    if (data50 < 0 || isNaN(data50)) {
-                      const err96 = {
-                        instancePath: instancePath + "/runs/" + i0 + "/archive/bytes",
+                if (data47.sha256 !== undefined) {
+                  let data50 = data47.sha256;
+                  if (typeof data50 === "string") {
+                    if (!pattern10.test(data50)) {
+                      const err95 = {
+                        instancePath: instancePath + "/runs/" + i0 + "/archive/sha256",
                         schemaPath:
-                          "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/bytes/minimum",
-                        keyword: "minimum",
-                        params: { comparison: ">=", limit: 0 },
-                        message: "must be >= 0",
+                          "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/sha256/pattern",
+                        keyword: "pattern",
+                        params: { pattern: "^[0-9a-f]{64}$" },
+                        message: 'must match pattern "' + "^[0-9a-f]{64}$" + '"',
                       };
                       if (vErrors === null) {
-                        vErrors = [err96];
+                        vErrors = [err95];
                       } else {
-                        vErrors.push(err96);
+                        vErrors.push(err95);
                       }
                       errors++;
                     }
+                  } else {
+                    const err96 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/archive/sha256",
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/sha256/type",
+                      keyword: "type",
+                      params: { type: "string" },
+                      message: "must be string",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err96];
+                    } else {
+                      vErrors.push(err96);
+                    }
+                    errors++;
                   }
                 }
-                if (data46.messages !== undefined) {
-                  let data51 = data46.messages;
+                if (data47.bytes !== undefined) {
+                  let data51 = data47.bytes;
                   if (!(typeof data51 == "number" && !(data51 % 1) && !isNaN(data51) && isFinite(data51))) {
                     const err97 = {
-                      instancePath: instancePath + "/runs/" + i0 + "/archive/messages",
+                      instancePath: instancePath + "/runs/" + i0 + "/archive/bytes",
                       schemaPath:
-                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/messages/type",
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/bytes/type",
                       keyword: "type",
                       params: { type: "integer" },
                       message: "must be integer",
@@ -3517,9 +3514,9 @@ function validate23(
                   if (typeof data51 == "number" && isFinite(data51)) {
                     if (data51 < 0 || isNaN(data51)) {
                       const err98 = {
-                        instancePath: instancePath + "/runs/" + i0 + "/archive/messages",
+                        instancePath: instancePath + "/runs/" + i0 + "/archive/bytes",
                         schemaPath:
-                          "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/messages/minimum",
+                          "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/bytes/minimum",
                         keyword: "minimum",
                         params: { comparison: ">=", limit: 0 },
                         message: "must be >= 0",
@@ -3533,8 +3530,45 @@ function validate23(
                     }
                   }
                 }
+                if (data47.messages !== undefined) {
+                  let data52 = data47.messages;
+                  if (!(typeof data52 == "number" && !(data52 % 1) && !isNaN(data52) && isFinite(data52))) {
+                    const err99 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/archive/messages",
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/messages/type",
+                      keyword: "type",
+                      params: { type: "integer" },
+                      message: "must be integer",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err99];
+                    } else {
+                      vErrors.push(err99);
+                    }
+                    errors++;
+                  }
+                  if (typeof data52 == "number" && isFinite(data52)) {
+                    if (data52 < 0 || isNaN(data52)) {
+                      const err100 = {
+                        instancePath: instancePath + "/runs/" + i0 + "/archive/messages",
+                        schemaPath:
+                          "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/messages/minimum",
+                        keyword: "minimum",
+                        params: { comparison: ">=", limit: 0 },
+                        message: "must be >= 0",
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err100];
+                      } else {
+                        vErrors.push(err100);
+                      }
+                      errors++;
+                    }
+                  }
+                }
               } else {
-                const err99 = {
+                const err101 = {
                   instancePath: instancePath + "/runs/" + i0 + "/archive",
                   schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/type",
                   keyword: "type",
@@ -3542,15 +3576,15 @@ function validate23(
                   message: "must be object",
                 };
                 if (vErrors === null) {
-                  vErrors = [err99];
+                  vErrors = [err101];
                 } else {
-                  vErrors.push(err99);
+                  vErrors.push(err101);
                 }
                 errors++;
               }
             }
           } else {
-            const err100 = {
+            const err102 = {
               instancePath: instancePath + "/runs/" + i0,
               schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/type",
               keyword: "type",
@@ -3558,55 +3592,20 @@ function validate23(
               message: "must be object",
             };
             if (vErrors === null) {
-              vErrors = [err100];
+              vErrors = [err102];
             } else {
-              vErrors.push(err100);
+              vErrors.push(err102);
             }
             errors++;
           }
         }
       } else {
-        const err101 = {
+        const err103 = {
           instancePath: instancePath + "/runs",
           schemaPath: "#/properties/runs/type",
           keyword: "type",
           params: { type: "array" },
           message: "must be array",
-        };
-        if (vErrors === null) {
-          vErrors = [err101];
-        } else {
-          vErrors.push(err101);
-        }
-        errors++;
-      }
-    }
-    if (data.cursor !== undefined) {
-      if (typeof data.cursor !== "string") {
-        const err102 = {
-          instancePath: instancePath + "/cursor",
-          schemaPath: "#/properties/cursor/type",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err102];
-        } else {
-          vErrors.push(err102);
-        }
-        errors++;
-      }
-    }
-    if (data.examined !== undefined) {
-      let data53 = data.examined;
-      if (!(typeof data53 == "number" && !(data53 % 1) && !isNaN(data53) && isFinite(data53))) {
-        const err103 = {
-          instancePath: instancePath + "/examined",
-          schemaPath: "#/properties/examined/type",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
         };
         if (vErrors === null) {
           vErrors = [err103];
@@ -3615,9 +3614,44 @@ function validate23(
         }
         errors++;
       }
-      if (typeof data53 == "number" && isFinite(data53)) {
-        if (data53 < 0 || isNaN(data53)) {
-          const err104 = {
+    }
+    if (data.cursor !== undefined) {
+      if (typeof data.cursor !== "string") {
+        const err104 = {
+          instancePath: instancePath + "/cursor",
+          schemaPath: "#/properties/cursor/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err104];
+        } else {
+          vErrors.push(err104);
+        }
+        errors++;
+      }
+    }
+    if (data.examined !== undefined) {
+      let data54 = data.examined;
+      if (!(typeof data54 == "number" && !(data54 % 1) && !isNaN(data54) && isFinite(data54))) {
+        const err105 = {
+          instancePath: instancePath + "/examined",
+          schemaPath: "#/properties/examined/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err105];
+        } else {
+          vErrors.push(err105);
+        }
+        errors++;
+      }
+      if (typeof data54 == "number" && isFinite(data54)) {
+        if (data54 < 0 || isNaN(data54)) {
+          const err106 = {
             instancePath: instancePath + "/examined",
             schemaPath: "#/properties/examined/minimum",
             keyword: "minimum",
@@ -3625,16 +3659,16 @@ function validate23(
             message: "must be >= 0",
           };
           if (vErrors === null) {
-            vErrors = [err104];
+            vErrors = [err106];
           } else {
-            vErrors.push(err104);
+            vErrors.push(err106);
           }
           errors++;
         }
       }
     }
   } else {
-    const err105 = {
+    const err107 = {
       instancePath,
       schemaPath: "#/type",
       keyword: "type",
@@ -3642,9 +3676,9 @@ function validate23(
       message: "must be object",
     };
     if (vErrors === null) {
-      vErrors = [err105];
+      vErrors = [err107];
     } else {
-      vErrors.push(err105);
+      vErrors.push(err107);
     }
     errors++;
   }
@@ -3660,9 +3694,12 @@ const schema36 = {
   description: "Request to <prefix>.api.list.",
   type: "object",
   additionalProperties: false,
-  required: ["v"],
   properties: {
-    v: { const: 1 },
+    v: {
+      const: 1,
+      description:
+        "Protocol version: 1, the current one, when omitted; a version the planner does not speak is answered with error kind unsupported_version.",
+    },
     limit: { type: "integer", minimum: 1, maximum: 10000 },
     status: { enum: ["running", "awaiting_approval", "completed", "failed", "cancelled"] },
     cursor: {
@@ -3698,29 +3735,31 @@ function validate24(
     evaluated0.items = undefined;
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.v === undefined) {
-      const err0 = {
-        instancePath,
-        schemaPath: "#/required",
-        keyword: "required",
-        params: { missingProperty: "v" },
-        message: "must have required property '" + "v" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
     for (const key0 in data) {
       if (!func1.call(schema36.properties, key0)) {
-        const err1 = {
+        const err0 = {
           instancePath,
           schemaPath: "#/additionalProperties",
           keyword: "additionalProperties",
           params: { additionalProperty: key0 },
           message: "must NOT have additional properties",
+        };
+        if (vErrors === null) {
+          vErrors = [err0];
+        } else {
+          vErrors.push(err0);
+        }
+        errors++;
+      }
+    }
+    if (data.v !== undefined) {
+      if (1 !== data.v) {
+        const err1 = {
+          instancePath: instancePath + "/v",
+          schemaPath: "#/properties/v/const",
+          keyword: "const",
+          params: { allowedValue: 1 },
+          message: "must be equal to constant",
         };
         if (vErrors === null) {
           vErrors = [err1];
@@ -3730,14 +3769,15 @@ function validate24(
         errors++;
       }
     }
-    if (data.v !== undefined) {
-      if (1 !== data.v) {
+    if (data.limit !== undefined) {
+      let data1 = data.limit;
+      if (!(typeof data1 == "number" && !(data1 % 1) && !isNaN(data1) && isFinite(data1))) {
         const err2 = {
-          instancePath: instancePath + "/v",
-          schemaPath: "#/properties/v/const",
-          keyword: "const",
-          params: { allowedValue: 1 },
-          message: "must be equal to constant",
+          instancePath: instancePath + "/limit",
+          schemaPath: "#/properties/limit/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
         };
         if (vErrors === null) {
           vErrors = [err2];
@@ -3746,27 +3786,9 @@ function validate24(
         }
         errors++;
       }
-    }
-    if (data.limit !== undefined) {
-      let data1 = data.limit;
-      if (!(typeof data1 == "number" && !(data1 % 1) && !isNaN(data1) && isFinite(data1))) {
-        const err3 = {
-          instancePath: instancePath + "/limit",
-          schemaPath: "#/properties/limit/type",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
       if (typeof data1 == "number" && isFinite(data1)) {
         if (data1 > 10000 || isNaN(data1)) {
-          const err4 = {
+          const err3 = {
             instancePath: instancePath + "/limit",
             schemaPath: "#/properties/limit/maximum",
             keyword: "maximum",
@@ -3774,14 +3796,14 @@ function validate24(
             message: "must be <= 10000",
           };
           if (vErrors === null) {
-            vErrors = [err4];
+            vErrors = [err3];
           } else {
-            vErrors.push(err4);
+            vErrors.push(err3);
           }
           errors++;
         }
         if (data1 < 1 || isNaN(data1)) {
-          const err5 = {
+          const err4 = {
             instancePath: instancePath + "/limit",
             schemaPath: "#/properties/limit/minimum",
             keyword: "minimum",
@@ -3789,9 +3811,9 @@ function validate24(
             message: "must be >= 1",
           };
           if (vErrors === null) {
-            vErrors = [err5];
+            vErrors = [err4];
           } else {
-            vErrors.push(err5);
+            vErrors.push(err4);
           }
           errors++;
         }
@@ -3806,12 +3828,29 @@ function validate24(
         data2 === "failed" ||
         data2 === "cancelled"
       )) {
-        const err6 = {
+        const err5 = {
           instancePath: instancePath + "/status",
           schemaPath: "#/properties/status/enum",
           keyword: "enum",
           params: { allowedValues: schema36.properties.status.enum },
           message: "must be equal to one of the allowed values",
+        };
+        if (vErrors === null) {
+          vErrors = [err5];
+        } else {
+          vErrors.push(err5);
+        }
+        errors++;
+      }
+    }
+    if (data.cursor !== undefined) {
+      if (typeof data.cursor !== "string") {
+        const err6 = {
+          instancePath: instancePath + "/cursor",
+          schemaPath: "#/properties/cursor/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
         };
         if (vErrors === null) {
           vErrors = [err6];
@@ -3821,11 +3860,11 @@ function validate24(
         errors++;
       }
     }
-    if (data.cursor !== undefined) {
-      if (typeof data.cursor !== "string") {
+    if (data.agent !== undefined) {
+      if (typeof data.agent !== "string") {
         const err7 = {
-          instancePath: instancePath + "/cursor",
-          schemaPath: "#/properties/cursor/type",
+          instancePath: instancePath + "/agent",
+          schemaPath: "#/properties/agent/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -3838,28 +3877,11 @@ function validate24(
         errors++;
       }
     }
-    if (data.agent !== undefined) {
-      if (typeof data.agent !== "string") {
-        const err8 = {
-          instancePath: instancePath + "/agent",
-          schemaPath: "#/properties/agent/type",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err8];
-        } else {
-          vErrors.push(err8);
-        }
-        errors++;
-      }
-    }
     if (data.tenant !== undefined) {
       let data5 = data.tenant;
       if (typeof data5 === "string") {
         if (!pattern4.test(data5)) {
-          const err9 = {
+          const err8 = {
             instancePath: instancePath + "/tenant",
             schemaPath: "#/properties/tenant/pattern",
             keyword: "pattern",
@@ -3867,14 +3889,14 @@ function validate24(
             message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
           };
           if (vErrors === null) {
-            vErrors = [err9];
+            vErrors = [err8];
           } else {
-            vErrors.push(err9);
+            vErrors.push(err8);
           }
           errors++;
         }
       } else {
-        const err10 = {
+        const err9 = {
           instancePath: instancePath + "/tenant",
           schemaPath: "#/properties/tenant/type",
           keyword: "type",
@@ -3882,9 +3904,9 @@ function validate24(
           message: "must be string",
         };
         if (vErrors === null) {
-          vErrors = [err10];
+          vErrors = [err9];
         } else {
-          vErrors.push(err10);
+          vErrors.push(err9);
         }
         errors++;
       }
@@ -3894,7 +3916,7 @@ function validate24(
       if (data6 && typeof data6 == "object" && !Array.isArray(data6)) {
         for (const key1 in data6) {
           if (typeof data6[key1] !== "string") {
-            const err11 = {
+            const err10 = {
               instancePath: instancePath + "/meta/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),
               schemaPath: "#/properties/meta/additionalProperties/type",
               keyword: "type",
@@ -3902,20 +3924,37 @@ function validate24(
               message: "must be string",
             };
             if (vErrors === null) {
-              vErrors = [err11];
+              vErrors = [err10];
             } else {
-              vErrors.push(err11);
+              vErrors.push(err10);
             }
             errors++;
           }
         }
       } else {
-        const err12 = {
+        const err11 = {
           instancePath: instancePath + "/meta",
           schemaPath: "#/properties/meta/type",
           keyword: "type",
           params: { type: "object" },
           message: "must be object",
+        };
+        if (vErrors === null) {
+          vErrors = [err11];
+        } else {
+          vErrors.push(err11);
+        }
+        errors++;
+      }
+    }
+    if (data.since !== undefined) {
+      if (typeof data.since !== "string") {
+        const err12 = {
+          instancePath: instancePath + "/since",
+          schemaPath: "#/properties/since/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
         };
         if (vErrors === null) {
           vErrors = [err12];
@@ -3925,11 +3964,11 @@ function validate24(
         errors++;
       }
     }
-    if (data.since !== undefined) {
-      if (typeof data.since !== "string") {
+    if (data.until !== undefined) {
+      if (typeof data.until !== "string") {
         const err13 = {
-          instancePath: instancePath + "/since",
-          schemaPath: "#/properties/since/type",
+          instancePath: instancePath + "/until",
+          schemaPath: "#/properties/until/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -3942,25 +3981,8 @@ function validate24(
         errors++;
       }
     }
-    if (data.until !== undefined) {
-      if (typeof data.until !== "string") {
-        const err14 = {
-          instancePath: instancePath + "/until",
-          schemaPath: "#/properties/until/type",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err14];
-        } else {
-          vErrors.push(err14);
-        }
-        errors++;
-      }
-    }
   } else {
-    const err15 = {
+    const err14 = {
       instancePath,
       schemaPath: "#/type",
       keyword: "type",
@@ -3968,9 +3990,9 @@ function validate24(
       message: "must be object",
     };
     if (vErrors === null) {
-      vErrors = [err15];
+      vErrors = [err14];
     } else {
-      vErrors.push(err15);
+      vErrors.push(err14);
     }
     errors++;
   }
@@ -4287,7 +4309,7 @@ const schema38 = {
         sha256: { type: "string" },
       },
       description:
-        "The full text is in the JetStream Object Store (it was larger than CAIRN_LARGE_PAYLOAD_BYTES); the inline field holds a preview.",
+        "The full text is in the payload stream (<PREFIX>_PAYLOADS, chunks <prefix>.payload.<runId>.<sha256>.<n>): it was larger than CAIRN_LARGE_PAYLOAD_BYTES; the inline field holds a preview.",
     },
     toolCalls: {
       type: "array",
@@ -5772,9 +5794,13 @@ const schema40 = {
     "Request to <prefix>.api.read: a page of one run's log from a stream sequence on (for callers that may not read the stream itself, e.g. a tenant's clients).",
   type: "object",
   additionalProperties: false,
-  required: ["v", "runId"],
+  required: ["runId"],
   properties: {
-    v: { const: 1 },
+    v: {
+      const: 1,
+      description:
+        "Protocol version: 1, the current one, when omitted; a version the planner does not speak is answered with error kind unsupported_version.",
+    },
     runId: { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$" },
     fromSeq: { type: "integer", minimum: 1, description: "First stream sequence to return (1 by default)." },
   },
@@ -5793,13 +5819,13 @@ function validate28(
     evaluated0.items = undefined;
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.v === undefined) {
+    if (data.runId === undefined) {
       const err0 = {
         instancePath,
         schemaPath: "#/required",
         keyword: "required",
-        params: { missingProperty: "v" },
-        message: "must have required property '" + "v" + "'",
+        params: { missingProperty: "runId" },
+        message: "must have required property '" + "runId" + "'",
       };
       if (vErrors === null) {
         vErrors = [err0];
@@ -5808,29 +5834,31 @@ function validate28(
       }
       errors++;
     }
-    if (data.runId === undefined) {
-      const err1 = {
-        instancePath,
-        schemaPath: "#/required",
-        keyword: "required",
-        params: { missingProperty: "runId" },
-        message: "must have required property '" + "runId" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
     for (const key0 in data) {
       if (!(key0 === "v" || key0 === "runId" || key0 === "fromSeq")) {
-        const err2 = {
+        const err1 = {
           instancePath,
           schemaPath: "#/additionalProperties",
           keyword: "additionalProperties",
           params: { additionalProperty: key0 },
           message: "must NOT have additional properties",
+        };
+        if (vErrors === null) {
+          vErrors = [err1];
+        } else {
+          vErrors.push(err1);
+        }
+        errors++;
+      }
+    }
+    if (data.v !== undefined) {
+      if (1 !== data.v) {
+        const err2 = {
+          instancePath: instancePath + "/v",
+          schemaPath: "#/properties/v/const",
+          keyword: "const",
+          params: { allowedValue: 1 },
+          message: "must be equal to constant",
         };
         if (vErrors === null) {
           vErrors = [err2];
@@ -5840,28 +5868,11 @@ function validate28(
         errors++;
       }
     }
-    if (data.v !== undefined) {
-      if (1 !== data.v) {
-        const err3 = {
-          instancePath: instancePath + "/v",
-          schemaPath: "#/properties/v/const",
-          keyword: "const",
-          params: { allowedValue: 1 },
-          message: "must be equal to constant",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-    }
     if (data.runId !== undefined) {
       let data1 = data.runId;
       if (typeof data1 === "string") {
         if (!pattern4.test(data1)) {
-          const err4 = {
+          const err3 = {
             instancePath: instancePath + "/runId",
             schemaPath: "#/properties/runId/pattern",
             keyword: "pattern",
@@ -5869,19 +5880,37 @@ function validate28(
             message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
           };
           if (vErrors === null) {
-            vErrors = [err4];
+            vErrors = [err3];
           } else {
-            vErrors.push(err4);
+            vErrors.push(err3);
           }
           errors++;
         }
       } else {
-        const err5 = {
+        const err4 = {
           instancePath: instancePath + "/runId",
           schemaPath: "#/properties/runId/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err4];
+        } else {
+          vErrors.push(err4);
+        }
+        errors++;
+      }
+    }
+    if (data.fromSeq !== undefined) {
+      let data2 = data.fromSeq;
+      if (!(typeof data2 == "number" && !(data2 % 1) && !isNaN(data2) && isFinite(data2))) {
+        const err5 = {
+          instancePath: instancePath + "/fromSeq",
+          schemaPath: "#/properties/fromSeq/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
         };
         if (vErrors === null) {
           vErrors = [err5];
@@ -5890,27 +5919,9 @@ function validate28(
         }
         errors++;
       }
-    }
-    if (data.fromSeq !== undefined) {
-      let data2 = data.fromSeq;
-      if (!(typeof data2 == "number" && !(data2 % 1) && !isNaN(data2) && isFinite(data2))) {
-        const err6 = {
-          instancePath: instancePath + "/fromSeq",
-          schemaPath: "#/properties/fromSeq/type",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
-        errors++;
-      }
       if (typeof data2 == "number" && isFinite(data2)) {
         if (data2 < 1 || isNaN(data2)) {
-          const err7 = {
+          const err6 = {
             instancePath: instancePath + "/fromSeq",
             schemaPath: "#/properties/fromSeq/minimum",
             keyword: "minimum",
@@ -5918,16 +5929,16 @@ function validate28(
             message: "must be >= 1",
           };
           if (vErrors === null) {
-            vErrors = [err7];
+            vErrors = [err6];
           } else {
-            vErrors.push(err7);
+            vErrors.push(err6);
           }
           errors++;
         }
       }
     }
   } else {
-    const err8 = {
+    const err7 = {
       instancePath,
       schemaPath: "#/type",
       keyword: "type",
@@ -5935,9 +5946,9 @@ function validate28(
       message: "must be object",
     };
     if (vErrors === null) {
-      vErrors = [err8];
+      vErrors = [err7];
     } else {
-      vErrors.push(err8);
+      vErrors.push(err7);
     }
     errors++;
   }
@@ -6392,7 +6403,7 @@ const schema42 = {
         sha256: { type: "string" },
       },
       description:
-        "The full text is in the JetStream Object Store (it was larger than CAIRN_LARGE_PAYLOAD_BYTES); the inline field holds a preview.",
+        "The full text is in the payload stream (<PREFIX>_PAYLOADS, chunks <prefix>.payload.<runId>.<sha256>.<n>): it was larger than CAIRN_LARGE_PAYLOAD_BYTES; the inline field holds a preview.",
     },
     reason: { type: "string" },
     error: {
@@ -7200,7 +7211,7 @@ const schema43 = {
   $id: "https://cairn.dev/schemas/run-error.v1.schema.json",
   title: "RunError",
   description:
-    "A problem recorded in a run log: a malformed, schema-invalid or oversized message seen by a service, on <prefix>.run.<runId>.evt.error.<seq>.",
+    "A problem recorded in a run log, on <prefix>.run.<runId>.evt.error.<id>: a malformed, schema-invalid or oversized message seen by a service (id s<seq>), or a failed attempt of a step that will be retried (id s<seq>-<attempt>, with attempt and retryAt). Decides nothing: the run's step is recorded by its result.",
   type: "object",
   additionalProperties: false,
   required: ["v", "type", "runId", "service", "subject", "seq", "error", "at"],
@@ -7222,6 +7233,15 @@ const schema43 = {
       },
     },
     at: { type: "string" },
+    attempt: {
+      type: "integer",
+      minimum: 1,
+      description: "A retried step: the attempt that failed (the command's delivery count).",
+    },
+    retryAt: {
+      type: "string",
+      description: "A retried step: when its next attempt is due (RFC 3339), the message handed back with that delay.",
+    },
   },
 };
 function validate31(
@@ -7359,16 +7379,7 @@ function validate31(
       errors++;
     }
     for (const key0 in data) {
-      if (!(
-        key0 === "v" ||
-        key0 === "type" ||
-        key0 === "runId" ||
-        key0 === "service" ||
-        key0 === "subject" ||
-        key0 === "seq" ||
-        key0 === "error" ||
-        key0 === "at"
-      )) {
+      if (!func1.call(schema43.properties, key0)) {
         const err8 = {
           instancePath,
           schemaPath: "#/additionalProperties",
@@ -7672,8 +7683,60 @@ function validate31(
         errors++;
       }
     }
+    if (data.attempt !== undefined) {
+      let data11 = data.attempt;
+      if (!(typeof data11 == "number" && !(data11 % 1) && !isNaN(data11) && isFinite(data11))) {
+        const err26 = {
+          instancePath: instancePath + "/attempt",
+          schemaPath: "#/properties/attempt/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err26];
+        } else {
+          vErrors.push(err26);
+        }
+        errors++;
+      }
+      if (typeof data11 == "number" && isFinite(data11)) {
+        if (data11 < 1 || isNaN(data11)) {
+          const err27 = {
+            instancePath: instancePath + "/attempt",
+            schemaPath: "#/properties/attempt/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
+          };
+          if (vErrors === null) {
+            vErrors = [err27];
+          } else {
+            vErrors.push(err27);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.retryAt !== undefined) {
+      if (typeof data.retryAt !== "string") {
+        const err28 = {
+          instancePath: instancePath + "/retryAt",
+          schemaPath: "#/properties/retryAt/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err28];
+        } else {
+          vErrors.push(err28);
+        }
+        errors++;
+      }
+    }
   } else {
-    const err26 = {
+    const err29 = {
       instancePath,
       schemaPath: "#/type",
       keyword: "type",
@@ -7681,9 +7744,9 @@ function validate31(
       message: "must be object",
     };
     if (vErrors === null) {
-      vErrors = [err26];
+      vErrors = [err29];
     } else {
-      vErrors.push(err26);
+      vErrors.push(err29);
     }
     errors++;
   }
@@ -7699,9 +7762,13 @@ const schema44 = {
   description: "Request naming one run: <prefix>.api.status and <prefix>.api.cancel.",
   type: "object",
   additionalProperties: false,
-  required: ["v", "runId"],
+  required: ["runId"],
   properties: {
-    v: { const: 1 },
+    v: {
+      const: 1,
+      description:
+        "Protocol version: 1, the current one, when omitted; a version the planner does not speak is answered with error kind unsupported_version.",
+    },
     runId: { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$" },
     reason: { type: "string" },
   },
@@ -7720,13 +7787,13 @@ function validate32(
     evaluated0.items = undefined;
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.v === undefined) {
+    if (data.runId === undefined) {
       const err0 = {
         instancePath,
         schemaPath: "#/required",
         keyword: "required",
-        params: { missingProperty: "v" },
-        message: "must have required property '" + "v" + "'",
+        params: { missingProperty: "runId" },
+        message: "must have required property '" + "runId" + "'",
       };
       if (vErrors === null) {
         vErrors = [err0];
@@ -7735,29 +7802,31 @@ function validate32(
       }
       errors++;
     }
-    if (data.runId === undefined) {
-      const err1 = {
-        instancePath,
-        schemaPath: "#/required",
-        keyword: "required",
-        params: { missingProperty: "runId" },
-        message: "must have required property '" + "runId" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
     for (const key0 in data) {
       if (!(key0 === "v" || key0 === "runId" || key0 === "reason")) {
-        const err2 = {
+        const err1 = {
           instancePath,
           schemaPath: "#/additionalProperties",
           keyword: "additionalProperties",
           params: { additionalProperty: key0 },
           message: "must NOT have additional properties",
+        };
+        if (vErrors === null) {
+          vErrors = [err1];
+        } else {
+          vErrors.push(err1);
+        }
+        errors++;
+      }
+    }
+    if (data.v !== undefined) {
+      if (1 !== data.v) {
+        const err2 = {
+          instancePath: instancePath + "/v",
+          schemaPath: "#/properties/v/const",
+          keyword: "const",
+          params: { allowedValue: 1 },
+          message: "must be equal to constant",
         };
         if (vErrors === null) {
           vErrors = [err2];
@@ -7767,28 +7836,11 @@ function validate32(
         errors++;
       }
     }
-    if (data.v !== undefined) {
-      if (1 !== data.v) {
-        const err3 = {
-          instancePath: instancePath + "/v",
-          schemaPath: "#/properties/v/const",
-          keyword: "const",
-          params: { allowedValue: 1 },
-          message: "must be equal to constant",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-    }
     if (data.runId !== undefined) {
       let data1 = data.runId;
       if (typeof data1 === "string") {
         if (!pattern4.test(data1)) {
-          const err4 = {
+          const err3 = {
             instancePath: instancePath + "/runId",
             schemaPath: "#/properties/runId/pattern",
             keyword: "pattern",
@@ -7796,16 +7848,33 @@ function validate32(
             message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
           };
           if (vErrors === null) {
-            vErrors = [err4];
+            vErrors = [err3];
           } else {
-            vErrors.push(err4);
+            vErrors.push(err3);
           }
           errors++;
         }
       } else {
-        const err5 = {
+        const err4 = {
           instancePath: instancePath + "/runId",
           schemaPath: "#/properties/runId/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err4];
+        } else {
+          vErrors.push(err4);
+        }
+        errors++;
+      }
+    }
+    if (data.reason !== undefined) {
+      if (typeof data.reason !== "string") {
+        const err5 = {
+          instancePath: instancePath + "/reason",
+          schemaPath: "#/properties/reason/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -7818,25 +7887,8 @@ function validate32(
         errors++;
       }
     }
-    if (data.reason !== undefined) {
-      if (typeof data.reason !== "string") {
-        const err6 = {
-          instancePath: instancePath + "/reason",
-          schemaPath: "#/properties/reason/type",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
-        errors++;
-      }
-    }
   } else {
-    const err7 = {
+    const err6 = {
       instancePath,
       schemaPath: "#/type",
       keyword: "type",
@@ -7844,9 +7896,9 @@ function validate32(
       message: "must be object",
     };
     if (vErrors === null) {
-      vErrors = [err7];
+      vErrors = [err6];
     } else {
-      vErrors.push(err7);
+      vErrors.push(err6);
     }
     errors++;
   }
@@ -9280,12 +9332,12 @@ function validate34(
         errors++;
       }
     }
-    if (data.errors !== undefined) {
-      let data33 = data.errors;
+    if (data.retries !== undefined) {
+      let data33 = data.retries;
       if (!(typeof data33 == "number" && !(data33 % 1) && !isNaN(data33) && isFinite(data33))) {
         const err66 = {
-          instancePath: instancePath + "/errors",
-          schemaPath: "#/properties/errors/type",
+          instancePath: instancePath + "/retries",
+          schemaPath: "#/properties/retries/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -9298,13 +9350,13 @@ function validate34(
         errors++;
       }
       if (typeof data33 == "number" && isFinite(data33)) {
-        if (data33 < 0 || isNaN(data33)) {
+        if (data33 < 1 || isNaN(data33)) {
           const err67 = {
-            instancePath: instancePath + "/errors",
-            schemaPath: "#/properties/errors/minimum",
+            instancePath: instancePath + "/retries",
+            schemaPath: "#/properties/retries/minimum",
             keyword: "minimum",
-            params: { comparison: ">=", limit: 0 },
-            message: "must be >= 0",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
           };
           if (vErrors === null) {
             vErrors = [err67];
@@ -9315,14 +9367,15 @@ function validate34(
         }
       }
     }
-    if (data.submittedAt !== undefined) {
-      if (typeof data.submittedAt !== "string") {
+    if (data.errors !== undefined) {
+      let data34 = data.errors;
+      if (!(typeof data34 == "number" && !(data34 % 1) && !isNaN(data34) && isFinite(data34))) {
         const err68 = {
-          instancePath: instancePath + "/submittedAt",
-          schemaPath: "#/properties/submittedAt/type",
+          instancePath: instancePath + "/errors",
+          schemaPath: "#/properties/errors/type",
           keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
+          params: { type: "integer" },
+          message: "must be integer",
         };
         if (vErrors === null) {
           vErrors = [err68];
@@ -9331,33 +9384,32 @@ function validate34(
         }
         errors++;
       }
+      if (typeof data34 == "number" && isFinite(data34)) {
+        if (data34 < 0 || isNaN(data34)) {
+          const err69 = {
+            instancePath: instancePath + "/errors",
+            schemaPath: "#/properties/errors/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 0 },
+            message: "must be >= 0",
+          };
+          if (vErrors === null) {
+            vErrors = [err69];
+          } else {
+            vErrors.push(err69);
+          }
+          errors++;
+        }
+      }
     }
-    if (data.endedAt !== undefined) {
-      if (typeof data.endedAt !== "string") {
-        const err69 = {
-          instancePath: instancePath + "/endedAt",
-          schemaPath: "#/properties/endedAt/type",
+    if (data.submittedAt !== undefined) {
+      if (typeof data.submittedAt !== "string") {
+        const err70 = {
+          instancePath: instancePath + "/submittedAt",
+          schemaPath: "#/properties/submittedAt/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err69];
-        } else {
-          vErrors.push(err69);
-        }
-        errors++;
-      }
-    }
-    if (data.lastSeq !== undefined) {
-      let data36 = data.lastSeq;
-      if (!(typeof data36 == "number" && !(data36 % 1) && !isNaN(data36) && isFinite(data36))) {
-        const err70 = {
-          instancePath: instancePath + "/lastSeq",
-          schemaPath: "#/properties/lastSeq/type",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
         };
         if (vErrors === null) {
           vErrors = [err70];
@@ -9366,9 +9418,44 @@ function validate34(
         }
         errors++;
       }
-      if (typeof data36 == "number" && isFinite(data36)) {
-        if (data36 < 0 || isNaN(data36)) {
-          const err71 = {
+    }
+    if (data.endedAt !== undefined) {
+      if (typeof data.endedAt !== "string") {
+        const err71 = {
+          instancePath: instancePath + "/endedAt",
+          schemaPath: "#/properties/endedAt/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err71];
+        } else {
+          vErrors.push(err71);
+        }
+        errors++;
+      }
+    }
+    if (data.lastSeq !== undefined) {
+      let data37 = data.lastSeq;
+      if (!(typeof data37 == "number" && !(data37 % 1) && !isNaN(data37) && isFinite(data37))) {
+        const err72 = {
+          instancePath: instancePath + "/lastSeq",
+          schemaPath: "#/properties/lastSeq/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err72];
+        } else {
+          vErrors.push(err72);
+        }
+        errors++;
+      }
+      if (typeof data37 == "number" && isFinite(data37)) {
+        if (data37 < 0 || isNaN(data37)) {
+          const err73 = {
             instancePath: instancePath + "/lastSeq",
             schemaPath: "#/properties/lastSeq/minimum",
             keyword: "minimum",
@@ -9376,19 +9463,19 @@ function validate34(
             message: "must be >= 0",
           };
           if (vErrors === null) {
-            vErrors = [err71];
+            vErrors = [err73];
           } else {
-            vErrors.push(err71);
+            vErrors.push(err73);
           }
           errors++;
         }
       }
     }
     if (data.traceId !== undefined) {
-      let data37 = data.traceId;
-      if (typeof data37 === "string") {
-        if (!pattern8.test(data37)) {
-          const err72 = {
+      let data38 = data.traceId;
+      if (typeof data38 === "string") {
+        if (!pattern8.test(data38)) {
+          const err74 = {
             instancePath: instancePath + "/traceId",
             schemaPath: "#/properties/traceId/pattern",
             keyword: "pattern",
@@ -9396,14 +9483,14 @@ function validate34(
             message: 'must match pattern "' + "^[0-9a-f]{32}$" + '"',
           };
           if (vErrors === null) {
-            vErrors = [err72];
+            vErrors = [err74];
           } else {
-            vErrors.push(err72);
+            vErrors.push(err74);
           }
           errors++;
         }
       } else {
-        const err73 = {
+        const err75 = {
           instancePath: instancePath + "/traceId",
           schemaPath: "#/properties/traceId/type",
           keyword: "type",
@@ -9411,52 +9498,18 @@ function validate34(
           message: "must be string",
         };
         if (vErrors === null) {
-          vErrors = [err73];
+          vErrors = [err75];
         } else {
-          vErrors.push(err73);
+          vErrors.push(err75);
         }
         errors++;
       }
     }
     if (data.purgedAt !== undefined) {
       if (typeof data.purgedAt !== "string") {
-        const err74 = {
+        const err76 = {
           instancePath: instancePath + "/purgedAt",
           schemaPath: "#/properties/purgedAt/type",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err74];
-        } else {
-          vErrors.push(err74);
-        }
-        errors++;
-      }
-    }
-    if (data.tenant !== undefined) {
-      let data39 = data.tenant;
-      if (typeof data39 === "string") {
-        if (!pattern4.test(data39)) {
-          const err75 = {
-            instancePath: instancePath + "/tenant",
-            schemaPath: "#/properties/tenant/pattern",
-            keyword: "pattern",
-            params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
-            message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err75];
-          } else {
-            vErrors.push(err75);
-          }
-          errors++;
-        }
-      } else {
-        const err76 = {
-          instancePath: instancePath + "/tenant",
-          schemaPath: "#/properties/tenant/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -9469,33 +9522,31 @@ function validate34(
         errors++;
       }
     }
-    if (data.metadata !== undefined) {
-      let data40 = data.metadata;
-      if (data40 && typeof data40 == "object" && !Array.isArray(data40)) {
-        for (const key5 in data40) {
-          if (typeof data40[key5] !== "string") {
-            const err77 = {
-              instancePath: instancePath + "/metadata/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),
-              schemaPath: "#/properties/metadata/additionalProperties/type",
-              keyword: "type",
-              params: { type: "string" },
-              message: "must be string",
-            };
-            if (vErrors === null) {
-              vErrors = [err77];
-            } else {
-              vErrors.push(err77);
-            }
-            errors++;
+    if (data.tenant !== undefined) {
+      let data40 = data.tenant;
+      if (typeof data40 === "string") {
+        if (!pattern4.test(data40)) {
+          const err77 = {
+            instancePath: instancePath + "/tenant",
+            schemaPath: "#/properties/tenant/pattern",
+            keyword: "pattern",
+            params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+            message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+          };
+          if (vErrors === null) {
+            vErrors = [err77];
+          } else {
+            vErrors.push(err77);
           }
+          errors++;
         }
       } else {
         const err78 = {
-          instancePath: instancePath + "/metadata",
-          schemaPath: "#/properties/metadata/type",
+          instancePath: instancePath + "/tenant",
+          schemaPath: "#/properties/tenant/type",
           keyword: "type",
-          params: { type: "object" },
-          message: "must be object",
+          params: { type: "string" },
+          message: "must be string",
         };
         if (vErrors === null) {
           vErrors = [err78];
@@ -9505,9 +9556,45 @@ function validate34(
         errors++;
       }
     }
+    if (data.metadata !== undefined) {
+      let data41 = data.metadata;
+      if (data41 && typeof data41 == "object" && !Array.isArray(data41)) {
+        for (const key5 in data41) {
+          if (typeof data41[key5] !== "string") {
+            const err79 = {
+              instancePath: instancePath + "/metadata/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),
+              schemaPath: "#/properties/metadata/additionalProperties/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err79];
+            } else {
+              vErrors.push(err79);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err80 = {
+          instancePath: instancePath + "/metadata",
+          schemaPath: "#/properties/metadata/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        };
+        if (vErrors === null) {
+          vErrors = [err80];
+        } else {
+          vErrors.push(err80);
+        }
+        errors++;
+      }
+    }
     if (data.archivedAt !== undefined) {
       if (typeof data.archivedAt !== "string") {
-        const err79 = {
+        const err81 = {
           instancePath: instancePath + "/archivedAt",
           schemaPath: "#/properties/archivedAt/type",
           keyword: "type",
@@ -9515,53 +9602,23 @@ function validate34(
           message: "must be string",
         };
         if (vErrors === null) {
-          vErrors = [err79];
+          vErrors = [err81];
         } else {
-          vErrors.push(err79);
+          vErrors.push(err81);
         }
         errors++;
       }
     }
     if (data.archive !== undefined) {
-      let data43 = data.archive;
-      if (data43 && typeof data43 == "object" && !Array.isArray(data43)) {
-        if (data43.seqs === undefined) {
-          const err80 = {
+      let data44 = data.archive;
+      if (data44 && typeof data44 == "object" && !Array.isArray(data44)) {
+        if (data44.seqs === undefined) {
+          const err82 = {
             instancePath: instancePath + "/archive",
             schemaPath: "#/properties/archive/required",
             keyword: "required",
             params: { missingProperty: "seqs" },
             message: "must have required property '" + "seqs" + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err80];
-          } else {
-            vErrors.push(err80);
-          }
-          errors++;
-        }
-        if (data43.sha256 === undefined) {
-          const err81 = {
-            instancePath: instancePath + "/archive",
-            schemaPath: "#/properties/archive/required",
-            keyword: "required",
-            params: { missingProperty: "sha256" },
-            message: "must have required property '" + "sha256" + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err81];
-          } else {
-            vErrors.push(err81);
-          }
-          errors++;
-        }
-        if (data43.bytes === undefined) {
-          const err82 = {
-            instancePath: instancePath + "/archive",
-            schemaPath: "#/properties/archive/required",
-            keyword: "required",
-            params: { missingProperty: "bytes" },
-            message: "must have required property '" + "bytes" + "'",
           };
           if (vErrors === null) {
             vErrors = [err82];
@@ -9570,13 +9627,13 @@ function validate34(
           }
           errors++;
         }
-        if (data43.messages === undefined) {
+        if (data44.sha256 === undefined) {
           const err83 = {
             instancePath: instancePath + "/archive",
             schemaPath: "#/properties/archive/required",
             keyword: "required",
-            params: { missingProperty: "messages" },
-            message: "must have required property '" + "messages" + "'",
+            params: { missingProperty: "sha256" },
+            message: "must have required property '" + "sha256" + "'",
           };
           if (vErrors === null) {
             vErrors = [err83];
@@ -9585,9 +9642,39 @@ function validate34(
           }
           errors++;
         }
-        for (const key6 in data43) {
+        if (data44.bytes === undefined) {
+          const err84 = {
+            instancePath: instancePath + "/archive",
+            schemaPath: "#/properties/archive/required",
+            keyword: "required",
+            params: { missingProperty: "bytes" },
+            message: "must have required property '" + "bytes" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err84];
+          } else {
+            vErrors.push(err84);
+          }
+          errors++;
+        }
+        if (data44.messages === undefined) {
+          const err85 = {
+            instancePath: instancePath + "/archive",
+            schemaPath: "#/properties/archive/required",
+            keyword: "required",
+            params: { missingProperty: "messages" },
+            message: "must have required property '" + "messages" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err85];
+          } else {
+            vErrors.push(err85);
+          }
+          errors++;
+        }
+        for (const key6 in data44) {
           if (!(key6 === "seqs" || key6 === "sha256" || key6 === "bytes" || key6 === "messages")) {
-            const err84 = {
+            const err86 = {
               instancePath: instancePath + "/archive",
               schemaPath: "#/properties/archive/additionalProperties",
               keyword: "additionalProperties",
@@ -9595,18 +9682,18 @@ function validate34(
               message: "must NOT have additional properties",
             };
             if (vErrors === null) {
-              vErrors = [err84];
+              vErrors = [err86];
             } else {
-              vErrors.push(err84);
+              vErrors.push(err86);
             }
             errors++;
           }
         }
-        if (data43.seqs !== undefined) {
-          let data44 = data43.seqs;
-          if (Array.isArray(data44)) {
-            if (data44.length < 1) {
-              const err85 = {
+        if (data44.seqs !== undefined) {
+          let data45 = data44.seqs;
+          if (Array.isArray(data45)) {
+            if (data45.length < 1) {
+              const err87 = {
                 instancePath: instancePath + "/archive/seqs",
                 schemaPath: "#/properties/archive/properties/seqs/minItems",
                 keyword: "minItems",
@@ -9614,17 +9701,17 @@ function validate34(
                 message: "must NOT have fewer than 1 items",
               };
               if (vErrors === null) {
-                vErrors = [err85];
+                vErrors = [err87];
               } else {
-                vErrors.push(err85);
+                vErrors.push(err87);
               }
               errors++;
             }
-            const len4 = data44.length;
+            const len4 = data45.length;
             for (let i4 = 0; i4 < len4; i4++) {
-              let data45 = data44[i4];
-              if (!(typeof data45 == "number" && !(data45 % 1) && !isNaN(data45) && isFinite(data45))) {
-                const err86 = {
+              let data46 = data45[i4];
+              if (!(typeof data46 == "number" && !(data46 % 1) && !isNaN(data46) && isFinite(data46))) {
+                const err88 = {
                   instancePath: instancePath + "/archive/seqs/" + i4,
                   schemaPath: "#/properties/archive/properties/seqs/items/type",
                   keyword: "type",
@@ -9632,15 +9719,15 @@ function validate34(
                   message: "must be integer",
                 };
                 if (vErrors === null) {
-                  vErrors = [err86];
+                  vErrors = [err88];
                 } else {
-                  vErrors.push(err86);
+                  vErrors.push(err88);
                 }
                 errors++;
               }
-              if (typeof data45 == "number" && isFinite(data45)) {
-                if (data45 < 1 || isNaN(data45)) {
-                  const err87 = {
+              if (typeof data46 == "number" && isFinite(data46)) {
+                if (data46 < 1 || isNaN(data46)) {
+                  const err89 = {
                     instancePath: instancePath + "/archive/seqs/" + i4,
                     schemaPath: "#/properties/archive/properties/seqs/items/minimum",
                     keyword: "minimum",
@@ -9648,55 +9735,21 @@ function validate34(
                     message: "must be >= 1",
                   };
                   if (vErrors === null) {
-                    vErrors = [err87];
+                    vErrors = [err89];
                   } else {
-                    vErrors.push(err87);
+                    vErrors.push(err89);
                   }
                   errors++;
                 }
               }
             }
           } else {
-            const err88 = {
+            const err90 = {
               instancePath: instancePath + "/archive/seqs",
               schemaPath: "#/properties/archive/properties/seqs/type",
               keyword: "type",
               params: { type: "array" },
               message: "must be array",
-            };
-            if (vErrors === null) {
-              vErrors = [err88];
-            } else {
-              vErrors.push(err88);
-            }
-            errors++;
-          }
-        }
-        if (data43.sha256 !== undefined) {
-          let data46 = data43.sha256;
-          if (typeof data46 === "string") {
-            if (!pattern10.test(data46)) {
-              const err89 = {
-                instancePath: instancePath + "/archive/sha256",
-                schemaPath: "#/properties/archive/properties/sha256/pattern",
-                keyword: "pattern",
-                params: { pattern: "^[0-9a-f]{64}$" },
-                message: 'must match pattern "' + "^[0-9a-f]{64}$" + '"',
-              };
-              if (vErrors === null) {
-                vErrors = [err89];
-              } else {
-                vErrors.push(err89);
-              }
-              errors++;
-            }
-          } else {
-            const err90 = {
-              instancePath: instancePath + "/archive/sha256",
-              schemaPath: "#/properties/archive/properties/sha256/type",
-              keyword: "type",
-              params: { type: "string" },
-              message: "must be string",
             };
             if (vErrors === null) {
               vErrors = [err90];
@@ -9706,47 +9759,46 @@ function validate34(
             errors++;
           }
         }
-        if (data43.bytes !== undefined) {
-          let data47 = data43.bytes;
-          if (!(typeof data47 == "number" && !(data47 % 1) && !isNaN(data47) && isFinite(data47))) {
-            const err91 = {
-              instancePath: instancePath + "/archive/bytes",
-              schemaPath: "#/properties/archive/properties/bytes/type",
-              keyword: "type",
-              params: { type: "integer" },
-              message: "must be integer",
-            };
-            if (vErrors === null) {
-              vErrors = [err91];
-            } else {
-              vErrors.push(err91);
-            }
-            errors++;
-          }
-          if (typeof data47 == "number" && isFinite(data47)) {
-            if (data47 < 0 || isNaN(data47)) {
-              const err92 = {
-                instancePath: instancePath + "/archive/bytes",
-                schemaPath: "#/properties/archive/properties/bytes/minimum",
-                keyword: "minimum",
-                params: { comparison: ">=", limit: 0 },
-                message: "must be >= 0",
+        if (data44.sha256 !== undefined) {
+          let data47 = data44.sha256;
+          if (typeof data47 === "string") {
+            if (!pattern10.test(data47)) {
+              const err91 = {
+                instancePath: instancePath + "/archive/sha256",
+                schemaPath: "#/properties/archive/properties/sha256/pattern",
+                keyword: "pattern",
+                params: { pattern: "^[0-9a-f]{64}$" },
+                message: 'must match pattern "' + "^[0-9a-f]{64}$" + '"',
               };
               if (vErrors === null) {
-                vErrors = [err92];
+                vErrors = [err91];
               } else {
-                vErrors.push(err92);
+                vErrors.push(err91);
               }
               errors++;
             }
+          } else {
+            const err92 = {
+              instancePath: instancePath + "/archive/sha256",
+              schemaPath: "#/properties/archive/properties/sha256/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err92];
+            } else {
+              vErrors.push(err92);
+            }
+            errors++;
           }
         }
-        if (data43.messages !== undefined) {
-          let data48 = data43.messages;
+        if (data44.bytes !== undefined) {
+          let data48 = data44.bytes;
           if (!(typeof data48 == "number" && !(data48 % 1) && !isNaN(data48) && isFinite(data48))) {
             const err93 = {
-              instancePath: instancePath + "/archive/messages",
-              schemaPath: "#/properties/archive/properties/messages/type",
+              instancePath: instancePath + "/archive/bytes",
+              schemaPath: "#/properties/archive/properties/bytes/type",
               keyword: "type",
               params: { type: "integer" },
               message: "must be integer",
@@ -9761,8 +9813,8 @@ function validate34(
           if (typeof data48 == "number" && isFinite(data48)) {
             if (data48 < 0 || isNaN(data48)) {
               const err94 = {
-                instancePath: instancePath + "/archive/messages",
-                schemaPath: "#/properties/archive/properties/messages/minimum",
+                instancePath: instancePath + "/archive/bytes",
+                schemaPath: "#/properties/archive/properties/bytes/minimum",
                 keyword: "minimum",
                 params: { comparison: ">=", limit: 0 },
                 message: "must be >= 0",
@@ -9776,8 +9828,43 @@ function validate34(
             }
           }
         }
+        if (data44.messages !== undefined) {
+          let data49 = data44.messages;
+          if (!(typeof data49 == "number" && !(data49 % 1) && !isNaN(data49) && isFinite(data49))) {
+            const err95 = {
+              instancePath: instancePath + "/archive/messages",
+              schemaPath: "#/properties/archive/properties/messages/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err95];
+            } else {
+              vErrors.push(err95);
+            }
+            errors++;
+          }
+          if (typeof data49 == "number" && isFinite(data49)) {
+            if (data49 < 0 || isNaN(data49)) {
+              const err96 = {
+                instancePath: instancePath + "/archive/messages",
+                schemaPath: "#/properties/archive/properties/messages/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 0 },
+                message: "must be >= 0",
+              };
+              if (vErrors === null) {
+                vErrors = [err96];
+              } else {
+                vErrors.push(err96);
+              }
+              errors++;
+            }
+          }
+        }
       } else {
-        const err95 = {
+        const err97 = {
           instancePath: instancePath + "/archive",
           schemaPath: "#/properties/archive/type",
           keyword: "type",
@@ -9785,15 +9872,15 @@ function validate34(
           message: "must be object",
         };
         if (vErrors === null) {
-          vErrors = [err95];
+          vErrors = [err97];
         } else {
-          vErrors.push(err95);
+          vErrors.push(err97);
         }
         errors++;
       }
     }
   } else {
-    const err96 = {
+    const err98 = {
       instancePath,
       schemaPath: "#/type",
       keyword: "type",
@@ -9801,9 +9888,9 @@ function validate34(
       message: "must be object",
     };
     if (vErrors === null) {
-      vErrors = [err96];
+      vErrors = [err98];
     } else {
-      vErrors.push(err96);
+      vErrors.push(err98);
     }
     errors++;
   }
@@ -11912,9 +11999,13 @@ const schema49 = {
     "Request to <prefix>.api.spawn (the tool-runner's run_agent): start the sub-agent run of a pending run_agent call. The planner checks the parent's log for that call and derives the child run, its task and agent from it.",
   type: "object",
   additionalProperties: false,
-  required: ["v", "runId", "turn", "index", "callId"],
+  required: ["runId", "turn", "index", "callId"],
   properties: {
-    v: { const: 1 },
+    v: {
+      const: 1,
+      description:
+        "Protocol version: 1, the current one, when omitted; a version the planner does not speak is answered with error kind unsupported_version.",
+    },
     runId: { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$", description: "The parent run." },
     turn: { type: "integer", minimum: 1 },
     index: { type: "integer", minimum: 0 },
@@ -11935,13 +12026,13 @@ function validate36(
     evaluated0.items = undefined;
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.v === undefined) {
+    if (data.runId === undefined) {
       const err0 = {
         instancePath,
         schemaPath: "#/required",
         keyword: "required",
-        params: { missingProperty: "v" },
-        message: "must have required property '" + "v" + "'",
+        params: { missingProperty: "runId" },
+        message: "must have required property '" + "runId" + "'",
       };
       if (vErrors === null) {
         vErrors = [err0];
@@ -11950,13 +12041,13 @@ function validate36(
       }
       errors++;
     }
-    if (data.runId === undefined) {
+    if (data.turn === undefined) {
       const err1 = {
         instancePath,
         schemaPath: "#/required",
         keyword: "required",
-        params: { missingProperty: "runId" },
-        message: "must have required property '" + "runId" + "'",
+        params: { missingProperty: "turn" },
+        message: "must have required property '" + "turn" + "'",
       };
       if (vErrors === null) {
         vErrors = [err1];
@@ -11965,13 +12056,13 @@ function validate36(
       }
       errors++;
     }
-    if (data.turn === undefined) {
+    if (data.index === undefined) {
       const err2 = {
         instancePath,
         schemaPath: "#/required",
         keyword: "required",
-        params: { missingProperty: "turn" },
-        message: "must have required property '" + "turn" + "'",
+        params: { missingProperty: "index" },
+        message: "must have required property '" + "index" + "'",
       };
       if (vErrors === null) {
         vErrors = [err2];
@@ -11980,13 +12071,13 @@ function validate36(
       }
       errors++;
     }
-    if (data.index === undefined) {
+    if (data.callId === undefined) {
       const err3 = {
         instancePath,
         schemaPath: "#/required",
         keyword: "required",
-        params: { missingProperty: "index" },
-        message: "must have required property '" + "index" + "'",
+        params: { missingProperty: "callId" },
+        message: "must have required property '" + "callId" + "'",
       };
       if (vErrors === null) {
         vErrors = [err3];
@@ -11995,29 +12086,31 @@ function validate36(
       }
       errors++;
     }
-    if (data.callId === undefined) {
-      const err4 = {
-        instancePath,
-        schemaPath: "#/required",
-        keyword: "required",
-        params: { missingProperty: "callId" },
-        message: "must have required property '" + "callId" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err4];
-      } else {
-        vErrors.push(err4);
-      }
-      errors++;
-    }
     for (const key0 in data) {
       if (!(key0 === "v" || key0 === "runId" || key0 === "turn" || key0 === "index" || key0 === "callId")) {
-        const err5 = {
+        const err4 = {
           instancePath,
           schemaPath: "#/additionalProperties",
           keyword: "additionalProperties",
           params: { additionalProperty: key0 },
           message: "must NOT have additional properties",
+        };
+        if (vErrors === null) {
+          vErrors = [err4];
+        } else {
+          vErrors.push(err4);
+        }
+        errors++;
+      }
+    }
+    if (data.v !== undefined) {
+      if (1 !== data.v) {
+        const err5 = {
+          instancePath: instancePath + "/v",
+          schemaPath: "#/properties/v/const",
+          keyword: "const",
+          params: { allowedValue: 1 },
+          message: "must be equal to constant",
         };
         if (vErrors === null) {
           vErrors = [err5];
@@ -12027,28 +12120,11 @@ function validate36(
         errors++;
       }
     }
-    if (data.v !== undefined) {
-      if (1 !== data.v) {
-        const err6 = {
-          instancePath: instancePath + "/v",
-          schemaPath: "#/properties/v/const",
-          keyword: "const",
-          params: { allowedValue: 1 },
-          message: "must be equal to constant",
-        };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
-        errors++;
-      }
-    }
     if (data.runId !== undefined) {
       let data1 = data.runId;
       if (typeof data1 === "string") {
         if (!pattern4.test(data1)) {
-          const err7 = {
+          const err6 = {
             instancePath: instancePath + "/runId",
             schemaPath: "#/properties/runId/pattern",
             keyword: "pattern",
@@ -12056,19 +12132,37 @@ function validate36(
             message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
           };
           if (vErrors === null) {
-            vErrors = [err7];
+            vErrors = [err6];
           } else {
-            vErrors.push(err7);
+            vErrors.push(err6);
           }
           errors++;
         }
       } else {
-        const err8 = {
+        const err7 = {
           instancePath: instancePath + "/runId",
           schemaPath: "#/properties/runId/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err7];
+        } else {
+          vErrors.push(err7);
+        }
+        errors++;
+      }
+    }
+    if (data.turn !== undefined) {
+      let data2 = data.turn;
+      if (!(typeof data2 == "number" && !(data2 % 1) && !isNaN(data2) && isFinite(data2))) {
+        const err8 = {
+          instancePath: instancePath + "/turn",
+          schemaPath: "#/properties/turn/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
         };
         if (vErrors === null) {
           vErrors = [err8];
@@ -12077,27 +12171,9 @@ function validate36(
         }
         errors++;
       }
-    }
-    if (data.turn !== undefined) {
-      let data2 = data.turn;
-      if (!(typeof data2 == "number" && !(data2 % 1) && !isNaN(data2) && isFinite(data2))) {
-        const err9 = {
-          instancePath: instancePath + "/turn",
-          schemaPath: "#/properties/turn/type",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err9];
-        } else {
-          vErrors.push(err9);
-        }
-        errors++;
-      }
       if (typeof data2 == "number" && isFinite(data2)) {
         if (data2 < 1 || isNaN(data2)) {
-          const err10 = {
+          const err9 = {
             instancePath: instancePath + "/turn",
             schemaPath: "#/properties/turn/minimum",
             keyword: "minimum",
@@ -12105,9 +12181,9 @@ function validate36(
             message: "must be >= 1",
           };
           if (vErrors === null) {
-            vErrors = [err10];
+            vErrors = [err9];
           } else {
-            vErrors.push(err10);
+            vErrors.push(err9);
           }
           errors++;
         }
@@ -12116,7 +12192,7 @@ function validate36(
     if (data.index !== undefined) {
       let data3 = data.index;
       if (!(typeof data3 == "number" && !(data3 % 1) && !isNaN(data3) && isFinite(data3))) {
-        const err11 = {
+        const err10 = {
           instancePath: instancePath + "/index",
           schemaPath: "#/properties/index/type",
           keyword: "type",
@@ -12124,15 +12200,15 @@ function validate36(
           message: "must be integer",
         };
         if (vErrors === null) {
-          vErrors = [err11];
+          vErrors = [err10];
         } else {
-          vErrors.push(err11);
+          vErrors.push(err10);
         }
         errors++;
       }
       if (typeof data3 == "number" && isFinite(data3)) {
         if (data3 < 0 || isNaN(data3)) {
-          const err12 = {
+          const err11 = {
             instancePath: instancePath + "/index",
             schemaPath: "#/properties/index/minimum",
             keyword: "minimum",
@@ -12140,9 +12216,9 @@ function validate36(
             message: "must be >= 0",
           };
           if (vErrors === null) {
-            vErrors = [err12];
+            vErrors = [err11];
           } else {
-            vErrors.push(err12);
+            vErrors.push(err11);
           }
           errors++;
         }
@@ -12152,7 +12228,7 @@ function validate36(
       let data4 = data.callId;
       if (typeof data4 === "string") {
         if (func2(data4) < 1) {
-          const err13 = {
+          const err12 = {
             instancePath: instancePath + "/callId",
             schemaPath: "#/properties/callId/minLength",
             keyword: "minLength",
@@ -12160,14 +12236,14 @@ function validate36(
             message: "must NOT have fewer than 1 characters",
           };
           if (vErrors === null) {
-            vErrors = [err13];
+            vErrors = [err12];
           } else {
-            vErrors.push(err13);
+            vErrors.push(err12);
           }
           errors++;
         }
       } else {
-        const err14 = {
+        const err13 = {
           instancePath: instancePath + "/callId",
           schemaPath: "#/properties/callId/type",
           keyword: "type",
@@ -12175,15 +12251,15 @@ function validate36(
           message: "must be string",
         };
         if (vErrors === null) {
-          vErrors = [err14];
+          vErrors = [err13];
         } else {
-          vErrors.push(err14);
+          vErrors.push(err13);
         }
         errors++;
       }
     }
   } else {
-    const err15 = {
+    const err14 = {
       instancePath,
       schemaPath: "#/type",
       keyword: "type",
@@ -12191,9 +12267,9 @@ function validate36(
       message: "must be object",
     };
     if (vErrors === null) {
-      vErrors = [err15];
+      vErrors = [err14];
     } else {
-      vErrors.push(err15);
+      vErrors.push(err14);
     }
     errors++;
   }
@@ -12406,9 +12482,13 @@ const schema51 = {
   description: "Request to <prefix>.api.submit.",
   type: "object",
   additionalProperties: false,
-  required: ["v", "task"],
+  required: ["task"],
   properties: {
-    v: { const: 1 },
+    v: {
+      const: 1,
+      description:
+        "Protocol version: 1, the current one, when omitted; a version the planner does not speak is answered with error kind unsupported_version.",
+    },
     task: { type: "string", minLength: 1 },
     agent: { type: "string", description: "Agent name from the agents config; the default agent when omitted." },
     idempotencyKey: {
@@ -12439,23 +12519,8 @@ function validate38(
     evaluated0.items = undefined;
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.v === undefined) {
-      const err0 = {
-        instancePath,
-        schemaPath: "#/required",
-        keyword: "required",
-        params: { missingProperty: "v" },
-        message: "must have required property '" + "v" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
     if (data.task === undefined) {
-      const err1 = {
+      const err0 = {
         instancePath,
         schemaPath: "#/required",
         keyword: "required",
@@ -12463,9 +12528,9 @@ function validate38(
         message: "must have required property '" + "task" + "'",
       };
       if (vErrors === null) {
-        vErrors = [err1];
+        vErrors = [err0];
       } else {
-        vErrors.push(err1);
+        vErrors.push(err0);
       }
       errors++;
     }
@@ -12478,12 +12543,29 @@ function validate38(
         key0 === "metadata" ||
         key0 === "trace"
       )) {
-        const err2 = {
+        const err1 = {
           instancePath,
           schemaPath: "#/additionalProperties",
           keyword: "additionalProperties",
           params: { additionalProperty: key0 },
           message: "must NOT have additional properties",
+        };
+        if (vErrors === null) {
+          vErrors = [err1];
+        } else {
+          vErrors.push(err1);
+        }
+        errors++;
+      }
+    }
+    if (data.v !== undefined) {
+      if (1 !== data.v) {
+        const err2 = {
+          instancePath: instancePath + "/v",
+          schemaPath: "#/properties/v/const",
+          keyword: "const",
+          params: { allowedValue: 1 },
+          message: "must be equal to constant",
         };
         if (vErrors === null) {
           vErrors = [err2];
@@ -12493,28 +12575,11 @@ function validate38(
         errors++;
       }
     }
-    if (data.v !== undefined) {
-      if (1 !== data.v) {
-        const err3 = {
-          instancePath: instancePath + "/v",
-          schemaPath: "#/properties/v/const",
-          keyword: "const",
-          params: { allowedValue: 1 },
-          message: "must be equal to constant",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-    }
     if (data.task !== undefined) {
       let data1 = data.task;
       if (typeof data1 === "string") {
         if (func2(data1) < 1) {
-          const err4 = {
+          const err3 = {
             instancePath: instancePath + "/task",
             schemaPath: "#/properties/task/minLength",
             keyword: "minLength",
@@ -12522,16 +12587,33 @@ function validate38(
             message: "must NOT have fewer than 1 characters",
           };
           if (vErrors === null) {
-            vErrors = [err4];
+            vErrors = [err3];
           } else {
-            vErrors.push(err4);
+            vErrors.push(err3);
           }
           errors++;
         }
       } else {
-        const err5 = {
+        const err4 = {
           instancePath: instancePath + "/task",
           schemaPath: "#/properties/task/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err4];
+        } else {
+          vErrors.push(err4);
+        }
+        errors++;
+      }
+    }
+    if (data.agent !== undefined) {
+      if (typeof data.agent !== "string") {
+        const err5 = {
+          instancePath: instancePath + "/agent",
+          schemaPath: "#/properties/agent/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -12544,33 +12626,31 @@ function validate38(
         errors++;
       }
     }
-    if (data.agent !== undefined) {
-      if (typeof data.agent !== "string") {
-        const err6 = {
-          instancePath: instancePath + "/agent",
-          schemaPath: "#/properties/agent/type",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
-        errors++;
-      }
-    }
     if (data.idempotencyKey !== undefined) {
       let data3 = data.idempotencyKey;
       if (typeof data3 === "string") {
         if (func2(data3) > 256) {
-          const err7 = {
+          const err6 = {
             instancePath: instancePath + "/idempotencyKey",
             schemaPath: "#/properties/idempotencyKey/maxLength",
             keyword: "maxLength",
             params: { limit: 256 },
             message: "must NOT have more than 256 characters",
+          };
+          if (vErrors === null) {
+            vErrors = [err6];
+          } else {
+            vErrors.push(err6);
+          }
+          errors++;
+        }
+        if (func2(data3) < 1) {
+          const err7 = {
+            instancePath: instancePath + "/idempotencyKey",
+            schemaPath: "#/properties/idempotencyKey/minLength",
+            keyword: "minLength",
+            params: { limit: 1 },
+            message: "must NOT have fewer than 1 characters",
           };
           if (vErrors === null) {
             vErrors = [err7];
@@ -12579,23 +12659,8 @@ function validate38(
           }
           errors++;
         }
-        if (func2(data3) < 1) {
-          const err8 = {
-            instancePath: instancePath + "/idempotencyKey",
-            schemaPath: "#/properties/idempotencyKey/minLength",
-            keyword: "minLength",
-            params: { limit: 1 },
-            message: "must NOT have fewer than 1 characters",
-          };
-          if (vErrors === null) {
-            vErrors = [err8];
-          } else {
-            vErrors.push(err8);
-          }
-          errors++;
-        }
       } else {
-        const err9 = {
+        const err8 = {
           instancePath: instancePath + "/idempotencyKey",
           schemaPath: "#/properties/idempotencyKey/type",
           keyword: "type",
@@ -12603,9 +12668,9 @@ function validate38(
           message: "must be string",
         };
         if (vErrors === null) {
-          vErrors = [err9];
+          vErrors = [err8];
         } else {
-          vErrors.push(err9);
+          vErrors.push(err8);
         }
         errors++;
       }
@@ -12615,7 +12680,7 @@ function validate38(
       if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
         for (const key1 in data4) {
           if (typeof data4[key1] !== "string") {
-            const err10 = {
+            const err9 = {
               instancePath: instancePath + "/metadata/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),
               schemaPath: "#/properties/metadata/additionalProperties/type",
               keyword: "type",
@@ -12623,15 +12688,15 @@ function validate38(
               message: "must be string",
             };
             if (vErrors === null) {
-              vErrors = [err10];
+              vErrors = [err9];
             } else {
-              vErrors.push(err10);
+              vErrors.push(err9);
             }
             errors++;
           }
         }
       } else {
-        const err11 = {
+        const err10 = {
           instancePath: instancePath + "/metadata",
           schemaPath: "#/properties/metadata/type",
           keyword: "type",
@@ -12639,9 +12704,9 @@ function validate38(
           message: "must be object",
         };
         if (vErrors === null) {
-          vErrors = [err11];
+          vErrors = [err10];
         } else {
-          vErrors.push(err11);
+          vErrors.push(err10);
         }
         errors++;
       }
@@ -12651,7 +12716,7 @@ function validate38(
       if (data6 && typeof data6 == "object" && !Array.isArray(data6)) {
         for (const key2 in data6) {
           if (typeof data6[key2] !== "string") {
-            const err12 = {
+            const err11 = {
               instancePath: instancePath + "/trace/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),
               schemaPath: "#/properties/trace/additionalProperties/type",
               keyword: "type",
@@ -12659,15 +12724,15 @@ function validate38(
               message: "must be string",
             };
             if (vErrors === null) {
-              vErrors = [err12];
+              vErrors = [err11];
             } else {
-              vErrors.push(err12);
+              vErrors.push(err11);
             }
             errors++;
           }
         }
       } else {
-        const err13 = {
+        const err12 = {
           instancePath: instancePath + "/trace",
           schemaPath: "#/properties/trace/type",
           keyword: "type",
@@ -12675,15 +12740,15 @@ function validate38(
           message: "must be object",
         };
         if (vErrors === null) {
-          vErrors = [err13];
+          vErrors = [err12];
         } else {
-          vErrors.push(err13);
+          vErrors.push(err12);
         }
         errors++;
       }
     }
   } else {
-    const err14 = {
+    const err13 = {
       instancePath,
       schemaPath: "#/type",
       keyword: "type",
@@ -12691,9 +12756,9 @@ function validate38(
       message: "must be object",
     };
     if (vErrors === null) {
-      vErrors = [err14];
+      vErrors = [err13];
     } else {
-      vErrors.push(err14);
+      vErrors.push(err13);
     }
     errors++;
   }
@@ -13072,7 +13137,8 @@ const schema53 = {
         bytes: { type: "integer", minimum: 0 },
         sha256: { type: "string" },
       },
-      description: "The full text is in the JetStream Object Store; the inline content holds a preview.",
+      description:
+        "The full text is in the payload stream (<PREFIX>_PAYLOADS, chunks <prefix>.payload.<runId>.<sha256>.<n>); the inline content holds a preview.",
     },
     provider: { type: "string" },
     model: { type: "string" },
@@ -14820,7 +14886,7 @@ const schema56 = {
         sha256: { type: "string" },
       },
       description:
-        "The full text is in the JetStream Object Store (it was larger than CAIRN_LARGE_PAYLOAD_BYTES); the inline field holds a preview.",
+        "The full text is in the payload stream (<PREFIX>_PAYLOADS, chunks <prefix>.payload.<runId>.<sha256>.<n>): it was larger than CAIRN_LARGE_PAYLOAD_BYTES; the inline field holds a preview.",
     },
     error: {
       type: "object",
