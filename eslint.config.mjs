@@ -15,7 +15,7 @@ export const LAYERS = {
   "layer:client": ["layer:base", "layer:transport"], // @cairn/client, what applications import
   "layer:runlog": ["layer:base", "layer:core", "layer:transport"], // runlog: the fold cache and the archive
   "layer:worker": ["layer:base", "layer:core", "layer:transport", "layer:runlog", "layer:sdk"], // worker: what every service process shares
-  "layer:kit": ["layer:base", "layer:core", "layer:transport", "layer:client", "layer:runlog"], // replay, providers, tools
+  "layer:kit": ["layer:base", "layer:core", "layer:transport", "layer:client", "layer:runlog"], // replay, providers, tools, mcp, ui
   "layer:service": [
     "layer:base",
     "layer:core",

@@ -132,6 +132,7 @@ const records = [
   ["signal", s.signal(R, "SIGNALNAME"), "RunSignal", "planner (`cancel`: signal `cancel`)"],
   ["approval", s.approval(R, T, I), "RunApproval", "planner (`approve`)"],
   ["budget-approval", s.budgetApproval(R, T), "RunApproval", "planner (`approve`, call id `budget`)"],
+  ["loop-approval", s.loopApproval(R, T), "RunApproval", "planner (`approve`, call id `loop`)"],
   ["error", s.error(R, "ERRORID"), "RunError", "the service that found the problem"],
   ["ended", s.ended(R), "RunEnded", "planner"],
 ];

@@ -108,6 +108,12 @@ describe("the cairn CLI", () => {
     dev.stdout!.on("data", (d: Buffer) => (out += d.toString()));
     await waitFor("cairn dev to be ready", () => out.includes("ready"), 60_000);
     expect(existsSync(join(home, ".cairn", "dev.json"))).toBe(true);
+    // and the run inspector, its URL printed (loopback, a free port)
+    const uiUrl = await waitFor(
+      "cairn dev to print the UI's URL",
+      () => /see your runs: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out)?.[1],
+    );
+    expect(await (await fetch(uiUrl)).text()).toContain("<h1>Runs</h1>");
 
     // Its nats-server requires a random token, kept in a file only its owner can read, and
     // nowhere else a local process could see it: not in dev.json, not on the server's command line.

@@ -7,6 +7,7 @@ import {
   Subjects,
   type ApiEndpoint,
   type DecodedEntry,
+  type HistoryEntry,
   type ListReply,
   type ReadReply,
   type RunStatus,
@@ -240,27 +241,17 @@ export class CairnClient {
   }
 
   /**
-   * Yields the run's whole log from its first message, then live messages as they are written,
-   * ending after the run's end event (or when `signal` aborts). The log is read with Direct Get, in
-   * stream order; the stream's republished copy of each new message (`<p>.tap.<runId>.>`) only wakes
-   * the reader, and a poll every `pollMs` covers any it missed — so watching needs no consumer and
-   * no right to create one. Survives server restarts and cluster fail-overs: it resumes after the
-   * last message it yielded, retrying for up to `retryForMs` without progress.
+   * A reader of the run's log from a sequence on: Direct Get when this connection may read the
+   * stream; the API's `read` when it may not (a tenant's client, whose account has no access to the
+   * deployment's stream). It remembers which, for the next pages.
    */
-  async *watch(
-    runId: string,
-    opts: { signal?: AbortSignal; retryForMs?: number; pollMs?: number } = {},
-  ): AsyncGenerator<LogEntry> {
+  private async logReader(runId: string): Promise<(from: number) => AsyncGenerator<HistoryEntry>> {
     const jsm = await jetstreamManager(this.nc, { timeout: this.timeoutMs, checkAPI: false });
     const filter = this.subjects.run(runId);
-    // Direct Get when this connection may read the stream; the API's `read` when it may not (a
-    // tenant's client, whose account has no access to the deployment's stream).
     let viaApi = false;
     const stream = this.subjects.stream;
     const read = (fromSeq: number): Promise<ReadReply> => this.call<ReadReply>("read", { v: 1, runId, fromSeq });
-    async function* page(
-      from: number,
-    ): AsyncGenerator<{ seq: number; subject: string; time: string; data: Uint8Array }> {
+    return async function* page(from: number): AsyncGenerator<HistoryEntry> {
       if (!viaApi) {
         try {
           for await (const e of readRange(jsm, stream, filter, from)) yield e;
@@ -282,7 +273,34 @@ export class CairnClient {
         if (!r.more || r.entries.length === 0) return;
         seq = r.entries[r.entries.length - 1]!.seq + 1;
       }
-    }
+    };
+  }
+
+  /**
+   * The run's log as stored now, from `fromSeq` (1: the whole log), raw (what @cairn/replay's
+   * `RunLog` holds): read like `watch` reads it, through the API when this connection may not read
+   * the stream. Empty for a run with no messages from there (unknown to this caller, or purged).
+   */
+  async readLog(runId: string, fromSeq = 1): Promise<HistoryEntry[]> {
+    const page = await this.logReader(runId);
+    const out: HistoryEntry[] = [];
+    for await (const e of page(fromSeq)) out.push(e);
+    return out;
+  }
+
+  /**
+   * Yields the run's whole log from its first message, then live messages as they are written,
+   * ending after the run's end event (or when `signal` aborts). The log is read with Direct Get, in
+   * stream order; the stream's republished copy of each new message (`<p>.tap.<runId>.>`) only wakes
+   * the reader, and a poll every `pollMs` covers any it missed — so watching needs no consumer and
+   * no right to create one. Survives server restarts and cluster fail-overs: it resumes after the
+   * last message it yielded, retrying for up to `retryForMs` without progress.
+   */
+  async *watch(
+    runId: string,
+    opts: { signal?: AbortSignal; retryForMs?: number; pollMs?: number } = {},
+  ): AsyncGenerator<LogEntry> {
+    const page = await this.logReader(runId);
     let nextSeq = 1;
     let lastProgress = Date.now();
     const retryForMs = opts.retryForMs ?? 120_000;

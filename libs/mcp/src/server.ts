@@ -58,6 +58,8 @@ export function progressLine(entry: DecodedEntry, gated: ReadonlySet<string>): s
       return `call ${entry.message.callId}: ${entry.message.decision === "approve" ? "approved" : "denied"}`;
     case "budget-approval":
       return `budget: ${entry.message.decision === "approve" ? "approved" : "denied"}`;
+    case "loop-approval":
+      return `stuck loop: ${entry.message.decision === "approve" ? "go on approved" : "denied"}`;
     case "signal":
       return `signal: ${entry.message.signal}`;
     case "error":
@@ -181,8 +183,8 @@ export function createCairnMcpServer(client: CairnClient, info: { version: strin
         title: verb === "approve" ? "Approve a call" : "Deny a call",
         description:
           verb === "approve"
-            ? "Approves a tool call that waits for a human (status awaiting_approval names it); the run resumes. callId 'budget' approves a budget pause."
-            : "Denies a tool call that waits for a human; the model reads the denial as the call's result. callId 'budget' declines a budget pause.",
+            ? "Approves a tool call that waits for a human (status awaiting_approval names it); the run resumes. callId 'budget' approves a budget pause; callId 'loop' lets a run its stuck-loop guard paused go on."
+            : "Denies a tool call that waits for a human; the model reads the denial as the call's result. callId 'budget' declines a budget pause; callId 'loop' ends a run its stuck-loop guard paused.",
         inputSchema: {
           runId,
           callId: z.string().min(1).describe("the waiting call's id"),

@@ -30,7 +30,7 @@ export const API_ENDPOINTS: Readonly<Record<ApiEndpoint, ApiEndpointSpec>> = {
   approve: {
     request: "ApprovalRequest",
     reply: "RunStatus",
-    does: "Approves or denies a tool call (or going past a budget) that waits for a human.",
+    does: "Approves or denies a tool call (or going past a budget, or going on after a stuck loop) that waits for a human.",
   },
   spawn: {
     request: "SpawnRequest",
@@ -95,7 +95,11 @@ export const API_ERRORS: Readonly<Record<string, ApiErrorSpec>> = {
   not_found: { code: 404, meaning: "No such run (or not the caller's tenant's), or no such call in it." },
   unknown_agent: { code: 404, meaning: "No agent of that name in the planner's agents file." },
   not_running: { code: 409, meaning: "The run already ended (cancel)." },
-  not_awaiting: { code: 409, meaning: "No such call waits for approval, or the call already has its result." },
+  not_awaiting: {
+    code: 409,
+    meaning:
+      "No such call waits for approval, or the call already has its result (or the run is not paused at a budget or by its loop guard).",
+  },
   already_decided: { code: 409, meaning: "Another approve/deny of the same call was recorded first." },
   not_approved: { code: 409, meaning: "A gated `run_agent` call has no recorded approval (spawn)." },
   idempotency_conflict: { code: 409, meaning: "The idempotency key already names a run with another task or agent." },

@@ -17,6 +17,7 @@ const TYPE_OF: Record<Exclude<DecodedEntry["kind"], "invalid">, string> = {
   signal: "run.signal",
   approval: "run.approval",
   "budget-approval": "run.approval",
+  "loop-approval": "run.approval",
   error: "run.error",
   ended: "run.ended",
 };
@@ -89,6 +90,10 @@ describe("decodeEntry", () => {
     expect(decodeEntry(S, S.approval("r1", 2, 0), encode(approval))).toEqual({ kind: "approval", message: approval });
     expect(decodeEntry(S, S.budgetApproval("r1", 2), encode(approval))).toEqual({
       kind: "budget-approval",
+      message: approval,
+    });
+    expect(decodeEntry(S, S.loopApproval("r1", 2), encode(approval))).toEqual({
+      kind: "loop-approval",
       message: approval,
     });
     expect(decodeEntry(S, S.error("r1", "e1"), encode(error))).toEqual({ kind: "error", message: error });

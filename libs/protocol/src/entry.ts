@@ -40,6 +40,7 @@ export type DecodedEntry =
   | { kind: "signal"; message: RunSignal }
   | { kind: "approval"; message: RunApproval }
   | { kind: "budget-approval"; message: RunApproval }
+  | { kind: "loop-approval"; message: RunApproval }
   | { kind: "error"; message: RunError }
   | { kind: "ended"; message: RunEnded }
   | { kind: "invalid"; subject: string; reason: string };
@@ -55,6 +56,7 @@ const TYPES = {
   signal: "RunSignal",
   approval: "RunApproval",
   "budget-approval": "RunApproval",
+  "loop-approval": "RunApproval",
   error: "RunError",
   ended: "RunEnded",
 } as const;

@@ -10,6 +10,7 @@
  * <p>.run.<runId>.evt.signal.<name>           run.signal
  * <p>.run.<runId>.evt.approval.<turn>.<index> run.approval   (a human's approve/deny)
  * <p>.run.<runId>.evt.approval.<turn>.budget  run.approval   (go past a budget before <turn>, or not)
+ * <p>.run.<runId>.evt.approval.<turn>.loop    run.approval   (go on past a stuck-loop guard's trip before <turn>, or not)
  * <p>.run.<runId>.evt.summary.<turn>          summary.result  (older turns summarised before <turn>)
  * <p>.run.<runId>.evt.error.<seq>             run.error
  * <p>.run.<runId>.evt.ended                   run.ended
@@ -90,6 +91,7 @@ export type RunSubjectKind =
   | { kind: "signal"; name: string }
   | { kind: "approval"; turn: number; index: number }
   | { kind: "budget-approval"; turn: number }
+  | { kind: "loop-approval"; turn: number }
   | { kind: "summary-result"; turn: number }
   | { kind: "error"; id: string }
   | { kind: "ended" }
@@ -231,6 +233,10 @@ export class Subjects {
   }
   budgetApproval(runId: string, turn: number): string {
     return `${this.prefix}.run.${token("runId", runId)}.evt.approval.${turn}.budget`;
+  }
+  /** A human's decision on a run its stuck-loop guard paused before model turn `turn` (agent `loopGuard`). */
+  loopApproval(runId: string, turn: number): string {
+    return `${this.prefix}.run.${token("runId", runId)}.evt.approval.${turn}.loop`;
   }
   approval(runId: string, turn: number, index: number): string {
     return `${this.prefix}.run.${token("runId", runId)}.evt.approval.${turn}.${index}`;
@@ -422,6 +428,8 @@ function parseRunTokens(t: string[]): ParsedRunSubject | undefined {
       what = { kind: "approval", turn: posInt(c)!, index: posInt(d)! };
     else if (b === "approval" && n === 5 && posInt(c) && d === "budget")
       what = { kind: "budget-approval", turn: posInt(c)! };
+    else if (b === "approval" && n === 5 && posInt(c) && d === "loop")
+      what = { kind: "loop-approval", turn: posInt(c)! };
     else if (b === "summary" && n === 4 && posInt(c)) what = { kind: "summary-result", turn: posInt(c)! };
     else if (b === "error" && n === 4 && c) what = { kind: "error", id: c };
   } else if (a === "cmd") {
@@ -496,6 +504,8 @@ export function runStepOf(subject: string): RunStep | undefined {
       return step("evt", "approval", ["{turn}", "{index}"], { turn: w.turn, index: w.index });
     case "budget-approval":
       return step("evt", "approval", ["{turn}", "budget"], { turn: w.turn });
+    case "loop-approval":
+      return step("evt", "approval", ["{turn}", "loop"], { turn: w.turn });
     case "error":
       return step("evt", "error", ["{id}"]);
     case "llm-command":

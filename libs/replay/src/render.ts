@@ -244,7 +244,11 @@ function renderItem(c: Colors, width: number, i: TimelineItem): string[] {
       return out;
     }
     case "approval": {
-      const what = i.budget ? `going past the budget before turn ${i.turn}` : `call ${safe(i.callId)}`;
+      const what = i.budget
+        ? `going past the budget before turn ${i.turn}`
+        : i.loop
+          ? `going on after a stuck loop before turn ${i.turn}`
+          : `call ${safe(i.callId)}`;
       const head = i.decision === "approve" ? c.green(`✓ approved ${what}`) : c.red(`✗ denied ${what}`);
       return [
         line(`${head}${i.by ? c.dim(` by ${safe(i.by)}`) : ""}${i.reason ? ` ${clip(i.reason, room - 40)}` : ""}`),

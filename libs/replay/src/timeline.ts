@@ -98,14 +98,17 @@ export type TimelineItem = ItemBase &
         durationMs?: number;
         idempotencyKey?: string;
         waitMs?: number;
+        /** A sub-agent call (`run_agent`): the child run whose outcome this is. */
+        childRunId?: string;
       }
     | { kind: "signal"; signal: string; reason?: string; at: string }
-    /** A human's decision: on a tool call (`callId`), or on going past a budget (`budget`). */
+    /** A human's decision: on a tool call (`callId`), on going past a budget (`budget`), or on going on after a stuck loop (`loop`). */
     | {
         kind: "approval";
         turn: number;
         callId: string;
         budget: boolean;
+        loop?: boolean;
         decision: "approve" | "deny";
         reason?: string;
         by?: string;
@@ -319,11 +322,13 @@ export function buildTimeline(log: RunLog): Timeline {
           ...(m.durationMs !== undefined ? { durationMs: m.durationMs } : {}),
           ...(m.idempotencyKey !== undefined ? { idempotencyKey: m.idempotencyKey } : {}),
           ...(sent ? { waitMs: ms(sent, e.time) } : {}),
+          ...(m.childRunId !== undefined ? { childRunId: m.childRunId } : {}),
         });
         break;
       }
       case "approval":
-      case "budget-approval": {
+      case "budget-approval":
+      case "loop-approval": {
         const m = d.message;
         items.push({
           ...base,
@@ -331,6 +336,7 @@ export function buildTimeline(log: RunLog): Timeline {
           turn: m.turn,
           callId: m.callId,
           budget: d.kind === "budget-approval",
+          ...(d.kind === "loop-approval" ? { loop: true } : {}),
           decision: m.decision,
           ...(m.reason !== undefined ? { reason: m.reason } : {}),
           ...(m.by !== undefined ? { by: m.by } : {}),

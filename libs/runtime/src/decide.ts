@@ -11,6 +11,7 @@ import type {
 } from "@cairn/protocol";
 import { summaryDue } from "./prompt.js";
 import { overBudget, type Applied, type RunState, type TurnState } from "./state.js";
+import { loopPause, loopTrip } from "./loop.js";
 import { safeToolToken } from "./tokens.js";
 
 export { safeToolToken };
@@ -114,8 +115,24 @@ export function due(state: RunState, historySeq: number, time: string, subjects:
     });
   }
   const provider = safeToolToken(sub.agent.provider);
-  // Budgets are checked before every new model call: the expensive step.
+  // The stuck-loop guard, then budgets, are checked before every new model call: the expensive step.
   const llm = (turn: number): Output[] => {
+    const trip = loopTrip(state);
+    if (trip) {
+      if (sub.agent.loopGuard?.onTrip !== "pause")
+        return end("failed", { reason: "stuck_loop", error: { kind: "stuck_loop", message: trip.message } });
+      const d = state.loopApprovals.get(turn);
+      if (!d) return []; // paused: a human decides whether the run may go on (see loopPause)
+      if (d.decision === "deny")
+        return end("failed", {
+          reason: "stuck_loop",
+          error: {
+            kind: "stuck_loop",
+            message: `${trip.message}; a human declined to go on${d.reason ? `: ${d.reason}` : ""}`,
+          },
+        });
+      // (an approval resets the counts as it is folded: no trip is left to go past)
+    }
     const over = overBudget(state, time);
     if (over) {
       if (sub.agent.onBudgetExceeded !== "approve") return end("failed", { reason: over.kind, error: over });
@@ -334,6 +351,10 @@ function slotTaken(state: RunState, subjects: Subjects): { what: string; reason:
   for (const [subject, what] of [
     [subjects.llmResult(state.runId, next), `model turn ${next}`],
     [subjects.summaryResult(state.runId, next), `the summary before turn ${next}`],
+    // a run its loop guard paused waits for this decision
+    ...(loopPause(state)
+      ? ([[subjects.loopApproval(state.runId, next), `the decision on the stuck loop before turn ${next}`]] as const)
+      : []),
   ] as const) {
     const reason = found(subject);
     if (reason !== undefined) return { what, reason };

@@ -27,6 +27,8 @@ export {
   runStatus,
 } from "./state.js";
 export type { Applied, Rejected, RunState, TurnState } from "./state.js";
+export { canonicalArguments, loopPause, loopTrip } from "./loop.js";
+export type { LoopCounts, LoopTrip } from "./loop.js";
 export { childRunId, decide, due, runIdForKey, safeToolToken, SUB_AGENT_TOOL, toolIdempotencyKey } from "./decide.js";
 export type { Output } from "./decide.js";
 export {

@@ -1,4 +1,5 @@
 import { safeToolToken } from "./tokens.js";
+import { countTurn, loopCounts, loopPause, resetLoop, type LoopCounts } from "./loop.js";
 import {
   decode,
   messageSha256,
@@ -72,6 +73,10 @@ export interface RunState {
   decisionTime: string;
   /** Where the current budget started: the last approval to go past one (usage, cost and time then). */
   budgetBase?: { tokens: number; costUsd: number; time: string };
+  /** Human decisions on going on after the stuck-loop guard tripped, by the model turn they were asked before. */
+  loopApprovals: Map<number, RunApproval>;
+  /** The stuck-loop guard's counts, for a run whose agent has one (`loopGuard`): see LoopCounts. */
+  loop?: LoopCounts;
 }
 
 /** A message of the run's log that the fold refused, and why. */
@@ -95,6 +100,7 @@ export type Applied = {
   | { kind: "approval"; turn: number; index: number }
   | { kind: "summary"; turn: number }
   | { kind: "budget-approval"; turn: number }
+  | { kind: "loop-approval"; turn: number }
   | { kind: "error" }
   | { kind: "ended" }
   | { kind: "ignored"; reason: string }
@@ -120,6 +126,7 @@ export function emptyRun(runId: string): RunState {
     approvals: new Map(),
     summaries: [],
     budgetApprovals: new Map(),
+    loopApprovals: new Map(),
     decisionTime: "",
   };
 }
@@ -169,6 +176,7 @@ const AFTER_SUBMISSION = new Set<RunSubjectKind["kind"]>([
   "summary-result",
   "approval",
   "budget-approval",
+  "loop-approval",
   "ended",
 ]);
 
@@ -243,6 +251,7 @@ function foldKind(
       if (d.ok && d.value.runId === state.runId) {
         state.submitted = d.value;
         state.submittedAt = d.value.submittedAt;
+        state.loop = loopCounts(d.value.agent);
       } else {
         state.invalidSubmission = d.ok ? "runId in the message does not match its subject" : `${d.kind}: ${d.message}`;
         state.submittedAt = entry.time;
@@ -316,6 +325,7 @@ function foldKind(
       }
       turn.results[w.index] = d.value;
       turn.resultCount++;
+      if (state.loop && turn.resultCount === turn.results.length) countTurn(state.loop, turn);
       return { kind: "tool-result", seq, turn: w.turn, index: w.index };
     }
     case "signal": {
@@ -363,6 +373,19 @@ function foldKind(
           time: entry.time,
         };
       return { kind: "budget-approval", seq, turn: w.turn };
+    }
+    case "loop-approval": {
+      if (state.loopApprovals.has(w.turn)) return { kind: "ignored", seq, reason: "duplicate loop approval" };
+      if (w.turn !== state.turns.length + 1 || !awaitsModel(state))
+        return reject(state, entry, `loop approval for turn ${w.turn}, which is not the next model turn`);
+      const d = note(decode<RunApproval>("RunApproval", entry.data, MAX_MESSAGE));
+      if (!d.ok) return reject(state, entry, `unreadable loop approval (${d.kind}: ${d.message})`);
+      if (d.value.runId !== state.runId || d.value.turn !== w.turn)
+        return reject(state, entry, "loop approval whose run or turn differs from its subject");
+      state.loopApprovals.set(w.turn, d.value);
+      // Going on starts the guard's counts again from this turn.
+      if (d.value.decision === "approve" && state.loop) resetLoop(state.loop, w.turn);
+      return { kind: "loop-approval", seq, turn: w.turn };
     }
     case "summary-result": {
       // Made for the next model turn only; any other is not this run's compaction step.
@@ -454,10 +477,11 @@ export function runStatus(state: RunState): RunStatus {
   }
   const approvals = pendingApprovals(state);
   const pause = budgetPause(state);
+  const loop = loopPause(state);
   const s: RunStatus = {
     v: 1,
     runId: state.runId,
-    status: state.ended ? state.ended.status : approvals.length || pause ? "awaiting_approval" : "running",
+    status: state.ended ? state.ended.status : approvals.length || pause || loop ? "awaiting_approval" : "running",
     task: state.submitted?.task ?? "",
     agent: state.submitted?.agent.name ?? "",
     turn: state.turns.length,
@@ -471,6 +495,7 @@ export function runStatus(state: RunState): RunStatus {
   if (waitingOn.length && s.status === "running") s.waitingOn = waitingOn;
   if (approvals.length) s.approvals = approvals;
   if (pause) s.budgetPause = pause;
+  if (loop) s.loopPause = loop;
   if (state.retryNotices) s.retries = state.retryNotices;
   const cost = costUsd(state);
   if (cost !== undefined) s.costUsd = cost;

@@ -1,8 +1,7 @@
 import { stripVTControlCharacters } from "node:util";
 import pc from "picocolors";
 import type { CairnClient } from "@cairn/client";
-import { terminalJson, terminalSafe } from "@cairn/replay";
-import { runStepOf } from "@cairn/protocol";
+import { sleepWakeAt, stepKey, terminalJson, terminalSafe } from "@cairn/replay";
 import { renderEntry, renderWaiting, type PendingRetry, type PendingSleep } from "./render.js";
 
 export interface FollowOptions {
@@ -23,13 +22,8 @@ function trackSleeps(): {
   const m = new Map<string, number>();
   return {
     command(callId, args, time) {
-      try {
-        const ms = (JSON.parse(args) as { ms?: unknown }).ms;
-        const t = Date.parse(time);
-        if (typeof ms === "number" && Number.isFinite(t)) m.set(callId, t + ms);
-      } catch {
-        // arguments that are not JSON: the tool refuses them; nothing to show
-      }
+      const at = sleepWakeAt(args, time);
+      if (at !== undefined) m.set(callId, at);
     },
     result(callId) {
       m.delete(callId);
@@ -44,10 +38,6 @@ function trackRetries(): {
   result(resultSubject: string): void;
   list(): PendingRetry[];
 } {
-  const stepKey = (subject: string): string | undefined => {
-    const st = runStepOf(subject);
-    return st && `${st.kind}:${st.turn ?? ""}:${st.index ?? ""}`;
-  };
   const m = new Map<string, PendingRetry>();
   // A notice can follow its step's result (a delivery that stalled past ack_wait failed after
   // another recorded the result): a recorded step waits for no retry.

@@ -249,8 +249,8 @@ for (const decision of ["approve", "deny"] as const) {
   addConn(program.command(`${decision} <runId> <callId>`))
     .description(
       decision === "approve"
-        ? "approve a tool call that waits for approval, or (callId 'budget') let a run paused at a budget go on with another budget"
-        : "deny a tool call that waits for approval (the model is told), or (callId 'budget') end a run paused at a budget",
+        ? "approve a tool call that waits for approval, or (callId 'budget') let a run paused at a budget go on with another budget, or (callId 'loop') let a run its stuck-loop guard paused go on"
+        : "deny a tool call that waits for approval (the model is told), or (callId 'budget' / 'loop') end a run paused at a budget / by its stuck-loop guard",
     )
     .option("--reason <text>", "why (the model sees a denial's reason)")
     .option("--json", "machine-readable output: the run's status")
@@ -344,7 +344,13 @@ program
     "everything in one process: a local nats-server (store under ./.cairn) unless NATS_URL is set, the streams, and all three services",
   )
   .option("-p, --port <port>", "port for the local nats-server (random free port by default)")
-  .action(async (o: { port?: string }) => {
+  .option(
+    "--ui-port <port>",
+    "port for the run inspector in the browser (cairn ui; 0, the default, picks a free one)",
+    "0",
+  )
+  .option("--no-ui", "do not start the run inspector")
+  .action(async (o: { port?: string; uiPort: string; ui: boolean }) => {
     const home = cairnHome(env);
     const running = readDevInfo(home);
     if (running) fail(new Error(`cairn dev is already running here (pid ${running.pid}, ${running.url})`));
@@ -376,7 +382,14 @@ program
     process.stdout.write(
       `  try: ${pc.bold('cairn submit --follow "write a note"')}   (other terminals in this directory find this server)\n`,
     );
+    const { parsePort, serveUi } = await import("./ui.js");
+    const uiClient = o.ui
+      ? await CairnClient.connect({ nc: emb.nc, prefix: env["CAIRN_PREFIX"] ?? "cairn" })
+      : undefined;
+    const ui = uiClient ? await serveUi(uiClient, { port: parsePort(o.uiPort) }) : undefined;
+    if (ui) process.stdout.write(`  see your runs: ${pc.bold(ui.openUrl)}\n`);
     const stop = async (): Promise<void> => {
+      await ui?.stop();
       await emb.stop();
       await tracing.shutdown();
       clearDevInfo(home);
@@ -433,6 +446,7 @@ program
   });
 
 registerReplayCommands(program);
+(await import("./ui.js")).registerUiCommand(program);
 (await import("./mcp.js")).registerMcpCommand(program);
 
 program

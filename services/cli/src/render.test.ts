@@ -215,3 +215,61 @@ describe("what follow says a waiting run waits for", () => {
     for (const l of lines) expect(rawControls(l)).toEqual([]);
   });
 });
+
+describe("a run paused by its stuck-loop guard", () => {
+  const paused: RunStatus = {
+    v: 1,
+    runId: "r1",
+    status: "awaiting_approval",
+    task: "t",
+    agent: "a",
+    turn: 3,
+    toolCalls: 3,
+    usage: { inputTokens: 0, outputTokens: 0 },
+    errors: 0,
+    submittedAt: "2025-01-01T00:00:00.000Z",
+    waitingFor: ["llm turn 4"],
+    loopPause: {
+      turn: 4,
+      pattern: "same_call",
+      tool: `ledger${X}`,
+      arguments: `{"item":"same${X}"}`,
+      count: 3,
+      sinceTurn: 1,
+      message: `stuck loop (same_call): ledger${X} was called 3 times`,
+    },
+  };
+
+  it("renderStatus names the pattern, the call and its count, and the commands that go on or end it (terminal-safe)", () => {
+    const text = sgr(renderStatus(paused));
+    expect(rawControls(text)).toEqual([]);
+    expect(text).toContain("loop     same_call: ledger\\x1b[2J");
+    expect(text).toContain("×3 — paused before turn 4");
+    expect(text).toContain("cairn approve r1 loop");
+    expect(text).toContain('cairn deny r1 loop --reason "…"');
+    const idle = sgr(
+      renderStatus({ ...paused, loopPause: { turn: 4, pattern: "idle_turns", count: 2, sinceTurn: 1, message: "m" } }),
+    );
+    expect(idle).toContain("loop     idle_turns: 2 idle turns — paused before turn 4");
+  });
+
+  it("renderWaiting says what to run, instead of an ordinary wait for the model", () => {
+    const lines = renderWaiting(paused, [], 0, true).map(sgr);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain("⏸ paused by the loop guard (stuck loop (same_call): ledger\\x1b[2J");
+    expect(lines[0]).toContain("cairn approve r1 loop to go on, cairn deny r1 loop to end it");
+    for (const l of lines) expect(rawControls(l)).toEqual([]);
+    expect(renderWaiting({ ...paused, status: "failed" }, [], 0, true)).toEqual([]);
+  });
+
+  it("renderEntry shows the decision from the log", () => {
+    const line = sgr(
+      renderEntry(
+        entry({ kind: "loop-approval", message: { turn: 4, decision: "deny", by: `by${X}`, reason: `r${X}` } }),
+        120,
+      ) ?? "",
+    );
+    expect(line).toContain("✗ denied going on after a stuck loop before turn 4 by by\\x1b[2J");
+    expect(rawControls(line)).toEqual([]);
+  });
+});

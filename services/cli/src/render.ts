@@ -1,7 +1,9 @@
 import pc from "picocolors";
 import { runStepOf, type RunStatus } from "@cairn/protocol";
 import type { LogEntry } from "@cairn/client";
-import { terminalArgs, terminalLine, terminalSafe } from "@cairn/replay";
+import { terminalArgs, terminalLine, terminalSafe, waitsOf, type PendingRetry, type PendingSleep } from "@cairn/replay";
+
+export type { PendingRetry, PendingSleep } from "@cairn/replay";
 
 /*
  * Every string that comes from a run (task, answer, model text, tool output and arguments, names,
@@ -75,6 +77,8 @@ export function renderEntry(e: LogEntry, width = Math.max(60, process.stdout.col
     }
     case "budget-approval":
       return `  ${x.message.decision === "approve" ? pc.green("✓ approved") : pc.red("✗ denied")} going past the budget before turn ${x.message.turn}${x.message.by ? ` by ${safe(x.message.by)}` : ""}${x.message.reason ? `: ${safe(x.message.reason)}` : ""}`;
+    case "loop-approval":
+      return `  ${x.message.decision === "approve" ? pc.green("✓ approved") : pc.red("✗ denied")} going on after a stuck loop before turn ${x.message.turn}${x.message.by ? ` by ${safe(x.message.by)}` : ""}${x.message.reason ? `: ${safe(x.message.reason)}` : ""}`;
     case "approval":
       return `  ${x.message.decision === "approve" ? pc.green("✓ approved") : pc.red("✗ denied")} call ${safe(x.message.callId)}${x.message.by ? ` by ${safe(x.message.by)}` : ""}${x.message.reason ? `: ${safe(x.message.reason)}` : ""}`;
     case "signal":
@@ -144,6 +148,18 @@ export function renderStatus(s: RunStatus): string {
       ),
     );
   }
+  if (s.loopPause) {
+    const p = s.loopPause;
+    lines.push(
+      `${pc.bold(pc.yellow("loop"))}     ${safe(p.pattern)}: ${p.tool !== undefined ? `${pc.bold(safe(p.tool))} ${args(p.arguments ?? "", 60)} ×${p.count}` : `${p.count} idle turns`} — paused before turn ${p.turn}`,
+    );
+    lines.push(`         ${clip(p.message, 160)}`);
+    lines.push(
+      pc.dim(
+        `          cairn approve ${safe(s.runId)} loop   (go on, the counts start again)   |   cairn deny ${safe(s.runId)} loop --reason "…"`,
+      ),
+    );
+  }
   if (s.costUsd !== undefined) lines.push(`${pc.bold("cost")}     $${s.costUsd.toFixed(6)}`);
   if (s.waitingForRunner?.length)
     lines.push(
@@ -179,7 +195,6 @@ export function renderRuns(runs: RunStatus[]): string {
   return [pc.bold(fmt(head)), ...rows.map(fmt)].join("\n");
 }
 
-/** A `sleep` tool call in flight, as `follow` tracks it from the log: due at its command's time + ms. */
 /** The step a command or result subject names, in words: `tool ledger (turn 1, call 0)`, `model call (turn 2)`. */
 export function stepWords(subject: string): string {
   const st = runStepOf(subject);
@@ -188,20 +203,6 @@ export function stepWords(subject: string): string {
   if (st.kind === "llm") return `model call (turn ${st.turn})`;
   if (st.kind === "summary") return `summary (turn ${st.turn})`;
   return safe(subject);
-}
-
-/** A failed attempt whose retry is due (a retry notice in the log, its step not recorded yet). */
-export interface PendingRetry {
-  /** The command's subject. */
-  subject: string;
-  attempt: number;
-  retryAt: number;
-  error: string;
-}
-
-export interface PendingSleep {
-  callId: string;
-  wakeAt: number;
 }
 
 /**
@@ -217,45 +218,60 @@ export function renderWaiting(
   live: boolean,
   retries: PendingRetry[] = [],
 ): string[] {
-  if (s.status !== "running" && s.status !== "awaiting_approval") return [];
   const run = safe(s.runId);
   const out: string[] = [];
-  for (const a of s.approvals ?? [])
-    out.push(
-      `${pc.yellow("⏸ waiting for approval")}: ${pc.bold(`cairn approve ${run} ${safe(a.callId)}`)}  or  ${pc.bold(`cairn deny ${run} ${safe(a.callId)} --reason "…"`)} ${pc.dim(`(call ${safe(a.callId)}: ${safe(a.tool)} ${args(a.arguments, 60)})`)}`,
-    );
-  if (s.budgetPause)
-    out.push(
-      `${pc.yellow("⏸ paused at a budget")} (${safe(s.budgetPause.kind)}: ${clip(s.budgetPause.message, 80)}) — ${pc.bold(`cairn approve ${run} budget`)} to go on, ${pc.bold(`cairn deny ${run} budget`)} to end it`,
-    );
-  if (s.waitingForRunner?.length) {
-    const kinds = new Map((s.waitingOn ?? []).map((w) => [w.name, w.kind]));
-    const what = s.waitingForRunner.map((n) => `${kinds.get(n) === "llm" ? "provider" : "tool"} ${safe(n)}`);
-    const start = [
-      ...new Set(
-        s.waitingForRunner.map((n) =>
-          kinds.get(n) === "llm" ? "cairn service llm-caller" : "cairn service tool-runner",
-        ),
-      ),
-    ].join(" / ");
-    out.push(
-      `${pc.yellow("⏸ waiting for a worker")}: no live worker serves ${what.join(", ")} (the run goes on when one starts: ${start}, with it configured)`,
-    );
+  const waits = waitsOf(s, sleeps, now, retries);
+  const loop = waits.some((w) => w.kind === "loop");
+  for (const w of waits) {
+    switch (w.kind) {
+      case "approval":
+        out.push(
+          `${pc.yellow("⏸ waiting for approval")}: ${pc.bold(`cairn approve ${run} ${safe(w.callId)}`)}  or  ${pc.bold(`cairn deny ${run} ${safe(w.callId)} --reason "…"`)} ${pc.dim(`(call ${safe(w.callId)}: ${safe(w.tool)} ${args(w.arguments, 60)})`)}`,
+        );
+        break;
+      case "budget":
+        out.push(
+          `${pc.yellow("⏸ paused at a budget")} (${safe(w.budget)}: ${clip(w.message, 80)}) — ${pc.bold(`cairn approve ${run} budget`)} to go on, ${pc.bold(`cairn deny ${run} budget`)} to end it`,
+        );
+        break;
+      case "loop":
+        out.push(
+          `${pc.yellow("⏸ paused by the loop guard")} (${clip(w.message, 100)}) — ${pc.bold(`cairn approve ${run} loop`)} to go on, ${pc.bold(`cairn deny ${run} loop`)} to end it`,
+        );
+        break;
+      case "worker": {
+        const what = w.missing.map((m) => `${m.kind === "llm" ? "provider" : "tool"} ${safe(m.name)}`);
+        const start = [
+          ...new Set(
+            w.missing.map((m) => (m.kind === "llm" ? "cairn service llm-caller" : "cairn service tool-runner")),
+          ),
+        ].join(" / ");
+        out.push(
+          `${pc.yellow("⏸ waiting for a worker")}: no live worker serves ${what.join(", ")} (the run goes on when one starts: ${start}, with it configured)`,
+        );
+        break;
+      }
+      case "sleep": {
+        const left = Math.max(0, Math.ceil((w.wakeAt - now) / 1000));
+        out.push(
+          !w.due
+            ? `${pc.cyan("⏾ sleeping")} until ${new Date(w.wakeAt).toISOString()} (${live ? `${left}s left, ` : ""}call ${safe(w.callId)})`
+            : `${pc.cyan("⏾ sleep due")} since ${new Date(w.wakeAt).toISOString()} (call ${safe(w.callId)}): waiting for a tool-runner to wake it`,
+        );
+        break;
+      }
+      case "retry":
+        out.push(
+          !w.due
+            ? `${pc.yellow("↻ retrying")} ${stepWords(w.subject)} at ${new Date(w.retryAt).toISOString()} (${live ? `${Math.max(0, Math.ceil((w.retryAt - now) / 1000))}s left, ` : ""}attempt ${w.attempt} failed: ${clip(w.error, 80)})`
+            : `${pc.yellow("↻ retry due")} since ${new Date(w.retryAt).toISOString()}: ${stepWords(w.subject)}, attempt ${w.attempt + 1} (attempt ${w.attempt} failed: ${clip(w.error, 80)})`,
+        );
+        break;
+      case "working":
+        // ordinary waits only on a line redrawn in place (a run paused by its loop guard waits for a human)
+        if (live && !loop) out.push(pc.dim(`… waiting for ${safe(w.on.join(", "))}`));
+        break;
+    }
   }
-  for (const sl of sleeps) {
-    const left = Math.max(0, Math.ceil((sl.wakeAt - now) / 1000));
-    out.push(
-      sl.wakeAt > now
-        ? `${pc.cyan("⏾ sleeping")} until ${new Date(sl.wakeAt).toISOString()} (${live ? `${left}s left, ` : ""}call ${safe(sl.callId)})`
-        : `${pc.cyan("⏾ sleep due")} since ${new Date(sl.wakeAt).toISOString()} (call ${safe(sl.callId)}): waiting for a tool-runner to wake it`,
-    );
-  }
-  for (const r of retries)
-    out.push(
-      r.retryAt > now
-        ? `${pc.yellow("↻ retrying")} ${stepWords(r.subject)} at ${new Date(r.retryAt).toISOString()} (${live ? `${Math.max(0, Math.ceil((r.retryAt - now) / 1000))}s left, ` : ""}attempt ${r.attempt} failed: ${clip(r.error, 80)})`
-        : `${pc.yellow("↻ retry due")} since ${new Date(r.retryAt).toISOString()}: ${stepWords(r.subject)}, attempt ${r.attempt + 1} (attempt ${r.attempt} failed: ${clip(r.error, 80)})`,
-    );
-  if (!out.length && live && s.waitingFor?.length) out.push(pc.dim(`… waiting for ${safe(s.waitingFor.join(", "))}`));
   return out;
 }

@@ -218,3 +218,32 @@ describe("loadAgents", () => {
     );
   });
 });
+
+describe("parseAgents: loopGuard (the stuck-loop guard)", () => {
+  const parse = (loopGuard: unknown) =>
+    parseAgents(JSON.stringify({ agents: { a: { provider: "p", model: "m", loopGuard } } })).agents.get("a")!;
+
+  it("is off unless set, and pauses for a human by default", () => {
+    expect(
+      parseAgents(JSON.stringify({ agents: { a: { provider: "p", model: "m" } } })).agents.get("a")!.loopGuard,
+    ).toBe(undefined);
+    expect(parse({ sameCall: 3 }).loopGuard).toEqual({ sameCall: 3, onTrip: "pause" });
+    expect(parse({ idleTurns: 4, onTrip: "fail" }).loopGuard).toEqual({ idleTurns: 4, onTrip: "fail" });
+    expect(parse({ sameCall: 2, idleTurns: 1, onTrip: "pause" }).loopGuard).toEqual({
+      sameCall: 2,
+      idleTurns: 1,
+      onTrip: "pause",
+    });
+  });
+
+  it("refuses a guard that watches for nothing, bad numbers, unknown fields and other trips, saying why", () => {
+    expect(() => parse({})).toThrow(/loopGuard needs sameCall, idleTurns or both/);
+    expect(() => parse({ onTrip: "fail" })).toThrow(/loopGuard needs sameCall, idleTurns or both/);
+    expect(() => parse({ sameCall: 1 })).toThrow(/loopGuard.sameCall must be at least 2/);
+    expect(() => parse({ sameCall: 2.5 })).toThrow(/loopGuard.sameCall must be a whole number/);
+    expect(() => parse({ idleTurns: 0 })).toThrow(/loopGuard.idleTurns must be at least 1/);
+    expect(() => parse({ idleTurns: "3" })).toThrow(/loopGuard.idleTurns must be a whole number/);
+    expect(() => parse({ sameCall: 3, onTrip: "approve" })).toThrow(/loopGuard.onTrip must be "pause" .* or "fail"/);
+    expect(() => parse({ sameCall: 3, same: 2 })).toThrow(/agents\.a\.loopGuard/);
+  });
+});

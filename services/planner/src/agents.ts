@@ -19,6 +19,12 @@ export interface AgentDefinition {
   contextBudgetTokens?: number;
   /** Before a model call a budget no longer allows: fail the run (default), or pause it for a human. */
   onBudgetExceeded?: "fail" | "approve";
+  /**
+   * Stuck-loop guard: before each model call, the same call (tool and canonical arguments) asked
+   * for `sameCall` times, or `idleTurns` turns in a row with no new tool result, pauses the run for
+   * a human (`onTrip: "pause"`, the default) or fails it (`"fail"`, reason `stuck_loop`). Absent: no guard.
+   */
+  loopGuard?: LoopGuard;
   /** Summarise older turns by a journaled model call when the prompt outgrows contextBudgetTokens. */
   summarize?: { keepRecentTurns: number; instructions?: string };
   /**
@@ -34,6 +40,16 @@ export interface AgentDefinition {
   maxParallelToolCalls?: number;
 }
 
+/** The stuck-loop guard as an agent sets it (see AgentDefinition.loopGuard): at least one pattern, and what a trip does. */
+export interface LoopGuard {
+  sameCall?: number;
+  idleTurns?: number;
+  onTrip: "pause" | "fail";
+}
+
+/** What a loop guard's trip does unless the agent says otherwise: wait for a human. */
+export const DEFAULT_LOOP_GUARD_ON_TRIP = "pause";
+
 /** Calls of one model response that are run, unless the agent says otherwise (see AgentDefinition). */
 export const DEFAULT_MAX_TOOL_CALLS_PER_TURN = 64;
 /** Calls of a turn in flight at a time per run, unless the agent says otherwise (see AgentDefinition). */
@@ -47,6 +63,29 @@ const toolCallLimit = (name: string, what: string) =>
     .int(`${name} must be a whole number (${what})`)
     .min(1, `${name} must be at least 1 (${what})`)
     .max(MAX_TOOL_CALLS_SETTING, `${name} must be at most ${MAX_TOOL_CALLS_SETTING} (${what})`);
+
+const loopGuardSchema = z
+  .object({
+    sameCall: z
+      .number({ error: "loopGuard.sameCall must be a whole number (calls of one tool with the same arguments)" })
+      .int("loopGuard.sameCall must be a whole number (calls of one tool with the same arguments)")
+      .min(2, "loopGuard.sameCall must be at least 2 (the first call is never a repeat)")
+      .max(MAX_TOOL_CALLS_SETTING, `loopGuard.sameCall must be at most ${MAX_TOOL_CALLS_SETTING}`)
+      .optional(),
+    idleTurns: z
+      .number({ error: "loopGuard.idleTurns must be a whole number (turns in a row with no new tool result)" })
+      .int("loopGuard.idleTurns must be a whole number (turns in a row with no new tool result)")
+      .min(1, "loopGuard.idleTurns must be at least 1")
+      .max(MAX_TOOL_CALLS_SETTING, `loopGuard.idleTurns must be at most ${MAX_TOOL_CALLS_SETTING}`)
+      .optional(),
+    onTrip: z
+      .enum(["pause", "fail"], { error: 'loopGuard.onTrip must be "pause" (wait for a human) or "fail"' })
+      .default(DEFAULT_LOOP_GUARD_ON_TRIP),
+  })
+  .strict()
+  .refine((g) => g.sameCall !== undefined || g.idleTurns !== undefined, {
+    message: "loopGuard needs sameCall, idleTurns or both (the patterns it watches for)",
+  });
 
 export interface Agents {
   defaultAgent: string;
@@ -67,6 +106,7 @@ const agentSchema = z
     deadlineMs: z.number().int().min(1).optional(),
     contextBudgetTokens: z.number().int().min(100).optional(),
     onBudgetExceeded: z.enum(["fail", "approve"]).optional(),
+    loopGuard: loopGuardSchema.optional(),
     // true: defaults (keep the last 2 turns verbatim)
     summarize: z
       .union([
@@ -140,6 +180,12 @@ export function parseAgents(text: string, source = "agents file"): Agents {
     if (a.deadlineMs !== undefined) def.deadlineMs = a.deadlineMs;
     if (a.contextBudgetTokens !== undefined) def.contextBudgetTokens = a.contextBudgetTokens;
     if (a.onBudgetExceeded !== undefined) def.onBudgetExceeded = a.onBudgetExceeded;
+    if (a.loopGuard !== undefined)
+      def.loopGuard = {
+        ...(a.loopGuard.sameCall !== undefined ? { sameCall: a.loopGuard.sameCall } : {}),
+        ...(a.loopGuard.idleTurns !== undefined ? { idleTurns: a.loopGuard.idleTurns } : {}),
+        onTrip: a.loopGuard.onTrip,
+      };
     if (a.summarize !== undefined) {
       const s = a.summarize === true ? { keepRecentTurns: 2 } : a.summarize;
       def.summarize = {

@@ -26,6 +26,7 @@ import {
   budgetPause,
   childRunId,
   decide,
+  loopPause,
   pendingApprovals,
   reduceRun,
   runIdForKey,
@@ -155,19 +156,25 @@ export function createPlannerHandler(
     );
     // The runs index changes when a run starts, ends, or starts or stops waiting for a human.
     // (Any decided-on event can start a wait: a response asking for approval, a result or a summary
-    // that crosses a budget — only for agents that ask humans at all.)
+    // that crosses a budget, a result that trips the loop guard — only for agents that ask humans at all.)
     const agent = state.submitted?.agent;
     const asksHumans =
       agent !== undefined &&
-      (agent.onBudgetExceeded === "approve" || agent.tools.some((t) => t.requiresApproval === true));
+      (agent.onBudgetExceeded === "approve" ||
+        agent.loopGuard?.onTrip === "pause" ||
+        agent.tools.some((t) => t.requiresApproval === true));
     const awaiting =
       asksHumans &&
       applied.kind !== "error" &&
       applied.kind !== "ignored" &&
       applied.kind !== "rejected" &&
-      (pendingApprovals(state).length > 0 || budgetPause(state) !== undefined);
+      (pendingApprovals(state).length > 0 || budgetPause(state) !== undefined || loopPause(state) !== undefined);
     const changed =
-      applied.kind === "ended" || awaiting || applied.kind === "approval" || applied.kind === "budget-approval";
+      applied.kind === "ended" ||
+      awaiting ||
+      applied.kind === "approval" ||
+      applied.kind === "budget-approval" ||
+      applied.kind === "loop-approval";
     if (applied.kind === "submitted") await deps.index.submitted(runStatus(state));
     else if (changed) await deps.index.changed(runStatus(state));
     // Progress of a running run (written within a second, the latest wins) — not when this event
@@ -204,7 +211,11 @@ export function createPlannerHandler(
       } else if (applied.kind === "submitted") rlog.info({ agent: state.submitted?.agent.name }, "run started");
       else if (awaiting)
         rlog.info(
-          { approvals: pendingApprovals(state).length, budget: budgetPause(state)?.kind },
+          {
+            approvals: pendingApprovals(state).length,
+            budget: budgetPause(state)?.kind,
+            loop: loopPause(state)?.pattern,
+          },
           "run waits for a human decision",
         );
       else rlog.info({ event: applied.kind }, "a human's decision recorded: the run goes on");
@@ -541,6 +552,7 @@ export function createApi(deps: ApiDeps) {
         ...(agent.contextBudgetTokens !== undefined ? { contextBudgetTokens: agent.contextBudgetTokens } : {}),
         ...(agent.summarize ? { summarize: agent.summarize } : {}),
         ...(agent.onBudgetExceeded === "approve" ? { onBudgetExceeded: "approve" as const } : {}),
+        ...(agent.loopGuard ? { loopGuard: { ...agent.loopGuard } } : {}),
         ...(deps.prices?.get(agent.model) ? { pricing: deps.prices.get(agent.model)! } : {}),
       },
       submittedAt: now.toISOString(),
@@ -762,11 +774,29 @@ export function createApi(deps: ApiDeps) {
       if (!caller.roles.has("approve")) return forbidden(caller, "approve");
       // `by` is who the server says is calling; a `by` in the request is ignored.
       const by = caller.identity;
-      if (callId === "budget" && !current.approvals?.some((a) => a.callId === callId)) {
-        // A run paused at a budget (agent onBudgetExceeded: approve): go on with another budget, or end.
-        const pause = current.budgetPause;
-        if (!pause)
-          return apiError("not_awaiting", `run ${runId} is not paused at a budget (status ${current.status})`);
+      // A run paused at a budget (agent onBudgetExceeded: approve) or by its stuck-loop guard (agent
+      // loopGuard onTrip: pause): go on (another budget; the loop counts reset), or end.
+      const gate =
+        callId === "budget"
+          ? {
+              pause: current.budgetPause,
+              subject: (turn: number) => subjects.budgetApproval(runId, turn),
+              notPaused: "paused at a budget",
+              going: "going past the budget",
+              detail: { budget: current.budgetPause?.kind },
+            }
+          : callId === "loop"
+            ? {
+                pause: current.loopPause,
+                subject: (turn: number) => subjects.loopApproval(runId, turn),
+                notPaused: "paused by its stuck-loop guard",
+                going: "going on after a stuck loop",
+                detail: { pattern: current.loopPause?.pattern },
+              }
+            : undefined;
+      if (gate && !current.approvals?.some((a) => a.callId === callId)) {
+        const pause = gate.pause;
+        if (!pause) return apiError("not_awaiting", `run ${runId} is not ${gate.notPaused} (status ${current.status})`);
         const msg: RunApproval = {
           v: 1,
           type: "run.approval",
@@ -779,11 +809,10 @@ export function createApi(deps: ApiDeps) {
           ...(r.value.reason ? { reason: r.value.reason } : {}),
           by,
         };
-        if ((await deps.append(subjects.budgetApproval(runId, pause.turn), encode(msg))).duplicate)
-          return alreadyDecided(runId, callId);
+        if ((await deps.append(gate.subject(pause.turn), encode(msg))).duplicate) return alreadyDecided(runId, callId);
         deps.log.info(
-          { runId, turn: pause.turn, decision, budget: pause.kind },
-          `going past the budget ${decision === "approve" ? "approved" : "denied"}`,
+          { runId, turn: pause.turn, decision, ...gate.detail },
+          `${gate.going} ${decision === "approve" ? "approved" : "denied"}`,
         );
         return current;
       }

@@ -4,7 +4,7 @@ export type { PlannerDeps } from "./service.js";
 export { loadConfig, plannerEnv } from "./config.js";
 export type { PlannerConfig } from "./config.js";
 export { loadAgents, loadPrices, parseAgents, BUILTIN_AGENTS } from "./agents.js";
-export type { AgentDefinition, Agents, PriceTable } from "./agents.js";
+export type { AgentDefinition, Agents, LoopGuard, PriceTable } from "./agents.js";
 export { createPlannerHandler, createApi, newRunId } from "./handler.js";
 export { loadAccess, OPERATOR, parseAccess, ROLES, tenantCaller } from "./access.js";
 export type { Access, Caller, Role } from "./access.js";

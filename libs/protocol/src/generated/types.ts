@@ -58,6 +58,23 @@ export interface AgentSpec {
    */
   onBudgetExceeded?: "fail" | "approve";
   /**
+   * Stuck-loop guard, checked before each model call after the first, from the run's log alone. Absent (the default, and every run submitted before the guard existed): no guard.
+   */
+  loopGuard?: {
+    /**
+     * Trips when the model has asked for the same tool with the same arguments (compared as canonical JSON) this many times since the run began or since the last approval to go on (counted over every call of every completed turn).
+     */
+    sameCall?: number;
+    /**
+     * Trips after this many consecutive idle turns since the run began or since the last approval to go on. A turn is idle when none of its tool results is new: each repeats the tool, the arguments (canonical JSON) and the outcome (the same output, or the same error kind and message) of a call earlier in the run, in an earlier turn or earlier in the same turn.
+     */
+    idleTurns?: number;
+    /**
+     * pause: the run waits for a human before its next model call (status awaiting_approval with loopPause; `cairn approve <runId> loop` goes on with the counts reset, `cairn deny <runId> loop` ends it failed); fail: the run ends failed with reason stuck_loop.
+     */
+    onTrip: "pause" | "fail";
+  };
+  /**
    * The run must end within this many ms of its submission.
    */
   deadlineMs?: number;
@@ -91,7 +108,7 @@ export interface ApiError {
 }
 
 /**
- * Request to <prefix>.api.approve: approve or deny a tool call that waits for approval, or (callId "budget") a run paused at a budget.
+ * Request to <prefix>.api.approve: approve or deny a tool call that waits for approval, or (callId "budget") a run paused at a budget, or (callId "loop") a run its stuck-loop guard paused.
  */
 export interface ApprovalRequest {
   /**
@@ -260,7 +277,7 @@ export interface ReadRequest {
 }
 
 /**
- * A human's decision on a tool call that requires approval, on <prefix>.run.<runId>.evt.approval.<turn>.<index> (one per call, ever); or on going past a budget before model turn <turn>, on <prefix>.run.<runId>.evt.approval.<turn>.budget (index 0, callId "budget").
+ * A human's decision on a tool call that requires approval, on <prefix>.run.<runId>.evt.approval.<turn>.<index> (one per call, ever); or on going past a budget before model turn <turn>, on <prefix>.run.<runId>.evt.approval.<turn>.budget (index 0, callId "budget"); or on going on after the stuck-loop guard paused the run before model turn <turn>, on <prefix>.run.<runId>.evt.approval.<turn>.loop (index 0, callId "loop").
  */
 export interface RunApproval {
   v: 1;
@@ -407,6 +424,36 @@ export interface RunStatus {
   budgetPause?: {
     turn: number;
     kind: string;
+    message: string;
+  };
+  /**
+   * The run's stuck-loop guard tripped (agent loopGuard, onTrip: pause): it waits for a human before its next model call: `cairn approve <runId> loop` (go on, the counts reset) or `cairn deny <runId> loop` (end it failed, reason stuck_loop).
+   */
+  loopPause?: {
+    /**
+     * The model turn the run would start next, and waits before.
+     */
+    turn: number;
+    /**
+     * same_call: one tool called with the same arguments loopGuard.sameCall times; idle_turns: loopGuard.idleTurns consecutive turns with no new tool result.
+     */
+    pattern: "same_call" | "idle_turns";
+    /**
+     * same_call: the tool called again and again.
+     */
+    tool?: string;
+    /**
+     * same_call: its arguments, as canonical JSON.
+     */
+    arguments?: string;
+    /**
+     * same_call: how many times it was called; idle_turns: how many consecutive idle turns.
+     */
+    count: number;
+    /**
+     * The first turn counted: 1, or the turn of the last approval to go on.
+     */
+    sinceTurn: number;
     message: string;
   };
   usage: {

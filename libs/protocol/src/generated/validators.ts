@@ -71,6 +71,34 @@ const schema31 = {
       description:
         "What a run does before a model call that a budget (maxTokens, maxCostUsd, deadlineMs) no longer allows: fail (the default), or pause for a human; each approval starts another budget of the same size from that point.",
     },
+    loopGuard: {
+      type: "object",
+      additionalProperties: false,
+      required: ["onTrip"],
+      properties: {
+        sameCall: {
+          type: "integer",
+          minimum: 2,
+          maximum: 10000,
+          description:
+            "Trips when the model has asked for the same tool with the same arguments (compared as canonical JSON) this many times since the run began or since the last approval to go on (counted over every call of every completed turn).",
+        },
+        idleTurns: {
+          type: "integer",
+          minimum: 1,
+          maximum: 10000,
+          description:
+            "Trips after this many consecutive idle turns since the run began or since the last approval to go on. A turn is idle when none of its tool results is new: each repeats the tool, the arguments (canonical JSON) and the outcome (the same output, or the same error kind and message) of a call earlier in the run, in an earlier turn or earlier in the same turn.",
+        },
+        onTrip: {
+          enum: ["pause", "fail"],
+          description:
+            "pause: the run waits for a human before its next model call (status awaiting_approval with loopPause; `cairn approve <runId> loop` goes on with the counts reset, `cairn deny <runId> loop` ends it failed); fail: the run ends failed with reason stuck_loop.",
+        },
+      },
+      description:
+        "Stuck-loop guard, checked before each model call after the first, from the run's log alone. Absent (the default, and every run submitted before the guard existed): no guard.",
+    },
     deadlineMs: { type: "integer", minimum: 1, description: "The run must end within this many ms of its submission." },
     maxToolCallsPerTurn: {
       type: "integer",
@@ -839,10 +867,179 @@ function validate20(
         errors++;
       }
     }
+    if (data.loopGuard !== undefined) {
+      let data19 = data.loopGuard;
+      if (data19 && typeof data19 == "object" && !Array.isArray(data19)) {
+        if (data19.onTrip === undefined) {
+          const err43 = {
+            instancePath: instancePath + "/loopGuard",
+            schemaPath: "#/properties/loopGuard/required",
+            keyword: "required",
+            params: { missingProperty: "onTrip" },
+            message: "must have required property '" + "onTrip" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err43];
+          } else {
+            vErrors.push(err43);
+          }
+          errors++;
+        }
+        for (const key3 in data19) {
+          if (!(key3 === "sameCall" || key3 === "idleTurns" || key3 === "onTrip")) {
+            const err44 = {
+              instancePath: instancePath + "/loopGuard",
+              schemaPath: "#/properties/loopGuard/additionalProperties",
+              keyword: "additionalProperties",
+              params: { additionalProperty: key3 },
+              message: "must NOT have additional properties",
+            };
+            if (vErrors === null) {
+              vErrors = [err44];
+            } else {
+              vErrors.push(err44);
+            }
+            errors++;
+          }
+        }
+        if (data19.sameCall !== undefined) {
+          let data20 = data19.sameCall;
+          if (!(typeof data20 == "number" && !(data20 % 1) && !isNaN(data20) && isFinite(data20))) {
+            const err45 = {
+              instancePath: instancePath + "/loopGuard/sameCall",
+              schemaPath: "#/properties/loopGuard/properties/sameCall/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err45];
+            } else {
+              vErrors.push(err45);
+            }
+            errors++;
+          }
+          if (typeof data20 == "number" && isFinite(data20)) {
+            if (data20 > 10000 || isNaN(data20)) {
+              const err46 = {
+                instancePath: instancePath + "/loopGuard/sameCall",
+                schemaPath: "#/properties/loopGuard/properties/sameCall/maximum",
+                keyword: "maximum",
+                params: { comparison: "<=", limit: 10000 },
+                message: "must be <= 10000",
+              };
+              if (vErrors === null) {
+                vErrors = [err46];
+              } else {
+                vErrors.push(err46);
+              }
+              errors++;
+            }
+            if (data20 < 2 || isNaN(data20)) {
+              const err47 = {
+                instancePath: instancePath + "/loopGuard/sameCall",
+                schemaPath: "#/properties/loopGuard/properties/sameCall/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 2 },
+                message: "must be >= 2",
+              };
+              if (vErrors === null) {
+                vErrors = [err47];
+              } else {
+                vErrors.push(err47);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data19.idleTurns !== undefined) {
+          let data21 = data19.idleTurns;
+          if (!(typeof data21 == "number" && !(data21 % 1) && !isNaN(data21) && isFinite(data21))) {
+            const err48 = {
+              instancePath: instancePath + "/loopGuard/idleTurns",
+              schemaPath: "#/properties/loopGuard/properties/idleTurns/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err48];
+            } else {
+              vErrors.push(err48);
+            }
+            errors++;
+          }
+          if (typeof data21 == "number" && isFinite(data21)) {
+            if (data21 > 10000 || isNaN(data21)) {
+              const err49 = {
+                instancePath: instancePath + "/loopGuard/idleTurns",
+                schemaPath: "#/properties/loopGuard/properties/idleTurns/maximum",
+                keyword: "maximum",
+                params: { comparison: "<=", limit: 10000 },
+                message: "must be <= 10000",
+              };
+              if (vErrors === null) {
+                vErrors = [err49];
+              } else {
+                vErrors.push(err49);
+              }
+              errors++;
+            }
+            if (data21 < 1 || isNaN(data21)) {
+              const err50 = {
+                instancePath: instancePath + "/loopGuard/idleTurns",
+                schemaPath: "#/properties/loopGuard/properties/idleTurns/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 1 },
+                message: "must be >= 1",
+              };
+              if (vErrors === null) {
+                vErrors = [err50];
+              } else {
+                vErrors.push(err50);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data19.onTrip !== undefined) {
+          let data22 = data19.onTrip;
+          if (!(data22 === "pause" || data22 === "fail")) {
+            const err51 = {
+              instancePath: instancePath + "/loopGuard/onTrip",
+              schemaPath: "#/properties/loopGuard/properties/onTrip/enum",
+              keyword: "enum",
+              params: { allowedValues: schema31.properties.loopGuard.properties.onTrip.enum },
+              message: "must be equal to one of the allowed values",
+            };
+            if (vErrors === null) {
+              vErrors = [err51];
+            } else {
+              vErrors.push(err51);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err52 = {
+          instancePath: instancePath + "/loopGuard",
+          schemaPath: "#/properties/loopGuard/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        };
+        if (vErrors === null) {
+          vErrors = [err52];
+        } else {
+          vErrors.push(err52);
+        }
+        errors++;
+      }
+    }
     if (data.deadlineMs !== undefined) {
-      let data19 = data.deadlineMs;
-      if (!(typeof data19 == "number" && !(data19 % 1) && !isNaN(data19) && isFinite(data19))) {
-        const err43 = {
+      let data23 = data.deadlineMs;
+      if (!(typeof data23 == "number" && !(data23 % 1) && !isNaN(data23) && isFinite(data23))) {
+        const err53 = {
           instancePath: instancePath + "/deadlineMs",
           schemaPath: "#/properties/deadlineMs/type",
           keyword: "type",
@@ -850,15 +1047,15 @@ function validate20(
           message: "must be integer",
         };
         if (vErrors === null) {
-          vErrors = [err43];
+          vErrors = [err53];
         } else {
-          vErrors.push(err43);
+          vErrors.push(err53);
         }
         errors++;
       }
-      if (typeof data19 == "number" && isFinite(data19)) {
-        if (data19 < 1 || isNaN(data19)) {
-          const err44 = {
+      if (typeof data23 == "number" && isFinite(data23)) {
+        if (data23 < 1 || isNaN(data23)) {
+          const err54 = {
             instancePath: instancePath + "/deadlineMs",
             schemaPath: "#/properties/deadlineMs/minimum",
             keyword: "minimum",
@@ -866,18 +1063,18 @@ function validate20(
             message: "must be >= 1",
           };
           if (vErrors === null) {
-            vErrors = [err44];
+            vErrors = [err54];
           } else {
-            vErrors.push(err44);
+            vErrors.push(err54);
           }
           errors++;
         }
       }
     }
     if (data.maxToolCallsPerTurn !== undefined) {
-      let data20 = data.maxToolCallsPerTurn;
-      if (!(typeof data20 == "number" && !(data20 % 1) && !isNaN(data20) && isFinite(data20))) {
-        const err45 = {
+      let data24 = data.maxToolCallsPerTurn;
+      if (!(typeof data24 == "number" && !(data24 % 1) && !isNaN(data24) && isFinite(data24))) {
+        const err55 = {
           instancePath: instancePath + "/maxToolCallsPerTurn",
           schemaPath: "#/properties/maxToolCallsPerTurn/type",
           keyword: "type",
@@ -885,15 +1082,15 @@ function validate20(
           message: "must be integer",
         };
         if (vErrors === null) {
-          vErrors = [err45];
+          vErrors = [err55];
         } else {
-          vErrors.push(err45);
+          vErrors.push(err55);
         }
         errors++;
       }
-      if (typeof data20 == "number" && isFinite(data20)) {
-        if (data20 > 10000 || isNaN(data20)) {
-          const err46 = {
+      if (typeof data24 == "number" && isFinite(data24)) {
+        if (data24 > 10000 || isNaN(data24)) {
+          const err56 = {
             instancePath: instancePath + "/maxToolCallsPerTurn",
             schemaPath: "#/properties/maxToolCallsPerTurn/maximum",
             keyword: "maximum",
@@ -901,14 +1098,14 @@ function validate20(
             message: "must be <= 10000",
           };
           if (vErrors === null) {
-            vErrors = [err46];
+            vErrors = [err56];
           } else {
-            vErrors.push(err46);
+            vErrors.push(err56);
           }
           errors++;
         }
-        if (data20 < 1 || isNaN(data20)) {
-          const err47 = {
+        if (data24 < 1 || isNaN(data24)) {
+          const err57 = {
             instancePath: instancePath + "/maxToolCallsPerTurn",
             schemaPath: "#/properties/maxToolCallsPerTurn/minimum",
             keyword: "minimum",
@@ -916,189 +1113,23 @@ function validate20(
             message: "must be >= 1",
           };
           if (vErrors === null) {
-            vErrors = [err47];
+            vErrors = [err57];
           } else {
-            vErrors.push(err47);
+            vErrors.push(err57);
           }
           errors++;
         }
       }
     }
     if (data.maxParallelToolCalls !== undefined) {
-      let data21 = data.maxParallelToolCalls;
-      if (!(typeof data21 == "number" && !(data21 % 1) && !isNaN(data21) && isFinite(data21))) {
-        const err48 = {
+      let data25 = data.maxParallelToolCalls;
+      if (!(typeof data25 == "number" && !(data25 % 1) && !isNaN(data25) && isFinite(data25))) {
+        const err58 = {
           instancePath: instancePath + "/maxParallelToolCalls",
           schemaPath: "#/properties/maxParallelToolCalls/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err48];
-        } else {
-          vErrors.push(err48);
-        }
-        errors++;
-      }
-      if (typeof data21 == "number" && isFinite(data21)) {
-        if (data21 > 10000 || isNaN(data21)) {
-          const err49 = {
-            instancePath: instancePath + "/maxParallelToolCalls",
-            schemaPath: "#/properties/maxParallelToolCalls/maximum",
-            keyword: "maximum",
-            params: { comparison: "<=", limit: 10000 },
-            message: "must be <= 10000",
-          };
-          if (vErrors === null) {
-            vErrors = [err49];
-          } else {
-            vErrors.push(err49);
-          }
-          errors++;
-        }
-        if (data21 < 1 || isNaN(data21)) {
-          const err50 = {
-            instancePath: instancePath + "/maxParallelToolCalls",
-            schemaPath: "#/properties/maxParallelToolCalls/minimum",
-            keyword: "minimum",
-            params: { comparison: ">=", limit: 1 },
-            message: "must be >= 1",
-          };
-          if (vErrors === null) {
-            vErrors = [err50];
-          } else {
-            vErrors.push(err50);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.pricing !== undefined) {
-      let data22 = data.pricing;
-      if (data22 && typeof data22 == "object" && !Array.isArray(data22)) {
-        if (data22.inputPerMTokUsd === undefined) {
-          const err51 = {
-            instancePath: instancePath + "/pricing",
-            schemaPath: "#/properties/pricing/required",
-            keyword: "required",
-            params: { missingProperty: "inputPerMTokUsd" },
-            message: "must have required property '" + "inputPerMTokUsd" + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err51];
-          } else {
-            vErrors.push(err51);
-          }
-          errors++;
-        }
-        if (data22.outputPerMTokUsd === undefined) {
-          const err52 = {
-            instancePath: instancePath + "/pricing",
-            schemaPath: "#/properties/pricing/required",
-            keyword: "required",
-            params: { missingProperty: "outputPerMTokUsd" },
-            message: "must have required property '" + "outputPerMTokUsd" + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err52];
-          } else {
-            vErrors.push(err52);
-          }
-          errors++;
-        }
-        for (const key3 in data22) {
-          if (!(key3 === "inputPerMTokUsd" || key3 === "outputPerMTokUsd")) {
-            const err53 = {
-              instancePath: instancePath + "/pricing",
-              schemaPath: "#/properties/pricing/additionalProperties",
-              keyword: "additionalProperties",
-              params: { additionalProperty: key3 },
-              message: "must NOT have additional properties",
-            };
-            if (vErrors === null) {
-              vErrors = [err53];
-            } else {
-              vErrors.push(err53);
-            }
-            errors++;
-          }
-        }
-        if (data22.inputPerMTokUsd !== undefined) {
-          let data23 = data22.inputPerMTokUsd;
-          if (typeof data23 == "number" && isFinite(data23)) {
-            if (data23 < 0 || isNaN(data23)) {
-              const err54 = {
-                instancePath: instancePath + "/pricing/inputPerMTokUsd",
-                schemaPath: "#/properties/pricing/properties/inputPerMTokUsd/minimum",
-                keyword: "minimum",
-                params: { comparison: ">=", limit: 0 },
-                message: "must be >= 0",
-              };
-              if (vErrors === null) {
-                vErrors = [err54];
-              } else {
-                vErrors.push(err54);
-              }
-              errors++;
-            }
-          } else {
-            const err55 = {
-              instancePath: instancePath + "/pricing/inputPerMTokUsd",
-              schemaPath: "#/properties/pricing/properties/inputPerMTokUsd/type",
-              keyword: "type",
-              params: { type: "number" },
-              message: "must be number",
-            };
-            if (vErrors === null) {
-              vErrors = [err55];
-            } else {
-              vErrors.push(err55);
-            }
-            errors++;
-          }
-        }
-        if (data22.outputPerMTokUsd !== undefined) {
-          let data24 = data22.outputPerMTokUsd;
-          if (typeof data24 == "number" && isFinite(data24)) {
-            if (data24 < 0 || isNaN(data24)) {
-              const err56 = {
-                instancePath: instancePath + "/pricing/outputPerMTokUsd",
-                schemaPath: "#/properties/pricing/properties/outputPerMTokUsd/minimum",
-                keyword: "minimum",
-                params: { comparison: ">=", limit: 0 },
-                message: "must be >= 0",
-              };
-              if (vErrors === null) {
-                vErrors = [err56];
-              } else {
-                vErrors.push(err56);
-              }
-              errors++;
-            }
-          } else {
-            const err57 = {
-              instancePath: instancePath + "/pricing/outputPerMTokUsd",
-              schemaPath: "#/properties/pricing/properties/outputPerMTokUsd/type",
-              keyword: "type",
-              params: { type: "number" },
-              message: "must be number",
-            };
-            if (vErrors === null) {
-              vErrors = [err57];
-            } else {
-              vErrors.push(err57);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err58 = {
-          instancePath: instancePath + "/pricing",
-          schemaPath: "#/properties/pricing/type",
-          keyword: "type",
-          params: { type: "object" },
-          message: "must be object",
         };
         if (vErrors === null) {
           vErrors = [err58];
@@ -1107,9 +1138,175 @@ function validate20(
         }
         errors++;
       }
+      if (typeof data25 == "number" && isFinite(data25)) {
+        if (data25 > 10000 || isNaN(data25)) {
+          const err59 = {
+            instancePath: instancePath + "/maxParallelToolCalls",
+            schemaPath: "#/properties/maxParallelToolCalls/maximum",
+            keyword: "maximum",
+            params: { comparison: "<=", limit: 10000 },
+            message: "must be <= 10000",
+          };
+          if (vErrors === null) {
+            vErrors = [err59];
+          } else {
+            vErrors.push(err59);
+          }
+          errors++;
+        }
+        if (data25 < 1 || isNaN(data25)) {
+          const err60 = {
+            instancePath: instancePath + "/maxParallelToolCalls",
+            schemaPath: "#/properties/maxParallelToolCalls/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
+          };
+          if (vErrors === null) {
+            vErrors = [err60];
+          } else {
+            vErrors.push(err60);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.pricing !== undefined) {
+      let data26 = data.pricing;
+      if (data26 && typeof data26 == "object" && !Array.isArray(data26)) {
+        if (data26.inputPerMTokUsd === undefined) {
+          const err61 = {
+            instancePath: instancePath + "/pricing",
+            schemaPath: "#/properties/pricing/required",
+            keyword: "required",
+            params: { missingProperty: "inputPerMTokUsd" },
+            message: "must have required property '" + "inputPerMTokUsd" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err61];
+          } else {
+            vErrors.push(err61);
+          }
+          errors++;
+        }
+        if (data26.outputPerMTokUsd === undefined) {
+          const err62 = {
+            instancePath: instancePath + "/pricing",
+            schemaPath: "#/properties/pricing/required",
+            keyword: "required",
+            params: { missingProperty: "outputPerMTokUsd" },
+            message: "must have required property '" + "outputPerMTokUsd" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err62];
+          } else {
+            vErrors.push(err62);
+          }
+          errors++;
+        }
+        for (const key4 in data26) {
+          if (!(key4 === "inputPerMTokUsd" || key4 === "outputPerMTokUsd")) {
+            const err63 = {
+              instancePath: instancePath + "/pricing",
+              schemaPath: "#/properties/pricing/additionalProperties",
+              keyword: "additionalProperties",
+              params: { additionalProperty: key4 },
+              message: "must NOT have additional properties",
+            };
+            if (vErrors === null) {
+              vErrors = [err63];
+            } else {
+              vErrors.push(err63);
+            }
+            errors++;
+          }
+        }
+        if (data26.inputPerMTokUsd !== undefined) {
+          let data27 = data26.inputPerMTokUsd;
+          if (typeof data27 == "number" && isFinite(data27)) {
+            if (data27 < 0 || isNaN(data27)) {
+              const err64 = {
+                instancePath: instancePath + "/pricing/inputPerMTokUsd",
+                schemaPath: "#/properties/pricing/properties/inputPerMTokUsd/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 0 },
+                message: "must be >= 0",
+              };
+              if (vErrors === null) {
+                vErrors = [err64];
+              } else {
+                vErrors.push(err64);
+              }
+              errors++;
+            }
+          } else {
+            const err65 = {
+              instancePath: instancePath + "/pricing/inputPerMTokUsd",
+              schemaPath: "#/properties/pricing/properties/inputPerMTokUsd/type",
+              keyword: "type",
+              params: { type: "number" },
+              message: "must be number",
+            };
+            if (vErrors === null) {
+              vErrors = [err65];
+            } else {
+              vErrors.push(err65);
+            }
+            errors++;
+          }
+        }
+        if (data26.outputPerMTokUsd !== undefined) {
+          let data28 = data26.outputPerMTokUsd;
+          if (typeof data28 == "number" && isFinite(data28)) {
+            if (data28 < 0 || isNaN(data28)) {
+              const err66 = {
+                instancePath: instancePath + "/pricing/outputPerMTokUsd",
+                schemaPath: "#/properties/pricing/properties/outputPerMTokUsd/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 0 },
+                message: "must be >= 0",
+              };
+              if (vErrors === null) {
+                vErrors = [err66];
+              } else {
+                vErrors.push(err66);
+              }
+              errors++;
+            }
+          } else {
+            const err67 = {
+              instancePath: instancePath + "/pricing/outputPerMTokUsd",
+              schemaPath: "#/properties/pricing/properties/outputPerMTokUsd/type",
+              keyword: "type",
+              params: { type: "number" },
+              message: "must be number",
+            };
+            if (vErrors === null) {
+              vErrors = [err67];
+            } else {
+              vErrors.push(err67);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err68 = {
+          instancePath: instancePath + "/pricing",
+          schemaPath: "#/properties/pricing/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        };
+        if (vErrors === null) {
+          vErrors = [err68];
+        } else {
+          vErrors.push(err68);
+        }
+        errors++;
+      }
     }
   } else {
-    const err59 = {
+    const err69 = {
       instancePath,
       schemaPath: "#/type",
       keyword: "type",
@@ -1117,9 +1314,9 @@ function validate20(
       message: "must be object",
     };
     if (vErrors === null) {
-      vErrors = [err59];
+      vErrors = [err69];
     } else {
-      vErrors.push(err59);
+      vErrors.push(err69);
     }
     errors++;
   }
@@ -1387,7 +1584,7 @@ const schema33 = {
   $id: "https://cairn.dev/schemas/approval-request.v1.schema.json",
   title: "ApprovalRequest",
   description:
-    'Request to <prefix>.api.approve: approve or deny a tool call that waits for approval, or (callId "budget") a run paused at a budget.',
+    'Request to <prefix>.api.approve: approve or deny a tool call that waits for approval, or (callId "budget") a run paused at a budget, or (callId "loop") a run its stuck-loop guard paused.',
   type: "object",
   additionalProperties: false,
   required: ["runId", "callId", "decision"],
@@ -1727,6 +1924,32 @@ const schema35 = {
       properties: { turn: { type: "integer" }, kind: { type: "string" }, message: { type: "string" } },
       description:
         "The run waits for a human to let it go past a budget (agent onBudgetExceeded: approve): `cairn approve <runId> budget` or `cairn deny <runId> budget`.",
+    },
+    loopPause: {
+      type: "object",
+      additionalProperties: false,
+      required: ["turn", "pattern", "count", "sinceTurn", "message"],
+      properties: {
+        turn: { type: "integer", description: "The model turn the run would start next, and waits before." },
+        pattern: {
+          enum: ["same_call", "idle_turns"],
+          description:
+            "same_call: one tool called with the same arguments loopGuard.sameCall times; idle_turns: loopGuard.idleTurns consecutive turns with no new tool result.",
+        },
+        tool: { type: "string", description: "same_call: the tool called again and again." },
+        arguments: { type: "string", description: "same_call: its arguments, as canonical JSON." },
+        count: {
+          type: "integer",
+          description: "same_call: how many times it was called; idle_turns: how many consecutive idle turns.",
+        },
+        sinceTurn: {
+          type: "integer",
+          description: "The first turn counted: 1, or the turn of the last approval to go on.",
+        },
+        message: { type: "string" },
+      },
+      description:
+        "The run's stuck-loop guard tripped (agent loopGuard, onTrip: pause): it waits for a human before its next model call: `cairn approve <runId> loop` (go on, the counts reset) or `cairn deny <runId> loop` (end it failed, reason stuck_loop).",
     },
     usage: {
       type: "object",
@@ -2882,16 +3105,16 @@ function validate23(
                 errors++;
               }
             }
-            if (data2.usage !== undefined) {
-              let data33 = data2.usage;
+            if (data2.loopPause !== undefined) {
+              let data33 = data2.loopPause;
               if (data33 && typeof data33 == "object" && !Array.isArray(data33)) {
-                if (data33.inputTokens === undefined) {
+                if (data33.turn === undefined) {
                   const err62 = {
-                    instancePath: instancePath + "/runs/" + i0 + "/usage",
-                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/required",
+                    instancePath: instancePath + "/runs/" + i0 + "/loopPause",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/required",
                     keyword: "required",
-                    params: { missingProperty: "inputTokens" },
-                    message: "must have required property '" + "inputTokens" + "'",
+                    params: { missingProperty: "turn" },
+                    message: "must have required property '" + "turn" + "'",
                   };
                   if (vErrors === null) {
                     vErrors = [err62];
@@ -2900,13 +3123,13 @@ function validate23(
                   }
                   errors++;
                 }
-                if (data33.outputTokens === undefined) {
+                if (data33.pattern === undefined) {
                   const err63 = {
-                    instancePath: instancePath + "/runs/" + i0 + "/usage",
-                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/required",
+                    instancePath: instancePath + "/runs/" + i0 + "/loopPause",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/required",
                     keyword: "required",
-                    params: { missingProperty: "outputTokens" },
-                    message: "must have required property '" + "outputTokens" + "'",
+                    params: { missingProperty: "pattern" },
+                    message: "must have required property '" + "pattern" + "'",
                   };
                   if (vErrors === null) {
                     vErrors = [err63];
@@ -2915,71 +3138,68 @@ function validate23(
                   }
                   errors++;
                 }
+                if (data33.count === undefined) {
+                  const err64 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/loopPause",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/required",
+                    keyword: "required",
+                    params: { missingProperty: "count" },
+                    message: "must have required property '" + "count" + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err64];
+                  } else {
+                    vErrors.push(err64);
+                  }
+                  errors++;
+                }
+                if (data33.sinceTurn === undefined) {
+                  const err65 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/loopPause",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/required",
+                    keyword: "required",
+                    params: { missingProperty: "sinceTurn" },
+                    message: "must have required property '" + "sinceTurn" + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err65];
+                  } else {
+                    vErrors.push(err65);
+                  }
+                  errors++;
+                }
+                if (data33.message === undefined) {
+                  const err66 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/loopPause",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/required",
+                    keyword: "required",
+                    params: { missingProperty: "message" },
+                    message: "must have required property '" + "message" + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err66];
+                  } else {
+                    vErrors.push(err66);
+                  }
+                  errors++;
+                }
                 for (const key5 in data33) {
-                  if (!(key5 === "inputTokens" || key5 === "outputTokens")) {
-                    const err64 = {
-                      instancePath: instancePath + "/runs/" + i0 + "/usage",
+                  if (!(
+                    key5 === "turn" ||
+                    key5 === "pattern" ||
+                    key5 === "tool" ||
+                    key5 === "arguments" ||
+                    key5 === "count" ||
+                    key5 === "sinceTurn" ||
+                    key5 === "message"
+                  )) {
+                    const err67 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/loopPause",
                       schemaPath:
-                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/additionalProperties",
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/additionalProperties",
                       keyword: "additionalProperties",
                       params: { additionalProperty: key5 },
                       message: "must NOT have additional properties",
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err64];
-                    } else {
-                      vErrors.push(err64);
-                    }
-                    errors++;
-                  }
-                }
-                if (data33.inputTokens !== undefined) {
-                  let data34 = data33.inputTokens;
-                  if (!(typeof data34 == "number" && !(data34 % 1) && !isNaN(data34) && isFinite(data34))) {
-                    const err65 = {
-                      instancePath: instancePath + "/runs/" + i0 + "/usage/inputTokens",
-                      schemaPath:
-                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/properties/inputTokens/type",
-                      keyword: "type",
-                      params: { type: "integer" },
-                      message: "must be integer",
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err65];
-                    } else {
-                      vErrors.push(err65);
-                    }
-                    errors++;
-                  }
-                  if (typeof data34 == "number" && isFinite(data34)) {
-                    if (data34 < 0 || isNaN(data34)) {
-                      const err66 = {
-                        instancePath: instancePath + "/runs/" + i0 + "/usage/inputTokens",
-                        schemaPath:
-                          "https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/properties/inputTokens/minimum",
-                        keyword: "minimum",
-                        params: { comparison: ">=", limit: 0 },
-                        message: "must be >= 0",
-                      };
-                      if (vErrors === null) {
-                        vErrors = [err66];
-                      } else {
-                        vErrors.push(err66);
-                      }
-                      errors++;
-                    }
-                  }
-                }
-                if (data33.outputTokens !== undefined) {
-                  let data35 = data33.outputTokens;
-                  if (!(typeof data35 == "number" && !(data35 % 1) && !isNaN(data35) && isFinite(data35))) {
-                    const err67 = {
-                      instancePath: instancePath + "/runs/" + i0 + "/usage/outputTokens",
-                      schemaPath:
-                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/properties/outputTokens/type",
-                      keyword: "type",
-                      params: { type: "integer" },
-                      message: "must be integer",
                     };
                     if (vErrors === null) {
                       vErrors = [err67];
@@ -2988,136 +3208,144 @@ function validate23(
                     }
                     errors++;
                   }
-                  if (typeof data35 == "number" && isFinite(data35)) {
-                    if (data35 < 0 || isNaN(data35)) {
-                      const err68 = {
-                        instancePath: instancePath + "/runs/" + i0 + "/usage/outputTokens",
-                        schemaPath:
-                          "https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/properties/outputTokens/minimum",
-                        keyword: "minimum",
-                        params: { comparison: ">=", limit: 0 },
-                        message: "must be >= 0",
-                      };
-                      if (vErrors === null) {
-                        vErrors = [err68];
-                      } else {
-                        vErrors.push(err68);
-                      }
-                      errors++;
+                }
+                if (data33.turn !== undefined) {
+                  let data34 = data33.turn;
+                  if (!(typeof data34 == "number" && !(data34 % 1) && !isNaN(data34) && isFinite(data34))) {
+                    const err68 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/loopPause/turn",
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/properties/turn/type",
+                      keyword: "type",
+                      params: { type: "integer" },
+                      message: "must be integer",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err68];
+                    } else {
+                      vErrors.push(err68);
                     }
+                    errors++;
+                  }
+                }
+                if (data33.pattern !== undefined) {
+                  let data35 = data33.pattern;
+                  if (!(data35 === "same_call" || data35 === "idle_turns")) {
+                    const err69 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/loopPause/pattern",
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/properties/pattern/enum",
+                      keyword: "enum",
+                      params: { allowedValues: schema35.properties.loopPause.properties.pattern.enum },
+                      message: "must be equal to one of the allowed values",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err69];
+                    } else {
+                      vErrors.push(err69);
+                    }
+                    errors++;
+                  }
+                }
+                if (data33.tool !== undefined) {
+                  if (typeof data33.tool !== "string") {
+                    const err70 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/loopPause/tool",
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/properties/tool/type",
+                      keyword: "type",
+                      params: { type: "string" },
+                      message: "must be string",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err70];
+                    } else {
+                      vErrors.push(err70);
+                    }
+                    errors++;
+                  }
+                }
+                if (data33.arguments !== undefined) {
+                  if (typeof data33.arguments !== "string") {
+                    const err71 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/loopPause/arguments",
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/properties/arguments/type",
+                      keyword: "type",
+                      params: { type: "string" },
+                      message: "must be string",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err71];
+                    } else {
+                      vErrors.push(err71);
+                    }
+                    errors++;
+                  }
+                }
+                if (data33.count !== undefined) {
+                  let data38 = data33.count;
+                  if (!(typeof data38 == "number" && !(data38 % 1) && !isNaN(data38) && isFinite(data38))) {
+                    const err72 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/loopPause/count",
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/properties/count/type",
+                      keyword: "type",
+                      params: { type: "integer" },
+                      message: "must be integer",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err72];
+                    } else {
+                      vErrors.push(err72);
+                    }
+                    errors++;
+                  }
+                }
+                if (data33.sinceTurn !== undefined) {
+                  let data39 = data33.sinceTurn;
+                  if (!(typeof data39 == "number" && !(data39 % 1) && !isNaN(data39) && isFinite(data39))) {
+                    const err73 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/loopPause/sinceTurn",
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/properties/sinceTurn/type",
+                      keyword: "type",
+                      params: { type: "integer" },
+                      message: "must be integer",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err73];
+                    } else {
+                      vErrors.push(err73);
+                    }
+                    errors++;
+                  }
+                }
+                if (data33.message !== undefined) {
+                  if (typeof data33.message !== "string") {
+                    const err74 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/loopPause/message",
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/properties/message/type",
+                      keyword: "type",
+                      params: { type: "string" },
+                      message: "must be string",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err74];
+                    } else {
+                      vErrors.push(err74);
+                    }
+                    errors++;
                   }
                 }
               } else {
-                const err69 = {
-                  instancePath: instancePath + "/runs/" + i0 + "/usage",
-                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/type",
+                const err75 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/loopPause",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/type",
                   keyword: "type",
                   params: { type: "object" },
                   message: "must be object",
-                };
-                if (vErrors === null) {
-                  vErrors = [err69];
-                } else {
-                  vErrors.push(err69);
-                }
-                errors++;
-              }
-            }
-            if (data2.retries !== undefined) {
-              let data36 = data2.retries;
-              if (!(typeof data36 == "number" && !(data36 % 1) && !isNaN(data36) && isFinite(data36))) {
-                const err70 = {
-                  instancePath: instancePath + "/runs/" + i0 + "/retries",
-                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/retries/type",
-                  keyword: "type",
-                  params: { type: "integer" },
-                  message: "must be integer",
-                };
-                if (vErrors === null) {
-                  vErrors = [err70];
-                } else {
-                  vErrors.push(err70);
-                }
-                errors++;
-              }
-              if (typeof data36 == "number" && isFinite(data36)) {
-                if (data36 < 1 || isNaN(data36)) {
-                  const err71 = {
-                    instancePath: instancePath + "/runs/" + i0 + "/retries",
-                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/retries/minimum",
-                    keyword: "minimum",
-                    params: { comparison: ">=", limit: 1 },
-                    message: "must be >= 1",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err71];
-                  } else {
-                    vErrors.push(err71);
-                  }
-                  errors++;
-                }
-              }
-            }
-            if (data2.errors !== undefined) {
-              let data37 = data2.errors;
-              if (!(typeof data37 == "number" && !(data37 % 1) && !isNaN(data37) && isFinite(data37))) {
-                const err72 = {
-                  instancePath: instancePath + "/runs/" + i0 + "/errors",
-                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/errors/type",
-                  keyword: "type",
-                  params: { type: "integer" },
-                  message: "must be integer",
-                };
-                if (vErrors === null) {
-                  vErrors = [err72];
-                } else {
-                  vErrors.push(err72);
-                }
-                errors++;
-              }
-              if (typeof data37 == "number" && isFinite(data37)) {
-                if (data37 < 0 || isNaN(data37)) {
-                  const err73 = {
-                    instancePath: instancePath + "/runs/" + i0 + "/errors",
-                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/errors/minimum",
-                    keyword: "minimum",
-                    params: { comparison: ">=", limit: 0 },
-                    message: "must be >= 0",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err73];
-                  } else {
-                    vErrors.push(err73);
-                  }
-                  errors++;
-                }
-              }
-            }
-            if (data2.submittedAt !== undefined) {
-              if (typeof data2.submittedAt !== "string") {
-                const err74 = {
-                  instancePath: instancePath + "/runs/" + i0 + "/submittedAt",
-                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/submittedAt/type",
-                  keyword: "type",
-                  params: { type: "string" },
-                  message: "must be string",
-                };
-                if (vErrors === null) {
-                  vErrors = [err74];
-                } else {
-                  vErrors.push(err74);
-                }
-                errors++;
-              }
-            }
-            if (data2.endedAt !== undefined) {
-              if (typeof data2.endedAt !== "string") {
-                const err75 = {
-                  instancePath: instancePath + "/runs/" + i0 + "/endedAt",
-                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/endedAt/type",
-                  keyword: "type",
-                  params: { type: "string" },
-                  message: "must be string",
                 };
                 if (vErrors === null) {
                   vErrors = [err75];
@@ -3127,31 +3355,31 @@ function validate23(
                 errors++;
               }
             }
-            if (data2.lastSeq !== undefined) {
-              let data40 = data2.lastSeq;
-              if (!(typeof data40 == "number" && !(data40 % 1) && !isNaN(data40) && isFinite(data40))) {
-                const err76 = {
-                  instancePath: instancePath + "/runs/" + i0 + "/lastSeq",
-                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/lastSeq/type",
-                  keyword: "type",
-                  params: { type: "integer" },
-                  message: "must be integer",
-                };
-                if (vErrors === null) {
-                  vErrors = [err76];
-                } else {
-                  vErrors.push(err76);
+            if (data2.usage !== undefined) {
+              let data41 = data2.usage;
+              if (data41 && typeof data41 == "object" && !Array.isArray(data41)) {
+                if (data41.inputTokens === undefined) {
+                  const err76 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/usage",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/required",
+                    keyword: "required",
+                    params: { missingProperty: "inputTokens" },
+                    message: "must have required property '" + "inputTokens" + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err76];
+                  } else {
+                    vErrors.push(err76);
+                  }
+                  errors++;
                 }
-                errors++;
-              }
-              if (typeof data40 == "number" && isFinite(data40)) {
-                if (data40 < 0 || isNaN(data40)) {
+                if (data41.outputTokens === undefined) {
                   const err77 = {
-                    instancePath: instancePath + "/runs/" + i0 + "/lastSeq",
-                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/lastSeq/minimum",
-                    keyword: "minimum",
-                    params: { comparison: ">=", limit: 0 },
-                    message: "must be >= 0",
+                    instancePath: instancePath + "/runs/" + i0 + "/usage",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/required",
+                    keyword: "required",
+                    params: { missingProperty: "outputTokens" },
+                    message: "must have required property '" + "outputTokens" + "'",
                   };
                   if (vErrors === null) {
                     vErrors = [err77];
@@ -3160,122 +3388,123 @@ function validate23(
                   }
                   errors++;
                 }
-              }
-            }
-            if (data2.traceId !== undefined) {
-              let data41 = data2.traceId;
-              if (typeof data41 === "string") {
-                if (!pattern8.test(data41)) {
-                  const err78 = {
-                    instancePath: instancePath + "/runs/" + i0 + "/traceId",
-                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/traceId/pattern",
-                    keyword: "pattern",
-                    params: { pattern: "^[0-9a-f]{32}$" },
-                    message: 'must match pattern "' + "^[0-9a-f]{32}$" + '"',
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err78];
-                  } else {
-                    vErrors.push(err78);
-                  }
-                  errors++;
-                }
-              } else {
-                const err79 = {
-                  instancePath: instancePath + "/runs/" + i0 + "/traceId",
-                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/traceId/type",
-                  keyword: "type",
-                  params: { type: "string" },
-                  message: "must be string",
-                };
-                if (vErrors === null) {
-                  vErrors = [err79];
-                } else {
-                  vErrors.push(err79);
-                }
-                errors++;
-              }
-            }
-            if (data2.purgedAt !== undefined) {
-              if (typeof data2.purgedAt !== "string") {
-                const err80 = {
-                  instancePath: instancePath + "/runs/" + i0 + "/purgedAt",
-                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/purgedAt/type",
-                  keyword: "type",
-                  params: { type: "string" },
-                  message: "must be string",
-                };
-                if (vErrors === null) {
-                  vErrors = [err80];
-                } else {
-                  vErrors.push(err80);
-                }
-                errors++;
-              }
-            }
-            if (data2.tenant !== undefined) {
-              let data43 = data2.tenant;
-              if (typeof data43 === "string") {
-                if (!pattern4.test(data43)) {
-                  const err81 = {
-                    instancePath: instancePath + "/runs/" + i0 + "/tenant",
-                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/tenant/pattern",
-                    keyword: "pattern",
-                    params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
-                    message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err81];
-                  } else {
-                    vErrors.push(err81);
-                  }
-                  errors++;
-                }
-              } else {
-                const err82 = {
-                  instancePath: instancePath + "/runs/" + i0 + "/tenant",
-                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/tenant/type",
-                  keyword: "type",
-                  params: { type: "string" },
-                  message: "must be string",
-                };
-                if (vErrors === null) {
-                  vErrors = [err82];
-                } else {
-                  vErrors.push(err82);
-                }
-                errors++;
-              }
-            }
-            if (data2.metadata !== undefined) {
-              let data44 = data2.metadata;
-              if (data44 && typeof data44 == "object" && !Array.isArray(data44)) {
-                for (const key6 in data44) {
-                  if (typeof data44[key6] !== "string") {
-                    const err83 = {
-                      instancePath:
-                        instancePath + "/runs/" + i0 + "/metadata/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),
+                for (const key6 in data41) {
+                  if (!(key6 === "inputTokens" || key6 === "outputTokens")) {
+                    const err78 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/usage",
                       schemaPath:
-                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/metadata/additionalProperties/type",
-                      keyword: "type",
-                      params: { type: "string" },
-                      message: "must be string",
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/additionalProperties",
+                      keyword: "additionalProperties",
+                      params: { additionalProperty: key6 },
+                      message: "must NOT have additional properties",
                     };
                     if (vErrors === null) {
-                      vErrors = [err83];
+                      vErrors = [err78];
                     } else {
-                      vErrors.push(err83);
+                      vErrors.push(err78);
                     }
                     errors++;
                   }
                 }
+                if (data41.inputTokens !== undefined) {
+                  let data42 = data41.inputTokens;
+                  if (!(typeof data42 == "number" && !(data42 % 1) && !isNaN(data42) && isFinite(data42))) {
+                    const err79 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/usage/inputTokens",
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/properties/inputTokens/type",
+                      keyword: "type",
+                      params: { type: "integer" },
+                      message: "must be integer",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err79];
+                    } else {
+                      vErrors.push(err79);
+                    }
+                    errors++;
+                  }
+                  if (typeof data42 == "number" && isFinite(data42)) {
+                    if (data42 < 0 || isNaN(data42)) {
+                      const err80 = {
+                        instancePath: instancePath + "/runs/" + i0 + "/usage/inputTokens",
+                        schemaPath:
+                          "https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/properties/inputTokens/minimum",
+                        keyword: "minimum",
+                        params: { comparison: ">=", limit: 0 },
+                        message: "must be >= 0",
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err80];
+                      } else {
+                        vErrors.push(err80);
+                      }
+                      errors++;
+                    }
+                  }
+                }
+                if (data41.outputTokens !== undefined) {
+                  let data43 = data41.outputTokens;
+                  if (!(typeof data43 == "number" && !(data43 % 1) && !isNaN(data43) && isFinite(data43))) {
+                    const err81 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/usage/outputTokens",
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/properties/outputTokens/type",
+                      keyword: "type",
+                      params: { type: "integer" },
+                      message: "must be integer",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err81];
+                    } else {
+                      vErrors.push(err81);
+                    }
+                    errors++;
+                  }
+                  if (typeof data43 == "number" && isFinite(data43)) {
+                    if (data43 < 0 || isNaN(data43)) {
+                      const err82 = {
+                        instancePath: instancePath + "/runs/" + i0 + "/usage/outputTokens",
+                        schemaPath:
+                          "https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/properties/outputTokens/minimum",
+                        keyword: "minimum",
+                        params: { comparison: ">=", limit: 0 },
+                        message: "must be >= 0",
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err82];
+                      } else {
+                        vErrors.push(err82);
+                      }
+                      errors++;
+                    }
+                  }
+                }
               } else {
-                const err84 = {
-                  instancePath: instancePath + "/runs/" + i0 + "/metadata",
-                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/metadata/type",
+                const err83 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/usage",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/type",
                   keyword: "type",
                   params: { type: "object" },
                   message: "must be object",
+                };
+                if (vErrors === null) {
+                  vErrors = [err83];
+                } else {
+                  vErrors.push(err83);
+                }
+                errors++;
+              }
+            }
+            if (data2.retries !== undefined) {
+              let data44 = data2.retries;
+              if (!(typeof data44 == "number" && !(data44 % 1) && !isNaN(data44) && isFinite(data44))) {
+                const err84 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/retries",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/retries/type",
+                  keyword: "type",
+                  params: { type: "integer" },
+                  message: "must be integer",
                 };
                 if (vErrors === null) {
                   vErrors = [err84];
@@ -3284,49 +3513,49 @@ function validate23(
                 }
                 errors++;
               }
-            }
-            if (data2.archivedAt !== undefined) {
-              if (typeof data2.archivedAt !== "string") {
-                const err85 = {
-                  instancePath: instancePath + "/runs/" + i0 + "/archivedAt",
-                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archivedAt/type",
-                  keyword: "type",
-                  params: { type: "string" },
-                  message: "must be string",
-                };
-                if (vErrors === null) {
-                  vErrors = [err85];
-                } else {
-                  vErrors.push(err85);
-                }
-                errors++;
-              }
-            }
-            if (data2.archive !== undefined) {
-              let data47 = data2.archive;
-              if (data47 && typeof data47 == "object" && !Array.isArray(data47)) {
-                if (data47.seqs === undefined) {
-                  const err86 = {
-                    instancePath: instancePath + "/runs/" + i0 + "/archive",
-                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/required",
-                    keyword: "required",
-                    params: { missingProperty: "seqs" },
-                    message: "must have required property '" + "seqs" + "'",
+              if (typeof data44 == "number" && isFinite(data44)) {
+                if (data44 < 1 || isNaN(data44)) {
+                  const err85 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/retries",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/retries/minimum",
+                    keyword: "minimum",
+                    params: { comparison: ">=", limit: 1 },
+                    message: "must be >= 1",
                   };
                   if (vErrors === null) {
-                    vErrors = [err86];
+                    vErrors = [err85];
                   } else {
-                    vErrors.push(err86);
+                    vErrors.push(err85);
                   }
                   errors++;
                 }
-                if (data47.sha256 === undefined) {
+              }
+            }
+            if (data2.errors !== undefined) {
+              let data45 = data2.errors;
+              if (!(typeof data45 == "number" && !(data45 % 1) && !isNaN(data45) && isFinite(data45))) {
+                const err86 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/errors",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/errors/type",
+                  keyword: "type",
+                  params: { type: "integer" },
+                  message: "must be integer",
+                };
+                if (vErrors === null) {
+                  vErrors = [err86];
+                } else {
+                  vErrors.push(err86);
+                }
+                errors++;
+              }
+              if (typeof data45 == "number" && isFinite(data45)) {
+                if (data45 < 0 || isNaN(data45)) {
                   const err87 = {
-                    instancePath: instancePath + "/runs/" + i0 + "/archive",
-                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/required",
-                    keyword: "required",
-                    params: { missingProperty: "sha256" },
-                    message: "must have required property '" + "sha256" + "'",
+                    instancePath: instancePath + "/runs/" + i0 + "/errors",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/errors/minimum",
+                    keyword: "minimum",
+                    params: { comparison: ">=", limit: 0 },
+                    message: "must be >= 0",
                   };
                   if (vErrors === null) {
                     vErrors = [err87];
@@ -3335,174 +3564,175 @@ function validate23(
                   }
                   errors++;
                 }
-                if (data47.bytes === undefined) {
-                  const err88 = {
-                    instancePath: instancePath + "/runs/" + i0 + "/archive",
-                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/required",
-                    keyword: "required",
-                    params: { missingProperty: "bytes" },
-                    message: "must have required property '" + "bytes" + "'",
+              }
+            }
+            if (data2.submittedAt !== undefined) {
+              if (typeof data2.submittedAt !== "string") {
+                const err88 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/submittedAt",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/submittedAt/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                };
+                if (vErrors === null) {
+                  vErrors = [err88];
+                } else {
+                  vErrors.push(err88);
+                }
+                errors++;
+              }
+            }
+            if (data2.endedAt !== undefined) {
+              if (typeof data2.endedAt !== "string") {
+                const err89 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/endedAt",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/endedAt/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                };
+                if (vErrors === null) {
+                  vErrors = [err89];
+                } else {
+                  vErrors.push(err89);
+                }
+                errors++;
+              }
+            }
+            if (data2.lastSeq !== undefined) {
+              let data48 = data2.lastSeq;
+              if (!(typeof data48 == "number" && !(data48 % 1) && !isNaN(data48) && isFinite(data48))) {
+                const err90 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/lastSeq",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/lastSeq/type",
+                  keyword: "type",
+                  params: { type: "integer" },
+                  message: "must be integer",
+                };
+                if (vErrors === null) {
+                  vErrors = [err90];
+                } else {
+                  vErrors.push(err90);
+                }
+                errors++;
+              }
+              if (typeof data48 == "number" && isFinite(data48)) {
+                if (data48 < 0 || isNaN(data48)) {
+                  const err91 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/lastSeq",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/lastSeq/minimum",
+                    keyword: "minimum",
+                    params: { comparison: ">=", limit: 0 },
+                    message: "must be >= 0",
                   };
                   if (vErrors === null) {
-                    vErrors = [err88];
+                    vErrors = [err91];
                   } else {
-                    vErrors.push(err88);
+                    vErrors.push(err91);
                   }
                   errors++;
                 }
-                if (data47.messages === undefined) {
-                  const err89 = {
-                    instancePath: instancePath + "/runs/" + i0 + "/archive",
-                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/required",
-                    keyword: "required",
-                    params: { missingProperty: "messages" },
-                    message: "must have required property '" + "messages" + "'",
+              }
+            }
+            if (data2.traceId !== undefined) {
+              let data49 = data2.traceId;
+              if (typeof data49 === "string") {
+                if (!pattern8.test(data49)) {
+                  const err92 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/traceId",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/traceId/pattern",
+                    keyword: "pattern",
+                    params: { pattern: "^[0-9a-f]{32}$" },
+                    message: 'must match pattern "' + "^[0-9a-f]{32}$" + '"',
                   };
                   if (vErrors === null) {
-                    vErrors = [err89];
+                    vErrors = [err92];
                   } else {
-                    vErrors.push(err89);
+                    vErrors.push(err92);
                   }
                   errors++;
                 }
-                for (const key7 in data47) {
-                  if (!(key7 === "seqs" || key7 === "sha256" || key7 === "bytes" || key7 === "messages")) {
-                    const err90 = {
-                      instancePath: instancePath + "/runs/" + i0 + "/archive",
-                      schemaPath:
-                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/additionalProperties",
-                      keyword: "additionalProperties",
-                      params: { additionalProperty: key7 },
-                      message: "must NOT have additional properties",
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err90];
-                    } else {
-                      vErrors.push(err90);
-                    }
-                    errors++;
-                  }
+              } else {
+                const err93 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/traceId",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/traceId/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                };
+                if (vErrors === null) {
+                  vErrors = [err93];
+                } else {
+                  vErrors.push(err93);
                 }
-                if (data47.seqs !== undefined) {
-                  let data48 = data47.seqs;
-                  if (Array.isArray(data48)) {
-                    if (data48.length < 1) {
-                      const err91 = {
-                        instancePath: instancePath + "/runs/" + i0 + "/archive/seqs",
-                        schemaPath:
-                          "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/seqs/minItems",
-                        keyword: "minItems",
-                        params: { limit: 1 },
-                        message: "must NOT have fewer than 1 items",
-                      };
-                      if (vErrors === null) {
-                        vErrors = [err91];
-                      } else {
-                        vErrors.push(err91);
-                      }
-                      errors++;
-                    }
-                    const len5 = data48.length;
-                    for (let i5 = 0; i5 < len5; i5++) {
-                      let data49 = data48[i5];
-                      if (!(typeof data49 == "number" && !(data49 % 1) && !isNaN(data49) && isFinite(data49))) {
-                        const err92 = {
-                          instancePath: instancePath + "/runs/" + i0 + "/archive/seqs/" + i5,
-                          schemaPath:
-                            "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/seqs/items/type",
-                          keyword: "type",
-                          params: { type: "integer" },
-                          message: "must be integer",
-                        };
-                        if (vErrors === null) {
-                          vErrors = [err92];
-                        } else {
-                          vErrors.push(err92);
-                        }
-                        errors++;
-                      }
-                      if (typeof data49 == "number" && isFinite(data49)) {
-                        if (data49 < 1 || isNaN(data49)) {
-                          const err93 = {
-                            instancePath: instancePath + "/runs/" + i0 + "/archive/seqs/" + i5,
-                            schemaPath:
-                              "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/seqs/items/minimum",
-                            keyword: "minimum",
-                            params: { comparison: ">=", limit: 1 },
-                            message: "must be >= 1",
-                          };
-                          if (vErrors === null) {
-                            vErrors = [err93];
-                          } else {
-                            vErrors.push(err93);
-                          }
-                          errors++;
-                        }
-                      }
-                    }
-                  } else {
-                    const err94 = {
-                      instancePath: instancePath + "/runs/" + i0 + "/archive/seqs",
-                      schemaPath:
-                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/seqs/type",
-                      keyword: "type",
-                      params: { type: "array" },
-                      message: "must be array",
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err94];
-                    } else {
-                      vErrors.push(err94);
-                    }
-                    errors++;
-                  }
+                errors++;
+              }
+            }
+            if (data2.purgedAt !== undefined) {
+              if (typeof data2.purgedAt !== "string") {
+                const err94 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/purgedAt",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/purgedAt/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                };
+                if (vErrors === null) {
+                  vErrors = [err94];
+                } else {
+                  vErrors.push(err94);
                 }
-                if (data47.sha256 !== undefined) {
-                  let data50 = data47.sha256;
-                  if (typeof data50 === "string") {
-                    if (!pattern10.test(data50)) {
-                      const err95 = {
-                        instancePath: instancePath + "/runs/" + i0 + "/archive/sha256",
-                        schemaPath:
-                          "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/sha256/pattern",
-                        keyword: "pattern",
-                        params: { pattern: "^[0-9a-f]{64}$" },
-                        message: 'must match pattern "' + "^[0-9a-f]{64}$" + '"',
-                      };
-                      if (vErrors === null) {
-                        vErrors = [err95];
-                      } else {
-                        vErrors.push(err95);
-                      }
-                      errors++;
-                    }
+                errors++;
+              }
+            }
+            if (data2.tenant !== undefined) {
+              let data51 = data2.tenant;
+              if (typeof data51 === "string") {
+                if (!pattern4.test(data51)) {
+                  const err95 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/tenant",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/tenant/pattern",
+                    keyword: "pattern",
+                    params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+                    message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err95];
                   } else {
-                    const err96 = {
-                      instancePath: instancePath + "/runs/" + i0 + "/archive/sha256",
+                    vErrors.push(err95);
+                  }
+                  errors++;
+                }
+              } else {
+                const err96 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/tenant",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/tenant/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                };
+                if (vErrors === null) {
+                  vErrors = [err96];
+                } else {
+                  vErrors.push(err96);
+                }
+                errors++;
+              }
+            }
+            if (data2.metadata !== undefined) {
+              let data52 = data2.metadata;
+              if (data52 && typeof data52 == "object" && !Array.isArray(data52)) {
+                for (const key7 in data52) {
+                  if (typeof data52[key7] !== "string") {
+                    const err97 = {
+                      instancePath:
+                        instancePath + "/runs/" + i0 + "/metadata/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),
                       schemaPath:
-                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/sha256/type",
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/metadata/additionalProperties/type",
                       keyword: "type",
                       params: { type: "string" },
                       message: "must be string",
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err96];
-                    } else {
-                      vErrors.push(err96);
-                    }
-                    errors++;
-                  }
-                }
-                if (data47.bytes !== undefined) {
-                  let data51 = data47.bytes;
-                  if (!(typeof data51 == "number" && !(data51 % 1) && !isNaN(data51) && isFinite(data51))) {
-                    const err97 = {
-                      instancePath: instancePath + "/runs/" + i0 + "/archive/bytes",
-                      schemaPath:
-                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/bytes/type",
-                      keyword: "type",
-                      params: { type: "integer" },
-                      message: "must be integer",
                     };
                     if (vErrors === null) {
                       vErrors = [err97];
@@ -3511,9 +3741,252 @@ function validate23(
                     }
                     errors++;
                   }
-                  if (typeof data51 == "number" && isFinite(data51)) {
-                    if (data51 < 0 || isNaN(data51)) {
-                      const err98 = {
+                }
+              } else {
+                const err98 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/metadata",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/metadata/type",
+                  keyword: "type",
+                  params: { type: "object" },
+                  message: "must be object",
+                };
+                if (vErrors === null) {
+                  vErrors = [err98];
+                } else {
+                  vErrors.push(err98);
+                }
+                errors++;
+              }
+            }
+            if (data2.archivedAt !== undefined) {
+              if (typeof data2.archivedAt !== "string") {
+                const err99 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/archivedAt",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archivedAt/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                };
+                if (vErrors === null) {
+                  vErrors = [err99];
+                } else {
+                  vErrors.push(err99);
+                }
+                errors++;
+              }
+            }
+            if (data2.archive !== undefined) {
+              let data55 = data2.archive;
+              if (data55 && typeof data55 == "object" && !Array.isArray(data55)) {
+                if (data55.seqs === undefined) {
+                  const err100 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/archive",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/required",
+                    keyword: "required",
+                    params: { missingProperty: "seqs" },
+                    message: "must have required property '" + "seqs" + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err100];
+                  } else {
+                    vErrors.push(err100);
+                  }
+                  errors++;
+                }
+                if (data55.sha256 === undefined) {
+                  const err101 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/archive",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/required",
+                    keyword: "required",
+                    params: { missingProperty: "sha256" },
+                    message: "must have required property '" + "sha256" + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err101];
+                  } else {
+                    vErrors.push(err101);
+                  }
+                  errors++;
+                }
+                if (data55.bytes === undefined) {
+                  const err102 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/archive",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/required",
+                    keyword: "required",
+                    params: { missingProperty: "bytes" },
+                    message: "must have required property '" + "bytes" + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err102];
+                  } else {
+                    vErrors.push(err102);
+                  }
+                  errors++;
+                }
+                if (data55.messages === undefined) {
+                  const err103 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/archive",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/required",
+                    keyword: "required",
+                    params: { missingProperty: "messages" },
+                    message: "must have required property '" + "messages" + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err103];
+                  } else {
+                    vErrors.push(err103);
+                  }
+                  errors++;
+                }
+                for (const key8 in data55) {
+                  if (!(key8 === "seqs" || key8 === "sha256" || key8 === "bytes" || key8 === "messages")) {
+                    const err104 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/archive",
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/additionalProperties",
+                      keyword: "additionalProperties",
+                      params: { additionalProperty: key8 },
+                      message: "must NOT have additional properties",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err104];
+                    } else {
+                      vErrors.push(err104);
+                    }
+                    errors++;
+                  }
+                }
+                if (data55.seqs !== undefined) {
+                  let data56 = data55.seqs;
+                  if (Array.isArray(data56)) {
+                    if (data56.length < 1) {
+                      const err105 = {
+                        instancePath: instancePath + "/runs/" + i0 + "/archive/seqs",
+                        schemaPath:
+                          "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/seqs/minItems",
+                        keyword: "minItems",
+                        params: { limit: 1 },
+                        message: "must NOT have fewer than 1 items",
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err105];
+                      } else {
+                        vErrors.push(err105);
+                      }
+                      errors++;
+                    }
+                    const len5 = data56.length;
+                    for (let i5 = 0; i5 < len5; i5++) {
+                      let data57 = data56[i5];
+                      if (!(typeof data57 == "number" && !(data57 % 1) && !isNaN(data57) && isFinite(data57))) {
+                        const err106 = {
+                          instancePath: instancePath + "/runs/" + i0 + "/archive/seqs/" + i5,
+                          schemaPath:
+                            "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/seqs/items/type",
+                          keyword: "type",
+                          params: { type: "integer" },
+                          message: "must be integer",
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err106];
+                        } else {
+                          vErrors.push(err106);
+                        }
+                        errors++;
+                      }
+                      if (typeof data57 == "number" && isFinite(data57)) {
+                        if (data57 < 1 || isNaN(data57)) {
+                          const err107 = {
+                            instancePath: instancePath + "/runs/" + i0 + "/archive/seqs/" + i5,
+                            schemaPath:
+                              "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/seqs/items/minimum",
+                            keyword: "minimum",
+                            params: { comparison: ">=", limit: 1 },
+                            message: "must be >= 1",
+                          };
+                          if (vErrors === null) {
+                            vErrors = [err107];
+                          } else {
+                            vErrors.push(err107);
+                          }
+                          errors++;
+                        }
+                      }
+                    }
+                  } else {
+                    const err108 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/archive/seqs",
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/seqs/type",
+                      keyword: "type",
+                      params: { type: "array" },
+                      message: "must be array",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err108];
+                    } else {
+                      vErrors.push(err108);
+                    }
+                    errors++;
+                  }
+                }
+                if (data55.sha256 !== undefined) {
+                  let data58 = data55.sha256;
+                  if (typeof data58 === "string") {
+                    if (!pattern10.test(data58)) {
+                      const err109 = {
+                        instancePath: instancePath + "/runs/" + i0 + "/archive/sha256",
+                        schemaPath:
+                          "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/sha256/pattern",
+                        keyword: "pattern",
+                        params: { pattern: "^[0-9a-f]{64}$" },
+                        message: 'must match pattern "' + "^[0-9a-f]{64}$" + '"',
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err109];
+                      } else {
+                        vErrors.push(err109);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err110 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/archive/sha256",
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/sha256/type",
+                      keyword: "type",
+                      params: { type: "string" },
+                      message: "must be string",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err110];
+                    } else {
+                      vErrors.push(err110);
+                    }
+                    errors++;
+                  }
+                }
+                if (data55.bytes !== undefined) {
+                  let data59 = data55.bytes;
+                  if (!(typeof data59 == "number" && !(data59 % 1) && !isNaN(data59) && isFinite(data59))) {
+                    const err111 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/archive/bytes",
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/bytes/type",
+                      keyword: "type",
+                      params: { type: "integer" },
+                      message: "must be integer",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err111];
+                    } else {
+                      vErrors.push(err111);
+                    }
+                    errors++;
+                  }
+                  if (typeof data59 == "number" && isFinite(data59)) {
+                    if (data59 < 0 || isNaN(data59)) {
+                      const err112 = {
                         instancePath: instancePath + "/runs/" + i0 + "/archive/bytes",
                         schemaPath:
                           "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/bytes/minimum",
@@ -3522,18 +3995,18 @@ function validate23(
                         message: "must be >= 0",
                       };
                       if (vErrors === null) {
-                        vErrors = [err98];
+                        vErrors = [err112];
                       } else {
-                        vErrors.push(err98);
+                        vErrors.push(err112);
                       }
                       errors++;
                     }
                   }
                 }
-                if (data47.messages !== undefined) {
-                  let data52 = data47.messages;
-                  if (!(typeof data52 == "number" && !(data52 % 1) && !isNaN(data52) && isFinite(data52))) {
-                    const err99 = {
+                if (data55.messages !== undefined) {
+                  let data60 = data55.messages;
+                  if (!(typeof data60 == "number" && !(data60 % 1) && !isNaN(data60) && isFinite(data60))) {
+                    const err113 = {
                       instancePath: instancePath + "/runs/" + i0 + "/archive/messages",
                       schemaPath:
                         "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/messages/type",
@@ -3542,15 +4015,15 @@ function validate23(
                       message: "must be integer",
                     };
                     if (vErrors === null) {
-                      vErrors = [err99];
+                      vErrors = [err113];
                     } else {
-                      vErrors.push(err99);
+                      vErrors.push(err113);
                     }
                     errors++;
                   }
-                  if (typeof data52 == "number" && isFinite(data52)) {
-                    if (data52 < 0 || isNaN(data52)) {
-                      const err100 = {
+                  if (typeof data60 == "number" && isFinite(data60)) {
+                    if (data60 < 0 || isNaN(data60)) {
+                      const err114 = {
                         instancePath: instancePath + "/runs/" + i0 + "/archive/messages",
                         schemaPath:
                           "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/messages/minimum",
@@ -3559,16 +4032,16 @@ function validate23(
                         message: "must be >= 0",
                       };
                       if (vErrors === null) {
-                        vErrors = [err100];
+                        vErrors = [err114];
                       } else {
-                        vErrors.push(err100);
+                        vErrors.push(err114);
                       }
                       errors++;
                     }
                   }
                 }
               } else {
-                const err101 = {
+                const err115 = {
                   instancePath: instancePath + "/runs/" + i0 + "/archive",
                   schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/type",
                   keyword: "type",
@@ -3576,15 +4049,15 @@ function validate23(
                   message: "must be object",
                 };
                 if (vErrors === null) {
-                  vErrors = [err101];
+                  vErrors = [err115];
                 } else {
-                  vErrors.push(err101);
+                  vErrors.push(err115);
                 }
                 errors++;
               }
             }
           } else {
-            const err102 = {
+            const err116 = {
               instancePath: instancePath + "/runs/" + i0,
               schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/type",
               keyword: "type",
@@ -3592,15 +4065,15 @@ function validate23(
               message: "must be object",
             };
             if (vErrors === null) {
-              vErrors = [err102];
+              vErrors = [err116];
             } else {
-              vErrors.push(err102);
+              vErrors.push(err116);
             }
             errors++;
           }
         }
       } else {
-        const err103 = {
+        const err117 = {
           instancePath: instancePath + "/runs",
           schemaPath: "#/properties/runs/type",
           keyword: "type",
@@ -3608,16 +4081,16 @@ function validate23(
           message: "must be array",
         };
         if (vErrors === null) {
-          vErrors = [err103];
+          vErrors = [err117];
         } else {
-          vErrors.push(err103);
+          vErrors.push(err117);
         }
         errors++;
       }
     }
     if (data.cursor !== undefined) {
       if (typeof data.cursor !== "string") {
-        const err104 = {
+        const err118 = {
           instancePath: instancePath + "/cursor",
           schemaPath: "#/properties/cursor/type",
           keyword: "type",
@@ -3625,17 +4098,17 @@ function validate23(
           message: "must be string",
         };
         if (vErrors === null) {
-          vErrors = [err104];
+          vErrors = [err118];
         } else {
-          vErrors.push(err104);
+          vErrors.push(err118);
         }
         errors++;
       }
     }
     if (data.examined !== undefined) {
-      let data54 = data.examined;
-      if (!(typeof data54 == "number" && !(data54 % 1) && !isNaN(data54) && isFinite(data54))) {
-        const err105 = {
+      let data62 = data.examined;
+      if (!(typeof data62 == "number" && !(data62 % 1) && !isNaN(data62) && isFinite(data62))) {
+        const err119 = {
           instancePath: instancePath + "/examined",
           schemaPath: "#/properties/examined/type",
           keyword: "type",
@@ -3643,15 +4116,15 @@ function validate23(
           message: "must be integer",
         };
         if (vErrors === null) {
-          vErrors = [err105];
+          vErrors = [err119];
         } else {
-          vErrors.push(err105);
+          vErrors.push(err119);
         }
         errors++;
       }
-      if (typeof data54 == "number" && isFinite(data54)) {
-        if (data54 < 0 || isNaN(data54)) {
-          const err106 = {
+      if (typeof data62 == "number" && isFinite(data62)) {
+        if (data62 < 0 || isNaN(data62)) {
+          const err120 = {
             instancePath: instancePath + "/examined",
             schemaPath: "#/properties/examined/minimum",
             keyword: "minimum",
@@ -3659,16 +4132,16 @@ function validate23(
             message: "must be >= 0",
           };
           if (vErrors === null) {
-            vErrors = [err106];
+            vErrors = [err120];
           } else {
-            vErrors.push(err106);
+            vErrors.push(err120);
           }
           errors++;
         }
       }
     }
   } else {
-    const err107 = {
+    const err121 = {
       instancePath,
       schemaPath: "#/type",
       keyword: "type",
@@ -3676,9 +4149,9 @@ function validate23(
       message: "must be object",
     };
     if (vErrors === null) {
-      vErrors = [err107];
+      vErrors = [err121];
     } else {
-      vErrors.push(err107);
+      vErrors.push(err121);
     }
     errors++;
   }
@@ -5962,7 +6435,7 @@ const schema41 = {
   $id: "https://cairn.dev/schemas/run-approval.v1.schema.json",
   title: "RunApproval",
   description:
-    'A human\'s decision on a tool call that requires approval, on <prefix>.run.<runId>.evt.approval.<turn>.<index> (one per call, ever); or on going past a budget before model turn <turn>, on <prefix>.run.<runId>.evt.approval.<turn>.budget (index 0, callId "budget").',
+    'A human\'s decision on a tool call that requires approval, on <prefix>.run.<runId>.evt.approval.<turn>.<index> (one per call, ever); or on going past a budget before model turn <turn>, on <prefix>.run.<runId>.evt.approval.<turn>.budget (index 0, callId "budget"); or on going on after the stuck-loop guard paused the run before model turn <turn>, on <prefix>.run.<runId>.evt.approval.<turn>.loop (index 0, callId "loop").',
   type: "object",
   additionalProperties: false,
   required: ["v", "type", "runId", "turn", "index", "callId", "decision", "at"],
@@ -9196,16 +9669,16 @@ function validate34(
         errors++;
       }
     }
-    if (data.usage !== undefined) {
-      let data30 = data.usage;
+    if (data.loopPause !== undefined) {
+      let data30 = data.loopPause;
       if (data30 && typeof data30 == "object" && !Array.isArray(data30)) {
-        if (data30.inputTokens === undefined) {
+        if (data30.turn === undefined) {
           const err58 = {
-            instancePath: instancePath + "/usage",
-            schemaPath: "#/properties/usage/required",
+            instancePath: instancePath + "/loopPause",
+            schemaPath: "#/properties/loopPause/required",
             keyword: "required",
-            params: { missingProperty: "inputTokens" },
-            message: "must have required property '" + "inputTokens" + "'",
+            params: { missingProperty: "turn" },
+            message: "must have required property '" + "turn" + "'",
           };
           if (vErrors === null) {
             vErrors = [err58];
@@ -9214,13 +9687,13 @@ function validate34(
           }
           errors++;
         }
-        if (data30.outputTokens === undefined) {
+        if (data30.pattern === undefined) {
           const err59 = {
-            instancePath: instancePath + "/usage",
-            schemaPath: "#/properties/usage/required",
+            instancePath: instancePath + "/loopPause",
+            schemaPath: "#/properties/loopPause/required",
             keyword: "required",
-            params: { missingProperty: "outputTokens" },
-            message: "must have required property '" + "outputTokens" + "'",
+            params: { missingProperty: "pattern" },
+            message: "must have required property '" + "pattern" + "'",
           };
           if (vErrors === null) {
             vErrors = [err59];
@@ -9229,67 +9702,67 @@ function validate34(
           }
           errors++;
         }
+        if (data30.count === undefined) {
+          const err60 = {
+            instancePath: instancePath + "/loopPause",
+            schemaPath: "#/properties/loopPause/required",
+            keyword: "required",
+            params: { missingProperty: "count" },
+            message: "must have required property '" + "count" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err60];
+          } else {
+            vErrors.push(err60);
+          }
+          errors++;
+        }
+        if (data30.sinceTurn === undefined) {
+          const err61 = {
+            instancePath: instancePath + "/loopPause",
+            schemaPath: "#/properties/loopPause/required",
+            keyword: "required",
+            params: { missingProperty: "sinceTurn" },
+            message: "must have required property '" + "sinceTurn" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err61];
+          } else {
+            vErrors.push(err61);
+          }
+          errors++;
+        }
+        if (data30.message === undefined) {
+          const err62 = {
+            instancePath: instancePath + "/loopPause",
+            schemaPath: "#/properties/loopPause/required",
+            keyword: "required",
+            params: { missingProperty: "message" },
+            message: "must have required property '" + "message" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err62];
+          } else {
+            vErrors.push(err62);
+          }
+          errors++;
+        }
         for (const key4 in data30) {
-          if (!(key4 === "inputTokens" || key4 === "outputTokens")) {
-            const err60 = {
-              instancePath: instancePath + "/usage",
-              schemaPath: "#/properties/usage/additionalProperties",
+          if (!(
+            key4 === "turn" ||
+            key4 === "pattern" ||
+            key4 === "tool" ||
+            key4 === "arguments" ||
+            key4 === "count" ||
+            key4 === "sinceTurn" ||
+            key4 === "message"
+          )) {
+            const err63 = {
+              instancePath: instancePath + "/loopPause",
+              schemaPath: "#/properties/loopPause/additionalProperties",
               keyword: "additionalProperties",
               params: { additionalProperty: key4 },
               message: "must NOT have additional properties",
-            };
-            if (vErrors === null) {
-              vErrors = [err60];
-            } else {
-              vErrors.push(err60);
-            }
-            errors++;
-          }
-        }
-        if (data30.inputTokens !== undefined) {
-          let data31 = data30.inputTokens;
-          if (!(typeof data31 == "number" && !(data31 % 1) && !isNaN(data31) && isFinite(data31))) {
-            const err61 = {
-              instancePath: instancePath + "/usage/inputTokens",
-              schemaPath: "#/properties/usage/properties/inputTokens/type",
-              keyword: "type",
-              params: { type: "integer" },
-              message: "must be integer",
-            };
-            if (vErrors === null) {
-              vErrors = [err61];
-            } else {
-              vErrors.push(err61);
-            }
-            errors++;
-          }
-          if (typeof data31 == "number" && isFinite(data31)) {
-            if (data31 < 0 || isNaN(data31)) {
-              const err62 = {
-                instancePath: instancePath + "/usage/inputTokens",
-                schemaPath: "#/properties/usage/properties/inputTokens/minimum",
-                keyword: "minimum",
-                params: { comparison: ">=", limit: 0 },
-                message: "must be >= 0",
-              };
-              if (vErrors === null) {
-                vErrors = [err62];
-              } else {
-                vErrors.push(err62);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data30.outputTokens !== undefined) {
-          let data32 = data30.outputTokens;
-          if (!(typeof data32 == "number" && !(data32 % 1) && !isNaN(data32) && isFinite(data32))) {
-            const err63 = {
-              instancePath: instancePath + "/usage/outputTokens",
-              schemaPath: "#/properties/usage/properties/outputTokens/type",
-              keyword: "type",
-              params: { type: "integer" },
-              message: "must be integer",
             };
             if (vErrors === null) {
               vErrors = [err63];
@@ -9298,135 +9771,137 @@ function validate34(
             }
             errors++;
           }
-          if (typeof data32 == "number" && isFinite(data32)) {
-            if (data32 < 0 || isNaN(data32)) {
-              const err64 = {
-                instancePath: instancePath + "/usage/outputTokens",
-                schemaPath: "#/properties/usage/properties/outputTokens/minimum",
-                keyword: "minimum",
-                params: { comparison: ">=", limit: 0 },
-                message: "must be >= 0",
-              };
-              if (vErrors === null) {
-                vErrors = [err64];
-              } else {
-                vErrors.push(err64);
-              }
-              errors++;
+        }
+        if (data30.turn !== undefined) {
+          let data31 = data30.turn;
+          if (!(typeof data31 == "number" && !(data31 % 1) && !isNaN(data31) && isFinite(data31))) {
+            const err64 = {
+              instancePath: instancePath + "/loopPause/turn",
+              schemaPath: "#/properties/loopPause/properties/turn/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err64];
+            } else {
+              vErrors.push(err64);
             }
+            errors++;
+          }
+        }
+        if (data30.pattern !== undefined) {
+          let data32 = data30.pattern;
+          if (!(data32 === "same_call" || data32 === "idle_turns")) {
+            const err65 = {
+              instancePath: instancePath + "/loopPause/pattern",
+              schemaPath: "#/properties/loopPause/properties/pattern/enum",
+              keyword: "enum",
+              params: { allowedValues: schema35.properties.loopPause.properties.pattern.enum },
+              message: "must be equal to one of the allowed values",
+            };
+            if (vErrors === null) {
+              vErrors = [err65];
+            } else {
+              vErrors.push(err65);
+            }
+            errors++;
+          }
+        }
+        if (data30.tool !== undefined) {
+          if (typeof data30.tool !== "string") {
+            const err66 = {
+              instancePath: instancePath + "/loopPause/tool",
+              schemaPath: "#/properties/loopPause/properties/tool/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err66];
+            } else {
+              vErrors.push(err66);
+            }
+            errors++;
+          }
+        }
+        if (data30.arguments !== undefined) {
+          if (typeof data30.arguments !== "string") {
+            const err67 = {
+              instancePath: instancePath + "/loopPause/arguments",
+              schemaPath: "#/properties/loopPause/properties/arguments/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err67];
+            } else {
+              vErrors.push(err67);
+            }
+            errors++;
+          }
+        }
+        if (data30.count !== undefined) {
+          let data35 = data30.count;
+          if (!(typeof data35 == "number" && !(data35 % 1) && !isNaN(data35) && isFinite(data35))) {
+            const err68 = {
+              instancePath: instancePath + "/loopPause/count",
+              schemaPath: "#/properties/loopPause/properties/count/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err68];
+            } else {
+              vErrors.push(err68);
+            }
+            errors++;
+          }
+        }
+        if (data30.sinceTurn !== undefined) {
+          let data36 = data30.sinceTurn;
+          if (!(typeof data36 == "number" && !(data36 % 1) && !isNaN(data36) && isFinite(data36))) {
+            const err69 = {
+              instancePath: instancePath + "/loopPause/sinceTurn",
+              schemaPath: "#/properties/loopPause/properties/sinceTurn/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err69];
+            } else {
+              vErrors.push(err69);
+            }
+            errors++;
+          }
+        }
+        if (data30.message !== undefined) {
+          if (typeof data30.message !== "string") {
+            const err70 = {
+              instancePath: instancePath + "/loopPause/message",
+              schemaPath: "#/properties/loopPause/properties/message/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err70];
+            } else {
+              vErrors.push(err70);
+            }
+            errors++;
           }
         }
       } else {
-        const err65 = {
-          instancePath: instancePath + "/usage",
-          schemaPath: "#/properties/usage/type",
+        const err71 = {
+          instancePath: instancePath + "/loopPause",
+          schemaPath: "#/properties/loopPause/type",
           keyword: "type",
           params: { type: "object" },
           message: "must be object",
-        };
-        if (vErrors === null) {
-          vErrors = [err65];
-        } else {
-          vErrors.push(err65);
-        }
-        errors++;
-      }
-    }
-    if (data.retries !== undefined) {
-      let data33 = data.retries;
-      if (!(typeof data33 == "number" && !(data33 % 1) && !isNaN(data33) && isFinite(data33))) {
-        const err66 = {
-          instancePath: instancePath + "/retries",
-          schemaPath: "#/properties/retries/type",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err66];
-        } else {
-          vErrors.push(err66);
-        }
-        errors++;
-      }
-      if (typeof data33 == "number" && isFinite(data33)) {
-        if (data33 < 1 || isNaN(data33)) {
-          const err67 = {
-            instancePath: instancePath + "/retries",
-            schemaPath: "#/properties/retries/minimum",
-            keyword: "minimum",
-            params: { comparison: ">=", limit: 1 },
-            message: "must be >= 1",
-          };
-          if (vErrors === null) {
-            vErrors = [err67];
-          } else {
-            vErrors.push(err67);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.errors !== undefined) {
-      let data34 = data.errors;
-      if (!(typeof data34 == "number" && !(data34 % 1) && !isNaN(data34) && isFinite(data34))) {
-        const err68 = {
-          instancePath: instancePath + "/errors",
-          schemaPath: "#/properties/errors/type",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err68];
-        } else {
-          vErrors.push(err68);
-        }
-        errors++;
-      }
-      if (typeof data34 == "number" && isFinite(data34)) {
-        if (data34 < 0 || isNaN(data34)) {
-          const err69 = {
-            instancePath: instancePath + "/errors",
-            schemaPath: "#/properties/errors/minimum",
-            keyword: "minimum",
-            params: { comparison: ">=", limit: 0 },
-            message: "must be >= 0",
-          };
-          if (vErrors === null) {
-            vErrors = [err69];
-          } else {
-            vErrors.push(err69);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.submittedAt !== undefined) {
-      if (typeof data.submittedAt !== "string") {
-        const err70 = {
-          instancePath: instancePath + "/submittedAt",
-          schemaPath: "#/properties/submittedAt/type",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err70];
-        } else {
-          vErrors.push(err70);
-        }
-        errors++;
-      }
-    }
-    if (data.endedAt !== undefined) {
-      if (typeof data.endedAt !== "string") {
-        const err71 = {
-          instancePath: instancePath + "/endedAt",
-          schemaPath: "#/properties/endedAt/type",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
         };
         if (vErrors === null) {
           vErrors = [err71];
@@ -9436,31 +9911,31 @@ function validate34(
         errors++;
       }
     }
-    if (data.lastSeq !== undefined) {
-      let data37 = data.lastSeq;
-      if (!(typeof data37 == "number" && !(data37 % 1) && !isNaN(data37) && isFinite(data37))) {
-        const err72 = {
-          instancePath: instancePath + "/lastSeq",
-          schemaPath: "#/properties/lastSeq/type",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err72];
-        } else {
-          vErrors.push(err72);
+    if (data.usage !== undefined) {
+      let data38 = data.usage;
+      if (data38 && typeof data38 == "object" && !Array.isArray(data38)) {
+        if (data38.inputTokens === undefined) {
+          const err72 = {
+            instancePath: instancePath + "/usage",
+            schemaPath: "#/properties/usage/required",
+            keyword: "required",
+            params: { missingProperty: "inputTokens" },
+            message: "must have required property '" + "inputTokens" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err72];
+          } else {
+            vErrors.push(err72);
+          }
+          errors++;
         }
-        errors++;
-      }
-      if (typeof data37 == "number" && isFinite(data37)) {
-        if (data37 < 0 || isNaN(data37)) {
+        if (data38.outputTokens === undefined) {
           const err73 = {
-            instancePath: instancePath + "/lastSeq",
-            schemaPath: "#/properties/lastSeq/minimum",
-            keyword: "minimum",
-            params: { comparison: ">=", limit: 0 },
-            message: "must be >= 0",
+            instancePath: instancePath + "/usage",
+            schemaPath: "#/properties/usage/required",
+            keyword: "required",
+            params: { missingProperty: "outputTokens" },
+            message: "must have required property '" + "outputTokens" + "'",
           };
           if (vErrors === null) {
             vErrors = [err73];
@@ -9469,120 +9944,118 @@ function validate34(
           }
           errors++;
         }
-      }
-    }
-    if (data.traceId !== undefined) {
-      let data38 = data.traceId;
-      if (typeof data38 === "string") {
-        if (!pattern8.test(data38)) {
-          const err74 = {
-            instancePath: instancePath + "/traceId",
-            schemaPath: "#/properties/traceId/pattern",
-            keyword: "pattern",
-            params: { pattern: "^[0-9a-f]{32}$" },
-            message: 'must match pattern "' + "^[0-9a-f]{32}$" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err74];
-          } else {
-            vErrors.push(err74);
-          }
-          errors++;
-        }
-      } else {
-        const err75 = {
-          instancePath: instancePath + "/traceId",
-          schemaPath: "#/properties/traceId/type",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err75];
-        } else {
-          vErrors.push(err75);
-        }
-        errors++;
-      }
-    }
-    if (data.purgedAt !== undefined) {
-      if (typeof data.purgedAt !== "string") {
-        const err76 = {
-          instancePath: instancePath + "/purgedAt",
-          schemaPath: "#/properties/purgedAt/type",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err76];
-        } else {
-          vErrors.push(err76);
-        }
-        errors++;
-      }
-    }
-    if (data.tenant !== undefined) {
-      let data40 = data.tenant;
-      if (typeof data40 === "string") {
-        if (!pattern4.test(data40)) {
-          const err77 = {
-            instancePath: instancePath + "/tenant",
-            schemaPath: "#/properties/tenant/pattern",
-            keyword: "pattern",
-            params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
-            message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err77];
-          } else {
-            vErrors.push(err77);
-          }
-          errors++;
-        }
-      } else {
-        const err78 = {
-          instancePath: instancePath + "/tenant",
-          schemaPath: "#/properties/tenant/type",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err78];
-        } else {
-          vErrors.push(err78);
-        }
-        errors++;
-      }
-    }
-    if (data.metadata !== undefined) {
-      let data41 = data.metadata;
-      if (data41 && typeof data41 == "object" && !Array.isArray(data41)) {
-        for (const key5 in data41) {
-          if (typeof data41[key5] !== "string") {
-            const err79 = {
-              instancePath: instancePath + "/metadata/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),
-              schemaPath: "#/properties/metadata/additionalProperties/type",
-              keyword: "type",
-              params: { type: "string" },
-              message: "must be string",
+        for (const key5 in data38) {
+          if (!(key5 === "inputTokens" || key5 === "outputTokens")) {
+            const err74 = {
+              instancePath: instancePath + "/usage",
+              schemaPath: "#/properties/usage/additionalProperties",
+              keyword: "additionalProperties",
+              params: { additionalProperty: key5 },
+              message: "must NOT have additional properties",
             };
             if (vErrors === null) {
-              vErrors = [err79];
+              vErrors = [err74];
             } else {
-              vErrors.push(err79);
+              vErrors.push(err74);
             }
             errors++;
           }
         }
+        if (data38.inputTokens !== undefined) {
+          let data39 = data38.inputTokens;
+          if (!(typeof data39 == "number" && !(data39 % 1) && !isNaN(data39) && isFinite(data39))) {
+            const err75 = {
+              instancePath: instancePath + "/usage/inputTokens",
+              schemaPath: "#/properties/usage/properties/inputTokens/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err75];
+            } else {
+              vErrors.push(err75);
+            }
+            errors++;
+          }
+          if (typeof data39 == "number" && isFinite(data39)) {
+            if (data39 < 0 || isNaN(data39)) {
+              const err76 = {
+                instancePath: instancePath + "/usage/inputTokens",
+                schemaPath: "#/properties/usage/properties/inputTokens/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 0 },
+                message: "must be >= 0",
+              };
+              if (vErrors === null) {
+                vErrors = [err76];
+              } else {
+                vErrors.push(err76);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data38.outputTokens !== undefined) {
+          let data40 = data38.outputTokens;
+          if (!(typeof data40 == "number" && !(data40 % 1) && !isNaN(data40) && isFinite(data40))) {
+            const err77 = {
+              instancePath: instancePath + "/usage/outputTokens",
+              schemaPath: "#/properties/usage/properties/outputTokens/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err77];
+            } else {
+              vErrors.push(err77);
+            }
+            errors++;
+          }
+          if (typeof data40 == "number" && isFinite(data40)) {
+            if (data40 < 0 || isNaN(data40)) {
+              const err78 = {
+                instancePath: instancePath + "/usage/outputTokens",
+                schemaPath: "#/properties/usage/properties/outputTokens/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 0 },
+                message: "must be >= 0",
+              };
+              if (vErrors === null) {
+                vErrors = [err78];
+              } else {
+                vErrors.push(err78);
+              }
+              errors++;
+            }
+          }
+        }
       } else {
-        const err80 = {
-          instancePath: instancePath + "/metadata",
-          schemaPath: "#/properties/metadata/type",
+        const err79 = {
+          instancePath: instancePath + "/usage",
+          schemaPath: "#/properties/usage/type",
           keyword: "type",
           params: { type: "object" },
           message: "must be object",
+        };
+        if (vErrors === null) {
+          vErrors = [err79];
+        } else {
+          vErrors.push(err79);
+        }
+        errors++;
+      }
+    }
+    if (data.retries !== undefined) {
+      let data41 = data.retries;
+      if (!(typeof data41 == "number" && !(data41 % 1) && !isNaN(data41) && isFinite(data41))) {
+        const err80 = {
+          instancePath: instancePath + "/retries",
+          schemaPath: "#/properties/retries/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
         };
         if (vErrors === null) {
           vErrors = [err80];
@@ -9591,49 +10064,49 @@ function validate34(
         }
         errors++;
       }
-    }
-    if (data.archivedAt !== undefined) {
-      if (typeof data.archivedAt !== "string") {
-        const err81 = {
-          instancePath: instancePath + "/archivedAt",
-          schemaPath: "#/properties/archivedAt/type",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err81];
-        } else {
-          vErrors.push(err81);
-        }
-        errors++;
-      }
-    }
-    if (data.archive !== undefined) {
-      let data44 = data.archive;
-      if (data44 && typeof data44 == "object" && !Array.isArray(data44)) {
-        if (data44.seqs === undefined) {
-          const err82 = {
-            instancePath: instancePath + "/archive",
-            schemaPath: "#/properties/archive/required",
-            keyword: "required",
-            params: { missingProperty: "seqs" },
-            message: "must have required property '" + "seqs" + "'",
+      if (typeof data41 == "number" && isFinite(data41)) {
+        if (data41 < 1 || isNaN(data41)) {
+          const err81 = {
+            instancePath: instancePath + "/retries",
+            schemaPath: "#/properties/retries/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
           };
           if (vErrors === null) {
-            vErrors = [err82];
+            vErrors = [err81];
           } else {
-            vErrors.push(err82);
+            vErrors.push(err81);
           }
           errors++;
         }
-        if (data44.sha256 === undefined) {
+      }
+    }
+    if (data.errors !== undefined) {
+      let data42 = data.errors;
+      if (!(typeof data42 == "number" && !(data42 % 1) && !isNaN(data42) && isFinite(data42))) {
+        const err82 = {
+          instancePath: instancePath + "/errors",
+          schemaPath: "#/properties/errors/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err82];
+        } else {
+          vErrors.push(err82);
+        }
+        errors++;
+      }
+      if (typeof data42 == "number" && isFinite(data42)) {
+        if (data42 < 0 || isNaN(data42)) {
           const err83 = {
-            instancePath: instancePath + "/archive",
-            schemaPath: "#/properties/archive/required",
-            keyword: "required",
-            params: { missingProperty: "sha256" },
-            message: "must have required property '" + "sha256" + "'",
+            instancePath: instancePath + "/errors",
+            schemaPath: "#/properties/errors/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 0 },
+            message: "must be >= 0",
           };
           if (vErrors === null) {
             vErrors = [err83];
@@ -9642,166 +10115,173 @@ function validate34(
           }
           errors++;
         }
-        if (data44.bytes === undefined) {
-          const err84 = {
-            instancePath: instancePath + "/archive",
-            schemaPath: "#/properties/archive/required",
-            keyword: "required",
-            params: { missingProperty: "bytes" },
-            message: "must have required property '" + "bytes" + "'",
+      }
+    }
+    if (data.submittedAt !== undefined) {
+      if (typeof data.submittedAt !== "string") {
+        const err84 = {
+          instancePath: instancePath + "/submittedAt",
+          schemaPath: "#/properties/submittedAt/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err84];
+        } else {
+          vErrors.push(err84);
+        }
+        errors++;
+      }
+    }
+    if (data.endedAt !== undefined) {
+      if (typeof data.endedAt !== "string") {
+        const err85 = {
+          instancePath: instancePath + "/endedAt",
+          schemaPath: "#/properties/endedAt/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err85];
+        } else {
+          vErrors.push(err85);
+        }
+        errors++;
+      }
+    }
+    if (data.lastSeq !== undefined) {
+      let data45 = data.lastSeq;
+      if (!(typeof data45 == "number" && !(data45 % 1) && !isNaN(data45) && isFinite(data45))) {
+        const err86 = {
+          instancePath: instancePath + "/lastSeq",
+          schemaPath: "#/properties/lastSeq/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err86];
+        } else {
+          vErrors.push(err86);
+        }
+        errors++;
+      }
+      if (typeof data45 == "number" && isFinite(data45)) {
+        if (data45 < 0 || isNaN(data45)) {
+          const err87 = {
+            instancePath: instancePath + "/lastSeq",
+            schemaPath: "#/properties/lastSeq/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 0 },
+            message: "must be >= 0",
           };
           if (vErrors === null) {
-            vErrors = [err84];
+            vErrors = [err87];
           } else {
-            vErrors.push(err84);
+            vErrors.push(err87);
           }
           errors++;
         }
-        if (data44.messages === undefined) {
-          const err85 = {
-            instancePath: instancePath + "/archive",
-            schemaPath: "#/properties/archive/required",
-            keyword: "required",
-            params: { missingProperty: "messages" },
-            message: "must have required property '" + "messages" + "'",
+      }
+    }
+    if (data.traceId !== undefined) {
+      let data46 = data.traceId;
+      if (typeof data46 === "string") {
+        if (!pattern8.test(data46)) {
+          const err88 = {
+            instancePath: instancePath + "/traceId",
+            schemaPath: "#/properties/traceId/pattern",
+            keyword: "pattern",
+            params: { pattern: "^[0-9a-f]{32}$" },
+            message: 'must match pattern "' + "^[0-9a-f]{32}$" + '"',
           };
           if (vErrors === null) {
-            vErrors = [err85];
+            vErrors = [err88];
           } else {
-            vErrors.push(err85);
+            vErrors.push(err88);
           }
           errors++;
         }
-        for (const key6 in data44) {
-          if (!(key6 === "seqs" || key6 === "sha256" || key6 === "bytes" || key6 === "messages")) {
-            const err86 = {
-              instancePath: instancePath + "/archive",
-              schemaPath: "#/properties/archive/additionalProperties",
-              keyword: "additionalProperties",
-              params: { additionalProperty: key6 },
-              message: "must NOT have additional properties",
-            };
-            if (vErrors === null) {
-              vErrors = [err86];
-            } else {
-              vErrors.push(err86);
-            }
-            errors++;
-          }
+      } else {
+        const err89 = {
+          instancePath: instancePath + "/traceId",
+          schemaPath: "#/properties/traceId/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err89];
+        } else {
+          vErrors.push(err89);
         }
-        if (data44.seqs !== undefined) {
-          let data45 = data44.seqs;
-          if (Array.isArray(data45)) {
-            if (data45.length < 1) {
-              const err87 = {
-                instancePath: instancePath + "/archive/seqs",
-                schemaPath: "#/properties/archive/properties/seqs/minItems",
-                keyword: "minItems",
-                params: { limit: 1 },
-                message: "must NOT have fewer than 1 items",
-              };
-              if (vErrors === null) {
-                vErrors = [err87];
-              } else {
-                vErrors.push(err87);
-              }
-              errors++;
-            }
-            const len4 = data45.length;
-            for (let i4 = 0; i4 < len4; i4++) {
-              let data46 = data45[i4];
-              if (!(typeof data46 == "number" && !(data46 % 1) && !isNaN(data46) && isFinite(data46))) {
-                const err88 = {
-                  instancePath: instancePath + "/archive/seqs/" + i4,
-                  schemaPath: "#/properties/archive/properties/seqs/items/type",
-                  keyword: "type",
-                  params: { type: "integer" },
-                  message: "must be integer",
-                };
-                if (vErrors === null) {
-                  vErrors = [err88];
-                } else {
-                  vErrors.push(err88);
-                }
-                errors++;
-              }
-              if (typeof data46 == "number" && isFinite(data46)) {
-                if (data46 < 1 || isNaN(data46)) {
-                  const err89 = {
-                    instancePath: instancePath + "/archive/seqs/" + i4,
-                    schemaPath: "#/properties/archive/properties/seqs/items/minimum",
-                    keyword: "minimum",
-                    params: { comparison: ">=", limit: 1 },
-                    message: "must be >= 1",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err89];
-                  } else {
-                    vErrors.push(err89);
-                  }
-                  errors++;
-                }
-              }
-            }
-          } else {
-            const err90 = {
-              instancePath: instancePath + "/archive/seqs",
-              schemaPath: "#/properties/archive/properties/seqs/type",
-              keyword: "type",
-              params: { type: "array" },
-              message: "must be array",
-            };
-            if (vErrors === null) {
-              vErrors = [err90];
-            } else {
-              vErrors.push(err90);
-            }
-            errors++;
-          }
+        errors++;
+      }
+    }
+    if (data.purgedAt !== undefined) {
+      if (typeof data.purgedAt !== "string") {
+        const err90 = {
+          instancePath: instancePath + "/purgedAt",
+          schemaPath: "#/properties/purgedAt/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err90];
+        } else {
+          vErrors.push(err90);
         }
-        if (data44.sha256 !== undefined) {
-          let data47 = data44.sha256;
-          if (typeof data47 === "string") {
-            if (!pattern10.test(data47)) {
-              const err91 = {
-                instancePath: instancePath + "/archive/sha256",
-                schemaPath: "#/properties/archive/properties/sha256/pattern",
-                keyword: "pattern",
-                params: { pattern: "^[0-9a-f]{64}$" },
-                message: 'must match pattern "' + "^[0-9a-f]{64}$" + '"',
-              };
-              if (vErrors === null) {
-                vErrors = [err91];
-              } else {
-                vErrors.push(err91);
-              }
-              errors++;
-            }
+        errors++;
+      }
+    }
+    if (data.tenant !== undefined) {
+      let data48 = data.tenant;
+      if (typeof data48 === "string") {
+        if (!pattern4.test(data48)) {
+          const err91 = {
+            instancePath: instancePath + "/tenant",
+            schemaPath: "#/properties/tenant/pattern",
+            keyword: "pattern",
+            params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+            message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+          };
+          if (vErrors === null) {
+            vErrors = [err91];
           } else {
-            const err92 = {
-              instancePath: instancePath + "/archive/sha256",
-              schemaPath: "#/properties/archive/properties/sha256/type",
+            vErrors.push(err91);
+          }
+          errors++;
+        }
+      } else {
+        const err92 = {
+          instancePath: instancePath + "/tenant",
+          schemaPath: "#/properties/tenant/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err92];
+        } else {
+          vErrors.push(err92);
+        }
+        errors++;
+      }
+    }
+    if (data.metadata !== undefined) {
+      let data49 = data.metadata;
+      if (data49 && typeof data49 == "object" && !Array.isArray(data49)) {
+        for (const key6 in data49) {
+          if (typeof data49[key6] !== "string") {
+            const err93 = {
+              instancePath: instancePath + "/metadata/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),
+              schemaPath: "#/properties/metadata/additionalProperties/type",
               keyword: "type",
               params: { type: "string" },
               message: "must be string",
-            };
-            if (vErrors === null) {
-              vErrors = [err92];
-            } else {
-              vErrors.push(err92);
-            }
-            errors++;
-          }
-        }
-        if (data44.bytes !== undefined) {
-          let data48 = data44.bytes;
-          if (!(typeof data48 == "number" && !(data48 % 1) && !isNaN(data48) && isFinite(data48))) {
-            const err93 = {
-              instancePath: instancePath + "/archive/bytes",
-              schemaPath: "#/properties/archive/properties/bytes/type",
-              keyword: "type",
-              params: { type: "integer" },
-              message: "must be integer",
             };
             if (vErrors === null) {
               vErrors = [err93];
@@ -9810,9 +10290,244 @@ function validate34(
             }
             errors++;
           }
-          if (typeof data48 == "number" && isFinite(data48)) {
-            if (data48 < 0 || isNaN(data48)) {
-              const err94 = {
+        }
+      } else {
+        const err94 = {
+          instancePath: instancePath + "/metadata",
+          schemaPath: "#/properties/metadata/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        };
+        if (vErrors === null) {
+          vErrors = [err94];
+        } else {
+          vErrors.push(err94);
+        }
+        errors++;
+      }
+    }
+    if (data.archivedAt !== undefined) {
+      if (typeof data.archivedAt !== "string") {
+        const err95 = {
+          instancePath: instancePath + "/archivedAt",
+          schemaPath: "#/properties/archivedAt/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err95];
+        } else {
+          vErrors.push(err95);
+        }
+        errors++;
+      }
+    }
+    if (data.archive !== undefined) {
+      let data52 = data.archive;
+      if (data52 && typeof data52 == "object" && !Array.isArray(data52)) {
+        if (data52.seqs === undefined) {
+          const err96 = {
+            instancePath: instancePath + "/archive",
+            schemaPath: "#/properties/archive/required",
+            keyword: "required",
+            params: { missingProperty: "seqs" },
+            message: "must have required property '" + "seqs" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err96];
+          } else {
+            vErrors.push(err96);
+          }
+          errors++;
+        }
+        if (data52.sha256 === undefined) {
+          const err97 = {
+            instancePath: instancePath + "/archive",
+            schemaPath: "#/properties/archive/required",
+            keyword: "required",
+            params: { missingProperty: "sha256" },
+            message: "must have required property '" + "sha256" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err97];
+          } else {
+            vErrors.push(err97);
+          }
+          errors++;
+        }
+        if (data52.bytes === undefined) {
+          const err98 = {
+            instancePath: instancePath + "/archive",
+            schemaPath: "#/properties/archive/required",
+            keyword: "required",
+            params: { missingProperty: "bytes" },
+            message: "must have required property '" + "bytes" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err98];
+          } else {
+            vErrors.push(err98);
+          }
+          errors++;
+        }
+        if (data52.messages === undefined) {
+          const err99 = {
+            instancePath: instancePath + "/archive",
+            schemaPath: "#/properties/archive/required",
+            keyword: "required",
+            params: { missingProperty: "messages" },
+            message: "must have required property '" + "messages" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err99];
+          } else {
+            vErrors.push(err99);
+          }
+          errors++;
+        }
+        for (const key7 in data52) {
+          if (!(key7 === "seqs" || key7 === "sha256" || key7 === "bytes" || key7 === "messages")) {
+            const err100 = {
+              instancePath: instancePath + "/archive",
+              schemaPath: "#/properties/archive/additionalProperties",
+              keyword: "additionalProperties",
+              params: { additionalProperty: key7 },
+              message: "must NOT have additional properties",
+            };
+            if (vErrors === null) {
+              vErrors = [err100];
+            } else {
+              vErrors.push(err100);
+            }
+            errors++;
+          }
+        }
+        if (data52.seqs !== undefined) {
+          let data53 = data52.seqs;
+          if (Array.isArray(data53)) {
+            if (data53.length < 1) {
+              const err101 = {
+                instancePath: instancePath + "/archive/seqs",
+                schemaPath: "#/properties/archive/properties/seqs/minItems",
+                keyword: "minItems",
+                params: { limit: 1 },
+                message: "must NOT have fewer than 1 items",
+              };
+              if (vErrors === null) {
+                vErrors = [err101];
+              } else {
+                vErrors.push(err101);
+              }
+              errors++;
+            }
+            const len4 = data53.length;
+            for (let i4 = 0; i4 < len4; i4++) {
+              let data54 = data53[i4];
+              if (!(typeof data54 == "number" && !(data54 % 1) && !isNaN(data54) && isFinite(data54))) {
+                const err102 = {
+                  instancePath: instancePath + "/archive/seqs/" + i4,
+                  schemaPath: "#/properties/archive/properties/seqs/items/type",
+                  keyword: "type",
+                  params: { type: "integer" },
+                  message: "must be integer",
+                };
+                if (vErrors === null) {
+                  vErrors = [err102];
+                } else {
+                  vErrors.push(err102);
+                }
+                errors++;
+              }
+              if (typeof data54 == "number" && isFinite(data54)) {
+                if (data54 < 1 || isNaN(data54)) {
+                  const err103 = {
+                    instancePath: instancePath + "/archive/seqs/" + i4,
+                    schemaPath: "#/properties/archive/properties/seqs/items/minimum",
+                    keyword: "minimum",
+                    params: { comparison: ">=", limit: 1 },
+                    message: "must be >= 1",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err103];
+                  } else {
+                    vErrors.push(err103);
+                  }
+                  errors++;
+                }
+              }
+            }
+          } else {
+            const err104 = {
+              instancePath: instancePath + "/archive/seqs",
+              schemaPath: "#/properties/archive/properties/seqs/type",
+              keyword: "type",
+              params: { type: "array" },
+              message: "must be array",
+            };
+            if (vErrors === null) {
+              vErrors = [err104];
+            } else {
+              vErrors.push(err104);
+            }
+            errors++;
+          }
+        }
+        if (data52.sha256 !== undefined) {
+          let data55 = data52.sha256;
+          if (typeof data55 === "string") {
+            if (!pattern10.test(data55)) {
+              const err105 = {
+                instancePath: instancePath + "/archive/sha256",
+                schemaPath: "#/properties/archive/properties/sha256/pattern",
+                keyword: "pattern",
+                params: { pattern: "^[0-9a-f]{64}$" },
+                message: 'must match pattern "' + "^[0-9a-f]{64}$" + '"',
+              };
+              if (vErrors === null) {
+                vErrors = [err105];
+              } else {
+                vErrors.push(err105);
+              }
+              errors++;
+            }
+          } else {
+            const err106 = {
+              instancePath: instancePath + "/archive/sha256",
+              schemaPath: "#/properties/archive/properties/sha256/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err106];
+            } else {
+              vErrors.push(err106);
+            }
+            errors++;
+          }
+        }
+        if (data52.bytes !== undefined) {
+          let data56 = data52.bytes;
+          if (!(typeof data56 == "number" && !(data56 % 1) && !isNaN(data56) && isFinite(data56))) {
+            const err107 = {
+              instancePath: instancePath + "/archive/bytes",
+              schemaPath: "#/properties/archive/properties/bytes/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err107];
+            } else {
+              vErrors.push(err107);
+            }
+            errors++;
+          }
+          if (typeof data56 == "number" && isFinite(data56)) {
+            if (data56 < 0 || isNaN(data56)) {
+              const err108 = {
                 instancePath: instancePath + "/archive/bytes",
                 schemaPath: "#/properties/archive/properties/bytes/minimum",
                 keyword: "minimum",
@@ -9820,18 +10535,18 @@ function validate34(
                 message: "must be >= 0",
               };
               if (vErrors === null) {
-                vErrors = [err94];
+                vErrors = [err108];
               } else {
-                vErrors.push(err94);
+                vErrors.push(err108);
               }
               errors++;
             }
           }
         }
-        if (data44.messages !== undefined) {
-          let data49 = data44.messages;
-          if (!(typeof data49 == "number" && !(data49 % 1) && !isNaN(data49) && isFinite(data49))) {
-            const err95 = {
+        if (data52.messages !== undefined) {
+          let data57 = data52.messages;
+          if (!(typeof data57 == "number" && !(data57 % 1) && !isNaN(data57) && isFinite(data57))) {
+            const err109 = {
               instancePath: instancePath + "/archive/messages",
               schemaPath: "#/properties/archive/properties/messages/type",
               keyword: "type",
@@ -9839,15 +10554,15 @@ function validate34(
               message: "must be integer",
             };
             if (vErrors === null) {
-              vErrors = [err95];
+              vErrors = [err109];
             } else {
-              vErrors.push(err95);
+              vErrors.push(err109);
             }
             errors++;
           }
-          if (typeof data49 == "number" && isFinite(data49)) {
-            if (data49 < 0 || isNaN(data49)) {
-              const err96 = {
+          if (typeof data57 == "number" && isFinite(data57)) {
+            if (data57 < 0 || isNaN(data57)) {
+              const err110 = {
                 instancePath: instancePath + "/archive/messages",
                 schemaPath: "#/properties/archive/properties/messages/minimum",
                 keyword: "minimum",
@@ -9855,16 +10570,16 @@ function validate34(
                 message: "must be >= 0",
               };
               if (vErrors === null) {
-                vErrors = [err96];
+                vErrors = [err110];
               } else {
-                vErrors.push(err96);
+                vErrors.push(err110);
               }
               errors++;
             }
           }
         }
       } else {
-        const err97 = {
+        const err111 = {
           instancePath: instancePath + "/archive",
           schemaPath: "#/properties/archive/type",
           keyword: "type",
@@ -9872,15 +10587,15 @@ function validate34(
           message: "must be object",
         };
         if (vErrors === null) {
-          vErrors = [err97];
+          vErrors = [err111];
         } else {
-          vErrors.push(err97);
+          vErrors.push(err111);
         }
         errors++;
       }
     }
   } else {
-    const err98 = {
+    const err112 = {
       instancePath,
       schemaPath: "#/type",
       keyword: "type",
@@ -9888,9 +10603,9 @@ function validate34(
       message: "must be object",
     };
     if (vErrors === null) {
-      vErrors = [err98];
+      vErrors = [err112];
     } else {
-      vErrors.push(err98);
+      vErrors.push(err112);
     }
     errors++;
   }
@@ -10944,10 +11659,187 @@ function validate35(
             errors++;
           }
         }
+        if (data4.loopGuard !== undefined) {
+          let data24 = data4.loopGuard;
+          if (data24 && typeof data24 == "object" && !Array.isArray(data24)) {
+            if (data24.onTrip === undefined) {
+              const err56 = {
+                instancePath: instancePath + "/agent/loopGuard",
+                schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/loopGuard/required",
+                keyword: "required",
+                params: { missingProperty: "onTrip" },
+                message: "must have required property '" + "onTrip" + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err56];
+              } else {
+                vErrors.push(err56);
+              }
+              errors++;
+            }
+            for (const key4 in data24) {
+              if (!(key4 === "sameCall" || key4 === "idleTurns" || key4 === "onTrip")) {
+                const err57 = {
+                  instancePath: instancePath + "/agent/loopGuard",
+                  schemaPath:
+                    "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/loopGuard/additionalProperties",
+                  keyword: "additionalProperties",
+                  params: { additionalProperty: key4 },
+                  message: "must NOT have additional properties",
+                };
+                if (vErrors === null) {
+                  vErrors = [err57];
+                } else {
+                  vErrors.push(err57);
+                }
+                errors++;
+              }
+            }
+            if (data24.sameCall !== undefined) {
+              let data25 = data24.sameCall;
+              if (!(typeof data25 == "number" && !(data25 % 1) && !isNaN(data25) && isFinite(data25))) {
+                const err58 = {
+                  instancePath: instancePath + "/agent/loopGuard/sameCall",
+                  schemaPath:
+                    "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/loopGuard/properties/sameCall/type",
+                  keyword: "type",
+                  params: { type: "integer" },
+                  message: "must be integer",
+                };
+                if (vErrors === null) {
+                  vErrors = [err58];
+                } else {
+                  vErrors.push(err58);
+                }
+                errors++;
+              }
+              if (typeof data25 == "number" && isFinite(data25)) {
+                if (data25 > 10000 || isNaN(data25)) {
+                  const err59 = {
+                    instancePath: instancePath + "/agent/loopGuard/sameCall",
+                    schemaPath:
+                      "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/loopGuard/properties/sameCall/maximum",
+                    keyword: "maximum",
+                    params: { comparison: "<=", limit: 10000 },
+                    message: "must be <= 10000",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err59];
+                  } else {
+                    vErrors.push(err59);
+                  }
+                  errors++;
+                }
+                if (data25 < 2 || isNaN(data25)) {
+                  const err60 = {
+                    instancePath: instancePath + "/agent/loopGuard/sameCall",
+                    schemaPath:
+                      "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/loopGuard/properties/sameCall/minimum",
+                    keyword: "minimum",
+                    params: { comparison: ">=", limit: 2 },
+                    message: "must be >= 2",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err60];
+                  } else {
+                    vErrors.push(err60);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data24.idleTurns !== undefined) {
+              let data26 = data24.idleTurns;
+              if (!(typeof data26 == "number" && !(data26 % 1) && !isNaN(data26) && isFinite(data26))) {
+                const err61 = {
+                  instancePath: instancePath + "/agent/loopGuard/idleTurns",
+                  schemaPath:
+                    "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/loopGuard/properties/idleTurns/type",
+                  keyword: "type",
+                  params: { type: "integer" },
+                  message: "must be integer",
+                };
+                if (vErrors === null) {
+                  vErrors = [err61];
+                } else {
+                  vErrors.push(err61);
+                }
+                errors++;
+              }
+              if (typeof data26 == "number" && isFinite(data26)) {
+                if (data26 > 10000 || isNaN(data26)) {
+                  const err62 = {
+                    instancePath: instancePath + "/agent/loopGuard/idleTurns",
+                    schemaPath:
+                      "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/loopGuard/properties/idleTurns/maximum",
+                    keyword: "maximum",
+                    params: { comparison: "<=", limit: 10000 },
+                    message: "must be <= 10000",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err62];
+                  } else {
+                    vErrors.push(err62);
+                  }
+                  errors++;
+                }
+                if (data26 < 1 || isNaN(data26)) {
+                  const err63 = {
+                    instancePath: instancePath + "/agent/loopGuard/idleTurns",
+                    schemaPath:
+                      "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/loopGuard/properties/idleTurns/minimum",
+                    keyword: "minimum",
+                    params: { comparison: ">=", limit: 1 },
+                    message: "must be >= 1",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err63];
+                  } else {
+                    vErrors.push(err63);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data24.onTrip !== undefined) {
+              let data27 = data24.onTrip;
+              if (!(data27 === "pause" || data27 === "fail")) {
+                const err64 = {
+                  instancePath: instancePath + "/agent/loopGuard/onTrip",
+                  schemaPath:
+                    "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/loopGuard/properties/onTrip/enum",
+                  keyword: "enum",
+                  params: { allowedValues: schema31.properties.loopGuard.properties.onTrip.enum },
+                  message: "must be equal to one of the allowed values",
+                };
+                if (vErrors === null) {
+                  vErrors = [err64];
+                } else {
+                  vErrors.push(err64);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err65 = {
+              instancePath: instancePath + "/agent/loopGuard",
+              schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/loopGuard/type",
+              keyword: "type",
+              params: { type: "object" },
+              message: "must be object",
+            };
+            if (vErrors === null) {
+              vErrors = [err65];
+            } else {
+              vErrors.push(err65);
+            }
+            errors++;
+          }
+        }
         if (data4.deadlineMs !== undefined) {
-          let data24 = data4.deadlineMs;
-          if (!(typeof data24 == "number" && !(data24 % 1) && !isNaN(data24) && isFinite(data24))) {
-            const err56 = {
+          let data28 = data4.deadlineMs;
+          if (!(typeof data28 == "number" && !(data28 % 1) && !isNaN(data28) && isFinite(data28))) {
+            const err66 = {
               instancePath: instancePath + "/agent/deadlineMs",
               schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/deadlineMs/type",
               keyword: "type",
@@ -10955,15 +11847,15 @@ function validate35(
               message: "must be integer",
             };
             if (vErrors === null) {
-              vErrors = [err56];
+              vErrors = [err66];
             } else {
-              vErrors.push(err56);
+              vErrors.push(err66);
             }
             errors++;
           }
-          if (typeof data24 == "number" && isFinite(data24)) {
-            if (data24 < 1 || isNaN(data24)) {
-              const err57 = {
+          if (typeof data28 == "number" && isFinite(data28)) {
+            if (data28 < 1 || isNaN(data28)) {
+              const err67 = {
                 instancePath: instancePath + "/agent/deadlineMs",
                 schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/deadlineMs/minimum",
                 keyword: "minimum",
@@ -10971,18 +11863,18 @@ function validate35(
                 message: "must be >= 1",
               };
               if (vErrors === null) {
-                vErrors = [err57];
+                vErrors = [err67];
               } else {
-                vErrors.push(err57);
+                vErrors.push(err67);
               }
               errors++;
             }
           }
         }
         if (data4.maxToolCallsPerTurn !== undefined) {
-          let data25 = data4.maxToolCallsPerTurn;
-          if (!(typeof data25 == "number" && !(data25 % 1) && !isNaN(data25) && isFinite(data25))) {
-            const err58 = {
+          let data29 = data4.maxToolCallsPerTurn;
+          if (!(typeof data29 == "number" && !(data29 % 1) && !isNaN(data29) && isFinite(data29))) {
+            const err68 = {
               instancePath: instancePath + "/agent/maxToolCallsPerTurn",
               schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/maxToolCallsPerTurn/type",
               keyword: "type",
@@ -10990,15 +11882,15 @@ function validate35(
               message: "must be integer",
             };
             if (vErrors === null) {
-              vErrors = [err58];
+              vErrors = [err68];
             } else {
-              vErrors.push(err58);
+              vErrors.push(err68);
             }
             errors++;
           }
-          if (typeof data25 == "number" && isFinite(data25)) {
-            if (data25 > 10000 || isNaN(data25)) {
-              const err59 = {
+          if (typeof data29 == "number" && isFinite(data29)) {
+            if (data29 > 10000 || isNaN(data29)) {
+              const err69 = {
                 instancePath: instancePath + "/agent/maxToolCallsPerTurn",
                 schemaPath:
                   "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/maxToolCallsPerTurn/maximum",
@@ -11007,14 +11899,14 @@ function validate35(
                 message: "must be <= 10000",
               };
               if (vErrors === null) {
-                vErrors = [err59];
+                vErrors = [err69];
               } else {
-                vErrors.push(err59);
+                vErrors.push(err69);
               }
               errors++;
             }
-            if (data25 < 1 || isNaN(data25)) {
-              const err60 = {
+            if (data29 < 1 || isNaN(data29)) {
+              const err70 = {
                 instancePath: instancePath + "/agent/maxToolCallsPerTurn",
                 schemaPath:
                   "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/maxToolCallsPerTurn/minimum",
@@ -11023,196 +11915,23 @@ function validate35(
                 message: "must be >= 1",
               };
               if (vErrors === null) {
-                vErrors = [err60];
+                vErrors = [err70];
               } else {
-                vErrors.push(err60);
+                vErrors.push(err70);
               }
               errors++;
             }
           }
         }
         if (data4.maxParallelToolCalls !== undefined) {
-          let data26 = data4.maxParallelToolCalls;
-          if (!(typeof data26 == "number" && !(data26 % 1) && !isNaN(data26) && isFinite(data26))) {
-            const err61 = {
+          let data30 = data4.maxParallelToolCalls;
+          if (!(typeof data30 == "number" && !(data30 % 1) && !isNaN(data30) && isFinite(data30))) {
+            const err71 = {
               instancePath: instancePath + "/agent/maxParallelToolCalls",
               schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/maxParallelToolCalls/type",
               keyword: "type",
               params: { type: "integer" },
               message: "must be integer",
-            };
-            if (vErrors === null) {
-              vErrors = [err61];
-            } else {
-              vErrors.push(err61);
-            }
-            errors++;
-          }
-          if (typeof data26 == "number" && isFinite(data26)) {
-            if (data26 > 10000 || isNaN(data26)) {
-              const err62 = {
-                instancePath: instancePath + "/agent/maxParallelToolCalls",
-                schemaPath:
-                  "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/maxParallelToolCalls/maximum",
-                keyword: "maximum",
-                params: { comparison: "<=", limit: 10000 },
-                message: "must be <= 10000",
-              };
-              if (vErrors === null) {
-                vErrors = [err62];
-              } else {
-                vErrors.push(err62);
-              }
-              errors++;
-            }
-            if (data26 < 1 || isNaN(data26)) {
-              const err63 = {
-                instancePath: instancePath + "/agent/maxParallelToolCalls",
-                schemaPath:
-                  "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/maxParallelToolCalls/minimum",
-                keyword: "minimum",
-                params: { comparison: ">=", limit: 1 },
-                message: "must be >= 1",
-              };
-              if (vErrors === null) {
-                vErrors = [err63];
-              } else {
-                vErrors.push(err63);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data4.pricing !== undefined) {
-          let data27 = data4.pricing;
-          if (data27 && typeof data27 == "object" && !Array.isArray(data27)) {
-            if (data27.inputPerMTokUsd === undefined) {
-              const err64 = {
-                instancePath: instancePath + "/agent/pricing",
-                schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/pricing/required",
-                keyword: "required",
-                params: { missingProperty: "inputPerMTokUsd" },
-                message: "must have required property '" + "inputPerMTokUsd" + "'",
-              };
-              if (vErrors === null) {
-                vErrors = [err64];
-              } else {
-                vErrors.push(err64);
-              }
-              errors++;
-            }
-            if (data27.outputPerMTokUsd === undefined) {
-              const err65 = {
-                instancePath: instancePath + "/agent/pricing",
-                schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/pricing/required",
-                keyword: "required",
-                params: { missingProperty: "outputPerMTokUsd" },
-                message: "must have required property '" + "outputPerMTokUsd" + "'",
-              };
-              if (vErrors === null) {
-                vErrors = [err65];
-              } else {
-                vErrors.push(err65);
-              }
-              errors++;
-            }
-            for (const key4 in data27) {
-              if (!(key4 === "inputPerMTokUsd" || key4 === "outputPerMTokUsd")) {
-                const err66 = {
-                  instancePath: instancePath + "/agent/pricing",
-                  schemaPath:
-                    "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/pricing/additionalProperties",
-                  keyword: "additionalProperties",
-                  params: { additionalProperty: key4 },
-                  message: "must NOT have additional properties",
-                };
-                if (vErrors === null) {
-                  vErrors = [err66];
-                } else {
-                  vErrors.push(err66);
-                }
-                errors++;
-              }
-            }
-            if (data27.inputPerMTokUsd !== undefined) {
-              let data28 = data27.inputPerMTokUsd;
-              if (typeof data28 == "number" && isFinite(data28)) {
-                if (data28 < 0 || isNaN(data28)) {
-                  const err67 = {
-                    instancePath: instancePath + "/agent/pricing/inputPerMTokUsd",
-                    schemaPath:
-                      "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/pricing/properties/inputPerMTokUsd/minimum",
-                    keyword: "minimum",
-                    params: { comparison: ">=", limit: 0 },
-                    message: "must be >= 0",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err67];
-                  } else {
-                    vErrors.push(err67);
-                  }
-                  errors++;
-                }
-              } else {
-                const err68 = {
-                  instancePath: instancePath + "/agent/pricing/inputPerMTokUsd",
-                  schemaPath:
-                    "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/pricing/properties/inputPerMTokUsd/type",
-                  keyword: "type",
-                  params: { type: "number" },
-                  message: "must be number",
-                };
-                if (vErrors === null) {
-                  vErrors = [err68];
-                } else {
-                  vErrors.push(err68);
-                }
-                errors++;
-              }
-            }
-            if (data27.outputPerMTokUsd !== undefined) {
-              let data29 = data27.outputPerMTokUsd;
-              if (typeof data29 == "number" && isFinite(data29)) {
-                if (data29 < 0 || isNaN(data29)) {
-                  const err69 = {
-                    instancePath: instancePath + "/agent/pricing/outputPerMTokUsd",
-                    schemaPath:
-                      "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/pricing/properties/outputPerMTokUsd/minimum",
-                    keyword: "minimum",
-                    params: { comparison: ">=", limit: 0 },
-                    message: "must be >= 0",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err69];
-                  } else {
-                    vErrors.push(err69);
-                  }
-                  errors++;
-                }
-              } else {
-                const err70 = {
-                  instancePath: instancePath + "/agent/pricing/outputPerMTokUsd",
-                  schemaPath:
-                    "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/pricing/properties/outputPerMTokUsd/type",
-                  keyword: "type",
-                  params: { type: "number" },
-                  message: "must be number",
-                };
-                if (vErrors === null) {
-                  vErrors = [err70];
-                } else {
-                  vErrors.push(err70);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err71 = {
-              instancePath: instancePath + "/agent/pricing",
-              schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/pricing/type",
-              keyword: "type",
-              params: { type: "object" },
-              message: "must be object",
             };
             if (vErrors === null) {
               vErrors = [err71];
@@ -11221,162 +11940,171 @@ function validate35(
             }
             errors++;
           }
-        }
-      } else {
-        const err72 = {
-          instancePath: instancePath + "/agent",
-          schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/type",
-          keyword: "type",
-          params: { type: "object" },
-          message: "must be object",
-        };
-        if (vErrors === null) {
-          vErrors = [err72];
-        } else {
-          vErrors.push(err72);
-        }
-        errors++;
-      }
-    }
-    if (data.idempotencyKey !== undefined) {
-      if (typeof data.idempotencyKey !== "string") {
-        const err73 = {
-          instancePath: instancePath + "/idempotencyKey",
-          schemaPath: "#/properties/idempotencyKey/type",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err73];
-        } else {
-          vErrors.push(err73);
-        }
-        errors++;
-      }
-    }
-    if (data.submittedAt !== undefined) {
-      if (typeof data.submittedAt !== "string") {
-        const err74 = {
-          instancePath: instancePath + "/submittedAt",
-          schemaPath: "#/properties/submittedAt/type",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err74];
-        } else {
-          vErrors.push(err74);
-        }
-        errors++;
-      }
-    }
-    if (data.parent !== undefined) {
-      let data32 = data.parent;
-      if (data32 && typeof data32 == "object" && !Array.isArray(data32)) {
-        if (data32.runId === undefined) {
-          const err75 = {
-            instancePath: instancePath + "/parent",
-            schemaPath: "#/properties/parent/required",
-            keyword: "required",
-            params: { missingProperty: "runId" },
-            message: "must have required property '" + "runId" + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err75];
-          } else {
-            vErrors.push(err75);
-          }
-          errors++;
-        }
-        if (data32.turn === undefined) {
-          const err76 = {
-            instancePath: instancePath + "/parent",
-            schemaPath: "#/properties/parent/required",
-            keyword: "required",
-            params: { missingProperty: "turn" },
-            message: "must have required property '" + "turn" + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err76];
-          } else {
-            vErrors.push(err76);
-          }
-          errors++;
-        }
-        if (data32.index === undefined) {
-          const err77 = {
-            instancePath: instancePath + "/parent",
-            schemaPath: "#/properties/parent/required",
-            keyword: "required",
-            params: { missingProperty: "index" },
-            message: "must have required property '" + "index" + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err77];
-          } else {
-            vErrors.push(err77);
-          }
-          errors++;
-        }
-        if (data32.callId === undefined) {
-          const err78 = {
-            instancePath: instancePath + "/parent",
-            schemaPath: "#/properties/parent/required",
-            keyword: "required",
-            params: { missingProperty: "callId" },
-            message: "must have required property '" + "callId" + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err78];
-          } else {
-            vErrors.push(err78);
-          }
-          errors++;
-        }
-        for (const key5 in data32) {
-          if (!(key5 === "runId" || key5 === "turn" || key5 === "index" || key5 === "callId")) {
-            const err79 = {
-              instancePath: instancePath + "/parent",
-              schemaPath: "#/properties/parent/additionalProperties",
-              keyword: "additionalProperties",
-              params: { additionalProperty: key5 },
-              message: "must NOT have additional properties",
-            };
-            if (vErrors === null) {
-              vErrors = [err79];
-            } else {
-              vErrors.push(err79);
-            }
-            errors++;
-          }
-        }
-        if (data32.runId !== undefined) {
-          let data33 = data32.runId;
-          if (typeof data33 === "string") {
-            if (!pattern4.test(data33)) {
-              const err80 = {
-                instancePath: instancePath + "/parent/runId",
-                schemaPath: "#/properties/parent/properties/runId/pattern",
-                keyword: "pattern",
-                params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
-                message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+          if (typeof data30 == "number" && isFinite(data30)) {
+            if (data30 > 10000 || isNaN(data30)) {
+              const err72 = {
+                instancePath: instancePath + "/agent/maxParallelToolCalls",
+                schemaPath:
+                  "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/maxParallelToolCalls/maximum",
+                keyword: "maximum",
+                params: { comparison: "<=", limit: 10000 },
+                message: "must be <= 10000",
               };
               if (vErrors === null) {
-                vErrors = [err80];
+                vErrors = [err72];
               } else {
-                vErrors.push(err80);
+                vErrors.push(err72);
               }
               errors++;
             }
+            if (data30 < 1 || isNaN(data30)) {
+              const err73 = {
+                instancePath: instancePath + "/agent/maxParallelToolCalls",
+                schemaPath:
+                  "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/maxParallelToolCalls/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 1 },
+                message: "must be >= 1",
+              };
+              if (vErrors === null) {
+                vErrors = [err73];
+              } else {
+                vErrors.push(err73);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data4.pricing !== undefined) {
+          let data31 = data4.pricing;
+          if (data31 && typeof data31 == "object" && !Array.isArray(data31)) {
+            if (data31.inputPerMTokUsd === undefined) {
+              const err74 = {
+                instancePath: instancePath + "/agent/pricing",
+                schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/pricing/required",
+                keyword: "required",
+                params: { missingProperty: "inputPerMTokUsd" },
+                message: "must have required property '" + "inputPerMTokUsd" + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err74];
+              } else {
+                vErrors.push(err74);
+              }
+              errors++;
+            }
+            if (data31.outputPerMTokUsd === undefined) {
+              const err75 = {
+                instancePath: instancePath + "/agent/pricing",
+                schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/pricing/required",
+                keyword: "required",
+                params: { missingProperty: "outputPerMTokUsd" },
+                message: "must have required property '" + "outputPerMTokUsd" + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err75];
+              } else {
+                vErrors.push(err75);
+              }
+              errors++;
+            }
+            for (const key5 in data31) {
+              if (!(key5 === "inputPerMTokUsd" || key5 === "outputPerMTokUsd")) {
+                const err76 = {
+                  instancePath: instancePath + "/agent/pricing",
+                  schemaPath:
+                    "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/pricing/additionalProperties",
+                  keyword: "additionalProperties",
+                  params: { additionalProperty: key5 },
+                  message: "must NOT have additional properties",
+                };
+                if (vErrors === null) {
+                  vErrors = [err76];
+                } else {
+                  vErrors.push(err76);
+                }
+                errors++;
+              }
+            }
+            if (data31.inputPerMTokUsd !== undefined) {
+              let data32 = data31.inputPerMTokUsd;
+              if (typeof data32 == "number" && isFinite(data32)) {
+                if (data32 < 0 || isNaN(data32)) {
+                  const err77 = {
+                    instancePath: instancePath + "/agent/pricing/inputPerMTokUsd",
+                    schemaPath:
+                      "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/pricing/properties/inputPerMTokUsd/minimum",
+                    keyword: "minimum",
+                    params: { comparison: ">=", limit: 0 },
+                    message: "must be >= 0",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err77];
+                  } else {
+                    vErrors.push(err77);
+                  }
+                  errors++;
+                }
+              } else {
+                const err78 = {
+                  instancePath: instancePath + "/agent/pricing/inputPerMTokUsd",
+                  schemaPath:
+                    "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/pricing/properties/inputPerMTokUsd/type",
+                  keyword: "type",
+                  params: { type: "number" },
+                  message: "must be number",
+                };
+                if (vErrors === null) {
+                  vErrors = [err78];
+                } else {
+                  vErrors.push(err78);
+                }
+                errors++;
+              }
+            }
+            if (data31.outputPerMTokUsd !== undefined) {
+              let data33 = data31.outputPerMTokUsd;
+              if (typeof data33 == "number" && isFinite(data33)) {
+                if (data33 < 0 || isNaN(data33)) {
+                  const err79 = {
+                    instancePath: instancePath + "/agent/pricing/outputPerMTokUsd",
+                    schemaPath:
+                      "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/pricing/properties/outputPerMTokUsd/minimum",
+                    keyword: "minimum",
+                    params: { comparison: ">=", limit: 0 },
+                    message: "must be >= 0",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err79];
+                  } else {
+                    vErrors.push(err79);
+                  }
+                  errors++;
+                }
+              } else {
+                const err80 = {
+                  instancePath: instancePath + "/agent/pricing/outputPerMTokUsd",
+                  schemaPath:
+                    "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/pricing/properties/outputPerMTokUsd/type",
+                  keyword: "type",
+                  params: { type: "number" },
+                  message: "must be number",
+                };
+                if (vErrors === null) {
+                  vErrors = [err80];
+                } else {
+                  vErrors.push(err80);
+                }
+                errors++;
+              }
+            }
           } else {
             const err81 = {
-              instancePath: instancePath + "/parent/runId",
-              schemaPath: "#/properties/parent/properties/runId/type",
+              instancePath: instancePath + "/agent/pricing",
+              schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/pricing/type",
               keyword: "type",
-              params: { type: "string" },
-              message: "must be string",
+              params: { type: "object" },
+              message: "must be object",
             };
             if (vErrors === null) {
               vErrors = [err81];
@@ -11386,10 +12114,174 @@ function validate35(
             errors++;
           }
         }
-        if (data32.turn !== undefined) {
-          let data34 = data32.turn;
-          if (!(typeof data34 == "number" && !(data34 % 1) && !isNaN(data34) && isFinite(data34))) {
-            const err82 = {
+      } else {
+        const err82 = {
+          instancePath: instancePath + "/agent",
+          schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        };
+        if (vErrors === null) {
+          vErrors = [err82];
+        } else {
+          vErrors.push(err82);
+        }
+        errors++;
+      }
+    }
+    if (data.idempotencyKey !== undefined) {
+      if (typeof data.idempotencyKey !== "string") {
+        const err83 = {
+          instancePath: instancePath + "/idempotencyKey",
+          schemaPath: "#/properties/idempotencyKey/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err83];
+        } else {
+          vErrors.push(err83);
+        }
+        errors++;
+      }
+    }
+    if (data.submittedAt !== undefined) {
+      if (typeof data.submittedAt !== "string") {
+        const err84 = {
+          instancePath: instancePath + "/submittedAt",
+          schemaPath: "#/properties/submittedAt/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err84];
+        } else {
+          vErrors.push(err84);
+        }
+        errors++;
+      }
+    }
+    if (data.parent !== undefined) {
+      let data36 = data.parent;
+      if (data36 && typeof data36 == "object" && !Array.isArray(data36)) {
+        if (data36.runId === undefined) {
+          const err85 = {
+            instancePath: instancePath + "/parent",
+            schemaPath: "#/properties/parent/required",
+            keyword: "required",
+            params: { missingProperty: "runId" },
+            message: "must have required property '" + "runId" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err85];
+          } else {
+            vErrors.push(err85);
+          }
+          errors++;
+        }
+        if (data36.turn === undefined) {
+          const err86 = {
+            instancePath: instancePath + "/parent",
+            schemaPath: "#/properties/parent/required",
+            keyword: "required",
+            params: { missingProperty: "turn" },
+            message: "must have required property '" + "turn" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err86];
+          } else {
+            vErrors.push(err86);
+          }
+          errors++;
+        }
+        if (data36.index === undefined) {
+          const err87 = {
+            instancePath: instancePath + "/parent",
+            schemaPath: "#/properties/parent/required",
+            keyword: "required",
+            params: { missingProperty: "index" },
+            message: "must have required property '" + "index" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err87];
+          } else {
+            vErrors.push(err87);
+          }
+          errors++;
+        }
+        if (data36.callId === undefined) {
+          const err88 = {
+            instancePath: instancePath + "/parent",
+            schemaPath: "#/properties/parent/required",
+            keyword: "required",
+            params: { missingProperty: "callId" },
+            message: "must have required property '" + "callId" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err88];
+          } else {
+            vErrors.push(err88);
+          }
+          errors++;
+        }
+        for (const key6 in data36) {
+          if (!(key6 === "runId" || key6 === "turn" || key6 === "index" || key6 === "callId")) {
+            const err89 = {
+              instancePath: instancePath + "/parent",
+              schemaPath: "#/properties/parent/additionalProperties",
+              keyword: "additionalProperties",
+              params: { additionalProperty: key6 },
+              message: "must NOT have additional properties",
+            };
+            if (vErrors === null) {
+              vErrors = [err89];
+            } else {
+              vErrors.push(err89);
+            }
+            errors++;
+          }
+        }
+        if (data36.runId !== undefined) {
+          let data37 = data36.runId;
+          if (typeof data37 === "string") {
+            if (!pattern4.test(data37)) {
+              const err90 = {
+                instancePath: instancePath + "/parent/runId",
+                schemaPath: "#/properties/parent/properties/runId/pattern",
+                keyword: "pattern",
+                params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+                message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+              };
+              if (vErrors === null) {
+                vErrors = [err90];
+              } else {
+                vErrors.push(err90);
+              }
+              errors++;
+            }
+          } else {
+            const err91 = {
+              instancePath: instancePath + "/parent/runId",
+              schemaPath: "#/properties/parent/properties/runId/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err91];
+            } else {
+              vErrors.push(err91);
+            }
+            errors++;
+          }
+        }
+        if (data36.turn !== undefined) {
+          let data38 = data36.turn;
+          if (!(typeof data38 == "number" && !(data38 % 1) && !isNaN(data38) && isFinite(data38))) {
+            const err92 = {
               instancePath: instancePath + "/parent/turn",
               schemaPath: "#/properties/parent/properties/turn/type",
               keyword: "type",
@@ -11397,15 +12289,15 @@ function validate35(
               message: "must be integer",
             };
             if (vErrors === null) {
-              vErrors = [err82];
+              vErrors = [err92];
             } else {
-              vErrors.push(err82);
+              vErrors.push(err92);
             }
             errors++;
           }
-          if (typeof data34 == "number" && isFinite(data34)) {
-            if (data34 < 1 || isNaN(data34)) {
-              const err83 = {
+          if (typeof data38 == "number" && isFinite(data38)) {
+            if (data38 < 1 || isNaN(data38)) {
+              const err93 = {
                 instancePath: instancePath + "/parent/turn",
                 schemaPath: "#/properties/parent/properties/turn/minimum",
                 keyword: "minimum",
@@ -11413,18 +12305,18 @@ function validate35(
                 message: "must be >= 1",
               };
               if (vErrors === null) {
-                vErrors = [err83];
+                vErrors = [err93];
               } else {
-                vErrors.push(err83);
+                vErrors.push(err93);
               }
               errors++;
             }
           }
         }
-        if (data32.index !== undefined) {
-          let data35 = data32.index;
-          if (!(typeof data35 == "number" && !(data35 % 1) && !isNaN(data35) && isFinite(data35))) {
-            const err84 = {
+        if (data36.index !== undefined) {
+          let data39 = data36.index;
+          if (!(typeof data39 == "number" && !(data39 % 1) && !isNaN(data39) && isFinite(data39))) {
+            const err94 = {
               instancePath: instancePath + "/parent/index",
               schemaPath: "#/properties/parent/properties/index/type",
               keyword: "type",
@@ -11432,15 +12324,15 @@ function validate35(
               message: "must be integer",
             };
             if (vErrors === null) {
-              vErrors = [err84];
+              vErrors = [err94];
             } else {
-              vErrors.push(err84);
+              vErrors.push(err94);
             }
             errors++;
           }
-          if (typeof data35 == "number" && isFinite(data35)) {
-            if (data35 < 0 || isNaN(data35)) {
-              const err85 = {
+          if (typeof data39 == "number" && isFinite(data39)) {
+            if (data39 < 0 || isNaN(data39)) {
+              const err95 = {
                 instancePath: instancePath + "/parent/index",
                 schemaPath: "#/properties/parent/properties/index/minimum",
                 keyword: "minimum",
@@ -11448,17 +12340,17 @@ function validate35(
                 message: "must be >= 0",
               };
               if (vErrors === null) {
-                vErrors = [err85];
+                vErrors = [err95];
               } else {
-                vErrors.push(err85);
+                vErrors.push(err95);
               }
               errors++;
             }
           }
         }
-        if (data32.callId !== undefined) {
-          if (typeof data32.callId !== "string") {
-            const err86 = {
+        if (data36.callId !== undefined) {
+          if (typeof data36.callId !== "string") {
+            const err96 = {
               instancePath: instancePath + "/parent/callId",
               schemaPath: "#/properties/parent/properties/callId/type",
               keyword: "type",
@@ -11466,15 +12358,15 @@ function validate35(
               message: "must be string",
             };
             if (vErrors === null) {
-              vErrors = [err86];
+              vErrors = [err96];
             } else {
-              vErrors.push(err86);
+              vErrors.push(err96);
             }
             errors++;
           }
         }
       } else {
-        const err87 = {
+        const err97 = {
           instancePath: instancePath + "/parent",
           schemaPath: "#/properties/parent/type",
           keyword: "type",
@@ -11482,193 +12374,24 @@ function validate35(
           message: "must be object",
         };
         if (vErrors === null) {
-          vErrors = [err87];
+          vErrors = [err97];
         } else {
-          vErrors.push(err87);
+          vErrors.push(err97);
         }
         errors++;
       }
     }
     if (data.metadata !== undefined) {
-      let data37 = data.metadata;
-      if (data37 && typeof data37 == "object" && !Array.isArray(data37)) {
-        for (const key6 in data37) {
-          if (typeof data37[key6] !== "string") {
-            const err88 = {
-              instancePath: instancePath + "/metadata/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),
+      let data41 = data.metadata;
+      if (data41 && typeof data41 == "object" && !Array.isArray(data41)) {
+        for (const key7 in data41) {
+          if (typeof data41[key7] !== "string") {
+            const err98 = {
+              instancePath: instancePath + "/metadata/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),
               schemaPath: "#/properties/metadata/additionalProperties/type",
               keyword: "type",
               params: { type: "string" },
               message: "must be string",
-            };
-            if (vErrors === null) {
-              vErrors = [err88];
-            } else {
-              vErrors.push(err88);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err89 = {
-          instancePath: instancePath + "/metadata",
-          schemaPath: "#/properties/metadata/type",
-          keyword: "type",
-          params: { type: "object" },
-          message: "must be object",
-        };
-        if (vErrors === null) {
-          vErrors = [err89];
-        } else {
-          vErrors.push(err89);
-        }
-        errors++;
-      }
-    }
-    if (data.trace !== undefined) {
-      let data39 = data.trace;
-      if (data39 && typeof data39 == "object" && !Array.isArray(data39)) {
-        for (const key7 in data39) {
-          if (typeof data39[key7] !== "string") {
-            const err90 = {
-              instancePath: instancePath + "/trace/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),
-              schemaPath: "#/properties/trace/additionalProperties/type",
-              keyword: "type",
-              params: { type: "string" },
-              message: "must be string",
-            };
-            if (vErrors === null) {
-              vErrors = [err90];
-            } else {
-              vErrors.push(err90);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err91 = {
-          instancePath: instancePath + "/trace",
-          schemaPath: "#/properties/trace/type",
-          keyword: "type",
-          params: { type: "object" },
-          message: "must be object",
-        };
-        if (vErrors === null) {
-          vErrors = [err91];
-        } else {
-          vErrors.push(err91);
-        }
-        errors++;
-      }
-    }
-    if (data.forkedFrom !== undefined) {
-      let data41 = data.forkedFrom;
-      if (data41 && typeof data41 == "object" && !Array.isArray(data41)) {
-        if (data41.runId === undefined) {
-          const err92 = {
-            instancePath: instancePath + "/forkedFrom",
-            schemaPath: "#/properties/forkedFrom/required",
-            keyword: "required",
-            params: { missingProperty: "runId" },
-            message: "must have required property '" + "runId" + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err92];
-          } else {
-            vErrors.push(err92);
-          }
-          errors++;
-        }
-        if (data41.step === undefined) {
-          const err93 = {
-            instancePath: instancePath + "/forkedFrom",
-            schemaPath: "#/properties/forkedFrom/required",
-            keyword: "required",
-            params: { missingProperty: "step" },
-            message: "must have required property '" + "step" + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err93];
-          } else {
-            vErrors.push(err93);
-          }
-          errors++;
-        }
-        if (data41.seq === undefined) {
-          const err94 = {
-            instancePath: instancePath + "/forkedFrom",
-            schemaPath: "#/properties/forkedFrom/required",
-            keyword: "required",
-            params: { missingProperty: "seq" },
-            message: "must have required property '" + "seq" + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err94];
-          } else {
-            vErrors.push(err94);
-          }
-          errors++;
-        }
-        for (const key8 in data41) {
-          if (!(key8 === "runId" || key8 === "step" || key8 === "seq" || key8 === "editedCalls" || key8 === "prefix")) {
-            const err95 = {
-              instancePath: instancePath + "/forkedFrom",
-              schemaPath: "#/properties/forkedFrom/additionalProperties",
-              keyword: "additionalProperties",
-              params: { additionalProperty: key8 },
-              message: "must NOT have additional properties",
-            };
-            if (vErrors === null) {
-              vErrors = [err95];
-            } else {
-              vErrors.push(err95);
-            }
-            errors++;
-          }
-        }
-        if (data41.runId !== undefined) {
-          let data42 = data41.runId;
-          if (typeof data42 === "string") {
-            if (!pattern4.test(data42)) {
-              const err96 = {
-                instancePath: instancePath + "/forkedFrom/runId",
-                schemaPath: "#/properties/forkedFrom/properties/runId/pattern",
-                keyword: "pattern",
-                params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
-                message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
-              };
-              if (vErrors === null) {
-                vErrors = [err96];
-              } else {
-                vErrors.push(err96);
-              }
-              errors++;
-            }
-          } else {
-            const err97 = {
-              instancePath: instancePath + "/forkedFrom/runId",
-              schemaPath: "#/properties/forkedFrom/properties/runId/type",
-              keyword: "type",
-              params: { type: "string" },
-              message: "must be string",
-            };
-            if (vErrors === null) {
-              vErrors = [err97];
-            } else {
-              vErrors.push(err97);
-            }
-            errors++;
-          }
-        }
-        if (data41.step !== undefined) {
-          let data43 = data41.step;
-          if (!(typeof data43 == "number" && !(data43 % 1) && !isNaN(data43) && isFinite(data43))) {
-            const err98 = {
-              instancePath: instancePath + "/forkedFrom/step",
-              schemaPath: "#/properties/forkedFrom/properties/step/type",
-              keyword: "type",
-              params: { type: "integer" },
-              message: "must be integer",
             };
             if (vErrors === null) {
               vErrors = [err98];
@@ -11677,33 +12400,34 @@ function validate35(
             }
             errors++;
           }
-          if (typeof data43 == "number" && isFinite(data43)) {
-            if (data43 < 0 || isNaN(data43)) {
-              const err99 = {
-                instancePath: instancePath + "/forkedFrom/step",
-                schemaPath: "#/properties/forkedFrom/properties/step/minimum",
-                keyword: "minimum",
-                params: { comparison: ">=", limit: 0 },
-                message: "must be >= 0",
-              };
-              if (vErrors === null) {
-                vErrors = [err99];
-              } else {
-                vErrors.push(err99);
-              }
-              errors++;
-            }
-          }
         }
-        if (data41.seq !== undefined) {
-          let data44 = data41.seq;
-          if (!(typeof data44 == "number" && !(data44 % 1) && !isNaN(data44) && isFinite(data44))) {
+      } else {
+        const err99 = {
+          instancePath: instancePath + "/metadata",
+          schemaPath: "#/properties/metadata/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        };
+        if (vErrors === null) {
+          vErrors = [err99];
+        } else {
+          vErrors.push(err99);
+        }
+        errors++;
+      }
+    }
+    if (data.trace !== undefined) {
+      let data43 = data.trace;
+      if (data43 && typeof data43 == "object" && !Array.isArray(data43)) {
+        for (const key8 in data43) {
+          if (typeof data43[key8] !== "string") {
             const err100 = {
-              instancePath: instancePath + "/forkedFrom/seq",
-              schemaPath: "#/properties/forkedFrom/properties/seq/type",
+              instancePath: instancePath + "/trace/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),
+              schemaPath: "#/properties/trace/additionalProperties/type",
               keyword: "type",
-              params: { type: "integer" },
-              message: "must be integer",
+              params: { type: "string" },
+              message: "must be string",
             };
             if (vErrors === null) {
               vErrors = [err100];
@@ -11712,9 +12436,177 @@ function validate35(
             }
             errors++;
           }
-          if (typeof data44 == "number" && isFinite(data44)) {
-            if (data44 < 1 || isNaN(data44)) {
-              const err101 = {
+        }
+      } else {
+        const err101 = {
+          instancePath: instancePath + "/trace",
+          schemaPath: "#/properties/trace/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        };
+        if (vErrors === null) {
+          vErrors = [err101];
+        } else {
+          vErrors.push(err101);
+        }
+        errors++;
+      }
+    }
+    if (data.forkedFrom !== undefined) {
+      let data45 = data.forkedFrom;
+      if (data45 && typeof data45 == "object" && !Array.isArray(data45)) {
+        if (data45.runId === undefined) {
+          const err102 = {
+            instancePath: instancePath + "/forkedFrom",
+            schemaPath: "#/properties/forkedFrom/required",
+            keyword: "required",
+            params: { missingProperty: "runId" },
+            message: "must have required property '" + "runId" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err102];
+          } else {
+            vErrors.push(err102);
+          }
+          errors++;
+        }
+        if (data45.step === undefined) {
+          const err103 = {
+            instancePath: instancePath + "/forkedFrom",
+            schemaPath: "#/properties/forkedFrom/required",
+            keyword: "required",
+            params: { missingProperty: "step" },
+            message: "must have required property '" + "step" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err103];
+          } else {
+            vErrors.push(err103);
+          }
+          errors++;
+        }
+        if (data45.seq === undefined) {
+          const err104 = {
+            instancePath: instancePath + "/forkedFrom",
+            schemaPath: "#/properties/forkedFrom/required",
+            keyword: "required",
+            params: { missingProperty: "seq" },
+            message: "must have required property '" + "seq" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err104];
+          } else {
+            vErrors.push(err104);
+          }
+          errors++;
+        }
+        for (const key9 in data45) {
+          if (!(key9 === "runId" || key9 === "step" || key9 === "seq" || key9 === "editedCalls" || key9 === "prefix")) {
+            const err105 = {
+              instancePath: instancePath + "/forkedFrom",
+              schemaPath: "#/properties/forkedFrom/additionalProperties",
+              keyword: "additionalProperties",
+              params: { additionalProperty: key9 },
+              message: "must NOT have additional properties",
+            };
+            if (vErrors === null) {
+              vErrors = [err105];
+            } else {
+              vErrors.push(err105);
+            }
+            errors++;
+          }
+        }
+        if (data45.runId !== undefined) {
+          let data46 = data45.runId;
+          if (typeof data46 === "string") {
+            if (!pattern4.test(data46)) {
+              const err106 = {
+                instancePath: instancePath + "/forkedFrom/runId",
+                schemaPath: "#/properties/forkedFrom/properties/runId/pattern",
+                keyword: "pattern",
+                params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+                message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+              };
+              if (vErrors === null) {
+                vErrors = [err106];
+              } else {
+                vErrors.push(err106);
+              }
+              errors++;
+            }
+          } else {
+            const err107 = {
+              instancePath: instancePath + "/forkedFrom/runId",
+              schemaPath: "#/properties/forkedFrom/properties/runId/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err107];
+            } else {
+              vErrors.push(err107);
+            }
+            errors++;
+          }
+        }
+        if (data45.step !== undefined) {
+          let data47 = data45.step;
+          if (!(typeof data47 == "number" && !(data47 % 1) && !isNaN(data47) && isFinite(data47))) {
+            const err108 = {
+              instancePath: instancePath + "/forkedFrom/step",
+              schemaPath: "#/properties/forkedFrom/properties/step/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err108];
+            } else {
+              vErrors.push(err108);
+            }
+            errors++;
+          }
+          if (typeof data47 == "number" && isFinite(data47)) {
+            if (data47 < 0 || isNaN(data47)) {
+              const err109 = {
+                instancePath: instancePath + "/forkedFrom/step",
+                schemaPath: "#/properties/forkedFrom/properties/step/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 0 },
+                message: "must be >= 0",
+              };
+              if (vErrors === null) {
+                vErrors = [err109];
+              } else {
+                vErrors.push(err109);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data45.seq !== undefined) {
+          let data48 = data45.seq;
+          if (!(typeof data48 == "number" && !(data48 % 1) && !isNaN(data48) && isFinite(data48))) {
+            const err110 = {
+              instancePath: instancePath + "/forkedFrom/seq",
+              schemaPath: "#/properties/forkedFrom/properties/seq/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err110];
+            } else {
+              vErrors.push(err110);
+            }
+            errors++;
+          }
+          if (typeof data48 == "number" && isFinite(data48)) {
+            if (data48 < 1 || isNaN(data48)) {
+              const err111 = {
                 instancePath: instancePath + "/forkedFrom/seq",
                 schemaPath: "#/properties/forkedFrom/properties/seq/minimum",
                 keyword: "minimum",
@@ -11722,21 +12614,21 @@ function validate35(
                 message: "must be >= 1",
               };
               if (vErrors === null) {
-                vErrors = [err101];
+                vErrors = [err111];
               } else {
-                vErrors.push(err101);
+                vErrors.push(err111);
               }
               errors++;
             }
           }
         }
-        if (data41.editedCalls !== undefined) {
-          let data45 = data41.editedCalls;
-          if (Array.isArray(data45)) {
-            const len1 = data45.length;
+        if (data45.editedCalls !== undefined) {
+          let data49 = data45.editedCalls;
+          if (Array.isArray(data49)) {
+            const len1 = data49.length;
             for (let i1 = 0; i1 < len1; i1++) {
-              if (typeof data45[i1] !== "string") {
-                const err102 = {
+              if (typeof data49[i1] !== "string") {
+                const err112 = {
                   instancePath: instancePath + "/forkedFrom/editedCalls/" + i1,
                   schemaPath: "#/properties/forkedFrom/properties/editedCalls/items/type",
                   keyword: "type",
@@ -11744,15 +12636,15 @@ function validate35(
                   message: "must be string",
                 };
                 if (vErrors === null) {
-                  vErrors = [err102];
+                  vErrors = [err112];
                 } else {
-                  vErrors.push(err102);
+                  vErrors.push(err112);
                 }
                 errors++;
               }
             }
           } else {
-            const err103 = {
+            const err113 = {
               instancePath: instancePath + "/forkedFrom/editedCalls",
               schemaPath: "#/properties/forkedFrom/properties/editedCalls/type",
               keyword: "type",
@@ -11760,22 +12652,22 @@ function validate35(
               message: "must be array",
             };
             if (vErrors === null) {
-              vErrors = [err103];
+              vErrors = [err113];
             } else {
-              vErrors.push(err103);
+              vErrors.push(err113);
             }
             errors++;
           }
         }
-        if (data41.prefix !== undefined) {
-          let data47 = data41.prefix;
-          if (Array.isArray(data47)) {
-            const len2 = data47.length;
+        if (data45.prefix !== undefined) {
+          let data51 = data45.prefix;
+          if (Array.isArray(data51)) {
+            const len2 = data51.length;
             for (let i2 = 0; i2 < len2; i2++) {
-              let data48 = data47[i2];
-              if (data48 && typeof data48 == "object" && !Array.isArray(data48)) {
-                if (data48.subject === undefined) {
-                  const err104 = {
+              let data52 = data51[i2];
+              if (data52 && typeof data52 == "object" && !Array.isArray(data52)) {
+                if (data52.subject === undefined) {
+                  const err114 = {
                     instancePath: instancePath + "/forkedFrom/prefix/" + i2,
                     schemaPath: "#/properties/forkedFrom/properties/prefix/items/required",
                     keyword: "required",
@@ -11783,14 +12675,14 @@ function validate35(
                     message: "must have required property '" + "subject" + "'",
                   };
                   if (vErrors === null) {
-                    vErrors = [err104];
+                    vErrors = [err114];
                   } else {
-                    vErrors.push(err104);
+                    vErrors.push(err114);
                   }
                   errors++;
                 }
-                if (data48.sha256 === undefined) {
-                  const err105 = {
+                if (data52.sha256 === undefined) {
+                  const err115 = {
                     instancePath: instancePath + "/forkedFrom/prefix/" + i2,
                     schemaPath: "#/properties/forkedFrom/properties/prefix/items/required",
                     keyword: "required",
@@ -11798,32 +12690,32 @@ function validate35(
                     message: "must have required property '" + "sha256" + "'",
                   };
                   if (vErrors === null) {
-                    vErrors = [err105];
+                    vErrors = [err115];
                   } else {
-                    vErrors.push(err105);
+                    vErrors.push(err115);
                   }
                   errors++;
                 }
-                for (const key9 in data48) {
-                  if (!(key9 === "subject" || key9 === "sha256")) {
-                    const err106 = {
+                for (const key10 in data52) {
+                  if (!(key10 === "subject" || key10 === "sha256")) {
+                    const err116 = {
                       instancePath: instancePath + "/forkedFrom/prefix/" + i2,
                       schemaPath: "#/properties/forkedFrom/properties/prefix/items/additionalProperties",
                       keyword: "additionalProperties",
-                      params: { additionalProperty: key9 },
+                      params: { additionalProperty: key10 },
                       message: "must NOT have additional properties",
                     };
                     if (vErrors === null) {
-                      vErrors = [err106];
+                      vErrors = [err116];
                     } else {
-                      vErrors.push(err106);
+                      vErrors.push(err116);
                     }
                     errors++;
                   }
                 }
-                if (data48.subject !== undefined) {
-                  if (typeof data48.subject !== "string") {
-                    const err107 = {
+                if (data52.subject !== undefined) {
+                  if (typeof data52.subject !== "string") {
+                    const err117 = {
                       instancePath: instancePath + "/forkedFrom/prefix/" + i2 + "/subject",
                       schemaPath: "#/properties/forkedFrom/properties/prefix/items/properties/subject/type",
                       keyword: "type",
@@ -11831,18 +12723,18 @@ function validate35(
                       message: "must be string",
                     };
                     if (vErrors === null) {
-                      vErrors = [err107];
+                      vErrors = [err117];
                     } else {
-                      vErrors.push(err107);
+                      vErrors.push(err117);
                     }
                     errors++;
                   }
                 }
-                if (data48.sha256 !== undefined) {
-                  let data50 = data48.sha256;
-                  if (typeof data50 === "string") {
-                    if (!pattern10.test(data50)) {
-                      const err108 = {
+                if (data52.sha256 !== undefined) {
+                  let data54 = data52.sha256;
+                  if (typeof data54 === "string") {
+                    if (!pattern10.test(data54)) {
+                      const err118 = {
                         instancePath: instancePath + "/forkedFrom/prefix/" + i2 + "/sha256",
                         schemaPath: "#/properties/forkedFrom/properties/prefix/items/properties/sha256/pattern",
                         keyword: "pattern",
@@ -11850,14 +12742,14 @@ function validate35(
                         message: 'must match pattern "' + "^[0-9a-f]{64}$" + '"',
                       };
                       if (vErrors === null) {
-                        vErrors = [err108];
+                        vErrors = [err118];
                       } else {
-                        vErrors.push(err108);
+                        vErrors.push(err118);
                       }
                       errors++;
                     }
                   } else {
-                    const err109 = {
+                    const err119 = {
                       instancePath: instancePath + "/forkedFrom/prefix/" + i2 + "/sha256",
                       schemaPath: "#/properties/forkedFrom/properties/prefix/items/properties/sha256/type",
                       keyword: "type",
@@ -11865,15 +12757,15 @@ function validate35(
                       message: "must be string",
                     };
                     if (vErrors === null) {
-                      vErrors = [err109];
+                      vErrors = [err119];
                     } else {
-                      vErrors.push(err109);
+                      vErrors.push(err119);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err110 = {
+                const err120 = {
                   instancePath: instancePath + "/forkedFrom/prefix/" + i2,
                   schemaPath: "#/properties/forkedFrom/properties/prefix/items/type",
                   keyword: "type",
@@ -11881,15 +12773,15 @@ function validate35(
                   message: "must be object",
                 };
                 if (vErrors === null) {
-                  vErrors = [err110];
+                  vErrors = [err120];
                 } else {
-                  vErrors.push(err110);
+                  vErrors.push(err120);
                 }
                 errors++;
               }
             }
           } else {
-            const err111 = {
+            const err121 = {
               instancePath: instancePath + "/forkedFrom/prefix",
               schemaPath: "#/properties/forkedFrom/properties/prefix/type",
               keyword: "type",
@@ -11897,15 +12789,15 @@ function validate35(
               message: "must be array",
             };
             if (vErrors === null) {
-              vErrors = [err111];
+              vErrors = [err121];
             } else {
-              vErrors.push(err111);
+              vErrors.push(err121);
             }
             errors++;
           }
         }
       } else {
-        const err112 = {
+        const err122 = {
           instancePath: instancePath + "/forkedFrom",
           schemaPath: "#/properties/forkedFrom/type",
           keyword: "type",
@@ -11913,18 +12805,18 @@ function validate35(
           message: "must be object",
         };
         if (vErrors === null) {
-          vErrors = [err112];
+          vErrors = [err122];
         } else {
-          vErrors.push(err112);
+          vErrors.push(err122);
         }
         errors++;
       }
     }
     if (data.tenant !== undefined) {
-      let data51 = data.tenant;
-      if (typeof data51 === "string") {
-        if (!pattern4.test(data51)) {
-          const err113 = {
+      let data55 = data.tenant;
+      if (typeof data55 === "string") {
+        if (!pattern4.test(data55)) {
+          const err123 = {
             instancePath: instancePath + "/tenant",
             schemaPath: "#/properties/tenant/pattern",
             keyword: "pattern",
@@ -11932,14 +12824,14 @@ function validate35(
             message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
           };
           if (vErrors === null) {
-            vErrors = [err113];
+            vErrors = [err123];
           } else {
-            vErrors.push(err113);
+            vErrors.push(err123);
           }
           errors++;
         }
       } else {
-        const err114 = {
+        const err124 = {
           instancePath: instancePath + "/tenant",
           schemaPath: "#/properties/tenant/type",
           keyword: "type",
@@ -11947,16 +12839,16 @@ function validate35(
           message: "must be string",
         };
         if (vErrors === null) {
-          vErrors = [err114];
+          vErrors = [err124];
         } else {
-          vErrors.push(err114);
+          vErrors.push(err124);
         }
         errors++;
       }
     }
     if (data.submittedBy !== undefined) {
       if (typeof data.submittedBy !== "string") {
-        const err115 = {
+        const err125 = {
           instancePath: instancePath + "/submittedBy",
           schemaPath: "#/properties/submittedBy/type",
           keyword: "type",
@@ -11964,15 +12856,15 @@ function validate35(
           message: "must be string",
         };
         if (vErrors === null) {
-          vErrors = [err115];
+          vErrors = [err125];
         } else {
-          vErrors.push(err115);
+          vErrors.push(err125);
         }
         errors++;
       }
     }
   } else {
-    const err116 = {
+    const err126 = {
       instancePath,
       schemaPath: "#/type",
       keyword: "type",
@@ -11980,9 +12872,9 @@ function validate35(
       message: "must be object",
     };
     if (vErrors === null) {
-      vErrors = [err116];
+      vErrors = [err126];
     } else {
-      vErrors.push(err116);
+      vErrors.push(err126);
     }
     errors++;
   }
