@@ -111,9 +111,14 @@ describe("the cairn CLI", () => {
     // and the run inspector, its URL printed (loopback, a free port)
     const uiUrl = await waitFor(
       "cairn dev to print the UI's URL",
-      () => /see your runs: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out)?.[1],
+      () => /see your runs: (http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]+)/.exec(out)?.[1],
     );
-    expect(await (await fetch(uiUrl)).text()).toContain("<h1>Runs</h1>");
+    const uiBase = uiUrl.replace(/\?.*$/, "");
+    expect((await fetch(uiBase)).status).toBe(401); // not without the token it printed
+    const uiToken = new URL(uiUrl).searchParams.get("token")!;
+    expect(await (await fetch(uiBase, { headers: { authorization: `Bearer ${uiToken}` } })).text()).toContain(
+      "<h1>Runs</h1>",
+    );
 
     // Its nats-server requires a random token, kept in a file only its owner can read, and
     // nowhere else a local process could see it: not in dev.json, not on the server's command line.

@@ -448,5 +448,16 @@ describe("cairn mcp", () => {
     const { runId } = submitted.structuredContent as { runId: string };
     const followed = await mcp.callTool({ name: "follow", arguments: { runId } });
     expect(followed.structuredContent).toMatchObject({ status: "completed", answer: "hello" });
+    // a web page's request (it carries an Origin) is refused before MCP sees it
+    const fromPage = await fetch(url, {
+      method: "POST",
+      headers: {
+        origin: "http://evil.example",
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+      },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
+    });
+    expect(fromPage.status).toBe(403);
   });
 });

@@ -7,6 +7,7 @@
  */
 import { execFile, spawn } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync } from "node:fs";
+import { get as httpGet } from "node:http";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -311,7 +312,7 @@ describe.skipIf(!haveChromium)("cairn ui in Chromium", () => {
     await p.close();
   }, 90_000);
 
-  it("cairn ui: loopback by default, the URL printed; beyond loopback only with the token", async () => {
+  it("cairn ui: loopback by default, always with a token (the URL printed carries it); DNS rebinding refused", async () => {
     const { prefix } = await services({ once: [{ content: "done" }] }, { once: {} });
     const cairn = join(root, "services", "cli", "bin", "cairn.js");
     const env = { PATH: process.env["PATH"] ?? "", HOME: tempDir(), NO_COLOR: "1", CAIRN_PREFIX: prefix };
@@ -325,13 +326,31 @@ describe.skipIf(!haveChromium)("cairn ui in Chromium", () => {
     };
     const local = await start([]);
     try {
-      expect(local.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
-      expect((await fetch(local.url)).status).toBe(200);
+      // loopback too: another local user must not act with this user's credential
+      expect(local.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{24,}$/);
+      const localBare = local.url.replace(/\?.*$/, "");
+      const localToken = new URL(local.url).searchParams.get("token")!;
+      expect((await fetch(localBare)).status).toBe(401);
+      expect((await fetch(localBare, { headers: { authorization: `Bearer ${localToken}` } })).status).toBe(200);
+      // the token's redirect stays on this server, whatever the path looks like (sent as is: a
+      // request line `/.//evil.example/` is the path `//evil.example/`, which a browser reads as a host)
+      const redirect = await new Promise<{ status: number; location: string | undefined }>((resolve, reject) =>
+        httpGet(
+          { host: "127.0.0.1", port: new URL(localBare).port, path: `/.//evil.example/?token=${localToken}` },
+          (r) => {
+            r.resume();
+            resolve({ status: r.statusCode ?? 0, location: r.headers.location });
+          },
+        ).on("error", reject),
+      );
+      expect(redirect).toEqual({ status: 303, location: "/evil.example/" });
+      // a cookie that is not percent-encoding is no token, not a server error
+      expect((await fetch(localBare, { headers: { cookie: "cairn_ui=%" } })).status).toBe(401);
       // a DNS-rebinding page (another Host name) is refused
       const rebound = await new Promise<number>((resolve) =>
         execFile(
           "curl",
-          ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Host: evil.example", local.url],
+          ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Host: evil.example", localBare],
           (_e, out) => resolve(Number(out)),
         ),
       );

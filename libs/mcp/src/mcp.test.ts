@@ -5,7 +5,7 @@ import type { ToolContext } from "@cairn/tools";
 import { loadMcpServers, parseMcpServers } from "./config.js";
 import { mapToolNames, mcpToolName } from "./names.js";
 import { recordedOutput } from "./result.js";
-import { MCP_META, startMcpTools } from "./tools.js";
+import { listMcpTools, MCP_META, startMcpTools } from "./tools.js";
 
 const noLog = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -79,6 +79,25 @@ describe("recordedOutput", () => {
 
 /** A stdio MCP server (the SDK's McpServer) that answers with the request's `_meta`, and a tool that fails. */
 const FIXTURE = join(import.meta.dirname, "..", "test", "fixture-server.mjs");
+
+describe("requiresApproval fails closed", () => {
+  it("a gate naming a tool the server does not serve stops the runner; a Cairn name gates too", async () => {
+    await expect(
+      listMcpTools({
+        servers: { fs: { command: "x", args: [], tools: ["read", "write"], requiresApproval: ["wirte"] } },
+      }),
+    ).rejects.toThrow(
+      /MCP server fs: requiresApproval names tools it does not serve: wirte \(it serves: read, write\)/,
+    );
+    const listed = await listMcpTools({
+      servers: { fs: { command: "x", args: [], tools: ["read", "write"], requiresApproval: ["fs__write"] } },
+    });
+    expect(listed.map((t) => [t.name, t.requiresApproval ?? false])).toEqual([
+      ["fs__read", false],
+      ["fs__write", true],
+    ]);
+  });
+});
 
 describe("startMcpTools", () => {
   it("calls a stdio server's tool with the call's idempotency key in _meta; isError is a terminal tool error", async () => {

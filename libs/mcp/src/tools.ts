@@ -43,8 +43,25 @@ function served(name: string, spec: McpServerSpec, listed: readonly Tool[]): Too
   return listed.filter((l) => spec.tools!.includes(l.name));
 }
 
-const gated = (spec: McpServerSpec, tool: string): boolean =>
-  spec.requiresApproval === true || (Array.isArray(spec.requiresApproval) && spec.requiresApproval.includes(tool));
+/** Whether a tool (by its MCP name or its Cairn name) is one the configuration gates. */
+const gated = (spec: McpServerSpec, tool: string, cairnName: string): boolean =>
+  spec.requiresApproval === true ||
+  (Array.isArray(spec.requiresApproval) &&
+    (spec.requiresApproval.includes(tool) || spec.requiresApproval.includes(cairnName)));
+
+/**
+ * A gate that names no tool the server serves fails closed: the runner does not start (a typo, a
+ * Cairn name mistyped, or a tool the server renamed would otherwise leave the tool ungated).
+ */
+function checkGates(name: string, spec: McpServerSpec, names: Map<string, string>): void {
+  if (!Array.isArray(spec.requiresApproval)) return;
+  const known = new Set([...names.keys(), ...names.values()]);
+  const unknown = spec.requiresApproval.filter((t) => !known.has(t));
+  if (unknown.length)
+    throw new Error(
+      `MCP server ${name}: requiresApproval names tools it does not serve: ${unknown.join(", ")} (it serves: ${[...names.keys()].join(", ") || "none"}); a gate that matches nothing would leave a tool ungated`,
+    );
+}
 
 /**
  * An MCP tool's input schema as Cairn validates it (JSON Schema 2020-12, MCP's default): a `$schema`
@@ -64,13 +81,14 @@ function toolsOf(name: string, spec: McpServerSpec, conn: McpServerConnection): 
     tools.map((t) => t.name),
     spec.names,
   );
+  checkGates(name, spec, names);
   return tools.map((t) =>
     defineTool<Record<string, unknown>>({
       name: names.get(t.name)!,
       description: t.description ?? t.title ?? `${t.name} (from MCP server ${name})`,
       input: inputSchema(t),
       ...(spec.timeoutMs !== undefined ? { timeoutMs: spec.timeoutMs } : {}),
-      ...(gated(spec, t.name) ? { requiresApproval: true } : {}),
+      ...(gated(spec, t.name, names.get(t.name)!) ? { requiresApproval: true } : {}),
       run: async (args, ctx) => {
         const meta = {
           [MCP_META.idempotencyKey]: ctx.idempotencyKey,
@@ -141,13 +159,15 @@ export async function listMcpTools(
       listed = conn.tools.map((t) => t.name);
       await conn.close();
     }
-    for (const [tool, cairn] of mapToolNames(name, listed, spec.names))
+    const names = mapToolNames(name, listed, spec.names);
+    checkGates(name, spec, names);
+    for (const [tool, cairn] of names)
       out.push(
         defineTool({
           name: cairn,
           description: `${tool} (from MCP server ${name})`,
           input: { type: "object" },
-          ...(gated(spec, tool) ? { requiresApproval: true } : {}),
+          ...(gated(spec, tool, cairn) ? { requiresApproval: true } : {}),
           run: () => {
             throw new TerminalError(`MCP tool ${cairn} was listed for provisioning, not connected`);
           },

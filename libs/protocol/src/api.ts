@@ -142,3 +142,10 @@ export function errorKindOfCode(code: number): string {
 
 /** The version a request without `v` is taken to be (see docs/protocol.md, versioning). */
 export const API_VERSION = PROTOCOL_VERSION;
+
+/**
+ * The call id of a dry check of the approve role (what `cairn ui` sends to know whether to show
+ * approve buttons): the planner answers `forbidden` without the role and `not_awaiting` with it,
+ * whatever the run holds — never a decision, even if a call had this id.
+ */
+export const APPROVE_ROLE_PROBE = "cairn-ui-role-probe";

@@ -17,6 +17,7 @@ export {
   errorKindOfCode,
   schemaName,
   serviceErrorCode,
+  APPROVE_ROLE_PROBE,
 } from "./api.js";
 export type { ApiEndpointSpec, ApiErrorSpec } from "./api.js";
 export { decodeEntry } from "./entry.js";

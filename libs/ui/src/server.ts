@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { CairnApiError, type CairnClient } from "@cairn/client";
-import type { RunStatus } from "@cairn/protocol";
+import { APPROVE_ROLE_PROBE, type RunStatus } from "@cairn/protocol";
 import {
   buildTimeline,
   exportRunLog,
@@ -68,8 +68,8 @@ class HttpError extends Error {
   }
 }
 
-/** The call id of the dry check of the approve role: no real call has it (so nothing is ever decided). */
-export const ROLE_PROBE_CALL_ID = "cairn-ui-role-probe";
+/** The call id of the dry check of the approve role: the planner answers it without deciding anything. */
+export const ROLE_PROBE_CALL_ID = APPROVE_ROLE_PROBE;
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
 export function isLoopback(host: string): boolean {
@@ -97,7 +97,13 @@ function same(a: string, b: string): boolean {
 function cookie(req: IncomingMessage, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? "").split(";")) {
     const i = part.indexOf("=");
-    if (i > 0 && part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());
+    if (i > 0 && part.slice(0, i).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(i + 1).trim());
+      } catch {
+        return undefined; // not percent-encoding: no token
+      }
+    }
   }
   return undefined;
 }
@@ -224,7 +230,8 @@ export async function startUi(o: UiOptions): Promise<RunningUi> {
       res.writeHead(303, {
         ...SECURITY_HEADERS,
         "set-cookie": `${AUTH_COOKIE}=${encodeURIComponent(o.token)}; HttpOnly; SameSite=Strict; Path=/`,
-        location: url.pathname + url.search,
+        // one leading slash only: `//host` would send the browser elsewhere
+        location: `/${url.pathname.replace(/^\/+/, "")}${url.search}`,
       });
       res.end();
       return false;
@@ -493,7 +500,12 @@ export async function startUi(o: UiOptions): Promise<RunningUi> {
     if (req.method === "GET" && path === "/events/runs") return runsEvents(req, res, q);
     const m = /^\/runs\/([^/]+)(\/events|\/export|\/approve|\/cancel)?$/.exec(path);
     if (!m) return send(res, 404, errorPage("Not found", `Nothing at ${path}.`));
-    const runId = decodeURIComponent(m[1]!);
+    let runId: string;
+    try {
+      runId = decodeURIComponent(m[1]!);
+    } catch {
+      return send(res, 400, errorPage("Bad address", "The run id in the address is not valid percent-encoding."));
+    }
     const sub = m[2];
     if (req.method === "GET" && !sub) return runGet(res, runId, q);
     if (req.method === "GET" && sub === "/events") return runEvents(req, res, runId);

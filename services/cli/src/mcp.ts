@@ -31,7 +31,7 @@ async function serveStdio(c: CairnClient): Promise<void> {
 /**
  * Streamable HTTP at `http://127.0.0.1:<port>/mcp`, stateless: each POST gets its own MCP server
  * and transport on the one NATS connection (a `follow` streams its progress in its response). Only
- * loopback Host headers are accepted (DNS rebinding).
+ * loopback Host headers are accepted (DNS rebinding), and no request with an Origin (a web page).
  */
 async function serveHttp(c: CairnClient, port: number): Promise<void> {
   const { StreamableHTTPServerTransport } = await import("@modelcontextprotocol/sdk/server/streamableHttp.js");
@@ -40,6 +40,12 @@ async function serveHttp(c: CairnClient, port: number): Promise<void> {
     const path = (req.url ?? "").split("?")[0];
     if (path !== "/mcp") {
       res.writeHead(404).end("not found: the MCP endpoint is /mcp\n");
+      return;
+    }
+    // A browser says where a request comes from: no web page may drive this server (the MCP
+    // transport spec's Origin check; local MCP clients send no Origin).
+    if (req.headers.origin !== undefined) {
+      res.writeHead(403).end("refused: requests from web pages (an Origin header) are not served\n");
       return;
     }
     if (req.method !== "POST") {

@@ -3,7 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { InvalidArgumentError, type Command } from "commander";
 import type { CairnClient } from "@cairn/client";
-import { isLoopback, startUi, type RunningUi } from "@cairn/ui";
+import { startUi, type RunningUi } from "@cairn/ui";
 import { addConn, client, type ConnFlags } from "./conn.js";
 
 const env = process.env;
@@ -23,8 +23,8 @@ function untilStopped(): Promise<void> {
 }
 
 /**
- * Starts the UI over `c`: on loopback without a token unless CAIRN_UI_TOKEN gives one; beyond
- * loopback always with one (CAIRN_UI_TOKEN, else a random one, printed in the URL to open).
+ * Starts the UI over `c`, always with a token (CAIRN_UI_TOKEN, else a random one, in the URL it
+ * prints): on loopback too, where any local user could otherwise act with this credential.
  */
 export async function serveUi(
   c: CairnClient,
@@ -32,13 +32,13 @@ export async function serveUi(
 ): Promise<RunningUi> {
   const host = o.listen ?? "127.0.0.1";
   const given = env["CAIRN_UI_TOKEN"];
-  const token = given || (isLoopback(host) ? undefined : randomBytes(24).toString("base64url"));
+  const token = given || randomBytes(24).toString("base64url");
   const jaegerUrl = o.jaegerUrl ?? env["CAIRN_JAEGER_URL"];
   return startUi({
     client: c,
     host,
     port: o.port,
-    ...(token ? { token } : {}),
+    token,
     ...(jaegerUrl ? { jaegerUrl } : {}),
     onError: (err) => process.stderr.write(`cairn ui: ${(err as Error).stack ?? String(err)}\n`),
   });
@@ -52,7 +52,7 @@ export function registerUiCommand(program: Command): void {
     .option("--port <port>", "TCP port (0 picks a free one)", parsePort, 7373)
     .option(
       "--listen <host>",
-      "address to listen on beyond 127.0.0.1 (e.g. 0.0.0.0): requires a token, $CAIRN_UI_TOKEN or a random one printed in the URL",
+      "address to listen on beyond 127.0.0.1 (e.g. 0.0.0.0); either way the UI requires a token: $CAIRN_UI_TOKEN, or a random one printed in the URL",
     )
     .option("--jaeger-url <url>", "Jaeger UI base URL for the runs' trace links (default: $CAIRN_JAEGER_URL)")
     .action(async (o: ConnFlags & { port: number; listen?: string; jaegerUrl?: string }) => {

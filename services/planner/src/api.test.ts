@@ -11,6 +11,7 @@ import {
   type SubmitReply,
   type ToolRegistration,
   type HistoryEntry,
+  APPROVE_ROLE_PROBE,
 } from "@cairn/protocol";
 import type { AppendResult } from "@cairn/bus";
 import { silentLogger } from "@cairn/telemetry";
@@ -192,6 +193,20 @@ describe("newRunId", () => {
     expect(newRunId(new Date(0), "order-42")).toBe(a);
     expect(newRunId(NOW, "order-43")).not.toBe(a);
     expect(S.submitted(a)).toBe(`t.run.${a}.evt.submitted`);
+  });
+});
+
+describe("the approve role's dry check (cairn ui)", () => {
+  it("answers whether the caller may approve, and never decides anything", async () => {
+    const { runId } = await submitOk({ task: "probe me" });
+    const before = stream.entries.length;
+    const probe = { runId, callId: APPROVE_ROLE_PROBE, decision: "approve" };
+    expect(await api.approve(probe, OPERATOR)).toMatchObject({
+      error: { kind: "not_awaiting", message: expect.stringContaining("dry check") as unknown },
+    });
+    const noRole = { operator: true, identity: "viewer", roles: new Set(["read" as const]) };
+    expect(await api.approve(probe, noRole)).toMatchObject({ error: { kind: "forbidden" } });
+    expect(stream.entries).toHaveLength(before);
   });
 });
 

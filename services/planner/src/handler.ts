@@ -21,6 +21,7 @@ import {
   type Subjects,
   type ToolRegistration,
   type HistoryEntry,
+  APPROVE_ROLE_PROBE,
 } from "@cairn/protocol";
 import {
   budgetPause,
@@ -772,6 +773,9 @@ export function createApi(deps: ApiDeps) {
       const current = await foldedStatus(runId, caller);
       if ("error" in current) return current;
       if (!caller.roles.has("approve")) return forbidden(caller, "approve");
+      // The dry check of the role (cairn ui): answered, never decided — even if a call had this id.
+      if (callId === APPROVE_ROLE_PROBE)
+        return apiError("not_awaiting", `${APPROVE_ROLE_PROBE} is the approve role's dry check: nothing was decided`);
       // `by` is who the server says is calling; a `by` in the request is ignored.
       const by = caller.identity;
       // A run paused at a budget (agent onBudgetExceeded: approve) or by its stuck-loop guard (agent
