@@ -33,5 +33,5 @@ export { renderTimeline, renderState, renderPromptCheck, renderCheck } from "./r
 export type { RenderOptions } from "./render.js";
 export { terminalSafe, terminalLine, terminalArgs, terminalJson, isTerminalUnsafe } from "./terminal.js";
 export type { TerminalSafeOptions } from "./terminal.js";
-export { waitsOf, pendingOf, sleepWakeAt, stepKey } from "./waiting.js";
-export type { Wait, PendingSleep, PendingRetry } from "./waiting.js";
+export { waitsOf, pendingOf, sleepWakeAt, stepKey, trackPending } from "./waiting.js";
+export type { Wait, PendingSleep, PendingRetry, PendingTracker } from "./waiting.js";

@@ -85,39 +85,66 @@ export function sleepWakeAt(args: string, commandTime: string): number | undefin
   }
 }
 
-/** The sleeps and retries in flight at the end of a timeline (what `waitsOf` needs besides the status). */
-export function pendingOf(t: Timeline): { sleeps: PendingSleep[]; retries: PendingRetry[] } {
+/**
+ * The sleeps and retries in flight, fed a run's log in order: a `sleep` call until its result; a
+ * retry notice until its step's result (a notice that follows its step's result — a delivery that
+ * stalled past ack_wait failed after another recorded it — waits for nothing). `cairn follow`
+ * feeds it as messages arrive; `pendingOf` feeds it a whole timeline. Subjects are full run
+ * subjects (commands and results).
+ */
+export interface PendingTracker {
+  /** A `sleep` tool call, from its arguments and its command's time. */
+  sleep(callId: string, args: string, commandTime: string): void;
+  /** A retry notice about the command `commandSubject`. */
+  retry(commandSubject: string, attempt: number, retryAt: string, error: string): void;
+  /** A step's result (a tool call's with its call id): ends its sleep and its retries. */
+  result(resultSubject: string, callId?: string): void;
+  pending(): { sleeps: PendingSleep[]; retries: PendingRetry[] };
+}
+
+export function trackPending(): PendingTracker {
   const sleeps = new Map<string, number>();
   const retries = new Map<string, PendingRetry>();
   const recorded = new Set<string>();
+  return {
+    sleep(callId, args, commandTime) {
+      const at = sleepWakeAt(args, commandTime);
+      if (at !== undefined) sleeps.set(callId, at);
+    },
+    retry(subject, attempt, retryAt, error) {
+      const key = stepKey(subject);
+      const at = Date.parse(retryAt);
+      if (key && !recorded.has(key) && Number.isFinite(at)) retries.set(key, { subject, attempt, retryAt: at, error });
+    },
+    result(subject, callId) {
+      if (callId !== undefined) sleeps.delete(callId);
+      const key = stepKey(subject);
+      if (!key) return;
+      recorded.add(key);
+      retries.delete(key);
+    },
+    pending: () => ({
+      sleeps: [...sleeps].map(([callId, wakeAt]) => ({ callId, wakeAt })),
+      retries: [...retries.values()],
+    }),
+  };
+}
+
+/** The sleeps and retries in flight at the end of a timeline (what `waitsOf` needs besides the status). */
+export function pendingOf(t: Timeline): { sleeps: PendingSleep[]; retries: PendingRetry[] } {
+  const p = trackPending();
   const prefix = `${t.prefix}.run.${t.runId}.`;
   for (const i of t.items) {
-    if (i.kind === "tool-command" && i.tool === "sleep") {
-      const at = sleepWakeAt(i.arguments, i.time);
-      if (at !== undefined) sleeps.set(i.callId, at);
-    } else if (i.kind === "tool-result") sleeps.delete(i.callId);
-    if (i.kind === "error" && i.retry) {
-      const key = stepKey(i.about) ?? stepKey(`${prefix}${i.about}`);
-      const at = Date.parse(i.retry.at);
-      // A notice can follow its step's result (a stalled delivery failed after another recorded it).
-      if (key && !recorded.has(key) && Number.isFinite(at))
-        retries.set(key, {
-          subject: i.about,
-          attempt: i.retry.attempt,
-          retryAt: at,
-          error: `${i.error.kind}: ${i.error.message}`,
-        });
-    }
-    if (i.kind === "tool-result" || i.kind === "llm-result" || i.kind === "summary-result") {
-      const key = stepKey(`${prefix}${i.subject}`);
-      if (key) {
-        recorded.add(key);
-        retries.delete(key);
-      }
-    }
+    if (i.kind === "tool-command" && i.tool === "sleep") p.sleep(i.callId, i.arguments, i.time);
+    if (i.kind === "error" && i.retry)
+      p.retry(
+        stepKey(i.about) ? i.about : `${prefix}${i.about}`,
+        i.retry.attempt,
+        i.retry.at,
+        `${i.error.kind}: ${i.error.message}`,
+      );
+    if (i.kind === "tool-result" || i.kind === "llm-result" || i.kind === "summary-result")
+      p.result(`${prefix}${i.subject}`, i.kind === "tool-result" ? i.callId : undefined);
   }
-  return {
-    sleeps: [...sleeps].map(([callId, wakeAt]) => ({ callId, wakeAt })),
-    retries: [...retries.values()],
-  };
+  return p.pending();
 }

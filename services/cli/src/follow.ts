@@ -1,8 +1,8 @@
 import { stripVTControlCharacters } from "node:util";
 import pc from "picocolors";
 import type { CairnClient } from "@cairn/client";
-import { sleepWakeAt, stepKey, terminalJson, terminalSafe } from "@cairn/replay";
-import { renderEntry, renderWaiting, type PendingRetry, type PendingSleep } from "./render.js";
+import { terminalJson, terminalSafe, trackPending } from "@cairn/replay";
+import { renderEntry, renderWaiting } from "./render.js";
 
 export interface FollowOptions {
   /** JSON lines of the log entries only (no tokens, no waiting lines). */
@@ -11,51 +11,6 @@ export interface FollowOptions {
   out?: NodeJS.WriteStream;
   /** How often the run's status is read while no log message arrives (ms, default 1500). */
   pollMs?: number;
-}
-
-/** Sleep calls in flight: the `sleep` tool's commands without a result, due at command time + ms. */
-function trackSleeps(): {
-  command(callId: string, args: string, time: string): void;
-  result(callId: string): void;
-  list(): PendingSleep[];
-} {
-  const m = new Map<string, number>();
-  return {
-    command(callId, args, time) {
-      const at = sleepWakeAt(args, time);
-      if (at !== undefined) m.set(callId, at);
-    },
-    result(callId) {
-      m.delete(callId);
-    },
-    list: () => [...m].map(([callId, wakeAt]) => ({ callId, wakeAt })),
-  };
-}
-
-/** Retries due: a step's retry notices (error records with `retryAt`) until its result arrives. */
-function trackRetries(): {
-  notice(commandSubject: string, attempt: number, retryAt: string, error: string): void;
-  result(resultSubject: string): void;
-  list(): PendingRetry[];
-} {
-  const m = new Map<string, PendingRetry>();
-  // A notice can follow its step's result (a delivery that stalled past ack_wait failed after
-  // another recorded the result): a recorded step waits for no retry.
-  const recorded = new Set<string>();
-  return {
-    notice(subject, attempt, retryAt, error) {
-      const key = stepKey(subject);
-      const at = Date.parse(retryAt);
-      if (key && !recorded.has(key) && Number.isFinite(at)) m.set(key, { subject, attempt, retryAt: at, error });
-    },
-    result(subject) {
-      const key = stepKey(subject);
-      if (!key) return;
-      recorded.add(key);
-      m.delete(key);
-    },
-    list: () => [...m.values()],
-  };
 }
 
 /**
@@ -90,8 +45,8 @@ export async function follow(c: CairnClient, runId: string, o: FollowOptions): P
           out.write(pc.dim(terminalSafe(m.string(), { keepNewlines: true })));
         },
       });
-  const sleeps = trackSleeps();
-  const retries = trackRetries();
+  // sleeps and retries in flight, as the log shows them
+  const inFlight = trackPending();
   let ended = false;
   let polling = false;
   const poll = async (): Promise<void> => {
@@ -100,7 +55,8 @@ export async function follow(c: CairnClient, runId: string, o: FollowOptions): P
     try {
       const s = await c.status(runId);
       if (ended) return;
-      const lines = renderWaiting(s, sleeps.list(), Date.now(), tty, retries.list());
+      const { sleeps, retries } = inFlight.pending();
+      const lines = renderWaiting(s, sleeps, Date.now(), tty, retries);
       if (tty) {
         if (!lines.length) return clear();
         // One line, never wider than the terminal (a wrapped line could not be redrawn in place).
@@ -137,17 +93,16 @@ export async function follow(c: CairnClient, runId: string, o: FollowOptions): P
         if (line !== undefined) out.write(line + "\n");
       }
       if (e.entry.kind === "tool-command" && e.entry.message.tool === "sleep")
-        sleeps.command(e.entry.message.callId, e.entry.message.arguments, e.time);
-      if (e.entry.kind === "tool-result") sleeps.result(e.entry.message.callId);
+        inFlight.sleep(e.entry.message.callId, e.entry.message.arguments, e.time);
       if (e.entry.kind === "error" && e.entry.message.retryAt)
-        retries.notice(
+        inFlight.retry(
           e.entry.message.subject,
           e.entry.message.attempt ?? 1,
           e.entry.message.retryAt,
           `${e.entry.message.error.kind}: ${e.entry.message.error.message}`,
         );
       if (e.entry.kind === "tool-result" || e.entry.kind === "llm-result" || e.entry.kind === "summary-result")
-        retries.result(e.subject);
+        inFlight.result(e.subject, e.entry.kind === "tool-result" ? e.entry.message.callId : undefined);
       if (e.entry.kind === "ended") {
         ended = true;
         status = e.entry.message.status;

@@ -3,8 +3,6 @@ import { runStepOf, type RunStatus } from "@cairn/protocol";
 import type { LogEntry } from "@cairn/client";
 import { terminalArgs, terminalLine, terminalSafe, waitsOf, type PendingRetry, type PendingSleep } from "@cairn/replay";
 
-export type { PendingRetry, PendingSleep } from "@cairn/replay";
-
 /*
  * Every string that comes from a run (task, answer, model text, tool output and arguments, names,
  * reasons, error messages — all of it written by a model, a tool or a caller) is made

@@ -1,0 +1,40 @@
+// The sleeps and retries a run waits on, from its log (what `cairn follow` and `cairn ui` show).
+import { describe, expect, it } from "vitest";
+import { Subjects } from "@cairn/protocol";
+import { trackPending } from "./waiting.js";
+
+const S = new Subjects("cairn");
+const t0 = "2026-01-01T00:00:00.000Z";
+
+describe("trackPending", () => {
+  it("a sleep is pending from its command until its result; arguments that are not JSON, never", () => {
+    const p = trackPending();
+    p.sleep("call_1_0", '{"ms": 90000}', t0);
+    p.sleep("call_1_1", "not json", t0);
+    expect(p.pending().sleeps).toEqual([{ callId: "call_1_0", wakeAt: Date.parse(t0) + 90_000 }]);
+    p.result(S.toolResult("r1", 1, 0, "sleep"), "call_1_0");
+    expect(p.pending().sleeps).toEqual([]);
+  });
+
+  it("a retry is pending until its step's result, the latest notice winning; a notice after the result, never", () => {
+    const p = trackPending();
+    const cmd = S.toolCommand("r1", 1, 0, "ledger");
+    p.retry(cmd, 1, "2026-01-01T00:00:01.000Z", "http_503: busy");
+    p.retry(cmd, 2, "2026-01-01T00:00:03.000Z", "http_503: busy");
+    p.retry(S.llmCommand("r1", 2, "openai"), 1, "bad time", "x");
+    expect(p.pending().retries).toEqual([
+      { subject: cmd, attempt: 2, retryAt: Date.parse("2026-01-01T00:00:03.000Z"), error: "http_503: busy" },
+    ]);
+    p.result(S.toolResult("r1", 1, 0, "ledger"), "call_1_0");
+    expect(p.pending().retries).toEqual([]);
+    // a stalled delivery's notice, written after another delivery recorded the result
+    p.retry(cmd, 3, "2026-01-01T00:00:09.000Z", "timeout: late");
+    expect(p.pending().retries).toEqual([]);
+    // a model call's retry ends with its result
+    const llm = S.llmCommand("r1", 2, "openai");
+    p.retry(llm, 1, "2026-01-01T00:00:05.000Z", "http_429: slow down");
+    expect(p.pending().retries.map((r) => r.subject)).toEqual([llm]);
+    p.result(S.llmResult("r1", 2));
+    expect(p.pending().retries).toEqual([]);
+  });
+});
