@@ -17,6 +17,7 @@ export default {
     : [
         `libs/${pkg}/src/**/*.ts`,
         `!libs/${pkg}/src/**/*.test.ts`,
+        `!libs/${pkg}/src/**/*.harness.ts`,
         `!libs/${pkg}/src/generated/**`,
         `!libs/${pkg}/src/index.ts`,
       ],

@@ -133,6 +133,9 @@ const records = [
   ["approval", s.approval(R, T, I), "RunApproval", "planner (`approve`)"],
   ["budget-approval", s.budgetApproval(R, T), "RunApproval", "planner (`approve`, call id `budget`)"],
   ["loop-approval", s.loopApproval(R, T), "RunApproval", "planner (`approve`, call id `loop`)"],
+  ["message", s.message(R, N), "RunMessage", "planner (`send`)"],
+  ["guard", s.guard(R, T, "output"), "RunGuard", "planner (the agent's guardrails; `input` before turn 1)"],
+  ["guard-approval", s.guardApproval(R, T), "RunApproval", "planner (`approve`, call id `guard`)"],
   ["error", s.error(R, "ERRORID"), "RunError", "the service that found the problem"],
   ["ended", s.ended(R), "RunEnded", "planner"],
 ];

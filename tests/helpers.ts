@@ -1,10 +1,24 @@
+import { execFile } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { CairnClient } from "@cairn/client";
 import { readRunLog, connectNats, type NatsConnection } from "@cairn/bus";
 import { decodeEntry, Subjects, type DecodedEntry, type RunStatus } from "@cairn/protocol";
 import { parseAgents, type Agents } from "@cairn/planner";
-import { startNatsServer, tempDir, testServiceEnv, type RunningNatsServer } from "@cairn/testing";
+import {
+  spawnService,
+  startHttpServer,
+  startNatsServer,
+  tempDir,
+  testServiceEnv,
+  workspaceRoot,
+  type HttpHandler,
+  type RunningNatsServer,
+  type ServiceName,
+  type ServiceProcess,
+  type TestHttpServer,
+} from "@cairn/testing";
 import { startEmbedded, type Embedded } from "@cairn/cli";
 import type { Logger } from "@cairn/telemetry";
 import { afterAll, afterEach, beforeAll } from "vitest";
@@ -171,4 +185,52 @@ export function useEmbedded(): EmbeddedHarness {
     await server?.stop();
   });
   return h;
+}
+
+/** The three services as separate processes — tool-runner, llm-caller, planner, in that order — on `env`. */
+export async function startServiceProcesses(env: Record<string, string>): Promise<ServiceProcess[]> {
+  const procs: ServiceProcess[] = [];
+  for (const name of ["tool-runner", "llm-caller", "planner"] as ServiceName[])
+    procs.push(await spawnService(name, env));
+  return procs;
+}
+
+/** `cairn <args>` against a server and prefix, as a user runs it: its own HOME, no colour; rejects on a non-zero exit. */
+export function runCli(
+  url: string,
+  prefix: string,
+  home: string,
+  ...args: string[]
+): Promise<{ stdout: string; stderr: string }> {
+  return promisify(execFile)(
+    process.execPath,
+    [join(workspaceRoot(), "services", "cli", "bin", "cairn.js"), ...args, "--server", url, "--prefix", prefix],
+    { env: { PATH: process.env["PATH"] ?? "", HOME: home, NO_COLOR: "1" }, timeout: 60_000 },
+  );
+}
+
+/**
+ * A local model server for a test file (started before its tests, closed after): each request takes
+ * the next handler of `answers`, in order; with none left, it never answers (a hung provider).
+ */
+export function useModelServer(): { readonly http: TestHttpServer; answers: HttpHandler[] } {
+  const s: { http: TestHttpServer | undefined; answers: HttpHandler[] } = { http: undefined, answers: [] };
+  beforeAll(async () => {
+    s.http = await startHttpServer((req, res, body) => {
+      const a = s.answers.shift();
+      if (a) a(req, res, body);
+    });
+  });
+  afterAll(() => s.http?.close());
+  return {
+    get http() {
+      return s.http!;
+    },
+    get answers() {
+      return s.answers;
+    },
+    set answers(a: HttpHandler[]) {
+      s.answers = a;
+    },
+  };
 }

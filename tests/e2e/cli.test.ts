@@ -85,15 +85,19 @@ afterEach(async () => {
 });
 
 describe("the cairn CLI", () => {
-  it("runs the demo end to end: embedded nats-server, three services, scripted model, parallel tool calls", async () => {
+  it("runs the demo end to end: embedded nats-server, three services, scripted model, parallel tool calls, a structured answer", async () => {
     const r = await cli(["demo"], {}, tempDir());
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("SCRIPTED MODEL");
     expect(r.stdout).toMatch(/turn 1 model asks for 3 tool calls/);
     expect(r.stdout).toMatch(/turn 2 model asks for 2 tool calls/);
-    expect(r.stdout).toMatch(/✔ completed 3 turns/);
-    expect(r.stdout).toContain('notes/once.txt reads: "A recorded result is never executed again."');
+    // structured output: the prose answer of turn 3 went back to the model; turn 4's JSON is the output
+    expect(r.stdout).toMatch(/turn 3 model answers[^\n]*\n\s+Done\. The workspace holds these notes/);
+    expect(r.stdout).toMatch(/turn 4 model answers/);
+    expect(r.stdout).toMatch(/✔ completed 4 turns/);
+    expect(r.stdout).toContain("output (parsed, valid against the agent's schema):");
+    expect(r.stdout).toContain('"onceTxt": "A recorded result is never executed again."');
   });
 
   it("finds the server `cairn dev` started, without NATS_URL, and submits, follows, lists and shows runs; that server refuses connections without its token (kept in a 0600 file)", async () => {
@@ -169,6 +173,15 @@ describe("the cairn CLI", () => {
     const key = await cli(["submit", "-k", "same", "--wait", "--json", "again"], {}, home);
     const again = await cli(["submit", "-k", "same", "--json", "again"], {}, home);
     expect(JSON.parse(again.stdout)).toMatchObject({ created: false, runId: JSON.parse(key.stdout).runId });
+    const counts = await cli(["runs", "--counts"], {}, home);
+    expect(counts.stdout.trim()).toBe("awaiting approval 0  running 0  completed 2  failed 0  cancelled 0  all 2");
+    expect(JSON.parse((await cli(["runs", "--counts", "--json"], {}, home)).stdout)).toEqual({
+      awaiting_approval: 0,
+      running: 0,
+      completed: 2,
+      failed: 0,
+      cancelled: 0,
+    });
 
     dev.kill("SIGTERM");
     await waitFor("cairn dev to exit", () => dev.exitCode !== null, 20_000);

@@ -374,6 +374,7 @@ describe("cairn mcp", () => {
       "deny",
       "follow",
       "list",
+      "send",
       "status",
       "submit",
     ]);
@@ -392,7 +393,14 @@ describe("cairn mcp", () => {
       onprogress: (p) => {
         progress.push(p.message ?? "");
         if (p.message?.includes("awaiting approval") && !approving)
-          approving = mcp.callTool({ name: "approve", arguments: { runId, callId: "call_1_0", reason: "fine" } });
+          // a steering message first (the next model call reads it), then the approval
+          approving = mcp
+            .callTool({ name: "send", arguments: { runId, text: "Answer in one sentence." } })
+            .then((sent) => {
+              expect(sent.isError).toBeFalsy();
+              expect(sent.structuredContent).toEqual({ v: 1, runId, n: 1 });
+              return mcp.callTool({ name: "approve", arguments: { runId, callId: "call_1_0", reason: "fine" } });
+            });
       },
     });
     expect(approving).toBeDefined();
@@ -410,13 +418,16 @@ describe("cairn mcp", () => {
     expect(progress.at(-1)).toBe("ended: completed");
 
     const status = await mcp.callTool({ name: "status", arguments: { runId } });
-    expect(status.structuredContent).toMatchObject({ runId, status: "completed" });
+    expect(status.structuredContent).toMatchObject({ runId, status: "completed", messages: 1, answeredMessages: 1 });
     const listed = await mcp.callTool({ name: "list", arguments: { status: "completed" } });
     expect((listed.structuredContent as { runs: { runId: string }[] }).runs.map((r) => r.runId)).toContain(runId);
     // The API's refusals come back as tool errors the caller reads.
     const again = await mcp.callTool({ name: "approve", arguments: { runId, callId: "call_1_0" } });
     expect(again.isError).toBe(true);
     expect(text(again)).toMatch(/^not_awaiting: /);
+    const late = await mcp.callTool({ name: "send", arguments: { runId, text: "one more thing" } });
+    expect(late.isError).toBe(true);
+    expect(text(late)).toMatch(/^not_running: run \S+ already completed/);
     const missing = await mcp.callTool({ name: "status", arguments: { runId: "no-such-run" } });
     expect(missing.isError).toBe(true);
   });

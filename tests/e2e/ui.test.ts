@@ -1,12 +1,15 @@
 /**
  * The run inspector (`cairn ui`, @cairn/ui) in a real Chromium (Debian's package, driven by
- * playwright-core), over real services on a real nats-server: the runs list updating live, a run
- * approved from its page, tokens streaming into a model step, hostile run text rendered inert,
- * roles (a user without the approve role sees no button and a forced POST is refused), and the
- * first page of a 10k-run index, measured and reported.
+ * playwright-core), over real services on a real nats-server: the runs list updating live (with
+ * counts by status), a run approved from its page, tokens streaming into a model step, hostile
+ * run text rendered inert, budgets and the sub-agent tree, archived and purged runs, fork from a
+ * step, roles and tenants (a user without the approve role sees no approve button, one that may
+ * not write runs no fork form, and forced POSTs are refused; a tenant counts only its runs),
+ * accessibility (keyboard only, accessible names, WCAG contrast, a phone's width), and the first
+ * page of a 10k-run index, measured and reported.
  */
 import { execFile, spawn } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { get as httpGet } from "node:http";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -15,9 +18,19 @@ import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { CairnClient } from "@cairn/client";
 import { encode, Subjects, type RunStatus } from "@cairn/protocol";
 import { parseAgents, newRunId } from "@cairn/planner";
+import { forkRun, loadRunLog, purgeRun } from "@cairn/replay";
+import { childRunId } from "@cairn/runtime";
 import { silentLogger } from "@cairn/telemetry";
 import { startUi, type RunningUi } from "@cairn/ui";
-import { startHttpServer, tempDir, uniquePrefix, waitFor, workspaceRoot, type TestHttpServer } from "@cairn/testing";
+import {
+  readLedger,
+  startHttpServer,
+  tempDir,
+  uniquePrefix,
+  waitFor,
+  workspaceRoot,
+  type TestHttpServer,
+} from "@cairn/testing";
 import { Kvm } from "@nats-io/kv";
 import { makeFixture, serviceEnv, useEmbedded, waitRun, type ScriptTurn } from "../helpers.js";
 import { startSecuredDeployment } from "../security/deployment.js";
@@ -81,7 +94,7 @@ async function services(
   scripts: Record<string, ScriptTurn[]>,
   agents: Record<string, object>,
   extraEnv: Record<string, string> = {},
-): Promise<{ c: CairnClient; prefix: string }> {
+): Promise<{ c: CairnClient; prefix: string; ledgerFile: string }> {
   const f = makeFixture(scripts);
   const prefix = uniquePrefix();
   const c = await h.start({
@@ -100,11 +113,132 @@ async function services(
     ),
     log: silentLogger(),
   });
-  return { c, prefix };
+  return { c, prefix, ledgerFile: f.ledgerFile };
 }
 
 /** An element's text as a reader sees it: runs of whitespace (the markup's line breaks) as one space. */
 const words = (s: string | null): string => (s ?? "").replace(/\s+/g, " ").trim();
+
+/** Presses Tab until the focused element matches `selector` (at most `max` times); throws if it never does. */
+async function tabTo(p: Page, selector: string, max = 80): Promise<void> {
+  for (let i = 0; i < max; i++) {
+    await p.keyboard.press("Tab");
+    const focused = (sel: string): boolean =>
+      (
+        globalThis as unknown as { document: { activeElement: { matches(s: string): boolean } | null } }
+      ).document.activeElement?.matches(sel) ?? false;
+    if (await p.evaluate(focused, selector)) return;
+  }
+  throw new Error(`Tab never reached ${selector}`);
+}
+
+/** Every form control on the page (not hidden inputs) without an accessible name, as Chromium computes it (CDP). */
+async function unnamedControls(p: Page): Promise<{ controls: number; unnamed: string[] }> {
+  const cdp = await p.context().newCDPSession(p);
+  try {
+    const { root } = await cdp.send("DOM.getDocument", { depth: -1 });
+    const { nodeIds } = await cdp.send("DOM.querySelectorAll", {
+      nodeId: root.nodeId,
+      selector: "input:not([type=hidden]), select, textarea, button",
+    });
+    const unnamed: string[] = [];
+    for (const nodeId of nodeIds) {
+      const { nodes } = await cdp.send("Accessibility.getPartialAXTree", { nodeId, fetchRelatives: false });
+      const name = nodes.find((n) => !n.ignored)?.name?.value as unknown;
+      if (typeof name !== "string" || !name.trim())
+        unnamed.push((await cdp.send("DOM.getOuterHTML", { nodeId })).outerHTML.slice(0, 160));
+    }
+    return { controls: nodeIds.length, unnamed };
+  } finally {
+    await cdp.detach();
+  }
+}
+
+interface Contrast {
+  ratio: number;
+  text: string;
+  color: string;
+  background: string;
+}
+
+/**
+ * The WCAG 2 contrast ratio of every visible text on the page (each element's own text, and each
+ * empty field's placeholder) against the background it is drawn on: the colours Chromium
+ * computed (getComputedStyle), backgrounds composited from the root down, text alpha blended.
+ */
+async function textContrasts(p: Page): Promise<Contrast[]> {
+  return p.evaluate<Contrast[]>(CONTRAST_SCRIPT);
+}
+
+/** What textContrasts runs in the page (plain JavaScript: the tests are not compiled with the DOM's types). */
+const CONTRAST_SCRIPT = `(() => {
+  const parse = (c) => {
+    const m = /rgba?\\(([^)]+)\\)/.exec(c);
+    if (!m) return undefined;
+    const [r = 0, g = 0, b = 0, a = 1] = m[1].split(/[\\s,/]+/).filter(Boolean).map(Number);
+    return { r, g, b, a };
+  };
+  const over = (top, bottom) => ({
+    r: top.r * top.a + bottom.r * (1 - top.a),
+    g: top.g * top.a + bottom.g * (1 - top.a),
+    b: top.b * top.a + bottom.b * (1 - top.a),
+    a: 1,
+  });
+  const background = (el) => {
+    const chain = [];
+    for (let e = el; e; e = e.parentElement) chain.unshift(e);
+    let bg = { r: 255, g: 255, b: 255, a: 1 };
+    for (const e of chain) {
+      const c = parse(getComputedStyle(e).backgroundColor);
+      if (c && c.a > 0) bg = over(c, bg);
+    }
+    return bg;
+  };
+  const lum = (c) => {
+    const f = (v) => {
+      const s = v / 255;
+      return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+    };
+    return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b);
+  };
+  const ratio = (x, y) => {
+    const [hi, lo] = [lum(x), lum(y)].sort((m, n) => n - m);
+    return (hi + 0.05) / (lo + 0.05);
+  };
+  const rgb = (c) => "rgb(" + [c.r, c.g, c.b].map(Math.round).join(", ") + ")";
+  const visible = (el) => {
+    const r = el.getBoundingClientRect();
+    return el.getClientRects().length > 0 && r.right > 0 && r.bottom > 0 && getComputedStyle(el).visibility !== "hidden";
+  };
+  const out = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    const own = [...el.childNodes]
+      .filter((n) => n.nodeType === Node.TEXT_NODE && n.textContent.trim())
+      .map((n) => n.textContent.trim())
+      .join(" ");
+    if (!own || !visible(el) || el.closest("option, script, style")) continue;
+    const bg = background(el);
+    const fg = over(parse(getComputedStyle(el).color), bg);
+    out.push({ ratio: ratio(fg, bg), text: own.slice(0, 60), color: rgb(fg), background: rgb(bg) });
+  }
+  for (const el of document.querySelectorAll("input[placeholder]")) {
+    if (el.value || !el.placeholder || !visible(el)) continue;
+    const bg = background(el);
+    const fg = over(parse(getComputedStyle(el, "::placeholder").color), bg);
+    out.push({ ratio: ratio(fg, bg), text: "placeholder " + el.placeholder, color: rgb(fg), background: rgb(bg) });
+  }
+  return out;
+})()`;
+
+/** Whether the page scrolls sideways (its content is wider than the viewport). */
+async function scrollsSideways(p: Page): Promise<boolean> {
+  return p.evaluate(() => {
+    const root = (
+      globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }
+    ).document.documentElement;
+    return root.scrollWidth > root.clientWidth;
+  });
+}
 
 const HOSTILE = `<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">\u001b[31mred\u0007\u202eevil`;
 
@@ -132,12 +266,25 @@ describe.skipIf(!haveChromium)("cairn ui in Chromium", () => {
     await p.evaluate(() => ((globalThis as unknown as { __same: boolean }).__same = true));
     for (const id of ids)
       await p.locator(`tr[data-run="${id}"] .status`, { hasText: "completed" }).waitFor({ timeout: 30_000 });
+    // the counts by status follow, live too: awaiting approval first, then each status and all
+    await waitFor("the counts to show the runs completed", async () =>
+      words(await p.locator("#counts").textContent()).includes("completed 3") ? true : undefined,
+    );
+    expect(words(await p.locator("#counts").textContent())).toBe(
+      "awaiting approval 0 running 0 completed 3 failed 0 cancelled 0 all 3",
+    );
     expect(await p.evaluate(() => (globalThis as unknown as { __same?: boolean }).__same)).toBe(true); // no reload
     // filters: status, metadata
     await p.goto(`${u.url}?status=failed`);
     await expect(p.locator("tbody#rows").textContent()).resolves.toContain("No runs match");
     await p.goto(`${u.url}?meta=team%3Dred&status=completed`);
     expect(await p.locator("tbody#rows tr[data-run]").count()).toBe(3);
+    // a count is a link to the list of that status (the other filters kept); the current one is marked
+    await expect(p.locator("#counts [aria-current]").textContent()).resolves.toMatch(/completed\s+3/);
+    await p.locator("#counts a", { hasText: "failed" }).click();
+    expect(new URL(p.url()).searchParams.get("status")).toBe("failed");
+    expect(new URL(p.url()).searchParams.get("meta")).toBe("team=red");
+    await expect(p.locator("#counts").textContent()).resolves.toContain("do not apply the time and metadata filters");
     await p.goto(`${u.url}?since=yesterday`);
     await expect(p.getByRole("alert").textContent()).resolves.toMatch(/since: expected an RFC 3339 time/);
     await p.goto(u.url);
@@ -180,6 +327,64 @@ describe.skipIf(!haveChromium)("cairn ui in Chromium", () => {
     await screenshot(p, "ui-run.png");
     await p.close();
   }, 60_000);
+
+  it("an approver edits a call's arguments on its page, and a conversation is continued and ended with messages sent from the page", async () => {
+    const { c, ledgerFile } = await services(
+      {
+        pay: [
+          { content: "Paying.", toolCalls: [{ name: "ledger", arguments: { item: "invoice 700" } }] },
+          { content: "Paid: {{toolResults}}" },
+          { content: "You said: more" },
+          { content: "Bye." },
+        ],
+      },
+      { pay: { approve: ["ledger"], editableArgs: ["ledger"], conversation: true } },
+    );
+    const ledgerOf = () => ledgerFile;
+    const { runId } = await c.submit({ task: "pay invoice 7" });
+    await waitFor("the run to wait for approval", async () => (await c.status(runId)).approvals?.length);
+    const u = await ui(c);
+    const p = await page();
+    await p.goto(`${u.url}runs/${runId}`);
+    const args = p.getByLabel(/Arguments \(JSON; edit them/);
+    expect(JSON.parse(await args.inputValue())).toEqual({ item: "invoice 700" });
+    // not JSON: refused with the reason, nothing decided
+    await args.fill("{item: 7");
+    await p.getByRole("button", { name: "Approve call" }).click();
+    await expect(p.locator("body").textContent()).resolves.toContain("the edited arguments are not JSON");
+    expect((await c.status(runId)).approvals).toHaveLength(1);
+    await p.goto(`${u.url}runs/${runId}`);
+    await p.getByLabel(/Arguments \(JSON; edit them/).fill('{"item":"invoice 7"}');
+    await p.getByRole("button", { name: "Approve call" }).click();
+    // the conversation waits for a message once it answered
+    await waitFor("the answer", async () => ((await c.status(runId)).awaitingMessage ? true : undefined), 30_000);
+    await p.goto(`${u.url}runs/${runId}`);
+    await expect(p.locator(".answer, #summary").first().textContent()).resolves.toBeTruthy();
+    expect(words(await p.locator("#timeline").textContent())).toMatch(/Approved call \S+ by operator/);
+    expect(await p.locator("#timeline").textContent()).toContain('{"item":"invoice 7"}');
+    await p.getByLabel(/Message to the run/).fill("more");
+    await p.getByRole("button", { name: "Send" }).click();
+    await waitFor(
+      "the second answer",
+      async () => ((await c.status(runId)).answeredMessages === 1 ? true : undefined),
+      30_000,
+    );
+    await p.goto(`${u.url}runs/${runId}`);
+    expect(words(await p.locator("#timeline").textContent())).toMatch(/Message 1 from operator/);
+    await p.getByLabel(/End the conversation after the answer/).check();
+    await p.getByRole("button", { name: "Send" }).click();
+    const s = await waitFor(
+      "the run to end",
+      async () => {
+        const st = await c.status(runId);
+        return st.status === "completed" ? st : undefined;
+      },
+      30_000,
+    );
+    expect(s.answer).toBe("You said: more");
+    expect(readLedger(ledgerOf()).map((e) => e.item)).toEqual(["invoice 7"]);
+    await p.close();
+  }, 90_000);
 
   it("a hostile run's text (HTML, script, control characters) renders inert and visibly escaped", async () => {
     const { c } = await services({ evil: [{ content: HOSTILE }] }, { evil: {} });
@@ -259,6 +464,106 @@ describe.skipIf(!haveChromium)("cairn ui in Chromium", () => {
     }
   }, 60_000);
 
+  it("a run page shows usage against the agent's budgets and its sub-agent runs as a tree of links, both ways", async () => {
+    const prices = join(tempDir(), "prices.json");
+    writeFileSync(prices, JSON.stringify({ boss: { inputPerMTokUsd: 2, outputPerMTokUsd: 8 } }));
+    const { c } = await services(
+      {
+        boss: [
+          { content: "Delegating.", toolCalls: [{ name: "run_agent", arguments: { agent: "kid", task: "record y" } }] },
+          { content: "kid said: {{toolResults}}" },
+        ],
+        kid: [{ toolCalls: [{ name: "ledger", arguments: { item: "y" } }] }, { content: "{{toolResults}}" }],
+      },
+      {
+        boss: { tools: ["run_agent"], maxTokens: 100_000, maxCostUsd: 5, deadlineMs: 600_000 },
+        kid: { tools: ["ledger"] },
+      },
+      { CAIRN_PRICES_FILE: prices },
+    );
+    const { runId } = await c.submit({ task: "delegate", agent: "boss" });
+    const done = await waitRun(c, runId);
+    expect(done.status).toBe("completed");
+    const child = childRunId(runId, 1, 0);
+    const u = await ui(c);
+    const p = await page();
+    await p.goto(`${u.url}runs/${runId}`);
+    const tokens = done.usage.inputTokens + done.usage.outputTokens;
+    const budgets = words(await p.locator("ul.budgets").textContent());
+    expect(budgets).toContain(`tokens: ${tokens} of 100000 (${Math.floor((tokens / 100_000) * 100)}%)`);
+    expect(budgets).toContain(`cost: $${done.costUsd!.toFixed(6)} of $5`);
+    expect(budgets).toMatch(/time: \d+ (ms|s) of 10 min \(0%\)/);
+    expect(budgets).not.toContain("exhausted");
+    // the call links to its child run (in the timeline and in the tree), which links back to its parent
+    expect(words(await p.locator("#timeline").textContent())).toContain(
+      `run_agent turn 1, call 0 · call_1_0 sub-agent run ${child}`,
+    );
+    const tree = p.locator("ul.tree");
+    expect(words(await tree.textContent())).toMatch(
+      new RegExp(`${runId} \\(this run\\) ${child} completed turn 1, call 0 · agent kid record y`),
+    );
+    await tree.getByRole("link", { name: child }).click();
+    await expect(p.locator("h1").textContent()).resolves.toBe(`Run ${child}`);
+    expect(words(await p.locator("ul.tree").textContent())).toBe(
+      `${runId} (parent: its run_agent call call_1_0, turn 1) ${child} (this run)`,
+    );
+    expect(words(await p.locator("dl.facts").textContent())).toContain("Budgets none (the agent sets no");
+    await p.locator("ul.tree").getByRole("link", { name: runId }).click();
+    await expect(p.locator("h1").textContent()).resolves.toBe(`Run ${runId}`);
+    await p.close();
+  }, 60_000);
+
+  it("an archived run is read from the archive, read-only; a purged one says so; fork from a step goes on live", async () => {
+    const { c } = await services(
+      {
+        twice: [
+          { toolCalls: [{ name: "ledger", arguments: { item: "first" } }] },
+          { toolCalls: [{ name: "ledger", arguments: { item: "second" } }] },
+          { content: "both: {{toolResults}}" },
+        ],
+      },
+      { twice: {} },
+    );
+    const a = (await c.submit({ task: "archive me" })).runId;
+    const b = (await c.submit({ task: "purge me" })).runId;
+    await waitRun(c, a);
+    await waitRun(c, b);
+    const archived = await purgeRun(c.nc, c.subjects, a, { archive: true });
+    await purgeRun(c.nc, c.subjects, b);
+    expect(await c.readLog(a)).toEqual([]); // not in the stream any more
+    const u = await ui(c);
+    const p = await page();
+    const res = await p.goto(`${u.url}runs/${a}`);
+    expect(res?.status()).toBe(200);
+    await expect(p.getByRole("status").textContent()).resolves.toMatch(
+      new RegExp(`Archived at ${archived.purgedAt}: this run's log is read from the archive, read-only`),
+    );
+    expect(words(await p.locator("#timeline").textContent())).toContain("ledger");
+    await expect(p.locator(".answer").textContent()).resolves.toContain("both: recorded");
+    expect(await p.locator("form.act").count()).toBe(0); // nothing to act on
+    expect(await p.locator("body[data-events]").count()).toBe(0); // nothing live
+    const purged = await p.goto(`${u.url}runs/${b}`);
+    expect(purged?.status()).toBe(410);
+    await expect(p.getByRole("alert").textContent()).resolves.toMatch(/was purged at .*: its history is gone/);
+    await expect(p.locator("dl.facts").textContent()).resolves.toContain("purge me");
+
+    // fork the archived run from the state after its first tool result: the fork goes on live
+    await p.goto(`${u.url}runs/${a}?at=2`);
+    await expect(p.locator("#at-h").textContent()).resolves.toMatch(/State after step 2 of/);
+    await p.getByRole("button", { name: "Fork a new run from step 2" }).click();
+    await p.waitForURL((url) => !url.pathname.endsWith(`/runs/${a}`) && url.pathname.startsWith("/runs/"));
+    const forked = decodeURIComponent(new URL(p.url()).pathname.slice("/runs/".length));
+    expect(forked).not.toBe(a);
+    await p.locator("#summary .status", { hasText: "completed" }).waitFor({ timeout: 30_000 });
+    expect(words(await p.locator("dl.facts").textContent())).toContain(`Forked from ${a} at step 2`);
+    expect(words(await p.locator("#timeline").textContent())).toContain("(copied from the source run)");
+    expect((await c.status(forked)).status).toBe("completed");
+    // a forged form (no CSRF token) forks nothing
+    const forged = await p.request.post(`${u.url}runs/${a}/fork`, { form: { step: "1" }, maxRedirects: 0 });
+    expect(forged.status()).toBe(403);
+    await p.close();
+  }, 60_000);
+
   it("10k runs in the index: the runs page renders its first page (measured, reported)", async () => {
     const { c, prefix } = await services({ once: [{ content: "done" }] }, { once: {} });
     // The planner's own index records for 10,000 runs (what it writes when runs start and end),
@@ -300,8 +605,19 @@ describe.skipIf(!haveChromium)("cairn ui in Chromium", () => {
     const fcp = await p.evaluate(
       () => performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? Number.NaN,
     );
+    // Again, once the planner has its counts by status (it reads the index for them once, when first asked).
+    await waitFor("the counts", async () =>
+      words(await p.locator("#counts").textContent()).includes(`all ${N}`) ? true : undefined,
+    );
+    const again = Date.now();
+    await p.goto(u.url);
+    await p.locator("tbody#rows tr[data-run]").first().waitFor();
+    const wallAgain = Date.now() - again;
+    const fcpAgain = await p.evaluate(
+      () => performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? Number.NaN,
+    );
     console.log(
-      `UI runs page with ${N} runs: first page in ${Math.round(fcp)} ms (navigation to first contentful paint; ${wall} ms to the table in the test)`,
+      `UI runs page with ${N} runs: first page in ${Math.round(fcp)} ms (navigation to first contentful paint; ${wall} ms to the table in the test), with counts by status: ${Math.round(fcpAgain)} ms (${wallAgain} ms)`,
     );
     expect(await p.locator("tbody#rows tr[data-run]").count()).toBe(50);
     await expect(p.locator("tbody#rows tr[data-run]").first().textContent()).resolves.toContain(`indexed run ${N - 1}`);
@@ -379,6 +695,131 @@ describe.skipIf(!haveChromium)("cairn ui in Chromium", () => {
   }, 60_000);
 });
 
+describe.skipIf(!haveChromium)("cairn ui accessibility in Chromium", () => {
+  const approvalRun = async (): Promise<{ c: CairnClient; runId: string; u: RunningUi }> => {
+    const { c } = await services(
+      {
+        pay: [
+          { content: "Paying.", toolCalls: [{ name: "ledger", arguments: { item: "invoice 8" } }] },
+          { content: "Paid: {{toolResults}}" },
+        ],
+      },
+      { pay: { approve: ["ledger"] } },
+    );
+    const { runId } = await c.submit({ task: `pay invoice 8 ${"and-a-long-unbroken-word".repeat(12)}` });
+    await waitFor("the run to wait for approval", async () => (await c.status(runId)).approvals?.length);
+    return { c, runId, u: await ui(c) };
+  };
+
+  it("keyboard only: the filters and the counts with Tab and Enter, and a run approved with Tab and Enter", async () => {
+    const { c, runId, u } = await approvalRun();
+    const other = (await c.submit({ task: "another", agent: "pay" })).runId;
+    const p = await page();
+    await p.goto(u.url);
+    await p.locator(`tr[data-run="${runId}"]`).waitFor();
+    await tabTo(p, 'select[name="status"]');
+    for (const _ of [1, 2]) await p.keyboard.press("ArrowDown"); // any → awaiting approval → running
+    await p.keyboard.press("ArrowUp"); // back to awaiting approval
+    expect(await p.locator('select[name="status"]').inputValue()).toBe("awaiting_approval");
+    await tabTo(p, 'input[name="agent"]');
+    await p.keyboard.type("pay");
+    await tabTo(p, "form.filters button");
+    await p.keyboard.press("Enter");
+    await p.waitForURL(/status=awaiting_approval/);
+    expect(new URL(p.url()).searchParams.get("agent")).toBe("pay");
+    await waitFor("both runs waiting", async () => (await c.status(other)).approvals?.length);
+    // implicit submission: Enter in a text field
+    await tabTo(p, 'input[name="tenant"]');
+    await p.keyboard.press("Enter");
+    await p.waitForLoadState("load");
+    await p.locator(`tr[data-run="${runId}"]`).waitFor();
+    // a count is reached and followed the same way
+    await tabTo(p, 'nav.counts a[href*="status=running"]');
+    await p.keyboard.press("Enter");
+    await p.waitForURL(/status=running/);
+    // a run's link, then its approve button, then Enter
+    await p.goto(`${u.url}?status=awaiting_approval`);
+    await tabTo(p, `a[href="/runs/${runId}"]`);
+    await p.keyboard.press("Enter");
+    await p.waitForURL(new RegExp(`/runs/${runId}$`));
+    await tabTo(p, "button.approve");
+    await p.keyboard.press("Enter");
+    await p.locator("#summary .status", { hasText: "completed" }).waitFor({ timeout: 30_000 });
+    expect(words(await p.locator("#timeline").textContent())).toMatch(/Approved call \S+ by operator/);
+    await p.close();
+  }, 60_000);
+
+  it("every form control has an accessible name; text contrast is at least 4.5:1 (light and dark); a phone's width scrolls no page sideways", async () => {
+    const { c, runId, u } = await approvalRun();
+    const done = (await c.submit({ task: "done", agent: "pay" })).runId;
+    await c.approve(done, (await waitFor("approval", async () => (await c.status(done)).approvals?.[0])).callId);
+    await waitRun(c, done);
+    const p = await page();
+    const pages = [
+      { name: "the runs page", url: u.url },
+      { name: "the runs page with an error", url: `${u.url}?since=yesterday` },
+      { name: "a run waiting for approval", url: `${u.url}runs/${runId}` },
+      { name: "the state after a step (fork form)", url: `${u.url}runs/${runId}?at=1` },
+      { name: "a turn's prompt", url: `${u.url}runs/${done}?prompt=1` },
+      { name: "a completed run", url: `${u.url}runs/${done}` },
+    ];
+    const report: string[] = [];
+    for (const scheme of ["light", "dark"] as const) {
+      await p.emulateMedia({ colorScheme: scheme });
+      for (const { name, url } of pages) {
+        await p.goto(url);
+        await p.waitForLoadState("load");
+        const { controls, unnamed } = await unnamedControls(p);
+        expect(unnamed, `${name}: controls without an accessible name`).toEqual([]);
+        if (!/prompt|completed/.test(name)) expect(controls, name).toBeGreaterThan(0);
+        const contrasts = await textContrasts(p);
+        expect(contrasts.length, name).toBeGreaterThan(5);
+        expect(
+          contrasts.filter((x) => x.ratio < 4.5),
+          `${name} (${scheme}): text under 4.5:1`,
+        ).toEqual([]);
+        const lowest = contrasts.reduce((m, x) => (x.ratio < m.ratio ? x : m));
+        report.push(
+          `${scheme} ${name}: ${contrasts.length} texts, lowest ${lowest.ratio.toFixed(2)}:1 (${lowest.text})`,
+        );
+      }
+    }
+    console.log(`UI text contrast (WCAG 2):\n  ${report.join("\n  ")}`);
+    await p.emulateMedia({ colorScheme: "light" });
+    // the checks find what they look for: a field without a name, faint text, a page too wide
+    await p.goto(u.url);
+    await p.evaluate(`(() => {
+      const main = document.querySelector("main");
+      const field = document.createElement("input");
+      field.id = "unnamed-probe";
+      const faint = document.createElement("p");
+      faint.textContent = "faint probe";
+      faint.style.color = "#bbbbbb";
+      const wide = document.createElement("div");
+      wide.textContent = "wide";
+      wide.style.width = "3000px";
+      main.append(field, faint, wide);
+    })()`);
+    expect((await unnamedControls(p)).unnamed).toEqual([expect.stringContaining("unnamed-probe")]);
+    expect((await textContrasts(p)).filter((x) => x.ratio < 4.5).map((x) => x.text)).toEqual(["faint probe"]);
+    expect(await scrollsSideways(p)).toBe(true);
+    await p.setViewportSize({ width: 390, height: 844 });
+    for (const { name, url } of pages) {
+      await p.goto(url);
+      await p.waitForLoadState("load");
+      expect(await scrollsSideways(p), `${name} at 390 px`).toBe(false);
+    }
+    await p.goto(u.url);
+    await screenshot(p, "ui-runs-phone.png");
+    await p.goto(`${u.url}runs/${runId}`);
+    await screenshot(p, "ui-run-phone.png");
+    // the approve button is there and usable at this width too
+    await p.getByRole("button", { name: "Approve call" }).click();
+    await p.locator("#summary .status", { hasText: "completed" }).waitFor({ timeout: 30_000 });
+    await p.close();
+  }, 90_000);
+});
+
 describe.skipIf(!haveChromium)("cairn ui with tenants and roles (shipped accounts, examples/access.json)", () => {
   it("a user without the approve role sees no approve button and a forced POST is refused; an approver approves", async () => {
     const d = await startSecuredDeployment(
@@ -426,4 +867,89 @@ describe.skipIf(!haveChromium)("cairn ui with tenants and roles (shipped account
       await d.stop();
     }
   }, 120_000);
+
+  it("a tenant's user counts only its tenant's runs, reads its archived run, sees no fork form, and a forced fork is refused", async () => {
+    const d = await startSecuredDeployment(
+      {
+        victim: [
+          { content: "Paying.", toolCalls: [{ name: "ledger", arguments: { item: "invoice" } }] },
+          { content: "Done: {{toolResults}}" },
+        ],
+      },
+      { victim: { tools: ["ledger"], approve: ["ledger"] } },
+      { CAIRN_ACCESS_FILE: join(root, "examples", "access.json") },
+    );
+    try {
+      const acme = await CairnClient.connect({ nc: await d.as("acme-dev"), prefix: d.prefix });
+      const approver = await CairnClient.connect({ nc: await d.as("acme-approver"), prefix: d.prefix });
+      const globex = await CairnClient.connect({ nc: await d.as("globex-dev"), prefix: d.prefix });
+      const waiting = async (c: CairnClient, task: string): Promise<{ runId: string; callId: string }> => {
+        const { runId } = await c.submit({ task, agent: "victim" });
+        const a = await waitFor("the call to wait for approval", async () => (await c.status(runId)).approvals?.[0]);
+        return { runId, callId: a.callId };
+      };
+      const mine = await waiting(acme, "acme pays");
+      const done = await waiting(acme, "acme paid");
+      await approver.approve(done.runId, done.callId);
+      await waitRun(acme, done.runId);
+      await waiting(globex, "globex pays");
+      await waiting(globex, "globex pays again");
+
+      const acmeUi = await ui(acme);
+      const p = await page();
+      await p.goto(acmeUi.url);
+      await waitFor("ACME's counts", async () =>
+        words(await p.locator("#counts").textContent()).includes("all 2") ? true : undefined,
+      );
+      expect(words(await p.locator("#counts").textContent())).toBe(
+        "awaiting approval 1 running 0 completed 1 failed 0 cancelled 0 all 2",
+      );
+      // the operators' client counts every tenant's
+      const opsUi = await ui(d.client);
+      await p.goto(opsUi.url);
+      await waitFor("every tenant's counts", async () =>
+        words(await p.locator("#counts").textContent()).includes("all 4") ? true : undefined,
+      );
+      expect(words(await p.locator("#counts").textContent())).toContain("awaiting approval 3");
+      await p.goto(`${opsUi.url}?tenant=GLOBEX`);
+      await waitFor("GLOBEX's counts", async () =>
+        words(await p.locator("#counts").textContent()).includes("all 2") ? true : undefined,
+      );
+      expect(words(await p.locator("#counts").textContent())).toContain("awaiting approval 2 running 0 completed 0");
+
+      // fork: neither a tenant's user nor the operators' client may write runs into the stream
+      for (const u of [acmeUi, opsUi]) {
+        await p.goto(`${u.url}runs/${mine.runId}?at=1`);
+        await expect(p.locator("#at-h").textContent()).resolves.toMatch(/State after step 1/);
+        expect(await p.getByRole("button", { name: /Fork/ }).count()).toBe(0);
+        expect(words(await p.locator(".panel").textContent())).toContain("your credential may not write runs");
+      }
+      await p.goto(`${acmeUi.url}runs/${mine.runId}?at=1`);
+      const csrf = await p.locator('input[name="csrf"]').first().getAttribute("value");
+      const forced = await p.request.post(`${acmeUi.url}runs/${mine.runId}/fork`, {
+        form: { csrf: csrf!, step: "1" },
+        maxRedirects: 0,
+      });
+      expect(forced.status()).toBe(403);
+      expect(await forced.text()).toContain("may not write runs");
+      // and the server itself refuses such a credential's writes (the UI's check is not the only guard)
+      const source = await loadRunLog(await d.as("admin"), d.subjects, mine.runId);
+      for (const c of [acme, d.client])
+        await expect(forkRun(c.nc, d.subjects, source, { fromStep: 1 })).rejects.toThrow();
+      expect((await d.client.list({ limit: 100 })).length).toBe(4); // no fork was written
+
+      // an archived run of the tenant: its log through the API (the planner reads the archive)
+      await purgeRun(await d.as("admin"), d.subjects, done.runId, { archive: true });
+      await p.goto(`${acmeUi.url}runs/${done.runId}`);
+      await expect(p.getByRole("status").textContent()).resolves.toContain("read from the archive, read-only");
+      expect(words(await p.locator("#timeline").textContent())).toMatch(/Approved call \S+ by ACME\/acme-approver/);
+      // another tenant's run is not found
+      const theirs = (await globex.list({ limit: 1 }))[0]!.runId;
+      expect((await p.goto(`${acmeUi.url}runs/${theirs}`))?.status()).toBe(404);
+      await p.close();
+      for (const c of [acme, approver, globex]) await c.close();
+    } finally {
+      await d.stop();
+    }
+  }, 180_000);
 });

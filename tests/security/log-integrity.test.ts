@@ -284,6 +284,10 @@ describe("results are accepted only for the call that was commanded", () => {
         "cairn.run.rx.evt.approval.1.budget",
         "cairn.run.rx.cmd.tool.1.0.ledger",
         "cairn.run.rx.evt.signal.cancel",
+        // a user's message (cairn send) is the planner's to write: the model reads it as the user's
+        "cairn.run.rx.evt.message.1",
+        // as is a guardrails' verdict (a forged "passed" would let an answer through)
+        "cairn.run.rx.evt.guard.1.output",
         "cairn.tap.rx.evt.tool.1.0.ledger",
         "cairn.api.spawn",
       ]) {
@@ -292,6 +296,8 @@ describe("results are accepted only for the call that was commanded", () => {
       }
     }
     // and what each needs, it can
+    expect(await canPublish(await d.as("planner"), "cairn.run.rx.evt.message.1", "x")).toBe(true);
+    expect(await canPublish(await d.as("planner"), "cairn.run.rx.evt.guard.1.output", "x")).toBe(true);
     expect(await canPublish(builtin, "cairn.run.rx.evt.tool.1.0.read_file", "x")).toBe(true);
     expect(await canPublish(app, "cairn.run.rx.evt.tool.1.0.ledger", "x")).toBe(true);
     expect(await canSubscribe(client, "cairn.tap.rx.>")).toBe(true);

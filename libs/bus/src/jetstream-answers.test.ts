@@ -89,6 +89,10 @@ describe("JetStream answers, classified", () => {
     for (const f of [isWrongLastSequence, isMissingStream, isConsumerNotFound]) {
       expect(f(new Error("timeout"))).toBe(false);
       expect(f({ message: 42 })).toBe(false);
+      // Only a message that is a string is read as text.
+      expect(f({ message: { toString: () => "wrong last sequence; stream not found; consumer not found" } })).toBe(
+        false,
+      );
       expect(f({})).toBe(false);
     }
   });

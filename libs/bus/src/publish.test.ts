@@ -170,6 +170,27 @@ describe("appendOnce: every other failure is thrown, never reported as recorded"
     }
   });
 
+  it("a refusal in the per-subject words under another code than 10077 throws: the code decides, not the text", async () => {
+    const subject = `${uniquePrefix("code")}.evt.x`;
+    const sub = nc.subscribe(subject, {
+      callback: (_e, m) => {
+        m.respond(
+          JSON.stringify({
+            type: "io.nats.jetstream.api.v1.pub_ack",
+            error: { code: 400, err_code: 10999, description: "maximum messages per subject exceeded" },
+          }),
+        );
+      },
+    });
+    try {
+      const o = await outcome(appendOnce(js, subject, bytes("x"), { timeoutMs: 2_000 }));
+      expect(o.result, "only error 10077 is the once-only refusal").toBeUndefined();
+      expect(o.error?.code).toBe(10999);
+    } finally {
+      sub.unsubscribe();
+    }
+  });
+
   describe("through a stalled connection", () => {
     let proxy: TcpProxy;
     let pnc: NatsConnection;
@@ -194,6 +215,22 @@ describe("appendOnce: every other failure is thrown, never reported as recorded"
       expect(await appendOnce(js, s.subject("evt.x"), bytes("x"))).toEqual({ seq: 0, duplicate: true });
     });
 
+    it("the caller's timeoutMs applies, not the default: an answer later than it is a timeout", async () => {
+      const s = await writeOnceStream();
+      const pjs = jetstream(pnc);
+      // The server's answer comes 1.5 s late: past the 300 ms asked for, well within the 10 s default.
+      proxy.delay(1_500, "down");
+      try {
+        const o = await outcome(appendOnce(pjs, s.subject("evt.late"), bytes("x"), { timeoutMs: 300 }));
+        expect(o.result, "an answer after timeoutMs must not count").toBeUndefined();
+        expect(o.error?.name ?? o.error?.message).toMatch(/timeout/i);
+        // Everything delayed has arrived once a PING's PONG is back: healing then keeps the byte order.
+        await pnc.flush();
+      } finally {
+        proxy.heal();
+      }
+    });
+
     it("a timeout with nothing stored (both directions stalled) throws, and the retry records it", async () => {
       const s = await writeOnceStream();
       const pjs = jetstream(pnc);
@@ -216,6 +253,12 @@ describe("appendOnce: headers", () => {
     const h = headers();
     h.set("Cairn-Since", "3");
     await appendOnce(js, s.subject("evt.h2"), bytes("x"), { headers: h });
+    // A record is a record even with a header named like a method.
+    await appendOnce(js, s.subject("evt.h0"), bytes("x"), { headers: { get: "yes" } });
+    expect((await jsm.streams.getMessage(s.name, { last_by_subj: s.subject("evt.h0") }))?.header.get("get")).toBe(
+      "yes",
+    );
+
     expect(
       (await jsm.streams.getMessage(s.name, { last_by_subj: s.subject("evt.h1") }))?.header.get("Cairn-Events"),
     ).toBe("7");

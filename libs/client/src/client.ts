@@ -11,6 +11,7 @@ import {
   type ListReply,
   type ReadReply,
   type RunStatus,
+  type SendReply,
   type SubmitReply,
 } from "@cairn/protocol";
 import { connectNats, readRange, type NatsConnectOptions } from "@cairn/bus";
@@ -54,6 +55,12 @@ export interface ListOptions {
   /** Submitted at or after / before these times (RFC 3339). */
   since?: string;
   until?: string;
+  /**
+   * Also answer ListReply.counts: how many of the caller's runs have each status (with the tenant
+   * and agent filters; see docs/protocol.md). A planner that is still reading the runs index for
+   * them (the first time it is asked) answers without them.
+   */
+  counts?: boolean;
 }
 
 /** One message of a run's log, as `watch` yields it. */
@@ -85,6 +92,9 @@ export interface ClientOptions {
  * Submit, inspect, cancel and watch runs. Requests go to the `cairn` micro service on
  * `<prefix>.api.*`; a submit is answered only once the submission is durably in the stream.
  */
+/** Status reads after an answer in the log before `reply` goes on watching (about 4.5 s in all). */
+const REPLY_STATUS_POLLS = 9;
+
 export class CairnClient {
   readonly subjects: Subjects;
 
@@ -187,7 +197,8 @@ export class CairnClient {
    * examines a bounded part of the index); `maxPages` bounds that (default 50).
    */
   async list(opts: ListOptions & { maxPages?: number } = {}): Promise<RunStatus[]> {
-    const { maxPages = 50, ...q } = opts;
+    // (counts come with a page: listPage)
+    const { maxPages = 50, counts: _counts, ...q } = opts;
     const limit = q.limit ?? 100;
     const out: RunStatus[] = [];
     let cursor: string | undefined;
@@ -208,14 +219,21 @@ export class CairnClient {
   }
   /**
    * Approves a tool call that waits for approval; the run resumes durably. Who approved is recorded
-   * from this connection's identity, as the server gives it (see docs/security.md).
+   * from this connection's identity, as the server gives it (see docs/security.md). `args`
+   * replaces the model's arguments (the agent must allow it for the tool: `editableArgs`; they must
+   * validate against the tool's input schema); the edit is recorded with who made it.
    */
-  approve(runId: string, callId: string, opts: { reason?: string } = {}): Promise<RunStatus> {
+  approve(
+    runId: string,
+    callId: string,
+    opts: { reason?: string; args?: Record<string, unknown> } = {},
+  ): Promise<RunStatus> {
     return this.call<RunStatus>("approve", {
       v: 1,
       runId,
       callId,
       decision: "approve",
+      ...(opts.args !== undefined ? { arguments: opts.args } : {}),
       ...(opts.reason ? { reason: opts.reason } : {}),
     });
   }
@@ -236,6 +254,43 @@ export class CairnClient {
   spawn(parent: { runId: string; turn: number; index: number; callId: string }): Promise<SubmitReply> {
     return this.call<SubmitReply>("spawn", { v: 1, ...parent });
   }
+  /**
+   * Sends a message to a running run: the next model call reads it (steering), or — a
+   * conversation waiting for a message — it starts the next turn. `end` ends a conversation after
+   * its next answer. Resolves with the message's number once it is stored; `reply` waits for the
+   * answer. Who sent it is recorded from this connection's identity.
+   */
+  send(runId: string, text: string | undefined, opts: { end?: boolean } = {}): Promise<SendReply> {
+    return this.call<SendReply>("send", {
+      v: 1,
+      runId,
+      ...(text !== undefined ? { text } : {}),
+      ...(opts.end ? { end: true } : {}),
+    });
+  }
+
+  /**
+   * Resolves with the run's status once a model answer has followed message `n` (its
+   * `answeredMessages` is `n` or more; the answer is `answer`, and `output` for structured output),
+   * or once the run has ended. Watches the log, so it holds no consumer.
+   */
+  async reply(runId: string, n: number, opts: { signal?: AbortSignal } = {}): Promise<RunStatus> {
+    const done = (s: RunStatus): boolean =>
+      (s.answeredMessages ?? 0) >= n || (s.status !== "running" && s.status !== "awaiting_approval");
+    for await (const e of this.watch(runId, opts)) {
+      const answer = e.entry.kind === "llm-result" && e.entry.message.ok && !e.entry.message.toolCalls?.length;
+      if (!answer && e.entry.kind !== "ended") continue;
+      // The planner records what the answer means (an invalid structured answer is no answer) as it
+      // folds it: the status catches up within moments of the entry.
+      for (let i = 0; i < REPLY_STATUS_POLLS; i++) {
+        const s = await this.status(runId);
+        if (done(s)) return s;
+        await new Promise((r) => setTimeout(r, 100 * (i + 1)));
+      }
+    }
+    return this.status(runId);
+  }
+
   cancel(runId: string, reason?: string): Promise<RunStatus> {
     return this.call<RunStatus>("cancel", { v: 1, runId, ...(reason ? { reason } : {}) });
   }

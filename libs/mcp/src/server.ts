@@ -62,6 +62,8 @@ export function progressLine(entry: DecodedEntry, gated: ReadonlySet<string>): s
       return `stuck loop: ${entry.message.decision === "approve" ? "go on approved" : "denied"}`;
     case "signal":
       return `signal: ${entry.message.signal}`;
+    case "message":
+      return `message ${entry.message.n}${entry.message.text !== undefined ? `: ${entry.message.text}` : ""}${entry.message.end ? " (end after the next answer)" : ""}`;
     case "error":
       return `error: ${entry.message.error.message}`;
     case "ended":
@@ -205,6 +207,21 @@ export function createCairnMcpServer(client: CairnClient, info: { version: strin
       annotations: { destructiveHint: true },
     },
     (a) => answer(() => client.cancel(a.runId, a.reason)),
+  );
+
+  server.registerTool(
+    "send",
+    {
+      title: "Send a message to a run",
+      description:
+        "Sends a message to a running run: its next model call reads it as the user's (steering), or a conversation waiting for a message goes on. end: true ends a conversation after its next answer. Returns the message's number; status shows when it is answered (answeredMessages).",
+      inputSchema: {
+        runId,
+        text: z.string().min(1).max(65536).optional().describe("what the model reads"),
+        end: z.boolean().optional().describe("end the conversation after its next answer"),
+      },
+    },
+    (a) => answer(() => client.send(a.runId, a.text, a.end ? { end: true } : {})),
   );
   return server;
 }

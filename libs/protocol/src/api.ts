@@ -32,6 +32,11 @@ export const API_ENDPOINTS: Readonly<Record<ApiEndpoint, ApiEndpointSpec>> = {
     reply: "RunStatus",
     does: "Approves or denies a tool call (or going past a budget, or going on after a stuck loop) that waits for a human.",
   },
+  send: {
+    request: "SendRequest",
+    reply: "SendReply",
+    does: "A message to a run: the next model call reads it (steering), or it starts the next turn of a conversation; `end` ends a conversation after its next answer.",
+  },
   spawn: {
     request: "SpawnRequest",
     reply: "SubmitReply",
@@ -101,6 +106,10 @@ export const API_ERRORS: Readonly<Record<string, ApiErrorSpec>> = {
       "No such call waits for approval, or the call already has its result (or the run is not paused at a budget or by its loop guard).",
   },
   already_decided: { code: 409, meaning: "Another approve/deny of the same call was recorded first." },
+  not_editable: {
+    code: 409,
+    meaning: "Approve with edited arguments for a call whose tool does not allow it (the agent's `editableArgs`).",
+  },
   not_approved: { code: 409, meaning: "A gated `run_agent` call has no recorded approval (spawn)." },
   idempotency_conflict: { code: 409, meaning: "The idempotency key already names a run with another task or agent." },
   unknown_tool: { code: 503, meaning: "The agent uses tools no tool-runner has registered (start one)." },

@@ -18,6 +18,9 @@ const TYPE_OF: Record<Exclude<DecodedEntry["kind"], "invalid">, string> = {
   approval: "run.approval",
   "budget-approval": "run.approval",
   "loop-approval": "run.approval",
+  message: "run.message",
+  guard: "run.guard",
+  "guard-approval": "run.approval",
   error: "run.error",
   ended: "run.ended",
 };
@@ -97,6 +100,9 @@ describe("decodeEntry", () => {
       message: approval,
     });
     expect(decodeEntry(S, S.error("r1", "e1"), encode(error))).toEqual({ kind: "error", message: error });
+    const message = { v: 1, type: "run.message", runId: "r1", n: 2, text: "hi", by: "alice", at } as const;
+    expect(decodeEntry(S, S.message("r1", 2), encode(message))).toEqual({ kind: "message", message });
+    expect(decodeEntry(S, "t.run.r1.evt.message.0", encode(message))).toMatchObject({ kind: "invalid" });
   });
 
   it("calls a message invalid, never throwing, when its subject is not a run subject, is of no known kind, or its body is not the kind's schema", () => {

@@ -3,6 +3,8 @@ import type {
   LlmCommand,
   LlmResult,
   RunApproval,
+  RunMessage,
+  RunGuard,
   RunEnded,
   RunError,
   RunSignal,
@@ -41,6 +43,9 @@ export type DecodedEntry =
   | { kind: "approval"; message: RunApproval }
   | { kind: "budget-approval"; message: RunApproval }
   | { kind: "loop-approval"; message: RunApproval }
+  | { kind: "message"; message: RunMessage }
+  | { kind: "guard"; message: RunGuard }
+  | { kind: "guard-approval"; message: RunApproval }
   | { kind: "error"; message: RunError }
   | { kind: "ended"; message: RunEnded }
   | { kind: "invalid"; subject: string; reason: string };
@@ -57,6 +62,9 @@ const TYPES = {
   approval: "RunApproval",
   "budget-approval": "RunApproval",
   "loop-approval": "RunApproval",
+  message: "RunMessage",
+  guard: "RunGuard",
+  "guard-approval": "RunApproval",
   error: "RunError",
   ended: "RunEnded",
 } as const;

@@ -166,6 +166,10 @@ describe("Subjects.parse", () => {
     // logs recorded before the tool joined the subject
     expect(s.parse("t.run.r1.evt.tool.2.0")).toEqual({ runId: "r1", what: { kind: "tool-result", turn: 2, index: 0 } });
     expect(s.parse(s.signal("r1", "cancel"))).toEqual({ runId: "r1", what: { kind: "signal", name: "cancel" } });
+    expect(s.message("r1", 3)).toBe("t.run.r1.evt.message.3");
+    expect(s.parse(s.message("r1", 3))).toEqual({ runId: "r1", what: { kind: "message", n: 3 } });
+    expect(s.parse("t.run.r1.evt.message.0")).toEqual({ runId: "r1", what: { kind: "unknown" } });
+    expect(s.parse("t.run.r1.evt.message.x")).toEqual({ runId: "r1", what: { kind: "unknown" } });
     expect(s.parse(s.error("r1", "s42"))).toEqual({ runId: "r1", what: { kind: "error", id: "s42" } });
     expect(s.parse(s.ended("r1"))).toEqual({ runId: "r1", what: { kind: "ended" } });
     expect(s.parse(s.llmCommand("r1", 1, "scripted"))).toEqual({

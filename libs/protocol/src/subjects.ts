@@ -12,12 +12,15 @@
  * <p>.run.<runId>.evt.approval.<turn>.budget  run.approval   (go past a budget before <turn>, or not)
  * <p>.run.<runId>.evt.approval.<turn>.loop    run.approval   (go on past a stuck-loop guard's trip before <turn>, or not)
  * <p>.run.<runId>.evt.summary.<turn>          summary.result  (older turns summarised before <turn>)
+ * <p>.run.<runId>.evt.message.<n>             run.message     (a user's message: cairn send)
+ * <p>.run.<runId>.evt.guard.<turn>.<point>    run.guard       (guardrails' verdict: input before turn 1, output of <turn>)
+ * <p>.run.<runId>.evt.approval.<turn>.guard   run.approval    (go on past a tripped guardrail's pause at <turn>, or not)
  * <p>.run.<runId>.evt.error.<seq>             run.error
  * <p>.run.<runId>.evt.ended                   run.ended
  * <p>.run.<runId>.cmd.llm.<turn>.<provider>   llm.command     (llm-caller: consumer llm_<provider>)
  * <p>.run.<runId>.cmd.summary.<turn>.<provider>  summary.command (llm-caller: same consumer llm_<provider>)
  * <p>.run.<runId>.cmd.tool.<turn>.<index>.<tool>  tool.command (tool-runner: consumer tool_<tool>)
- * <p>.api.{submit,status,list,cancel,approve}  request/reply (NATS micro service "cairn")
+ * <p>.api.{submit,status,list,cancel,approve,send}  request/reply (NATS micro service "cairn")
  * <p>.api.spawn                               a run_agent call starts its sub-agent run (tool-runner)
  * <p>.api.read                                a page of a run's log (for callers that may not read the stream)
  * <p>.tapi.<endpoint>                         the API as tenant accounts import it (identity from the server)
@@ -81,7 +84,7 @@ function streamPart(prefix: string): string {
 }
 
 /** Endpoints of the `cairn` micro service. */
-export type ApiEndpoint = "submit" | "status" | "list" | "cancel" | "approve" | "spawn" | "read";
+export type ApiEndpoint = "submit" | "status" | "list" | "cancel" | "approve" | "send" | "spawn" | "read";
 
 export type RunSubjectKind =
   | { kind: "submitted" }
@@ -93,6 +96,9 @@ export type RunSubjectKind =
   | { kind: "budget-approval"; turn: number }
   | { kind: "loop-approval"; turn: number }
   | { kind: "summary-result"; turn: number }
+  | { kind: "message"; n: number }
+  | { kind: "guard"; turn: number; point: "input" | "output" }
+  | { kind: "guard-approval"; turn: number }
   | { kind: "error"; id: string }
   | { kind: "ended" }
   | { kind: "llm-command"; turn: number; provider: string }
@@ -224,6 +230,18 @@ export class Subjects {
   /** A tool result as logs recorded before the tool joined its subject (`evt.tool.<turn>.<index>`): still read. */
   legacyToolResult(runId: string, turn: number, index: number): string {
     return `${this.prefix}.run.${token("runId", runId)}.evt.tool.${turn}.${index}`;
+  }
+  /** The verdict of the run's guardrails at a point: input (before model turn 1) or the output of `turn`. */
+  guard(runId: string, turn: number, point: "input" | "output"): string {
+    return `${this.prefix}.run.${token("runId", runId)}.evt.guard.${turn}.${point}`;
+  }
+  /** A human's decision on a run a tripped guardrail paused at `turn` (onTrip pause). */
+  guardApproval(runId: string, turn: number): string {
+    return `${this.prefix}.run.${token("runId", runId)}.evt.approval.${turn}.guard`;
+  }
+  /** A user's message `n` (1, 2, …) to a run: cairn send. */
+  message(runId: string, n: number): string {
+    return `${this.prefix}.run.${token("runId", runId)}.evt.message.${n}`;
   }
   signal(runId: string, name: string): string {
     return `${this.prefix}.run.${token("runId", runId)}.evt.signal.${token("signal", name)}`;
@@ -430,7 +448,12 @@ function parseRunTokens(t: string[]): ParsedRunSubject | undefined {
       what = { kind: "budget-approval", turn: posInt(c)! };
     else if (b === "approval" && n === 5 && posInt(c) && d === "loop")
       what = { kind: "loop-approval", turn: posInt(c)! };
+    else if (b === "approval" && n === 5 && posInt(c) && d === "guard")
+      what = { kind: "guard-approval", turn: posInt(c)! };
+    else if (b === "guard" && n === 5 && posInt(c) && (d === "input" || d === "output"))
+      what = { kind: "guard", turn: posInt(c)!, point: d };
     else if (b === "summary" && n === 4 && posInt(c)) what = { kind: "summary-result", turn: posInt(c)! };
+    else if (b === "message" && n === 4 && posInt(c)) what = { kind: "message", n: posInt(c)! };
     else if (b === "error" && n === 4 && c) what = { kind: "error", id: c };
   } else if (a === "cmd") {
     if (b === "llm" && n === 5 && posInt(c) && d) what = { kind: "llm-command", turn: posInt(c)!, provider: d };
@@ -506,6 +529,12 @@ export function runStepOf(subject: string): RunStep | undefined {
       return step("evt", "approval", ["{turn}", "budget"], { turn: w.turn });
     case "loop-approval":
       return step("evt", "approval", ["{turn}", "loop"], { turn: w.turn });
+    case "message":
+      return step("evt", "message", ["{n}"]);
+    case "guard":
+      return step("evt", "guard", ["{turn}", w.point], { turn: w.turn });
+    case "guard-approval":
+      return step("evt", "approval", ["{turn}", "guard"], { turn: w.turn });
     case "error":
       return step("evt", "error", ["{id}"]);
     case "llm-command":

@@ -7,7 +7,7 @@ import {
   type ReceivedRequest,
 } from "@cairn/testing";
 import type { ModelRequest } from "@cairn/runtime";
-import { createOpenAiProvider } from "./openai.js";
+import { createOpenAiCompatibleProvider } from "./openai.js";
 
 type Received = ReceivedRequest;
 type Handler = HttpHandler;
@@ -53,7 +53,7 @@ const simpleReq: ModelRequest = {
   tools: [],
 };
 
-type Failure = { retryable: boolean; kind: string; status?: number; message: string };
+type Failure = { retryable: boolean; kind: string; status?: number; retryAfterMs?: number; message: string };
 
 const failure = (p: Promise<unknown>): Promise<Failure> => rejectionOf(p);
 
@@ -80,7 +80,7 @@ describe("openai provider, streaming", () => {
     const tokens: string[] = [];
     // The server holds back the rest until the client has seen the first delta: only a real stream passes.
     await withServer(stream(textStream, { gate: firstSeen, gateAt: 2 }), async (baseUrl, received) => {
-      const r = await createOpenAiProvider({ baseUrl, apiKey: KEY }).complete(simpleReq, {
+      const r = await createOpenAiCompatibleProvider({ baseUrl, apiKey: KEY }).complete(simpleReq, {
         onToken: (t) => {
           tokens.push(t);
           sawFirst();
@@ -95,7 +95,6 @@ describe("openai provider, streaming", () => {
         usage: { inputTokens: 9, outputTokens: 4 },
       });
       const got = received[0]!;
-      expect(got.headers["accept"]).toBe("text/event-stream");
       expect(got.headers["authorization"]).toBe(`Bearer ${KEY}`);
       expect(got.body).toEqual({
         model: "gpt-test",
@@ -117,9 +116,9 @@ describe("openai provider, streaming", () => {
         res.end(JSON.stringify(answer));
       },
       async (baseUrl, received) => {
-        const r = await createOpenAiProvider({ baseUrl }).complete(simpleReq);
+        const r = await createOpenAiCompatibleProvider({ baseUrl }).complete(simpleReq);
         expect(r.content).toBe("ok");
-        expect(received[0]!.body).toMatchObject({ stream: false });
+        expect(received[0]!.body).not.toHaveProperty("stream");
         expect(received[0]!.body).not.toHaveProperty("stream_options");
       },
     );
@@ -163,7 +162,9 @@ describe("openai provider, streaming", () => {
       },
       async (baseUrl) => {
         const tokens: string[] = [];
-        const r = await createOpenAiProvider({ baseUrl }).complete(simpleReq, { onToken: (t) => tokens.push(t) });
+        const r = await createOpenAiCompatibleProvider({ baseUrl }).complete(simpleReq, {
+          onToken: (t) => tokens.push(t),
+        });
         expect(tokens).toEqual([]);
         expect(r).toEqual({
           content: null,
@@ -190,7 +191,7 @@ describe("openai provider, streaming", () => {
       "data: [DONE]\r\n\r\n",
     ];
     await withServer(stream(parts), async (baseUrl) => {
-      const r = await createOpenAiProvider({ baseUrl }).complete(simpleReq, { onToken: () => undefined });
+      const r = await createOpenAiCompatibleProvider({ baseUrl }).complete(simpleReq, { onToken: () => undefined });
       expect(r.content).toBe("ok");
       expect(r.finishReason).toBe("length");
       expect(r.usage).toEqual({ inputTokens: 0, outputTokens: 0 });
@@ -201,17 +202,9 @@ describe("openai provider, streaming", () => {
     });
   });
 
-  it("stops reading at [DONE] and accepts a stream that ends after its finish reason without [DONE]", async () => {
-    // Anything after [DONE] is never read (the server then hangs; the call must not wait for it).
-    await withServer(stream([...textStream, chunk({ content: "ignored" })], { end: "hang" }), async (baseUrl) => {
-      const r = await createOpenAiProvider({ baseUrl }).complete(simpleReq, {
-        onToken: () => undefined,
-        timeoutMs: 5000,
-      });
-      expect(r.content).toBe("Hello, wörld!");
-    });
+  it("accepts a stream that ends after its finish reason without [DONE]", async () => {
     await withServer(stream(textStream.slice(0, 5)), async (baseUrl) => {
-      const r = await createOpenAiProvider({ baseUrl }).complete(simpleReq, { onToken: () => undefined });
+      const r = await createOpenAiCompatibleProvider({ baseUrl }).complete(simpleReq, { onToken: () => undefined });
       expect(r.content).toBe("Hello, wörld!");
       expect(r.finishReason).toBe("stop");
     });
@@ -222,7 +215,9 @@ describe("openai provider, streaming", () => {
     await withServer(stream(textStream.slice(0, 3), { end: "destroy" }), async (baseUrl) => {
       const tokens: string[] = [];
       const e = await failure(
-        createOpenAiProvider({ baseUrl, apiKey: KEY }).complete(simpleReq, { onToken: (t) => tokens.push(t) }),
+        createOpenAiCompatibleProvider({ baseUrl, apiKey: KEY }).complete(simpleReq, {
+          onToken: (t) => tokens.push(t),
+        }),
       );
       expect(e.retryable).toBe(true);
       expect(e.kind).toBe("network");
@@ -231,17 +226,23 @@ describe("openai provider, streaming", () => {
     });
     // The server ends the response cleanly but early, in the middle of an event.
     await withServer(stream([...textStream.slice(0, 3), 'data: {"choices":[{"delta":{"cont']), async (baseUrl) => {
-      const e = await failure(createOpenAiProvider({ baseUrl }).complete(simpleReq, { onToken: () => undefined }));
+      const e = await failure(
+        createOpenAiCompatibleProvider({ baseUrl }).complete(simpleReq, { onToken: () => undefined }),
+      );
       expect(e.retryable).toBe(true);
       expect(e.kind).toBe("network");
-      expect(e.message).toContain("[DONE]");
+      expect(e.message).toMatch(
+        /^openai: the response stream from http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions ended before the model finished$/,
+      );
     });
   });
 
   it("a stream that stalls runs into the time limit (retryable timeout)", async () => {
     await withServer(stream(textStream.slice(0, 2), { end: "hang" }), async (baseUrl) => {
       const e = await failure(
-        createOpenAiProvider({ baseUrl, defaultTimeoutMs: 300 }).complete(simpleReq, { onToken: () => undefined }),
+        createOpenAiCompatibleProvider({ baseUrl, defaultTimeoutMs: 300 }).complete(simpleReq, {
+          onToken: () => undefined,
+        }),
       );
       expect(e.retryable).toBe(true);
       expect(e.kind).toBe("timeout");
@@ -252,14 +253,18 @@ describe("openai provider, streaming", () => {
     await withServer(
       stream([textStream[1]!, data({ error: { type: "server_error", message: "model crashed" } })]),
       async (baseUrl) => {
-        const e = await failure(createOpenAiProvider({ baseUrl }).complete(simpleReq, { onToken: () => undefined }));
+        const e = await failure(
+          createOpenAiCompatibleProvider({ baseUrl }).complete(simpleReq, { onToken: () => undefined }),
+        );
         expect(e.retryable).toBe(true);
         expect(e.kind).toBe("server_error");
         expect(e.message).toContain("model crashed");
       },
     );
     await withServer(stream([data("{not json")]), async (baseUrl) => {
-      const e = await failure(createOpenAiProvider({ baseUrl }).complete(simpleReq, { onToken: () => undefined }));
+      const e = await failure(
+        createOpenAiCompatibleProvider({ baseUrl }).complete(simpleReq, { onToken: () => undefined }),
+      );
       expect(e.retryable).toBe(false);
       expect(e.kind).toBe("invalid_response");
     });
@@ -269,12 +274,59 @@ describe("openai provider, streaming", () => {
         res.end('{"error":{"message":"busy"}}');
       },
       async (baseUrl) => {
-        const e = await failure(createOpenAiProvider({ baseUrl }).complete(simpleReq, { onToken: () => undefined }));
+        const e = await failure(
+          createOpenAiCompatibleProvider({ baseUrl }).complete(simpleReq, { onToken: () => undefined }),
+        );
         expect(e.retryable).toBe(true);
         expect(e.kind).toBe("server_error");
         expect(e.status).toBe(503);
+        expect(e.retryAfterMs).toBe(2000);
+        expect(e.message).toBe("openai: HTTP 503 Service Unavailable: busy");
       },
     );
+  });
+
+  it("a streamed answer and the same answer not streamed give the same response", async () => {
+    const parts = [
+      chunk({ role: "assistant", content: "Let me " }),
+      chunk({ content: "check." }),
+      chunk({
+        tool_calls: [{ index: 0, id: "call_1", type: "function", function: { name: "lookup", arguments: "" } }],
+      }),
+      chunk({ tool_calls: [{ index: 0, function: { arguments: '{"q": "a"}' } }] }),
+      chunk({}, "tool_calls"),
+      data({ model: "gpt-stream", choices: [], usage: { prompt_tokens: 7, completion_tokens: 5 } }),
+      data("[DONE]"),
+    ];
+    const whole = {
+      model: "gpt-stream",
+      choices: [
+        {
+          message: {
+            content: "Let me check.",
+            tool_calls: [{ id: "call_1", type: "function", function: { name: "lookup", arguments: '{"q": "a"}' } }],
+          },
+          finish_reason: "tool_calls",
+        },
+      ],
+      usage: { prompt_tokens: 7, completion_tokens: 5 },
+    };
+    const req = { ...simpleReq, tools: [{ name: "lookup", description: "Looks up", inputSchema: { type: "object" } }] };
+    const streamedR = await withServer(stream(parts), (baseUrl) =>
+      createOpenAiCompatibleProvider({ baseUrl }).complete(req, { onToken: () => undefined }),
+    );
+    const plainR = await withServer(
+      (_q, res) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(whole)),
+      (baseUrl) => createOpenAiCompatibleProvider({ baseUrl }).complete(req),
+    );
+    expect(streamedR).toEqual({
+      content: "Let me check.",
+      toolCalls: [{ id: "call_1", name: "lookup", arguments: '{"q":"a"}' }],
+      finishReason: "tool_calls",
+      model: "gpt-stream",
+      usage: { inputTokens: 7, outputTokens: 5 },
+    });
+    expect(plainR).toEqual(streamedR);
   });
 
   it("a server that ignores stream: true and answers with JSON still works", async () => {
@@ -288,9 +340,12 @@ describe("openai provider, streaming", () => {
         res.writeHead(200, { "content-type": "application/json" });
         res.end(JSON.stringify(answer));
       },
-      async (baseUrl) => {
+      async (baseUrl, received) => {
         const tokens: string[] = [];
-        const r = await createOpenAiProvider({ baseUrl }).complete(simpleReq, { onToken: (t) => tokens.push(t) });
+        const r = await createOpenAiCompatibleProvider({ baseUrl }).complete(simpleReq, {
+          onToken: (t) => tokens.push(t),
+        });
+        expect(received).toHaveLength(1); // read as it came, not asked again
         expect(tokens).toEqual(["whole"]);
         expect(r).toEqual({
           content: "whole",

@@ -1,305 +1,189 @@
-import type { ChatMessage, ModelRequest, ToolCall, ToolSpec } from "@cairn/runtime";
-import {
-  completeOverHttp,
-  DEFAULT_TIMEOUT_MS,
-  isObject,
-  startCall,
-  streamCutOff,
-  streamError,
-  tokenCount,
-} from "./http.js";
-import type { HttpCall } from "./http.js";
-import type { CallOptions, ModelProvider, ModelResponse } from "./types.js";
+import { createAzure } from "@ai-sdk/azure";
+import { createOpenAI } from "@ai-sdk/openai";
+import { createOpenAICompatible, type OpenAICompatibleProviderSettings } from "@ai-sdk/openai-compatible";
+import type { JSONValue } from "ai";
+import { createSdkProvider, DEFAULT_TIMEOUT_MS } from "./model-call.js";
+import type { ModelProvider } from "./types.js";
 
-export { parseRetryAfter } from "./http.js";
-
-/** Options for {@link createOpenAiProvider}. */
-export interface OpenAiProviderOptions {
-  /** API root including the version segment, e.g. `https://api.openai.com/v1` or `http://127.0.0.1:1234/v1`. */
-  baseUrl: string;
-  /** Sent as `Authorization: Bearer <apiKey>` when set; never included in error messages, in any form. */
-  apiKey?: string;
-  /** The provider's name (default "openai"). */
+/** What every HTTP provider takes. */
+export interface HttpProviderOptions {
+  /** The provider's name (the agent's `provider`; first word of every error message). */
   name?: string;
+  /** Sent as the API's credential header; never included in error messages, in any form. */
+  apiKey?: string;
+  /** Extra request headers (an organisation, a gateway's own header); their values are redacted from error messages too. */
+  headers?: Record<string, string>;
   /** Time limit per call in ms when the call gives no `timeoutMs` (default 60000). */
   defaultTimeoutMs?: number;
-  /** Extra request headers (e.g. an organisation or project header); their values are redacted from error messages too. */
-  headers?: Record<string, string>;
-  /** The fetch to use (default: Node's global fetch). */
-  fetch?: typeof fetch;
+  /** The most tokens an answer may have (`max_tokens`); sent only when set, except to Anthropic (default 4096). */
+  maxOutputTokens?: number;
+  /**
+   * The AI SDK's provider options of every call, for this provider's SDK package: e.g.
+   * `{ reasoningEffort: "low" }` (OpenAI, Azure), `{ thinking: { type: "enabled", budgetTokens: 2048 } }`
+   * (Anthropic); for an OpenAI-compatible server, keys the SDK does not know are sent as body fields.
+   */
+  providerOptions?: Record<string, JSONValue>;
+}
+
+/** Options for {@link createOpenAiCompatibleProvider}. */
+export interface OpenAiCompatibleProviderOptions extends HttpProviderOptions {
+  /**
+   * API root including the version segment, e.g. `http://10.0.0.5:8000/v1` (vLLM),
+   * `http://localhost:11434/v1` (Ollama). A query string is kept and sent with every request
+   * (e.g. `?api-version=…`); its values are redacted from error messages.
+   */
+  baseUrl: string;
+  /**
+   * Whether the server takes `response_format: { type: "json_schema", … }` (default true: vLLM,
+   * Ollama, llama.cpp server and OpenAI do). When false, an agent's output schema goes into the
+   * system prompt instead.
+   */
+  structuredOutputs?: boolean;
+}
+
+/** The base URL without its query string, and the query's parameters. */
+function splitQuery(baseUrl: string): { base: string; query?: Record<string, string> } {
+  const at = baseUrl.indexOf("?");
+  if (at < 0) return { base: baseUrl.replace(/\/+$/, "") };
+  const query = Object.fromEntries(new URLSearchParams(baseUrl.slice(at + 1)));
+  return { base: baseUrl.slice(0, at).replace(/\/+$/, ""), query };
+}
+
+function secretsOf(o: HttpProviderOptions): (string | undefined)[] {
+  return [o.apiKey, ...Object.values(o.headers ?? {})];
 }
 
 /**
- * A provider for any OpenAI-compatible Chat Completions server (OpenAI, vLLM, Ollama, llama.cpp
- * server, ...): one `POST {baseUrl}/chat/completions` per `complete` call.
- *
- * Without `onToken` the request is non-streaming (`stream: false`). With `onToken` it asks for a
- * stream (`stream: true, stream_options: { include_usage: true }`), reads the Server-Sent Events
- * (`data: {chunk}` … `data: [DONE]`), calls `onToken` with each content delta in order, assembles
- * tool calls from their deltas by `index` (id, function name, concatenated arguments), takes the
- * finish reason and usage from the stream, and returns the same ModelResponse as a non-streaming
- * call. A stream that ends before `[DONE]` (or, for servers that never send `[DONE]`, before any
- * finish reason) is a retryable "network" error; an `error` object in the stream is mapped by its
- * type (see `streamError`). A server that ignores `stream: true` and answers with JSON is read as
- * a non-streaming answer whose content goes to `onToken` in one piece. An `onToken` that throws
- * is ignored: streaming is best effort, the durable record is the returned response.
- *
- * Failures are thrown as errors from @cairn/runtime, each with a `kind` and, for HTTP failures,
- * the `status`:
- * - retried (RetryableError): HTTP 429 → "rate_limited"; HTTP 408, 409 and 5xx → "server_error"
- *   (both with `retryAfterMs` from `retry-after-ms` or `Retry-After` when the server sent one);
- *   the call's time limit running out → "timeout"; connection failures (refused, reset, DNS,
- *   ...) → "network".
- * - not retried (TerminalError): HTTP 401/403 → "auth"; any other 4xx → "bad_request"; a success
- *   response that is not JSON or has no `choices[0].message` (or any other unexpected status) →
- *   "invalid_response"; the caller's `signal` aborting → "aborted".
- *
- * Error messages carry the status and the error type and code from the body (free text only when
- * it passes a strict filter), never the API key, URL userinfo or query strings (see http.ts).
+ * Any OpenAI-compatible Chat Completions server (vLLM, Ollama, llama.cpp server, LM Studio, a
+ * gateway, OpenAI itself) through `@ai-sdk/openai-compatible`: one `POST {baseUrl}/chat/completions`
+ * per call, `Authorization: Bearer <apiKey>` when a key is set. Streaming asks for usage
+ * (`stream_options.include_usage`). Structured output is asked for natively
+ * (`response_format: { type: "json_schema", json_schema: { name, schema, strict: false } }`: not
+ * strict mode, which accepts only a subset of JSON Schema; Cairn checks the answer against the
+ * whole schema anyway) unless `structuredOutputs` is false. This is the provider the
+ * OPENAI_BASE_URL / OPENAI_API_KEY variables configure (named "openai"). Errors as model-call.ts says.
  */
-export function createOpenAiProvider(opts: OpenAiProviderOptions): ModelProvider {
+export function createOpenAiCompatibleProvider(opts: OpenAiCompatibleProviderOptions): ModelProvider {
   const name = opts.name ?? "openai";
-  const url = `${opts.baseUrl.replace(/\/+$/, "")}/chat/completions`;
-  const defaultTimeoutMs = opts.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
-
-  return {
+  const { base, query } = splitQuery(opts.baseUrl);
+  const structured = opts.structuredOutputs ?? true;
+  const settings: OpenAICompatibleProviderSettings = {
     name,
-    async complete(req: ModelRequest, call: CallOptions = {}): Promise<ModelResponse> {
-      const http = startCall({
-        name,
-        url,
-        apiKey: opts.apiKey,
-        secrets: Object.values(opts.headers ?? {}),
-        fetch: opts.fetch,
-        defaultTimeoutMs,
-        call,
-      });
-      const headers: Record<string, string> = { ...opts.headers };
-      if (opts.apiKey) headers["authorization"] = `Bearer ${opts.apiKey}`;
-      return completeOverHttp(http, req, call, {
-        headers,
-        body: toWireRequest,
-        fromResponse: fromWireResponse,
-        readStream,
-      });
+    baseURL: base,
+    ...(opts.apiKey ? { apiKey: opts.apiKey } : {}),
+    ...(opts.headers ? { headers: opts.headers } : {}),
+    ...(query ? { queryParams: query } : {}),
+    includeUsage: true,
+    supportsStructuredOutputs: structured,
+    // The SDK leaves `strict` out; Cairn says non-strict explicitly (see above).
+    transformRequestBody: (body: Record<string, unknown>) => {
+      const rf = body["response_format"];
+      if (typeof rf !== "object" || rf === null || !("json_schema" in rf)) return body;
+      const js = (rf as { json_schema: Record<string, unknown> }).json_schema;
+      return { ...body, response_format: { ...rf, json_schema: { ...js, strict: false } } };
     },
   };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Request mapping
-
-type WireMessage =
-  | { role: "system" | "user"; content: string }
-  | { role: "assistant"; content: string | null; tool_calls?: WireToolCall[] }
-  | { role: "tool"; tool_call_id: string; content: string };
-
-interface WireToolCall {
-  id: string;
-  type: "function";
-  function: { name: string; arguments: string };
-}
-
-function toWireMessage(m: ChatMessage): WireMessage {
-  switch (m.role) {
-    case "system":
-    case "user":
-      return { role: m.role, content: m.content };
-    case "assistant": {
-      const calls = m.toolCalls ?? [];
-      if (calls.length === 0) return { role: "assistant", content: m.content ?? "" };
-      return {
-        role: "assistant",
-        content: m.content,
-        tool_calls: calls.map((c) => ({
-          id: c.id,
-          type: "function",
-          function: { name: c.name, arguments: c.arguments },
-        })),
-      };
-    }
-    case "tool":
-      return { role: "tool", tool_call_id: m.toolCallId, content: m.content };
-  }
-}
-
-function toWireTool(t: ToolSpec): unknown {
-  return { type: "function", function: { name: t.name, description: t.description, parameters: t.inputSchema } };
-}
-
-function toWireRequest(req: ModelRequest, stream: boolean): Record<string, unknown> {
-  const body: Record<string, unknown> = {
-    model: req.model,
-    messages: req.messages.map(toWireMessage),
-    stream,
-  };
-  if (stream) body["stream_options"] = { include_usage: true };
-  if (req.tools.length > 0) body["tools"] = req.tools.map(toWireTool);
-  if (req.temperature !== undefined) body["temperature"] = req.temperature;
-  return body;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Response mapping
-
-function contentText(v: unknown): string | null {
-  if (typeof v === "string") return v;
-  // Some servers answer with content parts: [{ type: "text", text: "..." }, ...].
-  if (Array.isArray(v)) {
-    const parts = v.flatMap((p) => (isObject(p) && typeof p["text"] === "string" ? [p["text"]] : []));
-    return parts.length > 0 ? parts.join("") : null;
-  }
-  return null;
-}
-
-function fromWireResponse(json: unknown, req: ModelRequest, invalid: (msg: string) => Error): ModelResponse {
-  if (!isObject(json)) throw invalid("response is not a JSON object");
-  const choices = json["choices"];
-  const choice: unknown = Array.isArray(choices) ? choices[0] : undefined;
-  if (!isObject(choice) || !isObject(choice["message"])) throw invalid("response has no choices[0].message");
-  const message = choice["message"];
-
-  const toolCalls: ToolCall[] = [];
-  const rawCalls = message["tool_calls"];
-  if (rawCalls !== undefined && rawCalls !== null) {
-    if (!Array.isArray(rawCalls)) throw invalid("choices[0].message.tool_calls is not an array");
-    rawCalls.forEach((raw: unknown, i) => {
-      const fn = isObject(raw) ? raw["function"] : undefined;
-      if (!isObject(raw) || !isObject(fn) || typeof fn["name"] !== "string" || fn["name"] === "") {
-        throw invalid(`tool call ${i} has no function name`);
-      }
-      const args = fn["arguments"];
-      toolCalls.push({
-        id: typeof raw["id"] === "string" && raw["id"] !== "" ? raw["id"] : `call_${i}`,
-        name: fn["name"],
-        arguments: typeof args === "string" ? args : args === undefined || args === null ? "{}" : JSON.stringify(args),
-      });
-    });
-  }
-
-  const finish = choice["finish_reason"];
-  const usage = isObject(json["usage"]) ? json["usage"] : {};
-  return {
-    content: contentText(message["content"]),
-    toolCalls,
-    finishReason:
-      typeof finish === "string" && finish !== "" ? (finish === "function_call" ? "tool_calls" : finish) : "stop",
-    model: typeof json["model"] === "string" && json["model"] !== "" ? json["model"] : req.model,
-    usage: { inputTokens: tokenCount(usage["prompt_tokens"]), outputTokens: tokenCount(usage["completion_tokens"]) },
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Streaming
-
-interface ToolCallAcc {
-  id: string;
-  name: string;
-  arguments: string;
-}
-
-async function readStream(
-  http: HttpCall,
-  res: Response,
-  req: ModelRequest,
-  emit: (text: string) => void,
-): Promise<ModelResponse> {
-  const parts: string[] = [];
-  let sawContent = false;
-  let model = "";
-  let finish: string | undefined;
-  let usage: Record<string, unknown> | undefined;
-  const calls = new Map<number, ToolCallAcc>();
-  let lastSlot = -1;
-
-  const slotFor = (raw: Record<string, unknown>): ToolCallAcc => {
-    let slot: number;
-    const id = typeof raw["id"] === "string" && raw["id"] !== "" ? raw["id"] : undefined;
-    if (typeof raw["index"] === "number" && Number.isInteger(raw["index"]) && raw["index"] >= 0) slot = raw["index"];
-    // No index (some servers send whole calls): a new id starts a new call, else continue the last.
-    else if (lastSlot < 0 || (id !== undefined && calls.get(lastSlot)?.id !== id))
-      slot = calls.size === 0 ? 0 : Math.max(...calls.keys()) + 1;
-    else slot = lastSlot;
-    lastSlot = slot;
-    let acc = calls.get(slot);
-    if (!acc) {
-      acc = { id: "", name: "", arguments: "" };
-      calls.set(slot, acc);
-    }
-    return acc;
-  };
-
-  const done = await http.events(res, (ev) => {
-    const data = ev.data.trim();
-    if (data === "[DONE]") return true;
-    if (data === "") return false;
-    let chunk: unknown;
-    try {
-      chunk = JSON.parse(data);
-    } catch {
-      throw http.invalid(res, "stream event is not JSON", data);
-    }
-    if (!isObject(chunk)) throw http.invalid(res, "stream event is not a JSON object", data);
-    const error = chunk["error"];
-    if (error !== undefined && error !== null) {
-      const e = isObject(error) ? error : {};
-      const type = typeof e["type"] === "string" ? e["type"] : typeof e["code"] === "string" ? e["code"] : "";
-      const message = typeof e["message"] === "string" ? e["message"] : JSON.stringify(error);
-      throw streamError(http.name, type, message, http.redact);
-    }
-    if (typeof chunk["model"] === "string" && chunk["model"] !== "" && model === "") model = chunk["model"];
-    if (isObject(chunk["usage"])) usage = chunk["usage"];
-    const choices = chunk["choices"];
-    const choice: unknown = Array.isArray(choices) ? choices[0] : undefined;
-    if (!isObject(choice)) return false;
-    const delta = choice["delta"];
-    if (isObject(delta)) {
-      const text = delta["content"];
-      if (typeof text === "string") {
-        sawContent = true;
-        if (text !== "") {
-          parts.push(text);
-          emit(text);
-        }
-      }
-      const rawCalls = delta["tool_calls"];
-      if (Array.isArray(rawCalls)) {
-        for (const raw of rawCalls as unknown[]) {
-          if (!isObject(raw)) continue;
-          const acc = slotFor(raw);
-          if (typeof raw["id"] === "string" && raw["id"] !== "") acc.id = raw["id"];
-          const fn = raw["function"];
-          if (isObject(fn)) {
-            if (typeof fn["name"] === "string" && fn["name"] !== "") acc.name = fn["name"];
-            const args = fn["arguments"];
-            if (typeof args === "string") acc.arguments += args;
-            else if (isObject(args)) acc.arguments += JSON.stringify(args);
-          }
-        }
-      }
-    }
-    const f = choice["finish_reason"];
-    if (typeof f === "string" && f !== "") finish = f;
-    return false;
+  return createSdkProvider({
+    name,
+    model: (id, fetch) => createOpenAICompatible({ ...settings, fetch }).chatModel(id),
+    url: `${base}/chat/completions`,
+    secrets: [...secretsOf(opts), ...Object.values(query ?? {})],
+    system: "inline",
+    output: structured ? "native" : "instructions",
+    usage: "openai",
+    defaultTimeoutMs: opts.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS,
+    ...(opts.maxOutputTokens !== undefined ? { maxOutputTokens: opts.maxOutputTokens } : {}),
+    ...(opts.providerOptions ? { providerOptions: { [name]: opts.providerOptions } } : {}),
   });
-  if (!done && finish === undefined) throw streamCutOff(http, "[DONE]");
+}
 
-  const toolCalls: ToolCall[] = [...calls.entries()]
-    .sort(([a], [b]) => a - b)
-    .map(([, acc], i) => {
-      if (acc.name === "") throw http.invalid(res, `streamed tool call ${i} has no function name`, JSON.stringify(acc));
-      return {
-        id: acc.id !== "" ? acc.id : `call_${i}`,
-        name: acc.name,
-        arguments: acc.arguments !== "" ? acc.arguments : "{}",
-      };
-    });
-  const u = usage ?? {};
-  return {
-    content: sawContent ? parts.join("") : null,
-    toolCalls,
-    finishReason: finish === undefined ? "stop" : finish === "function_call" ? "tool_calls" : finish,
-    model: model !== "" ? model : req.model,
-    usage: { inputTokens: tokenCount(u["prompt_tokens"]), outputTokens: tokenCount(u["completion_tokens"]) },
+/** Options for {@link createOpenAiProvider}. */
+export interface OpenAiProviderOptions extends HttpProviderOptions {
+  /** API root including the version segment (default `https://api.openai.com/v1`). */
+  baseUrl?: string;
+}
+
+/**
+ * The OpenAI API's Chat Completions through `@ai-sdk/openai` (its chat model, not the Responses
+ * API): what OpenAI's own models need that a generic server does not — reasoning options
+ * (`providerOptions.reasoningEffort`), the `developer` role and `max_completion_tokens` for
+ * reasoning models, and the SDK's checks of OpenAI's answers. Structured output natively
+ * (`response_format: json_schema`, `strict: false`); tools are sent with `strict: false`.
+ */
+export function createOpenAiProvider(opts: OpenAiProviderOptions = {}): ModelProvider {
+  const name = opts.name ?? "openai";
+  const base = (opts.baseUrl ?? "https://api.openai.com/v1").replace(/\/+$/, "");
+  const settings: OpenAICompatibleProviderSettings = {
+    name,
+    baseURL: base,
+    apiKey: opts.apiKey ?? "", // never the SDK's own fallback to the OPENAI_API_KEY variable
+    ...(opts.headers ? { headers: opts.headers } : {}),
   };
+  return createSdkProvider({
+    name,
+    model: (id, fetch) => createOpenAI({ ...settings, fetch }).chat(id),
+    url: `${base}/chat/completions`,
+    secrets: secretsOf(opts),
+    system: "inline",
+    output: "native",
+    usage: "openai",
+    defaultTimeoutMs: opts.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS,
+    ...(opts.maxOutputTokens !== undefined ? { maxOutputTokens: opts.maxOutputTokens } : {}),
+    ...(opts.providerOptions ? { providerOptions: { openai: opts.providerOptions } } : {}),
+  });
+}
+
+function safeHost(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return "";
+  }
+}
+
+/** Options for {@link createAzureProvider}: the resource name or the base URL. */
+export interface AzureProviderOptions extends HttpProviderOptions {
+  /** The Azure OpenAI resource: requests go to `https://<resourceName>.openai.azure.com/openai/v1/…`. */
+  resourceName?: string;
+  /** Instead of `resourceName`: the API root, e.g. `https://<resource>.openai.azure.com/openai`. */
+  baseUrl?: string;
+  /** The `api-version` query parameter (default "v1", the versionless v1 API). */
+  apiVersion?: string;
+}
+
+/**
+ * Azure OpenAI's Chat Completions through `@ai-sdk/azure` (`api-key` header; the agent's `model`
+ * is the deployment name): `https://<resourceName>.openai.azure.com/openai/v1/chat/completions?api-version=<apiVersion>`;
+ * a `baseUrl` on another host (a gateway in front of Azure) is used as it is. Otherwise as
+ * {@link createOpenAiProvider}.
+ */
+export function createAzureProvider(opts: AzureProviderOptions): ModelProvider {
+  const name = opts.name ?? "azure";
+  const settings = {
+    ...(opts.resourceName !== undefined ? { resourceName: opts.resourceName } : {}),
+    ...(opts.baseUrl !== undefined ? { baseURL: opts.baseUrl.replace(/\/+$/, "") } : {}),
+    ...(opts.apiVersion !== undefined ? { apiVersion: opts.apiVersion } : {}),
+    apiKey: opts.apiKey ?? "", // never the SDK's own fallback to the AZURE_API_KEY variable
+    ...(opts.headers ? { headers: opts.headers } : {}),
+  };
+  // As the SDK builds it: an Azure host gets /v1 (unless its path has it); another host (a gateway) is used as given.
+  const root = (opts.baseUrl ?? `https://${opts.resourceName ?? "resource"}.openai.azure.com/openai`).replace(
+    /\/+$/,
+    "",
+  );
+  const azureHost = /\.(openai|services\.ai|cognitiveservices)\.azure\.com$/i.test(safeHost(root));
+  const url = azureHost && !/\/openai\/v1$/i.test(root) ? `${root}/v1/chat/completions` : `${root}/chat/completions`;
+  return createSdkProvider({
+    name,
+    model: (id, fetch) => createAzure({ ...settings, fetch }).chat(id),
+    url,
+    secrets: secretsOf(opts),
+    system: "inline",
+    output: "native",
+    usage: "openai",
+    defaultTimeoutMs: opts.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS,
+    ...(opts.maxOutputTokens !== undefined ? { maxOutputTokens: opts.maxOutputTokens } : {}),
+    // @ai-sdk/azure's chat model reads the OpenAI options.
+    ...(opts.providerOptions ? { providerOptions: { openai: opts.providerOptions } } : {}),
+  });
 }

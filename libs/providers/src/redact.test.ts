@@ -2,7 +2,7 @@ import { describe, it, expect } from "vitest";
 import { rejectionOf, startHttpServer, withHttpServer, type HttpHandler } from "@cairn/testing";
 import type { ModelRequest } from "@cairn/runtime";
 import { createAnthropicProvider } from "./anthropic.js";
-import { createOpenAiProvider } from "./openai.js";
+import { createAzureProvider, createOpenAiCompatibleProvider, createOpenAiProvider } from "./openai.js";
 import { identifier, plainText, safeUrl, scrubText, secretForms, secretRedactor, urlSecrets } from "./redact.js";
 
 // A key with characters that URL-encoding, form-encoding and base64 all change.
@@ -142,12 +142,12 @@ describe("recorded provider errors carry no credentials", () => {
   };
 
   for (const status of [400, 401, 403, 429, 500, 529]) {
-    it(`HTTP ${status} whose JSON body echoes the key in every form: status and type only (openai and anthropic)`, async () => {
+    it(`HTTP ${status} whose JSON body echoes the key in every form: status and type only (every provider type)`, async () => {
       await withHttpServer(
         server(status, (o) => hostileBody(o, KEY, HEADER_SECRET)),
         async (origin) => {
           const o = await rejectionOf<Failure>(
-            createOpenAiProvider({
+            createOpenAiCompatibleProvider({
               baseUrl: `${origin}/v1`,
               apiKey: KEY,
               headers: { "api-key": HEADER_SECRET },
@@ -163,6 +163,14 @@ describe("recorded provider errors carry no credentials", () => {
           );
           expect(a.status).toBe(status);
           expectClean(a.message, KEY, HEADER_SECRET);
+          for (const p of [
+            createOpenAiProvider({ baseUrl: `${origin}/v1`, apiKey: KEY, headers: { "x-extra": HEADER_SECRET } }),
+            createAzureProvider({ baseUrl: `${origin}/openai`, apiKey: KEY, headers: { "x-extra": HEADER_SECRET } }),
+          ]) {
+            const e = await rejectionOf<Failure>(p.complete(req));
+            expect(e.status).toBe(status);
+            expectClean(e.message, KEY, HEADER_SECRET);
+          }
         },
       );
     });
@@ -174,7 +182,7 @@ describe("recorded provider errors carry no credentials", () => {
         res.writeHead(502, { "content-type": "text/html" }).end(`<html>upstream said ${echoes(KEY).join(" ")}</html>`),
       async (origin) => {
         const e = await rejectionOf<Failure>(
-          createOpenAiProvider({ baseUrl: `${origin}/v1`, apiKey: KEY }).complete(req),
+          createOpenAiCompatibleProvider({ baseUrl: `${origin}/v1`, apiKey: KEY }).complete(req),
         );
         expect(e.kind).toBe("server_error");
         expect(e.message).toBe("openai: HTTP 502 Bad Gateway");
@@ -187,7 +195,7 @@ describe("recorded provider errors carry no credentials", () => {
       (_q, res) => res.writeHead(200, { "content-type": "text/plain" }).end(`key=${KEY}`),
       async (origin) => {
         const e = await rejectionOf<Failure>(
-          createOpenAiProvider({ baseUrl: `${origin}/v1`, apiKey: KEY }).complete(req),
+          createOpenAiCompatibleProvider({ baseUrl: `${origin}/v1`, apiKey: KEY }).complete(req),
         );
         expect(e.kind).toBe("invalid_response");
         expect(e.message).toMatch(
@@ -208,7 +216,7 @@ describe("recorded provider errors carry no credentials", () => {
     });
     try {
       for (const p of [
-        createOpenAiProvider({ baseUrl: `${s.origin}/v1`, apiKey: KEY }),
+        createOpenAiCompatibleProvider({ baseUrl: `${s.origin}/v1`, apiKey: KEY }),
         createAnthropicProvider({ baseUrl: s.origin, apiKey: KEY }),
       ]) {
         const e = await rejectionOf<Failure>(p.complete(req));
@@ -230,7 +238,9 @@ describe("recorded provider errors carry no credentials", () => {
       (_q, res) => res.writeHead(200, { "content-type": "text/event-stream" }).end(openaiStream),
       async (origin) => {
         const e = await rejectionOf<Failure>(
-          createOpenAiProvider({ baseUrl: `${origin}/v1`, apiKey: KEY }).complete(req, { onToken: () => undefined }),
+          createOpenAiCompatibleProvider({ baseUrl: `${origin}/v1`, apiKey: KEY }).complete(req, {
+            onToken: () => undefined,
+          }),
         );
         expect(e.message).toBe("openai: error in the response stream (server_error)");
       },
@@ -264,7 +274,7 @@ describe("recorded provider errors carry no credentials", () => {
       async (origin) => {
         const withCreds = origin.replace("http://", `http://admin:${encodeURIComponent(PASSWORD)}@`);
         const e = await rejectionOf<Failure>(
-          createOpenAiProvider({ baseUrl: `${withCreds}/v1`, apiKey: KEY }).complete(req),
+          createOpenAiCompatibleProvider({ baseUrl: `${withCreds}/v1`, apiKey: KEY }).complete(req),
         );
         expect(e.retryable).toBe(false);
         expect(e.message).toContain(`${origin}/v1/chat/completions`);
@@ -279,7 +289,9 @@ describe("recorded provider errors carry no credentials", () => {
       (q, res) => res.writeHead(500, { "content-type": "text/plain" }).end(`failed ${q.url}`),
       async (origin) => {
         const e = await rejectionOf<Failure>(
-          createOpenAiProvider({ baseUrl: `${origin}/v1?api-key=${encodeURIComponent(KEY)}&x=` }).complete(req),
+          createOpenAiCompatibleProvider({ baseUrl: `${origin}/v1?api-key=${encodeURIComponent(KEY)}&x=` }).complete(
+            req,
+          ),
         );
         expect(e.status).toBe(500);
         expectClean(e.message, KEY);
@@ -299,7 +311,7 @@ describe("recorded provider errors carry no credentials", () => {
       () => undefined,
       async (origin) => {
         const t = await rejectionOf<Failure>(
-          createOpenAiProvider({ baseUrl: `${origin}/v1?key=${encodeURIComponent(KEY)}` }).complete(req, {
+          createOpenAiCompatibleProvider({ baseUrl: `${origin}/v1?key=${encodeURIComponent(KEY)}` }).complete(req, {
             timeoutMs: 100,
           }),
         );

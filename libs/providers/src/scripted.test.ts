@@ -100,6 +100,11 @@ describe("scripted model", () => {
       { role: "tool", toolCallId: "call_2_0", name: "x", content: "latest" },
     ];
     expect((await call(p2, req(messages, "m"))).content).toBe("<latest>");
+    // users' messages after the results (steering) do not hide them
+    expect(
+      (await call(p2, req([...messages, { role: "user", content: "hurry" }, { role: "user", content: "now" }], "m")))
+        .content,
+    ).toBe("<latest>");
     // no tool messages at the end → empty substitution
     expect(
       (await call(p2, req([...turn1, { role: "assistant", content: "a" }, { role: "assistant", content: "b" }], "m")))

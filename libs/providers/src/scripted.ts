@@ -102,7 +102,11 @@ function assistantTurns(messages: readonly ChatMessage[]): number {
 
 function previousToolResults(messages: ChatMessage[]): string[] {
   const out: string[] = [];
-  for (let i = messages.length - 1; i >= 0; i--) {
+  let last = messages.length - 1;
+  // users' messages recorded after the results (steering) come last: the results are before them
+  while (last >= 0 && messages[last]!.role === "user") last--;
+  if (messages[last]?.role !== "tool") return out;
+  for (let i = last; i >= 0; i--) {
     const m = messages[i]!;
     if (m.role === "tool") out.unshift(m.content);
     else break;

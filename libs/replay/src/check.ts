@@ -69,7 +69,7 @@ export interface CheckReport {
 }
 
 function isDecision(rel: string): boolean {
-  return rel.startsWith("cmd.") || rel === "evt.ended";
+  return rel.startsWith("cmd.") || rel === "evt.ended" || rel.startsWith("evt.guard.");
 }
 
 /**

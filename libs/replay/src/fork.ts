@@ -12,7 +12,7 @@ import {
   type ToolResult,
   messageSha256,
 } from "@cairn/protocol";
-import { appendOnce, JETSTREAM_TIMEOUT_MS } from "@cairn/bus";
+import { appendOnce, isWrongLastSequence, JETSTREAM_TIMEOUT_MS } from "@cairn/bus";
 import { safeToolToken } from "@cairn/runtime";
 import { foldToStep, ReplayError, stepAt, stepsOf, type RunLog } from "./log.js";
 
@@ -229,4 +229,25 @@ export async function forkRun(
     seq = r.seq;
   }
   return { runId: plan.runId, forkedFrom: plan.forkedFrom, copied: plan.messages.length - 1, submittedSeq: seq };
+}
+
+/**
+ * Whether this connection may write a fork into the stream (forkRun appends its submission and
+ * copied model responses), asked without writing anything: a publish to a fresh run's submission
+ * and first model response that JetStream refuses for its expected last subject sequence (1: the
+ * subjects hold none). A connection without the permission (in the shipped accounts, every user
+ * but admin; a tenant's, which reaches no stream) is refused by the server, or nothing answers.
+ */
+export async function mayFork(nc: NatsConnection, target: Subjects, o: { timeoutMs?: number } = {}): Promise<boolean> {
+  const js = jetstream(nc, { timeout: o.timeoutMs ?? JETSTREAM_TIMEOUT_MS });
+  const runId = newForkRunId(new Date());
+  const answers = await Promise.all(
+    [target.submitted(runId), target.llmResult(runId, 1)].map((subject) =>
+      js.publish(subject, new Uint8Array(), { expect: { lastSubjectSequence: 1 } }).then(
+        () => true, // stored anyway (a server that ignored the expectation): an empty message no fold takes
+        (err: unknown) => isWrongLastSequence(err),
+      ),
+    ),
+  );
+  return answers.every(Boolean);
 }

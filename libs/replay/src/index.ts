@@ -16,7 +16,7 @@ export { stateAt, promptAt } from "./inspect.js";
 export type { StateAtStep, PromptCheck, ViewMessage } from "./inspect.js";
 export { checkRun } from "./check.js";
 export type { CheckOptions, CheckReport, DecideFn, Divergence } from "./check.js";
-export { planFork, forkRun, newForkRunId } from "./fork.js";
+export { planFork, forkRun, mayFork, newForkRunId } from "./fork.js";
 export type { ForkOptions, ForkPlan, ForkResult } from "./fork.js";
 export {
   loadRunLog,

@@ -115,6 +115,7 @@ export interface PromptCheck {
 export function promptAt(log: RunLog, turn: number): PromptCheck {
   const subjects = new Subjects(log.prefix);
   let cmdSeq: number | undefined;
+  let instructions: string | undefined;
   let result: { seq: number; historySeq?: number; promptHash?: string } | undefined;
   let asked = 0;
   for (const e of log.entries) {
@@ -123,7 +124,10 @@ export function promptAt(log: RunLog, turn: number): PromptCheck {
       asked++;
       if (w.turn !== turn) continue;
       const d = decodeEntry(subjects, e.subject, e.data);
-      if (d.kind === "llm-command") cmdSeq = d.message.historySeq;
+      if (d.kind === "llm-command") {
+        cmdSeq = d.message.historySeq;
+        instructions = d.message.instructions;
+      }
     } else if (w?.kind === "llm-result" && w.turn === turn) {
       const d = decodeEntry(subjects, e.subject, e.data);
       result =
@@ -161,7 +165,7 @@ export function promptAt(log: RunLog, turn: number): PromptCheck {
       `run ${log.runId} has no valid submission up to seq ${historySeq}`,
       log.runId,
     );
-  const request = buildModelRequest(state, turn);
+  const request = buildModelRequest(state, turn, undefined, instructions !== undefined ? { instructions } : {});
   const hash = promptHash(request);
   const out: PromptCheck = { runId: log.runId, turn, historySeq, request, hash };
   if (result) out.resultSeq = result.seq;

@@ -252,8 +252,17 @@ function renderItem(c: Colors, width: number, i: TimelineItem): string[] {
       const head = i.decision === "approve" ? c.green(`✓ approved ${what}`) : c.red(`✗ denied ${what}`);
       return [
         line(`${head}${i.by ? c.dim(` by ${safe(i.by)}`) : ""}${i.reason ? ` ${clip(i.reason, room - 40)}` : ""}`),
+        ...(i.arguments !== undefined
+          ? [line(`  ${c.yellow("✎ with edited arguments")} ${clip(i.arguments, room - 28)}`)]
+          : []),
       ];
     }
+    case "message":
+      return [
+        line(
+          `${c.bold(c.cyan(`✉ message ${i.n}`))}${i.by ? c.dim(` from ${safe(i.by)}`) : ""}${i.text !== undefined ? ` ${clip(i.text, room - 30)}` : ""}${i.end ? c.dim(" (end the conversation after the next answer)") : ""}`,
+        ),
+      ];
     case "signal":
       return [line(`${c.yellow(`⚑ ${safe(i.signal)}`)}${i.reason ? ` ${clip(i.reason, room - 12)}` : ""}`)];
     case "error":

@@ -112,7 +112,11 @@ export type TimelineItem = ItemBase &
         decision: "approve" | "deny";
         reason?: string;
         by?: string;
+        /** The arguments an approver replaced the call's with (JSON text). */
+        arguments?: string;
       }
+    /** A user's message to the run (cairn send): read by the next model call; `end` ends a conversation. */
+    | { kind: "message"; n: number; text?: string; end?: boolean; by?: string }
     | {
         kind: "error";
         service: string;
@@ -141,6 +145,10 @@ export interface TimelineAgent {
   model: string;
   maxTurns: number;
   tools: string[];
+  /** A conversation: an answer does not end the run (see the agent spec). */
+  conversation?: boolean;
+  /** Structured output: the answer's schema. */
+  output?: { name?: string; schema: Record<string, unknown> };
 }
 
 /** A run's story, read from its log in order: what `cairn replay` prints (and `--json` emits). */
@@ -221,6 +229,8 @@ export function buildTimeline(log: RunLog): Timeline {
             model: m.agent.model,
             maxTurns: m.agent.maxTurns,
             tools: m.agent.tools.map((t) => t.name),
+            ...(m.agent.conversation ? { conversation: true } : {}),
+            ...(m.agent.output ? { output: m.agent.output } : {}),
           },
           submittedAt: m.submittedAt,
           ...(m.idempotencyKey ? { idempotencyKey: m.idempotencyKey } : {}),
@@ -340,6 +350,19 @@ export function buildTimeline(log: RunLog): Timeline {
           decision: m.decision,
           ...(m.reason !== undefined ? { reason: m.reason } : {}),
           ...(m.by !== undefined ? { by: m.by } : {}),
+          ...(m.arguments !== undefined ? { arguments: m.arguments } : {}),
+        });
+        break;
+      }
+      case "message": {
+        const m = d.message;
+        items.push({
+          ...base,
+          kind: "message",
+          n: m.n,
+          ...(m.text !== undefined ? { text: m.text } : {}),
+          ...(m.end ? { end: true } : {}),
+          ...(m.by !== undefined ? { by: m.by } : {}),
         });
         break;
       }
@@ -424,6 +447,8 @@ export function buildTimeline(log: RunLog): Timeline {
       model: sub.agent.model,
       maxTurns: sub.agent.maxTurns,
       tools: sub.agent.tools.map((x) => x.name),
+      ...(sub.agent.conversation ? { conversation: true } : {}),
+      ...(sub.agent.output ? { output: sub.agent.output } : {}),
     };
     if (sub.forkedFrom) t.forkedFrom = sub.forkedFrom;
   }

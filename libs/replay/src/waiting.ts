@@ -24,7 +24,7 @@ export interface PendingRetry {
  * caller makes them safe for where they are shown (a terminal, HTML).
  */
 export type Wait =
-  | { kind: "approval"; callId: string; tool: string; arguments: string; reason?: string }
+  | { kind: "approval"; callId: string; tool: string; arguments: string; reason?: string; argsEditable?: boolean }
   | { kind: "budget"; budget: string; message: string; turn: number }
   /** Paused by the agent's loop guard (the pattern in words in `message`): approve `loop` to go on. */
   | { kind: "loop"; pattern: string; message: string; turn: number }
@@ -50,6 +50,7 @@ export function waitsOf(s: RunStatus, sleeps: PendingSleep[], now: number, retri
       tool: a.tool,
       arguments: a.arguments,
       ...(a.reason !== undefined ? { reason: a.reason } : {}),
+      ...(a.argsEditable ? { argsEditable: true } : {}),
     });
   if (s.budgetPause)
     out.push({ kind: "budget", budget: s.budgetPause.kind, message: s.budgetPause.message, turn: s.budgetPause.turn });

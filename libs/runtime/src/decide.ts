@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type {
   LlmCommand,
   RunEnded,
+  RunGuard,
   RunSignal,
   RunSubmitted,
   Subjects,
@@ -10,11 +11,36 @@ import type {
   ToolResult,
 } from "@cairn/protocol";
 import { summaryDue } from "./prompt.js";
-import { overBudget, type Applied, type RunState, type TurnState } from "./state.js";
+import {
+  conversationGoesOn,
+  continuesAfterAnswer,
+  outputRetry,
+  overBudget,
+  type Applied,
+  type RunState,
+  type TurnState,
+} from "./state.js";
 import { loopPause, loopTrip } from "./loop.js";
+import { evaluateGuards, type CodeGuards } from "./guard.js";
+import { agentNamed, HANDOFF_TOOL, handoffTarget, nextAgent, turnAgent } from "./team.js";
 import { safeToolToken } from "./tokens.js";
 
 export { safeToolToken };
+
+/**
+ * Whether the message just folded decides anything now: only for a conversation whose last turn
+ * is an answer and that was waiting for a message. Otherwise (steering) the next model call reads
+ * it whenever that call is due: the run is working (tool calls in flight), a model call is already
+ * commanded (a correction, or a turn for an earlier message), or a run that is not a conversation
+ * is ending with its answer.
+ */
+function messageWakes(state: RunState): boolean {
+  const last = state.turns[state.turns.length - 1];
+  const m = state.messages[state.messages.length - 1];
+  if (!last || !turnAgent(state, last)?.conversation || !last.llm.ok || last.results.length > 0 || !m) return false;
+  if (outputRetry(state, last)) return false;
+  return state.pendingMessages.length <= (m.text !== undefined ? 1 : 0);
+}
 
 /** A message the planner must append to the log; its subject is its identity (written once). */
 export type Output =
@@ -26,7 +52,9 @@ export type Output =
   /** A call to a tool the agent does not have is answered by the planner itself, with an error the model reads. */
   | { type: "ToolResult"; subject: string; message: ToolResult }
   /** A cancel passed on to a sub-agent run when its parent is cancelled. */
-  | { type: "RunSignal"; subject: string; message: RunSignal };
+  | { type: "RunSignal"; subject: string; message: RunSignal }
+  /** The verdict of the agent's guardrails on the task (input) or an answer (output). */
+  | { type: "RunGuard"; subject: string; message: RunGuard };
 
 /** The idempotency key handed to a tool for one call: stable across redeliveries and crashes. */
 export function toolIdempotencyKey(runId: string, turn: number, index: number): string {
@@ -45,7 +73,7 @@ export function toolIdempotencyKey(runId: string, turn: number, index: number): 
  * in-flight window (agent `maxParallelToolCalls`), a result that frees a place in the window
  * decides the one call that takes it (see `planTurn`).
  */
-export function decide(state: RunState, applied: Applied, subjects: Subjects): Output[] {
+export function decide(state: RunState, applied: Applied, subjects: Subjects, code?: CodeGuards): Output[] {
   switch (applied.kind) {
     case "error":
     case "ignored":
@@ -53,19 +81,24 @@ export function decide(state: RunState, applied: Applied, subjects: Subjects): O
     case "rejected":
       // A refused message decides nothing, unless it took the result subject of a call still
       // pending: that call can never be recorded, and `due` ends the run saying so.
-      return slotTaken(state, subjects) ? due(state, applied.seq, applied.time, subjects) : [];
+      return slotTaken(state, subjects) ? due(state, applied.seq, applied.time, subjects, code) : [];
     case "ended":
       return outcomeToParent(state, subjects);
+    case "message":
+      return messageWakes(state) ? due(state, applied.seq, applied.time, subjects, code) : [];
     case "cancel":
-      return [...due(state, applied.seq, applied.time, subjects), ...cancelChildren(state, applied.time, subjects)];
+      return [
+        ...due(state, applied.seq, applied.time, subjects, code),
+        ...cancelChildren(state, applied.time, subjects),
+      ];
     case "tool-result": {
       const t = state.turns[applied.turn - 1];
       if (!t || t !== state.turns[state.turns.length - 1]) return [];
       if (t.resultCount < t.results.length) return nextInWindow(state, t, applied.index, applied.seq, subjects);
-      return due(state, applied.seq, applied.time, subjects);
+      return due(state, applied.seq, applied.time, subjects, code);
     }
     default:
-      return due(state, applied.seq, applied.time, subjects);
+      return due(state, applied.seq, applied.time, subjects, code);
   }
 }
 
@@ -77,7 +110,13 @@ export function decide(state: RunState, applied: Applied, subjects: Subjects): O
  * its budget), or the end (answer, failure, maxTurns, cancel). `historySeq` is the sequence the
  * commands refer to.
  */
-export function due(state: RunState, historySeq: number, time: string, subjects: Subjects): Output[] {
+export function due(
+  state: RunState,
+  historySeq: number,
+  time: string,
+  subjects: Subjects,
+  code?: CodeGuards,
+): Output[] {
   if (state.ended) return [];
   const runId = state.runId;
   const end = (status: RunEnded["status"], fields: Partial<RunEnded>): Output[] => [
@@ -114,11 +153,14 @@ export function due(state: RunState, historySeq: number, time: string, subjects:
       },
     });
   }
-  const provider = safeToolToken(sub.agent.provider);
+  // The agent whose turn comes next (the submitted one, or the one the run was handed to).
+  const next = nextAgent(state) ?? sub.agent;
+  const provider = safeToolToken(next.provider);
   // The stuck-loop guard, then budgets, are checked before every new model call: the expensive step.
   const llm = (turn: number): Output[] => {
     const trip = loopTrip(state);
     if (trip) {
+      // (the run's loop guard is the submitted agent's: its counts span every agent's turns)
       if (sub.agent.loopGuard?.onTrip !== "pause")
         return end("failed", { reason: "stuck_loop", error: { kind: "stuck_loop", message: trip.message } });
       const d = state.loopApprovals.get(turn);
@@ -135,7 +177,7 @@ export function due(state: RunState, historySeq: number, time: string, subjects:
     }
     const over = overBudget(state, time);
     if (over) {
-      if (sub.agent.onBudgetExceeded !== "approve") return end("failed", { reason: over.kind, error: over });
+      if (next.onBudgetExceeded !== "approve") return end("failed", { reason: over.kind, error: over });
       const d = state.budgetApprovals.get(turn);
       if (!d) return []; // paused: a human decides whether the run may go on (see budgetPause)
       if (d.decision === "deny")
@@ -147,6 +189,30 @@ export function due(state: RunState, historySeq: number, time: string, subjects:
           },
         });
       // approved for this turn, even if it still exceeds the budget the approvals have granted
+    }
+    // Instructions in code (agent instructionsInCode): computed now, recorded with the command.
+    let instructions: string | undefined;
+    if (next.instructionsInCode) {
+      let why = `agent ${next.name}'s instructions are code that this planner has not loaded (CAIRN_AGENTS_MODULE)`;
+      try {
+        instructions = code?.instructions?.(next.name, {
+          runId,
+          agent: next.name,
+          turn,
+          task: sub.task,
+          metadata: sub.metadata ?? {},
+          toolCalls: state.toolCalls,
+          messages: state.messages.flatMap((m) => (m.text !== undefined ? [m.text] : [])),
+          handedFrom: state.handoffs.map((h) => h.from),
+        });
+      } catch (err) {
+        why = `agent ${next.name}'s instructions threw: ${err instanceof Error ? err.message : String(err)}`;
+      }
+      if (typeof instructions !== "string")
+        return end("failed", {
+          reason: "instructions_unavailable",
+          error: { kind: "instructions_unavailable", message: why },
+        });
     }
     const through = summaryDue(state, turn);
     if (through !== undefined) {
@@ -162,29 +228,105 @@ export function due(state: RunState, historySeq: number, time: string, subjects:
       {
         type: "LlmCommand",
         subject: subjects.llmCommand(runId, turn, provider),
-        message: { v: 1, type: "llm.command", runId, turn, historySeq },
+        message: {
+          v: 1,
+          type: "llm.command",
+          runId,
+          turn,
+          historySeq,
+          ...(instructions !== undefined ? { instructions } : {}),
+        },
       },
     ];
   };
   const last = state.turns[state.turns.length - 1];
-  if (!last) return llm(1);
+  // Guardrails (agent `guardrails`): their verdict is recorded first, then decides.
+  const gate = (agent: RunSubmitted["agent"], point: "input" | "output", turn: number, text: string) => {
+    const list = agent.guardrails?.[point];
+    if (!list?.length) return undefined;
+    const v = state.guards.get(`${turn}.${point}`);
+    if (!v) {
+      const r = evaluateGuards(list, text, { runId, agent: agent.name, point, turn }, code);
+      const message: RunGuard = {
+        v: 1,
+        type: "run.guard",
+        runId,
+        turn,
+        point,
+        tripped: r.tripped,
+        ...(r.guardrail !== undefined ? { guardrail: r.guardrail } : {}),
+        ...(r.message !== undefined ? { message: r.message } : {}),
+        ...(r.onTrip !== undefined ? { onTrip: r.onTrip } : {}),
+        checked: r.checked,
+        at: time,
+      };
+      return [{ type: "RunGuard", subject: subjects.guard(runId, turn, point), message } as Output];
+    }
+    if (!v.tripped) return undefined;
+    const failed = (extra = ""): Output[] =>
+      end("failed", {
+        reason: "guardrail_tripped",
+        error: {
+          kind: "guardrail_tripped",
+          message: `${point} guardrail ${v.guardrail ?? "?"} tripped: ${v.message ?? ""}${extra}`,
+        },
+      });
+    if (v.onTrip !== "pause") return failed();
+    const d = state.guardApprovals.get(turn);
+    if (!d) return []; // paused: a human decides (see guardPause)
+    if (d.decision === "deny") return failed(`; a human declined to go on${d.reason ? `: ${d.reason}` : ""}`);
+    return undefined; // approved: as if it had not tripped
+  };
+  if (!last) return gate(sub.agent, "input", 1, sub.task) ?? llm(1);
   if (!last.llm.ok)
     return end("failed", {
       reason: "llm_failed",
       error: last.llm.error ?? { kind: "llm_failed", message: "the model call failed" },
     });
   const calls = last.llm.toolCalls ?? [];
-  if (calls.length === 0)
+  if (calls.length === 0) {
+    const checked = last.output;
+    if (checked && !checked.ok) {
+      // Structured output: an invalid answer goes back to the model while attempts remain.
+      if (outputRetry(state, last)) return llm(last.turn + 1);
+      return end("failed", {
+        reason: "invalid_output",
+        error: {
+          kind: "invalid_output",
+          message: `${state.invalidOutputs} answer${state.invalidOutputs === 1 ? "" : "s"} failed the output schema; the last: ${checked.error}`,
+        },
+      });
+    }
+    const answering = turnAgent(state, last) ?? sub.agent;
+    const guarded = gate(answering, "output", last.turn, last.llm.content ?? "");
+    if (guarded) return guarded;
+    if (answering.conversation) {
+      // A conversation: the next message starts the next turn; it ends once a message asked it to.
+      if (conversationGoesOn(state, last)) return llm(last.turn + 1);
+      if (!state.endRequested) {
+        if (state.pendingMessages.length > 0)
+          return end("failed", {
+            reason: "max_turns_exceeded",
+            error: {
+              kind: "max_turns_exceeded",
+              message: `the conversation used its maxTurns=${answering.maxTurns} model turns with a message still unanswered`,
+            },
+          });
+        return []; // waits for the next message (cairn send)
+      }
+    }
     return end("completed", {
       answer: last.llm.content ?? "",
       ...(last.llm.contentRef ? { answerRef: last.llm.contentRef } : {}),
+      ...(checked?.ok ? { output: checked.value } : {}),
     });
-  if (last.turn >= sub.agent.maxTurns) {
+  }
+  if (last.turn >= next.maxTurns) {
     return end("failed", {
       reason: "max_turns_exceeded",
       error: {
         kind: "max_turns_exceeded",
-        message: `the model still asked for tools after maxTurns=${sub.agent.maxTurns} turns`,
+        message: `the model still asked for tools after maxTurns=${next.maxTurns} turns`,
       },
     });
   }
@@ -196,7 +338,7 @@ export function due(state: RunState, historySeq: number, time: string, subjects:
     if (last.results[index]) return;
     const error = plan.answered.get(index);
     if (error) out.push(plannerResult(runId, last.turn, index, call, subjects, error));
-    else if (open.has(index)) out.push(toolCommand(runId, last, index, historySeq, subjects));
+    else if (open.has(index)) out.push(toolCommand(state, last, index, historySeq, subjects));
     // else: waiting for a human's approve/deny, or for a place in the in-flight window
   });
   return out;
@@ -231,13 +373,35 @@ export function planTurn(
   state: RunState,
   last: TurnState,
   sub: RunSubmitted,
-): { answered: Map<number, { kind: string; message: string }>; queue: number[]; open: number; done: number } {
+): { answered: Map<number, PlannerAnswer>; queue: number[]; open: number; done: number } {
   const calls = last.llm.toolCalls ?? [];
-  const agent = sub.agent;
+  const agent = turnAgent(state, last) ?? sub.agent;
   const cap = agent.maxToolCallsPerTurn ?? Number.POSITIVE_INFINITY;
   const known = new Set(agent.tools.map((t) => t.name));
   const gated = new Set(agent.tools.filter((t) => t.requiresApproval).map((t) => t.name));
-  const answered = new Map<number, { kind: string; message: string }>();
+  const answered = new Map<number, PlannerAnswer>();
+  // Handoffs (agent `handoffs`): answered by the planner; the first valid one of a response hands the run over.
+  if (agent.handoffs?.length) {
+    let taken: { index: number; to: string } | undefined;
+    calls.forEach((call, index) => {
+      if (call.name !== HANDOFF_TOOL) return;
+      const to = handoffTarget(call.arguments);
+      if (to === undefined || !agent.handoffs!.includes(to) || !agentNamed(state, to))
+        answered.set(index, {
+          kind: "invalid_handoff",
+          message: `handoff needs {"agent": one of ${agent.handoffs!.map((n) => JSON.stringify(n)).join(", ")}}; got ${call.arguments.slice(0, 200)}`,
+        });
+      else if (taken)
+        answered.set(index, {
+          kind: "invalid_handoff",
+          message: `one handoff per response: call ${taken.index} already hands the run to ${taken.to}`,
+        });
+      else {
+        taken = { index, to };
+        answered.set(index, { output: `Handed off to ${to}: it continues the conversation from here.` });
+      }
+    });
+  }
   const queue: number[] = [];
   const tooMany = (index: number): { kind: string; message: string } => ({
     kind: "too_many_calls",
@@ -245,6 +409,7 @@ export function planTurn(
   });
   for (let index = 0; index < calls.length; index++) {
     const call = calls[index]!;
+    if (answered.has(index)) continue; // a handoff
     if (gated.has(call.name)) {
       const decision = state.approvals.get(`${last.turn}.${index}`);
       if (!decision) continue; // paused: awaiting a human's approve/deny (outside the window)
@@ -277,6 +442,9 @@ export function planTurn(
   return { answered, queue, open: Math.min(queue.length, window + done), done };
 }
 
+/** A call's result the planner records itself: an error the model reads, or (a handoff) its output. */
+type PlannerAnswer = { kind: string; message: string } | { output: string };
+
 /**
  * A result of the last turn with others still pending: under an in-flight window, the call whose
  * place it frees (the queue's (W + D)th call, D counting this result), if that call has no result
@@ -291,16 +459,20 @@ function nextInWindow(
   subjects: Subjects,
 ): Output[] {
   const sub = state.submitted;
-  if (!sub || sub.agent.maxParallelToolCalls === undefined || state.ended || state.cancel) return [];
+  const agent = sub && (turnAgent(state, last) ?? sub.agent);
+  if (!sub || !agent || agent.maxParallelToolCalls === undefined || state.ended || state.cancel) return [];
   const plan = planTurn(state, last, sub);
   if (!plan.queue.includes(index)) return [];
   const next = plan.queue[plan.open - 1];
-  if (plan.open !== sub.agent.maxParallelToolCalls + plan.done || next === undefined || last.results[next]) return [];
-  return [toolCommand(state.runId, last, next, historySeq, subjects)];
+  if (plan.open !== agent.maxParallelToolCalls + plan.done || next === undefined || last.results[next]) return [];
+  return [toolCommand(state, last, next, historySeq, subjects)];
 }
 
-function toolCommand(runId: string, last: TurnState, index: number, historySeq: number, subjects: Subjects): Output {
+/** The command of a call: with the arguments an approver put in place of the model's, if one did. */
+function toolCommand(state: RunState, last: TurnState, index: number, historySeq: number, subjects: Subjects): Output {
+  const runId = state.runId;
   const call = last.llm.toolCalls![index]!;
+  const edited = state.approvals.get(`${last.turn}.${index}`)?.arguments;
   return {
     type: "ToolCommand",
     subject: subjects.toolCommand(runId, last.turn, index, safeToolToken(call.name)),
@@ -312,7 +484,7 @@ function toolCommand(runId: string, last: TurnState, index: number, historySeq: 
       index,
       callId: call.id,
       tool: call.name,
-      arguments: call.arguments,
+      arguments: edited ?? call.arguments,
       idempotencyKey: toolIdempotencyKey(runId, last.turn, index),
       historySeq,
     },
@@ -338,7 +510,7 @@ function slotTaken(state: RunState, subjects: Subjects): { what: string; reason:
       if (reason !== undefined) return { what: `call ${index} (${calls[index]!.name}) of turn ${last.turn}`, reason };
       // a call waiting for a human whose decision's subject is taken can never be decided
       const gated =
-        state.submitted?.agent.tools.some((t) => t.name === calls[index]!.name && t.requiresApproval) &&
+        turnAgent(state, last)?.tools.some((t) => t.name === calls[index]!.name && t.requiresApproval) &&
         !state.approvals.has(`${last.turn}.${index}`);
       const decision = gated ? found(subjects.approval(state.runId, last.turn, index)) : undefined;
       if (decision !== undefined)
@@ -346,7 +518,9 @@ function slotTaken(state: RunState, subjects: Subjects): { what: string; reason:
     }
     return undefined;
   }
-  if (last && (!last.llm.ok || calls.length === 0)) return undefined; // the run ends: nothing more is awaited
+  // the run ends or waits for a message: nothing more is awaited (unless an invalid structured
+  // answer goes back to the model, or a conversation's next message is to be read)
+  if (last && (!last.llm.ok || calls.length === 0) && !continuesAfterAnswer(state, last)) return undefined;
   const next = state.turns.length + 1;
   for (const [subject, what] of [
     [subjects.llmResult(state.runId, next), `model turn ${next}`],
@@ -362,14 +536,14 @@ function slotTaken(state: RunState, subjects: Subjects): { what: string; reason:
   return undefined;
 }
 
-/** A call's failed result that the planner records itself (unknown tool, denied by a human). */
+/** A call's result that the planner records itself: failed (unknown tool, denied by a human), or a handoff's. */
 function plannerResult(
   runId: string,
   turn: number,
   index: number,
   call: { id: string; name: string },
   subjects: Subjects,
-  error: { kind: string; message: string },
+  answer: PlannerAnswer,
 ): Output {
   return {
     type: "ToolResult",
@@ -382,10 +556,9 @@ function plannerResult(
       index,
       callId: call.id,
       tool: call.name,
-      ok: false,
       attempts: 1,
       idempotencyKey: toolIdempotencyKey(runId, turn, index),
-      error,
+      ...("output" in answer ? { ok: true, output: answer.output } : { ok: false, error: answer }),
     },
   };
 }

@@ -20,7 +20,9 @@ export {
   applyEntry,
   budgetPause,
   costUsd,
+  awaitsModel,
   emptyRun,
+  guardPause,
   overBudget,
   pendingApprovals,
   reduceRun,
@@ -28,6 +30,19 @@ export {
 } from "./state.js";
 export type { Applied, Rejected, RunState, TurnState } from "./state.js";
 export { canonicalArguments, loopPause, loopTrip } from "./loop.js";
+export { agentNamed, HANDOFF_TOOL, nextAgent, turnAgent } from "./team.js";
+export { evaluateGuards } from "./guard.js";
+export type { CodeGuards, GuardCheck, GuardContext, GuardVerdict, InstructionsContext } from "./guard.js";
+export { agentFileEntry, codeGuards, defineAgent, isAgentDefinition } from "./define.js";
+export type { CodeAgent, CodeGuardrail } from "./define.js";
+export {
+  checkOutput,
+  compileJsonSchema,
+  DEFAULT_OUTPUT_ATTEMPTS,
+  outputCorrection,
+  outputInstructions,
+} from "./output.js";
+export type { OutputCheck } from "./output.js";
 export type { LoopCounts, LoopTrip } from "./loop.js";
 export { childRunId, decide, due, runIdForKey, safeToolToken, SUB_AGENT_TOOL, toolIdempotencyKey } from "./decide.js";
 export type { Output } from "./decide.js";
@@ -36,6 +51,7 @@ export {
   buildSummaryRequest,
   canonicalJson,
   compact,
+  editedNote,
   DEFAULT_SUMMARY_INSTRUCTIONS,
   estimateTokens,
   latestSummary,

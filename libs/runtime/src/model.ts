@@ -25,6 +25,11 @@ export interface ModelRequest {
   messages: ChatMessage[];
   tools: ToolSpec[];
   temperature?: number;
+  /**
+   * Structured output: the final answer must be JSON validating against `schema`. A provider with
+   * native structured output asks for it; the others put the schema in the instructions.
+   */
+  output?: { name: string; schema: Record<string, unknown> };
   /** Set on Cairn's own requests that are not agent turns: "summary" for context compaction. */
   purpose?: "summary";
 }

@@ -80,7 +80,10 @@ function run(turns: number, agent: Partial<AgentSpec> = {}) {
     add(S.toolResult(RUN, t, 0, "f"), r0);
     add(S.toolResult(RUN, t, 1, "f"), r1);
   };
-  return { state, turn, turns };
+  /** A user's message `n` (cairn send), recorded now. */
+  const send = (n: number) =>
+    add(S.message(RUN, n), { v: 1, type: "run.message", runId: RUN, n, text: `message ${n}`, at: "t" });
+  return { state, turn, turns, send, seq: () => seq };
 }
 
 const payloads = new Map([["p2", "FULL TEXT ".repeat(100)]]);
@@ -98,6 +101,28 @@ describe("PromptCache (the llm-caller's incremental prompts)", () => {
       expect(got.req).toEqual(want);
       expect(got.hash).toBe(promptHash(want));
       turn(t);
+    }
+  });
+
+  it("users' messages (steering): still exact, each message read once, where the turn that read it put it", () => {
+    const cache = new PromptCache();
+    const { state, turn, send } = run(0);
+    const sent: string[] = [];
+    for (let t = 1; t <= 8; t++) {
+      // recorded before this turn's command: its prompt ends with them
+      for (const n of t === 3 ? [3] : t === 5 ? [5, 50] : t === 6 ? [6] : []) {
+        send(n);
+        sent.push(`message ${n}`);
+      }
+      const want = buildModelRequest(state, t, payloads);
+      const got = cache.plan(state, t).build(payloads);
+      expect(got.req).toEqual(want);
+      expect(got.hash).toBe(promptHash(want));
+      expect(want.messages.filter((m) => m.role === "user").map((m) => m.content)).toEqual([
+        't\u00e9sk "quoted"',
+        ...sent,
+      ]);
+      turn(t); // its response names no historySeq: it read every message recorded before it
     }
   });
 

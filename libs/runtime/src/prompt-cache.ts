@@ -4,6 +4,7 @@ import {
   buildModelRequest,
   canonicalJson,
   payloadRefs,
+  pendingUserMessages,
   promptHash,
   pushTurns,
   refsOf,
@@ -11,6 +12,7 @@ import {
   resolver,
 } from "./prompt.js";
 import type { RunState } from "./state.js";
+import { handoffTool, nextAgent } from "./team.js";
 
 type Ref = ReturnType<typeof payloadRefs>[number];
 
@@ -20,6 +22,8 @@ const HEAD = '{"messages":[';
 interface Entry {
   /** The model turn these messages were the prompt of. */
   turn: number;
+  /** The agent whose turn it was (its system prompt and tools are in the entry). */
+  agent: string;
   messages: ChatMessage[];
   /** sha256 fed with HEAD and the canonical JSON of `messages`, comma-separated: copied, never finished. */
   hash: Hash;
@@ -63,7 +67,8 @@ export class PromptCache {
   ) {}
 
   private cacheable(state: RunState): boolean {
-    return state.submitted !== undefined && state.submitted.agent.contextBudgetTokens === undefined;
+    const agent = nextAgent(state);
+    return agent !== undefined && agent.contextBudgetTokens === undefined;
   }
 
   /**
@@ -71,9 +76,23 @@ export class PromptCache {
    * (as `buildModelRequest` + `promptHash`). The plan holds on to the cache entry it was made
    * from, so loading payloads in between cannot make the two disagree.
    */
-  plan(state: RunState, turn: number): PromptPlan {
+  plan(state: RunState, turn: number, opts: { instructions?: string } = {}): PromptPlan {
+    if (opts.instructions !== undefined) {
+      // instructions in code: the system prompt may differ from turn to turn, so it is built in full
+      return {
+        refs: payloadRefs(state, turn),
+        build: (payloads) => {
+          const req = buildModelRequest(state, turn, payloads, opts);
+          return { req, hash: promptHash(req) };
+        },
+      };
+    }
     const cached = this.runs.get(state.runId);
-    const e = cached && cached.turn < turn && this.cacheable(state) ? cached : undefined;
+    // (a handoff changes the system prompt and the tools: the prompt is built again in full)
+    const e =
+      cached && cached.turn < turn && cached.agent === nextAgent(state)?.name && this.cacheable(state)
+        ? cached
+        : undefined;
     return {
       refs: e ? refsOf(state, undefined, e.turn - 1, turn) : payloadRefs(state, turn),
       build: (payloads) => this.build(state, turn, e, payloads),
@@ -91,6 +110,9 @@ export class PromptCache {
       const req = buildModelRequest(state, turn, payloads);
       return { req, hash: promptHash(req) };
     }
+    // The cached part is the prompt without the users' messages recorded since the last turn (they
+    // end this prompt, and the next prompt has them where this turn read them: see pushTurns).
+    const pending = pendingUserMessages(state);
     let messages: ChatMessage[];
     let h: Hash;
     let fresh: ChatMessage[];
@@ -100,16 +122,26 @@ export class PromptCache {
       messages = e.messages.concat(fresh);
       h = e.hash.copy();
     } else {
-      messages = buildModelRequest(state, turn, payloads).messages;
+      const all = buildModelRequest(state, turn, payloads).messages;
+      messages = all.slice(0, all.length - pending.length);
       fresh = messages;
       h = createHash("sha256").update(HEAD);
     }
     let n = messages.length - fresh.length;
     for (const m of fresh) h.update(n++ === 0 ? canonicalJson(m) : `,${canonicalJson(m)}`);
-    const req = requestOf(sub.agent, messages);
+    const agent = nextAgent(state) ?? sub.agent;
+    const req = requestOf(agent, pending.length ? messages.concat(pending) : messages, handoffTool(state, agent));
     const tail = e?.tail ?? canonicalJson({ ...req, messages: [] }).slice(HEAD.length);
-    this.remember(state.runId, { turn, messages, hash: h.copy(), tail, chars: (e?.chars ?? 0) + contentChars(fresh) });
+    this.remember(state.runId, {
+      turn,
+      agent: agent.name,
+      messages,
+      hash: h.copy(),
+      tail,
+      chars: (e?.chars ?? 0) + contentChars(fresh),
+    });
     if (!tail.startsWith("]")) return { req, hash: promptHash(req) };
+    for (const m of pending) h.update(`,${canonicalJson(m)}`);
     return { req, hash: h.update(tail).digest("hex") };
   }
 

@@ -1,7 +1,9 @@
 import { createHash } from "node:crypto";
 import type { RunSubmitted, SummaryResult } from "@cairn/protocol";
-import type { ChatMessage, ModelRequest } from "./model.js";
+import type { ChatMessage, ModelRequest, ToolSpec } from "./model.js";
 import type { RunState } from "./state.js";
+import { outputCorrection } from "./output.js";
+import { handoffTool, nextAgent } from "./team.js";
 
 type Ref = { bucket: string; name: string; bytes: number; sha256: string };
 
@@ -15,12 +17,21 @@ export function toolResultText(r: { ok: boolean; output?: string; error?: { kind
  * The exact request for model turn `turn`, rebuilt from the run's history: system prompt, task,
  * then every earlier turn's assistant message and tool results, in call order.
  */
-export function buildModelRequest(state: RunState, turn: number, payloads?: ReadonlyMap<string, string>): ModelRequest {
+export function buildModelRequest(
+  state: RunState,
+  turn: number,
+  payloads?: ReadonlyMap<string, string>,
+  opts: { instructions?: string } = {},
+): ModelRequest {
   const full = resolver(payloads);
   const sub = state.submitted;
   if (!sub) throw new Error(`run ${state.runId} has no valid submission`);
+  // The agent whose turn this is: the submitted one, or the one the run was handed to.
+  const agent = nextAgent(state) ?? sub.agent;
   const messages: ChatMessage[] = [];
-  if (sub.agent.systemPrompt) messages.push({ role: "system", content: sub.agent.systemPrompt });
+  // (instructions in code: the turn's command carries its system prompt)
+  const system = opts.instructions ?? agent.systemPrompt;
+  if (system) messages.push({ role: "system", content: system });
   // A recorded summary stands in for the turns it covers, after the task (one user message, so
   // providers that want user/assistant alternation get it).
   const summary = latestSummary(state, turn);
@@ -31,24 +42,37 @@ export function buildModelRequest(state: RunState, turn: number, payloads?: Read
       : sub.task,
   });
   pushTurns(messages, state, summary?.throughTurn ?? 0, turn, full);
-  if (sub.agent.contextBudgetTokens !== undefined) compact(messages, sub.agent.contextBudgetTokens);
-  return requestOf(sub.agent, messages);
+  messages.push(...pendingUserMessages(state));
+  if (agent.contextBudgetTokens !== undefined) compact(messages, agent.contextBudgetTokens);
+  return requestOf(agent, messages, handoffTool(state, agent));
 }
 
 // The model's tool list per agent (as submitted): one array for every request of a run.
+/** Users' messages recorded since the last turn (steering, or a conversation's next message): they end the prompt. */
+export function pendingUserMessages(state: RunState): ChatMessage[] {
+  return state.pendingMessages.map((m) => ({ role: "user", content: m.message.text ?? "" }));
+}
+
 const toolLists = new WeakMap<RunSubmitted["agent"]["tools"], ModelRequest["tools"]>();
 
-/** The request for an agent with these messages (its `tools` list is shared: read it, never change it). */
-export function requestOf(agent: RunSubmitted["agent"], messages: ChatMessage[]): ModelRequest {
+/**
+ * The request for an agent with these messages (its `tools` list is shared: read it, never
+ * change it), and the `handoff` tool last for an agent with handoffs.
+ */
+export function requestOf(agent: RunSubmitted["agent"], messages: ChatMessage[], handoff?: ToolSpec): ModelRequest {
   let tools = toolLists.get(agent.tools);
   if (!tools) {
-    tools = Object.freeze(
-      agent.tools.map((t) => Object.freeze({ name: t.name, description: t.description, inputSchema: t.inputSchema })),
-    ) as ModelRequest["tools"];
+    tools = Object.freeze([
+      ...agent.tools.map((t) =>
+        Object.freeze({ name: t.name, description: t.description, inputSchema: t.inputSchema }),
+      ),
+      ...(handoff ? [handoff] : []),
+    ]) as ModelRequest["tools"];
     toolLists.set(agent.tools, tools);
   }
   const req: ModelRequest = { model: agent.model, messages, tools };
   if (agent.temperature !== undefined) req.temperature = agent.temperature;
+  if (agent.output) req.output = { name: agent.output.name ?? "output", schema: agent.output.schema };
   return req;
 }
 
@@ -63,7 +87,11 @@ export function resolver(payloads: ReadonlyMap<string, string> | undefined) {
   };
 }
 
-/** Appends the messages of turns `after`+1 .. `before`-1: each assistant message, then its tool results in call order. */
+/**
+ * Appends the messages of turns `after`+1 .. `before`-1: each assistant message, then its tool
+ * results in call order (a result of a call an approver edited says so, with the arguments it ran
+ * with), or — after a structured answer that failed the output schema — the correction.
+ */
 export function pushTurns(
   messages: ChatMessage[],
   state: RunState,
@@ -76,7 +104,9 @@ export function pushTurns(
     if (t.turn <= after) continue;
     const calls = t.llm.toolCalls ?? [];
     const content = full(t.llm.contentRef, t.llm.content);
+    for (const m of t.messagesBefore ?? []) messages.push({ role: "user", content: m.text ?? "" });
     messages.push(calls.length ? { role: "assistant", content, toolCalls: calls } : { role: "assistant", content });
+    if (t.output?.ok === false) messages.push({ role: "user", content: outputCorrection(t.output.error) });
     calls.forEach((call, i) => {
       const r = t.results[i];
       const text = !r
@@ -84,9 +114,20 @@ export function pushTurns(
         : r.ok && r.outputRef
           ? (full(r.outputRef, r.output) ?? "")
           : toolResultText(r);
-      messages.push({ role: "tool", toolCallId: call.id, name: call.name, content: text });
+      const edit = state.approvals.size ? state.approvals.get(`${t.turn}.${i}`) : undefined;
+      messages.push({
+        role: "tool",
+        toolCallId: call.id,
+        name: call.name,
+        content: edit?.arguments !== undefined ? `${editedNote(edit.arguments, edit.by)}\n${text}` : text,
+      });
     });
   }
+}
+
+/** What the model reads before the result of a call whose arguments an approver replaced. */
+export function editedNote(args: string, by: string | undefined): string {
+  return `[Cairn: ${by ? `the approver ${by}` : "a human approver"} edited this call's arguments before it ran; it ran with ${args}]`;
 }
 
 /** The line that introduces a summary in the prompt; the scripted model reads the turn count from it. */
@@ -126,7 +167,7 @@ export const DEFAULT_SUMMARY_INSTRUCTIONS =
  * planner instance decide the same. Never twice for one turn: a failed summary leaves truncation.
  */
 export function summaryDue(state: RunState, turn: number): number | undefined {
-  const a = state.submitted?.agent;
+  const a = nextAgent(state);
   if (!a?.summarize || a.contextBudgetTokens === undefined) return undefined;
   if (state.summaries.some((s) => s.turn === turn)) return undefined;
   const prev = latestSummary(state, turn);
@@ -135,9 +176,11 @@ export function summaryDue(state: RunState, turn: number): number | undefined {
   const len = (ref: Ref | undefined, inline: string | null | undefined): number =>
     ref ? ref.bytes : (inline ?? "").length;
   let chars = a.systemPrompt.length + state.submitted!.task.length + (prev ? len(prev.contentRef, prev.content) : 0);
+  for (const m of state.pendingMessages) chars += (m.message.text ?? "").length;
   for (const t of state.turns) {
     if (t.turn >= turn) break;
     if (t.turn <= (prev?.throughTurn ?? 0)) continue;
+    for (const m of t.messagesBefore ?? []) chars += (m.text ?? "").length;
     chars += len(t.llm.contentRef, t.llm.content);
     (t.llm.toolCalls ?? []).forEach((c, i) => {
       const r = t.results[i];
@@ -177,11 +220,13 @@ export function buildSummaryRequest(
       if (m.content) lines.push(`assistant: ${m.content}`);
       for (const c of m.toolCalls ?? []) lines.push(`assistant called ${c.name}(${c.arguments}) [${c.id}]`);
     } else if (m.role === "tool") lines.push(`tool ${m.name} [${m.toolCallId}] returned: ${m.content}`);
+    else if (m.role === "user") lines.push(`user: ${m.content}`);
   }
+  const agent = nextAgent(state) ?? sub.agent;
   return {
-    model: sub.agent.model,
+    model: agent.model,
     messages: [
-      { role: "system", content: sub.agent.summarize?.instructions ?? DEFAULT_SUMMARY_INSTRUCTIONS },
+      { role: "system", content: agent.summarize?.instructions ?? DEFAULT_SUMMARY_INSTRUCTIONS },
       { role: "user", content: lines.join("\n") },
     ],
     tools: [],

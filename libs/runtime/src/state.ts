@@ -1,5 +1,7 @@
 import { safeToolToken } from "./tokens.js";
 import { countTurn, loopCounts, loopPause, resetLoop, type LoopCounts } from "./loop.js";
+import { checkOutput, DEFAULT_OUTPUT_ATTEMPTS, outputSchemaProblem, type OutputCheck } from "./output.js";
+import { agentNamed, HANDOFF_TOOL, handoffTarget, nextAgent, turnAgent } from "./team.js";
 import {
   decode,
   messageSha256,
@@ -10,6 +12,8 @@ import {
   type RunApproval,
   type RunEnded,
   type RunError,
+  type RunGuard,
+  type RunMessage,
   type RunSignal,
   type RunSubmitted,
   type RunStatus,
@@ -26,6 +30,12 @@ export interface TurnState {
   /** Tool results by call index; undefined while pending. */
   results: (ToolResult | undefined)[];
   resultCount: number;
+  /** A final answer (no tool calls) of an agent with structured output: the check of it against the schema. */
+  output?: OutputCheck;
+  /** Users' messages the model read first in this turn's prompt (after the previous turn): see RunState.pendingMessages. */
+  messagesBefore?: RunMessage[];
+  /** The agent that made this turn, when the run had been handed to another than the submitted one. */
+  agent?: string;
 }
 
 /**
@@ -77,6 +87,29 @@ export interface RunState {
   loopApprovals: Map<number, RunApproval>;
   /** The stuck-loop guard's counts, for a run whose agent has one (`loopGuard`): see LoopCounts. */
   loop?: LoopCounts;
+  /** Final answers that failed the agent's output schema (structured output): see outputRetry. */
+  invalidOutputs: number;
+  /** Users' messages (cairn send), in log order. */
+  messages: RunMessage[];
+  /**
+   * Messages with text that no recorded model turn has read yet. A turn's prompt ends with the
+   * messages recorded up to its command's history sequence; when its response is folded, those
+   * (seq ≤ the response's historySeq) move to the turn's `messagesBefore`, and the later ones wait
+   * for the next turn — so every prompt is rebuilt from the log alone.
+   */
+  pendingMessages: { seq: number; message: RunMessage }[];
+  /** Messages that a model answer has followed (see RunStatus.answeredMessages). */
+  answeredMessages: number;
+  /** The first message that asked a conversation to end (after its next answer). */
+  endRequested?: RunMessage;
+  /** The agent the run was last handed to (its next model turn is that agent's); undefined: the submitted one. */
+  activeAgent?: string;
+  /** Handoffs, in log order: the call that made each, and the agents from and to. */
+  handoffs: { turn: number; index: number; from: string; to: string }[];
+  /** Guardrails' verdicts, by "<turn>.<point>" (input: turn 1). */
+  guards: Map<string, RunGuard>;
+  /** Human decisions on runs a tripped guardrail paused, by the verdict's turn. */
+  guardApprovals: Map<number, RunApproval>;
 }
 
 /** A message of the run's log that the fold refused, and why. */
@@ -101,6 +134,9 @@ export type Applied = {
   | { kind: "summary"; turn: number }
   | { kind: "budget-approval"; turn: number }
   | { kind: "loop-approval"; turn: number }
+  | { kind: "message"; n: number }
+  | { kind: "guard"; turn: number }
+  | { kind: "guard-approval"; turn: number }
   | { kind: "error" }
   | { kind: "ended" }
   | { kind: "ignored"; reason: string }
@@ -128,6 +164,13 @@ export function emptyRun(runId: string): RunState {
     budgetApprovals: new Map(),
     loopApprovals: new Map(),
     decisionTime: "",
+    invalidOutputs: 0,
+    messages: [],
+    pendingMessages: [],
+    answeredMessages: 0,
+    handoffs: [],
+    guards: new Map(),
+    guardApprovals: new Map(),
   };
 }
 
@@ -167,7 +210,7 @@ export function applyEntry(state: RunState, entry: HistoryEntry, subjects: Subje
   return a as Applied;
 }
 
-type Folded = { kind: Applied["kind"]; seq: number; turn?: number; index?: number; reason?: string };
+type Folded = { kind: Applied["kind"]; seq: number; turn?: number; index?: number; n?: number; reason?: string };
 
 /** Kinds that only follow a submission: written before it, they are held (see RunState.held). */
 const AFTER_SUBMISSION = new Set<RunSubjectKind["kind"]>([
@@ -177,6 +220,9 @@ const AFTER_SUBMISSION = new Set<RunSubjectKind["kind"]>([
   "approval",
   "budget-approval",
   "loop-approval",
+  "message",
+  "guard",
+  "guard-approval",
   "ended",
 ]);
 
@@ -248,10 +294,14 @@ function foldKind(
     case "submitted": {
       if (state.submitted || state.invalidSubmission) return { kind: "ignored", seq, reason: "duplicate submission" };
       const d = note(decode<RunSubmitted>("RunSubmitted", entry.data, MAX_MESSAGE));
-      if (d.ok && d.value.runId === state.runId) {
+      const schemaProblem = d.ok ? outputSchemaProblem(d.value.agent) : undefined;
+      if (d.ok && d.value.runId === state.runId && schemaProblem === undefined) {
         state.submitted = d.value;
         state.submittedAt = d.value.submittedAt;
         state.loop = loopCounts(d.value.agent);
+      } else if (schemaProblem !== undefined) {
+        state.invalidSubmission = schemaProblem;
+        state.submittedAt = entry.time;
       } else {
         state.invalidSubmission = d.ok ? "runId in the message does not match its subject" : `${d.kind}: ${d.message}`;
         state.submittedAt = entry.time;
@@ -275,6 +325,23 @@ function foldKind(
         results: new Array<ToolResult | undefined>(parseArgsCount(llm)).fill(undefined),
         resultCount: 0,
       };
+      if (state.activeAgent !== undefined) t.agent = state.activeAgent;
+      const spec = nextAgent(state)?.output;
+      if (spec && llm.ok && t.results.length === 0) {
+        t.output = checkOutput(spec, llm.content, llm.contentRef !== undefined);
+        if (!t.output.ok) state.invalidOutputs++;
+      }
+      // The messages its prompt ended with: those recorded up to its command's history sequence.
+      if (state.pendingMessages.length) {
+        const upTo = llm.historySeq ?? seq;
+        const read = state.pendingMessages.filter((m) => m.seq <= upTo);
+        if (read.length) {
+          t.messagesBefore = read.map((m) => m.message);
+          state.pendingMessages = state.pendingMessages.filter((m) => m.seq > upTo);
+        }
+      }
+      if (llm.ok && t.results.length === 0 && t.output?.ok !== false)
+        state.answeredMessages = state.messages.length - state.pendingMessages.length;
       state.turns.push(t);
       if (llm.usage) {
         state.usage.inputTokens += llm.usage.inputTokens;
@@ -300,7 +367,8 @@ function foldKind(
           `tool result of ${JSON.stringify(w.tool)} for a call to ${JSON.stringify(call.name)}`,
         );
       if (turn.results[w.index]) return reject(state, entry, "a result for this call is already recorded");
-      const gated = state.submitted?.agent.tools.some((t) => t.name === call.name && t.requiresApproval) === true;
+      const maker = turnAgent(state, turn);
+      const gated = maker?.tools.some((t) => t.name === call.name && t.requiresApproval) === true;
       const gate = gated ? state.approvals.get(`${w.turn}.${w.index}`) : undefined;
       if (gated && !gate) return reject(state, entry, "tool result for a call that waits for a human's approval");
       const d = note(decode<ToolResult>("ToolResult", entry.data, MAX_MESSAGE));
@@ -325,6 +393,14 @@ function foldKind(
       }
       turn.results[w.index] = d.value;
       turn.resultCount++;
+      // A handoff the planner accepted: the next model turn is the named agent's.
+      if (call.name === HANDOFF_TOOL && d.value.ok && maker?.handoffs?.length) {
+        const to = handoffTarget(call.arguments);
+        if (to !== undefined && maker.handoffs.includes(to) && agentNamed(state, to)) {
+          state.handoffs.push({ turn: w.turn, index: w.index, from: maker.name, to });
+          state.activeAgent = to;
+        }
+      }
       if (state.loop && turn.resultCount === turn.results.length) countTurn(state.loop, turn);
       return { kind: "tool-result", seq, turn: w.turn, index: w.index };
     }
@@ -343,7 +419,7 @@ function foldKind(
       if (state.approvals.has(key)) return { kind: "ignored", seq, reason: "duplicate approval" };
       const turn = state.turns[w.turn - 1];
       const call = turn?.llm.toolCalls?.[w.index];
-      if (!turn || !call || !state.submitted?.agent.tools.some((t) => t.name === call.name && t.requiresApproval)) {
+      if (!turn || !call || !turnAgent(state, turn)?.tools.some((t) => t.name === call.name && t.requiresApproval)) {
         return reject(
           state,
           entry,
@@ -355,6 +431,19 @@ function foldKind(
       if (!d.ok) return reject(state, entry, `unreadable approval (${d.kind}: ${d.message})`);
       if (d.value.callId !== call.id || d.value.turn !== w.turn || d.value.index !== w.index)
         return reject(state, entry, "approval whose call differs from the call it is recorded for");
+      if (d.value.arguments !== undefined) {
+        const spec = turnAgent(state, turn)?.tools.find((t) => t.name === call.name);
+        if (!spec?.argsEditable || d.value.decision !== "approve")
+          return reject(
+            state,
+            entry,
+            d.value.decision !== "approve"
+              ? "a denial with edited arguments"
+              : `an approval with edited arguments for tool ${JSON.stringify(call.name)}, whose arguments the agent does not let an approver edit (argsEditable)`,
+          );
+        if (!isJsonObject(d.value.arguments))
+          return reject(state, entry, "an approval whose edited arguments are not a JSON object");
+      }
       state.approvals.set(key, d.value);
       return { kind: "approval", seq, turn: w.turn, index: w.index };
     }
@@ -386,6 +475,47 @@ function foldKind(
       // Going on starts the guard's counts again from this turn.
       if (d.value.decision === "approve" && state.loop) resetLoop(state.loop, w.turn);
       return { kind: "loop-approval", seq, turn: w.turn };
+    }
+    case "message": {
+      const d = note(decode<RunMessage>("RunMessage", entry.data, MAX_MESSAGE));
+      if (!d.ok) return reject(state, entry, `unreadable message (${d.kind}: ${d.message})`);
+      if (d.value.runId !== state.runId || d.value.n !== w.n)
+        return reject(state, entry, "message whose run or number differs from its subject");
+      if (d.value.text === undefined && !d.value.end)
+        return reject(state, entry, "a message with neither text nor end");
+      const m: RunMessage = d.value;
+      state.messages.push(m);
+      if (m.text !== undefined) state.pendingMessages.push({ seq, message: m });
+      if (m.end && !state.endRequested) state.endRequested = m;
+      return { kind: "message", seq, n: w.n };
+    }
+    case "guard": {
+      const key = `${w.turn}.${w.point}`;
+      if (state.guards.has(key)) return { kind: "ignored", seq, reason: "duplicate guardrail verdict" };
+      const d = note(decode<RunGuard>("RunGuard", entry.data, MAX_MESSAGE));
+      if (!d.ok) return reject(state, entry, `unreadable guardrail verdict (${d.kind}: ${d.message})`);
+      if (d.value.runId !== state.runId || d.value.turn !== w.turn || d.value.point !== w.point)
+        return reject(state, entry, "guardrail verdict whose run, turn or point differs from its subject");
+      const fits =
+        w.point === "input"
+          ? w.turn === 1 && state.turns.length === 0
+          : state.turns.length === w.turn && state.turns[w.turn - 1]!.results.length === 0;
+      if (!fits)
+        return reject(state, entry, `guardrail verdict for ${w.point} of turn ${w.turn}, which is not checked now`);
+      state.guards.set(key, d.value);
+      return { kind: "guard", seq, turn: w.turn };
+    }
+    case "guard-approval": {
+      if (state.guardApprovals.has(w.turn)) return { kind: "ignored", seq, reason: "duplicate guardrail approval" };
+      const paused = guardPause(state);
+      if (!paused || paused.turn !== w.turn)
+        return reject(state, entry, `guardrail approval for turn ${w.turn}, where no tripped guardrail waits`);
+      const d = note(decode<RunApproval>("RunApproval", entry.data, MAX_MESSAGE));
+      if (!d.ok) return reject(state, entry, `unreadable guardrail approval (${d.kind}: ${d.message})`);
+      if (d.value.runId !== state.runId || d.value.turn !== w.turn)
+        return reject(state, entry, "guardrail approval whose run or turn differs from its subject");
+      state.guardApprovals.set(w.turn, d.value);
+      return { kind: "guard-approval", seq, turn: w.turn };
     }
     case "summary-result": {
       // Made for the next model turn only; any other is not this run's compaction step.
@@ -431,10 +561,73 @@ function foldKind(
   }
 }
 
-/** The run waits for its next model turn: none yet, or the last one's calls all have results. */
-function awaitsModel(state: RunState): boolean {
+/**
+ * The run waits for its next model turn: none yet, the last one's calls all have results, or its
+ * final answer failed the output schema and goes back to the model (see outputRetry).
+ */
+export function awaitsModel(state: RunState): boolean {
   const last = state.turns[state.turns.length - 1];
-  return !last || (last.llm.ok && last.results.length > 0 && last.resultCount === last.results.length);
+  return (
+    !last ||
+    (last.llm.ok && last.results.length > 0 && last.resultCount === last.results.length) ||
+    continuesAfterAnswer(state, last)
+  );
+}
+
+/** The last turn is an answer (no tool calls) and yet the run goes on: a correction, or a conversation's next message. */
+export function continuesAfterAnswer(state: RunState, last: TurnState): boolean {
+  return outputRetry(state, last) || conversationGoesOn(state, last);
+}
+
+/** The last turn answered a conversation, and a message came after it: the next turn reads it (while turns remain). */
+export function conversationGoesOn(state: RunState, last: TurnState): boolean {
+  const a = turnAgent(state, last);
+  return (
+    a?.conversation === true &&
+    !state.ended &&
+    last.llm.ok &&
+    last.results.length === 0 &&
+    last.output?.ok !== false &&
+    state.pendingMessages.length > 0 &&
+    last.turn < a.maxTurns
+  );
+}
+
+/** A conversation that answered and waits for the next message (nor has one asked it to end). */
+export function awaitingMessage(state: RunState): boolean {
+  const last = state.turns[state.turns.length - 1];
+  const a = last && turnAgent(state, last);
+  return (
+    a?.conversation === true &&
+    !state.ended &&
+    !state.cancel &&
+    !state.endRequested &&
+    last !== undefined &&
+    last.llm.ok &&
+    last.results.length === 0 &&
+    last.output?.ok !== false &&
+    state.pendingMessages.length === 0
+  );
+}
+
+/**
+ * A final answer that failed the agent's output schema goes back to the model as a new turn while
+ * fewer than `output.maxAttempts` answers failed and turns remain (maxTurns); otherwise the run
+ * ends failed (`invalid_output`).
+ */
+export function outputRetry(state: RunState, last: TurnState): boolean {
+  const a = turnAgent(state, last);
+  if (!a?.output || last.output?.ok !== false || state.ended) return false;
+  return state.invalidOutputs < (a.output.maxAttempts ?? DEFAULT_OUTPUT_ATTEMPTS) && last.turn < a.maxTurns;
+}
+
+function isJsonObject(text: string): boolean {
+  try {
+    const v: unknown = JSON.parse(text);
+    return typeof v === "object" && v !== null && !Array.isArray(v);
+  } catch {
+    return false;
+  }
 }
 
 function syntheticError(runId: string, entry: HistoryEntry, message: string, kind: string): RunError {
@@ -463,10 +656,13 @@ export function runStatus(state: RunState): RunStatus {
   const waitingFor: string[] = [];
   const waitingOn: { kind: "llm" | "tool"; name: string }[] = [];
   if (!state.ended && (state.submitted || state.invalidSubmission)) {
-    if (!last || (last.resultCount === last.results.length && last.llm.ok && last.results.length > 0)) {
+    if (awaitsModel(state)) {
       waitingFor.push(`llm turn ${state.turns.length + 1}`);
-      if (state.submitted) waitingOn.push({ kind: "llm", name: state.submitted.agent.provider });
-    } else {
+      const next = nextAgent(state);
+      if (next) waitingOn.push({ kind: "llm", name: next.provider });
+    } else if (awaitingMessage(state)) {
+      waitingFor.push("a message (cairn send)");
+    } else if (last) {
       last.results.forEach((r, i) => {
         const name = last.llm.toolCalls?.[i]?.name;
         if (r) return;
@@ -478,10 +674,15 @@ export function runStatus(state: RunState): RunStatus {
   const approvals = pendingApprovals(state);
   const pause = budgetPause(state);
   const loop = loopPause(state);
+  const guard = guardPause(state);
   const s: RunStatus = {
     v: 1,
     runId: state.runId,
-    status: state.ended ? state.ended.status : approvals.length || pause || loop ? "awaiting_approval" : "running",
+    status: state.ended
+      ? state.ended.status
+      : approvals.length || pause || loop || guard
+        ? "awaiting_approval"
+        : "running",
     task: state.submitted?.task ?? "",
     agent: state.submitted?.agent.name ?? "",
     turn: state.turns.length,
@@ -496,16 +697,30 @@ export function runStatus(state: RunState): RunStatus {
   if (approvals.length) s.approvals = approvals;
   if (pause) s.budgetPause = pause;
   if (loop) s.loopPause = loop;
+  if (guard) s.guardPause = guard;
   if (state.retryNotices) s.retries = state.retryNotices;
+  if (state.messages.length) {
+    s.messages = state.messages.length;
+    s.answeredMessages = state.answeredMessages;
+  }
+  if (awaitingMessage(state)) {
+    s.awaitingMessage = true;
+    const answer = last?.llm.content;
+    if (answer !== undefined && answer !== null) s.answer = answer;
+    if (last?.output?.ok) s.output = last.output.value;
+  }
   const cost = costUsd(state);
   if (cost !== undefined) s.costUsd = cost;
   if (state.ended?.answer !== undefined) s.answer = state.ended.answer;
+  if (state.ended?.output !== undefined) s.output = state.ended.output;
   if (state.ended?.reason !== undefined) s.reason = state.ended.reason;
   if (state.ended) s.endedAt = state.ended.endedAt;
   const traceId = traceIdOf(state.submitted?.trace);
   if (traceId) s.traceId = traceId;
   if (state.submitted?.tenant !== undefined) s.tenant = state.submitted.tenant;
   if (state.submitted?.metadata !== undefined) s.metadata = { ...state.submitted.metadata };
+  if (state.activeAgent !== undefined && state.activeAgent !== state.submitted?.agent.name)
+    s.activeAgent = state.activeAgent;
   return s;
 }
 
@@ -527,9 +742,10 @@ export function costUsd(state: RunState): number | undefined {
 /** Calls of the last turn that require approval and have neither a decision nor a result. */
 export function pendingApprovals(state: RunState): NonNullable<RunStatus["approvals"]> {
   const last = state.turns[state.turns.length - 1];
-  const sub = state.submitted;
-  if (!last || !sub || state.ended) return [];
-  const needs = new Set(sub.agent.tools.filter((t) => t.requiresApproval).map((t) => t.name));
+  const maker = last && turnAgent(state, last);
+  if (!last || !maker || state.ended) return [];
+  const needs = new Set(maker.tools.filter((t) => t.requiresApproval).map((t) => t.name));
+  const editable = new Set(maker.tools.filter((t) => t.requiresApproval && t.argsEditable).map((t) => t.name));
   const out: NonNullable<RunStatus["approvals"]> = [];
   (last.llm.toolCalls ?? []).forEach((c, index) => {
     if (!needs.has(c.name) || last.results[index] || state.approvals.has(`${last.turn}.${index}`)) return;
@@ -539,6 +755,7 @@ export function pendingApprovals(state: RunState): NonNullable<RunStatus["approv
       callId: c.id,
       tool: c.name,
       arguments: c.arguments,
+      ...(editable.has(c.name) ? { argsEditable: true } : {}),
       ...(last.llm.content ? { reason: last.llm.content } : {}),
     });
   });
@@ -551,7 +768,7 @@ export function pendingApprovals(state: RunState): NonNullable<RunStatus["approv
  * that approval: another `maxTokens`, `maxCostUsd` and `deadlineMs` of the same size.
  */
 export function overBudget(state: RunState, time: string): { kind: string; message: string } | undefined {
-  const a = state.submitted?.agent;
+  const a = nextAgent(state);
   if (!a) return undefined;
   const base = state.budgetBase;
   const since = base ? " since the last approval" : "";
@@ -579,18 +796,36 @@ export function overBudget(state: RunState, time: string): { kind: string; messa
  * the last event the planner decided on, so status and decision agree.
  */
 export function budgetPause(state: RunState): { turn: number; kind: string; message: string } | undefined {
-  const sub = state.submitted;
-  if (!sub || state.ended || state.cancel || sub.agent.onBudgetExceeded !== "approve") return undefined;
+  const agent = nextAgent(state);
+  if (!agent || state.ended || state.cancel || agent.onBudgetExceeded !== "approve") return undefined;
   const last = state.turns[state.turns.length - 1];
   const next = !last
     ? 1
-    : last.llm.ok &&
-        last.results.length > 0 &&
-        last.resultCount === last.results.length &&
-        last.turn < sub.agent.maxTurns
+    : (last.llm.ok &&
+          last.results.length > 0 &&
+          last.resultCount === last.results.length &&
+          last.turn < agent.maxTurns) ||
+        continuesAfterAnswer(state, last)
       ? last.turn + 1
       : undefined;
   if (next === undefined || state.budgetApprovals.has(next)) return undefined;
   const over = overBudget(state, state.decisionTime);
   return over ? { turn: next, ...over } : undefined;
+}
+
+/**
+ * When the run waits for a human because a guardrail with `onTrip: "pause"` tripped: the verdict's
+ * turn and point, the guardrail and why. `cairn approve <runId> guard` goes on as if it had not
+ * tripped; `cairn deny <runId> guard` ends the run failed.
+ */
+export function guardPause(state: RunState): RunStatus["guardPause"] {
+  if (state.ended || state.cancel || !state.submitted) return undefined;
+  const last = state.turns[state.turns.length - 1];
+  const g = !last
+    ? state.guards.get("1.input")
+    : last.results.length === 0
+      ? state.guards.get(`${last.turn}.output`)
+      : undefined;
+  if (!g?.tripped || g.onTrip !== "pause" || state.guardApprovals.has(g.turn)) return undefined;
+  return { turn: g.turn, point: g.point, guardrail: g.guardrail ?? "?", message: g.message ?? "" };
 }

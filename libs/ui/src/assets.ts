@@ -25,6 +25,7 @@ form.filters label, form.act label { display: flex; flex-direction: column; font
 input, select, button, textarea { font: inherit; color: inherit; background: var(--bg); border: 1px solid var(--line);
   border-radius: 6px; padding: .3rem .5rem; min-height: 2.2rem; }
 button { cursor: pointer; background: var(--panel); }
+::placeholder { color: var(--muted); opacity: 1; }
 button.approve { border-color: var(--ok); color: var(--ok); } button.deny, button.cancel { border-color: var(--bad); color: var(--bad); }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: .4rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
@@ -47,11 +48,23 @@ ol.timeline > li.k-ended { border-color: var(--fg); }
 .meta { color: var(--muted); font-size: .85em; }
 pre, code { font: 13px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
 pre { white-space: pre-wrap; overflow-wrap: anywhere; margin: .3rem 0; }
+code { overflow-wrap: anywhere; }
 pre.stream { border-left: 2px dashed #8250df; padding-left: .5rem; }
 details > summary { cursor: pointer; }
 .err { color: var(--bad); }
 form.act { display: flex; flex-wrap: wrap; gap: .5rem; align-items: end; margin-top: .4rem; }
 .notice { border: 1px solid var(--bad); padding: .6rem 1rem; border-radius: 8px; }
+.notice.info { border-color: var(--accent); }
+.mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; overflow-wrap: anywhere; }
+nav.counts ul { display: flex; flex-wrap: wrap; gap: .3rem .6rem; list-style: none; padding: 0; margin: 0 0 .6rem; }
+nav.counts a { display: inline-block; padding: .2rem .6rem; border: 1px solid var(--line); border-radius: 999px; text-decoration: none; }
+nav.counts a[aria-current] { border-color: var(--accent); border-width: 2px; }
+nav.counts li.attention a { border-color: var(--warn); border-width: 2px; }
+ul.tree, ul.tree ul { list-style: none; padding-left: 1.1rem; margin: .2rem 0; }
+ul.tree { padding-left: 0; } ul.tree ul > li { border-left: 2px solid var(--line); padding-left: .6rem; margin: .2rem 0; }
+ul.tree .task { display: block; overflow-wrap: anywhere; }
+ul.budgets { list-style: none; padding: 0; margin: 0; }
+button.fork { border-color: var(--accent); color: var(--accent); }
 @media (max-width: 640px) {
   main { padding: .6rem; }
   table.runs thead { display: none; }
@@ -68,7 +81,7 @@ export const SCRIPT = `"use strict";
   var es = new EventSource(live.getAttribute("data-events"));
   es.addEventListener("open", function () { document.body.setAttribute("data-live", "open"); });
   // Server-rendered, escaped HTML for a region of the page (its id is the event's name).
-  ["rows", "summary", "timeline"].forEach(function (name) {
+  ["rows", "counts", "summary", "timeline"].forEach(function (name) {
     es.addEventListener(name, function (e) {
       var el = document.getElementById(name);
       if (el) el.innerHTML = e.data;

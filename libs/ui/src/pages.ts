@@ -1,5 +1,7 @@
-import type { RunStatus } from "@cairn/protocol";
+import type { ListReply, RunStatus } from "@cairn/protocol";
 import type { PromptCheck, StateAtStep, Timeline, TimelineItem, Wait } from "@cairn/replay";
+import { childRunId, SUB_AGENT_TOOL } from "@cairn/runtime";
+import type { BudgetUse, RunFacts } from "./facts.js";
 import { block, html, type Html } from "./html.js";
 
 /** Run text longer than this (characters) is folded into a `<details>` the reader opens. */
@@ -93,12 +95,37 @@ function clip(s: string, n: number): string {
   return s.length > n ? `${s.slice(0, n - 1)}…` : s;
 }
 
+/**
+ * Runs by status (a live region of the runs page): every run the caller may see, with the agent
+ * and tenant filters; each a link to the list filtered by it. A run waiting for a human comes first.
+ */
+export function countsBar(counts: ListReply["counts"] | undefined, f: RunFilters): Html {
+  if (!counts)
+    return html`<p class="muted">
+      Counts by status: not ready yet (the planner reads the runs index once when first asked); they appear here
+      shortly.
+    </p>`;
+  const total = STATUSES.reduce((n, s) => n + counts[s], 0);
+  const unfiltered = { ...f, status: undefined };
+  const link = (status: RunStatus["status"] | undefined, label: string, n: number): Html =>
+    html`<li${status === "awaiting_approval" && n > 0 ? html` class="attention"` : ""}>
+      <a href="/${filtersQuery(unfiltered, status ? { status } : {})}"${f.status === status ? html` aria-current="true"` : ""}
+        >${label} <strong${status ? html` class="s-${status}"` : ""}>${n}</strong></a
+      >
+    </li>`;
+  return html`<ul>
+      ${STATUSES.map((s) => link(s, STATUS_WORDS[s], counts[s]))} ${link(undefined, "all", total)}
+    </ul>
+    ${f.since || f.until || f.meta ? html`<p class="meta">Counts do not apply the time and metadata filters.</p>` : ""}`;
+}
+
 export function runsPage(o: {
   runs: RunStatus[];
   filters: RunFilters;
   cursor?: string;
   next?: string;
   error?: string;
+  counts?: ListReply["counts"];
 }): Html {
   const f = o.filters;
   const field = (name: keyof RunFilters, label: string, hint: string) =>
@@ -117,6 +144,7 @@ export function runsPage(o: {
       <button type="submit">Filter</button> <a href="/">Clear</a>
     </form>
     ${o.error ? html`<p class="notice" role="alert">${o.error}</p>` : ""}
+    ${o.error ? "" : html`<nav class="counts" id="counts" aria-label="Runs by status">${countsBar(o.counts, f)}</nav>`}
     <p class="muted" id="live-note">${o.cursor ? "An older page: not updated live." : "Newest first, updated live."}</p>
     <table class="runs">
       <caption class="skip">
@@ -160,6 +188,12 @@ export interface RunView {
   traceUrl?: string;
   /** Tokens streamed so far per model turn whose response is not recorded yet. */
   tokens: ReadonlyMap<number, string>;
+  /** Budgets, parent and sub-agent runs (runFacts). */
+  facts: RunFacts;
+  /** The status of each sub-agent run the page asked for. */
+  childStatus: ReadonlyMap<string, RunStatus["status"]>;
+  /** With `at`: whether this connection may write a fork (undefined: not asked). */
+  canFork?: boolean;
   at?: StateAtStep;
   prompt?: PromptCheck;
   /** Why `?at=` or `?prompt=` could not be shown. */
@@ -182,12 +216,94 @@ function when(ms: number): string {
   return new Date(ms).toISOString();
 }
 
+/** A duration for reading: `1 h 2 min 3 s`, `850 ms`. */
+export function duration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  let s = Math.round(ms / 1000);
+  const parts: string[] = [];
+  for (const [unit, size] of [
+    ["d", 86_400],
+    ["h", 3_600],
+    ["min", 60],
+  ] as const) {
+    if (s >= size) {
+      parts.push(`${Math.floor(s / size)} ${unit}`);
+      s %= size;
+    }
+  }
+  if (s || !parts.length) parts.push(`${s} s`);
+  return parts.join(" ");
+}
+
+/** One budget as the run page says it: used of the limit, the share, and whether it is exhausted. */
+export function budgetLine(b: BudgetUse): Html {
+  const share = b.used === undefined ? "" : ` (${Math.floor((b.used / b.limit) * 100)}%)`;
+  const text =
+    b.budget === "tokens"
+      ? `tokens: ${b.used ?? 0} of ${b.limit}${share}`
+      : b.budget === "cost"
+        ? `cost: ${b.used === undefined ? "unknown (no price for the model)" : `$${b.used.toFixed(6)}`} of $${b.limit}${share}`
+        : `time: ${duration(b.used ?? 0)} of ${duration(b.limit)}${share}`;
+  const over = b.used !== undefined && (b.budget === "deadline" ? b.used > b.limit : b.used >= b.limit);
+  return html`<li>
+    ${text}${over ? html` <strong class="err">exhausted</strong>` : ""}${b.since ? html` <span class="meta">counted since the approval at ${b.since}</span>` : ""}
+  </li>`;
+}
+
+/** The run's place among its parent and sub-agent runs, as a tree of links. */
+function agentTree(v: RunView): Html {
+  const { parent, subAgents } = v.facts;
+  if (!parent && !subAgents.length) return html``;
+  const here = html`<strong class="mono">${v.timeline.runId}</strong> (this
+    run)${
+      subAgents.length
+        ? html`<ul>
+            ${subAgents.map((c) => {
+              const st = v.childStatus.get(c.runId);
+              return html`<li>
+                <a class="mono" href="${runPath(c.runId)}">${c.runId}</a>
+                ${st ? statusBadge(st) : html`<span class="muted">${c.ok === undefined ? "not started yet" : "status unknown"}</span>`}
+                <span class="meta">turn ${c.turn}, call ${c.index}${c.agent ? ` · agent ${c.agent}` : ""}</span>
+                ${c.task ? html`<span class="task">${clip(c.task, 160)}</span>` : ""}
+              </li>`;
+            })}
+          </ul>`
+        : ""
+    }`;
+  return html`<h2 id="tree-h">Sub-agents</h2>
+    <ul class="tree" aria-labelledby="tree-h">
+      ${
+        parent
+          ? html`<li>
+              <a class="mono" href="${runPath(parent.runId)}">${parent.runId}</a> (parent: its ${SUB_AGENT_TOOL} call
+              <code>${parent.callId}</code>, turn ${parent.turn})
+              <ul>
+                <li>${here}</li>
+              </ul>
+            </li>`
+          : html`<li>${here}</li>`
+      }
+    </ul>`;
+}
+
 function waitLine(v: RunView, w: Wait): Html {
   const runId = v.timeline.runId;
-  const decide = (callId: string, what: string): Html =>
+  const decide = (callId: string, what: string, editable?: string): Html =>
     v.canApprove
       ? html`<form class="act" method="post" action="${runPath(runId, "/approve")}">
           <input type="hidden" name="csrf" value="${v.csrf}" /><input type="hidden" name="callId" value="${callId}" />
+          ${
+            editable !== undefined
+              ? html`<input type="hidden" name="originalArguments" value="${editable}" /><label
+                    >Arguments (JSON; edit them to run the call with others — recorded with your name)<textarea
+                      name="arguments"
+                      rows="4"
+                      maxlength="65536"
+                    >
+${editable}</textarea>
+                  </label>`
+              : ""
+          }
           <label>Reason (optional; the model sees a denial's)<input name="reason" maxlength="2000" /></label>
           <button class="approve" name="decision" value="approve">Approve ${what}</button>
           <button class="deny" name="decision" value="deny">Deny</button>
@@ -197,7 +313,11 @@ function waitLine(v: RunView, w: Wait): Html {
     case "approval":
       return html`<li>
         <strong>Waiting for approval</strong> of call <code>${w.callId}</code>: tool <strong>${w.tool}</strong> with
-        ${long("arguments", w.arguments, false)}${w.reason ? html` — ${w.reason}` : ""}${decide(w.callId, "call")}
+        ${long("arguments", w.arguments, false)}${w.reason ? html` — ${w.reason}` : ""}${decide(
+          w.callId,
+          "call",
+          w.argsEditable ? w.arguments : undefined,
+        )}
       </li>`;
     case "budget":
       return html`<li>
@@ -255,6 +375,16 @@ export function summary(v: RunView): Html {
         ${s.usage.inputTokens} in / ${s.usage.outputTokens} out
         tokens${s.costUsd !== undefined ? html` · $${s.costUsd.toFixed(6)}` : ""}
       </dd>
+      <dt>Budgets</dt>
+      <dd>
+        ${
+          v.facts.budgets.length
+            ? html`<ul class="budgets">
+                ${v.facts.budgets.map(budgetLine)}
+              </ul>`
+            : html`<span class="muted">none (the agent sets no maxTokens, maxCostUsd or deadlineMs)</span>`
+        }
+      </dd>
       ${
         s.retries
           ? html`<dt>Retries</dt>
@@ -302,12 +432,30 @@ export function summary(v: RunView): Html {
             <pre class="answer">${block(s.answer)}</pre>`
         : ""
     }
+    ${agentTree(v)}
     ${
       v.waits.length
         ? html`<h2>Waiting now</h2>
             <ul class="waits">
               ${v.waits.map((w) => waitLine(v, w))}
             </ul>`
+        : ""
+    }
+    ${
+      live
+        ? html`<form class="act" method="post" action="${runPath(t.runId, "/send")}">
+            <input type="hidden" name="csrf" value="${v.csrf}" />
+            <label
+              >Message to the run (its next model call reads
+              it${s.awaitingMessage ? "; the conversation waits for it" : ""})<textarea
+                name="text"
+                rows="2"
+                maxlength="65536"
+              ></textarea>
+            </label>
+            ${t.agent?.conversation ? html`<label><input type="checkbox" name="end" value="1" /> End the conversation after the answer</label>` : ""}
+            <button class="send" type="submit">Send</button>
+          </form>`
         : ""
     }
     ${
@@ -401,7 +549,10 @@ ${block(tokens.get(i.turn) ?? "")}</pre>`
           // arguments that are not JSON: the tool refuses them
         }
       }
-      body = html`→ <strong>${i.tool}</strong> ${meta([`turn ${i.turn}, call ${i.index}`, i.callId])}${sleep}
+      const child = i.tool === SUB_AGENT_TOOL ? childRunId(runId, i.turn, i.index) : undefined;
+      body = html`→
+        <strong>${i.tool}</strong>
+        ${meta([`turn ${i.turn}, call ${i.index}`, i.callId])}${sleep}${child ? html` sub-agent run <a href="${runPath(child)}">${child}</a>` : ""}
         ${long("arguments", i.arguments, false)}`;
       break;
     }
@@ -433,6 +584,11 @@ ${block(tokens.get(i.turn) ?? "")}</pre>`
       body = html`<strong>Ended: ${statusBadge(i.status)}</strong>
         ${meta([`${i.turns} turns`, usage(i.usage)])}${i.reason ? html` ${i.reason}` : ""}${i.error ? html` <span class="err">${i.error.message}</span>` : ""}${i.answer !== undefined ? long("answer", i.answer) : ""}`;
       break;
+    case "message":
+      body = html`✉
+        <strong>Message ${i.n}</strong
+        >${i.by ? html` from ${i.by}` : ""}${i.text !== undefined ? long("message", i.text) : ""}${i.end ? html` <span class="meta">(end the conversation after the next answer)</span>` : ""}`;
+      break;
     case "invalid":
       cls = "bad";
       body = html`<span class="err">Unreadable log entry ${i.subject}: ${i.reason}</span>`;
@@ -452,7 +608,22 @@ export function timelineList(t: Timeline, tokens: ReadonlyMap<number, string>): 
   </ol>`;
 }
 
-function stateView(runId: string, st: StateAtStep): Html {
+function forkForm(v: RunView, step: number): Html {
+  if (v.canFork === undefined) return html``;
+  if (!v.canFork)
+    return html`<p class="muted">
+      Forking from this step writes a new run into the stream (as <code>cairn fork</code> does): your credential may not
+      write runs.
+    </p>`;
+  return html`<form class="act" method="post" action="${runPath(v.timeline.runId, "/fork")}">
+    <input type="hidden" name="csrf" value="${v.csrf}" /><input type="hidden" name="step" value="${step}" />
+    <button class="fork" type="submit">Fork a new run from step ${step}</button>
+    <span class="meta">its history is this run's up to here (recorded model responses reused); it goes on live</span>
+  </form>`;
+}
+
+function stateView(v: RunView, st: StateAtStep): Html {
+  const runId = v.timeline.runId;
   return html`<section class="panel" aria-labelledby="at-h">
     <h2 id="at-h">State after step ${st.step} of ${st.lastStep}</h2>
     <p class="meta">
@@ -461,6 +632,7 @@ function stateView(runId: string, st: StateAtStep): Html {
       ${st.step < st.lastStep ? html` · <a href="${runPath(runId, `?at=${st.step + 1}`)}">next step</a>` : ""} ·
       <a href="${runPath(runId)}">close</a>
     </p>
+    ${forkForm(v, st.step)}
     <h3>The conversation the model would see next</h3>
     <ol>
       ${st.messages.map(
@@ -511,7 +683,14 @@ export function runPage(v: RunView): Html {
       <a href="/">All runs</a> · <a href="${runPath(t.runId, "/export")}" download>Export (JSON Lines)</a>
     </p>
     ${v.viewError ? html`<p class="notice" role="alert">${v.viewError}</p>` : ""}
-    ${v.at ? stateView(t.runId, v.at) : ""} ${v.prompt ? promptView(t.runId, v.prompt) : ""}
+    ${
+      v.status.archivedAt !== undefined
+        ? html`<p class="notice info" role="status">
+            Archived at ${v.status.archivedAt}: this run's log is read from the archive, read-only.
+          </p>`
+        : ""
+    }
+    ${v.at ? stateView(v, v.at) : ""} ${v.prompt ? promptView(t.runId, v.prompt) : ""}
     <section id="summary" aria-live="polite">${summary(v)}</section>
     <h2>Timeline</h2>
     <section id="timeline">${timelineList(t, v.tokens)}</section>`;
@@ -520,6 +699,49 @@ export function runPage(v: RunView): Html {
     body,
     ...(live ? { events: runPath(t.runId, "/events") } : {}),
   });
+}
+
+/** A run that left the stream and whose log cannot be read here: why, and its record from the runs index. */
+export function leftRunPage(s: RunStatus, message: string): Html {
+  const body = html`<h1>Run <span class="mono">${s.runId}</span></h1>
+    <p class="meta"><a href="/">All runs</a></p>
+    <p class="notice" role="alert">${message}</p>
+    <dl class="facts">
+      <dt>Status</dt>
+      <dd>${statusBadge(s.status)}${s.reason ? html` (${s.reason})` : ""}</dd>
+      <dt>Agent</dt>
+      <dd>${s.agent}</dd>
+      <dt>Task</dt>
+      <dd>${long("task", s.task)}</dd>
+      <dt>Turns</dt>
+      <dd>${s.turn} · ${s.toolCalls} tool calls</dd>
+      <dt>Usage</dt>
+      <dd>
+        ${s.usage.inputTokens} in / ${s.usage.outputTokens} out
+        tokens${s.costUsd !== undefined ? html` · $${s.costUsd.toFixed(6)}` : ""}
+      </dd>
+      <dt>Submitted</dt>
+      <dd>${s.submittedAt}${s.endedAt ? html` · ended ${s.endedAt}` : ""}</dd>
+      ${
+        s.archivedAt !== undefined
+          ? html`<dt>Archived</dt>
+              <dd>${s.archivedAt}</dd>`
+          : ""
+      }
+      ${
+        s.purgedAt !== undefined
+          ? html`<dt>Purged</dt>
+              <dd>${s.purgedAt}</dd>`
+          : ""
+      }
+    </dl>
+    ${
+      s.answer !== undefined
+        ? html`<h2>Answer</h2>
+            <pre class="answer">${block(s.answer)}</pre>`
+        : ""
+    }`;
+  return layout({ title: `Run ${s.runId}`, body });
 }
 
 export function errorPage(title: string, message: string): Html {

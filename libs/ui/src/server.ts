@@ -2,10 +2,13 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { CairnApiError, type CairnClient } from "@cairn/client";
-import { APPROVE_ROLE_PROBE, type RunStatus } from "@cairn/protocol";
+import { APPROVE_ROLE_PROBE, type ListReply, type RunStatus } from "@cairn/protocol";
 import {
   buildTimeline,
   exportRunLog,
+  forkRun,
+  loadRunLog,
+  mayFork,
   pendingOf,
   promptAt,
   stateAt,
@@ -14,9 +17,12 @@ import {
   type RunLog,
 } from "@cairn/replay";
 import { SCRIPT, STYLE } from "./assets.js";
+import { runFacts } from "./facts.js";
 import type { Html } from "./html.js";
 import {
+  countsBar,
   errorPage,
+  leftRunPage,
   runPage,
   runRows,
   runsPage,
@@ -70,6 +76,20 @@ class HttpError extends Error {
 
 /** The call id of the dry check of the approve role: the planner answers it without deciding anything. */
 export const ROLE_PROBE_CALL_ID = APPROVE_ROLE_PROBE;
+
+/** Sub-agent runs whose status the run page asks for (the others are listed with a link only). */
+const SUB_AGENT_STATUSES = 25;
+
+/** A run that is not in the stream any more and whose log this connection cannot read: what the page says instead. */
+class RunLeftError extends Error {
+  override readonly name = "RunLeftError";
+  constructor(
+    readonly status: RunStatus,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
 export function isLoopback(host: string): boolean {
@@ -162,6 +182,12 @@ export function parseFilters(q: URLSearchParams): { filters: RunFilters; meta?: 
 
 function httpStatusOf(err: unknown): number {
   if (err instanceof HttpError) return err.status;
+  // archived where this credential cannot read; purged (gone); neither (no log yet)
+  if (err instanceof RunLeftError) return err.status.archive ? 403 : err.status.purgedAt !== undefined ? 410 : 404;
+  // a fork the log does not allow (no such step, no submission)
+  if ((err as Error)?.name === "ReplayError") return 400;
+  // a write into the stream this credential may not make
+  if ((err as Error)?.name === "PermissionViolationError") return 403;
   if (err instanceof CairnApiError) {
     if (err.kind === "forbidden") return 403;
     if (err.kind === "not_found") return 404;
@@ -263,11 +289,44 @@ export async function startUi(o: UiOptions): Promise<RunningUi> {
       throw new HttpError(403, "refused: the form's CSRF token is missing or wrong (reload the page)");
   }
 
+  /**
+   * The run's log: from the stream (or, for a tenant's connection, through the API, which reads an
+   * archived run's from the archive); for a run that left the stream, from the archive as `cairn
+   * replay` reads it (the runs index, then the archive stream) — or RunLeftError saying why not.
+   */
   async function readRun(runId: string): Promise<RunLog> {
     const entries = await c.readLog(runId);
-    if (!entries.length) throw new HttpError(404, `no log for run ${runId} (never submitted, purged, or archived)`);
-    return { prefix: c.subjects.prefix, runId, entries };
+    if (entries.length) return { prefix: c.subjects.prefix, runId, entries };
+    let st: RunStatus;
+    try {
+      st = await c.status(runId);
+    } catch (err) {
+      if (err instanceof CairnApiError && err.kind === "not_found")
+        throw new HttpError(404, `no run ${runId} that your credential may see (never submitted, or another tenant's)`);
+      throw err;
+    }
+    if (st.archive) {
+      try {
+        return await loadRunLog(c.nc, c.subjects, runId);
+      } catch (err) {
+        throw new RunLeftError(
+          st,
+          `Run ${runId} was archived at ${st.archivedAt ?? "?"}: its log is sealed in the archive stream (${c.subjects.archiveStream}), which your credential cannot read (${messageOf(err)}). Its record is below; the timeline needs a credential that may read the archive (cairn replay ${runId} with it).`,
+        );
+      }
+    }
+    if (st.purgedAt !== undefined)
+      throw new RunLeftError(
+        st,
+        `Run ${runId} was purged at ${st.purgedAt}: its history is gone; only its record below is kept.`,
+      );
+    throw new RunLeftError(st, `Run ${runId} has no log in the stream yet (just submitted?): reload in a moment.`);
   }
+
+  /** Whether this connection may write forks into the stream (asked once: mayFork writes nothing). */
+  let forkable: Promise<boolean> | undefined;
+  const mayForkHere = (): Promise<boolean> =>
+    (forkable ??= mayFork(c.nc, c.subjects, { timeoutMs: 5_000 }).catch(() => false));
 
   /** Whether this connection may approve: a dry check the API refuses without the role (nothing is decided). */
   async function mayApprove(runId: string): Promise<boolean> {
@@ -281,6 +340,18 @@ export async function startUi(o: UiOptions): Promise<RunningUi> {
 
   async function view(log: RunLog, tokens: ReadonlyMap<number, string>): Promise<RunView> {
     const timeline = buildTimeline(log);
+    const facts = runFacts(log, timeline, Date.now());
+    // The sub-agent runs' statuses (a call whose child did not start yet has none).
+    const childStatus = new Map<string, RunStatus["status"]>();
+    await Promise.all(
+      facts.subAgents.slice(0, SUB_AGENT_STATUSES).map(async (s) => {
+        try {
+          childStatus.set(s.runId, (await c.status(s.runId)).status);
+        } catch {
+          // not started yet, or not visible to this credential: the link alone
+        }
+      }),
+    );
     let status: RunStatus = timeline.status;
     try {
       const api = await c.status(log.runId);
@@ -305,15 +376,23 @@ export async function startUi(o: UiOptions): Promise<RunningUi> {
       canApprove: needsDecision ? await mayApprove(log.runId) : false,
       csrf,
       tokens,
+      facts,
+      childStatus,
       ...(jaeger && status.traceId ? { traceUrl: `${jaeger}/trace/${encodeURIComponent(status.traceId)}` } : {}),
     };
   }
 
-  async function listPage(q: URLSearchParams): Promise<{ runs: RunStatus[]; next?: string; filters: RunFilters }> {
+  async function listPage(q: URLSearchParams): Promise<{
+    runs: RunStatus[];
+    next?: string;
+    filters: RunFilters;
+    counts?: ListReply["counts"];
+  }> {
     const { filters, meta } = parseFilters(q);
     const cursor = q.get("cursor") ?? undefined;
     const r = await c.listPage({
       limit: pageSize,
+      counts: true,
       ...(filters.status ? { status: filters.status } : {}),
       ...(filters.agent ? { agent: filters.agent } : {}),
       ...(filters.tenant ? { tenant: filters.tenant } : {}),
@@ -322,7 +401,12 @@ export async function startUi(o: UiOptions): Promise<RunningUi> {
       ...(meta ? { meta } : {}),
       ...(cursor ? { cursor } : {}),
     });
-    return { runs: r.runs, filters, ...(r.cursor ? { next: r.cursor } : {}) };
+    return {
+      runs: r.runs,
+      filters,
+      ...(r.cursor ? { next: r.cursor } : {}),
+      ...(r.counts ? { counts: r.counts } : {}),
+    };
   }
 
   function openStream(req: IncomingMessage, res: ServerResponse): (event: string, data: string) => void {
@@ -350,12 +434,16 @@ export async function startUi(o: UiOptions): Promise<RunningUi> {
     parseFilters(q);
     const emit = openStream(req, res);
     let last = "";
+    let lastCounts = "";
     while (!res.writableEnded && !req.destroyed) {
       try {
         const page = await listPage(q);
         const rows = runRows(page.runs).value;
         if (rows !== last) emit("rows", rows);
         last = rows;
+        const counts = countsBar(page.counts, page.filters).value;
+        if (counts !== lastCounts) emit("counts", counts);
+        lastCounts = counts;
       } catch {
         // a planner restarting: the next poll tries again
       }
@@ -436,7 +524,13 @@ export async function startUi(o: UiOptions): Promise<RunningUi> {
   }
 
   async function runGet(res: ServerResponse, runId: string, q: URLSearchParams): Promise<void> {
-    const log = await readRun(runId);
+    let log: RunLog;
+    try {
+      log = await readRun(runId);
+    } catch (err) {
+      if (!(err instanceof RunLeftError)) throw err;
+      return send(res, httpStatusOf(err), leftRunPage(err.status, err.message));
+    }
     const v = await view(log, new Map());
     const at = q.get("at");
     const prompt = q.get("prompt");
@@ -444,6 +538,7 @@ export async function startUi(o: UiOptions): Promise<RunningUi> {
       if (at !== null) {
         if (!/^\d+$/.test(at)) throw new HttpError(400, `at: expected a step number, got ${JSON.stringify(at)}`);
         v.at = stateAt(log, Number(at));
+        v.canFork = await mayForkHere();
       }
       if (prompt !== null) {
         if (!/^\d+$/.test(prompt))
@@ -456,6 +551,22 @@ export async function startUi(o: UiOptions): Promise<RunningUi> {
     send(res, v.viewError ? 400 : 200, runPage(v));
   }
 
+  /** Edited arguments from the approve form: a JSON object, or a 400 saying why not. */
+  function jsonObject(text: string): Record<string, unknown> {
+    let v: unknown;
+    try {
+      v = JSON.parse(text);
+    } catch (err) {
+      throw new HttpError(
+        400,
+        `the edited arguments are not JSON: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    }
+    if (typeof v !== "object" || v === null || Array.isArray(v))
+      throw new HttpError(400, "the edited arguments must be a JSON object");
+    return v as Record<string, unknown>;
+  }
+
   async function act(req: IncomingMessage, res: ServerResponse, runId: string, action: string): Promise<void> {
     const form = await formBody(req);
     checkPost(req, form);
@@ -466,10 +577,41 @@ export async function startUi(o: UiOptions): Promise<RunningUi> {
       const decision = form.get("decision");
       if (!callId || (decision !== "approve" && decision !== "deny"))
         throw new HttpError(400, "expected callId and decision (approve or deny)");
-      if (decision === "approve") await c.approve(runId, callId, opts);
+      const edited = form.get("arguments")?.trim();
+      const original = form.get("originalArguments")?.trim();
+      if (decision === "approve")
+        await c.approve(runId, callId, {
+          ...opts,
+          ...(edited !== undefined && edited !== "" && edited !== original ? { args: jsonObject(edited) } : {}),
+        });
       else await c.deny(runId, callId, opts);
+    } else if (action === "send") {
+      const text = form.get("text")?.trim() || undefined;
+      const end = form.get("end") === "1";
+      if (text === undefined && !end) throw new HttpError(400, "write a message, or end the conversation");
+      await c.send(runId, text, end ? { end: true } : {});
     } else await c.cancel(runId, reason);
     res.writeHead(303, { ...SECURITY_HEADERS, location: `/runs/${encodeURIComponent(runId)}` });
+    res.end();
+  }
+
+  /**
+   * A new run whose history is this run's up to a step (forkRun, as `cairn fork --from` does it):
+   * written into the stream with this connection, so only a credential that may write runs can
+   * (the server refuses the others' writes; the form is not offered to them).
+   */
+  async function fork(req: IncomingMessage, res: ServerResponse, runId: string): Promise<void> {
+    const form = await formBody(req);
+    checkPost(req, form);
+    const step = form.get("step") ?? "";
+    if (!/^\d+$/.test(step)) throw new HttpError(400, `step: expected a step number, got ${JSON.stringify(step)}`);
+    if (!(await mayForkHere()))
+      throw new HttpError(
+        403,
+        "refused: forking writes a new run into the stream (as cairn fork does), and your credential may not write runs (in the shipped accounts only admin may)",
+      );
+    const r = await forkRun(c.nc, c.subjects, await readRun(runId), { fromStep: Number(step) });
+    res.writeHead(303, { ...SECURITY_HEADERS, location: `/runs/${encodeURIComponent(r.runId)}` });
     res.end();
   }
 
@@ -498,7 +640,7 @@ export async function startUi(o: UiOptions): Promise<RunningUi> {
       }
     }
     if (req.method === "GET" && path === "/events/runs") return runsEvents(req, res, q);
-    const m = /^\/runs\/([^/]+)(\/events|\/export|\/approve|\/cancel)?$/.exec(path);
+    const m = /^\/runs\/([^/]+)(\/events|\/export|\/approve|\/cancel|\/send|\/fork)?$/.exec(path);
     if (!m) return send(res, 404, errorPage("Not found", `Nothing at ${path}.`));
     let runId: string;
     try {
@@ -519,7 +661,9 @@ export async function startUi(o: UiOptions): Promise<RunningUi> {
       res.end(text);
       return;
     }
-    if (req.method === "POST" && (sub === "/approve" || sub === "/cancel")) return act(req, res, runId, sub.slice(1));
+    if (req.method === "POST" && (sub === "/approve" || sub === "/cancel" || sub === "/send"))
+      return act(req, res, runId, sub.slice(1));
+    if (req.method === "POST" && sub === "/fork") return fork(req, res, runId);
     send(res, 405, errorPage("Not allowed", `${req.method ?? "?"} ${path} is not served.`));
   }
 

@@ -12,8 +12,9 @@ import { createLogger, type Logger } from "@cairn/telemetry";
 import { loadAgents } from "@cairn/planner";
 import { startEmbedded } from "./embedded.js";
 import { provision, PROVISION_SCOPES, type ProvisionScope } from "./provision.js";
-import { renderRuns, renderStatus } from "./render.js";
+import { renderCounts, renderRuns, renderStatus } from "./render.js";
 import { terminalJson, terminalSafe } from "@cairn/replay";
+import type { ListReply } from "@cairn/protocol";
 import { registerReplayCommands } from "./replay-cli.js";
 import {
   cairnHome,
@@ -74,6 +75,19 @@ function fail(err: unknown): never {
     process.stderr.write(`${pc.red("error")} ${terminalSafe(msg)}\n`);
   }
   process.exit(1);
+}
+
+/** `--args '{…}'`: a JSON object (commander's option parser). */
+function parseJsonObject(v: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(v);
+  } catch (err) {
+    throw new InvalidArgumentError(`expected a JSON object: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+    throw new InvalidArgumentError(`expected a JSON object, got ${v.length > 80 ? `${v.slice(0, 80)}…` : v}`);
+  return parsed as Record<string, unknown>;
 }
 
 /** `--meta key=value`, repeatable: collected into one object (commander's option parser). */
@@ -179,10 +193,15 @@ addConn(program.command("runs"))
   .option("--since <time>", "only runs submitted at or after this time (RFC 3339, e.g. 2026-12-05T10:00:00Z)")
   .option("--until <time>", "only runs submitted before this time (RFC 3339)")
   .option("-n, --limit <n>", "at most this many", "50")
+  .option(
+    "--counts",
+    "instead of the runs: how many of your runs have each status (awaiting approval first), with --agent and --tenant",
+  )
   .option("--json", "machine-readable output")
   .action(
     async (
       o: ConnFlags & {
+        counts?: boolean;
         status?: "running";
         agent?: string;
         tenant?: string;
@@ -198,6 +217,25 @@ addConn(program.command("runs"))
         throw new Error(`--limit must be a whole number from 1 to 10000, got ${JSON.stringify(o.limit)}`);
       const c = await client(o);
       try {
+        if (o.counts) {
+          // A planner counts once it has read its runs index, the first time it is asked: ask until it has.
+          let counts: ListReply["counts"];
+          for (let i = 0; i < 60 && !counts; i++) {
+            if (i) await new Promise((r) => setTimeout(r, 500));
+            counts = (
+              await c.listPage({
+                limit: 1,
+                counts: true,
+                ...(o.agent ? { agent: o.agent } : {}),
+                ...(o.tenant ? { tenant: o.tenant } : {}),
+              })
+            ).counts;
+          }
+          if (!counts)
+            throw new CliError("unavailable", "the planner answered no counts for 30 s (a planner older than counts?)");
+          process.stdout.write((o.json ? terminalJson(counts) : renderCounts(counts)) + "\n");
+          return;
+        }
         const runs = await c.list({
           limit,
           ...(o.status ? { status: o.status } : {}),
@@ -245,30 +283,82 @@ addConn(program.command("cancel <runId>"))
     }
   });
 
+addConn(program.command("send <runId> [text]"))
+  .description(
+    "send a message to a running run: the next model call reads it (steering), or a conversation waiting for a message goes on; --end ends a conversation after its next answer",
+  )
+  .option("--end", "end the conversation after its next answer (at once when it waits for a message)")
+  .option("-w, --wait", "wait for the answer that follows the message, and print it")
+  .option("--json", "machine-readable output: the message's number, or with --wait the run's status")
+  .action(
+    async (
+      runId: string,
+      text: string | undefined,
+      o: ConnFlags & { end?: boolean; wait?: boolean; json?: boolean },
+    ) => {
+      if (text === undefined && !o.end) throw new InvalidArgumentError("give the message's text, --end, or both");
+      const c = await client(o);
+      try {
+        const sent = await c.send(runId, text, o.end ? { end: true } : {});
+        if (!o.wait) {
+          process.stdout.write(
+            o.json ? terminalJson(sent) + "\n" : `message ${sent.n} sent to ${terminalSafe(runId)}\n`,
+          );
+          return;
+        }
+        const s = await c.reply(runId, sent.n);
+        if (o.json) process.stdout.write(terminalJson(s) + "\n");
+        else if (s.output !== undefined) process.stdout.write(terminalJson(s.output) + "\n");
+        else if (s.answer !== undefined && (s.answeredMessages ?? 0) >= sent.n)
+          process.stdout.write(terminalSafe(s.answer) + "\n");
+        else
+          process.stdout.write(
+            `run ${terminalSafe(runId)} ${s.status}${s.reason ? `: ${terminalSafe(s.reason)}` : ""}\n`,
+          );
+        if (s.status === "failed" || s.status === "cancelled") process.exitCode = 1;
+      } finally {
+        await c.close();
+      }
+    },
+  );
+
 for (const decision of ["approve", "deny"] as const) {
-  addConn(program.command(`${decision} <runId> <callId>`))
+  const cmd = addConn(program.command(`${decision} <runId> <callId>`))
     .description(
       decision === "approve"
         ? "approve a tool call that waits for approval, or (callId 'budget') let a run paused at a budget go on with another budget, or (callId 'loop') let a run its stuck-loop guard paused go on"
         : "deny a tool call that waits for approval (the model is told), or (callId 'budget' / 'loop') end a run paused at a budget / by its stuck-loop guard",
     )
     .option("--reason <text>", "why (the model sees a denial's reason)")
-    .option("--json", "machine-readable output: the run's status")
-    .action(async (runId: string, callId: string, o: ConnFlags & { reason?: string; json?: boolean }) => {
+    .option("--json", "machine-readable output: the run's status");
+  if (decision === "approve")
+    cmd.option(
+      "--args <json>",
+      "run the call with these arguments (a JSON object) instead of the model's: only for a tool the agent lets an approver edit (editableArgs)",
+      parseJsonObject,
+    );
+  cmd.action(
+    async (
+      runId: string,
+      callId: string,
+      o: ConnFlags & { reason?: string; json?: boolean; args?: Record<string, unknown> },
+    ) => {
+      const edited = o.args;
       const c = await client(o);
       try {
         // who decided is recorded from this connection's identity, not from anything said here
-        const opts = o.reason ? { reason: o.reason } : {};
+        const opts = { ...(o.reason ? { reason: o.reason } : {}), ...(edited ? { args: edited } : {}) };
         const s = await (decision === "approve" ? c.approve(runId, callId, opts) : c.deny(runId, callId, opts));
         process.stdout.write(
           o.json
             ? terminalJson(s) + "\n"
-            : `${decision === "approve" ? "approved" : "denied"} ${terminalSafe(callId)} of ${terminalSafe(runId)}\n`,
+            : `${decision === "approve" ? (edited ? "approved with edited arguments" : "approved") : "denied"} ${terminalSafe(callId)} of ${terminalSafe(runId)}\n`,
         );
       } finally {
         await c.close();
       }
-    });
+    },
+  );
 }
 
 addConn(program.command("provision"))
@@ -401,7 +491,7 @@ program
 program
   .command("demo")
   .description(
-    "the end-to-end demo: embedded nats-server, the three services, the scripted model doing a multi-turn task with parallel tool calls",
+    "the end-to-end demo: embedded nats-server, the three services, the scripted model doing a multi-turn task with parallel tool calls and a structured answer",
   )
   .option("--keep", "keep the demo's temporary store and workspace")
   .action(async (o: { keep?: boolean }) => {
@@ -409,7 +499,10 @@ program
     const log: Logger = createLogger({ service: "cairn-demo", level: env["LOG_LEVEL"] ?? "warn" });
     const agents = loadAgents(join(examples, "agents.json"));
     process.stdout.write(
-      `${pc.bold("Cairn demo")} ${pc.dim("— the model here is the SCRIPTED MODEL (examples/scripts/demo.json): deterministic, not an LLM")}\n`,
+      `${pc.bold("Cairn demo")} ${pc.dim("— the model here is the SCRIPTED MODEL (examples/scripts/report.json): deterministic, not an LLM")}\n` +
+        pc.dim(
+          "The agent has an output schema (examples/agents.json, report): its prose answer goes back to the model with the validation error, and the run ends with the JSON answer, parsed.\n",
+        ),
     );
     const started = Date.now();
     // A server of its own, with a token of its own: nothing else on the machine can use it.
@@ -428,7 +521,7 @@ program
     try {
       const r = await c.submit({
         task: "Write three short notes about durable execution into notes/, then list them and read notes/once.txt back.",
-        agent: "demo",
+        agent: "report",
       });
       status = await follow(c, r.runId, { json: false });
       const s = await c.status(r.runId);

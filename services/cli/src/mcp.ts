@@ -87,7 +87,7 @@ async function serveHttp(c: CairnClient, port: number): Promise<void> {
 export function registerMcpCommand(program: Command): void {
   addConn(program.command("mcp"))
     .description(
-      "serve Cairn as an MCP server (tools: submit, status, list, follow, approve, deny, cancel) on stdio, or with --http on 127.0.0.1; with this connection's NATS credential",
+      "serve Cairn as an MCP server (tools: submit, status, list, follow, approve, deny, cancel, send) on stdio, or with --http on 127.0.0.1; with this connection's NATS credential",
     )
     .option(
       "--http <port>",

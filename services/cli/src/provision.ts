@@ -1,7 +1,7 @@
 import { jetstreamManager } from "@nats-io/jetstream";
 import { provisionDeployment, type DeploymentSpec, type NatsConnection, type ProvisionReport } from "@cairn/bus";
 import { Subjects } from "@cairn/protocol";
-import { loadAgents, loadConfig as plannerConfig, type Agents } from "@cairn/planner";
+import { loadAgentSources, loadConfig as plannerConfig, type Agents } from "@cairn/planner";
 import {
   configuredProviders,
   DEFAULT_MAX_IN_FLIGHT as LLM_DEFAULT_MAX,
@@ -44,7 +44,7 @@ export async function deploymentSpec(
   };
   if (scope === "all" || scope === "planner") {
     spec.planner = { maxAckPending: PLANNER_MAX_ACK_PENDING };
-    const agents = o.agents ?? loadAgents(pc.agentsFile);
+    const agents = o.agents ?? (await loadAgentSources(pc.agentsFile, pc.agentsModule));
     for (const a of agents.agents.values()) {
       spec.providers.set(a.provider, LLM_DEFAULT_MAX);
       for (const t of a.tools) spec.tools.set(t, TOOL_DEFAULT_MAX);

@@ -2,7 +2,7 @@ import { describe, it, expect } from "vitest";
 import { rawControls, withoutSgr } from "@cairn/testing";
 import type { RunStatus } from "@cairn/protocol";
 import type { LogEntry } from "@cairn/client";
-import { renderEntry, renderRuns, renderStatus, renderWaiting } from "./render.js";
+import { renderCounts, renderEntry, renderRuns, renderStatus, renderWaiting } from "./render.js";
 
 const sgr = withoutSgr;
 
@@ -52,6 +52,11 @@ describe("CLI text output is terminal-safe", () => {
     expect(text).toContain("\nsecond line\nthird"); // newlines kept in the answer, CRLF as a newline
     expect(text).toContain('{"command":"rm -rf / \\u001b[2J');
     expect(text).toContain("<script>");
+  });
+
+  it("renderCounts: awaiting approval first, then each status and all", () => {
+    const text = sgr(renderCounts({ awaiting_approval: 2, running: 1, completed: 7, failed: 0, cancelled: 3 }));
+    expect(text).toBe("awaiting approval 2  running 1  completed 7  failed 0  cancelled 3  all 13");
   });
 
   it("renderRuns", () => {

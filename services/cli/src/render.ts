@@ -1,5 +1,5 @@
 import pc from "picocolors";
-import { runStepOf, type RunStatus } from "@cairn/protocol";
+import { runStepOf, type ListReply, type RunStatus } from "@cairn/protocol";
 import type { LogEntry } from "@cairn/client";
 import { terminalArgs, terminalLine, terminalSafe, waitsOf, type PendingRetry, type PendingSleep } from "@cairn/replay";
 
@@ -78,9 +78,11 @@ export function renderEntry(e: LogEntry, width = Math.max(60, process.stdout.col
     case "loop-approval":
       return `  ${x.message.decision === "approve" ? pc.green("✓ approved") : pc.red("✗ denied")} going on after a stuck loop before turn ${x.message.turn}${x.message.by ? ` by ${safe(x.message.by)}` : ""}${x.message.reason ? `: ${safe(x.message.reason)}` : ""}`;
     case "approval":
-      return `  ${x.message.decision === "approve" ? pc.green("✓ approved") : pc.red("✗ denied")} call ${safe(x.message.callId)}${x.message.by ? ` by ${safe(x.message.by)}` : ""}${x.message.reason ? `: ${safe(x.message.reason)}` : ""}`;
+      return `  ${x.message.decision === "approve" ? pc.green(x.message.arguments !== undefined ? "✓ approved with edited arguments" : "✓ approved") : pc.red("✗ denied")} call ${safe(x.message.callId)}${x.message.by ? ` by ${safe(x.message.by)}` : ""}${x.message.reason ? `: ${safe(x.message.reason)}` : ""}${x.message.arguments !== undefined ? ` ${pc.dim("→")} ${args(x.message.arguments, 80)}` : ""}`;
     case "signal":
       return `  ${pc.yellow(`⚑ ${safe(x.message.signal)}`)} ${safe(x.message.reason)}`;
+    case "message":
+      return `  ${pc.bold(pc.cyan(`✉ message ${x.message.n}`))}${x.message.by ? pc.dim(` from ${safe(x.message.by)}`) : ""}${x.message.text !== undefined ? ` ${clip(x.message.text, w)}` : ""}${x.message.end ? pc.dim(" (end after the next answer)") : ""}`;
     case "error":
       if (x.message.retryAt)
         return `  ${pc.yellow("↻ retry")} ${stepWords(x.message.subject)}: attempt ${x.message.attempt ?? "?"} failed (${safe(x.message.error.kind)}: ${clip(x.message.error.message, w)}); next at ${safe(x.message.retryAt)}`;
@@ -95,11 +97,13 @@ export function renderEntry(e: LogEntry, width = Math.max(60, process.stdout.col
             : pc.red("✘ failed");
       const tail = pc.dim(`${m.turns} turns · ${m.usage.inputTokens + m.usage.outputTokens} tokens`);
       const body =
-        m.answer !== undefined
-          ? `\n${answer(m.answer)}`
-          : m.reason
-            ? ` ${safe(m.reason)}${m.error ? `: ${safe(m.error.message)}` : ""}`
-            : "";
+        m.output !== undefined
+          ? `\n${pc.dim("output (parsed, valid against the agent's schema):")}\n${answer(JSON.stringify(m.output, null, 2))}`
+          : m.answer !== undefined
+            ? `\n${answer(m.answer)}`
+            : m.reason
+              ? ` ${safe(m.reason)}${m.error ? `: ${safe(m.error.message)}` : ""}`
+              : "";
       return `${pc.bold(tag)} ${tail}${body}`;
     }
     case "invalid":
@@ -132,7 +136,7 @@ export function renderStatus(s: RunStatus): string {
     );
     lines.push(
       pc.dim(
-        `          cairn approve ${safe(s.runId)} ${safe(a.callId)}   |   cairn deny ${safe(s.runId)} ${safe(a.callId)} --reason "…"`,
+        `          cairn approve ${safe(s.runId)} ${safe(a.callId)}${a.argsEditable ? ` [--args '{…}']` : ""}   |   cairn deny ${safe(s.runId)} ${safe(a.callId)} --reason "…"`,
       ),
     );
   }
@@ -191,6 +195,17 @@ export function renderRuns(runs: RunStatus[]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const fmt = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ");
   return [pc.bold(fmt(head)), ...rows.map(fmt)].join("\n");
+}
+
+/** Runs by status (`cairn runs --counts`): awaiting approval first, then each status, then all. */
+export function renderCounts(counts: NonNullable<ListReply["counts"]>): string {
+  const order = ["awaiting_approval", "running", "completed", "failed", "cancelled"] as const;
+  const all = order.reduce((n, s) => n + counts[s], 0);
+  const line = order.map((s) => {
+    const text = `${s.replace("_", " ")} ${counts[s]}`;
+    return s === "awaiting_approval" && counts[s] > 0 ? pc.bold(pc.yellow(text)) : text;
+  });
+  return `${line.join("  ")}  ${pc.bold(`all ${all}`)}`;
 }
 
 /** The step a command or result subject names, in words: `tool ledger (turn 1, call 0)`, `model call (turn 2)`. */

@@ -28,7 +28,8 @@ import {
 } from "@cairn/replay";
 import { Kvm } from "@nats-io/kv";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
-import { rebuildRunIndex } from "@cairn/planner";
+import { loadAgentSources, rebuildRunIndex } from "@cairn/planner";
+import { decide, type CodeGuards } from "@cairn/runtime";
 import { createLogger } from "@cairn/telemetry";
 import { addConn, client, type ConnFlags } from "./conn.js";
 import { renderEntry, renderStatus } from "./render.js";
@@ -66,6 +67,11 @@ async function readLog(runId: string | undefined, o: ConnFlags & { file?: string
   }
   if (!runId) throw new Error("name a run (cairn replay <runId>) or an exported file (--file run.cairn.jsonl)");
   return withClient(o, (c) => loadRunLog(c.nc, c.subjects, runId));
+}
+
+/** The runtime's decisions with the guardrails in code of an agents module (`--agents`). */
+function withAgents(code: CodeGuards | undefined): DecideFn {
+  return (state, applied, subjects) => decide(state, applied, subjects, code);
 }
 
 /** A planner module for `--check`: its `decide` export (same signature as the runtime's). */
@@ -129,6 +135,10 @@ export function registerReplayCommands(program: Command): void {
       "--planner <module>",
       "with --check: use the decide() exported by this module instead of the built-in planner",
     )
+    .option(
+      "--agents <module>",
+      "with --check: re-run the guardrails of this agents module (defineAgent; as CAIRN_AGENTS_MODULE) over the recorded runs, and name the first decision they would change",
+    )
     .option("--json", "machine-readable output")
     .option("--width <columns>", "line width of the text output (default: the terminal's)")
     .action(
@@ -140,6 +150,7 @@ export function registerReplayCommands(program: Command): void {
           prompt?: string;
           check?: boolean;
           planner?: string;
+          agents?: string;
           json?: boolean;
           width?: string;
         },
@@ -147,6 +158,8 @@ export function registerReplayCommands(program: Command): void {
         const modes = [o.at !== undefined, o.prompt !== undefined, !!o.check].filter(Boolean).length;
         if (modes > 1) throw new Error("use one of --at, --prompt and --check at a time");
         if (o.planner && !o.check) throw new Error("--planner goes with --check");
+        if (o.agents && !o.check) throw new Error("--agents goes with --check");
+        if (o.agents && o.planner) throw new Error("use --planner or --agents, not both");
         const log = await readLog(runId, o);
         if (o.at !== undefined) {
           const s = stateAt(log, int("--at", o.at));
@@ -156,7 +169,14 @@ export function registerReplayCommands(program: Command): void {
           out(o.json ? terminalJson(p) : renderPromptCheck(p, render(o.width)));
           if (p.match === false) process.exitCode = DIVERGED;
         } else if (o.check) {
-          const r = checkRun(log, o.planner ? { decide: await loadDecide(o.planner) } : {});
+          const r = checkRun(
+            log,
+            o.planner
+              ? { decide: await loadDecide(o.planner) }
+              : o.agents
+                ? { decide: withAgents((await loadAgentSources(undefined, o.agents)).code) }
+                : {},
+          );
           out(o.json ? terminalJson(r) : renderCheck(r, render(o.width)));
           if (!r.ok) process.exitCode = DIVERGED;
         } else {

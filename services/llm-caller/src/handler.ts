@@ -9,6 +9,7 @@ import {
 } from "@cairn/protocol";
 import {
   buildSummaryRequest,
+  nextAgent,
   PromptCache,
   promptHash,
   summaryPayloadRefs,
@@ -39,7 +40,8 @@ export interface LlmHandlerDeps {
   append(subject: string, data: Uint8Array): Promise<AppendResult>;
   crash: { hit(p: CrashPoint, subject?: string): void };
   retry: RetryPolicy;
-  timeoutMs: number;
+  /** Time limit of every model call; unset: each provider's own (its endpoint's). */
+  timeoutMs?: number;
   /** Large model replies go to the payload stream; earlier large payloads are loaded to rebuild prompts. */
   payloads?: { put(runId: string, text: string): Promise<PayloadRef>; get(ref: PayloadRef): Promise<string> };
   largePayloadBytes: number;
@@ -121,7 +123,8 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
     return {
       resultSubject: subjects.llmResult(runId, turn),
       historySeq,
-      plan: (state) => prompts.plan(state, turn),
+      plan: (state) =>
+        prompts.plan(state, turn, d.value.instructions !== undefined ? { instructions: d.value.instructions } : {}),
       fail: (b, error) => fail({ ...b, historySeq }, error),
       succeed: (b, res) =>
         record({
@@ -220,7 +223,7 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
       const publish = at.streamTurn !== undefined ? deps.publishToken : undefined;
       const r = await provider.complete(req, {
         signal,
-        timeoutMs: deps.timeoutMs,
+        ...(deps.timeoutMs !== undefined ? { timeoutMs: deps.timeoutMs } : {}),
         ...(publish ? { onToken: (text: string) => publish(at.runId, at.turn, text) } : {}),
       });
       span?.setAttributes({
@@ -265,7 +268,8 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
     }
 
     const state = await deps.foldTo(runId, work.historySeq, m.hint);
-    const agent = state.submitted?.agent;
+    // the agent whose turn it is: the submitted one, or the one the run was handed to
+    const agent = nextAgent(state);
     const provider = agent ? deps.providers.get(agent.provider) : undefined;
     if (!agent || !provider) {
       const error = !agent

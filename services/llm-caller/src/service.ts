@@ -6,12 +6,7 @@ import {
   type RunningConsumer,
   type RunningService,
 } from "@cairn/bus";
-import {
-  createAnthropicProvider,
-  createOpenAiProvider,
-  createScriptedProvider,
-  type ModelProvider,
-} from "@cairn/providers";
+import { createEndpointProvider, createScriptedProvider, type ModelProvider } from "@cairn/providers";
 import type { Logger } from "@cairn/telemetry";
 import type { LlmCallerConfig } from "./config.js";
 import { createLlmHandler } from "./handler.js";
@@ -40,28 +35,12 @@ export function foldHintOf(h: { get(k: string): string } | undefined): FoldHint 
 /** max_ack_pending of a provider's consumer when CAIRN_LLM_LIMITS names no limit for it. */
 export const DEFAULT_MAX_IN_FLIGHT = 10_000;
 
-/** The providers this config enables: the scripted model always, OpenAI-compatible when configured. */
+/** The providers this config enables: the scripted model always, and every configured endpoint by its name. */
 export function configuredProviders(config: LlmCallerConfig): Map<string, ModelProvider> {
   const m = new Map<string, ModelProvider>();
   m.set("scripted", createScriptedProvider(config.scriptsDir ? { dir: config.scriptsDir } : {}));
-  if (config.anthropic)
-    m.set(
-      "anthropic",
-      createAnthropicProvider({
-        baseUrl: config.anthropic.baseUrl,
-        ...(config.anthropic.apiKey ? { apiKey: config.anthropic.apiKey } : {}),
-        defaultTimeoutMs: config.timeoutMs,
-      }),
-    );
-  if (config.openai)
-    m.set(
-      "openai",
-      createOpenAiProvider({
-        baseUrl: config.openai.baseUrl,
-        ...(config.openai.apiKey ? { apiKey: config.openai.apiKey } : {}),
-        defaultTimeoutMs: config.timeoutMs,
-      }),
-    );
+  for (const [name, endpoint] of config.endpoints)
+    m.set(name, createEndpointProvider(name, endpoint, { defaultTimeoutMs: config.timeoutMs }));
   return m;
 }
 
@@ -101,7 +80,7 @@ export async function startLlmCaller(config: LlmCallerConfig, deps: LlmCallerDep
     },
     crash,
     retry: workerRetryPolicy(config.maxAttempts, config.retryInitialDelayMs),
-    timeoutMs: config.timeoutMs,
+    // Each provider has its time limit (its endpoint's timeoutMs, else CAIRN_LLM_TIMEOUT_MS).
     // Tokens go to watchers as plain NATS messages while the call runs; the durable record is the final response.
     ...(config.streamTokens
       ? {

@@ -247,3 +247,65 @@ describe("parseAgents: loopGuard (the stuck-loop guard)", () => {
     expect(() => parse({ sameCall: 3, same: 2 })).toThrow(/agents\.a\.loopGuard/);
   });
 });
+
+describe("parseAgents: output (structured output) and editableArgs", () => {
+  const parse = (extra: Record<string, unknown>) =>
+    parseAgents(
+      JSON.stringify({ agents: { a: { provider: "p", model: "m", tools: ["pay", "read"], ...extra } } }),
+    ).agents.get("a")!;
+
+  it("keeps the schema, its name and maxAttempts; and the tools whose arguments an approver may edit", () => {
+    const schema = { type: "object", properties: { total: { type: "number" } }, required: ["total"] };
+    expect(parse({ output: { schema } }).output).toEqual({ schema });
+    expect(parse({ output: { schema, name: "invoice", maxAttempts: 5 } }).output).toEqual({
+      schema,
+      name: "invoice",
+      maxAttempts: 5,
+    });
+    expect(parse({}).output).toBeUndefined();
+    expect(parse({ approve: ["pay"], editableArgs: ["pay"] }).editableArgs).toEqual(["pay"]);
+    expect(parse({}).editableArgs).toBeUndefined();
+  });
+
+  it("refuses a schema that does not compile, bad attempts or names, unknown fields, and editable tools the agent lacks", () => {
+    expect(() => parse({ output: { schema: { type: "nope" } } })).toThrow(
+      /agent "a": the schema does not compile: .*type/,
+    );
+    expect(() => parse({ output: { schema: [] } })).toThrow(/output.schema must be a JSON Schema object/);
+    expect(() => parse({ output: {} })).toThrow(/agents\.a\.output\.schema/);
+    expect(() => parse({ output: { schema: {}, maxAttempts: 0 } })).toThrow(/output.maxAttempts must be at least 1/);
+    expect(() => parse({ output: { schema: {}, maxAttempts: 11 } })).toThrow(/output.maxAttempts must be at most 10/);
+    expect(() => parse({ output: { schema: {}, name: "a b" } })).toThrow(/output.name must be 1-64 letters/);
+    expect(() => parse({ output: { schema: {}, strict: true } })).toThrow(/agents\.a\.output/);
+    expect(() => parse({ editableArgs: ["write"] })).toThrow(/editableArgs names a tool the agent does not have/);
+  });
+});
+
+describe("parseAgents: handoffs and teamOf", () => {
+  const file = (agents: Record<string, Record<string, unknown>>) =>
+    JSON.stringify({
+      agents: Object.fromEntries(Object.entries(agents).map(([n, a]) => [n, { provider: "p", model: "m", ...a }])),
+    });
+
+  it("keeps the agents one may hand off to; teamOf follows them from agent to agent, each once", async () => {
+    const { teamOf } = await import("./agents.js");
+    const agents = parseAgents(
+      file({ a: { handoffs: ["b", "b"] }, b: { handoffs: ["c", "a"] }, c: { handoffs: ["a"] }, d: {} }),
+    );
+    expect(agents.agents.get("a")!.handoffs).toEqual(["b"]);
+    expect(teamOf(agents, agents.agents.get("a")!).map((x) => x.name)).toEqual(["b", "c"]);
+    expect(teamOf(agents, agents.agents.get("c")!).map((x) => x.name)).toEqual(["a", "b"]);
+    expect(teamOf(agents, agents.agents.get("d")!)).toEqual([]);
+  });
+
+  it("refuses a handoff to an unknown agent or to itself, and a tool named handoff on an agent with handoffs", () => {
+    expect(() => parseAgents(file({ a: { handoffs: ["ghost"] } }))).toThrow(
+      /agent "a" hands off to "ghost", which is not defined/,
+    );
+    expect(() => parseAgents(file({ a: { handoffs: ["a"] } }))).toThrow(/agent "a" hands off to itself/);
+    expect(() => parseAgents(file({ a: { handoffs: ["b"], tools: ["handoff"] }, b: {} }))).toThrow(
+      /a tool named handoff: that name is the built-in handoff tool's/,
+    );
+    expect(() => parseAgents(file({ a: { handoffs: ["b c"] } }))).toThrow(/handoffs: agent names/);
+  });
+});

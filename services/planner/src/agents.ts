@@ -1,5 +1,18 @@
 import { readFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+import { isAbsolute, resolve } from "node:path";
 import { z } from "zod";
+import type { Guardrail } from "@cairn/protocol";
+import {
+  agentFileEntry,
+  codeGuards,
+  compileJsonSchema,
+  HANDOFF_TOOL,
+  isAgentDefinition,
+  type CodeGuards,
+  type GuardCheck,
+  type InstructionsContext,
+} from "@cairn/runtime";
 import { parseJsonFile } from "./json-file.js";
 
 /** An agent as written in the agents file: tools by name (their specs come from the tool registry). */
@@ -38,6 +51,18 @@ export interface AgentDefinition {
    * come in); parseAgents fills DEFAULT_MAX_PARALLEL_TOOL_CALLS. Absent: every call at once.
    */
   maxParallelToolCalls?: number;
+  /** Tools (that wait for approval) whose arguments an approver may replace when approving a call. */
+  editableArgs?: string[];
+  /** The instructions are a function in the agents module (see the agent spec's instructionsInCode). */
+  instructionsInCode?: true;
+  /** Checks of the task and of the answer (see the agent spec's guardrails). */
+  guardrails?: { input?: Guardrail[]; output?: Guardrail[] };
+  /** Agents this one may hand the run to (the built-in `handoff` tool; see the agent spec). */
+  handoffs?: string[];
+  /** A conversation: an answer does not end the run, the next message (cairn send) goes on (see the agent spec). */
+  conversation?: boolean;
+  /** Structured output: the final answer must be JSON validating against `schema` (see the agent spec). */
+  output?: { schema: Record<string, unknown>; name?: string; maxAttempts?: number };
 }
 
 /** The stuck-loop guard as an agent sets it (see AgentDefinition.loopGuard): at least one pattern, and what a trip does. */
@@ -87,9 +112,36 @@ const loopGuardSchema = z
     message: "loopGuard needs sameCall, idleTurns or both (the patterns it watches for)",
   });
 
+const guardrailSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "a guardrail's name must be 1-64 letters, digits, '_' or '-'"),
+    onTrip: z.enum(["fail", "pause"], { error: 'a guardrail\'s onTrip must be "fail" or "pause"' }).default("fail"),
+    pattern: z
+      .string()
+      .refine((p) => {
+        try {
+          new RegExp(p);
+          return true;
+        } catch {
+          return false;
+        }
+      }, "a guardrail's pattern must be a JavaScript regular expression")
+      .optional(),
+    ignoreCase: z.boolean().optional(),
+    maxChars: z.number().int().min(1).optional(),
+    message: z.string().max(4096).optional(),
+    code: z.literal(true).optional(),
+  })
+  .strict()
+  .refine((g) => g.code || g.pattern !== undefined || g.maxChars !== undefined, {
+    message: "a guardrail needs pattern, maxChars, or code (an agent in code)",
+  });
+
 export interface Agents {
   defaultAgent: string;
   agents: Map<string, AgentDefinition>;
+  /** Guardrails written in code (agents from a module, see loadAgentSources). */
+  code?: CodeGuards;
 }
 
 const agentSchema = z
@@ -126,6 +178,36 @@ const agentSchema = z
     maxParallelToolCalls: toolCallLimit("maxParallelToolCalls", "tool calls of a run in flight at a time").default(
       DEFAULT_MAX_PARALLEL_TOOL_CALLS,
     ),
+    editableArgs: z.array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)).optional(),
+    conversation: z.boolean({ error: "conversation must be true or false" }).optional(),
+    instructionsInCode: z.literal(true).optional(),
+    guardrails: z
+      .object({ input: z.array(guardrailSchema).optional(), output: z.array(guardrailSchema).optional() })
+      .strict()
+      .optional(),
+    handoffs: z
+      .array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "handoffs: agent names (letters, digits, '_' or '-')"))
+      .optional(),
+    output: z
+      .object({
+        schema: z.record(z.string(), z.unknown(), { error: "output.schema must be a JSON Schema object" }),
+        name: z
+          .string()
+          .regex(/^[A-Za-z0-9_-]{1,64}$/, "output.name must be 1-64 letters, digits, '_' or '-'")
+          .optional(),
+        maxAttempts: z
+          .number()
+          .int("output.maxAttempts must be a whole number")
+          .min(1, "output.maxAttempts must be at least 1")
+          .max(10, "output.maxAttempts must be at most 10")
+          .optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .refine((a) => (a.editableArgs ?? []).every((t) => a.tools.includes(t)), {
+    message: "editableArgs names a tool the agent does not have (list it in tools)",
+    path: ["editableArgs"],
   })
   .refine((a) => a.summarize === undefined || a.contextBudgetTokens !== undefined, {
     message: "summarize needs contextBudgetTokens (the size that triggers a summary)",
@@ -159,7 +241,7 @@ export const BUILTIN_AGENTS: Agents = {
  * `{ "default": "coder", "agents": { "coder": { "provider": "openai", "model": "gpt-4o-mini",
  *   "systemPrompt": "...", "tools": ["read_file"], "maxTurns": 20 } } }`.
  */
-export function parseAgents(text: string, source = "agents file"): Agents {
+export function parseAgents(text: string, source = "agents file", known: ReadonlySet<string> = new Set()): Agents {
   const file = parseJsonFile(fileSchema, text, source);
   const agents = new Map<string, AgentDefinition>();
   for (const [name, a] of Object.entries(file.agents)) {
@@ -193,7 +275,40 @@ export function parseAgents(text: string, source = "agents file"): Agents {
         ...(s.instructions ? { instructions: s.instructions } : {}),
       };
     }
+    if (a.editableArgs?.length) def.editableArgs = a.editableArgs;
+    if (a.conversation) def.conversation = true;
+    if (a.instructionsInCode) def.instructionsInCode = true;
+    if (a.handoffs?.length) def.handoffs = [...new Set(a.handoffs)];
+    if (a.guardrails && (a.guardrails.input?.length || a.guardrails.output?.length)) {
+      const clean = (list: z.infer<typeof guardrailSchema>[] | undefined): Guardrail[] | undefined =>
+        list?.map(
+          (g) => Object.fromEntries(Object.entries(g).filter(([, v]) => v !== undefined)) as unknown as Guardrail,
+        );
+      def.guardrails = {
+        ...(a.guardrails.input?.length ? { input: clean(a.guardrails.input)! } : {}),
+        ...(a.guardrails.output?.length ? { output: clean(a.guardrails.output)! } : {}),
+      };
+    }
+    if (a.output !== undefined) {
+      const compiled = compileJsonSchema(a.output.schema);
+      if (typeof compiled === "string") throw new Error(`${source}: agent ${JSON.stringify(name)}: ${compiled}`);
+      def.output = { schema: a.output.schema, ...(a.output.name ? { name: a.output.name } : {}) };
+      if (a.output.maxAttempts !== undefined) def.output.maxAttempts = a.output.maxAttempts;
+    }
     agents.set(name, def);
+  }
+  for (const def of agents.values()) {
+    for (const to of def.handoffs ?? []) {
+      if (!agents.has(to) && !known.has(to))
+        throw new Error(
+          `${source}: agent ${JSON.stringify(def.name)} hands off to ${JSON.stringify(to)}, which is not defined`,
+        );
+      if (to === def.name) throw new Error(`${source}: agent ${JSON.stringify(def.name)} hands off to itself`);
+    }
+    if (def.handoffs?.length && def.tools.includes(HANDOFF_TOOL))
+      throw new Error(
+        `${source}: agent ${JSON.stringify(def.name)} has handoffs and a tool named ${HANDOFF_TOOL}: that name is the built-in handoff tool's`,
+      );
   }
   const defaultAgent = file.default ?? agents.keys().next().value;
   if (!defaultAgent || !agents.has(defaultAgent))
@@ -204,6 +319,64 @@ export function parseAgents(text: string, source = "agents file"): Agents {
 export function loadAgents(file: string | undefined): Agents {
   if (!file) return BUILTIN_AGENTS;
   return parseAgents(readFileSync(file, "utf8"), file);
+}
+
+/**
+ * The agents of the agents file and of an agents module (CAIRN_AGENTS_MODULE: its exports made
+ * with `defineAgent`, named or in arrays), checked like the file's; their guardrails in code are
+ * the returned `code`. Names must not repeat. The default agent is the file's, else the module's
+ * first. Without either, the built-in agent.
+ */
+export async function loadAgentSources(file: string | undefined, module: string | undefined): Promise<Agents> {
+  if (!module) return loadAgents(file);
+  const spec = module.startsWith(".") || isAbsolute(module) ? pathToFileURL(resolve(module)).href : module;
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(spec)) as Record<string, unknown>;
+  } catch (err) {
+    throw new Error(`agents module ${module}: cannot load it: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const defined = Object.values(mod)
+    .flatMap((v) => (Array.isArray(v) ? v : [v]))
+    .filter(isAgentDefinition);
+  if (!defined.length) throw new Error(`agents module ${module}: it exports no agent made with defineAgent`);
+  const entries: Record<string, unknown> = {};
+  const checks = new Map<string, Map<string, GuardCheck>>();
+  const instructions = new Map<string, (ctx: InstructionsContext) => string>();
+  for (const a of defined) {
+    if (entries[a.name]) throw new Error(`agents module ${module}: two agents named ${JSON.stringify(a.name)}`);
+    const { entry, checks: c, instructions: fn } = agentFileEntry(a);
+    entries[a.name] = entry;
+    checks.set(a.name, c);
+    if (fn) instructions.set(a.name, fn);
+  }
+  // (handoffs may cross between the two: each is checked knowing the other's names)
+  const fileText = file ? readFileSync(file, "utf8") : undefined;
+  const fileNames = new Set<string>();
+  if (fileText) {
+    try {
+      for (const n of Object.keys((JSON.parse(fileText) as { agents?: object }).agents ?? {})) fileNames.add(n);
+    } catch {
+      // parseAgents below reports the file's problem
+    }
+  }
+  const fromModule = parseAgents(JSON.stringify({ agents: entries }), `agents module ${module}`, fileNames);
+  const fromFile = fileText ? parseAgents(fileText, file, new Set(Object.keys(entries))) : undefined;
+  const agents = new Map(fromFile?.agents ?? []);
+  for (const [name, def] of fromModule.agents) {
+    if (agents.has(name))
+      throw new Error(`agent ${JSON.stringify(name)} is defined both in ${file} and in the agents module ${module}`);
+    agents.set(name, def);
+  }
+  for (const def of agents.values())
+    for (const to of def.handoffs ?? [])
+      if (!agents.has(to))
+        throw new Error(`agent ${JSON.stringify(def.name)} hands off to ${JSON.stringify(to)}, which is not defined`);
+  return {
+    defaultAgent: fromFile?.defaultAgent ?? fromModule.defaultAgent,
+    agents,
+    code: codeGuards(checks, instructions),
+  };
 }
 
 /** USD per million tokens, by model name (CAIRN_PRICES_FILE). */
@@ -218,4 +391,20 @@ const pricesSchema = z.record(
 export function loadPrices(file: string | undefined): PriceTable {
   if (!file) return new Map();
   return new Map(Object.entries(parseJsonFile(pricesSchema, readFileSync(file, "utf8"), `price table ${file}`)));
+}
+
+/** The agents `agent` may hand a run to, followed from agent to agent (each once, `agent` not among them), in order found. */
+export function teamOf(agents: Agents, agent: AgentDefinition): AgentDefinition[] {
+  const seen = new Set([agent.name]);
+  const out: AgentDefinition[] = [];
+  const queue = [...(agent.handoffs ?? [])];
+  while (queue.length) {
+    const name = queue.shift()!;
+    const a = agents.agents.get(name);
+    if (!a || seen.has(name)) continue;
+    seen.add(name);
+    out.push(a);
+    queue.push(...(a.handoffs ?? []));
+  }
+  return out;
 }

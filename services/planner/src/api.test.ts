@@ -92,6 +92,20 @@ const agents: Agents = {
       { name: "lonely", provider: "openai", model: "gpt-x", systemPrompt: "", tools: [], maxTurns: 1, approve: [] },
     ],
     [
+      "gated",
+      {
+        name: "gated",
+        provider: "scripted",
+        model: "demo",
+        systemPrompt: "",
+        tools: ["write_file", "read_file"],
+        maxTurns: 4,
+        approve: ["write_file", "read_file"],
+        editableArgs: ["write_file"],
+        output: { schema: { type: "object" }, maxAttempts: 2 },
+      },
+    ],
+    [
       "needs",
       {
         name: "needs",
@@ -270,7 +284,7 @@ describe("api.submit", () => {
   it("rejects an unknown agent", async () => {
     expect(await api.submit({ v: 1, task: "x", agent: "ghost" }, OPERATOR)).toEqual({
       v: 1,
-      error: { kind: "unknown_agent", message: 'no agent named "ghost" (known: default, lonely, needs)' },
+      error: { kind: "unknown_agent", message: 'no agent named "ghost" (known: default, lonely, gated, needs)' },
     });
     expect(stream.entries).toEqual([]);
   });
@@ -668,5 +682,144 @@ describe("api.list", () => {
       v: 1,
       error: { kind: "bad_request", message: "not a valid ListRequest: /limit must be >= 1" },
     });
+  });
+});
+
+describe("api.approve with edited arguments", () => {
+  /** A run of the gated agent whose first model turn asks for write_file then read_file (both wait for approval). */
+  async function waitingRun(): Promise<string> {
+    const { runId } = await submitOk({ v: 1, task: "edit", agent: "gated" });
+    await stream.append(
+      S.llmResult(runId, 1),
+      encode({
+        v: 1,
+        type: "llm.result",
+        runId,
+        turn: 1,
+        ok: true,
+        attempts: 1,
+        content: null,
+        toolCalls: [
+          { id: "w", name: "write_file", arguments: '{"path":"a.txt","content":"rm -rf"}' },
+          { id: "r", name: "read_file", arguments: '{"path":"a.txt"}' },
+        ],
+      }),
+    );
+    return runId;
+  }
+
+  it("snapshots argsEditable on the gated tools the agent names, and the output schema", async () => {
+    const { runId } = await submitOk({ v: 1, task: "edit", agent: "gated" });
+    const d = decode<RunSubmitted>("RunSubmitted", stream.entries.find((e) => e.subject === S.submitted(runId))!.data);
+    const agent = d.ok ? d.value.agent : undefined;
+    expect(agent?.tools.map((t) => [t.name, t.requiresApproval ?? false, t.argsEditable ?? false])).toEqual([
+      ["write_file", true, true],
+      ["read_file", true, false],
+    ]);
+    expect(agent?.output).toEqual({ schema: { type: "object" }, maxAttempts: 2 });
+  });
+
+  it("records the edited arguments (as JSON text) with who approved, and the status says which calls may be edited", async () => {
+    const runId = await waitingRun();
+    const before = await api.status({ v: 1, runId }, OPERATOR);
+    expect(!isError(before) && before.approvals?.map((a) => [a.callId, a.argsEditable ?? false])).toEqual([
+      ["w", true],
+      ["r", false],
+    ]);
+    const r = await api.approve(
+      { runId, callId: "w", decision: "approve", arguments: { path: "a.txt", content: "hello" } },
+      OPERATOR,
+    );
+    expect(isError(r)).toBe(false);
+    const rec = stream.entries.find((e) => e.subject === S.approval(runId, 1, 0));
+    expect(rec && decode("RunApproval", rec.data)).toEqual({
+      ok: true,
+      value: {
+        v: 1,
+        type: "run.approval",
+        runId,
+        turn: 1,
+        index: 0,
+        callId: "w",
+        decision: "approve",
+        at: NOW.toISOString(),
+        arguments: '{"path":"a.txt","content":"hello"}',
+        by: "operator",
+      },
+    });
+  });
+
+  it("refuses, appending nothing: a tool the agent does not let an approver edit, arguments that fail the tool's schema, a denial or a paused run with arguments", async () => {
+    const runId = await waitingRun();
+    const n = stream.entries.length;
+    expect(
+      await api.approve({ runId, callId: "r", decision: "approve", arguments: { path: "b" } }, OPERATOR),
+    ).toMatchObject({
+      error: { kind: "not_editable", message: expect.stringContaining("read_file does not let an approver edit") },
+    });
+    expect(
+      await api.approve({ runId, callId: "w", decision: "approve", arguments: { path: 5 } }, OPERATOR),
+    ).toMatchObject({
+      error: { kind: "bad_request", message: expect.stringContaining("/path must be string") },
+    });
+    expect(await api.approve({ runId, callId: "w", decision: "deny", arguments: {} }, OPERATOR)).toMatchObject({
+      error: { kind: "bad_request", message: "edited arguments go with an approval, not a denial" },
+    });
+    expect(await api.approve({ runId, callId: "budget", decision: "approve", arguments: {} }, OPERATOR)).toMatchObject({
+      error: { kind: "bad_request", message: expect.stringContaining("not for budget") },
+    });
+    expect(await api.approve({ runId, callId: "w", decision: "approve", arguments: "{}" }, OPERATOR)).toMatchObject({
+      error: { kind: "bad_request" },
+    });
+    expect(stream.entries).toHaveLength(n);
+  });
+});
+
+describe("api.send", () => {
+  it("numbers messages in log order, records who sent them, and refuses what a run cannot read", async () => {
+    const { runId } = await submitOk({ v: 1, task: "talk" });
+    expect(await api.send({ runId, text: "first" }, OPERATOR)).toEqual({ v: 1, runId, n: 1 });
+    expect(await api.send({ v: 1, runId, text: "second" }, OPERATOR)).toEqual({ v: 1, runId, n: 2 });
+    const second = stream.entries.find((e) => e.subject === S.message(runId, 2));
+    expect(second && decode("RunMessage", second.data)).toEqual({
+      ok: true,
+      value: { v: 1, type: "run.message", runId, n: 2, text: "second", by: "operator", at: NOW.toISOString() },
+    });
+    const n = stream.entries.length;
+    expect(await api.send({ runId }, OPERATOR)).toMatchObject({
+      error: { kind: "bad_request", message: "a message needs text, end, or both" },
+    });
+    expect(await api.send({ runId, text: "" }, OPERATOR)).toMatchObject({ error: { kind: "bad_request" } });
+    expect(await api.send({ runId, end: true }, OPERATOR)).toMatchObject({
+      error: { kind: "bad_request", message: expect.stringContaining("end is for conversations") },
+    });
+    expect(await api.send({ runId: "nosuch", text: "x" }, OPERATOR)).toMatchObject({ error: { kind: "not_found" } });
+    const reader = { ...OPERATOR, operator: false, identity: "acme/reader", roles: new Set(["read"] as const) };
+    expect(await api.send({ runId, text: "x" }, reader)).toMatchObject({ error: { kind: "forbidden" } });
+    await stream.append(
+      S.ended(runId),
+      encode({
+        v: 1,
+        type: "run.ended",
+        runId,
+        status: "completed",
+        turns: 1,
+        usage: { inputTokens: 0, outputTokens: 0 },
+        endedAt: "t",
+      } satisfies RunEnded),
+    );
+    expect(await api.send({ runId, text: "too late" }, OPERATOR)).toMatchObject({
+      error: { kind: "not_running", message: expect.stringContaining("already completed") },
+    });
+    expect(stream.entries.length).toBe(n + 1); // only the end above
+  });
+
+  it("a message that lost its number to a concurrent one takes the next", async () => {
+    const { runId } = await submitOk({ v: 1, task: "talk" });
+    const [a, b] = await Promise.all([
+      api.send({ runId, text: "a" }, OPERATOR),
+      api.send({ runId, text: "b" }, OPERATOR),
+    ]);
+    expect([a, b].map((r) => (isError(r) ? r : r.n)).sort()).toEqual([1, 2]);
   });
 });

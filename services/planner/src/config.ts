@@ -5,6 +5,8 @@ import { commonEnv, parseEnv, toCommonConfig, type CommonConfig } from "@cairn/w
 export interface PlannerConfig extends CommonConfig {
   /** Path of the agents file (JSON); the built-in default agent when omitted. */
   agentsFile?: string;
+  /** Agents in code (defineAgent): a module path or package name. */
+  agentsModule?: string;
   /** Events handled at once by this instance (one at a time per run). */
   concurrency: number;
   /** Folded run states kept in memory: at most this many runs and about this many bytes (least recently used go first). */
@@ -21,6 +23,12 @@ export interface PlannerConfig extends CommonConfig {
 export const plannerEnv = {
   ...commonEnv,
   CAIRN_AGENTS_FILE: z.string().optional().describe("agents file (JSON); the built-in default agent when unset"),
+  CAIRN_AGENTS_MODULE: z
+    .string()
+    .optional()
+    .describe(
+      "agents in code: a JavaScript module (compiled TypeScript, or a package name) whose exports made with defineAgent are agents, next to the agents file's",
+    ),
   CAIRN_PLANNER_CONCURRENCY: z.coerce
     .number()
     .int()
@@ -73,6 +81,7 @@ export function loadConfig(env: Record<string, string | undefined>): PlannerConf
     apiLimits: { taskBytes: e.CAIRN_MAX_TASK_BYTES, metadataBytes: e.CAIRN_MAX_METADATA_BYTES },
   };
   if (e.CAIRN_AGENTS_FILE) c.agentsFile = e.CAIRN_AGENTS_FILE;
+  if (e.CAIRN_AGENTS_MODULE) c.agentsModule = e.CAIRN_AGENTS_MODULE;
   if (e.CAIRN_PRICES_FILE) c.pricesFile = e.CAIRN_PRICES_FILE;
   if (e.CAIRN_ACCESS_FILE) c.accessFile = e.CAIRN_ACCESS_FILE;
   return c;

@@ -10,9 +10,12 @@ import {
   type ListReply,
   type ListRequest,
   type RunRequest,
+  type RunMessage,
   type RunSignal,
   type RunStatus,
   type ReadReply,
+  type SendReply,
+  type SendRequest,
   type ReadRequest,
   type RunSubmitted,
   type SpawnRequest,
@@ -26,6 +29,8 @@ import {
 import {
   budgetPause,
   childRunId,
+  compileJsonSchema,
+  type CodeGuards,
   decide,
   loopPause,
   pendingApprovals,
@@ -48,10 +53,11 @@ import {
   withRunTrace,
   type Logger,
 } from "@cairn/telemetry";
-import type { Agents, PriceTable } from "./agents.js";
+import { teamOf, type AgentDefinition, type Agents, type PriceTable } from "./agents.js";
 import { sameTenant, type Caller, type Role } from "./access.js";
 import { EVENTS_HEADER, SEQS_HEADER, SINCE_HEADER } from "@cairn/runlog";
 import { runErrorEvent, type CrashPoint } from "@cairn/worker";
+import { sumCounts, type StatusCountGroup } from "./run-counts.js";
 
 /** One event as delivered to the planner. */
 export interface EventMessage {
@@ -82,6 +88,8 @@ export interface PlannerHandlerDeps {
   crash: { hit(p: CrashPoint, subject?: string): void };
   log: Logger;
   maxMessageBytes: number;
+  /** Guardrails written in code (agents from CAIRN_AGENTS_MODULE): the decisions look them up by agent and name. */
+  code?: CodeGuards;
 }
 
 /** Events whose invalid form the planner reports as an error event (never error or approval events themselves). */
@@ -130,7 +138,7 @@ export function createPlannerHandler(
     }
     if (applied.kind === "rejected")
       rlog.warn({ subject: m.subject, reason: applied.reason }, "message rejected by the fold: never part of the run");
-    const outputs = decide(state, applied, subjects);
+    const outputs = decide(state, applied, subjects, deps.code);
     const span = activeSpan();
     span?.setAttribute(
       CairnAttr.DECIDED,
@@ -163,7 +171,7 @@ export function createPlannerHandler(
       agent !== undefined &&
       (agent.onBudgetExceeded === "approve" ||
         agent.loopGuard?.onTrip === "pause" ||
-        agent.tools.some((t) => t.requiresApproval === true));
+        [agent, ...(state.submitted?.team ?? [])].some((a) => a.tools.some((t) => t.requiresApproval === true)));
     const awaiting =
       asksHumans &&
       applied.kind !== "error" &&
@@ -175,7 +183,9 @@ export function createPlannerHandler(
       awaiting ||
       applied.kind === "approval" ||
       applied.kind === "budget-approval" ||
-      applied.kind === "loop-approval";
+      applied.kind === "loop-approval" ||
+      applied.kind === "message" ||
+      (agent?.conversation === true && applied.kind === "llm-result");
     if (applied.kind === "submitted") await deps.index.submitted(runStatus(state));
     else if (changed) await deps.index.changed(runStatus(state));
     // Progress of a running run (written within a second, the latest wins) — not when this event
@@ -398,10 +408,21 @@ export interface NewestPage {
 export interface RunIndexReader {
   get(runId: string): Promise<RunStatus | undefined>;
   newest(q: NewestQuery): Promise<NewestPage>;
+  /**
+   * Runs by status and (tenant, agent), for `list` with `counts` (see RunCounts); undefined when
+   * they take longer than `waitMs` (the first read of a large index), absent: no counts answered.
+   */
+  counts?(waitMs: number): Promise<StatusCountGroup[] | undefined>;
 }
 
 /** Index entries one `list` request examines at most: a filter that matches few runs answers a short page with a cursor. */
 export const LIST_EXAMINE_BUDGET = 20_000;
+/**
+ * How long `list` waits for counts of runs by status before it answers without them; while a
+ * planner's first read of its index is under way it answers without them at once: a page is never
+ * held up by it (a caller asks again, as a live page does).
+ */
+const LIST_COUNTS_WAIT_MS = 250;
 
 /** The `cairn` micro service's endpoints, as plain functions of JSON values. */
 export function createApi(deps: ApiDeps) {
@@ -480,15 +501,21 @@ export function createApi(deps: ApiDeps) {
         "unknown_agent",
         `no agent named ${JSON.stringify(agentName)} (known: ${[...deps.agents.agents.keys()].join(", ")})`,
       );
-    const found = await deps.lookupTools(agent.tools);
-    const missing = agent.tools.filter((t) => !found.has(t));
+    // The team: the agents this one may hand the run to, followed from agent to agent.
+    const team = teamOf(deps.agents, agent);
+    const allTools = [...new Set([agent, ...team].flatMap((a) => a.tools))];
+    const found = await deps.lookupTools(allTools);
+    const missing = allTools.filter((t) => !found.has(t));
     if (missing.length) {
       return apiError(
         "unknown_tool",
-        `agent ${agentName} uses tools no tool-runner has registered: ${missing.join(", ")} (start a tool-runner that serves them)`,
+        `agent ${agentName}${team.length ? " (with the agents it may hand off to)" : ""} uses tools no tool-runner has registered: ${missing.join(", ")} (start a tool-runner that serves them)`,
       );
     }
-    const missingQueues = await deps.missingWorkQueues(agent.provider, agent.tools);
+    const missingQueues: string[] = [];
+    for (const a of [agent, ...team])
+      for (const q of await deps.missingWorkQueues(a.provider, a.tools))
+        if (!missingQueues.includes(q)) missingQueues.push(q);
     if (missingQueues.length) {
       return {
         v: 1,
@@ -500,6 +527,49 @@ export function createApi(deps: ApiDeps) {
       };
     }
     const now = deps.now();
+    // A tool any agent of the team gates (or lets an approver edit) is gated for all of them: the
+    // tool-runner checks a call against the run's snapshot by tool name, whoever made it.
+    const gated = new Set(
+      allTools.filter(
+        (t) => found.get(t)!.requiresApproval === true || [agent, ...team].some((a) => a.approve.includes(t)),
+      ),
+    );
+    const editable = new Set(
+      allTools.filter((t) => gated.has(t) && [agent, ...team].some((a) => a.editableArgs?.includes(t))),
+    );
+    const snapshot = (a: AgentDefinition): RunSubmitted["agent"] => ({
+      name: a.name,
+      provider: a.provider,
+      model: a.model,
+      systemPrompt: a.systemPrompt,
+      tools: a.tools.map((t) => {
+        const reg = found.get(t)!;
+        return {
+          name: reg.name,
+          description: reg.description,
+          inputSchema: reg.inputSchema,
+          ...(gated.has(t) ? { requiresApproval: true } : {}),
+          ...(editable.has(t) ? { argsEditable: true } : {}),
+        };
+      }),
+      maxTurns: a.maxTurns,
+      ...(a.temperature !== undefined ? { temperature: a.temperature } : {}),
+      ...(a.maxTokens !== undefined ? { maxTokens: a.maxTokens } : {}),
+      ...(a.maxToolCallsPerTurn !== undefined ? { maxToolCallsPerTurn: a.maxToolCallsPerTurn } : {}),
+      ...(a.maxParallelToolCalls !== undefined ? { maxParallelToolCalls: a.maxParallelToolCalls } : {}),
+      ...(a.maxCostUsd !== undefined ? { maxCostUsd: a.maxCostUsd } : {}),
+      ...(a.deadlineMs !== undefined ? { deadlineMs: a.deadlineMs } : {}),
+      ...(a.contextBudgetTokens !== undefined ? { contextBudgetTokens: a.contextBudgetTokens } : {}),
+      ...(a.summarize ? { summarize: a.summarize } : {}),
+      ...(a.onBudgetExceeded === "approve" ? { onBudgetExceeded: "approve" as const } : {}),
+      ...(a.loopGuard ? { loopGuard: { ...a.loopGuard } } : {}),
+      ...(a.handoffs?.length ? { handoffs: [...a.handoffs] } : {}),
+      ...(a.guardrails ? { guardrails: a.guardrails } : {}),
+      ...(a.instructionsInCode ? { instructionsInCode: true as const } : {}),
+      ...(a.output ? { output: { ...a.output } } : {}),
+      ...(a.conversation ? { conversation: true } : {}),
+      ...(deps.prices?.get(a.model) ? { pricing: deps.prices.get(a.model)! } : {}),
+    });
     const runId =
       fixedRunId ??
       newRunId(
@@ -528,34 +598,8 @@ export function createApi(deps: ApiDeps) {
       type: "run.submitted",
       runId,
       task: req.task,
-      agent: {
-        name: agent.name,
-        provider: agent.provider,
-        model: agent.model,
-        systemPrompt: agent.systemPrompt,
-        tools: agent.tools.map((t) => {
-          const reg = found.get(t)!;
-          const approval = reg.requiresApproval === true || agent.approve.includes(t);
-          return {
-            name: reg.name,
-            description: reg.description,
-            inputSchema: reg.inputSchema,
-            ...(approval ? { requiresApproval: true } : {}),
-          };
-        }),
-        maxTurns: agent.maxTurns,
-        ...(agent.temperature !== undefined ? { temperature: agent.temperature } : {}),
-        ...(agent.maxTokens !== undefined ? { maxTokens: agent.maxTokens } : {}),
-        ...(agent.maxToolCallsPerTurn !== undefined ? { maxToolCallsPerTurn: agent.maxToolCallsPerTurn } : {}),
-        ...(agent.maxParallelToolCalls !== undefined ? { maxParallelToolCalls: agent.maxParallelToolCalls } : {}),
-        ...(agent.maxCostUsd !== undefined ? { maxCostUsd: agent.maxCostUsd } : {}),
-        ...(agent.deadlineMs !== undefined ? { deadlineMs: agent.deadlineMs } : {}),
-        ...(agent.contextBudgetTokens !== undefined ? { contextBudgetTokens: agent.contextBudgetTokens } : {}),
-        ...(agent.summarize ? { summarize: agent.summarize } : {}),
-        ...(agent.onBudgetExceeded === "approve" ? { onBudgetExceeded: "approve" as const } : {}),
-        ...(agent.loopGuard ? { loopGuard: { ...agent.loopGuard } } : {}),
-        ...(deps.prices?.get(agent.model) ? { pricing: deps.prices.get(agent.model)! } : {}),
-      },
+      agent: snapshot(agent),
+      ...(team.length ? { team: team.map(snapshot) } : {}),
       submittedAt: now.toISOString(),
       ...(req.idempotencyKey ? { idempotencyKey: req.idempotencyKey } : {}),
       ...(req.metadata ? { metadata: req.metadata } : {}),
@@ -739,7 +783,25 @@ export function createApi(deps: ApiDeps) {
         page.push(item);
         bytes += size;
       }
-      return { v: 1, runs: page, examined: found.examined, ...(next !== undefined ? { cursor: cursorOf(next) } : {}) };
+      // Counts in the caller's scope, as the runs are (its tenant's only), with the tenant and agent
+      // filters; none while a planner's first read of the index takes long (asked again, they come).
+      const groups = q.counts && deps.index.counts ? await deps.index.counts(LIST_COUNTS_WAIT_MS) : undefined;
+      const counts = groups
+        ? sumCounts(
+            groups,
+            (g) =>
+              sameTenant(caller, g.tenant) &&
+              (q.tenant === undefined || g.tenant === q.tenant) &&
+              (!q.agent || g.agent === q.agent),
+          )
+        : undefined;
+      return {
+        v: 1,
+        runs: page,
+        examined: found.examined,
+        ...(next !== undefined ? { cursor: cursorOf(next) } : {}),
+        ...(counts ? { counts } : {}),
+      };
     },
 
     /** A page of a run's log (commands too), for callers that may not read the stream itself. */
@@ -770,8 +832,9 @@ export function createApi(deps: ApiDeps) {
       if (!r.ok) return r.error;
       const { runId, callId, decision } = r.value;
       // Seen by the caller's tenant first (another tenant's run is not found), then the role.
-      const current = await foldedStatus(runId, caller);
-      if ("error" in current) return current;
+      const state = await visibleRun(runId, caller);
+      if ("error" in state) return state;
+      const current = await withRunners(runStatus(state));
       if (!caller.roles.has("approve")) return forbidden(caller, "approve");
       // The dry check of the role (cairn ui): answered, never decided — even if a call had this id.
       if (callId === APPROVE_ROLE_PROBE)
@@ -797,8 +860,21 @@ export function createApi(deps: ApiDeps) {
                 going: "going on after a stuck loop",
                 detail: { pattern: current.loopPause?.pattern },
               }
-            : undefined;
+            : callId === "guard"
+              ? {
+                  pause: current.guardPause,
+                  subject: (turn: number) => subjects.guardApproval(runId, turn),
+                  notPaused: "paused by a tripped guardrail",
+                  going: "going on past a tripped guardrail",
+                  detail: { guardrail: current.guardPause?.guardrail },
+                }
+              : undefined;
+      const edited = r.value.arguments;
+      if (edited !== undefined && decision !== "approve")
+        return apiError("bad_request", "edited arguments go with an approval, not a denial");
       if (gate && !current.approvals?.some((a) => a.callId === callId)) {
+        if (edited !== undefined)
+          return apiError("bad_request", `edited arguments are for a tool call, not for ${callId} (a paused run)`);
         const pause = gate.pause;
         if (!pause) return apiError("not_awaiting", `run ${runId} is not ${gate.notPaused} (status ${current.status})`);
         const msg: RunApproval = {
@@ -827,6 +903,25 @@ export function createApi(deps: ApiDeps) {
           `run ${runId} has no call ${JSON.stringify(callId)} waiting for approval (status ${current.status}${current.approvals?.length ? `; waiting: ${current.approvals.map((a) => a.callId).join(", ")}` : ""})`,
         );
       }
+      let args: string | undefined;
+      if (edited !== undefined) {
+        if (!pending.argsEditable)
+          return apiError(
+            "not_editable",
+            `tool ${pending.tool} does not let an approver edit its arguments (the agent's editableArgs): approve or deny the call as it is`,
+          );
+        const spec = state.submitted?.agent.tools.find((t) => t.name === pending.tool);
+        const check = compileJsonSchema(spec?.inputSchema ?? {});
+        if (typeof check === "string") return apiError("bad_request", `tool ${pending.tool}'s input schema: ${check}`);
+        if (!check(edited)) {
+          const why = (check.errors ?? []).map((e) => `${e.instancePath || "(root)"} ${e.message ?? "is invalid"}`);
+          return apiError(
+            "bad_request",
+            `the edited arguments do not validate against tool ${pending.tool}'s input schema: ${why.slice(0, 5).join("; ")}`,
+          );
+        }
+        args = JSON.stringify(edited);
+      }
       const msg: RunApproval = {
         v: 1,
         type: "run.approval",
@@ -836,12 +931,16 @@ export function createApi(deps: ApiDeps) {
         callId,
         decision,
         at: deps.now().toISOString(),
+        ...(args !== undefined ? { arguments: args } : {}),
         ...(r.value.reason ? { reason: r.value.reason } : {}),
         by,
       };
       if ((await deps.append(subjects.approval(runId, pending.turn, pending.index), encode(msg))).duplicate)
         return alreadyDecided(runId, callId);
-      deps.log.info({ runId, callId, decision }, `tool call ${decision === "approve" ? "approved" : "denied"}`);
+      deps.log.info(
+        { runId, callId, decision, ...(args !== undefined ? { editedArguments: true } : {}) },
+        `tool call ${decision === "approve" ? (args !== undefined ? "approved with edited arguments" : "approved") : "denied"}`,
+      );
       return current;
     },
 
@@ -869,5 +968,51 @@ export function createApi(deps: ApiDeps) {
       await withRunTrace(trace, () => deps.append(subjects.signal(r.value.runId, "cancel"), encode(sig)));
       return current;
     },
+
+    /**
+     * Records a user's message to a running run (`cairn send`): numbered in log order (a message
+     * that lost the race for a number to a concurrent one takes the next). The planner decides on
+     * it like any event: the next model call reads it, and a conversation waiting for a message
+     * goes on.
+     */
+    async send(body: unknown, caller: Caller): Promise<SendReply | ApiError> {
+      const r = request<SendRequest>("SendRequest", body);
+      if (!r.ok) return r.error;
+      const { runId, text, end } = r.value;
+      if (text === undefined && !end) return apiError("bad_request", "a message needs text, end, or both");
+      for (let attempt = 0; attempt < SEND_ATTEMPTS; attempt++) {
+        const state = await visibleRun(runId, caller);
+        if ("error" in state) return state;
+        if (!caller.roles.has("submit")) return forbidden(caller, "submit");
+        if (state.ended || state.cancel || !state.submitted)
+          return apiError(
+            "not_running",
+            `run ${runId} ${state.ended ? `already ${state.ended.status}` : state.cancel ? "is cancelled" : "has no valid submission"}: a message is read only by a running run`,
+          );
+        if (end && !state.submitted.agent.conversation)
+          return apiError(
+            "bad_request",
+            `end is for conversations: agent ${state.submitted.agent.name} is not one (it ends with its answer)`,
+          );
+        const n = state.messages.length + 1;
+        const msg: RunMessage = {
+          v: 1,
+          type: "run.message",
+          runId,
+          n,
+          ...(text !== undefined ? { text } : {}),
+          ...(end ? { end: true as const } : {}),
+          by: caller.identity,
+          at: deps.now().toISOString(),
+        };
+        if ((await deps.append(subjects.message(runId, n), encode(msg))).duplicate) continue;
+        deps.log.info({ runId, n, ...(end ? { end: true } : {}) }, "message recorded");
+        return { v: 1, runId, n };
+      }
+      return apiError("internal", `run ${runId}: other messages kept taking the next number; send again`);
+    },
   };
 }
+
+/** Numbers a message tries before giving up (each lost to a concurrent message): see send. */
+const SEND_ATTEMPTS = 5;

@@ -3,7 +3,7 @@ export { startPlanner, PLANNER_DURABLE } from "./service.js";
 export type { PlannerDeps } from "./service.js";
 export { loadConfig, plannerEnv } from "./config.js";
 export type { PlannerConfig } from "./config.js";
-export { loadAgents, loadPrices, parseAgents, BUILTIN_AGENTS } from "./agents.js";
+export { loadAgents, loadAgentSources, loadPrices, parseAgents, BUILTIN_AGENTS } from "./agents.js";
 export type { AgentDefinition, Agents, LoopGuard, PriceTable } from "./agents.js";
 export { createPlannerHandler, createApi, newRunId } from "./handler.js";
 export { loadAccess, OPERATOR, parseAccess, ROLES, tenantCaller } from "./access.js";

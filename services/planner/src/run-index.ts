@@ -6,6 +6,7 @@ import { reduceRun, runStatus } from "@cairn/runtime";
 import type { Logger } from "@cairn/telemetry";
 import type { IndexedRun, NewestPage, NewestQuery, RunIndexReader } from "./handler.js";
 import { archivedRecordOf, findArchived, rebuildArchiveDirectory, retireRun } from "@cairn/runlog";
+import { collect, RunCounts, type StatusCountGroup } from "./run-counts.js";
 
 /**
  * The runs index: a projection of the run log into the runs KV bucket, written by the planner as
@@ -31,6 +32,8 @@ export class RunIndex implements RunIndexReader {
   private readonly pending = new Map<string, RunStatus>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
+  /** Runs by status, kept from the index's writes once first asked for (see RunCounts). */
+  private tally: RunCounts | undefined;
 
   constructor(
     private readonly kv: KV,
@@ -171,6 +174,17 @@ export class RunIndex implements RunIndexReader {
     });
     if (sub) return recordOf(sub);
     return findArchived(this.jsm, this.subjects, runId);
+  }
+
+  /**
+   * Runs by status and (tenant, agent): the index read once when first asked, then only its new
+   * writes (see RunCounts); undefined while that first read takes longer than `waitMs`.
+   */
+  counts(): Promise<StatusCountGroup[]>;
+  counts(waitMs: number | undefined): Promise<StatusCountGroup[] | undefined>;
+  counts(waitMs?: number): Promise<StatusCountGroup[] | undefined> {
+    this.tally ??= new RunCounts(this.jsm, this.subjects);
+    return this.tally.counts(waitMs);
   }
 
   /**
@@ -337,17 +351,6 @@ async function* windowsBelow(
     hi = lo - 1;
     span = Math.min(span * 4, 4096);
   }
-}
-
-/** The messages of a batch Direct Get; none when the server found none (404). */
-async function collect(batch: Promise<AsyncIterable<StoredMsg>>): Promise<StoredMsg[]> {
-  const out: StoredMsg[] = [];
-  try {
-    for await (const m of await batch) out.push(m);
-  } catch (err) {
-    if ((err as { code?: unknown }).code !== 404) throw err;
-  }
-  return out;
 }
 
 export interface RebuildResult {

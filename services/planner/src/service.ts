@@ -22,7 +22,7 @@ import {
   type RunningService,
 } from "@cairn/bus";
 import type { Logger } from "@cairn/telemetry";
-import { loadAgents, loadPrices, type Agents } from "./agents.js";
+import { loadAgentSources, loadPrices, type Agents } from "./agents.js";
 import type { PlannerConfig } from "./config.js";
 import { createApi, createPlannerHandler } from "./handler.js";
 import { RunIndex } from "./run-index.js";
@@ -67,7 +67,7 @@ const TOOL_CACHE_MS = 1_000;
  */
 export async function startPlanner(config: PlannerConfig, deps: PlannerDeps): Promise<RunningService> {
   const log = deps.log;
-  const agents = deps.agents ?? loadAgents(config.agentsFile);
+  const agents = deps.agents ?? (await loadAgentSources(config.agentsFile, config.agentsModule));
   const bus = await openBus(config, {
     name: `cairn-planner ${config.instance}`,
     log,
@@ -95,6 +95,7 @@ export async function startPlanner(config: PlannerConfig, deps: PlannerDeps): Pr
     crash,
     log,
     maxMessageBytes: config.maxMessageBytes,
+    ...(agents.code ? { code: agents.code } : {}),
   });
   const consumer = await startWorkQueue({
     js,
@@ -195,7 +196,8 @@ export async function startPlanner(config: PlannerConfig, deps: PlannerDeps): Pr
   const svc = await new Svcm(nc as unknown as ConstructorParameters<typeof Svcm>[0]).add({
     name: "cairn",
     version: plannerVersion(),
-    description: "Cairn durable agent runs: submit, status, list, cancel, approve, spawn, read (docs/protocol.md)",
+    description:
+      "Cairn durable agent runs: submit, status, list, cancel, approve, send, spawn, read (docs/protocol.md)",
     metadata: { prefix: subjects.prefix, stream: subjects.stream, protocol_version: String(API_VERSION) },
   });
   const stats = trackEndpointStats(svc);
@@ -287,6 +289,7 @@ export async function startPlanner(config: PlannerConfig, deps: PlannerDeps): Pr
   endpoint("list", (b, c) => api.list(b, c));
   endpoint("cancel", (b, c) => api.cancel(b, c));
   endpoint("approve", (b, c) => api.approve(b, c));
+  endpoint("send", (b, c) => api.send(b, c));
   endpoint("spawn", (b, c) => api.spawn(b, c));
   endpoint("read", (b, c) => api.read(b, c));
   log.info({ prefix: subjects.prefix, stream: subjects.stream, concurrency: config.concurrency }, "planner started");

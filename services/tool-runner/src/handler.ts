@@ -169,7 +169,8 @@ export function createToolHandler(
       return { ack: true };
     // The command against the log: a command that fails these is not the planner's, and runs nothing.
     const sub = await deps.submission(runId);
-    const spec = sub?.agent.tools.find((t) => t.name === cmd.tool);
+    // the tool as the run's agents have it (a team's agents share a tool's gate: see the planner's snapshot)
+    const spec = sub && [sub.agent, ...(sub.team ?? [])].flatMap((a) => a.tools).find((t) => t.name === cmd.tool);
     const refused =
       safeToolToken(cmd.tool) !== toolToken
         ? `the command names tool ${JSON.stringify(cmd.tool)} on the subject of ${JSON.stringify(toolToken)}`
@@ -181,12 +182,19 @@ export function createToolHandler(
     const gatedByRun = spec?.requiresApproval === true;
     const gatedByTool = deps.registry.get(cmd.tool)?.requiresApproval === true;
     let approved = false;
+    let editedArgs: string | undefined;
     if (!refused && (gatedByRun || gatedByTool)) {
       const a = await deps.approval(runId, turn, index);
       approved = a?.decision === "approve" && a.callId === cmd.callId;
+      if (approved && spec?.argsEditable) editedArgs = a?.arguments;
     }
-    if (refused || (gatedByRun && !approved)) {
-      const why = refused ?? `call ${cmd.callId} requires a human's approval and the log holds none`;
+    // An approver's edited arguments are the ones the call runs with: a command carrying others is not the planner's.
+    const argsRefused =
+      editedArgs !== undefined && editedArgs !== cmd.arguments
+        ? `the command's arguments differ from those its approver recorded for call ${cmd.callId}`
+        : undefined;
+    if (refused || argsRefused || (gatedByRun && !approved)) {
+      const why = refused ?? argsRefused ?? `call ${cmd.callId} requires a human's approval and the log holds none`;
       rlog.error({ reason: why }, "tool command refused: it does not match the run's log; nothing executed");
       await steps.reportError(runId, m, "command_refused", `tool-runner refused ${m.subject}: ${why}`);
       return { term: why };

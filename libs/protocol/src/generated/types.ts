@@ -7,7 +7,7 @@
 export interface AgentSpec {
   name: string;
   /**
-   * Provider name known to the llm-caller (a subject token: commands go to <prefix>.run.<id>.cmd.llm.<turn>.<provider>): openai (any OpenAI-compatible Chat Completions server) or scripted (the deterministic scripted model).
+   * Provider name known to the llm-caller (a subject token: commands go to <prefix>.run.<id>.cmd.llm.<turn>.<provider>): an endpoint of its providers file (CAIRN_PROVIDERS_FILE: openai, azure, an OpenAI-compatible server, anthropic), openai or anthropic from their environment variables, or scripted (the deterministic scripted model).
    */
   provider: string;
   model: string;
@@ -25,7 +25,49 @@ export interface AgentSpec {
      * Calls wait for a human approve/deny before they run.
      */
     requiresApproval?: boolean;
+    /**
+     * An approver may replace the call's arguments when approving it (`cairn approve <run> <call> --args '{…}'`); only with requiresApproval. The tool runs with the edited arguments, and the model reads with the result that a human edited them.
+     */
+    argsEditable?: boolean;
   }[];
+  /**
+   * The agent's instructions are a function of the run's state in the planner's agents module (defineAgent): each model command carries the turn's system prompt (llm.command instructions); systemPrompt is not used.
+   */
+  instructionsInCode?: true;
+  /**
+   * Checks of the task (input, before the first model call) and of the final answer (output, before the run ends), in order; the planner records their verdict (evt.guard.<turn>.<point>). A tripwire fails the run (reason guardrail_tripped) or pauses it for a human.
+   */
+  guardrails?: {
+    input?: Guardrail[];
+    output?: Guardrail[];
+  };
+  /**
+   * Agents this one may hand the run to (names of agents in the run's team, snapshotted at submission): the model sees a built-in tool `handoff` ({agent, reason}); the planner records its result, and the next model turn is the new agent's (its prompt, model, provider, tools and limits; the conversation carries over).
+   */
+  handoffs?: string[];
+  /**
+   * The run is a conversation: an answer does not end it; it waits for the next message (cairn send), and ends after an answer once a message asked it to (end), or by cancel. maxTurns bounds its model turns in all.
+   */
+  conversation?: boolean;
+  /**
+   * Structured output: the run's final answer must be JSON that validates against `schema`; the run's end and status carry the parsed value as `output`. Checked from the log alone (the same check in the planner, cairn status and replay). Providers with native structured output (OpenAI's json_schema response format) are asked for it; the others get the schema in the system prompt.
+   */
+  output?: {
+    /**
+     * The schema's name, sent to providers with native structured output (default: output).
+     */
+    name?: string;
+    /**
+     * JSON Schema (draft 2020-12) that the final answer, parsed as JSON, must validate against.
+     */
+    schema: {
+      [k: string]: unknown | undefined;
+    };
+    /**
+     * Answers the model may give in all (default 3): an answer that is not JSON or fails the schema goes back to the model with the validation errors as a new model turn, until this many answers failed; then the run fails with reason invalid_output.
+     */
+    maxAttempts?: number;
+  };
   maxTurns: number;
   temperature?: number;
   /**
@@ -94,6 +136,27 @@ export interface AgentSpec {
     outputPerMTokUsd: number;
   };
 }
+export interface Guardrail {
+  name: string;
+  onTrip: "fail" | "pause";
+  /**
+   * Trips when this regular expression (JavaScript syntax, flag i with `ignoreCase`) matches the text.
+   */
+  pattern?: string;
+  ignoreCase?: boolean;
+  /**
+   * Trips when the text is longer than this.
+   */
+  maxChars?: number;
+  /**
+   * What the verdict says when it trips.
+   */
+  message?: string;
+  /**
+   * A check written in code (defineAgent in the planner's CAIRN_AGENTS_MODULE), found by name; a planner without it records a pause naming it.
+   */
+  code?: true;
+}
 
 /**
  * Error reply from any <prefix>.api.* endpoint.
@@ -118,6 +181,12 @@ export interface ApprovalRequest {
   runId: string;
   callId: string;
   decision: "approve" | "deny";
+  /**
+   * Approve with these arguments instead of the model's: only for a tool call whose tool allows it (argsEditable), with decision approve; they must validate against the tool's input schema.
+   */
+  arguments?: {
+    [k: string]: unknown | undefined;
+  };
   reason?: string;
   /**
    * Ignored (accepted for older clients): the planner records the caller's authenticated identity.
@@ -139,6 +208,16 @@ export interface ListReply {
    * Index entries examined for this page.
    */
   examined?: number;
+  /**
+   * When the request asked for them (ListRequest.counts): how many runs the caller may see have each status, with the request's tenant and agent filters applied (not its status, metadata, time or cursor). Runs that were archived or purged count with the status they ended with. Kept by each planner from the runs index's writes as they come, so a run's change shows within the index's progress interval; a planner reads the whole index once when first asked (seconds for 100,000 runs) and answers without counts until it has: ask again.
+   */
+  counts?: {
+    awaiting_approval: number;
+    running: number;
+    completed: number;
+    failed: number;
+    cancelled: number;
+  };
 }
 
 /**
@@ -177,6 +256,10 @@ export interface ListRequest {
    * Only runs submitted before this time (RFC 3339).
    */
   until?: string;
+  /**
+   * Also answer ListReply.counts: the caller's runs by status, with this request's tenant and agent filters applied.
+   */
+  counts?: boolean;
 }
 
 /**
@@ -191,6 +274,10 @@ export interface LlmCommand {
    * Stream sequence of the last event the prompt includes.
    */
   historySeq: number;
+  /**
+   * The system prompt of this turn, for an agent whose instructions are code (agent instructionsInCode: a function of the run's state in the planner's agents module): computed by the planner, recorded here, used instead of the snapshot's systemPrompt.
+   */
+  instructions?: string;
 }
 
 /**
@@ -287,6 +374,10 @@ export interface RunApproval {
   index: number;
   callId: string;
   decision: "approve" | "deny";
+  /**
+   * The arguments (a JSON object's text) the approver replaced the call's with; only on an approval of a call whose tool has argsEditable. The tool runs with these.
+   */
+  arguments?: string;
   reason?: string;
   /**
    * Who decided, from the caller's authenticated connection (<account>/<user>, or 'operator'): never from the request body.
@@ -313,6 +404,10 @@ export interface RunEnded {
     bytes: number;
     sha256: string;
   };
+  /**
+   * The final answer parsed as JSON, for an agent with structured output (`output`): it validated against the agent's schema.
+   */
+  output?: {} | unknown[] | string | number | boolean | null;
   reason?: string;
   error?: {
     kind: string;
@@ -351,6 +446,58 @@ export interface RunError {
    * A retried step: when its next attempt is due (RFC 3339), the message handed back with that delay.
    */
   retryAt?: string;
+}
+
+/**
+ * The verdict of a run's guardrails at one point, recorded by the planner: on <prefix>.run.<runId>.evt.guard.<turn>.input (the task, before model turn 1) or .output (the answer of model turn <turn>). Once recorded it stands: a replay or a planner with other code reads it, and only `cairn replay --check` re-runs the checks to compare.
+ */
+export interface RunGuard {
+  v: 1;
+  type: "run.guard";
+  runId: string;
+  turn: number;
+  point: "input" | "output";
+  /**
+   * A guardrail tripped: `guardrail` names the first that did (in the agent's order), and `onTrip` what follows.
+   */
+  tripped: boolean;
+  guardrail?: string;
+  message?: string;
+  /**
+   * fail: the run ends failed (reason guardrail_tripped); pause: it waits for a human (cairn approve <runId> guard lets it go on as if nothing tripped; deny ends it failed).
+   */
+  onTrip?: "fail" | "pause";
+  /**
+   * The guardrails checked, in order.
+   */
+  checked?: string[];
+  at: string;
+}
+
+/**
+ * A user's message to a run (cairn send), on <prefix>.run.<runId>.evt.message.<n>, n = 1, 2, … in log order: while the run works it is queued and put into the next model call (steering); after an answer of a conversation agent it starts the next turn. With end, a conversation ends after its next answer.
+ */
+export interface RunMessage {
+  v: 1;
+  type: "run.message";
+  runId: string;
+  /**
+   * The message's number in the run: its subject's last token.
+   */
+  n: number;
+  /**
+   * What the model reads, as a user message.
+   */
+  text?: string;
+  /**
+   * End the conversation after the next answer (at once if the run waits for a message).
+   */
+  end?: true;
+  /**
+   * Who sent it, from the caller's authenticated connection (<account>/<user>, or 'operator'): never from the request body.
+   */
+  by?: string;
+  at: string;
 }
 
 /**
@@ -405,6 +552,35 @@ export interface RunStatus {
     name: string;
   }[];
   answer?: string;
+  /**
+   * The run waits for a human because a guardrail with onTrip pause tripped: cairn approve <runId> guard goes on as if it had not, cairn deny <runId> guard ends the run failed.
+   */
+  guardPause?: {
+    turn: number;
+    point: "input" | "output";
+    guardrail: string;
+    message: string;
+  };
+  /**
+   * The agent the run was handed to (handoffs), when it is not `agent` any more: the next model turn is its.
+   */
+  activeAgent?: string;
+  /**
+   * Messages sent to the run (cairn send).
+   */
+  messages?: number;
+  /**
+   * Of them, how many a model answer has followed: message n is answered when this is n or more (the answer is `answer`).
+   */
+  answeredMessages?: number;
+  /**
+   * A conversation that answered and waits for the next message (status running).
+   */
+  awaitingMessage?: true;
+  /**
+   * The final answer parsed as JSON, for an agent with structured output.
+   */
+  output?: {} | unknown[] | string | number | boolean | null;
   reason?: string;
   costUsd?: number;
   /**
@@ -416,6 +592,10 @@ export interface RunStatus {
     callId: string;
     tool: string;
     arguments: string;
+    /**
+     * The approver may replace the arguments (cairn approve --args).
+     */
+    argsEditable?: boolean;
     reason?: string;
   }[];
   /**
@@ -503,6 +683,19 @@ export interface RunStatus {
     seqs: [number, ...number[]];
     sha256: string;
     bytes: number;
+    /**
+     * The run waits for a human because a guardrail with onTrip pause tripped: cairn approve <runId> guard goes on as if it had not, cairn deny <runId> guard ends the run failed.
+     */
+    guardPause?: {
+      turn: number;
+      point: "input" | "output";
+      guardrail: string;
+      message: string;
+    };
+    /**
+     * The agent the run was handed to (handoffs), when it is not `agent` any more: the next model turn is its.
+     */
+    activeAgent?: string;
     messages: number;
   };
 }
@@ -516,6 +709,10 @@ export interface RunSubmitted {
   runId: string;
   task: string;
   agent: AgentSpec;
+  /**
+   * The agents the run may be handed to (agent `handoffs`, followed from agent to agent), snapshotted at submission like `agent`: a handoff names one of these.
+   */
+  team?: AgentSpec[];
   idempotencyKey?: string;
   submittedAt: string;
   /**
@@ -569,6 +766,28 @@ export interface RunSubmitted {
    * Who submitted the run: <account>/<user> from the submitter's authenticated connection, or 'operator' for the deployment's own account.
    */
   submittedBy?: string;
+}
+
+/**
+ * Reply of <prefix>.api.send: the message's number in the run, once it is stored. The run's status says when it is answered (answeredMessages >= n).
+ */
+export interface SendReply {
+  v: 1;
+  runId: string;
+  n: number;
+}
+
+/**
+ * Request to <prefix>.api.send: a message to a running run (steering: the next model call reads it) or to a conversation waiting for one; with end, the conversation ends after its next answer. Text, end, or both.
+ */
+export interface SendRequest {
+  /**
+   * Protocol version: 1, the current one, when omitted; a version the planner does not speak is answered with error kind unsupported_version.
+   */
+  v?: 1;
+  runId: string;
+  text?: string;
+  end?: boolean;
 }
 
 /**
@@ -771,10 +990,14 @@ export const schemaIds = {
   RunApproval: "https://cairn.dev/schemas/run-approval.v1.schema.json",
   RunEnded: "https://cairn.dev/schemas/run-ended.v1.schema.json",
   RunError: "https://cairn.dev/schemas/run-error.v1.schema.json",
+  RunGuard: "https://cairn.dev/schemas/run-guard.v1.schema.json",
+  RunMessage: "https://cairn.dev/schemas/run-message.v1.schema.json",
   RunRequest: "https://cairn.dev/schemas/run-request.v1.schema.json",
   RunSignal: "https://cairn.dev/schemas/run-signal.v1.schema.json",
   RunStatus: "https://cairn.dev/schemas/run-status.v1.schema.json",
   RunSubmitted: "https://cairn.dev/schemas/run-submitted.v1.schema.json",
+  SendReply: "https://cairn.dev/schemas/send-reply.v1.schema.json",
+  SendRequest: "https://cairn.dev/schemas/send-request.v1.schema.json",
   SpawnRequest: "https://cairn.dev/schemas/spawn-request.v1.schema.json",
   SubmitReply: "https://cairn.dev/schemas/submit-reply.v1.schema.json",
   SubmitRequest: "https://cairn.dev/schemas/submit-request.v1.schema.json",

@@ -21,7 +21,7 @@ const schema31 = {
       type: "string",
       pattern: "^[A-Za-z0-9_-]{1,64}$",
       description:
-        "Provider name known to the llm-caller (a subject token: commands go to <prefix>.run.<id>.cmd.llm.<turn>.<provider>): openai (any OpenAI-compatible Chat Completions server) or scripted (the deterministic scripted model).",
+        "Provider name known to the llm-caller (a subject token: commands go to <prefix>.run.<id>.cmd.llm.<turn>.<provider>): an endpoint of its providers file (CAIRN_PROVIDERS_FILE: openai, azure, an OpenAI-compatible server, anthropic), openai or anthropic from their environment variables, or scripted (the deterministic scripted model).",
     },
     model: { type: "string", minLength: 1 },
     systemPrompt: { type: "string" },
@@ -36,9 +36,66 @@ const schema31 = {
           description: { type: "string" },
           inputSchema: { type: "object", additionalProperties: true },
           requiresApproval: { type: "boolean", description: "Calls wait for a human approve/deny before they run." },
+          argsEditable: {
+            type: "boolean",
+            description:
+              "An approver may replace the call's arguments when approving it (`cairn approve <run> <call> --args '{…}'`); only with requiresApproval. The tool runs with the edited arguments, and the model reads with the result that a human edited them.",
+          },
         },
       },
       description: "Tools the model may call, with the schemas shown to it.",
+    },
+    instructionsInCode: {
+      const: true,
+      description:
+        "The agent's instructions are a function of the run's state in the planner's agents module (defineAgent): each model command carries the turn's system prompt (llm.command instructions); systemPrompt is not used.",
+    },
+    guardrails: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        input: { type: "array", items: { $ref: "#/$defs/guardrail" } },
+        output: { type: "array", items: { $ref: "#/$defs/guardrail" } },
+      },
+      description:
+        "Checks of the task (input, before the first model call) and of the final answer (output, before the run ends), in order; the planner records their verdict (evt.guard.<turn>.<point>). A tripwire fails the run (reason guardrail_tripped) or pauses it for a human.",
+    },
+    handoffs: {
+      type: "array",
+      items: { type: "string", minLength: 1, maxLength: 128 },
+      description:
+        "Agents this one may hand the run to (names of agents in the run's team, snapshotted at submission): the model sees a built-in tool `handoff` ({agent, reason}); the planner records its result, and the next model turn is the new agent's (its prompt, model, provider, tools and limits; the conversation carries over).",
+    },
+    conversation: {
+      type: "boolean",
+      description:
+        "The run is a conversation: an answer does not end it; it waits for the next message (cairn send), and ends after an answer once a message asked it to (end), or by cancel. maxTurns bounds its model turns in all.",
+    },
+    output: {
+      type: "object",
+      additionalProperties: false,
+      required: ["schema"],
+      properties: {
+        name: {
+          type: "string",
+          pattern: "^[A-Za-z0-9_-]{1,64}$",
+          description: "The schema's name, sent to providers with native structured output (default: output).",
+        },
+        schema: {
+          type: "object",
+          additionalProperties: true,
+          description: "JSON Schema (draft 2020-12) that the final answer, parsed as JSON, must validate against.",
+        },
+        maxAttempts: {
+          type: "integer",
+          minimum: 1,
+          maximum: 10,
+          description:
+            "Answers the model may give in all (default 3): an answer that is not JSON or fails the schema goes back to the model with the validation errors as a new model turn, until this many answers failed; then the run fails with reason invalid_output.",
+        },
+      },
+      description:
+        "Structured output: the run's final answer must be JSON that validates against `schema`; the run's end and status carry the parsed value as `output`. Checked from the log alone (the same check in the planner, cairn status and replay). Providers with native structured output (OpenAI's json_schema response format) are asked for it; the others get the schema in the system prompt.",
     },
     maxTurns: { type: "integer", minimum: 1, maximum: 10000 },
     temperature: { type: "number" },
@@ -120,6 +177,51 @@ const schema31 = {
       required: ["inputPerMTokUsd", "outputPerMTokUsd"],
       properties: { inputPerMTokUsd: { type: "number", minimum: 0 }, outputPerMTokUsd: { type: "number", minimum: 0 } },
       description: "USD per million tokens for this agent's model, from the planner's price table at submission.",
+    },
+  },
+  $defs: {
+    guardrail: {
+      type: "object",
+      additionalProperties: false,
+      required: ["name", "onTrip"],
+      properties: {
+        name: { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$" },
+        onTrip: { enum: ["fail", "pause"] },
+        pattern: {
+          type: "string",
+          description:
+            "Trips when this regular expression (JavaScript syntax, flag i with `ignoreCase`) matches the text.",
+        },
+        ignoreCase: { type: "boolean" },
+        maxChars: { type: "integer", minimum: 1, description: "Trips when the text is longer than this." },
+        message: { type: "string", description: "What the verdict says when it trips." },
+        code: {
+          const: true,
+          description:
+            "A check written in code (defineAgent in the planner's CAIRN_AGENTS_MODULE), found by name; a planner without it records a pause naming it.",
+        },
+      },
+    },
+  },
+};
+const schema32 = {
+  type: "object",
+  additionalProperties: false,
+  required: ["name", "onTrip"],
+  properties: {
+    name: { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$" },
+    onTrip: { enum: ["fail", "pause"] },
+    pattern: {
+      type: "string",
+      description: "Trips when this regular expression (JavaScript syntax, flag i with `ignoreCase`) matches the text.",
+    },
+    ignoreCase: { type: "boolean" },
+    maxChars: { type: "integer", minimum: 1, description: "Trips when the text is longer than this." },
+    message: { type: "string", description: "What the verdict says when it trips." },
+    code: {
+      const: true,
+      description:
+        "A check written in code (defineAgent in the planner's CAIRN_AGENTS_MODULE), found by name; a planner without it records a pause naming it.",
     },
   },
 };
@@ -438,7 +540,8 @@ function validate20(
                 key1 === "name" ||
                 key1 === "description" ||
                 key1 === "inputSchema" ||
-                key1 === "requiresApproval"
+                key1 === "requiresApproval" ||
+                key1 === "argsEditable"
               )) {
                 const err18 = {
                   instancePath: instancePath + "/tools/" + i0,
@@ -542,8 +645,25 @@ function validate20(
                 errors++;
               }
             }
+            if (data5.argsEditable !== undefined) {
+              if (typeof data5.argsEditable !== "boolean") {
+                const err24 = {
+                  instancePath: instancePath + "/tools/" + i0 + "/argsEditable",
+                  schemaPath: "#/properties/tools/items/properties/argsEditable/type",
+                  keyword: "type",
+                  params: { type: "boolean" },
+                  message: "must be boolean",
+                };
+                if (vErrors === null) {
+                  vErrors = [err24];
+                } else {
+                  vErrors.push(err24);
+                }
+                errors++;
+              }
+            }
           } else {
-            const err24 = {
+            const err25 = {
               instancePath: instancePath + "/tools/" + i0,
               schemaPath: "#/properties/tools/items/type",
               keyword: "type",
@@ -551,38 +671,20 @@ function validate20(
               message: "must be object",
             };
             if (vErrors === null) {
-              vErrors = [err24];
+              vErrors = [err25];
             } else {
-              vErrors.push(err24);
+              vErrors.push(err25);
             }
             errors++;
           }
         }
       } else {
-        const err25 = {
+        const err26 = {
           instancePath: instancePath + "/tools",
           schemaPath: "#/properties/tools/type",
           keyword: "type",
           params: { type: "array" },
           message: "must be array",
-        };
-        if (vErrors === null) {
-          vErrors = [err25];
-        } else {
-          vErrors.push(err25);
-        }
-        errors++;
-      }
-    }
-    if (data.maxTurns !== undefined) {
-      let data10 = data.maxTurns;
-      if (!(typeof data10 == "number" && !(data10 % 1) && !isNaN(data10) && isFinite(data10))) {
-        const err26 = {
-          instancePath: instancePath + "/maxTurns",
-          schemaPath: "#/properties/maxTurns/type",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
         };
         if (vErrors === null) {
           vErrors = [err26];
@@ -591,695 +693,723 @@ function validate20(
         }
         errors++;
       }
-      if (typeof data10 == "number" && isFinite(data10)) {
-        if (data10 > 10000 || isNaN(data10)) {
-          const err27 = {
-            instancePath: instancePath + "/maxTurns",
-            schemaPath: "#/properties/maxTurns/maximum",
-            keyword: "maximum",
-            params: { comparison: "<=", limit: 10000 },
-            message: "must be <= 10000",
-          };
-          if (vErrors === null) {
-            vErrors = [err27];
-          } else {
-            vErrors.push(err27);
-          }
-          errors++;
-        }
-        if (data10 < 1 || isNaN(data10)) {
-          const err28 = {
-            instancePath: instancePath + "/maxTurns",
-            schemaPath: "#/properties/maxTurns/minimum",
-            keyword: "minimum",
-            params: { comparison: ">=", limit: 1 },
-            message: "must be >= 1",
-          };
-          if (vErrors === null) {
-            vErrors = [err28];
-          } else {
-            vErrors.push(err28);
-          }
-          errors++;
-        }
-      }
     }
-    if (data.temperature !== undefined) {
-      let data11 = data.temperature;
-      if (!(typeof data11 == "number" && isFinite(data11))) {
-        const err29 = {
-          instancePath: instancePath + "/temperature",
-          schemaPath: "#/properties/temperature/type",
-          keyword: "type",
-          params: { type: "number" },
-          message: "must be number",
+    if (data.instructionsInCode !== undefined) {
+      if (true !== data.instructionsInCode) {
+        const err27 = {
+          instancePath: instancePath + "/instructionsInCode",
+          schemaPath: "#/properties/instructionsInCode/const",
+          keyword: "const",
+          params: { allowedValue: true },
+          message: "must be equal to constant",
         };
         if (vErrors === null) {
-          vErrors = [err29];
+          vErrors = [err27];
         } else {
-          vErrors.push(err29);
+          vErrors.push(err27);
         }
         errors++;
       }
     }
-    if (data.maxTokens !== undefined) {
-      let data12 = data.maxTokens;
-      if (!(typeof data12 == "number" && !(data12 % 1) && !isNaN(data12) && isFinite(data12))) {
-        const err30 = {
-          instancePath: instancePath + "/maxTokens",
-          schemaPath: "#/properties/maxTokens/type",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err30];
-        } else {
-          vErrors.push(err30);
-        }
-        errors++;
-      }
-      if (typeof data12 == "number" && isFinite(data12)) {
-        if (data12 < 1 || isNaN(data12)) {
-          const err31 = {
-            instancePath: instancePath + "/maxTokens",
-            schemaPath: "#/properties/maxTokens/minimum",
-            keyword: "minimum",
-            params: { comparison: ">=", limit: 1 },
-            message: "must be >= 1",
-          };
-          if (vErrors === null) {
-            vErrors = [err31];
-          } else {
-            vErrors.push(err31);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.maxCostUsd !== undefined) {
-      let data13 = data.maxCostUsd;
-      if (typeof data13 == "number" && isFinite(data13)) {
-        if (data13 < 0 || isNaN(data13)) {
-          const err32 = {
-            instancePath: instancePath + "/maxCostUsd",
-            schemaPath: "#/properties/maxCostUsd/minimum",
-            keyword: "minimum",
-            params: { comparison: ">=", limit: 0 },
-            message: "must be >= 0",
-          };
-          if (vErrors === null) {
-            vErrors = [err32];
-          } else {
-            vErrors.push(err32);
-          }
-          errors++;
-        }
-      } else {
-        const err33 = {
-          instancePath: instancePath + "/maxCostUsd",
-          schemaPath: "#/properties/maxCostUsd/type",
-          keyword: "type",
-          params: { type: "number" },
-          message: "must be number",
-        };
-        if (vErrors === null) {
-          vErrors = [err33];
-        } else {
-          vErrors.push(err33);
-        }
-        errors++;
-      }
-    }
-    if (data.contextBudgetTokens !== undefined) {
-      let data14 = data.contextBudgetTokens;
-      if (!(typeof data14 == "number" && !(data14 % 1) && !isNaN(data14) && isFinite(data14))) {
-        const err34 = {
-          instancePath: instancePath + "/contextBudgetTokens",
-          schemaPath: "#/properties/contextBudgetTokens/type",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err34];
-        } else {
-          vErrors.push(err34);
-        }
-        errors++;
-      }
-      if (typeof data14 == "number" && isFinite(data14)) {
-        if (data14 < 100 || isNaN(data14)) {
-          const err35 = {
-            instancePath: instancePath + "/contextBudgetTokens",
-            schemaPath: "#/properties/contextBudgetTokens/minimum",
-            keyword: "minimum",
-            params: { comparison: ">=", limit: 100 },
-            message: "must be >= 100",
-          };
-          if (vErrors === null) {
-            vErrors = [err35];
-          } else {
-            vErrors.push(err35);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.summarize !== undefined) {
-      let data15 = data.summarize;
-      if (data15 && typeof data15 == "object" && !Array.isArray(data15)) {
-        if (data15.keepRecentTurns === undefined) {
-          const err36 = {
-            instancePath: instancePath + "/summarize",
-            schemaPath: "#/properties/summarize/required",
-            keyword: "required",
-            params: { missingProperty: "keepRecentTurns" },
-            message: "must have required property '" + "keepRecentTurns" + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err36];
-          } else {
-            vErrors.push(err36);
-          }
-          errors++;
-        }
-        for (const key2 in data15) {
-          if (!(key2 === "keepRecentTurns" || key2 === "instructions")) {
-            const err37 = {
-              instancePath: instancePath + "/summarize",
-              schemaPath: "#/properties/summarize/additionalProperties",
+    if (data.guardrails !== undefined) {
+      let data12 = data.guardrails;
+      if (data12 && typeof data12 == "object" && !Array.isArray(data12)) {
+        for (const key2 in data12) {
+          if (!(key2 === "input" || key2 === "output")) {
+            const err28 = {
+              instancePath: instancePath + "/guardrails",
+              schemaPath: "#/properties/guardrails/additionalProperties",
               keyword: "additionalProperties",
               params: { additionalProperty: key2 },
               message: "must NOT have additional properties",
             };
             if (vErrors === null) {
-              vErrors = [err37];
+              vErrors = [err28];
             } else {
-              vErrors.push(err37);
+              vErrors.push(err28);
             }
             errors++;
           }
         }
-        if (data15.keepRecentTurns !== undefined) {
-          let data16 = data15.keepRecentTurns;
-          if (!(typeof data16 == "number" && !(data16 % 1) && !isNaN(data16) && isFinite(data16))) {
-            const err38 = {
-              instancePath: instancePath + "/summarize/keepRecentTurns",
-              schemaPath: "#/properties/summarize/properties/keepRecentTurns/type",
+        if (data12.input !== undefined) {
+          let data13 = data12.input;
+          if (Array.isArray(data13)) {
+            const len1 = data13.length;
+            for (let i1 = 0; i1 < len1; i1++) {
+              let data14 = data13[i1];
+              if (data14 && typeof data14 == "object" && !Array.isArray(data14)) {
+                if (data14.name === undefined) {
+                  const err29 = {
+                    instancePath: instancePath + "/guardrails/input/" + i1,
+                    schemaPath: "#/$defs/guardrail/required",
+                    keyword: "required",
+                    params: { missingProperty: "name" },
+                    message: "must have required property '" + "name" + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err29];
+                  } else {
+                    vErrors.push(err29);
+                  }
+                  errors++;
+                }
+                if (data14.onTrip === undefined) {
+                  const err30 = {
+                    instancePath: instancePath + "/guardrails/input/" + i1,
+                    schemaPath: "#/$defs/guardrail/required",
+                    keyword: "required",
+                    params: { missingProperty: "onTrip" },
+                    message: "must have required property '" + "onTrip" + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err30];
+                  } else {
+                    vErrors.push(err30);
+                  }
+                  errors++;
+                }
+                for (const key3 in data14) {
+                  if (!(
+                    key3 === "name" ||
+                    key3 === "onTrip" ||
+                    key3 === "pattern" ||
+                    key3 === "ignoreCase" ||
+                    key3 === "maxChars" ||
+                    key3 === "message" ||
+                    key3 === "code"
+                  )) {
+                    const err31 = {
+                      instancePath: instancePath + "/guardrails/input/" + i1,
+                      schemaPath: "#/$defs/guardrail/additionalProperties",
+                      keyword: "additionalProperties",
+                      params: { additionalProperty: key3 },
+                      message: "must NOT have additional properties",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err31];
+                    } else {
+                      vErrors.push(err31);
+                    }
+                    errors++;
+                  }
+                }
+                if (data14.name !== undefined) {
+                  let data15 = data14.name;
+                  if (typeof data15 === "string") {
+                    if (!pattern4.test(data15)) {
+                      const err32 = {
+                        instancePath: instancePath + "/guardrails/input/" + i1 + "/name",
+                        schemaPath: "#/$defs/guardrail/properties/name/pattern",
+                        keyword: "pattern",
+                        params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+                        message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err32];
+                      } else {
+                        vErrors.push(err32);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err33 = {
+                      instancePath: instancePath + "/guardrails/input/" + i1 + "/name",
+                      schemaPath: "#/$defs/guardrail/properties/name/type",
+                      keyword: "type",
+                      params: { type: "string" },
+                      message: "must be string",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err33];
+                    } else {
+                      vErrors.push(err33);
+                    }
+                    errors++;
+                  }
+                }
+                if (data14.onTrip !== undefined) {
+                  let data16 = data14.onTrip;
+                  if (!(data16 === "fail" || data16 === "pause")) {
+                    const err34 = {
+                      instancePath: instancePath + "/guardrails/input/" + i1 + "/onTrip",
+                      schemaPath: "#/$defs/guardrail/properties/onTrip/enum",
+                      keyword: "enum",
+                      params: { allowedValues: schema32.properties.onTrip.enum },
+                      message: "must be equal to one of the allowed values",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err34];
+                    } else {
+                      vErrors.push(err34);
+                    }
+                    errors++;
+                  }
+                }
+                if (data14.pattern !== undefined) {
+                  if (typeof data14.pattern !== "string") {
+                    const err35 = {
+                      instancePath: instancePath + "/guardrails/input/" + i1 + "/pattern",
+                      schemaPath: "#/$defs/guardrail/properties/pattern/type",
+                      keyword: "type",
+                      params: { type: "string" },
+                      message: "must be string",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err35];
+                    } else {
+                      vErrors.push(err35);
+                    }
+                    errors++;
+                  }
+                }
+                if (data14.ignoreCase !== undefined) {
+                  if (typeof data14.ignoreCase !== "boolean") {
+                    const err36 = {
+                      instancePath: instancePath + "/guardrails/input/" + i1 + "/ignoreCase",
+                      schemaPath: "#/$defs/guardrail/properties/ignoreCase/type",
+                      keyword: "type",
+                      params: { type: "boolean" },
+                      message: "must be boolean",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err36];
+                    } else {
+                      vErrors.push(err36);
+                    }
+                    errors++;
+                  }
+                }
+                if (data14.maxChars !== undefined) {
+                  let data19 = data14.maxChars;
+                  if (!(typeof data19 == "number" && !(data19 % 1) && !isNaN(data19) && isFinite(data19))) {
+                    const err37 = {
+                      instancePath: instancePath + "/guardrails/input/" + i1 + "/maxChars",
+                      schemaPath: "#/$defs/guardrail/properties/maxChars/type",
+                      keyword: "type",
+                      params: { type: "integer" },
+                      message: "must be integer",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err37];
+                    } else {
+                      vErrors.push(err37);
+                    }
+                    errors++;
+                  }
+                  if (typeof data19 == "number" && isFinite(data19)) {
+                    if (data19 < 1 || isNaN(data19)) {
+                      const err38 = {
+                        instancePath: instancePath + "/guardrails/input/" + i1 + "/maxChars",
+                        schemaPath: "#/$defs/guardrail/properties/maxChars/minimum",
+                        keyword: "minimum",
+                        params: { comparison: ">=", limit: 1 },
+                        message: "must be >= 1",
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err38];
+                      } else {
+                        vErrors.push(err38);
+                      }
+                      errors++;
+                    }
+                  }
+                }
+                if (data14.message !== undefined) {
+                  if (typeof data14.message !== "string") {
+                    const err39 = {
+                      instancePath: instancePath + "/guardrails/input/" + i1 + "/message",
+                      schemaPath: "#/$defs/guardrail/properties/message/type",
+                      keyword: "type",
+                      params: { type: "string" },
+                      message: "must be string",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err39];
+                    } else {
+                      vErrors.push(err39);
+                    }
+                    errors++;
+                  }
+                }
+                if (data14.code !== undefined) {
+                  if (true !== data14.code) {
+                    const err40 = {
+                      instancePath: instancePath + "/guardrails/input/" + i1 + "/code",
+                      schemaPath: "#/$defs/guardrail/properties/code/const",
+                      keyword: "const",
+                      params: { allowedValue: true },
+                      message: "must be equal to constant",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err40];
+                    } else {
+                      vErrors.push(err40);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err41 = {
+                  instancePath: instancePath + "/guardrails/input/" + i1,
+                  schemaPath: "#/$defs/guardrail/type",
+                  keyword: "type",
+                  params: { type: "object" },
+                  message: "must be object",
+                };
+                if (vErrors === null) {
+                  vErrors = [err41];
+                } else {
+                  vErrors.push(err41);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err42 = {
+              instancePath: instancePath + "/guardrails/input",
+              schemaPath: "#/properties/guardrails/properties/input/type",
               keyword: "type",
-              params: { type: "integer" },
-              message: "must be integer",
+              params: { type: "array" },
+              message: "must be array",
             };
             if (vErrors === null) {
-              vErrors = [err38];
+              vErrors = [err42];
             } else {
-              vErrors.push(err38);
+              vErrors.push(err42);
             }
             errors++;
           }
-          if (typeof data16 == "number" && isFinite(data16)) {
-            if (data16 < 1 || isNaN(data16)) {
-              const err39 = {
-                instancePath: instancePath + "/summarize/keepRecentTurns",
-                schemaPath: "#/properties/summarize/properties/keepRecentTurns/minimum",
-                keyword: "minimum",
-                params: { comparison: ">=", limit: 1 },
-                message: "must be >= 1",
+        }
+        if (data12.output !== undefined) {
+          let data22 = data12.output;
+          if (Array.isArray(data22)) {
+            const len2 = data22.length;
+            for (let i2 = 0; i2 < len2; i2++) {
+              let data23 = data22[i2];
+              if (data23 && typeof data23 == "object" && !Array.isArray(data23)) {
+                if (data23.name === undefined) {
+                  const err43 = {
+                    instancePath: instancePath + "/guardrails/output/" + i2,
+                    schemaPath: "#/$defs/guardrail/required",
+                    keyword: "required",
+                    params: { missingProperty: "name" },
+                    message: "must have required property '" + "name" + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err43];
+                  } else {
+                    vErrors.push(err43);
+                  }
+                  errors++;
+                }
+                if (data23.onTrip === undefined) {
+                  const err44 = {
+                    instancePath: instancePath + "/guardrails/output/" + i2,
+                    schemaPath: "#/$defs/guardrail/required",
+                    keyword: "required",
+                    params: { missingProperty: "onTrip" },
+                    message: "must have required property '" + "onTrip" + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err44];
+                  } else {
+                    vErrors.push(err44);
+                  }
+                  errors++;
+                }
+                for (const key4 in data23) {
+                  if (!(
+                    key4 === "name" ||
+                    key4 === "onTrip" ||
+                    key4 === "pattern" ||
+                    key4 === "ignoreCase" ||
+                    key4 === "maxChars" ||
+                    key4 === "message" ||
+                    key4 === "code"
+                  )) {
+                    const err45 = {
+                      instancePath: instancePath + "/guardrails/output/" + i2,
+                      schemaPath: "#/$defs/guardrail/additionalProperties",
+                      keyword: "additionalProperties",
+                      params: { additionalProperty: key4 },
+                      message: "must NOT have additional properties",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err45];
+                    } else {
+                      vErrors.push(err45);
+                    }
+                    errors++;
+                  }
+                }
+                if (data23.name !== undefined) {
+                  let data24 = data23.name;
+                  if (typeof data24 === "string") {
+                    if (!pattern4.test(data24)) {
+                      const err46 = {
+                        instancePath: instancePath + "/guardrails/output/" + i2 + "/name",
+                        schemaPath: "#/$defs/guardrail/properties/name/pattern",
+                        keyword: "pattern",
+                        params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+                        message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err46];
+                      } else {
+                        vErrors.push(err46);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err47 = {
+                      instancePath: instancePath + "/guardrails/output/" + i2 + "/name",
+                      schemaPath: "#/$defs/guardrail/properties/name/type",
+                      keyword: "type",
+                      params: { type: "string" },
+                      message: "must be string",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err47];
+                    } else {
+                      vErrors.push(err47);
+                    }
+                    errors++;
+                  }
+                }
+                if (data23.onTrip !== undefined) {
+                  let data25 = data23.onTrip;
+                  if (!(data25 === "fail" || data25 === "pause")) {
+                    const err48 = {
+                      instancePath: instancePath + "/guardrails/output/" + i2 + "/onTrip",
+                      schemaPath: "#/$defs/guardrail/properties/onTrip/enum",
+                      keyword: "enum",
+                      params: { allowedValues: schema32.properties.onTrip.enum },
+                      message: "must be equal to one of the allowed values",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err48];
+                    } else {
+                      vErrors.push(err48);
+                    }
+                    errors++;
+                  }
+                }
+                if (data23.pattern !== undefined) {
+                  if (typeof data23.pattern !== "string") {
+                    const err49 = {
+                      instancePath: instancePath + "/guardrails/output/" + i2 + "/pattern",
+                      schemaPath: "#/$defs/guardrail/properties/pattern/type",
+                      keyword: "type",
+                      params: { type: "string" },
+                      message: "must be string",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err49];
+                    } else {
+                      vErrors.push(err49);
+                    }
+                    errors++;
+                  }
+                }
+                if (data23.ignoreCase !== undefined) {
+                  if (typeof data23.ignoreCase !== "boolean") {
+                    const err50 = {
+                      instancePath: instancePath + "/guardrails/output/" + i2 + "/ignoreCase",
+                      schemaPath: "#/$defs/guardrail/properties/ignoreCase/type",
+                      keyword: "type",
+                      params: { type: "boolean" },
+                      message: "must be boolean",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err50];
+                    } else {
+                      vErrors.push(err50);
+                    }
+                    errors++;
+                  }
+                }
+                if (data23.maxChars !== undefined) {
+                  let data28 = data23.maxChars;
+                  if (!(typeof data28 == "number" && !(data28 % 1) && !isNaN(data28) && isFinite(data28))) {
+                    const err51 = {
+                      instancePath: instancePath + "/guardrails/output/" + i2 + "/maxChars",
+                      schemaPath: "#/$defs/guardrail/properties/maxChars/type",
+                      keyword: "type",
+                      params: { type: "integer" },
+                      message: "must be integer",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err51];
+                    } else {
+                      vErrors.push(err51);
+                    }
+                    errors++;
+                  }
+                  if (typeof data28 == "number" && isFinite(data28)) {
+                    if (data28 < 1 || isNaN(data28)) {
+                      const err52 = {
+                        instancePath: instancePath + "/guardrails/output/" + i2 + "/maxChars",
+                        schemaPath: "#/$defs/guardrail/properties/maxChars/minimum",
+                        keyword: "minimum",
+                        params: { comparison: ">=", limit: 1 },
+                        message: "must be >= 1",
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err52];
+                      } else {
+                        vErrors.push(err52);
+                      }
+                      errors++;
+                    }
+                  }
+                }
+                if (data23.message !== undefined) {
+                  if (typeof data23.message !== "string") {
+                    const err53 = {
+                      instancePath: instancePath + "/guardrails/output/" + i2 + "/message",
+                      schemaPath: "#/$defs/guardrail/properties/message/type",
+                      keyword: "type",
+                      params: { type: "string" },
+                      message: "must be string",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err53];
+                    } else {
+                      vErrors.push(err53);
+                    }
+                    errors++;
+                  }
+                }
+                if (data23.code !== undefined) {
+                  if (true !== data23.code) {
+                    const err54 = {
+                      instancePath: instancePath + "/guardrails/output/" + i2 + "/code",
+                      schemaPath: "#/$defs/guardrail/properties/code/const",
+                      keyword: "const",
+                      params: { allowedValue: true },
+                      message: "must be equal to constant",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err54];
+                    } else {
+                      vErrors.push(err54);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err55 = {
+                  instancePath: instancePath + "/guardrails/output/" + i2,
+                  schemaPath: "#/$defs/guardrail/type",
+                  keyword: "type",
+                  params: { type: "object" },
+                  message: "must be object",
+                };
+                if (vErrors === null) {
+                  vErrors = [err55];
+                } else {
+                  vErrors.push(err55);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err56 = {
+              instancePath: instancePath + "/guardrails/output",
+              schemaPath: "#/properties/guardrails/properties/output/type",
+              keyword: "type",
+              params: { type: "array" },
+              message: "must be array",
+            };
+            if (vErrors === null) {
+              vErrors = [err56];
+            } else {
+              vErrors.push(err56);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err57 = {
+          instancePath: instancePath + "/guardrails",
+          schemaPath: "#/properties/guardrails/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        };
+        if (vErrors === null) {
+          vErrors = [err57];
+        } else {
+          vErrors.push(err57);
+        }
+        errors++;
+      }
+    }
+    if (data.handoffs !== undefined) {
+      let data31 = data.handoffs;
+      if (Array.isArray(data31)) {
+        const len3 = data31.length;
+        for (let i3 = 0; i3 < len3; i3++) {
+          let data32 = data31[i3];
+          if (typeof data32 === "string") {
+            if (func2(data32) > 128) {
+              const err58 = {
+                instancePath: instancePath + "/handoffs/" + i3,
+                schemaPath: "#/properties/handoffs/items/maxLength",
+                keyword: "maxLength",
+                params: { limit: 128 },
+                message: "must NOT have more than 128 characters",
               };
               if (vErrors === null) {
-                vErrors = [err39];
+                vErrors = [err58];
               } else {
-                vErrors.push(err39);
+                vErrors.push(err58);
               }
               errors++;
             }
-          }
-        }
-        if (data15.instructions !== undefined) {
-          if (typeof data15.instructions !== "string") {
-            const err40 = {
-              instancePath: instancePath + "/summarize/instructions",
-              schemaPath: "#/properties/summarize/properties/instructions/type",
+            if (func2(data32) < 1) {
+              const err59 = {
+                instancePath: instancePath + "/handoffs/" + i3,
+                schemaPath: "#/properties/handoffs/items/minLength",
+                keyword: "minLength",
+                params: { limit: 1 },
+                message: "must NOT have fewer than 1 characters",
+              };
+              if (vErrors === null) {
+                vErrors = [err59];
+              } else {
+                vErrors.push(err59);
+              }
+              errors++;
+            }
+          } else {
+            const err60 = {
+              instancePath: instancePath + "/handoffs/" + i3,
+              schemaPath: "#/properties/handoffs/items/type",
               keyword: "type",
               params: { type: "string" },
               message: "must be string",
             };
             if (vErrors === null) {
-              vErrors = [err40];
+              vErrors = [err60];
             } else {
-              vErrors.push(err40);
+              vErrors.push(err60);
             }
             errors++;
           }
         }
       } else {
-        const err41 = {
-          instancePath: instancePath + "/summarize",
-          schemaPath: "#/properties/summarize/type",
+        const err61 = {
+          instancePath: instancePath + "/handoffs",
+          schemaPath: "#/properties/handoffs/type",
           keyword: "type",
-          params: { type: "object" },
-          message: "must be object",
+          params: { type: "array" },
+          message: "must be array",
         };
         if (vErrors === null) {
-          vErrors = [err41];
+          vErrors = [err61];
         } else {
-          vErrors.push(err41);
+          vErrors.push(err61);
         }
         errors++;
       }
     }
-    if (data.onBudgetExceeded !== undefined) {
-      let data18 = data.onBudgetExceeded;
-      if (!(data18 === "fail" || data18 === "approve")) {
-        const err42 = {
-          instancePath: instancePath + "/onBudgetExceeded",
-          schemaPath: "#/properties/onBudgetExceeded/enum",
-          keyword: "enum",
-          params: { allowedValues: schema31.properties.onBudgetExceeded.enum },
-          message: "must be equal to one of the allowed values",
+    if (data.conversation !== undefined) {
+      if (typeof data.conversation !== "boolean") {
+        const err62 = {
+          instancePath: instancePath + "/conversation",
+          schemaPath: "#/properties/conversation/type",
+          keyword: "type",
+          params: { type: "boolean" },
+          message: "must be boolean",
         };
         if (vErrors === null) {
-          vErrors = [err42];
+          vErrors = [err62];
         } else {
-          vErrors.push(err42);
+          vErrors.push(err62);
         }
         errors++;
       }
     }
-    if (data.loopGuard !== undefined) {
-      let data19 = data.loopGuard;
-      if (data19 && typeof data19 == "object" && !Array.isArray(data19)) {
-        if (data19.onTrip === undefined) {
-          const err43 = {
-            instancePath: instancePath + "/loopGuard",
-            schemaPath: "#/properties/loopGuard/required",
+    if (data.output !== undefined) {
+      let data34 = data.output;
+      if (data34 && typeof data34 == "object" && !Array.isArray(data34)) {
+        if (data34.schema === undefined) {
+          const err63 = {
+            instancePath: instancePath + "/output",
+            schemaPath: "#/properties/output/required",
             keyword: "required",
-            params: { missingProperty: "onTrip" },
-            message: "must have required property '" + "onTrip" + "'",
+            params: { missingProperty: "schema" },
+            message: "must have required property '" + "schema" + "'",
           };
           if (vErrors === null) {
-            vErrors = [err43];
+            vErrors = [err63];
           } else {
-            vErrors.push(err43);
+            vErrors.push(err63);
           }
           errors++;
         }
-        for (const key3 in data19) {
-          if (!(key3 === "sameCall" || key3 === "idleTurns" || key3 === "onTrip")) {
-            const err44 = {
-              instancePath: instancePath + "/loopGuard",
-              schemaPath: "#/properties/loopGuard/additionalProperties",
+        for (const key5 in data34) {
+          if (!(key5 === "name" || key5 === "schema" || key5 === "maxAttempts")) {
+            const err64 = {
+              instancePath: instancePath + "/output",
+              schemaPath: "#/properties/output/additionalProperties",
               keyword: "additionalProperties",
-              params: { additionalProperty: key3 },
+              params: { additionalProperty: key5 },
               message: "must NOT have additional properties",
             };
             if (vErrors === null) {
-              vErrors = [err44];
+              vErrors = [err64];
             } else {
-              vErrors.push(err44);
+              vErrors.push(err64);
             }
             errors++;
           }
         }
-        if (data19.sameCall !== undefined) {
-          let data20 = data19.sameCall;
-          if (!(typeof data20 == "number" && !(data20 % 1) && !isNaN(data20) && isFinite(data20))) {
-            const err45 = {
-              instancePath: instancePath + "/loopGuard/sameCall",
-              schemaPath: "#/properties/loopGuard/properties/sameCall/type",
+        if (data34.name !== undefined) {
+          let data35 = data34.name;
+          if (typeof data35 === "string") {
+            if (!pattern4.test(data35)) {
+              const err65 = {
+                instancePath: instancePath + "/output/name",
+                schemaPath: "#/properties/output/properties/name/pattern",
+                keyword: "pattern",
+                params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+                message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+              };
+              if (vErrors === null) {
+                vErrors = [err65];
+              } else {
+                vErrors.push(err65);
+              }
+              errors++;
+            }
+          } else {
+            const err66 = {
+              instancePath: instancePath + "/output/name",
+              schemaPath: "#/properties/output/properties/name/type",
               keyword: "type",
-              params: { type: "integer" },
-              message: "must be integer",
+              params: { type: "string" },
+              message: "must be string",
             };
             if (vErrors === null) {
-              vErrors = [err45];
+              vErrors = [err66];
             } else {
-              vErrors.push(err45);
-            }
-            errors++;
-          }
-          if (typeof data20 == "number" && isFinite(data20)) {
-            if (data20 > 10000 || isNaN(data20)) {
-              const err46 = {
-                instancePath: instancePath + "/loopGuard/sameCall",
-                schemaPath: "#/properties/loopGuard/properties/sameCall/maximum",
-                keyword: "maximum",
-                params: { comparison: "<=", limit: 10000 },
-                message: "must be <= 10000",
-              };
-              if (vErrors === null) {
-                vErrors = [err46];
-              } else {
-                vErrors.push(err46);
-              }
-              errors++;
-            }
-            if (data20 < 2 || isNaN(data20)) {
-              const err47 = {
-                instancePath: instancePath + "/loopGuard/sameCall",
-                schemaPath: "#/properties/loopGuard/properties/sameCall/minimum",
-                keyword: "minimum",
-                params: { comparison: ">=", limit: 2 },
-                message: "must be >= 2",
-              };
-              if (vErrors === null) {
-                vErrors = [err47];
-              } else {
-                vErrors.push(err47);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data19.idleTurns !== undefined) {
-          let data21 = data19.idleTurns;
-          if (!(typeof data21 == "number" && !(data21 % 1) && !isNaN(data21) && isFinite(data21))) {
-            const err48 = {
-              instancePath: instancePath + "/loopGuard/idleTurns",
-              schemaPath: "#/properties/loopGuard/properties/idleTurns/type",
-              keyword: "type",
-              params: { type: "integer" },
-              message: "must be integer",
-            };
-            if (vErrors === null) {
-              vErrors = [err48];
-            } else {
-              vErrors.push(err48);
-            }
-            errors++;
-          }
-          if (typeof data21 == "number" && isFinite(data21)) {
-            if (data21 > 10000 || isNaN(data21)) {
-              const err49 = {
-                instancePath: instancePath + "/loopGuard/idleTurns",
-                schemaPath: "#/properties/loopGuard/properties/idleTurns/maximum",
-                keyword: "maximum",
-                params: { comparison: "<=", limit: 10000 },
-                message: "must be <= 10000",
-              };
-              if (vErrors === null) {
-                vErrors = [err49];
-              } else {
-                vErrors.push(err49);
-              }
-              errors++;
-            }
-            if (data21 < 1 || isNaN(data21)) {
-              const err50 = {
-                instancePath: instancePath + "/loopGuard/idleTurns",
-                schemaPath: "#/properties/loopGuard/properties/idleTurns/minimum",
-                keyword: "minimum",
-                params: { comparison: ">=", limit: 1 },
-                message: "must be >= 1",
-              };
-              if (vErrors === null) {
-                vErrors = [err50];
-              } else {
-                vErrors.push(err50);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data19.onTrip !== undefined) {
-          let data22 = data19.onTrip;
-          if (!(data22 === "pause" || data22 === "fail")) {
-            const err51 = {
-              instancePath: instancePath + "/loopGuard/onTrip",
-              schemaPath: "#/properties/loopGuard/properties/onTrip/enum",
-              keyword: "enum",
-              params: { allowedValues: schema31.properties.loopGuard.properties.onTrip.enum },
-              message: "must be equal to one of the allowed values",
-            };
-            if (vErrors === null) {
-              vErrors = [err51];
-            } else {
-              vErrors.push(err51);
+              vErrors.push(err66);
             }
             errors++;
           }
         }
-      } else {
-        const err52 = {
-          instancePath: instancePath + "/loopGuard",
-          schemaPath: "#/properties/loopGuard/type",
-          keyword: "type",
-          params: { type: "object" },
-          message: "must be object",
-        };
-        if (vErrors === null) {
-          vErrors = [err52];
-        } else {
-          vErrors.push(err52);
-        }
-        errors++;
-      }
-    }
-    if (data.deadlineMs !== undefined) {
-      let data23 = data.deadlineMs;
-      if (!(typeof data23 == "number" && !(data23 % 1) && !isNaN(data23) && isFinite(data23))) {
-        const err53 = {
-          instancePath: instancePath + "/deadlineMs",
-          schemaPath: "#/properties/deadlineMs/type",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err53];
-        } else {
-          vErrors.push(err53);
-        }
-        errors++;
-      }
-      if (typeof data23 == "number" && isFinite(data23)) {
-        if (data23 < 1 || isNaN(data23)) {
-          const err54 = {
-            instancePath: instancePath + "/deadlineMs",
-            schemaPath: "#/properties/deadlineMs/minimum",
-            keyword: "minimum",
-            params: { comparison: ">=", limit: 1 },
-            message: "must be >= 1",
-          };
-          if (vErrors === null) {
-            vErrors = [err54];
-          } else {
-            vErrors.push(err54);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.maxToolCallsPerTurn !== undefined) {
-      let data24 = data.maxToolCallsPerTurn;
-      if (!(typeof data24 == "number" && !(data24 % 1) && !isNaN(data24) && isFinite(data24))) {
-        const err55 = {
-          instancePath: instancePath + "/maxToolCallsPerTurn",
-          schemaPath: "#/properties/maxToolCallsPerTurn/type",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err55];
-        } else {
-          vErrors.push(err55);
-        }
-        errors++;
-      }
-      if (typeof data24 == "number" && isFinite(data24)) {
-        if (data24 > 10000 || isNaN(data24)) {
-          const err56 = {
-            instancePath: instancePath + "/maxToolCallsPerTurn",
-            schemaPath: "#/properties/maxToolCallsPerTurn/maximum",
-            keyword: "maximum",
-            params: { comparison: "<=", limit: 10000 },
-            message: "must be <= 10000",
-          };
-          if (vErrors === null) {
-            vErrors = [err56];
-          } else {
-            vErrors.push(err56);
-          }
-          errors++;
-        }
-        if (data24 < 1 || isNaN(data24)) {
-          const err57 = {
-            instancePath: instancePath + "/maxToolCallsPerTurn",
-            schemaPath: "#/properties/maxToolCallsPerTurn/minimum",
-            keyword: "minimum",
-            params: { comparison: ">=", limit: 1 },
-            message: "must be >= 1",
-          };
-          if (vErrors === null) {
-            vErrors = [err57];
-          } else {
-            vErrors.push(err57);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.maxParallelToolCalls !== undefined) {
-      let data25 = data.maxParallelToolCalls;
-      if (!(typeof data25 == "number" && !(data25 % 1) && !isNaN(data25) && isFinite(data25))) {
-        const err58 = {
-          instancePath: instancePath + "/maxParallelToolCalls",
-          schemaPath: "#/properties/maxParallelToolCalls/type",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err58];
-        } else {
-          vErrors.push(err58);
-        }
-        errors++;
-      }
-      if (typeof data25 == "number" && isFinite(data25)) {
-        if (data25 > 10000 || isNaN(data25)) {
-          const err59 = {
-            instancePath: instancePath + "/maxParallelToolCalls",
-            schemaPath: "#/properties/maxParallelToolCalls/maximum",
-            keyword: "maximum",
-            params: { comparison: "<=", limit: 10000 },
-            message: "must be <= 10000",
-          };
-          if (vErrors === null) {
-            vErrors = [err59];
-          } else {
-            vErrors.push(err59);
-          }
-          errors++;
-        }
-        if (data25 < 1 || isNaN(data25)) {
-          const err60 = {
-            instancePath: instancePath + "/maxParallelToolCalls",
-            schemaPath: "#/properties/maxParallelToolCalls/minimum",
-            keyword: "minimum",
-            params: { comparison: ">=", limit: 1 },
-            message: "must be >= 1",
-          };
-          if (vErrors === null) {
-            vErrors = [err60];
-          } else {
-            vErrors.push(err60);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.pricing !== undefined) {
-      let data26 = data.pricing;
-      if (data26 && typeof data26 == "object" && !Array.isArray(data26)) {
-        if (data26.inputPerMTokUsd === undefined) {
-          const err61 = {
-            instancePath: instancePath + "/pricing",
-            schemaPath: "#/properties/pricing/required",
-            keyword: "required",
-            params: { missingProperty: "inputPerMTokUsd" },
-            message: "must have required property '" + "inputPerMTokUsd" + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err61];
-          } else {
-            vErrors.push(err61);
-          }
-          errors++;
-        }
-        if (data26.outputPerMTokUsd === undefined) {
-          const err62 = {
-            instancePath: instancePath + "/pricing",
-            schemaPath: "#/properties/pricing/required",
-            keyword: "required",
-            params: { missingProperty: "outputPerMTokUsd" },
-            message: "must have required property '" + "outputPerMTokUsd" + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err62];
-          } else {
-            vErrors.push(err62);
-          }
-          errors++;
-        }
-        for (const key4 in data26) {
-          if (!(key4 === "inputPerMTokUsd" || key4 === "outputPerMTokUsd")) {
-            const err63 = {
-              instancePath: instancePath + "/pricing",
-              schemaPath: "#/properties/pricing/additionalProperties",
-              keyword: "additionalProperties",
-              params: { additionalProperty: key4 },
-              message: "must NOT have additional properties",
-            };
-            if (vErrors === null) {
-              vErrors = [err63];
-            } else {
-              vErrors.push(err63);
-            }
-            errors++;
-          }
-        }
-        if (data26.inputPerMTokUsd !== undefined) {
-          let data27 = data26.inputPerMTokUsd;
-          if (typeof data27 == "number" && isFinite(data27)) {
-            if (data27 < 0 || isNaN(data27)) {
-              const err64 = {
-                instancePath: instancePath + "/pricing/inputPerMTokUsd",
-                schemaPath: "#/properties/pricing/properties/inputPerMTokUsd/minimum",
-                keyword: "minimum",
-                params: { comparison: ">=", limit: 0 },
-                message: "must be >= 0",
-              };
-              if (vErrors === null) {
-                vErrors = [err64];
-              } else {
-                vErrors.push(err64);
-              }
-              errors++;
-            }
-          } else {
-            const err65 = {
-              instancePath: instancePath + "/pricing/inputPerMTokUsd",
-              schemaPath: "#/properties/pricing/properties/inputPerMTokUsd/type",
-              keyword: "type",
-              params: { type: "number" },
-              message: "must be number",
-            };
-            if (vErrors === null) {
-              vErrors = [err65];
-            } else {
-              vErrors.push(err65);
-            }
-            errors++;
-          }
-        }
-        if (data26.outputPerMTokUsd !== undefined) {
-          let data28 = data26.outputPerMTokUsd;
-          if (typeof data28 == "number" && isFinite(data28)) {
-            if (data28 < 0 || isNaN(data28)) {
-              const err66 = {
-                instancePath: instancePath + "/pricing/outputPerMTokUsd",
-                schemaPath: "#/properties/pricing/properties/outputPerMTokUsd/minimum",
-                keyword: "minimum",
-                params: { comparison: ">=", limit: 0 },
-                message: "must be >= 0",
-              };
-              if (vErrors === null) {
-                vErrors = [err66];
-              } else {
-                vErrors.push(err66);
-              }
-              errors++;
-            }
+        if (data34.schema !== undefined) {
+          let data36 = data34.schema;
+          if (data36 && typeof data36 == "object" && !Array.isArray(data36)) {
           } else {
             const err67 = {
-              instancePath: instancePath + "/pricing/outputPerMTokUsd",
-              schemaPath: "#/properties/pricing/properties/outputPerMTokUsd/type",
+              instancePath: instancePath + "/output/schema",
+              schemaPath: "#/properties/output/properties/schema/type",
               keyword: "type",
-              params: { type: "number" },
-              message: "must be number",
+              params: { type: "object" },
+              message: "must be object",
             };
             if (vErrors === null) {
               vErrors = [err67];
@@ -1289,8 +1419,789 @@ function validate20(
             errors++;
           }
         }
+        if (data34.maxAttempts !== undefined) {
+          let data37 = data34.maxAttempts;
+          if (!(typeof data37 == "number" && !(data37 % 1) && !isNaN(data37) && isFinite(data37))) {
+            const err68 = {
+              instancePath: instancePath + "/output/maxAttempts",
+              schemaPath: "#/properties/output/properties/maxAttempts/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err68];
+            } else {
+              vErrors.push(err68);
+            }
+            errors++;
+          }
+          if (typeof data37 == "number" && isFinite(data37)) {
+            if (data37 > 10 || isNaN(data37)) {
+              const err69 = {
+                instancePath: instancePath + "/output/maxAttempts",
+                schemaPath: "#/properties/output/properties/maxAttempts/maximum",
+                keyword: "maximum",
+                params: { comparison: "<=", limit: 10 },
+                message: "must be <= 10",
+              };
+              if (vErrors === null) {
+                vErrors = [err69];
+              } else {
+                vErrors.push(err69);
+              }
+              errors++;
+            }
+            if (data37 < 1 || isNaN(data37)) {
+              const err70 = {
+                instancePath: instancePath + "/output/maxAttempts",
+                schemaPath: "#/properties/output/properties/maxAttempts/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 1 },
+                message: "must be >= 1",
+              };
+              if (vErrors === null) {
+                vErrors = [err70];
+              } else {
+                vErrors.push(err70);
+              }
+              errors++;
+            }
+          }
+        }
       } else {
-        const err68 = {
+        const err71 = {
+          instancePath: instancePath + "/output",
+          schemaPath: "#/properties/output/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        };
+        if (vErrors === null) {
+          vErrors = [err71];
+        } else {
+          vErrors.push(err71);
+        }
+        errors++;
+      }
+    }
+    if (data.maxTurns !== undefined) {
+      let data38 = data.maxTurns;
+      if (!(typeof data38 == "number" && !(data38 % 1) && !isNaN(data38) && isFinite(data38))) {
+        const err72 = {
+          instancePath: instancePath + "/maxTurns",
+          schemaPath: "#/properties/maxTurns/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err72];
+        } else {
+          vErrors.push(err72);
+        }
+        errors++;
+      }
+      if (typeof data38 == "number" && isFinite(data38)) {
+        if (data38 > 10000 || isNaN(data38)) {
+          const err73 = {
+            instancePath: instancePath + "/maxTurns",
+            schemaPath: "#/properties/maxTurns/maximum",
+            keyword: "maximum",
+            params: { comparison: "<=", limit: 10000 },
+            message: "must be <= 10000",
+          };
+          if (vErrors === null) {
+            vErrors = [err73];
+          } else {
+            vErrors.push(err73);
+          }
+          errors++;
+        }
+        if (data38 < 1 || isNaN(data38)) {
+          const err74 = {
+            instancePath: instancePath + "/maxTurns",
+            schemaPath: "#/properties/maxTurns/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
+          };
+          if (vErrors === null) {
+            vErrors = [err74];
+          } else {
+            vErrors.push(err74);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.temperature !== undefined) {
+      let data39 = data.temperature;
+      if (!(typeof data39 == "number" && isFinite(data39))) {
+        const err75 = {
+          instancePath: instancePath + "/temperature",
+          schemaPath: "#/properties/temperature/type",
+          keyword: "type",
+          params: { type: "number" },
+          message: "must be number",
+        };
+        if (vErrors === null) {
+          vErrors = [err75];
+        } else {
+          vErrors.push(err75);
+        }
+        errors++;
+      }
+    }
+    if (data.maxTokens !== undefined) {
+      let data40 = data.maxTokens;
+      if (!(typeof data40 == "number" && !(data40 % 1) && !isNaN(data40) && isFinite(data40))) {
+        const err76 = {
+          instancePath: instancePath + "/maxTokens",
+          schemaPath: "#/properties/maxTokens/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err76];
+        } else {
+          vErrors.push(err76);
+        }
+        errors++;
+      }
+      if (typeof data40 == "number" && isFinite(data40)) {
+        if (data40 < 1 || isNaN(data40)) {
+          const err77 = {
+            instancePath: instancePath + "/maxTokens",
+            schemaPath: "#/properties/maxTokens/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
+          };
+          if (vErrors === null) {
+            vErrors = [err77];
+          } else {
+            vErrors.push(err77);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.maxCostUsd !== undefined) {
+      let data41 = data.maxCostUsd;
+      if (typeof data41 == "number" && isFinite(data41)) {
+        if (data41 < 0 || isNaN(data41)) {
+          const err78 = {
+            instancePath: instancePath + "/maxCostUsd",
+            schemaPath: "#/properties/maxCostUsd/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 0 },
+            message: "must be >= 0",
+          };
+          if (vErrors === null) {
+            vErrors = [err78];
+          } else {
+            vErrors.push(err78);
+          }
+          errors++;
+        }
+      } else {
+        const err79 = {
+          instancePath: instancePath + "/maxCostUsd",
+          schemaPath: "#/properties/maxCostUsd/type",
+          keyword: "type",
+          params: { type: "number" },
+          message: "must be number",
+        };
+        if (vErrors === null) {
+          vErrors = [err79];
+        } else {
+          vErrors.push(err79);
+        }
+        errors++;
+      }
+    }
+    if (data.contextBudgetTokens !== undefined) {
+      let data42 = data.contextBudgetTokens;
+      if (!(typeof data42 == "number" && !(data42 % 1) && !isNaN(data42) && isFinite(data42))) {
+        const err80 = {
+          instancePath: instancePath + "/contextBudgetTokens",
+          schemaPath: "#/properties/contextBudgetTokens/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err80];
+        } else {
+          vErrors.push(err80);
+        }
+        errors++;
+      }
+      if (typeof data42 == "number" && isFinite(data42)) {
+        if (data42 < 100 || isNaN(data42)) {
+          const err81 = {
+            instancePath: instancePath + "/contextBudgetTokens",
+            schemaPath: "#/properties/contextBudgetTokens/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 100 },
+            message: "must be >= 100",
+          };
+          if (vErrors === null) {
+            vErrors = [err81];
+          } else {
+            vErrors.push(err81);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.summarize !== undefined) {
+      let data43 = data.summarize;
+      if (data43 && typeof data43 == "object" && !Array.isArray(data43)) {
+        if (data43.keepRecentTurns === undefined) {
+          const err82 = {
+            instancePath: instancePath + "/summarize",
+            schemaPath: "#/properties/summarize/required",
+            keyword: "required",
+            params: { missingProperty: "keepRecentTurns" },
+            message: "must have required property '" + "keepRecentTurns" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err82];
+          } else {
+            vErrors.push(err82);
+          }
+          errors++;
+        }
+        for (const key6 in data43) {
+          if (!(key6 === "keepRecentTurns" || key6 === "instructions")) {
+            const err83 = {
+              instancePath: instancePath + "/summarize",
+              schemaPath: "#/properties/summarize/additionalProperties",
+              keyword: "additionalProperties",
+              params: { additionalProperty: key6 },
+              message: "must NOT have additional properties",
+            };
+            if (vErrors === null) {
+              vErrors = [err83];
+            } else {
+              vErrors.push(err83);
+            }
+            errors++;
+          }
+        }
+        if (data43.keepRecentTurns !== undefined) {
+          let data44 = data43.keepRecentTurns;
+          if (!(typeof data44 == "number" && !(data44 % 1) && !isNaN(data44) && isFinite(data44))) {
+            const err84 = {
+              instancePath: instancePath + "/summarize/keepRecentTurns",
+              schemaPath: "#/properties/summarize/properties/keepRecentTurns/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err84];
+            } else {
+              vErrors.push(err84);
+            }
+            errors++;
+          }
+          if (typeof data44 == "number" && isFinite(data44)) {
+            if (data44 < 1 || isNaN(data44)) {
+              const err85 = {
+                instancePath: instancePath + "/summarize/keepRecentTurns",
+                schemaPath: "#/properties/summarize/properties/keepRecentTurns/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 1 },
+                message: "must be >= 1",
+              };
+              if (vErrors === null) {
+                vErrors = [err85];
+              } else {
+                vErrors.push(err85);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data43.instructions !== undefined) {
+          if (typeof data43.instructions !== "string") {
+            const err86 = {
+              instancePath: instancePath + "/summarize/instructions",
+              schemaPath: "#/properties/summarize/properties/instructions/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err86];
+            } else {
+              vErrors.push(err86);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err87 = {
+          instancePath: instancePath + "/summarize",
+          schemaPath: "#/properties/summarize/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        };
+        if (vErrors === null) {
+          vErrors = [err87];
+        } else {
+          vErrors.push(err87);
+        }
+        errors++;
+      }
+    }
+    if (data.onBudgetExceeded !== undefined) {
+      let data46 = data.onBudgetExceeded;
+      if (!(data46 === "fail" || data46 === "approve")) {
+        const err88 = {
+          instancePath: instancePath + "/onBudgetExceeded",
+          schemaPath: "#/properties/onBudgetExceeded/enum",
+          keyword: "enum",
+          params: { allowedValues: schema31.properties.onBudgetExceeded.enum },
+          message: "must be equal to one of the allowed values",
+        };
+        if (vErrors === null) {
+          vErrors = [err88];
+        } else {
+          vErrors.push(err88);
+        }
+        errors++;
+      }
+    }
+    if (data.loopGuard !== undefined) {
+      let data47 = data.loopGuard;
+      if (data47 && typeof data47 == "object" && !Array.isArray(data47)) {
+        if (data47.onTrip === undefined) {
+          const err89 = {
+            instancePath: instancePath + "/loopGuard",
+            schemaPath: "#/properties/loopGuard/required",
+            keyword: "required",
+            params: { missingProperty: "onTrip" },
+            message: "must have required property '" + "onTrip" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err89];
+          } else {
+            vErrors.push(err89);
+          }
+          errors++;
+        }
+        for (const key7 in data47) {
+          if (!(key7 === "sameCall" || key7 === "idleTurns" || key7 === "onTrip")) {
+            const err90 = {
+              instancePath: instancePath + "/loopGuard",
+              schemaPath: "#/properties/loopGuard/additionalProperties",
+              keyword: "additionalProperties",
+              params: { additionalProperty: key7 },
+              message: "must NOT have additional properties",
+            };
+            if (vErrors === null) {
+              vErrors = [err90];
+            } else {
+              vErrors.push(err90);
+            }
+            errors++;
+          }
+        }
+        if (data47.sameCall !== undefined) {
+          let data48 = data47.sameCall;
+          if (!(typeof data48 == "number" && !(data48 % 1) && !isNaN(data48) && isFinite(data48))) {
+            const err91 = {
+              instancePath: instancePath + "/loopGuard/sameCall",
+              schemaPath: "#/properties/loopGuard/properties/sameCall/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err91];
+            } else {
+              vErrors.push(err91);
+            }
+            errors++;
+          }
+          if (typeof data48 == "number" && isFinite(data48)) {
+            if (data48 > 10000 || isNaN(data48)) {
+              const err92 = {
+                instancePath: instancePath + "/loopGuard/sameCall",
+                schemaPath: "#/properties/loopGuard/properties/sameCall/maximum",
+                keyword: "maximum",
+                params: { comparison: "<=", limit: 10000 },
+                message: "must be <= 10000",
+              };
+              if (vErrors === null) {
+                vErrors = [err92];
+              } else {
+                vErrors.push(err92);
+              }
+              errors++;
+            }
+            if (data48 < 2 || isNaN(data48)) {
+              const err93 = {
+                instancePath: instancePath + "/loopGuard/sameCall",
+                schemaPath: "#/properties/loopGuard/properties/sameCall/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 2 },
+                message: "must be >= 2",
+              };
+              if (vErrors === null) {
+                vErrors = [err93];
+              } else {
+                vErrors.push(err93);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data47.idleTurns !== undefined) {
+          let data49 = data47.idleTurns;
+          if (!(typeof data49 == "number" && !(data49 % 1) && !isNaN(data49) && isFinite(data49))) {
+            const err94 = {
+              instancePath: instancePath + "/loopGuard/idleTurns",
+              schemaPath: "#/properties/loopGuard/properties/idleTurns/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err94];
+            } else {
+              vErrors.push(err94);
+            }
+            errors++;
+          }
+          if (typeof data49 == "number" && isFinite(data49)) {
+            if (data49 > 10000 || isNaN(data49)) {
+              const err95 = {
+                instancePath: instancePath + "/loopGuard/idleTurns",
+                schemaPath: "#/properties/loopGuard/properties/idleTurns/maximum",
+                keyword: "maximum",
+                params: { comparison: "<=", limit: 10000 },
+                message: "must be <= 10000",
+              };
+              if (vErrors === null) {
+                vErrors = [err95];
+              } else {
+                vErrors.push(err95);
+              }
+              errors++;
+            }
+            if (data49 < 1 || isNaN(data49)) {
+              const err96 = {
+                instancePath: instancePath + "/loopGuard/idleTurns",
+                schemaPath: "#/properties/loopGuard/properties/idleTurns/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 1 },
+                message: "must be >= 1",
+              };
+              if (vErrors === null) {
+                vErrors = [err96];
+              } else {
+                vErrors.push(err96);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data47.onTrip !== undefined) {
+          let data50 = data47.onTrip;
+          if (!(data50 === "pause" || data50 === "fail")) {
+            const err97 = {
+              instancePath: instancePath + "/loopGuard/onTrip",
+              schemaPath: "#/properties/loopGuard/properties/onTrip/enum",
+              keyword: "enum",
+              params: { allowedValues: schema31.properties.loopGuard.properties.onTrip.enum },
+              message: "must be equal to one of the allowed values",
+            };
+            if (vErrors === null) {
+              vErrors = [err97];
+            } else {
+              vErrors.push(err97);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err98 = {
+          instancePath: instancePath + "/loopGuard",
+          schemaPath: "#/properties/loopGuard/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        };
+        if (vErrors === null) {
+          vErrors = [err98];
+        } else {
+          vErrors.push(err98);
+        }
+        errors++;
+      }
+    }
+    if (data.deadlineMs !== undefined) {
+      let data51 = data.deadlineMs;
+      if (!(typeof data51 == "number" && !(data51 % 1) && !isNaN(data51) && isFinite(data51))) {
+        const err99 = {
+          instancePath: instancePath + "/deadlineMs",
+          schemaPath: "#/properties/deadlineMs/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err99];
+        } else {
+          vErrors.push(err99);
+        }
+        errors++;
+      }
+      if (typeof data51 == "number" && isFinite(data51)) {
+        if (data51 < 1 || isNaN(data51)) {
+          const err100 = {
+            instancePath: instancePath + "/deadlineMs",
+            schemaPath: "#/properties/deadlineMs/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
+          };
+          if (vErrors === null) {
+            vErrors = [err100];
+          } else {
+            vErrors.push(err100);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.maxToolCallsPerTurn !== undefined) {
+      let data52 = data.maxToolCallsPerTurn;
+      if (!(typeof data52 == "number" && !(data52 % 1) && !isNaN(data52) && isFinite(data52))) {
+        const err101 = {
+          instancePath: instancePath + "/maxToolCallsPerTurn",
+          schemaPath: "#/properties/maxToolCallsPerTurn/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err101];
+        } else {
+          vErrors.push(err101);
+        }
+        errors++;
+      }
+      if (typeof data52 == "number" && isFinite(data52)) {
+        if (data52 > 10000 || isNaN(data52)) {
+          const err102 = {
+            instancePath: instancePath + "/maxToolCallsPerTurn",
+            schemaPath: "#/properties/maxToolCallsPerTurn/maximum",
+            keyword: "maximum",
+            params: { comparison: "<=", limit: 10000 },
+            message: "must be <= 10000",
+          };
+          if (vErrors === null) {
+            vErrors = [err102];
+          } else {
+            vErrors.push(err102);
+          }
+          errors++;
+        }
+        if (data52 < 1 || isNaN(data52)) {
+          const err103 = {
+            instancePath: instancePath + "/maxToolCallsPerTurn",
+            schemaPath: "#/properties/maxToolCallsPerTurn/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
+          };
+          if (vErrors === null) {
+            vErrors = [err103];
+          } else {
+            vErrors.push(err103);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.maxParallelToolCalls !== undefined) {
+      let data53 = data.maxParallelToolCalls;
+      if (!(typeof data53 == "number" && !(data53 % 1) && !isNaN(data53) && isFinite(data53))) {
+        const err104 = {
+          instancePath: instancePath + "/maxParallelToolCalls",
+          schemaPath: "#/properties/maxParallelToolCalls/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err104];
+        } else {
+          vErrors.push(err104);
+        }
+        errors++;
+      }
+      if (typeof data53 == "number" && isFinite(data53)) {
+        if (data53 > 10000 || isNaN(data53)) {
+          const err105 = {
+            instancePath: instancePath + "/maxParallelToolCalls",
+            schemaPath: "#/properties/maxParallelToolCalls/maximum",
+            keyword: "maximum",
+            params: { comparison: "<=", limit: 10000 },
+            message: "must be <= 10000",
+          };
+          if (vErrors === null) {
+            vErrors = [err105];
+          } else {
+            vErrors.push(err105);
+          }
+          errors++;
+        }
+        if (data53 < 1 || isNaN(data53)) {
+          const err106 = {
+            instancePath: instancePath + "/maxParallelToolCalls",
+            schemaPath: "#/properties/maxParallelToolCalls/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
+          };
+          if (vErrors === null) {
+            vErrors = [err106];
+          } else {
+            vErrors.push(err106);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.pricing !== undefined) {
+      let data54 = data.pricing;
+      if (data54 && typeof data54 == "object" && !Array.isArray(data54)) {
+        if (data54.inputPerMTokUsd === undefined) {
+          const err107 = {
+            instancePath: instancePath + "/pricing",
+            schemaPath: "#/properties/pricing/required",
+            keyword: "required",
+            params: { missingProperty: "inputPerMTokUsd" },
+            message: "must have required property '" + "inputPerMTokUsd" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err107];
+          } else {
+            vErrors.push(err107);
+          }
+          errors++;
+        }
+        if (data54.outputPerMTokUsd === undefined) {
+          const err108 = {
+            instancePath: instancePath + "/pricing",
+            schemaPath: "#/properties/pricing/required",
+            keyword: "required",
+            params: { missingProperty: "outputPerMTokUsd" },
+            message: "must have required property '" + "outputPerMTokUsd" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err108];
+          } else {
+            vErrors.push(err108);
+          }
+          errors++;
+        }
+        for (const key8 in data54) {
+          if (!(key8 === "inputPerMTokUsd" || key8 === "outputPerMTokUsd")) {
+            const err109 = {
+              instancePath: instancePath + "/pricing",
+              schemaPath: "#/properties/pricing/additionalProperties",
+              keyword: "additionalProperties",
+              params: { additionalProperty: key8 },
+              message: "must NOT have additional properties",
+            };
+            if (vErrors === null) {
+              vErrors = [err109];
+            } else {
+              vErrors.push(err109);
+            }
+            errors++;
+          }
+        }
+        if (data54.inputPerMTokUsd !== undefined) {
+          let data55 = data54.inputPerMTokUsd;
+          if (typeof data55 == "number" && isFinite(data55)) {
+            if (data55 < 0 || isNaN(data55)) {
+              const err110 = {
+                instancePath: instancePath + "/pricing/inputPerMTokUsd",
+                schemaPath: "#/properties/pricing/properties/inputPerMTokUsd/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 0 },
+                message: "must be >= 0",
+              };
+              if (vErrors === null) {
+                vErrors = [err110];
+              } else {
+                vErrors.push(err110);
+              }
+              errors++;
+            }
+          } else {
+            const err111 = {
+              instancePath: instancePath + "/pricing/inputPerMTokUsd",
+              schemaPath: "#/properties/pricing/properties/inputPerMTokUsd/type",
+              keyword: "type",
+              params: { type: "number" },
+              message: "must be number",
+            };
+            if (vErrors === null) {
+              vErrors = [err111];
+            } else {
+              vErrors.push(err111);
+            }
+            errors++;
+          }
+        }
+        if (data54.outputPerMTokUsd !== undefined) {
+          let data56 = data54.outputPerMTokUsd;
+          if (typeof data56 == "number" && isFinite(data56)) {
+            if (data56 < 0 || isNaN(data56)) {
+              const err112 = {
+                instancePath: instancePath + "/pricing/outputPerMTokUsd",
+                schemaPath: "#/properties/pricing/properties/outputPerMTokUsd/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 0 },
+                message: "must be >= 0",
+              };
+              if (vErrors === null) {
+                vErrors = [err112];
+              } else {
+                vErrors.push(err112);
+              }
+              errors++;
+            }
+          } else {
+            const err113 = {
+              instancePath: instancePath + "/pricing/outputPerMTokUsd",
+              schemaPath: "#/properties/pricing/properties/outputPerMTokUsd/type",
+              keyword: "type",
+              params: { type: "number" },
+              message: "must be number",
+            };
+            if (vErrors === null) {
+              vErrors = [err113];
+            } else {
+              vErrors.push(err113);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err114 = {
           instancePath: instancePath + "/pricing",
           schemaPath: "#/properties/pricing/type",
           keyword: "type",
@@ -1298,15 +2209,15 @@ function validate20(
           message: "must be object",
         };
         if (vErrors === null) {
-          vErrors = [err68];
+          vErrors = [err114];
         } else {
-          vErrors.push(err68);
+          vErrors.push(err114);
         }
         errors++;
       }
     }
   } else {
-    const err69 = {
+    const err115 = {
       instancePath,
       schemaPath: "#/type",
       keyword: "type",
@@ -1314,9 +2225,9 @@ function validate20(
       message: "must be object",
     };
     if (vErrors === null) {
-      vErrors = [err69];
+      vErrors = [err115];
     } else {
-      vErrors.push(err69);
+      vErrors.push(err115);
     }
     errors++;
   }
@@ -1325,7 +2236,7 @@ function validate20(
 }
 validate20.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
 export const ApiError = validate21;
-const schema32 = {
+const schema34 = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://cairn.dev/schemas/api-error.v1.schema.json",
   title: "ApiError",
@@ -1579,7 +2490,7 @@ function validate21(
 }
 validate21.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
 export const ApprovalRequest = validate22;
-const schema33 = {
+const schema35 = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://cairn.dev/schemas/approval-request.v1.schema.json",
   title: "ApprovalRequest",
@@ -1597,6 +2508,12 @@ const schema33 = {
     runId: { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$" },
     callId: { type: "string", minLength: 1 },
     decision: { enum: ["approve", "deny"] },
+    arguments: {
+      type: "object",
+      additionalProperties: true,
+      description:
+        "Approve with these arguments instead of the model's: only for a tool call whose tool allows it (argsEditable), with decision approve; they must validate against the tool's input schema.",
+    },
     reason: { type: "string" },
     by: {
       type: "string",
@@ -1669,6 +2586,7 @@ function validate22(
         key0 === "runId" ||
         key0 === "callId" ||
         key0 === "decision" ||
+        key0 === "arguments" ||
         key0 === "reason" ||
         key0 === "by"
       )) {
@@ -1779,7 +2697,7 @@ function validate22(
           instancePath: instancePath + "/decision",
           schemaPath: "#/properties/decision/enum",
           keyword: "enum",
-          params: { allowedValues: schema33.properties.decision.enum },
+          params: { allowedValues: schema35.properties.decision.enum },
           message: "must be equal to one of the allowed values",
         };
         if (vErrors === null) {
@@ -1790,14 +2708,16 @@ function validate22(
         errors++;
       }
     }
-    if (data.reason !== undefined) {
-      if (typeof data.reason !== "string") {
+    if (data.arguments !== undefined) {
+      let data4 = data.arguments;
+      if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
+      } else {
         const err10 = {
-          instancePath: instancePath + "/reason",
-          schemaPath: "#/properties/reason/type",
+          instancePath: instancePath + "/arguments",
+          schemaPath: "#/properties/arguments/type",
           keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
+          params: { type: "object" },
+          message: "must be object",
         };
         if (vErrors === null) {
           vErrors = [err10];
@@ -1807,11 +2727,11 @@ function validate22(
         errors++;
       }
     }
-    if (data.by !== undefined) {
-      if (typeof data.by !== "string") {
+    if (data.reason !== undefined) {
+      if (typeof data.reason !== "string") {
         const err11 = {
-          instancePath: instancePath + "/by",
-          schemaPath: "#/properties/by/type",
+          instancePath: instancePath + "/reason",
+          schemaPath: "#/properties/reason/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1824,8 +2744,25 @@ function validate22(
         errors++;
       }
     }
+    if (data.by !== undefined) {
+      if (typeof data.by !== "string") {
+        const err12 = {
+          instancePath: instancePath + "/by",
+          schemaPath: "#/properties/by/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err12];
+        } else {
+          vErrors.push(err12);
+        }
+        errors++;
+      }
+    }
   } else {
-    const err12 = {
+    const err13 = {
       instancePath,
       schemaPath: "#/type",
       keyword: "type",
@@ -1833,9 +2770,9 @@ function validate22(
       message: "must be object",
     };
     if (vErrors === null) {
-      vErrors = [err12];
+      vErrors = [err13];
     } else {
-      vErrors.push(err12);
+      vErrors.push(err13);
     }
     errors++;
   }
@@ -1844,7 +2781,7 @@ function validate22(
 }
 validate22.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
 export const ListReply = validate23;
-const schema34 = {
+const schema36 = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://cairn.dev/schemas/list-reply.v1.schema.json",
   title: "ListReply",
@@ -1861,9 +2798,23 @@ const schema34 = {
       description: "Present when more runs may follow: pass it as ListRequest.cursor for the next page.",
     },
     examined: { type: "integer", minimum: 0, description: "Index entries examined for this page." },
+    counts: {
+      type: "object",
+      additionalProperties: false,
+      required: ["awaiting_approval", "running", "completed", "failed", "cancelled"],
+      description:
+        "When the request asked for them (ListRequest.counts): how many runs the caller may see have each status, with the request's tenant and agent filters applied (not its status, metadata, time or cursor). Runs that were archived or purged count with the status they ended with. Kept by each planner from the runs index's writes as they come, so a run's change shows within the index's progress interval; a planner reads the whole index once when first asked (seconds for 100,000 runs) and answers without counts until it has: ask again.",
+      properties: {
+        awaiting_approval: { type: "integer", minimum: 0 },
+        running: { type: "integer", minimum: 0 },
+        completed: { type: "integer", minimum: 0 },
+        failed: { type: "integer", minimum: 0 },
+        cancelled: { type: "integer", minimum: 0 },
+      },
+    },
   },
 };
-const schema35 = {
+const schema37 = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://cairn.dev/schemas/run-status.v1.schema.json",
   title: "RunStatus",
@@ -1898,6 +2849,46 @@ const schema35 = {
       },
     },
     answer: { type: "string" },
+    guardPause: {
+      type: "object",
+      additionalProperties: false,
+      required: ["turn", "point", "guardrail", "message"],
+      properties: {
+        turn: { type: "integer" },
+        point: { enum: ["input", "output"] },
+        guardrail: { type: "string" },
+        message: { type: "string" },
+      },
+      description:
+        "The run waits for a human because a guardrail with onTrip pause tripped: cairn approve <runId> guard goes on as if it had not, cairn deny <runId> guard ends the run failed.",
+    },
+    activeAgent: {
+      type: "string",
+      description:
+        "The agent the run was handed to (handoffs), when it is not `agent` any more: the next model turn is its.",
+    },
+    messages: { type: "integer", minimum: 1, description: "Messages sent to the run (cairn send)." },
+    answeredMessages: {
+      type: "integer",
+      minimum: 0,
+      description:
+        "Of them, how many a model answer has followed: message n is answered when this is n or more (the answer is `answer`).",
+    },
+    awaitingMessage: {
+      const: true,
+      description: "A conversation that answered and waits for the next message (status running).",
+    },
+    output: {
+      anyOf: [
+        { type: "object" },
+        { type: "array" },
+        { type: "string" },
+        { type: "number" },
+        { type: "boolean" },
+        { type: "null" },
+      ],
+      description: "The final answer parsed as JSON, for an agent with structured output.",
+    },
     reason: { type: "string" },
     costUsd: { type: "number", minimum: 0 },
     approvals: {
@@ -1913,6 +2904,10 @@ const schema35 = {
           callId: { type: "string" },
           tool: { type: "string" },
           arguments: { type: "string" },
+          argsEditable: {
+            type: "boolean",
+            description: "The approver may replace the arguments (cairn approve --args).",
+          },
           reason: { type: "string" },
         },
       },
@@ -2006,13 +3001,31 @@ const schema35 = {
         seqs: { type: "array", items: { type: "integer", minimum: 1 }, minItems: 1 },
         sha256: { type: "string", pattern: "^[0-9a-f]{64}$" },
         bytes: { type: "integer", minimum: 0 },
+        guardPause: {
+          type: "object",
+          additionalProperties: false,
+          required: ["turn", "point", "guardrail", "message"],
+          properties: {
+            turn: { type: "integer" },
+            point: { enum: ["input", "output"] },
+            guardrail: { type: "string" },
+            message: { type: "string" },
+          },
+          description:
+            "The run waits for a human because a guardrail with onTrip pause tripped: cairn approve <runId> guard goes on as if it had not, cairn deny <runId> guard ends the run failed.",
+        },
+        activeAgent: {
+          type: "string",
+          description:
+            "The agent the run was handed to (handoffs), when it is not `agent` any more: the next model turn is its.",
+        },
         messages: { type: "integer", minimum: 0 },
       },
     },
   },
 };
-const pattern8 = new RegExp("^[0-9a-f]{32}$", "u");
-const pattern10 = new RegExp("^[0-9a-f]{64}$", "u");
+const pattern11 = new RegExp("^[0-9a-f]{32}$", "u");
+const pattern13 = new RegExp("^[0-9a-f]{64}$", "u");
 function validate23(
   data,
   { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
@@ -2058,7 +3071,7 @@ function validate23(
       errors++;
     }
     for (const key0 in data) {
-      if (!(key0 === "v" || key0 === "runs" || key0 === "cursor" || key0 === "examined")) {
+      if (!(key0 === "v" || key0 === "runs" || key0 === "cursor" || key0 === "examined" || key0 === "counts")) {
         const err2 = {
           instancePath,
           schemaPath: "#/additionalProperties",
@@ -2249,7 +3262,7 @@ function validate23(
               errors++;
             }
             for (const key1 in data2) {
-              if (!func1.call(schema35.properties, key1)) {
+              if (!func1.call(schema37.properties, key1)) {
                 const err14 = {
                   instancePath: instancePath + "/runs/" + i0,
                   schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/additionalProperties",
@@ -2329,7 +3342,7 @@ function validate23(
                   instancePath: instancePath + "/runs/" + i0 + "/status",
                   schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/status/enum",
                   keyword: "enum",
-                  params: { allowedValues: schema35.properties.status.enum },
+                  params: { allowedValues: schema37.properties.status.enum },
                   message: "must be equal to one of the allowed values",
                 };
                 if (vErrors === null) {
@@ -2585,7 +3598,7 @@ function validate23(
                           schemaPath:
                             "https://cairn.dev/schemas/run-status.v1.schema.json/properties/waitingOn/items/properties/kind/enum",
                           keyword: "enum",
-                          params: { allowedValues: schema35.properties.waitingOn.items.properties.kind.enum },
+                          params: { allowedValues: schema37.properties.waitingOn.items.properties.kind.enum },
                           message: "must be equal to one of the allowed values",
                         };
                         if (vErrors === null) {
@@ -2663,33 +3676,31 @@ function validate23(
                 errors++;
               }
             }
-            if (data2.reason !== undefined) {
-              if (typeof data2.reason !== "string") {
-                const err37 = {
-                  instancePath: instancePath + "/runs/" + i0 + "/reason",
-                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/reason/type",
-                  keyword: "type",
-                  params: { type: "string" },
-                  message: "must be string",
-                };
-                if (vErrors === null) {
-                  vErrors = [err37];
-                } else {
-                  vErrors.push(err37);
+            if (data2.guardPause !== undefined) {
+              let data19 = data2.guardPause;
+              if (data19 && typeof data19 == "object" && !Array.isArray(data19)) {
+                if (data19.turn === undefined) {
+                  const err37 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/guardPause",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/guardPause/required",
+                    keyword: "required",
+                    params: { missingProperty: "turn" },
+                    message: "must have required property '" + "turn" + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err37];
+                  } else {
+                    vErrors.push(err37);
+                  }
+                  errors++;
                 }
-                errors++;
-              }
-            }
-            if (data2.costUsd !== undefined) {
-              let data20 = data2.costUsd;
-              if (typeof data20 == "number" && isFinite(data20)) {
-                if (data20 < 0 || isNaN(data20)) {
+                if (data19.point === undefined) {
                   const err38 = {
-                    instancePath: instancePath + "/runs/" + i0 + "/costUsd",
-                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/costUsd/minimum",
-                    keyword: "minimum",
-                    params: { comparison: ">=", limit: 0 },
-                    message: "must be >= 0",
+                    instancePath: instancePath + "/runs/" + i0 + "/guardPause",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/guardPause/required",
+                    keyword: "required",
+                    params: { missingProperty: "point" },
+                    message: "must have required property '" + "point" + "'",
                   };
                   if (vErrors === null) {
                     vErrors = [err38];
@@ -2698,267 +3709,261 @@ function validate23(
                   }
                   errors++;
                 }
-              } else {
-                const err39 = {
-                  instancePath: instancePath + "/runs/" + i0 + "/costUsd",
-                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/costUsd/type",
-                  keyword: "type",
-                  params: { type: "number" },
-                  message: "must be number",
-                };
-                if (vErrors === null) {
-                  vErrors = [err39];
-                } else {
-                  vErrors.push(err39);
-                }
-                errors++;
-              }
-            }
-            if (data2.approvals !== undefined) {
-              let data21 = data2.approvals;
-              if (Array.isArray(data21)) {
-                const len4 = data21.length;
-                for (let i4 = 0; i4 < len4; i4++) {
-                  let data22 = data21[i4];
-                  if (data22 && typeof data22 == "object" && !Array.isArray(data22)) {
-                    if (data22.turn === undefined) {
-                      const err40 = {
-                        instancePath: instancePath + "/runs/" + i0 + "/approvals/" + i4,
-                        schemaPath:
-                          "https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/required",
-                        keyword: "required",
-                        params: { missingProperty: "turn" },
-                        message: "must have required property '" + "turn" + "'",
-                      };
-                      if (vErrors === null) {
-                        vErrors = [err40];
-                      } else {
-                        vErrors.push(err40);
-                      }
-                      errors++;
-                    }
-                    if (data22.index === undefined) {
-                      const err41 = {
-                        instancePath: instancePath + "/runs/" + i0 + "/approvals/" + i4,
-                        schemaPath:
-                          "https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/required",
-                        keyword: "required",
-                        params: { missingProperty: "index" },
-                        message: "must have required property '" + "index" + "'",
-                      };
-                      if (vErrors === null) {
-                        vErrors = [err41];
-                      } else {
-                        vErrors.push(err41);
-                      }
-                      errors++;
-                    }
-                    if (data22.callId === undefined) {
-                      const err42 = {
-                        instancePath: instancePath + "/runs/" + i0 + "/approvals/" + i4,
-                        schemaPath:
-                          "https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/required",
-                        keyword: "required",
-                        params: { missingProperty: "callId" },
-                        message: "must have required property '" + "callId" + "'",
-                      };
-                      if (vErrors === null) {
-                        vErrors = [err42];
-                      } else {
-                        vErrors.push(err42);
-                      }
-                      errors++;
-                    }
-                    if (data22.tool === undefined) {
-                      const err43 = {
-                        instancePath: instancePath + "/runs/" + i0 + "/approvals/" + i4,
-                        schemaPath:
-                          "https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/required",
-                        keyword: "required",
-                        params: { missingProperty: "tool" },
-                        message: "must have required property '" + "tool" + "'",
-                      };
-                      if (vErrors === null) {
-                        vErrors = [err43];
-                      } else {
-                        vErrors.push(err43);
-                      }
-                      errors++;
-                    }
-                    if (data22.arguments === undefined) {
-                      const err44 = {
-                        instancePath: instancePath + "/runs/" + i0 + "/approvals/" + i4,
-                        schemaPath:
-                          "https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/required",
-                        keyword: "required",
-                        params: { missingProperty: "arguments" },
-                        message: "must have required property '" + "arguments" + "'",
-                      };
-                      if (vErrors === null) {
-                        vErrors = [err44];
-                      } else {
-                        vErrors.push(err44);
-                      }
-                      errors++;
-                    }
-                    for (const key3 in data22) {
-                      if (!(
-                        key3 === "turn" ||
-                        key3 === "index" ||
-                        key3 === "callId" ||
-                        key3 === "tool" ||
-                        key3 === "arguments" ||
-                        key3 === "reason"
-                      )) {
-                        const err45 = {
-                          instancePath: instancePath + "/runs/" + i0 + "/approvals/" + i4,
-                          schemaPath:
-                            "https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/additionalProperties",
-                          keyword: "additionalProperties",
-                          params: { additionalProperty: key3 },
-                          message: "must NOT have additional properties",
-                        };
-                        if (vErrors === null) {
-                          vErrors = [err45];
-                        } else {
-                          vErrors.push(err45);
-                        }
-                        errors++;
-                      }
-                    }
-                    if (data22.turn !== undefined) {
-                      let data23 = data22.turn;
-                      if (!(typeof data23 == "number" && !(data23 % 1) && !isNaN(data23) && isFinite(data23))) {
-                        const err46 = {
-                          instancePath: instancePath + "/runs/" + i0 + "/approvals/" + i4 + "/turn",
-                          schemaPath:
-                            "https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/properties/turn/type",
-                          keyword: "type",
-                          params: { type: "integer" },
-                          message: "must be integer",
-                        };
-                        if (vErrors === null) {
-                          vErrors = [err46];
-                        } else {
-                          vErrors.push(err46);
-                        }
-                        errors++;
-                      }
-                    }
-                    if (data22.index !== undefined) {
-                      let data24 = data22.index;
-                      if (!(typeof data24 == "number" && !(data24 % 1) && !isNaN(data24) && isFinite(data24))) {
-                        const err47 = {
-                          instancePath: instancePath + "/runs/" + i0 + "/approvals/" + i4 + "/index",
-                          schemaPath:
-                            "https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/properties/index/type",
-                          keyword: "type",
-                          params: { type: "integer" },
-                          message: "must be integer",
-                        };
-                        if (vErrors === null) {
-                          vErrors = [err47];
-                        } else {
-                          vErrors.push(err47);
-                        }
-                        errors++;
-                      }
-                    }
-                    if (data22.callId !== undefined) {
-                      if (typeof data22.callId !== "string") {
-                        const err48 = {
-                          instancePath: instancePath + "/runs/" + i0 + "/approvals/" + i4 + "/callId",
-                          schemaPath:
-                            "https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/properties/callId/type",
-                          keyword: "type",
-                          params: { type: "string" },
-                          message: "must be string",
-                        };
-                        if (vErrors === null) {
-                          vErrors = [err48];
-                        } else {
-                          vErrors.push(err48);
-                        }
-                        errors++;
-                      }
-                    }
-                    if (data22.tool !== undefined) {
-                      if (typeof data22.tool !== "string") {
-                        const err49 = {
-                          instancePath: instancePath + "/runs/" + i0 + "/approvals/" + i4 + "/tool",
-                          schemaPath:
-                            "https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/properties/tool/type",
-                          keyword: "type",
-                          params: { type: "string" },
-                          message: "must be string",
-                        };
-                        if (vErrors === null) {
-                          vErrors = [err49];
-                        } else {
-                          vErrors.push(err49);
-                        }
-                        errors++;
-                      }
-                    }
-                    if (data22.arguments !== undefined) {
-                      if (typeof data22.arguments !== "string") {
-                        const err50 = {
-                          instancePath: instancePath + "/runs/" + i0 + "/approvals/" + i4 + "/arguments",
-                          schemaPath:
-                            "https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/properties/arguments/type",
-                          keyword: "type",
-                          params: { type: "string" },
-                          message: "must be string",
-                        };
-                        if (vErrors === null) {
-                          vErrors = [err50];
-                        } else {
-                          vErrors.push(err50);
-                        }
-                        errors++;
-                      }
-                    }
-                    if (data22.reason !== undefined) {
-                      if (typeof data22.reason !== "string") {
-                        const err51 = {
-                          instancePath: instancePath + "/runs/" + i0 + "/approvals/" + i4 + "/reason",
-                          schemaPath:
-                            "https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/properties/reason/type",
-                          keyword: "type",
-                          params: { type: "string" },
-                          message: "must be string",
-                        };
-                        if (vErrors === null) {
-                          vErrors = [err51];
-                        } else {
-                          vErrors.push(err51);
-                        }
-                        errors++;
-                      }
-                    }
+                if (data19.guardrail === undefined) {
+                  const err39 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/guardPause",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/guardPause/required",
+                    keyword: "required",
+                    params: { missingProperty: "guardrail" },
+                    message: "must have required property '" + "guardrail" + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err39];
                   } else {
-                    const err52 = {
-                      instancePath: instancePath + "/runs/" + i0 + "/approvals/" + i4,
-                      schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/type",
-                      keyword: "type",
-                      params: { type: "object" },
-                      message: "must be object",
+                    vErrors.push(err39);
+                  }
+                  errors++;
+                }
+                if (data19.message === undefined) {
+                  const err40 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/guardPause",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/guardPause/required",
+                    keyword: "required",
+                    params: { missingProperty: "message" },
+                    message: "must have required property '" + "message" + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err40];
+                  } else {
+                    vErrors.push(err40);
+                  }
+                  errors++;
+                }
+                for (const key3 in data19) {
+                  if (!(key3 === "turn" || key3 === "point" || key3 === "guardrail" || key3 === "message")) {
+                    const err41 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/guardPause",
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/guardPause/additionalProperties",
+                      keyword: "additionalProperties",
+                      params: { additionalProperty: key3 },
+                      message: "must NOT have additional properties",
                     };
                     if (vErrors === null) {
-                      vErrors = [err52];
+                      vErrors = [err41];
                     } else {
-                      vErrors.push(err52);
+                      vErrors.push(err41);
+                    }
+                    errors++;
+                  }
+                }
+                if (data19.turn !== undefined) {
+                  let data20 = data19.turn;
+                  if (!(typeof data20 == "number" && !(data20 % 1) && !isNaN(data20) && isFinite(data20))) {
+                    const err42 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/guardPause/turn",
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/guardPause/properties/turn/type",
+                      keyword: "type",
+                      params: { type: "integer" },
+                      message: "must be integer",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err42];
+                    } else {
+                      vErrors.push(err42);
+                    }
+                    errors++;
+                  }
+                }
+                if (data19.point !== undefined) {
+                  let data21 = data19.point;
+                  if (!(data21 === "input" || data21 === "output")) {
+                    const err43 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/guardPause/point",
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/guardPause/properties/point/enum",
+                      keyword: "enum",
+                      params: { allowedValues: schema37.properties.guardPause.properties.point.enum },
+                      message: "must be equal to one of the allowed values",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err43];
+                    } else {
+                      vErrors.push(err43);
+                    }
+                    errors++;
+                  }
+                }
+                if (data19.guardrail !== undefined) {
+                  if (typeof data19.guardrail !== "string") {
+                    const err44 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/guardPause/guardrail",
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/guardPause/properties/guardrail/type",
+                      keyword: "type",
+                      params: { type: "string" },
+                      message: "must be string",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err44];
+                    } else {
+                      vErrors.push(err44);
+                    }
+                    errors++;
+                  }
+                }
+                if (data19.message !== undefined) {
+                  if (typeof data19.message !== "string") {
+                    const err45 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/guardPause/message",
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/guardPause/properties/message/type",
+                      keyword: "type",
+                      params: { type: "string" },
+                      message: "must be string",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err45];
+                    } else {
+                      vErrors.push(err45);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err53 = {
-                  instancePath: instancePath + "/runs/" + i0 + "/approvals",
-                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/type",
+                const err46 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/guardPause",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/guardPause/type",
                   keyword: "type",
-                  params: { type: "array" },
-                  message: "must be array",
+                  params: { type: "object" },
+                  message: "must be object",
+                };
+                if (vErrors === null) {
+                  vErrors = [err46];
+                } else {
+                  vErrors.push(err46);
+                }
+                errors++;
+              }
+            }
+            if (data2.activeAgent !== undefined) {
+              if (typeof data2.activeAgent !== "string") {
+                const err47 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/activeAgent",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/activeAgent/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                };
+                if (vErrors === null) {
+                  vErrors = [err47];
+                } else {
+                  vErrors.push(err47);
+                }
+                errors++;
+              }
+            }
+            if (data2.messages !== undefined) {
+              let data25 = data2.messages;
+              if (!(typeof data25 == "number" && !(data25 % 1) && !isNaN(data25) && isFinite(data25))) {
+                const err48 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/messages",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/messages/type",
+                  keyword: "type",
+                  params: { type: "integer" },
+                  message: "must be integer",
+                };
+                if (vErrors === null) {
+                  vErrors = [err48];
+                } else {
+                  vErrors.push(err48);
+                }
+                errors++;
+              }
+              if (typeof data25 == "number" && isFinite(data25)) {
+                if (data25 < 1 || isNaN(data25)) {
+                  const err49 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/messages",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/messages/minimum",
+                    keyword: "minimum",
+                    params: { comparison: ">=", limit: 1 },
+                    message: "must be >= 1",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err49];
+                  } else {
+                    vErrors.push(err49);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data2.answeredMessages !== undefined) {
+              let data26 = data2.answeredMessages;
+              if (!(typeof data26 == "number" && !(data26 % 1) && !isNaN(data26) && isFinite(data26))) {
+                const err50 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/answeredMessages",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/answeredMessages/type",
+                  keyword: "type",
+                  params: { type: "integer" },
+                  message: "must be integer",
+                };
+                if (vErrors === null) {
+                  vErrors = [err50];
+                } else {
+                  vErrors.push(err50);
+                }
+                errors++;
+              }
+              if (typeof data26 == "number" && isFinite(data26)) {
+                if (data26 < 0 || isNaN(data26)) {
+                  const err51 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/answeredMessages",
+                    schemaPath:
+                      "https://cairn.dev/schemas/run-status.v1.schema.json/properties/answeredMessages/minimum",
+                    keyword: "minimum",
+                    params: { comparison: ">=", limit: 0 },
+                    message: "must be >= 0",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err51];
+                  } else {
+                    vErrors.push(err51);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data2.awaitingMessage !== undefined) {
+              if (true !== data2.awaitingMessage) {
+                const err52 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/awaitingMessage",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/awaitingMessage/const",
+                  keyword: "const",
+                  params: { allowedValue: true },
+                  message: "must be equal to constant",
+                };
+                if (vErrors === null) {
+                  vErrors = [err52];
+                } else {
+                  vErrors.push(err52);
+                }
+                errors++;
+              }
+            }
+            if (data2.output !== undefined) {
+              let data28 = data2.output;
+              const _errs57 = errors;
+              let valid13 = false;
+              const _errs58 = errors;
+              if (!(data28 && typeof data28 == "object" && !Array.isArray(data28))) {
+                const err53 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/output",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/output/anyOf/0/type",
+                  keyword: "type",
+                  params: { type: "object" },
+                  message: "must be object",
                 };
                 if (vErrors === null) {
                   vErrors = [err53];
@@ -2967,12 +3972,452 @@ function validate23(
                 }
                 errors++;
               }
+              var _valid0 = _errs58 === errors;
+              valid13 = valid13 || _valid0;
+              const _errs60 = errors;
+              if (!Array.isArray(data28)) {
+                const err54 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/output",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/output/anyOf/1/type",
+                  keyword: "type",
+                  params: { type: "array" },
+                  message: "must be array",
+                };
+                if (vErrors === null) {
+                  vErrors = [err54];
+                } else {
+                  vErrors.push(err54);
+                }
+                errors++;
+              }
+              var _valid0 = _errs60 === errors;
+              valid13 = valid13 || _valid0;
+              const _errs62 = errors;
+              if (typeof data28 !== "string") {
+                const err55 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/output",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/output/anyOf/2/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                };
+                if (vErrors === null) {
+                  vErrors = [err55];
+                } else {
+                  vErrors.push(err55);
+                }
+                errors++;
+              }
+              var _valid0 = _errs62 === errors;
+              valid13 = valid13 || _valid0;
+              const _errs64 = errors;
+              if (!(typeof data28 == "number" && isFinite(data28))) {
+                const err56 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/output",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/output/anyOf/3/type",
+                  keyword: "type",
+                  params: { type: "number" },
+                  message: "must be number",
+                };
+                if (vErrors === null) {
+                  vErrors = [err56];
+                } else {
+                  vErrors.push(err56);
+                }
+                errors++;
+              }
+              var _valid0 = _errs64 === errors;
+              valid13 = valid13 || _valid0;
+              const _errs66 = errors;
+              if (typeof data28 !== "boolean") {
+                const err57 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/output",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/output/anyOf/4/type",
+                  keyword: "type",
+                  params: { type: "boolean" },
+                  message: "must be boolean",
+                };
+                if (vErrors === null) {
+                  vErrors = [err57];
+                } else {
+                  vErrors.push(err57);
+                }
+                errors++;
+              }
+              var _valid0 = _errs66 === errors;
+              valid13 = valid13 || _valid0;
+              const _errs68 = errors;
+              if (data28 !== null) {
+                const err58 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/output",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/output/anyOf/5/type",
+                  keyword: "type",
+                  params: { type: "null" },
+                  message: "must be null",
+                };
+                if (vErrors === null) {
+                  vErrors = [err58];
+                } else {
+                  vErrors.push(err58);
+                }
+                errors++;
+              }
+              var _valid0 = _errs68 === errors;
+              valid13 = valid13 || _valid0;
+              if (!valid13) {
+                const err59 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/output",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/output/anyOf",
+                  keyword: "anyOf",
+                  params: {},
+                  message: "must match a schema in anyOf",
+                };
+                if (vErrors === null) {
+                  vErrors = [err59];
+                } else {
+                  vErrors.push(err59);
+                }
+                errors++;
+              } else {
+                errors = _errs57;
+                if (vErrors !== null) {
+                  if (_errs57) {
+                    vErrors.length = _errs57;
+                  } else {
+                    vErrors = null;
+                  }
+                }
+              }
+            }
+            if (data2.reason !== undefined) {
+              if (typeof data2.reason !== "string") {
+                const err60 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/reason",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/reason/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                };
+                if (vErrors === null) {
+                  vErrors = [err60];
+                } else {
+                  vErrors.push(err60);
+                }
+                errors++;
+              }
+            }
+            if (data2.costUsd !== undefined) {
+              let data30 = data2.costUsd;
+              if (typeof data30 == "number" && isFinite(data30)) {
+                if (data30 < 0 || isNaN(data30)) {
+                  const err61 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/costUsd",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/costUsd/minimum",
+                    keyword: "minimum",
+                    params: { comparison: ">=", limit: 0 },
+                    message: "must be >= 0",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err61];
+                  } else {
+                    vErrors.push(err61);
+                  }
+                  errors++;
+                }
+              } else {
+                const err62 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/costUsd",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/costUsd/type",
+                  keyword: "type",
+                  params: { type: "number" },
+                  message: "must be number",
+                };
+                if (vErrors === null) {
+                  vErrors = [err62];
+                } else {
+                  vErrors.push(err62);
+                }
+                errors++;
+              }
+            }
+            if (data2.approvals !== undefined) {
+              let data31 = data2.approvals;
+              if (Array.isArray(data31)) {
+                const len4 = data31.length;
+                for (let i4 = 0; i4 < len4; i4++) {
+                  let data32 = data31[i4];
+                  if (data32 && typeof data32 == "object" && !Array.isArray(data32)) {
+                    if (data32.turn === undefined) {
+                      const err63 = {
+                        instancePath: instancePath + "/runs/" + i0 + "/approvals/" + i4,
+                        schemaPath:
+                          "https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/required",
+                        keyword: "required",
+                        params: { missingProperty: "turn" },
+                        message: "must have required property '" + "turn" + "'",
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err63];
+                      } else {
+                        vErrors.push(err63);
+                      }
+                      errors++;
+                    }
+                    if (data32.index === undefined) {
+                      const err64 = {
+                        instancePath: instancePath + "/runs/" + i0 + "/approvals/" + i4,
+                        schemaPath:
+                          "https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/required",
+                        keyword: "required",
+                        params: { missingProperty: "index" },
+                        message: "must have required property '" + "index" + "'",
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err64];
+                      } else {
+                        vErrors.push(err64);
+                      }
+                      errors++;
+                    }
+                    if (data32.callId === undefined) {
+                      const err65 = {
+                        instancePath: instancePath + "/runs/" + i0 + "/approvals/" + i4,
+                        schemaPath:
+                          "https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/required",
+                        keyword: "required",
+                        params: { missingProperty: "callId" },
+                        message: "must have required property '" + "callId" + "'",
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err65];
+                      } else {
+                        vErrors.push(err65);
+                      }
+                      errors++;
+                    }
+                    if (data32.tool === undefined) {
+                      const err66 = {
+                        instancePath: instancePath + "/runs/" + i0 + "/approvals/" + i4,
+                        schemaPath:
+                          "https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/required",
+                        keyword: "required",
+                        params: { missingProperty: "tool" },
+                        message: "must have required property '" + "tool" + "'",
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err66];
+                      } else {
+                        vErrors.push(err66);
+                      }
+                      errors++;
+                    }
+                    if (data32.arguments === undefined) {
+                      const err67 = {
+                        instancePath: instancePath + "/runs/" + i0 + "/approvals/" + i4,
+                        schemaPath:
+                          "https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/required",
+                        keyword: "required",
+                        params: { missingProperty: "arguments" },
+                        message: "must have required property '" + "arguments" + "'",
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err67];
+                      } else {
+                        vErrors.push(err67);
+                      }
+                      errors++;
+                    }
+                    for (const key4 in data32) {
+                      if (!(
+                        key4 === "turn" ||
+                        key4 === "index" ||
+                        key4 === "callId" ||
+                        key4 === "tool" ||
+                        key4 === "arguments" ||
+                        key4 === "argsEditable" ||
+                        key4 === "reason"
+                      )) {
+                        const err68 = {
+                          instancePath: instancePath + "/runs/" + i0 + "/approvals/" + i4,
+                          schemaPath:
+                            "https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/additionalProperties",
+                          keyword: "additionalProperties",
+                          params: { additionalProperty: key4 },
+                          message: "must NOT have additional properties",
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err68];
+                        } else {
+                          vErrors.push(err68);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data32.turn !== undefined) {
+                      let data33 = data32.turn;
+                      if (!(typeof data33 == "number" && !(data33 % 1) && !isNaN(data33) && isFinite(data33))) {
+                        const err69 = {
+                          instancePath: instancePath + "/runs/" + i0 + "/approvals/" + i4 + "/turn",
+                          schemaPath:
+                            "https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/properties/turn/type",
+                          keyword: "type",
+                          params: { type: "integer" },
+                          message: "must be integer",
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err69];
+                        } else {
+                          vErrors.push(err69);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data32.index !== undefined) {
+                      let data34 = data32.index;
+                      if (!(typeof data34 == "number" && !(data34 % 1) && !isNaN(data34) && isFinite(data34))) {
+                        const err70 = {
+                          instancePath: instancePath + "/runs/" + i0 + "/approvals/" + i4 + "/index",
+                          schemaPath:
+                            "https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/properties/index/type",
+                          keyword: "type",
+                          params: { type: "integer" },
+                          message: "must be integer",
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err70];
+                        } else {
+                          vErrors.push(err70);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data32.callId !== undefined) {
+                      if (typeof data32.callId !== "string") {
+                        const err71 = {
+                          instancePath: instancePath + "/runs/" + i0 + "/approvals/" + i4 + "/callId",
+                          schemaPath:
+                            "https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/properties/callId/type",
+                          keyword: "type",
+                          params: { type: "string" },
+                          message: "must be string",
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err71];
+                        } else {
+                          vErrors.push(err71);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data32.tool !== undefined) {
+                      if (typeof data32.tool !== "string") {
+                        const err72 = {
+                          instancePath: instancePath + "/runs/" + i0 + "/approvals/" + i4 + "/tool",
+                          schemaPath:
+                            "https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/properties/tool/type",
+                          keyword: "type",
+                          params: { type: "string" },
+                          message: "must be string",
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err72];
+                        } else {
+                          vErrors.push(err72);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data32.arguments !== undefined) {
+                      if (typeof data32.arguments !== "string") {
+                        const err73 = {
+                          instancePath: instancePath + "/runs/" + i0 + "/approvals/" + i4 + "/arguments",
+                          schemaPath:
+                            "https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/properties/arguments/type",
+                          keyword: "type",
+                          params: { type: "string" },
+                          message: "must be string",
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err73];
+                        } else {
+                          vErrors.push(err73);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data32.argsEditable !== undefined) {
+                      if (typeof data32.argsEditable !== "boolean") {
+                        const err74 = {
+                          instancePath: instancePath + "/runs/" + i0 + "/approvals/" + i4 + "/argsEditable",
+                          schemaPath:
+                            "https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/properties/argsEditable/type",
+                          keyword: "type",
+                          params: { type: "boolean" },
+                          message: "must be boolean",
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err74];
+                        } else {
+                          vErrors.push(err74);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data32.reason !== undefined) {
+                      if (typeof data32.reason !== "string") {
+                        const err75 = {
+                          instancePath: instancePath + "/runs/" + i0 + "/approvals/" + i4 + "/reason",
+                          schemaPath:
+                            "https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/properties/reason/type",
+                          keyword: "type",
+                          params: { type: "string" },
+                          message: "must be string",
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err75];
+                        } else {
+                          vErrors.push(err75);
+                        }
+                        errors++;
+                      }
+                    }
+                  } else {
+                    const err76 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/approvals/" + i4,
+                      schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/type",
+                      keyword: "type",
+                      params: { type: "object" },
+                      message: "must be object",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err76];
+                    } else {
+                      vErrors.push(err76);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err77 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/approvals",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/type",
+                  keyword: "type",
+                  params: { type: "array" },
+                  message: "must be array",
+                };
+                if (vErrors === null) {
+                  vErrors = [err77];
+                } else {
+                  vErrors.push(err77);
+                }
+                errors++;
+              }
             }
             if (data2.budgetPause !== undefined) {
-              let data29 = data2.budgetPause;
-              if (data29 && typeof data29 == "object" && !Array.isArray(data29)) {
-                if (data29.turn === undefined) {
-                  const err54 = {
+              let data40 = data2.budgetPause;
+              if (data40 && typeof data40 == "object" && !Array.isArray(data40)) {
+                if (data40.turn === undefined) {
+                  const err78 = {
                     instancePath: instancePath + "/runs/" + i0 + "/budgetPause",
                     schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/budgetPause/required",
                     keyword: "required",
@@ -2980,14 +4425,14 @@ function validate23(
                     message: "must have required property '" + "turn" + "'",
                   };
                   if (vErrors === null) {
-                    vErrors = [err54];
+                    vErrors = [err78];
                   } else {
-                    vErrors.push(err54);
+                    vErrors.push(err78);
                   }
                   errors++;
                 }
-                if (data29.kind === undefined) {
-                  const err55 = {
+                if (data40.kind === undefined) {
+                  const err79 = {
                     instancePath: instancePath + "/runs/" + i0 + "/budgetPause",
                     schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/budgetPause/required",
                     keyword: "required",
@@ -2995,14 +4440,14 @@ function validate23(
                     message: "must have required property '" + "kind" + "'",
                   };
                   if (vErrors === null) {
-                    vErrors = [err55];
+                    vErrors = [err79];
                   } else {
-                    vErrors.push(err55);
+                    vErrors.push(err79);
                   }
                   errors++;
                 }
-                if (data29.message === undefined) {
-                  const err56 = {
+                if (data40.message === undefined) {
+                  const err80 = {
                     instancePath: instancePath + "/runs/" + i0 + "/budgetPause",
                     schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/budgetPause/required",
                     keyword: "required",
@@ -3010,449 +4455,21 @@ function validate23(
                     message: "must have required property '" + "message" + "'",
                   };
                   if (vErrors === null) {
-                    vErrors = [err56];
+                    vErrors = [err80];
                   } else {
-                    vErrors.push(err56);
+                    vErrors.push(err80);
                   }
                   errors++;
                 }
-                for (const key4 in data29) {
-                  if (!(key4 === "turn" || key4 === "kind" || key4 === "message")) {
-                    const err57 = {
+                for (const key5 in data40) {
+                  if (!(key5 === "turn" || key5 === "kind" || key5 === "message")) {
+                    const err81 = {
                       instancePath: instancePath + "/runs/" + i0 + "/budgetPause",
                       schemaPath:
                         "https://cairn.dev/schemas/run-status.v1.schema.json/properties/budgetPause/additionalProperties",
                       keyword: "additionalProperties",
-                      params: { additionalProperty: key4 },
-                      message: "must NOT have additional properties",
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err57];
-                    } else {
-                      vErrors.push(err57);
-                    }
-                    errors++;
-                  }
-                }
-                if (data29.turn !== undefined) {
-                  let data30 = data29.turn;
-                  if (!(typeof data30 == "number" && !(data30 % 1) && !isNaN(data30) && isFinite(data30))) {
-                    const err58 = {
-                      instancePath: instancePath + "/runs/" + i0 + "/budgetPause/turn",
-                      schemaPath:
-                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/budgetPause/properties/turn/type",
-                      keyword: "type",
-                      params: { type: "integer" },
-                      message: "must be integer",
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err58];
-                    } else {
-                      vErrors.push(err58);
-                    }
-                    errors++;
-                  }
-                }
-                if (data29.kind !== undefined) {
-                  if (typeof data29.kind !== "string") {
-                    const err59 = {
-                      instancePath: instancePath + "/runs/" + i0 + "/budgetPause/kind",
-                      schemaPath:
-                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/budgetPause/properties/kind/type",
-                      keyword: "type",
-                      params: { type: "string" },
-                      message: "must be string",
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err59];
-                    } else {
-                      vErrors.push(err59);
-                    }
-                    errors++;
-                  }
-                }
-                if (data29.message !== undefined) {
-                  if (typeof data29.message !== "string") {
-                    const err60 = {
-                      instancePath: instancePath + "/runs/" + i0 + "/budgetPause/message",
-                      schemaPath:
-                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/budgetPause/properties/message/type",
-                      keyword: "type",
-                      params: { type: "string" },
-                      message: "must be string",
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err60];
-                    } else {
-                      vErrors.push(err60);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err61 = {
-                  instancePath: instancePath + "/runs/" + i0 + "/budgetPause",
-                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/budgetPause/type",
-                  keyword: "type",
-                  params: { type: "object" },
-                  message: "must be object",
-                };
-                if (vErrors === null) {
-                  vErrors = [err61];
-                } else {
-                  vErrors.push(err61);
-                }
-                errors++;
-              }
-            }
-            if (data2.loopPause !== undefined) {
-              let data33 = data2.loopPause;
-              if (data33 && typeof data33 == "object" && !Array.isArray(data33)) {
-                if (data33.turn === undefined) {
-                  const err62 = {
-                    instancePath: instancePath + "/runs/" + i0 + "/loopPause",
-                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/required",
-                    keyword: "required",
-                    params: { missingProperty: "turn" },
-                    message: "must have required property '" + "turn" + "'",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err62];
-                  } else {
-                    vErrors.push(err62);
-                  }
-                  errors++;
-                }
-                if (data33.pattern === undefined) {
-                  const err63 = {
-                    instancePath: instancePath + "/runs/" + i0 + "/loopPause",
-                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/required",
-                    keyword: "required",
-                    params: { missingProperty: "pattern" },
-                    message: "must have required property '" + "pattern" + "'",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err63];
-                  } else {
-                    vErrors.push(err63);
-                  }
-                  errors++;
-                }
-                if (data33.count === undefined) {
-                  const err64 = {
-                    instancePath: instancePath + "/runs/" + i0 + "/loopPause",
-                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/required",
-                    keyword: "required",
-                    params: { missingProperty: "count" },
-                    message: "must have required property '" + "count" + "'",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err64];
-                  } else {
-                    vErrors.push(err64);
-                  }
-                  errors++;
-                }
-                if (data33.sinceTurn === undefined) {
-                  const err65 = {
-                    instancePath: instancePath + "/runs/" + i0 + "/loopPause",
-                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/required",
-                    keyword: "required",
-                    params: { missingProperty: "sinceTurn" },
-                    message: "must have required property '" + "sinceTurn" + "'",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err65];
-                  } else {
-                    vErrors.push(err65);
-                  }
-                  errors++;
-                }
-                if (data33.message === undefined) {
-                  const err66 = {
-                    instancePath: instancePath + "/runs/" + i0 + "/loopPause",
-                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/required",
-                    keyword: "required",
-                    params: { missingProperty: "message" },
-                    message: "must have required property '" + "message" + "'",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err66];
-                  } else {
-                    vErrors.push(err66);
-                  }
-                  errors++;
-                }
-                for (const key5 in data33) {
-                  if (!(
-                    key5 === "turn" ||
-                    key5 === "pattern" ||
-                    key5 === "tool" ||
-                    key5 === "arguments" ||
-                    key5 === "count" ||
-                    key5 === "sinceTurn" ||
-                    key5 === "message"
-                  )) {
-                    const err67 = {
-                      instancePath: instancePath + "/runs/" + i0 + "/loopPause",
-                      schemaPath:
-                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/additionalProperties",
-                      keyword: "additionalProperties",
                       params: { additionalProperty: key5 },
                       message: "must NOT have additional properties",
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err67];
-                    } else {
-                      vErrors.push(err67);
-                    }
-                    errors++;
-                  }
-                }
-                if (data33.turn !== undefined) {
-                  let data34 = data33.turn;
-                  if (!(typeof data34 == "number" && !(data34 % 1) && !isNaN(data34) && isFinite(data34))) {
-                    const err68 = {
-                      instancePath: instancePath + "/runs/" + i0 + "/loopPause/turn",
-                      schemaPath:
-                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/properties/turn/type",
-                      keyword: "type",
-                      params: { type: "integer" },
-                      message: "must be integer",
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err68];
-                    } else {
-                      vErrors.push(err68);
-                    }
-                    errors++;
-                  }
-                }
-                if (data33.pattern !== undefined) {
-                  let data35 = data33.pattern;
-                  if (!(data35 === "same_call" || data35 === "idle_turns")) {
-                    const err69 = {
-                      instancePath: instancePath + "/runs/" + i0 + "/loopPause/pattern",
-                      schemaPath:
-                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/properties/pattern/enum",
-                      keyword: "enum",
-                      params: { allowedValues: schema35.properties.loopPause.properties.pattern.enum },
-                      message: "must be equal to one of the allowed values",
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err69];
-                    } else {
-                      vErrors.push(err69);
-                    }
-                    errors++;
-                  }
-                }
-                if (data33.tool !== undefined) {
-                  if (typeof data33.tool !== "string") {
-                    const err70 = {
-                      instancePath: instancePath + "/runs/" + i0 + "/loopPause/tool",
-                      schemaPath:
-                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/properties/tool/type",
-                      keyword: "type",
-                      params: { type: "string" },
-                      message: "must be string",
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err70];
-                    } else {
-                      vErrors.push(err70);
-                    }
-                    errors++;
-                  }
-                }
-                if (data33.arguments !== undefined) {
-                  if (typeof data33.arguments !== "string") {
-                    const err71 = {
-                      instancePath: instancePath + "/runs/" + i0 + "/loopPause/arguments",
-                      schemaPath:
-                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/properties/arguments/type",
-                      keyword: "type",
-                      params: { type: "string" },
-                      message: "must be string",
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err71];
-                    } else {
-                      vErrors.push(err71);
-                    }
-                    errors++;
-                  }
-                }
-                if (data33.count !== undefined) {
-                  let data38 = data33.count;
-                  if (!(typeof data38 == "number" && !(data38 % 1) && !isNaN(data38) && isFinite(data38))) {
-                    const err72 = {
-                      instancePath: instancePath + "/runs/" + i0 + "/loopPause/count",
-                      schemaPath:
-                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/properties/count/type",
-                      keyword: "type",
-                      params: { type: "integer" },
-                      message: "must be integer",
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err72];
-                    } else {
-                      vErrors.push(err72);
-                    }
-                    errors++;
-                  }
-                }
-                if (data33.sinceTurn !== undefined) {
-                  let data39 = data33.sinceTurn;
-                  if (!(typeof data39 == "number" && !(data39 % 1) && !isNaN(data39) && isFinite(data39))) {
-                    const err73 = {
-                      instancePath: instancePath + "/runs/" + i0 + "/loopPause/sinceTurn",
-                      schemaPath:
-                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/properties/sinceTurn/type",
-                      keyword: "type",
-                      params: { type: "integer" },
-                      message: "must be integer",
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err73];
-                    } else {
-                      vErrors.push(err73);
-                    }
-                    errors++;
-                  }
-                }
-                if (data33.message !== undefined) {
-                  if (typeof data33.message !== "string") {
-                    const err74 = {
-                      instancePath: instancePath + "/runs/" + i0 + "/loopPause/message",
-                      schemaPath:
-                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/properties/message/type",
-                      keyword: "type",
-                      params: { type: "string" },
-                      message: "must be string",
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err74];
-                    } else {
-                      vErrors.push(err74);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err75 = {
-                  instancePath: instancePath + "/runs/" + i0 + "/loopPause",
-                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/type",
-                  keyword: "type",
-                  params: { type: "object" },
-                  message: "must be object",
-                };
-                if (vErrors === null) {
-                  vErrors = [err75];
-                } else {
-                  vErrors.push(err75);
-                }
-                errors++;
-              }
-            }
-            if (data2.usage !== undefined) {
-              let data41 = data2.usage;
-              if (data41 && typeof data41 == "object" && !Array.isArray(data41)) {
-                if (data41.inputTokens === undefined) {
-                  const err76 = {
-                    instancePath: instancePath + "/runs/" + i0 + "/usage",
-                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/required",
-                    keyword: "required",
-                    params: { missingProperty: "inputTokens" },
-                    message: "must have required property '" + "inputTokens" + "'",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err76];
-                  } else {
-                    vErrors.push(err76);
-                  }
-                  errors++;
-                }
-                if (data41.outputTokens === undefined) {
-                  const err77 = {
-                    instancePath: instancePath + "/runs/" + i0 + "/usage",
-                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/required",
-                    keyword: "required",
-                    params: { missingProperty: "outputTokens" },
-                    message: "must have required property '" + "outputTokens" + "'",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err77];
-                  } else {
-                    vErrors.push(err77);
-                  }
-                  errors++;
-                }
-                for (const key6 in data41) {
-                  if (!(key6 === "inputTokens" || key6 === "outputTokens")) {
-                    const err78 = {
-                      instancePath: instancePath + "/runs/" + i0 + "/usage",
-                      schemaPath:
-                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/additionalProperties",
-                      keyword: "additionalProperties",
-                      params: { additionalProperty: key6 },
-                      message: "must NOT have additional properties",
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err78];
-                    } else {
-                      vErrors.push(err78);
-                    }
-                    errors++;
-                  }
-                }
-                if (data41.inputTokens !== undefined) {
-                  let data42 = data41.inputTokens;
-                  if (!(typeof data42 == "number" && !(data42 % 1) && !isNaN(data42) && isFinite(data42))) {
-                    const err79 = {
-                      instancePath: instancePath + "/runs/" + i0 + "/usage/inputTokens",
-                      schemaPath:
-                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/properties/inputTokens/type",
-                      keyword: "type",
-                      params: { type: "integer" },
-                      message: "must be integer",
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err79];
-                    } else {
-                      vErrors.push(err79);
-                    }
-                    errors++;
-                  }
-                  if (typeof data42 == "number" && isFinite(data42)) {
-                    if (data42 < 0 || isNaN(data42)) {
-                      const err80 = {
-                        instancePath: instancePath + "/runs/" + i0 + "/usage/inputTokens",
-                        schemaPath:
-                          "https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/properties/inputTokens/minimum",
-                        keyword: "minimum",
-                        params: { comparison: ">=", limit: 0 },
-                        message: "must be >= 0",
-                      };
-                      if (vErrors === null) {
-                        vErrors = [err80];
-                      } else {
-                        vErrors.push(err80);
-                      }
-                      errors++;
-                    }
-                  }
-                }
-                if (data41.outputTokens !== undefined) {
-                  let data43 = data41.outputTokens;
-                  if (!(typeof data43 == "number" && !(data43 % 1) && !isNaN(data43) && isFinite(data43))) {
-                    const err81 = {
-                      instancePath: instancePath + "/runs/" + i0 + "/usage/outputTokens",
-                      schemaPath:
-                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/properties/outputTokens/type",
-                      keyword: "type",
-                      params: { type: "integer" },
-                      message: "must be integer",
                     };
                     if (vErrors === null) {
                       vErrors = [err81];
@@ -3461,101 +4478,103 @@ function validate23(
                     }
                     errors++;
                   }
-                  if (typeof data43 == "number" && isFinite(data43)) {
-                    if (data43 < 0 || isNaN(data43)) {
-                      const err82 = {
-                        instancePath: instancePath + "/runs/" + i0 + "/usage/outputTokens",
-                        schemaPath:
-                          "https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/properties/outputTokens/minimum",
-                        keyword: "minimum",
-                        params: { comparison: ">=", limit: 0 },
-                        message: "must be >= 0",
-                      };
-                      if (vErrors === null) {
-                        vErrors = [err82];
-                      } else {
-                        vErrors.push(err82);
-                      }
-                      errors++;
+                }
+                if (data40.turn !== undefined) {
+                  let data41 = data40.turn;
+                  if (!(typeof data41 == "number" && !(data41 % 1) && !isNaN(data41) && isFinite(data41))) {
+                    const err82 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/budgetPause/turn",
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/budgetPause/properties/turn/type",
+                      keyword: "type",
+                      params: { type: "integer" },
+                      message: "must be integer",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err82];
+                    } else {
+                      vErrors.push(err82);
                     }
+                    errors++;
+                  }
+                }
+                if (data40.kind !== undefined) {
+                  if (typeof data40.kind !== "string") {
+                    const err83 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/budgetPause/kind",
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/budgetPause/properties/kind/type",
+                      keyword: "type",
+                      params: { type: "string" },
+                      message: "must be string",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err83];
+                    } else {
+                      vErrors.push(err83);
+                    }
+                    errors++;
+                  }
+                }
+                if (data40.message !== undefined) {
+                  if (typeof data40.message !== "string") {
+                    const err84 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/budgetPause/message",
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/budgetPause/properties/message/type",
+                      keyword: "type",
+                      params: { type: "string" },
+                      message: "must be string",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err84];
+                    } else {
+                      vErrors.push(err84);
+                    }
+                    errors++;
                   }
                 }
               } else {
-                const err83 = {
-                  instancePath: instancePath + "/runs/" + i0 + "/usage",
-                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/type",
+                const err85 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/budgetPause",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/budgetPause/type",
                   keyword: "type",
                   params: { type: "object" },
                   message: "must be object",
                 };
                 if (vErrors === null) {
-                  vErrors = [err83];
+                  vErrors = [err85];
                 } else {
-                  vErrors.push(err83);
+                  vErrors.push(err85);
                 }
                 errors++;
               }
             }
-            if (data2.retries !== undefined) {
-              let data44 = data2.retries;
-              if (!(typeof data44 == "number" && !(data44 % 1) && !isNaN(data44) && isFinite(data44))) {
-                const err84 = {
-                  instancePath: instancePath + "/runs/" + i0 + "/retries",
-                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/retries/type",
-                  keyword: "type",
-                  params: { type: "integer" },
-                  message: "must be integer",
-                };
-                if (vErrors === null) {
-                  vErrors = [err84];
-                } else {
-                  vErrors.push(err84);
-                }
-                errors++;
-              }
-              if (typeof data44 == "number" && isFinite(data44)) {
-                if (data44 < 1 || isNaN(data44)) {
-                  const err85 = {
-                    instancePath: instancePath + "/runs/" + i0 + "/retries",
-                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/retries/minimum",
-                    keyword: "minimum",
-                    params: { comparison: ">=", limit: 1 },
-                    message: "must be >= 1",
+            if (data2.loopPause !== undefined) {
+              let data44 = data2.loopPause;
+              if (data44 && typeof data44 == "object" && !Array.isArray(data44)) {
+                if (data44.turn === undefined) {
+                  const err86 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/loopPause",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/required",
+                    keyword: "required",
+                    params: { missingProperty: "turn" },
+                    message: "must have required property '" + "turn" + "'",
                   };
                   if (vErrors === null) {
-                    vErrors = [err85];
+                    vErrors = [err86];
                   } else {
-                    vErrors.push(err85);
+                    vErrors.push(err86);
                   }
                   errors++;
                 }
-              }
-            }
-            if (data2.errors !== undefined) {
-              let data45 = data2.errors;
-              if (!(typeof data45 == "number" && !(data45 % 1) && !isNaN(data45) && isFinite(data45))) {
-                const err86 = {
-                  instancePath: instancePath + "/runs/" + i0 + "/errors",
-                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/errors/type",
-                  keyword: "type",
-                  params: { type: "integer" },
-                  message: "must be integer",
-                };
-                if (vErrors === null) {
-                  vErrors = [err86];
-                } else {
-                  vErrors.push(err86);
-                }
-                errors++;
-              }
-              if (typeof data45 == "number" && isFinite(data45)) {
-                if (data45 < 0 || isNaN(data45)) {
+                if (data44.pattern === undefined) {
                   const err87 = {
-                    instancePath: instancePath + "/runs/" + i0 + "/errors",
-                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/errors/minimum",
-                    keyword: "minimum",
-                    params: { comparison: ">=", limit: 0 },
-                    message: "must be >= 0",
+                    instancePath: instancePath + "/runs/" + i0 + "/loopPause",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/required",
+                    keyword: "required",
+                    params: { missingProperty: "pattern" },
+                    message: "must have required property '" + "pattern" + "'",
                   };
                   if (vErrors === null) {
                     vErrors = [err87];
@@ -3564,175 +4583,180 @@ function validate23(
                   }
                   errors++;
                 }
-              }
-            }
-            if (data2.submittedAt !== undefined) {
-              if (typeof data2.submittedAt !== "string") {
-                const err88 = {
-                  instancePath: instancePath + "/runs/" + i0 + "/submittedAt",
-                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/submittedAt/type",
-                  keyword: "type",
-                  params: { type: "string" },
-                  message: "must be string",
-                };
-                if (vErrors === null) {
-                  vErrors = [err88];
-                } else {
-                  vErrors.push(err88);
-                }
-                errors++;
-              }
-            }
-            if (data2.endedAt !== undefined) {
-              if (typeof data2.endedAt !== "string") {
-                const err89 = {
-                  instancePath: instancePath + "/runs/" + i0 + "/endedAt",
-                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/endedAt/type",
-                  keyword: "type",
-                  params: { type: "string" },
-                  message: "must be string",
-                };
-                if (vErrors === null) {
-                  vErrors = [err89];
-                } else {
-                  vErrors.push(err89);
-                }
-                errors++;
-              }
-            }
-            if (data2.lastSeq !== undefined) {
-              let data48 = data2.lastSeq;
-              if (!(typeof data48 == "number" && !(data48 % 1) && !isNaN(data48) && isFinite(data48))) {
-                const err90 = {
-                  instancePath: instancePath + "/runs/" + i0 + "/lastSeq",
-                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/lastSeq/type",
-                  keyword: "type",
-                  params: { type: "integer" },
-                  message: "must be integer",
-                };
-                if (vErrors === null) {
-                  vErrors = [err90];
-                } else {
-                  vErrors.push(err90);
-                }
-                errors++;
-              }
-              if (typeof data48 == "number" && isFinite(data48)) {
-                if (data48 < 0 || isNaN(data48)) {
-                  const err91 = {
-                    instancePath: instancePath + "/runs/" + i0 + "/lastSeq",
-                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/lastSeq/minimum",
-                    keyword: "minimum",
-                    params: { comparison: ">=", limit: 0 },
-                    message: "must be >= 0",
+                if (data44.count === undefined) {
+                  const err88 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/loopPause",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/required",
+                    keyword: "required",
+                    params: { missingProperty: "count" },
+                    message: "must have required property '" + "count" + "'",
                   };
                   if (vErrors === null) {
-                    vErrors = [err91];
+                    vErrors = [err88];
                   } else {
-                    vErrors.push(err91);
+                    vErrors.push(err88);
                   }
                   errors++;
                 }
-              }
-            }
-            if (data2.traceId !== undefined) {
-              let data49 = data2.traceId;
-              if (typeof data49 === "string") {
-                if (!pattern8.test(data49)) {
-                  const err92 = {
-                    instancePath: instancePath + "/runs/" + i0 + "/traceId",
-                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/traceId/pattern",
-                    keyword: "pattern",
-                    params: { pattern: "^[0-9a-f]{32}$" },
-                    message: 'must match pattern "' + "^[0-9a-f]{32}$" + '"',
+                if (data44.sinceTurn === undefined) {
+                  const err89 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/loopPause",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/required",
+                    keyword: "required",
+                    params: { missingProperty: "sinceTurn" },
+                    message: "must have required property '" + "sinceTurn" + "'",
                   };
                   if (vErrors === null) {
-                    vErrors = [err92];
+                    vErrors = [err89];
                   } else {
-                    vErrors.push(err92);
+                    vErrors.push(err89);
                   }
                   errors++;
                 }
-              } else {
-                const err93 = {
-                  instancePath: instancePath + "/runs/" + i0 + "/traceId",
-                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/traceId/type",
-                  keyword: "type",
-                  params: { type: "string" },
-                  message: "must be string",
-                };
-                if (vErrors === null) {
-                  vErrors = [err93];
-                } else {
-                  vErrors.push(err93);
-                }
-                errors++;
-              }
-            }
-            if (data2.purgedAt !== undefined) {
-              if (typeof data2.purgedAt !== "string") {
-                const err94 = {
-                  instancePath: instancePath + "/runs/" + i0 + "/purgedAt",
-                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/purgedAt/type",
-                  keyword: "type",
-                  params: { type: "string" },
-                  message: "must be string",
-                };
-                if (vErrors === null) {
-                  vErrors = [err94];
-                } else {
-                  vErrors.push(err94);
-                }
-                errors++;
-              }
-            }
-            if (data2.tenant !== undefined) {
-              let data51 = data2.tenant;
-              if (typeof data51 === "string") {
-                if (!pattern4.test(data51)) {
-                  const err95 = {
-                    instancePath: instancePath + "/runs/" + i0 + "/tenant",
-                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/tenant/pattern",
-                    keyword: "pattern",
-                    params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
-                    message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+                if (data44.message === undefined) {
+                  const err90 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/loopPause",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/required",
+                    keyword: "required",
+                    params: { missingProperty: "message" },
+                    message: "must have required property '" + "message" + "'",
                   };
                   if (vErrors === null) {
-                    vErrors = [err95];
+                    vErrors = [err90];
                   } else {
-                    vErrors.push(err95);
+                    vErrors.push(err90);
                   }
                   errors++;
                 }
-              } else {
-                const err96 = {
-                  instancePath: instancePath + "/runs/" + i0 + "/tenant",
-                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/tenant/type",
-                  keyword: "type",
-                  params: { type: "string" },
-                  message: "must be string",
-                };
-                if (vErrors === null) {
-                  vErrors = [err96];
-                } else {
-                  vErrors.push(err96);
-                }
-                errors++;
-              }
-            }
-            if (data2.metadata !== undefined) {
-              let data52 = data2.metadata;
-              if (data52 && typeof data52 == "object" && !Array.isArray(data52)) {
-                for (const key7 in data52) {
-                  if (typeof data52[key7] !== "string") {
-                    const err97 = {
-                      instancePath:
-                        instancePath + "/runs/" + i0 + "/metadata/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),
+                for (const key6 in data44) {
+                  if (!(
+                    key6 === "turn" ||
+                    key6 === "pattern" ||
+                    key6 === "tool" ||
+                    key6 === "arguments" ||
+                    key6 === "count" ||
+                    key6 === "sinceTurn" ||
+                    key6 === "message"
+                  )) {
+                    const err91 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/loopPause",
                       schemaPath:
-                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/metadata/additionalProperties/type",
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/additionalProperties",
+                      keyword: "additionalProperties",
+                      params: { additionalProperty: key6 },
+                      message: "must NOT have additional properties",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err91];
+                    } else {
+                      vErrors.push(err91);
+                    }
+                    errors++;
+                  }
+                }
+                if (data44.turn !== undefined) {
+                  let data45 = data44.turn;
+                  if (!(typeof data45 == "number" && !(data45 % 1) && !isNaN(data45) && isFinite(data45))) {
+                    const err92 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/loopPause/turn",
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/properties/turn/type",
+                      keyword: "type",
+                      params: { type: "integer" },
+                      message: "must be integer",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err92];
+                    } else {
+                      vErrors.push(err92);
+                    }
+                    errors++;
+                  }
+                }
+                if (data44.pattern !== undefined) {
+                  let data46 = data44.pattern;
+                  if (!(data46 === "same_call" || data46 === "idle_turns")) {
+                    const err93 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/loopPause/pattern",
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/properties/pattern/enum",
+                      keyword: "enum",
+                      params: { allowedValues: schema37.properties.loopPause.properties.pattern.enum },
+                      message: "must be equal to one of the allowed values",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err93];
+                    } else {
+                      vErrors.push(err93);
+                    }
+                    errors++;
+                  }
+                }
+                if (data44.tool !== undefined) {
+                  if (typeof data44.tool !== "string") {
+                    const err94 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/loopPause/tool",
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/properties/tool/type",
                       keyword: "type",
                       params: { type: "string" },
                       message: "must be string",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err94];
+                    } else {
+                      vErrors.push(err94);
+                    }
+                    errors++;
+                  }
+                }
+                if (data44.arguments !== undefined) {
+                  if (typeof data44.arguments !== "string") {
+                    const err95 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/loopPause/arguments",
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/properties/arguments/type",
+                      keyword: "type",
+                      params: { type: "string" },
+                      message: "must be string",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err95];
+                    } else {
+                      vErrors.push(err95);
+                    }
+                    errors++;
+                  }
+                }
+                if (data44.count !== undefined) {
+                  let data49 = data44.count;
+                  if (!(typeof data49 == "number" && !(data49 % 1) && !isNaN(data49) && isFinite(data49))) {
+                    const err96 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/loopPause/count",
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/properties/count/type",
+                      keyword: "type",
+                      params: { type: "integer" },
+                      message: "must be integer",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err96];
+                    } else {
+                      vErrors.push(err96);
+                    }
+                    errors++;
+                  }
+                }
+                if (data44.sinceTurn !== undefined) {
+                  let data50 = data44.sinceTurn;
+                  if (!(typeof data50 == "number" && !(data50 % 1) && !isNaN(data50) && isFinite(data50))) {
+                    const err97 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/loopPause/sinceTurn",
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/properties/sinceTurn/type",
+                      keyword: "type",
+                      params: { type: "integer" },
+                      message: "must be integer",
                     };
                     if (vErrors === null) {
                       vErrors = [err97];
@@ -3742,30 +4766,31 @@ function validate23(
                     errors++;
                   }
                 }
+                if (data44.message !== undefined) {
+                  if (typeof data44.message !== "string") {
+                    const err98 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/loopPause/message",
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/properties/message/type",
+                      keyword: "type",
+                      params: { type: "string" },
+                      message: "must be string",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err98];
+                    } else {
+                      vErrors.push(err98);
+                    }
+                    errors++;
+                  }
+                }
               } else {
-                const err98 = {
-                  instancePath: instancePath + "/runs/" + i0 + "/metadata",
-                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/metadata/type",
+                const err99 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/loopPause",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/type",
                   keyword: "type",
                   params: { type: "object" },
                   message: "must be object",
-                };
-                if (vErrors === null) {
-                  vErrors = [err98];
-                } else {
-                  vErrors.push(err98);
-                }
-                errors++;
-              }
-            }
-            if (data2.archivedAt !== undefined) {
-              if (typeof data2.archivedAt !== "string") {
-                const err99 = {
-                  instancePath: instancePath + "/runs/" + i0 + "/archivedAt",
-                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archivedAt/type",
-                  keyword: "type",
-                  params: { type: "string" },
-                  message: "must be string",
                 };
                 if (vErrors === null) {
                   vErrors = [err99];
@@ -3775,16 +4800,16 @@ function validate23(
                 errors++;
               }
             }
-            if (data2.archive !== undefined) {
-              let data55 = data2.archive;
-              if (data55 && typeof data55 == "object" && !Array.isArray(data55)) {
-                if (data55.seqs === undefined) {
+            if (data2.usage !== undefined) {
+              let data52 = data2.usage;
+              if (data52 && typeof data52 == "object" && !Array.isArray(data52)) {
+                if (data52.inputTokens === undefined) {
                   const err100 = {
-                    instancePath: instancePath + "/runs/" + i0 + "/archive",
-                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/required",
+                    instancePath: instancePath + "/runs/" + i0 + "/usage",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/required",
                     keyword: "required",
-                    params: { missingProperty: "seqs" },
-                    message: "must have required property '" + "seqs" + "'",
+                    params: { missingProperty: "inputTokens" },
+                    message: "must have required property '" + "inputTokens" + "'",
                   };
                   if (vErrors === null) {
                     vErrors = [err100];
@@ -3793,13 +4818,13 @@ function validate23(
                   }
                   errors++;
                 }
-                if (data55.sha256 === undefined) {
+                if (data52.outputTokens === undefined) {
                   const err101 = {
-                    instancePath: instancePath + "/runs/" + i0 + "/archive",
-                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/required",
+                    instancePath: instancePath + "/runs/" + i0 + "/usage",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/required",
                     keyword: "required",
-                    params: { missingProperty: "sha256" },
-                    message: "must have required property '" + "sha256" + "'",
+                    params: { missingProperty: "outputTokens" },
+                    message: "must have required property '" + "outputTokens" + "'",
                   };
                   if (vErrors === null) {
                     vErrors = [err101];
@@ -3808,8 +4833,428 @@ function validate23(
                   }
                   errors++;
                 }
-                if (data55.bytes === undefined) {
-                  const err102 = {
+                for (const key7 in data52) {
+                  if (!(key7 === "inputTokens" || key7 === "outputTokens")) {
+                    const err102 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/usage",
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/additionalProperties",
+                      keyword: "additionalProperties",
+                      params: { additionalProperty: key7 },
+                      message: "must NOT have additional properties",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err102];
+                    } else {
+                      vErrors.push(err102);
+                    }
+                    errors++;
+                  }
+                }
+                if (data52.inputTokens !== undefined) {
+                  let data53 = data52.inputTokens;
+                  if (!(typeof data53 == "number" && !(data53 % 1) && !isNaN(data53) && isFinite(data53))) {
+                    const err103 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/usage/inputTokens",
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/properties/inputTokens/type",
+                      keyword: "type",
+                      params: { type: "integer" },
+                      message: "must be integer",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err103];
+                    } else {
+                      vErrors.push(err103);
+                    }
+                    errors++;
+                  }
+                  if (typeof data53 == "number" && isFinite(data53)) {
+                    if (data53 < 0 || isNaN(data53)) {
+                      const err104 = {
+                        instancePath: instancePath + "/runs/" + i0 + "/usage/inputTokens",
+                        schemaPath:
+                          "https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/properties/inputTokens/minimum",
+                        keyword: "minimum",
+                        params: { comparison: ">=", limit: 0 },
+                        message: "must be >= 0",
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err104];
+                      } else {
+                        vErrors.push(err104);
+                      }
+                      errors++;
+                    }
+                  }
+                }
+                if (data52.outputTokens !== undefined) {
+                  let data54 = data52.outputTokens;
+                  if (!(typeof data54 == "number" && !(data54 % 1) && !isNaN(data54) && isFinite(data54))) {
+                    const err105 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/usage/outputTokens",
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/properties/outputTokens/type",
+                      keyword: "type",
+                      params: { type: "integer" },
+                      message: "must be integer",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err105];
+                    } else {
+                      vErrors.push(err105);
+                    }
+                    errors++;
+                  }
+                  if (typeof data54 == "number" && isFinite(data54)) {
+                    if (data54 < 0 || isNaN(data54)) {
+                      const err106 = {
+                        instancePath: instancePath + "/runs/" + i0 + "/usage/outputTokens",
+                        schemaPath:
+                          "https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/properties/outputTokens/minimum",
+                        keyword: "minimum",
+                        params: { comparison: ">=", limit: 0 },
+                        message: "must be >= 0",
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err106];
+                      } else {
+                        vErrors.push(err106);
+                      }
+                      errors++;
+                    }
+                  }
+                }
+              } else {
+                const err107 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/usage",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/type",
+                  keyword: "type",
+                  params: { type: "object" },
+                  message: "must be object",
+                };
+                if (vErrors === null) {
+                  vErrors = [err107];
+                } else {
+                  vErrors.push(err107);
+                }
+                errors++;
+              }
+            }
+            if (data2.retries !== undefined) {
+              let data55 = data2.retries;
+              if (!(typeof data55 == "number" && !(data55 % 1) && !isNaN(data55) && isFinite(data55))) {
+                const err108 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/retries",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/retries/type",
+                  keyword: "type",
+                  params: { type: "integer" },
+                  message: "must be integer",
+                };
+                if (vErrors === null) {
+                  vErrors = [err108];
+                } else {
+                  vErrors.push(err108);
+                }
+                errors++;
+              }
+              if (typeof data55 == "number" && isFinite(data55)) {
+                if (data55 < 1 || isNaN(data55)) {
+                  const err109 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/retries",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/retries/minimum",
+                    keyword: "minimum",
+                    params: { comparison: ">=", limit: 1 },
+                    message: "must be >= 1",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err109];
+                  } else {
+                    vErrors.push(err109);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data2.errors !== undefined) {
+              let data56 = data2.errors;
+              if (!(typeof data56 == "number" && !(data56 % 1) && !isNaN(data56) && isFinite(data56))) {
+                const err110 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/errors",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/errors/type",
+                  keyword: "type",
+                  params: { type: "integer" },
+                  message: "must be integer",
+                };
+                if (vErrors === null) {
+                  vErrors = [err110];
+                } else {
+                  vErrors.push(err110);
+                }
+                errors++;
+              }
+              if (typeof data56 == "number" && isFinite(data56)) {
+                if (data56 < 0 || isNaN(data56)) {
+                  const err111 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/errors",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/errors/minimum",
+                    keyword: "minimum",
+                    params: { comparison: ">=", limit: 0 },
+                    message: "must be >= 0",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err111];
+                  } else {
+                    vErrors.push(err111);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data2.submittedAt !== undefined) {
+              if (typeof data2.submittedAt !== "string") {
+                const err112 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/submittedAt",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/submittedAt/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                };
+                if (vErrors === null) {
+                  vErrors = [err112];
+                } else {
+                  vErrors.push(err112);
+                }
+                errors++;
+              }
+            }
+            if (data2.endedAt !== undefined) {
+              if (typeof data2.endedAt !== "string") {
+                const err113 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/endedAt",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/endedAt/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                };
+                if (vErrors === null) {
+                  vErrors = [err113];
+                } else {
+                  vErrors.push(err113);
+                }
+                errors++;
+              }
+            }
+            if (data2.lastSeq !== undefined) {
+              let data59 = data2.lastSeq;
+              if (!(typeof data59 == "number" && !(data59 % 1) && !isNaN(data59) && isFinite(data59))) {
+                const err114 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/lastSeq",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/lastSeq/type",
+                  keyword: "type",
+                  params: { type: "integer" },
+                  message: "must be integer",
+                };
+                if (vErrors === null) {
+                  vErrors = [err114];
+                } else {
+                  vErrors.push(err114);
+                }
+                errors++;
+              }
+              if (typeof data59 == "number" && isFinite(data59)) {
+                if (data59 < 0 || isNaN(data59)) {
+                  const err115 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/lastSeq",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/lastSeq/minimum",
+                    keyword: "minimum",
+                    params: { comparison: ">=", limit: 0 },
+                    message: "must be >= 0",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err115];
+                  } else {
+                    vErrors.push(err115);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data2.traceId !== undefined) {
+              let data60 = data2.traceId;
+              if (typeof data60 === "string") {
+                if (!pattern11.test(data60)) {
+                  const err116 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/traceId",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/traceId/pattern",
+                    keyword: "pattern",
+                    params: { pattern: "^[0-9a-f]{32}$" },
+                    message: 'must match pattern "' + "^[0-9a-f]{32}$" + '"',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err116];
+                  } else {
+                    vErrors.push(err116);
+                  }
+                  errors++;
+                }
+              } else {
+                const err117 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/traceId",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/traceId/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                };
+                if (vErrors === null) {
+                  vErrors = [err117];
+                } else {
+                  vErrors.push(err117);
+                }
+                errors++;
+              }
+            }
+            if (data2.purgedAt !== undefined) {
+              if (typeof data2.purgedAt !== "string") {
+                const err118 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/purgedAt",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/purgedAt/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                };
+                if (vErrors === null) {
+                  vErrors = [err118];
+                } else {
+                  vErrors.push(err118);
+                }
+                errors++;
+              }
+            }
+            if (data2.tenant !== undefined) {
+              let data62 = data2.tenant;
+              if (typeof data62 === "string") {
+                if (!pattern4.test(data62)) {
+                  const err119 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/tenant",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/tenant/pattern",
+                    keyword: "pattern",
+                    params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+                    message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err119];
+                  } else {
+                    vErrors.push(err119);
+                  }
+                  errors++;
+                }
+              } else {
+                const err120 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/tenant",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/tenant/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                };
+                if (vErrors === null) {
+                  vErrors = [err120];
+                } else {
+                  vErrors.push(err120);
+                }
+                errors++;
+              }
+            }
+            if (data2.metadata !== undefined) {
+              let data63 = data2.metadata;
+              if (data63 && typeof data63 == "object" && !Array.isArray(data63)) {
+                for (const key8 in data63) {
+                  if (typeof data63[key8] !== "string") {
+                    const err121 = {
+                      instancePath:
+                        instancePath + "/runs/" + i0 + "/metadata/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/metadata/additionalProperties/type",
+                      keyword: "type",
+                      params: { type: "string" },
+                      message: "must be string",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err121];
+                    } else {
+                      vErrors.push(err121);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err122 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/metadata",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/metadata/type",
+                  keyword: "type",
+                  params: { type: "object" },
+                  message: "must be object",
+                };
+                if (vErrors === null) {
+                  vErrors = [err122];
+                } else {
+                  vErrors.push(err122);
+                }
+                errors++;
+              }
+            }
+            if (data2.archivedAt !== undefined) {
+              if (typeof data2.archivedAt !== "string") {
+                const err123 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/archivedAt",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archivedAt/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                };
+                if (vErrors === null) {
+                  vErrors = [err123];
+                } else {
+                  vErrors.push(err123);
+                }
+                errors++;
+              }
+            }
+            if (data2.archive !== undefined) {
+              let data66 = data2.archive;
+              if (data66 && typeof data66 == "object" && !Array.isArray(data66)) {
+                if (data66.seqs === undefined) {
+                  const err124 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/archive",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/required",
+                    keyword: "required",
+                    params: { missingProperty: "seqs" },
+                    message: "must have required property '" + "seqs" + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err124];
+                  } else {
+                    vErrors.push(err124);
+                  }
+                  errors++;
+                }
+                if (data66.sha256 === undefined) {
+                  const err125 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/archive",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/required",
+                    keyword: "required",
+                    params: { missingProperty: "sha256" },
+                    message: "must have required property '" + "sha256" + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err125];
+                  } else {
+                    vErrors.push(err125);
+                  }
+                  errors++;
+                }
+                if (data66.bytes === undefined) {
+                  const err126 = {
                     instancePath: instancePath + "/runs/" + i0 + "/archive",
                     schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/required",
                     keyword: "required",
@@ -3817,14 +5262,14 @@ function validate23(
                     message: "must have required property '" + "bytes" + "'",
                   };
                   if (vErrors === null) {
-                    vErrors = [err102];
+                    vErrors = [err126];
                   } else {
-                    vErrors.push(err102);
+                    vErrors.push(err126);
                   }
                   errors++;
                 }
-                if (data55.messages === undefined) {
-                  const err103 = {
+                if (data66.messages === undefined) {
+                  const err127 = {
                     instancePath: instancePath + "/runs/" + i0 + "/archive",
                     schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/required",
                     keyword: "required",
@@ -3832,35 +5277,42 @@ function validate23(
                     message: "must have required property '" + "messages" + "'",
                   };
                   if (vErrors === null) {
-                    vErrors = [err103];
+                    vErrors = [err127];
                   } else {
-                    vErrors.push(err103);
+                    vErrors.push(err127);
                   }
                   errors++;
                 }
-                for (const key8 in data55) {
-                  if (!(key8 === "seqs" || key8 === "sha256" || key8 === "bytes" || key8 === "messages")) {
-                    const err104 = {
+                for (const key9 in data66) {
+                  if (!(
+                    key9 === "seqs" ||
+                    key9 === "sha256" ||
+                    key9 === "bytes" ||
+                    key9 === "guardPause" ||
+                    key9 === "activeAgent" ||
+                    key9 === "messages"
+                  )) {
+                    const err128 = {
                       instancePath: instancePath + "/runs/" + i0 + "/archive",
                       schemaPath:
                         "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/additionalProperties",
                       keyword: "additionalProperties",
-                      params: { additionalProperty: key8 },
+                      params: { additionalProperty: key9 },
                       message: "must NOT have additional properties",
                     };
                     if (vErrors === null) {
-                      vErrors = [err104];
+                      vErrors = [err128];
                     } else {
-                      vErrors.push(err104);
+                      vErrors.push(err128);
                     }
                     errors++;
                   }
                 }
-                if (data55.seqs !== undefined) {
-                  let data56 = data55.seqs;
-                  if (Array.isArray(data56)) {
-                    if (data56.length < 1) {
-                      const err105 = {
+                if (data66.seqs !== undefined) {
+                  let data67 = data66.seqs;
+                  if (Array.isArray(data67)) {
+                    if (data67.length < 1) {
+                      const err129 = {
                         instancePath: instancePath + "/runs/" + i0 + "/archive/seqs",
                         schemaPath:
                           "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/seqs/minItems",
@@ -3869,17 +5321,17 @@ function validate23(
                         message: "must NOT have fewer than 1 items",
                       };
                       if (vErrors === null) {
-                        vErrors = [err105];
+                        vErrors = [err129];
                       } else {
-                        vErrors.push(err105);
+                        vErrors.push(err129);
                       }
                       errors++;
                     }
-                    const len5 = data56.length;
+                    const len5 = data67.length;
                     for (let i5 = 0; i5 < len5; i5++) {
-                      let data57 = data56[i5];
-                      if (!(typeof data57 == "number" && !(data57 % 1) && !isNaN(data57) && isFinite(data57))) {
-                        const err106 = {
+                      let data68 = data67[i5];
+                      if (!(typeof data68 == "number" && !(data68 % 1) && !isNaN(data68) && isFinite(data68))) {
+                        const err130 = {
                           instancePath: instancePath + "/runs/" + i0 + "/archive/seqs/" + i5,
                           schemaPath:
                             "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/seqs/items/type",
@@ -3888,15 +5340,15 @@ function validate23(
                           message: "must be integer",
                         };
                         if (vErrors === null) {
-                          vErrors = [err106];
+                          vErrors = [err130];
                         } else {
-                          vErrors.push(err106);
+                          vErrors.push(err130);
                         }
                         errors++;
                       }
-                      if (typeof data57 == "number" && isFinite(data57)) {
-                        if (data57 < 1 || isNaN(data57)) {
-                          const err107 = {
+                      if (typeof data68 == "number" && isFinite(data68)) {
+                        if (data68 < 1 || isNaN(data68)) {
+                          const err131 = {
                             instancePath: instancePath + "/runs/" + i0 + "/archive/seqs/" + i5,
                             schemaPath:
                               "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/seqs/items/minimum",
@@ -3905,16 +5357,16 @@ function validate23(
                             message: "must be >= 1",
                           };
                           if (vErrors === null) {
-                            vErrors = [err107];
+                            vErrors = [err131];
                           } else {
-                            vErrors.push(err107);
+                            vErrors.push(err131);
                           }
                           errors++;
                         }
                       }
                     }
                   } else {
-                    const err108 = {
+                    const err132 = {
                       instancePath: instancePath + "/runs/" + i0 + "/archive/seqs",
                       schemaPath:
                         "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/seqs/type",
@@ -3923,18 +5375,18 @@ function validate23(
                       message: "must be array",
                     };
                     if (vErrors === null) {
-                      vErrors = [err108];
+                      vErrors = [err132];
                     } else {
-                      vErrors.push(err108);
+                      vErrors.push(err132);
                     }
                     errors++;
                   }
                 }
-                if (data55.sha256 !== undefined) {
-                  let data58 = data55.sha256;
-                  if (typeof data58 === "string") {
-                    if (!pattern10.test(data58)) {
-                      const err109 = {
+                if (data66.sha256 !== undefined) {
+                  let data69 = data66.sha256;
+                  if (typeof data69 === "string") {
+                    if (!pattern13.test(data69)) {
+                      const err133 = {
                         instancePath: instancePath + "/runs/" + i0 + "/archive/sha256",
                         schemaPath:
                           "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/sha256/pattern",
@@ -3943,14 +5395,14 @@ function validate23(
                         message: 'must match pattern "' + "^[0-9a-f]{64}$" + '"',
                       };
                       if (vErrors === null) {
-                        vErrors = [err109];
+                        vErrors = [err133];
                       } else {
-                        vErrors.push(err109);
+                        vErrors.push(err133);
                       }
                       errors++;
                     }
                   } else {
-                    const err110 = {
+                    const err134 = {
                       instancePath: instancePath + "/runs/" + i0 + "/archive/sha256",
                       schemaPath:
                         "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/sha256/type",
@@ -3959,17 +5411,17 @@ function validate23(
                       message: "must be string",
                     };
                     if (vErrors === null) {
-                      vErrors = [err110];
+                      vErrors = [err134];
                     } else {
-                      vErrors.push(err110);
+                      vErrors.push(err134);
                     }
                     errors++;
                   }
                 }
-                if (data55.bytes !== undefined) {
-                  let data59 = data55.bytes;
-                  if (!(typeof data59 == "number" && !(data59 % 1) && !isNaN(data59) && isFinite(data59))) {
-                    const err111 = {
+                if (data66.bytes !== undefined) {
+                  let data70 = data66.bytes;
+                  if (!(typeof data70 == "number" && !(data70 % 1) && !isNaN(data70) && isFinite(data70))) {
+                    const err135 = {
                       instancePath: instancePath + "/runs/" + i0 + "/archive/bytes",
                       schemaPath:
                         "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/bytes/type",
@@ -3978,15 +5430,15 @@ function validate23(
                       message: "must be integer",
                     };
                     if (vErrors === null) {
-                      vErrors = [err111];
+                      vErrors = [err135];
                     } else {
-                      vErrors.push(err111);
+                      vErrors.push(err135);
                     }
                     errors++;
                   }
-                  if (typeof data59 == "number" && isFinite(data59)) {
-                    if (data59 < 0 || isNaN(data59)) {
-                      const err112 = {
+                  if (typeof data70 == "number" && isFinite(data70)) {
+                    if (data70 < 0 || isNaN(data70)) {
+                      const err136 = {
                         instancePath: instancePath + "/runs/" + i0 + "/archive/bytes",
                         schemaPath:
                           "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/bytes/minimum",
@@ -3995,18 +5447,214 @@ function validate23(
                         message: "must be >= 0",
                       };
                       if (vErrors === null) {
-                        vErrors = [err112];
+                        vErrors = [err136];
                       } else {
-                        vErrors.push(err112);
+                        vErrors.push(err136);
                       }
                       errors++;
                     }
                   }
                 }
-                if (data55.messages !== undefined) {
-                  let data60 = data55.messages;
-                  if (!(typeof data60 == "number" && !(data60 % 1) && !isNaN(data60) && isFinite(data60))) {
-                    const err113 = {
+                if (data66.guardPause !== undefined) {
+                  let data71 = data66.guardPause;
+                  if (data71 && typeof data71 == "object" && !Array.isArray(data71)) {
+                    if (data71.turn === undefined) {
+                      const err137 = {
+                        instancePath: instancePath + "/runs/" + i0 + "/archive/guardPause",
+                        schemaPath:
+                          "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/guardPause/required",
+                        keyword: "required",
+                        params: { missingProperty: "turn" },
+                        message: "must have required property '" + "turn" + "'",
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err137];
+                      } else {
+                        vErrors.push(err137);
+                      }
+                      errors++;
+                    }
+                    if (data71.point === undefined) {
+                      const err138 = {
+                        instancePath: instancePath + "/runs/" + i0 + "/archive/guardPause",
+                        schemaPath:
+                          "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/guardPause/required",
+                        keyword: "required",
+                        params: { missingProperty: "point" },
+                        message: "must have required property '" + "point" + "'",
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err138];
+                      } else {
+                        vErrors.push(err138);
+                      }
+                      errors++;
+                    }
+                    if (data71.guardrail === undefined) {
+                      const err139 = {
+                        instancePath: instancePath + "/runs/" + i0 + "/archive/guardPause",
+                        schemaPath:
+                          "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/guardPause/required",
+                        keyword: "required",
+                        params: { missingProperty: "guardrail" },
+                        message: "must have required property '" + "guardrail" + "'",
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err139];
+                      } else {
+                        vErrors.push(err139);
+                      }
+                      errors++;
+                    }
+                    if (data71.message === undefined) {
+                      const err140 = {
+                        instancePath: instancePath + "/runs/" + i0 + "/archive/guardPause",
+                        schemaPath:
+                          "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/guardPause/required",
+                        keyword: "required",
+                        params: { missingProperty: "message" },
+                        message: "must have required property '" + "message" + "'",
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err140];
+                      } else {
+                        vErrors.push(err140);
+                      }
+                      errors++;
+                    }
+                    for (const key10 in data71) {
+                      if (!(key10 === "turn" || key10 === "point" || key10 === "guardrail" || key10 === "message")) {
+                        const err141 = {
+                          instancePath: instancePath + "/runs/" + i0 + "/archive/guardPause",
+                          schemaPath:
+                            "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/guardPause/additionalProperties",
+                          keyword: "additionalProperties",
+                          params: { additionalProperty: key10 },
+                          message: "must NOT have additional properties",
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err141];
+                        } else {
+                          vErrors.push(err141);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data71.turn !== undefined) {
+                      let data72 = data71.turn;
+                      if (!(typeof data72 == "number" && !(data72 % 1) && !isNaN(data72) && isFinite(data72))) {
+                        const err142 = {
+                          instancePath: instancePath + "/runs/" + i0 + "/archive/guardPause/turn",
+                          schemaPath:
+                            "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/guardPause/properties/turn/type",
+                          keyword: "type",
+                          params: { type: "integer" },
+                          message: "must be integer",
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err142];
+                        } else {
+                          vErrors.push(err142);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data71.point !== undefined) {
+                      let data73 = data71.point;
+                      if (!(data73 === "input" || data73 === "output")) {
+                        const err143 = {
+                          instancePath: instancePath + "/runs/" + i0 + "/archive/guardPause/point",
+                          schemaPath:
+                            "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/guardPause/properties/point/enum",
+                          keyword: "enum",
+                          params: {
+                            allowedValues: schema37.properties.archive.properties.guardPause.properties.point.enum,
+                          },
+                          message: "must be equal to one of the allowed values",
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err143];
+                        } else {
+                          vErrors.push(err143);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data71.guardrail !== undefined) {
+                      if (typeof data71.guardrail !== "string") {
+                        const err144 = {
+                          instancePath: instancePath + "/runs/" + i0 + "/archive/guardPause/guardrail",
+                          schemaPath:
+                            "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/guardPause/properties/guardrail/type",
+                          keyword: "type",
+                          params: { type: "string" },
+                          message: "must be string",
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err144];
+                        } else {
+                          vErrors.push(err144);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data71.message !== undefined) {
+                      if (typeof data71.message !== "string") {
+                        const err145 = {
+                          instancePath: instancePath + "/runs/" + i0 + "/archive/guardPause/message",
+                          schemaPath:
+                            "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/guardPause/properties/message/type",
+                          keyword: "type",
+                          params: { type: "string" },
+                          message: "must be string",
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err145];
+                        } else {
+                          vErrors.push(err145);
+                        }
+                        errors++;
+                      }
+                    }
+                  } else {
+                    const err146 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/archive/guardPause",
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/guardPause/type",
+                      keyword: "type",
+                      params: { type: "object" },
+                      message: "must be object",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err146];
+                    } else {
+                      vErrors.push(err146);
+                    }
+                    errors++;
+                  }
+                }
+                if (data66.activeAgent !== undefined) {
+                  if (typeof data66.activeAgent !== "string") {
+                    const err147 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/archive/activeAgent",
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/activeAgent/type",
+                      keyword: "type",
+                      params: { type: "string" },
+                      message: "must be string",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err147];
+                    } else {
+                      vErrors.push(err147);
+                    }
+                    errors++;
+                  }
+                }
+                if (data66.messages !== undefined) {
+                  let data77 = data66.messages;
+                  if (!(typeof data77 == "number" && !(data77 % 1) && !isNaN(data77) && isFinite(data77))) {
+                    const err148 = {
                       instancePath: instancePath + "/runs/" + i0 + "/archive/messages",
                       schemaPath:
                         "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/messages/type",
@@ -4015,15 +5663,15 @@ function validate23(
                       message: "must be integer",
                     };
                     if (vErrors === null) {
-                      vErrors = [err113];
+                      vErrors = [err148];
                     } else {
-                      vErrors.push(err113);
+                      vErrors.push(err148);
                     }
                     errors++;
                   }
-                  if (typeof data60 == "number" && isFinite(data60)) {
-                    if (data60 < 0 || isNaN(data60)) {
-                      const err114 = {
+                  if (typeof data77 == "number" && isFinite(data77)) {
+                    if (data77 < 0 || isNaN(data77)) {
+                      const err149 = {
                         instancePath: instancePath + "/runs/" + i0 + "/archive/messages",
                         schemaPath:
                           "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/messages/minimum",
@@ -4032,16 +5680,16 @@ function validate23(
                         message: "must be >= 0",
                       };
                       if (vErrors === null) {
-                        vErrors = [err114];
+                        vErrors = [err149];
                       } else {
-                        vErrors.push(err114);
+                        vErrors.push(err149);
                       }
                       errors++;
                     }
                   }
                 }
               } else {
-                const err115 = {
+                const err150 = {
                   instancePath: instancePath + "/runs/" + i0 + "/archive",
                   schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/type",
                   keyword: "type",
@@ -4049,15 +5697,15 @@ function validate23(
                   message: "must be object",
                 };
                 if (vErrors === null) {
-                  vErrors = [err115];
+                  vErrors = [err150];
                 } else {
-                  vErrors.push(err115);
+                  vErrors.push(err150);
                 }
                 errors++;
               }
             }
           } else {
-            const err116 = {
+            const err151 = {
               instancePath: instancePath + "/runs/" + i0,
               schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/type",
               keyword: "type",
@@ -4065,15 +5713,15 @@ function validate23(
               message: "must be object",
             };
             if (vErrors === null) {
-              vErrors = [err116];
+              vErrors = [err151];
             } else {
-              vErrors.push(err116);
+              vErrors.push(err151);
             }
             errors++;
           }
         }
       } else {
-        const err117 = {
+        const err152 = {
           instancePath: instancePath + "/runs",
           schemaPath: "#/properties/runs/type",
           keyword: "type",
@@ -4081,16 +5729,16 @@ function validate23(
           message: "must be array",
         };
         if (vErrors === null) {
-          vErrors = [err117];
+          vErrors = [err152];
         } else {
-          vErrors.push(err117);
+          vErrors.push(err152);
         }
         errors++;
       }
     }
     if (data.cursor !== undefined) {
       if (typeof data.cursor !== "string") {
-        const err118 = {
+        const err153 = {
           instancePath: instancePath + "/cursor",
           schemaPath: "#/properties/cursor/type",
           keyword: "type",
@@ -4098,17 +5746,17 @@ function validate23(
           message: "must be string",
         };
         if (vErrors === null) {
-          vErrors = [err118];
+          vErrors = [err153];
         } else {
-          vErrors.push(err118);
+          vErrors.push(err153);
         }
         errors++;
       }
     }
     if (data.examined !== undefined) {
-      let data62 = data.examined;
-      if (!(typeof data62 == "number" && !(data62 % 1) && !isNaN(data62) && isFinite(data62))) {
-        const err119 = {
+      let data79 = data.examined;
+      if (!(typeof data79 == "number" && !(data79 % 1) && !isNaN(data79) && isFinite(data79))) {
+        const err154 = {
           instancePath: instancePath + "/examined",
           schemaPath: "#/properties/examined/type",
           keyword: "type",
@@ -4116,15 +5764,15 @@ function validate23(
           message: "must be integer",
         };
         if (vErrors === null) {
-          vErrors = [err119];
+          vErrors = [err154];
         } else {
-          vErrors.push(err119);
+          vErrors.push(err154);
         }
         errors++;
       }
-      if (typeof data62 == "number" && isFinite(data62)) {
-        if (data62 < 0 || isNaN(data62)) {
-          const err120 = {
+      if (typeof data79 == "number" && isFinite(data79)) {
+        if (data79 < 0 || isNaN(data79)) {
+          const err155 = {
             instancePath: instancePath + "/examined",
             schemaPath: "#/properties/examined/minimum",
             keyword: "minimum",
@@ -4132,16 +5780,308 @@ function validate23(
             message: "must be >= 0",
           };
           if (vErrors === null) {
-            vErrors = [err120];
+            vErrors = [err155];
           } else {
-            vErrors.push(err120);
+            vErrors.push(err155);
           }
           errors++;
         }
       }
     }
+    if (data.counts !== undefined) {
+      let data80 = data.counts;
+      if (data80 && typeof data80 == "object" && !Array.isArray(data80)) {
+        if (data80.awaiting_approval === undefined) {
+          const err156 = {
+            instancePath: instancePath + "/counts",
+            schemaPath: "#/properties/counts/required",
+            keyword: "required",
+            params: { missingProperty: "awaiting_approval" },
+            message: "must have required property '" + "awaiting_approval" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err156];
+          } else {
+            vErrors.push(err156);
+          }
+          errors++;
+        }
+        if (data80.running === undefined) {
+          const err157 = {
+            instancePath: instancePath + "/counts",
+            schemaPath: "#/properties/counts/required",
+            keyword: "required",
+            params: { missingProperty: "running" },
+            message: "must have required property '" + "running" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err157];
+          } else {
+            vErrors.push(err157);
+          }
+          errors++;
+        }
+        if (data80.completed === undefined) {
+          const err158 = {
+            instancePath: instancePath + "/counts",
+            schemaPath: "#/properties/counts/required",
+            keyword: "required",
+            params: { missingProperty: "completed" },
+            message: "must have required property '" + "completed" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err158];
+          } else {
+            vErrors.push(err158);
+          }
+          errors++;
+        }
+        if (data80.failed === undefined) {
+          const err159 = {
+            instancePath: instancePath + "/counts",
+            schemaPath: "#/properties/counts/required",
+            keyword: "required",
+            params: { missingProperty: "failed" },
+            message: "must have required property '" + "failed" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err159];
+          } else {
+            vErrors.push(err159);
+          }
+          errors++;
+        }
+        if (data80.cancelled === undefined) {
+          const err160 = {
+            instancePath: instancePath + "/counts",
+            schemaPath: "#/properties/counts/required",
+            keyword: "required",
+            params: { missingProperty: "cancelled" },
+            message: "must have required property '" + "cancelled" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err160];
+          } else {
+            vErrors.push(err160);
+          }
+          errors++;
+        }
+        for (const key11 in data80) {
+          if (!(
+            key11 === "awaiting_approval" ||
+            key11 === "running" ||
+            key11 === "completed" ||
+            key11 === "failed" ||
+            key11 === "cancelled"
+          )) {
+            const err161 = {
+              instancePath: instancePath + "/counts",
+              schemaPath: "#/properties/counts/additionalProperties",
+              keyword: "additionalProperties",
+              params: { additionalProperty: key11 },
+              message: "must NOT have additional properties",
+            };
+            if (vErrors === null) {
+              vErrors = [err161];
+            } else {
+              vErrors.push(err161);
+            }
+            errors++;
+          }
+        }
+        if (data80.awaiting_approval !== undefined) {
+          let data81 = data80.awaiting_approval;
+          if (!(typeof data81 == "number" && !(data81 % 1) && !isNaN(data81) && isFinite(data81))) {
+            const err162 = {
+              instancePath: instancePath + "/counts/awaiting_approval",
+              schemaPath: "#/properties/counts/properties/awaiting_approval/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err162];
+            } else {
+              vErrors.push(err162);
+            }
+            errors++;
+          }
+          if (typeof data81 == "number" && isFinite(data81)) {
+            if (data81 < 0 || isNaN(data81)) {
+              const err163 = {
+                instancePath: instancePath + "/counts/awaiting_approval",
+                schemaPath: "#/properties/counts/properties/awaiting_approval/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 0 },
+                message: "must be >= 0",
+              };
+              if (vErrors === null) {
+                vErrors = [err163];
+              } else {
+                vErrors.push(err163);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data80.running !== undefined) {
+          let data82 = data80.running;
+          if (!(typeof data82 == "number" && !(data82 % 1) && !isNaN(data82) && isFinite(data82))) {
+            const err164 = {
+              instancePath: instancePath + "/counts/running",
+              schemaPath: "#/properties/counts/properties/running/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err164];
+            } else {
+              vErrors.push(err164);
+            }
+            errors++;
+          }
+          if (typeof data82 == "number" && isFinite(data82)) {
+            if (data82 < 0 || isNaN(data82)) {
+              const err165 = {
+                instancePath: instancePath + "/counts/running",
+                schemaPath: "#/properties/counts/properties/running/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 0 },
+                message: "must be >= 0",
+              };
+              if (vErrors === null) {
+                vErrors = [err165];
+              } else {
+                vErrors.push(err165);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data80.completed !== undefined) {
+          let data83 = data80.completed;
+          if (!(typeof data83 == "number" && !(data83 % 1) && !isNaN(data83) && isFinite(data83))) {
+            const err166 = {
+              instancePath: instancePath + "/counts/completed",
+              schemaPath: "#/properties/counts/properties/completed/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err166];
+            } else {
+              vErrors.push(err166);
+            }
+            errors++;
+          }
+          if (typeof data83 == "number" && isFinite(data83)) {
+            if (data83 < 0 || isNaN(data83)) {
+              const err167 = {
+                instancePath: instancePath + "/counts/completed",
+                schemaPath: "#/properties/counts/properties/completed/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 0 },
+                message: "must be >= 0",
+              };
+              if (vErrors === null) {
+                vErrors = [err167];
+              } else {
+                vErrors.push(err167);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data80.failed !== undefined) {
+          let data84 = data80.failed;
+          if (!(typeof data84 == "number" && !(data84 % 1) && !isNaN(data84) && isFinite(data84))) {
+            const err168 = {
+              instancePath: instancePath + "/counts/failed",
+              schemaPath: "#/properties/counts/properties/failed/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err168];
+            } else {
+              vErrors.push(err168);
+            }
+            errors++;
+          }
+          if (typeof data84 == "number" && isFinite(data84)) {
+            if (data84 < 0 || isNaN(data84)) {
+              const err169 = {
+                instancePath: instancePath + "/counts/failed",
+                schemaPath: "#/properties/counts/properties/failed/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 0 },
+                message: "must be >= 0",
+              };
+              if (vErrors === null) {
+                vErrors = [err169];
+              } else {
+                vErrors.push(err169);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data80.cancelled !== undefined) {
+          let data85 = data80.cancelled;
+          if (!(typeof data85 == "number" && !(data85 % 1) && !isNaN(data85) && isFinite(data85))) {
+            const err170 = {
+              instancePath: instancePath + "/counts/cancelled",
+              schemaPath: "#/properties/counts/properties/cancelled/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err170];
+            } else {
+              vErrors.push(err170);
+            }
+            errors++;
+          }
+          if (typeof data85 == "number" && isFinite(data85)) {
+            if (data85 < 0 || isNaN(data85)) {
+              const err171 = {
+                instancePath: instancePath + "/counts/cancelled",
+                schemaPath: "#/properties/counts/properties/cancelled/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 0 },
+                message: "must be >= 0",
+              };
+              if (vErrors === null) {
+                vErrors = [err171];
+              } else {
+                vErrors.push(err171);
+              }
+              errors++;
+            }
+          }
+        }
+      } else {
+        const err172 = {
+          instancePath: instancePath + "/counts",
+          schemaPath: "#/properties/counts/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        };
+        if (vErrors === null) {
+          vErrors = [err172];
+        } else {
+          vErrors.push(err172);
+        }
+        errors++;
+      }
+    }
   } else {
-    const err121 = {
+    const err173 = {
       instancePath,
       schemaPath: "#/type",
       keyword: "type",
@@ -4149,9 +6089,9 @@ function validate23(
       message: "must be object",
     };
     if (vErrors === null) {
-      vErrors = [err121];
+      vErrors = [err173];
     } else {
-      vErrors.push(err121);
+      vErrors.push(err173);
     }
     errors++;
   }
@@ -4160,7 +6100,7 @@ function validate23(
 }
 validate23.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
 export const ListRequest = validate24;
-const schema36 = {
+const schema38 = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://cairn.dev/schemas/list-request.v1.schema.json",
   title: "ListRequest",
@@ -4192,6 +6132,11 @@ const schema36 = {
     },
     since: { type: "string", description: "Only runs submitted at or after this time (RFC 3339)." },
     until: { type: "string", description: "Only runs submitted before this time (RFC 3339)." },
+    counts: {
+      type: "boolean",
+      description:
+        "Also answer ListReply.counts: the caller's runs by status, with this request's tenant and agent filters applied.",
+    },
   },
 };
 function validate24(
@@ -4209,7 +6154,7 @@ function validate24(
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 in data) {
-      if (!func1.call(schema36.properties, key0)) {
+      if (!func1.call(schema38.properties, key0)) {
         const err0 = {
           instancePath,
           schemaPath: "#/additionalProperties",
@@ -4305,7 +6250,7 @@ function validate24(
           instancePath: instancePath + "/status",
           schemaPath: "#/properties/status/enum",
           keyword: "enum",
-          params: { allowedValues: schema36.properties.status.enum },
+          params: { allowedValues: schema38.properties.status.enum },
           message: "must be equal to one of the allowed values",
         };
         if (vErrors === null) {
@@ -4454,8 +6399,25 @@ function validate24(
         errors++;
       }
     }
+    if (data.counts !== undefined) {
+      if (typeof data.counts !== "boolean") {
+        const err14 = {
+          instancePath: instancePath + "/counts",
+          schemaPath: "#/properties/counts/type",
+          keyword: "type",
+          params: { type: "boolean" },
+          message: "must be boolean",
+        };
+        if (vErrors === null) {
+          vErrors = [err14];
+        } else {
+          vErrors.push(err14);
+        }
+        errors++;
+      }
+    }
   } else {
-    const err14 = {
+    const err15 = {
       instancePath,
       schemaPath: "#/type",
       keyword: "type",
@@ -4463,9 +6425,9 @@ function validate24(
       message: "must be object",
     };
     if (vErrors === null) {
-      vErrors = [err14];
+      vErrors = [err15];
     } else {
-      vErrors.push(err14);
+      vErrors.push(err15);
     }
     errors++;
   }
@@ -4474,7 +6436,7 @@ function validate24(
 }
 validate24.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
 export const LlmCommand = validate25;
-const schema37 = {
+const schema39 = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://cairn.dev/schemas/llm-command.v1.schema.json",
   title: "LlmCommand",
@@ -4489,6 +6451,11 @@ const schema37 = {
     runId: { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$" },
     turn: { type: "integer", minimum: 1 },
     historySeq: { type: "integer", minimum: 1, description: "Stream sequence of the last event the prompt includes." },
+    instructions: {
+      type: "string",
+      description:
+        "The system prompt of this turn, for an agent whose instructions are code (agent instructionsInCode: a function of the run's state in the planner's agents module): computed by the planner, recorded here, used instead of the snapshot's systemPrompt.",
+    },
   },
 };
 function validate25(
@@ -4581,7 +6548,14 @@ function validate25(
       errors++;
     }
     for (const key0 in data) {
-      if (!(key0 === "v" || key0 === "type" || key0 === "runId" || key0 === "turn" || key0 === "historySeq")) {
+      if (!(
+        key0 === "v" ||
+        key0 === "type" ||
+        key0 === "runId" ||
+        key0 === "turn" ||
+        key0 === "historySeq" ||
+        key0 === "instructions"
+      )) {
         const err5 = {
           instancePath,
           schemaPath: "#/additionalProperties",
@@ -4735,8 +6709,25 @@ function validate25(
         }
       }
     }
+    if (data.instructions !== undefined) {
+      if (typeof data.instructions !== "string") {
+        const err14 = {
+          instancePath: instancePath + "/instructions",
+          schemaPath: "#/properties/instructions/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err14];
+        } else {
+          vErrors.push(err14);
+        }
+        errors++;
+      }
+    }
   } else {
-    const err14 = {
+    const err15 = {
       instancePath,
       schemaPath: "#/type",
       keyword: "type",
@@ -4744,9 +6735,9 @@ function validate25(
       message: "must be object",
     };
     if (vErrors === null) {
-      vErrors = [err14];
+      vErrors = [err15];
     } else {
-      vErrors.push(err14);
+      vErrors.push(err15);
     }
     errors++;
   }
@@ -4755,7 +6746,7 @@ function validate25(
 }
 validate25.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
 export const LlmResult = validate26;
-const schema38 = {
+const schema40 = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://cairn.dev/schemas/llm-result.v1.schema.json",
   title: "LlmResult",
@@ -4933,7 +6924,7 @@ function validate26(
       errors++;
     }
     for (const key0 in data) {
-      if (!func1.call(schema38.properties, key0)) {
+      if (!func1.call(schema40.properties, key0)) {
         const err6 = {
           instancePath,
           schemaPath: "#/additionalProperties",
@@ -5076,7 +7067,7 @@ function validate26(
           instancePath: instancePath + "/content",
           schemaPath: "#/properties/content/type",
           keyword: "type",
-          params: { type: schema38.properties.content.type },
+          params: { type: schema40.properties.content.type },
           message: "must be string,null",
         };
         if (vErrors === null) {
@@ -5900,7 +7891,7 @@ function validate26(
 }
 validate26.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
 export const ReadReply = validate27;
-const schema39 = {
+const schema41 = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://cairn.dev/schemas/read-reply.v1.schema.json",
   title: "ReadReply",
@@ -6259,7 +8250,7 @@ function validate27(
 }
 validate27.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
 export const ReadRequest = validate28;
-const schema40 = {
+const schema42 = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://cairn.dev/schemas/read-request.v1.schema.json",
   title: "ReadRequest",
@@ -6430,7 +8421,7 @@ function validate28(
 }
 validate28.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
 export const RunApproval = validate29;
-const schema41 = {
+const schema43 = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://cairn.dev/schemas/run-approval.v1.schema.json",
   title: "RunApproval",
@@ -6447,6 +8438,11 @@ const schema41 = {
     index: { type: "integer", minimum: 0 },
     callId: { type: "string" },
     decision: { enum: ["approve", "deny"] },
+    arguments: {
+      type: "string",
+      description:
+        "The arguments (a JSON object's text) the approver replaced the call's with; only on an approval of a call whose tool has argsEditable. The tool runs with these.",
+    },
     reason: { type: "string" },
     by: {
       type: "string",
@@ -6591,7 +8587,7 @@ function validate29(
       errors++;
     }
     for (const key0 in data) {
-      if (!func1.call(schema41.properties, key0)) {
+      if (!func1.call(schema43.properties, key0)) {
         const err8 = {
           instancePath,
           schemaPath: "#/additionalProperties",
@@ -6769,7 +8765,7 @@ function validate29(
           instancePath: instancePath + "/decision",
           schemaPath: "#/properties/decision/enum",
           keyword: "enum",
-          params: { allowedValues: schema41.properties.decision.enum },
+          params: { allowedValues: schema43.properties.decision.enum },
           message: "must be equal to one of the allowed values",
         };
         if (vErrors === null) {
@@ -6780,11 +8776,11 @@ function validate29(
         errors++;
       }
     }
-    if (data.reason !== undefined) {
-      if (typeof data.reason !== "string") {
+    if (data.arguments !== undefined) {
+      if (typeof data.arguments !== "string") {
         const err19 = {
-          instancePath: instancePath + "/reason",
-          schemaPath: "#/properties/reason/type",
+          instancePath: instancePath + "/arguments",
+          schemaPath: "#/properties/arguments/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -6797,11 +8793,11 @@ function validate29(
         errors++;
       }
     }
-    if (data.by !== undefined) {
-      if (typeof data.by !== "string") {
+    if (data.reason !== undefined) {
+      if (typeof data.reason !== "string") {
         const err20 = {
-          instancePath: instancePath + "/by",
-          schemaPath: "#/properties/by/type",
+          instancePath: instancePath + "/reason",
+          schemaPath: "#/properties/reason/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -6814,11 +8810,11 @@ function validate29(
         errors++;
       }
     }
-    if (data.at !== undefined) {
-      if (typeof data.at !== "string") {
+    if (data.by !== undefined) {
+      if (typeof data.by !== "string") {
         const err21 = {
-          instancePath: instancePath + "/at",
-          schemaPath: "#/properties/at/type",
+          instancePath: instancePath + "/by",
+          schemaPath: "#/properties/by/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -6831,8 +8827,25 @@ function validate29(
         errors++;
       }
     }
+    if (data.at !== undefined) {
+      if (typeof data.at !== "string") {
+        const err22 = {
+          instancePath: instancePath + "/at",
+          schemaPath: "#/properties/at/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err22];
+        } else {
+          vErrors.push(err22);
+        }
+        errors++;
+      }
+    }
   } else {
-    const err22 = {
+    const err23 = {
       instancePath,
       schemaPath: "#/type",
       keyword: "type",
@@ -6840,9 +8853,9 @@ function validate29(
       message: "must be object",
     };
     if (vErrors === null) {
-      vErrors = [err22];
+      vErrors = [err23];
     } else {
-      vErrors.push(err22);
+      vErrors.push(err23);
     }
     errors++;
   }
@@ -6851,7 +8864,7 @@ function validate29(
 }
 validate29.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
 export const RunEnded = validate30;
-const schema42 = {
+const schema44 = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://cairn.dev/schemas/run-ended.v1.schema.json",
   title: "RunEnded",
@@ -6877,6 +8890,18 @@ const schema42 = {
       },
       description:
         "The full text is in the payload stream (<PREFIX>_PAYLOADS, chunks <prefix>.payload.<runId>.<sha256>.<n>): it was larger than CAIRN_LARGE_PAYLOAD_BYTES; the inline field holds a preview.",
+    },
+    output: {
+      anyOf: [
+        { type: "object" },
+        { type: "array" },
+        { type: "string" },
+        { type: "number" },
+        { type: "boolean" },
+        { type: "null" },
+      ],
+      description:
+        "The final answer parsed as JSON, for an agent with structured output (`output`): it validated against the agent's schema.",
     },
     reason: { type: "string" },
     error: {
@@ -7019,7 +9044,7 @@ function validate30(
       errors++;
     }
     for (const key0 in data) {
-      if (!func1.call(schema42.properties, key0)) {
+      if (!func1.call(schema44.properties, key0)) {
         const err7 = {
           instancePath,
           schemaPath: "#/additionalProperties",
@@ -7110,7 +9135,7 @@ function validate30(
           instancePath: instancePath + "/status",
           schemaPath: "#/properties/status/enum",
           keyword: "enum",
-          params: { allowedValues: schema42.properties.status.enum },
+          params: { allowedValues: schema44.properties.status.enum },
           message: "must be equal to one of the allowed values",
         };
         if (vErrors === null) {
@@ -7320,14 +9345,18 @@ function validate30(
         errors++;
       }
     }
-    if (data.reason !== undefined) {
-      if (typeof data.reason !== "string") {
+    if (data.output !== undefined) {
+      let data10 = data.output;
+      const _errs21 = errors;
+      let valid2 = false;
+      const _errs22 = errors;
+      if (!(data10 && typeof data10 == "object" && !Array.isArray(data10))) {
         const err25 = {
-          instancePath: instancePath + "/reason",
-          schemaPath: "#/properties/reason/type",
+          instancePath: instancePath + "/output",
+          schemaPath: "#/properties/output/anyOf/0/type",
           keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
+          params: { type: "object" },
+          message: "must be object",
         };
         if (vErrors === null) {
           vErrors = [err25];
@@ -7336,12 +9365,145 @@ function validate30(
         }
         errors++;
       }
+      var _valid0 = _errs22 === errors;
+      valid2 = valid2 || _valid0;
+      const _errs24 = errors;
+      if (!Array.isArray(data10)) {
+        const err26 = {
+          instancePath: instancePath + "/output",
+          schemaPath: "#/properties/output/anyOf/1/type",
+          keyword: "type",
+          params: { type: "array" },
+          message: "must be array",
+        };
+        if (vErrors === null) {
+          vErrors = [err26];
+        } else {
+          vErrors.push(err26);
+        }
+        errors++;
+      }
+      var _valid0 = _errs24 === errors;
+      valid2 = valid2 || _valid0;
+      const _errs26 = errors;
+      if (typeof data10 !== "string") {
+        const err27 = {
+          instancePath: instancePath + "/output",
+          schemaPath: "#/properties/output/anyOf/2/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err27];
+        } else {
+          vErrors.push(err27);
+        }
+        errors++;
+      }
+      var _valid0 = _errs26 === errors;
+      valid2 = valid2 || _valid0;
+      const _errs28 = errors;
+      if (!(typeof data10 == "number" && isFinite(data10))) {
+        const err28 = {
+          instancePath: instancePath + "/output",
+          schemaPath: "#/properties/output/anyOf/3/type",
+          keyword: "type",
+          params: { type: "number" },
+          message: "must be number",
+        };
+        if (vErrors === null) {
+          vErrors = [err28];
+        } else {
+          vErrors.push(err28);
+        }
+        errors++;
+      }
+      var _valid0 = _errs28 === errors;
+      valid2 = valid2 || _valid0;
+      const _errs30 = errors;
+      if (typeof data10 !== "boolean") {
+        const err29 = {
+          instancePath: instancePath + "/output",
+          schemaPath: "#/properties/output/anyOf/4/type",
+          keyword: "type",
+          params: { type: "boolean" },
+          message: "must be boolean",
+        };
+        if (vErrors === null) {
+          vErrors = [err29];
+        } else {
+          vErrors.push(err29);
+        }
+        errors++;
+      }
+      var _valid0 = _errs30 === errors;
+      valid2 = valid2 || _valid0;
+      const _errs32 = errors;
+      if (data10 !== null) {
+        const err30 = {
+          instancePath: instancePath + "/output",
+          schemaPath: "#/properties/output/anyOf/5/type",
+          keyword: "type",
+          params: { type: "null" },
+          message: "must be null",
+        };
+        if (vErrors === null) {
+          vErrors = [err30];
+        } else {
+          vErrors.push(err30);
+        }
+        errors++;
+      }
+      var _valid0 = _errs32 === errors;
+      valid2 = valid2 || _valid0;
+      if (!valid2) {
+        const err31 = {
+          instancePath: instancePath + "/output",
+          schemaPath: "#/properties/output/anyOf",
+          keyword: "anyOf",
+          params: {},
+          message: "must match a schema in anyOf",
+        };
+        if (vErrors === null) {
+          vErrors = [err31];
+        } else {
+          vErrors.push(err31);
+        }
+        errors++;
+      } else {
+        errors = _errs21;
+        if (vErrors !== null) {
+          if (_errs21) {
+            vErrors.length = _errs21;
+          } else {
+            vErrors = null;
+          }
+        }
+      }
+    }
+    if (data.reason !== undefined) {
+      if (typeof data.reason !== "string") {
+        const err32 = {
+          instancePath: instancePath + "/reason",
+          schemaPath: "#/properties/reason/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err32];
+        } else {
+          vErrors.push(err32);
+        }
+        errors++;
+      }
     }
     if (data.error !== undefined) {
-      let data11 = data.error;
-      if (data11 && typeof data11 == "object" && !Array.isArray(data11)) {
-        if (data11.kind === undefined) {
-          const err26 = {
+      let data12 = data.error;
+      if (data12 && typeof data12 == "object" && !Array.isArray(data12)) {
+        if (data12.kind === undefined) {
+          const err33 = {
             instancePath: instancePath + "/error",
             schemaPath: "#/properties/error/required",
             keyword: "required",
@@ -7349,14 +9511,14 @@ function validate30(
             message: "must have required property '" + "kind" + "'",
           };
           if (vErrors === null) {
-            vErrors = [err26];
+            vErrors = [err33];
           } else {
-            vErrors.push(err26);
+            vErrors.push(err33);
           }
           errors++;
         }
-        if (data11.message === undefined) {
-          const err27 = {
+        if (data12.message === undefined) {
+          const err34 = {
             instancePath: instancePath + "/error",
             schemaPath: "#/properties/error/required",
             keyword: "required",
@@ -7364,15 +9526,15 @@ function validate30(
             message: "must have required property '" + "message" + "'",
           };
           if (vErrors === null) {
-            vErrors = [err27];
+            vErrors = [err34];
           } else {
-            vErrors.push(err27);
+            vErrors.push(err34);
           }
           errors++;
         }
-        for (const key2 in data11) {
+        for (const key2 in data12) {
           if (!(key2 === "kind" || key2 === "message" || key2 === "retryable")) {
-            const err28 = {
+            const err35 = {
               instancePath: instancePath + "/error",
               schemaPath: "#/properties/error/additionalProperties",
               keyword: "additionalProperties",
@@ -7380,18 +9542,18 @@ function validate30(
               message: "must NOT have additional properties",
             };
             if (vErrors === null) {
-              vErrors = [err28];
+              vErrors = [err35];
             } else {
-              vErrors.push(err28);
+              vErrors.push(err35);
             }
             errors++;
           }
         }
-        if (data11.kind !== undefined) {
-          let data12 = data11.kind;
-          if (typeof data12 === "string") {
-            if (func2(data12) < 1) {
-              const err29 = {
+        if (data12.kind !== undefined) {
+          let data13 = data12.kind;
+          if (typeof data13 === "string") {
+            if (func2(data13) < 1) {
+              const err36 = {
                 instancePath: instancePath + "/error/kind",
                 schemaPath: "#/properties/error/properties/kind/minLength",
                 keyword: "minLength",
@@ -7399,14 +9561,14 @@ function validate30(
                 message: "must NOT have fewer than 1 characters",
               };
               if (vErrors === null) {
-                vErrors = [err29];
+                vErrors = [err36];
               } else {
-                vErrors.push(err29);
+                vErrors.push(err36);
               }
               errors++;
             }
           } else {
-            const err30 = {
+            const err37 = {
               instancePath: instancePath + "/error/kind",
               schemaPath: "#/properties/error/properties/kind/type",
               keyword: "type",
@@ -7414,139 +9576,21 @@ function validate30(
               message: "must be string",
             };
             if (vErrors === null) {
-              vErrors = [err30];
+              vErrors = [err37];
             } else {
-              vErrors.push(err30);
+              vErrors.push(err37);
             }
             errors++;
           }
         }
-        if (data11.message !== undefined) {
-          if (typeof data11.message !== "string") {
-            const err31 = {
+        if (data12.message !== undefined) {
+          if (typeof data12.message !== "string") {
+            const err38 = {
               instancePath: instancePath + "/error/message",
               schemaPath: "#/properties/error/properties/message/type",
               keyword: "type",
               params: { type: "string" },
               message: "must be string",
-            };
-            if (vErrors === null) {
-              vErrors = [err31];
-            } else {
-              vErrors.push(err31);
-            }
-            errors++;
-          }
-        }
-        if (data11.retryable !== undefined) {
-          if (typeof data11.retryable !== "boolean") {
-            const err32 = {
-              instancePath: instancePath + "/error/retryable",
-              schemaPath: "#/properties/error/properties/retryable/type",
-              keyword: "type",
-              params: { type: "boolean" },
-              message: "must be boolean",
-            };
-            if (vErrors === null) {
-              vErrors = [err32];
-            } else {
-              vErrors.push(err32);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err33 = {
-          instancePath: instancePath + "/error",
-          schemaPath: "#/properties/error/type",
-          keyword: "type",
-          params: { type: "object" },
-          message: "must be object",
-        };
-        if (vErrors === null) {
-          vErrors = [err33];
-        } else {
-          vErrors.push(err33);
-        }
-        errors++;
-      }
-    }
-    if (data.turns !== undefined) {
-      let data15 = data.turns;
-      if (!(typeof data15 == "number" && !(data15 % 1) && !isNaN(data15) && isFinite(data15))) {
-        const err34 = {
-          instancePath: instancePath + "/turns",
-          schemaPath: "#/properties/turns/type",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err34];
-        } else {
-          vErrors.push(err34);
-        }
-        errors++;
-      }
-      if (typeof data15 == "number" && isFinite(data15)) {
-        if (data15 < 0 || isNaN(data15)) {
-          const err35 = {
-            instancePath: instancePath + "/turns",
-            schemaPath: "#/properties/turns/minimum",
-            keyword: "minimum",
-            params: { comparison: ">=", limit: 0 },
-            message: "must be >= 0",
-          };
-          if (vErrors === null) {
-            vErrors = [err35];
-          } else {
-            vErrors.push(err35);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.usage !== undefined) {
-      let data16 = data.usage;
-      if (data16 && typeof data16 == "object" && !Array.isArray(data16)) {
-        if (data16.inputTokens === undefined) {
-          const err36 = {
-            instancePath: instancePath + "/usage",
-            schemaPath: "#/properties/usage/required",
-            keyword: "required",
-            params: { missingProperty: "inputTokens" },
-            message: "must have required property '" + "inputTokens" + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err36];
-          } else {
-            vErrors.push(err36);
-          }
-          errors++;
-        }
-        if (data16.outputTokens === undefined) {
-          const err37 = {
-            instancePath: instancePath + "/usage",
-            schemaPath: "#/properties/usage/required",
-            keyword: "required",
-            params: { missingProperty: "outputTokens" },
-            message: "must have required property '" + "outputTokens" + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err37];
-          } else {
-            vErrors.push(err37);
-          }
-          errors++;
-        }
-        for (const key3 in data16) {
-          if (!(key3 === "inputTokens" || key3 === "outputTokens")) {
-            const err38 = {
-              instancePath: instancePath + "/usage",
-              schemaPath: "#/properties/usage/additionalProperties",
-              keyword: "additionalProperties",
-              params: { additionalProperty: key3 },
-              message: "must NOT have additional properties",
             };
             if (vErrors === null) {
               vErrors = [err38];
@@ -7556,15 +9600,14 @@ function validate30(
             errors++;
           }
         }
-        if (data16.inputTokens !== undefined) {
-          let data17 = data16.inputTokens;
-          if (!(typeof data17 == "number" && !(data17 % 1) && !isNaN(data17) && isFinite(data17))) {
+        if (data12.retryable !== undefined) {
+          if (typeof data12.retryable !== "boolean") {
             const err39 = {
-              instancePath: instancePath + "/usage/inputTokens",
-              schemaPath: "#/properties/usage/properties/inputTokens/type",
+              instancePath: instancePath + "/error/retryable",
+              schemaPath: "#/properties/error/properties/retryable/type",
               keyword: "type",
-              params: { type: "integer" },
-              message: "must be integer",
+              params: { type: "boolean" },
+              message: "must be boolean",
             };
             if (vErrors === null) {
               vErrors = [err39];
@@ -7573,9 +9616,128 @@ function validate30(
             }
             errors++;
           }
-          if (typeof data17 == "number" && isFinite(data17)) {
-            if (data17 < 0 || isNaN(data17)) {
-              const err40 = {
+        }
+      } else {
+        const err40 = {
+          instancePath: instancePath + "/error",
+          schemaPath: "#/properties/error/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        };
+        if (vErrors === null) {
+          vErrors = [err40];
+        } else {
+          vErrors.push(err40);
+        }
+        errors++;
+      }
+    }
+    if (data.turns !== undefined) {
+      let data16 = data.turns;
+      if (!(typeof data16 == "number" && !(data16 % 1) && !isNaN(data16) && isFinite(data16))) {
+        const err41 = {
+          instancePath: instancePath + "/turns",
+          schemaPath: "#/properties/turns/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err41];
+        } else {
+          vErrors.push(err41);
+        }
+        errors++;
+      }
+      if (typeof data16 == "number" && isFinite(data16)) {
+        if (data16 < 0 || isNaN(data16)) {
+          const err42 = {
+            instancePath: instancePath + "/turns",
+            schemaPath: "#/properties/turns/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 0 },
+            message: "must be >= 0",
+          };
+          if (vErrors === null) {
+            vErrors = [err42];
+          } else {
+            vErrors.push(err42);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.usage !== undefined) {
+      let data17 = data.usage;
+      if (data17 && typeof data17 == "object" && !Array.isArray(data17)) {
+        if (data17.inputTokens === undefined) {
+          const err43 = {
+            instancePath: instancePath + "/usage",
+            schemaPath: "#/properties/usage/required",
+            keyword: "required",
+            params: { missingProperty: "inputTokens" },
+            message: "must have required property '" + "inputTokens" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err43];
+          } else {
+            vErrors.push(err43);
+          }
+          errors++;
+        }
+        if (data17.outputTokens === undefined) {
+          const err44 = {
+            instancePath: instancePath + "/usage",
+            schemaPath: "#/properties/usage/required",
+            keyword: "required",
+            params: { missingProperty: "outputTokens" },
+            message: "must have required property '" + "outputTokens" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err44];
+          } else {
+            vErrors.push(err44);
+          }
+          errors++;
+        }
+        for (const key3 in data17) {
+          if (!(key3 === "inputTokens" || key3 === "outputTokens")) {
+            const err45 = {
+              instancePath: instancePath + "/usage",
+              schemaPath: "#/properties/usage/additionalProperties",
+              keyword: "additionalProperties",
+              params: { additionalProperty: key3 },
+              message: "must NOT have additional properties",
+            };
+            if (vErrors === null) {
+              vErrors = [err45];
+            } else {
+              vErrors.push(err45);
+            }
+            errors++;
+          }
+        }
+        if (data17.inputTokens !== undefined) {
+          let data18 = data17.inputTokens;
+          if (!(typeof data18 == "number" && !(data18 % 1) && !isNaN(data18) && isFinite(data18))) {
+            const err46 = {
+              instancePath: instancePath + "/usage/inputTokens",
+              schemaPath: "#/properties/usage/properties/inputTokens/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err46];
+            } else {
+              vErrors.push(err46);
+            }
+            errors++;
+          }
+          if (typeof data18 == "number" && isFinite(data18)) {
+            if (data18 < 0 || isNaN(data18)) {
+              const err47 = {
                 instancePath: instancePath + "/usage/inputTokens",
                 schemaPath: "#/properties/usage/properties/inputTokens/minimum",
                 keyword: "minimum",
@@ -7583,18 +9745,18 @@ function validate30(
                 message: "must be >= 0",
               };
               if (vErrors === null) {
-                vErrors = [err40];
+                vErrors = [err47];
               } else {
-                vErrors.push(err40);
+                vErrors.push(err47);
               }
               errors++;
             }
           }
         }
-        if (data16.outputTokens !== undefined) {
-          let data18 = data16.outputTokens;
-          if (!(typeof data18 == "number" && !(data18 % 1) && !isNaN(data18) && isFinite(data18))) {
-            const err41 = {
+        if (data17.outputTokens !== undefined) {
+          let data19 = data17.outputTokens;
+          if (!(typeof data19 == "number" && !(data19 % 1) && !isNaN(data19) && isFinite(data19))) {
+            const err48 = {
               instancePath: instancePath + "/usage/outputTokens",
               schemaPath: "#/properties/usage/properties/outputTokens/type",
               keyword: "type",
@@ -7602,15 +9764,15 @@ function validate30(
               message: "must be integer",
             };
             if (vErrors === null) {
-              vErrors = [err41];
+              vErrors = [err48];
             } else {
-              vErrors.push(err41);
+              vErrors.push(err48);
             }
             errors++;
           }
-          if (typeof data18 == "number" && isFinite(data18)) {
-            if (data18 < 0 || isNaN(data18)) {
-              const err42 = {
+          if (typeof data19 == "number" && isFinite(data19)) {
+            if (data19 < 0 || isNaN(data19)) {
+              const err49 = {
                 instancePath: instancePath + "/usage/outputTokens",
                 schemaPath: "#/properties/usage/properties/outputTokens/minimum",
                 keyword: "minimum",
@@ -7618,16 +9780,16 @@ function validate30(
                 message: "must be >= 0",
               };
               if (vErrors === null) {
-                vErrors = [err42];
+                vErrors = [err49];
               } else {
-                vErrors.push(err42);
+                vErrors.push(err49);
               }
               errors++;
             }
           }
         }
       } else {
-        const err43 = {
+        const err50 = {
           instancePath: instancePath + "/usage",
           schemaPath: "#/properties/usage/type",
           keyword: "type",
@@ -7635,16 +9797,16 @@ function validate30(
           message: "must be object",
         };
         if (vErrors === null) {
-          vErrors = [err43];
+          vErrors = [err50];
         } else {
-          vErrors.push(err43);
+          vErrors.push(err50);
         }
         errors++;
       }
     }
     if (data.endedAt !== undefined) {
       if (typeof data.endedAt !== "string") {
-        const err44 = {
+        const err51 = {
           instancePath: instancePath + "/endedAt",
           schemaPath: "#/properties/endedAt/type",
           keyword: "type",
@@ -7652,15 +9814,15 @@ function validate30(
           message: "must be string",
         };
         if (vErrors === null) {
-          vErrors = [err44];
+          vErrors = [err51];
         } else {
-          vErrors.push(err44);
+          vErrors.push(err51);
         }
         errors++;
       }
     }
   } else {
-    const err45 = {
+    const err52 = {
       instancePath,
       schemaPath: "#/type",
       keyword: "type",
@@ -7668,9 +9830,9 @@ function validate30(
       message: "must be object",
     };
     if (vErrors === null) {
-      vErrors = [err45];
+      vErrors = [err52];
     } else {
-      vErrors.push(err45);
+      vErrors.push(err52);
     }
     errors++;
   }
@@ -7679,7 +9841,7 @@ function validate30(
 }
 validate30.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
 export const RunError = validate31;
-const schema43 = {
+const schema45 = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://cairn.dev/schemas/run-error.v1.schema.json",
   title: "RunError",
@@ -7852,7 +10014,7 @@ function validate31(
       errors++;
     }
     for (const key0 in data) {
-      if (!func1.call(schema43.properties, key0)) {
+      if (!func1.call(schema45.properties, key0)) {
         const err8 = {
           instancePath,
           schemaPath: "#/additionalProperties",
@@ -8227,8 +10389,806 @@ function validate31(
   return errors === 0;
 }
 validate31.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-export const RunRequest = validate32;
-const schema44 = {
+export const RunGuard = validate32;
+const schema46 = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: "https://cairn.dev/schemas/run-guard.v1.schema.json",
+  title: "RunGuard",
+  description:
+    "The verdict of a run's guardrails at one point, recorded by the planner: on <prefix>.run.<runId>.evt.guard.<turn>.input (the task, before model turn 1) or .output (the answer of model turn <turn>). Once recorded it stands: a replay or a planner with other code reads it, and only `cairn replay --check` re-runs the checks to compare.",
+  type: "object",
+  additionalProperties: false,
+  required: ["v", "type", "runId", "turn", "point", "tripped", "at"],
+  properties: {
+    v: { const: 1 },
+    type: { const: "run.guard" },
+    runId: { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$" },
+    turn: { type: "integer", minimum: 1 },
+    point: { enum: ["input", "output"] },
+    tripped: {
+      type: "boolean",
+      description:
+        "A guardrail tripped: `guardrail` names the first that did (in the agent's order), and `onTrip` what follows.",
+    },
+    guardrail: { type: "string" },
+    message: { type: "string", maxLength: 4096 },
+    onTrip: {
+      enum: ["fail", "pause"],
+      description:
+        "fail: the run ends failed (reason guardrail_tripped); pause: it waits for a human (cairn approve <runId> guard lets it go on as if nothing tripped; deny ends it failed).",
+    },
+    checked: { type: "array", items: { type: "string" }, description: "The guardrails checked, in order." },
+    at: { type: "string" },
+  },
+};
+function validate32(
+  data,
+  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
+) {
+  /*# sourceURL="https://cairn.dev/schemas/run-guard.v1.schema.json" */ let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate32.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.v === undefined) {
+      const err0 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "v" },
+        message: "must have required property '" + "v" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.type === undefined) {
+      const err1 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "type" },
+        message: "must have required property '" + "type" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (data.runId === undefined) {
+      const err2 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "runId" },
+        message: "must have required property '" + "runId" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+    if (data.turn === undefined) {
+      const err3 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "turn" },
+        message: "must have required property '" + "turn" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err3];
+      } else {
+        vErrors.push(err3);
+      }
+      errors++;
+    }
+    if (data.point === undefined) {
+      const err4 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "point" },
+        message: "must have required property '" + "point" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err4];
+      } else {
+        vErrors.push(err4);
+      }
+      errors++;
+    }
+    if (data.tripped === undefined) {
+      const err5 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "tripped" },
+        message: "must have required property '" + "tripped" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err5];
+      } else {
+        vErrors.push(err5);
+      }
+      errors++;
+    }
+    if (data.at === undefined) {
+      const err6 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "at" },
+        message: "must have required property '" + "at" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err6];
+      } else {
+        vErrors.push(err6);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!func1.call(schema46.properties, key0)) {
+        const err7 = {
+          instancePath,
+          schemaPath: "#/additionalProperties",
+          keyword: "additionalProperties",
+          params: { additionalProperty: key0 },
+          message: "must NOT have additional properties",
+        };
+        if (vErrors === null) {
+          vErrors = [err7];
+        } else {
+          vErrors.push(err7);
+        }
+        errors++;
+      }
+    }
+    if (data.v !== undefined) {
+      if (1 !== data.v) {
+        const err8 = {
+          instancePath: instancePath + "/v",
+          schemaPath: "#/properties/v/const",
+          keyword: "const",
+          params: { allowedValue: 1 },
+          message: "must be equal to constant",
+        };
+        if (vErrors === null) {
+          vErrors = [err8];
+        } else {
+          vErrors.push(err8);
+        }
+        errors++;
+      }
+    }
+    if (data.type !== undefined) {
+      if ("run.guard" !== data.type) {
+        const err9 = {
+          instancePath: instancePath + "/type",
+          schemaPath: "#/properties/type/const",
+          keyword: "const",
+          params: { allowedValue: "run.guard" },
+          message: "must be equal to constant",
+        };
+        if (vErrors === null) {
+          vErrors = [err9];
+        } else {
+          vErrors.push(err9);
+        }
+        errors++;
+      }
+    }
+    if (data.runId !== undefined) {
+      let data2 = data.runId;
+      if (typeof data2 === "string") {
+        if (!pattern4.test(data2)) {
+          const err10 = {
+            instancePath: instancePath + "/runId",
+            schemaPath: "#/properties/runId/pattern",
+            keyword: "pattern",
+            params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+            message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+          };
+          if (vErrors === null) {
+            vErrors = [err10];
+          } else {
+            vErrors.push(err10);
+          }
+          errors++;
+        }
+      } else {
+        const err11 = {
+          instancePath: instancePath + "/runId",
+          schemaPath: "#/properties/runId/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err11];
+        } else {
+          vErrors.push(err11);
+        }
+        errors++;
+      }
+    }
+    if (data.turn !== undefined) {
+      let data3 = data.turn;
+      if (!(typeof data3 == "number" && !(data3 % 1) && !isNaN(data3) && isFinite(data3))) {
+        const err12 = {
+          instancePath: instancePath + "/turn",
+          schemaPath: "#/properties/turn/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err12];
+        } else {
+          vErrors.push(err12);
+        }
+        errors++;
+      }
+      if (typeof data3 == "number" && isFinite(data3)) {
+        if (data3 < 1 || isNaN(data3)) {
+          const err13 = {
+            instancePath: instancePath + "/turn",
+            schemaPath: "#/properties/turn/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
+          };
+          if (vErrors === null) {
+            vErrors = [err13];
+          } else {
+            vErrors.push(err13);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.point !== undefined) {
+      let data4 = data.point;
+      if (!(data4 === "input" || data4 === "output")) {
+        const err14 = {
+          instancePath: instancePath + "/point",
+          schemaPath: "#/properties/point/enum",
+          keyword: "enum",
+          params: { allowedValues: schema46.properties.point.enum },
+          message: "must be equal to one of the allowed values",
+        };
+        if (vErrors === null) {
+          vErrors = [err14];
+        } else {
+          vErrors.push(err14);
+        }
+        errors++;
+      }
+    }
+    if (data.tripped !== undefined) {
+      if (typeof data.tripped !== "boolean") {
+        const err15 = {
+          instancePath: instancePath + "/tripped",
+          schemaPath: "#/properties/tripped/type",
+          keyword: "type",
+          params: { type: "boolean" },
+          message: "must be boolean",
+        };
+        if (vErrors === null) {
+          vErrors = [err15];
+        } else {
+          vErrors.push(err15);
+        }
+        errors++;
+      }
+    }
+    if (data.guardrail !== undefined) {
+      if (typeof data.guardrail !== "string") {
+        const err16 = {
+          instancePath: instancePath + "/guardrail",
+          schemaPath: "#/properties/guardrail/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err16];
+        } else {
+          vErrors.push(err16);
+        }
+        errors++;
+      }
+    }
+    if (data.message !== undefined) {
+      let data7 = data.message;
+      if (typeof data7 === "string") {
+        if (func2(data7) > 4096) {
+          const err17 = {
+            instancePath: instancePath + "/message",
+            schemaPath: "#/properties/message/maxLength",
+            keyword: "maxLength",
+            params: { limit: 4096 },
+            message: "must NOT have more than 4096 characters",
+          };
+          if (vErrors === null) {
+            vErrors = [err17];
+          } else {
+            vErrors.push(err17);
+          }
+          errors++;
+        }
+      } else {
+        const err18 = {
+          instancePath: instancePath + "/message",
+          schemaPath: "#/properties/message/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err18];
+        } else {
+          vErrors.push(err18);
+        }
+        errors++;
+      }
+    }
+    if (data.onTrip !== undefined) {
+      let data8 = data.onTrip;
+      if (!(data8 === "fail" || data8 === "pause")) {
+        const err19 = {
+          instancePath: instancePath + "/onTrip",
+          schemaPath: "#/properties/onTrip/enum",
+          keyword: "enum",
+          params: { allowedValues: schema46.properties.onTrip.enum },
+          message: "must be equal to one of the allowed values",
+        };
+        if (vErrors === null) {
+          vErrors = [err19];
+        } else {
+          vErrors.push(err19);
+        }
+        errors++;
+      }
+    }
+    if (data.checked !== undefined) {
+      let data9 = data.checked;
+      if (Array.isArray(data9)) {
+        const len0 = data9.length;
+        for (let i0 = 0; i0 < len0; i0++) {
+          if (typeof data9[i0] !== "string") {
+            const err20 = {
+              instancePath: instancePath + "/checked/" + i0,
+              schemaPath: "#/properties/checked/items/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err20];
+            } else {
+              vErrors.push(err20);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err21 = {
+          instancePath: instancePath + "/checked",
+          schemaPath: "#/properties/checked/type",
+          keyword: "type",
+          params: { type: "array" },
+          message: "must be array",
+        };
+        if (vErrors === null) {
+          vErrors = [err21];
+        } else {
+          vErrors.push(err21);
+        }
+        errors++;
+      }
+    }
+    if (data.at !== undefined) {
+      if (typeof data.at !== "string") {
+        const err22 = {
+          instancePath: instancePath + "/at",
+          schemaPath: "#/properties/at/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err22];
+        } else {
+          vErrors.push(err22);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err23 = {
+      instancePath,
+      schemaPath: "#/type",
+      keyword: "type",
+      params: { type: "object" },
+      message: "must be object",
+    };
+    if (vErrors === null) {
+      vErrors = [err23];
+    } else {
+      vErrors.push(err23);
+    }
+    errors++;
+  }
+  validate32.errors = vErrors;
+  return errors === 0;
+}
+validate32.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const RunMessage = validate33;
+const schema47 = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: "https://cairn.dev/schemas/run-message.v1.schema.json",
+  title: "RunMessage",
+  description:
+    "A user's message to a run (cairn send), on <prefix>.run.<runId>.evt.message.<n>, n = 1, 2, … in log order: while the run works it is queued and put into the next model call (steering); after an answer of a conversation agent it starts the next turn. With end, a conversation ends after its next answer.",
+  type: "object",
+  additionalProperties: false,
+  required: ["v", "type", "runId", "n", "at"],
+  properties: {
+    v: { const: 1 },
+    type: { const: "run.message" },
+    runId: { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$" },
+    n: { type: "integer", minimum: 1, description: "The message's number in the run: its subject's last token." },
+    text: { type: "string", maxLength: 65536, description: "What the model reads, as a user message." },
+    end: {
+      const: true,
+      description: "End the conversation after the next answer (at once if the run waits for a message).",
+    },
+    by: {
+      type: "string",
+      description:
+        "Who sent it, from the caller's authenticated connection (<account>/<user>, or 'operator'): never from the request body.",
+    },
+    at: { type: "string" },
+  },
+};
+function validate33(
+  data,
+  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
+) {
+  /*# sourceURL="https://cairn.dev/schemas/run-message.v1.schema.json" */ let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate33.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.v === undefined) {
+      const err0 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "v" },
+        message: "must have required property '" + "v" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.type === undefined) {
+      const err1 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "type" },
+        message: "must have required property '" + "type" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (data.runId === undefined) {
+      const err2 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "runId" },
+        message: "must have required property '" + "runId" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+    if (data.n === undefined) {
+      const err3 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "n" },
+        message: "must have required property '" + "n" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err3];
+      } else {
+        vErrors.push(err3);
+      }
+      errors++;
+    }
+    if (data.at === undefined) {
+      const err4 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "at" },
+        message: "must have required property '" + "at" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err4];
+      } else {
+        vErrors.push(err4);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!(
+        key0 === "v" ||
+        key0 === "type" ||
+        key0 === "runId" ||
+        key0 === "n" ||
+        key0 === "text" ||
+        key0 === "end" ||
+        key0 === "by" ||
+        key0 === "at"
+      )) {
+        const err5 = {
+          instancePath,
+          schemaPath: "#/additionalProperties",
+          keyword: "additionalProperties",
+          params: { additionalProperty: key0 },
+          message: "must NOT have additional properties",
+        };
+        if (vErrors === null) {
+          vErrors = [err5];
+        } else {
+          vErrors.push(err5);
+        }
+        errors++;
+      }
+    }
+    if (data.v !== undefined) {
+      if (1 !== data.v) {
+        const err6 = {
+          instancePath: instancePath + "/v",
+          schemaPath: "#/properties/v/const",
+          keyword: "const",
+          params: { allowedValue: 1 },
+          message: "must be equal to constant",
+        };
+        if (vErrors === null) {
+          vErrors = [err6];
+        } else {
+          vErrors.push(err6);
+        }
+        errors++;
+      }
+    }
+    if (data.type !== undefined) {
+      if ("run.message" !== data.type) {
+        const err7 = {
+          instancePath: instancePath + "/type",
+          schemaPath: "#/properties/type/const",
+          keyword: "const",
+          params: { allowedValue: "run.message" },
+          message: "must be equal to constant",
+        };
+        if (vErrors === null) {
+          vErrors = [err7];
+        } else {
+          vErrors.push(err7);
+        }
+        errors++;
+      }
+    }
+    if (data.runId !== undefined) {
+      let data2 = data.runId;
+      if (typeof data2 === "string") {
+        if (!pattern4.test(data2)) {
+          const err8 = {
+            instancePath: instancePath + "/runId",
+            schemaPath: "#/properties/runId/pattern",
+            keyword: "pattern",
+            params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+            message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+          };
+          if (vErrors === null) {
+            vErrors = [err8];
+          } else {
+            vErrors.push(err8);
+          }
+          errors++;
+        }
+      } else {
+        const err9 = {
+          instancePath: instancePath + "/runId",
+          schemaPath: "#/properties/runId/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err9];
+        } else {
+          vErrors.push(err9);
+        }
+        errors++;
+      }
+    }
+    if (data.n !== undefined) {
+      let data3 = data.n;
+      if (!(typeof data3 == "number" && !(data3 % 1) && !isNaN(data3) && isFinite(data3))) {
+        const err10 = {
+          instancePath: instancePath + "/n",
+          schemaPath: "#/properties/n/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err10];
+        } else {
+          vErrors.push(err10);
+        }
+        errors++;
+      }
+      if (typeof data3 == "number" && isFinite(data3)) {
+        if (data3 < 1 || isNaN(data3)) {
+          const err11 = {
+            instancePath: instancePath + "/n",
+            schemaPath: "#/properties/n/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
+          };
+          if (vErrors === null) {
+            vErrors = [err11];
+          } else {
+            vErrors.push(err11);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.text !== undefined) {
+      let data4 = data.text;
+      if (typeof data4 === "string") {
+        if (func2(data4) > 65536) {
+          const err12 = {
+            instancePath: instancePath + "/text",
+            schemaPath: "#/properties/text/maxLength",
+            keyword: "maxLength",
+            params: { limit: 65536 },
+            message: "must NOT have more than 65536 characters",
+          };
+          if (vErrors === null) {
+            vErrors = [err12];
+          } else {
+            vErrors.push(err12);
+          }
+          errors++;
+        }
+      } else {
+        const err13 = {
+          instancePath: instancePath + "/text",
+          schemaPath: "#/properties/text/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err13];
+        } else {
+          vErrors.push(err13);
+        }
+        errors++;
+      }
+    }
+    if (data.end !== undefined) {
+      if (true !== data.end) {
+        const err14 = {
+          instancePath: instancePath + "/end",
+          schemaPath: "#/properties/end/const",
+          keyword: "const",
+          params: { allowedValue: true },
+          message: "must be equal to constant",
+        };
+        if (vErrors === null) {
+          vErrors = [err14];
+        } else {
+          vErrors.push(err14);
+        }
+        errors++;
+      }
+    }
+    if (data.by !== undefined) {
+      if (typeof data.by !== "string") {
+        const err15 = {
+          instancePath: instancePath + "/by",
+          schemaPath: "#/properties/by/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err15];
+        } else {
+          vErrors.push(err15);
+        }
+        errors++;
+      }
+    }
+    if (data.at !== undefined) {
+      if (typeof data.at !== "string") {
+        const err16 = {
+          instancePath: instancePath + "/at",
+          schemaPath: "#/properties/at/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err16];
+        } else {
+          vErrors.push(err16);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err17 = {
+      instancePath,
+      schemaPath: "#/type",
+      keyword: "type",
+      params: { type: "object" },
+      message: "must be object",
+    };
+    if (vErrors === null) {
+      vErrors = [err17];
+    } else {
+      vErrors.push(err17);
+    }
+    errors++;
+  }
+  validate33.errors = vErrors;
+  return errors === 0;
+}
+validate33.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const RunRequest = validate34;
+const schema48 = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://cairn.dev/schemas/run-request.v1.schema.json",
   title: "RunRequest",
@@ -8246,13 +11206,13 @@ const schema44 = {
     reason: { type: "string" },
   },
 };
-function validate32(
+function validate34(
   data,
   { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
 ) {
   /*# sourceURL="https://cairn.dev/schemas/run-request.v1.schema.json" */ let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate32.evaluated;
+  const evaluated0 = validate34.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -8375,12 +11335,12 @@ function validate32(
     }
     errors++;
   }
-  validate32.errors = vErrors;
+  validate34.errors = vErrors;
   return errors === 0;
 }
-validate32.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-export const RunSignal = validate33;
-const schema45 = {
+validate34.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const RunSignal = validate35;
+const schema49 = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://cairn.dev/schemas/run-signal.v1.schema.json",
   title: "RunSignal",
@@ -8401,13 +11361,13 @@ const schema45 = {
     },
   },
 };
-function validate33(
+function validate35(
   data,
   { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
 ) {
   /*# sourceURL="https://cairn.dev/schemas/run-signal.v1.schema.json" */ let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate33.evaluated;
+  const evaluated0 = validate35.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -8589,7 +11549,7 @@ function validate33(
           instancePath: instancePath + "/signal",
           schemaPath: "#/properties/signal/enum",
           keyword: "enum",
-          params: { allowedValues: schema45.properties.signal.enum },
+          params: { allowedValues: schema49.properties.signal.enum },
           message: "must be equal to one of the allowed values",
         };
         if (vErrors === null) {
@@ -8666,18 +11626,18 @@ function validate33(
     }
     errors++;
   }
-  validate33.errors = vErrors;
+  validate35.errors = vErrors;
   return errors === 0;
 }
-validate33.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-export const RunStatus = validate34;
-function validate34(
+validate35.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const RunStatus = validate36;
+function validate36(
   data,
   { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
 ) {
   /*# sourceURL="https://cairn.dev/schemas/run-status.v1.schema.json" */ let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate34.evaluated;
+  const evaluated0 = validate36.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -8836,7 +11796,7 @@ function validate34(
       errors++;
     }
     for (const key0 in data) {
-      if (!func1.call(schema35.properties, key0)) {
+      if (!func1.call(schema37.properties, key0)) {
         const err10 = {
           instancePath,
           schemaPath: "#/additionalProperties",
@@ -8916,7 +11876,7 @@ function validate34(
           instancePath: instancePath + "/status",
           schemaPath: "#/properties/status/enum",
           keyword: "enum",
-          params: { allowedValues: schema35.properties.status.enum },
+          params: { allowedValues: schema37.properties.status.enum },
           message: "must be equal to one of the allowed values",
         };
         if (vErrors === null) {
@@ -9166,7 +12126,7 @@ function validate34(
                   instancePath: instancePath + "/waitingOn/" + i2 + "/kind",
                   schemaPath: "#/properties/waitingOn/items/properties/kind/enum",
                   keyword: "enum",
-                  params: { allowedValues: schema35.properties.waitingOn.items.properties.kind.enum },
+                  params: { allowedValues: schema37.properties.waitingOn.items.properties.kind.enum },
                   message: "must be equal to one of the allowed values",
                 };
                 if (vErrors === null) {
@@ -9243,33 +12203,31 @@ function validate34(
         errors++;
       }
     }
-    if (data.reason !== undefined) {
-      if (typeof data.reason !== "string") {
-        const err33 = {
-          instancePath: instancePath + "/reason",
-          schemaPath: "#/properties/reason/type",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err33];
-        } else {
-          vErrors.push(err33);
+    if (data.guardPause !== undefined) {
+      let data16 = data.guardPause;
+      if (data16 && typeof data16 == "object" && !Array.isArray(data16)) {
+        if (data16.turn === undefined) {
+          const err33 = {
+            instancePath: instancePath + "/guardPause",
+            schemaPath: "#/properties/guardPause/required",
+            keyword: "required",
+            params: { missingProperty: "turn" },
+            message: "must have required property '" + "turn" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err33];
+          } else {
+            vErrors.push(err33);
+          }
+          errors++;
         }
-        errors++;
-      }
-    }
-    if (data.costUsd !== undefined) {
-      let data17 = data.costUsd;
-      if (typeof data17 == "number" && isFinite(data17)) {
-        if (data17 < 0 || isNaN(data17)) {
+        if (data16.point === undefined) {
           const err34 = {
-            instancePath: instancePath + "/costUsd",
-            schemaPath: "#/properties/costUsd/minimum",
-            keyword: "minimum",
-            params: { comparison: ">=", limit: 0 },
-            message: "must be >= 0",
+            instancePath: instancePath + "/guardPause",
+            schemaPath: "#/properties/guardPause/required",
+            keyword: "required",
+            params: { missingProperty: "point" },
+            message: "must have required property '" + "point" + "'",
           };
           if (vErrors === null) {
             vErrors = [err34];
@@ -9278,255 +12236,255 @@ function validate34(
           }
           errors++;
         }
-      } else {
-        const err35 = {
-          instancePath: instancePath + "/costUsd",
-          schemaPath: "#/properties/costUsd/type",
-          keyword: "type",
-          params: { type: "number" },
-          message: "must be number",
-        };
-        if (vErrors === null) {
-          vErrors = [err35];
-        } else {
-          vErrors.push(err35);
-        }
-        errors++;
-      }
-    }
-    if (data.approvals !== undefined) {
-      let data18 = data.approvals;
-      if (Array.isArray(data18)) {
-        const len3 = data18.length;
-        for (let i3 = 0; i3 < len3; i3++) {
-          let data19 = data18[i3];
-          if (data19 && typeof data19 == "object" && !Array.isArray(data19)) {
-            if (data19.turn === undefined) {
-              const err36 = {
-                instancePath: instancePath + "/approvals/" + i3,
-                schemaPath: "#/properties/approvals/items/required",
-                keyword: "required",
-                params: { missingProperty: "turn" },
-                message: "must have required property '" + "turn" + "'",
-              };
-              if (vErrors === null) {
-                vErrors = [err36];
-              } else {
-                vErrors.push(err36);
-              }
-              errors++;
-            }
-            if (data19.index === undefined) {
-              const err37 = {
-                instancePath: instancePath + "/approvals/" + i3,
-                schemaPath: "#/properties/approvals/items/required",
-                keyword: "required",
-                params: { missingProperty: "index" },
-                message: "must have required property '" + "index" + "'",
-              };
-              if (vErrors === null) {
-                vErrors = [err37];
-              } else {
-                vErrors.push(err37);
-              }
-              errors++;
-            }
-            if (data19.callId === undefined) {
-              const err38 = {
-                instancePath: instancePath + "/approvals/" + i3,
-                schemaPath: "#/properties/approvals/items/required",
-                keyword: "required",
-                params: { missingProperty: "callId" },
-                message: "must have required property '" + "callId" + "'",
-              };
-              if (vErrors === null) {
-                vErrors = [err38];
-              } else {
-                vErrors.push(err38);
-              }
-              errors++;
-            }
-            if (data19.tool === undefined) {
-              const err39 = {
-                instancePath: instancePath + "/approvals/" + i3,
-                schemaPath: "#/properties/approvals/items/required",
-                keyword: "required",
-                params: { missingProperty: "tool" },
-                message: "must have required property '" + "tool" + "'",
-              };
-              if (vErrors === null) {
-                vErrors = [err39];
-              } else {
-                vErrors.push(err39);
-              }
-              errors++;
-            }
-            if (data19.arguments === undefined) {
-              const err40 = {
-                instancePath: instancePath + "/approvals/" + i3,
-                schemaPath: "#/properties/approvals/items/required",
-                keyword: "required",
-                params: { missingProperty: "arguments" },
-                message: "must have required property '" + "arguments" + "'",
-              };
-              if (vErrors === null) {
-                vErrors = [err40];
-              } else {
-                vErrors.push(err40);
-              }
-              errors++;
-            }
-            for (const key2 in data19) {
-              if (!(
-                key2 === "turn" ||
-                key2 === "index" ||
-                key2 === "callId" ||
-                key2 === "tool" ||
-                key2 === "arguments" ||
-                key2 === "reason"
-              )) {
-                const err41 = {
-                  instancePath: instancePath + "/approvals/" + i3,
-                  schemaPath: "#/properties/approvals/items/additionalProperties",
-                  keyword: "additionalProperties",
-                  params: { additionalProperty: key2 },
-                  message: "must NOT have additional properties",
-                };
-                if (vErrors === null) {
-                  vErrors = [err41];
-                } else {
-                  vErrors.push(err41);
-                }
-                errors++;
-              }
-            }
-            if (data19.turn !== undefined) {
-              let data20 = data19.turn;
-              if (!(typeof data20 == "number" && !(data20 % 1) && !isNaN(data20) && isFinite(data20))) {
-                const err42 = {
-                  instancePath: instancePath + "/approvals/" + i3 + "/turn",
-                  schemaPath: "#/properties/approvals/items/properties/turn/type",
-                  keyword: "type",
-                  params: { type: "integer" },
-                  message: "must be integer",
-                };
-                if (vErrors === null) {
-                  vErrors = [err42];
-                } else {
-                  vErrors.push(err42);
-                }
-                errors++;
-              }
-            }
-            if (data19.index !== undefined) {
-              let data21 = data19.index;
-              if (!(typeof data21 == "number" && !(data21 % 1) && !isNaN(data21) && isFinite(data21))) {
-                const err43 = {
-                  instancePath: instancePath + "/approvals/" + i3 + "/index",
-                  schemaPath: "#/properties/approvals/items/properties/index/type",
-                  keyword: "type",
-                  params: { type: "integer" },
-                  message: "must be integer",
-                };
-                if (vErrors === null) {
-                  vErrors = [err43];
-                } else {
-                  vErrors.push(err43);
-                }
-                errors++;
-              }
-            }
-            if (data19.callId !== undefined) {
-              if (typeof data19.callId !== "string") {
-                const err44 = {
-                  instancePath: instancePath + "/approvals/" + i3 + "/callId",
-                  schemaPath: "#/properties/approvals/items/properties/callId/type",
-                  keyword: "type",
-                  params: { type: "string" },
-                  message: "must be string",
-                };
-                if (vErrors === null) {
-                  vErrors = [err44];
-                } else {
-                  vErrors.push(err44);
-                }
-                errors++;
-              }
-            }
-            if (data19.tool !== undefined) {
-              if (typeof data19.tool !== "string") {
-                const err45 = {
-                  instancePath: instancePath + "/approvals/" + i3 + "/tool",
-                  schemaPath: "#/properties/approvals/items/properties/tool/type",
-                  keyword: "type",
-                  params: { type: "string" },
-                  message: "must be string",
-                };
-                if (vErrors === null) {
-                  vErrors = [err45];
-                } else {
-                  vErrors.push(err45);
-                }
-                errors++;
-              }
-            }
-            if (data19.arguments !== undefined) {
-              if (typeof data19.arguments !== "string") {
-                const err46 = {
-                  instancePath: instancePath + "/approvals/" + i3 + "/arguments",
-                  schemaPath: "#/properties/approvals/items/properties/arguments/type",
-                  keyword: "type",
-                  params: { type: "string" },
-                  message: "must be string",
-                };
-                if (vErrors === null) {
-                  vErrors = [err46];
-                } else {
-                  vErrors.push(err46);
-                }
-                errors++;
-              }
-            }
-            if (data19.reason !== undefined) {
-              if (typeof data19.reason !== "string") {
-                const err47 = {
-                  instancePath: instancePath + "/approvals/" + i3 + "/reason",
-                  schemaPath: "#/properties/approvals/items/properties/reason/type",
-                  keyword: "type",
-                  params: { type: "string" },
-                  message: "must be string",
-                };
-                if (vErrors === null) {
-                  vErrors = [err47];
-                } else {
-                  vErrors.push(err47);
-                }
-                errors++;
-              }
-            }
+        if (data16.guardrail === undefined) {
+          const err35 = {
+            instancePath: instancePath + "/guardPause",
+            schemaPath: "#/properties/guardPause/required",
+            keyword: "required",
+            params: { missingProperty: "guardrail" },
+            message: "must have required property '" + "guardrail" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err35];
           } else {
-            const err48 = {
-              instancePath: instancePath + "/approvals/" + i3,
-              schemaPath: "#/properties/approvals/items/type",
-              keyword: "type",
-              params: { type: "object" },
-              message: "must be object",
+            vErrors.push(err35);
+          }
+          errors++;
+        }
+        if (data16.message === undefined) {
+          const err36 = {
+            instancePath: instancePath + "/guardPause",
+            schemaPath: "#/properties/guardPause/required",
+            keyword: "required",
+            params: { missingProperty: "message" },
+            message: "must have required property '" + "message" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err36];
+          } else {
+            vErrors.push(err36);
+          }
+          errors++;
+        }
+        for (const key2 in data16) {
+          if (!(key2 === "turn" || key2 === "point" || key2 === "guardrail" || key2 === "message")) {
+            const err37 = {
+              instancePath: instancePath + "/guardPause",
+              schemaPath: "#/properties/guardPause/additionalProperties",
+              keyword: "additionalProperties",
+              params: { additionalProperty: key2 },
+              message: "must NOT have additional properties",
             };
             if (vErrors === null) {
-              vErrors = [err48];
+              vErrors = [err37];
             } else {
-              vErrors.push(err48);
+              vErrors.push(err37);
+            }
+            errors++;
+          }
+        }
+        if (data16.turn !== undefined) {
+          let data17 = data16.turn;
+          if (!(typeof data17 == "number" && !(data17 % 1) && !isNaN(data17) && isFinite(data17))) {
+            const err38 = {
+              instancePath: instancePath + "/guardPause/turn",
+              schemaPath: "#/properties/guardPause/properties/turn/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err38];
+            } else {
+              vErrors.push(err38);
+            }
+            errors++;
+          }
+        }
+        if (data16.point !== undefined) {
+          let data18 = data16.point;
+          if (!(data18 === "input" || data18 === "output")) {
+            const err39 = {
+              instancePath: instancePath + "/guardPause/point",
+              schemaPath: "#/properties/guardPause/properties/point/enum",
+              keyword: "enum",
+              params: { allowedValues: schema37.properties.guardPause.properties.point.enum },
+              message: "must be equal to one of the allowed values",
+            };
+            if (vErrors === null) {
+              vErrors = [err39];
+            } else {
+              vErrors.push(err39);
+            }
+            errors++;
+          }
+        }
+        if (data16.guardrail !== undefined) {
+          if (typeof data16.guardrail !== "string") {
+            const err40 = {
+              instancePath: instancePath + "/guardPause/guardrail",
+              schemaPath: "#/properties/guardPause/properties/guardrail/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err40];
+            } else {
+              vErrors.push(err40);
+            }
+            errors++;
+          }
+        }
+        if (data16.message !== undefined) {
+          if (typeof data16.message !== "string") {
+            const err41 = {
+              instancePath: instancePath + "/guardPause/message",
+              schemaPath: "#/properties/guardPause/properties/message/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err41];
+            } else {
+              vErrors.push(err41);
             }
             errors++;
           }
         }
       } else {
-        const err49 = {
-          instancePath: instancePath + "/approvals",
-          schemaPath: "#/properties/approvals/type",
+        const err42 = {
+          instancePath: instancePath + "/guardPause",
+          schemaPath: "#/properties/guardPause/type",
           keyword: "type",
-          params: { type: "array" },
-          message: "must be array",
+          params: { type: "object" },
+          message: "must be object",
+        };
+        if (vErrors === null) {
+          vErrors = [err42];
+        } else {
+          vErrors.push(err42);
+        }
+        errors++;
+      }
+    }
+    if (data.activeAgent !== undefined) {
+      if (typeof data.activeAgent !== "string") {
+        const err43 = {
+          instancePath: instancePath + "/activeAgent",
+          schemaPath: "#/properties/activeAgent/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err43];
+        } else {
+          vErrors.push(err43);
+        }
+        errors++;
+      }
+    }
+    if (data.messages !== undefined) {
+      let data22 = data.messages;
+      if (!(typeof data22 == "number" && !(data22 % 1) && !isNaN(data22) && isFinite(data22))) {
+        const err44 = {
+          instancePath: instancePath + "/messages",
+          schemaPath: "#/properties/messages/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err44];
+        } else {
+          vErrors.push(err44);
+        }
+        errors++;
+      }
+      if (typeof data22 == "number" && isFinite(data22)) {
+        if (data22 < 1 || isNaN(data22)) {
+          const err45 = {
+            instancePath: instancePath + "/messages",
+            schemaPath: "#/properties/messages/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
+          };
+          if (vErrors === null) {
+            vErrors = [err45];
+          } else {
+            vErrors.push(err45);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.answeredMessages !== undefined) {
+      let data23 = data.answeredMessages;
+      if (!(typeof data23 == "number" && !(data23 % 1) && !isNaN(data23) && isFinite(data23))) {
+        const err46 = {
+          instancePath: instancePath + "/answeredMessages",
+          schemaPath: "#/properties/answeredMessages/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err46];
+        } else {
+          vErrors.push(err46);
+        }
+        errors++;
+      }
+      if (typeof data23 == "number" && isFinite(data23)) {
+        if (data23 < 0 || isNaN(data23)) {
+          const err47 = {
+            instancePath: instancePath + "/answeredMessages",
+            schemaPath: "#/properties/answeredMessages/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 0 },
+            message: "must be >= 0",
+          };
+          if (vErrors === null) {
+            vErrors = [err47];
+          } else {
+            vErrors.push(err47);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.awaitingMessage !== undefined) {
+      if (true !== data.awaitingMessage) {
+        const err48 = {
+          instancePath: instancePath + "/awaitingMessage",
+          schemaPath: "#/properties/awaitingMessage/const",
+          keyword: "const",
+          params: { allowedValue: true },
+          message: "must be equal to constant",
+        };
+        if (vErrors === null) {
+          vErrors = [err48];
+        } else {
+          vErrors.push(err48);
+        }
+        errors++;
+      }
+    }
+    if (data.output !== undefined) {
+      let data25 = data.output;
+      const _errs50 = errors;
+      let valid9 = false;
+      const _errs51 = errors;
+      if (!(data25 && typeof data25 == "object" && !Array.isArray(data25))) {
+        const err49 = {
+          instancePath: instancePath + "/output",
+          schemaPath: "#/properties/output/anyOf/0/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
         };
         if (vErrors === null) {
           vErrors = [err49];
@@ -9535,12 +12493,439 @@ function validate34(
         }
         errors++;
       }
+      var _valid0 = _errs51 === errors;
+      valid9 = valid9 || _valid0;
+      const _errs53 = errors;
+      if (!Array.isArray(data25)) {
+        const err50 = {
+          instancePath: instancePath + "/output",
+          schemaPath: "#/properties/output/anyOf/1/type",
+          keyword: "type",
+          params: { type: "array" },
+          message: "must be array",
+        };
+        if (vErrors === null) {
+          vErrors = [err50];
+        } else {
+          vErrors.push(err50);
+        }
+        errors++;
+      }
+      var _valid0 = _errs53 === errors;
+      valid9 = valid9 || _valid0;
+      const _errs55 = errors;
+      if (typeof data25 !== "string") {
+        const err51 = {
+          instancePath: instancePath + "/output",
+          schemaPath: "#/properties/output/anyOf/2/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err51];
+        } else {
+          vErrors.push(err51);
+        }
+        errors++;
+      }
+      var _valid0 = _errs55 === errors;
+      valid9 = valid9 || _valid0;
+      const _errs57 = errors;
+      if (!(typeof data25 == "number" && isFinite(data25))) {
+        const err52 = {
+          instancePath: instancePath + "/output",
+          schemaPath: "#/properties/output/anyOf/3/type",
+          keyword: "type",
+          params: { type: "number" },
+          message: "must be number",
+        };
+        if (vErrors === null) {
+          vErrors = [err52];
+        } else {
+          vErrors.push(err52);
+        }
+        errors++;
+      }
+      var _valid0 = _errs57 === errors;
+      valid9 = valid9 || _valid0;
+      const _errs59 = errors;
+      if (typeof data25 !== "boolean") {
+        const err53 = {
+          instancePath: instancePath + "/output",
+          schemaPath: "#/properties/output/anyOf/4/type",
+          keyword: "type",
+          params: { type: "boolean" },
+          message: "must be boolean",
+        };
+        if (vErrors === null) {
+          vErrors = [err53];
+        } else {
+          vErrors.push(err53);
+        }
+        errors++;
+      }
+      var _valid0 = _errs59 === errors;
+      valid9 = valid9 || _valid0;
+      const _errs61 = errors;
+      if (data25 !== null) {
+        const err54 = {
+          instancePath: instancePath + "/output",
+          schemaPath: "#/properties/output/anyOf/5/type",
+          keyword: "type",
+          params: { type: "null" },
+          message: "must be null",
+        };
+        if (vErrors === null) {
+          vErrors = [err54];
+        } else {
+          vErrors.push(err54);
+        }
+        errors++;
+      }
+      var _valid0 = _errs61 === errors;
+      valid9 = valid9 || _valid0;
+      if (!valid9) {
+        const err55 = {
+          instancePath: instancePath + "/output",
+          schemaPath: "#/properties/output/anyOf",
+          keyword: "anyOf",
+          params: {},
+          message: "must match a schema in anyOf",
+        };
+        if (vErrors === null) {
+          vErrors = [err55];
+        } else {
+          vErrors.push(err55);
+        }
+        errors++;
+      } else {
+        errors = _errs50;
+        if (vErrors !== null) {
+          if (_errs50) {
+            vErrors.length = _errs50;
+          } else {
+            vErrors = null;
+          }
+        }
+      }
+    }
+    if (data.reason !== undefined) {
+      if (typeof data.reason !== "string") {
+        const err56 = {
+          instancePath: instancePath + "/reason",
+          schemaPath: "#/properties/reason/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err56];
+        } else {
+          vErrors.push(err56);
+        }
+        errors++;
+      }
+    }
+    if (data.costUsd !== undefined) {
+      let data27 = data.costUsd;
+      if (typeof data27 == "number" && isFinite(data27)) {
+        if (data27 < 0 || isNaN(data27)) {
+          const err57 = {
+            instancePath: instancePath + "/costUsd",
+            schemaPath: "#/properties/costUsd/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 0 },
+            message: "must be >= 0",
+          };
+          if (vErrors === null) {
+            vErrors = [err57];
+          } else {
+            vErrors.push(err57);
+          }
+          errors++;
+        }
+      } else {
+        const err58 = {
+          instancePath: instancePath + "/costUsd",
+          schemaPath: "#/properties/costUsd/type",
+          keyword: "type",
+          params: { type: "number" },
+          message: "must be number",
+        };
+        if (vErrors === null) {
+          vErrors = [err58];
+        } else {
+          vErrors.push(err58);
+        }
+        errors++;
+      }
+    }
+    if (data.approvals !== undefined) {
+      let data28 = data.approvals;
+      if (Array.isArray(data28)) {
+        const len3 = data28.length;
+        for (let i3 = 0; i3 < len3; i3++) {
+          let data29 = data28[i3];
+          if (data29 && typeof data29 == "object" && !Array.isArray(data29)) {
+            if (data29.turn === undefined) {
+              const err59 = {
+                instancePath: instancePath + "/approvals/" + i3,
+                schemaPath: "#/properties/approvals/items/required",
+                keyword: "required",
+                params: { missingProperty: "turn" },
+                message: "must have required property '" + "turn" + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err59];
+              } else {
+                vErrors.push(err59);
+              }
+              errors++;
+            }
+            if (data29.index === undefined) {
+              const err60 = {
+                instancePath: instancePath + "/approvals/" + i3,
+                schemaPath: "#/properties/approvals/items/required",
+                keyword: "required",
+                params: { missingProperty: "index" },
+                message: "must have required property '" + "index" + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err60];
+              } else {
+                vErrors.push(err60);
+              }
+              errors++;
+            }
+            if (data29.callId === undefined) {
+              const err61 = {
+                instancePath: instancePath + "/approvals/" + i3,
+                schemaPath: "#/properties/approvals/items/required",
+                keyword: "required",
+                params: { missingProperty: "callId" },
+                message: "must have required property '" + "callId" + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err61];
+              } else {
+                vErrors.push(err61);
+              }
+              errors++;
+            }
+            if (data29.tool === undefined) {
+              const err62 = {
+                instancePath: instancePath + "/approvals/" + i3,
+                schemaPath: "#/properties/approvals/items/required",
+                keyword: "required",
+                params: { missingProperty: "tool" },
+                message: "must have required property '" + "tool" + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err62];
+              } else {
+                vErrors.push(err62);
+              }
+              errors++;
+            }
+            if (data29.arguments === undefined) {
+              const err63 = {
+                instancePath: instancePath + "/approvals/" + i3,
+                schemaPath: "#/properties/approvals/items/required",
+                keyword: "required",
+                params: { missingProperty: "arguments" },
+                message: "must have required property '" + "arguments" + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err63];
+              } else {
+                vErrors.push(err63);
+              }
+              errors++;
+            }
+            for (const key3 in data29) {
+              if (!(
+                key3 === "turn" ||
+                key3 === "index" ||
+                key3 === "callId" ||
+                key3 === "tool" ||
+                key3 === "arguments" ||
+                key3 === "argsEditable" ||
+                key3 === "reason"
+              )) {
+                const err64 = {
+                  instancePath: instancePath + "/approvals/" + i3,
+                  schemaPath: "#/properties/approvals/items/additionalProperties",
+                  keyword: "additionalProperties",
+                  params: { additionalProperty: key3 },
+                  message: "must NOT have additional properties",
+                };
+                if (vErrors === null) {
+                  vErrors = [err64];
+                } else {
+                  vErrors.push(err64);
+                }
+                errors++;
+              }
+            }
+            if (data29.turn !== undefined) {
+              let data30 = data29.turn;
+              if (!(typeof data30 == "number" && !(data30 % 1) && !isNaN(data30) && isFinite(data30))) {
+                const err65 = {
+                  instancePath: instancePath + "/approvals/" + i3 + "/turn",
+                  schemaPath: "#/properties/approvals/items/properties/turn/type",
+                  keyword: "type",
+                  params: { type: "integer" },
+                  message: "must be integer",
+                };
+                if (vErrors === null) {
+                  vErrors = [err65];
+                } else {
+                  vErrors.push(err65);
+                }
+                errors++;
+              }
+            }
+            if (data29.index !== undefined) {
+              let data31 = data29.index;
+              if (!(typeof data31 == "number" && !(data31 % 1) && !isNaN(data31) && isFinite(data31))) {
+                const err66 = {
+                  instancePath: instancePath + "/approvals/" + i3 + "/index",
+                  schemaPath: "#/properties/approvals/items/properties/index/type",
+                  keyword: "type",
+                  params: { type: "integer" },
+                  message: "must be integer",
+                };
+                if (vErrors === null) {
+                  vErrors = [err66];
+                } else {
+                  vErrors.push(err66);
+                }
+                errors++;
+              }
+            }
+            if (data29.callId !== undefined) {
+              if (typeof data29.callId !== "string") {
+                const err67 = {
+                  instancePath: instancePath + "/approvals/" + i3 + "/callId",
+                  schemaPath: "#/properties/approvals/items/properties/callId/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                };
+                if (vErrors === null) {
+                  vErrors = [err67];
+                } else {
+                  vErrors.push(err67);
+                }
+                errors++;
+              }
+            }
+            if (data29.tool !== undefined) {
+              if (typeof data29.tool !== "string") {
+                const err68 = {
+                  instancePath: instancePath + "/approvals/" + i3 + "/tool",
+                  schemaPath: "#/properties/approvals/items/properties/tool/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                };
+                if (vErrors === null) {
+                  vErrors = [err68];
+                } else {
+                  vErrors.push(err68);
+                }
+                errors++;
+              }
+            }
+            if (data29.arguments !== undefined) {
+              if (typeof data29.arguments !== "string") {
+                const err69 = {
+                  instancePath: instancePath + "/approvals/" + i3 + "/arguments",
+                  schemaPath: "#/properties/approvals/items/properties/arguments/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                };
+                if (vErrors === null) {
+                  vErrors = [err69];
+                } else {
+                  vErrors.push(err69);
+                }
+                errors++;
+              }
+            }
+            if (data29.argsEditable !== undefined) {
+              if (typeof data29.argsEditable !== "boolean") {
+                const err70 = {
+                  instancePath: instancePath + "/approvals/" + i3 + "/argsEditable",
+                  schemaPath: "#/properties/approvals/items/properties/argsEditable/type",
+                  keyword: "type",
+                  params: { type: "boolean" },
+                  message: "must be boolean",
+                };
+                if (vErrors === null) {
+                  vErrors = [err70];
+                } else {
+                  vErrors.push(err70);
+                }
+                errors++;
+              }
+            }
+            if (data29.reason !== undefined) {
+              if (typeof data29.reason !== "string") {
+                const err71 = {
+                  instancePath: instancePath + "/approvals/" + i3 + "/reason",
+                  schemaPath: "#/properties/approvals/items/properties/reason/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                };
+                if (vErrors === null) {
+                  vErrors = [err71];
+                } else {
+                  vErrors.push(err71);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err72 = {
+              instancePath: instancePath + "/approvals/" + i3,
+              schemaPath: "#/properties/approvals/items/type",
+              keyword: "type",
+              params: { type: "object" },
+              message: "must be object",
+            };
+            if (vErrors === null) {
+              vErrors = [err72];
+            } else {
+              vErrors.push(err72);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err73 = {
+          instancePath: instancePath + "/approvals",
+          schemaPath: "#/properties/approvals/type",
+          keyword: "type",
+          params: { type: "array" },
+          message: "must be array",
+        };
+        if (vErrors === null) {
+          vErrors = [err73];
+        } else {
+          vErrors.push(err73);
+        }
+        errors++;
+      }
     }
     if (data.budgetPause !== undefined) {
-      let data26 = data.budgetPause;
-      if (data26 && typeof data26 == "object" && !Array.isArray(data26)) {
-        if (data26.turn === undefined) {
-          const err50 = {
+      let data37 = data.budgetPause;
+      if (data37 && typeof data37 == "object" && !Array.isArray(data37)) {
+        if (data37.turn === undefined) {
+          const err74 = {
             instancePath: instancePath + "/budgetPause",
             schemaPath: "#/properties/budgetPause/required",
             keyword: "required",
@@ -9548,14 +12933,14 @@ function validate34(
             message: "must have required property '" + "turn" + "'",
           };
           if (vErrors === null) {
-            vErrors = [err50];
+            vErrors = [err74];
           } else {
-            vErrors.push(err50);
+            vErrors.push(err74);
           }
           errors++;
         }
-        if (data26.kind === undefined) {
-          const err51 = {
+        if (data37.kind === undefined) {
+          const err75 = {
             instancePath: instancePath + "/budgetPause",
             schemaPath: "#/properties/budgetPause/required",
             keyword: "required",
@@ -9563,14 +12948,14 @@ function validate34(
             message: "must have required property '" + "kind" + "'",
           };
           if (vErrors === null) {
-            vErrors = [err51];
+            vErrors = [err75];
           } else {
-            vErrors.push(err51);
+            vErrors.push(err75);
           }
           errors++;
         }
-        if (data26.message === undefined) {
-          const err52 = {
+        if (data37.message === undefined) {
+          const err76 = {
             instancePath: instancePath + "/budgetPause",
             schemaPath: "#/properties/budgetPause/required",
             keyword: "required",
@@ -9578,433 +12963,20 @@ function validate34(
             message: "must have required property '" + "message" + "'",
           };
           if (vErrors === null) {
-            vErrors = [err52];
+            vErrors = [err76];
           } else {
-            vErrors.push(err52);
+            vErrors.push(err76);
           }
           errors++;
         }
-        for (const key3 in data26) {
-          if (!(key3 === "turn" || key3 === "kind" || key3 === "message")) {
-            const err53 = {
+        for (const key4 in data37) {
+          if (!(key4 === "turn" || key4 === "kind" || key4 === "message")) {
+            const err77 = {
               instancePath: instancePath + "/budgetPause",
               schemaPath: "#/properties/budgetPause/additionalProperties",
               keyword: "additionalProperties",
-              params: { additionalProperty: key3 },
-              message: "must NOT have additional properties",
-            };
-            if (vErrors === null) {
-              vErrors = [err53];
-            } else {
-              vErrors.push(err53);
-            }
-            errors++;
-          }
-        }
-        if (data26.turn !== undefined) {
-          let data27 = data26.turn;
-          if (!(typeof data27 == "number" && !(data27 % 1) && !isNaN(data27) && isFinite(data27))) {
-            const err54 = {
-              instancePath: instancePath + "/budgetPause/turn",
-              schemaPath: "#/properties/budgetPause/properties/turn/type",
-              keyword: "type",
-              params: { type: "integer" },
-              message: "must be integer",
-            };
-            if (vErrors === null) {
-              vErrors = [err54];
-            } else {
-              vErrors.push(err54);
-            }
-            errors++;
-          }
-        }
-        if (data26.kind !== undefined) {
-          if (typeof data26.kind !== "string") {
-            const err55 = {
-              instancePath: instancePath + "/budgetPause/kind",
-              schemaPath: "#/properties/budgetPause/properties/kind/type",
-              keyword: "type",
-              params: { type: "string" },
-              message: "must be string",
-            };
-            if (vErrors === null) {
-              vErrors = [err55];
-            } else {
-              vErrors.push(err55);
-            }
-            errors++;
-          }
-        }
-        if (data26.message !== undefined) {
-          if (typeof data26.message !== "string") {
-            const err56 = {
-              instancePath: instancePath + "/budgetPause/message",
-              schemaPath: "#/properties/budgetPause/properties/message/type",
-              keyword: "type",
-              params: { type: "string" },
-              message: "must be string",
-            };
-            if (vErrors === null) {
-              vErrors = [err56];
-            } else {
-              vErrors.push(err56);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err57 = {
-          instancePath: instancePath + "/budgetPause",
-          schemaPath: "#/properties/budgetPause/type",
-          keyword: "type",
-          params: { type: "object" },
-          message: "must be object",
-        };
-        if (vErrors === null) {
-          vErrors = [err57];
-        } else {
-          vErrors.push(err57);
-        }
-        errors++;
-      }
-    }
-    if (data.loopPause !== undefined) {
-      let data30 = data.loopPause;
-      if (data30 && typeof data30 == "object" && !Array.isArray(data30)) {
-        if (data30.turn === undefined) {
-          const err58 = {
-            instancePath: instancePath + "/loopPause",
-            schemaPath: "#/properties/loopPause/required",
-            keyword: "required",
-            params: { missingProperty: "turn" },
-            message: "must have required property '" + "turn" + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err58];
-          } else {
-            vErrors.push(err58);
-          }
-          errors++;
-        }
-        if (data30.pattern === undefined) {
-          const err59 = {
-            instancePath: instancePath + "/loopPause",
-            schemaPath: "#/properties/loopPause/required",
-            keyword: "required",
-            params: { missingProperty: "pattern" },
-            message: "must have required property '" + "pattern" + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err59];
-          } else {
-            vErrors.push(err59);
-          }
-          errors++;
-        }
-        if (data30.count === undefined) {
-          const err60 = {
-            instancePath: instancePath + "/loopPause",
-            schemaPath: "#/properties/loopPause/required",
-            keyword: "required",
-            params: { missingProperty: "count" },
-            message: "must have required property '" + "count" + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err60];
-          } else {
-            vErrors.push(err60);
-          }
-          errors++;
-        }
-        if (data30.sinceTurn === undefined) {
-          const err61 = {
-            instancePath: instancePath + "/loopPause",
-            schemaPath: "#/properties/loopPause/required",
-            keyword: "required",
-            params: { missingProperty: "sinceTurn" },
-            message: "must have required property '" + "sinceTurn" + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err61];
-          } else {
-            vErrors.push(err61);
-          }
-          errors++;
-        }
-        if (data30.message === undefined) {
-          const err62 = {
-            instancePath: instancePath + "/loopPause",
-            schemaPath: "#/properties/loopPause/required",
-            keyword: "required",
-            params: { missingProperty: "message" },
-            message: "must have required property '" + "message" + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err62];
-          } else {
-            vErrors.push(err62);
-          }
-          errors++;
-        }
-        for (const key4 in data30) {
-          if (!(
-            key4 === "turn" ||
-            key4 === "pattern" ||
-            key4 === "tool" ||
-            key4 === "arguments" ||
-            key4 === "count" ||
-            key4 === "sinceTurn" ||
-            key4 === "message"
-          )) {
-            const err63 = {
-              instancePath: instancePath + "/loopPause",
-              schemaPath: "#/properties/loopPause/additionalProperties",
-              keyword: "additionalProperties",
               params: { additionalProperty: key4 },
               message: "must NOT have additional properties",
-            };
-            if (vErrors === null) {
-              vErrors = [err63];
-            } else {
-              vErrors.push(err63);
-            }
-            errors++;
-          }
-        }
-        if (data30.turn !== undefined) {
-          let data31 = data30.turn;
-          if (!(typeof data31 == "number" && !(data31 % 1) && !isNaN(data31) && isFinite(data31))) {
-            const err64 = {
-              instancePath: instancePath + "/loopPause/turn",
-              schemaPath: "#/properties/loopPause/properties/turn/type",
-              keyword: "type",
-              params: { type: "integer" },
-              message: "must be integer",
-            };
-            if (vErrors === null) {
-              vErrors = [err64];
-            } else {
-              vErrors.push(err64);
-            }
-            errors++;
-          }
-        }
-        if (data30.pattern !== undefined) {
-          let data32 = data30.pattern;
-          if (!(data32 === "same_call" || data32 === "idle_turns")) {
-            const err65 = {
-              instancePath: instancePath + "/loopPause/pattern",
-              schemaPath: "#/properties/loopPause/properties/pattern/enum",
-              keyword: "enum",
-              params: { allowedValues: schema35.properties.loopPause.properties.pattern.enum },
-              message: "must be equal to one of the allowed values",
-            };
-            if (vErrors === null) {
-              vErrors = [err65];
-            } else {
-              vErrors.push(err65);
-            }
-            errors++;
-          }
-        }
-        if (data30.tool !== undefined) {
-          if (typeof data30.tool !== "string") {
-            const err66 = {
-              instancePath: instancePath + "/loopPause/tool",
-              schemaPath: "#/properties/loopPause/properties/tool/type",
-              keyword: "type",
-              params: { type: "string" },
-              message: "must be string",
-            };
-            if (vErrors === null) {
-              vErrors = [err66];
-            } else {
-              vErrors.push(err66);
-            }
-            errors++;
-          }
-        }
-        if (data30.arguments !== undefined) {
-          if (typeof data30.arguments !== "string") {
-            const err67 = {
-              instancePath: instancePath + "/loopPause/arguments",
-              schemaPath: "#/properties/loopPause/properties/arguments/type",
-              keyword: "type",
-              params: { type: "string" },
-              message: "must be string",
-            };
-            if (vErrors === null) {
-              vErrors = [err67];
-            } else {
-              vErrors.push(err67);
-            }
-            errors++;
-          }
-        }
-        if (data30.count !== undefined) {
-          let data35 = data30.count;
-          if (!(typeof data35 == "number" && !(data35 % 1) && !isNaN(data35) && isFinite(data35))) {
-            const err68 = {
-              instancePath: instancePath + "/loopPause/count",
-              schemaPath: "#/properties/loopPause/properties/count/type",
-              keyword: "type",
-              params: { type: "integer" },
-              message: "must be integer",
-            };
-            if (vErrors === null) {
-              vErrors = [err68];
-            } else {
-              vErrors.push(err68);
-            }
-            errors++;
-          }
-        }
-        if (data30.sinceTurn !== undefined) {
-          let data36 = data30.sinceTurn;
-          if (!(typeof data36 == "number" && !(data36 % 1) && !isNaN(data36) && isFinite(data36))) {
-            const err69 = {
-              instancePath: instancePath + "/loopPause/sinceTurn",
-              schemaPath: "#/properties/loopPause/properties/sinceTurn/type",
-              keyword: "type",
-              params: { type: "integer" },
-              message: "must be integer",
-            };
-            if (vErrors === null) {
-              vErrors = [err69];
-            } else {
-              vErrors.push(err69);
-            }
-            errors++;
-          }
-        }
-        if (data30.message !== undefined) {
-          if (typeof data30.message !== "string") {
-            const err70 = {
-              instancePath: instancePath + "/loopPause/message",
-              schemaPath: "#/properties/loopPause/properties/message/type",
-              keyword: "type",
-              params: { type: "string" },
-              message: "must be string",
-            };
-            if (vErrors === null) {
-              vErrors = [err70];
-            } else {
-              vErrors.push(err70);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err71 = {
-          instancePath: instancePath + "/loopPause",
-          schemaPath: "#/properties/loopPause/type",
-          keyword: "type",
-          params: { type: "object" },
-          message: "must be object",
-        };
-        if (vErrors === null) {
-          vErrors = [err71];
-        } else {
-          vErrors.push(err71);
-        }
-        errors++;
-      }
-    }
-    if (data.usage !== undefined) {
-      let data38 = data.usage;
-      if (data38 && typeof data38 == "object" && !Array.isArray(data38)) {
-        if (data38.inputTokens === undefined) {
-          const err72 = {
-            instancePath: instancePath + "/usage",
-            schemaPath: "#/properties/usage/required",
-            keyword: "required",
-            params: { missingProperty: "inputTokens" },
-            message: "must have required property '" + "inputTokens" + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err72];
-          } else {
-            vErrors.push(err72);
-          }
-          errors++;
-        }
-        if (data38.outputTokens === undefined) {
-          const err73 = {
-            instancePath: instancePath + "/usage",
-            schemaPath: "#/properties/usage/required",
-            keyword: "required",
-            params: { missingProperty: "outputTokens" },
-            message: "must have required property '" + "outputTokens" + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err73];
-          } else {
-            vErrors.push(err73);
-          }
-          errors++;
-        }
-        for (const key5 in data38) {
-          if (!(key5 === "inputTokens" || key5 === "outputTokens")) {
-            const err74 = {
-              instancePath: instancePath + "/usage",
-              schemaPath: "#/properties/usage/additionalProperties",
-              keyword: "additionalProperties",
-              params: { additionalProperty: key5 },
-              message: "must NOT have additional properties",
-            };
-            if (vErrors === null) {
-              vErrors = [err74];
-            } else {
-              vErrors.push(err74);
-            }
-            errors++;
-          }
-        }
-        if (data38.inputTokens !== undefined) {
-          let data39 = data38.inputTokens;
-          if (!(typeof data39 == "number" && !(data39 % 1) && !isNaN(data39) && isFinite(data39))) {
-            const err75 = {
-              instancePath: instancePath + "/usage/inputTokens",
-              schemaPath: "#/properties/usage/properties/inputTokens/type",
-              keyword: "type",
-              params: { type: "integer" },
-              message: "must be integer",
-            };
-            if (vErrors === null) {
-              vErrors = [err75];
-            } else {
-              vErrors.push(err75);
-            }
-            errors++;
-          }
-          if (typeof data39 == "number" && isFinite(data39)) {
-            if (data39 < 0 || isNaN(data39)) {
-              const err76 = {
-                instancePath: instancePath + "/usage/inputTokens",
-                schemaPath: "#/properties/usage/properties/inputTokens/minimum",
-                keyword: "minimum",
-                params: { comparison: ">=", limit: 0 },
-                message: "must be >= 0",
-              };
-              if (vErrors === null) {
-                vErrors = [err76];
-              } else {
-                vErrors.push(err76);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data38.outputTokens !== undefined) {
-          let data40 = data38.outputTokens;
-          if (!(typeof data40 == "number" && !(data40 % 1) && !isNaN(data40) && isFinite(data40))) {
-            const err77 = {
-              instancePath: instancePath + "/usage/outputTokens",
-              schemaPath: "#/properties/usage/properties/outputTokens/type",
-              keyword: "type",
-              params: { type: "integer" },
-              message: "must be integer",
             };
             if (vErrors === null) {
               vErrors = [err77];
@@ -10013,100 +12985,100 @@ function validate34(
             }
             errors++;
           }
-          if (typeof data40 == "number" && isFinite(data40)) {
-            if (data40 < 0 || isNaN(data40)) {
-              const err78 = {
-                instancePath: instancePath + "/usage/outputTokens",
-                schemaPath: "#/properties/usage/properties/outputTokens/minimum",
-                keyword: "minimum",
-                params: { comparison: ">=", limit: 0 },
-                message: "must be >= 0",
-              };
-              if (vErrors === null) {
-                vErrors = [err78];
-              } else {
-                vErrors.push(err78);
-              }
-              errors++;
+        }
+        if (data37.turn !== undefined) {
+          let data38 = data37.turn;
+          if (!(typeof data38 == "number" && !(data38 % 1) && !isNaN(data38) && isFinite(data38))) {
+            const err78 = {
+              instancePath: instancePath + "/budgetPause/turn",
+              schemaPath: "#/properties/budgetPause/properties/turn/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err78];
+            } else {
+              vErrors.push(err78);
             }
+            errors++;
+          }
+        }
+        if (data37.kind !== undefined) {
+          if (typeof data37.kind !== "string") {
+            const err79 = {
+              instancePath: instancePath + "/budgetPause/kind",
+              schemaPath: "#/properties/budgetPause/properties/kind/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err79];
+            } else {
+              vErrors.push(err79);
+            }
+            errors++;
+          }
+        }
+        if (data37.message !== undefined) {
+          if (typeof data37.message !== "string") {
+            const err80 = {
+              instancePath: instancePath + "/budgetPause/message",
+              schemaPath: "#/properties/budgetPause/properties/message/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err80];
+            } else {
+              vErrors.push(err80);
+            }
+            errors++;
           }
         }
       } else {
-        const err79 = {
-          instancePath: instancePath + "/usage",
-          schemaPath: "#/properties/usage/type",
+        const err81 = {
+          instancePath: instancePath + "/budgetPause",
+          schemaPath: "#/properties/budgetPause/type",
           keyword: "type",
           params: { type: "object" },
           message: "must be object",
         };
         if (vErrors === null) {
-          vErrors = [err79];
+          vErrors = [err81];
         } else {
-          vErrors.push(err79);
+          vErrors.push(err81);
         }
         errors++;
       }
     }
-    if (data.retries !== undefined) {
-      let data41 = data.retries;
-      if (!(typeof data41 == "number" && !(data41 % 1) && !isNaN(data41) && isFinite(data41))) {
-        const err80 = {
-          instancePath: instancePath + "/retries",
-          schemaPath: "#/properties/retries/type",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err80];
-        } else {
-          vErrors.push(err80);
-        }
-        errors++;
-      }
-      if (typeof data41 == "number" && isFinite(data41)) {
-        if (data41 < 1 || isNaN(data41)) {
-          const err81 = {
-            instancePath: instancePath + "/retries",
-            schemaPath: "#/properties/retries/minimum",
-            keyword: "minimum",
-            params: { comparison: ">=", limit: 1 },
-            message: "must be >= 1",
+    if (data.loopPause !== undefined) {
+      let data41 = data.loopPause;
+      if (data41 && typeof data41 == "object" && !Array.isArray(data41)) {
+        if (data41.turn === undefined) {
+          const err82 = {
+            instancePath: instancePath + "/loopPause",
+            schemaPath: "#/properties/loopPause/required",
+            keyword: "required",
+            params: { missingProperty: "turn" },
+            message: "must have required property '" + "turn" + "'",
           };
           if (vErrors === null) {
-            vErrors = [err81];
+            vErrors = [err82];
           } else {
-            vErrors.push(err81);
+            vErrors.push(err82);
           }
           errors++;
         }
-      }
-    }
-    if (data.errors !== undefined) {
-      let data42 = data.errors;
-      if (!(typeof data42 == "number" && !(data42 % 1) && !isNaN(data42) && isFinite(data42))) {
-        const err82 = {
-          instancePath: instancePath + "/errors",
-          schemaPath: "#/properties/errors/type",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err82];
-        } else {
-          vErrors.push(err82);
-        }
-        errors++;
-      }
-      if (typeof data42 == "number" && isFinite(data42)) {
-        if (data42 < 0 || isNaN(data42)) {
+        if (data41.pattern === undefined) {
           const err83 = {
-            instancePath: instancePath + "/errors",
-            schemaPath: "#/properties/errors/minimum",
-            keyword: "minimum",
-            params: { comparison: ">=", limit: 0 },
-            message: "must be >= 0",
+            instancePath: instancePath + "/loopPause",
+            schemaPath: "#/properties/loopPause/required",
+            keyword: "required",
+            params: { missingProperty: "pattern" },
+            message: "must have required property '" + "pattern" + "'",
           };
           if (vErrors === null) {
             vErrors = [err83];
@@ -10115,173 +13087,173 @@ function validate34(
           }
           errors++;
         }
-      }
-    }
-    if (data.submittedAt !== undefined) {
-      if (typeof data.submittedAt !== "string") {
-        const err84 = {
-          instancePath: instancePath + "/submittedAt",
-          schemaPath: "#/properties/submittedAt/type",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err84];
-        } else {
-          vErrors.push(err84);
-        }
-        errors++;
-      }
-    }
-    if (data.endedAt !== undefined) {
-      if (typeof data.endedAt !== "string") {
-        const err85 = {
-          instancePath: instancePath + "/endedAt",
-          schemaPath: "#/properties/endedAt/type",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err85];
-        } else {
-          vErrors.push(err85);
-        }
-        errors++;
-      }
-    }
-    if (data.lastSeq !== undefined) {
-      let data45 = data.lastSeq;
-      if (!(typeof data45 == "number" && !(data45 % 1) && !isNaN(data45) && isFinite(data45))) {
-        const err86 = {
-          instancePath: instancePath + "/lastSeq",
-          schemaPath: "#/properties/lastSeq/type",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err86];
-        } else {
-          vErrors.push(err86);
-        }
-        errors++;
-      }
-      if (typeof data45 == "number" && isFinite(data45)) {
-        if (data45 < 0 || isNaN(data45)) {
-          const err87 = {
-            instancePath: instancePath + "/lastSeq",
-            schemaPath: "#/properties/lastSeq/minimum",
-            keyword: "minimum",
-            params: { comparison: ">=", limit: 0 },
-            message: "must be >= 0",
+        if (data41.count === undefined) {
+          const err84 = {
+            instancePath: instancePath + "/loopPause",
+            schemaPath: "#/properties/loopPause/required",
+            keyword: "required",
+            params: { missingProperty: "count" },
+            message: "must have required property '" + "count" + "'",
           };
           if (vErrors === null) {
-            vErrors = [err87];
+            vErrors = [err84];
           } else {
-            vErrors.push(err87);
+            vErrors.push(err84);
           }
           errors++;
         }
-      }
-    }
-    if (data.traceId !== undefined) {
-      let data46 = data.traceId;
-      if (typeof data46 === "string") {
-        if (!pattern8.test(data46)) {
-          const err88 = {
-            instancePath: instancePath + "/traceId",
-            schemaPath: "#/properties/traceId/pattern",
-            keyword: "pattern",
-            params: { pattern: "^[0-9a-f]{32}$" },
-            message: 'must match pattern "' + "^[0-9a-f]{32}$" + '"',
+        if (data41.sinceTurn === undefined) {
+          const err85 = {
+            instancePath: instancePath + "/loopPause",
+            schemaPath: "#/properties/loopPause/required",
+            keyword: "required",
+            params: { missingProperty: "sinceTurn" },
+            message: "must have required property '" + "sinceTurn" + "'",
           };
           if (vErrors === null) {
-            vErrors = [err88];
+            vErrors = [err85];
           } else {
-            vErrors.push(err88);
+            vErrors.push(err85);
           }
           errors++;
         }
-      } else {
-        const err89 = {
-          instancePath: instancePath + "/traceId",
-          schemaPath: "#/properties/traceId/type",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err89];
-        } else {
-          vErrors.push(err89);
-        }
-        errors++;
-      }
-    }
-    if (data.purgedAt !== undefined) {
-      if (typeof data.purgedAt !== "string") {
-        const err90 = {
-          instancePath: instancePath + "/purgedAt",
-          schemaPath: "#/properties/purgedAt/type",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err90];
-        } else {
-          vErrors.push(err90);
-        }
-        errors++;
-      }
-    }
-    if (data.tenant !== undefined) {
-      let data48 = data.tenant;
-      if (typeof data48 === "string") {
-        if (!pattern4.test(data48)) {
-          const err91 = {
-            instancePath: instancePath + "/tenant",
-            schemaPath: "#/properties/tenant/pattern",
-            keyword: "pattern",
-            params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
-            message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+        if (data41.message === undefined) {
+          const err86 = {
+            instancePath: instancePath + "/loopPause",
+            schemaPath: "#/properties/loopPause/required",
+            keyword: "required",
+            params: { missingProperty: "message" },
+            message: "must have required property '" + "message" + "'",
           };
           if (vErrors === null) {
-            vErrors = [err91];
+            vErrors = [err86];
           } else {
-            vErrors.push(err91);
+            vErrors.push(err86);
           }
           errors++;
         }
-      } else {
-        const err92 = {
-          instancePath: instancePath + "/tenant",
-          schemaPath: "#/properties/tenant/type",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err92];
-        } else {
-          vErrors.push(err92);
+        for (const key5 in data41) {
+          if (!(
+            key5 === "turn" ||
+            key5 === "pattern" ||
+            key5 === "tool" ||
+            key5 === "arguments" ||
+            key5 === "count" ||
+            key5 === "sinceTurn" ||
+            key5 === "message"
+          )) {
+            const err87 = {
+              instancePath: instancePath + "/loopPause",
+              schemaPath: "#/properties/loopPause/additionalProperties",
+              keyword: "additionalProperties",
+              params: { additionalProperty: key5 },
+              message: "must NOT have additional properties",
+            };
+            if (vErrors === null) {
+              vErrors = [err87];
+            } else {
+              vErrors.push(err87);
+            }
+            errors++;
+          }
         }
-        errors++;
-      }
-    }
-    if (data.metadata !== undefined) {
-      let data49 = data.metadata;
-      if (data49 && typeof data49 == "object" && !Array.isArray(data49)) {
-        for (const key6 in data49) {
-          if (typeof data49[key6] !== "string") {
-            const err93 = {
-              instancePath: instancePath + "/metadata/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),
-              schemaPath: "#/properties/metadata/additionalProperties/type",
+        if (data41.turn !== undefined) {
+          let data42 = data41.turn;
+          if (!(typeof data42 == "number" && !(data42 % 1) && !isNaN(data42) && isFinite(data42))) {
+            const err88 = {
+              instancePath: instancePath + "/loopPause/turn",
+              schemaPath: "#/properties/loopPause/properties/turn/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err88];
+            } else {
+              vErrors.push(err88);
+            }
+            errors++;
+          }
+        }
+        if (data41.pattern !== undefined) {
+          let data43 = data41.pattern;
+          if (!(data43 === "same_call" || data43 === "idle_turns")) {
+            const err89 = {
+              instancePath: instancePath + "/loopPause/pattern",
+              schemaPath: "#/properties/loopPause/properties/pattern/enum",
+              keyword: "enum",
+              params: { allowedValues: schema37.properties.loopPause.properties.pattern.enum },
+              message: "must be equal to one of the allowed values",
+            };
+            if (vErrors === null) {
+              vErrors = [err89];
+            } else {
+              vErrors.push(err89);
+            }
+            errors++;
+          }
+        }
+        if (data41.tool !== undefined) {
+          if (typeof data41.tool !== "string") {
+            const err90 = {
+              instancePath: instancePath + "/loopPause/tool",
+              schemaPath: "#/properties/loopPause/properties/tool/type",
               keyword: "type",
               params: { type: "string" },
               message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err90];
+            } else {
+              vErrors.push(err90);
+            }
+            errors++;
+          }
+        }
+        if (data41.arguments !== undefined) {
+          if (typeof data41.arguments !== "string") {
+            const err91 = {
+              instancePath: instancePath + "/loopPause/arguments",
+              schemaPath: "#/properties/loopPause/properties/arguments/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err91];
+            } else {
+              vErrors.push(err91);
+            }
+            errors++;
+          }
+        }
+        if (data41.count !== undefined) {
+          let data46 = data41.count;
+          if (!(typeof data46 == "number" && !(data46 % 1) && !isNaN(data46) && isFinite(data46))) {
+            const err92 = {
+              instancePath: instancePath + "/loopPause/count",
+              schemaPath: "#/properties/loopPause/properties/count/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err92];
+            } else {
+              vErrors.push(err92);
+            }
+            errors++;
+          }
+        }
+        if (data41.sinceTurn !== undefined) {
+          let data47 = data41.sinceTurn;
+          if (!(typeof data47 == "number" && !(data47 % 1) && !isNaN(data47) && isFinite(data47))) {
+            const err93 = {
+              instancePath: instancePath + "/loopPause/sinceTurn",
+              schemaPath: "#/properties/loopPause/properties/sinceTurn/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
             };
             if (vErrors === null) {
               vErrors = [err93];
@@ -10291,30 +13263,30 @@ function validate34(
             errors++;
           }
         }
+        if (data41.message !== undefined) {
+          if (typeof data41.message !== "string") {
+            const err94 = {
+              instancePath: instancePath + "/loopPause/message",
+              schemaPath: "#/properties/loopPause/properties/message/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err94];
+            } else {
+              vErrors.push(err94);
+            }
+            errors++;
+          }
+        }
       } else {
-        const err94 = {
-          instancePath: instancePath + "/metadata",
-          schemaPath: "#/properties/metadata/type",
+        const err95 = {
+          instancePath: instancePath + "/loopPause",
+          schemaPath: "#/properties/loopPause/type",
           keyword: "type",
           params: { type: "object" },
           message: "must be object",
-        };
-        if (vErrors === null) {
-          vErrors = [err94];
-        } else {
-          vErrors.push(err94);
-        }
-        errors++;
-      }
-    }
-    if (data.archivedAt !== undefined) {
-      if (typeof data.archivedAt !== "string") {
-        const err95 = {
-          instancePath: instancePath + "/archivedAt",
-          schemaPath: "#/properties/archivedAt/type",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
         };
         if (vErrors === null) {
           vErrors = [err95];
@@ -10324,16 +13296,16 @@ function validate34(
         errors++;
       }
     }
-    if (data.archive !== undefined) {
-      let data52 = data.archive;
-      if (data52 && typeof data52 == "object" && !Array.isArray(data52)) {
-        if (data52.seqs === undefined) {
+    if (data.usage !== undefined) {
+      let data49 = data.usage;
+      if (data49 && typeof data49 == "object" && !Array.isArray(data49)) {
+        if (data49.inputTokens === undefined) {
           const err96 = {
-            instancePath: instancePath + "/archive",
-            schemaPath: "#/properties/archive/required",
+            instancePath: instancePath + "/usage",
+            schemaPath: "#/properties/usage/required",
             keyword: "required",
-            params: { missingProperty: "seqs" },
-            message: "must have required property '" + "seqs" + "'",
+            params: { missingProperty: "inputTokens" },
+            message: "must have required property '" + "inputTokens" + "'",
           };
           if (vErrors === null) {
             vErrors = [err96];
@@ -10342,13 +13314,13 @@ function validate34(
           }
           errors++;
         }
-        if (data52.sha256 === undefined) {
+        if (data49.outputTokens === undefined) {
           const err97 = {
-            instancePath: instancePath + "/archive",
-            schemaPath: "#/properties/archive/required",
+            instancePath: instancePath + "/usage",
+            schemaPath: "#/properties/usage/required",
             keyword: "required",
-            params: { missingProperty: "sha256" },
-            message: "must have required property '" + "sha256" + "'",
+            params: { missingProperty: "outputTokens" },
+            message: "must have required property '" + "outputTokens" + "'",
           };
           if (vErrors === null) {
             vErrors = [err97];
@@ -10357,8 +13329,421 @@ function validate34(
           }
           errors++;
         }
-        if (data52.bytes === undefined) {
-          const err98 = {
+        for (const key6 in data49) {
+          if (!(key6 === "inputTokens" || key6 === "outputTokens")) {
+            const err98 = {
+              instancePath: instancePath + "/usage",
+              schemaPath: "#/properties/usage/additionalProperties",
+              keyword: "additionalProperties",
+              params: { additionalProperty: key6 },
+              message: "must NOT have additional properties",
+            };
+            if (vErrors === null) {
+              vErrors = [err98];
+            } else {
+              vErrors.push(err98);
+            }
+            errors++;
+          }
+        }
+        if (data49.inputTokens !== undefined) {
+          let data50 = data49.inputTokens;
+          if (!(typeof data50 == "number" && !(data50 % 1) && !isNaN(data50) && isFinite(data50))) {
+            const err99 = {
+              instancePath: instancePath + "/usage/inputTokens",
+              schemaPath: "#/properties/usage/properties/inputTokens/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err99];
+            } else {
+              vErrors.push(err99);
+            }
+            errors++;
+          }
+          if (typeof data50 == "number" && isFinite(data50)) {
+            if (data50 < 0 || isNaN(data50)) {
+              const err100 = {
+                instancePath: instancePath + "/usage/inputTokens",
+                schemaPath: "#/properties/usage/properties/inputTokens/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 0 },
+                message: "must be >= 0",
+              };
+              if (vErrors === null) {
+                vErrors = [err100];
+              } else {
+                vErrors.push(err100);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data49.outputTokens !== undefined) {
+          let data51 = data49.outputTokens;
+          if (!(typeof data51 == "number" && !(data51 % 1) && !isNaN(data51) && isFinite(data51))) {
+            const err101 = {
+              instancePath: instancePath + "/usage/outputTokens",
+              schemaPath: "#/properties/usage/properties/outputTokens/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err101];
+            } else {
+              vErrors.push(err101);
+            }
+            errors++;
+          }
+          if (typeof data51 == "number" && isFinite(data51)) {
+            if (data51 < 0 || isNaN(data51)) {
+              const err102 = {
+                instancePath: instancePath + "/usage/outputTokens",
+                schemaPath: "#/properties/usage/properties/outputTokens/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 0 },
+                message: "must be >= 0",
+              };
+              if (vErrors === null) {
+                vErrors = [err102];
+              } else {
+                vErrors.push(err102);
+              }
+              errors++;
+            }
+          }
+        }
+      } else {
+        const err103 = {
+          instancePath: instancePath + "/usage",
+          schemaPath: "#/properties/usage/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        };
+        if (vErrors === null) {
+          vErrors = [err103];
+        } else {
+          vErrors.push(err103);
+        }
+        errors++;
+      }
+    }
+    if (data.retries !== undefined) {
+      let data52 = data.retries;
+      if (!(typeof data52 == "number" && !(data52 % 1) && !isNaN(data52) && isFinite(data52))) {
+        const err104 = {
+          instancePath: instancePath + "/retries",
+          schemaPath: "#/properties/retries/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err104];
+        } else {
+          vErrors.push(err104);
+        }
+        errors++;
+      }
+      if (typeof data52 == "number" && isFinite(data52)) {
+        if (data52 < 1 || isNaN(data52)) {
+          const err105 = {
+            instancePath: instancePath + "/retries",
+            schemaPath: "#/properties/retries/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
+          };
+          if (vErrors === null) {
+            vErrors = [err105];
+          } else {
+            vErrors.push(err105);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.errors !== undefined) {
+      let data53 = data.errors;
+      if (!(typeof data53 == "number" && !(data53 % 1) && !isNaN(data53) && isFinite(data53))) {
+        const err106 = {
+          instancePath: instancePath + "/errors",
+          schemaPath: "#/properties/errors/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err106];
+        } else {
+          vErrors.push(err106);
+        }
+        errors++;
+      }
+      if (typeof data53 == "number" && isFinite(data53)) {
+        if (data53 < 0 || isNaN(data53)) {
+          const err107 = {
+            instancePath: instancePath + "/errors",
+            schemaPath: "#/properties/errors/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 0 },
+            message: "must be >= 0",
+          };
+          if (vErrors === null) {
+            vErrors = [err107];
+          } else {
+            vErrors.push(err107);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.submittedAt !== undefined) {
+      if (typeof data.submittedAt !== "string") {
+        const err108 = {
+          instancePath: instancePath + "/submittedAt",
+          schemaPath: "#/properties/submittedAt/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err108];
+        } else {
+          vErrors.push(err108);
+        }
+        errors++;
+      }
+    }
+    if (data.endedAt !== undefined) {
+      if (typeof data.endedAt !== "string") {
+        const err109 = {
+          instancePath: instancePath + "/endedAt",
+          schemaPath: "#/properties/endedAt/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err109];
+        } else {
+          vErrors.push(err109);
+        }
+        errors++;
+      }
+    }
+    if (data.lastSeq !== undefined) {
+      let data56 = data.lastSeq;
+      if (!(typeof data56 == "number" && !(data56 % 1) && !isNaN(data56) && isFinite(data56))) {
+        const err110 = {
+          instancePath: instancePath + "/lastSeq",
+          schemaPath: "#/properties/lastSeq/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err110];
+        } else {
+          vErrors.push(err110);
+        }
+        errors++;
+      }
+      if (typeof data56 == "number" && isFinite(data56)) {
+        if (data56 < 0 || isNaN(data56)) {
+          const err111 = {
+            instancePath: instancePath + "/lastSeq",
+            schemaPath: "#/properties/lastSeq/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 0 },
+            message: "must be >= 0",
+          };
+          if (vErrors === null) {
+            vErrors = [err111];
+          } else {
+            vErrors.push(err111);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.traceId !== undefined) {
+      let data57 = data.traceId;
+      if (typeof data57 === "string") {
+        if (!pattern11.test(data57)) {
+          const err112 = {
+            instancePath: instancePath + "/traceId",
+            schemaPath: "#/properties/traceId/pattern",
+            keyword: "pattern",
+            params: { pattern: "^[0-9a-f]{32}$" },
+            message: 'must match pattern "' + "^[0-9a-f]{32}$" + '"',
+          };
+          if (vErrors === null) {
+            vErrors = [err112];
+          } else {
+            vErrors.push(err112);
+          }
+          errors++;
+        }
+      } else {
+        const err113 = {
+          instancePath: instancePath + "/traceId",
+          schemaPath: "#/properties/traceId/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err113];
+        } else {
+          vErrors.push(err113);
+        }
+        errors++;
+      }
+    }
+    if (data.purgedAt !== undefined) {
+      if (typeof data.purgedAt !== "string") {
+        const err114 = {
+          instancePath: instancePath + "/purgedAt",
+          schemaPath: "#/properties/purgedAt/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err114];
+        } else {
+          vErrors.push(err114);
+        }
+        errors++;
+      }
+    }
+    if (data.tenant !== undefined) {
+      let data59 = data.tenant;
+      if (typeof data59 === "string") {
+        if (!pattern4.test(data59)) {
+          const err115 = {
+            instancePath: instancePath + "/tenant",
+            schemaPath: "#/properties/tenant/pattern",
+            keyword: "pattern",
+            params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+            message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+          };
+          if (vErrors === null) {
+            vErrors = [err115];
+          } else {
+            vErrors.push(err115);
+          }
+          errors++;
+        }
+      } else {
+        const err116 = {
+          instancePath: instancePath + "/tenant",
+          schemaPath: "#/properties/tenant/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err116];
+        } else {
+          vErrors.push(err116);
+        }
+        errors++;
+      }
+    }
+    if (data.metadata !== undefined) {
+      let data60 = data.metadata;
+      if (data60 && typeof data60 == "object" && !Array.isArray(data60)) {
+        for (const key7 in data60) {
+          if (typeof data60[key7] !== "string") {
+            const err117 = {
+              instancePath: instancePath + "/metadata/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),
+              schemaPath: "#/properties/metadata/additionalProperties/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err117];
+            } else {
+              vErrors.push(err117);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err118 = {
+          instancePath: instancePath + "/metadata",
+          schemaPath: "#/properties/metadata/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        };
+        if (vErrors === null) {
+          vErrors = [err118];
+        } else {
+          vErrors.push(err118);
+        }
+        errors++;
+      }
+    }
+    if (data.archivedAt !== undefined) {
+      if (typeof data.archivedAt !== "string") {
+        const err119 = {
+          instancePath: instancePath + "/archivedAt",
+          schemaPath: "#/properties/archivedAt/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err119];
+        } else {
+          vErrors.push(err119);
+        }
+        errors++;
+      }
+    }
+    if (data.archive !== undefined) {
+      let data63 = data.archive;
+      if (data63 && typeof data63 == "object" && !Array.isArray(data63)) {
+        if (data63.seqs === undefined) {
+          const err120 = {
+            instancePath: instancePath + "/archive",
+            schemaPath: "#/properties/archive/required",
+            keyword: "required",
+            params: { missingProperty: "seqs" },
+            message: "must have required property '" + "seqs" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err120];
+          } else {
+            vErrors.push(err120);
+          }
+          errors++;
+        }
+        if (data63.sha256 === undefined) {
+          const err121 = {
+            instancePath: instancePath + "/archive",
+            schemaPath: "#/properties/archive/required",
+            keyword: "required",
+            params: { missingProperty: "sha256" },
+            message: "must have required property '" + "sha256" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err121];
+          } else {
+            vErrors.push(err121);
+          }
+          errors++;
+        }
+        if (data63.bytes === undefined) {
+          const err122 = {
             instancePath: instancePath + "/archive",
             schemaPath: "#/properties/archive/required",
             keyword: "required",
@@ -10366,14 +13751,14 @@ function validate34(
             message: "must have required property '" + "bytes" + "'",
           };
           if (vErrors === null) {
-            vErrors = [err98];
+            vErrors = [err122];
           } else {
-            vErrors.push(err98);
+            vErrors.push(err122);
           }
           errors++;
         }
-        if (data52.messages === undefined) {
-          const err99 = {
+        if (data63.messages === undefined) {
+          const err123 = {
             instancePath: instancePath + "/archive",
             schemaPath: "#/properties/archive/required",
             keyword: "required",
@@ -10381,34 +13766,41 @@ function validate34(
             message: "must have required property '" + "messages" + "'",
           };
           if (vErrors === null) {
-            vErrors = [err99];
+            vErrors = [err123];
           } else {
-            vErrors.push(err99);
+            vErrors.push(err123);
           }
           errors++;
         }
-        for (const key7 in data52) {
-          if (!(key7 === "seqs" || key7 === "sha256" || key7 === "bytes" || key7 === "messages")) {
-            const err100 = {
+        for (const key8 in data63) {
+          if (!(
+            key8 === "seqs" ||
+            key8 === "sha256" ||
+            key8 === "bytes" ||
+            key8 === "guardPause" ||
+            key8 === "activeAgent" ||
+            key8 === "messages"
+          )) {
+            const err124 = {
               instancePath: instancePath + "/archive",
               schemaPath: "#/properties/archive/additionalProperties",
               keyword: "additionalProperties",
-              params: { additionalProperty: key7 },
+              params: { additionalProperty: key8 },
               message: "must NOT have additional properties",
             };
             if (vErrors === null) {
-              vErrors = [err100];
+              vErrors = [err124];
             } else {
-              vErrors.push(err100);
+              vErrors.push(err124);
             }
             errors++;
           }
         }
-        if (data52.seqs !== undefined) {
-          let data53 = data52.seqs;
-          if (Array.isArray(data53)) {
-            if (data53.length < 1) {
-              const err101 = {
+        if (data63.seqs !== undefined) {
+          let data64 = data63.seqs;
+          if (Array.isArray(data64)) {
+            if (data64.length < 1) {
+              const err125 = {
                 instancePath: instancePath + "/archive/seqs",
                 schemaPath: "#/properties/archive/properties/seqs/minItems",
                 keyword: "minItems",
@@ -10416,17 +13808,17 @@ function validate34(
                 message: "must NOT have fewer than 1 items",
               };
               if (vErrors === null) {
-                vErrors = [err101];
+                vErrors = [err125];
               } else {
-                vErrors.push(err101);
+                vErrors.push(err125);
               }
               errors++;
             }
-            const len4 = data53.length;
+            const len4 = data64.length;
             for (let i4 = 0; i4 < len4; i4++) {
-              let data54 = data53[i4];
-              if (!(typeof data54 == "number" && !(data54 % 1) && !isNaN(data54) && isFinite(data54))) {
-                const err102 = {
+              let data65 = data64[i4];
+              if (!(typeof data65 == "number" && !(data65 % 1) && !isNaN(data65) && isFinite(data65))) {
+                const err126 = {
                   instancePath: instancePath + "/archive/seqs/" + i4,
                   schemaPath: "#/properties/archive/properties/seqs/items/type",
                   keyword: "type",
@@ -10434,15 +13826,15 @@ function validate34(
                   message: "must be integer",
                 };
                 if (vErrors === null) {
-                  vErrors = [err102];
+                  vErrors = [err126];
                 } else {
-                  vErrors.push(err102);
+                  vErrors.push(err126);
                 }
                 errors++;
               }
-              if (typeof data54 == "number" && isFinite(data54)) {
-                if (data54 < 1 || isNaN(data54)) {
-                  const err103 = {
+              if (typeof data65 == "number" && isFinite(data65)) {
+                if (data65 < 1 || isNaN(data65)) {
+                  const err127 = {
                     instancePath: instancePath + "/archive/seqs/" + i4,
                     schemaPath: "#/properties/archive/properties/seqs/items/minimum",
                     keyword: "minimum",
@@ -10450,16 +13842,16 @@ function validate34(
                     message: "must be >= 1",
                   };
                   if (vErrors === null) {
-                    vErrors = [err103];
+                    vErrors = [err127];
                   } else {
-                    vErrors.push(err103);
+                    vErrors.push(err127);
                   }
                   errors++;
                 }
               }
             }
           } else {
-            const err104 = {
+            const err128 = {
               instancePath: instancePath + "/archive/seqs",
               schemaPath: "#/properties/archive/properties/seqs/type",
               keyword: "type",
@@ -10467,18 +13859,18 @@ function validate34(
               message: "must be array",
             };
             if (vErrors === null) {
-              vErrors = [err104];
+              vErrors = [err128];
             } else {
-              vErrors.push(err104);
+              vErrors.push(err128);
             }
             errors++;
           }
         }
-        if (data52.sha256 !== undefined) {
-          let data55 = data52.sha256;
-          if (typeof data55 === "string") {
-            if (!pattern10.test(data55)) {
-              const err105 = {
+        if (data63.sha256 !== undefined) {
+          let data66 = data63.sha256;
+          if (typeof data66 === "string") {
+            if (!pattern13.test(data66)) {
+              const err129 = {
                 instancePath: instancePath + "/archive/sha256",
                 schemaPath: "#/properties/archive/properties/sha256/pattern",
                 keyword: "pattern",
@@ -10486,14 +13878,14 @@ function validate34(
                 message: 'must match pattern "' + "^[0-9a-f]{64}$" + '"',
               };
               if (vErrors === null) {
-                vErrors = [err105];
+                vErrors = [err129];
               } else {
-                vErrors.push(err105);
+                vErrors.push(err129);
               }
               errors++;
             }
           } else {
-            const err106 = {
+            const err130 = {
               instancePath: instancePath + "/archive/sha256",
               schemaPath: "#/properties/archive/properties/sha256/type",
               keyword: "type",
@@ -10501,17 +13893,17 @@ function validate34(
               message: "must be string",
             };
             if (vErrors === null) {
-              vErrors = [err106];
+              vErrors = [err130];
             } else {
-              vErrors.push(err106);
+              vErrors.push(err130);
             }
             errors++;
           }
         }
-        if (data52.bytes !== undefined) {
-          let data56 = data52.bytes;
-          if (!(typeof data56 == "number" && !(data56 % 1) && !isNaN(data56) && isFinite(data56))) {
-            const err107 = {
+        if (data63.bytes !== undefined) {
+          let data67 = data63.bytes;
+          if (!(typeof data67 == "number" && !(data67 % 1) && !isNaN(data67) && isFinite(data67))) {
+            const err131 = {
               instancePath: instancePath + "/archive/bytes",
               schemaPath: "#/properties/archive/properties/bytes/type",
               keyword: "type",
@@ -10519,15 +13911,15 @@ function validate34(
               message: "must be integer",
             };
             if (vErrors === null) {
-              vErrors = [err107];
+              vErrors = [err131];
             } else {
-              vErrors.push(err107);
+              vErrors.push(err131);
             }
             errors++;
           }
-          if (typeof data56 == "number" && isFinite(data56)) {
-            if (data56 < 0 || isNaN(data56)) {
-              const err108 = {
+          if (typeof data67 == "number" && isFinite(data67)) {
+            if (data67 < 0 || isNaN(data67)) {
+              const err132 = {
                 instancePath: instancePath + "/archive/bytes",
                 schemaPath: "#/properties/archive/properties/bytes/minimum",
                 keyword: "minimum",
@@ -10535,18 +13927,201 @@ function validate34(
                 message: "must be >= 0",
               };
               if (vErrors === null) {
-                vErrors = [err108];
+                vErrors = [err132];
               } else {
-                vErrors.push(err108);
+                vErrors.push(err132);
               }
               errors++;
             }
           }
         }
-        if (data52.messages !== undefined) {
-          let data57 = data52.messages;
-          if (!(typeof data57 == "number" && !(data57 % 1) && !isNaN(data57) && isFinite(data57))) {
-            const err109 = {
+        if (data63.guardPause !== undefined) {
+          let data68 = data63.guardPause;
+          if (data68 && typeof data68 == "object" && !Array.isArray(data68)) {
+            if (data68.turn === undefined) {
+              const err133 = {
+                instancePath: instancePath + "/archive/guardPause",
+                schemaPath: "#/properties/archive/properties/guardPause/required",
+                keyword: "required",
+                params: { missingProperty: "turn" },
+                message: "must have required property '" + "turn" + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err133];
+              } else {
+                vErrors.push(err133);
+              }
+              errors++;
+            }
+            if (data68.point === undefined) {
+              const err134 = {
+                instancePath: instancePath + "/archive/guardPause",
+                schemaPath: "#/properties/archive/properties/guardPause/required",
+                keyword: "required",
+                params: { missingProperty: "point" },
+                message: "must have required property '" + "point" + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err134];
+              } else {
+                vErrors.push(err134);
+              }
+              errors++;
+            }
+            if (data68.guardrail === undefined) {
+              const err135 = {
+                instancePath: instancePath + "/archive/guardPause",
+                schemaPath: "#/properties/archive/properties/guardPause/required",
+                keyword: "required",
+                params: { missingProperty: "guardrail" },
+                message: "must have required property '" + "guardrail" + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err135];
+              } else {
+                vErrors.push(err135);
+              }
+              errors++;
+            }
+            if (data68.message === undefined) {
+              const err136 = {
+                instancePath: instancePath + "/archive/guardPause",
+                schemaPath: "#/properties/archive/properties/guardPause/required",
+                keyword: "required",
+                params: { missingProperty: "message" },
+                message: "must have required property '" + "message" + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err136];
+              } else {
+                vErrors.push(err136);
+              }
+              errors++;
+            }
+            for (const key9 in data68) {
+              if (!(key9 === "turn" || key9 === "point" || key9 === "guardrail" || key9 === "message")) {
+                const err137 = {
+                  instancePath: instancePath + "/archive/guardPause",
+                  schemaPath: "#/properties/archive/properties/guardPause/additionalProperties",
+                  keyword: "additionalProperties",
+                  params: { additionalProperty: key9 },
+                  message: "must NOT have additional properties",
+                };
+                if (vErrors === null) {
+                  vErrors = [err137];
+                } else {
+                  vErrors.push(err137);
+                }
+                errors++;
+              }
+            }
+            if (data68.turn !== undefined) {
+              let data69 = data68.turn;
+              if (!(typeof data69 == "number" && !(data69 % 1) && !isNaN(data69) && isFinite(data69))) {
+                const err138 = {
+                  instancePath: instancePath + "/archive/guardPause/turn",
+                  schemaPath: "#/properties/archive/properties/guardPause/properties/turn/type",
+                  keyword: "type",
+                  params: { type: "integer" },
+                  message: "must be integer",
+                };
+                if (vErrors === null) {
+                  vErrors = [err138];
+                } else {
+                  vErrors.push(err138);
+                }
+                errors++;
+              }
+            }
+            if (data68.point !== undefined) {
+              let data70 = data68.point;
+              if (!(data70 === "input" || data70 === "output")) {
+                const err139 = {
+                  instancePath: instancePath + "/archive/guardPause/point",
+                  schemaPath: "#/properties/archive/properties/guardPause/properties/point/enum",
+                  keyword: "enum",
+                  params: { allowedValues: schema37.properties.archive.properties.guardPause.properties.point.enum },
+                  message: "must be equal to one of the allowed values",
+                };
+                if (vErrors === null) {
+                  vErrors = [err139];
+                } else {
+                  vErrors.push(err139);
+                }
+                errors++;
+              }
+            }
+            if (data68.guardrail !== undefined) {
+              if (typeof data68.guardrail !== "string") {
+                const err140 = {
+                  instancePath: instancePath + "/archive/guardPause/guardrail",
+                  schemaPath: "#/properties/archive/properties/guardPause/properties/guardrail/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                };
+                if (vErrors === null) {
+                  vErrors = [err140];
+                } else {
+                  vErrors.push(err140);
+                }
+                errors++;
+              }
+            }
+            if (data68.message !== undefined) {
+              if (typeof data68.message !== "string") {
+                const err141 = {
+                  instancePath: instancePath + "/archive/guardPause/message",
+                  schemaPath: "#/properties/archive/properties/guardPause/properties/message/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                };
+                if (vErrors === null) {
+                  vErrors = [err141];
+                } else {
+                  vErrors.push(err141);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err142 = {
+              instancePath: instancePath + "/archive/guardPause",
+              schemaPath: "#/properties/archive/properties/guardPause/type",
+              keyword: "type",
+              params: { type: "object" },
+              message: "must be object",
+            };
+            if (vErrors === null) {
+              vErrors = [err142];
+            } else {
+              vErrors.push(err142);
+            }
+            errors++;
+          }
+        }
+        if (data63.activeAgent !== undefined) {
+          if (typeof data63.activeAgent !== "string") {
+            const err143 = {
+              instancePath: instancePath + "/archive/activeAgent",
+              schemaPath: "#/properties/archive/properties/activeAgent/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err143];
+            } else {
+              vErrors.push(err143);
+            }
+            errors++;
+          }
+        }
+        if (data63.messages !== undefined) {
+          let data74 = data63.messages;
+          if (!(typeof data74 == "number" && !(data74 % 1) && !isNaN(data74) && isFinite(data74))) {
+            const err144 = {
               instancePath: instancePath + "/archive/messages",
               schemaPath: "#/properties/archive/properties/messages/type",
               keyword: "type",
@@ -10554,15 +14129,15 @@ function validate34(
               message: "must be integer",
             };
             if (vErrors === null) {
-              vErrors = [err109];
+              vErrors = [err144];
             } else {
-              vErrors.push(err109);
+              vErrors.push(err144);
             }
             errors++;
           }
-          if (typeof data57 == "number" && isFinite(data57)) {
-            if (data57 < 0 || isNaN(data57)) {
-              const err110 = {
+          if (typeof data74 == "number" && isFinite(data74)) {
+            if (data74 < 0 || isNaN(data74)) {
+              const err145 = {
                 instancePath: instancePath + "/archive/messages",
                 schemaPath: "#/properties/archive/properties/messages/minimum",
                 keyword: "minimum",
@@ -10570,16 +14145,16 @@ function validate34(
                 message: "must be >= 0",
               };
               if (vErrors === null) {
-                vErrors = [err110];
+                vErrors = [err145];
               } else {
-                vErrors.push(err110);
+                vErrors.push(err145);
               }
               errors++;
             }
           }
         }
       } else {
-        const err111 = {
+        const err146 = {
           instancePath: instancePath + "/archive",
           schemaPath: "#/properties/archive/type",
           keyword: "type",
@@ -10587,15 +14162,15 @@ function validate34(
           message: "must be object",
         };
         if (vErrors === null) {
-          vErrors = [err111];
+          vErrors = [err146];
         } else {
-          vErrors.push(err111);
+          vErrors.push(err146);
         }
         errors++;
       }
     }
   } else {
-    const err112 = {
+    const err147 = {
       instancePath,
       schemaPath: "#/type",
       keyword: "type",
@@ -10603,18 +14178,18 @@ function validate34(
       message: "must be object",
     };
     if (vErrors === null) {
-      vErrors = [err112];
+      vErrors = [err147];
     } else {
-      vErrors.push(err112);
+      vErrors.push(err147);
     }
     errors++;
   }
-  validate34.errors = vErrors;
+  validate36.errors = vErrors;
   return errors === 0;
 }
-validate34.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-export const RunSubmitted = validate35;
-const schema47 = {
+validate36.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const RunSubmitted = validate37;
+const schema51 = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://cairn.dev/schemas/run-submitted.v1.schema.json",
   title: "RunSubmitted",
@@ -10628,6 +14203,12 @@ const schema47 = {
     runId: { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$" },
     task: { type: "string", minLength: 1 },
     agent: { $ref: "https://cairn.dev/schemas/agent-spec.v1.schema.json" },
+    team: {
+      type: "array",
+      items: { $ref: "https://cairn.dev/schemas/agent-spec.v1.schema.json" },
+      description:
+        "The agents the run may be handed to (agent `handoffs`, followed from agent to agent), snapshotted at submission like `agent`: a handoff names one of these.",
+    },
     idempotencyKey: { type: "string" },
     submittedAt: { type: "string" },
     parent: {
@@ -10695,13 +14276,13 @@ const schema47 = {
     },
   },
 };
-function validate35(
+function validate37(
   data,
   { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
 ) {
   /*# sourceURL="https://cairn.dev/schemas/run-submitted.v1.schema.json" */ let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate35.evaluated;
+  const evaluated0 = validate37.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -10800,7 +14381,7 @@ function validate35(
       errors++;
     }
     for (const key0 in data) {
-      if (!func1.call(schema47.properties, key0)) {
+      if (!func1.call(schema51.properties, key0)) {
         const err6 = {
           instancePath,
           schemaPath: "#/additionalProperties",
@@ -10919,60 +14500,97 @@ function validate35(
       }
     }
     if (data.agent !== undefined) {
-      let data4 = data.agent;
-      if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
-        if (data4.name === undefined) {
-          const err13 = {
-            instancePath: instancePath + "/agent",
-            schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/required",
-            keyword: "required",
-            params: { missingProperty: "name" },
-            message: "must have required property '" + "name" + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err13];
-          } else {
-            vErrors.push(err13);
+      if (
+        !validate20(data.agent, {
+          instancePath: instancePath + "/agent",
+          parentData: data,
+          parentDataProperty: "agent",
+          rootData,
+          dynamicAnchors,
+        })
+      ) {
+        vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
+        errors = vErrors.length;
+      }
+    }
+    if (data.team !== undefined) {
+      let data5 = data.team;
+      if (Array.isArray(data5)) {
+        const len0 = data5.length;
+        for (let i0 = 0; i0 < len0; i0++) {
+          if (
+            !validate20(data5[i0], {
+              instancePath: instancePath + "/team/" + i0,
+              parentData: data5,
+              parentDataProperty: i0,
+              rootData,
+              dynamicAnchors,
+            })
+          ) {
+            vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
+            errors = vErrors.length;
           }
-          errors++;
         }
-        if (data4.provider === undefined) {
-          const err14 = {
-            instancePath: instancePath + "/agent",
-            schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/required",
-            keyword: "required",
-            params: { missingProperty: "provider" },
-            message: "must have required property '" + "provider" + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err14];
-          } else {
-            vErrors.push(err14);
-          }
-          errors++;
+      } else {
+        const err13 = {
+          instancePath: instancePath + "/team",
+          schemaPath: "#/properties/team/type",
+          keyword: "type",
+          params: { type: "array" },
+          message: "must be array",
+        };
+        if (vErrors === null) {
+          vErrors = [err13];
+        } else {
+          vErrors.push(err13);
         }
-        if (data4.model === undefined) {
-          const err15 = {
-            instancePath: instancePath + "/agent",
-            schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/required",
-            keyword: "required",
-            params: { missingProperty: "model" },
-            message: "must have required property '" + "model" + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err15];
-          } else {
-            vErrors.push(err15);
-          }
-          errors++;
+        errors++;
+      }
+    }
+    if (data.idempotencyKey !== undefined) {
+      if (typeof data.idempotencyKey !== "string") {
+        const err14 = {
+          instancePath: instancePath + "/idempotencyKey",
+          schemaPath: "#/properties/idempotencyKey/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err14];
+        } else {
+          vErrors.push(err14);
         }
-        if (data4.systemPrompt === undefined) {
+        errors++;
+      }
+    }
+    if (data.submittedAt !== undefined) {
+      if (typeof data.submittedAt !== "string") {
+        const err15 = {
+          instancePath: instancePath + "/submittedAt",
+          schemaPath: "#/properties/submittedAt/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err15];
+        } else {
+          vErrors.push(err15);
+        }
+        errors++;
+      }
+    }
+    if (data.parent !== undefined) {
+      let data9 = data.parent;
+      if (data9 && typeof data9 == "object" && !Array.isArray(data9)) {
+        if (data9.runId === undefined) {
           const err16 = {
-            instancePath: instancePath + "/agent",
-            schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/required",
+            instancePath: instancePath + "/parent",
+            schemaPath: "#/properties/parent/required",
             keyword: "required",
-            params: { missingProperty: "systemPrompt" },
-            message: "must have required property '" + "systemPrompt" + "'",
+            params: { missingProperty: "runId" },
+            message: "must have required property '" + "runId" + "'",
           };
           if (vErrors === null) {
             vErrors = [err16];
@@ -10981,13 +14599,13 @@ function validate35(
           }
           errors++;
         }
-        if (data4.tools === undefined) {
+        if (data9.turn === undefined) {
           const err17 = {
-            instancePath: instancePath + "/agent",
-            schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/required",
+            instancePath: instancePath + "/parent",
+            schemaPath: "#/properties/parent/required",
             keyword: "required",
-            params: { missingProperty: "tools" },
-            message: "must have required property '" + "tools" + "'",
+            params: { missingProperty: "turn" },
+            message: "must have required property '" + "turn" + "'",
           };
           if (vErrors === null) {
             vErrors = [err17];
@@ -10996,13 +14614,13 @@ function validate35(
           }
           errors++;
         }
-        if (data4.maxTurns === undefined) {
+        if (data9.index === undefined) {
           const err18 = {
-            instancePath: instancePath + "/agent",
-            schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/required",
+            instancePath: instancePath + "/parent",
+            schemaPath: "#/properties/parent/required",
             keyword: "required",
-            params: { missingProperty: "maxTurns" },
-            message: "must have required property '" + "maxTurns" + "'",
+            params: { missingProperty: "index" },
+            message: "must have required property '" + "index" + "'",
           };
           if (vErrors === null) {
             vErrors = [err18];
@@ -11011,48 +14629,48 @@ function validate35(
           }
           errors++;
         }
-        for (const key1 in data4) {
-          if (!func1.call(schema31.properties, key1)) {
-            const err19 = {
-              instancePath: instancePath + "/agent",
-              schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/additionalProperties",
+        if (data9.callId === undefined) {
+          const err19 = {
+            instancePath: instancePath + "/parent",
+            schemaPath: "#/properties/parent/required",
+            keyword: "required",
+            params: { missingProperty: "callId" },
+            message: "must have required property '" + "callId" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err19];
+          } else {
+            vErrors.push(err19);
+          }
+          errors++;
+        }
+        for (const key1 in data9) {
+          if (!(key1 === "runId" || key1 === "turn" || key1 === "index" || key1 === "callId")) {
+            const err20 = {
+              instancePath: instancePath + "/parent",
+              schemaPath: "#/properties/parent/additionalProperties",
               keyword: "additionalProperties",
               params: { additionalProperty: key1 },
               message: "must NOT have additional properties",
             };
             if (vErrors === null) {
-              vErrors = [err19];
+              vErrors = [err20];
             } else {
-              vErrors.push(err19);
+              vErrors.push(err20);
             }
             errors++;
           }
         }
-        if (data4.name !== undefined) {
-          let data5 = data4.name;
-          if (typeof data5 === "string") {
-            if (func2(data5) > 128) {
-              const err20 = {
-                instancePath: instancePath + "/agent/name",
-                schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/name/maxLength",
-                keyword: "maxLength",
-                params: { limit: 128 },
-                message: "must NOT have more than 128 characters",
-              };
-              if (vErrors === null) {
-                vErrors = [err20];
-              } else {
-                vErrors.push(err20);
-              }
-              errors++;
-            }
-            if (func2(data5) < 1) {
+        if (data9.runId !== undefined) {
+          let data10 = data9.runId;
+          if (typeof data10 === "string") {
+            if (!pattern4.test(data10)) {
               const err21 = {
-                instancePath: instancePath + "/agent/name",
-                schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/name/minLength",
-                keyword: "minLength",
-                params: { limit: 1 },
-                message: "must NOT have fewer than 1 characters",
+                instancePath: instancePath + "/parent/runId",
+                schemaPath: "#/properties/parent/properties/runId/pattern",
+                keyword: "pattern",
+                params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+                message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
               };
               if (vErrors === null) {
                 vErrors = [err21];
@@ -11063,8 +14681,8 @@ function validate35(
             }
           } else {
             const err22 = {
-              instancePath: instancePath + "/agent/name",
-              schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/name/type",
+              instancePath: instancePath + "/parent/runId",
+              schemaPath: "#/properties/parent/properties/runId/type",
               keyword: "type",
               params: { type: "string" },
               message: "must be string",
@@ -11077,79 +14695,81 @@ function validate35(
             errors++;
           }
         }
-        if (data4.provider !== undefined) {
-          let data6 = data4.provider;
-          if (typeof data6 === "string") {
-            if (!pattern4.test(data6)) {
-              const err23 = {
-                instancePath: instancePath + "/agent/provider",
-                schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/provider/pattern",
-                keyword: "pattern",
-                params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
-                message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
-              };
-              if (vErrors === null) {
-                vErrors = [err23];
-              } else {
-                vErrors.push(err23);
-              }
-              errors++;
-            }
-          } else {
-            const err24 = {
-              instancePath: instancePath + "/agent/provider",
-              schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/provider/type",
+        if (data9.turn !== undefined) {
+          let data11 = data9.turn;
+          if (!(typeof data11 == "number" && !(data11 % 1) && !isNaN(data11) && isFinite(data11))) {
+            const err23 = {
+              instancePath: instancePath + "/parent/turn",
+              schemaPath: "#/properties/parent/properties/turn/type",
               keyword: "type",
-              params: { type: "string" },
-              message: "must be string",
+              params: { type: "integer" },
+              message: "must be integer",
             };
             if (vErrors === null) {
-              vErrors = [err24];
+              vErrors = [err23];
             } else {
-              vErrors.push(err24);
+              vErrors.push(err23);
             }
             errors++;
           }
-        }
-        if (data4.model !== undefined) {
-          let data7 = data4.model;
-          if (typeof data7 === "string") {
-            if (func2(data7) < 1) {
-              const err25 = {
-                instancePath: instancePath + "/agent/model",
-                schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/model/minLength",
-                keyword: "minLength",
-                params: { limit: 1 },
-                message: "must NOT have fewer than 1 characters",
+          if (typeof data11 == "number" && isFinite(data11)) {
+            if (data11 < 1 || isNaN(data11)) {
+              const err24 = {
+                instancePath: instancePath + "/parent/turn",
+                schemaPath: "#/properties/parent/properties/turn/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 1 },
+                message: "must be >= 1",
               };
               if (vErrors === null) {
-                vErrors = [err25];
+                vErrors = [err24];
               } else {
-                vErrors.push(err25);
+                vErrors.push(err24);
               }
               errors++;
             }
-          } else {
-            const err26 = {
-              instancePath: instancePath + "/agent/model",
-              schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/model/type",
+          }
+        }
+        if (data9.index !== undefined) {
+          let data12 = data9.index;
+          if (!(typeof data12 == "number" && !(data12 % 1) && !isNaN(data12) && isFinite(data12))) {
+            const err25 = {
+              instancePath: instancePath + "/parent/index",
+              schemaPath: "#/properties/parent/properties/index/type",
               keyword: "type",
-              params: { type: "string" },
-              message: "must be string",
+              params: { type: "integer" },
+              message: "must be integer",
             };
             if (vErrors === null) {
-              vErrors = [err26];
+              vErrors = [err25];
             } else {
-              vErrors.push(err26);
+              vErrors.push(err25);
             }
             errors++;
           }
+          if (typeof data12 == "number" && isFinite(data12)) {
+            if (data12 < 0 || isNaN(data12)) {
+              const err26 = {
+                instancePath: instancePath + "/parent/index",
+                schemaPath: "#/properties/parent/properties/index/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 0 },
+                message: "must be >= 0",
+              };
+              if (vErrors === null) {
+                vErrors = [err26];
+              } else {
+                vErrors.push(err26);
+              }
+              errors++;
+            }
+          }
         }
-        if (data4.systemPrompt !== undefined) {
-          if (typeof data4.systemPrompt !== "string") {
+        if (data9.callId !== undefined) {
+          if (typeof data9.callId !== "string") {
             const err27 = {
-              instancePath: instancePath + "/agent/systemPrompt",
-              schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/systemPrompt/type",
+              instancePath: instancePath + "/parent/callId",
+              schemaPath: "#/properties/parent/properties/callId/type",
               keyword: "type",
               params: { type: "string" },
               message: "must be string",
@@ -11162,196 +14782,184 @@ function validate35(
             errors++;
           }
         }
-        if (data4.tools !== undefined) {
-          let data9 = data4.tools;
-          if (Array.isArray(data9)) {
-            const len0 = data9.length;
-            for (let i0 = 0; i0 < len0; i0++) {
-              let data10 = data9[i0];
-              if (data10 && typeof data10 == "object" && !Array.isArray(data10)) {
-                if (data10.name === undefined) {
-                  const err28 = {
-                    instancePath: instancePath + "/agent/tools/" + i0,
-                    schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/tools/items/required",
-                    keyword: "required",
-                    params: { missingProperty: "name" },
-                    message: "must have required property '" + "name" + "'",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err28];
-                  } else {
-                    vErrors.push(err28);
-                  }
-                  errors++;
-                }
-                if (data10.description === undefined) {
-                  const err29 = {
-                    instancePath: instancePath + "/agent/tools/" + i0,
-                    schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/tools/items/required",
-                    keyword: "required",
-                    params: { missingProperty: "description" },
-                    message: "must have required property '" + "description" + "'",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err29];
-                  } else {
-                    vErrors.push(err29);
-                  }
-                  errors++;
-                }
-                if (data10.inputSchema === undefined) {
-                  const err30 = {
-                    instancePath: instancePath + "/agent/tools/" + i0,
-                    schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/tools/items/required",
-                    keyword: "required",
-                    params: { missingProperty: "inputSchema" },
-                    message: "must have required property '" + "inputSchema" + "'",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err30];
-                  } else {
-                    vErrors.push(err30);
-                  }
-                  errors++;
-                }
-                for (const key2 in data10) {
-                  if (!(
-                    key2 === "name" ||
-                    key2 === "description" ||
-                    key2 === "inputSchema" ||
-                    key2 === "requiresApproval"
-                  )) {
-                    const err31 = {
-                      instancePath: instancePath + "/agent/tools/" + i0,
-                      schemaPath:
-                        "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/tools/items/additionalProperties",
-                      keyword: "additionalProperties",
-                      params: { additionalProperty: key2 },
-                      message: "must NOT have additional properties",
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err31];
-                    } else {
-                      vErrors.push(err31);
-                    }
-                    errors++;
-                  }
-                }
-                if (data10.name !== undefined) {
-                  let data11 = data10.name;
-                  if (typeof data11 === "string") {
-                    if (!pattern4.test(data11)) {
-                      const err32 = {
-                        instancePath: instancePath + "/agent/tools/" + i0 + "/name",
-                        schemaPath:
-                          "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/tools/items/properties/name/pattern",
-                        keyword: "pattern",
-                        params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
-                        message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
-                      };
-                      if (vErrors === null) {
-                        vErrors = [err32];
-                      } else {
-                        vErrors.push(err32);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err33 = {
-                      instancePath: instancePath + "/agent/tools/" + i0 + "/name",
-                      schemaPath:
-                        "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/tools/items/properties/name/type",
-                      keyword: "type",
-                      params: { type: "string" },
-                      message: "must be string",
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err33];
-                    } else {
-                      vErrors.push(err33);
-                    }
-                    errors++;
-                  }
-                }
-                if (data10.description !== undefined) {
-                  if (typeof data10.description !== "string") {
-                    const err34 = {
-                      instancePath: instancePath + "/agent/tools/" + i0 + "/description",
-                      schemaPath:
-                        "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/tools/items/properties/description/type",
-                      keyword: "type",
-                      params: { type: "string" },
-                      message: "must be string",
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err34];
-                    } else {
-                      vErrors.push(err34);
-                    }
-                    errors++;
-                  }
-                }
-                if (data10.inputSchema !== undefined) {
-                  let data13 = data10.inputSchema;
-                  if (data13 && typeof data13 == "object" && !Array.isArray(data13)) {
-                  } else {
-                    const err35 = {
-                      instancePath: instancePath + "/agent/tools/" + i0 + "/inputSchema",
-                      schemaPath:
-                        "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/tools/items/properties/inputSchema/type",
-                      keyword: "type",
-                      params: { type: "object" },
-                      message: "must be object",
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err35];
-                    } else {
-                      vErrors.push(err35);
-                    }
-                    errors++;
-                  }
-                }
-                if (data10.requiresApproval !== undefined) {
-                  if (typeof data10.requiresApproval !== "boolean") {
-                    const err36 = {
-                      instancePath: instancePath + "/agent/tools/" + i0 + "/requiresApproval",
-                      schemaPath:
-                        "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/tools/items/properties/requiresApproval/type",
-                      keyword: "type",
-                      params: { type: "boolean" },
-                      message: "must be boolean",
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err36];
-                    } else {
-                      vErrors.push(err36);
-                    }
-                    errors++;
-                  }
-                }
+      } else {
+        const err28 = {
+          instancePath: instancePath + "/parent",
+          schemaPath: "#/properties/parent/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        };
+        if (vErrors === null) {
+          vErrors = [err28];
+        } else {
+          vErrors.push(err28);
+        }
+        errors++;
+      }
+    }
+    if (data.metadata !== undefined) {
+      let data14 = data.metadata;
+      if (data14 && typeof data14 == "object" && !Array.isArray(data14)) {
+        for (const key2 in data14) {
+          if (typeof data14[key2] !== "string") {
+            const err29 = {
+              instancePath: instancePath + "/metadata/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),
+              schemaPath: "#/properties/metadata/additionalProperties/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err29];
+            } else {
+              vErrors.push(err29);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err30 = {
+          instancePath: instancePath + "/metadata",
+          schemaPath: "#/properties/metadata/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        };
+        if (vErrors === null) {
+          vErrors = [err30];
+        } else {
+          vErrors.push(err30);
+        }
+        errors++;
+      }
+    }
+    if (data.trace !== undefined) {
+      let data16 = data.trace;
+      if (data16 && typeof data16 == "object" && !Array.isArray(data16)) {
+        for (const key3 in data16) {
+          if (typeof data16[key3] !== "string") {
+            const err31 = {
+              instancePath: instancePath + "/trace/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),
+              schemaPath: "#/properties/trace/additionalProperties/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err31];
+            } else {
+              vErrors.push(err31);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err32 = {
+          instancePath: instancePath + "/trace",
+          schemaPath: "#/properties/trace/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        };
+        if (vErrors === null) {
+          vErrors = [err32];
+        } else {
+          vErrors.push(err32);
+        }
+        errors++;
+      }
+    }
+    if (data.forkedFrom !== undefined) {
+      let data18 = data.forkedFrom;
+      if (data18 && typeof data18 == "object" && !Array.isArray(data18)) {
+        if (data18.runId === undefined) {
+          const err33 = {
+            instancePath: instancePath + "/forkedFrom",
+            schemaPath: "#/properties/forkedFrom/required",
+            keyword: "required",
+            params: { missingProperty: "runId" },
+            message: "must have required property '" + "runId" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err33];
+          } else {
+            vErrors.push(err33);
+          }
+          errors++;
+        }
+        if (data18.step === undefined) {
+          const err34 = {
+            instancePath: instancePath + "/forkedFrom",
+            schemaPath: "#/properties/forkedFrom/required",
+            keyword: "required",
+            params: { missingProperty: "step" },
+            message: "must have required property '" + "step" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err34];
+          } else {
+            vErrors.push(err34);
+          }
+          errors++;
+        }
+        if (data18.seq === undefined) {
+          const err35 = {
+            instancePath: instancePath + "/forkedFrom",
+            schemaPath: "#/properties/forkedFrom/required",
+            keyword: "required",
+            params: { missingProperty: "seq" },
+            message: "must have required property '" + "seq" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err35];
+          } else {
+            vErrors.push(err35);
+          }
+          errors++;
+        }
+        for (const key4 in data18) {
+          if (!(key4 === "runId" || key4 === "step" || key4 === "seq" || key4 === "editedCalls" || key4 === "prefix")) {
+            const err36 = {
+              instancePath: instancePath + "/forkedFrom",
+              schemaPath: "#/properties/forkedFrom/additionalProperties",
+              keyword: "additionalProperties",
+              params: { additionalProperty: key4 },
+              message: "must NOT have additional properties",
+            };
+            if (vErrors === null) {
+              vErrors = [err36];
+            } else {
+              vErrors.push(err36);
+            }
+            errors++;
+          }
+        }
+        if (data18.runId !== undefined) {
+          let data19 = data18.runId;
+          if (typeof data19 === "string") {
+            if (!pattern4.test(data19)) {
+              const err37 = {
+                instancePath: instancePath + "/forkedFrom/runId",
+                schemaPath: "#/properties/forkedFrom/properties/runId/pattern",
+                keyword: "pattern",
+                params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+                message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+              };
+              if (vErrors === null) {
+                vErrors = [err37];
               } else {
-                const err37 = {
-                  instancePath: instancePath + "/agent/tools/" + i0,
-                  schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/tools/items/type",
-                  keyword: "type",
-                  params: { type: "object" },
-                  message: "must be object",
-                };
-                if (vErrors === null) {
-                  vErrors = [err37];
-                } else {
-                  vErrors.push(err37);
-                }
-                errors++;
+                vErrors.push(err37);
               }
+              errors++;
             }
           } else {
             const err38 = {
-              instancePath: instancePath + "/agent/tools",
-              schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/tools/type",
+              instancePath: instancePath + "/forkedFrom/runId",
+              schemaPath: "#/properties/forkedFrom/properties/runId/type",
               keyword: "type",
-              params: { type: "array" },
-              message: "must be array",
+              params: { type: "string" },
+              message: "must be string",
             };
             if (vErrors === null) {
               vErrors = [err38];
@@ -11361,12 +14969,12 @@ function validate35(
             errors++;
           }
         }
-        if (data4.maxTurns !== undefined) {
-          let data15 = data4.maxTurns;
-          if (!(typeof data15 == "number" && !(data15 % 1) && !isNaN(data15) && isFinite(data15))) {
+        if (data18.step !== undefined) {
+          let data20 = data18.step;
+          if (!(typeof data20 == "number" && !(data20 % 1) && !isNaN(data20) && isFinite(data20))) {
             const err39 = {
-              instancePath: instancePath + "/agent/maxTurns",
-              schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/maxTurns/type",
+              instancePath: instancePath + "/forkedFrom/step",
+              schemaPath: "#/properties/forkedFrom/properties/step/type",
               keyword: "type",
               params: { type: "integer" },
               message: "must be integer",
@@ -11378,14 +14986,14 @@ function validate35(
             }
             errors++;
           }
-          if (typeof data15 == "number" && isFinite(data15)) {
-            if (data15 > 10000 || isNaN(data15)) {
+          if (typeof data20 == "number" && isFinite(data20)) {
+            if (data20 < 0 || isNaN(data20)) {
               const err40 = {
-                instancePath: instancePath + "/agent/maxTurns",
-                schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/maxTurns/maximum",
-                keyword: "maximum",
-                params: { comparison: "<=", limit: 10000 },
-                message: "must be <= 10000",
+                instancePath: instancePath + "/forkedFrom/step",
+                schemaPath: "#/properties/forkedFrom/properties/step/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 0 },
+                message: "must be >= 0",
               };
               if (vErrors === null) {
                 vErrors = [err40];
@@ -11394,192 +15002,192 @@ function validate35(
               }
               errors++;
             }
-            if (data15 < 1 || isNaN(data15)) {
-              const err41 = {
-                instancePath: instancePath + "/agent/maxTurns",
-                schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/maxTurns/minimum",
-                keyword: "minimum",
-                params: { comparison: ">=", limit: 1 },
-                message: "must be >= 1",
-              };
-              if (vErrors === null) {
-                vErrors = [err41];
-              } else {
-                vErrors.push(err41);
-              }
-              errors++;
-            }
           }
         }
-        if (data4.temperature !== undefined) {
-          let data16 = data4.temperature;
-          if (!(typeof data16 == "number" && isFinite(data16))) {
-            const err42 = {
-              instancePath: instancePath + "/agent/temperature",
-              schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/temperature/type",
-              keyword: "type",
-              params: { type: "number" },
-              message: "must be number",
-            };
-            if (vErrors === null) {
-              vErrors = [err42];
-            } else {
-              vErrors.push(err42);
-            }
-            errors++;
-          }
-        }
-        if (data4.maxTokens !== undefined) {
-          let data17 = data4.maxTokens;
-          if (!(typeof data17 == "number" && !(data17 % 1) && !isNaN(data17) && isFinite(data17))) {
-            const err43 = {
-              instancePath: instancePath + "/agent/maxTokens",
-              schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/maxTokens/type",
+        if (data18.seq !== undefined) {
+          let data21 = data18.seq;
+          if (!(typeof data21 == "number" && !(data21 % 1) && !isNaN(data21) && isFinite(data21))) {
+            const err41 = {
+              instancePath: instancePath + "/forkedFrom/seq",
+              schemaPath: "#/properties/forkedFrom/properties/seq/type",
               keyword: "type",
               params: { type: "integer" },
               message: "must be integer",
             };
             if (vErrors === null) {
-              vErrors = [err43];
+              vErrors = [err41];
             } else {
-              vErrors.push(err43);
+              vErrors.push(err41);
             }
             errors++;
           }
-          if (typeof data17 == "number" && isFinite(data17)) {
-            if (data17 < 1 || isNaN(data17)) {
-              const err44 = {
-                instancePath: instancePath + "/agent/maxTokens",
-                schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/maxTokens/minimum",
+          if (typeof data21 == "number" && isFinite(data21)) {
+            if (data21 < 1 || isNaN(data21)) {
+              const err42 = {
+                instancePath: instancePath + "/forkedFrom/seq",
+                schemaPath: "#/properties/forkedFrom/properties/seq/minimum",
                 keyword: "minimum",
                 params: { comparison: ">=", limit: 1 },
                 message: "must be >= 1",
               };
               if (vErrors === null) {
-                vErrors = [err44];
+                vErrors = [err42];
               } else {
-                vErrors.push(err44);
+                vErrors.push(err42);
               }
               errors++;
             }
           }
         }
-        if (data4.maxCostUsd !== undefined) {
-          let data18 = data4.maxCostUsd;
-          if (typeof data18 == "number" && isFinite(data18)) {
-            if (data18 < 0 || isNaN(data18)) {
-              const err45 = {
-                instancePath: instancePath + "/agent/maxCostUsd",
-                schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/maxCostUsd/minimum",
-                keyword: "minimum",
-                params: { comparison: ">=", limit: 0 },
-                message: "must be >= 0",
-              };
-              if (vErrors === null) {
-                vErrors = [err45];
-              } else {
-                vErrors.push(err45);
-              }
-              errors++;
-            }
-          } else {
-            const err46 = {
-              instancePath: instancePath + "/agent/maxCostUsd",
-              schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/maxCostUsd/type",
-              keyword: "type",
-              params: { type: "number" },
-              message: "must be number",
-            };
-            if (vErrors === null) {
-              vErrors = [err46];
-            } else {
-              vErrors.push(err46);
-            }
-            errors++;
-          }
-        }
-        if (data4.contextBudgetTokens !== undefined) {
-          let data19 = data4.contextBudgetTokens;
-          if (!(typeof data19 == "number" && !(data19 % 1) && !isNaN(data19) && isFinite(data19))) {
-            const err47 = {
-              instancePath: instancePath + "/agent/contextBudgetTokens",
-              schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/contextBudgetTokens/type",
-              keyword: "type",
-              params: { type: "integer" },
-              message: "must be integer",
-            };
-            if (vErrors === null) {
-              vErrors = [err47];
-            } else {
-              vErrors.push(err47);
-            }
-            errors++;
-          }
-          if (typeof data19 == "number" && isFinite(data19)) {
-            if (data19 < 100 || isNaN(data19)) {
-              const err48 = {
-                instancePath: instancePath + "/agent/contextBudgetTokens",
-                schemaPath:
-                  "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/contextBudgetTokens/minimum",
-                keyword: "minimum",
-                params: { comparison: ">=", limit: 100 },
-                message: "must be >= 100",
-              };
-              if (vErrors === null) {
-                vErrors = [err48];
-              } else {
-                vErrors.push(err48);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data4.summarize !== undefined) {
-          let data20 = data4.summarize;
-          if (data20 && typeof data20 == "object" && !Array.isArray(data20)) {
-            if (data20.keepRecentTurns === undefined) {
-              const err49 = {
-                instancePath: instancePath + "/agent/summarize",
-                schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/summarize/required",
-                keyword: "required",
-                params: { missingProperty: "keepRecentTurns" },
-                message: "must have required property '" + "keepRecentTurns" + "'",
-              };
-              if (vErrors === null) {
-                vErrors = [err49];
-              } else {
-                vErrors.push(err49);
-              }
-              errors++;
-            }
-            for (const key3 in data20) {
-              if (!(key3 === "keepRecentTurns" || key3 === "instructions")) {
-                const err50 = {
-                  instancePath: instancePath + "/agent/summarize",
-                  schemaPath:
-                    "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/summarize/additionalProperties",
-                  keyword: "additionalProperties",
-                  params: { additionalProperty: key3 },
-                  message: "must NOT have additional properties",
+        if (data18.editedCalls !== undefined) {
+          let data22 = data18.editedCalls;
+          if (Array.isArray(data22)) {
+            const len1 = data22.length;
+            for (let i1 = 0; i1 < len1; i1++) {
+              if (typeof data22[i1] !== "string") {
+                const err43 = {
+                  instancePath: instancePath + "/forkedFrom/editedCalls/" + i1,
+                  schemaPath: "#/properties/forkedFrom/properties/editedCalls/items/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
                 };
                 if (vErrors === null) {
-                  vErrors = [err50];
+                  vErrors = [err43];
                 } else {
-                  vErrors.push(err50);
+                  vErrors.push(err43);
                 }
                 errors++;
               }
             }
-            if (data20.keepRecentTurns !== undefined) {
-              let data21 = data20.keepRecentTurns;
-              if (!(typeof data21 == "number" && !(data21 % 1) && !isNaN(data21) && isFinite(data21))) {
+          } else {
+            const err44 = {
+              instancePath: instancePath + "/forkedFrom/editedCalls",
+              schemaPath: "#/properties/forkedFrom/properties/editedCalls/type",
+              keyword: "type",
+              params: { type: "array" },
+              message: "must be array",
+            };
+            if (vErrors === null) {
+              vErrors = [err44];
+            } else {
+              vErrors.push(err44);
+            }
+            errors++;
+          }
+        }
+        if (data18.prefix !== undefined) {
+          let data24 = data18.prefix;
+          if (Array.isArray(data24)) {
+            const len2 = data24.length;
+            for (let i2 = 0; i2 < len2; i2++) {
+              let data25 = data24[i2];
+              if (data25 && typeof data25 == "object" && !Array.isArray(data25)) {
+                if (data25.subject === undefined) {
+                  const err45 = {
+                    instancePath: instancePath + "/forkedFrom/prefix/" + i2,
+                    schemaPath: "#/properties/forkedFrom/properties/prefix/items/required",
+                    keyword: "required",
+                    params: { missingProperty: "subject" },
+                    message: "must have required property '" + "subject" + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err45];
+                  } else {
+                    vErrors.push(err45);
+                  }
+                  errors++;
+                }
+                if (data25.sha256 === undefined) {
+                  const err46 = {
+                    instancePath: instancePath + "/forkedFrom/prefix/" + i2,
+                    schemaPath: "#/properties/forkedFrom/properties/prefix/items/required",
+                    keyword: "required",
+                    params: { missingProperty: "sha256" },
+                    message: "must have required property '" + "sha256" + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err46];
+                  } else {
+                    vErrors.push(err46);
+                  }
+                  errors++;
+                }
+                for (const key5 in data25) {
+                  if (!(key5 === "subject" || key5 === "sha256")) {
+                    const err47 = {
+                      instancePath: instancePath + "/forkedFrom/prefix/" + i2,
+                      schemaPath: "#/properties/forkedFrom/properties/prefix/items/additionalProperties",
+                      keyword: "additionalProperties",
+                      params: { additionalProperty: key5 },
+                      message: "must NOT have additional properties",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err47];
+                    } else {
+                      vErrors.push(err47);
+                    }
+                    errors++;
+                  }
+                }
+                if (data25.subject !== undefined) {
+                  if (typeof data25.subject !== "string") {
+                    const err48 = {
+                      instancePath: instancePath + "/forkedFrom/prefix/" + i2 + "/subject",
+                      schemaPath: "#/properties/forkedFrom/properties/prefix/items/properties/subject/type",
+                      keyword: "type",
+                      params: { type: "string" },
+                      message: "must be string",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err48];
+                    } else {
+                      vErrors.push(err48);
+                    }
+                    errors++;
+                  }
+                }
+                if (data25.sha256 !== undefined) {
+                  let data27 = data25.sha256;
+                  if (typeof data27 === "string") {
+                    if (!pattern13.test(data27)) {
+                      const err49 = {
+                        instancePath: instancePath + "/forkedFrom/prefix/" + i2 + "/sha256",
+                        schemaPath: "#/properties/forkedFrom/properties/prefix/items/properties/sha256/pattern",
+                        keyword: "pattern",
+                        params: { pattern: "^[0-9a-f]{64}$" },
+                        message: 'must match pattern "' + "^[0-9a-f]{64}$" + '"',
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err49];
+                      } else {
+                        vErrors.push(err49);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err50 = {
+                      instancePath: instancePath + "/forkedFrom/prefix/" + i2 + "/sha256",
+                      schemaPath: "#/properties/forkedFrom/properties/prefix/items/properties/sha256/type",
+                      keyword: "type",
+                      params: { type: "string" },
+                      message: "must be string",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err50];
+                    } else {
+                      vErrors.push(err50);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
                 const err51 = {
-                  instancePath: instancePath + "/agent/summarize/keepRecentTurns",
-                  schemaPath:
-                    "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/summarize/properties/keepRecentTurns/type",
+                  instancePath: instancePath + "/forkedFrom/prefix/" + i2,
+                  schemaPath: "#/properties/forkedFrom/properties/prefix/items/type",
                   keyword: "type",
-                  params: { type: "integer" },
-                  message: "must be integer",
+                  params: { type: "object" },
+                  message: "must be object",
                 };
                 if (vErrors === null) {
                   vErrors = [err51];
@@ -11588,1200 +15196,9 @@ function validate35(
                 }
                 errors++;
               }
-              if (typeof data21 == "number" && isFinite(data21)) {
-                if (data21 < 1 || isNaN(data21)) {
-                  const err52 = {
-                    instancePath: instancePath + "/agent/summarize/keepRecentTurns",
-                    schemaPath:
-                      "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/summarize/properties/keepRecentTurns/minimum",
-                    keyword: "minimum",
-                    params: { comparison: ">=", limit: 1 },
-                    message: "must be >= 1",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err52];
-                  } else {
-                    vErrors.push(err52);
-                  }
-                  errors++;
-                }
-              }
-            }
-            if (data20.instructions !== undefined) {
-              if (typeof data20.instructions !== "string") {
-                const err53 = {
-                  instancePath: instancePath + "/agent/summarize/instructions",
-                  schemaPath:
-                    "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/summarize/properties/instructions/type",
-                  keyword: "type",
-                  params: { type: "string" },
-                  message: "must be string",
-                };
-                if (vErrors === null) {
-                  vErrors = [err53];
-                } else {
-                  vErrors.push(err53);
-                }
-                errors++;
-              }
             }
           } else {
-            const err54 = {
-              instancePath: instancePath + "/agent/summarize",
-              schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/summarize/type",
-              keyword: "type",
-              params: { type: "object" },
-              message: "must be object",
-            };
-            if (vErrors === null) {
-              vErrors = [err54];
-            } else {
-              vErrors.push(err54);
-            }
-            errors++;
-          }
-        }
-        if (data4.onBudgetExceeded !== undefined) {
-          let data23 = data4.onBudgetExceeded;
-          if (!(data23 === "fail" || data23 === "approve")) {
-            const err55 = {
-              instancePath: instancePath + "/agent/onBudgetExceeded",
-              schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/onBudgetExceeded/enum",
-              keyword: "enum",
-              params: { allowedValues: schema31.properties.onBudgetExceeded.enum },
-              message: "must be equal to one of the allowed values",
-            };
-            if (vErrors === null) {
-              vErrors = [err55];
-            } else {
-              vErrors.push(err55);
-            }
-            errors++;
-          }
-        }
-        if (data4.loopGuard !== undefined) {
-          let data24 = data4.loopGuard;
-          if (data24 && typeof data24 == "object" && !Array.isArray(data24)) {
-            if (data24.onTrip === undefined) {
-              const err56 = {
-                instancePath: instancePath + "/agent/loopGuard",
-                schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/loopGuard/required",
-                keyword: "required",
-                params: { missingProperty: "onTrip" },
-                message: "must have required property '" + "onTrip" + "'",
-              };
-              if (vErrors === null) {
-                vErrors = [err56];
-              } else {
-                vErrors.push(err56);
-              }
-              errors++;
-            }
-            for (const key4 in data24) {
-              if (!(key4 === "sameCall" || key4 === "idleTurns" || key4 === "onTrip")) {
-                const err57 = {
-                  instancePath: instancePath + "/agent/loopGuard",
-                  schemaPath:
-                    "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/loopGuard/additionalProperties",
-                  keyword: "additionalProperties",
-                  params: { additionalProperty: key4 },
-                  message: "must NOT have additional properties",
-                };
-                if (vErrors === null) {
-                  vErrors = [err57];
-                } else {
-                  vErrors.push(err57);
-                }
-                errors++;
-              }
-            }
-            if (data24.sameCall !== undefined) {
-              let data25 = data24.sameCall;
-              if (!(typeof data25 == "number" && !(data25 % 1) && !isNaN(data25) && isFinite(data25))) {
-                const err58 = {
-                  instancePath: instancePath + "/agent/loopGuard/sameCall",
-                  schemaPath:
-                    "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/loopGuard/properties/sameCall/type",
-                  keyword: "type",
-                  params: { type: "integer" },
-                  message: "must be integer",
-                };
-                if (vErrors === null) {
-                  vErrors = [err58];
-                } else {
-                  vErrors.push(err58);
-                }
-                errors++;
-              }
-              if (typeof data25 == "number" && isFinite(data25)) {
-                if (data25 > 10000 || isNaN(data25)) {
-                  const err59 = {
-                    instancePath: instancePath + "/agent/loopGuard/sameCall",
-                    schemaPath:
-                      "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/loopGuard/properties/sameCall/maximum",
-                    keyword: "maximum",
-                    params: { comparison: "<=", limit: 10000 },
-                    message: "must be <= 10000",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err59];
-                  } else {
-                    vErrors.push(err59);
-                  }
-                  errors++;
-                }
-                if (data25 < 2 || isNaN(data25)) {
-                  const err60 = {
-                    instancePath: instancePath + "/agent/loopGuard/sameCall",
-                    schemaPath:
-                      "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/loopGuard/properties/sameCall/minimum",
-                    keyword: "minimum",
-                    params: { comparison: ">=", limit: 2 },
-                    message: "must be >= 2",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err60];
-                  } else {
-                    vErrors.push(err60);
-                  }
-                  errors++;
-                }
-              }
-            }
-            if (data24.idleTurns !== undefined) {
-              let data26 = data24.idleTurns;
-              if (!(typeof data26 == "number" && !(data26 % 1) && !isNaN(data26) && isFinite(data26))) {
-                const err61 = {
-                  instancePath: instancePath + "/agent/loopGuard/idleTurns",
-                  schemaPath:
-                    "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/loopGuard/properties/idleTurns/type",
-                  keyword: "type",
-                  params: { type: "integer" },
-                  message: "must be integer",
-                };
-                if (vErrors === null) {
-                  vErrors = [err61];
-                } else {
-                  vErrors.push(err61);
-                }
-                errors++;
-              }
-              if (typeof data26 == "number" && isFinite(data26)) {
-                if (data26 > 10000 || isNaN(data26)) {
-                  const err62 = {
-                    instancePath: instancePath + "/agent/loopGuard/idleTurns",
-                    schemaPath:
-                      "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/loopGuard/properties/idleTurns/maximum",
-                    keyword: "maximum",
-                    params: { comparison: "<=", limit: 10000 },
-                    message: "must be <= 10000",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err62];
-                  } else {
-                    vErrors.push(err62);
-                  }
-                  errors++;
-                }
-                if (data26 < 1 || isNaN(data26)) {
-                  const err63 = {
-                    instancePath: instancePath + "/agent/loopGuard/idleTurns",
-                    schemaPath:
-                      "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/loopGuard/properties/idleTurns/minimum",
-                    keyword: "minimum",
-                    params: { comparison: ">=", limit: 1 },
-                    message: "must be >= 1",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err63];
-                  } else {
-                    vErrors.push(err63);
-                  }
-                  errors++;
-                }
-              }
-            }
-            if (data24.onTrip !== undefined) {
-              let data27 = data24.onTrip;
-              if (!(data27 === "pause" || data27 === "fail")) {
-                const err64 = {
-                  instancePath: instancePath + "/agent/loopGuard/onTrip",
-                  schemaPath:
-                    "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/loopGuard/properties/onTrip/enum",
-                  keyword: "enum",
-                  params: { allowedValues: schema31.properties.loopGuard.properties.onTrip.enum },
-                  message: "must be equal to one of the allowed values",
-                };
-                if (vErrors === null) {
-                  vErrors = [err64];
-                } else {
-                  vErrors.push(err64);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err65 = {
-              instancePath: instancePath + "/agent/loopGuard",
-              schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/loopGuard/type",
-              keyword: "type",
-              params: { type: "object" },
-              message: "must be object",
-            };
-            if (vErrors === null) {
-              vErrors = [err65];
-            } else {
-              vErrors.push(err65);
-            }
-            errors++;
-          }
-        }
-        if (data4.deadlineMs !== undefined) {
-          let data28 = data4.deadlineMs;
-          if (!(typeof data28 == "number" && !(data28 % 1) && !isNaN(data28) && isFinite(data28))) {
-            const err66 = {
-              instancePath: instancePath + "/agent/deadlineMs",
-              schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/deadlineMs/type",
-              keyword: "type",
-              params: { type: "integer" },
-              message: "must be integer",
-            };
-            if (vErrors === null) {
-              vErrors = [err66];
-            } else {
-              vErrors.push(err66);
-            }
-            errors++;
-          }
-          if (typeof data28 == "number" && isFinite(data28)) {
-            if (data28 < 1 || isNaN(data28)) {
-              const err67 = {
-                instancePath: instancePath + "/agent/deadlineMs",
-                schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/deadlineMs/minimum",
-                keyword: "minimum",
-                params: { comparison: ">=", limit: 1 },
-                message: "must be >= 1",
-              };
-              if (vErrors === null) {
-                vErrors = [err67];
-              } else {
-                vErrors.push(err67);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data4.maxToolCallsPerTurn !== undefined) {
-          let data29 = data4.maxToolCallsPerTurn;
-          if (!(typeof data29 == "number" && !(data29 % 1) && !isNaN(data29) && isFinite(data29))) {
-            const err68 = {
-              instancePath: instancePath + "/agent/maxToolCallsPerTurn",
-              schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/maxToolCallsPerTurn/type",
-              keyword: "type",
-              params: { type: "integer" },
-              message: "must be integer",
-            };
-            if (vErrors === null) {
-              vErrors = [err68];
-            } else {
-              vErrors.push(err68);
-            }
-            errors++;
-          }
-          if (typeof data29 == "number" && isFinite(data29)) {
-            if (data29 > 10000 || isNaN(data29)) {
-              const err69 = {
-                instancePath: instancePath + "/agent/maxToolCallsPerTurn",
-                schemaPath:
-                  "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/maxToolCallsPerTurn/maximum",
-                keyword: "maximum",
-                params: { comparison: "<=", limit: 10000 },
-                message: "must be <= 10000",
-              };
-              if (vErrors === null) {
-                vErrors = [err69];
-              } else {
-                vErrors.push(err69);
-              }
-              errors++;
-            }
-            if (data29 < 1 || isNaN(data29)) {
-              const err70 = {
-                instancePath: instancePath + "/agent/maxToolCallsPerTurn",
-                schemaPath:
-                  "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/maxToolCallsPerTurn/minimum",
-                keyword: "minimum",
-                params: { comparison: ">=", limit: 1 },
-                message: "must be >= 1",
-              };
-              if (vErrors === null) {
-                vErrors = [err70];
-              } else {
-                vErrors.push(err70);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data4.maxParallelToolCalls !== undefined) {
-          let data30 = data4.maxParallelToolCalls;
-          if (!(typeof data30 == "number" && !(data30 % 1) && !isNaN(data30) && isFinite(data30))) {
-            const err71 = {
-              instancePath: instancePath + "/agent/maxParallelToolCalls",
-              schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/maxParallelToolCalls/type",
-              keyword: "type",
-              params: { type: "integer" },
-              message: "must be integer",
-            };
-            if (vErrors === null) {
-              vErrors = [err71];
-            } else {
-              vErrors.push(err71);
-            }
-            errors++;
-          }
-          if (typeof data30 == "number" && isFinite(data30)) {
-            if (data30 > 10000 || isNaN(data30)) {
-              const err72 = {
-                instancePath: instancePath + "/agent/maxParallelToolCalls",
-                schemaPath:
-                  "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/maxParallelToolCalls/maximum",
-                keyword: "maximum",
-                params: { comparison: "<=", limit: 10000 },
-                message: "must be <= 10000",
-              };
-              if (vErrors === null) {
-                vErrors = [err72];
-              } else {
-                vErrors.push(err72);
-              }
-              errors++;
-            }
-            if (data30 < 1 || isNaN(data30)) {
-              const err73 = {
-                instancePath: instancePath + "/agent/maxParallelToolCalls",
-                schemaPath:
-                  "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/maxParallelToolCalls/minimum",
-                keyword: "minimum",
-                params: { comparison: ">=", limit: 1 },
-                message: "must be >= 1",
-              };
-              if (vErrors === null) {
-                vErrors = [err73];
-              } else {
-                vErrors.push(err73);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data4.pricing !== undefined) {
-          let data31 = data4.pricing;
-          if (data31 && typeof data31 == "object" && !Array.isArray(data31)) {
-            if (data31.inputPerMTokUsd === undefined) {
-              const err74 = {
-                instancePath: instancePath + "/agent/pricing",
-                schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/pricing/required",
-                keyword: "required",
-                params: { missingProperty: "inputPerMTokUsd" },
-                message: "must have required property '" + "inputPerMTokUsd" + "'",
-              };
-              if (vErrors === null) {
-                vErrors = [err74];
-              } else {
-                vErrors.push(err74);
-              }
-              errors++;
-            }
-            if (data31.outputPerMTokUsd === undefined) {
-              const err75 = {
-                instancePath: instancePath + "/agent/pricing",
-                schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/pricing/required",
-                keyword: "required",
-                params: { missingProperty: "outputPerMTokUsd" },
-                message: "must have required property '" + "outputPerMTokUsd" + "'",
-              };
-              if (vErrors === null) {
-                vErrors = [err75];
-              } else {
-                vErrors.push(err75);
-              }
-              errors++;
-            }
-            for (const key5 in data31) {
-              if (!(key5 === "inputPerMTokUsd" || key5 === "outputPerMTokUsd")) {
-                const err76 = {
-                  instancePath: instancePath + "/agent/pricing",
-                  schemaPath:
-                    "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/pricing/additionalProperties",
-                  keyword: "additionalProperties",
-                  params: { additionalProperty: key5 },
-                  message: "must NOT have additional properties",
-                };
-                if (vErrors === null) {
-                  vErrors = [err76];
-                } else {
-                  vErrors.push(err76);
-                }
-                errors++;
-              }
-            }
-            if (data31.inputPerMTokUsd !== undefined) {
-              let data32 = data31.inputPerMTokUsd;
-              if (typeof data32 == "number" && isFinite(data32)) {
-                if (data32 < 0 || isNaN(data32)) {
-                  const err77 = {
-                    instancePath: instancePath + "/agent/pricing/inputPerMTokUsd",
-                    schemaPath:
-                      "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/pricing/properties/inputPerMTokUsd/minimum",
-                    keyword: "minimum",
-                    params: { comparison: ">=", limit: 0 },
-                    message: "must be >= 0",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err77];
-                  } else {
-                    vErrors.push(err77);
-                  }
-                  errors++;
-                }
-              } else {
-                const err78 = {
-                  instancePath: instancePath + "/agent/pricing/inputPerMTokUsd",
-                  schemaPath:
-                    "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/pricing/properties/inputPerMTokUsd/type",
-                  keyword: "type",
-                  params: { type: "number" },
-                  message: "must be number",
-                };
-                if (vErrors === null) {
-                  vErrors = [err78];
-                } else {
-                  vErrors.push(err78);
-                }
-                errors++;
-              }
-            }
-            if (data31.outputPerMTokUsd !== undefined) {
-              let data33 = data31.outputPerMTokUsd;
-              if (typeof data33 == "number" && isFinite(data33)) {
-                if (data33 < 0 || isNaN(data33)) {
-                  const err79 = {
-                    instancePath: instancePath + "/agent/pricing/outputPerMTokUsd",
-                    schemaPath:
-                      "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/pricing/properties/outputPerMTokUsd/minimum",
-                    keyword: "minimum",
-                    params: { comparison: ">=", limit: 0 },
-                    message: "must be >= 0",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err79];
-                  } else {
-                    vErrors.push(err79);
-                  }
-                  errors++;
-                }
-              } else {
-                const err80 = {
-                  instancePath: instancePath + "/agent/pricing/outputPerMTokUsd",
-                  schemaPath:
-                    "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/pricing/properties/outputPerMTokUsd/type",
-                  keyword: "type",
-                  params: { type: "number" },
-                  message: "must be number",
-                };
-                if (vErrors === null) {
-                  vErrors = [err80];
-                } else {
-                  vErrors.push(err80);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err81 = {
-              instancePath: instancePath + "/agent/pricing",
-              schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/properties/pricing/type",
-              keyword: "type",
-              params: { type: "object" },
-              message: "must be object",
-            };
-            if (vErrors === null) {
-              vErrors = [err81];
-            } else {
-              vErrors.push(err81);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err82 = {
-          instancePath: instancePath + "/agent",
-          schemaPath: "https://cairn.dev/schemas/agent-spec.v1.schema.json/type",
-          keyword: "type",
-          params: { type: "object" },
-          message: "must be object",
-        };
-        if (vErrors === null) {
-          vErrors = [err82];
-        } else {
-          vErrors.push(err82);
-        }
-        errors++;
-      }
-    }
-    if (data.idempotencyKey !== undefined) {
-      if (typeof data.idempotencyKey !== "string") {
-        const err83 = {
-          instancePath: instancePath + "/idempotencyKey",
-          schemaPath: "#/properties/idempotencyKey/type",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err83];
-        } else {
-          vErrors.push(err83);
-        }
-        errors++;
-      }
-    }
-    if (data.submittedAt !== undefined) {
-      if (typeof data.submittedAt !== "string") {
-        const err84 = {
-          instancePath: instancePath + "/submittedAt",
-          schemaPath: "#/properties/submittedAt/type",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err84];
-        } else {
-          vErrors.push(err84);
-        }
-        errors++;
-      }
-    }
-    if (data.parent !== undefined) {
-      let data36 = data.parent;
-      if (data36 && typeof data36 == "object" && !Array.isArray(data36)) {
-        if (data36.runId === undefined) {
-          const err85 = {
-            instancePath: instancePath + "/parent",
-            schemaPath: "#/properties/parent/required",
-            keyword: "required",
-            params: { missingProperty: "runId" },
-            message: "must have required property '" + "runId" + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err85];
-          } else {
-            vErrors.push(err85);
-          }
-          errors++;
-        }
-        if (data36.turn === undefined) {
-          const err86 = {
-            instancePath: instancePath + "/parent",
-            schemaPath: "#/properties/parent/required",
-            keyword: "required",
-            params: { missingProperty: "turn" },
-            message: "must have required property '" + "turn" + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err86];
-          } else {
-            vErrors.push(err86);
-          }
-          errors++;
-        }
-        if (data36.index === undefined) {
-          const err87 = {
-            instancePath: instancePath + "/parent",
-            schemaPath: "#/properties/parent/required",
-            keyword: "required",
-            params: { missingProperty: "index" },
-            message: "must have required property '" + "index" + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err87];
-          } else {
-            vErrors.push(err87);
-          }
-          errors++;
-        }
-        if (data36.callId === undefined) {
-          const err88 = {
-            instancePath: instancePath + "/parent",
-            schemaPath: "#/properties/parent/required",
-            keyword: "required",
-            params: { missingProperty: "callId" },
-            message: "must have required property '" + "callId" + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err88];
-          } else {
-            vErrors.push(err88);
-          }
-          errors++;
-        }
-        for (const key6 in data36) {
-          if (!(key6 === "runId" || key6 === "turn" || key6 === "index" || key6 === "callId")) {
-            const err89 = {
-              instancePath: instancePath + "/parent",
-              schemaPath: "#/properties/parent/additionalProperties",
-              keyword: "additionalProperties",
-              params: { additionalProperty: key6 },
-              message: "must NOT have additional properties",
-            };
-            if (vErrors === null) {
-              vErrors = [err89];
-            } else {
-              vErrors.push(err89);
-            }
-            errors++;
-          }
-        }
-        if (data36.runId !== undefined) {
-          let data37 = data36.runId;
-          if (typeof data37 === "string") {
-            if (!pattern4.test(data37)) {
-              const err90 = {
-                instancePath: instancePath + "/parent/runId",
-                schemaPath: "#/properties/parent/properties/runId/pattern",
-                keyword: "pattern",
-                params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
-                message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
-              };
-              if (vErrors === null) {
-                vErrors = [err90];
-              } else {
-                vErrors.push(err90);
-              }
-              errors++;
-            }
-          } else {
-            const err91 = {
-              instancePath: instancePath + "/parent/runId",
-              schemaPath: "#/properties/parent/properties/runId/type",
-              keyword: "type",
-              params: { type: "string" },
-              message: "must be string",
-            };
-            if (vErrors === null) {
-              vErrors = [err91];
-            } else {
-              vErrors.push(err91);
-            }
-            errors++;
-          }
-        }
-        if (data36.turn !== undefined) {
-          let data38 = data36.turn;
-          if (!(typeof data38 == "number" && !(data38 % 1) && !isNaN(data38) && isFinite(data38))) {
-            const err92 = {
-              instancePath: instancePath + "/parent/turn",
-              schemaPath: "#/properties/parent/properties/turn/type",
-              keyword: "type",
-              params: { type: "integer" },
-              message: "must be integer",
-            };
-            if (vErrors === null) {
-              vErrors = [err92];
-            } else {
-              vErrors.push(err92);
-            }
-            errors++;
-          }
-          if (typeof data38 == "number" && isFinite(data38)) {
-            if (data38 < 1 || isNaN(data38)) {
-              const err93 = {
-                instancePath: instancePath + "/parent/turn",
-                schemaPath: "#/properties/parent/properties/turn/minimum",
-                keyword: "minimum",
-                params: { comparison: ">=", limit: 1 },
-                message: "must be >= 1",
-              };
-              if (vErrors === null) {
-                vErrors = [err93];
-              } else {
-                vErrors.push(err93);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data36.index !== undefined) {
-          let data39 = data36.index;
-          if (!(typeof data39 == "number" && !(data39 % 1) && !isNaN(data39) && isFinite(data39))) {
-            const err94 = {
-              instancePath: instancePath + "/parent/index",
-              schemaPath: "#/properties/parent/properties/index/type",
-              keyword: "type",
-              params: { type: "integer" },
-              message: "must be integer",
-            };
-            if (vErrors === null) {
-              vErrors = [err94];
-            } else {
-              vErrors.push(err94);
-            }
-            errors++;
-          }
-          if (typeof data39 == "number" && isFinite(data39)) {
-            if (data39 < 0 || isNaN(data39)) {
-              const err95 = {
-                instancePath: instancePath + "/parent/index",
-                schemaPath: "#/properties/parent/properties/index/minimum",
-                keyword: "minimum",
-                params: { comparison: ">=", limit: 0 },
-                message: "must be >= 0",
-              };
-              if (vErrors === null) {
-                vErrors = [err95];
-              } else {
-                vErrors.push(err95);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data36.callId !== undefined) {
-          if (typeof data36.callId !== "string") {
-            const err96 = {
-              instancePath: instancePath + "/parent/callId",
-              schemaPath: "#/properties/parent/properties/callId/type",
-              keyword: "type",
-              params: { type: "string" },
-              message: "must be string",
-            };
-            if (vErrors === null) {
-              vErrors = [err96];
-            } else {
-              vErrors.push(err96);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err97 = {
-          instancePath: instancePath + "/parent",
-          schemaPath: "#/properties/parent/type",
-          keyword: "type",
-          params: { type: "object" },
-          message: "must be object",
-        };
-        if (vErrors === null) {
-          vErrors = [err97];
-        } else {
-          vErrors.push(err97);
-        }
-        errors++;
-      }
-    }
-    if (data.metadata !== undefined) {
-      let data41 = data.metadata;
-      if (data41 && typeof data41 == "object" && !Array.isArray(data41)) {
-        for (const key7 in data41) {
-          if (typeof data41[key7] !== "string") {
-            const err98 = {
-              instancePath: instancePath + "/metadata/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),
-              schemaPath: "#/properties/metadata/additionalProperties/type",
-              keyword: "type",
-              params: { type: "string" },
-              message: "must be string",
-            };
-            if (vErrors === null) {
-              vErrors = [err98];
-            } else {
-              vErrors.push(err98);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err99 = {
-          instancePath: instancePath + "/metadata",
-          schemaPath: "#/properties/metadata/type",
-          keyword: "type",
-          params: { type: "object" },
-          message: "must be object",
-        };
-        if (vErrors === null) {
-          vErrors = [err99];
-        } else {
-          vErrors.push(err99);
-        }
-        errors++;
-      }
-    }
-    if (data.trace !== undefined) {
-      let data43 = data.trace;
-      if (data43 && typeof data43 == "object" && !Array.isArray(data43)) {
-        for (const key8 in data43) {
-          if (typeof data43[key8] !== "string") {
-            const err100 = {
-              instancePath: instancePath + "/trace/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),
-              schemaPath: "#/properties/trace/additionalProperties/type",
-              keyword: "type",
-              params: { type: "string" },
-              message: "must be string",
-            };
-            if (vErrors === null) {
-              vErrors = [err100];
-            } else {
-              vErrors.push(err100);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err101 = {
-          instancePath: instancePath + "/trace",
-          schemaPath: "#/properties/trace/type",
-          keyword: "type",
-          params: { type: "object" },
-          message: "must be object",
-        };
-        if (vErrors === null) {
-          vErrors = [err101];
-        } else {
-          vErrors.push(err101);
-        }
-        errors++;
-      }
-    }
-    if (data.forkedFrom !== undefined) {
-      let data45 = data.forkedFrom;
-      if (data45 && typeof data45 == "object" && !Array.isArray(data45)) {
-        if (data45.runId === undefined) {
-          const err102 = {
-            instancePath: instancePath + "/forkedFrom",
-            schemaPath: "#/properties/forkedFrom/required",
-            keyword: "required",
-            params: { missingProperty: "runId" },
-            message: "must have required property '" + "runId" + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err102];
-          } else {
-            vErrors.push(err102);
-          }
-          errors++;
-        }
-        if (data45.step === undefined) {
-          const err103 = {
-            instancePath: instancePath + "/forkedFrom",
-            schemaPath: "#/properties/forkedFrom/required",
-            keyword: "required",
-            params: { missingProperty: "step" },
-            message: "must have required property '" + "step" + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err103];
-          } else {
-            vErrors.push(err103);
-          }
-          errors++;
-        }
-        if (data45.seq === undefined) {
-          const err104 = {
-            instancePath: instancePath + "/forkedFrom",
-            schemaPath: "#/properties/forkedFrom/required",
-            keyword: "required",
-            params: { missingProperty: "seq" },
-            message: "must have required property '" + "seq" + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err104];
-          } else {
-            vErrors.push(err104);
-          }
-          errors++;
-        }
-        for (const key9 in data45) {
-          if (!(key9 === "runId" || key9 === "step" || key9 === "seq" || key9 === "editedCalls" || key9 === "prefix")) {
-            const err105 = {
-              instancePath: instancePath + "/forkedFrom",
-              schemaPath: "#/properties/forkedFrom/additionalProperties",
-              keyword: "additionalProperties",
-              params: { additionalProperty: key9 },
-              message: "must NOT have additional properties",
-            };
-            if (vErrors === null) {
-              vErrors = [err105];
-            } else {
-              vErrors.push(err105);
-            }
-            errors++;
-          }
-        }
-        if (data45.runId !== undefined) {
-          let data46 = data45.runId;
-          if (typeof data46 === "string") {
-            if (!pattern4.test(data46)) {
-              const err106 = {
-                instancePath: instancePath + "/forkedFrom/runId",
-                schemaPath: "#/properties/forkedFrom/properties/runId/pattern",
-                keyword: "pattern",
-                params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
-                message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
-              };
-              if (vErrors === null) {
-                vErrors = [err106];
-              } else {
-                vErrors.push(err106);
-              }
-              errors++;
-            }
-          } else {
-            const err107 = {
-              instancePath: instancePath + "/forkedFrom/runId",
-              schemaPath: "#/properties/forkedFrom/properties/runId/type",
-              keyword: "type",
-              params: { type: "string" },
-              message: "must be string",
-            };
-            if (vErrors === null) {
-              vErrors = [err107];
-            } else {
-              vErrors.push(err107);
-            }
-            errors++;
-          }
-        }
-        if (data45.step !== undefined) {
-          let data47 = data45.step;
-          if (!(typeof data47 == "number" && !(data47 % 1) && !isNaN(data47) && isFinite(data47))) {
-            const err108 = {
-              instancePath: instancePath + "/forkedFrom/step",
-              schemaPath: "#/properties/forkedFrom/properties/step/type",
-              keyword: "type",
-              params: { type: "integer" },
-              message: "must be integer",
-            };
-            if (vErrors === null) {
-              vErrors = [err108];
-            } else {
-              vErrors.push(err108);
-            }
-            errors++;
-          }
-          if (typeof data47 == "number" && isFinite(data47)) {
-            if (data47 < 0 || isNaN(data47)) {
-              const err109 = {
-                instancePath: instancePath + "/forkedFrom/step",
-                schemaPath: "#/properties/forkedFrom/properties/step/minimum",
-                keyword: "minimum",
-                params: { comparison: ">=", limit: 0 },
-                message: "must be >= 0",
-              };
-              if (vErrors === null) {
-                vErrors = [err109];
-              } else {
-                vErrors.push(err109);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data45.seq !== undefined) {
-          let data48 = data45.seq;
-          if (!(typeof data48 == "number" && !(data48 % 1) && !isNaN(data48) && isFinite(data48))) {
-            const err110 = {
-              instancePath: instancePath + "/forkedFrom/seq",
-              schemaPath: "#/properties/forkedFrom/properties/seq/type",
-              keyword: "type",
-              params: { type: "integer" },
-              message: "must be integer",
-            };
-            if (vErrors === null) {
-              vErrors = [err110];
-            } else {
-              vErrors.push(err110);
-            }
-            errors++;
-          }
-          if (typeof data48 == "number" && isFinite(data48)) {
-            if (data48 < 1 || isNaN(data48)) {
-              const err111 = {
-                instancePath: instancePath + "/forkedFrom/seq",
-                schemaPath: "#/properties/forkedFrom/properties/seq/minimum",
-                keyword: "minimum",
-                params: { comparison: ">=", limit: 1 },
-                message: "must be >= 1",
-              };
-              if (vErrors === null) {
-                vErrors = [err111];
-              } else {
-                vErrors.push(err111);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data45.editedCalls !== undefined) {
-          let data49 = data45.editedCalls;
-          if (Array.isArray(data49)) {
-            const len1 = data49.length;
-            for (let i1 = 0; i1 < len1; i1++) {
-              if (typeof data49[i1] !== "string") {
-                const err112 = {
-                  instancePath: instancePath + "/forkedFrom/editedCalls/" + i1,
-                  schemaPath: "#/properties/forkedFrom/properties/editedCalls/items/type",
-                  keyword: "type",
-                  params: { type: "string" },
-                  message: "must be string",
-                };
-                if (vErrors === null) {
-                  vErrors = [err112];
-                } else {
-                  vErrors.push(err112);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err113 = {
-              instancePath: instancePath + "/forkedFrom/editedCalls",
-              schemaPath: "#/properties/forkedFrom/properties/editedCalls/type",
-              keyword: "type",
-              params: { type: "array" },
-              message: "must be array",
-            };
-            if (vErrors === null) {
-              vErrors = [err113];
-            } else {
-              vErrors.push(err113);
-            }
-            errors++;
-          }
-        }
-        if (data45.prefix !== undefined) {
-          let data51 = data45.prefix;
-          if (Array.isArray(data51)) {
-            const len2 = data51.length;
-            for (let i2 = 0; i2 < len2; i2++) {
-              let data52 = data51[i2];
-              if (data52 && typeof data52 == "object" && !Array.isArray(data52)) {
-                if (data52.subject === undefined) {
-                  const err114 = {
-                    instancePath: instancePath + "/forkedFrom/prefix/" + i2,
-                    schemaPath: "#/properties/forkedFrom/properties/prefix/items/required",
-                    keyword: "required",
-                    params: { missingProperty: "subject" },
-                    message: "must have required property '" + "subject" + "'",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err114];
-                  } else {
-                    vErrors.push(err114);
-                  }
-                  errors++;
-                }
-                if (data52.sha256 === undefined) {
-                  const err115 = {
-                    instancePath: instancePath + "/forkedFrom/prefix/" + i2,
-                    schemaPath: "#/properties/forkedFrom/properties/prefix/items/required",
-                    keyword: "required",
-                    params: { missingProperty: "sha256" },
-                    message: "must have required property '" + "sha256" + "'",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err115];
-                  } else {
-                    vErrors.push(err115);
-                  }
-                  errors++;
-                }
-                for (const key10 in data52) {
-                  if (!(key10 === "subject" || key10 === "sha256")) {
-                    const err116 = {
-                      instancePath: instancePath + "/forkedFrom/prefix/" + i2,
-                      schemaPath: "#/properties/forkedFrom/properties/prefix/items/additionalProperties",
-                      keyword: "additionalProperties",
-                      params: { additionalProperty: key10 },
-                      message: "must NOT have additional properties",
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err116];
-                    } else {
-                      vErrors.push(err116);
-                    }
-                    errors++;
-                  }
-                }
-                if (data52.subject !== undefined) {
-                  if (typeof data52.subject !== "string") {
-                    const err117 = {
-                      instancePath: instancePath + "/forkedFrom/prefix/" + i2 + "/subject",
-                      schemaPath: "#/properties/forkedFrom/properties/prefix/items/properties/subject/type",
-                      keyword: "type",
-                      params: { type: "string" },
-                      message: "must be string",
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err117];
-                    } else {
-                      vErrors.push(err117);
-                    }
-                    errors++;
-                  }
-                }
-                if (data52.sha256 !== undefined) {
-                  let data54 = data52.sha256;
-                  if (typeof data54 === "string") {
-                    if (!pattern10.test(data54)) {
-                      const err118 = {
-                        instancePath: instancePath + "/forkedFrom/prefix/" + i2 + "/sha256",
-                        schemaPath: "#/properties/forkedFrom/properties/prefix/items/properties/sha256/pattern",
-                        keyword: "pattern",
-                        params: { pattern: "^[0-9a-f]{64}$" },
-                        message: 'must match pattern "' + "^[0-9a-f]{64}$" + '"',
-                      };
-                      if (vErrors === null) {
-                        vErrors = [err118];
-                      } else {
-                        vErrors.push(err118);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err119 = {
-                      instancePath: instancePath + "/forkedFrom/prefix/" + i2 + "/sha256",
-                      schemaPath: "#/properties/forkedFrom/properties/prefix/items/properties/sha256/type",
-                      keyword: "type",
-                      params: { type: "string" },
-                      message: "must be string",
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err119];
-                    } else {
-                      vErrors.push(err119);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err120 = {
-                  instancePath: instancePath + "/forkedFrom/prefix/" + i2,
-                  schemaPath: "#/properties/forkedFrom/properties/prefix/items/type",
-                  keyword: "type",
-                  params: { type: "object" },
-                  message: "must be object",
-                };
-                if (vErrors === null) {
-                  vErrors = [err120];
-                } else {
-                  vErrors.push(err120);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err121 = {
+            const err52 = {
               instancePath: instancePath + "/forkedFrom/prefix",
               schemaPath: "#/properties/forkedFrom/properties/prefix/type",
               keyword: "type",
@@ -12789,15 +15206,15 @@ function validate35(
               message: "must be array",
             };
             if (vErrors === null) {
-              vErrors = [err121];
+              vErrors = [err52];
             } else {
-              vErrors.push(err121);
+              vErrors.push(err52);
             }
             errors++;
           }
         }
       } else {
-        const err122 = {
+        const err53 = {
           instancePath: instancePath + "/forkedFrom",
           schemaPath: "#/properties/forkedFrom/type",
           keyword: "type",
@@ -12805,18 +15222,18 @@ function validate35(
           message: "must be object",
         };
         if (vErrors === null) {
-          vErrors = [err122];
+          vErrors = [err53];
         } else {
-          vErrors.push(err122);
+          vErrors.push(err53);
         }
         errors++;
       }
     }
     if (data.tenant !== undefined) {
-      let data55 = data.tenant;
-      if (typeof data55 === "string") {
-        if (!pattern4.test(data55)) {
-          const err123 = {
+      let data28 = data.tenant;
+      if (typeof data28 === "string") {
+        if (!pattern4.test(data28)) {
+          const err54 = {
             instancePath: instancePath + "/tenant",
             schemaPath: "#/properties/tenant/pattern",
             keyword: "pattern",
@@ -12824,14 +15241,14 @@ function validate35(
             message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
           };
           if (vErrors === null) {
-            vErrors = [err123];
+            vErrors = [err54];
           } else {
-            vErrors.push(err123);
+            vErrors.push(err54);
           }
           errors++;
         }
       } else {
-        const err124 = {
+        const err55 = {
           instancePath: instancePath + "/tenant",
           schemaPath: "#/properties/tenant/type",
           keyword: "type",
@@ -12839,16 +15256,16 @@ function validate35(
           message: "must be string",
         };
         if (vErrors === null) {
-          vErrors = [err124];
+          vErrors = [err55];
         } else {
-          vErrors.push(err124);
+          vErrors.push(err55);
         }
         errors++;
       }
     }
     if (data.submittedBy !== undefined) {
       if (typeof data.submittedBy !== "string") {
-        const err125 = {
+        const err56 = {
           instancePath: instancePath + "/submittedBy",
           schemaPath: "#/properties/submittedBy/type",
           keyword: "type",
@@ -12856,15 +15273,15 @@ function validate35(
           message: "must be string",
         };
         if (vErrors === null) {
-          vErrors = [err125];
+          vErrors = [err56];
         } else {
-          vErrors.push(err125);
+          vErrors.push(err56);
         }
         errors++;
       }
     }
   } else {
-    const err126 = {
+    const err57 = {
       instancePath,
       schemaPath: "#/type",
       keyword: "type",
@@ -12872,18 +15289,418 @@ function validate35(
       message: "must be object",
     };
     if (vErrors === null) {
-      vErrors = [err126];
+      vErrors = [err57];
     } else {
-      vErrors.push(err126);
+      vErrors.push(err57);
     }
     errors++;
   }
-  validate35.errors = vErrors;
+  validate37.errors = vErrors;
   return errors === 0;
 }
-validate35.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-export const SpawnRequest = validate36;
-const schema49 = {
+validate37.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const SendReply = validate40;
+const schema52 = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: "https://cairn.dev/schemas/send-reply.v1.schema.json",
+  title: "SendReply",
+  description:
+    "Reply of <prefix>.api.send: the message's number in the run, once it is stored. The run's status says when it is answered (answeredMessages >= n).",
+  type: "object",
+  additionalProperties: false,
+  required: ["v", "runId", "n"],
+  properties: {
+    v: { const: 1 },
+    runId: { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$" },
+    n: { type: "integer", minimum: 1 },
+  },
+};
+function validate40(
+  data,
+  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
+) {
+  /*# sourceURL="https://cairn.dev/schemas/send-reply.v1.schema.json" */ let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate40.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.v === undefined) {
+      const err0 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "v" },
+        message: "must have required property '" + "v" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.runId === undefined) {
+      const err1 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "runId" },
+        message: "must have required property '" + "runId" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (data.n === undefined) {
+      const err2 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "n" },
+        message: "must have required property '" + "n" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!(key0 === "v" || key0 === "runId" || key0 === "n")) {
+        const err3 = {
+          instancePath,
+          schemaPath: "#/additionalProperties",
+          keyword: "additionalProperties",
+          params: { additionalProperty: key0 },
+          message: "must NOT have additional properties",
+        };
+        if (vErrors === null) {
+          vErrors = [err3];
+        } else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+    }
+    if (data.v !== undefined) {
+      if (1 !== data.v) {
+        const err4 = {
+          instancePath: instancePath + "/v",
+          schemaPath: "#/properties/v/const",
+          keyword: "const",
+          params: { allowedValue: 1 },
+          message: "must be equal to constant",
+        };
+        if (vErrors === null) {
+          vErrors = [err4];
+        } else {
+          vErrors.push(err4);
+        }
+        errors++;
+      }
+    }
+    if (data.runId !== undefined) {
+      let data1 = data.runId;
+      if (typeof data1 === "string") {
+        if (!pattern4.test(data1)) {
+          const err5 = {
+            instancePath: instancePath + "/runId",
+            schemaPath: "#/properties/runId/pattern",
+            keyword: "pattern",
+            params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+            message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+          };
+          if (vErrors === null) {
+            vErrors = [err5];
+          } else {
+            vErrors.push(err5);
+          }
+          errors++;
+        }
+      } else {
+        const err6 = {
+          instancePath: instancePath + "/runId",
+          schemaPath: "#/properties/runId/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err6];
+        } else {
+          vErrors.push(err6);
+        }
+        errors++;
+      }
+    }
+    if (data.n !== undefined) {
+      let data2 = data.n;
+      if (!(typeof data2 == "number" && !(data2 % 1) && !isNaN(data2) && isFinite(data2))) {
+        const err7 = {
+          instancePath: instancePath + "/n",
+          schemaPath: "#/properties/n/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err7];
+        } else {
+          vErrors.push(err7);
+        }
+        errors++;
+      }
+      if (typeof data2 == "number" && isFinite(data2)) {
+        if (data2 < 1 || isNaN(data2)) {
+          const err8 = {
+            instancePath: instancePath + "/n",
+            schemaPath: "#/properties/n/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
+          };
+          if (vErrors === null) {
+            vErrors = [err8];
+          } else {
+            vErrors.push(err8);
+          }
+          errors++;
+        }
+      }
+    }
+  } else {
+    const err9 = {
+      instancePath,
+      schemaPath: "#/type",
+      keyword: "type",
+      params: { type: "object" },
+      message: "must be object",
+    };
+    if (vErrors === null) {
+      vErrors = [err9];
+    } else {
+      vErrors.push(err9);
+    }
+    errors++;
+  }
+  validate40.errors = vErrors;
+  return errors === 0;
+}
+validate40.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const SendRequest = validate41;
+const schema53 = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: "https://cairn.dev/schemas/send-request.v1.schema.json",
+  title: "SendRequest",
+  description:
+    "Request to <prefix>.api.send: a message to a running run (steering: the next model call reads it) or to a conversation waiting for one; with end, the conversation ends after its next answer. Text, end, or both.",
+  type: "object",
+  additionalProperties: false,
+  required: ["runId"],
+  properties: {
+    v: {
+      const: 1,
+      description:
+        "Protocol version: 1, the current one, when omitted; a version the planner does not speak is answered with error kind unsupported_version.",
+    },
+    runId: { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$" },
+    text: { type: "string", minLength: 1, maxLength: 65536 },
+    end: { type: "boolean" },
+  },
+};
+function validate41(
+  data,
+  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
+) {
+  /*# sourceURL="https://cairn.dev/schemas/send-request.v1.schema.json" */ let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate41.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.runId === undefined) {
+      const err0 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "runId" },
+        message: "must have required property '" + "runId" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!(key0 === "v" || key0 === "runId" || key0 === "text" || key0 === "end")) {
+        const err1 = {
+          instancePath,
+          schemaPath: "#/additionalProperties",
+          keyword: "additionalProperties",
+          params: { additionalProperty: key0 },
+          message: "must NOT have additional properties",
+        };
+        if (vErrors === null) {
+          vErrors = [err1];
+        } else {
+          vErrors.push(err1);
+        }
+        errors++;
+      }
+    }
+    if (data.v !== undefined) {
+      if (1 !== data.v) {
+        const err2 = {
+          instancePath: instancePath + "/v",
+          schemaPath: "#/properties/v/const",
+          keyword: "const",
+          params: { allowedValue: 1 },
+          message: "must be equal to constant",
+        };
+        if (vErrors === null) {
+          vErrors = [err2];
+        } else {
+          vErrors.push(err2);
+        }
+        errors++;
+      }
+    }
+    if (data.runId !== undefined) {
+      let data1 = data.runId;
+      if (typeof data1 === "string") {
+        if (!pattern4.test(data1)) {
+          const err3 = {
+            instancePath: instancePath + "/runId",
+            schemaPath: "#/properties/runId/pattern",
+            keyword: "pattern",
+            params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+            message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+          };
+          if (vErrors === null) {
+            vErrors = [err3];
+          } else {
+            vErrors.push(err3);
+          }
+          errors++;
+        }
+      } else {
+        const err4 = {
+          instancePath: instancePath + "/runId",
+          schemaPath: "#/properties/runId/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err4];
+        } else {
+          vErrors.push(err4);
+        }
+        errors++;
+      }
+    }
+    if (data.text !== undefined) {
+      let data2 = data.text;
+      if (typeof data2 === "string") {
+        if (func2(data2) > 65536) {
+          const err5 = {
+            instancePath: instancePath + "/text",
+            schemaPath: "#/properties/text/maxLength",
+            keyword: "maxLength",
+            params: { limit: 65536 },
+            message: "must NOT have more than 65536 characters",
+          };
+          if (vErrors === null) {
+            vErrors = [err5];
+          } else {
+            vErrors.push(err5);
+          }
+          errors++;
+        }
+        if (func2(data2) < 1) {
+          const err6 = {
+            instancePath: instancePath + "/text",
+            schemaPath: "#/properties/text/minLength",
+            keyword: "minLength",
+            params: { limit: 1 },
+            message: "must NOT have fewer than 1 characters",
+          };
+          if (vErrors === null) {
+            vErrors = [err6];
+          } else {
+            vErrors.push(err6);
+          }
+          errors++;
+        }
+      } else {
+        const err7 = {
+          instancePath: instancePath + "/text",
+          schemaPath: "#/properties/text/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err7];
+        } else {
+          vErrors.push(err7);
+        }
+        errors++;
+      }
+    }
+    if (data.end !== undefined) {
+      if (typeof data.end !== "boolean") {
+        const err8 = {
+          instancePath: instancePath + "/end",
+          schemaPath: "#/properties/end/type",
+          keyword: "type",
+          params: { type: "boolean" },
+          message: "must be boolean",
+        };
+        if (vErrors === null) {
+          vErrors = [err8];
+        } else {
+          vErrors.push(err8);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err9 = {
+      instancePath,
+      schemaPath: "#/type",
+      keyword: "type",
+      params: { type: "object" },
+      message: "must be object",
+    };
+    if (vErrors === null) {
+      vErrors = [err9];
+    } else {
+      vErrors.push(err9);
+    }
+    errors++;
+  }
+  validate41.errors = vErrors;
+  return errors === 0;
+}
+validate41.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const SpawnRequest = validate42;
+const schema54 = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://cairn.dev/schemas/spawn-request.v1.schema.json",
   title: "SpawnRequest",
@@ -12904,13 +15721,13 @@ const schema49 = {
     callId: { type: "string", minLength: 1 },
   },
 };
-function validate36(
+function validate42(
   data,
   { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
 ) {
   /*# sourceURL="https://cairn.dev/schemas/spawn-request.v1.schema.json" */ let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate36.evaluated;
+  const evaluated0 = validate42.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -13165,12 +15982,12 @@ function validate36(
     }
     errors++;
   }
-  validate36.errors = vErrors;
+  validate42.errors = vErrors;
   return errors === 0;
 }
-validate36.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-export const SubmitReply = validate37;
-const schema50 = {
+validate42.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const SubmitReply = validate43;
+const schema55 = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://cairn.dev/schemas/submit-reply.v1.schema.json",
   title: "SubmitReply",
@@ -13185,13 +16002,13 @@ const schema50 = {
     seq: { type: "integer" },
   },
 };
-function validate37(
+function validate43(
   data,
   { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
 ) {
   /*# sourceURL="https://cairn.dev/schemas/submit-reply.v1.schema.json" */ let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate37.evaluated;
+  const evaluated0 = validate43.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -13362,12 +16179,12 @@ function validate37(
     }
     errors++;
   }
-  validate37.errors = vErrors;
+  validate43.errors = vErrors;
   return errors === 0;
 }
-validate37.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-export const SubmitRequest = validate38;
-const schema51 = {
+validate43.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const SubmitRequest = validate44;
+const schema56 = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://cairn.dev/schemas/submit-request.v1.schema.json",
   title: "SubmitRequest",
@@ -13397,13 +16214,13 @@ const schema51 = {
     },
   },
 };
-function validate38(
+function validate44(
   data,
   { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
 ) {
   /*# sourceURL="https://cairn.dev/schemas/submit-request.v1.schema.json" */ let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate38.evaluated;
+  const evaluated0 = validate44.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -13654,12 +16471,12 @@ function validate38(
     }
     errors++;
   }
-  validate38.errors = vErrors;
+  validate44.errors = vErrors;
   return errors === 0;
 }
-validate38.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-export const SummaryCommand = validate39;
-const schema52 = {
+validate44.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const SummaryCommand = validate45;
+const schema57 = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://cairn.dev/schemas/summary-command.v1.schema.json",
   title: "SummaryCommand",
@@ -13681,13 +16498,13 @@ const schema52 = {
     historySeq: { type: "integer", minimum: 1 },
   },
 };
-function validate39(
+function validate45(
   data,
   { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
 ) {
   /*# sourceURL="https://cairn.dev/schemas/summary-command.v1.schema.json" */ let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate39.evaluated;
+  const evaluated0 = validate45.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -13997,12 +16814,12 @@ function validate39(
     }
     errors++;
   }
-  validate39.errors = vErrors;
+  validate45.errors = vErrors;
   return errors === 0;
 }
-validate39.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-export const SummaryResult = validate40;
-const schema53 = {
+validate45.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const SummaryResult = validate46;
+const schema58 = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://cairn.dev/schemas/summary-result.v1.schema.json",
   title: "SummaryResult",
@@ -14059,13 +16876,13 @@ const schema53 = {
     },
   },
 };
-function validate40(
+function validate46(
   data,
   { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
 ) {
   /*# sourceURL="https://cairn.dev/schemas/summary-result.v1.schema.json" */ let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate40.evaluated;
+  const evaluated0 = validate46.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -14179,7 +16996,7 @@ function validate40(
       errors++;
     }
     for (const key0 in data) {
-      if (!func1.call(schema53.properties, key0)) {
+      if (!func1.call(schema58.properties, key0)) {
         const err7 = {
           instancePath,
           schemaPath: "#/additionalProperties",
@@ -14989,12 +17806,12 @@ function validate40(
     }
     errors++;
   }
-  validate40.errors = vErrors;
+  validate46.errors = vErrors;
   return errors === 0;
 }
-validate40.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-export const ToolCommand = validate41;
-const schema54 = {
+validate46.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const ToolCommand = validate47;
+const schema59 = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://cairn.dev/schemas/tool-command.v1.schema.json",
   title: "ToolCommand",
@@ -15015,13 +17832,13 @@ const schema54 = {
     historySeq: { type: "integer", minimum: 1 },
   },
 };
-function validate41(
+function validate47(
   data,
   { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
 ) {
   /*# sourceURL="https://cairn.dev/schemas/tool-command.v1.schema.json" */ let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate41.evaluated;
+  const evaluated0 = validate47.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -15180,7 +17997,7 @@ function validate41(
       errors++;
     }
     for (const key0 in data) {
-      if (!func1.call(schema54.properties, key0)) {
+      if (!func1.call(schema59.properties, key0)) {
         const err10 = {
           instancePath,
           schemaPath: "#/additionalProperties",
@@ -15452,12 +18269,12 @@ function validate41(
     }
     errors++;
   }
-  validate41.errors = vErrors;
+  validate47.errors = vErrors;
   return errors === 0;
 }
-validate41.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-export const ToolRegistration = validate42;
-const schema55 = {
+validate47.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const ToolRegistration = validate48;
+const schema60 = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://cairn.dev/schemas/tool-registration.v1.schema.json",
   title: "ToolRegistration",
@@ -15476,13 +18293,13 @@ const schema55 = {
     requiresApproval: { type: "boolean" },
   },
 };
-function validate42(
+function validate48(
   data,
   { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
 ) {
   /*# sourceURL="https://cairn.dev/schemas/tool-registration.v1.schema.json" */ let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate42.evaluated;
+  const evaluated0 = validate48.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -15743,12 +18560,12 @@ function validate42(
     }
     errors++;
   }
-  validate42.errors = vErrors;
+  validate48.errors = vErrors;
   return errors === 0;
 }
-validate42.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-export const ToolResult = validate43;
-const schema56 = {
+validate48.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const ToolResult = validate49;
+const schema61 = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://cairn.dev/schemas/tool-result.v1.schema.json",
   title: "ToolResult",
@@ -15796,13 +18613,13 @@ const schema56 = {
     childRunId: { type: "string", description: "For a sub-agent call: the child run whose outcome this is." },
   },
 };
-function validate43(
+function validate49(
   data,
   { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
 ) {
   /*# sourceURL="https://cairn.dev/schemas/tool-result.v1.schema.json" */ let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate43.evaluated;
+  const evaluated0 = validate49.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -15946,7 +18763,7 @@ function validate43(
       errors++;
     }
     for (const key0 in data) {
-      if (!func1.call(schema56.properties, key0)) {
+      if (!func1.call(schema61.properties, key0)) {
         const err9 = {
           instancePath,
           schemaPath: "#/additionalProperties",
@@ -16602,7 +19419,7 @@ function validate43(
     }
     errors++;
   }
-  validate43.errors = vErrors;
+  validate49.errors = vErrors;
   return errors === 0;
 }
-validate43.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+validate49.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
