@@ -108,10 +108,18 @@ describe("agents in code (defineAgent, CAIRN_AGENTS_MODULE)", () => {
       await Promise.all(procs.map((p) => p.kill("SIGKILL")));
       procs = await startServiceProcesses(env);
       expect((await client.status(leaky)).guardPause).toEqual(paused.guardPause);
+      expect((await cli(f, prefix, "status", leaky)).stdout).toContain(`cairn approve ${leaky} guard`);
       await cli(f, prefix, "deny", leaky, "guard", "--reason", "leaks a card");
       const denied = await waitRun(client, leaky);
       expect(denied).toMatchObject({ status: "failed", reason: "guardrail_tripped" });
       expect(denied.output).toBeUndefined();
+
+      const shown = (await cli(f, prefix, "replay", leaky)).stdout;
+      expect(shown).toMatch(/✓ input guardrails passed/);
+      expect(shown).toMatch(
+        /⛔ output guardrail no_card_numbers tripped \(pause for a human\) the answer contains a card number/,
+      );
+      expect(shown).toMatch(/✗ denied going on past a tripped guardrail at turn 2 by operator leaks a card/);
 
       // 4. replay --check --agents: the module as deployed re-decides every run the same ...
       for (const runId of [clean, injected, leaky]) {

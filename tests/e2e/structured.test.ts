@@ -126,7 +126,11 @@ describe("structured output (agent output schema)", () => {
       const procs = await startServiceProcesses(env);
       const client = await clientFor(h.server.url, prefix);
       try {
-        const { runId } = await client.submit({ task: "Weather in Oslo?" });
+        // with an image the model sees (its URL, passed to the provider as it is)
+        const { runId } = await client.submit({
+          task: "Weather in Oslo?",
+          images: [{ url: "https://img.invalid/oslo.png", mediaType: "image/png" }],
+        });
         await secondArrived;
         await killAll(procs);
         procs.push(...(await startServiceProcesses(env)));
@@ -153,6 +157,14 @@ describe("structured output (agent output schema)", () => {
           for (const b of sent)
             expect(system(b)).toContain(`validates against this JSON Schema:\n${JSON.stringify(SCHEMA)}`);
         }
+        // The task and its image, in the provider's own form.
+        const task = (sent[0]!["messages"] as { role: string; content: unknown }[]).find((m) => m.role === "user");
+        expect(task?.content).toEqual([
+          { type: "text", text: "Weather in Oslo?" },
+          provider === "openai"
+            ? { type: "image_url", image_url: { url: "https://img.invalid/oslo.png" } }
+            : { type: "image", source: { type: "url", url: "https://img.invalid/oslo.png" } },
+        ]);
         // The correction the model read: its own answer, then why it was not accepted.
         const messages = sent[2]!["messages"] as { role: string; content: unknown }[];
         const text = (m: { content: unknown }) =>

@@ -36,6 +36,8 @@ export interface SubmitOptions {
   /** Resubmitting with the same key returns the same run (created: false). */
   idempotencyKey?: string;
   metadata?: Record<string, string>;
+  /** Images the model sees with the task: http or https URLs the provider fetches (at most 8). */
+  images?: { url: string; mediaType?: string }[];
   /**
    * W3C trace context (`traceparent`, `tracestate`) the run's trace joins. By default the caller's
    * active OpenTelemetry context, if it has one: a run submitted from traced code is part of that trace.

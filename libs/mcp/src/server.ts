@@ -62,6 +62,12 @@ export function progressLine(entry: DecodedEntry, gated: ReadonlySet<string>): s
       return `stuck loop: ${entry.message.decision === "approve" ? "go on approved" : "denied"}`;
     case "signal":
       return `signal: ${entry.message.signal}`;
+    case "guard":
+      return entry.message.tripped
+        ? `${entry.message.point} guardrail ${entry.message.guardrail ?? "?"} tripped: ${entry.message.message ?? ""}`
+        : `${entry.message.point} guardrails passed`;
+    case "guard-approval":
+      return `tripped guardrail: ${entry.message.decision === "approve" ? "go on approved" : "denied"}`;
     case "message":
       return `message ${entry.message.n}${entry.message.text !== undefined ? `: ${entry.message.text}` : ""}${entry.message.end ? " (end after the next answer)" : ""}`;
     case "error":

@@ -619,3 +619,29 @@ describe("structured output (ModelRequest.output)", () => {
     });
   });
 });
+
+describe("images and the response's token limit", () => {
+  it("sends the task's images as URL sources and the request's maxOutputTokens as max_tokens (over the endpoint's)", async () => {
+    await withServer(json(200, plainAnswer), async (baseUrl, received) => {
+      await createAnthropicProvider({ baseUrl, apiKey: KEY }).complete({
+        model: "claude-test",
+        messages: [{ role: "user", content: "what is this?", images: [{ url: "https://img.invalid/cat.png" }] }],
+        tools: [],
+        maxOutputTokens: 64,
+      });
+      expect(received).toHaveLength(1);
+      expect(received[0]!.body).toMatchObject({
+        max_tokens: 64,
+        messages: [
+          {
+            role: "user",
+            content: [
+              { type: "text", text: "what is this?" },
+              { type: "image", source: { type: "url", url: "https://img.invalid/cat.png" } },
+            ],
+          },
+        ],
+      });
+    });
+  });
+});

@@ -53,7 +53,21 @@ export function toModelMessages(
         else out.push({ role: "system", content: m.content });
         break;
       case "user":
-        out.push({ role: "user", content: m.content });
+        out.push(
+          m.images?.length
+            ? {
+                role: "user",
+                content: [
+                  { type: "text", text: m.content },
+                  ...m.images.map((i) => ({
+                    type: "image" as const,
+                    image: new URL(i.url),
+                    ...(i.mediaType ? { mediaType: i.mediaType } : {}),
+                  })),
+                ],
+              }
+            : { role: "user", content: m.content },
+        );
         break;
       case "assistant": {
         const content: Exclude<AssistantModelMessage["content"], string> = [];

@@ -176,9 +176,14 @@ export function createSdkProvider(e: SdkEndpoint): ModelProvider {
         allowSystemInMessages: true,
         ...(req.tools.length > 0 ? { tools: toolSet(req.tools) } : {}),
         ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
-        ...(e.maxOutputTokens !== undefined ? { maxOutputTokens: e.maxOutputTokens } : {}),
+        ...((req.maxOutputTokens ?? e.maxOutputTokens) !== undefined
+          ? { maxOutputTokens: req.maxOutputTokens ?? e.maxOutputTokens }
+          : {}),
         ...(e.providerOptions ? { providerOptions: e.providerOptions } : {}),
         maxRetries: 0,
+        // Images go to the provider as their URLs, never fetched here: the llm-caller downloads
+        // nothing a submission names (no request from inside the deployment on a user's behalf).
+        experimental_download: (list: readonly unknown[]) => Promise.resolve(list.map(() => null)),
         abortSignal: call.signal ? AbortSignal.any([timeout, call.signal]) : timeout,
       };
       let answer: Answer;

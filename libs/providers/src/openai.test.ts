@@ -553,3 +553,35 @@ describe("azure provider", () => {
     });
   });
 });
+
+describe("images and the response's token limit", () => {
+  it("sends the task's images as URLs (never fetched by the llm-caller) and the request's maxOutputTokens as max_tokens", async () => {
+    await withServer(json(200, completion({ content: "a cat" }, "stop")), async (baseUrl, received) => {
+      await createOpenAiCompatibleProvider({ baseUrl, maxOutputTokens: 500 }).complete({
+        model: "gpt-test",
+        messages: [
+          {
+            role: "user",
+            content: "what is this?",
+            images: [{ url: "https://img.invalid/cat.png", mediaType: "image/png" }],
+          },
+        ],
+        tools: [],
+        maxOutputTokens: 64,
+      });
+      expect(received).toHaveLength(1); // one request: the image was not downloaded
+      expect(received[0]!.body).toMatchObject({
+        max_tokens: 64,
+        messages: [
+          {
+            role: "user",
+            content: [
+              { type: "text", text: "what is this?" },
+              { type: "image_url", image_url: { url: "https://img.invalid/cat.png" } },
+            ],
+          },
+        ],
+      });
+    });
+  });
+});

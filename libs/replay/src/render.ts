@@ -248,7 +248,9 @@ function renderItem(c: Colors, width: number, i: TimelineItem): string[] {
         ? `going past the budget before turn ${i.turn}`
         : i.loop
           ? `going on after a stuck loop before turn ${i.turn}`
-          : `call ${safe(i.callId)}`;
+          : i.guard
+            ? `going on past a tripped guardrail at turn ${i.turn}`
+            : `call ${safe(i.callId)}`;
       const head = i.decision === "approve" ? c.green(`✓ approved ${what}`) : c.red(`✗ denied ${what}`);
       return [
         line(`${head}${i.by ? c.dim(` by ${safe(i.by)}`) : ""}${i.reason ? ` ${clip(i.reason, room - 40)}` : ""}`),
@@ -257,6 +259,14 @@ function renderItem(c: Colors, width: number, i: TimelineItem): string[] {
           : []),
       ];
     }
+    case "guard":
+      return [
+        line(
+          i.tripped
+            ? `${c.red(`⛔ ${i.point} guardrail ${safe(i.guardrail ?? "?")} tripped`)} ${c.dim(`(${i.onTrip === "pause" ? "pause for a human" : "fail the run"})`)} ${clip(i.message ?? "", room - 50)}`
+            : `${c.green(`✓ ${i.point} guardrails passed`)} ${c.dim(safe(i.checked.join(", ")))}`,
+        ),
+      ];
     case "message":
       return [
         line(

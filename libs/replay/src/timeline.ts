@@ -109,11 +109,24 @@ export type TimelineItem = ItemBase &
         callId: string;
         budget: boolean;
         loop?: boolean;
+        /** A decision on a run a tripped guardrail paused. */
+        guard?: boolean;
         decision: "approve" | "deny";
         reason?: string;
         by?: string;
         /** The arguments an approver replaced the call's with (JSON text). */
         arguments?: string;
+      }
+    /** The verdict of the agent's guardrails on the task (input) or an answer (output). */
+    | {
+        kind: "guard";
+        turn: number;
+        point: "input" | "output";
+        tripped: boolean;
+        checked: string[];
+        guardrail?: string;
+        message?: string;
+        onTrip?: "fail" | "pause";
       }
     /** A user's message to the run (cairn send): read by the next model call; `end` ends a conversation. */
     | { kind: "message"; n: number; text?: string; end?: boolean; by?: string }
@@ -338,7 +351,8 @@ export function buildTimeline(log: RunLog): Timeline {
       }
       case "approval":
       case "budget-approval":
-      case "loop-approval": {
+      case "loop-approval":
+      case "guard-approval": {
         const m = d.message;
         items.push({
           ...base,
@@ -347,10 +361,26 @@ export function buildTimeline(log: RunLog): Timeline {
           callId: m.callId,
           budget: d.kind === "budget-approval",
           ...(d.kind === "loop-approval" ? { loop: true } : {}),
+          ...(d.kind === "guard-approval" ? { guard: true } : {}),
           decision: m.decision,
           ...(m.reason !== undefined ? { reason: m.reason } : {}),
           ...(m.by !== undefined ? { by: m.by } : {}),
           ...(m.arguments !== undefined ? { arguments: m.arguments } : {}),
+        });
+        break;
+      }
+      case "guard": {
+        const m = d.message;
+        items.push({
+          ...base,
+          kind: "guard",
+          turn: m.turn,
+          point: m.point,
+          tripped: m.tripped,
+          checked: m.checked ?? [],
+          ...(m.guardrail !== undefined ? { guardrail: m.guardrail } : {}),
+          ...(m.message !== undefined ? { message: m.message } : {}),
+          ...(m.onTrip !== undefined ? { onTrip: m.onTrip } : {}),
         });
         break;
       }

@@ -28,6 +28,10 @@ export type Wait =
   | { kind: "budget"; budget: string; message: string; turn: number }
   /** Paused by the agent's loop guard (the pattern in words in `message`): approve `loop` to go on. */
   | { kind: "loop"; pattern: string; message: string; turn: number }
+  /** Paused by a tripped guardrail (onTrip pause): approve `guard` to go on, deny to end the run. */
+  | { kind: "guard"; point: "input" | "output"; guardrail: string; message: string; turn: number }
+  /** A conversation that answered and waits for the next message (cairn send). */
+  | { kind: "message" }
   /** Work no live worker serves: the run goes on when one starts. */
   | { kind: "worker"; missing: { name: string; kind: "llm" | "tool" }[] }
   | { kind: "sleep"; callId: string; wakeAt: number; due: boolean }
@@ -56,6 +60,15 @@ export function waitsOf(s: RunStatus, sleeps: PendingSleep[], now: number, retri
     out.push({ kind: "budget", budget: s.budgetPause.kind, message: s.budgetPause.message, turn: s.budgetPause.turn });
   if (s.loopPause && s.status === "awaiting_approval")
     out.push({ kind: "loop", pattern: s.loopPause.pattern, message: s.loopPause.message, turn: s.loopPause.turn });
+  if (s.guardPause)
+    out.push({
+      kind: "guard",
+      point: s.guardPause.point,
+      guardrail: s.guardPause.guardrail,
+      message: s.guardPause.message,
+      turn: s.guardPause.turn,
+    });
+  if (s.awaitingMessage) out.push({ kind: "message" });
   if (s.waitingForRunner?.length) {
     const kinds = new Map((s.waitingOn ?? []).map((w) => [w.name, w.kind]));
     out.push({

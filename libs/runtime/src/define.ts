@@ -28,6 +28,7 @@ export interface CodeAgent {
   conversation?: boolean;
   output?: { schema: Record<string, unknown>; name?: string; maxAttempts?: number };
   maxTokens?: number;
+  maxOutputTokens?: number;
   maxCostUsd?: number;
   deadlineMs?: number;
   guardrails?: { input?: CodeGuardrail[]; output?: CodeGuardrail[] };

@@ -8,7 +8,8 @@ export interface ToolCall {
 
 export type ChatMessage =
   | { role: "system"; content: string }
-  | { role: "user"; content: string }
+  /** `images`: images the model sees with the text (the task's). */
+  | { role: "user"; content: string; images?: { url: string; mediaType?: string }[] }
   | { role: "assistant"; content: string | null; toolCalls?: ToolCall[] }
   | { role: "tool"; toolCallId: string; name: string; content: string };
 
@@ -25,6 +26,8 @@ export interface ModelRequest {
   messages: ChatMessage[];
   tools: ToolSpec[];
   temperature?: number;
+  /** The most tokens the response may have (the agent's maxOutputTokens; the endpoint's otherwise). */
+  maxOutputTokens?: number;
   /**
    * Structured output: the final answer must be JSON validating against `schema`. A provider with
    * native structured output asks for it; the others put the schema in the instructions.

@@ -277,3 +277,40 @@ describe("approval with edited arguments", () => {
     expect(out[0]).toMatchObject({ type: "ToolCommand", message: { arguments: '{"amount":500}' } });
   });
 });
+
+describe("the request: the task's images and the agent's maxOutputTokens", () => {
+  it("puts the submission's images on the task message and the agent's token limit on every request", () => {
+    const r = foldingRun(RUN, S);
+    r.add(S.submitted(RUN), {
+      v: 1,
+      type: "run.submitted",
+      runId: RUN,
+      task: "what is this?",
+      images: [{ url: "https://img.invalid/cat.png", mediaType: "image/png" }],
+      submittedAt: "2025-01-01T00:00:00.000Z",
+      agent: {
+        name: "a",
+        provider: "scripted",
+        model: "m",
+        systemPrompt: "",
+        tools: [],
+        maxTurns: 3,
+        maxOutputTokens: 64,
+      },
+    });
+    const req = buildModelRequest(r.state, 1);
+    expect(req.messages).toEqual([
+      {
+        role: "user",
+        content: "what is this?",
+        images: [{ url: "https://img.invalid/cat.png", mediaType: "image/png" }],
+      },
+    ]);
+    expect(req.maxOutputTokens).toBe(64);
+    // a run without either asks as before (its recorded prompt hashes still check out)
+    const plain = run({});
+    const before = buildModelRequest(plain.state, 1);
+    expect(before.messages[1]).toEqual({ role: "user", content: "weather in Oslo" });
+    expect(before).not.toHaveProperty("maxOutputTokens");
+  });
+});

@@ -40,6 +40,7 @@ export function buildModelRequest(
     content: summary
       ? `${sub.task}\n\n${summaryHeader(summary.throughTurn)}\n${full(summary.contentRef, summary.content) ?? ""}`
       : sub.task,
+    ...(sub.images?.length ? { images: sub.images.map((i) => ({ ...i })) } : {}),
   });
   pushTurns(messages, state, summary?.throughTurn ?? 0, turn, full);
   messages.push(...pendingUserMessages(state));
@@ -72,6 +73,7 @@ export function requestOf(agent: RunSubmitted["agent"], messages: ChatMessage[],
   }
   const req: ModelRequest = { model: agent.model, messages, tools };
   if (agent.temperature !== undefined) req.temperature = agent.temperature;
+  if (agent.maxOutputTokens !== undefined) req.maxOutputTokens = agent.maxOutputTokens;
   if (agent.output) req.output = { name: agent.output.name ?? "output", schema: agent.output.schema };
   return req;
 }

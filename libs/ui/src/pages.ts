@@ -329,6 +329,13 @@ ${editable}</textarea>
         <strong>Paused by the loop guard</strong> (${w.pattern}: ${w.message}) before turn ${w.turn}: approve to go on
         (the counts start again), deny to end the run.${decide("loop", "going on")}
       </li>`;
+    case "guard":
+      return html`<li>
+        <strong>Paused by the ${w.point} guardrail ${w.guardrail}</strong> (${w.message}) at turn ${w.turn}: approve to
+        go on as if it had not tripped, deny to end the run.${decide("guard", "going on")}
+      </li>`;
+    case "message":
+      return html`<li><strong>Waiting for a message</strong>: the conversation goes on with the next one (below).</li>`;
     case "worker":
       return html`<li>
         <strong>Waiting for a worker</strong>: no live worker serves
@@ -583,6 +590,13 @@ ${block(tokens.get(i.turn) ?? "")}</pre>`
       cls = i.status === "completed" ? "" : "bad";
       body = html`<strong>Ended: ${statusBadge(i.status)}</strong>
         ${meta([`${i.turns} turns`, usage(i.usage)])}${i.reason ? html` ${i.reason}` : ""}${i.error ? html` <span class="err">${i.error.message}</span>` : ""}${i.answer !== undefined ? long("answer", i.answer) : ""}`;
+      break;
+    case "guard":
+      cls = i.tripped ? "bad" : "";
+      body = i.tripped
+        ? html`<span class="err">⛔ <strong>${i.point} guardrail ${i.guardrail ?? "?"} tripped</strong></span>
+            (${i.onTrip === "pause" ? "pause for a human" : "fail the run"}): ${i.message ?? ""}`
+        : html`✓ ${i.point} guardrails passed <span class="meta">${i.checked.join(", ")}</span>`;
       break;
     case "message":
       body = html`✉

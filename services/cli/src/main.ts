@@ -123,6 +123,12 @@ addConn(program.command("submit <task>"))
     keyValue,
     {},
   )
+  .option(
+    "-i, --image <url>",
+    "an image the model sees with the task (an http or https URL; repeatable, at most 8)",
+    (v: string, acc: string[]) => [...acc, v],
+    [],
+  )
   .addOption(new Option("--wait", "wait for the run to end and print its outcome").conflicts("follow"))
   .option("-f, --follow", "show the run live: every turn, tool call and result")
   .option("--json", "machine-readable output")
@@ -133,6 +139,7 @@ addConn(program.command("submit <task>"))
         agent?: string;
         idempotencyKey?: string;
         meta: Record<string, string>;
+        image: string[];
         wait?: boolean;
         follow?: boolean;
         json?: boolean;
@@ -145,6 +152,7 @@ addConn(program.command("submit <task>"))
           ...(o.agent ? { agent: o.agent } : {}),
           ...(o.idempotencyKey ? { idempotencyKey: o.idempotencyKey } : {}),
           ...(Object.keys(o.meta).length ? { metadata: o.meta } : {}),
+          ...(o.image.length ? { images: o.image.map((url) => ({ url })) } : {}),
         });
         if (o.follow) {
           const status = await follow(c, r.runId, { json: !!o.json });

@@ -81,6 +81,12 @@ export function renderEntry(e: LogEntry, width = Math.max(60, process.stdout.col
       return `  ${x.message.decision === "approve" ? pc.green(x.message.arguments !== undefined ? "✓ approved with edited arguments" : "✓ approved") : pc.red("✗ denied")} call ${safe(x.message.callId)}${x.message.by ? ` by ${safe(x.message.by)}` : ""}${x.message.reason ? `: ${safe(x.message.reason)}` : ""}${x.message.arguments !== undefined ? ` ${pc.dim("→")} ${args(x.message.arguments, 80)}` : ""}`;
     case "signal":
       return `  ${pc.yellow(`⚑ ${safe(x.message.signal)}`)} ${safe(x.message.reason)}`;
+    case "guard":
+      return x.message.tripped
+        ? `  ${pc.red(`⛔ ${x.message.point} guardrail ${safe(x.message.guardrail)} tripped`)} ${pc.dim(`(${x.message.onTrip === "pause" ? "pause for a human" : "fail the run"})`)} ${clip(x.message.message ?? "", w)}`
+        : `  ${pc.green(`✓ ${x.message.point} guardrails passed`)}`;
+    case "guard-approval":
+      return `  ${x.message.decision === "approve" ? pc.green("✓ approved") : pc.red("✗ denied")} going on past a tripped guardrail${x.message.by ? ` by ${safe(x.message.by)}` : ""}${x.message.reason ? `: ${safe(x.message.reason)}` : ""}`;
     case "message":
       return `  ${pc.bold(pc.cyan(`✉ message ${x.message.n}`))}${x.message.by ? pc.dim(` from ${safe(x.message.by)}`) : ""}${x.message.text !== undefined ? ` ${clip(x.message.text, w)}` : ""}${x.message.end ? pc.dim(" (end after the next answer)") : ""}`;
     case "error":
@@ -162,6 +168,21 @@ export function renderStatus(s: RunStatus): string {
       ),
     );
   }
+  if (s.guardPause) {
+    const g = s.guardPause;
+    lines.push(
+      `${pc.bold(pc.yellow("guard"))}    ${safe(g.point)} guardrail ${pc.bold(safe(g.guardrail))} tripped (turn ${g.turn}): ${clip(g.message, 120)}`,
+    );
+    lines.push(
+      pc.dim(
+        `          cairn approve ${safe(s.runId)} guard   (go on as if it had not tripped)   |   cairn deny ${safe(s.runId)} guard --reason "…"`,
+      ),
+    );
+  }
+  if (s.awaitingMessage)
+    lines.push(
+      `${pc.bold(pc.cyan("message"))}  the conversation waits for one: cairn send ${safe(s.runId)} "…" (or --end)`,
+    );
   if (s.costUsd !== undefined) lines.push(`${pc.bold("cost")}     $${s.costUsd.toFixed(6)}`);
   if (s.waitingForRunner?.length)
     lines.push(
@@ -251,6 +272,14 @@ export function renderWaiting(
         out.push(
           `${pc.yellow("⏸ paused by the loop guard")} (${clip(w.message, 100)}) — ${pc.bold(`cairn approve ${run} loop`)} to go on, ${pc.bold(`cairn deny ${run} loop`)} to end it`,
         );
+        break;
+      case "guard":
+        out.push(
+          `${pc.yellow(`⏸ paused by the ${w.point} guardrail ${safe(w.guardrail)}`)} (${clip(w.message, 100)}) — ${pc.bold(`cairn approve ${run} guard`)} to go on, ${pc.bold(`cairn deny ${run} guard`)} to end it`,
+        );
+        break;
+      case "message":
+        out.push(`${pc.cyan("✉ waiting for a message")} — ${pc.bold(`cairn send ${run} "…"`)} (or --end)`);
         break;
       case "worker": {
         const what = w.missing.map((m) => `${m.kind === "llm" ? "provider" : "tool"} ${safe(m.name)}`);

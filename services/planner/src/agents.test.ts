@@ -309,3 +309,16 @@ describe("parseAgents: handoffs and teamOf", () => {
     expect(() => parseAgents(file({ a: { handoffs: ["b c"] } }))).toThrow(/handoffs: agent names/);
   });
 });
+
+describe("parseAgents: maxOutputTokens and instructionsInCode", () => {
+  it("keeps the response's token limit, refusing what is not a positive whole number", () => {
+    const parse = (extra: Record<string, unknown>) =>
+      parseAgents(JSON.stringify({ agents: { a: { provider: "p", model: "m", ...extra } } })).agents.get("a")!;
+    expect(parse({ maxOutputTokens: 512 }).maxOutputTokens).toBe(512);
+    expect(parse({}).maxOutputTokens).toBeUndefined();
+    expect(() => parse({ maxOutputTokens: 0 })).toThrow(/maxOutputTokens/);
+    expect(() => parse({ maxOutputTokens: 1.5 })).toThrow(/maxOutputTokens must be a whole number/);
+    expect(parse({ instructionsInCode: true }).instructionsInCode).toBe(true);
+    expect(() => parse({ instructionsInCode: false })).toThrow(/instructionsInCode/);
+  });
+});

@@ -53,6 +53,8 @@ export interface AgentDefinition {
   maxParallelToolCalls?: number;
   /** Tools (that wait for approval) whose arguments an approver may replace when approving a call. */
   editableArgs?: string[];
+  /** The most tokens one model response may have. */
+  maxOutputTokens?: number;
   /** The instructions are a function in the agents module (see the agent spec's instructionsInCode). */
   instructionsInCode?: true;
   /** Checks of the task and of the answer (see the agent spec's guardrails). */
@@ -181,6 +183,7 @@ const agentSchema = z
     editableArgs: z.array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)).optional(),
     conversation: z.boolean({ error: "conversation must be true or false" }).optional(),
     instructionsInCode: z.literal(true).optional(),
+    maxOutputTokens: z.number().int("maxOutputTokens must be a whole number").min(1).optional(),
     guardrails: z
       .object({ input: z.array(guardrailSchema).optional(), output: z.array(guardrailSchema).optional() })
       .strict()
@@ -278,6 +281,7 @@ export function parseAgents(text: string, source = "agents file", known: Readonl
     if (a.editableArgs?.length) def.editableArgs = a.editableArgs;
     if (a.conversation) def.conversation = true;
     if (a.instructionsInCode) def.instructionsInCode = true;
+    if (a.maxOutputTokens !== undefined) def.maxOutputTokens = a.maxOutputTokens;
     if (a.handoffs?.length) def.handoffs = [...new Set(a.handoffs)];
     if (a.guardrails && (a.guardrails.input?.length || a.guardrails.output?.length)) {
       const clean = (list: z.infer<typeof guardrailSchema>[] | undefined): Guardrail[] | undefined =>

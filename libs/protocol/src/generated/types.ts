@@ -31,6 +31,10 @@ export interface AgentSpec {
     argsEditable?: boolean;
   }[];
   /**
+   * The most tokens one model response may have (the provider endpoint's maxOutputTokens otherwise).
+   */
+  maxOutputTokens?: number;
+  /**
    * The agent's instructions are a function of the run's state in the planner's agents module (defineAgent): each model command carries the turn's system prompt (llm.command instructions); systemPrompt is not used.
    */
   instructionsInCode?: true;
@@ -710,6 +714,173 @@ export interface RunSubmitted {
   task: string;
   agent: AgentSpec;
   /**
+   * Images the model sees with the task (from the submission).
+   *
+   * @maxItems 8
+   */
+  images?:
+    | []
+    | [
+        {
+          url: string;
+          mediaType?: string;
+        },
+      ]
+    | [
+        {
+          url: string;
+          mediaType?: string;
+        },
+        {
+          url: string;
+          mediaType?: string;
+        },
+      ]
+    | [
+        {
+          url: string;
+          mediaType?: string;
+        },
+        {
+          url: string;
+          mediaType?: string;
+        },
+        {
+          url: string;
+          mediaType?: string;
+        },
+      ]
+    | [
+        {
+          url: string;
+          mediaType?: string;
+        },
+        {
+          url: string;
+          mediaType?: string;
+        },
+        {
+          url: string;
+          mediaType?: string;
+        },
+        {
+          url: string;
+          mediaType?: string;
+        },
+      ]
+    | [
+        {
+          url: string;
+          mediaType?: string;
+        },
+        {
+          url: string;
+          mediaType?: string;
+        },
+        {
+          url: string;
+          mediaType?: string;
+        },
+        {
+          url: string;
+          mediaType?: string;
+        },
+        {
+          url: string;
+          mediaType?: string;
+        },
+      ]
+    | [
+        {
+          url: string;
+          mediaType?: string;
+        },
+        {
+          url: string;
+          mediaType?: string;
+        },
+        {
+          url: string;
+          mediaType?: string;
+        },
+        {
+          url: string;
+          mediaType?: string;
+        },
+        {
+          url: string;
+          mediaType?: string;
+        },
+        {
+          url: string;
+          mediaType?: string;
+        },
+      ]
+    | [
+        {
+          url: string;
+          mediaType?: string;
+        },
+        {
+          url: string;
+          mediaType?: string;
+        },
+        {
+          url: string;
+          mediaType?: string;
+        },
+        {
+          url: string;
+          mediaType?: string;
+        },
+        {
+          url: string;
+          mediaType?: string;
+        },
+        {
+          url: string;
+          mediaType?: string;
+        },
+        {
+          url: string;
+          mediaType?: string;
+        },
+      ]
+    | [
+        {
+          url: string;
+          mediaType?: string;
+        },
+        {
+          url: string;
+          mediaType?: string;
+        },
+        {
+          url: string;
+          mediaType?: string;
+        },
+        {
+          url: string;
+          mediaType?: string;
+        },
+        {
+          url: string;
+          mediaType?: string;
+        },
+        {
+          url: string;
+          mediaType?: string;
+        },
+        {
+          url: string;
+          mediaType?: string;
+        },
+        {
+          url: string;
+          mediaType?: string;
+        },
+      ];
+  /**
    * The agents the run may be handed to (agent `handoffs`, followed from agent to agent), snapshotted at submission like `agent`: a handoff names one of these.
    */
   team?: AgentSpec[];
@@ -837,6 +1008,173 @@ export interface SubmitRequest {
    * Resubmitting with the same key returns the same run.
    */
   idempotencyKey?: string;
+  /**
+   * Images the model sees with the task (http or https URLs, at most 8): the provider fetches them, or the llm-caller does for a provider that needs them inline.
+   *
+   * @maxItems 8
+   */
+  images?:
+    | []
+    | [
+        {
+          url: string;
+          mediaType?: string;
+        },
+      ]
+    | [
+        {
+          url: string;
+          mediaType?: string;
+        },
+        {
+          url: string;
+          mediaType?: string;
+        },
+      ]
+    | [
+        {
+          url: string;
+          mediaType?: string;
+        },
+        {
+          url: string;
+          mediaType?: string;
+        },
+        {
+          url: string;
+          mediaType?: string;
+        },
+      ]
+    | [
+        {
+          url: string;
+          mediaType?: string;
+        },
+        {
+          url: string;
+          mediaType?: string;
+        },
+        {
+          url: string;
+          mediaType?: string;
+        },
+        {
+          url: string;
+          mediaType?: string;
+        },
+      ]
+    | [
+        {
+          url: string;
+          mediaType?: string;
+        },
+        {
+          url: string;
+          mediaType?: string;
+        },
+        {
+          url: string;
+          mediaType?: string;
+        },
+        {
+          url: string;
+          mediaType?: string;
+        },
+        {
+          url: string;
+          mediaType?: string;
+        },
+      ]
+    | [
+        {
+          url: string;
+          mediaType?: string;
+        },
+        {
+          url: string;
+          mediaType?: string;
+        },
+        {
+          url: string;
+          mediaType?: string;
+        },
+        {
+          url: string;
+          mediaType?: string;
+        },
+        {
+          url: string;
+          mediaType?: string;
+        },
+        {
+          url: string;
+          mediaType?: string;
+        },
+      ]
+    | [
+        {
+          url: string;
+          mediaType?: string;
+        },
+        {
+          url: string;
+          mediaType?: string;
+        },
+        {
+          url: string;
+          mediaType?: string;
+        },
+        {
+          url: string;
+          mediaType?: string;
+        },
+        {
+          url: string;
+          mediaType?: string;
+        },
+        {
+          url: string;
+          mediaType?: string;
+        },
+        {
+          url: string;
+          mediaType?: string;
+        },
+      ]
+    | [
+        {
+          url: string;
+          mediaType?: string;
+        },
+        {
+          url: string;
+          mediaType?: string;
+        },
+        {
+          url: string;
+          mediaType?: string;
+        },
+        {
+          url: string;
+          mediaType?: string;
+        },
+        {
+          url: string;
+          mediaType?: string;
+        },
+        {
+          url: string;
+          mediaType?: string;
+        },
+        {
+          url: string;
+          mediaType?: string;
+        },
+        {
+          url: string;
+          mediaType?: string;
+        },
+      ];
   metadata?: {
     [k: string]: string | undefined;
   };

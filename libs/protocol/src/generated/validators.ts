@@ -45,6 +45,11 @@ const schema31 = {
       },
       description: "Tools the model may call, with the schemas shown to it.",
     },
+    maxOutputTokens: {
+      type: "integer",
+      minimum: 1,
+      description: "The most tokens one model response may have (the provider endpoint's maxOutputTokens otherwise).",
+    },
     instructionsInCode: {
       const: true,
       description:
@@ -694,14 +699,15 @@ function validate20(
         errors++;
       }
     }
-    if (data.instructionsInCode !== undefined) {
-      if (true !== data.instructionsInCode) {
+    if (data.maxOutputTokens !== undefined) {
+      let data11 = data.maxOutputTokens;
+      if (!(typeof data11 == "number" && !(data11 % 1) && !isNaN(data11) && isFinite(data11))) {
         const err27 = {
-          instancePath: instancePath + "/instructionsInCode",
-          schemaPath: "#/properties/instructionsInCode/const",
-          keyword: "const",
-          params: { allowedValue: true },
-          message: "must be equal to constant",
+          instancePath: instancePath + "/maxOutputTokens",
+          schemaPath: "#/properties/maxOutputTokens/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
         };
         if (vErrors === null) {
           vErrors = [err27];
@@ -710,13 +716,47 @@ function validate20(
         }
         errors++;
       }
+      if (typeof data11 == "number" && isFinite(data11)) {
+        if (data11 < 1 || isNaN(data11)) {
+          const err28 = {
+            instancePath: instancePath + "/maxOutputTokens",
+            schemaPath: "#/properties/maxOutputTokens/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
+          };
+          if (vErrors === null) {
+            vErrors = [err28];
+          } else {
+            vErrors.push(err28);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.instructionsInCode !== undefined) {
+      if (true !== data.instructionsInCode) {
+        const err29 = {
+          instancePath: instancePath + "/instructionsInCode",
+          schemaPath: "#/properties/instructionsInCode/const",
+          keyword: "const",
+          params: { allowedValue: true },
+          message: "must be equal to constant",
+        };
+        if (vErrors === null) {
+          vErrors = [err29];
+        } else {
+          vErrors.push(err29);
+        }
+        errors++;
+      }
     }
     if (data.guardrails !== undefined) {
-      let data12 = data.guardrails;
-      if (data12 && typeof data12 == "object" && !Array.isArray(data12)) {
-        for (const key2 in data12) {
+      let data13 = data.guardrails;
+      if (data13 && typeof data13 == "object" && !Array.isArray(data13)) {
+        for (const key2 in data13) {
           if (!(key2 === "input" || key2 === "output")) {
-            const err28 = {
+            const err30 = {
               instancePath: instancePath + "/guardrails",
               schemaPath: "#/properties/guardrails/additionalProperties",
               keyword: "additionalProperties",
@@ -724,22 +764,22 @@ function validate20(
               message: "must NOT have additional properties",
             };
             if (vErrors === null) {
-              vErrors = [err28];
+              vErrors = [err30];
             } else {
-              vErrors.push(err28);
+              vErrors.push(err30);
             }
             errors++;
           }
         }
-        if (data12.input !== undefined) {
-          let data13 = data12.input;
-          if (Array.isArray(data13)) {
-            const len1 = data13.length;
+        if (data13.input !== undefined) {
+          let data14 = data13.input;
+          if (Array.isArray(data14)) {
+            const len1 = data14.length;
             for (let i1 = 0; i1 < len1; i1++) {
-              let data14 = data13[i1];
-              if (data14 && typeof data14 == "object" && !Array.isArray(data14)) {
-                if (data14.name === undefined) {
-                  const err29 = {
+              let data15 = data14[i1];
+              if (data15 && typeof data15 == "object" && !Array.isArray(data15)) {
+                if (data15.name === undefined) {
+                  const err31 = {
                     instancePath: instancePath + "/guardrails/input/" + i1,
                     schemaPath: "#/$defs/guardrail/required",
                     keyword: "required",
@@ -747,14 +787,14 @@ function validate20(
                     message: "must have required property '" + "name" + "'",
                   };
                   if (vErrors === null) {
-                    vErrors = [err29];
+                    vErrors = [err31];
                   } else {
-                    vErrors.push(err29);
+                    vErrors.push(err31);
                   }
                   errors++;
                 }
-                if (data14.onTrip === undefined) {
-                  const err30 = {
+                if (data15.onTrip === undefined) {
+                  const err32 = {
                     instancePath: instancePath + "/guardrails/input/" + i1,
                     schemaPath: "#/$defs/guardrail/required",
                     keyword: "required",
@@ -762,13 +802,13 @@ function validate20(
                     message: "must have required property '" + "onTrip" + "'",
                   };
                   if (vErrors === null) {
-                    vErrors = [err30];
+                    vErrors = [err32];
                   } else {
-                    vErrors.push(err30);
+                    vErrors.push(err32);
                   }
                   errors++;
                 }
-                for (const key3 in data14) {
+                for (const key3 in data15) {
                   if (!(
                     key3 === "name" ||
                     key3 === "onTrip" ||
@@ -778,46 +818,12 @@ function validate20(
                     key3 === "message" ||
                     key3 === "code"
                   )) {
-                    const err31 = {
+                    const err33 = {
                       instancePath: instancePath + "/guardrails/input/" + i1,
                       schemaPath: "#/$defs/guardrail/additionalProperties",
                       keyword: "additionalProperties",
                       params: { additionalProperty: key3 },
                       message: "must NOT have additional properties",
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err31];
-                    } else {
-                      vErrors.push(err31);
-                    }
-                    errors++;
-                  }
-                }
-                if (data14.name !== undefined) {
-                  let data15 = data14.name;
-                  if (typeof data15 === "string") {
-                    if (!pattern4.test(data15)) {
-                      const err32 = {
-                        instancePath: instancePath + "/guardrails/input/" + i1 + "/name",
-                        schemaPath: "#/$defs/guardrail/properties/name/pattern",
-                        keyword: "pattern",
-                        params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
-                        message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
-                      };
-                      if (vErrors === null) {
-                        vErrors = [err32];
-                      } else {
-                        vErrors.push(err32);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err33 = {
-                      instancePath: instancePath + "/guardrails/input/" + i1 + "/name",
-                      schemaPath: "#/$defs/guardrail/properties/name/type",
-                      keyword: "type",
-                      params: { type: "string" },
-                      message: "must be string",
                     };
                     if (vErrors === null) {
                       vErrors = [err33];
@@ -827,29 +833,28 @@ function validate20(
                     errors++;
                   }
                 }
-                if (data14.onTrip !== undefined) {
-                  let data16 = data14.onTrip;
-                  if (!(data16 === "fail" || data16 === "pause")) {
-                    const err34 = {
-                      instancePath: instancePath + "/guardrails/input/" + i1 + "/onTrip",
-                      schemaPath: "#/$defs/guardrail/properties/onTrip/enum",
-                      keyword: "enum",
-                      params: { allowedValues: schema32.properties.onTrip.enum },
-                      message: "must be equal to one of the allowed values",
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err34];
-                    } else {
-                      vErrors.push(err34);
+                if (data15.name !== undefined) {
+                  let data16 = data15.name;
+                  if (typeof data16 === "string") {
+                    if (!pattern4.test(data16)) {
+                      const err34 = {
+                        instancePath: instancePath + "/guardrails/input/" + i1 + "/name",
+                        schemaPath: "#/$defs/guardrail/properties/name/pattern",
+                        keyword: "pattern",
+                        params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+                        message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err34];
+                      } else {
+                        vErrors.push(err34);
+                      }
+                      errors++;
                     }
-                    errors++;
-                  }
-                }
-                if (data14.pattern !== undefined) {
-                  if (typeof data14.pattern !== "string") {
+                  } else {
                     const err35 = {
-                      instancePath: instancePath + "/guardrails/input/" + i1 + "/pattern",
-                      schemaPath: "#/$defs/guardrail/properties/pattern/type",
+                      instancePath: instancePath + "/guardrails/input/" + i1 + "/name",
+                      schemaPath: "#/$defs/guardrail/properties/name/type",
                       keyword: "type",
                       params: { type: "string" },
                       message: "must be string",
@@ -862,14 +867,15 @@ function validate20(
                     errors++;
                   }
                 }
-                if (data14.ignoreCase !== undefined) {
-                  if (typeof data14.ignoreCase !== "boolean") {
+                if (data15.onTrip !== undefined) {
+                  let data17 = data15.onTrip;
+                  if (!(data17 === "fail" || data17 === "pause")) {
                     const err36 = {
-                      instancePath: instancePath + "/guardrails/input/" + i1 + "/ignoreCase",
-                      schemaPath: "#/$defs/guardrail/properties/ignoreCase/type",
-                      keyword: "type",
-                      params: { type: "boolean" },
-                      message: "must be boolean",
+                      instancePath: instancePath + "/guardrails/input/" + i1 + "/onTrip",
+                      schemaPath: "#/$defs/guardrail/properties/onTrip/enum",
+                      keyword: "enum",
+                      params: { allowedValues: schema32.properties.onTrip.enum },
+                      message: "must be equal to one of the allowed values",
                     };
                     if (vErrors === null) {
                       vErrors = [err36];
@@ -879,15 +885,14 @@ function validate20(
                     errors++;
                   }
                 }
-                if (data14.maxChars !== undefined) {
-                  let data19 = data14.maxChars;
-                  if (!(typeof data19 == "number" && !(data19 % 1) && !isNaN(data19) && isFinite(data19))) {
+                if (data15.pattern !== undefined) {
+                  if (typeof data15.pattern !== "string") {
                     const err37 = {
-                      instancePath: instancePath + "/guardrails/input/" + i1 + "/maxChars",
-                      schemaPath: "#/$defs/guardrail/properties/maxChars/type",
+                      instancePath: instancePath + "/guardrails/input/" + i1 + "/pattern",
+                      schemaPath: "#/$defs/guardrail/properties/pattern/type",
                       keyword: "type",
-                      params: { type: "integer" },
-                      message: "must be integer",
+                      params: { type: "string" },
+                      message: "must be string",
                     };
                     if (vErrors === null) {
                       vErrors = [err37];
@@ -896,32 +901,33 @@ function validate20(
                     }
                     errors++;
                   }
-                  if (typeof data19 == "number" && isFinite(data19)) {
-                    if (data19 < 1 || isNaN(data19)) {
-                      const err38 = {
-                        instancePath: instancePath + "/guardrails/input/" + i1 + "/maxChars",
-                        schemaPath: "#/$defs/guardrail/properties/maxChars/minimum",
-                        keyword: "minimum",
-                        params: { comparison: ">=", limit: 1 },
-                        message: "must be >= 1",
-                      };
-                      if (vErrors === null) {
-                        vErrors = [err38];
-                      } else {
-                        vErrors.push(err38);
-                      }
-                      errors++;
+                }
+                if (data15.ignoreCase !== undefined) {
+                  if (typeof data15.ignoreCase !== "boolean") {
+                    const err38 = {
+                      instancePath: instancePath + "/guardrails/input/" + i1 + "/ignoreCase",
+                      schemaPath: "#/$defs/guardrail/properties/ignoreCase/type",
+                      keyword: "type",
+                      params: { type: "boolean" },
+                      message: "must be boolean",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err38];
+                    } else {
+                      vErrors.push(err38);
                     }
+                    errors++;
                   }
                 }
-                if (data14.message !== undefined) {
-                  if (typeof data14.message !== "string") {
+                if (data15.maxChars !== undefined) {
+                  let data20 = data15.maxChars;
+                  if (!(typeof data20 == "number" && !(data20 % 1) && !isNaN(data20) && isFinite(data20))) {
                     const err39 = {
-                      instancePath: instancePath + "/guardrails/input/" + i1 + "/message",
-                      schemaPath: "#/$defs/guardrail/properties/message/type",
+                      instancePath: instancePath + "/guardrails/input/" + i1 + "/maxChars",
+                      schemaPath: "#/$defs/guardrail/properties/maxChars/type",
                       keyword: "type",
-                      params: { type: "string" },
-                      message: "must be string",
+                      params: { type: "integer" },
+                      message: "must be integer",
                     };
                     if (vErrors === null) {
                       vErrors = [err39];
@@ -930,10 +936,44 @@ function validate20(
                     }
                     errors++;
                   }
+                  if (typeof data20 == "number" && isFinite(data20)) {
+                    if (data20 < 1 || isNaN(data20)) {
+                      const err40 = {
+                        instancePath: instancePath + "/guardrails/input/" + i1 + "/maxChars",
+                        schemaPath: "#/$defs/guardrail/properties/maxChars/minimum",
+                        keyword: "minimum",
+                        params: { comparison: ">=", limit: 1 },
+                        message: "must be >= 1",
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err40];
+                      } else {
+                        vErrors.push(err40);
+                      }
+                      errors++;
+                    }
+                  }
                 }
-                if (data14.code !== undefined) {
-                  if (true !== data14.code) {
-                    const err40 = {
+                if (data15.message !== undefined) {
+                  if (typeof data15.message !== "string") {
+                    const err41 = {
+                      instancePath: instancePath + "/guardrails/input/" + i1 + "/message",
+                      schemaPath: "#/$defs/guardrail/properties/message/type",
+                      keyword: "type",
+                      params: { type: "string" },
+                      message: "must be string",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err41];
+                    } else {
+                      vErrors.push(err41);
+                    }
+                    errors++;
+                  }
+                }
+                if (data15.code !== undefined) {
+                  if (true !== data15.code) {
+                    const err42 = {
                       instancePath: instancePath + "/guardrails/input/" + i1 + "/code",
                       schemaPath: "#/$defs/guardrail/properties/code/const",
                       keyword: "const",
@@ -941,15 +981,15 @@ function validate20(
                       message: "must be equal to constant",
                     };
                     if (vErrors === null) {
-                      vErrors = [err40];
+                      vErrors = [err42];
                     } else {
-                      vErrors.push(err40);
+                      vErrors.push(err42);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err41 = {
+                const err43 = {
                   instancePath: instancePath + "/guardrails/input/" + i1,
                   schemaPath: "#/$defs/guardrail/type",
                   keyword: "type",
@@ -957,15 +997,15 @@ function validate20(
                   message: "must be object",
                 };
                 if (vErrors === null) {
-                  vErrors = [err41];
+                  vErrors = [err43];
                 } else {
-                  vErrors.push(err41);
+                  vErrors.push(err43);
                 }
                 errors++;
               }
             }
           } else {
-            const err42 = {
+            const err44 = {
               instancePath: instancePath + "/guardrails/input",
               schemaPath: "#/properties/guardrails/properties/input/type",
               keyword: "type",
@@ -973,22 +1013,22 @@ function validate20(
               message: "must be array",
             };
             if (vErrors === null) {
-              vErrors = [err42];
+              vErrors = [err44];
             } else {
-              vErrors.push(err42);
+              vErrors.push(err44);
             }
             errors++;
           }
         }
-        if (data12.output !== undefined) {
-          let data22 = data12.output;
-          if (Array.isArray(data22)) {
-            const len2 = data22.length;
+        if (data13.output !== undefined) {
+          let data23 = data13.output;
+          if (Array.isArray(data23)) {
+            const len2 = data23.length;
             for (let i2 = 0; i2 < len2; i2++) {
-              let data23 = data22[i2];
-              if (data23 && typeof data23 == "object" && !Array.isArray(data23)) {
-                if (data23.name === undefined) {
-                  const err43 = {
+              let data24 = data23[i2];
+              if (data24 && typeof data24 == "object" && !Array.isArray(data24)) {
+                if (data24.name === undefined) {
+                  const err45 = {
                     instancePath: instancePath + "/guardrails/output/" + i2,
                     schemaPath: "#/$defs/guardrail/required",
                     keyword: "required",
@@ -996,14 +1036,14 @@ function validate20(
                     message: "must have required property '" + "name" + "'",
                   };
                   if (vErrors === null) {
-                    vErrors = [err43];
+                    vErrors = [err45];
                   } else {
-                    vErrors.push(err43);
+                    vErrors.push(err45);
                   }
                   errors++;
                 }
-                if (data23.onTrip === undefined) {
-                  const err44 = {
+                if (data24.onTrip === undefined) {
+                  const err46 = {
                     instancePath: instancePath + "/guardrails/output/" + i2,
                     schemaPath: "#/$defs/guardrail/required",
                     keyword: "required",
@@ -1011,13 +1051,13 @@ function validate20(
                     message: "must have required property '" + "onTrip" + "'",
                   };
                   if (vErrors === null) {
-                    vErrors = [err44];
+                    vErrors = [err46];
                   } else {
-                    vErrors.push(err44);
+                    vErrors.push(err46);
                   }
                   errors++;
                 }
-                for (const key4 in data23) {
+                for (const key4 in data24) {
                   if (!(
                     key4 === "name" ||
                     key4 === "onTrip" ||
@@ -1027,46 +1067,12 @@ function validate20(
                     key4 === "message" ||
                     key4 === "code"
                   )) {
-                    const err45 = {
+                    const err47 = {
                       instancePath: instancePath + "/guardrails/output/" + i2,
                       schemaPath: "#/$defs/guardrail/additionalProperties",
                       keyword: "additionalProperties",
                       params: { additionalProperty: key4 },
                       message: "must NOT have additional properties",
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err45];
-                    } else {
-                      vErrors.push(err45);
-                    }
-                    errors++;
-                  }
-                }
-                if (data23.name !== undefined) {
-                  let data24 = data23.name;
-                  if (typeof data24 === "string") {
-                    if (!pattern4.test(data24)) {
-                      const err46 = {
-                        instancePath: instancePath + "/guardrails/output/" + i2 + "/name",
-                        schemaPath: "#/$defs/guardrail/properties/name/pattern",
-                        keyword: "pattern",
-                        params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
-                        message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
-                      };
-                      if (vErrors === null) {
-                        vErrors = [err46];
-                      } else {
-                        vErrors.push(err46);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err47 = {
-                      instancePath: instancePath + "/guardrails/output/" + i2 + "/name",
-                      schemaPath: "#/$defs/guardrail/properties/name/type",
-                      keyword: "type",
-                      params: { type: "string" },
-                      message: "must be string",
                     };
                     if (vErrors === null) {
                       vErrors = [err47];
@@ -1076,29 +1082,28 @@ function validate20(
                     errors++;
                   }
                 }
-                if (data23.onTrip !== undefined) {
-                  let data25 = data23.onTrip;
-                  if (!(data25 === "fail" || data25 === "pause")) {
-                    const err48 = {
-                      instancePath: instancePath + "/guardrails/output/" + i2 + "/onTrip",
-                      schemaPath: "#/$defs/guardrail/properties/onTrip/enum",
-                      keyword: "enum",
-                      params: { allowedValues: schema32.properties.onTrip.enum },
-                      message: "must be equal to one of the allowed values",
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err48];
-                    } else {
-                      vErrors.push(err48);
+                if (data24.name !== undefined) {
+                  let data25 = data24.name;
+                  if (typeof data25 === "string") {
+                    if (!pattern4.test(data25)) {
+                      const err48 = {
+                        instancePath: instancePath + "/guardrails/output/" + i2 + "/name",
+                        schemaPath: "#/$defs/guardrail/properties/name/pattern",
+                        keyword: "pattern",
+                        params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+                        message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err48];
+                      } else {
+                        vErrors.push(err48);
+                      }
+                      errors++;
                     }
-                    errors++;
-                  }
-                }
-                if (data23.pattern !== undefined) {
-                  if (typeof data23.pattern !== "string") {
+                  } else {
                     const err49 = {
-                      instancePath: instancePath + "/guardrails/output/" + i2 + "/pattern",
-                      schemaPath: "#/$defs/guardrail/properties/pattern/type",
+                      instancePath: instancePath + "/guardrails/output/" + i2 + "/name",
+                      schemaPath: "#/$defs/guardrail/properties/name/type",
                       keyword: "type",
                       params: { type: "string" },
                       message: "must be string",
@@ -1111,14 +1116,15 @@ function validate20(
                     errors++;
                   }
                 }
-                if (data23.ignoreCase !== undefined) {
-                  if (typeof data23.ignoreCase !== "boolean") {
+                if (data24.onTrip !== undefined) {
+                  let data26 = data24.onTrip;
+                  if (!(data26 === "fail" || data26 === "pause")) {
                     const err50 = {
-                      instancePath: instancePath + "/guardrails/output/" + i2 + "/ignoreCase",
-                      schemaPath: "#/$defs/guardrail/properties/ignoreCase/type",
-                      keyword: "type",
-                      params: { type: "boolean" },
-                      message: "must be boolean",
+                      instancePath: instancePath + "/guardrails/output/" + i2 + "/onTrip",
+                      schemaPath: "#/$defs/guardrail/properties/onTrip/enum",
+                      keyword: "enum",
+                      params: { allowedValues: schema32.properties.onTrip.enum },
+                      message: "must be equal to one of the allowed values",
                     };
                     if (vErrors === null) {
                       vErrors = [err50];
@@ -1128,15 +1134,14 @@ function validate20(
                     errors++;
                   }
                 }
-                if (data23.maxChars !== undefined) {
-                  let data28 = data23.maxChars;
-                  if (!(typeof data28 == "number" && !(data28 % 1) && !isNaN(data28) && isFinite(data28))) {
+                if (data24.pattern !== undefined) {
+                  if (typeof data24.pattern !== "string") {
                     const err51 = {
-                      instancePath: instancePath + "/guardrails/output/" + i2 + "/maxChars",
-                      schemaPath: "#/$defs/guardrail/properties/maxChars/type",
+                      instancePath: instancePath + "/guardrails/output/" + i2 + "/pattern",
+                      schemaPath: "#/$defs/guardrail/properties/pattern/type",
                       keyword: "type",
-                      params: { type: "integer" },
-                      message: "must be integer",
+                      params: { type: "string" },
+                      message: "must be string",
                     };
                     if (vErrors === null) {
                       vErrors = [err51];
@@ -1145,32 +1150,33 @@ function validate20(
                     }
                     errors++;
                   }
-                  if (typeof data28 == "number" && isFinite(data28)) {
-                    if (data28 < 1 || isNaN(data28)) {
-                      const err52 = {
-                        instancePath: instancePath + "/guardrails/output/" + i2 + "/maxChars",
-                        schemaPath: "#/$defs/guardrail/properties/maxChars/minimum",
-                        keyword: "minimum",
-                        params: { comparison: ">=", limit: 1 },
-                        message: "must be >= 1",
-                      };
-                      if (vErrors === null) {
-                        vErrors = [err52];
-                      } else {
-                        vErrors.push(err52);
-                      }
-                      errors++;
+                }
+                if (data24.ignoreCase !== undefined) {
+                  if (typeof data24.ignoreCase !== "boolean") {
+                    const err52 = {
+                      instancePath: instancePath + "/guardrails/output/" + i2 + "/ignoreCase",
+                      schemaPath: "#/$defs/guardrail/properties/ignoreCase/type",
+                      keyword: "type",
+                      params: { type: "boolean" },
+                      message: "must be boolean",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err52];
+                    } else {
+                      vErrors.push(err52);
                     }
+                    errors++;
                   }
                 }
-                if (data23.message !== undefined) {
-                  if (typeof data23.message !== "string") {
+                if (data24.maxChars !== undefined) {
+                  let data29 = data24.maxChars;
+                  if (!(typeof data29 == "number" && !(data29 % 1) && !isNaN(data29) && isFinite(data29))) {
                     const err53 = {
-                      instancePath: instancePath + "/guardrails/output/" + i2 + "/message",
-                      schemaPath: "#/$defs/guardrail/properties/message/type",
+                      instancePath: instancePath + "/guardrails/output/" + i2 + "/maxChars",
+                      schemaPath: "#/$defs/guardrail/properties/maxChars/type",
                       keyword: "type",
-                      params: { type: "string" },
-                      message: "must be string",
+                      params: { type: "integer" },
+                      message: "must be integer",
                     };
                     if (vErrors === null) {
                       vErrors = [err53];
@@ -1179,10 +1185,44 @@ function validate20(
                     }
                     errors++;
                   }
+                  if (typeof data29 == "number" && isFinite(data29)) {
+                    if (data29 < 1 || isNaN(data29)) {
+                      const err54 = {
+                        instancePath: instancePath + "/guardrails/output/" + i2 + "/maxChars",
+                        schemaPath: "#/$defs/guardrail/properties/maxChars/minimum",
+                        keyword: "minimum",
+                        params: { comparison: ">=", limit: 1 },
+                        message: "must be >= 1",
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err54];
+                      } else {
+                        vErrors.push(err54);
+                      }
+                      errors++;
+                    }
+                  }
                 }
-                if (data23.code !== undefined) {
-                  if (true !== data23.code) {
-                    const err54 = {
+                if (data24.message !== undefined) {
+                  if (typeof data24.message !== "string") {
+                    const err55 = {
+                      instancePath: instancePath + "/guardrails/output/" + i2 + "/message",
+                      schemaPath: "#/$defs/guardrail/properties/message/type",
+                      keyword: "type",
+                      params: { type: "string" },
+                      message: "must be string",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err55];
+                    } else {
+                      vErrors.push(err55);
+                    }
+                    errors++;
+                  }
+                }
+                if (data24.code !== undefined) {
+                  if (true !== data24.code) {
+                    const err56 = {
                       instancePath: instancePath + "/guardrails/output/" + i2 + "/code",
                       schemaPath: "#/$defs/guardrail/properties/code/const",
                       keyword: "const",
@@ -1190,15 +1230,15 @@ function validate20(
                       message: "must be equal to constant",
                     };
                     if (vErrors === null) {
-                      vErrors = [err54];
+                      vErrors = [err56];
                     } else {
-                      vErrors.push(err54);
+                      vErrors.push(err56);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err55 = {
+                const err57 = {
                   instancePath: instancePath + "/guardrails/output/" + i2,
                   schemaPath: "#/$defs/guardrail/type",
                   keyword: "type",
@@ -1206,15 +1246,15 @@ function validate20(
                   message: "must be object",
                 };
                 if (vErrors === null) {
-                  vErrors = [err55];
+                  vErrors = [err57];
                 } else {
-                  vErrors.push(err55);
+                  vErrors.push(err57);
                 }
                 errors++;
               }
             }
           } else {
-            const err56 = {
+            const err58 = {
               instancePath: instancePath + "/guardrails/output",
               schemaPath: "#/properties/guardrails/properties/output/type",
               keyword: "type",
@@ -1222,15 +1262,15 @@ function validate20(
               message: "must be array",
             };
             if (vErrors === null) {
-              vErrors = [err56];
+              vErrors = [err58];
             } else {
-              vErrors.push(err56);
+              vErrors.push(err58);
             }
             errors++;
           }
         }
       } else {
-        const err57 = {
+        const err59 = {
           instancePath: instancePath + "/guardrails",
           schemaPath: "#/properties/guardrails/type",
           keyword: "type",
@@ -1238,22 +1278,22 @@ function validate20(
           message: "must be object",
         };
         if (vErrors === null) {
-          vErrors = [err57];
+          vErrors = [err59];
         } else {
-          vErrors.push(err57);
+          vErrors.push(err59);
         }
         errors++;
       }
     }
     if (data.handoffs !== undefined) {
-      let data31 = data.handoffs;
-      if (Array.isArray(data31)) {
-        const len3 = data31.length;
+      let data32 = data.handoffs;
+      if (Array.isArray(data32)) {
+        const len3 = data32.length;
         for (let i3 = 0; i3 < len3; i3++) {
-          let data32 = data31[i3];
-          if (typeof data32 === "string") {
-            if (func2(data32) > 128) {
-              const err58 = {
+          let data33 = data32[i3];
+          if (typeof data33 === "string") {
+            if (func2(data33) > 128) {
+              const err60 = {
                 instancePath: instancePath + "/handoffs/" + i3,
                 schemaPath: "#/properties/handoffs/items/maxLength",
                 keyword: "maxLength",
@@ -1261,14 +1301,14 @@ function validate20(
                 message: "must NOT have more than 128 characters",
               };
               if (vErrors === null) {
-                vErrors = [err58];
+                vErrors = [err60];
               } else {
-                vErrors.push(err58);
+                vErrors.push(err60);
               }
               errors++;
             }
-            if (func2(data32) < 1) {
-              const err59 = {
+            if (func2(data33) < 1) {
+              const err61 = {
                 instancePath: instancePath + "/handoffs/" + i3,
                 schemaPath: "#/properties/handoffs/items/minLength",
                 keyword: "minLength",
@@ -1276,14 +1316,14 @@ function validate20(
                 message: "must NOT have fewer than 1 characters",
               };
               if (vErrors === null) {
-                vErrors = [err59];
+                vErrors = [err61];
               } else {
-                vErrors.push(err59);
+                vErrors.push(err61);
               }
               errors++;
             }
           } else {
-            const err60 = {
+            const err62 = {
               instancePath: instancePath + "/handoffs/" + i3,
               schemaPath: "#/properties/handoffs/items/type",
               keyword: "type",
@@ -1291,15 +1331,15 @@ function validate20(
               message: "must be string",
             };
             if (vErrors === null) {
-              vErrors = [err60];
+              vErrors = [err62];
             } else {
-              vErrors.push(err60);
+              vErrors.push(err62);
             }
             errors++;
           }
         }
       } else {
-        const err61 = {
+        const err63 = {
           instancePath: instancePath + "/handoffs",
           schemaPath: "#/properties/handoffs/type",
           keyword: "type",
@@ -1307,16 +1347,16 @@ function validate20(
           message: "must be array",
         };
         if (vErrors === null) {
-          vErrors = [err61];
+          vErrors = [err63];
         } else {
-          vErrors.push(err61);
+          vErrors.push(err63);
         }
         errors++;
       }
     }
     if (data.conversation !== undefined) {
       if (typeof data.conversation !== "boolean") {
-        const err62 = {
+        const err64 = {
           instancePath: instancePath + "/conversation",
           schemaPath: "#/properties/conversation/type",
           keyword: "type",
@@ -1324,18 +1364,18 @@ function validate20(
           message: "must be boolean",
         };
         if (vErrors === null) {
-          vErrors = [err62];
+          vErrors = [err64];
         } else {
-          vErrors.push(err62);
+          vErrors.push(err64);
         }
         errors++;
       }
     }
     if (data.output !== undefined) {
-      let data34 = data.output;
-      if (data34 && typeof data34 == "object" && !Array.isArray(data34)) {
-        if (data34.schema === undefined) {
-          const err63 = {
+      let data35 = data.output;
+      if (data35 && typeof data35 == "object" && !Array.isArray(data35)) {
+        if (data35.schema === undefined) {
+          const err65 = {
             instancePath: instancePath + "/output",
             schemaPath: "#/properties/output/required",
             keyword: "required",
@@ -1343,54 +1383,20 @@ function validate20(
             message: "must have required property '" + "schema" + "'",
           };
           if (vErrors === null) {
-            vErrors = [err63];
+            vErrors = [err65];
           } else {
-            vErrors.push(err63);
+            vErrors.push(err65);
           }
           errors++;
         }
-        for (const key5 in data34) {
+        for (const key5 in data35) {
           if (!(key5 === "name" || key5 === "schema" || key5 === "maxAttempts")) {
-            const err64 = {
+            const err66 = {
               instancePath: instancePath + "/output",
               schemaPath: "#/properties/output/additionalProperties",
               keyword: "additionalProperties",
               params: { additionalProperty: key5 },
               message: "must NOT have additional properties",
-            };
-            if (vErrors === null) {
-              vErrors = [err64];
-            } else {
-              vErrors.push(err64);
-            }
-            errors++;
-          }
-        }
-        if (data34.name !== undefined) {
-          let data35 = data34.name;
-          if (typeof data35 === "string") {
-            if (!pattern4.test(data35)) {
-              const err65 = {
-                instancePath: instancePath + "/output/name",
-                schemaPath: "#/properties/output/properties/name/pattern",
-                keyword: "pattern",
-                params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
-                message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
-              };
-              if (vErrors === null) {
-                vErrors = [err65];
-              } else {
-                vErrors.push(err65);
-              }
-              errors++;
-            }
-          } else {
-            const err66 = {
-              instancePath: instancePath + "/output/name",
-              schemaPath: "#/properties/output/properties/name/type",
-              keyword: "type",
-              params: { type: "string" },
-              message: "must be string",
             };
             if (vErrors === null) {
               vErrors = [err66];
@@ -1400,34 +1406,31 @@ function validate20(
             errors++;
           }
         }
-        if (data34.schema !== undefined) {
-          let data36 = data34.schema;
-          if (data36 && typeof data36 == "object" && !Array.isArray(data36)) {
-          } else {
-            const err67 = {
-              instancePath: instancePath + "/output/schema",
-              schemaPath: "#/properties/output/properties/schema/type",
-              keyword: "type",
-              params: { type: "object" },
-              message: "must be object",
-            };
-            if (vErrors === null) {
-              vErrors = [err67];
-            } else {
-              vErrors.push(err67);
+        if (data35.name !== undefined) {
+          let data36 = data35.name;
+          if (typeof data36 === "string") {
+            if (!pattern4.test(data36)) {
+              const err67 = {
+                instancePath: instancePath + "/output/name",
+                schemaPath: "#/properties/output/properties/name/pattern",
+                keyword: "pattern",
+                params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+                message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+              };
+              if (vErrors === null) {
+                vErrors = [err67];
+              } else {
+                vErrors.push(err67);
+              }
+              errors++;
             }
-            errors++;
-          }
-        }
-        if (data34.maxAttempts !== undefined) {
-          let data37 = data34.maxAttempts;
-          if (!(typeof data37 == "number" && !(data37 % 1) && !isNaN(data37) && isFinite(data37))) {
+          } else {
             const err68 = {
-              instancePath: instancePath + "/output/maxAttempts",
-              schemaPath: "#/properties/output/properties/maxAttempts/type",
+              instancePath: instancePath + "/output/name",
+              schemaPath: "#/properties/output/properties/name/type",
               keyword: "type",
-              params: { type: "integer" },
-              message: "must be integer",
+              params: { type: "string" },
+              message: "must be string",
             };
             if (vErrors === null) {
               vErrors = [err68];
@@ -1436,9 +1439,46 @@ function validate20(
             }
             errors++;
           }
-          if (typeof data37 == "number" && isFinite(data37)) {
-            if (data37 > 10 || isNaN(data37)) {
-              const err69 = {
+        }
+        if (data35.schema !== undefined) {
+          let data37 = data35.schema;
+          if (data37 && typeof data37 == "object" && !Array.isArray(data37)) {
+          } else {
+            const err69 = {
+              instancePath: instancePath + "/output/schema",
+              schemaPath: "#/properties/output/properties/schema/type",
+              keyword: "type",
+              params: { type: "object" },
+              message: "must be object",
+            };
+            if (vErrors === null) {
+              vErrors = [err69];
+            } else {
+              vErrors.push(err69);
+            }
+            errors++;
+          }
+        }
+        if (data35.maxAttempts !== undefined) {
+          let data38 = data35.maxAttempts;
+          if (!(typeof data38 == "number" && !(data38 % 1) && !isNaN(data38) && isFinite(data38))) {
+            const err70 = {
+              instancePath: instancePath + "/output/maxAttempts",
+              schemaPath: "#/properties/output/properties/maxAttempts/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err70];
+            } else {
+              vErrors.push(err70);
+            }
+            errors++;
+          }
+          if (typeof data38 == "number" && isFinite(data38)) {
+            if (data38 > 10 || isNaN(data38)) {
+              const err71 = {
                 instancePath: instancePath + "/output/maxAttempts",
                 schemaPath: "#/properties/output/properties/maxAttempts/maximum",
                 keyword: "maximum",
@@ -1446,14 +1486,14 @@ function validate20(
                 message: "must be <= 10",
               };
               if (vErrors === null) {
-                vErrors = [err69];
+                vErrors = [err71];
               } else {
-                vErrors.push(err69);
+                vErrors.push(err71);
               }
               errors++;
             }
-            if (data37 < 1 || isNaN(data37)) {
-              const err70 = {
+            if (data38 < 1 || isNaN(data38)) {
+              const err72 = {
                 instancePath: instancePath + "/output/maxAttempts",
                 schemaPath: "#/properties/output/properties/maxAttempts/minimum",
                 keyword: "minimum",
@@ -1461,16 +1501,16 @@ function validate20(
                 message: "must be >= 1",
               };
               if (vErrors === null) {
-                vErrors = [err70];
+                vErrors = [err72];
               } else {
-                vErrors.push(err70);
+                vErrors.push(err72);
               }
               errors++;
             }
           }
         }
       } else {
-        const err71 = {
+        const err73 = {
           instancePath: instancePath + "/output",
           schemaPath: "#/properties/output/type",
           keyword: "type",
@@ -1478,17 +1518,17 @@ function validate20(
           message: "must be object",
         };
         if (vErrors === null) {
-          vErrors = [err71];
+          vErrors = [err73];
         } else {
-          vErrors.push(err71);
+          vErrors.push(err73);
         }
         errors++;
       }
     }
     if (data.maxTurns !== undefined) {
-      let data38 = data.maxTurns;
-      if (!(typeof data38 == "number" && !(data38 % 1) && !isNaN(data38) && isFinite(data38))) {
-        const err72 = {
+      let data39 = data.maxTurns;
+      if (!(typeof data39 == "number" && !(data39 % 1) && !isNaN(data39) && isFinite(data39))) {
+        const err74 = {
           instancePath: instancePath + "/maxTurns",
           schemaPath: "#/properties/maxTurns/type",
           keyword: "type",
@@ -1496,15 +1536,15 @@ function validate20(
           message: "must be integer",
         };
         if (vErrors === null) {
-          vErrors = [err72];
+          vErrors = [err74];
         } else {
-          vErrors.push(err72);
+          vErrors.push(err74);
         }
         errors++;
       }
-      if (typeof data38 == "number" && isFinite(data38)) {
-        if (data38 > 10000 || isNaN(data38)) {
-          const err73 = {
+      if (typeof data39 == "number" && isFinite(data39)) {
+        if (data39 > 10000 || isNaN(data39)) {
+          const err75 = {
             instancePath: instancePath + "/maxTurns",
             schemaPath: "#/properties/maxTurns/maximum",
             keyword: "maximum",
@@ -1512,14 +1552,14 @@ function validate20(
             message: "must be <= 10000",
           };
           if (vErrors === null) {
-            vErrors = [err73];
+            vErrors = [err75];
           } else {
-            vErrors.push(err73);
+            vErrors.push(err75);
           }
           errors++;
         }
-        if (data38 < 1 || isNaN(data38)) {
-          const err74 = {
+        if (data39 < 1 || isNaN(data39)) {
+          const err76 = {
             instancePath: instancePath + "/maxTurns",
             schemaPath: "#/properties/maxTurns/minimum",
             keyword: "minimum",
@@ -1527,18 +1567,18 @@ function validate20(
             message: "must be >= 1",
           };
           if (vErrors === null) {
-            vErrors = [err74];
+            vErrors = [err76];
           } else {
-            vErrors.push(err74);
+            vErrors.push(err76);
           }
           errors++;
         }
       }
     }
     if (data.temperature !== undefined) {
-      let data39 = data.temperature;
-      if (!(typeof data39 == "number" && isFinite(data39))) {
-        const err75 = {
+      let data40 = data.temperature;
+      if (!(typeof data40 == "number" && isFinite(data40))) {
+        const err77 = {
           instancePath: instancePath + "/temperature",
           schemaPath: "#/properties/temperature/type",
           keyword: "type",
@@ -1546,17 +1586,17 @@ function validate20(
           message: "must be number",
         };
         if (vErrors === null) {
-          vErrors = [err75];
+          vErrors = [err77];
         } else {
-          vErrors.push(err75);
+          vErrors.push(err77);
         }
         errors++;
       }
     }
     if (data.maxTokens !== undefined) {
-      let data40 = data.maxTokens;
-      if (!(typeof data40 == "number" && !(data40 % 1) && !isNaN(data40) && isFinite(data40))) {
-        const err76 = {
+      let data41 = data.maxTokens;
+      if (!(typeof data41 == "number" && !(data41 % 1) && !isNaN(data41) && isFinite(data41))) {
+        const err78 = {
           instancePath: instancePath + "/maxTokens",
           schemaPath: "#/properties/maxTokens/type",
           keyword: "type",
@@ -1564,15 +1604,15 @@ function validate20(
           message: "must be integer",
         };
         if (vErrors === null) {
-          vErrors = [err76];
+          vErrors = [err78];
         } else {
-          vErrors.push(err76);
+          vErrors.push(err78);
         }
         errors++;
       }
-      if (typeof data40 == "number" && isFinite(data40)) {
-        if (data40 < 1 || isNaN(data40)) {
-          const err77 = {
+      if (typeof data41 == "number" && isFinite(data41)) {
+        if (data41 < 1 || isNaN(data41)) {
+          const err79 = {
             instancePath: instancePath + "/maxTokens",
             schemaPath: "#/properties/maxTokens/minimum",
             keyword: "minimum",
@@ -1580,19 +1620,19 @@ function validate20(
             message: "must be >= 1",
           };
           if (vErrors === null) {
-            vErrors = [err77];
+            vErrors = [err79];
           } else {
-            vErrors.push(err77);
+            vErrors.push(err79);
           }
           errors++;
         }
       }
     }
     if (data.maxCostUsd !== undefined) {
-      let data41 = data.maxCostUsd;
-      if (typeof data41 == "number" && isFinite(data41)) {
-        if (data41 < 0 || isNaN(data41)) {
-          const err78 = {
+      let data42 = data.maxCostUsd;
+      if (typeof data42 == "number" && isFinite(data42)) {
+        if (data42 < 0 || isNaN(data42)) {
+          const err80 = {
             instancePath: instancePath + "/maxCostUsd",
             schemaPath: "#/properties/maxCostUsd/minimum",
             keyword: "minimum",
@@ -1600,14 +1640,14 @@ function validate20(
             message: "must be >= 0",
           };
           if (vErrors === null) {
-            vErrors = [err78];
+            vErrors = [err80];
           } else {
-            vErrors.push(err78);
+            vErrors.push(err80);
           }
           errors++;
         }
       } else {
-        const err79 = {
+        const err81 = {
           instancePath: instancePath + "/maxCostUsd",
           schemaPath: "#/properties/maxCostUsd/type",
           keyword: "type",
@@ -1615,17 +1655,17 @@ function validate20(
           message: "must be number",
         };
         if (vErrors === null) {
-          vErrors = [err79];
+          vErrors = [err81];
         } else {
-          vErrors.push(err79);
+          vErrors.push(err81);
         }
         errors++;
       }
     }
     if (data.contextBudgetTokens !== undefined) {
-      let data42 = data.contextBudgetTokens;
-      if (!(typeof data42 == "number" && !(data42 % 1) && !isNaN(data42) && isFinite(data42))) {
-        const err80 = {
+      let data43 = data.contextBudgetTokens;
+      if (!(typeof data43 == "number" && !(data43 % 1) && !isNaN(data43) && isFinite(data43))) {
+        const err82 = {
           instancePath: instancePath + "/contextBudgetTokens",
           schemaPath: "#/properties/contextBudgetTokens/type",
           keyword: "type",
@@ -1633,15 +1673,15 @@ function validate20(
           message: "must be integer",
         };
         if (vErrors === null) {
-          vErrors = [err80];
+          vErrors = [err82];
         } else {
-          vErrors.push(err80);
+          vErrors.push(err82);
         }
         errors++;
       }
-      if (typeof data42 == "number" && isFinite(data42)) {
-        if (data42 < 100 || isNaN(data42)) {
-          const err81 = {
+      if (typeof data43 == "number" && isFinite(data43)) {
+        if (data43 < 100 || isNaN(data43)) {
+          const err83 = {
             instancePath: instancePath + "/contextBudgetTokens",
             schemaPath: "#/properties/contextBudgetTokens/minimum",
             keyword: "minimum",
@@ -1649,19 +1689,19 @@ function validate20(
             message: "must be >= 100",
           };
           if (vErrors === null) {
-            vErrors = [err81];
+            vErrors = [err83];
           } else {
-            vErrors.push(err81);
+            vErrors.push(err83);
           }
           errors++;
         }
       }
     }
     if (data.summarize !== undefined) {
-      let data43 = data.summarize;
-      if (data43 && typeof data43 == "object" && !Array.isArray(data43)) {
-        if (data43.keepRecentTurns === undefined) {
-          const err82 = {
+      let data44 = data.summarize;
+      if (data44 && typeof data44 == "object" && !Array.isArray(data44)) {
+        if (data44.keepRecentTurns === undefined) {
+          const err84 = {
             instancePath: instancePath + "/summarize",
             schemaPath: "#/properties/summarize/required",
             keyword: "required",
@@ -1669,15 +1709,15 @@ function validate20(
             message: "must have required property '" + "keepRecentTurns" + "'",
           };
           if (vErrors === null) {
-            vErrors = [err82];
+            vErrors = [err84];
           } else {
-            vErrors.push(err82);
+            vErrors.push(err84);
           }
           errors++;
         }
-        for (const key6 in data43) {
+        for (const key6 in data44) {
           if (!(key6 === "keepRecentTurns" || key6 === "instructions")) {
-            const err83 = {
+            const err85 = {
               instancePath: instancePath + "/summarize",
               schemaPath: "#/properties/summarize/additionalProperties",
               keyword: "additionalProperties",
@@ -1685,56 +1725,22 @@ function validate20(
               message: "must NOT have additional properties",
             };
             if (vErrors === null) {
-              vErrors = [err83];
+              vErrors = [err85];
             } else {
-              vErrors.push(err83);
+              vErrors.push(err85);
             }
             errors++;
           }
         }
-        if (data43.keepRecentTurns !== undefined) {
-          let data44 = data43.keepRecentTurns;
-          if (!(typeof data44 == "number" && !(data44 % 1) && !isNaN(data44) && isFinite(data44))) {
-            const err84 = {
+        if (data44.keepRecentTurns !== undefined) {
+          let data45 = data44.keepRecentTurns;
+          if (!(typeof data45 == "number" && !(data45 % 1) && !isNaN(data45) && isFinite(data45))) {
+            const err86 = {
               instancePath: instancePath + "/summarize/keepRecentTurns",
               schemaPath: "#/properties/summarize/properties/keepRecentTurns/type",
               keyword: "type",
               params: { type: "integer" },
               message: "must be integer",
-            };
-            if (vErrors === null) {
-              vErrors = [err84];
-            } else {
-              vErrors.push(err84);
-            }
-            errors++;
-          }
-          if (typeof data44 == "number" && isFinite(data44)) {
-            if (data44 < 1 || isNaN(data44)) {
-              const err85 = {
-                instancePath: instancePath + "/summarize/keepRecentTurns",
-                schemaPath: "#/properties/summarize/properties/keepRecentTurns/minimum",
-                keyword: "minimum",
-                params: { comparison: ">=", limit: 1 },
-                message: "must be >= 1",
-              };
-              if (vErrors === null) {
-                vErrors = [err85];
-              } else {
-                vErrors.push(err85);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data43.instructions !== undefined) {
-          if (typeof data43.instructions !== "string") {
-            const err86 = {
-              instancePath: instancePath + "/summarize/instructions",
-              schemaPath: "#/properties/summarize/properties/instructions/type",
-              keyword: "type",
-              params: { type: "string" },
-              message: "must be string",
             };
             if (vErrors === null) {
               vErrors = [err86];
@@ -1743,9 +1749,43 @@ function validate20(
             }
             errors++;
           }
+          if (typeof data45 == "number" && isFinite(data45)) {
+            if (data45 < 1 || isNaN(data45)) {
+              const err87 = {
+                instancePath: instancePath + "/summarize/keepRecentTurns",
+                schemaPath: "#/properties/summarize/properties/keepRecentTurns/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 1 },
+                message: "must be >= 1",
+              };
+              if (vErrors === null) {
+                vErrors = [err87];
+              } else {
+                vErrors.push(err87);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data44.instructions !== undefined) {
+          if (typeof data44.instructions !== "string") {
+            const err88 = {
+              instancePath: instancePath + "/summarize/instructions",
+              schemaPath: "#/properties/summarize/properties/instructions/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err88];
+            } else {
+              vErrors.push(err88);
+            }
+            errors++;
+          }
         }
       } else {
-        const err87 = {
+        const err89 = {
           instancePath: instancePath + "/summarize",
           schemaPath: "#/properties/summarize/type",
           keyword: "type",
@@ -1753,17 +1793,17 @@ function validate20(
           message: "must be object",
         };
         if (vErrors === null) {
-          vErrors = [err87];
+          vErrors = [err89];
         } else {
-          vErrors.push(err87);
+          vErrors.push(err89);
         }
         errors++;
       }
     }
     if (data.onBudgetExceeded !== undefined) {
-      let data46 = data.onBudgetExceeded;
-      if (!(data46 === "fail" || data46 === "approve")) {
-        const err88 = {
+      let data47 = data.onBudgetExceeded;
+      if (!(data47 === "fail" || data47 === "approve")) {
+        const err90 = {
           instancePath: instancePath + "/onBudgetExceeded",
           schemaPath: "#/properties/onBudgetExceeded/enum",
           keyword: "enum",
@@ -1771,18 +1811,18 @@ function validate20(
           message: "must be equal to one of the allowed values",
         };
         if (vErrors === null) {
-          vErrors = [err88];
+          vErrors = [err90];
         } else {
-          vErrors.push(err88);
+          vErrors.push(err90);
         }
         errors++;
       }
     }
     if (data.loopGuard !== undefined) {
-      let data47 = data.loopGuard;
-      if (data47 && typeof data47 == "object" && !Array.isArray(data47)) {
-        if (data47.onTrip === undefined) {
-          const err89 = {
+      let data48 = data.loopGuard;
+      if (data48 && typeof data48 == "object" && !Array.isArray(data48)) {
+        if (data48.onTrip === undefined) {
+          const err91 = {
             instancePath: instancePath + "/loopGuard",
             schemaPath: "#/properties/loopGuard/required",
             keyword: "required",
@@ -1790,15 +1830,15 @@ function validate20(
             message: "must have required property '" + "onTrip" + "'",
           };
           if (vErrors === null) {
-            vErrors = [err89];
+            vErrors = [err91];
           } else {
-            vErrors.push(err89);
+            vErrors.push(err91);
           }
           errors++;
         }
-        for (const key7 in data47) {
+        for (const key7 in data48) {
           if (!(key7 === "sameCall" || key7 === "idleTurns" || key7 === "onTrip")) {
-            const err90 = {
+            const err92 = {
               instancePath: instancePath + "/loopGuard",
               schemaPath: "#/properties/loopGuard/additionalProperties",
               keyword: "additionalProperties",
@@ -1806,17 +1846,17 @@ function validate20(
               message: "must NOT have additional properties",
             };
             if (vErrors === null) {
-              vErrors = [err90];
+              vErrors = [err92];
             } else {
-              vErrors.push(err90);
+              vErrors.push(err92);
             }
             errors++;
           }
         }
-        if (data47.sameCall !== undefined) {
-          let data48 = data47.sameCall;
-          if (!(typeof data48 == "number" && !(data48 % 1) && !isNaN(data48) && isFinite(data48))) {
-            const err91 = {
+        if (data48.sameCall !== undefined) {
+          let data49 = data48.sameCall;
+          if (!(typeof data49 == "number" && !(data49 % 1) && !isNaN(data49) && isFinite(data49))) {
+            const err93 = {
               instancePath: instancePath + "/loopGuard/sameCall",
               schemaPath: "#/properties/loopGuard/properties/sameCall/type",
               keyword: "type",
@@ -1824,15 +1864,15 @@ function validate20(
               message: "must be integer",
             };
             if (vErrors === null) {
-              vErrors = [err91];
+              vErrors = [err93];
             } else {
-              vErrors.push(err91);
+              vErrors.push(err93);
             }
             errors++;
           }
-          if (typeof data48 == "number" && isFinite(data48)) {
-            if (data48 > 10000 || isNaN(data48)) {
-              const err92 = {
+          if (typeof data49 == "number" && isFinite(data49)) {
+            if (data49 > 10000 || isNaN(data49)) {
+              const err94 = {
                 instancePath: instancePath + "/loopGuard/sameCall",
                 schemaPath: "#/properties/loopGuard/properties/sameCall/maximum",
                 keyword: "maximum",
@@ -1840,54 +1880,19 @@ function validate20(
                 message: "must be <= 10000",
               };
               if (vErrors === null) {
-                vErrors = [err92];
+                vErrors = [err94];
               } else {
-                vErrors.push(err92);
+                vErrors.push(err94);
               }
               errors++;
             }
-            if (data48 < 2 || isNaN(data48)) {
-              const err93 = {
+            if (data49 < 2 || isNaN(data49)) {
+              const err95 = {
                 instancePath: instancePath + "/loopGuard/sameCall",
                 schemaPath: "#/properties/loopGuard/properties/sameCall/minimum",
                 keyword: "minimum",
                 params: { comparison: ">=", limit: 2 },
                 message: "must be >= 2",
-              };
-              if (vErrors === null) {
-                vErrors = [err93];
-              } else {
-                vErrors.push(err93);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data47.idleTurns !== undefined) {
-          let data49 = data47.idleTurns;
-          if (!(typeof data49 == "number" && !(data49 % 1) && !isNaN(data49) && isFinite(data49))) {
-            const err94 = {
-              instancePath: instancePath + "/loopGuard/idleTurns",
-              schemaPath: "#/properties/loopGuard/properties/idleTurns/type",
-              keyword: "type",
-              params: { type: "integer" },
-              message: "must be integer",
-            };
-            if (vErrors === null) {
-              vErrors = [err94];
-            } else {
-              vErrors.push(err94);
-            }
-            errors++;
-          }
-          if (typeof data49 == "number" && isFinite(data49)) {
-            if (data49 > 10000 || isNaN(data49)) {
-              const err95 = {
-                instancePath: instancePath + "/loopGuard/idleTurns",
-                schemaPath: "#/properties/loopGuard/properties/idleTurns/maximum",
-                keyword: "maximum",
-                params: { comparison: "<=", limit: 10000 },
-                message: "must be <= 10000",
               };
               if (vErrors === null) {
                 vErrors = [err95];
@@ -1896,8 +1901,43 @@ function validate20(
               }
               errors++;
             }
-            if (data49 < 1 || isNaN(data49)) {
-              const err96 = {
+          }
+        }
+        if (data48.idleTurns !== undefined) {
+          let data50 = data48.idleTurns;
+          if (!(typeof data50 == "number" && !(data50 % 1) && !isNaN(data50) && isFinite(data50))) {
+            const err96 = {
+              instancePath: instancePath + "/loopGuard/idleTurns",
+              schemaPath: "#/properties/loopGuard/properties/idleTurns/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err96];
+            } else {
+              vErrors.push(err96);
+            }
+            errors++;
+          }
+          if (typeof data50 == "number" && isFinite(data50)) {
+            if (data50 > 10000 || isNaN(data50)) {
+              const err97 = {
+                instancePath: instancePath + "/loopGuard/idleTurns",
+                schemaPath: "#/properties/loopGuard/properties/idleTurns/maximum",
+                keyword: "maximum",
+                params: { comparison: "<=", limit: 10000 },
+                message: "must be <= 10000",
+              };
+              if (vErrors === null) {
+                vErrors = [err97];
+              } else {
+                vErrors.push(err97);
+              }
+              errors++;
+            }
+            if (data50 < 1 || isNaN(data50)) {
+              const err98 = {
                 instancePath: instancePath + "/loopGuard/idleTurns",
                 schemaPath: "#/properties/loopGuard/properties/idleTurns/minimum",
                 keyword: "minimum",
@@ -1905,18 +1945,18 @@ function validate20(
                 message: "must be >= 1",
               };
               if (vErrors === null) {
-                vErrors = [err96];
+                vErrors = [err98];
               } else {
-                vErrors.push(err96);
+                vErrors.push(err98);
               }
               errors++;
             }
           }
         }
-        if (data47.onTrip !== undefined) {
-          let data50 = data47.onTrip;
-          if (!(data50 === "pause" || data50 === "fail")) {
-            const err97 = {
+        if (data48.onTrip !== undefined) {
+          let data51 = data48.onTrip;
+          if (!(data51 === "pause" || data51 === "fail")) {
+            const err99 = {
               instancePath: instancePath + "/loopGuard/onTrip",
               schemaPath: "#/properties/loopGuard/properties/onTrip/enum",
               keyword: "enum",
@@ -1924,15 +1964,15 @@ function validate20(
               message: "must be equal to one of the allowed values",
             };
             if (vErrors === null) {
-              vErrors = [err97];
+              vErrors = [err99];
             } else {
-              vErrors.push(err97);
+              vErrors.push(err99);
             }
             errors++;
           }
         }
       } else {
-        const err98 = {
+        const err100 = {
           instancePath: instancePath + "/loopGuard",
           schemaPath: "#/properties/loopGuard/type",
           keyword: "type",
@@ -1940,54 +1980,19 @@ function validate20(
           message: "must be object",
         };
         if (vErrors === null) {
-          vErrors = [err98];
+          vErrors = [err100];
         } else {
-          vErrors.push(err98);
+          vErrors.push(err100);
         }
         errors++;
       }
     }
     if (data.deadlineMs !== undefined) {
-      let data51 = data.deadlineMs;
-      if (!(typeof data51 == "number" && !(data51 % 1) && !isNaN(data51) && isFinite(data51))) {
-        const err99 = {
-          instancePath: instancePath + "/deadlineMs",
-          schemaPath: "#/properties/deadlineMs/type",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err99];
-        } else {
-          vErrors.push(err99);
-        }
-        errors++;
-      }
-      if (typeof data51 == "number" && isFinite(data51)) {
-        if (data51 < 1 || isNaN(data51)) {
-          const err100 = {
-            instancePath: instancePath + "/deadlineMs",
-            schemaPath: "#/properties/deadlineMs/minimum",
-            keyword: "minimum",
-            params: { comparison: ">=", limit: 1 },
-            message: "must be >= 1",
-          };
-          if (vErrors === null) {
-            vErrors = [err100];
-          } else {
-            vErrors.push(err100);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.maxToolCallsPerTurn !== undefined) {
-      let data52 = data.maxToolCallsPerTurn;
+      let data52 = data.deadlineMs;
       if (!(typeof data52 == "number" && !(data52 % 1) && !isNaN(data52) && isFinite(data52))) {
         const err101 = {
-          instancePath: instancePath + "/maxToolCallsPerTurn",
-          schemaPath: "#/properties/maxToolCallsPerTurn/type",
+          instancePath: instancePath + "/deadlineMs",
+          schemaPath: "#/properties/deadlineMs/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -2000,13 +2005,13 @@ function validate20(
         errors++;
       }
       if (typeof data52 == "number" && isFinite(data52)) {
-        if (data52 > 10000 || isNaN(data52)) {
+        if (data52 < 1 || isNaN(data52)) {
           const err102 = {
-            instancePath: instancePath + "/maxToolCallsPerTurn",
-            schemaPath: "#/properties/maxToolCallsPerTurn/maximum",
-            keyword: "maximum",
-            params: { comparison: "<=", limit: 10000 },
-            message: "must be <= 10000",
+            instancePath: instancePath + "/deadlineMs",
+            schemaPath: "#/properties/deadlineMs/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
           };
           if (vErrors === null) {
             vErrors = [err102];
@@ -2015,48 +2020,48 @@ function validate20(
           }
           errors++;
         }
-        if (data52 < 1 || isNaN(data52)) {
-          const err103 = {
-            instancePath: instancePath + "/maxToolCallsPerTurn",
-            schemaPath: "#/properties/maxToolCallsPerTurn/minimum",
-            keyword: "minimum",
-            params: { comparison: ">=", limit: 1 },
-            message: "must be >= 1",
-          };
-          if (vErrors === null) {
-            vErrors = [err103];
-          } else {
-            vErrors.push(err103);
-          }
-          errors++;
-        }
       }
     }
-    if (data.maxParallelToolCalls !== undefined) {
-      let data53 = data.maxParallelToolCalls;
+    if (data.maxToolCallsPerTurn !== undefined) {
+      let data53 = data.maxToolCallsPerTurn;
       if (!(typeof data53 == "number" && !(data53 % 1) && !isNaN(data53) && isFinite(data53))) {
-        const err104 = {
-          instancePath: instancePath + "/maxParallelToolCalls",
-          schemaPath: "#/properties/maxParallelToolCalls/type",
+        const err103 = {
+          instancePath: instancePath + "/maxToolCallsPerTurn",
+          schemaPath: "#/properties/maxToolCallsPerTurn/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
         };
         if (vErrors === null) {
-          vErrors = [err104];
+          vErrors = [err103];
         } else {
-          vErrors.push(err104);
+          vErrors.push(err103);
         }
         errors++;
       }
       if (typeof data53 == "number" && isFinite(data53)) {
         if (data53 > 10000 || isNaN(data53)) {
-          const err105 = {
-            instancePath: instancePath + "/maxParallelToolCalls",
-            schemaPath: "#/properties/maxParallelToolCalls/maximum",
+          const err104 = {
+            instancePath: instancePath + "/maxToolCallsPerTurn",
+            schemaPath: "#/properties/maxToolCallsPerTurn/maximum",
             keyword: "maximum",
             params: { comparison: "<=", limit: 10000 },
             message: "must be <= 10000",
+          };
+          if (vErrors === null) {
+            vErrors = [err104];
+          } else {
+            vErrors.push(err104);
+          }
+          errors++;
+        }
+        if (data53 < 1 || isNaN(data53)) {
+          const err105 = {
+            instancePath: instancePath + "/maxToolCallsPerTurn",
+            schemaPath: "#/properties/maxToolCallsPerTurn/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
           };
           if (vErrors === null) {
             vErrors = [err105];
@@ -2065,33 +2070,33 @@ function validate20(
           }
           errors++;
         }
-        if (data53 < 1 || isNaN(data53)) {
-          const err106 = {
-            instancePath: instancePath + "/maxParallelToolCalls",
-            schemaPath: "#/properties/maxParallelToolCalls/minimum",
-            keyword: "minimum",
-            params: { comparison: ">=", limit: 1 },
-            message: "must be >= 1",
-          };
-          if (vErrors === null) {
-            vErrors = [err106];
-          } else {
-            vErrors.push(err106);
-          }
-          errors++;
-        }
       }
     }
-    if (data.pricing !== undefined) {
-      let data54 = data.pricing;
-      if (data54 && typeof data54 == "object" && !Array.isArray(data54)) {
-        if (data54.inputPerMTokUsd === undefined) {
+    if (data.maxParallelToolCalls !== undefined) {
+      let data54 = data.maxParallelToolCalls;
+      if (!(typeof data54 == "number" && !(data54 % 1) && !isNaN(data54) && isFinite(data54))) {
+        const err106 = {
+          instancePath: instancePath + "/maxParallelToolCalls",
+          schemaPath: "#/properties/maxParallelToolCalls/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err106];
+        } else {
+          vErrors.push(err106);
+        }
+        errors++;
+      }
+      if (typeof data54 == "number" && isFinite(data54)) {
+        if (data54 > 10000 || isNaN(data54)) {
           const err107 = {
-            instancePath: instancePath + "/pricing",
-            schemaPath: "#/properties/pricing/required",
-            keyword: "required",
-            params: { missingProperty: "inputPerMTokUsd" },
-            message: "must have required property '" + "inputPerMTokUsd" + "'",
+            instancePath: instancePath + "/maxParallelToolCalls",
+            schemaPath: "#/properties/maxParallelToolCalls/maximum",
+            keyword: "maximum",
+            params: { comparison: "<=", limit: 10000 },
+            message: "must be <= 10000",
           };
           if (vErrors === null) {
             vErrors = [err107];
@@ -2100,13 +2105,13 @@ function validate20(
           }
           errors++;
         }
-        if (data54.outputPerMTokUsd === undefined) {
+        if (data54 < 1 || isNaN(data54)) {
           const err108 = {
-            instancePath: instancePath + "/pricing",
-            schemaPath: "#/properties/pricing/required",
-            keyword: "required",
-            params: { missingProperty: "outputPerMTokUsd" },
-            message: "must have required property '" + "outputPerMTokUsd" + "'",
+            instancePath: instancePath + "/maxParallelToolCalls",
+            schemaPath: "#/properties/maxParallelToolCalls/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
           };
           if (vErrors === null) {
             vErrors = [err108];
@@ -2115,48 +2120,49 @@ function validate20(
           }
           errors++;
         }
-        for (const key8 in data54) {
+      }
+    }
+    if (data.pricing !== undefined) {
+      let data55 = data.pricing;
+      if (data55 && typeof data55 == "object" && !Array.isArray(data55)) {
+        if (data55.inputPerMTokUsd === undefined) {
+          const err109 = {
+            instancePath: instancePath + "/pricing",
+            schemaPath: "#/properties/pricing/required",
+            keyword: "required",
+            params: { missingProperty: "inputPerMTokUsd" },
+            message: "must have required property '" + "inputPerMTokUsd" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err109];
+          } else {
+            vErrors.push(err109);
+          }
+          errors++;
+        }
+        if (data55.outputPerMTokUsd === undefined) {
+          const err110 = {
+            instancePath: instancePath + "/pricing",
+            schemaPath: "#/properties/pricing/required",
+            keyword: "required",
+            params: { missingProperty: "outputPerMTokUsd" },
+            message: "must have required property '" + "outputPerMTokUsd" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err110];
+          } else {
+            vErrors.push(err110);
+          }
+          errors++;
+        }
+        for (const key8 in data55) {
           if (!(key8 === "inputPerMTokUsd" || key8 === "outputPerMTokUsd")) {
-            const err109 = {
+            const err111 = {
               instancePath: instancePath + "/pricing",
               schemaPath: "#/properties/pricing/additionalProperties",
               keyword: "additionalProperties",
               params: { additionalProperty: key8 },
               message: "must NOT have additional properties",
-            };
-            if (vErrors === null) {
-              vErrors = [err109];
-            } else {
-              vErrors.push(err109);
-            }
-            errors++;
-          }
-        }
-        if (data54.inputPerMTokUsd !== undefined) {
-          let data55 = data54.inputPerMTokUsd;
-          if (typeof data55 == "number" && isFinite(data55)) {
-            if (data55 < 0 || isNaN(data55)) {
-              const err110 = {
-                instancePath: instancePath + "/pricing/inputPerMTokUsd",
-                schemaPath: "#/properties/pricing/properties/inputPerMTokUsd/minimum",
-                keyword: "minimum",
-                params: { comparison: ">=", limit: 0 },
-                message: "must be >= 0",
-              };
-              if (vErrors === null) {
-                vErrors = [err110];
-              } else {
-                vErrors.push(err110);
-              }
-              errors++;
-            }
-          } else {
-            const err111 = {
-              instancePath: instancePath + "/pricing/inputPerMTokUsd",
-              schemaPath: "#/properties/pricing/properties/inputPerMTokUsd/type",
-              keyword: "type",
-              params: { type: "number" },
-              message: "must be number",
             };
             if (vErrors === null) {
               vErrors = [err111];
@@ -2166,13 +2172,13 @@ function validate20(
             errors++;
           }
         }
-        if (data54.outputPerMTokUsd !== undefined) {
-          let data56 = data54.outputPerMTokUsd;
+        if (data55.inputPerMTokUsd !== undefined) {
+          let data56 = data55.inputPerMTokUsd;
           if (typeof data56 == "number" && isFinite(data56)) {
             if (data56 < 0 || isNaN(data56)) {
               const err112 = {
-                instancePath: instancePath + "/pricing/outputPerMTokUsd",
-                schemaPath: "#/properties/pricing/properties/outputPerMTokUsd/minimum",
+                instancePath: instancePath + "/pricing/inputPerMTokUsd",
+                schemaPath: "#/properties/pricing/properties/inputPerMTokUsd/minimum",
                 keyword: "minimum",
                 params: { comparison: ">=", limit: 0 },
                 message: "must be >= 0",
@@ -2186,8 +2192,8 @@ function validate20(
             }
           } else {
             const err113 = {
-              instancePath: instancePath + "/pricing/outputPerMTokUsd",
-              schemaPath: "#/properties/pricing/properties/outputPerMTokUsd/type",
+              instancePath: instancePath + "/pricing/inputPerMTokUsd",
+              schemaPath: "#/properties/pricing/properties/inputPerMTokUsd/type",
               keyword: "type",
               params: { type: "number" },
               message: "must be number",
@@ -2200,8 +2206,42 @@ function validate20(
             errors++;
           }
         }
+        if (data55.outputPerMTokUsd !== undefined) {
+          let data57 = data55.outputPerMTokUsd;
+          if (typeof data57 == "number" && isFinite(data57)) {
+            if (data57 < 0 || isNaN(data57)) {
+              const err114 = {
+                instancePath: instancePath + "/pricing/outputPerMTokUsd",
+                schemaPath: "#/properties/pricing/properties/outputPerMTokUsd/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 0 },
+                message: "must be >= 0",
+              };
+              if (vErrors === null) {
+                vErrors = [err114];
+              } else {
+                vErrors.push(err114);
+              }
+              errors++;
+            }
+          } else {
+            const err115 = {
+              instancePath: instancePath + "/pricing/outputPerMTokUsd",
+              schemaPath: "#/properties/pricing/properties/outputPerMTokUsd/type",
+              keyword: "type",
+              params: { type: "number" },
+              message: "must be number",
+            };
+            if (vErrors === null) {
+              vErrors = [err115];
+            } else {
+              vErrors.push(err115);
+            }
+            errors++;
+          }
+        }
       } else {
-        const err114 = {
+        const err116 = {
           instancePath: instancePath + "/pricing",
           schemaPath: "#/properties/pricing/type",
           keyword: "type",
@@ -2209,15 +2249,15 @@ function validate20(
           message: "must be object",
         };
         if (vErrors === null) {
-          vErrors = [err114];
+          vErrors = [err116];
         } else {
-          vErrors.push(err114);
+          vErrors.push(err116);
         }
         errors++;
       }
     }
   } else {
-    const err115 = {
+    const err117 = {
       instancePath,
       schemaPath: "#/type",
       keyword: "type",
@@ -2225,9 +2265,9 @@ function validate20(
       message: "must be object",
     };
     if (vErrors === null) {
-      vErrors = [err115];
+      vErrors = [err117];
     } else {
-      vErrors.push(err115);
+      vErrors.push(err117);
     }
     errors++;
   }
@@ -14203,6 +14243,20 @@ const schema51 = {
     runId: { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$" },
     task: { type: "string", minLength: 1 },
     agent: { $ref: "https://cairn.dev/schemas/agent-spec.v1.schema.json" },
+    images: {
+      type: "array",
+      maxItems: 8,
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["url"],
+        properties: {
+          url: { type: "string", pattern: "^https?://", maxLength: 2048 },
+          mediaType: { type: "string", pattern: "^image/[a-z0-9.+-]+$" },
+        },
+      },
+      description: "Images the model sees with the task (from the submission).",
+    },
     team: {
       type: "array",
       items: { $ref: "https://cairn.dev/schemas/agent-spec.v1.schema.json" },
@@ -14276,6 +14330,8 @@ const schema51 = {
     },
   },
 };
+const pattern30 = new RegExp("^https?://", "u");
+const pattern31 = new RegExp("^image/[a-z0-9.+-]+$", "u");
 function validate37(
   data,
   { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
@@ -14513,16 +14569,185 @@ function validate37(
         errors = vErrors.length;
       }
     }
-    if (data.team !== undefined) {
-      let data5 = data.team;
+    if (data.images !== undefined) {
+      let data5 = data.images;
       if (Array.isArray(data5)) {
+        if (data5.length > 8) {
+          const err13 = {
+            instancePath: instancePath + "/images",
+            schemaPath: "#/properties/images/maxItems",
+            keyword: "maxItems",
+            params: { limit: 8 },
+            message: "must NOT have more than 8 items",
+          };
+          if (vErrors === null) {
+            vErrors = [err13];
+          } else {
+            vErrors.push(err13);
+          }
+          errors++;
+        }
         const len0 = data5.length;
         for (let i0 = 0; i0 < len0; i0++) {
+          let data6 = data5[i0];
+          if (data6 && typeof data6 == "object" && !Array.isArray(data6)) {
+            if (data6.url === undefined) {
+              const err14 = {
+                instancePath: instancePath + "/images/" + i0,
+                schemaPath: "#/properties/images/items/required",
+                keyword: "required",
+                params: { missingProperty: "url" },
+                message: "must have required property '" + "url" + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err14];
+              } else {
+                vErrors.push(err14);
+              }
+              errors++;
+            }
+            for (const key1 in data6) {
+              if (!(key1 === "url" || key1 === "mediaType")) {
+                const err15 = {
+                  instancePath: instancePath + "/images/" + i0,
+                  schemaPath: "#/properties/images/items/additionalProperties",
+                  keyword: "additionalProperties",
+                  params: { additionalProperty: key1 },
+                  message: "must NOT have additional properties",
+                };
+                if (vErrors === null) {
+                  vErrors = [err15];
+                } else {
+                  vErrors.push(err15);
+                }
+                errors++;
+              }
+            }
+            if (data6.url !== undefined) {
+              let data7 = data6.url;
+              if (typeof data7 === "string") {
+                if (func2(data7) > 2048) {
+                  const err16 = {
+                    instancePath: instancePath + "/images/" + i0 + "/url",
+                    schemaPath: "#/properties/images/items/properties/url/maxLength",
+                    keyword: "maxLength",
+                    params: { limit: 2048 },
+                    message: "must NOT have more than 2048 characters",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err16];
+                  } else {
+                    vErrors.push(err16);
+                  }
+                  errors++;
+                }
+                if (!pattern30.test(data7)) {
+                  const err17 = {
+                    instancePath: instancePath + "/images/" + i0 + "/url",
+                    schemaPath: "#/properties/images/items/properties/url/pattern",
+                    keyword: "pattern",
+                    params: { pattern: "^https?://" },
+                    message: 'must match pattern "' + "^https?://" + '"',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err17];
+                  } else {
+                    vErrors.push(err17);
+                  }
+                  errors++;
+                }
+              } else {
+                const err18 = {
+                  instancePath: instancePath + "/images/" + i0 + "/url",
+                  schemaPath: "#/properties/images/items/properties/url/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                };
+                if (vErrors === null) {
+                  vErrors = [err18];
+                } else {
+                  vErrors.push(err18);
+                }
+                errors++;
+              }
+            }
+            if (data6.mediaType !== undefined) {
+              let data8 = data6.mediaType;
+              if (typeof data8 === "string") {
+                if (!pattern31.test(data8)) {
+                  const err19 = {
+                    instancePath: instancePath + "/images/" + i0 + "/mediaType",
+                    schemaPath: "#/properties/images/items/properties/mediaType/pattern",
+                    keyword: "pattern",
+                    params: { pattern: "^image/[a-z0-9.+-]+$" },
+                    message: 'must match pattern "' + "^image/[a-z0-9.+-]+$" + '"',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err19];
+                  } else {
+                    vErrors.push(err19);
+                  }
+                  errors++;
+                }
+              } else {
+                const err20 = {
+                  instancePath: instancePath + "/images/" + i0 + "/mediaType",
+                  schemaPath: "#/properties/images/items/properties/mediaType/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                };
+                if (vErrors === null) {
+                  vErrors = [err20];
+                } else {
+                  vErrors.push(err20);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err21 = {
+              instancePath: instancePath + "/images/" + i0,
+              schemaPath: "#/properties/images/items/type",
+              keyword: "type",
+              params: { type: "object" },
+              message: "must be object",
+            };
+            if (vErrors === null) {
+              vErrors = [err21];
+            } else {
+              vErrors.push(err21);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err22 = {
+          instancePath: instancePath + "/images",
+          schemaPath: "#/properties/images/type",
+          keyword: "type",
+          params: { type: "array" },
+          message: "must be array",
+        };
+        if (vErrors === null) {
+          vErrors = [err22];
+        } else {
+          vErrors.push(err22);
+        }
+        errors++;
+      }
+    }
+    if (data.team !== undefined) {
+      let data9 = data.team;
+      if (Array.isArray(data9)) {
+        const len1 = data9.length;
+        for (let i1 = 0; i1 < len1; i1++) {
           if (
-            !validate20(data5[i0], {
-              instancePath: instancePath + "/team/" + i0,
-              parentData: data5,
-              parentDataProperty: i0,
+            !validate20(data9[i1], {
+              instancePath: instancePath + "/team/" + i1,
+              parentData: data9,
+              parentDataProperty: i1,
               rootData,
               dynamicAnchors,
             })
@@ -14532,7 +14757,7 @@ function validate37(
           }
         }
       } else {
-        const err13 = {
+        const err23 = {
           instancePath: instancePath + "/team",
           schemaPath: "#/properties/team/type",
           keyword: "type",
@@ -14540,16 +14765,16 @@ function validate37(
           message: "must be array",
         };
         if (vErrors === null) {
-          vErrors = [err13];
+          vErrors = [err23];
         } else {
-          vErrors.push(err13);
+          vErrors.push(err23);
         }
         errors++;
       }
     }
     if (data.idempotencyKey !== undefined) {
       if (typeof data.idempotencyKey !== "string") {
-        const err14 = {
+        const err24 = {
           instancePath: instancePath + "/idempotencyKey",
           schemaPath: "#/properties/idempotencyKey/type",
           keyword: "type",
@@ -14557,16 +14782,16 @@ function validate37(
           message: "must be string",
         };
         if (vErrors === null) {
-          vErrors = [err14];
+          vErrors = [err24];
         } else {
-          vErrors.push(err14);
+          vErrors.push(err24);
         }
         errors++;
       }
     }
     if (data.submittedAt !== undefined) {
       if (typeof data.submittedAt !== "string") {
-        const err15 = {
+        const err25 = {
           instancePath: instancePath + "/submittedAt",
           schemaPath: "#/properties/submittedAt/type",
           keyword: "type",
@@ -14574,18 +14799,18 @@ function validate37(
           message: "must be string",
         };
         if (vErrors === null) {
-          vErrors = [err15];
+          vErrors = [err25];
         } else {
-          vErrors.push(err15);
+          vErrors.push(err25);
         }
         errors++;
       }
     }
     if (data.parent !== undefined) {
-      let data9 = data.parent;
-      if (data9 && typeof data9 == "object" && !Array.isArray(data9)) {
-        if (data9.runId === undefined) {
-          const err16 = {
+      let data13 = data.parent;
+      if (data13 && typeof data13 == "object" && !Array.isArray(data13)) {
+        if (data13.runId === undefined) {
+          const err26 = {
             instancePath: instancePath + "/parent",
             schemaPath: "#/properties/parent/required",
             keyword: "required",
@@ -14593,14 +14818,14 @@ function validate37(
             message: "must have required property '" + "runId" + "'",
           };
           if (vErrors === null) {
-            vErrors = [err16];
+            vErrors = [err26];
           } else {
-            vErrors.push(err16);
+            vErrors.push(err26);
           }
           errors++;
         }
-        if (data9.turn === undefined) {
-          const err17 = {
+        if (data13.turn === undefined) {
+          const err27 = {
             instancePath: instancePath + "/parent",
             schemaPath: "#/properties/parent/required",
             keyword: "required",
@@ -14608,14 +14833,14 @@ function validate37(
             message: "must have required property '" + "turn" + "'",
           };
           if (vErrors === null) {
-            vErrors = [err17];
+            vErrors = [err27];
           } else {
-            vErrors.push(err17);
+            vErrors.push(err27);
           }
           errors++;
         }
-        if (data9.index === undefined) {
-          const err18 = {
+        if (data13.index === undefined) {
+          const err28 = {
             instancePath: instancePath + "/parent",
             schemaPath: "#/properties/parent/required",
             keyword: "required",
@@ -14623,14 +14848,14 @@ function validate37(
             message: "must have required property '" + "index" + "'",
           };
           if (vErrors === null) {
-            vErrors = [err18];
+            vErrors = [err28];
           } else {
-            vErrors.push(err18);
+            vErrors.push(err28);
           }
           errors++;
         }
-        if (data9.callId === undefined) {
-          const err19 = {
+        if (data13.callId === undefined) {
+          const err29 = {
             instancePath: instancePath + "/parent",
             schemaPath: "#/properties/parent/required",
             keyword: "required",
@@ -14638,34 +14863,34 @@ function validate37(
             message: "must have required property '" + "callId" + "'",
           };
           if (vErrors === null) {
-            vErrors = [err19];
+            vErrors = [err29];
           } else {
-            vErrors.push(err19);
+            vErrors.push(err29);
           }
           errors++;
         }
-        for (const key1 in data9) {
-          if (!(key1 === "runId" || key1 === "turn" || key1 === "index" || key1 === "callId")) {
-            const err20 = {
+        for (const key2 in data13) {
+          if (!(key2 === "runId" || key2 === "turn" || key2 === "index" || key2 === "callId")) {
+            const err30 = {
               instancePath: instancePath + "/parent",
               schemaPath: "#/properties/parent/additionalProperties",
               keyword: "additionalProperties",
-              params: { additionalProperty: key1 },
+              params: { additionalProperty: key2 },
               message: "must NOT have additional properties",
             };
             if (vErrors === null) {
-              vErrors = [err20];
+              vErrors = [err30];
             } else {
-              vErrors.push(err20);
+              vErrors.push(err30);
             }
             errors++;
           }
         }
-        if (data9.runId !== undefined) {
-          let data10 = data9.runId;
-          if (typeof data10 === "string") {
-            if (!pattern4.test(data10)) {
-              const err21 = {
+        if (data13.runId !== undefined) {
+          let data14 = data13.runId;
+          if (typeof data14 === "string") {
+            if (!pattern4.test(data14)) {
+              const err31 = {
                 instancePath: instancePath + "/parent/runId",
                 schemaPath: "#/properties/parent/properties/runId/pattern",
                 keyword: "pattern",
@@ -14673,14 +14898,14 @@ function validate37(
                 message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
               };
               if (vErrors === null) {
-                vErrors = [err21];
+                vErrors = [err31];
               } else {
-                vErrors.push(err21);
+                vErrors.push(err31);
               }
               errors++;
             }
           } else {
-            const err22 = {
+            const err32 = {
               instancePath: instancePath + "/parent/runId",
               schemaPath: "#/properties/parent/properties/runId/type",
               keyword: "type",
@@ -14688,17 +14913,17 @@ function validate37(
               message: "must be string",
             };
             if (vErrors === null) {
-              vErrors = [err22];
+              vErrors = [err32];
             } else {
-              vErrors.push(err22);
+              vErrors.push(err32);
             }
             errors++;
           }
         }
-        if (data9.turn !== undefined) {
-          let data11 = data9.turn;
-          if (!(typeof data11 == "number" && !(data11 % 1) && !isNaN(data11) && isFinite(data11))) {
-            const err23 = {
+        if (data13.turn !== undefined) {
+          let data15 = data13.turn;
+          if (!(typeof data15 == "number" && !(data15 % 1) && !isNaN(data15) && isFinite(data15))) {
+            const err33 = {
               instancePath: instancePath + "/parent/turn",
               schemaPath: "#/properties/parent/properties/turn/type",
               keyword: "type",
@@ -14706,15 +14931,15 @@ function validate37(
               message: "must be integer",
             };
             if (vErrors === null) {
-              vErrors = [err23];
+              vErrors = [err33];
             } else {
-              vErrors.push(err23);
+              vErrors.push(err33);
             }
             errors++;
           }
-          if (typeof data11 == "number" && isFinite(data11)) {
-            if (data11 < 1 || isNaN(data11)) {
-              const err24 = {
+          if (typeof data15 == "number" && isFinite(data15)) {
+            if (data15 < 1 || isNaN(data15)) {
+              const err34 = {
                 instancePath: instancePath + "/parent/turn",
                 schemaPath: "#/properties/parent/properties/turn/minimum",
                 keyword: "minimum",
@@ -14722,18 +14947,18 @@ function validate37(
                 message: "must be >= 1",
               };
               if (vErrors === null) {
-                vErrors = [err24];
+                vErrors = [err34];
               } else {
-                vErrors.push(err24);
+                vErrors.push(err34);
               }
               errors++;
             }
           }
         }
-        if (data9.index !== undefined) {
-          let data12 = data9.index;
-          if (!(typeof data12 == "number" && !(data12 % 1) && !isNaN(data12) && isFinite(data12))) {
-            const err25 = {
+        if (data13.index !== undefined) {
+          let data16 = data13.index;
+          if (!(typeof data16 == "number" && !(data16 % 1) && !isNaN(data16) && isFinite(data16))) {
+            const err35 = {
               instancePath: instancePath + "/parent/index",
               schemaPath: "#/properties/parent/properties/index/type",
               keyword: "type",
@@ -14741,15 +14966,15 @@ function validate37(
               message: "must be integer",
             };
             if (vErrors === null) {
-              vErrors = [err25];
+              vErrors = [err35];
             } else {
-              vErrors.push(err25);
+              vErrors.push(err35);
             }
             errors++;
           }
-          if (typeof data12 == "number" && isFinite(data12)) {
-            if (data12 < 0 || isNaN(data12)) {
-              const err26 = {
+          if (typeof data16 == "number" && isFinite(data16)) {
+            if (data16 < 0 || isNaN(data16)) {
+              const err36 = {
                 instancePath: instancePath + "/parent/index",
                 schemaPath: "#/properties/parent/properties/index/minimum",
                 keyword: "minimum",
@@ -14757,17 +14982,17 @@ function validate37(
                 message: "must be >= 0",
               };
               if (vErrors === null) {
-                vErrors = [err26];
+                vErrors = [err36];
               } else {
-                vErrors.push(err26);
+                vErrors.push(err36);
               }
               errors++;
             }
           }
         }
-        if (data9.callId !== undefined) {
-          if (typeof data9.callId !== "string") {
-            const err27 = {
+        if (data13.callId !== undefined) {
+          if (typeof data13.callId !== "string") {
+            const err37 = {
               instancePath: instancePath + "/parent/callId",
               schemaPath: "#/properties/parent/properties/callId/type",
               keyword: "type",
@@ -14775,15 +15000,15 @@ function validate37(
               message: "must be string",
             };
             if (vErrors === null) {
-              vErrors = [err27];
+              vErrors = [err37];
             } else {
-              vErrors.push(err27);
+              vErrors.push(err37);
             }
             errors++;
           }
         }
       } else {
-        const err28 = {
+        const err38 = {
           instancePath: instancePath + "/parent",
           schemaPath: "#/properties/parent/type",
           keyword: "type",
@@ -14791,193 +15016,24 @@ function validate37(
           message: "must be object",
         };
         if (vErrors === null) {
-          vErrors = [err28];
+          vErrors = [err38];
         } else {
-          vErrors.push(err28);
+          vErrors.push(err38);
         }
         errors++;
       }
     }
     if (data.metadata !== undefined) {
-      let data14 = data.metadata;
-      if (data14 && typeof data14 == "object" && !Array.isArray(data14)) {
-        for (const key2 in data14) {
-          if (typeof data14[key2] !== "string") {
-            const err29 = {
-              instancePath: instancePath + "/metadata/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),
+      let data18 = data.metadata;
+      if (data18 && typeof data18 == "object" && !Array.isArray(data18)) {
+        for (const key3 in data18) {
+          if (typeof data18[key3] !== "string") {
+            const err39 = {
+              instancePath: instancePath + "/metadata/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),
               schemaPath: "#/properties/metadata/additionalProperties/type",
               keyword: "type",
               params: { type: "string" },
               message: "must be string",
-            };
-            if (vErrors === null) {
-              vErrors = [err29];
-            } else {
-              vErrors.push(err29);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err30 = {
-          instancePath: instancePath + "/metadata",
-          schemaPath: "#/properties/metadata/type",
-          keyword: "type",
-          params: { type: "object" },
-          message: "must be object",
-        };
-        if (vErrors === null) {
-          vErrors = [err30];
-        } else {
-          vErrors.push(err30);
-        }
-        errors++;
-      }
-    }
-    if (data.trace !== undefined) {
-      let data16 = data.trace;
-      if (data16 && typeof data16 == "object" && !Array.isArray(data16)) {
-        for (const key3 in data16) {
-          if (typeof data16[key3] !== "string") {
-            const err31 = {
-              instancePath: instancePath + "/trace/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),
-              schemaPath: "#/properties/trace/additionalProperties/type",
-              keyword: "type",
-              params: { type: "string" },
-              message: "must be string",
-            };
-            if (vErrors === null) {
-              vErrors = [err31];
-            } else {
-              vErrors.push(err31);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err32 = {
-          instancePath: instancePath + "/trace",
-          schemaPath: "#/properties/trace/type",
-          keyword: "type",
-          params: { type: "object" },
-          message: "must be object",
-        };
-        if (vErrors === null) {
-          vErrors = [err32];
-        } else {
-          vErrors.push(err32);
-        }
-        errors++;
-      }
-    }
-    if (data.forkedFrom !== undefined) {
-      let data18 = data.forkedFrom;
-      if (data18 && typeof data18 == "object" && !Array.isArray(data18)) {
-        if (data18.runId === undefined) {
-          const err33 = {
-            instancePath: instancePath + "/forkedFrom",
-            schemaPath: "#/properties/forkedFrom/required",
-            keyword: "required",
-            params: { missingProperty: "runId" },
-            message: "must have required property '" + "runId" + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err33];
-          } else {
-            vErrors.push(err33);
-          }
-          errors++;
-        }
-        if (data18.step === undefined) {
-          const err34 = {
-            instancePath: instancePath + "/forkedFrom",
-            schemaPath: "#/properties/forkedFrom/required",
-            keyword: "required",
-            params: { missingProperty: "step" },
-            message: "must have required property '" + "step" + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err34];
-          } else {
-            vErrors.push(err34);
-          }
-          errors++;
-        }
-        if (data18.seq === undefined) {
-          const err35 = {
-            instancePath: instancePath + "/forkedFrom",
-            schemaPath: "#/properties/forkedFrom/required",
-            keyword: "required",
-            params: { missingProperty: "seq" },
-            message: "must have required property '" + "seq" + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err35];
-          } else {
-            vErrors.push(err35);
-          }
-          errors++;
-        }
-        for (const key4 in data18) {
-          if (!(key4 === "runId" || key4 === "step" || key4 === "seq" || key4 === "editedCalls" || key4 === "prefix")) {
-            const err36 = {
-              instancePath: instancePath + "/forkedFrom",
-              schemaPath: "#/properties/forkedFrom/additionalProperties",
-              keyword: "additionalProperties",
-              params: { additionalProperty: key4 },
-              message: "must NOT have additional properties",
-            };
-            if (vErrors === null) {
-              vErrors = [err36];
-            } else {
-              vErrors.push(err36);
-            }
-            errors++;
-          }
-        }
-        if (data18.runId !== undefined) {
-          let data19 = data18.runId;
-          if (typeof data19 === "string") {
-            if (!pattern4.test(data19)) {
-              const err37 = {
-                instancePath: instancePath + "/forkedFrom/runId",
-                schemaPath: "#/properties/forkedFrom/properties/runId/pattern",
-                keyword: "pattern",
-                params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
-                message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
-              };
-              if (vErrors === null) {
-                vErrors = [err37];
-              } else {
-                vErrors.push(err37);
-              }
-              errors++;
-            }
-          } else {
-            const err38 = {
-              instancePath: instancePath + "/forkedFrom/runId",
-              schemaPath: "#/properties/forkedFrom/properties/runId/type",
-              keyword: "type",
-              params: { type: "string" },
-              message: "must be string",
-            };
-            if (vErrors === null) {
-              vErrors = [err38];
-            } else {
-              vErrors.push(err38);
-            }
-            errors++;
-          }
-        }
-        if (data18.step !== undefined) {
-          let data20 = data18.step;
-          if (!(typeof data20 == "number" && !(data20 % 1) && !isNaN(data20) && isFinite(data20))) {
-            const err39 = {
-              instancePath: instancePath + "/forkedFrom/step",
-              schemaPath: "#/properties/forkedFrom/properties/step/type",
-              keyword: "type",
-              params: { type: "integer" },
-              message: "must be integer",
             };
             if (vErrors === null) {
               vErrors = [err39];
@@ -14986,33 +15042,34 @@ function validate37(
             }
             errors++;
           }
-          if (typeof data20 == "number" && isFinite(data20)) {
-            if (data20 < 0 || isNaN(data20)) {
-              const err40 = {
-                instancePath: instancePath + "/forkedFrom/step",
-                schemaPath: "#/properties/forkedFrom/properties/step/minimum",
-                keyword: "minimum",
-                params: { comparison: ">=", limit: 0 },
-                message: "must be >= 0",
-              };
-              if (vErrors === null) {
-                vErrors = [err40];
-              } else {
-                vErrors.push(err40);
-              }
-              errors++;
-            }
-          }
         }
-        if (data18.seq !== undefined) {
-          let data21 = data18.seq;
-          if (!(typeof data21 == "number" && !(data21 % 1) && !isNaN(data21) && isFinite(data21))) {
+      } else {
+        const err40 = {
+          instancePath: instancePath + "/metadata",
+          schemaPath: "#/properties/metadata/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        };
+        if (vErrors === null) {
+          vErrors = [err40];
+        } else {
+          vErrors.push(err40);
+        }
+        errors++;
+      }
+    }
+    if (data.trace !== undefined) {
+      let data20 = data.trace;
+      if (data20 && typeof data20 == "object" && !Array.isArray(data20)) {
+        for (const key4 in data20) {
+          if (typeof data20[key4] !== "string") {
             const err41 = {
-              instancePath: instancePath + "/forkedFrom/seq",
-              schemaPath: "#/properties/forkedFrom/properties/seq/type",
+              instancePath: instancePath + "/trace/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),
+              schemaPath: "#/properties/trace/additionalProperties/type",
               keyword: "type",
-              params: { type: "integer" },
-              message: "must be integer",
+              params: { type: "string" },
+              message: "must be string",
             };
             if (vErrors === null) {
               vErrors = [err41];
@@ -15021,9 +15078,177 @@ function validate37(
             }
             errors++;
           }
-          if (typeof data21 == "number" && isFinite(data21)) {
-            if (data21 < 1 || isNaN(data21)) {
-              const err42 = {
+        }
+      } else {
+        const err42 = {
+          instancePath: instancePath + "/trace",
+          schemaPath: "#/properties/trace/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        };
+        if (vErrors === null) {
+          vErrors = [err42];
+        } else {
+          vErrors.push(err42);
+        }
+        errors++;
+      }
+    }
+    if (data.forkedFrom !== undefined) {
+      let data22 = data.forkedFrom;
+      if (data22 && typeof data22 == "object" && !Array.isArray(data22)) {
+        if (data22.runId === undefined) {
+          const err43 = {
+            instancePath: instancePath + "/forkedFrom",
+            schemaPath: "#/properties/forkedFrom/required",
+            keyword: "required",
+            params: { missingProperty: "runId" },
+            message: "must have required property '" + "runId" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err43];
+          } else {
+            vErrors.push(err43);
+          }
+          errors++;
+        }
+        if (data22.step === undefined) {
+          const err44 = {
+            instancePath: instancePath + "/forkedFrom",
+            schemaPath: "#/properties/forkedFrom/required",
+            keyword: "required",
+            params: { missingProperty: "step" },
+            message: "must have required property '" + "step" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err44];
+          } else {
+            vErrors.push(err44);
+          }
+          errors++;
+        }
+        if (data22.seq === undefined) {
+          const err45 = {
+            instancePath: instancePath + "/forkedFrom",
+            schemaPath: "#/properties/forkedFrom/required",
+            keyword: "required",
+            params: { missingProperty: "seq" },
+            message: "must have required property '" + "seq" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err45];
+          } else {
+            vErrors.push(err45);
+          }
+          errors++;
+        }
+        for (const key5 in data22) {
+          if (!(key5 === "runId" || key5 === "step" || key5 === "seq" || key5 === "editedCalls" || key5 === "prefix")) {
+            const err46 = {
+              instancePath: instancePath + "/forkedFrom",
+              schemaPath: "#/properties/forkedFrom/additionalProperties",
+              keyword: "additionalProperties",
+              params: { additionalProperty: key5 },
+              message: "must NOT have additional properties",
+            };
+            if (vErrors === null) {
+              vErrors = [err46];
+            } else {
+              vErrors.push(err46);
+            }
+            errors++;
+          }
+        }
+        if (data22.runId !== undefined) {
+          let data23 = data22.runId;
+          if (typeof data23 === "string") {
+            if (!pattern4.test(data23)) {
+              const err47 = {
+                instancePath: instancePath + "/forkedFrom/runId",
+                schemaPath: "#/properties/forkedFrom/properties/runId/pattern",
+                keyword: "pattern",
+                params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+                message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+              };
+              if (vErrors === null) {
+                vErrors = [err47];
+              } else {
+                vErrors.push(err47);
+              }
+              errors++;
+            }
+          } else {
+            const err48 = {
+              instancePath: instancePath + "/forkedFrom/runId",
+              schemaPath: "#/properties/forkedFrom/properties/runId/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err48];
+            } else {
+              vErrors.push(err48);
+            }
+            errors++;
+          }
+        }
+        if (data22.step !== undefined) {
+          let data24 = data22.step;
+          if (!(typeof data24 == "number" && !(data24 % 1) && !isNaN(data24) && isFinite(data24))) {
+            const err49 = {
+              instancePath: instancePath + "/forkedFrom/step",
+              schemaPath: "#/properties/forkedFrom/properties/step/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err49];
+            } else {
+              vErrors.push(err49);
+            }
+            errors++;
+          }
+          if (typeof data24 == "number" && isFinite(data24)) {
+            if (data24 < 0 || isNaN(data24)) {
+              const err50 = {
+                instancePath: instancePath + "/forkedFrom/step",
+                schemaPath: "#/properties/forkedFrom/properties/step/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 0 },
+                message: "must be >= 0",
+              };
+              if (vErrors === null) {
+                vErrors = [err50];
+              } else {
+                vErrors.push(err50);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data22.seq !== undefined) {
+          let data25 = data22.seq;
+          if (!(typeof data25 == "number" && !(data25 % 1) && !isNaN(data25) && isFinite(data25))) {
+            const err51 = {
+              instancePath: instancePath + "/forkedFrom/seq",
+              schemaPath: "#/properties/forkedFrom/properties/seq/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err51];
+            } else {
+              vErrors.push(err51);
+            }
+            errors++;
+          }
+          if (typeof data25 == "number" && isFinite(data25)) {
+            if (data25 < 1 || isNaN(data25)) {
+              const err52 = {
                 instancePath: instancePath + "/forkedFrom/seq",
                 schemaPath: "#/properties/forkedFrom/properties/seq/minimum",
                 keyword: "minimum",
@@ -15031,37 +15256,37 @@ function validate37(
                 message: "must be >= 1",
               };
               if (vErrors === null) {
-                vErrors = [err42];
+                vErrors = [err52];
               } else {
-                vErrors.push(err42);
+                vErrors.push(err52);
               }
               errors++;
             }
           }
         }
-        if (data18.editedCalls !== undefined) {
-          let data22 = data18.editedCalls;
-          if (Array.isArray(data22)) {
-            const len1 = data22.length;
-            for (let i1 = 0; i1 < len1; i1++) {
-              if (typeof data22[i1] !== "string") {
-                const err43 = {
-                  instancePath: instancePath + "/forkedFrom/editedCalls/" + i1,
+        if (data22.editedCalls !== undefined) {
+          let data26 = data22.editedCalls;
+          if (Array.isArray(data26)) {
+            const len2 = data26.length;
+            for (let i2 = 0; i2 < len2; i2++) {
+              if (typeof data26[i2] !== "string") {
+                const err53 = {
+                  instancePath: instancePath + "/forkedFrom/editedCalls/" + i2,
                   schemaPath: "#/properties/forkedFrom/properties/editedCalls/items/type",
                   keyword: "type",
                   params: { type: "string" },
                   message: "must be string",
                 };
                 if (vErrors === null) {
-                  vErrors = [err43];
+                  vErrors = [err53];
                 } else {
-                  vErrors.push(err43);
+                  vErrors.push(err53);
                 }
                 errors++;
               }
             }
           } else {
-            const err44 = {
+            const err54 = {
               instancePath: instancePath + "/forkedFrom/editedCalls",
               schemaPath: "#/properties/forkedFrom/properties/editedCalls/type",
               keyword: "type",
@@ -15069,136 +15294,136 @@ function validate37(
               message: "must be array",
             };
             if (vErrors === null) {
-              vErrors = [err44];
+              vErrors = [err54];
             } else {
-              vErrors.push(err44);
+              vErrors.push(err54);
             }
             errors++;
           }
         }
-        if (data18.prefix !== undefined) {
-          let data24 = data18.prefix;
-          if (Array.isArray(data24)) {
-            const len2 = data24.length;
-            for (let i2 = 0; i2 < len2; i2++) {
-              let data25 = data24[i2];
-              if (data25 && typeof data25 == "object" && !Array.isArray(data25)) {
-                if (data25.subject === undefined) {
-                  const err45 = {
-                    instancePath: instancePath + "/forkedFrom/prefix/" + i2,
+        if (data22.prefix !== undefined) {
+          let data28 = data22.prefix;
+          if (Array.isArray(data28)) {
+            const len3 = data28.length;
+            for (let i3 = 0; i3 < len3; i3++) {
+              let data29 = data28[i3];
+              if (data29 && typeof data29 == "object" && !Array.isArray(data29)) {
+                if (data29.subject === undefined) {
+                  const err55 = {
+                    instancePath: instancePath + "/forkedFrom/prefix/" + i3,
                     schemaPath: "#/properties/forkedFrom/properties/prefix/items/required",
                     keyword: "required",
                     params: { missingProperty: "subject" },
                     message: "must have required property '" + "subject" + "'",
                   };
                   if (vErrors === null) {
-                    vErrors = [err45];
+                    vErrors = [err55];
                   } else {
-                    vErrors.push(err45);
+                    vErrors.push(err55);
                   }
                   errors++;
                 }
-                if (data25.sha256 === undefined) {
-                  const err46 = {
-                    instancePath: instancePath + "/forkedFrom/prefix/" + i2,
+                if (data29.sha256 === undefined) {
+                  const err56 = {
+                    instancePath: instancePath + "/forkedFrom/prefix/" + i3,
                     schemaPath: "#/properties/forkedFrom/properties/prefix/items/required",
                     keyword: "required",
                     params: { missingProperty: "sha256" },
                     message: "must have required property '" + "sha256" + "'",
                   };
                   if (vErrors === null) {
-                    vErrors = [err46];
+                    vErrors = [err56];
                   } else {
-                    vErrors.push(err46);
+                    vErrors.push(err56);
                   }
                   errors++;
                 }
-                for (const key5 in data25) {
-                  if (!(key5 === "subject" || key5 === "sha256")) {
-                    const err47 = {
-                      instancePath: instancePath + "/forkedFrom/prefix/" + i2,
+                for (const key6 in data29) {
+                  if (!(key6 === "subject" || key6 === "sha256")) {
+                    const err57 = {
+                      instancePath: instancePath + "/forkedFrom/prefix/" + i3,
                       schemaPath: "#/properties/forkedFrom/properties/prefix/items/additionalProperties",
                       keyword: "additionalProperties",
-                      params: { additionalProperty: key5 },
+                      params: { additionalProperty: key6 },
                       message: "must NOT have additional properties",
                     };
                     if (vErrors === null) {
-                      vErrors = [err47];
+                      vErrors = [err57];
                     } else {
-                      vErrors.push(err47);
+                      vErrors.push(err57);
                     }
                     errors++;
                   }
                 }
-                if (data25.subject !== undefined) {
-                  if (typeof data25.subject !== "string") {
-                    const err48 = {
-                      instancePath: instancePath + "/forkedFrom/prefix/" + i2 + "/subject",
+                if (data29.subject !== undefined) {
+                  if (typeof data29.subject !== "string") {
+                    const err58 = {
+                      instancePath: instancePath + "/forkedFrom/prefix/" + i3 + "/subject",
                       schemaPath: "#/properties/forkedFrom/properties/prefix/items/properties/subject/type",
                       keyword: "type",
                       params: { type: "string" },
                       message: "must be string",
                     };
                     if (vErrors === null) {
-                      vErrors = [err48];
+                      vErrors = [err58];
                     } else {
-                      vErrors.push(err48);
+                      vErrors.push(err58);
                     }
                     errors++;
                   }
                 }
-                if (data25.sha256 !== undefined) {
-                  let data27 = data25.sha256;
-                  if (typeof data27 === "string") {
-                    if (!pattern13.test(data27)) {
-                      const err49 = {
-                        instancePath: instancePath + "/forkedFrom/prefix/" + i2 + "/sha256",
+                if (data29.sha256 !== undefined) {
+                  let data31 = data29.sha256;
+                  if (typeof data31 === "string") {
+                    if (!pattern13.test(data31)) {
+                      const err59 = {
+                        instancePath: instancePath + "/forkedFrom/prefix/" + i3 + "/sha256",
                         schemaPath: "#/properties/forkedFrom/properties/prefix/items/properties/sha256/pattern",
                         keyword: "pattern",
                         params: { pattern: "^[0-9a-f]{64}$" },
                         message: 'must match pattern "' + "^[0-9a-f]{64}$" + '"',
                       };
                       if (vErrors === null) {
-                        vErrors = [err49];
+                        vErrors = [err59];
                       } else {
-                        vErrors.push(err49);
+                        vErrors.push(err59);
                       }
                       errors++;
                     }
                   } else {
-                    const err50 = {
-                      instancePath: instancePath + "/forkedFrom/prefix/" + i2 + "/sha256",
+                    const err60 = {
+                      instancePath: instancePath + "/forkedFrom/prefix/" + i3 + "/sha256",
                       schemaPath: "#/properties/forkedFrom/properties/prefix/items/properties/sha256/type",
                       keyword: "type",
                       params: { type: "string" },
                       message: "must be string",
                     };
                     if (vErrors === null) {
-                      vErrors = [err50];
+                      vErrors = [err60];
                     } else {
-                      vErrors.push(err50);
+                      vErrors.push(err60);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err51 = {
-                  instancePath: instancePath + "/forkedFrom/prefix/" + i2,
+                const err61 = {
+                  instancePath: instancePath + "/forkedFrom/prefix/" + i3,
                   schemaPath: "#/properties/forkedFrom/properties/prefix/items/type",
                   keyword: "type",
                   params: { type: "object" },
                   message: "must be object",
                 };
                 if (vErrors === null) {
-                  vErrors = [err51];
+                  vErrors = [err61];
                 } else {
-                  vErrors.push(err51);
+                  vErrors.push(err61);
                 }
                 errors++;
               }
             }
           } else {
-            const err52 = {
+            const err62 = {
               instancePath: instancePath + "/forkedFrom/prefix",
               schemaPath: "#/properties/forkedFrom/properties/prefix/type",
               keyword: "type",
@@ -15206,15 +15431,15 @@ function validate37(
               message: "must be array",
             };
             if (vErrors === null) {
-              vErrors = [err52];
+              vErrors = [err62];
             } else {
-              vErrors.push(err52);
+              vErrors.push(err62);
             }
             errors++;
           }
         }
       } else {
-        const err53 = {
+        const err63 = {
           instancePath: instancePath + "/forkedFrom",
           schemaPath: "#/properties/forkedFrom/type",
           keyword: "type",
@@ -15222,18 +15447,18 @@ function validate37(
           message: "must be object",
         };
         if (vErrors === null) {
-          vErrors = [err53];
+          vErrors = [err63];
         } else {
-          vErrors.push(err53);
+          vErrors.push(err63);
         }
         errors++;
       }
     }
     if (data.tenant !== undefined) {
-      let data28 = data.tenant;
-      if (typeof data28 === "string") {
-        if (!pattern4.test(data28)) {
-          const err54 = {
+      let data32 = data.tenant;
+      if (typeof data32 === "string") {
+        if (!pattern4.test(data32)) {
+          const err64 = {
             instancePath: instancePath + "/tenant",
             schemaPath: "#/properties/tenant/pattern",
             keyword: "pattern",
@@ -15241,14 +15466,14 @@ function validate37(
             message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
           };
           if (vErrors === null) {
-            vErrors = [err54];
+            vErrors = [err64];
           } else {
-            vErrors.push(err54);
+            vErrors.push(err64);
           }
           errors++;
         }
       } else {
-        const err55 = {
+        const err65 = {
           instancePath: instancePath + "/tenant",
           schemaPath: "#/properties/tenant/type",
           keyword: "type",
@@ -15256,16 +15481,16 @@ function validate37(
           message: "must be string",
         };
         if (vErrors === null) {
-          vErrors = [err55];
+          vErrors = [err65];
         } else {
-          vErrors.push(err55);
+          vErrors.push(err65);
         }
         errors++;
       }
     }
     if (data.submittedBy !== undefined) {
       if (typeof data.submittedBy !== "string") {
-        const err56 = {
+        const err66 = {
           instancePath: instancePath + "/submittedBy",
           schemaPath: "#/properties/submittedBy/type",
           keyword: "type",
@@ -15273,15 +15498,15 @@ function validate37(
           message: "must be string",
         };
         if (vErrors === null) {
-          vErrors = [err56];
+          vErrors = [err66];
         } else {
-          vErrors.push(err56);
+          vErrors.push(err66);
         }
         errors++;
       }
     }
   } else {
-    const err57 = {
+    const err67 = {
       instancePath,
       schemaPath: "#/type",
       keyword: "type",
@@ -15289,9 +15514,9 @@ function validate37(
       message: "must be object",
     };
     if (vErrors === null) {
-      vErrors = [err57];
+      vErrors = [err67];
     } else {
-      vErrors.push(err57);
+      vErrors.push(err67);
     }
     errors++;
   }
@@ -16206,6 +16431,21 @@ const schema56 = {
       maxLength: 256,
       description: "Resubmitting with the same key returns the same run.",
     },
+    images: {
+      type: "array",
+      maxItems: 8,
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["url"],
+        properties: {
+          url: { type: "string", pattern: "^https?://", maxLength: 2048 },
+          mediaType: { type: "string", pattern: "^image/[a-z0-9.+-]+$" },
+        },
+      },
+      description:
+        "Images the model sees with the task (http or https URLs, at most 8): the provider fetches them, or the llm-caller does for a provider that needs them inline.",
+    },
     metadata: { type: "object", additionalProperties: { type: "string" } },
     trace: {
       type: "object",
@@ -16249,6 +16489,7 @@ function validate44(
         key0 === "task" ||
         key0 === "agent" ||
         key0 === "idempotencyKey" ||
+        key0 === "images" ||
         key0 === "metadata" ||
         key0 === "trace"
       )) {
@@ -16384,28 +16625,197 @@ function validate44(
         errors++;
       }
     }
+    if (data.images !== undefined) {
+      let data4 = data.images;
+      if (Array.isArray(data4)) {
+        if (data4.length > 8) {
+          const err9 = {
+            instancePath: instancePath + "/images",
+            schemaPath: "#/properties/images/maxItems",
+            keyword: "maxItems",
+            params: { limit: 8 },
+            message: "must NOT have more than 8 items",
+          };
+          if (vErrors === null) {
+            vErrors = [err9];
+          } else {
+            vErrors.push(err9);
+          }
+          errors++;
+        }
+        const len0 = data4.length;
+        for (let i0 = 0; i0 < len0; i0++) {
+          let data5 = data4[i0];
+          if (data5 && typeof data5 == "object" && !Array.isArray(data5)) {
+            if (data5.url === undefined) {
+              const err10 = {
+                instancePath: instancePath + "/images/" + i0,
+                schemaPath: "#/properties/images/items/required",
+                keyword: "required",
+                params: { missingProperty: "url" },
+                message: "must have required property '" + "url" + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err10];
+              } else {
+                vErrors.push(err10);
+              }
+              errors++;
+            }
+            for (const key1 in data5) {
+              if (!(key1 === "url" || key1 === "mediaType")) {
+                const err11 = {
+                  instancePath: instancePath + "/images/" + i0,
+                  schemaPath: "#/properties/images/items/additionalProperties",
+                  keyword: "additionalProperties",
+                  params: { additionalProperty: key1 },
+                  message: "must NOT have additional properties",
+                };
+                if (vErrors === null) {
+                  vErrors = [err11];
+                } else {
+                  vErrors.push(err11);
+                }
+                errors++;
+              }
+            }
+            if (data5.url !== undefined) {
+              let data6 = data5.url;
+              if (typeof data6 === "string") {
+                if (func2(data6) > 2048) {
+                  const err12 = {
+                    instancePath: instancePath + "/images/" + i0 + "/url",
+                    schemaPath: "#/properties/images/items/properties/url/maxLength",
+                    keyword: "maxLength",
+                    params: { limit: 2048 },
+                    message: "must NOT have more than 2048 characters",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err12];
+                  } else {
+                    vErrors.push(err12);
+                  }
+                  errors++;
+                }
+                if (!pattern30.test(data6)) {
+                  const err13 = {
+                    instancePath: instancePath + "/images/" + i0 + "/url",
+                    schemaPath: "#/properties/images/items/properties/url/pattern",
+                    keyword: "pattern",
+                    params: { pattern: "^https?://" },
+                    message: 'must match pattern "' + "^https?://" + '"',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err13];
+                  } else {
+                    vErrors.push(err13);
+                  }
+                  errors++;
+                }
+              } else {
+                const err14 = {
+                  instancePath: instancePath + "/images/" + i0 + "/url",
+                  schemaPath: "#/properties/images/items/properties/url/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                };
+                if (vErrors === null) {
+                  vErrors = [err14];
+                } else {
+                  vErrors.push(err14);
+                }
+                errors++;
+              }
+            }
+            if (data5.mediaType !== undefined) {
+              let data7 = data5.mediaType;
+              if (typeof data7 === "string") {
+                if (!pattern31.test(data7)) {
+                  const err15 = {
+                    instancePath: instancePath + "/images/" + i0 + "/mediaType",
+                    schemaPath: "#/properties/images/items/properties/mediaType/pattern",
+                    keyword: "pattern",
+                    params: { pattern: "^image/[a-z0-9.+-]+$" },
+                    message: 'must match pattern "' + "^image/[a-z0-9.+-]+$" + '"',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err15];
+                  } else {
+                    vErrors.push(err15);
+                  }
+                  errors++;
+                }
+              } else {
+                const err16 = {
+                  instancePath: instancePath + "/images/" + i0 + "/mediaType",
+                  schemaPath: "#/properties/images/items/properties/mediaType/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                };
+                if (vErrors === null) {
+                  vErrors = [err16];
+                } else {
+                  vErrors.push(err16);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err17 = {
+              instancePath: instancePath + "/images/" + i0,
+              schemaPath: "#/properties/images/items/type",
+              keyword: "type",
+              params: { type: "object" },
+              message: "must be object",
+            };
+            if (vErrors === null) {
+              vErrors = [err17];
+            } else {
+              vErrors.push(err17);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err18 = {
+          instancePath: instancePath + "/images",
+          schemaPath: "#/properties/images/type",
+          keyword: "type",
+          params: { type: "array" },
+          message: "must be array",
+        };
+        if (vErrors === null) {
+          vErrors = [err18];
+        } else {
+          vErrors.push(err18);
+        }
+        errors++;
+      }
+    }
     if (data.metadata !== undefined) {
-      let data4 = data.metadata;
-      if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
-        for (const key1 in data4) {
-          if (typeof data4[key1] !== "string") {
-            const err9 = {
-              instancePath: instancePath + "/metadata/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),
+      let data8 = data.metadata;
+      if (data8 && typeof data8 == "object" && !Array.isArray(data8)) {
+        for (const key2 in data8) {
+          if (typeof data8[key2] !== "string") {
+            const err19 = {
+              instancePath: instancePath + "/metadata/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),
               schemaPath: "#/properties/metadata/additionalProperties/type",
               keyword: "type",
               params: { type: "string" },
               message: "must be string",
             };
             if (vErrors === null) {
-              vErrors = [err9];
+              vErrors = [err19];
             } else {
-              vErrors.push(err9);
+              vErrors.push(err19);
             }
             errors++;
           }
         }
       } else {
-        const err10 = {
+        const err20 = {
           instancePath: instancePath + "/metadata",
           schemaPath: "#/properties/metadata/type",
           keyword: "type",
@@ -16413,35 +16823,35 @@ function validate44(
           message: "must be object",
         };
         if (vErrors === null) {
-          vErrors = [err10];
+          vErrors = [err20];
         } else {
-          vErrors.push(err10);
+          vErrors.push(err20);
         }
         errors++;
       }
     }
     if (data.trace !== undefined) {
-      let data6 = data.trace;
-      if (data6 && typeof data6 == "object" && !Array.isArray(data6)) {
-        for (const key2 in data6) {
-          if (typeof data6[key2] !== "string") {
-            const err11 = {
-              instancePath: instancePath + "/trace/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),
+      let data10 = data.trace;
+      if (data10 && typeof data10 == "object" && !Array.isArray(data10)) {
+        for (const key3 in data10) {
+          if (typeof data10[key3] !== "string") {
+            const err21 = {
+              instancePath: instancePath + "/trace/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),
               schemaPath: "#/properties/trace/additionalProperties/type",
               keyword: "type",
               params: { type: "string" },
               message: "must be string",
             };
             if (vErrors === null) {
-              vErrors = [err11];
+              vErrors = [err21];
             } else {
-              vErrors.push(err11);
+              vErrors.push(err21);
             }
             errors++;
           }
         }
       } else {
-        const err12 = {
+        const err22 = {
           instancePath: instancePath + "/trace",
           schemaPath: "#/properties/trace/type",
           keyword: "type",
@@ -16449,15 +16859,15 @@ function validate44(
           message: "must be object",
         };
         if (vErrors === null) {
-          vErrors = [err12];
+          vErrors = [err22];
         } else {
-          vErrors.push(err12);
+          vErrors.push(err22);
         }
         errors++;
       }
     }
   } else {
-    const err13 = {
+    const err23 = {
       instancePath,
       schemaPath: "#/type",
       keyword: "type",
@@ -16465,9 +16875,9 @@ function validate44(
       message: "must be object",
     };
     if (vErrors === null) {
-      vErrors = [err13];
+      vErrors = [err23];
     } else {
-      vErrors.push(err13);
+      vErrors.push(err23);
     }
     errors++;
   }
