@@ -170,6 +170,20 @@ describe("Subjects.parse", () => {
     expect(s.parse(s.message("r1", 3))).toEqual({ runId: "r1", what: { kind: "message", n: 3 } });
     expect(s.parse("t.run.r1.evt.message.0")).toEqual({ runId: "r1", what: { kind: "unknown" } });
     expect(s.parse("t.run.r1.evt.message.x")).toEqual({ runId: "r1", what: { kind: "unknown" } });
+    expect(s.guard("r1", 2, "output")).toBe("t.run.r1.evt.guard.2.output");
+    expect(s.parse(s.guard("r1", 2, "output"))).toEqual({
+      runId: "r1",
+      what: { kind: "guard", turn: 2, point: "output" },
+    });
+    expect(s.parse(s.guard("r1", 1, "input"))).toEqual({
+      runId: "r1",
+      what: { kind: "guard", turn: 1, point: "input" },
+    });
+    expect(s.parse("t.run.r1.evt.guard.2.middle")).toEqual({ runId: "r1", what: { kind: "unknown" } });
+    expect(s.parse("t.run.r1.evt.guard.0.input")).toEqual({ runId: "r1", what: { kind: "unknown" } });
+    expect(s.parse("t.run.r1.evt.guard.2")).toEqual({ runId: "r1", what: { kind: "unknown" } });
+    expect(s.guardApproval("r1", 3)).toBe("t.run.r1.evt.approval.3.guard");
+    expect(s.parse(s.guardApproval("r1", 3))).toEqual({ runId: "r1", what: { kind: "guard-approval", turn: 3 } });
     expect(s.parse(s.error("r1", "s42"))).toEqual({ runId: "r1", what: { kind: "error", id: "s42" } });
     expect(s.parse(s.ended("r1"))).toEqual({ runId: "r1", what: { kind: "ended" } });
     expect(s.parse(s.llmCommand("r1", 1, "scripted"))).toEqual({
@@ -255,6 +269,20 @@ describe("runStepOf: the step a run subject of any prefix names, by the same gra
       template: "acme.prod-1.run.{runId}.evt.llm.{turn}",
     });
     expect(runStepOf(s.summaryResult("r1", 4))?.template).toBe("acme.prod-1.run.{runId}.evt.summary.{turn}");
+    expect(runStepOf(s.message("r1", 2))).toMatchObject({
+      kind: "message",
+      template: "acme.prod-1.run.{runId}.evt.message.{n}",
+    });
+    expect(runStepOf(s.guard("r1", 2, "input"))).toMatchObject({
+      kind: "guard",
+      turn: 2,
+      template: "acme.prod-1.run.{runId}.evt.guard.{turn}.input",
+    });
+    expect(runStepOf(s.guardApproval("r1", 2))).toMatchObject({
+      kind: "approval",
+      turn: 2,
+      template: "acme.prod-1.run.{runId}.evt.approval.{turn}.guard",
+    });
     expect(runStepOf(s.approval("r1", 2, 1))).toMatchObject({
       kind: "approval",
       turn: 2,
