@@ -12,6 +12,7 @@ import type {
 } from "@cairn/protocol";
 import { summaryDue } from "./prompt.js";
 import {
+  conversationAnswer,
   conversationGoesOn,
   continuesAfterAnswer,
   outputRetry,
@@ -22,7 +23,7 @@ import {
 } from "./state.js";
 import { loopPause, loopTrip } from "./loop.js";
 import { evaluateGuards, type CodeGuards } from "./guard.js";
-import { agentNamed, HANDOFF_TOOL, handoffTarget, nextAgent, turnAgent } from "./team.js";
+import { HANDOFF_TOOL, handoffTo, nextAgent, turnAgent } from "./team.js";
 import { safeToolToken } from "./tokens.js";
 
 export { safeToolToken };
@@ -37,8 +38,8 @@ export { safeToolToken };
 function messageWakes(state: RunState): boolean {
   const last = state.turns[state.turns.length - 1];
   const m = state.messages[state.messages.length - 1];
-  if (!last || !turnAgent(state, last)?.conversation || !last.llm.ok || last.results.length > 0 || !m) return false;
-  if (outputRetry(state, last)) return false;
+  // (an answer that failed its schema is no answer: its correction is already commanded)
+  if (!last || !m || !conversationAnswer(state, last)) return false;
   return state.pendingMessages.length <= (m.text !== undefined ? 1 : 0);
 }
 
@@ -385,8 +386,8 @@ export function planTurn(
     let taken: { index: number; to: string } | undefined;
     calls.forEach((call, index) => {
       if (call.name !== HANDOFF_TOOL) return;
-      const to = handoffTarget(call.arguments);
-      if (to === undefined || !agent.handoffs!.includes(to) || !agentNamed(state, to))
+      const to = handoffTo(state, agent, call.arguments);
+      if (to === undefined)
         answered.set(index, {
           kind: "invalid_handoff",
           message: `handoff needs {"agent": one of ${agent.handoffs!.map((n) => JSON.stringify(n)).join(", ")}}; got ${call.arguments.slice(0, 200)}`,

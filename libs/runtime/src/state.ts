@@ -1,7 +1,7 @@
 import { safeToolToken } from "./tokens.js";
 import { countTurn, loopCounts, loopPause, resetLoop, type LoopCounts } from "./loop.js";
 import { checkOutput, DEFAULT_OUTPUT_ATTEMPTS, outputSchemaProblem, type OutputCheck } from "./output.js";
-import { agentNamed, HANDOFF_TOOL, handoffTarget, nextAgent, turnAgent } from "./team.js";
+import { HANDOFF_TOOL, handoffTo, nextAgent, turnAgent } from "./team.js";
 import {
   decode,
   messageSha256,
@@ -12,6 +12,7 @@ import {
   type RunApproval,
   type RunEnded,
   type RunError,
+  type AgentSpec,
   type RunGuard,
   type RunMessage,
   type RunSignal,
@@ -394,12 +395,11 @@ function foldKind(
       turn.results[w.index] = d.value;
       turn.resultCount++;
       // A handoff the planner accepted: the next model turn is the named agent's.
-      if (call.name === HANDOFF_TOOL && d.value.ok && maker?.handoffs?.length) {
-        const to = handoffTarget(call.arguments);
-        if (to !== undefined && maker.handoffs.includes(to) && agentNamed(state, to)) {
-          state.handoffs.push({ turn: w.turn, index: w.index, from: maker.name, to });
-          state.activeAgent = to;
-        }
+      const to =
+        call.name === HANDOFF_TOOL && d.value.ok && maker ? handoffTo(state, maker, call.arguments) : undefined;
+      if (to !== undefined) {
+        state.handoffs.push({ turn: w.turn, index: w.index, from: maker!.name, to });
+        state.activeAgent = to;
       }
       if (state.loop && turn.resultCount === turn.results.length) countTurn(state.loop, turn);
       return { kind: "tool-result", seq, turn: w.turn, index: w.index };
@@ -579,33 +579,35 @@ export function continuesAfterAnswer(state: RunState, last: TurnState): boolean 
   return outputRetry(state, last) || conversationGoesOn(state, last);
 }
 
-/** The last turn answered a conversation, and a message came after it: the next turn reads it (while turns remain). */
-export function conversationGoesOn(state: RunState, last: TurnState): boolean {
+/**
+ * The agent of a conversation whose last turn is an answer that stands (valid, for an agent with
+ * an output schema), in a run that has not ended; undefined otherwise.
+ */
+export function conversationAnswer(state: RunState, last: TurnState): AgentSpec | undefined {
   const a = turnAgent(state, last);
-  return (
-    a?.conversation === true &&
+  return a?.conversation === true &&
     !state.ended &&
     last.llm.ok &&
     last.results.length === 0 &&
-    last.output?.ok !== false &&
-    state.pendingMessages.length > 0 &&
-    last.turn < a.maxTurns
-  );
+    last.output?.ok !== false
+    ? a
+    : undefined;
+}
+
+/** The last turn answered a conversation, and a message came after it: the next turn reads it (while turns remain). */
+export function conversationGoesOn(state: RunState, last: TurnState): boolean {
+  const a = conversationAnswer(state, last);
+  return a !== undefined && state.pendingMessages.length > 0 && last.turn < a.maxTurns;
 }
 
 /** A conversation that answered and waits for the next message (nor has one asked it to end). */
 export function awaitingMessage(state: RunState): boolean {
   const last = state.turns[state.turns.length - 1];
-  const a = last && turnAgent(state, last);
   return (
-    a?.conversation === true &&
-    !state.ended &&
+    last !== undefined &&
+    conversationAnswer(state, last) !== undefined &&
     !state.cancel &&
     !state.endRequested &&
-    last !== undefined &&
-    last.llm.ok &&
-    last.results.length === 0 &&
-    last.output?.ok !== false &&
     state.pendingMessages.length === 0
   );
 }

@@ -63,3 +63,13 @@ export function handoffTarget(args: string): string | undefined {
     return undefined;
   }
 }
+
+/**
+ * The agent a handoff call hands the run to, when it may: its arguments name an agent that the
+ * agent making the call lists in its handoffs and that the run's team has; undefined otherwise.
+ * The planner answers a call by this, and the fold switches agents only by it.
+ */
+export function handoffTo(state: RunState, maker: AgentSpec, args: string): string | undefined {
+  const to = handoffTarget(args);
+  return to !== undefined && maker.handoffs?.includes(to) && agentNamed(state, to) ? to : undefined;
+}

@@ -21,7 +21,7 @@ describe("cairn provision: the llm-caller's work queues", () => {
       );
       const { spec } = await deploymentSpec(
         {
-          NATS_URL: "nats://127.0.0.1:4222",
+          NATS_URL: "nats://127.0.0.1:1",
           CAIRN_PROVIDERS_FILE: file,
           ANTHROPIC_API_KEY: "k",
           CAIRN_LLM_LIMITS: "ollama=1",

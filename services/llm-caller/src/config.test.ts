@@ -14,7 +14,7 @@ function providersFile(name: string, content: unknown): string {
   return file;
 }
 
-const base = { NATS_URL: "nats://127.0.0.1:4222" };
+const base = { NATS_URL: "nats://127.0.0.1:1" };
 
 describe("the llm-caller's model endpoints", () => {
   it("without a providers file: OPENAI_* is the openai provider, ANTHROPIC_* the anthropic one, as before", () => {

@@ -372,10 +372,6 @@ export async function loadAgentSources(file: string | undefined, module: string 
       throw new Error(`agent ${JSON.stringify(name)} is defined both in ${file} and in the agents module ${module}`);
     agents.set(name, def);
   }
-  for (const def of agents.values())
-    for (const to of def.handoffs ?? [])
-      if (!agents.has(to))
-        throw new Error(`agent ${JSON.stringify(def.name)} hands off to ${JSON.stringify(to)}, which is not defined`);
   return {
     defaultAgent: fromFile?.defaultAgent ?? fromModule.defaultAgent,
     agents,

@@ -843,34 +843,33 @@ export function createApi(deps: ApiDeps) {
         return apiError("not_awaiting", `${APPROVE_ROLE_PROBE} is the approve role's dry check: nothing was decided`);
       // `by` is who the server says is calling; a `by` in the request is ignored.
       const by = caller.identity;
-      // A run paused at a budget (agent onBudgetExceeded: approve) or by its stuck-loop guard (agent
-      // loopGuard onTrip: pause): go on (another budget; the loop counts reset), or end.
-      const gate =
-        callId === "budget"
-          ? {
-              pause: current.budgetPause,
-              subject: (turn: number) => subjects.budgetApproval(runId, turn),
-              notPaused: "paused at a budget",
-              going: "going past the budget",
-              detail: { budget: current.budgetPause?.kind },
-            }
-          : callId === "loop"
-            ? {
-                pause: current.loopPause,
-                subject: (turn: number) => subjects.loopApproval(runId, turn),
-                notPaused: "paused by its stuck-loop guard",
-                going: "going on after a stuck loop",
-                detail: { pattern: current.loopPause?.pattern },
-              }
-            : callId === "guard"
-              ? {
-                  pause: current.guardPause,
-                  subject: (turn: number) => subjects.guardApproval(runId, turn),
-                  notPaused: "paused by a tripped guardrail",
-                  going: "going on past a tripped guardrail",
-                  detail: { guardrail: current.guardPause?.guardrail },
-                }
-              : undefined;
+      // A run paused at a budget (agent onBudgetExceeded: approve), by its stuck-loop guard (agent
+      // loopGuard onTrip: pause) or by a tripped guardrail (onTrip: pause): go on (another budget;
+      // the loop counts reset; as if the guardrail had not tripped), or end.
+      const gates = {
+        budget: {
+          pause: current.budgetPause,
+          subject: (turn: number) => subjects.budgetApproval(runId, turn),
+          notPaused: "paused at a budget",
+          going: "going past the budget",
+          detail: { budget: current.budgetPause?.kind },
+        },
+        loop: {
+          pause: current.loopPause,
+          subject: (turn: number) => subjects.loopApproval(runId, turn),
+          notPaused: "paused by its stuck-loop guard",
+          going: "going on after a stuck loop",
+          detail: { pattern: current.loopPause?.pattern },
+        },
+        guard: {
+          pause: current.guardPause,
+          subject: (turn: number) => subjects.guardApproval(runId, turn),
+          notPaused: "paused by a tripped guardrail",
+          going: "going on past a tripped guardrail",
+          detail: { guardrail: current.guardPause?.guardrail },
+        },
+      };
+      const gate = Object.hasOwn(gates, callId) ? gates[callId as keyof typeof gates] : undefined;
       const edited = r.value.arguments;
       if (edited !== undefined && decision !== "approve")
         return apiError("bad_request", "edited arguments go with an approval, not a denial");
