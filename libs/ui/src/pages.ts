@@ -2,7 +2,8 @@ import type { ListReply, RunStatus } from "@cairn/protocol";
 import type { PromptCheck, StateAtStep, Timeline, TimelineItem, Wait } from "@cairn/replay";
 import { childRunId, SUB_AGENT_TOOL } from "@cairn/runtime";
 import type { BudgetUse, RunFacts } from "./facts.js";
-import { block, html, type Html } from "./html.js";
+import { STYLE } from "./assets.js";
+import { block, html, trusted, type Html } from "./html.js";
 
 /** Run text longer than this (characters) is folded into a `<details>` the reader opens. */
 export const EXPAND_OVER = 400;
@@ -42,7 +43,7 @@ export function layout(o: { title: string; body: Html; events?: string }): Html 
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="same-origin">
 <title>${o.title} · Cairn</title>
-<link rel="stylesheet" href="/assets/app.css">
+<style>${trusted(STYLE)}</style>
 <script src="/assets/app.js" defer></script>
 </head>
 <body${o.events ? html` data-events="${o.events}"` : ""}>
@@ -100,11 +101,14 @@ function clip(s: string, n: number): string {
  * and tenant filters; each a link to the list filtered by it. A run waiting for a human comes first.
  */
 export function countsBar(counts: ListReply["counts"] | undefined, f: RunFilters): Html {
+  const note =
+    f.since || f.until || f.meta ? html`<p class="meta">Counts do not apply the time and metadata filters.</p>` : "";
   if (!counts)
     return html`<p class="muted">
-      Counts by status: not ready yet (the planner reads the runs index once when first asked); they appear here
-      shortly.
-    </p>`;
+        Counts by status: not ready yet (the page asks for them once it is shown; a planner reads its runs index once
+        when first asked); they appear here shortly.
+      </p>
+      ${note}`;
   const total = STATUSES.reduce((n, s) => n + counts[s], 0);
   const unfiltered = { ...f, status: undefined };
   const link = (status: RunStatus["status"] | undefined, label: string, n: number): Html =>
@@ -116,7 +120,7 @@ export function countsBar(counts: ListReply["counts"] | undefined, f: RunFilters
   return html`<ul>
       ${STATUSES.map((s) => link(s, STATUS_WORDS[s], counts[s]))} ${link(undefined, "all", total)}
     </ul>
-    ${f.since || f.until || f.meta ? html`<p class="meta">Counts do not apply the time and metadata filters.</p>` : ""}`;
+    ${note}`;
 }
 
 export function runsPage(o: {
