@@ -53,4 +53,13 @@ export const invoices = defineAgent({
       },
     ],
   },
+  hooks: {
+    // Before each tool call runs: refuse reads outside the workspace. A refusal is recorded as the
+    // call's failed result (kind denied_by_hook), which the model reads; nothing returned: it runs.
+    toolCall: (call) => {
+      const path = typeof call.arguments?.path === "string" ? call.arguments.path : "";
+      if (path.startsWith("/") || path.split(/[\\/]/).includes(".."))
+        return { deny: `${call.name} reads inside the workspace only, not ${JSON.stringify(path)}` };
+    },
+  },
 });

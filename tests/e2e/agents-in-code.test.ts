@@ -23,6 +23,7 @@ import {
 const h = useEmbedded();
 const MODULE = join(workspaceRoot(), "examples", "code-agents", "agents.mjs");
 const CHANGED = join(workspaceRoot(), "tests", "fixtures", "code-agents-changed.mjs");
+const OPEN_HOOK = join(workspaceRoot(), "tests", "fixtures", "code-agents-open-hook.mjs");
 
 const cli = (f: Fixture, prefix: string, ...args: string[]) => runCli(h.server.url, prefix, f.dir, ...args);
 
@@ -140,6 +141,66 @@ describe("agents in code (defineAgent, CAIRN_AGENTS_MODULE)", () => {
       });
       const s: RunStatus = await client.status(clean);
       expect(s.agent).toBe("invoices");
+    } finally {
+      await client.close();
+      await Promise.all(procs.map((p) => p.kill("SIGKILL")));
+    }
+  });
+
+  it("a tool-call hook in code refuses a call (recorded as its result, read by the model) while the others run, across a SIGKILL of every service; replay --check --agents names a hook that would decide otherwise", async () => {
+    const f = makeFixture({ unused: [] });
+    writeFileSync(
+      join(f.scriptsDir, "invoices.json"),
+      JSON.stringify({
+        turns: [
+          {
+            content: "Reading.",
+            toolCalls: [
+              { name: "list_files", arguments: { path: "." } },
+              { name: "read_file", arguments: { path: "../../etc/passwd" } },
+            ],
+          },
+          { content: '{"invoice": "INV-7", "status": "open", "note": "120 EUR"}' },
+        ],
+      }),
+    );
+    const prefix = uniquePrefix();
+    const env = serviceEnv(h.server.url, prefix, f, { CAIRN_AGENTS_MODULE: MODULE });
+    delete (env as Record<string, string | undefined>)["CAIRN_AGENTS_FILE"];
+    let procs = await startServiceProcesses(env);
+    const client = await clientFor(h.server.url, prefix);
+    try {
+      const { runId } = await client.submit({ task: "Is INV-7 paid?", agent: "invoices" });
+      // every service killed once the model asked for the calls, then started again
+      await waitFor("the model's calls", async () =>
+        (await runLog(client.nc, prefix, runId)).some((e) => e.entry.kind === "llm-result") ? true : undefined,
+      );
+      await Promise.all(procs.map((p) => p.kill("SIGKILL")));
+      procs = await startServiceProcesses(env);
+      const s = await waitRun(client, runId);
+      expect(s, s.reason).toMatchObject({
+        status: "completed",
+        output: { invoice: "INV-7", status: "open" },
+      });
+
+      const log = await runLog(client.nc, prefix, runId);
+      const results = log.flatMap((e) => (e.entry.kind === "tool-result" ? [e.entry.message] : []));
+      expect(results.map((r) => [r.index, r.ok, r.error?.kind])).toEqual([
+        [1, false, "denied_by_hook"],
+        [0, true, undefined],
+      ]);
+      expect(results[0]!.error?.message).toBe('read_file reads inside the workspace only, not "../../etc/passwd"');
+      // the refused call was never commanded: no tool-runner saw it
+      const commanded = log.flatMap((e) => (e.entry.kind === "tool-command" ? [e.entry.message.index] : []));
+      expect(commanded).toEqual([0]);
+
+      const ok = await cli(f, prefix, "replay", runId, "--check", "--agents", MODULE, "--json");
+      expect(JSON.parse(ok.stdout)).toMatchObject({ ok: true, divergences: [] });
+      const open = await cli(f, prefix, "replay", runId, "--check", "--agents", OPEN_HOOK).catch(
+        (e: { code: number; stdout: string }) => e,
+      );
+      expect((open as { code: number }).code).toBe(3); // DIVERGED
+      expect((open as { stdout: string }).stdout).toMatch(/cmd\.tool\.1\.1\.read_file|evt\.tool\.1\.1\.read_file/);
     } finally {
       await client.close();
       await Promise.all(procs.map((p) => p.kill("SIGKILL")));

@@ -276,7 +276,17 @@ describe("results are accepted only for the call that was commanded", () => {
         ],
       ],
       [llm, "llm-caller", ["cairn.run.rx.evt.tool.1.0.ledger", "cairn.run.rx.evt.ended"]],
-      [client, "client", ["cairn.run.rx.evt.tool.1.0.ledger", "cairn.run.rx.evt.llm.1", "cairn.run.rx.evt.submitted"]],
+      [
+        client,
+        "client",
+        [
+          "cairn.run.rx.evt.tool.1.0.ledger",
+          "cairn.run.rx.evt.llm.1",
+          "cairn.run.rx.evt.submitted",
+          // a model-judged guardrail's check is the llm-caller's (a forged "not tripped" would pass an answer)
+          "cairn.run.rx.evt.check.1",
+        ],
+      ],
     ] as [NatsConnection, string, string[]][]) {
       for (const s of [
         ...subjects,
@@ -298,6 +308,10 @@ describe("results are accepted only for the call that was commanded", () => {
     // and what each needs, it can
     expect(await canPublish(await d.as("planner"), "cairn.run.rx.evt.message.1", "x")).toBe(true);
     expect(await canPublish(await d.as("planner"), "cairn.run.rx.evt.guard.1.output", "x")).toBe(true);
+    // a model-judged guardrail's check: the llm-caller records it; no runner group, no client may
+    expect(await canPublish(llm, "cairn.run.rx.evt.check.1", "x")).toBe(true);
+    expect(await canPublish(builtin, "cairn.run.rx.evt.check.1")).toBe(false);
+    expect(await canPublish(app, "cairn.run.rx.evt.check.1")).toBe(false);
     expect(await canPublish(builtin, "cairn.run.rx.evt.tool.1.0.read_file", "x")).toBe(true);
     expect(await canPublish(app, "cairn.run.rx.evt.tool.1.0.ledger", "x")).toBe(true);
     expect(await canSubscribe(client, "cairn.tap.rx.>")).toBe(true);

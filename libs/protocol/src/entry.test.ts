@@ -12,6 +12,8 @@ const TYPE_OF: Record<Exclude<DecodedEntry["kind"], "invalid">, string> = {
   "llm-result": "llm.result",
   "summary-command": "summary.command",
   "summary-result": "summary.result",
+  "check-command": "check.command",
+  "check-result": "check.result",
   "tool-command": "tool.command",
   "tool-result": "tool.result",
   signal: "run.signal",

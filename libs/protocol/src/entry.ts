@@ -1,5 +1,7 @@
 import { decode, type Decoded } from "./codec.js";
 import type {
+  CheckCommand,
+  CheckResult,
   LlmCommand,
   LlmResult,
   RunApproval,
@@ -37,6 +39,8 @@ export type DecodedEntry =
   | { kind: "llm-result"; message: LlmResult }
   | { kind: "summary-command"; message: SummaryCommand }
   | { kind: "summary-result"; message: SummaryResult }
+  | { kind: "check-command"; message: CheckCommand }
+  | { kind: "check-result"; message: CheckResult }
   | { kind: "tool-command"; message: ToolCommand }
   | { kind: "tool-result"; message: ToolResult }
   | { kind: "signal"; message: RunSignal }
@@ -56,6 +60,8 @@ const TYPES = {
   "llm-result": "LlmResult",
   "summary-command": "SummaryCommand",
   "summary-result": "SummaryResult",
+  "check-command": "CheckCommand",
+  "check-result": "CheckResult",
   "tool-command": "ToolCommand",
   "tool-result": "ToolResult",
   signal: "RunSignal",

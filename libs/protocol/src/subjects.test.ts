@@ -26,6 +26,18 @@ describe("Subjects builders", () => {
     expect(s.parse("t.run.r1.evt.summary.5")?.what).toEqual({ kind: "summary-result", turn: 5 });
     expect(s.parse("t.run.r1.evt.summary.0")?.what).toEqual({ kind: "unknown" });
     expect(s.parse("t.run.r1.cmd.summary.5")?.what).toEqual({ kind: "unknown" });
+    // a model-judged guardrail's check n: asked of the guardrail's provider, recorded by number
+    expect(s.checkCommand("r1", 2, "openai")).toBe("t.run.r1.cmd.check.2.openai");
+    expect(s.checkResult("r1", 2)).toBe("t.run.r1.evt.check.2");
+    expect(s.parse("t.run.r1.cmd.check.2.openai")?.what).toEqual({ kind: "check-command", n: 2, provider: "openai" });
+    expect(s.parse("t.run.r1.evt.check.2")?.what).toEqual({ kind: "check-result", n: 2 });
+    expect(s.parse("t.run.r1.evt.check.0")?.what).toEqual({ kind: "unknown" });
+    expect(s.parse("t.run.r1.evt.check.2.x")?.what).toEqual({ kind: "unknown" });
+    expect(s.parse("t.run.r1.cmd.check.2")?.what).toEqual({ kind: "unknown" });
+    // on the llm_<provider> consumer's one filter, never on a tool-runner's
+    expect(s.llmWork("openai")[0]).toBe("t.run.*.cmd.*.*.openai");
+    expect(runStepOf(s.checkResult("r1", 2))?.template).toBe("t.run.{runId}.evt.check.{n}");
+    expect(runStepOf(s.checkCommand("r1", 2, "openai"))?.template).toBe("t.run.{runId}.cmd.check.{n}.openai");
   });
 
   it("build the filters and api subjects", () => {

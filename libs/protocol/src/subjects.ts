@@ -96,13 +96,17 @@ export type RunSubjectKind =
   | { kind: "budget-approval"; turn: number }
   | { kind: "loop-approval"; turn: number }
   | { kind: "summary-result"; turn: number }
+  /** The verdict of a model-judged guardrail: the run's check `n`. */
+  | { kind: "check-result"; n: number }
   | { kind: "message"; n: number }
   | { kind: "guard"; turn: number; point: "input" | "output" }
-  | { kind: "guard-approval"; turn: number }
+  /** `point` input: the task's guardrails (`.guard-input`); absent: an answer's (`.guard`; logs before the split also decided the task's there). */
+  | { kind: "guard-approval"; turn: number; point?: "input" }
   | { kind: "error"; id: string }
   | { kind: "ended" }
   | { kind: "llm-command"; turn: number; provider: string }
   | { kind: "summary-command"; turn: number; provider: string }
+  | { kind: "check-command"; n: number; provider: string }
   | { kind: "tool-command"; turn: number; index: number; tool: string }
   | { kind: "unknown" };
 
@@ -191,8 +195,9 @@ export class Subjects {
     return `${this.prefix}.run.*.cmd.llm.*.${provider === "*" ? "*" : token("provider", provider)}`;
   }
   /**
-   * Filter of the llm_<provider> consumer: the provider's model calls and summarisations
-   * (`cmd.llm.<turn>.<provider>`, `cmd.summary.<turn>.<provider>`; a tool command has one token
+   * Filter of the llm_<provider> consumer: the provider's model calls, summarisations and
+   * guardrail checks (`cmd.llm.<turn>.<provider>`, `cmd.summary.<turn>.<provider>`,
+   * `cmd.check.<n>.<provider>`; a tool command has one token
    * more, so it never matches). One filter, not two: nats-server looks for a multi-filter
    * consumer's next message past a block with none by intersecting its filters with every subject
    * of the stream (`checkSkipFirstBlockMulti`), a cost that grows with the runs in the stream
@@ -235,9 +240,13 @@ export class Subjects {
   guard(runId: string, turn: number, point: "input" | "output"): string {
     return `${this.prefix}.run.${token("runId", runId)}.evt.guard.${turn}.${point}`;
   }
-  /** A human's decision on a run a tripped guardrail paused at `turn` (onTrip pause). */
-  guardApproval(runId: string, turn: number): string {
-    return `${this.prefix}.run.${token("runId", runId)}.evt.approval.${turn}.guard`;
+  /**
+   * A human's decision on a run a tripped guardrail paused (onTrip pause): on the answer of `turn`
+   * (`.guard`), or on the task before turn 1 (`.guard-input`: its own subject, so the task's
+   * decision and turn 1's answer's are two).
+   */
+  guardApproval(runId: string, turn: number, point: "input" | "output" = "output"): string {
+    return `${this.prefix}.run.${token("runId", runId)}.evt.approval.${turn}.${point === "input" ? "guard-input" : "guard"}`;
   }
   /** A user's message `n` (1, 2, …) to a run: cairn send. */
   message(runId: string, n: number): string {
@@ -264,6 +273,14 @@ export class Subjects {
   }
   summaryCommand(runId: string, turn: number, provider: string): string {
     return `${this.prefix}.run.${token("runId", runId)}.cmd.summary.${turn}.${token("provider", provider)}`;
+  }
+  /** The run's `n`-th model-judged guardrail check, for the llm_<provider> consumer (the guardrail's provider). */
+  checkCommand(runId: string, n: number, provider: string): string {
+    return `${this.prefix}.run.${token("runId", runId)}.cmd.check.${n}.${token("provider", provider)}`;
+  }
+  /** Where the verdict of the run's check `n` is recorded (by the llm-caller). */
+  checkResult(runId: string, n: number): string {
+    return `${this.prefix}.run.${token("runId", runId)}.evt.check.${n}`;
   }
   ended(runId: string): string {
     return `${this.prefix}.run.${token("runId", runId)}.evt.ended`;
@@ -450,15 +467,19 @@ function parseRunTokens(t: string[]): ParsedRunSubject | undefined {
       what = { kind: "loop-approval", turn: posInt(c)! };
     else if (b === "approval" && n === 5 && posInt(c) && d === "guard")
       what = { kind: "guard-approval", turn: posInt(c)! };
+    else if (b === "approval" && n === 5 && posInt(c) && d === "guard-input")
+      what = { kind: "guard-approval", turn: posInt(c)!, point: "input" };
     else if (b === "guard" && n === 5 && posInt(c) && (d === "input" || d === "output"))
       what = { kind: "guard", turn: posInt(c)!, point: d };
     else if (b === "summary" && n === 4 && posInt(c)) what = { kind: "summary-result", turn: posInt(c)! };
+    else if (b === "check" && n === 4 && posInt(c)) what = { kind: "check-result", n: posInt(c)! };
     else if (b === "message" && n === 4 && posInt(c)) what = { kind: "message", n: posInt(c)! };
     else if (b === "error" && n === 4 && c) what = { kind: "error", id: c };
   } else if (a === "cmd") {
     if (b === "llm" && n === 5 && posInt(c) && d) what = { kind: "llm-command", turn: posInt(c)!, provider: d };
     else if (b === "summary" && n === 5 && posInt(c) && d)
       what = { kind: "summary-command", turn: posInt(c)!, provider: d };
+    else if (b === "check" && n === 5 && posInt(c) && d) what = { kind: "check-command", n: posInt(c)!, provider: d };
     else if (b === "tool" && n === 6 && posInt(c) && posInt(d) !== undefined && e)
       what = { kind: "tool-command", turn: posInt(c)!, index: posInt(d)!, tool: e };
   }
@@ -531,16 +552,20 @@ export function runStepOf(subject: string): RunStep | undefined {
       return step("evt", "approval", ["{turn}", "loop"], { turn: w.turn });
     case "message":
       return step("evt", "message", ["{n}"]);
+    case "check-result":
+      return step("evt", "check", ["{n}"]);
     case "guard":
       return step("evt", "guard", ["{turn}", w.point], { turn: w.turn });
     case "guard-approval":
-      return step("evt", "approval", ["{turn}", "guard"], { turn: w.turn });
+      return step("evt", "approval", ["{turn}", w.point === "input" ? "guard-input" : "guard"], { turn: w.turn });
     case "error":
       return step("evt", "error", ["{id}"]);
     case "llm-command":
       return step("cmd", "llm", ["{turn}", w.provider], { turn: w.turn });
     case "summary-command":
       return step("cmd", "summary", ["{turn}", w.provider], { turn: w.turn });
+    case "check-command":
+      return step("cmd", "check", ["{n}", w.provider]);
     case "tool-command":
       return step("cmd", "tool", ["{turn}", "{index}", w.tool], { turn: w.turn, index: w.index, tool: w.tool });
     case "unknown":

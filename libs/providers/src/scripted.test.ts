@@ -259,4 +259,30 @@ describe("scripted model", () => {
     const templated = createScriptedProvider({ scripts: { demo: { ...script, summary: "S<{{transcript}}>" } } });
     expect((await call(templated, summariseReq)).content).toBe(`S<${summariseReq.messages[1]!.content}>`);
   });
+
+  it("judges a guardrail check by the script's `check`: tripped when the text matches `trips`, else not", async () => {
+    const checkReq = (text: string): ModelRequest => ({
+      model: "demo",
+      purpose: "check",
+      tools: [],
+      messages: [
+        { role: "system", content: "No cards." },
+        { role: "user", content: text },
+      ],
+    });
+    const judge = createScriptedProvider({
+      scripts: { demo: { ...script, check: { trips: "\\d{4} \\d{4}", reason: "a card number" } } },
+    });
+    expect(JSON.parse((await call(judge, checkReq("card 4111 1111"))).content!)).toEqual({
+      tripped: true,
+      reason: "a card number",
+    });
+    expect(JSON.parse((await call(judge, checkReq("no digits"))).content!)).toMatchObject({ tripped: false });
+    // no `check` in the script: nothing trips; `answer`: sent verbatim (a model that gives no verdict)
+    expect(JSON.parse((await call(p, checkReq("card 4111 1111"))).content!)).toMatchObject({ tripped: false });
+    const rambling = createScriptedProvider({
+      scripts: { demo: { ...script, check: { answer: "Looks fine to me!" } } },
+    });
+    expect((await call(rambling, checkReq("x"))).content).toBe("Looks fine to me!");
+  });
 });

@@ -20,6 +20,9 @@ import type { CallOptions, ModelProvider, ModelResponse } from "./types.js";
  * the transcript's tool results — deterministic, and plainly not a model's prose. In `content`, `{{toolResults}}` is replaced by
  * the previous turn's tool results (one per line), `{{toolResult:N}}` by the N-th of them and
  * `{{task}}` by the user's task. `argumentsRaw` sends arguments verbatim (e.g. invalid JSON).
+ * A model-judged guardrail's check is answered by `check`: `{"tripped": true}` when the text
+ * judged matches its `trips` pattern (a JavaScript regular expression, case-insensitive), with
+ * its `reason`; `{"tripped": false}` otherwise and without `check`; `answer` is sent verbatim.
  * Usage is counted as ceil(characters / 4) for input and output.
  */
 export interface ScriptTurn {
@@ -32,6 +35,8 @@ export interface Script {
   turns: ScriptTurn[];
   /** Answer to summarisation requests; `{{transcript}}` is replaced by the transcript sent. */
   summary?: string;
+  /** How a model-judged guardrail's check is answered (see the file comment). */
+  check?: { trips?: string; reason?: string; answer?: string };
 }
 
 export interface ScriptedProviderOptions {
@@ -125,6 +130,7 @@ export function createScriptedProvider(opts: ScriptedProviderOptions = {}): Mode
         cache.set(req.model, script);
       }
       if (req.purpose === "summary") return Promise.resolve(scriptedSummary(req, script));
+      if (req.purpose === "check") return Promise.resolve(scriptedCheck(req, script));
       const turnNo = assistantTurns(req.messages) + summarisedTurns(req.messages) + 1;
       const turn = script.turns[turnNo - 1];
       if (!turn)
@@ -161,6 +167,27 @@ export function createScriptedProvider(opts: ScriptedProviderOptions = {}): Mode
         usage: { inputTokens: Math.ceil(inputChars / 4), outputTokens: tokens(outputText) },
       });
     },
+  };
+}
+
+/** The scripted model's verdict on a guardrail check (see the file comment). */
+function scriptedCheck(req: ModelRequest, script: Script): ModelResponse {
+  const text = req.messages.find((m) => m.role === "user")?.content ?? "";
+  const c = script.check;
+  const tripped = c?.trips !== undefined && new RegExp(c.trips, "i").test(text);
+  const content =
+    c?.answer ??
+    JSON.stringify(
+      tripped
+        ? { tripped: true, reason: c?.reason ?? `matched ${c?.trips}` }
+        : { tripped: false, reason: "nothing matched" },
+    );
+  return {
+    content,
+    toolCalls: [],
+    finishReason: "stop",
+    model: `scripted:${req.model}`,
+    usage: { inputTokens: tokens(JSON.stringify(req.messages)), outputTokens: tokens(content) },
   };
 }
 

@@ -6,6 +6,7 @@ import {
   encode,
   Subjects,
   validate,
+  type CheckResult,
   type LlmResult,
   type RunSubmitted,
   type SummaryResult,
@@ -39,7 +40,7 @@ export interface ForkPlan {
   messages: {
     subject: string;
     data: Uint8Array;
-    kind: "llm-result" | "summary-result" | "tool-result" | "submitted";
+    kind: "llm-result" | "summary-result" | "check-result" | "tool-result" | "submitted";
     edited?: boolean;
   }[];
   submitted: RunSubmitted;
@@ -75,7 +76,7 @@ function editedResult(base: ToolResult, value: unknown): ToolResult {
 
 /**
  * Plans a fork of `source` from step `fromStep`: a new run whose history is the source's results up
- * to that step (model responses and tool results, `runId` rewritten — nothing is called again for
+ * to that step (model responses — turns, summaries, guardrail checks — and tool results, `runId` rewritten — nothing is called again for
  * them), optionally with edited tool results or another model, followed by a submission carrying
  * `forkedFrom`. Appended in that order, the planner folds the copied results first (it decides
  * nothing without a submission) and, on the submission, decides what is due from the full state:
@@ -99,7 +100,8 @@ export function planFork(source: RunLog, target: Subjects, o: ForkOptions): Fork
   const messages: ForkPlan["messages"] = [];
   const toolIndex = new Map<string, number>();
   for (const s of steps.filter((x) => x.step >= 1 && x.step <= o.fromStep).sort((a, b) => a.step - b.step)) {
-    if (s.kind !== "llm-result" && s.kind !== "tool-result" && s.kind !== "summary-result") continue;
+    if (s.kind !== "llm-result" && s.kind !== "tool-result" && s.kind !== "summary-result" && s.kind !== "check-result")
+      continue;
     if (
       applied.get(s.seq)?.kind === "ignored" &&
       /already ended/.test((applied.get(s.seq) as { reason?: string }).reason ?? "")
@@ -116,6 +118,12 @@ export function planFork(source: RunLog, target: Subjects, o: ForkOptions): Fork
     } else if (p.kind === "summary-result") {
       subject = target.summaryResult(runId, p.turn);
       const d = decode<SummaryResult>("SummaryResult", e.data);
+      if (d.ok) data = encode({ ...d.value, runId });
+    } else if (p.kind === "check-result") {
+      // A model-judged guardrail's verdict is a recorded model call like the others: the fork reads
+      // it (the point's verdict follows from it) instead of asking the judge again.
+      subject = target.checkResult(runId, p.n);
+      const d = decode<CheckResult>("CheckResult", e.data);
       if (d.ok) data = encode({ ...d.value, runId });
     } else if (p.kind === "tool-result") {
       subject = target.toolResult(

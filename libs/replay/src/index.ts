@@ -35,3 +35,26 @@ export { terminalSafe, terminalLine, terminalArgs, terminalJson, isTerminalUnsaf
 export type { TerminalSafeOptions } from "./terminal.js";
 export { waitsOf, pendingOf, sleepWakeAt, stepKey, trackPending } from "./waiting.js";
 export type { Wait, PendingSleep, PendingRetry, PendingTracker } from "./waiting.js";
+export {
+  evalRun,
+  evalTotals,
+  judgeRun,
+  judgeRequest,
+  parseJudgeAnswer,
+  renderEval,
+  JUDGE_INSTRUCTIONS,
+} from "./eval.js";
+export type {
+  EvalChange,
+  EvalDeps,
+  EvalJudge,
+  EvalModelResponse,
+  EvalOptions,
+  EvalPair,
+  EvalReport,
+  EvalRunReport,
+  EvalSide,
+  EvalToolChoice,
+  EvalTotals,
+  EvalTurnView,
+} from "./eval.js";

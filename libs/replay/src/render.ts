@@ -100,6 +100,7 @@ function statusTag(c: Colors, status: string): string {
   if (status === "completed") return c.green("✔ completed");
   if (status === "running") return c.cyan("… running");
   if (status === "cancelled") return c.yellow("■ cancelled");
+  if (status === "awaiting_approval") return c.yellow("⏸ awaiting approval");
   return c.red("✘ failed");
 }
 
@@ -191,6 +192,43 @@ function renderItem(c: Colors, width: number, i: TimelineItem): string[] {
         ),
       ];
       if (i.content) out.push(more(c.italic(clip(JSON.stringify(i.content), room - 4))));
+      return out;
+    }
+    case "check-command":
+      return [
+        line(
+          c.dim(
+            `  ⋯ check ${i.n}: ${i.point} guardrail ${safe(i.guardrail)} asks its model about ${i.point === "input" ? "the task" : `turn ${i.turn}'s answer`} (history to seq ${i.historySeq})`,
+          ),
+        ),
+      ];
+    case "check-result": {
+      const parts = [
+        `check ${i.n}`,
+        i.usage ? `${i.usage.inputTokens} in / ${i.usage.outputTokens} out tokens` : "",
+        i.latencyMs !== undefined ? `model ${msText(i.latencyMs)}` : "",
+        i.waitMs !== undefined ? `${msText(i.waitMs)} after its command` : "",
+      ];
+      const metaLen = parts.filter(Boolean).join(" · ").length + 3 + triesPlain(i.attempts).length;
+      const headPlain = i.ok
+        ? `⚖ ${i.point} guardrail ${safe(i.guardrail)} judged by ${safe(i.model ?? "?")}: ${i.tripped ? "tripped" : "passed"}`
+        : `✗ ${i.point} guardrail ${safe(i.guardrail)}: no verdict (it trips, pausing for a human)`;
+      const head = i.ok
+        ? `${c.bold(c.blue("⚖"))} ${i.point} guardrail ${safe(i.guardrail)} judged by ${safe(i.model ?? "?")}: ${i.tripped ? c.red("tripped") : c.green("passed")}`
+        : c.red(headPlain);
+      // The judge's reason (or the error): inline when it fits, else on a line of its own.
+      const why = terminalLine(
+        i.ok ? (i.reason ?? "") : i.error ? `${i.error.kind}: ${i.error.message}` : "the model gave no verdict",
+      );
+      const fits = why.length <= room - headPlain.length - metaLen - 6;
+      const out = [
+        line(
+          [head, why && fits ? (i.ok ? `— ${why}` : c.red(why)) : "", meta(parts), attemptsText(c, i.attempts)]
+            .filter(Boolean)
+            .join(" "),
+        ),
+      ];
+      if (why && !fits) out.push(more((i.ok ? c.italic : c.red)(clip(why, room - 4))));
       return out;
     }
     case "tool-command":

@@ -5,21 +5,25 @@ import {
   decode,
   encode,
   Subjects,
+  type AgentSpec,
+  type CheckCommand,
+  type CheckResult,
   type LlmResult,
   type RunSubmitted,
   type ToolResult,
   messageSha256,
   type HistoryEntry,
 } from "@cairn/protocol";
-import { decide, type Applied, type Output, type RunState } from "@cairn/runtime";
+import { applyEntry, decide, emptyRun, type Applied, type Output, type RunState } from "@cairn/runtime";
 import { checkRun } from "./check.js";
 import { planFork } from "./fork.js";
 import { ExportFormatError, exportRunLog, parseRunExport } from "./format.js";
 import { promptAt, stateAt } from "./inspect.js";
 import { relativeSubject, ReplayError, stepsOf, type RunLog } from "./log.js";
 import { renderCheck, renderPromptCheck, renderState, renderTimeline } from "./render.js";
-import { parseDuration } from "./store.js";
-import { buildTimeline } from "./timeline.js";
+import { parseDuration, unanswered } from "./store.js";
+import { buildTimeline, type TimelineItem } from "./timeline.js";
+import { pendingOf } from "./waiting.js";
 
 const dir = fileURLToPath(new URL("../../../tests/fixtures/golden/", import.meta.url));
 const text = (name: string) => readFileSync(`${dir}${name}.cairn.jsonl`, "utf8");
@@ -390,6 +394,277 @@ describe("rendering", () => {
         for (const l of clipped) expect(l.length, l).toBeLessThanOrEqual(w);
       }
     }
+  });
+});
+
+describe("model-judged guardrail checks (cmd.check / evt.check)", () => {
+  // A run driven as the services drive it: the planner's decisions (runtime decide) appended as
+  // they come, a scripted model answering each model call and each check with `verdict`.
+  const CS = new Subjects("cairn");
+  const R = "rjudge";
+  const judged: AgentSpec = {
+    name: "a",
+    provider: "openai",
+    model: "gpt-main",
+    systemPrompt: "",
+    tools: [],
+    maxTurns: 3,
+    guardrails: {
+      output: [
+        { name: "judge", onTrip: "pause", model: { instructions: "Trip on card numbers.", model: "gpt-judge" } },
+      ],
+    },
+  };
+  function judgedRun(verdict: Partial<CheckResult>): RunLog {
+    const state = emptyRun(R);
+    const entries: HistoryEntry[] = [];
+    const queue: { subject: string; message: unknown }[] = [
+      {
+        subject: CS.submitted(R),
+        message: {
+          v: 1,
+          type: "run.submitted",
+          runId: R,
+          task: "what is on the card?",
+          submittedAt: "2026-01-01T00:00:00.000Z",
+          agent: judged,
+        } satisfies RunSubmitted,
+      },
+    ];
+    while (queue.length) {
+      const { subject, message } = queue.shift()!;
+      const e: HistoryEntry = {
+        seq: entries.length + 1,
+        subject,
+        data: encode(message),
+        time: new Date(Date.UTC(2026, 0, 1, 0, 0, entries.length + 1)).toISOString(),
+      };
+      entries.push(e);
+      const w = CS.parse(subject)!.what;
+      if (w.kind === "llm-command")
+        queue.push({
+          subject: CS.llmResult(R, w.turn),
+          message: {
+            v: 1,
+            type: "llm.result",
+            runId: R,
+            turn: w.turn,
+            ok: true,
+            attempts: 1,
+            content: "the card is 4111",
+            toolCalls: [],
+            model: "gpt-main",
+            usage: { inputTokens: 10, outputTokens: 5 },
+          } satisfies LlmResult,
+        });
+      else if (w.kind === "check-command") {
+        const cmd = message as CheckCommand;
+        queue.push({
+          subject: CS.checkResult(R, w.n),
+          message: {
+            v: 1,
+            type: "check.result",
+            runId: R,
+            n: w.n,
+            turn: cmd.turn,
+            point: cmd.point,
+            guardrail: cmd.guardrail,
+            ok: true,
+            tripped: false,
+            provider: "openai",
+            model: "gpt-judge",
+            usage: { inputTokens: 7, outputTokens: 3 },
+            latencyMs: 120,
+            historySeq: cmd.historySeq,
+            attempts: 1,
+            ...verdict,
+          } satisfies CheckResult,
+        });
+      } else if (relativeSubject({ prefix: "cairn", runId: R }, subject).startsWith("evt.")) {
+        const applied = applyEntry(state, e, CS);
+        for (const o of decide(state, applied, CS)) queue.push({ subject: o.subject, message: o.message });
+      }
+    }
+    return { prefix: "cairn", runId: R, entries };
+  }
+  const rels = (log: RunLog) => log.entries.map((e) => relativeSubject(log, e.subject));
+  const only = <K extends TimelineItem["kind"]>(items: TimelineItem[], kind: K) =>
+    items.filter((i): i is Extract<TimelineItem, { kind: K }> => i.kind === kind);
+
+  it("the timeline shows the check asked for and the judge's verdict (its wait, tokens in the totals); --check passes", () => {
+    const log = judgedRun({});
+    expect(rels(log)).toEqual([
+      "evt.submitted",
+      "cmd.llm.1.openai",
+      "evt.llm.1",
+      "cmd.check.1.openai",
+      "evt.check.1",
+      "evt.guard.1.output",
+      "evt.ended",
+    ]);
+    const t = buildTimeline(log);
+    expect(only(t.items, "check-command")).toEqual([
+      expect.objectContaining({
+        seq: 4,
+        subject: "cmd.check.1.openai",
+        n: 1,
+        turn: 1,
+        point: "output",
+        guardrail: "judge",
+        historySeq: 3,
+      }),
+    ]);
+    const [res] = only(t.items, "check-result");
+    expect(res).toEqual({
+      seq: 5,
+      time: "2026-01-01T00:00:05.000Z",
+      atMs: 4000,
+      subject: "evt.check.1",
+      step: 2,
+      kind: "check-result",
+      n: 1,
+      turn: 1,
+      point: "output",
+      guardrail: "judge",
+      ok: true,
+      tripped: false,
+      provider: "openai",
+      model: "gpt-judge",
+      usage: { inputTokens: 7, outputTokens: 3 },
+      latencyMs: 120,
+      historySeq: 3,
+      attempts: 1,
+      waitMs: 1000,
+    });
+    expect(t.status.status).toBe("completed");
+    expect(t.totals).toMatchObject({ inputTokens: 17, outputTokens: 8, retries: 0 });
+
+    const lines = renderTimeline(t, { width: 160 }).split("\n");
+    expect(lines.find((l) => l.includes("check 1:"))).toMatch(
+      /^\s+4 +\+3000 {2}\s+⋯ check 1: output guardrail judge asks its model about turn 1's answer \(history to seq 3\)$/,
+    );
+    expect(lines.find((l) => l.includes("⚖"))).toBe(
+      "    2     5    +4000  ⚖ output guardrail judge judged by gpt-judge: passed (check 1 · 7 in / 3 out tokens · model 120 ms · 1000 ms after its command)",
+    );
+    // the recorded check command is the planner's decision: replaying the decisions matches it
+    const r = checkRun(log);
+    expect(r.divergences).toEqual([]);
+    expect(r).toMatchObject({ ok: true, decisions: 4, matched: 4 });
+  });
+
+  it("renders a tripped verdict with the judge's reason, and a check that got no verdict with its error and attempts", () => {
+    const tripped = renderTimeline(buildTimeline(judgedRun({ tripped: true, reason: "it names a card number" })), {
+      width: 240,
+    });
+    expect(tripped).toContain(
+      "⚖ output guardrail judge judged by gpt-judge: tripped — it names a card number (check 1 · 7 in / 3 out tokens",
+    );
+    expect(tripped).toContain("⛔ output guardrail judge tripped (pause for a human)");
+
+    const failed = judgedRun({
+      ok: false,
+      tripped: undefined,
+      model: "gpt-judge",
+      usage: undefined,
+      attempts: 3,
+      error: { kind: "not_a_verdict", message: "the answer was not JSON" },
+    });
+    const t = buildTimeline(failed);
+    expect(only(t.items, "check-result")[0]).toMatchObject({
+      ok: false,
+      attempts: 3,
+      error: { kind: "not_a_verdict" },
+    });
+    expect(t.totals.retries).toBe(2);
+    const wide = renderTimeline(t, { width: 300 }).split("\n");
+    expect(wide.find((l) => l.includes("no verdict"))).toBe(
+      "    2     5    +4000  ✗ output guardrail judge: no verdict (it trips, pausing for a human) not_a_verdict: the answer was not JSON (check 1 · model 120 ms · 1000 ms after its command) 3 attempts (2 redeliveries)",
+    );
+    // narrower: the error does not fit after the head, so it gets a line of its own
+    const narrow = renderTimeline(t, { width: 100 }).split("\n");
+    const at = narrow.findIndex((l) => l.includes("no verdict"));
+    expect(narrow[at]).not.toContain("not_a_verdict");
+    expect(narrow[at + 1]).toBe(`${" ".repeat(26)}not_a_verdict: the answer was not JSON`);
+  });
+
+  it("a fork copies the recorded verdict like a model response: the fork decides the point's verdict from it, not a new check", () => {
+    const src = judgedRun({ tripped: true, reason: "card" });
+    const steps = stepsOf(src);
+    const checkStep = steps.find((s) => s.rel === "evt.check.1")!.step;
+    const plan = planFork(src, CS, { fromStep: checkStep, runId: "rforkj", now: new Date("2030-01-01T00:00:00.000Z") });
+    expect(
+      plan.messages.map((m) => [m.kind, relativeSubject({ prefix: "cairn", runId: "rforkj" }, m.subject)]),
+    ).toEqual([
+      ["llm-result", "evt.llm.1"],
+      ["check-result", "evt.check.1"],
+      ["submitted", "evt.submitted"],
+    ]);
+    const orig = decode<CheckResult>("CheckResult", src.entries.find((e) => e.subject.endsWith(".evt.check.1"))!.data);
+    if (!orig.ok) throw new Error(orig.message);
+    expect(Buffer.from(plan.messages[1]!.data).equals(Buffer.from(encode({ ...orig.value, runId: "rforkj" })))).toBe(
+      true,
+    );
+    const asLog = (p: typeof plan): RunLog => ({
+      prefix: "cairn",
+      runId: p.runId,
+      entries: p.messages.map((m, i) => ({
+        seq: 100 + i,
+        subject: m.subject,
+        data: m.data,
+        time: "2030-01-01T00:00:00.000Z",
+      })),
+    });
+    const fork = asLog(plan);
+    const last = stepsOf(fork).reduce((m, s) => Math.max(m, s.step), 0);
+    const at = stateAt(fork, last);
+    // the copied check folded: its tokens count, and what is due is the verdict it gives, not another model call
+    expect(at.status.usage).toEqual({ inputTokens: 17, outputTokens: 8 });
+    expect(at.due.map((d) => d.subject)).toEqual(["evt.guard.1.output"]);
+    expect(at.due[0]!.message).toMatchObject({ tripped: true, guardrail: "judge", message: "card" });
+    expect(buildTimeline(fork).items.find((i) => i.kind === "check-result")).toMatchObject({ copied: true, n: 1 });
+    // forked before the check: the judge is asked (check 1 of the fork)
+    const before = asLog(planFork(src, CS, { fromStep: checkStep - 1, runId: "rforkk" }));
+    const b = stateAt(
+      before,
+      stepsOf(before).reduce((m, s) => Math.max(m, s.step), 0),
+    );
+    expect(b.due.map((d) => relativeSubject(before, d.subject))).toEqual(["cmd.check.1.openai"]);
+  });
+
+  it("a check command without its result is work in flight (purge and archive refuse it); a retry of it waits for its result", () => {
+    const log = judgedRun({});
+    expect(unanswered(log.entries, CS, R)).toEqual([]);
+    const cut = log.entries.filter((e) => e.seq <= 4);
+    expect(unanswered(cut, CS, R)).toEqual(["cmd.check.1.openai"]);
+    // a retry notice about the check: pending until the check's result, in a whole timeline
+    const notice: HistoryEntry = {
+      seq: 5,
+      subject: CS.error(R, "e1"),
+      time: "2026-01-01T00:00:04.500Z",
+      data: encode({
+        v: 1,
+        type: "run.error",
+        runId: R,
+        service: "llm-caller",
+        subject: CS.checkCommand(R, 1, "openai"),
+        seq: 4,
+        error: { kind: "http_503", message: "busy" },
+        attempt: 1,
+        retryAt: "2026-01-01T00:00:06.000Z",
+        at: "2026-01-01T00:00:04.500Z",
+      }),
+    };
+    const waiting: RunLog = { ...log, entries: [...cut, notice] };
+    expect(pendingOf(buildTimeline(waiting)).retries).toEqual([
+      {
+        subject: CS.checkCommand(R, 1, "openai"),
+        attempt: 1,
+        retryAt: Date.parse("2026-01-01T00:00:06.000Z"),
+        error: "http_503: busy",
+      },
+    ]);
+    const after = log.entries.filter((e) => e.seq > 4).map((e) => ({ ...e, seq: e.seq + 1 }));
+    expect(pendingOf(buildTimeline({ ...log, entries: [...cut, notice, ...after] })).retries).toEqual([]);
   });
 });
 

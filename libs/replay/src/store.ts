@@ -135,8 +135,8 @@ export interface PurgedRun {
   status: RunStatus;
 }
 
-/** Commands of the log with no result recorded on their result subject. */
-function unanswered(entries: HistoryEntry[], subjects: Subjects, runId: string): string[] {
+/** Commands of the log with no result recorded on their result subject (below `<p>.run.<runId>.`). */
+export function unanswered(entries: HistoryEntry[], subjects: Subjects, runId: string): string[] {
   const have = new Set(entries.map((e) => e.subject));
   const head = subjects.runHead(runId);
   const out: string[] = [];
@@ -147,9 +147,11 @@ function unanswered(entries: HistoryEntry[], subjects: Subjects, runId: string):
         ? subjects.llmResult(runId, w.turn)
         : w?.kind === "summary-command"
           ? subjects.summaryResult(runId, w.turn)
-          : w?.kind === "tool-command"
-            ? subjects.toolResult(runId, w.turn, w.index, w.tool)
-            : undefined;
+          : w?.kind === "check-command"
+            ? subjects.checkResult(runId, w.n)
+            : w?.kind === "tool-command"
+              ? subjects.toolResult(runId, w.turn, w.index, w.tool)
+              : undefined;
     // (a log recorded before the tool joined the result subject has `evt.tool.<turn>.<index>`)
     const legacy = w?.kind === "tool-command" ? subjects.legacyToolResult(runId, w.turn, w.index) : undefined;
     if (result && !have.has(result) && !(legacy && have.has(legacy))) out.push(e.subject.slice(head.length));

@@ -248,6 +248,69 @@ describe("the replay renderers print nothing raw from a hostile log", () => {
     ],
   } as unknown as Timeline;
 
+  it("renderTimeline: a guardrail check's command and verdicts (names, model, reason, error) are terminal-safe", () => {
+    const t = {
+      runId: "r1",
+      prefix: "cairn",
+      status: { status: "running" },
+      totals: {
+        steps: 3,
+        messages: 4,
+        turns: 1,
+        toolCalls: 0,
+        inputTokens: 0,
+        outputTokens: 0,
+        retries: 0,
+        errors: 0,
+        durationMs: 0,
+      },
+      items: [
+        { ...base, kind: "check-command", n: 1, turn: 1, point: "output", guardrail: `g${X}`, historySeq: 3 },
+        {
+          ...base,
+          step: 2,
+          kind: "check-result",
+          n: 1,
+          turn: 1,
+          point: "output",
+          guardrail: `g${X}`,
+          ok: true,
+          tripped: true,
+          reason: `why ${X}`,
+          model: `m${X}`,
+          attempts: 1,
+        },
+        {
+          ...base,
+          step: 3,
+          kind: "check-result",
+          n: 2,
+          turn: 1,
+          point: "input",
+          guardrail: `g${X}`,
+          ok: false,
+          error: { kind: `k${X}`, message: `e${X}` },
+          attempts: 2,
+        },
+      ],
+    } as unknown as Timeline;
+    for (const color of [false, true]) {
+      const lines = withoutSgr(renderTimeline(t, { color, width: 400 }))
+        .split("\n")
+        .slice(-3);
+      for (const l of lines) {
+        expect(rawControls(l), l).toEqual([]);
+        expect(l).toContain("g\\x1b[2J");
+      }
+      expect(lines[0]).toContain("⋯ check 1: output guardrail g");
+      expect(lines[1]).toContain("judged by m\\x1b[2J");
+      expect(lines[1]).toContain("tripped — why \\x1b[2J");
+      expect(lines[2]).toContain("no verdict");
+      expect(lines[2]).toContain("k\\x1b[2J");
+      expect(lines[2]).toContain("e\\x1b[2J");
+    }
+  });
+
   for (const color of [false, true]) {
     it(`renderTimeline (color ${color})`, () => {
       const text = renderTimeline(timeline, { color, width: 120 });

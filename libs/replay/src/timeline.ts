@@ -73,6 +73,37 @@ export type TimelineItem = ItemBase &
         error?: ErrorInfo;
         waitMs?: number;
       }
+    /** A model-judged guardrail's check asked for (the run's `n`-th): the judging model reads the task (input) or the answer of `turn` (output). */
+    | {
+        kind: "check-command";
+        n: number;
+        turn: number;
+        point: "input" | "output";
+        guardrail: string;
+        historySeq: number;
+      }
+    /** The judging model's verdict on check `n` (ok false: no verdict — the guardrail trips with a pause). */
+    | {
+        kind: "check-result";
+        n: number;
+        turn: number;
+        point: "input" | "output";
+        guardrail: string;
+        ok: boolean;
+        /** The model's verdict (ok true). */
+        tripped?: boolean;
+        /** Why, in the model's words. */
+        reason?: string;
+        provider?: string;
+        model?: string;
+        usage?: Usage;
+        latencyMs?: number;
+        attempts: number;
+        promptHash?: string;
+        historySeq?: number;
+        error?: ErrorInfo;
+        waitMs?: number;
+      }
     | {
         kind: "tool-command";
         turn: number;
@@ -305,6 +336,46 @@ export function buildTimeline(log: RunLog): Timeline {
           ...(m.usage ? { usage: m.usage } : {}),
           ...(m.latencyMs !== undefined ? { latencyMs: m.latencyMs } : {}),
           ...(m.promptHash !== undefined ? { promptHash: m.promptHash } : {}),
+          ...(m.error ? { error: m.error } : {}),
+          ...(sent ? { waitMs: ms(sent, e.time) } : {}),
+        });
+        break;
+      }
+      case "check-command": {
+        const m = d.message;
+        commandTime.set(`check.${m.n}`, e.time);
+        items.push({
+          ...base,
+          kind: "check-command",
+          n: m.n,
+          turn: m.turn,
+          point: m.point,
+          guardrail: m.guardrail,
+          historySeq: m.historySeq,
+        });
+        break;
+      }
+      case "check-result": {
+        const m = d.message;
+        retries += Math.max(0, m.attempts - 1);
+        const sent = commandTime.get(`check.${m.n}`);
+        items.push({
+          ...base,
+          kind: "check-result",
+          n: m.n,
+          turn: m.turn,
+          point: m.point,
+          guardrail: m.guardrail,
+          ok: m.ok,
+          attempts: m.attempts,
+          ...(m.tripped !== undefined ? { tripped: m.tripped } : {}),
+          ...(m.reason !== undefined ? { reason: m.reason } : {}),
+          ...(m.provider !== undefined ? { provider: m.provider } : {}),
+          ...(m.model !== undefined ? { model: m.model } : {}),
+          ...(m.usage ? { usage: m.usage } : {}),
+          ...(m.latencyMs !== undefined ? { latencyMs: m.latencyMs } : {}),
+          ...(m.promptHash !== undefined ? { promptHash: m.promptHash } : {}),
+          ...(m.historySeq !== undefined ? { historySeq: m.historySeq } : {}),
           ...(m.error ? { error: m.error } : {}),
           ...(sent ? { waitMs: ms(sent, e.time) } : {}),
         });

@@ -1,7 +1,7 @@
 // The sleeps and retries a run waits on, from its log (what `cairn follow` and `cairn ui` show).
 import { describe, expect, it } from "vitest";
 import { Subjects } from "@cairn/protocol";
-import { trackPending } from "./waiting.js";
+import { stepKey, trackPending } from "./waiting.js";
 
 const S = new Subjects("cairn");
 const t0 = "2026-01-01T00:00:00.000Z";
@@ -35,6 +35,27 @@ describe("trackPending", () => {
     p.retry(llm, 1, "2026-01-01T00:00:05.000Z", "http_429: slow down");
     expect(p.pending().retries.map((r) => r.subject)).toEqual([llm]);
     p.result(S.llmResult("r1", 2));
+    expect(p.pending().retries).toEqual([]);
+  });
+
+  it("guardrail checks are keyed by their number: check 1's result ends its retries, not check 2's", () => {
+    const p = trackPending();
+    expect(stepKey(S.checkCommand("r1", 2, "openai"))).toBe("check:2:");
+    expect(stepKey(S.checkResult("r1", 2))).toBe("check:2:");
+    expect(stepKey(S.checkCommand("r1", 1, "openai"))).not.toBe(stepKey(S.checkCommand("r1", 2, "openai")));
+    const one = S.checkCommand("r1", 1, "openai");
+    const two = S.checkCommand("r1", 2, "anthropic");
+    p.retry(one, 1, "2026-01-01T00:00:01.000Z", "http_503: busy");
+    p.result(S.checkResult("r1", 1));
+    expect(p.pending().retries).toEqual([]);
+    // the next check's notice comes after check 1 was recorded: still pending until check 2's result
+    p.retry(two, 1, "2026-01-01T00:00:05.000Z", "http_429: slow down");
+    expect(p.pending().retries).toEqual([
+      { subject: two, attempt: 1, retryAt: Date.parse("2026-01-01T00:00:05.000Z"), error: "http_429: slow down" },
+    ]);
+    p.result(S.checkResult("r1", 1));
+    expect(p.pending().retries.map((r) => r.subject)).toEqual([two]);
+    p.result(S.checkResult("r1", 2));
     expect(p.pending().retries).toEqual([]);
   });
 });

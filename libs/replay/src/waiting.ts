@@ -82,10 +82,20 @@ export function waitsOf(s: RunStatus, sleeps: PendingSleep[], now: number, retri
   return out;
 }
 
-/** A step's key (`tool:1:0`, `llm:2:`) from a command or result subject, to pair notices with results. */
+/**
+ * A step's key (`tool:1:0`, `llm:2:`, `check:3:`) from a command or result subject, to pair
+ * notices with results. A guardrail check is keyed by its number (checks are numbered per run,
+ * not per turn), read from the token the subject's template names `{n}`.
+ */
 export function stepKey(subject: string): string | undefined {
   const st = runStepOf(subject);
-  return st && `${st.kind}:${st.turn ?? ""}:${st.index ?? ""}`;
+  if (!st) return undefined;
+  if (st.kind === "check") {
+    const at = st.template.split(".").indexOf("{n}");
+    const n = at >= 0 ? subject.split(".")[at] : undefined;
+    return n === undefined ? undefined : `check:${n}:`;
+  }
+  return `${st.kind}:${st.turn ?? ""}:${st.index ?? ""}`;
 }
 
 /** The wake time of a `sleep` call from its arguments (`{"ms": n}`) and its command's time; undefined if unreadable. */
@@ -157,7 +167,7 @@ export function pendingOf(t: Timeline): { sleeps: PendingSleep[]; retries: Pendi
         i.retry.at,
         `${i.error.kind}: ${i.error.message}`,
       );
-    if (i.kind === "tool-result" || i.kind === "llm-result" || i.kind === "summary-result")
+    if (i.kind === "tool-result" || i.kind === "llm-result" || i.kind === "summary-result" || i.kind === "check-result")
       p.result(`${prefix}${i.subject}`, i.kind === "tool-result" ? i.callId : undefined);
   }
   return p.pending();

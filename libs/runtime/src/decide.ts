@@ -3,6 +3,7 @@ import type {
   LlmCommand,
   RunEnded,
   RunGuard,
+  CheckCommand,
   RunSignal,
   RunSubmitted,
   Subjects,
@@ -17,12 +18,13 @@ import {
   continuesAfterAnswer,
   outputRetry,
   overBudget,
+  pendingCheck,
   type Applied,
   type RunState,
   type TurnState,
 } from "./state.js";
 import { loopPause, loopTrip } from "./loop.js";
-import { evaluateGuards, type CodeGuards } from "./guard.js";
+import { evaluateGuards, type CodeGuards, type InstructionsContext, type ToolCallHook } from "./guard.js";
 import { HANDOFF_TOOL, handoffTo, nextAgent, turnAgent } from "./team.js";
 import { safeToolToken } from "./tokens.js";
 
@@ -55,7 +57,9 @@ export type Output =
   /** A cancel passed on to a sub-agent run when its parent is cancelled. */
   | { type: "RunSignal"; subject: string; message: RunSignal }
   /** The verdict of the agent's guardrails on the task (input) or an answer (output). */
-  | { type: "RunGuard"; subject: string; message: RunGuard };
+  | { type: "RunGuard"; subject: string; message: RunGuard }
+  /** A model-judged guardrail's check (a journaled model call by the llm-caller), before the verdict. */
+  | { type: "CheckCommand"; subject: string; message: CheckCommand };
 
 /** The idempotency key handed to a tool for one call: stable across redeliveries and crashes. */
 export function toolIdempotencyKey(runId: string, turn: number, index: number): string {
@@ -95,7 +99,7 @@ export function decide(state: RunState, applied: Applied, subjects: Subjects, co
     case "tool-result": {
       const t = state.turns[applied.turn - 1];
       if (!t || t !== state.turns[state.turns.length - 1]) return [];
-      if (t.resultCount < t.results.length) return nextInWindow(state, t, applied.index, applied.seq, subjects);
+      if (t.resultCount < t.results.length) return nextInWindow(state, t, applied.index, applied.seq, subjects, code);
       return due(state, applied.seq, applied.time, subjects, code);
     }
     default:
@@ -196,16 +200,7 @@ export function due(
     if (next.instructionsInCode) {
       let why = `agent ${next.name}'s instructions are code that this planner has not loaded (CAIRN_AGENTS_MODULE)`;
       try {
-        instructions = code?.instructions?.(next.name, {
-          runId,
-          agent: next.name,
-          turn,
-          task: sub.task,
-          metadata: sub.metadata ?? {},
-          toolCalls: state.toolCalls,
-          messages: state.messages.flatMap((m) => (m.text !== undefined ? [m.text] : [])),
-          handedFrom: state.handoffs.map((h) => h.from),
-        });
+        instructions = code?.instructions?.(next.name, codeContext(state, sub, next.name, turn));
       } catch (err) {
         why = `agent ${next.name}'s instructions threw: ${err instanceof Error ? err.message : String(err)}`;
       }
@@ -247,7 +242,30 @@ export function due(
     if (!list?.length) return undefined;
     const v = state.guards.get(`${turn}.${point}`);
     if (!v) {
-      const r = evaluateGuards(list, text, { runId, agent: agent.name, point, turn }, code);
+      const r = evaluateGuards(list, text, { runId, agent: agent.name, point, turn }, code, (name) =>
+        state.checks.find((c) => c.turn === turn && c.point === point && c.guardrail === name),
+      );
+      if (r.pending !== undefined) {
+        // A model judges this one: its check first (one at a time, numbered in the run's order).
+        const g = list.find((x) => x.name === r.pending)!;
+        const n = state.checks.length + 1;
+        return [
+          {
+            type: "CheckCommand",
+            subject: subjects.checkCommand(runId, n, safeToolToken(g.model?.provider ?? agent.provider)),
+            message: {
+              v: 1,
+              type: "check.command",
+              runId,
+              n,
+              turn,
+              point,
+              guardrail: g.name,
+              historySeq,
+            },
+          } as Output,
+        ];
+      }
       const message: RunGuard = {
         v: 1,
         type: "run.guard",
@@ -273,7 +291,7 @@ export function due(
         },
       });
     if (v.onTrip !== "pause") return failed();
-    const d = state.guardApprovals.get(turn);
+    const d = state.guardApprovals.get(`${turn}.${point}`);
     if (!d) return []; // paused: a human decides (see guardPause)
     if (d.decision === "deny") return failed(`; a human declined to go on${d.reason ? `: ${d.reason}` : ""}`);
     return undefined; // approved: as if it had not tripped
@@ -332,7 +350,7 @@ export function due(
     });
   }
   if (last.resultCount === last.results.length) return llm(last.turn + 1);
-  const plan = planTurn(state, last, sub);
+  const plan = planTurn(state, last, sub, code);
   const open = new Set(plan.queue.slice(0, plan.open));
   const out: Output[] = [];
   calls.forEach((call, index) => {
@@ -374,9 +392,11 @@ export function planTurn(
   state: RunState,
   last: TurnState,
   sub: RunSubmitted,
+  code?: CodeGuards,
 ): { answered: Map<number, PlannerAnswer>; queue: number[]; open: number; done: number } {
   const calls = last.llm.toolCalls ?? [];
   const agent = turnAgent(state, last) ?? sub.agent;
+  const hook = agent.toolCallHook ? code?.toolCall?.(agent.name) : undefined;
   const cap = agent.maxToolCallsPerTurn ?? Number.POSITIVE_INFINITY;
   const known = new Set(agent.tools.map((t) => t.name));
   const gated = new Set(agent.tools.filter((t) => t.requiresApproval).map((t) => t.name));
@@ -428,7 +448,11 @@ export function planTurn(
         kind: "unknown_tool",
         message: `no tool named ${JSON.stringify(call.name)}; available: ${[...known].join(", ") || "none"}`,
       });
-    else queue.push(index);
+    else {
+      const refused = agent.toolCallHook ? hookRefusal(state, sub, agent.name, last, index, hook) : undefined;
+      if (refused) answered.set(index, refused);
+      else queue.push(index);
+    }
   }
   if (gated.size > 0) {
     // The approvals map holds them in the order they were folded: log order.
@@ -446,6 +470,85 @@ export function planTurn(
 /** A call's result the planner records itself: an error the model reads, or (a handoff) its output. */
 type PlannerAnswer = { kind: string; message: string } | { output: string };
 
+/** What code of the agents module is given about the run (instructions, hooks): read from its log. */
+function codeContext(
+  state: RunState,
+  sub: RunSubmitted,
+  agent: string,
+  turn: number,
+  asked?: TurnState,
+): InstructionsContext {
+  // For a hook on the calls of `asked`: the run as that turn's response found it — the messages its
+  // prompt and the earlier ones read, the handoffs before it — so every decision of the turn asks
+  // the same question, whatever arrives while its calls run. (A copy: code cannot change the state.)
+  const messages = asked ? state.turns.slice(0, asked.turn).flatMap((t) => t.messagesBefore ?? []) : state.messages;
+  return Object.freeze({
+    runId: state.runId,
+    agent,
+    turn,
+    task: sub.task,
+    metadata: Object.freeze({ ...(sub.metadata ?? {}) }),
+    toolCalls: state.toolCalls,
+    messages: Object.freeze(messages.flatMap((m) => (m.text !== undefined ? [m.text] : []))),
+    handedFrom: Object.freeze(state.handoffs.filter((h) => !asked || h.turn < asked.turn).map((h) => h.from)),
+  });
+}
+
+/**
+ * An agent's tool-call hook on call `index` of `last` (agent `toolCallHook`): its refusal, or
+ * undefined to let the call run. Fails closed: a planner without the hook, a hook that throws or
+ * answers something else refuses the call (the tool never runs on a hook that did not decide).
+ */
+function hookRefusal(
+  state: RunState,
+  sub: RunSubmitted,
+  agent: string,
+  last: TurnState,
+  index: number,
+  hook: ToolCallHook | undefined,
+): { kind: string; message: string } | undefined {
+  if (!hook)
+    return {
+      kind: "hook_unavailable",
+      message: `agent ${agent}'s tool-call hook is code that this planner has not loaded (CAIRN_AGENTS_MODULE): the call was not run`,
+    };
+  const call = last.llm.toolCalls![index]!;
+  let args: unknown;
+  try {
+    args = JSON.parse(call.arguments);
+  } catch {
+    args = undefined;
+  }
+  const failed = (why: string) => ({
+    kind: "hook_failed",
+    message: `agent ${agent}'s tool-call hook ${why}; the call was not run`,
+  });
+  try {
+    const r: unknown = hook(
+      Object.freeze({ name: call.name, arguments: args, turn: last.turn, index }),
+      codeContext(state, sub, agent, last.turn, last),
+    );
+    if (r === undefined || r === null || r === false) return undefined;
+    if (typeof (r as { then?: unknown }).then === "function") {
+      // an async hook: its promise is dropped (a decision cannot wait); never an unhandled rejection
+      (r as Promise<unknown>).then(undefined, () => undefined);
+      return failed("returned a promise (hooks are synchronous, pure functions)");
+    }
+    const deny = typeof r === "object" ? (r as { deny?: unknown }).deny : undefined;
+    if (typeof deny === "string")
+      return { kind: "denied_by_hook", message: deny.slice(0, 4096) || "refused by the agent's tool-call hook" };
+    return failed(`answered a ${typeof r} (expected nothing or { deny: string })`);
+  } catch (err) {
+    let why: string;
+    try {
+      why = err instanceof Error ? err.message : String(err);
+    } catch {
+      why = "an unprintable value";
+    }
+    return failed(`threw: ${why.slice(0, 1000)}`);
+  }
+}
+
 /**
  * A result of the last turn with others still pending: under an in-flight window, the call whose
  * place it frees (the queue's (W + D)th call, D counting this result), if that call has no result
@@ -458,11 +561,12 @@ function nextInWindow(
   index: number,
   historySeq: number,
   subjects: Subjects,
+  code?: CodeGuards,
 ): Output[] {
   const sub = state.submitted;
   const agent = sub && (turnAgent(state, last) ?? sub.agent);
   if (!sub || !agent || agent.maxParallelToolCalls === undefined || state.ended || state.cancel) return [];
-  const plan = planTurn(state, last, sub);
+  const plan = planTurn(state, last, sub, code);
   if (!plan.queue.includes(index)) return [];
   const next = plan.queue[plan.open - 1];
   if (plan.open !== agent.maxParallelToolCalls + plan.done || next === undefined || last.results[next]) return [];
@@ -519,6 +623,10 @@ function slotTaken(state: RunState, subjects: Subjects): { what: string; reason:
     }
     return undefined;
   }
+  // a model-judged guardrail's check the run waits for (one at a time: the next number)
+  const check = subjects.checkResult(state.runId, state.checks.length + 1);
+  const checkReason = pendingCheck(state) ? found(check) : undefined;
+  if (checkReason !== undefined) return { what: `guardrail check ${state.checks.length + 1}`, reason: checkReason };
   // the run ends or waits for a message: nothing more is awaited (unless an invalid structured
   // answer goes back to the model, or a conversation's next message is to be read)
   if (last && (!last.llm.ok || calls.length === 0) && !continuesAfterAnswer(state, last)) return undefined;

@@ -1,7 +1,7 @@
 import type { Guardrail } from "@cairn/protocol";
-import type { CodeGuards, GuardCheck, InstructionsContext } from "./guard.js";
+import type { CodeGuards, GuardCheck, InstructionsContext, ToolCallHook } from "./guard.js";
 
-/** A guardrail of an agent in code: a pure check, or a built-in one as data (`pattern`, `maxChars`). */
+/** A guardrail of an agent in code: a pure check, or one as data (`pattern`, `maxChars`, or `model`: a model judges it). */
 export type CodeGuardrail =
   | { name: string; onTrip?: "fail" | "pause"; message?: string; check: GuardCheck }
   | (Omit<Guardrail, "code" | "onTrip"> & { onTrip?: "fail" | "pause" });
@@ -32,6 +32,8 @@ export interface CodeAgent {
   maxCostUsd?: number;
   deadlineMs?: number;
   guardrails?: { input?: CodeGuardrail[]; output?: CodeGuardrail[] };
+  /** Functions that shape decisions (pure and deterministic; see ToolCallHook). */
+  hooks?: { toolCall?: ToolCallHook };
 }
 
 const BRAND = "cairn.agent/v1";
@@ -43,9 +45,17 @@ export function defineAgent<A extends CodeAgent>(agent: A): A & { readonly kind:
   for (const g of [...(agent.guardrails?.input ?? []), ...(agent.guardrails?.output ?? [])]) {
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(g.name))
       throw new TypeError(`defineAgent ${agent.name}: guardrail name ${JSON.stringify(g.name)} is not a token`);
-    if (!("check" in g) && g.pattern === undefined && g.maxChars === undefined)
-      throw new TypeError(`defineAgent ${agent.name}: guardrail ${g.name} needs check, pattern or maxChars`);
+    if (!("check" in g) && g.pattern === undefined && g.maxChars === undefined && !g.model)
+      throw new TypeError(`defineAgent ${agent.name}: guardrail ${g.name} needs check, pattern, maxChars or model`);
   }
+  for (const list of [agent.guardrails?.input, agent.guardrails?.output])
+    if (list && new Set(list.map((g) => g.name)).size !== list.length)
+      throw new TypeError(`defineAgent ${agent.name}: guardrail names must not repeat within input or within output`);
+  for (const [k, v] of Object.entries(agent.hooks ?? {}))
+    if (k !== "toolCall" || typeof v !== "function")
+      throw new TypeError(
+        `defineAgent ${agent.name}: hooks.${k} ${k === "toolCall" ? "must be a function" : "is no hook (toolCall is)"}`,
+      );
   return Object.freeze({ ...agent, kind: BRAND });
 }
 
@@ -62,6 +72,7 @@ export function agentFileEntry(a: CodeAgent): {
   entry: Record<string, unknown>;
   checks: Map<string, GuardCheck>;
   instructions?: (ctx: InstructionsContext) => string;
+  toolCall?: ToolCallHook;
 } {
   const checks = new Map<string, GuardCheck>();
   const guards = (list: CodeGuardrail[] | undefined) =>
@@ -72,11 +83,13 @@ export function agentFileEntry(a: CodeAgent): {
       }
       return { ...g, onTrip: g.onTrip ?? "fail" };
     });
-  const { kind: _k, instructions, guardrails, name: _n, ...rest } = a as CodeAgent & { kind?: string };
+  const { kind: _k, instructions, guardrails, hooks, name: _n, ...rest } = a as CodeAgent & { kind?: string };
+  const toolCall = hooks?.toolCall;
   const entry: Record<string, unknown> = {
     ...rest,
     systemPrompt: typeof instructions === "string" ? instructions : "",
     ...(typeof instructions === "function" ? { instructionsInCode: true } : {}),
+    ...(typeof toolCall === "function" ? { toolCallHook: true } : {}),
   };
   if (guardrails) {
     const g: Record<string, Guardrail[]> = {};
@@ -86,16 +99,23 @@ export function agentFileEntry(a: CodeAgent): {
     if (output?.length) g["output"] = output;
     entry["guardrails"] = g;
   }
-  return { entry, checks, ...(typeof instructions === "function" ? { instructions } : {}) };
+  return {
+    entry,
+    checks,
+    ...(typeof instructions === "function" ? { instructions } : {}),
+    ...(typeof toolCall === "function" ? { toolCall } : {}),
+  };
 }
 
 /** The checks in code of a set of agents, as the planner's decisions look them up. */
 export function codeGuards(
   byAgent: ReadonlyMap<string, ReadonlyMap<string, GuardCheck>>,
   instructions: ReadonlyMap<string, (ctx: InstructionsContext) => string> = new Map(),
+  toolCalls: ReadonlyMap<string, ToolCallHook> = new Map(),
 ): CodeGuards {
   return {
     check: (agent, name) => byAgent.get(agent)?.get(name),
     instructions: (agent, ctx) => instructions.get(agent)?.(ctx),
+    toolCall: (agent) => toolCalls.get(agent),
   };
 }

@@ -102,7 +102,7 @@ describe("defineAgent", () => {
     expect(() => defineAgent({ name: "a b", provider: "p", model: "m" })).toThrow(/name "a b" must be/);
     expect(() =>
       defineAgent({ name: "a", provider: "p", model: "m", guardrails: { output: [{ name: "empty" }] } }),
-    ).toThrow(/guardrail empty needs check, pattern or maxChars/);
+    ).toThrow(/guardrail empty needs check, pattern, maxChars or model/);
   });
 });
 

@@ -31,8 +31,18 @@ export {
 export type { Applied, Rejected, RunState, TurnState } from "./state.js";
 export { canonicalArguments, loopPause, loopTrip } from "./loop.js";
 export { agentNamed, HANDOFF_TOOL, nextAgent, turnAgent } from "./team.js";
-export { evaluateGuards } from "./guard.js";
-export type { CodeGuards, GuardCheck, GuardContext, GuardVerdict, InstructionsContext } from "./guard.js";
+export { CHECK_CONTRACT, CHECK_OUTPUT, evaluateGuards, parseVerdict } from "./guard.js";
+export { buildCheckRequest, checkTarget } from "./check.js";
+export type { CheckTarget } from "./check.js";
+export type {
+  CodeGuards,
+  GuardCheck,
+  GuardContext,
+  GuardVerdict,
+  HookedCall,
+  InstructionsContext,
+  ToolCallHook,
+} from "./guard.js";
 export { agentFileEntry, codeGuards, defineAgent, isAgentDefinition } from "./define.js";
 export type { CodeAgent, CodeGuardrail } from "./define.js";
 export {

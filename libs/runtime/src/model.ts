@@ -33,6 +33,6 @@ export interface ModelRequest {
    * native structured output asks for it; the others put the schema in the instructions.
    */
   output?: { name: string; schema: Record<string, unknown> };
-  /** Set on Cairn's own requests that are not agent turns: "summary" for context compaction. */
-  purpose?: "summary";
+  /** Set on Cairn's own requests that are not agent turns: "summary" for context compaction, "check" for a model-judged guardrail. */
+  purpose?: "summary" | "check";
 }

@@ -14,6 +14,7 @@ import {
   type RunError,
   type AgentSpec,
   type RunGuard,
+  type CheckResult,
   type RunMessage,
   type RunSignal,
   type RunSubmitted,
@@ -109,8 +110,10 @@ export interface RunState {
   handoffs: { turn: number; index: number; from: string; to: string }[];
   /** Guardrails' verdicts, by "<turn>.<point>" (input: turn 1). */
   guards: Map<string, RunGuard>;
-  /** Human decisions on runs a tripped guardrail paused, by the verdict's turn. */
-  guardApprovals: Map<number, RunApproval>;
+  /** Human decisions on runs a tripped guardrail paused, by the verdict's "<turn>.<point>". */
+  guardApprovals: Map<string, RunApproval>;
+  /** Model-judged guardrails' checks, in order (check n is `checks[n - 1]`). */
+  checks: CheckResult[];
 }
 
 /** A message of the run's log that the fold refused, and why. */
@@ -138,6 +141,8 @@ export type Applied = {
   | { kind: "message"; n: number }
   | { kind: "guard"; turn: number }
   | { kind: "guard-approval"; turn: number }
+  /** A model-judged guardrail's check `n` was recorded. */
+  | { kind: "check"; n: number }
   | { kind: "error" }
   | { kind: "ended" }
   | { kind: "ignored"; reason: string }
@@ -172,6 +177,7 @@ export function emptyRun(runId: string): RunState {
     handoffs: [],
     guards: new Map(),
     guardApprovals: new Map(),
+    checks: [],
   };
 }
 
@@ -224,6 +230,7 @@ const AFTER_SUBMISSION = new Set<RunSubjectKind["kind"]>([
   "message",
   "guard",
   "guard-approval",
+  "check-result",
   "ended",
 ]);
 
@@ -312,7 +319,7 @@ function foldKind(
     }
     case "llm-result": {
       if (state.turns[w.turn - 1]) return { kind: "ignored", seq, reason: "duplicate llm result" };
-      if (w.turn !== state.turns.length + 1 || !awaitsModel(state))
+      if (w.turn !== state.turns.length + 1 || !awaitsModel(state) || guardHolds(state))
         return reject(state, entry, `model response for turn ${w.turn}, which the run has not asked for`);
       const d = note(decode<LlmResult>("LlmResult", entry.data, MAX_MESSAGE));
       if (!d.ok) return reject(state, entry, `unreadable model response (${d.kind}: ${d.message})`);
@@ -506,16 +513,53 @@ function foldKind(
       return { kind: "guard", seq, turn: w.turn };
     }
     case "guard-approval": {
-      if (state.guardApprovals.has(w.turn)) return { kind: "ignored", seq, reason: "duplicate guardrail approval" };
       const paused = guardPause(state);
-      if (!paused || paused.turn !== w.turn)
-        return reject(state, entry, `guardrail approval for turn ${w.turn}, where no tripped guardrail waits`);
+      // `.guard-input` decides the task's pause; `.guard` an answer's (and, in logs before the two
+      // subjects, the task's: then it is the one recorded)
+      const point = w.point ?? (paused?.turn === w.turn && paused.point === "input" ? "input" : "output");
+      if (
+        state.guardApprovals.has(`${w.turn}.${point}`) ||
+        (w.point === undefined && !paused && state.guardApprovals.has(`${w.turn}.input`))
+      )
+        return { kind: "ignored", seq, reason: "duplicate guardrail approval" };
+      if (!paused || paused.turn !== w.turn || paused.point !== point)
+        return reject(
+          state,
+          entry,
+          `guardrail approval for the ${point === "input" ? "task" : "answer"} of turn ${w.turn}, where no tripped guardrail waits`,
+        );
       const d = note(decode<RunApproval>("RunApproval", entry.data, MAX_MESSAGE));
       if (!d.ok) return reject(state, entry, `unreadable guardrail approval (${d.kind}: ${d.message})`);
       if (d.value.runId !== state.runId || d.value.turn !== w.turn)
         return reject(state, entry, "guardrail approval whose run or turn differs from its subject");
-      state.guardApprovals.set(w.turn, d.value);
+      state.guardApprovals.set(`${w.turn}.${point}`, d.value);
       return { kind: "guard-approval", seq, turn: w.turn };
+    }
+    case "check-result": {
+      // Asked for one at a time, in order, while the point's verdict waits for it (see decide's gate).
+      if (w.n <= state.checks.length) return { kind: "ignored", seq, reason: "duplicate check" };
+      if (w.n !== state.checks.length + 1)
+        return reject(state, entry, `check ${w.n}, which the run has not asked for (next: ${state.checks.length + 1})`);
+      const d = note(decode<CheckResult>("CheckResult", entry.data, MAX_MESSAGE));
+      if (!d.ok) return reject(state, entry, `unreadable check (${d.kind}: ${d.message})`);
+      const c = d.value;
+      if (c.runId !== state.runId || c.n !== w.n)
+        return reject(state, entry, "check whose run or number differs from its subject");
+      // only the check the run waits for: the first model-judged guardrail of the point not judged yet
+      const p = pendingCheck(state);
+      if (!p || p.turn !== c.turn || p.point !== c.point || p.guardrail !== c.guardrail)
+        return reject(
+          state,
+          entry,
+          `check of ${c.point} guardrail ${JSON.stringify(c.guardrail)} for turn ${c.turn}, which is not judged now`,
+        );
+      if (c.ok && typeof c.tripped !== "boolean") return reject(state, entry, "a check with no verdict (tripped)");
+      state.checks.push(c);
+      if (c.usage) {
+        state.usage.inputTokens += c.usage.inputTokens;
+        state.usage.outputTokens += c.usage.outputTokens;
+      }
+      return { kind: "check", seq, n: w.n };
     }
     case "summary-result": {
       // Made for the next model turn only; any other is not this run's compaction step.
@@ -652,13 +696,70 @@ export function reduceRun(runId: string, entries: Iterable<HistoryEntry>, subjec
   return s;
 }
 
+/**
+ * Whether a guardrail holds the run before its next model call: the point before it (the task, or
+ * a conversation's last answer) has guardrails and no verdict yet, or a verdict that tripped and
+ * waits for a human. A model response then is none the run asked for.
+ */
+function guardHolds(state: RunState): boolean {
+  const sub = state.submitted;
+  if (!sub) return false;
+  const last = state.turns[state.turns.length - 1];
+  let key: string;
+  if (!last) {
+    if (!sub.agent.guardrails?.input?.length) return false;
+    key = "1.input";
+  } else {
+    const a = conversationAnswer(state, last);
+    if (!a?.guardrails?.output?.length) return false;
+    key = `${last.turn}.output`;
+  }
+  const v = state.guards.get(key);
+  return !v || (v.tripped && state.guardApprovals.get(key)?.decision !== "approve");
+}
+
+/**
+ * The model-judged guardrail the run waits on: the point (the task before turn 1, or the last
+ * answer) whose verdict is not recorded, and its first model-judged guardrail without a recorded
+ * check. (Read from the log alone: a pure or code guardrail before it that trips is recorded by
+ * the planner at once, ending the wait.)
+ */
+export function pendingCheck(
+  state: RunState,
+): { turn: number; point: "input" | "output"; guardrail: string; provider: string } | undefined {
+  const sub = state.submitted;
+  if (!sub || state.ended || state.cancel) return undefined;
+  const last = state.turns[state.turns.length - 1];
+  let at: { turn: number; point: "input" | "output"; agent: AgentSpec };
+  if (!last) at = { turn: 1, point: "input", agent: sub.agent };
+  else if (last.llm.ok && !last.llm.toolCalls?.length && last.output?.ok !== false)
+    at = { turn: last.turn, point: "output", agent: turnAgent(state, last) ?? sub.agent };
+  else return undefined;
+  if (state.guards.has(`${at.turn}.${at.point}`)) return undefined;
+  const g = at.agent.guardrails?.[at.point]?.find(
+    (x) => x.model && !state.checks.some((c) => c.turn === at.turn && c.point === at.point && c.guardrail === x.name),
+  );
+  return g
+    ? {
+        turn: at.turn,
+        point: at.point,
+        guardrail: g.name,
+        provider: safeToolToken(g.model!.provider ?? at.agent.provider),
+      }
+    : undefined;
+}
+
 /** Status of a run as `cairn status` shows it. */
 export function runStatus(state: RunState): RunStatus {
   const last = state.turns[state.turns.length - 1];
   const waitingFor: string[] = [];
   const waitingOn: { kind: "llm" | "tool"; name: string }[] = [];
+  const check = pendingCheck(state);
   if (!state.ended && (state.submitted || state.invalidSubmission)) {
-    if (awaitsModel(state)) {
+    if (check) {
+      waitingFor.push(`guardrail check ${check.guardrail} (${check.point} of turn ${check.turn})`);
+      waitingOn.push({ kind: "llm", name: check.provider });
+    } else if (awaitsModel(state)) {
       waitingFor.push(`llm turn ${state.turns.length + 1}`);
       const next = nextAgent(state);
       if (next) waitingOn.push({ kind: "llm", name: next.provider });
@@ -828,6 +929,6 @@ export function guardPause(state: RunState): RunStatus["guardPause"] {
     : last.results.length === 0
       ? state.guards.get(`${last.turn}.output`)
       : undefined;
-  if (!g?.tripped || g.onTrip !== "pause" || state.guardApprovals.has(g.turn)) return undefined;
+  if (!g?.tripped || g.onTrip !== "pause" || state.guardApprovals.has(`${g.turn}.${g.point}`)) return undefined;
   return { turn: g.turn, point: g.point, guardrail: g.guardrail ?? "?", message: g.message ?? "" };
 }

@@ -550,6 +550,29 @@ ${block(tokens.get(i.turn) ?? "")}</pre>`
             >Summary before turn ${i.turn} failed: ${i.error?.kind ?? ""}: ${i.error?.message ?? ""}</span
           >`;
       break;
+    case "check-command":
+      body = html`Check ${i.n}: the ${i.point} guardrail <strong>${i.guardrail}</strong> asks its model about
+        ${i.point === "input" ? "the task" : `turn ${i.turn}'s answer`}`;
+      break;
+    case "check-result": {
+      const facts = meta([
+        `check ${i.n}`,
+        usage(i.usage),
+        i.latencyMs !== undefined && `${Math.round(i.latencyMs)} ms`,
+        i.attempts > 1 && `attempt ${i.attempts}`,
+      ]);
+      cls = i.ok && !i.tripped ? "" : "bad";
+      body = i.ok
+        ? html`⚖ <strong>${i.point} guardrail ${i.guardrail}</strong> judged by ${i.model ?? "?"}:
+            ${i.tripped ? html`<span class="err">tripped</span>` : "passed"}
+            ${facts}${i.reason ? long("reason", i.reason) : ""}`
+        : html`<span class="err"
+              >✗ ${i.point} guardrail ${i.guardrail}: no verdict: ${i.error?.kind ?? ""}:
+              ${i.error?.message ?? ""}</span
+            >
+            (it trips: pause for a human) ${facts}`;
+      break;
+    }
     case "tool-command": {
       let sleep = "";
       if (i.tool === "sleep") {

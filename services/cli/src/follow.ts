@@ -101,7 +101,12 @@ export async function follow(c: CairnClient, runId: string, o: FollowOptions): P
           e.entry.message.retryAt,
           `${e.entry.message.error.kind}: ${e.entry.message.error.message}`,
         );
-      if (e.entry.kind === "tool-result" || e.entry.kind === "llm-result" || e.entry.kind === "summary-result")
+      if (
+        e.entry.kind === "tool-result" ||
+        e.entry.kind === "llm-result" ||
+        e.entry.kind === "summary-result" ||
+        e.entry.kind === "check-result"
+      )
         inFlight.result(e.subject, e.entry.kind === "tool-result" ? e.entry.message.callId : undefined);
       if (e.entry.kind === "ended") {
         ended = true;

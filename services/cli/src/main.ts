@@ -547,6 +547,7 @@ program
   });
 
 registerReplayCommands(program);
+(await import("./eval-cli.js")).registerEvalCommand(program);
 (await import("./ui.js")).registerUiCommand(program);
 (await import("./mcp.js")).registerMcpCommand(program);
 

@@ -47,6 +47,9 @@ export async function deploymentSpec(
     const agents = o.agents ?? (await loadAgentSources(pc.agentsFile, pc.agentsModule));
     for (const a of agents.agents.values()) {
       spec.providers.set(a.provider, LLM_DEFAULT_MAX);
+      // a model-judged guardrail's judge, on its own provider
+      for (const g of [...(a.guardrails?.input ?? []), ...(a.guardrails?.output ?? [])])
+        if (g.model?.provider !== undefined) spec.providers.set(g.model.provider, LLM_DEFAULT_MAX);
       for (const t of a.tools) spec.tools.set(t, TOOL_DEFAULT_MAX);
     }
     // The planner alone never changes a worker's queue: the workers' deployment owns its limits.

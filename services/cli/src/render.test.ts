@@ -2,7 +2,7 @@ import { describe, it, expect } from "vitest";
 import { rawControls, withoutSgr } from "@cairn/testing";
 import type { RunStatus } from "@cairn/protocol";
 import type { LogEntry } from "@cairn/client";
-import { renderCounts, renderEntry, renderRuns, renderStatus, renderWaiting } from "./render.js";
+import { renderCounts, renderEntry, renderRuns, renderStatus, renderWaiting, stepWords } from "./render.js";
 
 const sgr = withoutSgr;
 
@@ -89,6 +89,33 @@ describe("CLI text output is terminal-safe", () => {
         kind: "summary-result",
         message: { turn: 2, throughTurn: 1, ok: false, attempts: 1, error: { kind: `k${X}`, message: `m${X}` } },
       },
+      { kind: "check-command", message: { n: 1, turn: 1, point: "output", guardrail: `g${X}` } },
+      {
+        kind: "check-result",
+        message: {
+          n: 1,
+          turn: 1,
+          point: "output",
+          guardrail: `g${X}`,
+          ok: true,
+          tripped: true,
+          reason: `r${X}`,
+          attempts: 1,
+        },
+      },
+      {
+        kind: "check-result",
+        message: {
+          n: 2,
+          turn: 1,
+          point: "input",
+          guardrail: `g${X}`,
+          ok: false,
+          model: `m${X}`,
+          error: { kind: `k${X}`, message: `m${X}` },
+          attempts: 1,
+        },
+      },
       { kind: "tool-command", message: { tool: `tool${X}`, arguments: `{"path":"${X}"}` } },
       { kind: "tool-result", message: { tool: `tool${X}`, ok: true, output: `out ${X}`, attempts: 1 } },
       {
@@ -112,6 +139,119 @@ describe("CLI text output is terminal-safe", () => {
       expect(rawControls(sgr(text!)), e.kind).toEqual([]);
       expect(sgr(text!), e.kind).toMatch(/\\(x1b|u001b)\[2J/);
     }
+  });
+});
+
+describe("a model-judged guardrail's check, as follow prints it", () => {
+  const at = (subject: string, e: unknown): LogEntry => ({
+    seq: 4,
+    subject,
+    time: "2026-01-01T00:00:00.000Z",
+    entry: e as LogEntry["entry"],
+  });
+  const check = {
+    v: 1,
+    type: "check.result",
+    runId: "r1",
+    n: 1,
+    turn: 2,
+    point: "output",
+    guardrail: "judge",
+    provider: "openai",
+    model: "gpt-judge",
+    usage: { inputTokens: 7, outputTokens: 3 },
+    latencyMs: 120.4,
+    attempts: 1,
+  };
+
+  it("the check asked for, the judge's verdict (passed, tripped with its reason) and a check that got no verdict", () => {
+    const asked = renderEntry(
+      at("cairn.run.r1.cmd.check.1.openai", {
+        kind: "check-command",
+        message: {
+          v: 1,
+          type: "check.command",
+          runId: "r1",
+          n: 1,
+          turn: 2,
+          point: "output",
+          guardrail: "judge",
+          historySeq: 3,
+        },
+      }),
+    );
+    expect(sgr(asked!)).toBe("  … check 1: output guardrail judge asking its model about turn 2's answer");
+    const input = renderEntry(
+      at("cairn.run.r1.cmd.check.1.openai", {
+        kind: "check-command",
+        message: {
+          v: 1,
+          type: "check.command",
+          runId: "r1",
+          n: 1,
+          turn: 1,
+          point: "input",
+          guardrail: "judge",
+          historySeq: 1,
+        },
+      }),
+    );
+    expect(sgr(input!)).toContain("input guardrail judge asking its model about the task");
+    const passed = renderEntry(
+      at("cairn.run.r1.evt.check.1", { kind: "check-result", message: { ...check, ok: true, tripped: false } }),
+    );
+    expect(sgr(passed!)).toBe(
+      "  ⚖ output guardrail judge judged by gpt-judge: passed [check 1, 7 in / 3 out tokens, 120 ms]",
+    );
+    const tripped = renderEntry(
+      at("cairn.run.r1.evt.check.1", {
+        kind: "check-result",
+        message: { ...check, ok: true, tripped: true, reason: "it names a card number", attempts: 2 },
+      }),
+    );
+    expect(sgr(tripped!)).toBe(
+      "  ⚖ output guardrail judge judged by gpt-judge: tripped — it names a card number [check 1, 7 in / 3 out tokens, 120 ms, attempt 2]",
+    );
+    const failed = renderEntry(
+      at("cairn.run.r1.evt.check.1", {
+        kind: "check-result",
+        message: { ...check, ok: false, usage: undefined, error: { kind: "not_a_verdict", message: "not JSON" } },
+      }),
+    );
+    expect(sgr(failed!)).toBe(
+      "  ✗ output guardrail judge: no verdict not_a_verdict: not JSON (it trips: paused for a human) [check 1, 0 in / 0 out tokens, 120 ms]",
+    );
+  });
+
+  it("a retry notice about a check names it by its number", () => {
+    expect(stepWords("cairn.run.r1.cmd.check.3.openai")).toBe("guardrail check 3");
+    expect(stepWords("acme.prod.run.r1.evt.check.12")).toBe("guardrail check 12");
+    const retry = {
+      subject: "cairn.run.r1.cmd.check.2.openai",
+      attempt: 1,
+      retryAt: Date.parse("2026-01-01T00:00:04.000Z"),
+      error: "http_503: busy",
+    };
+    expect(
+      renderWaiting(
+        {
+          v: 1,
+          runId: "r1",
+          status: "running",
+          task: "t",
+          agent: "a",
+          turn: 1,
+          toolCalls: 0,
+          usage: { inputTokens: 0, outputTokens: 0 },
+          errors: 0,
+          submittedAt: "2026-01-01T00:00:00.000Z",
+        },
+        [],
+        Date.parse("2026-01-01T00:00:00.000Z"),
+        false,
+        [retry],
+      ).map(sgr),
+    ).toEqual(["↻ retrying guardrail check 2 at 2026-01-01T00:00:04.000Z (attempt 1 failed: http_503: busy)"]);
   });
 });
 

@@ -64,6 +64,23 @@ export function renderEntry(e: LogEntry, width = Math.max(60, process.stdout.col
         return `  ${pc.red(`✗ summary before turn ${m.turn} failed`)} ${safe(m.error?.kind)}: ${clip(m.error?.message ?? "", w)} ${pc.dim("(old tool results are truncated instead)")}`;
       return `  ${pc.bold(pc.blue(`≡ summary of turns 1-${m.throughTurn}`))} ${pc.dim(`[${m.usage?.inputTokens ?? 0} in / ${m.usage?.outputTokens ?? 0} out tokens]`)}\n    ${pc.italic(clip(m.content ?? "", w))}`;
     }
+    case "check-command": {
+      const m = x.message;
+      return pc.dim(
+        `  … check ${m.n}: ${m.point} guardrail ${safe(m.guardrail)} asking its model about ${m.point === "input" ? "the task" : `turn ${m.turn}'s answer`}`,
+      );
+    }
+    case "check-result": {
+      const m = x.message;
+      const meta = pc.dim(
+        `[check ${m.n}, ${m.usage?.inputTokens ?? 0} in / ${m.usage?.outputTokens ?? 0} out tokens, ${Math.round(m.latencyMs ?? 0)} ms${m.attempts > 1 ? `, attempt ${m.attempts}` : ""}]`,
+      );
+      if (!m.ok)
+        return `  ${pc.red(`✗ ${m.point} guardrail ${safe(m.guardrail)}: no verdict`)} ${safe(m.error?.kind)}: ${clip(m.error?.message ?? "", w)} ${pc.dim("(it trips: paused for a human)")} ${meta}`;
+      const verdict = m.tripped ? pc.red("tripped") : pc.green("passed");
+      const why = m.reason ? ` — ${clip(m.reason, w)}` : "";
+      return `  ${pc.bold(pc.blue("⚖"))} ${m.point} guardrail ${pc.bold(safe(m.guardrail))} judged by ${safe(m.model ?? "?")}: ${verdict}${why} ${meta}`;
+    }
     case "tool-command":
       return `    ${pc.yellow("→")} ${pc.bold(safe(x.message.tool))} ${pc.dim(args(x.message.arguments, w - x.message.tool.length))}`;
     case "tool-result": {
@@ -236,6 +253,8 @@ export function stepWords(subject: string): string {
   if (st.kind === "tool") return `tool ${safe(st.tool)} (turn ${st.turn}, call ${st.index})`;
   if (st.kind === "llm") return `model call (turn ${st.turn})`;
   if (st.kind === "summary") return `summary (turn ${st.turn})`;
+  // (a check is numbered per run: its number is the subject's token where the template has {n})
+  if (st.kind === "check") return `guardrail check ${safe(subject.split(".")[st.template.split(".").indexOf("{n}")])}`;
   return safe(subject);
 }
 

@@ -1,14 +1,21 @@
 import {
   decode,
+  encode,
+  type CheckCommand,
+  type CheckResult,
   type LlmCommand,
   type LlmResult,
   type RetryPolicy,
+  type RunSubjectKind,
   type Subjects,
   type SummaryCommand,
   type SummaryResult,
 } from "@cairn/protocol";
 import {
+  buildCheckRequest,
   buildSummaryRequest,
+  checkTarget,
+  parseVerdict,
   nextAgent,
   PromptCache,
   promptHash,
@@ -54,10 +61,12 @@ export interface LlmHandlerDeps {
   now(): number;
 }
 
-/** What differs between a model turn and a summarisation: the command, the request, the record. */
+/** What differs between a model turn, a summarisation and a guardrail check: the command, the model, the request, the record. */
 interface Work {
   resultSubject: string;
   historySeq: number;
+  /** The provider and model to call, or why there is none; unset: the agent whose turn it is. */
+  pick?(state: RunState): { provider: string; model: string } | { error: StepError };
   /** The payloads to load, then the request and its prompt hash. */
   plan(state: RunState): {
     refs: PayloadRef[];
@@ -69,8 +78,10 @@ interface Work {
     base: StepBase & { latencyMs: number; promptHash: string; provider: string },
     res: ModelResponse,
   ): Promise<AppendResult>;
-  /** A model turn's number (its tokens stream to watchers); undefined for a summary. */
+  /** A model turn's number (its tokens stream to watchers); undefined for a summary or a check. */
   streamTurn?: number;
+  /** Logged when recorded: "response", "summary", "check". */
+  what: "response" | "summary" | "check";
 }
 
 type StepBase = { attempts: number; latencyMs?: number; promptHash?: string; provider?: string; model?: string };
@@ -100,6 +111,14 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
         error: steps.tooLarge("model response", n),
       }),
     });
+  const recordCheck = (result: CheckResult): Promise<AppendResult> =>
+    // small (a verdict, a reason of at most 4 KiB, an error cut to 4 KiB): never a payload
+    deps.append(
+      subjects.checkResult(result.runId, result.n),
+      encode(
+        result.error ? { ...result, error: { ...result.error, message: result.error.message.slice(0, 4096) } } : result,
+      ),
+    );
   const recordSummary = (result: SummaryResult): Promise<AppendResult> =>
     steps.record(subjects.summaryResult(result.runId, result.turn), result, {
       text: "content",
@@ -142,6 +161,85 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
           usage: res.usage,
         }),
       streamTurn: turn,
+      what: "response",
+    };
+  };
+
+  /** A model-judged guardrail's check as Work, or why it cannot be done. */
+  const checkWork = (
+    m: CommandMessage,
+    runId: string,
+    n: number,
+  ): Work | { invalid: [kind: string, reason: string]; fail: Work["fail"] } => {
+    const d = decode<CheckCommand>("CheckCommand", m.data, deps.maxMessageBytes);
+    const cmd = d.ok ? d.value : undefined;
+    const check = (
+      b: StepBase & { historySeq?: number },
+      r: { ok: true; tripped: boolean; reason?: string } | { ok: false; error: StepError },
+      c: CheckCommand,
+      extra: Partial<CheckResult> = {},
+    ) =>
+      recordCheck({
+        v: 1,
+        type: "check.result",
+        runId,
+        n,
+        turn: c.turn,
+        point: c.point,
+        guardrail: c.guardrail,
+        ...b,
+        ...extra,
+        ...r,
+      });
+    // (a command that cannot be read names no guardrail: nothing fits it; the run's planner is told by the error event)
+    const fail = (b: StepBase & { historySeq?: number }, error: StepError) =>
+      cmd ? check(b, { ok: false, error }, cmd) : Promise.resolve({ seq: 0, duplicate: true });
+    if (!d.ok) return { invalid: [d.kind, d.message], fail };
+    if (d.value.runId !== runId || d.value.n !== n)
+      return { invalid: ["schema_invalid", "command fields do not match its subject"], fail };
+    const c = d.value;
+    let target: ReturnType<typeof checkTarget> | undefined;
+    const targetOf = (state: RunState) => (target ??= checkTarget(state, c));
+    return {
+      resultSubject: subjects.checkResult(runId, n),
+      historySeq: c.historySeq,
+      pick: (state) => {
+        const t = targetOf(state);
+        return typeof t === "string"
+          ? { error: { kind: "invalid_command", message: t } }
+          : { provider: t.provider, model: t.model };
+      },
+      plan: (state) => {
+        const t = targetOf(state) as Exclude<ReturnType<typeof checkTarget>, string>;
+        return {
+          refs: t.textRef ? [t.textRef] : [],
+          build: (loaded) => {
+            const req = buildCheckRequest(t, t.textRef ? (loaded.get(t.textRef.name) ?? t.text) : t.text);
+            return { req, hash: promptHash(req) };
+          },
+        };
+      },
+      fail: (b, error) => fail({ ...b, historySeq: c.historySeq }, error),
+      // An answer that is no verdict is recorded as a failed check: the guardrail then pauses the run.
+      succeed: (b, res) => {
+        const v = parseVerdict(res.content);
+        const extra = { model: res.model, usage: res.usage };
+        return v
+          ? check({ ...b, historySeq: c.historySeq }, { ok: true, ...v }, c, extra)
+          : check(
+              { ...b, historySeq: c.historySeq },
+              {
+                ok: false,
+                error: {
+                  kind: "invalid_verdict",
+                  message: `the judging model's answer is not {"tripped": boolean, "reason"}: ${JSON.stringify((res.content ?? "").slice(0, 200))}`,
+                },
+              },
+              c,
+              extra,
+            );
+      },
+      what: "check",
     };
   };
 
@@ -197,6 +295,7 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
                 error: { kind: "empty_summary", message: "the model answered the summarisation request with no text" },
               },
             ),
+      what: "summary",
     };
   };
 
@@ -238,26 +337,35 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
 
   return async (m, ctx) => {
     const parsed = subjects.parse(m.subject);
-    if (!parsed || (parsed.what.kind !== "llm-command" && parsed.what.kind !== "summary-command")) {
+    const kind = parsed?.what.kind;
+    if (!parsed || (kind !== "llm-command" && kind !== "summary-command" && kind !== "check-command")) {
       log.error({ subject: m.subject }, "message on the LLM command filter with an unexpected subject; dropped");
       return { term: "unexpected subject" };
     }
     const { runId } = parsed;
-    const turn = parsed.what.turn;
-    const isTurn = parsed.what.kind === "llm-command";
+    const w = parsed.what as Extract<RunSubjectKind, { kind: "llm-command" | "summary-command" | "check-command" }>;
+    // (a check's number stands in for a turn in logs and spans: checks are numbered per run)
+    const turn = w.kind === "check-command" ? w.n : w.turn;
+    const isTurn = kind === "llm-command";
     const rlog: StepLogger = stepLogger(log, {
       runId,
       turn,
-      step: `${isTurn ? "llm" : "summary"}.${turn}`,
+      step: `${isTurn ? "llm" : kind === "summary-command" ? "summary" : "check"}.${turn}`,
       attempt: m.deliveries,
     });
     deps.crash.hit("after-receive", m.subject);
 
-    const work = isTurn ? turnWork(m, runId, turn) : summaryWork(m, runId, turn);
+    const work = isTurn
+      ? turnWork(m, runId, turn)
+      : kind === "summary-command"
+        ? summaryWork(m, runId, turn)
+        : checkWork(m, runId, turn);
     if ("invalid" in work) {
       const what = isTurn
         ? "invalid LLM command: recorded as the turn's failed result"
-        : "invalid summary command: recorded as the summary's failed result";
+        : kind === "summary-command"
+          ? "invalid summary command: recorded as the summary's failed result"
+          : "invalid check command: recorded as the check's failed result when it names its guardrail";
       return steps.invalid(runId, m, rlog, what, work.invalid[0], work.invalid[1], (error) =>
         work.fail({ attempts: m.deliveries }, error),
       );
@@ -268,24 +376,31 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
     }
 
     const state = await deps.foldTo(runId, work.historySeq, m.hint);
-    // the agent whose turn it is: the submitted one, or the one the run was handed to
+    // the agent whose turn it is (the submitted one, or the one the run was handed to), or the check's judge
     const agent = nextAgent(state);
-    const provider = agent ? deps.providers.get(agent.provider) : undefined;
-    if (!agent || !provider) {
-      const error = !agent
-        ? { kind: "no_submission", message: "the run has no valid submission" }
-        : {
-            kind: "unknown_provider",
-            message: `no provider "${agent.provider}" is configured in this llm-caller (have: ${[...deps.providers.keys()].join(", ")})`,
-          };
+    const picked = work.pick
+      ? work.pick(state)
+      : agent
+        ? { provider: agent.provider, model: agent.model }
+        : { error: { kind: "no_submission", message: "the run has no valid submission" } };
+    const provider = "error" in picked ? undefined : deps.providers.get(picked.provider);
+    if ("error" in picked || !provider) {
+      const error =
+        "error" in picked
+          ? picked.error
+          : {
+              kind: "unknown_provider",
+              message: `no provider "${picked.provider}" is configured in this llm-caller (have: ${[...deps.providers.keys()].join(", ")})`,
+            };
       await work.fail({ attempts: m.deliveries }, error);
       return { ack: true };
     }
+    const model = picked.model;
     const plan = work.plan(state);
     const loaded = new Map<string, string>();
     for (const ref of plan.refs) loaded.set(ref.name, await deps.payloads!.get(ref));
     const { req, hash } = plan.build(loaded);
-    const base = { provider: provider.name, model: agent.model, promptHash: hash, attempts: m.deliveries };
+    const base = { provider: provider.name, model, promptHash: hash, attempts: m.deliveries };
     return steps.run({
       m,
       log: rlog,
@@ -297,7 +412,7 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
       execute: () =>
         callModel(
           provider,
-          agent.model,
+          model,
           req,
           {
             runId,
@@ -320,7 +435,7 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
       },
       // Every response is in the run's log (cairn replay): debug, like each tool call.
       recorded: (res, ms) =>
-        (req.purpose === "summary" ? rlog.info : rlog.debug)(
+        (req.purpose ? rlog.info : rlog.debug)(
           {
             provider: provider.name,
             model: res.model,
@@ -329,7 +444,7 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
             inputTokens: res.usage.inputTokens,
             outputTokens: res.usage.outputTokens,
           },
-          req.purpose === "summary" ? "summary recorded" : "model call completed",
+          req.purpose ? `${work.what} recorded` : "model call completed",
         ),
       fail: (error, latencyMs) => work.fail({ ...base, latencyMs }, error),
       failed: () => {

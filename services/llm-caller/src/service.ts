@@ -73,7 +73,10 @@ export async function startLlmCaller(config: LlmCallerConfig, deps: LlmCallerDep
       if (
         p &&
         r.seq > 0 &&
-        (p.what.kind === "llm-result" || p.what.kind === "summary-result" || p.what.kind === "error")
+        (p.what.kind === "llm-result" ||
+          p.what.kind === "summary-result" ||
+          p.what.kind === "check-result" ||
+          p.what.kind === "error")
       )
         history.noteOwn(p.runId, { seq: r.seq, subject, data, time: new Date().toISOString() });
       return r;

@@ -12,6 +12,7 @@ import {
   type CodeGuards,
   type GuardCheck,
   type InstructionsContext,
+  type ToolCallHook,
 } from "@cairn/runtime";
 import { parseJsonFile } from "./json-file.js";
 
@@ -57,6 +58,8 @@ export interface AgentDefinition {
   maxOutputTokens?: number;
   /** The instructions are a function in the agents module (see the agent spec's instructionsInCode). */
   instructionsInCode?: true;
+  /** A tool-call hook in the agents module (see the agent spec's toolCallHook). */
+  toolCallHook?: true;
   /** Checks of the task and of the answer (see the agent spec's guardrails). */
   guardrails?: { input?: Guardrail[]; output?: Guardrail[] };
   /** Agents this one may hand the run to (the built-in `handoff` tool; see the agent spec). */
@@ -133,10 +136,21 @@ const guardrailSchema = z
     maxChars: z.number().int().min(1).optional(),
     message: z.string().max(4096).optional(),
     code: z.literal(true).optional(),
+    model: z
+      .object({
+        instructions: z.string().min(1, "a model-judged guardrail needs instructions (what trips it)"),
+        provider: z
+          .string()
+          .regex(/^[A-Za-z0-9_-]{1,64}$/, "a guardrail's provider must be letters, digits, '_' or '-'")
+          .optional(),
+        model: z.string().min(1).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
-  .refine((g) => g.code || g.pattern !== undefined || g.maxChars !== undefined, {
-    message: "a guardrail needs pattern, maxChars, or code (an agent in code)",
+  .refine((g) => g.code || g.model || g.pattern !== undefined || g.maxChars !== undefined, {
+    message: "a guardrail needs pattern, maxChars, model (a model judges it), or code (an agent in code)",
   });
 
 export interface Agents {
@@ -183,10 +197,15 @@ const agentSchema = z
     editableArgs: z.array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)).optional(),
     conversation: z.boolean({ error: "conversation must be true or false" }).optional(),
     instructionsInCode: z.literal(true).optional(),
+    toolCallHook: z.literal(true).optional(),
     maxOutputTokens: z.number().int("maxOutputTokens must be a whole number").min(1).optional(),
     guardrails: z
       .object({ input: z.array(guardrailSchema).optional(), output: z.array(guardrailSchema).optional() })
       .strict()
+      .refine(
+        (g) => [g.input, g.output].every((l) => !l || new Set(l.map((x) => x.name)).size === l.length),
+        "guardrail names must not repeat within input or within output (a verdict and a check name one)",
+      )
       .optional(),
     handoffs: z
       .array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "handoffs: agent names (letters, digits, '_' or '-')"))
@@ -281,6 +300,7 @@ export function parseAgents(text: string, source = "agents file", known: Readonl
     if (a.editableArgs?.length) def.editableArgs = a.editableArgs;
     if (a.conversation) def.conversation = true;
     if (a.instructionsInCode) def.instructionsInCode = true;
+    if (a.toolCallHook) def.toolCallHook = true;
     if (a.maxOutputTokens !== undefined) def.maxOutputTokens = a.maxOutputTokens;
     if (a.handoffs?.length) def.handoffs = [...new Set(a.handoffs)];
     if (a.guardrails && (a.guardrails.input?.length || a.guardrails.output?.length)) {
@@ -329,7 +349,9 @@ export function loadAgents(file: string | undefined): Agents {
  * The agents of the agents file and of an agents module (CAIRN_AGENTS_MODULE: its exports made
  * with `defineAgent`, named or in arrays), checked like the file's; their guardrails in code are
  * the returned `code`. Names must not repeat. The default agent is the file's, else the module's
- * first. Without either, the built-in agent.
+ * default export (an agent, or the first of an array of them), else its first export by name (a
+ * module's exports are listed in name order, not in the order they are written). Without either,
+ * the built-in agent.
  */
 export async function loadAgentSources(file: string | undefined, module: string | undefined): Promise<Agents> {
   if (!module) return loadAgents(file);
@@ -340,19 +362,27 @@ export async function loadAgentSources(file: string | undefined, module: string 
   } catch (err) {
     throw new Error(`agents module ${module}: cannot load it: ${err instanceof Error ? err.message : String(err)}`);
   }
-  const defined = Object.values(mod)
-    .flatMap((v) => (Array.isArray(v) ? v : [v]))
-    .filter(isAgentDefinition);
+  // (one agent exported under two names, e.g. also as the default export, is one agent)
+  const defined = [
+    ...new Set(
+      Object.values(mod)
+        .flatMap((v) => (Array.isArray(v) ? v : [v]))
+        .filter(isAgentDefinition),
+    ),
+  ];
+  const defaultExport = [mod["default"]].flat().find(isAgentDefinition);
   if (!defined.length) throw new Error(`agents module ${module}: it exports no agent made with defineAgent`);
   const entries: Record<string, unknown> = {};
   const checks = new Map<string, Map<string, GuardCheck>>();
   const instructions = new Map<string, (ctx: InstructionsContext) => string>();
+  const toolCalls = new Map<string, ToolCallHook>();
   for (const a of defined) {
     if (entries[a.name]) throw new Error(`agents module ${module}: two agents named ${JSON.stringify(a.name)}`);
-    const { entry, checks: c, instructions: fn } = agentFileEntry(a);
+    const { entry, checks: c, instructions: fn, toolCall } = agentFileEntry(a);
     entries[a.name] = entry;
     checks.set(a.name, c);
     if (fn) instructions.set(a.name, fn);
+    if (toolCall) toolCalls.set(a.name, toolCall);
   }
   // (handoffs may cross between the two: each is checked knowing the other's names)
   const fileText = file ? readFileSync(file, "utf8") : undefined;
@@ -364,7 +394,11 @@ export async function loadAgentSources(file: string | undefined, module: string 
       // parseAgents below reports the file's problem
     }
   }
-  const fromModule = parseAgents(JSON.stringify({ agents: entries }), `agents module ${module}`, fileNames);
+  const fromModule = parseAgents(
+    JSON.stringify({ ...(defaultExport ? { default: defaultExport.name } : {}), agents: entries }),
+    `agents module ${module}`,
+    fileNames,
+  );
   const fromFile = fileText ? parseAgents(fileText, file, new Set(Object.keys(entries))) : undefined;
   const agents = new Map(fromFile?.agents ?? []);
   for (const [name, def] of fromModule.agents) {
@@ -375,7 +409,7 @@ export async function loadAgentSources(file: string | undefined, module: string 
   return {
     defaultAgent: fromFile?.defaultAgent ?? fromModule.defaultAgent,
     agents,
-    code: codeGuards(checks, instructions),
+    code: codeGuards(checks, instructions, toolCalls),
   };
 }
 

@@ -513,9 +513,15 @@ export function createApi(deps: ApiDeps) {
       );
     }
     const missingQueues: string[] = [];
-    for (const a of [agent, ...team])
-      for (const q of await deps.missingWorkQueues(a.provider, a.tools))
-        if (!missingQueues.includes(q)) missingQueues.push(q);
+    for (const a of [agent, ...team]) {
+      // (a model-judged guardrail's check goes to its judge's provider)
+      const judges = [...(a.guardrails?.input ?? []), ...(a.guardrails?.output ?? [])].flatMap((g) =>
+        g.model?.provider !== undefined && g.model.provider !== a.provider ? [g.model.provider] : [],
+      );
+      for (const [provider, tools] of [[a.provider, a.tools], ...judges.map((p) => [p, []] as const)] as const)
+        for (const q of await deps.missingWorkQueues(provider, [...tools]))
+          if (!missingQueues.includes(q)) missingQueues.push(q);
+    }
     if (missingQueues.length) {
       return {
         v: 1,
@@ -566,6 +572,7 @@ export function createApi(deps: ApiDeps) {
       ...(a.handoffs?.length ? { handoffs: [...a.handoffs] } : {}),
       ...(a.guardrails ? { guardrails: a.guardrails } : {}),
       ...(a.instructionsInCode ? { instructionsInCode: true as const } : {}),
+      ...(a.toolCallHook ? { toolCallHook: true as const } : {}),
       ...(a.maxOutputTokens !== undefined ? { maxOutputTokens: a.maxOutputTokens } : {}),
       ...(a.output ? { output: { ...a.output } } : {}),
       ...(a.conversation ? { conversation: true } : {}),
@@ -863,7 +870,7 @@ export function createApi(deps: ApiDeps) {
         },
         guard: {
           pause: current.guardPause,
-          subject: (turn: number) => subjects.guardApproval(runId, turn),
+          subject: (turn: number) => subjects.guardApproval(runId, turn, current.guardPause?.point),
           notPaused: "paused by a tripped guardrail",
           going: "going on past a tripped guardrail",
           detail: { guardrail: current.guardPause?.guardrail },

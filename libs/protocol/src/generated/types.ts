@@ -35,6 +35,10 @@ export interface AgentSpec {
    */
   maxOutputTokens?: number;
   /**
+   * A hook in the planner's agents module (defineAgent hooks.toolCall) sees each call to a tool that needs no approval before it runs and may refuse it (recorded as the call's failed result, kind denied_by_hook). A planner without the code refuses every such call (kind hook_unavailable).
+   */
+  toolCallHook?: true;
+  /**
    * The agent's instructions are a function of the run's state in the planner's agents module (defineAgent): each model command carries the turn's system prompt (llm.command instructions); systemPrompt is not used.
    */
   instructionsInCode?: true;
@@ -160,6 +164,23 @@ export interface Guardrail {
    * A check written in code (defineAgent in the planner's CAIRN_AGENTS_MODULE), found by name; a planner without it records a pause naming it.
    */
   code?: true;
+  /**
+   * A model-judged check: a journaled model call (cmd.check / evt.check) given these instructions and the text, answering {"tripped", "reason"}; a failed call or an answer that is no verdict trips it with a pause.
+   */
+  model?: {
+    /**
+     * What trips the guardrail, for the judging model.
+     */
+    instructions: string;
+    /**
+     * The judge's provider (default: the agent's).
+     */
+    provider?: string;
+    /**
+     * The judge's model (default: the agent's).
+     */
+    model?: string;
+  };
 }
 
 /**
@@ -196,6 +217,63 @@ export interface ApprovalRequest {
    * Ignored (accepted for older clients): the planner records the caller's authenticated identity.
    */
   by?: string;
+}
+
+/**
+ * Asks the llm-caller for a model-judged guardrail's verdict (a guardrail with `model`): the run's n-th check, on <prefix>.run.<runId>.cmd.check.<n>.<provider> (the guardrail's provider). The text checked (the task for input, the answer of <turn> for output) and the guardrail are rebuilt from the run history up to historySeq.
+ */
+export interface CheckCommand {
+  v: 1;
+  type: "check.command";
+  runId: string;
+  /**
+   * The run's checks are numbered 1, 2, … in the order the planner asks for them.
+   */
+  n: number;
+  turn: number;
+  point: "input" | "output";
+  guardrail: string;
+  historySeq: number;
+}
+
+/**
+ * A model-judged guardrail's verdict, recorded by the llm-caller on <prefix>.run.<runId>.evt.check.<n> (at most one per check, ever): the planner reads it to record the point's guardrail verdict (run.guard), and replay reads it instead of asking the model again. ok false: the model call failed or its answer was not a verdict; the guardrail then trips with a pause (a human decides), never passes.
+ */
+export interface CheckResult {
+  v: 1;
+  type: "check.result";
+  runId: string;
+  n: number;
+  turn: number;
+  point: "input" | "output";
+  guardrail: string;
+  ok: boolean;
+  /**
+   * The model's verdict (ok true).
+   */
+  tripped?: boolean;
+  /**
+   * Why, in the model's words.
+   */
+  reason?: string;
+  provider?: string;
+  model?: string;
+  usage?: {
+    inputTokens: number;
+    outputTokens: number;
+  };
+  latencyMs?: number;
+  /**
+   * sha256 of the canonical check request, rebuilt from history by replay.
+   */
+  promptHash?: string;
+  historySeq?: number;
+  attempts: number;
+  error?: {
+    kind: string;
+    message: string;
+    retryable?: boolean;
+  };
 }
 
 /**
@@ -1319,6 +1397,8 @@ export const schemaIds = {
   AgentSpec: "https://cairn.dev/schemas/agent-spec.v1.schema.json",
   ApiError: "https://cairn.dev/schemas/api-error.v1.schema.json",
   ApprovalRequest: "https://cairn.dev/schemas/approval-request.v1.schema.json",
+  CheckCommand: "https://cairn.dev/schemas/check-command.v1.schema.json",
+  CheckResult: "https://cairn.dev/schemas/check-result.v1.schema.json",
   ListReply: "https://cairn.dev/schemas/list-reply.v1.schema.json",
   ListRequest: "https://cairn.dev/schemas/list-request.v1.schema.json",
   LlmCommand: "https://cairn.dev/schemas/llm-command.v1.schema.json",

@@ -50,6 +50,11 @@ const schema31 = {
       minimum: 1,
       description: "The most tokens one model response may have (the provider endpoint's maxOutputTokens otherwise).",
     },
+    toolCallHook: {
+      const: true,
+      description:
+        "A hook in the planner's agents module (defineAgent hooks.toolCall) sees each call to a tool that needs no approval before it runs and may refuse it (recorded as the call's failed result, kind denied_by_hook). A planner without the code refuses every such call (kind hook_unavailable).",
+    },
     instructionsInCode: {
       const: true,
       description:
@@ -205,6 +210,22 @@ const schema31 = {
           description:
             "A check written in code (defineAgent in the planner's CAIRN_AGENTS_MODULE), found by name; a planner without it records a pause naming it.",
         },
+        model: {
+          type: "object",
+          additionalProperties: false,
+          required: ["instructions"],
+          description:
+            'A model-judged check: a journaled model call (cmd.check / evt.check) given these instructions and the text, answering {"tripped", "reason"}; a failed call or an answer that is no verdict trips it with a pause.',
+          properties: {
+            instructions: {
+              type: "string",
+              minLength: 1,
+              description: "What trips the guardrail, for the judging model.",
+            },
+            provider: { type: "string", description: "The judge's provider (default: the agent's)." },
+            model: { type: "string", description: "The judge's model (default: the agent's)." },
+          },
+        },
       },
     },
   },
@@ -227,6 +248,18 @@ const schema32 = {
       const: true,
       description:
         "A check written in code (defineAgent in the planner's CAIRN_AGENTS_MODULE), found by name; a planner without it records a pause naming it.",
+    },
+    model: {
+      type: "object",
+      additionalProperties: false,
+      required: ["instructions"],
+      description:
+        'A model-judged check: a journaled model call (cmd.check / evt.check) given these instructions and the text, answering {"tripped", "reason"}; a failed call or an answer that is no verdict trips it with a pause.',
+      properties: {
+        instructions: { type: "string", minLength: 1, description: "What trips the guardrail, for the judging model." },
+        provider: { type: "string", description: "The judge's provider (default: the agent's)." },
+        model: { type: "string", description: "The judge's model (default: the agent's)." },
+      },
     },
   },
 };
@@ -734,11 +767,11 @@ function validate20(
         }
       }
     }
-    if (data.instructionsInCode !== undefined) {
-      if (true !== data.instructionsInCode) {
+    if (data.toolCallHook !== undefined) {
+      if (true !== data.toolCallHook) {
         const err29 = {
-          instancePath: instancePath + "/instructionsInCode",
-          schemaPath: "#/properties/instructionsInCode/const",
+          instancePath: instancePath + "/toolCallHook",
+          schemaPath: "#/properties/toolCallHook/const",
           keyword: "const",
           params: { allowedValue: true },
           message: "must be equal to constant",
@@ -751,12 +784,29 @@ function validate20(
         errors++;
       }
     }
+    if (data.instructionsInCode !== undefined) {
+      if (true !== data.instructionsInCode) {
+        const err30 = {
+          instancePath: instancePath + "/instructionsInCode",
+          schemaPath: "#/properties/instructionsInCode/const",
+          keyword: "const",
+          params: { allowedValue: true },
+          message: "must be equal to constant",
+        };
+        if (vErrors === null) {
+          vErrors = [err30];
+        } else {
+          vErrors.push(err30);
+        }
+        errors++;
+      }
+    }
     if (data.guardrails !== undefined) {
-      let data13 = data.guardrails;
-      if (data13 && typeof data13 == "object" && !Array.isArray(data13)) {
-        for (const key2 in data13) {
+      let data14 = data.guardrails;
+      if (data14 && typeof data14 == "object" && !Array.isArray(data14)) {
+        for (const key2 in data14) {
           if (!(key2 === "input" || key2 === "output")) {
-            const err30 = {
+            const err31 = {
               instancePath: instancePath + "/guardrails",
               schemaPath: "#/properties/guardrails/additionalProperties",
               keyword: "additionalProperties",
@@ -764,42 +814,27 @@ function validate20(
               message: "must NOT have additional properties",
             };
             if (vErrors === null) {
-              vErrors = [err30];
+              vErrors = [err31];
             } else {
-              vErrors.push(err30);
+              vErrors.push(err31);
             }
             errors++;
           }
         }
-        if (data13.input !== undefined) {
-          let data14 = data13.input;
-          if (Array.isArray(data14)) {
-            const len1 = data14.length;
+        if (data14.input !== undefined) {
+          let data15 = data14.input;
+          if (Array.isArray(data15)) {
+            const len1 = data15.length;
             for (let i1 = 0; i1 < len1; i1++) {
-              let data15 = data14[i1];
-              if (data15 && typeof data15 == "object" && !Array.isArray(data15)) {
-                if (data15.name === undefined) {
-                  const err31 = {
+              let data16 = data15[i1];
+              if (data16 && typeof data16 == "object" && !Array.isArray(data16)) {
+                if (data16.name === undefined) {
+                  const err32 = {
                     instancePath: instancePath + "/guardrails/input/" + i1,
                     schemaPath: "#/$defs/guardrail/required",
                     keyword: "required",
                     params: { missingProperty: "name" },
                     message: "must have required property '" + "name" + "'",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err31];
-                  } else {
-                    vErrors.push(err31);
-                  }
-                  errors++;
-                }
-                if (data15.onTrip === undefined) {
-                  const err32 = {
-                    instancePath: instancePath + "/guardrails/input/" + i1,
-                    schemaPath: "#/$defs/guardrail/required",
-                    keyword: "required",
-                    params: { missingProperty: "onTrip" },
-                    message: "must have required property '" + "onTrip" + "'",
                   };
                   if (vErrors === null) {
                     vErrors = [err32];
@@ -808,7 +843,22 @@ function validate20(
                   }
                   errors++;
                 }
-                for (const key3 in data15) {
+                if (data16.onTrip === undefined) {
+                  const err33 = {
+                    instancePath: instancePath + "/guardrails/input/" + i1,
+                    schemaPath: "#/$defs/guardrail/required",
+                    keyword: "required",
+                    params: { missingProperty: "onTrip" },
+                    message: "must have required property '" + "onTrip" + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err33];
+                  } else {
+                    vErrors.push(err33);
+                  }
+                  errors++;
+                }
+                for (const key3 in data16) {
                   if (!(
                     key3 === "name" ||
                     key3 === "onTrip" ||
@@ -816,9 +866,10 @@ function validate20(
                     key3 === "ignoreCase" ||
                     key3 === "maxChars" ||
                     key3 === "message" ||
-                    key3 === "code"
+                    key3 === "code" ||
+                    key3 === "model"
                   )) {
-                    const err33 = {
+                    const err34 = {
                       instancePath: instancePath + "/guardrails/input/" + i1,
                       schemaPath: "#/$defs/guardrail/additionalProperties",
                       keyword: "additionalProperties",
@@ -826,18 +877,18 @@ function validate20(
                       message: "must NOT have additional properties",
                     };
                     if (vErrors === null) {
-                      vErrors = [err33];
+                      vErrors = [err34];
                     } else {
-                      vErrors.push(err33);
+                      vErrors.push(err34);
                     }
                     errors++;
                   }
                 }
-                if (data15.name !== undefined) {
-                  let data16 = data15.name;
-                  if (typeof data16 === "string") {
-                    if (!pattern4.test(data16)) {
-                      const err34 = {
+                if (data16.name !== undefined) {
+                  let data17 = data16.name;
+                  if (typeof data17 === "string") {
+                    if (!pattern4.test(data17)) {
+                      const err35 = {
                         instancePath: instancePath + "/guardrails/input/" + i1 + "/name",
                         schemaPath: "#/$defs/guardrail/properties/name/pattern",
                         keyword: "pattern",
@@ -845,37 +896,19 @@ function validate20(
                         message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
                       };
                       if (vErrors === null) {
-                        vErrors = [err34];
+                        vErrors = [err35];
                       } else {
-                        vErrors.push(err34);
+                        vErrors.push(err35);
                       }
                       errors++;
                     }
                   } else {
-                    const err35 = {
+                    const err36 = {
                       instancePath: instancePath + "/guardrails/input/" + i1 + "/name",
                       schemaPath: "#/$defs/guardrail/properties/name/type",
                       keyword: "type",
                       params: { type: "string" },
                       message: "must be string",
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err35];
-                    } else {
-                      vErrors.push(err35);
-                    }
-                    errors++;
-                  }
-                }
-                if (data15.onTrip !== undefined) {
-                  let data17 = data15.onTrip;
-                  if (!(data17 === "fail" || data17 === "pause")) {
-                    const err36 = {
-                      instancePath: instancePath + "/guardrails/input/" + i1 + "/onTrip",
-                      schemaPath: "#/$defs/guardrail/properties/onTrip/enum",
-                      keyword: "enum",
-                      params: { allowedValues: schema32.properties.onTrip.enum },
-                      message: "must be equal to one of the allowed values",
                     };
                     if (vErrors === null) {
                       vErrors = [err36];
@@ -885,14 +918,15 @@ function validate20(
                     errors++;
                   }
                 }
-                if (data15.pattern !== undefined) {
-                  if (typeof data15.pattern !== "string") {
+                if (data16.onTrip !== undefined) {
+                  let data18 = data16.onTrip;
+                  if (!(data18 === "fail" || data18 === "pause")) {
                     const err37 = {
-                      instancePath: instancePath + "/guardrails/input/" + i1 + "/pattern",
-                      schemaPath: "#/$defs/guardrail/properties/pattern/type",
-                      keyword: "type",
-                      params: { type: "string" },
-                      message: "must be string",
+                      instancePath: instancePath + "/guardrails/input/" + i1 + "/onTrip",
+                      schemaPath: "#/$defs/guardrail/properties/onTrip/enum",
+                      keyword: "enum",
+                      params: { allowedValues: schema32.properties.onTrip.enum },
+                      message: "must be equal to one of the allowed values",
                     };
                     if (vErrors === null) {
                       vErrors = [err37];
@@ -902,14 +936,14 @@ function validate20(
                     errors++;
                   }
                 }
-                if (data15.ignoreCase !== undefined) {
-                  if (typeof data15.ignoreCase !== "boolean") {
+                if (data16.pattern !== undefined) {
+                  if (typeof data16.pattern !== "string") {
                     const err38 = {
-                      instancePath: instancePath + "/guardrails/input/" + i1 + "/ignoreCase",
-                      schemaPath: "#/$defs/guardrail/properties/ignoreCase/type",
+                      instancePath: instancePath + "/guardrails/input/" + i1 + "/pattern",
+                      schemaPath: "#/$defs/guardrail/properties/pattern/type",
                       keyword: "type",
-                      params: { type: "boolean" },
-                      message: "must be boolean",
+                      params: { type: "string" },
+                      message: "must be string",
                     };
                     if (vErrors === null) {
                       vErrors = [err38];
@@ -919,15 +953,14 @@ function validate20(
                     errors++;
                   }
                 }
-                if (data15.maxChars !== undefined) {
-                  let data20 = data15.maxChars;
-                  if (!(typeof data20 == "number" && !(data20 % 1) && !isNaN(data20) && isFinite(data20))) {
+                if (data16.ignoreCase !== undefined) {
+                  if (typeof data16.ignoreCase !== "boolean") {
                     const err39 = {
-                      instancePath: instancePath + "/guardrails/input/" + i1 + "/maxChars",
-                      schemaPath: "#/$defs/guardrail/properties/maxChars/type",
+                      instancePath: instancePath + "/guardrails/input/" + i1 + "/ignoreCase",
+                      schemaPath: "#/$defs/guardrail/properties/ignoreCase/type",
                       keyword: "type",
-                      params: { type: "integer" },
-                      message: "must be integer",
+                      params: { type: "boolean" },
+                      message: "must be boolean",
                     };
                     if (vErrors === null) {
                       vErrors = [err39];
@@ -936,9 +969,27 @@ function validate20(
                     }
                     errors++;
                   }
-                  if (typeof data20 == "number" && isFinite(data20)) {
-                    if (data20 < 1 || isNaN(data20)) {
-                      const err40 = {
+                }
+                if (data16.maxChars !== undefined) {
+                  let data21 = data16.maxChars;
+                  if (!(typeof data21 == "number" && !(data21 % 1) && !isNaN(data21) && isFinite(data21))) {
+                    const err40 = {
+                      instancePath: instancePath + "/guardrails/input/" + i1 + "/maxChars",
+                      schemaPath: "#/$defs/guardrail/properties/maxChars/type",
+                      keyword: "type",
+                      params: { type: "integer" },
+                      message: "must be integer",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err40];
+                    } else {
+                      vErrors.push(err40);
+                    }
+                    errors++;
+                  }
+                  if (typeof data21 == "number" && isFinite(data21)) {
+                    if (data21 < 1 || isNaN(data21)) {
+                      const err41 = {
                         instancePath: instancePath + "/guardrails/input/" + i1 + "/maxChars",
                         schemaPath: "#/$defs/guardrail/properties/maxChars/minimum",
                         keyword: "minimum",
@@ -946,39 +997,22 @@ function validate20(
                         message: "must be >= 1",
                       };
                       if (vErrors === null) {
-                        vErrors = [err40];
+                        vErrors = [err41];
                       } else {
-                        vErrors.push(err40);
+                        vErrors.push(err41);
                       }
                       errors++;
                     }
                   }
                 }
-                if (data15.message !== undefined) {
-                  if (typeof data15.message !== "string") {
-                    const err41 = {
+                if (data16.message !== undefined) {
+                  if (typeof data16.message !== "string") {
+                    const err42 = {
                       instancePath: instancePath + "/guardrails/input/" + i1 + "/message",
                       schemaPath: "#/$defs/guardrail/properties/message/type",
                       keyword: "type",
                       params: { type: "string" },
                       message: "must be string",
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err41];
-                    } else {
-                      vErrors.push(err41);
-                    }
-                    errors++;
-                  }
-                }
-                if (data15.code !== undefined) {
-                  if (true !== data15.code) {
-                    const err42 = {
-                      instancePath: instancePath + "/guardrails/input/" + i1 + "/code",
-                      schemaPath: "#/$defs/guardrail/properties/code/const",
-                      keyword: "const",
-                      params: { allowedValue: true },
-                      message: "must be equal to constant",
                     };
                     if (vErrors === null) {
                       vErrors = [err42];
@@ -988,143 +1022,133 @@ function validate20(
                     errors++;
                   }
                 }
-              } else {
-                const err43 = {
-                  instancePath: instancePath + "/guardrails/input/" + i1,
-                  schemaPath: "#/$defs/guardrail/type",
-                  keyword: "type",
-                  params: { type: "object" },
-                  message: "must be object",
-                };
-                if (vErrors === null) {
-                  vErrors = [err43];
-                } else {
-                  vErrors.push(err43);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err44 = {
-              instancePath: instancePath + "/guardrails/input",
-              schemaPath: "#/properties/guardrails/properties/input/type",
-              keyword: "type",
-              params: { type: "array" },
-              message: "must be array",
-            };
-            if (vErrors === null) {
-              vErrors = [err44];
-            } else {
-              vErrors.push(err44);
-            }
-            errors++;
-          }
-        }
-        if (data13.output !== undefined) {
-          let data23 = data13.output;
-          if (Array.isArray(data23)) {
-            const len2 = data23.length;
-            for (let i2 = 0; i2 < len2; i2++) {
-              let data24 = data23[i2];
-              if (data24 && typeof data24 == "object" && !Array.isArray(data24)) {
-                if (data24.name === undefined) {
-                  const err45 = {
-                    instancePath: instancePath + "/guardrails/output/" + i2,
-                    schemaPath: "#/$defs/guardrail/required",
-                    keyword: "required",
-                    params: { missingProperty: "name" },
-                    message: "must have required property '" + "name" + "'",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err45];
-                  } else {
-                    vErrors.push(err45);
-                  }
-                  errors++;
-                }
-                if (data24.onTrip === undefined) {
-                  const err46 = {
-                    instancePath: instancePath + "/guardrails/output/" + i2,
-                    schemaPath: "#/$defs/guardrail/required",
-                    keyword: "required",
-                    params: { missingProperty: "onTrip" },
-                    message: "must have required property '" + "onTrip" + "'",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err46];
-                  } else {
-                    vErrors.push(err46);
-                  }
-                  errors++;
-                }
-                for (const key4 in data24) {
-                  if (!(
-                    key4 === "name" ||
-                    key4 === "onTrip" ||
-                    key4 === "pattern" ||
-                    key4 === "ignoreCase" ||
-                    key4 === "maxChars" ||
-                    key4 === "message" ||
-                    key4 === "code"
-                  )) {
-                    const err47 = {
-                      instancePath: instancePath + "/guardrails/output/" + i2,
-                      schemaPath: "#/$defs/guardrail/additionalProperties",
-                      keyword: "additionalProperties",
-                      params: { additionalProperty: key4 },
-                      message: "must NOT have additional properties",
+                if (data16.code !== undefined) {
+                  if (true !== data16.code) {
+                    const err43 = {
+                      instancePath: instancePath + "/guardrails/input/" + i1 + "/code",
+                      schemaPath: "#/$defs/guardrail/properties/code/const",
+                      keyword: "const",
+                      params: { allowedValue: true },
+                      message: "must be equal to constant",
                     };
                     if (vErrors === null) {
-                      vErrors = [err47];
+                      vErrors = [err43];
                     } else {
-                      vErrors.push(err47);
+                      vErrors.push(err43);
                     }
                     errors++;
                   }
                 }
-                if (data24.name !== undefined) {
-                  let data25 = data24.name;
-                  if (typeof data25 === "string") {
-                    if (!pattern4.test(data25)) {
-                      const err48 = {
-                        instancePath: instancePath + "/guardrails/output/" + i2 + "/name",
-                        schemaPath: "#/$defs/guardrail/properties/name/pattern",
-                        keyword: "pattern",
-                        params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
-                        message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+                if (data16.model !== undefined) {
+                  let data24 = data16.model;
+                  if (data24 && typeof data24 == "object" && !Array.isArray(data24)) {
+                    if (data24.instructions === undefined) {
+                      const err44 = {
+                        instancePath: instancePath + "/guardrails/input/" + i1 + "/model",
+                        schemaPath: "#/$defs/guardrail/properties/model/required",
+                        keyword: "required",
+                        params: { missingProperty: "instructions" },
+                        message: "must have required property '" + "instructions" + "'",
                       };
                       if (vErrors === null) {
-                        vErrors = [err48];
+                        vErrors = [err44];
                       } else {
-                        vErrors.push(err48);
+                        vErrors.push(err44);
                       }
                       errors++;
                     }
-                  } else {
-                    const err49 = {
-                      instancePath: instancePath + "/guardrails/output/" + i2 + "/name",
-                      schemaPath: "#/$defs/guardrail/properties/name/type",
-                      keyword: "type",
-                      params: { type: "string" },
-                      message: "must be string",
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err49];
-                    } else {
-                      vErrors.push(err49);
+                    for (const key4 in data24) {
+                      if (!(key4 === "instructions" || key4 === "provider" || key4 === "model")) {
+                        const err45 = {
+                          instancePath: instancePath + "/guardrails/input/" + i1 + "/model",
+                          schemaPath: "#/$defs/guardrail/properties/model/additionalProperties",
+                          keyword: "additionalProperties",
+                          params: { additionalProperty: key4 },
+                          message: "must NOT have additional properties",
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err45];
+                        } else {
+                          vErrors.push(err45);
+                        }
+                        errors++;
+                      }
                     }
-                    errors++;
-                  }
-                }
-                if (data24.onTrip !== undefined) {
-                  let data26 = data24.onTrip;
-                  if (!(data26 === "fail" || data26 === "pause")) {
+                    if (data24.instructions !== undefined) {
+                      let data25 = data24.instructions;
+                      if (typeof data25 === "string") {
+                        if (func2(data25) < 1) {
+                          const err46 = {
+                            instancePath: instancePath + "/guardrails/input/" + i1 + "/model/instructions",
+                            schemaPath: "#/$defs/guardrail/properties/model/properties/instructions/minLength",
+                            keyword: "minLength",
+                            params: { limit: 1 },
+                            message: "must NOT have fewer than 1 characters",
+                          };
+                          if (vErrors === null) {
+                            vErrors = [err46];
+                          } else {
+                            vErrors.push(err46);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err47 = {
+                          instancePath: instancePath + "/guardrails/input/" + i1 + "/model/instructions",
+                          schemaPath: "#/$defs/guardrail/properties/model/properties/instructions/type",
+                          keyword: "type",
+                          params: { type: "string" },
+                          message: "must be string",
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err47];
+                        } else {
+                          vErrors.push(err47);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data24.provider !== undefined) {
+                      if (typeof data24.provider !== "string") {
+                        const err48 = {
+                          instancePath: instancePath + "/guardrails/input/" + i1 + "/model/provider",
+                          schemaPath: "#/$defs/guardrail/properties/model/properties/provider/type",
+                          keyword: "type",
+                          params: { type: "string" },
+                          message: "must be string",
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err48];
+                        } else {
+                          vErrors.push(err48);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data24.model !== undefined) {
+                      if (typeof data24.model !== "string") {
+                        const err49 = {
+                          instancePath: instancePath + "/guardrails/input/" + i1 + "/model/model",
+                          schemaPath: "#/$defs/guardrail/properties/model/properties/model/type",
+                          keyword: "type",
+                          params: { type: "string" },
+                          message: "must be string",
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err49];
+                        } else {
+                          vErrors.push(err49);
+                        }
+                        errors++;
+                      }
+                    }
+                  } else {
                     const err50 = {
-                      instancePath: instancePath + "/guardrails/output/" + i2 + "/onTrip",
-                      schemaPath: "#/$defs/guardrail/properties/onTrip/enum",
-                      keyword: "enum",
-                      params: { allowedValues: schema32.properties.onTrip.enum },
-                      message: "must be equal to one of the allowed values",
+                      instancePath: instancePath + "/guardrails/input/" + i1 + "/model",
+                      schemaPath: "#/$defs/guardrail/properties/model/type",
+                      keyword: "type",
+                      params: { type: "object" },
+                      message: "must be object",
                     };
                     if (vErrors === null) {
                       vErrors = [err50];
@@ -1134,83 +1158,92 @@ function validate20(
                     errors++;
                   }
                 }
-                if (data24.pattern !== undefined) {
-                  if (typeof data24.pattern !== "string") {
-                    const err51 = {
-                      instancePath: instancePath + "/guardrails/output/" + i2 + "/pattern",
-                      schemaPath: "#/$defs/guardrail/properties/pattern/type",
-                      keyword: "type",
-                      params: { type: "string" },
-                      message: "must be string",
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err51];
-                    } else {
-                      vErrors.push(err51);
-                    }
-                    errors++;
-                  }
+              } else {
+                const err51 = {
+                  instancePath: instancePath + "/guardrails/input/" + i1,
+                  schemaPath: "#/$defs/guardrail/type",
+                  keyword: "type",
+                  params: { type: "object" },
+                  message: "must be object",
+                };
+                if (vErrors === null) {
+                  vErrors = [err51];
+                } else {
+                  vErrors.push(err51);
                 }
-                if (data24.ignoreCase !== undefined) {
-                  if (typeof data24.ignoreCase !== "boolean") {
-                    const err52 = {
-                      instancePath: instancePath + "/guardrails/output/" + i2 + "/ignoreCase",
-                      schemaPath: "#/$defs/guardrail/properties/ignoreCase/type",
-                      keyword: "type",
-                      params: { type: "boolean" },
-                      message: "must be boolean",
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err52];
-                    } else {
-                      vErrors.push(err52);
-                    }
-                    errors++;
+                errors++;
+              }
+            }
+          } else {
+            const err52 = {
+              instancePath: instancePath + "/guardrails/input",
+              schemaPath: "#/properties/guardrails/properties/input/type",
+              keyword: "type",
+              params: { type: "array" },
+              message: "must be array",
+            };
+            if (vErrors === null) {
+              vErrors = [err52];
+            } else {
+              vErrors.push(err52);
+            }
+            errors++;
+          }
+        }
+        if (data14.output !== undefined) {
+          let data28 = data14.output;
+          if (Array.isArray(data28)) {
+            const len2 = data28.length;
+            for (let i2 = 0; i2 < len2; i2++) {
+              let data29 = data28[i2];
+              if (data29 && typeof data29 == "object" && !Array.isArray(data29)) {
+                if (data29.name === undefined) {
+                  const err53 = {
+                    instancePath: instancePath + "/guardrails/output/" + i2,
+                    schemaPath: "#/$defs/guardrail/required",
+                    keyword: "required",
+                    params: { missingProperty: "name" },
+                    message: "must have required property '" + "name" + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err53];
+                  } else {
+                    vErrors.push(err53);
                   }
+                  errors++;
                 }
-                if (data24.maxChars !== undefined) {
-                  let data29 = data24.maxChars;
-                  if (!(typeof data29 == "number" && !(data29 % 1) && !isNaN(data29) && isFinite(data29))) {
-                    const err53 = {
-                      instancePath: instancePath + "/guardrails/output/" + i2 + "/maxChars",
-                      schemaPath: "#/$defs/guardrail/properties/maxChars/type",
-                      keyword: "type",
-                      params: { type: "integer" },
-                      message: "must be integer",
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err53];
-                    } else {
-                      vErrors.push(err53);
-                    }
-                    errors++;
+                if (data29.onTrip === undefined) {
+                  const err54 = {
+                    instancePath: instancePath + "/guardrails/output/" + i2,
+                    schemaPath: "#/$defs/guardrail/required",
+                    keyword: "required",
+                    params: { missingProperty: "onTrip" },
+                    message: "must have required property '" + "onTrip" + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err54];
+                  } else {
+                    vErrors.push(err54);
                   }
-                  if (typeof data29 == "number" && isFinite(data29)) {
-                    if (data29 < 1 || isNaN(data29)) {
-                      const err54 = {
-                        instancePath: instancePath + "/guardrails/output/" + i2 + "/maxChars",
-                        schemaPath: "#/$defs/guardrail/properties/maxChars/minimum",
-                        keyword: "minimum",
-                        params: { comparison: ">=", limit: 1 },
-                        message: "must be >= 1",
-                      };
-                      if (vErrors === null) {
-                        vErrors = [err54];
-                      } else {
-                        vErrors.push(err54);
-                      }
-                      errors++;
-                    }
-                  }
+                  errors++;
                 }
-                if (data24.message !== undefined) {
-                  if (typeof data24.message !== "string") {
+                for (const key5 in data29) {
+                  if (!(
+                    key5 === "name" ||
+                    key5 === "onTrip" ||
+                    key5 === "pattern" ||
+                    key5 === "ignoreCase" ||
+                    key5 === "maxChars" ||
+                    key5 === "message" ||
+                    key5 === "code" ||
+                    key5 === "model"
+                  )) {
                     const err55 = {
-                      instancePath: instancePath + "/guardrails/output/" + i2 + "/message",
-                      schemaPath: "#/$defs/guardrail/properties/message/type",
-                      keyword: "type",
-                      params: { type: "string" },
-                      message: "must be string",
+                      instancePath: instancePath + "/guardrails/output/" + i2,
+                      schemaPath: "#/$defs/guardrail/additionalProperties",
+                      keyword: "additionalProperties",
+                      params: { additionalProperty: key5 },
+                      message: "must NOT have additional properties",
                     };
                     if (vErrors === null) {
                       vErrors = [err55];
@@ -1220,9 +1253,147 @@ function validate20(
                     errors++;
                   }
                 }
-                if (data24.code !== undefined) {
-                  if (true !== data24.code) {
-                    const err56 = {
+                if (data29.name !== undefined) {
+                  let data30 = data29.name;
+                  if (typeof data30 === "string") {
+                    if (!pattern4.test(data30)) {
+                      const err56 = {
+                        instancePath: instancePath + "/guardrails/output/" + i2 + "/name",
+                        schemaPath: "#/$defs/guardrail/properties/name/pattern",
+                        keyword: "pattern",
+                        params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+                        message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err56];
+                      } else {
+                        vErrors.push(err56);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err57 = {
+                      instancePath: instancePath + "/guardrails/output/" + i2 + "/name",
+                      schemaPath: "#/$defs/guardrail/properties/name/type",
+                      keyword: "type",
+                      params: { type: "string" },
+                      message: "must be string",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err57];
+                    } else {
+                      vErrors.push(err57);
+                    }
+                    errors++;
+                  }
+                }
+                if (data29.onTrip !== undefined) {
+                  let data31 = data29.onTrip;
+                  if (!(data31 === "fail" || data31 === "pause")) {
+                    const err58 = {
+                      instancePath: instancePath + "/guardrails/output/" + i2 + "/onTrip",
+                      schemaPath: "#/$defs/guardrail/properties/onTrip/enum",
+                      keyword: "enum",
+                      params: { allowedValues: schema32.properties.onTrip.enum },
+                      message: "must be equal to one of the allowed values",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err58];
+                    } else {
+                      vErrors.push(err58);
+                    }
+                    errors++;
+                  }
+                }
+                if (data29.pattern !== undefined) {
+                  if (typeof data29.pattern !== "string") {
+                    const err59 = {
+                      instancePath: instancePath + "/guardrails/output/" + i2 + "/pattern",
+                      schemaPath: "#/$defs/guardrail/properties/pattern/type",
+                      keyword: "type",
+                      params: { type: "string" },
+                      message: "must be string",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err59];
+                    } else {
+                      vErrors.push(err59);
+                    }
+                    errors++;
+                  }
+                }
+                if (data29.ignoreCase !== undefined) {
+                  if (typeof data29.ignoreCase !== "boolean") {
+                    const err60 = {
+                      instancePath: instancePath + "/guardrails/output/" + i2 + "/ignoreCase",
+                      schemaPath: "#/$defs/guardrail/properties/ignoreCase/type",
+                      keyword: "type",
+                      params: { type: "boolean" },
+                      message: "must be boolean",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err60];
+                    } else {
+                      vErrors.push(err60);
+                    }
+                    errors++;
+                  }
+                }
+                if (data29.maxChars !== undefined) {
+                  let data34 = data29.maxChars;
+                  if (!(typeof data34 == "number" && !(data34 % 1) && !isNaN(data34) && isFinite(data34))) {
+                    const err61 = {
+                      instancePath: instancePath + "/guardrails/output/" + i2 + "/maxChars",
+                      schemaPath: "#/$defs/guardrail/properties/maxChars/type",
+                      keyword: "type",
+                      params: { type: "integer" },
+                      message: "must be integer",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err61];
+                    } else {
+                      vErrors.push(err61);
+                    }
+                    errors++;
+                  }
+                  if (typeof data34 == "number" && isFinite(data34)) {
+                    if (data34 < 1 || isNaN(data34)) {
+                      const err62 = {
+                        instancePath: instancePath + "/guardrails/output/" + i2 + "/maxChars",
+                        schemaPath: "#/$defs/guardrail/properties/maxChars/minimum",
+                        keyword: "minimum",
+                        params: { comparison: ">=", limit: 1 },
+                        message: "must be >= 1",
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err62];
+                      } else {
+                        vErrors.push(err62);
+                      }
+                      errors++;
+                    }
+                  }
+                }
+                if (data29.message !== undefined) {
+                  if (typeof data29.message !== "string") {
+                    const err63 = {
+                      instancePath: instancePath + "/guardrails/output/" + i2 + "/message",
+                      schemaPath: "#/$defs/guardrail/properties/message/type",
+                      keyword: "type",
+                      params: { type: "string" },
+                      message: "must be string",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err63];
+                    } else {
+                      vErrors.push(err63);
+                    }
+                    errors++;
+                  }
+                }
+                if (data29.code !== undefined) {
+                  if (true !== data29.code) {
+                    const err64 = {
                       instancePath: instancePath + "/guardrails/output/" + i2 + "/code",
                       schemaPath: "#/$defs/guardrail/properties/code/const",
                       keyword: "const",
@@ -1230,15 +1401,134 @@ function validate20(
                       message: "must be equal to constant",
                     };
                     if (vErrors === null) {
-                      vErrors = [err56];
+                      vErrors = [err64];
                     } else {
-                      vErrors.push(err56);
+                      vErrors.push(err64);
+                    }
+                    errors++;
+                  }
+                }
+                if (data29.model !== undefined) {
+                  let data37 = data29.model;
+                  if (data37 && typeof data37 == "object" && !Array.isArray(data37)) {
+                    if (data37.instructions === undefined) {
+                      const err65 = {
+                        instancePath: instancePath + "/guardrails/output/" + i2 + "/model",
+                        schemaPath: "#/$defs/guardrail/properties/model/required",
+                        keyword: "required",
+                        params: { missingProperty: "instructions" },
+                        message: "must have required property '" + "instructions" + "'",
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err65];
+                      } else {
+                        vErrors.push(err65);
+                      }
+                      errors++;
+                    }
+                    for (const key6 in data37) {
+                      if (!(key6 === "instructions" || key6 === "provider" || key6 === "model")) {
+                        const err66 = {
+                          instancePath: instancePath + "/guardrails/output/" + i2 + "/model",
+                          schemaPath: "#/$defs/guardrail/properties/model/additionalProperties",
+                          keyword: "additionalProperties",
+                          params: { additionalProperty: key6 },
+                          message: "must NOT have additional properties",
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err66];
+                        } else {
+                          vErrors.push(err66);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data37.instructions !== undefined) {
+                      let data38 = data37.instructions;
+                      if (typeof data38 === "string") {
+                        if (func2(data38) < 1) {
+                          const err67 = {
+                            instancePath: instancePath + "/guardrails/output/" + i2 + "/model/instructions",
+                            schemaPath: "#/$defs/guardrail/properties/model/properties/instructions/minLength",
+                            keyword: "minLength",
+                            params: { limit: 1 },
+                            message: "must NOT have fewer than 1 characters",
+                          };
+                          if (vErrors === null) {
+                            vErrors = [err67];
+                          } else {
+                            vErrors.push(err67);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err68 = {
+                          instancePath: instancePath + "/guardrails/output/" + i2 + "/model/instructions",
+                          schemaPath: "#/$defs/guardrail/properties/model/properties/instructions/type",
+                          keyword: "type",
+                          params: { type: "string" },
+                          message: "must be string",
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err68];
+                        } else {
+                          vErrors.push(err68);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data37.provider !== undefined) {
+                      if (typeof data37.provider !== "string") {
+                        const err69 = {
+                          instancePath: instancePath + "/guardrails/output/" + i2 + "/model/provider",
+                          schemaPath: "#/$defs/guardrail/properties/model/properties/provider/type",
+                          keyword: "type",
+                          params: { type: "string" },
+                          message: "must be string",
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err69];
+                        } else {
+                          vErrors.push(err69);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data37.model !== undefined) {
+                      if (typeof data37.model !== "string") {
+                        const err70 = {
+                          instancePath: instancePath + "/guardrails/output/" + i2 + "/model/model",
+                          schemaPath: "#/$defs/guardrail/properties/model/properties/model/type",
+                          keyword: "type",
+                          params: { type: "string" },
+                          message: "must be string",
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err70];
+                        } else {
+                          vErrors.push(err70);
+                        }
+                        errors++;
+                      }
+                    }
+                  } else {
+                    const err71 = {
+                      instancePath: instancePath + "/guardrails/output/" + i2 + "/model",
+                      schemaPath: "#/$defs/guardrail/properties/model/type",
+                      keyword: "type",
+                      params: { type: "object" },
+                      message: "must be object",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err71];
+                    } else {
+                      vErrors.push(err71);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err57 = {
+                const err72 = {
                   instancePath: instancePath + "/guardrails/output/" + i2,
                   schemaPath: "#/$defs/guardrail/type",
                   keyword: "type",
@@ -1246,15 +1536,15 @@ function validate20(
                   message: "must be object",
                 };
                 if (vErrors === null) {
-                  vErrors = [err57];
+                  vErrors = [err72];
                 } else {
-                  vErrors.push(err57);
+                  vErrors.push(err72);
                 }
                 errors++;
               }
             }
           } else {
-            const err58 = {
+            const err73 = {
               instancePath: instancePath + "/guardrails/output",
               schemaPath: "#/properties/guardrails/properties/output/type",
               keyword: "type",
@@ -1262,278 +1552,20 @@ function validate20(
               message: "must be array",
             };
             if (vErrors === null) {
-              vErrors = [err58];
+              vErrors = [err73];
             } else {
-              vErrors.push(err58);
+              vErrors.push(err73);
             }
             errors++;
           }
         }
       } else {
-        const err59 = {
+        const err74 = {
           instancePath: instancePath + "/guardrails",
           schemaPath: "#/properties/guardrails/type",
           keyword: "type",
           params: { type: "object" },
           message: "must be object",
-        };
-        if (vErrors === null) {
-          vErrors = [err59];
-        } else {
-          vErrors.push(err59);
-        }
-        errors++;
-      }
-    }
-    if (data.handoffs !== undefined) {
-      let data32 = data.handoffs;
-      if (Array.isArray(data32)) {
-        const len3 = data32.length;
-        for (let i3 = 0; i3 < len3; i3++) {
-          let data33 = data32[i3];
-          if (typeof data33 === "string") {
-            if (func2(data33) > 128) {
-              const err60 = {
-                instancePath: instancePath + "/handoffs/" + i3,
-                schemaPath: "#/properties/handoffs/items/maxLength",
-                keyword: "maxLength",
-                params: { limit: 128 },
-                message: "must NOT have more than 128 characters",
-              };
-              if (vErrors === null) {
-                vErrors = [err60];
-              } else {
-                vErrors.push(err60);
-              }
-              errors++;
-            }
-            if (func2(data33) < 1) {
-              const err61 = {
-                instancePath: instancePath + "/handoffs/" + i3,
-                schemaPath: "#/properties/handoffs/items/minLength",
-                keyword: "minLength",
-                params: { limit: 1 },
-                message: "must NOT have fewer than 1 characters",
-              };
-              if (vErrors === null) {
-                vErrors = [err61];
-              } else {
-                vErrors.push(err61);
-              }
-              errors++;
-            }
-          } else {
-            const err62 = {
-              instancePath: instancePath + "/handoffs/" + i3,
-              schemaPath: "#/properties/handoffs/items/type",
-              keyword: "type",
-              params: { type: "string" },
-              message: "must be string",
-            };
-            if (vErrors === null) {
-              vErrors = [err62];
-            } else {
-              vErrors.push(err62);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err63 = {
-          instancePath: instancePath + "/handoffs",
-          schemaPath: "#/properties/handoffs/type",
-          keyword: "type",
-          params: { type: "array" },
-          message: "must be array",
-        };
-        if (vErrors === null) {
-          vErrors = [err63];
-        } else {
-          vErrors.push(err63);
-        }
-        errors++;
-      }
-    }
-    if (data.conversation !== undefined) {
-      if (typeof data.conversation !== "boolean") {
-        const err64 = {
-          instancePath: instancePath + "/conversation",
-          schemaPath: "#/properties/conversation/type",
-          keyword: "type",
-          params: { type: "boolean" },
-          message: "must be boolean",
-        };
-        if (vErrors === null) {
-          vErrors = [err64];
-        } else {
-          vErrors.push(err64);
-        }
-        errors++;
-      }
-    }
-    if (data.output !== undefined) {
-      let data35 = data.output;
-      if (data35 && typeof data35 == "object" && !Array.isArray(data35)) {
-        if (data35.schema === undefined) {
-          const err65 = {
-            instancePath: instancePath + "/output",
-            schemaPath: "#/properties/output/required",
-            keyword: "required",
-            params: { missingProperty: "schema" },
-            message: "must have required property '" + "schema" + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err65];
-          } else {
-            vErrors.push(err65);
-          }
-          errors++;
-        }
-        for (const key5 in data35) {
-          if (!(key5 === "name" || key5 === "schema" || key5 === "maxAttempts")) {
-            const err66 = {
-              instancePath: instancePath + "/output",
-              schemaPath: "#/properties/output/additionalProperties",
-              keyword: "additionalProperties",
-              params: { additionalProperty: key5 },
-              message: "must NOT have additional properties",
-            };
-            if (vErrors === null) {
-              vErrors = [err66];
-            } else {
-              vErrors.push(err66);
-            }
-            errors++;
-          }
-        }
-        if (data35.name !== undefined) {
-          let data36 = data35.name;
-          if (typeof data36 === "string") {
-            if (!pattern4.test(data36)) {
-              const err67 = {
-                instancePath: instancePath + "/output/name",
-                schemaPath: "#/properties/output/properties/name/pattern",
-                keyword: "pattern",
-                params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
-                message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
-              };
-              if (vErrors === null) {
-                vErrors = [err67];
-              } else {
-                vErrors.push(err67);
-              }
-              errors++;
-            }
-          } else {
-            const err68 = {
-              instancePath: instancePath + "/output/name",
-              schemaPath: "#/properties/output/properties/name/type",
-              keyword: "type",
-              params: { type: "string" },
-              message: "must be string",
-            };
-            if (vErrors === null) {
-              vErrors = [err68];
-            } else {
-              vErrors.push(err68);
-            }
-            errors++;
-          }
-        }
-        if (data35.schema !== undefined) {
-          let data37 = data35.schema;
-          if (data37 && typeof data37 == "object" && !Array.isArray(data37)) {
-          } else {
-            const err69 = {
-              instancePath: instancePath + "/output/schema",
-              schemaPath: "#/properties/output/properties/schema/type",
-              keyword: "type",
-              params: { type: "object" },
-              message: "must be object",
-            };
-            if (vErrors === null) {
-              vErrors = [err69];
-            } else {
-              vErrors.push(err69);
-            }
-            errors++;
-          }
-        }
-        if (data35.maxAttempts !== undefined) {
-          let data38 = data35.maxAttempts;
-          if (!(typeof data38 == "number" && !(data38 % 1) && !isNaN(data38) && isFinite(data38))) {
-            const err70 = {
-              instancePath: instancePath + "/output/maxAttempts",
-              schemaPath: "#/properties/output/properties/maxAttempts/type",
-              keyword: "type",
-              params: { type: "integer" },
-              message: "must be integer",
-            };
-            if (vErrors === null) {
-              vErrors = [err70];
-            } else {
-              vErrors.push(err70);
-            }
-            errors++;
-          }
-          if (typeof data38 == "number" && isFinite(data38)) {
-            if (data38 > 10 || isNaN(data38)) {
-              const err71 = {
-                instancePath: instancePath + "/output/maxAttempts",
-                schemaPath: "#/properties/output/properties/maxAttempts/maximum",
-                keyword: "maximum",
-                params: { comparison: "<=", limit: 10 },
-                message: "must be <= 10",
-              };
-              if (vErrors === null) {
-                vErrors = [err71];
-              } else {
-                vErrors.push(err71);
-              }
-              errors++;
-            }
-            if (data38 < 1 || isNaN(data38)) {
-              const err72 = {
-                instancePath: instancePath + "/output/maxAttempts",
-                schemaPath: "#/properties/output/properties/maxAttempts/minimum",
-                keyword: "minimum",
-                params: { comparison: ">=", limit: 1 },
-                message: "must be >= 1",
-              };
-              if (vErrors === null) {
-                vErrors = [err72];
-              } else {
-                vErrors.push(err72);
-              }
-              errors++;
-            }
-          }
-        }
-      } else {
-        const err73 = {
-          instancePath: instancePath + "/output",
-          schemaPath: "#/properties/output/type",
-          keyword: "type",
-          params: { type: "object" },
-          message: "must be object",
-        };
-        if (vErrors === null) {
-          vErrors = [err73];
-        } else {
-          vErrors.push(err73);
-        }
-        errors++;
-      }
-    }
-    if (data.maxTurns !== undefined) {
-      let data39 = data.maxTurns;
-      if (!(typeof data39 == "number" && !(data39 % 1) && !isNaN(data39) && isFinite(data39))) {
-        const err74 = {
-          instancePath: instancePath + "/maxTurns",
-          schemaPath: "#/properties/maxTurns/type",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
         };
         if (vErrors === null) {
           vErrors = [err74];
@@ -1542,66 +1574,67 @@ function validate20(
         }
         errors++;
       }
-      if (typeof data39 == "number" && isFinite(data39)) {
-        if (data39 > 10000 || isNaN(data39)) {
-          const err75 = {
-            instancePath: instancePath + "/maxTurns",
-            schemaPath: "#/properties/maxTurns/maximum",
-            keyword: "maximum",
-            params: { comparison: "<=", limit: 10000 },
-            message: "must be <= 10000",
-          };
-          if (vErrors === null) {
-            vErrors = [err75];
-          } else {
-            vErrors.push(err75);
-          }
-          errors++;
-        }
-        if (data39 < 1 || isNaN(data39)) {
-          const err76 = {
-            instancePath: instancePath + "/maxTurns",
-            schemaPath: "#/properties/maxTurns/minimum",
-            keyword: "minimum",
-            params: { comparison: ">=", limit: 1 },
-            message: "must be >= 1",
-          };
-          if (vErrors === null) {
-            vErrors = [err76];
-          } else {
-            vErrors.push(err76);
-          }
-          errors++;
-        }
-      }
     }
-    if (data.temperature !== undefined) {
-      let data40 = data.temperature;
-      if (!(typeof data40 == "number" && isFinite(data40))) {
-        const err77 = {
-          instancePath: instancePath + "/temperature",
-          schemaPath: "#/properties/temperature/type",
-          keyword: "type",
-          params: { type: "number" },
-          message: "must be number",
-        };
-        if (vErrors === null) {
-          vErrors = [err77];
-        } else {
-          vErrors.push(err77);
+    if (data.handoffs !== undefined) {
+      let data41 = data.handoffs;
+      if (Array.isArray(data41)) {
+        const len3 = data41.length;
+        for (let i3 = 0; i3 < len3; i3++) {
+          let data42 = data41[i3];
+          if (typeof data42 === "string") {
+            if (func2(data42) > 128) {
+              const err75 = {
+                instancePath: instancePath + "/handoffs/" + i3,
+                schemaPath: "#/properties/handoffs/items/maxLength",
+                keyword: "maxLength",
+                params: { limit: 128 },
+                message: "must NOT have more than 128 characters",
+              };
+              if (vErrors === null) {
+                vErrors = [err75];
+              } else {
+                vErrors.push(err75);
+              }
+              errors++;
+            }
+            if (func2(data42) < 1) {
+              const err76 = {
+                instancePath: instancePath + "/handoffs/" + i3,
+                schemaPath: "#/properties/handoffs/items/minLength",
+                keyword: "minLength",
+                params: { limit: 1 },
+                message: "must NOT have fewer than 1 characters",
+              };
+              if (vErrors === null) {
+                vErrors = [err76];
+              } else {
+                vErrors.push(err76);
+              }
+              errors++;
+            }
+          } else {
+            const err77 = {
+              instancePath: instancePath + "/handoffs/" + i3,
+              schemaPath: "#/properties/handoffs/items/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err77];
+            } else {
+              vErrors.push(err77);
+            }
+            errors++;
+          }
         }
-        errors++;
-      }
-    }
-    if (data.maxTokens !== undefined) {
-      let data41 = data.maxTokens;
-      if (!(typeof data41 == "number" && !(data41 % 1) && !isNaN(data41) && isFinite(data41))) {
+      } else {
         const err78 = {
-          instancePath: instancePath + "/maxTokens",
-          schemaPath: "#/properties/maxTokens/type",
+          instancePath: instancePath + "/handoffs",
+          schemaPath: "#/properties/handoffs/type",
           keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
+          params: { type: "array" },
+          message: "must be array",
         };
         if (vErrors === null) {
           vErrors = [err78];
@@ -1610,34 +1643,34 @@ function validate20(
         }
         errors++;
       }
-      if (typeof data41 == "number" && isFinite(data41)) {
-        if (data41 < 1 || isNaN(data41)) {
-          const err79 = {
-            instancePath: instancePath + "/maxTokens",
-            schemaPath: "#/properties/maxTokens/minimum",
-            keyword: "minimum",
-            params: { comparison: ">=", limit: 1 },
-            message: "must be >= 1",
-          };
-          if (vErrors === null) {
-            vErrors = [err79];
-          } else {
-            vErrors.push(err79);
-          }
-          errors++;
+    }
+    if (data.conversation !== undefined) {
+      if (typeof data.conversation !== "boolean") {
+        const err79 = {
+          instancePath: instancePath + "/conversation",
+          schemaPath: "#/properties/conversation/type",
+          keyword: "type",
+          params: { type: "boolean" },
+          message: "must be boolean",
+        };
+        if (vErrors === null) {
+          vErrors = [err79];
+        } else {
+          vErrors.push(err79);
         }
+        errors++;
       }
     }
-    if (data.maxCostUsd !== undefined) {
-      let data42 = data.maxCostUsd;
-      if (typeof data42 == "number" && isFinite(data42)) {
-        if (data42 < 0 || isNaN(data42)) {
+    if (data.output !== undefined) {
+      let data44 = data.output;
+      if (data44 && typeof data44 == "object" && !Array.isArray(data44)) {
+        if (data44.schema === undefined) {
           const err80 = {
-            instancePath: instancePath + "/maxCostUsd",
-            schemaPath: "#/properties/maxCostUsd/minimum",
-            keyword: "minimum",
-            params: { comparison: ">=", limit: 0 },
-            message: "must be >= 0",
+            instancePath: instancePath + "/output",
+            schemaPath: "#/properties/output/required",
+            keyword: "required",
+            params: { missingProperty: "schema" },
+            message: "must have required property '" + "schema" + "'",
           };
           if (vErrors === null) {
             vErrors = [err80];
@@ -1646,83 +1679,85 @@ function validate20(
           }
           errors++;
         }
-      } else {
-        const err81 = {
-          instancePath: instancePath + "/maxCostUsd",
-          schemaPath: "#/properties/maxCostUsd/type",
-          keyword: "type",
-          params: { type: "number" },
-          message: "must be number",
-        };
-        if (vErrors === null) {
-          vErrors = [err81];
-        } else {
-          vErrors.push(err81);
-        }
-        errors++;
-      }
-    }
-    if (data.contextBudgetTokens !== undefined) {
-      let data43 = data.contextBudgetTokens;
-      if (!(typeof data43 == "number" && !(data43 % 1) && !isNaN(data43) && isFinite(data43))) {
-        const err82 = {
-          instancePath: instancePath + "/contextBudgetTokens",
-          schemaPath: "#/properties/contextBudgetTokens/type",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err82];
-        } else {
-          vErrors.push(err82);
-        }
-        errors++;
-      }
-      if (typeof data43 == "number" && isFinite(data43)) {
-        if (data43 < 100 || isNaN(data43)) {
-          const err83 = {
-            instancePath: instancePath + "/contextBudgetTokens",
-            schemaPath: "#/properties/contextBudgetTokens/minimum",
-            keyword: "minimum",
-            params: { comparison: ">=", limit: 100 },
-            message: "must be >= 100",
-          };
-          if (vErrors === null) {
-            vErrors = [err83];
-          } else {
-            vErrors.push(err83);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.summarize !== undefined) {
-      let data44 = data.summarize;
-      if (data44 && typeof data44 == "object" && !Array.isArray(data44)) {
-        if (data44.keepRecentTurns === undefined) {
-          const err84 = {
-            instancePath: instancePath + "/summarize",
-            schemaPath: "#/properties/summarize/required",
-            keyword: "required",
-            params: { missingProperty: "keepRecentTurns" },
-            message: "must have required property '" + "keepRecentTurns" + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err84];
-          } else {
-            vErrors.push(err84);
-          }
-          errors++;
-        }
-        for (const key6 in data44) {
-          if (!(key6 === "keepRecentTurns" || key6 === "instructions")) {
-            const err85 = {
-              instancePath: instancePath + "/summarize",
-              schemaPath: "#/properties/summarize/additionalProperties",
+        for (const key7 in data44) {
+          if (!(key7 === "name" || key7 === "schema" || key7 === "maxAttempts")) {
+            const err81 = {
+              instancePath: instancePath + "/output",
+              schemaPath: "#/properties/output/additionalProperties",
               keyword: "additionalProperties",
-              params: { additionalProperty: key6 },
+              params: { additionalProperty: key7 },
               message: "must NOT have additional properties",
+            };
+            if (vErrors === null) {
+              vErrors = [err81];
+            } else {
+              vErrors.push(err81);
+            }
+            errors++;
+          }
+        }
+        if (data44.name !== undefined) {
+          let data45 = data44.name;
+          if (typeof data45 === "string") {
+            if (!pattern4.test(data45)) {
+              const err82 = {
+                instancePath: instancePath + "/output/name",
+                schemaPath: "#/properties/output/properties/name/pattern",
+                keyword: "pattern",
+                params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+                message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+              };
+              if (vErrors === null) {
+                vErrors = [err82];
+              } else {
+                vErrors.push(err82);
+              }
+              errors++;
+            }
+          } else {
+            const err83 = {
+              instancePath: instancePath + "/output/name",
+              schemaPath: "#/properties/output/properties/name/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err83];
+            } else {
+              vErrors.push(err83);
+            }
+            errors++;
+          }
+        }
+        if (data44.schema !== undefined) {
+          let data46 = data44.schema;
+          if (data46 && typeof data46 == "object" && !Array.isArray(data46)) {
+          } else {
+            const err84 = {
+              instancePath: instancePath + "/output/schema",
+              schemaPath: "#/properties/output/properties/schema/type",
+              keyword: "type",
+              params: { type: "object" },
+              message: "must be object",
+            };
+            if (vErrors === null) {
+              vErrors = [err84];
+            } else {
+              vErrors.push(err84);
+            }
+            errors++;
+          }
+        }
+        if (data44.maxAttempts !== undefined) {
+          let data47 = data44.maxAttempts;
+          if (!(typeof data47 == "number" && !(data47 % 1) && !isNaN(data47) && isFinite(data47))) {
+            const err85 = {
+              instancePath: instancePath + "/output/maxAttempts",
+              schemaPath: "#/properties/output/properties/maxAttempts/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
             };
             if (vErrors === null) {
               vErrors = [err85];
@@ -1731,29 +1766,26 @@ function validate20(
             }
             errors++;
           }
-        }
-        if (data44.keepRecentTurns !== undefined) {
-          let data45 = data44.keepRecentTurns;
-          if (!(typeof data45 == "number" && !(data45 % 1) && !isNaN(data45) && isFinite(data45))) {
-            const err86 = {
-              instancePath: instancePath + "/summarize/keepRecentTurns",
-              schemaPath: "#/properties/summarize/properties/keepRecentTurns/type",
-              keyword: "type",
-              params: { type: "integer" },
-              message: "must be integer",
-            };
-            if (vErrors === null) {
-              vErrors = [err86];
-            } else {
-              vErrors.push(err86);
+          if (typeof data47 == "number" && isFinite(data47)) {
+            if (data47 > 10 || isNaN(data47)) {
+              const err86 = {
+                instancePath: instancePath + "/output/maxAttempts",
+                schemaPath: "#/properties/output/properties/maxAttempts/maximum",
+                keyword: "maximum",
+                params: { comparison: "<=", limit: 10 },
+                message: "must be <= 10",
+              };
+              if (vErrors === null) {
+                vErrors = [err86];
+              } else {
+                vErrors.push(err86);
+              }
+              errors++;
             }
-            errors++;
-          }
-          if (typeof data45 == "number" && isFinite(data45)) {
-            if (data45 < 1 || isNaN(data45)) {
+            if (data47 < 1 || isNaN(data47)) {
               const err87 = {
-                instancePath: instancePath + "/summarize/keepRecentTurns",
-                schemaPath: "#/properties/summarize/properties/keepRecentTurns/minimum",
+                instancePath: instancePath + "/output/maxAttempts",
+                schemaPath: "#/properties/output/properties/maxAttempts/minimum",
                 keyword: "minimum",
                 params: { comparison: ">=", limit: 1 },
                 message: "must be >= 1",
@@ -1767,30 +1799,31 @@ function validate20(
             }
           }
         }
-        if (data44.instructions !== undefined) {
-          if (typeof data44.instructions !== "string") {
-            const err88 = {
-              instancePath: instancePath + "/summarize/instructions",
-              schemaPath: "#/properties/summarize/properties/instructions/type",
-              keyword: "type",
-              params: { type: "string" },
-              message: "must be string",
-            };
-            if (vErrors === null) {
-              vErrors = [err88];
-            } else {
-              vErrors.push(err88);
-            }
-            errors++;
-          }
-        }
       } else {
-        const err89 = {
-          instancePath: instancePath + "/summarize",
-          schemaPath: "#/properties/summarize/type",
+        const err88 = {
+          instancePath: instancePath + "/output",
+          schemaPath: "#/properties/output/type",
           keyword: "type",
           params: { type: "object" },
           message: "must be object",
+        };
+        if (vErrors === null) {
+          vErrors = [err88];
+        } else {
+          vErrors.push(err88);
+        }
+        errors++;
+      }
+    }
+    if (data.maxTurns !== undefined) {
+      let data48 = data.maxTurns;
+      if (!(typeof data48 == "number" && !(data48 % 1) && !isNaN(data48) && isFinite(data48))) {
+        const err89 = {
+          instancePath: instancePath + "/maxTurns",
+          schemaPath: "#/properties/maxTurns/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
         };
         if (vErrors === null) {
           vErrors = [err89];
@@ -1799,35 +1832,29 @@ function validate20(
         }
         errors++;
       }
-    }
-    if (data.onBudgetExceeded !== undefined) {
-      let data47 = data.onBudgetExceeded;
-      if (!(data47 === "fail" || data47 === "approve")) {
-        const err90 = {
-          instancePath: instancePath + "/onBudgetExceeded",
-          schemaPath: "#/properties/onBudgetExceeded/enum",
-          keyword: "enum",
-          params: { allowedValues: schema31.properties.onBudgetExceeded.enum },
-          message: "must be equal to one of the allowed values",
-        };
-        if (vErrors === null) {
-          vErrors = [err90];
-        } else {
-          vErrors.push(err90);
+      if (typeof data48 == "number" && isFinite(data48)) {
+        if (data48 > 10000 || isNaN(data48)) {
+          const err90 = {
+            instancePath: instancePath + "/maxTurns",
+            schemaPath: "#/properties/maxTurns/maximum",
+            keyword: "maximum",
+            params: { comparison: "<=", limit: 10000 },
+            message: "must be <= 10000",
+          };
+          if (vErrors === null) {
+            vErrors = [err90];
+          } else {
+            vErrors.push(err90);
+          }
+          errors++;
         }
-        errors++;
-      }
-    }
-    if (data.loopGuard !== undefined) {
-      let data48 = data.loopGuard;
-      if (data48 && typeof data48 == "object" && !Array.isArray(data48)) {
-        if (data48.onTrip === undefined) {
+        if (data48 < 1 || isNaN(data48)) {
           const err91 = {
-            instancePath: instancePath + "/loopGuard",
-            schemaPath: "#/properties/loopGuard/required",
-            keyword: "required",
-            params: { missingProperty: "onTrip" },
-            message: "must have required property '" + "onTrip" + "'",
+            instancePath: instancePath + "/maxTurns",
+            schemaPath: "#/properties/maxTurns/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
           };
           if (vErrors === null) {
             vErrors = [err91];
@@ -1836,27 +1863,290 @@ function validate20(
           }
           errors++;
         }
-        for (const key7 in data48) {
-          if (!(key7 === "sameCall" || key7 === "idleTurns" || key7 === "onTrip")) {
-            const err92 = {
-              instancePath: instancePath + "/loopGuard",
-              schemaPath: "#/properties/loopGuard/additionalProperties",
+      }
+    }
+    if (data.temperature !== undefined) {
+      let data49 = data.temperature;
+      if (!(typeof data49 == "number" && isFinite(data49))) {
+        const err92 = {
+          instancePath: instancePath + "/temperature",
+          schemaPath: "#/properties/temperature/type",
+          keyword: "type",
+          params: { type: "number" },
+          message: "must be number",
+        };
+        if (vErrors === null) {
+          vErrors = [err92];
+        } else {
+          vErrors.push(err92);
+        }
+        errors++;
+      }
+    }
+    if (data.maxTokens !== undefined) {
+      let data50 = data.maxTokens;
+      if (!(typeof data50 == "number" && !(data50 % 1) && !isNaN(data50) && isFinite(data50))) {
+        const err93 = {
+          instancePath: instancePath + "/maxTokens",
+          schemaPath: "#/properties/maxTokens/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err93];
+        } else {
+          vErrors.push(err93);
+        }
+        errors++;
+      }
+      if (typeof data50 == "number" && isFinite(data50)) {
+        if (data50 < 1 || isNaN(data50)) {
+          const err94 = {
+            instancePath: instancePath + "/maxTokens",
+            schemaPath: "#/properties/maxTokens/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
+          };
+          if (vErrors === null) {
+            vErrors = [err94];
+          } else {
+            vErrors.push(err94);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.maxCostUsd !== undefined) {
+      let data51 = data.maxCostUsd;
+      if (typeof data51 == "number" && isFinite(data51)) {
+        if (data51 < 0 || isNaN(data51)) {
+          const err95 = {
+            instancePath: instancePath + "/maxCostUsd",
+            schemaPath: "#/properties/maxCostUsd/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 0 },
+            message: "must be >= 0",
+          };
+          if (vErrors === null) {
+            vErrors = [err95];
+          } else {
+            vErrors.push(err95);
+          }
+          errors++;
+        }
+      } else {
+        const err96 = {
+          instancePath: instancePath + "/maxCostUsd",
+          schemaPath: "#/properties/maxCostUsd/type",
+          keyword: "type",
+          params: { type: "number" },
+          message: "must be number",
+        };
+        if (vErrors === null) {
+          vErrors = [err96];
+        } else {
+          vErrors.push(err96);
+        }
+        errors++;
+      }
+    }
+    if (data.contextBudgetTokens !== undefined) {
+      let data52 = data.contextBudgetTokens;
+      if (!(typeof data52 == "number" && !(data52 % 1) && !isNaN(data52) && isFinite(data52))) {
+        const err97 = {
+          instancePath: instancePath + "/contextBudgetTokens",
+          schemaPath: "#/properties/contextBudgetTokens/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err97];
+        } else {
+          vErrors.push(err97);
+        }
+        errors++;
+      }
+      if (typeof data52 == "number" && isFinite(data52)) {
+        if (data52 < 100 || isNaN(data52)) {
+          const err98 = {
+            instancePath: instancePath + "/contextBudgetTokens",
+            schemaPath: "#/properties/contextBudgetTokens/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 100 },
+            message: "must be >= 100",
+          };
+          if (vErrors === null) {
+            vErrors = [err98];
+          } else {
+            vErrors.push(err98);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.summarize !== undefined) {
+      let data53 = data.summarize;
+      if (data53 && typeof data53 == "object" && !Array.isArray(data53)) {
+        if (data53.keepRecentTurns === undefined) {
+          const err99 = {
+            instancePath: instancePath + "/summarize",
+            schemaPath: "#/properties/summarize/required",
+            keyword: "required",
+            params: { missingProperty: "keepRecentTurns" },
+            message: "must have required property '" + "keepRecentTurns" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err99];
+          } else {
+            vErrors.push(err99);
+          }
+          errors++;
+        }
+        for (const key8 in data53) {
+          if (!(key8 === "keepRecentTurns" || key8 === "instructions")) {
+            const err100 = {
+              instancePath: instancePath + "/summarize",
+              schemaPath: "#/properties/summarize/additionalProperties",
               keyword: "additionalProperties",
-              params: { additionalProperty: key7 },
+              params: { additionalProperty: key8 },
               message: "must NOT have additional properties",
             };
             if (vErrors === null) {
-              vErrors = [err92];
+              vErrors = [err100];
             } else {
-              vErrors.push(err92);
+              vErrors.push(err100);
             }
             errors++;
           }
         }
-        if (data48.sameCall !== undefined) {
-          let data49 = data48.sameCall;
-          if (!(typeof data49 == "number" && !(data49 % 1) && !isNaN(data49) && isFinite(data49))) {
-            const err93 = {
+        if (data53.keepRecentTurns !== undefined) {
+          let data54 = data53.keepRecentTurns;
+          if (!(typeof data54 == "number" && !(data54 % 1) && !isNaN(data54) && isFinite(data54))) {
+            const err101 = {
+              instancePath: instancePath + "/summarize/keepRecentTurns",
+              schemaPath: "#/properties/summarize/properties/keepRecentTurns/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err101];
+            } else {
+              vErrors.push(err101);
+            }
+            errors++;
+          }
+          if (typeof data54 == "number" && isFinite(data54)) {
+            if (data54 < 1 || isNaN(data54)) {
+              const err102 = {
+                instancePath: instancePath + "/summarize/keepRecentTurns",
+                schemaPath: "#/properties/summarize/properties/keepRecentTurns/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 1 },
+                message: "must be >= 1",
+              };
+              if (vErrors === null) {
+                vErrors = [err102];
+              } else {
+                vErrors.push(err102);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data53.instructions !== undefined) {
+          if (typeof data53.instructions !== "string") {
+            const err103 = {
+              instancePath: instancePath + "/summarize/instructions",
+              schemaPath: "#/properties/summarize/properties/instructions/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err103];
+            } else {
+              vErrors.push(err103);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err104 = {
+          instancePath: instancePath + "/summarize",
+          schemaPath: "#/properties/summarize/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        };
+        if (vErrors === null) {
+          vErrors = [err104];
+        } else {
+          vErrors.push(err104);
+        }
+        errors++;
+      }
+    }
+    if (data.onBudgetExceeded !== undefined) {
+      let data56 = data.onBudgetExceeded;
+      if (!(data56 === "fail" || data56 === "approve")) {
+        const err105 = {
+          instancePath: instancePath + "/onBudgetExceeded",
+          schemaPath: "#/properties/onBudgetExceeded/enum",
+          keyword: "enum",
+          params: { allowedValues: schema31.properties.onBudgetExceeded.enum },
+          message: "must be equal to one of the allowed values",
+        };
+        if (vErrors === null) {
+          vErrors = [err105];
+        } else {
+          vErrors.push(err105);
+        }
+        errors++;
+      }
+    }
+    if (data.loopGuard !== undefined) {
+      let data57 = data.loopGuard;
+      if (data57 && typeof data57 == "object" && !Array.isArray(data57)) {
+        if (data57.onTrip === undefined) {
+          const err106 = {
+            instancePath: instancePath + "/loopGuard",
+            schemaPath: "#/properties/loopGuard/required",
+            keyword: "required",
+            params: { missingProperty: "onTrip" },
+            message: "must have required property '" + "onTrip" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err106];
+          } else {
+            vErrors.push(err106);
+          }
+          errors++;
+        }
+        for (const key9 in data57) {
+          if (!(key9 === "sameCall" || key9 === "idleTurns" || key9 === "onTrip")) {
+            const err107 = {
+              instancePath: instancePath + "/loopGuard",
+              schemaPath: "#/properties/loopGuard/additionalProperties",
+              keyword: "additionalProperties",
+              params: { additionalProperty: key9 },
+              message: "must NOT have additional properties",
+            };
+            if (vErrors === null) {
+              vErrors = [err107];
+            } else {
+              vErrors.push(err107);
+            }
+            errors++;
+          }
+        }
+        if (data57.sameCall !== undefined) {
+          let data58 = data57.sameCall;
+          if (!(typeof data58 == "number" && !(data58 % 1) && !isNaN(data58) && isFinite(data58))) {
+            const err108 = {
               instancePath: instancePath + "/loopGuard/sameCall",
               schemaPath: "#/properties/loopGuard/properties/sameCall/type",
               keyword: "type",
@@ -1864,15 +2154,15 @@ function validate20(
               message: "must be integer",
             };
             if (vErrors === null) {
-              vErrors = [err93];
+              vErrors = [err108];
             } else {
-              vErrors.push(err93);
+              vErrors.push(err108);
             }
             errors++;
           }
-          if (typeof data49 == "number" && isFinite(data49)) {
-            if (data49 > 10000 || isNaN(data49)) {
-              const err94 = {
+          if (typeof data58 == "number" && isFinite(data58)) {
+            if (data58 > 10000 || isNaN(data58)) {
+              const err109 = {
                 instancePath: instancePath + "/loopGuard/sameCall",
                 schemaPath: "#/properties/loopGuard/properties/sameCall/maximum",
                 keyword: "maximum",
@@ -1880,14 +2170,14 @@ function validate20(
                 message: "must be <= 10000",
               };
               if (vErrors === null) {
-                vErrors = [err94];
+                vErrors = [err109];
               } else {
-                vErrors.push(err94);
+                vErrors.push(err109);
               }
               errors++;
             }
-            if (data49 < 2 || isNaN(data49)) {
-              const err95 = {
+            if (data58 < 2 || isNaN(data58)) {
+              const err110 = {
                 instancePath: instancePath + "/loopGuard/sameCall",
                 schemaPath: "#/properties/loopGuard/properties/sameCall/minimum",
                 keyword: "minimum",
@@ -1895,274 +2185,23 @@ function validate20(
                 message: "must be >= 2",
               };
               if (vErrors === null) {
-                vErrors = [err95];
+                vErrors = [err110];
               } else {
-                vErrors.push(err95);
+                vErrors.push(err110);
               }
               errors++;
             }
           }
         }
-        if (data48.idleTurns !== undefined) {
-          let data50 = data48.idleTurns;
-          if (!(typeof data50 == "number" && !(data50 % 1) && !isNaN(data50) && isFinite(data50))) {
-            const err96 = {
+        if (data57.idleTurns !== undefined) {
+          let data59 = data57.idleTurns;
+          if (!(typeof data59 == "number" && !(data59 % 1) && !isNaN(data59) && isFinite(data59))) {
+            const err111 = {
               instancePath: instancePath + "/loopGuard/idleTurns",
               schemaPath: "#/properties/loopGuard/properties/idleTurns/type",
               keyword: "type",
               params: { type: "integer" },
               message: "must be integer",
-            };
-            if (vErrors === null) {
-              vErrors = [err96];
-            } else {
-              vErrors.push(err96);
-            }
-            errors++;
-          }
-          if (typeof data50 == "number" && isFinite(data50)) {
-            if (data50 > 10000 || isNaN(data50)) {
-              const err97 = {
-                instancePath: instancePath + "/loopGuard/idleTurns",
-                schemaPath: "#/properties/loopGuard/properties/idleTurns/maximum",
-                keyword: "maximum",
-                params: { comparison: "<=", limit: 10000 },
-                message: "must be <= 10000",
-              };
-              if (vErrors === null) {
-                vErrors = [err97];
-              } else {
-                vErrors.push(err97);
-              }
-              errors++;
-            }
-            if (data50 < 1 || isNaN(data50)) {
-              const err98 = {
-                instancePath: instancePath + "/loopGuard/idleTurns",
-                schemaPath: "#/properties/loopGuard/properties/idleTurns/minimum",
-                keyword: "minimum",
-                params: { comparison: ">=", limit: 1 },
-                message: "must be >= 1",
-              };
-              if (vErrors === null) {
-                vErrors = [err98];
-              } else {
-                vErrors.push(err98);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data48.onTrip !== undefined) {
-          let data51 = data48.onTrip;
-          if (!(data51 === "pause" || data51 === "fail")) {
-            const err99 = {
-              instancePath: instancePath + "/loopGuard/onTrip",
-              schemaPath: "#/properties/loopGuard/properties/onTrip/enum",
-              keyword: "enum",
-              params: { allowedValues: schema31.properties.loopGuard.properties.onTrip.enum },
-              message: "must be equal to one of the allowed values",
-            };
-            if (vErrors === null) {
-              vErrors = [err99];
-            } else {
-              vErrors.push(err99);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err100 = {
-          instancePath: instancePath + "/loopGuard",
-          schemaPath: "#/properties/loopGuard/type",
-          keyword: "type",
-          params: { type: "object" },
-          message: "must be object",
-        };
-        if (vErrors === null) {
-          vErrors = [err100];
-        } else {
-          vErrors.push(err100);
-        }
-        errors++;
-      }
-    }
-    if (data.deadlineMs !== undefined) {
-      let data52 = data.deadlineMs;
-      if (!(typeof data52 == "number" && !(data52 % 1) && !isNaN(data52) && isFinite(data52))) {
-        const err101 = {
-          instancePath: instancePath + "/deadlineMs",
-          schemaPath: "#/properties/deadlineMs/type",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err101];
-        } else {
-          vErrors.push(err101);
-        }
-        errors++;
-      }
-      if (typeof data52 == "number" && isFinite(data52)) {
-        if (data52 < 1 || isNaN(data52)) {
-          const err102 = {
-            instancePath: instancePath + "/deadlineMs",
-            schemaPath: "#/properties/deadlineMs/minimum",
-            keyword: "minimum",
-            params: { comparison: ">=", limit: 1 },
-            message: "must be >= 1",
-          };
-          if (vErrors === null) {
-            vErrors = [err102];
-          } else {
-            vErrors.push(err102);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.maxToolCallsPerTurn !== undefined) {
-      let data53 = data.maxToolCallsPerTurn;
-      if (!(typeof data53 == "number" && !(data53 % 1) && !isNaN(data53) && isFinite(data53))) {
-        const err103 = {
-          instancePath: instancePath + "/maxToolCallsPerTurn",
-          schemaPath: "#/properties/maxToolCallsPerTurn/type",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err103];
-        } else {
-          vErrors.push(err103);
-        }
-        errors++;
-      }
-      if (typeof data53 == "number" && isFinite(data53)) {
-        if (data53 > 10000 || isNaN(data53)) {
-          const err104 = {
-            instancePath: instancePath + "/maxToolCallsPerTurn",
-            schemaPath: "#/properties/maxToolCallsPerTurn/maximum",
-            keyword: "maximum",
-            params: { comparison: "<=", limit: 10000 },
-            message: "must be <= 10000",
-          };
-          if (vErrors === null) {
-            vErrors = [err104];
-          } else {
-            vErrors.push(err104);
-          }
-          errors++;
-        }
-        if (data53 < 1 || isNaN(data53)) {
-          const err105 = {
-            instancePath: instancePath + "/maxToolCallsPerTurn",
-            schemaPath: "#/properties/maxToolCallsPerTurn/minimum",
-            keyword: "minimum",
-            params: { comparison: ">=", limit: 1 },
-            message: "must be >= 1",
-          };
-          if (vErrors === null) {
-            vErrors = [err105];
-          } else {
-            vErrors.push(err105);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.maxParallelToolCalls !== undefined) {
-      let data54 = data.maxParallelToolCalls;
-      if (!(typeof data54 == "number" && !(data54 % 1) && !isNaN(data54) && isFinite(data54))) {
-        const err106 = {
-          instancePath: instancePath + "/maxParallelToolCalls",
-          schemaPath: "#/properties/maxParallelToolCalls/type",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err106];
-        } else {
-          vErrors.push(err106);
-        }
-        errors++;
-      }
-      if (typeof data54 == "number" && isFinite(data54)) {
-        if (data54 > 10000 || isNaN(data54)) {
-          const err107 = {
-            instancePath: instancePath + "/maxParallelToolCalls",
-            schemaPath: "#/properties/maxParallelToolCalls/maximum",
-            keyword: "maximum",
-            params: { comparison: "<=", limit: 10000 },
-            message: "must be <= 10000",
-          };
-          if (vErrors === null) {
-            vErrors = [err107];
-          } else {
-            vErrors.push(err107);
-          }
-          errors++;
-        }
-        if (data54 < 1 || isNaN(data54)) {
-          const err108 = {
-            instancePath: instancePath + "/maxParallelToolCalls",
-            schemaPath: "#/properties/maxParallelToolCalls/minimum",
-            keyword: "minimum",
-            params: { comparison: ">=", limit: 1 },
-            message: "must be >= 1",
-          };
-          if (vErrors === null) {
-            vErrors = [err108];
-          } else {
-            vErrors.push(err108);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.pricing !== undefined) {
-      let data55 = data.pricing;
-      if (data55 && typeof data55 == "object" && !Array.isArray(data55)) {
-        if (data55.inputPerMTokUsd === undefined) {
-          const err109 = {
-            instancePath: instancePath + "/pricing",
-            schemaPath: "#/properties/pricing/required",
-            keyword: "required",
-            params: { missingProperty: "inputPerMTokUsd" },
-            message: "must have required property '" + "inputPerMTokUsd" + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err109];
-          } else {
-            vErrors.push(err109);
-          }
-          errors++;
-        }
-        if (data55.outputPerMTokUsd === undefined) {
-          const err110 = {
-            instancePath: instancePath + "/pricing",
-            schemaPath: "#/properties/pricing/required",
-            keyword: "required",
-            params: { missingProperty: "outputPerMTokUsd" },
-            message: "must have required property '" + "outputPerMTokUsd" + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err110];
-          } else {
-            vErrors.push(err110);
-          }
-          errors++;
-        }
-        for (const key8 in data55) {
-          if (!(key8 === "inputPerMTokUsd" || key8 === "outputPerMTokUsd")) {
-            const err111 = {
-              instancePath: instancePath + "/pricing",
-              schemaPath: "#/properties/pricing/additionalProperties",
-              keyword: "additionalProperties",
-              params: { additionalProperty: key8 },
-              message: "must NOT have additional properties",
             };
             if (vErrors === null) {
               vErrors = [err111];
@@ -2171,17 +2210,14 @@ function validate20(
             }
             errors++;
           }
-        }
-        if (data55.inputPerMTokUsd !== undefined) {
-          let data56 = data55.inputPerMTokUsd;
-          if (typeof data56 == "number" && isFinite(data56)) {
-            if (data56 < 0 || isNaN(data56)) {
+          if (typeof data59 == "number" && isFinite(data59)) {
+            if (data59 > 10000 || isNaN(data59)) {
               const err112 = {
-                instancePath: instancePath + "/pricing/inputPerMTokUsd",
-                schemaPath: "#/properties/pricing/properties/inputPerMTokUsd/minimum",
-                keyword: "minimum",
-                params: { comparison: ">=", limit: 0 },
-                message: "must be >= 0",
+                instancePath: instancePath + "/loopGuard/idleTurns",
+                schemaPath: "#/properties/loopGuard/properties/idleTurns/maximum",
+                keyword: "maximum",
+                params: { comparison: "<=", limit: 10000 },
+                message: "must be <= 10000",
               };
               if (vErrors === null) {
                 vErrors = [err112];
@@ -2190,63 +2226,66 @@ function validate20(
               }
               errors++;
             }
-          } else {
-            const err113 = {
-              instancePath: instancePath + "/pricing/inputPerMTokUsd",
-              schemaPath: "#/properties/pricing/properties/inputPerMTokUsd/type",
-              keyword: "type",
-              params: { type: "number" },
-              message: "must be number",
-            };
-            if (vErrors === null) {
-              vErrors = [err113];
-            } else {
-              vErrors.push(err113);
-            }
-            errors++;
-          }
-        }
-        if (data55.outputPerMTokUsd !== undefined) {
-          let data57 = data55.outputPerMTokUsd;
-          if (typeof data57 == "number" && isFinite(data57)) {
-            if (data57 < 0 || isNaN(data57)) {
-              const err114 = {
-                instancePath: instancePath + "/pricing/outputPerMTokUsd",
-                schemaPath: "#/properties/pricing/properties/outputPerMTokUsd/minimum",
+            if (data59 < 1 || isNaN(data59)) {
+              const err113 = {
+                instancePath: instancePath + "/loopGuard/idleTurns",
+                schemaPath: "#/properties/loopGuard/properties/idleTurns/minimum",
                 keyword: "minimum",
-                params: { comparison: ">=", limit: 0 },
-                message: "must be >= 0",
+                params: { comparison: ">=", limit: 1 },
+                message: "must be >= 1",
               };
               if (vErrors === null) {
-                vErrors = [err114];
+                vErrors = [err113];
               } else {
-                vErrors.push(err114);
+                vErrors.push(err113);
               }
               errors++;
             }
-          } else {
-            const err115 = {
-              instancePath: instancePath + "/pricing/outputPerMTokUsd",
-              schemaPath: "#/properties/pricing/properties/outputPerMTokUsd/type",
-              keyword: "type",
-              params: { type: "number" },
-              message: "must be number",
+          }
+        }
+        if (data57.onTrip !== undefined) {
+          let data60 = data57.onTrip;
+          if (!(data60 === "pause" || data60 === "fail")) {
+            const err114 = {
+              instancePath: instancePath + "/loopGuard/onTrip",
+              schemaPath: "#/properties/loopGuard/properties/onTrip/enum",
+              keyword: "enum",
+              params: { allowedValues: schema31.properties.loopGuard.properties.onTrip.enum },
+              message: "must be equal to one of the allowed values",
             };
             if (vErrors === null) {
-              vErrors = [err115];
+              vErrors = [err114];
             } else {
-              vErrors.push(err115);
+              vErrors.push(err114);
             }
             errors++;
           }
         }
       } else {
-        const err116 = {
-          instancePath: instancePath + "/pricing",
-          schemaPath: "#/properties/pricing/type",
+        const err115 = {
+          instancePath: instancePath + "/loopGuard",
+          schemaPath: "#/properties/loopGuard/type",
           keyword: "type",
           params: { type: "object" },
           message: "must be object",
+        };
+        if (vErrors === null) {
+          vErrors = [err115];
+        } else {
+          vErrors.push(err115);
+        }
+        errors++;
+      }
+    }
+    if (data.deadlineMs !== undefined) {
+      let data61 = data.deadlineMs;
+      if (!(typeof data61 == "number" && !(data61 % 1) && !isNaN(data61) && isFinite(data61))) {
+        const err116 = {
+          instancePath: instancePath + "/deadlineMs",
+          schemaPath: "#/properties/deadlineMs/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
         };
         if (vErrors === null) {
           vErrors = [err116];
@@ -2255,9 +2294,260 @@ function validate20(
         }
         errors++;
       }
+      if (typeof data61 == "number" && isFinite(data61)) {
+        if (data61 < 1 || isNaN(data61)) {
+          const err117 = {
+            instancePath: instancePath + "/deadlineMs",
+            schemaPath: "#/properties/deadlineMs/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
+          };
+          if (vErrors === null) {
+            vErrors = [err117];
+          } else {
+            vErrors.push(err117);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.maxToolCallsPerTurn !== undefined) {
+      let data62 = data.maxToolCallsPerTurn;
+      if (!(typeof data62 == "number" && !(data62 % 1) && !isNaN(data62) && isFinite(data62))) {
+        const err118 = {
+          instancePath: instancePath + "/maxToolCallsPerTurn",
+          schemaPath: "#/properties/maxToolCallsPerTurn/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err118];
+        } else {
+          vErrors.push(err118);
+        }
+        errors++;
+      }
+      if (typeof data62 == "number" && isFinite(data62)) {
+        if (data62 > 10000 || isNaN(data62)) {
+          const err119 = {
+            instancePath: instancePath + "/maxToolCallsPerTurn",
+            schemaPath: "#/properties/maxToolCallsPerTurn/maximum",
+            keyword: "maximum",
+            params: { comparison: "<=", limit: 10000 },
+            message: "must be <= 10000",
+          };
+          if (vErrors === null) {
+            vErrors = [err119];
+          } else {
+            vErrors.push(err119);
+          }
+          errors++;
+        }
+        if (data62 < 1 || isNaN(data62)) {
+          const err120 = {
+            instancePath: instancePath + "/maxToolCallsPerTurn",
+            schemaPath: "#/properties/maxToolCallsPerTurn/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
+          };
+          if (vErrors === null) {
+            vErrors = [err120];
+          } else {
+            vErrors.push(err120);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.maxParallelToolCalls !== undefined) {
+      let data63 = data.maxParallelToolCalls;
+      if (!(typeof data63 == "number" && !(data63 % 1) && !isNaN(data63) && isFinite(data63))) {
+        const err121 = {
+          instancePath: instancePath + "/maxParallelToolCalls",
+          schemaPath: "#/properties/maxParallelToolCalls/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err121];
+        } else {
+          vErrors.push(err121);
+        }
+        errors++;
+      }
+      if (typeof data63 == "number" && isFinite(data63)) {
+        if (data63 > 10000 || isNaN(data63)) {
+          const err122 = {
+            instancePath: instancePath + "/maxParallelToolCalls",
+            schemaPath: "#/properties/maxParallelToolCalls/maximum",
+            keyword: "maximum",
+            params: { comparison: "<=", limit: 10000 },
+            message: "must be <= 10000",
+          };
+          if (vErrors === null) {
+            vErrors = [err122];
+          } else {
+            vErrors.push(err122);
+          }
+          errors++;
+        }
+        if (data63 < 1 || isNaN(data63)) {
+          const err123 = {
+            instancePath: instancePath + "/maxParallelToolCalls",
+            schemaPath: "#/properties/maxParallelToolCalls/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
+          };
+          if (vErrors === null) {
+            vErrors = [err123];
+          } else {
+            vErrors.push(err123);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.pricing !== undefined) {
+      let data64 = data.pricing;
+      if (data64 && typeof data64 == "object" && !Array.isArray(data64)) {
+        if (data64.inputPerMTokUsd === undefined) {
+          const err124 = {
+            instancePath: instancePath + "/pricing",
+            schemaPath: "#/properties/pricing/required",
+            keyword: "required",
+            params: { missingProperty: "inputPerMTokUsd" },
+            message: "must have required property '" + "inputPerMTokUsd" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err124];
+          } else {
+            vErrors.push(err124);
+          }
+          errors++;
+        }
+        if (data64.outputPerMTokUsd === undefined) {
+          const err125 = {
+            instancePath: instancePath + "/pricing",
+            schemaPath: "#/properties/pricing/required",
+            keyword: "required",
+            params: { missingProperty: "outputPerMTokUsd" },
+            message: "must have required property '" + "outputPerMTokUsd" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err125];
+          } else {
+            vErrors.push(err125);
+          }
+          errors++;
+        }
+        for (const key10 in data64) {
+          if (!(key10 === "inputPerMTokUsd" || key10 === "outputPerMTokUsd")) {
+            const err126 = {
+              instancePath: instancePath + "/pricing",
+              schemaPath: "#/properties/pricing/additionalProperties",
+              keyword: "additionalProperties",
+              params: { additionalProperty: key10 },
+              message: "must NOT have additional properties",
+            };
+            if (vErrors === null) {
+              vErrors = [err126];
+            } else {
+              vErrors.push(err126);
+            }
+            errors++;
+          }
+        }
+        if (data64.inputPerMTokUsd !== undefined) {
+          let data65 = data64.inputPerMTokUsd;
+          if (typeof data65 == "number" && isFinite(data65)) {
+            if (data65 < 0 || isNaN(data65)) {
+              const err127 = {
+                instancePath: instancePath + "/pricing/inputPerMTokUsd",
+                schemaPath: "#/properties/pricing/properties/inputPerMTokUsd/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 0 },
+                message: "must be >= 0",
+              };
+              if (vErrors === null) {
+                vErrors = [err127];
+              } else {
+                vErrors.push(err127);
+              }
+              errors++;
+            }
+          } else {
+            const err128 = {
+              instancePath: instancePath + "/pricing/inputPerMTokUsd",
+              schemaPath: "#/properties/pricing/properties/inputPerMTokUsd/type",
+              keyword: "type",
+              params: { type: "number" },
+              message: "must be number",
+            };
+            if (vErrors === null) {
+              vErrors = [err128];
+            } else {
+              vErrors.push(err128);
+            }
+            errors++;
+          }
+        }
+        if (data64.outputPerMTokUsd !== undefined) {
+          let data66 = data64.outputPerMTokUsd;
+          if (typeof data66 == "number" && isFinite(data66)) {
+            if (data66 < 0 || isNaN(data66)) {
+              const err129 = {
+                instancePath: instancePath + "/pricing/outputPerMTokUsd",
+                schemaPath: "#/properties/pricing/properties/outputPerMTokUsd/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 0 },
+                message: "must be >= 0",
+              };
+              if (vErrors === null) {
+                vErrors = [err129];
+              } else {
+                vErrors.push(err129);
+              }
+              errors++;
+            }
+          } else {
+            const err130 = {
+              instancePath: instancePath + "/pricing/outputPerMTokUsd",
+              schemaPath: "#/properties/pricing/properties/outputPerMTokUsd/type",
+              keyword: "type",
+              params: { type: "number" },
+              message: "must be number",
+            };
+            if (vErrors === null) {
+              vErrors = [err130];
+            } else {
+              vErrors.push(err130);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err131 = {
+          instancePath: instancePath + "/pricing",
+          schemaPath: "#/properties/pricing/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        };
+        if (vErrors === null) {
+          vErrors = [err131];
+        } else {
+          vErrors.push(err131);
+        }
+        errors++;
+      }
     }
   } else {
-    const err117 = {
+    const err132 = {
       instancePath,
       schemaPath: "#/type",
       keyword: "type",
@@ -2265,9 +2555,9 @@ function validate20(
       message: "must be object",
     };
     if (vErrors === null) {
-      vErrors = [err117];
+      vErrors = [err132];
     } else {
-      vErrors.push(err117);
+      vErrors.push(err132);
     }
     errors++;
   }
@@ -2820,8 +3110,1353 @@ function validate22(
   return errors === 0;
 }
 validate22.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-export const ListReply = validate23;
+export const CheckCommand = validate23;
 const schema36 = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: "https://cairn.dev/schemas/check-command.v1.schema.json",
+  title: "CheckCommand",
+  description:
+    "Asks the llm-caller for a model-judged guardrail's verdict (a guardrail with `model`): the run's n-th check, on <prefix>.run.<runId>.cmd.check.<n>.<provider> (the guardrail's provider). The text checked (the task for input, the answer of <turn> for output) and the guardrail are rebuilt from the run history up to historySeq.",
+  type: "object",
+  additionalProperties: false,
+  required: ["v", "type", "runId", "n", "turn", "point", "guardrail", "historySeq"],
+  properties: {
+    v: { const: 1 },
+    type: { const: "check.command" },
+    runId: { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$" },
+    n: {
+      type: "integer",
+      minimum: 1,
+      description: "The run's checks are numbered 1, 2, … in the order the planner asks for them.",
+    },
+    turn: { type: "integer", minimum: 1 },
+    point: { enum: ["input", "output"] },
+    guardrail: { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$" },
+    historySeq: { type: "integer", minimum: 1 },
+  },
+};
+function validate23(
+  data,
+  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
+) {
+  /*# sourceURL="https://cairn.dev/schemas/check-command.v1.schema.json" */ let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate23.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.v === undefined) {
+      const err0 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "v" },
+        message: "must have required property '" + "v" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.type === undefined) {
+      const err1 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "type" },
+        message: "must have required property '" + "type" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (data.runId === undefined) {
+      const err2 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "runId" },
+        message: "must have required property '" + "runId" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+    if (data.n === undefined) {
+      const err3 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "n" },
+        message: "must have required property '" + "n" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err3];
+      } else {
+        vErrors.push(err3);
+      }
+      errors++;
+    }
+    if (data.turn === undefined) {
+      const err4 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "turn" },
+        message: "must have required property '" + "turn" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err4];
+      } else {
+        vErrors.push(err4);
+      }
+      errors++;
+    }
+    if (data.point === undefined) {
+      const err5 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "point" },
+        message: "must have required property '" + "point" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err5];
+      } else {
+        vErrors.push(err5);
+      }
+      errors++;
+    }
+    if (data.guardrail === undefined) {
+      const err6 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "guardrail" },
+        message: "must have required property '" + "guardrail" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err6];
+      } else {
+        vErrors.push(err6);
+      }
+      errors++;
+    }
+    if (data.historySeq === undefined) {
+      const err7 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "historySeq" },
+        message: "must have required property '" + "historySeq" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err7];
+      } else {
+        vErrors.push(err7);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!(
+        key0 === "v" ||
+        key0 === "type" ||
+        key0 === "runId" ||
+        key0 === "n" ||
+        key0 === "turn" ||
+        key0 === "point" ||
+        key0 === "guardrail" ||
+        key0 === "historySeq"
+      )) {
+        const err8 = {
+          instancePath,
+          schemaPath: "#/additionalProperties",
+          keyword: "additionalProperties",
+          params: { additionalProperty: key0 },
+          message: "must NOT have additional properties",
+        };
+        if (vErrors === null) {
+          vErrors = [err8];
+        } else {
+          vErrors.push(err8);
+        }
+        errors++;
+      }
+    }
+    if (data.v !== undefined) {
+      if (1 !== data.v) {
+        const err9 = {
+          instancePath: instancePath + "/v",
+          schemaPath: "#/properties/v/const",
+          keyword: "const",
+          params: { allowedValue: 1 },
+          message: "must be equal to constant",
+        };
+        if (vErrors === null) {
+          vErrors = [err9];
+        } else {
+          vErrors.push(err9);
+        }
+        errors++;
+      }
+    }
+    if (data.type !== undefined) {
+      if ("check.command" !== data.type) {
+        const err10 = {
+          instancePath: instancePath + "/type",
+          schemaPath: "#/properties/type/const",
+          keyword: "const",
+          params: { allowedValue: "check.command" },
+          message: "must be equal to constant",
+        };
+        if (vErrors === null) {
+          vErrors = [err10];
+        } else {
+          vErrors.push(err10);
+        }
+        errors++;
+      }
+    }
+    if (data.runId !== undefined) {
+      let data2 = data.runId;
+      if (typeof data2 === "string") {
+        if (!pattern4.test(data2)) {
+          const err11 = {
+            instancePath: instancePath + "/runId",
+            schemaPath: "#/properties/runId/pattern",
+            keyword: "pattern",
+            params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+            message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+          };
+          if (vErrors === null) {
+            vErrors = [err11];
+          } else {
+            vErrors.push(err11);
+          }
+          errors++;
+        }
+      } else {
+        const err12 = {
+          instancePath: instancePath + "/runId",
+          schemaPath: "#/properties/runId/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err12];
+        } else {
+          vErrors.push(err12);
+        }
+        errors++;
+      }
+    }
+    if (data.n !== undefined) {
+      let data3 = data.n;
+      if (!(typeof data3 == "number" && !(data3 % 1) && !isNaN(data3) && isFinite(data3))) {
+        const err13 = {
+          instancePath: instancePath + "/n",
+          schemaPath: "#/properties/n/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err13];
+        } else {
+          vErrors.push(err13);
+        }
+        errors++;
+      }
+      if (typeof data3 == "number" && isFinite(data3)) {
+        if (data3 < 1 || isNaN(data3)) {
+          const err14 = {
+            instancePath: instancePath + "/n",
+            schemaPath: "#/properties/n/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
+          };
+          if (vErrors === null) {
+            vErrors = [err14];
+          } else {
+            vErrors.push(err14);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.turn !== undefined) {
+      let data4 = data.turn;
+      if (!(typeof data4 == "number" && !(data4 % 1) && !isNaN(data4) && isFinite(data4))) {
+        const err15 = {
+          instancePath: instancePath + "/turn",
+          schemaPath: "#/properties/turn/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err15];
+        } else {
+          vErrors.push(err15);
+        }
+        errors++;
+      }
+      if (typeof data4 == "number" && isFinite(data4)) {
+        if (data4 < 1 || isNaN(data4)) {
+          const err16 = {
+            instancePath: instancePath + "/turn",
+            schemaPath: "#/properties/turn/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
+          };
+          if (vErrors === null) {
+            vErrors = [err16];
+          } else {
+            vErrors.push(err16);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.point !== undefined) {
+      let data5 = data.point;
+      if (!(data5 === "input" || data5 === "output")) {
+        const err17 = {
+          instancePath: instancePath + "/point",
+          schemaPath: "#/properties/point/enum",
+          keyword: "enum",
+          params: { allowedValues: schema36.properties.point.enum },
+          message: "must be equal to one of the allowed values",
+        };
+        if (vErrors === null) {
+          vErrors = [err17];
+        } else {
+          vErrors.push(err17);
+        }
+        errors++;
+      }
+    }
+    if (data.guardrail !== undefined) {
+      let data6 = data.guardrail;
+      if (typeof data6 === "string") {
+        if (!pattern4.test(data6)) {
+          const err18 = {
+            instancePath: instancePath + "/guardrail",
+            schemaPath: "#/properties/guardrail/pattern",
+            keyword: "pattern",
+            params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+            message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+          };
+          if (vErrors === null) {
+            vErrors = [err18];
+          } else {
+            vErrors.push(err18);
+          }
+          errors++;
+        }
+      } else {
+        const err19 = {
+          instancePath: instancePath + "/guardrail",
+          schemaPath: "#/properties/guardrail/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err19];
+        } else {
+          vErrors.push(err19);
+        }
+        errors++;
+      }
+    }
+    if (data.historySeq !== undefined) {
+      let data7 = data.historySeq;
+      if (!(typeof data7 == "number" && !(data7 % 1) && !isNaN(data7) && isFinite(data7))) {
+        const err20 = {
+          instancePath: instancePath + "/historySeq",
+          schemaPath: "#/properties/historySeq/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err20];
+        } else {
+          vErrors.push(err20);
+        }
+        errors++;
+      }
+      if (typeof data7 == "number" && isFinite(data7)) {
+        if (data7 < 1 || isNaN(data7)) {
+          const err21 = {
+            instancePath: instancePath + "/historySeq",
+            schemaPath: "#/properties/historySeq/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
+          };
+          if (vErrors === null) {
+            vErrors = [err21];
+          } else {
+            vErrors.push(err21);
+          }
+          errors++;
+        }
+      }
+    }
+  } else {
+    const err22 = {
+      instancePath,
+      schemaPath: "#/type",
+      keyword: "type",
+      params: { type: "object" },
+      message: "must be object",
+    };
+    if (vErrors === null) {
+      vErrors = [err22];
+    } else {
+      vErrors.push(err22);
+    }
+    errors++;
+  }
+  validate23.errors = vErrors;
+  return errors === 0;
+}
+validate23.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const CheckResult = validate24;
+const schema37 = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: "https://cairn.dev/schemas/check-result.v1.schema.json",
+  title: "CheckResult",
+  description:
+    "A model-judged guardrail's verdict, recorded by the llm-caller on <prefix>.run.<runId>.evt.check.<n> (at most one per check, ever): the planner reads it to record the point's guardrail verdict (run.guard), and replay reads it instead of asking the model again. ok false: the model call failed or its answer was not a verdict; the guardrail then trips with a pause (a human decides), never passes.",
+  type: "object",
+  additionalProperties: false,
+  required: ["v", "type", "runId", "n", "turn", "point", "guardrail", "ok", "attempts"],
+  properties: {
+    v: { const: 1 },
+    type: { const: "check.result" },
+    runId: { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$" },
+    n: { type: "integer", minimum: 1 },
+    turn: { type: "integer", minimum: 1 },
+    point: { enum: ["input", "output"] },
+    guardrail: { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$" },
+    ok: { type: "boolean" },
+    tripped: { type: "boolean", description: "The model's verdict (ok true)." },
+    reason: { type: "string", maxLength: 4096, description: "Why, in the model's words." },
+    provider: { type: "string" },
+    model: { type: "string" },
+    usage: {
+      type: "object",
+      additionalProperties: false,
+      required: ["inputTokens", "outputTokens"],
+      properties: { inputTokens: { type: "integer", minimum: 0 }, outputTokens: { type: "integer", minimum: 0 } },
+    },
+    latencyMs: { type: "number", minimum: 0 },
+    promptHash: {
+      type: "string",
+      description: "sha256 of the canonical check request, rebuilt from history by replay.",
+    },
+    historySeq: { type: "integer", minimum: 1 },
+    attempts: { type: "integer", minimum: 1 },
+    error: {
+      type: "object",
+      additionalProperties: false,
+      required: ["kind", "message"],
+      properties: {
+        kind: { type: "string", minLength: 1 },
+        message: { type: "string" },
+        retryable: { type: "boolean" },
+      },
+    },
+  },
+};
+function validate24(
+  data,
+  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
+) {
+  /*# sourceURL="https://cairn.dev/schemas/check-result.v1.schema.json" */ let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate24.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.v === undefined) {
+      const err0 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "v" },
+        message: "must have required property '" + "v" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.type === undefined) {
+      const err1 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "type" },
+        message: "must have required property '" + "type" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (data.runId === undefined) {
+      const err2 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "runId" },
+        message: "must have required property '" + "runId" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+    if (data.n === undefined) {
+      const err3 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "n" },
+        message: "must have required property '" + "n" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err3];
+      } else {
+        vErrors.push(err3);
+      }
+      errors++;
+    }
+    if (data.turn === undefined) {
+      const err4 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "turn" },
+        message: "must have required property '" + "turn" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err4];
+      } else {
+        vErrors.push(err4);
+      }
+      errors++;
+    }
+    if (data.point === undefined) {
+      const err5 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "point" },
+        message: "must have required property '" + "point" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err5];
+      } else {
+        vErrors.push(err5);
+      }
+      errors++;
+    }
+    if (data.guardrail === undefined) {
+      const err6 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "guardrail" },
+        message: "must have required property '" + "guardrail" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err6];
+      } else {
+        vErrors.push(err6);
+      }
+      errors++;
+    }
+    if (data.ok === undefined) {
+      const err7 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "ok" },
+        message: "must have required property '" + "ok" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err7];
+      } else {
+        vErrors.push(err7);
+      }
+      errors++;
+    }
+    if (data.attempts === undefined) {
+      const err8 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "attempts" },
+        message: "must have required property '" + "attempts" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err8];
+      } else {
+        vErrors.push(err8);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!func1.call(schema37.properties, key0)) {
+        const err9 = {
+          instancePath,
+          schemaPath: "#/additionalProperties",
+          keyword: "additionalProperties",
+          params: { additionalProperty: key0 },
+          message: "must NOT have additional properties",
+        };
+        if (vErrors === null) {
+          vErrors = [err9];
+        } else {
+          vErrors.push(err9);
+        }
+        errors++;
+      }
+    }
+    if (data.v !== undefined) {
+      if (1 !== data.v) {
+        const err10 = {
+          instancePath: instancePath + "/v",
+          schemaPath: "#/properties/v/const",
+          keyword: "const",
+          params: { allowedValue: 1 },
+          message: "must be equal to constant",
+        };
+        if (vErrors === null) {
+          vErrors = [err10];
+        } else {
+          vErrors.push(err10);
+        }
+        errors++;
+      }
+    }
+    if (data.type !== undefined) {
+      if ("check.result" !== data.type) {
+        const err11 = {
+          instancePath: instancePath + "/type",
+          schemaPath: "#/properties/type/const",
+          keyword: "const",
+          params: { allowedValue: "check.result" },
+          message: "must be equal to constant",
+        };
+        if (vErrors === null) {
+          vErrors = [err11];
+        } else {
+          vErrors.push(err11);
+        }
+        errors++;
+      }
+    }
+    if (data.runId !== undefined) {
+      let data2 = data.runId;
+      if (typeof data2 === "string") {
+        if (!pattern4.test(data2)) {
+          const err12 = {
+            instancePath: instancePath + "/runId",
+            schemaPath: "#/properties/runId/pattern",
+            keyword: "pattern",
+            params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+            message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+          };
+          if (vErrors === null) {
+            vErrors = [err12];
+          } else {
+            vErrors.push(err12);
+          }
+          errors++;
+        }
+      } else {
+        const err13 = {
+          instancePath: instancePath + "/runId",
+          schemaPath: "#/properties/runId/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err13];
+        } else {
+          vErrors.push(err13);
+        }
+        errors++;
+      }
+    }
+    if (data.n !== undefined) {
+      let data3 = data.n;
+      if (!(typeof data3 == "number" && !(data3 % 1) && !isNaN(data3) && isFinite(data3))) {
+        const err14 = {
+          instancePath: instancePath + "/n",
+          schemaPath: "#/properties/n/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err14];
+        } else {
+          vErrors.push(err14);
+        }
+        errors++;
+      }
+      if (typeof data3 == "number" && isFinite(data3)) {
+        if (data3 < 1 || isNaN(data3)) {
+          const err15 = {
+            instancePath: instancePath + "/n",
+            schemaPath: "#/properties/n/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
+          };
+          if (vErrors === null) {
+            vErrors = [err15];
+          } else {
+            vErrors.push(err15);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.turn !== undefined) {
+      let data4 = data.turn;
+      if (!(typeof data4 == "number" && !(data4 % 1) && !isNaN(data4) && isFinite(data4))) {
+        const err16 = {
+          instancePath: instancePath + "/turn",
+          schemaPath: "#/properties/turn/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err16];
+        } else {
+          vErrors.push(err16);
+        }
+        errors++;
+      }
+      if (typeof data4 == "number" && isFinite(data4)) {
+        if (data4 < 1 || isNaN(data4)) {
+          const err17 = {
+            instancePath: instancePath + "/turn",
+            schemaPath: "#/properties/turn/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
+          };
+          if (vErrors === null) {
+            vErrors = [err17];
+          } else {
+            vErrors.push(err17);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.point !== undefined) {
+      let data5 = data.point;
+      if (!(data5 === "input" || data5 === "output")) {
+        const err18 = {
+          instancePath: instancePath + "/point",
+          schemaPath: "#/properties/point/enum",
+          keyword: "enum",
+          params: { allowedValues: schema37.properties.point.enum },
+          message: "must be equal to one of the allowed values",
+        };
+        if (vErrors === null) {
+          vErrors = [err18];
+        } else {
+          vErrors.push(err18);
+        }
+        errors++;
+      }
+    }
+    if (data.guardrail !== undefined) {
+      let data6 = data.guardrail;
+      if (typeof data6 === "string") {
+        if (!pattern4.test(data6)) {
+          const err19 = {
+            instancePath: instancePath + "/guardrail",
+            schemaPath: "#/properties/guardrail/pattern",
+            keyword: "pattern",
+            params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+            message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+          };
+          if (vErrors === null) {
+            vErrors = [err19];
+          } else {
+            vErrors.push(err19);
+          }
+          errors++;
+        }
+      } else {
+        const err20 = {
+          instancePath: instancePath + "/guardrail",
+          schemaPath: "#/properties/guardrail/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err20];
+        } else {
+          vErrors.push(err20);
+        }
+        errors++;
+      }
+    }
+    if (data.ok !== undefined) {
+      if (typeof data.ok !== "boolean") {
+        const err21 = {
+          instancePath: instancePath + "/ok",
+          schemaPath: "#/properties/ok/type",
+          keyword: "type",
+          params: { type: "boolean" },
+          message: "must be boolean",
+        };
+        if (vErrors === null) {
+          vErrors = [err21];
+        } else {
+          vErrors.push(err21);
+        }
+        errors++;
+      }
+    }
+    if (data.tripped !== undefined) {
+      if (typeof data.tripped !== "boolean") {
+        const err22 = {
+          instancePath: instancePath + "/tripped",
+          schemaPath: "#/properties/tripped/type",
+          keyword: "type",
+          params: { type: "boolean" },
+          message: "must be boolean",
+        };
+        if (vErrors === null) {
+          vErrors = [err22];
+        } else {
+          vErrors.push(err22);
+        }
+        errors++;
+      }
+    }
+    if (data.reason !== undefined) {
+      let data9 = data.reason;
+      if (typeof data9 === "string") {
+        if (func2(data9) > 4096) {
+          const err23 = {
+            instancePath: instancePath + "/reason",
+            schemaPath: "#/properties/reason/maxLength",
+            keyword: "maxLength",
+            params: { limit: 4096 },
+            message: "must NOT have more than 4096 characters",
+          };
+          if (vErrors === null) {
+            vErrors = [err23];
+          } else {
+            vErrors.push(err23);
+          }
+          errors++;
+        }
+      } else {
+        const err24 = {
+          instancePath: instancePath + "/reason",
+          schemaPath: "#/properties/reason/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err24];
+        } else {
+          vErrors.push(err24);
+        }
+        errors++;
+      }
+    }
+    if (data.provider !== undefined) {
+      if (typeof data.provider !== "string") {
+        const err25 = {
+          instancePath: instancePath + "/provider",
+          schemaPath: "#/properties/provider/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err25];
+        } else {
+          vErrors.push(err25);
+        }
+        errors++;
+      }
+    }
+    if (data.model !== undefined) {
+      if (typeof data.model !== "string") {
+        const err26 = {
+          instancePath: instancePath + "/model",
+          schemaPath: "#/properties/model/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err26];
+        } else {
+          vErrors.push(err26);
+        }
+        errors++;
+      }
+    }
+    if (data.usage !== undefined) {
+      let data12 = data.usage;
+      if (data12 && typeof data12 == "object" && !Array.isArray(data12)) {
+        if (data12.inputTokens === undefined) {
+          const err27 = {
+            instancePath: instancePath + "/usage",
+            schemaPath: "#/properties/usage/required",
+            keyword: "required",
+            params: { missingProperty: "inputTokens" },
+            message: "must have required property '" + "inputTokens" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err27];
+          } else {
+            vErrors.push(err27);
+          }
+          errors++;
+        }
+        if (data12.outputTokens === undefined) {
+          const err28 = {
+            instancePath: instancePath + "/usage",
+            schemaPath: "#/properties/usage/required",
+            keyword: "required",
+            params: { missingProperty: "outputTokens" },
+            message: "must have required property '" + "outputTokens" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err28];
+          } else {
+            vErrors.push(err28);
+          }
+          errors++;
+        }
+        for (const key1 in data12) {
+          if (!(key1 === "inputTokens" || key1 === "outputTokens")) {
+            const err29 = {
+              instancePath: instancePath + "/usage",
+              schemaPath: "#/properties/usage/additionalProperties",
+              keyword: "additionalProperties",
+              params: { additionalProperty: key1 },
+              message: "must NOT have additional properties",
+            };
+            if (vErrors === null) {
+              vErrors = [err29];
+            } else {
+              vErrors.push(err29);
+            }
+            errors++;
+          }
+        }
+        if (data12.inputTokens !== undefined) {
+          let data13 = data12.inputTokens;
+          if (!(typeof data13 == "number" && !(data13 % 1) && !isNaN(data13) && isFinite(data13))) {
+            const err30 = {
+              instancePath: instancePath + "/usage/inputTokens",
+              schemaPath: "#/properties/usage/properties/inputTokens/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err30];
+            } else {
+              vErrors.push(err30);
+            }
+            errors++;
+          }
+          if (typeof data13 == "number" && isFinite(data13)) {
+            if (data13 < 0 || isNaN(data13)) {
+              const err31 = {
+                instancePath: instancePath + "/usage/inputTokens",
+                schemaPath: "#/properties/usage/properties/inputTokens/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 0 },
+                message: "must be >= 0",
+              };
+              if (vErrors === null) {
+                vErrors = [err31];
+              } else {
+                vErrors.push(err31);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data12.outputTokens !== undefined) {
+          let data14 = data12.outputTokens;
+          if (!(typeof data14 == "number" && !(data14 % 1) && !isNaN(data14) && isFinite(data14))) {
+            const err32 = {
+              instancePath: instancePath + "/usage/outputTokens",
+              schemaPath: "#/properties/usage/properties/outputTokens/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err32];
+            } else {
+              vErrors.push(err32);
+            }
+            errors++;
+          }
+          if (typeof data14 == "number" && isFinite(data14)) {
+            if (data14 < 0 || isNaN(data14)) {
+              const err33 = {
+                instancePath: instancePath + "/usage/outputTokens",
+                schemaPath: "#/properties/usage/properties/outputTokens/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 0 },
+                message: "must be >= 0",
+              };
+              if (vErrors === null) {
+                vErrors = [err33];
+              } else {
+                vErrors.push(err33);
+              }
+              errors++;
+            }
+          }
+        }
+      } else {
+        const err34 = {
+          instancePath: instancePath + "/usage",
+          schemaPath: "#/properties/usage/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        };
+        if (vErrors === null) {
+          vErrors = [err34];
+        } else {
+          vErrors.push(err34);
+        }
+        errors++;
+      }
+    }
+    if (data.latencyMs !== undefined) {
+      let data15 = data.latencyMs;
+      if (typeof data15 == "number" && isFinite(data15)) {
+        if (data15 < 0 || isNaN(data15)) {
+          const err35 = {
+            instancePath: instancePath + "/latencyMs",
+            schemaPath: "#/properties/latencyMs/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 0 },
+            message: "must be >= 0",
+          };
+          if (vErrors === null) {
+            vErrors = [err35];
+          } else {
+            vErrors.push(err35);
+          }
+          errors++;
+        }
+      } else {
+        const err36 = {
+          instancePath: instancePath + "/latencyMs",
+          schemaPath: "#/properties/latencyMs/type",
+          keyword: "type",
+          params: { type: "number" },
+          message: "must be number",
+        };
+        if (vErrors === null) {
+          vErrors = [err36];
+        } else {
+          vErrors.push(err36);
+        }
+        errors++;
+      }
+    }
+    if (data.promptHash !== undefined) {
+      if (typeof data.promptHash !== "string") {
+        const err37 = {
+          instancePath: instancePath + "/promptHash",
+          schemaPath: "#/properties/promptHash/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err37];
+        } else {
+          vErrors.push(err37);
+        }
+        errors++;
+      }
+    }
+    if (data.historySeq !== undefined) {
+      let data17 = data.historySeq;
+      if (!(typeof data17 == "number" && !(data17 % 1) && !isNaN(data17) && isFinite(data17))) {
+        const err38 = {
+          instancePath: instancePath + "/historySeq",
+          schemaPath: "#/properties/historySeq/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err38];
+        } else {
+          vErrors.push(err38);
+        }
+        errors++;
+      }
+      if (typeof data17 == "number" && isFinite(data17)) {
+        if (data17 < 1 || isNaN(data17)) {
+          const err39 = {
+            instancePath: instancePath + "/historySeq",
+            schemaPath: "#/properties/historySeq/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
+          };
+          if (vErrors === null) {
+            vErrors = [err39];
+          } else {
+            vErrors.push(err39);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.attempts !== undefined) {
+      let data18 = data.attempts;
+      if (!(typeof data18 == "number" && !(data18 % 1) && !isNaN(data18) && isFinite(data18))) {
+        const err40 = {
+          instancePath: instancePath + "/attempts",
+          schemaPath: "#/properties/attempts/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err40];
+        } else {
+          vErrors.push(err40);
+        }
+        errors++;
+      }
+      if (typeof data18 == "number" && isFinite(data18)) {
+        if (data18 < 1 || isNaN(data18)) {
+          const err41 = {
+            instancePath: instancePath + "/attempts",
+            schemaPath: "#/properties/attempts/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
+          };
+          if (vErrors === null) {
+            vErrors = [err41];
+          } else {
+            vErrors.push(err41);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.error !== undefined) {
+      let data19 = data.error;
+      if (data19 && typeof data19 == "object" && !Array.isArray(data19)) {
+        if (data19.kind === undefined) {
+          const err42 = {
+            instancePath: instancePath + "/error",
+            schemaPath: "#/properties/error/required",
+            keyword: "required",
+            params: { missingProperty: "kind" },
+            message: "must have required property '" + "kind" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err42];
+          } else {
+            vErrors.push(err42);
+          }
+          errors++;
+        }
+        if (data19.message === undefined) {
+          const err43 = {
+            instancePath: instancePath + "/error",
+            schemaPath: "#/properties/error/required",
+            keyword: "required",
+            params: { missingProperty: "message" },
+            message: "must have required property '" + "message" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err43];
+          } else {
+            vErrors.push(err43);
+          }
+          errors++;
+        }
+        for (const key2 in data19) {
+          if (!(key2 === "kind" || key2 === "message" || key2 === "retryable")) {
+            const err44 = {
+              instancePath: instancePath + "/error",
+              schemaPath: "#/properties/error/additionalProperties",
+              keyword: "additionalProperties",
+              params: { additionalProperty: key2 },
+              message: "must NOT have additional properties",
+            };
+            if (vErrors === null) {
+              vErrors = [err44];
+            } else {
+              vErrors.push(err44);
+            }
+            errors++;
+          }
+        }
+        if (data19.kind !== undefined) {
+          let data20 = data19.kind;
+          if (typeof data20 === "string") {
+            if (func2(data20) < 1) {
+              const err45 = {
+                instancePath: instancePath + "/error/kind",
+                schemaPath: "#/properties/error/properties/kind/minLength",
+                keyword: "minLength",
+                params: { limit: 1 },
+                message: "must NOT have fewer than 1 characters",
+              };
+              if (vErrors === null) {
+                vErrors = [err45];
+              } else {
+                vErrors.push(err45);
+              }
+              errors++;
+            }
+          } else {
+            const err46 = {
+              instancePath: instancePath + "/error/kind",
+              schemaPath: "#/properties/error/properties/kind/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err46];
+            } else {
+              vErrors.push(err46);
+            }
+            errors++;
+          }
+        }
+        if (data19.message !== undefined) {
+          if (typeof data19.message !== "string") {
+            const err47 = {
+              instancePath: instancePath + "/error/message",
+              schemaPath: "#/properties/error/properties/message/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err47];
+            } else {
+              vErrors.push(err47);
+            }
+            errors++;
+          }
+        }
+        if (data19.retryable !== undefined) {
+          if (typeof data19.retryable !== "boolean") {
+            const err48 = {
+              instancePath: instancePath + "/error/retryable",
+              schemaPath: "#/properties/error/properties/retryable/type",
+              keyword: "type",
+              params: { type: "boolean" },
+              message: "must be boolean",
+            };
+            if (vErrors === null) {
+              vErrors = [err48];
+            } else {
+              vErrors.push(err48);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err49 = {
+          instancePath: instancePath + "/error",
+          schemaPath: "#/properties/error/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        };
+        if (vErrors === null) {
+          vErrors = [err49];
+        } else {
+          vErrors.push(err49);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err50 = {
+      instancePath,
+      schemaPath: "#/type",
+      keyword: "type",
+      params: { type: "object" },
+      message: "must be object",
+    };
+    if (vErrors === null) {
+      vErrors = [err50];
+    } else {
+      vErrors.push(err50);
+    }
+    errors++;
+  }
+  validate24.errors = vErrors;
+  return errors === 0;
+}
+validate24.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const ListReply = validate25;
+const schema38 = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://cairn.dev/schemas/list-reply.v1.schema.json",
   title: "ListReply",
@@ -2854,7 +4489,7 @@ const schema36 = {
     },
   },
 };
-const schema37 = {
+const schema39 = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://cairn.dev/schemas/run-status.v1.schema.json",
   title: "RunStatus",
@@ -3064,15 +4699,15 @@ const schema37 = {
     },
   },
 };
-const pattern11 = new RegExp("^[0-9a-f]{32}$", "u");
-const pattern13 = new RegExp("^[0-9a-f]{64}$", "u");
-function validate23(
+const pattern15 = new RegExp("^[0-9a-f]{32}$", "u");
+const pattern17 = new RegExp("^[0-9a-f]{64}$", "u");
+function validate25(
   data,
   { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
 ) {
   /*# sourceURL="https://cairn.dev/schemas/list-reply.v1.schema.json" */ let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate23.evaluated;
+  const evaluated0 = validate25.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -3302,7 +4937,7 @@ function validate23(
               errors++;
             }
             for (const key1 in data2) {
-              if (!func1.call(schema37.properties, key1)) {
+              if (!func1.call(schema39.properties, key1)) {
                 const err14 = {
                   instancePath: instancePath + "/runs/" + i0,
                   schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/additionalProperties",
@@ -3382,7 +5017,7 @@ function validate23(
                   instancePath: instancePath + "/runs/" + i0 + "/status",
                   schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/status/enum",
                   keyword: "enum",
-                  params: { allowedValues: schema37.properties.status.enum },
+                  params: { allowedValues: schema39.properties.status.enum },
                   message: "must be equal to one of the allowed values",
                 };
                 if (vErrors === null) {
@@ -3638,7 +5273,7 @@ function validate23(
                           schemaPath:
                             "https://cairn.dev/schemas/run-status.v1.schema.json/properties/waitingOn/items/properties/kind/enum",
                           keyword: "enum",
-                          params: { allowedValues: schema37.properties.waitingOn.items.properties.kind.enum },
+                          params: { allowedValues: schema39.properties.waitingOn.items.properties.kind.enum },
                           message: "must be equal to one of the allowed values",
                         };
                         if (vErrors === null) {
@@ -3824,7 +5459,7 @@ function validate23(
                       schemaPath:
                         "https://cairn.dev/schemas/run-status.v1.schema.json/properties/guardPause/properties/point/enum",
                       keyword: "enum",
-                      params: { allowedValues: schema37.properties.guardPause.properties.point.enum },
+                      params: { allowedValues: schema39.properties.guardPause.properties.point.enum },
                       message: "must be equal to one of the allowed values",
                     };
                     if (vErrors === null) {
@@ -4721,7 +6356,7 @@ function validate23(
                       schemaPath:
                         "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/properties/pattern/enum",
                       keyword: "enum",
-                      params: { allowedValues: schema37.properties.loopPause.properties.pattern.enum },
+                      params: { allowedValues: schema39.properties.loopPause.properties.pattern.enum },
                       message: "must be equal to one of the allowed values",
                     };
                     if (vErrors === null) {
@@ -5123,7 +6758,7 @@ function validate23(
             if (data2.traceId !== undefined) {
               let data60 = data2.traceId;
               if (typeof data60 === "string") {
-                if (!pattern11.test(data60)) {
+                if (!pattern15.test(data60)) {
                   const err116 = {
                     instancePath: instancePath + "/runs/" + i0 + "/traceId",
                     schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/traceId/pattern",
@@ -5425,7 +7060,7 @@ function validate23(
                 if (data66.sha256 !== undefined) {
                   let data69 = data66.sha256;
                   if (typeof data69 === "string") {
-                    if (!pattern13.test(data69)) {
+                    if (!pattern17.test(data69)) {
                       const err133 = {
                         instancePath: instancePath + "/runs/" + i0 + "/archive/sha256",
                         schemaPath:
@@ -5608,7 +7243,7 @@ function validate23(
                             "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/guardPause/properties/point/enum",
                           keyword: "enum",
                           params: {
-                            allowedValues: schema37.properties.archive.properties.guardPause.properties.point.enum,
+                            allowedValues: schema39.properties.archive.properties.guardPause.properties.point.enum,
                           },
                           message: "must be equal to one of the allowed values",
                         };
@@ -6135,12 +7770,12 @@ function validate23(
     }
     errors++;
   }
-  validate23.errors = vErrors;
+  validate25.errors = vErrors;
   return errors === 0;
 }
-validate23.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-export const ListRequest = validate24;
-const schema38 = {
+validate25.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const ListRequest = validate26;
+const schema40 = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://cairn.dev/schemas/list-request.v1.schema.json",
   title: "ListRequest",
@@ -6179,13 +7814,13 @@ const schema38 = {
     },
   },
 };
-function validate24(
+function validate26(
   data,
   { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
 ) {
   /*# sourceURL="https://cairn.dev/schemas/list-request.v1.schema.json" */ let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate24.evaluated;
+  const evaluated0 = validate26.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -6194,7 +7829,7 @@ function validate24(
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 in data) {
-      if (!func1.call(schema38.properties, key0)) {
+      if (!func1.call(schema40.properties, key0)) {
         const err0 = {
           instancePath,
           schemaPath: "#/additionalProperties",
@@ -6290,7 +7925,7 @@ function validate24(
           instancePath: instancePath + "/status",
           schemaPath: "#/properties/status/enum",
           keyword: "enum",
-          params: { allowedValues: schema38.properties.status.enum },
+          params: { allowedValues: schema40.properties.status.enum },
           message: "must be equal to one of the allowed values",
         };
         if (vErrors === null) {
@@ -6471,12 +8106,12 @@ function validate24(
     }
     errors++;
   }
-  validate24.errors = vErrors;
+  validate26.errors = vErrors;
   return errors === 0;
 }
-validate24.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-export const LlmCommand = validate25;
-const schema39 = {
+validate26.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const LlmCommand = validate27;
+const schema41 = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://cairn.dev/schemas/llm-command.v1.schema.json",
   title: "LlmCommand",
@@ -6498,13 +8133,13 @@ const schema39 = {
     },
   },
 };
-function validate25(
+function validate27(
   data,
   { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
 ) {
   /*# sourceURL="https://cairn.dev/schemas/llm-command.v1.schema.json" */ let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate25.evaluated;
+  const evaluated0 = validate27.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -6781,12 +8416,12 @@ function validate25(
     }
     errors++;
   }
-  validate25.errors = vErrors;
+  validate27.errors = vErrors;
   return errors === 0;
 }
-validate25.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-export const LlmResult = validate26;
-const schema40 = {
+validate27.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const LlmResult = validate28;
+const schema42 = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://cairn.dev/schemas/llm-result.v1.schema.json",
   title: "LlmResult",
@@ -6859,13 +8494,13 @@ const schema40 = {
     },
   },
 };
-function validate26(
+function validate28(
   data,
   { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
 ) {
   /*# sourceURL="https://cairn.dev/schemas/llm-result.v1.schema.json" */ let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate26.evaluated;
+  const evaluated0 = validate28.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -6964,7 +8599,7 @@ function validate26(
       errors++;
     }
     for (const key0 in data) {
-      if (!func1.call(schema40.properties, key0)) {
+      if (!func1.call(schema42.properties, key0)) {
         const err6 = {
           instancePath,
           schemaPath: "#/additionalProperties",
@@ -7107,7 +8742,7 @@ function validate26(
           instancePath: instancePath + "/content",
           schemaPath: "#/properties/content/type",
           keyword: "type",
-          params: { type: schema40.properties.content.type },
+          params: { type: schema42.properties.content.type },
           message: "must be string,null",
         };
         if (vErrors === null) {
@@ -7926,12 +9561,12 @@ function validate26(
     }
     errors++;
   }
-  validate26.errors = vErrors;
+  validate28.errors = vErrors;
   return errors === 0;
 }
-validate26.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-export const ReadReply = validate27;
-const schema41 = {
+validate28.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const ReadReply = validate29;
+const schema43 = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://cairn.dev/schemas/read-reply.v1.schema.json",
   title: "ReadReply",
@@ -7958,13 +9593,13 @@ const schema41 = {
     more: { type: "boolean", description: "More entries follow: ask again from the last seq + 1." },
   },
 };
-function validate27(
+function validate29(
   data,
   { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
 ) {
   /*# sourceURL="https://cairn.dev/schemas/read-reply.v1.schema.json" */ let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate27.evaluated;
+  const evaluated0 = validate29.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -8285,12 +9920,12 @@ function validate27(
     }
     errors++;
   }
-  validate27.errors = vErrors;
+  validate29.errors = vErrors;
   return errors === 0;
 }
-validate27.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-export const ReadRequest = validate28;
-const schema42 = {
+validate29.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const ReadRequest = validate30;
+const schema44 = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://cairn.dev/schemas/read-request.v1.schema.json",
   title: "ReadRequest",
@@ -8309,13 +9944,13 @@ const schema42 = {
     fromSeq: { type: "integer", minimum: 1, description: "First stream sequence to return (1 by default)." },
   },
 };
-function validate28(
+function validate30(
   data,
   { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
 ) {
   /*# sourceURL="https://cairn.dev/schemas/read-request.v1.schema.json" */ let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate28.evaluated;
+  const evaluated0 = validate30.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -8456,12 +10091,12 @@ function validate28(
     }
     errors++;
   }
-  validate28.errors = vErrors;
+  validate30.errors = vErrors;
   return errors === 0;
 }
-validate28.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-export const RunApproval = validate29;
-const schema43 = {
+validate30.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const RunApproval = validate31;
+const schema45 = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://cairn.dev/schemas/run-approval.v1.schema.json",
   title: "RunApproval",
@@ -8492,13 +10127,13 @@ const schema43 = {
     at: { type: "string" },
   },
 };
-function validate29(
+function validate31(
   data,
   { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
 ) {
   /*# sourceURL="https://cairn.dev/schemas/run-approval.v1.schema.json" */ let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate29.evaluated;
+  const evaluated0 = validate31.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -8627,7 +10262,7 @@ function validate29(
       errors++;
     }
     for (const key0 in data) {
-      if (!func1.call(schema43.properties, key0)) {
+      if (!func1.call(schema45.properties, key0)) {
         const err8 = {
           instancePath,
           schemaPath: "#/additionalProperties",
@@ -8805,7 +10440,7 @@ function validate29(
           instancePath: instancePath + "/decision",
           schemaPath: "#/properties/decision/enum",
           keyword: "enum",
-          params: { allowedValues: schema43.properties.decision.enum },
+          params: { allowedValues: schema45.properties.decision.enum },
           message: "must be equal to one of the allowed values",
         };
         if (vErrors === null) {
@@ -8899,12 +10534,12 @@ function validate29(
     }
     errors++;
   }
-  validate29.errors = vErrors;
+  validate31.errors = vErrors;
   return errors === 0;
 }
-validate29.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-export const RunEnded = validate30;
-const schema44 = {
+validate31.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const RunEnded = validate32;
+const schema46 = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://cairn.dev/schemas/run-ended.v1.schema.json",
   title: "RunEnded",
@@ -8964,13 +10599,13 @@ const schema44 = {
     endedAt: { type: "string" },
   },
 };
-function validate30(
+function validate32(
   data,
   { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
 ) {
   /*# sourceURL="https://cairn.dev/schemas/run-ended.v1.schema.json" */ let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate30.evaluated;
+  const evaluated0 = validate32.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -9084,7 +10719,7 @@ function validate30(
       errors++;
     }
     for (const key0 in data) {
-      if (!func1.call(schema44.properties, key0)) {
+      if (!func1.call(schema46.properties, key0)) {
         const err7 = {
           instancePath,
           schemaPath: "#/additionalProperties",
@@ -9175,7 +10810,7 @@ function validate30(
           instancePath: instancePath + "/status",
           schemaPath: "#/properties/status/enum",
           keyword: "enum",
-          params: { allowedValues: schema44.properties.status.enum },
+          params: { allowedValues: schema46.properties.status.enum },
           message: "must be equal to one of the allowed values",
         };
         if (vErrors === null) {
@@ -9876,12 +11511,12 @@ function validate30(
     }
     errors++;
   }
-  validate30.errors = vErrors;
+  validate32.errors = vErrors;
   return errors === 0;
 }
-validate30.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-export const RunError = validate31;
-const schema45 = {
+validate32.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const RunError = validate33;
+const schema47 = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://cairn.dev/schemas/run-error.v1.schema.json",
   title: "RunError",
@@ -9919,13 +11554,13 @@ const schema45 = {
     },
   },
 };
-function validate31(
+function validate33(
   data,
   { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
 ) {
   /*# sourceURL="https://cairn.dev/schemas/run-error.v1.schema.json" */ let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate31.evaluated;
+  const evaluated0 = validate33.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -10054,7 +11689,7 @@ function validate31(
       errors++;
     }
     for (const key0 in data) {
-      if (!func1.call(schema45.properties, key0)) {
+      if (!func1.call(schema47.properties, key0)) {
         const err8 = {
           instancePath,
           schemaPath: "#/additionalProperties",
@@ -10425,12 +12060,12 @@ function validate31(
     }
     errors++;
   }
-  validate31.errors = vErrors;
+  validate33.errors = vErrors;
   return errors === 0;
 }
-validate31.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-export const RunGuard = validate32;
-const schema46 = {
+validate33.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const RunGuard = validate34;
+const schema48 = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://cairn.dev/schemas/run-guard.v1.schema.json",
   title: "RunGuard",
@@ -10461,13 +12096,13 @@ const schema46 = {
     at: { type: "string" },
   },
 };
-function validate32(
+function validate34(
   data,
   { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
 ) {
   /*# sourceURL="https://cairn.dev/schemas/run-guard.v1.schema.json" */ let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate32.evaluated;
+  const evaluated0 = validate34.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -10581,7 +12216,7 @@ function validate32(
       errors++;
     }
     for (const key0 in data) {
-      if (!func1.call(schema46.properties, key0)) {
+      if (!func1.call(schema48.properties, key0)) {
         const err7 = {
           instancePath,
           schemaPath: "#/additionalProperties",
@@ -10707,7 +12342,7 @@ function validate32(
           instancePath: instancePath + "/point",
           schemaPath: "#/properties/point/enum",
           keyword: "enum",
-          params: { allowedValues: schema46.properties.point.enum },
+          params: { allowedValues: schema48.properties.point.enum },
           message: "must be equal to one of the allowed values",
         };
         if (vErrors === null) {
@@ -10793,7 +12428,7 @@ function validate32(
           instancePath: instancePath + "/onTrip",
           schemaPath: "#/properties/onTrip/enum",
           keyword: "enum",
-          params: { allowedValues: schema46.properties.onTrip.enum },
+          params: { allowedValues: schema48.properties.onTrip.enum },
           message: "must be equal to one of the allowed values",
         };
         if (vErrors === null) {
@@ -10873,12 +12508,12 @@ function validate32(
     }
     errors++;
   }
-  validate32.errors = vErrors;
+  validate34.errors = vErrors;
   return errors === 0;
 }
-validate32.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-export const RunMessage = validate33;
-const schema47 = {
+validate34.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const RunMessage = validate35;
+const schema49 = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://cairn.dev/schemas/run-message.v1.schema.json",
   title: "RunMessage",
@@ -10905,13 +12540,13 @@ const schema47 = {
     at: { type: "string" },
   },
 };
-function validate33(
+function validate35(
   data,
   { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
 ) {
   /*# sourceURL="https://cairn.dev/schemas/run-message.v1.schema.json" */ let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate33.evaluated;
+  const evaluated0 = validate35.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -11223,12 +12858,12 @@ function validate33(
     }
     errors++;
   }
-  validate33.errors = vErrors;
+  validate35.errors = vErrors;
   return errors === 0;
 }
-validate33.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-export const RunRequest = validate34;
-const schema48 = {
+validate35.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const RunRequest = validate36;
+const schema50 = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://cairn.dev/schemas/run-request.v1.schema.json",
   title: "RunRequest",
@@ -11246,13 +12881,13 @@ const schema48 = {
     reason: { type: "string" },
   },
 };
-function validate34(
+function validate36(
   data,
   { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
 ) {
   /*# sourceURL="https://cairn.dev/schemas/run-request.v1.schema.json" */ let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate34.evaluated;
+  const evaluated0 = validate36.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -11375,12 +13010,12 @@ function validate34(
     }
     errors++;
   }
-  validate34.errors = vErrors;
+  validate36.errors = vErrors;
   return errors === 0;
 }
-validate34.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-export const RunSignal = validate35;
-const schema49 = {
+validate36.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const RunSignal = validate37;
+const schema51 = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://cairn.dev/schemas/run-signal.v1.schema.json",
   title: "RunSignal",
@@ -11401,13 +13036,13 @@ const schema49 = {
     },
   },
 };
-function validate35(
+function validate37(
   data,
   { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
 ) {
   /*# sourceURL="https://cairn.dev/schemas/run-signal.v1.schema.json" */ let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate35.evaluated;
+  const evaluated0 = validate37.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -11589,7 +13224,7 @@ function validate35(
           instancePath: instancePath + "/signal",
           schemaPath: "#/properties/signal/enum",
           keyword: "enum",
-          params: { allowedValues: schema49.properties.signal.enum },
+          params: { allowedValues: schema51.properties.signal.enum },
           message: "must be equal to one of the allowed values",
         };
         if (vErrors === null) {
@@ -11666,18 +13301,18 @@ function validate35(
     }
     errors++;
   }
-  validate35.errors = vErrors;
+  validate37.errors = vErrors;
   return errors === 0;
 }
-validate35.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-export const RunStatus = validate36;
-function validate36(
+validate37.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const RunStatus = validate38;
+function validate38(
   data,
   { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
 ) {
   /*# sourceURL="https://cairn.dev/schemas/run-status.v1.schema.json" */ let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate36.evaluated;
+  const evaluated0 = validate38.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -11836,7 +13471,7 @@ function validate36(
       errors++;
     }
     for (const key0 in data) {
-      if (!func1.call(schema37.properties, key0)) {
+      if (!func1.call(schema39.properties, key0)) {
         const err10 = {
           instancePath,
           schemaPath: "#/additionalProperties",
@@ -11916,7 +13551,7 @@ function validate36(
           instancePath: instancePath + "/status",
           schemaPath: "#/properties/status/enum",
           keyword: "enum",
-          params: { allowedValues: schema37.properties.status.enum },
+          params: { allowedValues: schema39.properties.status.enum },
           message: "must be equal to one of the allowed values",
         };
         if (vErrors === null) {
@@ -12166,7 +13801,7 @@ function validate36(
                   instancePath: instancePath + "/waitingOn/" + i2 + "/kind",
                   schemaPath: "#/properties/waitingOn/items/properties/kind/enum",
                   keyword: "enum",
-                  params: { allowedValues: schema37.properties.waitingOn.items.properties.kind.enum },
+                  params: { allowedValues: schema39.properties.waitingOn.items.properties.kind.enum },
                   message: "must be equal to one of the allowed values",
                 };
                 if (vErrors === null) {
@@ -12348,7 +13983,7 @@ function validate36(
               instancePath: instancePath + "/guardPause/point",
               schemaPath: "#/properties/guardPause/properties/point/enum",
               keyword: "enum",
-              params: { allowedValues: schema37.properties.guardPause.properties.point.enum },
+              params: { allowedValues: schema39.properties.guardPause.properties.point.enum },
               message: "must be equal to one of the allowed values",
             };
             if (vErrors === null) {
@@ -13222,7 +14857,7 @@ function validate36(
               instancePath: instancePath + "/loopPause/pattern",
               schemaPath: "#/properties/loopPause/properties/pattern/enum",
               keyword: "enum",
-              params: { allowedValues: schema37.properties.loopPause.properties.pattern.enum },
+              params: { allowedValues: schema39.properties.loopPause.properties.pattern.enum },
               message: "must be equal to one of the allowed values",
             };
             if (vErrors === null) {
@@ -13614,7 +15249,7 @@ function validate36(
     if (data.traceId !== undefined) {
       let data57 = data.traceId;
       if (typeof data57 === "string") {
-        if (!pattern11.test(data57)) {
+        if (!pattern15.test(data57)) {
           const err112 = {
             instancePath: instancePath + "/traceId",
             schemaPath: "#/properties/traceId/pattern",
@@ -13909,7 +15544,7 @@ function validate36(
         if (data63.sha256 !== undefined) {
           let data66 = data63.sha256;
           if (typeof data66 === "string") {
-            if (!pattern13.test(data66)) {
+            if (!pattern17.test(data66)) {
               const err129 = {
                 instancePath: instancePath + "/archive/sha256",
                 schemaPath: "#/properties/archive/properties/sha256/pattern",
@@ -14080,7 +15715,7 @@ function validate36(
                   instancePath: instancePath + "/archive/guardPause/point",
                   schemaPath: "#/properties/archive/properties/guardPause/properties/point/enum",
                   keyword: "enum",
-                  params: { allowedValues: schema37.properties.archive.properties.guardPause.properties.point.enum },
+                  params: { allowedValues: schema39.properties.archive.properties.guardPause.properties.point.enum },
                   message: "must be equal to one of the allowed values",
                 };
                 if (vErrors === null) {
@@ -14224,12 +15859,12 @@ function validate36(
     }
     errors++;
   }
-  validate36.errors = vErrors;
+  validate38.errors = vErrors;
   return errors === 0;
 }
-validate36.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-export const RunSubmitted = validate37;
-const schema51 = {
+validate38.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const RunSubmitted = validate39;
+const schema53 = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://cairn.dev/schemas/run-submitted.v1.schema.json",
   title: "RunSubmitted",
@@ -14330,15 +15965,15 @@ const schema51 = {
     },
   },
 };
-const pattern30 = new RegExp("^https?://", "u");
-const pattern31 = new RegExp("^image/[a-z0-9.+-]+$", "u");
-function validate37(
+const pattern34 = new RegExp("^https?://", "u");
+const pattern35 = new RegExp("^image/[a-z0-9.+-]+$", "u");
+function validate39(
   data,
   { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
 ) {
   /*# sourceURL="https://cairn.dev/schemas/run-submitted.v1.schema.json" */ let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate37.evaluated;
+  const evaluated0 = validate39.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -14437,7 +16072,7 @@ function validate37(
       errors++;
     }
     for (const key0 in data) {
-      if (!func1.call(schema51.properties, key0)) {
+      if (!func1.call(schema53.properties, key0)) {
         const err6 = {
           instancePath,
           schemaPath: "#/additionalProperties",
@@ -14641,7 +16276,7 @@ function validate37(
                   }
                   errors++;
                 }
-                if (!pattern30.test(data7)) {
+                if (!pattern34.test(data7)) {
                   const err17 = {
                     instancePath: instancePath + "/images/" + i0 + "/url",
                     schemaPath: "#/properties/images/items/properties/url/pattern",
@@ -14675,7 +16310,7 @@ function validate37(
             if (data6.mediaType !== undefined) {
               let data8 = data6.mediaType;
               if (typeof data8 === "string") {
-                if (!pattern31.test(data8)) {
+                if (!pattern35.test(data8)) {
                   const err19 = {
                     instancePath: instancePath + "/images/" + i0 + "/mediaType",
                     schemaPath: "#/properties/images/items/properties/mediaType/pattern",
@@ -15375,7 +17010,7 @@ function validate37(
                 if (data29.sha256 !== undefined) {
                   let data31 = data29.sha256;
                   if (typeof data31 === "string") {
-                    if (!pattern13.test(data31)) {
+                    if (!pattern17.test(data31)) {
                       const err59 = {
                         instancePath: instancePath + "/forkedFrom/prefix/" + i3 + "/sha256",
                         schemaPath: "#/properties/forkedFrom/properties/prefix/items/properties/sha256/pattern",
@@ -15520,12 +17155,12 @@ function validate37(
     }
     errors++;
   }
-  validate37.errors = vErrors;
+  validate39.errors = vErrors;
   return errors === 0;
 }
-validate37.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-export const SendReply = validate40;
-const schema52 = {
+validate39.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const SendReply = validate42;
+const schema54 = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://cairn.dev/schemas/send-reply.v1.schema.json",
   title: "SendReply",
@@ -15540,13 +17175,13 @@ const schema52 = {
     n: { type: "integer", minimum: 1 },
   },
 };
-function validate40(
+function validate42(
   data,
   { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
 ) {
   /*# sourceURL="https://cairn.dev/schemas/send-reply.v1.schema.json" */ let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate40.evaluated;
+  const evaluated0 = validate42.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -15717,12 +17352,12 @@ function validate40(
     }
     errors++;
   }
-  validate40.errors = vErrors;
+  validate42.errors = vErrors;
   return errors === 0;
 }
-validate40.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-export const SendRequest = validate41;
-const schema53 = {
+validate42.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const SendRequest = validate43;
+const schema55 = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://cairn.dev/schemas/send-request.v1.schema.json",
   title: "SendRequest",
@@ -15742,13 +17377,13 @@ const schema53 = {
     end: { type: "boolean" },
   },
 };
-function validate41(
+function validate43(
   data,
   { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
 ) {
   /*# sourceURL="https://cairn.dev/schemas/send-request.v1.schema.json" */ let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate41.evaluated;
+  const evaluated0 = validate43.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -15920,12 +17555,12 @@ function validate41(
     }
     errors++;
   }
-  validate41.errors = vErrors;
+  validate43.errors = vErrors;
   return errors === 0;
 }
-validate41.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-export const SpawnRequest = validate42;
-const schema54 = {
+validate43.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const SpawnRequest = validate44;
+const schema56 = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://cairn.dev/schemas/spawn-request.v1.schema.json",
   title: "SpawnRequest",
@@ -15946,13 +17581,13 @@ const schema54 = {
     callId: { type: "string", minLength: 1 },
   },
 };
-function validate42(
+function validate44(
   data,
   { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
 ) {
   /*# sourceURL="https://cairn.dev/schemas/spawn-request.v1.schema.json" */ let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate42.evaluated;
+  const evaluated0 = validate44.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -16207,12 +17842,12 @@ function validate42(
     }
     errors++;
   }
-  validate42.errors = vErrors;
+  validate44.errors = vErrors;
   return errors === 0;
 }
-validate42.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-export const SubmitReply = validate43;
-const schema55 = {
+validate44.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const SubmitReply = validate45;
+const schema57 = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://cairn.dev/schemas/submit-reply.v1.schema.json",
   title: "SubmitReply",
@@ -16227,13 +17862,13 @@ const schema55 = {
     seq: { type: "integer" },
   },
 };
-function validate43(
+function validate45(
   data,
   { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
 ) {
   /*# sourceURL="https://cairn.dev/schemas/submit-reply.v1.schema.json" */ let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate43.evaluated;
+  const evaluated0 = validate45.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -16404,12 +18039,12 @@ function validate43(
     }
     errors++;
   }
-  validate43.errors = vErrors;
+  validate45.errors = vErrors;
   return errors === 0;
 }
-validate43.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-export const SubmitRequest = validate44;
-const schema56 = {
+validate45.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const SubmitRequest = validate46;
+const schema58 = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://cairn.dev/schemas/submit-request.v1.schema.json",
   title: "SubmitRequest",
@@ -16454,13 +18089,13 @@ const schema56 = {
     },
   },
 };
-function validate44(
+function validate46(
   data,
   { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
 ) {
   /*# sourceURL="https://cairn.dev/schemas/submit-request.v1.schema.json" */ let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate44.evaluated;
+  const evaluated0 = validate46.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -16697,7 +18332,7 @@ function validate44(
                   }
                   errors++;
                 }
-                if (!pattern30.test(data6)) {
+                if (!pattern34.test(data6)) {
                   const err13 = {
                     instancePath: instancePath + "/images/" + i0 + "/url",
                     schemaPath: "#/properties/images/items/properties/url/pattern",
@@ -16731,7 +18366,7 @@ function validate44(
             if (data5.mediaType !== undefined) {
               let data7 = data5.mediaType;
               if (typeof data7 === "string") {
-                if (!pattern31.test(data7)) {
+                if (!pattern35.test(data7)) {
                   const err15 = {
                     instancePath: instancePath + "/images/" + i0 + "/mediaType",
                     schemaPath: "#/properties/images/items/properties/mediaType/pattern",
@@ -16881,12 +18516,12 @@ function validate44(
     }
     errors++;
   }
-  validate44.errors = vErrors;
+  validate46.errors = vErrors;
   return errors === 0;
 }
-validate44.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-export const SummaryCommand = validate45;
-const schema57 = {
+validate46.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const SummaryCommand = validate47;
+const schema59 = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://cairn.dev/schemas/summary-command.v1.schema.json",
   title: "SummaryCommand",
@@ -16908,13 +18543,13 @@ const schema57 = {
     historySeq: { type: "integer", minimum: 1 },
   },
 };
-function validate45(
+function validate47(
   data,
   { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
 ) {
   /*# sourceURL="https://cairn.dev/schemas/summary-command.v1.schema.json" */ let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate45.evaluated;
+  const evaluated0 = validate47.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -17224,12 +18859,12 @@ function validate45(
     }
     errors++;
   }
-  validate45.errors = vErrors;
+  validate47.errors = vErrors;
   return errors === 0;
 }
-validate45.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-export const SummaryResult = validate46;
-const schema58 = {
+validate47.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const SummaryResult = validate48;
+const schema60 = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://cairn.dev/schemas/summary-result.v1.schema.json",
   title: "SummaryResult",
@@ -17286,13 +18921,13 @@ const schema58 = {
     },
   },
 };
-function validate46(
+function validate48(
   data,
   { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
 ) {
   /*# sourceURL="https://cairn.dev/schemas/summary-result.v1.schema.json" */ let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate46.evaluated;
+  const evaluated0 = validate48.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -17406,7 +19041,7 @@ function validate46(
       errors++;
     }
     for (const key0 in data) {
-      if (!func1.call(schema58.properties, key0)) {
+      if (!func1.call(schema60.properties, key0)) {
         const err7 = {
           instancePath,
           schemaPath: "#/additionalProperties",
@@ -18216,12 +19851,12 @@ function validate46(
     }
     errors++;
   }
-  validate46.errors = vErrors;
+  validate48.errors = vErrors;
   return errors === 0;
 }
-validate46.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-export const ToolCommand = validate47;
-const schema59 = {
+validate48.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const ToolCommand = validate49;
+const schema61 = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://cairn.dev/schemas/tool-command.v1.schema.json",
   title: "ToolCommand",
@@ -18242,13 +19877,13 @@ const schema59 = {
     historySeq: { type: "integer", minimum: 1 },
   },
 };
-function validate47(
+function validate49(
   data,
   { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
 ) {
   /*# sourceURL="https://cairn.dev/schemas/tool-command.v1.schema.json" */ let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate47.evaluated;
+  const evaluated0 = validate49.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -18407,7 +20042,7 @@ function validate47(
       errors++;
     }
     for (const key0 in data) {
-      if (!func1.call(schema59.properties, key0)) {
+      if (!func1.call(schema61.properties, key0)) {
         const err10 = {
           instancePath,
           schemaPath: "#/additionalProperties",
@@ -18679,12 +20314,12 @@ function validate47(
     }
     errors++;
   }
-  validate47.errors = vErrors;
+  validate49.errors = vErrors;
   return errors === 0;
 }
-validate47.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-export const ToolRegistration = validate48;
-const schema60 = {
+validate49.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const ToolRegistration = validate50;
+const schema62 = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://cairn.dev/schemas/tool-registration.v1.schema.json",
   title: "ToolRegistration",
@@ -18703,13 +20338,13 @@ const schema60 = {
     requiresApproval: { type: "boolean" },
   },
 };
-function validate48(
+function validate50(
   data,
   { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
 ) {
   /*# sourceURL="https://cairn.dev/schemas/tool-registration.v1.schema.json" */ let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate48.evaluated;
+  const evaluated0 = validate50.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -18970,12 +20605,12 @@ function validate48(
     }
     errors++;
   }
-  validate48.errors = vErrors;
+  validate50.errors = vErrors;
   return errors === 0;
 }
-validate48.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-export const ToolResult = validate49;
-const schema61 = {
+validate50.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const ToolResult = validate51;
+const schema63 = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://cairn.dev/schemas/tool-result.v1.schema.json",
   title: "ToolResult",
@@ -19023,13 +20658,13 @@ const schema61 = {
     childRunId: { type: "string", description: "For a sub-agent call: the child run whose outcome this is." },
   },
 };
-function validate49(
+function validate51(
   data,
   { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
 ) {
   /*# sourceURL="https://cairn.dev/schemas/tool-result.v1.schema.json" */ let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate49.evaluated;
+  const evaluated0 = validate51.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -19173,7 +20808,7 @@ function validate49(
       errors++;
     }
     for (const key0 in data) {
-      if (!func1.call(schema61.properties, key0)) {
+      if (!func1.call(schema63.properties, key0)) {
         const err9 = {
           instancePath,
           schemaPath: "#/additionalProperties",
@@ -19829,7 +21464,7 @@ function validate49(
     }
     errors++;
   }
-  validate49.errors = vErrors;
+  validate51.errors = vErrors;
   return errors === 0;
 }
-validate49.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+validate51.evaluated = { props: true, dynamicProps: false, dynamicItems: false };

@@ -1,0 +1,218 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { Command } from "commander";
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { PayloadStore } from "@cairn/bus";
+import type { AgentSpec } from "@cairn/protocol";
+import {
+  evalRun,
+  evalTotals,
+  judgeRequest,
+  judgeRun,
+  loadRunLog,
+  parseJudgeAnswer,
+  renderEval,
+  terminalJson,
+  type EvalChange,
+  type EvalJudge,
+  type EvalPair,
+  type EvalReport,
+  type EvalRunReport,
+} from "@cairn/replay";
+import { configuredProviders, loadConfig } from "@cairn/llm-caller";
+import { loadAgentSources, type AgentDefinition } from "@cairn/planner";
+import { addConn, client, type ConnFlags } from "./conn.js";
+
+/** A configured model provider (as @cairn/providers makes them). */
+type ModelProvider = ReturnType<typeof configuredProviders> extends Map<string, infer P> ? P : never;
+
+interface EvalFlags extends ConnFlags {
+  agent?: string;
+  since?: string;
+  until?: string;
+  meta: string[];
+  limit: string;
+  model?: string;
+  provider?: string;
+  prompt?: string;
+  agents?: string;
+  judgeModule?: string;
+  judgeModel?: string;
+  parallel: string;
+  json?: boolean;
+  width?: string;
+}
+
+function int(name: string, v: string, min = 1): number {
+  if (!/^\d+$/.test(v) || Number(v) < min)
+    throw new Error(`${name} must be a whole number ≥ ${min}, got ${JSON.stringify(v)}`);
+  return Number(v);
+}
+
+function collect(v: string, prev: string[]): string[] {
+  return [...prev, v];
+}
+
+/** The model providers, configured as the llm-caller's (CAIRN_PROVIDERS_FILE, OPENAI_* / ANTHROPIC_*, CAIRN_SCRIPTS_DIR). */
+function providers(): Map<string, ModelProvider> {
+  // (the llm-caller's configuration needs a NATS_URL; eval connects with its own flags)
+  const env = { ...process.env, NATS_URL: process.env["NATS_URL"] || "nats://127.0.0.1:4222" };
+  return configuredProviders(loadConfig(env));
+}
+
+/** An agents module's definitions as fields laid over recorded agent snapshots (tools keep their recorded specs). */
+function overrides(agents: Map<string, AgentDefinition>): Map<string, Partial<AgentSpec>> {
+  const keys = [
+    "provider",
+    "model",
+    "systemPrompt",
+    "maxTurns",
+    "temperature",
+    "maxOutputTokens",
+    "contextBudgetTokens",
+    "summarize",
+    "loopGuard",
+    "maxToolCallsPerTurn",
+    "maxParallelToolCalls",
+    "instructionsInCode",
+    "toolCallHook",
+    "guardrails",
+    "output",
+  ] as const;
+  const out = new Map<string, Partial<AgentSpec>>();
+  for (const [name, def] of agents) {
+    const o: Record<string, unknown> = {};
+    for (const k of keys) if (def[k] !== undefined) o[k] = def[k];
+    out.set(name, o);
+  }
+  return out;
+}
+
+/** A judge function from a module: its `judge` export, or its default export. */
+async function judgeModule(file: string): Promise<EvalJudge> {
+  const m = (await import(pathToFileURL(resolve(file)).href)) as { judge?: unknown; default?: unknown };
+  const fn = m.judge ?? m.default;
+  if (typeof fn !== "function") throw new Error(`${file} exports no judge(pair) function (as judge or default)`);
+  const judge = fn as EvalJudge;
+  return (pair: EvalPair) => judge(pair);
+}
+
+/** A judging model (`<provider>:<model>`) asked for {"score": 0..1, "reason"} on each pair. */
+function judgeModel(spec: string, all: Map<string, ModelProvider>): EvalJudge {
+  const i = spec.indexOf(":");
+  if (i <= 0 || i === spec.length - 1) throw new Error(`--judge-model ${JSON.stringify(spec)}: use <provider>:<model>`);
+  const name = spec.slice(0, i);
+  const model = spec.slice(i + 1);
+  const p = all.get(name);
+  if (!p) throw new Error(`--judge-model: no provider "${name}" is configured (have: ${[...all.keys()].join(", ")})`);
+  return async (pair) => parseJudgeAnswer((await p.complete(judgeRequest(model, pair))).content);
+}
+
+/** Runs `fn` over `items`, at most `n` at a time, keeping their order. */
+async function pool<T, R>(items: T[], n: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(n, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]!);
+      }
+    }),
+  );
+  return out;
+}
+
+/**
+ * `cairn eval`: what-if replay over recorded runs. Reads the runs (list and logs: nothing is
+ * written to NATS), re-drives each with the change in memory (model steps called anew, tool
+ * results served from the log; no tool ever runs), and reports per run and in total.
+ */
+export function registerEvalCommand(program: Command): void {
+  addConn(program.command("eval"))
+    .description(
+      "what-if replay: re-drive recorded runs with another model, provider, prompt or agents module; model steps are called anew, tool results come from the log (no tool ever runs), and a report compares each run",
+    )
+    .option("--agent <name>", "runs of this agent")
+    .option("--since <time>", "runs submitted at or after this time (RFC 3339)")
+    .option("--until <time>", "runs submitted before this time (RFC 3339)")
+    .option("--meta <key=value>", "runs whose metadata has this pair; repeatable", collect, [] as string[])
+    .option("--limit <n>", "at most this many runs, newest first", "50")
+    .option("--model <model>", "the change: another model for the run's agent")
+    .option("--provider <name>", "the change: another provider for the run's agent (as configured for the llm-caller)")
+    .option("--prompt <file>", "the change: the run's agent's system prompt from this file")
+    .option(
+      "--agents <module>",
+      "the change: agents as this module defines them (defineAgent; instructions, guardrails, hooks in code)",
+    )
+    .option(
+      "--judge-module <file>",
+      "score each pair with the judge(pair) function this module exports (a number, or {score, note})",
+    )
+    .option("--judge-model <provider:model>", 'score each pair with this model (answering {"score": 0..1, "reason"})')
+    .option("--parallel <n>", "runs re-driven at once", "4")
+    .option("--json", "machine-readable output")
+    .option("--width <columns>", "line width of the table (default: the terminal's)")
+    .action(async (o: EvalFlags) => {
+      const meta: Record<string, string> = {};
+      for (const m of o.meta) {
+        const eq = m.indexOf("=");
+        if (eq <= 0) throw new Error(`--meta ${JSON.stringify(m)}: use key=value`);
+        meta[m.slice(0, eq)] = m.slice(eq + 1);
+      }
+      const limit = int("--limit", o.limit);
+      const parallel = int("--parallel", o.parallel);
+      const change: EvalChange = {};
+      const shown: Record<string, unknown> = {};
+      if (o.model !== undefined) change.model = shown["model"] = o.model;
+      if (o.provider !== undefined) change.provider = shown["provider"] = o.provider;
+      if (o.prompt !== undefined) {
+        change.systemPrompt = readFileSync(o.prompt, "utf8");
+        shown["prompt"] = o.prompt;
+      }
+      if (o.agents !== undefined) {
+        const a = await loadAgentSources(undefined, o.agents);
+        change.agents = overrides(a.agents);
+        if (a.code) change.code = a.code;
+        shown["agents"] = o.agents;
+      }
+      const all = providers();
+      const judges: EvalJudge[] = [];
+      if (o.judgeModule) judges.push(await judgeModule(o.judgeModule));
+      if (o.judgeModel) judges.push(judgeModel(o.judgeModel, all));
+
+      const c = await client(o);
+      let report: EvalReport;
+      try {
+        const runs = await c.list({
+          limit,
+          ...(o.agent ? { agent: o.agent } : {}),
+          ...(o.since ? { since: o.since } : {}),
+          ...(o.until ? { until: o.until } : {}),
+          ...(Object.keys(meta).length ? { meta } : {}),
+        });
+        const payloads = new PayloadStore(jetstream(c.nc), await jetstreamManager(c.nc), c.subjects);
+        const reports = await pool(runs, parallel, async (s): Promise<EvalRunReport> => {
+          const log = await loadRunLog(c.nc, c.subjects, s.runId);
+          const r = await evalRun(log, change, {
+            complete: (req, target) => {
+              const p = all.get(target.provider);
+              if (!p)
+                throw new Error(`no provider "${target.provider}" is configured (have: ${[...all.keys()].join(", ")})`);
+              return p.complete(req);
+            },
+            loadPayload: (ref) => payloads.get(ref),
+          });
+          for (const j of judges) await judgeRun(r, j);
+          return r;
+        });
+        report = { change: shown, runs: reports, totals: evalTotals(reports) };
+      } finally {
+        await c.close();
+      }
+      const width = o.width !== undefined ? int("--width", o.width) : Math.max(60, process.stdout.columns ?? 120);
+      const text = o.json ? terminalJson(report) : renderEval(report, { width });
+      process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+    });
+}
