@@ -234,3 +234,69 @@ export function useModelServer(): { readonly http: TestHttpServer; answers: Http
     },
   };
 }
+
+/** SIGKILLs every service process of `procs` (emptying it) and checks each died of that signal. */
+export async function killAll(procs: ServiceProcess[]): Promise<void> {
+  const all = procs.splice(0);
+  await Promise.all(all.map((p) => p.kill("SIGKILL")));
+  for (const p of all) {
+    const { signal } = await p.exited;
+    if (signal !== "SIGKILL") throw new Error(`a service process ended by ${signal ?? "exiting"}, not by SIGKILL`);
+  }
+}
+
+/** An OpenAI Chat Completions answer streamed as server-sent events, in two deltas (usage 20 in, 8 out). */
+export const openAiStream =
+  (text: string): HttpHandler =>
+  (_q, res) => {
+    res.writeHead(200, { "content-type": "text/event-stream" });
+    const chunk = (delta: Record<string, unknown>, finish: string | null) =>
+      `data: ${JSON.stringify({ model: "gpt-test", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+    const half = Math.ceil(text.length / 2);
+    res.write(chunk({ role: "assistant", content: text.slice(0, half) }, null));
+    res.write(chunk({ content: text.slice(half) }, null));
+    res.write(chunk({}, "stop"));
+    res.write(
+      `data: ${JSON.stringify({ model: "gpt-test", choices: [], usage: { prompt_tokens: 20, completion_tokens: 8 } })}\n\n`,
+    );
+    res.end("data: [DONE]\n\n");
+  };
+
+/** An OpenAI Chat Completions answer as one JSON body: text, or tool calls; with the usage given. */
+export const openAiJson =
+  (
+    content: string | null,
+    calls: { name: string; args: unknown }[] = [],
+    usage = { prompt_tokens: 30, completion_tokens: 7 },
+  ): HttpHandler =>
+  (_q, res) => {
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(
+      JSON.stringify({
+        id: "chatcmpl-1",
+        object: "chat.completion",
+        created: 1,
+        model: "gpt-test",
+        choices: [
+          {
+            index: 0,
+            message: {
+              role: "assistant",
+              content,
+              ...(calls.length
+                ? {
+                    tool_calls: calls.map((c, i) => ({
+                      id: `call_o${i}`,
+                      type: "function",
+                      function: { name: c.name, arguments: JSON.stringify(c.args) },
+                    })),
+                  }
+                : {}),
+            },
+            finish_reason: calls.length ? "tool_calls" : "stop",
+          },
+        ],
+        usage,
+      }),
+    );
+  };

@@ -1,14 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { CheckReport } from "@cairn/replay";
-import {
-  readLedger,
-  uniquePrefix,
-  waitFor,
-  workspaceRoot,
-  type HttpHandler,
-  type ServiceProcess,
-} from "@cairn/testing";
+import { readLedger, uniquePrefix, waitFor, workspaceRoot, type HttpHandler } from "@cairn/testing";
 import {
   clientFor,
   makeFixture,
@@ -20,6 +13,8 @@ import {
   useModelServer,
   waitRun,
   type Fixture,
+  killAll,
+  openAiStream,
 } from "../helpers.js";
 
 // Issue 21's acceptance for agents in code on real wire protocols: agents defined with defineAgent
@@ -39,23 +34,6 @@ const WEATHER_SCHEMA = {
 };
 const MODULE = join(workspaceRoot(), "tests", "fixtures", "code-agents-openai.mjs");
 const CHANGED = join(workspaceRoot(), "tests", "fixtures", "code-agents-openai-changed.mjs");
-
-/** An OpenAI Chat Completions answer streamed as server-sent events, in two deltas. */
-const openAiStream =
-  (text: string): HttpHandler =>
-  (_q, res) => {
-    res.writeHead(200, { "content-type": "text/event-stream" });
-    const chunk = (delta: Record<string, unknown>, finish: string | null) =>
-      `data: ${JSON.stringify({ model: "gpt-test", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
-    const half = Math.ceil(text.length / 2);
-    res.write(chunk({ role: "assistant", content: text.slice(0, half) }, null));
-    res.write(chunk({ content: text.slice(half) }, null));
-    res.write(chunk({}, "stop"));
-    res.write(
-      `data: ${JSON.stringify({ model: "gpt-test", choices: [], usage: { prompt_tokens: 20, completion_tokens: 8 } })}\n\n`,
-    );
-    res.end("data: [DONE]\n\n");
-  };
 
 /** An Anthropic Messages answer streamed as server-sent events: a text block, then tool_use blocks with their input in pieces. */
 const anthropicStream =
@@ -96,12 +74,6 @@ const anthropicStream =
     ev("message_stop");
     res.end();
   };
-
-async function killAll(procs: ServiceProcess[]): Promise<void> {
-  const all = procs.splice(0);
-  await Promise.all(all.map((p) => p.kill("SIGKILL")));
-  for (const p of all) expect((await p.exited).signal).toBe("SIGKILL");
-}
 
 const cli = (f: Fixture, prefix: string, ...args: string[]) => runCli(h.server.url, prefix, f.dir, ...args);
 

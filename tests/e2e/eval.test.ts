@@ -6,14 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { jetstreamManager } from "@nats-io/jetstream";
 import type { CairnClient } from "@cairn/client";
 import type { EvalReport } from "@cairn/replay";
-import {
-  readLedger,
-  uniquePrefix,
-  waitFor,
-  workspaceRoot,
-  type HttpHandler,
-  type ServiceProcess,
-} from "@cairn/testing";
+import { readLedger, uniquePrefix, waitFor, workspaceRoot, type ServiceProcess } from "@cairn/testing";
 import {
   clientFor,
   makeFixture,
@@ -24,6 +17,7 @@ import {
   waitRun,
   type Fixture,
   type ScriptTurn,
+  openAiJson,
 } from "../helpers.js";
 
 // Issue 24 part 2's acceptance: `cairn eval` over 50 runs recorded by the services as separate
@@ -93,41 +87,6 @@ async function cairnEval(f: Fixture, prefix: string, ...args: string[]): Promise
     },
   );
 }
-
-/** An OpenAI Chat Completions answer (not streamed): tool calls, or text. */
-const openAi =
-  (content: string | null, calls: { name: string; args: unknown }[] = []): HttpHandler =>
-  (_q, res) => {
-    res.writeHead(200, { "content-type": "application/json" });
-    res.end(
-      JSON.stringify({
-        id: "chatcmpl-1",
-        object: "chat.completion",
-        created: 1,
-        model: "gpt-eval",
-        choices: [
-          {
-            index: 0,
-            message: {
-              role: "assistant",
-              content,
-              ...(calls.length
-                ? {
-                    tool_calls: calls.map((c, i) => ({
-                      id: `call_o${i}`,
-                      type: "function",
-                      function: { name: c.name, arguments: JSON.stringify(c.args) },
-                    })),
-                  }
-                : {}),
-            },
-            finish_reason: calls.length ? "tool_calls" : "stop",
-          },
-        ],
-        usage: { prompt_tokens: 30, completion_tokens: 7 },
-      }),
-    );
-  };
 
 async function streamMessages(c: CairnClient): Promise<number> {
   const jsm = await jetstreamManager(c.nc);
@@ -238,11 +197,11 @@ describe("cairn eval: what-if replay over recorded runs", () => {
     // A real provider: the OpenAI wire protocol, asked anew for each model step.
     model.http.received.length = 0;
     model.answers = [
-      openAi(null, [
+      openAiJson(null, [
         { name: "ledger", args: { item: "b" } },
         { name: "ledger", args: { item: "a" } },
       ]),
-      openAi("openai: both recorded"),
+      openAiJson("openai: both recorded"),
     ];
     const oa = JSON.parse(
       (await cairnEval(f, prefix, "--meta", "batch=other", "--provider", "openai", "--model", "gpt-eval", "--json"))

@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { checkRun, loadRunLog } from "@cairn/replay";
-import { uniquePrefix, waitFor, type HttpHandler, type ServiceProcess } from "@cairn/testing";
+import { uniquePrefix, waitFor } from "@cairn/testing";
 import {
   clientFor,
   makeFixture,
@@ -13,6 +13,8 @@ import {
   useModelServer,
   waitRun,
   type Fixture,
+  killAll,
+  openAiJson,
 } from "../helpers.js";
 
 // Issue 21 part 4: a guardrail judged by a model (agent guardrails[].model) is a journaled step:
@@ -24,30 +26,11 @@ import {
 const h = useEmbedded();
 const model = useModelServer();
 
-/** An OpenAI Chat Completions answer as one JSON body. */
-const openAi =
-  (text: string): HttpHandler =>
-  (_q, res) => {
-    res.writeHead(200, { "content-type": "application/json" });
-    res.end(
-      JSON.stringify({
-        id: "c1",
-        object: "chat.completion",
-        model: "gpt-test",
-        choices: [{ index: 0, message: { role: "assistant", content: text }, finish_reason: "stop" }],
-        usage: { prompt_tokens: 30, completion_tokens: 9 },
-      }),
-    );
-  };
+/** The OpenAI wire answer of the tests below: text, usage 30 in, 9 out. */
+const judgeAnswer = (text: string) => openAiJson(text, [], { prompt_tokens: 30, completion_tokens: 9 });
 
 const cli = (f: Fixture, prefix: string, ...args: string[]) => runCli(h.server.url, prefix, f.dir, ...args);
 const bodies = () => model.http.received.map((r) => r.body as Record<string, unknown>);
-
-async function killAll(procs: ServiceProcess[]): Promise<void> {
-  const all = procs.splice(0);
-  await Promise.all(all.map((p) => p.kill("SIGKILL")));
-  for (const p of all) expect((await p.exited).signal).toBe("SIGKILL");
-}
 
 describe("a guardrail judged by a model", () => {
   it("trips on the judging model's verdict (recorded once, across a SIGKILL of every service while it is asked), pauses for a human, and replays without asking again", async () => {
@@ -89,9 +72,9 @@ describe("a guardrail judged by a model", () => {
     let judging!: () => void;
     const judgingArrived = new Promise<void>((resolve) => (judging = resolve));
     model.answers = [
-      openAi("The card on file is 4111 1111 1111 1111."),
+      judgeAnswer("The card on file is 4111 1111 1111 1111."),
       () => judging(),
-      openAi('{"tripped": true, "reason": "it shows a full card number"}'),
+      judgeAnswer('{"tripped": true, "reason": "it shows a full card number"}'),
     ];
     const procs = await startServiceProcesses(env);
     const client = await clientFor(h.server.url, prefix);
@@ -214,7 +197,7 @@ describe("a guardrail judged by a model", () => {
     const client = await clientFor(h.server.url, prefix);
     try {
       // the judge rambles: no verdict → the input guardrail pauses the run before any model turn
-      model.answers = [openAi("Well, it depends.")];
+      model.answers = [judgeAnswer("Well, it depends.")];
       const a = (await client.submit({ task: "Tell me a joke" })).runId;
       const s = await waitFor("the pause", async () => (await client.status(a)).guardPause, 30_000);
       expect(s).toMatchObject({ turn: 1, point: "input", guardrail: "on_topic" });
@@ -224,7 +207,7 @@ describe("a guardrail judged by a model", () => {
       expect(await waitRun(client, a)).toMatchObject({ status: "failed", reason: "guardrail_tripped" });
 
       // the judge says not tripped (its default model is the agent's): the model turn follows
-      model.answers = [openAi('{"tripped": false, "reason": "billing"}'), openAi("You owe 12 EUR.")];
+      model.answers = [judgeAnswer('{"tripped": false, "reason": "billing"}'), judgeAnswer("You owe 12 EUR.")];
       const b = (await client.submit({ task: "What do I owe?" })).runId;
       expect(await waitRun(client, b)).toMatchObject({ status: "completed", answer: "You owe 12 EUR." });
       const sent = bodies();

@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { checkRun, loadRunLog } from "@cairn/replay";
 import type { RunStatus } from "@cairn/protocol";
-import { readLedger, uniquePrefix, waitFor, type HttpHandler, type ServiceProcess } from "@cairn/testing";
+import { readLedger, uniquePrefix, waitFor, type HttpHandler } from "@cairn/testing";
 import {
   clientFor,
   makeFixture,
@@ -14,6 +14,8 @@ import {
   useModelServer,
   waitRun,
   type Fixture,
+  killAll,
+  openAiStream,
 } from "../helpers.js";
 
 // Issue 21 (agents in code), the parts built so far: structured output and approvals that edit a
@@ -32,23 +34,6 @@ const VALID = '{"city":"Oslo","temperature":-3}';
 
 const model = useModelServer();
 
-/** An OpenAI Chat Completions answer streamed as server-sent events, in two deltas. */
-const openAiStream =
-  (text: string): HttpHandler =>
-  (_q, res) => {
-    res.writeHead(200, { "content-type": "text/event-stream" });
-    const chunk = (delta: Record<string, unknown>, finish: string | null) =>
-      `data: ${JSON.stringify({ model: "gpt-test", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
-    const half = Math.ceil(text.length / 2);
-    res.write(chunk({ role: "assistant", content: text.slice(0, half) }, null));
-    res.write(chunk({ content: text.slice(half) }, null));
-    res.write(chunk({}, "stop"));
-    res.write(
-      `data: ${JSON.stringify({ model: "gpt-test", choices: [], usage: { prompt_tokens: 20, completion_tokens: 8 } })}\n\n`,
-    );
-    res.end("data: [DONE]\n\n");
-  };
-
 /** An Anthropic Messages answer as one JSON body (not streamed). */
 const anthropicJson =
   (text: string): HttpHandler =>
@@ -66,12 +51,6 @@ const anthropicJson =
       }),
     );
   };
-
-async function killAll(procs: ServiceProcess[]): Promise<void> {
-  const all = procs.splice(0);
-  await Promise.all(all.map((p) => p.kill("SIGKILL")));
-  for (const p of all) expect((await p.exited).signal).toBe("SIGKILL");
-}
 
 const cli = (f: Fixture, prefix: string, ...args: string[]) => runCli(h.server.url, prefix, f.dir, ...args);
 
