@@ -261,6 +261,19 @@ describe("cairn eval: what-if replay over recorded runs", () => {
     killed.kill("SIGKILL");
     expect(await exited).toBe("SIGKILL");
 
+    // Bad flags are refused before any model is called, saying what is wrong.
+    const asked2 = model.http.received.length;
+    await expect(cairnEval(f, prefix, "--since", "Nov 1 2026")).rejects.toMatchObject({
+      stderr: expect.stringContaining("--since must be an RFC 3339 time with a zone"),
+    });
+    await expect(cairnEval(f, prefix, "--provider", "nope")).rejects.toMatchObject({
+      stderr: expect.stringContaining('--provider: no provider "nope" is configured'),
+    });
+    await expect(cairnEval(f, prefix, "--limit", "20000")).rejects.toMatchObject({
+      stderr: expect.stringContaining("--limit must be a whole number from 1 to 10000"),
+    });
+    expect(model.http.received.length).toBe(asked2);
+
     // No tool fired, nothing written: the ledger and the runs stream are as they were.
     expect(readLedger(f.ledgerFile)).toHaveLength(ledger);
     expect(await streamMessages(c)).toBe(messages);

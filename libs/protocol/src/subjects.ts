@@ -14,11 +14,14 @@
  * <p>.run.<runId>.evt.summary.<turn>          summary.result  (older turns summarised before <turn>)
  * <p>.run.<runId>.evt.message.<n>             run.message     (a user's message: cairn send)
  * <p>.run.<runId>.evt.guard.<turn>.<point>    run.guard       (guardrails' verdict: input before turn 1, output of <turn>)
- * <p>.run.<runId>.evt.approval.<turn>.guard   run.approval    (go on past a tripped guardrail's pause at <turn>, or not)
+ * <p>.run.<runId>.evt.approval.<turn>.guard   run.approval    (go on past a tripped guardrail's pause at <turn>'s answer, or not)
+ * <p>.run.<runId>.evt.approval.1.guard-input  run.approval    (the same for the task's pause, before turn 1)
+ * <p>.run.<runId>.evt.check.<n>               check.result    (a model-judged guardrail's verdict: the run's n-th check)
  * <p>.run.<runId>.evt.error.<seq>             run.error
  * <p>.run.<runId>.evt.ended                   run.ended
  * <p>.run.<runId>.cmd.llm.<turn>.<provider>   llm.command     (llm-caller: consumer llm_<provider>)
  * <p>.run.<runId>.cmd.summary.<turn>.<provider>  summary.command (llm-caller: same consumer llm_<provider>)
+ * <p>.run.<runId>.cmd.check.<n>.<provider>    check.command   (llm-caller: same consumer llm_<provider>, the judge's)
  * <p>.run.<runId>.cmd.tool.<turn>.<index>.<tool>  tool.command (tool-runner: consumer tool_<tool>)
  * <p>.api.{submit,status,list,cancel,approve,send}  request/reply (NATS micro service "cairn")
  * <p>.api.spawn                               a run_agent call starts its sub-agent run (tool-runner)

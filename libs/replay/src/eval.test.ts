@@ -265,11 +265,81 @@ describe("evalRun: what-if replay of a recorded run", () => {
     expect(r.sameAnswer).toBe(true);
   });
 
-  it("a model that fails: the new run fails with its error, nothing thrown", async () => {
+  it("a provider that fails is the eval's error for that run (not the model's answer), nothing thrown", async () => {
     const { log } = await record("r8", agent("base"));
     const r = await evalRun(log, { model: "no-such-script" }, deps());
-    expect(r.new).toMatchObject({ status: "failed", reason: "llm_failed", turns: 1 });
-    expect(r.error).toBeUndefined();
+    expect(r.new).toMatchObject({ status: "error", turns: 0 });
+    expect(r.error).toMatch(/^the model call to scripted \(no-such-script\) failed: /);
+  });
+
+  it("an agent with code needs its module: without --agents the run is an error, not a false divergence", async () => {
+    const { log } = await record("r10", agent("base"));
+    // the recorded snapshot as an agent in code would have it (its instructions a function)
+    const coded: RunLog = {
+      ...log,
+      entries: log.entries.map((e) =>
+        e.subject === subjects.submitted("r10")
+          ? {
+              ...e,
+              data: encode({
+                v: 1,
+                type: "run.submitted",
+                runId: "r10",
+                task: "record a, b and c",
+                agent: agent("base", { instructionsInCode: true }),
+                submittedAt: "2026-01-01T00:00:00.000Z",
+              } satisfies RunSubmitted),
+            }
+          : e,
+      ),
+    };
+    const r = await evalRun(coded, { model: "reworded" }, deps());
+    expect(r.error).toBe(
+      "agent clerk has code (instructions, a tool-call hook or guardrails in code): give its agents module (--agents)",
+    );
+    expect(r.new.status).toBe("error");
+    // a module that defines the agent without code takes it away: the run re-drives
+    const plain = await evalRun(coded, { agents: new Map([["clerk", { instructionsInCode: undefined }]]) }, deps());
+    expect(plain.error).toBeUndefined();
+    expect(plain.sameAnswer).toBe(true);
+  });
+
+  it("a result the recorded run's cancel cut short is not served; a changed model is priced at its own price, or not at all", async () => {
+    const { log } = await record("r11", agent("base", { pricing: { inputPerMTokUsd: 1, outputPerMTokUsd: 2 } }));
+    const cut: RunLog = {
+      ...log,
+      entries: log.entries.map((e) => {
+        if (e.subject !== subjects.toolResult("r11", 2, 0, "ledger")) return e;
+        return {
+          ...e,
+          data: encode({
+            v: 1,
+            type: "tool.result",
+            runId: "r11",
+            turn: 2,
+            index: 0,
+            callId: "call_2_0",
+            tool: "ledger",
+            ok: false,
+            attempts: 1,
+            error: { kind: "cancelled", message: "the run was cancelled while the tool ran" },
+          } satisfies ToolResult),
+        };
+      }),
+    };
+    const r = await evalRun(cut, {}, deps());
+    expect(r.stopped).toMatchObject({ turn: 2, call: { name: "ledger", arguments: '{"item":"c"}' } });
+    expect(r.old.costUsd).toBeGreaterThan(0);
+
+    const unpriced = await evalRun(log, { model: "reworded" }, deps());
+    expect(unpriced.new.costUsd).toBeUndefined();
+    const priced = await evalRun(
+      log,
+      { model: "reworded", prices: new Map([["reworded", { inputPerMTokUsd: 10, outputPerMTokUsd: 20 }]]) },
+      deps(),
+    );
+    const t = priced.new.tokens;
+    expect(priced.new.costUsd).toBeCloseTo((t.input * 10 + t.output * 20) / 1e6, 12);
   });
 
   it("judges each pair; a judge that fails leaves a note; the table is terminal-safe", async () => {

@@ -24,6 +24,7 @@ import {
   errorMessage,
   HANDOFF_TOOL,
   nextAgent,
+  turnAgent,
   parseVerdict,
   payloadRefs,
   summaryPayloadRefs,
@@ -63,6 +64,8 @@ export interface EvalChange {
   agents?: Map<string, Partial<AgentSpec>>;
   /** Code of an agents module (instructions, guardrails, tool-call hooks), for the planner's decisions. */
   code?: CodeGuards;
+  /** Prices by model (the planner's CAIRN_PRICES_FILE): a changed model's cost; without its price, no new cost. */
+  prices?: ReadonlyMap<string, { inputPerMTokUsd: number; outputPerMTokUsd: number }>;
 }
 
 /** A model's response, provider-neutral (as @cairn/providers' ModelProvider answers). */
@@ -207,7 +210,18 @@ function changedAgent(a: AgentSpec, change: EvalChange, submitted: boolean): Age
   let out: AgentSpec = a;
   if (over) {
     const { tools: _t, name: _n, ...rest } = over;
-    out = { ...out, ...rest };
+    const next: Record<string, unknown> = { ...out };
+    // (a field the module leaves out — instructions, a hook, guardrails in code — is gone, not kept)
+    for (const [k, v] of Object.entries(rest))
+      if (v === undefined) delete next[k];
+      else next[k] = v;
+    out = next as unknown as AgentSpec;
+  }
+  if (out.model !== a.model || (submitted && change.model !== undefined)) {
+    // another model: its own price (or none known: no cost reported for the new run)
+    const price = change.prices?.get(submitted && change.model !== undefined ? change.model : out.model);
+    const { pricing: _p, ...rest } = out;
+    out = price ? { ...rest, pricing: { ...price } } : rest;
   }
   if (submitted) {
     if (change.model !== undefined) out = { ...out, model: change.model };
@@ -246,21 +260,22 @@ function choicesOf(state: RunState): EvalToolChoice[] {
   );
 }
 
-function turnView(state: RunState, turn: number): EvalTurnView | undefined {
+function turnView(state: RunState, turn: number, full?: ReadonlyMap<number, string>): EvalTurnView | undefined {
   const t = state.turns[turn - 1];
   if (!t) return undefined;
   const calls = t.llm.ok ? (t.llm.toolCalls ?? []) : [];
   const v: EvalTurnView = {
     toolCalls: calls.map((c) => ({ name: c.name, arguments: canonicalArguments(c.arguments) })),
   };
-  if (calls.length === 0) v.answer = t.llm.ok ? (t.llm.content ?? "") : `(failed: ${t.llm.error?.message ?? "?"})`;
+  if (calls.length === 0)
+    v.answer = t.llm.ok ? (full?.get(turn) ?? t.llm.content ?? "") : `(failed: ${t.llm.error?.message ?? "?"})`;
   return v;
 }
 
-function firstDivergence(a: RunState, b: RunState): EvalRunReport["divergence"] {
+function firstDivergence(a: RunState, b: RunState, aFull: ReadonlyMap<number, string>): EvalRunReport["divergence"] {
   const n = Math.max(a.turns.length, b.turns.length);
   for (let turn = 1; turn <= n; turn++) {
-    const o = turnView(a, turn);
+    const o = turnView(a, turn, aFull);
     const w = turnView(b, turn);
     if (JSON.stringify(o) === JSON.stringify(w)) continue;
     const d: NonNullable<EvalRunReport["divergence"]> = { turn };
@@ -315,12 +330,21 @@ export async function evalRun(
       };
       // Only results of calls that ran (commanded) are served: the planner answers the others
       // itself. A fork's copied results have no command in its log: those are served too.
-      if (result && (commanded.has(`${t.turn}.${index}`) || (oldSub?.forkedFrom && !plannerAnswer(result))))
+      // A result cut short by the recorded run's cancel or a shutdown says nothing about the tool.
+      const cut = !result?.ok && (result?.error?.kind === "cancelled" || result?.error?.kind === "aborted");
+      if (result && !cut && (commanded.has(`${t.turn}.${index}`) || (oldSub?.forkedFrom && !plannerAnswer(result))))
         r.result = result;
       if (approval) r.approval = approval;
       recorded.push(r);
     });
   }
+  // The recorded answers stored as payloads (large), in full: compared with the new run's.
+  const oldFull = new Map<number, string>();
+  for (const t of old.turns)
+    if (t.llm.ok && t.llm.contentRef && deps.loadPayload) {
+      const text = await deps.loadPayload(t.llm.contentRef).catch(() => undefined);
+      if (text !== undefined) oldFull.set(t.turn, text);
+    }
   const oldStatus = runStatus(old);
   const oldSide: EvalSide = {
     status: old.ended?.status ?? oldStatus.status,
@@ -350,7 +374,7 @@ export async function evalRun(
       new: newSide,
       sameAnswer: oldSide.status === "completed" && newSide.status === "completed" && oldSide.answer === newSide.answer,
     };
-    const d = firstDivergence(old, state);
+    const d = firstDivergence(old, state, oldFull);
     if (d) r.divergence = d;
     if (stopped) r.stopped = stopped;
     if (error !== undefined) r.error = error;
@@ -359,6 +383,18 @@ export async function evalRun(
 
   if (!oldSub) {
     error = "the run has no valid submission";
+    return finish();
+  }
+  const coded = [oldSub.agent, ...(oldSub.team ?? [])]
+    .map((a) => changedAgent(a, change, a === oldSub.agent))
+    .find(
+      (a) =>
+        a.instructionsInCode ||
+        a.toolCallHook ||
+        [...(a.guardrails?.input ?? []), ...(a.guardrails?.output ?? [])].some((g) => g.code),
+    );
+  if (coded && !change.code) {
+    error = `agent ${coded.name} has code (instructions, a tool-call hook or guardrails in code): give its agents module (--agents)`;
     return finish();
   }
 
@@ -397,7 +433,8 @@ export async function evalRun(
     try {
       return await deps.complete(req, { provider, model });
     } catch (err) {
-      return err instanceof Error ? err : new Error(String(err));
+      // A provider that fails (after the caller's retries) is the eval's error, not the model's answer.
+      throw new Error(`the model call to ${provider} (${model}) failed: ${errorMessage(err)}`);
     } finally {
       newMs += now() - t0;
     }
@@ -405,8 +442,9 @@ export async function evalRun(
   /** Recorded approvals for the gated calls of the last turn that wait for a human: served, or the branch stops. */
   const serveApprovals = (): boolean => {
     const last = state.turns[state.turns.length - 1];
-    const agent = nextAgent(state) ?? submitted.agent;
     if (!last?.llm.ok || state.ended) return true;
+    // (the tools of the agent that asked for the calls, as the planner gates them)
+    const agent = turnAgent(state, last) ?? submitted.agent;
     const gated = new Set(agent.tools.filter((t) => t.requiresApproval).map((t) => t.name));
     const calls = last.llm.toolCalls ?? [];
     for (let index = 0; index < calls.length; index++) {
@@ -665,8 +703,8 @@ export async function judgeRun(report: EvalRunReport, judge: EvalJudge): Promise
   try {
     const v = await judge(pair);
     const score = typeof v === "number" ? v : v.score;
-    if (typeof score !== "number" || !Number.isFinite(score))
-      throw new Error(`the judge answered ${JSON.stringify(v)}`);
+    if (typeof score !== "number" || !Number.isFinite(score) || score < 0 || score > 1)
+      throw new Error(`the judge answered ${JSON.stringify(v)} (a score is a number from 0 to 1)`);
     report.score = score;
     if (typeof v === "object" && typeof v.note === "string") report.note = v.note;
   } catch (err) {

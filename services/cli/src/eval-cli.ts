@@ -4,7 +4,6 @@ import { pathToFileURL } from "node:url";
 import type { Command } from "commander";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { PayloadStore } from "@cairn/bus";
-import type { AgentSpec } from "@cairn/protocol";
 import {
   evalRun,
   evalTotals,
@@ -21,7 +20,9 @@ import {
   type EvalRunReport,
 } from "@cairn/replay";
 import { configuredProviders, loadConfig } from "@cairn/llm-caller";
-import { loadAgentSources, type AgentDefinition } from "@cairn/planner";
+import { loadAgentSources, loadPrices, type AgentDefinition } from "@cairn/planner";
+import { isRetryable, retryAfterOf, type ModelRequest } from "@cairn/runtime";
+import type { AgentSpec, RunStatus } from "@cairn/protocol";
 import { addConn, client, type ConnFlags } from "./conn.js";
 
 /** A configured model provider (as @cairn/providers makes them). */
@@ -44,10 +45,57 @@ interface EvalFlags extends ConnFlags {
   width?: string;
 }
 
-function int(name: string, v: string, min = 1): number {
-  if (!/^\d+$/.test(v) || Number(v) < min)
-    throw new Error(`${name} must be a whole number ≥ ${min}, got ${JSON.stringify(v)}`);
+function int(name: string, v: string, min = 1, max = Number.MAX_SAFE_INTEGER): number {
+  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max)
+    throw new Error(`${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(v)}`);
   return Number(v);
+}
+
+/** An RFC 3339 time (`2026-11-01T00:00:00Z`, with a zone), or a clear error. */
+function rfc3339(name: string, v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i.test(v) || Number.isNaN(Date.parse(v)))
+    throw new Error(`${name} must be an RFC 3339 time with a zone (2026-11-01T00:00:00Z), got ${JSON.stringify(v)}`);
+  return v;
+}
+
+/** A provider's call, retried as the llm-caller would (a retryable error, after its Retry-After or a doubling delay). */
+async function completeRetried(
+  p: ModelProvider,
+  req: ModelRequest,
+  attempts = 4,
+): Promise<Awaited<ReturnType<ModelProvider["complete"]>>> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await p.complete(req);
+    } catch (err) {
+      if (attempt >= attempts || !isRetryable(err)) throw err;
+      const wait = Math.min(retryAfterOf(err) ?? 500 * 2 ** (attempt - 1), 30_000);
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+}
+
+/** A run that could not be re-driven at all (its log unreadable: purged, or gone): its report says why. */
+function unreadable(s: RunStatus, why: string): EvalRunReport {
+  const side = (status: string) => ({
+    status,
+    provider: "",
+    model: "",
+    turns: 0,
+    toolCalls: [],
+    tokens: { input: 0, output: 0 },
+    modelMs: 0,
+  });
+  return {
+    runId: s.runId,
+    agent: s.agent,
+    task: s.task,
+    old: { ...side(s.status), turns: s.turn },
+    new: side("error"),
+    sameAnswer: false,
+    error: `its log could not be read: ${why}`,
+  };
 }
 
 function collect(v: string, prev: string[]): string[] {
@@ -61,8 +109,13 @@ function providers(): Map<string, ModelProvider> {
   return configuredProviders(loadConfig(env));
 }
 
-/** An agents module's definitions as fields laid over recorded agent snapshots (tools keep their recorded specs). */
+/**
+ * An agents module's definitions as fields laid over recorded agent snapshots (tools keep their
+ * recorded specs). Its code (instructions, hook, guardrails) replaces the snapshot's whole: a field
+ * the module leaves out is taken away.
+ */
 function overrides(agents: Map<string, AgentDefinition>): Map<string, Partial<AgentSpec>> {
+  const whole = new Set<string>(["instructionsInCode", "toolCallHook", "guardrails"]);
   const keys = [
     "provider",
     "model",
@@ -83,7 +136,7 @@ function overrides(agents: Map<string, AgentDefinition>): Map<string, Partial<Ag
   const out = new Map<string, Partial<AgentSpec>>();
   for (const [name, def] of agents) {
     const o: Record<string, unknown> = {};
-    for (const k of keys) if (def[k] !== undefined) o[k] = def[k];
+    for (const k of keys) if (def[k] !== undefined || whole.has(k)) o[k] = def[k];
     out.set(name, o);
   }
   return out;
@@ -161,8 +214,12 @@ export function registerEvalCommand(program: Command): void {
         if (eq <= 0) throw new Error(`--meta ${JSON.stringify(m)}: use key=value`);
         meta[m.slice(0, eq)] = m.slice(eq + 1);
       }
-      const limit = int("--limit", o.limit);
-      const parallel = int("--parallel", o.parallel);
+      const limit = int("--limit", o.limit, 1, 10_000);
+      const parallel = int("--parallel", o.parallel, 1, 64);
+      const since = rfc3339("--since", o.since);
+      const until = rfc3339("--until", o.until);
+      const width = o.width !== undefined ? int("--width", o.width, 40) : Math.max(60, process.stdout.columns ?? 120);
+      if (o.judgeModule && o.judgeModel) throw new Error("give one judge: --judge-module or --judge-model");
       const change: EvalChange = {};
       const shown: Record<string, unknown> = {};
       if (o.model !== undefined) change.model = shown["model"] = o.model;
@@ -178,6 +235,11 @@ export function registerEvalCommand(program: Command): void {
         shown["agents"] = o.agents;
       }
       const all = providers();
+      if (o.provider !== undefined && !all.has(o.provider))
+        throw new Error(`--provider: no provider "${o.provider}" is configured (have: ${[...all.keys()].join(", ")})`);
+      // a changed model's price, from the planner's price table (none: no new cost is reported)
+      const prices = loadPrices(process.env["CAIRN_PRICES_FILE"] || undefined);
+      if (prices.size) change.prices = prices;
       const judges: EvalJudge[] = [];
       if (o.judgeModule) judges.push(await judgeModule(o.judgeModule));
       if (o.judgeModel) judges.push(judgeModel(o.judgeModel, all));
@@ -188,19 +250,24 @@ export function registerEvalCommand(program: Command): void {
         const runs = await c.list({
           limit,
           ...(o.agent ? { agent: o.agent } : {}),
-          ...(o.since ? { since: o.since } : {}),
-          ...(o.until ? { until: o.until } : {}),
+          ...(since ? { since } : {}),
+          ...(until ? { until } : {}),
           ...(Object.keys(meta).length ? { meta } : {}),
         });
         const payloads = new PayloadStore(jetstream(c.nc), await jetstreamManager(c.nc), c.subjects);
         const reports = await pool(runs, parallel, async (s): Promise<EvalRunReport> => {
-          const log = await loadRunLog(c.nc, c.subjects, s.runId);
+          let log: Awaited<ReturnType<typeof loadRunLog>>;
+          try {
+            log = await loadRunLog(c.nc, c.subjects, s.runId);
+          } catch (err) {
+            return unreadable(s, err instanceof Error ? err.message : String(err));
+          }
           const r = await evalRun(log, change, {
             complete: (req, target) => {
               const p = all.get(target.provider);
               if (!p)
                 throw new Error(`no provider "${target.provider}" is configured (have: ${[...all.keys()].join(", ")})`);
-              return p.complete(req);
+              return completeRetried(p, req);
             },
             loadPayload: (ref) => payloads.get(ref),
           });
@@ -211,7 +278,6 @@ export function registerEvalCommand(program: Command): void {
       } finally {
         await c.close();
       }
-      const width = o.width !== undefined ? int("--width", o.width) : Math.max(60, process.stdout.columns ?? 120);
       const text = o.json ? terminalJson(report) : renderEval(report, { width });
       process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
     });
