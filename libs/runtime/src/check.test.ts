@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Subjects, type AgentSpec, type CheckResult, type LlmResult, type RunGuard } from "@cairn/protocol";
 import { foldingRun } from "./fold.harness.js";
 import { buildCheckRequest, checkTarget } from "./check.js";
-import { CHECK_CONTRACT, evaluateGuards, parseVerdict } from "./guard.js";
+import { CHECK_CONTRACT, evaluateGuards, judgeProviders, parseVerdict } from "./guard.js";
 import { guardPause, runStatus } from "./state.js";
 import { defineAgent } from "./define.js";
 
@@ -292,6 +292,23 @@ describe("evaluateGuards with a model-judged guardrail", () => {
     expect(evaluateGuards([judge()], "t", ctx, undefined, r({ model: "m1" })).message).toBe(
       "guardrail judge tripped (judged by m1)",
     );
+  });
+});
+
+describe("judgeProviders", () => {
+  it("lists the providers an agent's judges run on, once each, other than the agent's own", () => {
+    const a = agent({
+      guardrails: {
+        input: [judge({ name: "a", model: { instructions: "x", provider: "anthropic" } }), judge({ name: "b" })],
+        output: [
+          judge({ name: "c", model: { instructions: "x", provider: "anthropic" } }),
+          judge({ name: "d", model: { instructions: "x", provider: "openai" } }),
+          { name: "e", onTrip: "fail", pattern: "x" },
+        ],
+      },
+    });
+    expect(judgeProviders(a)).toEqual(["anthropic"]);
+    expect(judgeProviders(agent())).toEqual([]);
   });
 });
 

@@ -1,5 +1,5 @@
 import type { AgentSpec, CheckCommand, Guardrail } from "@cairn/protocol";
-import { CHECK_CONTRACT, CHECK_OUTPUT } from "./guard.js";
+import { CHECK_CONTRACT, CHECK_OUTPUT, judgeProvider } from "./guard.js";
 import type { ModelRequest } from "./model.js";
 import type { RunState } from "./state.js";
 import { turnAgent } from "./team.js";
@@ -46,7 +46,7 @@ export function checkTarget(state: RunState, cmd: CheckCommand): CheckTarget | s
   return {
     agent,
     guardrail: g as CheckTarget["guardrail"],
-    provider: g.model.provider ?? agent.provider,
+    provider: judgeProvider(g, agent),
     model: g.model.model ?? agent.model,
     text,
     ...(textRef ? { textRef } : {}),

@@ -24,7 +24,13 @@ import {
   type TurnState,
 } from "./state.js";
 import { loopPause, loopTrip } from "./loop.js";
-import { evaluateGuards, type CodeGuards, type InstructionsContext, type ToolCallHook } from "./guard.js";
+import {
+  evaluateGuards,
+  judgeProvider,
+  type CodeGuards,
+  type InstructionsContext,
+  type ToolCallHook,
+} from "./guard.js";
 import { HANDOFF_TOOL, handoffTo, nextAgent, turnAgent } from "./team.js";
 import { safeToolToken } from "./tokens.js";
 
@@ -252,7 +258,7 @@ export function due(
         return [
           {
             type: "CheckCommand",
-            subject: subjects.checkCommand(runId, n, safeToolToken(g.model?.provider ?? agent.provider)),
+            subject: subjects.checkCommand(runId, n, safeToolToken(judgeProvider(g, agent))),
             message: {
               v: 1,
               type: "check.command",

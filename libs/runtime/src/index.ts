@@ -31,7 +31,7 @@ export {
 export type { Applied, Rejected, RunState, TurnState } from "./state.js";
 export { canonicalArguments, loopPause, loopTrip } from "./loop.js";
 export { agentNamed, HANDOFF_TOOL, nextAgent, turnAgent } from "./team.js";
-export { CHECK_CONTRACT, CHECK_OUTPUT, evaluateGuards, parseVerdict } from "./guard.js";
+export { CHECK_CONTRACT, CHECK_OUTPUT, evaluateGuards, judgeProviders, parseVerdict } from "./guard.js";
 export { buildCheckRequest, checkTarget } from "./check.js";
 export type { CheckTarget } from "./check.js";
 export type {

@@ -1,4 +1,5 @@
 import { safeToolToken } from "./tokens.js";
+import { judgeProvider } from "./guard.js";
 import { countTurn, loopCounts, loopPause, resetLoop, type LoopCounts } from "./loop.js";
 import { checkOutput, DEFAULT_OUTPUT_ATTEMPTS, outputSchemaProblem, type OutputCheck } from "./output.js";
 import { HANDOFF_TOOL, handoffTo, nextAgent, turnAgent } from "./team.js";
@@ -744,7 +745,7 @@ export function pendingCheck(
         turn: at.turn,
         point: at.point,
         guardrail: g.name,
-        provider: safeToolToken(g.model!.provider ?? at.agent.provider),
+        provider: safeToolToken(judgeProvider(g, at.agent)),
       }
     : undefined;
 }

@@ -22,7 +22,7 @@ import {
 import { configuredProviders, loadConfig } from "@cairn/llm-caller";
 import { loadAgentSources, loadPrices, type AgentDefinition } from "@cairn/planner";
 import { isRetryable, retryAfterOf, type ModelRequest } from "@cairn/runtime";
-import type { AgentSpec, RunStatus } from "@cairn/protocol";
+import { backoffDelay, type AgentSpec, type RetryPolicy, type RunStatus } from "@cairn/protocol";
 import { addConn, client, type ConnFlags } from "./conn.js";
 
 /** A configured model provider (as @cairn/providers makes them). */
@@ -59,19 +59,20 @@ function rfc3339(name: string, v: string | undefined): string | undefined {
   return v;
 }
 
-/** A provider's call, retried as the llm-caller would (a retryable error, after its Retry-After or a doubling delay). */
+/** How a model call of an eval is retried: 4 attempts, a doubling delay from 500 ms (or the provider's Retry-After). */
+const EVAL_RETRY: RetryPolicy = { maxAttempts: 4, initialDelayMs: 500, maxDelayMs: 30_000, multiplier: 2 };
+
+/** A provider's call, retried as the llm-caller's steps are (a retryable error, by the shared backoff). */
 async function completeRetried(
   p: ModelProvider,
   req: ModelRequest,
-  attempts = 4,
 ): Promise<Awaited<ReturnType<ModelProvider["complete"]>>> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await p.complete(req);
     } catch (err) {
-      if (attempt >= attempts || !isRetryable(err)) throw err;
-      const wait = Math.min(retryAfterOf(err) ?? 500 * 2 ** (attempt - 1), 30_000);
-      await new Promise((r) => setTimeout(r, wait));
+      if (attempt >= EVAL_RETRY.maxAttempts || !isRetryable(err)) throw err;
+      await new Promise((r) => setTimeout(r, backoffDelay(EVAL_RETRY, attempt, retryAfterOf(err))));
     }
   }
 }

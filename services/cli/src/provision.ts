@@ -1,6 +1,7 @@
 import { jetstreamManager } from "@nats-io/jetstream";
 import { provisionDeployment, type DeploymentSpec, type NatsConnection, type ProvisionReport } from "@cairn/bus";
 import { Subjects } from "@cairn/protocol";
+import { judgeProviders } from "@cairn/runtime";
 import { loadAgentSources, loadConfig as plannerConfig, type Agents } from "@cairn/planner";
 import {
   configuredProviders,
@@ -48,8 +49,7 @@ export async function deploymentSpec(
     for (const a of agents.agents.values()) {
       spec.providers.set(a.provider, LLM_DEFAULT_MAX);
       // a model-judged guardrail's judge, on its own provider
-      for (const g of [...(a.guardrails?.input ?? []), ...(a.guardrails?.output ?? [])])
-        if (g.model?.provider !== undefined) spec.providers.set(g.model.provider, LLM_DEFAULT_MAX);
+      for (const p of judgeProviders(a)) spec.providers.set(p, LLM_DEFAULT_MAX);
       for (const t of a.tools) spec.tools.set(t, TOOL_DEFAULT_MAX);
     }
     // The planner alone never changes a worker's queue: the workers' deployment owns its limits.

@@ -32,6 +32,7 @@ import {
   compileJsonSchema,
   type CodeGuards,
   decide,
+  judgeProviders,
   loopPause,
   pendingApprovals,
   reduceRun,
@@ -515,11 +516,12 @@ export function createApi(deps: ApiDeps) {
     const missingQueues: string[] = [];
     for (const a of [agent, ...team]) {
       // (a model-judged guardrail's check goes to its judge's provider)
-      const judges = [...(a.guardrails?.input ?? []), ...(a.guardrails?.output ?? [])].flatMap((g) =>
-        g.model?.provider !== undefined && g.model.provider !== a.provider ? [g.model.provider] : [],
-      );
-      for (const [provider, tools] of [[a.provider, a.tools], ...judges.map((p) => [p, []] as const)] as const)
-        for (const q of await deps.missingWorkQueues(provider, [...tools]))
+      const work: [string, string[]][] = [
+        [a.provider, a.tools],
+        ...judgeProviders(a).map((p): [string, string[]] => [p, []]),
+      ];
+      for (const [provider, tools] of work)
+        for (const q of await deps.missingWorkQueues(provider, tools))
           if (!missingQueues.includes(q)) missingQueues.push(q);
     }
     if (missingQueues.length) {
