@@ -92,6 +92,11 @@ sections.streams = table(
     [new Subjects("cairn").archiveStream, "stream", "ended runs' archived logs (`cairn archive`)"],
     [new Subjects("cairn").runsBucket, "KV bucket", "the runs index behind `status` and `list` (rebuildable)"],
     [new Subjects("cairn").toolsBucket, "KV bucket", "tool registrations (name, description, input schema)"],
+    [
+      new Subjects("cairn").admissionBucket,
+      "KV bucket",
+      "token-aware admission: one budget's window per provider, model and API key (llm-callers, compare-and-set)",
+    ],
   ].map(([n, k, h]) => [`\`${n}\``, k, h]),
 );
 

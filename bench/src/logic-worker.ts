@@ -190,6 +190,8 @@ const tool = createToolHandler({
   },
   approval: () => Promise.resolve(undefined),
   append,
+  // (the benchmark's tools declare no effect: no start markers are read)
+  stored: () => Promise.resolve(undefined),
   crash,
   retry,
   timeoutMs: 60_000,

@@ -159,6 +159,10 @@ export class ChaosCluster {
     readonly prefix: string,
     readonly env: Record<string, string>,
     readonly model: ModelEndpoint,
+    /** The app tools' runner serves these (CAIRN_TOOLS). */
+    readonly tools: string,
+    /** A process that died at its crash point restarts with the same crash point (else without). */
+    readonly rearm: boolean,
   ) {}
 
   /**
@@ -173,13 +177,17 @@ export class ChaosCluster {
     crashAt?: Partial<Record<ServiceName, string>>;
     syncInterval?: string;
     env?: Record<string, string>;
+    /** The tools the runner serves (default: ledger). */
+    tools?: string;
+    /** Restart a crashed process with its crash point again: every start dies at it once. */
+    rearm?: boolean;
   }): Promise<ChaosCluster> {
     const prefix = uniquePrefix("chaos");
     const server = await startNatsServer({
       extraConfig: shippedAccounts(prefix),
       ...(opts.syncInterval ? { syncInterval: opts.syncInterval } : {}),
     });
-    const fixture = makeFixture({ work: opts.script });
+    const fixture = makeFixture({ work: opts.script }, { work: (opts.tools ?? "ledger").split(",") });
     // The agents call the model over HTTP (provider openai), so the model counts its own calls.
     const model = await startModel(opts.script);
     const agents = JSON.parse(readFileSync(fixture.agentsFile, "utf8")) as {
@@ -194,7 +202,7 @@ export class ChaosCluster {
       OPENAI_API_KEY: "sk-chaos",
       ...opts.env,
     });
-    const c = new ChaosCluster(server, fixture, prefix, env, model);
+    const c = new ChaosCluster(server, fixture, prefix, env, model, opts.tools ?? "ledger", opts.rearm === true);
     for (const name of ["tool-runner", "llm-caller", "planner"] as ServiceName[]) {
       for (let i = 0; i < opts.instances; i++) {
         const crash = opts.crashAt?.[name];
@@ -211,7 +219,7 @@ export class ChaosCluster {
   private async spawnSlot(name: ServiceName, index: number, env: Record<string, string>, at?: number): Promise<void> {
     // Its own user; the first start of a slot provisions as the admin would, a restart does not.
     const user =
-      name === "tool-runner" ? { ...credentialsEnv("tool-runner-app"), CAIRN_TOOLS: "ledger" } : credentialsEnv(name);
+      name === "tool-runner" ? { ...credentialsEnv("tool-runner-app"), CAIRN_TOOLS: this.tools } : credentialsEnv(name);
     const proc = await spawnService(name, { ...env, ...user }, { admin: adminAuth(), provision: at === undefined });
     const slot: Slot = { name, index, proc, env };
     if (at === undefined) this.slots.push(slot);
@@ -230,11 +238,17 @@ export class ChaosCluster {
       pid: slot.proc.pid,
       inflight: inflightOf(slot.proc),
     });
-    // Restart without any crash point.
+    // Restart without any crash point (or with the same one: rearm).
     const { CAIRN_CRASH_AT: _drop, ...env } = slot.env;
-    void this.spawnSlot(slot.name, slot.index, env, i).catch((err: unknown) => {
-      if (!this.stopping) throw err;
-    });
+    if (this.rearm && _drop !== undefined) env["CAIRN_CRASH_AT"] = _drop;
+    // (a rearmed process may reach its crash point before it says it is ready: started again)
+    const restart = (): void =>
+      void this.spawnSlot(slot.name, slot.index, env, i).catch((err: unknown) => {
+        if (this.stopping) return;
+        if (this.rearm) return restart();
+        throw err;
+      });
+    restart();
   }
 
   /**

@@ -43,12 +43,32 @@ export function checkRunLog(runId: string, log: LoggedEntry[]): string[] {
   const toolRes = new Map<string, number>();
   // Results the planner records itself, with no command: a call a human denied, a call to a tool the agent lacks.
   const plannerAnswered = new Set<string>();
+  // Calls whose outcome was recorded as ambiguous (the last round's record).
+  const ambiguous = new Map<string, number>();
+  // "<turn>.<index>.<round>" a human allowed to run (approve without a result on round - 1)
+  const rerunAllowed = new Set<string>();
   for (const e of log) {
     const x = e.entry;
     if (x.kind === "llm-command") llmCmd.set(x.message.turn, e.seq);
     if (x.kind === "llm-result") llmRes.set(x.message.turn, e.seq);
     if (x.kind === "tool-command") toolCmd.set(`${x.message.turn}.${x.message.index}`, e.seq);
     if (x.kind === "tool-result") toolRes.set(`${x.message.turn}.${x.message.index}`, e.seq);
+    if (x.kind === "tool-ambiguous") ambiguous.set(`${x.message.turn}.${x.message.index}`, e.seq);
+    if (x.kind === "ambiguity-approval" && x.message.decision === "approve" && x.message.result === undefined)
+      rerunAllowed.add(`${x.message.turn}.${x.message.index}.${(x.message.round ?? 0) + 1}`);
+    // A rerun must follow a human's "run it again" on the round before it (itself after that round's ambiguity).
+    if (x.kind === "tool-rerun") {
+      const w = e.subject.split(".").at(-2)!.split("-r");
+      if (!rerunAllowed.has(`${x.message.turn}.${w[0]}.${w[1]}`))
+        say(`rerun ${e.subject} without a human's decision to run it again before it`);
+    }
+    // A human's answer to a call whose outcome was ambiguous (a failure, or a result by hand): it must follow that ambiguity.
+    if (
+      x.kind === "tool-result" &&
+      (x.message.recordedBy !== undefined || x.message.error?.kind === "ambiguous_denied") &&
+      !((ambiguous.get(`${x.message.turn}.${x.message.index}`) ?? Infinity) < e.seq)
+    )
+      say(`tool result ${x.message.turn}.${x.message.index} answers an ambiguity that is not recorded before it`);
     if (
       x.kind === "tool-result" &&
       !x.message.ok &&
@@ -106,7 +126,11 @@ export function checkLedger(
   const recorded = new Map<string, string>();
   for (const log of logs.values()) {
     for (const e of log) {
-      if (e.entry.kind === "tool-result" && e.entry.message.ok && e.entry.message.tool === "ledger")
+      if (
+        e.entry.kind === "tool-result" &&
+        e.entry.message.ok &&
+        (e.entry.message.tool === "ledger" || e.entry.message.tool === "reconcile_ledger")
+      )
         recorded.set(e.entry.message.idempotencyKey ?? "", e.entry.message.output ?? "");
     }
   }

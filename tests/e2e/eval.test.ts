@@ -6,7 +6,14 @@ import { afterEach, describe, expect, it } from "vitest";
 import { jetstreamManager } from "@nats-io/jetstream";
 import type { CairnClient } from "@cairn/client";
 import type { EvalReport } from "@cairn/replay";
-import { readLedger, uniquePrefix, waitFor, workspaceRoot, type ServiceProcess } from "@cairn/testing";
+import {
+  ledgerToolModule,
+  readLedger,
+  uniquePrefix,
+  waitFor,
+  workspaceRoot,
+  type ServiceProcess,
+} from "@cairn/testing";
 import {
   clientFor,
   makeFixture,
@@ -57,6 +64,17 @@ const CHANGED: ScriptTurn[] = [
   },
   { content: "Done: {{toolResults}}" },
 ];
+/** A change that asks for a call of a pure tool never made (and a recorded one). */
+const PURE: ScriptTurn[] = [
+  {
+    content: "Shout, then record.",
+    toolCalls: [
+      { name: "pure_upper", arguments: { item: "zz" } },
+      { name: "ledger", arguments: { item: "a" } },
+    ],
+  },
+  { content: "Pure: {{toolResults}}" },
+];
 /** A change that asks for a call the recorded runs never made. */
 const NOVEL: ScriptTurn[] = [{ content: "One item.", toolCalls: [{ name: "ledger", arguments: { item: "zz" } }] }];
 
@@ -79,6 +97,8 @@ async function cairnEval(f: Fixture, prefix: string, ...args: string[]): Promise
         HOME: f.dir,
         NO_COLOR: "1",
         CAIRN_SCRIPTS_DIR: f.scriptsDir,
+        // the tool-runner's tools, for --live-pure
+        CAIRN_TOOLS_MODULE: ledgerToolModule(),
         OPENAI_BASE_URL: `${model.http.origin}/v1`,
         OPENAI_API_KEY: "sk-test",
       },
@@ -95,7 +115,10 @@ async function streamMessages(c: CairnClient): Promise<number> {
 
 describe("cairn eval: what-if replay over recorded runs", () => {
   it("re-drives 50 recorded runs with a changed scripted model and a real provider: reports every run, fires no tool, writes nothing", async () => {
-    const f = makeFixture({ clerk: RECORDED, "clerk-v2": CHANGED, "clerk-novel": NOVEL });
+    const f = makeFixture(
+      { clerk: RECORDED, "clerk-v2": CHANGED, "clerk-novel": NOVEL, "clerk-pure": PURE },
+      { clerk: ["ledger", "pure_upper"] },
+    );
     const prefix = uniquePrefix();
     procs.push(...(await startServiceProcesses(serviceEnv(h.server.url, prefix, f))));
     client = await clientFor(h.server.url, prefix);
@@ -193,6 +216,25 @@ describe("cairn eval: what-if replay over recorded runs", () => {
       new: { status: "stopped" },
       stopped: { turn: 1, call: { name: "ledger", arguments: '{"item":"zz"}' } },
     });
+
+    // --live-pure: a new call to a tool whose effect is pure is run live; a new call to any other
+    // tool still stops the branch (the ledger is not pure).
+    const pure = JSON.parse(
+      (await cairnEval(f, prefix, "--meta", "batch=other", "--model", "clerk-pure", "--live-pure", "--json")).stdout,
+    ) as EvalReport;
+    expect(pure.change).toEqual({ model: "clerk-pure", livePure: ["pure_upper"] });
+    expect(pure.runs[0]).toMatchObject({
+      new: { status: "completed", answer: "Pure: ZZ\nrecorded a" },
+      liveCalls: [{ turn: 1, name: "pure_upper", arguments: '{"item":"zz"}' }],
+    });
+    const notLive = JSON.parse(
+      (await cairnEval(f, prefix, "--meta", "batch=other", "--model", "clerk-pure", "--json")).stdout,
+    ) as EvalReport;
+    expect(notLive.runs[0]).toMatchObject({ new: { status: "stopped" }, stopped: { call: { name: "pure_upper" } } });
+    const novelLive = JSON.parse(
+      (await cairnEval(f, prefix, "--meta", "batch=other", "--model", "clerk-novel", "--live-pure", "--json")).stdout,
+    ) as EvalReport;
+    expect(novelLive.runs[0]).toMatchObject({ new: { status: "stopped" }, stopped: { call: { name: "ledger" } } });
 
     // A real provider: the OpenAI wire protocol, asked anew for each model step.
     model.http.received.length = 0;

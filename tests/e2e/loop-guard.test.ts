@@ -17,9 +17,20 @@ import {
   type ServiceProcess,
 } from "@cairn/testing";
 import { renderStatus } from "@cairn/cli";
-import { clientFor, makeFixture, runLog, serviceEnv, waitRun, type ScriptTurn, useEmbedded } from "../helpers.js";
+import {
+  clientFor,
+  makeFixture,
+  openAiJson,
+  runLog,
+  serviceEnv,
+  useEmbedded,
+  useModelServer,
+  waitRun,
+  type ScriptTurn,
+} from "../helpers.js";
 
 const h = useEmbedded();
+const model = useModelServer();
 
 /** The model asks for the same call `n` times (one a turn), then answers with the last result. */
 function repeating(n: number): ScriptTurn[] {
@@ -152,18 +163,29 @@ describe("stuck-loop guard (agent loopGuard)", () => {
 const execFileP = promisify(execFile);
 
 describe("stuck-loop guard with the services as separate processes", () => {
-  it("a run paused by its loop guard survives a SIGKILL of the planner, and `cairn approve <run> loop` lets it go on", async () => {
+  it("a run paused by its loop guard survives a SIGKILL of the planner, and `cairn approve <run> loop` lets it go on (the model on the OpenAI wire)", async () => {
     const f = makeFixture({ work: repeating(4) });
     writeFileSync(
       f.agentsFile,
       JSON.stringify({
         agents: {
-          work: { provider: "scripted", model: "work", tools: ["ledger"], maxTurns: 10, loopGuard: { sameCall: 2 } },
+          work: { provider: "openai", model: "gpt-test", tools: ["ledger"], maxTurns: 10, loopGuard: { sameCall: 2 } },
         },
       }),
     );
+    // a local server speaking OpenAI's Chat Completions: the same call four times, then the answer
+    model.answers = [
+      ...Array.from({ length: 4 }, () =>
+        openAiJson("Let me check again.", [{ name: "ledger", args: { item: "same" } }]),
+      ),
+      openAiJson("done: recorded same"),
+    ];
+    model.http.received.length = 0;
     const prefix = uniquePrefix();
-    const env = serviceEnv(h.server.url, prefix, f);
+    const env = serviceEnv(h.server.url, prefix, f, {
+      OPENAI_BASE_URL: `${model.http.origin}/v1`,
+      OPENAI_API_KEY: "sk-test",
+    });
     const procs: ServiceProcess[] = [];
     const client = await clientFor(h.server.url, prefix);
     try {
@@ -210,6 +232,7 @@ describe("stuck-loop guard with the services as separate processes", () => {
       expect(s.status).toBe("completed");
       expect(s.answer).toBe("done: recorded same");
       expect(readLedger(f.ledgerFile)).toHaveLength(4); // each call ran once, the SIGKILL notwithstanding
+      expect(model.http.received).toHaveLength(5); // and each model turn was asked once
     } finally {
       await client.close();
       await Promise.all(procs.map((p) => p.kill("SIGKILL")));

@@ -292,6 +292,9 @@ describe("results are accepted only for the call that was commanded", () => {
         ...subjects,
         "cairn.run.rx.evt.approval.1.0",
         "cairn.run.rx.evt.approval.1.budget",
+        // a human's decision on an ambiguous call, and the rerun it makes: the planner's
+        "cairn.run.rx.evt.approval.1.0.0",
+        "cairn.run.rx.cmd.tool.1.0-r1.ledger",
         "cairn.run.rx.cmd.tool.1.0.ledger",
         "cairn.run.rx.evt.signal.cancel",
         // a user's message (cairn send) is the planner's to write: the model reads it as the user's
@@ -312,6 +315,23 @@ describe("results are accepted only for the call that was commanded", () => {
     expect(await canPublish(llm, "cairn.run.rx.evt.check.1", "x")).toBe(true);
     expect(await canPublish(builtin, "cairn.run.rx.evt.check.1")).toBe(false);
     expect(await canPublish(app, "cairn.run.rx.evt.check.1")).toBe(false);
+    // a tool's start marker and ambiguity record (effect reconcile/irreversible): its own group's
+    // tools only; the built-in group has no such tool and may write none; no client may
+    expect(await canPublish(app, "cairn.run.rx.evt.started.1.0.0.ledger", "x")).toBe(true);
+    expect(await canPublish(app, "cairn.run.rx.evt.ambiguous.1.0.0.ledger", "x")).toBe(true);
+    for (const [nc, who] of [
+      [builtin, "tool-runner"],
+      [app, "tool-runner-app"],
+      [client, "client"],
+      [llm, "llm-caller"],
+    ] as const) {
+      for (const s of ["cairn.run.rx.evt.started.1.0.0.write_file", "cairn.run.rx.evt.ambiguous.1.0.0.shell"])
+        expect(await canPublish(nc, s), `${who}: ${s}`).toBe(false);
+      if (who !== "tool-runner-app")
+        expect(await canPublish(nc, "cairn.run.rx.evt.ambiguous.1.0.0.ledger"), `${who}`).toBe(false);
+    }
+    expect(await canPublish(await d.as("planner"), "cairn.run.rx.evt.approval.1.0.0", "x")).toBe(true);
+    expect(await canPublish(await d.as("planner"), "cairn.run.rx.cmd.tool.1.0-r1.ledger", "x")).toBe(true);
     expect(await canPublish(builtin, "cairn.run.rx.evt.tool.1.0.read_file", "x")).toBe(true);
     expect(await canPublish(app, "cairn.run.rx.evt.tool.1.0.ledger", "x")).toBe(true);
     expect(await canSubscribe(client, "cairn.tap.rx.>")).toBe(true);

@@ -409,6 +409,12 @@ export async function provisionDeployment(
       description: "Cairn tool registry",
       ...placement,
     });
+    await kvm.create(subjects.admissionBucket, {
+      replicas: opts.replicas,
+      history: 1,
+      description: "Cairn token-aware admission: one key per model budget, shared by the llm-callers",
+      ...placement,
+    });
     await kvm.create(subjects.archiveBucket, {
       replicas: opts.replicas,
       history: 1,
@@ -419,12 +425,15 @@ export async function provisionDeployment(
   // Tool-runners only put their own registrations: no rollup ("Nats-Rollup: all" would purge every
   // tool's registration) and no deletes through the API.
   // The archive directory likewise: pages are only ever replaced (compare-and-set), never deleted.
-  for (const bucket of [subjects.toolsBucket, subjects.archiveBucket]) {
+  // The admission bucket too: an llm-caller only compare-and-sets its budgets' states.
+  for (const bucket of [subjects.toolsBucket, subjects.archiveBucket, subjects.admissionBucket]) {
     const cfg = (await jsm.streams.info(`KV_${bucket}`)).config;
     if (cfg.allow_rollup_hdrs || !cfg.deny_delete)
       await jsm.streams.update(`KV_${bucket}`, { ...cfg, allow_rollup_hdrs: false, deny_delete: true });
   }
-  lines.push(`KV buckets ${subjects.runsBucket}, ${subjects.toolsBucket}, ${subjects.archiveBucket}: ok`);
+  lines.push(
+    `KV buckets ${subjects.runsBucket}, ${subjects.toolsBucket}, ${subjects.archiveBucket}, ${subjects.admissionBucket}: ok`,
+  );
   const base = { ackWaitMs: spec.ackWaitMs, maxDeliver: spec.maxDeliver, replicas: spec.replicas };
   const consumer = async (
     durable: string,

@@ -224,11 +224,15 @@ export class CairnClient {
    * from this connection's identity, as the server gives it (see docs/security.md). `args`
    * replaces the model's arguments (the agent must allow it for the tool: `editableArgs`; they must
    * validate against the tool's input schema); the edit is recorded with who made it.
+   *
+   * A call whose outcome is ambiguous (status `approvals[].ambiguous`: a reconcile or irreversible
+   * tool started and left no result): approve runs it again; `result` records that text as the
+   * call's result instead (the effect landed, and this is what it gave); deny records a failure.
    */
   approve(
     runId: string,
     callId: string,
-    opts: { reason?: string; args?: Record<string, unknown> } = {},
+    opts: { reason?: string; args?: Record<string, unknown>; result?: string } = {},
   ): Promise<RunStatus> {
     return this.call<RunStatus>("approve", {
       v: 1,
@@ -236,6 +240,7 @@ export class CairnClient {
       callId,
       decision: "approve",
       ...(opts.args !== undefined ? { arguments: opts.args } : {}),
+      ...(opts.result !== undefined ? { result: opts.result } : {}),
       ...(opts.reason ? { reason: opts.reason } : {}),
     });
   }

@@ -116,6 +116,7 @@ describe("startMcpTools", () => {
         callId: "call_2_0",
         idempotencyKey: "r1:2:0",
         attempt: 3,
+        round: 0,
         issuedAt: 0,
         signal: new AbortController().signal,
         heartbeat: () => {},

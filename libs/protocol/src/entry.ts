@@ -13,8 +13,10 @@ import type {
   RunSubmitted,
   SummaryCommand,
   SummaryResult,
+  ToolAmbiguous,
   ToolCommand,
   ToolResult,
+  ToolStarted,
 } from "./generated/types.js";
 import type { Subjects } from "./subjects.js";
 
@@ -43,6 +45,10 @@ export type DecodedEntry =
   | { kind: "check-result"; message: CheckResult }
   | { kind: "tool-command"; message: ToolCommand }
   | { kind: "tool-result"; message: ToolResult }
+  | { kind: "tool-rerun"; message: ToolCommand }
+  | { kind: "tool-started"; message: ToolStarted }
+  | { kind: "tool-ambiguous"; message: ToolAmbiguous }
+  | { kind: "ambiguity-approval"; message: RunApproval }
   | { kind: "signal"; message: RunSignal }
   | { kind: "approval"; message: RunApproval }
   | { kind: "budget-approval"; message: RunApproval }
@@ -64,6 +70,10 @@ const TYPES = {
   "check-result": "CheckResult",
   "tool-command": "ToolCommand",
   "tool-result": "ToolResult",
+  "tool-rerun": "ToolCommand",
+  "tool-started": "ToolStarted",
+  "tool-ambiguous": "ToolAmbiguous",
+  "ambiguity-approval": "RunApproval",
   signal: "RunSignal",
   approval: "RunApproval",
   "budget-approval": "RunApproval",

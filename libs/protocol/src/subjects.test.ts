@@ -81,6 +81,7 @@ describe("stream and bucket names", () => {
     expect(new Subjects("cairn").stream).toBe("CAIRN_RUNS");
     expect(new Subjects("cairn").runsBucket).toBe("CAIRN_runs");
     expect(new Subjects("cairn").toolsBucket).toBe("CAIRN_tools");
+    expect(new Subjects("cairn").admissionBucket).toBe("CAIRN_admission");
   });
 
   it("map dots to underscores and upper-case the prefix", () => {
@@ -327,5 +328,47 @@ describe("runStepOf: the step a run subject of any prefix names, by the same gra
     expect(runStepOf("acme.prod-1.run.r1.evt.whatever")).toBeUndefined();
     expect(runStepOf("acme.prod-1.api.submit")).toBeUndefined();
     expect(runStepOf("Bad_Prefix.run.r1.evt.ended")).toBeUndefined();
+  });
+});
+
+describe("subjects of a tool's effect contract (start markers, ambiguity, decisions, reruns)", () => {
+  const s = new Subjects("p");
+  it("builds and parses each, and a rerun stays on its tool's command filter", () => {
+    expect(s.toolStarted("r1", 2, 1, 0, "pay")).toBe("p.run.r1.evt.started.2.1.0.pay");
+    expect(s.parse(s.toolStarted("r1", 2, 1, 0, "pay"))?.what).toEqual({
+      kind: "tool-started",
+      turn: 2,
+      index: 1,
+      round: 0,
+      tool: "pay",
+    });
+    expect(s.parse(s.toolAmbiguous("r1", 2, 1, 3, "pay"))?.what).toEqual({
+      kind: "tool-ambiguous",
+      turn: 2,
+      index: 1,
+      round: 3,
+      tool: "pay",
+    });
+    expect(s.parse(s.ambiguityApproval("r1", 2, 1, 0))?.what).toEqual({
+      kind: "ambiguity-approval",
+      turn: 2,
+      index: 1,
+      round: 0,
+    });
+    const rerun = s.toolRerun("r1", 2, 1, 1, "pay");
+    expect(rerun).toBe("p.run.r1.cmd.tool.2.1-r1.pay");
+    expect(s.parse(rerun)?.what).toEqual({ kind: "tool-rerun", turn: 2, index: 1, round: 1, tool: "pay" });
+    // the tool's consumer filter matches it: `p.run.*.cmd.tool.*.*.pay`
+    const filter = s.toolCommands("pay").split(".");
+    const parts = rerun.split(".");
+    expect(parts.length).toBe(filter.length);
+    expect(filter.every((t, i) => t === "*" || t === parts[i])).toBe(true);
+    expect(runStepOf(rerun)).toMatchObject({
+      kind: "tool",
+      template: "p.run.{runId}.cmd.tool.{turn}.{index}-r{round}.pay",
+    });
+    // round 0 is the command itself, never a rerun; malformed tokens are unknown
+    for (const bad of ["p.run.r1.cmd.tool.2.1-r0.pay", "p.run.r1.cmd.tool.2.1-x1.pay", "p.run.r1.evt.started.2.1.pay"])
+      expect(s.parse(bad)?.what.kind).toBe("unknown");
   });
 });

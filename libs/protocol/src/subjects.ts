@@ -9,6 +9,9 @@
  *                                             group's permissions bind to its own tools)
  * <p>.run.<runId>.evt.signal.<name>           run.signal
  * <p>.run.<runId>.evt.approval.<turn>.<index> run.approval   (a human's approve/deny)
+ * <p>.run.<runId>.evt.approval.<turn>.<index>.<round>  run.approval (a human's decision on an ambiguous call: run again, fail, or a result)
+ * <p>.run.<runId>.evt.started.<turn>.<index>.<round>.<tool>  tool.started (a reconcile/irreversible tool is about to run: tool-runner)
+ * <p>.run.<runId>.evt.ambiguous.<turn>.<index>.<round>.<tool>  tool.ambiguous (started, no result: the run waits for a human)
  * <p>.run.<runId>.evt.approval.<turn>.budget  run.approval   (go past a budget before <turn>, or not)
  * <p>.run.<runId>.evt.approval.<turn>.loop    run.approval   (go on past a stuck-loop guard's trip before <turn>, or not)
  * <p>.run.<runId>.evt.summary.<turn>          summary.result  (older turns summarised before <turn>)
@@ -23,6 +26,7 @@
  * <p>.run.<runId>.cmd.summary.<turn>.<provider>  summary.command (llm-caller: same consumer llm_<provider>)
  * <p>.run.<runId>.cmd.check.<n>.<provider>    check.command   (llm-caller: same consumer llm_<provider>, the judge's)
  * <p>.run.<runId>.cmd.tool.<turn>.<index>.<tool>  tool.command (tool-runner: consumer tool_<tool>)
+ * <p>.run.<runId>.cmd.tool.<turn>.<index>-r<round>.<tool>  tool.command (a human's "run it again" of an ambiguous call: the same filter)
  * <p>.api.{submit,status,list,cancel,approve,send}  request/reply (NATS micro service "cairn")
  * <p>.api.spawn                               a run_agent call starts its sub-agent run (tool-runner)
  * <p>.api.read                                a page of a run's log (for callers that may not read the stream)
@@ -96,6 +100,12 @@ export type RunSubjectKind =
   | { kind: "tool-result"; turn: number; index: number; tool?: string }
   | { kind: "signal"; name: string }
   | { kind: "approval"; turn: number; index: number }
+  /** A human's decision on round `round` of a call whose outcome was ambiguous (see tool-ambiguous). */
+  | { kind: "ambiguity-approval"; turn: number; index: number; round: number }
+  /** A reconcile or irreversible tool's call is about to run (round 0: its command; n: the n-th rerun). */
+  | { kind: "tool-started"; turn: number; index: number; round: number; tool: string }
+  /** A call that was started and has no result: whether its effect landed is unknown, and a human decides. */
+  | { kind: "tool-ambiguous"; turn: number; index: number; round: number; tool: string }
   | { kind: "budget-approval"; turn: number }
   | { kind: "loop-approval"; turn: number }
   | { kind: "summary-result"; turn: number }
@@ -111,6 +121,8 @@ export type RunSubjectKind =
   | { kind: "summary-command"; turn: number; provider: string }
   | { kind: "check-command"; n: number; provider: string }
   | { kind: "tool-command"; turn: number; index: number; tool: string }
+  /** Run call `index` of `turn` again (round ≥ 1), as a human decided after its outcome was ambiguous. */
+  | { kind: "tool-rerun"; turn: number; index: number; round: number; tool: string }
   | { kind: "unknown" };
 
 /** A parsed run subject: shared by every caller that parses the same subject (frozen). */
@@ -121,6 +133,9 @@ export interface ParsedRunSubject {
 
 /** Subjects parsed and kept per Subjects instance: each message's subject is parsed by several layers. */
 const PARSE_CACHE = 4096;
+
+/** A rerun's index token: `<index>-r<round>`. */
+const RERUN = /^\d{1,9}-r\d{1,9}$/;
 
 function posInt(s: string | undefined): number | undefined {
   if (s === undefined || !/^(0|[1-9]\d{0,8})$/.test(s)) return undefined;
@@ -138,6 +153,8 @@ export class Subjects {
   readonly toolsBucket: string;
   /** Stream of large payloads (tool results and model replies too large to inline), written once per chunk. */
   readonly payloadStream: string;
+  /** KV bucket: token-aware admission, one key per model budget (provider, model, API key), shared by every llm-caller. */
+  readonly admissionBucket: string;
   /** Stream of archived runs: an ended run's whole log in one record (see Subjects.archive). */
   readonly archiveStream: string;
   /** KV bucket: the archive directory, pages mapping the ids of runs that left the runs index to their record in the archive stream (see Subjects.archivePageKey). */
@@ -160,6 +177,7 @@ export class Subjects {
     this.stream = `${streamPart(prefix)}_RUNS`;
     this.runsBucket = `${streamPart(prefix)}_runs`;
     this.toolsBucket = `${streamPart(prefix)}_tools`;
+    this.admissionBucket = `${streamPart(prefix)}_admission`;
     this.payloadStream = `${streamPart(prefix)}_PAYLOADS`;
     this.archiveStream = `${streamPart(prefix)}_ARCHIVE`;
     this.archiveBucket = `${streamPart(prefix)}_archived`;
@@ -216,6 +234,31 @@ export class Subjects {
   /** Filter: tool commands for one tool, or for all tools (a tool-runner consumes one per tool). */
   toolCommands(tool = "*"): string {
     return `${this.prefix}.run.*.cmd.tool.*.*.${tool === "*" ? "*" : token("tool", tool)}`;
+  }
+  /**
+   * Rerun `round` (≥ 1) of call `index` of `turn`: a human approved running it again after round
+   * `round - 1` was ambiguous. Its index token is `<index>-r<round>`, so the tool's consumer filter
+   * (`toolCommands`) takes it as it is.
+   */
+  toolRerun(runId: string, turn: number, index: number, round: number, tool: string): string {
+    return `${this.prefix}.run.${token("runId", runId)}.cmd.tool.${turn}.${index}-r${round}.${token("tool", tool)}`;
+  }
+  /** Where a tool-runner marks round `round` of a reconcile/irreversible call as started (before it runs). */
+  toolStarted(runId: string, turn: number, index: number, round: number, tool: string): string {
+    return `${this.prefix}.run.${token("runId", runId)}.evt.started.${turn}.${index}.${round}.${token("tool", tool)}`;
+  }
+  /** Where a tool-runner records that round `round` of a call was started and its outcome is unknown. */
+  toolAmbiguous(runId: string, turn: number, index: number, round: number, tool: string): string {
+    return `${this.prefix}.run.${token("runId", runId)}.evt.ambiguous.${turn}.${index}.${round}.${token("tool", tool)}`;
+  }
+  /** Filter: started markers and ambiguity records of one tool (or all) in every run: what a runner group may publish. */
+  toolMarkers(tool = "*"): string[] {
+    const t = tool === "*" ? "*" : token("tool", tool);
+    return [`${this.prefix}.run.*.evt.started.*.*.*.${t}`, `${this.prefix}.run.*.evt.ambiguous.*.*.*.${t}`];
+  }
+  /** A human's decision on round `round` of an ambiguous call. */
+  ambiguityApproval(runId: string, turn: number, index: number, round: number): string {
+    return `${this.prefix}.run.${token("runId", runId)}.evt.approval.${turn}.${index}.${round}`;
   }
   /** Every run's submission (one per run, in submission order in the stream). */
   allSubmissions(): string {
@@ -464,6 +507,23 @@ function parseRunTokens(t: string[]): ParsedRunSubject | undefined {
     else if (b === "signal" && n === 4 && c) what = { kind: "signal", name: c };
     else if (b === "approval" && n === 5 && posInt(c) && posInt(d) !== undefined)
       what = { kind: "approval", turn: posInt(c)!, index: posInt(d)! };
+    else if (b === "approval" && n === 6 && posInt(c) && posInt(d) !== undefined && posInt(e) !== undefined)
+      what = { kind: "ambiguity-approval", turn: posInt(c)!, index: posInt(d)!, round: posInt(e)! };
+    else if (
+      (b === "started" || b === "ambiguous") &&
+      n === 7 &&
+      posInt(c) &&
+      posInt(d) !== undefined &&
+      posInt(e) !== undefined &&
+      t[6]
+    )
+      what = {
+        kind: b === "started" ? "tool-started" : "tool-ambiguous",
+        turn: posInt(c)!,
+        index: posInt(d)!,
+        round: posInt(e)!,
+        tool: t[6],
+      };
     else if (b === "approval" && n === 5 && posInt(c) && d === "budget")
       what = { kind: "budget-approval", turn: posInt(c)! };
     else if (b === "approval" && n === 5 && posInt(c) && d === "loop")
@@ -485,6 +545,11 @@ function parseRunTokens(t: string[]): ParsedRunSubject | undefined {
     else if (b === "check" && n === 5 && posInt(c) && d) what = { kind: "check-command", n: posInt(c)!, provider: d };
     else if (b === "tool" && n === 6 && posInt(c) && posInt(d) !== undefined && e)
       what = { kind: "tool-command", turn: posInt(c)!, index: posInt(d)!, tool: e };
+    else if (b === "tool" && n === 6 && posInt(c) && e && RERUN.test(d ?? "")) {
+      const [index, round] = d!.split("-r");
+      if (posInt(index) !== undefined && posInt(round))
+        what = { kind: "tool-rerun", turn: posInt(c)!, index: posInt(index)!, round: posInt(round)!, tool: e };
+    }
   }
   return { runId, what };
 }
@@ -549,6 +614,20 @@ export function runStepOf(subject: string): RunStep | undefined {
       return step("evt", "signal", [w.name]);
     case "approval":
       return step("evt", "approval", ["{turn}", "{index}"], { turn: w.turn, index: w.index });
+    case "ambiguity-approval":
+      return step("evt", "approval", ["{turn}", "{index}", "{round}"], { turn: w.turn, index: w.index });
+    case "tool-started":
+    case "tool-ambiguous":
+      return step(
+        "evt",
+        w.kind === "tool-started" ? "started" : "ambiguous",
+        ["{turn}", "{index}", "{round}", w.tool],
+        {
+          turn: w.turn,
+          index: w.index,
+          tool: w.tool,
+        },
+      );
     case "budget-approval":
       return step("evt", "approval", ["{turn}", "budget"], { turn: w.turn });
     case "loop-approval":
@@ -571,6 +650,12 @@ export function runStepOf(subject: string): RunStep | undefined {
       return step("cmd", "check", ["{n}", w.provider]);
     case "tool-command":
       return step("cmd", "tool", ["{turn}", "{index}", w.tool], { turn: w.turn, index: w.index, tool: w.tool });
+    case "tool-rerun":
+      return step("cmd", "tool", ["{turn}", "{index}-r{round}", w.tool], {
+        turn: w.turn,
+        index: w.index,
+        tool: w.tool,
+      });
     case "unknown":
       return undefined;
   }

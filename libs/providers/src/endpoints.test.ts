@@ -117,6 +117,40 @@ describe("providers file", () => {
     ]);
   });
 
+  it("reads admission limits (per endpoint, per model) and names what is wrong in them", () => {
+    const ok = parseProvidersFile(
+      JSON.stringify({
+        providers: {
+          o: {
+            type: "openai",
+            limits: { tpm: 200000, rpm: 500, models: { mini: { tpm: 2000000 } }, windowMs: 10000, outputTokens: 64 },
+          },
+        },
+      }),
+      "p.json",
+      {},
+    );
+    expect(ok.get("o")?.limits).toEqual({
+      tpm: 200000,
+      rpm: 500,
+      models: { mini: { tpm: 2000000 } },
+      windowMs: 10000,
+      outputTokens: 64,
+    });
+    const bad = {
+      providers: {
+        o: { type: "openai", limits: { tpm: 0, rpm: 1.5, windowMs: 10, models: { m: { tpm: -1 } }, burst: 3 } },
+      },
+    };
+    expect(problems(JSON.stringify(bad))).toEqual([
+      "providers.o.limits.rpm: Invalid input: expected int, received number",
+      "providers.o.limits.tpm: tpm must be at least 1 token per window",
+      "providers.o.limits.models.m.tpm: Too small: expected number to be >=1",
+      "providers.o.limits.windowMs: windowMs must be at least 1000 (a second)",
+      'providers.o.limits: Unrecognized key: "burst"',
+    ]);
+  });
+
   it("refuses secrets written into the file, and keys whose variable is not set", () => {
     expect(
       problems(

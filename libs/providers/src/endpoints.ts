@@ -30,6 +30,9 @@ import type { ModelProvider } from "./types.js";
  * OpenAI-compatible server, fields the SDK does not know are sent in the request body). Per type:
  * `openai-compatible` needs `baseUrl` and may say `"structuredOutputs": false`; `azure` needs
  * `resourceName` or `baseUrl` and may give `apiVersion`.
+ *
+ * `limits` turns on token-aware admission for the endpoint (see {@link EndpointLimits}):
+ * `"limits": { "tpm": 200000, "rpm": 500, "models": { "gpt-4o-mini": { "tpm": 2000000 } } }`.
  */
 export type EndpointType = "openai" | "openai-compatible" | "anthropic" | "azure";
 
@@ -42,12 +45,36 @@ export interface Endpoint {
   timeoutMs?: number;
   maxConcurrent?: number;
   maxOutputTokens?: number;
+  /** Requests and tokens per window (a minute) for each model, shared by every llm-caller; unset: no admission. */
+  limits?: EndpointLimits;
   providerOptions?: Record<string, JSONValue>;
   /** openai-compatible only. */
   structuredOutputs?: boolean;
   /** azure only. */
   resourceName?: string;
   apiVersion?: string;
+}
+
+/** A budget: requests and tokens per window (both optional: an empty one only learns from the provider's headers). */
+export interface RateBudget {
+  /** Requests per window. */
+  rpm?: number;
+  /** Tokens (input + output) per window. */
+  tpm?: number;
+}
+
+/**
+ * An endpoint's admission limits: each model has its own budget per API key (as providers count
+ * them), `rpm`/`tpm` here unless `models` names it. Every llm-caller shares the budgets (a KV
+ * bucket); the provider's rate-limit headers can lower them, never raise them.
+ */
+export interface EndpointLimits extends RateBudget {
+  /** A model's own budget (its unset fields are the endpoint's). */
+  models?: Record<string, RateBudget>;
+  /** The window the budgets count (default 60000: per minute); shorter only for tests. */
+  windowMs?: number;
+  /** Output tokens reserved per call before its usage is known (default: the agent's maxOutputTokens, else the endpoint's, else 512). */
+  outputTokens?: number;
 }
 
 /** A provider name: an agent's `provider`, a subject token. */
@@ -77,6 +104,17 @@ const common = {
   timeoutMs: z.int().min(100).optional(),
   maxConcurrent: z.int().min(1).max(1_000_000).optional(),
   maxOutputTokens: z.int().min(1).optional(),
+  limits: z
+    .strictObject({
+      rpm: z.int().min(1, "rpm must be at least 1 request per window").optional(),
+      tpm: z.int().min(1, "tpm must be at least 1 token per window").optional(),
+      models: z
+        .record(z.string().min(1), z.strictObject({ rpm: z.int().min(1).optional(), tpm: z.int().min(1).optional() }))
+        .optional(),
+      windowMs: z.int().min(1_000, "windowMs must be at least 1000 (a second)").max(3_600_000).optional(),
+      outputTokens: z.int().min(0).optional(),
+    })
+    .optional(),
 };
 
 // The reasoning options are checked here, at start; the rest of providerOptions is checked by the SDK at the first call.

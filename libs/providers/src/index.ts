@@ -23,7 +23,9 @@ export {
   PROVIDER_NAME,
   ProvidersFileError,
 } from "./endpoints.js";
-export type { Endpoint, EndpointType } from "./endpoints.js";
+export type { Endpoint, EndpointLimits, EndpointType, RateBudget } from "./endpoints.js";
+export { parseRateLimitHeaders } from "./rate-limits.js";
+export type { RateLimitInfo } from "./rate-limits.js";
 export { parseRetryAfter } from "./errors.js";
 export { routeSdkWarnings } from "./warnings.js";
 export type { SdkWarning } from "./warnings.js";

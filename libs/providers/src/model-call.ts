@@ -91,7 +91,10 @@ function asksForStream(body: unknown): boolean {
  * when no key is configured (the SDK's clients write an empty one), and turns a 2xx JSON answer to
  * a streaming request into a {@link JsonAnswer}.
  */
-function guardedFetch(base: typeof globalThis.fetch = globalThis.fetch): typeof globalThis.fetch {
+function guardedFetch(
+  base: typeof globalThis.fetch = globalThis.fetch,
+  onHeaders?: (headers: Headers) => void,
+): typeof globalThis.fetch {
   return async (input, init) => {
     const headers = new Headers(init?.headers);
     for (const h of ["authorization", "x-api-key", "api-key"]) {
@@ -99,6 +102,11 @@ function guardedFetch(base: typeof globalThis.fetch = globalThis.fetch): typeof 
       if (v === "" || v === "Bearer") headers.delete(h);
     }
     const res = await base(input, { ...init, headers, redirect: "manual" });
+    try {
+      onHeaders?.(res.headers);
+    } catch {
+      // only an observer (admission learns the rate-limit headers): never fails the call
+    }
     if (res.ok && (res.headers.get("content-type") ?? "").toLowerCase().includes("json") && asksForStream(init?.body))
       throw new JsonAnswer(res.status, res.headers, await res.text());
     return res;
@@ -170,7 +178,7 @@ export function createSdkProvider(e: SdkEndpoint): ModelProvider {
         });
       };
       const settings = {
-        model: modelWith(guardedFetch()),
+        model: modelWith(guardedFetch(globalThis.fetch, call.onHeaders)),
         ...(prompt.system !== undefined ? { system: prompt.system } : {}),
         messages: prompt.messages,
         allowSystemInMessages: true,

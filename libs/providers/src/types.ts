@@ -22,6 +22,11 @@ export interface CallOptions {
    * stream may ignore it.
    */
   onToken?: (text: string) => void;
+  /**
+   * Every HTTP answer's headers (an error's too, before it is thrown), for the rate-limit headers
+   * (see parseRateLimitHeaders). An exception thrown here is ignored. The scripted model sends none.
+   */
+  onHeaders?: (headers: Headers) => void;
 }
 
 /**

@@ -46,7 +46,8 @@ import { terminalLine } from "./terminal.js";
  * called anew (through `EvalDeps.complete`); a tool call is answered with the recorded result of a
  * not-yet-used recorded call of the same tool with the same (canonical) arguments, re-addressed to
  * the new turn, index and call id; a call the recorded run never made stops the branch there
- * ("asks for something new"). Nothing is written anywhere and no tool ever runs.
+ * ("asks for something new") — unless `EvalDeps.runTool` runs it (`cairn eval --live-pure`: only
+ * tools whose `effect` is `pure`). Nothing is written anywhere and no other tool ever runs.
  */
 
 /** The change an eval applies to every run's agent snapshot. */
@@ -84,6 +85,18 @@ export interface EvalDeps {
   loadPayload?(ref: { bucket: string; name: string; bytes: number; sha256: string }): Promise<string>;
   /** Clock of model time (ms); `performance.now` by default. */
   now?(): number;
+  /**
+   * Runs a call the recorded run never made, live — for tools with no side effect only (`effect:
+   * "pure"`; `cairn eval --live-pure`). Undefined when it may not run it: the branch stops there.
+   */
+  runTool?(call: {
+    runId: string;
+    turn: number;
+    index: number;
+    callId: string;
+    tool: string;
+    arguments: string;
+  }): Promise<{ ok: true; output: string } | { ok: false; error: { kind: string; message: string } } | undefined>;
 }
 
 export interface EvalOptions {
@@ -134,6 +147,8 @@ export interface EvalRunReport {
   divergence?: { turn: number; old?: EvalTurnView; new?: EvalTurnView };
   /** Why the re-drive stopped before its end: the call (or approval) the recorded run never had. */
   stopped?: { reason: string; turn?: number; call?: { name: string; arguments: string } };
+  /** Calls the recorded run never made that were run live (pure tools, `--live-pure`). */
+  liveCalls?: EvalToolChoice[];
   /** What went wrong re-driving (a model call that failed is a `failed` run, not an error). */
   error?: string;
   /** The judge's score of the pair (0..1), and its note. */
@@ -359,6 +374,7 @@ export async function evalRun(
   let newMs = 0;
   let stopped: EvalRunReport["stopped"];
   let error: string | undefined;
+  const live: EvalToolChoice[] = [];
   const finish = (): EvalRunReport => {
     const newSide: EvalSide = {
       status: error !== undefined ? "error" : stopped ? "stopped" : (state.ended?.status ?? runStatus(state).status),
@@ -377,6 +393,7 @@ export async function evalRun(
     const d = firstDivergence(old, state, oldFull);
     if (d) r.divergence = d;
     if (stopped) r.stopped = stopped;
+    if (live.length) r.liveCalls = live;
     if (error !== undefined) r.error = error;
     return r;
   };
@@ -625,6 +642,32 @@ export async function evalRun(
           const m = o.message;
           const key = toolKey(m.tool, m.arguments);
           const rec = recorded.find((r) => !r.used && r.result && r.key === key);
+          const ran = rec?.result
+            ? undefined
+            : await deps.runTool?.({
+                runId: log.runId,
+                turn: m.turn,
+                index: m.index,
+                callId: m.callId,
+                tool: m.tool,
+                arguments: m.arguments,
+              });
+          if (ran) {
+            live.push({ turn: m.turn, name: m.tool, arguments: canonicalArguments(m.arguments) });
+            fold(subjects.toolResult(log.runId, m.turn, m.index, safeToolToken(m.tool)), {
+              v: 1,
+              type: "tool.result",
+              runId: log.runId,
+              turn: m.turn,
+              index: m.index,
+              callId: m.callId,
+              tool: m.tool,
+              attempts: 1,
+              idempotencyKey: m.idempotencyKey,
+              ...(ran.ok ? { ok: true, output: ran.output } : { ok: false, error: ran.error }),
+            } satisfies ToolResult);
+            break;
+          }
           if (!rec?.result) {
             stopped = {
               reason: `call ${m.index} of turn ${m.turn} asks for ${m.tool} ${canonicalArguments(m.arguments)}, which the recorded run never ran`,
@@ -806,6 +849,10 @@ export function renderEval(r: EvalReport, o: { width?: number } = {}): string {
       );
     }
     if (x.stopped) lines.push(`    ${clip(`stopped: ${x.stopped.reason}`, width - 4)}`);
+    if (x.liveCalls?.length)
+      lines.push(
+        `    ${clip(`run live (pure): ${x.liveCalls.map((c) => `${c.name} ${c.arguments}`).join(", ")}`, width - 4)}`,
+      );
     if (x.error !== undefined) lines.push(`    ${clip(`error: ${x.error}`, width - 4)}`);
     if (x.note !== undefined) lines.push(`    ${clip(`judge: ${x.note}`, width - 4)}`);
   }

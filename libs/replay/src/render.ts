@@ -281,7 +281,25 @@ function renderItem(c: Colors, width: number, i: TimelineItem): string[] {
       if (!fits) out.push(more(c.red(clip(i.error?.message ?? "", room - 4))));
       return out;
     }
+    case "ambiguous":
+      return [
+        line(
+          `${c.yellow(`? ambiguous ${safe(i.tool)}`)} ${c.dim(safe(`(turn ${i.turn}, call ${i.index}, ${i.effect}, round ${i.round})`))} ${clip(i.reason, room - 50)}`,
+        ),
+      ];
     case "approval": {
+      if (i.round !== undefined) {
+        const head =
+          i.decision === "deny"
+            ? c.red(`✗ declined to run ambiguous call ${safe(i.callId)} again`)
+            : i.result !== undefined
+              ? c.green(`✓ recorded the result of ambiguous call ${safe(i.callId)} by hand`)
+              : c.green(`✓ had ambiguous call ${safe(i.callId)} run again`);
+        return [
+          line(`${head}${i.by ? c.dim(` by ${safe(i.by)}`) : ""}${i.reason ? ` ${clip(i.reason, room - 50)}` : ""}`),
+          ...(i.result !== undefined ? [more(clip(i.result, room - 4))] : []),
+        ];
+      }
       const what = i.budget
         ? `going past the budget before turn ${i.turn}`
         : i.loop

@@ -113,6 +113,19 @@ export type TimelineItem = ItemBase &
         arguments: string;
         idempotencyKey: string;
         historySeq?: number;
+        /** A rerun a human asked for after the call's outcome was ambiguous (round ≥ 1). */
+        round?: number;
+      }
+    /** A call that was started and left no result, of a tool whose effect cannot be re-run blindly: a human decides. */
+    | {
+        kind: "ambiguous";
+        turn: number;
+        index: number;
+        callId: string;
+        tool: string;
+        round: number;
+        effect: "reconcile" | "irreversible";
+        reason: string;
       }
     | {
         kind: "tool-result";
@@ -131,6 +144,10 @@ export type TimelineItem = ItemBase &
         waitMs?: number;
         /** A sub-agent call (`run_agent`): the child run whose outcome this is. */
         childRunId?: string;
+        /** The tool's reconcile found the effect of a run that left no result: its answer. */
+        reconciled?: boolean;
+        /** A result a human recorded by hand for an ambiguous call: who. */
+        recordedBy?: string;
       }
     | { kind: "signal"; signal: string; reason?: string; at: string }
     /** A human's decision: on a tool call (`callId`), on going past a budget (`budget`), or on going on after a stuck loop (`loop`). */
@@ -147,6 +164,9 @@ export type TimelineItem = ItemBase &
         by?: string;
         /** The arguments an approver replaced the call's with (JSON text). */
         arguments?: string;
+        /** A decision on an ambiguous call: the round it decides; `result` is a result recorded by hand. */
+        round?: number;
+        result?: string;
       }
     /** The verdict of the agent's guardrails on the task (input) or an answer (output). */
     | {
@@ -381,8 +401,28 @@ export function buildTimeline(log: RunLog): Timeline {
         });
         break;
       }
+      case "tool-started":
+        break; // the tool-runner's own marker (see the tool's effect): the ambiguity, if any, follows
+      case "tool-ambiguous": {
+        const m = d.message;
+        items.push({
+          ...base,
+          kind: "ambiguous",
+          turn: m.turn,
+          index: m.index,
+          callId: m.callId,
+          tool: m.tool,
+          round: m.round,
+          effect: m.effect,
+          reason: m.reason,
+        });
+        break;
+      }
+      case "tool-rerun":
       case "tool-command": {
         const m = d.message;
+        const w = d.kind === "tool-rerun" ? subjects.parse(e.subject)?.what : undefined;
+        const round = w?.kind === "tool-rerun" ? w.round : undefined;
         commandTime.set(`tool.${m.turn}.${m.index}`, e.time);
         items.push({
           ...base,
@@ -394,6 +434,7 @@ export function buildTimeline(log: RunLog): Timeline {
           arguments: m.arguments,
           idempotencyKey: m.idempotencyKey,
           ...(m.historySeq !== undefined ? { historySeq: m.historySeq } : {}),
+          ...(round !== undefined ? { round } : {}),
         });
         break;
       }
@@ -417,10 +458,13 @@ export function buildTimeline(log: RunLog): Timeline {
           ...(m.idempotencyKey !== undefined ? { idempotencyKey: m.idempotencyKey } : {}),
           ...(sent ? { waitMs: ms(sent, e.time) } : {}),
           ...(m.childRunId !== undefined ? { childRunId: m.childRunId } : {}),
+          ...(m.reconciled ? { reconciled: true } : {}),
+          ...(m.recordedBy !== undefined ? { recordedBy: m.recordedBy } : {}),
         });
         break;
       }
       case "approval":
+      case "ambiguity-approval":
       case "budget-approval":
       case "loop-approval":
       case "guard-approval": {
@@ -437,6 +481,8 @@ export function buildTimeline(log: RunLog): Timeline {
           ...(m.reason !== undefined ? { reason: m.reason } : {}),
           ...(m.by !== undefined ? { by: m.by } : {}),
           ...(m.arguments !== undefined ? { arguments: m.arguments } : {}),
+          ...(d.kind === "ambiguity-approval" && m.round !== undefined ? { round: m.round } : {}),
+          ...(m.result !== undefined ? { result: m.result } : {}),
         });
         break;
       }

@@ -24,7 +24,16 @@ export interface PendingRetry {
  * caller makes them safe for where they are shown (a terminal, HTML).
  */
 export type Wait =
-  | { kind: "approval"; callId: string; tool: string; arguments: string; reason?: string; argsEditable?: boolean }
+  | {
+      kind: "approval";
+      callId: string;
+      tool: string;
+      arguments: string;
+      reason?: string;
+      argsEditable?: boolean;
+      /** The call was started and left no result (see the tool's effect): approve runs it again, deny records a failure, or a result by hand. */
+      ambiguous?: { round: number; effect: "reconcile" | "irreversible"; reason: string };
+    }
   | { kind: "budget"; budget: string; message: string; turn: number }
   /** Paused by the agent's loop guard (the pattern in words in `message`): approve `loop` to go on. */
   | { kind: "loop"; pattern: string; message: string; turn: number }
@@ -55,6 +64,7 @@ export function waitsOf(s: RunStatus, sleeps: PendingSleep[], now: number, retri
       arguments: a.arguments,
       ...(a.reason !== undefined ? { reason: a.reason } : {}),
       ...(a.argsEditable ? { argsEditable: true } : {}),
+      ...(a.ambiguous ? { ambiguous: a.ambiguous } : {}),
     });
   if (s.budgetPause)
     out.push({ kind: "budget", budget: s.budgetPause.kind, message: s.budgetPause.message, turn: s.budgetPause.turn });

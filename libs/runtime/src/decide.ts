@@ -361,6 +361,13 @@ export function due(
   const out: Output[] = [];
   calls.forEach((call, index) => {
     if (last.results[index]) return;
+    const amb = state.ambiguities.get(`${last.turn}.${index}`);
+    if (amb) {
+      // A call whose outcome was ambiguous: what the human decided (nothing yet: the run waits).
+      const out1 = ambiguityDecided(state, last, index, amb, historySeq, subjects);
+      if (out1) out.push(out1);
+      return;
+    }
     const error = plan.answered.get(index);
     if (error) out.push(plannerResult(runId, last.turn, index, call, subjects, error));
     else if (open.has(index)) out.push(toolCommand(state, last, index, historySeq, subjects));
@@ -603,6 +610,47 @@ function toolCommand(state: RunState, last: TurnState, index: number, historySeq
 }
 
 /**
+ * What a human's decision on an ambiguous call makes due: approve → the call's rerun (round + 1,
+ * same call id, arguments and idempotency key); approve with a result → that result, recorded by
+ * the planner with who decided; deny → the call's failed result (kind `ambiguous_denied`), which
+ * the model reads. Undefined while no decision is recorded (the run waits for it).
+ */
+function ambiguityDecided(
+  state: RunState,
+  last: TurnState,
+  index: number,
+  amb: RunState["ambiguities"] extends Map<string, infer V> ? V : never,
+  historySeq: number,
+  subjects: Subjects,
+): Output | undefined {
+  const d = amb.decision;
+  if (!d) return undefined;
+  const call = last.llm.toolCalls![index]!;
+  if (d.decision === "approve" && d.result === undefined) {
+    const cmd = toolCommand(state, last, index, historySeq, subjects);
+    return {
+      ...cmd,
+      subject: subjects.toolRerun(state.runId, last.turn, index, amb.record.round + 1, safeToolToken(call.name)),
+    };
+  }
+  const r = plannerResult(
+    state.runId,
+    last.turn,
+    index,
+    call,
+    subjects,
+    d.decision === "approve"
+      ? { output: d.result! }
+      : {
+          kind: "ambiguous_denied",
+          message: `the call's outcome was ambiguous (${amb.record.reason}) and a human declined to run it again${d.reason ? `: ${d.reason}` : ""}`,
+        },
+  );
+  if (r.type === "ToolResult" && d.by !== undefined && d.decision === "approve") r.message.recordedBy = d.by;
+  return r;
+}
+
+/**
  * A step the run waits for whose result subject holds a message the fold rejected (written before
  * the step was commanded, or not the step's result): one message per subject, so the step's real
  * result can never be stored there. The steps: the calls of the last turn still without a result,
@@ -626,6 +674,29 @@ function slotTaken(state: RunState, subjects: Subjects): { what: string; reason:
       const decision = gated ? found(subjects.approval(state.runId, last.turn, index)) : undefined;
       if (decision !== undefined)
         return { what: `the approval of call ${index} (${calls[index]!.name}) of turn ${last.turn}`, reason: decision };
+      const amb = state.ambiguities.get(`${last.turn}.${index}`);
+      // the decision an ambiguity waits for; after "run it again", the rerun's own ambiguity record
+      const rerun = amb?.decision?.decision === "approve" && amb.decision.result === undefined;
+      const ambTaken = !amb
+        ? undefined
+        : !amb.decision
+          ? found(subjects.ambiguityApproval(state.runId, last.turn, index, amb.record.round))
+          : rerun
+            ? found(
+                subjects.toolAmbiguous(
+                  state.runId,
+                  last.turn,
+                  index,
+                  amb.record.round + 1,
+                  safeToolToken(calls[index]!.name),
+                ),
+              )
+            : undefined;
+      if (ambTaken !== undefined)
+        return {
+          what: `the decision on ambiguous call ${index} (${calls[index]!.name}) of turn ${last.turn}`,
+          reason: ambTaken,
+        };
     }
     return undefined;
   }

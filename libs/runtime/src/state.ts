@@ -23,6 +23,7 @@ import {
   type Subjects,
   type SummaryResult,
   type HistoryEntry,
+  type ToolAmbiguous,
   type ToolResult,
 } from "@cairn/protocol";
 
@@ -115,6 +116,12 @@ export interface RunState {
   guardApprovals: Map<string, RunApproval>;
   /** Model-judged guardrails' checks, in order (check n is `checks[n - 1]`). */
   checks: CheckResult[];
+  /**
+   * Calls whose outcome is ambiguous — a reconcile or irreversible tool started and left no
+   * result — by "<turn>.<index>": the last round recorded, and the human's decision on it once
+   * made (approve: rerun round + 1; deny: a failure; approve with `result`: that result).
+   */
+  ambiguities: Map<string, { record: ToolAmbiguous; decision?: RunApproval }>;
 }
 
 /** A message of the run's log that the fold refused, and why. */
@@ -136,6 +143,8 @@ export type Applied = {
   | { kind: "tool-result"; turn: number; index: number }
   | { kind: "cancel" }
   | { kind: "approval"; turn: number; index: number }
+  /** A call's outcome became ambiguous (a human decides), or a human decided on it. */
+  | { kind: "ambiguity"; turn: number; index: number }
   | { kind: "summary"; turn: number }
   | { kind: "budget-approval"; turn: number }
   | { kind: "loop-approval"; turn: number }
@@ -179,6 +188,7 @@ export function emptyRun(runId: string): RunState {
     guards: new Map(),
     guardApprovals: new Map(),
     checks: [],
+    ambiguities: new Map(),
   };
 }
 
@@ -226,6 +236,9 @@ const AFTER_SUBMISSION = new Set<RunSubjectKind["kind"]>([
   "tool-result",
   "summary-result",
   "approval",
+  "ambiguity-approval",
+  "tool-ambiguous",
+  "tool-started",
   "budget-approval",
   "loop-approval",
   "message",
@@ -454,6 +467,65 @@ function foldKind(
       }
       state.approvals.set(key, d.value);
       return { kind: "approval", seq, turn: w.turn, index: w.index };
+    }
+    case "tool-started": {
+      // A marker the tool-runner writes for itself (the next delivery reads it): nothing to decide.
+      return { kind: "ignored", seq, reason: "a tool's start marker (the tool-runner's own)" };
+    }
+    case "tool-ambiguous": {
+      const turn = state.turns[w.turn - 1];
+      const call = turn?.llm.toolCalls?.[w.index];
+      if (!turn || !call || w.tool !== safeToolToken(call.name))
+        return reject(state, entry, `ambiguity of call ${w.index} of turn ${w.turn}, which is no call to ${w.tool}`);
+      if (turn.results[w.index]) return reject(state, entry, "ambiguity of a call whose result is recorded");
+      const key = `${w.turn}.${w.index}`;
+      // (a call waiting for a human's approval, or denied, was never commanded: it cannot have started)
+      const gated = turnAgent(state, turn)?.tools.some((t) => t.name === call.name && t.requiresApproval) === true;
+      if (gated && state.approvals.get(key)?.decision !== "approve")
+        return reject(state, entry, "ambiguity of a call that no human approved to run");
+      const prev = state.ambiguities.get(key);
+      // round 0: the call's command; round n: the rerun a human approved after round n - 1
+      const expected = prev ? prev.record.round + 1 : 0;
+      if (prev && (prev.decision?.decision !== "approve" || prev.decision.result !== undefined))
+        return reject(state, entry, "ambiguity of a call no human asked to run again");
+      if (w.round !== expected)
+        return reject(state, entry, `ambiguity of round ${w.round} of a call whose next round is ${expected}`);
+      const d = note(decode<ToolAmbiguous>("ToolAmbiguous", entry.data, MAX_MESSAGE));
+      if (!d.ok) return reject(state, entry, `unreadable ambiguity record (${d.kind}: ${d.message})`);
+      const r = d.value;
+      if (
+        r.runId !== state.runId ||
+        r.turn !== w.turn ||
+        r.index !== w.index ||
+        r.round !== w.round ||
+        r.callId !== call.id
+      )
+        return reject(state, entry, "ambiguity record whose call differs from its subject");
+      state.ambiguities.set(key, { record: r });
+      return { kind: "ambiguity", seq, turn: w.turn, index: w.index };
+    }
+    case "ambiguity-approval": {
+      const key = `${w.turn}.${w.index}`;
+      const amb = state.ambiguities.get(key);
+      if (!amb || amb.record.round !== w.round)
+        return reject(
+          state,
+          entry,
+          `decision on round ${w.round} of call ${w.index} of turn ${w.turn}, whose outcome is not ambiguous`,
+        );
+      if (amb.decision) return { kind: "ignored", seq, reason: "duplicate decision" };
+      if (state.turns[w.turn - 1]?.results[w.index])
+        return reject(state, entry, "decision on a call whose result is recorded");
+      const d = note(decode<RunApproval>("RunApproval", entry.data, MAX_MESSAGE));
+      if (!d.ok) return reject(state, entry, `unreadable decision (${d.kind}: ${d.message})`);
+      const a = d.value;
+      if (a.callId !== amb.record.callId || a.turn !== w.turn || a.index !== w.index || a.round !== w.round)
+        return reject(state, entry, "decision whose call differs from the call it is recorded for");
+      if (a.arguments !== undefined)
+        return reject(state, entry, "a decision on an ambiguous call with edited arguments");
+      if (a.result !== undefined && a.decision !== "approve") return reject(state, entry, "a denial with a result");
+      amb.decision = a;
+      return { kind: "ambiguity", seq, turn: w.turn, index: w.index };
     }
     case "budget-approval": {
       if (state.budgetApprovals.has(w.turn)) return { kind: "ignored", seq, reason: "duplicate budget approval" };
@@ -770,6 +842,13 @@ export function runStatus(state: RunState): RunStatus {
       last.results.forEach((r, i) => {
         const name = last.llm.toolCalls?.[i]?.name;
         if (r) return;
+        const amb = state.ambiguities.get(`${last.turn}.${i}`);
+        if (amb && !amb.decision) {
+          waitingFor.push(
+            `a human's decision on tool ${name ?? "?"} (turn ${last.turn}, call ${i}): its outcome is ambiguous — ${amb.record.reason}; approve runs it again, deny records a failure, approve with a result records that result`,
+          );
+          return;
+        }
         waitingFor.push(`tool ${name ?? "?"} (turn ${last.turn}, call ${i})`);
         if (name !== undefined && !waitingOn.some((w) => w.name === name)) waitingOn.push({ kind: "tool", name });
       });
@@ -852,6 +931,19 @@ export function pendingApprovals(state: RunState): NonNullable<RunStatus["approv
   const editable = new Set(maker.tools.filter((t) => t.requiresApproval && t.argsEditable).map((t) => t.name));
   const out: NonNullable<RunStatus["approvals"]> = [];
   (last.llm.toolCalls ?? []).forEach((c, index) => {
+    const amb = last.results[index] ? undefined : state.ambiguities.get(`${last.turn}.${index}`);
+    if (amb && !amb.decision) {
+      const { round, effect, reason } = amb.record;
+      out.push({
+        turn: last.turn,
+        index,
+        callId: c.id,
+        tool: c.name,
+        arguments: state.approvals.get(`${last.turn}.${index}`)?.arguments ?? c.arguments,
+        ambiguous: { round, effect, reason },
+      });
+      return;
+    }
     if (!needs.has(c.name) || last.results[index] || state.approvals.has(`${last.turn}.${index}`)) return;
     out.push({
       turn: last.turn,

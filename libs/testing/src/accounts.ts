@@ -57,7 +57,7 @@ export function shippedAccounts(prefix = "cairn"): string {
   const text = shippedAccountsConf()
     .replace(/^\s*include \.\/tenants\.conf\s*$/m, tenants)
     .replace(/"cairn\./g, `"${prefix}.`)
-    .replace(/CAIRN_(RUNS|PAYLOADS|ARCHIVE|runs|tools|archived)\b/g, `${part}_$1`);
+    .replace(/CAIRN_(RUNS|PAYLOADS|ARCHIVE|runs|tools|archived|admission)\b/g, `${part}_$1`);
   const vars = Object.entries(shippedPasswordEnv()).map(([k, v]) => `${k}: "${v}"`);
   return `${vars.join("\n")}\n${text}`;
 }

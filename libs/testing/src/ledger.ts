@@ -8,6 +8,8 @@ export interface LedgerEntry {
   runId: string;
   callId: string;
   attempt: number;
+  /** 0, or the n-th rerun a human approved of a call whose outcome was ambiguous. */
+  round?: number;
   pid: number;
   item: string;
   /** When the execution started (before its delay) and when its side effect happened. */

@@ -22,6 +22,8 @@ export interface ToolContext {
   idempotencyKey: string;
   /** 1 for the first execution of this call, higher on retries and redeliveries. */
   attempt: number;
+  /** 0, or n for the n-th time a human had a call whose outcome was ambiguous run again (the key stays the same). */
+  round: number;
   /** When the call was issued (the command's stream timestamp, epoch ms): stable across redeliveries. */
   issuedAt: number;
   /** Aborted when the call times out or the tool-runner hands the work back on shutdown. */
@@ -56,7 +58,32 @@ export interface ToolDefinition<A = Record<string, unknown>> {
   nonRetryable?: string[];
   /** Every call waits for a human approve/deny (`cairn approve|deny`) before it runs. */
   requiresApproval?: boolean;
+  /**
+   * What running the tool again does to the world (default `idempotent`). Cairn knows when a
+   * call's outcome is ambiguous — it was started and has no recorded result: a crash between the
+   * effect and its record, a lost runner, a stall past the ack wait, a timeout of an irreversible
+   * tool — and then:
+   * - `pure`: no side effect; run again freely.
+   * - `idempotent`: run again with the same `idempotencyKey` (the tool or its API dedupes).
+   * - `reconcile`: `reconcile(args, ctx)` is asked whether the effect landed: its result is
+   *   recorded (the tool is not run again), or on "not landed" the tool runs again. A reconcile
+   *   that fails every attempt leaves the call to a human, as `irreversible` does.
+   * - `irreversible`: never run again blindly. The run waits for a human (`cairn status` says
+   *   why): approve runs it again, deny records a failure, `approve --result` records a result.
+   *   A thrown error is the call's result (not retried); a timeout is ambiguous.
+   * For `reconcile` and `irreversible`, the runner records a start marker before each run.
+   */
+  effect?: ToolEffect;
+  /** For `effect: "reconcile"`: did the call's effect land (look it up by `ctx.idempotencyKey`), and with what result? Throw when it cannot tell (retried, then a human decides). */
+  reconcile?(args: A, ctx: ToolContext): ReconcileAnswer | Promise<ReconcileAnswer>;
 }
+
+/** How a tool's call may be run again when its outcome is ambiguous (see ToolDefinition.effect). */
+export type ToolEffect = "pure" | "idempotent" | "reconcile" | "irreversible";
+export const TOOL_EFFECTS: readonly ToolEffect[] = ["pure", "idempotent", "reconcile", "irreversible"];
+
+/** A reconcile function's answer: the effect landed (with the result to record), or it did not (the tool runs again). */
+export type ReconcileAnswer = { landed: true; output: unknown } | { landed: false };
 
 /** Declares a tool (identity function that gives `run` typed arguments). */
 export function defineTool<A = Record<string, unknown>>(def: ToolDefinition<A>): ToolDefinition<A> {

@@ -10,7 +10,7 @@
 export { defineTool } from "./define.js";
 /** Throw it from a tool for a final failure (not retried); its message goes back to the model. */
 export { TerminalError } from "@cairn/runtime";
-export type { ToolDefinition, ToolContext, ToolLogger } from "./define.js";
+export type { ToolDefinition, ToolContext, ToolLogger, ToolEffect, ReconcileAnswer } from "./define.js";
 export { ToolRegistry } from "./registry.js";
 export type { ParseArgumentsResult } from "./registry.js";
 export { loadToolModule, resolveToolModule } from "./loader.js";

@@ -2,7 +2,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import type { ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 import type { ToolSpec } from "@cairn/runtime";
-import type { ToolDefinition } from "./define.js";
+import { TOOL_EFFECTS, type ToolDefinition } from "./define.js";
 
 /** Tool names become NATS subject tokens and provider function names. */
 const TOOL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
@@ -49,6 +49,17 @@ export class ToolRegistry {
       if (!tool.input || typeof tool.input !== "object" || Array.isArray(tool.input)) {
         throw new Error(`tool "${name}" has no input schema (expected a JSON Schema object)`);
       }
+      const effect = tool.effect ?? "idempotent";
+      if (!TOOL_EFFECTS.includes(effect))
+        throw new Error(
+          `tool "${name}" has effect ${JSON.stringify(effect)}: use one of ${TOOL_EFFECTS.map((e) => JSON.stringify(e)).join(", ")}`,
+        );
+      if (effect === "reconcile" && typeof tool.reconcile !== "function")
+        throw new Error(`tool "${name}" has effect "reconcile" and no reconcile function: add reconcile(args, ctx)`);
+      if (effect !== "reconcile" && tool.reconcile !== undefined)
+        throw new Error(
+          `tool "${name}" has a reconcile function and effect ${JSON.stringify(effect)}: set effect "reconcile"`,
+        );
       let validate: ValidateFunction;
       try {
         validate = ajv.compile(tool.input);

@@ -315,6 +315,13 @@ ${editable}</textarea>
       : html`<p class="muted">Your credential has no approve role: you cannot decide this.</p>`;
   switch (w.kind) {
     case "approval":
+      if (w.ambiguous)
+        return html`<li>
+          <strong>Ambiguous call</strong> <code>${w.callId}</code>: tool
+          <strong>${w.tool}</strong> (${w.ambiguous.effect}) was started and left no result — ${w.ambiguous.reason}.
+          Approve runs it again; deny records a failure the model reads (a result by hand:
+          <code>cairn approve … --result</code>). ${long("arguments", w.arguments, false)}${decide(w.callId, "call")}
+        </li>`;
       return html`<li>
         <strong>Waiting for approval</strong> of call <code>${w.callId}</code>: tool <strong>${w.tool}</strong> with
         ${long("arguments", w.arguments, false)}${w.reason ? html` — ${w.reason}` : ""}${decide(
@@ -599,9 +606,21 @@ ${block(tokens.get(i.turn) ?? "")}</pre>`
         ])}${i.childRunId ? html` sub-agent run <a href="${runPath(i.childRunId)}">${i.childRunId}</a>` : ""}${i.edited ? html` <span class="meta">(edited)</span>` : ""}
         ${i.ok ? long("output", i.output ?? "") : html`<p class="err">${i.error?.kind ?? ""}: ${i.error?.message ?? ""}</p>`}`;
       break;
+    case "ambiguous":
+      cls = "bad";
+      body = html`? <strong>${i.tool}</strong>: outcome ambiguous
+        ${meta([`turn ${i.turn}, call ${i.index}`, i.effect, `round ${i.round}`])}
+        <p>${i.reason}</p>`;
+      break;
     case "approval":
-      body = html`${i.decision === "approve" ? "✓ Approved" : html`<span class="err">✗ Denied</span>`}
-      ${i.budget ? "going past the budget" : html`call <code>${i.callId}</code>`}${i.by ? html` by <strong>${i.by}</strong>` : ""}${i.reason ? html`: ${i.reason}` : ""}`;
+      body =
+        i.round !== undefined
+          ? html`${i.decision === "deny" ? html`<span class="err">✗ Declined to run again</span>` : i.result !== undefined ? "✓ Result recorded by hand for" : "✓ Run again:"}
+              ambiguous call
+              <code>${i.callId}</code
+              >${i.by ? html` by <strong>${i.by}</strong>` : ""}${i.reason ? html`: ${i.reason}` : ""}${i.result !== undefined ? long("result", i.result) : ""}`
+          : html`${i.decision === "approve" ? "✓ Approved" : html`<span class="err">✗ Denied</span>`}
+            ${i.budget ? "going past the budget" : html`call <code>${i.callId}</code>`}${i.by ? html` by <strong>${i.by}</strong>` : ""}${i.reason ? html`: ${i.reason}` : ""}`;
       break;
     case "signal":
       body = html`⚑ <strong>${i.signal}</strong>${i.reason ? html`: ${i.reason}` : ""}`;

@@ -692,6 +692,12 @@ export async function startUi(o: UiOptions): Promise<RunningUi> {
     server.listen(o.port ?? 0, host, () => resolve());
   });
   port = (server.address() as AddressInfo).port;
+  // The first page read once in the background (its answer dropped): the first visitor does not pay
+  // for the cold path (this process's first request and render, the planner's first read of a large
+  // index). A failure here (a credential that may not list) is the visitor's to see, not start's.
+  void listPage(new URLSearchParams(), false)
+    .then((page) => runsPage(page))
+    .catch(() => undefined);
   const shown = host.includes(":") ? `[${host}]` : host;
   const url = `http://${shown}:${port}/`;
   return {

@@ -1,5 +1,6 @@
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Command } from "commander";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
@@ -20,6 +21,8 @@ import {
   type EvalRunReport,
 } from "@cairn/replay";
 import { configuredProviders, loadConfig } from "@cairn/llm-caller";
+import { configuredTools, loadConfig as toolRunnerConfig } from "@cairn/tool-runner";
+import { ToolRegistry, type ToolDefinition } from "@cairn/tools";
 import { loadAgentSources, loadPrices, type AgentDefinition } from "@cairn/planner";
 import { isRetryable, retryAfterOf, type ModelRequest } from "@cairn/runtime";
 import { backoffDelay, type AgentSpec, type RetryPolicy, type RunStatus } from "@cairn/protocol";
@@ -40,6 +43,7 @@ interface EvalFlags extends ConnFlags {
   agents?: string;
   judgeModule?: string;
   judgeModel?: string;
+  livePure?: boolean;
   parallel: string;
   json?: boolean;
   width?: string;
@@ -49,6 +53,69 @@ function int(name: string, v: string, min = 1, max = Number.MAX_SAFE_INTEGER): n
   if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max)
     throw new Error(`${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(v)}`);
   return Number(v);
+}
+
+/** The deps' live runner of pure tools (`--live-pure`): a new call's result when its tool is `pure`. */
+type LiveRunner = NonNullable<Parameters<typeof evalRun>[2]["runTool"]>;
+
+/**
+ * The tools whose `effect` is `pure`, as a tool-runner with this environment would have them
+ * (CAIRN_TOOLS_MODULE, …; MCP servers are not started), and a runner of their calls: the arguments
+ * checked against the tool's schema, the tool run with a time limit in a scratch workspace that is
+ * removed afterwards. A call to any other tool is not run (the branch stops).
+ */
+async function livePureTools(server: string | undefined): Promise<{ run: LiveRunner; names: string[]; close(): void }> {
+  // (the tool-runner's configuration asks for a NATS URL: the tools are listed, nothing connects)
+  const config = toolRunnerConfig({
+    ...process.env,
+    NATS_URL: server ?? process.env["NATS_URL"] ?? "nats://127.0.0.1:4222",
+  });
+  const pure = (await configuredTools(config, [], { mcp: [] })).filter((t) => t.effect === "pure");
+  const registry = new ToolRegistry(pure as ToolDefinition[]);
+  const scratch = mkdtempSync(join(tmpdir(), "cairn-eval-"));
+  const noop = (): void => undefined;
+  const run: LiveRunner = async (call) => {
+    const def = registry.get(call.tool);
+    if (!def) return undefined;
+    const args = registry.parseArguments(call.tool, call.arguments);
+    if (!args.ok) return { ok: false, error: args.error };
+    const ac = new AbortController();
+    const timeoutMs = def.timeoutMs ?? config.timeoutMs;
+    const timer = setTimeout(() => ac.abort(new Error(`tool timed out after ${timeoutMs} ms`)), timeoutMs);
+    try {
+      const out = await Promise.race([
+        Promise.resolve(
+          def.run(args.args, {
+            runId: call.runId,
+            turn: call.turn,
+            callId: call.callId,
+            idempotencyKey: `eval:${call.runId}:${call.turn}:${call.index}`,
+            attempt: 1,
+            round: 0,
+            issuedAt: Date.now(),
+            signal: ac.signal,
+            heartbeat: noop,
+            workspaceDir: join(scratch, call.runId),
+            log: { debug: noop, info: noop, warn: noop, error: noop },
+          }),
+        ),
+        new Promise<never>((_, reject) => ac.signal.addEventListener("abort", () => reject(ac.signal.reason as Error))),
+      ]);
+      return { ok: true, output: typeof out === "string" ? out : (JSON.stringify(out) ?? "") };
+    } catch (err) {
+      const kind = (err as { kind?: unknown }).kind;
+      return {
+        ok: false,
+        error: {
+          kind: typeof kind === "string" ? kind : "tool_error",
+          message: err instanceof Error ? err.message : String(err),
+        },
+      };
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  return { run, names: registry.names(), close: () => rmSync(scratch, { recursive: true, force: true }) };
 }
 
 /** An RFC 3339 time (`2026-11-01T00:00:00Z`, with a zone), or a clear error. */
@@ -186,7 +253,7 @@ async function pool<T, R>(items: T[], n: number, fn: (t: T) => Promise<R>): Prom
 export function registerEvalCommand(program: Command): void {
   addConn(program.command("eval"))
     .description(
-      "what-if replay: re-drive recorded runs with another model, provider, prompt or agents module; model steps are called anew, tool results come from the log (no tool ever runs), and a report compares each run",
+      "what-if replay: re-drive recorded runs with another model, provider, prompt or agents module; model steps are called anew, tool results come from the log (no tool runs, but pure ones with --live-pure), and a report compares each run",
     )
     .option("--agent <name>", "runs of this agent")
     .option("--since <time>", "runs submitted at or after this time (RFC 3339)")
@@ -205,6 +272,10 @@ export function registerEvalCommand(program: Command): void {
       "score each pair with the judge(pair) function this module exports (a number, or {score, note})",
     )
     .option("--judge-model <provider:model>", 'score each pair with this model (answering {"score": 0..1, "reason"})')
+    .option(
+      "--live-pure",
+      "run calls the recorded run never made when their tool's effect is pure (the tool-runner's CAIRN_TOOLS_MODULE…), instead of stopping there",
+    )
     .option("--parallel <n>", "runs re-driven at once", "4")
     .option("--json", "machine-readable output")
     .option("--width <columns>", "line width of the table (default: the terminal's)")
@@ -245,6 +316,8 @@ export function registerEvalCommand(program: Command): void {
       if (o.judgeModule) judges.push(await judgeModule(o.judgeModule));
       if (o.judgeModel) judges.push(judgeModel(o.judgeModel, all));
 
+      const live = o.livePure ? await livePureTools(o.server) : undefined;
+      if (live) shown["livePure"] = live.names;
       const c = await client(o);
       let report: EvalReport;
       try {
@@ -271,6 +344,7 @@ export function registerEvalCommand(program: Command): void {
               return completeRetried(p, req);
             },
             loadPayload: (ref) => payloads.get(ref),
+            ...(live ? { runTool: live.run } : {}),
           });
           for (const j of judges) await judgeRun(r, j);
           return r;
@@ -278,6 +352,7 @@ export function registerEvalCommand(program: Command): void {
         report = { change: shown, runs: reports, totals: evalTotals(reports) };
       } finally {
         await c.close();
+        live?.close();
       }
       const text = o.json ? terminalJson(report) : renderEval(report, { width });
       process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);

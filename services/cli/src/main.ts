@@ -340,27 +340,36 @@ for (const decision of ["approve", "deny"] as const) {
     .option("--reason <text>", "why (the model sees a denial's reason)")
     .option("--json", "machine-readable output: the run's status");
   if (decision === "approve")
-    cmd.option(
-      "--args <json>",
-      "run the call with these arguments (a JSON object) instead of the model's: only for a tool the agent lets an approver edit (editableArgs)",
-      parseJsonObject,
-    );
+    cmd
+      .option(
+        "--args <json>",
+        "run the call with these arguments (a JSON object) instead of the model's: only for a tool the agent lets an approver edit (editableArgs)",
+        parseJsonObject,
+      )
+      .option(
+        "--result <text>",
+        "for a call whose outcome is ambiguous (cairn status: started, no result): record this as its result instead of running it again",
+      );
   cmd.action(
     async (
       runId: string,
       callId: string,
-      o: ConnFlags & { reason?: string; json?: boolean; args?: Record<string, unknown> },
+      o: ConnFlags & { reason?: string; json?: boolean; args?: Record<string, unknown>; result?: string },
     ) => {
       const edited = o.args;
       const c = await client(o);
       try {
         // who decided is recorded from this connection's identity, not from anything said here
-        const opts = { ...(o.reason ? { reason: o.reason } : {}), ...(edited ? { args: edited } : {}) };
+        const opts = {
+          ...(o.reason ? { reason: o.reason } : {}),
+          ...(edited ? { args: edited } : {}),
+          ...(o.result !== undefined ? { result: o.result } : {}),
+        };
         const s = await (decision === "approve" ? c.approve(runId, callId, opts) : c.deny(runId, callId, opts));
         process.stdout.write(
           o.json
             ? terminalJson(s) + "\n"
-            : `${decision === "approve" ? (edited ? "approved with edited arguments" : "approved") : "denied"} ${terminalSafe(callId)} of ${terminalSafe(runId)}\n`,
+            : `${decision === "approve" ? (edited ? "approved with edited arguments" : o.result !== undefined ? "recorded the result of" : "approved") : "denied"} ${terminalSafe(callId)} of ${terminalSafe(runId)}\n`,
         );
       } finally {
         await c.close();

@@ -83,12 +83,26 @@ export function renderEntry(e: LogEntry, width = Math.max(60, process.stdout.col
     }
     case "tool-command":
       return `    ${pc.yellow("→")} ${pc.bold(safe(x.message.tool))} ${pc.dim(args(x.message.arguments, w - x.message.tool.length))}`;
+    case "tool-rerun":
+      return `    ${pc.yellow("↻")} ${pc.bold(safe(x.message.tool))} ${pc.dim(`run again, as a human decided: ${args(x.message.arguments, w - x.message.tool.length - 30)}`)}`;
     case "tool-result": {
       const r = x.message;
       const meta = pc.dim(`(${Math.round(r.durationMs ?? 0)} ms${r.attempts > 1 ? `, attempt ${r.attempts}` : ""})`);
       return r.ok
         ? `    ${pc.green("✓")} ${safe(r.tool)} ${pc.dim("→")} ${clip(r.output ?? "", w - r.tool.length)} ${meta}`
         : `    ${pc.red("✗")} ${safe(r.tool)} ${pc.red(`${safe(r.error?.kind)}: ${clip(r.error?.message ?? "", w)}`)} ${meta}`;
+    }
+    case "tool-ambiguous":
+      return `    ${pc.yellow(`? ${safe(x.message.tool)}: outcome ambiguous`)} ${pc.dim(`(${x.message.effect}, round ${x.message.round})`)} ${clip(x.message.reason, w)}`;
+    case "ambiguity-approval": {
+      const m = x.message;
+      const what =
+        m.decision === "deny"
+          ? pc.red("✗ declined to run it again")
+          : m.result !== undefined
+            ? pc.green("✓ result recorded by hand")
+            : pc.green("✓ run it again");
+      return `  ${what}: ambiguous call ${safe(m.callId)}${m.by ? ` by ${safe(m.by)}` : ""}${m.reason ? `: ${safe(m.reason)}` : ""}`;
     }
     case "budget-approval":
       return `  ${x.message.decision === "approve" ? pc.green("✓ approved") : pc.red("✗ denied")} going past the budget before turn ${x.message.turn}${x.message.by ? ` by ${safe(x.message.by)}` : ""}${x.message.reason ? `: ${safe(x.message.reason)}` : ""}`;
@@ -154,6 +168,17 @@ export function renderStatus(s: RunStatus): string {
   ];
   if (s.waitingFor?.length) lines.push(`${pc.bold("waiting")}  ${safe(s.waitingFor.join(", "))}`);
   for (const a of s.approvals ?? []) {
+    if (a.ambiguous) {
+      lines.push(
+        `${pc.bold(pc.yellow("ambiguous"))} ${safe(a.callId)}: ${pc.bold(safe(a.tool))} ${args(a.arguments, 80)} (${safe(a.ambiguous.effect)}, round ${a.ambiguous.round}) — ${clip(a.ambiguous.reason, 160)}`,
+      );
+      lines.push(
+        pc.dim(
+          `          cairn approve ${safe(s.runId)} ${safe(a.callId)}   (run it again)   |   cairn approve ${safe(s.runId)} ${safe(a.callId)} --result "…"   (it landed: record its result)   |   cairn deny ${safe(s.runId)} ${safe(a.callId)} --reason "…"   (record a failure)`,
+        ),
+      );
+      continue;
+    }
     lines.push(
       `${pc.bold(pc.yellow("approval"))} ${safe(a.callId)}: ${pc.bold(safe(a.tool))} ${args(a.arguments, 80)}${a.reason ? pc.dim(` — ${clip(a.reason, 60)}`) : ""}`,
     );
@@ -278,6 +303,12 @@ export function renderWaiting(
   for (const w of waits) {
     switch (w.kind) {
       case "approval":
+        if (w.ambiguous) {
+          out.push(
+            `${pc.yellow("⏸ ambiguous call")} ${safe(w.callId)} (${safe(w.tool)}, ${safe(w.ambiguous.effect)}): ${clip(w.ambiguous.reason, 80)} — ${pc.bold(`cairn approve ${run} ${safe(w.callId)}`)} runs it again, ${pc.bold(`--result "…"`)} records its result, ${pc.bold(`cairn deny ${run} ${safe(w.callId)}`)} records a failure`,
+          );
+          break;
+        }
         out.push(
           `${pc.yellow("⏸ waiting for approval")}: ${pc.bold(`cairn approve ${run} ${safe(w.callId)}`)}  or  ${pc.bold(`cairn deny ${run} ${safe(w.callId)} --reason "…"`)} ${pc.dim(`(call ${safe(w.callId)}: ${safe(w.tool)} ${args(w.arguments, 60)})`)}`,
         );

@@ -15,6 +15,7 @@ import {
   buildCheckRequest,
   buildSummaryRequest,
   checkTarget,
+  estimateTokens,
   parseVerdict,
   nextAgent,
   PromptCache,
@@ -24,10 +25,12 @@ import {
   type RunState,
 } from "@cairn/runtime";
 import type { AppendResult, Disposition, PayloadRef, WorkContext } from "@cairn/bus";
-import type { ModelProvider } from "@cairn/providers";
+import { parseRateLimitHeaders, type ModelProvider } from "@cairn/providers";
 import { activeSpan, CairnAttr, SpanKind, stepLogger, withSpan, type Logger, type StepLogger } from "@cairn/telemetry";
 import type { FoldHint } from "@cairn/runlog";
 import { StepRecorder, type CrashPoint, type StepError, type StepWords } from "@cairn/worker";
+import { priorityOf, type HeaderInfo, type Reservation } from "./admission.js";
+import type { AdmissionStore, ModelBudget } from "./admission-store.js";
 
 export interface CommandMessage {
   subject: string;
@@ -59,6 +62,23 @@ export interface LlmHandlerDeps {
   forget?: (runId: string) => void;
   log: Logger;
   now(): number;
+  /**
+   * Token-aware admission (admission.ts): a model's budget, when its endpoint has limits, and the
+   * store shared by every llm-caller. A command that must wait is handed back with a nak delay; one
+   * delivered `forceAfter` times or more is admitted anyway (JetStream would give up on it).
+   */
+  admission?: {
+    budgetOf(provider: string, model: string): ModelBudget | undefined;
+    store: Pick<AdmissionStore, "reserve" | "settle">;
+    forceAfter: number;
+  };
+}
+
+/** A request's estimated tokens: its messages and tools at 4 characters a token (the provider's count settles it). */
+export function estimateRequestTokens(req: ModelRequest): number {
+  let chars = 0;
+  for (const t of req.tools) chars += t.name.length + t.description.length + JSON.stringify(t.inputSchema).length;
+  return estimateTokens(req.messages) + Math.ceil(chars / 4);
 }
 
 /** What differs between a model turn, a summarisation and a guardrail check: the command, the model, the request, the record. */
@@ -306,6 +326,7 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
     req: ModelRequest,
     at: { runId: string; turn: number; attempt: number; streamTurn?: number },
     signal: AbortSignal,
+    onHeaders?: (h: Headers) => void,
   ): Promise<ModelResponse> => {
     const attributes = {
       "gen_ai.operation.name": "chat",
@@ -324,6 +345,7 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
         signal,
         ...(deps.timeoutMs !== undefined ? { timeoutMs: deps.timeoutMs } : {}),
         ...(publish ? { onToken: (text: string) => publish(at.runId, at.turn, text) } : {}),
+        ...(onHeaders ? { onHeaders } : {}),
       });
       span?.setAttributes({
         "gen_ai.response.model": r.model,
@@ -400,28 +422,79 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
     const loaded = new Map<string, string>();
     for (const ref of plan.refs) loaded.set(ref.name, await deps.payloads!.get(ref));
     const { req, hash } = plan.build(loaded);
-    const base = { provider: provider.name, model, promptHash: hash, attempts: m.deliveries };
+
+    // Admission: reserve the call's estimate in its model's budget, or hand the command back to wait.
+    const budget = deps.admission?.budgetOf(provider.name, model);
+    let reservation: Reservation | undefined;
+    // The call's attempt: its deliveries less those that were waits for admission (never a failure of the call).
+    let attempt = m.deliveries;
+    let headers: HeaderInfo = {};
+    if (deps.admission && budget) {
+      const tokens =
+        estimateRequestTokens(req) + (budget.outputTokens ?? req.maxOutputTokens ?? budget.defaultOutputTokens);
+      const force = m.deliveries >= deps.admission.forceAfter;
+      const r = await deps.admission.store.reserve(budget, {
+        seq: m.seq,
+        tokens,
+        tenant: state.submitted?.tenant ?? "",
+        priority: priorityOf(state.submitted?.metadata),
+        force,
+      });
+      if (!r.admit) {
+        rlog.debug({ tokens, delayMs: r.delayMs, reason: r.reason }, "model call waits for admission");
+        return { nak: r.delayMs };
+      }
+      if (force)
+        rlog.warn(
+          { tokens, deliveries: m.deliveries },
+          "model call admitted over its budget: the command is near its last delivery",
+        );
+      reservation = r.reservation;
+      attempt = Math.max(1, m.deliveries - r.waits);
+    }
+    const base = { provider: provider.name, model, promptHash: hash, attempts: attempt };
+    /** The reservation settled with what the call used (0: it failed); a failure to settle costs only accuracy. */
+    const settleWith = async (used: number): Promise<void> => {
+      if (!deps.admission || !budget || !reservation) return;
+      try {
+        await deps.admission.store.settle(budget, reservation, used, headers);
+      } catch (err) {
+        rlog.warn({ err: (err as Error).message }, "admission reservation not settled (its estimate stays counted)");
+      }
+    };
+    const learnHeaders = budget ? (h: Headers) => (headers = parseRateLimitHeaders(h, deps.now())) : undefined;
+
     return steps.run({
-      m,
+      m: { ...m, deliveries: attempt },
       log: rlog,
       signal: ctx.signal,
       policy: deps.retry,
       words: WORDS,
       failureLevel: "error",
       effectDone: "after-llm",
-      execute: () =>
-        callModel(
-          provider,
-          model,
-          req,
-          {
-            runId,
-            turn,
-            attempt: m.deliveries,
-            ...(work.streamTurn !== undefined ? { streamTurn: work.streamTurn } : {}),
-          },
-          ctx.signal,
-        ),
+      execute: async () => {
+        let res: ModelResponse;
+        try {
+          res = await callModel(
+            provider,
+            model,
+            req,
+            {
+              runId,
+              turn,
+              attempt,
+              ...(work.streamTurn !== undefined ? { streamTurn: work.streamTurn } : {}),
+            },
+            ctx.signal,
+            learnHeaders,
+          );
+        } catch (err) {
+          await settleWith(0);
+          throw err;
+        }
+        await settleWith(res.usage.inputTokens + res.usage.outputTokens);
+        return res;
+      },
       succeed: (res, latencyMs) => {
         rlog.debug({ ms: latencyMs }, "model answered");
         return work.succeed({ ...base, latencyMs }, res);

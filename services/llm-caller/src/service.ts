@@ -1,15 +1,18 @@
 import {
   appendOnce,
+  NotProvisionedError,
   republishedEntry,
   PayloadStore,
   type NatsConnection,
   type RunningConsumer,
   type RunningService,
 } from "@cairn/bus";
+import { Kvm } from "@nats-io/kv";
 import { createEndpointProvider, createScriptedProvider, type ModelProvider } from "@cairn/providers";
 import type { Logger } from "@cairn/telemetry";
 import type { LlmCallerConfig } from "./config.js";
 import { createLlmHandler } from "./handler.js";
+import { AdmissionStore, budgetOf } from "./admission-store.js";
 import { EVENTS_HEADER, SEQS_HEADER, SINCE_HEADER, type FoldHint, RunHistory } from "@cairn/runlog";
 import { CrashPoints, openBus, startWorkQueues, workerRetryPolicy } from "@cairn/worker";
 
@@ -58,6 +61,28 @@ export async function startLlmCaller(config: LlmCallerConfig, deps: LlmCallerDep
   const providers = deps.providers ?? configuredProviders(config);
   const payloads = new PayloadStore(js, jsm, subjects);
   const crash = new CrashPoints(config.crashAt, log);
+  // Token-aware admission when an endpoint has limits: its budgets live in the admission KV bucket (cairn provision).
+  const limited = [...config.endpoints.values()].some((e) => e.limits !== undefined);
+  const openAdmission = async () => {
+    try {
+      return await new Kvm(bus.nc).open(subjects.admissionBucket);
+    } catch (err) {
+      await bus.close();
+      throw new NotProvisionedError([
+        `KV bucket ${subjects.admissionBucket} (token-aware admission, for the endpoints with limits) cannot be opened: ${(err as Error).message}`,
+      ]);
+    }
+  };
+  const admission = limited
+    ? {
+        store: new AdmissionStore(await openAdmission(), { now: () => Date.now(), log }),
+        budgetOf: (provider: string, model: string) => {
+          const e = config.endpoints.get(provider);
+          return e ? budgetOf(provider, e, model) : undefined;
+        },
+        forceAfter: Math.max(1, config.maxDeliver - config.maxAttempts),
+      }
+    : undefined;
   const handle = createLlmHandler({
     subjects,
     providers,
@@ -96,6 +121,7 @@ export async function startLlmCaller(config: LlmCallerConfig, deps: LlmCallerDep
     forget: (runId) => history.forget(runId),
     log,
     now: () => Date.now(),
+    ...(admission ? { admission } : {}),
   });
   // Tool results as the stream stores them (its republish rule): the next model turn's fold usually
   // finds them here instead of reading each back. Only what the server itself republished is kept

@@ -880,11 +880,24 @@ export function createApi(deps: ApiDeps) {
       };
       const gate = Object.hasOwn(gates, callId) ? gates[callId as keyof typeof gates] : undefined;
       const edited = r.value.arguments;
+      const result = r.value.result;
       if (edited !== undefined && decision !== "approve")
         return apiError("bad_request", "edited arguments go with an approval, not a denial");
+      if (result !== undefined && decision !== "approve")
+        return apiError(
+          "bad_request",
+          "a result goes with an approval (the effect landed and gave this), not a denial",
+        );
+      if (result !== undefined && edited !== undefined)
+        return apiError("bad_request", "give a result or edited arguments, not both");
       if (gate && !current.approvals?.some((a) => a.callId === callId)) {
         if (edited !== undefined)
           return apiError("bad_request", `edited arguments are for a tool call, not for ${callId} (a paused run)`);
+        if (result !== undefined)
+          return apiError(
+            "bad_request",
+            `a result is for a call whose outcome is ambiguous, not for ${callId} (a paused run)`,
+          );
         const pause = gate.pause;
         if (!pause) return apiError("not_awaiting", `run ${runId} is not ${gate.notPaused} (status ${current.status})`);
         const msg: RunApproval = {
@@ -913,6 +926,49 @@ export function createApi(deps: ApiDeps) {
           `run ${runId} has no call ${JSON.stringify(callId)} waiting for approval (status ${current.status}${current.approvals?.length ? `; waiting: ${current.approvals.map((a) => a.callId).join(", ")}` : ""})`,
         );
       }
+      if (pending.ambiguous) {
+        // A call that was started and left no result: approve runs it again, deny records a
+        // failure, approve with a result records that result (the planner records it).
+        if (edited !== undefined)
+          return apiError(
+            "bad_request",
+            `call ${callId}'s outcome is ambiguous: approve runs it again as it was, or give its result; its arguments cannot be edited now`,
+          );
+        const round = pending.ambiguous.round;
+        const msg: RunApproval = {
+          v: 1,
+          type: "run.approval",
+          runId,
+          turn: pending.turn,
+          index: pending.index,
+          callId,
+          decision,
+          round,
+          at: deps.now().toISOString(),
+          ...(result !== undefined ? { result } : {}),
+          ...(r.value.reason ? { reason: r.value.reason } : {}),
+          by,
+        };
+        if (
+          (await deps.append(subjects.ambiguityApproval(runId, pending.turn, pending.index, round), encode(msg)))
+            .duplicate
+        )
+          return alreadyDecided(runId, callId);
+        deps.log.info(
+          { runId, callId, decision, round, ...(result !== undefined ? { recordedResult: true } : {}) },
+          decision === "deny"
+            ? "ambiguous call: a human declined to run it again (recorded as its failure)"
+            : result !== undefined
+              ? "ambiguous call: a human recorded its result"
+              : "ambiguous call: a human had it run again",
+        );
+        return current;
+      }
+      if (result !== undefined)
+        return apiError(
+          "bad_request",
+          `a result is recorded only for a call whose outcome is ambiguous; call ${callId} waits for an approval to run`,
+        );
       let args: string | undefined;
       if (edited !== undefined) {
         if (!pending.argsEditable)

@@ -82,6 +82,7 @@ function fixedDeps(
     workspaceRoot: "/tmp/cairn-tool-handler-test",
     largePayloadBytes: 512 * 1024,
     watchCancel: () => () => undefined,
+    stored: async () => undefined,
     log: silentLogger(),
     now: () => Date.now(),
   };

@@ -1,14 +1,28 @@
 import { join } from "node:path";
 import {
+  backoffDelay,
   decode,
+  encode,
   type RetryPolicy,
   type RunApproval,
+  type RunError,
   type RunSubmitted,
   type Subjects,
+  type ToolAmbiguous,
   type ToolCommand,
   type ToolResult,
+  type ToolStarted,
 } from "@cairn/protocol";
-import { errorKind, isAwaitingResult, isDeferred, isRetryable, RetryableError, safeToolToken } from "@cairn/runtime";
+import {
+  errorKind,
+  errorMessage,
+  isAwaitingResult,
+  isDeferred,
+  isRetryable,
+  retryAfterOf,
+  RetryableError,
+  safeToolToken,
+} from "@cairn/runtime";
 import type { AppendResult, Disposition, WorkContext } from "@cairn/bus";
 import type { ToolContext, ToolRegistry } from "@cairn/tools";
 import { CairnAttr, stepLogger, withSpan, type Logger } from "@cairn/telemetry";
@@ -29,9 +43,11 @@ export interface ToolHandlerDeps {
   exists(subject: string): Promise<boolean>;
   /** The run's submission (its agent snapshot), as recorded; undefined when there is none. */
   submission(runId: string): Promise<RunSubmitted | undefined>;
-  /** The human decision recorded for a call, if any. */
-  approval(runId: string, turn: number, index: number): Promise<RunApproval | undefined>;
+  /** The human decision recorded for a call, if any; with `round`: the decision on that round of an ambiguous call. */
+  approval(runId: string, turn: number, index: number, round?: number): Promise<RunApproval | undefined>;
   append(subject: string, data: Uint8Array): Promise<AppendResult>;
+  /** The last message on `subject` with its stream time (ms), asked of the stream leader; undefined when there is none. */
+  stored(subject: string): Promise<{ data: Uint8Array; time: number } | undefined>;
   crash: { hit(p: CrashPoint, subject?: string): void };
   retry: RetryPolicy;
   timeoutMs: number;
@@ -106,6 +122,23 @@ function runWithTimeout(
   });
 }
 
+/**
+ * How long past a started run's time limit a later delivery waits before it decides that run's
+ * outcome is ambiguous (or asks reconcile): the run that took the start marker may still be going
+ * — handed back by a shutdown, or past its ack wait — until its own time limit stops it.
+ */
+export const STARTED_GRACE_MS = 2_000;
+
+/** Recording a step's result failed after the tool ran: for a reconcile/irreversible tool the effect may have landed. */
+class RecordFailed extends Error {
+  constructor(cause: unknown) {
+    super(errorMessage(cause), { cause });
+  }
+}
+
+/** The retry notice of a delivery that reran a reconcile tool after reconcile said its effect did not land. */
+const RECONCILED_NOT_LANDED = "reconciled_not_landed";
+
 const WORDS: StepWords = { call: "tool call", result: "result", skipped: "acked without executing the tool" };
 
 /**
@@ -133,18 +166,21 @@ export function createToolHandler(
 
   return async (m, ctx) => {
     const parsed = subjects.parse(m.subject);
-    if (!parsed || parsed.what.kind !== "tool-command") {
+    if (!parsed || (parsed.what.kind !== "tool-command" && parsed.what.kind !== "tool-rerun")) {
       log.error({ subject: m.subject }, "message on the tool command filter with an unexpected subject; dropped");
       return { term: "unexpected subject" };
     }
     const { runId } = parsed;
     const { turn, index, tool: toolToken } = parsed.what;
+    // 0: the call's command; n ≥ 1: the n-th rerun a human approved after round n - 1 was ambiguous
+    const round = parsed.what.kind === "tool-rerun" ? parsed.what.round : 0;
     const rlog = stepLogger(log, {
       runId,
       turn,
       step: `tool.${turn}.${index}`,
       tool: toolToken,
       attempt: m.deliveries,
+      ...(round > 0 ? { round } : {}),
     });
     deps.crash.hit("after-receive", m.subject);
     const base = { v: 1 as const, type: "tool.result" as const, runId, turn, index, attempts: m.deliveries };
@@ -165,7 +201,9 @@ export function createToolHandler(
     }
     const cmd = d.value;
     const full = { ...base, callId: cmd.callId, tool: cmd.tool, idempotencyKey: cmd.idempotencyKey };
-    if (await steps.alreadyRecorded(m, subjects.toolResult(runId, turn, index, toolToken), rlog, WORDS))
+    const resultSubject = subjects.toolResult(runId, turn, index, toolToken);
+    // (a rerun's first delivery too: the round it reruns may have recorded its result late)
+    if (round > 0 ? await deps.exists(resultSubject) : await steps.alreadyRecorded(m, resultSubject, rlog, WORDS))
       return { ack: true };
     // The command against the log: a command that fails these is not the planner's, and runs nothing.
     const sub = await deps.submission(runId);
@@ -193,8 +231,19 @@ export function createToolHandler(
       editedArgs !== undefined && editedArgs !== cmd.arguments
         ? `the command's arguments differ from those its approver recorded for call ${cmd.callId}`
         : undefined;
-    if (refused || argsRefused || (gatedByRun && !approved)) {
-      const why = refused ?? argsRefused ?? `call ${cmd.callId} requires a human's approval and the log holds none`;
+    // A rerun runs only as a human decided: "run it again" on the round before, for this call.
+    let rerunRefused: string | undefined;
+    if (!refused && round > 0) {
+      const d = await deps.approval(runId, turn, index, round - 1);
+      if (d?.decision !== "approve" || d.result !== undefined || d.callId !== cmd.callId || d.round !== round - 1)
+        rerunRefused = `rerun ${round} of call ${cmd.callId} has no human's decision to run it again in the log`;
+    }
+    if (refused || argsRefused || rerunRefused || (gatedByRun && !approved)) {
+      const why =
+        refused ??
+        argsRefused ??
+        rerunRefused ??
+        `call ${cmd.callId} requires a human's approval and the log holds none`;
       rlog.error({ reason: why }, "tool command refused: it does not match the run's log; nothing executed");
       await steps.reportError(runId, m, "command_refused", `tool-runner refused ${m.subject}: ${why}`);
       return { term: why };
@@ -227,7 +276,145 @@ export function createToolHandler(
     }
     const def = deps.registry.get(cmd.tool)!;
     const policy: RetryPolicy = { ...deps.retry, ...def.retry };
+    const effect = def.effect ?? "idempotent";
     let cancelled = false;
+    const toolContext = (signal: AbortSignal): ToolContext => ({
+      runId,
+      turn,
+      callId: cmd.callId,
+      idempotencyKey: cmd.idempotencyKey,
+      attempt: m.deliveries,
+      round,
+      issuedAt: m.issuedAt,
+      signal,
+      heartbeat: ctx.heartbeat,
+      workspaceDir: join(deps.workspaceRoot, runId),
+      log: rlog,
+      // The planner takes the child's task and agent from this call as recorded, not from here.
+      ...(deps.startChildRun
+        ? { startChildRun: () => deps.startChildRun!({ runId, turn, index, callId: cmd.callId }) }
+        : {}),
+    });
+    /** Records that this round's outcome is unknown: the run waits for a human (see the tool's `effect`). */
+    const ambiguous = async (reason: string): Promise<Disposition> => {
+      const rec: ToolAmbiguous = {
+        v: 1,
+        type: "tool.ambiguous",
+        runId,
+        turn,
+        index,
+        round,
+        callId: cmd.callId,
+        tool: cmd.tool,
+        effect: effect === "reconcile" ? "reconcile" : "irreversible",
+        reason,
+        at: new Date(deps.now()).toISOString(),
+      };
+      rlog.warn(
+        { reason, effect },
+        "the call's outcome is ambiguous: not run again; the run waits for a human's decision",
+      );
+      await deps.append(subjects.toolAmbiguous(runId, turn, index, round, toolToken), encode(rec));
+      return { ack: true };
+    };
+    const timeoutMs = def.timeoutMs ?? deps.timeoutMs;
+    if (effect === "reconcile" || effect === "irreversible") {
+      // A result recorded already (a first delivery too: a re-created consumer delivers from the start).
+      if (m.deliveries === 1 && round === 0 && (await deps.exists(resultSubject))) return { ack: true };
+      // The start marker is the claim: the delivery whose append writes it runs the tool; any other
+      // finds it taken — the round was started, and it has no result.
+      const startedSubject = subjects.toolStarted(runId, turn, index, round, toolToken);
+      const marker: ToolStarted = {
+        v: 1,
+        type: "tool.started",
+        runId,
+        turn,
+        index,
+        round,
+        callId: cmd.callId,
+        tool: cmd.tool,
+        effect,
+        attempt: m.deliveries,
+        at: new Date(deps.now()).toISOString(),
+      };
+      const startedBefore = (await deps.append(startedSubject, encode(marker))).duplicate;
+      if (startedBefore) {
+        // Not while the run that took it may still be going (until its time limit, and a grace):
+        // from the marker, or from a previous delivery's rerun after reconcile's "not landed".
+        const taken = await deps.stored(startedSubject);
+        const prev =
+          m.deliveries > 1 ? await deps.stored(subjects.error(runId, `s${m.seq}-${m.deliveries - 1}`)) : undefined;
+        const notice = prev ? decode<RunError>("RunError", prev.data) : undefined;
+        const rerunAt = notice?.ok && notice.value.error.kind === RECONCILED_NOT_LANDED ? prev!.time : 0;
+        const decideAt = Math.max(taken?.time ?? 0, rerunAt) + timeoutMs + STARTED_GRACE_MS;
+        if (deps.now() < decideAt) {
+          rlog.info(
+            { delayMs: decideAt - deps.now() },
+            "the call was started by another delivery that may still be running: handed back until its time limit has passed",
+          );
+          return { nak: decideAt - deps.now() };
+        }
+      }
+      if (startedBefore && effect === "irreversible")
+        return ambiguous(
+          `it was started by an earlier delivery and no result was recorded (the runner stopped, crashed or lost its connection, or its ack wait passed, between starting the tool and recording its outcome): whether its effect happened is unknown`,
+        );
+      if (startedBefore) {
+        let answer: Awaited<ReturnType<NonNullable<typeof def.reconcile>>>;
+        try {
+          answer = (await runWithTimeout(
+            (signal) => def.reconcile!(parsedArgs.args, toolContext(signal)),
+            ctx.signal,
+            def.timeoutMs ?? deps.timeoutMs,
+            () => () => undefined,
+          )) as typeof answer;
+          if (!answer || typeof answer !== "object" || typeof answer.landed !== "boolean")
+            throw new Error(`reconcile returned ${JSON.stringify(answer)?.slice(0, 200)}, not {landed: boolean}`);
+        } catch (err) {
+          if (ctx.signal.aborted) return { nak: 0 };
+          if (isRetryable(err) && m.deliveries < policy.maxAttempts) {
+            const delay = backoffDelay(policy, m.deliveries, retryAfterOf(err));
+            rlog.warn({ err: errorMessage(err), delayMs: delay }, "reconcile failed; asked again after backoff");
+            await steps.reportRetry(
+              m,
+              { kind: "reconcile_failed", message: errorMessage(err), retryable: true },
+              delay,
+              rlog,
+            );
+            return { nak: delay };
+          }
+          return ambiguous(
+            `it was started by an earlier delivery and no result was recorded, and reconcile could not say whether its effect landed: ${errorMessage(err).slice(0, 500)}`,
+          );
+        }
+        if (answer.landed) {
+          const out = answer.output;
+          rlog.info("reconcile: the earlier run's effect landed; its result is recorded and the tool is not run again");
+          await record(
+            {
+              ...full,
+              ok: true,
+              output: typeof out === "string" ? out : (JSON.stringify(out) ?? ""),
+              reconciled: true,
+            },
+            toolToken,
+          );
+          return { ack: true };
+        }
+        rlog.info("reconcile: the earlier run's effect did not land; running the tool again");
+        // (a later delivery waits for this run as it would for the first: see above)
+        await steps.reportRetry(
+          m,
+          {
+            kind: RECONCILED_NOT_LANDED,
+            message: "reconcile: the earlier run's effect did not land; the tool runs again",
+            retryable: true,
+          },
+          0,
+          rlog,
+        );
+      }
+    }
     return steps.run({
       m,
       log: rlog,
@@ -238,22 +425,7 @@ export function createToolHandler(
       execute: () =>
         runWithTimeout(
           (signal) => {
-            const tctx: ToolContext = {
-              runId,
-              turn,
-              callId: cmd.callId,
-              idempotencyKey: cmd.idempotencyKey,
-              attempt: m.deliveries,
-              issuedAt: m.issuedAt,
-              signal,
-              heartbeat: ctx.heartbeat,
-              workspaceDir: join(deps.workspaceRoot, runId),
-              log: rlog,
-              // The planner takes the child's task and agent from this call as recorded, not from here.
-              ...(deps.startChildRun
-                ? { startChildRun: () => deps.startChildRun!({ runId, turn, index, callId: cmd.callId }) }
-                : {}),
-            };
+            const tctx = toolContext(signal);
             const attributes = {
               "gen_ai.operation.name": "execute_tool",
               "gen_ai.tool.name": cmd.tool,
@@ -267,23 +439,51 @@ export function createToolHandler(
             return withSpan(`execute_tool ${cmd.tool}`, { attributes }, () => def.run(parsedArgs.args, tctx));
           },
           ctx.signal,
-          def.timeoutMs ?? deps.timeoutMs,
+          timeoutMs,
           (abort) =>
             deps.watchCancel(runId, (reason) => {
               cancelled = true;
               abort(reason);
             }),
         ),
-      succeed: (out, durationMs) =>
-        record(
-          { ...full, ok: true, output: typeof out === "string" ? out : (JSON.stringify(out) ?? ""), durationMs },
-          toolToken,
-        ),
+      succeed: async (out, durationMs) => {
+        try {
+          return await record(
+            { ...full, ok: true, output: typeof out === "string" ? out : (JSON.stringify(out) ?? ""), durationMs },
+            toolToken,
+          );
+        } catch (err) {
+          throw new RecordFailed(err);
+        }
+      },
       // Every result is in the run's log (cairn replay): one info line per step would be noise and cost.
       recorded: (_out, ms) => rlog.debug({ ms }, "tool call completed"),
       settle: async (err, durationMs) => {
         if (isAwaitingResult(err)) {
           rlog.info({ from: err.from }, "call waits for its result from elsewhere: acked without a result");
+          return { ack: true };
+        }
+        const marked = effect === "reconcile" || effect === "irreversible";
+        // The tool ran and its result could not be recorded: its effect may have landed. Handed
+        // back: the next delivery finds the start marker (reconcile, or a human).
+        if (marked && err instanceof RecordFailed) {
+          rlog.warn({ err: err.message }, "the tool ran and its result could not be recorded: handed back");
+          return { nak: 0 };
+        }
+        if (marked && isDeferred(err)) {
+          // a wake-up could not tell a deferral from a run that was cut short: not allowed
+          await record(
+            {
+              ...full,
+              ok: false,
+              durationMs,
+              error: {
+                kind: "defer_unsupported",
+                message: `tool ${cmd.tool} has effect ${effect}, which cannot defer (sleep) its call: not run again`,
+              },
+            },
+            toolToken,
+          );
           return { ack: true };
         }
         if (isDeferred(err)) {
@@ -293,6 +493,12 @@ export function createToolHandler(
             "tool call deferred: handed back to JetStream until it is due",
           );
           return { nak: delay };
+        }
+        // A timed-out run may still be doing its effect: handed back, never recorded as failed;
+        // the next delivery finds the marker and waits out the grace (reconcile, or a human).
+        if (marked && !cancelled && errorKind(err) === "timeout") {
+          rlog.warn({ timeoutMs }, "the tool timed out and may still be doing its effect: handed back");
+          return { nak: STARTED_GRACE_MS };
         }
         if (!cancelled) return undefined;
         rlog.info("tool call aborted: the run was cancelled");
@@ -308,7 +514,10 @@ export function createToolHandler(
         return { ack: true };
       },
       // A tool's failure goes back to the model as the call's result; its nonRetryable kinds are never retried.
-      retryable: (err) => isRetryable(err) && !(def.nonRetryable ?? []).includes(errorKind(err)),
+      // An irreversible tool's thrown error is its answer: recorded, never retried.
+      retryable: (err) =>
+        err instanceof RecordFailed ||
+        (effect !== "irreversible" && isRetryable(err) && !(def.nonRetryable ?? []).includes(errorKind(err))),
       fail: (error, durationMs) => record({ ...full, ok: false, durationMs, error }, toolToken),
     });
   };

@@ -275,12 +275,20 @@ async function serve(
     exists: async (subject) => (await jsm.streams.getMessage(subjects.stream, { last_by_subj: subject })) !== null,
     submission,
     // Asked of the stream leader too: an approval just recorded is never missed.
-    approval: async (runId, turn, index) => {
-      const m = await jsm.streams.getMessage(subjects.stream, { last_by_subj: subjects.approval(runId, turn, index) });
+    approval: async (runId, turn, index, round) => {
+      const subject =
+        round === undefined
+          ? subjects.approval(runId, turn, index)
+          : subjects.ambiguityApproval(runId, turn, index, round);
+      const m = await jsm.streams.getMessage(subjects.stream, { last_by_subj: subject });
       const d = m && !isReflected(m.header, 0) ? decode<RunApproval>("RunApproval", m.data) : undefined;
       return d?.ok ? d.value : undefined;
     },
     append: (subject, data) => appendOnce(js, subject, data),
+    stored: async (subject) => {
+      const m = await jsm.streams.getMessage(subjects.stream, { last_by_subj: subject });
+      return m ? { data: m.data, time: m.time.getTime() } : undefined;
+    },
     crash,
     retry: workerRetryPolicy(config.maxAttempts, config.retryInitialDelayMs),
     timeoutMs: config.timeoutMs,

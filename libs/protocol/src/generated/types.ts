@@ -217,6 +217,10 @@ export interface ApprovalRequest {
    * Ignored (accepted for older clients): the planner records the caller's authenticated identity.
    */
   by?: string;
+  /**
+   * Only for a call whose outcome is ambiguous (status approvals[].ambiguous), with decision approve: record this text as the call's result instead of running it again.
+   */
+  result?: string;
 }
 
 /**
@@ -446,7 +450,7 @@ export interface ReadRequest {
 }
 
 /**
- * A human's decision on a tool call that requires approval, on <prefix>.run.<runId>.evt.approval.<turn>.<index> (one per call, ever); or on going past a budget before model turn <turn>, on <prefix>.run.<runId>.evt.approval.<turn>.budget (index 0, callId "budget"); or on going on after the stuck-loop guard paused the run before model turn <turn>, on <prefix>.run.<runId>.evt.approval.<turn>.loop (index 0, callId "loop").
+ * A human's decision on a tool call that requires approval, on <prefix>.run.<runId>.evt.approval.<turn>.<index> (one per call, ever); or on going past a budget before model turn <turn>, on <prefix>.run.<runId>.evt.approval.<turn>.budget (index 0, callId "budget"); or on going on after the stuck-loop guard paused the run before model turn <turn>, on <prefix>.run.<runId>.evt.approval.<turn>.loop (index 0, callId "loop"). Or on a call whose outcome was ambiguous (a reconcile or irreversible tool started and left no result), on <prefix>.run.<runId>.evt.approval.<turn>.<index>.<round>: approve runs it again (round + 1), deny records a failure, approve with `result` records that result.
  */
 export interface RunApproval {
   v: 1;
@@ -466,6 +470,14 @@ export interface RunApproval {
    */
   by?: string;
   at: string;
+  /**
+   * On an ambiguous call's decision: the round whose outcome was ambiguous (0: the call's command; n: its n-th rerun).
+   */
+  round?: number;
+  /**
+   * On an ambiguous call's approval: the result to record as the call's (the effect landed and this is what it gave); the tool is not run again.
+   */
+  result?: string;
 }
 
 /**
@@ -679,6 +691,14 @@ export interface RunStatus {
      */
     argsEditable?: boolean;
     reason?: string;
+    /**
+     * Set when the call was started and left no result (a reconcile tool whose reconcile could not answer, or an irreversible tool): whether its effect landed is unknown. approve runs it again, deny records a failure, approve with a result records that.
+     */
+    ambiguous?: {
+      round: number;
+      effect: "reconcile" | "irreversible";
+      reason: string;
+    };
   }[];
   /**
    * The run waits for a human to let it go past a budget (agent onBudgetExceeded: approve): `cairn approve <runId> budget` or `cairn deny <runId> budget`.
@@ -1323,6 +1343,26 @@ export interface SummaryResult {
 }
 
 /**
+ * Round <round> of a call was started and left no result, and the tool cannot say whether its effect landed (irreversible, or a reconcile that could not answer): on <prefix>.run.<runId>.evt.ambiguous.<turn>.<index>.<round>.<tool> (once per round). The run waits for a human's decision on <prefix>.run.<runId>.evt.approval.<turn>.<index>.<round>.
+ */
+export interface ToolAmbiguous {
+  v: 1;
+  type: "tool.ambiguous";
+  runId: string;
+  turn: number;
+  index: number;
+  round: number;
+  callId: string;
+  tool: string;
+  effect: "reconcile" | "irreversible";
+  /**
+   * Why the outcome is unknown, in words.
+   */
+  reason: string;
+  at: string;
+}
+
+/**
  * Asks a tool-runner to execute one tool call, on <prefix>.run.<runId>.cmd.tool.<turn>.<index>.<tool>.
  */
 export interface ToolCommand {
@@ -1390,6 +1430,37 @@ export interface ToolResult {
    * For a sub-agent call: the child run whose outcome this is.
    */
   childRunId?: string;
+  /**
+   * The outcome of a call whose earlier run left no result, as the tool's reconcile() answered it (the effect had landed): the tool was not run again.
+   */
+  reconciled?: boolean;
+  /**
+   * A result a human recorded by hand for a call whose outcome was ambiguous (cairn approve --result): who (their authenticated identity).
+   */
+  recordedBy?: string;
+}
+
+/**
+ * A tool-runner is about to run round <round> of a call to a tool whose effect is reconcile or irreversible, on <prefix>.run.<runId>.evt.started.<turn>.<index>.<round>.<tool> (once per round). A later delivery that finds it and no result knows the outcome is ambiguous.
+ */
+export interface ToolStarted {
+  v: 1;
+  type: "tool.started";
+  runId: string;
+  turn: number;
+  index: number;
+  /**
+   * 0: the call's command; n: its n-th rerun a human asked for.
+   */
+  round: number;
+  callId: string;
+  tool: string;
+  effect: "reconcile" | "irreversible";
+  /**
+   * The command's delivery that started it.
+   */
+  attempt: number;
+  at: string;
 }
 
 /** `$id` of every schema, by message type name. */
@@ -1421,9 +1492,11 @@ export const schemaIds = {
   SubmitRequest: "https://cairn.dev/schemas/submit-request.v1.schema.json",
   SummaryCommand: "https://cairn.dev/schemas/summary-command.v1.schema.json",
   SummaryResult: "https://cairn.dev/schemas/summary-result.v1.schema.json",
+  ToolAmbiguous: "https://cairn.dev/schemas/tool-ambiguous.v1.schema.json",
   ToolCommand: "https://cairn.dev/schemas/tool-command.v1.schema.json",
   ToolRegistration: "https://cairn.dev/schemas/tool-registration.v1.schema.json",
   ToolResult: "https://cairn.dev/schemas/tool-result.v1.schema.json",
+  ToolStarted: "https://cairn.dev/schemas/tool-started.v1.schema.json",
 } as const;
 
 export type MessageTypeName = keyof typeof schemaIds;

@@ -2849,6 +2849,12 @@ const schema35 = {
       type: "string",
       description: "Ignored (accepted for older clients): the planner records the caller's authenticated identity.",
     },
+    result: {
+      type: "string",
+      maxLength: 65536,
+      description:
+        "Only for a call whose outcome is ambiguous (status approvals[].ambiguous), with decision approve: record this text as the call's result instead of running it again.",
+    },
   },
 };
 function validate22(
@@ -2918,7 +2924,8 @@ function validate22(
         key0 === "decision" ||
         key0 === "arguments" ||
         key0 === "reason" ||
-        key0 === "by"
+        key0 === "by" ||
+        key0 === "result"
       )) {
         const err3 = {
           instancePath,
@@ -3091,8 +3098,42 @@ function validate22(
         errors++;
       }
     }
+    if (data.result !== undefined) {
+      let data7 = data.result;
+      if (typeof data7 === "string") {
+        if (func2(data7) > 65536) {
+          const err13 = {
+            instancePath: instancePath + "/result",
+            schemaPath: "#/properties/result/maxLength",
+            keyword: "maxLength",
+            params: { limit: 65536 },
+            message: "must NOT have more than 65536 characters",
+          };
+          if (vErrors === null) {
+            vErrors = [err13];
+          } else {
+            vErrors.push(err13);
+          }
+          errors++;
+        }
+      } else {
+        const err14 = {
+          instancePath: instancePath + "/result",
+          schemaPath: "#/properties/result/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err14];
+        } else {
+          vErrors.push(err14);
+        }
+        errors++;
+      }
+    }
   } else {
-    const err13 = {
+    const err15 = {
       instancePath,
       schemaPath: "#/type",
       keyword: "type",
@@ -3100,9 +3141,9 @@ function validate22(
       message: "must be object",
     };
     if (vErrors === null) {
-      vErrors = [err13];
+      vErrors = [err15];
     } else {
-      vErrors.push(err13);
+      vErrors.push(err15);
     }
     errors++;
   }
@@ -4584,6 +4625,18 @@ const schema39 = {
             description: "The approver may replace the arguments (cairn approve --args).",
           },
           reason: { type: "string" },
+          ambiguous: {
+            type: "object",
+            additionalProperties: false,
+            required: ["round", "effect", "reason"],
+            description:
+              "Set when the call was started and left no result (a reconcile tool whose reconcile could not answer, or an irreversible tool): whether its effect landed is unknown. approve runs it again, deny records a failure, approve with a result records that.",
+            properties: {
+              round: { type: "integer", minimum: 0 },
+              effect: { enum: ["reconcile", "irreversible"] },
+              reason: { type: "string" },
+            },
+          },
         },
       },
     },
@@ -5910,7 +5963,8 @@ function validate25(
                         key4 === "tool" ||
                         key4 === "arguments" ||
                         key4 === "argsEditable" ||
-                        key4 === "reason"
+                        key4 === "reason" ||
+                        key4 === "ambiguous"
                       )) {
                         const err68 = {
                           instancePath: instancePath + "/runs/" + i0 + "/approvals/" + i4,
@@ -6056,8 +6110,171 @@ function validate25(
                         errors++;
                       }
                     }
+                    if (data32.ambiguous !== undefined) {
+                      let data40 = data32.ambiguous;
+                      if (data40 && typeof data40 == "object" && !Array.isArray(data40)) {
+                        if (data40.round === undefined) {
+                          const err76 = {
+                            instancePath: instancePath + "/runs/" + i0 + "/approvals/" + i4 + "/ambiguous",
+                            schemaPath:
+                              "https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/properties/ambiguous/required",
+                            keyword: "required",
+                            params: { missingProperty: "round" },
+                            message: "must have required property '" + "round" + "'",
+                          };
+                          if (vErrors === null) {
+                            vErrors = [err76];
+                          } else {
+                            vErrors.push(err76);
+                          }
+                          errors++;
+                        }
+                        if (data40.effect === undefined) {
+                          const err77 = {
+                            instancePath: instancePath + "/runs/" + i0 + "/approvals/" + i4 + "/ambiguous",
+                            schemaPath:
+                              "https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/properties/ambiguous/required",
+                            keyword: "required",
+                            params: { missingProperty: "effect" },
+                            message: "must have required property '" + "effect" + "'",
+                          };
+                          if (vErrors === null) {
+                            vErrors = [err77];
+                          } else {
+                            vErrors.push(err77);
+                          }
+                          errors++;
+                        }
+                        if (data40.reason === undefined) {
+                          const err78 = {
+                            instancePath: instancePath + "/runs/" + i0 + "/approvals/" + i4 + "/ambiguous",
+                            schemaPath:
+                              "https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/properties/ambiguous/required",
+                            keyword: "required",
+                            params: { missingProperty: "reason" },
+                            message: "must have required property '" + "reason" + "'",
+                          };
+                          if (vErrors === null) {
+                            vErrors = [err78];
+                          } else {
+                            vErrors.push(err78);
+                          }
+                          errors++;
+                        }
+                        for (const key5 in data40) {
+                          if (!(key5 === "round" || key5 === "effect" || key5 === "reason")) {
+                            const err79 = {
+                              instancePath: instancePath + "/runs/" + i0 + "/approvals/" + i4 + "/ambiguous",
+                              schemaPath:
+                                "https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/properties/ambiguous/additionalProperties",
+                              keyword: "additionalProperties",
+                              params: { additionalProperty: key5 },
+                              message: "must NOT have additional properties",
+                            };
+                            if (vErrors === null) {
+                              vErrors = [err79];
+                            } else {
+                              vErrors.push(err79);
+                            }
+                            errors++;
+                          }
+                        }
+                        if (data40.round !== undefined) {
+                          let data41 = data40.round;
+                          if (!(typeof data41 == "number" && !(data41 % 1) && !isNaN(data41) && isFinite(data41))) {
+                            const err80 = {
+                              instancePath: instancePath + "/runs/" + i0 + "/approvals/" + i4 + "/ambiguous/round",
+                              schemaPath:
+                                "https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/properties/ambiguous/properties/round/type",
+                              keyword: "type",
+                              params: { type: "integer" },
+                              message: "must be integer",
+                            };
+                            if (vErrors === null) {
+                              vErrors = [err80];
+                            } else {
+                              vErrors.push(err80);
+                            }
+                            errors++;
+                          }
+                          if (typeof data41 == "number" && isFinite(data41)) {
+                            if (data41 < 0 || isNaN(data41)) {
+                              const err81 = {
+                                instancePath: instancePath + "/runs/" + i0 + "/approvals/" + i4 + "/ambiguous/round",
+                                schemaPath:
+                                  "https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/properties/ambiguous/properties/round/minimum",
+                                keyword: "minimum",
+                                params: { comparison: ">=", limit: 0 },
+                                message: "must be >= 0",
+                              };
+                              if (vErrors === null) {
+                                vErrors = [err81];
+                              } else {
+                                vErrors.push(err81);
+                              }
+                              errors++;
+                            }
+                          }
+                        }
+                        if (data40.effect !== undefined) {
+                          let data42 = data40.effect;
+                          if (!(data42 === "reconcile" || data42 === "irreversible")) {
+                            const err82 = {
+                              instancePath: instancePath + "/runs/" + i0 + "/approvals/" + i4 + "/ambiguous/effect",
+                              schemaPath:
+                                "https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/properties/ambiguous/properties/effect/enum",
+                              keyword: "enum",
+                              params: {
+                                allowedValues:
+                                  schema39.properties.approvals.items.properties.ambiguous.properties.effect.enum,
+                              },
+                              message: "must be equal to one of the allowed values",
+                            };
+                            if (vErrors === null) {
+                              vErrors = [err82];
+                            } else {
+                              vErrors.push(err82);
+                            }
+                            errors++;
+                          }
+                        }
+                        if (data40.reason !== undefined) {
+                          if (typeof data40.reason !== "string") {
+                            const err83 = {
+                              instancePath: instancePath + "/runs/" + i0 + "/approvals/" + i4 + "/ambiguous/reason",
+                              schemaPath:
+                                "https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/properties/ambiguous/properties/reason/type",
+                              keyword: "type",
+                              params: { type: "string" },
+                              message: "must be string",
+                            };
+                            if (vErrors === null) {
+                              vErrors = [err83];
+                            } else {
+                              vErrors.push(err83);
+                            }
+                            errors++;
+                          }
+                        }
+                      } else {
+                        const err84 = {
+                          instancePath: instancePath + "/runs/" + i0 + "/approvals/" + i4 + "/ambiguous",
+                          schemaPath:
+                            "https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/properties/ambiguous/type",
+                          keyword: "type",
+                          params: { type: "object" },
+                          message: "must be object",
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err84];
+                        } else {
+                          vErrors.push(err84);
+                        }
+                        errors++;
+                      }
+                    }
                   } else {
-                    const err76 = {
+                    const err85 = {
                       instancePath: instancePath + "/runs/" + i0 + "/approvals/" + i4,
                       schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/items/type",
                       keyword: "type",
@@ -6065,15 +6282,15 @@ function validate25(
                       message: "must be object",
                     };
                     if (vErrors === null) {
-                      vErrors = [err76];
+                      vErrors = [err85];
                     } else {
-                      vErrors.push(err76);
+                      vErrors.push(err85);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err77 = {
+                const err86 = {
                   instancePath: instancePath + "/runs/" + i0 + "/approvals",
                   schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/approvals/type",
                   keyword: "type",
@@ -6081,175 +6298,23 @@ function validate25(
                   message: "must be array",
                 };
                 if (vErrors === null) {
-                  vErrors = [err77];
+                  vErrors = [err86];
                 } else {
-                  vErrors.push(err77);
+                  vErrors.push(err86);
                 }
                 errors++;
               }
             }
             if (data2.budgetPause !== undefined) {
-              let data40 = data2.budgetPause;
-              if (data40 && typeof data40 == "object" && !Array.isArray(data40)) {
-                if (data40.turn === undefined) {
-                  const err78 = {
-                    instancePath: instancePath + "/runs/" + i0 + "/budgetPause",
-                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/budgetPause/required",
-                    keyword: "required",
-                    params: { missingProperty: "turn" },
-                    message: "must have required property '" + "turn" + "'",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err78];
-                  } else {
-                    vErrors.push(err78);
-                  }
-                  errors++;
-                }
-                if (data40.kind === undefined) {
-                  const err79 = {
-                    instancePath: instancePath + "/runs/" + i0 + "/budgetPause",
-                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/budgetPause/required",
-                    keyword: "required",
-                    params: { missingProperty: "kind" },
-                    message: "must have required property '" + "kind" + "'",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err79];
-                  } else {
-                    vErrors.push(err79);
-                  }
-                  errors++;
-                }
-                if (data40.message === undefined) {
-                  const err80 = {
-                    instancePath: instancePath + "/runs/" + i0 + "/budgetPause",
-                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/budgetPause/required",
-                    keyword: "required",
-                    params: { missingProperty: "message" },
-                    message: "must have required property '" + "message" + "'",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err80];
-                  } else {
-                    vErrors.push(err80);
-                  }
-                  errors++;
-                }
-                for (const key5 in data40) {
-                  if (!(key5 === "turn" || key5 === "kind" || key5 === "message")) {
-                    const err81 = {
-                      instancePath: instancePath + "/runs/" + i0 + "/budgetPause",
-                      schemaPath:
-                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/budgetPause/additionalProperties",
-                      keyword: "additionalProperties",
-                      params: { additionalProperty: key5 },
-                      message: "must NOT have additional properties",
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err81];
-                    } else {
-                      vErrors.push(err81);
-                    }
-                    errors++;
-                  }
-                }
-                if (data40.turn !== undefined) {
-                  let data41 = data40.turn;
-                  if (!(typeof data41 == "number" && !(data41 % 1) && !isNaN(data41) && isFinite(data41))) {
-                    const err82 = {
-                      instancePath: instancePath + "/runs/" + i0 + "/budgetPause/turn",
-                      schemaPath:
-                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/budgetPause/properties/turn/type",
-                      keyword: "type",
-                      params: { type: "integer" },
-                      message: "must be integer",
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err82];
-                    } else {
-                      vErrors.push(err82);
-                    }
-                    errors++;
-                  }
-                }
-                if (data40.kind !== undefined) {
-                  if (typeof data40.kind !== "string") {
-                    const err83 = {
-                      instancePath: instancePath + "/runs/" + i0 + "/budgetPause/kind",
-                      schemaPath:
-                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/budgetPause/properties/kind/type",
-                      keyword: "type",
-                      params: { type: "string" },
-                      message: "must be string",
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err83];
-                    } else {
-                      vErrors.push(err83);
-                    }
-                    errors++;
-                  }
-                }
-                if (data40.message !== undefined) {
-                  if (typeof data40.message !== "string") {
-                    const err84 = {
-                      instancePath: instancePath + "/runs/" + i0 + "/budgetPause/message",
-                      schemaPath:
-                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/budgetPause/properties/message/type",
-                      keyword: "type",
-                      params: { type: "string" },
-                      message: "must be string",
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err84];
-                    } else {
-                      vErrors.push(err84);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err85 = {
-                  instancePath: instancePath + "/runs/" + i0 + "/budgetPause",
-                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/budgetPause/type",
-                  keyword: "type",
-                  params: { type: "object" },
-                  message: "must be object",
-                };
-                if (vErrors === null) {
-                  vErrors = [err85];
-                } else {
-                  vErrors.push(err85);
-                }
-                errors++;
-              }
-            }
-            if (data2.loopPause !== undefined) {
-              let data44 = data2.loopPause;
+              let data44 = data2.budgetPause;
               if (data44 && typeof data44 == "object" && !Array.isArray(data44)) {
                 if (data44.turn === undefined) {
-                  const err86 = {
-                    instancePath: instancePath + "/runs/" + i0 + "/loopPause",
-                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/required",
+                  const err87 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/budgetPause",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/budgetPause/required",
                     keyword: "required",
                     params: { missingProperty: "turn" },
                     message: "must have required property '" + "turn" + "'",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err86];
-                  } else {
-                    vErrors.push(err86);
-                  }
-                  errors++;
-                }
-                if (data44.pattern === undefined) {
-                  const err87 = {
-                    instancePath: instancePath + "/runs/" + i0 + "/loopPause",
-                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/required",
-                    keyword: "required",
-                    params: { missingProperty: "pattern" },
-                    message: "must have required property '" + "pattern" + "'",
                   };
                   if (vErrors === null) {
                     vErrors = [err87];
@@ -6258,13 +6323,13 @@ function validate25(
                   }
                   errors++;
                 }
-                if (data44.count === undefined) {
+                if (data44.kind === undefined) {
                   const err88 = {
-                    instancePath: instancePath + "/runs/" + i0 + "/loopPause",
-                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/required",
+                    instancePath: instancePath + "/runs/" + i0 + "/budgetPause",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/budgetPause/required",
                     keyword: "required",
-                    params: { missingProperty: "count" },
-                    message: "must have required property '" + "count" + "'",
+                    params: { missingProperty: "kind" },
+                    message: "must have required property '" + "kind" + "'",
                   };
                   if (vErrors === null) {
                     vErrors = [err88];
@@ -6273,13 +6338,13 @@ function validate25(
                   }
                   errors++;
                 }
-                if (data44.sinceTurn === undefined) {
+                if (data44.message === undefined) {
                   const err89 = {
-                    instancePath: instancePath + "/runs/" + i0 + "/loopPause",
-                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/required",
+                    instancePath: instancePath + "/runs/" + i0 + "/budgetPause",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/budgetPause/required",
                     keyword: "required",
-                    params: { missingProperty: "sinceTurn" },
-                    message: "must have required property '" + "sinceTurn" + "'",
+                    params: { missingProperty: "message" },
+                    message: "must have required property '" + "message" + "'",
                   };
                   if (vErrors === null) {
                     vErrors = [err89];
@@ -6288,38 +6353,34 @@ function validate25(
                   }
                   errors++;
                 }
-                if (data44.message === undefined) {
-                  const err90 = {
-                    instancePath: instancePath + "/runs/" + i0 + "/loopPause",
-                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/required",
-                    keyword: "required",
-                    params: { missingProperty: "message" },
-                    message: "must have required property '" + "message" + "'",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err90];
-                  } else {
-                    vErrors.push(err90);
-                  }
-                  errors++;
-                }
                 for (const key6 in data44) {
-                  if (!(
-                    key6 === "turn" ||
-                    key6 === "pattern" ||
-                    key6 === "tool" ||
-                    key6 === "arguments" ||
-                    key6 === "count" ||
-                    key6 === "sinceTurn" ||
-                    key6 === "message"
-                  )) {
-                    const err91 = {
-                      instancePath: instancePath + "/runs/" + i0 + "/loopPause",
+                  if (!(key6 === "turn" || key6 === "kind" || key6 === "message")) {
+                    const err90 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/budgetPause",
                       schemaPath:
-                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/additionalProperties",
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/budgetPause/additionalProperties",
                       keyword: "additionalProperties",
                       params: { additionalProperty: key6 },
                       message: "must NOT have additional properties",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err90];
+                    } else {
+                      vErrors.push(err90);
+                    }
+                    errors++;
+                  }
+                }
+                if (data44.turn !== undefined) {
+                  let data45 = data44.turn;
+                  if (!(typeof data45 == "number" && !(data45 % 1) && !isNaN(data45) && isFinite(data45))) {
+                    const err91 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/budgetPause/turn",
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/budgetPause/properties/turn/type",
+                      keyword: "type",
+                      params: { type: "integer" },
+                      message: "must be integer",
                     };
                     if (vErrors === null) {
                       vErrors = [err91];
@@ -6329,16 +6390,15 @@ function validate25(
                     errors++;
                   }
                 }
-                if (data44.turn !== undefined) {
-                  let data45 = data44.turn;
-                  if (!(typeof data45 == "number" && !(data45 % 1) && !isNaN(data45) && isFinite(data45))) {
+                if (data44.kind !== undefined) {
+                  if (typeof data44.kind !== "string") {
                     const err92 = {
-                      instancePath: instancePath + "/runs/" + i0 + "/loopPause/turn",
+                      instancePath: instancePath + "/runs/" + i0 + "/budgetPause/kind",
                       schemaPath:
-                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/properties/turn/type",
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/budgetPause/properties/kind/type",
                       keyword: "type",
-                      params: { type: "integer" },
-                      message: "must be integer",
+                      params: { type: "string" },
+                      message: "must be string",
                     };
                     if (vErrors === null) {
                       vErrors = [err92];
@@ -6348,16 +6408,15 @@ function validate25(
                     errors++;
                   }
                 }
-                if (data44.pattern !== undefined) {
-                  let data46 = data44.pattern;
-                  if (!(data46 === "same_call" || data46 === "idle_turns")) {
+                if (data44.message !== undefined) {
+                  if (typeof data44.message !== "string") {
                     const err93 = {
-                      instancePath: instancePath + "/runs/" + i0 + "/loopPause/pattern",
+                      instancePath: instancePath + "/runs/" + i0 + "/budgetPause/message",
                       schemaPath:
-                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/properties/pattern/enum",
-                      keyword: "enum",
-                      params: { allowedValues: schema39.properties.loopPause.properties.pattern.enum },
-                      message: "must be equal to one of the allowed values",
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/budgetPause/properties/message/type",
+                      keyword: "type",
+                      params: { type: "string" },
+                      message: "must be string",
                     };
                     if (vErrors === null) {
                       vErrors = [err93];
@@ -6367,156 +6426,155 @@ function validate25(
                     errors++;
                   }
                 }
-                if (data44.tool !== undefined) {
-                  if (typeof data44.tool !== "string") {
-                    const err94 = {
-                      instancePath: instancePath + "/runs/" + i0 + "/loopPause/tool",
-                      schemaPath:
-                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/properties/tool/type",
-                      keyword: "type",
-                      params: { type: "string" },
-                      message: "must be string",
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err94];
-                    } else {
-                      vErrors.push(err94);
-                    }
-                    errors++;
-                  }
-                }
-                if (data44.arguments !== undefined) {
-                  if (typeof data44.arguments !== "string") {
-                    const err95 = {
-                      instancePath: instancePath + "/runs/" + i0 + "/loopPause/arguments",
-                      schemaPath:
-                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/properties/arguments/type",
-                      keyword: "type",
-                      params: { type: "string" },
-                      message: "must be string",
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err95];
-                    } else {
-                      vErrors.push(err95);
-                    }
-                    errors++;
-                  }
-                }
-                if (data44.count !== undefined) {
-                  let data49 = data44.count;
-                  if (!(typeof data49 == "number" && !(data49 % 1) && !isNaN(data49) && isFinite(data49))) {
-                    const err96 = {
-                      instancePath: instancePath + "/runs/" + i0 + "/loopPause/count",
-                      schemaPath:
-                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/properties/count/type",
-                      keyword: "type",
-                      params: { type: "integer" },
-                      message: "must be integer",
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err96];
-                    } else {
-                      vErrors.push(err96);
-                    }
-                    errors++;
-                  }
-                }
-                if (data44.sinceTurn !== undefined) {
-                  let data50 = data44.sinceTurn;
-                  if (!(typeof data50 == "number" && !(data50 % 1) && !isNaN(data50) && isFinite(data50))) {
-                    const err97 = {
-                      instancePath: instancePath + "/runs/" + i0 + "/loopPause/sinceTurn",
-                      schemaPath:
-                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/properties/sinceTurn/type",
-                      keyword: "type",
-                      params: { type: "integer" },
-                      message: "must be integer",
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err97];
-                    } else {
-                      vErrors.push(err97);
-                    }
-                    errors++;
-                  }
-                }
-                if (data44.message !== undefined) {
-                  if (typeof data44.message !== "string") {
-                    const err98 = {
-                      instancePath: instancePath + "/runs/" + i0 + "/loopPause/message",
-                      schemaPath:
-                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/properties/message/type",
-                      keyword: "type",
-                      params: { type: "string" },
-                      message: "must be string",
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err98];
-                    } else {
-                      vErrors.push(err98);
-                    }
-                    errors++;
-                  }
-                }
               } else {
-                const err99 = {
-                  instancePath: instancePath + "/runs/" + i0 + "/loopPause",
-                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/type",
+                const err94 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/budgetPause",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/budgetPause/type",
                   keyword: "type",
                   params: { type: "object" },
                   message: "must be object",
                 };
                 if (vErrors === null) {
-                  vErrors = [err99];
+                  vErrors = [err94];
                 } else {
-                  vErrors.push(err99);
+                  vErrors.push(err94);
                 }
                 errors++;
               }
             }
-            if (data2.usage !== undefined) {
-              let data52 = data2.usage;
-              if (data52 && typeof data52 == "object" && !Array.isArray(data52)) {
-                if (data52.inputTokens === undefined) {
-                  const err100 = {
-                    instancePath: instancePath + "/runs/" + i0 + "/usage",
-                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/required",
+            if (data2.loopPause !== undefined) {
+              let data48 = data2.loopPause;
+              if (data48 && typeof data48 == "object" && !Array.isArray(data48)) {
+                if (data48.turn === undefined) {
+                  const err95 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/loopPause",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/required",
                     keyword: "required",
-                    params: { missingProperty: "inputTokens" },
-                    message: "must have required property '" + "inputTokens" + "'",
+                    params: { missingProperty: "turn" },
+                    message: "must have required property '" + "turn" + "'",
                   };
                   if (vErrors === null) {
-                    vErrors = [err100];
+                    vErrors = [err95];
                   } else {
-                    vErrors.push(err100);
+                    vErrors.push(err95);
                   }
                   errors++;
                 }
-                if (data52.outputTokens === undefined) {
-                  const err101 = {
-                    instancePath: instancePath + "/runs/" + i0 + "/usage",
-                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/required",
+                if (data48.pattern === undefined) {
+                  const err96 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/loopPause",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/required",
                     keyword: "required",
-                    params: { missingProperty: "outputTokens" },
-                    message: "must have required property '" + "outputTokens" + "'",
+                    params: { missingProperty: "pattern" },
+                    message: "must have required property '" + "pattern" + "'",
                   };
                   if (vErrors === null) {
-                    vErrors = [err101];
+                    vErrors = [err96];
                   } else {
-                    vErrors.push(err101);
+                    vErrors.push(err96);
                   }
                   errors++;
                 }
-                for (const key7 in data52) {
-                  if (!(key7 === "inputTokens" || key7 === "outputTokens")) {
-                    const err102 = {
-                      instancePath: instancePath + "/runs/" + i0 + "/usage",
+                if (data48.count === undefined) {
+                  const err97 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/loopPause",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/required",
+                    keyword: "required",
+                    params: { missingProperty: "count" },
+                    message: "must have required property '" + "count" + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err97];
+                  } else {
+                    vErrors.push(err97);
+                  }
+                  errors++;
+                }
+                if (data48.sinceTurn === undefined) {
+                  const err98 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/loopPause",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/required",
+                    keyword: "required",
+                    params: { missingProperty: "sinceTurn" },
+                    message: "must have required property '" + "sinceTurn" + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err98];
+                  } else {
+                    vErrors.push(err98);
+                  }
+                  errors++;
+                }
+                if (data48.message === undefined) {
+                  const err99 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/loopPause",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/required",
+                    keyword: "required",
+                    params: { missingProperty: "message" },
+                    message: "must have required property '" + "message" + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err99];
+                  } else {
+                    vErrors.push(err99);
+                  }
+                  errors++;
+                }
+                for (const key7 in data48) {
+                  if (!(
+                    key7 === "turn" ||
+                    key7 === "pattern" ||
+                    key7 === "tool" ||
+                    key7 === "arguments" ||
+                    key7 === "count" ||
+                    key7 === "sinceTurn" ||
+                    key7 === "message"
+                  )) {
+                    const err100 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/loopPause",
                       schemaPath:
-                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/additionalProperties",
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/additionalProperties",
                       keyword: "additionalProperties",
                       params: { additionalProperty: key7 },
                       message: "must NOT have additional properties",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err100];
+                    } else {
+                      vErrors.push(err100);
+                    }
+                    errors++;
+                  }
+                }
+                if (data48.turn !== undefined) {
+                  let data49 = data48.turn;
+                  if (!(typeof data49 == "number" && !(data49 % 1) && !isNaN(data49) && isFinite(data49))) {
+                    const err101 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/loopPause/turn",
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/properties/turn/type",
+                      keyword: "type",
+                      params: { type: "integer" },
+                      message: "must be integer",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err101];
+                    } else {
+                      vErrors.push(err101);
+                    }
+                    errors++;
+                  }
+                }
+                if (data48.pattern !== undefined) {
+                  let data50 = data48.pattern;
+                  if (!(data50 === "same_call" || data50 === "idle_turns")) {
+                    const err102 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/loopPause/pattern",
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/properties/pattern/enum",
+                      keyword: "enum",
+                      params: { allowedValues: schema39.properties.loopPause.properties.pattern.enum },
+                      message: "must be equal to one of the allowed values",
                     };
                     if (vErrors === null) {
                       vErrors = [err102];
@@ -6526,16 +6584,15 @@ function validate25(
                     errors++;
                   }
                 }
-                if (data52.inputTokens !== undefined) {
-                  let data53 = data52.inputTokens;
-                  if (!(typeof data53 == "number" && !(data53 % 1) && !isNaN(data53) && isFinite(data53))) {
+                if (data48.tool !== undefined) {
+                  if (typeof data48.tool !== "string") {
                     const err103 = {
-                      instancePath: instancePath + "/runs/" + i0 + "/usage/inputTokens",
+                      instancePath: instancePath + "/runs/" + i0 + "/loopPause/tool",
                       schemaPath:
-                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/properties/inputTokens/type",
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/properties/tool/type",
                       keyword: "type",
-                      params: { type: "integer" },
-                      message: "must be integer",
+                      params: { type: "string" },
+                      message: "must be string",
                     };
                     if (vErrors === null) {
                       vErrors = [err103];
@@ -6544,32 +6601,32 @@ function validate25(
                     }
                     errors++;
                   }
-                  if (typeof data53 == "number" && isFinite(data53)) {
-                    if (data53 < 0 || isNaN(data53)) {
-                      const err104 = {
-                        instancePath: instancePath + "/runs/" + i0 + "/usage/inputTokens",
-                        schemaPath:
-                          "https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/properties/inputTokens/minimum",
-                        keyword: "minimum",
-                        params: { comparison: ">=", limit: 0 },
-                        message: "must be >= 0",
-                      };
-                      if (vErrors === null) {
-                        vErrors = [err104];
-                      } else {
-                        vErrors.push(err104);
-                      }
-                      errors++;
+                }
+                if (data48.arguments !== undefined) {
+                  if (typeof data48.arguments !== "string") {
+                    const err104 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/loopPause/arguments",
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/properties/arguments/type",
+                      keyword: "type",
+                      params: { type: "string" },
+                      message: "must be string",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err104];
+                    } else {
+                      vErrors.push(err104);
                     }
+                    errors++;
                   }
                 }
-                if (data52.outputTokens !== undefined) {
-                  let data54 = data52.outputTokens;
-                  if (!(typeof data54 == "number" && !(data54 % 1) && !isNaN(data54) && isFinite(data54))) {
+                if (data48.count !== undefined) {
+                  let data53 = data48.count;
+                  if (!(typeof data53 == "number" && !(data53 % 1) && !isNaN(data53) && isFinite(data53))) {
                     const err105 = {
-                      instancePath: instancePath + "/runs/" + i0 + "/usage/outputTokens",
+                      instancePath: instancePath + "/runs/" + i0 + "/loopPause/count",
                       schemaPath:
-                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/properties/outputTokens/type",
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/properties/count/type",
                       keyword: "type",
                       params: { type: "integer" },
                       message: "must be integer",
@@ -6581,50 +6638,51 @@ function validate25(
                     }
                     errors++;
                   }
-                  if (typeof data54 == "number" && isFinite(data54)) {
-                    if (data54 < 0 || isNaN(data54)) {
-                      const err106 = {
-                        instancePath: instancePath + "/runs/" + i0 + "/usage/outputTokens",
-                        schemaPath:
-                          "https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/properties/outputTokens/minimum",
-                        keyword: "minimum",
-                        params: { comparison: ">=", limit: 0 },
-                        message: "must be >= 0",
-                      };
-                      if (vErrors === null) {
-                        vErrors = [err106];
-                      } else {
-                        vErrors.push(err106);
-                      }
-                      errors++;
+                }
+                if (data48.sinceTurn !== undefined) {
+                  let data54 = data48.sinceTurn;
+                  if (!(typeof data54 == "number" && !(data54 % 1) && !isNaN(data54) && isFinite(data54))) {
+                    const err106 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/loopPause/sinceTurn",
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/properties/sinceTurn/type",
+                      keyword: "type",
+                      params: { type: "integer" },
+                      message: "must be integer",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err106];
+                    } else {
+                      vErrors.push(err106);
                     }
+                    errors++;
+                  }
+                }
+                if (data48.message !== undefined) {
+                  if (typeof data48.message !== "string") {
+                    const err107 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/loopPause/message",
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/properties/message/type",
+                      keyword: "type",
+                      params: { type: "string" },
+                      message: "must be string",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err107];
+                    } else {
+                      vErrors.push(err107);
+                    }
+                    errors++;
                   }
                 }
               } else {
-                const err107 = {
-                  instancePath: instancePath + "/runs/" + i0 + "/usage",
-                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/type",
+                const err108 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/loopPause",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/loopPause/type",
                   keyword: "type",
                   params: { type: "object" },
                   message: "must be object",
-                };
-                if (vErrors === null) {
-                  vErrors = [err107];
-                } else {
-                  vErrors.push(err107);
-                }
-                errors++;
-              }
-            }
-            if (data2.retries !== undefined) {
-              let data55 = data2.retries;
-              if (!(typeof data55 == "number" && !(data55 % 1) && !isNaN(data55) && isFinite(data55))) {
-                const err108 = {
-                  instancePath: instancePath + "/runs/" + i0 + "/retries",
-                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/retries/type",
-                  keyword: "type",
-                  params: { type: "integer" },
-                  message: "must be integer",
                 };
                 if (vErrors === null) {
                   vErrors = [err108];
@@ -6633,14 +6691,17 @@ function validate25(
                 }
                 errors++;
               }
-              if (typeof data55 == "number" && isFinite(data55)) {
-                if (data55 < 1 || isNaN(data55)) {
+            }
+            if (data2.usage !== undefined) {
+              let data56 = data2.usage;
+              if (data56 && typeof data56 == "object" && !Array.isArray(data56)) {
+                if (data56.inputTokens === undefined) {
                   const err109 = {
-                    instancePath: instancePath + "/runs/" + i0 + "/retries",
-                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/retries/minimum",
-                    keyword: "minimum",
-                    params: { comparison: ">=", limit: 1 },
-                    message: "must be >= 1",
+                    instancePath: instancePath + "/runs/" + i0 + "/usage",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/required",
+                    keyword: "required",
+                    params: { missingProperty: "inputTokens" },
+                    message: "must have required property '" + "inputTokens" + "'",
                   };
                   if (vErrors === null) {
                     vErrors = [err109];
@@ -6649,137 +6710,138 @@ function validate25(
                   }
                   errors++;
                 }
-              }
-            }
-            if (data2.errors !== undefined) {
-              let data56 = data2.errors;
-              if (!(typeof data56 == "number" && !(data56 % 1) && !isNaN(data56) && isFinite(data56))) {
-                const err110 = {
-                  instancePath: instancePath + "/runs/" + i0 + "/errors",
-                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/errors/type",
-                  keyword: "type",
-                  params: { type: "integer" },
-                  message: "must be integer",
-                };
-                if (vErrors === null) {
-                  vErrors = [err110];
-                } else {
-                  vErrors.push(err110);
-                }
-                errors++;
-              }
-              if (typeof data56 == "number" && isFinite(data56)) {
-                if (data56 < 0 || isNaN(data56)) {
-                  const err111 = {
-                    instancePath: instancePath + "/runs/" + i0 + "/errors",
-                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/errors/minimum",
-                    keyword: "minimum",
-                    params: { comparison: ">=", limit: 0 },
-                    message: "must be >= 0",
+                if (data56.outputTokens === undefined) {
+                  const err110 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/usage",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/required",
+                    keyword: "required",
+                    params: { missingProperty: "outputTokens" },
+                    message: "must have required property '" + "outputTokens" + "'",
                   };
                   if (vErrors === null) {
-                    vErrors = [err111];
+                    vErrors = [err110];
                   } else {
-                    vErrors.push(err111);
+                    vErrors.push(err110);
                   }
                   errors++;
                 }
-              }
-            }
-            if (data2.submittedAt !== undefined) {
-              if (typeof data2.submittedAt !== "string") {
-                const err112 = {
-                  instancePath: instancePath + "/runs/" + i0 + "/submittedAt",
-                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/submittedAt/type",
-                  keyword: "type",
-                  params: { type: "string" },
-                  message: "must be string",
-                };
-                if (vErrors === null) {
-                  vErrors = [err112];
-                } else {
-                  vErrors.push(err112);
-                }
-                errors++;
-              }
-            }
-            if (data2.endedAt !== undefined) {
-              if (typeof data2.endedAt !== "string") {
-                const err113 = {
-                  instancePath: instancePath + "/runs/" + i0 + "/endedAt",
-                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/endedAt/type",
-                  keyword: "type",
-                  params: { type: "string" },
-                  message: "must be string",
-                };
-                if (vErrors === null) {
-                  vErrors = [err113];
-                } else {
-                  vErrors.push(err113);
-                }
-                errors++;
-              }
-            }
-            if (data2.lastSeq !== undefined) {
-              let data59 = data2.lastSeq;
-              if (!(typeof data59 == "number" && !(data59 % 1) && !isNaN(data59) && isFinite(data59))) {
-                const err114 = {
-                  instancePath: instancePath + "/runs/" + i0 + "/lastSeq",
-                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/lastSeq/type",
-                  keyword: "type",
-                  params: { type: "integer" },
-                  message: "must be integer",
-                };
-                if (vErrors === null) {
-                  vErrors = [err114];
-                } else {
-                  vErrors.push(err114);
-                }
-                errors++;
-              }
-              if (typeof data59 == "number" && isFinite(data59)) {
-                if (data59 < 0 || isNaN(data59)) {
-                  const err115 = {
-                    instancePath: instancePath + "/runs/" + i0 + "/lastSeq",
-                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/lastSeq/minimum",
-                    keyword: "minimum",
-                    params: { comparison: ">=", limit: 0 },
-                    message: "must be >= 0",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err115];
-                  } else {
-                    vErrors.push(err115);
+                for (const key8 in data56) {
+                  if (!(key8 === "inputTokens" || key8 === "outputTokens")) {
+                    const err111 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/usage",
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/additionalProperties",
+                      keyword: "additionalProperties",
+                      params: { additionalProperty: key8 },
+                      message: "must NOT have additional properties",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err111];
+                    } else {
+                      vErrors.push(err111);
+                    }
+                    errors++;
                   }
-                  errors++;
                 }
-              }
-            }
-            if (data2.traceId !== undefined) {
-              let data60 = data2.traceId;
-              if (typeof data60 === "string") {
-                if (!pattern15.test(data60)) {
-                  const err116 = {
-                    instancePath: instancePath + "/runs/" + i0 + "/traceId",
-                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/traceId/pattern",
-                    keyword: "pattern",
-                    params: { pattern: "^[0-9a-f]{32}$" },
-                    message: 'must match pattern "' + "^[0-9a-f]{32}$" + '"',
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err116];
-                  } else {
-                    vErrors.push(err116);
+                if (data56.inputTokens !== undefined) {
+                  let data57 = data56.inputTokens;
+                  if (!(typeof data57 == "number" && !(data57 % 1) && !isNaN(data57) && isFinite(data57))) {
+                    const err112 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/usage/inputTokens",
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/properties/inputTokens/type",
+                      keyword: "type",
+                      params: { type: "integer" },
+                      message: "must be integer",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err112];
+                    } else {
+                      vErrors.push(err112);
+                    }
+                    errors++;
                   }
-                  errors++;
+                  if (typeof data57 == "number" && isFinite(data57)) {
+                    if (data57 < 0 || isNaN(data57)) {
+                      const err113 = {
+                        instancePath: instancePath + "/runs/" + i0 + "/usage/inputTokens",
+                        schemaPath:
+                          "https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/properties/inputTokens/minimum",
+                        keyword: "minimum",
+                        params: { comparison: ">=", limit: 0 },
+                        message: "must be >= 0",
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err113];
+                      } else {
+                        vErrors.push(err113);
+                      }
+                      errors++;
+                    }
+                  }
+                }
+                if (data56.outputTokens !== undefined) {
+                  let data58 = data56.outputTokens;
+                  if (!(typeof data58 == "number" && !(data58 % 1) && !isNaN(data58) && isFinite(data58))) {
+                    const err114 = {
+                      instancePath: instancePath + "/runs/" + i0 + "/usage/outputTokens",
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/properties/outputTokens/type",
+                      keyword: "type",
+                      params: { type: "integer" },
+                      message: "must be integer",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err114];
+                    } else {
+                      vErrors.push(err114);
+                    }
+                    errors++;
+                  }
+                  if (typeof data58 == "number" && isFinite(data58)) {
+                    if (data58 < 0 || isNaN(data58)) {
+                      const err115 = {
+                        instancePath: instancePath + "/runs/" + i0 + "/usage/outputTokens",
+                        schemaPath:
+                          "https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/properties/outputTokens/minimum",
+                        keyword: "minimum",
+                        params: { comparison: ">=", limit: 0 },
+                        message: "must be >= 0",
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err115];
+                      } else {
+                        vErrors.push(err115);
+                      }
+                      errors++;
+                    }
+                  }
                 }
               } else {
-                const err117 = {
-                  instancePath: instancePath + "/runs/" + i0 + "/traceId",
-                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/traceId/type",
+                const err116 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/usage",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/usage/type",
                   keyword: "type",
-                  params: { type: "string" },
-                  message: "must be string",
+                  params: { type: "object" },
+                  message: "must be object",
+                };
+                if (vErrors === null) {
+                  vErrors = [err116];
+                } else {
+                  vErrors.push(err116);
+                }
+                errors++;
+              }
+            }
+            if (data2.retries !== undefined) {
+              let data59 = data2.retries;
+              if (!(typeof data59 == "number" && !(data59 % 1) && !isNaN(data59) && isFinite(data59))) {
+                const err117 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/retries",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/retries/type",
+                  keyword: "type",
+                  params: { type: "integer" },
+                  message: "must be integer",
                 };
                 if (vErrors === null) {
                   vErrors = [err117];
@@ -6788,87 +6850,84 @@ function validate25(
                 }
                 errors++;
               }
-            }
-            if (data2.purgedAt !== undefined) {
-              if (typeof data2.purgedAt !== "string") {
-                const err118 = {
-                  instancePath: instancePath + "/runs/" + i0 + "/purgedAt",
-                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/purgedAt/type",
-                  keyword: "type",
-                  params: { type: "string" },
-                  message: "must be string",
-                };
-                if (vErrors === null) {
-                  vErrors = [err118];
-                } else {
-                  vErrors.push(err118);
-                }
-                errors++;
-              }
-            }
-            if (data2.tenant !== undefined) {
-              let data62 = data2.tenant;
-              if (typeof data62 === "string") {
-                if (!pattern4.test(data62)) {
-                  const err119 = {
-                    instancePath: instancePath + "/runs/" + i0 + "/tenant",
-                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/tenant/pattern",
-                    keyword: "pattern",
-                    params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
-                    message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+              if (typeof data59 == "number" && isFinite(data59)) {
+                if (data59 < 1 || isNaN(data59)) {
+                  const err118 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/retries",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/retries/minimum",
+                    keyword: "minimum",
+                    params: { comparison: ">=", limit: 1 },
+                    message: "must be >= 1",
                   };
                   if (vErrors === null) {
-                    vErrors = [err119];
+                    vErrors = [err118];
                   } else {
-                    vErrors.push(err119);
+                    vErrors.push(err118);
                   }
                   errors++;
                 }
-              } else {
-                const err120 = {
-                  instancePath: instancePath + "/runs/" + i0 + "/tenant",
-                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/tenant/type",
+              }
+            }
+            if (data2.errors !== undefined) {
+              let data60 = data2.errors;
+              if (!(typeof data60 == "number" && !(data60 % 1) && !isNaN(data60) && isFinite(data60))) {
+                const err119 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/errors",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/errors/type",
+                  keyword: "type",
+                  params: { type: "integer" },
+                  message: "must be integer",
+                };
+                if (vErrors === null) {
+                  vErrors = [err119];
+                } else {
+                  vErrors.push(err119);
+                }
+                errors++;
+              }
+              if (typeof data60 == "number" && isFinite(data60)) {
+                if (data60 < 0 || isNaN(data60)) {
+                  const err120 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/errors",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/errors/minimum",
+                    keyword: "minimum",
+                    params: { comparison: ">=", limit: 0 },
+                    message: "must be >= 0",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err120];
+                  } else {
+                    vErrors.push(err120);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data2.submittedAt !== undefined) {
+              if (typeof data2.submittedAt !== "string") {
+                const err121 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/submittedAt",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/submittedAt/type",
                   keyword: "type",
                   params: { type: "string" },
                   message: "must be string",
                 };
                 if (vErrors === null) {
-                  vErrors = [err120];
+                  vErrors = [err121];
                 } else {
-                  vErrors.push(err120);
+                  vErrors.push(err121);
                 }
                 errors++;
               }
             }
-            if (data2.metadata !== undefined) {
-              let data63 = data2.metadata;
-              if (data63 && typeof data63 == "object" && !Array.isArray(data63)) {
-                for (const key8 in data63) {
-                  if (typeof data63[key8] !== "string") {
-                    const err121 = {
-                      instancePath:
-                        instancePath + "/runs/" + i0 + "/metadata/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),
-                      schemaPath:
-                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/metadata/additionalProperties/type",
-                      keyword: "type",
-                      params: { type: "string" },
-                      message: "must be string",
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err121];
-                    } else {
-                      vErrors.push(err121);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
+            if (data2.endedAt !== undefined) {
+              if (typeof data2.endedAt !== "string") {
                 const err122 = {
-                  instancePath: instancePath + "/runs/" + i0 + "/metadata",
-                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/metadata/type",
+                  instancePath: instancePath + "/runs/" + i0 + "/endedAt",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/endedAt/type",
                   keyword: "type",
-                  params: { type: "object" },
-                  message: "must be object",
+                  params: { type: "string" },
+                  message: "must be string",
                 };
                 if (vErrors === null) {
                   vErrors = [err122];
@@ -6878,14 +6937,15 @@ function validate25(
                 errors++;
               }
             }
-            if (data2.archivedAt !== undefined) {
-              if (typeof data2.archivedAt !== "string") {
+            if (data2.lastSeq !== undefined) {
+              let data63 = data2.lastSeq;
+              if (!(typeof data63 == "number" && !(data63 % 1) && !isNaN(data63) && isFinite(data63))) {
                 const err123 = {
-                  instancePath: instancePath + "/runs/" + i0 + "/archivedAt",
-                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archivedAt/type",
+                  instancePath: instancePath + "/runs/" + i0 + "/lastSeq",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/lastSeq/type",
                   keyword: "type",
-                  params: { type: "string" },
-                  message: "must be string",
+                  params: { type: "integer" },
+                  message: "must be integer",
                 };
                 if (vErrors === null) {
                   vErrors = [err123];
@@ -6894,17 +6954,14 @@ function validate25(
                 }
                 errors++;
               }
-            }
-            if (data2.archive !== undefined) {
-              let data66 = data2.archive;
-              if (data66 && typeof data66 == "object" && !Array.isArray(data66)) {
-                if (data66.seqs === undefined) {
+              if (typeof data63 == "number" && isFinite(data63)) {
+                if (data63 < 0 || isNaN(data63)) {
                   const err124 = {
-                    instancePath: instancePath + "/runs/" + i0 + "/archive",
-                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/required",
-                    keyword: "required",
-                    params: { missingProperty: "seqs" },
-                    message: "must have required property '" + "seqs" + "'",
+                    instancePath: instancePath + "/runs/" + i0 + "/lastSeq",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/lastSeq/minimum",
+                    keyword: "minimum",
+                    params: { comparison: ">=", limit: 0 },
+                    message: "must be >= 0",
                   };
                   if (vErrors === null) {
                     vErrors = [err124];
@@ -6913,13 +6970,18 @@ function validate25(
                   }
                   errors++;
                 }
-                if (data66.sha256 === undefined) {
+              }
+            }
+            if (data2.traceId !== undefined) {
+              let data64 = data2.traceId;
+              if (typeof data64 === "string") {
+                if (!pattern15.test(data64)) {
                   const err125 = {
-                    instancePath: instancePath + "/runs/" + i0 + "/archive",
-                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/required",
-                    keyword: "required",
-                    params: { missingProperty: "sha256" },
-                    message: "must have required property '" + "sha256" + "'",
+                    instancePath: instancePath + "/runs/" + i0 + "/traceId",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/traceId/pattern",
+                    keyword: "pattern",
+                    params: { pattern: "^[0-9a-f]{32}$" },
+                    message: 'must match pattern "' + "^[0-9a-f]{32}$" + '"',
                   };
                   if (vErrors === null) {
                     vErrors = [err125];
@@ -6928,8 +6990,163 @@ function validate25(
                   }
                   errors++;
                 }
-                if (data66.bytes === undefined) {
-                  const err126 = {
+              } else {
+                const err126 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/traceId",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/traceId/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                };
+                if (vErrors === null) {
+                  vErrors = [err126];
+                } else {
+                  vErrors.push(err126);
+                }
+                errors++;
+              }
+            }
+            if (data2.purgedAt !== undefined) {
+              if (typeof data2.purgedAt !== "string") {
+                const err127 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/purgedAt",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/purgedAt/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                };
+                if (vErrors === null) {
+                  vErrors = [err127];
+                } else {
+                  vErrors.push(err127);
+                }
+                errors++;
+              }
+            }
+            if (data2.tenant !== undefined) {
+              let data66 = data2.tenant;
+              if (typeof data66 === "string") {
+                if (!pattern4.test(data66)) {
+                  const err128 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/tenant",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/tenant/pattern",
+                    keyword: "pattern",
+                    params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+                    message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err128];
+                  } else {
+                    vErrors.push(err128);
+                  }
+                  errors++;
+                }
+              } else {
+                const err129 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/tenant",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/tenant/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                };
+                if (vErrors === null) {
+                  vErrors = [err129];
+                } else {
+                  vErrors.push(err129);
+                }
+                errors++;
+              }
+            }
+            if (data2.metadata !== undefined) {
+              let data67 = data2.metadata;
+              if (data67 && typeof data67 == "object" && !Array.isArray(data67)) {
+                for (const key9 in data67) {
+                  if (typeof data67[key9] !== "string") {
+                    const err130 = {
+                      instancePath:
+                        instancePath + "/runs/" + i0 + "/metadata/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),
+                      schemaPath:
+                        "https://cairn.dev/schemas/run-status.v1.schema.json/properties/metadata/additionalProperties/type",
+                      keyword: "type",
+                      params: { type: "string" },
+                      message: "must be string",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err130];
+                    } else {
+                      vErrors.push(err130);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err131 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/metadata",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/metadata/type",
+                  keyword: "type",
+                  params: { type: "object" },
+                  message: "must be object",
+                };
+                if (vErrors === null) {
+                  vErrors = [err131];
+                } else {
+                  vErrors.push(err131);
+                }
+                errors++;
+              }
+            }
+            if (data2.archivedAt !== undefined) {
+              if (typeof data2.archivedAt !== "string") {
+                const err132 = {
+                  instancePath: instancePath + "/runs/" + i0 + "/archivedAt",
+                  schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archivedAt/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                };
+                if (vErrors === null) {
+                  vErrors = [err132];
+                } else {
+                  vErrors.push(err132);
+                }
+                errors++;
+              }
+            }
+            if (data2.archive !== undefined) {
+              let data70 = data2.archive;
+              if (data70 && typeof data70 == "object" && !Array.isArray(data70)) {
+                if (data70.seqs === undefined) {
+                  const err133 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/archive",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/required",
+                    keyword: "required",
+                    params: { missingProperty: "seqs" },
+                    message: "must have required property '" + "seqs" + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err133];
+                  } else {
+                    vErrors.push(err133);
+                  }
+                  errors++;
+                }
+                if (data70.sha256 === undefined) {
+                  const err134 = {
+                    instancePath: instancePath + "/runs/" + i0 + "/archive",
+                    schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/required",
+                    keyword: "required",
+                    params: { missingProperty: "sha256" },
+                    message: "must have required property '" + "sha256" + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err134];
+                  } else {
+                    vErrors.push(err134);
+                  }
+                  errors++;
+                }
+                if (data70.bytes === undefined) {
+                  const err135 = {
                     instancePath: instancePath + "/runs/" + i0 + "/archive",
                     schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/required",
                     keyword: "required",
@@ -6937,14 +7154,14 @@ function validate25(
                     message: "must have required property '" + "bytes" + "'",
                   };
                   if (vErrors === null) {
-                    vErrors = [err126];
+                    vErrors = [err135];
                   } else {
-                    vErrors.push(err126);
+                    vErrors.push(err135);
                   }
                   errors++;
                 }
-                if (data66.messages === undefined) {
-                  const err127 = {
+                if (data70.messages === undefined) {
+                  const err136 = {
                     instancePath: instancePath + "/runs/" + i0 + "/archive",
                     schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/required",
                     keyword: "required",
@@ -6952,42 +7169,42 @@ function validate25(
                     message: "must have required property '" + "messages" + "'",
                   };
                   if (vErrors === null) {
-                    vErrors = [err127];
+                    vErrors = [err136];
                   } else {
-                    vErrors.push(err127);
+                    vErrors.push(err136);
                   }
                   errors++;
                 }
-                for (const key9 in data66) {
+                for (const key10 in data70) {
                   if (!(
-                    key9 === "seqs" ||
-                    key9 === "sha256" ||
-                    key9 === "bytes" ||
-                    key9 === "guardPause" ||
-                    key9 === "activeAgent" ||
-                    key9 === "messages"
+                    key10 === "seqs" ||
+                    key10 === "sha256" ||
+                    key10 === "bytes" ||
+                    key10 === "guardPause" ||
+                    key10 === "activeAgent" ||
+                    key10 === "messages"
                   )) {
-                    const err128 = {
+                    const err137 = {
                       instancePath: instancePath + "/runs/" + i0 + "/archive",
                       schemaPath:
                         "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/additionalProperties",
                       keyword: "additionalProperties",
-                      params: { additionalProperty: key9 },
+                      params: { additionalProperty: key10 },
                       message: "must NOT have additional properties",
                     };
                     if (vErrors === null) {
-                      vErrors = [err128];
+                      vErrors = [err137];
                     } else {
-                      vErrors.push(err128);
+                      vErrors.push(err137);
                     }
                     errors++;
                   }
                 }
-                if (data66.seqs !== undefined) {
-                  let data67 = data66.seqs;
-                  if (Array.isArray(data67)) {
-                    if (data67.length < 1) {
-                      const err129 = {
+                if (data70.seqs !== undefined) {
+                  let data71 = data70.seqs;
+                  if (Array.isArray(data71)) {
+                    if (data71.length < 1) {
+                      const err138 = {
                         instancePath: instancePath + "/runs/" + i0 + "/archive/seqs",
                         schemaPath:
                           "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/seqs/minItems",
@@ -6996,17 +7213,17 @@ function validate25(
                         message: "must NOT have fewer than 1 items",
                       };
                       if (vErrors === null) {
-                        vErrors = [err129];
+                        vErrors = [err138];
                       } else {
-                        vErrors.push(err129);
+                        vErrors.push(err138);
                       }
                       errors++;
                     }
-                    const len5 = data67.length;
+                    const len5 = data71.length;
                     for (let i5 = 0; i5 < len5; i5++) {
-                      let data68 = data67[i5];
-                      if (!(typeof data68 == "number" && !(data68 % 1) && !isNaN(data68) && isFinite(data68))) {
-                        const err130 = {
+                      let data72 = data71[i5];
+                      if (!(typeof data72 == "number" && !(data72 % 1) && !isNaN(data72) && isFinite(data72))) {
+                        const err139 = {
                           instancePath: instancePath + "/runs/" + i0 + "/archive/seqs/" + i5,
                           schemaPath:
                             "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/seqs/items/type",
@@ -7015,15 +7232,15 @@ function validate25(
                           message: "must be integer",
                         };
                         if (vErrors === null) {
-                          vErrors = [err130];
+                          vErrors = [err139];
                         } else {
-                          vErrors.push(err130);
+                          vErrors.push(err139);
                         }
                         errors++;
                       }
-                      if (typeof data68 == "number" && isFinite(data68)) {
-                        if (data68 < 1 || isNaN(data68)) {
-                          const err131 = {
+                      if (typeof data72 == "number" && isFinite(data72)) {
+                        if (data72 < 1 || isNaN(data72)) {
+                          const err140 = {
                             instancePath: instancePath + "/runs/" + i0 + "/archive/seqs/" + i5,
                             schemaPath:
                               "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/seqs/items/minimum",
@@ -7032,16 +7249,16 @@ function validate25(
                             message: "must be >= 1",
                           };
                           if (vErrors === null) {
-                            vErrors = [err131];
+                            vErrors = [err140];
                           } else {
-                            vErrors.push(err131);
+                            vErrors.push(err140);
                           }
                           errors++;
                         }
                       }
                     }
                   } else {
-                    const err132 = {
+                    const err141 = {
                       instancePath: instancePath + "/runs/" + i0 + "/archive/seqs",
                       schemaPath:
                         "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/seqs/type",
@@ -7050,18 +7267,18 @@ function validate25(
                       message: "must be array",
                     };
                     if (vErrors === null) {
-                      vErrors = [err132];
+                      vErrors = [err141];
                     } else {
-                      vErrors.push(err132);
+                      vErrors.push(err141);
                     }
                     errors++;
                   }
                 }
-                if (data66.sha256 !== undefined) {
-                  let data69 = data66.sha256;
-                  if (typeof data69 === "string") {
-                    if (!pattern17.test(data69)) {
-                      const err133 = {
+                if (data70.sha256 !== undefined) {
+                  let data73 = data70.sha256;
+                  if (typeof data73 === "string") {
+                    if (!pattern17.test(data73)) {
+                      const err142 = {
                         instancePath: instancePath + "/runs/" + i0 + "/archive/sha256",
                         schemaPath:
                           "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/sha256/pattern",
@@ -7070,14 +7287,14 @@ function validate25(
                         message: 'must match pattern "' + "^[0-9a-f]{64}$" + '"',
                       };
                       if (vErrors === null) {
-                        vErrors = [err133];
+                        vErrors = [err142];
                       } else {
-                        vErrors.push(err133);
+                        vErrors.push(err142);
                       }
                       errors++;
                     }
                   } else {
-                    const err134 = {
+                    const err143 = {
                       instancePath: instancePath + "/runs/" + i0 + "/archive/sha256",
                       schemaPath:
                         "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/sha256/type",
@@ -7086,17 +7303,17 @@ function validate25(
                       message: "must be string",
                     };
                     if (vErrors === null) {
-                      vErrors = [err134];
+                      vErrors = [err143];
                     } else {
-                      vErrors.push(err134);
+                      vErrors.push(err143);
                     }
                     errors++;
                   }
                 }
-                if (data66.bytes !== undefined) {
-                  let data70 = data66.bytes;
-                  if (!(typeof data70 == "number" && !(data70 % 1) && !isNaN(data70) && isFinite(data70))) {
-                    const err135 = {
+                if (data70.bytes !== undefined) {
+                  let data74 = data70.bytes;
+                  if (!(typeof data74 == "number" && !(data74 % 1) && !isNaN(data74) && isFinite(data74))) {
+                    const err144 = {
                       instancePath: instancePath + "/runs/" + i0 + "/archive/bytes",
                       schemaPath:
                         "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/bytes/type",
@@ -7105,15 +7322,15 @@ function validate25(
                       message: "must be integer",
                     };
                     if (vErrors === null) {
-                      vErrors = [err135];
+                      vErrors = [err144];
                     } else {
-                      vErrors.push(err135);
+                      vErrors.push(err144);
                     }
                     errors++;
                   }
-                  if (typeof data70 == "number" && isFinite(data70)) {
-                    if (data70 < 0 || isNaN(data70)) {
-                      const err136 = {
+                  if (typeof data74 == "number" && isFinite(data74)) {
+                    if (data74 < 0 || isNaN(data74)) {
+                      const err145 = {
                         instancePath: instancePath + "/runs/" + i0 + "/archive/bytes",
                         schemaPath:
                           "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/bytes/minimum",
@@ -7122,19 +7339,19 @@ function validate25(
                         message: "must be >= 0",
                       };
                       if (vErrors === null) {
-                        vErrors = [err136];
+                        vErrors = [err145];
                       } else {
-                        vErrors.push(err136);
+                        vErrors.push(err145);
                       }
                       errors++;
                     }
                   }
                 }
-                if (data66.guardPause !== undefined) {
-                  let data71 = data66.guardPause;
-                  if (data71 && typeof data71 == "object" && !Array.isArray(data71)) {
-                    if (data71.turn === undefined) {
-                      const err137 = {
+                if (data70.guardPause !== undefined) {
+                  let data75 = data70.guardPause;
+                  if (data75 && typeof data75 == "object" && !Array.isArray(data75)) {
+                    if (data75.turn === undefined) {
+                      const err146 = {
                         instancePath: instancePath + "/runs/" + i0 + "/archive/guardPause",
                         schemaPath:
                           "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/guardPause/required",
@@ -7143,14 +7360,14 @@ function validate25(
                         message: "must have required property '" + "turn" + "'",
                       };
                       if (vErrors === null) {
-                        vErrors = [err137];
+                        vErrors = [err146];
                       } else {
-                        vErrors.push(err137);
+                        vErrors.push(err146);
                       }
                       errors++;
                     }
-                    if (data71.point === undefined) {
-                      const err138 = {
+                    if (data75.point === undefined) {
+                      const err147 = {
                         instancePath: instancePath + "/runs/" + i0 + "/archive/guardPause",
                         schemaPath:
                           "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/guardPause/required",
@@ -7159,14 +7376,14 @@ function validate25(
                         message: "must have required property '" + "point" + "'",
                       };
                       if (vErrors === null) {
-                        vErrors = [err138];
+                        vErrors = [err147];
                       } else {
-                        vErrors.push(err138);
+                        vErrors.push(err147);
                       }
                       errors++;
                     }
-                    if (data71.guardrail === undefined) {
-                      const err139 = {
+                    if (data75.guardrail === undefined) {
+                      const err148 = {
                         instancePath: instancePath + "/runs/" + i0 + "/archive/guardPause",
                         schemaPath:
                           "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/guardPause/required",
@@ -7175,14 +7392,14 @@ function validate25(
                         message: "must have required property '" + "guardrail" + "'",
                       };
                       if (vErrors === null) {
-                        vErrors = [err139];
+                        vErrors = [err148];
                       } else {
-                        vErrors.push(err139);
+                        vErrors.push(err148);
                       }
                       errors++;
                     }
-                    if (data71.message === undefined) {
-                      const err140 = {
+                    if (data75.message === undefined) {
+                      const err149 = {
                         instancePath: instancePath + "/runs/" + i0 + "/archive/guardPause",
                         schemaPath:
                           "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/guardPause/required",
@@ -7191,34 +7408,34 @@ function validate25(
                         message: "must have required property '" + "message" + "'",
                       };
                       if (vErrors === null) {
-                        vErrors = [err140];
+                        vErrors = [err149];
                       } else {
-                        vErrors.push(err140);
+                        vErrors.push(err149);
                       }
                       errors++;
                     }
-                    for (const key10 in data71) {
-                      if (!(key10 === "turn" || key10 === "point" || key10 === "guardrail" || key10 === "message")) {
-                        const err141 = {
+                    for (const key11 in data75) {
+                      if (!(key11 === "turn" || key11 === "point" || key11 === "guardrail" || key11 === "message")) {
+                        const err150 = {
                           instancePath: instancePath + "/runs/" + i0 + "/archive/guardPause",
                           schemaPath:
                             "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/guardPause/additionalProperties",
                           keyword: "additionalProperties",
-                          params: { additionalProperty: key10 },
+                          params: { additionalProperty: key11 },
                           message: "must NOT have additional properties",
                         };
                         if (vErrors === null) {
-                          vErrors = [err141];
+                          vErrors = [err150];
                         } else {
-                          vErrors.push(err141);
+                          vErrors.push(err150);
                         }
                         errors++;
                       }
                     }
-                    if (data71.turn !== undefined) {
-                      let data72 = data71.turn;
-                      if (!(typeof data72 == "number" && !(data72 % 1) && !isNaN(data72) && isFinite(data72))) {
-                        const err142 = {
+                    if (data75.turn !== undefined) {
+                      let data76 = data75.turn;
+                      if (!(typeof data76 == "number" && !(data76 % 1) && !isNaN(data76) && isFinite(data76))) {
+                        const err151 = {
                           instancePath: instancePath + "/runs/" + i0 + "/archive/guardPause/turn",
                           schemaPath:
                             "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/guardPause/properties/turn/type",
@@ -7227,17 +7444,17 @@ function validate25(
                           message: "must be integer",
                         };
                         if (vErrors === null) {
-                          vErrors = [err142];
+                          vErrors = [err151];
                         } else {
-                          vErrors.push(err142);
+                          vErrors.push(err151);
                         }
                         errors++;
                       }
                     }
-                    if (data71.point !== undefined) {
-                      let data73 = data71.point;
-                      if (!(data73 === "input" || data73 === "output")) {
-                        const err143 = {
+                    if (data75.point !== undefined) {
+                      let data77 = data75.point;
+                      if (!(data77 === "input" || data77 === "output")) {
+                        const err152 = {
                           instancePath: instancePath + "/runs/" + i0 + "/archive/guardPause/point",
                           schemaPath:
                             "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/guardPause/properties/point/enum",
@@ -7248,16 +7465,16 @@ function validate25(
                           message: "must be equal to one of the allowed values",
                         };
                         if (vErrors === null) {
-                          vErrors = [err143];
+                          vErrors = [err152];
                         } else {
-                          vErrors.push(err143);
+                          vErrors.push(err152);
                         }
                         errors++;
                       }
                     }
-                    if (data71.guardrail !== undefined) {
-                      if (typeof data71.guardrail !== "string") {
-                        const err144 = {
+                    if (data75.guardrail !== undefined) {
+                      if (typeof data75.guardrail !== "string") {
+                        const err153 = {
                           instancePath: instancePath + "/runs/" + i0 + "/archive/guardPause/guardrail",
                           schemaPath:
                             "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/guardPause/properties/guardrail/type",
@@ -7266,16 +7483,16 @@ function validate25(
                           message: "must be string",
                         };
                         if (vErrors === null) {
-                          vErrors = [err144];
+                          vErrors = [err153];
                         } else {
-                          vErrors.push(err144);
+                          vErrors.push(err153);
                         }
                         errors++;
                       }
                     }
-                    if (data71.message !== undefined) {
-                      if (typeof data71.message !== "string") {
-                        const err145 = {
+                    if (data75.message !== undefined) {
+                      if (typeof data75.message !== "string") {
+                        const err154 = {
                           instancePath: instancePath + "/runs/" + i0 + "/archive/guardPause/message",
                           schemaPath:
                             "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/guardPause/properties/message/type",
@@ -7284,15 +7501,15 @@ function validate25(
                           message: "must be string",
                         };
                         if (vErrors === null) {
-                          vErrors = [err145];
+                          vErrors = [err154];
                         } else {
-                          vErrors.push(err145);
+                          vErrors.push(err154);
                         }
                         errors++;
                       }
                     }
                   } else {
-                    const err146 = {
+                    const err155 = {
                       instancePath: instancePath + "/runs/" + i0 + "/archive/guardPause",
                       schemaPath:
                         "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/guardPause/type",
@@ -7301,16 +7518,16 @@ function validate25(
                       message: "must be object",
                     };
                     if (vErrors === null) {
-                      vErrors = [err146];
+                      vErrors = [err155];
                     } else {
-                      vErrors.push(err146);
+                      vErrors.push(err155);
                     }
                     errors++;
                   }
                 }
-                if (data66.activeAgent !== undefined) {
-                  if (typeof data66.activeAgent !== "string") {
-                    const err147 = {
+                if (data70.activeAgent !== undefined) {
+                  if (typeof data70.activeAgent !== "string") {
+                    const err156 = {
                       instancePath: instancePath + "/runs/" + i0 + "/archive/activeAgent",
                       schemaPath:
                         "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/activeAgent/type",
@@ -7319,17 +7536,17 @@ function validate25(
                       message: "must be string",
                     };
                     if (vErrors === null) {
-                      vErrors = [err147];
+                      vErrors = [err156];
                     } else {
-                      vErrors.push(err147);
+                      vErrors.push(err156);
                     }
                     errors++;
                   }
                 }
-                if (data66.messages !== undefined) {
-                  let data77 = data66.messages;
-                  if (!(typeof data77 == "number" && !(data77 % 1) && !isNaN(data77) && isFinite(data77))) {
-                    const err148 = {
+                if (data70.messages !== undefined) {
+                  let data81 = data70.messages;
+                  if (!(typeof data81 == "number" && !(data81 % 1) && !isNaN(data81) && isFinite(data81))) {
+                    const err157 = {
                       instancePath: instancePath + "/runs/" + i0 + "/archive/messages",
                       schemaPath:
                         "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/messages/type",
@@ -7338,15 +7555,15 @@ function validate25(
                       message: "must be integer",
                     };
                     if (vErrors === null) {
-                      vErrors = [err148];
+                      vErrors = [err157];
                     } else {
-                      vErrors.push(err148);
+                      vErrors.push(err157);
                     }
                     errors++;
                   }
-                  if (typeof data77 == "number" && isFinite(data77)) {
-                    if (data77 < 0 || isNaN(data77)) {
-                      const err149 = {
+                  if (typeof data81 == "number" && isFinite(data81)) {
+                    if (data81 < 0 || isNaN(data81)) {
+                      const err158 = {
                         instancePath: instancePath + "/runs/" + i0 + "/archive/messages",
                         schemaPath:
                           "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/properties/messages/minimum",
@@ -7355,16 +7572,16 @@ function validate25(
                         message: "must be >= 0",
                       };
                       if (vErrors === null) {
-                        vErrors = [err149];
+                        vErrors = [err158];
                       } else {
-                        vErrors.push(err149);
+                        vErrors.push(err158);
                       }
                       errors++;
                     }
                   }
                 }
               } else {
-                const err150 = {
+                const err159 = {
                   instancePath: instancePath + "/runs/" + i0 + "/archive",
                   schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/properties/archive/type",
                   keyword: "type",
@@ -7372,15 +7589,15 @@ function validate25(
                   message: "must be object",
                 };
                 if (vErrors === null) {
-                  vErrors = [err150];
+                  vErrors = [err159];
                 } else {
-                  vErrors.push(err150);
+                  vErrors.push(err159);
                 }
                 errors++;
               }
             }
           } else {
-            const err151 = {
+            const err160 = {
               instancePath: instancePath + "/runs/" + i0,
               schemaPath: "https://cairn.dev/schemas/run-status.v1.schema.json/type",
               keyword: "type",
@@ -7388,15 +7605,15 @@ function validate25(
               message: "must be object",
             };
             if (vErrors === null) {
-              vErrors = [err151];
+              vErrors = [err160];
             } else {
-              vErrors.push(err151);
+              vErrors.push(err160);
             }
             errors++;
           }
         }
       } else {
-        const err152 = {
+        const err161 = {
           instancePath: instancePath + "/runs",
           schemaPath: "#/properties/runs/type",
           keyword: "type",
@@ -7404,16 +7621,16 @@ function validate25(
           message: "must be array",
         };
         if (vErrors === null) {
-          vErrors = [err152];
+          vErrors = [err161];
         } else {
-          vErrors.push(err152);
+          vErrors.push(err161);
         }
         errors++;
       }
     }
     if (data.cursor !== undefined) {
       if (typeof data.cursor !== "string") {
-        const err153 = {
+        const err162 = {
           instancePath: instancePath + "/cursor",
           schemaPath: "#/properties/cursor/type",
           keyword: "type",
@@ -7421,17 +7638,17 @@ function validate25(
           message: "must be string",
         };
         if (vErrors === null) {
-          vErrors = [err153];
+          vErrors = [err162];
         } else {
-          vErrors.push(err153);
+          vErrors.push(err162);
         }
         errors++;
       }
     }
     if (data.examined !== undefined) {
-      let data79 = data.examined;
-      if (!(typeof data79 == "number" && !(data79 % 1) && !isNaN(data79) && isFinite(data79))) {
-        const err154 = {
+      let data83 = data.examined;
+      if (!(typeof data83 == "number" && !(data83 % 1) && !isNaN(data83) && isFinite(data83))) {
+        const err163 = {
           instancePath: instancePath + "/examined",
           schemaPath: "#/properties/examined/type",
           keyword: "type",
@@ -7439,15 +7656,15 @@ function validate25(
           message: "must be integer",
         };
         if (vErrors === null) {
-          vErrors = [err154];
+          vErrors = [err163];
         } else {
-          vErrors.push(err154);
+          vErrors.push(err163);
         }
         errors++;
       }
-      if (typeof data79 == "number" && isFinite(data79)) {
-        if (data79 < 0 || isNaN(data79)) {
-          const err155 = {
+      if (typeof data83 == "number" && isFinite(data83)) {
+        if (data83 < 0 || isNaN(data83)) {
+          const err164 = {
             instancePath: instancePath + "/examined",
             schemaPath: "#/properties/examined/minimum",
             keyword: "minimum",
@@ -7455,19 +7672,19 @@ function validate25(
             message: "must be >= 0",
           };
           if (vErrors === null) {
-            vErrors = [err155];
+            vErrors = [err164];
           } else {
-            vErrors.push(err155);
+            vErrors.push(err164);
           }
           errors++;
         }
       }
     }
     if (data.counts !== undefined) {
-      let data80 = data.counts;
-      if (data80 && typeof data80 == "object" && !Array.isArray(data80)) {
-        if (data80.awaiting_approval === undefined) {
-          const err156 = {
+      let data84 = data.counts;
+      if (data84 && typeof data84 == "object" && !Array.isArray(data84)) {
+        if (data84.awaiting_approval === undefined) {
+          const err165 = {
             instancePath: instancePath + "/counts",
             schemaPath: "#/properties/counts/required",
             keyword: "required",
@@ -7475,14 +7692,14 @@ function validate25(
             message: "must have required property '" + "awaiting_approval" + "'",
           };
           if (vErrors === null) {
-            vErrors = [err156];
+            vErrors = [err165];
           } else {
-            vErrors.push(err156);
+            vErrors.push(err165);
           }
           errors++;
         }
-        if (data80.running === undefined) {
-          const err157 = {
+        if (data84.running === undefined) {
+          const err166 = {
             instancePath: instancePath + "/counts",
             schemaPath: "#/properties/counts/required",
             keyword: "required",
@@ -7490,14 +7707,14 @@ function validate25(
             message: "must have required property '" + "running" + "'",
           };
           if (vErrors === null) {
-            vErrors = [err157];
+            vErrors = [err166];
           } else {
-            vErrors.push(err157);
+            vErrors.push(err166);
           }
           errors++;
         }
-        if (data80.completed === undefined) {
-          const err158 = {
+        if (data84.completed === undefined) {
+          const err167 = {
             instancePath: instancePath + "/counts",
             schemaPath: "#/properties/counts/required",
             keyword: "required",
@@ -7505,14 +7722,14 @@ function validate25(
             message: "must have required property '" + "completed" + "'",
           };
           if (vErrors === null) {
-            vErrors = [err158];
+            vErrors = [err167];
           } else {
-            vErrors.push(err158);
+            vErrors.push(err167);
           }
           errors++;
         }
-        if (data80.failed === undefined) {
-          const err159 = {
+        if (data84.failed === undefined) {
+          const err168 = {
             instancePath: instancePath + "/counts",
             schemaPath: "#/properties/counts/required",
             keyword: "required",
@@ -7520,14 +7737,14 @@ function validate25(
             message: "must have required property '" + "failed" + "'",
           };
           if (vErrors === null) {
-            vErrors = [err159];
+            vErrors = [err168];
           } else {
-            vErrors.push(err159);
+            vErrors.push(err168);
           }
           errors++;
         }
-        if (data80.cancelled === undefined) {
-          const err160 = {
+        if (data84.cancelled === undefined) {
+          const err169 = {
             instancePath: instancePath + "/counts",
             schemaPath: "#/properties/counts/required",
             keyword: "required",
@@ -7535,184 +7752,26 @@ function validate25(
             message: "must have required property '" + "cancelled" + "'",
           };
           if (vErrors === null) {
-            vErrors = [err160];
+            vErrors = [err169];
           } else {
-            vErrors.push(err160);
+            vErrors.push(err169);
           }
           errors++;
         }
-        for (const key11 in data80) {
+        for (const key12 in data84) {
           if (!(
-            key11 === "awaiting_approval" ||
-            key11 === "running" ||
-            key11 === "completed" ||
-            key11 === "failed" ||
-            key11 === "cancelled"
+            key12 === "awaiting_approval" ||
+            key12 === "running" ||
+            key12 === "completed" ||
+            key12 === "failed" ||
+            key12 === "cancelled"
           )) {
-            const err161 = {
+            const err170 = {
               instancePath: instancePath + "/counts",
               schemaPath: "#/properties/counts/additionalProperties",
               keyword: "additionalProperties",
-              params: { additionalProperty: key11 },
+              params: { additionalProperty: key12 },
               message: "must NOT have additional properties",
-            };
-            if (vErrors === null) {
-              vErrors = [err161];
-            } else {
-              vErrors.push(err161);
-            }
-            errors++;
-          }
-        }
-        if (data80.awaiting_approval !== undefined) {
-          let data81 = data80.awaiting_approval;
-          if (!(typeof data81 == "number" && !(data81 % 1) && !isNaN(data81) && isFinite(data81))) {
-            const err162 = {
-              instancePath: instancePath + "/counts/awaiting_approval",
-              schemaPath: "#/properties/counts/properties/awaiting_approval/type",
-              keyword: "type",
-              params: { type: "integer" },
-              message: "must be integer",
-            };
-            if (vErrors === null) {
-              vErrors = [err162];
-            } else {
-              vErrors.push(err162);
-            }
-            errors++;
-          }
-          if (typeof data81 == "number" && isFinite(data81)) {
-            if (data81 < 0 || isNaN(data81)) {
-              const err163 = {
-                instancePath: instancePath + "/counts/awaiting_approval",
-                schemaPath: "#/properties/counts/properties/awaiting_approval/minimum",
-                keyword: "minimum",
-                params: { comparison: ">=", limit: 0 },
-                message: "must be >= 0",
-              };
-              if (vErrors === null) {
-                vErrors = [err163];
-              } else {
-                vErrors.push(err163);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data80.running !== undefined) {
-          let data82 = data80.running;
-          if (!(typeof data82 == "number" && !(data82 % 1) && !isNaN(data82) && isFinite(data82))) {
-            const err164 = {
-              instancePath: instancePath + "/counts/running",
-              schemaPath: "#/properties/counts/properties/running/type",
-              keyword: "type",
-              params: { type: "integer" },
-              message: "must be integer",
-            };
-            if (vErrors === null) {
-              vErrors = [err164];
-            } else {
-              vErrors.push(err164);
-            }
-            errors++;
-          }
-          if (typeof data82 == "number" && isFinite(data82)) {
-            if (data82 < 0 || isNaN(data82)) {
-              const err165 = {
-                instancePath: instancePath + "/counts/running",
-                schemaPath: "#/properties/counts/properties/running/minimum",
-                keyword: "minimum",
-                params: { comparison: ">=", limit: 0 },
-                message: "must be >= 0",
-              };
-              if (vErrors === null) {
-                vErrors = [err165];
-              } else {
-                vErrors.push(err165);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data80.completed !== undefined) {
-          let data83 = data80.completed;
-          if (!(typeof data83 == "number" && !(data83 % 1) && !isNaN(data83) && isFinite(data83))) {
-            const err166 = {
-              instancePath: instancePath + "/counts/completed",
-              schemaPath: "#/properties/counts/properties/completed/type",
-              keyword: "type",
-              params: { type: "integer" },
-              message: "must be integer",
-            };
-            if (vErrors === null) {
-              vErrors = [err166];
-            } else {
-              vErrors.push(err166);
-            }
-            errors++;
-          }
-          if (typeof data83 == "number" && isFinite(data83)) {
-            if (data83 < 0 || isNaN(data83)) {
-              const err167 = {
-                instancePath: instancePath + "/counts/completed",
-                schemaPath: "#/properties/counts/properties/completed/minimum",
-                keyword: "minimum",
-                params: { comparison: ">=", limit: 0 },
-                message: "must be >= 0",
-              };
-              if (vErrors === null) {
-                vErrors = [err167];
-              } else {
-                vErrors.push(err167);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data80.failed !== undefined) {
-          let data84 = data80.failed;
-          if (!(typeof data84 == "number" && !(data84 % 1) && !isNaN(data84) && isFinite(data84))) {
-            const err168 = {
-              instancePath: instancePath + "/counts/failed",
-              schemaPath: "#/properties/counts/properties/failed/type",
-              keyword: "type",
-              params: { type: "integer" },
-              message: "must be integer",
-            };
-            if (vErrors === null) {
-              vErrors = [err168];
-            } else {
-              vErrors.push(err168);
-            }
-            errors++;
-          }
-          if (typeof data84 == "number" && isFinite(data84)) {
-            if (data84 < 0 || isNaN(data84)) {
-              const err169 = {
-                instancePath: instancePath + "/counts/failed",
-                schemaPath: "#/properties/counts/properties/failed/minimum",
-                keyword: "minimum",
-                params: { comparison: ">=", limit: 0 },
-                message: "must be >= 0",
-              };
-              if (vErrors === null) {
-                vErrors = [err169];
-              } else {
-                vErrors.push(err169);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data80.cancelled !== undefined) {
-          let data85 = data80.cancelled;
-          if (!(typeof data85 == "number" && !(data85 % 1) && !isNaN(data85) && isFinite(data85))) {
-            const err170 = {
-              instancePath: instancePath + "/counts/cancelled",
-              schemaPath: "#/properties/counts/properties/cancelled/type",
-              keyword: "type",
-              params: { type: "integer" },
-              message: "must be integer",
             };
             if (vErrors === null) {
               vErrors = [err170];
@@ -7721,9 +7780,167 @@ function validate25(
             }
             errors++;
           }
+        }
+        if (data84.awaiting_approval !== undefined) {
+          let data85 = data84.awaiting_approval;
+          if (!(typeof data85 == "number" && !(data85 % 1) && !isNaN(data85) && isFinite(data85))) {
+            const err171 = {
+              instancePath: instancePath + "/counts/awaiting_approval",
+              schemaPath: "#/properties/counts/properties/awaiting_approval/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err171];
+            } else {
+              vErrors.push(err171);
+            }
+            errors++;
+          }
           if (typeof data85 == "number" && isFinite(data85)) {
             if (data85 < 0 || isNaN(data85)) {
-              const err171 = {
+              const err172 = {
+                instancePath: instancePath + "/counts/awaiting_approval",
+                schemaPath: "#/properties/counts/properties/awaiting_approval/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 0 },
+                message: "must be >= 0",
+              };
+              if (vErrors === null) {
+                vErrors = [err172];
+              } else {
+                vErrors.push(err172);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data84.running !== undefined) {
+          let data86 = data84.running;
+          if (!(typeof data86 == "number" && !(data86 % 1) && !isNaN(data86) && isFinite(data86))) {
+            const err173 = {
+              instancePath: instancePath + "/counts/running",
+              schemaPath: "#/properties/counts/properties/running/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err173];
+            } else {
+              vErrors.push(err173);
+            }
+            errors++;
+          }
+          if (typeof data86 == "number" && isFinite(data86)) {
+            if (data86 < 0 || isNaN(data86)) {
+              const err174 = {
+                instancePath: instancePath + "/counts/running",
+                schemaPath: "#/properties/counts/properties/running/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 0 },
+                message: "must be >= 0",
+              };
+              if (vErrors === null) {
+                vErrors = [err174];
+              } else {
+                vErrors.push(err174);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data84.completed !== undefined) {
+          let data87 = data84.completed;
+          if (!(typeof data87 == "number" && !(data87 % 1) && !isNaN(data87) && isFinite(data87))) {
+            const err175 = {
+              instancePath: instancePath + "/counts/completed",
+              schemaPath: "#/properties/counts/properties/completed/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err175];
+            } else {
+              vErrors.push(err175);
+            }
+            errors++;
+          }
+          if (typeof data87 == "number" && isFinite(data87)) {
+            if (data87 < 0 || isNaN(data87)) {
+              const err176 = {
+                instancePath: instancePath + "/counts/completed",
+                schemaPath: "#/properties/counts/properties/completed/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 0 },
+                message: "must be >= 0",
+              };
+              if (vErrors === null) {
+                vErrors = [err176];
+              } else {
+                vErrors.push(err176);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data84.failed !== undefined) {
+          let data88 = data84.failed;
+          if (!(typeof data88 == "number" && !(data88 % 1) && !isNaN(data88) && isFinite(data88))) {
+            const err177 = {
+              instancePath: instancePath + "/counts/failed",
+              schemaPath: "#/properties/counts/properties/failed/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err177];
+            } else {
+              vErrors.push(err177);
+            }
+            errors++;
+          }
+          if (typeof data88 == "number" && isFinite(data88)) {
+            if (data88 < 0 || isNaN(data88)) {
+              const err178 = {
+                instancePath: instancePath + "/counts/failed",
+                schemaPath: "#/properties/counts/properties/failed/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 0 },
+                message: "must be >= 0",
+              };
+              if (vErrors === null) {
+                vErrors = [err178];
+              } else {
+                vErrors.push(err178);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data84.cancelled !== undefined) {
+          let data89 = data84.cancelled;
+          if (!(typeof data89 == "number" && !(data89 % 1) && !isNaN(data89) && isFinite(data89))) {
+            const err179 = {
+              instancePath: instancePath + "/counts/cancelled",
+              schemaPath: "#/properties/counts/properties/cancelled/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err179];
+            } else {
+              vErrors.push(err179);
+            }
+            errors++;
+          }
+          if (typeof data89 == "number" && isFinite(data89)) {
+            if (data89 < 0 || isNaN(data89)) {
+              const err180 = {
                 instancePath: instancePath + "/counts/cancelled",
                 schemaPath: "#/properties/counts/properties/cancelled/minimum",
                 keyword: "minimum",
@@ -7731,16 +7948,16 @@ function validate25(
                 message: "must be >= 0",
               };
               if (vErrors === null) {
-                vErrors = [err171];
+                vErrors = [err180];
               } else {
-                vErrors.push(err171);
+                vErrors.push(err180);
               }
               errors++;
             }
           }
         }
       } else {
-        const err172 = {
+        const err181 = {
           instancePath: instancePath + "/counts",
           schemaPath: "#/properties/counts/type",
           keyword: "type",
@@ -7748,15 +7965,15 @@ function validate25(
           message: "must be object",
         };
         if (vErrors === null) {
-          vErrors = [err172];
+          vErrors = [err181];
         } else {
-          vErrors.push(err172);
+          vErrors.push(err181);
         }
         errors++;
       }
     }
   } else {
-    const err173 = {
+    const err182 = {
       instancePath,
       schemaPath: "#/type",
       keyword: "type",
@@ -7764,9 +7981,9 @@ function validate25(
       message: "must be object",
     };
     if (vErrors === null) {
-      vErrors = [err173];
+      vErrors = [err182];
     } else {
-      vErrors.push(err173);
+      vErrors.push(err182);
     }
     errors++;
   }
@@ -10101,7 +10318,7 @@ const schema45 = {
   $id: "https://cairn.dev/schemas/run-approval.v1.schema.json",
   title: "RunApproval",
   description:
-    'A human\'s decision on a tool call that requires approval, on <prefix>.run.<runId>.evt.approval.<turn>.<index> (one per call, ever); or on going past a budget before model turn <turn>, on <prefix>.run.<runId>.evt.approval.<turn>.budget (index 0, callId "budget"); or on going on after the stuck-loop guard paused the run before model turn <turn>, on <prefix>.run.<runId>.evt.approval.<turn>.loop (index 0, callId "loop").',
+    'A human\'s decision on a tool call that requires approval, on <prefix>.run.<runId>.evt.approval.<turn>.<index> (one per call, ever); or on going past a budget before model turn <turn>, on <prefix>.run.<runId>.evt.approval.<turn>.budget (index 0, callId "budget"); or on going on after the stuck-loop guard paused the run before model turn <turn>, on <prefix>.run.<runId>.evt.approval.<turn>.loop (index 0, callId "loop"). Or on a call whose outcome was ambiguous (a reconcile or irreversible tool started and left no result), on <prefix>.run.<runId>.evt.approval.<turn>.<index>.<round>: approve runs it again (round + 1), deny records a failure, approve with `result` records that result.',
   type: "object",
   additionalProperties: false,
   required: ["v", "type", "runId", "turn", "index", "callId", "decision", "at"],
@@ -10125,6 +10342,17 @@ const schema45 = {
         "Who decided, from the caller's authenticated connection (<account>/<user>, or 'operator'): never from the request body.",
     },
     at: { type: "string" },
+    round: {
+      type: "integer",
+      minimum: 0,
+      description:
+        "On an ambiguous call's decision: the round whose outcome was ambiguous (0: the call's command; n: its n-th rerun).",
+    },
+    result: {
+      type: "string",
+      description:
+        "On an ambiguous call's approval: the result to record as the call's (the effect landed and this is what it gave); the tool is not run again.",
+    },
   },
 };
 function validate31(
@@ -10519,8 +10747,60 @@ function validate31(
         errors++;
       }
     }
+    if (data.round !== undefined) {
+      let data11 = data.round;
+      if (!(typeof data11 == "number" && !(data11 % 1) && !isNaN(data11) && isFinite(data11))) {
+        const err23 = {
+          instancePath: instancePath + "/round",
+          schemaPath: "#/properties/round/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err23];
+        } else {
+          vErrors.push(err23);
+        }
+        errors++;
+      }
+      if (typeof data11 == "number" && isFinite(data11)) {
+        if (data11 < 0 || isNaN(data11)) {
+          const err24 = {
+            instancePath: instancePath + "/round",
+            schemaPath: "#/properties/round/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 0 },
+            message: "must be >= 0",
+          };
+          if (vErrors === null) {
+            vErrors = [err24];
+          } else {
+            vErrors.push(err24);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.result !== undefined) {
+      if (typeof data.result !== "string") {
+        const err25 = {
+          instancePath: instancePath + "/result",
+          schemaPath: "#/properties/result/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err25];
+        } else {
+          vErrors.push(err25);
+        }
+        errors++;
+      }
+    }
   } else {
-    const err23 = {
+    const err26 = {
       instancePath,
       schemaPath: "#/type",
       keyword: "type",
@@ -10528,9 +10808,9 @@ function validate31(
       message: "must be object",
     };
     if (vErrors === null) {
-      vErrors = [err23];
+      vErrors = [err26];
     } else {
-      vErrors.push(err23);
+      vErrors.push(err26);
     }
     errors++;
   }
@@ -14426,7 +14706,8 @@ function validate38(
                 key3 === "tool" ||
                 key3 === "arguments" ||
                 key3 === "argsEditable" ||
-                key3 === "reason"
+                key3 === "reason" ||
+                key3 === "ambiguous"
               )) {
                 const err64 = {
                   instancePath: instancePath + "/approvals/" + i3,
@@ -14564,8 +14845,161 @@ function validate38(
                 errors++;
               }
             }
+            if (data29.ambiguous !== undefined) {
+              let data37 = data29.ambiguous;
+              if (data37 && typeof data37 == "object" && !Array.isArray(data37)) {
+                if (data37.round === undefined) {
+                  const err72 = {
+                    instancePath: instancePath + "/approvals/" + i3 + "/ambiguous",
+                    schemaPath: "#/properties/approvals/items/properties/ambiguous/required",
+                    keyword: "required",
+                    params: { missingProperty: "round" },
+                    message: "must have required property '" + "round" + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err72];
+                  } else {
+                    vErrors.push(err72);
+                  }
+                  errors++;
+                }
+                if (data37.effect === undefined) {
+                  const err73 = {
+                    instancePath: instancePath + "/approvals/" + i3 + "/ambiguous",
+                    schemaPath: "#/properties/approvals/items/properties/ambiguous/required",
+                    keyword: "required",
+                    params: { missingProperty: "effect" },
+                    message: "must have required property '" + "effect" + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err73];
+                  } else {
+                    vErrors.push(err73);
+                  }
+                  errors++;
+                }
+                if (data37.reason === undefined) {
+                  const err74 = {
+                    instancePath: instancePath + "/approvals/" + i3 + "/ambiguous",
+                    schemaPath: "#/properties/approvals/items/properties/ambiguous/required",
+                    keyword: "required",
+                    params: { missingProperty: "reason" },
+                    message: "must have required property '" + "reason" + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err74];
+                  } else {
+                    vErrors.push(err74);
+                  }
+                  errors++;
+                }
+                for (const key4 in data37) {
+                  if (!(key4 === "round" || key4 === "effect" || key4 === "reason")) {
+                    const err75 = {
+                      instancePath: instancePath + "/approvals/" + i3 + "/ambiguous",
+                      schemaPath: "#/properties/approvals/items/properties/ambiguous/additionalProperties",
+                      keyword: "additionalProperties",
+                      params: { additionalProperty: key4 },
+                      message: "must NOT have additional properties",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err75];
+                    } else {
+                      vErrors.push(err75);
+                    }
+                    errors++;
+                  }
+                }
+                if (data37.round !== undefined) {
+                  let data38 = data37.round;
+                  if (!(typeof data38 == "number" && !(data38 % 1) && !isNaN(data38) && isFinite(data38))) {
+                    const err76 = {
+                      instancePath: instancePath + "/approvals/" + i3 + "/ambiguous/round",
+                      schemaPath: "#/properties/approvals/items/properties/ambiguous/properties/round/type",
+                      keyword: "type",
+                      params: { type: "integer" },
+                      message: "must be integer",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err76];
+                    } else {
+                      vErrors.push(err76);
+                    }
+                    errors++;
+                  }
+                  if (typeof data38 == "number" && isFinite(data38)) {
+                    if (data38 < 0 || isNaN(data38)) {
+                      const err77 = {
+                        instancePath: instancePath + "/approvals/" + i3 + "/ambiguous/round",
+                        schemaPath: "#/properties/approvals/items/properties/ambiguous/properties/round/minimum",
+                        keyword: "minimum",
+                        params: { comparison: ">=", limit: 0 },
+                        message: "must be >= 0",
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err77];
+                      } else {
+                        vErrors.push(err77);
+                      }
+                      errors++;
+                    }
+                  }
+                }
+                if (data37.effect !== undefined) {
+                  let data39 = data37.effect;
+                  if (!(data39 === "reconcile" || data39 === "irreversible")) {
+                    const err78 = {
+                      instancePath: instancePath + "/approvals/" + i3 + "/ambiguous/effect",
+                      schemaPath: "#/properties/approvals/items/properties/ambiguous/properties/effect/enum",
+                      keyword: "enum",
+                      params: {
+                        allowedValues: schema39.properties.approvals.items.properties.ambiguous.properties.effect.enum,
+                      },
+                      message: "must be equal to one of the allowed values",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err78];
+                    } else {
+                      vErrors.push(err78);
+                    }
+                    errors++;
+                  }
+                }
+                if (data37.reason !== undefined) {
+                  if (typeof data37.reason !== "string") {
+                    const err79 = {
+                      instancePath: instancePath + "/approvals/" + i3 + "/ambiguous/reason",
+                      schemaPath: "#/properties/approvals/items/properties/ambiguous/properties/reason/type",
+                      keyword: "type",
+                      params: { type: "string" },
+                      message: "must be string",
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err79];
+                    } else {
+                      vErrors.push(err79);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err80 = {
+                  instancePath: instancePath + "/approvals/" + i3 + "/ambiguous",
+                  schemaPath: "#/properties/approvals/items/properties/ambiguous/type",
+                  keyword: "type",
+                  params: { type: "object" },
+                  message: "must be object",
+                };
+                if (vErrors === null) {
+                  vErrors = [err80];
+                } else {
+                  vErrors.push(err80);
+                }
+                errors++;
+              }
+            }
           } else {
-            const err72 = {
+            const err81 = {
               instancePath: instancePath + "/approvals/" + i3,
               schemaPath: "#/properties/approvals/items/type",
               keyword: "type",
@@ -14573,15 +15007,15 @@ function validate38(
               message: "must be object",
             };
             if (vErrors === null) {
-              vErrors = [err72];
+              vErrors = [err81];
             } else {
-              vErrors.push(err72);
+              vErrors.push(err81);
             }
             errors++;
           }
         }
       } else {
-        const err73 = {
+        const err82 = {
           instancePath: instancePath + "/approvals",
           schemaPath: "#/properties/approvals/type",
           keyword: "type",
@@ -14589,171 +15023,23 @@ function validate38(
           message: "must be array",
         };
         if (vErrors === null) {
-          vErrors = [err73];
+          vErrors = [err82];
         } else {
-          vErrors.push(err73);
+          vErrors.push(err82);
         }
         errors++;
       }
     }
     if (data.budgetPause !== undefined) {
-      let data37 = data.budgetPause;
-      if (data37 && typeof data37 == "object" && !Array.isArray(data37)) {
-        if (data37.turn === undefined) {
-          const err74 = {
-            instancePath: instancePath + "/budgetPause",
-            schemaPath: "#/properties/budgetPause/required",
-            keyword: "required",
-            params: { missingProperty: "turn" },
-            message: "must have required property '" + "turn" + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err74];
-          } else {
-            vErrors.push(err74);
-          }
-          errors++;
-        }
-        if (data37.kind === undefined) {
-          const err75 = {
-            instancePath: instancePath + "/budgetPause",
-            schemaPath: "#/properties/budgetPause/required",
-            keyword: "required",
-            params: { missingProperty: "kind" },
-            message: "must have required property '" + "kind" + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err75];
-          } else {
-            vErrors.push(err75);
-          }
-          errors++;
-        }
-        if (data37.message === undefined) {
-          const err76 = {
-            instancePath: instancePath + "/budgetPause",
-            schemaPath: "#/properties/budgetPause/required",
-            keyword: "required",
-            params: { missingProperty: "message" },
-            message: "must have required property '" + "message" + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err76];
-          } else {
-            vErrors.push(err76);
-          }
-          errors++;
-        }
-        for (const key4 in data37) {
-          if (!(key4 === "turn" || key4 === "kind" || key4 === "message")) {
-            const err77 = {
-              instancePath: instancePath + "/budgetPause",
-              schemaPath: "#/properties/budgetPause/additionalProperties",
-              keyword: "additionalProperties",
-              params: { additionalProperty: key4 },
-              message: "must NOT have additional properties",
-            };
-            if (vErrors === null) {
-              vErrors = [err77];
-            } else {
-              vErrors.push(err77);
-            }
-            errors++;
-          }
-        }
-        if (data37.turn !== undefined) {
-          let data38 = data37.turn;
-          if (!(typeof data38 == "number" && !(data38 % 1) && !isNaN(data38) && isFinite(data38))) {
-            const err78 = {
-              instancePath: instancePath + "/budgetPause/turn",
-              schemaPath: "#/properties/budgetPause/properties/turn/type",
-              keyword: "type",
-              params: { type: "integer" },
-              message: "must be integer",
-            };
-            if (vErrors === null) {
-              vErrors = [err78];
-            } else {
-              vErrors.push(err78);
-            }
-            errors++;
-          }
-        }
-        if (data37.kind !== undefined) {
-          if (typeof data37.kind !== "string") {
-            const err79 = {
-              instancePath: instancePath + "/budgetPause/kind",
-              schemaPath: "#/properties/budgetPause/properties/kind/type",
-              keyword: "type",
-              params: { type: "string" },
-              message: "must be string",
-            };
-            if (vErrors === null) {
-              vErrors = [err79];
-            } else {
-              vErrors.push(err79);
-            }
-            errors++;
-          }
-        }
-        if (data37.message !== undefined) {
-          if (typeof data37.message !== "string") {
-            const err80 = {
-              instancePath: instancePath + "/budgetPause/message",
-              schemaPath: "#/properties/budgetPause/properties/message/type",
-              keyword: "type",
-              params: { type: "string" },
-              message: "must be string",
-            };
-            if (vErrors === null) {
-              vErrors = [err80];
-            } else {
-              vErrors.push(err80);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err81 = {
-          instancePath: instancePath + "/budgetPause",
-          schemaPath: "#/properties/budgetPause/type",
-          keyword: "type",
-          params: { type: "object" },
-          message: "must be object",
-        };
-        if (vErrors === null) {
-          vErrors = [err81];
-        } else {
-          vErrors.push(err81);
-        }
-        errors++;
-      }
-    }
-    if (data.loopPause !== undefined) {
-      let data41 = data.loopPause;
+      let data41 = data.budgetPause;
       if (data41 && typeof data41 == "object" && !Array.isArray(data41)) {
         if (data41.turn === undefined) {
-          const err82 = {
-            instancePath: instancePath + "/loopPause",
-            schemaPath: "#/properties/loopPause/required",
+          const err83 = {
+            instancePath: instancePath + "/budgetPause",
+            schemaPath: "#/properties/budgetPause/required",
             keyword: "required",
             params: { missingProperty: "turn" },
             message: "must have required property '" + "turn" + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err82];
-          } else {
-            vErrors.push(err82);
-          }
-          errors++;
-        }
-        if (data41.pattern === undefined) {
-          const err83 = {
-            instancePath: instancePath + "/loopPause",
-            schemaPath: "#/properties/loopPause/required",
-            keyword: "required",
-            params: { missingProperty: "pattern" },
-            message: "must have required property '" + "pattern" + "'",
           };
           if (vErrors === null) {
             vErrors = [err83];
@@ -14762,13 +15048,13 @@ function validate38(
           }
           errors++;
         }
-        if (data41.count === undefined) {
+        if (data41.kind === undefined) {
           const err84 = {
-            instancePath: instancePath + "/loopPause",
-            schemaPath: "#/properties/loopPause/required",
+            instancePath: instancePath + "/budgetPause",
+            schemaPath: "#/properties/budgetPause/required",
             keyword: "required",
-            params: { missingProperty: "count" },
-            message: "must have required property '" + "count" + "'",
+            params: { missingProperty: "kind" },
+            message: "must have required property '" + "kind" + "'",
           };
           if (vErrors === null) {
             vErrors = [err84];
@@ -14777,13 +15063,13 @@ function validate38(
           }
           errors++;
         }
-        if (data41.sinceTurn === undefined) {
+        if (data41.message === undefined) {
           const err85 = {
-            instancePath: instancePath + "/loopPause",
-            schemaPath: "#/properties/loopPause/required",
+            instancePath: instancePath + "/budgetPause",
+            schemaPath: "#/properties/budgetPause/required",
             keyword: "required",
-            params: { missingProperty: "sinceTurn" },
-            message: "must have required property '" + "sinceTurn" + "'",
+            params: { missingProperty: "message" },
+            message: "must have required property '" + "message" + "'",
           };
           if (vErrors === null) {
             vErrors = [err85];
@@ -14792,37 +15078,32 @@ function validate38(
           }
           errors++;
         }
-        if (data41.message === undefined) {
-          const err86 = {
-            instancePath: instancePath + "/loopPause",
-            schemaPath: "#/properties/loopPause/required",
-            keyword: "required",
-            params: { missingProperty: "message" },
-            message: "must have required property '" + "message" + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err86];
-          } else {
-            vErrors.push(err86);
-          }
-          errors++;
-        }
         for (const key5 in data41) {
-          if (!(
-            key5 === "turn" ||
-            key5 === "pattern" ||
-            key5 === "tool" ||
-            key5 === "arguments" ||
-            key5 === "count" ||
-            key5 === "sinceTurn" ||
-            key5 === "message"
-          )) {
-            const err87 = {
-              instancePath: instancePath + "/loopPause",
-              schemaPath: "#/properties/loopPause/additionalProperties",
+          if (!(key5 === "turn" || key5 === "kind" || key5 === "message")) {
+            const err86 = {
+              instancePath: instancePath + "/budgetPause",
+              schemaPath: "#/properties/budgetPause/additionalProperties",
               keyword: "additionalProperties",
               params: { additionalProperty: key5 },
               message: "must NOT have additional properties",
+            };
+            if (vErrors === null) {
+              vErrors = [err86];
+            } else {
+              vErrors.push(err86);
+            }
+            errors++;
+          }
+        }
+        if (data41.turn !== undefined) {
+          let data42 = data41.turn;
+          if (!(typeof data42 == "number" && !(data42 % 1) && !isNaN(data42) && isFinite(data42))) {
+            const err87 = {
+              instancePath: instancePath + "/budgetPause/turn",
+              schemaPath: "#/properties/budgetPause/properties/turn/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
             };
             if (vErrors === null) {
               vErrors = [err87];
@@ -14832,15 +15113,14 @@ function validate38(
             errors++;
           }
         }
-        if (data41.turn !== undefined) {
-          let data42 = data41.turn;
-          if (!(typeof data42 == "number" && !(data42 % 1) && !isNaN(data42) && isFinite(data42))) {
+        if (data41.kind !== undefined) {
+          if (typeof data41.kind !== "string") {
             const err88 = {
-              instancePath: instancePath + "/loopPause/turn",
-              schemaPath: "#/properties/loopPause/properties/turn/type",
+              instancePath: instancePath + "/budgetPause/kind",
+              schemaPath: "#/properties/budgetPause/properties/kind/type",
               keyword: "type",
-              params: { type: "integer" },
-              message: "must be integer",
+              params: { type: "string" },
+              message: "must be string",
             };
             if (vErrors === null) {
               vErrors = [err88];
@@ -14850,15 +15130,14 @@ function validate38(
             errors++;
           }
         }
-        if (data41.pattern !== undefined) {
-          let data43 = data41.pattern;
-          if (!(data43 === "same_call" || data43 === "idle_turns")) {
+        if (data41.message !== undefined) {
+          if (typeof data41.message !== "string") {
             const err89 = {
-              instancePath: instancePath + "/loopPause/pattern",
-              schemaPath: "#/properties/loopPause/properties/pattern/enum",
-              keyword: "enum",
-              params: { allowedValues: schema39.properties.loopPause.properties.pattern.enum },
-              message: "must be equal to one of the allowed values",
+              instancePath: instancePath + "/budgetPause/message",
+              schemaPath: "#/properties/budgetPause/properties/message/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
             };
             if (vErrors === null) {
               vErrors = [err89];
@@ -14868,150 +15147,152 @@ function validate38(
             errors++;
           }
         }
-        if (data41.tool !== undefined) {
-          if (typeof data41.tool !== "string") {
-            const err90 = {
-              instancePath: instancePath + "/loopPause/tool",
-              schemaPath: "#/properties/loopPause/properties/tool/type",
-              keyword: "type",
-              params: { type: "string" },
-              message: "must be string",
-            };
-            if (vErrors === null) {
-              vErrors = [err90];
-            } else {
-              vErrors.push(err90);
-            }
-            errors++;
-          }
-        }
-        if (data41.arguments !== undefined) {
-          if (typeof data41.arguments !== "string") {
-            const err91 = {
-              instancePath: instancePath + "/loopPause/arguments",
-              schemaPath: "#/properties/loopPause/properties/arguments/type",
-              keyword: "type",
-              params: { type: "string" },
-              message: "must be string",
-            };
-            if (vErrors === null) {
-              vErrors = [err91];
-            } else {
-              vErrors.push(err91);
-            }
-            errors++;
-          }
-        }
-        if (data41.count !== undefined) {
-          let data46 = data41.count;
-          if (!(typeof data46 == "number" && !(data46 % 1) && !isNaN(data46) && isFinite(data46))) {
-            const err92 = {
-              instancePath: instancePath + "/loopPause/count",
-              schemaPath: "#/properties/loopPause/properties/count/type",
-              keyword: "type",
-              params: { type: "integer" },
-              message: "must be integer",
-            };
-            if (vErrors === null) {
-              vErrors = [err92];
-            } else {
-              vErrors.push(err92);
-            }
-            errors++;
-          }
-        }
-        if (data41.sinceTurn !== undefined) {
-          let data47 = data41.sinceTurn;
-          if (!(typeof data47 == "number" && !(data47 % 1) && !isNaN(data47) && isFinite(data47))) {
-            const err93 = {
-              instancePath: instancePath + "/loopPause/sinceTurn",
-              schemaPath: "#/properties/loopPause/properties/sinceTurn/type",
-              keyword: "type",
-              params: { type: "integer" },
-              message: "must be integer",
-            };
-            if (vErrors === null) {
-              vErrors = [err93];
-            } else {
-              vErrors.push(err93);
-            }
-            errors++;
-          }
-        }
-        if (data41.message !== undefined) {
-          if (typeof data41.message !== "string") {
-            const err94 = {
-              instancePath: instancePath + "/loopPause/message",
-              schemaPath: "#/properties/loopPause/properties/message/type",
-              keyword: "type",
-              params: { type: "string" },
-              message: "must be string",
-            };
-            if (vErrors === null) {
-              vErrors = [err94];
-            } else {
-              vErrors.push(err94);
-            }
-            errors++;
-          }
-        }
       } else {
-        const err95 = {
-          instancePath: instancePath + "/loopPause",
-          schemaPath: "#/properties/loopPause/type",
+        const err90 = {
+          instancePath: instancePath + "/budgetPause",
+          schemaPath: "#/properties/budgetPause/type",
           keyword: "type",
           params: { type: "object" },
           message: "must be object",
         };
         if (vErrors === null) {
-          vErrors = [err95];
+          vErrors = [err90];
         } else {
-          vErrors.push(err95);
+          vErrors.push(err90);
         }
         errors++;
       }
     }
-    if (data.usage !== undefined) {
-      let data49 = data.usage;
-      if (data49 && typeof data49 == "object" && !Array.isArray(data49)) {
-        if (data49.inputTokens === undefined) {
-          const err96 = {
-            instancePath: instancePath + "/usage",
-            schemaPath: "#/properties/usage/required",
+    if (data.loopPause !== undefined) {
+      let data45 = data.loopPause;
+      if (data45 && typeof data45 == "object" && !Array.isArray(data45)) {
+        if (data45.turn === undefined) {
+          const err91 = {
+            instancePath: instancePath + "/loopPause",
+            schemaPath: "#/properties/loopPause/required",
             keyword: "required",
-            params: { missingProperty: "inputTokens" },
-            message: "must have required property '" + "inputTokens" + "'",
+            params: { missingProperty: "turn" },
+            message: "must have required property '" + "turn" + "'",
           };
           if (vErrors === null) {
-            vErrors = [err96];
+            vErrors = [err91];
           } else {
-            vErrors.push(err96);
+            vErrors.push(err91);
           }
           errors++;
         }
-        if (data49.outputTokens === undefined) {
-          const err97 = {
-            instancePath: instancePath + "/usage",
-            schemaPath: "#/properties/usage/required",
+        if (data45.pattern === undefined) {
+          const err92 = {
+            instancePath: instancePath + "/loopPause",
+            schemaPath: "#/properties/loopPause/required",
             keyword: "required",
-            params: { missingProperty: "outputTokens" },
-            message: "must have required property '" + "outputTokens" + "'",
+            params: { missingProperty: "pattern" },
+            message: "must have required property '" + "pattern" + "'",
           };
           if (vErrors === null) {
-            vErrors = [err97];
+            vErrors = [err92];
           } else {
-            vErrors.push(err97);
+            vErrors.push(err92);
           }
           errors++;
         }
-        for (const key6 in data49) {
-          if (!(key6 === "inputTokens" || key6 === "outputTokens")) {
-            const err98 = {
-              instancePath: instancePath + "/usage",
-              schemaPath: "#/properties/usage/additionalProperties",
+        if (data45.count === undefined) {
+          const err93 = {
+            instancePath: instancePath + "/loopPause",
+            schemaPath: "#/properties/loopPause/required",
+            keyword: "required",
+            params: { missingProperty: "count" },
+            message: "must have required property '" + "count" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err93];
+          } else {
+            vErrors.push(err93);
+          }
+          errors++;
+        }
+        if (data45.sinceTurn === undefined) {
+          const err94 = {
+            instancePath: instancePath + "/loopPause",
+            schemaPath: "#/properties/loopPause/required",
+            keyword: "required",
+            params: { missingProperty: "sinceTurn" },
+            message: "must have required property '" + "sinceTurn" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err94];
+          } else {
+            vErrors.push(err94);
+          }
+          errors++;
+        }
+        if (data45.message === undefined) {
+          const err95 = {
+            instancePath: instancePath + "/loopPause",
+            schemaPath: "#/properties/loopPause/required",
+            keyword: "required",
+            params: { missingProperty: "message" },
+            message: "must have required property '" + "message" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err95];
+          } else {
+            vErrors.push(err95);
+          }
+          errors++;
+        }
+        for (const key6 in data45) {
+          if (!(
+            key6 === "turn" ||
+            key6 === "pattern" ||
+            key6 === "tool" ||
+            key6 === "arguments" ||
+            key6 === "count" ||
+            key6 === "sinceTurn" ||
+            key6 === "message"
+          )) {
+            const err96 = {
+              instancePath: instancePath + "/loopPause",
+              schemaPath: "#/properties/loopPause/additionalProperties",
               keyword: "additionalProperties",
               params: { additionalProperty: key6 },
               message: "must NOT have additional properties",
+            };
+            if (vErrors === null) {
+              vErrors = [err96];
+            } else {
+              vErrors.push(err96);
+            }
+            errors++;
+          }
+        }
+        if (data45.turn !== undefined) {
+          let data46 = data45.turn;
+          if (!(typeof data46 == "number" && !(data46 % 1) && !isNaN(data46) && isFinite(data46))) {
+            const err97 = {
+              instancePath: instancePath + "/loopPause/turn",
+              schemaPath: "#/properties/loopPause/properties/turn/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err97];
+            } else {
+              vErrors.push(err97);
+            }
+            errors++;
+          }
+        }
+        if (data45.pattern !== undefined) {
+          let data47 = data45.pattern;
+          if (!(data47 === "same_call" || data47 === "idle_turns")) {
+            const err98 = {
+              instancePath: instancePath + "/loopPause/pattern",
+              schemaPath: "#/properties/loopPause/properties/pattern/enum",
+              keyword: "enum",
+              params: { allowedValues: schema39.properties.loopPause.properties.pattern.enum },
+              message: "must be equal to one of the allowed values",
             };
             if (vErrors === null) {
               vErrors = [err98];
@@ -15021,15 +15302,14 @@ function validate38(
             errors++;
           }
         }
-        if (data49.inputTokens !== undefined) {
-          let data50 = data49.inputTokens;
-          if (!(typeof data50 == "number" && !(data50 % 1) && !isNaN(data50) && isFinite(data50))) {
+        if (data45.tool !== undefined) {
+          if (typeof data45.tool !== "string") {
             const err99 = {
-              instancePath: instancePath + "/usage/inputTokens",
-              schemaPath: "#/properties/usage/properties/inputTokens/type",
+              instancePath: instancePath + "/loopPause/tool",
+              schemaPath: "#/properties/loopPause/properties/tool/type",
               keyword: "type",
-              params: { type: "integer" },
-              message: "must be integer",
+              params: { type: "string" },
+              message: "must be string",
             };
             if (vErrors === null) {
               vErrors = [err99];
@@ -15038,30 +15318,30 @@ function validate38(
             }
             errors++;
           }
-          if (typeof data50 == "number" && isFinite(data50)) {
-            if (data50 < 0 || isNaN(data50)) {
-              const err100 = {
-                instancePath: instancePath + "/usage/inputTokens",
-                schemaPath: "#/properties/usage/properties/inputTokens/minimum",
-                keyword: "minimum",
-                params: { comparison: ">=", limit: 0 },
-                message: "must be >= 0",
-              };
-              if (vErrors === null) {
-                vErrors = [err100];
-              } else {
-                vErrors.push(err100);
-              }
-              errors++;
+        }
+        if (data45.arguments !== undefined) {
+          if (typeof data45.arguments !== "string") {
+            const err100 = {
+              instancePath: instancePath + "/loopPause/arguments",
+              schemaPath: "#/properties/loopPause/properties/arguments/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err100];
+            } else {
+              vErrors.push(err100);
             }
+            errors++;
           }
         }
-        if (data49.outputTokens !== undefined) {
-          let data51 = data49.outputTokens;
-          if (!(typeof data51 == "number" && !(data51 % 1) && !isNaN(data51) && isFinite(data51))) {
+        if (data45.count !== undefined) {
+          let data50 = data45.count;
+          if (!(typeof data50 == "number" && !(data50 % 1) && !isNaN(data50) && isFinite(data50))) {
             const err101 = {
-              instancePath: instancePath + "/usage/outputTokens",
-              schemaPath: "#/properties/usage/properties/outputTokens/type",
+              instancePath: instancePath + "/loopPause/count",
+              schemaPath: "#/properties/loopPause/properties/count/type",
               keyword: "type",
               params: { type: "integer" },
               message: "must be integer",
@@ -15073,49 +15353,49 @@ function validate38(
             }
             errors++;
           }
-          if (typeof data51 == "number" && isFinite(data51)) {
-            if (data51 < 0 || isNaN(data51)) {
-              const err102 = {
-                instancePath: instancePath + "/usage/outputTokens",
-                schemaPath: "#/properties/usage/properties/outputTokens/minimum",
-                keyword: "minimum",
-                params: { comparison: ">=", limit: 0 },
-                message: "must be >= 0",
-              };
-              if (vErrors === null) {
-                vErrors = [err102];
-              } else {
-                vErrors.push(err102);
-              }
-              errors++;
+        }
+        if (data45.sinceTurn !== undefined) {
+          let data51 = data45.sinceTurn;
+          if (!(typeof data51 == "number" && !(data51 % 1) && !isNaN(data51) && isFinite(data51))) {
+            const err102 = {
+              instancePath: instancePath + "/loopPause/sinceTurn",
+              schemaPath: "#/properties/loopPause/properties/sinceTurn/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err102];
+            } else {
+              vErrors.push(err102);
             }
+            errors++;
+          }
+        }
+        if (data45.message !== undefined) {
+          if (typeof data45.message !== "string") {
+            const err103 = {
+              instancePath: instancePath + "/loopPause/message",
+              schemaPath: "#/properties/loopPause/properties/message/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err103];
+            } else {
+              vErrors.push(err103);
+            }
+            errors++;
           }
         }
       } else {
-        const err103 = {
-          instancePath: instancePath + "/usage",
-          schemaPath: "#/properties/usage/type",
+        const err104 = {
+          instancePath: instancePath + "/loopPause",
+          schemaPath: "#/properties/loopPause/type",
           keyword: "type",
           params: { type: "object" },
           message: "must be object",
-        };
-        if (vErrors === null) {
-          vErrors = [err103];
-        } else {
-          vErrors.push(err103);
-        }
-        errors++;
-      }
-    }
-    if (data.retries !== undefined) {
-      let data52 = data.retries;
-      if (!(typeof data52 == "number" && !(data52 % 1) && !isNaN(data52) && isFinite(data52))) {
-        const err104 = {
-          instancePath: instancePath + "/retries",
-          schemaPath: "#/properties/retries/type",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
         };
         if (vErrors === null) {
           vErrors = [err104];
@@ -15124,14 +15404,17 @@ function validate38(
         }
         errors++;
       }
-      if (typeof data52 == "number" && isFinite(data52)) {
-        if (data52 < 1 || isNaN(data52)) {
+    }
+    if (data.usage !== undefined) {
+      let data53 = data.usage;
+      if (data53 && typeof data53 == "object" && !Array.isArray(data53)) {
+        if (data53.inputTokens === undefined) {
           const err105 = {
-            instancePath: instancePath + "/retries",
-            schemaPath: "#/properties/retries/minimum",
-            keyword: "minimum",
-            params: { comparison: ">=", limit: 1 },
-            message: "must be >= 1",
+            instancePath: instancePath + "/usage",
+            schemaPath: "#/properties/usage/required",
+            keyword: "required",
+            params: { missingProperty: "inputTokens" },
+            message: "must have required property '" + "inputTokens" + "'",
           };
           if (vErrors === null) {
             vErrors = [err105];
@@ -15140,137 +15423,133 @@ function validate38(
           }
           errors++;
         }
-      }
-    }
-    if (data.errors !== undefined) {
-      let data53 = data.errors;
-      if (!(typeof data53 == "number" && !(data53 % 1) && !isNaN(data53) && isFinite(data53))) {
-        const err106 = {
-          instancePath: instancePath + "/errors",
-          schemaPath: "#/properties/errors/type",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err106];
-        } else {
-          vErrors.push(err106);
-        }
-        errors++;
-      }
-      if (typeof data53 == "number" && isFinite(data53)) {
-        if (data53 < 0 || isNaN(data53)) {
-          const err107 = {
-            instancePath: instancePath + "/errors",
-            schemaPath: "#/properties/errors/minimum",
-            keyword: "minimum",
-            params: { comparison: ">=", limit: 0 },
-            message: "must be >= 0",
+        if (data53.outputTokens === undefined) {
+          const err106 = {
+            instancePath: instancePath + "/usage",
+            schemaPath: "#/properties/usage/required",
+            keyword: "required",
+            params: { missingProperty: "outputTokens" },
+            message: "must have required property '" + "outputTokens" + "'",
           };
           if (vErrors === null) {
-            vErrors = [err107];
+            vErrors = [err106];
           } else {
-            vErrors.push(err107);
+            vErrors.push(err106);
           }
           errors++;
         }
-      }
-    }
-    if (data.submittedAt !== undefined) {
-      if (typeof data.submittedAt !== "string") {
-        const err108 = {
-          instancePath: instancePath + "/submittedAt",
-          schemaPath: "#/properties/submittedAt/type",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err108];
-        } else {
-          vErrors.push(err108);
-        }
-        errors++;
-      }
-    }
-    if (data.endedAt !== undefined) {
-      if (typeof data.endedAt !== "string") {
-        const err109 = {
-          instancePath: instancePath + "/endedAt",
-          schemaPath: "#/properties/endedAt/type",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err109];
-        } else {
-          vErrors.push(err109);
-        }
-        errors++;
-      }
-    }
-    if (data.lastSeq !== undefined) {
-      let data56 = data.lastSeq;
-      if (!(typeof data56 == "number" && !(data56 % 1) && !isNaN(data56) && isFinite(data56))) {
-        const err110 = {
-          instancePath: instancePath + "/lastSeq",
-          schemaPath: "#/properties/lastSeq/type",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err110];
-        } else {
-          vErrors.push(err110);
-        }
-        errors++;
-      }
-      if (typeof data56 == "number" && isFinite(data56)) {
-        if (data56 < 0 || isNaN(data56)) {
-          const err111 = {
-            instancePath: instancePath + "/lastSeq",
-            schemaPath: "#/properties/lastSeq/minimum",
-            keyword: "minimum",
-            params: { comparison: ">=", limit: 0 },
-            message: "must be >= 0",
-          };
-          if (vErrors === null) {
-            vErrors = [err111];
-          } else {
-            vErrors.push(err111);
+        for (const key7 in data53) {
+          if (!(key7 === "inputTokens" || key7 === "outputTokens")) {
+            const err107 = {
+              instancePath: instancePath + "/usage",
+              schemaPath: "#/properties/usage/additionalProperties",
+              keyword: "additionalProperties",
+              params: { additionalProperty: key7 },
+              message: "must NOT have additional properties",
+            };
+            if (vErrors === null) {
+              vErrors = [err107];
+            } else {
+              vErrors.push(err107);
+            }
+            errors++;
           }
-          errors++;
         }
-      }
-    }
-    if (data.traceId !== undefined) {
-      let data57 = data.traceId;
-      if (typeof data57 === "string") {
-        if (!pattern15.test(data57)) {
-          const err112 = {
-            instancePath: instancePath + "/traceId",
-            schemaPath: "#/properties/traceId/pattern",
-            keyword: "pattern",
-            params: { pattern: "^[0-9a-f]{32}$" },
-            message: 'must match pattern "' + "^[0-9a-f]{32}$" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err112];
-          } else {
-            vErrors.push(err112);
+        if (data53.inputTokens !== undefined) {
+          let data54 = data53.inputTokens;
+          if (!(typeof data54 == "number" && !(data54 % 1) && !isNaN(data54) && isFinite(data54))) {
+            const err108 = {
+              instancePath: instancePath + "/usage/inputTokens",
+              schemaPath: "#/properties/usage/properties/inputTokens/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err108];
+            } else {
+              vErrors.push(err108);
+            }
+            errors++;
           }
-          errors++;
+          if (typeof data54 == "number" && isFinite(data54)) {
+            if (data54 < 0 || isNaN(data54)) {
+              const err109 = {
+                instancePath: instancePath + "/usage/inputTokens",
+                schemaPath: "#/properties/usage/properties/inputTokens/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 0 },
+                message: "must be >= 0",
+              };
+              if (vErrors === null) {
+                vErrors = [err109];
+              } else {
+                vErrors.push(err109);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data53.outputTokens !== undefined) {
+          let data55 = data53.outputTokens;
+          if (!(typeof data55 == "number" && !(data55 % 1) && !isNaN(data55) && isFinite(data55))) {
+            const err110 = {
+              instancePath: instancePath + "/usage/outputTokens",
+              schemaPath: "#/properties/usage/properties/outputTokens/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err110];
+            } else {
+              vErrors.push(err110);
+            }
+            errors++;
+          }
+          if (typeof data55 == "number" && isFinite(data55)) {
+            if (data55 < 0 || isNaN(data55)) {
+              const err111 = {
+                instancePath: instancePath + "/usage/outputTokens",
+                schemaPath: "#/properties/usage/properties/outputTokens/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 0 },
+                message: "must be >= 0",
+              };
+              if (vErrors === null) {
+                vErrors = [err111];
+              } else {
+                vErrors.push(err111);
+              }
+              errors++;
+            }
+          }
         }
       } else {
-        const err113 = {
-          instancePath: instancePath + "/traceId",
-          schemaPath: "#/properties/traceId/type",
+        const err112 = {
+          instancePath: instancePath + "/usage",
+          schemaPath: "#/properties/usage/type",
           keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
+          params: { type: "object" },
+          message: "must be object",
+        };
+        if (vErrors === null) {
+          vErrors = [err112];
+        } else {
+          vErrors.push(err112);
+        }
+        errors++;
+      }
+    }
+    if (data.retries !== undefined) {
+      let data56 = data.retries;
+      if (!(typeof data56 == "number" && !(data56 % 1) && !isNaN(data56) && isFinite(data56))) {
+        const err113 = {
+          instancePath: instancePath + "/retries",
+          schemaPath: "#/properties/retries/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
         };
         if (vErrors === null) {
           vErrors = [err113];
@@ -15279,85 +15558,84 @@ function validate38(
         }
         errors++;
       }
-    }
-    if (data.purgedAt !== undefined) {
-      if (typeof data.purgedAt !== "string") {
-        const err114 = {
-          instancePath: instancePath + "/purgedAt",
-          schemaPath: "#/properties/purgedAt/type",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err114];
-        } else {
-          vErrors.push(err114);
-        }
-        errors++;
-      }
-    }
-    if (data.tenant !== undefined) {
-      let data59 = data.tenant;
-      if (typeof data59 === "string") {
-        if (!pattern4.test(data59)) {
-          const err115 = {
-            instancePath: instancePath + "/tenant",
-            schemaPath: "#/properties/tenant/pattern",
-            keyword: "pattern",
-            params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
-            message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+      if (typeof data56 == "number" && isFinite(data56)) {
+        if (data56 < 1 || isNaN(data56)) {
+          const err114 = {
+            instancePath: instancePath + "/retries",
+            schemaPath: "#/properties/retries/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
           };
           if (vErrors === null) {
-            vErrors = [err115];
+            vErrors = [err114];
           } else {
-            vErrors.push(err115);
+            vErrors.push(err114);
           }
           errors++;
         }
-      } else {
-        const err116 = {
-          instancePath: instancePath + "/tenant",
-          schemaPath: "#/properties/tenant/type",
+      }
+    }
+    if (data.errors !== undefined) {
+      let data57 = data.errors;
+      if (!(typeof data57 == "number" && !(data57 % 1) && !isNaN(data57) && isFinite(data57))) {
+        const err115 = {
+          instancePath: instancePath + "/errors",
+          schemaPath: "#/properties/errors/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err115];
+        } else {
+          vErrors.push(err115);
+        }
+        errors++;
+      }
+      if (typeof data57 == "number" && isFinite(data57)) {
+        if (data57 < 0 || isNaN(data57)) {
+          const err116 = {
+            instancePath: instancePath + "/errors",
+            schemaPath: "#/properties/errors/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 0 },
+            message: "must be >= 0",
+          };
+          if (vErrors === null) {
+            vErrors = [err116];
+          } else {
+            vErrors.push(err116);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.submittedAt !== undefined) {
+      if (typeof data.submittedAt !== "string") {
+        const err117 = {
+          instancePath: instancePath + "/submittedAt",
+          schemaPath: "#/properties/submittedAt/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
         };
         if (vErrors === null) {
-          vErrors = [err116];
+          vErrors = [err117];
         } else {
-          vErrors.push(err116);
+          vErrors.push(err117);
         }
         errors++;
       }
     }
-    if (data.metadata !== undefined) {
-      let data60 = data.metadata;
-      if (data60 && typeof data60 == "object" && !Array.isArray(data60)) {
-        for (const key7 in data60) {
-          if (typeof data60[key7] !== "string") {
-            const err117 = {
-              instancePath: instancePath + "/metadata/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),
-              schemaPath: "#/properties/metadata/additionalProperties/type",
-              keyword: "type",
-              params: { type: "string" },
-              message: "must be string",
-            };
-            if (vErrors === null) {
-              vErrors = [err117];
-            } else {
-              vErrors.push(err117);
-            }
-            errors++;
-          }
-        }
-      } else {
+    if (data.endedAt !== undefined) {
+      if (typeof data.endedAt !== "string") {
         const err118 = {
-          instancePath: instancePath + "/metadata",
-          schemaPath: "#/properties/metadata/type",
+          instancePath: instancePath + "/endedAt",
+          schemaPath: "#/properties/endedAt/type",
           keyword: "type",
-          params: { type: "object" },
-          message: "must be object",
+          params: { type: "string" },
+          message: "must be string",
         };
         if (vErrors === null) {
           vErrors = [err118];
@@ -15367,14 +15645,15 @@ function validate38(
         errors++;
       }
     }
-    if (data.archivedAt !== undefined) {
-      if (typeof data.archivedAt !== "string") {
+    if (data.lastSeq !== undefined) {
+      let data60 = data.lastSeq;
+      if (!(typeof data60 == "number" && !(data60 % 1) && !isNaN(data60) && isFinite(data60))) {
         const err119 = {
-          instancePath: instancePath + "/archivedAt",
-          schemaPath: "#/properties/archivedAt/type",
+          instancePath: instancePath + "/lastSeq",
+          schemaPath: "#/properties/lastSeq/type",
           keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
+          params: { type: "integer" },
+          message: "must be integer",
         };
         if (vErrors === null) {
           vErrors = [err119];
@@ -15383,17 +15662,14 @@ function validate38(
         }
         errors++;
       }
-    }
-    if (data.archive !== undefined) {
-      let data63 = data.archive;
-      if (data63 && typeof data63 == "object" && !Array.isArray(data63)) {
-        if (data63.seqs === undefined) {
+      if (typeof data60 == "number" && isFinite(data60)) {
+        if (data60 < 0 || isNaN(data60)) {
           const err120 = {
-            instancePath: instancePath + "/archive",
-            schemaPath: "#/properties/archive/required",
-            keyword: "required",
-            params: { missingProperty: "seqs" },
-            message: "must have required property '" + "seqs" + "'",
+            instancePath: instancePath + "/lastSeq",
+            schemaPath: "#/properties/lastSeq/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 0 },
+            message: "must be >= 0",
           };
           if (vErrors === null) {
             vErrors = [err120];
@@ -15402,13 +15678,18 @@ function validate38(
           }
           errors++;
         }
-        if (data63.sha256 === undefined) {
+      }
+    }
+    if (data.traceId !== undefined) {
+      let data61 = data.traceId;
+      if (typeof data61 === "string") {
+        if (!pattern15.test(data61)) {
           const err121 = {
-            instancePath: instancePath + "/archive",
-            schemaPath: "#/properties/archive/required",
-            keyword: "required",
-            params: { missingProperty: "sha256" },
-            message: "must have required property '" + "sha256" + "'",
+            instancePath: instancePath + "/traceId",
+            schemaPath: "#/properties/traceId/pattern",
+            keyword: "pattern",
+            params: { pattern: "^[0-9a-f]{32}$" },
+            message: 'must match pattern "' + "^[0-9a-f]{32}$" + '"',
           };
           if (vErrors === null) {
             vErrors = [err121];
@@ -15417,8 +15698,161 @@ function validate38(
           }
           errors++;
         }
-        if (data63.bytes === undefined) {
-          const err122 = {
+      } else {
+        const err122 = {
+          instancePath: instancePath + "/traceId",
+          schemaPath: "#/properties/traceId/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err122];
+        } else {
+          vErrors.push(err122);
+        }
+        errors++;
+      }
+    }
+    if (data.purgedAt !== undefined) {
+      if (typeof data.purgedAt !== "string") {
+        const err123 = {
+          instancePath: instancePath + "/purgedAt",
+          schemaPath: "#/properties/purgedAt/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err123];
+        } else {
+          vErrors.push(err123);
+        }
+        errors++;
+      }
+    }
+    if (data.tenant !== undefined) {
+      let data63 = data.tenant;
+      if (typeof data63 === "string") {
+        if (!pattern4.test(data63)) {
+          const err124 = {
+            instancePath: instancePath + "/tenant",
+            schemaPath: "#/properties/tenant/pattern",
+            keyword: "pattern",
+            params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+            message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+          };
+          if (vErrors === null) {
+            vErrors = [err124];
+          } else {
+            vErrors.push(err124);
+          }
+          errors++;
+        }
+      } else {
+        const err125 = {
+          instancePath: instancePath + "/tenant",
+          schemaPath: "#/properties/tenant/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err125];
+        } else {
+          vErrors.push(err125);
+        }
+        errors++;
+      }
+    }
+    if (data.metadata !== undefined) {
+      let data64 = data.metadata;
+      if (data64 && typeof data64 == "object" && !Array.isArray(data64)) {
+        for (const key8 in data64) {
+          if (typeof data64[key8] !== "string") {
+            const err126 = {
+              instancePath: instancePath + "/metadata/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),
+              schemaPath: "#/properties/metadata/additionalProperties/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err126];
+            } else {
+              vErrors.push(err126);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err127 = {
+          instancePath: instancePath + "/metadata",
+          schemaPath: "#/properties/metadata/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        };
+        if (vErrors === null) {
+          vErrors = [err127];
+        } else {
+          vErrors.push(err127);
+        }
+        errors++;
+      }
+    }
+    if (data.archivedAt !== undefined) {
+      if (typeof data.archivedAt !== "string") {
+        const err128 = {
+          instancePath: instancePath + "/archivedAt",
+          schemaPath: "#/properties/archivedAt/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err128];
+        } else {
+          vErrors.push(err128);
+        }
+        errors++;
+      }
+    }
+    if (data.archive !== undefined) {
+      let data67 = data.archive;
+      if (data67 && typeof data67 == "object" && !Array.isArray(data67)) {
+        if (data67.seqs === undefined) {
+          const err129 = {
+            instancePath: instancePath + "/archive",
+            schemaPath: "#/properties/archive/required",
+            keyword: "required",
+            params: { missingProperty: "seqs" },
+            message: "must have required property '" + "seqs" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err129];
+          } else {
+            vErrors.push(err129);
+          }
+          errors++;
+        }
+        if (data67.sha256 === undefined) {
+          const err130 = {
+            instancePath: instancePath + "/archive",
+            schemaPath: "#/properties/archive/required",
+            keyword: "required",
+            params: { missingProperty: "sha256" },
+            message: "must have required property '" + "sha256" + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err130];
+          } else {
+            vErrors.push(err130);
+          }
+          errors++;
+        }
+        if (data67.bytes === undefined) {
+          const err131 = {
             instancePath: instancePath + "/archive",
             schemaPath: "#/properties/archive/required",
             keyword: "required",
@@ -15426,14 +15860,14 @@ function validate38(
             message: "must have required property '" + "bytes" + "'",
           };
           if (vErrors === null) {
-            vErrors = [err122];
+            vErrors = [err131];
           } else {
-            vErrors.push(err122);
+            vErrors.push(err131);
           }
           errors++;
         }
-        if (data63.messages === undefined) {
-          const err123 = {
+        if (data67.messages === undefined) {
+          const err132 = {
             instancePath: instancePath + "/archive",
             schemaPath: "#/properties/archive/required",
             keyword: "required",
@@ -15441,200 +15875,46 @@ function validate38(
             message: "must have required property '" + "messages" + "'",
           };
           if (vErrors === null) {
-            vErrors = [err123];
+            vErrors = [err132];
           } else {
-            vErrors.push(err123);
+            vErrors.push(err132);
           }
           errors++;
         }
-        for (const key8 in data63) {
+        for (const key9 in data67) {
           if (!(
-            key8 === "seqs" ||
-            key8 === "sha256" ||
-            key8 === "bytes" ||
-            key8 === "guardPause" ||
-            key8 === "activeAgent" ||
-            key8 === "messages"
+            key9 === "seqs" ||
+            key9 === "sha256" ||
+            key9 === "bytes" ||
+            key9 === "guardPause" ||
+            key9 === "activeAgent" ||
+            key9 === "messages"
           )) {
-            const err124 = {
+            const err133 = {
               instancePath: instancePath + "/archive",
               schemaPath: "#/properties/archive/additionalProperties",
               keyword: "additionalProperties",
-              params: { additionalProperty: key8 },
+              params: { additionalProperty: key9 },
               message: "must NOT have additional properties",
             };
             if (vErrors === null) {
-              vErrors = [err124];
+              vErrors = [err133];
             } else {
-              vErrors.push(err124);
+              vErrors.push(err133);
             }
             errors++;
           }
         }
-        if (data63.seqs !== undefined) {
-          let data64 = data63.seqs;
-          if (Array.isArray(data64)) {
-            if (data64.length < 1) {
-              const err125 = {
+        if (data67.seqs !== undefined) {
+          let data68 = data67.seqs;
+          if (Array.isArray(data68)) {
+            if (data68.length < 1) {
+              const err134 = {
                 instancePath: instancePath + "/archive/seqs",
                 schemaPath: "#/properties/archive/properties/seqs/minItems",
                 keyword: "minItems",
                 params: { limit: 1 },
                 message: "must NOT have fewer than 1 items",
-              };
-              if (vErrors === null) {
-                vErrors = [err125];
-              } else {
-                vErrors.push(err125);
-              }
-              errors++;
-            }
-            const len4 = data64.length;
-            for (let i4 = 0; i4 < len4; i4++) {
-              let data65 = data64[i4];
-              if (!(typeof data65 == "number" && !(data65 % 1) && !isNaN(data65) && isFinite(data65))) {
-                const err126 = {
-                  instancePath: instancePath + "/archive/seqs/" + i4,
-                  schemaPath: "#/properties/archive/properties/seqs/items/type",
-                  keyword: "type",
-                  params: { type: "integer" },
-                  message: "must be integer",
-                };
-                if (vErrors === null) {
-                  vErrors = [err126];
-                } else {
-                  vErrors.push(err126);
-                }
-                errors++;
-              }
-              if (typeof data65 == "number" && isFinite(data65)) {
-                if (data65 < 1 || isNaN(data65)) {
-                  const err127 = {
-                    instancePath: instancePath + "/archive/seqs/" + i4,
-                    schemaPath: "#/properties/archive/properties/seqs/items/minimum",
-                    keyword: "minimum",
-                    params: { comparison: ">=", limit: 1 },
-                    message: "must be >= 1",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err127];
-                  } else {
-                    vErrors.push(err127);
-                  }
-                  errors++;
-                }
-              }
-            }
-          } else {
-            const err128 = {
-              instancePath: instancePath + "/archive/seqs",
-              schemaPath: "#/properties/archive/properties/seqs/type",
-              keyword: "type",
-              params: { type: "array" },
-              message: "must be array",
-            };
-            if (vErrors === null) {
-              vErrors = [err128];
-            } else {
-              vErrors.push(err128);
-            }
-            errors++;
-          }
-        }
-        if (data63.sha256 !== undefined) {
-          let data66 = data63.sha256;
-          if (typeof data66 === "string") {
-            if (!pattern17.test(data66)) {
-              const err129 = {
-                instancePath: instancePath + "/archive/sha256",
-                schemaPath: "#/properties/archive/properties/sha256/pattern",
-                keyword: "pattern",
-                params: { pattern: "^[0-9a-f]{64}$" },
-                message: 'must match pattern "' + "^[0-9a-f]{64}$" + '"',
-              };
-              if (vErrors === null) {
-                vErrors = [err129];
-              } else {
-                vErrors.push(err129);
-              }
-              errors++;
-            }
-          } else {
-            const err130 = {
-              instancePath: instancePath + "/archive/sha256",
-              schemaPath: "#/properties/archive/properties/sha256/type",
-              keyword: "type",
-              params: { type: "string" },
-              message: "must be string",
-            };
-            if (vErrors === null) {
-              vErrors = [err130];
-            } else {
-              vErrors.push(err130);
-            }
-            errors++;
-          }
-        }
-        if (data63.bytes !== undefined) {
-          let data67 = data63.bytes;
-          if (!(typeof data67 == "number" && !(data67 % 1) && !isNaN(data67) && isFinite(data67))) {
-            const err131 = {
-              instancePath: instancePath + "/archive/bytes",
-              schemaPath: "#/properties/archive/properties/bytes/type",
-              keyword: "type",
-              params: { type: "integer" },
-              message: "must be integer",
-            };
-            if (vErrors === null) {
-              vErrors = [err131];
-            } else {
-              vErrors.push(err131);
-            }
-            errors++;
-          }
-          if (typeof data67 == "number" && isFinite(data67)) {
-            if (data67 < 0 || isNaN(data67)) {
-              const err132 = {
-                instancePath: instancePath + "/archive/bytes",
-                schemaPath: "#/properties/archive/properties/bytes/minimum",
-                keyword: "minimum",
-                params: { comparison: ">=", limit: 0 },
-                message: "must be >= 0",
-              };
-              if (vErrors === null) {
-                vErrors = [err132];
-              } else {
-                vErrors.push(err132);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data63.guardPause !== undefined) {
-          let data68 = data63.guardPause;
-          if (data68 && typeof data68 == "object" && !Array.isArray(data68)) {
-            if (data68.turn === undefined) {
-              const err133 = {
-                instancePath: instancePath + "/archive/guardPause",
-                schemaPath: "#/properties/archive/properties/guardPause/required",
-                keyword: "required",
-                params: { missingProperty: "turn" },
-                message: "must have required property '" + "turn" + "'",
-              };
-              if (vErrors === null) {
-                vErrors = [err133];
-              } else {
-                vErrors.push(err133);
-              }
-              errors++;
-            }
-            if (data68.point === undefined) {
-              const err134 = {
-                instancePath: instancePath + "/archive/guardPause",
-                schemaPath: "#/properties/archive/properties/guardPause/required",
-                keyword: "required",
-                params: { missingProperty: "point" },
-                message: "must have required property '" + "point" + "'",
               };
               if (vErrors === null) {
                 vErrors = [err134];
@@ -15643,8 +15923,162 @@ function validate38(
               }
               errors++;
             }
-            if (data68.guardrail === undefined) {
-              const err135 = {
+            const len4 = data68.length;
+            for (let i4 = 0; i4 < len4; i4++) {
+              let data69 = data68[i4];
+              if (!(typeof data69 == "number" && !(data69 % 1) && !isNaN(data69) && isFinite(data69))) {
+                const err135 = {
+                  instancePath: instancePath + "/archive/seqs/" + i4,
+                  schemaPath: "#/properties/archive/properties/seqs/items/type",
+                  keyword: "type",
+                  params: { type: "integer" },
+                  message: "must be integer",
+                };
+                if (vErrors === null) {
+                  vErrors = [err135];
+                } else {
+                  vErrors.push(err135);
+                }
+                errors++;
+              }
+              if (typeof data69 == "number" && isFinite(data69)) {
+                if (data69 < 1 || isNaN(data69)) {
+                  const err136 = {
+                    instancePath: instancePath + "/archive/seqs/" + i4,
+                    schemaPath: "#/properties/archive/properties/seqs/items/minimum",
+                    keyword: "minimum",
+                    params: { comparison: ">=", limit: 1 },
+                    message: "must be >= 1",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err136];
+                  } else {
+                    vErrors.push(err136);
+                  }
+                  errors++;
+                }
+              }
+            }
+          } else {
+            const err137 = {
+              instancePath: instancePath + "/archive/seqs",
+              schemaPath: "#/properties/archive/properties/seqs/type",
+              keyword: "type",
+              params: { type: "array" },
+              message: "must be array",
+            };
+            if (vErrors === null) {
+              vErrors = [err137];
+            } else {
+              vErrors.push(err137);
+            }
+            errors++;
+          }
+        }
+        if (data67.sha256 !== undefined) {
+          let data70 = data67.sha256;
+          if (typeof data70 === "string") {
+            if (!pattern17.test(data70)) {
+              const err138 = {
+                instancePath: instancePath + "/archive/sha256",
+                schemaPath: "#/properties/archive/properties/sha256/pattern",
+                keyword: "pattern",
+                params: { pattern: "^[0-9a-f]{64}$" },
+                message: 'must match pattern "' + "^[0-9a-f]{64}$" + '"',
+              };
+              if (vErrors === null) {
+                vErrors = [err138];
+              } else {
+                vErrors.push(err138);
+              }
+              errors++;
+            }
+          } else {
+            const err139 = {
+              instancePath: instancePath + "/archive/sha256",
+              schemaPath: "#/properties/archive/properties/sha256/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err139];
+            } else {
+              vErrors.push(err139);
+            }
+            errors++;
+          }
+        }
+        if (data67.bytes !== undefined) {
+          let data71 = data67.bytes;
+          if (!(typeof data71 == "number" && !(data71 % 1) && !isNaN(data71) && isFinite(data71))) {
+            const err140 = {
+              instancePath: instancePath + "/archive/bytes",
+              schemaPath: "#/properties/archive/properties/bytes/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err140];
+            } else {
+              vErrors.push(err140);
+            }
+            errors++;
+          }
+          if (typeof data71 == "number" && isFinite(data71)) {
+            if (data71 < 0 || isNaN(data71)) {
+              const err141 = {
+                instancePath: instancePath + "/archive/bytes",
+                schemaPath: "#/properties/archive/properties/bytes/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 0 },
+                message: "must be >= 0",
+              };
+              if (vErrors === null) {
+                vErrors = [err141];
+              } else {
+                vErrors.push(err141);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data67.guardPause !== undefined) {
+          let data72 = data67.guardPause;
+          if (data72 && typeof data72 == "object" && !Array.isArray(data72)) {
+            if (data72.turn === undefined) {
+              const err142 = {
+                instancePath: instancePath + "/archive/guardPause",
+                schemaPath: "#/properties/archive/properties/guardPause/required",
+                keyword: "required",
+                params: { missingProperty: "turn" },
+                message: "must have required property '" + "turn" + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err142];
+              } else {
+                vErrors.push(err142);
+              }
+              errors++;
+            }
+            if (data72.point === undefined) {
+              const err143 = {
+                instancePath: instancePath + "/archive/guardPause",
+                schemaPath: "#/properties/archive/properties/guardPause/required",
+                keyword: "required",
+                params: { missingProperty: "point" },
+                message: "must have required property '" + "point" + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err143];
+              } else {
+                vErrors.push(err143);
+              }
+              errors++;
+            }
+            if (data72.guardrail === undefined) {
+              const err144 = {
                 instancePath: instancePath + "/archive/guardPause",
                 schemaPath: "#/properties/archive/properties/guardPause/required",
                 keyword: "required",
@@ -15652,172 +16086,19 @@ function validate38(
                 message: "must have required property '" + "guardrail" + "'",
               };
               if (vErrors === null) {
-                vErrors = [err135];
+                vErrors = [err144];
               } else {
-                vErrors.push(err135);
+                vErrors.push(err144);
               }
               errors++;
             }
-            if (data68.message === undefined) {
-              const err136 = {
+            if (data72.message === undefined) {
+              const err145 = {
                 instancePath: instancePath + "/archive/guardPause",
                 schemaPath: "#/properties/archive/properties/guardPause/required",
                 keyword: "required",
                 params: { missingProperty: "message" },
                 message: "must have required property '" + "message" + "'",
-              };
-              if (vErrors === null) {
-                vErrors = [err136];
-              } else {
-                vErrors.push(err136);
-              }
-              errors++;
-            }
-            for (const key9 in data68) {
-              if (!(key9 === "turn" || key9 === "point" || key9 === "guardrail" || key9 === "message")) {
-                const err137 = {
-                  instancePath: instancePath + "/archive/guardPause",
-                  schemaPath: "#/properties/archive/properties/guardPause/additionalProperties",
-                  keyword: "additionalProperties",
-                  params: { additionalProperty: key9 },
-                  message: "must NOT have additional properties",
-                };
-                if (vErrors === null) {
-                  vErrors = [err137];
-                } else {
-                  vErrors.push(err137);
-                }
-                errors++;
-              }
-            }
-            if (data68.turn !== undefined) {
-              let data69 = data68.turn;
-              if (!(typeof data69 == "number" && !(data69 % 1) && !isNaN(data69) && isFinite(data69))) {
-                const err138 = {
-                  instancePath: instancePath + "/archive/guardPause/turn",
-                  schemaPath: "#/properties/archive/properties/guardPause/properties/turn/type",
-                  keyword: "type",
-                  params: { type: "integer" },
-                  message: "must be integer",
-                };
-                if (vErrors === null) {
-                  vErrors = [err138];
-                } else {
-                  vErrors.push(err138);
-                }
-                errors++;
-              }
-            }
-            if (data68.point !== undefined) {
-              let data70 = data68.point;
-              if (!(data70 === "input" || data70 === "output")) {
-                const err139 = {
-                  instancePath: instancePath + "/archive/guardPause/point",
-                  schemaPath: "#/properties/archive/properties/guardPause/properties/point/enum",
-                  keyword: "enum",
-                  params: { allowedValues: schema39.properties.archive.properties.guardPause.properties.point.enum },
-                  message: "must be equal to one of the allowed values",
-                };
-                if (vErrors === null) {
-                  vErrors = [err139];
-                } else {
-                  vErrors.push(err139);
-                }
-                errors++;
-              }
-            }
-            if (data68.guardrail !== undefined) {
-              if (typeof data68.guardrail !== "string") {
-                const err140 = {
-                  instancePath: instancePath + "/archive/guardPause/guardrail",
-                  schemaPath: "#/properties/archive/properties/guardPause/properties/guardrail/type",
-                  keyword: "type",
-                  params: { type: "string" },
-                  message: "must be string",
-                };
-                if (vErrors === null) {
-                  vErrors = [err140];
-                } else {
-                  vErrors.push(err140);
-                }
-                errors++;
-              }
-            }
-            if (data68.message !== undefined) {
-              if (typeof data68.message !== "string") {
-                const err141 = {
-                  instancePath: instancePath + "/archive/guardPause/message",
-                  schemaPath: "#/properties/archive/properties/guardPause/properties/message/type",
-                  keyword: "type",
-                  params: { type: "string" },
-                  message: "must be string",
-                };
-                if (vErrors === null) {
-                  vErrors = [err141];
-                } else {
-                  vErrors.push(err141);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err142 = {
-              instancePath: instancePath + "/archive/guardPause",
-              schemaPath: "#/properties/archive/properties/guardPause/type",
-              keyword: "type",
-              params: { type: "object" },
-              message: "must be object",
-            };
-            if (vErrors === null) {
-              vErrors = [err142];
-            } else {
-              vErrors.push(err142);
-            }
-            errors++;
-          }
-        }
-        if (data63.activeAgent !== undefined) {
-          if (typeof data63.activeAgent !== "string") {
-            const err143 = {
-              instancePath: instancePath + "/archive/activeAgent",
-              schemaPath: "#/properties/archive/properties/activeAgent/type",
-              keyword: "type",
-              params: { type: "string" },
-              message: "must be string",
-            };
-            if (vErrors === null) {
-              vErrors = [err143];
-            } else {
-              vErrors.push(err143);
-            }
-            errors++;
-          }
-        }
-        if (data63.messages !== undefined) {
-          let data74 = data63.messages;
-          if (!(typeof data74 == "number" && !(data74 % 1) && !isNaN(data74) && isFinite(data74))) {
-            const err144 = {
-              instancePath: instancePath + "/archive/messages",
-              schemaPath: "#/properties/archive/properties/messages/type",
-              keyword: "type",
-              params: { type: "integer" },
-              message: "must be integer",
-            };
-            if (vErrors === null) {
-              vErrors = [err144];
-            } else {
-              vErrors.push(err144);
-            }
-            errors++;
-          }
-          if (typeof data74 == "number" && isFinite(data74)) {
-            if (data74 < 0 || isNaN(data74)) {
-              const err145 = {
-                instancePath: instancePath + "/archive/messages",
-                schemaPath: "#/properties/archive/properties/messages/minimum",
-                keyword: "minimum",
-                params: { comparison: ">=", limit: 0 },
-                message: "must be >= 0",
               };
               if (vErrors === null) {
                 vErrors = [err145];
@@ -15826,10 +16107,163 @@ function validate38(
               }
               errors++;
             }
+            for (const key10 in data72) {
+              if (!(key10 === "turn" || key10 === "point" || key10 === "guardrail" || key10 === "message")) {
+                const err146 = {
+                  instancePath: instancePath + "/archive/guardPause",
+                  schemaPath: "#/properties/archive/properties/guardPause/additionalProperties",
+                  keyword: "additionalProperties",
+                  params: { additionalProperty: key10 },
+                  message: "must NOT have additional properties",
+                };
+                if (vErrors === null) {
+                  vErrors = [err146];
+                } else {
+                  vErrors.push(err146);
+                }
+                errors++;
+              }
+            }
+            if (data72.turn !== undefined) {
+              let data73 = data72.turn;
+              if (!(typeof data73 == "number" && !(data73 % 1) && !isNaN(data73) && isFinite(data73))) {
+                const err147 = {
+                  instancePath: instancePath + "/archive/guardPause/turn",
+                  schemaPath: "#/properties/archive/properties/guardPause/properties/turn/type",
+                  keyword: "type",
+                  params: { type: "integer" },
+                  message: "must be integer",
+                };
+                if (vErrors === null) {
+                  vErrors = [err147];
+                } else {
+                  vErrors.push(err147);
+                }
+                errors++;
+              }
+            }
+            if (data72.point !== undefined) {
+              let data74 = data72.point;
+              if (!(data74 === "input" || data74 === "output")) {
+                const err148 = {
+                  instancePath: instancePath + "/archive/guardPause/point",
+                  schemaPath: "#/properties/archive/properties/guardPause/properties/point/enum",
+                  keyword: "enum",
+                  params: { allowedValues: schema39.properties.archive.properties.guardPause.properties.point.enum },
+                  message: "must be equal to one of the allowed values",
+                };
+                if (vErrors === null) {
+                  vErrors = [err148];
+                } else {
+                  vErrors.push(err148);
+                }
+                errors++;
+              }
+            }
+            if (data72.guardrail !== undefined) {
+              if (typeof data72.guardrail !== "string") {
+                const err149 = {
+                  instancePath: instancePath + "/archive/guardPause/guardrail",
+                  schemaPath: "#/properties/archive/properties/guardPause/properties/guardrail/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                };
+                if (vErrors === null) {
+                  vErrors = [err149];
+                } else {
+                  vErrors.push(err149);
+                }
+                errors++;
+              }
+            }
+            if (data72.message !== undefined) {
+              if (typeof data72.message !== "string") {
+                const err150 = {
+                  instancePath: instancePath + "/archive/guardPause/message",
+                  schemaPath: "#/properties/archive/properties/guardPause/properties/message/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string",
+                };
+                if (vErrors === null) {
+                  vErrors = [err150];
+                } else {
+                  vErrors.push(err150);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err151 = {
+              instancePath: instancePath + "/archive/guardPause",
+              schemaPath: "#/properties/archive/properties/guardPause/type",
+              keyword: "type",
+              params: { type: "object" },
+              message: "must be object",
+            };
+            if (vErrors === null) {
+              vErrors = [err151];
+            } else {
+              vErrors.push(err151);
+            }
+            errors++;
+          }
+        }
+        if (data67.activeAgent !== undefined) {
+          if (typeof data67.activeAgent !== "string") {
+            const err152 = {
+              instancePath: instancePath + "/archive/activeAgent",
+              schemaPath: "#/properties/archive/properties/activeAgent/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            };
+            if (vErrors === null) {
+              vErrors = [err152];
+            } else {
+              vErrors.push(err152);
+            }
+            errors++;
+          }
+        }
+        if (data67.messages !== undefined) {
+          let data78 = data67.messages;
+          if (!(typeof data78 == "number" && !(data78 % 1) && !isNaN(data78) && isFinite(data78))) {
+            const err153 = {
+              instancePath: instancePath + "/archive/messages",
+              schemaPath: "#/properties/archive/properties/messages/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer",
+            };
+            if (vErrors === null) {
+              vErrors = [err153];
+            } else {
+              vErrors.push(err153);
+            }
+            errors++;
+          }
+          if (typeof data78 == "number" && isFinite(data78)) {
+            if (data78 < 0 || isNaN(data78)) {
+              const err154 = {
+                instancePath: instancePath + "/archive/messages",
+                schemaPath: "#/properties/archive/properties/messages/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 0 },
+                message: "must be >= 0",
+              };
+              if (vErrors === null) {
+                vErrors = [err154];
+              } else {
+                vErrors.push(err154);
+              }
+              errors++;
+            }
           }
         }
       } else {
-        const err146 = {
+        const err155 = {
           instancePath: instancePath + "/archive",
           schemaPath: "#/properties/archive/type",
           keyword: "type",
@@ -15837,15 +16271,15 @@ function validate38(
           message: "must be object",
         };
         if (vErrors === null) {
-          vErrors = [err146];
+          vErrors = [err155];
         } else {
-          vErrors.push(err146);
+          vErrors.push(err155);
         }
         errors++;
       }
     }
   } else {
-    const err147 = {
+    const err156 = {
       instancePath,
       schemaPath: "#/type",
       keyword: "type",
@@ -15853,9 +16287,9 @@ function validate38(
       message: "must be object",
     };
     if (vErrors === null) {
-      vErrors = [err147];
+      vErrors = [err156];
     } else {
-      vErrors.push(err147);
+      vErrors.push(err156);
     }
     errors++;
   }
@@ -19855,8 +20289,506 @@ function validate48(
   return errors === 0;
 }
 validate48.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-export const ToolCommand = validate49;
+export const ToolAmbiguous = validate49;
 const schema61 = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: "https://cairn.dev/schemas/tool-ambiguous.v1.schema.json",
+  title: "ToolAmbiguous",
+  description:
+    "Round <round> of a call was started and left no result, and the tool cannot say whether its effect landed (irreversible, or a reconcile that could not answer): on <prefix>.run.<runId>.evt.ambiguous.<turn>.<index>.<round>.<tool> (once per round). The run waits for a human's decision on <prefix>.run.<runId>.evt.approval.<turn>.<index>.<round>.",
+  type: "object",
+  additionalProperties: false,
+  required: ["v", "type", "runId", "turn", "index", "round", "callId", "tool", "effect", "reason", "at"],
+  properties: {
+    v: { const: 1 },
+    type: { const: "tool.ambiguous" },
+    runId: { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$" },
+    turn: { type: "integer", minimum: 1 },
+    index: { type: "integer", minimum: 0 },
+    round: { type: "integer", minimum: 0 },
+    callId: { type: "string" },
+    tool: { type: "string" },
+    effect: { enum: ["reconcile", "irreversible"] },
+    reason: { type: "string", description: "Why the outcome is unknown, in words." },
+    at: { type: "string" },
+  },
+};
+function validate49(
+  data,
+  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
+) {
+  /*# sourceURL="https://cairn.dev/schemas/tool-ambiguous.v1.schema.json" */ let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate49.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.v === undefined) {
+      const err0 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "v" },
+        message: "must have required property '" + "v" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.type === undefined) {
+      const err1 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "type" },
+        message: "must have required property '" + "type" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (data.runId === undefined) {
+      const err2 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "runId" },
+        message: "must have required property '" + "runId" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+    if (data.turn === undefined) {
+      const err3 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "turn" },
+        message: "must have required property '" + "turn" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err3];
+      } else {
+        vErrors.push(err3);
+      }
+      errors++;
+    }
+    if (data.index === undefined) {
+      const err4 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "index" },
+        message: "must have required property '" + "index" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err4];
+      } else {
+        vErrors.push(err4);
+      }
+      errors++;
+    }
+    if (data.round === undefined) {
+      const err5 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "round" },
+        message: "must have required property '" + "round" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err5];
+      } else {
+        vErrors.push(err5);
+      }
+      errors++;
+    }
+    if (data.callId === undefined) {
+      const err6 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "callId" },
+        message: "must have required property '" + "callId" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err6];
+      } else {
+        vErrors.push(err6);
+      }
+      errors++;
+    }
+    if (data.tool === undefined) {
+      const err7 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "tool" },
+        message: "must have required property '" + "tool" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err7];
+      } else {
+        vErrors.push(err7);
+      }
+      errors++;
+    }
+    if (data.effect === undefined) {
+      const err8 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "effect" },
+        message: "must have required property '" + "effect" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err8];
+      } else {
+        vErrors.push(err8);
+      }
+      errors++;
+    }
+    if (data.reason === undefined) {
+      const err9 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "reason" },
+        message: "must have required property '" + "reason" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err9];
+      } else {
+        vErrors.push(err9);
+      }
+      errors++;
+    }
+    if (data.at === undefined) {
+      const err10 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "at" },
+        message: "must have required property '" + "at" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err10];
+      } else {
+        vErrors.push(err10);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!func1.call(schema61.properties, key0)) {
+        const err11 = {
+          instancePath,
+          schemaPath: "#/additionalProperties",
+          keyword: "additionalProperties",
+          params: { additionalProperty: key0 },
+          message: "must NOT have additional properties",
+        };
+        if (vErrors === null) {
+          vErrors = [err11];
+        } else {
+          vErrors.push(err11);
+        }
+        errors++;
+      }
+    }
+    if (data.v !== undefined) {
+      if (1 !== data.v) {
+        const err12 = {
+          instancePath: instancePath + "/v",
+          schemaPath: "#/properties/v/const",
+          keyword: "const",
+          params: { allowedValue: 1 },
+          message: "must be equal to constant",
+        };
+        if (vErrors === null) {
+          vErrors = [err12];
+        } else {
+          vErrors.push(err12);
+        }
+        errors++;
+      }
+    }
+    if (data.type !== undefined) {
+      if ("tool.ambiguous" !== data.type) {
+        const err13 = {
+          instancePath: instancePath + "/type",
+          schemaPath: "#/properties/type/const",
+          keyword: "const",
+          params: { allowedValue: "tool.ambiguous" },
+          message: "must be equal to constant",
+        };
+        if (vErrors === null) {
+          vErrors = [err13];
+        } else {
+          vErrors.push(err13);
+        }
+        errors++;
+      }
+    }
+    if (data.runId !== undefined) {
+      let data2 = data.runId;
+      if (typeof data2 === "string") {
+        if (!pattern4.test(data2)) {
+          const err14 = {
+            instancePath: instancePath + "/runId",
+            schemaPath: "#/properties/runId/pattern",
+            keyword: "pattern",
+            params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+            message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+          };
+          if (vErrors === null) {
+            vErrors = [err14];
+          } else {
+            vErrors.push(err14);
+          }
+          errors++;
+        }
+      } else {
+        const err15 = {
+          instancePath: instancePath + "/runId",
+          schemaPath: "#/properties/runId/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err15];
+        } else {
+          vErrors.push(err15);
+        }
+        errors++;
+      }
+    }
+    if (data.turn !== undefined) {
+      let data3 = data.turn;
+      if (!(typeof data3 == "number" && !(data3 % 1) && !isNaN(data3) && isFinite(data3))) {
+        const err16 = {
+          instancePath: instancePath + "/turn",
+          schemaPath: "#/properties/turn/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err16];
+        } else {
+          vErrors.push(err16);
+        }
+        errors++;
+      }
+      if (typeof data3 == "number" && isFinite(data3)) {
+        if (data3 < 1 || isNaN(data3)) {
+          const err17 = {
+            instancePath: instancePath + "/turn",
+            schemaPath: "#/properties/turn/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
+          };
+          if (vErrors === null) {
+            vErrors = [err17];
+          } else {
+            vErrors.push(err17);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.index !== undefined) {
+      let data4 = data.index;
+      if (!(typeof data4 == "number" && !(data4 % 1) && !isNaN(data4) && isFinite(data4))) {
+        const err18 = {
+          instancePath: instancePath + "/index",
+          schemaPath: "#/properties/index/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err18];
+        } else {
+          vErrors.push(err18);
+        }
+        errors++;
+      }
+      if (typeof data4 == "number" && isFinite(data4)) {
+        if (data4 < 0 || isNaN(data4)) {
+          const err19 = {
+            instancePath: instancePath + "/index",
+            schemaPath: "#/properties/index/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 0 },
+            message: "must be >= 0",
+          };
+          if (vErrors === null) {
+            vErrors = [err19];
+          } else {
+            vErrors.push(err19);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.round !== undefined) {
+      let data5 = data.round;
+      if (!(typeof data5 == "number" && !(data5 % 1) && !isNaN(data5) && isFinite(data5))) {
+        const err20 = {
+          instancePath: instancePath + "/round",
+          schemaPath: "#/properties/round/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err20];
+        } else {
+          vErrors.push(err20);
+        }
+        errors++;
+      }
+      if (typeof data5 == "number" && isFinite(data5)) {
+        if (data5 < 0 || isNaN(data5)) {
+          const err21 = {
+            instancePath: instancePath + "/round",
+            schemaPath: "#/properties/round/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 0 },
+            message: "must be >= 0",
+          };
+          if (vErrors === null) {
+            vErrors = [err21];
+          } else {
+            vErrors.push(err21);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.callId !== undefined) {
+      if (typeof data.callId !== "string") {
+        const err22 = {
+          instancePath: instancePath + "/callId",
+          schemaPath: "#/properties/callId/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err22];
+        } else {
+          vErrors.push(err22);
+        }
+        errors++;
+      }
+    }
+    if (data.tool !== undefined) {
+      if (typeof data.tool !== "string") {
+        const err23 = {
+          instancePath: instancePath + "/tool",
+          schemaPath: "#/properties/tool/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err23];
+        } else {
+          vErrors.push(err23);
+        }
+        errors++;
+      }
+    }
+    if (data.effect !== undefined) {
+      let data8 = data.effect;
+      if (!(data8 === "reconcile" || data8 === "irreversible")) {
+        const err24 = {
+          instancePath: instancePath + "/effect",
+          schemaPath: "#/properties/effect/enum",
+          keyword: "enum",
+          params: { allowedValues: schema61.properties.effect.enum },
+          message: "must be equal to one of the allowed values",
+        };
+        if (vErrors === null) {
+          vErrors = [err24];
+        } else {
+          vErrors.push(err24);
+        }
+        errors++;
+      }
+    }
+    if (data.reason !== undefined) {
+      if (typeof data.reason !== "string") {
+        const err25 = {
+          instancePath: instancePath + "/reason",
+          schemaPath: "#/properties/reason/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err25];
+        } else {
+          vErrors.push(err25);
+        }
+        errors++;
+      }
+    }
+    if (data.at !== undefined) {
+      if (typeof data.at !== "string") {
+        const err26 = {
+          instancePath: instancePath + "/at",
+          schemaPath: "#/properties/at/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err26];
+        } else {
+          vErrors.push(err26);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err27 = {
+      instancePath,
+      schemaPath: "#/type",
+      keyword: "type",
+      params: { type: "object" },
+      message: "must be object",
+    };
+    if (vErrors === null) {
+      vErrors = [err27];
+    } else {
+      vErrors.push(err27);
+    }
+    errors++;
+  }
+  validate49.errors = vErrors;
+  return errors === 0;
+}
+validate49.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const ToolCommand = validate50;
+const schema62 = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://cairn.dev/schemas/tool-command.v1.schema.json",
   title: "ToolCommand",
@@ -19877,13 +20809,13 @@ const schema61 = {
     historySeq: { type: "integer", minimum: 1 },
   },
 };
-function validate49(
+function validate50(
   data,
   { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
 ) {
   /*# sourceURL="https://cairn.dev/schemas/tool-command.v1.schema.json" */ let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate49.evaluated;
+  const evaluated0 = validate50.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -20042,7 +20974,7 @@ function validate49(
       errors++;
     }
     for (const key0 in data) {
-      if (!func1.call(schema61.properties, key0)) {
+      if (!func1.call(schema62.properties, key0)) {
         const err10 = {
           instancePath,
           schemaPath: "#/additionalProperties",
@@ -20314,12 +21246,12 @@ function validate49(
     }
     errors++;
   }
-  validate49.errors = vErrors;
+  validate50.errors = vErrors;
   return errors === 0;
 }
-validate49.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-export const ToolRegistration = validate50;
-const schema62 = {
+validate50.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const ToolRegistration = validate51;
+const schema63 = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://cairn.dev/schemas/tool-registration.v1.schema.json",
   title: "ToolRegistration",
@@ -20338,13 +21270,13 @@ const schema62 = {
     requiresApproval: { type: "boolean" },
   },
 };
-function validate50(
+function validate51(
   data,
   { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
 ) {
   /*# sourceURL="https://cairn.dev/schemas/tool-registration.v1.schema.json" */ let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate50.evaluated;
+  const evaluated0 = validate51.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -20605,12 +21537,12 @@ function validate50(
     }
     errors++;
   }
-  validate50.errors = vErrors;
+  validate51.errors = vErrors;
   return errors === 0;
 }
-validate50.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-export const ToolResult = validate51;
-const schema63 = {
+validate51.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const ToolResult = validate52;
+const schema64 = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://cairn.dev/schemas/tool-result.v1.schema.json",
   title: "ToolResult",
@@ -20656,15 +21588,25 @@ const schema63 = {
     durationMs: { type: "number", minimum: 0 },
     idempotencyKey: { type: "string" },
     childRunId: { type: "string", description: "For a sub-agent call: the child run whose outcome this is." },
+    reconciled: {
+      type: "boolean",
+      description:
+        "The outcome of a call whose earlier run left no result, as the tool's reconcile() answered it (the effect had landed): the tool was not run again.",
+    },
+    recordedBy: {
+      type: "string",
+      description:
+        "A result a human recorded by hand for a call whose outcome was ambiguous (cairn approve --result): who (their authenticated identity).",
+    },
   },
 };
-function validate51(
+function validate52(
   data,
   { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
 ) {
   /*# sourceURL="https://cairn.dev/schemas/tool-result.v1.schema.json" */ let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate51.evaluated;
+  const evaluated0 = validate52.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = undefined;
   }
@@ -20808,7 +21750,7 @@ function validate51(
       errors++;
     }
     for (const key0 in data) {
-      if (!func1.call(schema63.properties, key0)) {
+      if (!func1.call(schema64.properties, key0)) {
         const err9 = {
           instancePath,
           schemaPath: "#/additionalProperties",
@@ -21449,8 +22391,42 @@ function validate51(
         errors++;
       }
     }
+    if (data.reconciled !== undefined) {
+      if (typeof data.reconciled !== "boolean") {
+        const err47 = {
+          instancePath: instancePath + "/reconciled",
+          schemaPath: "#/properties/reconciled/type",
+          keyword: "type",
+          params: { type: "boolean" },
+          message: "must be boolean",
+        };
+        if (vErrors === null) {
+          vErrors = [err47];
+        } else {
+          vErrors.push(err47);
+        }
+        errors++;
+      }
+    }
+    if (data.recordedBy !== undefined) {
+      if (typeof data.recordedBy !== "string") {
+        const err48 = {
+          instancePath: instancePath + "/recordedBy",
+          schemaPath: "#/properties/recordedBy/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err48];
+        } else {
+          vErrors.push(err48);
+        }
+        errors++;
+      }
+    }
   } else {
-    const err47 = {
+    const err49 = {
       instancePath,
       schemaPath: "#/type",
       keyword: "type",
@@ -21458,13 +22434,529 @@ function validate51(
       message: "must be object",
     };
     if (vErrors === null) {
-      vErrors = [err47];
+      vErrors = [err49];
     } else {
-      vErrors.push(err47);
+      vErrors.push(err49);
     }
     errors++;
   }
-  validate51.errors = vErrors;
+  validate52.errors = vErrors;
   return errors === 0;
 }
-validate51.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+validate52.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+export const ToolStarted = validate53;
+const schema65 = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: "https://cairn.dev/schemas/tool-started.v1.schema.json",
+  title: "ToolStarted",
+  description:
+    "A tool-runner is about to run round <round> of a call to a tool whose effect is reconcile or irreversible, on <prefix>.run.<runId>.evt.started.<turn>.<index>.<round>.<tool> (once per round). A later delivery that finds it and no result knows the outcome is ambiguous.",
+  type: "object",
+  additionalProperties: false,
+  required: ["v", "type", "runId", "turn", "index", "round", "callId", "tool", "effect", "attempt", "at"],
+  properties: {
+    v: { const: 1 },
+    type: { const: "tool.started" },
+    runId: { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$" },
+    turn: { type: "integer", minimum: 1 },
+    index: { type: "integer", minimum: 0 },
+    round: { type: "integer", minimum: 0, description: "0: the call's command; n: its n-th rerun a human asked for." },
+    callId: { type: "string" },
+    tool: { type: "string" },
+    effect: { enum: ["reconcile", "irreversible"] },
+    attempt: { type: "integer", minimum: 1, description: "The command's delivery that started it." },
+    at: { type: "string" },
+  },
+};
+function validate53(
+  data,
+  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
+) {
+  /*# sourceURL="https://cairn.dev/schemas/tool-started.v1.schema.json" */ let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate53.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = undefined;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = undefined;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.v === undefined) {
+      const err0 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "v" },
+        message: "must have required property '" + "v" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.type === undefined) {
+      const err1 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "type" },
+        message: "must have required property '" + "type" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (data.runId === undefined) {
+      const err2 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "runId" },
+        message: "must have required property '" + "runId" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+    if (data.turn === undefined) {
+      const err3 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "turn" },
+        message: "must have required property '" + "turn" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err3];
+      } else {
+        vErrors.push(err3);
+      }
+      errors++;
+    }
+    if (data.index === undefined) {
+      const err4 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "index" },
+        message: "must have required property '" + "index" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err4];
+      } else {
+        vErrors.push(err4);
+      }
+      errors++;
+    }
+    if (data.round === undefined) {
+      const err5 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "round" },
+        message: "must have required property '" + "round" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err5];
+      } else {
+        vErrors.push(err5);
+      }
+      errors++;
+    }
+    if (data.callId === undefined) {
+      const err6 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "callId" },
+        message: "must have required property '" + "callId" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err6];
+      } else {
+        vErrors.push(err6);
+      }
+      errors++;
+    }
+    if (data.tool === undefined) {
+      const err7 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "tool" },
+        message: "must have required property '" + "tool" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err7];
+      } else {
+        vErrors.push(err7);
+      }
+      errors++;
+    }
+    if (data.effect === undefined) {
+      const err8 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "effect" },
+        message: "must have required property '" + "effect" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err8];
+      } else {
+        vErrors.push(err8);
+      }
+      errors++;
+    }
+    if (data.attempt === undefined) {
+      const err9 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "attempt" },
+        message: "must have required property '" + "attempt" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err9];
+      } else {
+        vErrors.push(err9);
+      }
+      errors++;
+    }
+    if (data.at === undefined) {
+      const err10 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "at" },
+        message: "must have required property '" + "at" + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err10];
+      } else {
+        vErrors.push(err10);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!func1.call(schema65.properties, key0)) {
+        const err11 = {
+          instancePath,
+          schemaPath: "#/additionalProperties",
+          keyword: "additionalProperties",
+          params: { additionalProperty: key0 },
+          message: "must NOT have additional properties",
+        };
+        if (vErrors === null) {
+          vErrors = [err11];
+        } else {
+          vErrors.push(err11);
+        }
+        errors++;
+      }
+    }
+    if (data.v !== undefined) {
+      if (1 !== data.v) {
+        const err12 = {
+          instancePath: instancePath + "/v",
+          schemaPath: "#/properties/v/const",
+          keyword: "const",
+          params: { allowedValue: 1 },
+          message: "must be equal to constant",
+        };
+        if (vErrors === null) {
+          vErrors = [err12];
+        } else {
+          vErrors.push(err12);
+        }
+        errors++;
+      }
+    }
+    if (data.type !== undefined) {
+      if ("tool.started" !== data.type) {
+        const err13 = {
+          instancePath: instancePath + "/type",
+          schemaPath: "#/properties/type/const",
+          keyword: "const",
+          params: { allowedValue: "tool.started" },
+          message: "must be equal to constant",
+        };
+        if (vErrors === null) {
+          vErrors = [err13];
+        } else {
+          vErrors.push(err13);
+        }
+        errors++;
+      }
+    }
+    if (data.runId !== undefined) {
+      let data2 = data.runId;
+      if (typeof data2 === "string") {
+        if (!pattern4.test(data2)) {
+          const err14 = {
+            instancePath: instancePath + "/runId",
+            schemaPath: "#/properties/runId/pattern",
+            keyword: "pattern",
+            params: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+            message: 'must match pattern "' + "^[A-Za-z0-9_-]{1,64}$" + '"',
+          };
+          if (vErrors === null) {
+            vErrors = [err14];
+          } else {
+            vErrors.push(err14);
+          }
+          errors++;
+        }
+      } else {
+        const err15 = {
+          instancePath: instancePath + "/runId",
+          schemaPath: "#/properties/runId/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err15];
+        } else {
+          vErrors.push(err15);
+        }
+        errors++;
+      }
+    }
+    if (data.turn !== undefined) {
+      let data3 = data.turn;
+      if (!(typeof data3 == "number" && !(data3 % 1) && !isNaN(data3) && isFinite(data3))) {
+        const err16 = {
+          instancePath: instancePath + "/turn",
+          schemaPath: "#/properties/turn/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err16];
+        } else {
+          vErrors.push(err16);
+        }
+        errors++;
+      }
+      if (typeof data3 == "number" && isFinite(data3)) {
+        if (data3 < 1 || isNaN(data3)) {
+          const err17 = {
+            instancePath: instancePath + "/turn",
+            schemaPath: "#/properties/turn/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
+          };
+          if (vErrors === null) {
+            vErrors = [err17];
+          } else {
+            vErrors.push(err17);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.index !== undefined) {
+      let data4 = data.index;
+      if (!(typeof data4 == "number" && !(data4 % 1) && !isNaN(data4) && isFinite(data4))) {
+        const err18 = {
+          instancePath: instancePath + "/index",
+          schemaPath: "#/properties/index/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err18];
+        } else {
+          vErrors.push(err18);
+        }
+        errors++;
+      }
+      if (typeof data4 == "number" && isFinite(data4)) {
+        if (data4 < 0 || isNaN(data4)) {
+          const err19 = {
+            instancePath: instancePath + "/index",
+            schemaPath: "#/properties/index/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 0 },
+            message: "must be >= 0",
+          };
+          if (vErrors === null) {
+            vErrors = [err19];
+          } else {
+            vErrors.push(err19);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.round !== undefined) {
+      let data5 = data.round;
+      if (!(typeof data5 == "number" && !(data5 % 1) && !isNaN(data5) && isFinite(data5))) {
+        const err20 = {
+          instancePath: instancePath + "/round",
+          schemaPath: "#/properties/round/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err20];
+        } else {
+          vErrors.push(err20);
+        }
+        errors++;
+      }
+      if (typeof data5 == "number" && isFinite(data5)) {
+        if (data5 < 0 || isNaN(data5)) {
+          const err21 = {
+            instancePath: instancePath + "/round",
+            schemaPath: "#/properties/round/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 0 },
+            message: "must be >= 0",
+          };
+          if (vErrors === null) {
+            vErrors = [err21];
+          } else {
+            vErrors.push(err21);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.callId !== undefined) {
+      if (typeof data.callId !== "string") {
+        const err22 = {
+          instancePath: instancePath + "/callId",
+          schemaPath: "#/properties/callId/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err22];
+        } else {
+          vErrors.push(err22);
+        }
+        errors++;
+      }
+    }
+    if (data.tool !== undefined) {
+      if (typeof data.tool !== "string") {
+        const err23 = {
+          instancePath: instancePath + "/tool",
+          schemaPath: "#/properties/tool/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err23];
+        } else {
+          vErrors.push(err23);
+        }
+        errors++;
+      }
+    }
+    if (data.effect !== undefined) {
+      let data8 = data.effect;
+      if (!(data8 === "reconcile" || data8 === "irreversible")) {
+        const err24 = {
+          instancePath: instancePath + "/effect",
+          schemaPath: "#/properties/effect/enum",
+          keyword: "enum",
+          params: { allowedValues: schema65.properties.effect.enum },
+          message: "must be equal to one of the allowed values",
+        };
+        if (vErrors === null) {
+          vErrors = [err24];
+        } else {
+          vErrors.push(err24);
+        }
+        errors++;
+      }
+    }
+    if (data.attempt !== undefined) {
+      let data9 = data.attempt;
+      if (!(typeof data9 == "number" && !(data9 % 1) && !isNaN(data9) && isFinite(data9))) {
+        const err25 = {
+          instancePath: instancePath + "/attempt",
+          schemaPath: "#/properties/attempt/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer",
+        };
+        if (vErrors === null) {
+          vErrors = [err25];
+        } else {
+          vErrors.push(err25);
+        }
+        errors++;
+      }
+      if (typeof data9 == "number" && isFinite(data9)) {
+        if (data9 < 1 || isNaN(data9)) {
+          const err26 = {
+            instancePath: instancePath + "/attempt",
+            schemaPath: "#/properties/attempt/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1",
+          };
+          if (vErrors === null) {
+            vErrors = [err26];
+          } else {
+            vErrors.push(err26);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.at !== undefined) {
+      if (typeof data.at !== "string") {
+        const err27 = {
+          instancePath: instancePath + "/at",
+          schemaPath: "#/properties/at/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+        };
+        if (vErrors === null) {
+          vErrors = [err27];
+        } else {
+          vErrors.push(err27);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err28 = {
+      instancePath,
+      schemaPath: "#/type",
+      keyword: "type",
+      params: { type: "object" },
+      message: "must be object",
+    };
+    if (vErrors === null) {
+      vErrors = [err28];
+    } else {
+      vErrors.push(err28);
+    }
+    errors++;
+  }
+  validate53.errors = vErrors;
+  return errors === 0;
+}
+validate53.evaluated = { props: true, dynamicProps: false, dynamicItems: false };

@@ -15,6 +15,7 @@ export function toolTestContext(
     callId: "call-1",
     idempotencyKey: `${runId}:1:0`,
     attempt: 1,
+    round: 0,
     issuedAt: Date.now(),
     signal: abort.signal,
     heartbeat: noop,
