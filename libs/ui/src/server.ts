@@ -692,12 +692,18 @@ export async function startUi(o: UiOptions): Promise<RunningUi> {
     server.listen(o.port ?? 0, host, () => resolve());
   });
   port = (server.address() as AddressInfo).port;
-  // The first page read once in the background (its answer dropped): the first visitor does not pay
-  // for the cold path (this process's first request and render, the planner's first read of a large
-  // index). A failure here (a credential that may not list) is the visitor's to see, not start's.
-  void listPage(new URLSearchParams(), false)
-    .then((page) => runsPage(page))
-    .catch(() => undefined);
+  // The first page read once before the UI says it is ready (its answer dropped; at most 3 s): the
+  // first visitor does not pay for the cold path (this process's first request and render, the
+  // planner's first read of a large index), nor share the machine with it. A failure here (a
+  // credential that may not list) is the visitor's to see, not start's.
+  let waited: NodeJS.Timeout | undefined;
+  await Promise.race([
+    listPage(new URLSearchParams(), false)
+      .then((page) => runsPage(page))
+      .catch(() => undefined),
+    new Promise<void>((resolve) => (waited = setTimeout(resolve, 3_000))),
+  ]);
+  clearTimeout(waited);
   const shown = host.includes(":") ? `[${host}]` : host;
   const url = `http://${shown}:${port}/`;
   return {
