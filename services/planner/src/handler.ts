@@ -879,6 +879,20 @@ export function createApi(deps: ApiDeps) {
         },
       };
       const gate = Object.hasOwn(gates, callId) ? gates[callId as keyof typeof gates] : undefined;
+      /** The human's decision as recorded: on a paused run (index 0), a waiting call, or an ambiguous call's round. */
+      const decided = (turn: number, index: number, extra: Partial<RunApproval> = {}): RunApproval => ({
+        v: 1,
+        type: "run.approval",
+        runId,
+        turn,
+        index,
+        callId,
+        decision,
+        at: deps.now().toISOString(),
+        ...extra,
+        ...(r.value.reason ? { reason: r.value.reason } : {}),
+        by,
+      });
       const edited = r.value.arguments;
       const result = r.value.result;
       if (edited !== undefined && decision !== "approve")
@@ -900,18 +914,7 @@ export function createApi(deps: ApiDeps) {
           );
         const pause = gate.pause;
         if (!pause) return apiError("not_awaiting", `run ${runId} is not ${gate.notPaused} (status ${current.status})`);
-        const msg: RunApproval = {
-          v: 1,
-          type: "run.approval",
-          runId,
-          turn: pause.turn,
-          index: 0,
-          callId,
-          decision,
-          at: deps.now().toISOString(),
-          ...(r.value.reason ? { reason: r.value.reason } : {}),
-          by,
-        };
+        const msg = decided(pause.turn, 0);
         if ((await deps.append(gate.subject(pause.turn), encode(msg))).duplicate) return alreadyDecided(runId, callId);
         deps.log.info(
           { runId, turn: pause.turn, decision, ...gate.detail },
@@ -935,20 +938,7 @@ export function createApi(deps: ApiDeps) {
             `call ${callId}'s outcome is ambiguous: approve runs it again as it was, or give its result; its arguments cannot be edited now`,
           );
         const round = pending.ambiguous.round;
-        const msg: RunApproval = {
-          v: 1,
-          type: "run.approval",
-          runId,
-          turn: pending.turn,
-          index: pending.index,
-          callId,
-          decision,
-          round,
-          at: deps.now().toISOString(),
-          ...(result !== undefined ? { result } : {}),
-          ...(r.value.reason ? { reason: r.value.reason } : {}),
-          by,
-        };
+        const msg = decided(pending.turn, pending.index, { round, ...(result !== undefined ? { result } : {}) });
         if (
           (await deps.append(subjects.ambiguityApproval(runId, pending.turn, pending.index, round), encode(msg)))
             .duplicate
@@ -988,19 +978,7 @@ export function createApi(deps: ApiDeps) {
         }
         args = JSON.stringify(edited);
       }
-      const msg: RunApproval = {
-        v: 1,
-        type: "run.approval",
-        runId,
-        turn: pending.turn,
-        index: pending.index,
-        callId,
-        decision,
-        at: deps.now().toISOString(),
-        ...(args !== undefined ? { arguments: args } : {}),
-        ...(r.value.reason ? { reason: r.value.reason } : {}),
-        by,
-      };
+      const msg = decided(pending.turn, pending.index, args !== undefined ? { arguments: args } : {});
       if ((await deps.append(subjects.approval(runId, pending.turn, pending.index), encode(msg))).duplicate)
         return alreadyDecided(runId, callId);
       deps.log.info(
