@@ -62,38 +62,92 @@ const isConflict = (err: unknown): boolean => {
   return code === 10071 || /wrong last sequence/i.test((err as Error).message ?? "");
 };
 
+/** A change waiting for its budget's next write. */
+interface Op {
+  step(s: WindowState, now: number): { state: WindowState; out: unknown };
+  resolve(out: unknown): void;
+  reject(err: unknown): void;
+}
+
 /**
  * The budgets' states in a KV bucket shared by every llm-caller: each change is a read, the pure
  * step (admission.ts), and a compare-and-set write (create for a new key, update with the
- * revision read); on a conflict it reads again.
+ * revision read); on a conflict it reads again. The changes one process asks for at once are
+ * applied together, in the order asked, in one write per budget: the writers that contend for a
+ * budget's value are the processes, not their calls in flight.
  */
 export class AdmissionStore {
+  /** Per budget key: changes waiting for the next write, and whether a write is under way. */
+  private readonly queued = new Map<string, Op[]>();
+  private readonly writing = new Set<string>();
+
   constructor(
     private readonly kv: AdmissionKv,
     private readonly o: { now(): number; log: Logger; maxTries?: number },
   ) {}
 
-  private async change<T>(
-    key: string,
-    step: (s: WindowState, now: number) => { state: WindowState; out: T },
-  ): Promise<T> {
+  private change<T>(key: string, step: (s: WindowState, now: number) => { state: WindowState; out: T }): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const list = this.queued.get(key) ?? [];
+      list.push({ step, resolve, reject });
+      this.queued.set(key, list);
+      if (!this.writing.has(key)) void this.drain(key);
+    });
+  }
+
+  /** Writes the key's queued changes, a batch at a time, until none are left. */
+  private async drain(key: string): Promise<void> {
+    this.writing.add(key);
+    try {
+      for (let batch = this.queued.get(key); batch && batch.length > 0; batch = this.queued.get(key)) {
+        this.queued.delete(key);
+        await this.write(key, batch);
+      }
+    } finally {
+      this.writing.delete(key);
+    }
+  }
+
+  private async write(key: string, batch: Op[]): Promise<void> {
     const tries = this.o.maxTries ?? 50;
     for (let i = 0; i < tries; i++) {
-      const e = await this.kv.get(key);
+      let e: Awaited<ReturnType<AdmissionKv["get"]>>;
+      try {
+        e = await this.kv.get(key);
+      } catch (err) {
+        for (const op of batch) op.reject(err);
+        return;
+      }
       const current = e && e.operation === "PUT" ? e.json<WindowState>() : undefined;
       const valid = current && current.v === 1 && Array.isArray(current.slots) && typeof current.waiting === "object";
-      const { state, out } = step(valid ? current : emptyState(), this.o.now());
+      let state = valid ? current : emptyState();
+      const now = this.o.now();
+      const outs: { ok: boolean; value: unknown }[] = [];
+      for (const op of batch) {
+        try {
+          const r = op.step(state, now);
+          state = r.state;
+          outs.push({ ok: true, value: r.out });
+        } catch (err) {
+          outs.push({ ok: false, value: err });
+        }
+      }
       try {
         if (e) await this.kv.update(key, JSON.stringify(state), e.revision);
         else await this.kv.create(key, JSON.stringify(state));
-        return out;
+        batch.forEach((op, j) => (outs[j]!.ok ? op.resolve(outs[j]!.value) : op.reject(outs[j]!.value)));
+        return;
       } catch (err) {
-        if (!isConflict(err)) throw err;
+        if (!isConflict(err)) {
+          for (const op of batch) op.reject(err);
+          return;
+        }
         // another llm-caller changed it first: read again (a short random pause spreads the retries)
         await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 * (i + 1))));
       }
     }
-    throw new AdmissionContendedError(`admission state ${key}: ${tries} compare-and-set conflicts in a row`);
+    const err = new AdmissionContendedError(`admission state ${key}: ${tries} compare-and-set conflicts in a row`);
+    for (const op of batch) op.reject(err);
   }
 
   /** Admits the call (its reservation) or says how long it must wait. */

@@ -116,13 +116,27 @@ describe("decide: the sliding window", () => {
 });
 
 describe("settle", () => {
-  it("replaces the estimate by the usage the provider reported, in the slot it was charged to", () => {
+  it("replaces the estimate by the usage the provider reported", () => {
     const d = decide(emptyState(), req(1, 900), b, 0);
     if (!d.admit) throw new Error("not admitted");
     expect(decide(d.state, req(2, 200), b, 10).admit).toBe(false);
     const s = settle(d.state, d.reservation, 100, {}, b, 20);
-    expect(s.slots[0]?.tokens).toBe(100);
+    expect(s.slots).toEqual([{ at: 0, tokens: 100, requests: 1, tenants: { "": 100 } }]);
     expect(decide(s, req(2, 200), b, 30).admit).toBe(true);
+  });
+
+  it("charges a call from when it ended: it counts until its end's slot leaves the window", () => {
+    // admitted at 0, the provider saw it some time later, it ended at 20 s: a provider-side minute
+    // from its arrival reaches past 60 s, so it must still count there
+    const d = decide(emptyState(), req(1, 1000), b, 0);
+    if (!d.admit) throw new Error("not admitted");
+    const s = settle(d.state, d.reservation, 1000, {}, b, 20_000);
+    expect(s.slots).toEqual([{ at: 20_000, tokens: 1000, requests: 1, tenants: { "": 1000 } }]);
+    expect(decide(s, req(2, 10), b, SLOT + W).admit).toBe(false);
+    expect(decide(s, req(2, 10), b, 20_000 + SLOT + W).admit).toBe(true);
+    // a call that ran longer than the window: its reservation already left; its usage counts from its end
+    const late = settle(d.state, d.reservation, 500, {}, b, 2 * W);
+    expect(late.slots).toEqual([{ at: 2 * W, tokens: 500, requests: 1, tenants: { "": 500 } }]);
   });
 
   it("lets an unsettled reservation (its llm-caller was killed) leave the window with its slot: no budget leaks", () => {
@@ -264,5 +278,29 @@ describe("AdmissionStore on a real KV bucket", () => {
     if (!admitted?.admit) throw new Error("none admitted");
     await stores[0]!.settle(mb, admitted.reservation, 40, {});
     expect((await kv.get("p.m.k"))!.json<WindowState>().slots.reduce((n, s) => n + s.tokens, 0)).toBe(940);
+  });
+
+  it("applies one process's changes asked at once in one write, in the order asked", async () => {
+    const kv = await new Kvm(f.nc).create("ADM_batch", { history: 1 });
+    const log = createLogger({ service: "test", level: "silent" });
+    let writes = 0;
+    const counted = {
+      get: (k: string) => kv.get(k),
+      create: (k: string, d: string) => (writes++, kv.create(k, d)),
+      update: (k: string, d: string, v: number) => (writes++, kv.update(k, d, v)),
+    };
+    const store = new AdmissionStore(counted, { now: () => 1000, log });
+    const mb = { key: "p.m.k", budget: { tpm: 1000, windowMs: W }, defaultOutputTokens: 0 };
+    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => store.reserve(mb, req(i + 1, 100))));
+    // the first change is written alone (nothing was queued before it), the other 29 together
+    expect(writes).toBe(2);
+    expect(results.map((r) => r.admit)).toEqual(Array.from({ length: 30 }, (_, i) => i < 10));
+    const state = (await kv.get("p.m.k"))!.json<WindowState>();
+    expect(state.slots.reduce((n, s) => n + s.tokens, 0)).toBe(1000);
+    expect(
+      Object.keys(state.waiting)
+        .map(Number)
+        .sort((x, y) => x - y),
+    ).toEqual(Array.from({ length: 20 }, (_, i) => i + 11));
   });
 });

@@ -6,9 +6,13 @@
  * - A budget (provider, model, API key) counts tokens and requests in a sliding window of
  *   `windowMs` cut into 60 slots. A charge in a slot counts until that slot's end plus the window,
  *   so no window-long span ever holds more than the budget (the conservative side of the slot).
- * - A call reserves its estimate (prompt + reserved output) when admitted; its settlement replaces
- *   the estimate by the usage the provider reported, in the slot it was charged to. A caller that
- *   dies before settling leaves its estimate, which leaves the window with its slot: nothing leaks.
+ * - A call reserves its estimate (prompt + reserved output) when admitted; its settlement moves
+ *   its charge to the slot the call finished in, with the usage the provider reported instead of
+ *   the estimate. A provider counts a call when it arrives, which is after its admission by a
+ *   lag that varies (a loaded machine, a slow network); charged from its end, the call counts in
+ *   every window-long span that its arrival is in, so no provider-side span holds more than the
+ *   budget either (a call still in flight counts at its estimate). A caller that dies before
+ *   settling leaves its estimate, which leaves the window with its admission's slot: nothing leaks.
  * - A call that does not fit is handed back to JetStream (a nak with the returned delay) and listed
  *   as waiting. Waiting calls are served in one order, fair across tenants: each tenant's waiting
  *   calls (higher priority first, then oldest command first) are given a virtual time, the tenant's
@@ -330,9 +334,10 @@ export interface HeaderInfo {
 }
 
 /**
- * Settles an admitted call: its reservation's estimate becomes `usedTokens` in the slot it was
- * charged to (while that slot is in the window), and what the provider's headers said is learned.
- * A failed call settles with the tokens the provider counted, 0 when it refused the call.
+ * Settles an admitted call: its reservation leaves the slot it was charged to (while that slot is
+ * in the window) and `usedTokens` with its request are charged to the slot of `now`, when the call
+ * ended, and what the provider's headers said is learned. A failed call settles with the tokens the
+ * provider counted, 0 when it refused the call.
  */
 export function settle(
   state: WindowState,
@@ -344,16 +349,19 @@ export function settle(
 ): WindowState {
   const s = prune(state, b, now);
   if (r && usedTokens !== undefined) {
-    const diff = Math.max(0, Math.ceil(usedTokens)) - r.tokens;
-    s.slots = s.slots.map((x) =>
-      x.at !== r.slot
-        ? x
-        : {
-            ...x,
-            tokens: Math.max(0, x.tokens + diff),
-            tenants: { ...x.tenants, [r.tenant]: Math.max(0, (x.tenants[r.tenant] ?? 0) + diff) },
-          },
-    );
+    const used = Math.max(0, Math.ceil(usedTokens));
+    const at = slotOf(now, slotMsOf(b));
+    const charge = (x: Slot, tokens: number, requests: number): Slot => ({
+      ...x,
+      tokens: Math.max(0, x.tokens + tokens),
+      requests: Math.max(0, x.requests + requests),
+      tenants: { ...x.tenants, [r.tenant]: Math.max(0, (x.tenants[r.tenant] ?? 0) + tokens) },
+    });
+    const slots = s.slots.map((x) => (x.at === r.slot ? charge(x, -r.tokens, -1) : x));
+    const i = slots.findIndex((x) => x.at === at);
+    if (i >= 0) slots[i] = charge(slots[i]!, used, 1);
+    else slots.push(charge({ at, tokens: 0, requests: 0, tenants: {} }, used, 1));
+    s.slots = slots.filter((x) => x.tokens > 0 || x.requests > 0);
   }
   const learn = (h: HeaderInfo["tokens"], old: Learned | undefined): Learned | undefined => {
     if (!h || (h.limit === undefined && h.remaining === undefined)) return old;
