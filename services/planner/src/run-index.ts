@@ -212,7 +212,10 @@ export class RunIndex implements RunIndexReader {
     const head = this.subject(this.subjects.submissionKeyHead());
     // No subject filter: with one, the server counts the filter's pending messages for every
     // answer by matching it against every subject of the bucket (O(index)).
-    for await (const { lo, msgs } of windowsBelow(this.jsm, this.stream, hi)) {
+    // The first window sized for the page: a run's submission record is followed by its status
+    // records, so a page of `limit` runs needs at least twice that many messages (64 at least).
+    const first = Math.max(64, 2 * opts.limit + 16);
+    for await (const { lo, msgs } of windowsBelow(this.jsm, this.stream, hi, undefined, first)) {
       const candidates: { sub: RunStatus; seq: number }[] = [];
       let stop = false;
       for (const m of msgs) {
@@ -292,15 +295,20 @@ export class RunIndex implements RunIndexReader {
     page.next = undefined;
   }
 
-  /** The candidates' statuses now (one request per 256 keys), those `keep` accepts, in order, at most `limit`. */
+  /**
+   * The candidates' statuses now, those `keep` accepts, in order, at most `limit`: one request per
+   * chunk of keys, each chunk as many as are still wanted (at least 32, at most 256), so a page
+   * without a status filter reads the statuses it shows and no more.
+   */
   private async withStatus(
     candidates: { sub: RunStatus; seq: number }[],
     keep: (s: RunStatus) => boolean,
     limit: number,
   ): Promise<IndexedRun[]> {
     const out: IndexedRun[] = [];
-    for (let i = 0; i < candidates.length && out.length < limit; i += 256) {
-      const chunk = candidates.slice(i, i + 256);
+    for (let i = 0; i < candidates.length && out.length < limit;) {
+      const chunk = candidates.slice(i, i + Math.min(256, Math.max(32, limit - out.length)));
+      i += chunk.length;
       const now = new Map<string, RunStatus>();
       for (const m of await collect(
         this.jsm.direct.getLastMessagesFor(this.stream, { multi_last: chunk.map((c) => this.subject(c.sub.runId)) }),
@@ -327,8 +335,8 @@ function recordOf(m: StoredMsg): RunStatus | undefined {
 }
 
 /**
- * A stream read backwards from sequence `hi`, a window at a time (64, then 256, 1,024 and 4,096
- * sequences), each window one batch Direct Get read forwards (with `filter`, only its messages):
+ * A stream read backwards from sequence `hi`, a window at a time (`first` sequences, 64 unless
+ * said, then four times the last, up to 4,096), each window one batch Direct Get read forwards (with `filter`, only its messages):
  * yields each window's messages newest first, with the window's lowest sequence.
  */
 async function* windowsBelow(
@@ -336,8 +344,9 @@ async function* windowsBelow(
   stream: string,
   hi: number,
   filter?: string,
+  first = 64,
 ): AsyncGenerator<{ lo: number; msgs: StoredMsg[] }> {
-  let span = 64;
+  let span = Math.min(Math.max(1, first), 4096);
   while (hi >= 1) {
     const lo = Math.max(1, hi - span + 1);
     const msgs: StoredMsg[] = [];
