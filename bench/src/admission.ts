@@ -1,5 +1,6 @@
 // Token-aware admission: does a provider get its configured tokens per minute, and no more, when
-// 4 llm-caller processes share its budget? Run: `npm run bench:admission [-- --tpm 30000 --runs 220]`.
+// 4 llm-caller processes share its budget? Run: `npm run bench:admission [-- --tpm 30000 --runs 220]`
+// (`--delay-ms 5000`: the server answers each call 5 s after receiving it, like a long generation).
 // A local OpenAI-wire server counts the tokens of every request it receives (prompt at 4
 // characters a token, plus a fixed completion) at the moment it receives it; the runs (one model
 // call each) are all submitted at once, so demand exceeds the budget for the whole measurement.
@@ -24,6 +25,7 @@ const arg = (name: string, def: number): number => {
 const TPM = arg("tpm", 30_000);
 const RUNS = arg("runs", 220);
 const CALLERS = arg("callers", 4);
+const DELAY_MS = arg("delay-ms", 0);
 const COMPLETION = 50;
 const MINUTE = 60_000;
 /** About 250 prompt tokens a call (+ the system prompt), + 50 completion: ~300 a call, ~100 calls a minute at 30,000 TPM. */
@@ -40,17 +42,19 @@ const http = createServer((req, res) => {
     for (const m of body.messages ?? []) if (typeof m.content === "string") chars += m.content.length;
     const prompt = Math.ceil(chars / 4);
     received.push({ at, tokens: prompt + COMPLETION });
-    res.writeHead(200, { "content-type": "application/json" });
-    res.end(
-      JSON.stringify({
-        id: "chatcmpl-1",
-        object: "chat.completion",
-        created: 1,
-        model: "bench-model",
-        choices: [{ index: 0, message: { role: "assistant", content: "done" }, finish_reason: "stop" }],
-        usage: { prompt_tokens: prompt, completion_tokens: COMPLETION },
-      }),
-    );
+    setTimeout(() => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(
+        JSON.stringify({
+          id: "chatcmpl-1",
+          object: "chat.completion",
+          created: 1,
+          model: "bench-model",
+          choices: [{ index: 0, message: { role: "assistant", content: "done" }, finish_reason: "stop" }],
+          usage: { prompt_tokens: prompt, completion_tokens: COMPLETION },
+        }),
+      );
+    }, DELAY_MS);
   });
 });
 await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
@@ -126,6 +130,7 @@ const failed = ends.filter((e) => e.status !== "completed").length;
 const result = {
   bench: "admission",
   llmCallers: CALLERS,
+  answerDelayMs: DELAY_MS,
   configuredTpm: TPM,
   runs: RUNS,
   failedRuns: failed,
@@ -139,7 +144,7 @@ const result = {
 };
 console.log(JSON.stringify(result));
 console.log(
-  `\nadmission: ${CALLERS} llm-callers, configured ${TPM} TPM, ${RUNS} runs (${received.length} calls of ~${call} tokens) in ${result.seconds} s, ${failed} failed`,
+  `\nadmission: ${CALLERS} llm-callers, configured ${TPM} TPM, answers after ${DELAY_MS} ms, ${RUNS} runs (${received.length} calls of ~${call} tokens) in ${result.seconds} s, ${failed} failed`,
 );
 console.log(
   `  tokens received in the minute 30-90 s after the first call: ${steady} (${result.steadyVsConfigured}% of configured) ${

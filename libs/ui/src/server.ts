@@ -698,13 +698,16 @@ export async function startUi(o: UiOptions): Promise<RunningUi> {
   // share the machine with it. A failure here (a credential that may not list) is the visitor's
   // to see, not start's.
   let waited: NodeJS.Timeout | undefined;
+  let ready = false;
   const warm = async (): Promise<void> => {
-    for (let i = 0; i < 3; i++) runsPage(await listPage(new URLSearchParams(), false));
+    // (no read starts once the UI is ready: a slow index does not share the machine with the first visitor)
+    for (let i = 0; i < 3 && !ready; i++) runsPage(await listPage(new URLSearchParams(), false));
   };
   await Promise.race([
     warm().catch(() => undefined),
     new Promise<void>((resolve) => (waited = setTimeout(resolve, 3_000))),
   ]);
+  ready = true;
   clearTimeout(waited);
   const shown = host.includes(":") ? `[${host}]` : host;
   const url = `http://${shown}:${port}/`;

@@ -58,9 +58,28 @@ export function budgetOf(provider: string, e: Endpoint, model: string): ModelBud
 }
 
 const isConflict = (err: unknown): boolean => {
-  const code = (err as { code?: unknown }).code;
-  return code === 10071 || /wrong last sequence/i.test((err as Error).message ?? "");
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 10071 || /wrong last sequence/i.test((err as Error | null)?.message ?? "");
 };
+
+/** A budget's state as stored; an empty one for a value that is missing, deleted or not a state (a value written by hand). */
+function readState(e: Awaited<ReturnType<AdmissionKv["get"]>>): WindowState {
+  if (!e || e.operation !== "PUT") return emptyState();
+  let v: WindowState | undefined;
+  try {
+    v = e.json<WindowState>();
+  } catch {
+    return emptyState();
+  }
+  const valid =
+    typeof v === "object" &&
+    v !== null &&
+    v.v === 1 &&
+    Array.isArray(v.slots) &&
+    typeof v.waiting === "object" &&
+    v.waiting !== null;
+  return valid ? v : emptyState();
+}
 
 /** A change waiting for its budget's next write. */
 interface Op {
@@ -101,7 +120,10 @@ export class AdmissionStore {
     try {
       for (let batch = this.queued.get(key); batch && batch.length > 0; batch = this.queued.get(key)) {
         this.queued.delete(key);
-        await this.write(key, batch);
+        // write() answers every change of its batch; should it throw, they are answered here
+        await this.write(key, batch).catch((err: unknown) => {
+          for (const op of batch) op.reject(err);
+        });
       }
     } finally {
       this.writing.delete(key);
@@ -118,9 +140,7 @@ export class AdmissionStore {
         for (const op of batch) op.reject(err);
         return;
       }
-      const current = e && e.operation === "PUT" ? e.json<WindowState>() : undefined;
-      const valid = current && current.v === 1 && Array.isArray(current.slots) && typeof current.waiting === "object";
-      let state = valid ? current : emptyState();
+      let state = readState(e);
       const now = this.o.now();
       const outs: { ok: boolean; value: unknown }[] = [];
       for (const op of batch) {
@@ -168,8 +188,20 @@ export class AdmissionStore {
     });
   }
 
-  /** Settles an admitted call with the tokens it used (0: the provider refused it) and what the provider's headers said. */
-  async settle(b: ModelBudget, r: Reservation, usedTokens: number, headers: HeaderInfo): Promise<void> {
-    await this.change(b.key, (s, now) => ({ state: settle(s, r, usedTokens, headers, b.budget, now), out: undefined }));
+  /**
+   * Settles an admitted call with the tokens it used (0: the provider refused it), charged from
+   * `chargedAt` (default: now), and what the provider's headers said.
+   */
+  async settle(
+    b: ModelBudget,
+    r: Reservation,
+    usedTokens: number,
+    headers: HeaderInfo,
+    chargedAt?: number,
+  ): Promise<void> {
+    await this.change(b.key, (s, now) => ({
+      state: settle(s, r, usedTokens, headers, b.budget, now, chargedAt ?? now),
+      out: undefined,
+    }));
   }
 }

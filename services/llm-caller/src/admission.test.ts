@@ -10,6 +10,7 @@ import {
   serviceOrder,
   settle,
   SLOTS,
+  tokensOfFailedCall,
   type AdmissionRequest,
   type Budget,
   type Waiter,
@@ -137,6 +138,36 @@ describe("settle", () => {
     // a call that ran longer than the window: its reservation already left; its usage counts from its end
     const late = settle(d.state, d.reservation, 500, {}, b, 2 * W);
     expect(late.slots).toEqual([{ at: 2 * W, tokens: 500, requests: 1, tenants: { "": 500 } }]);
+  });
+
+  it("charges from `chargedAt` when given (never before the admission's slot, never after now)", () => {
+    const d = decide(emptyState(), req(1, 1000), b, 0);
+    if (!d.admit) throw new Error("not admitted");
+    expect(settle(d.state, d.reservation, 900, {}, b, 20_000, 3_500).slots).toEqual([
+      { at: 3_000, tokens: 900, requests: 1, tenants: { "": 900 } },
+    ]);
+    expect(settle(d.state, d.reservation, 900, {}, b, 20_000, -5_000).slots[0]?.at).toBe(0);
+    expect(settle(d.state, d.reservation, 900, {}, b, 20_000, 90_000).slots[0]?.at).toBe(20_000);
+  });
+
+  it("settles a call the provider refused with 0, one that failed otherwise with its estimate", () => {
+    const r = { slot: 0, tokens: 300, tenant: "" };
+    const http = (status: number) => Object.assign(new Error(`HTTP ${status}`), { status });
+    expect(tokensOfFailedCall(http(429), r)).toBe(0);
+    expect(tokensOfFailedCall(http(400), r)).toBe(0);
+    expect(tokensOfFailedCall(http(500), r)).toBe(300);
+    expect(tokensOfFailedCall(new Error("The operation was aborted due to timeout"), r)).toBe(300);
+    expect(tokensOfFailedCall(null, r)).toBe(300);
+  });
+
+  it("does not count the reporting call's own charge against what the provider says is left", () => {
+    const d = decide(emptyState(), req(1, 100), b, 0);
+    if (!d.admit) throw new Error("not admitted");
+    // the provider answered this call at 500 ms and says 250 are left (after counting it)
+    const s = settle(d.state, d.reservation, 100, { tokens: { remaining: 250, resetMs: 10_000 } }, b, 500);
+    expect(s.learned?.tokens).toMatchObject({ remaining: 250, baseline: 100 });
+    expect(decide(s, req(2, 200), b, 600).admit).toBe(true);
+    expect(decide(s, req(2, 300), b, 600).admit).toBe(false);
   });
 
   it("lets an unsettled reservation (its llm-caller was killed) leave the window with its slot: no budget leaks", () => {
@@ -278,6 +309,18 @@ describe("AdmissionStore on a real KV bucket", () => {
     if (!admitted?.admit) throw new Error("none admitted");
     await stores[0]!.settle(mb, admitted.reservation, 40, {});
     expect((await kv.get("p.m.k"))!.json<WindowState>().slots.reduce((n, s) => n + s.tokens, 0)).toBe(940);
+  });
+
+  it("reads a budget value that is not a state (written by hand) as an empty one, and writes over it", async () => {
+    const kv = await new Kvm(f.nc).create("ADM_bad", { history: 1 });
+    const log = createLogger({ service: "test", level: "silent" });
+    const store = new AdmissionStore(kv, { now: () => 1000, log });
+    const mb = { key: "p.m.k", budget: { tpm: 1000, windowMs: W }, defaultOutputTokens: 0 };
+    for (const bad of ["", "not json", "null", '{"v":1,"slots":[],"waiting":null}']) {
+      await kv.put("p.m.k", bad);
+      await expect(store.reserve(mb, req(1, 100))).resolves.toMatchObject({ admit: true });
+      expect((await kv.get("p.m.k"))!.json<WindowState>().slots).toHaveLength(1);
+    }
   });
 
   it("applies one process's changes asked at once in one write, in the order asked", async () => {

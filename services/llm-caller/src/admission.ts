@@ -7,11 +7,12 @@
  *   `windowMs` cut into 60 slots. A charge in a slot counts until that slot's end plus the window,
  *   so no window-long span ever holds more than the budget (the conservative side of the slot).
  * - A call reserves its estimate (prompt + reserved output) when admitted; its settlement moves
- *   its charge to the slot the call finished in, with the usage the provider reported instead of
- *   the estimate. A provider counts a call when it arrives, which is after its admission by a
- *   lag that varies (a loaded machine, a slow network); charged from its end, the call counts in
- *   every window-long span that its arrival is in, so no provider-side span holds more than the
- *   budget either (a call still in flight counts at its estimate). A caller that dies before
+ *   its charge to the slot of a time by which the provider surely had the request (the handler's
+ *   `chargedAt`: a second after it was sent, or its end if sooner), with the usage the provider
+ *   reported instead of the estimate. A provider counts a call when it arrives, which is after
+ *   its admission by a lag that varies (a loaded machine, a slow network); charged from then, the
+ *   call counts in every window-long span that its arrival is in, so no provider-side span holds
+ *   more than the budget either (a call still in flight counts at its estimate). A caller that dies before
  *   settling leaves its estimate, which leaves the window with its admission's slot: nothing leaks.
  * - A call that does not fit is handed back to JetStream (a nak with the returned delay) and listed
  *   as waiting. Waiting calls are served in one order, fair across tenants: each tenant's waiting
@@ -38,6 +39,11 @@ export interface Learned {
   remaining?: number;
   resetAt?: number;
   at: number;
+  /**
+   * What the window held from `at`'s slot on when `remaining` was learned (the reporting call's
+   * own charge among it): the provider counted it already, so it is not counted against `remaining` again.
+   */
+  baseline?: number;
 }
 
 /** One slot of the window: what was charged in it, in all and by tenant ("" is the deployment's own account). */
@@ -196,6 +202,8 @@ function projectedTime(s: WindowState, b: Budget, now: number, order: [number, W
     if (lt && c.at >= slotOf(lt.at, slotMs)) sinceT += c.tokens;
     if (lr && c.at >= slotOf(lr.at, slotMs)) sinceR += c.requests;
   }
+  sinceT = Math.max(0, sinceT - (lt?.baseline ?? 0));
+  sinceR = Math.max(0, sinceR - (lr?.baseline ?? 0));
   let t = now;
   const advance = (to: number) => {
     t = Math.max(t, to);
@@ -335,9 +343,10 @@ export interface HeaderInfo {
 
 /**
  * Settles an admitted call: its reservation leaves the slot it was charged to (while that slot is
- * in the window) and `usedTokens` with its request are charged to the slot of `now`, when the call
- * ended, and what the provider's headers said is learned. A failed call settles with the tokens the
- * provider counted, 0 when it refused the call.
+ * in the window) and `usedTokens` with its request are charged to the slot of `chargedAt` (by then
+ * the provider had the request: see the handler; never later than `now`), and what the provider's
+ * headers said is learned. A call the provider refused settles with 0; one that failed otherwise
+ * with its estimate (the provider may have counted it).
  */
 export function settle(
   state: WindowState,
@@ -346,11 +355,13 @@ export function settle(
   headers: HeaderInfo,
   b: Budget,
   now: number,
+  chargedAt: number = now,
 ): WindowState {
   const s = prune(state, b, now);
+  const slotMs = slotMsOf(b);
   if (r && usedTokens !== undefined) {
     const used = Math.max(0, Math.ceil(usedTokens));
-    const at = slotOf(now, slotMsOf(b));
+    const at = Math.max(r.slot, slotOf(Math.min(chargedAt, now), slotMs));
     const charge = (x: Slot, tokens: number, requests: number): Slot => ({
       ...x,
       tokens: Math.max(0, x.tokens + tokens),
@@ -363,7 +374,12 @@ export function settle(
     else slots.push(charge({ at, tokens: 0, requests: 0, tenants: {} }, used, 1));
     s.slots = slots.filter((x) => x.tokens > 0 || x.requests > 0);
   }
-  const learn = (h: HeaderInfo["tokens"], old: Learned | undefined): Learned | undefined => {
+  const from = slotOf(now, slotMs);
+  const learn = (
+    h: HeaderInfo["tokens"],
+    old: Learned | undefined,
+    counted: (x: Slot) => number,
+  ): Learned | undefined => {
     if (!h || (h.limit === undefined && h.remaining === undefined)) return old;
     const l: Learned = { at: now };
     const limit = h.limit ?? old?.limit;
@@ -371,13 +387,25 @@ export function settle(
     if (h.remaining !== undefined && h.resetMs !== undefined && h.resetMs > 0) {
       l.remaining = h.remaining;
       l.resetAt = now + h.resetMs;
+      const baseline = s.slots.filter((x) => x.at >= from).reduce((n, x) => n + counted(x), 0);
+      if (baseline > 0) l.baseline = baseline;
     }
     return l;
   };
-  const tokens = learn(headers.tokens, s.learned?.tokens);
-  const requests = learn(headers.requests, s.learned?.requests);
+  const tokens = learn(headers.tokens, s.learned?.tokens, (x) => x.tokens);
+  const requests = learn(headers.requests, s.learned?.requests, (x) => x.requests);
   if (tokens || requests) s.learned = { ...(tokens ? { tokens } : {}), ...(requests ? { requests } : {}) };
   return s;
+}
+
+/**
+ * The tokens a failed call settles with: 0 when the provider refused it (HTTP 4xx, a 429 among
+ * them: it counted nothing), else its reservation (a 5xx, a timeout, a cut stream: the provider
+ * may have counted the prompt and some output).
+ */
+export function tokensOfFailedCall(err: unknown, r: Reservation): number {
+  const status = (err as { status?: unknown } | null)?.status;
+  return typeof status === "number" && status >= 400 && status < 500 ? 0 : r.tokens;
 }
 
 /** A run's priority from its metadata (`priority`: "high", "normal", "low" or an integer -9..9); else 0. */

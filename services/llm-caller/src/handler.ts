@@ -29,7 +29,7 @@ import { parseRateLimitHeaders, type ModelProvider } from "@cairn/providers";
 import { activeSpan, CairnAttr, SpanKind, stepLogger, withSpan, type Logger, type StepLogger } from "@cairn/telemetry";
 import type { FoldHint } from "@cairn/runlog";
 import { StepRecorder, type CrashPoint, type StepError, type StepWords } from "@cairn/worker";
-import { priorityOf, type HeaderInfo, type Reservation } from "./admission.js";
+import { priorityOf, tokensOfFailedCall, type HeaderInfo, type Reservation } from "./admission.js";
 import type { AdmissionStore, ModelBudget } from "./admission-store.js";
 
 export interface CommandMessage {
@@ -73,6 +73,9 @@ export interface LlmHandlerDeps {
     forceAfter: number;
   };
 }
+
+/** How long after a model request is sent the provider surely has it (the admission charge starts then, at the latest). */
+export const SENT_MARGIN_MS = 1_000;
 
 /** A request's estimated tokens: its messages and tools at 4 characters a token (the provider's count settles it). */
 export function estimateRequestTokens(req: ModelRequest): number {
@@ -453,11 +456,25 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
       attempt = Math.max(1, m.deliveries - r.waits);
     }
     const base = { provider: provider.name, model, promptHash: hash, attempts: attempt };
-    /** The reservation settled with what the call used (0: it failed); a failure to settle costs only accuracy. */
+    /** When the request went out: the call is charged from a second after it (see settleWith). */
+    let sentAt = deps.now();
+    /**
+     * The reservation settled with what the call used, charged from when
+     * the provider surely had the request: a second after it was sent (the network's share), or
+     * the call's end if that came first. The provider counts a call when it arrives, so charged
+     * from then, the call counts in every provider-side window that its arrival is in. A failure to
+     * settle costs only accuracy.
+     */
     const settleWith = async (used: number): Promise<void> => {
       if (!deps.admission || !budget || !reservation) return;
       try {
-        await deps.admission.store.settle(budget, reservation, used, headers);
+        await deps.admission.store.settle(
+          budget,
+          reservation,
+          used,
+          headers,
+          Math.min(sentAt + SENT_MARGIN_MS, deps.now()),
+        );
       } catch (err) {
         rlog.warn({ err: (err as Error).message }, "admission reservation not settled (its estimate stays counted)");
       }
@@ -474,6 +491,7 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
       effectDone: "after-llm",
       execute: async () => {
         let res: ModelResponse;
+        sentAt = deps.now();
         try {
           res = await callModel(
             provider,
@@ -489,7 +507,7 @@ export function createLlmHandler(deps: LlmHandlerDeps): (m: CommandMessage, ctx:
             learnHeaders,
           );
         } catch (err) {
-          await settleWith(0);
+          if (reservation) await settleWith(tokensOfFailedCall(err, reservation));
           throw err;
         }
         await settleWith(res.usage.inputTokens + res.usage.outputTokens);

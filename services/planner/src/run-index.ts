@@ -297,8 +297,9 @@ export class RunIndex implements RunIndexReader {
 
   /**
    * The candidates' statuses now, those `keep` accepts, in order, at most `limit`: one request per
-   * chunk of keys, each chunk as many as are still wanted (at least 32, at most 256), so a page
-   * without a status filter reads the statuses it shows and no more.
+   * chunk of keys, the first as many as are wanted (at least 32), each next four times the last
+   * (at most 256): a page without a status filter reads the statuses it shows and no more, a
+   * filter that keeps few runs reads in large chunks after the first.
    */
   private async withStatus(
     candidates: { sub: RunStatus; seq: number }[],
@@ -306,9 +307,10 @@ export class RunIndex implements RunIndexReader {
     limit: number,
   ): Promise<IndexedRun[]> {
     const out: IndexedRun[] = [];
-    for (let i = 0; i < candidates.length && out.length < limit;) {
-      const chunk = candidates.slice(i, i + Math.min(256, Math.max(32, limit - out.length)));
+    for (let i = 0, size = Math.min(256, Math.max(32, limit)); i < candidates.length && out.length < limit;) {
+      const chunk = candidates.slice(i, i + size);
       i += chunk.length;
+      size = Math.min(256, size * 4);
       const now = new Map<string, RunStatus>();
       for (const m of await collect(
         this.jsm.direct.getLastMessagesFor(this.stream, { multi_last: chunk.map((c) => this.subject(c.sub.runId)) }),
