@@ -351,6 +351,8 @@ describe.skipIf(!haveChromium)("cairn ui in Chromium", () => {
     // not JSON: refused with the reason, nothing decided
     await args.fill("{item: 7");
     await p.getByRole("button", { name: "Approve call" }).click();
+    // (the refusal is the form's answer page: read it once it has loaded, not the page it was sent from)
+    await p.waitForURL(/\/approve$/);
     await expect(p.locator("body").textContent()).resolves.toContain("the edited arguments are not JSON");
     expect((await c.status(runId)).approvals).toHaveLength(1);
     await p.goto(`${u.url}runs/${runId}`);
@@ -503,12 +505,14 @@ describe.skipIf(!haveChromium)("cairn ui in Chromium", () => {
       new RegExp(`${runId} \\(this run\\) ${child} completed turn 1, call 0 · agent kid record y`),
     );
     await tree.getByRole("link", { name: child }).click();
+    await p.waitForURL((url) => url.pathname === `/runs/${child}`);
     await expect(p.locator("h1").textContent()).resolves.toBe(`Run ${child}`);
     expect(words(await p.locator("ul.tree").textContent())).toBe(
       `${runId} (parent: its run_agent call call_1_0, turn 1) ${child} (this run)`,
     );
     expect(words(await p.locator("dl.facts").textContent())).toContain("Budgets none (the agent sets no");
     await p.locator("ul.tree").getByRole("link", { name: runId }).click();
+    await p.waitForURL((url) => url.pathname === `/runs/${runId}`);
     await expect(p.locator("h1").textContent()).resolves.toBe(`Run ${runId}`);
     await p.close();
   }, 60_000);
@@ -630,6 +634,7 @@ describe.skipIf(!haveChromium)("cairn ui in Chromium", () => {
     expect(await p.locator("tbody#rows tr[data-run]").count()).toBe(50);
     await expect(p.locator("tbody#rows tr[data-run]").first().textContent()).resolves.toContain(`indexed run ${N - 1}`);
     await p.getByRole("link", { name: "Older runs" }).click();
+    await p.waitForURL((url) => url.searchParams.has("cursor"));
     await expect(p.locator("tbody#rows tr[data-run]").first().textContent()).resolves.toContain(
       `indexed run ${N - 51}`,
     );
