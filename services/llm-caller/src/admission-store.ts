@@ -120,7 +120,8 @@ export class AdmissionStore {
     try {
       for (let batch = this.queued.get(key); batch && batch.length > 0; batch = this.queued.get(key)) {
         this.queued.delete(key);
-        // write() answers every change of its batch; should it throw, they are answered here
+        // write() answers every change of its batch when its write lands; when it throws (a read or
+        // a write failed, or too many conflicts), every change of the batch gets that error
         await this.write(key, batch).catch((err: unknown) => {
           for (const op of batch) op.reject(err);
         });
@@ -133,13 +134,7 @@ export class AdmissionStore {
   private async write(key: string, batch: Op[]): Promise<void> {
     const tries = this.o.maxTries ?? 50;
     for (let i = 0; i < tries; i++) {
-      let e: Awaited<ReturnType<AdmissionKv["get"]>>;
-      try {
-        e = await this.kv.get(key);
-      } catch (err) {
-        for (const op of batch) op.reject(err);
-        return;
-      }
+      const e = await this.kv.get(key);
       let state = readState(e);
       const now = this.o.now();
       const outs: { ok: boolean; value: unknown }[] = [];
@@ -158,16 +153,12 @@ export class AdmissionStore {
         batch.forEach((op, j) => (outs[j]!.ok ? op.resolve(outs[j]!.value) : op.reject(outs[j]!.value)));
         return;
       } catch (err) {
-        if (!isConflict(err)) {
-          for (const op of batch) op.reject(err);
-          return;
-        }
+        if (!isConflict(err)) throw err;
         // another llm-caller changed it first: read again (a short random pause spreads the retries)
         await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 * (i + 1))));
       }
     }
-    const err = new AdmissionContendedError(`admission state ${key}: ${tries} compare-and-set conflicts in a row`);
-    for (const op of batch) op.reject(err);
+    throw new AdmissionContendedError(`admission state ${key}: ${tries} compare-and-set conflicts in a row`);
   }
 
   /** Admits the call (its reservation) or says how long it must wait. */
@@ -200,7 +191,7 @@ export class AdmissionStore {
     chargedAt?: number,
   ): Promise<void> {
     await this.change(b.key, (s, now) => ({
-      state: settle(s, r, usedTokens, headers, b.budget, now, chargedAt ?? now),
+      state: settle(s, r, usedTokens, headers, b.budget, now, chargedAt),
       out: undefined,
     }));
   }

@@ -241,6 +241,22 @@ function projectedTime(s: WindowState, b: Budget, now: number, order: [number, W
   return t;
 }
 
+/**
+ * `slots` (not changed) with `tokens` and `requests` added to the slot at `at` (made when missing),
+ * in all and for `tenant`; never below 0.
+ */
+function charged(slots: Slot[], at: number, tenant: string, tokens: number, requests: number): Slot[] {
+  const add = (x: Slot): Slot => ({
+    ...x,
+    tokens: Math.max(0, x.tokens + tokens),
+    requests: Math.max(0, x.requests + requests),
+    tenants: { ...x.tenants, [tenant]: Math.max(0, (x.tenants[tenant] ?? 0) + tokens) },
+  });
+  return slots.some((x) => x.at === at)
+    ? slots.map((x) => (x.at === at ? add(x) : x))
+    : [...slots, add({ at, tokens: 0, requests: 0, tenants: {} })];
+}
+
 /** The tokens each tenant was charged in the window at `now`. */
 export function tenantUsage(state: WindowState): Map<string, number> {
   const m = new Map<string, number>();
@@ -290,15 +306,7 @@ export function decide(state: WindowState, req: AdmissionRequest, b: Budget, now
   const waits = self?.waits ?? before?.waits ?? 0;
   const admit = (): Decision => {
     const at = slotOf(now, slotMs);
-    const slots = s.slots.map((x) => ({ ...x, tenants: { ...x.tenants } }));
-    let slot = slots.find((x) => x.at === at);
-    if (!slot) {
-      slot = { at, tokens: 0, requests: 0, tenants: {} };
-      slots.push(slot);
-    }
-    slot.tokens += tokens;
-    slot.requests += 1;
-    slot.tenants[req.tenant] = (slot.tenants[req.tenant] ?? 0) + tokens;
+    const slots = charged(s.slots, at, req.tenant, tokens, 1);
     const admitted = waits > 0 ? { ...admittedOthers, [key]: { waits, at: now } } : admittedOthers;
     return {
       admit: true,
@@ -362,17 +370,9 @@ export function settle(
   if (r && usedTokens !== undefined) {
     const used = Math.max(0, Math.ceil(usedTokens));
     const at = Math.max(r.slot, slotOf(Math.min(chargedAt, now), slotMs));
-    const charge = (x: Slot, tokens: number, requests: number): Slot => ({
-      ...x,
-      tokens: Math.max(0, x.tokens + tokens),
-      requests: Math.max(0, x.requests + requests),
-      tenants: { ...x.tenants, [r.tenant]: Math.max(0, (x.tenants[r.tenant] ?? 0) + tokens) },
-    });
-    const slots = s.slots.map((x) => (x.at === r.slot ? charge(x, -r.tokens, -1) : x));
-    const i = slots.findIndex((x) => x.at === at);
-    if (i >= 0) slots[i] = charge(slots[i]!, used, 1);
-    else slots.push(charge({ at, tokens: 0, requests: 0, tenants: {} }, used, 1));
-    s.slots = slots.filter((x) => x.tokens > 0 || x.requests > 0);
+    // out of the reservation's slot (if still in the window), into the one it is charged from
+    const moved = s.slots.some((x) => x.at === r.slot) ? charged(s.slots, r.slot, r.tenant, -r.tokens, -1) : s.slots;
+    s.slots = charged(moved, at, r.tenant, used, 1).filter((x) => x.tokens > 0 || x.requests > 0);
   }
   const from = slotOf(now, slotMs);
   const learn = (
